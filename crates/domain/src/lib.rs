@@ -1,0 +1,12 @@
+//! The pure domain core of Footprint.
+//!
+//! Everything here is plain Rust with no I/O and no async: the storage, 903
+//! interchange, report and web layers all stand on it. Names follow the
+//! council's own words: period of care, episode, review, participation code.
+
+pub mod calendar;
+pub mod codes;
+pub mod dates;
+pub mod model;
+pub mod periods;
+pub mod schedule;

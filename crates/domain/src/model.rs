@@ -1,0 +1,430 @@
+//! Children, episodes, reviews and the IRO service's own records.
+//!
+//! The 903 records (child, episode, review, missing episode, UASC) carry the
+//! national codes of [`crate::codes`]; the IRO records (allocations, review
+//! details, midway checks, visits, challenges) are what the IRO service keeps
+//! in Footprint and the 903 return does not hold.
+
+use std::fmt;
+use std::str::FromStr;
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+use crate::codes::{
+    CategoryOfNeed, Ethnicity, LegalStatus, MissingKind, ParticipationCode, PlacementProvider,
+    PlacementType, ReasonEpisodeCeased, ReasonNewEpisode, ReasonPlaceChange, Sex,
+};
+
+/// The council's own identifier for a child (903 `CHILD`): 1 to 10 letters or
+/// digits. It is not a name and may be logged.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct ChildId(String);
+
+/// A child identifier that is empty, too long or holds other characters.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0:?} is not a valid child identifier (CHILD): 1 to 10 letters or digits expected")]
+pub struct ChildIdError(pub String);
+
+impl ChildId {
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl FromStr for ChildId {
+    type Err = ChildIdError;
+    fn from_str(s: &str) -> Result<Self, ChildIdError> {
+        if !s.is_empty() && s.len() <= 10 && s.bytes().all(|b| b.is_ascii_alphanumeric()) {
+            Ok(ChildId(s.to_owned()))
+        } else {
+            Err(ChildIdError(s.to_owned()))
+        }
+    }
+}
+
+impl TryFrom<String> for ChildId {
+    type Error = ChildIdError;
+    fn try_from(s: String) -> Result<Self, ChildIdError> {
+        s.parse()
+    }
+}
+
+impl From<ChildId> for String {
+    fn from(c: ChildId) -> String {
+        c.0
+    }
+}
+
+impl fmt::Display for ChildId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// A child (903 Header, plus UASC).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Child {
+    pub id: ChildId,
+    pub sex: Sex,
+    pub date_of_birth: NaiveDate,
+    pub ethnicity: Ethnicity,
+    /// Unique pupil number, or a UN1–UN5 placeholder.
+    pub upn: Option<String>,
+    /// Whether the child is a mother (female children only).
+    pub mother: Option<bool>,
+    /// Date of birth of the child's own first child.
+    pub mothers_child_dob: Option<NaiveDate>,
+    /// Unaccompanied asylum-seeking child status, if ever held.
+    pub uasc: Option<UascStatus>,
+}
+
+impl Child {
+    /// Whether the child was an unaccompanied asylum-seeking child on `date`.
+    pub fn is_uasc_on(&self, date: NaiveDate) -> bool {
+        match &self.uasc {
+            Some(u) => u.ceased.is_none_or(|ceased| ceased > date),
+            None => false,
+        }
+    }
+}
+
+/// UASC status (903 UASC table).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UascStatus {
+    /// Date UASC status ceased (DUC), if it has.
+    pub ceased: Option<NaiveDate>,
+}
+
+/// An episode of care (903 Episodes row): one legal status and one placement
+/// over a span of days.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Episode {
+    pub child: ChildId,
+    /// DECOM: the date the episode began.
+    pub start: NaiveDate,
+    /// DEC: the date it ceased; `None` while open.
+    pub end: Option<NaiveDate>,
+    pub reason_new: ReasonNewEpisode,
+    pub legal_status: LegalStatus,
+    pub category_of_need: Option<CategoryOfNeed>,
+    pub placement: PlacementType,
+    pub provider: Option<PlacementProvider>,
+    /// REC: why it ceased; `None` while open.
+    pub reason_ceased: Option<ReasonEpisodeCeased>,
+    pub reason_place_change: Option<ReasonPlaceChange>,
+    pub home_postcode: Option<String>,
+    pub placement_postcode: Option<String>,
+    /// Ofsted unique reference number of the placement.
+    pub urn: Option<String>,
+}
+
+impl Episode {
+    /// Open on `date`: DECOM <= date and (no DEC or DEC > date).
+    pub fn is_open_on(&self, date: NaiveDate) -> bool {
+        self.start <= date && self.end.is_none_or(|end| end > date)
+    }
+
+    /// Whether any day of [from, to] (inclusive) falls within the episode.
+    pub fn overlaps(&self, from: NaiveDate, to: NaiveDate) -> bool {
+        self.start <= to && self.end.is_none_or(|end| end > from)
+    }
+
+    /// V3/V4: a short-break episode, never counted as looked after.
+    pub fn is_short_break(&self) -> bool {
+        self.legal_status.is_short_break()
+    }
+}
+
+/// A review of a child's case (903 Reviews row), with the IRO service's own
+/// details where Footprint recorded them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Review {
+    pub child: ChildId,
+    pub date: NaiveDate,
+    pub participation: Option<ParticipationCode>,
+    /// Recorded in Footprint; absent for reviews known only from a 903 import.
+    pub details: Option<ReviewDetails>,
+}
+
+/// What the IRO service records about a review beyond the 903.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct ReviewDetails {
+    /// The IRO who chaired it.
+    pub chair: Option<IroId>,
+    /// Whether it was a statutory review or an additional one (a local-policy
+    /// review such as a monthly review in an unregistered setting).
+    pub kind: ReviewKind,
+    pub attendance: Vec<AttendeeRole>,
+    pub social_worker_report: SocialWorkerReport,
+    /// When the IRO issued the review's decisions.
+    pub decisions_issued: Option<NaiveDate>,
+    /// When the full record was circulated.
+    pub record_circulated: Option<NaiveDate>,
+    pub quality: Option<QualityGrade>,
+    pub recommendations: Vec<Recommendation>,
+}
+
+/// Statutory review or additional (local-policy) review.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ReviewKind {
+    #[default]
+    Statutory,
+    Additional,
+}
+
+/// When the social worker's report reached the IRO.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", tag = "status", content = "date")]
+pub enum SocialWorkerReport {
+    /// Not recorded.
+    #[default]
+    NotRecorded,
+    Received(NaiveDate),
+    NotReceived,
+}
+
+/// Who attended a review, by role (`reviews.attendance_by_role`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AttendeeRole {
+    Mother,
+    Father,
+    Carer,
+    SocialWorker,
+    Health,
+    Education,
+    VirtualSchool,
+    ChildrensGuardian,
+    Advocate,
+    Other,
+}
+
+impl AttendeeRole {
+    pub const ALL: [AttendeeRole; 10] = [
+        AttendeeRole::Mother,
+        AttendeeRole::Father,
+        AttendeeRole::Carer,
+        AttendeeRole::SocialWorker,
+        AttendeeRole::Health,
+        AttendeeRole::Education,
+        AttendeeRole::VirtualSchool,
+        AttendeeRole::ChildrensGuardian,
+        AttendeeRole::Advocate,
+        AttendeeRole::Other,
+    ];
+
+    /// The key used in `report.json` and the database.
+    pub fn key(self) -> &'static str {
+        match self {
+            AttendeeRole::Mother => "mother",
+            AttendeeRole::Father => "father",
+            AttendeeRole::Carer => "carer",
+            AttendeeRole::SocialWorker => "social_worker",
+            AttendeeRole::Health => "health",
+            AttendeeRole::Education => "education",
+            AttendeeRole::VirtualSchool => "virtual_school",
+            AttendeeRole::ChildrensGuardian => "childrens_guardian",
+            AttendeeRole::Advocate => "advocate",
+            AttendeeRole::Other => "other",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            AttendeeRole::Mother => "Parent – mother",
+            AttendeeRole::Father => "Parent – father",
+            AttendeeRole::Carer => "Carer",
+            AttendeeRole::SocialWorker => "Social worker",
+            AttendeeRole::Health => "Health",
+            AttendeeRole::Education => "Education",
+            AttendeeRole::VirtualSchool => "Virtual school",
+            AttendeeRole::ChildrensGuardian => "Children's guardian",
+            AttendeeRole::Advocate => "Advocate",
+            AttendeeRole::Other => "Other",
+        }
+    }
+
+    pub fn from_key(key: &str) -> Option<AttendeeRole> {
+        AttendeeRole::ALL.into_iter().find(|r| r.key() == key)
+    }
+}
+
+/// The IRO's quality and compliance grade for a review.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum QualityGrade {
+    Outstanding,
+    Good,
+    RequiresImprovement,
+    Inadequate,
+}
+
+impl QualityGrade {
+    pub const ALL: [QualityGrade; 4] = [
+        QualityGrade::Outstanding,
+        QualityGrade::Good,
+        QualityGrade::RequiresImprovement,
+        QualityGrade::Inadequate,
+    ];
+
+    pub fn key(self) -> &'static str {
+        match self {
+            QualityGrade::Outstanding => "outstanding",
+            QualityGrade::Good => "good",
+            QualityGrade::RequiresImprovement => "requires_improvement",
+            QualityGrade::Inadequate => "inadequate",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            QualityGrade::Outstanding => "Outstanding",
+            QualityGrade::Good => "Good",
+            QualityGrade::RequiresImprovement => "Requires improvement",
+            QualityGrade::Inadequate => "Inadequate",
+        }
+    }
+
+    pub fn from_key(key: &str) -> Option<QualityGrade> {
+        QualityGrade::ALL.into_iter().find(|g| g.key() == key)
+    }
+}
+
+/// A recommendation made at a review, with who owns it and by when.
+/// `text` is free text about a child: never logged, never shown to analysts.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Recommendation {
+    pub text: String,
+    pub owner: String,
+    pub due: NaiveDate,
+    pub completed: Option<NaiveDate>,
+}
+
+/// A period missing or away from placement (903 Missing table).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MissingEpisode {
+    pub child: ChildId,
+    pub kind: MissingKind,
+    pub start: NaiveDate,
+    pub end: Option<NaiveDate>,
+}
+
+/// An IRO's identifier in Footprint.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct IroId(pub String);
+
+impl fmt::Display for IroId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// An Independent Reviewing Officer.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Iro {
+    pub id: IroId,
+    pub name: String,
+    /// Full-time equivalent (1.0 = full time).
+    pub fte: f64,
+    pub started: NaiveDate,
+    pub left: Option<NaiveDate>,
+}
+
+/// A child allocated to an IRO from `from` until the day before `to`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Allocation {
+    pub child: ChildId,
+    pub iro: IroId,
+    pub from: NaiveDate,
+    pub to: Option<NaiveDate>,
+}
+
+impl Allocation {
+    pub fn is_current_on(&self, date: NaiveDate) -> bool {
+        self.from <= date && self.to.is_none_or(|to| to > date)
+    }
+}
+
+/// An IRO's check on the plan's progress between reviews.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MidwayCheck {
+    pub child: ChildId,
+    pub date: NaiveDate,
+    pub iro: Option<IroId>,
+}
+
+/// How an IRO saw or spoke to a child.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum VisitKind {
+    InPerson,
+    Virtual,
+    Phone,
+}
+
+/// An IRO's visit to, or conversation with, a child.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IroVisit {
+    pub child: ChildId,
+    pub date: NaiveDate,
+    pub kind: VisitKind,
+    pub iro: Option<IroId>,
+}
+
+/// A challenge raised by an IRO through the dispute resolution process.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Challenge {
+    pub id: i64,
+    pub child: ChildId,
+    pub iro: Option<IroId>,
+    pub raised: NaiveDate,
+    /// Themes from the council's configurable list (e.g. "care planning").
+    pub themes: Vec<String>,
+    /// Each stage reached, in order: its name from the configured stages
+    /// ("informal", "stage 1", …), when it began and when it was answered.
+    pub stages: Vec<ChallengeStage>,
+    pub referred_to_cafcass: Option<NaiveDate>,
+    pub resolved: Option<NaiveDate>,
+    pub outcome: Option<ChallengeOutcome>,
+}
+
+/// One stage of a challenge.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChallengeStage {
+    pub stage: String,
+    pub started: NaiveDate,
+    /// The working-day timescale for a response at this stage.
+    pub timescale_working_days: u32,
+    pub responded: Option<NaiveDate>,
+}
+
+/// How a challenge ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ChallengeOutcome {
+    /// The concern was resolved to the IRO's satisfaction.
+    Resolved,
+    /// The IRO withdrew it.
+    Withdrawn,
+    /// Referred to Cafcass.
+    ReferredToCafcass,
+}
+
+/// One council's records: everything the measures read.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct Dataset {
+    pub children: Vec<Child>,
+    pub episodes: Vec<Episode>,
+    pub reviews: Vec<Review>,
+    pub missing: Vec<MissingEpisode>,
+    pub iros: Vec<Iro>,
+    pub allocations: Vec<Allocation>,
+    pub midway_checks: Vec<MidwayCheck>,
+    pub visits: Vec<IroVisit>,
+    pub challenges: Vec<Challenge>,
+    /// The date reviews are known from ("data held from", measures.md).
+    pub reviews_known_from: Option<NaiveDate>,
+}

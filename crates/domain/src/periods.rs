@@ -12,8 +12,9 @@
 use chrono::NaiveDate;
 use serde::Serialize;
 
-use crate::codes::{ReasonEpisodeCeased, ReasonNewEpisode};
+use crate::codes::{LegalStatus, PlacementType, ReasonEpisodeCeased, ReasonNewEpisode};
 use crate::model::{ChildId, Episode};
+use crate::schedule::{PeriodKind, ScheduleInput};
 
 /// One period of care: episodes chained by REC `X1`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -89,6 +90,73 @@ impl PeriodOfCare {
             })
             .map(|e| e.start)
             .collect()
+    }
+}
+
+impl PeriodOfCare {
+    /// Whether a review dated `date` belongs to this period: on or after the
+    /// day the child became looked after (the first day of a short-breaks
+    /// period) and before the period's end.
+    pub fn holds_review_on(&self, date: NaiveDate) -> bool {
+        let from = self.looked_after_from().unwrap_or_else(|| self.start());
+        from <= date && self.end().is_none_or(|end| date < end)
+    }
+
+    /// The input to [`crate::schedule::schedule`] for this period: `reviews`
+    /// are the child's review dates (those outside the period are left out);
+    /// `unregistered` are the placement types the council treats as
+    /// unregistered settings (a setting, for the monthly-review policy);
+    /// `reviews_known_from` is the date the council's review data begins.
+    pub fn schedule_input(
+        &self,
+        reviews: &[NaiveDate],
+        unregistered: &[PlacementType],
+        reviews_known_from: Option<NaiveDate>,
+    ) -> ScheduleInput {
+        let short_breaks = self.is_short_breaks();
+        let period_start = self.looked_after_from().unwrap_or_else(|| self.start());
+        let mut unregistered_spans: Vec<(NaiveDate, Option<NaiveDate>)> = Vec::new();
+        for e in self
+            .episodes
+            .iter()
+            .filter(|e| unregistered.contains(&e.placement))
+        {
+            match unregistered_spans.last_mut() {
+                Some((_, to)) if *to == Some(e.start) => *to = e.end,
+                _ => unregistered_spans.push((e.start.max(period_start), e.end)),
+            }
+        }
+        ScheduleInput {
+            kind: if short_breaks {
+                PeriodKind::ShortBreaks
+            } else {
+                PeriodKind::LookedAfter
+            },
+            period_start,
+            period_end: self.end(),
+            reviews: reviews
+                .iter()
+                .copied()
+                .filter(|&r| self.holds_review_on(r))
+                .collect(),
+            placement_moves: self
+                .placement_moves()
+                .into_iter()
+                .filter(|&m| m > period_start)
+                .collect(),
+            unregistered_spans,
+            adoption_authority: self
+                .episodes
+                .iter()
+                .find(|e| e.legal_status == LegalStatus::E1)
+                .map(|e| e.start.max(period_start)),
+            placed_for_adoption: self
+                .episodes
+                .iter()
+                .find(|e| e.placement.is_placed_for_adoption())
+                .map(|e| e.start.max(period_start)),
+            reviews_known_from,
+        }
     }
 }
 
@@ -498,5 +566,115 @@ mod tests {
     #[test]
     fn no_episodes_no_periods() {
         assert_eq!(build_periods(&[]).unwrap(), vec![]);
+    }
+}
+
+#[cfg(test)]
+mod schedule_input_tests {
+    use super::*;
+    use crate::calendar::WorkingDayCalendar;
+    use crate::schedule::{SchedulePolicy, UnregisteredRule, schedule};
+
+    fn d(s: &str) -> NaiveDate {
+        NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+    }
+
+    fn ep(
+        start: &str,
+        end: Option<&str>,
+        rne: &str,
+        ls: &str,
+        place: &str,
+        rec: Option<&str>,
+    ) -> Episode {
+        Episode {
+            child: "C1".parse().unwrap(),
+            start: d(start),
+            end: end.map(d),
+            reason_new: rne.parse().unwrap(),
+            legal_status: ls.parse().unwrap(),
+            category_of_need: None,
+            placement: place.parse().unwrap(),
+            provider: None,
+            reason_ceased: rec.map(|r| r.parse().unwrap()),
+            reason_place_change: None,
+            home_postcode: None,
+            placement_postcode: None,
+            urn: None,
+        }
+    }
+
+    #[test]
+    fn a_period_becomes_a_schedule_input() {
+        let eps = vec![
+            ep(
+                "2022-12-16",
+                Some("2023-02-01"),
+                "S",
+                "C1",
+                "U6",
+                Some("X1"),
+            ),
+            ep(
+                "2023-02-01",
+                Some("2023-05-01"),
+                "P",
+                "C1",
+                "Z1",
+                Some("X1"),
+            ),
+            ep("2023-05-01", None, "P", "C2", "U4", None),
+        ];
+        let period = &build_periods(&eps).unwrap()[0];
+        let reviews = [
+            d("2022-01-01"),
+            d("2023-01-10"),
+            d("2023-02-20"),
+            d("2023-04-05"),
+        ];
+        let input = period.schedule_input(&reviews, &[PlacementType::Z1], None);
+        assert_eq!(input.period_start, d("2022-12-16"));
+        assert_eq!(
+            input.reviews.len(),
+            3,
+            "the 2022 review is outside the period"
+        );
+        assert_eq!(
+            input.placement_moves,
+            vec![d("2023-02-01"), d("2023-05-01")]
+        );
+        assert_eq!(
+            input.unregistered_spans,
+            vec![(d("2023-02-01"), Some(d("2023-05-01")))]
+        );
+
+        let calendar = WorkingDayCalendar::england_and_wales();
+        let statutory = schedule(&input, &SchedulePolicy::statutory(), &calendar).unwrap();
+        assert_eq!(statutory.reviews[0].due, Some(d("2023-01-18")));
+        let policy = SchedulePolicy {
+            unregistered_monthly: Some(UnregisteredRule { interval_months: 1 }),
+            ..SchedulePolicy::statutory()
+        };
+        let local = schedule(&input, &policy, &calendar).unwrap();
+        // In the unregistered placement from 1 Feb: review 2 (20 Feb) is due a
+        // month after review 1 (10 Jan) or after moving in, whichever is later.
+        assert!(local.reviews[1].due.unwrap() <= d("2023-03-01"));
+        assert_eq!(local.reviews[1].statutory_due, Some(d("2023-04-10")));
+    }
+
+    #[test]
+    fn a_review_on_the_day_care_ends_is_outside_the_period() {
+        let eps = vec![ep(
+            "2022-04-01",
+            Some("2022-09-01"),
+            "S",
+            "V2",
+            "U6",
+            Some("E4A"),
+        )];
+        let period = &build_periods(&eps).unwrap()[0];
+        assert!(period.holds_review_on(d("2022-04-01")));
+        assert!(period.holds_review_on(d("2022-08-31")));
+        assert!(!period.holds_review_on(d("2022-09-01")));
     }
 }

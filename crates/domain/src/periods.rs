@@ -289,7 +289,13 @@ pub fn assemble_periods(episodes: &[Episode]) -> PeriodAssembly {
         if let Some(prev) = previous {
             match prev.end {
                 None => {
-                    out.problems.push(problem(ChainProblemKind::OpenButNotLast));
+                    // The earlier episode is the one at fault: it has no DEC.
+                    out.problems.push(ChainProblem {
+                        child: prev.child.clone(),
+                        episode: last_index,
+                        episode_start: prev.start,
+                        kind: ChainProblemKind::OpenButNotLast,
+                    });
                     continue;
                 }
                 Some(prev_end) if prev_end > ep.start => {
@@ -541,8 +547,17 @@ mod tests {
         ];
         let problems = build_periods(&eps).unwrap_err();
         let kinds: Vec<_> = problems.iter().map(|p| p.kind.clone()).collect();
-        assert!(kinds.contains(&ChainProblemKind::OpenButNotLast));
         assert!(kinds.contains(&ChainProblemKind::ClosedWithoutReason));
+        let open = problems
+            .iter()
+            .find(|p| p.kind == ChainProblemKind::OpenButNotLast)
+            .unwrap();
+        // Reported against the earlier episode, the one with no DEC.
+        assert_eq!(open.episode, 0);
+        assert_eq!(
+            open.message(),
+            "the episode starting 01/05/2021 has no end date (DEC) but a later episode follows it"
+        );
     }
 
     #[test]

@@ -1,1 +1,216 @@
-//! footprint-ssda903
+//! Reading, checking and writing the SSDA903 ("903") return.
+//!
+//! * [`read_paths`] reads CSV files (each recognised by its exact set of
+//!   columns, not its name) and the XML form (root `EXPSSDA903`) into a
+//!   [`Return903`] of domain records, each with the file and line it came
+//!   from, and lists every [`Problem`] found: it never stops at the first bad
+//!   row. Rows with a fatal problem are left out of the return; a return with
+//!   any fatal problem must not be stored (see [`Parsed::is_fatal`]).
+//! * [`validate`] runs the checks across records (chains of episodes, reviews
+//!   outside care, participation against age, ...); `read_paths` runs it.
+//! * [`write::render_csv`] / [`write::render_xml`] write a collection year's
+//!   return from a [`footprint_domain::model::Dataset`]; [`write::write_csv`]
+//!   and [`write::write_xml`] put it in files.
+//!
+//! When no collection year is given it is inferred: the year of the latest
+//! DECOM (no episode in a return starts after its 31 March); without episodes,
+//! of the latest REVIEW, then of the latest MIS_START.
+//!
+//! The checks, their DfE rule numbers and severities, and the writing rules
+//! are described in `docs/ssda903.md`.
+
+mod checks;
+mod convert;
+mod csv_in;
+pub mod problem;
+pub mod raw;
+pub mod ret;
+pub mod tables;
+pub mod write;
+mod xml_in;
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+use footprint_domain::dates::CollectionYear;
+
+pub use checks::validate;
+pub use problem::{Problem, Severity, SourceRef};
+pub use raw::{RawRow, RawTable};
+pub use ret::{Located, Return903, UascRow};
+pub use tables::Table;
+pub use write::{render_csv, render_xml, write_csv, write_xml};
+
+/// A return as read, and every problem found in it.
+#[derive(Debug, Clone, Default)]
+pub struct Parsed {
+    pub ret: Return903,
+    /// File by file, in the order found (see [`Parsed::sorted_problems`]).
+    pub problems: Vec<Problem>,
+    /// Whether the collection year was inferred rather than given.
+    pub year_inferred: bool,
+}
+
+impl Parsed {
+    /// Any fatal problem: the store must refuse the import.
+    pub fn is_fatal(&self) -> bool {
+        self.problems.iter().any(Problem::is_fatal)
+    }
+
+    pub fn errors(&self) -> impl Iterator<Item = &Problem> {
+        self.problems.iter().filter(|p| p.is_fatal())
+    }
+
+    pub fn warnings(&self) -> impl Iterator<Item = &Problem> {
+        self.problems.iter().filter(|p| !p.is_fatal())
+    }
+
+    /// The problems by file, then line, then column.
+    pub fn sorted_problems(&self) -> Vec<&Problem> {
+        let mut v: Vec<&Problem> = self.problems.iter().collect();
+        v.sort_by(|a, b| (&a.file, a.line, &a.column).cmp(&(&b.file, b.line, &b.column)));
+        v
+    }
+}
+
+/// A failure that stops reading before any file is looked at: a usage error.
+/// Problems inside files (unreadable, unrecognised, malformed) are
+/// [`Problem`]s instead.
+#[derive(Debug, thiserror::Error)]
+pub enum ReadError {
+    #[error("no files given: name a folder of 903 CSV files or a 903 XML file")]
+    NoInput,
+    #[error("{0}: no such file or folder")]
+    NotFound(PathBuf),
+    #[error("{path}: the folder could not be listed: {source}")]
+    Folder {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("{0}: the folder holds no .csv files")]
+    EmptyFolder(PathBuf),
+}
+
+/// The form of an input file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Csv,
+    Xml,
+}
+
+impl Format {
+    /// `.xml` (any case) is XML; anything else is read as CSV.
+    pub fn of_path(path: &Path) -> Format {
+        match path.extension().and_then(|e| e.to_str()) {
+            Some(e) if e.eq_ignore_ascii_case("xml") => Format::Xml,
+            _ => Format::Csv,
+        }
+    }
+}
+
+/// One file's content, already in memory.
+#[derive(Debug, Clone)]
+pub struct Input {
+    /// The name used in problems (usually the path as given).
+    pub name: String,
+    pub format: Format,
+    pub bytes: Vec<u8>,
+}
+
+/// Reads a 903 return from paths: a folder means every `.csv` file in it; a
+/// file ending `.xml` is read as the XML form, any other file as CSV. Several
+/// paths may be given (their rows are put together).
+///
+/// `year` is the collection year to check against; `None` infers it (see
+/// the crate docs).
+pub fn read_paths(paths: &[PathBuf], year: Option<CollectionYear>) -> Result<Parsed, ReadError> {
+    if paths.is_empty() {
+        return Err(ReadError::NoInput);
+    }
+    let mut files: Vec<PathBuf> = Vec::new();
+    for path in paths {
+        if path.is_dir() {
+            let entries = std::fs::read_dir(path).map_err(|source| ReadError::Folder {
+                path: path.clone(),
+                source,
+            })?;
+            let mut found: Vec<PathBuf> = entries
+                .filter_map(Result::ok)
+                .map(|e| e.path())
+                .filter(|p| {
+                    p.is_file()
+                        && p.extension()
+                            .and_then(|e| e.to_str())
+                            .is_some_and(|e| e.eq_ignore_ascii_case("csv"))
+                })
+                .collect();
+            if found.is_empty() {
+                return Err(ReadError::EmptyFolder(path.clone()));
+            }
+            found.sort();
+            files.extend(found);
+        } else if path.exists() {
+            files.push(path.clone());
+        } else {
+            return Err(ReadError::NotFound(path.clone()));
+        }
+    }
+    let mut inputs = Vec::new();
+    let mut problems = Vec::new();
+    for file in files {
+        let name = file.display().to_string();
+        match std::fs::read(&file) {
+            Ok(bytes) => inputs.push(Input {
+                name,
+                format: Format::of_path(&file),
+                bytes,
+            }),
+            Err(e) => problems.push(Problem::file_level(
+                &name,
+                Severity::Fatal,
+                format!("the file could not be read: {e}"),
+            )),
+        }
+    }
+    let mut parsed = read_inputs(&inputs, year);
+    problems.append(&mut parsed.problems);
+    parsed.problems = problems;
+    Ok(parsed)
+}
+
+/// Reads a 903 return from files already in memory (see [`read_paths`]).
+pub fn read_inputs(inputs: &[Input], year: Option<CollectionYear>) -> Parsed {
+    let mut rows = Vec::new();
+    let mut problems = Vec::new();
+    let mut tables = BTreeSet::new();
+    for input in inputs {
+        match input.format {
+            Format::Csv => {
+                let mut f = csv_in::read_csv(&input.name, &input.bytes);
+                tables.extend(f.table);
+                rows.append(&mut f.rows);
+                problems.append(&mut f.problems);
+            }
+            Format::Xml => {
+                let mut f = xml_in::read_xml(&input.name, &input.bytes);
+                // The XML form always carries the Header, Episodes and
+                // Reviews, even when a child has none.
+                tables.extend([Table::Header, Table::Episodes, Table::Reviews]);
+                tables.extend(f.rows.iter().map(|r| r.table));
+                rows.append(&mut f.rows);
+                problems.append(&mut f.problems);
+            }
+        }
+    }
+    let (year, year_inferred) = match year {
+        Some(y) => (Some(y), false),
+        None => (convert::inference_date(&rows).map(CollectionYear::of), true),
+    };
+    let ret = convert::convert(rows, year, tables, &mut problems);
+    problems.extend(validate(&ret));
+    Parsed {
+        ret,
+        problems,
+        year_inferred,
+    }
+}

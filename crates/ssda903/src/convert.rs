@@ -1,0 +1,731 @@
+//! Raw rows to domain records, with every row-level problem: dates that do
+//! not parse, codes that are not in their list, key fields left blank,
+//! children missing from the Header (INT08), dates of birth that differ from
+//! the Header (INT17), duplicate rows.
+
+use std::collections::HashMap;
+use std::hash::Hash;
+use std::str::FromStr;
+
+use chrono::NaiveDate;
+use footprint_domain::codes::{
+    CategoryOfNeed, CodeError, Ethnicity, LegalStatus, MissingKind, ParticipationCode,
+    PlacementProvider, PlacementType, ReasonEpisodeCeased, ReasonNewEpisode, ReasonPlaceChange,
+    Sex,
+};
+use footprint_domain::dates::{CollectionYear, format_uk, parse_uk_date};
+use footprint_domain::model::{Child, ChildId, Episode, MissingEpisode, Review, UascStatus};
+
+use crate::problem::{Problem, Severity, SourceRef};
+use crate::raw::{RawRow, RawTable};
+use crate::ret::{Located, Return903, UascRow};
+use crate::tables::Table;
+
+/// Collects the problems of the row being converted.
+struct Conv<'a> {
+    problems: &'a mut Vec<Problem>,
+    /// Set when a field of the current row had a fatal problem.
+    failed: bool,
+    /// The current row's child, for messages.
+    who: String,
+}
+
+impl Conv<'_> {
+    fn begin(&mut self, row: &RawRow) {
+        self.failed = false;
+        let id = row.get("CHILD");
+        self.who = if id.is_empty() {
+            String::new()
+        } else {
+            format!("child {id}: ")
+        };
+    }
+
+    fn report(
+        &mut self,
+        row: &RawRow,
+        col: &str,
+        value: Option<&str>,
+        rule: Option<&str>,
+        severity: Severity,
+        message: String,
+    ) {
+        if severity == Severity::Fatal {
+            self.failed = true;
+        }
+        self.problems.push(Problem::at(
+            row.source_of(col),
+            Some(col),
+            value,
+            rule,
+            severity,
+            format!("{}{message}", self.who),
+        ));
+    }
+
+    fn child_id(&mut self, row: &RawRow) -> Option<ChildId> {
+        let v = row.get("CHILD");
+        if v.is_empty() {
+            self.report(
+                row,
+                "CHILD",
+                None,
+                None,
+                Severity::Fatal,
+                "CHILD is blank: every row needs the child's identifier".into(),
+            );
+            return None;
+        }
+        match v.parse::<ChildId>() {
+            Ok(id) => Some(id),
+            Err(e) => {
+                self.report(row, "CHILD", Some(v), None, Severity::Fatal, e.to_string());
+                None
+            }
+        }
+    }
+
+    /// A code; `needed` says what needs it when a blank is fatal.
+    fn code<T: FromStr<Err = CodeError>>(
+        &mut self,
+        row: &RawRow,
+        col: &str,
+        rule: Option<&str>,
+        needed: Option<&str>,
+    ) -> Option<T> {
+        let v = row.get(col);
+        if v.is_empty() {
+            if let Some(needed) = needed {
+                self.report(
+                    row,
+                    col,
+                    None,
+                    rule,
+                    Severity::Fatal,
+                    format!("{col} is blank: {needed}"),
+                );
+            }
+            return None;
+        }
+        match v.parse::<T>() {
+            Ok(c) => Some(c),
+            Err(e) => {
+                let mut msg = e.to_string();
+                let upper = v.to_ascii_uppercase();
+                if upper != v && upper.parse::<T>().is_ok() {
+                    msg.push_str(&format!(
+                        " (codes are upper case: {upper} would be valid; Footprint does not change case for you)"
+                    ));
+                }
+                self.report(row, col, Some(v), rule, Severity::Fatal, msg);
+                None
+            }
+        }
+    }
+
+    fn date(
+        &mut self,
+        row: &RawRow,
+        col: &str,
+        rule: Option<&str>,
+        needed: Option<&str>,
+    ) -> Option<NaiveDate> {
+        let v = row.get(col);
+        if v.is_empty() {
+            if let Some(needed) = needed {
+                self.report(
+                    row,
+                    col,
+                    None,
+                    rule,
+                    Severity::Fatal,
+                    format!("{col} is blank: {needed}"),
+                );
+            }
+            return None;
+        }
+        match parse_uk_date(v) {
+            Ok(d) => Some(d),
+            Err(e) => {
+                self.report(
+                    row,
+                    col,
+                    Some(v),
+                    rule,
+                    Severity::Fatal,
+                    format!("{col}: {e}"),
+                );
+                None
+            }
+        }
+    }
+
+    fn text(row: &RawRow, col: &str) -> Option<String> {
+        let v = row.get(col);
+        (!v.is_empty()).then(|| v.to_owned())
+    }
+}
+
+/// The date a return's collection year is inferred from: the latest DECOM
+/// (an episode in a return starts on or before its 31 March); without
+/// episodes, the latest REVIEW; without reviews, the latest MIS_START.
+pub(crate) fn inference_date(rows: &[RawRow]) -> Option<NaiveDate> {
+    let latest = |col: &str| {
+        rows.iter()
+            .filter(|r| r.table.is_used())
+            .filter_map(|r| parse_uk_date(r.get(col)).ok())
+            .max()
+    };
+    latest("DECOM")
+        .or_else(|| latest("REVIEW"))
+        .or_else(|| latest("MIS_START"))
+}
+
+/// The collection year whose list of placement codes applies to an episode:
+/// the given year if the episode was open at any time in it, otherwise the
+/// year in which the episode ended.
+fn placement_year(
+    year: CollectionYear,
+    start: NaiveDate,
+    end: Option<NaiveDate>,
+) -> CollectionYear {
+    match end {
+        Some(end) if end < year.start() => CollectionYear::of(end),
+        _ if start > year.end() => CollectionYear::of(start),
+        _ => year,
+    }
+}
+
+pub(crate) fn convert(
+    rows: Vec<RawRow>,
+    year: Option<CollectionYear>,
+    tables: std::collections::BTreeSet<Table>,
+    problems: &mut Vec<Problem>,
+) -> Return903 {
+    let mut ret = Return903 {
+        year,
+        tables,
+        ..Return903::default()
+    };
+    let mut conv = Conv {
+        problems,
+        failed: false,
+        who: String::new(),
+    };
+    let (used, other): (Vec<RawRow>, Vec<RawRow>) =
+        rows.into_iter().partition(|r| r.table.is_used());
+    for row in other {
+        let file = row.source.file.clone();
+        match ret
+            .other_tables
+            .iter_mut()
+            .find(|t| t.table == row.table && t.file == file)
+        {
+            Some(t) => t.rows.push(row),
+            None => ret.other_tables.push(RawTable {
+                table: row.table,
+                file,
+                rows: vec![row],
+            }),
+        }
+    }
+
+    // Header first: the other tables are checked against it.
+    let mut header_uasc: Vec<ChildId> = Vec::new();
+    for row in used.iter().filter(|r| r.table == Table::Header) {
+        conv.begin(row);
+        let id = conv.child_id(row);
+        let sex_raw = row.get("SEX");
+        let sex: Option<Sex> = conv.code(
+            row,
+            "SEX",
+            Some("101"),
+            Some("every child needs a sex (SEX)"),
+        );
+        let dob = conv.date(
+            row,
+            "DOB",
+            Some("102"),
+            Some("every child needs a date of birth (DOB)"),
+        );
+        let ethnicity: Option<Ethnicity> = conv.code(
+            row,
+            "ETHNIC",
+            Some("103"),
+            Some("every child needs an ethnicity code (ETHNIC)"),
+        );
+        let mother = match row.get("MOTHER") {
+            "" => None,
+            "1" => Some(true),
+            "0" => Some(false),
+            other => {
+                conv.report(
+                    row,
+                    "MOTHER",
+                    Some(other),
+                    None,
+                    Severity::Fatal,
+                    format!("MOTHER is {other:?}: expected 1 (the child is a mother), 0 (is not) or blank"),
+                );
+                None
+            }
+        };
+        let mc_dob = conv.date(row, "MC_DOB", None, None);
+        let uasc_flag = match row.get("UASC") {
+            "" | "0" => false,
+            "1" => true,
+            other => {
+                conv.report(
+                    row,
+                    "UASC",
+                    Some(other),
+                    None,
+                    Severity::Fatal,
+                    format!("UASC is {other:?}: expected 1 (unaccompanied asylum-seeking child), 0 or blank"),
+                );
+                false
+            }
+        };
+        if let (Some(y), Some(s)) = (year, sex) {
+            let spelling = s.code_for_collection_year(y.start_year());
+            if spelling != sex_raw {
+                let msg = if y.start_year() >= 2024 {
+                    format!(
+                        "SEX is {sex_raw} but from 2024-25 the return records sex as M, F or U ({spelling} here)"
+                    )
+                } else {
+                    format!(
+                        "SEX is {sex_raw} but up to 2023-24 the return records sex as 1 (male) or 2 (female)"
+                    )
+                };
+                conv.report(
+                    row,
+                    "SEX",
+                    Some(sex_raw),
+                    Some("101"),
+                    Severity::Warning,
+                    msg,
+                );
+            }
+        }
+        if let (Some(y), Some(d)) = (year, dob)
+            && d > y.end()
+        {
+            conv.report(
+                row,
+                "DOB",
+                None,
+                Some("301"),
+                Severity::Warning,
+                format!("the date of birth is after the end of the {y} collection year"),
+            );
+        }
+        if let (false, Some(id), Some(sex), Some(dob), Some(ethnicity)) =
+            (conv.failed, id, sex, dob, ethnicity)
+        {
+            if uasc_flag {
+                header_uasc.push(id.clone());
+            }
+            ret.children.push(Located {
+                record: Child {
+                    id,
+                    sex,
+                    date_of_birth: dob,
+                    ethnicity,
+                    upn: Conv::text(row, "UPN"),
+                    mother,
+                    mothers_child_dob: mc_dob,
+                    uasc: None,
+                },
+                source: row.source.clone(),
+            });
+        }
+    }
+    dedupe(
+        &mut ret.children,
+        |c| c.id.clone(),
+        "the Header",
+        conv.problems,
+    );
+    let dobs: HashMap<ChildId, NaiveDate> = ret
+        .children
+        .iter()
+        .map(|c| (c.record.id.clone(), c.record.date_of_birth))
+        .collect();
+    let has_header = ret.tables.contains(&Table::Header);
+    // Every CHILD of the Header, including rows refused for another problem
+    // (their children are not reported again as missing from the Header).
+    let header_ids: std::collections::HashSet<&str> = used
+        .iter()
+        .filter(|r| r.table == Table::Header)
+        .map(|r| r.get("CHILD"))
+        .collect();
+
+    // Checks shared by the tables keyed on CHILD: INT08 and INT17.
+    let against_header = |conv: &mut Conv, row: &RawRow, id: &ChildId| {
+        if !has_header {
+            return;
+        }
+        match dobs.get(id) {
+            None if header_ids.contains(id.as_str()) => {}
+            None => conv.report(
+                row,
+                "CHILD",
+                Some(id.as_str()),
+                Some("INT08"),
+                Severity::Fatal,
+                format!(
+                    "the child is in the {} table but not in the Header",
+                    row.table
+                ),
+            ),
+            Some(dob) => {
+                if row.table.columns().contains(&"DOB")
+                    && let Ok(d) = parse_uk_date(row.get("DOB"))
+                    && d != *dob
+                {
+                    conv.report(
+                        row,
+                        "DOB",
+                        None,
+                        Some("INT17"),
+                        Severity::Warning,
+                        format!(
+                            "DOB in the {} table differs from the child's date of birth in the Header (the Header's is used)",
+                            row.table
+                        ),
+                    );
+                }
+            }
+        }
+    };
+
+    for row in &used {
+        conv.begin(row);
+        match row.table {
+            Table::Header => {}
+            Table::Episodes => {
+                let id = conv.child_id(row);
+                if let Some(id) = &id {
+                    against_header(&mut conv, row, id);
+                }
+                let start = conv.date(
+                    row,
+                    "DECOM",
+                    Some("141"),
+                    Some("every episode needs the date it began (DECOM)"),
+                );
+                let rne: Option<ReasonNewEpisode> = conv.code(
+                    row,
+                    "RNE",
+                    Some("143"),
+                    Some("every episode needs a reason for new episode (RNE)"),
+                );
+                let ls: Option<LegalStatus> = conv.code(
+                    row,
+                    "LS",
+                    Some("144"),
+                    Some("every episode needs a legal status (LS)"),
+                );
+                let cin: Option<CategoryOfNeed> = conv.code(row, "CIN", Some("145"), None);
+                if row.get("CIN").is_empty() {
+                    conv.report(
+                        row,
+                        "CIN",
+                        None,
+                        Some("145"),
+                        Severity::Warning,
+                        "CIN is blank: every episode should have a category of need N1–N8".into(),
+                    );
+                }
+                let place: Option<PlacementType> = conv.code(
+                    row,
+                    "PLACE",
+                    Some("146"),
+                    Some("every episode needs a placement type (PLACE)"),
+                );
+                let provider: Option<PlacementProvider> =
+                    conv.code(row, "PLACE_PROVIDER", Some("178"), None);
+                let end = conv.date(row, "DEC", Some("147"), None);
+                let rec: Option<ReasonEpisodeCeased> = conv.code(row, "REC", Some("149"), None);
+                let rpc: Option<ReasonPlaceChange> =
+                    conv.code(row, "REASON_PLACE_CHANGE", Some("1009"), None);
+                if let (Some(y), Some(p), Some(s)) = (year, place, start) {
+                    let py = placement_year(y, s, end);
+                    if !p.valid_in_collection_year(py.start_year()) {
+                        conv.report(
+                            row,
+                            "PLACE",
+                            Some(p.code()),
+                            Some("146"),
+                            Severity::Fatal,
+                            format!(
+                                "placement type {p} is not in the {py} list of placement types"
+                            ),
+                        );
+                    }
+                }
+                if let (Some(y), Some(s)) = (year, start)
+                    && s > y.end()
+                {
+                    conv.report(
+                        row,
+                        "DECOM",
+                        Some(&format_uk(s)),
+                        None,
+                        Severity::Warning,
+                        format!(
+                            "DECOM {} is after the end of the {y} collection year",
+                            format_uk(s)
+                        ),
+                    );
+                }
+                if let (
+                    false,
+                    Some(child),
+                    Some(start),
+                    Some(reason_new),
+                    Some(legal_status),
+                    Some(placement),
+                ) = (conv.failed, id, start, rne, ls, place)
+                {
+                    ret.episodes.push(Located {
+                        record: Episode {
+                            child,
+                            start,
+                            end,
+                            reason_new,
+                            legal_status,
+                            category_of_need: cin,
+                            placement,
+                            provider,
+                            reason_ceased: rec,
+                            reason_place_change: rpc,
+                            home_postcode: Conv::text(row, "HOME_POST"),
+                            placement_postcode: Conv::text(row, "PL_POST"),
+                            urn: Conv::text(row, "URN"),
+                        },
+                        source: row.source.clone(),
+                    });
+                }
+            }
+            Table::Reviews => {
+                let id = conv.child_id(row);
+                if let Some(id) = &id {
+                    against_header(&mut conv, row, id);
+                }
+                conv.date(row, "DOB", None, None);
+                let date_raw = row.get("REVIEW");
+                let code_raw = row.get("REVIEW_CODE");
+                if date_raw.is_empty() && code_raw.is_empty() {
+                    conv.report(
+                        row,
+                        "REVIEW",
+                        None,
+                        Some("166"),
+                        Severity::Warning,
+                        "the row has neither a review date (REVIEW) nor a participation code (REVIEW_CODE); it was ignored".into(),
+                    );
+                    continue;
+                }
+                let date = conv.date(row, "REVIEW", Some("166"), None);
+                let code: Option<ParticipationCode> =
+                    conv.code(row, "REVIEW_CODE", Some("167"), None);
+                if date_raw.is_empty() {
+                    conv.report(
+                        row,
+                        "REVIEW",
+                        Some(code_raw),
+                        Some("167"),
+                        Severity::Fatal,
+                        format!("REVIEW_CODE is {code_raw} but REVIEW is blank: a participation code needs the date of the review"),
+                    );
+                } else if code_raw.is_empty() {
+                    conv.report(
+                        row,
+                        "REVIEW_CODE",
+                        None,
+                        Some("167"),
+                        Severity::Warning,
+                        format!("REVIEW_CODE is blank but REVIEW is {date_raw}: every review needs a participation code PN0–PN7"),
+                    );
+                }
+                if let (Some(y), Some(d)) = (year, date)
+                    && d > y.end()
+                {
+                    conv.report(
+                        row,
+                        "REVIEW",
+                        Some(date_raw),
+                        None,
+                        Severity::Warning,
+                        format!("REVIEW {date_raw} is after the end of the {y} collection year"),
+                    );
+                }
+                if let (false, Some(child), Some(date)) = (conv.failed, id, date) {
+                    ret.reviews.push(Located {
+                        record: Review {
+                            child,
+                            date,
+                            participation: code,
+                            details: None,
+                        },
+                        source: row.source.clone(),
+                    });
+                }
+            }
+            Table::Uasc => {
+                let id = conv.child_id(row);
+                if let Some(id) = &id {
+                    against_header(&mut conv, row, id);
+                }
+                let sex: Option<Sex> = conv.code(row, "SEX", Some("101"), None);
+                let dob = conv.date(row, "DOB", None, None);
+                let ceased = conv.date(row, "DUC", Some("104"), None);
+                if let (false, Some(child)) = (conv.failed, id) {
+                    ret.uasc.push(Located {
+                        record: UascRow {
+                            child,
+                            sex,
+                            date_of_birth: dob,
+                            ceased,
+                        },
+                        source: row.source.clone(),
+                    });
+                }
+            }
+            Table::Missing => {
+                let id = conv.child_id(row);
+                if let Some(id) = &id {
+                    against_header(&mut conv, row, id);
+                }
+                conv.date(row, "DOB", None, None);
+                let kind: Option<MissingKind> = conv.code(
+                    row,
+                    "MISSING",
+                    Some("1006"),
+                    Some("every missing row needs its type, M (missing) or A (away without authorisation)"),
+                );
+                let start = conv.date(
+                    row,
+                    "MIS_START",
+                    None,
+                    Some("every missing row needs the date it started (MIS_START)"),
+                );
+                let end = conv.date(row, "MIS_END", None, None);
+                if let (Some(s), Some(e)) = (start, end)
+                    && e < s
+                {
+                    conv.report(
+                        row,
+                        "MIS_END",
+                        Some(row.get("MIS_END")),
+                        Some("567"),
+                        Severity::Fatal,
+                        format!(
+                            "MIS_END {} is before MIS_START {}: the missing period ends before it starts",
+                            format_uk(e),
+                            format_uk(s)
+                        ),
+                    );
+                }
+                if let (false, Some(child), Some(kind), Some(start)) =
+                    (conv.failed, id, kind, start)
+                {
+                    ret.missing.push(Located {
+                        record: MissingEpisode {
+                            child,
+                            kind,
+                            start,
+                            end,
+                        },
+                        source: row.source.clone(),
+                    });
+                }
+            }
+            _ => {}
+        }
+    }
+    let problems = conv.problems;
+    dedupe(
+        &mut ret.episodes,
+        |e| (e.child.clone(), e.start),
+        "Episodes (same CHILD and DECOM)",
+        problems,
+    );
+    dedupe(
+        &mut ret.reviews,
+        |r| (r.child.clone(), r.date),
+        "Reviews (same CHILD and REVIEW)",
+        problems,
+    );
+    dedupe(
+        &mut ret.missing,
+        |m| (m.child.clone(), m.start),
+        "Missing (same CHILD and MIS_START)",
+        problems,
+    );
+    dedupe(
+        &mut ret.uasc,
+        |u| u.child.clone(),
+        "UASC (same CHILD)",
+        problems,
+    );
+
+    // Fold UASC into the children.
+    let uasc: HashMap<ChildId, Option<NaiveDate>> = ret
+        .uasc
+        .iter()
+        .map(|u| (u.record.child.clone(), u.record.ceased))
+        .collect();
+    for c in &mut ret.children {
+        if let Some(ceased) = uasc.get(&c.record.id) {
+            c.record.uasc = Some(UascStatus { ceased: *ceased });
+        } else if header_uasc.contains(&c.record.id) {
+            c.record.uasc = Some(UascStatus { ceased: None });
+        }
+    }
+    ret
+}
+
+/// Rows with the same key: an exact repeat is dropped with a warning; two
+/// different rows with the same key cannot both be stored (fatal).
+fn dedupe<T: PartialEq, K: Hash + Eq>(
+    items: &mut Vec<Located<T>>,
+    key: impl Fn(&T) -> K,
+    what: &str,
+    problems: &mut Vec<Problem>,
+) {
+    let mut first: HashMap<K, usize> = HashMap::new();
+    let mut keep = vec![true; items.len()];
+    for (i, item) in items.iter().enumerate() {
+        let k = key(&item.record);
+        if let Some(&j) = first.get(&k) {
+            let earlier: &SourceRef = &items[j].source;
+            if items[j].record == item.record {
+                keep[i] = false;
+                problems.push(Problem::at(
+                    &item.source,
+                    None,
+                    None,
+                    None,
+                    Severity::Warning,
+                    format!("this row repeats the row at {earlier} exactly; it was read once"),
+                ));
+            } else {
+                problems.push(Problem::at(
+                    &item.source,
+                    None,
+                    None,
+                    None,
+                    Severity::Fatal,
+                    format!("duplicate row in {what}: the row at {earlier} has the same key but different values"),
+                ));
+            }
+        } else {
+            first.insert(k, i);
+        }
+    }
+    let mut it = keep.into_iter();
+    items.retain(|_| it.next().unwrap_or(true));
+}

@@ -1,0 +1,166 @@
+//! Reading the CSV form of the 903: one table per file, recognised by its
+//! columns.
+
+use crate::problem::{Problem, Severity, SourceRef};
+use crate::raw::RawRow;
+use crate::tables::{Table, recognise};
+
+/// What one CSV file held.
+pub(crate) struct CsvFile {
+    pub table: Option<Table>,
+    pub rows: Vec<RawRow>,
+    pub problems: Vec<Problem>,
+}
+
+const BOM: &[u8] = b"\xEF\xBB\xBF";
+
+/// Reads one CSV file. Never stops at a bad row: each is reported and the
+/// rest are read.
+pub(crate) fn read_csv(file: &str, bytes: &[u8]) -> CsvFile {
+    let bytes = bytes.strip_prefix(BOM).unwrap_or(bytes);
+    let mut out = CsvFile {
+        table: None,
+        rows: Vec::new(),
+        problems: Vec::new(),
+    };
+    // The csv crate's own line numbers miscount CRLF line ends and blank
+    // lines, so lines are counted here from each record's byte offset.
+    let mut line_starts = vec![0u64];
+    line_starts.extend(
+        bytes
+            .iter()
+            .enumerate()
+            .filter(|(_, b)| **b == b'\n')
+            .map(|(i, _)| i as u64 + 1),
+    );
+    // A record's reported offset may point at the line end before it (and
+    // any blank lines): skip those to reach the record's first byte.
+    let line_of = |byte: u64| {
+        let start = usize::try_from(byte).unwrap_or(usize::MAX).min(bytes.len());
+        let skip = bytes[start..]
+            .iter()
+            .take_while(|b| matches!(b, b'\r' | b'\n'))
+            .count();
+        let byte = (start + skip) as u64;
+        line_starts.partition_point(|&s| s <= byte).max(1) as u64
+    };
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(bytes);
+    let mut header: Option<Vec<String>> = None;
+    let mut table = None;
+    let mut record = csv::ByteRecord::new();
+    loop {
+        let line = line_of(reader.position().byte());
+        match reader.read_byte_record(&mut record) {
+            Ok(false) => break,
+            Ok(true) => {}
+            Err(e) => {
+                let line = e.position().map_or(line, |p| line_of(p.byte()));
+                out.problems.push(Problem {
+                    file: file.to_owned(),
+                    line: Some(line),
+                    column: None,
+                    value: None,
+                    rule: None,
+                    message: format!("the file could not be read as CSV from this line on: {e}"),
+                    severity: Severity::Fatal,
+                });
+                break;
+            }
+        }
+        let line = record.position().map_or(line, |p| line_of(p.byte()));
+        let source = SourceRef {
+            file: file.to_owned(),
+            line,
+            column: None,
+        };
+        let Some(columns) = &header else {
+            let mut names = Vec::with_capacity(record.len());
+            for raw in record.iter() {
+                match std::str::from_utf8(raw) {
+                    Ok(s) => names.push(s.trim().to_owned()),
+                    Err(_) => {
+                        out.problems.push(Problem::at(
+                            &source,
+                            None,
+                            None,
+                            None,
+                            Severity::Fatal,
+                            "the header row is not UTF-8 text: is this a CSV file?",
+                        ));
+                        return out;
+                    }
+                }
+            }
+            match recognise(&names) {
+                Ok(t) => {
+                    table = Some(t);
+                    out.table = Some(t);
+                }
+                Err(u) => {
+                    out.problems.push(Problem::at(
+                        &source,
+                        None,
+                        None,
+                        None,
+                        Severity::Fatal,
+                        u.message(&names),
+                    ));
+                    return out;
+                }
+            }
+            header = Some(names);
+            continue;
+        };
+        let Some(table) = table else { break };
+        if record.iter().all(|f| f.iter().all(u8::is_ascii_whitespace)) {
+            continue; // a blank line, or a row of empty cells
+        }
+        if record.len() != columns.len() {
+            out.problems.push(Problem::at(
+                &source,
+                None,
+                None,
+                None,
+                Severity::Fatal,
+                format!(
+                    "this row has {} values but the header has {} columns; the row was not read",
+                    record.len(),
+                    columns.len()
+                ),
+            ));
+            continue;
+        }
+        let mut row = RawRow::new(table, source.clone());
+        let mut ok = true;
+        for (name, raw) in columns.iter().zip(record.iter()) {
+            match std::str::from_utf8(raw) {
+                Ok(value) => row.set(name, value, source.clone()),
+                Err(_) => {
+                    out.problems.push(Problem::at(
+                        &source,
+                        Some(name),
+                        None,
+                        None,
+                        Severity::Fatal,
+                        format!("{name} is not UTF-8 text; the row was not read"),
+                    ));
+                    ok = false;
+                }
+            }
+        }
+        if ok {
+            out.rows.push(row);
+        }
+    }
+    if header.is_none() {
+        out.problems.push(Problem::file_level(
+            file,
+            Severity::Fatal,
+            "the file is empty: a 903 CSV file starts with a row of column names",
+        ));
+    }
+    out
+}

@@ -1,0 +1,260 @@
+//! The 903 tables and how a CSV file is recognised as one of them: by its
+//! exact set of column names (in any order), never by its file name.
+
+use std::collections::BTreeSet;
+use std::fmt;
+
+use serde::Serialize;
+
+/// A table of the 903 return.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+pub enum Table {
+    Header,
+    Episodes,
+    Reviews,
+    Uasc,
+    Missing,
+    Oc2,
+    Oc3,
+    Ad1,
+    PlacedAdoption,
+    PrevPerm,
+    SwEpisodes,
+}
+
+impl Table {
+    pub const ALL: [Table; 11] = [
+        Table::Header,
+        Table::Episodes,
+        Table::Reviews,
+        Table::Uasc,
+        Table::Missing,
+        Table::Oc2,
+        Table::Oc3,
+        Table::Ad1,
+        Table::PlacedAdoption,
+        Table::PrevPerm,
+        Table::SwEpisodes,
+    ];
+
+    /// The table's name as the DfE validator knows it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Table::Header => "Header",
+            Table::Episodes => "Episodes",
+            Table::Reviews => "Reviews",
+            Table::Uasc => "UASC",
+            Table::Missing => "Missing",
+            Table::Oc2 => "OC2",
+            Table::Oc3 => "OC3",
+            Table::Ad1 => "AD1",
+            Table::PlacedAdoption => "PlacedAdoption",
+            Table::PrevPerm => "PrevPerm",
+            Table::SwEpisodes => "SWEpisodes",
+        }
+    }
+
+    /// The columns, in the DfE's order (`ssda903.md` §1).
+    pub fn columns(self) -> &'static [&'static str] {
+        match self {
+            Table::Header => &["CHILD", "SEX", "DOB", "ETHNIC", "UPN", "MOTHER", "MC_DOB"],
+            Table::Episodes => &[
+                "CHILD",
+                "DECOM",
+                "RNE",
+                "LS",
+                "CIN",
+                "PLACE",
+                "PLACE_PROVIDER",
+                "DEC",
+                "REC",
+                "REASON_PLACE_CHANGE",
+                "HOME_POST",
+                "PL_POST",
+                "URN",
+            ],
+            Table::Reviews => &["CHILD", "DOB", "REVIEW", "REVIEW_CODE"],
+            Table::Uasc => &["CHILD", "SEX", "DOB", "DUC"],
+            Table::Missing => &["CHILD", "DOB", "MISSING", "MIS_START", "MIS_END"],
+            Table::Oc2 => &[
+                "CHILD",
+                "DOB",
+                "SDQ_SCORE",
+                "SDQ_REASON",
+                "CONVICTED",
+                "HEALTH_CHECK",
+                "IMMUNISATIONS",
+                "TEETH_CHECK",
+                "HEALTH_ASSESSMENT",
+                "SUBSTANCE_MISUSE",
+                "INTERVENTION_RECEIVED",
+                "INTERVENTION_OFFERED",
+            ],
+            Table::Oc3 => &["CHILD", "DOB", "IN_TOUCH", "ACTIV", "ACCOM"],
+            Table::Ad1 => &[
+                "CHILD",
+                "DOB",
+                "DATE_INT",
+                "DATE_MATCH",
+                "FOSTER_CARE",
+                "NB_ADOPTR",
+                "SEX_ADOPTR",
+                "LS_ADOPTR",
+            ],
+            Table::PlacedAdoption => &[
+                "CHILD",
+                "DOB",
+                "DATE_PLACED",
+                "DATE_PLACED_CEASED",
+                "REASON_PLACED_CEASED",
+            ],
+            Table::PrevPerm => &["CHILD", "DOB", "PREV_PERM", "LA_PERM", "DATE_PERM"],
+            Table::SwEpisodes => &["CHILD", "DOB", "SW_ID", "SW_DECOM", "SW_DEC", "SW_REASON"],
+        }
+    }
+
+    /// Whether Footprint turns the table's rows into records (the others are
+    /// read, kept as raw rows and not checked).
+    pub fn is_used(self) -> bool {
+        matches!(
+            self,
+            Table::Header | Table::Episodes | Table::Reviews | Table::Uasc | Table::Missing
+        )
+    }
+}
+
+impl fmt::Display for Table {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// Columns that match no table, with the nearest table and how it differs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Unrecognised {
+    pub closest: Table,
+    pub missing: Vec<&'static str>,
+    pub unexpected: Vec<String>,
+}
+
+impl Unrecognised {
+    pub fn message(&self, columns: &[String]) -> String {
+        let mut msg = format!(
+            "the columns {} do not match any 903 table; the closest is {} ({})",
+            columns.join(", "),
+            self.closest,
+            self.closest.columns().join(", ")
+        );
+        if !self.missing.is_empty() {
+            msg.push_str(&format!("; missing: {}", self.missing.join(", ")));
+        }
+        if !self.unexpected.is_empty() {
+            msg.push_str(&format!("; not expected: {}", self.unexpected.join(", ")));
+        }
+        let upper: BTreeSet<String> = columns.iter().map(|c| c.to_ascii_uppercase()).collect();
+        let lower_case_used = columns.iter().any(|c| *c != c.to_ascii_uppercase());
+        if lower_case_used && self.closest.columns().iter().all(|c| upper.contains(*c)) {
+            msg.push_str("; 903 column names are upper case");
+        }
+        msg
+    }
+}
+
+/// Recognises a table by its exact set of column names (any order). The
+/// Header table may also carry the derived `UASC` column (0/1) some tools add.
+pub fn recognise(columns: &[String]) -> Result<Table, Unrecognised> {
+    let set: BTreeSet<&str> = columns.iter().map(String::as_str).collect();
+    for table in Table::ALL {
+        let expected: BTreeSet<&str> = table.columns().iter().copied().collect();
+        if set == expected && set.len() == columns.len() {
+            return Ok(table);
+        }
+        if table == Table::Header && set.len() == columns.len() {
+            let mut with_uasc = expected.clone();
+            with_uasc.insert("UASC");
+            if set == with_uasc {
+                return Ok(table);
+            }
+        }
+    }
+    // Nearest by Jaccard similarity, case-insensitively.
+    let upper: BTreeSet<String> = columns.iter().map(|c| c.to_ascii_uppercase()).collect();
+    let score = |t: Table| {
+        let common = t.columns().iter().filter(|c| upper.contains(**c)).count();
+        let union = t.columns().len() + upper.len() - common;
+        (common * 1000) / union.max(1)
+    };
+    let mut closest = Table::Header;
+    let mut best = 0;
+    for t in Table::ALL {
+        let s = score(t);
+        if s > best {
+            best = s;
+            closest = t;
+        }
+    }
+    let missing = closest
+        .columns()
+        .iter()
+        .filter(|c| !set.contains(**c))
+        .copied()
+        .collect();
+    let mut seen = BTreeSet::new();
+    let unexpected = columns
+        .iter()
+        .filter(|c| !closest.columns().contains(&c.as_str()) || !seen.insert(c.as_str()))
+        .cloned()
+        .collect();
+    Err(Unrecognised {
+        closest,
+        missing,
+        unexpected,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cols(s: &str) -> Vec<String> {
+        s.split(',').map(str::to_owned).collect()
+    }
+
+    #[test]
+    fn tables_are_recognised_by_their_column_set_in_any_order() {
+        assert_eq!(
+            recognise(&cols("REVIEW_CODE,CHILD,REVIEW,DOB")),
+            Ok(Table::Reviews)
+        );
+        assert_eq!(recognise(&cols("CHILD,SEX,DOB,DUC")), Ok(Table::Uasc));
+        for t in Table::ALL {
+            let c: Vec<String> = t.columns().iter().map(|s| s.to_string()).collect();
+            assert_eq!(recognise(&c), Ok(t));
+        }
+        assert_eq!(
+            recognise(&cols("CHILD,SEX,DOB,ETHNIC,UPN,MOTHER,MC_DOB,UASC")),
+            Ok(Table::Header)
+        );
+    }
+
+    #[test]
+    fn near_misses_name_the_closest_table_and_the_difference() {
+        let c = cols("CHILD,DOB,REVIEW,PARTICIPATION");
+        let err = recognise(&c).unwrap_err();
+        assert_eq!(err.closest, Table::Reviews);
+        assert_eq!(err.missing, vec!["REVIEW_CODE"]);
+        assert_eq!(err.unexpected, vec!["PARTICIPATION".to_string()]);
+        let msg = err.message(&c);
+        assert!(msg.contains("closest is Reviews"), "{msg}");
+        assert!(msg.contains("missing: REVIEW_CODE"), "{msg}");
+
+        let lower = cols("child,dob,review,review_code");
+        let err = recognise(&lower).unwrap_err();
+        assert_eq!(err.closest, Table::Reviews);
+        assert!(err.message(&lower).contains("upper case"));
+
+        let dup = cols("CHILD,DOB,REVIEW,REVIEW_CODE,REVIEW");
+        let err = recognise(&dup).unwrap_err();
+        assert_eq!(err.unexpected, vec!["REVIEW".to_string()]);
+    }
+}

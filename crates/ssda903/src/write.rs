@@ -1,0 +1,377 @@
+//! Writing a collection year's 903 return, in the CSV and XML forms.
+//!
+//! What goes in the return for year Y (1 April to 31 March):
+//! * Episodes: every episode open at any time in Y: DECOM <= 31 March and
+//!   (DEC blank or DEC >= 1 April). An episode that ends after 31 March is
+//!   written open: DEC, REC and REASON_PLACE_CHANGE blank, as the DfE return
+//!   for Y knew it.
+//! * Header: the children with an episode in the return.
+//! * Reviews: reviews dated in Y, of children in the Header.
+//! * Missing: missing periods overlapping Y, of children in the Header; an
+//!   end after 31 March is written blank, like DEC.
+//! * UASC: the children in the Header with UASC status.
+//!
+//! SEX is spelled for the year (1/2 up to 2023-24, M/F/U from 2024-25).
+//! Rendering is pure ([`render_csv`], [`render_xml`]); [`write_csv`] and
+//! [`write_xml`] only put the text in files.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+use chrono::NaiveDate;
+use footprint_domain::dates::{CollectionYear, format_uk};
+use footprint_domain::model::{Child, ChildId, Dataset, Episode, MissingEpisode, Review};
+
+use crate::tables::Table;
+
+/// The records of one collection year's return, in the order written.
+struct YearReturn<'a> {
+    year: CollectionYear,
+    children: Vec<&'a Child>,
+    episodes: Vec<&'a Episode>,
+    reviews: Vec<&'a Review>,
+    missing: Vec<&'a MissingEpisode>,
+}
+
+impl<'a> YearReturn<'a> {
+    fn select(ds: &'a Dataset, year: CollectionYear) -> Self {
+        let known: BTreeSet<&ChildId> = ds.children.iter().map(|c| &c.id).collect();
+        let mut episodes: Vec<&Episode> = ds
+            .episodes
+            .iter()
+            .filter(|e| {
+                known.contains(&e.child)
+                    && e.start <= year.end()
+                    && e.end.is_none_or(|end| end >= year.start())
+            })
+            .collect();
+        episodes.sort_by(|a, b| (&a.child, a.start).cmp(&(&b.child, b.start)));
+        let in_return: BTreeSet<&ChildId> = episodes.iter().map(|e| &e.child).collect();
+        let mut children: Vec<&Child> = ds
+            .children
+            .iter()
+            .filter(|c| in_return.contains(&c.id))
+            .collect();
+        children.sort_by(|a, b| a.id.cmp(&b.id));
+        children.dedup_by(|a, b| a.id == b.id);
+        let mut reviews: Vec<&Review> = ds
+            .reviews
+            .iter()
+            .filter(|r| in_return.contains(&r.child) && year.contains(r.date))
+            .collect();
+        reviews.sort_by(|a, b| (&a.child, a.date).cmp(&(&b.child, b.date)));
+        let mut missing: Vec<&MissingEpisode> = ds
+            .missing
+            .iter()
+            .filter(|m| {
+                in_return.contains(&m.child)
+                    && m.start <= year.end()
+                    && m.end.is_none_or(|end| end >= year.start())
+            })
+            .collect();
+        missing.sort_by(|a, b| (&a.child, a.start).cmp(&(&b.child, b.start)));
+        YearReturn {
+            year,
+            children,
+            episodes,
+            reviews,
+            missing,
+        }
+    }
+
+    /// An end date as the return for the year knows it.
+    fn known_end(&self, end: Option<NaiveDate>) -> Option<NaiveDate> {
+        end.filter(|d| *d <= self.year.end())
+    }
+
+    fn sex(&self, c: &Child) -> &'static str {
+        c.sex.code_for_collection_year(self.year.start_year())
+    }
+
+    fn child(&self, id: &ChildId) -> Option<&'a Child> {
+        self.children
+            .binary_search_by(|c| c.id.cmp(id))
+            .ok()
+            .map(|i| self.children[i])
+    }
+}
+
+fn date(d: Option<NaiveDate>) -> String {
+    d.map(format_uk).unwrap_or_default()
+}
+
+fn opt<T: ToString>(v: Option<T>) -> String {
+    v.map(|x| x.to_string()).unwrap_or_default()
+}
+
+fn mother(m: Option<bool>) -> String {
+    match m {
+        Some(true) => "1".into(),
+        Some(false) => "0".into(),
+        None => String::new(),
+    }
+}
+
+/// The values of each table's row, in the order of [`Table::columns`].
+fn header_row(y: &YearReturn, c: &Child) -> Vec<String> {
+    vec![
+        c.id.to_string(),
+        y.sex(c).into(),
+        format_uk(c.date_of_birth),
+        c.ethnicity.code().into(),
+        c.upn.clone().unwrap_or_default(),
+        mother(c.mother),
+        date(c.mothers_child_dob),
+    ]
+}
+
+fn episode_row(y: &YearReturn, e: &Episode) -> Vec<String> {
+    let end = y.known_end(e.end);
+    let closed = end.is_some();
+    vec![
+        e.child.to_string(),
+        format_uk(e.start),
+        e.reason_new.code().into(),
+        e.legal_status.code().into(),
+        opt(e.category_of_need),
+        e.placement.code().into(),
+        opt(e.provider),
+        date(end),
+        if closed {
+            opt(e.reason_ceased)
+        } else {
+            String::new()
+        },
+        if closed {
+            opt(e.reason_place_change)
+        } else {
+            String::new()
+        },
+        e.home_postcode.clone().unwrap_or_default(),
+        e.placement_postcode.clone().unwrap_or_default(),
+        e.urn.clone().unwrap_or_default(),
+    ]
+}
+
+/// The five CSV files of a year's return.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CsvReturn {
+    pub header: String,
+    pub episodes: String,
+    pub reviews: String,
+    pub uasc: String,
+    pub missing: String,
+}
+
+impl CsvReturn {
+    /// Each file's conventional name and content.
+    pub fn files(&self) -> [(&'static str, &str); 5] {
+        [
+            ("header.csv", &self.header),
+            ("episodes.csv", &self.episodes),
+            ("reviews.csv", &self.reviews),
+            ("uasc.csv", &self.uasc),
+            ("missing.csv", &self.missing),
+        ]
+    }
+}
+
+fn csv_field(out: &mut String, v: &str) {
+    if v.contains([',', '"', '\n', '\r']) {
+        out.push('"');
+        out.push_str(&v.replace('"', "\"\""));
+        out.push('"');
+    } else {
+        out.push_str(v);
+    }
+}
+
+fn csv_table(table: Table, rows: impl IntoIterator<Item = Vec<String>>) -> String {
+    let mut out = table.columns().join(",");
+    out.push_str("\r\n");
+    for row in rows {
+        for (i, v) in row.iter().enumerate() {
+            if i > 0 {
+                out.push(',');
+            }
+            csv_field(&mut out, v);
+        }
+        out.push_str("\r\n");
+    }
+    out
+}
+
+/// The CSV form of `year`'s return (DfE column names and order, dates
+/// dd/mm/yyyy, CRLF line ends).
+pub fn render_csv(ds: &Dataset, year: CollectionYear) -> CsvReturn {
+    let y = YearReturn::select(ds, year);
+    let header = csv_table(Table::Header, y.children.iter().map(|c| header_row(&y, c)));
+    let episodes = csv_table(
+        Table::Episodes,
+        y.episodes.iter().map(|e| episode_row(&y, e)),
+    );
+    let reviews = csv_table(
+        Table::Reviews,
+        y.reviews.iter().filter_map(|r| {
+            let c = y.child(&r.child)?;
+            Some(vec![
+                r.child.to_string(),
+                format_uk(c.date_of_birth),
+                format_uk(r.date),
+                opt(r.participation),
+            ])
+        }),
+    );
+    let uasc = csv_table(
+        Table::Uasc,
+        y.children.iter().filter_map(|c| {
+            let u = c.uasc.as_ref()?;
+            Some(vec![
+                c.id.to_string(),
+                y.sex(c).into(),
+                format_uk(c.date_of_birth),
+                date(u.ceased),
+            ])
+        }),
+    );
+    let missing = csv_table(
+        Table::Missing,
+        y.missing.iter().filter_map(|m| {
+            let c = y.child(&m.child)?;
+            Some(vec![
+                m.child.to_string(),
+                format_uk(c.date_of_birth),
+                m.kind.code().into(),
+                format_uk(m.start),
+                date(y.known_end(m.end)),
+            ])
+        }),
+    );
+    CsvReturn {
+        header,
+        episodes,
+        reviews,
+        uasc,
+        missing,
+    }
+}
+
+fn escape_xml(v: &str) -> String {
+    let mut out = String::with_capacity(v.len());
+    for ch in v.chars() {
+        match ch {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&apos;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+fn element(out: &mut String, indent: usize, name: &str, value: &str) {
+    out.push_str(&"  ".repeat(indent));
+    if value.is_empty() {
+        out.push_str(&format!("<{name} />\n"));
+    } else {
+        out.push_str(&format!("<{name}>{}</{name}>\n", escape_xml(value)));
+    }
+}
+
+fn open(out: &mut String, indent: usize, name: &str) {
+    out.push_str(&format!("{}<{name}>\n", "  ".repeat(indent)));
+}
+
+fn close(out: &mut String, indent: usize, name: &str) {
+    out.push_str(&format!("{}</{name}>\n", "  ".repeat(indent)));
+}
+
+/// The XML form (`EXPSSDA903`) of `year`'s return: one `CHILD` per child in
+/// the Header, with its reviews and missing periods inside `HEADER` and its
+/// episodes after it. One element per line.
+pub fn render_xml(ds: &Dataset, year: CollectionYear) -> String {
+    let y = YearReturn::select(ds, year);
+    let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<EXPSSDA903>\n");
+    for c in &y.children {
+        open(&mut out, 1, "CHILD");
+        open(&mut out, 2, "HEADER");
+        let h = header_row(&y, c);
+        element(&mut out, 3, "CHILDID", &h[0]);
+        element(&mut out, 3, "UPN", &h[4]);
+        element(&mut out, 3, "SEX", &h[1]);
+        element(&mut out, 3, "DOB", &h[2]);
+        element(&mut out, 3, "ETHNIC", &h[3]);
+        element(
+            &mut out,
+            3,
+            "UASC",
+            if c.uasc.is_some() { "1" } else { "0" },
+        );
+        if let Some(ceased) = c.uasc.as_ref().and_then(|u| u.ceased) {
+            element(&mut out, 3, "DUC", &format_uk(ceased));
+        }
+        for m in y.missing.iter().filter(|m| m.child == c.id) {
+            open(&mut out, 3, "AMISSING");
+            element(&mut out, 4, "MISSING", m.kind.code());
+            element(&mut out, 4, "MIS_START", &format_uk(m.start));
+            element(&mut out, 4, "MIS_END", &date(y.known_end(m.end)));
+            close(&mut out, 3, "AMISSING");
+        }
+        for r in y.reviews.iter().filter(|r| r.child == c.id) {
+            open(&mut out, 3, "AREVIEW");
+            element(&mut out, 4, "REVIEW", &format_uk(r.date));
+            element(&mut out, 4, "REVIEW_CODE", &opt(r.participation));
+            close(&mut out, 3, "AREVIEW");
+        }
+        element(&mut out, 3, "MOTHER", &h[5]);
+        element(&mut out, 3, "MC_DOB", &h[6]);
+        close(&mut out, 2, "HEADER");
+        for e in y.episodes.iter().filter(|e| e.child == c.id) {
+            let v = episode_row(&y, e);
+            open(&mut out, 2, "EPISODE");
+            // The XSD's order: DECOM RNE LS CIN PL PL_POST HOME_POST URN
+            // PLACE_PROVIDER DEC REC REASON_PLACE_CHANGE.
+            for (name, i) in [
+                ("DECOM", 1),
+                ("RNE", 2),
+                ("LS", 3),
+                ("CIN", 4),
+                ("PL", 5),
+                ("PL_POST", 11),
+                ("HOME_POST", 10),
+                ("URN", 12),
+                ("PLACE_PROVIDER", 6),
+                ("DEC", 7),
+                ("REC", 8),
+                ("REASON_PLACE_CHANGE", 9),
+            ] {
+                element(&mut out, 3, name, &v[i]);
+            }
+            close(&mut out, 2, "EPISODE");
+        }
+        close(&mut out, 1, "CHILD");
+    }
+    out.push_str("</EXPSSDA903>\n");
+    out
+}
+
+/// Writes `header.csv`, `episodes.csv`, `reviews.csv`, `uasc.csv` and
+/// `missing.csv` for `year` into `dir` (created if needed); returns the paths.
+pub fn write_csv(ds: &Dataset, year: CollectionYear, dir: &Path) -> std::io::Result<Vec<PathBuf>> {
+    std::fs::create_dir_all(dir)?;
+    let files = render_csv(ds, year);
+    let mut paths = Vec::new();
+    for (name, content) in files.files() {
+        let path = dir.join(name);
+        std::fs::write(&path, content)?;
+        paths.push(path);
+    }
+    Ok(paths)
+}
+
+/// Writes the XML form of `year`'s return to `path`.
+pub fn write_xml(ds: &Dataset, year: CollectionYear, path: &Path) -> std::io::Result<()> {
+    std::fs::write(path, render_xml(ds, year))
+}

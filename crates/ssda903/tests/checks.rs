@@ -1,0 +1,381 @@
+//! One small return per check, broken in one place: the problem is found,
+//! where it is, with its rule and severity.
+
+mod common;
+
+use common::*;
+use footprint_domain::codes::ParticipationCode;
+use footprint_ssda903::{Severity, read_inputs};
+
+#[test]
+fn a_clean_return_has_no_problems() {
+    let parsed = read(&base_with("header.csv", "", ""));
+    assert!(parsed.problems.is_empty(), "{:#?}", parsed.problems);
+    assert_eq!(parsed.ret.children.len(), 2);
+    assert_eq!(parsed.ret.episodes.len(), 3);
+    assert_eq!(parsed.ret.reviews.len(), 2);
+    assert_eq!(parsed.ret.episodes[1].source.line, 3);
+    assert_eq!(
+        parsed.ret.reviews[1].record.participation,
+        Some(ParticipationCode::PN0)
+    );
+    assert!(!parsed.is_fatal());
+}
+
+#[test]
+fn an_unreal_date_is_fatal_and_the_row_is_not_kept() {
+    let p = read(&base_with(
+        "episodes.csv",
+        "1001,01/09/2021,P",
+        "1001,31/09/2021,P",
+    ));
+    let e = only(&p, "141");
+    assert_at(&e, "episodes.csv", 3, "DECOM");
+    assert_eq!(e.severity, Severity::Fatal);
+    assert_eq!(e.value.as_deref(), Some("31/09/2021"));
+    assert!(e.message.contains("not a real date"), "{}", e.message);
+    assert_eq!(p.ret.episodes.len(), 2);
+    assert!(p.is_fatal());
+
+    let p = read(&base_with("reviews.csv", "01/07/2021", "1/7/2021"));
+    assert_at(&only(&p, "166"), "reviews.csv", 3, "REVIEW");
+}
+
+#[test]
+fn codes_are_checked_against_their_lists_and_never_upper_cased() {
+    let p = read(&base_with("episodes.csv", "S,C1,N1", "S,c1,N1"));
+    let e = only(&p, "144");
+    assert_at(&e, "episodes.csv", 4, "LS");
+    assert_eq!(e.value.as_deref(), Some("c1"));
+    assert!(e.message.contains("upper case"), "{}", e.message);
+
+    let p = read(&base_with(
+        "episodes.csv",
+        "P,C2,N1,U6,PR4,,,",
+        "Q,C2,N9,U6,PR9,,E4,",
+    ));
+    assert_at(&only(&p, "143"), "episodes.csv", 3, "RNE");
+    assert_at(&only(&p, "145"), "episodes.csv", 3, "CIN");
+    assert_at(&only(&p, "178"), "episodes.csv", 3, "PLACE_PROVIDER");
+    assert_at(&only(&p, "149"), "episodes.csv", 3, "REC");
+
+    let p = read(&base_with(
+        "header.csv",
+        "1002,2,01/01/2020,AOTH",
+        "1002,X,01/01/2020,ZZZZ",
+    ));
+    assert_at(&only(&p, "101"), "header.csv", 3, "SEX");
+    assert_at(&only(&p, "103"), "header.csv", 3, "ETHNIC");
+
+    let p = read(&base_with("episodes.csv", "CARPL", "MOVED"));
+    assert_at(&only(&p, "1009"), "episodes.csv", 2, "REASON_PLACE_CHANGE");
+}
+
+#[test]
+fn placement_codes_follow_the_collection_year() {
+    // K3 arrives in 2024-25: invalid in 2021-22.
+    let p = read(&base_with("episodes.csv", "N1,U4,PR1,,", "N1,K3,PR1,,"));
+    let e = only(&p, "146");
+    assert_at(&e, "episodes.csv", 4, "PLACE");
+    assert!(e.message.contains("2021-22"), "{}", e.message);
+    // H5 is fine in 2021-22, gone in 2025-26.
+    let inputs = base_with("episodes.csv", "N1,U4,PR1,,", "N1,H5,PR1,,");
+    assert!(read(&inputs).problems.is_empty());
+    let later = read_inputs(&inputs, year("2025-26"));
+    assert!(
+        later
+            .problems
+            .iter()
+            .any(|p| p.rule.as_deref() == Some("146"))
+    );
+}
+
+#[test]
+fn sex_is_spelled_for_the_year() {
+    let inputs = base_with("header.csv", "", "");
+    let p = read_inputs(&inputs, year("2024-25"));
+    let sex: Vec<_> = p
+        .problems
+        .iter()
+        .filter(|p| p.rule.as_deref() == Some("101"))
+        .collect();
+    assert_eq!(sex.len(), 2, "{:#?}", p.problems);
+    assert_eq!(sex[0].severity, Severity::Warning);
+    assert!(sex[0].message.contains("M, F or U"));
+}
+
+#[test]
+fn rule_167_a_code_needs_a_date_and_a_date_needs_a_code() {
+    let p = read(&base_with("reviews.csv", "28/05/2021,PN1", "28/05/2021,"));
+    let w = only(&p, "167");
+    assert_at(&w, "reviews.csv", 2, "REVIEW_CODE");
+    assert_eq!(w.severity, Severity::Warning);
+    assert!(
+        w.message
+            .contains("REVIEW_CODE is blank but REVIEW is 28/05/2021")
+    );
+    assert_eq!(p.ret.reviews[0].record.participation, None);
+
+    let p = read(&base_with("reviews.csv", "28/05/2021,PN1", ",PN1"));
+    let e = only(&p, "167");
+    assert_at(&e, "reviews.csv", 2, "REVIEW");
+    assert_eq!(e.severity, Severity::Fatal);
+    assert_eq!(p.ret.reviews.len(), 1);
+}
+
+#[test]
+fn rules_440_and_441_participation_against_age() {
+    // Child 1001 is 10: PN0 is wrong.
+    let p = read(&base_with(
+        "reviews.csv",
+        "28/05/2021,PN1",
+        "28/05/2021,PN0",
+    ));
+    let e = only(&p, "440");
+    assert_at(&e, "reviews.csv", 2, "REVIEW_CODE");
+    assert!(e.message.contains("was 10"), "{}", e.message);
+    // Child 1002 is 1: PN3 is wrong.
+    let p = read(&base_with(
+        "reviews.csv",
+        "01/07/2021,PN0",
+        "01/07/2021,PN3",
+    ));
+    assert_at(&only(&p, "441"), "reviews.csv", 3, "REVIEW_CODE");
+}
+
+#[test]
+fn a_review_outside_care_is_a_warning_and_kept() {
+    let p = read(&base_with(
+        "reviews.csv",
+        "28/05/2021,PN1",
+        "20/04/2021,PN1",
+    ));
+    let w = only_with(&p, "no period of care");
+    assert_at(&w, "reviews.csv", 2, "REVIEW");
+    assert_eq!(w.severity, Severity::Warning);
+    assert_eq!(p.ret.reviews.len(), 2);
+}
+
+#[test]
+fn rule_399_reviews_of_a_short_breaks_child() {
+    let p = read(&base_with(
+        "episodes.csv",
+        "1002,10/06/2021,S,C1",
+        "1002,10/06/2021,S,V3",
+    ));
+    let w = only(&p, "399");
+    assert_at(&w, "reviews.csv", 3, "REVIEW");
+    assert_eq!(
+        p.problems.len(),
+        1,
+        "reported once, not also as outside care"
+    );
+}
+
+#[test]
+fn int08_and_int17_check_other_tables_against_the_header() {
+    let p = read(&base_with(
+        "reviews.csv",
+        "1002,01/01/2020",
+        "1003,01/01/2020",
+    ));
+    let e = only(&p, "INT08");
+    assert_at(&e, "reviews.csv", 3, "CHILD");
+    assert_eq!(e.severity, Severity::Fatal);
+
+    let p = read(&base_with(
+        "reviews.csv",
+        "1002,01/01/2020",
+        "1002,02/01/2020",
+    ));
+    let w = only(&p, "INT17");
+    assert_at(&w, "reviews.csv", 3, "DOB");
+    assert_eq!(w.severity, Severity::Warning);
+    assert_eq!(w.value, None, "a date of birth is never put in a problem");
+
+    // Without a Header table, INT08 does not apply.
+    let inputs = vec![csv("reviews.csv", REVIEWS)];
+    assert!(
+        read(&inputs)
+            .problems
+            .iter()
+            .all(|p| p.rule.as_deref() != Some("INT08"))
+    );
+}
+
+#[test]
+fn duplicate_rows_exact_repeats_are_read_once_others_are_fatal() {
+    let repeated = format!("{EPISODES}1002,10/06/2021,S,C1,N1,U4,PR1,,,,,,\n");
+    let mut inputs = base_with("header.csv", "", "");
+    inputs[1] = csv("episodes.csv", &repeated);
+    let p = read(&inputs);
+    let w = only_with(&p, "repeats the row");
+    assert_eq!(w.line, Some(5));
+    assert_eq!(w.severity, Severity::Warning);
+    assert_eq!(p.ret.episodes.len(), 3);
+
+    let reviews = format!("{REVIEWS}1002,01/01/2020,01/07/2021,PN1\n");
+    inputs[1] = csv("episodes.csv", EPISODES);
+    inputs[2] = csv("reviews.csv", &reviews);
+    let p = read(&inputs);
+    let e = only_with(&p, "same key");
+    assert_eq!((e.file.as_str(), e.line), ("reviews.csv", Some(4)));
+    assert_eq!(e.severity, Severity::Fatal);
+}
+
+#[test]
+fn overlapping_episodes_are_fatal_rule_501() {
+    let p = read(&base_with(
+        "episodes.csv",
+        "1001,01/09/2021,P",
+        "1001,01/08/2021,S",
+    ));
+    let e = only(&p, "501");
+    assert_at(&e, "episodes.csv", 3, "DECOM");
+    assert_eq!(e.severity, Severity::Fatal);
+}
+
+#[test]
+fn an_episode_ending_before_it_starts_is_fatal() {
+    let p = read(&base_with(
+        "episodes.csv",
+        "01/05/2021,S,C2,N1,U4,PR1,01/09/2021",
+        "01/05/2021,S,C2,N1,U4,PR1,01/04/2021",
+    ));
+    let e = only_with(&p, "before it starts");
+    assert_at(&e, "episodes.csv", 2, "DEC");
+    assert_eq!(e.severity, Severity::Fatal);
+}
+
+#[test]
+fn a_childs_first_episode_must_start_care_unless_it_began_before_the_year() {
+    let p = read(&base_with(
+        "episodes.csv",
+        "1002,10/06/2021,S",
+        "1002,10/06/2021,P",
+    ));
+    let w = only_with(&p, "first episode");
+    assert_at(&w, "episodes.csv", 4, "RNE");
+    assert_eq!(w.severity, Severity::Warning);
+    // Continuing a period that began in an earlier year is normal.
+    let p = read(&base_with(
+        "episodes.csv",
+        "1002,10/06/2021,S",
+        "1002,10/06/2020,P",
+    ));
+    assert!(p.problems.is_empty(), "{:#?}", p.problems);
+}
+
+#[test]
+fn rule_148_dec_and_rec_go_together() {
+    let p = read(&base_with("episodes.csv", "U4,PR1,,,", "U4,PR1,,E8,"));
+    let w = only(&p, "148");
+    assert_at(&w, "episodes.csv", 4, "REC");
+    assert_eq!(w.severity, Severity::Warning);
+}
+
+#[test]
+fn dates_of_birth_302_and_301() {
+    let p = read(&base_with(
+        "header.csv",
+        "1002,2,01/01/2020",
+        "1002,2,01/07/2021",
+    ));
+    assert_at(&only(&p, "302"), "episodes.csv", 4, "DECOM");
+    let p = read(&base_with(
+        "header.csv",
+        "1002,2,01/01/2020",
+        "1002,2,01/07/2022",
+    ));
+    let w = only(&p, "301");
+    assert_at(&w, "header.csv", 3, "DOB");
+    assert_eq!(w.value, None);
+}
+
+#[test]
+fn missing_periods_567_574_and_1006() {
+    let missing = "CHILD,DOB,MISSING,MIS_START,MIS_END
+1001,15/06/2010,M,01/06/2021,10/06/2021
+1001,15/06/2010,A,05/06/2021,07/06/2021
+1001,15/06/2010,X,01/07/2021,
+1001,15/06/2010,M,01/08/2021,20/07/2021
+";
+    let mut inputs = base_with("header.csv", "", "");
+    inputs.push(csv("missing.csv", missing));
+    let p = read(&inputs);
+    assert_at(&only(&p, "574"), "missing.csv", 3, "MIS_START");
+    assert_at(&only(&p, "1006"), "missing.csv", 4, "MISSING");
+    let e = only(&p, "567");
+    assert_at(&e, "missing.csv", 5, "MIS_END");
+    assert_eq!(e.severity, Severity::Fatal);
+    assert_eq!(p.ret.missing.len(), 2);
+}
+
+#[test]
+fn uasc_is_folded_into_the_child_and_304_checks_duc() {
+    let uasc = "CHILD,SEX,DOB,DUC\n1001,1,15/06/2010,16/06/2028\n";
+    let mut inputs = base_with("header.csv", "", "");
+    inputs.push(csv("uasc.csv", uasc));
+    let p = read(&inputs);
+    let w = only(&p, "304");
+    assert_at(&w, "uasc.csv", 2, "DUC");
+    let child = &p.ret.children[0].record;
+    assert_eq!(
+        child
+            .uasc
+            .as_ref()
+            .and_then(|u| u.ceased)
+            .map(|d| d.to_string()),
+        Some("2028-06-16".to_owned())
+    );
+    // On the 18th birthday is fine.
+    inputs[3] = csv(
+        "uasc.csv",
+        "CHILD,SEX,DOB,DUC\n1001,1,15/06/2010,15/06/2028\n",
+    );
+    assert!(read(&inputs).problems.is_empty());
+}
+
+#[test]
+fn unrecognised_columns_name_the_file_and_the_closest_table() {
+    let p = read(&[csv(
+        "odd.csv",
+        "CHILD,DOB,REVIEW,PARTICIPATION\n1,01/01/2020,01/01/2021,PN1\n",
+    )]);
+    assert_eq!(p.problems.len(), 1);
+    let e = &p.problems[0];
+    assert_eq!((e.file.as_str(), e.line), ("odd.csv", Some(1)));
+    assert!(
+        e.message.contains("CHILD, DOB, REVIEW, PARTICIPATION"),
+        "{}",
+        e.message
+    );
+    assert!(e.message.contains("closest is Reviews"), "{}", e.message);
+    assert!(e.is_fatal());
+}
+
+#[test]
+fn columns_in_any_order_a_bom_blank_lines_and_short_rows() {
+    let text = "\u{feff}REVIEW_CODE,REVIEW,DOB,CHILD\r\nPN1,28/05/2021,15/06/2010,1001\r\n\r\nPN0,01/07/2021\r\n";
+    let mut inputs = base_with("header.csv", "", "");
+    inputs[2] = csv("reviews.csv", text);
+    let p = read(&inputs);
+    assert_eq!(p.ret.reviews.len(), 1);
+    let e = only_with(&p, "values but the header has 4 columns");
+    assert_eq!(e.line, Some(4));
+    assert!(e.is_fatal());
+}
+
+#[test]
+fn a_blank_key_field_is_fatal() {
+    let p = read(&base_with(
+        "episodes.csv",
+        "1002,10/06/2021,S,C1,N1,U4",
+        "1002,10/06/2021,S,C1,N1,",
+    ));
+    let e = only(&p, "146");
+    assert_at(&e, "episodes.csv", 4, "PLACE");
+    assert!(e.message.contains("PLACE is blank"));
+    let p = read(&base_with("episodes.csv", "1002,10/06/2021", ",10/06/2021"));
+    assert_at(&only_with(&p, "CHILD is blank"), "episodes.csv", 4, "CHILD");
+}

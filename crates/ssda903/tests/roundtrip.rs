@@ -1,0 +1,247 @@
+//! Writing a year's return and reading it back gives the same records; the
+//! collection-year rules of the writer.
+
+mod common;
+
+use chrono::NaiveDate;
+use footprint_domain::codes::{
+    CategoryOfNeed, Ethnicity, LegalStatus, MissingKind, ParticipationCode, PlacementProvider,
+    PlacementType, ReasonEpisodeCeased, ReasonNewEpisode, ReasonPlaceChange, Sex,
+};
+use footprint_domain::dates::CollectionYear;
+use footprint_domain::model::{
+    Child, ChildId, Dataset, Episode, MissingEpisode, Review, UascStatus,
+};
+use footprint_ssda903::{read_paths, render_csv, render_xml, write_csv, write_xml};
+
+fn d(s: &str) -> NaiveDate {
+    NaiveDate::parse_from_str(s, "%Y-%m-%d").expect("date")
+}
+
+fn id(s: &str) -> ChildId {
+    s.parse().expect("id")
+}
+
+fn child(i: &str, sex: Sex, dob: &str, uasc: Option<UascStatus>) -> Child {
+    Child {
+        id: id(i),
+        sex,
+        date_of_birth: d(dob),
+        ethnicity: Ethnicity::BAFR,
+        upn: Some("A123456789012".into()),
+        mother: Some(false),
+        mothers_child_dob: None,
+        uasc,
+    }
+}
+
+fn episode(
+    c: &str,
+    start: &str,
+    end: Option<&str>,
+    rne: ReasonNewEpisode,
+    rec: Option<ReasonEpisodeCeased>,
+) -> Episode {
+    Episode {
+        child: id(c),
+        start: d(start),
+        end: end.map(d),
+        reason_new: rne,
+        legal_status: LegalStatus::C2,
+        category_of_need: Some(CategoryOfNeed::N1),
+        placement: PlacementType::U4,
+        provider: Some(PlacementProvider::PR1),
+        reason_ceased: rec,
+        reason_place_change: end.map(|_| ReasonPlaceChange::CARPL),
+        home_postcode: Some("AB1 2CD".into()),
+        placement_postcode: Some("EF3, 4GH".into()),
+        urn: Some("SC123456".into()),
+    }
+}
+
+fn review(c: &str, date: &str, code: ParticipationCode) -> Review {
+    Review {
+        child: id(c),
+        date: d(date),
+        participation: Some(code),
+        details: None,
+    }
+}
+
+/// Everything inside 2021-22, so the return holds all of it.
+fn in_year() -> Dataset {
+    use ReasonNewEpisode::*;
+    Dataset {
+        children: vec![
+            child("1001", Sex::Male, "2010-06-15", None),
+            child(
+                "1002",
+                Sex::Female,
+                "2005-01-01",
+                Some(UascStatus {
+                    ceased: Some(d("2022-01-01")),
+                }),
+            ),
+            child(
+                "1003",
+                Sex::Female,
+                "2006-02-02",
+                Some(UascStatus { ceased: None }),
+            ),
+        ],
+        episodes: vec![
+            episode(
+                "1001",
+                "2021-05-01",
+                Some("2021-09-01"),
+                S,
+                Some(ReasonEpisodeCeased::X1),
+            ),
+            episode("1001", "2021-09-01", None, P, None),
+            episode(
+                "1002",
+                "2021-04-10",
+                Some("2022-03-01"),
+                S,
+                Some(ReasonEpisodeCeased::E4A),
+            ),
+            episode("1003", "2021-06-10", None, S, None),
+        ],
+        reviews: vec![
+            review("1001", "2021-05-28", ParticipationCode::PN1),
+            review("1002", "2021-05-01", ParticipationCode::PN6),
+        ],
+        missing: vec![MissingEpisode {
+            child: id("1002"),
+            kind: MissingKind::Away,
+            start: d("2021-07-01"),
+            end: Some(d("2021-07-02")),
+        }],
+        ..Dataset::default()
+    }
+}
+
+fn sorted<T: Clone, K: Ord>(v: &[T], key: impl Fn(&T) -> K) -> Vec<T> {
+    let mut v = v.to_vec();
+    v.sort_by_key(|x| key(x));
+    v
+}
+
+fn assert_same(read: &Dataset, written: &Dataset) {
+    assert_eq!(
+        sorted(&read.children, |c| c.id.clone()),
+        sorted(&written.children, |c| c.id.clone())
+    );
+    assert_eq!(
+        sorted(&read.episodes, |e| (e.child.clone(), e.start)),
+        sorted(&written.episodes, |e| (e.child.clone(), e.start))
+    );
+    assert_eq!(
+        sorted(&read.reviews, |r| (r.child.clone(), r.date)),
+        sorted(&written.reviews, |r| (r.child.clone(), r.date))
+    );
+    assert_eq!(read.missing, written.missing);
+}
+
+#[test]
+fn csv_round_trip() {
+    let ds = in_year();
+    let year = CollectionYear::new(2021);
+    let dir = tempfile::tempdir().expect("tempdir");
+    let files = write_csv(&ds, year, dir.path()).expect("written");
+    assert_eq!(files.len(), 5);
+    let parsed = read_paths(&[dir.path().to_path_buf()], Some(year)).expect("read");
+    assert!(parsed.problems.is_empty(), "{:#?}", parsed.problems);
+    assert_same(&parsed.ret.to_dataset(), &ds);
+}
+
+#[test]
+fn xml_round_trip() {
+    let ds = in_year();
+    let year = CollectionYear::new(2021);
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("return.xml");
+    write_xml(&ds, year, &path).expect("written");
+    let parsed = read_paths(&[path], Some(year)).expect("read");
+    assert!(parsed.problems.is_empty(), "{:#?}", parsed.problems);
+    assert_same(&parsed.ret.to_dataset(), &ds);
+}
+
+#[test]
+fn the_return_holds_the_year_as_the_dfe_saw_it() {
+    use ReasonNewEpisode::*;
+    let mut ds = in_year();
+    // Ended before the year: not in the 2022-23 return. Ends after it: open.
+    ds.episodes = vec![
+        episode(
+            "1001",
+            "2021-05-01",
+            Some("2022-03-31"),
+            S,
+            Some(ReasonEpisodeCeased::E8),
+        ),
+        episode(
+            "1002",
+            "2021-04-10",
+            Some("2022-04-01"),
+            S,
+            Some(ReasonEpisodeCeased::X1),
+        ),
+        episode(
+            "1002",
+            "2022-04-01",
+            Some("2023-05-01"),
+            P,
+            Some(ReasonEpisodeCeased::E4A),
+        ),
+    ];
+    ds.reviews
+        .push(review("1002", "2022-06-01", ParticipationCode::PN5));
+    let csv = render_csv(&ds, CollectionYear::new(2022));
+    let episodes: Vec<&str> = csv.episodes.lines().collect();
+    assert_eq!(episodes.len(), 3, "{}", csv.episodes);
+    assert_eq!(
+        episodes[0],
+        "CHILD,DECOM,RNE,LS,CIN,PLACE,PLACE_PROVIDER,DEC,REC,REASON_PLACE_CHANGE,HOME_POST,PL_POST,URN"
+    );
+    assert_eq!(
+        episodes[1],
+        "1002,10/04/2021,S,C2,N1,U4,PR1,01/04/2022,X1,CARPL,AB1 2CD,\"EF3, 4GH\",SC123456"
+    );
+    assert_eq!(
+        episodes[2], "1002,01/04/2022,P,C2,N1,U4,PR1,,,,AB1 2CD,\"EF3, 4GH\",SC123456",
+        "written open"
+    );
+    // Header: only 1002 (1001's episode ended 31/03/2022); SEX as F in 2022-23? No: 2 until 2023-24.
+    assert_eq!(
+        csv.header,
+        "CHILD,SEX,DOB,ETHNIC,UPN,MOTHER,MC_DOB\r\n1002,2,01/01/2005,BAFR,A123456789012,0,\r\n"
+    );
+    assert_eq!(
+        csv.reviews,
+        "CHILD,DOB,REVIEW,REVIEW_CODE\r\n1002,01/01/2005,01/06/2022,PN5\r\n"
+    );
+    assert_eq!(
+        csv.uasc,
+        "CHILD,SEX,DOB,DUC\r\n1002,2,01/01/2005,01/01/2022\r\n"
+    );
+    assert_eq!(
+        csv.missing.lines().count(),
+        1,
+        "the missing period was in 2021-22"
+    );
+    // From 2024-25 sex is M/F/U.
+    ds.episodes
+        .push(episode("1001", "2024-05-01", None, S, None));
+    let later = render_csv(&ds, CollectionYear::new(2024));
+    assert!(
+        later.header.contains("\r\n1001,M,15/06/2010,"),
+        "{}",
+        later.header
+    );
+    let xml = render_xml(&ds, CollectionYear::new(2024));
+    assert!(
+        xml.contains("<SEX>M</SEX>") && xml.contains("<PL>U4</PL>"),
+        "{xml}"
+    );
+}

@@ -1,1 +1,524 @@
-//! footprint-synth
+//! footprint-synth: a synthetic council for the demo, the tests and the
+//! benchmarks.
+//!
+//! [`generate`] turns a few parameters ([`CouncilParams`]: children in care,
+//! years, seed, "today") into one council's records
+//! ([`footprint_domain::model::Dataset`]): children, episodes, reviews,
+//! missing episodes, IROs, allocations, midway checks, visits and challenges.
+//! It is pure (no I/O, no clock) and deterministic: the same parameters give
+//! the same council, byte for byte.
+//!
+//! How it works, in two phases:
+//! 1. **Who is in care when** ([`population`]): a day-by-day simulation from
+//!    a warm-up 18 years before the first reported year, so the council starts
+//!    in a steady state (children already in care, their periods spread back
+//!    over years). Each new period's plan (return home, adoption, special
+//!    guardianship, long-term care to 18, remand, UASC...) and end are drawn on
+//!    the day it starts; entries follow a rate that keeps the number looked
+//!    after near the target. The IRO team (sized to the 50–70 children per FTE
+//!    guideline, with leavers and replacements) is allocated children from a
+//!    year before the first reported year.
+//! 2. **What happened in each period** (`care`, `reviews`): episodes
+//!    with legal statuses and placements, reviews placed against the domain's
+//!    statutory schedule, and the IRO's records, drawn from a seed kept with
+//!    each period, so only periods that reach the reported years are built.
+//!
+//! With [`CouncilParams::with_data_problems`] a few deliberate 903 problems
+//! are added (listed in [`SyntheticCouncil::injected_problems`]) for the
+//! data-quality screens; without it the data are clean.
+
+use std::fmt;
+
+use chrono::NaiveDate;
+use footprint_domain::calendar::WorkingDayCalendar;
+use footprint_domain::codes::{MissingKind, Sex};
+use footprint_domain::dates::{CollectionYear, age_on};
+use footprint_domain::model::{
+    Allocation, Child, ChildId, Dataset, Episode, Iro, IroId, MissingEpisode, UascStatus,
+};
+use rand::{Rng, RngCore, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+use serde::{Deserialize, Serialize};
+
+mod care;
+mod ids;
+mod population;
+mod problems;
+mod reviews;
+pub mod summary;
+mod util;
+
+pub use problems::{InjectedProblem, InjectedProblemKind};
+
+use crate::care::{CareContext, period_episodes, short_break_episodes};
+use crate::ids::{Postcodes, iro_name, upn_for};
+use crate::population::{Plan, PopulationParams};
+use crate::reviews::{Habits, ReviewContext, period_reviews};
+use crate::util::{add_days, april_first, birthday, days_between, exp_days, pick};
+
+/// What kind of council to make.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CouncilParams {
+    /// About how many children are looked after at any time (on each
+    /// 31 March).
+    pub children_in_care: u32,
+    /// How many complete collection years to report, ending with the latest
+    /// one that ended before `as_of`.
+    pub years: u32,
+    pub seed: u64,
+    /// "Today": nothing is dated after it. A parameter, never the clock.
+    pub as_of: NaiveDate,
+    /// Add a few deliberate 903 problems.
+    pub with_data_problems: bool,
+}
+
+impl CouncilParams {
+    /// Clean data, as of `as_of`.
+    pub fn new(children_in_care: u32, years: u32, seed: u64, as_of: NaiveDate) -> Self {
+        Self {
+            children_in_care,
+            years,
+            seed,
+            as_of,
+            with_data_problems: false,
+        }
+    }
+
+    /// The latest collection year that ended before `as_of`.
+    pub fn latest_year(&self) -> CollectionYear {
+        CollectionYear::of(self.as_of).previous()
+    }
+
+    /// The reported collection years, oldest first.
+    pub fn collection_years(&self) -> Vec<CollectionYear> {
+        let latest = self.latest_year().start_year();
+        let years = i32::try_from(self.years).unwrap_or(i32::MAX);
+        (0..years)
+            .rev()
+            .map(|back| CollectionYear::new(latest - back))
+            .collect()
+    }
+
+    /// 1 April of the first reported year: reviews are known from then.
+    pub fn window_start(&self) -> NaiveDate {
+        april_first(self.latest_year().start_year() + 1 - self.years.min(100) as i32)
+    }
+
+    /// Checks the parameters can make a council.
+    pub fn validate(&self) -> Result<(), SynthError> {
+        if self.children_in_care == 0 {
+            return Err(SynthError::NoChildren);
+        }
+        if self.children_in_care > 1_000_000 {
+            return Err(SynthError::TooManyChildren(self.children_in_care));
+        }
+        if self.years == 0 {
+            return Err(SynthError::NoYears);
+        }
+        let calendar = WorkingDayCalendar::england_and_wales();
+        let first = april_first(calendar.first_year());
+        // The review dates after `as_of` are worked out (to know none is
+        // due), and IRO records run to 40 working days after a review.
+        let last_as_of = NaiveDate::from_ymd_opt(calendar.last_year(), 10, 31).unwrap_or(first);
+        if self.years > 100 || self.window_start() < first || self.as_of > last_as_of {
+            return Err(SynthError::OutsideCalendar {
+                from: self.window_start_checked(),
+                as_of: self.as_of,
+                first_year: calendar.first_year(),
+                last_year: calendar.last_year(),
+            });
+        }
+        Ok(())
+    }
+
+    fn window_start_checked(&self) -> NaiveDate {
+        if self.years > 100 {
+            NaiveDate::MIN
+        } else {
+            self.window_start()
+        }
+    }
+}
+
+/// Parameters that cannot make a council.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum SynthError {
+    #[error("--children-in-care must be at least 1")]
+    NoChildren,
+    #[error("--children-in-care {0} is more than this generator makes (1,000,000)")]
+    TooManyChildren(u32),
+    #[error("--years must be at least 1")]
+    NoYears,
+    #[error(
+        "the council would run from {from} to {as_of}, but the bank-holiday calendar covers \
+         {first_year} to {last_year} only (the first year from 1 April, the last to 31 October): \
+         use fewer years or another date"
+    )]
+    OutsideCalendar {
+        from: NaiveDate,
+        as_of: NaiveDate,
+        first_year: i32,
+        last_year: i32,
+    },
+}
+
+/// Why a review was held late (recorded by the IRO service).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LateReviewReason {
+    SocialWorkerUnavailable,
+    IroUnavailable,
+    ChildUnwell,
+    FamilyUnavailable,
+    ChildRequested,
+    CourtHearing,
+    NotBookedInTime,
+    Other,
+}
+
+impl LateReviewReason {
+    pub fn label(self) -> &'static str {
+        match self {
+            LateReviewReason::SocialWorkerUnavailable => "Social worker unavailable",
+            LateReviewReason::IroUnavailable => "IRO unavailable (sickness or leave)",
+            LateReviewReason::ChildUnwell => "Child unwell",
+            LateReviewReason::FamilyUnavailable => "Parents or carers unavailable",
+            LateReviewReason::ChildRequested => "Moved at the child's request",
+            LateReviewReason::CourtHearing => "Clashed with a court hearing",
+            LateReviewReason::NotBookedInTime => "Not booked in time",
+            LateReviewReason::Other => "Other",
+        }
+    }
+}
+
+impl fmt::Display for LateReviewReason {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.label())
+    }
+}
+
+/// A review held after its statutory due date, and why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LateReview {
+    pub child: ChildId,
+    pub date: NaiveDate,
+    pub reason: LateReviewReason,
+}
+
+/// A generated council: the dataset plus what the generator knows about it.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct SyntheticCouncil {
+    pub params: CouncilParams,
+    pub dataset: Dataset,
+    /// The reported collection years, oldest first.
+    pub collection_years: Vec<CollectionYear>,
+    /// Reasons for the reviews held late (the domain's `ReviewDetails` has
+    /// no field for them yet).
+    pub late_reviews: Vec<LateReview>,
+    /// The deliberate problems added (empty without `with_data_problems`).
+    pub injected_problems: Vec<InjectedProblem>,
+}
+
+/// Generates the council's dataset.
+pub fn generate(params: &CouncilParams) -> Result<Dataset, SynthError> {
+    generate_council(params).map(|c| c.dataset)
+}
+
+/// Generates the council, with the late-review reasons and the list of any
+/// injected problems.
+pub fn generate_council(params: &CouncilParams) -> Result<SyntheticCouncil, SynthError> {
+    params.validate()?;
+    let window_start = params.window_start();
+    let calendar = WorkingDayCalendar::england_and_wales();
+    let mut master = ChaCha8Rng::seed_from_u64(params.seed);
+    let population_seed = master.next_u64();
+    let habits = Habits {
+        late: master.random_range(0.025..0.07),
+        challenge: master.random_range(0.03..0.07),
+        midway: master.random_range(0.72..0.88),
+    };
+    let pop = population::simulate(
+        &PopulationParams {
+            children_in_care: params.children_in_care,
+            window_start,
+            as_of: params.as_of,
+        },
+        population_seed,
+    );
+
+    let mut ds = Dataset {
+        reviews_known_from: Some(window_start),
+        ..Dataset::default()
+    };
+
+    // The IROs, from a year before the first reported year.
+    let iro_ids: Vec<IroId> = (0..pop.iros.len())
+        .map(|i| IroId(format!("IRO{:04}", i + 1)))
+        .collect();
+    for (i, r) in pop.iros.iter().enumerate() {
+        ds.iros.push(Iro {
+            id: iro_ids[i].clone(),
+            name: iro_name(i),
+            fte: r.fte,
+            started: r.started,
+            left: r.left,
+        });
+    }
+
+    let postcodes = Postcodes;
+    let care_ctx = CareContext {
+        as_of: params.as_of,
+        postcodes: &postcodes,
+    };
+    let review_ctx = ReviewContext::new(&calendar, window_start, params.as_of, habits);
+    let mut late_reviews = Vec::new();
+    let mut challenge_ids = 0i64;
+    let mut next_id = 1_000_001u32;
+
+    for child in &pop.children {
+        let relevant = child
+            .periods
+            .iter()
+            .any(|&p| pop.periods[p as usize].end >= window_start);
+        if !relevant {
+            continue;
+        }
+        let id: ChildId = match next_id.to_string().parse() {
+            Ok(id) => id,
+            Err(_) => continue,
+        };
+        next_id += 1;
+        let mut rng = ChaCha8Rng::seed_from_u64(child.seed);
+        let home = postcodes.draw(&mut rng, true);
+        let first = &pop.periods[child.periods[0] as usize];
+        let short_breaks_only = child
+            .periods
+            .iter()
+            .all(|&p| pop.periods[p as usize].plan == Plan::ShortBreaks);
+        let entry_age = age_on(child.dob, first.start);
+        let upn = upn_for(&mut rng, entry_age, child.uasc);
+
+        let mut first_episode_start = None;
+        let mut in_care_spans: Vec<(NaiveDate, NaiveDate)> = Vec::new();
+        for &p in &child.periods {
+            let period = &pop.periods[p as usize];
+            let mut prng = ChaCha8Rng::seed_from_u64(period.seed);
+            if period.plan == Plan::ShortBreaks {
+                let from = add_days(window_start, -90);
+                if period.end < from {
+                    continue;
+                }
+                let eps = short_break_episodes(&care_ctx, &mut prng, &id, period, &home, from);
+                first_episode_start = first_episode_start.or(eps.first().map(|e| e.start));
+                ds.episodes.extend(eps);
+                continue;
+            }
+            let care = period_episodes(&care_ctx, &mut prng, &id, child, period, &home);
+            let Some(first_ep) = care.episodes.first() else {
+                continue;
+            };
+            first_episode_start = first_episode_start.or(Some(first_ep.start));
+            let end = care.episodes.last().and_then(|e| e.end);
+            in_care_spans.push((first_ep.start, end.unwrap_or(params.as_of)));
+            let allocations: Vec<(NaiveDate, Option<NaiveDate>, IroId)> = period
+                .allocations
+                .iter()
+                .filter(|a| a.0 <= params.as_of)
+                .map(|&(from, to, iro)| {
+                    (
+                        from,
+                        to.filter(|&t| t <= params.as_of),
+                        iro_ids[iro as usize].clone(),
+                    )
+                })
+                .collect();
+            if period.end >= window_start {
+                let out = period_reviews(
+                    &review_ctx,
+                    &mut prng,
+                    &id,
+                    child.dob,
+                    &care.episodes,
+                    &allocations,
+                    &mut challenge_ids,
+                );
+                ds.reviews.extend(out.reviews);
+                late_reviews.extend(out.late);
+                ds.visits.extend(out.visits);
+                ds.midway_checks.extend(out.midway);
+                ds.challenges.extend(out.challenges);
+                ds.missing.extend(missing_episodes(
+                    &mut prng,
+                    &id,
+                    child.dob,
+                    first_ep.start,
+                    end,
+                    window_start,
+                    params.as_of,
+                ));
+            }
+            for (from, to, iro) in allocations {
+                ds.allocations.push(Allocation {
+                    child: id.clone(),
+                    iro,
+                    from,
+                    to,
+                });
+            }
+            ds.episodes.extend(care.episodes);
+        }
+        let Some(_) = first_episode_start else {
+            continue;
+        };
+
+        // A few young women in care are mothers.
+        let (mother, mothers_child_dob) = mother_status(
+            &mut rng,
+            child.sex,
+            child.dob,
+            &in_care_spans,
+            short_breaks_only,
+        );
+        let eighteen = birthday(child.dob, 18);
+        ds.children.push(Child {
+            id,
+            sex: child.sex,
+            date_of_birth: child.dob,
+            ethnicity: child.ethnicity,
+            upn: Some(upn),
+            mother,
+            mothers_child_dob,
+            uasc: child.uasc.then(|| UascStatus {
+                ceased: (eighteen <= params.as_of).then_some(eighteen),
+            }),
+        });
+    }
+
+    let mut injected_problems = Vec::new();
+    if params.with_data_problems {
+        let mut rng = ChaCha8Rng::seed_from_u64(master.next_u64());
+        injected_problems = problems::inject(&mut ds, &mut rng, params.latest_year());
+    }
+    sort_dataset(&mut ds);
+    late_reviews.sort_by(|a, b| (&a.child, a.date).cmp(&(&b.child, b.date)));
+
+    Ok(SyntheticCouncil {
+        params: params.clone(),
+        dataset: ds,
+        collection_years: params.collection_years(),
+        late_reviews,
+        injected_problems,
+    })
+}
+
+/// Whether a young woman in care became a mother while looked after, and
+/// her child's date of birth.
+fn mother_status(
+    rng: &mut ChaCha8Rng,
+    sex: Sex,
+    dob: NaiveDate,
+    spans: &[(NaiveDate, NaiveDate)],
+    short_breaks_only: bool,
+) -> (Option<bool>, Option<NaiveDate>) {
+    if sex != Sex::Female || short_breaks_only {
+        return (None, None);
+    }
+    let fifteen = birthday(dob, 15);
+    let eligible: Vec<(NaiveDate, NaiveDate)> = spans
+        .iter()
+        .map(|&(a, b)| (a.max(fifteen), b))
+        .filter(|(a, b)| a < b)
+        .collect();
+    if eligible.is_empty() || !rng.random_bool(0.06) {
+        return (None, None);
+    }
+    let (a, b) = eligible[rng.random_range(0..eligible.len())];
+    let born = add_days(a, days_between(rng, 0, (b - a).num_days()));
+    (Some(true), Some(born))
+}
+
+/// Missing and away-from-placement episodes of one period, from the start of
+/// the reported years: mostly children of 12 and over, most never, some
+/// often. They never overlap and each ends before the period does.
+fn missing_episodes(
+    rng: &mut ChaCha8Rng,
+    child: &ChildId,
+    dob: NaiveDate,
+    start: NaiveDate,
+    end: Option<NaiveDate>,
+    window_start: NaiveDate,
+    as_of: NaiveDate,
+) -> Vec<MissingEpisode> {
+    let mut out = Vec::new();
+    let rate_per_year = pick(rng, &[(0.0, 74), (0.8, 16), (6.0, 10)]);
+    if rate_per_year == 0.0 {
+        return out;
+    }
+    let from = start.max(birthday(dob, 12)).max(window_start);
+    let until = end.unwrap_or(add_days(as_of, 1)).min(add_days(as_of, 1));
+    let mut t = from;
+    loop {
+        t = add_days(t, exp_days(rng, 365.0 / rate_per_year));
+        if t >= until {
+            break;
+        }
+        let length = pick(rng, &[(0, 40), (1, 35), (2, 20), (3, 5)]);
+        let length = match length {
+            0 => 0,
+            1 => 1,
+            2 => days_between(rng, 2, 5),
+            _ => days_between(rng, 6, 20),
+        };
+        let mis_end = add_days(t, length);
+        let (mis_end, stop) = if mis_end > as_of && end.is_none() {
+            (None, true)
+        } else if let Some(e) = end
+            && mis_end >= e
+        {
+            // Back before the period ends.
+            (Some(add_days(e, -1)), true)
+        } else {
+            (Some(mis_end), false)
+        };
+        if mis_end.is_some_and(|m| m < t) {
+            break;
+        }
+        let kind = if rng.random_bool(0.7) {
+            MissingKind::Missing
+        } else {
+            MissingKind::Away
+        };
+        out.push(MissingEpisode {
+            child: child.clone(),
+            kind,
+            start: t,
+            end: mis_end,
+        });
+        match mis_end {
+            Some(m) if !stop => t = m,
+            _ => break,
+        }
+    }
+    out
+}
+
+/// Puts every table in a stable order (by child, then date).
+fn sort_dataset(ds: &mut Dataset) {
+    ds.children.sort_by(|a, b| a.id.cmp(&b.id));
+    ds.episodes.sort_by(episode_order);
+    ds.reviews
+        .sort_by(|a, b| (&a.child, a.date).cmp(&(&b.child, b.date)));
+    ds.missing
+        .sort_by(|a, b| (&a.child, a.start).cmp(&(&b.child, b.start)));
+    ds.allocations
+        .sort_by(|a, b| (&a.child, a.from, &a.iro).cmp(&(&b.child, b.from, &b.iro)));
+    ds.midway_checks
+        .sort_by(|a, b| (&a.child, a.date).cmp(&(&b.child, b.date)));
+    ds.visits
+        .sort_by(|a, b| (&a.child, a.date).cmp(&(&b.child, b.date)));
+    ds.challenges.sort_by_key(|c| c.id);
+}
+
+fn episode_order(a: &Episode, b: &Episode) -> std::cmp::Ordering {
+    (&a.child, a.start, a.end.is_none(), a.end).cmp(&(&b.child, b.start, b.end.is_none(), b.end))
+}

@@ -1,1 +1,654 @@
-//! footprint-store
+//! Footprint's storage: SQLite or PostgreSQL behind one [`Store`].
+//!
+//! * [`Store::connect`] / [`Store::open`] from a URL (`sqlite://FILE` or
+//!   `postgres://...`); `open` refuses a database whose schema is older
+//!   ("run `footprint migrate`") or newer than [`SCHEMA_VERSION`].
+//! * [`Store::migrate`] brings the schema up to date.
+//! * Repositories as async methods: [`Store::load_dataset`] (everything the
+//!   measures read), [`Store::import_return`] (one 903 return in one
+//!   transaction, later returns win), [`Store::replace_dataset`] (a whole
+//!   generated dataset, bulk), and the records the web app keeps: reviews
+//!   with details, allocations, midway checks, visits, challenges, users,
+//!   settings, report narratives, bank holidays, sessions and the
+//!   append-only audit log.
+//!
+//! Both databases hold the same tables with the same meaning; dates are ISO
+//! `yyyy-mm-dd` text on both (see `docs/storage.md`). The repository code is
+//! written once (`backend.rs`) and compiled for each database.
+
+mod convert;
+pub mod error;
+pub mod types;
+
+use std::path::{Path, PathBuf};
+use std::str::FromStr;
+use std::time::Duration;
+
+use chrono::NaiveDate;
+use footprint_domain::calendar::{BankHoliday, WorkingDayCalendar};
+use footprint_domain::dates::CollectionYear;
+use footprint_domain::model::{
+    Allocation, Challenge, ChallengeOutcome, ChallengeStage, Child, ChildId, Dataset, Episode, Iro,
+    IroId, IroVisit, MidwayCheck, Review,
+};
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+
+pub use error::{Result, StoreError};
+pub use types::*;
+
+/// The schema version this binary knows (the number of the last migration).
+pub const SCHEMA_VERSION: i64 = 1;
+
+/// The setting holding the date the council began recording reviews in
+/// Footprint (JSON string `"yyyy-mm-dd"`); see [`Store::load_dataset`].
+pub const REVIEWS_RECORDED_FROM: &str = "reviews_recorded_from";
+
+/// The default database when neither `--db` nor `FOOTPRINT_DB` is given.
+pub const DEFAULT_URL: &str = "sqlite://footprint.db";
+
+pub(crate) struct Migration {
+    pub version: i64,
+    pub description: &'static str,
+    pub sqlite: &'static str,
+    pub postgres: &'static str,
+}
+
+/// Every migration, in order. Each one's version is its position (1-based).
+pub(crate) const MIGRATIONS: &[Migration] = &[Migration {
+    version: 1,
+    description: "initial schema",
+    sqlite: include_str!("../migrations/sqlite/0001_initial.sql"),
+    postgres: include_str!("../migrations/postgres/0001_initial.sql"),
+}];
+
+mod sqlite {
+    pub(crate) type Db = sqlx::Sqlite;
+    pub(crate) const POSTGRES: bool = false;
+    include!("backend.rs");
+}
+
+mod postgres {
+    pub(crate) type Db = sqlx::Postgres;
+    pub(crate) const POSTGRES: bool = true;
+    include!("backend.rs");
+}
+
+#[derive(Debug, Clone)]
+enum Pool {
+    Sqlite(sqlite::Pool),
+    Postgres(postgres::Pool),
+}
+
+/// Calls the same repository function on whichever database the store has.
+macro_rules! dispatch {
+    ($self:expr, $f:ident ( $($arg:expr),* $(,)? )) => {
+        match &$self.pool {
+            Pool::Sqlite(p) => sqlite::$f(p, $($arg),*).await,
+            Pool::Postgres(p) => postgres::$f(p, $($arg),*).await,
+        }
+    };
+}
+
+/// A connection pool to one Footprint database. Cheap to clone (shares the
+/// pool).
+#[derive(Debug, Clone)]
+pub struct Store {
+    pool: Pool,
+}
+
+/// A parsed database URL.
+enum Target {
+    Sqlite {
+        options: SqliteConnectOptions,
+        /// `None` for an in-memory database.
+        path: Option<PathBuf>,
+    },
+    Postgres(PgConnectOptions),
+}
+
+/// The URL with any password replaced by `***`, for messages.
+pub fn redact_url(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return url.to_owned();
+    };
+    let (authority, tail) = match rest.find('/') {
+        Some(i) => rest.split_at(i),
+        None => (rest, ""),
+    };
+    match authority.rsplit_once('@') {
+        Some((userinfo, host)) => match userinfo.split_once(':') {
+            Some((user, _password)) => format!("{scheme}://{user}:***@{host}{tail}"),
+            None => url.to_owned(),
+        },
+        None => url.to_owned(),
+    }
+}
+
+fn parse_url(url: &str) -> Result<Target> {
+    let bad = |reason: String| StoreError::BadUrl {
+        url: redact_url(url),
+        reason,
+    };
+    if url.starts_with("sqlite:") {
+        let options = SqliteConnectOptions::from_str(url).map_err(|e| bad(e.to_string()))?;
+        let in_memory = url.contains(":memory:") || url.contains("mode=memory");
+        let path = (!in_memory).then(|| options.get_filename().to_path_buf());
+        if path.as_ref().is_some_and(|p| p.as_os_str().is_empty()) {
+            return Err(bad("no file name after sqlite://".to_owned()));
+        }
+        let options = options
+            .foreign_keys(true)
+            .busy_timeout(Duration::from_secs(30))
+            .synchronous(SqliteSynchronous::Normal);
+        let options = if in_memory {
+            options
+        } else {
+            options.journal_mode(SqliteJournalMode::Wal)
+        };
+        Ok(Target::Sqlite { options, path })
+    } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+        let options = PgConnectOptions::from_str(url).map_err(|e| bad(e.to_string()))?;
+        Ok(Target::Postgres(options))
+    } else {
+        Err(bad(
+            "it does not start with sqlite:// or postgres://".to_owned()
+        ))
+    }
+}
+
+impl Store {
+    /// Connects without checking the schema version (for `footprint
+    /// migrate`). A missing SQLite file is created.
+    pub async fn connect(url: &str) -> Result<Store> {
+        Self::connect_inner(url, true).await
+    }
+
+    /// Connects for normal use: the database must exist and its schema must
+    /// be exactly [`SCHEMA_VERSION`].
+    pub async fn open(url: &str) -> Result<Store> {
+        let store = Self::connect_inner(url, false).await?;
+        store.check_version().await?;
+        Ok(store)
+    }
+
+    /// Connects (creating a missing SQLite file) and migrates: for the demo
+    /// and tests.
+    pub async fn open_and_migrate(url: &str) -> Result<Store> {
+        let store = Self::connect(url).await?;
+        store.migrate().await?;
+        Ok(store)
+    }
+
+    async fn connect_inner(url: &str, create: bool) -> Result<Store> {
+        match parse_url(url)? {
+            Target::Sqlite { options, path } => {
+                if let Some(path) = &path
+                    && !create
+                    && !path.exists()
+                {
+                    return Err(StoreError::Missing {
+                        path: path.display().to_string(),
+                        url: url.to_owned(),
+                    });
+                }
+                let max = if path.is_none() { 1 } else { 4 };
+                let pool = SqlitePoolOptions::new()
+                    .max_connections(max)
+                    .connect_with(options.create_if_missing(create))
+                    .await?;
+                Ok(Store {
+                    pool: Pool::Sqlite(pool),
+                })
+            }
+            Target::Postgres(options) => {
+                let pool = PgPoolOptions::new()
+                    .max_connections(8)
+                    .connect_with(options)
+                    .await?;
+                Ok(Store {
+                    pool: Pool::Postgres(pool),
+                })
+            }
+        }
+    }
+
+    /// Which database this is.
+    pub fn kind(&self) -> DbKind {
+        match self.pool {
+            Pool::Sqlite(_) => DbKind::Sqlite,
+            Pool::Postgres(_) => DbKind::Postgres,
+        }
+    }
+
+    /// Closes the pool, waiting for connections to be returned.
+    pub async fn close(&self) {
+        match &self.pool {
+            Pool::Sqlite(p) => p.close().await,
+            Pool::Postgres(p) => p.close().await,
+        }
+    }
+
+    // -- schema ---------------------------------------------------------
+
+    /// The schema version of the database (0 when it has no Footprint
+    /// schema yet).
+    pub async fn schema_version(&self) -> Result<i64> {
+        dispatch!(self, schema_version())
+    }
+
+    /// Errors unless the schema is exactly [`SCHEMA_VERSION`].
+    pub async fn check_version(&self) -> Result<()> {
+        let found = self.schema_version().await?;
+        match found.cmp(&SCHEMA_VERSION) {
+            std::cmp::Ordering::Equal => Ok(()),
+            std::cmp::Ordering::Less => Err(StoreError::SchemaTooOld {
+                found,
+                known: SCHEMA_VERSION,
+            }),
+            std::cmp::Ordering::Greater => Err(StoreError::SchemaTooNew {
+                found,
+                known: SCHEMA_VERSION,
+            }),
+        }
+    }
+
+    /// Applies the migrations the database lacks, all in one transaction.
+    /// Refuses a database newer than this binary.
+    pub async fn migrate(&self) -> Result<MigrationReport> {
+        dispatch!(self, migrate())
+    }
+
+    /// SQLite: `PRAGMA integrity_check` and `foreign_key_check`; the
+    /// problems found (empty when the file is sound). PostgreSQL: only
+    /// checks that the server answers (empty).
+    pub async fn integrity_check(&self) -> Result<Vec<String>> {
+        dispatch!(self, integrity_check())
+    }
+
+    /// SQLite: writes a consistent copy of the database to `path` with
+    /// `VACUUM INTO` (safe while the app runs). The file must not exist.
+    /// PostgreSQL: an error explaining how to use `pg_dump`.
+    pub async fn backup_to(&self, path: &Path) -> Result<()> {
+        if self.kind() == DbKind::Sqlite && path.exists() {
+            return Err(StoreError::AlreadyExists(format!(
+                "the backup file {}",
+                path.display()
+            )));
+        }
+        let p = path.to_str().ok_or_else(|| {
+            StoreError::Invalid(format!("the path {} is not valid UTF-8", path.display()))
+        })?;
+        dispatch!(self, backup_to(p))
+    }
+
+    // -- the whole dataset ------------------------------------------------
+
+    /// Everything the measures read, each list sorted by child then date.
+    /// `reviews_known_from` is the earlier of the start of the earliest
+    /// collection year imported and the setting [`REVIEWS_RECORDED_FROM`].
+    pub async fn load_dataset(&self) -> Result<Dataset> {
+        dispatch!(self, load_dataset())
+    }
+
+    /// Replaces every record (children to challenges, and the import
+    /// history) with `dataset`, in one transaction, with bulk inserts. Keeps
+    /// users, settings, narratives, bank holidays, sessions and the audit
+    /// log; IROs that are users are kept too (updated if in `dataset`).
+    /// Stores `dataset.reviews_known_from` as the setting
+    /// [`REVIEWS_RECORDED_FROM`].
+    pub async fn replace_dataset(&self, dataset: &Dataset) -> Result<WriteSummary> {
+        dispatch!(self, replace_dataset(dataset))
+    }
+
+    // -- 903 import ----------------------------------------------------------
+
+    /// Imports one return in one transaction: upserts children by id,
+    /// episodes by (child, DECOM), reviews by (child, date) and missing
+    /// episodes by (child, start). A stored record is replaced only by one
+    /// from the same or a later collection year (or when it was entered in
+    /// Footprint); one from an earlier year never overwrites it. Reviews keep
+    /// their IRO details. Records whose child has no header are skipped and
+    /// recorded as problems. The run and its problems are recorded.
+    pub async fn import_return(&self, batch: &ImportBatch) -> Result<ImportSummary> {
+        self.import_return_with_progress(batch, &mut |_| {}).await
+    }
+
+    /// [`Store::import_return`], calling `progress` from inside the
+    /// transaction at the start of each stage and every 1,000 records.
+    pub async fn import_return_with_progress(
+        &self,
+        batch: &ImportBatch,
+        progress: &mut (dyn FnMut(ImportProgress) + Send),
+    ) -> Result<ImportSummary> {
+        dispatch!(self, import_return(batch, progress))
+    }
+
+    /// Every import run, oldest first.
+    pub async fn import_runs(&self) -> Result<Vec<ImportRun>> {
+        dispatch!(self, import_runs())
+    }
+
+    /// The problems recorded with an import run, in order.
+    pub async fn import_problems(&self, run: i64) -> Result<Vec<ImportProblem>> {
+        dispatch!(self, import_problems(run))
+    }
+
+    // -- children ------------------------------------------------------------
+
+    /// Every child, by id.
+    pub async fn list_children(&self) -> Result<Vec<Child>> {
+        dispatch!(self, list_children())
+    }
+
+    /// A child with episodes, periods of care, reviews, missing episodes,
+    /// allocations, midway checks, visits and challenges.
+    pub async fn child(&self, id: &ChildId) -> Result<Option<ChildRecord>> {
+        dispatch!(self, child_record(id))
+    }
+
+    /// Adds or updates a child entered in Footprint.
+    pub async fn save_child(&self, child: &Child) -> Result<()> {
+        dispatch!(self, save_child(child))
+    }
+
+    /// Adds or updates an episode (key: child and start date).
+    pub async fn save_episode(&self, episode: &Episode) -> Result<()> {
+        dispatch!(self, save_episode(episode))
+    }
+
+    // -- reviews ---------------------------------------------------------------
+
+    /// Records a new review (with its details, if any). Errors if the child
+    /// has a review on that date already, or the chair is not an IRO.
+    pub async fn record_review(&self, review: &Review) -> Result<()> {
+        dispatch!(self, record_review(review))
+    }
+
+    /// Updates a stored review's participation code and details (attendance
+    /// and recommendations are replaced).
+    pub async fn update_review(&self, review: &Review) -> Result<()> {
+        dispatch!(self, update_review(review))
+    }
+
+    /// One review of a child.
+    pub async fn review(&self, child: &ChildId, date: NaiveDate) -> Result<Option<Review>> {
+        dispatch!(self, review(child, date))
+    }
+
+    /// A child's reviews in date order.
+    pub async fn reviews_of(&self, child: &ChildId) -> Result<Vec<Review>> {
+        dispatch!(self, reviews_of(child))
+    }
+
+    // -- IROs and allocations ------------------------------------------------
+
+    /// Adds or updates an IRO.
+    pub async fn save_iro(&self, iro: &Iro) -> Result<()> {
+        dispatch!(self, save_iro(iro))
+    }
+
+    /// Every IRO, by id.
+    pub async fn iros(&self) -> Result<Vec<Iro>> {
+        dispatch!(self, iros())
+    }
+
+    /// Allocates a child to an IRO from `from`, ending the current
+    /// allocation the day before (`to = from`). The same IRO again is a
+    /// no-op; a different IRO on the current allocation's first day corrects
+    /// it; a date before the current allocation began is an error.
+    pub async fn allocate(
+        &self,
+        child: &ChildId,
+        iro: &IroId,
+        from: NaiveDate,
+    ) -> Result<Allocation> {
+        dispatch!(self, allocate(child, iro, from))
+    }
+
+    /// Ends a child's current allocation on `on` (e.g. the child left care).
+    /// Returns whether there was one.
+    pub async fn end_allocation(&self, child: &ChildId, on: NaiveDate) -> Result<bool> {
+        dispatch!(self, end_allocation(child, on))
+    }
+
+    /// The IRO a child was allocated to on `on`.
+    pub async fn current_iro(&self, child: &ChildId, on: NaiveDate) -> Result<Option<IroId>> {
+        dispatch!(self, current_iro(child, on))
+    }
+
+    /// A child's allocations in date order.
+    pub async fn allocations_of(&self, child: &ChildId) -> Result<Vec<Allocation>> {
+        dispatch!(self, allocations_of(child))
+    }
+
+    /// The children allocated to an IRO on `on`, by id.
+    pub async fn caseload(&self, iro: &IroId, on: NaiveDate) -> Result<Vec<ChildId>> {
+        dispatch!(self, caseload(iro, on))
+    }
+
+    // -- midway checks and visits --------------------------------------------
+
+    pub async fn record_midway_check(&self, check: &MidwayCheck) -> Result<()> {
+        dispatch!(self, record_midway_check(check))
+    }
+
+    pub async fn midway_checks_of(&self, child: &ChildId) -> Result<Vec<MidwayCheck>> {
+        dispatch!(self, midway_checks_of(child))
+    }
+
+    pub async fn record_visit(&self, visit: &IroVisit) -> Result<()> {
+        dispatch!(self, record_visit(visit))
+    }
+
+    pub async fn visits_of(&self, child: &ChildId) -> Result<Vec<IroVisit>> {
+        dispatch!(self, visits_of(child))
+    }
+
+    // -- challenges ------------------------------------------------------------
+
+    /// Raises a challenge with its first stage; returns it with its new id.
+    pub async fn raise_challenge(&self, new: &NewChallenge) -> Result<Challenge> {
+        dispatch!(self, raise_challenge(new))
+    }
+
+    /// Escalates an open challenge to a further stage.
+    pub async fn add_challenge_stage(&self, id: i64, stage: &ChallengeStage) -> Result<Challenge> {
+        dispatch!(self, add_challenge_stage(id, stage))
+    }
+
+    /// Records the response to the latest stage awaiting one.
+    pub async fn respond_to_challenge(&self, id: i64, responded: NaiveDate) -> Result<Challenge> {
+        dispatch!(self, respond_to_challenge(id, responded))
+    }
+
+    pub async fn refer_challenge_to_cafcass(&self, id: i64, on: NaiveDate) -> Result<Challenge> {
+        dispatch!(self, refer_challenge_to_cafcass(id, on))
+    }
+
+    /// Closes an open challenge with its outcome.
+    pub async fn resolve_challenge(
+        &self,
+        id: i64,
+        on: NaiveDate,
+        outcome: ChallengeOutcome,
+    ) -> Result<Challenge> {
+        dispatch!(self, resolve_challenge(id, on, outcome))
+    }
+
+    pub async fn challenge(&self, id: i64) -> Result<Option<Challenge>> {
+        dispatch!(self, challenge(id))
+    }
+
+    pub async fn challenges_of(&self, child: &ChildId) -> Result<Vec<Challenge>> {
+        dispatch!(self, challenges_of(child))
+    }
+
+    // -- users -------------------------------------------------------------------
+
+    /// Adds a user; the name must be free.
+    pub async fn add_user(&self, user: &NewUser) -> Result<User> {
+        dispatch!(self, add_user(user))
+    }
+
+    pub async fn user_by_name(&self, name: &str) -> Result<Option<User>> {
+        dispatch!(self, user_by_name(name))
+    }
+
+    pub async fn users(&self) -> Result<Vec<User>> {
+        dispatch!(self, users())
+    }
+
+    pub async fn set_password_hash(&self, name: &str, hash: &str) -> Result<()> {
+        dispatch!(self, set_password_hash(name, hash))
+    }
+
+    // -- settings and narratives ---------------------------------------------
+
+    pub async fn setting(&self, key: &str) -> Result<Option<serde_json::Value>> {
+        dispatch!(self, setting(key))
+    }
+
+    pub async fn set_setting(&self, key: &str, value: &serde_json::Value) -> Result<()> {
+        dispatch!(self, set_setting(key, value))
+    }
+
+    /// The manager's text for one section of a year's report.
+    pub async fn narrative(&self, year: CollectionYear, section: &str) -> Result<Option<String>> {
+        dispatch!(self, narrative(year, section))
+    }
+
+    /// Every section's text for a year, by section.
+    pub async fn narratives(
+        &self,
+        year: CollectionYear,
+    ) -> Result<std::collections::BTreeMap<String, String>> {
+        dispatch!(self, narratives(year))
+    }
+
+    pub async fn set_narrative(
+        &self,
+        year: CollectionYear,
+        section: &str,
+        text: &str,
+    ) -> Result<()> {
+        dispatch!(self, set_narrative(year, section, text))
+    }
+
+    // -- bank holidays -----------------------------------------------------------
+
+    pub async fn bank_holidays(&self) -> Result<Vec<BankHoliday>> {
+        dispatch!(self, bank_holidays())
+    }
+
+    pub async fn replace_bank_holidays(&self, holidays: &[BankHoliday]) -> Result<()> {
+        dispatch!(self, replace_bank_holidays(holidays))
+    }
+
+    /// Fills an empty bank-holiday table from `calendar` (normally
+    /// `WorkingDayCalendar::england_and_wales()`, the repository's CSV).
+    /// Returns whether it did.
+    pub async fn seed_bank_holidays(&self, calendar: &WorkingDayCalendar) -> Result<bool> {
+        dispatch!(self, seed_bank_holidays(calendar))
+    }
+
+    /// The working-day calendar from the stored bank holidays (`None` when
+    /// there are none).
+    pub async fn calendar(&self) -> Result<Option<WorkingDayCalendar>> {
+        let holidays = self.bank_holidays().await?;
+        if holidays.is_empty() {
+            return Ok(None);
+        }
+        WorkingDayCalendar::from_holidays(holidays)
+            .map(Some)
+            .map_err(|e| StoreError::Corrupt {
+                table: "bank_holidays",
+                column: "holiday_date",
+                reason: e.to_string(),
+            })
+    }
+
+    // -- audit log -----------------------------------------------------------------
+
+    /// Appends to the audit log. `detail` must not hold a name, date of
+    /// birth or free text. There is no way to change or delete a row: the
+    /// databases refuse it (triggers).
+    pub async fn audit(
+        &self,
+        actor: &str,
+        action: &str,
+        child: Option<&ChildId>,
+        detail: &str,
+    ) -> Result<i64> {
+        dispatch!(self, audit(actor, action, child, detail))
+    }
+
+    /// Audit rows, newest first.
+    pub async fn audit_log(&self, query: &AuditQuery) -> Result<Vec<AuditEntry>> {
+        dispatch!(self, audit_log(query))
+    }
+
+    // -- web sessions --------------------------------------------------------------
+
+    /// A session that has not expired at `now_unix`.
+    pub async fn session_load(&self, id: &str, now_unix: i64) -> Result<Option<SessionRow>> {
+        dispatch!(self, session_load(id, now_unix))
+    }
+
+    /// Inserts a new session; `false` if the id is taken.
+    pub async fn session_create(&self, session: &SessionRow) -> Result<bool> {
+        dispatch!(self, session_create(session))
+    }
+
+    /// Inserts or replaces a session.
+    pub async fn session_save(&self, session: &SessionRow) -> Result<()> {
+        dispatch!(self, session_save(session))
+    }
+
+    pub async fn session_delete(&self, id: &str) -> Result<()> {
+        dispatch!(self, session_delete(id))
+    }
+
+    /// Deletes sessions expired at `now_unix`; returns how many.
+    pub async fn session_delete_expired(&self, now_unix: i64) -> Result<u64> {
+        dispatch!(self, session_delete_expired(now_unix))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn passwords_are_redacted_from_urls() {
+        assert_eq!(
+            redact_url("postgres://fp:secret@db.example:5432/fp"),
+            "postgres://fp:***@db.example:5432/fp"
+        );
+        assert_eq!(
+            redact_url("postgres://fp@db.example/fp"),
+            "postgres://fp@db.example/fp"
+        );
+        assert_eq!(redact_url("sqlite://footprint.db"), "sqlite://footprint.db");
+    }
+
+    #[test]
+    fn unknown_schemes_are_refused_with_the_expected_forms() {
+        let Err(e) = parse_url("mysql://x@y/z") else {
+            panic!("mysql accepted")
+        };
+        let msg = e.to_string();
+        assert!(msg.contains("sqlite://FILE"), "{msg}");
+        assert!(parse_url("sqlite://").is_err());
+        assert!(parse_url("sqlite://footprint.db").is_ok());
+        assert!(parse_url("postgres://u@127.0.0.1:5432/db").is_ok());
+    }
+
+    #[test]
+    fn migrations_are_numbered_in_order_up_to_the_schema_version() {
+        for (i, m) in MIGRATIONS.iter().enumerate() {
+            assert_eq!(m.version, i as i64 + 1);
+        }
+        assert_eq!(MIGRATIONS.last().map(|m| m.version), Some(SCHEMA_VERSION));
+    }
+}

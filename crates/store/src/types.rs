@@ -1,0 +1,280 @@
+//! The values the store takes and gives back, beyond the domain's own types.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use footprint_domain::dates::CollectionYear;
+use footprint_domain::model::{
+    Allocation, Challenge, ChallengeStage, Child, ChildId, Episode, IroId, IroVisit, MidwayCheck,
+    MissingEpisode, Review,
+};
+use footprint_domain::periods::PeriodAssembly;
+use serde::{Deserialize, Serialize};
+
+/// Which database a [`crate::Store`] talks to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DbKind {
+    Sqlite,
+    Postgres,
+}
+
+/// What [`crate::Store::migrate`] did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct MigrationReport {
+    /// The schema version before.
+    pub from: i64,
+    /// The schema version now (always [`crate::SCHEMA_VERSION`]).
+    pub to: i64,
+}
+
+/// One 903 return (or part of one) to import in a single transaction.
+///
+/// The CLI builds it from the ssda903 reader's output. Review details are
+/// ignored: a 903 review carries only its date and participation code, and
+/// an import never touches the details the IRO service recorded.
+#[derive(Debug, Clone)]
+pub struct ImportBatch {
+    /// The collection year of the return the records come from.
+    pub year: CollectionYear,
+    /// Where it came from, e.g. the file or folder name (no personal data).
+    pub source: String,
+    pub children: Vec<Child>,
+    pub episodes: Vec<Episode>,
+    pub reviews: Vec<Review>,
+    pub missing: Vec<MissingEpisode>,
+    /// The reader's warnings and errors, stored with the import run.
+    pub problems: Vec<ImportProblem>,
+}
+
+/// How serious an import problem is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Severity {
+    /// The record was rejected.
+    Error,
+    /// The record was kept but looks wrong.
+    Warning,
+}
+
+impl Severity {
+    pub fn key(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        }
+    }
+
+    pub fn from_key(key: &str) -> Option<Severity> {
+        match key {
+            "error" => Some(Severity::Error),
+            "warning" => Some(Severity::Warning),
+            _ => None,
+        }
+    }
+}
+
+/// One problem found while reading or importing a return: where it is
+/// (file, line, column), the value, the rule (a DfE rule number where one
+/// exists) and a message. `value` may hold personal data: it is stored, never
+/// logged.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ImportProblem {
+    pub file: String,
+    /// 1-based line (the header is line 1), when the problem is on a line.
+    pub line: Option<u64>,
+    pub column: Option<String>,
+    pub value: Option<String>,
+    pub rule: Option<String>,
+    pub message: String,
+    pub severity: Severity,
+}
+
+/// How many records of one kind an import inserted, replaced or kept.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RecordCounts {
+    /// New records.
+    pub inserted: u64,
+    /// Stored records replaced by this return's version (same or later year).
+    pub replaced: u64,
+    /// Stored records left as they were because they came from a later
+    /// return than this one.
+    pub kept_later: u64,
+    /// Records skipped because their child has no header record in the
+    /// return or the database (each also recorded as an import problem).
+    pub skipped: u64,
+}
+
+/// What [`crate::Store::import_return`] did.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ImportSummary {
+    /// The import run's id (see [`crate::Store::import_runs`]).
+    pub run: i64,
+    pub year: CollectionYear,
+    pub children: RecordCounts,
+    pub episodes: RecordCounts,
+    pub reviews: RecordCounts,
+    pub missing: RecordCounts,
+    /// Problems recorded with the run: the batch's own plus any the import
+    /// added (records skipped).
+    pub problems: u64,
+}
+
+/// Progress through an import, reported from inside its transaction.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ImportProgress {
+    /// "children", "episodes", "reviews" or "missing".
+    pub stage: &'static str,
+    pub done: usize,
+    pub total: usize,
+}
+
+/// A past import, as listed by [`crate::Store::import_runs`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ImportRun {
+    pub id: i64,
+    pub year: CollectionYear,
+    pub source: String,
+    pub imported_at: DateTime<Utc>,
+    pub inserted: u64,
+    pub replaced: u64,
+    pub kept_later: u64,
+    pub problems: u64,
+}
+
+/// What [`crate::Store::replace_dataset`] wrote.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WriteSummary {
+    pub children: u64,
+    pub episodes: u64,
+    pub reviews: u64,
+    pub missing: u64,
+    pub iros: u64,
+    pub allocations: u64,
+    pub midway_checks: u64,
+    pub visits: u64,
+    pub challenges: u64,
+}
+
+/// Everything held about one child, for the child's page.
+#[derive(Debug, Clone)]
+pub struct ChildRecord {
+    pub child: Child,
+    /// Episodes in start order.
+    pub episodes: Vec<Episode>,
+    /// The periods of care assembled from the episodes (lenient: any chain
+    /// problems are listed, not fatal).
+    pub periods: PeriodAssembly,
+    /// Reviews in date order.
+    pub reviews: Vec<Review>,
+    pub missing: Vec<MissingEpisode>,
+    /// Allocations in start order.
+    pub allocations: Vec<Allocation>,
+    pub midway_checks: Vec<MidwayCheck>,
+    pub visits: Vec<IroVisit>,
+    pub challenges: Vec<Challenge>,
+}
+
+/// A new challenge: the first stage is required.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewChallenge {
+    pub child: ChildId,
+    pub iro: Option<IroId>,
+    pub raised: NaiveDate,
+    pub themes: Vec<String>,
+    pub first_stage: ChallengeStage,
+}
+
+/// What a user may do. The web layer decides what each role sees.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    /// Manages users and settings.
+    Admin,
+    /// The IRO service manager: everything, plus the report narratives.
+    Manager,
+    /// An IRO: records reviews, checks, visits and challenges.
+    Iro,
+    /// Business support: due lists and chasing decisions and records.
+    BusinessSupport,
+    /// Reads figures and reports; never free text about a child.
+    Analyst,
+}
+
+impl Role {
+    pub const ALL: [Role; 5] = [
+        Role::Admin,
+        Role::Manager,
+        Role::Iro,
+        Role::Analyst,
+        Role::BusinessSupport,
+    ];
+
+    pub fn key(self) -> &'static str {
+        match self {
+            Role::Admin => "admin",
+            Role::Manager => "manager",
+            Role::Iro => "iro",
+            Role::BusinessSupport => "business_support",
+            Role::Analyst => "analyst",
+        }
+    }
+
+    pub fn from_key(key: &str) -> Option<Role> {
+        Role::ALL.into_iter().find(|r| r.key() == key)
+    }
+}
+
+/// A user to add. `password_hash` is the argon2 PHC string made by the web
+/// layer; the store never sees a password.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewUser {
+    pub name: String,
+    pub role: Role,
+    pub password_hash: String,
+    /// The IRO this user is, for IRO users.
+    pub iro: Option<IroId>,
+}
+
+/// A stored user.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct User {
+    pub id: i64,
+    pub name: String,
+    pub role: Role,
+    pub password_hash: String,
+    pub iro: Option<IroId>,
+    pub created_at: DateTime<Utc>,
+}
+
+/// One row of the audit log.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuditEntry {
+    pub id: i64,
+    pub at: DateTime<Utc>,
+    /// Who: a user name, or "system"/"cli".
+    pub actor: String,
+    /// What, as a short key, e.g. "review.record".
+    pub action: String,
+    pub child: Option<ChildId>,
+    /// Non-identifying detail (never a name, date of birth or free text).
+    pub detail: String,
+}
+
+/// Which audit rows to list, newest first.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct AuditQuery {
+    /// Only rows about this child.
+    pub child: Option<ChildId>,
+    /// Only rows by this actor.
+    pub actor: Option<String>,
+    /// At most this many rows (all when `None`).
+    pub limit: Option<u32>,
+}
+
+/// A stored web session, for the tower-sessions store the web layer writes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SessionRow {
+    pub id: String,
+    pub data: Vec<u8>,
+    /// Unix seconds.
+    pub expiry: i64,
+}

@@ -1,0 +1,11 @@
+//! The store's tests. Each case runs on SQLite and on PostgreSQL (when
+//! `FOOTPRINT_TEST_POSTGRES` is set; see `.ci/postgres.sh`).
+
+mod common;
+mod fixtures;
+
+mod crash;
+mod dataset;
+mod import;
+mod records;
+mod schema;

@@ -7,6 +7,7 @@
 pub mod calendar;
 pub mod codes;
 pub mod dates;
+pub mod measures;
 pub mod model;
 pub mod periods;
 pub mod schedule;

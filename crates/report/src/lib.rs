@@ -1,1 +1,294 @@
-//! footprint-report
+//! The annual IRO report and the performance page.
+//!
+//! ```text
+//! Dataset ─> measures (domain, pure) ─> AnnualReport ─┬─> report.json (json.rs)
+//!                                        │ checks.rs  ├─> report model (model.rs) ─┬─> HTML + SVG
+//!                                        │ suppress.rs│                            ├─> Word (.docx)
+//!                                                                                  ├─> Excel (.xlsx)
+//!                                                                                  └─> PDF (Chromium)
+//! ```
+//!
+//! [`AnnualReport::render`] checks the report's own arithmetic first
+//! ([`checks`]) and refuses to write a report that fails, naming the figure.
+//! With `publication` set, counts from 1 to 5 are shown as `c` with
+//! secondary suppression ([`suppress`]) and no child-level detail is written.
+
+pub mod checks;
+pub mod docx;
+pub mod html;
+pub mod json;
+pub mod model;
+pub mod pdf;
+pub mod performance;
+pub mod suppress;
+pub mod svg;
+pub mod xlsx;
+
+use std::collections::BTreeSet;
+use std::fmt;
+use std::str::FromStr;
+
+use footprint_domain::calendar::WorkingDayCalendar;
+use footprint_domain::dates::CollectionYear;
+use footprint_domain::measures::{MeasureSettings, Measures, compute};
+use footprint_domain::model::Dataset;
+use serde::{Deserialize, Serialize};
+
+use crate::checks::{CellRef, CheckError};
+use crate::json::{Node, Writer};
+
+/// Text the service manager writes for the report, kept by the store. `slot`
+/// is one of [`NARRATIVE_SLOTS`] or a section id (an introduction to that
+/// section). The text is free text: it is never logged.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Narrative {
+    pub slot: String,
+    pub text: String,
+}
+
+/// The summary's narrative slots: (slot, heading).
+pub const NARRATIVE_SLOTS: [(&str, &str); 3] = [
+    ("working_well", "What is working well"),
+    ("worried_about", "What we are worried about"),
+    ("actions", "What we will do next"),
+];
+
+/// An output format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Json,
+    Html,
+    Docx,
+    Xlsx,
+    Pdf,
+}
+
+impl FromStr for Format {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        match s {
+            "json" => Ok(Format::Json),
+            "html" => Ok(Format::Html),
+            "docx" => Ok(Format::Docx),
+            "xlsx" => Ok(Format::Xlsx),
+            "pdf" => Ok(Format::Pdf),
+            _ => Err(format!(
+                "`{s}` is not a report format; expected json, html, docx, xlsx or pdf"
+            )),
+        }
+    }
+}
+
+impl fmt::Display for Format {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Format::Json => "json",
+            Format::Html => "html",
+            Format::Docx => "docx",
+            Format::Xlsx => "xlsx",
+            Format::Pdf => "pdf",
+        })
+    }
+}
+
+/// Why a report was not written.
+#[derive(Debug, thiserror::Error)]
+pub enum ReportError {
+    #[error(transparent)]
+    Check(#[from] CheckError),
+    #[error(
+        "publication mode: {0} could still be worked out from the figures around it; the report was not written"
+    )]
+    Disclosure(String),
+    #[error("writing the Word document: {0}")]
+    Docx(String),
+    #[error("writing the Excel workbook: {0}")]
+    Xlsx(String),
+    #[error(transparent)]
+    Pdf(#[from] pdf::PdfError),
+}
+
+/// One measure set with its publication mask.
+#[derive(Debug, Clone)]
+pub struct YearFigures {
+    pub measures: Measures,
+    /// Cells shown as `c` (empty for an internal report).
+    pub hidden: BTreeSet<CellRef>,
+}
+
+impl YearFigures {
+    fn new(measures: Measures, publication: bool) -> Self {
+        let hidden = if publication {
+            suppress::suppressed_cells(&measures)
+        } else {
+            BTreeSet::new()
+        };
+        YearFigures { measures, hidden }
+    }
+
+    pub fn is_hidden(&self, measure: &str, path: &[&str]) -> bool {
+        !self.hidden.is_empty() && self.hidden.contains(&CellRef::new(measure, path))
+    }
+}
+
+/// The annual report: this year's and last year's measures, the settings
+/// used, the manager's narrative, and whether it is for publication.
+#[derive(Debug, Clone)]
+pub struct AnnualReport {
+    pub council: Option<String>,
+    pub settings: MeasureSettings,
+    pub narratives: Vec<Narrative>,
+    pub publication: bool,
+    pub this_year: YearFigures,
+    pub last_year: Option<YearFigures>,
+}
+
+impl AnnualReport {
+    /// Computes the measures for `year` and the year before.
+    pub fn compute(
+        data: &Dataset,
+        year: CollectionYear,
+        settings: &MeasureSettings,
+        calendar: &WorkingDayCalendar,
+        narratives: Vec<Narrative>,
+        publication: bool,
+    ) -> Self {
+        let this = compute(data, year, settings, calendar);
+        let last = compute(data, year.previous(), settings, calendar);
+        Self::from_measures(this, Some(last), settings.clone(), narratives, publication)
+    }
+
+    /// A report from measure sets computed (or built) elsewhere.
+    pub fn from_measures(
+        this_year: Measures,
+        last_year: Option<Measures>,
+        settings: MeasureSettings,
+        narratives: Vec<Narrative>,
+        publication: bool,
+    ) -> Self {
+        AnnualReport {
+            council: None,
+            settings,
+            narratives,
+            publication,
+            this_year: YearFigures::new(this_year, publication),
+            last_year: last_year.map(|m| YearFigures::new(m, publication)),
+        }
+    }
+
+    pub fn year(&self) -> CollectionYear {
+        self.this_year.measures.year
+    }
+
+    /// The report's own arithmetic, for both years; and, in publication
+    /// mode, that no hidden cell can be worked out.
+    pub fn check(&self) -> Result<(), ReportError> {
+        checks::check(&self.this_year.measures)?;
+        if let Some(last) = &self.last_year {
+            checks::check(&last.measures)?;
+        }
+        if self.publication {
+            for y in std::iter::once(&self.this_year).chain(&self.last_year) {
+                let cells: Vec<(CellRef, u64)> = y
+                    .measures
+                    .entries
+                    .iter()
+                    .flat_map(|(id, m)| {
+                        m.cells().into_iter().map(|(path, c)| {
+                            (
+                                CellRef {
+                                    measure: id.clone(),
+                                    path,
+                                },
+                                c.value,
+                            )
+                        })
+                    })
+                    .collect();
+                let lines: Vec<suppress::Line> = checks::relations(&y.measures)
+                    .into_iter()
+                    .filter_map(|r| match r {
+                        checks::Relation::Sum {
+                            mut parts, total, ..
+                        } if !parts.is_empty() => {
+                            parts.push(total);
+                            Some(parts)
+                        }
+                        _ => None,
+                    })
+                    .collect();
+                if let Some(cell) = suppress::exposed(&cells, &lines, &y.hidden).first() {
+                    return Err(ReportError::Disclosure(cell.to_string()));
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// `report.json` (see `docs/report-json.md`).
+    pub fn to_json_node(&self) -> Node {
+        fn year_node(y: &YearFigures) -> Writer<'_> {
+            Writer {
+                measures: &y.measures,
+                hidden: &y.hidden,
+            }
+        }
+        let this = year_node(&self.this_year);
+        let mut o = vec![
+            ("year".to_owned(), Node::Str(self.year().to_string())),
+            ("publication".to_owned(), Node::Bool(self.publication)),
+            (
+                "settings".to_owned(),
+                Node::Raw(serde_json::to_value(&self.settings).unwrap_or_default()),
+            ),
+            ("measures".to_owned(), this.measures()),
+        ];
+        if let Some(last) = &self.last_year {
+            o.push((
+                "previous_year".to_owned(),
+                Node::Obj(vec![
+                    ("year".to_owned(), Node::Str(last.measures.year.to_string())),
+                    ("measures".to_owned(), year_node(last).measures()),
+                ]),
+            ));
+        }
+        if !self.publication {
+            o.push(("drilldown".to_owned(), this.drilldown()));
+            o.push((
+                "unmatched_reviews".to_owned(),
+                Node::Raw(
+                    serde_json::to_value(&self.this_year.measures.unmatched_reviews)
+                        .unwrap_or_default(),
+                ),
+            ));
+            o.push((
+                "problems".to_owned(),
+                Node::Raw(
+                    serde_json::to_value(&self.this_year.measures.problems).unwrap_or_default(),
+                ),
+            ));
+        }
+        Node::Obj(o)
+    }
+
+    pub fn to_json(&self) -> String {
+        serde_json::to_string_pretty(&self.to_json_node()).unwrap_or_default()
+    }
+
+    /// The report model (sections, tables, charts, narrative).
+    pub fn model(&self) -> model::Report {
+        model::build(self)
+    }
+
+    /// Checks the report, then writes it in `format`.
+    pub fn render(&self, format: Format) -> Result<Vec<u8>, ReportError> {
+        self.check()?;
+        match format {
+            Format::Json => Ok(self.to_json().into_bytes()),
+            Format::Html => Ok(html::render(&self.model()).into_bytes()),
+            Format::Docx => docx::render(&self.model()),
+            Format::Xlsx => xlsx::render(&self.model()),
+            Format::Pdf => Ok(pdf::html_to_pdf(&html::render(&self.model()))?),
+        }
+    }
+}

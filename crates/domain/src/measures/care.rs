@@ -1,0 +1,463 @@
+//! Children in care, starts, ceased, profile, stability, adoption, missing
+//! and short breaks: the measures that need only periods of care.
+
+use std::collections::BTreeMap;
+
+use chrono::{Months, NaiveDate};
+
+use super::{
+    AGE_BANDS, Breakdown, Count, DataProblem, Grid, Measure, MeasureSettings, Measures, Percent,
+    Period, Rate, age_band,
+};
+use crate::codes::{
+    Ethnicity, LegalStatus, MissingKind, PlacementType, ReasonEpisodeCeased, ReasonNewEpisode, Sex,
+};
+use crate::dates::{age_on, days_in_month};
+use crate::model::{Child, ChildId, Dataset, Episode};
+use crate::periods::{PeriodOfCare, assemble_periods};
+
+/// One child's periods, split into looked-after periods and short breaks.
+pub(super) struct ChildCare<'a> {
+    pub id: ChildId,
+    pub child: Option<&'a Child>,
+    /// Periods that are not wholly short breaks, in date order.
+    pub periods: Vec<PeriodOfCare>,
+    /// Periods made only of V3/V4 episodes.
+    pub short_breaks: Vec<PeriodOfCare>,
+}
+
+impl ChildCare<'_> {
+    pub fn looked_after_on(&self, d: NaiveDate) -> bool {
+        self.periods.iter().any(|p| p.is_looked_after_on(d))
+    }
+
+    /// The non-short-break episode open on `d`, and its period.
+    pub fn episode_on(&self, d: NaiveDate) -> Option<(&PeriodOfCare, &Episode)> {
+        self.periods.iter().find_map(|p| {
+            p.episode_on(d)
+                .filter(|e| !e.is_short_break())
+                .map(|e| (p, e))
+        })
+    }
+
+    pub fn age_on(&self, d: NaiveDate) -> Option<u32> {
+        self.child.map(|c| age_on(c.date_of_birth, d))
+    }
+}
+
+/// Every child with episodes, by identifier.
+pub(super) struct CareIndex<'a> {
+    pub children: BTreeMap<ChildId, ChildCare<'a>>,
+}
+
+impl<'a> CareIndex<'a> {
+    pub fn build(data: &'a Dataset, problems: &mut Vec<DataProblem>) -> Self {
+        let headers: BTreeMap<&ChildId, &Child> =
+            data.children.iter().map(|c| (&c.id, c)).collect();
+        let mut episodes: BTreeMap<ChildId, Vec<Episode>> = BTreeMap::new();
+        for e in &data.episodes {
+            episodes.entry(e.child.clone()).or_default().push(e.clone());
+        }
+        let mut children = BTreeMap::new();
+        for (id, eps) in episodes {
+            let assembly = assemble_periods(&eps);
+            for p in &assembly.problems {
+                problems.push(DataProblem {
+                    child: id.clone(),
+                    message: p.message(),
+                });
+            }
+            let (short_breaks, periods) = assembly
+                .periods
+                .into_iter()
+                .partition(PeriodOfCare::is_short_breaks);
+            children.insert(
+                id.clone(),
+                ChildCare {
+                    child: headers.get(&id).copied(),
+                    id,
+                    periods,
+                    short_breaks,
+                },
+            );
+        }
+        CareIndex { children }
+    }
+
+    pub fn looked_after_on(&self, d: NaiveDate) -> impl Iterator<Item = &ChildCare<'a>> {
+        self.children.values().filter(move |c| c.looked_after_on(d))
+    }
+
+    pub fn get(&self, id: &ChildId) -> Option<&ChildCare<'a>> {
+        self.children.get(id)
+    }
+}
+
+/// The last day of a calendar month.
+pub(super) fn month_end(y: i32, m: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(y, m, days_in_month(y, m)).unwrap_or(NaiveDate::MAX)
+}
+
+fn looked_after_count(care: &CareIndex, d: NaiveDate) -> Count {
+    let mut c = Count::default();
+    for child in care.looked_after_on(d) {
+        c.add_child(&child.id);
+    }
+    c
+}
+
+/// The first non-short-break episode of a period, and the day the child
+/// became looked after in it.
+fn first_looked_after(p: &PeriodOfCare) -> Option<&Episode> {
+    p.episodes.iter().find(|e| !e.is_short_break())
+}
+
+fn placement_keys(year: Period) -> Vec<&'static str> {
+    PlacementType::all()
+        .iter()
+        .filter(|p| p.valid_in_collection_year(year.start_year()))
+        .map(|p| p.code())
+        .collect()
+}
+
+fn looked_after_legal_statuses() -> Vec<&'static str> {
+    LegalStatus::all()
+        .iter()
+        .filter(|l| !l.is_short_break())
+        .map(|l| l.code())
+        .collect()
+}
+
+pub(super) fn children_in_care(
+    care: &CareIndex,
+    year: Period,
+    settings: &MeasureSettings,
+    out: &mut Measures,
+) {
+    let start_snapshot = year.start().pred_opt().unwrap_or(year.start());
+    let end = year.end();
+    out.push(
+        "cla.start",
+        Measure::Count(looked_after_count(care, start_snapshot)),
+    );
+    let cla_end = looked_after_count(care, end);
+    out.push("cla.end", Measure::Count(cla_end.clone()));
+    let mut months = Grid::default();
+    for (y, m) in year.months() {
+        let mut b = Breakdown::default();
+        *b.entry("looked_after") = looked_after_count(care, month_end(y, m));
+        months.rows.push((format!("{y}-{m:02}"), b));
+    }
+    out.push("cla.by_month", Measure::Months(months));
+    if let Some(population) = settings.population_0_17 {
+        out.push(
+            "cla.rate_per_10k.end",
+            Measure::Rate(Rate {
+                count: cla_end.clone(),
+                population,
+            }),
+        );
+    }
+
+    // Starts.
+    let mut periods = Count::default();
+    let mut children = Count::default();
+    let mut by_ls = Breakdown::with_keys(looked_after_legal_statuses());
+    let mut by_place = Breakdown::with_keys(placement_keys(year));
+    let mut by_age = Breakdown::with_keys(AGE_BANDS[..5].iter().copied());
+    for child in care.children.values() {
+        for p in &child.periods {
+            let Some(first) = first_looked_after(p) else {
+                continue;
+            };
+            if !year.contains(first.start) {
+                continue;
+            }
+            periods.add(&child.id);
+            children.add_child(&child.id);
+            by_ls.entry(first.legal_status.code()).add(&child.id);
+            by_place.entry(first.placement.code()).add(&child.id);
+            let band = child.age_on(first.start).map_or("unknown", age_band);
+            by_age.entry(band).add(&child.id);
+        }
+    }
+    out.push("starts.periods", Measure::Count(periods));
+    out.push("starts.children", Measure::Count(children));
+    out.push("starts.by_legal_status", Measure::Breakdown(by_ls));
+    out.push("starts.by_placement", Measure::Breakdown(by_place));
+    out.push("starts.by_age_band", Measure::Breakdown(by_age));
+
+    // Ceased.
+    let mut ceased = Count::default();
+    let mut by_reason = Breakdown::with_keys(
+        ReasonEpisodeCeased::all()
+            .iter()
+            .filter(|r| r.ends_period_of_care())
+            .map(|r| r.code()),
+    );
+    for child in care.children.values() {
+        for p in &child.periods {
+            if let (Some(d), Some(rec)) = (p.end(), p.reason_ceased())
+                && year.contains(d)
+                && rec.ends_period_of_care()
+            {
+                ceased.add(&child.id);
+                by_reason.entry(rec.code()).add(&child.id);
+            }
+        }
+    }
+    out.push("ceased.total", Measure::Count(ceased));
+    out.push("ceased.by_reason", Measure::Breakdown(by_reason));
+
+    // Profile on 31 March.
+    let sexes: Vec<&str> = Sex::all().iter().map(|s| s.code()).collect();
+    let mut age_sex = Grid {
+        rows: AGE_BANDS
+            .iter()
+            .map(|b| (b.to_string(), Breakdown::with_keys(sexes.iter().copied())))
+            .collect(),
+    };
+    let mut ls = Breakdown::with_keys(looked_after_legal_statuses());
+    let mut place = Breakdown::with_keys(placement_keys(year));
+    let mut ethnic = Breakdown::with_keys(Ethnicity::all().iter().map(|e| e.code()));
+    let mut uasc = Count::default();
+    for child in care.children.values() {
+        let Some((_, ep)) = child.episode_on(end) else {
+            continue;
+        };
+        let band = child.age_on(end).map_or("unknown", age_band);
+        let sex = child.child.map_or("U", |c| c.sex.code());
+        if age_sex.get(band).is_none() {
+            age_sex
+                .rows
+                .push((band.to_owned(), Breakdown::with_keys(sexes.iter().copied())));
+        }
+        if let Some(row) = age_sex.row_mut(band) {
+            row.entry(sex).add(&child.id);
+        }
+        ls.entry(ep.legal_status.code()).add(&child.id);
+        place.entry(ep.placement.code()).add(&child.id);
+        ethnic
+            .entry(child.child.map_or("unknown", |c| c.ethnicity.code()))
+            .add(&child.id);
+        if child.child.is_some_and(|c| c.is_uasc_on(end)) {
+            uasc.add(&child.id);
+        }
+    }
+    out.push("profile.end.by_age_band_sex", Measure::Grid(age_sex));
+    out.push("profile.end.by_legal_status", Measure::Breakdown(ls));
+    out.push("profile.end.by_placement", Measure::Breakdown(place));
+    out.push("profile.end.by_ethnicity", Measure::Breakdown(ethnic));
+    out.push("profile.end.uasc", Measure::Count(uasc));
+}
+
+/// A stay with the same carer (`measures.md`, Placement stability).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) struct Placement {
+    pub start: NaiveDate,
+    pub end: Option<NaiveDate>,
+    /// Whether the placement's latest (non-temporary) episode is A3–A6.
+    pub for_adoption: bool,
+}
+
+/// The placements of one period of care. A placement starts with each
+/// episode whose RNE is `S`, `P` or `B`; episodes with RNE `L`, `T` or `U`
+/// continue it. Temporary placements (T0–T4) neither start nor end one, and
+/// the episode after a temporary one continues the placement before it when
+/// it has the same PLACE and placement postcode. Short-break episodes inside
+/// a period are ignored the same way.
+pub(super) fn placements(p: &PeriodOfCare) -> Vec<Placement> {
+    let mut out: Vec<Placement> = Vec::new();
+    // The last non-temporary episode, and whether temporary ones followed it.
+    let mut last: Option<&Episode> = None;
+    let mut after_temporary = false;
+    for e in &p.episodes {
+        if e.placement.is_temporary() || e.is_short_break() {
+            after_temporary = last.is_some();
+            if let Some(cur) = out.last_mut() {
+                cur.end = e.end;
+            }
+            continue;
+        }
+        let continues_after_temporary = after_temporary
+            && last.is_some_and(|l| {
+                l.placement == e.placement && l.placement_postcode == e.placement_postcode
+            });
+        let starts = match last {
+            None => true,
+            Some(_) if continues_after_temporary => false,
+            Some(_) if after_temporary => true,
+            Some(_) => matches!(
+                e.reason_new,
+                ReasonNewEpisode::S | ReasonNewEpisode::P | ReasonNewEpisode::B
+            ),
+        };
+        if starts {
+            out.push(Placement {
+                start: e.start,
+                end: e.end,
+                for_adoption: e.placement.is_placed_for_adoption(),
+            });
+        } else if let Some(cur) = out.last_mut() {
+            cur.end = e.end;
+            cur.for_adoption = e.placement.is_placed_for_adoption();
+        }
+        last = Some(e);
+        after_temporary = false;
+    }
+    out
+}
+
+pub(super) fn stability(care: &CareIndex, year: Period, out: &mut Measures) {
+    let (start, end) = (year.start(), year.end());
+    let mut cla_end = Count::default();
+    let mut three_plus = Count::default();
+    let mut cohort = Count::default();
+    let mut stable = Count::default();
+    let two_years = end.checked_sub_months(Months::new(24)).unwrap_or(end);
+    let cohort_cutoff = end.checked_sub_months(Months::new(30)).unwrap_or(end);
+    for child in care.children.values() {
+        let Some((period, _)) = child.episode_on(end) else {
+            continue;
+        };
+        cla_end.add_child(&child.id);
+        let in_year = child
+            .periods
+            .iter()
+            .flat_map(placements)
+            .filter(|pl| pl.start <= end && (pl.start >= start || pl.end.is_none_or(|e| e > start)))
+            .count();
+        if in_year >= 3 {
+            three_plus.add_child(&child.id);
+        }
+        let young = child.age_on(end).is_some_and(|a| a < 16);
+        if young && period.start() <= cohort_cutoff {
+            cohort.add_child(&child.id);
+            let pls = placements(period);
+            let current = pls
+                .iter()
+                .rposition(|pl| pl.start <= end && pl.end.is_none_or(|e| e > end));
+            if let Some(i) = current {
+                let cur = &pls[i];
+                let ok = cur.start <= two_years
+                    || (cur.for_adoption && i > 0 && pls[i - 1].start <= two_years);
+                if ok {
+                    stable.add_child(&child.id);
+                }
+            }
+        }
+    }
+    out.push("stability.three_plus", Measure::Count(three_plus.clone()));
+    out.push(
+        "stability.three_plus_pct",
+        Measure::Percent(Percent {
+            numerator: three_plus,
+            denominator: cla_end,
+        }),
+    );
+    out.push("stability.long_term", Measure::Count(stable.clone()));
+    out.push("stability.long_term_cohort", Measure::Count(cohort.clone()));
+    out.push(
+        "stability.long_term_pct",
+        Measure::Percent(Percent {
+            numerator: stable,
+            denominator: cohort,
+        }),
+    );
+}
+
+pub(super) fn adoption_missing_short_breaks(
+    data: &Dataset,
+    care: &CareIndex,
+    year: Period,
+    out: &mut Measures,
+) {
+    let end = year.end();
+    // Adoption: periods ending E11/E12 in the year; days from becoming looked
+    // after to the first A3–A6 placement of that period (A1, unadjusted).
+    let mut adopted = Count::default();
+    let mut days = super::Average::default();
+    let mut placed_end = Count::default();
+    for child in care.children.values() {
+        for p in &child.periods {
+            if let (Some(d), Some(rec)) = (p.end(), p.reason_ceased())
+                && year.contains(d)
+                && rec.is_adoption()
+            {
+                adopted.add(&child.id);
+                if let Some(placed) = p
+                    .episodes
+                    .iter()
+                    .find(|e| e.placement.is_placed_for_adoption())
+                {
+                    let from = p.looked_after_from().unwrap_or(p.start());
+                    let n = (placed.start - from).num_days().max(0) as u64;
+                    days.count.add(&child.id);
+                    days.total_days += n;
+                }
+            }
+        }
+        if child
+            .episode_on(end)
+            .is_some_and(|(_, e)| e.placement.is_placed_for_adoption())
+        {
+            placed_end.add_child(&child.id);
+        }
+    }
+    out.push("adoption.adopted", Measure::Count(adopted));
+    out.push("adoption.placed.end", Measure::Count(placed_end));
+    out.push("adoption.days_to_placement", Measure::Average(days));
+
+    // Missing and away: episodes that began in the year.
+    let mut missing = Count::default();
+    let mut missing_children = Count::default();
+    let mut away = Count::default();
+    let mut away_children = Count::default();
+    let mut per_child: BTreeMap<&ChildId, u32> = BTreeMap::new();
+    for m in &data.missing {
+        if !year.contains(m.start) {
+            continue;
+        }
+        match m.kind {
+            MissingKind::Missing => {
+                missing.add(&m.child);
+                missing_children.add_child(&m.child);
+                *per_child.entry(&m.child).or_default() += 1;
+            }
+            MissingKind::Away => {
+                away.add(&m.child);
+                away_children.add_child(&m.child);
+            }
+        }
+    }
+    let mut three_plus = Count::default();
+    for (child, n) in per_child {
+        if n >= 3 {
+            three_plus.add_child(child);
+        }
+    }
+    out.push("missing.episodes", Measure::Count(missing));
+    out.push("missing.children", Measure::Count(missing_children));
+    out.push("missing.children_three_plus", Measure::Count(three_plus));
+    out.push("away.episodes", Measure::Count(away));
+    out.push("away.children", Measure::Count(away_children));
+
+    // Short breaks: children whose only care in the year was short breaks.
+    let mut sb = Count::default();
+    for child in care.children.values() {
+        let had_breaks = child
+            .short_breaks
+            .iter()
+            .flat_map(|p| &p.episodes)
+            .any(|e| e.overlaps(year.start(), end));
+        let looked_after = child
+            .periods
+            .iter()
+            .flat_map(|p| &p.episodes)
+            .any(|e| !e.is_short_break() && e.overlaps(year.start(), end));
+        if had_breaks && !looked_after {
+            sb.add_child(&child.id);
+        }
+    }
+    out.push("short_breaks.children", Measure::Count(sb));
+}

@@ -1,0 +1,326 @@
+//! IRO service measures (recorded in Footprint, not in the 903 return):
+//! caseloads, reviews by IRO, report and record timeliness, attendance,
+//! midway checks, visits, quality, and challenges.
+
+use std::collections::BTreeMap;
+
+use chrono::NaiveDate;
+
+use super::care::CareIndex;
+use super::reviews::HeldReview;
+use super::{
+    Breakdown, Count, Grid, IroCaseload, Measure, MeasureSettings, Measures, PerFte, Percent,
+    Period,
+};
+use crate::calendar::WorkingDayCalendar;
+use crate::dates::{Quarter, add_months};
+use crate::model::{AttendeeRole, Challenge, Dataset, QualityGrade, SocialWorkerReport};
+
+/// Bands of `reviews.sw_report`, in order.
+pub const SW_REPORT_KEYS: [&str; 6] = [
+    "5_plus_days_before",
+    "1_to_4_days_before",
+    "same_day",
+    "after",
+    "not_received",
+    "not_recorded",
+];
+
+pub(super) fn service(
+    data: &Dataset,
+    care: &CareIndex,
+    held: &[HeldReview],
+    year: Period,
+    settings: &MeasureSettings,
+    calendar: &WorkingDayCalendar,
+    out: &mut Measures,
+) {
+    let end = year.end();
+    // Caseloads on 31 March.
+    let mut loads: Vec<IroCaseload> = data
+        .iros
+        .iter()
+        .filter(|i| i.started <= end && i.left.is_none_or(|l| l > end))
+        .map(|i| IroCaseload {
+            iro: i.id.0.clone(),
+            name: i.name.clone(),
+            fte: i.fte,
+            children: Count::default(),
+        })
+        .collect();
+    for a in data.allocations.iter().filter(|a| a.is_current_on(end)) {
+        let i = match loads.iter().position(|l| l.iro == a.iro.0) {
+            Some(i) => i,
+            None => {
+                let iro = data.iros.iter().find(|i| i.id == a.iro);
+                loads.push(IroCaseload {
+                    iro: a.iro.0.clone(),
+                    name: iro.map_or_else(|| a.iro.0.clone(), |i| i.name.clone()),
+                    fte: 0.0,
+                    children: Count::default(),
+                });
+                loads.len() - 1
+            }
+        };
+        loads[i].children.add_child(&a.child);
+    }
+    let fte: f64 = loads.iter().map(|l| l.fte).sum();
+    let mut cla = Count::default();
+    for c in care.looked_after_on(end) {
+        cla.add_child(&c.id);
+    }
+    out.push("caseload.by_iro", Measure::Caseload(loads));
+    out.push(
+        "caseload.per_fte",
+        Measure::PerFte(PerFte { children: cla, fte }),
+    );
+
+    // Reviews by IRO.
+    let mut by_iro = Breakdown::with_keys(data.iros.iter().map(|i| i.id.0.clone()));
+    let mut sw = Breakdown::with_keys(SW_REPORT_KEYS);
+    let mut decisions = Breakdown::with_keys(["in_time", "late", "not_recorded"]);
+    let mut record = Breakdown::with_keys([
+        "within_local_target",
+        "within_timescale",
+        "late",
+        "not_recorded",
+    ]);
+    let mut attendance = Breakdown::with_keys(AttendeeRole::ALL.map(|r| r.key()));
+    let mut quality = Breakdown::with_keys(QualityGrade::ALL.map(|g| g.key()));
+    let mut midway_cohort = Count::default();
+    let mut midway_done = Count::default();
+    let mut visit_cohort = Count::default();
+    let mut visited = Count::default();
+    let wd = |a: NaiveDate, b: NaiveDate| calendar.working_days_between(a, b).ok();
+    for h in held {
+        let r = h.review;
+        let child = &r.child;
+        let details = r.details.as_ref();
+        let chair = details
+            .and_then(|d| d.chair.as_ref())
+            .map_or("not_recorded", |c| c.0.as_str());
+        by_iro.entry(chair).add(child);
+
+        let band = match details.map(|d| d.social_worker_report) {
+            Some(SocialWorkerReport::Received(got)) => match wd(got, r.date) {
+                Some(n) if got < r.date && n >= 5 => "5_plus_days_before",
+                Some(_) if got < r.date => "1_to_4_days_before",
+                Some(_) if got == r.date => "same_day",
+                Some(_) => "after",
+                None => "not_recorded",
+            },
+            Some(SocialWorkerReport::NotReceived) => "not_received",
+            Some(SocialWorkerReport::NotRecorded) | None => "not_recorded",
+        };
+        sw.entry(band).add(child);
+
+        let key = match details.and_then(|d| d.decisions_issued) {
+            Some(issued) => match wd(r.date, issued) {
+                Some(n) if n <= i64::from(settings.decisions_working_days) => "in_time",
+                Some(_) => "late",
+                None => "not_recorded",
+            },
+            None => "not_recorded",
+        };
+        decisions.entry(key).add(child);
+
+        let key = match details.and_then(|d| d.record_circulated) {
+            Some(sent) => match wd(r.date, sent) {
+                Some(n) if n <= i64::from(settings.record_local_target_working_days) => {
+                    "within_local_target"
+                }
+                Some(n) if n <= i64::from(settings.record_working_days) => "within_timescale",
+                Some(_) => "late",
+                None => "not_recorded",
+            },
+            None => "not_recorded",
+        };
+        record.entry(key).add(child);
+
+        if let Some(d) = details {
+            let mut roles = d.attendance.clone();
+            roles.sort();
+            roles.dedup();
+            for role in roles {
+                attendance.entry(role.key()).add(child);
+            }
+            if let Some(g) = d.quality {
+                quality.entry(g.key()).add(child);
+            }
+        }
+
+        // Midway: the interval to the next due date exceeds 3 months.
+        if let Some(next_due) = h.next_due
+            && next_due > add_months(r.date, 3)
+        {
+            midway_cohort.add(child);
+            let until = h.next.map_or(next_due, |n| n.min(next_due));
+            if data
+                .midway_checks
+                .iter()
+                .any(|m| &m.child == child && m.date > r.date && m.date <= until)
+            {
+                midway_done.add(child);
+            }
+        }
+
+        // Visits: children aged 4+ seen or spoken to since the previous
+        // review in the period (or the period's start) up to the review.
+        if h.age.is_some_and(|a| a >= 4) {
+            visit_cohort.add(child);
+            let seen = data.visits.iter().any(|v| {
+                &v.child == child
+                    && v.date <= r.date
+                    && match h.previous {
+                        Some(p) => v.date > p,
+                        None => v.date >= h.period_start,
+                    }
+            });
+            if seen {
+                visited.add(child);
+            }
+        }
+    }
+    let decided = sum_counts(&decisions, &["in_time", "late"]);
+    let recorded = sum_counts(
+        &record,
+        &["within_local_target", "within_timescale", "late"],
+    );
+    let within = sum_counts(&record, &["within_local_target", "within_timescale"]);
+    out.push("reviews.by_iro", Measure::Breakdown(by_iro));
+    out.push("reviews.sw_report", Measure::Breakdown(sw));
+    out.push(
+        "reviews.decisions_in_time_pct",
+        Measure::Percent(Percent {
+            numerator: decisions.get("in_time").cloned().unwrap_or_default(),
+            denominator: decided,
+        }),
+    );
+    out.push("reviews.decisions_in_time", Measure::Breakdown(decisions));
+    out.push(
+        "reviews.record_in_time_pct",
+        Measure::Percent(Percent {
+            numerator: within,
+            denominator: recorded.clone(),
+        }),
+    );
+    out.push(
+        "reviews.record_in_local_target_pct",
+        Measure::Percent(Percent {
+            numerator: record
+                .get("within_local_target")
+                .cloned()
+                .unwrap_or_default(),
+            denominator: recorded,
+        }),
+    );
+    out.push("reviews.record_in_time", Measure::Breakdown(record));
+    out.push("reviews.attendance_by_role", Measure::Breakdown(attendance));
+    out.push(
+        "midway.done_pct",
+        Measure::Percent(Percent {
+            numerator: midway_done,
+            denominator: midway_cohort,
+        }),
+    );
+    out.push(
+        "visits.before_review_pct",
+        Measure::Percent(Percent {
+            numerator: visited,
+            denominator: visit_cohort,
+        }),
+    );
+    out.push("quality.by_grade", Measure::Breakdown(quality));
+}
+
+fn sum_counts(b: &Breakdown, keys: &[&str]) -> Count {
+    let mut out = Count::default();
+    for k in keys {
+        if let Some(c) = b.get(k) {
+            out.value += c.value;
+            out.children.extend(c.children.iter().cloned());
+        }
+    }
+    out
+}
+
+/// The stage a challenge reached: its last stage's name, or "none".
+fn stage_reached(c: &Challenge) -> &str {
+    c.stages.last().map_or("none", |s| s.stage.as_str())
+}
+
+/// Resolved, and every stage answered within its timescale (a stage not
+/// answered counts as answered on the day the challenge was resolved).
+fn resolved_in_timescale(c: &Challenge, calendar: &WorkingDayCalendar) -> bool {
+    let Some(resolved) = c.resolved else {
+        return false;
+    };
+    c.stages.iter().all(|s| {
+        let answered = s.responded.unwrap_or(resolved);
+        calendar
+            .add_working_days(s.started, s.timescale_working_days)
+            .is_ok_and(|due| answered <= due)
+    })
+}
+
+pub(super) fn challenges(
+    data: &Dataset,
+    year: Period,
+    settings: &MeasureSettings,
+    calendar: &WorkingDayCalendar,
+    out: &mut Measures,
+) {
+    let end = year.end();
+    let mut raised = Count::default();
+    let mut by_stage = Breakdown::with_keys(settings.challenge_stages.iter().cloned());
+    let mut themes: BTreeMap<String, Count> = BTreeMap::new();
+    let mut resolved = Count::default();
+    let mut in_timescale = Count::default();
+    let mut open = Count::default();
+    let mut by_quarter = Grid {
+        rows: Quarter::ALL
+            .iter()
+            .map(|q| (q.to_string(), Breakdown::with_keys(["raised"])))
+            .collect(),
+    };
+    for c in &data.challenges {
+        if c.raised <= end && c.resolved.is_none_or(|r| r > end) {
+            open.add(&c.child);
+        }
+        if !year.contains(c.raised) {
+            continue;
+        }
+        raised.add(&c.child);
+        by_stage.entry(stage_reached(c)).add(&c.child);
+        let mut ts = c.themes.clone();
+        ts.sort();
+        ts.dedup();
+        for t in ts {
+            themes.entry(t).or_default().add(&c.child);
+        }
+        if c.resolved.is_some_and(|r| r <= end) {
+            resolved.add(&c.child);
+            if resolved_in_timescale(c, calendar) {
+                in_timescale.add(&c.child);
+            }
+        }
+        if let Some(row) = by_quarter.row_mut(&year.quarter_of(c.raised).to_string()) {
+            row.entry("raised").add(&c.child);
+        }
+    }
+    out.push("challenges.raised", Measure::Count(raised));
+    out.push("challenges.by_stage", Measure::Breakdown(by_stage));
+    out.push(
+        "challenges.by_theme",
+        Measure::Breakdown(Breakdown {
+            entries: themes.into_iter().collect(),
+        }),
+    );
+    out.push("challenges.resolved", Measure::Count(resolved));
+    out.push(
+        "challenges.resolved_in_timescale",
+        Measure::Count(in_timescale),
+    );
+    out.push("challenges.open.end", Measure::Count(open));
+    out.push("challenges.by_quarter", Measure::Grid(by_quarter));
+}

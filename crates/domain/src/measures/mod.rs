@@ -1,0 +1,641 @@
+//! The measures of `measures.md`, computed from a [`Dataset`].
+//!
+//! [`compute`] is a pure function from a dataset, a reporting year, the
+//! council's [`MeasureSettings`] and the working-day calendar to a
+//! [`Measures`]: one [`Measure`] per measure id (`cla.end`,
+//! `participation.by_code`, …). Every count carries the children behind it
+//! ([`Count::children`]) so a figure can be drilled into; breakdowns keep the
+//! order of the national code list (or the order stated in `measures.md`).
+//!
+//! Conventions (`measures.md`): looked after on D = an open non-short-break
+//! episode on D; short-break (V3/V4) periods never count and their reviews
+//! are excluded; a review in no period of care is counted in
+//! `reviews.unmatched` and excluded from every other measure; reviews of a
+//! period that began before the data are held from have an unknown due date
+//! (`reviews.timeliness_unknown`). Percentages are never stored: a
+//! [`Percent`] holds its numerator and denominator counts.
+
+mod care;
+mod iro;
+mod reviews;
+#[cfg(test)]
+mod tests;
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+use crate::calendar::WorkingDayCalendar;
+use crate::dates::CollectionYear;
+use crate::model::{ChildId, Dataset};
+use crate::schedule::SchedulePolicy;
+
+/// A count, and the children behind it. For counts of children `value` is
+/// the number of children; for counts of reviews, periods or episodes it is
+/// the number of those, and `children` the distinct children concerned.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Count {
+    pub value: u64,
+    pub children: BTreeSet<ChildId>,
+}
+
+impl Count {
+    /// One more thing counted, belonging to `child`.
+    pub fn add(&mut self, child: &ChildId) {
+        self.value += 1;
+        self.children.insert(child.clone());
+    }
+
+    /// A count of children: adds `child` only if not counted already.
+    pub fn add_child(&mut self, child: &ChildId) {
+        if self.children.insert(child.clone()) {
+            self.value += 1;
+        }
+    }
+
+    /// A count with a value and no children (for tests and hand-built sets).
+    pub fn of(value: u64) -> Self {
+        Count {
+            value,
+            children: BTreeSet::new(),
+        }
+    }
+}
+
+/// Counts by category, in a fixed order (the code list's, or the order of
+/// `measures.md`). Keys are 903 spellings (`"E11"`, `"PN1"`, `"C2"`), age
+/// bands (`"under-1"`, `"10-15"`) or snake_case names (`"not_recorded"`).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Breakdown {
+    pub entries: Vec<(String, Count)>,
+}
+
+impl Breakdown {
+    /// A breakdown with these keys, all zero.
+    pub fn with_keys<I, S>(keys: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        Breakdown {
+            entries: keys
+                .into_iter()
+                .map(|k| (k.into(), Count::default()))
+                .collect(),
+        }
+    }
+
+    pub fn get(&self, key: &str) -> Option<&Count> {
+        self.entries.iter().find(|(k, _)| k == key).map(|(_, c)| c)
+    }
+
+    /// The count for `key`, added (at the end) if it is not there yet.
+    pub fn entry(&mut self, key: &str) -> &mut Count {
+        let i = match self.entries.iter().position(|(k, _)| k == key) {
+            Some(i) => i,
+            None => {
+                self.entries.push((key.to_owned(), Count::default()));
+                self.entries.len() - 1
+            }
+        };
+        &mut self.entries[i].1
+    }
+
+    /// The value for `key` (0 if absent).
+    pub fn value(&self, key: &str) -> u64 {
+        self.get(key).map_or(0, |c| c.value)
+    }
+
+    /// The sum of every entry's value.
+    pub fn total(&self) -> u64 {
+        self.entries.iter().map(|(_, c)| c.value).sum()
+    }
+
+    pub fn keys(&self) -> impl Iterator<Item = &str> {
+        self.entries.iter().map(|(k, _)| k.as_str())
+    }
+}
+
+/// Rows of breakdowns: age band × sex, quarter × participation code, month ×
+/// (held, in time, late, unknown).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Grid {
+    pub rows: Vec<(String, Breakdown)>,
+}
+
+impl Grid {
+    pub fn get(&self, row: &str) -> Option<&Breakdown> {
+        self.rows.iter().find(|(k, _)| k == row).map(|(_, b)| b)
+    }
+
+    pub fn row_mut(&mut self, row: &str) -> Option<&mut Breakdown> {
+        self.rows.iter_mut().find(|(k, _)| k == row).map(|(_, b)| b)
+    }
+
+    /// Sum over the rows of column `col`.
+    pub fn column_total(&self, col: &str) -> u64 {
+        self.rows.iter().map(|(_, b)| b.value(col)).sum()
+    }
+
+    /// Sum of every cell.
+    pub fn total(&self) -> u64 {
+        self.rows.iter().map(|(_, b)| b.total()).sum()
+    }
+}
+
+/// A percentage, kept as the two counts it is computed from.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Percent {
+    pub numerator: Count,
+    pub denominator: Count,
+}
+
+impl Percent {
+    /// The percentage, `None` when the denominator is zero (shown as "–").
+    pub fn value(&self) -> Option<f64> {
+        percent(self.numerator.value, self.denominator.value)
+    }
+}
+
+/// `n` ÷ `d` × 100, `None` when `d` is zero.
+pub fn percent(n: u64, d: u64) -> Option<f64> {
+    (d != 0).then(|| n as f64 * 100.0 / d as f64)
+}
+
+/// A rate per 10,000 of the 0–17 population.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Rate {
+    pub count: Count,
+    pub population: u64,
+}
+
+impl Rate {
+    pub fn per_10k(&self) -> Option<f64> {
+        (self.population != 0).then(|| self.count.value as f64 * 10_000.0 / self.population as f64)
+    }
+}
+
+/// Children looked after per full-time-equivalent IRO.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PerFte {
+    pub children: Count,
+    pub fte: f64,
+}
+
+impl PerFte {
+    pub fn value(&self) -> Option<f64> {
+        (self.fte > 0.0).then(|| self.children.value as f64 / self.fte)
+    }
+}
+
+/// One IRO's caseload on 31 March.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct IroCaseload {
+    pub iro: String,
+    pub name: String,
+    pub fte: f64,
+    pub children: Count,
+}
+
+impl IroCaseload {
+    pub fn per_fte(&self) -> Option<f64> {
+        (self.fte > 0.0).then(|| self.children.value as f64 / self.fte)
+    }
+}
+
+/// An average number of days over a count of cases.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Average {
+    pub count: Count,
+    pub total_days: u64,
+}
+
+impl Average {
+    pub fn value(&self) -> Option<f64> {
+        (self.count.value != 0).then(|| self.total_days as f64 / self.count.value as f64)
+    }
+}
+
+/// The value of one measure.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", content = "value", rename_all = "snake_case")]
+pub enum Measure {
+    Count(Count),
+    Breakdown(Breakdown),
+    /// Rows keyed by category or quarter (`by_quarter`, age band × sex).
+    Grid(Grid),
+    /// Twelve rows keyed `"YYYY-MM"`, April first (`*.by_month`).
+    Months(Grid),
+    Percent(Percent),
+    Rate(Rate),
+    PerFte(PerFte),
+    Caseload(Vec<IroCaseload>),
+    Average(Average),
+}
+
+/// Where one count sits inside a measure: `[]` for a [`Measure::Count`],
+/// `[key]` for a breakdown, `[row, column]` for a grid, `["numerator"]` /
+/// `["denominator"]` for a percentage, `["count"]` for a rate or average,
+/// `["children"]` for a per-FTE figure, `[iro]` for a caseload.
+pub type CellPath = Vec<String>;
+
+impl Measure {
+    /// Every count in the measure, with its path.
+    pub fn cells(&self) -> Vec<(CellPath, &Count)> {
+        match self {
+            Measure::Count(c) => vec![(vec![], c)],
+            Measure::Breakdown(b) => b
+                .entries
+                .iter()
+                .map(|(k, c)| (vec![k.clone()], c))
+                .collect(),
+            Measure::Grid(g) | Measure::Months(g) => g
+                .rows
+                .iter()
+                .flat_map(|(r, b)| {
+                    b.entries
+                        .iter()
+                        .map(move |(k, c)| (vec![r.clone(), k.clone()], c))
+                })
+                .collect(),
+            Measure::Percent(p) => vec![
+                (vec!["numerator".into()], &p.numerator),
+                (vec!["denominator".into()], &p.denominator),
+            ],
+            Measure::Rate(r) => vec![(vec!["count".into()], &r.count)],
+            Measure::PerFte(p) => vec![(vec!["children".into()], &p.children)],
+            Measure::Caseload(v) => v
+                .iter()
+                .map(|c| (vec![c.iro.clone()], &c.children))
+                .collect(),
+            Measure::Average(a) => vec![(vec!["count".into()], &a.count)],
+        }
+    }
+
+    /// The count at `path`.
+    pub fn cell(&self, path: &[String]) -> Option<&Count> {
+        let p: Vec<&str> = path.iter().map(String::as_str).collect();
+        match (self, p.as_slice()) {
+            (Measure::Count(c), []) => Some(c),
+            (Measure::Breakdown(b), [k]) => b.get(k),
+            (Measure::Grid(g) | Measure::Months(g), [r, k]) => g.get(r)?.get(k),
+            (Measure::Percent(x), ["numerator"]) => Some(&x.numerator),
+            (Measure::Percent(x), ["denominator"]) => Some(&x.denominator),
+            (Measure::Rate(r), ["count"]) => Some(&r.count),
+            (Measure::PerFte(x), ["children"]) => Some(&x.children),
+            (Measure::Caseload(v), [iro]) => v.iter().find(|c| c.iro == *iro).map(|c| &c.children),
+            (Measure::Average(a), ["count"]) => Some(&a.count),
+            _ => None,
+        }
+    }
+
+    /// The count at `path`, mutably (for tests that corrupt a measure set).
+    pub fn cell_mut(&mut self, path: &[String]) -> Option<&mut Count> {
+        let p: Vec<&str> = path.iter().map(String::as_str).collect();
+        fn in_breakdown<'a>(b: &'a mut Breakdown, k: &str) -> Option<&'a mut Count> {
+            b.entries
+                .iter_mut()
+                .find(|(key, _)| key == k)
+                .map(|(_, c)| c)
+        }
+        match (self, p.as_slice()) {
+            (Measure::Count(c), []) => Some(c),
+            (Measure::Breakdown(b), [k]) => in_breakdown(b, k),
+            (Measure::Grid(g) | Measure::Months(g), [r, k]) => in_breakdown(g.row_mut(r)?, k),
+            (Measure::Percent(x), ["numerator"]) => Some(&mut x.numerator),
+            (Measure::Percent(x), ["denominator"]) => Some(&mut x.denominator),
+            (Measure::Rate(r), ["count"]) => Some(&mut r.count),
+            (Measure::PerFte(x), ["children"]) => Some(&mut x.children),
+            (Measure::Caseload(v), [iro]) => v
+                .iter_mut()
+                .find(|c| c.iro == *iro)
+                .map(|c| &mut c.children),
+            (Measure::Average(a), ["count"]) => Some(&mut a.count),
+            _ => None,
+        }
+    }
+}
+
+/// Something in the data that a measure had to work around. `child` is the
+/// child's identifier (not a name); `message` holds no name or date of birth.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DataProblem {
+    pub child: ChildId,
+    pub message: String,
+}
+
+/// A review dated in the year that falls in no period of care.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UnmatchedReview {
+    pub child: ChildId,
+    pub date: NaiveDate,
+}
+
+/// Benchmark figures for one measure (statistical neighbours, England, top
+/// quartile), as published by the DfE; entered by the council.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Benchmark {
+    pub statistical_neighbours: Option<f64>,
+    pub england: Option<f64>,
+    pub top_quartile: Option<f64>,
+    /// The benchmark year, e.g. "2021-22".
+    pub year: Option<String>,
+}
+
+/// The council's choices for the measures (`measures.md`: "where a council
+/// wants a different choice, it is a setting, and the report says which
+/// setting was used"). Every field has a default.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct MeasureSettings {
+    /// The review schedule (statutory calendar months, or fixed days).
+    pub review_policy: SchedulePolicy,
+    /// The LA's 0–17 population for the year (ONS mid-year estimate); without
+    /// it `cla.rate_per_10k.end` is not computed.
+    pub population_0_17: Option<u64>,
+    /// "Data held from": overrides the dataset's `reviews_known_from`.
+    pub data_held_from: Option<NaiveDate>,
+    /// Working days within which decisions are due (default 5).
+    pub decisions_working_days: u32,
+    /// Working days within which the record is due (default 20).
+    pub record_working_days: u32,
+    /// The local, tighter target for the record (default 15).
+    pub record_local_target_working_days: u32,
+    /// The caseload guideline per FTE IRO (default 50–70).
+    pub caseload_guideline: (u32, u32),
+    /// The dispute-resolution stages in order (for `challenges.by_stage`).
+    pub challenge_stages: Vec<String>,
+    /// Local targets, by measure id (a percentage or a count).
+    pub targets: BTreeMap<String, f64>,
+    /// Benchmarks, by measure id.
+    pub benchmarks: BTreeMap<String, Benchmark>,
+}
+
+impl Default for MeasureSettings {
+    fn default() -> Self {
+        MeasureSettings {
+            review_policy: SchedulePolicy::statutory(),
+            population_0_17: None,
+            data_held_from: None,
+            decisions_working_days: 5,
+            record_working_days: 20,
+            record_local_target_working_days: 15,
+            caseload_guideline: (50, 70),
+            challenge_stages: ["informal", "stage 1", "stage 2", "stage 3", "stage 4"]
+                .map(String::from)
+                .to_vec(),
+            targets: BTreeMap::new(),
+            benchmarks: BTreeMap::new(),
+        }
+    }
+}
+
+/// Every measure for one reporting year.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Measures {
+    /// The reporting year (the one the period ends in).
+    pub year: CollectionYear,
+    /// The days covered (the whole reporting year for the annual report).
+    pub period: Period,
+    /// Measure id → value, in the order of `measures.md`.
+    pub entries: Vec<(String, Measure)>,
+    /// Reviews dated in the year in no period of care (`reviews.unmatched`).
+    pub unmatched_reviews: Vec<UnmatchedReview>,
+    /// What the measures had to work around (broken episode chains, review
+    /// schedules that could not be worked out).
+    pub problems: Vec<DataProblem>,
+}
+
+impl Measures {
+    pub fn get(&self, id: &str) -> Option<&Measure> {
+        self.entries.iter().find(|(k, _)| k == id).map(|(_, m)| m)
+    }
+
+    pub fn get_mut(&mut self, id: &str) -> Option<&mut Measure> {
+        self.entries
+            .iter_mut()
+            .find(|(k, _)| k == id)
+            .map(|(_, m)| m)
+    }
+
+    /// The value of a [`Measure::Count`].
+    pub fn count(&self, id: &str) -> Option<u64> {
+        match self.get(id)? {
+            Measure::Count(c) => Some(c.value),
+            _ => None,
+        }
+    }
+
+    pub fn breakdown(&self, id: &str) -> Option<&Breakdown> {
+        match self.get(id)? {
+            Measure::Breakdown(b) => Some(b),
+            _ => None,
+        }
+    }
+
+    pub fn grid(&self, id: &str) -> Option<&Grid> {
+        match self.get(id)? {
+            Measure::Grid(g) | Measure::Months(g) => Some(g),
+            _ => None,
+        }
+    }
+
+    pub fn percent(&self, id: &str) -> Option<&Percent> {
+        match self.get(id)? {
+            Measure::Percent(p) => Some(p),
+            _ => None,
+        }
+    }
+
+    /// The count at `path` of measure `id`.
+    pub fn cell(&self, id: &str, path: &[String]) -> Option<&Count> {
+        self.get(id)?.cell(path)
+    }
+
+    fn push(&mut self, id: &str, m: Measure) {
+        self.entries.push((id.to_owned(), m));
+    }
+}
+
+/// A span of days the measures are computed over: a reporting year, a
+/// month, the year to date or a rolling twelve months. "On 31 March" in
+/// `measures.md` reads as "on the period's last day".
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct Period {
+    pub first: NaiveDate,
+    pub last: NaiveDate,
+}
+
+impl Period {
+    /// The reporting year (1 April to 31 March).
+    pub fn year(y: CollectionYear) -> Self {
+        Period {
+            first: y.start(),
+            last: y.end(),
+        }
+    }
+
+    /// One calendar month (`None` for a month out of range).
+    pub fn month(year: i32, month: u32) -> Option<Self> {
+        Some(Period {
+            first: NaiveDate::from_ymd_opt(year, month, 1)?,
+            last: care::month_end(year, month),
+        })
+    }
+
+    /// From 1 April of the reporting year that `month` falls in, to the end
+    /// of `month`.
+    pub fn year_to_date(year: i32, month: u32) -> Option<Self> {
+        let m = Period::month(year, month)?;
+        Some(Period {
+            first: CollectionYear::of(m.first).start(),
+            last: m.last,
+        })
+    }
+
+    /// The twelve months ending with `month`.
+    pub fn rolling_year(year: i32, month: u32) -> Option<Self> {
+        let m = Period::month(year, month)?;
+        let first = m.first.checked_sub_months(chrono::Months::new(11))?;
+        Some(Period {
+            first,
+            last: m.last,
+        })
+    }
+
+    pub fn start(self) -> NaiveDate {
+        self.first
+    }
+
+    pub fn end(self) -> NaiveDate {
+        self.last
+    }
+
+    pub fn contains(self, d: NaiveDate) -> bool {
+        self.first <= d && d <= self.last
+    }
+
+    /// The reporting year the period ends in.
+    pub fn collection_year(self) -> CollectionYear {
+        CollectionYear::of(self.last)
+    }
+
+    /// The start year of the reporting year the period ends in.
+    pub fn start_year(self) -> i32 {
+        self.collection_year().start_year()
+    }
+
+    /// The `(year, month)` pairs the period touches, in order.
+    pub fn months(self) -> Vec<(i32, u32)> {
+        use chrono::Datelike;
+        let mut out = Vec::new();
+        let (mut y, mut m) = (self.first.year(), self.first.month());
+        while (y, m) <= (self.last.year(), self.last.month()) {
+            out.push((y, m));
+            (y, m) = if m == 12 { (y + 1, 1) } else { (y, m + 1) };
+        }
+        out
+    }
+
+    /// The reporting-year quarter of `d`'s month.
+    pub fn quarter_of(self, d: NaiveDate) -> crate::dates::Quarter {
+        use chrono::Datelike;
+        crate::dates::Quarter::of_month(d.month())
+    }
+}
+
+/// Computes every measure of `measures.md` for the reporting year `year`.
+pub fn compute(
+    data: &Dataset,
+    year: CollectionYear,
+    settings: &MeasureSettings,
+    calendar: &WorkingDayCalendar,
+) -> Measures {
+    compute_period(data, Period::year(year), settings, calendar)
+}
+
+/// Computes every measure for any period (the performance page's months,
+/// year to date and rolling years). Snapshots ("on 31 March") are taken on
+/// the period's last day; `*.by_month` has one row per month touched.
+pub fn compute_period(
+    data: &Dataset,
+    period: Period,
+    settings: &MeasureSettings,
+    calendar: &WorkingDayCalendar,
+) -> Measures {
+    let mut out = Measures {
+        year: period.collection_year(),
+        period,
+        entries: Vec::new(),
+        unmatched_reviews: Vec::new(),
+        problems: Vec::new(),
+    };
+    let care = care::CareIndex::build(data, &mut out.problems);
+    care::children_in_care(&care, period, settings, &mut out);
+    let held = reviews::reviews(data, &care, period, settings, calendar, &mut out);
+    reviews::participation(&held, period, &mut out);
+    care::stability(&care, period, &mut out);
+    iro::service(data, &care, &held, period, settings, calendar, &mut out);
+    iro::challenges(data, period, settings, calendar, &mut out);
+    care::adoption_missing_short_breaks(data, &care, period, &mut out);
+    out
+}
+
+/// Age bands of `measures.md` (`starts.by_age_band`, `profile.end.*`).
+pub const AGE_BANDS: [&str; 6] = ["under-1", "1-4", "5-9", "10-15", "16-17", "18+"];
+
+/// The age band of an age in completed years.
+pub fn age_band(age: u32) -> &'static str {
+    match age {
+        0 => "under-1",
+        1..=4 => "1-4",
+        5..=9 => "5-9",
+        10..=15 => "10-15",
+        16..=17 => "16-17",
+        _ => "18+",
+    }
+}
+
+/// A plain-English label for a breakdown key (a code's label, an age band,
+/// a snake_case name).
+pub fn key_label(key: &str) -> String {
+    use crate::codes::*;
+    if let Ok(c) = key.parse::<ParticipationCode>() {
+        return format!("{key} – {}", c.label());
+    }
+    if let Ok(c) = key.parse::<ReasonEpisodeCeased>() {
+        return format!("{key} – {}", c.label());
+    }
+    if let Ok(c) = key.parse::<LegalStatus>() {
+        return format!("{key} – {}", c.label());
+    }
+    if let Ok(c) = key.parse::<PlacementType>() {
+        return format!("{key} – {}", c.label());
+    }
+    if let Ok(c) = key.parse::<Ethnicity>() {
+        return format!("{key} – {}", c.label());
+    }
+    if let Some(r) = crate::model::AttendeeRole::from_key(key) {
+        return r.label().to_owned();
+    }
+    if let Some(g) = crate::model::QualityGrade::from_key(key) {
+        return g.label().to_owned();
+    }
+    match key {
+        "under-1" => "Under 1".into(),
+        "M" => "Male".into(),
+        "F" => "Female".into(),
+        "U" => "Not known".into(),
+        "none" => "Not recorded".into(),
+        _ => {
+            let s = key.replace('_', " ");
+            let mut c = s.chars();
+            match c.next() {
+                Some(f) => f.to_uppercase().collect::<String>() + c.as_str(),
+                None => s,
+            }
+        }
+    }
+}

@@ -1,0 +1,263 @@
+//! Reviews: held, timeliness, overdue, unmatched; and participation.
+
+use std::collections::BTreeMap;
+
+use chrono::{Datelike, NaiveDate};
+
+use super::care::CareIndex;
+use super::{
+    Breakdown, Count, DataProblem, Grid, Measure, MeasureSettings, Measures, Percent, Period,
+    UnmatchedReview,
+};
+use crate::calendar::WorkingDayCalendar;
+use crate::codes::ParticipationCode;
+use crate::dates::Quarter;
+use crate::model::{Dataset, Review};
+use crate::schedule::{PeriodKind, ScheduleInput, schedule};
+
+/// A review held in the year inside a looked-after period, with what the
+/// schedule says about it.
+pub(super) struct HeldReview<'a> {
+    pub review: &'a Review,
+    pub period_start: NaiveDate,
+    /// The review before it in the same period.
+    pub previous: Option<NaiveDate>,
+    /// The review after it in the same period, if held.
+    pub next: Option<NaiveDate>,
+    /// The statutory due date of the next review (`None`: the period ended
+    /// or it cannot be known).
+    pub next_due: Option<NaiveDate>,
+    /// `Some(true)` in time, `Some(false)` late, `None` unknown.
+    pub in_time: Option<bool>,
+    /// The child's age on the review date, if the child's header is held.
+    pub age: Option<u32>,
+}
+
+pub(super) fn reviews<'a>(
+    data: &'a Dataset,
+    care: &CareIndex,
+    year: Period,
+    settings: &MeasureSettings,
+    calendar: &WorkingDayCalendar,
+    out: &mut Measures,
+) -> Vec<HeldReview<'a>> {
+    let known_from = settings.data_held_from.or(data.reviews_known_from);
+    let mut unmatched = Count::default();
+    let mut by_child: BTreeMap<_, Vec<&Review>> = BTreeMap::new();
+    for r in &data.reviews {
+        by_child.entry(&r.child).or_default().push(r);
+    }
+    let mut held: Vec<HeldReview> = Vec::new();
+    let mut overdue = Count::default();
+    // (period index) → reviews, per child.
+    for (child_id, mut reviews) in by_child {
+        reviews.sort_by_key(|r| r.date);
+        let child = care.get(child_id);
+        let periods = child.map_or(&[][..], |c| c.periods.as_slice());
+        let mut per_period: Vec<Vec<&Review>> = vec![Vec::new(); periods.len()];
+        for r in reviews {
+            // The latest period whose looked-after span holds the date
+            // (first day and last day inclusive).
+            let found = periods.iter().rposition(|p| {
+                p.looked_after_from().is_some_and(|s| s <= r.date)
+                    && p.end().is_none_or(|e| r.date <= e)
+            });
+            match found {
+                Some(i) => per_period[i].push(r),
+                None => {
+                    let short_break = child.is_some_and(|c| {
+                        c.short_breaks
+                            .iter()
+                            .any(|p| p.start() <= r.date && p.end().is_none_or(|e| r.date <= e))
+                    });
+                    if !short_break && year.contains(r.date) {
+                        unmatched.add(&r.child);
+                        out.unmatched_reviews.push(UnmatchedReview {
+                            child: r.child.clone(),
+                            date: r.date,
+                        });
+                    }
+                }
+            }
+        }
+        let Some(child) = child else { continue };
+        for (p, reviews) in periods.iter().zip(per_period) {
+            let Some(start) = p.looked_after_from() else {
+                continue;
+            };
+            let mut input =
+                ScheduleInput::looked_after(start, reviews.iter().map(|r| r.date).collect());
+            input.kind = PeriodKind::LookedAfter;
+            input.period_end = p.end();
+            input.placement_moves = p
+                .placement_moves()
+                .into_iter()
+                .filter(|&m| m >= start)
+                .collect();
+            input.placed_for_adoption = p
+                .episodes
+                .iter()
+                .find(|e| e.placement.is_placed_for_adoption())
+                .map(|e| e.start);
+            input.reviews_known_from = known_from;
+            let sched = match schedule(&input, &settings.review_policy, calendar) {
+                Ok(s) => Some(s),
+                Err(e) => {
+                    out.problems.push(DataProblem {
+                        child: child.id.clone(),
+                        message: format!(
+                            "the review schedule of the period of care starting {} could not be worked out ({e}); its reviews are counted with timeliness unknown",
+                            start.format("%d/%m/%Y")
+                        ),
+                    });
+                    None
+                }
+            };
+            for (i, r) in reviews.iter().enumerate() {
+                if !year.contains(r.date) {
+                    continue;
+                }
+                let scheduled = sched.as_ref().and_then(|s| s.reviews.get(i));
+                let next_due = match &sched {
+                    Some(s) => match s.reviews.get(i + 1) {
+                        Some(n) => n.statutory_due,
+                        None => s.next_statutory_due.map(|d| d.date),
+                    },
+                    None => None,
+                };
+                held.push(HeldReview {
+                    review: r,
+                    period_start: start,
+                    previous: i.checked_sub(1).map(|j| reviews[j].date),
+                    next: reviews.get(i + 1).map(|n| n.date),
+                    next_due,
+                    in_time: scheduled.and_then(|s| s.in_time),
+                    age: child.age_on(r.date),
+                });
+            }
+            // Overdue on 31 March: looked after then, and the next review
+            // (counting only reviews held by 31 March) was due before it.
+            if p.is_looked_after_on(year.end()) {
+                let mut at_end = input.clone();
+                at_end.reviews.retain(|&d| d <= year.end());
+                at_end.period_end = None;
+                if let Ok(s) = schedule(&at_end, &settings.review_policy, calendar)
+                    && s.next_statutory_due.is_some_and(|d| d.date < year.end())
+                {
+                    overdue.add_child(&child.id);
+                }
+            }
+        }
+    }
+    held.sort_by(|a, b| (a.review.date, &a.review.child).cmp(&(b.review.date, &b.review.child)));
+
+    let mut total = Count::default();
+    let mut in_time = Count::default();
+    let mut late = Count::default();
+    let mut unknown = Count::default();
+    let mut children = Count::default();
+    let keys = ["held", "in_time", "late", "unknown"];
+    let mut months = Grid {
+        rows: year
+            .months()
+            .iter()
+            .map(|(y, m)| (format!("{y}-{m:02}"), Breakdown::with_keys(keys)))
+            .collect(),
+    };
+    for h in &held {
+        let child = &h.review.child;
+        total.add(child);
+        children.add_child(child);
+        let status = match h.in_time {
+            Some(true) => {
+                in_time.add(child);
+                "in_time"
+            }
+            Some(false) => {
+                late.add(child);
+                "late"
+            }
+            None => {
+                unknown.add(child);
+                "unknown"
+            }
+        };
+        let key = format!("{}-{:02}", h.review.date.year(), h.review.date.month());
+        if let Some(row) = months.row_mut(&key) {
+            row.entry("held").add(child);
+            row.entry(status).add(child);
+        }
+    }
+    let mut known = in_time.clone();
+    for c in &late.children {
+        known.children.insert(c.clone());
+    }
+    known.value += late.value;
+    out.push("reviews.held", Measure::Count(total));
+    out.push("reviews.in_time", Measure::Count(in_time.clone()));
+    out.push("reviews.late", Measure::Count(late));
+    out.push("reviews.timeliness_unknown", Measure::Count(unknown));
+    out.push(
+        "reviews.in_time_pct",
+        Measure::Percent(Percent {
+            numerator: in_time,
+            denominator: known,
+        }),
+    );
+    out.push("reviews.by_month", Measure::Months(months));
+    out.push("reviews.children", Measure::Count(children));
+    out.push("reviews.overdue.end", Measure::Count(overdue));
+    out.push("reviews.unmatched", Measure::Count(unmatched));
+    held
+}
+
+pub(super) fn participation(held: &[HeldReview], year: Period, out: &mut Measures) {
+    let mut keys: Vec<&str> = ParticipationCode::all().iter().map(|c| c.code()).collect();
+    keys.push("none");
+    let mut by_code = Breakdown::with_keys(keys.iter().copied());
+    let mut by_quarter = Grid {
+        rows: Quarter::ALL
+            .iter()
+            .map(|q| (q.to_string(), Breakdown::with_keys(keys.iter().copied())))
+            .collect(),
+    };
+    let mut participated = Count::default();
+    let mut eligible = Count::default();
+    let mut attended = Count::default();
+    let mut own_voice = Count::default();
+    for h in held {
+        let child = &h.review.child;
+        let code = h.review.participation;
+        let key = code.map_or("none", |c| c.code());
+        by_code.entry(key).add(child);
+        let q = year.quarter_of(h.review.date).to_string();
+        if let Some(row) = by_quarter.row_mut(&q) {
+            row.entry(key).add(child);
+        }
+        if let Some(c) = code {
+            if !c.is_under_four() {
+                eligible.add(child);
+            }
+            if c.participated() {
+                participated.add(child);
+            }
+            if c.attended() {
+                attended.add(child);
+            }
+            if c == ParticipationCode::PN1 {
+                own_voice.add(child);
+            }
+        }
+    }
+    out.push("participation.by_code", Measure::Breakdown(by_code));
+    out.push("participation.by_quarter", Measure::Grid(by_quarter));
+    out.push(
+        "participation.rate",
+        Measure::Percent(Percent {
+            numerator: participated,
+            denominator: eligible,
+        }),
+    );
+    out.push("participation.attended", Measure::Count(attended));
+    out.push("participation.spoke_for_self", Measure::Count(own_voice));
+}

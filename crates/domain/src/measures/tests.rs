@@ -1,0 +1,826 @@
+//! Tests of the measures on small hand-built datasets. Each expected figure
+//! is worked out by hand in the comment beside it. Reporting year 2021-22
+//! (1 April 2021 – 31 March 2022) throughout.
+
+use chrono::NaiveDate;
+
+use super::*;
+use crate::codes::*;
+use crate::model::*;
+
+fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(y, m, day).unwrap()
+}
+
+fn id(s: &str) -> ChildId {
+    s.parse().unwrap()
+}
+
+fn child(c: &str, dob: NaiveDate, sex: Sex, eth: Ethnicity) -> Child {
+    Child {
+        id: id(c),
+        sex,
+        date_of_birth: dob,
+        ethnicity: eth,
+        upn: None,
+        mother: None,
+        mothers_child_dob: None,
+        uasc: None,
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn ep(
+    c: &str,
+    start: NaiveDate,
+    end: Option<NaiveDate>,
+    rne: &str,
+    ls: &str,
+    place: &str,
+    rec: Option<&str>,
+) -> Episode {
+    Episode {
+        child: id(c),
+        start,
+        end,
+        reason_new: rne.parse().unwrap(),
+        legal_status: ls.parse().unwrap(),
+        category_of_need: None,
+        placement: place.parse().unwrap(),
+        provider: None,
+        reason_ceased: rec.map(|r| r.parse().unwrap()),
+        reason_place_change: None,
+        home_postcode: None,
+        placement_postcode: None,
+        urn: None,
+    }
+}
+
+fn review(c: &str, date: NaiveDate, pn: Option<&str>) -> Review {
+    Review {
+        child: id(c),
+        date,
+        participation: pn.map(|p| p.parse().unwrap()),
+        details: None,
+    }
+}
+
+fn year() -> CollectionYear {
+    CollectionYear::new(2021)
+}
+
+fn run(data: &Dataset) -> Measures {
+    compute(
+        data,
+        year(),
+        &MeasureSettings::default(),
+        &WorkingDayCalendar::england_and_wales(),
+    )
+}
+
+fn kids(m: &Measures, id_: &str) -> Vec<String> {
+    m.cell(id_, &[])
+        .unwrap()
+        .children
+        .iter()
+        .map(|c| c.to_string())
+        .collect()
+}
+
+fn bd(m: &Measures, id_: &str, key: &str) -> u64 {
+    m.breakdown(id_)
+        .unwrap_or_else(|| panic!("{id_}"))
+        .value(key)
+}
+
+/// The care dataset:
+/// - A (boy, 2010-06-01, WBRI): C2/U4 since 10/01/2019, open.
+/// - B (girl, 2020-05-01, BAFR): S V2/U6 on 1 April 2021 (a start on the
+///   year's first day), X1 on 01/09/2021; P C1/U4 from then, ceased E4A on
+///   31 March 2022 (not looked after on 31 March).
+/// - C (girl, 2005-03-01): V2/K2 20/06/2020 – 31/03/2021 E8 (left on the
+///   previous 31 March: not in `cla.start`, not ceased this year).
+/// - D: a short-breaks child (V3) in May 2021.
+/// - E (girl, 2019-01-01, WBRI, UASC): S E1/A4 on 01/10/2021, open.
+fn care_data() -> Dataset {
+    let mut e = child("E", d(2019, 1, 1), Sex::Female, Ethnicity::WBRI);
+    e.uasc = Some(UascStatus { ceased: None });
+    Dataset {
+        children: vec![
+            child("A", d(2010, 6, 1), Sex::Male, Ethnicity::WBRI),
+            child("B", d(2020, 5, 1), Sex::Female, Ethnicity::BAFR),
+            child("C", d(2005, 3, 1), Sex::Female, Ethnicity::WBRI),
+            child("D", d(2012, 1, 1), Sex::Male, Ethnicity::WBRI),
+            e,
+        ],
+        episodes: vec![
+            ep("A", d(2019, 1, 10), None, "S", "C2", "U4", None),
+            ep(
+                "B",
+                d(2021, 4, 1),
+                Some(d(2021, 9, 1)),
+                "S",
+                "V2",
+                "U6",
+                Some("X1"),
+            ),
+            ep(
+                "B",
+                d(2021, 9, 1),
+                Some(d(2022, 3, 31)),
+                "P",
+                "C1",
+                "U4",
+                Some("E4A"),
+            ),
+            ep(
+                "C",
+                d(2020, 6, 20),
+                Some(d(2021, 3, 31)),
+                "S",
+                "V2",
+                "K2",
+                Some("E8"),
+            ),
+            ep(
+                "D",
+                d(2021, 5, 1),
+                Some(d(2021, 5, 3)),
+                "S",
+                "V3",
+                "U6",
+                Some("E4A"),
+            ),
+            ep("E", d(2021, 10, 1), None, "S", "E1", "A4", None),
+        ],
+        reviews_known_from: Some(d(2021, 4, 1)),
+        ..Dataset::default()
+    }
+}
+
+#[test]
+fn cla_start_and_end_respect_31_march_leavers() {
+    let m = run(&care_data());
+    // 31/03/2021: A only (C's episode ended that day, B not yet started).
+    assert_eq!(kids(&m, "cla.start"), ["A"]);
+    // 31/03/2022: A and E (B left on 31 March; D is short breaks).
+    assert_eq!(kids(&m, "cla.end"), ["A", "E"]);
+    assert!(
+        m.get("cla.rate_per_10k.end").is_none(),
+        "no population, no rate"
+    );
+}
+
+#[test]
+fn cla_by_month_counts_month_ends() {
+    let m = run(&care_data());
+    let g = m.grid("cla.by_month").unwrap();
+    let v: Vec<u64> = g
+        .rows
+        .iter()
+        .map(|(_, b)| b.value("looked_after"))
+        .collect();
+    // Apr–Sep: A, B = 2; Oct–Feb: A, B, E = 3; 31 Mar: A, E = 2.
+    assert_eq!(v, [2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 3, 2]);
+    assert_eq!(g.rows[0].0, "2021-04");
+    assert_eq!(g.rows[11].0, "2022-03");
+}
+
+#[test]
+fn rate_per_10k_uses_population() {
+    let settings = MeasureSettings {
+        population_0_17: Some(40_000),
+        ..MeasureSettings::default()
+    };
+    let m = compute(
+        &care_data(),
+        year(),
+        &settings,
+        &WorkingDayCalendar::england_and_wales(),
+    );
+    let Some(Measure::Rate(r)) = m.get("cla.rate_per_10k.end") else {
+        panic!("rate missing")
+    };
+    // 2 ÷ 40,000 × 10,000 = 0.5.
+    assert_eq!(r.per_10k(), Some(0.5));
+}
+
+#[test]
+fn starts_include_a_period_starting_on_1_april_and_exclude_short_breaks() {
+    let m = run(&care_data());
+    // B (1 April 2021) and E (1 October 2021); D's short breaks do not count.
+    assert_eq!(m.count("starts.periods"), Some(2));
+    assert_eq!(kids(&m, "starts.children"), ["B", "E"]);
+    assert_eq!(bd(&m, "starts.by_legal_status", "V2"), 1);
+    assert_eq!(bd(&m, "starts.by_legal_status", "E1"), 1);
+    assert_eq!(m.breakdown("starts.by_legal_status").unwrap().total(), 2);
+    assert_eq!(bd(&m, "starts.by_placement", "U6"), 1);
+    assert_eq!(bd(&m, "starts.by_placement", "A4"), 1);
+    // B was 0 on 1 April 2021 (born May 2020); E was 2 on 1 October 2021.
+    assert_eq!(bd(&m, "starts.by_age_band", "under-1"), 1);
+    assert_eq!(bd(&m, "starts.by_age_band", "1-4"), 1);
+    assert_eq!(m.breakdown("starts.by_age_band").unwrap().total(), 2);
+}
+
+#[test]
+fn ceased_counts_periods_ending_in_the_year_by_reason() {
+    let m = run(&care_data());
+    // B's period ended 31/03/2022 with E4A (its X1 episode end is not a
+    // cessation); C's ended 31/03/2021, the year before.
+    assert_eq!(kids(&m, "ceased.total"), ["B"]);
+    assert_eq!(bd(&m, "ceased.by_reason", "E4A"), 1);
+    assert_eq!(bd(&m, "ceased.by_reason", "E8"), 0);
+    assert!(m.breakdown("ceased.by_reason").unwrap().get("X1").is_none());
+}
+
+#[test]
+fn profile_on_31_march() {
+    let m = run(&care_data());
+    let g = m.grid("profile.end.by_age_band_sex").unwrap();
+    // A: 11 on 31/03/2022, male → 10-15 M. E: 3, female → 1-4 F.
+    assert_eq!(g.get("10-15").unwrap().value("M"), 1);
+    assert_eq!(g.get("1-4").unwrap().value("F"), 1);
+    assert_eq!(g.total(), 2);
+    assert_eq!(bd(&m, "profile.end.by_legal_status", "C2"), 1);
+    assert_eq!(bd(&m, "profile.end.by_legal_status", "E1"), 1);
+    assert_eq!(bd(&m, "profile.end.by_placement", "U4"), 1);
+    assert_eq!(bd(&m, "profile.end.by_placement", "A4"), 1);
+    assert_eq!(bd(&m, "profile.end.by_ethnicity", "WBRI"), 2);
+    assert_eq!(kids(&m, "profile.end.uasc"), ["E"]);
+    assert_eq!(kids(&m, "short_breaks.children"), ["D"]);
+    // Placement codes not used in 2021-22 (K3 from 2024) are not listed.
+    assert!(
+        m.breakdown("profile.end.by_placement")
+            .unwrap()
+            .get("K3")
+            .is_none()
+    );
+}
+
+/// Reviews on the care dataset (data held from 1 April 2021):
+/// - B (period from Thu 1 April 2021): review 1 due by 20 working days
+///   after 1 April = Tue 4 May 2021 (2 and 5 April Easter, 3 May bank
+///   holiday): held 29/04 (PN1) in time. Review 2 due 29/07/2021: held
+///   02/08 (PN5) late. Review 3 due 02/02/2022: held 10/01/2022 (PN7) in
+///   time.
+/// - A (period from 2019, before the data): first review in the data
+///   15/06/2021 (PN4) unknown; it was not within 20 working days of the
+///   start, so the next is due 6 months later, 15/12/2021: held 20/12/2021
+///   (PN2) late. Next due 20/06/2022: not overdue.
+/// - E (period from Fri 1 October 2021): review 1 due 29/10/2021, held
+///   20/10 (no code) in time; review 2 due 20/01/2022 not held by 31 March:
+///   overdue.
+/// - D's review (short breaks) is excluded; C's review on 01/06/2021, after
+///   C left care, is unmatched.
+fn review_data() -> Dataset {
+    let mut data = care_data();
+    data.reviews = vec![
+        review("B", d(2021, 4, 29), Some("PN1")),
+        review("B", d(2021, 8, 2), Some("PN5")),
+        review("B", d(2022, 1, 10), Some("PN7")),
+        review("A", d(2021, 6, 15), Some("PN4")),
+        review("A", d(2021, 12, 20), Some("PN2")),
+        review("E", d(2021, 10, 20), None),
+        review("D", d(2021, 5, 2), Some("PN1")),
+        review("C", d(2021, 6, 1), Some("PN1")),
+    ];
+    data
+}
+
+#[test]
+fn reviews_timeliness_with_data_held_from() {
+    let m = run(&review_data());
+    // Held: B×3, A×2, E×1 = 6. In time: B1, B3, E1. Late: B2, A2. Unknown: A1.
+    assert_eq!(m.count("reviews.held"), Some(6));
+    assert_eq!(m.count("reviews.in_time"), Some(3));
+    assert_eq!(m.count("reviews.late"), Some(2));
+    assert_eq!(m.count("reviews.timeliness_unknown"), Some(1));
+    assert_eq!(kids(&m, "reviews.timeliness_unknown"), ["A"]);
+    // 3 ÷ (3 + 2) = 60%.
+    assert_eq!(
+        m.percent("reviews.in_time_pct").unwrap().value(),
+        Some(60.0)
+    );
+    assert_eq!(kids(&m, "reviews.children"), ["A", "B", "E"]);
+    assert_eq!(kids(&m, "reviews.overdue.end"), ["E"]);
+    // C's review after leaving care: unmatched, listed; D's: excluded only.
+    assert_eq!(kids(&m, "reviews.unmatched"), ["C"]);
+    assert_eq!(m.unmatched_reviews.len(), 1);
+    assert_eq!(m.unmatched_reviews[0].date, d(2021, 6, 1));
+}
+
+#[test]
+fn without_data_held_from_the_first_review_is_judged() {
+    let mut data = review_data();
+    data.reviews_known_from = None;
+    let m = run(&data);
+    // A's 15/06/2021 is now review 1 of a period from 10/01/2019: late; its
+    // second (20/12/2021) was due 15/09/2021: late. Unknown: none.
+    assert_eq!(m.count("reviews.timeliness_unknown"), Some(0));
+    assert_eq!(m.count("reviews.late"), Some(3));
+    assert_eq!(m.count("reviews.in_time"), Some(3));
+}
+
+#[test]
+fn reviews_by_month() {
+    let m = run(&review_data());
+    let g = m.grid("reviews.by_month").unwrap();
+    let row = |k: &str| g.get(k).unwrap();
+    assert_eq!(row("2021-04").value("in_time"), 1); // B1
+    assert_eq!(row("2021-06").value("unknown"), 1); // A1
+    assert_eq!(row("2021-08").value("late"), 1); // B2
+    assert_eq!(row("2021-10").value("in_time"), 1); // E1
+    assert_eq!(row("2021-12").value("late"), 1); // A2
+    assert_eq!(row("2022-01").value("in_time"), 1); // B3
+    assert_eq!(g.column_total("held"), 6);
+    assert_eq!(
+        row("2021-05").value("held"),
+        0,
+        "D's short-break review is excluded"
+    );
+}
+
+#[test]
+fn participation() {
+    let m = run(&review_data());
+    // PN1 B1, PN5 B2, PN7 B3, PN4 A1, PN2 A2, none E1.
+    for (k, v) in [
+        ("PN0", 0),
+        ("PN1", 1),
+        ("PN2", 1),
+        ("PN4", 1),
+        ("PN5", 1),
+        ("PN7", 1),
+        ("none", 1),
+    ] {
+        assert_eq!(bd(&m, "participation.by_code", k), v, "{k}");
+    }
+    let q = m.grid("participation.by_quarter").unwrap();
+    // Q1: B1 (PN1), A1 (PN4); Q2: B2 (PN5); Q3: E1 (none), A2 (PN2); Q4: B3 (PN7).
+    assert_eq!(q.get("Q1").unwrap().total(), 2);
+    assert_eq!(q.get("Q3").unwrap().value("none"), 1);
+    assert_eq!(q.get("Q4").unwrap().value("PN7"), 1);
+    // PN1–PN6 = 4 of PN1–PN7 = 5.
+    let rate = m.percent("participation.rate").unwrap();
+    assert_eq!((rate.numerator.value, rate.denominator.value), (4, 5));
+    assert_eq!(m.count("participation.attended"), Some(3)); // PN1, PN2, PN4
+    assert_eq!(m.count("participation.spoke_for_self"), Some(1));
+}
+
+/// Stability: every child looked after on 31/03/2022.
+/// - F (born 2012): C2/U4 from 2018 (open on 1 April), P to U6 01/05/2021,
+///   a T1 hospital stay 01/06–10/06 then back to the same U6 placement (same
+///   PLACE and postcode: not a new placement), B to C2/K2 01/09/2021:
+///   3 placements in the year. Current placement from 01/09/2021: not stable.
+/// - G (born 2010): U4 since 01/06/2018: 1 placement; stable.
+/// - H (born 2012): U4 from 01/01/2019, P to U5 01/01/2021: 1 placement in
+///   the year (the U4 one ended before 1 April); current since 2021: not
+///   stable.
+/// - I (born 2015): U6 from 01/01/2019, P to A6 (placed for adoption)
+///   01/09/2020: the adoptive placement plus the one before began on or
+///   before 31/03/2020: stable.
+/// - J (born 2005-06-01, 16 on 31/03/2022): not in the long-term cohort.
+///
+/// Cohort (under 16, in care since on or before 30/09/2019): F, G, H, I.
+fn stability_data() -> Dataset {
+    let mut f2 = ep(
+        "F",
+        d(2021, 5, 1),
+        Some(d(2021, 6, 1)),
+        "P",
+        "C2",
+        "U6",
+        Some("X1"),
+    );
+    f2.placement_postcode = Some("AB1 2CD".into());
+    let f3 = ep(
+        "F",
+        d(2021, 6, 1),
+        Some(d(2021, 6, 10)),
+        "P",
+        "C2",
+        "T1",
+        Some("X1"),
+    );
+    let mut f4 = ep(
+        "F",
+        d(2021, 6, 10),
+        Some(d(2021, 9, 1)),
+        "P",
+        "C2",
+        "U6",
+        Some("X1"),
+    );
+    f4.placement_postcode = Some("AB1 2CD".into());
+    Dataset {
+        children: vec![
+            child("F", d(2012, 1, 1), Sex::Male, Ethnicity::WBRI),
+            child("G", d(2010, 1, 1), Sex::Male, Ethnicity::WBRI),
+            child("H", d(2012, 1, 1), Sex::Female, Ethnicity::WBRI),
+            child("I", d(2015, 1, 1), Sex::Female, Ethnicity::WBRI),
+            child("J", d(2005, 6, 1), Sex::Male, Ethnicity::WBRI),
+        ],
+        episodes: vec![
+            ep(
+                "F",
+                d(2018, 1, 1),
+                Some(d(2021, 5, 1)),
+                "S",
+                "C2",
+                "U4",
+                Some("X1"),
+            ),
+            f2,
+            f3,
+            f4,
+            ep("F", d(2021, 9, 1), None, "B", "C2", "K2", None),
+            ep("G", d(2018, 6, 1), None, "S", "C2", "U4", None),
+            ep(
+                "H",
+                d(2019, 1, 1),
+                Some(d(2021, 1, 1)),
+                "S",
+                "C2",
+                "U4",
+                Some("X1"),
+            ),
+            ep("H", d(2021, 1, 1), None, "P", "C2", "U5", None),
+            ep(
+                "I",
+                d(2019, 1, 1),
+                Some(d(2020, 9, 1)),
+                "S",
+                "E1",
+                "U6",
+                Some("X1"),
+            ),
+            ep("I", d(2020, 9, 1), None, "P", "E1", "A6", None),
+            ep("J", d(2015, 1, 1), None, "S", "C2", "U4", None),
+        ],
+        ..Dataset::default()
+    }
+}
+
+#[test]
+fn placements_ignore_temporary_stays() {
+    let data = stability_data();
+    let mut problems = Vec::new();
+    let care = care::CareIndex::build(&data, &mut problems);
+    assert!(problems.is_empty(), "{problems:?}");
+    let f = care.get(&id("F")).unwrap();
+    let starts: Vec<NaiveDate> = care::placements(&f.periods[0])
+        .iter()
+        .map(|p| p.start)
+        .collect();
+    assert_eq!(starts, [d(2018, 1, 1), d(2021, 5, 1), d(2021, 9, 1)]);
+}
+
+#[test]
+fn stability() {
+    let m = run(&stability_data());
+    assert_eq!(kids(&m, "stability.three_plus"), ["F"]);
+    let p = m.percent("stability.three_plus_pct").unwrap();
+    // 1 of the 5 looked after on 31 March = 20%.
+    assert_eq!((p.numerator.value, p.denominator.value), (1, 5));
+    assert_eq!(p.value(), Some(20.0));
+    assert_eq!(kids(&m, "stability.long_term_cohort"), ["F", "G", "H", "I"]);
+    assert_eq!(kids(&m, "stability.long_term"), ["G", "I"]);
+}
+
+/// IRO records for K (born 2010): C2/U4 since Mon 06/01/2020, allocated to
+/// IRO "iro1" (1.0 FTE). "iro2" (0.5 FTE) left on 01/01/2022.
+/// - Review 10/05/2021, chaired by iro1: SW report 03/05 (5 working days
+///   before: 4, 5, 6, 7, 10 May); decisions 17/05 (5 working days: in time);
+///   record 04/06 (18 working days, 31 May a bank holiday: within 20, not
+///   within 15); mother and carer attended; graded good. Seen 20/04/2021.
+/// - Review 08/11/2021, chair not recorded: SW report the same day;
+///   decisions 22/11 (10 working days: late); record 15/11 (5: within 15);
+///   carer attended. Not seen since the previous review.
+///
+/// The second is K's review 2 in the data, so the next is due 6 months
+/// later (08/05/2022): more than 3 months, so a midway check is expected;
+/// one was done 01/02/2022. The first's next was due 3 months later: none
+/// expected.
+fn iro_data() -> Dataset {
+    let iro1 = IroId("iro1".into());
+    let r1 = Review {
+        details: Some(ReviewDetails {
+            chair: Some(iro1.clone()),
+            attendance: vec![AttendeeRole::Mother, AttendeeRole::Carer],
+            social_worker_report: SocialWorkerReport::Received(d(2021, 5, 3)),
+            decisions_issued: Some(d(2021, 5, 17)),
+            record_circulated: Some(d(2021, 6, 4)),
+            quality: Some(QualityGrade::Good),
+            ..ReviewDetails::default()
+        }),
+        ..review("K", d(2021, 5, 10), Some("PN1"))
+    };
+    let r2 = Review {
+        details: Some(ReviewDetails {
+            attendance: vec![AttendeeRole::Carer],
+            social_worker_report: SocialWorkerReport::Received(d(2021, 11, 8)),
+            decisions_issued: Some(d(2021, 11, 22)),
+            record_circulated: Some(d(2021, 11, 15)),
+            ..ReviewDetails::default()
+        }),
+        ..review("K", d(2021, 11, 8), Some("PN1"))
+    };
+    let stage = |name: &str, started, responded| ChallengeStage {
+        stage: name.into(),
+        started,
+        timescale_working_days: 5,
+        responded,
+    };
+    let challenge = |n, raised, themes: &[&str], stages, resolved| Challenge {
+        id: n,
+        child: id("K"),
+        iro: Some(iro1.clone()),
+        raised,
+        themes: themes.iter().map(|t| t.to_string()).collect(),
+        stages,
+        referred_to_cafcass: None,
+        resolved,
+        outcome: None,
+    };
+    Dataset {
+        children: vec![child("K", d(2010, 1, 1), Sex::Male, Ethnicity::WBRI)],
+        episodes: vec![ep("K", d(2020, 1, 6), None, "S", "C2", "U4", None)],
+        reviews: vec![r1, r2],
+        iros: vec![
+            Iro {
+                id: iro1.clone(),
+                name: "First IRO".into(),
+                fte: 1.0,
+                started: d(2015, 1, 1),
+                left: None,
+            },
+            Iro {
+                id: IroId("iro2".into()),
+                name: "Second IRO".into(),
+                fte: 0.5,
+                started: d(2015, 1, 1),
+                left: Some(d(2022, 1, 1)),
+            },
+        ],
+        allocations: vec![Allocation {
+            child: id("K"),
+            iro: iro1.clone(),
+            from: d(2020, 1, 6),
+            to: None,
+        }],
+        midway_checks: vec![MidwayCheck {
+            child: id("K"),
+            date: d(2022, 2, 1),
+            iro: None,
+        }],
+        visits: vec![IroVisit {
+            child: id("K"),
+            date: d(2021, 4, 20),
+            kind: VisitKind::Virtual,
+            iro: None,
+        }],
+        // 1: raised 01/06/2021, informal answered 04/06 (due 08/06),
+        //    resolved 04/06: in timescale.
+        // 2: raised 10/01/2022, informal answered 20/01 (due 17/01: late),
+        //    stage 1 from 21/01, not resolved: open at year end.
+        // 3: raised 01/03/2021 (last year), never resolved: open, not raised.
+        challenges: vec![
+            challenge(
+                1,
+                d(2021, 6, 1),
+                &["drift and delay"],
+                vec![stage("informal", d(2021, 6, 1), Some(d(2021, 6, 4)))],
+                Some(d(2021, 6, 4)),
+            ),
+            challenge(
+                2,
+                d(2022, 1, 10),
+                &["drift and delay", "quality of plan"],
+                vec![
+                    stage("informal", d(2022, 1, 10), Some(d(2022, 1, 20))),
+                    stage("stage 1", d(2022, 1, 21), None),
+                ],
+                None,
+            ),
+            challenge(3, d(2021, 3, 1), &["contact"], vec![], None),
+        ],
+        missing: vec![
+            MissingEpisode {
+                child: id("K"),
+                kind: MissingKind::Missing,
+                start: d(2021, 7, 1),
+                end: Some(d(2021, 7, 2)),
+            },
+            MissingEpisode {
+                child: id("K"),
+                kind: MissingKind::Missing,
+                start: d(2021, 8, 1),
+                end: Some(d(2021, 8, 2)),
+            },
+            MissingEpisode {
+                child: id("K"),
+                kind: MissingKind::Missing,
+                start: d(2021, 9, 1),
+                end: None,
+            },
+            MissingEpisode {
+                child: id("K"),
+                kind: MissingKind::Away,
+                start: d(2021, 3, 1),
+                end: None,
+            },
+        ],
+        ..Dataset::default()
+    }
+}
+
+#[test]
+fn caseloads() {
+    let m = run(&iro_data());
+    let Some(Measure::Caseload(loads)) = m.get("caseload.by_iro") else {
+        panic!()
+    };
+    // iro2 left before 31 March; iro1 has K.
+    assert_eq!(loads.len(), 1);
+    assert_eq!(
+        (loads[0].iro.as_str(), loads[0].children.value),
+        ("iro1", 1)
+    );
+    let Some(Measure::PerFte(p)) = m.get("caseload.per_fte") else {
+        panic!()
+    };
+    assert_eq!((p.children.value, p.fte), (1, 1.0));
+}
+
+#[test]
+fn review_process_measures() {
+    let m = run(&iro_data());
+    assert_eq!(bd(&m, "reviews.by_iro", "iro1"), 1);
+    assert_eq!(bd(&m, "reviews.by_iro", "not_recorded"), 1);
+    assert_eq!(bd(&m, "reviews.sw_report", "5_plus_days_before"), 1);
+    assert_eq!(bd(&m, "reviews.sw_report", "same_day"), 1);
+    assert_eq!(bd(&m, "reviews.decisions_in_time", "in_time"), 1);
+    assert_eq!(bd(&m, "reviews.decisions_in_time", "late"), 1);
+    assert_eq!(
+        m.percent("reviews.decisions_in_time_pct").unwrap().value(),
+        Some(50.0)
+    );
+    assert_eq!(bd(&m, "reviews.record_in_time", "within_local_target"), 1);
+    assert_eq!(bd(&m, "reviews.record_in_time", "within_timescale"), 1);
+    assert_eq!(
+        m.percent("reviews.record_in_time_pct").unwrap().value(),
+        Some(100.0)
+    );
+    assert_eq!(
+        m.percent("reviews.record_in_local_target_pct")
+            .unwrap()
+            .value(),
+        Some(50.0)
+    );
+    assert_eq!(bd(&m, "reviews.attendance_by_role", "mother"), 1);
+    assert_eq!(bd(&m, "reviews.attendance_by_role", "carer"), 2);
+    assert_eq!(bd(&m, "reviews.attendance_by_role", "father"), 0);
+    assert_eq!(bd(&m, "quality.by_grade", "good"), 1);
+    assert_eq!(m.breakdown("quality.by_grade").unwrap().total(), 1);
+    let mid = m.percent("midway.done_pct").unwrap();
+    assert_eq!((mid.numerator.value, mid.denominator.value), (1, 1));
+    let visits = m.percent("visits.before_review_pct").unwrap();
+    assert_eq!((visits.numerator.value, visits.denominator.value), (1, 2));
+}
+
+#[test]
+fn midway_not_done_without_a_check() {
+    let mut data = iro_data();
+    data.midway_checks.clear();
+    let m = run(&data);
+    let mid = m.percent("midway.done_pct").unwrap();
+    assert_eq!((mid.numerator.value, mid.denominator.value), (0, 1));
+}
+
+#[test]
+fn challenges() {
+    let m = run(&iro_data());
+    assert_eq!(m.count("challenges.raised"), Some(2));
+    assert_eq!(bd(&m, "challenges.by_stage", "informal"), 1);
+    assert_eq!(bd(&m, "challenges.by_stage", "stage 1"), 1);
+    assert_eq!(bd(&m, "challenges.by_theme", "drift and delay"), 2);
+    assert_eq!(bd(&m, "challenges.by_theme", "quality of plan"), 1);
+    assert!(
+        m.breakdown("challenges.by_theme")
+            .unwrap()
+            .get("contact")
+            .is_none()
+    );
+    assert_eq!(m.count("challenges.resolved"), Some(1));
+    assert_eq!(m.count("challenges.resolved_in_timescale"), Some(1));
+    assert_eq!(m.count("challenges.open.end"), Some(2));
+    let q = m.grid("challenges.by_quarter").unwrap();
+    assert_eq!(q.get("Q1").unwrap().value("raised"), 1);
+    assert_eq!(q.get("Q4").unwrap().value("raised"), 1);
+    assert_eq!(q.column_total("raised"), 2);
+}
+
+#[test]
+fn missing_and_away() {
+    let m = run(&iro_data());
+    // Three missing episodes for K in the year; the away episode was in
+    // March 2021, the year before.
+    assert_eq!(m.count("missing.episodes"), Some(3));
+    assert_eq!(m.count("missing.children"), Some(1));
+    assert_eq!(m.count("missing.children_three_plus"), Some(1));
+    assert_eq!(m.count("away.episodes"), Some(0));
+}
+
+#[test]
+fn adoption() {
+    // L: S C2/U4 01/04/2019, X1 → P E1/A4 01/04/2020 (366 days later, 2020
+    // a leap year), adopted (E11) 01/12/2021.
+    let data = Dataset {
+        children: vec![child("L", d(2018, 1, 1), Sex::Male, Ethnicity::WBRI)],
+        episodes: vec![
+            ep(
+                "L",
+                d(2019, 4, 1),
+                Some(d(2020, 4, 1)),
+                "S",
+                "C2",
+                "U4",
+                Some("X1"),
+            ),
+            ep(
+                "L",
+                d(2020, 4, 1),
+                Some(d(2021, 12, 1)),
+                "P",
+                "E1",
+                "A4",
+                Some("E11"),
+            ),
+        ],
+        ..Dataset::default()
+    };
+    let m = run(&data);
+    assert_eq!(m.count("adoption.adopted"), Some(1));
+    assert_eq!(bd(&m, "ceased.by_reason", "E11"), 1);
+    let Some(Measure::Average(a)) = m.get("adoption.days_to_placement") else {
+        panic!()
+    };
+    assert_eq!(a.value(), Some(366.0));
+    assert_eq!(m.count("adoption.placed.end"), Some(0));
+}
+
+#[test]
+fn percentages_with_zero_denominator_are_none() {
+    let m = run(&Dataset::default());
+    assert_eq!(m.percent("reviews.in_time_pct").unwrap().value(), None);
+    assert_eq!(m.count("cla.end"), Some(0));
+}
+
+#[test]
+fn settings_round_trip_through_json() {
+    let s = MeasureSettings {
+        population_0_17: Some(56_000),
+        ..MeasureSettings::default()
+    };
+    let json = serde_json::to_string(&s).unwrap();
+    let back: MeasureSettings = serde_json::from_str(&json).unwrap();
+    assert_eq!(back, s);
+    let partial: MeasureSettings = serde_json::from_str(r#"{"population_0_17": 100}"#).unwrap();
+    assert_eq!(partial.record_local_target_working_days, 15);
+}
+
+#[test]
+fn periods_for_the_performance_page() {
+    let m = Period::month(2022, 2).unwrap();
+    assert_eq!((m.first, m.last), (d(2022, 2, 1), d(2022, 2, 28)));
+    let ytd = Period::year_to_date(2022, 2).unwrap();
+    assert_eq!((ytd.first, ytd.last), (d(2021, 4, 1), d(2022, 2, 28)));
+    let ytd = Period::year_to_date(2022, 4).unwrap();
+    assert_eq!(ytd.first, d(2022, 4, 1), "April starts a new year");
+    let rolling = Period::rolling_year(2022, 12).unwrap();
+    assert_eq!(
+        (rolling.first, rolling.last),
+        (d(2022, 1, 1), d(2022, 12, 31))
+    );
+    assert_eq!(rolling.months().len(), 12);
+    assert_eq!(Period::year(year()).months().first(), Some(&(2021, 4)));
+    assert_eq!(m.collection_year(), year());
+    assert!(Period::month(2022, 13).is_none());
+}
+
+#[test]
+fn a_month_takes_its_snapshot_on_its_last_day() {
+    let data = review_data();
+    let cal = WorkingDayCalendar::england_and_wales();
+    let s = MeasureSettings::default();
+    // 31 October 2021: A, B and E (E started 1 October).
+    let oct = compute_period(&data, Period::month(2021, 10).unwrap(), &s, &cal);
+    assert_eq!(kids(&oct, "cla.end"), ["A", "B", "E"]);
+    // 30 September: A and B; E's start is the month's only start.
+    assert_eq!(kids(&oct, "cla.start"), ["A", "B"]);
+    assert_eq!(kids(&oct, "starts.children"), ["E"]);
+    // October's only review: E's, in time.
+    assert_eq!(oct.count("reviews.held"), Some(1));
+    assert_eq!(oct.count("reviews.in_time"), Some(1));
+    assert_eq!(oct.grid("reviews.by_month").unwrap().rows.len(), 1);
+}

@@ -1,0 +1,561 @@
+//! The report's own arithmetic: the relations between measures that must
+//! hold (breakdowns sum to their totals, the same figure agrees wherever it
+//! appears, a percentage's counts are the counts shown beside it). The same
+//! relations drive secondary suppression in publication mode
+//! ([`crate::suppress`]): a relation is a line from which a hidden cell could
+//! be worked out.
+
+use std::fmt;
+
+use footprint_domain::measures::{Measure, Measures};
+
+/// One count inside one measure.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct CellRef {
+    pub measure: String,
+    pub path: Vec<String>,
+}
+
+impl CellRef {
+    pub fn new(measure: &str, path: &[&str]) -> Self {
+        CellRef {
+            measure: measure.to_owned(),
+            path: path.iter().map(|s| s.to_string()).collect(),
+        }
+    }
+}
+
+impl fmt::Display for CellRef {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.measure)?;
+        for p in &self.path {
+            write!(f, "[{p}]")?;
+        }
+        Ok(())
+    }
+}
+
+/// A relation between counts.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Relation {
+    /// The parts add up to the total (one part: the two are the same figure).
+    Sum {
+        name: String,
+        parts: Vec<CellRef>,
+        total: CellRef,
+    },
+    /// `smaller` is at most `larger` (a numerator and its denominator, a
+    /// subset and its set).
+    AtMost {
+        name: String,
+        smaller: CellRef,
+        larger: CellRef,
+    },
+}
+
+/// A relation that does not hold.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CheckFailure {
+    /// The figure concerned, e.g. `participation.by_code`.
+    pub figure: String,
+    pub message: String,
+}
+
+/// The report refuses to be written: its arithmetic does not add up.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub struct CheckError {
+    pub year: String,
+    pub failures: Vec<CheckFailure>,
+}
+
+impl fmt::Display for CheckError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "the {} report failed its own arithmetic checks and was not written:",
+            self.year
+        )?;
+        for x in &self.failures {
+            write!(f, "\n  - {}: {}", x.figure, x.message)?;
+        }
+        Ok(())
+    }
+}
+
+fn sum(name: &str, parts: Vec<CellRef>, total: CellRef) -> Relation {
+    Relation::Sum {
+        name: name.to_owned(),
+        parts,
+        total,
+    }
+}
+
+fn same(name: &str, a: CellRef, b: CellRef) -> Relation {
+    sum(name, vec![a], b)
+}
+
+fn at_most(name: &str, smaller: CellRef, larger: CellRef) -> Relation {
+    Relation::AtMost {
+        name: name.to_owned(),
+        smaller,
+        larger,
+    }
+}
+
+fn c(measure: &str) -> CellRef {
+    CellRef::new(measure, &[])
+}
+
+/// Every cell of `measure` (in order), or nothing if it is absent.
+fn cells_of(m: &Measures, measure: &str) -> Vec<CellRef> {
+    m.get(measure).map_or_else(Vec::new, |x| {
+        x.cells()
+            .into_iter()
+            .map(|(path, _)| CellRef {
+                measure: measure.to_owned(),
+                path,
+            })
+            .collect()
+    })
+}
+
+/// The cells of a breakdown whose keys are in `keys`.
+fn keyed(m: &Measures, measure: &str, keys: &[&str]) -> Vec<CellRef> {
+    cells_of(m, measure)
+        .into_iter()
+        .filter(|r| r.path.len() == 1 && keys.contains(&r.path[0].as_str()))
+        .collect()
+}
+
+/// The cells of a grid's column `col`.
+fn column(m: &Measures, measure: &str, col: &str) -> Vec<CellRef> {
+    cells_of(m, measure)
+        .into_iter()
+        .filter(|r| r.path.len() == 2 && r.path[1] == col)
+        .collect()
+}
+
+fn pct(measure: &str, part: &str) -> CellRef {
+    CellRef::new(measure, &[part])
+}
+
+/// The relations that hold between the measures of `m`. Relations naming a
+/// measure that `m` does not have are left out.
+pub fn relations(m: &Measures) -> Vec<Relation> {
+    let mut r = Vec::new();
+    let held = c("reviews.held");
+    let cla_end = c("cla.end");
+    for b in [
+        "starts.by_legal_status",
+        "starts.by_placement",
+        "starts.by_age_band",
+    ] {
+        r.push(sum(b, cells_of(m, b), c("starts.periods")));
+    }
+    r.push(at_most(
+        "starts.children",
+        c("starts.children"),
+        c("starts.periods"),
+    ));
+    r.push(sum(
+        "ceased.by_reason",
+        cells_of(m, "ceased.by_reason"),
+        c("ceased.total"),
+    ));
+    for b in [
+        "profile.end.by_age_band_sex",
+        "profile.end.by_legal_status",
+        "profile.end.by_placement",
+        "profile.end.by_ethnicity",
+    ] {
+        r.push(sum(b, cells_of(m, b), cla_end.clone()));
+    }
+    r.push(at_most(
+        "profile.end.uasc",
+        c("profile.end.uasc"),
+        cla_end.clone(),
+    ));
+    if let Some(g) = m.grid("cla.by_month")
+        && let Some((last, _)) = g.rows.last()
+    {
+        r.push(same(
+            "cla.by_month",
+            CellRef::new("cla.by_month", &[last, "looked_after"]),
+            cla_end.clone(),
+        ));
+    }
+    if m.get("cla.rate_per_10k.end").is_some() {
+        r.push(same(
+            "cla.rate_per_10k.end",
+            pct("cla.rate_per_10k.end", "count"),
+            cla_end.clone(),
+        ));
+    }
+
+    // Reviews.
+    r.push(sum(
+        "reviews.in_time + reviews.late + reviews.timeliness_unknown",
+        vec![
+            c("reviews.in_time"),
+            c("reviews.late"),
+            c("reviews.timeliness_unknown"),
+        ],
+        held.clone(),
+    ));
+    r.push(same(
+        "reviews.in_time_pct",
+        pct("reviews.in_time_pct", "numerator"),
+        c("reviews.in_time"),
+    ));
+    r.push(sum(
+        "reviews.in_time_pct",
+        vec![c("reviews.in_time"), c("reviews.late")],
+        pct("reviews.in_time_pct", "denominator"),
+    ));
+    if let Some(g) = m.grid("reviews.by_month") {
+        for (month, _) in &g.rows {
+            r.push(sum(
+                &format!("reviews.by_month[{month}]"),
+                ["in_time", "late", "unknown"]
+                    .iter()
+                    .map(|k| CellRef::new("reviews.by_month", &[month, k]))
+                    .collect(),
+                CellRef::new("reviews.by_month", &[month, "held"]),
+            ));
+        }
+        for (col, total) in [
+            ("held", "reviews.held"),
+            ("in_time", "reviews.in_time"),
+            ("late", "reviews.late"),
+            ("unknown", "reviews.timeliness_unknown"),
+        ] {
+            r.push(sum(
+                &format!("reviews.by_month[{col}]"),
+                column(m, "reviews.by_month", col),
+                c(total),
+            ));
+        }
+    }
+    r.push(at_most(
+        "reviews.children",
+        c("reviews.children"),
+        held.clone(),
+    ));
+    for b in [
+        "reviews.by_iro",
+        "reviews.sw_report",
+        "reviews.decisions_in_time",
+        "reviews.record_in_time",
+    ] {
+        if m.get(b).is_some() {
+            r.push(sum(b, cells_of(m, b), held.clone()));
+        }
+    }
+    if m.get("reviews.decisions_in_time_pct").is_some() {
+        r.push(same(
+            "reviews.decisions_in_time_pct",
+            pct("reviews.decisions_in_time_pct", "numerator"),
+            CellRef::new("reviews.decisions_in_time", &["in_time"]),
+        ));
+        r.push(sum(
+            "reviews.decisions_in_time_pct",
+            keyed(m, "reviews.decisions_in_time", &["in_time", "late"]),
+            pct("reviews.decisions_in_time_pct", "denominator"),
+        ));
+    }
+    if m.get("reviews.record_in_time_pct").is_some() {
+        r.push(sum(
+            "reviews.record_in_time_pct",
+            keyed(
+                m,
+                "reviews.record_in_time",
+                &["within_local_target", "within_timescale"],
+            ),
+            pct("reviews.record_in_time_pct", "numerator"),
+        ));
+        r.push(sum(
+            "reviews.record_in_time_pct",
+            keyed(
+                m,
+                "reviews.record_in_time",
+                &["within_local_target", "within_timescale", "late"],
+            ),
+            pct("reviews.record_in_time_pct", "denominator"),
+        ));
+    }
+    if m.get("reviews.record_in_local_target_pct").is_some() {
+        r.push(same(
+            "reviews.record_in_local_target_pct",
+            pct("reviews.record_in_local_target_pct", "numerator"),
+            CellRef::new("reviews.record_in_time", &["within_local_target"]),
+        ));
+        r.push(same(
+            "reviews.record_in_local_target_pct",
+            pct("reviews.record_in_local_target_pct", "denominator"),
+            pct("reviews.record_in_time_pct", "denominator"),
+        ));
+    }
+
+    // Participation.
+    r.push(sum(
+        "participation.by_code",
+        cells_of(m, "participation.by_code"),
+        held.clone(),
+    ));
+    if let Some(b) = m.breakdown("participation.by_code") {
+        for key in b.keys() {
+            r.push(sum(
+                &format!("participation.by_quarter[{key}]"),
+                column(m, "participation.by_quarter", key),
+                CellRef::new("participation.by_code", &[key]),
+            ));
+        }
+    }
+    const PN1_6: [&str; 6] = ["PN1", "PN2", "PN3", "PN4", "PN5", "PN6"];
+    r.push(sum(
+        "participation.rate",
+        keyed(m, "participation.by_code", &PN1_6),
+        pct("participation.rate", "numerator"),
+    ));
+    r.push(sum(
+        "participation.rate",
+        keyed(
+            m,
+            "participation.by_code",
+            &["PN1", "PN2", "PN3", "PN4", "PN5", "PN6", "PN7"],
+        ),
+        pct("participation.rate", "denominator"),
+    ));
+    r.push(sum(
+        "participation.attended",
+        keyed(m, "participation.by_code", &["PN1", "PN2", "PN3", "PN4"]),
+        c("participation.attended"),
+    ));
+    r.push(same(
+        "participation.spoke_for_self",
+        c("participation.spoke_for_self"),
+        CellRef::new("participation.by_code", &["PN1"]),
+    ));
+
+    // Stability.
+    r.push(same(
+        "stability.three_plus_pct",
+        pct("stability.three_plus_pct", "numerator"),
+        c("stability.three_plus"),
+    ));
+    r.push(same(
+        "stability.three_plus_pct",
+        pct("stability.three_plus_pct", "denominator"),
+        cla_end.clone(),
+    ));
+    r.push(same(
+        "stability.long_term_pct",
+        pct("stability.long_term_pct", "numerator"),
+        c("stability.long_term"),
+    ));
+    r.push(same(
+        "stability.long_term_pct",
+        pct("stability.long_term_pct", "denominator"),
+        c("stability.long_term_cohort"),
+    ));
+
+    // IRO service.
+    if m.get("caseload.per_fte").is_some() {
+        r.push(same(
+            "caseload.per_fte",
+            pct("caseload.per_fte", "children"),
+            cla_end.clone(),
+        ));
+    }
+    for p in ["midway.done_pct", "visits.before_review_pct"] {
+        r.push(at_most(p, pct(p, "numerator"), pct(p, "denominator")));
+    }
+    r.push(at_most(
+        "visits.before_review_pct",
+        pct("visits.before_review_pct", "denominator"),
+        held.clone(),
+    ));
+    r.push(at_most(
+        "midway.done_pct",
+        pct("midway.done_pct", "denominator"),
+        held.clone(),
+    ));
+    r.push(sum(
+        "challenges.by_stage",
+        cells_of(m, "challenges.by_stage"),
+        c("challenges.raised"),
+    ));
+    r.push(sum(
+        "challenges.by_quarter",
+        cells_of(m, "challenges.by_quarter"),
+        c("challenges.raised"),
+    ));
+    r.push(at_most(
+        "challenges.resolved",
+        c("challenges.resolved"),
+        c("challenges.raised"),
+    ));
+    r.push(at_most(
+        "challenges.resolved_in_timescale",
+        c("challenges.resolved_in_timescale"),
+        c("challenges.resolved"),
+    ));
+
+    // Adoption and missing.
+    r.push(sum(
+        "adoption.adopted",
+        keyed(m, "ceased.by_reason", &["E11", "E12"]),
+        c("adoption.adopted"),
+    ));
+    r.push(sum(
+        "adoption.placed.end",
+        keyed(m, "profile.end.by_placement", &["A3", "A4", "A5", "A6"]),
+        c("adoption.placed.end"),
+    ));
+    r.push(at_most(
+        "adoption.days_to_placement",
+        pct("adoption.days_to_placement", "count"),
+        c("adoption.adopted"),
+    ));
+    r.push(at_most(
+        "missing.children",
+        c("missing.children"),
+        c("missing.episodes"),
+    ));
+    r.push(at_most(
+        "missing.children_three_plus",
+        c("missing.children_three_plus"),
+        c("missing.children"),
+    ));
+    r.push(at_most(
+        "away.children",
+        c("away.children"),
+        c("away.episodes"),
+    ));
+    r
+}
+
+fn value(m: &Measures, r: &CellRef) -> Option<u64> {
+    m.cell(&r.measure, &r.path).map(|c| c.value)
+}
+
+/// Checks every relation; a relation naming a figure the set does not have,
+/// while the set has the measure, is a failure too (a figure went missing).
+pub fn check(m: &Measures) -> Result<(), CheckError> {
+    let mut failures = Vec::new();
+    let present = |r: &CellRef| m.get(&r.measure).is_some();
+    let get = |r: &CellRef, figure: &str, failures: &mut Vec<CheckFailure>| -> Option<u64> {
+        if !present(r) {
+            return None;
+        }
+        let v = value(m, r);
+        if v.is_none() {
+            failures.push(CheckFailure {
+                figure: figure.to_owned(),
+                message: format!("{r} is missing"),
+            });
+        }
+        v
+    };
+    for rel in relations(m) {
+        match &rel {
+            Relation::Sum { name, parts, total } => {
+                if parts.is_empty() || !present(total) || parts.iter().any(|p| !present(p)) {
+                    continue;
+                }
+                let Some(t) = get(total, name, &mut failures) else {
+                    continue;
+                };
+                let mut s = 0u64;
+                let mut ok = true;
+                for p in parts {
+                    match get(p, name, &mut failures) {
+                        Some(v) => s += v,
+                        None => ok = false,
+                    }
+                }
+                if ok && s != t {
+                    let message = if parts.len() == 1 {
+                        format!(
+                            "{} is {s} but {total} is {t}; the same figure must agree",
+                            parts[0]
+                        )
+                    } else {
+                        format!("the parts add up to {s} but {total} is {t}")
+                    };
+                    failures.push(CheckFailure {
+                        figure: name.clone(),
+                        message,
+                    });
+                }
+            }
+            Relation::AtMost {
+                name,
+                smaller,
+                larger,
+            } => {
+                if !present(smaller) || !present(larger) {
+                    continue;
+                }
+                if let (Some(a), Some(b)) = (
+                    get(smaller, name, &mut failures),
+                    get(larger, name, &mut failures),
+                ) && a > b
+                {
+                    failures.push(CheckFailure {
+                        figure: name.clone(),
+                        message: format!("{smaller} is {a}, more than {larger} ({b})"),
+                    });
+                }
+            }
+        }
+    }
+    // Every month series has one row per month of the period, in order
+    // (twelve, April first, for a reporting year).
+    for (id, measure) in &m.entries {
+        if let Measure::Months(g) = measure {
+            let expected: Vec<String> = m
+                .period
+                .months()
+                .iter()
+                .map(|(y, mo)| format!("{y}-{mo:02}"))
+                .collect();
+            let got: Vec<String> = g.rows.iter().map(|(k, _)| k.clone()).collect();
+            if got != expected {
+                failures.push(CheckFailure {
+                    figure: id.clone(),
+                    message: format!(
+                        "expected the months {}, found {}",
+                        expected.join(", "),
+                        got.join(", ")
+                    ),
+                });
+            }
+        }
+        // Each count of children names as many children as it counts.
+        for (path, count) in measure.cells() {
+            if count.children.len() as u64 > count.value {
+                failures.push(CheckFailure {
+                    figure: id.clone(),
+                    message: format!(
+                        "{} names {} children but counts {}",
+                        CellRef {
+                            measure: id.clone(),
+                            path
+                        },
+                        count.children.len(),
+                        count.value
+                    ),
+                });
+            }
+        }
+    }
+    if failures.is_empty() {
+        Ok(())
+    } else {
+        Err(CheckError {
+            year: m.year.to_string(),
+            failures,
+        })
+    }
+}

@@ -1,0 +1,151 @@
+//! The report as one self-contained, printable HTML page: inline CSS with
+//! A4 print styles, tables with captions and scoped headers, and SVG charts
+//! (each followed by its data table). No JavaScript, no external files.
+
+use std::fmt::Write;
+
+use crate::model::{Block, Cell, Report, Table};
+use crate::svg::{self, escape};
+
+const CSS: &str = r#"
+@page { size: A4; margin: 18mm 16mm 20mm 16mm; }
+* { box-sizing: border-box; }
+body { font-family: Arial, "Helvetica Neue", Helvetica, sans-serif; color: #0b0c0c; font-size: 11pt; line-height: 1.4; margin: 0 auto; max-width: 960px; padding: 24px; }
+h1 { font-size: 24pt; margin: 0 0 4px; }
+h2 { font-size: 16pt; margin: 28px 0 8px; border-bottom: 2px solid #1d70b8; padding-bottom: 4px; }
+h3 { font-size: 12pt; margin: 16px 0 4px; }
+p.subtitle { font-size: 13pt; color: #505a5f; margin: 0 0 16px; }
+.banner { border-left: 6px solid #1d70b8; background: #f3f2f1; padding: 8px 12px; margin: 12px 0; }
+.note { border-left: 6px solid #b1b4b6; padding: 6px 12px; color: #505a5f; }
+nav ol { columns: 2; }
+table { border-collapse: collapse; width: 100%; margin: 8px 0 16px; page-break-inside: avoid; break-inside: avoid; }
+caption { text-align: left; font-weight: bold; padding: 4px 0; }
+th, td { border-bottom: 1px solid #b1b4b6; padding: 4px 6px; vertical-align: top; }
+thead th { border-bottom: 2px solid #0b0c0c; text-align: left; }
+tbody th { text-align: left; font-weight: normal; }
+td.n, th.n { text-align: right; font-variant-numeric: tabular-nums; }
+tr.total th, tr.total td { font-weight: bold; border-top: 2px solid #0b0c0c; }
+figure { margin: 8px 0; page-break-inside: avoid; break-inside: avoid; }
+svg.chart { max-width: 100%; height: auto; }
+.narrative { white-space: pre-wrap; }
+section { page-break-before: auto; }
+@media print {
+  body { padding: 0; max-width: none; font-size: 10pt; }
+  h2 { page-break-after: avoid; break-after: avoid; }
+  nav { page-break-after: always; break-after: page; }
+  a { color: inherit; text-decoration: none; }
+}
+"#;
+
+fn cell_html(c: &Cell) -> String {
+    let text = escape(&c.display());
+    match c {
+        Cell::Text(_) | Cell::Blank => format!("<td>{text}</td>"),
+        Cell::Hidden => {
+            r#"<td class="n"><abbr title="suppressed: a small number">c</abbr></td>"#.into()
+        }
+        _ => format!(r#"<td class="n">{text}</td>"#),
+    }
+}
+
+fn table_html(t: &Table, out: &mut String) {
+    let _ = write!(
+        out,
+        r#"<table id="{}"><caption>{}</caption><thead><tr>"#,
+        escape(&t.id),
+        escape(&t.caption)
+    );
+    for (i, c) in t.columns.iter().enumerate() {
+        let class = if i == 0 { "" } else { r#" class="n""# };
+        let _ = write!(out, r#"<th scope="col"{class}>{}</th>"#, escape(c));
+    }
+    out.push_str("</tr></thead><tbody>");
+    for r in &t.rows {
+        let class = if r.total { r#" class="total""# } else { "" };
+        let _ = write!(
+            out,
+            r#"<tr{class}><th scope="row">{}</th>"#,
+            escape(&r.header)
+        );
+        for c in &r.cells {
+            out.push_str(&cell_html(c));
+        }
+        out.push_str("</tr>");
+    }
+    out.push_str("</tbody></table>");
+}
+
+fn paragraphs(text: &str) -> String {
+    text.split("\n\n")
+        .filter(|p| !p.trim().is_empty())
+        .map(|p| format!(r#"<p class="narrative">{}</p>"#, escape(p.trim())))
+        .collect()
+}
+
+/// The report as an HTML document.
+pub fn render(report: &Report) -> String {
+    let mut s = String::new();
+    let _ = write!(
+        s,
+        r#"<!DOCTYPE html><html lang="en-GB"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>{} {}</title><style>{CSS}</style></head><body><header><h1>{}</h1><p class="subtitle">{} ({})</p>"#,
+        escape(&report.title),
+        escape(&report.year),
+        escape(&report.title),
+        escape(&report.subtitle),
+        escape(&report.year)
+    );
+    if report.publication {
+        s.push_str(r#"<p class="banner">For publication: counts from 1 to 5 are shown as <strong>c</strong>, and further figures are hidden where a small number could otherwise be worked out.</p>"#);
+    } else {
+        s.push_str(r#"<p class="banner">Internal report: exact counts. Not for publication.</p>"#);
+    }
+    s.push_str(r#"</header><nav aria-label="Contents"><h2>Contents</h2><ol>"#);
+    for sec in &report.sections {
+        let _ = write!(
+            s,
+            r##"<li><a href="#{}">{}</a></li>"##,
+            escape(&sec.id),
+            escape(&sec.title)
+        );
+    }
+    s.push_str("</ol></nav><main>");
+    for sec in &report.sections {
+        let _ = write!(
+            s,
+            r#"<section id="{}" aria-labelledby="{}-h"><h2 id="{}-h">{}</h2>"#,
+            escape(&sec.id),
+            escape(&sec.id),
+            escape(&sec.id),
+            escape(&sec.title)
+        );
+        for block in &sec.blocks {
+            match block {
+                Block::Text { text } => {
+                    let _ = write!(s, "<p>{}</p>", escape(text));
+                }
+                Block::Note { text } => {
+                    let _ = write!(s, r#"<p class="note">{}</p>"#, escape(text));
+                }
+                Block::Narrative { heading, text } => {
+                    if !heading.is_empty() {
+                        let _ = write!(s, "<h3>{}</h3>", escape(heading));
+                    }
+                    s.push_str(&paragraphs(text));
+                }
+                Block::Table(t) => table_html(t, &mut s),
+                Block::Chart(c) => {
+                    let _ = write!(
+                        s,
+                        r#"<figure aria-describedby="{}">{}<figcaption class="note">{} (figures in the table below)</figcaption></figure>"#,
+                        escape(&c.table_id),
+                        svg::render(c),
+                        escape(&c.title)
+                    );
+                }
+            }
+        }
+        s.push_str("</section>");
+    }
+    s.push_str("</main></body></html>\n");
+    s
+}

@@ -1,0 +1,227 @@
+//! `report.json`: the measures as the contract in `docs/report-json.md`.
+//!
+//! Keys keep the order of the measures and of their code lists, so the file
+//! reads like the report.
+
+use std::collections::BTreeSet;
+
+use footprint_domain::measures::{Count, Measure, Measures};
+use serde::ser::{SerializeMap, SerializeSeq};
+use serde::{Serialize, Serializer};
+
+use crate::checks::CellRef;
+
+/// A JSON value whose objects keep their key order.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Node {
+    Null,
+    Bool(bool),
+    Int(u64),
+    Num(f64),
+    Str(String),
+    Arr(Vec<Node>),
+    Obj(Vec<(String, Node)>),
+    Raw(serde_json::Value),
+}
+
+impl Serialize for Node {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Node::Null => s.serialize_unit(),
+            Node::Bool(b) => s.serialize_bool(*b),
+            Node::Int(i) => s.serialize_u64(*i),
+            Node::Num(f) => s.serialize_f64(*f),
+            Node::Str(x) => s.serialize_str(x),
+            Node::Raw(v) => v.serialize(s),
+            Node::Arr(v) => {
+                let mut seq = s.serialize_seq(Some(v.len()))?;
+                for x in v {
+                    seq.serialize_element(x)?;
+                }
+                seq.end()
+            }
+            Node::Obj(v) => {
+                let mut map = s.serialize_map(Some(v.len()))?;
+                for (k, x) in v {
+                    map.serialize_entry(k, x)?;
+                }
+                map.end()
+            }
+        }
+    }
+}
+
+/// Rounds to one decimal place (how percentages and rates are shown).
+pub fn round1(x: f64) -> f64 {
+    (x * 10.0).round() / 10.0
+}
+
+fn num(x: Option<f64>) -> Node {
+    x.map_or(Node::Null, |v| Node::Num(round1(v)))
+}
+
+/// Writes one measure set's counts, with `hidden` cells as `"c"`.
+pub struct Writer<'a> {
+    pub measures: &'a Measures,
+    pub hidden: &'a BTreeSet<CellRef>,
+}
+
+impl Writer<'_> {
+    fn is_hidden(&self, id: &str, path: &[&str]) -> bool {
+        !self.hidden.is_empty() && self.hidden.contains(&CellRef::new(id, path))
+    }
+
+    fn count(&self, id: &str, path: &[&str], c: &Count) -> Node {
+        if self.is_hidden(id, path) {
+            Node::Str("c".into())
+        } else {
+            Node::Int(c.value)
+        }
+    }
+
+    /// A derived figure (a percentage, rate, average): hidden if any count
+    /// it is computed from is hidden.
+    fn derived(&self, id: &str, from: &[&[&str]], x: Option<f64>) -> Node {
+        if from.iter().any(|p| self.is_hidden(id, p)) {
+            Node::Str("c".into())
+        } else {
+            num(x)
+        }
+    }
+
+    pub fn measure(&self, id: &str, m: &Measure) -> Node {
+        match m {
+            Measure::Count(c) => self.count(id, &[], c),
+            Measure::Breakdown(b) => Node::Obj(
+                b.entries
+                    .iter()
+                    .map(|(k, c)| (k.clone(), self.count(id, &[k], c)))
+                    .collect(),
+            ),
+            Measure::Grid(g) => Node::Obj(
+                g.rows
+                    .iter()
+                    .map(|(r, b)| {
+                        (
+                            r.clone(),
+                            Node::Obj(
+                                b.entries
+                                    .iter()
+                                    .map(|(k, c)| (k.clone(), self.count(id, &[r, k], c)))
+                                    .collect(),
+                            ),
+                        )
+                    })
+                    .collect(),
+            ),
+            Measure::Months(g) => Node::Arr(
+                g.rows
+                    .iter()
+                    .map(|(r, b)| {
+                        let mut o = vec![("month".to_owned(), Node::Str(r.clone()))];
+                        o.extend(
+                            b.entries
+                                .iter()
+                                .map(|(k, c)| (k.clone(), self.count(id, &[r, k], c))),
+                        );
+                        Node::Obj(o)
+                    })
+                    .collect(),
+            ),
+            Measure::Percent(p) => Node::Obj(vec![
+                (
+                    "numerator".into(),
+                    self.count(id, &["numerator"], &p.numerator),
+                ),
+                (
+                    "denominator".into(),
+                    self.count(id, &["denominator"], &p.denominator),
+                ),
+                (
+                    "percent".into(),
+                    self.derived(id, &[&["numerator"], &["denominator"]], p.value()),
+                ),
+            ]),
+            Measure::Rate(r) => Node::Obj(vec![
+                ("count".into(), self.count(id, &["count"], &r.count)),
+                ("population".into(), Node::Int(r.population)),
+                (
+                    "per_10k".into(),
+                    self.derived(id, &[&["count"]], r.per_10k()),
+                ),
+            ]),
+            Measure::PerFte(p) => Node::Obj(vec![
+                (
+                    "children".into(),
+                    self.count(id, &["children"], &p.children),
+                ),
+                ("fte".into(), Node::Num(p.fte)),
+                (
+                    "per_fte".into(),
+                    self.derived(id, &[&["children"]], p.value()),
+                ),
+            ]),
+            Measure::Caseload(v) => Node::Arr(
+                v.iter()
+                    .map(|c| {
+                        Node::Obj(vec![
+                            ("iro".into(), Node::Str(c.iro.clone())),
+                            ("name".into(), Node::Str(c.name.clone())),
+                            ("fte".into(), Node::Num(c.fte)),
+                            ("children".into(), self.count(id, &[&c.iro], &c.children)),
+                            (
+                                "per_fte".into(),
+                                self.derived(id, &[&[&c.iro]], c.per_fte()),
+                            ),
+                        ])
+                    })
+                    .collect(),
+            ),
+            Measure::Average(a) => Node::Obj(vec![
+                ("count".into(), self.count(id, &["count"], &a.count)),
+                (
+                    "average_days".into(),
+                    self.derived(id, &[&["count"]], a.value()),
+                ),
+            ]),
+        }
+    }
+
+    /// `{"measure id": value, ...}` in the set's order.
+    pub fn measures(&self) -> Node {
+        Node::Obj(
+            self.measures
+                .entries
+                .iter()
+                .map(|(id, m)| (id.clone(), self.measure(id, m)))
+                .collect(),
+        )
+    }
+
+    /// The children behind every non-zero count: `{"measure id": {"path":
+    /// ["child", ...]}}` (path `""` for a plain count, `"row/col"` in a grid).
+    pub fn drilldown(&self) -> Node {
+        let mut out = Vec::new();
+        for (id, m) in &self.measures.entries {
+            let mut cells = Vec::new();
+            for (path, c) in m.cells() {
+                if c.children.is_empty() {
+                    continue;
+                }
+                cells.push((
+                    path.join("/"),
+                    Node::Arr(
+                        c.children
+                            .iter()
+                            .map(|ch| Node::Str(ch.to_string()))
+                            .collect(),
+                    ),
+                ));
+            }
+            if !cells.is_empty() {
+                out.push((id.clone(), Node::Obj(cells)));
+            }
+        }
+        Node::Obj(out)
+    }
+}

@@ -1,0 +1,1200 @@
+//! The report model: sections of tables, charts and narrative, with this
+//! year beside last year. Every renderer (HTML, Word, Excel) draws this one
+//! model, so a figure reads the same in every format.
+//!
+//! Sections follow the skeleton the reference IRO reports share: summary,
+//! service and caseloads, profile of children in care, reviews and
+//! timeliness, participation, quality assurance, challenges, stability,
+//! adoption, missing, health and education, short breaks, data quality, and
+//! how the figures were counted.
+
+use footprint_domain::dates::month_name;
+use footprint_domain::measures::{Measure, Measures, key_label, percent};
+use footprint_domain::schedule::{IntervalCounting, Within};
+use serde::Serialize;
+
+use crate::{AnnualReport, NARRATIVE_SLOTS, YearFigures};
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Report {
+    pub title: String,
+    pub subtitle: String,
+    pub year: String,
+    pub previous_year: Option<String>,
+    pub publication: bool,
+    pub sections: Vec<Section>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Section {
+    pub id: String,
+    pub title: String,
+    pub blocks: Vec<Block>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Block {
+    /// A paragraph the software writes.
+    Text {
+        text: String,
+    },
+    /// Text the manager wrote, under a heading.
+    Narrative {
+        heading: String,
+        text: String,
+    },
+    Table(Table),
+    /// A chart; its data are in the table `table_id`, which follows it.
+    Chart(Chart),
+    /// A note on what the data do not yet cover.
+    Note {
+        text: String,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Table {
+    pub id: String,
+    pub caption: String,
+    /// Column headings; the first heads the row labels.
+    pub columns: Vec<String>,
+    pub rows: Vec<Row>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Row {
+    pub header: String,
+    pub cells: Vec<Cell>,
+    pub total: bool,
+}
+
+/// One cell of a table.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "kind", content = "value", rename_all = "snake_case")]
+pub enum Cell {
+    Count(u64),
+    /// Suppressed in publication mode: shown as `c`.
+    Hidden,
+    /// A percentage; `None` (zero denominator) is shown as "–".
+    Percent(Option<f64>),
+    /// A number with one decimal place; `None` is shown as "–".
+    Number(Option<f64>),
+    Text(String),
+    Blank,
+}
+
+impl Cell {
+    /// The cell as text: counts in full, percentages to one decimal place.
+    pub fn display(&self) -> String {
+        match self {
+            Cell::Count(n) => n.to_string(),
+            Cell::Hidden => "c".into(),
+            Cell::Percent(Some(x)) => format!("{x:.1}%"),
+            Cell::Number(Some(x)) => format!("{x:.1}"),
+            Cell::Percent(None) | Cell::Number(None) => "–".into(),
+            Cell::Text(t) => t.clone(),
+            Cell::Blank => String::new(),
+        }
+    }
+
+    /// The cell as a number, for charts and spreadsheets.
+    pub fn number(&self) -> Option<f64> {
+        match self {
+            Cell::Count(n) => Some(*n as f64),
+            Cell::Percent(x) | Cell::Number(x) => *x,
+            _ => None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ChartKind {
+    Bar,
+    Line,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Chart {
+    pub id: String,
+    pub title: String,
+    /// A sentence describing the chart, for screen readers.
+    pub description: String,
+    pub kind: ChartKind,
+    pub categories: Vec<String>,
+    pub series: Vec<Series>,
+    /// "%" for percentages, "" for counts.
+    pub unit: String,
+    pub table_id: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Series {
+    pub name: String,
+    /// `None`: suppressed or not known (a gap).
+    pub values: Vec<Option<f64>>,
+}
+
+impl Report {
+    /// Every table, in order.
+    pub fn tables(&self) -> impl Iterator<Item = &Table> {
+        self.sections
+            .iter()
+            .flat_map(|s| &s.blocks)
+            .filter_map(|b| match b {
+                Block::Table(t) => Some(t),
+                _ => None,
+            })
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Reading figures
+
+/// One year's figures, read with its publication mask.
+#[derive(Clone, Copy)]
+struct Fig<'a> {
+    y: &'a YearFigures,
+}
+
+impl<'a> Fig<'a> {
+    fn m(&self) -> &'a Measures {
+        &self.y.measures
+    }
+
+    fn cell(&self, id: &str, path: &[&str]) -> Cell {
+        let owned: Vec<String> = path.iter().map(|s| s.to_string()).collect();
+        match self.m().cell(id, &owned) {
+            None => Cell::Blank,
+            Some(_) if self.y.is_hidden(id, path) => Cell::Hidden,
+            Some(c) => Cell::Count(c.value),
+        }
+    }
+
+    fn value(&self, id: &str, path: &[&str]) -> Option<u64> {
+        let owned: Vec<String> = path.iter().map(|s| s.to_string()).collect();
+        self.m().cell(id, &owned).map(|c| c.value)
+    }
+
+    /// A percentage measure's value, hidden if either count is.
+    fn pct(&self, id: &str) -> Cell {
+        match self.m().percent(id) {
+            None => Cell::Blank,
+            Some(_)
+                if self.y.is_hidden(id, &["numerator"])
+                    || self.y.is_hidden(id, &["denominator"]) =>
+            {
+                Cell::Hidden
+            }
+            Some(p) => Cell::Percent(p.value()),
+        }
+    }
+
+    /// `part` as a percentage of `whole` (two cells of this year).
+    fn share(&self, part: (&str, &[&str]), whole: (&str, &[&str])) -> Cell {
+        if self.y.is_hidden(part.0, part.1) || self.y.is_hidden(whole.0, whole.1) {
+            return Cell::Hidden;
+        }
+        match (self.value(part.0, part.1), self.value(whole.0, whole.1)) {
+            (Some(a), Some(b)) => Cell::Percent(percent(a, b)),
+            _ => Cell::Blank,
+        }
+    }
+
+    fn derived(&self, id: &str, from: &[&str], x: Option<f64>) -> Cell {
+        if self.m().get(id).is_none() {
+            Cell::Blank
+        } else if self.y.is_hidden(id, from) {
+            Cell::Hidden
+        } else {
+            Cell::Number(x)
+        }
+    }
+}
+
+struct Builder<'a> {
+    this: Fig<'a>,
+    last: Option<Fig<'a>>,
+    this_label: String,
+    last_label: String,
+}
+
+fn row(header: impl Into<String>, cells: Vec<Cell>) -> Row {
+    Row {
+        header: header.into(),
+        cells,
+        total: false,
+    }
+}
+
+fn total_row(header: impl Into<String>, cells: Vec<Cell>) -> Row {
+    Row {
+        header: header.into(),
+        cells,
+        total: true,
+    }
+}
+
+fn month_label(key: &str) -> String {
+    let m: u32 = key.get(5..7).and_then(|s| s.parse().ok()).unwrap_or(0);
+    month_name(m).to_owned()
+}
+
+/// What a figure-reading function gives for one year.
+type Read<'f> = &'f dyn Fn(Fig) -> Cell;
+
+impl<'a> Builder<'a> {
+    fn year_columns(&self, first: &str) -> Vec<String> {
+        let mut c = vec![first.to_owned(), self.this_label.clone()];
+        if self.last.is_some() {
+            c.push(self.last_label.clone());
+        }
+        c
+    }
+
+    /// A row of one figure for this year and last year.
+    fn both(&self, header: &str, f: Read) -> Row {
+        let mut cells = vec![f(self.this)];
+        if let Some(l) = self.last {
+            cells.push(f(l));
+        }
+        row(header, cells)
+    }
+
+    /// A table of single figures, this year beside last year.
+    fn figures(&self, id: &str, caption: &str, rows: Vec<(&str, Read)>) -> Table {
+        Table {
+            id: id.into(),
+            caption: caption.into(),
+            columns: self.year_columns("Measure"),
+            rows: rows.into_iter().map(|(h, f)| self.both(h, f)).collect(),
+        }
+    }
+
+    /// A breakdown with its share of the total, this year beside last year.
+    /// Rows zero in both years are left out when `hide_zero` is set.
+    fn breakdown(
+        &self,
+        id: &str,
+        caption: &str,
+        measure: &str,
+        total: Option<(&str, &str)>,
+        hide_zero: bool,
+    ) -> Table {
+        let mut keys: Vec<String> = self
+            .this
+            .m()
+            .breakdown(measure)
+            .map(|b| b.keys().map(String::from).collect())
+            .unwrap_or_default();
+        if let Some(l) = self.last
+            && let Some(b) = l.m().breakdown(measure)
+        {
+            for k in b.keys() {
+                if !keys.iter().any(|x| x == k) {
+                    keys.push(k.to_owned());
+                }
+            }
+        }
+        let mut columns = vec![
+            "Category".to_owned(),
+            self.this_label.clone(),
+            format!("% {}", self.this_label),
+        ];
+        if self.last.is_some() {
+            columns.push(self.last_label.clone());
+            columns.push(format!("% {}", self.last_label));
+        }
+        let years: Vec<Fig> = std::iter::once(self.this).chain(self.last).collect();
+        let mut rows = Vec::new();
+        for k in &keys {
+            let nonzero = years
+                .iter()
+                .any(|y| y.value(measure, &[k]).is_some_and(|v| v > 0));
+            if hide_zero && !nonzero {
+                continue;
+            }
+            let mut cells = Vec::new();
+            for y in &years {
+                cells.push(y.cell(measure, &[k]));
+                cells.push(match total {
+                    Some((t, _)) => y.share((measure, &[k]), (t, &[])),
+                    None => Cell::Blank,
+                });
+            }
+            rows.push(row(key_label(k), cells));
+        }
+        if let Some((t, label)) = total {
+            let mut cells = Vec::new();
+            for y in &years {
+                cells.push(y.cell(t, &[]));
+                cells.push(Cell::Blank);
+            }
+            rows.push(total_row(label, cells));
+        }
+        if total.is_none() {
+            columns.retain(|c| !c.starts_with("% "));
+            for r in &mut rows {
+                r.cells = r.cells.iter().step_by(2).cloned().collect();
+            }
+        }
+        Table {
+            id: id.into(),
+            caption: caption.into(),
+            columns,
+            rows,
+        }
+    }
+
+    /// A bar chart of a table's first count column (and last year's).
+    fn bar_chart(&self, table: &Table, title: &str) -> Chart {
+        let data_rows: Vec<&Row> = table.rows.iter().filter(|r| !r.total).collect();
+        let count_cols: Vec<usize> = table
+            .columns
+            .iter()
+            .enumerate()
+            .skip(1)
+            .filter(|(_, c)| !c.starts_with("% "))
+            .map(|(i, _)| i - 1)
+            .collect();
+        let series = count_cols
+            .iter()
+            .map(|&i| Series {
+                name: table.columns[i + 1].clone(),
+                values: data_rows
+                    .iter()
+                    .map(|r| r.cells.get(i).and_then(Cell::number))
+                    .collect(),
+            })
+            .collect();
+        Chart {
+            id: format!("{}-chart", table.id),
+            title: title.into(),
+            description: format!(
+                "Bar chart: {}. The figures are in the table \"{}\".",
+                title, table.caption
+            ),
+            kind: ChartKind::Bar,
+            categories: data_rows.iter().map(|r| r.header.clone()).collect(),
+            series,
+            unit: String::new(),
+            table_id: table.id.clone(),
+        }
+    }
+
+    /// A month-by-month table of one figure, this year beside last year.
+    fn months(&self, id: &str, caption: &str, f: &dyn Fn(Fig, usize) -> Cell) -> Table {
+        let keys: Vec<String> = self
+            .this
+            .m()
+            .year
+            .months()
+            .iter()
+            .map(|(y, m)| format!("{y}-{m:02}"))
+            .collect();
+        let rows = keys
+            .iter()
+            .enumerate()
+            .map(|(i, k)| {
+                let mut cells = vec![f(self.this, i)];
+                if let Some(l) = self.last {
+                    cells.push(f(l, i));
+                }
+                row(month_label(k), cells)
+            })
+            .collect();
+        Table {
+            id: id.into(),
+            caption: caption.into(),
+            columns: self.year_columns("Month"),
+            rows,
+        }
+    }
+
+    fn line_chart(&self, table: &Table, title: &str, unit: &str) -> Chart {
+        Chart {
+            id: format!("{}-chart", table.id),
+            title: title.into(),
+            description: format!(
+                "Line chart by month, April to March: {}. The figures are in the table \"{}\".",
+                title, table.caption
+            ),
+            kind: ChartKind::Line,
+            categories: table.rows.iter().map(|r| r.header.clone()).collect(),
+            series: (0..table.columns.len() - 1)
+                .map(|i| Series {
+                    name: table.columns[i + 1].clone(),
+                    values: table
+                        .rows
+                        .iter()
+                        .map(|r| r.cells.get(i).and_then(Cell::number))
+                        .collect(),
+                })
+                .collect(),
+            unit: unit.into(),
+            table_id: table.id.clone(),
+        }
+    }
+}
+
+fn month_key(f: Fig, i: usize) -> Option<String> {
+    f.m()
+        .year
+        .months()
+        .get(i)
+        .map(|(y, m)| format!("{y}-{m:02}"))
+}
+
+fn chart_and_table(blocks: &mut Vec<Block>, chart: Chart, table: Table) {
+    blocks.push(Block::Chart(chart));
+    blocks.push(Block::Table(table));
+}
+
+fn narrative(report: &AnnualReport, slot: &str) -> Option<String> {
+    report
+        .narratives
+        .iter()
+        .find(|n| n.slot == slot && !n.text.trim().is_empty())
+        .map(|n| n.text.clone())
+}
+
+fn section(report: &AnnualReport, id: &str, title: &str, mut blocks: Vec<Block>) -> Section {
+    if let Some(text) = narrative(report, id) {
+        blocks.insert(
+            0,
+            Block::Narrative {
+                heading: String::new(),
+                text,
+            },
+        );
+    }
+    Section {
+        id: id.into(),
+        title: title.into(),
+        blocks,
+    }
+}
+
+/// Builds the report model.
+pub fn build(report: &AnnualReport) -> Report {
+    let this = Fig {
+        y: &report.this_year,
+    };
+    let last = report.last_year.as_ref().map(|y| Fig { y });
+    let b = Builder {
+        this,
+        last,
+        this_label: this.m().year.to_string(),
+        last_label: last.map_or_else(String::new, |l| l.m().year.to_string()),
+    };
+    let s = &report.settings;
+    let mut sections = Vec::new();
+
+    // Summary.
+    let mut blocks = vec![Block::Table(b.figures(
+        "summary",
+        "Key figures",
+        vec![
+            ("Children in care at the start of the year", &|f| {
+                f.cell("cla.start", &[])
+            }),
+            ("Children in care at the end of the year", &|f| {
+                f.cell("cla.end", &[])
+            }),
+            ("Rate per 10,000 children aged 0–17", &|f| rate(f)),
+            ("Periods of care started", &|f| {
+                f.cell("starts.periods", &[])
+            }),
+            ("Periods of care ended", &|f| f.cell("ceased.total", &[])),
+            ("Reviews held", &|f| f.cell("reviews.held", &[])),
+            ("Reviews held in time", &|f| f.pct("reviews.in_time_pct")),
+            ("Participation (aged 4 and over)", &|f| {
+                f.pct("participation.rate")
+            }),
+            ("Children with 3 or more placements", &|f| {
+                f.pct("stability.three_plus_pct")
+            }),
+            ("Long-term placement stability", &|f| {
+                f.pct("stability.long_term_pct")
+            }),
+            ("Children per full-time IRO", &|f| per_fte(f)),
+            ("Challenges raised", &|f| f.cell("challenges.raised", &[])),
+        ],
+    ))];
+    for (slot, heading) in NARRATIVE_SLOTS {
+        blocks.push(Block::Narrative {
+            heading: heading.into(),
+            text: narrative(report, slot)
+                .unwrap_or_else(|| "(The service manager has not written this part yet.)".into()),
+        });
+    }
+    sections.push(section(report, "summary", "Summary", blocks));
+
+    // Service and caseloads.
+    let mut blocks = Vec::new();
+    if let Some(Measure::Caseload(loads)) = this.m().get("caseload.by_iro") {
+        let rows = loads
+            .iter()
+            .map(|l| {
+                row(
+                    l.name.clone(),
+                    vec![
+                        Cell::Number(Some(l.fte)),
+                        this.cell("caseload.by_iro", &[&l.iro]),
+                        this.derived("caseload.by_iro", &[&l.iro], l.per_fte()),
+                    ],
+                )
+            })
+            .collect();
+        blocks.push(Block::Table(Table {
+            id: "caseload-by-iro".into(),
+            caption: format!(
+                "Children allocated to each IRO on 31 March {}",
+                this.m().year.start_year() + 1
+            ),
+            columns: vec![
+                "IRO".into(),
+                "FTE".into(),
+                "Children".into(),
+                "Children per FTE".into(),
+            ],
+            rows,
+        }));
+    }
+    blocks.push(Block::Text {
+        text: format!(
+            "The IRO Handbook suggests a caseload of {} to {} children per full-time IRO.",
+            s.caseload_guideline.0, s.caseload_guideline.1
+        ),
+    });
+    blocks.push(Block::Table(b.figures(
+        "caseload",
+        "Caseload",
+        vec![
+            ("Children in care on 31 March", &|f| {
+                f.cell("caseload.per_fte", &["children"])
+            }),
+            ("Total IRO FTE", &|f| match f.m().get("caseload.per_fte") {
+                Some(Measure::PerFte(p)) => Cell::Number(Some(p.fte)),
+                _ => Cell::Blank,
+            }),
+            ("Children per full-time IRO", &|f| per_fte(f)),
+        ],
+    )));
+    blocks.push(Block::Table(b.breakdown(
+        "reviews-by-iro",
+        "Reviews chaired by each IRO",
+        "reviews.by_iro",
+        Some(("reviews.held", "All reviews")),
+        true,
+    )));
+    sections.push(section(
+        report,
+        "service",
+        "The IRO service and caseloads",
+        blocks,
+    ));
+
+    // Profile of children in care.
+    let mut blocks = vec![Block::Table(b.figures(
+        "cla",
+        "Children in care",
+        vec![
+            ("On 31 March of the year before", &|f| {
+                f.cell("cla.start", &[])
+            }),
+            ("On 31 March", &|f| f.cell("cla.end", &[])),
+            ("Rate per 10,000 children aged 0–17", &|f| rate(f)),
+            ("Unaccompanied asylum-seeking children on 31 March", &|f| {
+                f.cell("profile.end.uasc", &[])
+            }),
+            ("Periods of care started", &|f| {
+                f.cell("starts.periods", &[])
+            }),
+            ("Children who started to be looked after", &|f| {
+                f.cell("starts.children", &[])
+            }),
+            ("Periods of care ended", &|f| f.cell("ceased.total", &[])),
+        ],
+    ))];
+    if s.population_0_17.is_none() {
+        blocks.push(Block::Note {
+            text: "The rate per 10,000 is not shown: the 0–17 population has not been entered in the settings.".into(),
+        });
+    }
+    let t = b.months(
+        "cla-by-month",
+        "Children in care at the end of each month",
+        &|f, i| {
+            month_key(f, i).map_or(Cell::Blank, |k| {
+                f.cell("cla.by_month", &[&k, "looked_after"])
+            })
+        },
+    );
+    chart_and_table(
+        &mut blocks,
+        b.line_chart(&t, "Children in care at the end of each month", ""),
+        t,
+    );
+    let t = b.breakdown(
+        "starts-by-age",
+        "Age when the period of care started",
+        "starts.by_age_band",
+        Some(("starts.periods", "All periods started")),
+        false,
+    );
+    chart_and_table(
+        &mut blocks,
+        b.bar_chart(&t, "Age when the period of care started"),
+        t,
+    );
+    blocks.push(Block::Table(b.breakdown(
+        "starts-by-legal-status",
+        "Legal status when the period of care started",
+        "starts.by_legal_status",
+        Some(("starts.periods", "All periods started")),
+        true,
+    )));
+    blocks.push(Block::Table(b.breakdown(
+        "starts-by-placement",
+        "Placement when the period of care started",
+        "starts.by_placement",
+        Some(("starts.periods", "All periods started")),
+        true,
+    )));
+    blocks.push(Block::Table(b.breakdown(
+        "ceased-by-reason",
+        "Why periods of care ended",
+        "ceased.by_reason",
+        Some(("ceased.total", "All periods ended")),
+        true,
+    )));
+    let t = age_sex_table(this);
+    chart_and_table(
+        &mut blocks,
+        b.bar_chart(&t, "Children in care on 31 March by age and sex"),
+        t,
+    );
+    blocks.push(Block::Table(b.breakdown(
+        "profile-legal-status",
+        "Legal status of children in care on 31 March",
+        "profile.end.by_legal_status",
+        Some(("cla.end", "All children in care")),
+        true,
+    )));
+    blocks.push(Block::Table(b.breakdown(
+        "profile-placement",
+        "Placement of children in care on 31 March",
+        "profile.end.by_placement",
+        Some(("cla.end", "All children in care")),
+        true,
+    )));
+    blocks.push(Block::Table(b.breakdown(
+        "profile-ethnicity",
+        "Ethnicity of children in care on 31 March",
+        "profile.end.by_ethnicity",
+        Some(("cla.end", "All children in care")),
+        true,
+    )));
+    sections.push(section(
+        report,
+        "profile",
+        "Profile of children in care",
+        blocks,
+    ));
+
+    // Reviews and timeliness.
+    let mut blocks = vec![Block::Table(b.figures(
+        "reviews",
+        "Reviews",
+        vec![
+            ("Reviews held", &|f| f.cell("reviews.held", &[])),
+            ("Held in time", &|f| f.cell("reviews.in_time", &[])),
+            ("Held late", &|f| f.cell("reviews.late", &[])),
+            ("Timeliness not known (before the data held)", &|f| {
+                f.cell("reviews.timeliness_unknown", &[])
+            }),
+            ("% in time", &|f| f.pct("reviews.in_time_pct")),
+            ("Children reviewed", &|f| f.cell("reviews.children", &[])),
+            ("Children with a review overdue on 31 March", &|f| {
+                f.cell("reviews.overdue.end", &[])
+            }),
+            ("Reviews outside any period of care (data errors)", &|f| {
+                f.cell("reviews.unmatched", &[])
+            }),
+        ],
+    ))];
+    let month_rows: Vec<Row> = (0..12)
+        .filter_map(|i| {
+            let k = month_key(this, i)?;
+            let c = |col: &str| this.cell("reviews.by_month", &[&k, col]);
+            let hidden = ["in_time", "late"]
+                .iter()
+                .any(|col| this.y.is_hidden("reviews.by_month", &[&k, col]));
+            let pct = if hidden {
+                Cell::Hidden
+            } else {
+                let v = |col: &str| this.value("reviews.by_month", &[&k, col]).unwrap_or(0);
+                Cell::Percent(percent(v("in_time"), v("in_time") + v("late")))
+            };
+            Some(row(
+                month_label(&k),
+                vec![c("held"), c("in_time"), c("late"), c("unknown"), pct],
+            ))
+        })
+        .collect();
+    let t = Table {
+        id: "reviews-by-month".into(),
+        caption: format!("Reviews by month, {}", b.this_label),
+        columns: ["Month", "Held", "In time", "Late", "Not known", "% in time"]
+            .map(String::from)
+            .to_vec(),
+        rows: month_rows,
+    };
+    let chart = Chart {
+        id: "reviews-by-month-chart".into(),
+        title: "Reviews held and in time, by month".into(),
+        description: "Line chart by month, April to March, of reviews held and reviews held in time. The figures are in the table that follows.".into(),
+        kind: ChartKind::Line,
+        categories: t.rows.iter().map(|r| r.header.clone()).collect(),
+        series: vec![
+            Series {
+                name: "Held".into(),
+                values: t.rows.iter().map(|r| r.cells[0].number()).collect(),
+            },
+            Series {
+                name: "In time".into(),
+                values: t.rows.iter().map(|r| r.cells[1].number()).collect(),
+            },
+        ],
+        unit: String::new(),
+        table_id: t.id.clone(),
+    };
+    chart_and_table(&mut blocks, chart, t);
+    let rec_target = s.record_local_target_working_days;
+    blocks.push(Block::Table(b.breakdown(
+        "sw-report",
+        "When the social worker's report reached the IRO",
+        "reviews.sw_report",
+        Some(("reviews.held", "All reviews")),
+        false,
+    )));
+    blocks.push(Block::Table(b.figures(
+        "records",
+        &format!(
+            "Decisions issued within {} working days; records circulated within {} (and {}) working days",
+            s.decisions_working_days, s.record_working_days, rec_target
+        ),
+        vec![
+            ("Decisions issued in time", &|f| f.pct("reviews.decisions_in_time_pct")),
+            ("Record circulated within the timescale", &|f| f.pct("reviews.record_in_time_pct")),
+            ("Record circulated within the local target", &|f| {
+                f.pct("reviews.record_in_local_target_pct")
+            }),
+            ("Decisions not recorded", &|f| {
+                f.cell("reviews.decisions_in_time", &["not_recorded"])
+            }),
+            ("Records not recorded", &|f| f.cell("reviews.record_in_time", &["not_recorded"])),
+        ],
+    )));
+    sections.push(section(report, "reviews", "Reviews and timeliness", blocks));
+
+    // Participation.
+    let mut blocks = Vec::new();
+    let t = b.breakdown(
+        "participation",
+        "How children took part in their reviews (903 participation codes)",
+        "participation.by_code",
+        Some(("reviews.held", "All reviews")),
+        false,
+    );
+    chart_and_table(
+        &mut blocks,
+        b.bar_chart(&t, "How children took part in their reviews"),
+        t,
+    );
+    let quarters: Vec<Row> = ["Q1", "Q2", "Q3", "Q4"]
+        .iter()
+        .map(|q| {
+            let keys: Vec<String> = this
+                .m()
+                .breakdown("participation.by_code")
+                .map(|b| b.keys().map(String::from).collect())
+                .unwrap_or_default();
+            row(
+                *q,
+                keys.iter()
+                    .map(|k| this.cell("participation.by_quarter", &[q, k]))
+                    .collect(),
+            )
+        })
+        .collect();
+    let mut cols = vec!["Quarter".to_owned()];
+    if let Some(bd) = this.m().breakdown("participation.by_code") {
+        cols.extend(bd.keys().map(String::from));
+    }
+    blocks.push(Block::Table(Table {
+        id: "participation-by-quarter".into(),
+        caption: format!("Participation codes by quarter, {}", b.this_label),
+        columns: cols,
+        rows: quarters,
+    }));
+    blocks.push(Block::Table(b.figures(
+        "participation-rates",
+        "Participation of children aged 4 and over",
+        vec![
+            ("Participated (PN1–PN6 of PN1–PN7)", &|f| {
+                f.pct("participation.rate")
+            }),
+            ("Attended (PN1–PN4)", &|f| {
+                f.cell("participation.attended", &[])
+            }),
+            ("Spoke for themselves (PN1)", &|f| {
+                f.cell("participation.spoke_for_self", &[])
+            }),
+        ],
+    )));
+    sections.push(section(report, "participation", "Participation", blocks));
+
+    // Quality assurance.
+    let mut blocks = Vec::new();
+    blocks.push(Block::Table(b.figures(
+        "footprint",
+        "The IRO's footprint between reviews",
+        vec![
+            (
+                "Midway checks done (where the next review was more than 3 months away)",
+                &|f| f.pct("midway.done_pct"),
+            ),
+            (
+                "Children aged 4+ seen or spoken to by the IRO before their review",
+                &|f| f.pct("visits.before_review_pct"),
+            ),
+        ],
+    )));
+    blocks.push(Block::Table(b.breakdown(
+        "attendance",
+        "Who attended reviews (share of all reviews)",
+        "reviews.attendance_by_role",
+        Some(("reviews.held", "All reviews")),
+        false,
+    )));
+    let t = b.breakdown(
+        "quality",
+        "Quality and compliance grades of reviews",
+        "quality.by_grade",
+        None,
+        false,
+    );
+    chart_and_table(
+        &mut blocks,
+        b.bar_chart(&t, "Quality and compliance grades of reviews"),
+        t,
+    );
+    sections.push(section(report, "quality", "Quality assurance", blocks));
+
+    // Challenges.
+    let mut blocks = vec![Block::Table(b.figures(
+        "challenges",
+        "Challenges raised through the dispute resolution process",
+        vec![
+            ("Raised", &|f| f.cell("challenges.raised", &[])),
+            ("Resolved by 31 March", &|f| {
+                f.cell("challenges.resolved", &[])
+            }),
+            ("Resolved with every stage answered in time", &|f| {
+                f.cell("challenges.resolved_in_timescale", &[])
+            }),
+            ("Open on 31 March (raised in any year)", &|f| {
+                f.cell("challenges.open.end", &[])
+            }),
+        ],
+    ))];
+    blocks.push(Block::Table(b.breakdown(
+        "challenges-by-stage",
+        "Challenges by the stage they reached",
+        "challenges.by_stage",
+        Some(("challenges.raised", "All challenges")),
+        false,
+    )));
+    blocks.push(Block::Table(b.breakdown(
+        "challenges-by-theme",
+        "Challenges by theme (a challenge can have several)",
+        "challenges.by_theme",
+        None,
+        false,
+    )));
+    blocks.push(Block::Table(Table {
+        id: "challenges-by-quarter".into(),
+        caption: "Challenges raised by quarter".into(),
+        columns: b.year_columns("Quarter"),
+        rows: ["Q1", "Q2", "Q3", "Q4"]
+            .iter()
+            .map(|q| b.both(q, &|f| f.cell("challenges.by_quarter", &[q, "raised"])))
+            .collect(),
+    }));
+    sections.push(section(
+        report,
+        "challenges",
+        "Challenges and dispute resolution",
+        blocks,
+    ));
+
+    // Stability.
+    let blocks = vec![Block::Table(b.figures(
+        "stability",
+        "Placement stability",
+        vec![
+            (
+                "Children in care on 31 March with 3 or more placements in the year",
+                &|f| f.cell("stability.three_plus", &[]),
+            ),
+            ("… as a % of children in care on 31 March", &|f| {
+                f.pct("stability.three_plus_pct")
+            }),
+            ("Children under 16 in care for 2½ years or more", &|f| {
+                f.cell("stability.long_term_cohort", &[])
+            }),
+            (
+                "… of whom in the same placement for 2 years (or placed for adoption)",
+                &|f| f.cell("stability.long_term", &[]),
+            ),
+            ("Long-term stability %", &|f| {
+                f.pct("stability.long_term_pct")
+            }),
+        ],
+    ))];
+    sections.push(section(report, "stability", "Placement stability", blocks));
+
+    // Adoption.
+    let blocks = vec![Block::Table(b.figures(
+        "adoption",
+        "Adoption",
+        vec![
+            ("Children adopted (periods ended E11 or E12)", &|f| {
+                f.cell("adoption.adopted", &[])
+            }),
+            ("Placed for adoption (A3–A6) on 31 March", &|f| {
+                f.cell("adoption.placed.end", &[])
+            }),
+            (
+                "Average days from entering care to the adoptive placement (adopted children)",
+                &|f| match f.m().get("adoption.days_to_placement") {
+                    Some(Measure::Average(a)) => {
+                        f.derived("adoption.days_to_placement", &["count"], a.value())
+                    }
+                    _ => Cell::Blank,
+                },
+            ),
+        ],
+    ))];
+    sections.push(section(report, "adoption", "Adoption", blocks));
+
+    // Missing.
+    let blocks = vec![Block::Table(b.figures(
+        "missing",
+        "Children missing or away from placement",
+        vec![
+            ("Missing episodes that began in the year", &|f| {
+                f.cell("missing.episodes", &[])
+            }),
+            ("Children missing at least once", &|f| {
+                f.cell("missing.children", &[])
+            }),
+            ("Children missing 3 or more times", &|f| {
+                f.cell("missing.children_three_plus", &[])
+            }),
+            ("Episodes away from placement without authorisation", &|f| {
+                f.cell("away.episodes", &[])
+            }),
+            ("Children away at least once", &|f| {
+                f.cell("away.children", &[])
+            }),
+        ],
+    ))];
+    sections.push(section(report, "missing", "Missing from care", blocks));
+
+    sections.push(section(
+        report,
+        "health",
+        "Health and education",
+        vec![Block::Note {
+            text: "Footprint does not yet hold health or education records (health assessments, dental checks, strengths and difficulties questionnaires, personal education plans), so this report has no figures for them.".into(),
+        }],
+    ));
+
+    sections.push(section(
+        report,
+        "short-breaks",
+        "Short breaks",
+        vec![Block::Table(b.figures(
+            "short-breaks",
+            "Children receiving only short breaks (legal status V3/V4), not counted as looked after",
+            vec![("Children", &|f| f.cell("short_breaks.children", &[]))],
+        ))],
+    ));
+
+    if !report.publication {
+        let m = this.m();
+        let mut blocks = vec![Block::Text {
+            text: format!(
+                "{} review(s) dated in the year fall in no period of care and are excluded from every figure; {} problem(s) were found in how episodes chain into periods of care or in working out review schedules. Correct them in the source records; the children concerned are listed in report.json.",
+                m.unmatched_reviews.len(),
+                m.problems.len()
+            ),
+        }];
+        if !m.unmatched_reviews.is_empty() {
+            blocks.push(Block::Table(Table {
+                id: "unmatched-reviews".into(),
+                caption: "Reviews outside any period of care".into(),
+                columns: vec!["Child".into(), "Review date".into()],
+                rows: m
+                    .unmatched_reviews
+                    .iter()
+                    .map(|u| {
+                        row(
+                            u.child.to_string(),
+                            vec![Cell::Text(u.date.format("%d/%m/%Y").to_string())],
+                        )
+                    })
+                    .collect(),
+            }));
+        }
+        sections.push(section(report, "data-quality", "Data quality", blocks));
+    }
+
+    // How the figures were counted.
+    let policy = &s.review_policy;
+    let counting = match policy.counting {
+        IntervalCounting::CalendarMonths => "3 and 6 calendar months (the statute)".to_owned(),
+        IntervalCounting::FixedDays { second, later } => {
+            format!("{second} and {later} days (a local convention)")
+        }
+    };
+    let first = match policy.first_review {
+        Within::WorkingDays(n) => format!("{n} working days"),
+        Within::CalendarDays(n) => format!("{n} days"),
+    };
+    let mut rows = vec![
+        row("Reporting year", vec![Cell::Text(b.this_label.clone())]),
+        row("First review due within", vec![Cell::Text(first)]),
+        row("Later reviews due within", vec![Cell::Text(counting)]),
+        row(
+            "Reviews known from",
+            vec![Cell::Text(s.data_held_from.map_or_else(
+                || "the dataset's own date, if any".into(),
+                |d| d.format("%d/%m/%Y").to_string(),
+            ))],
+        ),
+        row(
+            "0–17 population",
+            vec![
+                s.population_0_17
+                    .map_or(Cell::Text("not entered".into()), Cell::Count),
+            ],
+        ),
+        row(
+            "Local target for circulating the record",
+            vec![Cell::Text(format!("{rec_target} working days"))],
+        ),
+        row(
+            "Publication mode",
+            vec![Cell::Text(if report.publication {
+                "yes: counts from 1 to 5 are shown as c, with further cells hidden so that none can be worked out; no child-level detail".into()
+            } else {
+                "no: internal report with exact counts".into()
+            })],
+        ),
+    ];
+    for (id, target) in &s.targets {
+        rows.push(row(
+            format!("Local target: {id}"),
+            vec![Cell::Number(Some(*target))],
+        ));
+    }
+    sections.push(section(
+        report,
+        "method",
+        "How the figures were counted",
+        vec![
+            Block::Text {
+                text: "Every figure follows the definitions in Footprint's measures.md. Children receiving only short breaks are not counted as looked after; a child whose care ended on 31 March is not counted as in care on 31 March; percentages are worked out from the counts beside them and shown to one decimal place, with \"–\" where there is nothing to divide by.".into(),
+            },
+            Block::Table(Table {
+                id: "settings".into(),
+                caption: "Settings used".into(),
+                columns: vec!["Setting".into(), "Value".into()],
+                rows,
+            }),
+        ],
+    ));
+
+    let title = match &report.council {
+        Some(c) => format!("{c}: Independent Reviewing Officer annual report"),
+        None => "Independent Reviewing Officer annual report".to_owned(),
+    };
+    Report {
+        title,
+        subtitle: format!(
+            "1 April {} to 31 March {}",
+            this.m().year.start_year(),
+            this.m().year.start_year() + 1
+        ),
+        year: b.this_label.clone(),
+        previous_year: last.map(|l| l.m().year.to_string()),
+        publication: report.publication,
+        sections,
+    }
+}
+
+fn rate(f: Fig) -> Cell {
+    match f.m().get("cla.rate_per_10k.end") {
+        Some(Measure::Rate(r)) => f.derived("cla.rate_per_10k.end", &["count"], r.per_10k()),
+        _ => Cell::Blank,
+    }
+}
+
+fn per_fte(f: Fig) -> Cell {
+    match f.m().get("caseload.per_fte") {
+        Some(Measure::PerFte(p)) => f.derived("caseload.per_fte", &["children"], p.value()),
+        _ => Cell::Blank,
+    }
+}
+
+/// Age band × sex on 31 March, with the total.
+fn age_sex_table(f: Fig) -> Table {
+    let id = "profile.end.by_age_band_sex";
+    let mut rows = Vec::new();
+    let mut sexes: Vec<String> = Vec::new();
+    if let Some(g) = f.m().grid(id) {
+        if let Some((_, first)) = g.rows.first() {
+            sexes = first.keys().map(String::from).collect();
+        }
+        for (band, _) in &g.rows {
+            rows.push(row(
+                key_label(band),
+                sexes.iter().map(|s| f.cell(id, &[band, s])).collect(),
+            ));
+        }
+    }
+    let mut total = vec![Cell::Blank; sexes.len()];
+    if let Some(first) = total.first_mut() {
+        *first = f.cell("cla.end", &[]);
+    }
+    rows.push(total_row(
+        "All children in care (all ages and sexes)",
+        total,
+    ));
+    let mut columns = vec!["Age on 31 March".to_owned()];
+    columns.extend(sexes.iter().map(|s| key_label(s)));
+    Table {
+        id: "profile-age-sex".into(),
+        caption: format!(
+            "Children in care on 31 March {} by age and sex",
+            f.m().year.start_year() + 1
+        ),
+        columns,
+        rows,
+    }
+}

@@ -1,0 +1,871 @@
+//! The performance page ("performance on a page"): a configurable list of
+//! indicators, each with its definition, the last three months, the year to
+//! date, which way is good, the direction of travel, a red/amber/green
+//! rating against the council's thresholds, last year's value and the
+//! benchmarks (statistical neighbours, England, top quartile) from the
+//! settings.
+//!
+//! The default list covers the looked-after-children indicators of the
+//! Rotherham corporate parenting panel pack that Footprint's data can
+//! compute (CLA number and rate, admissions, UASC, reviews in time,
+//! participation, missing, ceased and permanence, long-term stability, 3+
+//! placements, family-based, kinship and parental placements, caseload,
+//! midway checks, decisions and records in time, overdue reviews,
+//! challenges). Health, education and care-leaver indicators need data
+//! Footprint does not hold yet.
+
+use std::collections::HashMap;
+use std::fmt::Write;
+
+use footprint_domain::calendar::WorkingDayCalendar;
+use footprint_domain::dates::{CollectionYear, month_name};
+use footprint_domain::measures::{
+    Benchmark, Measure, MeasureSettings, Measures, Period, compute_period, percent,
+};
+use footprint_domain::model::Dataset;
+use rust_xlsxwriter::{Format, Workbook};
+use serde::{Deserialize, Serialize};
+
+use crate::ReportError;
+use crate::json::round1;
+use crate::svg::escape;
+
+/// Which way is good.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Polarity {
+    /// Higher is better.
+    High,
+    /// Lower is better.
+    Low,
+    /// For information: neither.
+    Info,
+}
+
+/// How a monthly value is taken.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Basis {
+    /// On the month's last day; no year-to-date figure.
+    Snapshot,
+    /// Over the month; the year to date over April to the month.
+    Flow,
+    /// Over the twelve months ending with the month; no year to date.
+    RollingYear,
+}
+
+/// How to read an indicator's value from a measure set.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum ValueRule {
+    /// A count measure.
+    Count { measure: String },
+    /// A percentage measure.
+    Percent { measure: String },
+    /// A rate per 10,000 (needs the population setting).
+    Rate { measure: String },
+    /// Children per FTE.
+    PerFte { measure: String },
+    /// The entries `keys` of breakdown `measure` as a percentage of the
+    /// count measure `of`.
+    Share {
+        measure: String,
+        keys: Vec<String>,
+        of: String,
+    },
+}
+
+/// Red/amber/green thresholds. For "high is good": red below `red`, green
+/// at or above `green`, amber between. For "low is good": red at or above
+/// `red`, green below `green`, amber between.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct Thresholds {
+    pub red: f64,
+    pub green: f64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Indicator {
+    pub id: String,
+    pub name: String,
+    pub definition: String,
+    pub basis: Basis,
+    pub value: ValueRule,
+    pub polarity: Polarity,
+    #[serde(default)]
+    pub thresholds: Option<Thresholds>,
+}
+
+/// The indicator list (a settings file can replace it).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PerformanceSettings {
+    pub indicators: Vec<Indicator>,
+}
+
+fn ind(
+    id: &str,
+    name: &str,
+    definition: &str,
+    basis: Basis,
+    value: ValueRule,
+    polarity: Polarity,
+    thresholds: Option<(f64, f64)>,
+) -> Indicator {
+    Indicator {
+        id: id.into(),
+        name: name.into(),
+        definition: definition.into(),
+        basis,
+        value,
+        polarity,
+        thresholds: thresholds.map(|(red, green)| Thresholds { red, green }),
+    }
+}
+
+fn count(m: &str) -> ValueRule {
+    ValueRule::Count { measure: m.into() }
+}
+
+fn pct(m: &str) -> ValueRule {
+    ValueRule::Percent { measure: m.into() }
+}
+
+fn share(m: &str, keys: &[&str], of: &str) -> ValueRule {
+    ValueRule::Share {
+        measure: m.into(),
+        keys: keys.iter().map(|k| k.to_string()).collect(),
+        of: of.into(),
+    }
+}
+
+impl Default for PerformanceSettings {
+    fn default() -> Self {
+        use Basis::*;
+        use Polarity::*;
+        PerformanceSettings {
+            indicators: vec![
+                ind(
+                    "cla.count",
+                    "Number of looked-after children",
+                    "Children looked after on the last day of the month (cla.end), short breaks excluded.",
+                    Snapshot,
+                    count("cla.end"),
+                    Info,
+                    None,
+                ),
+                ind(
+                    "cla.rate",
+                    "Rate of looked-after children per 10,000 aged 0–17",
+                    "cla.end ÷ the 0–17 population (a setting) × 10,000.",
+                    Snapshot,
+                    ValueRule::Rate {
+                        measure: "cla.rate_per_10k.end".into(),
+                    },
+                    Low,
+                    None,
+                ),
+                ind(
+                    "admissions",
+                    "Number of admissions",
+                    "Periods of care that started in the month (starts.periods).",
+                    Flow,
+                    count("starts.periods"),
+                    Info,
+                    None,
+                ),
+                ind(
+                    "uasc",
+                    "Number of looked-after UASC",
+                    "Looked-after children who are unaccompanied asylum-seeking children on the month's last day.",
+                    Snapshot,
+                    count("profile.end.uasc"),
+                    Info,
+                    None,
+                ),
+                ind(
+                    "reviews.in_time",
+                    "% of reviews held in time",
+                    "Reviews held in time ÷ reviews held whose due date is known (reviews.in_time_pct).",
+                    Flow,
+                    pct("reviews.in_time_pct"),
+                    High,
+                    Some((87.0, 95.0)),
+                ),
+                ind(
+                    "participation",
+                    "% of reviews where the child participated",
+                    "Reviews coded PN1–PN6 ÷ reviews coded PN1–PN7 (children aged 4 and over).",
+                    Flow,
+                    pct("participation.rate"),
+                    High,
+                    None,
+                ),
+                ind(
+                    "missing",
+                    "Number of looked-after children missing at least once",
+                    "Children with a missing (M) episode that began in the month.",
+                    Flow,
+                    count("missing.children"),
+                    Info,
+                    None,
+                ),
+                ind(
+                    "ceased",
+                    "Number who ceased to be looked after",
+                    "Periods of care that ended in the month (REC not X1).",
+                    Flow,
+                    count("ceased.total"),
+                    Info,
+                    None,
+                ),
+                ind(
+                    "ceased.permanence",
+                    "% ceased due to permanence (adoption, SGO, CAO)",
+                    "Periods ended with REC E11, E12, E41, E45–E48 ÷ all periods ended.",
+                    Flow,
+                    share(
+                        "ceased.by_reason",
+                        &["E11", "E12", "E41", "E45", "E46", "E47", "E48"],
+                        "ceased.total",
+                    ),
+                    High,
+                    Some((27.0, 35.0)),
+                ),
+                ind(
+                    "stability.long_term",
+                    "% of long-term looked-after children stable for 2 years",
+                    "Children under 16 looked after for 2½ years or more who have been in the same placement for 2 years (or placed for adoption) (stability.long_term_pct).",
+                    Snapshot,
+                    pct("stability.long_term_pct"),
+                    High,
+                    Some((62.0, 70.0)),
+                ),
+                ind(
+                    "stability.three_plus",
+                    "% of looked-after children with 3+ placements (rolling 12 months)",
+                    "Children looked after on the month's last day with 3 or more placements in the 12 months to then.",
+                    RollingYear,
+                    pct("stability.three_plus_pct"),
+                    Low,
+                    Some((16.0, 8.0)),
+                ),
+                ind(
+                    "placement.family",
+                    "% in family-based settings",
+                    "Children in foster care (U1–U6) or placed for adoption (A3–A6) ÷ looked-after children.",
+                    Snapshot,
+                    share(
+                        "profile.end.by_placement",
+                        &["U1", "U2", "U3", "U4", "U5", "U6", "A3", "A4", "A5", "A6"],
+                        "cla.end",
+                    ),
+                    High,
+                    Some((77.0, 85.0)),
+                ),
+                ind(
+                    "placement.parents",
+                    "% placed with parents (P1)",
+                    "Children placed with parents (P1) ÷ looked-after children.",
+                    Snapshot,
+                    share("profile.end.by_placement", &["P1"], "cla.end"),
+                    Low,
+                    None,
+                ),
+                ind(
+                    "placement.kinship",
+                    "% in kinship care",
+                    "Children fostered by relatives or friends (U1–U3) ÷ looked-after children.",
+                    Snapshot,
+                    share("profile.end.by_placement", &["U1", "U2", "U3"], "cla.end"),
+                    High,
+                    Some((8.0, 12.0)),
+                ),
+                ind(
+                    "caseload",
+                    "Children per full-time IRO",
+                    "Looked-after children on the month's last day ÷ the FTE of IROs in post (guideline 50–70).",
+                    Snapshot,
+                    ValueRule::PerFte {
+                        measure: "caseload.per_fte".into(),
+                    },
+                    Low,
+                    Some((70.0, 60.0)),
+                ),
+                ind(
+                    "midway",
+                    "% of midway checks done",
+                    "Reviews held in the month whose next review was more than 3 months away, with a midway check recorded before the next review (midway.done_pct). The latest months rise as midway checks fall due and are recorded.",
+                    Flow,
+                    pct("midway.done_pct"),
+                    High,
+                    Some((70.0, 90.0)),
+                ),
+                ind(
+                    "decisions",
+                    "% of review decisions issued within 5 working days",
+                    "reviews.decisions_in_time_pct.",
+                    Flow,
+                    pct("reviews.decisions_in_time_pct"),
+                    High,
+                    None,
+                ),
+                ind(
+                    "records",
+                    "% of review records circulated within the local target",
+                    "Records circulated within the local target (15 working days by default) ÷ records circulated.",
+                    Flow,
+                    pct("reviews.record_in_local_target_pct"),
+                    High,
+                    Some((80.0, 90.0)),
+                ),
+                ind(
+                    "reviews.overdue",
+                    "Children with a review overdue",
+                    "Children looked after on the month's last day whose next review was due before then and not held.",
+                    Snapshot,
+                    count("reviews.overdue.end"),
+                    Low,
+                    None,
+                ),
+                ind(
+                    "challenges",
+                    "Challenges raised",
+                    "Challenges raised by IROs through the dispute resolution process in the month.",
+                    Flow,
+                    count("challenges.raised"),
+                    Info,
+                    None,
+                ),
+            ],
+        }
+    }
+}
+
+/// Which way a figure moved since the month before.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Direction {
+    Up,
+    Down,
+    Same,
+    /// One of the two months has no value.
+    NotKnown,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Rag {
+    Red,
+    Amber,
+    Green,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct MonthValue {
+    /// `YYYY-MM`.
+    pub month: String,
+    pub value: Option<f64>,
+    pub direction: Direction,
+    /// `Some(true)` if the move is the good way (high/low polarity only).
+    pub better: Option<bool>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct IndicatorRow {
+    pub id: String,
+    pub name: String,
+    pub definition: String,
+    pub polarity: Polarity,
+    pub basis: Basis,
+    pub months: Vec<MonthValue>,
+    pub year_to_date: Option<f64>,
+    pub last_year: Option<f64>,
+    /// For the latest month.
+    pub rag: Option<Rag>,
+    pub thresholds: Option<Thresholds>,
+    pub benchmark: Benchmark,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PerformancePage {
+    /// The latest month, `YYYY-MM`.
+    pub month: String,
+    /// The reporting year it falls in.
+    pub year: String,
+    pub last_year: String,
+    pub rows: Vec<IndicatorRow>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum PerformanceError {
+    #[error("`{0}` is not a month: expected YYYY-MM, for example 2022-12")]
+    BadMonth(String),
+}
+
+/// Reads `YYYY-MM`.
+pub fn parse_month(s: &str) -> Result<(i32, u32), PerformanceError> {
+    let bad = || PerformanceError::BadMonth(s.to_owned());
+    let (y, m) = s.split_once('-').ok_or_else(bad)?;
+    if y.len() != 4 || m.len() != 2 {
+        return Err(bad());
+    }
+    let y: i32 = y.parse().map_err(|_| bad())?;
+    let m: u32 = m.parse().map_err(|_| bad())?;
+    if !(1..=12).contains(&m) {
+        return Err(bad());
+    }
+    Ok((y, m))
+}
+
+fn previous_month((y, m): (i32, u32)) -> (i32, u32) {
+    if m == 1 { (y - 1, 12) } else { (y, m - 1) }
+}
+
+/// An indicator's value in a measure set.
+pub fn read(m: &Measures, rule: &ValueRule) -> Option<f64> {
+    match rule {
+        ValueRule::Count { measure } => m.count(measure).map(|v| v as f64),
+        ValueRule::Percent { measure } => m.percent(measure)?.value(),
+        ValueRule::Rate { measure } => match m.get(measure)? {
+            Measure::Rate(r) => r.per_10k(),
+            _ => None,
+        },
+        ValueRule::PerFte { measure } => match m.get(measure)? {
+            Measure::PerFte(p) => p.value(),
+            _ => None,
+        },
+        ValueRule::Share { measure, keys, of } => {
+            let b = m.breakdown(measure)?;
+            let n: u64 = keys.iter().map(|k| b.value(k)).sum();
+            percent(n, m.count(of)?)
+        }
+    }
+}
+
+/// The rating of `value`.
+pub fn rag(value: f64, polarity: Polarity, t: Thresholds) -> Option<Rag> {
+    match polarity {
+        Polarity::High if value < t.red => Some(Rag::Red),
+        Polarity::High if value >= t.green => Some(Rag::Green),
+        Polarity::High => Some(Rag::Amber),
+        Polarity::Low if value >= t.red => Some(Rag::Red),
+        Polarity::Low if value < t.green => Some(Rag::Green),
+        Polarity::Low => Some(Rag::Amber),
+        Polarity::Info => None,
+    }
+}
+
+fn direction(prev: Option<f64>, now: Option<f64>, polarity: Polarity) -> (Direction, Option<bool>) {
+    let (Some(a), Some(b)) = (prev, now) else {
+        return (Direction::NotKnown, None);
+    };
+    let (a, b) = (round1(a), round1(b));
+    let d = if b > a {
+        Direction::Up
+    } else if b < a {
+        Direction::Down
+    } else {
+        Direction::Same
+    };
+    let better = match (polarity, d) {
+        (Polarity::Info, _) | (_, Direction::Same) | (_, Direction::NotKnown) => None,
+        (Polarity::High, Direction::Up) | (Polarity::Low, Direction::Down) => Some(true),
+        _ => Some(false),
+    };
+    (d, better)
+}
+
+/// Computes the performance page for the month `(year, month)`.
+pub fn compute(
+    data: &Dataset,
+    month: (i32, u32),
+    settings: &MeasureSettings,
+    perf: &PerformanceSettings,
+    calendar: &WorkingDayCalendar,
+) -> Result<PerformancePage, PerformanceError> {
+    let bad = || PerformanceError::BadMonth(format!("{}-{:02}", month.0, month.1));
+    let latest = Period::month(month.0, month.1).ok_or_else(bad)?;
+    let year = latest.collection_year();
+    let last_year = year.previous();
+    let mut cache: HashMap<Period, Measures> = HashMap::new();
+    let mut get = |p: Period| -> Measures {
+        cache
+            .entry(p)
+            .or_insert_with(|| compute_period(data, p, settings, calendar))
+            .clone()
+    };
+    // The three months shown and the one before (for the first arrow).
+    let mut months = vec![month];
+    for _ in 0..3 {
+        let m = previous_month(months[0]);
+        months.insert(0, m);
+    }
+    let mut rows = Vec::new();
+    for indicator in &perf.indicators {
+        let period_for = |(y, m): (i32, u32)| match indicator.basis {
+            Basis::RollingYear => Period::rolling_year(y, m),
+            _ => Period::month(y, m),
+        };
+        let values: Vec<Option<f64>> = months
+            .iter()
+            .map(|&ym| {
+                period_for(ym)
+                    .and_then(|p| read(&get(p), &indicator.value))
+                    .map(round1)
+            })
+            .collect();
+        let mut shown = Vec::new();
+        for i in 1..months.len() {
+            let (direction, better) = direction(values[i - 1], values[i], indicator.polarity);
+            shown.push(MonthValue {
+                month: format!("{}-{:02}", months[i].0, months[i].1),
+                value: values[i],
+                direction,
+                better,
+            });
+        }
+        let year_to_date = match indicator.basis {
+            Basis::Flow => Period::year_to_date(month.0, month.1)
+                .and_then(|p| read(&get(p), &indicator.value))
+                .map(round1),
+            _ => None,
+        };
+        let last = read(&get(Period::year(last_year)), &indicator.value).map(round1);
+        let latest_value = values.last().copied().flatten();
+        let rating = match (latest_value, indicator.thresholds) {
+            (Some(v), Some(t)) => rag(v, indicator.polarity, t),
+            _ => None,
+        };
+        rows.push(IndicatorRow {
+            id: indicator.id.clone(),
+            name: indicator.name.clone(),
+            definition: indicator.definition.clone(),
+            polarity: indicator.polarity,
+            basis: indicator.basis,
+            months: shown,
+            year_to_date,
+            last_year: last,
+            rag: rating,
+            thresholds: indicator.thresholds,
+            benchmark: settings
+                .benchmarks
+                .get(&indicator.id)
+                .cloned()
+                .unwrap_or_default(),
+        });
+    }
+    Ok(PerformancePage {
+        month: format!("{}-{:02}", month.0, month.1),
+        year: year.to_string(),
+        last_year: last_year.to_string(),
+        rows,
+    })
+}
+
+fn fmt(v: Option<f64>) -> String {
+    v.map_or_else(
+        || "–".to_owned(),
+        |x| {
+            let r = round1(x);
+            if r.fract() == 0.0 {
+                format!("{r:.0}")
+            } else {
+                format!("{r:.1}")
+            }
+        },
+    )
+}
+
+fn month_label(ym: &str) -> String {
+    let m: u32 = ym.get(5..7).and_then(|s| s.parse().ok()).unwrap_or(0);
+    format!(
+        "{} {}",
+        &month_name(m).get(..3).unwrap_or("?"),
+        ym.get(..4).unwrap_or("")
+    )
+}
+
+fn arrow(v: &MonthValue) -> &'static str {
+    match (v.direction, v.better) {
+        (Direction::Up, Some(true)) => "▲ better",
+        (Direction::Up, Some(false)) => "▲ worse",
+        (Direction::Up, None) => "▲",
+        (Direction::Down, Some(true)) => "▼ better",
+        (Direction::Down, Some(false)) => "▼ worse",
+        (Direction::Down, None) => "▼",
+        (Direction::Same, _) => "► same",
+        (Direction::NotKnown, _) => "",
+    }
+}
+
+fn polarity_text(p: Polarity) -> &'static str {
+    match p {
+        Polarity::High => "High",
+        Polarity::Low => "Low",
+        Polarity::Info => "Info",
+    }
+}
+
+fn rag_text(r: Option<Rag>) -> &'static str {
+    match r {
+        Some(Rag::Red) => "Red",
+        Some(Rag::Amber) => "Amber",
+        Some(Rag::Green) => "Green",
+        None => "",
+    }
+}
+
+fn columns(page: &PerformancePage) -> Vec<String> {
+    let mut c = vec!["Indicator".to_owned()];
+    if let Some(r) = page.rows.first() {
+        c.extend(r.months.iter().map(|m| month_label(&m.month)));
+    }
+    c.extend(
+        [
+            "Year to date",
+            "Good is",
+            "RAG",
+            "Red",
+            "Green",
+            &page.last_year,
+            "Statistical neighbours",
+            "England",
+            "Top quartile",
+        ]
+        .map(String::from),
+    );
+    c
+}
+
+/// The page as self-contained HTML.
+pub fn render_html(page: &PerformancePage) -> String {
+    let mut s = String::new();
+    let _ = write!(
+        s,
+        r#"<!DOCTYPE html><html lang="en-GB"><head><meta charset="utf-8"><title>Performance: looked-after children, {}</title><style>@page {{ size: A4 landscape; margin: 12mm; }} body {{ font-family: Arial, sans-serif; color: #0b0c0c; font-size: 10pt; }} table {{ border-collapse: collapse; width: 100%; }} caption {{ text-align: left; font-weight: bold; font-size: 14pt; padding: 4px 0; }} th, td {{ border-bottom: 1px solid #b1b4b6; padding: 3px 5px; vertical-align: top; }} tbody th {{ text-align: left; font-weight: normal; }} td.n {{ text-align: right; }} .rag-red {{ background: #f4cccc; }} .rag-amber {{ background: #fff2cc; }} .rag-green {{ background: #d9ead3; }} small {{ color: #505a5f; }}</style></head><body><h1>Looked-after children: performance to {}</h1>"#,
+        escape(&month_label(&page.month)),
+        escape(&month_label(&page.month))
+    );
+    let _ = write!(
+        s,
+        "<table><caption>Indicators for {} (year to date from April)</caption><thead><tr>",
+        escape(&page.year)
+    );
+    for c in columns(page) {
+        let _ = write!(s, r#"<th scope="col">{}</th>"#, escape(&c));
+    }
+    s.push_str("</tr></thead><tbody>");
+    for r in &page.rows {
+        let _ = write!(s, r#"<tr><th scope="row">{}</th>"#, escape(&r.name));
+        for m in &r.months {
+            let _ = write!(
+                s,
+                r#"<td class="n">{} <small>{}</small></td>"#,
+                fmt(m.value),
+                arrow(m)
+            );
+        }
+        let class = match r.rag {
+            Some(Rag::Red) => "rag-red",
+            Some(Rag::Amber) => "rag-amber",
+            Some(Rag::Green) => "rag-green",
+            None => "",
+        };
+        let _ = write!(
+            s,
+            r#"<td class="n">{}</td><td>{}</td><td class="{class}">{}</td><td class="n">{}</td><td class="n">{}</td><td class="n">{}</td><td class="n">{}</td><td class="n">{}</td><td class="n">{}</td></tr>"#,
+            fmt(r.year_to_date),
+            polarity_text(r.polarity),
+            rag_text(r.rag),
+            fmt(r.thresholds.map(|t| t.red)),
+            fmt(r.thresholds.map(|t| t.green)),
+            fmt(r.last_year),
+            fmt(r.benchmark.statistical_neighbours),
+            fmt(r.benchmark.england),
+            fmt(r.benchmark.top_quartile),
+        );
+    }
+    s.push_str("</tbody></table><h2>Definitions</h2><dl>");
+    for r in &page.rows {
+        let _ = write!(
+            s,
+            "<dt>{}</dt><dd>{}</dd>",
+            escape(&r.name),
+            escape(&r.definition)
+        );
+    }
+    s.push_str("</dl><p><small>RAG is for the latest month. For \"high is good\" indicators red is below the red threshold and green at or above the green one; for \"low is good\" red is at or above the red threshold and green below the green one. Arrows compare each month with the month before.</small></p></body></html>\n");
+    s
+}
+
+/// The page as an Excel workbook (sheet "Performance" and "Definitions").
+pub fn render_xlsx(page: &PerformancePage) -> Result<Vec<u8>, ReportError> {
+    let e = |x: rust_xlsxwriter::XlsxError| ReportError::Xlsx(x.to_string());
+    let mut wb = Workbook::new();
+    let bold = Format::new().set_bold();
+    let one_dp = Format::new().set_num_format("0.0");
+    let ws = wb.add_worksheet();
+    ws.set_name("Performance").map_err(e)?;
+    ws.write_string_with_format(
+        0,
+        0,
+        format!(
+            "Looked-after children: performance to {}",
+            month_label(&page.month)
+        ),
+        &bold,
+    )
+    .map_err(e)?;
+    for (j, c) in columns(page).iter().enumerate() {
+        ws.write_string_with_format(2, j as u16, c, &bold)
+            .map_err(e)?;
+    }
+    for (i, r) in page.rows.iter().enumerate() {
+        let row = 3 + i as u32;
+        ws.write_string(row, 0, &r.name).map_err(e)?;
+        let mut col = 1u16;
+        let num = |ws: &mut rust_xlsxwriter::Worksheet, col: u16, v: Option<f64>| match v {
+            Some(x) => ws
+                .write_number_with_format(row, col, round1(x), &one_dp)
+                .map(|_| ()),
+            None => ws.write_string(row, col, "–").map(|_| ()),
+        };
+        for m in &r.months {
+            num(ws, col, m.value).map_err(e)?;
+            col += 1;
+        }
+        num(ws, col, r.year_to_date).map_err(e)?;
+        ws.write_string(row, col + 1, polarity_text(r.polarity))
+            .map_err(e)?;
+        ws.write_string(row, col + 2, rag_text(r.rag)).map_err(e)?;
+        num(ws, col + 3, r.thresholds.map(|t| t.red)).map_err(e)?;
+        num(ws, col + 4, r.thresholds.map(|t| t.green)).map_err(e)?;
+        num(ws, col + 5, r.last_year).map_err(e)?;
+        num(ws, col + 6, r.benchmark.statistical_neighbours).map_err(e)?;
+        num(ws, col + 7, r.benchmark.england).map_err(e)?;
+        num(ws, col + 8, r.benchmark.top_quartile).map_err(e)?;
+    }
+    ws.set_column_width(0, 60).map_err(e)?;
+    let ws = wb.add_worksheet();
+    ws.set_name("Definitions").map_err(e)?;
+    for (i, r) in page.rows.iter().enumerate() {
+        ws.write_string(i as u32, 0, &r.name).map_err(e)?;
+        ws.write_string(i as u32, 1, &r.definition).map_err(e)?;
+    }
+    ws.set_column_width(0, 60).map_err(e)?;
+    ws.set_column_width(1, 100).map_err(e)?;
+    wb.save_to_buffer().map_err(e)
+}
+
+/// The page as JSON.
+pub fn render_json(page: &PerformancePage) -> String {
+    serde_json::to_string_pretty(page).unwrap_or_default()
+}
+
+/// The collection year a `YYYY-MM` month falls in.
+pub fn year_of(month: (i32, u32)) -> Option<CollectionYear> {
+    Period::month(month.0, month.1).map(|p| p.collection_year())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn months_parse_strictly() {
+        assert_eq!(parse_month("2022-12"), Ok((2022, 12)));
+        for bad in ["2022-13", "2022-1", "22-12", "2022/12", "", "2022-00"] {
+            assert!(parse_month(bad).is_err(), "{bad}");
+        }
+        assert!(
+            parse_month("2022-13")
+                .unwrap_err()
+                .to_string()
+                .contains("YYYY-MM")
+        );
+    }
+
+    #[test]
+    fn rag_follows_polarity() {
+        let high = Thresholds {
+            red: 87.0,
+            green: 95.0,
+        };
+        assert_eq!(rag(86.9, Polarity::High, high), Some(Rag::Red));
+        assert_eq!(rag(87.0, Polarity::High, high), Some(Rag::Amber));
+        assert_eq!(rag(95.0, Polarity::High, high), Some(Rag::Green));
+        // 3+ placements: red 16+, amber 8+, green below 8 (Rotherham 4.19).
+        let low = Thresholds {
+            red: 16.0,
+            green: 8.0,
+        };
+        assert_eq!(rag(16.0, Polarity::Low, low), Some(Rag::Red));
+        assert_eq!(rag(9.2, Polarity::Low, low), Some(Rag::Amber));
+        assert_eq!(rag(7.9, Polarity::Low, low), Some(Rag::Green));
+        assert_eq!(rag(50.0, Polarity::Info, low), None);
+    }
+
+    #[test]
+    fn direction_of_travel() {
+        assert_eq!(
+            direction(Some(90.0), Some(92.0), Polarity::High),
+            (Direction::Up, Some(true))
+        );
+        assert_eq!(
+            direction(Some(90.0), Some(92.0), Polarity::Low),
+            (Direction::Up, Some(false))
+        );
+        assert_eq!(
+            direction(Some(9.0), Some(8.0), Polarity::Low),
+            (Direction::Down, Some(true))
+        );
+        assert_eq!(
+            direction(Some(5.0), Some(5.0), Polarity::High),
+            (Direction::Same, None)
+        );
+        assert_eq!(
+            direction(Some(5.0), Some(6.0), Polarity::Info),
+            (Direction::Up, None)
+        );
+        assert_eq!(
+            direction(None, Some(6.0), Polarity::High),
+            (Direction::NotKnown, None)
+        );
+    }
+
+    #[test]
+    fn the_default_list_reads_measures_that_exist() {
+        let data = Dataset::default();
+        let settings = MeasureSettings {
+            population_0_17: Some(10_000),
+            ..MeasureSettings::default()
+        };
+        let m = compute_period(
+            &data,
+            Period::year(CollectionYear::new(2021)),
+            &settings,
+            &WorkingDayCalendar::england_and_wales(),
+        );
+        for i in PerformanceSettings::default().indicators {
+            let id = match &i.value {
+                ValueRule::Count { measure }
+                | ValueRule::Percent { measure }
+                | ValueRule::Rate { measure }
+                | ValueRule::PerFte { measure } => measure.clone(),
+                ValueRule::Share { measure, of, .. } => {
+                    assert!(m.get(of).is_some(), "{}: {of}", i.id);
+                    measure.clone()
+                }
+            };
+            assert!(m.get(&id).is_some(), "{}: no measure {id}", i.id);
+        }
+    }
+
+    #[test]
+    fn indicator_settings_round_trip() {
+        let s = PerformanceSettings::default();
+        let json = serde_json::to_string(&s).unwrap();
+        let back: PerformanceSettings = serde_json::from_str(&json).unwrap();
+        assert_eq!(back, s);
+    }
+}

@@ -1,0 +1,310 @@
+//! The annual report end to end on a small synthetic council: JSON contract,
+//! HTML, Word, Excel, publication mode and the self-checks.
+
+mod common;
+
+use std::io::{Cursor, Read};
+
+use calamine::{Data, Reader, Xlsx, open_workbook_from_rs};
+use footprint_report::checks::CellRef;
+use footprint_report::{AnnualReport, Format, ReportError, suppress};
+use serde_json::Value;
+
+fn json(report: &AnnualReport) -> Value {
+    let bytes = report.render(Format::Json).expect("report renders");
+    serde_json::from_slice(&bytes).expect("valid JSON")
+}
+
+fn int(v: &Value) -> u64 {
+    v.as_u64().unwrap_or_else(|| panic!("not an integer: {v}"))
+}
+
+#[test]
+fn the_report_passes_its_own_checks() {
+    let r = common::report(false);
+    r.check().expect("consistent");
+    // The fixture is not trivial: there is something to report.
+    assert!(r.this_year.measures.count("cla.end").unwrap() > 20);
+    assert!(r.this_year.measures.count("reviews.held").unwrap() > 30);
+    assert!(r.this_year.measures.count("reviews.late").unwrap() > 0);
+    assert_eq!(r.this_year.measures.count("reviews.unmatched"), Some(1));
+}
+
+#[test]
+fn json_follows_the_contract() {
+    let r = common::report(false);
+    let v = json(&r);
+    assert_eq!(v["year"], "2021-22");
+    assert_eq!(v["publication"], false);
+    assert_eq!(v["settings"]["population_0_17"], 40_000);
+    let m = &v["measures"];
+    // Counts are integers and agree with the measure set.
+    assert_eq!(
+        int(&m["cla.end"]),
+        r.this_year.measures.count("cla.end").unwrap()
+    );
+    // A breakdown is an object code → integer, in code-list order, summing
+    // to its total.
+    let by_code = m["participation.by_code"].as_object().unwrap();
+    let sum: u64 = by_code.values().map(int).sum();
+    assert_eq!(sum, int(&m["reviews.held"]));
+    assert!(by_code.contains_key("PN0") && by_code.contains_key("none"));
+    let text = String::from_utf8(r.render(Format::Json).unwrap()).unwrap();
+    let pos = |k: &str| text.find(&format!("\"{k}\"")).unwrap();
+    assert!(
+        pos("PN0") < pos("PN1") && pos("PN7") < pos("none"),
+        "code-list order kept"
+    );
+    // by_month: 12 objects, April first.
+    let months = m["reviews.by_month"].as_array().unwrap();
+    assert_eq!(months.len(), 12);
+    assert_eq!(months[0]["month"], "2021-04");
+    assert_eq!(months[11]["month"], "2022-03");
+    let held: u64 = months.iter().map(|x| int(&x["held"])).sum();
+    assert_eq!(held, int(&m["reviews.held"]));
+    // by_quarter: Q1..Q4.
+    let q = m["participation.by_quarter"].as_object().unwrap();
+    assert_eq!(
+        q.keys().cloned().collect::<Vec<_>>(),
+        ["Q1", "Q2", "Q3", "Q4"]
+    );
+    // A percentage carries its counts; the value is computed from them.
+    let p = &m["reviews.in_time_pct"];
+    let expected = int(&p["numerator"]) as f64 * 100.0 / int(&p["denominator"]) as f64;
+    assert!((p["percent"].as_f64().unwrap() - expected).abs() < 0.051);
+    // Last year is there, and the children behind each count (internal).
+    assert_eq!(v["previous_year"]["year"], "2020-21");
+    assert!(v["drilldown"]["cla.end"][""].as_array().unwrap().len() as u64 == int(&m["cla.end"]));
+    assert_eq!(v["unmatched_reviews"].as_array().unwrap().len(), 1);
+}
+
+#[test]
+fn html_is_self_contained_and_accessible() {
+    let r = common::report(false);
+    let html = String::from_utf8(r.render(Format::Html).unwrap()).unwrap();
+    assert!(html.starts_with("<!DOCTYPE html>"));
+    assert!(!html.contains("<script"), "no JavaScript");
+    assert!(
+        !html.contains("src=\"http") && !html.contains("href=\"http"),
+        "no external files"
+    );
+    assert!(html.contains("@page { size: A4"));
+    assert!(html.contains(r#"<table id="participation"><caption>"#));
+    assert!(html.contains(r#"<th scope="col">"#) && html.contains(r#"<th scope="row">"#));
+    // Charts are inline SVG with a title and description, and their data
+    // table follows.
+    let chart = html.find(r#"<svg"#).expect("a chart");
+    assert!(html[chart..].contains("<title id="));
+    assert!(html.contains(r#"<desc id="cla-by-month-chart-desc">"#));
+    let svg_pos = html
+        .find(r#"aria-labelledby="cla-by-month-chart-title"#)
+        .unwrap();
+    let table_pos = html.find(r#"<table id="cla-by-month">"#).unwrap();
+    assert!(svg_pos < table_pos);
+    // The manager's narrative, escaped; the missing slot says so.
+    assert!(html.contains("Reviews are held on time &amp; children take part."));
+    assert!(html.contains("Midway checks &lt;are&gt; not yet routine."));
+    assert!(html.contains("has not written this part yet"));
+    assert!(html.contains("Footprint does not yet hold health or education records"));
+    // The figure in the summary table is the measure.
+    let cla_end = r.this_year.measures.count("cla.end").unwrap();
+    assert!(html.contains(&format!(r#"<td class="n">{cla_end}</td>"#)));
+}
+
+#[test]
+fn xlsx_reads_back_with_numbers_as_numbers() {
+    let r = common::report(false);
+    let bytes = r.render(Format::Xlsx).unwrap();
+    let mut wb: Xlsx<_> = open_workbook_from_rs(Cursor::new(bytes)).expect("a valid xlsx");
+    let names = wb.sheet_names();
+    assert_eq!(names[0], "Notes");
+    assert!(names.iter().any(|n| n == "participation"));
+    assert!(names.iter().any(|n| n == "cla-by-month"));
+    let notes = wb.worksheet_range("Notes").unwrap();
+    let text: Vec<String> = notes.cells().map(|(_, _, c)| c.to_string()).collect();
+    assert!(text.iter().any(|t| t.contains("Publication mode")));
+    let summary = wb.worksheet_range("summary").unwrap();
+    // Row 3 (0-based, after caption, blank, headings) is the first figure:
+    // children in care at the start of the year, as a number.
+    assert_eq!(
+        summary.get_value((3, 1)),
+        Some(&Data::Float(
+            r.this_year.measures.count("cla.start").unwrap() as f64
+        ))
+    );
+}
+
+#[test]
+fn docx_has_headings_and_tables() {
+    let r = common::report(false);
+    let bytes = r.render(Format::Docx).unwrap();
+    let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).expect("a zip");
+    let mut xml = String::new();
+    zip.by_name("word/document.xml")
+        .expect("word/document.xml")
+        .read_to_string(&mut xml)
+        .unwrap();
+    assert!(
+        xml.contains(r#"<w:pStyle w:val="Heading1" />"#)
+            || xml.contains(r#"<w:pStyle w:val="Heading1"/>"#)
+    );
+    assert!(xml.contains("Reviews and timeliness"));
+    assert!(xml.matches("<w:tbl>").count() > 10);
+    let mut styles = String::new();
+    zip.by_name("word/styles.xml")
+        .unwrap()
+        .read_to_string(&mut styles)
+        .unwrap();
+    assert!(styles.contains("Heading 1"));
+}
+
+#[test]
+fn publication_mode_hides_small_numbers_and_child_detail() {
+    let r = common::report(true);
+    r.check().expect("no hidden cell can be worked out");
+    let text = String::from_utf8(r.render(Format::Json).unwrap()).unwrap();
+    let v: Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(v["publication"], true);
+    assert!(
+        v.get("drilldown").is_none()
+            && v.get("unmatched_reviews").is_none()
+            && v.get("problems").is_none()
+    );
+    for id in ["C000", "C001", "C039"] {
+        assert!(!text.contains(id), "child {id} named in a published report");
+    }
+    // Every count from 1 to 5 is "c"; zeros stay 0.
+    fn walk(v: &Value, small: &mut Vec<u64>, c: &mut usize, zeros: &mut usize) {
+        match v {
+            Value::Number(n) if n.is_u64() => {
+                let x = n.as_u64().unwrap();
+                if (1..=5).contains(&x) {
+                    small.push(x);
+                }
+                if x == 0 {
+                    *zeros += 1;
+                }
+            }
+            Value::String(s) if s == "c" => *c += 1,
+            Value::Array(a) => a.iter().for_each(|x| walk(x, small, c, zeros)),
+            Value::Object(o) => o
+                .iter()
+                .filter(|(k, _)| !["population", "fte"].contains(&k.as_str()))
+                .for_each(|(_, x)| walk(x, small, c, zeros)),
+            _ => {}
+        }
+    }
+    let (mut small, mut c, mut zeros) = (Vec::new(), 0, 0);
+    walk(&v["measures"], &mut small, &mut c, &mut zeros);
+    assert!(small.is_empty(), "small counts shown: {small:?}");
+    assert!(c > 0 && zeros > 0);
+    // Secondary suppression: a breakdown with one hidden cell would give it
+    // away; the checker finds none.
+    let this = &r.this_year;
+    assert!(!this.hidden.is_empty());
+    let html = String::from_utf8(r.render(Format::Html).unwrap()).unwrap();
+    assert!(html.contains(">c</abbr>"));
+    assert!(html.contains("For publication"));
+    assert!(!html.contains("C000"));
+}
+
+#[test]
+fn the_same_figure_is_suppressed_wherever_it_appears() {
+    let r = common::report(true);
+    let h = &r.this_year.hidden;
+    // participation.spoke_for_self is participation.by_code[PN1].
+    let a = h.contains(&CellRef::new("participation.spoke_for_self", &[]));
+    let b = h.contains(&CellRef::new("participation.by_code", &["PN1"]));
+    assert_eq!(a, b);
+    let direct = suppress::suppressed_cells(&r.this_year.measures);
+    assert_eq!(&direct, h);
+}
+
+#[test]
+fn a_corrupted_measure_set_is_refused_naming_the_figure() {
+    let mut r = common::report(false);
+    let m = &mut r.this_year.measures;
+    let cell = m
+        .get_mut("participation.by_code")
+        .unwrap()
+        .cell_mut(&["PN1".to_owned()])
+        .unwrap();
+    cell.value += 1;
+    let err = r.render(Format::Html).unwrap_err();
+    let ReportError::Check(e) = &err else {
+        panic!("expected a check failure, got {err}")
+    };
+    assert!(
+        e.failures
+            .iter()
+            .any(|f| f.figure == "participation.by_code"),
+        "{err}"
+    );
+    let msg = err.to_string();
+    assert!(
+        msg.contains("participation.by_code") && msg.contains("reviews.held"),
+        "{msg}"
+    );
+    // The same figure disagreeing with itself is named too.
+    assert!(
+        e.failures
+            .iter()
+            .any(|f| f.figure == "participation.spoke_for_self"),
+        "{msg}"
+    );
+    // And nothing is written in any format.
+    for f in [Format::Json, Format::Docx, Format::Xlsx] {
+        assert!(r.render(f).is_err());
+    }
+}
+
+#[test]
+fn a_broken_month_series_is_refused() {
+    let mut r = common::report(false);
+    let m = &mut r.this_year.measures;
+    if let Some(footprint_domain::measures::Measure::Months(g)) = m.get_mut("cla.by_month") {
+        g.rows.pop();
+    }
+    let err = r.check().unwrap_err().to_string();
+    assert!(err.contains("cla.by_month"), "{err}");
+}
+
+#[test]
+fn last_year_is_beside_this_year() {
+    let r = common::report(false);
+    let model = r.model();
+    let summary = model.tables().find(|t| t.id == "summary").unwrap();
+    assert_eq!(summary.columns, ["Measure", "2021-22", "2020-21"]);
+    let last = r.last_year.as_ref().unwrap();
+    assert_eq!(
+        summary.rows[1].cells[1].display(),
+        last.measures.count("cla.end").unwrap().to_string()
+    );
+}
+
+#[test]
+#[ignore = "needs Chromium; run with --ignored"]
+fn pdf_via_chromium() {
+    let r = common::report(false);
+    let pdf = r.render(Format::Pdf).unwrap();
+    assert!(pdf.starts_with(b"%PDF"));
+}
+
+#[test]
+#[ignore = "writes sample outputs to /tmp/footprint-report-sample for a look"]
+fn write_samples() {
+    let dir = std::path::Path::new("/tmp/footprint-report-sample");
+    std::fs::create_dir_all(dir).unwrap();
+    for (publication, name) in [(false, "internal"), (true, "published")] {
+        let r = common::report(publication);
+        for (f, ext) in [
+            (Format::Html, "html"),
+            (Format::Json, "json"),
+            (Format::Docx, "docx"),
+            (Format::Xlsx, "xlsx"),
+            (Format::Pdf, "pdf"),
+        ] {
+            std::fs::write(dir.join(format!("{name}.{ext}")), r.render(f).unwrap()).unwrap();
+        }
+    }
+}

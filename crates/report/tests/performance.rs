@@ -1,0 +1,114 @@
+//! The performance page on the synthetic council of `common`.
+
+mod common;
+
+use std::io::Cursor;
+
+use calamine::{Data, Reader, Xlsx, open_workbook_from_rs};
+use footprint_domain::calendar::WorkingDayCalendar;
+use footprint_domain::measures::{Benchmark, Period, compute_period};
+use footprint_report::performance::{self, Direction, PerformanceSettings};
+
+fn page() -> performance::PerformancePage {
+    let mut settings = common::settings();
+    settings.benchmarks.insert(
+        "stability.three_plus".into(),
+        Benchmark {
+            statistical_neighbours: Some(8.6),
+            england: Some(10.0),
+            top_quartile: Some(9.9),
+            year: Some("2021-22".into()),
+        },
+    );
+    performance::compute(
+        &common::dataset(),
+        (2022, 1),
+        &settings,
+        &PerformanceSettings::default(),
+        &WorkingDayCalendar::england_and_wales(),
+    )
+    .unwrap()
+}
+
+#[test]
+fn months_year_to_date_and_last_year_come_from_the_measures() {
+    let page = page();
+    assert_eq!(
+        (
+            page.month.as_str(),
+            page.year.as_str(),
+            page.last_year.as_str()
+        ),
+        ("2022-01", "2021-22", "2020-21")
+    );
+    let data = common::dataset();
+    let cal = WorkingDayCalendar::england_and_wales();
+    let s = common::settings();
+    let cla = page.rows.iter().find(|r| r.id == "cla.count").unwrap();
+    let months: Vec<&str> = cla.months.iter().map(|m| m.month.as_str()).collect();
+    assert_eq!(months, ["2021-11", "2021-12", "2022-01"]);
+    for m in &cla.months {
+        let (y, mo) = performance::parse_month(&m.month).unwrap();
+        let measures = compute_period(&data, Period::month(y, mo).unwrap(), &s, &cal);
+        assert_eq!(m.value, measures.count("cla.end").map(|v| v as f64));
+    }
+    // Snapshot: no year to date. Last year: on 31 March 2021.
+    assert_eq!(cla.year_to_date, None);
+    let last = compute_period(
+        &data,
+        Period::year(footprint_domain::dates::CollectionYear::new(2020)),
+        &s,
+        &cal,
+    );
+    assert_eq!(cla.last_year, last.count("cla.end").map(|v| v as f64));
+    // Flow: the year to date is April 2021 to January 2022.
+    let reviews = page
+        .rows
+        .iter()
+        .find(|r| r.id == "reviews.in_time")
+        .unwrap();
+    let ytd = compute_period(&data, Period::year_to_date(2022, 1).unwrap(), &s, &cal);
+    let expected = ytd
+        .percent("reviews.in_time_pct")
+        .unwrap()
+        .value()
+        .map(|x| (x * 10.0).round() / 10.0);
+    assert_eq!(reviews.year_to_date, expected);
+    assert!(reviews.rag.is_some(), "reviews in time has thresholds");
+    // Direction compares with the month before.
+    for w in cla.months.windows(2) {
+        let expect = match (w[0].value, w[1].value) {
+            (Some(a), Some(b)) if b > a => Direction::Up,
+            (Some(a), Some(b)) if b < a => Direction::Down,
+            (Some(_), Some(_)) => Direction::Same,
+            _ => Direction::NotKnown,
+        };
+        assert_eq!(w[1].direction, expect);
+    }
+    // Benchmarks from the settings.
+    let three = page
+        .rows
+        .iter()
+        .find(|r| r.id == "stability.three_plus")
+        .unwrap();
+    assert_eq!(three.benchmark.england, Some(10.0));
+}
+
+#[test]
+fn renders_html_xlsx_and_json() {
+    let page = page();
+    let html = performance::render_html(&page);
+    assert!(
+        html.contains("<caption>")
+            && html.contains(r#"<th scope="row">% of reviews held in time</th>"#)
+    );
+    assert!(html.contains("Definitions"));
+    let json: serde_json::Value = serde_json::from_str(&performance::render_json(&page)).unwrap();
+    assert_eq!(json["rows"].as_array().unwrap().len(), page.rows.len());
+    let bytes = performance::render_xlsx(&page).unwrap();
+    let mut wb: Xlsx<_> = open_workbook_from_rs(Cursor::new(bytes)).unwrap();
+    let sheet = wb.worksheet_range("Performance").unwrap();
+    let cla = page.rows.iter().position(|r| r.id == "cla.count").unwrap();
+    let v = page.rows[cla].months[2].value.unwrap();
+    assert_eq!(sheet.get_value((3 + cla as u32, 3)), Some(&Data::Float(v)));
+}

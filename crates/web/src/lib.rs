@@ -1,1 +1,257 @@
-//! footprint-web
+//! Footprint's web application.
+//!
+//! Server-rendered pages (minijinja templates embedded in the binary) in the
+//! GOV.UK Frontend style, with htmx for small interactive parts. Every route
+//! and the roles allowed to use it are listed in one table,
+//! [`roles::ROUTES`], enforced by one middleware ([`access::authorize`]),
+//! which also signs users in and out of sessions, expires them, and checks
+//! the CSRF token and Origin of every POST.
+//!
+//! Children are shown by their council identifier; nothing here logs a name,
+//! a date of birth or free text.
+
+pub mod access;
+pub mod assets;
+pub mod auth;
+pub mod clock;
+pub mod csrf;
+pub mod logic;
+pub mod pages;
+pub mod ratelimit;
+pub mod roles;
+pub mod session_store;
+pub mod templates;
+pub mod view;
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use axum::Router;
+use axum::routing::{MethodRouter, get, post};
+use footprint_store::Store;
+use tower_sessions::cookie::SameSite;
+use tower_sessions::{Expiry, SessionManagerLayer};
+
+pub use clock::{Clock, FixedClock, SystemClock};
+pub use ratelimit::RateLimits;
+pub use roles::Role;
+
+/// How the web application behaves.
+#[derive(Debug, Clone)]
+pub struct WebConfig {
+    /// Shown in the header.
+    pub council_name: String,
+    /// A session ends this long after sign-in, whatever the activity.
+    pub session_absolute: chrono::Duration,
+    /// A session ends after this long without a request.
+    pub session_idle: chrono::Duration,
+    /// Mark the session cookie `Secure` (set when served over HTTPS).
+    pub secure_cookies: bool,
+    pub rate_limits: RateLimits,
+}
+
+impl Default for WebConfig {
+    fn default() -> Self {
+        WebConfig {
+            council_name: "Footprint".to_owned(),
+            session_absolute: chrono::Duration::hours(8),
+            session_idle: chrono::Duration::minutes(30),
+            secure_cookies: false,
+            rate_limits: RateLimits::default(),
+        }
+    }
+}
+
+/// Everything a request handler needs, shared by all requests.
+#[derive(Clone)]
+pub struct AppState(Arc<Inner>);
+
+pub struct Inner {
+    pub store: Store,
+    /// Working days for due dates (England and Wales bank holidays).
+    pub calendar: footprint_domain::calendar::WorkingDayCalendar,
+    pub templates: minijinja::Environment<'static>,
+    pub limiter: ratelimit::SignInLimiter,
+    pub clock: Arc<dyn Clock>,
+    pub config: WebConfig,
+}
+
+impl std::ops::Deref for AppState {
+    type Target = Inner;
+    fn deref(&self) -> &Inner {
+        &self.0
+    }
+}
+
+impl AppState {
+    /// The state for `store` with the system clock.
+    pub fn new(store: Store, config: WebConfig) -> anyhow::Result<Self> {
+        Self::with_clock(store, config, Arc::new(SystemClock))
+    }
+
+    /// The state for `store`, using the bank holidays stored in its database
+    /// when it has them (seeded by `footprint migrate`), else the bundled
+    /// England and Wales calendar.
+    pub async fn for_store(store: Store, config: WebConfig) -> anyhow::Result<Self> {
+        let calendar = store.calendar().await.ok().flatten();
+        let state = Self::with_clock(store, config, Arc::new(SystemClock))?;
+        Ok(match calendar {
+            Some(calendar) => state.with_calendar(calendar),
+            None => state,
+        })
+    }
+
+    /// The same state with another working-day calendar.
+    pub fn with_calendar(self, calendar: footprint_domain::calendar::WorkingDayCalendar) -> Self {
+        let inner = Arc::try_unwrap(self.0).unwrap_or_else(|shared| Inner {
+            store: shared.store.clone(),
+            calendar: shared.calendar.clone(),
+            templates: shared.templates.clone(),
+            limiter: ratelimit::SignInLimiter::new(shared.config.rate_limits),
+            clock: shared.clock.clone(),
+            config: shared.config.clone(),
+        });
+        AppState(Arc::new(Inner { calendar, ..inner }))
+    }
+
+    /// The state for `store` reading the time from `clock` (tests, demos).
+    pub fn with_clock(
+        store: Store,
+        config: WebConfig,
+        clock: Arc<dyn Clock>,
+    ) -> anyhow::Result<Self> {
+        let templates = templates::environment()?;
+        let limiter = ratelimit::SignInLimiter::new(config.rate_limits);
+        Ok(AppState(Arc::new(Inner {
+            store,
+            calendar: footprint_domain::calendar::WorkingDayCalendar::england_and_wales(),
+            templates,
+            limiter,
+            clock,
+            config,
+        })))
+    }
+}
+
+/// The handler for each route of [`roles::ROUTES`].
+fn handler(method: roles::Method, path: &str) -> Option<MethodRouter<AppState>> {
+    use pages::*;
+    use roles::Method::{Get, Post};
+    Some(match (method, path) {
+        (Get, "/") => get(crate::home),
+        (Get, "/sign-in") => get(auth::sign_in_page),
+        (Post, "/sign-in") => post(auth::sign_in),
+        (Post, "/sign-out") => post(auth::sign_out),
+        (Get, "/assets/{file}") => get(assets::asset),
+        (Get, "/caseload") => get(caseload::caseload),
+        (Get, "/children") => get(child::children),
+        (Get, "/children/{child}") => get(child::child_page),
+        (Get, "/children/{child}/reviews/new") => get(review::review_form),
+        (Post, "/children/{child}/reviews") => post(review::record_review),
+        (Post, "/children/{child}/midway-checks") => post(review::record_midway_check),
+        (Post, "/children/{child}/visits") => post(review::record_visit),
+        (Post, "/children/{child}/recommendations/{index}/complete") => {
+            post(review::complete_recommendation)
+        }
+        (Post, "/children/{child}/review-date-changes") => post(date_change::request),
+        (Get, "/challenges") => get(challenges::list),
+        (Get, "/children/{child}/challenges/new") => get(challenges::new_form),
+        (Post, "/children/{child}/challenges") => post(challenges::raise),
+        (Get, "/challenges/{challenge}") => get(challenges::show),
+        (Post, "/challenges/{challenge}/respond") => post(challenges::respond),
+        (Post, "/challenges/{challenge}/escalate") => post(challenges::escalate),
+        (Post, "/challenges/{challenge}/cafcass") => post(challenges::cafcass),
+        (Post, "/challenges/{challenge}/close") => post(challenges::close),
+        (Get, "/due") => get(business::due),
+        (Get, "/outstanding") => get(business::outstanding),
+        (Get, "/dashboard") => get(dashboard::dashboard),
+        (Get, "/allocations") => get(allocations::page),
+        (Post, "/allocations") => post(allocations::allocate),
+        (Get, "/review-date-changes") => get(date_change::list),
+        (Post, "/review-date-changes/{request}/decision") => post(date_change::decide),
+        (Get, "/reports") => get(reports::page),
+        (Get, "/reports/annual") => get(reports::annual),
+        (Post, "/reports/narrative") => post(reports::save_narrative),
+        (Get, "/data-quality") => get(reports::data_quality),
+        (Get, "/admin/users") => get(admin::users),
+        (Post, "/admin/users") => post(admin::add_user),
+        (Get, "/admin/audit") => get(admin::audit_log),
+        (Get, "/admin/settings") => get(admin::settings),
+        (Post, "/admin/settings") => post(admin::save_settings),
+        _ => return None,
+    })
+}
+
+/// The whole application: every route of [`roles::ROUTES`] behind the access
+/// middleware and the session layer.
+pub async fn router(state: AppState) -> Router {
+    let mut app: Router<AppState> = Router::new();
+    for rule in roles::ROUTES {
+        match handler(rule.method, rule.path) {
+            Some(h) => app = app.route(rule.path, h),
+            // A listed route without a handler is a programming error the
+            // tests catch; serving without it is safer than panicking.
+            None => tracing::error!(path = rule.path, "route listed without a handler"),
+        }
+    }
+    let sessions =
+        SessionManagerLayer::new(session_store::DbSessionStore::new(state.store.clone()))
+            .with_name("footprint_session")
+            .with_same_site(SameSite::Lax)
+            .with_http_only(true)
+            .with_secure(state.config.secure_cookies)
+            .with_expiry(Expiry::OnInactivity(
+                tower_sessions::cookie::time::Duration::seconds(
+                    state.config.session_idle.num_seconds(),
+                ),
+            ));
+    app.route_layer(axum::middleware::from_fn_with_state(
+        state.clone(),
+        access::authorize,
+    ))
+    .fallback(access::not_found)
+    .layer(axum::middleware::from_fn(access::security_headers))
+    .layer(sessions)
+    .with_state(state)
+}
+
+/// Serves the application on `addr` until the process is stopped (Ctrl-C).
+pub async fn serve(store: Store, addr: SocketAddr) -> anyhow::Result<()> {
+    let state = AppState::for_store(store, WebConfig::default()).await?;
+    let listener = tokio::net::TcpListener::bind(addr).await?;
+    serve_on(state, listener).await
+}
+
+/// Serves `state` on an already bound listener (tests bind 127.0.0.1:0).
+pub async fn serve_on(state: AppState, listener: tokio::net::TcpListener) -> anyhow::Result<()> {
+    let app = router(state).await;
+    axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(async {
+        let _ = tokio::signal::ctrl_c().await;
+    })
+    .await?;
+    Ok(())
+}
+
+/// GET / — sends each user to their start page.
+async fn home(user: access::CurrentUser) -> axum::response::Redirect {
+    axum::response::Redirect::to(user.role.home())
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn every_listed_route_has_a_handler() {
+        for rule in crate::roles::ROUTES {
+            assert!(
+                super::handler(rule.method, rule.path).is_some(),
+                "{} {} has no handler",
+                rule.method.as_str(),
+                rule.path
+            );
+        }
+    }
+}

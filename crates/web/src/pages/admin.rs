@@ -1,0 +1,380 @@
+//! Administration: users, the audit log, settings. Administrators never see
+//! a child's record; the audit log shows child identifiers only.
+
+use axum::Form;
+use axum::extract::{Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use footprint_domain::model::{ChildId, IroId};
+use footprint_domain::schedule::SchedulePolicy;
+use footprint_store::AuditQuery;
+use minijinja::{Value, context};
+use serde::Deserialize;
+
+use super::challenges::{StageSetting, stages, themes};
+use super::{audit, field, respond};
+use crate::access::CurrentUser;
+use crate::roles::Role;
+use crate::view::{AppError, FormErrors, Page};
+use crate::{AppState, auth};
+
+async fn users_page(
+    state: &AppState,
+    page: &Page,
+    status: StatusCode,
+    errors: FormErrors,
+    form: Value,
+) -> Result<Response, AppError> {
+    let users: Vec<_> = state
+        .store
+        .users()
+        .await?
+        .into_iter()
+        .map(|u| {
+            context! {
+                name => u.name,
+                role => Role::from_store(u.role).map(|r| r.label()).unwrap_or("Unknown"),
+                iro => u.iro.map(|i| i.0),
+                created => u.created_at.format("%-d %b %Y").to_string(),
+            }
+        })
+        .collect();
+    let iros: Vec<_> = state
+        .store
+        .iros()
+        .await?
+        .into_iter()
+        .map(|i| context! { id => i.id.0, name => i.name })
+        .collect();
+    let roles: Vec<_> = Role::ALL
+        .iter()
+        .map(|r| context! { key => r.key(), label => r.label() })
+        .collect();
+    Ok(page
+        .render_status(
+            state,
+            status,
+            "users.html",
+            context! { users, iros, roles, errors => errors.0, form, min_password => auth::MIN_PASSWORD_LEN },
+        )
+        .await)
+}
+
+/// GET /admin/users
+pub async fn users(State(state): State<AppState>, page: Page, user: CurrentUser) -> Response {
+    let r = users_page(
+        &state,
+        &page,
+        StatusCode::OK,
+        FormErrors::default(),
+        context! {},
+    )
+    .await;
+    respond(&state, Some(&user), r)
+}
+
+/// POST /admin/users — adds a user.
+pub async fn add_user(
+    State(state): State<AppState>,
+    page: Page,
+    user: CurrentUser,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> Response {
+    let result = async {
+        let mut errors = FormErrors::default();
+        let name = field(&pairs, "name").unwrap_or("").trim().to_owned();
+        let role = field(&pairs, "role").unwrap_or("").parse::<Role>().ok();
+        let iro = field(&pairs, "iro")
+            .filter(|s| !s.is_empty())
+            .map(|s| IroId(s.to_owned()));
+        let password = field(&pairs, "password").unwrap_or("");
+        if name.is_empty() {
+            errors.add("name", "Enter a username");
+        }
+        if role.is_none() {
+            errors.add("role", "Select a role");
+        }
+        if role == Some(Role::Iro) && iro.is_none() {
+            errors.add("iro", "Select the IRO this user is");
+        }
+        if password.chars().count() < auth::MIN_PASSWORD_LEN {
+            errors.add(
+                "password",
+                format!(
+                    "Enter a password of at least {} characters",
+                    auth::MIN_PASSWORD_LEN
+                ),
+            );
+        }
+        if let (true, Some(role)) = (errors.is_empty(), role) {
+            let pw = password.to_owned();
+            match auth::add_user(&state.store, &name, role, iro.clone(), &pw).await {
+                Ok(()) => {
+                    audit(
+                        &state,
+                        &user,
+                        "user.add",
+                        None,
+                        &format!("user={name};role={}", role.key()),
+                    )
+                    .await?;
+                    page.flash(&format!("User {name} added")).await;
+                    return Ok(Redirect::to("/admin/users").into_response());
+                }
+                Err(e) => errors.add("name", e.to_string()),
+            }
+        }
+        let form = context! { name, role => field(&pairs, "role"), iro => iro.map(|i| i.0) };
+        users_page(
+            &state,
+            &page,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            errors,
+            form,
+        )
+        .await
+    }
+    .await;
+    respond(&state, Some(&user), result)
+}
+
+#[derive(Debug, Deserialize)]
+pub struct AuditFilter {
+    child: Option<String>,
+    actor: Option<String>,
+}
+
+/// GET /admin/audit — the newest 500 entries, optionally for one child or
+/// one user.
+pub async fn audit_log_page(
+    state: &AppState,
+    page: &Page,
+    filter: AuditFilter,
+) -> Result<Response, AppError> {
+    let child = filter
+        .child
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(|s| {
+            s.parse::<ChildId>()
+                .map_err(|_| AppError::BadRequest(format!("{s:?} is not a child identifier")))
+        })
+        .transpose()?;
+    let actor = filter
+        .actor
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_owned);
+    let entries: Vec<_> = state
+        .store
+        .audit_log(&AuditQuery {
+            child: child.clone(),
+            actor: actor.clone(),
+            limit: Some(500),
+        })
+        .await?
+        .into_iter()
+        .map(|e| {
+            context! {
+                id => e.id,
+                at => e.at.format("%-d %b %Y %H:%M:%S").to_string(),
+                actor => e.actor, action => e.action,
+                child => e.child.map(|c| c.to_string()),
+                detail => e.detail,
+            }
+        })
+        .collect();
+    Ok(page
+        .render(
+            state,
+            "audit.html",
+            context! { entries, child => child.map(|c| c.to_string()), actor },
+        )
+        .await)
+}
+
+pub async fn audit_log(
+    State(state): State<AppState>,
+    page: Page,
+    user: CurrentUser,
+    Query(filter): Query<AuditFilter>,
+) -> Response {
+    let r = audit_log_page(&state, &page, filter).await;
+    respond(&state, Some(&user), r)
+}
+
+async fn settings_page(
+    state: &AppState,
+    page: &Page,
+    status: StatusCode,
+    errors: FormErrors,
+    form: Option<Value>,
+) -> Result<Response, AppError> {
+    let stages = stages(state).await;
+    let themes = themes(state).await;
+    let policy = super::policy(state).await;
+    let form = form.unwrap_or_else(|| context! {
+        stages => stages.iter().map(|s| format!("{}, {}", s.name, s.working_days)).collect::<Vec<_>>().join("\n"),
+        themes => themes.join("\n"),
+        policy => serde_json::to_string_pretty(&policy).unwrap_or_default(),
+    });
+    Ok(page
+        .render_status(
+            state,
+            status,
+            "settings.html",
+            context! { form, errors => errors.0 },
+        )
+        .await)
+}
+
+/// GET /admin/settings
+pub async fn settings(State(state): State<AppState>, page: Page, user: CurrentUser) -> Response {
+    let r = settings_page(&state, &page, StatusCode::OK, FormErrors::default(), None).await;
+    respond(&state, Some(&user), r)
+}
+
+/// Parses "name, days" lines.
+pub fn parse_stages(text: &str) -> Result<Vec<StageSetting>, String> {
+    let mut out = Vec::new();
+    for (i, line) in text
+        .lines()
+        .enumerate()
+        .filter(|(_, l)| !l.trim().is_empty())
+    {
+        let (name, days) = line
+            .rsplit_once(',')
+            .ok_or_else(|| format!("Line {}: write the stage name, a comma and the working days, for example \"stage 1, 5\"", i + 1))?;
+        let name = name.trim();
+        let days: u32 = days
+            .trim()
+            .parse()
+            .ok()
+            .filter(|d| (1..=100).contains(d))
+            .ok_or_else(|| {
+                format!(
+                    "Line {}: the working days must be a whole number from 1 to 100",
+                    i + 1
+                )
+            })?;
+        if name.is_empty() || name.len() > 50 {
+            return Err(format!(
+                "Line {}: the stage name must be 1 to 50 characters",
+                i + 1
+            ));
+        }
+        if out.iter().any(|s: &StageSetting| s.name == name) {
+            return Err(format!(
+                "Line {}: the stage {name:?} is listed twice",
+                i + 1
+            ));
+        }
+        out.push(StageSetting {
+            name: name.to_owned(),
+            working_days: days,
+        });
+    }
+    if out.is_empty() {
+        return Err("List at least one stage".to_owned());
+    }
+    Ok(out)
+}
+
+/// POST /admin/settings
+pub async fn save_settings(
+    State(state): State<AppState>,
+    page: Page,
+    user: CurrentUser,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> Response {
+    let result = async {
+        let mut errors = FormErrors::default();
+        let stages_text = field(&pairs, "stages").unwrap_or("");
+        let themes_text = field(&pairs, "themes").unwrap_or("");
+        let policy_text = field(&pairs, "policy").unwrap_or("");
+        let stages = parse_stages(stages_text)
+            .map_err(|e| errors.add("stages", e))
+            .ok();
+        let themes: Vec<String> = themes_text
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty())
+            .map(str::to_owned)
+            .collect();
+        if themes.is_empty() {
+            errors.add("themes", "List at least one theme");
+        }
+        let policy = serde_json::from_str::<SchedulePolicy>(policy_text)
+            .map_err(|e| {
+                errors.add(
+                    "policy",
+                    format!("The review schedule policy is not valid: {e}"),
+                )
+            })
+            .ok();
+        let (Some(stages), Some(policy), true) = (stages, policy, errors.is_empty()) else {
+            let form =
+                context! { stages => stages_text, themes => themes_text, policy => policy_text };
+            return settings_page(
+                &state,
+                &page,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                errors,
+                Some(form),
+            )
+            .await;
+        };
+        let to_value = |v: serde_json::Result<serde_json::Value>| {
+            v.map_err(|e| AppError::Internal(e.to_string()))
+        };
+        state
+            .store
+            .set_setting(
+                "challenge_stages",
+                &to_value(serde_json::to_value(&stages))?,
+            )
+            .await?;
+        state
+            .store
+            .set_setting(
+                "challenge_themes",
+                &to_value(serde_json::to_value(&themes))?,
+            )
+            .await?;
+        state
+            .store
+            .set_setting("schedule_policy", &to_value(serde_json::to_value(&policy))?)
+            .await?;
+        audit(
+            &state,
+            &user,
+            "settings.save",
+            None,
+            "challenge_stages;challenge_themes;schedule_policy",
+        )
+        .await?;
+        page.flash("Settings saved").await;
+        Ok(Redirect::to("/admin/settings").into_response())
+    }
+    .await;
+    respond(&state, Some(&user), result)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_stages;
+
+    #[test]
+    fn stages_parse_with_clear_errors() {
+        let s = parse_stages("informal, 5\nstage 1, 10\n\n").expect("valid");
+        assert_eq!(s.len(), 2);
+        assert_eq!(s[1].name, "stage 1");
+        assert_eq!(s[1].working_days, 10);
+        assert!(parse_stages("informal").unwrap_err().contains("Line 1"));
+        assert!(parse_stages("a, 5\nb, x").unwrap_err().contains("Line 2"));
+        assert!(parse_stages("a, 5\na, 6").unwrap_err().contains("twice"));
+        assert!(parse_stages("").is_err());
+    }
+}

@@ -1,0 +1,111 @@
+//! Business support: the monthly due list and the decisions/record chase
+//! list.
+
+use axum::extract::{Query, State};
+use axum::response::Response;
+use chrono::{Datelike, NaiveDate};
+use minijinja::context;
+use serde::Deserialize;
+
+use super::{dataset, policy, respond};
+use crate::AppState;
+use crate::access::CurrentUser;
+use crate::logic;
+use crate::view::{AppError, Page};
+
+#[derive(Debug, Deserialize)]
+pub struct MonthQuery {
+    month: Option<String>,
+}
+
+/// `2025-03` → (2025, 3).
+fn parse_month(s: &str) -> Option<(i32, u32)> {
+    let (y, m) = s.trim().split_once('-')?;
+    let y: i32 = y.parse().ok()?;
+    let m: u32 = m.parse().ok()?;
+    NaiveDate::from_ymd_opt(y, m, 1).map(|_| (y, m))
+}
+
+fn shift(y: i32, m: u32, by: i32) -> (i32, u32) {
+    let n = y * 12 + m as i32 - 1 + by;
+    (n.div_euclid(12), n.rem_euclid(12) as u32 + 1)
+}
+
+/// GET /due?month=YYYY-MM — statutory due dates in a month, by IRO.
+pub async fn due(
+    State(state): State<AppState>,
+    page: Page,
+    user: CurrentUser,
+    Query(q): Query<MonthQuery>,
+) -> Response {
+    let result = async {
+        let today = state.clock.today();
+        let (year, month) = match q.month.as_deref().filter(|s| !s.is_empty()) {
+            Some(s) => parse_month(s).ok_or_else(|| {
+                AppError::BadRequest(format!(
+                    "{s:?} is not a month: use the form YYYY-MM, for example 2025-03"
+                ))
+            })?,
+            None => (today.year(), today.month()),
+        };
+        let ds = dataset(&state).await?;
+        let policy = policy(&state).await;
+        let groups = logic::due_in_month(&ds, year, month, today, &policy, &state.calendar);
+        let total: usize = groups.values().map(Vec::len).sum();
+        let groups: Vec<_> = groups
+            .into_iter()
+            .map(|(iro, items)| context! { iro, items })
+            .collect();
+        let (py, pm) = shift(year, month, -1);
+        let (ny, nm) = shift(year, month, 1);
+        let label = NaiveDate::from_ymd_opt(year, month, 1)
+            .map(|d| d.format("%B %Y").to_string())
+            .unwrap_or_default();
+        Ok(page
+            .render(
+                &state,
+                "due.html",
+                context! {
+                    groups, total, label,
+                    month => format!("{year:04}-{month:02}"),
+                    previous => format!("{py:04}-{pm:02}"),
+                    next => format!("{ny:04}-{nm:02}"),
+                },
+            )
+            .await)
+    }
+    .await;
+    respond(&state, Some(&user), result)
+}
+
+/// GET /outstanding — reviews whose decisions or record are overdue.
+pub async fn outstanding(State(state): State<AppState>, page: Page, user: CurrentUser) -> Response {
+    let result = async {
+        let ds = dataset(&state).await?;
+        let today = state.clock.today();
+        let rows = logic::outstanding(&ds, today, &state.calendar);
+        let decisions = rows.iter().filter(|r| r.what == "decisions").count();
+        let records = rows.len() - decisions;
+        Ok(page
+            .render(
+                &state,
+                "outstanding.html",
+                context! { rows, decisions, records },
+            )
+            .await)
+    }
+    .await;
+    respond(&state, Some(&user), result)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn months_parse_and_shift_across_years() {
+        assert_eq!(super::parse_month("2025-03"), Some((2025, 3)));
+        assert_eq!(super::parse_month("2025-13"), None);
+        assert_eq!(super::parse_month("March"), None);
+        assert_eq!(super::shift(2025, 1, -1), (2024, 12));
+        assert_eq!(super::shift(2024, 12, 1), (2025, 1));
+    }
+}

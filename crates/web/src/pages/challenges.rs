@@ -1,0 +1,508 @@
+//! Challenges: the IRO's dispute resolution process.
+//!
+//! Stages and themes are settings (`challenge_stages`: a list of
+//! `{"name": "stage 1", "working_days": 5}`; `challenge_themes`: a list of
+//! strings). By default: informal, stage 1, stage 2, stage 3, each with a
+//! response due within 5 working days. A challenge may be referred to Cafcass
+//! at any point.
+
+use axum::Form;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use footprint_domain::model::{Challenge, ChallengeOutcome, ChallengeStage};
+use footprint_store::NewChallenge;
+use minijinja::{Value, context};
+use serde::{Deserialize, Serialize};
+
+use super::child::outcome_label;
+use super::{audit, child_id, dataset, field, fields, form_date};
+use crate::AppState;
+use crate::access::CurrentUser;
+use crate::logic;
+use crate::view::{AppError, FormErrors, Page};
+
+/// A configured stage of the process.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StageSetting {
+    pub name: String,
+    pub working_days: u32,
+}
+
+pub fn default_stages() -> Vec<StageSetting> {
+    ["informal", "stage 1", "stage 2", "stage 3"]
+        .into_iter()
+        .map(|n| StageSetting {
+            name: n.to_owned(),
+            working_days: 5,
+        })
+        .collect()
+}
+
+pub fn default_themes() -> Vec<String> {
+    [
+        "Care planning",
+        "Placement",
+        "Contact with family",
+        "Health",
+        "Education",
+        "Permanence",
+        "Social worker visits",
+        "Pathway planning",
+        "Delay in actions from reviews",
+    ]
+    .into_iter()
+    .map(str::to_owned)
+    .collect()
+}
+
+pub async fn stages(state: &AppState) -> Vec<StageSetting> {
+    match state.store.setting("challenge_stages").await {
+        Ok(Some(v)) => serde_json::from_value::<Vec<StageSetting>>(v)
+            .ok()
+            .filter(|s| !s.is_empty())
+            .unwrap_or_else(default_stages),
+        _ => default_stages(),
+    }
+}
+
+pub async fn themes(state: &AppState) -> Vec<String> {
+    match state.store.setting("challenge_themes").await {
+        Ok(Some(v)) => serde_json::from_value::<Vec<String>>(v)
+            .ok()
+            .filter(|s| !s.is_empty())
+            .unwrap_or_else(default_themes),
+        _ => default_themes(),
+    }
+}
+
+fn uk(d: chrono::NaiveDate) -> String {
+    d.format("%-d %b %Y").to_string()
+}
+
+fn summary(
+    c: &Challenge,
+    today: chrono::NaiveDate,
+    cal: &footprint_domain::calendar::WorkingDayCalendar,
+) -> Value {
+    let stage = c.stages.last();
+    context! {
+        id => c.id,
+        child => c.child.to_string(),
+        raised => uk(c.raised),
+        stage => stage.map(|s| s.stage.clone()),
+        response_due => logic::challenge_stage_due(c, cal).map(uk),
+        responded => stage.and_then(|s| s.responded).map(uk),
+        themes => c.themes.join(", "),
+        open => logic::challenge_is_open(c),
+        overdue => logic::challenge_overdue(c, today, cal),
+        cafcass => c.referred_to_cafcass.map(uk),
+        outcome => c.outcome.map(outcome_label),
+        resolved => c.resolved.map(uk),
+        age_days => (today - c.raised).num_days(),
+    }
+}
+
+/// GET /challenges — open challenges (overdue first) and recently closed.
+pub async fn list(State(state): State<AppState>, page: Page, user: CurrentUser) -> Response {
+    let result = async {
+        let ds = dataset(&state).await?;
+        let today = state.clock.today();
+        let cal = &state.calendar;
+        let mut open: Vec<&Challenge> = ds
+            .challenges
+            .iter()
+            .filter(|c| logic::challenge_is_open(c))
+            .collect();
+        open.sort_by_key(|c| {
+            (
+                !logic::challenge_overdue(c, today, cal),
+                logic::challenge_stage_due(c, cal),
+            )
+        });
+        let overdue = open
+            .iter()
+            .filter(|c| logic::challenge_overdue(c, today, cal))
+            .count();
+        let open: Vec<Value> = open.into_iter().map(|c| summary(c, today, cal)).collect();
+        let mut closed: Vec<&Challenge> = ds
+            .challenges
+            .iter()
+            .filter(|c| !logic::challenge_is_open(c))
+            .collect();
+        closed.sort_by_key(|c| std::cmp::Reverse(c.resolved));
+        let closed: Vec<Value> = closed
+            .into_iter()
+            .take(50)
+            .map(|c| summary(c, today, cal))
+            .collect();
+        Ok(page
+            .render(
+                &state,
+                "challenges.html",
+                context! { open, closed, overdue },
+            )
+            .await)
+    }
+    .await;
+    super::respond(&state, Some(&user), result)
+}
+
+async fn new_form_page(
+    state: &AppState,
+    page: &Page,
+    child: &str,
+    status: StatusCode,
+    errors: FormErrors,
+    chosen: Vec<String>,
+) -> Response {
+    let stages = stages(state).await;
+    let themes = themes(state).await;
+    page.render_status(
+        state,
+        status,
+        "challenge_form.html",
+        context! { child, stages, themes, chosen, errors => errors.0 },
+    )
+    .await
+}
+
+/// GET /children/{child}/challenges/new
+pub async fn new_form(
+    State(state): State<AppState>,
+    page: Page,
+    user: CurrentUser,
+    Path(raw): Path<String>,
+) -> Response {
+    let result = async {
+        let id = child_id(&raw)?;
+        let ds = dataset(&state).await?;
+        if !ds.children.iter().any(|c| c.id == id) {
+            return Err(AppError::NotFound("child"));
+        }
+        Ok(new_form_page(
+            &state,
+            &page,
+            id.as_str(),
+            StatusCode::OK,
+            FormErrors::default(),
+            Vec::new(),
+        )
+        .await)
+    }
+    .await;
+    super::respond(&state, Some(&user), result)
+}
+
+/// POST /children/{child}/challenges — raise a challenge at a stage.
+pub async fn raise(
+    State(state): State<AppState>,
+    page: Page,
+    user: CurrentUser,
+    Path(raw): Path<String>,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> Response {
+    let result = async {
+        let id = child_id(&raw)?;
+        let ds = dataset(&state).await?;
+        if !ds.children.iter().any(|c| c.id == id) {
+            return Err(AppError::NotFound("child"));
+        }
+        let today = state.clock.today();
+        let configured_stages = stages(&state).await;
+        let configured_themes = themes(&state).await;
+        let mut errors = FormErrors::default();
+        let raised = match form_date(field(&pairs, "raised")) {
+            Ok(Some(d)) if d <= today => Some(d),
+            Ok(Some(_)) => {
+                errors.add("raised", "The date raised must be today or in the past");
+                None
+            }
+            Ok(None) => Some(today),
+            Err(m) => {
+                errors.add("raised", format!("Date raised: {m}"));
+                None
+            }
+        };
+        let stage = match configured_stages
+            .iter()
+            .find(|s| Some(s.name.as_str()) == field(&pairs, "stage"))
+        {
+            Some(s) => Some(s.clone()),
+            None => {
+                errors.add("stage", "Select the stage the challenge starts at");
+                None
+            }
+        };
+        let chosen: Vec<String> = fields(&pairs, "themes")
+            .into_iter()
+            .map(str::to_owned)
+            .collect();
+        if chosen.is_empty() {
+            errors.add("themes", "Select at least one theme");
+        }
+        if chosen.iter().any(|t| !configured_themes.contains(t)) {
+            errors.add("themes", "Select themes from the list");
+        }
+        let (Some(raised), Some(stage), true) = (raised, stage, errors.is_empty()) else {
+            return Ok(new_form_page(
+                &state,
+                &page,
+                id.as_str(),
+                StatusCode::UNPROCESSABLE_ENTITY,
+                errors,
+                chosen,
+            )
+            .await);
+        };
+        let c = state
+            .store
+            .raise_challenge(&NewChallenge {
+                child: id.clone(),
+                iro: user.iro.clone(),
+                raised,
+                themes: chosen,
+                first_stage: ChallengeStage {
+                    stage: stage.name.clone(),
+                    started: raised,
+                    timescale_working_days: stage.working_days,
+                    responded: None,
+                },
+            })
+            .await?;
+        audit(
+            &state,
+            &user,
+            "challenge.raise",
+            Some(&id),
+            &format!("challenge={};stage={}", c.id, stage.name),
+        )
+        .await?;
+        page.flash("Challenge raised").await;
+        Ok(Redirect::to(&format!("/challenges/{}", c.id)).into_response())
+    }
+    .await;
+    super::respond(&state, Some(&user), result)
+}
+
+async fn load(state: &AppState, id: i64) -> Result<Challenge, AppError> {
+    state
+        .store
+        .challenge(id)
+        .await?
+        .ok_or(AppError::NotFound("challenge"))
+}
+
+/// GET /challenges/{challenge}
+pub async fn show(
+    State(state): State<AppState>,
+    page: Page,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+) -> Response {
+    let result = async {
+        let c = load(&state, id).await?;
+        audit(&state, &user, "challenge.view", Some(&c.child), &format!("challenge={id}")).await?;
+        let today = state.clock.today();
+        let cal = &state.calendar;
+        let configured = stages(&state).await;
+        let current = c.stages.last().map(|s| s.stage.clone()).unwrap_or_default();
+        let pos = configured.iter().position(|s| s.name == current);
+        let next_stage = match pos {
+            Some(i) => configured.get(i + 1).cloned(),
+            None => configured.first().cloned(),
+        };
+        let stage_rows: Vec<_> = c
+            .stages
+            .iter()
+            .map(|s| context! {
+                stage => &s.stage,
+                started => uk(s.started),
+                due => cal.add_working_days(s.started, s.timescale_working_days).ok().map(uk),
+                timescale => s.timescale_working_days,
+                responded => s.responded.map(uk),
+                in_time => s.responded.and_then(|r| cal.add_working_days(s.started, s.timescale_working_days).ok().map(|d| r <= d)),
+            })
+            .collect();
+        let awaiting = c.stages.iter().any(|s| s.responded.is_none());
+        Ok(page
+            .render(
+                &state,
+                "challenge.html",
+                context! {
+                    c => summary(&c, today, cal),
+                    stages => stage_rows,
+                    next_stage, awaiting,
+                    outcomes => [("resolved", "Resolved"), ("withdrawn", "Withdrawn"), ("referred_to_cafcass", "Referred to Cafcass")],
+                },
+            )
+            .await)
+    }
+    .await;
+    super::respond(&state, Some(&user), result)
+}
+
+fn action_date(
+    pairs: &[(String, String)],
+    today: chrono::NaiveDate,
+) -> Result<chrono::NaiveDate, AppError> {
+    match form_date(field(pairs, "date")) {
+        Ok(Some(d)) if d <= today => Ok(d),
+        Ok(Some(_)) => Err(AppError::BadRequest(
+            "The date must be today or in the past. Go back and correct it.".to_owned(),
+        )),
+        Ok(None) => Ok(today),
+        Err(m) => Err(AppError::BadRequest(format!("{m}. Go back and try again."))),
+    }
+}
+
+/// POST /challenges/{challenge}/respond — the response at the current stage.
+pub async fn respond_(
+    state: &AppState,
+    page: &Page,
+    user: &CurrentUser,
+    id: i64,
+    pairs: &[(String, String)],
+) -> Result<Response, AppError> {
+    let c = load(state, id).await?;
+    let date = action_date(pairs, state.clock.today())?;
+    state.store.respond_to_challenge(id, date).await?;
+    audit(
+        state,
+        user,
+        "challenge.respond",
+        Some(&c.child),
+        &format!("challenge={id}"),
+    )
+    .await?;
+    page.flash("Response recorded").await;
+    Ok(Redirect::to(&format!("/challenges/{id}")).into_response())
+}
+
+pub async fn respond(
+    State(state): State<AppState>,
+    page: Page,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> Response {
+    let r = respond_(&state, &page, &user, id, &pairs).await;
+    super::respond(&state, Some(&user), r)
+}
+
+/// POST /challenges/{challenge}/escalate — to the next configured stage.
+pub async fn escalate(
+    State(state): State<AppState>,
+    page: Page,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> Response {
+    let result = async {
+        let c = load(&state, id).await?;
+        if !logic::challenge_is_open(&c) {
+            return Err(AppError::BadRequest("This challenge is closed.".to_owned()));
+        }
+        let date = action_date(&pairs, state.clock.today())?;
+        let configured = stages(&state).await;
+        let current = c.stages.last().map(|s| s.stage.as_str()).unwrap_or("");
+        let next = match configured.iter().position(|s| s.name == current) {
+            Some(i) => configured.get(i + 1),
+            None => configured.first(),
+        };
+        let Some(next) = next else {
+            return Err(AppError::BadRequest(
+                "This challenge is at the last stage: refer it to Cafcass or close it.".to_owned(),
+            ));
+        };
+        state
+            .store
+            .add_challenge_stage(
+                id,
+                &ChallengeStage {
+                    stage: next.name.clone(),
+                    started: date,
+                    timescale_working_days: next.working_days,
+                    responded: None,
+                },
+            )
+            .await?;
+        audit(
+            &state,
+            &user,
+            "challenge.escalate",
+            Some(&c.child),
+            &format!("challenge={id};stage={}", next.name),
+        )
+        .await?;
+        page.flash(&format!("Challenge escalated to {}", next.name))
+            .await;
+        Ok(Redirect::to(&format!("/challenges/{id}")).into_response())
+    }
+    .await;
+    super::respond(&state, Some(&user), result)
+}
+
+/// POST /challenges/{challenge}/cafcass — referral to Cafcass (any stage).
+pub async fn cafcass(
+    State(state): State<AppState>,
+    page: Page,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> Response {
+    let result = async {
+        let c = load(&state, id).await?;
+        let date = action_date(&pairs, state.clock.today())?;
+        state.store.refer_challenge_to_cafcass(id, date).await?;
+        audit(
+            &state,
+            &user,
+            "challenge.cafcass",
+            Some(&c.child),
+            &format!("challenge={id}"),
+        )
+        .await?;
+        page.flash("Referral to Cafcass recorded").await;
+        Ok(Redirect::to(&format!("/challenges/{id}")).into_response())
+    }
+    .await;
+    super::respond(&state, Some(&user), result)
+}
+
+/// POST /challenges/{challenge}/close — the outcome.
+pub async fn close(
+    State(state): State<AppState>,
+    page: Page,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> Response {
+    let result = async {
+        let c = load(&state, id).await?;
+        let date = action_date(&pairs, state.clock.today())?;
+        let outcome = match field(&pairs, "outcome") {
+            Some("resolved") => ChallengeOutcome::Resolved,
+            Some("withdrawn") => ChallengeOutcome::Withdrawn,
+            Some("referred_to_cafcass") => ChallengeOutcome::ReferredToCafcass,
+            _ => {
+                return Err(AppError::BadRequest(
+                    "Select the outcome. Go back and try again.".to_owned(),
+                ));
+            }
+        };
+        state.store.resolve_challenge(id, date, outcome).await?;
+        audit(
+            &state,
+            &user,
+            "challenge.close",
+            Some(&c.child),
+            &format!("challenge={id};outcome={}", outcome_label(outcome)),
+        )
+        .await?;
+        page.flash("Challenge closed").await;
+        Ok(Redirect::to(&format!("/challenges/{id}")).into_response())
+    }
+    .await;
+    super::respond(&state, Some(&user), result)
+}

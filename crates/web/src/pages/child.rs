@@ -1,0 +1,342 @@
+//! The children list and a child's page: one timeline of everything held.
+
+use axum::extract::{Path, Query, State};
+use axum::response::Response;
+use chrono::NaiveDate;
+use footprint_domain::model::{ChallengeOutcome, ReviewKind, SocialWorkerReport, VisitKind};
+use minijinja::context;
+use serde::{Deserialize, Serialize};
+
+use super::{audit, child_id, dataset, policy, respond};
+use crate::AppState;
+use crate::access::CurrentUser;
+use crate::logic::{self, ByChild};
+use crate::view::{AppError, Page};
+
+#[derive(Debug, Deserialize)]
+pub struct ChildrenQuery {
+    #[serde(default)]
+    q: String,
+}
+
+#[derive(Debug, Serialize)]
+struct ChildRow {
+    id: String,
+    age: u32,
+    iro: String,
+    looked_after: bool,
+}
+
+/// GET /children — every child, filtered by identifier.
+pub async fn children(
+    State(state): State<AppState>,
+    page: Page,
+    user: CurrentUser,
+    Query(query): Query<ChildrenQuery>,
+) -> Response {
+    let result = async {
+        let ds = dataset(&state).await?;
+        let today = state.clock.today();
+        let by = ByChild::new(&ds);
+        let q = query.q.trim().to_ascii_uppercase();
+        let rows: Vec<ChildRow> = ds
+            .children
+            .iter()
+            .filter(|c| q.is_empty() || c.id.as_str().to_ascii_uppercase().contains(&q))
+            .map(|c| ChildRow {
+                id: c.id.to_string(),
+                age: footprint_domain::dates::age_on(c.date_of_birth, today),
+                iro: logic::current_iro(&ds, &c.id, today)
+                    .map(|i| logic::iro_name(&ds, i))
+                    .unwrap_or_else(|| "Unallocated".to_owned()),
+                looked_after: by.current_period(&c.id, today).is_some(),
+            })
+            .take(500)
+            .collect();
+        Ok(page
+            .render(&state, "children.html", context! { rows, q => query.q })
+            .await)
+    }
+    .await;
+    respond(&state, Some(&user), result)
+}
+
+#[derive(Debug, Serialize)]
+struct Event {
+    date: String,
+    kind: &'static str,
+    title: String,
+    detail: String,
+}
+
+#[derive(Debug, Serialize)]
+struct ReviewRow {
+    iso: String,
+    date: String,
+    number: Option<u32>,
+    due: Option<String>,
+    in_time: Option<bool>,
+    participation: Option<String>,
+    chair: Option<String>,
+    kind: &'static str,
+    decisions: Option<String>,
+    record: Option<String>,
+    quality: Option<&'static str>,
+    attendance: Vec<&'static str>,
+    sw_report: String,
+    from_footprint: bool,
+}
+
+#[derive(Debug, Serialize)]
+struct RecommendationRow {
+    review: String,
+    index: usize,
+    text: String,
+    owner: String,
+    due: String,
+    completed: Option<String>,
+    overdue: bool,
+}
+
+fn uk(d: NaiveDate) -> String {
+    d.format("%-d %b %Y").to_string()
+}
+
+/// GET /children/{child} — the child's record. Every view is audited.
+pub async fn child_page(
+    State(state): State<AppState>,
+    page: Page,
+    user: CurrentUser,
+    Path(raw): Path<String>,
+) -> Response {
+    let result = async {
+        let id = child_id(&raw)?;
+        let ds = dataset(&state).await?;
+        let Some(child) = ds.children.iter().find(|c| c.id == id) else {
+            return Err(AppError::NotFound("child"));
+        };
+        audit(&state, &user, "child.view", Some(&id), "").await?;
+        let today = state.clock.today();
+        let policy = policy(&state).await;
+        let cal = &state.calendar;
+        let by = ByChild::new(&ds);
+        let reviews = by.child_reviews(&id);
+        let periods = by.periods.get(&id).cloned().unwrap_or_default();
+        let next = logic::next_review(&by, &ds, &id, today, &policy, cal).map(|(n, _)| n);
+
+        // Reviews with their timeliness, period by period.
+        let mut review_rows: Vec<ReviewRow> = Vec::new();
+        let mut period_rows = Vec::new();
+        for p in &periods {
+            let sched = logic::period_schedule(p, &reviews, ds.reviews_known_from, &policy, cal);
+            let episodes: Vec<_> = p
+                .episodes
+                .iter()
+                .map(|e| {
+                    context! {
+                        start => uk(e.start),
+                        end => e.end.map(uk),
+                        legal_status => format!("{} – {}", e.legal_status.code(), e.legal_status.label()),
+                        placement => format!("{} – {}", e.placement.code(), e.placement.label()),
+                        reason_new => e.reason_new.code(),
+                        reason_ceased => e.reason_ceased.map(|r| format!("{} – {}", r.code(), r.label())),
+                    }
+                })
+                .collect();
+            period_rows.push(context! {
+                start => uk(p.start()),
+                end => p.end().map(uk),
+                short_breaks => p.is_short_breaks(),
+                moves => p.placement_moves().len(),
+                episodes,
+                schedule_error => sched.as_ref().err(),
+            });
+            if let Ok(s) = &sched {
+                for sr in &s.reviews {
+                    if let Some(r) = reviews.iter().find(|r| r.date == sr.date) {
+                        review_rows.push(review_row(&ds, r, Some(sr.number), sr.statutory_due, sr.in_time));
+                    }
+                }
+            }
+        }
+        // Reviews outside any period (data problems) are still shown.
+        for r in &reviews {
+            if !review_rows.iter().any(|row| row.iso == r.date.to_string()) {
+                review_rows.push(review_row(&ds, r, None, None, None));
+            }
+        }
+        review_rows.sort_by(|a, b| b.iso.cmp(&a.iso));
+
+        let mut recs = Vec::new();
+        for r in &reviews {
+            if let Some(d) = &r.details {
+                for (index, rec) in d.recommendations.iter().enumerate() {
+                    recs.push(RecommendationRow {
+                        review: r.date.to_string(),
+                        index,
+                        text: rec.text.clone(),
+                        owner: rec.owner.clone(),
+                        due: uk(rec.due),
+                        completed: rec.completed.map(uk),
+                        overdue: rec.completed.is_none() && rec.due < today,
+                    });
+                }
+            }
+        }
+
+        // One timeline, newest first.
+        let mut events: Vec<(NaiveDate, Event)> = Vec::new();
+        for p in &periods {
+            for e in &p.episodes {
+                events.push((e.start, Event {
+                    date: uk(e.start),
+                    kind: "episode",
+                    title: format!("Episode began ({})", e.reason_new.label()),
+                    detail: format!("{} – {}; placement {} – {}", e.legal_status.code(), e.legal_status.label(), e.placement.code(), e.placement.label()),
+                }));
+                if let (Some(end), Some(rec)) = (e.end, e.reason_ceased)
+                    && rec.ends_period_of_care()
+                {
+                    events.push((end, Event {
+                        date: uk(end),
+                        kind: "left_care",
+                        title: "Left care".to_owned(),
+                        detail: format!("{} – {}", rec.code(), rec.label()),
+                    }));
+                }
+            }
+        }
+        for r in &reviews {
+            let p = r.participation.map(|p| format!("{} – {}", p.code(), p.label())).unwrap_or_else(|| "participation not recorded".to_owned());
+            events.push((r.date, Event { date: uk(r.date), kind: "review", title: "Review".to_owned(), detail: p }));
+        }
+        for m in ds.midway_checks.iter().filter(|m| m.child == id) {
+            events.push((m.date, Event { date: uk(m.date), kind: "midway", title: "Midway check".to_owned(), detail: m.iro.as_ref().map(|i| logic::iro_name(&ds, i)).unwrap_or_default() }));
+        }
+        let visits: Vec<_> = ds.visits.iter().filter(|v| v.child == id).collect();
+        for v in &visits {
+            events.push((v.date, Event { date: uk(v.date), kind: "visit", title: "IRO saw or spoke to the child".to_owned(), detail: visit_kind(v.kind).to_owned() }));
+        }
+        let challenges: Vec<_> = ds.challenges.iter().filter(|c| c.child == id).collect();
+        for c in &challenges {
+            events.push((c.raised, Event { date: uk(c.raised), kind: "challenge", title: "Challenge raised".to_owned(), detail: c.themes.join(", ") }));
+            for s in c.stages.iter().skip(1) {
+                events.push((s.started, Event { date: uk(s.started), kind: "challenge", title: format!("Challenge escalated to {}", s.stage), detail: String::new() }));
+            }
+            if let Some(d) = c.resolved {
+                events.push((d, Event { date: uk(d), kind: "challenge", title: "Challenge closed".to_owned(), detail: c.outcome.map(outcome_label).unwrap_or("").to_owned() }));
+            }
+        }
+        for a in ds.allocations.iter().filter(|a| a.child == id) {
+            events.push((a.from, Event { date: uk(a.from), kind: "allocation", title: "Allocated to an IRO".to_owned(), detail: logic::iro_name(&ds, &a.iro) }));
+        }
+        events.sort_by_key(|e| std::cmp::Reverse(e.0));
+        let timeline: Vec<Event> = events.into_iter().map(|(_, e)| e).collect();
+
+        let challenge_rows: Vec<_> = challenges
+            .iter()
+            .map(|c| context! {
+                id => c.id,
+                raised => uk(c.raised),
+                stage => c.stages.last().map(|s| s.stage.clone()),
+                themes => c.themes.join(", "),
+                open => logic::challenge_is_open(c),
+                overdue => logic::challenge_overdue(c, today, cal),
+            })
+            .collect();
+        let visit_rows: Vec<_> = visits.iter().rev().map(|v| context! { date => uk(v.date), kind => visit_kind(v.kind) }).collect();
+        let midway_rows: Vec<_> = ds.midway_checks.iter().filter(|m| m.child == id).map(|m| uk(m.date)).collect();
+        let participation_history: Vec<_> = reviews
+            .iter()
+            .rev()
+            .map(|r| context! { date => uk(r.date), code => r.participation.map(|p| p.code()), label => r.participation.map(|p| p.label()) })
+            .collect();
+        let iro = logic::current_iro(&ds, &id, today).map(|i| logic::iro_name(&ds, i));
+        let current = by.current_period(&id, today).and_then(|p| p.episode_on(today)).map(|e| context! {
+            legal_status => format!("{} – {}", e.legal_status.code(), e.legal_status.label()),
+            placement => format!("{} – {}", e.placement.code(), e.placement.label()),
+        });
+        Ok(page
+            .render(
+                &state,
+                "child.html",
+                context! {
+                    child => context! {
+                        id => id.to_string(),
+                        age => footprint_domain::dates::age_on(child.date_of_birth, today),
+                        sex => child.sex.label(),
+                        uasc => child.is_uasc_on(today),
+                    },
+                    iro, current, next,
+                    periods => period_rows,
+                    reviews => review_rows,
+                    recommendations => recs,
+                    timeline,
+                    challenges => challenge_rows,
+                    visits => visit_rows,
+                    midway_checks => midway_rows,
+                    participation_history,
+                    can_record => user.may_use("POST", "/children/{child}/reviews"),
+                    can_request_date_change => user.may_use("POST", "/children/{child}/review-date-changes"),
+                    date_change_reasons => super::date_change::REASONS,
+                    visit_kinds => [("in_person", "In person"), ("virtual", "Virtually (video)"), ("phone", "By phone")],
+                },
+            )
+            .await)
+    }
+    .await;
+    respond(&state, Some(&user), result)
+}
+
+fn review_row(
+    ds: &footprint_domain::model::Dataset,
+    r: &footprint_domain::model::Review,
+    number: Option<u32>,
+    due: Option<NaiveDate>,
+    in_time: Option<bool>,
+) -> ReviewRow {
+    let d = r.details.as_ref();
+    ReviewRow {
+        iso: r.date.to_string(),
+        date: uk(r.date),
+        number,
+        due: due.map(uk),
+        in_time,
+        participation: r.participation.map(|p| p.code().to_owned()),
+        chair: d
+            .and_then(|d| d.chair.as_ref())
+            .map(|i| logic::iro_name(ds, i)),
+        kind: match d.map(|d| d.kind) {
+            Some(ReviewKind::Additional) => "Additional",
+            _ => "Statutory",
+        },
+        decisions: d.and_then(|d| d.decisions_issued).map(uk),
+        record: d.and_then(|d| d.record_circulated).map(uk),
+        quality: d.and_then(|d| d.quality).map(|q| q.label()),
+        attendance: d
+            .map(|d| d.attendance.iter().map(|a| a.label()).collect())
+            .unwrap_or_default(),
+        sw_report: match d.map(|d| d.social_worker_report) {
+            Some(SocialWorkerReport::Received(date)) => format!("Received {}", uk(date)),
+            Some(SocialWorkerReport::NotReceived) => "Not received".to_owned(),
+            _ => "Not recorded".to_owned(),
+        },
+        from_footprint: d.is_some(),
+    }
+}
+
+pub(crate) fn visit_kind(k: VisitKind) -> &'static str {
+    match k {
+        VisitKind::InPerson => "In person",
+        VisitKind::Virtual => "Virtually",
+        VisitKind::Phone => "By phone",
+    }
+}
+
+pub(crate) fn outcome_label(o: ChallengeOutcome) -> &'static str {
+    match o {
+        ChallengeOutcome::Resolved => "Resolved",
+        ChallengeOutcome::Withdrawn => "Withdrawn",
+        ChallengeOutcome::ReferredToCafcass => "Referred to Cafcass",
+    }
+}

@@ -1,0 +1,98 @@
+//! The pages, one module per area of work.
+
+pub mod admin;
+pub mod allocations;
+pub mod business;
+pub mod caseload;
+pub mod challenges;
+pub mod child;
+pub mod dashboard;
+pub mod date_change;
+pub mod reports;
+pub mod review;
+
+use axum::response::Response;
+use chrono::NaiveDate;
+use footprint_domain::model::{ChildId, Dataset};
+use footprint_domain::schedule::SchedulePolicy;
+
+use crate::AppState;
+use crate::access::CurrentUser;
+use crate::view::AppError;
+
+/// Runs a handler body, turning its error into an error page.
+pub(crate) fn respond(
+    state: &AppState,
+    user: Option<&CurrentUser>,
+    result: Result<Response, AppError>,
+) -> Response {
+    result.unwrap_or_else(|e| e.into_page(state, user))
+}
+
+/// The whole dataset (a council's records are small enough to read per
+/// request; see docs/web.md).
+pub(crate) async fn dataset(state: &AppState) -> Result<Dataset, AppError> {
+    Ok(state.store.load_dataset().await?)
+}
+
+/// The council's review schedule policy (setting `schedule_policy`), or the
+/// statutory one.
+pub(crate) async fn policy(state: &AppState) -> SchedulePolicy {
+    match state.store.setting("schedule_policy").await {
+        Ok(Some(v)) => serde_json::from_value(v).unwrap_or_else(|_| {
+            tracing::warn!("setting schedule_policy is not a valid policy; using the statute");
+            SchedulePolicy::statutory()
+        }),
+        _ => SchedulePolicy::statutory(),
+    }
+}
+
+pub(crate) fn child_id(raw: &str) -> Result<ChildId, AppError> {
+    raw.parse().map_err(|_| AppError::NotFound("child"))
+}
+
+/// Appends to the audit log; a failure to audit fails the request.
+pub(crate) async fn audit(
+    state: &AppState,
+    user: &CurrentUser,
+    action: &str,
+    child: Option<&ChildId>,
+    detail: &str,
+) -> Result<(), AppError> {
+    state
+        .store
+        .audit(&user.name, action, child, detail)
+        .await
+        .map(|_| ())
+        .map_err(AppError::from)
+}
+
+/// Parses a date from a form (`yyyy-mm-dd`, as `<input type="date">` sends,
+/// or `dd/mm/yyyy`). Empty → `Ok(None)`.
+pub(crate) fn form_date(value: Option<&str>) -> Result<Option<NaiveDate>, String> {
+    let v = value.unwrap_or("").trim();
+    if v.is_empty() {
+        return Ok(None);
+    }
+    footprint_domain::dates::parse_iso_date(v)
+        .or_else(|_| footprint_domain::dates::parse_uk_date(v))
+        .map(Some)
+        .map_err(|_| "Enter a real date, for example 27 3 2025".to_owned())
+}
+
+/// The value of a field in a form read as pairs.
+pub(crate) fn field<'a>(pairs: &'a [(String, String)], name: &str) -> Option<&'a str> {
+    pairs
+        .iter()
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v.as_str())
+}
+
+/// All values of a repeated field.
+pub(crate) fn fields<'a>(pairs: &'a [(String, String)], name: &str) -> Vec<&'a str> {
+    pairs
+        .iter()
+        .filter(|(k, _)| k == name)
+        .map(|(_, v)| v.as_str())
+        .collect()
+}

@@ -1,0 +1,461 @@
+//! Recording a review, a midway check, a visit; completing a recommendation.
+
+use axum::Form;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use chrono::NaiveDate;
+use footprint_domain::codes::ParticipationCode;
+use footprint_domain::model::{
+    AttendeeRole, ChildId, Dataset, IroVisit, MidwayCheck, QualityGrade, Recommendation, Review,
+    ReviewDetails, ReviewKind, SocialWorkerReport, VisitKind,
+};
+use minijinja::{Value, context};
+
+use super::{audit, child_id, dataset, field, fields, form_date, respond};
+use crate::AppState;
+use crate::access::CurrentUser;
+use crate::logic::ByChild;
+use crate::view::{AppError, FormErrors, Page};
+
+/// Blank recommendation rows offered on the form.
+const RECOMMENDATION_ROWS: usize = 5;
+
+fn form_options() -> Value {
+    context! {
+        participation_codes => ParticipationCode::all().iter().map(|p| context! { code => p.code(), label => p.label() }).collect::<Vec<_>>(),
+        attendee_roles => AttendeeRole::ALL.iter().map(|r| context! { key => r.key(), label => r.label() }).collect::<Vec<_>>(),
+        quality_grades => QualityGrade::ALL.iter().map(|q| context! { key => q.key(), label => q.label() }).collect::<Vec<_>>(),
+        recommendation_rows => (0..RECOMMENDATION_ROWS).collect::<Vec<_>>(),
+    }
+}
+
+fn ensure_child(ds: &Dataset, id: &ChildId) -> Result<(), AppError> {
+    if ds.children.iter().any(|c| &c.id == id) {
+        Ok(())
+    } else {
+        Err(AppError::NotFound("child"))
+    }
+}
+
+/// GET /children/{child}/reviews/new
+pub async fn review_form(
+    State(state): State<AppState>,
+    page: Page,
+    user: CurrentUser,
+    Path(raw): Path<String>,
+) -> Response {
+    let result = async {
+        let id = child_id(&raw)?;
+        let ds = dataset(&state).await?;
+        ensure_child(&ds, &id)?;
+        Ok(page
+            .render(
+                &state,
+                "review_form.html",
+                context! { child => id.to_string(), form => context!{ kind => "statutory" }, ..form_options() },
+            )
+            .await)
+    }
+    .await;
+    respond(&state, Some(&user), result)
+}
+
+/// Reads and checks the review form. Every problem is named by field.
+fn parse_review(
+    pairs: &[(String, String)],
+    child: &ChildId,
+    ds: &Dataset,
+    today: NaiveDate,
+    chair: Option<footprint_domain::model::IroId>,
+) -> Result<Review, FormErrors> {
+    let mut errors = FormErrors::default();
+    let date_of =
+        |name: &str, label: &str, errors: &mut FormErrors| match form_date(field(pairs, name)) {
+            Ok(d) => d,
+            Err(msg) => {
+                errors.add(name, format!("{label}: {msg}"));
+                None
+            }
+        };
+    let date = date_of("date", "Date of the review", &mut errors);
+    match date {
+        None if !errors.0.iter().any(|e| e.field == "date") => {
+            errors.add("date", "Enter the date of the review")
+        }
+        Some(d) if d > today => errors.add(
+            "date",
+            "The date of the review must be today or in the past",
+        ),
+        Some(d) => {
+            let by = ByChild::new(ds);
+            if by.periods.get(child).is_none_or(|ps| {
+                !ps.iter()
+                    .any(|p| p.start() <= d && p.end().is_none_or(|e| d <= e))
+            }) {
+                errors.add(
+                    "date",
+                    "The child was not in a period of care on the date of the review",
+                );
+            }
+        }
+        None => {}
+    }
+    let participation = match field(pairs, "participation").unwrap_or("") {
+        "" => {
+            errors.add("participation", "Select how the child participated");
+            None
+        }
+        code => match code.parse::<ParticipationCode>() {
+            Ok(p) => Some(p),
+            Err(e) => {
+                errors.add("participation", e.to_string());
+                None
+            }
+        },
+    };
+    let kind = match field(pairs, "kind").unwrap_or("statutory") {
+        "additional" => ReviewKind::Additional,
+        _ => ReviewKind::Statutory,
+    };
+    let mut attendance = Vec::new();
+    for key in fields(pairs, "attendance") {
+        match AttendeeRole::from_key(key) {
+            Some(r) if !attendance.contains(&r) => attendance.push(r),
+            Some(_) => {}
+            None => errors.add("attendance", "Select who attended from the list"),
+        }
+    }
+    let sw_date = date_of(
+        "sw_report_date",
+        "Date the social worker's report arrived",
+        &mut errors,
+    );
+    let social_worker_report = match field(pairs, "sw_report").unwrap_or("not_recorded") {
+        "received" => match sw_date {
+            Some(d) => SocialWorkerReport::Received(d),
+            None => {
+                errors.add(
+                    "sw_report_date",
+                    "Enter the date the social worker's report arrived",
+                );
+                SocialWorkerReport::NotRecorded
+            }
+        },
+        "not_received" => SocialWorkerReport::NotReceived,
+        _ => SocialWorkerReport::NotRecorded,
+    };
+    let decisions_issued = date_of(
+        "decisions_issued",
+        "Date the decisions were issued",
+        &mut errors,
+    );
+    let record_circulated = date_of(
+        "record_circulated",
+        "Date the record was circulated",
+        &mut errors,
+    );
+    if let Some(d) = date {
+        if decisions_issued.is_some_and(|x| x < d) {
+            errors.add(
+                "decisions_issued",
+                "The decisions cannot be issued before the review",
+            );
+        }
+        if record_circulated.is_some_and(|x| x < d) {
+            errors.add(
+                "record_circulated",
+                "The record cannot be circulated before the review",
+            );
+        }
+    }
+    for (name, v) in [
+        ("decisions_issued", decisions_issued),
+        ("record_circulated", record_circulated),
+    ] {
+        if v.is_some_and(|x| x > today) {
+            errors.add(name, "This date must be today or in the past");
+        }
+    }
+    let quality = match field(pairs, "quality").unwrap_or("") {
+        "" => None,
+        key => match QualityGrade::from_key(key) {
+            Some(q) => Some(q),
+            None => {
+                errors.add("quality", "Select a grade from the list");
+                None
+            }
+        },
+    };
+    let mut recommendations = Vec::new();
+    for i in 0..RECOMMENDATION_ROWS {
+        let text = field(pairs, &format!("rec_text_{i}")).unwrap_or("").trim();
+        let owner = field(pairs, &format!("rec_owner_{i}")).unwrap_or("").trim();
+        let due_raw = field(pairs, &format!("rec_due_{i}"));
+        if text.is_empty() && owner.is_empty() && due_raw.unwrap_or("").trim().is_empty() {
+            continue;
+        }
+        let n = i + 1;
+        if text.is_empty() {
+            errors.add(
+                &format!("rec_text_{i}"),
+                format!("Recommendation {n}: enter the recommendation"),
+            );
+        }
+        if text.chars().count() > 2000 {
+            errors.add(
+                &format!("rec_text_{i}"),
+                format!("Recommendation {n} must be 2,000 characters or fewer"),
+            );
+        }
+        if owner.is_empty() {
+            errors.add(
+                &format!("rec_owner_{i}"),
+                format!("Recommendation {n}: enter who owns it"),
+            );
+        }
+        let due = match form_date(due_raw) {
+            Ok(Some(d)) => Some(d),
+            Ok(None) => {
+                errors.add(
+                    &format!("rec_due_{i}"),
+                    format!("Recommendation {n}: enter the date it is due"),
+                );
+                None
+            }
+            Err(msg) => {
+                errors.add(
+                    &format!("rec_due_{i}"),
+                    format!("Recommendation {n}: {msg}"),
+                );
+                None
+            }
+        };
+        if let Some(due) = due {
+            recommendations.push(Recommendation {
+                text: text.to_owned(),
+                owner: owner.chars().take(200).collect(),
+                due,
+                completed: None,
+            });
+        }
+    }
+    match (errors.is_empty(), date) {
+        (true, Some(date)) => Ok(Review {
+            child: child.clone(),
+            date,
+            participation,
+            details: Some(ReviewDetails {
+                chair,
+                kind,
+                attendance,
+                social_worker_report,
+                decisions_issued,
+                record_circulated,
+                quality,
+                recommendations,
+            }),
+        }),
+        _ => Err(errors),
+    }
+}
+
+/// POST /children/{child}/reviews
+pub async fn record_review(
+    State(state): State<AppState>,
+    page: Page,
+    user: CurrentUser,
+    Path(raw): Path<String>,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> Response {
+    let result = async {
+        let id = child_id(&raw)?;
+        let ds = dataset(&state).await?;
+        ensure_child(&ds, &id)?;
+        let today = state.clock.today();
+        match parse_review(&pairs, &id, &ds, today, user.iro.clone()) {
+            Ok(review) => {
+                let date = review.date;
+                if ds.reviews.iter().any(|r| r.child == id && r.date == date) {
+                    // Known from a 903 import (or recorded before): add the details.
+                    state.store.update_review(&review).await?;
+                } else {
+                    state.store.record_review(&review).await?;
+                }
+                audit(&state, &user, "review.record", Some(&id), &format!("review of {date}")).await?;
+                page.flash(&format!("Review of {} recorded", date.format("%-d %b %Y"))).await;
+                Ok(Redirect::to(&format!("/children/{id}")).into_response())
+            }
+            Err(errors) => {
+                // Re-show the form with what was entered.
+                let form: std::collections::BTreeMap<&str, &str> =
+                    pairs.iter().filter(|(k, _)| k != "attendance").map(|(k, v)| (k.as_str(), v.as_str())).collect();
+                let attended = fields(&pairs, "attendance");
+                Ok(page
+                    .render_status(
+                        &state,
+                        StatusCode::UNPROCESSABLE_ENTITY,
+                        "review_form.html",
+                        context! { child => id.to_string(), errors => errors.0, form, attended, ..form_options() },
+                    )
+                    .await)
+            }
+        }
+    }
+    .await;
+    respond(&state, Some(&user), result)
+}
+
+/// POST /children/{child}/midway-checks
+pub async fn record_midway_check(
+    State(state): State<AppState>,
+    page: Page,
+    user: CurrentUser,
+    Path(raw): Path<String>,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> Response {
+    let result = async {
+        let id = child_id(&raw)?;
+        let ds = dataset(&state).await?;
+        ensure_child(&ds, &id)?;
+        let date = dated(&pairs, "midway_date", state.clock.today())?;
+        state
+            .store
+            .record_midway_check(&MidwayCheck {
+                child: id.clone(),
+                date,
+                iro: user.iro.clone(),
+            })
+            .await?;
+        audit(
+            &state,
+            &user,
+            "midway_check.record",
+            Some(&id),
+            &format!("check of {date}"),
+        )
+        .await?;
+        page.flash("Midway check recorded").await;
+        Ok(Redirect::to(&format!("/children/{id}")).into_response())
+    }
+    .await;
+    respond(&state, Some(&user), result)
+}
+
+/// A required past-or-today date from a small form, or a 400 naming it.
+fn dated(pairs: &[(String, String)], name: &str, today: NaiveDate) -> Result<NaiveDate, AppError> {
+    match form_date(field(pairs, name)) {
+        Ok(Some(d)) if d <= today => Ok(d),
+        Ok(Some(_)) => Err(AppError::BadRequest(
+            "The date must be today or in the past. Go back and correct it.".to_owned(),
+        )),
+        Ok(None) => Err(AppError::BadRequest(
+            "Enter a date. Go back and try again.".to_owned(),
+        )),
+        Err(msg) => Err(AppError::BadRequest(format!(
+            "{msg}. Go back and try again."
+        ))),
+    }
+}
+
+/// POST /children/{child}/visits
+pub async fn record_visit(
+    State(state): State<AppState>,
+    page: Page,
+    user: CurrentUser,
+    Path(raw): Path<String>,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> Response {
+    let result = async {
+        let id = child_id(&raw)?;
+        let ds = dataset(&state).await?;
+        ensure_child(&ds, &id)?;
+        let date = dated(&pairs, "visit_date", state.clock.today())?;
+        let kind = match field(&pairs, "visit_kind").unwrap_or("") {
+            "in_person" => VisitKind::InPerson,
+            "virtual" => VisitKind::Virtual,
+            "phone" => VisitKind::Phone,
+            _ => {
+                return Err(AppError::BadRequest(
+                    "Select how you saw or spoke to the child.".to_owned(),
+                ));
+            }
+        };
+        state
+            .store
+            .record_visit(&IroVisit {
+                child: id.clone(),
+                date,
+                kind,
+                iro: user.iro.clone(),
+            })
+            .await?;
+        audit(
+            &state,
+            &user,
+            "visit.record",
+            Some(&id),
+            &format!("visit of {date}"),
+        )
+        .await?;
+        page.flash("Visit recorded").await;
+        Ok(Redirect::to(&format!("/children/{id}")).into_response())
+    }
+    .await;
+    respond(&state, Some(&user), result)
+}
+
+/// POST /children/{child}/recommendations/{index}/complete — marks a
+/// recommendation of the review dated `review` (form field) done today.
+pub async fn complete_recommendation(
+    State(state): State<AppState>,
+    page: Page,
+    user: CurrentUser,
+    Path((raw, index)): Path<(String, usize)>,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> Response {
+    let result = async {
+        let id = child_id(&raw)?;
+        let review_date = match form_date(field(&pairs, "review")) {
+            Ok(Some(d)) => d,
+            _ => {
+                return Err(AppError::BadRequest(
+                    "The review date is missing.".to_owned(),
+                ));
+            }
+        };
+        let ds = dataset(&state).await?;
+        let Some(mut review) = ds
+            .reviews
+            .iter()
+            .find(|r| r.child == id && r.date == review_date)
+            .cloned()
+        else {
+            return Err(AppError::NotFound("review"));
+        };
+        let today = state.clock.today();
+        let Some(rec) = review
+            .details
+            .as_mut()
+            .and_then(|d| d.recommendations.get_mut(index))
+        else {
+            return Err(AppError::NotFound("recommendation"));
+        };
+        if rec.completed.is_none() {
+            rec.completed = Some(today);
+            state.store.update_review(&review).await?;
+            audit(
+                &state,
+                &user,
+                "recommendation.complete",
+                Some(&id),
+                &format!("review of {review_date}, item {}", index + 1),
+            )
+            .await?;
+        }
+        page.flash("Recommendation marked as done").await;
+        Ok(Redirect::to(&format!("/children/{id}#recommendations")).into_response())
+    }
+    .await;
+    respond(&state, Some(&user), result)
+}

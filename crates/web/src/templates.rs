@@ -1,0 +1,92 @@
+//! The page templates, embedded in the binary so it runs from any directory.
+
+use minijinja::Environment;
+
+/// Every template, by name.
+const TEMPLATES: &[(&str, &str)] = &[
+    ("layout.html", include_str!("../templates/layout.html")),
+    ("macros.html", include_str!("../templates/macros.html")),
+    ("sign_in.html", include_str!("../templates/sign_in.html")),
+    ("error.html", include_str!("../templates/error.html")),
+    ("caseload.html", include_str!("../templates/caseload.html")),
+    ("children.html", include_str!("../templates/children.html")),
+    ("child.html", include_str!("../templates/child.html")),
+    (
+        "review_form.html",
+        include_str!("../templates/review_form.html"),
+    ),
+    ("due.html", include_str!("../templates/due.html")),
+    (
+        "outstanding.html",
+        include_str!("../templates/outstanding.html"),
+    ),
+    (
+        "dashboard.html",
+        include_str!("../templates/dashboard.html"),
+    ),
+    (
+        "allocations.html",
+        include_str!("../templates/allocations.html"),
+    ),
+    (
+        "date_changes.html",
+        include_str!("../templates/date_changes.html"),
+    ),
+    ("reports.html", include_str!("../templates/reports.html")),
+    (
+        "data_quality.html",
+        include_str!("../templates/data_quality.html"),
+    ),
+    (
+        "challenges.html",
+        include_str!("../templates/challenges.html"),
+    ),
+    (
+        "challenge.html",
+        include_str!("../templates/challenge.html"),
+    ),
+    (
+        "challenge_form.html",
+        include_str!("../templates/challenge_form.html"),
+    ),
+    ("users.html", include_str!("../templates/users.html")),
+    ("audit.html", include_str!("../templates/audit.html")),
+    ("settings.html", include_str!("../templates/settings.html")),
+];
+
+/// The template environment with every template loaded. Fails only if a
+/// template does not parse, which the tests catch.
+pub fn environment() -> Result<Environment<'static>, minijinja::Error> {
+    let mut env = Environment::new();
+    env.set_undefined_behavior(minijinja::UndefinedBehavior::Lenient);
+    for (name, source) in TEMPLATES {
+        env.add_template(name, source)?;
+    }
+    env.add_filter("uk_date", uk_date);
+    Ok(env)
+}
+
+/// `2025-03-04` → `4 Mar 2025`; anything else is shown as it is.
+fn uk_date(value: String) -> String {
+    match chrono::NaiveDate::parse_from_str(&value, "%Y-%m-%d") {
+        Ok(d) => d.format("%-d %b %Y").to_string(),
+        Err(_) => value,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn every_template_parses() {
+        let env = super::environment().expect("templates parse");
+        for (name, _) in super::TEMPLATES {
+            assert!(env.get_template(name).is_ok(), "{name}");
+        }
+    }
+
+    #[test]
+    fn uk_dates_are_short_and_unambiguous() {
+        assert_eq!(super::uk_date("2025-03-04".into()), "4 Mar 2025");
+        assert_eq!(super::uk_date("n/a".into()), "n/a");
+    }
+}

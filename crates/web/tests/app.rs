@@ -1,0 +1,589 @@
+//! The real application on a real SQLite database: every route for every
+//! role, CSRF, rate limiting, session expiry, and recording a review.
+
+mod common;
+
+use axum::http::StatusCode;
+use common::*;
+use footprint_domain::model::ChallengeStage;
+use footprint_domain::model::IroId;
+use footprint_store::{AuditQuery, NewChallenge};
+use footprint_web::Role;
+use footprint_web::roles::{Access, Method, ROUTES};
+
+/// A valid form body for each POST route (`i` varies dates so that repeated
+/// requests by different roles do not collide).
+fn body_for(path: &str, role: Role, i: usize) -> Vec<(String, String)> {
+    let day = format!("2025-03-{:02}", 1 + i);
+    let v = |pairs: &[(&str, &str)]| {
+        pairs
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect::<Vec<_>>()
+    };
+    match path {
+        "/sign-in" => v(&[("username", username(role)), ("password", PASSWORD)]),
+        "/children/{child}/reviews" => v(&[
+            ("date", &day),
+            ("participation", "PN1"),
+            ("attendance", "carer"),
+        ]),
+        "/children/{child}/midway-checks" => v(&[("midway_date", &day)]),
+        "/children/{child}/visits" => v(&[("visit_date", &day), ("visit_kind", "in_person")]),
+        "/children/{child}/recommendations/{index}/complete" => v(&[("review", "2024-12-10")]),
+        "/children/{child}/review-date-changes" => {
+            v(&[("proposed", "2025-06-20"), ("reason", "court")])
+        }
+        "/children/{child}/challenges" => v(&[
+            ("raised", &day),
+            ("stage", "informal"),
+            ("themes", "Placement"),
+        ]),
+        "/challenges/{challenge}/respond"
+        | "/challenges/{challenge}/escalate"
+        | "/challenges/{challenge}/cafcass" => v(&[("date", "2025-03-12")]),
+        "/challenges/{challenge}/close" => v(&[("date", "2025-03-12"), ("outcome", "resolved")]),
+        "/allocations" => v(&[("child", "C4"), ("iro", "IRO2"), ("from", &day)]),
+        "/review-date-changes/{request}/decision" => v(&[("decision", "approve")]),
+        "/reports/narrative" => v(&[
+            ("year", "2023-24"),
+            ("section", "working_well"),
+            ("text", "The service grew."),
+        ]),
+        "/admin/users" => vec![
+            ("name".to_owned(), format!("new-user-{i}")),
+            ("role".to_owned(), "analyst".to_owned()),
+            ("password".to_owned(), PASSWORD.to_owned()),
+        ],
+        "/admin/settings" => v(&[
+            ("stages", "informal, 5\nstage 1, 5\nstage 2, 5\nstage 3, 5"),
+            ("themes", "Care planning\nPlacement"),
+            ("policy", "{}"),
+        ]),
+        "/sign-out" => vec![],
+        other => panic!("no test body for POST {other}"),
+    }
+}
+
+/// Gives C1 a recorded review with a recommendation, so the "complete"
+/// route has something to complete.
+async fn seed_recommendation(t: &TestApp) {
+    let mut r = t
+        .store
+        .review(&child_id("C1"), d("2024-12-10"))
+        .await
+        .expect("read")
+        .expect("review exists");
+    r.details = Some(footprint_domain::model::ReviewDetails {
+        recommendations: vec![footprint_domain::model::Recommendation {
+            text: "Arrange the Zanzibar follow-up".into(),
+            owner: "Social worker".into(),
+            due: d("2025-02-01"),
+            completed: None,
+        }],
+        ..Default::default()
+    });
+    t.store.update_review(&r).await.expect("update");
+}
+
+async fn fresh_challenge(t: &TestApp) -> i64 {
+    t.store
+        .raise_challenge(&NewChallenge {
+            child: child_id("C1"),
+            iro: Some(IroId("IRO1".into())),
+            raised: d("2025-03-03"),
+            themes: vec!["Placement".into()],
+            first_stage: ChallengeStage {
+                stage: "informal".into(),
+                started: d("2025-03-03"),
+                timescale_working_days: 5,
+                responded: None,
+            },
+        })
+        .await
+        .expect("challenge raised")
+        .id
+}
+
+async fn fresh_request(t: &TestApp) -> i64 {
+    t.store
+        .audit(
+            "iro1",
+            "review_date_change.request",
+            Some(&child_id("C1")),
+            "proposed=2025-06-20;reason=court",
+        )
+        .await
+        .expect("request recorded")
+}
+
+fn concrete(path: &str, challenge: i64, request: i64) -> String {
+    path.replace("{child}", "C1")
+        .replace("{challenge}", &challenge.to_string())
+        .replace("{request}", &request.to_string())
+        .replace("{index}", "0")
+        .replace("{file}", "footprint.css")
+}
+
+#[tokio::test]
+async fn every_route_allows_exactly_its_roles() {
+    let t = app().await;
+    seed_recommendation(&t).await;
+    // Sign-out last: it ends the session the other requests use.
+    let mut rules: Vec<_> = ROUTES.iter().collect();
+    rules.sort_by_key(|r| r.path == "/sign-out");
+    let mut checked = 0;
+    for (i, role) in Role::ALL.into_iter().enumerate() {
+        let mut client = Client::signed_in_as(&t.app, role).await;
+        let challenge = fresh_challenge(&t).await;
+        let request = fresh_request(&t).await;
+        for rule in &rules {
+            let path = concrete(rule.path, challenge, request);
+            let res = match rule.method {
+                Method::Get => client.get(&path).await,
+                Method::Post => {
+                    let body = body_for(rule.path, role, i);
+                    let fields: Vec<(&str, &str)> =
+                        body.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+                    client.post(&path, &fields).await
+                }
+            };
+            let allowed = rule.access.allows(role);
+            if allowed {
+                let ok = match rule.method {
+                    Method::Get => {
+                        res.status == StatusCode::OK || res.status == StatusCode::SEE_OTHER
+                    }
+                    Method::Post => res.status == StatusCode::SEE_OTHER,
+                };
+                assert!(
+                    ok,
+                    "{role} {} {path}: expected success, got {}: {}",
+                    rule.method.as_str(),
+                    res.status,
+                    excerpt(&res.body)
+                );
+                if res.status == StatusCode::SEE_OTHER && rule.path != "/sign-out" {
+                    assert_ne!(
+                        res.location.as_deref(),
+                        Some("/sign-in"),
+                        "{role} {path} sent to sign in"
+                    );
+                }
+            } else {
+                assert_eq!(
+                    res.status,
+                    StatusCode::FORBIDDEN,
+                    "{role} {} {path} must be refused",
+                    rule.method.as_str()
+                );
+            }
+            checked += 1;
+        }
+        // Signed out by the last request: the session is over.
+        let after = client.get(role.home()).await;
+        assert_eq!(
+            after.location.as_deref(),
+            Some("/sign-in"),
+            "{role} signed out"
+        );
+    }
+    // Anonymous: public routes answer, everything else sends to sign-in.
+    let mut anon = Client::new(&t.app);
+    anon.get("/sign-in").await;
+    let challenge = fresh_challenge(&t).await;
+    let request = fresh_request(&t).await;
+    for rule in &rules {
+        let path = concrete(rule.path, challenge, request);
+        let res = match rule.method {
+            Method::Get => anon.get(&path).await,
+            Method::Post => {
+                anon.post(
+                    &path,
+                    &[("username", "nobody"), ("password", "wrong password!")],
+                )
+                .await
+            }
+        };
+        match rule.access {
+            Access::Public => assert!(
+                res.status == StatusCode::OK || res.status == StatusCode::UNPROCESSABLE_ENTITY,
+                "anonymous {path}: {}",
+                res.status
+            ),
+            _ => {
+                assert_eq!(
+                    res.status,
+                    StatusCode::SEE_OTHER,
+                    "anonymous {} {path}",
+                    rule.method.as_str()
+                );
+                assert_eq!(
+                    res.location.as_deref(),
+                    Some("/sign-in"),
+                    "anonymous {path}"
+                );
+            }
+        }
+        checked += 1;
+    }
+    assert_eq!(checked, ROUTES.len() * (Role::ALL.len() + 1));
+}
+
+fn excerpt(body: &str) -> String {
+    let start = body.find("<main").unwrap_or(0);
+    body[start..].chars().take(600).collect()
+}
+
+#[tokio::test]
+async fn posts_without_a_valid_token_or_from_another_site_are_refused() {
+    let t = app().await;
+    let mut c = Client::signed_in_as(&t.app, Role::Iro).await;
+    let form = [("midway_date", "2025-03-10")];
+    let before = t
+        .store
+        .load_dataset()
+        .await
+        .expect("load")
+        .midway_checks
+        .len();
+
+    let no_token = c
+        .post_raw(
+            "/children/C1/midway-checks",
+            &form,
+            Some("http://footprint.test"),
+        )
+        .await;
+    assert_eq!(no_token.status, StatusCode::FORBIDDEN);
+
+    let wrong = c
+        .post_raw(
+            "/children/C1/midway-checks",
+            &[form[0], ("csrf_token", "0000")],
+            Some("http://footprint.test"),
+        )
+        .await;
+    assert_eq!(wrong.status, StatusCode::FORBIDDEN);
+
+    let token = c.csrf.clone().expect("token on page");
+    let cross_site = c
+        .post_raw(
+            "/children/C1/midway-checks",
+            &[form[0], ("csrf_token", &token)],
+            Some("http://evil.example"),
+        )
+        .await;
+    assert_eq!(cross_site.status, StatusCode::FORBIDDEN);
+
+    // Another session's token is no good either.
+    let other = Client::signed_in_as(&t.app, Role::Manager).await;
+    let theirs = other.csrf.clone().expect("token");
+    let swapped = c
+        .post_raw(
+            "/children/C1/midway-checks",
+            &[form[0], ("csrf_token", &theirs)],
+            Some("http://footprint.test"),
+        )
+        .await;
+    assert_eq!(swapped.status, StatusCode::FORBIDDEN);
+    assert_eq!(
+        t.store
+            .load_dataset()
+            .await
+            .expect("load")
+            .midway_checks
+            .len(),
+        before,
+        "nothing written"
+    );
+
+    let ok = c.post("/children/C1/midway-checks", &form).await;
+    assert_eq!(ok.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        t.store
+            .load_dataset()
+            .await
+            .expect("load")
+            .midway_checks
+            .len(),
+        before + 1
+    );
+}
+
+#[tokio::test]
+async fn repeated_failed_sign_ins_lock_the_username() {
+    let t = app_with(fast_limits()).await;
+    let mut c = Client::new(&t.app);
+    for _ in 0..3 {
+        let res = c.sign_in("iro1", "not the password").await;
+        assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(res.body.contains("Enter a correct username and password"));
+    }
+    // Now even the right password is refused, without being checked.
+    let locked = c.sign_in("iro1", PASSWORD).await;
+    assert_eq!(locked.status, StatusCode::TOO_MANY_REQUESTS);
+    assert!(locked.body.contains("Too many failed attempts"));
+    // Other users are not locked out by it.
+    let other = c.sign_in("manager", PASSWORD).await;
+    assert_eq!(other.status, StatusCode::SEE_OTHER);
+    // After the window the user can sign in again.
+    t.clock.advance(chrono::Duration::minutes(16));
+    let mut fresh = Client::new(&t.app);
+    let res = fresh.sign_in("iro1", PASSWORD).await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER);
+    // Failed attempts are audited (with no password).
+    let log = t
+        .store
+        .audit_log(&AuditQuery::default())
+        .await
+        .expect("log");
+    assert_eq!(
+        log.iter().filter(|e| e.action == "sign_in.failed").count(),
+        3
+    );
+    assert!(log.iter().all(|e| !e.detail.contains("not the password")));
+}
+
+#[tokio::test]
+async fn sessions_expire_when_idle_and_after_eight_hours() {
+    let t = app().await;
+    let mut c = Client::signed_in_as(&t.app, Role::Iro).await;
+    t.clock.advance(chrono::Duration::minutes(29));
+    assert_eq!(c.get("/caseload").await.status, StatusCode::OK);
+    t.clock.advance(chrono::Duration::minutes(31));
+    let idle = c.get("/caseload").await;
+    assert_eq!(idle.status, StatusCode::SEE_OTHER);
+    assert_eq!(idle.location.as_deref(), Some("/sign-in?expired=idle"));
+    // Signed out for good: the next request is plainly anonymous.
+    let after = c.get("/caseload").await;
+    assert_eq!(after.location.as_deref(), Some("/sign-in"));
+
+    // Active all day: still signed out at 8 hours.
+    let mut c = Client::signed_in_as(&t.app, Role::Iro).await;
+    for _ in 0..24 {
+        t.clock.advance(chrono::Duration::minutes(20));
+        assert_eq!(c.get("/caseload").await.status, StatusCode::OK);
+    }
+    t.clock.advance(chrono::Duration::minutes(20));
+    let absolute = c.get("/caseload").await;
+    assert_eq!(
+        absolute.location.as_deref(),
+        Some("/sign-in?expired=absolute")
+    );
+    let page = c.get("/sign-in?expired=absolute").await;
+    assert!(page.body.contains("longest time allowed"));
+}
+
+fn next_due(body: &str) -> Option<String> {
+    let marker = "class=\"fp-next-due\">";
+    let start = body.find(marker)? + marker.len();
+    let end = body[start..].find('<')? + start;
+    Some(body[start..end].to_owned())
+}
+
+#[tokio::test]
+async fn recording_a_review_moves_the_next_due_date_and_is_audited() {
+    let t = app().await;
+    let mut c = Client::signed_in_as(&t.app, Role::Iro).await;
+    // C2 has had no review: the first is overdue, 20 working days from 6 Jan.
+    let caseload = c.get("/caseload").await;
+    let first_row = caseload.body.find("data-child=\"C2\"").expect("C2 listed");
+    let c1_row = caseload.body.find("data-child=\"C1\"").expect("C1 listed");
+    assert!(first_row < c1_row, "overdue C2 comes first");
+    assert!(
+        !caseload.body.contains("data-child=\"C3\""),
+        "C3 is another IRO's"
+    );
+
+    let page = c.get("/children/C2").await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert_eq!(next_due(&page.body).as_deref(), Some("3 Feb 2025"));
+    assert!(page.body.contains("Overdue"));
+
+    let res = c
+        .post(
+            "/children/C2/reviews",
+            &[
+                ("date", "2025-03-10"),
+                ("participation", "PN1"),
+                ("attendance", "carer"),
+                ("attendance", "social_worker"),
+                ("sw_report", "received"),
+                ("sw_report_date", "2025-03-03"),
+                ("decisions_issued", "2025-03-11"),
+                ("quality", "good"),
+                ("rec_text_0", "Arrange a dental check"),
+                ("rec_owner_0", "Carer"),
+                ("rec_due_0", "2025-04-30"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    let page = c.get("/children/C2").await;
+    // Review 2 is due three months after review 1.
+    assert_eq!(next_due(&page.body).as_deref(), Some("10 Jun 2025"));
+    assert!(page.body.contains("Review of 10 Mar 2025 recorded"));
+    assert!(page.body.contains("Arrange a dental check"));
+
+    let stored = t
+        .store
+        .review(&child_id("C2"), d("2025-03-10"))
+        .await
+        .expect("read")
+        .expect("stored");
+    let details = stored.details.expect("details");
+    assert_eq!(details.chair, Some(IroId("IRO1".into())));
+    assert_eq!(details.attendance.len(), 2);
+    assert_eq!(details.recommendations.len(), 1);
+
+    let log = t
+        .store
+        .audit_log(&AuditQuery {
+            child: Some(child_id("C2")),
+            ..Default::default()
+        })
+        .await
+        .expect("log");
+    assert!(
+        log.iter()
+            .any(|e| e.action == "review.record" && e.actor == "iro1")
+    );
+    assert!(log.iter().filter(|e| e.action == "child.view").count() >= 2);
+    assert!(
+        log.iter().all(|e| !e.detail.contains("dental")),
+        "no free text in the audit log"
+    );
+}
+
+#[tokio::test]
+async fn a_bad_review_form_names_each_problem_and_writes_nothing() {
+    let t = app().await;
+    let mut c = Client::signed_in_as(&t.app, Role::Iro).await;
+    c.get("/children/C2/reviews/new").await;
+    let res = c
+        .post(
+            "/children/C2/reviews",
+            &[
+                ("date", "2026-01-01"),
+                ("participation", "PN9"),
+                ("decisions_issued", "31/02/2025"),
+                ("rec_text_0", "Something"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+    for msg in [
+        "must be today or in the past",
+        "PN9",
+        "Date the decisions were issued",
+        "Recommendation 1: enter who owns it",
+        "Recommendation 1: enter the date it is due",
+    ] {
+        assert!(res.body.contains(msg), "missing {msg:?}");
+    }
+    assert!(
+        res.body.contains("value=\"Something\"") || res.body.contains(">Something</textarea>"),
+        "input kept"
+    );
+    assert_eq!(
+        t.store
+            .reviews_of(&child_id("C2"))
+            .await
+            .expect("read")
+            .len(),
+        0
+    );
+}
+
+#[tokio::test]
+async fn the_dashboard_and_lists_show_the_councils_figures() {
+    let t = app().await;
+    let mut m = Client::signed_in_as(&t.app, Role::Manager).await;
+    let dash = m.get("/dashboard").await;
+    assert_eq!(dash.status, StatusCode::OK);
+    // C2's first review is overdue; C1's and C3's are not.
+    assert!(
+        dash.body.contains("id=\"overdue-now\">1<"),
+        "{}",
+        excerpt(&dash.body)
+    );
+    assert!(dash.body.contains("Alex Example"));
+
+    let mut s = Client::signed_in_as(&t.app, Role::BusinessSupport).await;
+    let due = s.get("/due?month=2025-03").await;
+    assert!(
+        due.body.contains("Sam Sample (1)"),
+        "C3 due 20 Mar under IRO2"
+    );
+    assert!(due.body.contains("/children/C3"));
+    let june = s.get("/due?month=2025-06").await;
+    assert!(june.body.contains("/children/C1"));
+    let bad = s.get("/due?month=June").await;
+    assert_eq!(bad.status, StatusCode::BAD_REQUEST);
+    let out = s.get("/outstanding").await;
+    assert!(
+        out.body.contains("/children/C3"),
+        "C3's decisions and record are overdue"
+    );
+
+    let mut i = Client::signed_in_as(&t.app, Role::Iro).await;
+    let ch = i.get("/challenges").await;
+    assert!(
+        ch.body.contains("Overdue"),
+        "the informal challenge has had no response in 5 working days"
+    );
+}
+
+#[tokio::test]
+async fn analysts_see_no_free_text_about_children() {
+    let t = app().await;
+    seed_recommendation(&t).await;
+    let mut a = Client::signed_in_as(&t.app, Role::Analyst).await;
+    for path in ["/reports", "/data-quality"] {
+        let res = a.get(path).await;
+        assert_eq!(res.status, StatusCode::OK);
+        assert!(!res.body.contains("Zanzibar"));
+    }
+    assert_eq!(a.get("/children/C1").await.status, StatusCode::FORBIDDEN);
+    // The manager's narrative reaches the report the analyst reads.
+    let mut m = Client::signed_in_as(&t.app, Role::Manager).await;
+    m.get("/reports?year=2024-25").await;
+    let saved = m
+        .post(
+            "/reports/narrative",
+            &[
+                ("year", "2024-25"),
+                ("section", "working_well"),
+                ("text", "Reviews are timelier."),
+            ],
+        )
+        .await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        m.post(
+            "/reports/narrative",
+            &[("year", "2024-25"), ("section", "nope"), ("text", "x")]
+        )
+        .await
+        .status,
+        StatusCode::BAD_REQUEST
+    );
+    let report = a.get("/reports/annual?year=2024-25").await;
+    assert_eq!(report.status, StatusCode::OK);
+    assert!(report.body.contains("Reviews are timelier."));
+    assert!(
+        report.body.contains("<svg") || report.body.contains("<table"),
+        "figures drawn"
+    );
+    assert!(!report.body.contains("Zanzibar"));
+    assert_eq!(
+        a.get("/reports/annual?year=2024").await.status,
+        StatusCode::BAD_REQUEST
+    );
+    let nav = a.get("/reports").await.body;
+    assert!(
+        !nav.contains("href=\"/children\""),
+        "no link the analyst cannot follow"
+    );
+}

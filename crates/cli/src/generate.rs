@@ -1,0 +1,158 @@
+//! `footprint generate`: a synthetic council for the demo, tests and
+//! benchmarks. Writes its 903 returns (`--out DIR`: one folder per collection
+//! year, e.g. `DIR/2021-22/episodes.csv`) and/or the whole dataset into a
+//! database (`--db URL`, replacing what is there), and prints the headline
+//! figures of each year. No child's details are printed: only counts.
+//!
+//! Exit codes: 0 success; 2 for a bad command line or parameters, an
+//! unwritable folder or an unreachable database.
+
+use std::fmt::Write as _;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::{Context, anyhow};
+use clap::Args;
+use footprint_synth::summary::summarise;
+use footprint_synth::{CouncilParams, generate_council};
+
+use crate::common::{finish, parse_date_arg, print_stdout};
+
+#[derive(Debug, Args)]
+#[command(after_help = "Examples:\n  \
+    footprint generate --children-in-care 600 --years 5 --seed 7 --as-of 2025-06-01 --out demo/\n  \
+    footprint generate --children-in-care 600 --seed 7 --db sqlite:footprint.db\n\n\
+    The same parameters (with the same --as-of) give the same council, byte for byte.")]
+pub struct GenerateArgs {
+    /// About how many children are looked after at any time.
+    #[arg(long, default_value_t = 600, value_name = "N")]
+    children_in_care: u32,
+    /// How many complete collection years, ending with the latest one that
+    /// ended before --as-of.
+    #[arg(long, default_value_t = 5, value_name = "N")]
+    years: u32,
+    /// The random seed.
+    #[arg(long, default_value_t = 1)]
+    seed: u64,
+    /// "Today" for the council (yyyy-mm-dd or dd/mm/yyyy): nothing is dated
+    /// after it. Default: today's date.
+    #[arg(long, value_name = "DATE")]
+    as_of: Option<String>,
+    /// Write each year's 903 return as CSV files into DIR/YYYY-YY/.
+    #[arg(long, value_name = "DIR")]
+    out: Option<PathBuf>,
+    /// Write the whole dataset into this database (sqlite:PATH or
+    /// postgres://...), replacing the records there; migrates it first.
+    #[arg(long, value_name = "URL")]
+    db: Option<String>,
+    /// Add a few deliberate 903 problems for the data-quality screens.
+    #[arg(long)]
+    with_data_problems: bool,
+}
+
+pub fn run(args: GenerateArgs) -> ExitCode {
+    finish(generate(args))
+}
+
+fn generate(args: GenerateArgs) -> anyhow::Result<()> {
+    let as_of = match args.as_of.as_deref() {
+        Some(v) => parse_date_arg("--as-of", v)?,
+        None => chrono::Local::now().date_naive(),
+    };
+    let params = CouncilParams {
+        children_in_care: args.children_in_care,
+        years: args.years,
+        seed: args.seed,
+        as_of,
+        with_data_problems: args.with_data_problems,
+    };
+    let council = generate_council(&params).map_err(|e| anyhow!("{e}"))?;
+    let ds = &council.dataset;
+
+    let mut report = String::new();
+    let _ = writeln!(
+        report,
+        "Generated a council as of {as_of} (seed {}): {} children, {} episodes, {} reviews, \
+         {} missing episodes, {} IROs, {} allocations, {} midway checks, {} visits, {} challenges",
+        params.seed,
+        ds.children.len(),
+        ds.episodes.len(),
+        ds.reviews.len(),
+        ds.missing.len(),
+        ds.iros.len(),
+        ds.allocations.len(),
+        ds.midway_checks.len(),
+        ds.visits.len(),
+        ds.challenges.len(),
+    );
+    let _ = writeln!(
+        report,
+        "{:<8} {:>13} {:>7} {:>7} {:>8} {:>8} {:>9}",
+        "year", "CLA 31 March", "starts", "ceased", "reviews", "in time", "per FTE"
+    );
+    for s in summarise(ds, &council.collection_years) {
+        let pct = s
+            .in_time_share()
+            .map_or("–".to_owned(), |p| format!("{:.1}%", p * 100.0));
+        let per_fte = s
+            .caseload_per_fte()
+            .map_or("–".to_owned(), |p| format!("{p:.1}"));
+        let _ = writeln!(
+            report,
+            "{:<8} {:>13} {:>7} {:>7} {:>8} {:>8} {:>9}",
+            s.year, s.looked_after_at_end, s.starts, s.ceased, s.reviews_held, pct, per_fte
+        );
+    }
+    for p in &council.injected_problems {
+        let _ = writeln!(
+            report,
+            "Deliberate problem: {:?} (child {}, {})",
+            p.kind, p.child, p.date
+        );
+    }
+
+    if let Some(dir) = &args.out {
+        for &year in &council.collection_years {
+            let folder = dir.join(year.to_string());
+            footprint_ssda903::write_csv(ds, year, &folder).with_context(|| {
+                format!("cannot write the {year} return into {}", folder.display())
+            })?;
+        }
+        let _ = writeln!(
+            report,
+            "Wrote {} returns into {}",
+            council.collection_years.len(),
+            dir.display()
+        );
+    }
+
+    if let Some(url) = &args.db {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .context("cannot start the async runtime")?;
+        let written = runtime.block_on(async {
+            let store = footprint_store::Store::open_and_migrate(url).await?;
+            let written = store.replace_dataset(ds).await;
+            store.close().await;
+            written
+        });
+        let w = written.with_context(|| {
+            format!(
+                "cannot write to the database {}",
+                footprint_store::redact_url(url)
+            )
+        })?;
+        let _ = writeln!(
+            report,
+            "Wrote to {}: {} children, {} episodes, {} reviews, {} IROs, {} challenges",
+            footprint_store::redact_url(url),
+            w.children,
+            w.episodes,
+            w.reviews,
+            w.iros,
+            w.challenges
+        );
+    }
+    print_stdout(&report)
+}

@@ -1,0 +1,267 @@
+//! `footprint import ssda903` and `footprint export ssda903`: the 903 return
+//! into and out of the database.
+//!
+//! Import reads every return given, refuses them all if any has an error
+//! (with `--strict`, a warning too), and otherwise stores each return in one
+//! transaction of its own, in collection-year order. A folder or an XML file
+//! is one return; loose CSV files given together are one return.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::{Context, anyhow, bail};
+use clap::{Args, Subcommand};
+use footprint_domain::dates::CollectionYear;
+use footprint_ssda903::{Parsed, Problem, read_paths, write_csv, write_xml};
+use footprint_store::{ImportBatch, ImportProblem, ImportSummary, Severity};
+
+use crate::common::{EXIT_USAGE, finish, print_stdout};
+use crate::db::{DbArgs, open, runtime};
+use crate::validate::render_text;
+
+#[derive(Debug, Subcommand)]
+pub enum ImportCommand {
+    /// Import SSDA903 returns: folders of CSV files, CSV files, or XML files.
+    #[command(
+        after_help = "Exit codes: 0 imported; 1 refused because of errors in the files \
+                            (nothing was written); 2 usage or database error.\n\n\
+                            Example:\n  footprint import ssda903 returns/2020-21 returns/2021-22"
+    )]
+    Ssda903(ImportArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// Folders (every .csv in each is one return), XML files (each one
+    /// return), or CSV files (together one return).
+    #[arg(required = true, value_name = "PATH")]
+    paths: Vec<PathBuf>,
+    /// The collection year (only when importing a single return); default:
+    /// inferred from the latest DECOM in the files.
+    #[arg(long, value_name = "YYYY-YY")]
+    year: Option<String>,
+    /// Refuse the import if there is any warning, not only errors.
+    #[arg(long)]
+    strict: bool,
+    #[command(flatten)]
+    db: DbArgs,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ExportCommand {
+    /// Write a collection year's SSDA903 return from the database.
+    Ssda903(ExportArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    /// The collection year, e.g. 2021-22.
+    #[arg(long, value_name = "YYYY-YY")]
+    year: String,
+    /// The folder to write into (created if absent).
+    #[arg(long, value_name = "DIR")]
+    out: PathBuf,
+    /// Write the XML form (ssda903.xml) instead of the CSV tables.
+    #[arg(long)]
+    xml: bool,
+    #[command(flatten)]
+    db: DbArgs,
+}
+
+/// Groups the paths into returns: each folder or XML file is one; the loose
+/// CSV files are one together.
+fn returns_of(paths: &[PathBuf]) -> Vec<Vec<PathBuf>> {
+    let mut returns = Vec::new();
+    let mut loose = Vec::new();
+    for p in paths {
+        let is_xml = p.extension().is_some_and(|e| e.eq_ignore_ascii_case("xml"));
+        if p.is_dir() || is_xml {
+            returns.push(vec![p.clone()]);
+        } else {
+            loose.push(p.clone());
+        }
+    }
+    if !loose.is_empty() {
+        returns.push(loose);
+    }
+    returns
+}
+
+fn source_name(paths: &[PathBuf]) -> String {
+    paths
+        .iter()
+        .map(|p| {
+            p.file_name().map_or_else(
+                || p.display().to_string(),
+                |n| n.to_string_lossy().into_owned(),
+            )
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn to_import_problem(p: &Problem) -> ImportProblem {
+    ImportProblem {
+        file: p.file.clone(),
+        line: p.line,
+        column: p.column.clone(),
+        value: p.value.clone(),
+        rule: p.rule.clone(),
+        message: p.message.clone(),
+        severity: if p.is_fatal() {
+            Severity::Error
+        } else {
+            Severity::Warning
+        },
+    }
+}
+
+pub fn run_import(cmd: ImportCommand) -> ExitCode {
+    let ImportCommand::Ssda903(args) = cmd;
+    let year = match args.year.as_deref().map(str::parse::<CollectionYear>) {
+        None => None,
+        Some(Ok(y)) => Some(y),
+        Some(Err(e)) => {
+            eprintln!("footprint: --year: {e}");
+            return ExitCode::from(EXIT_USAGE);
+        }
+    };
+    let groups = returns_of(&args.paths);
+    if year.is_some() && groups.len() > 1 {
+        eprintln!(
+            "footprint: --year applies to one return, but {} were given; leave it out and each return's year is taken from its dates",
+            groups.len()
+        );
+        return ExitCode::from(EXIT_USAGE);
+    }
+
+    // Read and check everything before writing anything.
+    let mut parsed_returns: Vec<(String, Parsed)> = Vec::new();
+    let mut refused = false;
+    for paths in &groups {
+        let parsed = match read_paths(paths, year) {
+            Ok(p) => p,
+            Err(e) => {
+                eprintln!("footprint: {e}");
+                return ExitCode::from(EXIT_USAGE);
+            }
+        };
+        let (errors, warnings): (Vec<&Problem>, Vec<&Problem>) = parsed
+            .sorted_problems()
+            .into_iter()
+            .partition(|p| p.is_fatal() || args.strict);
+        if !errors.is_empty() {
+            refused = true;
+            let text = render_text(&parsed, &errors, &warnings);
+            let _ = print_stdout(&text);
+        } else if parsed.ret.year.is_none() {
+            refused = true;
+            eprintln!(
+                "footprint: {}: no dates found to tell the collection year; give --year",
+                source_name(paths)
+            );
+        }
+        parsed_returns.push((source_name(paths), parsed));
+    }
+    if refused {
+        eprintln!(
+            "footprint: import refused: nothing was written (fix the errors above, then import again)"
+        );
+        return ExitCode::from(1);
+    }
+    parsed_returns.sort_by_key(|(_, p)| p.ret.year);
+
+    finish(import_all(parsed_returns, &args.db))
+}
+
+fn import_all(returns: Vec<(String, Parsed)>, db: &DbArgs) -> anyhow::Result<()> {
+    let rt = runtime()?;
+    rt.block_on(async {
+        let store = open(&db.url()).await?;
+        for (source, parsed) in returns {
+            let year = parsed
+                .ret
+                .year
+                .ok_or_else(|| anyhow!("{source}: no collection year"))?;
+            let dataset = parsed.ret.to_dataset();
+            let batch = ImportBatch {
+                year,
+                source: source.clone(),
+                children: dataset.children,
+                episodes: dataset.episodes,
+                reviews: dataset.reviews,
+                missing: dataset.missing,
+                problems: parsed.problems.iter().map(to_import_problem).collect(),
+            };
+            let summary = store.import_return(&batch).await.with_context(|| {
+                format!("importing {source} ({year}); nothing of it was written")
+            })?;
+            print_stdout(&describe(&source, &summary))?;
+        }
+        store.close().await;
+        Ok(())
+    })
+}
+
+fn describe(source: &str, s: &ImportSummary) -> String {
+    let line = |what: &str, c: &footprint_store::RecordCounts| {
+        format!(
+            "  {what:<10} {:>7} new, {:>7} replaced, {:>7} kept (a later return's), {:>5} skipped\n",
+            c.inserted, c.replaced, c.kept_later, c.skipped
+        )
+    };
+    format!(
+        "Imported {source} as the {} return (import run {}):\n{}{}{}{}  {} warnings recorded (see the data quality page)\n",
+        s.year,
+        s.run,
+        line("children", &s.children),
+        line("episodes", &s.episodes),
+        line("reviews", &s.reviews),
+        line("missing", &s.missing),
+        s.problems
+    )
+}
+
+pub fn run_export(cmd: ExportCommand) -> ExitCode {
+    let ExportCommand::Ssda903(args) = cmd;
+    finish(export(&args))
+}
+
+fn export(args: &ExportArgs) -> anyhow::Result<()> {
+    let year: CollectionYear = args.year.parse().map_err(|e| anyhow!("--year: {e}"))?;
+    let rt = runtime()?;
+    let dataset = rt.block_on(async {
+        let store = open(&args.db.url()).await?;
+        let dataset = store.load_dataset().await?;
+        store.close().await;
+        anyhow::Ok(dataset)
+    })?;
+    std::fs::create_dir_all(&args.out)
+        .with_context(|| format!("cannot create {}", args.out.display()))?;
+    if args.xml {
+        let path = args.out.join("ssda903.xml");
+        write_xml(&dataset, year, &path)
+            .with_context(|| format!("cannot write {}", path.display()))?;
+        print_stdout(&format!("Wrote {}\n", path.display()))?;
+    } else {
+        let files = write_csv(&dataset, year, &args.out)
+            .with_context(|| format!("cannot write into {}", args.out.display()))?;
+        let names: Vec<String> = files.iter().map(|f| display_name(f)).collect();
+        print_stdout(&format!(
+            "Wrote the {year} return to {}: {}\n",
+            args.out.display(),
+            names.join(", ")
+        ))?;
+    }
+    if dataset.children.is_empty() {
+        bail!("the database holds no children: the files written are empty");
+    }
+    Ok(())
+}
+
+fn display_name(p: &Path) -> String {
+    p.file_name().map_or_else(
+        || p.display().to_string(),
+        |n| n.to_string_lossy().into_owned(),
+    )
+}

@@ -1,0 +1,371 @@
+//! `footprint report`: the annual IRO report and the performance page.
+//!
+//! The dataset comes from the database (`--db URL`, else `FOOTPRINT_DB`,
+//! else the default `sqlite://footprint.db`) or from a serialised `Dataset`
+//! (`--dataset FILE.json`). Settings and the manager's narrative come from
+//! the database (settings `report_settings` and `performance_indicators`),
+//! or from `--settings FILE.json` / `--indicators FILE.json`, which win.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::{Context, anyhow};
+use clap::{Args, Subcommand};
+use footprint_domain::dates::CollectionYear;
+use footprint_domain::measures::MeasureSettings;
+use footprint_domain::model::Dataset;
+use footprint_report::performance::{self, PerformanceSettings};
+use footprint_report::{AnnualReport, Format, Narrative};
+
+use crate::common::{finish, load_calendar, print_stdout, read_text};
+
+/// The store setting holding the `MeasureSettings` (JSON).
+pub const REPORT_SETTINGS: &str = "report_settings";
+/// The store setting holding the performance page's indicator list (JSON).
+pub const PERFORMANCE_INDICATORS: &str = "performance_indicators";
+/// The store setting holding the council's name (a JSON string).
+pub const COUNCIL_NAME: &str = "council_name";
+
+#[derive(Debug, Subcommand)]
+pub enum ReportCommand {
+    /// The annual IRO report for a reporting year.
+    #[command(
+        after_help = "Example:\n  footprint report annual --year 2021-22 --format html --out iro-2021-22.html\n  footprint report annual --year 2021-22 --format xlsx --out published.xlsx --publish"
+    )]
+    Annual(AnnualArgs),
+    /// The performance page (performance on a page) for a month.
+    #[command(
+        after_help = "Example:\n  footprint report performance --month 2022-12 --format html --out performance.html"
+    )]
+    Performance(PerformanceArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct Source {
+    /// The database URL (default: $FOOTPRINT_DB, else sqlite://footprint.db).
+    #[arg(long, value_name = "URL")]
+    db: Option<String>,
+    /// Read the records from a serialised dataset instead of the database.
+    #[arg(long, value_name = "FILE.json", conflicts_with = "db")]
+    dataset: Option<PathBuf>,
+    /// The measure settings (JSON: population, review policy, targets,
+    /// benchmarks); default: the database's, else the statutory defaults.
+    #[arg(long, value_name = "FILE.json")]
+    settings: Option<PathBuf>,
+    /// A bank-holiday CSV to use instead of the bundled calendar.
+    #[arg(long, value_name = "FILE.csv")]
+    calendar: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct AnnualArgs {
+    /// The reporting year, e.g. 2021-22.
+    #[arg(long, value_name = "YYYY-YY")]
+    year: String,
+    /// json, html, docx, xlsx or pdf.
+    #[arg(long, value_name = "FORMAT")]
+    format: String,
+    /// Where to write the report.
+    #[arg(long, value_name = "FILE")]
+    out: PathBuf,
+    /// Publication mode: counts from 1 to 5 shown as c, secondary
+    /// suppression, no child-level detail.
+    #[arg(long)]
+    publish: bool,
+    #[command(flatten)]
+    source: Source,
+}
+
+#[derive(Debug, Args)]
+pub struct PerformanceArgs {
+    /// The latest month, e.g. 2022-12.
+    #[arg(long, value_name = "YYYY-MM")]
+    month: String,
+    /// html, xlsx or json.
+    #[arg(long, value_name = "FORMAT")]
+    format: String,
+    /// Where to write the page.
+    #[arg(long, value_name = "FILE")]
+    out: PathBuf,
+    /// The indicator list (JSON); default: the database's, else the built-in list.
+    #[arg(long, value_name = "FILE.json")]
+    indicators: Option<PathBuf>,
+    #[command(flatten)]
+    source: Source,
+}
+
+pub fn run(cmd: ReportCommand) -> ExitCode {
+    finish(match cmd {
+        ReportCommand::Annual(args) => annual(args),
+        ReportCommand::Performance(args) => performance_page(args),
+    })
+}
+
+/// What the store holds for the report.
+struct Loaded {
+    dataset: Dataset,
+    settings: MeasureSettings,
+    indicators: Option<PerformanceSettings>,
+    narratives: Vec<Narrative>,
+    council: Option<String>,
+}
+
+fn read_json<T: serde::de::DeserializeOwned>(path: &Path, what: &str) -> anyhow::Result<T> {
+    let text = read_text(path, what)?;
+    serde_json::from_str(&text).with_context(|| format!("{what} {}", path.display()))
+}
+
+fn load(source: &Source, year: Option<CollectionYear>) -> anyhow::Result<Loaded> {
+    let file_settings: Option<MeasureSettings> = source
+        .settings
+        .as_deref()
+        .map(|p| read_json(p, "settings file"))
+        .transpose()?;
+    if let Some(path) = &source.dataset {
+        return Ok(Loaded {
+            dataset: read_json(path, "dataset file")?,
+            settings: file_settings.unwrap_or_default(),
+            indicators: None,
+            narratives: Vec::new(),
+            council: None,
+        });
+    }
+    let url = source
+        .db
+        .clone()
+        .or_else(|| std::env::var("FOOTPRINT_DB").ok())
+        .unwrap_or_else(|| footprint_store::DEFAULT_URL.to_owned());
+    let shown = footprint_store::redact_url(&url);
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .context("cannot start the async runtime")?;
+    runtime
+        .block_on(async {
+            let store = footprint_store::Store::open(&url).await?;
+            let result = async {
+                let dataset = store.load_dataset().await?;
+                let settings = store.setting(REPORT_SETTINGS).await?;
+                let indicators = store.setting(PERFORMANCE_INDICATORS).await?;
+                let council = store.setting(COUNCIL_NAME).await?;
+                let narratives = match year {
+                    Some(y) => store.narratives(y).await?,
+                    None => Default::default(),
+                };
+                Ok::<_, footprint_store::StoreError>((
+                    dataset, settings, indicators, council, narratives,
+                ))
+            }
+            .await;
+            store.close().await;
+            result
+        })
+        .with_context(|| format!("cannot read the database {shown}"))
+        .and_then(|(dataset, settings, indicators, council, narratives)| {
+            let settings = match (file_settings, settings) {
+                (Some(s), _) => s,
+                (None, Some(v)) => serde_json::from_value(v)
+                    .with_context(|| format!("the `{REPORT_SETTINGS}` setting in {shown}"))?,
+                (None, None) => MeasureSettings::default(),
+            };
+            let indicators = indicators
+                .map(serde_json::from_value)
+                .transpose()
+                .with_context(|| format!("the `{PERFORMANCE_INDICATORS}` setting in {shown}"))?;
+            Ok(Loaded {
+                dataset,
+                settings,
+                indicators,
+                narratives: narratives
+                    .into_iter()
+                    .map(|(slot, text)| Narrative { slot, text })
+                    .collect(),
+                council: council.and_then(|v| v.as_str().map(str::to_owned)),
+            })
+        })
+}
+
+fn write_out(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
+    std::fs::write(path, bytes).with_context(|| format!("cannot write {}", path.display()))
+}
+
+fn annual(args: AnnualArgs) -> anyhow::Result<()> {
+    let year: CollectionYear = args.year.parse().map_err(|e| anyhow!("--year: {e}"))?;
+    let format: Format = args.format.parse().map_err(|e| anyhow!("--format: {e}"))?;
+    let calendar = load_calendar(args.source.calendar.as_deref())?;
+    let loaded = load(&args.source, Some(year))?;
+    let mut report = AnnualReport::compute(
+        &loaded.dataset,
+        year,
+        &loaded.settings,
+        &calendar,
+        loaded.narratives,
+        args.publish,
+    );
+    report.council = loaded.council;
+    let bytes = report.render(format)?;
+    write_out(&args.out, &bytes)?;
+    print_stdout(&format!(
+        "Wrote the {year} annual report ({format}{}) to {}\n",
+        if args.publish {
+            ", for publication"
+        } else {
+            ""
+        },
+        args.out.display()
+    ))
+}
+
+fn performance_page(args: PerformanceArgs) -> anyhow::Result<()> {
+    let month = performance::parse_month(&args.month).map_err(|e| anyhow!("--month: {e}"))?;
+    let calendar = load_calendar(args.source.calendar.as_deref())?;
+    let loaded = load(&args.source, None)?;
+    let indicators = match &args.indicators {
+        Some(p) => read_json(p, "indicators file")?,
+        None => loaded.indicators.unwrap_or_default(),
+    };
+    let page = performance::compute(
+        &loaded.dataset,
+        month,
+        &loaded.settings,
+        &indicators,
+        &calendar,
+    )
+    .map_err(|e| anyhow!("--month: {e}"))?;
+    let bytes = match args.format.as_str() {
+        "html" => performance::render_html(&page).into_bytes(),
+        "json" => performance::render_json(&page).into_bytes(),
+        "xlsx" => performance::render_xlsx(&page)?,
+        other => {
+            return Err(anyhow!(
+                "--format: `{other}` is not a format for the performance page; expected html, xlsx or json"
+            ));
+        }
+    };
+    write_out(&args.out, &bytes)?;
+    print_stdout(&format!(
+        "Wrote the performance page to {} ({} indicators, {})\n",
+        args.out.display(),
+        page.rows.len(),
+        args.month
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::NaiveDate;
+    use footprint_domain::codes::{Ethnicity, Sex};
+    use footprint_domain::model::{Child, Episode};
+
+    fn tmp(name: &str) -> PathBuf {
+        std::env::temp_dir().join(format!("footprint-report-{}-{name}", std::process::id()))
+    }
+
+    /// One child, looked after since 2020: in care on 31 March 2022.
+    fn dataset_file(name: &str) -> PathBuf {
+        let id: footprint_domain::model::ChildId = "A1".parse().unwrap();
+        let data = Dataset {
+            children: vec![Child {
+                id: id.clone(),
+                sex: Sex::Female,
+                date_of_birth: NaiveDate::from_ymd_opt(2012, 5, 1).unwrap(),
+                ethnicity: Ethnicity::WBRI,
+                upn: None,
+                mother: None,
+                mothers_child_dob: None,
+                uasc: None,
+            }],
+            episodes: vec![Episode {
+                child: id,
+                start: NaiveDate::from_ymd_opt(2020, 6, 1).unwrap(),
+                end: None,
+                reason_new: "S".parse().unwrap(),
+                legal_status: "C2".parse().unwrap(),
+                category_of_need: None,
+                placement: "U4".parse().unwrap(),
+                provider: None,
+                reason_ceased: None,
+                reason_place_change: None,
+                home_postcode: None,
+                placement_postcode: None,
+                urn: None,
+            }],
+            ..Dataset::default()
+        };
+        let path = tmp(&format!("{name}-dataset.json"));
+        std::fs::write(&path, serde_json::to_string(&data).unwrap()).unwrap();
+        path
+    }
+
+    fn source(dataset: PathBuf) -> Source {
+        Source {
+            db: None,
+            dataset: Some(dataset),
+            settings: None,
+            calendar: None,
+        }
+    }
+
+    #[test]
+    fn annual_report_from_a_dataset_file() {
+        let out = tmp("annual.json");
+        annual(AnnualArgs {
+            year: "2021-22".into(),
+            format: "json".into(),
+            out: out.clone(),
+            publish: false,
+            source: source(dataset_file("annual")),
+        })
+        .unwrap();
+        let v: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
+        assert_eq!(v["year"], "2021-22");
+        assert_eq!(v["measures"]["cla.end"], 1);
+        assert_eq!(v["measures"]["cla.start"], 1);
+        let _ = std::fs::remove_file(out);
+    }
+
+    #[test]
+    fn performance_page_from_a_dataset_file() {
+        let out = tmp("perf.json");
+        performance_page(PerformanceArgs {
+            month: "2022-03".into(),
+            format: "json".into(),
+            out: out.clone(),
+            indicators: None,
+            source: source(dataset_file("perf")),
+        })
+        .unwrap();
+        let v: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
+        assert_eq!(v["month"], "2022-03");
+        assert_eq!(v["rows"][0]["months"][2]["value"], 1.0);
+        let _ = std::fs::remove_file(out);
+    }
+
+    #[test]
+    fn bad_options_are_named() {
+        let args = |year: &str, format: &str| AnnualArgs {
+            year: year.into(),
+            format: format.into(),
+            out: tmp("never.html"),
+            publish: false,
+            source: source(dataset_file("bad")),
+        };
+        let e = annual(args("2021-23", "html")).unwrap_err().to_string();
+        assert!(e.starts_with("--year:"), "{e}");
+        let e = annual(args("2021-22", "pptx")).unwrap_err().to_string();
+        assert!(e.starts_with("--format:") && e.contains("docx"), "{e}");
+        let missing = AnnualArgs {
+            source: source(tmp("no-such-file.json")),
+            ..args("2021-22", "html")
+        };
+        let e = format!("{:#}", annual(missing).unwrap_err());
+        assert!(
+            e.contains("dataset file") && e.contains("no-such-file.json"),
+            "{e}"
+        );
+        assert!(!tmp("never.html").exists());
+    }
+}

@@ -1,0 +1,58 @@
+//! `footprint serve`: the web application.
+
+use std::net::SocketAddr;
+use std::process::ExitCode;
+
+use anyhow::Context;
+use clap::Args;
+use footprint_store::redact_url;
+use footprint_web::WebConfig;
+
+use crate::common::finish;
+use crate::db::{DbArgs, open};
+
+/// Serves the web application until stopped with Ctrl-C. Put it behind a
+/// reverse proxy that terminates HTTPS (and pass --secure-cookies).
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    #[command(flatten)]
+    pub db: DbArgs,
+    /// Address and port to listen on.
+    #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:8080")]
+    pub addr: SocketAddr,
+    /// The council's name, shown in the header.
+    #[arg(long, value_name = "NAME", default_value = "Footprint")]
+    pub council_name: String,
+    /// Mark the session cookie Secure (when served over HTTPS).
+    #[arg(long)]
+    pub secure_cookies: bool,
+}
+
+pub fn run(args: ServeArgs) -> ExitCode {
+    let result = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("cannot start the async runtime")
+        .and_then(|rt| rt.block_on(serve(args)));
+    finish(result)
+}
+
+async fn serve(args: ServeArgs) -> anyhow::Result<()> {
+    let url = args.db.url();
+    let store = open(&url).await?;
+    let config = WebConfig {
+        council_name: args.council_name,
+        secure_cookies: args.secure_cookies,
+        ..WebConfig::default()
+    };
+    let listener = tokio::net::TcpListener::bind(args.addr)
+        .await
+        .with_context(|| format!("cannot listen on {}", args.addr))?;
+    println!(
+        "Footprint is serving {} on http://{} (Ctrl-C to stop)",
+        redact_url(&url),
+        listener.local_addr().unwrap_or(args.addr)
+    );
+    let state = footprint_web::AppState::for_store(store, config).await?;
+    footprint_web::serve_on(state, listener).await
+}

@@ -1,0 +1,160 @@
+//! `footprint import ssda903` and `footprint export ssda903` end to end, on a
+//! real SQLite database: a clean return imports, exports back to the same
+//! files, imports again without change, and a return with an error is
+//! refused with nothing written.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+const HEADER: &str = "CHILD,SEX,DOB,ETHNIC,UPN,MOTHER,MC_DOB
+100001,1,14/02/2012,WBRI,A123456789012,,
+100002,2,03/09/2019,MWBC,UN1,,
+";
+const EPISODES: &str =
+    "CHILD,DECOM,RNE,LS,CIN,PLACE,PLACE_PROVIDER,DEC,REC,REASON_PLACE_CHANGE,HOME_POST,PL_POST,URN
+100001,01/05/2021,S,V2,N1,U6,PR1,01/08/2021,X1,,AB1 2CD,EF3 4GH,SC123456
+100001,01/08/2021,L,C2,N1,U6,PR1,,,,AB1 2CD,EF3 4GH,SC123456
+100002,16/12/2021,S,C1,N4,U4,PR4,20/03/2022,E4A,,AB1 2CD,EF3 4GH,SC654321
+";
+const REVIEWS: &str = "CHILD,DOB,REVIEW,REVIEW_CODE
+100001,14/02/2012,27/05/2021,PN1
+100001,14/02/2012,20/08/2021,PN6
+100002,03/09/2019,12/01/2022,PN0
+";
+
+fn footprint(args: &[&str], db: &str) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_footprint"))
+        .args(args)
+        .arg("--db")
+        .arg(db)
+        .env_remove("FOOTPRINT_DB")
+        .output()
+        .expect("footprint runs")
+}
+
+fn write_return(dir: &Path, episodes: &str) {
+    std::fs::create_dir_all(dir).unwrap();
+    std::fs::write(dir.join("header.csv"), HEADER).unwrap();
+    std::fs::write(dir.join("episodes.csv"), episodes).unwrap();
+    std::fs::write(dir.join("reviews.csv"), REVIEWS).unwrap();
+}
+
+fn text(o: &Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    )
+}
+
+#[test]
+fn a_clean_return_round_trips_through_the_database() {
+    let tmp = tempfile::tempdir().unwrap();
+    let db = format!("sqlite://{}", tmp.path().join("f.db").display());
+    let ret = tmp.path().join("2021-22");
+    write_return(&ret, EPISODES);
+
+    let m = footprint(&["migrate"], &db);
+    assert!(m.status.success(), "{}", text(&m));
+    let i = footprint(
+        &[
+            "import",
+            "ssda903",
+            ret.to_str().unwrap(),
+            "--year",
+            "2021-22",
+        ],
+        &db,
+    );
+    assert!(i.status.success(), "{}", text(&i));
+    assert!(text(&i).contains("2021-22"), "{}", text(&i));
+
+    let out = tmp.path().join("export");
+    let e = footprint(
+        &[
+            "export",
+            "ssda903",
+            "--year",
+            "2021-22",
+            "--out",
+            out.to_str().unwrap(),
+        ],
+        &db,
+    );
+    assert!(e.status.success(), "{}", text(&e));
+    for (file, original) in [("episodes.csv", EPISODES), ("reviews.csv", REVIEWS)] {
+        let written = std::fs::read_to_string(out.join(file)).unwrap();
+        let lines =
+            |s: &str| -> Vec<String> { s.lines().map(|l| l.trim_end().to_owned()).collect() };
+        assert_eq!(lines(&written), lines(original), "{file} round trip");
+    }
+
+    // The same return again changes nothing.
+    let again = footprint(
+        &[
+            "import",
+            "ssda903",
+            ret.to_str().unwrap(),
+            "--year",
+            "2021-22",
+        ],
+        &db,
+    );
+    assert!(again.status.success(), "{}", text(&again));
+    assert!(
+        text(&again).contains("      0 new"),
+        "a second import inserts nothing: {}",
+        text(&again)
+    );
+}
+
+#[test]
+fn a_return_with_an_error_is_refused_and_nothing_is_written() {
+    let tmp = tempfile::tempdir().unwrap();
+    let db = format!("sqlite://{}", tmp.path().join("f.db").display());
+    let ret = tmp.path().join("bad");
+    // Line 3: legal status "C9" does not exist.
+    let bad = EPISODES.replace("100001,01/08/2021,L,C2", "100001,01/08/2021,L,C9");
+    write_return(&ret, &bad);
+    assert!(footprint(&["migrate"], &db).status.success());
+
+    let i = footprint(
+        &[
+            "import",
+            "ssda903",
+            ret.to_str().unwrap(),
+            "--year",
+            "2021-22",
+        ],
+        &db,
+    );
+    assert_eq!(i.status.code(), Some(1), "{}", text(&i));
+    let t = text(&i);
+    assert!(t.contains("episodes.csv"), "{t}");
+    assert!(t.contains("C9"), "{t}");
+    assert!(t.contains("nothing was written"), "{t}");
+
+    let out = tmp.path().join("export");
+    let e = footprint(
+        &[
+            "export",
+            "ssda903",
+            "--year",
+            "2021-22",
+            "--out",
+            out.to_str().unwrap(),
+        ],
+        &db,
+    );
+    assert!(
+        !e.status.success(),
+        "an empty database is reported: {}",
+        text(&e)
+    );
+    let episodes = std::fs::read_to_string(out.join("episodes.csv")).unwrap();
+    assert_eq!(
+        episodes.lines().count(),
+        1,
+        "only the header line: {episodes}"
+    );
+}

@@ -18,11 +18,15 @@ use footprint_synth::{CouncilParams, generate_council};
 
 use crate::common::{finish, parse_date_arg, print_stdout};
 
+/// The default "today" of a generated council (not the clock: the same
+/// command line must give the same council on any day).
+const DEFAULT_AS_OF: &str = "2025-06-01";
+
 #[derive(Debug, Args)]
 #[command(after_help = "Examples:\n  \
-    footprint generate --children-in-care 600 --years 5 --seed 7 --as-of 2025-06-01 --out demo/\n  \
+    footprint generate --children-in-care 600 --years 5 --seed 7 --out demo/\n  \
     footprint generate --children-in-care 600 --seed 7 --db sqlite:footprint.db\n\n\
-    The same parameters (with the same --as-of) give the same council, byte for byte.")]
+    The same parameters give the same council, byte for byte.")]
 pub struct GenerateArgs {
     /// About how many children are looked after at any time.
     #[arg(long, default_value_t = 600, value_name = "N")]
@@ -35,9 +39,10 @@ pub struct GenerateArgs {
     #[arg(long, default_value_t = 1)]
     seed: u64,
     /// "Today" for the council (yyyy-mm-dd or dd/mm/yyyy): nothing is dated
-    /// after it. Default: today's date.
-    #[arg(long, value_name = "DATE")]
-    as_of: Option<String>,
+    /// after it. A fixed default, so that the same seed always gives the same
+    /// council: the five years then end with 2024-25.
+    #[arg(long, value_name = "DATE", default_value = DEFAULT_AS_OF)]
+    as_of: String,
     /// Write each year's 903 return as CSV files into DIR/YYYY-YY/.
     #[arg(long, value_name = "DIR")]
     out: Option<PathBuf>,
@@ -55,10 +60,7 @@ pub fn run(args: GenerateArgs) -> ExitCode {
 }
 
 fn generate(args: GenerateArgs) -> anyhow::Result<()> {
-    let as_of = match args.as_of.as_deref() {
-        Some(v) => parse_date_arg("--as-of", v)?,
-        None => chrono::Local::now().date_naive(),
-    };
+    let as_of = parse_date_arg("--as-of", &args.as_of)?;
     let params = CouncilParams {
         children_in_care: args.children_in_care,
         years: args.years,

@@ -8,4 +8,5 @@ mod crash;
 mod dataset;
 mod import;
 mod records;
+mod roundtrip;
 mod schema;

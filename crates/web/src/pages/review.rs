@@ -91,7 +91,7 @@ fn parse_review(
             let by = ByChild::new(ds);
             if by.periods.get(child).is_none_or(|ps| {
                 !ps.iter()
-                    .any(|p| p.start() <= d && p.end().is_none_or(|e| d <= e))
+                    .any(|p| !p.is_short_breaks() && p.holds_review_on(d))
             }) {
                 errors.add(
                     "date",
@@ -458,4 +458,69 @@ pub async fn complete_recommendation(
     }
     .await;
     respond(&state, Some(&user), result)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use footprint_domain::model::{Child, Episode};
+
+    fn d(s: &str) -> NaiveDate {
+        footprint_domain::dates::parse_iso_date(s).unwrap()
+    }
+
+    /// A child looked after from 1 April 2024 until 1 September 2024.
+    fn council() -> (ChildId, Dataset) {
+        let id: ChildId = "K1".parse().unwrap();
+        let ds = Dataset {
+            children: vec![Child {
+                id: id.clone(),
+                sex: "2".parse().unwrap(),
+                date_of_birth: d("2012-03-03"),
+                ethnicity: "WBRI".parse().unwrap(),
+                upn: None,
+                mother: None,
+                mothers_child_dob: None,
+                uasc: None,
+            }],
+            episodes: vec![Episode {
+                child: id.clone(),
+                start: d("2024-04-01"),
+                end: Some(d("2024-09-01")),
+                reason_new: "S".parse().unwrap(),
+                legal_status: "V2".parse().unwrap(),
+                category_of_need: None,
+                placement: "U6".parse().unwrap(),
+                provider: None,
+                reason_ceased: Some("E4A".parse().unwrap()),
+                reason_place_change: None,
+                home_postcode: None,
+                placement_postcode: None,
+                urn: None,
+            }],
+            ..Dataset::default()
+        };
+        (id, ds)
+    }
+
+    fn form(date: &str) -> Vec<(String, String)> {
+        vec![
+            ("date".to_owned(), date.to_owned()),
+            ("participation".to_owned(), "PN1".to_owned()),
+        ]
+    }
+
+    #[test]
+    fn a_review_on_the_day_care_ended_is_outside_care() {
+        // measures.md: looked after on D needs DEC > D, so a review on the
+        // DEC date falls in no period of care and would be left out of every
+        // measure as unmatched. The form must refuse it, not store it.
+        let (id, ds) = council();
+        let today = d("2025-01-01");
+        assert!(parse_review(&form("2024-08-31"), &id, &ds, today, None).is_ok());
+        let refused = parse_review(&form("2024-09-01"), &id, &ds, today, None).unwrap_err();
+        assert!(refused.0.iter().any(|e| e.field == "date"));
+        assert!(parse_review(&form("2024-04-01"), &id, &ds, today, None).is_ok());
+        assert!(parse_review(&form("2024-03-31"), &id, &ds, today, None).is_err());
+    }
 }

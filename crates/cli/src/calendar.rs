@@ -8,11 +8,15 @@ use clap::{Args, Subcommand};
 use footprint_domain::calendar::WorkingDayCalendar;
 
 use crate::common::{finish, load_calendar, print_stdout, read_text};
+use crate::db::{DbArgs, open, runtime};
 
 #[derive(Debug, Subcommand)]
 pub enum CalendarCommand {
     /// Merge the England and Wales holidays of a GOV.UK bank-holidays JSON
-    /// file into a calendar CSV.
+    /// file into the database's calendar (or into a calendar CSV).
+    #[command(
+        after_help = "Examples:\n  footprint calendar import bank-holidays.json              # into the database\n  footprint calendar import bank-holidays.json --calendar holidays.csv\n  footprint calendar import bank-holidays.json --stdout     # print the merged CSV"
+    )]
     Import(ImportArgs),
 }
 
@@ -22,11 +26,16 @@ pub struct ImportArgs {
     /// division is used).
     #[arg(value_name = "FILE")]
     file: PathBuf,
-    /// The calendar CSV to merge into and write back; if it does not exist,
-    /// the bundled calendar is the starting point. Without it, the merged CSV
-    /// is printed on standard output.
-    #[arg(long, value_name = "OUT.csv")]
+    /// Merge into this calendar CSV instead of the database; if it does not
+    /// exist, the bundled calendar is the starting point.
+    #[arg(long, value_name = "OUT.csv", conflicts_with = "stdout")]
     calendar: Option<PathBuf>,
+    /// Print the merged calendar CSV (bundled calendar + FILE) instead of
+    /// writing the database.
+    #[arg(long)]
+    stdout: bool,
+    #[command(flatten)]
+    db: DbArgs,
 }
 
 pub fn run(cmd: CalendarCommand) -> ExitCode {
@@ -37,6 +46,9 @@ pub fn run(cmd: CalendarCommand) -> ExitCode {
 
 fn import(args: &ImportArgs) -> anyhow::Result<()> {
     let json = read_text(&args.file, "bank-holidays file")?;
+    if args.calendar.is_none() && !args.stdout {
+        return import_into_database(args, &json);
+    }
     let mut calendar = match &args.calendar {
         Some(path) if path.exists() => load_calendar(Some(path))?,
         _ => WorkingDayCalendar::england_and_wales(),
@@ -63,6 +75,33 @@ fn import(args: &ImportArgs) -> anyhow::Result<()> {
             Ok(())
         }
     }
+}
+
+/// Merges into the bank holidays stored in the database (seeded from the
+/// bundled calendar by `footprint migrate`), in one statement.
+fn import_into_database(args: &ImportArgs, json: &str) -> anyhow::Result<()> {
+    let rt = runtime()?;
+    rt.block_on(async {
+        let store = open(&args.db.url()).await?;
+        let mut calendar = store
+            .calendar()
+            .await?
+            .unwrap_or_else(WorkingDayCalendar::england_and_wales);
+        let summary = calendar
+            .merge_govuk_json(json)
+            .with_context(|| args.file.display().to_string())?;
+        let holidays: Vec<_> = calendar.holidays().collect();
+        store.replace_bank_holidays(&holidays).await?;
+        store.close().await;
+        print_stdout(&format!(
+            "Added {} bank holiday{} to the database ({} already listed); its calendar now covers {} to {}.\n",
+            summary.added,
+            if summary.added == 1 { "" } else { "s" },
+            summary.unchanged,
+            summary.first_year,
+            summary.last_year
+        ))
+    })
 }
 
 /// Writes beside the target and renames, so a failure never leaves half a

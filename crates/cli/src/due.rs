@@ -61,6 +61,10 @@ pub struct DueArgs {
     /// A bank-holiday calendar CSV to use instead of the bundled one.
     #[arg(long, value_name = "FILE.csv")]
     calendar: Option<PathBuf>,
+    /// Use the bank holidays stored in this database (see `footprint
+    /// calendar import`) instead of the bundled calendar.
+    #[arg(long, value_name = "URL", conflicts_with = "calendar")]
+    db: Option<String>,
     /// Print JSON instead of a table.
     #[arg(long)]
     json: bool,
@@ -80,7 +84,18 @@ fn due(args: &DueArgs) -> anyhow::Result<()> {
                 .with_context(|| format!("policy file {}", path.display()))?
         }
     };
-    let calendar = load_calendar(args.calendar.as_deref())?;
+    let calendar =
+        match &args.db {
+            Some(url) => crate::db::runtime()?.block_on(async {
+                let store = crate::db::open(url).await?;
+                let calendar = store.calendar().await?;
+                store.close().await;
+                anyhow::Ok(calendar.unwrap_or_else(
+                    footprint_domain::calendar::WorkingDayCalendar::england_and_wales,
+                ))
+            })?,
+            None => load_calendar(args.calendar.as_deref())?,
+        };
     let schedule = schedule(&input, &policy, &calendar)?;
     let text = if args.json {
         let mut s = serde_json::to_string(&JsonOut::from(&schedule))?;

@@ -11,6 +11,7 @@ use std::process::ExitCode;
 
 use anyhow::{Context, anyhow};
 use clap::{Args, Subcommand};
+use footprint_domain::calendar::WorkingDayCalendar;
 use footprint_domain::dates::CollectionYear;
 use footprint_domain::measures::MeasureSettings;
 use footprint_domain::model::Dataset;
@@ -108,6 +109,18 @@ struct Loaded {
     indicators: Option<PerformanceSettings>,
     narratives: Vec<Narrative>,
     council: Option<String>,
+    /// The bank holidays stored in the database, if any.
+    calendar: Option<WorkingDayCalendar>,
+}
+
+/// `--calendar FILE`, else the database's bank holidays, else the bundled
+/// England and Wales calendar.
+fn calendar_for(source: &Source, loaded: &Loaded) -> anyhow::Result<WorkingDayCalendar> {
+    match (&source.calendar, &loaded.calendar) {
+        (Some(path), _) => load_calendar(Some(path)),
+        (None, Some(stored)) => Ok(stored.clone()),
+        (None, None) => load_calendar(None),
+    }
 }
 
 fn read_json<T: serde::de::DeserializeOwned>(path: &Path, what: &str) -> anyhow::Result<T> {
@@ -128,6 +141,7 @@ fn load(source: &Source, year: Option<CollectionYear>) -> anyhow::Result<Loaded>
             indicators: None,
             narratives: Vec::new(),
             council: None,
+            calendar: None,
         });
     }
     let url = source
@@ -152,8 +166,9 @@ fn load(source: &Source, year: Option<CollectionYear>) -> anyhow::Result<Loaded>
                     Some(y) => store.narratives(y).await?,
                     None => Default::default(),
                 };
+                let calendar = store.calendar().await?;
                 Ok::<_, footprint_store::StoreError>((
-                    dataset, settings, indicators, council, narratives,
+                    dataset, settings, indicators, council, narratives, calendar,
                 ))
             }
             .await;
@@ -161,28 +176,33 @@ fn load(source: &Source, year: Option<CollectionYear>) -> anyhow::Result<Loaded>
             result
         })
         .with_context(|| format!("cannot read the database {shown}"))
-        .and_then(|(dataset, settings, indicators, council, narratives)| {
-            let settings = match (file_settings, settings) {
-                (Some(s), _) => s,
-                (None, Some(v)) => serde_json::from_value(v)
-                    .with_context(|| format!("the `{REPORT_SETTINGS}` setting in {shown}"))?,
-                (None, None) => MeasureSettings::default(),
-            };
-            let indicators = indicators
-                .map(serde_json::from_value)
-                .transpose()
-                .with_context(|| format!("the `{PERFORMANCE_INDICATORS}` setting in {shown}"))?;
-            Ok(Loaded {
-                dataset,
-                settings,
-                indicators,
-                narratives: narratives
-                    .into_iter()
-                    .map(|(slot, text)| Narrative { slot, text })
-                    .collect(),
-                council: council.and_then(|v| v.as_str().map(str::to_owned)),
-            })
-        })
+        .and_then(
+            |(dataset, settings, indicators, council, narratives, calendar)| {
+                let settings = match (file_settings, settings) {
+                    (Some(s), _) => s,
+                    (None, Some(v)) => serde_json::from_value(v)
+                        .with_context(|| format!("the `{REPORT_SETTINGS}` setting in {shown}"))?,
+                    (None, None) => MeasureSettings::default(),
+                };
+                let indicators = indicators
+                    .map(serde_json::from_value)
+                    .transpose()
+                    .with_context(|| {
+                        format!("the `{PERFORMANCE_INDICATORS}` setting in {shown}")
+                    })?;
+                Ok(Loaded {
+                    dataset,
+                    settings,
+                    indicators,
+                    narratives: narratives
+                        .into_iter()
+                        .map(|(slot, text)| Narrative { slot, text })
+                        .collect(),
+                    council: council.and_then(|v| v.as_str().map(str::to_owned)),
+                    calendar,
+                })
+            },
+        )
 }
 
 fn write_out(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
@@ -192,8 +212,8 @@ fn write_out(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
 fn annual(args: AnnualArgs) -> anyhow::Result<()> {
     let year: CollectionYear = args.year.parse().map_err(|e| anyhow!("--year: {e}"))?;
     let format: Format = args.format.parse().map_err(|e| anyhow!("--format: {e}"))?;
-    let calendar = load_calendar(args.source.calendar.as_deref())?;
     let loaded = load(&args.source, Some(year))?;
+    let calendar = calendar_for(&args.source, &loaded)?;
     let mut report = AnnualReport::compute(
         &loaded.dataset,
         year,
@@ -218,8 +238,8 @@ fn annual(args: AnnualArgs) -> anyhow::Result<()> {
 
 fn performance_page(args: PerformanceArgs) -> anyhow::Result<()> {
     let month = performance::parse_month(&args.month).map_err(|e| anyhow!("--month: {e}"))?;
-    let calendar = load_calendar(args.source.calendar.as_deref())?;
     let loaded = load(&args.source, None)?;
+    let calendar = calendar_for(&args.source, &loaded)?;
     let indicators = match &args.indicators {
         Some(p) => read_json(p, "indicators file")?,
         None => loaded.indicators.unwrap_or_default(),

@@ -239,15 +239,45 @@ fn calendar_import_extends_the_calendar() {
     ]);
     assert!(stdout(&o).contains("Added 0 bank holidays"));
 
-    // Without --calendar the merged CSV goes to standard output.
-    let o = footprint(&["calendar", "import", json.to_str().unwrap()]);
+    // With --stdout the merged CSV goes to standard output.
+    let o = footprint(&["calendar", "import", json.to_str().unwrap(), "--stdout"]);
     assert!(o.status.success());
     assert_eq!(stdout(&o), csv);
     assert!(stderr(&o).contains("Added 2 bank holidays"));
 
     // A file that is not the GOV.UK format.
     std::fs::write(&json, "{}").unwrap();
-    let o = footprint(&["calendar", "import", json.to_str().unwrap()]);
+    let o = footprint(&["calendar", "import", json.to_str().unwrap(), "--stdout"]);
     assert_one_line_error(&o, "england-and-wales");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn calendar_import_goes_into_the_database_and_due_uses_it() {
+    let dir = scratch("import-db");
+    let db = format!("sqlite://{}", dir.join("f.db").display());
+    let json = dir.join("bank-holidays.json");
+    std::fs::write(
+        &json,
+        r#"{"england-and-wales":{"division":"england-and-wales","events":[
+            {"title":"New Year’s Day","date":"2028-01-03","notes":"Substitute day","bunting":true},
+            {"title":"Good Friday","date":"2028-04-14","notes":"","bunting":false}]}}"#,
+    )
+    .unwrap();
+    assert!(footprint(&["migrate", "--db", &db]).status.success());
+    // Before the import, the database's calendar ends with 2027.
+    let o = footprint(&["due", "--start", "2027-12-16", "--db", &db, "--json"]);
+    assert_eq!(o.status.code(), Some(2), "{}", stdout(&o));
+    let o = footprint(&["calendar", "import", json.to_str().unwrap(), "--db", &db]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        stdout(&o).contains("Added 2 bank holidays to the database"),
+        "{}",
+        stdout(&o)
+    );
+    let o = footprint(&["due", "--start", "2027-12-16", "--db", &db, "--json"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(v["next_due"], "2028-01-18");
     let _ = std::fs::remove_dir_all(&dir);
 }

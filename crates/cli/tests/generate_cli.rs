@@ -8,7 +8,15 @@ use std::process::Command;
 
 fn generate(out: &Path, seed: &str) {
     let o = Command::new(env!("CARGO_BIN_EXE_footprint"))
-        .args(["generate", "--children-in-care", "120", "--years", "2", "--seed", seed])
+        .args([
+            "generate",
+            "--children-in-care",
+            "120",
+            "--years",
+            "2",
+            "--seed",
+            seed,
+        ])
         .arg("--out")
         .arg(out)
         .output()
@@ -41,7 +49,11 @@ fn files(dir: &Path) -> BTreeMap<String, Vec<u8>> {
 #[test]
 fn same_seed_same_files_other_seed_other_files() {
     let tmp = tempfile::tempdir().unwrap();
-    let (a, b, c) = (tmp.path().join("a"), tmp.path().join("b"), tmp.path().join("c"));
+    let (a, b, c) = (
+        tmp.path().join("a"),
+        tmp.path().join("b"),
+        tmp.path().join("c"),
+    );
     generate(&a, "7");
     generate(&b, "7");
     generate(&c, "8");

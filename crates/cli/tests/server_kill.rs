@@ -240,7 +240,11 @@ fn every_acknowledged_review_survives_a_killed_server() {
                 (cookie.clone(), token.clone(), acknowledged.clone());
             std::thread::spawn(move || {
                 for (child, date, code) in chunk {
-                    let body = format!("csrf_token={token}&date={date}&participation={code}");
+                    // A reason in case the review is late (the form requires
+                    // one then; it is not kept for a review in time).
+                    let body = format!(
+                        "csrf_token={token}&date={date}&participation={code}&late_reason=other"
+                    );
                     match http(
                         port,
                         "POST",

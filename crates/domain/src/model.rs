@@ -164,6 +164,10 @@ pub struct ReviewDetails {
     pub record_circulated: Option<NaiveDate>,
     pub quality: Option<QualityGrade>,
     pub recommendations: Vec<Recommendation>,
+    /// Why the review was held after its statutory due date, where the
+    /// service recorded it (`reviews.late_by_reason`).
+    #[serde(default)]
+    pub late_reason: Option<LateReason>,
 }
 
 /// Statutory review or additional (local-policy) review.
@@ -290,6 +294,75 @@ impl QualityGrade {
 
     pub fn from_key(key: &str) -> Option<QualityGrade> {
         QualityGrade::ALL.into_iter().find(|g| g.key() == key)
+    }
+}
+
+/// Why a review was held after its statutory due date: the reasons IRO
+/// annual reports give for reviews going out of time (illness of the social
+/// worker or IRO, illness of the carer, no social work report, the social
+/// worker in court, IRO capacity, ...).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LateReason {
+    SocialWorkerUnavailable,
+    NoSocialWorkerReport,
+    CourtHearing,
+    IroUnavailable,
+    IroCapacity,
+    CarerOrFamilyUnavailable,
+    ChildUnwell,
+    RescheduledAtRequest,
+    AdministrativeError,
+    Other,
+}
+
+impl LateReason {
+    pub const ALL: [LateReason; 10] = [
+        LateReason::SocialWorkerUnavailable,
+        LateReason::NoSocialWorkerReport,
+        LateReason::CourtHearing,
+        LateReason::IroUnavailable,
+        LateReason::IroCapacity,
+        LateReason::CarerOrFamilyUnavailable,
+        LateReason::ChildUnwell,
+        LateReason::RescheduledAtRequest,
+        LateReason::AdministrativeError,
+        LateReason::Other,
+    ];
+
+    /// The key used in `report.json`, the database and forms; stable.
+    pub fn key(self) -> &'static str {
+        match self {
+            LateReason::SocialWorkerUnavailable => "social_worker_unavailable",
+            LateReason::NoSocialWorkerReport => "no_social_worker_report",
+            LateReason::CourtHearing => "court_hearing",
+            LateReason::IroUnavailable => "iro_unavailable",
+            LateReason::IroCapacity => "iro_capacity",
+            LateReason::CarerOrFamilyUnavailable => "carer_or_family_unavailable",
+            LateReason::ChildUnwell => "child_unwell",
+            LateReason::RescheduledAtRequest => "rescheduled_at_request",
+            LateReason::AdministrativeError => "administrative_error",
+            LateReason::Other => "other",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            LateReason::SocialWorkerUnavailable => "Social worker unavailable (illness or leave)",
+            LateReason::NoSocialWorkerReport => "No social worker report",
+            LateReason::CourtHearing => "Clashed with a court hearing",
+            LateReason::IroUnavailable => "IRO unavailable (illness or leave)",
+            LateReason::IroCapacity => "No IRO available to chair (capacity)",
+            LateReason::CarerOrFamilyUnavailable => "Carer or family unavailable",
+            LateReason::ChildUnwell => "Child unwell",
+            LateReason::RescheduledAtRequest => "Rearranged at the child's or family's request",
+            LateReason::AdministrativeError => "Not booked in time (administrative error)",
+            LateReason::Other => "Other",
+        }
+    }
+
+    pub fn from_key(key: &str) -> Option<LateReason> {
+        LateReason::ALL.into_iter().find(|r| r.key() == key)
     }
 }
 
@@ -427,4 +500,41 @@ pub struct Dataset {
     pub challenges: Vec<Challenge>,
     /// The date reviews are known from ("data held from", measures.md).
     pub reviews_known_from: Option<NaiveDate>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn late_reason_keys_are_unique_and_round_trip_through_serde() {
+        let mut keys: Vec<&str> = LateReason::ALL.iter().map(|r| r.key()).collect();
+        keys.sort_unstable();
+        keys.dedup();
+        assert_eq!(keys.len(), LateReason::ALL.len());
+        for reason in LateReason::ALL {
+            assert_eq!(LateReason::from_key(reason.key()), Some(reason));
+            let json = serde_json::to_string(&reason).unwrap();
+            assert_eq!(json, format!("\"{}\"", reason.key()));
+            assert!(!reason.label().is_empty());
+        }
+        assert_eq!(LateReason::from_key("not_recorded"), None);
+        assert_eq!(LateReason::from_key(""), None);
+    }
+
+    #[test]
+    fn review_details_without_a_late_reason_still_deserialise() {
+        let json = r#"{"chair":null,"kind":"statutory","attendance":[],
+            "social_worker_report":{"status":"not_recorded"},"decisions_issued":null,
+            "record_circulated":null,"quality":null,"recommendations":[]}"#;
+        let details: ReviewDetails = serde_json::from_str(json).unwrap();
+        assert_eq!(details.late_reason, None);
+        let with = ReviewDetails {
+            late_reason: Some(LateReason::CourtHearing),
+            ..ReviewDetails::default()
+        };
+        let back: ReviewDetails =
+            serde_json::from_str(&serde_json::to_string(&with).unwrap()).unwrap();
+        assert_eq!(back, with);
+    }
 }

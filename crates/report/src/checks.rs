@@ -236,6 +236,13 @@ pub fn relations(m: &Measures) -> Vec<Relation> {
             ));
         }
     }
+    if m.get("reviews.late_by_reason").is_some() {
+        r.push(sum(
+            "reviews.late_by_reason",
+            cells_of(m, "reviews.late_by_reason"),
+            c("reviews.late"),
+        ));
+    }
     r.push(at_most(
         "reviews.children",
         c("reviews.children"),

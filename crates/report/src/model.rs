@@ -772,6 +772,13 @@ pub fn build(report: &AnnualReport) -> Report {
         table_id: t.id.clone(),
     };
     chart_and_table(&mut blocks, chart, t);
+    blocks.push(Block::Table(b.breakdown(
+        "late-by-reason",
+        "Reasons reviews were held late",
+        "reviews.late_by_reason",
+        Some(("reviews.late", "All reviews held late")),
+        false,
+    )));
     let rec_target = s.record_local_target_working_days;
     blocks.push(Block::Table(b.breakdown(
         "sw-report",

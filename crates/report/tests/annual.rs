@@ -159,6 +159,101 @@ fn docx_has_headings_and_tables() {
 }
 
 #[test]
+fn reasons_reviews_were_late_are_tabled_in_every_format() {
+    let r = common::report(false);
+    let m = &r.this_year.measures;
+    let late = m.count("reviews.late").unwrap();
+    let by_reason = m.breakdown("reviews.late_by_reason").unwrap();
+    let court = by_reason.value("court_hearing");
+    let not_recorded = by_reason.value("not_recorded");
+    assert!(court > 0 && not_recorded > 0, "{by_reason:?}");
+    assert_eq!(by_reason.total(), late);
+
+    // The model: in the reviews section, this year beside last year.
+    let model = r.model();
+    let section = model.sections.iter().find(|s| s.id == "reviews").unwrap();
+    let t = section
+        .blocks
+        .iter()
+        .find_map(|b| match b {
+            footprint_report::model::Block::Table(t) if t.id == "late-by-reason" => Some(t),
+            _ => None,
+        })
+        .expect("the table is in the reviews section");
+    assert_eq!(t.caption, "Reasons reviews were held late");
+    assert_eq!(
+        t.columns,
+        ["Category", "2021-22", "% 2021-22", "2020-21", "% 2020-21"]
+    );
+    let row = |label: &str| {
+        t.rows
+            .iter()
+            .find(|r| r.header == label)
+            .unwrap_or_else(|| panic!("no row {label}"))
+    };
+    assert_eq!(
+        row("Clashed with a court hearing").cells[0].display(),
+        court.to_string()
+    );
+    assert_eq!(
+        row("Not recorded").cells[0].display(),
+        not_recorded.to_string()
+    );
+    let total = t.rows.last().unwrap();
+    assert!(total.total);
+    assert_eq!(total.cells[0].display(), late.to_string());
+    // Last year no reasons were recorded: every late review is not recorded.
+    let last = r.last_year.as_ref().unwrap();
+    assert_eq!(
+        row("Not recorded").cells[2].display(),
+        last.measures.count("reviews.late").unwrap().to_string()
+    );
+
+    // Every format carries it.
+    let html = String::from_utf8(r.render(Format::Html).unwrap()).unwrap();
+    assert!(html.contains(r#"<table id="late-by-reason"><caption>Reasons reviews were held late"#));
+    let v = json(&r);
+    let reasons = v["measures"]["reviews.late_by_reason"].as_object().unwrap();
+    assert_eq!(reasons.values().map(int).sum::<u64>(), late);
+    assert_eq!(int(&reasons["court_hearing"]), court);
+    let mut wb: Xlsx<_> =
+        open_workbook_from_rs(Cursor::new(r.render(Format::Xlsx).unwrap())).unwrap();
+    let sheet = wb.worksheet_range("late-by-reason").expect("a sheet");
+    let court_row = sheet
+        .rows()
+        .find(|row| {
+            row.first().map(|c| c.to_string()).as_deref() == Some("Clashed with a court hearing")
+        })
+        .expect("the court hearing row");
+    assert_eq!(court_row.get(1), Some(&Data::Float(court as f64)));
+    let mut zip = zip::ZipArchive::new(Cursor::new(r.render(Format::Docx).unwrap())).unwrap();
+    let mut xml = String::new();
+    zip.by_name("word/document.xml")
+        .unwrap()
+        .read_to_string(&mut xml)
+        .unwrap();
+    assert!(xml.contains("Reasons reviews were held late"));
+}
+
+#[test]
+fn late_reasons_that_do_not_sum_to_the_late_reviews_are_refused() {
+    let mut r = common::report(false);
+    let cell = r
+        .this_year
+        .measures
+        .get_mut("reviews.late_by_reason")
+        .unwrap()
+        .cell_mut(&["child_unwell".to_owned()])
+        .unwrap();
+    cell.value += 1;
+    let err = r.check().unwrap_err().to_string();
+    assert!(
+        err.contains("reviews.late_by_reason") && err.contains("reviews.late"),
+        "{err}"
+    );
+}
+
+#[test]
 fn publication_mode_hides_small_numbers_and_child_detail() {
     let r = common::report(true);
     r.check().expect("no hidden cell can be worked out");

@@ -12,7 +12,7 @@ use footprint_domain::calendar::{BankHoliday, WorkingDayCalendar};
 use footprint_domain::dates::CollectionYear;
 use footprint_domain::model::{
     Allocation, AttendeeRole, Challenge, ChallengeOutcome, ChallengeStage, Child, ChildId, Dataset,
-    Episode, Iro, IroId, IroVisit, MidwayCheck, MissingEpisode, QualityGrade, Recommendation,
+    Episode, Iro, IroId, IroVisit, LateReason, MidwayCheck, MissingEpisode, QualityGrade, Recommendation,
     Review, ReviewDetails, ReviewKind, SocialWorkerReport, UascStatus, VisitKind,
 };
 use footprint_domain::periods::assemble_periods;
@@ -121,6 +121,13 @@ pub(crate) async fn migrate(pool: &Pool) -> Result<MigrationReport> {
         from,
         to: SCHEMA_VERSION,
     })
+}
+
+pub(crate) async fn data_version(pool: &Pool) -> Result<i64> {
+    let row = sqlx::query("SELECT version FROM data_version WHERE id = 1")
+        .fetch_one(pool)
+        .await?;
+    Ok(row.try_get::<i64, _>(0)?)
 }
 
 pub(crate) async fn integrity_check(pool: &Pool) -> Result<Vec<String>> {
@@ -293,7 +300,7 @@ fn episode_from(row: &DbRow) -> Result<Episode> {
 macro_rules! review_cols {
     () => {
         "child, review_date, participation, has_details, chair, kind, sw_report_status, \
-         sw_report_date, decisions_issued, record_circulated, quality"
+         sw_report_date, decisions_issued, record_circulated, quality, late_reason"
     };
 }
 
@@ -342,6 +349,10 @@ fn review_from(row: &DbRow) -> Result<Review> {
             Some(q) => Some(key(T, "quality", &q, QualityGrade::from_key)?),
             None => None,
         };
+        let late_reason = match row.try_get::<Option<String>, _>("late_reason")? {
+            Some(r) => Some(key(T, "late_reason", &r, LateReason::from_key)?),
+            None => None,
+        };
         Some(ReviewDetails {
             chair: opt_iro(row.try_get("chair")?),
             kind,
@@ -351,6 +362,7 @@ fn review_from(row: &DbRow) -> Result<Review> {
             record_circulated: opt_date(T, "record_circulated", row.try_get("record_circulated")?)?,
             quality,
             recommendations: Vec::new(),
+            late_reason,
         })
     } else {
         None
@@ -789,8 +801,9 @@ async fn insert_reviews(conn: &mut Conn, rows: &[Review]) -> Result<()> {
     bulk_insert(
         conn,
         "INSERT INTO reviews (child, review_date, participation, has_details, chair, kind, \
-         sw_report_status, sw_report_date, decisions_issued, record_circulated, quality)",
-        11,
+         sw_report_status, sw_report_date, decisions_issued, record_circulated, quality, \
+         late_reason)",
+        12,
         rows,
         |b, r| {
             let d = r.details.as_ref();
@@ -811,7 +824,8 @@ async fn insert_reviews(conn: &mut Conn, rows: &[Review]) -> Result<()> {
                 .push_bind(sw_date)
                 .push_bind(d.and_then(|d| opt_iso(d.decisions_issued)))
                 .push_bind(d.and_then(|d| opt_iso(d.record_circulated)))
-                .push_bind(d.and_then(|d| d.quality.map(|q| q.key())));
+                .push_bind(d.and_then(|d| d.quality.map(|q| q.key())))
+                .push_bind(d.and_then(|d| d.late_reason.map(|r| r.key())));
         },
     )
     .await?;
@@ -1602,7 +1616,8 @@ async fn write_review_details(conn: &mut Conn, r: &Review) -> Result<()> {
     sqlx::query(
         "UPDATE reviews SET participation = $3, has_details = $4, chair = $5, kind = $6, \
          sw_report_status = $7, sw_report_date = $8, decisions_issued = $9, \
-         record_circulated = $10, quality = $11 WHERE child = $1 AND review_date = $2",
+         record_circulated = $10, quality = $11, late_reason = $12 \
+         WHERE child = $1 AND review_date = $2",
     )
     .bind(r.child.as_str())
     .bind(iso(r.date))
@@ -1615,6 +1630,7 @@ async fn write_review_details(conn: &mut Conn, r: &Review) -> Result<()> {
     .bind(d.and_then(|d| opt_iso(d.decisions_issued)))
     .bind(d.and_then(|d| opt_iso(d.record_circulated)))
     .bind(d.and_then(|d| d.quality.map(|q| q.key())))
+    .bind(d.and_then(|d| d.late_reason.map(|r| r.key())))
     .execute(&mut *conn)
     .await?;
     for table in [

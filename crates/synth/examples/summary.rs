@@ -26,7 +26,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         ds.midway_checks.len(),
         ds.visits.len(),
         ds.challenges.len(),
-        council.late_reviews.len()
+        ds.reviews
+            .iter()
+            .filter(|r| r.details.as_ref().is_some_and(|d| d.late_reason.is_some()))
+            .count()
     );
     for s in summarise(ds, &council.collection_years) {
         println!("{}", serde_json::to_string(&s)?);

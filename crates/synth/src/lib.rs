@@ -27,8 +27,6 @@
 //! are added (listed in [`SyntheticCouncil::injected_problems`]) for the
 //! data-quality screens; without it the data are clean.
 
-use std::fmt;
-
 use chrono::NaiveDate;
 use footprint_domain::calendar::WorkingDayCalendar;
 use footprint_domain::codes::{MissingKind, Sex};
@@ -162,49 +160,6 @@ pub enum SynthError {
     },
 }
 
-/// Why a review was held late (recorded by the IRO service).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum LateReviewReason {
-    SocialWorkerUnavailable,
-    IroUnavailable,
-    ChildUnwell,
-    FamilyUnavailable,
-    ChildRequested,
-    CourtHearing,
-    NotBookedInTime,
-    Other,
-}
-
-impl LateReviewReason {
-    pub fn label(self) -> &'static str {
-        match self {
-            LateReviewReason::SocialWorkerUnavailable => "Social worker unavailable",
-            LateReviewReason::IroUnavailable => "IRO unavailable (sickness or leave)",
-            LateReviewReason::ChildUnwell => "Child unwell",
-            LateReviewReason::FamilyUnavailable => "Parents or carers unavailable",
-            LateReviewReason::ChildRequested => "Moved at the child's request",
-            LateReviewReason::CourtHearing => "Clashed with a court hearing",
-            LateReviewReason::NotBookedInTime => "Not booked in time",
-            LateReviewReason::Other => "Other",
-        }
-    }
-}
-
-impl fmt::Display for LateReviewReason {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.label())
-    }
-}
-
-/// A review held after its statutory due date, and why.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct LateReview {
-    pub child: ChildId,
-    pub date: NaiveDate,
-    pub reason: LateReviewReason,
-}
-
 /// A generated council: the dataset plus what the generator knows about it.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct SyntheticCouncil {
@@ -212,9 +167,6 @@ pub struct SyntheticCouncil {
     pub dataset: Dataset,
     /// The reported collection years, oldest first.
     pub collection_years: Vec<CollectionYear>,
-    /// Reasons for the reviews held late (the domain's `ReviewDetails` has
-    /// no field for them yet).
-    pub late_reviews: Vec<LateReview>,
     /// The deliberate problems added (empty without `with_data_problems`).
     pub injected_problems: Vec<InjectedProblem>,
 }
@@ -224,7 +176,7 @@ pub fn generate(params: &CouncilParams) -> Result<Dataset, SynthError> {
     generate_council(params).map(|c| c.dataset)
 }
 
-/// Generates the council, with the late-review reasons and the list of any
+/// Generates the council, with its collection years and the list of any
 /// injected problems.
 pub fn generate_council(params: &CouncilParams) -> Result<SyntheticCouncil, SynthError> {
     params.validate()?;
@@ -271,7 +223,6 @@ pub fn generate_council(params: &CouncilParams) -> Result<SyntheticCouncil, Synt
         postcodes: &postcodes,
     };
     let review_ctx = ReviewContext::new(&calendar, window_start, params.as_of, habits);
-    let mut late_reviews = Vec::new();
     let mut challenge_ids = 0i64;
     let mut next_id = 1_000_001u32;
 
@@ -343,7 +294,6 @@ pub fn generate_council(params: &CouncilParams) -> Result<SyntheticCouncil, Synt
                     &mut challenge_ids,
                 );
                 ds.reviews.extend(out.reviews);
-                late_reviews.extend(out.late);
                 ds.visits.extend(out.visits);
                 ds.midway_checks.extend(out.midway);
                 ds.challenges.extend(out.challenges);
@@ -400,13 +350,11 @@ pub fn generate_council(params: &CouncilParams) -> Result<SyntheticCouncil, Synt
         injected_problems = problems::inject(&mut ds, &mut rng, params.latest_year());
     }
     sort_dataset(&mut ds);
-    late_reviews.sort_by(|a, b| (&a.child, a.date).cmp(&(&b.child, b.date)));
 
     Ok(SyntheticCouncil {
         params: params.clone(),
         dataset: ds,
         collection_years: params.collection_years(),
-        late_reviews,
         injected_problems,
     })
 }

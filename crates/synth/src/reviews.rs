@@ -15,7 +15,7 @@ use footprint_domain::codes::{LegalStatus, ParticipationCode};
 use footprint_domain::dates::age_on;
 use footprint_domain::model::{
     AttendeeRole, Challenge, ChallengeOutcome, ChallengeStage, ChildId, Episode, IroId, IroVisit,
-    MidwayCheck, QualityGrade, Recommendation, Review, ReviewDetails, ReviewKind,
+    LateReason, MidwayCheck, QualityGrade, Recommendation, Review, ReviewDetails, ReviewKind,
     SocialWorkerReport, VisitKind,
 };
 use footprint_domain::schedule::{ScheduleInput, SchedulePolicy, Within, schedule};
@@ -23,7 +23,6 @@ use rand::Rng;
 use rand_chacha::ChaCha8Rng;
 
 use crate::util::{add_days, days_between, pick};
-use crate::{LateReview, LateReviewReason};
 
 /// The council-wide habits drawn once per council.
 #[derive(Debug, Clone, Copy)]
@@ -78,7 +77,6 @@ impl<'a> ReviewContext<'a> {
 #[derive(Default)]
 pub(crate) struct ReviewOutput {
     pub reviews: Vec<Review>,
-    pub late: Vec<LateReview>,
     pub visits: Vec<IroVisit>,
     pub midway: Vec<MidwayCheck>,
     pub challenges: Vec<Challenge>,
@@ -93,15 +91,18 @@ fn iro_on(allocations: &[(NaiveDate, Option<NaiveDate>, IroId)], date: NaiveDate
         .map(|(_, _, iro)| iro.clone())
 }
 
-const LATE_REASONS: &[(LateReviewReason, u32)] = &[
-    (LateReviewReason::SocialWorkerUnavailable, 25),
-    (LateReviewReason::IroUnavailable, 15),
-    (LateReviewReason::ChildUnwell, 10),
-    (LateReviewReason::FamilyUnavailable, 15),
-    (LateReviewReason::ChildRequested, 8),
-    (LateReviewReason::CourtHearing, 7),
-    (LateReviewReason::NotBookedInTime, 12),
-    (LateReviewReason::Other, 8),
+/// Why a late review was late, as the service records it.
+const LATE_REASONS: &[(LateReason, u32)] = &[
+    (LateReason::SocialWorkerUnavailable, 20),
+    (LateReason::NoSocialWorkerReport, 8),
+    (LateReason::CourtHearing, 7),
+    (LateReason::IroUnavailable, 12),
+    (LateReason::IroCapacity, 5),
+    (LateReason::CarerOrFamilyUnavailable, 15),
+    (LateReason::ChildUnwell, 10),
+    (LateReason::RescheduledAtRequest, 8),
+    (LateReason::AdministrativeError, 9),
+    (LateReason::Other, 6),
 ];
 
 /// The participation code for a review of a child of `age`.
@@ -295,20 +296,16 @@ pub(crate) fn period_reviews(
             .rev()
             .find(|e| e.start <= date)
             .unwrap_or(first);
-        let details = review_details(ctx, rng, date, age, chair.clone(), kind, episode);
+        let mut details = review_details(ctx, rng, date, age, chair.clone(), kind, episode);
+        let participation = participation(rng, age);
+        // Every review held after its due date has its reason recorded.
+        details.late_reason = late.then(|| pick(rng, LATE_REASONS));
         out.reviews.push(Review {
             child: child.clone(),
             date,
-            participation: Some(participation(rng, age)),
+            participation: Some(participation),
             details: Some(details),
         });
-        if late {
-            out.late.push(LateReview {
-                child: child.clone(),
-                date,
-                reason: pick(rng, LATE_REASONS),
-            });
-        }
         // A visit to (or a call with) the child before the review.
         if age >= 4 && rng.random_bool(0.86) {
             let visit = add_days(date, -days_between(rng, 1, 15));
@@ -460,6 +457,7 @@ fn review_details(
         record_circulated: known(record),
         quality,
         recommendations,
+        late_reason: None,
     }
 }
 

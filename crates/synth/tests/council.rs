@@ -5,8 +5,10 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::sync::OnceLock;
 
 use chrono::NaiveDate;
+use footprint_domain::calendar::WorkingDayCalendar;
 use footprint_domain::codes::{ParticipationCode, PlacementType};
 use footprint_domain::dates::{CollectionYear, age_on};
+use footprint_domain::measures::{MeasureSettings, compute};
 use footprint_domain::model::{ChildId, Dataset, Episode};
 use footprint_domain::periods::{assemble_periods, build_periods};
 use footprint_synth::summary::summarise;
@@ -97,13 +99,33 @@ fn most_reviews_are_in_time_by_the_statutory_schedule() {
     assert_eq!(latest.reviews_timeliness_unknown, 0);
     let share = latest.in_time_share().expect("reviews with a due date");
     assert!((0.88..=0.995).contains(&share), "in time {share:.3}");
-    // Every late review has a recorded reason, and only late ones do.
-    let late_in_year: usize = c
-        .late_reviews
+    // Every late review has a recorded reason, and only late ones do: by the
+    // domain's own measures, the reasons account for every late review.
+    let year = *c.collection_years.last().unwrap();
+    let m = compute(
+        &c.dataset,
+        year,
+        &MeasureSettings::default(),
+        &WorkingDayCalendar::england_and_wales(),
+    );
+    let by_reason = m.breakdown("reviews.late_by_reason").expect("measure");
+    assert_eq!(by_reason.value("not_recorded"), 0, "{by_reason:?}");
+    assert_eq!(by_reason.total(), latest.reviews_late as u64);
+    let with_reason = c
+        .dataset
+        .reviews
         .iter()
-        .filter(|l| c.collection_years.last().unwrap().contains(l.date))
+        .filter(|r| year.contains(r.date))
+        .filter(|r| r.details.as_ref().is_some_and(|d| d.late_reason.is_some()))
         .count();
-    assert_eq!(late_in_year, latest.reviews_late);
+    assert_eq!(with_reason, latest.reviews_late);
+    // Several different reasons are drawn.
+    let drawn = by_reason
+        .entries
+        .iter()
+        .filter(|(_, c)| c.value > 0)
+        .count();
+    assert!(drawn >= 3, "{by_reason:?}");
 }
 
 #[test]

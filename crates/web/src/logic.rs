@@ -184,6 +184,49 @@ pub fn next_review(
     }
 }
 
+/// How a review dated `date` stands against its statutory due date, worked
+/// out as the caseload does: the child's period of care holding the date,
+/// its reviews with this one added, and the council's schedule policy.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ReviewTimeliness {
+    /// The statutory due date (`None`: not known from the data held).
+    pub due: Option<NaiveDate>,
+    /// `Some(false)`: held after its due date.
+    pub in_time: Option<bool>,
+}
+
+/// The timeliness a review dated `date` would have (or has), or `None` when
+/// no period of care holds the date or its schedule cannot be worked out.
+pub fn review_timeliness(
+    by: &ByChild<'_>,
+    ds: &Dataset,
+    child: &ChildId,
+    date: NaiveDate,
+    policy: &SchedulePolicy,
+    calendar: &WorkingDayCalendar,
+) -> Option<ReviewTimeliness> {
+    let period = by
+        .periods
+        .get(child)?
+        .iter()
+        .find(|p| !p.is_short_breaks() && p.holds_review_on(date))?;
+    let mut reviews = by.child_reviews(child);
+    if !reviews.iter().any(|r| r.date == date) {
+        reviews.push(Review {
+            child: child.clone(),
+            date,
+            participation: None,
+            details: None,
+        });
+    }
+    let s = period_schedule(period, &reviews, ds.reviews_known_from, policy, calendar).ok()?;
+    let sr = s.reviews.iter().find(|r| r.date == date)?;
+    Some(ReviewTimeliness {
+        due: sr.statutory_due,
+        in_time: sr.in_time,
+    })
+}
+
 /// The IRO a child is allocated to on `date`.
 pub fn current_iro<'a>(ds: &'a Dataset, child: &ChildId, date: NaiveDate) -> Option<&'a IroId> {
     ds.allocations
@@ -748,6 +791,44 @@ mod tests {
 
     fn cal() -> WorkingDayCalendar {
         WorkingDayCalendar::england_and_wales()
+    }
+
+    #[test]
+    fn a_review_after_its_due_date_is_late_and_one_before_is_not() {
+        let ds = ds();
+        let by = ByChild::new(&ds);
+        let policy = SchedulePolicy::statutory();
+        let cal = cal();
+        let t = |c: &str, date: &str| review_timeliness(&by, &ds, &id(c), d(date), &policy, &cal);
+        // B: reviews 20 Sep and 10 Dec 2024, so the next is due 10 Jun 2025
+        // (six months), the caseload's next due date.
+        let next = next_review(&by, &ds, &id("B"), d("2025-01-01"), &policy, &cal)
+            .and_then(|(_, due)| due)
+            .expect("B has a next due date");
+        assert_eq!(next.date, d("2025-06-10"));
+        let on_time = t("B", "2025-06-10").expect("in a period");
+        assert_eq!(on_time.in_time, Some(true));
+        assert_eq!(on_time.due, Some(d("2025-06-10")));
+        let late = t("B", "2025-06-11").expect("in a period");
+        assert_eq!(late.in_time, Some(false));
+        assert_eq!(late.due, Some(d("2025-06-10")));
+        // A: in care from Mon 6 Jan 2025, no review yet: the first is due 20
+        // working days later, 3 Feb 2025.
+        assert_eq!(t("A", "2025-02-03").unwrap().in_time, Some(true));
+        assert_eq!(t("A", "2025-02-04").unwrap().in_time, Some(false));
+        // An existing review is judged as it stands: B's second review was
+        // due 3 months after the first (20 Dec 2024).
+        assert_eq!(
+            t("B", "2024-12-10"),
+            Some(ReviewTimeliness {
+                due: Some(d("2024-12-20")),
+                in_time: Some(true)
+            })
+        );
+        // Before the child came into care: no period holds the date.
+        assert_eq!(t("B", "1990-01-01"), None);
+        // An unknown child.
+        assert_eq!(t("NOBODY", "2025-01-01"), None);
     }
 
     #[test]

@@ -401,30 +401,58 @@ async fn recording_a_review_moves_the_next_due_date_and_is_audited() {
     assert_eq!(next_due(&page.body).as_deref(), Some("3 Feb 2025"));
     assert!(page.body.contains("Overdue"));
 
-    let res = c
-        .post(
-            "/children/C2/reviews",
-            &[
-                ("date", "2025-03-10"),
-                ("participation", "PN1"),
-                ("attendance", "carer"),
-                ("attendance", "social_worker"),
-                ("sw_report", "received"),
-                ("sw_report_date", "2025-03-03"),
-                ("decisions_issued", "2025-03-11"),
-                ("quality", "good"),
-                ("rec_text_0", "Arrange a dental check"),
-                ("rec_owner_0", "Carer"),
-                ("rec_due_0", "2025-04-30"),
-            ],
-        )
-        .await;
+    // The form offers a reason for lateness, with the due date as a hint.
+    let form = c.get("/children/C2/reviews/new").await;
+    assert!(form.body.contains("Reason the review is late"));
+    assert!(form.body.contains("the next review is due by 3 Feb 2025"));
+    assert!(form.body.contains("value=\"court_hearing\""));
+
+    let fields = [
+        ("date", "2025-03-10"),
+        ("participation", "PN1"),
+        ("attendance", "carer"),
+        ("attendance", "social_worker"),
+        ("sw_report", "received"),
+        ("sw_report_date", "2025-03-03"),
+        ("decisions_issued", "2025-03-11"),
+        ("quality", "good"),
+        ("rec_text_0", "Arrange a dental check"),
+        ("rec_owner_0", "Carer"),
+        ("rec_due_0", "2025-04-30"),
+    ];
+    // 10 March is after the 3 February due date: the reason is required.
+    let res = c.post("/children/C2/reviews", &fields).await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        res.body.contains("id=\"late_reason-error\"")
+            && res.body.contains("Select why the review was held late"),
+        "{}",
+        excerpt(&res.body)
+    );
+    assert!(
+        t.store
+            .reviews_of(&child_id("C2"))
+            .await
+            .expect("read")
+            .is_empty(),
+        "nothing written"
+    );
+
+    let mut with_reason = fields.to_vec();
+    with_reason.push(("late_reason", "social_worker_unavailable"));
+    let res = c.post("/children/C2/reviews", &with_reason).await;
     assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
     let page = c.get("/children/C2").await;
     // Review 2 is due three months after review 1.
     assert_eq!(next_due(&page.body).as_deref(), Some("10 Jun 2025"));
     assert!(page.body.contains("Review of 10 Mar 2025 recorded"));
     assert!(page.body.contains("Arrange a dental check"));
+    // The reason is shown beside the late review.
+    assert!(
+        page.body.contains(">Late</strong><span class=\"govuk-!-display-block govuk-body-s govuk-!-margin-0 fp-late-reason\">Social worker unavailable (illness or leave)</span>"),
+        "{}",
+        excerpt(&page.body)
+    );
 
     let stored = t
         .store
@@ -436,6 +464,10 @@ async fn recording_a_review_moves_the_next_due_date_and_is_audited() {
     assert_eq!(details.chair, Some(IroId("IRO1".into())));
     assert_eq!(details.attendance.len(), 2);
     assert_eq!(details.recommendations.len(), 1);
+    assert_eq!(
+        details.late_reason,
+        Some(footprint_domain::model::LateReason::SocialWorkerUnavailable)
+    );
 
     let log = t
         .store

@@ -271,6 +271,13 @@ async fn an_iro_records_a_review_and_the_manager_sees_the_dashboard_move() {
             .select_by_value("PN2")
             .await
             .expect("select");
+        // 10 March is after the 3 February due date: say why.
+        c.find(Locator::Id("late_reason"))
+            .await
+            .expect("select")
+            .select_by_value("iro_unavailable")
+            .await
+            .expect("select");
         c.find(Locator::Id("attendance-carer"))
             .await
             .expect("checkbox")

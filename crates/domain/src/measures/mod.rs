@@ -623,6 +623,9 @@ pub fn key_label(key: &str) -> String {
     if let Some(g) = crate::model::QualityGrade::from_key(key) {
         return g.label().to_owned();
     }
+    if let Some(r) = crate::model::LateReason::from_key(key) {
+        return r.label().to_owned();
+    }
     match key {
         "under-1" => "Under 1".into(),
         "M" => "Male".into(),

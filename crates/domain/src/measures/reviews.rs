@@ -12,8 +12,11 @@ use super::{
 use crate::calendar::WorkingDayCalendar;
 use crate::codes::ParticipationCode;
 use crate::dates::Quarter;
-use crate::model::{Dataset, Review};
+use crate::model::{Dataset, LateReason, Review};
 use crate::schedule::{PeriodKind, ScheduleInput, schedule};
+
+/// The `reviews.late_by_reason` key of a late review with no reason recorded.
+pub const NOT_RECORDED: &str = "not_recorded";
 
 /// A review held in the year inside a looked-after period, with what the
 /// schedule says about it.
@@ -156,6 +159,9 @@ pub(super) fn reviews<'a>(
     let mut late = Count::default();
     let mut unknown = Count::default();
     let mut children = Count::default();
+    let mut late_keys: Vec<&str> = LateReason::ALL.iter().map(|r| r.key()).collect();
+    late_keys.push(NOT_RECORDED);
+    let mut late_by_reason = Breakdown::with_keys(late_keys);
     let keys = ["held", "in_time", "late", "unknown"];
     let mut months = Grid {
         rows: year
@@ -175,6 +181,10 @@ pub(super) fn reviews<'a>(
             }
             Some(false) => {
                 late.add(child);
+                let reason = h.review.details.as_ref().and_then(|d| d.late_reason);
+                late_by_reason
+                    .entry(reason.map_or(NOT_RECORDED, LateReason::key))
+                    .add(child);
                 "late"
             }
             None => {
@@ -196,6 +206,7 @@ pub(super) fn reviews<'a>(
     out.push("reviews.held", Measure::Count(total));
     out.push("reviews.in_time", Measure::Count(in_time.clone()));
     out.push("reviews.late", Measure::Count(late));
+    out.push("reviews.late_by_reason", Measure::Breakdown(late_by_reason));
     out.push("reviews.timeliness_unknown", Measure::Count(unknown));
     out.push(
         "reviews.in_time_pct",

@@ -322,6 +322,55 @@ fn without_data_held_from_the_first_review_is_judged() {
 }
 
 #[test]
+fn late_reviews_by_reason_sum_to_the_late_reviews() {
+    let mut data = review_data();
+    let with_reason = |r: &mut Review, reason| {
+        r.details = Some(ReviewDetails {
+            late_reason: Some(reason),
+            ..ReviewDetails::default()
+        });
+    };
+    for r in &mut data.reviews {
+        match (r.child.as_str(), r.date) {
+            // B2 (late): a court hearing.
+            ("B", date) if date == d(2021, 8, 2) => with_reason(r, LateReason::CourtHearing),
+            // B1 (in time): a reason recorded anyway is not counted.
+            ("B", date) if date == d(2021, 4, 29) => with_reason(r, LateReason::ChildUnwell),
+            // A1 (timeliness unknown): not counted either.
+            ("A", date) if date == d(2021, 6, 15) => with_reason(r, LateReason::IroCapacity),
+            _ => {}
+        }
+    }
+    let m = run(&data);
+    let by_reason = m.breakdown("reviews.late_by_reason").unwrap();
+    assert_eq!(by_reason.value("court_hearing"), 1);
+    assert_eq!(by_reason.value("child_unwell"), 0);
+    assert_eq!(by_reason.value("iro_capacity"), 0);
+    // A2 (late) has no details: not recorded.
+    assert_eq!(by_reason.value("not_recorded"), 1);
+    assert_eq!(
+        by_reason.get("not_recorded").unwrap().children,
+        [id("A")].into_iter().collect()
+    );
+    assert_eq!(Some(by_reason.total()), m.count("reviews.late"));
+    // Every reason is listed (zero or not), in the enum's order, then
+    // not_recorded.
+    let keys: Vec<&str> = by_reason.keys().collect();
+    let mut expected: Vec<&str> = LateReason::ALL.iter().map(|r| r.key()).collect();
+    expected.push("not_recorded");
+    assert_eq!(keys, expected);
+
+    // Judged from the start of the data, A1 is late too: its reason counts.
+    data.reviews_known_from = None;
+    let m = run(&data);
+    let by_reason = m.breakdown("reviews.late_by_reason").unwrap();
+    assert_eq!(by_reason.value("iro_capacity"), 1);
+    assert_eq!(by_reason.value("court_hearing"), 1);
+    assert_eq!(by_reason.value("not_recorded"), 1);
+    assert_eq!(Some(by_reason.total()), m.count("reviews.late"));
+}
+
+#[test]
 fn reviews_by_month() {
     let m = run(&review_data());
     let g = m.grid("reviews.by_month").unwrap();

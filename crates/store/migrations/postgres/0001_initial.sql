@@ -61,6 +61,18 @@ CREATE TABLE reviews (
     decisions_issued  iso_date,
     record_circulated iso_date,
     quality           TEXT,
+    -- why it was held after its statutory due date (domain LateReason keys)
+    late_reason       TEXT CHECK (late_reason IN (
+                          'social_worker_unavailable',
+                          'no_social_worker_report',
+                          'court_hearing',
+                          'iro_unavailable',
+                          'iro_capacity',
+                          'carer_or_family_unavailable',
+                          'child_unwell',
+                          'rescheduled_at_request',
+                          'administrative_error',
+                          'other')),
     PRIMARY KEY (child, review_date)
 );
 

@@ -2,7 +2,7 @@
 
 use footprint_domain::model::{
     Allocation, AttendeeRole, Challenge, ChallengeOutcome, ChallengeStage, Dataset, Iro, IroId,
-    IroVisit, MidwayCheck, QualityGrade, Recommendation, ReviewDetails, ReviewKind,
+    IroVisit, LateReason, MidwayCheck, QualityGrade, Recommendation, ReviewDetails, ReviewKind,
     SocialWorkerReport, UascStatus, VisitKind,
 };
 use std::io::Write as _;
@@ -48,6 +48,7 @@ pub fn full_dataset() -> Dataset {
         decisions_issued: Some(d("2022-07-04")),
         record_circulated: Some(d("2022-07-20")),
         quality: Some(QualityGrade::RequiresImprovement),
+        late_reason: Some(LateReason::NoSocialWorkerReport),
         recommendations: vec![
             Recommendation {
                 text: "Second".into(),

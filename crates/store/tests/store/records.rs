@@ -3,7 +3,7 @@
 use footprint_domain::calendar::WorkingDayCalendar;
 use footprint_domain::dates::CollectionYear;
 use footprint_domain::model::{
-    AttendeeRole, ChallengeOutcome, ChallengeStage, Iro, IroId, IroVisit, MidwayCheck,
+    AttendeeRole, ChallengeOutcome, ChallengeStage, Iro, IroId, IroVisit, LateReason, MidwayCheck,
     QualityGrade, Recommendation, ReviewDetails, SocialWorkerReport, VisitKind,
 };
 use footprint_store::{NewChallenge, NewUser, Role, SessionRow, StoreError};
@@ -107,11 +107,38 @@ async fn reviews_are_recorded_and_updated(env: Env) {
         det.recommendations[0].completed = Some(d("2022-06-15"));
         det.attendance = vec![AttendeeRole::Advocate];
         det.decisions_issued = Some(d("2022-05-27"));
+        det.late_reason = Some(LateReason::IroCapacity);
     }
     s.update_review(&updated).await.unwrap();
     assert_eq!(s.reviews_of(&id("A1")).await.unwrap(), vec![updated]);
 }
 both!(reviews_are_recorded_and_updated);
+
+async fn every_late_reason_is_stored_and_an_unknown_one_refused(env: Env) {
+    seed(&env).await;
+    let s = &env.store;
+    let mut r = review("A1", "2022-09-09", "PN1");
+    r.details = Some(ReviewDetails::default());
+    s.record_review(&r).await.unwrap();
+    for reason in LateReason::ALL.into_iter().map(Some).chain([None]) {
+        if let Some(det) = r.details.as_mut() {
+            det.late_reason = reason;
+        }
+        s.update_review(&r).await.unwrap();
+        let back = s.review(&id("A1"), d("2022-09-09")).await.unwrap().unwrap();
+        assert_eq!(back.details.and_then(|d| d.late_reason), reason);
+    }
+    // The column's CHECK refuses a key the domain does not know.
+    let err = env
+        .raw(
+            "UPDATE reviews SET late_reason = 'bad_weather' \
+             WHERE child = 'A1' AND review_date = '2022-09-09'",
+        )
+        .await
+        .expect_err("unknown key");
+    assert!(err.to_string().to_lowercase().contains("check"), "{err}");
+}
+both!(every_late_reason_is_stored_and_an_unknown_one_refused);
 
 async fn allocations_follow_reallocation(env: Env) {
     seed(&env).await;

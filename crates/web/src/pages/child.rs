@@ -82,6 +82,8 @@ struct ReviewRow {
     decisions: Option<String>,
     record: Option<String>,
     quality: Option<&'static str>,
+    /// Why it was held late (shown beside a late review).
+    late_reason: Option<&'static str>,
     attendance: Vec<&'static str>,
     sw_report: String,
     from_footprint: bool,
@@ -313,6 +315,7 @@ fn review_row(
         decisions: d.and_then(|d| d.decisions_issued).map(uk),
         record: d.and_then(|d| d.record_circulated).map(uk),
         quality: d.and_then(|d| d.quality).map(|q| q.label()),
+        late_reason: d.and_then(|d| d.late_reason).map(|r| r.label()),
         attendance: d
             .map(|d| d.attendance.iter().map(|a| a.label()).collect())
             .unwrap_or_default(),

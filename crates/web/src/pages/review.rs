@@ -5,17 +5,19 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::NaiveDate;
+use footprint_domain::calendar::WorkingDayCalendar;
 use footprint_domain::codes::ParticipationCode;
 use footprint_domain::model::{
-    AttendeeRole, ChildId, Dataset, IroVisit, MidwayCheck, QualityGrade, Recommendation, Review,
-    ReviewDetails, ReviewKind, SocialWorkerReport, VisitKind,
+    AttendeeRole, ChildId, Dataset, IroVisit, LateReason, MidwayCheck, QualityGrade,
+    Recommendation, Review, ReviewDetails, ReviewKind, SocialWorkerReport, VisitKind,
 };
+use footprint_domain::schedule::SchedulePolicy;
 use minijinja::{Value, context};
 
-use super::{audit, child_id, dataset, field, fields, form_date, respond};
+use super::{audit, child_id, dataset, field, fields, form_date, policy, respond};
 use crate::AppState;
 use crate::access::CurrentUser;
-use crate::logic::ByChild;
+use crate::logic::{self, ByChild};
 use crate::view::{AppError, FormErrors, Page};
 
 /// Blank recommendation rows offered on the form.
@@ -26,6 +28,7 @@ fn form_options() -> Value {
         participation_codes => ParticipationCode::all().iter().map(|p| context! { code => p.code(), label => p.label() }).collect::<Vec<_>>(),
         attendee_roles => AttendeeRole::ALL.iter().map(|r| context! { key => r.key(), label => r.label() }).collect::<Vec<_>>(),
         quality_grades => QualityGrade::ALL.iter().map(|q| context! { key => q.key(), label => q.label() }).collect::<Vec<_>>(),
+        late_reasons => LateReason::ALL.iter().map(|r| context! { key => r.key(), label => r.label() }).collect::<Vec<_>>(),
         recommendation_rows => (0..RECOMMENDATION_ROWS).collect::<Vec<_>>(),
     }
 }
@@ -49,16 +52,28 @@ pub async fn review_form(
         let id = child_id(&raw)?;
         let ds = dataset(&state).await?;
         ensure_child(&ds, &id)?;
+        let next_due = next_due_label(&state, &ds, &id).await;
         Ok(page
             .render(
                 &state,
                 "review_form.html",
-                context! { child => id.to_string(), form => context!{ kind => "statutory" }, ..form_options() },
+                context! { child => id.to_string(), form => context!{ kind => "statutory" }, next_due, ..form_options() },
             )
             .await)
     }
     .await;
     respond(&state, Some(&user), result)
+}
+
+/// The child's next statutory due date today, as the caseload shows it
+/// ("3 Feb 2025"), for the form's hint on when a reason for lateness is
+/// needed.
+async fn next_due_label(state: &AppState, ds: &Dataset, id: &ChildId) -> Option<String> {
+    let policy = policy(state).await;
+    let by = ByChild::new(ds);
+    logic::next_review(&by, ds, id, state.clock.today(), &policy, &state.calendar)
+        .and_then(|(_, due)| due)
+        .map(|d| d.date.format("%-d %b %Y").to_string())
 }
 
 /// Reads and checks the review form. Every problem is named by field.
@@ -68,6 +83,8 @@ fn parse_review(
     ds: &Dataset,
     today: NaiveDate,
     chair: Option<footprint_domain::model::IroId>,
+    policy: &SchedulePolicy,
+    calendar: &WorkingDayCalendar,
 ) -> Result<Review, FormErrors> {
     let mut errors = FormErrors::default();
     let date_of =
@@ -101,6 +118,33 @@ fn parse_review(
         }
         None => {}
     }
+    // Why it was late: offered always, required when the review is after
+    // its statutory due date (worked out as the caseload does), and not kept
+    // for a review held in time.
+    let late_reason = match field(pairs, "late_reason").unwrap_or("") {
+        "" => None,
+        key => match LateReason::from_key(key) {
+            Some(r) => Some(r),
+            None => {
+                errors.add("late_reason", "Select a reason from the list");
+                None
+            }
+        },
+    };
+    let in_time = match date {
+        Some(d) if !errors.0.iter().any(|e| e.field == "date") => {
+            let by = ByChild::new(ds);
+            logic::review_timeliness(&by, ds, child, d, policy, calendar).and_then(|t| t.in_time)
+        }
+        _ => None,
+    };
+    if in_time == Some(false)
+        && late_reason.is_none()
+        && !errors.0.iter().any(|e| e.field == "late_reason")
+    {
+        errors.add("late_reason", "Select why the review was held late");
+    }
+    let late_reason = late_reason.filter(|_| in_time != Some(true));
     let participation = match field(pairs, "participation").unwrap_or("") {
         "" => {
             errors.add("participation", "Select how the child participated");
@@ -254,6 +298,7 @@ fn parse_review(
                 record_circulated,
                 quality,
                 recommendations,
+                late_reason,
             }),
         }),
         _ => Err(errors),
@@ -273,7 +318,8 @@ pub async fn record_review(
         let ds = dataset(&state).await?;
         ensure_child(&ds, &id)?;
         let today = state.clock.today();
-        match parse_review(&pairs, &id, &ds, today, user.iro.clone()) {
+        let policy = policy(&state).await;
+        match parse_review(&pairs, &id, &ds, today, user.iro.clone(), &policy, &state.calendar) {
             Ok(review) => {
                 let date = review.date;
                 if ds.reviews.iter().any(|r| r.child == id && r.date == date) {
@@ -291,12 +337,13 @@ pub async fn record_review(
                 let form: std::collections::BTreeMap<&str, &str> =
                     pairs.iter().filter(|(k, _)| k != "attendance").map(|(k, v)| (k.as_str(), v.as_str())).collect();
                 let attended = fields(&pairs, "attendance");
+                let next_due = next_due_label(&state, &ds, &id).await;
                 Ok(page
                     .render_status(
                         &state,
                         StatusCode::UNPROCESSABLE_ENTITY,
                         "review_form.html",
-                        context! { child => id.to_string(), errors => errors.0, form, attended, ..form_options() },
+                        context! { child => id.to_string(), errors => errors.0, form, attended, next_due, ..form_options() },
                     )
                     .await)
             }
@@ -517,10 +564,89 @@ mod tests {
         // measure as unmatched. The form must refuse it, not store it.
         let (id, ds) = council();
         let today = d("2025-01-01");
-        assert!(parse_review(&form("2024-08-31"), &id, &ds, today, None).is_ok());
-        let refused = parse_review(&form("2024-09-01"), &id, &ds, today, None).unwrap_err();
+        let parse = |f: &[(String, String)]| parse(f, &id, &ds, today);
+        // 31 August is late (review 1 was due 20 working days after 1 April):
+        // with a reason it is accepted.
+        let mut late = form("2024-08-31");
+        late.push(("late_reason".to_owned(), "other".to_owned()));
+        assert!(parse(&late).is_ok());
+        let refused = parse(&form("2024-09-01")).unwrap_err();
         assert!(refused.0.iter().any(|e| e.field == "date"));
-        assert!(parse_review(&form("2024-04-01"), &id, &ds, today, None).is_ok());
-        assert!(parse_review(&form("2024-03-31"), &id, &ds, today, None).is_err());
+        assert!(parse(&form("2024-04-01")).is_ok());
+        assert!(parse(&form("2024-03-31")).is_err());
+    }
+
+    fn parse(
+        f: &[(String, String)],
+        id: &ChildId,
+        ds: &Dataset,
+        today: NaiveDate,
+    ) -> Result<Review, FormErrors> {
+        parse_review(
+            f,
+            id,
+            ds,
+            today,
+            None,
+            &SchedulePolicy::statutory(),
+            &WorkingDayCalendar::england_and_wales(),
+        )
+    }
+
+    fn late_reason_of(r: &Review) -> Option<LateReason> {
+        r.details.as_ref().and_then(|d| d.late_reason)
+    }
+
+    #[test]
+    fn a_late_review_needs_its_reason_and_one_in_time_keeps_none() {
+        // In care from 1 April 2024 with no review yet: review 1 is due 20
+        // working days later, by the bank-holiday calendar (the due date is
+        // taken from the schedule, as the caseload shows it).
+        let (id, ds) = council();
+        let today = d("2025-01-01");
+        let by = ByChild::new(&ds);
+        let policy = SchedulePolicy::statutory();
+        let cal = WorkingDayCalendar::england_and_wales();
+        let due = logic::review_timeliness(&by, &ds, &id, d("2024-04-02"), &policy, &cal)
+            .and_then(|t| t.due)
+            .expect("a due date");
+        let after = (due + chrono::Duration::days(1)).to_string();
+
+        // Late without a reason: refused, naming the field.
+        let errors = parse(&form(&after), &id, &ds, today).unwrap_err();
+        let e = errors
+            .0
+            .iter()
+            .find(|e| e.field == "late_reason")
+            .expect("a late_reason error");
+        assert_eq!(e.message, "Select why the review was held late");
+
+        // Late with a reason: kept.
+        let mut with = form(&after);
+        with.push(("late_reason".to_owned(), "court_hearing".to_owned()));
+        let review = parse(&with, &id, &ds, today).expect("accepted");
+        assert_eq!(late_reason_of(&review), Some(LateReason::CourtHearing));
+
+        // An unknown key is refused, once.
+        let mut bad = form(&after);
+        bad.push(("late_reason".to_owned(), "bad_weather".to_owned()));
+        let errors = parse(&bad, &id, &ds, today).unwrap_err();
+        let msgs: Vec<&str> = errors
+            .0
+            .iter()
+            .filter(|e| e.field == "late_reason")
+            .map(|e| e.message.as_str())
+            .collect();
+        assert_eq!(msgs, ["Select a reason from the list"]);
+
+        // On the due date: in time, no reason needed, and one given is not
+        // kept (the review was not late).
+        let on_due = due.to_string();
+        let review = parse(&form(&on_due), &id, &ds, today).expect("in time");
+        assert_eq!(late_reason_of(&review), None);
+        let mut given = form(&on_due);
+        given.push(("late_reason".to_owned(), "child_unwell".to_owned()));
+        let review = parse(&given, &id, &ds, today).expect("in time");
+        assert_eq!(late_reason_of(&review), None);
     }
 }

@@ -2,18 +2,37 @@
 //! headings (Title, Heading 1, Heading 2 styles with outline levels, so the
 //! navigation pane and a table of contents work) and real tables.
 //!
-//! Charts: rasterising the SVG would need a renderer such as `resvg`, which
-//! is not in the workspace; each chart is therefore given as its title and a
-//! sentence pointing to its data table, which follows it (the HTML and PDF
-//! versions draw the chart).
+//! Charts are pictures: each is drawn as a PNG by [`crate::raster`] (the
+//! same scale, palette and gaps as the SVG in the HTML), set inline across
+//! the text width with its title under it and its data table after it. The
+//! picture's alternative text is the chart's title and description: docx-rs
+//! writes every picture as `<wp:docPr id="1" name="Figure"/>`, so once the
+//! package is built [`set_alt_text`] numbers the pictures and adds
+//! `title` and `descr`.
+
+use std::io::{Cursor, Read, Write};
 
 use docx_rs::{
-    AlignmentType, Docx, Paragraph, Run, Style, StyleType, Table as DocxTable, TableCell, TableRow,
-    WidthType,
+    AlignmentType, Docx, PageMargin, Paragraph, Pic, Run, Style, StyleType, Table as DocxTable,
+    TableCell, TableRow, WidthType,
 };
+use zip::write::SimpleFileOptions;
+use zip::{CompressionMethod, ZipArchive, ZipWriter};
 
 use crate::ReportError;
-use crate::model::{Block, Cell, Report, Table};
+use crate::model::{Block, Cell, Chart, Report, Table};
+use crate::raster;
+use crate::svg::escape;
+
+/// A4 in twentieths of a point.
+const PAGE_WIDTH: u32 = 11906;
+const PAGE_HEIGHT: u32 = 16838;
+/// 2 cm margins, in twentieths of a point.
+const MARGIN: i32 = 1134;
+/// English Metric Units per twentieth of a point.
+const EMU_PER_TWIP: u64 = 635;
+/// Charts fill the text width: 17 cm on A4 with 2 cm margins.
+const CHART_WIDTH_EMU: u64 = (PAGE_WIDTH as u64 - 2 * MARGIN as u64) * EMU_PER_TWIP;
 
 fn heading(text: &str, style: &str) -> Paragraph {
     Paragraph::new()
@@ -59,8 +78,16 @@ fn table(t: &Table) -> DocxTable {
 /// The document's bytes.
 pub fn render(report: &Report) -> Result<Vec<u8>, ReportError> {
     let mut doc = Docx::new()
-        // A4 in twentieths of a point, 2 cm margins.
-        .page_size(11906, 16838)
+        .page_size(PAGE_WIDTH, PAGE_HEIGHT)
+        .page_margin(
+            PageMargin::new()
+                .top(MARGIN)
+                .bottom(MARGIN)
+                .left(MARGIN)
+                .right(MARGIN)
+                .header(709)
+                .footer(709),
+        )
         .add_style(
             Style::new("Title", StyleType::Paragraph)
                 .name("Title")
@@ -96,6 +123,7 @@ pub fn render(report: &Report) -> Result<Vec<u8>, ReportError> {
         } else {
             "Internal report: exact counts. Not for publication."
         }));
+    let mut charts: Vec<&Chart> = Vec::new();
     for sec in &report.sections {
         doc = doc.add_paragraph(heading(&sec.title, "Heading1"));
         for b in &sec.blocks {
@@ -118,10 +146,10 @@ pub fn render(report: &Report) -> Result<Vec<u8>, ReportError> {
                         .add_paragraph(para(""));
                 }
                 Block::Chart(c) => {
-                    doc = doc.add_paragraph(para(&format!(
-                        "Chart: {}. The chart is drawn in the HTML and PDF versions of this report; its figures are in the table below.",
-                        c.title
-                    )));
+                    charts.push(c);
+                    doc = doc
+                        .add_paragraph(chart_picture(c, charts.len())?)
+                        .add_paragraph(para(&format!("{} (figures in the table below)", c.title)));
                 }
             }
         }
@@ -130,5 +158,308 @@ pub fn render(report: &Report) -> Result<Vec<u8>, ReportError> {
     doc.build()
         .pack(&mut buf)
         .map_err(|e| ReportError::Docx(e.to_string()))?;
-    Ok(buf.into_inner())
+    set_alt_text(buf.into_inner(), &charts)
+}
+
+/// The relationship id of the `n`th chart picture (from 1): our own, so the
+/// document comes out the same every time.
+fn chart_rel_id(n: usize) -> String {
+    format!("rIdChart{n}")
+}
+
+/// A centred paragraph holding chart `n`'s picture, kept with the title
+/// under it.
+fn chart_picture(chart: &Chart, n: usize) -> Result<Paragraph, ReportError> {
+    let img = raster::chart_png(chart)
+        .map_err(|e| ReportError::Docx(format!("drawing the chart \"{}\": {e}", chart.title)))?;
+    let (w, h) = (u64::from(img.width.max(1)), u64::from(img.height));
+    let height_emu = CHART_WIDTH_EMU * h / w;
+    let pic = Pic::new_with_dimensions(img.png, img.width, img.height)
+        .id(chart_rel_id(n))
+        .size(
+            u32::try_from(CHART_WIDTH_EMU).unwrap_or(u32::MAX),
+            u32::try_from(height_emu).unwrap_or(u32::MAX),
+        );
+    Ok(Paragraph::new()
+        .add_run(Run::new().add_image(pic))
+        .align(AlignmentType::Center)
+        .keep_next(true))
+}
+
+/// The chart's alternative text: its description, led by its title when
+/// the description does not already name it.
+fn alt_text(chart: &Chart) -> String {
+    if chart.description.contains(&chart.title) {
+        chart.description.clone()
+    } else {
+        format!("{}. {}", chart.title, chart.description)
+    }
+}
+
+/// Rewrites `word/document.xml` in the package so that the pictures (all
+/// of them charts, in document order) have distinct ids, a name, and the
+/// chart's title and description as alternative text. Other parts are
+/// copied as they are.
+fn set_alt_text(docx: Vec<u8>, charts: &[&Chart]) -> Result<Vec<u8>, ReportError> {
+    if charts.is_empty() {
+        return Ok(docx);
+    }
+    let err = |e: &dyn std::fmt::Display| ReportError::Docx(format!("adding chart alt text: {e}"));
+    let mut zip = ZipArchive::new(Cursor::new(docx)).map_err(|e| err(&e))?;
+    let mut xml = String::new();
+    zip.by_name("word/document.xml")
+        .map_err(|e| err(&e))?
+        .read_to_string(&mut xml)
+        .map_err(|e| err(&e))?;
+
+    const DOC_PR: &str = "<wp:docPr ";
+    let mut out = String::with_capacity(xml.len() + charts.len() * 256);
+    let mut rest = xml.as_str();
+    let mut n = 0;
+    while let Some(at) = rest.find(DOC_PR) {
+        let end = rest[at..]
+            .find("/>")
+            .map(|e| at + e + 2)
+            .ok_or_else(|| err(&"an unclosed wp:docPr element"))?;
+        let chart = charts
+            .get(n)
+            .ok_or_else(|| err(&"more pictures than charts"))?;
+        n += 1;
+        out.push_str(&rest[..at]);
+        out.push_str(&format!(
+            r#"<wp:docPr id="{n}" name="Chart {n}" title="{}" descr="{}" />"#,
+            escape(&chart.title),
+            escape(&alt_text(chart))
+        ));
+        rest = &rest[end..];
+    }
+    out.push_str(rest);
+    if n != charts.len() {
+        return Err(err(&format!("{} charts but {n} pictures", charts.len())));
+    }
+
+    let mut w = ZipWriter::new(Cursor::new(Vec::new()));
+    for i in 0..zip.len() {
+        let file = zip.by_index_raw(i).map_err(|e| err(&e))?;
+        if file.name() == "word/document.xml" {
+            drop(file);
+            let options =
+                SimpleFileOptions::default().compression_method(CompressionMethod::Deflated);
+            w.start_file("word/document.xml", options)
+                .map_err(|e| err(&e))?;
+            w.write_all(out.as_bytes()).map_err(|e| err(&e))?;
+        } else {
+            w.raw_copy_file(file).map_err(|e| err(&e))?;
+        }
+    }
+    Ok(w.finish().map_err(|e| err(&e))?.into_inner())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{ChartKind, Row, Section, Series};
+
+    fn chart(id: &str, title: &str, kind: ChartKind, values: Vec<Option<f64>>) -> Chart {
+        Chart {
+            id: format!("{id}-chart"),
+            title: title.into(),
+            description: format!("Chart of {title} & more. The figures are in the table."),
+            kind,
+            categories: (0..values.len()).map(|i| format!("Group {i}")).collect(),
+            series: vec![Series {
+                name: "2021-22".into(),
+                values,
+            }],
+            unit: String::new(),
+            table_id: id.into(),
+        }
+    }
+
+    fn data_table(id: &str, caption: &str) -> Table {
+        Table {
+            id: id.into(),
+            caption: caption.into(),
+            columns: vec!["Group".into(), "2021-22".into()],
+            rows: vec![Row {
+                header: "Group 0".into(),
+                cells: vec![Cell::Count(3)],
+                total: false,
+            }],
+        }
+    }
+
+    fn report() -> Report {
+        let line = chart(
+            "by-month",
+            "Reviews by month",
+            ChartKind::Line,
+            vec![Some(3.0), Some(5.0), None, Some(4.0)],
+        );
+        let bar = chart(
+            "by-age",
+            "Children <by> age",
+            ChartKind::Bar,
+            vec![Some(1.0), Some(7.0), Some(2.0)],
+        );
+        Report {
+            title: "Annual report".into(),
+            subtitle: "IRO service".into(),
+            year: "2021-22".into(),
+            previous_year: None,
+            publication: false,
+            sections: vec![
+                Section {
+                    id: "reviews".into(),
+                    title: "Reviews".into(),
+                    blocks: vec![
+                        Block::Text {
+                            text: "Intro".into(),
+                        },
+                        Block::Chart(line),
+                        Block::Table(data_table("by-month", "Table 1: reviews by month")),
+                    ],
+                },
+                Section {
+                    id: "profile".into(),
+                    title: "Profile".into(),
+                    blocks: vec![
+                        Block::Chart(bar),
+                        Block::Table(data_table("by-age", "Table 2: children by age")),
+                    ],
+                },
+            ],
+        }
+    }
+
+    fn entries(docx: &[u8]) -> Vec<(String, Vec<u8>)> {
+        let mut zip = ZipArchive::new(Cursor::new(docx)).expect("a zip");
+        (0..zip.len())
+            .map(|i| {
+                let mut f = zip.by_index(i).unwrap();
+                let mut bytes = Vec::new();
+                f.read_to_end(&mut bytes).unwrap();
+                (f.name().to_owned(), bytes)
+            })
+            .collect()
+    }
+
+    fn text_of(entries: &[(String, Vec<u8>)], name: &str) -> String {
+        let (_, b) = entries
+            .iter()
+            .find(|(n, _)| n == name)
+            .unwrap_or_else(|| panic!("{name} missing"));
+        String::from_utf8(b.clone()).unwrap()
+    }
+
+    /// (width, height) from a PNG's IHDR, after checking the signature and
+    /// the IHDR chunk's CRC.
+    fn png_size(png: &[u8]) -> (u32, u32) {
+        assert_eq!(png[..8], raster::PNG_SIGNATURE);
+        assert_eq!(&png[12..16], b"IHDR");
+        let crc = u32::from_be_bytes(png[29..33].try_into().unwrap());
+        assert_eq!(crc, raster::crc32(&png[12..29]));
+        let be = |i: usize| u32::from_be_bytes(png[i..i + 4].try_into().unwrap());
+        (be(16), be(20))
+    }
+
+    #[test]
+    fn each_chart_is_a_png_picture_above_its_table() {
+        let r = report();
+        let bytes = render(&r).unwrap();
+        let files = entries(&bytes);
+        let media: Vec<&(String, Vec<u8>)> = files
+            .iter()
+            .filter(|(n, _)| n.starts_with("word/media/") && n.ends_with(".png"))
+            .collect();
+        assert_eq!(media.len(), 2, "one picture per chart");
+        let charts: Vec<&Chart> = r
+            .sections
+            .iter()
+            .flat_map(|s| &s.blocks)
+            .filter_map(|b| match b {
+                Block::Chart(c) => Some(c),
+                _ => None,
+            })
+            .collect();
+        for (i, c) in charts.iter().enumerate() {
+            let (name, png) = files
+                .iter()
+                .find(|(n, _)| *n == format!("word/media/{}.png", chart_rel_id(i + 1)))
+                .expect("the chart's picture");
+            let drawn = raster::draw(c);
+            assert_eq!(
+                png_size(png),
+                (raster::IMAGE_WIDTH as u32, drawn.canvas.height() as u32),
+                "{name}"
+            );
+        }
+        let rels = text_of(&files, "word/_rels/document.xml.rels");
+        assert!(rels.contains(r#"Target="media/rIdChart1.png""#), "{rels}");
+        assert!(rels.contains(r#"Target="media/rIdChart2.png""#));
+
+        let xml = text_of(&files, "word/document.xml");
+        assert_eq!(xml.matches("<w:drawing>").count(), 2);
+        assert_eq!(xml.matches("<wp:inline").count(), 2, "inline pictures");
+        // Alt text: title and description, escaped; distinct ids.
+        assert!(xml.contains(r#"<wp:docPr id="1" name="Chart 1" title="Reviews by month" descr="Chart of Reviews by month &amp; more. The figures are in the table." />"#), "{xml}");
+        assert!(xml.contains(r#"<wp:docPr id="2" name="Chart 2" title="Children &lt;by&gt; age" descr="Chart of Children &lt;by&gt; age &amp; more."#));
+        assert!(!xml.contains(r#"name="Figure""#));
+        // The picture across the text width (17 cm), its shape kept.
+        let (w, h) = png_size(&media[0].1);
+        let cy = CHART_WIDTH_EMU * u64::from(h) / u64::from(w);
+        assert_eq!(CHART_WIDTH_EMU, 6_120_130);
+        assert!(xml.contains(&format!(r#"<wp:extent cx="6120130" cy="{cy}" />"#)));
+        // Order: intro, picture 1, its title, table 1; then picture 2 and
+        // table 2.
+        let pos = |s: &str| xml.find(s).unwrap_or_else(|| panic!("{s} missing"));
+        assert!(pos("Intro") < pos(r#"r:embed="rIdChart1""#));
+        assert!(
+            pos(r#"r:embed="rIdChart1""#) < pos("Reviews by month (figures in the table below)")
+        );
+        assert!(
+            pos("Reviews by month (figures in the table below)") < pos("Table 1: reviews by month")
+        );
+        assert!(pos("Table 1: reviews by month") < pos(r#"r:embed="rIdChart2""#));
+        assert!(pos(r#"r:embed="rIdChart2""#) < pos("Table 2: children by age"));
+        // The rest of the package survived the rewrite.
+        assert!(text_of(&files, "[Content_Types].xml").contains(r#"Extension="png""#));
+        assert!(text_of(&files, "word/styles.xml").contains("Heading 1"));
+    }
+
+    #[test]
+    fn the_same_report_gives_the_same_pictures() {
+        let a = entries(&render(&report()).unwrap());
+        let b = entries(&render(&report()).unwrap());
+        let pictures = |e: &[(String, Vec<u8>)]| -> Vec<(String, Vec<u8>)> {
+            e.iter()
+                .filter(|(n, _)| n.starts_with("word/media/"))
+                .cloned()
+                .collect()
+        };
+        assert_eq!(pictures(&a), pictures(&b));
+        assert_eq!(
+            text_of(&a, "word/document.xml"),
+            text_of(&b, "word/document.xml")
+        );
+    }
+
+    #[test]
+    fn a_report_without_charts_has_no_pictures() {
+        let mut r = report();
+        for s in &mut r.sections {
+            s.blocks.retain(|b| !matches!(b, Block::Chart(_)));
+        }
+        let files = entries(&render(&r).unwrap());
+        assert!(!files.iter().any(|(n, _)| n.starts_with("word/media/")));
+        assert!(!text_of(&files, "word/document.xml").contains("<w:drawing>"));
+    }
+
+    #[test]
+    fn alt_text_names_the_chart_once() {
+        let mut c = chart("t", "Ages", ChartKind::Bar, vec![Some(1.0)]);
+        assert_eq!(alt_text(&c), c.description);
+        c.description = "Bar chart of the figures below.".into();
+        assert_eq!(alt_text(&c), "Ages. Bar chart of the figures below.");
+    }
 }

@@ -15,11 +15,13 @@
 
 pub mod checks;
 pub mod docx;
+pub mod font5x7;
 pub mod html;
 pub mod json;
 pub mod model;
 pub mod pdf;
 pub mod performance;
+pub mod raster;
 pub mod suppress;
 pub mod svg;
 pub mod xlsx;

@@ -9,7 +9,7 @@ use crate::model::{Chart, ChartKind};
 
 /// Colours with enough contrast on white, told apart by shape as well (bars
 /// side by side in legend order; lines with different markers).
-const COLOURS: [&str; 4] = ["#1d70b8", "#d4351c", "#00703c", "#6f72af"];
+pub(crate) const COLOURS: [&str; 4] = ["#1d70b8", "#d4351c", "#00703c", "#6f72af"];
 
 const WIDTH: f64 = 640.0;
 const LEFT: f64 = 56.0;
@@ -34,7 +34,7 @@ pub fn escape(s: &str) -> String {
 }
 
 /// A round axis maximum at or above `max`, and the step between gridlines.
-fn nice_scale(max: f64) -> (f64, f64) {
+pub(crate) fn nice_scale(max: f64) -> (f64, f64) {
     if max <= 0.0 || !max.is_finite() {
         return (1.0, 0.25);
     }
@@ -49,7 +49,7 @@ fn nice_scale(max: f64) -> (f64, f64) {
     ((max / step).ceil() * step, step)
 }
 
-fn fmt_tick(v: f64, unit: &str) -> String {
+pub(crate) fn fmt_tick(v: f64, unit: &str) -> String {
     if (v - v.round()).abs() < 1e-9 {
         format!("{}{unit}", v.round() as i64)
     } else {
@@ -219,7 +219,7 @@ pub fn render(chart: &Chart) -> String {
     s
 }
 
-fn truncate(s: &str, n: usize) -> String {
+pub(crate) fn truncate(s: &str, n: usize) -> String {
     if s.chars().count() <= n {
         s.to_owned()
     } else {

@@ -38,7 +38,7 @@ pub use error::{Result, StoreError};
 pub use types::*;
 
 /// The schema version this binary knows (the number of the last migration).
-pub const SCHEMA_VERSION: i64 = 1;
+pub const SCHEMA_VERSION: i64 = 2;
 
 /// The setting holding the date the council began recording reviews in
 /// Footprint (JSON string `"yyyy-mm-dd"`); see [`Store::load_dataset`].
@@ -55,12 +55,20 @@ pub(crate) struct Migration {
 }
 
 /// Every migration, in order. Each one's version is its position (1-based).
-pub(crate) const MIGRATIONS: &[Migration] = &[Migration {
-    version: 1,
-    description: "initial schema",
-    sqlite: include_str!("../migrations/sqlite/0001_initial.sql"),
-    postgres: include_str!("../migrations/postgres/0001_initial.sql"),
-}];
+pub(crate) const MIGRATIONS: &[Migration] = &[
+    Migration {
+        version: 1,
+        description: "initial schema",
+        sqlite: include_str!("../migrations/sqlite/0001_initial.sql"),
+        postgres: include_str!("../migrations/postgres/0001_initial.sql"),
+    },
+    Migration {
+        version: 2,
+        description: "data version kept by triggers",
+        sqlite: include_str!("../migrations/sqlite/0002_data_version.sql"),
+        postgres: include_str!("../migrations/postgres/0002_data_version.sql"),
+    },
+];
 
 mod sqlite {
     pub(crate) type Db = sqlx::Sqlite;
@@ -257,6 +265,15 @@ impl Store {
     /// Refuses a database newer than this binary.
     pub async fn migrate(&self) -> Result<MigrationReport> {
         dispatch!(self, migrate())
+    }
+
+    /// A number that changes whenever any record the measures and the web
+    /// application read changes (children, episodes, reviews and their
+    /// details, missing episodes, IROs, allocations, midway checks, visits,
+    /// challenges, settings), whichever process changed it. Kept by
+    /// triggers (migration 2). Cheap: one row.
+    pub async fn data_version(&self) -> Result<i64> {
+        dispatch!(self, data_version())
     }
 
     /// SQLite: `PRAGMA integrity_check` and `foreign_key_check`; the

@@ -74,6 +74,9 @@ pub struct Inner {
     pub limiter: ratelimit::SignInLimiter,
     pub clock: Arc<dyn Clock>,
     pub config: WebConfig,
+    /// The council's dataset as last read, with the store's data version at
+    /// the time; reloaded when the version moves (see `pages::dataset`).
+    pub dataset_cache: tokio::sync::Mutex<Option<(i64, Arc<footprint_domain::model::Dataset>)>>,
 }
 
 impl std::ops::Deref for AppState {
@@ -110,6 +113,7 @@ impl AppState {
             limiter: ratelimit::SignInLimiter::new(shared.config.rate_limits),
             clock: shared.clock.clone(),
             config: shared.config.clone(),
+            dataset_cache: tokio::sync::Mutex::new(None),
         });
         AppState(Arc::new(Inner { calendar, ..inner }))
     }
@@ -129,6 +133,7 @@ impl AppState {
             limiter,
             clock,
             config,
+            dataset_cache: tokio::sync::Mutex::new(None),
         })))
     }
 }

@@ -166,3 +166,37 @@ async fn bad_urls_are_refused_with_a_clear_message() {
     assert!(!msg.contains("hunter2"), "password leaked: {msg}");
     assert!(Store::open("footprint.db").await.is_err());
 }
+
+both!(the_data_version_moves_with_every_change_to_the_records);
+async fn the_data_version_moves_with_every_change_to_the_records(env: Env) {
+    use crate::fixtures::review;
+    let v0 = env.store.data_version().await.unwrap();
+    // Reading changes nothing.
+    env.store.load_dataset().await.unwrap();
+    assert_eq!(env.store.data_version().await.unwrap(), v0);
+    let mut b = batch("2021-22");
+    b.children.push(child("A1", "2010-01-15"));
+    env.store.import_return(&b).await.unwrap();
+    let v1 = env.store.data_version().await.unwrap();
+    assert!(v1 > v0, "an import moves it");
+    env.store
+        .record_review(&review("A1", "2021-06-25", "PN1"))
+        .await
+        .unwrap();
+    let v2 = env.store.data_version().await.unwrap();
+    assert!(v2 > v1, "recording a review moves it");
+    env.store
+        .set_setting("anything", &serde_json::json!(1))
+        .await
+        .unwrap();
+    assert!(
+        env.store.data_version().await.unwrap() > v2,
+        "a setting moves it"
+    );
+    // Another connection (another process, in real life) sees the same number.
+    let other = Store::open(&env.url).await.unwrap();
+    assert_eq!(
+        other.data_version().await.unwrap(),
+        env.store.data_version().await.unwrap()
+    );
+}

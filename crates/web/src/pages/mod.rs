@@ -11,6 +11,8 @@ pub mod date_change;
 pub mod reports;
 pub mod review;
 
+use std::sync::Arc;
+
 use axum::response::Response;
 use chrono::NaiveDate;
 use footprint_domain::model::{ChildId, Dataset};
@@ -29,10 +31,23 @@ pub(crate) fn respond(
     result.unwrap_or_else(|e| e.into_page(state, user))
 }
 
-/// The whole dataset (a council's records are small enough to read per
-/// request; see docs/web.md).
-pub(crate) async fn dataset(state: &AppState) -> Result<Dataset, AppError> {
-    Ok(state.store.load_dataset().await?)
+/// The council's whole dataset. It is kept in memory and read again only
+/// when the store's data version has moved since (any change to the records,
+/// by this server, an import or another process), so a page costs one
+/// one-row query, not a reload. See docs/web.md.
+pub(crate) async fn dataset(state: &AppState) -> Result<Arc<Dataset>, AppError> {
+    let version = state.store.data_version().await?;
+    let mut cache = state.dataset_cache.lock().await;
+    if let Some((cached, ds)) = cache.as_ref()
+        && *cached == version
+    {
+        return Ok(ds.clone());
+    }
+    // Read the version before the data: a change in between makes the next
+    // request reload, never serves stale data as current.
+    let ds = Arc::new(state.store.load_dataset().await?);
+    *cache = Some((version, ds.clone()));
+    Ok(ds)
 }
 
 /// The council's review schedule policy (setting `schedule_policy`), or the

@@ -378,14 +378,6 @@ fn last_year_is_beside_this_year() {
 }
 
 #[test]
-#[ignore = "needs Chromium; run with --ignored"]
-fn pdf_via_chromium() {
-    let r = common::report(false);
-    let pdf = r.render(Format::Pdf).unwrap();
-    assert!(pdf.starts_with(b"%PDF"));
-}
-
-#[test]
 #[ignore = "writes sample outputs to /tmp/footprint-report-sample for a look"]
 fn write_samples() {
     let dir = std::path::Path::new("/tmp/footprint-report-sample");

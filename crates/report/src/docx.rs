@@ -56,23 +56,46 @@ fn text_cell(text: &str, bold: bool, right: bool) -> TableCell {
     TableCell::new().add_paragraph(p)
 }
 
+/// The text width in twentieths of a point: 17 cm.
+const TEXT_WIDTH_TWIPS: usize = 9638;
+
+/// Column widths: the row labels get the room (they are long: "U6 – Foster
+/// placement with other foster carer…"), the figures share the rest.
+fn column_widths(columns: usize) -> Vec<usize> {
+    if columns <= 1 {
+        return vec![TEXT_WIDTH_TWIPS];
+    }
+    let label = TEXT_WIDTH_TWIPS * if columns == 2 { 70 } else { 44 } / 100;
+    let other = (TEXT_WIDTH_TWIPS - label) / (columns - 1);
+    std::iter::once(label)
+        .chain(std::iter::repeat_n(other, columns - 1))
+        .collect()
+}
+
 fn table(t: &Table) -> DocxTable {
+    let widths = column_widths(t.columns.len());
+    let sized = |cell: TableCell, i: usize| match widths.get(i) {
+        Some(&w) => cell.width(w, WidthType::Dxa),
+        None => cell,
+    };
     let mut rows = vec![TableRow::new(
         t.columns
             .iter()
             .enumerate()
-            .map(|(i, c)| text_cell(c, true, i > 0))
+            .map(|(i, c)| sized(text_cell(c, true, i > 0), i))
             .collect(),
     )];
     for r in &t.rows {
-        let mut cells = vec![text_cell(&r.header, r.total, false)];
-        for c in &r.cells {
+        let mut cells = vec![sized(text_cell(&r.header, r.total, false), 0)];
+        for (i, c) in r.cells.iter().enumerate() {
             let right = !matches!(c, Cell::Text(_));
-            cells.push(text_cell(&c.display(), r.total, right));
+            cells.push(sized(text_cell(&c.display(), r.total, right), i + 1));
         }
         rows.push(TableRow::new(cells).cant_split());
     }
-    DocxTable::new(rows).width(5000, WidthType::Pct)
+    DocxTable::new(rows)
+        .set_grid(widths)
+        .width(TEXT_WIDTH_TWIPS, WidthType::Dxa)
 }
 
 /// The document's bytes.

@@ -323,7 +323,12 @@ impl<'a> Builder<'a> {
                     None => Cell::Blank,
                 });
             }
-            rows.push(row(key_label(k), cells));
+            // Per-IRO breakdowns are keyed by IRO id: show the IRO's name.
+            let label = match self.this.m().iro_names.get(k.as_str()) {
+                Some(name) if measure.ends_with("by_iro") => name.clone(),
+                _ => key_label(k),
+            };
+            rows.push(row(label, cells));
         }
         if let Some((t, label)) = total {
             let mut cells = Vec::new();

@@ -395,3 +395,24 @@ fn write_samples() {
         }
     }
 }
+
+#[test]
+fn reviews_by_iro_are_labelled_with_the_iros_names() {
+    use footprint_report::model::Block;
+    let model = common::report(false).model();
+    let table = model
+        .sections
+        .iter()
+        .flat_map(|s| &s.blocks)
+        .find_map(|b| match b {
+            Block::Table(t) if t.id == "reviews-by-iro" => Some(t),
+            _ => None,
+        })
+        .expect("a reviews-by-IRO table");
+    let labels: Vec<&str> = table.rows.iter().map(|r| r.header.as_str()).collect();
+    assert!(labels.contains(&"IRO 1"), "{labels:?}");
+    assert!(
+        !labels.contains(&"iro1") && !labels.contains(&"iro2"),
+        "ids, not names: {labels:?}"
+    );
+}

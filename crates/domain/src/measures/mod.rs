@@ -406,6 +406,10 @@ pub struct Measures {
     /// What the measures had to work around (broken episode chains, review
     /// schedules that could not be worked out).
     pub problems: Vec<DataProblem>,
+    /// IRO id → name, for labelling the per-IRO breakdowns (staff, not
+    /// children: never child-level detail).
+    #[serde(default)]
+    pub iro_names: BTreeMap<String, String>,
 }
 
 impl Measures {
@@ -571,6 +575,11 @@ pub fn compute_period(
         entries: Vec::new(),
         unmatched_reviews: Vec::new(),
         problems: Vec::new(),
+        iro_names: data
+            .iros
+            .iter()
+            .map(|i| (i.id.0.clone(), i.name.clone()))
+            .collect(),
     };
     let care = care::CareIndex::build(data, &mut out.problems);
     care::children_in_care(&care, period, settings, &mut out);

@@ -2354,6 +2354,15 @@ pub(crate) async fn audit_log(pool: &Pool, q: &AuditQuery) -> Result<Vec<AuditEn
     if let Some(a) = &q.actor {
         qb.push(" AND actor = ").push_bind(a.clone());
     }
+    if let Some(prefix) = &q.action_prefix {
+        // Not LIKE ("_" is a wildcard there, and SQLite's LIKE ignores
+        // case) and not a range (collation-dependent in PostgreSQL).
+        let chars = i32::try_from(prefix.chars().count()).unwrap_or(i32::MAX);
+        qb.push(" AND substr(action, 1, ")
+            .push_bind(chars)
+            .push(") = ")
+            .push_bind(prefix.clone());
+    }
     qb.push(" ORDER BY id DESC");
     if let Some(n) = q.limit {
         qb.push(" LIMIT ").push_bind(i64::from(n));

@@ -266,6 +266,8 @@ pub struct AuditQuery {
     pub child: Option<ChildId>,
     /// Only rows by this actor.
     pub actor: Option<String>,
+    /// Only rows whose action starts with this (e.g. `review_date_change.`).
+    pub action_prefix: Option<String>,
     /// At most this many rows (all when `None`).
     pub limit: Option<u32>,
 }

@@ -138,6 +138,22 @@ async fn the_audit_log_is_append_only(env: Env) {
         .await
         .unwrap();
     assert_eq!(about_c.len(), 2);
+    let by_action = env
+        .store
+        .audit_log(&footprint_store::AuditQuery {
+            action_prefix: Some("re".into()),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!(
+        by_action
+            .iter()
+            .map(|e| e.action.as_str())
+            .collect::<Vec<_>>(),
+        ["report.export", "review.record"],
+        "only the actions starting with the prefix"
+    );
     assert!(about_c.iter().all(|e| e.child.as_ref() == Some(&c)));
 
     // Not even a database client can change or remove a row.

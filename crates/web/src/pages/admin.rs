@@ -173,6 +173,7 @@ pub async fn audit_log_page(
             child: child.clone(),
             actor: actor.clone(),
             limit: Some(500),
+            ..AuditQuery::default()
         })
         .await?
         .into_iter()

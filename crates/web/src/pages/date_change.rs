@@ -57,7 +57,13 @@ fn detail_value<'a>(detail: &'a str, key: &str) -> Option<&'a str> {
 
 /// Every request with its decision, newest first.
 pub async fn all(state: &AppState) -> Result<Vec<DateChange>, AppError> {
-    let log: Vec<AuditEntry> = state.store.audit_log(&AuditQuery::default()).await?;
+    let log: Vec<AuditEntry> = state
+        .store
+        .audit_log(&AuditQuery {
+            action_prefix: Some("review_date_change.".to_owned()),
+            ..AuditQuery::default()
+        })
+        .await?;
     let mut decisions: HashMap<i64, (&'static str, String)> = HashMap::new();
     for e in &log {
         let status = match e.action.as_str() {

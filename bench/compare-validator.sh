@@ -18,7 +18,9 @@
 #  3. For the rules both implement: rows flagged by both / D2I only /
 #     Footprint only, on the generated data of the first size, on generated
 #     data with --with-data-problems (both years: 2024-25 has D2I's K3 bug),
-#     and on the sample 903 CSVs in $SAMPLE (D2I's own published test data).
+#     and on the sample 903 CSVs in $SAMPLE (D2I's own published test data;
+#     default ../shared/data/ssda903-sample beside the repository, else
+#     crates/ssda903/tests/fixtures/ssda903-sample).
 #
 # Everything is written under $BENCH_OUT (default target/bench/validator):
 # d2i-*.json, footprint-*.json, *.time, compare-*.txt, summary.txt.
@@ -36,7 +38,15 @@ REPEAT="${REPEAT:-3}"
 AS_OF="${AS_OF:-2026-06-01}"          # years 2024-25 and 2025-26
 SEED="${SEED:-7}"
 D2I_VERSION="${D2I_VERSION:-0.1.17}"
-SAMPLE="${SAMPLE:-/work/shared/data/ssda903-sample}"
+# D2I's published sample: the shared data folder beside the repository if
+# there is one, otherwise the copy in the 903 crate's test fixtures.
+if [ -z "${SAMPLE:-}" ]; then
+    if [ -d "$ROOT/../shared/data/ssda903-sample" ]; then
+        SAMPLE="$(cd "$ROOT/../shared/data/ssda903-sample" && pwd)"
+    else
+        SAMPLE="$ROOT/crates/ssda903/tests/fixtures/ssda903-sample"
+    fi
+fi
 OUT="${BENCH_OUT:-$ROOT/target/bench/validator}"
 VENV="$ROOT/target/bench-venv"
 HELPER="$ROOT/bench/compare_validator.py"

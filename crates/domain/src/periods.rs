@@ -189,6 +189,17 @@ pub enum ChainProblemKind {
     /// The previous episode ended with `X1` but this one starts a new period
     /// (RNE `S`).
     NewPeriodAfterX1,
+    /// This episode starts a new period (RNE `S`) on the day another episode
+    /// of the child ended with a REC other than `X1`: the child left care and
+    /// came back the same day (DfE 388 case 2 / 431). A warning: the data is
+    /// plausible but almost always wrong (the child stayed in care, and the
+    /// earlier REC should be `X1` and this RNE a change, or the dates are
+    /// wrong); counted as it stands, the child has a period ending and a
+    /// period starting on the same day.
+    NewPeriodSameDay {
+        previous_start: NaiveDate,
+        reason: ReasonEpisodeCeased,
+    },
     /// The episode ended with `X1` but no episode starts on its DEC.
     X1WithoutNextEpisode { end: NaiveDate },
 }
@@ -221,6 +232,13 @@ impl ChainProblem {
             ChainProblemKind::NewPeriodAfterX1 => format!(
                 "the episode starting {at} has RNE S (a new period of care) but the episode before it ended with X1 (not leaving care)"
             ),
+            ChainProblemKind::NewPeriodSameDay {
+                previous_start,
+                reason,
+            } => format!(
+                "the episode starting {at} has RNE S (a new period of care) but the child's episode starting {} ended that same day with REC {reason} (left care); a child cannot leave care and start a new period on the same day: if the child stayed in care, that episode's REC should be X1 and this one's RNE the reason for the change (P, L, T, U or B)",
+                previous_start.format("%d/%m/%Y")
+            ),
             ChainProblemKind::X1WithoutNextEpisode { end } => format!(
                 "the episode starting {at} ended on {} with REC X1 (a new episode begins the same day) but no episode starts that day",
                 end.format("%d/%m/%Y")
@@ -250,18 +268,42 @@ pub struct PeriodAssembly {
 /// Builds the periods of care from one child's episodes (in any order), as
 /// well as the data allows, and lists every problem found.
 ///
-/// Leniency, so that imperfect data can still be reported on:
-/// an episode that overlaps the one before it, or ends before it starts, is
-/// left out; an episode with RNE other than `S` that continues nothing starts a
-/// period anyway; an episode ending `X1` with no successor ends its period;
-/// an episode with RNE `S` after an `X1` starts a new period.
+/// Two passes over the episodes in date order (DECOM, then open episodes
+/// after closed ones, then DEC):
+///
+/// 1. **Structure.** An episode that ends before it starts is left out. An
+///    episode that starts before the latest DEC of *all* the child's earlier
+///    episodes (kept or left out) overlaps it and is left out (DfE 501). An
+///    episode that starts while an earlier episode has no DEC is left out,
+///    and that earlier episode is reported once (DfE 142). What is left
+///    makes the periods: RNE `S` starts a period, an episode continuing an
+///    `X1` on its start date joins it, and (leniently) any other episode
+///    starts a period anyway.
+/// 2. **Chain.** The RNE/REC checks look at **all** the child's episodes
+///    with sound dates, including those left out in pass 1, so that an
+///    overlap does not cause knock-on warnings: an episode with RNE other
+///    than `S` needs some episode ending `X1` on its start date; an episode
+///    ending `X1` needs some episode starting on its DEC; an episode with RNE
+///    `S` must not start on the day another episode ended, with `X1`
+///    ([`ChainProblemKind::NewPeriodAfterX1`]) or with any other REC
+///    ([`ChainProblemKind::NewPeriodSameDay`]).
+///
+/// Problems are listed in episode order.
 pub fn assemble_periods(episodes: &[Episode]) -> PeriodAssembly {
     let mut sorted: Vec<&Episode> = episodes.iter().collect();
     sorted.sort_by_key(|e| (e.start, e.end.is_none(), e.end));
     let mut out = PeriodAssembly::default();
     let mut current: Vec<Episode> = Vec::new();
+    // The last episode kept in the periods.
     let mut previous: Option<&Episode> = None;
-    let mut last_index = 0;
+    // Of all the earlier episodes with a DEC (kept or left out), the one
+    // that ends latest.
+    let mut latest_end: Option<&Episode> = None;
+    // An earlier episode with no DEC (kept or left out): its index, and
+    // whether it has been reported yet.
+    let mut open_earlier: Option<(usize, &Episode, bool)> = None;
+    // The episodes with sound dates, for the chain checks.
+    let mut sound: Vec<(usize, &Episode)> = Vec::new();
 
     for (i, ep) in sorted.iter().copied().enumerate() {
         let problem = |kind| ChainProblem {
@@ -270,6 +312,18 @@ pub fn assemble_periods(episodes: &[Episode]) -> PeriodAssembly {
             episode_start: ep.start,
             kind,
         };
+        // Any later episode makes an open episode "open but not last".
+        if let Some((j, open, reported)) = &mut open_earlier
+            && !*reported
+        {
+            *reported = true;
+            out.problems.push(ChainProblem {
+                child: open.child.clone(),
+                episode: *j,
+                episode_start: open.start,
+                kind: ChainProblemKind::OpenButNotLast,
+            });
+        }
         if let Some(end) = ep.end
             && end < ep.start
         {
@@ -286,77 +340,83 @@ pub fn assemble_periods(episodes: &[Episode]) -> PeriodAssembly {
                 .push(problem(ChainProblemKind::OpenWithReason { reason })),
             _ => {}
         }
-        if let Some(prev) = previous {
-            match prev.end {
-                None => {
-                    // The earlier episode is the one at fault: it has no DEC.
-                    out.problems.push(ChainProblem {
-                        child: prev.child.clone(),
-                        episode: last_index,
-                        episode_start: prev.start,
-                        kind: ChainProblemKind::OpenButNotLast,
-                    });
-                    continue;
-                }
-                Some(prev_end) if prev_end > ep.start => {
-                    out.problems.push(problem(ChainProblemKind::Overlaps {
-                        previous_start: prev.start,
-                    }));
-                    continue;
-                }
-                Some(_) => {}
-            }
+        sound.push((i, ep));
+        let overlapped = latest_end.filter(|l| l.end.is_some_and(|end| end > ep.start));
+        if let Some(l) = overlapped {
+            out.problems.push(problem(ChainProblemKind::Overlaps {
+                previous_start: l.start,
+            }));
+        }
+        let set_aside = overlapped.is_some() || open_earlier.is_some();
+        if ep.end > latest_end.and_then(|l| l.end) {
+            latest_end = Some(ep);
+        }
+        if ep.end.is_none() && open_earlier.is_none() {
+            open_earlier = Some((i, ep, false));
+        }
+        if set_aside {
+            continue;
         }
         let continues = previous.is_some_and(|p| {
-            p.end == Some(ep.start)
-                && p.reason_ceased == Some(ReasonEpisodeCeased::X1)
-                && !current.is_empty()
+            p.end == Some(ep.start) && p.reason_ceased == Some(ReasonEpisodeCeased::X1)
         });
-        if ep.reason_new == ReasonNewEpisode::S {
-            if continues {
-                out.problems
-                    .push(problem(ChainProblemKind::NewPeriodAfterX1));
-            }
-            close_period(&mut out, &mut current, last_index, continues);
-            current.push(ep.clone());
-        } else if continues {
-            current.push(ep.clone());
-        } else {
-            out.problems
-                .push(problem(ChainProblemKind::ContinuesNothing {
-                    reason_new: ep.reason_new,
-                }));
-            close_period(&mut out, &mut current, last_index, false);
-            current.push(ep.clone());
+        if ep.reason_new == ReasonNewEpisode::S || !continues {
+            close_period(&mut out, &mut current);
         }
+        current.push(ep.clone());
         previous = Some(ep);
-        last_index = i;
     }
-    close_period(&mut out, &mut current, last_index, false);
+    close_period(&mut out, &mut current);
+    chain_problems(&sound, &mut out.problems);
+    // Stable: each episode's problems stay in the order they were found.
+    out.problems.sort_by_key(|p| p.episode);
     out
 }
 
-/// Ends the period being built. If its last episode (at `last_index`) ended
-/// with X1 and nothing continued it, that is a broken chain, unless the next
-/// episode was already reported as a new period straight after an X1.
-fn close_period(
-    out: &mut PeriodAssembly,
-    current: &mut Vec<Episode>,
-    last_index: usize,
-    next_is_s_after_x1: bool,
-) {
-    let Some(last) = current.last() else {
+/// The RNE/REC checks of how episodes chain, over all the child's episodes
+/// with sound dates (`(index, episode)` in date order).
+fn chain_problems(sound: &[(usize, &Episode)], problems: &mut Vec<ChainProblem>) {
+    for &(i, ep) in sound {
+        let others = || sound.iter().filter(move |(j, _)| *j != i).map(|(_, e)| *e);
+        let problem = |kind| ChainProblem {
+            child: ep.child.clone(),
+            episode: i,
+            episode_start: ep.start,
+            kind,
+        };
+        let x1_ends_here = others()
+            .any(|o| o.end == Some(ep.start) && o.reason_ceased == Some(ReasonEpisodeCeased::X1));
+        if ep.reason_new != ReasonNewEpisode::S {
+            if !x1_ends_here {
+                problems.push(problem(ChainProblemKind::ContinuesNothing {
+                    reason_new: ep.reason_new,
+                }));
+            }
+        } else if x1_ends_here {
+            problems.push(problem(ChainProblemKind::NewPeriodAfterX1));
+        } else if let Some((previous_start, reason)) =
+            others().find_map(|o| match o.reason_ceased {
+                Some(reason) if o.end == Some(ep.start) => Some((o.start, reason)),
+                _ => None,
+            })
+        {
+            problems.push(problem(ChainProblemKind::NewPeriodSameDay {
+                previous_start,
+                reason,
+            }));
+        }
+        if let (Some(end), Some(ReasonEpisodeCeased::X1)) = (ep.end, ep.reason_ceased)
+            && !others().any(|o| o.start == end)
+        {
+            problems.push(problem(ChainProblemKind::X1WithoutNextEpisode { end }));
+        }
+    }
+}
+
+/// Ends the period being built, if any.
+fn close_period(out: &mut PeriodAssembly, current: &mut Vec<Episode>) {
+    if current.is_empty() {
         return;
-    };
-    if let (Some(end), Some(ReasonEpisodeCeased::X1)) = (last.end, last.reason_ceased)
-        && !next_is_s_after_x1
-    {
-        out.problems.push(ChainProblem {
-            child: last.child.clone(),
-            episode: last_index,
-            episode_start: last.start,
-            kind: ChainProblemKind::X1WithoutNextEpisode { end },
-        });
     }
     let episodes = std::mem::take(current);
     out.periods.push(PeriodOfCare {
@@ -576,6 +636,168 @@ mod tests {
         assert!(periods[0].is_open_on(d("2021-05-01")));
         assert_eq!(periods[0].looked_after_from(), None);
         assert_eq!(periods[0].first_episode().legal_status, LegalStatus::V3);
+    }
+
+    #[test]
+    fn an_episode_overlapping_only_one_already_left_out_is_an_overlap_too() {
+        // B overlaps A and is left out; C starts after A ended but inside B.
+        let eps = vec![
+            ep(
+                "2021-01-01",
+                Some("2021-04-01"),
+                "S",
+                "C1",
+                "U6",
+                Some("E4A"),
+            ),
+            ep(
+                "2021-03-01",
+                Some("2021-12-01"),
+                "S",
+                "C1",
+                "U6",
+                Some("E4A"),
+            ),
+            ep(
+                "2021-07-01",
+                Some("2021-08-01"),
+                "S",
+                "C1",
+                "U6",
+                Some("E4A"),
+            ),
+        ];
+        let overlaps: Vec<_> = assemble_periods(&eps)
+            .problems
+            .into_iter()
+            .filter(|p| matches!(p.kind, ChainProblemKind::Overlaps { .. }))
+            .map(|p| (p.episode, p.kind))
+            .collect();
+        assert_eq!(
+            overlaps,
+            vec![
+                (
+                    1,
+                    ChainProblemKind::Overlaps {
+                        previous_start: d("2021-01-01")
+                    }
+                ),
+                (
+                    2,
+                    ChainProblemKind::Overlaps {
+                        previous_start: d("2021-03-01")
+                    }
+                ),
+            ]
+        );
+    }
+
+    #[test]
+    fn an_open_episode_that_is_not_last_is_reported_once() {
+        let eps = vec![
+            ep("2021-01-01", None, "S", "C1", "U6", None),
+            ep(
+                "2021-03-01",
+                Some("2021-04-01"),
+                "S",
+                "C1",
+                "U6",
+                Some("E4A"),
+            ),
+            ep("2021-05-01", None, "S", "C1", "U6", None),
+        ];
+        let assembly = assemble_periods(&eps);
+        let open: Vec<_> = assembly
+            .problems
+            .iter()
+            .filter(|p| p.kind == ChainProblemKind::OpenButNotLast)
+            .map(|p| p.episode)
+            .collect();
+        assert_eq!(open, vec![0]);
+        assert!(
+            assembly
+                .problems
+                .iter()
+                .all(|p| !matches!(p.kind, ChainProblemKind::Overlaps { .. })),
+            "{:?}",
+            assembly.problems
+        );
+        assert_eq!(assembly.periods.len(), 1);
+    }
+
+    #[test]
+    fn the_chain_checks_see_episodes_left_out_as_overlapping() {
+        // B overlaps A and is left out, but it really ended X1 on the day C
+        // began: C continues B, and B's X1 has its next episode. Only the
+        // overlap is a problem.
+        let eps = vec![
+            ep(
+                "2021-01-01",
+                Some("2021-04-01"),
+                "S",
+                "C1",
+                "U6",
+                Some("E4A"),
+            ),
+            ep(
+                "2021-03-01",
+                Some("2021-05-01"),
+                "S",
+                "C1",
+                "U6",
+                Some("X1"),
+            ),
+            ep("2021-05-01", None, "P", "C1", "U4", None),
+        ];
+        let problems = build_periods(&eps).unwrap_err();
+        assert_eq!(
+            problems.iter().map(|p| &p.kind).collect::<Vec<_>>(),
+            vec![&ChainProblemKind::Overlaps {
+                previous_start: d("2021-01-01")
+            }]
+        );
+    }
+
+    #[test]
+    fn leaving_care_and_starting_again_the_same_day_is_a_problem() {
+        let eps = vec![
+            ep(
+                "2017-05-01",
+                Some("2017-09-21"),
+                "S",
+                "C1",
+                "U6",
+                Some("E16"),
+            ),
+            ep("2017-09-21", None, "S", "C1", "U4", None),
+        ];
+        let problems = build_periods(&eps).unwrap_err();
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        let p = &problems[0];
+        assert_eq!(p.episode, 1);
+        assert_eq!(
+            p.kind,
+            ChainProblemKind::NewPeriodSameDay {
+                previous_start: d("2017-05-01"),
+                reason: ReasonEpisodeCeased::E16
+            }
+        );
+        assert!(!p.is_structural());
+        assert!(
+            p.message().starts_with(
+                "the episode starting 21/09/2017 has RNE S (a new period of care) but the child's episode starting 01/05/2017 ended that same day with REC E16"
+            ),
+            "{}",
+            p.message()
+        );
+        // Counted as it stands: two periods, one ending the day the next starts.
+        let periods = assemble_periods(&eps).periods;
+        assert_eq!(periods.len(), 2);
+        assert_eq!(periods[0].end(), Some(periods[1].start()));
+        // A day later is a normal return to care.
+        let mut later = eps.clone();
+        later[1].start = d("2017-09-22");
+        assert!(build_periods(&later).is_ok());
     }
 
     #[test]

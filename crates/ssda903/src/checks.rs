@@ -2,7 +2,7 @@
 //! outside care, participation codes against age, missing periods that
 //! overlap, UASC status after 18. (Row-level checks run while reading.)
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use chrono::NaiveDate;
 use footprint_domain::codes::ReasonNewEpisode;
@@ -89,6 +89,36 @@ pub fn validate(ret: &Return903) -> Vec<Problem> {
         periods.insert(child, assembly.periods);
     }
 
+    // 399 applies to a child every one of whose episodes is a short break
+    // (V3/V4): all the episodes read, not only those the periods were built
+    // from (an overlapping episode left out of the periods still counts).
+    let short_breaks_only: HashSet<&ChildId> = by_child
+        .iter()
+        .filter(|(_, idx)| idx.iter().all(|&i| ret.episodes[i].record.is_short_break()))
+        .map(|(child, _)| *child)
+        .collect();
+
+    // Header: 399, MOTHER filled in for a short-breaks-only child.
+    for c in &ret.children {
+        let child = &c.record;
+        if let Some(mother) = child.mother
+            && short_breaks_only.contains(&child.id)
+        {
+            let value = if mother { "1" } else { "0" };
+            problems.push(at(
+                &c.source,
+                "MOTHER",
+                Some(value.to_owned()),
+                Some("399"),
+                Severity::Warning,
+                format!(
+                    "child {}: MOTHER is filled in ({value}) for a child whose episodes are all short breaks (V3/V4); MOTHER is left blank for such children",
+                    child.id
+                ),
+            ));
+        }
+    }
+
     // Reviews: 399, outside any period of care, 440/441.
     let episodes_given = ret.tables.contains(&Table::Episodes);
     for r in &ret.reviews {
@@ -96,9 +126,7 @@ pub fn validate(ret: &Return903) -> Vec<Problem> {
         let date = format_uk(rev.date);
         let child_periods = periods.get(&rev.child).map_or(&[][..], Vec::as_slice);
         if episodes_given {
-            let short_breaks_only = !child_periods.is_empty()
-                && child_periods.iter().all(PeriodOfCare::is_short_breaks);
-            if short_breaks_only {
+            if short_breaks_only.contains(&rev.child) {
                 problems.push(at(
                     &r.source,
                     "REVIEW",
@@ -230,16 +258,8 @@ fn chain_problem(
     let (column, rule, severity, message) = match &p.kind {
         ChainProblemKind::EndsBeforeItStarts { .. } => ("DEC", None, Severity::Fatal, p.message()),
         ChainProblemKind::Overlaps { .. } => ("DECOM", Some("501"), Severity::Fatal, p.message()),
-        // Reported on the later episode; the domain's message names the
-        // wrong one, so say it here.
-        ChainProblemKind::OpenButNotLast => (
-            "DECOM",
-            None,
-            Severity::Fatal,
-            format!(
-                "the episode starting {start} begins while an earlier episode has no end date (DEC): the episodes overlap"
-            ),
-        ),
+        // Reported on the episode with no DEC, the one at fault.
+        ChainProblemKind::OpenButNotLast => ("DEC", Some("142"), Severity::Fatal, p.message()),
         ChainProblemKind::ClosedWithoutReason | ChainProblemKind::OpenWithReason { .. } => {
             ("REC", Some("148"), Severity::Warning, p.message())
         }
@@ -249,7 +269,7 @@ fn chain_problem(
             }
             (
                 "RNE",
-                None,
+                Some("357"),
                 Severity::Warning,
                 format!(
                     "the child's first episode (starting {start}) has RNE {reason_new}; a child's first episode must start a period of care, RNE {}",
@@ -257,15 +277,14 @@ fn chain_problem(
                 ),
             )
         }
-        ChainProblemKind::ContinuesNothing { .. }
-        | ChainProblemKind::NewPeriodAfterX1
-        | ChainProblemKind::X1WithoutNextEpisode { .. } => {
-            let column = if matches!(p.kind, ChainProblemKind::X1WithoutNextEpisode { .. }) {
-                "REC"
-            } else {
-                "RNE"
-            };
-            (column, None, Severity::Warning, p.message())
+        ChainProblemKind::ContinuesNothing { .. } => {
+            ("RNE", Some("433"), Severity::Warning, p.message())
+        }
+        ChainProblemKind::NewPeriodAfterX1 | ChainProblemKind::NewPeriodSameDay { .. } => {
+            ("RNE", Some("431"), Severity::Warning, p.message())
+        }
+        ChainProblemKind::X1WithoutNextEpisode { .. } => {
+            ("REC", Some("388"), Severity::Warning, p.message())
         }
     };
     Some(Problem::at(

@@ -196,6 +196,19 @@ fn placement_year(
     }
 }
 
+/// DfE rule 178: a placement type that takes no placement provider in the
+/// list of collection year `year`, with that list in words; `None` when the
+/// placement has a provider. Up to 2024-25 the list is T0–T4 and Z1; from
+/// 2025-26 (when Z1 was split) it is T0–T3 and Z11–Z14.
+fn placement_without_provider(place: PlacementType, year: CollectionYear) -> Option<&'static str> {
+    use PlacementType::*;
+    if year.start_year() >= 2025 {
+        matches!(place, T0 | T1 | T2 | T3 | Z11 | Z12 | Z13 | Z14).then_some("T0–T3 and Z11–Z14")
+    } else {
+        matches!(place, T0 | T1 | T2 | T3 | T4 | Z1).then_some("T0–T4 and Z1")
+    }
+}
+
 pub(crate) fn convert(
     rows: Vec<RawRow>,
     year: Option<CollectionYear>,
@@ -465,6 +478,22 @@ pub(crate) fn convert(
                         );
                     }
                 }
+                if let (Some(provider), Some(p), Some(s)) = (provider, place, start) {
+                    let py =
+                        year.map_or_else(|| CollectionYear::of(s), |y| placement_year(y, s, end));
+                    if let Some(list) = placement_without_provider(p, py) {
+                        conv.report(
+                            row,
+                            "PLACE_PROVIDER",
+                            Some(provider.code()),
+                            Some("178"),
+                            Severity::Warning,
+                            format!(
+                                "PLACE_PROVIDER is {provider} but placement type {p} has no placement provider ({list} in the {py} list): leave PLACE_PROVIDER blank"
+                            ),
+                        );
+                    }
+                }
                 if let (Some(y), Some(s)) = (year, start)
                     && s > y.end()
                 {
@@ -710,7 +739,11 @@ fn dedupe<T: PartialEq, K: Hash + Eq>(
                     None,
                     None,
                     Severity::Warning,
-                    format!("this row repeats the row at {earlier} exactly; it was read once"),
+                    if what.starts_with("Episodes") {
+                        format!("this row repeats the row at {earlier} exactly; it was read once (the DfE's validation reports a repeated episode as an overlap, rule 501: remove it before the return is submitted)")
+                    } else {
+                        format!("this row repeats the row at {earlier} exactly; it was read once")
+                    },
                 ));
             } else {
                 problems.push(Problem::at(

@@ -173,6 +173,177 @@ fn rule_399_reviews_of_a_short_breaks_child() {
 }
 
 #[test]
+fn rule_399_counts_every_episode_and_covers_mother() {
+    // 1002's open V3 episode is followed by a C1 one (142, and the C1 one is
+    // left out of the periods): not all short breaks, so no 399.
+    let mut inputs = base_with(
+        "episodes.csv",
+        "1002,10/06/2021,S,C1",
+        "1002,10/06/2021,S,V3",
+    );
+    inputs[1] = csv(
+        "episodes.csv",
+        &format!(
+            "{}1002,15/06/2021,S,C1,N1,U4,PR1,,,,,,\n",
+            text_of(&inputs[1])
+        ),
+    );
+    let p = read(&inputs);
+    assert!(
+        p.problems.iter().all(|p| p.rule.as_deref() != Some("399")),
+        "{:#?}",
+        p.problems
+    );
+    assert_eq!(only(&p, "142").line, Some(4));
+
+    // A short-breaks-only child with MOTHER filled in (0 counts too).
+    let mut inputs = base_with(
+        "episodes.csv",
+        "1002,10/06/2021,S,C1",
+        "1002,10/06/2021,S,V3",
+    );
+    inputs[0] = csv(
+        "header.csv",
+        &HEADER.replace("1002,2,01/01/2020,AOTH,,,", "1002,2,01/01/2020,AOTH,,0,"),
+    );
+    let p = read(&inputs);
+    let found: Vec<_> = p
+        .problems
+        .iter()
+        .filter(|p| p.rule.as_deref() == Some("399"))
+        .collect();
+    assert_eq!(found.len(), 2, "{:#?}", p.problems);
+    assert_at(found[0], "header.csv", 3, "MOTHER");
+    assert_eq!(found[0].value.as_deref(), Some("0"));
+    assert_eq!(found[0].severity, Severity::Warning);
+    assert_at(found[1], "reviews.csv", 3, "REVIEW");
+    // MOTHER of a child who is looked after is fine.
+    inputs[1] = csv("episodes.csv", EPISODES);
+    assert!(read(&inputs).problems.is_empty());
+}
+
+#[test]
+fn rule_178_no_provider_for_temporary_and_other_placements() {
+    // T1 with a provider, in 2021-22.
+    let p = read(&base_with("episodes.csv", "N1,U4,PR1,,", "N1,T1,PR1,,"));
+    let w = only(&p, "178");
+    assert_at(&w, "episodes.csv", 4, "PLACE_PROVIDER");
+    assert_eq!(w.severity, Severity::Warning);
+    assert_eq!(w.value.as_deref(), Some("PR1"));
+    assert!(w.message.contains("T0–T4 and Z1"), "{}", w.message);
+    // Without a provider it is fine.
+    assert!(
+        read(&base_with("episodes.csv", "N1,U4,PR1,,", "N1,T1,,,"))
+            .problems
+            .is_empty()
+    );
+    // Z1 up to 2024-25; from 2025-26 the list is T0–T3 and Z11–Z14, so T4
+    // may have a provider.
+    let z1 = read(&base_with("episodes.csv", "N1,U4,PR1,,", "N1,Z1,PR1,,"));
+    assert_at(&only(&z1, "178"), "episodes.csv", 4, "PLACE_PROVIDER");
+    let t4 = base_with("episodes.csv", "N1,U4,PR1,,", "N1,T4,PR1,,");
+    assert!(
+        read_inputs(&t4, year("2024-25"))
+            .problems
+            .iter()
+            .any(|p| p.rule.as_deref() == Some("178"))
+    );
+    let t4 = base_with(
+        "episodes.csv",
+        "2021,S,C1,N1,U4,PR1,,,",
+        "2025,S,C1,N1,T4,PR1,,,",
+    );
+    let later = read_inputs(&t4, year("2025-26"));
+    assert!(
+        later
+            .problems
+            .iter()
+            .all(|p| p.rule.as_deref() != Some("178")),
+        "{:#?}",
+        later.problems
+    );
+    let z12 = base_with(
+        "episodes.csv",
+        "2021,S,C1,N1,U4,PR1,,,",
+        "2025,S,C1,N1,Z12,PR1,,,",
+    );
+    let later = read_inputs(&z12, year("2025-26"));
+    assert!(
+        later
+            .problems
+            .iter()
+            .any(|p| p.rule.as_deref() == Some("178") && p.message.contains("T0–T3 and Z11–Z14")),
+        "{:#?}",
+        later.problems
+    );
+}
+
+#[test]
+fn chain_checks_print_their_dfe_rule_numbers() {
+    // 433: RNE P on 2 September continues nothing (the X1 was on 1 September),
+    // and 388: that X1 has no episode starting on its DEC.
+    let p = read(&base_with(
+        "episodes.csv",
+        "1001,01/09/2021,P",
+        "1001,02/09/2021,P",
+    ));
+    assert_at(&only(&p, "433"), "episodes.csv", 3, "RNE");
+    assert_at(&only(&p, "388"), "episodes.csv", 2, "REC");
+    // 431: RNE S straight after an X1.
+    let p = read(&base_with(
+        "episodes.csv",
+        "1001,01/09/2021,P",
+        "1001,01/09/2021,S",
+    ));
+    assert_at(&only(&p, "431"), "episodes.csv", 3, "RNE");
+    // 357: a child's first episode in the year is not RNE S.
+    let p = read(&base_with(
+        "episodes.csv",
+        "1002,10/06/2021,S",
+        "1002,10/06/2021,P",
+    ));
+    assert_at(&only(&p, "357"), "episodes.csv", 4, "RNE");
+    // 142: an episode with no DEC is followed by another; reported once, on
+    // the open one, which is the one to fix.
+    let p = read(&base_with(
+        "episodes.csv",
+        "01/05/2021,S,C2,N1,U4,PR1,01/09/2021,X1",
+        "01/05/2021,S,C2,N1,U4,PR1,,",
+    ));
+    let e = only(&p, "142");
+    assert_at(&e, "episodes.csv", 2, "DEC");
+    assert_eq!(e.severity, Severity::Fatal);
+    assert!(
+        e.message.contains(
+            "the episode starting 01/05/2021 has no end date (DEC) but a later episode follows it"
+        ),
+        "{}",
+        e.message
+    );
+}
+
+#[test]
+fn rule_431_leaving_care_and_starting_again_the_same_day() {
+    // 1001 leaves care (E4A) on 1 September and a new period starts that day.
+    let p = read(&base_with(
+        "episodes.csv",
+        "01/09/2021,X1,CARPL,,,\n1001,01/09/2021,P",
+        "01/09/2021,E4A,,,,\n1001,01/09/2021,S",
+    ));
+    let w = only(&p, "431");
+    assert_at(&w, "episodes.csv", 3, "RNE");
+    assert_eq!(w.severity, Severity::Warning);
+    assert!(
+        w.message.contains(
+            "the child's episode starting 01/05/2021 ended that same day with REC E4A (left care)"
+        ),
+        "{}",
+        w.message
+    );
+    assert!(!p.is_fatal());
+}
+
+#[test]
 fn int08_and_int17_check_other_tables_against_the_header() {
     let p = read(&base_with(
         "reviews.csv",
@@ -212,6 +383,7 @@ fn duplicate_rows_exact_repeats_are_read_once_others_are_fatal() {
     let w = only_with(&p, "repeats the row");
     assert_eq!(w.line, Some(5));
     assert_eq!(w.severity, Severity::Warning);
+    assert!(w.message.contains("rule 501"), "{}", w.message);
     assert_eq!(p.ret.episodes.len(), 3);
 
     let reviews = format!("{REVIEWS}1002,01/01/2020,01/07/2021,PN1\n");

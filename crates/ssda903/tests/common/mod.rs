@@ -59,6 +59,11 @@ pub fn base_with(file: &str, from: &str, to: &str) -> Vec<Input> {
     out
 }
 
+/// The text of an input.
+pub fn text_of(input: &Input) -> String {
+    String::from_utf8(input.bytes.clone()).expect("UTF-8")
+}
+
 pub fn read(inputs: &[Input]) -> Parsed {
     read_inputs(inputs, year("2021-22"))
 }

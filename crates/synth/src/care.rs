@@ -20,8 +20,9 @@ use footprint_domain::model::{ChildId, Episode};
 use rand::Rng;
 use rand_chacha::ChaCha8Rng;
 
-use crate::ids::{Postcodes, urn};
+use crate::ids::urn;
 use crate::population::{ChildRec, PeriodRec, Plan};
+use crate::postcodes::{AreaKind, Postcodes};
 use crate::util::{add_days, birthday, days_between, exp_days, pick, span};
 
 /// The day the supported accommodation code K3 replaces H5 in the return
@@ -121,7 +122,8 @@ fn placement_for(
 fn new_carer(
     rng: &mut ChaCha8Rng,
     place: PlacementType,
-    home: &str,
+    home: Option<&str>,
+    leaving: Option<&str>,
     postcodes: &Postcodes,
 ) -> Carer {
     use PlacementProvider::*;
@@ -139,23 +141,38 @@ fn new_carer(
         P1 => PR0,
         _ => PR3,
     };
+    let fostering_or_adoption =
+        matches!(place, A3 | A4 | A5 | A6 | U1 | U2 | U3 | U4 | U5 | U6 | K3);
     // In-area share by provider: own carers live locally, private and
-    // residential provision is often further away.
+    // residential provision is often further away. The council's own
+    // children's homes (and other own provision that is not fostering or
+    // adoption) are in its area (DfE rule 1015), and so is supported
+    // accommodation (rule 241 reads a K3 provider's area as the council's).
     let local = match (place, provider) {
-        (P1, _) => 1.0,
+        (H5 | K3, _) => 1.0,
+        (_, PR1) if !fostering_or_adoption => 1.0,
         (U1 | U2 | U3, _) => 0.8,
         (_, PR1) => 0.9,
         (U4 | U5 | U6, _) => 0.55,
         _ => 0.3,
     };
-    let postcode = if place == P1 {
-        home.to_owned()
-    } else {
-        let local = rng.random_bool(local);
-        postcodes.draw(rng, local)
+    let postcode = match (place, home) {
+        (P1, Some(home)) => home.to_owned(),
+        _ => {
+            let kind = if rng.random_bool(local) {
+                AreaKind::Own
+            } else {
+                Postcodes::out_of_area_kind(rng)
+            };
+            let avoid: Vec<&str> = home.into_iter().chain(leaving).collect();
+            postcodes.draw(rng, kind, &avoid).to_owned()
+        }
     };
+    // No Ofsted URN where Ofsted does not register the setting (DfE rule
+    // 222): with parents, residential employment, care homes and health
+    // settings (CQC), young offender institutions and temporary moves.
     let urn = match place {
-        P1 | R2 | R5 => None,
+        P1 | P3 | R1 | R2 | R5 | T0 | T1 | T2 | T3 | T4 => None,
         _ => Some(urn(rng, place, provider)),
     };
     Carer {
@@ -301,9 +318,11 @@ fn category_of_need(rng: &mut ChaCha8Rng, plan: Plan) -> CategoryOfNeed {
 }
 
 /// How the period ends, given where the child is and their legal status.
+/// A child who comes back into care later did not die (DfE rule 437).
 fn exit_reason(
     rng: &mut ChaCha8Rng,
     plan: Plan,
+    comes_back: bool,
     at_eighteen: bool,
     place: PlacementType,
     ls: LegalStatus,
@@ -350,7 +369,10 @@ fn exit_reason(
         Plan::Relatives => E13,
         Plan::ChildArrangements => E41,
         Plan::Transfer => E3,
-        Plan::Other => pick(rng, &[(E8, 92), (E16, 5), (E2, 3)]),
+        Plan::Other => pick(
+            rng,
+            &[(E8, 92), (E16, 5), (E2, if comes_back { 0 } else { 3 })],
+        ),
         Plan::Remand => pick(rng, &[(E14, 80), (E9, 20)]),
         Plan::Uasc => pick(rng, &[(E15, 40), (E16, 20), (E8, 40)]),
         Plan::ShortBreaks => E4A,
@@ -364,7 +386,8 @@ pub(crate) fn period_episodes(
     id: &ChildId,
     child: &ChildRec,
     period: &PeriodRec,
-    home: &str,
+    home: Option<&str>,
+    comes_back: bool,
 ) -> PeriodCare {
     let (start, end) = (period.start, period.end);
     let mut plan = period.plan;
@@ -429,7 +452,7 @@ pub(crate) fn period_episodes(
 
     // Walk the events, working out each placement.
     let first_place = placement_for(rng, age_at(start), plan, child.uasc, start);
-    let mut carer = new_carer(rng, first_place, home, ctx.postcodes);
+    let mut carer = new_carer(rng, first_place, home, None, ctx.postcodes);
     // (date, carer, new carer?, reason for the change)
     let mut placements: Vec<(NaiveDate, Carer, bool, Option<ReasonPlaceChange>)> =
         vec![(start, carer.clone(), true, None)];
@@ -452,7 +475,13 @@ pub(crate) fn period_episodes(
                     ))
                 } else {
                     Some((
-                        new_carer(rng, PlacementType::A6, home, ctx.postcodes),
+                        new_carer(
+                            rng,
+                            PlacementType::A6,
+                            home,
+                            carer.postcode.as_deref(),
+                            ctx.postcodes,
+                        ),
                         true,
                         ReasonPlaceChange::CARPL,
                     ))
@@ -462,7 +491,13 @@ pub(crate) fn period_episodes(
             PlaceEvent::HomeWithParents => {
                 settled_for_good = true;
                 Some((
-                    new_carer(rng, PlacementType::P1, home, ctx.postcodes),
+                    new_carer(
+                        rng,
+                        PlacementType::P1,
+                        home,
+                        carer.postcode.as_deref(),
+                        ctx.postcodes,
+                    ),
                     true,
                     ReasonPlaceChange::CARPL,
                 ))
@@ -486,7 +521,7 @@ pub(crate) fn period_episodes(
                 let semi = semi_independent(d);
                 (age >= 16 && carer.place != semi).then(|| {
                     (
-                        new_carer(rng, semi, home, ctx.postcodes),
+                        new_carer(rng, semi, home, carer.postcode.as_deref(), ctx.postcodes),
                         true,
                         ReasonPlaceChange::CARPL,
                     )
@@ -501,7 +536,7 @@ pub(crate) fn period_episodes(
                     place = PlacementType::U6;
                 }
                 Some((
-                    new_carer(rng, place, home, ctx.postcodes),
+                    new_carer(rng, place, home, carer.postcode.as_deref(), ctx.postcodes),
                     true,
                     move_reason(rng),
                 ))
@@ -567,7 +602,7 @@ pub(crate) fn period_episodes(
             provider: provider_for(c),
             reason_ceased: None,
             reason_place_change: None,
-            home_postcode: Some(home.to_owned()),
+            home_postcode: home.map(str::to_owned),
             placement_postcode: c.postcode.clone(),
             urn: c.urn.clone(),
         });
@@ -580,6 +615,7 @@ pub(crate) fn period_episodes(
         last.reason_ceased = Some(exit_reason(
             rng,
             plan,
+            comes_back,
             at_eighteen,
             last.placement,
             last.legal_status,
@@ -604,16 +640,20 @@ fn provider_for(c: &Carer) -> Option<PlacementProvider> {
 /// Builds the V3 episodes of a series of short breaks: a few nights every few
 /// weeks with the same carer, each its own episode (RNE S, REC E4A). Only
 /// breaks from `from` on are generated: earlier ones are in no reported year.
+///
+/// Short breaks are in a children's home (K2) or with short-break foster
+/// carers (U6): never a long-term foster placement (U1/U4, DfE rule 384) or
+/// a temporary one (T0–T4, rule 382). The DfE wants no location for V3/V4
+/// episodes: no home or placement postcode and no URN (rules 214, 398, 420).
 pub(crate) fn short_break_episodes(
     ctx: &CareContext<'_>,
     rng: &mut ChaCha8Rng,
     id: &ChildId,
     period: &PeriodRec,
-    home: &str,
     from: NaiveDate,
 ) -> Vec<Episode> {
-    let place = pick(rng, &[(PlacementType::K2, 60), (PlacementType::U4, 40)]);
-    let carer = new_carer(rng, place, home, ctx.postcodes);
+    let place = pick(rng, &[(PlacementType::K2, 55), (PlacementType::U6, 45)]);
+    let carer = new_carer(rng, place, None, None, ctx.postcodes);
     let mut out = Vec::new();
     let mut t = period.start;
     if t < from {
@@ -634,9 +674,9 @@ pub(crate) fn short_break_episodes(
             provider: carer.provider,
             reason_ceased: closed.then_some(ReasonEpisodeCeased::E4A),
             reason_place_change: None,
-            home_postcode: Some(home.to_owned()),
-            placement_postcode: carer.postcode.clone(),
-            urn: carer.urn.clone(),
+            home_postcode: None,
+            placement_postcode: None,
+            urn: None,
         });
         t = add_days(end, days_between(rng, 12, 45));
     }

@@ -1,38 +1,12 @@
-//! Made-up identifiers: postcodes, Ofsted URNs, UPNs and IRO names.
-//!
-//! Postcodes use area letters no real UK postcode has (FP for the council's
-//! own area, FQ–FX for elsewhere), in the standard shape, so they can never
-//! point at a real address.
+//! Made-up identifiers: Ofsted URNs, UPNs and IRO names. (Postcodes are
+//! real ones: see [`crate::postcodes`].)
 
+use chrono::{Datelike, NaiveDate};
 use footprint_domain::codes::{PlacementProvider, PlacementType};
 use rand::Rng;
 use rand_chacha::ChaCha8Rng;
 
 use crate::util::pick;
-
-/// Letters allowed in the inward part of a postcode (no C, I, K, M, O, V).
-const INWARD_LETTERS: &[u8] = b"ABDEFGHJLNPQRSTUWXYZ";
-/// Fictitious areas outside the council.
-const OTHER_AREAS: &[&str] = &["FQ", "FR", "FT", "FU", "FV", "FX"];
-
-/// Draws synthetic postcodes.
-pub(crate) struct Postcodes;
-
-impl Postcodes {
-    /// A postcode inside the council's area (`local`) or elsewhere.
-    pub(crate) fn draw(&self, rng: &mut ChaCha8Rng, local: bool) -> String {
-        let area = if local {
-            "FP"
-        } else {
-            OTHER_AREAS[rng.random_range(0..OTHER_AREAS.len())]
-        };
-        let district = rng.random_range(1..=20);
-        let sector = rng.random_range(0..=9);
-        let a = INWARD_LETTERS[rng.random_range(0..INWARD_LETTERS.len())] as char;
-        let b = INWARD_LETTERS[rng.random_range(0..INWARD_LETTERS.len())] as char;
-        format!("{area}{district} {sector}{a}{b}")
-    }
-}
 
 /// An Ofsted URN for a provider: `SC` and six digits for a registered
 /// social care setting (children's homes, fostering and adoption agencies,
@@ -51,40 +25,91 @@ pub(crate) fn urn(
     }
 }
 
-/// Letters used as a UPN check character (no I, O or S).
+/// Letters used as a UPN check character (no I, O or S): the DfE's table,
+/// indexed by the remainder.
 const UPN_CHECK: &[u8] = b"ABCDEFGHJKLMNPQRTUVWXYZ";
 
-/// A unique pupil number with a correct check letter: the check letter, a
-/// made-up council number (999 is not a real one), a school number, the year
-/// and a serial.
-pub(crate) fn upn(rng: &mut ChaCha8Rng) -> String {
-    let digits = format!(
-        "999{:04}{:02}{:03}",
-        rng.random_range(1000..=9999),
-        rng.random_range(0..=99),
-        rng.random_range(0..=999)
-    );
-    let sum: u32 = digits
+/// The DfE check letter of a UPN's last 12 characters (all digits here):
+/// each character times its position in the UPN (2 to 13), summed, modulo
+/// 23, looked up in [`UPN_CHECK`].
+pub(crate) fn upn_check_letter(rest: &str) -> Option<char> {
+    if rest.len() != 12 || !rest.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let sum: u32 = rest
         .bytes()
         .enumerate()
         .map(|(i, b)| u32::from(b - b'0') * (i as u32 + 2))
         .sum();
-    let check = UPN_CHECK[(sum % 23) as usize] as char;
+    Some(UPN_CHECK[(sum % 23) as usize] as char)
+}
+
+/// A unique pupil number with a correct check letter: the check letter, a
+/// made-up council number (999 is no council's), a school number, the two
+/// digits of the year it was allocated and a serial. School number and
+/// serial come from `n` (the child's place in the council, from 0), so no
+/// two children share a UPN (DfE rule 444) while `n` < 9,000,000.
+pub(crate) fn upn(n: u32, allocated: i32) -> String {
+    let digits = format!(
+        "999{:04}{:02}{:03}",
+        1000 + (n / 1000) % 9000,
+        allocated.rem_euclid(100),
+        n % 1000
+    );
+    let check = upn_check_letter(&digits).unwrap_or('A');
     format!("{check}{digits}")
 }
 
-/// A UPN or a placeholder for a child of `age` on entry.
-pub(crate) fn upn_for(rng: &mut ChaCha8Rng, age: u32, uasc: bool) -> String {
-    if uasc {
-        return "UN2".to_owned();
-    }
+/// What a child's UPN field holds in every return they are in.
+pub(crate) struct UpnFacts {
+    /// The child's place in the council (from 0), for a unique UPN.
+    pub n: u32,
+    pub dob: NaiveDate,
+    pub uasc: bool,
+    /// 31 March of the last reported year the child is in (or "today" if
+    /// in none).
+    pub last_return_end: NaiveDate,
+    /// Whether an episode in a reported year starts in the last week of
+    /// March (24–31), where D2I's reading of DfE rule 210 refuses UN4.
+    pub starts_in_last_week_of_march: bool,
+}
+
+/// The UPN, or an unknown-UPN code, one value for all the child's returns.
+///
+/// * Under 5 on 31 March of the child's last return: UN1 ("not of school
+///   age"), or for some 3- and 4-year-olds (at nursery) a UPN. Being under
+///   5 then means the child was not of school age in any return (DfE rule
+///   209 allows UN1 until 31 August after the fourth birthday, a year and
+///   more later).
+/// * Unaccompanied asylum-seeking children: mostly UN2 (never attended a
+///   maintained school in England).
+/// * Others: a UPN, or now and then UN2, UN4 (newly looked after, not yet
+///   known) or UN5 (sources disagree).
+pub(crate) fn upn_for(rng: &mut ChaCha8Rng, f: &UpnFacts) -> String {
+    let age = footprint_domain::dates::age_on(f.dob, f.last_return_end);
+    // The UPN is allocated when the child starts at a maintained school or
+    // nursery, at about 4 (or on arrival for a child from abroad).
+    let allocated = (f.dob.year() + 4).min(f.last_return_end.year());
     if age < 5 {
-        return "UN1".to_owned();
+        return if age >= 3 && rng.random_bool(0.3) {
+            upn(f.n, allocated)
+        } else {
+            "UN1".to_owned()
+        };
     }
-    match pick(rng, &[(0, 92), (4, 5), (5, 3)]) {
+    if f.uasc {
+        return if rng.random_bool(0.85) {
+            "UN2".to_owned()
+        } else {
+            upn(f.n, f.last_return_end.year())
+        };
+    }
+    let un4 = if f.starts_in_last_week_of_march { 0 } else { 3 };
+    match pick(rng, &[(0, 94), (2, 2), (4, un4), (5, 1)]) {
+        2 => "UN2".to_owned(),
         4 => "UN4".to_owned(),
         5 => "UN5".to_owned(),
-        _ => upn(rng),
+        _ => upn(f.n, allocated),
     }
 }
 
@@ -177,36 +202,58 @@ mod tests {
     use std::collections::BTreeSet;
 
     #[test]
-    fn upn_has_a_valid_check_letter_and_shape() {
-        let mut rng = ChaCha8Rng::seed_from_u64(1);
-        for _ in 0..200 {
-            let u = upn(&mut rng);
+    fn upn_has_a_valid_check_letter_and_shape_and_is_unique() {
+        let mut seen = BTreeSet::new();
+        for n in (0..3000).chain(8_999_000..9_000_000) {
+            let u = upn(n, 2015);
             assert_eq!(u.len(), 13);
             let (check, rest) = u.split_at(1);
             assert!(rest.bytes().all(|b| b.is_ascii_digit()));
-            let sum: u32 = rest
-                .bytes()
-                .enumerate()
-                .map(|(i, b)| u32::from(b - b'0') * (i as u32 + 2))
-                .sum();
-            assert_eq!(check.as_bytes()[0], UPN_CHECK[(sum % 23) as usize]);
+            assert_eq!(check.chars().next(), upn_check_letter(rest));
             assert!(!"IOS".contains(check));
+            assert_eq!(&rest[7..9], "15", "{u}");
+            assert!(seen.insert(u));
         }
     }
 
     #[test]
-    fn postcodes_have_the_uk_shape_and_made_up_areas() {
-        let mut rng = ChaCha8Rng::seed_from_u64(2);
-        for i in 0..200 {
-            let p = Postcodes.draw(&mut rng, i % 2 == 0);
-            let (outward, inward) = p.split_once(' ').expect("a space");
-            assert!(outward.starts_with('F'), "{p}");
-            assert_eq!(inward.len(), 3, "{p}");
-            assert!(inward.as_bytes()[0].is_ascii_digit(), "{p}");
-            assert!(
-                inward[1..].bytes().all(|b| INWARD_LETTERS.contains(&b)),
-                "{p}"
-            );
+    fn check_letter_follows_the_dfe_algorithm() {
+        // Weights 2 to 13 on the 2nd to 13th characters, modulo 23, into
+        // A B C D E F G H J K L M N P Q R T U V W X Y Z (no I, O, S).
+        assert_eq!(upn_check_letter("100000000000"), Some('C')); // 2
+        assert_eq!(upn_check_letter("000000000001"), Some('P')); // 13
+        assert_eq!(upn_check_letter("000000000002"), Some('D')); // 26 -> 3
+        // 2+6+12+20+30+42+56+72+90+0+12+26 = 368 = 16 * 23.
+        assert_eq!(upn_check_letter("123456789012"), Some('A'));
+        assert_eq!(upn_check_letter("900000000000"), Some('V')); // 18
+        assert_eq!(upn_check_letter("000000000200"), Some('Z')); // 22
+        assert_eq!(upn_check_letter("000000000000"), Some('A'));
+        assert_eq!(upn_check_letter("12345678901A"), None);
+        assert_eq!(upn_check_letter("1234"), None);
+    }
+
+    #[test]
+    fn un1_only_under_five_and_un4_not_for_late_march_starts() {
+        let mut rng = ChaCha8Rng::seed_from_u64(3);
+        let end = NaiveDate::from_ymd_opt(2025, 3, 31).unwrap();
+        for (n, years) in (0..=17).cycle().take(2000).enumerate() {
+            let dob = NaiveDate::from_ymd_opt(2025 - years, 2, 1).unwrap();
+            let facts = UpnFacts {
+                n: n as u32,
+                dob,
+                uasc: false,
+                last_return_end: end,
+                starts_in_last_week_of_march: n % 2 == 0,
+            };
+            let u = upn_for(&mut rng, &facts);
+            if years < 3 {
+                assert_eq!(u, "UN1");
+            } else if years >= 5 {
+                assert_ne!(u, "UN1");
+            }
+            if n % 2 == 0 {
+                assert_ne!(u, "UN4");
+            }
         }
     }
 

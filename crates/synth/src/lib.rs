@@ -23,11 +23,17 @@
 //!    statutory schedule, and the IRO's records, drawn from a seed kept with
 //!    each period, so only periods that reach the reported years are built.
 //!
+//! The Header and Episodes fields that 903 validators check beyond the chain
+//! of episodes follow the DfE's rules: MOTHER for every girl in care (a few
+//! are mothers), a UPN with a valid check letter from school age (UN1 only
+//! for under-fives), real postcodes from a fixed sample around the council
+//! ([`postcodes`]), and no location for short breaks.
+//!
 //! With [`CouncilParams::with_data_problems`] a few deliberate 903 problems
 //! are added (listed in [`SyntheticCouncil::injected_problems`]) for the
 //! data-quality screens; without it the data are clean.
 
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use footprint_domain::calendar::WorkingDayCalendar;
 use footprint_domain::codes::{MissingKind, Sex};
 use footprint_domain::dates::{CollectionYear, age_on};
@@ -41,6 +47,7 @@ use serde::{Deserialize, Serialize};
 mod care;
 mod ids;
 mod population;
+pub mod postcodes;
 mod problems;
 mod reviews;
 pub mod summary;
@@ -49,8 +56,9 @@ mod util;
 pub use problems::{InjectedProblem, InjectedProblemKind};
 
 use crate::care::{CareContext, period_episodes, short_break_episodes};
-use crate::ids::{Postcodes, iro_name, upn_for};
+use crate::ids::{UpnFacts, iro_name, upn_for};
 use crate::population::{Plan, PopulationParams};
+use crate::postcodes::Postcodes;
 use crate::reviews::{Habits, ReviewContext, period_reviews};
 use crate::util::{add_days, april_first, birthday, days_between, exp_days, pick};
 
@@ -217,7 +225,8 @@ pub fn generate_council(params: &CouncilParams) -> Result<SyntheticCouncil, Synt
         });
     }
 
-    let postcodes = Postcodes;
+    let postcodes = Postcodes::new();
+    let years = params.collection_years();
     let care_ctx = CareContext {
         as_of: params.as_of,
         postcodes: &postcodes,
@@ -238,19 +247,15 @@ pub fn generate_council(params: &CouncilParams) -> Result<SyntheticCouncil, Synt
             Ok(id) => id,
             Err(_) => continue,
         };
+        let n = next_id - 1_000_001;
         next_id += 1;
         let mut rng = ChaCha8Rng::seed_from_u64(child.seed);
-        let home = postcodes.draw(&mut rng, true);
-        let first = &pop.periods[child.periods[0] as usize];
-        let short_breaks_only = child
-            .periods
-            .iter()
-            .all(|&p| pop.periods[p as usize].plan == Plan::ShortBreaks);
-        let entry_age = age_on(child.dob, first.start);
-        let upn = upn_for(&mut rng, entry_age, child.uasc);
+        // An unaccompanied asylum-seeking child has no family home here: no
+        // home postcode, so no distance (DfE rule 406).
+        let home = (!child.uasc).then(|| postcodes.home(&mut rng));
+        let child_episodes_from = ds.episodes.len();
 
         let mut first_episode_start = None;
-        let mut in_care_spans: Vec<(NaiveDate, NaiveDate)> = Vec::new();
         for &p in &child.periods {
             let period = &pop.periods[p as usize];
             let mut prng = ChaCha8Rng::seed_from_u64(period.seed);
@@ -259,18 +264,18 @@ pub fn generate_council(params: &CouncilParams) -> Result<SyntheticCouncil, Synt
                 if period.end < from {
                     continue;
                 }
-                let eps = short_break_episodes(&care_ctx, &mut prng, &id, period, &home, from);
+                let eps = short_break_episodes(&care_ctx, &mut prng, &id, period, from);
                 first_episode_start = first_episode_start.or(eps.first().map(|e| e.start));
                 ds.episodes.extend(eps);
                 continue;
             }
-            let care = period_episodes(&care_ctx, &mut prng, &id, child, period, &home);
+            let comes_back = child.periods.last() != Some(&p);
+            let care = period_episodes(&care_ctx, &mut prng, &id, child, period, home, comes_back);
             let Some(first_ep) = care.episodes.first() else {
                 continue;
             };
             first_episode_start = first_episode_start.or(Some(first_ep.start));
             let end = care.episodes.last().and_then(|e| e.end);
-            in_care_spans.push((first_ep.start, end.unwrap_or(params.as_of)));
             let allocations: Vec<(NaiveDate, Option<NaiveDate>, IroId)> = period
                 .allocations
                 .iter()
@@ -320,14 +325,36 @@ pub fn generate_council(params: &CouncilParams) -> Result<SyntheticCouncil, Synt
         let Some(_) = first_episode_start else {
             continue;
         };
-
+        let episodes = &ds.episodes[child_episodes_from..];
+        let in_returns: Vec<CollectionYear> = years
+            .iter()
+            .copied()
+            .filter(|y| {
+                episodes
+                    .iter()
+                    .any(|e| e.start <= y.end() && e.end.is_none_or(|end| end >= y.start()))
+            })
+            .collect();
+        let upn = upn_for(
+            &mut rng,
+            &UpnFacts {
+                n,
+                dob: child.dob,
+                uasc: child.uasc,
+                last_return_end: in_returns.last().map_or(params.as_of, |y| y.end()),
+                starts_in_last_week_of_march: episodes
+                    .iter()
+                    .any(|e| e.start.month() == 3 && e.start.day() >= 24),
+            },
+        );
         // A few young women in care are mothers.
         let (mother, mothers_child_dob) = mother_status(
             &mut rng,
             child.sex,
             child.dob,
-            &in_care_spans,
-            short_breaks_only,
+            episodes,
+            &in_returns,
+            params.as_of,
         );
         let eighteen = birthday(child.dob, 18);
         ds.children.push(Child {
@@ -359,29 +386,57 @@ pub fn generate_council(params: &CouncilParams) -> Result<SyntheticCouncil, Synt
     })
 }
 
-/// Whether a young woman in care became a mother while looked after, and
-/// her child's date of birth.
+/// The Header's MOTHER and MC_DOB: one value for all the child's returns.
+///
+/// The DfE wants MOTHER (0 or 1) for every girl looked after in the year
+/// (rules 393, 165 and 607 name no age) and never for boys (165, 174) or a
+/// child who only has short breaks (399). So every girl with a looked-after
+/// episode gets 0 or 1. A few are mothers: about 2–4% of 15- to 17-year-old
+/// girls in care, their first child born after their 14th birthday (rule
+/// 620 refuses mothers under 11). As the return for each year shows the same
+/// values, the child was born by the end of the earliest return the girl is
+/// in, and by the latest end of an episode in it (rule 625: MC_DOB not after
+/// the year's end or the child's last DEC in it). A girl in no return is
+/// judged as of `as_of`.
 fn mother_status(
     rng: &mut ChaCha8Rng,
     sex: Sex,
     dob: NaiveDate,
-    spans: &[(NaiveDate, NaiveDate)],
-    short_breaks_only: bool,
+    episodes: &[Episode],
+    in_returns: &[CollectionYear],
+    as_of: NaiveDate,
 ) -> (Option<bool>, Option<NaiveDate>) {
-    if sex != Sex::Female || short_breaks_only {
+    if sex != Sex::Female || episodes.iter().all(|e| e.is_short_break()) {
         return (None, None);
     }
-    let fifteen = birthday(dob, 15);
-    let eligible: Vec<(NaiveDate, NaiveDate)> = spans
+    let bound = in_returns
         .iter()
-        .map(|&(a, b)| (a.max(fifteen), b))
-        .filter(|(a, b)| a < b)
-        .collect();
-    if eligible.is_empty() || !rng.random_bool(0.06) {
-        return (None, None);
+        .map(|y| {
+            episodes
+                .iter()
+                .filter(|e| e.start <= y.end())
+                .filter_map(|e| e.end)
+                .filter(|&end| y.contains(end))
+                .max()
+                .unwrap_or(y.end())
+        })
+        .min()
+        .unwrap_or(as_of)
+        .min(as_of);
+    let fourteen = birthday(dob, 14);
+    if bound < add_days(fourteen, 30) {
+        return (Some(false), None);
     }
-    let (a, b) = eligible[rng.random_range(0..eligible.len())];
-    let born = add_days(a, days_between(rng, 0, (b - a).num_days()));
+    let chance = if age_on(dob, bound) >= 15 {
+        0.04
+    } else {
+        0.015
+    };
+    if !rng.random_bool(chance) {
+        return (Some(false), None);
+    }
+    let from = fourteen.max(add_days(bound, -3 * 365));
+    let born = add_days(from, days_between(rng, 0, (bound - from).num_days()));
     (Some(true), Some(born))
 }
 

@@ -500,6 +500,29 @@ pub struct Dataset {
     pub challenges: Vec<Challenge>,
     /// The date reviews are known from ("data held from", measures.md).
     pub reviews_known_from: Option<NaiveDate>,
+    /// Brothers and sisters recorded in Footprint (the 903 holds no sibling
+    /// links): each group lists two or more children, sorted; a child is in
+    /// at most one group; groups sorted by their first child.
+    #[serde(default)]
+    pub sibling_groups: Vec<Vec<ChildId>>,
+}
+
+impl Dataset {
+    /// The recorded sibling group `child` belongs to (the child included),
+    /// if any.
+    pub fn sibling_group_of(&self, child: &ChildId) -> Option<&[ChildId]> {
+        self.sibling_groups
+            .iter()
+            .find(|g| g.contains(child))
+            .map(Vec::as_slice)
+    }
+
+    /// The child's recorded brothers and sisters (not the child).
+    pub fn siblings_of(&self, child: &ChildId) -> Vec<&ChildId> {
+        self.sibling_group_of(child)
+            .map(|g| g.iter().filter(|c| *c != child).collect())
+            .unwrap_or_default()
+    }
 }
 
 #[cfg(test)]

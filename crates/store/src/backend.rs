@@ -718,6 +718,7 @@ pub(crate) async fn load_dataset(pool: &Pool) -> Result<Dataset> {
 
     let challenges = load_challenges(conn, ChallengeFilter::All).await?;
     let reviews_known_from = reviews_known_from(conn).await?;
+    let sibling_groups = sibling_groups_in(conn).await?;
     tx.commit().await?;
     Ok(Dataset {
         children,
@@ -730,6 +731,7 @@ pub(crate) async fn load_dataset(pool: &Pool) -> Result<Dataset> {
         visits,
         challenges,
         reviews_known_from,
+        sibling_groups,
     })
 }
 
@@ -956,9 +958,11 @@ async fn set_setting_in(conn: &mut Conn, key: &str, value: &serde_json::Value) -
 }
 
 pub(crate) async fn replace_dataset(pool: &Pool, ds: &Dataset) -> Result<WriteSummary> {
+    let siblings = sibling_rows(ds)?;
     let mut tx = write_tx(pool).await?;
     let conn: &mut Conn = &mut tx;
     for table in [
+        "DELETE FROM sibling_groups",
         "DELETE FROM challenge_stages",
         "DELETE FROM challenge_themes",
         "DELETE FROM challenges",
@@ -1040,6 +1044,16 @@ pub(crate) async fn replace_dataset(pool: &Pool, ds: &Dataset) -> Result<WriteSu
     )
     .await?;
     insert_challenge_parts(conn, &ds.challenges).await?;
+    bulk_insert(
+        conn,
+        "INSERT INTO sibling_groups (child, group_id)",
+        2,
+        &siblings,
+        |b, (child, group)| {
+            b.push_bind(child.clone()).push_bind(*group);
+        },
+    )
+    .await?;
     if POSTGRES {
         // Explicit ids do not move the identity sequence: move it past them.
         sqlx::query(
@@ -1888,6 +1902,203 @@ pub(crate) async fn caseload(pool: &Pool, iro: &IroId, on: NaiveDate) -> Result<
         .collect::<Result<Vec<_>>>()?;
     out.sort();
     Ok(out)
+}
+
+// ---------------------------------------------------------------------------
+// Brothers and sisters
+
+/// `(child, group_id)` rows as groups: each sorted, of two or more children,
+/// the groups sorted by their first child.
+fn sibling_groups_from(rows: &[(String, i64)]) -> Result<Vec<Vec<ChildId>>> {
+    let mut by_group: BTreeMap<i64, Vec<ChildId>> = BTreeMap::new();
+    for (child, group) in rows {
+        by_group
+            .entry(*group)
+            .or_default()
+            .push(child_id("sibling_groups", "child", child)?);
+    }
+    let mut groups: Vec<Vec<ChildId>> = by_group
+        .into_values()
+        .filter(|g| g.len() >= 2)
+        .map(|mut g| {
+            g.sort();
+            g
+        })
+        .collect();
+    groups.sort();
+    Ok(groups)
+}
+
+async fn sibling_groups_in(conn: &mut Conn) -> Result<Vec<Vec<ChildId>>> {
+    let rows: Vec<(String, i64)> = sqlx::query_as("SELECT child, group_id FROM sibling_groups")
+        .fetch_all(&mut *conn)
+        .await?;
+    sibling_groups_from(&rows)
+}
+
+async fn sibling_group_id(conn: &mut Conn, child: &ChildId) -> Result<Option<i64>> {
+    Ok(
+        sqlx::query_scalar("SELECT group_id FROM sibling_groups WHERE child = $1")
+            .bind(child.as_str())
+            .fetch_optional(&mut *conn)
+            .await?,
+    )
+}
+
+async fn sibling_group_members(conn: &mut Conn, group: i64) -> Result<Vec<ChildId>> {
+    let rows: Vec<String> =
+        sqlx::query_scalar("SELECT child FROM sibling_groups WHERE group_id = $1")
+            .bind(group)
+            .fetch_all(&mut *conn)
+            .await?;
+    let mut out = rows
+        .iter()
+        .map(|s| child_id("sibling_groups", "child", s))
+        .collect::<Result<Vec<_>>>()?;
+    out.sort();
+    Ok(out)
+}
+
+/// A write transaction that changes sibling groups. On PostgreSQL two
+/// such transactions could both pick the same new group number: they queue
+/// on an advisory lock instead (SQLite's `BEGIN IMMEDIATE` already does).
+async fn siblings_tx(pool: &Pool) -> Result<Tx> {
+    let mut tx = write_tx(pool).await?;
+    if POSTGRES {
+        sqlx::query("SELECT pg_advisory_xact_lock(4242905)")
+            .execute(&mut *tx)
+            .await?;
+    }
+    Ok(tx)
+}
+
+pub(crate) async fn sibling_groups(pool: &Pool) -> Result<Vec<Vec<ChildId>>> {
+    let mut conn = pool.acquire().await?;
+    sibling_groups_in(&mut conn).await
+}
+
+pub(crate) async fn sibling_group_of(pool: &Pool, child: &ChildId) -> Result<Vec<ChildId>> {
+    let mut conn = pool.acquire().await?;
+    match sibling_group_id(&mut conn, child).await? {
+        Some(g) => {
+            let members = sibling_group_members(&mut conn, g).await?;
+            Ok(if members.len() >= 2 { members } else { Vec::new() })
+        }
+        None => Ok(Vec::new()),
+    }
+}
+
+pub(crate) async fn link_siblings(pool: &Pool, a: &ChildId, b: &ChildId) -> Result<Vec<ChildId>> {
+    if a == b {
+        return Err(StoreError::Invalid(format!(
+            "child {a} cannot be recorded as their own brother or sister"
+        )));
+    }
+    let mut tx = siblings_tx(pool).await?;
+    let conn: &mut Conn = &mut tx;
+    ensure_child(conn, a).await?;
+    ensure_child(conn, b).await?;
+    let insert = "INSERT INTO sibling_groups (child, group_id) VALUES ($1, $2)";
+    let ga = sibling_group_id(conn, a).await?;
+    let gb = sibling_group_id(conn, b).await?;
+    let group = match (ga, gb) {
+        (Some(ga), Some(gb)) if ga == gb => ga,
+        (Some(ga), Some(gb)) => {
+            // Two groups become one: the lower number survives.
+            let (keep, merged) = (ga.min(gb), ga.max(gb));
+            sqlx::query("UPDATE sibling_groups SET group_id = $1 WHERE group_id = $2")
+                .bind(keep)
+                .bind(merged)
+                .execute(&mut *conn)
+                .await?;
+            keep
+        }
+        (Some(g), None) | (None, Some(g)) => {
+            let newcomer = if ga.is_none() { a } else { b };
+            sqlx::query(insert)
+                .bind(newcomer.as_str())
+                .bind(g)
+                .execute(&mut *conn)
+                .await?;
+            g
+        }
+        (None, None) => {
+            let next: i64 =
+                sqlx::query_scalar("SELECT COALESCE(MAX(group_id), 0) + 1 FROM sibling_groups")
+                    .fetch_one(&mut *conn)
+                    .await?;
+            for child in [a, b] {
+                sqlx::query(insert)
+                    .bind(child.as_str())
+                    .bind(next)
+                    .execute(&mut *conn)
+                    .await?;
+            }
+            next
+        }
+    };
+    let members = sibling_group_members(conn, group).await?;
+    tx.commit().await?;
+    Ok(members)
+}
+
+pub(crate) async fn unlink_sibling(pool: &Pool, child: &ChildId) -> Result<bool> {
+    let mut tx = siblings_tx(pool).await?;
+    let conn: &mut Conn = &mut tx;
+    let Some(group) = sibling_group_id(conn, child).await? else {
+        tx.commit().await?;
+        return Ok(false);
+    };
+    sqlx::query("DELETE FROM sibling_groups WHERE child = $1")
+        .bind(child.as_str())
+        .execute(&mut *conn)
+        .await?;
+    let left: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM sibling_groups WHERE group_id = $1")
+        .bind(group)
+        .fetch_one(&mut *conn)
+        .await?;
+    if left < 2 {
+        // A child alone is not a group.
+        sqlx::query("DELETE FROM sibling_groups WHERE group_id = $1")
+            .bind(group)
+            .execute(&mut *conn)
+            .await?;
+    }
+    tx.commit().await?;
+    Ok(true)
+}
+
+/// The sibling groups of a dataset as `(child, group_id)` rows, checked:
+/// every child known, none in two groups; groups of fewer than two distinct
+/// children are dropped.
+fn sibling_rows(ds: &Dataset) -> Result<Vec<(String, i64)>> {
+    let known: HashSet<&ChildId> = ds.children.iter().map(|c| &c.id).collect();
+    let mut seen: HashSet<&ChildId> = HashSet::new();
+    let mut rows = Vec::new();
+    let mut next = 0i64;
+    for group in &ds.sibling_groups {
+        let mut members: Vec<&ChildId> = group.iter().collect();
+        members.sort();
+        members.dedup();
+        if members.len() < 2 {
+            continue;
+        }
+        next += 1;
+        for child in members {
+            if !known.contains(child) {
+                return Err(StoreError::Invalid(format!(
+                    "sibling group {next}: child {child} is not among the dataset's children"
+                )));
+            }
+            if !seen.insert(child) {
+                return Err(StoreError::Invalid(format!(
+                    "sibling groups: child {child} is in more than one group"
+                )));
+            }
+            rows.push((child.as_str().to_owned(), next));
+        }
+    }
+    Ok(rows)
 }
 
 // ---------------------------------------------------------------------------

@@ -8,9 +8,9 @@
 //!   measures read), [`Store::import_return`] (one 903 return in one
 //!   transaction, later returns win), [`Store::replace_dataset`] (a whole
 //!   generated dataset, bulk), and the records the web app keeps: reviews
-//!   with details, allocations, midway checks, visits, challenges, users,
-//!   settings, report narratives, bank holidays, sessions and the
-//!   append-only audit log.
+//!   with details, allocations, sibling groups, midway checks, visits,
+//!   challenges, users, settings, report narratives, bank holidays, sessions
+//!   and the append-only audit log.
 //!
 //! Both databases hold the same tables with the same meaning; dates are ISO
 //! `yyyy-mm-dd` text on both (see `docs/storage.md`). The repository code is
@@ -38,7 +38,7 @@ pub use error::{Result, StoreError};
 pub use types::*;
 
 /// The schema version this binary knows (the number of the last migration).
-pub const SCHEMA_VERSION: i64 = 2;
+pub const SCHEMA_VERSION: i64 = 3;
 
 /// The setting holding the date the council began recording reviews in
 /// Footprint (JSON string `"yyyy-mm-dd"`); see [`Store::load_dataset`].
@@ -67,6 +67,12 @@ pub(crate) const MIGRATIONS: &[Migration] = &[
         description: "data version kept by triggers",
         sqlite: include_str!("../migrations/sqlite/0002_data_version.sql"),
         postgres: include_str!("../migrations/postgres/0002_data_version.sql"),
+    },
+    Migration {
+        version: 3,
+        description: "sibling groups",
+        sqlite: include_str!("../migrations/sqlite/0003_siblings.sql"),
+        postgres: include_str!("../migrations/postgres/0003_siblings.sql"),
     },
 ];
 
@@ -270,8 +276,8 @@ impl Store {
     /// A number that changes whenever any record the measures and the web
     /// application read changes (children, episodes, reviews and their
     /// details, missing episodes, IROs, allocations, midway checks, visits,
-    /// challenges, settings), whichever process changed it. Kept by
-    /// triggers (migration 2). Cheap: one row.
+    /// challenges, settings, sibling groups), whichever process changed it.
+    /// Kept by triggers (migrations 2 and 3). Cheap: one row.
     pub async fn data_version(&self) -> Result<i64> {
         dispatch!(self, data_version())
     }
@@ -308,8 +314,10 @@ impl Store {
         dispatch!(self, load_dataset())
     }
 
-    /// Replaces every record (children to challenges, and the import
-    /// history) with `dataset`, in one transaction, with bulk inserts. Keeps
+    /// Replaces every record (children to challenges, sibling groups, and
+    /// the import history) with `dataset`, in one transaction, with bulk
+    /// inserts. A sibling group naming a child the dataset lacks, or a child
+    /// in two groups, is refused before anything is written. Keeps
     /// users, settings, narratives, bank holidays, sessions and the audit
     /// log; IROs that are users are kept too (updated if in `dataset`).
     /// Stores `dataset.reviews_known_from` as the setting
@@ -442,6 +450,33 @@ impl Store {
     /// The children allocated to an IRO on `on`, by id.
     pub async fn caseload(&self, iro: &IroId, on: NaiveDate) -> Result<Vec<ChildId>> {
         dispatch!(self, caseload(iro, on))
+    }
+
+    // -- brothers and sisters ------------------------------------------------
+
+    /// Every recorded sibling group: each sorted, of two or more children;
+    /// the groups sorted by their first child.
+    pub async fn sibling_groups(&self) -> Result<Vec<Vec<ChildId>>> {
+        dispatch!(self, sibling_groups())
+    }
+
+    /// The group `child` belongs to, the child included (empty when none is
+    /// recorded).
+    pub async fn sibling_group_of(&self, child: &ChildId) -> Result<Vec<ChildId>> {
+        dispatch!(self, sibling_group_of(child))
+    }
+
+    /// Records `a` and `b` as brothers or sisters: their groups (if any)
+    /// become one. Linking two children already together is a no-op. Errors
+    /// if either child is unknown, or `a` is `b`. Returns the merged group.
+    pub async fn link_siblings(&self, a: &ChildId, b: &ChildId) -> Result<Vec<ChildId>> {
+        dispatch!(self, link_siblings(a, b))
+    }
+
+    /// Takes `child` out of its sibling group (a group left with one child
+    /// is removed). Returns whether the child was in a group.
+    pub async fn unlink_sibling(&self, child: &ChildId) -> Result<bool> {
+        dispatch!(self, unlink_sibling(child))
     }
 
     // -- midway checks and visits --------------------------------------------

@@ -17,11 +17,11 @@ use footprint_domain::codes::{
 };
 use footprint_domain::dates::age_on;
 use footprint_domain::model::{ChildId, Episode};
-use rand::Rng;
+use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
 use crate::ids::urn;
-use crate::population::{ChildRec, PeriodRec, Plan};
+use crate::population::{ChildRec, PeriodRec, Plan, SiblingGroup};
 use crate::postcodes::{AreaKind, Postcodes};
 use crate::util::{add_days, birthday, days_between, exp_days, pick, span};
 
@@ -56,7 +56,25 @@ enum PlaceEvent {
 pub(crate) struct CareContext<'a> {
     pub as_of: NaiveDate,
     pub postcodes: &'a Postcodes,
+    /// The sibling groups ([`PeriodRec::group`] indexes them).
+    pub groups: &'a [SiblingGroup],
 }
+
+/// What brothers and sisters who came into care together share, each drawn
+/// from the group's seed so that every one of them draws the same: the
+/// legal route, and (when placed together) the first placement.
+pub(crate) fn group_rng(group: &SiblingGroup, stream: u64) -> ChaCha8Rng {
+    let mut rng = ChaCha8Rng::seed_from_u64(group.seed);
+    rng.set_stream(stream);
+    rng
+}
+
+/// The stream of a group's seed that draws its legal route.
+const LEGAL_STREAM: u64 = 1;
+/// The stream of a group's seed that draws its first placement.
+const PLACEMENT_STREAM: u64 = 2;
+/// The stream of a group's seed that draws the family home.
+pub(crate) const HOME_STREAM: u64 = 3;
 
 /// The result for one period: its episodes and the days it changed carer.
 pub(crate) struct PeriodCare {
@@ -391,7 +409,12 @@ pub(crate) fn period_episodes(
 ) -> PeriodCare {
     let (start, end) = (period.start, period.end);
     let mut plan = period.plan;
-    let (legal, placed) = legal_timeline(rng, period, plan);
+    let group = period.group.and_then(|g| ctx.groups.get(g as usize));
+    // Brothers and sisters who came in together share the legal route.
+    let (legal, placed) = match group {
+        Some(g) => legal_timeline(&mut group_rng(g, LEGAL_STREAM), period, plan),
+        None => legal_timeline(rng, period, plan),
+    };
     if plan == Plan::Adoption && placed.is_none() {
         plan = Plan::Sgo;
     }
@@ -450,9 +473,20 @@ pub(crate) fn period_episodes(
     events.sort();
     events.dedup_by_key(|e| e.0);
 
-    // Walk the events, working out each placement.
-    let first_place = placement_for(rng, age_at(start), plan, child.uasc, start);
-    let mut carer = new_carer(rng, first_place, home, None, ctx.postcodes);
+    // Walk the events, working out each placement. Brothers and sisters
+    // placed together share the first one: a placement for the youngest.
+    let mut carer = match group {
+        Some(g) if g.placed_together => {
+            let mut grng = group_rng(g, PLACEMENT_STREAM);
+            let age = age_on(g.youngest_dob, start);
+            let place = placement_for(&mut grng, age, plan, false, start);
+            new_carer(&mut grng, place, home, None, ctx.postcodes)
+        }
+        _ => {
+            let first_place = placement_for(rng, age_at(start), plan, child.uasc, start);
+            new_carer(rng, first_place, home, None, ctx.postcodes)
+        }
+    };
     // (date, carer, new carer?, reason for the change)
     let mut placements: Vec<(NaiveDate, Carer, bool, Option<ReasonPlaceChange>)> =
         vec![(start, carer.clone(), true, None)];

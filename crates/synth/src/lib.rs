@@ -4,7 +4,9 @@
 //! [`generate`] turns a few parameters ([`CouncilParams`]: children in care,
 //! years, seed, "today") into one council's records
 //! ([`footprint_domain::model::Dataset`]): children, episodes, reviews,
-//! missing episodes, IROs, allocations, midway checks, visits and challenges.
+//! missing episodes, IROs, allocations, midway checks, visits, challenges
+//! and sibling groups (about a third of the children come into care with
+//! brothers or sisters, who keep one IRO).
 //! It is pure (no I/O, no clock) and deterministic: the same parameters give
 //! the same council, byte for byte.
 //!
@@ -55,7 +57,7 @@ mod util;
 
 pub use problems::{InjectedProblem, InjectedProblemKind};
 
-use crate::care::{CareContext, period_episodes, short_break_episodes};
+use crate::care::{CareContext, HOME_STREAM, group_rng, period_episodes, short_break_episodes};
 use crate::ids::{UpnFacts, iro_name, upn_for};
 use crate::population::{Plan, PopulationParams};
 use crate::postcodes::Postcodes;
@@ -230,12 +232,16 @@ pub fn generate_council(params: &CouncilParams) -> Result<SyntheticCouncil, Synt
     let care_ctx = CareContext {
         as_of: params.as_of,
         postcodes: &postcodes,
+        groups: &pop.groups,
     };
+    // The identifier given to each child of the population that is in the
+    // dataset (for the sibling groups).
+    let mut child_ids: Vec<Option<ChildId>> = vec![None; pop.children.len()];
     let review_ctx = ReviewContext::new(&calendar, window_start, params.as_of, habits);
     let mut challenge_ids = 0i64;
     let mut next_id = 1_000_001u32;
 
-    for child in &pop.children {
+    for (index, child) in pop.children.iter().enumerate() {
         let relevant = child
             .periods
             .iter()
@@ -251,8 +257,12 @@ pub fn generate_council(params: &CouncilParams) -> Result<SyntheticCouncil, Synt
         next_id += 1;
         let mut rng = ChaCha8Rng::seed_from_u64(child.seed);
         // An unaccompanied asylum-seeking child has no family home here: no
-        // home postcode, so no distance (DfE rule 406).
-        let home = (!child.uasc).then(|| postcodes.home(&mut rng));
+        // home postcode, so no distance (DfE rule 406). Brothers and sisters
+        // who came into care together share one.
+        let home = match child.group.and_then(|g| pop.groups.get(g as usize)) {
+            Some(g) => Some(postcodes.home(&mut group_rng(g, HOME_STREAM))),
+            None => (!child.uasc).then(|| postcodes.home(&mut rng)),
+        };
         let child_episodes_from = ds.episodes.len();
 
         let mut first_episode_start = None;
@@ -357,6 +367,7 @@ pub fn generate_council(params: &CouncilParams) -> Result<SyntheticCouncil, Synt
             params.as_of,
         );
         let eighteen = birthday(child.dob, 18);
+        child_ids[index] = Some(id.clone());
         ds.children.push(Child {
             id,
             sex: child.sex,
@@ -369,6 +380,20 @@ pub fn generate_council(params: &CouncilParams) -> Result<SyntheticCouncil, Synt
                 ceased: (eighteen <= params.as_of).then_some(eighteen),
             }),
         });
+    }
+
+    // Brothers and sisters recorded as groups: those of each group that are
+    // in the dataset, when two or more are.
+    for g in &pop.groups {
+        let mut members: Vec<ChildId> = g
+            .children
+            .iter()
+            .filter_map(|&c| child_ids.get(c as usize).cloned().flatten())
+            .collect();
+        if members.len() >= 2 {
+            members.sort();
+            ds.sibling_groups.push(members);
+        }
     }
 
     let mut injected_problems = Vec::new();
@@ -520,6 +545,7 @@ fn sort_dataset(ds: &mut Dataset) {
     ds.visits
         .sort_by(|a, b| (&a.child, a.date).cmp(&(&b.child, b.date)));
     ds.challenges.sort_by_key(|c| c.id);
+    ds.sibling_groups.sort();
 }
 
 fn episode_order(a: &Episode, b: &Episode) -> std::cmp::Ordering {

@@ -15,6 +15,14 @@
 //! sized to the 50–70 children per FTE guideline, with IROs leaving (their
 //! children reallocated the same day) and replacements starting a few weeks
 //! later; every period of care open then or starting later gets an IRO.
+//!
+//! Brothers and sisters: about a third of the children coming into care come
+//! with one to three siblings (a group of 2–4). They come in on the same
+//! day with the same plan and legal route (the group's seed draws the legal
+//! statuses in phase B), mostly leave together, share a family home and are
+//! usually placed together; a child is allocated to the IRO of a brother or
+//! sister already in care, so a group keeps one IRO (also when an IRO
+//! leaves).
 
 use std::cmp::Reverse;
 use std::collections::{BTreeSet, BinaryHeap};
@@ -73,6 +81,22 @@ pub(crate) struct ChildRec {
     pub seed: u64,
     pub periods: Vec<u32>,
     pub last_iro: Option<u32>,
+    /// The sibling group (index into [`Population::groups`]), if any.
+    pub group: Option<u32>,
+}
+
+/// Brothers and sisters who came into care together.
+#[derive(Debug, Clone)]
+pub(crate) struct SiblingGroup {
+    /// Draws what they share: the family home, the legal route and, when
+    /// placed together, the first placement.
+    pub seed: u64,
+    /// Child indices, in the order they were drawn.
+    pub children: Vec<u32>,
+    /// Placed together when they came into care.
+    pub placed_together: bool,
+    /// The youngest's date of birth: a placement together suits them.
+    pub youngest_dob: NaiveDate,
 }
 
 /// A period of care (or a series of short breaks) as phase A drew it.
@@ -86,6 +110,8 @@ pub(crate) struct PeriodRec {
     pub seed: u64,
     /// The IROs allocated, in order: (from, to, iro index).
     pub allocations: Vec<(NaiveDate, Option<NaiveDate>, u32)>,
+    /// The sibling group that came into care together with this period.
+    pub group: Option<u32>,
 }
 
 /// An IRO as phase A knows them.
@@ -103,6 +129,7 @@ pub(crate) struct Population {
     pub children: Vec<ChildRec>,
     pub periods: Vec<PeriodRec>,
     pub iros: Vec<IroRec>,
+    pub groups: Vec<SiblingGroup>,
 }
 
 /// Settings for phase A, derived from the council parameters.
@@ -116,6 +143,16 @@ pub(crate) struct PopulationParams {
 const SHORT_BREAKS_SHARE: f64 = 0.06;
 /// Warm-up length in years before the first reported year.
 const WARM_UP_YEARS: i32 = 18;
+/// Share of entries (a child, or brothers and sisters together) that are a
+/// sibling group, among those that can be (not UASC or remand: about 91%).
+/// With groups of 2, 3 or 4 (weights below, mean 2.52) about a third of the
+/// children coming into care come with siblings:
+/// 0.91 × 0.2 × 2.52 / (1 + 0.91 × 0.2 × 1.52) ≈ 0.36, a little less once
+/// children who came back into care are counted too.
+const SIBLING_GROUP_SHARE: f64 = 0.2;
+const SIBLING_GROUP_SIZES: [(usize, u32); 3] = [(2, 60), (3, 28), (4, 12)];
+/// Sibling groups placed together when they come into care.
+const PLACED_TOGETHER: f64 = 0.65;
 
 /// The age, plan and length of a new period, before anything is recorded.
 struct Draft {
@@ -310,6 +347,65 @@ fn draft(rng: &mut ChaCha8Rng, start: NaiveDate, returner_dob: Option<NaiveDate>
     }
 }
 
+/// The brothers and sisters coming into care with `first` (whose draft is
+/// `d`): one to three more, each one to four years apart from the one
+/// before, under 17 on the day (under 8 when the plan is adoption, as
+/// siblings adopted together are young). The same plan; the same end, unless
+/// a sibling turns 18 first, or the plan is long-term care to 18 (each stays
+/// to their own 18th birthday).
+fn draft_siblings(rng: &mut ChaCha8Rng, start: NaiveDate, d: &Draft) -> Vec<Draft> {
+    let size = pick(rng, &SIBLING_GROUP_SIZES);
+    let max_age = if d.plan == Plan::Adoption { 7 } else { 16 };
+    let oldest_dob = dob_for(start, max_age, 364);
+    let mut dobs = vec![d.dob];
+    for _ in 1..size {
+        let gap = days_between(rng, 330, 4 * 365);
+        let (Some(&young), Some(&old)) = (dobs.iter().max(), dobs.iter().min()) else {
+            break;
+        };
+        let older = add_days(old, -gap);
+        let younger = add_days(young, gap);
+        let can_older = older > oldest_dob;
+        let can_younger = younger <= start;
+        let dob = match (can_older, can_younger) {
+            (true, true) => {
+                if rng.random_bool(0.5) {
+                    older
+                } else {
+                    younger
+                }
+            }
+            (true, false) => older,
+            (false, true) => younger,
+            (false, false) => break,
+        };
+        // Never 29 February, like every other date of birth.
+        let dob = if dob.format("%m-%d").to_string() == "02-29" {
+            add_days(dob, -1)
+        } else {
+            dob
+        };
+        dobs.push(dob);
+    }
+    let to_eighteen = d.plan == Plan::LongTerm && d.end == birthday(d.dob, 18);
+    dobs[1..]
+        .iter()
+        .map(|&dob| {
+            let end = if to_eighteen {
+                birthday(dob, 18)
+            } else {
+                d.end.min(birthday(dob, 18))
+            };
+            Draft {
+                dob,
+                plan: d.plan,
+                end: end.max(add_days(start, 1)),
+                uasc: false,
+            }
+        })
+        .collect()
+}
+
 /// A short-breaks child: aged 5 to 15 at the first break, with a series
 /// lasting one to six years (never past 18).
 fn draft_short_breaks(rng: &mut ChaCha8Rng, start: NaiveDate) -> Draft {
@@ -432,6 +528,7 @@ struct Sim<'a> {
     tracking: bool,
     /// Open looked-after periods (for the team's first allocation).
     in_care: BTreeSet<u32>,
+    groups: Vec<SiblingGroup>,
 }
 
 impl Sim<'_> {
@@ -447,11 +544,59 @@ impl Sim<'_> {
             seed,
             periods: Vec::new(),
             last_iro: None,
+            group: None,
         });
         (self.children.len() - 1) as u32
     }
 
+    /// A child coming into care today, with any brothers and sisters.
+    fn new_entry(&mut self, day: NaiveDate) {
+        let d = draft(&mut self.rng, day, None);
+        let grouped = !d.uasc
+            && d.plan != Plan::Remand
+            && day < birthday(d.dob, 17)
+            && self.rng.random_bool(SIBLING_GROUP_SHARE);
+        let siblings = if grouped {
+            draft_siblings(&mut self.rng, day, &d)
+        } else {
+            Vec::new()
+        };
+        let first = self.new_child(d.dob, d.uasc);
+        if siblings.is_empty() {
+            self.open_period(first, day, &d);
+            return;
+        }
+        let g = self.groups.len() as u32;
+        let seed = self.rng.next_u64();
+        let placed_together = self.rng.random_bool(PLACED_TOGETHER);
+        let mut children = vec![first];
+        for s in &siblings {
+            children.push(self.new_child(s.dob, false));
+        }
+        let youngest_dob = std::iter::once(d.dob)
+            .chain(siblings.iter().map(|s| s.dob))
+            .max()
+            .unwrap_or(d.dob);
+        for &c in &children {
+            self.children[c as usize].group = Some(g);
+        }
+        self.groups.push(SiblingGroup {
+            seed,
+            children: children.clone(),
+            placed_together,
+            youngest_dob,
+        });
+        self.open_period_in(first, day, &d, Some(g));
+        for (&c, s) in children[1..].iter().zip(&siblings) {
+            self.open_period_in(c, day, s, Some(g));
+        }
+    }
+
     fn open_period(&mut self, child: u32, day: NaiveDate, d: &Draft) {
+        self.open_period_in(child, day, d, None);
+    }
+
+    fn open_period_in(&mut self, child: u32, day: NaiveDate, d: &Draft, group: Option<u32>) {
         let seed = self.rng.next_u64();
         let idx = self.periods.len() as u32;
         self.periods.push(PeriodRec {
@@ -461,6 +606,7 @@ impl Sim<'_> {
             plan: d.plan,
             seed,
             allocations: Vec::new(),
+            group,
         });
         self.children[child as usize].periods.push(idx);
         if d.plan == Plan::ShortBreaks {
@@ -476,8 +622,24 @@ impl Sim<'_> {
         }
     }
 
-    /// Allocates period `idx` to an IRO from `day`: the child's last IRO if
-    /// still in post, otherwise the least loaded (per FTE) of a few.
+    /// The IRO a brother or sister in care has now (still in post).
+    fn siblings_iro(&self, child: usize) -> Option<u32> {
+        let g = self.children[child].group?;
+        self.groups[g as usize]
+            .children
+            .iter()
+            .filter(|&&c| c as usize != child)
+            .filter_map(|&c| self.children[c as usize].periods.last())
+            .filter(|&&p| self.in_care.contains(&p))
+            .filter_map(|&p| self.periods[p as usize].allocations.last())
+            .filter(|a| a.1.is_none())
+            .map(|a| a.2)
+            .find(|i| self.iros[*i as usize].left.is_none() && self.active_iros.contains(i))
+    }
+
+    /// Allocates period `idx` to an IRO from `day`: the IRO of a brother or
+    /// sister in care, else the child's last IRO if still in post, otherwise
+    /// the least loaded (per FTE) of a few.
     fn allocate(&mut self, idx: u32, day: NaiveDate) {
         if self.active_iros.is_empty() {
             return;
@@ -486,8 +648,9 @@ impl Sim<'_> {
         let previous = self.children[child]
             .last_iro
             .filter(|i| self.iros[*i as usize].left.is_none() && self.active_iros.contains(i));
-        let iro = match previous {
-            Some(i) if self.rng.random_bool(0.8) => i,
+        let iro = match (self.siblings_iro(child), previous) {
+            (Some(i), _) => i,
+            (None, Some(i)) if self.rng.random_bool(0.8) => i,
             _ => self.least_loaded(),
         };
         let from = day.max(self.iros[iro as usize].started);
@@ -616,7 +779,17 @@ impl Sim<'_> {
         let warm_up = birthday(self.p.window_start, -WARM_UP_YEARS);
         let team_day = birthday(self.p.window_start, -1);
         let mean_days = mean_length_days(self.rng.next_u64(), self.p.window_start);
-        let base_rate = target / mean_days.max(1.0);
+        // Entries a day: children a day over the children an entry brings.
+        let mean_size = SIBLING_GROUP_SIZES
+            .iter()
+            .map(|&(n, w)| n as f64 * f64::from(w))
+            .sum::<f64>()
+            / SIBLING_GROUP_SIZES
+                .iter()
+                .map(|&(_, w)| f64::from(w))
+                .sum::<f64>();
+        let per_entry = 1.0 + 0.91 * SIBLING_GROUP_SHARE * (mean_size - 1.0);
+        let base_rate = target / mean_days.max(1.0) / per_entry;
         let sb_rate = sb_target / (3.5 * 365.0);
 
         let mut day = warm_up;
@@ -664,9 +837,7 @@ impl Sim<'_> {
 
             let n = arrivals(&mut self.rng, base_rate * feedback(target, self.stock));
             for _ in 0..n {
-                let d = draft(&mut self.rng, day, None);
-                let child = self.new_child(d.dob, d.uasc);
-                self.open_period(child, day, &d);
+                self.new_entry(day);
             }
             let n = arrivals(&mut self.rng, sb_rate * feedback(sb_target, self.sb_stock));
             for _ in 0..n {
@@ -715,11 +886,13 @@ pub(crate) fn simulate(p: &PopulationParams, seed: u64) -> Population {
         sb_stock: 0,
         tracking: false,
         in_care: BTreeSet::new(),
+        groups: Vec::new(),
     };
     sim.run();
     Population {
         children: sim.children,
         periods: sim.periods,
         iros: sim.iros,
+        groups: sim.groups,
     }
 }

@@ -155,6 +155,8 @@ fn handler(method: roles::Method, path: &str) -> Option<MethodRouter<AppState>> 
         (Post, "/children/{child}/reviews") => post(review::record_review),
         (Post, "/children/{child}/midway-checks") => post(review::record_midway_check),
         (Post, "/children/{child}/visits") => post(review::record_visit),
+        (Post, "/children/{child}/siblings") => post(siblings::link),
+        (Post, "/children/{child}/siblings/remove") => post(siblings::unlink),
         (Post, "/children/{child}/recommendations/{index}/complete") => {
             post(review::complete_recommendation)
         }

@@ -30,6 +30,10 @@ fn body_for(path: &str, role: Role, i: usize) -> Vec<(String, String)> {
         ]),
         "/children/{child}/midway-checks" => v(&[("midway_date", &day)]),
         "/children/{child}/visits" => v(&[("visit_date", &day), ("visit_kind", "in_person")]),
+        // Recorded, then removed again (the routes are tried in this order).
+        "/children/{child}/siblings" | "/children/{child}/siblings/remove" => {
+            v(&[("sibling", "C2")])
+        }
         "/children/{child}/recommendations/{index}/complete" => v(&[("review", "2024-12-10")]),
         "/children/{child}/review-date-changes" => {
             v(&[("proposed", "2025-06-20"), ("reason", "court")])

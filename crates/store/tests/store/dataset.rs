@@ -156,6 +156,7 @@ pub fn full_dataset() -> Dataset {
             outcome: Some(ChallengeOutcome::Resolved),
         }],
         reviews_known_from: Some(d("2020-04-01")),
+        sibling_groups: vec![vec![id("A1"), id("B2")]],
     }
 }
 
@@ -213,6 +214,7 @@ async fn replace_and_load_round_trip(env: Env) {
     assert_eq!(back.children.len(), 1);
     assert_eq!(back.episodes.len(), 1);
     assert!(back.reviews.is_empty() && back.challenges.is_empty() && back.allocations.is_empty());
+    assert!(back.sibling_groups.is_empty(), "the old sibling group went");
     let iro_ids: Vec<_> = back.iros.iter().map(|i| i.id.0.as_str()).collect();
     assert_eq!(iro_ids, ["I1", "I3"], "I1 is a user's IRO and stays");
     assert_eq!(back.reviews_known_from, None);

@@ -10,3 +10,4 @@ mod import;
 mod records;
 mod roundtrip;
 mod schema;
+mod siblings;

@@ -1,15 +1,16 @@
 //! Allocating children to IROs, and reallocating them.
 //!
-//! The 903 holds no sibling links; where the council records sibling groups
-//! (setting `sibling_groups`: a list of lists of child identifiers), the page
-//! shows each child's siblings and allocating one can allocate the whole group
-//! to the same IRO.
+//! The 903 holds no sibling links; brothers and sisters are recorded on the
+//! child's page (see `siblings.rs`) and kept in the dataset. This page shows
+//! each unallocated child's siblings, and allocating a child "with siblings"
+//! allocates every child of the group looked after on the allocation date to
+//! the same IRO, or none of them if any cannot be.
 
 use axum::Form;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use footprint_domain::model::{ChildId, IroId};
+use footprint_domain::model::{ChildId, Dataset, IroId};
 use minijinja::context;
 
 use super::{audit, dataset, field, form_date, respond};
@@ -18,19 +19,18 @@ use crate::access::CurrentUser;
 use crate::logic::{self, ByChild};
 use crate::view::{AppError, FormErrors, Page};
 
-async fn sibling_groups(state: &AppState) -> Vec<Vec<ChildId>> {
-    match state.store.setting("sibling_groups").await {
-        Ok(Some(v)) => serde_json::from_value(v).unwrap_or_default(),
-        _ => Vec::new(),
-    }
-}
-
-fn siblings_of<'a>(groups: &'a [Vec<ChildId>], child: &ChildId) -> Vec<&'a ChildId> {
-    groups
+/// The child's current allocation began after `from`: a reallocation from
+/// `from` would be refused (the store's rule), so say so before writing.
+fn allocated_after(
+    ds: &Dataset,
+    child: &ChildId,
+    from: chrono::NaiveDate,
+) -> Option<chrono::NaiveDate> {
+    ds.allocations
         .iter()
-        .filter(|g| g.contains(child))
-        .flat_map(|g| g.iter().filter(|c| *c != child))
-        .collect()
+        .filter(|a| &a.child == child && a.to.is_none() && a.from > from)
+        .map(|a| a.from)
+        .max()
 }
 
 async fn render(
@@ -43,15 +43,16 @@ async fn render(
     let ds = dataset(state).await?;
     let today = state.clock.today();
     let by = ByChild::new(&ds);
-    let groups = sibling_groups(state).await;
     let mut unallocated: Vec<_> = ds
         .children
         .iter()
         .filter(|c| by.current_period(&c.id, today).is_some())
         .filter(|c| logic::current_iro(&ds, &c.id, today).is_none())
-        .map(|c| context! {
-            id => c.id.to_string(),
-            siblings => siblings_of(&groups, &c.id).iter().map(|s| s.to_string()).collect::<Vec<_>>(),
+        .map(|c| {
+            context! {
+                id => c.id.to_string(),
+                siblings => ds.siblings_of(&c.id).iter().map(|s| s.to_string()).collect::<Vec<_>>(),
+            }
         })
         .collect();
     unallocated.truncate(500);
@@ -148,28 +149,72 @@ pub async fn allocate(
             )
             .await;
         };
+        // The child, and with siblings every brother or sister looked after
+        // on the allocation date (one who has left care, or not yet come
+        // into it, needs no IRO).
+        let by = ByChild::new(&ds);
         let mut targets = vec![child.clone()];
+        let mut not_looked_after = Vec::new();
         if field(&pairs, "with_siblings") == Some("yes") {
-            let groups = sibling_groups(&state).await;
-            for s in siblings_of(&groups, &child) {
-                if ds.children.iter().any(|c| &c.id == s) && !targets.contains(s) {
+            for s in ds.siblings_of(&child) {
+                let looked_after = by
+                    .periods
+                    .get(s)
+                    .is_some_and(|ps| ps.iter().any(|p| p.is_open_on(from)));
+                if looked_after {
                     targets.push(s.clone());
+                } else {
+                    not_looked_after.push(s.to_string());
                 }
             }
+        }
+        // All or none: check every child before writing any allocation.
+        for c in &targets {
+            if let Some(since) = allocated_after(&ds, c, from) {
+                errors.add(
+                    "from",
+                    format!(
+                        "Child {c} has been allocated since {}: allocate from that date or later",
+                        since.format("%-d %B %Y")
+                    ),
+                );
+            }
+        }
+        if !errors.is_empty() {
+            let form: std::collections::BTreeMap<_, _> =
+                pairs.iter().map(|(k, v)| (k.clone(), v.clone())).collect();
+            return render(
+                &state,
+                &page,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                errors,
+                minijinja::Value::from_serialize(&form),
+            )
+            .await;
         }
         for c in &targets {
             allocate_one(&state, &user, c, &iro, from).await?;
         }
         let name = logic::iro_name(&ds, &iro);
-        page.flash(&if targets.len() == 1 {
+        let mut message = if targets.len() == 1 {
             format!("Child {child} allocated to {name}")
         } else {
             format!(
-                "Child {child} and {} sibling(s) allocated to {name}",
-                targets.len() - 1
+                "Child {child} and {} allocated to {name}",
+                targets[1..]
+                    .iter()
+                    .map(|c| format!("sibling {c}"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
             )
-        })
-        .await;
+        };
+        if !not_looked_after.is_empty() {
+            message.push_str(&format!(
+                " (not looked after on that date, so not allocated: {})",
+                not_looked_after.join(", ")
+            ));
+        }
+        page.flash(&message).await;
         Ok(Redirect::to("/allocations").into_response())
     }
     .await;

@@ -254,6 +254,15 @@ pub async fn child_page(
             .map(|r| context! { date => uk(r.date), code => r.participation.map(|p| p.code()), label => r.participation.map(|p| p.label()) })
             .collect();
         let iro = logic::current_iro(&ds, &id, today).map(|i| logic::iro_name(&ds, i));
+        let siblings: Vec<_> = ds
+            .siblings_of(&id)
+            .into_iter()
+            .map(|s| context! {
+                id => s.to_string(),
+                iro => logic::current_iro(&ds, s, today).map(|i| logic::iro_name(&ds, i)),
+                looked_after => by.current_period(s, today).is_some(),
+            })
+            .collect();
         let current = by.current_period(&id, today).and_then(|p| p.episode_on(today)).map(|e| context! {
             legal_status => format!("{} – {}", e.legal_status.code(), e.legal_status.label()),
             placement => format!("{} – {}", e.placement.code(), e.placement.label()),
@@ -269,7 +278,7 @@ pub async fn child_page(
                         sex => child.sex.label(),
                         uasc => child.is_uasc_on(today),
                     },
-                    iro, current, next,
+                    iro, current, next, siblings,
                     periods => period_rows,
                     reviews => review_rows,
                     recommendations => recs,
@@ -279,6 +288,7 @@ pub async fn child_page(
                     midway_checks => midway_rows,
                     participation_history,
                     can_record => user.may_use("POST", "/children/{child}/reviews"),
+                    can_record_siblings => user.may_use("POST", "/children/{child}/siblings"),
                     can_request_date_change => user.may_use("POST", "/children/{child}/review-date-changes"),
                     date_change_reasons => super::date_change::REASONS,
                     visit_kinds => [("in_person", "In person"), ("virtual", "Virtually (video)"), ("phone", "By phone")],

@@ -10,6 +10,7 @@ pub mod dashboard;
 pub mod date_change;
 pub mod reports;
 pub mod review;
+pub mod siblings;
 
 use std::sync::Arc;
 

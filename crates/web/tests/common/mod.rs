@@ -162,6 +162,7 @@ pub fn dataset() -> Dataset {
             outcome: None,
         }],
         reviews_known_from: None,
+        sibling_groups: vec![],
     }
 }
 

@@ -133,12 +133,67 @@ fn generate(args: GenerateArgs) -> anyhow::Result<()> {
             .enable_all()
             .build()
             .context("cannot start the async runtime")?;
+        // A deliberate problem such as a duplicated episode cannot be stored
+        // (its key is taken): the database gets the records it can hold, and
+        // the 903 checks of the latest return, problems and all, are kept as
+        // an import run, as if the council had imported it, for the data
+        // quality page.
+        let (storable, left_out) = storable(ds);
+        let checked = if args.with_data_problems {
+            council.collection_years.last().map(|&year| {
+                let inputs: Vec<footprint_ssda903::Input> = footprint_ssda903::render_csv(ds, year)
+                    .files()
+                    .iter()
+                    .map(|(name, text)| footprint_ssda903::Input {
+                        name: format!("{year}/{name}"),
+                        format: footprint_ssda903::Format::Csv,
+                        bytes: text.as_bytes().to_vec(),
+                    })
+                    .collect();
+                let parsed = footprint_ssda903::read_inputs(&inputs, Some(year));
+                footprint_store::ImportBatch {
+                    year,
+                    source: format!("generated {year} return (with deliberate problems)"),
+                    children: Vec::new(),
+                    episodes: Vec::new(),
+                    reviews: Vec::new(),
+                    missing: Vec::new(),
+                    problems: parsed
+                        .problems
+                        .iter()
+                        .map(crate::interchange::to_import_problem)
+                        .collect(),
+                }
+            })
+        } else {
+            None
+        };
         let written = runtime.block_on(async {
             let store = footprint_store::Store::open_and_migrate(url).await?;
-            let written = store.replace_dataset(ds).await;
+            let mut written = store.replace_dataset(&storable).await;
+            if written.is_ok()
+                && let Some(batch) = &checked
+                && let Err(e) = store.import_return(batch).await
+            {
+                written = Err(e);
+            }
             store.close().await;
             written
         });
+        if left_out > 0 {
+            let _ = writeln!(
+                report,
+                "{left_out} deliberately duplicated record(s) left out of the database (their key is taken)"
+            );
+        }
+        if let Some(batch) = &checked {
+            let _ = writeln!(
+                report,
+                "Recorded the 903 checks of the {} return as an import run: {} problem(s), shown on the data quality page",
+                batch.year,
+                batch.problems.len()
+            );
+        }
         let w = written.with_context(|| {
             format!(
                 "cannot write to the database {}",
@@ -157,4 +212,24 @@ fn generate(args: GenerateArgs) -> anyhow::Result<()> {
         );
     }
     print_stdout(&report)
+}
+
+/// The dataset less any record whose key an earlier record already holds
+/// (episodes by child and start, reviews by child and date, missing periods
+/// by child and start), and how many were left out.
+fn storable(ds: &footprint_domain::model::Dataset) -> (footprint_domain::model::Dataset, usize) {
+    use std::collections::BTreeSet;
+    let mut out = ds.clone();
+    let before = out.episodes.len() + out.reviews.len() + out.missing.len();
+    let mut seen = BTreeSet::new();
+    out.episodes
+        .retain(|e| seen.insert((e.child.clone(), e.start)));
+    let mut seen = BTreeSet::new();
+    out.reviews
+        .retain(|r| seen.insert((r.child.clone(), r.date)));
+    let mut seen = BTreeSet::new();
+    out.missing
+        .retain(|m| seen.insert((m.child.clone(), m.start)));
+    let after = out.episodes.len() + out.reviews.len() + out.missing.len();
+    (out, before - after)
 }

@@ -100,7 +100,7 @@ fn source_name(paths: &[PathBuf]) -> String {
         .join(", ")
 }
 
-fn to_import_problem(p: &Problem) -> ImportProblem {
+pub(crate) fn to_import_problem(p: &Problem) -> ImportProblem {
     ImportProblem {
         file: p.file.clone(),
         line: p.line,

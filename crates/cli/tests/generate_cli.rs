@@ -64,3 +64,42 @@ fn same_seed_same_files_other_seed_other_files() {
     assert_eq!(fa, fb, "same seed, same files");
     assert_ne!(fa, fc, "another seed, another council");
 }
+
+#[test]
+fn deliberate_problems_reach_the_database_as_an_import_run() {
+    let tmp = tempfile::tempdir().unwrap();
+    let db = format!("sqlite://{}", tmp.path().join("g.db").display());
+    let o = Command::new(env!("CARGO_BIN_EXE_footprint"))
+        .args([
+            "generate",
+            "--children-in-care",
+            "120",
+            "--years",
+            "2",
+            "--seed",
+            "3",
+        ])
+        .args(["--with-data-problems", "--db", &db])
+        .output()
+        .unwrap();
+    assert!(
+        o.status.success(),
+        "a duplicated episode must not make the write fail: {}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    rt.block_on(async {
+        let store = footprint_store::Store::open(&db).await.unwrap();
+        let runs = store.import_runs().await.unwrap();
+        assert_eq!(runs.len(), 1, "{runs:?}");
+        let problems = store.import_problems(runs[0].id).await.unwrap();
+        let rules: Vec<&str> = problems.iter().filter_map(|p| p.rule.as_deref()).collect();
+        // A review with no participation code, and PN0 for an older child.
+        assert!(rules.contains(&"167"), "{rules:?}");
+        assert!(rules.contains(&"440"), "{rules:?}");
+        store.close().await;
+    });
+}

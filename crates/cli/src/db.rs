@@ -54,6 +54,26 @@ pub async fn open(url: &str) -> anyhow::Result<Store> {
         .with_context(|| format!("database {}", redact_url(url)))
 }
 
+/// The audit log's actor for a command run from the shell: `cli:` and the
+/// operating-system user.
+pub fn cli_actor() -> String {
+    let user = std::env::var("USER")
+        .or_else(|_| std::env::var("LOGNAME"))
+        .unwrap_or_else(|_| "unknown".to_owned());
+    format!("cli:{user}")
+}
+
+/// Records a command's bulk read or change of children's records in the
+/// audit log (one row per run: what, which year, how many records; no
+/// personal data).
+pub async fn audit_cli(store: &Store, action: &str, detail: &str) -> anyhow::Result<()> {
+    store
+        .audit(&cli_actor(), action, None, detail)
+        .await
+        .with_context(|| format!("cannot write the audit log entry for {action}"))?;
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -196,6 +196,18 @@ fn import_all(returns: Vec<(String, Parsed)>, db: &DbArgs) -> anyhow::Result<()>
             let summary = store.import_return(&batch).await.with_context(|| {
                 format!("importing {source} ({year}); nothing of it was written")
             })?;
+            crate::db::audit_cli(
+                &store,
+                "ssda903.import",
+                &format!(
+                    "{year} return, import run {}: {} children, {} episodes, {} reviews",
+                    summary.run,
+                    batch.children.len(),
+                    batch.episodes.len(),
+                    batch.reviews.len()
+                ),
+            )
+            .await?;
             print_stdout(&describe(&source, &summary))?;
         }
         store.close().await;
@@ -233,6 +245,12 @@ fn export(args: &ExportArgs) -> anyhow::Result<()> {
     let dataset = rt.block_on(async {
         let store = open(&args.db.url()).await?;
         let dataset = store.load_dataset().await?;
+        crate::db::audit_cli(
+            &store,
+            "ssda903.export",
+            &format!("{year} return ({})", if args.xml { "XML" } else { "CSV" }),
+        )
+        .await?;
         store.close().await;
         anyhow::Ok(dataset)
     })?;

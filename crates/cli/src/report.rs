@@ -167,6 +167,16 @@ fn load(source: &Source, year: Option<CollectionYear>) -> anyhow::Result<Loaded>
                     None => Default::default(),
                 };
                 let calendar = store.calendar().await?;
+                store
+                    .audit(
+                        &crate::db::cli_actor(),
+                        "report.compute",
+                        None,
+                        &year.map_or("performance page".to_owned(), |y| {
+                            format!("annual report {y}")
+                        }),
+                    )
+                    .await?;
                 Ok::<_, footprint_store::StoreError>((
                     dataset, settings, indicators, council, narratives, calendar,
                 ))

@@ -106,6 +106,30 @@ fn a_clean_return_round_trips_through_the_database() {
         "a second import inserts nothing: {}",
         text(&again)
     );
+
+    // Each bulk read or change of the children's records is in the audit log.
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    rt.block_on(async {
+        let store = footprint_store::Store::open(&db).await.unwrap();
+        let log = store
+            .audit_log(&footprint_store::AuditQuery {
+                action_prefix: Some("ssda903.".into()),
+                ..Default::default()
+            })
+            .await
+            .unwrap();
+        let actions: Vec<&str> = log.iter().map(|e| e.action.as_str()).collect();
+        assert_eq!(
+            actions,
+            ["ssda903.import", "ssda903.export", "ssda903.import"],
+            "newest first"
+        );
+        assert!(log.iter().all(|e| e.actor.starts_with("cli:")));
+        store.close().await;
+    });
 }
 
 #[test]

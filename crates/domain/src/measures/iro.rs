@@ -14,7 +14,7 @@ use super::{
 };
 use crate::calendar::WorkingDayCalendar;
 use crate::dates::{Quarter, add_months};
-use crate::model::{AttendeeRole, Challenge, Dataset, QualityGrade, SocialWorkerReport};
+use crate::model::{AttendeeRole, Challenge, ChildId, Dataset, QualityGrade, SocialWorkerReport};
 
 /// Bands of `reviews.sw_report`, in order.
 pub const SW_REPORT_KEYS: [&str; 6] = [
@@ -92,6 +92,30 @@ pub(super) fn service(
     let mut visit_cohort = Count::default();
     let mut visited = Count::default();
     let wd = |a: NaiveDate, b: NaiveDate| calendar.working_days_between(a, b).ok();
+    // Each child's midway checks and visits, by date, so that each review
+    // looks only at its own child's (a scan of every check and visit for
+    // every review grew with the square of the council's size).
+    let mut midway_by_child: BTreeMap<&ChildId, Vec<NaiveDate>> = BTreeMap::new();
+    for m in &data.midway_checks {
+        midway_by_child.entry(&m.child).or_default().push(m.date);
+    }
+    let mut visits_by_child: BTreeMap<&ChildId, Vec<NaiveDate>> = BTreeMap::new();
+    for v in &data.visits {
+        visits_by_child.entry(&v.child).or_default().push(v.date);
+    }
+    for dates in midway_by_child
+        .values_mut()
+        .chain(visits_by_child.values_mut())
+    {
+        dates.sort_unstable();
+    }
+    // Whether any of `dates` (sorted) is in (after, until].
+    let any_in = |dates: Option<&Vec<NaiveDate>>, after: NaiveDate, until: NaiveDate| {
+        dates.is_some_and(|ds| {
+            let i = ds.partition_point(|&d| d <= after);
+            ds.get(i).is_some_and(|&d| d <= until)
+        })
+    };
     for h in held {
         let r = h.review;
         let child = &r.child;
@@ -155,11 +179,7 @@ pub(super) fn service(
         {
             midway_cohort.add(child);
             let until = h.next.map_or(next_due, |n| n.min(next_due));
-            if data
-                .midway_checks
-                .iter()
-                .any(|m| &m.child == child && m.date > r.date && m.date <= until)
-            {
+            if any_in(midway_by_child.get(child), r.date, until) {
                 midway_done.add(child);
             }
         }
@@ -168,14 +188,12 @@ pub(super) fn service(
         // review in the period (or the period's start) up to the review.
         if h.age.is_some_and(|a| a >= 4) {
             visit_cohort.add(child);
-            let seen = data.visits.iter().any(|v| {
-                &v.child == child
-                    && v.date <= r.date
-                    && match h.previous {
-                        Some(p) => v.date > p,
-                        None => v.date >= h.period_start,
-                    }
-            });
+            // Since the previous review (exclusive), or the period's first
+            // day (inclusive), up to the review.
+            let after = h
+                .previous
+                .unwrap_or_else(|| h.period_start.pred_opt().unwrap_or(h.period_start));
+            let seen = any_in(visits_by_child.get(child), after, r.date);
             if seen {
                 visited.add(child);
             }

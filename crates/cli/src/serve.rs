@@ -20,6 +20,9 @@ pub struct ServeArgs {
     /// Address and port to listen on.
     #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:8080")]
     pub addr: SocketAddr,
+    /// The port to listen on at 127.0.0.1 (shorthand for --addr 127.0.0.1:PORT).
+    #[arg(long, value_name = "PORT", conflicts_with = "addr")]
+    pub port: Option<u16>,
     /// The council's name, shown in the header.
     #[arg(long, value_name = "NAME", default_value = "Footprint")]
     pub council_name: String,
@@ -45,13 +48,17 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         secure_cookies: args.secure_cookies,
         ..WebConfig::default()
     };
-    let listener = tokio::net::TcpListener::bind(args.addr)
+    let addr = match args.port {
+        Some(port) => SocketAddr::from(([127, 0, 0, 1], port)),
+        None => args.addr,
+    };
+    let listener = tokio::net::TcpListener::bind(addr)
         .await
-        .with_context(|| format!("cannot listen on {}", args.addr))?;
+        .with_context(|| format!("cannot listen on {addr}"))?;
     println!(
         "Footprint is serving {} on http://{} (Ctrl-C to stop)",
         redact_url(&url),
-        listener.local_addr().unwrap_or(args.addr)
+        listener.local_addr().unwrap_or(addr)
     );
     let state = footprint_web::AppState::for_store(store, config).await?;
     footprint_web::serve_on(state, listener).await

@@ -441,11 +441,11 @@ mod tests {
     use super::*;
     use crate::codes::{LegalStatus, PlacementType};
 
-    fn d(s: &str) -> NaiveDate {
+    pub(super) fn d(s: &str) -> NaiveDate {
         NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
     }
 
-    fn ep(
+    pub(super) fn ep(
         start: &str,
         end: Option<&str>,
         rne: &str,
@@ -808,38 +808,10 @@ mod tests {
 
 #[cfg(test)]
 mod schedule_input_tests {
+    use super::tests::{d, ep};
     use super::*;
     use crate::calendar::WorkingDayCalendar;
     use crate::schedule::{SchedulePolicy, UnregisteredRule, schedule};
-
-    fn d(s: &str) -> NaiveDate {
-        NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
-    }
-
-    fn ep(
-        start: &str,
-        end: Option<&str>,
-        rne: &str,
-        ls: &str,
-        place: &str,
-        rec: Option<&str>,
-    ) -> Episode {
-        Episode {
-            child: "C1".parse().unwrap(),
-            start: d(start),
-            end: end.map(d),
-            reason_new: rne.parse().unwrap(),
-            legal_status: ls.parse().unwrap(),
-            category_of_need: None,
-            placement: place.parse().unwrap(),
-            provider: None,
-            reason_ceased: rec.map(|r| r.parse().unwrap()),
-            reason_place_change: None,
-            home_postcode: None,
-            placement_postcode: None,
-            urn: None,
-        }
-    }
 
     #[test]
     fn a_period_becomes_a_schedule_input() {

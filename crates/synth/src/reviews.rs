@@ -54,10 +54,10 @@ impl<'a> ReviewContext<'a> {
         as_of: NaiveDate,
         habits: Habits,
     ) -> Self {
-        let statutory = SchedulePolicy {
-            adoption: false,
-            ..SchedulePolicy::statutory()
-        };
+        // The statutory schedule with the default local rules (the adoption
+        // timetable): what a council's IROs work to, and what the web
+        // application shows as the next review due.
+        let statutory = SchedulePolicy::statutory();
         let early_policy = SchedulePolicy {
             first_review: Within::CalendarDays(28),
             ..statutory.clone()
@@ -203,6 +203,7 @@ fn review_dates(
     start: NaiveDate,
     end: Option<NaiveDate>,
     moves: &[NaiveDate],
+    adoption: (Option<NaiveDate>, Option<NaiveDate>),
 ) -> Vec<(NaiveDate, bool, ReviewKind)> {
     let policy = if ctx.calendar.covers(start) {
         &ctx.statutory
@@ -213,11 +214,21 @@ fn review_dates(
     let mut out: Vec<(NaiveDate, bool, ReviewKind)> = Vec::new();
     let mut dates: Vec<NaiveDate> = Vec::new();
     loop {
-        let input = ScheduleInput::looked_after(start, dates.clone());
+        let input = ScheduleInput {
+            adoption_authority: adoption.0,
+            placed_for_adoption: adoption.1,
+            ..ScheduleInput::looked_after(start, dates.clone())
+        };
         let Ok(s) = schedule(&input, policy, ctx.calendar) else {
             break;
         };
-        let Some(due) = s.next_statutory_due.map(|d| d.date) else {
+        // Reviews are planned against the earliest due date (a local rule
+        // such as the adoption timetable may bring it forward); lateness is
+        // judged against the statutory one.
+        let (Some(due), Some(statutory_due)) = (
+            s.next_due.as_ref().map(|d| d.date),
+            s.next_statutory_due.as_ref().map(|d| d.date),
+        ) else {
             break;
         };
         let previous = dates.last().copied().unwrap_or(start);
@@ -253,7 +264,7 @@ fn review_dates(
             break;
         }
         dates.push(date);
-        out.push((date, late && date > due, ReviewKind::Statutory));
+        out.push((date, date > statutory_due, ReviewKind::Statutory));
     }
     out
 }
@@ -282,7 +293,19 @@ pub(crate) fn period_reviews(
         .filter(|e| e.reason_new.starts_new_placement() && e.start > start)
         .map(|e| e.start)
         .collect();
-    let dates = review_dates(ctx, rng, start, end, &moves);
+    // As `PeriodOfCare::schedule_input` finds them: authority to place
+    // (legal status E1) and placed for adoption (A3–A6).
+    let adoption = (
+        episodes
+            .iter()
+            .find(|e| e.legal_status == footprint_domain::codes::LegalStatus::E1)
+            .map(|e| e.start.max(start)),
+        episodes
+            .iter()
+            .find(|e| e.placement.is_placed_for_adoption())
+            .map(|e| e.start.max(start)),
+    );
+    let dates = review_dates(ctx, rng, start, end, &moves, adoption);
     let limit = end.unwrap_or(ctx.as_of).min(ctx.as_of);
     for (i, &(date, late, kind)) in dates.iter().enumerate() {
         if date < ctx.known_from {

@@ -16,7 +16,7 @@ use minijinja::{Value, context};
 use serde::{Deserialize, Serialize};
 
 use super::child::outcome_label;
-use super::{audit, child_id, dataset, field, fields, form_date};
+use super::{audit, child_id, dataset, ensure_child, field, fields, form_date};
 use crate::AppState;
 use crate::access::CurrentUser;
 use crate::logic;
@@ -177,9 +177,7 @@ pub async fn new_form(
     let result = async {
         let id = child_id(&raw)?;
         let ds = dataset(&state).await?;
-        if !ds.children.iter().any(|c| c.id == id) {
-            return Err(AppError::NotFound("child"));
-        }
+        ensure_child(&ds, &id)?;
         Ok(new_form_page(
             &state,
             &page,
@@ -205,9 +203,7 @@ pub async fn raise(
     let result = async {
         let id = child_id(&raw)?;
         let ds = dataset(&state).await?;
-        if !ds.children.iter().any(|c| c.id == id) {
-            return Err(AppError::NotFound("child"));
-        }
+        ensure_child(&ds, &id)?;
         let today = state.clock.today();
         let configured_stages = stages(&state).await;
         let configured_themes = themes(&state).await;

@@ -15,7 +15,7 @@ use footprint_store::{AuditEntry, AuditQuery};
 use minijinja::context;
 use serde::Serialize;
 
-use super::{audit, child_id, dataset, field, form_date, respond};
+use super::{audit, child_id, dataset, ensure_child, field, form_date, respond};
 use crate::AppState;
 use crate::access::CurrentUser;
 use crate::view::{AppError, Page};
@@ -121,9 +121,7 @@ pub async fn request(
     let result = async {
         let id = child_id(&raw)?;
         let ds = dataset(&state).await?;
-        if !ds.children.iter().any(|c| c.id == id) {
-            return Err(AppError::NotFound("child"));
-        }
+        ensure_child(&ds, &id)?;
         let proposed = match form_date(field(&pairs, "proposed")) {
             Ok(Some(d)) => d,
             Ok(None) => {

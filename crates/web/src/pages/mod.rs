@@ -63,6 +63,15 @@ pub(crate) async fn policy(state: &AppState) -> SchedulePolicy {
     }
 }
 
+/// A "not found" page unless `ds` holds the child.
+pub(crate) fn ensure_child(ds: &Dataset, id: &ChildId) -> Result<(), AppError> {
+    if ds.children.iter().any(|c| &c.id == id) {
+        Ok(())
+    } else {
+        Err(AppError::NotFound("child"))
+    }
+}
+
 pub(crate) fn child_id(raw: &str) -> Result<ChildId, AppError> {
     raw.parse().map_err(|_| AppError::NotFound("child"))
 }

@@ -14,7 +14,7 @@ use footprint_domain::model::{
 use footprint_domain::schedule::SchedulePolicy;
 use minijinja::{Value, context};
 
-use super::{audit, child_id, dataset, field, fields, form_date, policy, respond};
+use super::{audit, child_id, dataset, ensure_child, field, fields, form_date, policy, respond};
 use crate::AppState;
 use crate::access::CurrentUser;
 use crate::logic::{self, ByChild};
@@ -30,14 +30,6 @@ fn form_options() -> Value {
         quality_grades => QualityGrade::ALL.iter().map(|q| context! { key => q.key(), label => q.label() }).collect::<Vec<_>>(),
         late_reasons => LateReason::ALL.iter().map(|r| context! { key => r.key(), label => r.label() }).collect::<Vec<_>>(),
         recommendation_rows => (0..RECOMMENDATION_ROWS).collect::<Vec<_>>(),
-    }
-}
-
-fn ensure_child(ds: &Dataset, id: &ChildId) -> Result<(), AppError> {
-    if ds.children.iter().any(|c| &c.id == id) {
-        Ok(())
-    } else {
-        Err(AppError::NotFound("child"))
     }
 }
 

@@ -11,18 +11,10 @@ use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use footprint_domain::model::{ChildId, Dataset};
 
-use super::{audit, child_id, dataset, field, respond};
+use super::{audit, child_id, dataset, ensure_child, field, respond};
 use crate::AppState;
 use crate::access::CurrentUser;
 use crate::view::{AppError, Page};
-
-fn known_child(ds: &Dataset, id: &ChildId) -> Result<(), AppError> {
-    if ds.children.iter().any(|c| &c.id == id) {
-        Ok(())
-    } else {
-        Err(AppError::NotFound("child"))
-    }
-}
 
 /// The `sibling` field as a child held in `ds`, or a message saying what
 /// is wrong with it.
@@ -56,7 +48,7 @@ pub async fn link(
     let result = async {
         let id = child_id(&raw)?;
         let ds = dataset(&state).await?;
-        known_child(&ds, &id)?;
+        ensure_child(&ds, &id)?;
         let sibling = sibling_field(&ds, &pairs)?;
         if sibling == id {
             return Err(AppError::BadRequest(
@@ -102,7 +94,7 @@ pub async fn unlink(
     let result = async {
         let id = child_id(&raw)?;
         let ds = dataset(&state).await?;
-        known_child(&ds, &id)?;
+        ensure_child(&ds, &id)?;
         let sibling = sibling_field(&ds, &pairs)?;
         let in_group = sibling == id || ds.siblings_of(&id).contains(&&sibling);
         if !in_group || ds.sibling_group_of(&id).is_none() {

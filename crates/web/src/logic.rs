@@ -618,7 +618,10 @@ pub fn dashboard(
             }
         })
         .collect();
-    let total_fte: f64 = active_iros.iter().map(|i| i.fte).sum();
+    // FTEs are recorded to two places; summing them in binary floating point
+    // leaves noise (0.8 + 1.0 + ... = 10.799999999999999), so the total is
+    // rounded back to the places it was recorded in.
+    let total_fte: f64 = (active_iros.iter().map(|i| i.fte).sum::<f64>() * 100.0).round() / 100.0;
     let per_fte =
         (total_fte > 0.0).then(|| ((looked_after as f64 / total_fte) * 10.0).round() / 10.0);
 
@@ -903,6 +906,23 @@ mod tests {
         assert_eq!(dash.in_time_year, Ratio { count: 2, of: 2 });
         assert_eq!(dash.decisions, Ratio { count: 1, of: 1 });
         assert_eq!(dash.record, Ratio { count: 0, of: 1 });
+    }
+
+    #[test]
+    fn the_dashboard_total_fte_is_the_sum_as_recorded_without_floating_point_noise() {
+        let mut ds = ds();
+        let template = ds.iros[0].clone();
+        ds.iros = [0.8, 1.0, 1.0, 0.8, 0.8, 1.0, 0.6, 0.8, 1.0, 1.0, 1.0, 1.0]
+            .iter()
+            .enumerate()
+            .map(|(n, &fte)| Iro {
+                id: IroId(format!("I{n}")),
+                fte,
+                ..template.clone()
+            })
+            .collect();
+        let dash = dashboard(&ds, d("2025-03-12"), &SchedulePolicy::statutory(), &cal());
+        assert_eq!(dash.total_fte.to_string(), "10.8");
     }
 
     #[test]

@@ -78,6 +78,94 @@ pub struct Child {
     pub mothers_child_dob: Option<NaiveDate>,
     /// Unaccompanied asylum-seeking child status, if ever held.
     pub uasc: Option<UascStatus>,
+    /// The child's name, as the council records it in Footprint (the 903
+    /// holds no names). Personal data: shown to the roles that work with the
+    /// child, never logged, never in a report or an export.
+    #[serde(default)]
+    pub name: Option<ChildName>,
+}
+
+/// A child's name: the name they are known by and their family name.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(try_from = "ChildNameParts", into = "ChildNameParts")]
+pub struct ChildName {
+    given: String,
+    family: String,
+}
+
+#[derive(Serialize, Deserialize)]
+struct ChildNameParts {
+    given: String,
+    family: String,
+}
+
+/// Why a name was refused. Its message never repeats the name.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ChildNameError {
+    #[error("the {0} is blank")]
+    Blank(&'static str),
+    #[error("the {0} is longer than {max} characters", max = ChildName::MAX_CHARS)]
+    TooLong(&'static str),
+    #[error("the {0} holds a control character (a tab, line break or similar)")]
+    ControlCharacter(&'static str),
+}
+
+impl ChildName {
+    /// The longest given or family name accepted, in characters.
+    pub const MAX_CHARS: usize = 100;
+
+    /// A name from its two parts, each trimmed; blank parts, control
+    /// characters and parts over [`ChildName::MAX_CHARS`] are refused.
+    pub fn new(given: &str, family: &str) -> Result<ChildName, ChildNameError> {
+        fn part(s: &str, what: &'static str) -> Result<String, ChildNameError> {
+            let s = s.trim();
+            if s.is_empty() {
+                Err(ChildNameError::Blank(what))
+            } else if s.chars().any(char::is_control) {
+                Err(ChildNameError::ControlCharacter(what))
+            } else if s.chars().count() > ChildName::MAX_CHARS {
+                Err(ChildNameError::TooLong(what))
+            } else {
+                Ok(s.to_owned())
+            }
+        }
+        Ok(ChildName {
+            given: part(given, "given name")?,
+            family: part(family, "family name")?,
+        })
+    }
+
+    /// The name the child is known by (first name).
+    pub fn given(&self) -> &str {
+        &self.given
+    }
+
+    /// The family name (surname).
+    pub fn family(&self) -> &str {
+        &self.family
+    }
+}
+
+impl fmt::Display for ChildName {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} {}", self.given, self.family)
+    }
+}
+
+impl TryFrom<ChildNameParts> for ChildName {
+    type Error = ChildNameError;
+    fn try_from(p: ChildNameParts) -> Result<Self, ChildNameError> {
+        ChildName::new(&p.given, &p.family)
+    }
+}
+
+impl From<ChildName> for ChildNameParts {
+    fn from(n: ChildName) -> Self {
+        ChildNameParts {
+            given: n.given,
+            family: n.family,
+        }
+    }
 }
 
 impl Child {
@@ -528,6 +616,43 @@ impl Dataset {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn child_names_are_trimmed_and_refuse_blank_long_or_control_characters() {
+        let n = ChildName::new("  Amara ", "Okafor-Jones").unwrap();
+        assert_eq!((n.given(), n.family()), ("Amara", "Okafor-Jones"));
+        assert_eq!(n.to_string(), "Amara Okafor-Jones");
+        assert_eq!(
+            ChildName::new(" ", "Smith"),
+            Err(ChildNameError::Blank("given name"))
+        );
+        assert_eq!(
+            ChildName::new("Sam", ""),
+            Err(ChildNameError::Blank("family name"))
+        );
+        assert_eq!(
+            ChildName::new("Sam\tX", "Smith"),
+            Err(ChildNameError::ControlCharacter("given name"))
+        );
+        let long = "é".repeat(ChildName::MAX_CHARS + 1);
+        assert_eq!(
+            ChildName::new("Sam", &long),
+            Err(ChildNameError::TooLong("family name"))
+        );
+        assert!(ChildName::new("Sam", &"é".repeat(ChildName::MAX_CHARS)).is_ok());
+        // The message never repeats the name.
+        let err = ChildName::new("Sa\nm", "Smith").unwrap_err().to_string();
+        assert!(!err.contains("Sam"), "{err}");
+    }
+
+    #[test]
+    fn child_names_round_trip_through_serde_and_validate_on_the_way_in() {
+        let n = ChildName::new("Amara", "Okafor").unwrap();
+        let json = serde_json::to_string(&n).unwrap();
+        assert_eq!(json, r#"{"given":"Amara","family":"Okafor"}"#);
+        assert_eq!(serde_json::from_str::<ChildName>(&json).unwrap(), n);
+        assert!(serde_json::from_str::<ChildName>(r#"{"given":"","family":"Okafor"}"#).is_err());
+    }
 
     #[test]
     fn late_reason_keys_are_unique_and_round_trip_through_serde() {

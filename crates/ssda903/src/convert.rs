@@ -349,6 +349,7 @@ pub(crate) fn convert(
                     mother,
                     mothers_child_dob: mc_dob,
                     uasc: None,
+                    name: None,
                 },
                 source: row.source.clone(),
             });

@@ -32,6 +32,7 @@ fn child(i: &str, sex: Sex, dob: &str, uasc: Option<UascStatus>) -> Child {
         mother: Some(false),
         mothers_child_dob: None,
         uasc,
+        name: None,
     }
 }
 

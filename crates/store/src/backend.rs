@@ -11,7 +11,7 @@ use chrono::NaiveDate;
 use footprint_domain::calendar::{BankHoliday, WorkingDayCalendar};
 use footprint_domain::dates::CollectionYear;
 use footprint_domain::model::{
-    Allocation, AttendeeRole, Challenge, ChallengeOutcome, ChallengeStage, Child, ChildId, Dataset,
+    Allocation, AttendeeRole, Challenge, ChallengeOutcome, ChallengeStage, Child, ChildId, ChildName, Dataset,
     Episode, Iro, IroId, IroVisit, LateReason, MidwayCheck, MissingEpisode, QualityGrade, Recommendation,
     Review, ReviewDetails, ReviewKind, SocialWorkerReport, UascStatus, VisitKind,
 };
@@ -234,7 +234,9 @@ fn opt_iro(s: Option<String>) -> Option<IroId> {
 
 macro_rules! child_cols {
     () => {
-        "id, sex, date_of_birth, ethnicity, upn, mother, mothers_child_dob, uasc, uasc_ceased"
+        "id, sex, date_of_birth, ethnicity, upn, mother, mothers_child_dob, uasc, uasc_ceased, \
+         (SELECT given_name FROM child_names WHERE child_names.child = children.id) AS given_name, \
+         (SELECT family_name FROM child_names WHERE child_names.child = children.id) AS family_name"
     };
 }
 
@@ -260,7 +262,31 @@ fn child_from(row: &DbRow) -> Result<Child> {
         } else {
             None
         },
+        name: name_from(
+            row.try_get("given_name")?,
+            row.try_get("family_name")?,
+        )?,
     })
+}
+
+/// A name read from `child_names` (both parts, or neither when none is
+/// recorded). The error never carries the name.
+fn name_from(given: Option<String>, family: Option<String>) -> Result<Option<ChildName>> {
+    match (given, family) {
+        (None, None) => Ok(None),
+        (Some(g), Some(f)) => ChildName::new(&g, &f)
+            .map(Some)
+            .map_err(|e| StoreError::Corrupt {
+                table: "child_names",
+                column: "given_name",
+                reason: e.to_string(),
+            }),
+        _ => Err(StoreError::Corrupt {
+            table: "child_names",
+            column: "family_name",
+            reason: "only one part of the name is recorded".into(),
+        }),
+    }
 }
 
 macro_rules! episode_cols {
@@ -962,6 +988,7 @@ pub(crate) async fn replace_dataset(pool: &Pool, ds: &Dataset) -> Result<WriteSu
     let mut tx = write_tx(pool).await?;
     let conn: &mut Conn = &mut tx;
     for table in [
+        "DELETE FROM child_names",
         "DELETE FROM sibling_groups",
         "DELETE FROM challenge_stages",
         "DELETE FROM challenge_themes",
@@ -986,6 +1013,23 @@ pub(crate) async fn replace_dataset(pool: &Pool, ds: &Dataset) -> Result<WriteSu
         upsert_iro(conn, iro).await?;
     }
     insert_children(conn, &ds.children).await?;
+    let named: Vec<(&ChildId, &ChildName)> = ds
+        .children
+        .iter()
+        .filter_map(|c| c.name.as_ref().map(|n| (&c.id, n)))
+        .collect();
+    bulk_insert(
+        conn,
+        "INSERT INTO child_names (child, given_name, family_name)",
+        3,
+        &named,
+        |b, (c, n)| {
+            b.push_bind(c.as_str().to_owned())
+                .push_bind(n.given().to_owned())
+                .push_bind(n.family().to_owned());
+        },
+    )
+    .await?;
     insert_episodes(conn, &ds.episodes).await?;
     insert_reviews(conn, &ds.reviews).await?;
     insert_missing(conn, &ds.missing).await?;
@@ -1463,6 +1507,7 @@ pub(crate) async fn list_children(pool: &Pool) -> Result<Vec<Child>> {
 }
 
 pub(crate) async fn save_child(pool: &Pool, c: &Child) -> Result<()> {
+    let mut tx = write_tx(pool).await?;
     sqlx::query(
         "INSERT INTO children (id, sex, date_of_birth, ethnicity, upn, mother, \
          mothers_child_dob, uasc, uasc_ceased) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) \
@@ -1481,8 +1526,64 @@ pub(crate) async fn save_child(pool: &Pool, c: &Child) -> Result<()> {
     .bind(opt_iso(c.mothers_child_dob))
     .bind(c.uasc.is_some())
     .bind(c.uasc.as_ref().and_then(|u| opt_iso(u.ceased)))
-    .execute(pool)
+    .execute(&mut *tx)
     .await?;
+    set_name_in(&mut tx, &c.id, c.name.as_ref()).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Records (`Some`) or removes (`None`) a child's name; the child exists.
+async fn set_name_in(conn: &mut Conn, child: &ChildId, name: Option<&ChildName>) -> Result<()> {
+    match name {
+        Some(n) => {
+            sqlx::query(
+                "INSERT INTO child_names (child, given_name, family_name) VALUES ($1, $2, $3) \
+                 ON CONFLICT (child) DO UPDATE SET given_name = excluded.given_name, \
+                 family_name = excluded.family_name",
+            )
+            .bind(child.as_str())
+            .bind(n.given())
+            .bind(n.family())
+            .execute(&mut *conn)
+            .await?;
+        }
+        None => {
+            sqlx::query("DELETE FROM child_names WHERE child = $1")
+                .bind(child.as_str())
+                .execute(&mut *conn)
+                .await?;
+        }
+    }
+    Ok(())
+}
+
+pub(crate) async fn set_child_name(
+    pool: &Pool,
+    child: &ChildId,
+    name: Option<&ChildName>,
+) -> Result<()> {
+    let mut tx = write_tx(pool).await?;
+    ensure_child(&mut tx, child).await?;
+    set_name_in(&mut tx, child, name).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+pub(crate) async fn import_child_names(pool: &Pool, names: &[(ChildId, ChildName)]) -> Result<()> {
+    let mut tx = write_tx(pool).await?;
+    let known: HashSet<String> = sqlx::query_scalar("SELECT id FROM children")
+        .fetch_all(&mut *tx)
+        .await?
+        .into_iter()
+        .collect();
+    if let Some((unknown, _)) = names.iter().find(|(c, _)| !known.contains(c.as_str())) {
+        return Err(StoreError::NotFound(format!("child {unknown}")));
+    }
+    for (child, name) in names {
+        set_name_in(&mut tx, child, Some(name)).await?;
+    }
+    tx.commit().await?;
     Ok(())
 }
 

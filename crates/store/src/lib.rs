@@ -28,8 +28,8 @@ use chrono::NaiveDate;
 use footprint_domain::calendar::{BankHoliday, WorkingDayCalendar};
 use footprint_domain::dates::CollectionYear;
 use footprint_domain::model::{
-    Allocation, Challenge, ChallengeOutcome, ChallengeStage, Child, ChildId, Dataset, Episode, Iro,
-    IroId, IroVisit, MidwayCheck, Review,
+    Allocation, Challenge, ChallengeOutcome, ChallengeStage, Child, ChildId, ChildName, Dataset,
+    Episode, Iro, IroId, IroVisit, MidwayCheck, Review,
 };
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
@@ -38,7 +38,7 @@ pub use error::{Result, StoreError};
 pub use types::*;
 
 /// The schema version this binary knows (the number of the last migration).
-pub const SCHEMA_VERSION: i64 = 3;
+pub const SCHEMA_VERSION: i64 = 4;
 
 /// The setting holding the date the council began recording reviews in
 /// Footprint (JSON string `"yyyy-mm-dd"`); see [`Store::load_dataset`].
@@ -73,6 +73,12 @@ pub(crate) const MIGRATIONS: &[Migration] = &[
         description: "sibling groups",
         sqlite: include_str!("../migrations/sqlite/0003_siblings.sql"),
         postgres: include_str!("../migrations/postgres/0003_siblings.sql"),
+    },
+    Migration {
+        version: 4,
+        description: "children's names",
+        sqlite: include_str!("../migrations/sqlite/0004_child_names.sql"),
+        postgres: include_str!("../migrations/postgres/0004_child_names.sql"),
     },
 ];
 
@@ -450,6 +456,21 @@ impl Store {
     /// The children allocated to an IRO on `on`, by id.
     pub async fn caseload(&self, iro: &IroId, on: NaiveDate) -> Result<Vec<ChildId>> {
         dispatch!(self, caseload(iro, on))
+    }
+
+    // -- names ----------------------------------------------------------------
+
+    /// Records (`Some`) or removes (`None`) a child's name. Errors if the
+    /// child is unknown.
+    pub async fn set_child_name(&self, child: &ChildId, name: Option<&ChildName>) -> Result<()> {
+        dispatch!(self, set_child_name(child, name))
+    }
+
+    /// Records many children's names in one transaction: all or nothing. A
+    /// child the store does not hold is an error (`NotFound`) and nothing is
+    /// written. Names already recorded for other children stay.
+    pub async fn import_child_names(&self, names: &[(ChildId, ChildName)]) -> Result<()> {
+        dispatch!(self, import_child_names(names))
     }
 
     // -- brothers and sisters ------------------------------------------------

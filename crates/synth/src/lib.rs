@@ -379,6 +379,7 @@ pub fn generate_council(params: &CouncilParams) -> Result<SyntheticCouncil, Synt
             uasc: child.uasc.then(|| UascStatus {
                 ceased: (eighteen <= params.as_of).then_some(eighteen),
             }),
+            name: None,
         });
     }
 

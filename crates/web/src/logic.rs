@@ -726,6 +726,7 @@ mod tests {
             mother: None,
             mothers_child_dob: None,
             uasc: None,
+            name: None,
         }
     }
 

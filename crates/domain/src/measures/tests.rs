@@ -26,6 +26,7 @@ fn child(c: &str, dob: NaiveDate, sex: Sex, eth: Ethnicity) -> Child {
         mother: None,
         mothers_child_dob: None,
         uasc: None,
+        name: None,
     }
 }
 

@@ -82,6 +82,7 @@ pub fn dataset() -> Dataset {
             mother: None,
             mothers_child_dob: None,
             uasc: None,
+            name: None,
         });
         let start = plus(d(2019, 1, 7), i * 23);
         let place = places[(i % 7) as usize];

@@ -38,6 +38,7 @@ fn batch(n: usize) -> Result<ImportBatch, String> {
             mother: None,
             mothers_child_dob: None,
             uasc: None,
+            name: None,
         });
         for k in 0..3u64 {
             let start = base + Days::new(k * 60);

@@ -23,6 +23,7 @@ pub fn child(cid: &str, dob: &str) -> Child {
         mother: None,
         mothers_child_dob: None,
         uasc: None,
+        name: None,
     }
 }
 

@@ -7,6 +7,7 @@ mod fixtures;
 mod crash;
 mod dataset;
 mod import;
+mod names;
 mod records;
 mod roundtrip;
 mod schema;

@@ -521,6 +521,7 @@ mod tests {
                 mother: None,
                 mothers_child_dob: None,
                 uasc: None,
+                name: None,
             }],
             episodes: vec![Episode {
                 child: id.clone(),

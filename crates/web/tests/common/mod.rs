@@ -44,6 +44,7 @@ fn child(id: &str, dob: &str) -> Child {
         mother: None,
         mothers_child_dob: None,
         uasc: None,
+        name: None,
     }
 }
 

@@ -48,6 +48,7 @@ use serde::{Deserialize, Serialize};
 
 mod care;
 mod ids;
+mod names;
 mod population;
 pub mod postcodes;
 mod problems;
@@ -368,6 +369,7 @@ pub fn generate_council(params: &CouncilParams) -> Result<SyntheticCouncil, Synt
         );
         let eighteen = birthday(child.dob, 18);
         child_ids[index] = Some(id.clone());
+        let name = names::synthetic_name(params.seed, &id, child.sex, child.ethnicity);
         ds.children.push(Child {
             id,
             sex: child.sex,
@@ -379,7 +381,7 @@ pub fn generate_council(params: &CouncilParams) -> Result<SyntheticCouncil, Synt
             uasc: child.uasc.then(|| UascStatus {
                 ceased: (eighteen <= params.as_of).then_some(eighteen),
             }),
-            name: None,
+            name: Some(name),
         });
     }
 

@@ -28,6 +28,14 @@ pub enum ImportCommand {
                             Example:\n  footprint import ssda903 returns/2020-21 returns/2021-22"
     )]
     Ssda903(ImportArgs),
+    /// Import children's names (the 903 holds none) from a CSV file: CHILD,
+    /// GIVEN_NAME (or FORENAME) and FAMILY_NAME (or SURNAME). All or nothing.
+    #[command(
+        after_help = "Exit codes: 0 imported; 1 refused because of problems in the file \
+                            (nothing was written); 2 usage or database error.\n\n\
+                            Example:\n  footprint import names names.csv"
+    )]
+    Names(crate::names::NamesArgs),
 }
 
 #[derive(Debug, Args)]
@@ -117,7 +125,10 @@ pub(crate) fn to_import_problem(p: &Problem) -> ImportProblem {
 }
 
 pub fn run_import(cmd: ImportCommand) -> ExitCode {
-    let ImportCommand::Ssda903(args) = cmd;
+    let args = match cmd {
+        ImportCommand::Ssda903(args) => args,
+        ImportCommand::Names(args) => return crate::names::run(&args),
+    };
     let year = match args.year.as_deref().map(str::parse::<CollectionYear>) {
         None => None,
         Some(Ok(y)) => Some(y),

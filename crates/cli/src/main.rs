@@ -19,6 +19,7 @@ mod due;
 mod generate;
 mod interchange;
 mod migrate;
+mod names;
 mod report;
 mod serve;
 mod user;
@@ -41,7 +42,7 @@ enum Command {
     /// The working-day calendar (England and Wales bank holidays).
     #[command(subcommand)]
     Calendar(calendar::CalendarCommand),
-    /// Import data into the database (an SSDA903 return).
+    /// Import data into the database (an SSDA903 return, children's names).
     #[command(subcommand)]
     Import(interchange::ImportCommand),
     /// Export data from the database (an SSDA903 return).

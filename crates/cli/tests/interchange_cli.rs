@@ -182,3 +182,62 @@ fn a_return_with_an_error_is_refused_and_nothing_is_written() {
         "only the header line: {episodes}"
     );
 }
+
+#[test]
+fn names_import_all_or_nothing_and_never_reach_the_903_export() {
+    let tmp = tempfile::tempdir().unwrap();
+    let db = format!("sqlite://{}", tmp.path().join("f.db").display());
+    let ret = tmp.path().join("2021-22");
+    write_return(&ret, EPISODES);
+    assert!(footprint(&["migrate"], &db).status.success());
+    let i = footprint(&["import", "ssda903", ret.to_str().unwrap()], &db);
+    assert!(i.status.success(), "{}", text(&i));
+
+    // One child the database does not hold: refused, nothing written.
+    let names = tmp.path().join("names.csv");
+    std::fs::write(
+        &names,
+        "CHILD,FORENAME,SURNAME\n100001,Amara,Okafor\n999999,Sam,Smith\n",
+    )
+    .unwrap();
+    let r = footprint(&["import", "names", names.to_str().unwrap()], &db);
+    assert_eq!(r.status.code(), Some(1), "{}", text(&r));
+    let t = text(&r);
+    assert!(t.contains("names.csv line 3, column CHILD"), "{t}");
+    assert!(t.contains("999999"), "{t}");
+    assert!(!t.contains("Smith"), "a name is never printed: {t}");
+
+    // A blank surname: refused, naming the line and column.
+    std::fs::write(&names, "CHILD,FORENAME,SURNAME\n100001,Amara,\n").unwrap();
+    let r = footprint(&["import", "names", names.to_str().unwrap()], &db);
+    assert_eq!(r.status.code(), Some(1), "{}", text(&r));
+    assert!(text(&r).contains("line 2, column SURNAME"), "{}", text(&r));
+
+    std::fs::write(
+        &names,
+        "CHILD,FORENAME,SURNAME\n100001,Amara,Okafor\n100002,Sam,Smith\n",
+    )
+    .unwrap();
+    let r = footprint(&["import", "names", names.to_str().unwrap()], &db);
+    assert!(r.status.success(), "{}", text(&r));
+    assert!(text(&r).contains("Imported the names of 2 children"));
+
+    // The 903 return holds no names: the export has none.
+    let out = tmp.path().join("export");
+    let e = footprint(
+        &[
+            "export",
+            "ssda903",
+            "--year",
+            "2021-22",
+            "--out",
+            out.to_str().unwrap(),
+        ],
+        &db,
+    );
+    assert!(e.status.success(), "{}", text(&e));
+    for f in std::fs::read_dir(&out).unwrap() {
+        let body = std::fs::read_to_string(f.unwrap().path()).unwrap();
+        assert!(!body.contains("Okafor") && !body.contains("Smith"));
+    }
+}

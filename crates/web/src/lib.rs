@@ -16,6 +16,7 @@ pub mod auth;
 pub mod clock;
 pub mod csrf;
 pub mod logic;
+pub mod names;
 pub mod pages;
 pub mod ratelimit;
 pub mod roles;
@@ -155,6 +156,7 @@ fn handler(method: roles::Method, path: &str) -> Option<MethodRouter<AppState>> 
         (Post, "/children/{child}/reviews") => post(review::record_review),
         (Post, "/children/{child}/midway-checks") => post(review::record_midway_check),
         (Post, "/children/{child}/visits") => post(review::record_visit),
+        (Post, "/children/{child}/name") => post(name::save),
         (Post, "/children/{child}/siblings") => post(siblings::link),
         (Post, "/children/{child}/siblings/remove") => post(siblings::unlink),
         (Post, "/children/{child}/recommendations/{index}/complete") => {

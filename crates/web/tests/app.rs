@@ -29,6 +29,7 @@ fn body_for(path: &str, role: Role, i: usize) -> Vec<(String, String)> {
             ("attendance", "carer"),
         ]),
         "/children/{child}/midway-checks" => v(&[("midway_date", &day)]),
+        "/children/{child}/name" => v(&[("given_name", "Robin"), ("family_name", "Testname")]),
         "/children/{child}/visits" => v(&[("visit_date", &day), ("visit_kind", "in_person")]),
         // Recorded, then removed again (the routes are tried in this order).
         "/children/{child}/siblings" | "/children/{child}/siblings/remove" => {
@@ -622,4 +623,103 @@ async fn analysts_see_no_free_text_about_children() {
         !nav.contains("href=\"/children\""),
         "no link the analyst cannot follow"
     );
+}
+
+#[tokio::test]
+async fn a_childs_name_is_recorded_shown_where_the_child_is_and_never_audited_or_shown_to_analysts()
+{
+    let t = app().await;
+    let mut s = Client::signed_in_as(&t.app, Role::BusinessSupport).await;
+    // Half a name is refused, saying which half, and nothing is written.
+    let bad = s
+        .post(
+            "/children/C3/name",
+            &[("given_name", "Sam"), ("family_name", " ")],
+        )
+        .await;
+    assert_eq!(bad.status, StatusCode::BAD_REQUEST);
+    assert!(
+        bad.body.contains("The family name is blank."),
+        "{}",
+        excerpt(&bad.body)
+    );
+    assert_eq!(
+        t.store
+            .child(&"C3".parse().unwrap())
+            .await
+            .unwrap()
+            .unwrap()
+            .child
+            .name,
+        None
+    );
+
+    let saved = s
+        .post(
+            "/children/C3/name",
+            &[("given_name", "Zebedee"), ("family_name", "Quartermaine")],
+        )
+        .await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER);
+    let page = s.get("/children/C3").await;
+    assert!(
+        page.body
+            .contains("<h1 class=\"govuk-heading-l\">Zebedee Quartermaine</h1>")
+    );
+    // The due list names the child, with the identifier beside the name.
+    let due = s.get("/due?month=2025-03").await;
+    assert!(
+        due.body
+            .contains(">Zebedee Quartermaine</a> <span class=\"fp-child-id\">C3</span>"),
+        "{}",
+        excerpt(&due.body)
+    );
+    // Found by name in the children list, any case.
+    let found = s.get("/children?q=quarter").await;
+    assert!(found.body.contains("/children/C3"));
+    assert!(!found.body.contains("/children/C1\""));
+
+    let mut i = Client::signed_in_as(&t.app, Role::Iro).await;
+    let caseload = i.get("/caseload").await;
+    if caseload.body.contains("/children/C3") {
+        assert!(caseload.body.contains("Zebedee Quartermaine"));
+    }
+
+    // The audit log says the name changed, never what it is.
+    let entries = t.store.audit_log(&AuditQuery::default()).await.unwrap();
+    let named = entries
+        .iter()
+        .filter(|e| e.action == "child.name")
+        .collect::<Vec<_>>();
+    assert_eq!(named.len(), 1);
+    assert!(
+        entries
+            .iter()
+            .all(|e| !e.detail.contains("Zebedee") && !e.detail.contains("Quartermaine"))
+    );
+
+    // Analysts work from identifiers only.
+    let mut a = Client::signed_in_as(&t.app, Role::Analyst).await;
+    for path in ["/reports", "/data-quality"] {
+        assert!(!a.get(path).await.body.contains("Quartermaine"));
+    }
+    assert_eq!(
+        a.post(
+            "/children/C3/name",
+            &[("given_name", "X"), ("family_name", "Y")]
+        )
+        .await
+        .status,
+        StatusCode::FORBIDDEN
+    );
+
+    // Both parts blank removes the name.
+    let removed = s
+        .post(
+            "/children/C3/name",
+            &[("given_name", ""), ("family_name", "")],
+        )
+        .await;
+    assert_eq!(removed.status, StatusCode::SEE_OTHER);
+    assert!(!s.get("/children/C3").await.body.contains("Quartermaine"));
 }

@@ -73,7 +73,7 @@ async fn render(
             state,
             status,
             "allocations.html",
-            context! { caseloads => d.caseloads, unallocated, iros, errors => errors.0, form },
+            context! { caseloads => d.caseloads, unallocated, iros, errors => errors.0, form, names => crate::names::child_names(&ds) },
         )
         .await)
 }

@@ -67,6 +67,7 @@ pub async fn due(
                 "due.html",
                 context! {
                     groups, total, label,
+                    names => crate::names::child_names(&ds),
                     month => format!("{year:04}-{month:02}"),
                     previous => format!("{py:04}-{pm:02}"),
                     next => format!("{ny:04}-{nm:02}"),
@@ -90,7 +91,7 @@ pub async fn outstanding(State(state): State<AppState>, page: Page, user: Curren
             .render(
                 &state,
                 "outstanding.html",
-                context! { rows, decisions, records },
+                context! { rows, decisions, records, names => crate::names::child_names(&ds) },
             )
             .await)
     }

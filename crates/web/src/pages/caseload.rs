@@ -29,7 +29,7 @@ pub async fn caseload(State(state): State<AppState>, page: Page, user: CurrentUs
             .render(
                 &state,
                 "caseload.html",
-                context! { rows, overdue, iro_name },
+                context! { rows, overdue, iro_name, names => crate::names::child_names(&ds) },
             )
             .await)
     }

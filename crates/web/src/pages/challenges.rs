@@ -140,7 +140,7 @@ pub async fn list(State(state): State<AppState>, page: Page, user: CurrentUser) 
             .render(
                 &state,
                 "challenges.html",
-                context! { open, closed, overdue },
+                context! { open, closed, overdue, names => crate::names::child_names(&ds) },
             )
             .await)
     }

@@ -27,7 +27,7 @@ struct ChildRow {
     looked_after: bool,
 }
 
-/// GET /children — every child, filtered by identifier.
+/// GET /children — every child, filtered by identifier or name.
 pub async fn children(
     State(state): State<AppState>,
     page: Page,
@@ -38,11 +38,17 @@ pub async fn children(
         let ds = dataset(&state).await?;
         let today = state.clock.today();
         let by = ByChild::new(&ds);
-        let q = query.q.trim().to_ascii_uppercase();
+        let q = query.q.trim().to_lowercase();
         let rows: Vec<ChildRow> = ds
             .children
             .iter()
-            .filter(|c| q.is_empty() || c.id.as_str().to_ascii_uppercase().contains(&q))
+            .filter(|c| {
+                q.is_empty()
+                    || c.id.as_str().to_lowercase().contains(&q)
+                    || c.name
+                        .as_ref()
+                        .is_some_and(|n| n.to_string().to_lowercase().contains(&q))
+            })
             .map(|c| ChildRow {
                 id: c.id.to_string(),
                 age: footprint_domain::dates::age_on(c.date_of_birth, today),
@@ -54,7 +60,11 @@ pub async fn children(
             .take(500)
             .collect();
         Ok(page
-            .render(&state, "children.html", context! { rows, q => query.q })
+            .render(
+                &state,
+                "children.html",
+                context! { rows, q => query.q, names => crate::names::child_names(&ds) },
+            )
             .await)
     }
     .await;
@@ -274,11 +284,15 @@ pub async fn child_page(
                 context! {
                     child => context! {
                         id => id.to_string(),
+                        name => child.name.as_ref().map(ToString::to_string),
+                        given_name => child.name.as_ref().map(|n| n.given().to_owned()),
+                        family_name => child.name.as_ref().map(|n| n.family().to_owned()),
                         age => footprint_domain::dates::age_on(child.date_of_birth, today),
                         sex => child.sex.label(),
                         uasc => child.is_uasc_on(today),
                     },
                     iro, current, next, siblings,
+                    names => crate::names::child_names(&ds),
                     periods => period_rows,
                     reviews => review_rows,
                     recommendations => recs,
@@ -289,6 +303,7 @@ pub async fn child_page(
                     participation_history,
                     can_record => user.may_use("POST", "/children/{child}/reviews"),
                     can_record_siblings => user.may_use("POST", "/children/{child}/siblings"),
+                    can_record_name => user.may_use("POST", "/children/{child}/name"),
                     can_request_date_change => user.may_use("POST", "/children/{child}/review-date-changes"),
                     date_change_reasons => super::date_change::REASONS,
                     visit_kinds => [("in_person", "In person"), ("virtual", "Virtually (video)"), ("phone", "By phone")],

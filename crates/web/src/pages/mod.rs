@@ -8,6 +8,7 @@ pub mod challenges;
 pub mod child;
 pub mod dashboard;
 pub mod date_change;
+pub mod name;
 pub mod reports;
 pub mod review;
 pub mod siblings;

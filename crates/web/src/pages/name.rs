@@ -1,0 +1,53 @@
+//! A child's name, recorded or corrected on the child's page. The 903 holds
+//! no names; a council imports them (`footprint import names`) or records
+//! them here. The audit log says that the name changed, never what it is.
+
+use axum::Form;
+use axum::extract::{Path, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use footprint_domain::model::ChildName;
+
+use super::{audit, child_id, dataset, ensure_child, field, respond};
+use crate::AppState;
+use crate::access::CurrentUser;
+use crate::view::{AppError, Page};
+
+/// POST /children/{child}/name — fields `given_name` and `family_name`; both
+/// blank removes the recorded name.
+pub async fn save(
+    State(state): State<AppState>,
+    page: Page,
+    user: CurrentUser,
+    Path(raw): Path<String>,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> Response {
+    let result = async {
+        let id = child_id(&raw)?;
+        let ds = dataset(&state).await?;
+        ensure_child(&ds, &id)?;
+        let given = field(&pairs, "given_name").unwrap_or("").trim();
+        let family = field(&pairs, "family_name").unwrap_or("").trim();
+        let name = if given.is_empty() && family.is_empty() {
+            None
+        } else {
+            Some(ChildName::new(given, family).map_err(|e| {
+                let mut message = e.to_string();
+                if let Some(first) = message.get(..1) {
+                    message = format!("{}{}.", first.to_uppercase(), &message[1..]);
+                }
+                AppError::BadRequest(message)
+            })?)
+        };
+        state.store.set_child_name(&id, name.as_ref()).await?;
+        let what = if name.is_some() {
+            "recorded"
+        } else {
+            "removed"
+        };
+        audit(&state, &user, "child.name", Some(&id), what).await?;
+        page.flash(&format!("Name {what}")).await;
+        Ok(Redirect::to(&format!("/children/{id}")).into_response())
+    }
+    .await;
+    respond(&state, Some(&user), result)
+}

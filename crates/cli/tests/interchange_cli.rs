@@ -241,3 +241,82 @@ fn names_import_all_or_nothing_and_never_reach_the_903_export() {
         assert!(!body.contains("Okafor") && !body.contains("Smith"));
     }
 }
+
+/// `footprint backup`, a change after it, and a restore as docs/storage.md
+/// says (the server stopped, the backup copied over the database file, the
+/// WAL files beside it removed): the database is as it was at the backup.
+#[test]
+fn a_backup_restores_the_database_as_it_was() {
+    let tmp = tempfile::tempdir().unwrap();
+    let db_file = tmp.path().join("f.db");
+    let db = format!("sqlite://{}", db_file.display());
+    let ret = tmp.path().join("2021-22");
+    write_return(&ret, EPISODES);
+    assert!(footprint(&["migrate"], &db).status.success());
+    let i = footprint(&["import", "ssda903", ret.to_str().unwrap()], &db);
+    assert!(i.status.success(), "{}", text(&i));
+
+    let export = |name: &str| -> Vec<(String, String)> {
+        let out = tmp.path().join(name);
+        let e = footprint(
+            &[
+                "export",
+                "ssda903",
+                "--year",
+                "2021-22",
+                "--out",
+                out.to_str().unwrap(),
+            ],
+            &db,
+        );
+        assert!(e.status.success(), "{}", text(&e));
+        let mut files: Vec<(String, String)> = std::fs::read_dir(&out)
+            .unwrap()
+            .map(|f| {
+                let f = f.unwrap();
+                (
+                    f.file_name().to_string_lossy().into_owned(),
+                    std::fs::read_to_string(f.path()).unwrap(),
+                )
+            })
+            .collect();
+        files.sort();
+        files
+    };
+    let before = export("before");
+
+    let backup = tmp.path().join("backup.db");
+    let b = footprint(&["backup", "--out", backup.to_str().unwrap()], &db);
+    assert!(b.status.success(), "{}", text(&b));
+    // A second backup to the same file is refused: a backup is never overwritten.
+    let again = footprint(&["backup", "--out", backup.to_str().unwrap()], &db);
+    assert!(!again.status.success());
+
+    // A change after the backup: a third child and a corrected episode.
+    let changed = tmp.path().join("changed");
+    write_return(
+        &changed,
+        &EPISODES
+            .replace("01/08/2021,X1", "02/08/2021,X1")
+            .replace("100001,01/08/2021,L,C2", "100001,02/08/2021,L,C2"),
+    );
+    let c = footprint(
+        &[
+            "import",
+            "ssda903",
+            changed.to_str().unwrap(),
+            "--year",
+            "2022-23",
+        ],
+        &db,
+    );
+    assert!(c.status.success(), "{}", text(&c));
+    assert_ne!(export("changed-export"), before, "the change is visible");
+
+    // Restore.
+    for suffix in ["-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{}{suffix}", db_file.display()));
+    }
+    std::fs::copy(&backup, &db_file).unwrap();
+    assert_eq!(export("after"), before);
+}

@@ -157,6 +157,7 @@ fn handler(method: roles::Method, path: &str) -> Option<MethodRouter<AppState>> 
         (Post, "/children/{child}/midway-checks") => post(review::record_midway_check),
         (Post, "/children/{child}/visits") => post(review::record_visit),
         (Post, "/children/{child}/name") => post(name::save),
+        (Post, "/children/{child}/reviews/sent") => post(review::record_sent),
         (Post, "/children/{child}/siblings") => post(siblings::link),
         (Post, "/children/{child}/siblings/remove") => post(siblings::unlink),
         (Post, "/children/{child}/recommendations/{index}/complete") => {

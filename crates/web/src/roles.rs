@@ -192,6 +192,10 @@ pub const ROUTES: &[RouteRule] = &[
     post("/children/{child}/midway-checks", Access::Roles(IRO_WORK)),
     post("/children/{child}/visits", Access::Roles(IRO_WORK)),
     post("/children/{child}/name", Access::Roles(CHILD_RECORD)),
+    post(
+        "/children/{child}/reviews/sent",
+        Access::Roles(CHILD_RECORD),
+    ),
     post("/children/{child}/siblings", Access::Roles(IRO_WORK)),
     post("/children/{child}/siblings/remove", Access::Roles(IRO_WORK)),
     post(

@@ -30,6 +30,9 @@ fn body_for(path: &str, role: Role, i: usize) -> Vec<(String, String)> {
         ]),
         "/children/{child}/midway-checks" => v(&[("midway_date", &day)]),
         "/children/{child}/name" => v(&[("given_name", "Robin"), ("family_name", "Testname")]),
+        "/children/{child}/reviews/sent" => {
+            v(&[("review", "2024-12-10"), ("what", "record"), ("date", &day)])
+        }
         "/children/{child}/visits" => v(&[("visit_date", &day), ("visit_kind", "in_person")]),
         // Recorded, then removed again (the routes are tried in this order).
         "/children/{child}/siblings" | "/children/{child}/siblings/remove" => {
@@ -722,4 +725,80 @@ async fn a_childs_name_is_recorded_shown_where_the_child_is_and_never_audited_or
         .await;
     assert_eq!(removed.status, StatusCode::SEE_OTHER);
     assert!(!s.get("/children/C3").await.body.contains("Quartermaine"));
+}
+
+#[tokio::test]
+async fn business_support_record_when_decisions_and_records_went_out_from_the_overdue_list() {
+    let t = app().await;
+    let mut s = Client::signed_in_as(&t.app, Role::BusinessSupport).await;
+    let before = s.get("/outstanding").await;
+    assert!(before.body.contains("action=\"/children/C3/reviews/sent\""));
+    let rows = |body: &str| body.matches("<tr class=\"govuk-table__row\">").count();
+    let n = rows(&before.body);
+
+    let post = |date: &'static str, what: &'static str| {
+        vec![("review", "2024-09-20"), ("what", what), ("date", date)]
+    };
+    // Before the review, in the future, or not a date: refused, nothing written.
+    for (date, says) in [
+        ("2024-09-19", "cannot be before the review"),
+        ("2099-01-01", "cannot be in the future"),
+        ("soon", "Enter a real date"),
+    ] {
+        let res = s
+            .post("/children/C3/reviews/sent", &post(date, "record"))
+            .await;
+        assert_eq!(res.status, StatusCode::BAD_REQUEST, "{date}");
+        assert!(res.body.contains(says), "{date}: {}", excerpt(&res.body));
+    }
+    let res = s
+        .post("/children/C3/reviews/sent", &post("2024-10-01", "minutes"))
+        .await;
+    assert_eq!(res.status, StatusCode::BAD_REQUEST);
+    assert_eq!(s.get("/outstanding").await.body, before.body);
+
+    let res = s
+        .post("/children/C3/reviews/sent", &post("2024-10-01", "record"))
+        .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER);
+    assert_eq!(res.location.as_deref(), Some("/outstanding"));
+    let stored = t
+        .store
+        .review(&child_id("C3"), d("2024-09-20"))
+        .await
+        .unwrap()
+        .unwrap();
+    let details = stored.details.unwrap();
+    assert_eq!(details.record_circulated, Some(d("2024-10-01")));
+    let after = s.get("/outstanding").await;
+    assert!(after.body.contains("recorded as sent on 1 Oct 2024"));
+    assert_eq!(rows(&after.body), n - 1, "the record is no longer overdue");
+
+    // A review whose details are not recorded in Footprint is refused.
+    let res = s
+        .post(
+            "/children/C3/reviews/sent",
+            &[
+                ("review", "2024-06-25"),
+                ("what", "decisions"),
+                ("date", "2024-07-01"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::BAD_REQUEST);
+    assert!(res.body.contains("record the review first"));
+
+    let log = t
+        .store
+        .audit_log(&AuditQuery {
+            action_prefix: Some("review.sent".into()),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!(log.len(), 1);
+    assert_eq!(
+        log[0].detail,
+        "record of the review of 2024-09-20 sent 2024-10-01"
+    );
 }

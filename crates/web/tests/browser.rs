@@ -312,6 +312,19 @@ async fn an_iro_records_a_review_and_the_manager_sees_the_dashboard_move() {
         assert!(month_after.contains("(0 of 1)"), "{month_after}");
         assert_accessible(&c, "dashboard").await;
         screenshot(&c, "dashboard.png").await;
+        sign_out(&c).await;
+
+        // Business support's lists, with the forms that record decisions and
+        // records sent, and the children list.
+        sign_in(&c, &base, Role::BusinessSupport).await;
+        for (path, name) in [
+            ("/outstanding", "decisions and records overdue"),
+            ("/due?month=2025-03", "due list"),
+            ("/children", "children"),
+        ] {
+            c.goto(&format!("{base}{path}")).await.expect(path);
+            assert_accessible(&c, name).await;
+        }
     }
     .await;
     let _ = c.close().await;

@@ -91,7 +91,11 @@ pub async fn outstanding(State(state): State<AppState>, page: Page, user: Curren
             .render(
                 &state,
                 "outstanding.html",
-                context! { rows, decisions, records, names => crate::names::child_names(&ds) },
+                context! {
+                    rows, decisions, records,
+                    names => crate::names::child_names(&ds),
+                    can_record_sent => user.may_use("POST", "/children/{child}/reviews/sent"),
+                },
             )
             .await)
     }

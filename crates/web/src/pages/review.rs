@@ -499,6 +499,86 @@ pub async fn complete_recommendation(
     respond(&state, Some(&user), result)
 }
 
+/// POST /children/{child}/reviews/sent — records the day a review's
+/// decisions (`what=decisions`) or full record (`what=record`) were sent out
+/// (`date`; the review's date in `review`). Business support do this from the
+/// list of decisions and records overdue; a date already recorded is
+/// corrected. The date cannot be before the review or after today.
+pub async fn record_sent(
+    State(state): State<AppState>,
+    page: Page,
+    user: CurrentUser,
+    Path(raw): Path<String>,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> Response {
+    let result = async {
+        let id = child_id(&raw)?;
+        let bad = |m: &str| AppError::BadRequest(m.to_owned());
+        let Ok(Some(review_date)) = form_date(field(&pairs, "review")) else {
+            return Err(bad("The review date is missing."));
+        };
+        let what = match field(&pairs, "what") {
+            Some("decisions") => "decisions",
+            Some("record") => "record",
+            _ => return Err(bad("Say whether the decisions or the record were sent.")),
+        };
+        let sent = match form_date(field(&pairs, "date")) {
+            Ok(Some(d)) => d,
+            Ok(None) => return Err(bad("Enter the date they were sent.")),
+            Err(e) => return Err(AppError::BadRequest(format!("{e}."))),
+        };
+        let today = state.clock.today();
+        if sent < review_date {
+            return Err(bad("The date they were sent cannot be before the review."));
+        }
+        if sent > today {
+            return Err(bad("The date they were sent cannot be in the future."));
+        }
+        let ds = dataset(&state).await?;
+        let Some(mut review) = ds
+            .reviews
+            .iter()
+            .find(|r| r.child == id && r.date == review_date)
+            .cloned()
+        else {
+            return Err(AppError::NotFound("review"));
+        };
+        let Some(details) = review.details.as_mut() else {
+            return Err(bad(
+                "This review's details are not recorded in Footprint: record the review first.",
+            ));
+        };
+        if what == "decisions" {
+            details.decisions_issued = Some(sent);
+        } else {
+            details.record_circulated = Some(sent);
+        }
+        state.store.update_review(&review).await?;
+        audit(
+            &state,
+            &user,
+            "review.sent",
+            Some(&id),
+            &format!("{what} of the review of {review_date} sent {sent}"),
+        )
+        .await?;
+        let label = if what == "decisions" {
+            "Decisions"
+        } else {
+            "Record"
+        };
+        page.flash(&format!(
+            "{label} of the review of {} recorded as sent on {}",
+            review_date.format("%-d %b %Y"),
+            sent.format("%-d %b %Y")
+        ))
+        .await;
+        Ok(Redirect::to("/outstanding").into_response())
+    }
+    .await;
+    respond(&state, Some(&user), result)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

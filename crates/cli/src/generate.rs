@@ -158,6 +158,7 @@ fn generate(args: GenerateArgs) -> anyhow::Result<()> {
                     episodes: Vec::new(),
                     reviews: Vec::new(),
                     missing: Vec::new(),
+                    health_outcomes: Vec::new(),
                     problems: parsed
                         .problems
                         .iter()

@@ -38,7 +38,7 @@ pub use error::{Result, StoreError};
 pub use types::*;
 
 /// The schema version this binary knows (the number of the last migration).
-pub const SCHEMA_VERSION: i64 = 3;
+pub const SCHEMA_VERSION: i64 = 4;
 
 /// The setting holding the date the council began recording reviews in
 /// Footprint (JSON string `"yyyy-mm-dd"`); see [`Store::load_dataset`].
@@ -73,6 +73,12 @@ pub(crate) const MIGRATIONS: &[Migration] = &[
         description: "sibling groups",
         sqlite: include_str!("../migrations/sqlite/0003_siblings.sql"),
         postgres: include_str!("../migrations/postgres/0003_siblings.sql"),
+    },
+    Migration {
+        version: 4,
+        description: "health outcomes (903 OC2)",
+        sqlite: include_str!("../migrations/sqlite/0004_health_outcomes.sql"),
+        postgres: include_str!("../migrations/postgres/0004_health_outcomes.sql"),
     },
 ];
 

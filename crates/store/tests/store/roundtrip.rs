@@ -51,6 +51,7 @@ fn batch_for(dataset: &Dataset, year: CollectionYear) -> ImportBatch {
         episodes: ds.episodes,
         reviews: ds.reviews,
         missing: ds.missing,
+        health_outcomes: ds.health_outcomes,
         problems: Vec::new(),
     }
 }

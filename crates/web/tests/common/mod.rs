@@ -163,6 +163,7 @@ pub fn dataset() -> Dataset {
         }],
         reviews_known_from: None,
         sibling_groups: vec![],
+        health_outcomes: vec![],
     }
 }
 

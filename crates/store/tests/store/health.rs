@@ -58,7 +58,10 @@ async fn oc2_rows_are_imported_per_year_and_a_corrected_return_replaces_them(env
     assert_eq!(s.health_outcomes.inserted, 1, "another year is another row");
 
     let ds = env.store.load_dataset().await.unwrap();
-    assert_eq!(ds.health_outcomes, vec![outcomes("A1", 2021), later.clone()]);
+    assert_eq!(
+        ds.health_outcomes,
+        vec![outcomes("A1", 2021), later.clone()]
+    );
 
     // The 2021-22 return again, corrected: its row is replaced.
     let mut corrected = y21.clone();

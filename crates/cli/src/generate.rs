@@ -75,12 +75,14 @@ fn generate(args: GenerateArgs) -> anyhow::Result<()> {
     let _ = writeln!(
         report,
         "Generated a council as of {as_of} (seed {}): {} children, {} episodes, {} reviews, \
-         {} missing episodes, {} IROs, {} allocations, {} midway checks, {} visits, {} challenges",
+         {} missing episodes, {} OC2 health records, {} IROs, {} allocations, {} midway checks, \
+         {} visits, {} challenges",
         params.seed,
         ds.children.len(),
         ds.episodes.len(),
         ds.reviews.len(),
         ds.missing.len(),
+        ds.health_outcomes.len(),
         ds.iros.len(),
         ds.allocations.len(),
         ds.midway_checks.len(),
@@ -158,6 +160,7 @@ fn generate(args: GenerateArgs) -> anyhow::Result<()> {
                     episodes: Vec::new(),
                     reviews: Vec::new(),
                     missing: Vec::new(),
+                    health_outcomes: Vec::new(),
                     problems: parsed
                         .problems
                         .iter()

@@ -202,6 +202,7 @@ fn import_all(returns: Vec<(String, Parsed)>, db: &DbArgs) -> anyhow::Result<()>
                 episodes: dataset.episodes,
                 reviews: dataset.reviews,
                 missing: dataset.missing,
+                health_outcomes: dataset.health_outcomes,
                 problems: parsed.problems.iter().map(to_import_problem).collect(),
             };
             let summary = store.import_return(&batch).await.with_context(|| {
@@ -234,13 +235,14 @@ fn describe(source: &str, s: &ImportSummary) -> String {
         )
     };
     format!(
-        "Imported {source} as the {} return (import run {}):\n{}{}{}{}  {} warnings recorded (see the data quality page)\n",
+        "Imported {source} as the {} return (import run {}):\n{}{}{}{}{}  {} warnings recorded (see the data quality page)\n",
         s.year,
         s.run,
         line("children", &s.children),
         line("episodes", &s.episodes),
         line("reviews", &s.reviews),
         line("missing", &s.missing),
+        line("OC2", &s.health_outcomes),
         s.problems
     )
 }

@@ -137,12 +137,13 @@ pub(crate) fn render_text(parsed: &Parsed, errors: &[&Problem], warnings: &[&Pro
     };
     let _ = writeln!(
         out,
-        "Read {} children, {} episodes, {} reviews, {} missing periods, {} UASC rows; {year}.",
+        "Read {} children, {} episodes, {} reviews, {} missing periods, {} UASC rows, {} OC2 rows; {year}.",
         r.children.len(),
         r.episodes.len(),
         r.reviews.len(),
         r.missing.len(),
-        r.uasc.len()
+        r.uasc.len(),
+        r.health_outcomes.len()
     );
     let mut per_rule: BTreeMap<(&str, &str), usize> = BTreeMap::new();
     for (p, kind) in &all {

@@ -467,6 +467,19 @@ national_code! {
     }
 }
 
+national_code! {
+    /// Reason for no Strengths and Difficulties Questionnaire score (903 OC2
+    /// `SDQ_REASON`), for a child looked after continuously for 12 months at
+    /// 31 March who has no SDQ score. Labels: `domain.md` §3.8.
+    SdqReason, "reason for no SDQ score (SDQ_REASON)", SDQ_REASON_CODES {
+        UnderFourOrOverSixteen = "SDQ1" => "Child aged under 4 or over 16",
+        CarerRefused = "SDQ2" => "Carer refused",
+        Disability = "SDQ3" => "Not possible because of the child's disability",
+        Other = "SDQ4" => "Other",
+        YoungPersonRefused = "SDQ5" => "Young person refused",
+    }
+}
+
 /// Sex (903 `SEX`). Up to 2023-24 the return codes it `1` (male) and `2`
 /// (female); from 2024-25 it records reported sex as `M`, `F` or `U`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -573,6 +586,7 @@ mod tests {
         round_trips::<CategoryOfNeed>();
         round_trips::<Ethnicity>();
         round_trips::<MissingKind>();
+        round_trips::<SdqReason>();
         assert_eq!(LegalStatus::ALL.len(), 13);
         assert_eq!(ReasonEpisodeCeased::ALL.len(), 22);
         assert_eq!(Ethnicity::ALL.len(), 20);
@@ -595,6 +609,12 @@ mod tests {
         assert!("".parse::<ReasonNewEpisode>().is_err());
         assert!("E4".parse::<ReasonEpisodeCeased>().is_err());
         assert!("3".parse::<Sex>().is_err());
+        assert!("SDQ6".parse::<SdqReason>().is_err());
+        assert!("sdq1".parse::<SdqReason>().is_err());
+        assert_eq!(
+            "SDQ5".parse::<SdqReason>(),
+            Ok(SdqReason::YoungPersonRefused)
+        );
     }
 
     #[test]

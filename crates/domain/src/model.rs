@@ -13,8 +13,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::codes::{
     CategoryOfNeed, Ethnicity, LegalStatus, MissingKind, ParticipationCode, PlacementProvider,
-    PlacementType, ReasonEpisodeCeased, ReasonNewEpisode, ReasonPlaceChange, Sex,
+    PlacementType, ReasonEpisodeCeased, ReasonNewEpisode, ReasonPlaceChange, SdqReason, Sex,
 };
+use crate::dates::CollectionYear;
 
 /// The council's own identifier for a child (903 `CHILD`): 1 to 10 letters or
 /// digits. It is not a name and may be logged.
@@ -473,6 +474,42 @@ pub struct MissingEpisode {
     pub end: Option<NaiveDate>,
 }
 
+/// One child's health outcomes for a collection year (903 OC2): returned for
+/// children looked after continuously for 12 months or more at 31 March.
+/// Each flag is `None` where the return left it blank.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HealthOutcomes {
+    pub child: ChildId,
+    /// The collection year the outcomes are for (as at its 31 March).
+    pub year: CollectionYear,
+    /// Strengths and Difficulties Questionnaire total score, 0–40.
+    pub sdq_score: Option<u8>,
+    /// Why there is no SDQ score.
+    pub sdq_reason: Option<SdqReason>,
+    /// Convicted of an offence during the year.
+    pub convicted: Option<bool>,
+    /// Health surveillance (development) checks up to date: asked of
+    /// children under 5 at 31 March (DfE rule 545).
+    pub health_check: Option<bool>,
+    /// Immunisations up to date.
+    pub immunisations: Option<bool>,
+    /// Teeth checked by a dentist during the year.
+    pub teeth_check: Option<bool>,
+    /// Annual health assessment up to date.
+    pub health_assessment: Option<bool>,
+    /// Identified as having a substance misuse problem during the year.
+    pub substance_misuse: Option<bool>,
+    /// Received an intervention for the substance misuse problem.
+    pub intervention_received: Option<bool>,
+    /// Offered an intervention for the substance misuse problem.
+    pub intervention_offered: Option<bool>,
+}
+
+impl HealthOutcomes {
+    /// The highest SDQ total score.
+    pub const SDQ_MAX: u8 = 40;
+}
+
 /// An IRO's identifier in Footprint.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct IroId(pub String);
@@ -593,6 +630,10 @@ pub struct Dataset {
     /// at most one group; groups sorted by their first child.
     #[serde(default)]
     pub sibling_groups: Vec<Vec<ChildId>>,
+    /// Health outcomes (903 OC2), one per child and collection year, sorted
+    /// by child then year.
+    #[serde(default)]
+    pub health_outcomes: Vec<HealthOutcomes>,
 }
 
 impl Dataset {

@@ -439,6 +439,47 @@ pub fn relations(m: &Measures) -> Vec<Relation> {
         c("away.children"),
         c("away.episodes"),
     ));
+
+    // Health (OC2): every share is of the cohort's children with a record,
+    // who are part of the cohort.
+    let returned = pct("health.oc2_returned", "numerator");
+    r.push(same(
+        "health.oc2_returned",
+        pct("health.oc2_returned", "denominator"),
+        c("health.oc2_cohort"),
+    ));
+    r.push(at_most(
+        "health.oc2_returned",
+        returned.clone(),
+        c("health.oc2_cohort"),
+    ));
+    for p in [
+        "health.health_assessment",
+        "health.immunisations",
+        "health.teeth_check",
+        "health.substance_misuse",
+    ] {
+        r.push(same(p, pct(p, "denominator"), returned.clone()));
+        r.push(at_most(p, pct(p, "numerator"), pct(p, "denominator")));
+    }
+    for p in [
+        "health.health_check_under_5",
+        "health.sdq_returned",
+        "health.convicted_10_plus",
+    ] {
+        r.push(at_most(p, pct(p, "denominator"), returned.clone()));
+        r.push(at_most(p, pct(p, "numerator"), pct(p, "denominator")));
+    }
+    r.push(same(
+        "health.sdq_mean",
+        pct("health.sdq_mean", "count"),
+        pct("health.sdq_returned", "numerator"),
+    ));
+    r.push(sum(
+        "health.sdq_bands",
+        cells_of(m, "health.sdq_bands"),
+        pct("health.sdq_returned", "numerator"),
+    ));
     r
 }
 

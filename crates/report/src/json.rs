@@ -184,6 +184,10 @@ impl Writer<'_> {
                     self.derived(id, &[&["count"]], a.value()),
                 ),
             ]),
+            Measure::Mean(a) => Node::Obj(vec![
+                ("count".into(), self.count(id, &["count"], &a.count)),
+                ("mean".into(), self.derived(id, &[&["count"]], a.value())),
+            ]),
         }
     }
 

@@ -1031,9 +1031,7 @@ pub fn build(report: &AnnualReport) -> Report {
         report,
         "health",
         "Health and education",
-        vec![Block::Note {
-            text: "Footprint does not yet hold health or education records (health assessments, dental checks, strengths and difficulties questionnaires, personal education plans), so this report has no figures for them.".into(),
-        }],
+        health(&b),
     ));
 
     sections.push(section(
@@ -1158,6 +1156,150 @@ pub fn build(report: &AnnualReport) -> Report {
         publication: report.publication,
         sections,
     }
+}
+
+/// How a row of the health table reads its measure.
+#[derive(Clone, Copy)]
+enum HealthRow {
+    /// A count of children.
+    Count,
+    /// A percentage: its numerator and the percentage.
+    Percent,
+    /// The numerator of a breakdown key, as a share of the SDQ scores.
+    Band(&'static str),
+    /// The mean SDQ score.
+    Mean,
+}
+
+/// The "Health" section: the OC2 outcomes of the children looked after
+/// continuously for 12 months or more on 31 March, this year beside last
+/// year, and what the data do not cover.
+fn health(b: &Builder) -> Vec<Block> {
+    use HealthRow::*;
+    let rows: [(&str, &str, HealthRow); 12] = [
+        (
+            "Looked after continuously for 12 months or more on 31 March",
+            "health.oc2_cohort",
+            Count,
+        ),
+        (
+            "… with health outcomes (OC2) recorded for the year",
+            "health.oc2_returned",
+            Percent,
+        ),
+        (
+            "Annual health assessment up to date",
+            "health.health_assessment",
+            Percent,
+        ),
+        ("Immunisations up to date", "health.immunisations", Percent),
+        (
+            "Teeth checked by a dentist in the year",
+            "health.teeth_check",
+            Percent,
+        ),
+        (
+            "Under 5: health (development) checks up to date",
+            "health.health_check_under_5",
+            Percent,
+        ),
+        (
+            "Aged 4–16: SDQ score returned",
+            "health.sdq_returned",
+            Percent,
+        ),
+        ("Average SDQ score", "health.sdq_mean", Mean),
+        (
+            "SDQ score 0–13 (normal)",
+            "health.sdq_bands",
+            Band("normal"),
+        ),
+        (
+            "SDQ score 14–16 (borderline)",
+            "health.sdq_bands",
+            Band("borderline"),
+        ),
+        (
+            "SDQ score 17 or more (a cause for concern)",
+            "health.sdq_bands",
+            Band("concern"),
+        ),
+        (
+            "Aged 10 or over: convicted of an offence in the year",
+            "health.convicted_10_plus",
+            Percent,
+        ),
+    ];
+    let substance = (
+        "Identified as having a substance misuse problem",
+        "health.substance_misuse",
+        Percent,
+    );
+    let read = |f: Fig, id: &str, how: HealthRow| -> [Cell; 2] {
+        match how {
+            Count => [f.cell(id, &[]), Cell::Blank],
+            Percent => [f.cell(id, &["numerator"]), f.pct(id)],
+            Band(k) => [
+                f.cell(id, &[k]),
+                f.share((id, &[k]), ("health.sdq_returned", &["numerator"])),
+            ],
+            Mean => [
+                match f.m().get(id) {
+                    Some(Measure::Mean(m)) => f.derived(id, &["count"], m.value()),
+                    _ => Cell::Blank,
+                },
+                Cell::Blank,
+            ],
+        }
+    };
+    let mut columns = vec![
+        "Measure".to_owned(),
+        b.this_label.clone(),
+        format!("% {}", b.this_label),
+    ];
+    if b.last.is_some() {
+        columns.push(b.last_label.clone());
+        columns.push(format!("% {}", b.last_label));
+    }
+    let table_rows = rows
+        .iter()
+        .chain(std::iter::once(&substance))
+        .map(|&(label, id, how)| {
+            let mut cells: Vec<Cell> = read(b.this, id, how).into();
+            if let Some(l) = b.last {
+                cells.extend(read(l, id, how));
+            }
+            row(label, cells)
+        })
+        .collect();
+    let mut blocks = vec![
+        Block::Text {
+            text: "From the 903 OC2 return: children looked after continuously for 12 months or more on 31 March (worked out from their periods of care, short breaks excluded). Percentages are of the children of that group with health outcomes recorded for the year (a blank item counts as not done), or of those of the age shown; ages are on 31 March. SDQ: the Strengths and Difficulties Questionnaire; the bands are shares of the scores returned.".into(),
+        },
+        Block::Table(Table {
+            id: "health".into(),
+            caption: "Health of children looked after for 12 months or more".into(),
+            columns,
+            rows: table_rows,
+        }),
+    ];
+    let records = b
+        .this
+        .m()
+        .percent("health.oc2_returned")
+        .map_or(0, |p| p.numerator.value);
+    if records == 0 {
+        blocks.push(Block::Note {
+            text: format!(
+                "No health outcomes (OC2) are recorded for {}: import the year's 903 return with its OC2 table to fill this table.",
+                b.this_label
+            ),
+        });
+    }
+    blocks.push(Block::Note {
+        text: "Footprint does not hold education records (personal education plans) or the dates of health assessments, so this report has no figures for PEPs, initial health assessments in time, or assessments overdue during the year.".into(),
+    });
+    blocks
 }
 
 fn rate(f: Fig) -> Cell {

@@ -105,7 +105,10 @@ fn html_is_self_contained_and_accessible() {
     assert!(html.contains("Reviews are held on time &amp; children take part."));
     assert!(html.contains("Midway checks &lt;are&gt; not yet routine."));
     assert!(html.contains("has not written this part yet"));
-    assert!(html.contains("Footprint does not yet hold health or education records"));
+    // Health: the OC2 table, and the note that education is not held.
+    assert!(html.contains(r#"<table id="health">"#));
+    assert!(html.contains("Footprint does not hold education records"));
+    assert!(!html.contains("No health outcomes (OC2) are recorded"));
     // The figure in the summary table is the measure.
     let cla_end = r.this_year.measures.count("cla.end").unwrap();
     assert!(html.contains(&format!(r#"<td class="n">{cla_end}</td>"#)));
@@ -415,4 +418,82 @@ fn reviews_by_iro_are_labelled_with_the_iros_names() {
         !labels.contains(&"iro1") && !labels.contains(&"iro2"),
         "ids, not names: {labels:?}"
     );
+}
+
+#[test]
+fn the_health_table_shows_the_oc2_outcomes_beside_last_year() {
+    let r = common::report(false);
+    let m = &r.this_year.measures;
+    let model = r.model();
+    let t = model.tables().find(|t| t.id == "health").unwrap();
+    assert_eq!(
+        t.columns,
+        ["Measure", "2021-22", "% 2021-22", "2020-21", "% 2020-21"]
+    );
+    let cohort = m.count("health.oc2_cohort").unwrap();
+    assert!(cohort > 10, "the fixture has a cohort: {cohort}");
+    assert_eq!(t.rows[0].cells[0].display(), cohort.to_string());
+    let teeth = t
+        .rows
+        .iter()
+        .find(|row| row.header.starts_with("Teeth checked"))
+        .unwrap();
+    let p = m.percent("health.teeth_check").unwrap();
+    assert_eq!(teeth.cells[0].display(), p.numerator.value.to_string());
+    assert_eq!(
+        teeth.cells[1].display(),
+        format!("{:.1}%", p.value().unwrap())
+    );
+    // Last year has no OC2 records: its counts are 0 and its shares "–".
+    assert_eq!(teeth.cells[2].display(), "0");
+    assert_eq!(teeth.cells[3].display(), "–");
+    let notes: Vec<&str> = model
+        .sections
+        .iter()
+        .find(|s| s.id == "health")
+        .unwrap()
+        .blocks
+        .iter()
+        .filter_map(|b| match b {
+            footprint_report::model::Block::Note { text } => Some(text.as_str()),
+            _ => None,
+        })
+        .collect();
+    assert!(notes.iter().all(|n| !n.contains("No health outcomes")));
+    assert!(notes.iter().any(|n| n.contains("personal education plans")));
+
+    // Without OC2 records the table stays (the cohort is still known) and a
+    // note says why the rest is empty.
+    let mut data = common::dataset();
+    data.health_outcomes.clear();
+    let bare = footprint_report::AnnualReport::compute(
+        &data,
+        footprint_domain::dates::CollectionYear::new(2021),
+        &common::settings(),
+        &footprint_domain::calendar::WorkingDayCalendar::england_and_wales(),
+        common::narratives(),
+        false,
+    );
+    bare.check().expect("consistent");
+    let html = String::from_utf8(bare.render(Format::Html).unwrap()).unwrap();
+    assert!(html.contains("No health outcomes (OC2) are recorded for 2021-22"));
+    assert!(html.contains(r#"<table id="health">"#));
+}
+
+#[test]
+fn published_health_figures_hide_small_counts() {
+    let r = common::report(true);
+    r.check().expect("no hidden cell can be worked out");
+    let model = r.model();
+    let t = model.tables().find(|t| t.id == "health").unwrap();
+    let cells: Vec<String> = t
+        .rows
+        .iter()
+        .flat_map(|row| row.cells.iter().map(|c| c.display()))
+        .collect();
+    for c in &cells {
+        if let Ok(n) = c.parse::<u64>() {
+            assert!(n == 0 || n > 5, "small count {n} shown in {cells:?}");
+        }
+    }
 }

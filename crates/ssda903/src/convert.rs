@@ -11,10 +11,12 @@ use chrono::NaiveDate;
 use footprint_domain::codes::{
     CategoryOfNeed, CodeError, Ethnicity, LegalStatus, MissingKind, ParticipationCode,
     PlacementProvider, PlacementType, ReasonEpisodeCeased, ReasonNewEpisode, ReasonPlaceChange,
-    Sex,
+    SdqReason, Sex,
 };
-use footprint_domain::dates::{CollectionYear, format_uk, parse_uk_date};
-use footprint_domain::model::{Child, ChildId, Episode, MissingEpisode, Review, UascStatus};
+use footprint_domain::dates::{CollectionYear, age_on, format_uk, parse_uk_date};
+use footprint_domain::model::{
+    Child, ChildId, Episode, HealthOutcomes, MissingEpisode, Review, UascStatus,
+};
 
 use crate::problem::{Problem, Severity, SourceRef};
 use crate::raw::{RawRow, RawTable};
@@ -154,6 +156,51 @@ impl Conv<'_> {
                     rule,
                     Severity::Fatal,
                     format!("{col}: {e}"),
+                );
+                None
+            }
+        }
+    }
+
+    /// An OC2 flag: 1 (yes), 0 (no) or blank (DfE rule 181).
+    fn flag(&mut self, row: &RawRow, col: &str) -> Option<bool> {
+        match row.get(col) {
+            "" => None,
+            "1" => Some(true),
+            "0" => Some(false),
+            other => {
+                self.report(
+                    row,
+                    col,
+                    Some(other),
+                    Some("181"),
+                    Severity::Fatal,
+                    format!("{col} is {other:?}: expected 1 (yes), 0 (no) or blank"),
+                );
+                None
+            }
+        }
+    }
+
+    /// OC2 `SDQ_SCORE`: a whole number from 0 to 40, or blank.
+    fn sdq_score(&mut self, row: &RawRow) -> Option<u8> {
+        let v = row.get("SDQ_SCORE");
+        if v.is_empty() {
+            return None;
+        }
+        match v.parse::<u8>() {
+            Ok(n) if n <= HealthOutcomes::SDQ_MAX => Some(n),
+            _ => {
+                self.report(
+                    row,
+                    "SDQ_SCORE",
+                    Some(v),
+                    None,
+                    Severity::Fatal,
+                    format!(
+                        "SDQ_SCORE is {v:?}: a Strengths and Difficulties Questionnaire score is a whole number from 0 to {}",
+                        HealthOutcomes::SDQ_MAX
+                    ),
                 );
                 None
             }
@@ -673,6 +720,101 @@ pub(crate) fn convert(
                     });
                 }
             }
+            Table::Oc2 => {
+                let id = conv.child_id(row);
+                if let Some(id) = &id {
+                    against_header(&mut conv, row, id);
+                }
+                conv.date(row, "DOB", None, None);
+                let sdq_score = conv.sdq_score(row);
+                let sdq_reason: Option<SdqReason> = conv.code(row, "SDQ_REASON", Some("196"), None);
+                let flags = [
+                    "CONVICTED",
+                    "HEALTH_CHECK",
+                    "IMMUNISATIONS",
+                    "TEETH_CHECK",
+                    "HEALTH_ASSESSMENT",
+                    "SUBSTANCE_MISUSE",
+                    "INTERVENTION_RECEIVED",
+                    "INTERVENTION_OFFERED",
+                ]
+                .map(|col| conv.flag(row, col));
+                let score_raw = row.get("SDQ_SCORE");
+                let reason_raw = row.get("SDQ_REASON");
+                if !score_raw.is_empty() && !reason_raw.is_empty() {
+                    conv.report(
+                        row,
+                        "SDQ_REASON",
+                        Some(reason_raw),
+                        Some("197a"),
+                        Severity::Warning,
+                        format!("SDQ_SCORE is {score_raw} and SDQ_REASON is {reason_raw}: a reason for no SDQ score is not needed when there is a score (the score is used)"),
+                    );
+                }
+                // 197B: a child aged 4 or over at the start of the year and
+                // under 17 at its end needs a score or a reason.
+                if score_raw.is_empty()
+                    && reason_raw.is_empty()
+                    && let (Some(y), Some(id)) = (year, &id)
+                    && let Some(dob) = dobs.get(id)
+                    && age_on(*dob, y.start()) >= 4
+                    && age_on(*dob, y.end()) < 17
+                {
+                    conv.report(
+                        row,
+                        "SDQ_SCORE",
+                        None,
+                        Some("197B"),
+                        Severity::Warning,
+                        "SDQ_SCORE and SDQ_REASON are both blank: a child aged 4 to 16 needs an SDQ score or a reason for no score (SDQ1–SDQ5)".into(),
+                    );
+                }
+                if let (false, Some(child)) = (conv.failed, id) {
+                    match year {
+                        Some(year) => {
+                            let [
+                                convicted,
+                                health_check,
+                                immunisations,
+                                teeth_check,
+                                health_assessment,
+                                substance_misuse,
+                                intervention_received,
+                                intervention_offered,
+                            ] = flags;
+                            ret.health_outcomes.push(Located {
+                                record: HealthOutcomes {
+                                    child,
+                                    year,
+                                    sdq_score,
+                                    sdq_reason: if sdq_score.is_some() {
+                                        None
+                                    } else {
+                                        sdq_reason
+                                    },
+                                    convicted,
+                                    health_check,
+                                    immunisations,
+                                    teeth_check,
+                                    health_assessment,
+                                    substance_misuse,
+                                    intervention_received,
+                                    intervention_offered,
+                                },
+                                source: row.source.clone(),
+                            });
+                        }
+                        None => conv.report(
+                            row,
+                            "CHILD",
+                            None,
+                            None,
+                            Severity::Fatal,
+                            "the collection year of this OC2 row is not known (the return has no dates to infer it from): give the year".into(),
+                        ),
+                    }
+                }
+            }
             _ => {}
         }
     }
@@ -693,6 +835,12 @@ pub(crate) fn convert(
         &mut ret.missing,
         |m| (m.child.clone(), m.start),
         "Missing (same CHILD and MIS_START)",
+        problems,
+    );
+    dedupe(
+        &mut ret.health_outcomes,
+        |h| (h.child.clone(), h.year),
+        "OC2 (same CHILD)",
         problems,
     );
     dedupe(

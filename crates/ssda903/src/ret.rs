@@ -5,7 +5,9 @@ use std::collections::BTreeSet;
 use chrono::NaiveDate;
 use footprint_domain::codes::Sex;
 use footprint_domain::dates::CollectionYear;
-use footprint_domain::model::{Child, ChildId, Dataset, Episode, MissingEpisode, Review};
+use footprint_domain::model::{
+    Child, ChildId, Dataset, Episode, HealthOutcomes, MissingEpisode, Review,
+};
 use serde::Serialize;
 
 use crate::problem::SourceRef;
@@ -45,7 +47,9 @@ pub struct Return903 {
     pub reviews: Vec<Located<Review>>,
     pub missing: Vec<Located<MissingEpisode>>,
     pub uasc: Vec<Located<UascRow>>,
-    /// Tables read but not turned into records (OC2, OC3, AD1, ...).
+    /// OC2 rows: health outcomes for the return's collection year.
+    pub health_outcomes: Vec<Located<HealthOutcomes>>,
+    /// Tables read but not turned into records (OC3, AD1, ...).
     pub other_tables: Vec<RawTable>,
     /// The tables found among the inputs (some checks need a table to be
     /// present: a child missing from the Header is only an error when a
@@ -62,6 +66,11 @@ impl Return903 {
             episodes: self.episodes.iter().map(|l| l.record.clone()).collect(),
             reviews: self.reviews.iter().map(|l| l.record.clone()).collect(),
             missing: self.missing.iter().map(|l| l.record.clone()).collect(),
+            health_outcomes: self
+                .health_outcomes
+                .iter()
+                .map(|l| l.record.clone())
+                .collect(),
             reviews_known_from: self.year.map(|y| y.start()),
             ..Dataset::default()
         }

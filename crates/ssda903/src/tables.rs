@@ -118,7 +118,12 @@ impl Table {
     pub fn is_used(self) -> bool {
         matches!(
             self,
-            Table::Header | Table::Episodes | Table::Reviews | Table::Uasc | Table::Missing
+            Table::Header
+                | Table::Episodes
+                | Table::Reviews
+                | Table::Uasc
+                | Table::Missing
+                | Table::Oc2
         )
     }
 }

@@ -10,6 +10,7 @@
 //! * Missing: missing periods overlapping Y, of children in the Header; an
 //!   end after 31 March is written blank, like DEC.
 //! * UASC: the children in the Header with UASC status.
+//! * OC2: the health outcomes recorded for Y, of children in the Header.
 //!
 //! SEX is spelled for the year (1/2 up to 2023-24, M/F/U from 2024-25).
 //! Rendering is pure ([`render_csv`], [`render_xml`]); [`write_csv`] and
@@ -20,7 +21,9 @@ use std::path::{Path, PathBuf};
 
 use chrono::NaiveDate;
 use footprint_domain::dates::{CollectionYear, format_uk};
-use footprint_domain::model::{Child, ChildId, Dataset, Episode, MissingEpisode, Review};
+use footprint_domain::model::{
+    Child, ChildId, Dataset, Episode, HealthOutcomes, MissingEpisode, Review,
+};
 
 use crate::tables::Table;
 
@@ -31,6 +34,7 @@ struct YearReturn<'a> {
     episodes: Vec<&'a Episode>,
     reviews: Vec<&'a Review>,
     missing: Vec<&'a MissingEpisode>,
+    health_outcomes: Vec<&'a HealthOutcomes>,
 }
 
 impl<'a> YearReturn<'a> {
@@ -70,12 +74,19 @@ impl<'a> YearReturn<'a> {
             })
             .collect();
         missing.sort_by(|a, b| (&a.child, a.start).cmp(&(&b.child, b.start)));
+        let mut health_outcomes: Vec<&HealthOutcomes> = ds
+            .health_outcomes
+            .iter()
+            .filter(|h| h.year == year && in_return.contains(&h.child))
+            .collect();
+        health_outcomes.sort_by(|a, b| a.child.cmp(&b.child));
         YearReturn {
             year,
             children,
             episodes,
             reviews,
             missing,
+            health_outcomes,
         }
     }
 
@@ -105,6 +116,11 @@ fn opt<T: ToString>(v: Option<T>) -> String {
 }
 
 fn mother(m: Option<bool>) -> String {
+    flag(m)
+}
+
+/// A 0/1 field, blank when not known.
+fn flag(m: Option<bool>) -> String {
     match m {
         Some(true) => "1".into(),
         Some(false) => "0".into(),
@@ -153,7 +169,24 @@ fn episode_row(y: &YearReturn, e: &Episode) -> Vec<String> {
     ]
 }
 
-/// The five CSV files of a year's return.
+/// An OC2 row's values after CHILD and DOB (`SDQ_SCORE` to
+/// `INTERVENTION_OFFERED`, in the DfE's order).
+fn oc2_values(h: &HealthOutcomes) -> [String; 10] {
+    [
+        opt(h.sdq_score),
+        opt(h.sdq_reason),
+        flag(h.convicted),
+        flag(h.health_check),
+        flag(h.immunisations),
+        flag(h.teeth_check),
+        flag(h.health_assessment),
+        flag(h.substance_misuse),
+        flag(h.intervention_received),
+        flag(h.intervention_offered),
+    ]
+}
+
+/// The six CSV files of a year's return.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CsvReturn {
     pub header: String,
@@ -161,17 +194,19 @@ pub struct CsvReturn {
     pub reviews: String,
     pub uasc: String,
     pub missing: String,
+    pub oc2: String,
 }
 
 impl CsvReturn {
     /// Each file's conventional name and content.
-    pub fn files(&self) -> [(&'static str, &str); 5] {
+    pub fn files(&self) -> [(&'static str, &str); 6] {
         [
             ("header.csv", &self.header),
             ("episodes.csv", &self.episodes),
             ("reviews.csv", &self.reviews),
             ("uasc.csv", &self.uasc),
             ("missing.csv", &self.missing),
+            ("oc2.csv", &self.oc2),
         ]
     }
 }
@@ -247,12 +282,22 @@ pub fn render_csv(ds: &Dataset, year: CollectionYear) -> CsvReturn {
             ])
         }),
     );
+    let oc2 = csv_table(
+        Table::Oc2,
+        y.health_outcomes.iter().filter_map(|h| {
+            let c = y.child(&h.child)?;
+            let mut row = vec![h.child.to_string(), format_uk(c.date_of_birth)];
+            row.extend(oc2_values(h));
+            Some(row)
+        }),
+    );
     CsvReturn {
         header,
         episodes,
         reviews,
         uasc,
         missing,
+        oc2,
     }
 }
 
@@ -327,6 +372,18 @@ pub fn render_xml(ds: &Dataset, year: CollectionYear) -> String {
         }
         element(&mut out, 3, "MOTHER", &h[5]);
         element(&mut out, 3, "MC_DOB", &h[6]);
+        if let Some(oc2) = y.health_outcomes.iter().find(|o| o.child == c.id) {
+            // The XSD's order: SDQ_SCORE SDQ_REASON CONVICTED HEALTH_CHECK
+            // IMMUNISATIONS TEETH_CHECK HEALTH_ASSESSMENT SUBSTANCE_MISUSE
+            // INTERVENTION_RECEIVED INTERVENTION_OFFERED (blanks left out).
+            open(&mut out, 3, "OC2");
+            for (name, v) in Table::Oc2.columns()[2..].iter().zip(oc2_values(oc2)) {
+                if !v.is_empty() {
+                    element(&mut out, 4, name, &v);
+                }
+            }
+            close(&mut out, 3, "OC2");
+        }
         close(&mut out, 2, "HEADER");
         for e in y.episodes.iter().filter(|e| e.child == c.id) {
             let v = episode_row(&y, e);
@@ -357,8 +414,8 @@ pub fn render_xml(ds: &Dataset, year: CollectionYear) -> String {
     out
 }
 
-/// Writes `header.csv`, `episodes.csv`, `reviews.csv`, `uasc.csv` and
-/// `missing.csv` for `year` into `dir` (created if needed); returns the paths.
+/// Writes `header.csv`, `episodes.csv`, `reviews.csv`, `uasc.csv`,
+/// `missing.csv` and `oc2.csv` for `year` into `dir` (created if needed); returns the paths.
 pub fn write_csv(ds: &Dataset, year: CollectionYear, dir: &Path) -> std::io::Result<Vec<PathBuf>> {
     std::fs::create_dir_all(dir)?;
     let files = render_csv(ds, year);

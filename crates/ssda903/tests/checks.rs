@@ -4,8 +4,8 @@
 mod common;
 
 use common::*;
-use footprint_domain::codes::ParticipationCode;
-use footprint_ssda903::{Severity, read_inputs};
+use footprint_domain::codes::{ParticipationCode, SdqReason};
+use footprint_ssda903::{Input, Severity, Table, read_inputs};
 
 #[test]
 fn a_clean_return_has_no_problems() {
@@ -550,4 +550,120 @@ fn a_blank_key_field_is_fatal() {
     assert!(e.message.contains("PLACE is blank"));
     let p = read(&base_with("episodes.csv", "1002,10/06/2021", ",10/06/2021"));
     assert_at(&only_with(&p, "CHILD is blank"), "episodes.csv", 4, "CHILD");
+}
+
+const OC2: &str = "CHILD,DOB,SDQ_SCORE,SDQ_REASON,CONVICTED,HEALTH_CHECK,IMMUNISATIONS,TEETH_CHECK,HEALTH_ASSESSMENT,SUBSTANCE_MISUSE,INTERVENTION_RECEIVED,INTERVENTION_OFFERED
+1001,15/06/2010,14,,0,1,1,1,1,0,,
+";
+
+/// The base return with an OC2 table whose second row is `row`.
+fn with_oc2(row: &str) -> Vec<Input> {
+    let mut inputs = base_with("header.csv", "", "");
+    inputs.push(csv("oc2.csv", &format!("{OC2}{row}\n")));
+    inputs
+}
+
+#[test]
+fn oc2_rows_become_health_outcomes_for_the_year() {
+    let p = read(&with_oc2("1002,01/01/2020,,SDQ1,,1,0,0,0,0,,"));
+    assert!(p.problems.is_empty(), "{:#?}", p.problems);
+    let h = &p.ret.health_outcomes;
+    assert_eq!(h.len(), 2);
+    assert_eq!(h[0].record.child.as_str(), "1001");
+    assert_eq!(h[0].record.year.to_string(), "2021-22");
+    assert_eq!(h[0].record.sdq_score, Some(14));
+    assert_eq!(h[0].record.sdq_reason, None);
+    assert_eq!(h[0].record.convicted, Some(false));
+    assert_eq!(h[0].record.health_check, Some(true));
+    assert_eq!(h[0].record.intervention_received, None);
+    assert_eq!(
+        h[1].record.sdq_reason,
+        Some(SdqReason::UnderFourOrOverSixteen)
+    );
+    assert_eq!(h[1].record.convicted, None);
+    assert_eq!(h[1].record.immunisations, Some(false));
+    assert_eq!(
+        (h[1].source.file.as_str(), h[1].source.line),
+        ("oc2.csv", 3)
+    );
+    assert_eq!(p.ret.to_dataset().health_outcomes.len(), 2);
+    assert!(
+        p.ret.other_tables.iter().all(|t| t.table != Table::Oc2),
+        "OC2 is no longer left as raw rows"
+    );
+}
+
+#[test]
+fn oc2_flags_must_be_0_or_1_rule_181() {
+    let p = read(&with_oc2("1002,01/01/2020,,SDQ1,0,1,Y,0,0,0,,"));
+    let e = only(&p, "181");
+    assert_at(&e, "oc2.csv", 3, "IMMUNISATIONS");
+    assert_eq!(e.value.as_deref(), Some("Y"));
+    assert_eq!(e.severity, Severity::Fatal);
+    assert_eq!(p.ret.health_outcomes.len(), 1, "the bad row is not kept");
+}
+
+#[test]
+fn the_sdq_score_is_0_to_40_and_the_reason_sdq1_to_sdq5() {
+    for bad in ["41", "-1", "12.5", "x"] {
+        let p = read(&with_oc2(&format!("1002,01/01/2020,{bad},,0,1,1,0,0,0,,")));
+        let e = only_with(&p, "whole number from 0 to 40");
+        assert_at(&e, "oc2.csv", 3, "SDQ_SCORE");
+        assert_eq!(e.value.as_deref(), Some(bad));
+        assert_eq!(e.rule, None, "no DfE rule number confirmed");
+        assert!(p.is_fatal());
+    }
+    let p = read(&with_oc2("1002,01/01/2020,40,,0,1,1,0,0,0,,"));
+    assert!(p.problems.is_empty(), "{:#?}", p.problems);
+    assert_eq!(p.ret.health_outcomes[1].record.sdq_score, Some(40));
+
+    let p = read(&with_oc2("1002,01/01/2020,,SDQ6,0,1,1,0,0,0,,"));
+    let e = only(&p, "196");
+    assert_at(&e, "oc2.csv", 3, "SDQ_REASON");
+    assert_eq!(e.severity, Severity::Fatal);
+    let p = read(&with_oc2("1002,01/01/2020,,sdq2,0,1,1,0,0,0,,"));
+    assert!(only(&p, "196").message.contains("upper case"));
+}
+
+#[test]
+fn a_score_and_a_reason_together_is_197a_and_neither_for_a_4_to_16_year_old_is_197b() {
+    let p = read(&with_oc2("1002,01/01/2020,12,SDQ4,0,1,1,0,0,0,,"));
+    let w = only(&p, "197a");
+    assert_at(&w, "oc2.csv", 3, "SDQ_REASON");
+    assert_eq!(w.severity, Severity::Warning);
+    let kept = &p.ret.health_outcomes[1].record;
+    assert_eq!((kept.sdq_score, kept.sdq_reason), (Some(12), None));
+
+    // 1001 is 10 on 1 April 2021: needs a score or a reason.
+    let mut inputs = base_with("header.csv", "", "");
+    inputs.push(csv(
+        "oc2.csv",
+        &OC2.replace("1001,15/06/2010,14,,", "1001,15/06/2010,,,"),
+    ));
+    let p = read(&inputs);
+    let w = only(&p, "197B");
+    assert_at(&w, "oc2.csv", 2, "SDQ_SCORE");
+    assert_eq!(w.severity, Severity::Warning);
+    assert_eq!(p.ret.health_outcomes.len(), 1);
+    // 1002 is 1: a blank score and reason is right.
+    let p = read(&with_oc2("1002,01/01/2020,,,0,1,1,0,0,0,,"));
+    assert!(p.problems.is_empty(), "{:#?}", p.problems);
+}
+
+#[test]
+fn oc2_children_must_be_in_the_header_and_rows_are_not_repeated() {
+    let p = read(&with_oc2("1003,01/01/2020,,SDQ1,0,1,1,0,0,0,,"));
+    let e = only(&p, "INT08");
+    assert_at(&e, "oc2.csv", 3, "CHILD");
+    assert!(e.message.contains("OC2"), "{}", e.message);
+    assert_eq!(p.ret.health_outcomes.len(), 1);
+
+    let p = read(&with_oc2("1001,15/06/2010,14,,0,1,1,1,1,0,,"));
+    let w = only_with(&p, "repeats the row");
+    assert_eq!((w.file.as_str(), w.line), ("oc2.csv", Some(3)));
+    assert_eq!(p.ret.health_outcomes.len(), 1);
+    let p = read(&with_oc2("1001,15/06/2010,15,,0,1,1,1,1,0,,"));
+    let e = only_with(&p, "same key");
+    assert_eq!(e.severity, Severity::Fatal);
+    assert!(e.message.contains("OC2"), "{}", e.message);
 }

@@ -6,11 +6,11 @@ mod common;
 use chrono::NaiveDate;
 use footprint_domain::codes::{
     CategoryOfNeed, Ethnicity, LegalStatus, MissingKind, ParticipationCode, PlacementProvider,
-    PlacementType, ReasonEpisodeCeased, ReasonNewEpisode, ReasonPlaceChange, Sex,
+    PlacementType, ReasonEpisodeCeased, ReasonNewEpisode, ReasonPlaceChange, SdqReason, Sex,
 };
 use footprint_domain::dates::CollectionYear;
 use footprint_domain::model::{
-    Child, ChildId, Dataset, Episode, MissingEpisode, Review, UascStatus,
+    Child, ChildId, Dataset, Episode, HealthOutcomes, MissingEpisode, Review, UascStatus,
 };
 use footprint_ssda903::{read_paths, render_csv, render_xml, write_csv, write_xml};
 
@@ -118,7 +118,43 @@ fn in_year() -> Dataset {
             start: d("2021-07-01"),
             end: Some(d("2021-07-02")),
         }],
+        health_outcomes: vec![
+            HealthOutcomes {
+                sdq_score: Some(17),
+                convicted: Some(true),
+                substance_misuse: Some(true),
+                intervention_received: Some(false),
+                intervention_offered: Some(true),
+                ..outcomes("1001", 2021)
+            },
+            HealthOutcomes {
+                sdq_reason: Some(SdqReason::UnderFourOrOverSixteen),
+                teeth_check: Some(false),
+                intervention_received: None,
+                intervention_offered: None,
+                ..outcomes("1002", 2021)
+            },
+        ],
         ..Dataset::default()
+    }
+}
+
+/// OC2 for `c` in the year starting in `year`: checks done, no SDQ, no
+/// conviction or substance misuse.
+fn outcomes(c: &str, year: i32) -> HealthOutcomes {
+    HealthOutcomes {
+        child: id(c),
+        year: CollectionYear::new(year),
+        sdq_score: None,
+        sdq_reason: None,
+        convicted: Some(false),
+        health_check: Some(true),
+        immunisations: Some(true),
+        teeth_check: Some(true),
+        health_assessment: Some(true),
+        substance_misuse: Some(false),
+        intervention_received: Some(false),
+        intervention_offered: Some(false),
     }
 }
 
@@ -142,6 +178,11 @@ fn assert_same(read: &Dataset, written: &Dataset) {
         sorted(&written.reviews, |r| (r.child.clone(), r.date))
     );
     assert_eq!(read.missing, written.missing);
+    assert_eq!(
+        sorted(&read.health_outcomes, |h| h.child.clone()),
+        sorted(&written.health_outcomes, |h| h.child.clone())
+    );
+    assert!(!read.health_outcomes.is_empty());
 }
 
 #[test]
@@ -150,7 +191,7 @@ fn csv_round_trip() {
     let year = CollectionYear::new(2021);
     let dir = tempfile::tempdir().expect("tempdir");
     let files = write_csv(&ds, year, dir.path()).expect("written");
-    assert_eq!(files.len(), 5);
+    assert_eq!(files.len(), 6);
     let parsed = read_paths(&[dir.path().to_path_buf()], Some(year)).expect("read");
     assert!(parsed.problems.is_empty(), "{:#?}", parsed.problems);
     assert_same(&parsed.ret.to_dataset(), &ds);
@@ -198,6 +239,24 @@ fn the_return_holds_the_year_as_the_dfe_saw_it() {
     ];
     ds.reviews
         .push(review("1002", "2022-06-01", ParticipationCode::PN5));
+    // OC2 for another year is not in the 2021-22 return.
+    let mut other_year = outcomes("1001", 2020);
+    other_year.sdq_score = Some(3);
+    ds.health_outcomes.push(other_year);
+    let oc2 = render_csv(&ds, CollectionYear::new(2021)).oc2;
+    assert_eq!(
+        oc2,
+        "CHILD,DOB,SDQ_SCORE,SDQ_REASON,CONVICTED,HEALTH_CHECK,IMMUNISATIONS,TEETH_CHECK,HEALTH_ASSESSMENT,SUBSTANCE_MISUSE,INTERVENTION_RECEIVED,INTERVENTION_OFFERED\r\n\
+         1001,15/06/2010,17,,1,1,1,1,1,1,0,1\r\n\
+         1002,01/01/2005,,SDQ1,0,1,1,0,1,0,,\r\n"
+    );
+    let xml = render_xml(&ds, CollectionYear::new(2021));
+    assert!(
+        xml.contains(
+            "<OC2>\n        <SDQ_REASON>SDQ1</SDQ_REASON>\n        <CONVICTED>0</CONVICTED>"
+        ),
+        "{xml}"
+    );
     let csv = render_csv(&ds, CollectionYear::new(2022));
     let episodes: Vec<&str> = csv.episodes.lines().collect();
     assert_eq!(episodes.len(), 3, "{}", csv.episodes);
@@ -230,6 +289,11 @@ fn the_return_holds_the_year_as_the_dfe_saw_it() {
         csv.missing.lines().count(),
         1,
         "the missing period was in 2021-22"
+    );
+    assert_eq!(
+        csv.oc2.lines().count(),
+        1,
+        "the outcomes are for 2021-22 and 2020-21"
     );
     // From 2024-25 sex is M/F/U.
     ds.episodes

@@ -37,8 +37,22 @@ fn the_sample_csv_folder_reads_with_every_bad_row_reported() {
     let missing = find(&parsed.problems, "missing.csv", 36, Some("574"));
     assert!(missing.message.contains("line 37"), "{}", missing.message);
     // Tables Footprint does not use are kept as rows.
-    // (ad1, oc2, oc3, placed_for_adoption, previous_permanence).
-    assert_eq!(ret.other_tables.len(), 5);
+    // (ad1, oc3, placed_for_adoption, previous_permanence).
+    assert_eq!(ret.other_tables.len(), 4);
+    // oc2.csv: all 2675 rows are clean and become health outcomes.
+    assert_eq!(ret.health_outcomes.len(), 2675);
+    assert!(
+        !parsed.problems.iter().any(|p| p.file.ends_with("oc2.csv")),
+        "no problem in oc2.csv"
+    );
+    let first = &ret.health_outcomes[0];
+    assert_eq!(first.source.line, 2);
+    assert_eq!(first.record.child.as_str(), "566910");
+    assert_eq!(first.record.sdq_score, Some(39));
+    assert_eq!(first.record.convicted, Some(true));
+    assert_eq!(first.record.substance_misuse, Some(true));
+    assert_eq!(first.record.health_check, Some(false));
+    assert_eq!(ret.to_dataset().health_outcomes.len(), 2675);
     assert!(parsed.is_fatal());
     // Every problem names a file and (but for whole-file ones) a line.
     assert!(parsed.problems.iter().all(|p| p.line.is_some()));
@@ -49,6 +63,15 @@ fn the_sample_xml_reads_with_every_bad_row_reported() {
     let parsed = read_paths(&[sample().join("sample-903.xml")], None).expect("read");
     assert_eq!(parsed.ret.children.len(), 253);
     assert_eq!(parsed.ret.episodes.len(), 459);
+    // Every child's OC2 element becomes health outcomes.
+    let oc2 = &parsed.ret.health_outcomes;
+    assert_eq!(oc2.len(), 253);
+    assert_eq!(oc2[0].record.child.as_str(), "907440");
+    assert_eq!(oc2[0].record.sdq_score, Some(21));
+    assert_eq!(oc2[0].record.health_assessment, Some(false));
+    assert_eq!(oc2[1].record.child.as_str(), "228005");
+    assert_eq!(oc2[1].record.sdq_reason.map(|r| r.code()), Some("SDQ4"));
+    assert_eq!(oc2[1].record.intervention_received, Some(true));
     let overlaps: Vec<_> = parsed
         .problems
         .iter()

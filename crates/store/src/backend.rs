@@ -12,7 +12,7 @@ use footprint_domain::calendar::{BankHoliday, WorkingDayCalendar};
 use footprint_domain::dates::CollectionYear;
 use footprint_domain::model::{
     Allocation, AttendeeRole, Challenge, ChallengeOutcome, ChallengeStage, Child, ChildId, ChildName, Dataset,
-    Episode, Iro, IroId, IroVisit, LateReason, MidwayCheck, MissingEpisode, QualityGrade, Recommendation,
+    Episode, HealthOutcomes, Iro, IroId, IroVisit, LateReason, MidwayCheck, MissingEpisode, QualityGrade, Recommendation,
     Review, ReviewDetails, ReviewKind, SocialWorkerReport, UascStatus, VisitKind,
 };
 use footprint_domain::periods::assemble_periods;
@@ -447,6 +447,64 @@ fn missing_from(row: &DbRow) -> Result<MissingEpisode> {
     })
 }
 
+fn health_outcomes_from(row: &DbRow) -> Result<HealthOutcomes> {
+    const T: &str = "health_outcomes";
+    let year: i64 = row.try_get("collection_year")?;
+    let corrupt = |column: &'static str, reason: String| StoreError::Corrupt {
+        table: T,
+        column,
+        reason,
+    };
+    let sdq_score = match row.try_get::<Option<i64>, _>("sdq_score")? {
+        None => None,
+        Some(n) => Some(
+            u8::try_from(n)
+                .ok()
+                .filter(|n| *n <= HealthOutcomes::SDQ_MAX)
+                .ok_or_else(|| corrupt("sdq_score", format!("{n} is not an SDQ score (0-40)")))?,
+        ),
+    };
+    let flag = |column: &'static str| -> Result<Option<bool>> { Ok(row.try_get(column)?) };
+    Ok(HealthOutcomes {
+        child: child_id(T, "child", &row.try_get::<String, _>("child")?)?,
+        year: CollectionYear::new(
+            i32::try_from(year).map_err(|_| corrupt("collection_year", format!("{year} is not a year")))?,
+        ),
+        sdq_score,
+        sdq_reason: opt_code(T, "sdq_reason", row.try_get("sdq_reason")?)?,
+        convicted: flag("convicted")?,
+        health_check: flag("health_check")?,
+        immunisations: flag("immunisations")?,
+        teeth_check: flag("teeth_check")?,
+        health_assessment: flag("health_assessment")?,
+        substance_misuse: flag("substance_misuse")?,
+        intervention_received: flag("intervention_received")?,
+        intervention_offered: flag("intervention_offered")?,
+    })
+}
+
+async fn health_outcomes_in(conn: &mut Conn, child: Option<&ChildId>) -> Result<Vec<HealthOutcomes>> {
+    let rows = match child {
+        Some(c) => {
+            sqlx::query("SELECT * FROM health_outcomes WHERE child = $1 ORDER BY collection_year")
+                .bind(c.as_str())
+                .fetch_all(&mut *conn)
+                .await?
+        }
+        None => {
+            sqlx::query("SELECT * FROM health_outcomes")
+                .fetch_all(&mut *conn)
+                .await?
+        }
+    };
+    let mut out = rows
+        .iter()
+        .map(health_outcomes_from)
+        .collect::<Result<Vec<_>>>()?;
+    out.sort_by(|a, b| (&a.child, a.year).cmp(&(&b.child, b.year)));
+    Ok(out)
+}
+
 fn iro_from(row: &DbRow) -> Result<Iro> {
     const T: &str = "iros";
     Ok(Iro {
@@ -745,6 +803,7 @@ pub(crate) async fn load_dataset(pool: &Pool) -> Result<Dataset> {
     let challenges = load_challenges(conn, ChallengeFilter::All).await?;
     let reviews_known_from = reviews_known_from(conn).await?;
     let sibling_groups = sibling_groups_in(conn).await?;
+    let health_outcomes = health_outcomes_in(conn, None).await?;
     tx.commit().await?;
     Ok(Dataset {
         children,
@@ -758,6 +817,7 @@ pub(crate) async fn load_dataset(pool: &Pool) -> Result<Dataset> {
         challenges,
         reviews_known_from,
         sibling_groups,
+        health_outcomes,
     })
 }
 
@@ -916,6 +976,35 @@ async fn insert_missing(conn: &mut Conn, rows: &[MissingEpisode]) -> Result<()> 
     .await
 }
 
+/// The start of the SQL that inserts OC2 rows (13 values), for
+/// `bulk_insert` and the import's upsert.
+macro_rules! health_outcomes_insert {
+    () => {
+        "INSERT INTO health_outcomes (child, collection_year, sdq_score, sdq_reason, convicted, \
+         health_check, immunisations, teeth_check, health_assessment, substance_misuse, \
+         intervention_received, intervention_offered, source_year)"
+    };
+}
+
+async fn insert_health_outcomes(conn: &mut Conn, rows: &[HealthOutcomes]) -> Result<()> {
+    bulk_insert(conn, health_outcomes_insert!(), 13, rows, |b, h| {
+        b.push_bind(h.child.as_str().to_owned())
+            .push_bind(i64::from(h.year.start_year()))
+            .push_bind(h.sdq_score.map(i64::from))
+            .push_bind(h.sdq_reason.map(|r| r.code()))
+            .push_bind(h.convicted)
+            .push_bind(h.health_check)
+            .push_bind(h.immunisations)
+            .push_bind(h.teeth_check)
+            .push_bind(h.health_assessment)
+            .push_bind(h.substance_misuse)
+            .push_bind(h.intervention_received)
+            .push_bind(h.intervention_offered)
+            .push_bind(None::<i64>);
+    })
+    .await
+}
+
 async fn upsert_iro(conn: &mut Conn, iro: &Iro) -> Result<()> {
     sqlx::query(
         "INSERT INTO iros (id, name, fte, started, left_on) VALUES ($1, $2, $3, $4, $5) \
@@ -1000,6 +1089,7 @@ pub(crate) async fn replace_dataset(pool: &Pool, ds: &Dataset) -> Result<WriteSu
         "DELETE FROM review_attendance",
         "DELETE FROM reviews",
         "DELETE FROM missing_episodes",
+        "DELETE FROM health_outcomes",
         "DELETE FROM episodes",
         "DELETE FROM children",
         "DELETE FROM import_problems",
@@ -1033,6 +1123,7 @@ pub(crate) async fn replace_dataset(pool: &Pool, ds: &Dataset) -> Result<WriteSu
     insert_episodes(conn, &ds.episodes).await?;
     insert_reviews(conn, &ds.reviews).await?;
     insert_missing(conn, &ds.missing).await?;
+    insert_health_outcomes(conn, &ds.health_outcomes).await?;
     bulk_insert(
         conn,
         "INSERT INTO allocations (child, iro, from_date, to_date)",
@@ -1130,6 +1221,7 @@ pub(crate) async fn replace_dataset(pool: &Pool, ds: &Dataset) -> Result<WriteSu
         episodes: n(ds.episodes.len()),
         reviews: n(ds.reviews.len()),
         missing: n(ds.missing.len()),
+        health_outcomes: n(ds.health_outcomes.len()),
         iros: n(ds.iros.len()),
         allocations: n(ds.allocations.len()),
         midway_checks: n(ds.midway_checks.len()),
@@ -1395,6 +1487,69 @@ pub(crate) async fn import_return(
         }
     }
 
+    // Health outcomes (OC2), by (child, collection year)
+    let mut stored: HashMap<(String, i64), Option<i64>> = HashMap::new();
+    for row in sqlx::query("SELECT child, collection_year, source_year FROM health_outcomes")
+        .fetch_all(&mut *conn)
+        .await?
+    {
+        stored.insert((row.try_get(0)?, row.try_get(1)?), row.try_get(2)?);
+    }
+    let mut health_outcomes = RecordCounts::default();
+    let total = batch.health_outcomes.len();
+    progress(ImportProgress {
+        stage: "health outcomes",
+        done: 0,
+        total,
+    });
+    for (i, h) in batch.health_outcomes.iter().enumerate() {
+        if !child_years.contains_key(h.child.as_str()) {
+            health_outcomes.skipped += 1;
+            problems.push(orphan_problem(&batch.source, "OC2 row", &h.child));
+            continue;
+        }
+        let k = (h.child.as_str().to_owned(), i64::from(h.year.start_year()));
+        classify(stored.get(&k).copied(), year, &mut health_outcomes);
+        let s = stored.entry(k).or_insert(Some(year));
+        *s = Some(s.map_or(year, |y| y.max(year)));
+        sqlx::query(concat!(
+            health_outcomes_insert!(),
+            " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) \
+             ON CONFLICT (child, collection_year) DO UPDATE SET sdq_score = excluded.sdq_score, \
+             sdq_reason = excluded.sdq_reason, convicted = excluded.convicted, \
+             health_check = excluded.health_check, immunisations = excluded.immunisations, \
+             teeth_check = excluded.teeth_check, health_assessment = excluded.health_assessment, \
+             substance_misuse = excluded.substance_misuse, \
+             intervention_received = excluded.intervention_received, \
+             intervention_offered = excluded.intervention_offered, \
+             source_year = excluded.source_year \
+             WHERE health_outcomes.source_year IS NULL \
+             OR health_outcomes.source_year <= excluded.source_year"
+        ))
+        .bind(h.child.as_str())
+        .bind(i64::from(h.year.start_year()))
+        .bind(h.sdq_score.map(i64::from))
+        .bind(h.sdq_reason.map(|r| r.code()))
+        .bind(h.convicted)
+        .bind(h.health_check)
+        .bind(h.immunisations)
+        .bind(h.teeth_check)
+        .bind(h.health_assessment)
+        .bind(h.substance_misuse)
+        .bind(h.intervention_received)
+        .bind(h.intervention_offered)
+        .bind(year)
+        .execute(&mut *conn)
+        .await?;
+        if (i + 1) % PROGRESS_EVERY == 0 {
+            progress(ImportProgress {
+                stage: "health outcomes",
+                done: i + 1,
+                total,
+            });
+        }
+    }
+
     bulk_insert(
         conn,
         "INSERT INTO import_problems (run, file, line, column_name, value, rule, message, severity)",
@@ -1412,7 +1567,7 @@ pub(crate) async fn import_return(
         },
     )
     .await?;
-    let all = [children, episodes, reviews, missing];
+    let all = [children, episodes, reviews, missing, health_outcomes];
     let sum = |f: fn(&RecordCounts) -> u64| all.iter().map(f).sum::<u64>();
     sqlx::query(
         "UPDATE import_runs SET inserted = $1, replaced = $2, kept = $3, problems = $4 \
@@ -1433,6 +1588,7 @@ pub(crate) async fn import_return(
         episodes,
         reviews,
         missing,
+        health_outcomes,
         problems: problems.len() as u64,
     })
 }
@@ -1698,6 +1854,7 @@ pub(crate) async fn child_record(pool: &Pool, id: &ChildId) -> Result<Option<Chi
         .map(visit_from)
         .collect::<Result<Vec<_>>>()?;
     let challenges = load_challenges(conn, ChallengeFilter::Child(id.as_str())).await?;
+    let health_outcomes = health_outcomes_in(conn, Some(id)).await?;
     tx.commit().await?;
     let periods = assemble_periods(&episodes);
     Ok(Some(ChildRecord {
@@ -1710,6 +1867,7 @@ pub(crate) async fn child_record(pool: &Pool, id: &ChildId) -> Result<Option<Chi
         midway_checks,
         visits,
         challenges,
+        health_outcomes,
     }))
 }
 

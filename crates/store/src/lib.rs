@@ -38,7 +38,7 @@ pub use error::{Result, StoreError};
 pub use types::*;
 
 /// The schema version this binary knows (the number of the last migration).
-pub const SCHEMA_VERSION: i64 = 4;
+pub const SCHEMA_VERSION: i64 = 5;
 
 /// The setting holding the date the council began recording reviews in
 /// Footprint (JSON string `"yyyy-mm-dd"`); see [`Store::load_dataset`].
@@ -79,6 +79,12 @@ pub(crate) const MIGRATIONS: &[Migration] = &[
         description: "children's names",
         sqlite: include_str!("../migrations/sqlite/0004_child_names.sql"),
         postgres: include_str!("../migrations/postgres/0004_child_names.sql"),
+    },
+    Migration {
+        version: 5,
+        description: "health outcomes (903 OC2)",
+        sqlite: include_str!("../migrations/sqlite/0005_health_outcomes.sql"),
+        postgres: include_str!("../migrations/postgres/0005_health_outcomes.sql"),
     },
 ];
 

@@ -3,8 +3,8 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use footprint_domain::dates::CollectionYear;
 use footprint_domain::model::{
-    Allocation, Challenge, ChallengeStage, Child, ChildId, Episode, IroId, IroVisit, MidwayCheck,
-    MissingEpisode, Review,
+    Allocation, Challenge, ChallengeStage, Child, ChildId, Episode, HealthOutcomes, IroId,
+    IroVisit, MidwayCheck, MissingEpisode, Review,
 };
 use footprint_domain::periods::PeriodAssembly;
 use serde::{Deserialize, Serialize};
@@ -41,6 +41,9 @@ pub struct ImportBatch {
     pub episodes: Vec<Episode>,
     pub reviews: Vec<Review>,
     pub missing: Vec<MissingEpisode>,
+    /// OC2 rows. Keyed by (child, collection year): each is for the year of
+    /// its own `year` field, normally the return's.
+    pub health_outcomes: Vec<HealthOutcomes>,
     /// The reader's warnings and errors, stored with the import run.
     pub problems: Vec<ImportProblem>,
 }
@@ -113,6 +116,7 @@ pub struct ImportSummary {
     pub episodes: RecordCounts,
     pub reviews: RecordCounts,
     pub missing: RecordCounts,
+    pub health_outcomes: RecordCounts,
     /// Problems recorded with the run: the batch's own plus any the import
     /// added (records skipped).
     pub problems: u64,
@@ -147,6 +151,7 @@ pub struct WriteSummary {
     pub episodes: u64,
     pub reviews: u64,
     pub missing: u64,
+    pub health_outcomes: u64,
     pub iros: u64,
     pub allocations: u64,
     pub midway_checks: u64,
@@ -171,6 +176,8 @@ pub struct ChildRecord {
     pub midway_checks: Vec<MidwayCheck>,
     pub visits: Vec<IroVisit>,
     pub challenges: Vec<Challenge>,
+    /// Health outcomes (OC2), by collection year.
+    pub health_outcomes: Vec<HealthOutcomes>,
 }
 
 /// A new challenge: the first stage is required.

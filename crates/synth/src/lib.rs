@@ -4,9 +4,11 @@
 //! [`generate`] turns a few parameters ([`CouncilParams`]: children in care,
 //! years, seed, "today") into one council's records
 //! ([`footprint_domain::model::Dataset`]): children, episodes, reviews,
-//! missing episodes, IROs, allocations, midway checks, visits, challenges
-//! and sibling groups (about a third of the children come into care with
-//! brothers or sisters, who keep one IRO).
+//! missing episodes, IROs, allocations, midway checks, visits, challenges,
+//! sibling groups (about a third of the children come into care with
+//! brothers or sisters, who keep one IRO) and health outcomes (903 OC2) for
+//! the children looked after 12 months or more at each 31 March (drawn from
+//! a random stream of their own, so they change nothing else).
 //! It is pure (no I/O, no clock) and deterministic: the same parameters give
 //! the same council, byte for byte.
 //!
@@ -47,6 +49,7 @@ use rand_chacha::ChaCha8Rng;
 use serde::{Deserialize, Serialize};
 
 mod care;
+mod health;
 mod ids;
 mod names;
 mod population;
@@ -398,6 +401,9 @@ pub fn generate_council(params: &CouncilParams) -> Result<SyntheticCouncil, Synt
             ds.sibling_groups.push(members);
         }
     }
+
+    // Health outcomes (OC2), from their own random stream.
+    ds.health_outcomes = health::outcomes(params.seed, &ds.children, &ds.episodes, &years);
 
     let mut injected_problems = Vec::new();
     if params.with_data_problems {

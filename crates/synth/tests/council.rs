@@ -456,3 +456,77 @@ fn a_tiny_council_still_works() {
     assert!(!ds.children.is_empty());
     assert!(!ds.iros.is_empty());
 }
+
+#[test]
+fn oc2_outcomes_cover_exactly_each_years_cohort_at_realistic_rates() {
+    let c = council();
+    let ds = &c.dataset;
+    let calendar = WorkingDayCalendar::england_and_wales();
+    let (mut records, mut sdq_eligible, mut scores, mut total_score) = (0u64, 0u64, 0u64, 0u64);
+    let mut shares: BTreeMap<&str, (u64, u64)> = BTreeMap::new();
+    for &year in &c.collection_years {
+        let m = compute(ds, year, &MeasureSettings::default(), &calendar);
+        let cohort = m.count("health.oc2_cohort").unwrap();
+        assert!(cohort > 50, "{year}: cohort {cohort}");
+        let returned = m.percent("health.oc2_returned").unwrap();
+        assert_eq!(
+            returned.numerator.value, cohort,
+            "{year}: every cohort child has OC2"
+        );
+        assert_eq!(m.count("health.oc2_outside_cohort"), Some(0), "{year}");
+        records += cohort;
+        for id in [
+            "health.health_assessment",
+            "health.immunisations",
+            "health.teeth_check",
+            "health.health_check_under_5",
+            "health.substance_misuse",
+            "health.convicted_10_plus",
+        ] {
+            let p = m.percent(id).unwrap();
+            let e = shares.entry(id).or_default();
+            e.0 += p.numerator.value;
+            e.1 += p.denominator.value;
+        }
+        let sdq = m.percent("health.sdq_returned").unwrap();
+        sdq_eligible += sdq.denominator.value;
+        scores += sdq.numerator.value;
+        if let Some(footprint_domain::measures::Measure::Mean(mean)) = m.get("health.sdq_mean") {
+            total_score += mean.total;
+        }
+    }
+    assert_eq!(records as usize, ds.health_outcomes.len());
+    let rate = |id: &str| {
+        let (n, d) = shares[id];
+        n as f64 / d as f64
+    };
+    for (id, lo, hi) in [
+        ("health.health_assessment", 0.82, 0.94),
+        ("health.immunisations", 0.80, 0.92),
+        ("health.teeth_check", 0.68, 0.82),
+        ("health.health_check_under_5", 0.70, 1.0),
+        ("health.substance_misuse", 0.0, 0.08),
+        ("health.convicted_10_plus", 0.0, 0.08),
+    ] {
+        let r = rate(id);
+        assert!((lo..=hi).contains(&r), "{id}: {r:.3}");
+    }
+    let sdq_rate = scores as f64 / sdq_eligible as f64;
+    assert!(
+        (0.68..=0.82).contains(&sdq_rate),
+        "SDQ returned {sdq_rate:.3}"
+    );
+    let mean = total_score as f64 / scores as f64;
+    assert!((12.0..=16.0).contains(&mean), "mean SDQ {mean:.2}");
+    // Every eligible child without a score has a reason; nobody has both.
+    for h in &ds.health_outcomes {
+        assert!(!(h.sdq_score.is_some() && h.sdq_reason.is_some()));
+    }
+    assert!(ds.health_outcomes.iter().any(|h| h.sdq_reason.is_some()));
+    assert!(
+        ds.health_outcomes
+            .windows(2)
+            .all(|w| (&w[0].child, w[0].year) < (&w[1].child, w[1].year)),
+        "sorted by child then year, one per year"
+    );
+}

@@ -62,6 +62,11 @@ fn clean_council_passes_the_903_checks_with_no_errors() {
             &warnings[..warnings.len().min(10)]
         );
         assert!(!parsed.ret.episodes.is_empty() && !parsed.ret.reviews.is_empty());
+        assert!(
+            parsed.ret.health_outcomes.len() > 30,
+            "{year}: {} OC2 rows read",
+            parsed.ret.health_outcomes.len()
+        );
     }
 }
 

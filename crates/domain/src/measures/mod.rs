@@ -16,6 +16,7 @@
 //! [`Percent`] holds its numerator and denominator counts.
 
 mod care;
+mod health;
 mod iro;
 mod reviews;
 #[cfg(test)]
@@ -217,6 +218,19 @@ impl Average {
     }
 }
 
+/// The mean of a value over a count of cases (the SDQ score).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Mean {
+    pub count: Count,
+    pub total: u64,
+}
+
+impl Mean {
+    pub fn value(&self) -> Option<f64> {
+        (self.count.value != 0).then(|| self.total as f64 / self.count.value as f64)
+    }
+}
+
 /// The value of one measure.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", content = "value", rename_all = "snake_case")]
@@ -232,6 +246,7 @@ pub enum Measure {
     PerFte(PerFte),
     Caseload(Vec<IroCaseload>),
     Average(Average),
+    Mean(Mean),
 }
 
 /// Where one count sits inside a measure: `[]` for a [`Measure::Count`],
@@ -270,6 +285,7 @@ impl Measure {
                 .map(|c| (vec![c.iro.clone()], &c.children))
                 .collect(),
             Measure::Average(a) => vec![(vec!["count".into()], &a.count)],
+            Measure::Mean(a) => vec![(vec!["count".into()], &a.count)],
         }
     }
 
@@ -286,6 +302,7 @@ impl Measure {
             (Measure::PerFte(x), ["children"]) => Some(&x.children),
             (Measure::Caseload(v), [iro]) => v.iter().find(|c| c.iro == *iro).map(|c| &c.children),
             (Measure::Average(a), ["count"]) => Some(&a.count),
+            (Measure::Mean(a), ["count"]) => Some(&a.count),
             _ => None,
         }
     }
@@ -312,6 +329,7 @@ impl Measure {
                 .find(|c| c.iro == *iro)
                 .map(|c| &mut c.children),
             (Measure::Average(a), ["count"]) => Some(&mut a.count),
+            (Measure::Mean(a), ["count"]) => Some(&mut a.count),
             _ => None,
         }
     }
@@ -589,6 +607,7 @@ pub fn compute_period(
     iro::service(data, &care, &held, period, settings, calendar, &mut out);
     iro::challenges(data, period, settings, calendar, &mut out);
     care::adoption_missing_short_breaks(data, &care, period, &mut out);
+    health::outcomes(data, &care, period, &mut out);
     out
 }
 

@@ -874,3 +874,174 @@ fn a_month_takes_its_snapshot_on_its_last_day() {
     assert_eq!(oct.count("reviews.in_time"), Some(1));
     assert_eq!(oct.grid("reviews.by_month").unwrap().rows.len(), 1);
 }
+
+/// An OC2 record for the year starting in `y`, every item blank.
+fn oc2(c: &str, y: i32) -> HealthOutcomes {
+    HealthOutcomes {
+        child: id(c),
+        year: CollectionYear::new(y),
+        sdq_score: None,
+        sdq_reason: None,
+        convicted: None,
+        health_check: None,
+        immunisations: None,
+        teeth_check: None,
+        health_assessment: None,
+        substance_misuse: None,
+        intervention_received: None,
+        intervention_offered: None,
+    }
+}
+
+/// The health dataset (2021-22; ages on 31 March 2022):
+/// - H1 (3) in care since 01/01/2020: in the cohort; checks up to date but
+///   teeth.
+/// - H2 (11) since 01/04/2021, the year's first day: in the cohort (12
+///   months exactly); SDQ 15, convicted, substance misuse, no immunisations.
+/// - H3 (14) since 02/04/2021: one day short, not in the cohort, but has an
+///   OC2 record (outside the cohort).
+/// - H4 (10) in care since 2019, left on 31/03/2022: not in the cohort.
+/// - H5 (16) since 2018: SDQ 20, conviction left blank, no assessment.
+/// - H6 (13) since 2019: in the cohort, no OC2 record.
+/// - H7 (7) since 2019: SDQ reason SDQ2 (carer refused), checks done.
+/// - H8: short breaks (V3) since 2019: never in the cohort.
+/// - H9 (11): left care in June 2021, back in September: not continuous.
+/// - H1 also has a 2020-21 record, which the 2021-22 measures ignore.
+fn health_data() -> Dataset {
+    let kid = |c: &str, dob: NaiveDate| child(c, dob, Sex::Female, Ethnicity::WBRI);
+    let open = |c: &str, from: NaiveDate| ep(c, from, None, "S", "C2", "U4", None);
+    let mut h1 = oc2("H1", 2021);
+    (h1.health_check, h1.immunisations, h1.teeth_check) = (Some(true), Some(true), Some(false));
+    h1.health_assessment = Some(true);
+    let mut h1_before = oc2("H1", 2020);
+    (h1_before.teeth_check, h1_before.immunisations) = (Some(true), Some(false));
+    let mut h2 = oc2("H2", 2021);
+    h2.sdq_score = Some(15);
+    (h2.convicted, h2.substance_misuse) = (Some(true), Some(true));
+    (h2.immunisations, h2.teeth_check, h2.health_assessment) =
+        (Some(false), Some(true), Some(true));
+    let mut h3 = oc2("H3", 2021);
+    h3.immunisations = Some(true);
+    let mut h5 = oc2("H5", 2021);
+    h5.sdq_score = Some(20);
+    (h5.immunisations, h5.teeth_check, h5.health_assessment) =
+        (Some(true), Some(true), Some(false));
+    h5.substance_misuse = Some(false);
+    let mut h7 = oc2("H7", 2021);
+    h7.sdq_reason = Some(SdqReason::CarerRefused);
+    (h7.immunisations, h7.teeth_check, h7.health_assessment) = (Some(true), Some(true), Some(true));
+    Dataset {
+        children: vec![
+            kid("H1", d(2018, 6, 1)),
+            kid("H2", d(2010, 6, 1)),
+            kid("H3", d(2008, 1, 1)),
+            kid("H4", d(2012, 1, 1)),
+            kid("H5", d(2005, 5, 1)),
+            kid("H6", d(2009, 1, 1)),
+            kid("H7", d(2015, 1, 1)),
+            kid("H8", d(2012, 1, 1)),
+            kid("H9", d(2011, 1, 1)),
+        ],
+        episodes: vec![
+            open("H1", d(2020, 1, 1)),
+            open("H2", d(2021, 4, 1)),
+            open("H3", d(2021, 4, 2)),
+            ep(
+                "H4",
+                d(2019, 1, 1),
+                Some(d(2022, 3, 31)),
+                "S",
+                "C2",
+                "U4",
+                Some("E4A"),
+            ),
+            open("H5", d(2018, 1, 1)),
+            open("H6", d(2019, 1, 1)),
+            open("H7", d(2019, 1, 1)),
+            ep("H8", d(2019, 1, 1), None, "S", "V3", "U4", None),
+            ep(
+                "H9",
+                d(2019, 1, 1),
+                Some(d(2021, 6, 1)),
+                "S",
+                "C2",
+                "U4",
+                Some("E4A"),
+            ),
+            open("H9", d(2021, 9, 1)),
+        ],
+        health_outcomes: vec![h1_before, h1, h2, h3, h5, h7],
+        ..Dataset::default()
+    }
+}
+
+fn share(m: &Measures, id_: &str) -> (u64, u64) {
+    let p = m.percent(id_).unwrap_or_else(|| panic!("{id_}"));
+    (p.numerator.value, p.denominator.value)
+}
+
+#[test]
+fn health_outcomes_count_the_cohort_from_the_periods_of_care() {
+    let m = run(&health_data());
+    assert_eq!(
+        kids(&m, "health.oc2_cohort"),
+        ["H1", "H2", "H5", "H6", "H7"]
+    );
+    assert_eq!(share(&m, "health.oc2_returned"), (4, 5));
+    assert_eq!(kids(&m, "health.oc2_outside_cohort"), ["H3"]);
+    assert_eq!(share(&m, "health.immunisations"), (3, 4));
+    assert_eq!(share(&m, "health.teeth_check"), (3, 4));
+    assert_eq!(share(&m, "health.health_assessment"), (3, 4));
+    assert_eq!(share(&m, "health.health_check_under_5"), (1, 1));
+    assert_eq!(
+        share(&m, "health.sdq_returned"),
+        (2, 3),
+        "H2, H5 of H2, H5, H7"
+    );
+    match m.get("health.sdq_mean") {
+        Some(Measure::Mean(mean)) => {
+            assert_eq!((mean.count.value, mean.total), (2, 35));
+            assert_eq!(mean.value(), Some(17.5));
+        }
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(bd(&m, "health.sdq_bands", "normal"), 0);
+    assert_eq!(bd(&m, "health.sdq_bands", "borderline"), 1);
+    assert_eq!(bd(&m, "health.sdq_bands", "concern"), 1);
+    assert_eq!(
+        share(&m, "health.convicted_10_plus"),
+        (1, 2),
+        "H5 left blank"
+    );
+    assert_eq!(share(&m, "health.substance_misuse"), (1, 4));
+    let teeth = m.percent("health.teeth_check").unwrap();
+    let who: Vec<String> = teeth
+        .numerator
+        .children
+        .iter()
+        .map(|c| c.to_string())
+        .collect();
+    assert_eq!(who, ["H2", "H5", "H7"], "H1's 2020-21 record is not used");
+}
+
+#[test]
+fn without_oc2_records_the_cohort_is_still_counted() {
+    let mut data = health_data();
+    data.health_outcomes.clear();
+    let m = run(&data);
+    assert_eq!(m.count("health.oc2_cohort"), Some(5));
+    assert_eq!(share(&m, "health.oc2_returned"), (0, 5));
+    assert_eq!(share(&m, "health.immunisations"), (0, 0));
+    assert_eq!(m.percent("health.immunisations").unwrap().value(), None);
+}
+
+#[test]
+fn sdq_bands_are_0_13_14_16_and_17_up() {
+    use super::health::sdq_band;
+    assert_eq!(sdq_band(0), "normal");
+    assert_eq!(sdq_band(13), "normal");
+    assert_eq!(sdq_band(14), "borderline");
+    assert_eq!(sdq_band(16), "borderline");
+    assert_eq!(sdq_band(17), "concern");
+    assert_eq!(sdq_band(40), "concern");
+}

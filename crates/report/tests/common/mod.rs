@@ -194,6 +194,23 @@ pub fn dataset() -> Dataset {
         participation: None,
         details: None,
     });
+    // Health outcomes (OC2) for 2021-22 of the children still in care.
+    for i in (0..40u64).filter(|i| i % 5 != 4) {
+        data.health_outcomes.push(HealthOutcomes {
+            child: format!("C{i:03}").parse().unwrap(),
+            year: CollectionYear::new(2021),
+            sdq_score: (i % 3 != 0).then_some((i % 25) as u8),
+            sdq_reason: (i % 3 == 0).then_some(footprint_domain::codes::SdqReason::Other),
+            convicted: Some(i % 11 == 0),
+            health_check: Some(i % 7 != 0),
+            immunisations: Some(i % 6 != 0),
+            teeth_check: Some(i % 4 != 0),
+            health_assessment: Some(i % 9 != 0),
+            substance_misuse: Some(i % 13 == 0),
+            intervention_received: None,
+            intervention_offered: None,
+        });
+    }
     data
 }
 

@@ -25,6 +25,7 @@ fn batch(n: usize) -> Result<ImportBatch, String> {
         episodes: Vec::with_capacity(3 * n),
         reviews: Vec::with_capacity(2 * n),
         missing: Vec::new(),
+        health_outcomes: Vec::new(),
         problems: Vec::new(),
     };
     for i in 0..n {

@@ -157,6 +157,7 @@ pub fn full_dataset() -> Dataset {
         }],
         reviews_known_from: Some(d("2020-04-01")),
         sibling_groups: vec![vec![id("A1"), id("B2")]],
+        health_outcomes: vec![],
     }
 }
 

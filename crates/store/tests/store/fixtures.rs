@@ -71,6 +71,7 @@ pub fn batch(year: &str) -> ImportBatch {
         episodes: Vec::new(),
         reviews: Vec::new(),
         missing: Vec::new(),
+        health_outcomes: Vec::new(),
         problems: Vec::new(),
     }
 }

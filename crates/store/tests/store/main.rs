@@ -6,6 +6,7 @@ mod fixtures;
 
 mod crash;
 mod dataset;
+mod health;
 mod import;
 mod names;
 mod records;

@@ -51,6 +51,7 @@ fn batch_for(dataset: &Dataset, year: CollectionYear) -> ImportBatch {
         episodes: ds.episodes,
         reviews: ds.reviews,
         missing: ds.missing,
+        health_outcomes: ds.health_outcomes,
         problems: Vec::new(),
     }
 }
@@ -103,4 +104,8 @@ async fn import_export_import_gives_back_the_same_return(env: Env) {
     assert_eq!(other_order.episodes, stored.episodes);
     assert_eq!(other_order.reviews, stored.reviews);
     assert_eq!(other_order.missing, stored.missing);
+    // OC2 travels too: the generated council's health outcomes, all years.
+    assert!(!stored.health_outcomes.is_empty());
+    assert_eq!(stored.health_outcomes, original.health_outcomes);
+    assert_eq!(other_order.health_outcomes, stored.health_outcomes);
 }

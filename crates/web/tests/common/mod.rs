@@ -164,6 +164,7 @@ pub fn dataset() -> Dataset {
         }],
         reviews_known_from: None,
         sibling_groups: vec![],
+        health_outcomes: vec![],
     }
 }
 

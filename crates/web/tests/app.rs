@@ -802,3 +802,30 @@ async fn business_support_record_when_decisions_and_records_went_out_from_the_ov
         "record of the review of 2024-09-20 sent 2024-10-01"
     );
 }
+
+#[tokio::test]
+async fn a_childs_page_shows_the_health_outcomes_of_the_903() {
+    let t = app().await;
+    let mut s = Client::signed_in_as(&t.app, Role::BusinessSupport).await;
+    let page = s.get("/children/C3").await;
+    assert_eq!(page.status, StatusCode::OK);
+    let table = page
+        .body
+        .split("id=\"health-outcomes\"")
+        .nth(1)
+        .expect("a health table")
+        .split("</table>")
+        .next()
+        .unwrap();
+    assert!(table.contains("2024-25"), "{table}");
+    assert!(table.contains("Score 17"), "{table}");
+    // Assessment yes, immunisations yes, teeth no, development check blank.
+    let cells: Vec<&str> = table
+        .split("<td class=\"govuk-table__cell\">")
+        .skip(1)
+        .map(|c| c.split('<').next().unwrap())
+        .collect();
+    assert_eq!(cells, ["Yes", "Yes", "No", "Not recorded", "Score 17"]);
+    let other = s.get("/children/C1").await;
+    assert!(other.body.contains("No health outcomes (903 OC2) are held for this child."));
+}

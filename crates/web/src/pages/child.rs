@@ -293,6 +293,7 @@ pub async fn child_page(
                     },
                     iro, current, next, siblings,
                     names => crate::names::child_names(&ds),
+                    health => health_rows(&ds, &id),
                     periods => period_rows,
                     reviews => review_rows,
                     recommendations => recs,
@@ -313,6 +314,41 @@ pub async fn child_page(
     }
     .await;
     respond(&state, Some(&user), result)
+}
+
+/// The child's OC2 health outcomes, newest year first, in words.
+fn health_rows(
+    ds: &footprint_domain::model::Dataset,
+    id: &footprint_domain::model::ChildId,
+) -> Vec<minijinja::Value> {
+    let flag = |f: Option<bool>| match f {
+        Some(true) => "Yes",
+        Some(false) => "No",
+        None => "Not recorded",
+    };
+    let mut rows: Vec<_> = ds
+        .health_outcomes
+        .iter()
+        .filter(|h| &h.child == id)
+        .collect();
+    rows.sort_by_key(|h| std::cmp::Reverse(h.year));
+    rows.into_iter()
+        .map(|h| {
+            let sdq = match (h.sdq_score, h.sdq_reason) {
+                (Some(score), _) => format!("Score {score}"),
+                (None, Some(reason)) => format!("None: {}", reason.label()),
+                (None, None) => "Not recorded".to_owned(),
+            };
+            context! {
+                year => h.year.to_string(),
+                health_assessment => flag(h.health_assessment),
+                immunisations => flag(h.immunisations),
+                teeth_check => flag(h.teeth_check),
+                health_check => flag(h.health_check),
+                sdq,
+            }
+        })
+        .collect()
 }
 
 fn review_row(

@@ -164,7 +164,22 @@ pub fn dataset() -> Dataset {
         }],
         reviews_known_from: None,
         sibling_groups: vec![],
-        health_outcomes: vec![],
+        // C3's outcomes as a 903 OC2 row would give them (shown on the
+        // child's page).
+        health_outcomes: vec![footprint_domain::model::HealthOutcomes {
+            child: child_id("C3"),
+            year: "2024-25".parse().expect("year"),
+            sdq_score: Some(17),
+            sdq_reason: None,
+            convicted: Some(false),
+            health_check: None,
+            immunisations: Some(true),
+            teeth_check: Some(false),
+            health_assessment: Some(true),
+            substance_misuse: Some(false),
+            intervention_received: None,
+            intervention_offered: None,
+        }],
     }
 }
 

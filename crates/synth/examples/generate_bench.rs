@@ -25,12 +25,13 @@ fn run_one(n: u32) -> Result<(), Box<dyn std::error::Error>> {
     let ds = generate(&params)?;
     let elapsed = started.elapsed();
     println!(
-        "children_in_care={n} years=5: {:.2} s, peak RSS {:.0} MiB; {} children, {} episodes, {} reviews, {} IROs",
+        "children_in_care={n} years=5: {:.2} s, peak RSS {:.0} MiB; {} children, {} episodes, {} reviews, {} OC2 health records, {} IROs",
         elapsed.as_secs_f64(),
         peak_rss_kib().unwrap_or(0) as f64 / 1024.0,
         ds.children.len(),
         ds.episodes.len(),
         ds.reviews.len(),
+        ds.health_outcomes.len(),
         ds.iros.len(),
     );
     Ok(())

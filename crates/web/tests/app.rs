@@ -827,5 +827,9 @@ async fn a_childs_page_shows_the_health_outcomes_of_the_903() {
         .collect();
     assert_eq!(cells, ["Yes", "Yes", "No", "Not recorded", "Score 17"]);
     let other = s.get("/children/C1").await;
-    assert!(other.body.contains("No health outcomes (903 OC2) are held for this child."));
+    assert!(
+        other
+            .body
+            .contains("No health outcomes (903 OC2) are held for this child.")
+    );
 }

@@ -33,16 +33,22 @@ pub(crate) fn outcomes(
     years: &[CollectionYear],
 ) -> Vec<HealthOutcomes> {
     let mut rng = ChaCha8Rng::seed_from_u64(seed ^ OC2_STREAM);
-    let mut by_child: BTreeMap<&ChildId, Vec<Episode>> = BTreeMap::new();
-    for e in episodes {
-        by_child.entry(&e.child).or_default().push(e.clone());
-    }
+    // Each child's episodes, children in identifier order (the order the
+    // outcomes are drawn in): a sorted list of references, so only one
+    // child's episodes are copied at a time (assembling periods takes a
+    // slice), not the whole council's.
+    let mut sorted: Vec<&Episode> = episodes.iter().collect();
+    sorted.sort_by(|a, b| a.child.cmp(&b.child));
     let dobs: BTreeMap<&ChildId, _> = children.iter().map(|c| (&c.id, c.date_of_birth)).collect();
     let mut out = Vec::new();
-    for (child, eps) in by_child {
+    let mut eps: Vec<Episode> = Vec::new();
+    for group in sorted.chunk_by(|a, b| a.child == b.child) {
+        let child = &group[0].child;
         let Some(&dob) = dobs.get(child) else {
             continue;
         };
+        eps.clear();
+        eps.extend(group.iter().map(|e| (*e).clone()));
         let periods = assemble_periods(&eps).periods;
         for &year in years {
             let continuous = periods

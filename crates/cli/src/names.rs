@@ -113,7 +113,7 @@ pub fn read_names(
         let name = match ChildName::new(field(given_col), field(family_col)) {
             Ok(n) => Some(n),
             Err(e) => {
-                let column = if e.to_string().contains("given") {
+                let column = if e.part() == "given name" {
                     &headers[given_col]
                 } else {
                     &headers[family_col]

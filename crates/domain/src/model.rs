@@ -111,6 +111,17 @@ pub enum ChildNameError {
     ControlCharacter(&'static str),
 }
 
+impl ChildNameError {
+    /// Which part of the name was refused: "given name" or "family name".
+    pub fn part(&self) -> &'static str {
+        match self {
+            ChildNameError::Blank(p)
+            | ChildNameError::TooLong(p)
+            | ChildNameError::ControlCharacter(p) => p,
+        }
+    }
+}
+
 impl ChildName {
     /// The longest given or family name accepted, in characters.
     pub const MAX_CHARS: usize = 100;
@@ -666,6 +677,10 @@ mod tests {
         assert_eq!(
             ChildName::new(" ", "Smith"),
             Err(ChildNameError::Blank("given name"))
+        );
+        assert_eq!(
+            ChildName::new(" ", "Smith").unwrap_err().part(),
+            "given name"
         );
         assert_eq!(
             ChildName::new("Sam", ""),

@@ -278,7 +278,11 @@ fn name_from(given: Option<String>, family: Option<String>) -> Result<Option<Chi
             .map(Some)
             .map_err(|e| StoreError::Corrupt {
                 table: "child_names",
-                column: "given_name",
+                column: if e.part() == "given name" {
+                    "given_name"
+                } else {
+                    "family_name"
+                },
                 reason: e.to_string(),
             }),
         _ => Err(StoreError::Corrupt {

@@ -444,6 +444,25 @@ pub async fn record_visit(
     respond(&state, Some(&user), result)
 }
 
+/// The date in a form's `review` field, naming the review a change is for.
+fn review_date_field(pairs: &[(String, String)]) -> Result<NaiveDate, AppError> {
+    match form_date(field(pairs, "review")) {
+        Ok(Some(d)) => Ok(d),
+        _ => Err(AppError::BadRequest(
+            "The review date is missing.".to_owned(),
+        )),
+    }
+}
+
+/// The child's review held on `date`, as stored.
+fn stored_review(ds: &Dataset, child: &ChildId, date: NaiveDate) -> Result<Review, AppError> {
+    ds.reviews
+        .iter()
+        .find(|r| &r.child == child && r.date == date)
+        .cloned()
+        .ok_or(AppError::NotFound("review"))
+}
+
 /// POST /children/{child}/recommendations/{index}/complete — marks a
 /// recommendation of the review dated `review` (form field) done today.
 pub async fn complete_recommendation(
@@ -455,23 +474,9 @@ pub async fn complete_recommendation(
 ) -> Response {
     let result = async {
         let id = child_id(&raw)?;
-        let review_date = match form_date(field(&pairs, "review")) {
-            Ok(Some(d)) => d,
-            _ => {
-                return Err(AppError::BadRequest(
-                    "The review date is missing.".to_owned(),
-                ));
-            }
-        };
+        let review_date = review_date_field(&pairs)?;
         let ds = dataset(&state).await?;
-        let Some(mut review) = ds
-            .reviews
-            .iter()
-            .find(|r| r.child == id && r.date == review_date)
-            .cloned()
-        else {
-            return Err(AppError::NotFound("review"));
-        };
+        let mut review = stored_review(&ds, &id, review_date)?;
         let today = state.clock.today();
         let Some(rec) = review
             .details
@@ -514,9 +519,7 @@ pub async fn record_sent(
     let result = async {
         let id = child_id(&raw)?;
         let bad = |m: &str| AppError::BadRequest(m.to_owned());
-        let Ok(Some(review_date)) = form_date(field(&pairs, "review")) else {
-            return Err(bad("The review date is missing."));
-        };
+        let review_date = review_date_field(&pairs)?;
         let what = match field(&pairs, "what") {
             Some("decisions") => "decisions",
             Some("record") => "record",
@@ -535,14 +538,7 @@ pub async fn record_sent(
             return Err(bad("The date they were sent cannot be in the future."));
         }
         let ds = dataset(&state).await?;
-        let Some(mut review) = ds
-            .reviews
-            .iter()
-            .find(|r| r.child == id && r.date == review_date)
-            .cloned()
-        else {
-            return Err(AppError::NotFound("review"));
-        };
+        let mut review = stored_review(&ds, &id, review_date)?;
         let Some(details) = review.details.as_mut() else {
             return Err(bad(
                 "This review's details are not recorded in Footprint: record the review first.",

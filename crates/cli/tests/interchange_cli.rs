@@ -32,6 +32,21 @@ fn footprint(args: &[&str], db: &str) -> Output {
         .expect("footprint runs")
 }
 
+/// `footprint export ssda903 --year 2021-22 --out OUT`.
+fn export_2021_22(out: &Path, db: &str) -> Output {
+    footprint(
+        &[
+            "export",
+            "ssda903",
+            "--year",
+            "2021-22",
+            "--out",
+            out.to_str().unwrap(),
+        ],
+        db,
+    )
+}
+
 fn write_return(dir: &Path, episodes: &str) {
     std::fs::create_dir_all(dir).unwrap();
     std::fs::write(dir.join("header.csv"), HEADER).unwrap();
@@ -70,17 +85,7 @@ fn a_clean_return_round_trips_through_the_database() {
     assert!(text(&i).contains("2021-22"), "{}", text(&i));
 
     let out = tmp.path().join("export");
-    let e = footprint(
-        &[
-            "export",
-            "ssda903",
-            "--year",
-            "2021-22",
-            "--out",
-            out.to_str().unwrap(),
-        ],
-        &db,
-    );
+    let e = export_2021_22(&out, &db);
     assert!(e.status.success(), "{}", text(&e));
     for (file, original) in [("episodes.csv", EPISODES), ("reviews.csv", REVIEWS)] {
         let written = std::fs::read_to_string(out.join(file)).unwrap();
@@ -159,17 +164,7 @@ fn a_return_with_an_error_is_refused_and_nothing_is_written() {
     assert!(t.contains("nothing was written"), "{t}");
 
     let out = tmp.path().join("export");
-    let e = footprint(
-        &[
-            "export",
-            "ssda903",
-            "--year",
-            "2021-22",
-            "--out",
-            out.to_str().unwrap(),
-        ],
-        &db,
-    );
+    let e = export_2021_22(&out, &db);
     assert!(
         !e.status.success(),
         "an empty database is reported: {}",
@@ -224,17 +219,7 @@ fn names_import_all_or_nothing_and_never_reach_the_903_export() {
 
     // The 903 return holds no names: the export has none.
     let out = tmp.path().join("export");
-    let e = footprint(
-        &[
-            "export",
-            "ssda903",
-            "--year",
-            "2021-22",
-            "--out",
-            out.to_str().unwrap(),
-        ],
-        &db,
-    );
+    let e = export_2021_22(&out, &db);
     assert!(e.status.success(), "{}", text(&e));
     for f in std::fs::read_dir(&out).unwrap() {
         let body = std::fs::read_to_string(f.unwrap().path()).unwrap();
@@ -258,17 +243,7 @@ fn a_backup_restores_the_database_as_it_was() {
 
     let export = |name: &str| -> Vec<(String, String)> {
         let out = tmp.path().join(name);
-        let e = footprint(
-            &[
-                "export",
-                "ssda903",
-                "--year",
-                "2021-22",
-                "--out",
-                out.to_str().unwrap(),
-            ],
-            &db,
-        );
+        let e = export_2021_22(&out, &db);
         assert!(e.status.success(), "{}", text(&e));
         let mut files: Vec<(String, String)> = std::fs::read_dir(&out)
             .unwrap()

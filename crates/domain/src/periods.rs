@@ -12,9 +12,12 @@
 use chrono::NaiveDate;
 use serde::Serialize;
 
-use crate::codes::{LegalStatus, PlacementType, ReasonEpisodeCeased, ReasonNewEpisode};
+use crate::calendar::WorkingDayCalendar;
+use crate::codes::{LegalStatus, ReasonEpisodeCeased, ReasonNewEpisode};
 use crate::model::{ChildId, Episode};
-use crate::schedule::{PeriodKind, ScheduleInput};
+use crate::schedule::{
+    PeriodKind, Schedule, ScheduleError, ScheduleInput, SchedulePolicy, schedule,
+};
 
 /// One period of care: episodes chained by REC `X1`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -102,19 +105,27 @@ impl PeriodOfCare {
         from <= date && self.end().is_none_or(|end| date < end)
     }
 
-    /// The input to [`crate::schedule::schedule`] for this period: `reviews`
-    /// are the child's review dates (those outside the period are left out);
-    /// `unregistered` are the placement types the council treats as
-    /// unregistered settings (a setting, for the monthly-review policy);
-    /// `reviews_known_from` is the date the council's review data begins.
+    /// The input to [`crate::schedule::schedule`] for this period: the one
+    /// way from a period of care to its schedule, used by the caseload, the
+    /// child's page, the due lists, the measures and the generator.
+    ///
+    /// `reviews` are the child's review dates (those the period does not
+    /// hold are left out, see [`PeriodOfCare::holds_review_on`]); the
+    /// placement types the council treats as unregistered settings come
+    /// from `policy` (for the monthly-review policy); `reviews_known_from`
+    /// is the date the council's review data begins. Authority to place for
+    /// adoption is the start of the first episode with legal status E1 (or
+    /// D1, a freeing order under the 1976 Act), placed for adoption the
+    /// start of the first A3–A6 placement, each no earlier than the period.
     pub fn schedule_input(
         &self,
         reviews: &[NaiveDate],
-        unregistered: &[PlacementType],
+        policy: &SchedulePolicy,
         reviews_known_from: Option<NaiveDate>,
     ) -> ScheduleInput {
         let short_breaks = self.is_short_breaks();
         let period_start = self.looked_after_from().unwrap_or_else(|| self.start());
+        let unregistered = &policy.unregistered_placements;
         let mut unregistered_spans: Vec<(NaiveDate, Option<NaiveDate>)> = Vec::new();
         for e in self
             .episodes
@@ -126,6 +137,13 @@ impl PeriodOfCare {
                 _ => unregistered_spans.push((e.start.max(period_start), e.end)),
             }
         }
+        let mut reviews: Vec<NaiveDate> = reviews
+            .iter()
+            .copied()
+            .filter(|&r| self.holds_review_on(r))
+            .collect();
+        reviews.sort_unstable();
+        reviews.dedup();
         ScheduleInput {
             kind: if short_breaks {
                 PeriodKind::ShortBreaks
@@ -134,22 +152,14 @@ impl PeriodOfCare {
             },
             period_start,
             period_end: self.end(),
-            reviews: reviews
-                .iter()
-                .copied()
-                .filter(|&r| self.holds_review_on(r))
-                .collect(),
+            reviews,
             placement_moves: self
                 .placement_moves()
                 .into_iter()
                 .filter(|&m| m > period_start)
                 .collect(),
             unregistered_spans,
-            adoption_authority: self
-                .episodes
-                .iter()
-                .find(|e| e.legal_status == LegalStatus::E1)
-                .map(|e| e.start.max(period_start)),
+            adoption_authority: self.adoption_authority().map(|d| d.max(period_start)),
             placed_for_adoption: self
                 .episodes
                 .iter()
@@ -157,6 +167,33 @@ impl PeriodOfCare {
                 .map(|e| e.start.max(period_start)),
             reviews_known_from,
         }
+    }
+
+    /// The start of the first episode with the court's authority to place
+    /// for adoption (legal status E1, or D1).
+    pub fn adoption_authority(&self) -> Option<NaiveDate> {
+        self.episodes
+            .iter()
+            .find(|e| matches!(e.legal_status, LegalStatus::E1 | LegalStatus::D1))
+            .map(|e| e.start)
+    }
+
+    /// The period's review schedule under the council's `policy`: the
+    /// schedule of [`PeriodOfCare::schedule_input`]. Each review's `due` and
+    /// the next due date follow the council's local policies; `in_time` and
+    /// `statutory_due` stay statutory (the national measure).
+    pub fn schedule(
+        &self,
+        reviews: &[NaiveDate],
+        reviews_known_from: Option<NaiveDate>,
+        policy: &SchedulePolicy,
+        calendar: &WorkingDayCalendar,
+    ) -> Result<Schedule, ScheduleError> {
+        schedule(
+            &self.schedule_input(reviews, policy, reviews_known_from),
+            policy,
+            calendar,
+        )
     }
 }
 
@@ -810,8 +847,8 @@ mod tests {
 mod schedule_input_tests {
     use super::tests::{d, ep};
     use super::*;
-    use crate::calendar::WorkingDayCalendar;
-    use crate::schedule::{SchedulePolicy, UnregisteredRule, schedule};
+    use crate::codes::PlacementType;
+    use crate::schedule::UnregisteredRule;
 
     #[test]
     fn a_period_becomes_a_schedule_input() {
@@ -841,7 +878,11 @@ mod schedule_input_tests {
             d("2023-02-20"),
             d("2023-04-05"),
         ];
-        let input = period.schedule_input(&reviews, &[PlacementType::Z1], None);
+        let with_z1 = SchedulePolicy {
+            unregistered_placements: vec![PlacementType::Z1],
+            ..SchedulePolicy::statutory()
+        };
+        let input = period.schedule_input(&reviews, &with_z1, None);
         assert_eq!(input.period_start, d("2022-12-16"));
         assert_eq!(
             input.reviews.len(),
@@ -862,7 +903,7 @@ mod schedule_input_tests {
         assert_eq!(statutory.reviews[0].due, Some(d("2023-01-18")));
         let policy = SchedulePolicy {
             unregistered_monthly: Some(UnregisteredRule { interval_months: 1 }),
-            ..SchedulePolicy::statutory()
+            ..with_z1
         };
         let local = schedule(&input, &policy, &calendar).unwrap();
         // In the unregistered placement from 1 Feb: review 2 (20 Feb) is due a

@@ -27,6 +27,7 @@ use chrono::{Days, NaiveDate};
 use serde::{Deserialize, Serialize, Serializer};
 
 use crate::calendar::{CalendarError, WorkingDayCalendar};
+use crate::codes::PlacementType;
 use crate::dates::{checked_add_months, format_uk};
 
 // ---------------------------------------------------------------------------
@@ -152,6 +153,10 @@ pub struct SchedulePolicy {
     pub counting: IntervalCounting,
     /// Monthly reviews while in an unregistered placement (default off).
     pub unregistered_monthly: Option<UnregisteredRule>,
+    /// The placement types (903 PLACE codes) the council treats as
+    /// unregistered settings: for the monthly-review policy and
+    /// `placements.end.unregistered` (default none).
+    pub unregistered_placements: Vec<PlacementType>,
     /// A review after each placement move (default off).
     pub post_move_review: Option<PostMoveRule>,
     /// The short-breaks timetable.
@@ -166,6 +171,7 @@ impl Default for SchedulePolicy {
             first_review: Within::WorkingDays(20),
             counting: IntervalCounting::CalendarMonths,
             unregistered_monthly: None,
+            unregistered_placements: Vec::new(),
             post_move_review: None,
             short_breaks: ShortBreaksRule::default(),
             adoption: true,

@@ -18,7 +18,8 @@ use footprint_domain::model::{
     LateReason, MidwayCheck, QualityGrade, Recommendation, Review, ReviewDetails, ReviewKind,
     SocialWorkerReport, VisitKind,
 };
-use footprint_domain::schedule::{ScheduleInput, SchedulePolicy, Within, schedule};
+use footprint_domain::periods::PeriodOfCare;
+use footprint_domain::schedule::{SchedulePolicy, Within, schedule};
 use rand::Rng;
 use rand_chacha::ChaCha8Rng;
 
@@ -200,11 +201,11 @@ fn wd_before(calendar: &WorkingDayCalendar, d: NaiveDate, n: u32) -> NaiveDate {
 fn review_dates(
     ctx: &ReviewContext<'_>,
     rng: &mut ChaCha8Rng,
-    start: NaiveDate,
-    end: Option<NaiveDate>,
+    period: &PeriodOfCare,
     moves: &[NaiveDate],
-    adoption: (Option<NaiveDate>, Option<NaiveDate>),
 ) -> Vec<(NaiveDate, bool, ReviewKind)> {
+    let start = period.start();
+    let end = period.end();
     let policy = if ctx.calendar.covers(start) {
         &ctx.statutory
     } else {
@@ -214,11 +215,11 @@ fn review_dates(
     let mut out: Vec<(NaiveDate, bool, ReviewKind)> = Vec::new();
     let mut dates: Vec<NaiveDate> = Vec::new();
     loop {
-        let input = ScheduleInput {
-            adoption_authority: adoption.0,
-            placed_for_adoption: adoption.1,
-            ..ScheduleInput::looked_after(start, dates.clone())
-        };
+        // The domain's one way from a period of care to its schedule, as
+        // the caseload and the measures work it out; planned as if the
+        // period went on (`limit` stops the reviews at its end).
+        let mut input = period.schedule_input(&dates, policy, None);
+        input.period_end = None;
         let Ok(s) = schedule(&input, policy, ctx.calendar) else {
             break;
         };
@@ -293,19 +294,11 @@ pub(crate) fn period_reviews(
         .filter(|e| e.reason_new.starts_new_placement() && e.start > start)
         .map(|e| e.start)
         .collect();
-    // As `PeriodOfCare::schedule_input` finds them: authority to place
-    // (legal status E1) and placed for adoption (A3–A6).
-    let adoption = (
-        episodes
-            .iter()
-            .find(|e| e.legal_status == footprint_domain::codes::LegalStatus::E1)
-            .map(|e| e.start.max(start)),
-        episodes
-            .iter()
-            .find(|e| e.placement.is_placed_for_adoption())
-            .map(|e| e.start.max(start)),
-    );
-    let dates = review_dates(ctx, rng, start, end, &moves, adoption);
+    let period = PeriodOfCare {
+        child: child.clone(),
+        episodes: episodes.to_vec(),
+    };
+    let dates = review_dates(ctx, rng, &period, &moves);
     let limit = end.unwrap_or(ctx.as_of).min(ctx.as_of);
     for (i, &(date, late, kind)) in dates.iter().enumerate() {
         if date < ctx.known_from {

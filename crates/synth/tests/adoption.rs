@@ -32,7 +32,7 @@ fn reviews_of_children_placed_for_adoption_follow_the_adoption_timetable() {
         for period in assemble_periods(eps).periods {
             let input = period.schedule_input(
                 reviews.get(child).map_or(&[][..], Vec::as_slice),
-                &[],
+                &policy,
                 data.reviews_known_from,
             );
             if input.placed_for_adoption.is_none() {

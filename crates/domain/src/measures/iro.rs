@@ -7,13 +7,13 @@ use std::collections::BTreeMap;
 use chrono::NaiveDate;
 
 use super::care::CareIndex;
-use super::reviews::HeldReview;
+use super::reviews::Reviewed;
 use super::{
     Breakdown, Count, Grid, IroCaseload, Measure, MeasureSettings, Measures, PerFte, Percent,
     Period,
 };
 use crate::calendar::WorkingDayCalendar;
-use crate::dates::{Quarter, add_months};
+use crate::dates::Quarter;
 use crate::model::{AttendeeRole, Challenge, ChildId, Dataset, QualityGrade, SocialWorkerReport};
 
 /// Bands of `reviews.sw_report`, in order.
@@ -29,7 +29,7 @@ pub const SW_REPORT_KEYS: [&str; 6] = [
 pub(super) fn service(
     data: &Dataset,
     care: &CareIndex,
-    held: &[HeldReview],
+    reviewed: &Reviewed,
     year: Period,
     settings: &MeasureSettings,
     calendar: &WorkingDayCalendar,
@@ -116,7 +116,7 @@ pub(super) fn service(
             ds.get(i).is_some_and(|&d| d <= until)
         })
     };
-    for h in held {
+    for h in &reviewed.held {
         let r = h.review;
         let child = &r.child;
         let details = r.details.as_ref();
@@ -173,17 +173,6 @@ pub(super) fn service(
             }
         }
 
-        // Midway: the interval to the next due date exceeds 3 months.
-        if let Some(next_due) = h.next_due
-            && next_due > add_months(r.date, 3)
-        {
-            midway_cohort.add(child);
-            let until = h.next.map_or(next_due, |n| n.min(next_due));
-            if any_in(midway_by_child.get(child), r.date, until) {
-                midway_done.add(child);
-            }
-        }
-
         // Visits: children aged 4+ seen or spoken to since the previous
         // review in the period (or the period's start) up to the review.
         if h.age.is_some_and(|a| a >= 4) {
@@ -197,6 +186,16 @@ pub(super) fn service(
             if seen {
                 visited.add(child);
             }
+        }
+    }
+    // Midway: the midway points in the period (the report date is its last
+    // day), each done when a check was recorded after the review and on or
+    // before the next review, or the report date while it is not held.
+    for m in &reviewed.midway_points {
+        midway_cohort.add(m.child);
+        let until = m.next.filter(|&n| n <= end).unwrap_or(end);
+        if any_in(midway_by_child.get(m.child), m.review, until) {
+            midway_done.add(m.child);
         }
     }
     let decided = sum_counts(&decisions, &["in_time", "late"]);

@@ -428,6 +428,11 @@ pub struct Measures {
     /// children: never child-level detail).
     #[serde(default)]
     pub iro_names: BTreeMap<String, String>,
+    /// `Some(last day asked for)` when the period asked for ends after the
+    /// report date: the figures are then "to date", computed to
+    /// `period.last` (the report date), and every screen says so.
+    #[serde(default)]
+    pub to_date: Option<NaiveDate>,
 }
 
 impl Measures {
@@ -561,6 +566,23 @@ impl Period {
         out
     }
 
+    /// The period as it stands on `as_of`: cut to end on `as_of` when it
+    /// ends later (with `Some(its last day)`, "to date"); a period that
+    /// starts after `as_of` shrinks to its first day.
+    pub fn to_date(self, as_of: NaiveDate) -> (Period, Option<NaiveDate>) {
+        if self.last <= as_of {
+            (self, None)
+        } else {
+            (
+                Period {
+                    first: self.first,
+                    last: as_of.max(self.first),
+                },
+                Some(self.last),
+            )
+        }
+    }
+
     /// The reporting-year quarter of `d`'s month.
     pub fn quarter_of(self, d: NaiveDate) -> crate::dates::Quarter {
         use chrono::Datelike;
@@ -578,9 +600,30 @@ pub fn compute(
     compute_period(data, Period::year(year), settings, calendar)
 }
 
+/// Computes every measure over `period` as it stood on `as_of` (the report
+/// date): a period that ends after `as_of` is computed to `as_of` and marked
+/// "to date" ([`Measures::to_date`]); a period that starts after it has
+/// nothing to count and is computed over its first day. The one engine
+/// behind the annual report, the performance page, the dashboard and every
+/// report screen.
+pub fn compute_as_of(
+    data: &Dataset,
+    period: Period,
+    as_of: NaiveDate,
+    settings: &MeasureSettings,
+    calendar: &WorkingDayCalendar,
+) -> Measures {
+    let (clipped, to_date) = period.to_date(as_of);
+    let mut m = compute_period(data, clipped, settings, calendar);
+    m.to_date = to_date;
+    m
+}
+
 /// Computes every measure for any period (the performance page's months,
 /// year to date and rolling years). Snapshots ("on 31 March") are taken on
-/// the period's last day; `*.by_month` has one row per month touched.
+/// the period's last day, which is also the report date (midway points and
+/// reviews not yet held are judged on it); `*.by_month` has one row per
+/// month touched.
 pub fn compute_period(
     data: &Dataset,
     period: Period,
@@ -598,13 +641,16 @@ pub fn compute_period(
             .iter()
             .map(|i| (i.id.0.clone(), i.name.clone()))
             .collect(),
+        to_date: None,
     };
     let care = care::CareIndex::build(data, &mut out.problems);
     care::children_in_care(&care, period, settings, &mut out);
-    let held = reviews::reviews(data, &care, period, settings, calendar, &mut out);
-    reviews::participation(&held, period, &mut out);
+    let schedules = reviews::reviews(data, &care, period, settings, calendar, &mut out);
+    reviews::participation(&schedules.held, period, &mut out);
     care::stability(&care, period, &mut out);
-    iro::service(data, &care, &held, period, settings, calendar, &mut out);
+    iro::service(
+        data, &care, &schedules, period, settings, calendar, &mut out,
+    );
     iro::challenges(data, period, settings, calendar, &mut out);
     care::adoption_missing_short_breaks(data, &care, period, &mut out);
     health::outcomes(data, &care, period, &mut out);

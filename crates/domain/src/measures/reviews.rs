@@ -11,9 +11,9 @@ use super::{
 };
 use crate::calendar::WorkingDayCalendar;
 use crate::codes::ParticipationCode;
-use crate::dates::Quarter;
-use crate::model::{Dataset, LateReason, Review};
-use crate::schedule::{PeriodKind, ScheduleInput, schedule};
+use crate::dates::{Quarter, add_months};
+use crate::model::{ChildId, Dataset, LateReason, Review};
+use crate::schedule::schedule;
 
 /// The `reviews.late_by_reason` key of a late review with no reason recorded.
 pub const NOT_RECORDED: &str = "not_recorded";
@@ -25,32 +25,60 @@ pub(super) struct HeldReview<'a> {
     pub period_start: NaiveDate,
     /// The review before it in the same period.
     pub previous: Option<NaiveDate>,
-    /// The review after it in the same period, if held.
-    pub next: Option<NaiveDate>,
-    /// The statutory due date of the next review (`None`: the period ended
-    /// or it cannot be known).
-    pub next_due: Option<NaiveDate>,
     /// `Some(true)` in time, `Some(false)` late, `None` unknown.
     pub in_time: Option<bool>,
     /// The child's age on the review date, if the child's header is held.
     pub age: Option<u32>,
 }
 
+/// A review's midway point (`measures.md`, `midway.done_pct`): the day
+/// halfway between the review and the next review's statutory due date,
+/// where that interval is longer than 3 months.
+pub(super) struct MidwayPoint<'a> {
+    pub child: &'a ChildId,
+    /// The review the point follows.
+    pub review: NaiveDate,
+    /// The midway point itself.
+    pub point: NaiveDate,
+    /// The next review of the period, if one is held.
+    pub next: Option<NaiveDate>,
+}
+
+/// The reviews held in the period and the midway points that fall in it,
+/// worked out from each period's schedule.
+pub(super) struct Reviewed<'a> {
+    pub held: Vec<HeldReview<'a>>,
+    pub midway_points: Vec<MidwayPoint<'a>>,
+}
+
+/// The midway point after a review dated `date` whose next review is due on
+/// `next_due` (statutory), if the interval is longer than 3 months.
+pub fn midway_point(date: NaiveDate, next_due: NaiveDate) -> Option<NaiveDate> {
+    (next_due > add_months(date, 3))
+        .then(|| date + chrono::Duration::days((next_due - date).num_days() / 2))
+}
+
 pub(super) fn reviews<'a>(
     data: &'a Dataset,
-    care: &CareIndex,
+    care: &'a CareIndex,
     year: Period,
     settings: &MeasureSettings,
     calendar: &WorkingDayCalendar,
     out: &mut Measures,
-) -> Vec<HeldReview<'a>> {
+) -> Reviewed<'a> {
     let known_from = settings.data_held_from.or(data.reviews_known_from);
     let mut unmatched = Count::default();
-    let mut by_child: BTreeMap<_, Vec<&Review>> = BTreeMap::new();
+    let mut by_child: BTreeMap<&ChildId, Vec<&Review>> = BTreeMap::new();
+    // Every child in care has an entry (a child with no review yet can be
+    // overdue), and every child with a review (it may be unmatched).
+    for id in care.children.keys() {
+        by_child.entry(id).or_default();
+    }
     for r in &data.reviews {
         by_child.entry(&r.child).or_default().push(r);
     }
     let mut held: Vec<HeldReview> = Vec::new();
+    let mut midway_points: Vec<MidwayPoint> = Vec::new();
     let mut overdue = Count::default();
     // (period index) → reviews, per child.
     for (child_id, mut reviews) in by_child {
@@ -59,12 +87,10 @@ pub(super) fn reviews<'a>(
         let periods = child.map_or(&[][..], |c| c.periods.as_slice());
         let mut per_period: Vec<Vec<&Review>> = vec![Vec::new(); periods.len()];
         for r in reviews {
-            // The latest period whose looked-after span holds the date
-            // (first day and last day inclusive).
-            let found = periods.iter().rposition(|p| {
-                p.looked_after_from().is_some_and(|s| s <= r.date)
-                    && p.end().is_none_or(|e| r.date <= e)
-            });
+            // The latest looked-after period that holds the date (from the
+            // day the child became looked after, before the day it ended:
+            // `PeriodOfCare::holds_review_on`, as every screen decides it).
+            let found = periods.iter().rposition(|p| p.holds_review_on(r.date));
             match found {
                 Some(i) => per_period[i].push(r),
                 None => {
@@ -88,21 +114,8 @@ pub(super) fn reviews<'a>(
             let Some(start) = p.looked_after_from() else {
                 continue;
             };
-            let mut input =
-                ScheduleInput::looked_after(start, reviews.iter().map(|r| r.date).collect());
-            input.kind = PeriodKind::LookedAfter;
-            input.period_end = p.end();
-            input.placement_moves = p
-                .placement_moves()
-                .into_iter()
-                .filter(|&m| m >= start)
-                .collect();
-            input.placed_for_adoption = p
-                .episodes
-                .iter()
-                .find(|e| e.placement.is_placed_for_adoption())
-                .map(|e| e.start);
-            input.reviews_known_from = known_from;
+            let dates: Vec<NaiveDate> = reviews.iter().map(|r| r.date).collect();
+            let input = p.schedule_input(&dates, &settings.review_policy, known_from);
             let sched = match schedule(&input, &settings.review_policy, calendar) {
                 Ok(s) => Some(s),
                 Err(e) => {
@@ -117,10 +130,6 @@ pub(super) fn reviews<'a>(
                 }
             };
             for (i, r) in reviews.iter().enumerate() {
-                if !year.contains(r.date) {
-                    continue;
-                }
-                let scheduled = sched.as_ref().and_then(|s| s.reviews.get(i));
                 let next_due = match &sched {
                     Some(s) => match s.reviews.get(i + 1) {
                         Some(n) => n.statutory_due,
@@ -128,12 +137,24 @@ pub(super) fn reviews<'a>(
                     },
                     None => None,
                 };
+                if let Some(point) = next_due.and_then(|due| midway_point(r.date, due))
+                    && year.contains(point)
+                {
+                    midway_points.push(MidwayPoint {
+                        child: &child.id,
+                        review: r.date,
+                        point,
+                        next: reviews.get(i + 1).map(|n| n.date),
+                    });
+                }
+                if !year.contains(r.date) {
+                    continue;
+                }
+                let scheduled = sched.as_ref().and_then(|s| s.reviews.get(i));
                 held.push(HeldReview {
                     review: r,
                     period_start: start,
                     previous: i.checked_sub(1).map(|j| reviews[j].date),
-                    next: reviews.get(i + 1).map(|n| n.date),
-                    next_due,
                     in_time: scheduled.and_then(|s| s.in_time),
                     age: child.age_on(r.date),
                 });
@@ -219,7 +240,11 @@ pub(super) fn reviews<'a>(
     out.push("reviews.children", Measure::Count(children));
     out.push("reviews.overdue.end", Measure::Count(overdue));
     out.push("reviews.unmatched", Measure::Count(unmatched));
-    held
+    midway_points.sort_by(|a, b| (a.point, a.child).cmp(&(b.point, b.child)));
+    Reviewed {
+        held,
+        midway_points,
+    }
 }
 
 pub(super) fn participation(held: &[HeldReview], year: Period, out: &mut Measures) {

@@ -747,6 +747,75 @@ fn midway_not_done_without_a_check() {
     assert_eq!((mid.numerator.value, mid.denominator.value), (0, 1));
 }
 
+/// `midway.done_pct` counts midway points by their own date: K's review of
+/// 08/11/2021 has its next review due 08/05/2022, so its midway point is
+/// 06/02/2022 (90 of 181 days on).
+#[test]
+fn midway_points_are_counted_in_the_period_they_fall_in_up_to_the_report_date() {
+    let data = iro_data();
+    let cal = WorkingDayCalendar::england_and_wales();
+    let s = MeasureSettings::default();
+    let year = Period::year(CollectionYear::new(2021));
+    let mid = |m: &Measures| {
+        let p = m.percent("midway.done_pct").unwrap();
+        (p.numerator.value, p.denominator.value)
+    };
+    // Year to date on 31/01/2022: the point has not come yet.
+    let jan = compute_as_of(&data, year, d(2022, 1, 31), &s, &cal);
+    assert_eq!(mid(&jan), (0, 0));
+    assert_eq!(jan.period.last, d(2022, 1, 31));
+    assert_eq!(jan.to_date, Some(d(2022, 3, 31)));
+    // Year to date on 01/03/2022: due and done (the check of 01/02/2022).
+    let mar = compute_as_of(&data, year, d(2022, 3, 1), &s, &cal);
+    assert_eq!(mid(&mar), (1, 1));
+    // February alone holds the point though no review was held in it.
+    let feb = compute_as_of(
+        &data,
+        Period::month(2022, 2).unwrap(),
+        d(2022, 6, 1),
+        &s,
+        &cal,
+    );
+    assert_eq!(feb.count("reviews.held"), Some(0));
+    assert_eq!(feb.to_date, None);
+    assert_eq!(mid(&feb), (1, 1));
+    // A check after the report date does not count yet.
+    let mut late = data.clone();
+    late.midway_checks[0].date = d(2022, 3, 15);
+    assert_eq!(
+        mid(&compute_as_of(&late, year, d(2022, 3, 1), &s, &cal)),
+        (0, 1)
+    );
+    assert_eq!(
+        mid(&compute_as_of(&late, year, d(2022, 3, 31), &s, &cal)),
+        (1, 1)
+    );
+}
+
+/// A child in care with no review at all is overdue once review 1's 20
+/// working days have passed (it was missed when only children with a
+/// review were looked at).
+#[test]
+fn a_child_with_no_review_yet_can_be_overdue() {
+    let data = Dataset {
+        children: vec![child("N", d(2015, 1, 1), Sex::Female, Ethnicity::WBRI)],
+        episodes: vec![ep("N", d(2022, 1, 4), None, "S", "C2", "U4", None)],
+        ..Dataset::default()
+    };
+    let cal = WorkingDayCalendar::england_and_wales();
+    let s = MeasureSettings::default();
+    let m = compute(&data, CollectionYear::new(2021), &s, &cal);
+    assert_eq!(m.count("reviews.overdue.end"), Some(1));
+    let early = compute_as_of(
+        &data,
+        Period::year(CollectionYear::new(2021)),
+        d(2022, 1, 20),
+        &s,
+        &cal,
+    );
+    assert_eq!(early.count("reviews.overdue.end"), Some(0));
+}
+
 #[test]
 fn challenges() {
     let m = run(&iro_data());

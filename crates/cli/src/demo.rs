@@ -146,7 +146,9 @@ async fn demo(args: DemoArgs) -> anyhow::Result<()> {
         council_name: DEMO_COUNCIL.to_owned(),
         ..footprint_web::WebConfig::default()
     };
-    let state = footprint_web::AppState::for_store(store, config).await?;
+    // The demo's council is generated as of `as_of`: serve it as that day.
+    let clock = std::sync::Arc::new(footprint_web::ShiftedClock::starting_on(as_of));
+    let state = footprint_web::AppState::for_store_with_clock(store, config, clock).await?;
     footprint_web::serve_on(state, listener).await
 }
 
@@ -215,10 +217,10 @@ async fn write_report(
     year: CollectionYear,
     dir: &PathBuf,
 ) -> anyhow::Result<PathBuf> {
-    let settings: MeasureSettings = match store.setting(crate::report::REPORT_SETTINGS).await? {
-        Some(v) => serde_json::from_value(v).context("the report settings in the demo database")?,
-        None => MeasureSettings::default(),
-    };
+    let settings: MeasureSettings = store
+        .measure_settings()
+        .await
+        .context("the report settings in the demo database")?;
     let calendar = store
         .calendar()
         .await?

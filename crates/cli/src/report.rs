@@ -20,8 +20,9 @@ use footprint_report::{AnnualReport, Format, Narrative};
 
 use crate::common::{finish, load_calendar, print_stdout, read_text};
 
-/// The store setting holding the `MeasureSettings` (JSON).
-pub const REPORT_SETTINGS: &str = "report_settings";
+/// The store setting holding the `MeasureSettings` (JSON): read with the
+/// review policy and challenge stages by `Store::measure_settings`.
+pub const REPORT_SETTINGS: &str = footprint_store::council::REPORT_SETTINGS;
 /// The store setting holding the performance page's indicator list (JSON).
 pub const PERFORMANCE_INDICATORS: &str = "performance_indicators";
 /// The store setting holding the council's name (a JSON string).
@@ -56,6 +57,21 @@ pub struct Source {
     /// A bank-holiday CSV to use instead of the bundled calendar.
     #[arg(long, value_name = "FILE.csv")]
     calendar: Option<PathBuf>,
+    /// The report date (yyyy-mm-dd): a period that ends after it is
+    /// computed to it and marked "to date", so a re-run of last month's
+    /// figures sees the same day. Default: today.
+    #[arg(long, value_name = "DATE")]
+    as_of: Option<String>,
+}
+
+impl Source {
+    /// `--as-of`, else today's date.
+    fn as_of(&self) -> anyhow::Result<chrono::NaiveDate> {
+        match &self.as_of {
+            Some(d) => crate::common::parse_date_arg("--as-of", d),
+            None => Ok(chrono::Local::now().date_naive()),
+        }
+    }
 }
 
 #[derive(Debug, Args)]
@@ -159,7 +175,7 @@ fn load(source: &Source, year: Option<CollectionYear>) -> anyhow::Result<Loaded>
             let store = footprint_store::Store::open(&url).await?;
             let result = async {
                 let dataset = store.load_dataset().await?;
-                let settings = store.setting(REPORT_SETTINGS).await?;
+                let settings = store.measure_settings().await?;
                 let indicators = store.setting(PERFORMANCE_INDICATORS).await?;
                 let council = store.setting(COUNCIL_NAME).await?;
                 let narratives = match year {
@@ -188,12 +204,7 @@ fn load(source: &Source, year: Option<CollectionYear>) -> anyhow::Result<Loaded>
         .with_context(|| format!("cannot read the database {shown}"))
         .and_then(
             |(dataset, settings, indicators, council, narratives, calendar)| {
-                let settings = match (file_settings, settings) {
-                    (Some(s), _) => s,
-                    (None, Some(v)) => serde_json::from_value(v)
-                        .with_context(|| format!("the `{REPORT_SETTINGS}` setting in {shown}"))?,
-                    (None, None) => MeasureSettings::default(),
-                };
+                let settings = file_settings.unwrap_or(settings);
                 let indicators = indicators
                     .map(serde_json::from_value)
                     .transpose()
@@ -222,11 +233,13 @@ fn write_out(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
 fn annual(args: AnnualArgs) -> anyhow::Result<()> {
     let year: CollectionYear = args.year.parse().map_err(|e| anyhow!("--year: {e}"))?;
     let format: Format = args.format.parse().map_err(|e| anyhow!("--format: {e}"))?;
+    let as_of = args.source.as_of()?;
     let loaded = load(&args.source, Some(year))?;
     let calendar = calendar_for(&args.source, &loaded)?;
-    let mut report = AnnualReport::compute(
+    let mut report = AnnualReport::compute_as_of(
         &loaded.dataset,
         year,
+        as_of,
         &loaded.settings,
         &calendar,
         loaded.narratives,
@@ -248,15 +261,17 @@ fn annual(args: AnnualArgs) -> anyhow::Result<()> {
 
 fn performance_page(args: PerformanceArgs) -> anyhow::Result<()> {
     let month = performance::parse_month(&args.month).map_err(|e| anyhow!("--month: {e}"))?;
+    let as_of = args.source.as_of()?;
     let loaded = load(&args.source, None)?;
     let calendar = calendar_for(&args.source, &loaded)?;
     let indicators = match &args.indicators {
         Some(p) => read_json(p, "indicators file")?,
         None => loaded.indicators.unwrap_or_default(),
     };
-    let page = performance::compute(
+    let page = performance::compute_as_of(
         &loaded.dataset,
         month,
+        as_of,
         &loaded.settings,
         &indicators,
         &calendar,
@@ -335,6 +350,7 @@ mod tests {
             dataset: Some(dataset),
             settings: None,
             calendar: None,
+            as_of: None,
         }
     }
 

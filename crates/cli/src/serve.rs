@@ -29,6 +29,11 @@ pub struct ServeArgs {
     /// Mark the session cookie Secure (when served over HTTPS).
     #[arg(long)]
     pub secure_cookies: bool,
+    /// Pin "today" to this date (yyyy-mm-dd): due dates, overdue lists and
+    /// the dashboard are worked out as on that day, and the clock runs on
+    /// from it. Default: the system clock.
+    #[arg(long, value_name = "DATE")]
+    pub as_of: Option<String>,
 }
 
 pub fn run(args: ServeArgs) -> ExitCode {
@@ -41,6 +46,12 @@ pub fn run(args: ServeArgs) -> ExitCode {
 }
 
 async fn serve(args: ServeArgs) -> anyhow::Result<()> {
+    let clock: std::sync::Arc<dyn footprint_web::Clock> = match &args.as_of {
+        Some(day) => std::sync::Arc::new(footprint_web::ShiftedClock::starting_on(
+            crate::common::parse_date_arg("--as-of", day)?,
+        )),
+        None => std::sync::Arc::new(footprint_web::SystemClock),
+    };
     let url = args.db.url();
     let store = open(&url).await?;
     let config = WebConfig {
@@ -60,6 +71,6 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         redact_url(&url),
         listener.local_addr().unwrap_or(addr)
     );
-    let state = footprint_web::AppState::for_store(store, config).await?;
+    let state = footprint_web::AppState::for_store_with_clock(store, config, clock).await?;
     footprint_web::serve_on(state, listener).await
 }

@@ -6,6 +6,7 @@
 
 pub mod calendar;
 pub mod codes;
+pub mod daily;
 pub mod dates;
 pub mod measures;
 pub mod model;

@@ -600,6 +600,51 @@ pub struct Challenge {
     pub outcome: Option<ChallengeOutcome>,
 }
 
+impl Challenge {
+    /// Open on `date`: raised by then and not resolved by then (a challenge
+    /// closed with an outcome but no date counts as resolved).
+    pub fn is_open_on(&self, date: NaiveDate) -> bool {
+        self.raised <= date
+            && match self.resolved {
+                Some(r) => r > date,
+                None => self.outcome.is_none(),
+            }
+    }
+
+    /// The stage the challenge had reached on `date`.
+    pub fn stage_on(&self, date: NaiveDate) -> Option<&ChallengeStage> {
+        self.stages.iter().rev().find(|s| s.started <= date)
+    }
+
+    /// The date a response is due at the stage reached on `date`.
+    pub fn response_due_on(
+        &self,
+        date: NaiveDate,
+        calendar: &crate::calendar::WorkingDayCalendar,
+    ) -> Option<NaiveDate> {
+        let stage = self.stage_on(date)?;
+        calendar
+            .add_working_days(stage.started, stage.timescale_working_days)
+            .ok()
+    }
+
+    /// Open on `date`, and the stage reached then had no response by then
+    /// within its timescale.
+    pub fn is_overdue_on(
+        &self,
+        date: NaiveDate,
+        calendar: &crate::calendar::WorkingDayCalendar,
+    ) -> bool {
+        self.is_open_on(date)
+            && self
+                .stage_on(date)
+                .is_some_and(|s| s.responded.is_none_or(|r| r > date))
+            && self
+                .response_due_on(date, calendar)
+                .is_some_and(|d| d < date)
+    }
+}
+
 /// One stage of a challenge.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ChallengeStage {

@@ -14,6 +14,7 @@
 //! secondary suppression ([`suppress`]) and no child-level detail is written.
 
 pub mod checks;
+pub mod dashboard;
 pub mod docx;
 pub mod font5x7;
 pub mod html;
@@ -32,7 +33,7 @@ use std::str::FromStr;
 
 use footprint_domain::calendar::WorkingDayCalendar;
 use footprint_domain::dates::CollectionYear;
-use footprint_domain::measures::{MeasureSettings, Measures, compute};
+use footprint_domain::measures::{MeasureSettings, Measures, Period, compute, compute_as_of};
 use footprint_domain::model::Dataset;
 use serde::{Deserialize, Serialize};
 
@@ -160,6 +161,29 @@ impl AnnualReport {
         Self::from_measures(this, Some(last), settings.clone(), narratives, publication)
     }
 
+    /// The report for `year` as it stands on `as_of` (the report date): a
+    /// year that ends after `as_of` is computed to that date and says so
+    /// ("to date"); last year is computed whole.
+    pub fn compute_as_of(
+        data: &Dataset,
+        year: CollectionYear,
+        as_of: chrono::NaiveDate,
+        settings: &MeasureSettings,
+        calendar: &WorkingDayCalendar,
+        narratives: Vec<Narrative>,
+        publication: bool,
+    ) -> Self {
+        let this = compute_as_of(data, Period::year(year), as_of, settings, calendar);
+        let last = compute_as_of(
+            data,
+            Period::year(year.previous()),
+            as_of,
+            settings,
+            calendar,
+        );
+        Self::from_measures(this, Some(last), settings.clone(), narratives, publication)
+    }
+
     /// A report from measure sets computed (or built) elsewhere.
     pub fn from_measures(
         this_year: Measures,
@@ -239,12 +263,22 @@ impl AnnualReport {
         let mut o = vec![
             ("year".to_owned(), Node::Str(self.year().to_string())),
             ("publication".to_owned(), Node::Bool(self.publication)),
+        ];
+        // A year that ends after the report date is "to date": say so, with
+        // the day the figures run to.
+        if self.this_year.measures.to_date.is_some() {
+            o.push((
+                "to_date".to_owned(),
+                Node::Str(self.this_year.measures.period.last.to_string()),
+            ));
+        }
+        o.extend([
             (
                 "settings".to_owned(),
                 Node::Raw(serde_json::to_value(&self.settings).unwrap_or_default()),
             ),
             ("measures".to_owned(), this.measures()),
-        ];
+        ]);
         if let Some(last) = &self.last_year {
             o.push((
                 "previous_year".to_owned(),

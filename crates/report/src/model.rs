@@ -1146,11 +1146,19 @@ pub fn build(report: &AnnualReport) -> Report {
     };
     Report {
         title,
-        subtitle: format!(
-            "1 April {} to 31 March {}",
-            this.m().year.start_year(),
-            this.m().year.start_year() + 1
-        ),
+        subtitle: match this.m().to_date {
+            // A year not yet over: the figures run to the report date.
+            Some(_) => format!(
+                "1 April {} to {} (year to date)",
+                this.m().year.start_year(),
+                this.m().period.last.format("%-d %B %Y")
+            ),
+            None => format!(
+                "1 April {} to 31 March {}",
+                this.m().year.start_year(),
+                this.m().year.start_year() + 1
+            ),
+        },
         year: b.this_label.clone(),
         previous_year: last.map(|l| l.m().year.to_string()),
         publication: report.publication,

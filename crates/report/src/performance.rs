@@ -17,11 +17,11 @@
 use std::collections::HashMap;
 use std::fmt::Write;
 
+use chrono::NaiveDate;
 use footprint_domain::calendar::WorkingDayCalendar;
 use footprint_domain::dates::{CollectionYear, month_name};
-use footprint_domain::measures::{
-    Benchmark, Measure, MeasureSettings, Measures, Period, compute_period, percent,
-};
+use footprint_domain::measures;
+use footprint_domain::measures::{Benchmark, Measure, MeasureSettings, Measures, Period, percent};
 use footprint_domain::model::Dataset;
 use rust_xlsxwriter::{Format, Workbook};
 use serde::{Deserialize, Serialize};
@@ -483,6 +483,19 @@ pub fn compute(
     perf: &PerformanceSettings,
     calendar: &WorkingDayCalendar,
 ) -> Result<PerformancePage, PerformanceError> {
+    compute_as_of(data, month, NaiveDate::MAX, settings, perf, calendar)
+}
+
+/// The performance page for `month` as it stands on `as_of` (the report
+/// date): every period that ends after it is computed to it ("to date").
+pub fn compute_as_of(
+    data: &Dataset,
+    month: (i32, u32),
+    as_of: NaiveDate,
+    settings: &MeasureSettings,
+    perf: &PerformanceSettings,
+    calendar: &WorkingDayCalendar,
+) -> Result<PerformancePage, PerformanceError> {
     let bad = || PerformanceError::BadMonth(format!("{}-{:02}", month.0, month.1));
     let latest = Period::month(month.0, month.1).ok_or_else(bad)?;
     let year = latest.collection_year();
@@ -491,7 +504,7 @@ pub fn compute(
     let mut get = |p: Period| -> Measures {
         cache
             .entry(p)
-            .or_insert_with(|| compute_period(data, p, settings, calendar))
+            .or_insert_with(|| measures::compute_as_of(data, p, as_of, settings, calendar))
             .clone()
     };
     // The three months shown and the one before (for the first arrow).
@@ -840,7 +853,7 @@ mod tests {
             population_0_17: Some(10_000),
             ..MeasureSettings::default()
         };
-        let m = compute_period(
+        let m = measures::compute_period(
             &data,
             Period::year(CollectionYear::new(2021)),
             &settings,

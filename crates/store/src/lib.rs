@@ -17,6 +17,9 @@
 //! written once (`backend.rs`) and compiled for each database.
 
 mod convert;
+pub mod council;
+mod scope_shim;
+pub use scope_shim::Scope;
 pub mod error;
 pub mod types;
 

@@ -15,7 +15,6 @@ pub mod assets;
 pub mod auth;
 pub mod clock;
 pub mod csrf;
-pub mod logic;
 pub mod names;
 pub mod pages;
 pub mod ratelimit;
@@ -33,7 +32,7 @@ use footprint_store::Store;
 use tower_sessions::cookie::SameSite;
 use tower_sessions::{Expiry, SessionManagerLayer};
 
-pub use clock::{Clock, FixedClock, SystemClock};
+pub use clock::{Clock, FixedClock, ShiftedClock, SystemClock};
 pub use ratelimit::RateLimits;
 pub use roles::Role;
 
@@ -78,7 +77,16 @@ pub struct Inner {
     /// The council's dataset as last read, with the store's data version at
     /// the time; reloaded when the version moves (see `pages::dataset`).
     pub dataset_cache: tokio::sync::Mutex<Option<(i64, Arc<footprint_domain::model::Dataset>)>>,
+    /// The dashboard as last computed: (data version, day, dashboard).
+    pub figures_cache: tokio::sync::Mutex<Option<FiguresEntry>>,
 }
+
+/// A computed dashboard with the data version and day it was computed for.
+pub type FiguresEntry = (
+    i64,
+    chrono::NaiveDate,
+    Arc<footprint_report::dashboard::Dashboard>,
+);
 
 impl std::ops::Deref for AppState {
     type Target = Inner;
@@ -97,8 +105,18 @@ impl AppState {
     /// when it has them (seeded by `footprint migrate`), else the bundled
     /// England and Wales calendar.
     pub async fn for_store(store: Store, config: WebConfig) -> anyhow::Result<Self> {
+        Self::for_store_with_clock(store, config, Arc::new(SystemClock)).await
+    }
+
+    /// [`AppState::for_store`] reading the time from `clock` (`footprint
+    /// serve --as-of` pins the day with a [`ShiftedClock`]).
+    pub async fn for_store_with_clock(
+        store: Store,
+        config: WebConfig,
+        clock: Arc<dyn Clock>,
+    ) -> anyhow::Result<Self> {
         let calendar = store.calendar().await.ok().flatten();
-        let state = Self::with_clock(store, config, Arc::new(SystemClock))?;
+        let state = Self::with_clock(store, config, clock)?;
         Ok(match calendar {
             Some(calendar) => state.with_calendar(calendar),
             None => state,
@@ -115,6 +133,7 @@ impl AppState {
             clock: shared.clock.clone(),
             config: shared.config.clone(),
             dataset_cache: tokio::sync::Mutex::new(None),
+            figures_cache: tokio::sync::Mutex::new(None),
         });
         AppState(Arc::new(Inner { calendar, ..inner }))
     }
@@ -135,6 +154,7 @@ impl AppState {
             clock,
             config,
             dataset_cache: tokio::sync::Mutex::new(None),
+            figures_cache: tokio::sync::Mutex::new(None),
         })))
     }
 }

@@ -68,6 +68,17 @@ pub fn child_names(ds: &Arc<Dataset>) -> Value {
     Value::from_object(ChildNames::new(ds))
 }
 
+/// The `names` value for the records a page read for itself (a caseload, a
+/// child and their brothers and sisters): a map of the named children.
+pub fn names_of(ds: &Dataset) -> Value {
+    Value::from_object(ChildNames(Index::Map(
+        ds.children
+            .iter()
+            .filter_map(|c| c.name.as_ref().map(|n| (c.id.to_string(), n.to_string())))
+            .collect(),
+    )))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

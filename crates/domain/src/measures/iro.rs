@@ -16,6 +16,9 @@ use crate::calendar::WorkingDayCalendar;
 use crate::dates::Quarter;
 use crate::model::{AttendeeRole, Challenge, ChildId, Dataset, QualityGrade, SocialWorkerReport};
 
+/// Bands of `challenges.open.by_age`: days since the challenge was raised.
+pub const CHALLENGE_AGE_KEYS: [&str; 3] = ["up_to_30_days", "31_to_90_days", "over_90_days"];
+
 /// Bands of `reviews.sw_report`, in order.
 pub const SW_REPORT_KEYS: [&str; 6] = [
     "5_plus_days_before",
@@ -300,9 +303,25 @@ pub(super) fn challenges(
             .map(|q| (q.to_string(), Breakdown::with_keys(["raised"])))
             .collect(),
     };
+    let mut open_by_stage = Breakdown::with_keys(settings.challenge_stages.iter().cloned());
+    let mut open_by_age = Breakdown::with_keys(CHALLENGE_AGE_KEYS);
+    let mut open_overdue = Count::default();
     for c in &data.challenges {
-        if c.raised <= end && c.resolved.is_none_or(|r| r > end) {
+        if c.is_open_on(end) {
             open.add(&c.child);
+            open_by_stage
+                .entry(c.stage_on(end).map_or("none", |s| s.stage.as_str()))
+                .add(&c.child);
+            let days = (end - c.raised).num_days();
+            let band = match days {
+                ..=30 => CHALLENGE_AGE_KEYS[0],
+                31..=90 => CHALLENGE_AGE_KEYS[1],
+                _ => CHALLENGE_AGE_KEYS[2],
+            };
+            open_by_age.entry(band).add(&c.child);
+            if c.is_overdue_on(end, calendar) {
+                open_overdue.add(&c.child);
+            }
         }
         if !year.contains(c.raised) {
             continue;
@@ -339,5 +358,11 @@ pub(super) fn challenges(
         Measure::Count(in_timescale),
     );
     out.push("challenges.open.end", Measure::Count(open));
+    out.push(
+        "challenges.open.by_stage",
+        Measure::Breakdown(open_by_stage),
+    );
+    out.push("challenges.open.by_age", Measure::Breakdown(open_by_age));
+    out.push("challenges.open.overdue", Measure::Count(open_overdue));
     out.push("challenges.by_quarter", Measure::Grid(by_quarter));
 }

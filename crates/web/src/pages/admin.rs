@@ -213,13 +213,27 @@ async fn settings_page(
     errors: FormErrors,
     form: Option<Value>,
 ) -> Result<Response, AppError> {
-    let stages = stages(state).await;
+    // A stored setting that does not parse is shown as it is, so that the
+    // administrator can put it right here.
+    let stages = match stages(state).await {
+        Ok(stages) => stages
+            .iter()
+            .map(|s| format!("{}, {}", s.name, s.working_days))
+            .collect::<Vec<_>>()
+            .join("\n"),
+        Err(_) => raw_setting(state, footprint_store::council::CHALLENGE_STAGES).await?,
+    };
     let themes = themes(state).await;
-    let policy = super::policy(state).await;
-    let form = form.unwrap_or_else(|| context! {
-        stages => stages.iter().map(|s| format!("{}, {}", s.name, s.working_days)).collect::<Vec<_>>().join("\n"),
-        themes => themes.join("\n"),
-        policy => serde_json::to_string_pretty(&policy).unwrap_or_default(),
+    let policy = match super::policy(state).await {
+        Ok(policy) => serde_json::to_string_pretty(&policy).unwrap_or_default(),
+        Err(_) => raw_setting(state, footprint_store::council::SCHEDULE_POLICY).await?,
+    };
+    let form = form.unwrap_or_else(|| {
+        context! {
+            stages,
+            themes => themes.join("\n"),
+            policy,
+        }
     });
     Ok(page
         .render_status(
@@ -229,6 +243,16 @@ async fn settings_page(
             context! { form, errors => errors.0 },
         )
         .await)
+}
+
+/// A setting's stored JSON, as text.
+async fn raw_setting(state: &AppState, key: &str) -> Result<String, AppError> {
+    Ok(state
+        .store
+        .setting(key)
+        .await?
+        .map(|v| serde_json::to_string_pretty(&v).unwrap_or_default())
+        .unwrap_or_default())
 }
 
 /// GET /admin/settings
@@ -333,7 +357,7 @@ pub async fn save_settings(
         state
             .store
             .set_setting(
-                "challenge_stages",
+                footprint_store::council::CHALLENGE_STAGES,
                 &to_value(serde_json::to_value(&stages))?,
             )
             .await?;
@@ -346,7 +370,10 @@ pub async fn save_settings(
             .await?;
         state
             .store
-            .set_setting("schedule_policy", &to_value(serde_json::to_value(&policy))?)
+            .set_setting(
+                footprint_store::council::SCHEDULE_POLICY,
+                &to_value(serde_json::to_value(&policy))?,
+            )
             .await?;
         audit(
             &state,

@@ -10,13 +10,13 @@ use axum::Form;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
+use footprint_domain::daily::{self, ByChild};
 use footprint_domain::model::{ChildId, Dataset, IroId};
 use minijinja::context;
 
-use super::{audit, dataset, field, form_date, respond};
+use super::{audit, council, field, form_date, respond};
 use crate::AppState;
 use crate::access::CurrentUser;
-use crate::logic::{self, ByChild};
 use crate::view::{AppError, FormErrors, Page};
 
 /// The child's current allocation began after `from`: a reallocation from
@@ -40,14 +40,14 @@ async fn render(
     errors: FormErrors,
     form: minijinja::Value,
 ) -> Result<Response, AppError> {
-    let ds = dataset(state).await?;
+    let ds = council(state).await?;
     let today = state.clock.today();
     let by = ByChild::new(&ds);
     let mut unallocated: Vec<_> = ds
         .children
         .iter()
         .filter(|c| by.current_period(&c.id, today).is_some())
-        .filter(|c| logic::current_iro(&ds, &c.id, today).is_none())
+        .filter(|c| daily::current_iro(&ds, &c.id, today).is_none())
         .map(|c| {
             context! {
                 id => c.id.to_string(),
@@ -56,12 +56,8 @@ async fn render(
         })
         .collect();
     unallocated.truncate(500);
-    let d = logic::dashboard(
-        &ds,
-        today,
-        &footprint_domain::schedule::SchedulePolicy::statutory(),
-        &state.calendar,
-    );
+    // Caseloads on the dashboard's figures: the engine's caseload.by_iro.
+    let d = super::dashboard::current(state).await?;
     let iros: Vec<_> = ds
         .iros
         .iter()
@@ -73,7 +69,7 @@ async fn render(
             state,
             status,
             "allocations.html",
-            context! { caseloads => d.caseloads, unallocated, iros, errors => errors.0, form, names => crate::names::child_names(&ds) },
+            context! { caseloads => &d.caseloads, unallocated, iros, errors => errors.0, form, names => crate::names::child_names(&ds) },
         )
         .await)
 }
@@ -100,7 +96,7 @@ pub async fn allocate(
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> Response {
     let result = async {
-        let ds = dataset(&state).await?;
+        let ds = council(&state).await?;
         let today = state.clock.today();
         let mut errors = FormErrors::default();
         let child: Option<ChildId> = match field(&pairs, "child").unwrap_or("").trim() {
@@ -195,7 +191,7 @@ pub async fn allocate(
         for c in &targets {
             allocate_one(&state, &user, c, &iro, from).await?;
         }
-        let name = logic::iro_name(&ds, &iro);
+        let name = daily::iro_name(&ds, &iro);
         let mut message = if targets.len() == 1 {
             format!("Child {child} allocated to {name}")
         } else {

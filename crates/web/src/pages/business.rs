@@ -7,10 +7,11 @@ use chrono::{Datelike, NaiveDate};
 use minijinja::context;
 use serde::Deserialize;
 
-use super::{dataset, policy, respond};
+use footprint_domain::daily;
+
+use super::{council, in_care_records, policy, respond, settings};
 use crate::AppState;
 use crate::access::CurrentUser;
-use crate::logic;
 use crate::view::{AppError, Page};
 
 #[derive(Debug, Deserialize)]
@@ -48,9 +49,9 @@ pub async fn due(
             })?,
             None => (today.year(), today.month()),
         };
-        let ds = dataset(&state).await?;
-        let policy = policy(&state).await;
-        let groups = logic::due_in_month(&ds, year, month, today, &policy, &state.calendar);
+        let ds = in_care_records(&state, today).await?;
+        let policy = policy(&state).await?;
+        let groups = daily::due_in_month(&ds, year, month, today, &policy, &state.calendar);
         let total: usize = groups.values().map(Vec::len).sum();
         let groups: Vec<_> = groups
             .into_iter()
@@ -67,7 +68,7 @@ pub async fn due(
                 "due.html",
                 context! {
                     groups, total, label,
-                    names => crate::names::child_names(&ds),
+                    names => crate::names::names_of(&ds),
                     month => format!("{year:04}-{month:02}"),
                     previous => format!("{py:04}-{pm:02}"),
                     next => format!("{ny:04}-{nm:02}"),
@@ -82,9 +83,10 @@ pub async fn due(
 /// GET /outstanding — reviews whose decisions or record are overdue.
 pub async fn outstanding(State(state): State<AppState>, page: Page, user: CurrentUser) -> Response {
     let result = async {
-        let ds = dataset(&state).await?;
+        let ds = council(&state).await?;
         let today = state.clock.today();
-        let rows = logic::outstanding(&ds, today, &state.calendar);
+        let settings = settings(&state).await?;
+        let rows = daily::outstanding(&ds, today, &settings, &state.calendar);
         let decisions = rows.iter().filter(|r| r.what == "decisions").count();
         let records = rows.len() - decisions;
         Ok(page
@@ -93,7 +95,7 @@ pub async fn outstanding(State(state): State<AppState>, page: Page, user: Curren
                 "outstanding.html",
                 context! {
                     rows, decisions, records,
-                    names => crate::names::child_names(&ds),
+                    names => crate::names::names_of(&ds),
                     can_record_sent => user.may_use("POST", "/children/{child}/reviews/sent"),
                 },
             )

@@ -13,31 +13,15 @@ use axum::response::{IntoResponse, Redirect, Response};
 use footprint_domain::model::{Challenge, ChallengeOutcome, ChallengeStage};
 use footprint_store::NewChallenge;
 use minijinja::{Value, context};
-use serde::{Deserialize, Serialize};
 
 use super::child::outcome_label;
-use super::{audit, child_id, dataset, ensure_child, field, fields, form_date};
+use super::{audit, child_id, child_records, council, ensure_child, field, fields, form_date};
 use crate::AppState;
 use crate::access::CurrentUser;
-use crate::logic;
 use crate::view::{AppError, FormErrors, Page};
 
-/// A configured stage of the process.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct StageSetting {
-    pub name: String,
-    pub working_days: u32,
-}
-
-pub fn default_stages() -> Vec<StageSetting> {
-    ["informal", "stage 1", "stage 2", "stage 3"]
-        .into_iter()
-        .map(|n| StageSetting {
-            name: n.to_owned(),
-            working_days: 5,
-        })
-        .collect()
-}
+/// A configured stage of the process (the store's one definition).
+pub use footprint_store::council::ChallengeStageSetting as StageSetting;
 
 pub fn default_themes() -> Vec<String> {
     [
@@ -56,14 +40,10 @@ pub fn default_themes() -> Vec<String> {
     .collect()
 }
 
-pub async fn stages(state: &AppState) -> Vec<StageSetting> {
-    match state.store.setting("challenge_stages").await {
-        Ok(Some(v)) => serde_json::from_value::<Vec<StageSetting>>(v)
-            .ok()
-            .filter(|s| !s.is_empty())
-            .unwrap_or_else(default_stages),
-        _ => default_stages(),
-    }
+/// The council's challenge stages (`Store::challenge_stages`: the same list
+/// the measures use). A setting that does not parse is an error page.
+pub async fn stages(state: &AppState) -> Result<Vec<StageSetting>, AppError> {
+    Ok(state.store.challenge_stages().await?)
 }
 
 pub async fn themes(state: &AppState) -> Vec<String> {
@@ -91,11 +71,11 @@ fn summary(
         child => c.child.to_string(),
         raised => uk(c.raised),
         stage => stage.map(|s| s.stage.clone()),
-        response_due => logic::challenge_stage_due(c, cal).map(uk),
+        response_due => c.response_due_on(today, cal).map(uk),
         responded => stage.and_then(|s| s.responded).map(uk),
         themes => c.themes.join(", "),
-        open => logic::challenge_is_open(c),
-        overdue => logic::challenge_overdue(c, today, cal),
+        open => c.is_open_on(today),
+        overdue => c.is_overdue_on(today, cal),
         cafcass => c.referred_to_cafcass.map(uk),
         outcome => c.outcome.map(outcome_label),
         resolved => c.resolved.map(uk),
@@ -106,29 +86,21 @@ fn summary(
 /// GET /challenges — open challenges (overdue first) and recently closed.
 pub async fn list(State(state): State<AppState>, page: Page, user: CurrentUser) -> Response {
     let result = async {
-        let ds = dataset(&state).await?;
+        let ds = council(&state).await?;
         let today = state.clock.today();
         let cal = &state.calendar;
         let mut open: Vec<&Challenge> = ds
             .challenges
             .iter()
-            .filter(|c| logic::challenge_is_open(c))
+            .filter(|c| c.is_open_on(today))
             .collect();
-        open.sort_by_key(|c| {
-            (
-                !logic::challenge_overdue(c, today, cal),
-                logic::challenge_stage_due(c, cal),
-            )
-        });
-        let overdue = open
-            .iter()
-            .filter(|c| logic::challenge_overdue(c, today, cal))
-            .count();
+        open.sort_by_key(|c| (!c.is_overdue_on(today, cal), c.response_due_on(today, cal)));
+        let overdue = open.iter().filter(|c| c.is_overdue_on(today, cal)).count();
         let open: Vec<Value> = open.into_iter().map(|c| summary(c, today, cal)).collect();
         let mut closed: Vec<&Challenge> = ds
             .challenges
             .iter()
-            .filter(|c| !logic::challenge_is_open(c))
+            .filter(|c| !c.is_open_on(today))
             .collect();
         closed.sort_by_key(|c| std::cmp::Reverse(c.resolved));
         let closed: Vec<Value> = closed
@@ -156,7 +128,10 @@ async fn new_form_page(
     errors: FormErrors,
     chosen: Vec<String>,
 ) -> Response {
-    let stages = stages(state).await;
+    let stages = match stages(state).await {
+        Ok(s) => s,
+        Err(e) => return e.into_page(state, None),
+    };
     let themes = themes(state).await;
     page.render_status(
         state,
@@ -176,7 +151,7 @@ pub async fn new_form(
 ) -> Response {
     let result = async {
         let id = child_id(&raw)?;
-        let ds = dataset(&state).await?;
+        let ds = child_records(&state, &id).await?;
         ensure_child(&ds, &id)?;
         Ok(new_form_page(
             &state,
@@ -202,10 +177,10 @@ pub async fn raise(
 ) -> Response {
     let result = async {
         let id = child_id(&raw)?;
-        let ds = dataset(&state).await?;
+        let ds = child_records(&state, &id).await?;
         ensure_child(&ds, &id)?;
         let today = state.clock.today();
-        let configured_stages = stages(&state).await;
+        let configured_stages = stages(&state).await?;
         let configured_themes = themes(&state).await;
         let mut errors = FormErrors::default();
         let raised = match form_date(field(&pairs, "raised")) {
@@ -301,7 +276,7 @@ pub async fn show(
         audit(&state, &user, "challenge.view", Some(&c.child), &format!("challenge={id}")).await?;
         let today = state.clock.today();
         let cal = &state.calendar;
-        let configured = stages(&state).await;
+        let configured = stages(&state).await?;
         let current = c.stages.last().map(|s| s.stage.clone()).unwrap_or_default();
         let pos = configured.iter().position(|s| s.name == current);
         let next_stage = match pos {
@@ -396,11 +371,11 @@ pub async fn escalate(
 ) -> Response {
     let result = async {
         let c = load(&state, id).await?;
-        if !logic::challenge_is_open(&c) {
+        if !c.is_open_on(state.clock.today()) {
             return Err(AppError::BadRequest("This challenge is closed.".to_owned()));
         }
         let date = action_date(&pairs, state.clock.today())?;
-        let configured = stages(&state).await;
+        let configured = stages(&state).await?;
         let current = c.stages.last().map(|s| s.stage.as_str()).unwrap_or("");
         let next = match configured.iter().position(|s| s.name == current) {
             Some(i) => configured.get(i + 1),

@@ -3,14 +3,14 @@
 use axum::extract::{Path, Query, State};
 use axum::response::Response;
 use chrono::NaiveDate;
+use footprint_domain::daily::{self, ByChild};
 use footprint_domain::model::{ChallengeOutcome, ReviewKind, SocialWorkerReport, VisitKind};
 use minijinja::context;
 use serde::{Deserialize, Serialize};
 
-use super::{audit, child_id, dataset, policy, respond};
+use super::{audit, child_id, child_records, council, policy, respond};
 use crate::AppState;
 use crate::access::CurrentUser;
-use crate::logic::{self, ByChild};
 use crate::view::{AppError, Page};
 
 #[derive(Debug, Deserialize)]
@@ -35,7 +35,7 @@ pub async fn children(
     Query(query): Query<ChildrenQuery>,
 ) -> Response {
     let result = async {
-        let ds = dataset(&state).await?;
+        let ds = council(&state).await?;
         let today = state.clock.today();
         let by = ByChild::new(&ds);
         let q = query.q.trim().to_lowercase();
@@ -52,8 +52,8 @@ pub async fn children(
             .map(|c| ChildRow {
                 id: c.id.to_string(),
                 age: footprint_domain::dates::age_on(c.date_of_birth, today),
-                iro: logic::current_iro(&ds, &c.id, today)
-                    .map(|i| logic::iro_name(&ds, i))
+                iro: daily::current_iro(&ds, &c.id, today)
+                    .map(|i| daily::iro_name(&ds, i))
                     .unwrap_or_else(|| "Unallocated".to_owned()),
                 looked_after: by.current_period(&c.id, today).is_some(),
             })
@@ -123,24 +123,24 @@ pub async fn child_page(
 ) -> Response {
     let result = async {
         let id = child_id(&raw)?;
-        let ds = dataset(&state).await?;
+        let ds = child_records(&state, &id).await?;
         let Some(child) = ds.children.iter().find(|c| c.id == id) else {
             return Err(AppError::NotFound("child"));
         };
         audit(&state, &user, "child.view", Some(&id), "").await?;
         let today = state.clock.today();
-        let policy = policy(&state).await;
+        let policy = policy(&state).await?;
         let cal = &state.calendar;
         let by = ByChild::new(&ds);
-        let reviews = by.child_reviews(&id);
+        let reviews: Vec<_> = ds.reviews.iter().filter(|r| r.child == id).cloned().collect();
         let periods = by.periods.get(&id).cloned().unwrap_or_default();
-        let next = logic::next_review(&by, &ds, &id, today, &policy, cal).map(|(n, _)| n);
+        let next = daily::next_review(&by, &id, today, &policy, cal).map(|(n, _)| n);
 
         // Reviews with their timeliness, period by period.
         let mut review_rows: Vec<ReviewRow> = Vec::new();
         let mut period_rows = Vec::new();
         for p in &periods {
-            let sched = logic::period_schedule(p, &reviews, ds.reviews_known_from, &policy, cal);
+            let sched = by.schedule(p, &policy, cal);
             let episodes: Vec<_> = p
                 .episodes
                 .iter()
@@ -161,7 +161,7 @@ pub async fn child_page(
                 short_breaks => p.is_short_breaks(),
                 moves => p.placement_moves().len(),
                 episodes,
-                schedule_error => sched.as_ref().err(),
+                schedule_error => sched.as_ref().err().map(ToString::to_string),
             });
             if let Ok(s) = &sched {
                 for sr in &s.reviews {
@@ -223,7 +223,7 @@ pub async fn child_page(
             events.push((r.date, Event { date: uk(r.date), kind: "review", title: "Review".to_owned(), detail: p }));
         }
         for m in ds.midway_checks.iter().filter(|m| m.child == id) {
-            events.push((m.date, Event { date: uk(m.date), kind: "midway", title: "Midway check".to_owned(), detail: m.iro.as_ref().map(|i| logic::iro_name(&ds, i)).unwrap_or_default() }));
+            events.push((m.date, Event { date: uk(m.date), kind: "midway", title: "Midway check".to_owned(), detail: m.iro.as_ref().map(|i| daily::iro_name(&ds, i)).unwrap_or_default() }));
         }
         let visits: Vec<_> = ds.visits.iter().filter(|v| v.child == id).collect();
         for v in &visits {
@@ -240,7 +240,7 @@ pub async fn child_page(
             }
         }
         for a in ds.allocations.iter().filter(|a| a.child == id) {
-            events.push((a.from, Event { date: uk(a.from), kind: "allocation", title: "Allocated to an IRO".to_owned(), detail: logic::iro_name(&ds, &a.iro) }));
+            events.push((a.from, Event { date: uk(a.from), kind: "allocation", title: "Allocated to an IRO".to_owned(), detail: daily::iro_name(&ds, &a.iro) }));
         }
         events.sort_by_key(|e| std::cmp::Reverse(e.0));
         let timeline: Vec<Event> = events.into_iter().map(|(_, e)| e).collect();
@@ -252,8 +252,8 @@ pub async fn child_page(
                 raised => uk(c.raised),
                 stage => c.stages.last().map(|s| s.stage.clone()),
                 themes => c.themes.join(", "),
-                open => logic::challenge_is_open(c),
-                overdue => logic::challenge_overdue(c, today, cal),
+                open => c.is_open_on(today),
+                overdue => c.is_overdue_on(today, cal),
             })
             .collect();
         let visit_rows: Vec<_> = visits.iter().rev().map(|v| context! { date => uk(v.date), kind => visit_kind(v.kind) }).collect();
@@ -263,13 +263,13 @@ pub async fn child_page(
             .rev()
             .map(|r| context! { date => uk(r.date), code => r.participation.map(|p| p.code()), label => r.participation.map(|p| p.label()) })
             .collect();
-        let iro = logic::current_iro(&ds, &id, today).map(|i| logic::iro_name(&ds, i));
+        let iro = daily::current_iro(&ds, &id, today).map(|i| daily::iro_name(&ds, i));
         let siblings: Vec<_> = ds
             .siblings_of(&id)
             .into_iter()
             .map(|s| context! {
                 id => s.to_string(),
-                iro => logic::current_iro(&ds, s, today).map(|i| logic::iro_name(&ds, i)),
+                iro => daily::current_iro(&ds, s, today).map(|i| daily::iro_name(&ds, i)),
                 looked_after => by.current_period(s, today).is_some(),
             })
             .collect();
@@ -292,7 +292,7 @@ pub async fn child_page(
                         uasc => child.is_uasc_on(today),
                     },
                     iro, current, next, siblings,
-                    names => crate::names::child_names(&ds),
+                    names => crate::names::names_of(&ds),
                     health => health_rows(&ds, &id),
                     periods => period_rows,
                     reviews => review_rows,
@@ -368,7 +368,7 @@ fn review_row(
         participation: r.participation.map(|p| p.code().to_owned()),
         chair: d
             .and_then(|d| d.chair.as_ref())
-            .map(|i| logic::iro_name(ds, i)),
+            .map(|i| daily::iro_name(ds, i)),
         kind: match d.map(|d| d.kind) {
             Some(ReviewKind::Additional) => "Additional",
             _ => "Statutory",

@@ -15,7 +15,7 @@ use footprint_store::{AuditEntry, AuditQuery};
 use minijinja::context;
 use serde::Serialize;
 
-use super::{audit, child_id, dataset, ensure_child, field, form_date, respond};
+use super::{audit, child_id, child_records, ensure_child, field, form_date, respond};
 use crate::AppState;
 use crate::access::CurrentUser;
 use crate::view::{AppError, Page};
@@ -120,7 +120,7 @@ pub async fn request(
 ) -> Response {
     let result = async {
         let id = child_id(&raw)?;
-        let ds = dataset(&state).await?;
+        let ds = child_records(&state, &id).await?;
         ensure_child(&ds, &id)?;
         let proposed = match form_date(field(&pairs, "proposed")) {
             Ok(Some(d)) => d,

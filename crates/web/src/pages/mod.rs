@@ -17,8 +17,10 @@ use std::sync::Arc;
 
 use axum::response::Response;
 use chrono::NaiveDate;
-use footprint_domain::model::{ChildId, Dataset};
+use footprint_domain::measures::MeasureSettings;
+use footprint_domain::model::{ChildId, Dataset, IroId};
 use footprint_domain::schedule::SchedulePolicy;
+use footprint_store::Scope;
 
 use crate::AppState;
 use crate::access::CurrentUser;
@@ -33,11 +35,13 @@ pub(crate) fn respond(
     result.unwrap_or_else(|e| e.into_page(state, user))
 }
 
-/// The council's whole dataset. It is kept in memory and read again only
-/// when the store's data version has moved since (any change to the records,
-/// by this server, an import or another process), so a page costs one
-/// one-row query, not a reload. See docs/web.md.
-pub(crate) async fn dataset(state: &AppState) -> Result<Arc<Dataset>, AppError> {
+/// The council's whole dataset, for the screens that work over the whole
+/// council (the children list, allocations, reports, data quality). It is
+/// kept in memory and read again only when the store's data version has
+/// moved since. The pages an IRO uses every day do not call it: they read
+/// their children's records with [`child_records`], [`caseload_records`]
+/// and [`in_care_records`]. See docs/web.md.
+pub(crate) async fn council(state: &AppState) -> Result<Arc<Dataset>, AppError> {
     let version = state.store.data_version().await?;
     let mut cache = state.dataset_cache.lock().await;
     if let Some((cached, ds)) = cache.as_ref()
@@ -52,16 +56,43 @@ pub(crate) async fn dataset(state: &AppState) -> Result<Arc<Dataset>, AppError> 
     Ok(ds)
 }
 
-/// The council's review schedule policy (setting `schedule_policy`), or the
-/// statutory one.
-pub(crate) async fn policy(state: &AppState) -> SchedulePolicy {
-    match state.store.setting("schedule_policy").await {
-        Ok(Some(v)) => serde_json::from_value(v).unwrap_or_else(|_| {
-            tracing::warn!("setting schedule_policy is not a valid policy; using the statute");
-            SchedulePolicy::statutory()
-        }),
-        _ => SchedulePolicy::statutory(),
+/// One child's records and those of their brothers and sisters (the child's
+/// page and forms show them), read by child.
+pub(crate) async fn child_records(state: &AppState, id: &ChildId) -> Result<Dataset, AppError> {
+    let mut ids = state.store.sibling_group_of(id).await?;
+    if !ids.contains(id) {
+        ids.push(id.clone());
     }
+    Ok(state.store.load_scoped(Scope::Children(&ids)).await?)
+}
+
+/// The records of the children allocated to `iro` on `on`.
+pub(crate) async fn caseload_records(
+    state: &AppState,
+    iro: &IroId,
+    on: NaiveDate,
+) -> Result<Dataset, AppError> {
+    Ok(state.store.load_scoped(Scope::Caseload { iro, on }).await?)
+}
+
+/// The records of the children with a record touching `on` (every child
+/// looked after that day among them), for the due list.
+pub(crate) async fn in_care_records(state: &AppState, on: NaiveDate) -> Result<Dataset, AppError> {
+    Ok(state
+        .store
+        .load_scoped(Scope::Active { from: on, to: on })
+        .await?)
+}
+
+/// The council's measure settings, review policy and challenge stages as
+/// the store keeps them ([`footprint_store::Store::measure_settings`]).
+pub(crate) async fn settings(state: &AppState) -> Result<MeasureSettings, AppError> {
+    Ok(state.store.measure_settings().await?)
+}
+
+/// The council's review schedule policy (part of [`settings`]).
+pub(crate) async fn policy(state: &AppState) -> Result<SchedulePolicy, AppError> {
+    Ok(state.store.review_policy().await?)
 }
 
 /// A "not found" page unless `ds` holds the child.

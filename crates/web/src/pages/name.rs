@@ -7,7 +7,7 @@ use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use footprint_domain::model::ChildName;
 
-use super::{audit, child_id, dataset, ensure_child, field, respond};
+use super::{audit, child_id, child_records, ensure_child, field, respond};
 use crate::AppState;
 use crate::access::CurrentUser;
 use crate::view::{AppError, Page};
@@ -23,7 +23,7 @@ pub async fn save(
 ) -> Response {
     let result = async {
         let id = child_id(&raw)?;
-        let ds = dataset(&state).await?;
+        let ds = child_records(&state, &id).await?;
         ensure_child(&ds, &id)?;
         let given = field(&pairs, "given_name").unwrap_or("").trim();
         let family = field(&pairs, "family_name").unwrap_or("").trim();

@@ -21,8 +21,7 @@ use crate::view::{AppError, Page};
 /// crate reads them.
 pub const SECTIONS: &[(&str, &str)] = &footprint_report::NARRATIVE_SLOTS;
 
-/// Settings the report reads (the same keys as `footprint report`).
-const REPORT_SETTINGS: &str = "report_settings";
+/// The council's name (the same key as `footprint report`).
 const COUNCIL_NAME: &str = "council_name";
 
 const MAX_NARRATIVE: usize = 20_000;
@@ -92,13 +91,8 @@ pub async fn annual(
 ) -> Response {
     let result = async {
         let year = year_of(&state, q.year.as_deref())?;
-        let ds = state.store.load_dataset().await?;
-        let settings = match state.store.setting(REPORT_SETTINGS).await? {
-            Some(v) => serde_json::from_value(v).map_err(|e| {
-                AppError::Internal(format!("the `{REPORT_SETTINGS}` setting is not valid: {e}"))
-            })?,
-            None => Default::default(),
-        };
+        let ds = super::council(&state).await?;
+        let settings = super::settings(&state).await?;
         let narratives = state
             .store
             .narratives(year)
@@ -216,9 +210,9 @@ pub async fn data_quality(
             .into_iter()
             .map(|(rule, (message, errors, warnings, examples))| context! { rule, message, errors, warnings, examples })
             .collect();
-        let ds = state.store.load_dataset().await?;
+        let ds = super::council(&state).await?;
         let mut chain: BTreeMap<String, (usize, Vec<String>)> = BTreeMap::new();
-        let assemblies = crate::logic::assemble_by_child(&ds);
+        let assemblies = footprint_domain::daily::assemble_by_child(&ds);
         for p in assemblies.iter().flat_map(|(_, a)| &a.problems) {
             let kind = serde_json::to_value(&p.kind)
                 .ok()

@@ -7,6 +7,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use chrono::NaiveDate;
 use footprint_domain::calendar::WorkingDayCalendar;
 use footprint_domain::codes::ParticipationCode;
+use footprint_domain::daily::{self, ByChild};
 use footprint_domain::model::{
     AttendeeRole, ChildId, Dataset, IroVisit, LateReason, MidwayCheck, QualityGrade,
     Recommendation, Review, ReviewDetails, ReviewKind, SocialWorkerReport, VisitKind,
@@ -14,10 +15,11 @@ use footprint_domain::model::{
 use footprint_domain::schedule::SchedulePolicy;
 use minijinja::{Value, context};
 
-use super::{audit, child_id, dataset, ensure_child, field, fields, form_date, policy, respond};
+use super::{
+    audit, child_id, child_records, ensure_child, field, fields, form_date, policy, respond,
+};
 use crate::AppState;
 use crate::access::CurrentUser;
-use crate::logic::{self, ByChild};
 use crate::view::{AppError, FormErrors, Page};
 
 /// Blank recommendation rows offered on the form.
@@ -42,9 +44,9 @@ pub async fn review_form(
 ) -> Response {
     let result = async {
         let id = child_id(&raw)?;
-        let ds = dataset(&state).await?;
+        let ds = child_records(&state, &id).await?;
         ensure_child(&ds, &id)?;
-        let next_due = next_due_label(&state, &ds, &id).await;
+        let next_due = next_due_label(&state, &ds, &id).await?;
         Ok(page
             .render(
                 &state,
@@ -60,12 +62,18 @@ pub async fn review_form(
 /// The child's next statutory due date today, as the caseload shows it
 /// ("3 Feb 2025"), for the form's hint on when a reason for lateness is
 /// needed.
-async fn next_due_label(state: &AppState, ds: &Dataset, id: &ChildId) -> Option<String> {
-    let policy = policy(state).await;
+async fn next_due_label(
+    state: &AppState,
+    ds: &Dataset,
+    id: &ChildId,
+) -> Result<Option<String>, AppError> {
+    let policy = policy(state).await?;
     let by = ByChild::new(ds);
-    logic::next_review(&by, ds, id, state.clock.today(), &policy, &state.calendar)
-        .and_then(|(_, due)| due)
-        .map(|d| d.date.format("%-d %b %Y").to_string())
+    Ok(
+        daily::next_review(&by, id, state.clock.today(), &policy, &state.calendar)
+            .and_then(|(_, due)| due)
+            .map(|d| d.date.format("%-d %b %Y").to_string()),
+    )
 }
 
 /// Reads and checks the review form. Every problem is named by field.
@@ -126,7 +134,7 @@ fn parse_review(
     let in_time = match date {
         Some(d) if !errors.0.iter().any(|e| e.field == "date") => {
             let by = ByChild::new(ds);
-            logic::review_timeliness(&by, ds, child, d, policy, calendar).and_then(|t| t.in_time)
+            daily::review_timeliness(&by, child, d, policy, calendar).and_then(|t| t.in_time)
         }
         _ => None,
     };
@@ -307,10 +315,10 @@ pub async fn record_review(
 ) -> Response {
     let result = async {
         let id = child_id(&raw)?;
-        let ds = dataset(&state).await?;
+        let ds = child_records(&state, &id).await?;
         ensure_child(&ds, &id)?;
         let today = state.clock.today();
-        let policy = policy(&state).await;
+        let policy = policy(&state).await?;
         match parse_review(&pairs, &id, &ds, today, user.iro.clone(), &policy, &state.calendar) {
             Ok(review) => {
                 let date = review.date;
@@ -329,7 +337,7 @@ pub async fn record_review(
                 let form: std::collections::BTreeMap<&str, &str> =
                     pairs.iter().filter(|(k, _)| k != "attendance").map(|(k, v)| (k.as_str(), v.as_str())).collect();
                 let attended = fields(&pairs, "attendance");
-                let next_due = next_due_label(&state, &ds, &id).await;
+                let next_due = next_due_label(&state, &ds, &id).await?;
                 Ok(page
                     .render_status(
                         &state,
@@ -355,7 +363,7 @@ pub async fn record_midway_check(
 ) -> Response {
     let result = async {
         let id = child_id(&raw)?;
-        let ds = dataset(&state).await?;
+        let ds = child_records(&state, &id).await?;
         ensure_child(&ds, &id)?;
         let date = dated(&pairs, "midway_date", state.clock.today())?;
         state
@@ -407,7 +415,7 @@ pub async fn record_visit(
 ) -> Response {
     let result = async {
         let id = child_id(&raw)?;
-        let ds = dataset(&state).await?;
+        let ds = child_records(&state, &id).await?;
         ensure_child(&ds, &id)?;
         let date = dated(&pairs, "visit_date", state.clock.today())?;
         let kind = match field(&pairs, "visit_kind").unwrap_or("") {
@@ -475,7 +483,7 @@ pub async fn complete_recommendation(
     let result = async {
         let id = child_id(&raw)?;
         let review_date = review_date_field(&pairs)?;
-        let ds = dataset(&state).await?;
+        let ds = child_records(&state, &id).await?;
         let mut review = stored_review(&ds, &id, review_date)?;
         let today = state.clock.today();
         let Some(rec) = review
@@ -537,7 +545,7 @@ pub async fn record_sent(
         if sent > today {
             return Err(bad("The date they were sent cannot be in the future."));
         }
-        let ds = dataset(&state).await?;
+        let ds = child_records(&state, &id).await?;
         let mut review = stored_review(&ds, &id, review_date)?;
         let Some(details) = review.details.as_mut() else {
             return Err(bad(
@@ -676,7 +684,7 @@ mod tests {
         let by = ByChild::new(&ds);
         let policy = SchedulePolicy::statutory();
         let cal = WorkingDayCalendar::england_and_wales();
-        let due = logic::review_timeliness(&by, &ds, &id, d("2024-04-02"), &policy, &cal)
+        let due = daily::review_timeliness(&by, &id, d("2024-04-02"), &policy, &cal)
             .and_then(|t| t.due)
             .expect("a due date");
         let after = (due + chrono::Duration::days(1)).to_string();

@@ -9,16 +9,18 @@
 use axum::Form;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
-use footprint_domain::model::{ChildId, Dataset};
+use footprint_domain::model::ChildId;
 
-use super::{audit, child_id, dataset, ensure_child, field, respond};
+use super::{audit, child_id, child_records, ensure_child, field, respond};
 use crate::AppState;
 use crate::access::CurrentUser;
 use crate::view::{AppError, Page};
 
 /// The `sibling` field as a child held in `ds`, or a message saying what
 /// is wrong with it.
-fn sibling_field(ds: &Dataset, pairs: &[(String, String)]) -> Result<ChildId, AppError> {
+/// The child named in field `sibling`, who must be held (looked up by
+/// identifier, not by reading the council).
+async fn sibling_field(state: &AppState, pairs: &[(String, String)]) -> Result<ChildId, AppError> {
     let raw = field(pairs, "sibling").unwrap_or("").trim();
     if raw.is_empty() {
         return Err(AppError::BadRequest(
@@ -26,10 +28,19 @@ fn sibling_field(ds: &Dataset, pairs: &[(String, String)]) -> Result<ChildId, Ap
         ));
     }
     match raw.parse::<ChildId>() {
-        Ok(id) if ds.children.iter().any(|c| c.id == id) => Ok(id),
-        Ok(id) => Err(AppError::BadRequest(format!(
-            "There is no child with the identifier {id}."
-        ))),
+        Ok(id) => {
+            let held = state
+                .store
+                .load_scoped(footprint_store::Scope::Children(std::slice::from_ref(&id)))
+                .await?;
+            if held.children.iter().any(|c| c.id == id) {
+                Ok(id)
+            } else {
+                Err(AppError::BadRequest(format!(
+                    "There is no child with the identifier {id}."
+                )))
+            }
+        }
         Err(_) => Err(AppError::BadRequest(
             "A child identifier is 1 to 10 letters or digits.".to_owned(),
         )),
@@ -47,9 +58,9 @@ pub async fn link(
 ) -> Response {
     let result = async {
         let id = child_id(&raw)?;
-        let ds = dataset(&state).await?;
+        let ds = child_records(&state, &id).await?;
         ensure_child(&ds, &id)?;
-        let sibling = sibling_field(&ds, &pairs)?;
+        let sibling = sibling_field(&state, &pairs).await?;
         if sibling == id {
             return Err(AppError::BadRequest(
                 "A child cannot be recorded as their own brother or sister.".to_owned(),
@@ -93,9 +104,9 @@ pub async fn unlink(
 ) -> Response {
     let result = async {
         let id = child_id(&raw)?;
-        let ds = dataset(&state).await?;
+        let ds = child_records(&state, &id).await?;
         ensure_child(&ds, &id)?;
-        let sibling = sibling_field(&ds, &pairs)?;
+        let sibling = sibling_field(&state, &pairs).await?;
         let in_group = sibling == id || ds.siblings_of(&id).contains(&&sibling);
         if !in_group || ds.sibling_group_of(&id).is_none() {
             return Err(AppError::BadRequest(format!(

@@ -1,0 +1,656 @@
+//! The daily path: what an IRO's caseload, a child's page, the due list and
+//! the outstanding list show, worked out from the records of the children on
+//! the page (a [`Dataset`] holding only those children is enough; the store
+//! reads it with indexed queries). Pure functions, no I/O.
+//!
+//! Every due date here comes from [`PeriodOfCare::schedule`], the one way
+//! from a period of care to its schedule, under the council's policy: the
+//! council's local rules (unregistered placements, placement moves, the
+//! adoption timetable) apply wherever the
+//! council's schedule is shown. Figures (counts, percentages) are not worked
+//! out here: they come from [`crate::measures`].
+
+use std::collections::{BTreeMap, HashMap};
+
+use chrono::{Datelike, NaiveDate};
+use serde::Serialize;
+
+use crate::calendar::WorkingDayCalendar;
+use crate::measures::MeasureSettings;
+use crate::model::{ChildId, Dataset, Episode, IroId, Review};
+use crate::periods::{PeriodAssembly, PeriodOfCare, assemble_periods};
+use crate::schedule::{DueDate, Schedule, ScheduleError, SchedulePolicy};
+
+/// How a next due date stands today: `overdue`, `due_soon` (within 14
+/// days) or `due`.
+pub fn due_status(due: NaiveDate, today: NaiveDate) -> &'static str {
+    if due < today {
+        "overdue"
+    } else if (due - today).num_days() <= 14 {
+        "due_soon"
+    } else {
+        "due"
+    }
+}
+
+/// Each child's episodes assembled into periods of care (the assembly works
+/// on one child's episodes at a time).
+pub fn assemble_by_child(ds: &Dataset) -> Vec<(&ChildId, PeriodAssembly)> {
+    let mut episodes: HashMap<&ChildId, Vec<Episode>> = HashMap::new();
+    for e in &ds.episodes {
+        episodes.entry(&e.child).or_default().push(e.clone());
+    }
+    ds.children
+        .iter()
+        .filter_map(|c| {
+            episodes
+                .remove(&c.id)
+                .map(|eps| (&c.id, assemble_periods(&eps)))
+        })
+        .collect()
+}
+
+/// A dataset's records indexed by child: periods of care, review dates,
+/// current allocations. Built once per page.
+pub struct ByChild<'a> {
+    pub periods: HashMap<&'a ChildId, Vec<PeriodOfCare>>,
+    pub reviews: HashMap<&'a ChildId, Vec<&'a Review>>,
+    ds: &'a Dataset,
+}
+
+impl<'a> ByChild<'a> {
+    pub fn new(ds: &'a Dataset) -> Self {
+        let mut periods: HashMap<&ChildId, Vec<PeriodOfCare>> = HashMap::new();
+        for (child, assembly) in assemble_by_child(ds) {
+            periods.insert(child, assembly.periods);
+        }
+        let mut reviews: HashMap<&ChildId, Vec<&Review>> = HashMap::new();
+        for r in &ds.reviews {
+            reviews.entry(&r.child).or_default().push(r);
+        }
+        ByChild {
+            periods,
+            reviews,
+            ds,
+        }
+    }
+
+    /// The child's period open on `date`, if any.
+    pub fn current_period(&self, child: &ChildId, date: NaiveDate) -> Option<&PeriodOfCare> {
+        self.periods.get(child)?.iter().find(|p| p.is_open_on(date))
+    }
+
+    /// The dates of the child's reviews.
+    pub fn review_dates(&self, child: &ChildId) -> Vec<NaiveDate> {
+        self.reviews
+            .get(child)
+            .map(|v| v.iter().map(|r| r.date).collect())
+            .unwrap_or_default()
+    }
+
+    /// The schedule of one of the child's periods of care under `policy`.
+    pub fn schedule(
+        &self,
+        period: &PeriodOfCare,
+        policy: &SchedulePolicy,
+        calendar: &WorkingDayCalendar,
+    ) -> Result<Schedule, ScheduleError> {
+        period.schedule(
+            &self.review_dates(&period.child),
+            self.ds.reviews_known_from,
+            policy,
+            calendar,
+        )
+    }
+}
+
+/// A child's next review, as the caseload and due lists show it.
+#[derive(Debug, Clone, Serialize)]
+pub struct NextReview {
+    pub child: String,
+    pub due: Option<String>,
+    pub rule: String,
+    pub status: String,
+    pub last_review: Option<String>,
+}
+
+/// The next review of a child looked after (or on short breaks) today, by
+/// the council's schedule, with its due date.
+pub fn next_review(
+    by: &ByChild<'_>,
+    child: &ChildId,
+    today: NaiveDate,
+    policy: &SchedulePolicy,
+    calendar: &WorkingDayCalendar,
+) -> Option<(NextReview, Option<DueDate>)> {
+    let period = by.current_period(child, today)?;
+    let last_review = by
+        .review_dates(child)
+        .into_iter()
+        .filter(|&d| d >= period.start() && d <= today)
+        .max();
+    let (next, due) = match by.schedule(period, policy, calendar) {
+        Ok(s) => match s.next_due {
+            Some(d) => (
+                NextReview {
+                    child: child.to_string(),
+                    due: Some(d.date.to_string()),
+                    rule: d.rule.to_string(),
+                    status: due_status(d.date, today).to_owned(),
+                    last_review: None,
+                },
+                Some(d),
+            ),
+            None => (
+                NextReview {
+                    child: child.to_string(),
+                    due: None,
+                    rule: "Not known from the data held".to_owned(),
+                    status: "unknown".to_owned(),
+                    last_review: None,
+                },
+                None,
+            ),
+        },
+        Err(why) => (
+            NextReview {
+                child: child.to_string(),
+                due: None,
+                rule: format!("Cannot work out: {why}"),
+                status: "unknown".to_owned(),
+                last_review: None,
+            },
+            None,
+        ),
+    };
+    Some((
+        NextReview {
+            last_review: last_review.map(|d| d.to_string()),
+            ..next
+        },
+        due,
+    ))
+}
+
+/// How a review dated `date` stands against its statutory due date.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ReviewTimeliness {
+    /// The statutory due date (`None`: not known from the data held).
+    pub due: Option<NaiveDate>,
+    /// `Some(false)`: held after its due date.
+    pub in_time: Option<bool>,
+}
+
+/// The timeliness a review dated `date` would have (or has): the child's
+/// looked-after period holding the date, its reviews with this one added.
+/// `None` when no period holds the date or its schedule cannot be worked
+/// out.
+pub fn review_timeliness(
+    by: &ByChild<'_>,
+    child: &ChildId,
+    date: NaiveDate,
+    policy: &SchedulePolicy,
+    calendar: &WorkingDayCalendar,
+) -> Option<ReviewTimeliness> {
+    let period = by
+        .periods
+        .get(child)?
+        .iter()
+        .find(|p| !p.is_short_breaks() && p.holds_review_on(date))?;
+    let mut dates = by.review_dates(child);
+    if !dates.contains(&date) {
+        dates.push(date);
+    }
+    let s = period
+        .schedule(&dates, by.ds.reviews_known_from, policy, calendar)
+        .ok()?;
+    let sr = s.reviews.iter().find(|r| r.date == date)?;
+    Some(ReviewTimeliness {
+        due: sr.statutory_due,
+        in_time: sr.in_time,
+    })
+}
+
+/// The IRO a child is allocated to on `date`.
+pub fn current_iro<'a>(ds: &'a Dataset, child: &ChildId, date: NaiveDate) -> Option<&'a IroId> {
+    ds.allocations
+        .iter()
+        .filter(|a| &a.child == child && a.is_current_on(date))
+        .max_by_key(|a| a.from)
+        .map(|a| &a.iro)
+}
+
+/// An IRO's name, or their id if not on the list.
+pub fn iro_name(ds: &Dataset, id: &IroId) -> String {
+    ds.iros
+        .iter()
+        .find(|i| &i.id == id)
+        .map(|i| i.name.clone())
+        .unwrap_or_else(|| id.to_string())
+}
+
+/// One row of an IRO's caseload.
+#[derive(Debug, Clone, Serialize)]
+pub struct CaseloadRow {
+    #[serde(flatten)]
+    pub next: NextReview,
+    pub last_visit: Option<String>,
+    pub open_challenges: usize,
+    pub age: Option<u32>,
+}
+
+/// An IRO's caseload on `today`: overdue first, then by due date. `ds` need
+/// hold only the children on it (and may hold others: they are left out).
+pub fn caseload(
+    ds: &Dataset,
+    iro: &IroId,
+    today: NaiveDate,
+    policy: &SchedulePolicy,
+    calendar: &WorkingDayCalendar,
+) -> Vec<CaseloadRow> {
+    let by = ByChild::new(ds);
+    let mut current: HashMap<&ChildId, (NaiveDate, &IroId)> = HashMap::new();
+    for a in ds.allocations.iter().filter(|a| a.is_current_on(today)) {
+        let e = current.entry(&a.child).or_insert((a.from, &a.iro));
+        if a.from >= e.0 {
+            *e = (a.from, &a.iro);
+        }
+    }
+    let mut last_visit: HashMap<&ChildId, NaiveDate> = HashMap::new();
+    for v in ds.visits.iter().filter(|v| v.date <= today) {
+        let e = last_visit.entry(&v.child).or_insert(v.date);
+        *e = (*e).max(v.date);
+    }
+    let mut open: HashMap<&ChildId, usize> = HashMap::new();
+    for ch in ds.challenges.iter().filter(|c| c.is_open_on(today)) {
+        *open.entry(&ch.child).or_default() += 1;
+    }
+    let mut rows: Vec<(Option<NaiveDate>, CaseloadRow)> = ds
+        .children
+        .iter()
+        .filter(|c| current.get(&c.id).is_some_and(|(_, i)| *i == iro))
+        .map(|c| {
+            let (next, due) = next_review(&by, &c.id, today, policy, calendar).unwrap_or((
+                NextReview {
+                    child: c.id.to_string(),
+                    due: None,
+                    rule: "Not looked after today".to_owned(),
+                    status: "none".to_owned(),
+                    last_review: None,
+                },
+                None,
+            ));
+            (
+                due.map(|d| d.date),
+                CaseloadRow {
+                    next,
+                    last_visit: last_visit.get(&c.id).map(|d| d.to_string()),
+                    open_challenges: open.get(&c.id).copied().unwrap_or(0),
+                    age: Some(crate::dates::age_on(c.date_of_birth, today)),
+                },
+            )
+        })
+        .collect();
+    // Known due dates first, earliest (so overdue) first; unknown last.
+    rows.sort_by(|(a, ra), (b, rb)| match (a, b) {
+        (Some(a), Some(b)) => a.cmp(b).then(ra.next.child.cmp(&rb.next.child)),
+        (Some(_), None) => std::cmp::Ordering::Less,
+        (None, Some(_)) => std::cmp::Ordering::Greater,
+        (None, None) => ra.next.child.cmp(&rb.next.child),
+    });
+    rows.into_iter().map(|(_, r)| r).collect()
+}
+
+/// A review due in a month, for the business support due list.
+#[derive(Debug, Clone, Serialize)]
+pub struct DueItem {
+    pub child: String,
+    pub due: String,
+    pub rule: String,
+    pub status: String,
+}
+
+/// Reviews whose next due date (by the council's schedule) falls in
+/// `year`-`month`, grouped by IRO name ("Unallocated" for children with no
+/// IRO), each group by due date.
+pub fn due_in_month(
+    ds: &Dataset,
+    year: i32,
+    month: u32,
+    today: NaiveDate,
+    policy: &SchedulePolicy,
+    calendar: &WorkingDayCalendar,
+) -> BTreeMap<String, Vec<DueItem>> {
+    let by = ByChild::new(ds);
+    let mut groups: BTreeMap<String, Vec<DueItem>> = BTreeMap::new();
+    for c in &ds.children {
+        let Some((next, due)) = next_review(&by, &c.id, today, policy, calendar) else {
+            continue;
+        };
+        let Some(due) = due else { continue };
+        if due.date.year() != year || due.date.month() != month {
+            continue;
+        }
+        let iro = current_iro(ds, &c.id, today)
+            .map(|id| iro_name(ds, id))
+            .unwrap_or_else(|| "Unallocated".to_owned());
+        groups.entry(iro).or_default().push(DueItem {
+            child: next.child,
+            due: due.date.to_string(),
+            rule: next.rule,
+            status: next.status,
+        });
+    }
+    for items in groups.values_mut() {
+        items.sort_by(|a, b| a.due.cmp(&b.due).then(a.child.cmp(&b.child)));
+    }
+    groups
+}
+
+/// A review whose decisions or record are late.
+#[derive(Debug, Clone, Serialize)]
+pub struct Outstanding {
+    pub child: String,
+    pub review: String,
+    pub iro: String,
+    /// "decisions" or "record".
+    pub what: &'static str,
+    pub due: String,
+    pub working_days_late: i64,
+}
+
+/// Reviews (recorded in Footprint) whose decisions or record are overdue
+/// today and not yet issued: the same working-day timescales as the
+/// measures (`MeasureSettings::decisions_working_days`, `record_working_days`).
+pub fn outstanding(
+    ds: &Dataset,
+    today: NaiveDate,
+    settings: &MeasureSettings,
+    calendar: &WorkingDayCalendar,
+) -> Vec<Outstanding> {
+    let mut out = Vec::new();
+    for r in &ds.reviews {
+        let Some(d) = &r.details else { continue };
+        let iro = d
+            .chair
+            .as_ref()
+            .or_else(|| current_iro(ds, &r.child, today))
+            .map(|i| iro_name(ds, i))
+            .unwrap_or_else(|| "Unallocated".to_owned());
+        for (what, days, done) in [
+            (
+                "decisions",
+                settings.decisions_working_days,
+                d.decisions_issued,
+            ),
+            ("record", settings.record_working_days, d.record_circulated),
+        ] {
+            if done.is_some() {
+                continue;
+            }
+            let Ok(due) = calendar.add_working_days(r.date, days) else {
+                continue;
+            };
+            if due < today {
+                let late = calendar.working_days_between(due, today).unwrap_or(0);
+                out.push(Outstanding {
+                    child: r.child.to_string(),
+                    review: r.date.to_string(),
+                    iro: iro.clone(),
+                    what,
+                    due: due.to_string(),
+                    working_days_late: late,
+                });
+            }
+        }
+    }
+    out.sort_by(|a, b| a.due.cmp(&b.due).then(a.child.cmp(&b.child)));
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Allocation, Challenge, ChallengeStage, Child, Iro, ReviewDetails};
+
+    fn d(s: &str) -> NaiveDate {
+        NaiveDate::parse_from_str(s, "%Y-%m-%d").expect("date")
+    }
+
+    fn id(s: &str) -> ChildId {
+        s.parse().expect("id")
+    }
+
+    fn child(c: &str) -> Child {
+        Child {
+            id: id(c),
+            sex: "2".parse().expect("sex"),
+            date_of_birth: d("2012-01-01"),
+            ethnicity: "WBRI".parse().expect("eth"),
+            upn: None,
+            mother: None,
+            mothers_child_dob: None,
+            uasc: None,
+            name: None,
+        }
+    }
+
+    fn episode(c: &str, start: &str) -> Episode {
+        Episode {
+            child: id(c),
+            start: d(start),
+            end: None,
+            reason_new: "S".parse().expect("rne"),
+            legal_status: "C2".parse().expect("ls"),
+            category_of_need: None,
+            placement: "U1".parse().expect("pl"),
+            provider: None,
+            reason_ceased: None,
+            reason_place_change: None,
+            home_postcode: None,
+            placement_postcode: None,
+            urn: None,
+        }
+    }
+
+    fn ds() -> Dataset {
+        Dataset {
+            children: vec![child("A"), child("B"), child("C")],
+            episodes: vec![
+                episode("A", "2025-01-06"),
+                episode("B", "2024-09-02"),
+                episode("C", "2025-03-03"),
+            ],
+            reviews: vec![
+                Review {
+                    child: id("B"),
+                    date: d("2024-09-20"),
+                    participation: None,
+                    details: None,
+                },
+                Review {
+                    child: id("B"),
+                    date: d("2024-12-10"),
+                    participation: None,
+                    details: Some(ReviewDetails {
+                        decisions_issued: Some(d("2024-12-12")),
+                        ..ReviewDetails::default()
+                    }),
+                },
+            ],
+            iros: vec![Iro {
+                id: IroId("I".into()),
+                name: "Iro".into(),
+                fte: 0.5,
+                started: d("2020-01-01"),
+                left: None,
+            }],
+            allocations: ["A", "B", "C"]
+                .iter()
+                .map(|c| Allocation {
+                    child: id(c),
+                    iro: IroId("I".into()),
+                    from: d("2024-01-01"),
+                    to: None,
+                })
+                .collect(),
+            ..Dataset::default()
+        }
+    }
+
+    fn cal() -> WorkingDayCalendar {
+        WorkingDayCalendar::england_and_wales()
+    }
+
+    #[test]
+    fn a_review_after_its_due_date_is_late_and_one_before_is_not() {
+        let ds = ds();
+        let by = ByChild::new(&ds);
+        let policy = SchedulePolicy::statutory();
+        let cal = cal();
+        let t = |c: &str, date: &str| review_timeliness(&by, &id(c), d(date), &policy, &cal);
+        // B: reviews 20 Sep and 10 Dec 2024, so the next is due 10 Jun 2025
+        // (six months), the caseload's next due date.
+        let next = next_review(&by, &id("B"), d("2025-01-01"), &policy, &cal)
+            .and_then(|(_, due)| due)
+            .expect("B has a next due date");
+        assert_eq!(next.date, d("2025-06-10"));
+        let on_time = t("B", "2025-06-10").expect("in a period");
+        assert_eq!(on_time.in_time, Some(true));
+        assert_eq!(on_time.due, Some(d("2025-06-10")));
+        let late = t("B", "2025-06-11").expect("in a period");
+        assert_eq!(late.in_time, Some(false));
+        // A: in care from Mon 6 Jan 2025, no review yet: the first is due 20
+        // working days later, 3 Feb 2025.
+        assert_eq!(t("A", "2025-02-03").unwrap().in_time, Some(true));
+        assert_eq!(t("A", "2025-02-04").unwrap().in_time, Some(false));
+        // An existing review is judged as it stands: B's second review was
+        // due 3 months after the first (20 Dec 2024).
+        assert_eq!(
+            t("B", "2024-12-10"),
+            Some(ReviewTimeliness {
+                due: Some(d("2024-12-20")),
+                in_time: Some(true)
+            })
+        );
+        assert_eq!(t("B", "1990-01-01"), None);
+        assert_eq!(t("NOBODY", "2025-01-01"), None);
+    }
+
+    #[test]
+    fn the_caseload_puts_overdue_first_with_the_rule() {
+        let rows = caseload(
+            &ds(),
+            &IroId("I".into()),
+            d("2025-03-12"),
+            &SchedulePolicy::statutory(),
+            &cal(),
+        );
+        let order: Vec<&str> = rows.iter().map(|r| r.next.child.as_str()).collect();
+        // A: first review due 3 Feb (overdue); C: due 31 Mar; B: due 10 Jun.
+        assert_eq!(order, ["A", "C", "B"]);
+        assert_eq!(rows[0].next.status, "overdue");
+        assert_eq!(rows[0].next.due.as_deref(), Some("2025-02-03"));
+        assert!(
+            rows[0].next.rule.contains("20 working days"),
+            "{}",
+            rows[0].next.rule
+        );
+        assert_eq!(rows[2].next.last_review.as_deref(), Some("2024-12-10"));
+    }
+
+    #[test]
+    fn the_caseload_follows_the_councils_unregistered_placement_policy() {
+        use crate::codes::PlacementType;
+        use crate::schedule::UnregisteredRule;
+        let mut data = ds();
+        // B moves on 3 Feb 2025 to a placement the council marks
+        // unregistered (Z1): monthly reviews from then.
+        data.episodes[1].end = Some(d("2025-02-03"));
+        data.episodes[1].reason_ceased = Some("X1".parse().unwrap());
+        data.episodes.push(Episode {
+            start: d("2025-02-03"),
+            reason_new: "P".parse().unwrap(),
+            placement: PlacementType::Z1,
+            ..episode("B", "2025-02-03")
+        });
+        let policy = SchedulePolicy {
+            unregistered_monthly: Some(UnregisteredRule { interval_months: 1 }),
+            unregistered_placements: vec![PlacementType::Z1],
+            ..SchedulePolicy::statutory()
+        };
+        let rows = caseload(&data, &IroId("I".into()), d("2025-02-10"), &policy, &cal());
+        let b = rows.iter().find(|r| r.next.child == "B").unwrap();
+        assert_eq!(b.next.due.as_deref(), Some("2025-03-03"), "{}", b.next.rule);
+        let statutory = caseload(
+            &data,
+            &IroId("I".into()),
+            d("2025-02-10"),
+            &SchedulePolicy::statutory(),
+            &cal(),
+        );
+        let b = statutory.iter().find(|r| r.next.child == "B").unwrap();
+        assert_eq!(b.next.due.as_deref(), Some("2025-06-10"));
+    }
+
+    #[test]
+    fn the_due_list_groups_a_months_reviews_by_iro() {
+        let groups = due_in_month(
+            &ds(),
+            2025,
+            3,
+            d("2025-03-12"),
+            &SchedulePolicy::statutory(),
+            &cal(),
+        );
+        let items = groups.get("Iro").expect("the IRO's group");
+        assert_eq!(items.len(), 1);
+        assert_eq!(items[0].child, "C");
+        assert_eq!(items[0].due, "2025-03-31");
+    }
+
+    #[test]
+    fn outstanding_lists_only_late_and_missing_decisions_and_records() {
+        let s = MeasureSettings::default();
+        let out = outstanding(&ds(), d("2025-03-12"), &s, &cal());
+        // B's December review: decisions issued (not listed), record missing
+        // and past its 20 working days (8 Jan 2025 after the holidays).
+        assert_eq!(out.len(), 1);
+        assert_eq!(out[0].what, "record");
+        assert_eq!(out[0].child, "B");
+        assert!(out[0].working_days_late > 0);
+        assert!(outstanding(&ds(), d("2024-12-11"), &s, &cal()).is_empty());
+    }
+
+    #[test]
+    fn a_challenge_is_overdue_once_its_stage_timescale_passes_unanswered() {
+        let mut c = Challenge {
+            id: 1,
+            child: id("A"),
+            iro: None,
+            raised: d("2025-03-03"),
+            themes: vec![],
+            stages: vec![ChallengeStage {
+                stage: "informal".into(),
+                started: d("2025-03-03"),
+                timescale_working_days: 5,
+                responded: None,
+            }],
+            referred_to_cafcass: None,
+            resolved: None,
+            outcome: None,
+        };
+        assert_eq!(
+            c.response_due_on(d("2025-03-03"), &cal()),
+            Some(d("2025-03-10"))
+        );
+        assert!(!c.is_overdue_on(d("2025-03-10"), &cal()));
+        assert!(c.is_overdue_on(d("2025-03-11"), &cal()));
+        c.stages[0].responded = Some(d("2025-03-07"));
+        assert!(!c.is_overdue_on(d("2025-03-11"), &cal()));
+        // Answered after the day asked about: still overdue on that day.
+        c.stages[0].responded = Some(d("2025-03-20"));
+        assert!(c.is_overdue_on(d("2025-03-11"), &cal()));
+        assert!(c.is_open_on(d("2025-03-03")) && !c.is_open_on(d("2025-03-02")));
+    }
+}

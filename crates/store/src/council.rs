@@ -1,0 +1,95 @@
+//! The council's settings for the measures and the schedule, read in one
+//! place: every screen, report and command that needs the review policy,
+//! the challenge stages or the measure settings calls
+//! [`Store::measure_settings`], so the caseload's due dates and the
+//! report's figures cannot follow two different policies.
+//!
+//! Three settings keys hold them (JSON, see docs/storage.md):
+//! [`REPORT_SETTINGS`] the `MeasureSettings` (population, targets,
+//! benchmarks…); [`SCHEDULE_POLICY`] the review policy, edited on the
+//! settings screen, which wins over `review_policy` in the first; and
+//! [`CHALLENGE_STAGES`] the dispute-resolution stages with their
+//! timescales, whose names win over `challenge_stages` in the first.
+
+use footprint_domain::measures::MeasureSettings;
+use footprint_domain::schedule::SchedulePolicy;
+use serde::{Deserialize, Serialize};
+
+use crate::{Result, Store, StoreError};
+
+/// The setting holding the council's `MeasureSettings` (JSON).
+pub const REPORT_SETTINGS: &str = "report_settings";
+/// The setting holding the council's review schedule policy (JSON).
+pub const SCHEDULE_POLICY: &str = "schedule_policy";
+/// The setting holding the challenge stages: `[{"name": "informal",
+/// "working_days": 5}, …]`.
+pub const CHALLENGE_STAGES: &str = "challenge_stages";
+
+/// A stage of the council's dispute-resolution process and the working
+/// days allowed for a response at it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ChallengeStageSetting {
+    pub name: String,
+    pub working_days: u32,
+}
+
+/// The stages when the council has set none: the measures' default stage
+/// names, five working days each.
+pub fn default_challenge_stages() -> Vec<ChallengeStageSetting> {
+    MeasureSettings::default()
+        .challenge_stages
+        .into_iter()
+        .map(|name| ChallengeStageSetting {
+            name,
+            working_days: 5,
+        })
+        .collect()
+}
+
+fn parse<T: serde::de::DeserializeOwned>(key: &'static str, v: serde_json::Value) -> Result<T> {
+    serde_json::from_value(v).map_err(|e| StoreError::Corrupt {
+        table: "settings",
+        column: key,
+        reason: format!("the `{key}` setting is not valid: {e}"),
+    })
+}
+
+impl Store {
+    /// The council's measure settings, with the review policy and the
+    /// challenge stages as the settings screen keeps them. A setting that
+    /// does not parse is an error naming it (never a silent fallback to the
+    /// statute: a due date must not quietly change).
+    pub async fn measure_settings(&self) -> Result<MeasureSettings> {
+        let mut settings: MeasureSettings = match self.setting(REPORT_SETTINGS).await? {
+            Some(v) => parse(REPORT_SETTINGS, v)?,
+            None => MeasureSettings::default(),
+        };
+        if let Some(v) = self.setting(SCHEDULE_POLICY).await? {
+            settings.review_policy = parse(SCHEDULE_POLICY, v)?;
+        }
+        let stages = self.challenge_stages().await?;
+        settings.challenge_stages = stages.into_iter().map(|s| s.name).collect();
+        Ok(settings)
+    }
+
+    /// The council's review schedule policy (part of
+    /// [`Store::measure_settings`]).
+    pub async fn review_policy(&self) -> Result<SchedulePolicy> {
+        Ok(self.measure_settings().await?.review_policy)
+    }
+
+    /// The challenge stages with their timescales (the default list when
+    /// none is set, or the set list is empty).
+    pub async fn challenge_stages(&self) -> Result<Vec<ChallengeStageSetting>> {
+        let stages: Vec<ChallengeStageSetting> = match self.setting(CHALLENGE_STAGES).await? {
+            Some(v) => parse(CHALLENGE_STAGES, v)?,
+            None => Vec::new(),
+        };
+        Ok(if stages.is_empty() {
+            default_challenge_stages()
+        } else {
+            stages
+        })
+    }
+}

@@ -14,7 +14,8 @@
 //!
 //! Both databases hold the same tables with the same meaning; dates are ISO
 //! `yyyy-mm-dd` text on both (see `docs/storage.md`). The repository code is
-//! written once (`backend.rs`) and compiled for each database.
+//! written once (`backend/`, one module per aggregate) and compiled for each
+//! database.
 
 mod convert;
 pub mod error;
@@ -88,16 +89,26 @@ pub(crate) const MIGRATIONS: &[Migration] = &[
     },
 ];
 
+// The repositories (`backend/`, one module per aggregate) are compiled once
+// for each database: the same files are loaded twice, with a different `Db`.
+#[path = "backend"]
 mod sqlite {
     pub(crate) type Db = sqlx::Sqlite;
     pub(crate) const POSTGRES: bool = false;
-    include!("backend.rs");
+    #[allow(clippy::duplicate_mod)]
+    #[path = "mod.rs"]
+    mod repositories;
+    pub(crate) use repositories::*;
 }
 
+#[path = "backend"]
 mod postgres {
     pub(crate) type Db = sqlx::Postgres;
     pub(crate) const POSTGRES: bool = true;
-    include!("backend.rs");
+    #[allow(clippy::duplicate_mod)]
+    #[path = "mod.rs"]
+    mod repositories;
+    pub(crate) use repositories::*;
 }
 
 #[derive(Debug, Clone)]

@@ -5,7 +5,8 @@
 //!   ("run `footprint migrate`") or newer than [`SCHEMA_VERSION`].
 //! * [`Store::migrate`] brings the schema up to date.
 //! * Repositories as async methods: [`Store::load_dataset`] (everything the
-//!   measures read), [`Store::import_return`] (one 903 return in one
+//!   measures read) and [`Store::load_scoped`] (the same for some children:
+//!   a caseload, the children active in a period), [`Store::import_return`] (one 903 return in one
 //!   transaction, later returns win), [`Store::replace_dataset`] (a whole
 //!   generated dataset, bulk), and the records the web app keeps: reviews
 //!   with details, allocations, sibling groups, midway checks, visits,
@@ -39,7 +40,7 @@ pub use error::{Result, StoreError};
 pub use types::*;
 
 /// The schema version this binary knows (the number of the last migration).
-pub const SCHEMA_VERSION: i64 = 5;
+pub const SCHEMA_VERSION: i64 = 6;
 
 /// The setting holding the date the council began recording reviews in
 /// Footprint (JSON string `"yyyy-mm-dd"`); see [`Store::load_dataset`].
@@ -86,6 +87,12 @@ pub(crate) const MIGRATIONS: &[Migration] = &[
         description: "health outcomes (903 OC2)",
         sqlite: include_str!("../migrations/sqlite/0005_health_outcomes.sql"),
         postgres: include_str!("../migrations/postgres/0005_health_outcomes.sql"),
+    },
+    Migration {
+        version: 6,
+        description: "indexes for scoped loading",
+        sqlite: include_str!("../migrations/sqlite/0006_scoped_loading.sql"),
+        postgres: include_str!("../migrations/postgres/0006_scoped_loading.sql"),
     },
 ];
 
@@ -333,8 +340,20 @@ impl Store {
     /// Everything the measures read, each list sorted by child then date.
     /// `reviews_known_from` is the earlier of the start of the earliest
     /// collection year imported and the setting [`REVIEWS_RECORDED_FROM`].
+    /// The same as `load_scoped(Scope::All)`.
     pub async fn load_dataset(&self) -> Result<Dataset> {
-        dispatch!(self, load_dataset())
+        self.load_scoped(Scope::All).await
+    }
+
+    /// The records of the children `scope` chooses (their whole records),
+    /// every IRO and `reviews_known_from`: exactly what [`Store::load_dataset`]
+    /// holds for those children, sorted the same way, with the sibling
+    /// groups that hold one of them. One read transaction (one snapshot);
+    /// the children are chosen once, by indexed queries, then each table is
+    /// read for them only, so a caseload costs the size of the caseload, not
+    /// of the council. Rows are converted as they arrive.
+    pub async fn load_scoped(&self, scope: Scope<'_>) -> Result<Dataset> {
+        dispatch!(self, load_scoped(&scope))
     }
 
     /// Replaces every record (children to challenges, sibling groups, and

@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use chrono::NaiveDate;
 use footprint_domain::model::{Challenge, ChallengeOutcome, ChallengeStage, ChildId};
 
-use sqlx::Row;
+use sqlx::{QueryBuilder, Row};
 
 use super::*;
 use crate::convert::{child_id, date, iso, key, opt_date, opt_iso, to_i64};
@@ -32,9 +32,44 @@ fn outcome_from_key(s: &str) -> Option<ChallengeOutcome> {
 }
 
 pub(super) enum ChallengeFilter<'a> {
-    All,
+    /// Every challenge, or those of the chosen children.
+    Children(&'a ChildFilter),
     Child(&'a str),
     Id(i64),
+}
+
+impl ChallengeFilter<'_> {
+    /// ` WHERE ...` choosing the challenges (`column` is `id` in
+    /// `challenges`, `challenge` in its themes and stages).
+    fn push_where(&self, qb: &mut QueryBuilder<Db>, column: &str) {
+        let own = column == "id";
+        match self {
+            ChallengeFilter::Children(ChildFilter::All) => {}
+            ChallengeFilter::Children(f) => {
+                if own {
+                    f.push_where(qb, "child");
+                } else {
+                    qb.push(" WHERE challenge IN (SELECT id FROM challenges");
+                    f.push_where(qb, "child");
+                    qb.push(")");
+                }
+            }
+            ChallengeFilter::Child(c) => {
+                if own {
+                    qb.push(" WHERE child = ");
+                } else {
+                    qb.push(" WHERE challenge IN (SELECT id FROM challenges WHERE child = ");
+                }
+                qb.push_bind(c.to_string());
+                if !own {
+                    qb.push(")");
+                }
+            }
+            ChallengeFilter::Id(id) => {
+                qb.push(" WHERE ").push(column).push(" = ").push_bind(*id);
+            }
+        }
+    }
 }
 
 pub(super) async fn load_challenges(
@@ -42,37 +77,12 @@ pub(super) async fn load_challenges(
     filter: ChallengeFilter<'_>,
 ) -> Result<Vec<Challenge>> {
     const T: &str = "challenges";
-    macro_rules! fetch {
-        ($all:literal, $child:literal, $id:literal) => {
-            match filter {
-                ChallengeFilter::All => sqlx::query($all).fetch_all(&mut *conn).await?,
-                ChallengeFilter::Child(c) => {
-                    sqlx::query($child).bind(c).fetch_all(&mut *conn).await?
-                }
-                ChallengeFilter::Id(id) => sqlx::query($id).bind(id).fetch_all(&mut *conn).await?,
-            }
-        };
-    }
-    let rows = fetch!(
-        "SELECT * FROM challenges ORDER BY id",
-        "SELECT * FROM challenges WHERE child = $1 ORDER BY id",
-        "SELECT * FROM challenges WHERE id = $1"
-    );
-    let themes = fetch!(
-        "SELECT challenge, theme FROM challenge_themes ORDER BY challenge, seq",
-        "SELECT challenge, theme FROM challenge_themes WHERE challenge IN \
-         (SELECT id FROM challenges WHERE child = $1) ORDER BY challenge, seq",
-        "SELECT challenge, theme FROM challenge_themes WHERE challenge = $1 ORDER BY seq"
-    );
-    let stages = fetch!(
-        "SELECT * FROM challenge_stages ORDER BY challenge, seq",
-        "SELECT * FROM challenge_stages WHERE challenge IN \
-         (SELECT id FROM challenges WHERE child = $1) ORDER BY challenge, seq",
-        "SELECT * FROM challenge_stages WHERE challenge = $1 ORDER BY seq"
-    );
-    let mut out = Vec::with_capacity(rows.len());
-    let mut index = HashMap::with_capacity(rows.len());
-    for row in rows {
+    let mut out = Vec::new();
+    let mut index = HashMap::new();
+    let mut qb = QueryBuilder::<Db>::new("SELECT * FROM challenges");
+    filter.push_where(&mut qb, "id");
+    qb.push(" ORDER BY id");
+    each_row(conn, &mut qb, |row| {
         let id: i64 = row.try_get("id")?;
         let outcome = match row.try_get::<Option<String>, _>("outcome")? {
             Some(o) => Some(key(T, "outcome", &o, outcome_from_key)?),
@@ -94,14 +104,24 @@ pub(super) async fn load_challenges(
             resolved: opt_date(T, "resolved", row.try_get("resolved")?)?,
             outcome,
         });
-    }
-    for row in themes {
+        Ok(())
+    })
+    .await?;
+    let mut qb = QueryBuilder::<Db>::new("SELECT challenge, theme FROM challenge_themes");
+    filter.push_where(&mut qb, "challenge");
+    qb.push(" ORDER BY challenge, seq");
+    each_row(conn, &mut qb, |row| {
         let id: i64 = row.try_get("challenge")?;
         if let Some(&i) = index.get(&id) {
             out[i].themes.push(row.try_get("theme")?);
         }
-    }
-    for row in stages {
+        Ok(())
+    })
+    .await?;
+    let mut qb = QueryBuilder::<Db>::new("SELECT * FROM challenge_stages");
+    filter.push_where(&mut qb, "challenge");
+    qb.push(" ORDER BY challenge, seq");
+    each_row(conn, &mut qb, |row| {
         const S: &str = "challenge_stages";
         let id: i64 = row.try_get("challenge")?;
         let days: i64 = row.try_get("timescale_working_days")?;
@@ -118,7 +138,9 @@ pub(super) async fn load_challenges(
         if let Some(&i) = index.get(&id) {
             out[i].stages.push(stage);
         }
-    }
+        Ok(())
+    })
+    .await?;
     Ok(out)
 }
 

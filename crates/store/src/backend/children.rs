@@ -11,7 +11,7 @@ use footprint_domain::model::{
 };
 use footprint_domain::periods::assemble_periods;
 
-use sqlx::Row;
+use sqlx::{QueryBuilder, Row};
 
 use super::*;
 use crate::convert::{child_id, code, date, iso, opt_code, opt_date, opt_iso};
@@ -105,7 +105,7 @@ pub(super) fn missing_from(row: &DbRow) -> Result<MissingEpisode> {
     })
 }
 
-fn health_outcomes_from(row: &DbRow) -> Result<HealthOutcomes> {
+pub(super) fn health_outcomes_from(row: &DbRow) -> Result<HealthOutcomes> {
     const T: &str = "health_outcomes";
     let year: i64 = row.try_get("collection_year")?;
     let corrupt = |column: &'static str, reason: String| StoreError::Corrupt {
@@ -144,27 +144,15 @@ fn health_outcomes_from(row: &DbRow) -> Result<HealthOutcomes> {
 
 pub(super) async fn health_outcomes_in(
     conn: &mut Conn,
-    child: Option<&ChildId>,
+    child: &ChildId,
 ) -> Result<Vec<HealthOutcomes>> {
-    let rows = match child {
-        Some(c) => {
-            sqlx::query("SELECT * FROM health_outcomes WHERE child = $1 ORDER BY collection_year")
-                .bind(c.as_str())
-                .fetch_all(&mut *conn)
-                .await?
-        }
-        None => {
-            sqlx::query("SELECT * FROM health_outcomes")
-                .fetch_all(&mut *conn)
-                .await?
-        }
-    };
-    let mut out = rows
+    sqlx::query("SELECT * FROM health_outcomes WHERE child = $1 ORDER BY collection_year")
+        .bind(child.as_str())
+        .fetch_all(&mut *conn)
+        .await?
         .iter()
         .map(health_outcomes_from)
-        .collect::<Result<Vec<_>>>()?;
-    out.sort_by(|a, b| (&a.child, a.year).cmp(&(&b.child, b.year)));
-    Ok(out)
+        .collect()
 }
 
 // ---------------------------------------------------------------------------
@@ -432,7 +420,7 @@ pub(crate) async fn child_record(pool: &Pool, id: &ChildId) -> Result<Option<Chi
         .map(visit_from)
         .collect::<Result<Vec<_>>>()?;
     let challenges = load_challenges(conn, ChallengeFilter::Child(id.as_str())).await?;
-    let health_outcomes = health_outcomes_in(conn, Some(id)).await?;
+    let health_outcomes = health_outcomes_in(conn, id).await?;
     tx.commit().await?;
     let periods = assemble_periods(&episodes);
     Ok(Some(ChildRecord {
@@ -474,10 +462,24 @@ fn sibling_groups_from(rows: &[(String, i64)]) -> Result<Vec<Vec<ChildId>>> {
     Ok(groups)
 }
 
-pub(super) async fn sibling_groups_in(conn: &mut Conn) -> Result<Vec<Vec<ChildId>>> {
-    let rows: Vec<(String, i64)> = sqlx::query_as("SELECT child, group_id FROM sibling_groups")
-        .fetch_all(&mut *conn)
-        .await?;
+/// The sibling groups holding at least one of the chosen children (each
+/// group whole).
+pub(super) async fn sibling_groups_in(
+    conn: &mut Conn,
+    chosen: &ChildFilter,
+) -> Result<Vec<Vec<ChildId>>> {
+    let mut qb = QueryBuilder::<Db>::new("SELECT child, group_id FROM sibling_groups");
+    if let ChildFilter::Ids(_) = chosen {
+        qb.push(" WHERE group_id IN (SELECT group_id FROM sibling_groups");
+        chosen.push_where(&mut qb, "child");
+        qb.push(")");
+    }
+    let mut rows: Vec<(String, i64)> = Vec::new();
+    each_row(conn, &mut qb, |row| {
+        rows.push((row.try_get(0)?, row.try_get(1)?));
+        Ok(())
+    })
+    .await?;
     sibling_groups_from(&rows)
 }
 
@@ -519,7 +521,7 @@ async fn siblings_tx(pool: &Pool) -> Result<Tx> {
 
 pub(crate) async fn sibling_groups(pool: &Pool) -> Result<Vec<Vec<ChildId>>> {
     let mut conn = pool.acquire().await?;
-    sibling_groups_in(&mut conn).await
+    sibling_groups_in(&mut conn, &ChildFilter::All).await
 }
 
 pub(crate) async fn sibling_group_of(pool: &Pool, child: &ChildId) -> Result<Vec<ChildId>> {

@@ -5,6 +5,7 @@
 //! place.
 
 use footprint_domain::model::{ChildId, IroId};
+use futures_util::TryStreamExt as _;
 use sqlx::QueryBuilder;
 
 use super::*;
@@ -50,6 +51,56 @@ pub(super) async fn bulk_insert<T>(
         qb.build().execute(&mut *conn).await?;
     }
     Ok(())
+}
+
+/// Runs the query built in `qb` and hands each row to `f` as it arrives:
+/// a big table is converted row by row, never held as a list of rows.
+pub(super) async fn each_row(
+    conn: &mut Conn,
+    qb: &mut QueryBuilder<Db>,
+    mut f: impl FnMut(&DbRow) -> Result<()>,
+) -> Result<()> {
+    let mut rows = qb.build().fetch(&mut *conn);
+    while let Some(row) = rows.try_next().await? {
+        f(&row)?;
+    }
+    Ok(())
+}
+
+/// The children whose records a read takes: all, or a chosen set (see
+/// `Scope` in `types.rs`), resolved once per read.
+pub(super) enum ChildFilter {
+    All,
+    /// The chosen children's ids as a JSON array, bound as one parameter
+    /// and unpacked by the database (`json_each` in SQLite,
+    /// `jsonb_array_elements_text` in PostgreSQL) so that any number of
+    /// children takes one statement.
+    Ids(String),
+}
+
+impl ChildFilter {
+    pub(super) fn ids(ids: &[&str]) -> Result<ChildFilter> {
+        serde_json::to_string(ids)
+            .map(ChildFilter::Ids)
+            .map_err(|e| StoreError::Invalid(format!("a list of child ids: {e}")))
+    }
+
+    /// ` WHERE {column} IN (...)` for a chosen set; nothing for all.
+    pub(super) fn push_where(&self, qb: &mut QueryBuilder<Db>, column: &str) {
+        if let ChildFilter::Ids(json) = self {
+            qb.push(" WHERE ").push(column).push(" IN (");
+            if POSTGRES {
+                qb.push("SELECT jsonb_array_elements_text(")
+                    .push_bind(json.clone())
+                    .push("::jsonb)");
+            } else {
+                qb.push("SELECT value FROM json_each(")
+                    .push_bind(json.clone())
+                    .push(")");
+            }
+            qb.push(")");
+        }
+    }
 }
 
 async fn child_exists(conn: &mut Conn, child: &ChildId) -> Result<bool> {

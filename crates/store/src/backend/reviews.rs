@@ -2,7 +2,7 @@
 //! social worker's report, quality, lateness), attendance
 //! (`review_attendance`) and recommendations.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 
 use chrono::NaiveDate;
 use footprint_domain::model::{
@@ -10,7 +10,7 @@ use footprint_domain::model::{
     ReviewKind, SocialWorkerReport,
 };
 
-use sqlx::Row;
+use sqlx::{QueryBuilder, Row};
 
 use super::*;
 use crate::convert::{child_id, date, iso, key, opt_code, opt_date, opt_iso, to_i64};
@@ -87,38 +87,65 @@ pub(super) fn review_from(row: &DbRow) -> Result<Review> {
     })
 }
 
-/// Fill in attendance and recommendations from their rows (ordered by seq).
-pub(super) fn attach_review_parts(
+/// The review a row of its attendance or recommendations belongs to, in
+/// `reviews` sorted by child then date.
+fn review_for<'r>(
+    reviews: &'r mut [Review],
+    table: &'static str,
+    row: &DbRow,
+) -> Result<Option<&'r mut ReviewDetails>> {
+    let child: String = row.try_get("child")?;
+    let on = date(
+        table,
+        "review_date",
+        &row.try_get::<String, _>("review_date")?,
+    )?;
+    Ok(reviews
+        .binary_search_by(|r| (r.child.as_str(), r.date).cmp(&(child.as_str(), on)))
+        .ok()
+        .and_then(|i| reviews[i].details.as_mut()))
+}
+
+/// Adds the attendance and recommendations of `reviews` (sorted by child
+/// then date), reading the rows of both tables that `filter` puts after
+/// ` FROM table`, in recorded order, one row at a time.
+pub(super) async fn attach_review_parts(
+    conn: &mut Conn,
     reviews: &mut [Review],
-    attendance: Vec<DbRow>,
-    recommendations: Vec<DbRow>,
+    filter: impl Fn(&mut QueryBuilder<Db>),
 ) -> Result<()> {
-    let mut index: HashMap<ReviewKey, usize> = HashMap::with_capacity(reviews.len());
-    for (i, r) in reviews.iter().enumerate() {
-        index.insert((r.child.as_str().to_owned(), iso(r.date)), i);
-    }
-    for row in attendance {
-        let k: ReviewKey = (row.try_get("child")?, row.try_get("review_date")?);
+    let mut qb = QueryBuilder::<Db>::new("SELECT child, review_date, role FROM review_attendance");
+    filter(&mut qb);
+    qb.push(" ORDER BY seq");
+    each_row(conn, &mut qb, |row| {
+        const T: &str = "review_attendance";
         let role: String = row.try_get("role")?;
-        let role = key("review_attendance", "role", &role, AttendeeRole::from_key)?;
-        if let Some(d) = index.get(&k).and_then(|&i| reviews[i].details.as_mut()) {
+        let role = key(T, "role", &role, AttendeeRole::from_key)?;
+        if let Some(d) = review_for(reviews, T, row)? {
             d.attendance.push(role);
         }
-    }
-    for row in recommendations {
+        Ok(())
+    })
+    .await?;
+    let mut qb = QueryBuilder::<Db>::new(
+        "SELECT child, review_date, body, owner, due, completed FROM recommendations",
+    );
+    filter(&mut qb);
+    qb.push(" ORDER BY seq");
+    each_row(conn, &mut qb, |row| {
         const T: &str = "recommendations";
-        let k: ReviewKey = (row.try_get("child")?, row.try_get("review_date")?);
         let rec = Recommendation {
             text: row.try_get("body")?,
             owner: row.try_get("owner")?,
             due: date(T, "due", &row.try_get::<String, _>("due")?)?,
             completed: opt_date(T, "completed", row.try_get("completed")?)?,
         };
-        if let Some(d) = index.get(&k).and_then(|&i| reviews[i].details.as_mut()) {
+        if let Some(d) = review_for(reviews, T, row)? {
             d.recommendations.push(rec);
         }
-    }
-    Ok(())
+        Ok(())
+    })
+    .await
 }
 
 fn review_kind_key(k: ReviewKind) -> &'static str {
@@ -232,17 +259,11 @@ pub(super) async fn reviews_of_in(conn: &mut Conn, child: &ChildId) -> Result<Ve
     .iter()
     .map(review_from)
     .collect::<Result<Vec<_>>>()?;
-    let attendance = sqlx::query(
-        "SELECT child, review_date, role FROM review_attendance WHERE child = $1 ORDER BY seq",
-    )
-    .bind(child.as_str())
-    .fetch_all(&mut *conn)
+    attach_review_parts(conn, &mut reviews, |qb| {
+        qb.push(" WHERE child = ")
+            .push_bind(child.as_str().to_owned());
+    })
     .await?;
-    let recs = sqlx::query("SELECT * FROM recommendations WHERE child = $1 ORDER BY seq")
-        .bind(child.as_str())
-        .fetch_all(&mut *conn)
-        .await?;
-    attach_review_parts(&mut reviews, attendance, recs)?;
     Ok(reviews)
 }
 

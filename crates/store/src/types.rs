@@ -17,6 +17,29 @@ pub enum DbKind {
     Postgres,
 }
 
+/// Which children's records [`crate::Store::load_scoped`] reads: their whole
+/// records (every episode, review, missing episode, allocation, midway check,
+/// visit, challenge, OC2 health outcome, sibling group membership and name),
+/// plus every IRO and `reviews_known_from`, as for the whole council.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scope<'a> {
+    /// The whole council ([`crate::Store::load_dataset`]).
+    All,
+    /// These children (ids the store does not hold are ignored).
+    Children(&'a [ChildId]),
+    /// The children allocated to `iro` on `on`: an allocation current that
+    /// day (`from <= on` and `to` absent or after `on`, as
+    /// `Allocation::is_current_on`).
+    Caseload { iro: &'a IroId, on: NaiveDate },
+    /// The children with any record touching `from..=to`: an episode or a
+    /// missing episode open on any day of it (`start <= to` and `end`
+    /// absent or `>= from`), a review, midway check or visit dated in it, a
+    /// challenge raised in it or still open at its start (`raised <= to`
+    /// and `resolved` absent or `>= from`), or an allocation current on any
+    /// day of it. Empty when `from` is after `to`.
+    Active { from: NaiveDate, to: NaiveDate },
+}
+
 /// What [`crate::Store::migrate`] did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct MigrationReport {

@@ -12,4 +12,5 @@ mod names;
 mod records;
 mod roundtrip;
 mod schema;
+mod scoped;
 mod siblings;

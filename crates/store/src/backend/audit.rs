@@ -1,0 +1,72 @@
+//! The append-only audit log: there is no function to change or delete a
+//! row, and the databases refuse it (triggers).
+
+use footprint_domain::model::ChildId;
+use sqlx::{QueryBuilder, Row};
+
+use super::*;
+use crate::convert::{child_id, now, timestamp};
+use crate::error::Result;
+use crate::types::{AuditEntry, AuditQuery};
+
+pub(crate) async fn audit(
+    pool: &Pool,
+    actor: &str,
+    action: &str,
+    child: Option<&ChildId>,
+    detail: &str,
+) -> Result<i64> {
+    Ok(sqlx::query_scalar(
+        "INSERT INTO audit_log (at, actor, action, child, detail) VALUES ($1, $2, $3, $4, $5) \
+         RETURNING id",
+    )
+    .bind(now())
+    .bind(actor.to_owned())
+    .bind(action.to_owned())
+    .bind(child.map(|c| c.as_str().to_owned()))
+    .bind(detail.to_owned())
+    .fetch_one(pool)
+    .await?)
+}
+
+pub(crate) async fn audit_log(pool: &Pool, q: &AuditQuery) -> Result<Vec<AuditEntry>> {
+    const T: &str = "audit_log";
+    let mut qb = QueryBuilder::<Db>::new("SELECT * FROM audit_log WHERE 1 = 1");
+    if let Some(c) = &q.child {
+        qb.push(" AND child = ").push_bind(c.as_str().to_owned());
+    }
+    if let Some(a) = &q.actor {
+        qb.push(" AND actor = ").push_bind(a.clone());
+    }
+    if let Some(prefix) = &q.action_prefix {
+        // Not LIKE ("_" is a wildcard there, and SQLite's LIKE ignores
+        // case) and not a range (collation-dependent in PostgreSQL).
+        let chars = i32::try_from(prefix.chars().count()).unwrap_or(i32::MAX);
+        qb.push(" AND substr(action, 1, ")
+            .push_bind(chars)
+            .push(") = ")
+            .push_bind(prefix.clone());
+    }
+    qb.push(" ORDER BY id DESC");
+    if let Some(n) = q.limit {
+        qb.push(" LIMIT ").push_bind(i64::from(n));
+    }
+    qb.build()
+        .fetch_all(pool)
+        .await?
+        .iter()
+        .map(|row| {
+            Ok(AuditEntry {
+                id: row.try_get("id")?,
+                at: timestamp(T, "at", &row.try_get::<String, _>("at")?)?,
+                actor: row.try_get("actor")?,
+                action: row.try_get("action")?,
+                child: row
+                    .try_get::<Option<String>, _>("child")?
+                    .map(|c| child_id(T, "child", &c))
+                    .transpose()?,
+                detail: row.try_get("detail")?,
+            })
+        })
+        .collect()
+}

@@ -1,0 +1,173 @@
+//! What every repository module shares: the pool, connection, row and
+//! transaction types for this module's database, the write transaction,
+//! multi-row bulk inserts, the checks that a child or IRO exists, and the
+//! column lists (macros, for `concat!`) of the tables read in more than one
+//! place.
+
+use footprint_domain::model::{ChildId, IroId};
+use futures_util::TryStreamExt as _;
+use sqlx::QueryBuilder;
+
+use super::*;
+use crate::error::{Result, StoreError};
+
+pub(crate) type Pool = sqlx::Pool<Db>;
+pub(super) type Conn = <Db as sqlx::Database>::Connection;
+pub(super) type DbRow = <Db as sqlx::Database>::Row;
+pub(super) type Tx = sqlx::Transaction<'static, Db>;
+
+/// Bound parameters per statement in bulk inserts: under SQLite's 32,766
+/// and PostgreSQL's 65,535.
+const MAX_PARAMS: usize = 30_000;
+
+/// A transaction that will write. SQLite takes the write lock at once
+/// (`BEGIN IMMEDIATE`) so that two writers queue on the busy timeout rather
+/// than fail when a read lock cannot be upgraded.
+pub(super) async fn write_tx(pool: &Pool) -> Result<Tx> {
+    if POSTGRES {
+        Ok(pool.begin().await?)
+    } else {
+        Ok(pool.begin_with("BEGIN IMMEDIATE").await?)
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Generic helpers
+
+/// Insert `rows` with multi-row `INSERT ... VALUES (...), (...)` statements,
+/// as many rows per statement as the parameter limit allows.
+pub(super) async fn bulk_insert<T>(
+    conn: &mut Conn,
+    head: &'static str,
+    columns: usize,
+    rows: &[T],
+    mut bind: impl FnMut(&mut sqlx::query_builder::Separated<'_, Db, &'static str>, &T),
+) -> Result<()> {
+    let per = (MAX_PARAMS / columns).max(1);
+    for chunk in rows.chunks(per) {
+        let mut qb = QueryBuilder::<Db>::new(head);
+        qb.push(" ");
+        qb.push_values(chunk, |mut sep, row| bind(&mut sep, row));
+        qb.build().execute(&mut *conn).await?;
+    }
+    Ok(())
+}
+
+/// Runs the query built in `qb` and hands each row to `f` as it arrives:
+/// a big table is converted row by row, never held as a list of rows.
+pub(super) async fn each_row(
+    conn: &mut Conn,
+    qb: &mut QueryBuilder<Db>,
+    mut f: impl FnMut(&DbRow) -> Result<()>,
+) -> Result<()> {
+    let mut rows = qb.build().fetch(&mut *conn);
+    while let Some(row) = rows.try_next().await? {
+        f(&row)?;
+    }
+    Ok(())
+}
+
+/// The children whose records a read takes: all, or a chosen set (see
+/// `Scope` in `types.rs`), resolved once per read.
+pub(super) enum ChildFilter {
+    All,
+    /// The chosen children's ids as a JSON array, bound as one parameter
+    /// and unpacked by the database (`json_each` in SQLite,
+    /// `jsonb_array_elements_text` in PostgreSQL) so that any number of
+    /// children takes one statement.
+    Ids(String),
+}
+
+impl ChildFilter {
+    pub(super) fn ids(ids: &[&str]) -> Result<ChildFilter> {
+        serde_json::to_string(ids)
+            .map(ChildFilter::Ids)
+            .map_err(|e| StoreError::Invalid(format!("a list of child ids: {e}")))
+    }
+
+    /// ` WHERE {column} IN (...)` for a chosen set; nothing for all.
+    pub(super) fn push_where(&self, qb: &mut QueryBuilder<Db>, column: &str) {
+        if let ChildFilter::Ids(json) = self {
+            qb.push(" WHERE ").push(column).push(" IN (");
+            if POSTGRES {
+                qb.push("SELECT jsonb_array_elements_text(")
+                    .push_bind(json.clone())
+                    .push("::jsonb)");
+            } else {
+                qb.push("SELECT value FROM json_each(")
+                    .push_bind(json.clone())
+                    .push(")");
+            }
+            qb.push(")");
+        }
+    }
+}
+
+async fn child_exists(conn: &mut Conn, child: &ChildId) -> Result<bool> {
+    let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM children WHERE id = $1")
+        .bind(child.as_str())
+        .fetch_one(&mut *conn)
+        .await?;
+    Ok(n > 0)
+}
+
+pub(super) async fn ensure_child(conn: &mut Conn, child: &ChildId) -> Result<()> {
+    if child_exists(conn, child).await? {
+        Ok(())
+    } else {
+        Err(StoreError::NotFound(format!("child {child}")))
+    }
+}
+
+pub(super) async fn ensure_iro(conn: &mut Conn, iro: &IroId) -> Result<()> {
+    let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM iros WHERE id = $1")
+        .bind(iro.0.as_str())
+        .fetch_one(&mut *conn)
+        .await?;
+    if n > 0 {
+        Ok(())
+    } else {
+        Err(StoreError::NotFound(format!("IRO {iro}")))
+    }
+}
+
+pub(super) fn opt_iro(s: Option<String>) -> Option<IroId> {
+    s.map(IroId)
+}
+
+// ---------------------------------------------------------------------------
+// Column lists
+
+macro_rules! child_cols {
+    () => {
+        "id, sex, date_of_birth, ethnicity, upn, mother, mothers_child_dob, uasc, uasc_ceased, \
+         (SELECT given_name FROM child_names WHERE child_names.child = children.id) AS given_name, \
+         (SELECT family_name FROM child_names WHERE child_names.child = children.id) AS family_name"
+    };
+}
+
+macro_rules! episode_cols {
+    () => {
+        "child, start_date, end_date, reason_new, legal_status, category_of_need, placement, \
+         provider, reason_ceased, reason_place_change, home_postcode, placement_postcode, urn"
+    };
+}
+
+macro_rules! review_cols {
+    () => {
+        "child, review_date, participation, has_details, chair, kind, sw_report_status, \
+         sw_report_date, decisions_issued, record_circulated, quality, late_reason"
+    };
+}
+
+pub(super) type ReviewKey = (String, String);
+
+/// The start of the SQL that inserts OC2 rows (13 values), for
+/// `bulk_insert` and the import's upsert.
+macro_rules! health_outcomes_insert {
+    () => {
+        "INSERT INTO health_outcomes (child, collection_year, sdq_score, sdq_reason, convicted, \
+         health_check, immunisations, teeth_check, health_assessment, substance_misuse, \
+         intervention_received, intervention_offered, source_year)"
+    };
+}

@@ -1,0 +1,245 @@
+//! The dataset the measures read, for the whole council or a scope of
+//! children (`load_scoped`), in one read transaction: a consistent snapshot.
+
+use chrono::NaiveDate;
+use footprint_domain::dates::CollectionYear;
+use footprint_domain::model::Dataset;
+use sqlx::QueryBuilder;
+
+use super::*;
+use crate::Scope;
+use crate::convert::{date, iso};
+use crate::error::{Result, StoreError};
+
+async fn reviews_known_from(conn: &mut Conn) -> Result<Option<NaiveDate>> {
+    let first_year: Option<i64> = sqlx::query_scalar("SELECT MIN(year) FROM import_runs")
+        .fetch_one(&mut *conn)
+        .await?;
+    let from_imports = match first_year {
+        Some(y) => Some(
+            CollectionYear::new(i32::try_from(y).map_err(|_| StoreError::Corrupt {
+                table: "import_runs",
+                column: "year",
+                reason: format!("{y} is not a year"),
+            })?)
+            .start(),
+        ),
+        None => None,
+    };
+    let recorded: Option<String> = sqlx::query_scalar("SELECT value FROM settings WHERE key = $1")
+        .bind(crate::REVIEWS_RECORDED_FROM)
+        .fetch_optional(&mut *conn)
+        .await?;
+    let from_setting = match recorded {
+        Some(json) => {
+            let s: String = serde_json::from_str(&json).map_err(|e| StoreError::Corrupt {
+                table: "settings",
+                column: "value",
+                reason: format!("{}: {e}", crate::REVIEWS_RECORDED_FROM),
+            })?;
+            Some(date("settings", "value", &s)?)
+        }
+        None => None,
+    };
+    Ok(match (from_imports, from_setting) {
+        (Some(a), Some(b)) => Some(a.min(b)),
+        (a, b) => a.or(b),
+    })
+}
+
+/// The children a scope chooses, looked up once at the start of the read.
+async fn chosen(conn: &mut Conn, scope: &Scope<'_>) -> Result<ChildFilter> {
+    let ids: Vec<String> = match scope {
+        Scope::All => return Ok(ChildFilter::All),
+        Scope::Children(ids) => ids.iter().map(|c| c.as_str().to_owned()).collect(),
+        Scope::Caseload { iro, on } => {
+            sqlx::query_scalar(
+                "SELECT DISTINCT child FROM allocations WHERE iro = $1 AND from_date <= $2 \
+                 AND (to_date IS NULL OR to_date > $2)",
+            )
+            .bind(iro.0.as_str())
+            .bind(iso(*on))
+            .fetch_all(&mut *conn)
+            .await?
+        }
+        Scope::Active { from, to } if from > to => Vec::new(),
+        Scope::Active { from, to } => {
+            // $1 = from, $2 = to. Each arm can use an index on its date
+            // (migration 6) or is a small table.
+            sqlx::query_scalar(
+                "SELECT child FROM episodes \
+                   WHERE start_date <= $2 AND (end_date IS NULL OR end_date >= $1) \
+                 UNION SELECT child FROM reviews WHERE review_date BETWEEN $1 AND $2 \
+                 UNION SELECT child FROM midway_checks WHERE check_date BETWEEN $1 AND $2 \
+                 UNION SELECT child FROM iro_visits WHERE visit_date BETWEEN $1 AND $2 \
+                 UNION SELECT child FROM missing_episodes \
+                   WHERE start_date <= $2 AND (end_date IS NULL OR end_date >= $1) \
+                 UNION SELECT child FROM challenges \
+                   WHERE raised <= $2 AND (resolved IS NULL OR resolved >= $1) \
+                 UNION SELECT child FROM allocations WHERE from_date <= $2 \
+                   AND (to_date IS NULL OR (to_date > $1 AND to_date > from_date))",
+            )
+            .bind(iso(*from))
+            .bind(iso(*to))
+            .fetch_all(&mut *conn)
+            .await?
+        }
+    };
+    let ids: Vec<&str> = ids.iter().map(String::as_str).collect();
+    ChildFilter::ids(&ids)
+}
+
+/// The rows of `select` (up to its `FROM table`) whose `child_column` is a
+/// chosen child, in `order`, each converted as it arrives.
+async fn rows_of<T>(
+    conn: &mut Conn,
+    select: &str,
+    child_column: &str,
+    chosen: &ChildFilter,
+    order: &str,
+    from: fn(&DbRow) -> Result<T>,
+) -> Result<Vec<T>> {
+    let mut out = Vec::new();
+    let mut qb = QueryBuilder::<Db>::new(select);
+    chosen.push_where(&mut qb, child_column);
+    qb.push(order);
+    each_row(conn, &mut qb, |row| {
+        out.push(from(row)?);
+        Ok(())
+    })
+    .await?;
+    Ok(out)
+}
+
+pub(crate) async fn load_scoped(pool: &Pool, scope: &Scope<'_>) -> Result<Dataset> {
+    let mut tx = pool.begin().await?;
+    if POSTGRES {
+        // One snapshot for every statement (PostgreSQL's default, READ
+        // COMMITTED, takes a new one per statement). SQLite's read
+        // transaction is one snapshot already.
+        sqlx::query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+            .execute(&mut *tx)
+            .await?;
+    }
+    let conn: &mut Conn = &mut tx;
+    let chosen = chosen(conn, scope).await?;
+
+    let mut children = rows_of(
+        conn,
+        concat!("SELECT ", child_cols!(), " FROM children"),
+        "id",
+        &chosen,
+        "",
+        child_from,
+    )
+    .await?;
+    children.sort_by(|a, b| a.id.cmp(&b.id));
+
+    let mut episodes = rows_of(
+        conn,
+        concat!("SELECT ", episode_cols!(), " FROM episodes"),
+        "child",
+        &chosen,
+        "",
+        episode_from,
+    )
+    .await?;
+    episodes.sort_by(|a, b| (&a.child, a.start).cmp(&(&b.child, b.start)));
+
+    let mut reviews = rows_of(
+        conn,
+        concat!("SELECT ", review_cols!(), " FROM reviews"),
+        "child",
+        &chosen,
+        "",
+        review_from,
+    )
+    .await?;
+    reviews.sort_by(|a, b| (&a.child, a.date).cmp(&(&b.child, b.date)));
+    attach_review_parts(conn, &mut reviews, |qb| chosen.push_where(qb, "child")).await?;
+
+    let mut missing = rows_of(
+        conn,
+        "SELECT * FROM missing_episodes",
+        "child",
+        &chosen,
+        "",
+        missing_from,
+    )
+    .await?;
+    missing.sort_by(|a, b| (&a.child, a.start).cmp(&(&b.child, b.start)));
+
+    let mut iros = rows_of(
+        conn,
+        "SELECT * FROM iros",
+        "",
+        &ChildFilter::All,
+        "",
+        iro_from,
+    )
+    .await?;
+    iros.sort_by(|a, b| a.id.cmp(&b.id));
+
+    let mut allocations = rows_of(
+        conn,
+        "SELECT * FROM allocations",
+        "child",
+        &chosen,
+        " ORDER BY id",
+        allocation_from,
+    )
+    .await?;
+    allocations.sort_by(|a, b| (&a.child, a.from).cmp(&(&b.child, b.from)));
+
+    let mut midway_checks = rows_of(
+        conn,
+        "SELECT * FROM midway_checks",
+        "child",
+        &chosen,
+        " ORDER BY id",
+        midway_from,
+    )
+    .await?;
+    midway_checks.sort_by(|a, b| (&a.child, a.date).cmp(&(&b.child, b.date)));
+
+    let mut visits = rows_of(
+        conn,
+        "SELECT * FROM iro_visits",
+        "child",
+        &chosen,
+        " ORDER BY id",
+        visit_from,
+    )
+    .await?;
+    visits.sort_by(|a, b| (&a.child, a.date).cmp(&(&b.child, b.date)));
+
+    let challenges = load_challenges(conn, ChallengeFilter::Children(&chosen)).await?;
+    let reviews_known_from = reviews_known_from(conn).await?;
+    let sibling_groups = sibling_groups_in(conn, &chosen).await?;
+
+    let mut health_outcomes = rows_of(
+        conn,
+        "SELECT * FROM health_outcomes",
+        "child",
+        &chosen,
+        "",
+        health_outcomes_from,
+    )
+    .await?;
+    health_outcomes.sort_by(|a, b| (&a.child, a.year).cmp(&(&b.child, b.year)));
+    tx.commit().await?;
+    Ok(Dataset {
+        children,
+        episodes,
+        reviews,
+        missing,
+        iros,
+        allocations,
+        midway_checks,
+        visits,
+        challenges,
+        reviews_known_from,
+        sibling_groups,
+        health_outcomes,
+    })
+}

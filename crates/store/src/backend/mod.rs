@@ -1,0 +1,48 @@
+//! The repositories, written once and compiled twice: `lib.rs` loads this
+//! folder as `sqlite::repositories` (`Db` = `sqlx::Sqlite`) and as
+//! `postgres::repositories` (`Db` = `sqlx::Postgres`). The SQL is the
+//! dialect both share: `$N` placeholders (SQLite accepts them),
+//! `INSERT ... ON CONFLICT ... DO UPDATE`, `RETURNING`, dates as ISO text,
+//! integers as 64-bit. Where the dialects differ the code branches on
+//! `POSTGRES`.
+//!
+//! One module per aggregate, each holding the SQL for its tables:
+//!
+//! | module | tables |
+//! |---|---|
+//! | `common` | (pool and transaction types, bulk insert, existence checks, shared column lists) |
+//! | `schema` | `schema_version`, `data_version` (migrations, integrity check, backup) |
+//! | `children` | `children`, `child_names`, `episodes`, `missing_episodes`, `health_outcomes`, `sibling_groups` |
+//! | `reviews` | `reviews`, `review_attendance`, `recommendations` |
+//! | `iros` | `iros`, `allocations`, `midway_checks`, `iro_visits` |
+//! | `challenges` | `challenges`, `challenge_themes`, `challenge_stages` |
+//! | `users` | `users`, `sessions` |
+//! | `audit` | `audit_log` |
+//! | `imports` | `import_runs`, `import_problems`; the 903 import and `replace_dataset` (every child-keyed table) |
+//! | `settings` | `settings`, `report_narratives`, `bank_holidays` |
+//! | `dataset` | the whole dataset, read from every table above |
+//!
+//! Each module's `pub(crate)` functions are what `Store` calls; `pub(super)`
+//! items are shared between modules.
+
+use super::{Db, POSTGRES};
+
+// First: its column-list macros are used by the modules after it.
+#[macro_use]
+mod common;
+
+mod audit;
+mod challenges;
+mod children;
+mod dataset;
+mod imports;
+mod iros;
+mod reviews;
+mod schema;
+mod settings;
+mod users;
+
+pub(crate) use self::{
+    audit::*, challenges::*, children::*, common::*, dataset::*, imports::*, iros::*, reviews::*,
+    schema::*, settings::*, users::*,
+};

@@ -1,0 +1,130 @@
+//! The schema: its version, the migrations (`MIGRATIONS` in `lib.rs`), the
+//! data version kept by triggers, SQLite's integrity check and backup.
+
+use sqlx::Row;
+
+use super::*;
+use crate::convert::now;
+use crate::error::{Result, StoreError};
+use crate::types::MigrationReport;
+use crate::{MIGRATIONS, SCHEMA_VERSION};
+
+async fn current_version(conn: &mut Conn) -> Result<i64> {
+    let exists_sql = if POSTGRES {
+        "SELECT COUNT(*) FROM information_schema.tables \
+         WHERE table_schema = current_schema() AND table_name = 'schema_version'"
+    } else {
+        "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'schema_version'"
+    };
+    let n: i64 = sqlx::query_scalar(exists_sql).fetch_one(&mut *conn).await?;
+    if n == 0 {
+        return Ok(0);
+    }
+    let v: Option<i64> = sqlx::query_scalar("SELECT MAX(version) FROM schema_version")
+        .fetch_one(&mut *conn)
+        .await?;
+    Ok(v.unwrap_or(0))
+}
+
+pub(crate) async fn schema_version(pool: &Pool) -> Result<i64> {
+    let mut conn = pool.acquire().await?;
+    current_version(&mut conn).await
+}
+
+pub(crate) async fn migrate(pool: &Pool) -> Result<MigrationReport> {
+    let mut tx = write_tx(pool).await?;
+    if POSTGRES {
+        // Two `footprint migrate` at once: the second waits, then finds
+        // nothing to do.
+        sqlx::query("SELECT pg_advisory_xact_lock(4242903)")
+            .execute(&mut *tx)
+            .await?;
+    }
+    let from = current_version(&mut tx).await?;
+    if from > SCHEMA_VERSION {
+        return Err(StoreError::SchemaTooNew {
+            found: from,
+            known: SCHEMA_VERSION,
+        });
+    }
+    if from == 0 {
+        sqlx::raw_sql(
+            "CREATE TABLE IF NOT EXISTS schema_version (
+                version     BIGINT PRIMARY KEY,
+                description TEXT NOT NULL,
+                applied_at  TEXT NOT NULL
+            )",
+        )
+        .execute(&mut *tx)
+        .await?;
+    }
+    for m in MIGRATIONS.iter().filter(|m| m.version > from) {
+        let sql = if POSTGRES { m.postgres } else { m.sqlite };
+        sqlx::raw_sql(sql).execute(&mut *tx).await?;
+        sqlx::query(
+            "INSERT INTO schema_version (version, description, applied_at) VALUES ($1, $2, $3)",
+        )
+        .bind(m.version)
+        .bind(m.description)
+        .bind(now())
+        .execute(&mut *tx)
+        .await?;
+    }
+    tx.commit().await?;
+    Ok(MigrationReport {
+        from,
+        to: SCHEMA_VERSION,
+    })
+}
+
+pub(crate) async fn data_version(pool: &Pool) -> Result<i64> {
+    let row = sqlx::query("SELECT version FROM data_version WHERE id = 1")
+        .fetch_one(pool)
+        .await?;
+    Ok(row.try_get::<i64, _>(0)?)
+}
+
+pub(crate) async fn integrity_check(pool: &Pool) -> Result<Vec<String>> {
+    if POSTGRES {
+        // PostgreSQL has no equivalent of SQLite's integrity_check; its own
+        // WAL keeps the database consistent. Check that it answers.
+        sqlx::query("SELECT 1").execute(pool).await?;
+        return Ok(Vec::new());
+    }
+    let mut conn = pool.acquire().await?;
+    let mut problems = Vec::new();
+    for row in sqlx::query("PRAGMA integrity_check")
+        .fetch_all(&mut *conn)
+        .await?
+    {
+        let line: String = row.try_get(0)?;
+        if line != "ok" {
+            problems.push(line);
+        }
+    }
+    for row in sqlx::query("PRAGMA foreign_key_check")
+        .fetch_all(&mut *conn)
+        .await?
+    {
+        let table: String = row.try_get(0)?;
+        let parent: String = row.try_get(2)?;
+        problems.push(format!("{table}: a row refers to a missing {parent} row"));
+    }
+    Ok(problems)
+}
+
+pub(crate) async fn backup_to(pool: &Pool, path: &str) -> Result<()> {
+    if POSTGRES {
+        return Err(StoreError::Unsupported(
+            "footprint backup copies SQLite databases only: back up PostgreSQL with \
+             `pg_dump --format=custom --file=FILE DATABASE_URL` and restore with \
+             `pg_restore --dbname=DATABASE_URL FILE` (see docs/storage.md)"
+                .to_owned(),
+        ));
+    }
+    sqlx::query("VACUUM INTO $1")
+        .bind(path.to_owned())
+        .execute(pool)
+        .await?;
+    Ok(())
+}

@@ -1,0 +1,158 @@
+//! Settings (JSON values by key), the report narratives the manager writes,
+//! and the bank holidays behind the working-day calendar.
+
+use std::collections::BTreeMap;
+
+use footprint_domain::calendar::{BankHoliday, WorkingDayCalendar};
+use footprint_domain::dates::CollectionYear;
+
+use sqlx::Row;
+
+use super::*;
+use crate::convert::{date, iso, now};
+use crate::error::{Result, StoreError};
+
+pub(super) async fn set_setting_in(
+    conn: &mut Conn,
+    key: &str,
+    value: &serde_json::Value,
+) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO settings (key, value) VALUES ($1, $2) \
+         ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+    )
+    .bind(key.to_owned())
+    .bind(value.to_string())
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+// ---------------------------------------------------------------------------
+// Settings and narratives
+
+pub(crate) async fn setting(pool: &Pool, key_: &str) -> Result<Option<serde_json::Value>> {
+    let v: Option<String> = sqlx::query_scalar("SELECT value FROM settings WHERE key = $1")
+        .bind(key_.to_owned())
+        .fetch_optional(pool)
+        .await?;
+    v.map(|s| {
+        serde_json::from_str(&s).map_err(|e| StoreError::Corrupt {
+            table: "settings",
+            column: "value",
+            reason: format!("{key_}: {e}"),
+        })
+    })
+    .transpose()
+}
+
+pub(crate) async fn set_setting(pool: &Pool, key_: &str, value: &serde_json::Value) -> Result<()> {
+    let mut conn = pool.acquire().await?;
+    set_setting_in(&mut conn, key_, value).await
+}
+
+pub(crate) async fn narrative(
+    pool: &Pool,
+    year: CollectionYear,
+    section: &str,
+) -> Result<Option<String>> {
+    Ok(
+        sqlx::query_scalar("SELECT body FROM report_narratives WHERE year = $1 AND section = $2")
+            .bind(i64::from(year.start_year()))
+            .bind(section.to_owned())
+            .fetch_optional(pool)
+            .await?,
+    )
+}
+
+pub(crate) async fn narratives(
+    pool: &Pool,
+    year: CollectionYear,
+) -> Result<BTreeMap<String, String>> {
+    let mut out = BTreeMap::new();
+    for row in sqlx::query("SELECT section, body FROM report_narratives WHERE year = $1")
+        .bind(i64::from(year.start_year()))
+        .fetch_all(pool)
+        .await?
+    {
+        out.insert(row.try_get("section")?, row.try_get("body")?);
+    }
+    Ok(out)
+}
+
+pub(crate) async fn set_narrative(
+    pool: &Pool,
+    year: CollectionYear,
+    section: &str,
+    text: &str,
+) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO report_narratives (year, section, body, updated_at) VALUES ($1, $2, $3, $4) \
+         ON CONFLICT (year, section) DO UPDATE SET body = excluded.body, \
+         updated_at = excluded.updated_at",
+    )
+    .bind(i64::from(year.start_year()))
+    .bind(section.to_owned())
+    .bind(text.to_owned())
+    .bind(now())
+    .execute(pool)
+    .await?;
+    Ok(())
+}
+
+// ---------------------------------------------------------------------------
+// Bank holidays
+
+pub(crate) async fn bank_holidays(pool: &Pool) -> Result<Vec<BankHoliday>> {
+    const T: &str = "bank_holidays";
+    sqlx::query("SELECT * FROM bank_holidays ORDER BY holiday_date")
+        .fetch_all(pool)
+        .await?
+        .iter()
+        .map(|row| {
+            Ok(BankHoliday {
+                date: date(
+                    T,
+                    "holiday_date",
+                    &row.try_get::<String, _>("holiday_date")?,
+                )?,
+                title: row.try_get("title")?,
+                special: row.try_get("special")?,
+            })
+        })
+        .collect()
+}
+
+pub(crate) async fn replace_bank_holidays(pool: &Pool, holidays: &[BankHoliday]) -> Result<()> {
+    let mut tx = write_tx(pool).await?;
+    let conn: &mut Conn = &mut tx;
+    sqlx::query("DELETE FROM bank_holidays")
+        .execute(&mut *conn)
+        .await?;
+    bulk_insert(
+        conn,
+        "INSERT INTO bank_holidays (holiday_date, title, special)",
+        3,
+        holidays,
+        |b, h| {
+            b.push_bind(iso(h.date))
+                .push_bind(h.title.clone())
+                .push_bind(h.special.clone());
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+pub(crate) async fn seed_bank_holidays(pool: &Pool, cal: &WorkingDayCalendar) -> Result<bool> {
+    let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM bank_holidays")
+        .fetch_one(pool)
+        .await?;
+    if n > 0 {
+        return Ok(false);
+    }
+    let holidays: Vec<BankHoliday> = cal.holidays().collect();
+    replace_bank_holidays(pool, &holidays).await?;
+    Ok(true)
+}

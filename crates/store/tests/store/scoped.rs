@@ -1,0 +1,308 @@
+//! Scoped loading: `load_scoped` gives exactly the records of the children
+//! its scope chooses that `load_dataset` gives, sorted the same way.
+
+use std::collections::BTreeSet;
+
+use chrono::NaiveDate;
+use footprint_domain::model::{ChildId, Dataset, IroId};
+use footprint_store::{Scope, Store};
+use footprint_synth::{CouncilParams, generate_council};
+
+use crate::both;
+use crate::common::Env;
+use crate::fixtures::{d, id};
+
+/// A generated council, stored; returns what `load_dataset` gives back.
+async fn stored_council(store: &Store) -> Dataset {
+    let council = generate_council(&CouncilParams {
+        children_in_care: 60,
+        years: 2,
+        seed: 23,
+        as_of: NaiveDate::from_ymd_opt(2025, 6, 1).expect("date"),
+        with_data_problems: false,
+    })
+    .expect("a council");
+    store
+        .replace_dataset(&council.dataset)
+        .await
+        .expect("stored");
+    store.load_dataset().await.expect("loaded")
+}
+
+/// `full` cut down to the children in `ids` (sibling groups holding one of
+/// them stay whole; IROs and `reviews_known_from` stay as they are).
+fn restrict(full: &Dataset, ids: &BTreeSet<ChildId>) -> Dataset {
+    let keep = |c: &ChildId| ids.contains(c);
+    Dataset {
+        children: full
+            .children
+            .iter()
+            .filter(|c| keep(&c.id))
+            .cloned()
+            .collect(),
+        episodes: full
+            .episodes
+            .iter()
+            .filter(|e| keep(&e.child))
+            .cloned()
+            .collect(),
+        reviews: full
+            .reviews
+            .iter()
+            .filter(|r| keep(&r.child))
+            .cloned()
+            .collect(),
+        missing: full
+            .missing
+            .iter()
+            .filter(|m| keep(&m.child))
+            .cloned()
+            .collect(),
+        iros: full.iros.clone(),
+        allocations: full
+            .allocations
+            .iter()
+            .filter(|a| keep(&a.child))
+            .cloned()
+            .collect(),
+        midway_checks: full
+            .midway_checks
+            .iter()
+            .filter(|m| keep(&m.child))
+            .cloned()
+            .collect(),
+        visits: full
+            .visits
+            .iter()
+            .filter(|v| keep(&v.child))
+            .cloned()
+            .collect(),
+        challenges: full
+            .challenges
+            .iter()
+            .filter(|c| keep(&c.child))
+            .cloned()
+            .collect(),
+        reviews_known_from: full.reviews_known_from,
+        sibling_groups: full
+            .sibling_groups
+            .iter()
+            .filter(|g| g.iter().any(keep))
+            .cloned()
+            .collect(),
+        health_outcomes: full
+            .health_outcomes
+            .iter()
+            .filter(|h| keep(&h.child))
+            .cloned()
+            .collect(),
+    }
+}
+
+fn assert_same(got: &Dataset, want: &Dataset) {
+    assert_eq!(got.children, want.children);
+    assert_eq!(got.episodes, want.episodes);
+    assert_eq!(got.reviews, want.reviews);
+    assert_eq!(got.missing, want.missing);
+    assert_eq!(got.iros, want.iros);
+    assert_eq!(got.allocations, want.allocations);
+    assert_eq!(got.midway_checks, want.midway_checks);
+    assert_eq!(got.visits, want.visits);
+    assert_eq!(got.challenges, want.challenges);
+    assert_eq!(got.reviews_known_from, want.reviews_known_from);
+    assert_eq!(got.sibling_groups, want.sibling_groups);
+    assert_eq!(got.health_outcomes, want.health_outcomes);
+}
+
+async fn chosen_children_get_exactly_their_records(env: Env) {
+    let full = stored_council(&env.store).await;
+    // Every fifth child, a child with a challenge, one in a sibling group,
+    // one with review details, and an id the store does not hold.
+    let mut ids: BTreeSet<ChildId> = full
+        .children
+        .iter()
+        .step_by(5)
+        .map(|c| c.id.clone())
+        .collect();
+    ids.insert(full.challenges.first().expect("a challenge").child.clone());
+    let group = full.sibling_groups.first().expect("a sibling group");
+    ids.insert(group[0].clone());
+    let detailed = full
+        .reviews
+        .iter()
+        .find(|r| {
+            r.details
+                .as_ref()
+                .is_some_and(|d| !d.recommendations.is_empty())
+        })
+        .expect("a review with recommendations");
+    ids.insert(detailed.child.clone());
+    let mut asked: Vec<ChildId> = ids.iter().cloned().collect();
+    asked.push(id("NOSUCH1"));
+    let want = restrict(&full, &ids);
+    assert!(want.children.len() < full.children.len());
+    assert!(!want.challenges.is_empty() && !want.sibling_groups.is_empty());
+    assert!(
+        want.sibling_groups
+            .iter()
+            .any(|g| g.iter().any(|c| !ids.contains(c))),
+        "a group is given whole, with a sibling outside the scope"
+    );
+    let got = env
+        .store
+        .load_scoped(Scope::Children(&asked))
+        .await
+        .unwrap();
+    assert_same(&got, &want);
+}
+both!(chosen_children_get_exactly_their_records);
+
+async fn a_caseload_gets_its_childrens_records(env: Env) {
+    let full = stored_council(&env.store).await;
+    let on = d("2024-11-15");
+    // The IRO with the most children that day.
+    let mut best: Option<(usize, IroId)> = None;
+    for iro in &full.iros {
+        let n = full
+            .allocations
+            .iter()
+            .filter(|a| a.iro == iro.id && a.is_current_on(on))
+            .count();
+        if best.as_ref().is_none_or(|(m, _)| n > *m) {
+            best = Some((n, iro.id.clone()));
+        }
+    }
+    let (n, iro) = best.expect("IROs");
+    assert!(n > 0, "someone has a caseload on {on}");
+    let ids: BTreeSet<ChildId> = full
+        .allocations
+        .iter()
+        .filter(|a| a.iro == iro && a.is_current_on(on))
+        .map(|a| a.child.clone())
+        .collect();
+    let got = env
+        .store
+        .load_scoped(Scope::Caseload { iro: &iro, on })
+        .await
+        .unwrap();
+    assert_same(&got, &restrict(&full, &ids));
+    assert_eq!(
+        got.children
+            .iter()
+            .map(|c| c.id.clone())
+            .collect::<Vec<_>>(),
+        env.store.caseload(&iro, on).await.unwrap(),
+        "the same children as Store::caseload"
+    );
+}
+both!(a_caseload_gets_its_childrens_records);
+
+/// The children with a record touching `from..=to`, from the whole dataset.
+fn active(full: &Dataset, from: NaiveDate, to: NaiveDate) -> BTreeSet<ChildId> {
+    let within = |x: NaiveDate| from <= x && x <= to;
+    let open =
+        |start: NaiveDate, end: Option<NaiveDate>| start <= to && end.is_none_or(|e| e >= from);
+    let mut out = BTreeSet::new();
+    out.extend(
+        full.episodes
+            .iter()
+            .filter(|e| open(e.start, e.end))
+            .map(|e| e.child.clone()),
+    );
+    out.extend(
+        full.missing
+            .iter()
+            .filter(|m| open(m.start, m.end))
+            .map(|m| m.child.clone()),
+    );
+    out.extend(
+        full.reviews
+            .iter()
+            .filter(|r| within(r.date))
+            .map(|r| r.child.clone()),
+    );
+    out.extend(
+        full.midway_checks
+            .iter()
+            .filter(|m| within(m.date))
+            .map(|m| m.child.clone()),
+    );
+    out.extend(
+        full.visits
+            .iter()
+            .filter(|v| within(v.date))
+            .map(|v| v.child.clone()),
+    );
+    out.extend(
+        full.challenges
+            .iter()
+            .filter(|c| open(c.raised, c.resolved))
+            .map(|c| c.child.clone()),
+    );
+    out.extend(
+        full.allocations
+            .iter()
+            .filter(|a| {
+                from.iter_days()
+                    .take_while(|x| *x <= to)
+                    .any(|x| a.is_current_on(x))
+            })
+            .map(|a| a.child.clone()),
+    );
+    out
+}
+
+async fn the_children_active_in_a_period_get_their_records(env: Env) {
+    let full = stored_council(&env.store).await;
+    for (from, to) in [
+        (d("2024-02-01"), d("2024-02-29")),
+        (d("2023-04-01"), d("2023-04-01")),
+        (d("2025-05-20"), d("2025-06-30")),
+    ] {
+        let ids = active(&full, from, to);
+        assert!(
+            !ids.is_empty() && ids.len() < full.children.len(),
+            "{from}..{to}: some children, not all"
+        );
+        let got = env
+            .store
+            .load_scoped(Scope::Active { from, to })
+            .await
+            .unwrap();
+        assert_same(&got, &restrict(&full, &ids));
+    }
+    let backwards = env
+        .store
+        .load_scoped(Scope::Active {
+            from: d("2024-03-01"),
+            to: d("2024-02-01"),
+        })
+        .await
+        .unwrap();
+    assert!(backwards.children.is_empty() && backwards.episodes.is_empty());
+}
+both!(the_children_active_in_a_period_get_their_records);
+
+async fn an_unknown_child_gets_an_empty_dataset(env: Env) {
+    let full = stored_council(&env.store).await;
+    let nobody = [id("NOSUCH1")];
+    for scope in [Scope::Children(&nobody), Scope::Children(&[])] {
+        let got = env.store.load_scoped(scope).await.unwrap();
+        assert_same(&got, &restrict(&full, &BTreeSet::new()));
+        assert!(got.children.is_empty() && got.episodes.is_empty() && got.reviews.is_empty());
+        assert!(!got.iros.is_empty(), "every IRO, whatever the scope");
+    }
+    let no_iro = IroId("NOSUCH".into());
+    let got = env
+        .store
+        .load_scoped(Scope::Caseload {
+            iro: &no_iro,
+            on: d("2024-11-15"),
+        })
+        .await
+        .unwrap();
+    assert!(got.children.is_empty() && got.allocations.is_empty());
+    let all = env.store.load_scoped(Scope::All).await.unwrap();
+    assert_same(&all, &full);
+}
+both!(an_unknown_child_gets_an_empty_dataset);

@@ -20,8 +20,6 @@
 
 mod convert;
 pub mod council;
-mod scope_shim;
-pub use scope_shim::Scope;
 pub mod error;
 pub mod types;
 

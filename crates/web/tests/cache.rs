@@ -6,16 +6,10 @@ mod common;
 
 use axum::http::StatusCode;
 use chrono::NaiveDate;
-use common::{Client, app};
+use common::{next_due, Client, app};
 use footprint_domain::model::Review;
 use footprint_web::Role;
 
-fn next_due(body: &str) -> Option<String> {
-    let marker = "class=\"fp-next-due\">";
-    let start = body.find(marker)? + marker.len();
-    let end = body[start..].find('<')? + start;
-    Some(body[start..end].to_owned())
-}
 
 #[tokio::test]
 async fn a_review_recorded_by_another_process_shows_on_the_next_page() {

@@ -26,6 +26,15 @@ pub fn today() -> NaiveDate {
     NaiveDate::from_ymd_opt(2025, 3, 12).expect("valid date")
 }
 
+/// The next review's due date on a child's page, as shown ("3 Feb 2025").
+pub fn next_due(body: &str) -> Option<String> {
+    let marker = "class=\"fp-next-due\"";
+    let start = body.find(marker)? + marker.len();
+    let start = body[start..].find('>')? + start + 1;
+    let end = body[start..].find('<')? + start;
+    Some(body[start..end].to_owned())
+}
+
 pub fn d(s: &str) -> NaiveDate {
     NaiveDate::parse_from_str(s, "%Y-%m-%d").expect("test date")
 }

@@ -4,6 +4,9 @@
 //!   `postgres://...`); `open` refuses a database whose schema is older
 //!   ("run `footprint migrate`") or newer than [`SCHEMA_VERSION`].
 //! * [`Store::migrate`] brings the schema up to date.
+//! * [`Store::data_version`] moves on every change to the records;
+//!   [`Store::changes_since`] says which children changed after a version
+//!   (or that the change was council-wide), for caches.
 //! * Repositories as async methods: [`Store::load_dataset`] (everything the
 //!   measures read) and [`Store::load_scoped`] (the same for some children:
 //!   a caseload, the children active in a period), [`Store::import_return`] (one 903 return in one
@@ -41,7 +44,7 @@ pub use error::{Result, StoreError};
 pub use types::*;
 
 /// The schema version this binary knows (the number of the last migration).
-pub const SCHEMA_VERSION: i64 = 6;
+pub const SCHEMA_VERSION: i64 = 7;
 
 /// The setting holding the date the council began recording reviews in
 /// Footprint (JSON string `"yyyy-mm-dd"`); see [`Store::load_dataset`].
@@ -94,6 +97,12 @@ pub(crate) const MIGRATIONS: &[Migration] = &[
         description: "indexes for scoped loading",
         sqlite: include_str!("../migrations/sqlite/0006_scoped_loading.sql"),
         postgres: include_str!("../migrations/postgres/0006_scoped_loading.sql"),
+    },
+    Migration {
+        version: 7,
+        description: "which children changed since a data version",
+        sqlite: include_str!("../migrations/sqlite/0007_changed_children.sql"),
+        postgres: include_str!("../migrations/postgres/0007_changed_children.sql"),
     },
 ];
 
@@ -305,12 +314,27 @@ impl Store {
     }
 
     /// A number that changes whenever any record the measures and the web
-    /// application read changes (children, episodes, reviews and their
-    /// details, missing episodes, IROs, allocations, midway checks, visits,
-    /// challenges, settings, sibling groups), whichever process changed it.
-    /// Kept by triggers (migrations 2 and 3). Cheap: one row.
+    /// application read changes (children, names, episodes, reviews and
+    /// their details, missing episodes, OC2 health outcomes, IROs,
+    /// allocations, midway checks, visits, challenges, settings, sibling
+    /// groups, bank holidays, import runs), whichever process changed it.
+    /// Kept by triggers (migrations 2 to 5 and 7). Cheap: one row.
     pub async fn data_version(&self) -> Result<i64> {
         dispatch!(self, data_version())
+    }
+
+    /// What changed after data version `version` (one that
+    /// [`Store::data_version`] or an earlier `changes_since` gave): the
+    /// current version, and either the children whose records changed
+    /// (sorted; a child deleted counts as changed) or `council_wide` when
+    /// something not tied to one child changed (an IRO, a setting, a bank
+    /// holiday, an import run; an import or a `replace_dataset` counts as
+    /// council-wide too), or when the history back to `version` is no longer
+    /// kept (the latest 100,000 versions are), or `version` is later than
+    /// the current one. Nothing changed: no children, the same version.
+    /// Kept by triggers (migration 7), whichever process wrote.
+    pub async fn changes_since(&self, version: i64) -> Result<Changes> {
+        dispatch!(self, changes_since(version))
     }
 
     /// SQLite: `PRAGMA integrity_check` and `foreign_key_check`; the

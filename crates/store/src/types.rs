@@ -40,6 +40,19 @@ pub enum Scope<'a> {
     Active { from: NaiveDate, to: NaiveDate },
 }
 
+/// What [`crate::Store::changes_since`] found.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Changes {
+    /// The current data version (give it to the next `changes_since`).
+    pub version: i64,
+    /// The children whose records changed, sorted (empty when
+    /// `council_wide`).
+    pub children: Vec<ChildId>,
+    /// Reload everything: something not tied to one child changed, or the
+    /// history needed is no longer kept.
+    pub council_wide: bool,
+}
+
 /// What [`crate::Store::migrate`] did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct MigrationReport {

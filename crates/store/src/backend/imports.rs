@@ -26,6 +26,8 @@ pub(crate) async fn replace_dataset(pool: &Pool, ds: &Dataset) -> Result<WriteSu
     let siblings = sibling_rows(ds)?;
     let mut tx = write_tx(pool).await?;
     let conn: &mut Conn = &mut tx;
+    // Council-wide: no per-child change log for a bulk write.
+    begin_bulk_write(conn).await?;
     for table in [
         "DELETE FROM child_names",
         "DELETE FROM sibling_groups",
@@ -164,6 +166,7 @@ pub(crate) async fn replace_dataset(pool: &Pool, ds: &Dataset) -> Result<WriteSu
                 .await?;
         }
     }
+    end_bulk_write(conn).await?;
     tx.commit().await?;
     let n = |v: usize| v as u64;
     Ok(WriteSummary {
@@ -226,6 +229,8 @@ pub(crate) async fn import_return(
     let year = i64::from(batch.year.start_year());
     let mut tx = write_tx(pool).await?;
     let conn: &mut Conn = &mut tx;
+    // Council-wide: no per-child change log for a bulk write.
+    begin_bulk_write(conn).await?;
     let run: i64 = sqlx::query_scalar(
         "INSERT INTO import_runs (year, source, imported_at) VALUES ($1, $2, $3) RETURNING id",
     )
@@ -530,6 +535,7 @@ pub(crate) async fn import_return(
     .bind(run)
     .execute(&mut *conn)
     .await?;
+    end_bulk_write(conn).await?;
     tx.commit().await?;
     Ok(ImportSummary {
         run,

@@ -4,9 +4,9 @@
 use sqlx::Row;
 
 use super::*;
-use crate::convert::now;
+use crate::convert::{child_id, now};
 use crate::error::{Result, StoreError};
-use crate::types::MigrationReport;
+use crate::types::{Changes, MigrationReport};
 use crate::{MIGRATIONS, SCHEMA_VERSION};
 
 async fn current_version(conn: &mut Conn) -> Result<i64> {
@@ -125,6 +125,72 @@ pub(crate) async fn backup_to(pool: &Pool, path: &str) -> Result<()> {
     sqlx::query("VACUUM INTO $1")
         .bind(path.to_owned())
         .execute(pool)
+        .await?;
+    Ok(())
+}
+
+pub(crate) async fn changes_since(pool: &Pool, since: i64) -> Result<Changes> {
+    let mut tx = pool.begin().await?;
+    if POSTGRES {
+        // The version, the kept history and the rows from one snapshot.
+        sqlx::query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+            .execute(&mut *tx)
+            .await?;
+    }
+    let row = sqlx::query("SELECT version, changes_from FROM data_version WHERE id = 1")
+        .fetch_one(&mut *tx)
+        .await?;
+    let version: i64 = row.try_get(0)?;
+    let kept_from: i64 = row.try_get(1)?;
+    if since < kept_from || since > version {
+        tx.commit().await?;
+        return Ok(Changes {
+            version,
+            children: Vec::new(),
+            council_wide: true,
+        });
+    }
+    let rows: Vec<String> = sqlx::query_scalar(
+        "SELECT DISTINCT child FROM data_changes WHERE version > $1 AND version <= $2",
+    )
+    .bind(since)
+    .bind(version)
+    .fetch_all(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    let mut children = rows
+        .iter()
+        .map(|c| child_id("data_changes", "child", c))
+        .collect::<Result<Vec<_>>>()?;
+    children.sort();
+    Ok(Changes {
+        version,
+        children,
+        council_wide: false,
+    })
+}
+
+/// Starts a bulk write in `conn`'s transaction: until [`end_bulk_write`]
+/// the triggers still move `data_version` but log no children (cheaper for
+/// a whole return), and the transaction's other writers queue behind it.
+pub(super) async fn begin_bulk_write(conn: &mut Conn) -> Result<()> {
+    sqlx::query("UPDATE data_version SET bulk_write = TRUE WHERE id = 1")
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
+/// Ends a bulk write with one council-wide change: every earlier version
+/// must reload everything, so the child log before it goes.
+pub(super) async fn end_bulk_write(conn: &mut Conn) -> Result<()> {
+    sqlx::query(
+        "UPDATE data_version SET version = version + 1, changes_from = version + 1, \
+         bulk_write = FALSE WHERE id = 1",
+    )
+    .execute(&mut *conn)
+    .await?;
+    sqlx::query("DELETE FROM data_changes")
+        .execute(&mut *conn)
         .await?;
     Ok(())
 }

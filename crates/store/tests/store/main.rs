@@ -4,6 +4,7 @@
 mod common;
 mod fixtures;
 
+mod changes;
 mod crash;
 mod dataset;
 mod health;

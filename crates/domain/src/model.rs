@@ -668,7 +668,7 @@ pub enum ChallengeOutcome {
 }
 
 /// One council's records: everything the measures read.
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Dataset {
     pub children: Vec<Child>,
     pub episodes: Vec<Episode>,
@@ -707,6 +707,93 @@ impl Dataset {
         self.sibling_group_of(child)
             .map(|g| g.iter().filter(|c| *c != child).collect())
             .unwrap_or_default()
+    }
+
+    /// Replaces every record of the children `ids` with those in `fresh`
+    /// (their records as now held, read by child), keeping each list in
+    /// the store's order (by child, then date; challenges by id): how a
+    /// cached copy of the council takes in a write without reading the
+    /// council again. `fresh`'s IROs and `reviews_known_from` are not taken
+    /// (a change to those is council-wide and reloads everything).
+    pub fn replace_children(&mut self, ids: &[ChildId], fresh: Dataset) {
+        use std::collections::HashSet;
+        let gone: HashSet<&ChildId> = ids.iter().collect();
+        fn splice<T, K: Ord>(
+            list: &mut Vec<T>,
+            new: Vec<T>,
+            gone: impl Fn(&T) -> bool,
+            key: impl Fn(&T) -> K,
+        ) {
+            list.retain(|x| !gone(x));
+            for x in new {
+                let k = key(&x);
+                let at = list.partition_point(|y| key(y) <= k);
+                list.insert(at, x);
+            }
+        }
+        splice(
+            &mut self.children,
+            fresh.children,
+            |c| gone.contains(&c.id),
+            |c| c.id.clone(),
+        );
+        splice(
+            &mut self.episodes,
+            fresh.episodes,
+            |e| gone.contains(&e.child),
+            |e| (e.child.clone(), e.start),
+        );
+        splice(
+            &mut self.reviews,
+            fresh.reviews,
+            |r| gone.contains(&r.child),
+            |r| (r.child.clone(), r.date),
+        );
+        splice(
+            &mut self.missing,
+            fresh.missing,
+            |m| gone.contains(&m.child),
+            |m| (m.child.clone(), m.start),
+        );
+        splice(
+            &mut self.allocations,
+            fresh.allocations,
+            |a| gone.contains(&a.child),
+            |a| (a.child.clone(), a.from),
+        );
+        splice(
+            &mut self.midway_checks,
+            fresh.midway_checks,
+            |m| gone.contains(&m.child),
+            |m| (m.child.clone(), m.date),
+        );
+        splice(
+            &mut self.visits,
+            fresh.visits,
+            |v| gone.contains(&v.child),
+            |v| (v.child.clone(), v.date),
+        );
+        splice(
+            &mut self.challenges,
+            fresh.challenges,
+            |c| gone.contains(&c.child),
+            |c| c.id,
+        );
+        splice(
+            &mut self.health_outcomes,
+            fresh.health_outcomes,
+            |h| gone.contains(&h.child),
+            |h| (h.child.clone(), h.year),
+        );
+        // A group with any of these children is read again whole.
+        self.sibling_groups
+            .retain(|g| !g.iter().any(|c| gone.contains(c)));
+        for g in fresh.sibling_groups {
+            if !self.sibling_groups.contains(&g) {
+                let at = self.sibling_groups.partition_point(|x| *x <= g);
+                self.sibling_groups.insert(at, g);
+            }
+        }
     }
 }
 

@@ -383,7 +383,6 @@ async fn sessions_expire_when_idle_and_after_eight_hours() {
     assert!(page.body.contains("longest time allowed"));
 }
 
-
 #[tokio::test]
 async fn recording_a_review_moves_the_next_due_date_and_is_audited() {
     let t = app().await;
@@ -538,7 +537,8 @@ async fn the_dashboard_and_lists_show_the_councils_figures() {
     assert_eq!(dash.status, StatusCode::OK);
     // C2's first review is overdue; C1's and C3's are not.
     assert!(
-        dash.body.contains("data-figure=\"overdue_now\" data-count=\"1\""),
+        dash.body
+            .contains("data-figure=\"overdue_now\" data-count=\"1\""),
         "{}",
         excerpt(&dash.body)
     );

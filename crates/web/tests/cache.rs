@@ -6,10 +6,9 @@ mod common;
 
 use axum::http::StatusCode;
 use chrono::NaiveDate;
-use common::{next_due, Client, app};
+use common::{Client, app, next_due};
 use footprint_domain::model::Review;
 use footprint_web::Role;
-
 
 #[tokio::test]
 async fn a_review_recorded_by_another_process_shows_on_the_next_page() {

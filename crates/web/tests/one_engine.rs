@@ -99,7 +99,10 @@ async fn council(as_of: NaiveDate, policy: &SchedulePolicy) -> (tempfile::TempDi
     (dir, store, data)
 }
 
-fn serve(store: &Store, at: NaiveDate) -> impl std::future::Future<Output = (AppState, axum::Router)> {
+fn serve(
+    store: &Store,
+    at: NaiveDate,
+) -> impl std::future::Future<Output = (AppState, axum::Router)> {
     let store = store.clone();
     async move {
         let clock = Arc::new(FixedClock::new(
@@ -162,7 +165,10 @@ async fn every_dashboard_figure_is_the_engines_measure_over_the_same_period() {
     for (figure, measure, over_month) in FIGURES {
         let m = if over_month { &month } else { &year };
         let on_page: Vec<_> = shown.iter().filter(|((f, _), _)| f == figure).collect();
-        assert!(!on_page.is_empty() || matches!(m.get(measure), Some(Measure::Breakdown(_))), "{figure} is not on the dashboard");
+        assert!(
+            !on_page.is_empty() || matches!(m.get(measure), Some(Measure::Breakdown(_))),
+            "{figure} is not on the dashboard"
+        );
         for ((_, key), value) in on_page {
             assert_eq!(
                 *value,
@@ -188,7 +194,13 @@ async fn every_dashboard_figure_is_the_engines_measure_over_the_same_period() {
     assert!(checked >= 15, "{checked} figures checked");
     // The generated council has reviews, midway points and caseloads: the
     // test is not comparing zeros.
-    assert!(year.percent("reviews.in_time_pct").unwrap().denominator.value > 20);
+    assert!(
+        year.percent("reviews.in_time_pct")
+            .unwrap()
+            .denominator
+            .value
+            > 20
+    );
     assert!(year.percent("midway.done_pct").unwrap().denominator.value > 5);
 }
 
@@ -228,7 +240,11 @@ async fn every_due_date_on_every_screen_is_the_domains_schedule_under_the_counci
             }
         }
     }
-    assert!(expected.len() > 50, "{} children with a due date", expected.len());
+    assert!(
+        expected.len() > 50,
+        "{} children with a due date",
+        expected.len()
+    );
     assert!(
         local_differs > 0,
         "the council's local rules move some due dates (else this test could not tell)"
@@ -238,12 +254,22 @@ async fn every_due_date_on_every_screen_is_the_domains_schedule_under_the_counci
     let iros: Vec<_> = data
         .iros
         .iter()
-        .filter(|i| data.allocations.iter().any(|a| a.iro == i.id && a.is_current_on(as_of)))
+        .filter(|i| {
+            data.allocations
+                .iter()
+                .any(|a| a.iro == i.id && a.is_current_on(as_of))
+        })
         .collect();
     for (n, i) in iros.iter().enumerate() {
-        auth::add_user(&store, &format!("iro{n}"), Role::Iro, Some(i.id.clone()), PASSWORD)
-            .await
-            .unwrap();
+        auth::add_user(
+            &store,
+            &format!("iro{n}"),
+            Role::Iro,
+            Some(i.id.clone()),
+            PASSWORD,
+        )
+        .await
+        .unwrap();
     }
     auth::add_user(&store, "support", Role::BusinessSupport, None, PASSWORD)
         .await
@@ -258,7 +284,10 @@ async fn every_due_date_on_every_screen_is_the_domains_schedule_under_the_counci
         assert_eq!(page.status, StatusCode::OK);
         for (child, due) in due_dates(&page.body) {
             if due.is_empty() {
-                assert!(!expected.contains_key(&child), "{child}: the caseload shows no due date");
+                assert!(
+                    !expected.contains_key(&child),
+                    "{child}: the caseload shows no due date"
+                );
                 continue;
             }
             assert_eq!(Some(&due), expected.get(&child), "caseload, child {child}");

@@ -35,22 +35,46 @@ pub(crate) fn respond(
     result.unwrap_or_else(|e| e.into_page(state, user))
 }
 
+/// At most this many children changed since the cached copy: read them
+/// again by child; more (an import, a bulk change) read the council again.
+const INCREMENTAL_LIMIT: usize = 500;
+
 /// The council's whole dataset, for the screens that work over the whole
-/// council (the children list, allocations, reports, data quality). It is
-/// kept in memory and read again only when the store's data version has
-/// moved since. The pages an IRO uses every day do not call it: they read
-/// their children's records with [`child_records`], [`caseload_records`]
-/// and [`in_care_records`]. See docs/web.md.
+/// council (the dashboard's figures, the children list, allocations,
+/// reports, data quality). It is kept in memory; after a write only the
+/// children the write touched are read again (`Store::changes_since`) and
+/// replaced in it, so a write never makes the next page read the council
+/// again; a council-wide change (an import, IROs, settings) does. The pages
+/// an IRO uses every day do not call it: they read their children's records
+/// with [`child_records`], [`caseload_records`] and [`in_care_records`].
+/// See docs/web.md.
 pub(crate) async fn council(state: &AppState) -> Result<Arc<Dataset>, AppError> {
-    let version = state.store.data_version().await?;
     let mut cache = state.dataset_cache.lock().await;
-    if let Some((cached, ds)) = cache.as_ref()
-        && *cached == version
-    {
-        return Ok(ds.clone());
+    if let Some((version, ds)) = cache.as_mut() {
+        let changes = state.store.changes_since(*version).await?;
+        if changes.version == *version {
+            return Ok(ds.clone());
+        }
+        if !changes.council_wide && changes.children.len() <= INCREMENTAL_LIMIT {
+            // A sibling group a changed child was in is read again whole
+            // (a child who left it changes the group of those who stay).
+            let mut ids = changes.children;
+            for g in &ds.sibling_groups {
+                if g.iter().any(|c| ids.contains(c)) {
+                    ids.extend(g.iter().cloned());
+                }
+            }
+            ids.sort();
+            ids.dedup();
+            let fresh = state.store.load_scoped(Scope::Children(&ids)).await?;
+            Arc::make_mut(ds).replace_children(&ids, fresh);
+            *version = changes.version;
+            return Ok(ds.clone());
+        }
     }
     // Read the version before the data: a change in between makes the next
-    // request reload, never serves stale data as current.
+    // request read it again, never serves stale data as current.
+    let version = state.store.data_version().await?;
     let ds = Arc::new(state.store.load_dataset().await?);
     *cache = Some((version, ds.clone()));
     Ok(ds)

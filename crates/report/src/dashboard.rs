@@ -9,7 +9,8 @@ use chrono::{Datelike, NaiveDate};
 use footprint_domain::calendar::WorkingDayCalendar;
 use footprint_domain::dates::CollectionYear;
 use footprint_domain::measures::{
-    Breakdown, MeasureSettings, Measures, Percent, Period, compute_as_of, key_label,
+    Breakdown, MeasureSettings, Measures, Percent, Period, compute_as_of, compute_periods_as_of,
+    key_label,
 };
 use footprint_domain::model::Dataset;
 use serde::Serialize;
@@ -169,8 +170,15 @@ impl Dashboard {
         calendar: &WorkingDayCalendar,
     ) -> Self {
         let (month, year) = Self::periods(as_of);
-        let month = compute_as_of(data, month, as_of, settings, calendar);
-        let year = compute_as_of(data, year, as_of, settings, calendar);
+        // One assembly of the council's periods of care for both.
+        let mut both =
+            compute_periods_as_of(data, &[month, year], as_of, settings, calendar).into_iter();
+        let month = both
+            .next()
+            .unwrap_or_else(|| compute_as_of(data, month, as_of, settings, calendar));
+        let year = both
+            .next()
+            .unwrap_or_else(|| compute_as_of(data, year, as_of, settings, calendar));
         Self::from_measures(&month, &year, as_of, settings)
     }
 

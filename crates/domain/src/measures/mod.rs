@@ -630,12 +630,48 @@ pub fn compute_period(
     settings: &MeasureSettings,
     calendar: &WorkingDayCalendar,
 ) -> Measures {
+    let mut problems = Vec::new();
+    let care = care::CareIndex::build(data, &mut problems);
+    compute_with(data, &care, problems, period, settings, calendar)
+}
+
+/// Several periods as they stood on `as_of` (each as [`compute_as_of`]),
+/// assembling the council's periods of care once for all of them: the
+/// dashboard's month and year to date, the performance page's columns.
+pub fn compute_periods_as_of(
+    data: &Dataset,
+    periods: &[Period],
+    as_of: NaiveDate,
+    settings: &MeasureSettings,
+    calendar: &WorkingDayCalendar,
+) -> Vec<Measures> {
+    let mut problems = Vec::new();
+    let care = care::CareIndex::build(data, &mut problems);
+    periods
+        .iter()
+        .map(|p| {
+            let (clipped, to_date) = p.to_date(as_of);
+            let mut m = compute_with(data, &care, problems.clone(), clipped, settings, calendar);
+            m.to_date = to_date;
+            m
+        })
+        .collect()
+}
+
+fn compute_with(
+    data: &Dataset,
+    care: &care::CareIndex,
+    problems: Vec<DataProblem>,
+    period: Period,
+    settings: &MeasureSettings,
+    calendar: &WorkingDayCalendar,
+) -> Measures {
     let mut out = Measures {
         year: period.collection_year(),
         period,
         entries: Vec::new(),
         unmatched_reviews: Vec::new(),
-        problems: Vec::new(),
+        problems,
         iro_names: data
             .iros
             .iter()
@@ -643,17 +679,14 @@ pub fn compute_period(
             .collect(),
         to_date: None,
     };
-    let care = care::CareIndex::build(data, &mut out.problems);
-    care::children_in_care(&care, period, settings, &mut out);
-    let schedules = reviews::reviews(data, &care, period, settings, calendar, &mut out);
+    care::children_in_care(care, period, settings, &mut out);
+    let schedules = reviews::reviews(data, care, period, settings, calendar, &mut out);
     reviews::participation(&schedules.held, period, &mut out);
-    care::stability(&care, period, &mut out);
-    iro::service(
-        data, &care, &schedules, period, settings, calendar, &mut out,
-    );
+    care::stability(care, period, &mut out);
+    iro::service(data, care, &schedules, period, settings, calendar, &mut out);
     iro::challenges(data, period, settings, calendar, &mut out);
-    care::adoption_missing_short_breaks(data, &care, period, &mut out);
-    health::outcomes(data, &care, period, &mut out);
+    care::adoption_missing_short_breaks(data, care, period, &mut out);
+    health::outcomes(data, care, period, &mut out);
     out
 }
 

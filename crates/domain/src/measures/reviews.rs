@@ -114,6 +114,11 @@ pub(super) fn reviews<'a>(
             let Some(start) = p.looked_after_from() else {
                 continue;
             };
+            // A period of care that ended before the period began holds no
+            // review, midway point or overdue review in it.
+            if p.end().is_some_and(|e| e < year.first) {
+                continue;
+            }
             let dates: Vec<NaiveDate> = reviews.iter().map(|r| r.date).collect();
             let input = p.schedule_input(&dates, &settings.review_policy, known_from);
             let sched = match schedule(&input, &settings.review_policy, calendar) {

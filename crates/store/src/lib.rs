@@ -44,7 +44,7 @@ pub use error::{Result, StoreError};
 pub use types::*;
 
 /// The schema version this binary knows (the number of the last migration).
-pub const SCHEMA_VERSION: i64 = 7;
+pub const SCHEMA_VERSION: i64 = 8;
 
 /// The setting holding the date the council began recording reviews in
 /// Footprint (JSON string `"yyyy-mm-dd"`); see [`Store::load_dataset`].
@@ -103,6 +103,12 @@ pub(crate) const MIGRATIONS: &[Migration] = &[
         description: "which children changed since a data version",
         sqlite: include_str!("../migrations/sqlite/0007_changed_children.sql"),
         postgres: include_str!("../migrations/postgres/0007_changed_children.sql"),
+    },
+    Migration {
+        version: 8,
+        description: "reviews whose decisions or record are outstanding, by index",
+        sqlite: include_str!("../migrations/sqlite/0008_outstanding_records.sql"),
+        postgres: include_str!("../migrations/postgres/0008_outstanding_records.sql"),
     },
 ];
 
@@ -466,6 +472,13 @@ impl Store {
     /// One review of a child.
     pub async fn review(&self, child: &ChildId, date: NaiveDate) -> Result<Option<Review>> {
         dispatch!(self, review(child, date))
+    }
+
+    /// The children with a review recorded in Footprint whose decisions or
+    /// record have not gone out (by index: the outstanding list reads only
+    /// their records), sorted.
+    pub async fn children_with_records_outstanding(&self) -> Result<Vec<ChildId>> {
+        dispatch!(self, children_with_records_outstanding())
     }
 
     /// A child's reviews in date order.

@@ -398,6 +398,20 @@ pub(crate) async fn review(pool: &Pool, child: &ChildId, on: NaiveDate) -> Resul
         .find(|r| r.date == on))
 }
 
+pub(crate) async fn children_with_records_outstanding(pool: &Pool) -> Result<Vec<ChildId>> {
+    let sql = if POSTGRES {
+        "SELECT DISTINCT child FROM reviews WHERE has_details \
+         AND (decisions_issued IS NULL OR record_circulated IS NULL) ORDER BY child"
+    } else {
+        "SELECT DISTINCT child FROM reviews WHERE has_details = 1 \
+         AND (decisions_issued IS NULL OR record_circulated IS NULL) ORDER BY child"
+    };
+    let rows: Vec<String> = sqlx::query_scalar(sql).fetch_all(pool).await?;
+    rows.iter()
+        .map(|c| child_id("reviews", "child", c))
+        .collect()
+}
+
 pub(crate) async fn reviews_of(pool: &Pool, child: &ChildId) -> Result<Vec<Review>> {
     let mut conn = pool.acquire().await?;
     reviews_of_in(&mut conn, child).await

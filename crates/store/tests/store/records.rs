@@ -114,6 +114,52 @@ async fn reviews_are_recorded_and_updated(env: Env) {
 }
 both!(reviews_are_recorded_and_updated);
 
+/// The outstanding list reads only the children whose decisions or record
+/// have not gone out: reviews with details and a date missing; not a review
+/// known only from a 903 import, nor one with both dates.
+async fn children_with_records_outstanding_are_found_by_index(env: Env) {
+    seed(&env).await;
+    let s = &env.store;
+    assert!(
+        s.children_with_records_outstanding()
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    // A1: a 903 review (no details) and a Footprint review with both dates.
+    s.record_review(&review("A1", "2022-05-25", "PN1"))
+        .await
+        .unwrap();
+    let mut done = review("A1", "2022-11-20", "PN1");
+    done.details = Some(ReviewDetails {
+        decisions_issued: Some(d("2022-11-22")),
+        record_circulated: Some(d("2022-12-01")),
+        ..ReviewDetails::default()
+    });
+    s.record_review(&done).await.unwrap();
+    assert!(
+        s.children_with_records_outstanding()
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    // B2: the record has not gone out.
+    s.save_episode(&episode("B2", "2022-06-01", None))
+        .await
+        .unwrap();
+    let mut open = review("B2", "2022-06-20", "PN2");
+    open.details = Some(ReviewDetails {
+        decisions_issued: Some(d("2022-06-21")),
+        ..ReviewDetails::default()
+    });
+    s.record_review(&open).await.unwrap();
+    assert_eq!(
+        s.children_with_records_outstanding().await.unwrap(),
+        vec![id("B2")]
+    );
+}
+both!(children_with_records_outstanding_are_found_by_index);
+
 async fn every_late_reason_is_stored_and_an_unknown_one_refused(env: Env) {
     seed(&env).await;
     let s = &env.store;

@@ -9,7 +9,7 @@ use serde::Deserialize;
 
 use footprint_domain::daily;
 
-use super::{council, in_care_records, policy, respond, settings};
+use super::{in_care_records, policy, respond, settings};
 use crate::AppState;
 use crate::access::CurrentUser;
 use crate::view::{AppError, Page};
@@ -83,7 +83,12 @@ pub async fn due(
 /// GET /outstanding — reviews whose decisions or record are overdue.
 pub async fn outstanding(State(state): State<AppState>, page: Page, user: CurrentUser) -> Response {
     let result = async {
-        let ds = council(&state).await?;
+        // Only the children with decisions or a record not yet sent.
+        let ids = state.store.children_with_records_outstanding().await?;
+        let ds = state
+            .store
+            .load_scoped(footprint_store::Scope::Children(&ids))
+            .await?;
         let today = state.clock.today();
         let settings = settings(&state).await?;
         let rows = daily::outstanding(&ds, today, &settings, &state.calendar);

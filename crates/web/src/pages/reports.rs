@@ -100,22 +100,26 @@ pub async fn annual(
             .into_iter()
             .map(|(slot, text)| footprint_report::Narrative { slot, text })
             .collect();
-        let mut report = footprint_report::AnnualReport::compute(
-            &ds,
-            year,
-            &settings,
-            &state.calendar,
-            narratives,
-            false,
-        );
-        report.council = state
+        let council = state
             .store
             .setting(COUNCIL_NAME)
             .await?
             .and_then(|v| v.as_str().map(str::to_owned));
-        let html = report
-            .render(footprint_report::Format::Html)
-            .map_err(|e| AppError::Internal(e.to_string()))?;
+        // The engine and the renderer run on a blocking thread: a report of
+        // a large council never holds up the pages IROs use. A year not yet
+        // over is computed to today and says so.
+        let today = state.clock.today();
+        let calendar = state.calendar.clone();
+        let html = tokio::task::spawn_blocking(move || {
+            let mut report = footprint_report::AnnualReport::compute_as_of(
+                &ds, year, today, &settings, &calendar, narratives, false,
+            );
+            report.council = council;
+            report.render(footprint_report::Format::Html)
+        })
+        .await
+        .map_err(|e| AppError::Internal(e.to_string()))?
+        .map_err(|e| AppError::Internal(e.to_string()))?;
         audit(
             &state,
             &user,

@@ -6,7 +6,8 @@
 #     bench/import-report.sh                   # 83,000 in care, five years
 #     bench/import-report.sh 9600
 #     REPEAT=3 bench/import-report.sh 600
-#     PERF=1 bench/import-report.sh            # and a perf profile of the report
+#     PERF=1 bench/import-report.sh            # and a perf profile of the report and the import
+#     RSS_TRACE=1 bench/import-report.sh       # and the report's memory over time
 #     bench/import-report.sh 83000 DIR         # returns already written: DIR/YYYY-YY/*.csv
 #
 # The returns: DIR if given, else target/bench/returns/N-seed$SEED-$AS_OF,
@@ -18,15 +19,17 @@
 #     footprint report annual --year $YEAR --format json --db sqlite://... --out report.json
 # With PERF=1, once more: `perf record -F $PERF_FREQ --call-graph dwarf` of
 # the report and of the import, with the top functions by their own time
-# (perf report --no-children) in perf-*.txt. Debian's linux-perf and time
-# are installed if missing (as root).
+# (perf report --no-children) in perf-*.txt. With RSS_TRACE=1, the report
+# once more with its resident memory read every 0.5 s (rss-report.txt).
+# Debian's linux-perf and time are installed if missing (as root).
 #
 # Output: $BENCH_OUT (default target/bench/import-report/N): summary.txt,
 # *.time, report.json, imported.db, perf-*.txt.
 #
 # Environment: FOOTPRINT (default target/release/footprint), REPEAT (1),
 # YEAR (2024-25), SEED (7), AS_OF (2025-06-01), PERF (0), PERF_FREQ (99),
-# BENCH_OUT.
+# RSS_TRACE (0), SKIP_TIMED (0: 1 runs only the PERF / RSS_TRACE extras on
+# the database a previous run imported), BENCH_OUT.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
@@ -43,6 +46,7 @@ YEAR="${YEAR:-2024-25}"
 REPEAT="${REPEAT:-1}"
 PERF="${PERF:-0}"
 PERF_FREQ="${PERF_FREQ:-99}"
+RSS_TRACE="${RSS_TRACE:-0}"
 RETURNS="${2:-$ROOT/target/bench/returns/$N-seed$SEED-$AS_OF}"
 OUT="${BENCH_OUT:-$ROOT/target/bench/import-report/$N}"
 
@@ -77,7 +81,7 @@ mapfile -t FOLDERS < <(ls -d "$RETURNS"/20??-??)
 
 mkdir -p "$OUT"
 SUMMARY="$OUT/summary.txt"
-: >"$SUMMARY"
+[ "${SKIP_TIMED:-0}" != 0 ] || : >"$SUMMARY"
 say() { echo "$*" | tee -a "$SUMMARY"; }
 timing() {
     awk -F': ' '/Elapsed \(wall clock\)/ { n = split($2, p, ":"); s = 0; for (i = 1; i <= n; i++) s = s * 60 + p[i] }
@@ -94,6 +98,11 @@ fresh_db() {
 
 say "import-report.sh $N: $FOOTPRINT ($("$FOOTPRINT" --version 2>/dev/null || echo '?')), $(nproc) cores, $(date -u '+%Y-%m-%d %H:%M UTC')"
 say "returns: $RETURNS ($(du -sh "$RETURNS" | cut -f1); ${#FOLDERS[@]} years)"
+SKIP_TIMED="${SKIP_TIMED:-0}"
+if [ "$SKIP_TIMED" != 0 ]; then
+    [ -s "$DB" ] || die "SKIP_TIMED=1 needs the database of a previous run at $DB"
+    REPEAT=0
+fi
 for i in $(seq 1 "$REPEAT"); do
     fresh_db
     say "run $i: load average before the import: $(cut -d' ' -f1-3 /proc/loadavg)"
@@ -107,6 +116,30 @@ for i in $(seq 1 "$REPEAT"); do
     say "  annual report $YEAR json from the imported database: $(timing "$OUT/report.$i.time")"
 done
 say "database: $(for t in children episodes reviews missing_episodes health_outcomes; do printf '%s %s, ' "$(sqlite3 "$DB" "SELECT count(*) FROM $t" 2>/dev/null || echo '?')" "$t"; done)"
+
+# rss_trace FILE COMMAND...: runs it, writing "seconds RSS_MiB" every 0.5 s.
+rss_trace() {
+    local file="$1" pid start
+    shift
+    "$@" >/dev/null 2>&1 &
+    pid=$!
+    start=$(date +%s%N)
+    echo "seconds rss_mib" >"$file"
+    while kill -0 "$pid" 2>/dev/null; do
+        awk -v t="$(( ($(date +%s%N) - start) / 1000000 ))" '/^VmRSS/ {printf "%.1f %d\n", t / 1000, $2 / 1024}' \
+            "/proc/$pid/status" >>"$file" 2>/dev/null || true
+        sleep 0.5
+    done
+    wait "$pid"
+}
+if [ "$RSS_TRACE" != 0 ]; then
+    log "the report once more, its resident memory every 0.5 s"
+    rss_trace "$OUT/rss-report.txt" "$FOOTPRINT" report annual --year "$YEAR" --format json --db "$URL" \
+        --out "$OUT/report-rss.json"
+    say "report's resident memory over time ($OUT/rss-report.txt; seconds, MiB), every 5 s and the peak:"
+    awk 'NR > 1 && (NR % 10 == 2) {printf "%s s %s MiB; ", $1, $2} NR > 1 && $2 > m {m = $2; t = $1} END {printf "\npeak %d MiB at %s s\n", m, t}' \
+        "$OUT/rss-report.txt" | tee -a "$SUMMARY"
+fi
 
 if [ "$PERF" != 0 ]; then
     # perf.data can be large: dwarf call graphs copy the stack at each sample.

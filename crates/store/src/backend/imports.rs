@@ -1,15 +1,16 @@
 //! Bulk writes: importing one 903 return (`import_return`, with its run and
 //! problems) and replacing the whole dataset (`replace_dataset`).
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use footprint_domain::dates::CollectionYear;
 use footprint_domain::model::{ChildId, ChildName, Dataset};
 
-use sqlx::Row;
+use futures_util::TryStreamExt;
+use sqlx::{QueryBuilder, Row};
 
 use super::*;
-use crate::convert::{count, iso, key, now, opt_iso, timestamp, to_i64};
+use crate::convert::{IsoDate, count, iso, key, now, opt_iso, timestamp, to_i64};
 use crate::error::{Result, StoreError};
 use crate::types::{
     ImportBatch, ImportProblem, ImportProgress, ImportRun, ImportSummary, RecordCounts, Severity,
@@ -182,14 +183,207 @@ pub(crate) async fn replace_dataset(pool: &Pool, ds: &Dataset) -> Result<WriteSu
 
 // ---------------------------------------------------------------------------
 // 903 import
+//
+// Each table of the batch is written in three steps, all inside the import's
+// one transaction:
+//
+// 1. the batch's records are indexed by key (the last of several with one
+//    key is the one written, as if each had been upserted in turn);
+// 2. one streamed read of the table's keys and source years finds which keys
+//    are stored, and from which year: that decides, per key, inserted,
+//    replaced or kept (a later return's), exactly as a row-by-row upsert
+//    would have counted;
+// 3. the records to write go out as multi-row `INSERT ... VALUES (...), ...
+//    ON CONFLICT DO UPDATE ... WHERE stored year <= this year` statements of
+//    up to `MAX_PARAMS` parameters (prepared once per shape and reused),
+//    records kept for a later return not being sent at all.
 
-/// What happens to one record: decided from the stored source year.
-fn classify(stored: Option<Option<i64>>, year: i64, counts: &mut RecordCounts) {
-    match stored {
-        None => counts.inserted += 1,
-        Some(None) => counts.replaced += 1,
-        Some(Some(y)) if y <= year => counts.replaced += 1,
-        Some(Some(_)) => counts.kept_later += 1,
+/// A key of the batch: where its last record is, how many records have it,
+/// and the stored row's source year (`Some(None)`: stored, entered in
+/// Footprint; `None`: not stored).
+struct Slot {
+    last: usize,
+    n: u64,
+    stored: Option<Option<i64>>,
+}
+
+impl Slot {
+    /// Whether the batch's record replaces (or adds) the stored one.
+    fn writes(&self, year: i64) -> bool {
+        match self.stored {
+            None | Some(None) => true,
+            Some(Some(y)) => y <= year,
+        }
+    }
+
+    /// The counts a row-by-row upsert of the key's `n` records gives: the
+    /// first inserts when nothing is stored, and every later one replaces
+    /// the one before it.
+    fn count(&self, year: i64, counts: &mut RecordCounts) {
+        match self.stored {
+            None => {
+                counts.inserted += 1;
+                counts.replaced += self.n - 1;
+            }
+            _ if self.writes(year) => counts.replaced += self.n,
+            _ => counts.kept_later += self.n,
+        }
+    }
+}
+
+/// The batch's records of one table by key (records for which `keep` is
+/// false, orphans, are left out).
+struct Keyed<K> {
+    index: HashMap<K, usize>,
+    slots: Vec<Slot>,
+}
+
+impl<K: std::hash::Hash + Eq> Keyed<K> {
+    fn new<'a, R>(
+        records: &'a [R],
+        key: impl Fn(&'a R) -> K,
+        keep: impl Fn(&'a R) -> bool,
+    ) -> Keyed<K> {
+        let mut index = HashMap::with_capacity(records.len());
+        let mut slots: Vec<Slot> = Vec::with_capacity(records.len());
+        for (i, r) in records.iter().enumerate() {
+            if !keep(r) {
+                continue;
+            }
+            match index.entry(key(r)) {
+                std::collections::hash_map::Entry::Occupied(e) => {
+                    let slot: &mut Slot = &mut slots[*e.get()];
+                    slot.last = i;
+                    slot.n += 1;
+                }
+                std::collections::hash_map::Entry::Vacant(e) => {
+                    e.insert(slots.len());
+                    slots.push(Slot {
+                        last: i,
+                        n: 1,
+                        stored: None,
+                    });
+                }
+            }
+        }
+        Keyed { index, slots }
+    }
+
+    /// Records the stored source year of the key at `at` (from [`find`]).
+    fn stored(&mut self, at: Option<usize>, year: Option<i64>) {
+        if let Some(i) = at {
+            self.slots[i].stored = Some(year);
+        }
+    }
+
+    /// The counts, and the positions of the records to write in batch
+    /// order.
+    fn plan(&self, year: i64) -> (RecordCounts, Vec<usize>) {
+        let mut counts = RecordCounts::default();
+        let mut write = Vec::with_capacity(self.slots.len());
+        for slot in &self.slots {
+            slot.count(year, &mut counts);
+            if slot.writes(year) {
+                write.push(slot.last);
+            }
+        }
+        write.sort_unstable();
+        (counts, write)
+    }
+}
+
+/// Where `key` is in `index`. A free function so that a key borrowing from
+/// a row read now can look up an index whose keys borrow from the batch.
+fn find<K: std::hash::Hash + Eq>(index: &HashMap<K, usize>, key: &K) -> Option<usize> {
+    index.get(key).copied()
+}
+
+/// Reads `(child, date, source_year)` rows, streamed, into `keyed`.
+async fn stored_dated(
+    conn: &mut Conn,
+    sql: &'static str,
+    keyed: &mut Keyed<(&str, IsoDate)>,
+) -> Result<()> {
+    if keyed.slots.is_empty() {
+        return Ok(());
+    }
+    let mut rows = sqlx::query(sql).fetch(&mut *conn);
+    while let Some(row) = rows.try_next().await? {
+        let child: &str = row.try_get(0)?;
+        // Text that is not ten bytes long is no date the batch could hold.
+        if let Some(date) = IsoDate::from_stored(row.try_get(1)?) {
+            let at = find(&keyed.index, &(child, date));
+            keyed.stored(at, row.try_get(2)?);
+        }
+    }
+    Ok(())
+}
+
+/// Writes the records at `write` (positions in `records`) with multi-row
+/// upserts: `head` names the columns, `tail` is the `ON CONFLICT` clause.
+/// Reports progress at the start and at every `PROGRESS_EVERY` records of
+/// the batch (skipped and kept ones included), as a row-by-row loop did.
+#[allow(clippy::too_many_arguments)]
+async fn upsert<R>(
+    conn: &mut Conn,
+    stage: &'static str,
+    head: &'static str,
+    tail: &'static str,
+    columns: usize,
+    records: &[R],
+    write: &[usize],
+    progress: &mut (dyn FnMut(ImportProgress) + Send),
+    mut bind: impl FnMut(&mut sqlx::query_builder::Separated<'_, Db, &'static str>, &R),
+) -> Result<()> {
+    let total = records.len();
+    progress(ImportProgress {
+        stage,
+        done: 0,
+        total,
+    });
+    let mut reported = 0;
+    let mut report_to = |reached: usize, progress: &mut (dyn FnMut(ImportProgress) + Send)| {
+        while reported + PROGRESS_EVERY <= reached {
+            reported += PROGRESS_EVERY;
+            progress(ImportProgress {
+                stage,
+                done: reported,
+                total,
+            });
+        }
+    };
+    let per = (MAX_PARAMS / columns).max(1);
+    for chunk in write.chunks(per) {
+        let mut qb = QueryBuilder::<Db>::new(head);
+        qb.push(" ");
+        qb.push_values(chunk, |mut sep, &i| bind(&mut sep, &records[i]));
+        qb.push(" ");
+        qb.push(tail);
+        qb.build().execute(&mut *conn).await?;
+        if let Some(&last) = chunk.last() {
+            report_to(last + 1, progress);
+        }
+    }
+    report_to(total, progress);
+    Ok(())
+}
+
+/// Adds a problem for each record whose child is unknown, in batch order.
+fn orphans<R>(
+    records: &[R],
+    child: impl Fn(&R) -> &ChildId,
+    known: &dyn Fn(&str) -> bool,
+    source: &str,
+    kind: &str,
+    counts: &mut RecordCounts,
+    problems: &mut Vec<ImportProblem>,
+) {
+    for r in records {
+        let c = child(r);
+        if !known(c.as_str()) {
+            counts.skipped += 1;
+            problems.push(orphan_problem(source, kind, c));
+        }
     }
 }
 
@@ -205,17 +399,6 @@ fn orphan_problem(source: &str, kind: &str, child: &ChildId) -> ImportProblem {
         ),
         severity: Severity::Error,
     }
-}
-
-async fn keyed_years(
-    conn: &mut Conn,
-    sql: &'static str,
-) -> Result<HashMap<ReviewKey, Option<i64>>> {
-    let mut out = HashMap::new();
-    for row in sqlx::query(sql).fetch_all(&mut *conn).await? {
-        out.insert((row.try_get(0)?, row.try_get(1)?), row.try_get(2)?);
-    }
-    Ok(out)
 }
 
 pub(crate) async fn import_return(
@@ -236,269 +419,291 @@ pub(crate) async fn import_return(
     .await?;
     let mut problems: Vec<ImportProblem> = batch.problems.clone();
 
-    // Children
-    let mut child_years: HashMap<String, Option<i64>> = HashMap::new();
-    for row in sqlx::query("SELECT id, source_year FROM children")
-        .fetch_all(&mut *conn)
-        .await?
+    // Children: the batch's, and the stored ones the other tables name that
+    // the batch lacks (known, so not orphans).
+    let mut kids = Keyed::new(&batch.children, |c| c.id.as_str(), |_| true);
+    let mut elsewhere: HashSet<&str> = HashSet::new();
     {
-        child_years.insert(row.try_get(0)?, row.try_get(1)?);
-    }
-    let mut children = RecordCounts::default();
-    let total = batch.children.len();
-    progress(ImportProgress {
-        stage: "children",
-        done: 0,
-        total,
-    });
-    for (i, c) in batch.children.iter().enumerate() {
-        classify(child_years.get(c.id.as_str()).copied(), year, &mut children);
-        let stored = child_years
-            .entry(c.id.as_str().to_owned())
-            .or_insert(Some(year));
-        *stored = Some(stored.map_or(year, |y| y.max(year)));
-        sqlx::query(
-            "INSERT INTO children (id, sex, date_of_birth, ethnicity, upn, mother, \
-             mothers_child_dob, uasc, uasc_ceased, source_year) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) \
-             ON CONFLICT (id) DO UPDATE SET sex = excluded.sex, \
-             date_of_birth = excluded.date_of_birth, ethnicity = excluded.ethnicity, \
-             upn = excluded.upn, mother = excluded.mother, \
-             mothers_child_dob = excluded.mothers_child_dob, uasc = excluded.uasc, \
-             uasc_ceased = excluded.uasc_ceased, source_year = excluded.source_year \
-             WHERE children.source_year IS NULL OR children.source_year <= excluded.source_year",
-        )
-        .bind(c.id.as_str())
-        .bind(c.sex.code())
-        .bind(iso(c.date_of_birth))
-        .bind(c.ethnicity.code())
-        .bind(c.upn.as_deref())
-        .bind(c.mother)
-        .bind(opt_iso(c.mothers_child_dob))
-        .bind(c.uasc.is_some())
-        .bind(c.uasc.as_ref().and_then(|u| opt_iso(u.ceased)))
-        .bind(year)
-        .execute(&mut *conn)
-        .await?;
-        if (i + 1) % PROGRESS_EVERY == 0 {
-            progress(ImportProgress {
-                stage: "children",
-                done: i + 1,
-                total,
-            });
+        let named = batch
+            .episodes
+            .iter()
+            .map(|e| &e.child)
+            .chain(batch.reviews.iter().map(|r| &r.child))
+            .chain(batch.missing.iter().map(|m| &m.child))
+            .chain(batch.health_outcomes.iter().map(|h| &h.child));
+        for c in named {
+            if !kids.index.contains_key(c.as_str()) {
+                elsewhere.insert(c.as_str());
+            }
         }
     }
-
-    // Episodes, by (child, DECOM)
-    let mut stored =
-        keyed_years(conn, "SELECT child, start_date, source_year FROM episodes").await?;
-    let mut episodes = RecordCounts::default();
-    let total = batch.episodes.len();
-    progress(ImportProgress {
-        stage: "episodes",
-        done: 0,
-        total,
-    });
-    for (i, e) in batch.episodes.iter().enumerate() {
-        if !child_years.contains_key(e.child.as_str()) {
-            episodes.skipped += 1;
-            problems.push(orphan_problem(&batch.source, "episode", &e.child));
-            continue;
-        }
-        let k = (e.child.as_str().to_owned(), iso(e.start));
-        classify(stored.get(&k).copied(), year, &mut episodes);
-        let s = stored.entry(k).or_insert(Some(year));
-        *s = Some(s.map_or(year, |y| y.max(year)));
-        sqlx::query(concat!(
-            "INSERT INTO episodes (",
-            episode_cols!(),
-            ", source_year) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) \
-             ON CONFLICT (child, start_date) DO UPDATE SET end_date = excluded.end_date, \
-             reason_new = excluded.reason_new, legal_status = excluded.legal_status, \
-             category_of_need = excluded.category_of_need, placement = excluded.placement, \
-             provider = excluded.provider, reason_ceased = excluded.reason_ceased, \
-             reason_place_change = excluded.reason_place_change, \
-             home_postcode = excluded.home_postcode, \
-             placement_postcode = excluded.placement_postcode, urn = excluded.urn, \
-             source_year = excluded.source_year \
-             WHERE episodes.source_year IS NULL OR episodes.source_year <= excluded.source_year"
-        ))
-        .bind(e.child.as_str())
-        .bind(iso(e.start))
-        .bind(opt_iso(e.end))
-        .bind(e.reason_new.code())
-        .bind(e.legal_status.code())
-        .bind(e.category_of_need.map(|c| c.code()))
-        .bind(e.placement.code())
-        .bind(e.provider.map(|c| c.code()))
-        .bind(e.reason_ceased.map(|c| c.code()))
-        .bind(e.reason_place_change.map(|c| c.code()))
-        .bind(e.home_postcode.as_deref())
-        .bind(e.placement_postcode.as_deref())
-        .bind(e.urn.as_deref())
-        .bind(year)
-        .execute(&mut *conn)
-        .await?;
-        if (i + 1) % PROGRESS_EVERY == 0 {
-            progress(ImportProgress {
-                stage: "episodes",
-                done: i + 1,
-                total,
-            });
+    let mut stored_elsewhere: HashSet<String> = HashSet::new();
+    {
+        let mut rows = sqlx::query("SELECT id, source_year FROM children").fetch(&mut *conn);
+        while let Some(row) = rows.try_next().await? {
+            let id: &str = row.try_get(0)?;
+            if let Some(at) = find(&kids.index, &id) {
+                kids.stored(Some(at), row.try_get(1)?);
+            } else if elsewhere.contains(id) {
+                stored_elsewhere.insert(id.to_owned());
+            }
         }
     }
-
-    // Reviews, by (child, date): only the 903 fields; details stay.
-    let mut stored =
-        keyed_years(conn, "SELECT child, review_date, source_year FROM reviews").await?;
-    let mut reviews = RecordCounts::default();
-    let total = batch.reviews.len();
-    progress(ImportProgress {
-        stage: "reviews",
-        done: 0,
-        total,
-    });
-    for (i, r) in batch.reviews.iter().enumerate() {
-        if !child_years.contains_key(r.child.as_str()) {
-            reviews.skipped += 1;
-            problems.push(orphan_problem(&batch.source, "review", &r.child));
-            continue;
-        }
-        let k = (r.child.as_str().to_owned(), iso(r.date));
-        classify(stored.get(&k).copied(), year, &mut reviews);
-        let s = stored.entry(k).or_insert(Some(year));
-        *s = Some(s.map_or(year, |y| y.max(year)));
-        sqlx::query(
-            "INSERT INTO reviews (child, review_date, participation, source_year) \
-             VALUES ($1, $2, $3, $4) \
-             ON CONFLICT (child, review_date) DO UPDATE SET \
-             participation = excluded.participation, source_year = excluded.source_year \
-             WHERE reviews.source_year IS NULL OR reviews.source_year <= excluded.source_year",
-        )
-        .bind(r.child.as_str())
-        .bind(iso(r.date))
-        .bind(r.participation.map(|p| p.code()))
-        .bind(year)
-        .execute(&mut *conn)
-        .await?;
-        if (i + 1) % PROGRESS_EVERY == 0 {
-            progress(ImportProgress {
-                stage: "reviews",
-                done: i + 1,
-                total,
-            });
-        }
-    }
-
-    // Missing episodes, by (child, start)
-    let mut stored = keyed_years(
+    let known = |c: &str| kids.index.contains_key(c) || stored_elsewhere.contains(c);
+    let (children, write) = kids.plan(year);
+    upsert(
         conn,
-        "SELECT child, start_date, source_year FROM missing_episodes",
+        "children",
+        "INSERT INTO children (id, sex, date_of_birth, ethnicity, upn, mother, \
+         mothers_child_dob, uasc, uasc_ceased, source_year)",
+        "ON CONFLICT (id) DO UPDATE SET sex = excluded.sex, \
+         date_of_birth = excluded.date_of_birth, ethnicity = excluded.ethnicity, \
+         upn = excluded.upn, mother = excluded.mother, \
+         mothers_child_dob = excluded.mothers_child_dob, uasc = excluded.uasc, \
+         uasc_ceased = excluded.uasc_ceased, source_year = excluded.source_year \
+         WHERE children.source_year IS NULL OR children.source_year <= excluded.source_year",
+        10,
+        &batch.children,
+        &write,
+        progress,
+        |b, c| {
+            b.push_bind(c.id.as_str())
+                .push_bind(c.sex.code())
+                .push_bind(IsoDate::of(c.date_of_birth).as_str())
+                .push_bind(c.ethnicity.code())
+                .push_bind(c.upn.as_deref())
+                .push_bind(c.mother)
+                .push_bind(c.mothers_child_dob.map(IsoDate::of).as_ref().map(IsoDate::as_str))
+                .push_bind(c.uasc.is_some())
+                .push_bind(
+                    c.uasc
+                        .as_ref()
+                        .and_then(|u| u.ceased)
+                        .map(IsoDate::of)
+                        .as_ref()
+                        .map(IsoDate::as_str),
+                )
+                .push_bind(year);
+        },
     )
     .await?;
+
+    // Episodes, by (child, DECOM)
+    let mut episodes = RecordCounts::default();
+    orphans(
+        &batch.episodes,
+        |e| &e.child,
+        &known,
+        &batch.source,
+        "episode",
+        &mut episodes,
+        &mut problems,
+    );
+    let mut keyed = Keyed::new(
+        &batch.episodes,
+        |e| (e.child.as_str(), IsoDate::of(e.start)),
+        |e| known(e.child.as_str()),
+    );
+    stored_dated(
+        conn,
+        "SELECT child, start_date, source_year FROM episodes",
+        &mut keyed,
+    )
+    .await?;
+    let (counts, write) = keyed.plan(year);
+    drop(keyed);
+    add_counts(&mut episodes, counts);
+    upsert(
+        conn,
+        "episodes",
+        concat!("INSERT INTO episodes (", episode_cols!(), ", source_year)"),
+        "ON CONFLICT (child, start_date) DO UPDATE SET end_date = excluded.end_date, \
+         reason_new = excluded.reason_new, legal_status = excluded.legal_status, \
+         category_of_need = excluded.category_of_need, placement = excluded.placement, \
+         provider = excluded.provider, reason_ceased = excluded.reason_ceased, \
+         reason_place_change = excluded.reason_place_change, \
+         home_postcode = excluded.home_postcode, \
+         placement_postcode = excluded.placement_postcode, urn = excluded.urn, \
+         source_year = excluded.source_year \
+         WHERE episodes.source_year IS NULL OR episodes.source_year <= excluded.source_year",
+        14,
+        &batch.episodes,
+        &write,
+        progress,
+        |b, e| {
+            b.push_bind(e.child.as_str())
+                .push_bind(IsoDate::of(e.start).as_str())
+                .push_bind(e.end.map(IsoDate::of).as_ref().map(IsoDate::as_str))
+                .push_bind(e.reason_new.code())
+                .push_bind(e.legal_status.code())
+                .push_bind(e.category_of_need.map(|c| c.code()))
+                .push_bind(e.placement.code())
+                .push_bind(e.provider.map(|c| c.code()))
+                .push_bind(e.reason_ceased.map(|c| c.code()))
+                .push_bind(e.reason_place_change.map(|c| c.code()))
+                .push_bind(e.home_postcode.as_deref())
+                .push_bind(e.placement_postcode.as_deref())
+                .push_bind(e.urn.as_deref())
+                .push_bind(year);
+        },
+    )
+    .await?;
+
+    // Reviews, by (child, date): only the 903 fields; details stay.
+    let mut reviews = RecordCounts::default();
+    orphans(
+        &batch.reviews,
+        |r| &r.child,
+        &known,
+        &batch.source,
+        "review",
+        &mut reviews,
+        &mut problems,
+    );
+    let mut keyed = Keyed::new(
+        &batch.reviews,
+        |r| (r.child.as_str(), IsoDate::of(r.date)),
+        |r| known(r.child.as_str()),
+    );
+    stored_dated(
+        conn,
+        "SELECT child, review_date, source_year FROM reviews",
+        &mut keyed,
+    )
+    .await?;
+    let (counts, write) = keyed.plan(year);
+    drop(keyed);
+    add_counts(&mut reviews, counts);
+    upsert(
+        conn,
+        "reviews",
+        "INSERT INTO reviews (child, review_date, participation, source_year)",
+        "ON CONFLICT (child, review_date) DO UPDATE SET \
+         participation = excluded.participation, source_year = excluded.source_year \
+         WHERE reviews.source_year IS NULL OR reviews.source_year <= excluded.source_year",
+        4,
+        &batch.reviews,
+        &write,
+        progress,
+        |b, r| {
+            b.push_bind(r.child.as_str())
+                .push_bind(IsoDate::of(r.date).as_str())
+                .push_bind(r.participation.map(|p| p.code()))
+                .push_bind(year);
+        },
+    )
+    .await?;
+
+    // Missing episodes, by (child, start)
     let mut missing = RecordCounts::default();
-    let total = batch.missing.len();
-    progress(ImportProgress {
-        stage: "missing",
-        done: 0,
-        total,
-    });
-    for (i, m) in batch.missing.iter().enumerate() {
-        if !child_years.contains_key(m.child.as_str()) {
-            missing.skipped += 1;
-            problems.push(orphan_problem(&batch.source, "missing episode", &m.child));
-            continue;
-        }
-        let k = (m.child.as_str().to_owned(), iso(m.start));
-        classify(stored.get(&k).copied(), year, &mut missing);
-        let s = stored.entry(k).or_insert(Some(year));
-        *s = Some(s.map_or(year, |y| y.max(year)));
-        sqlx::query(
-            "INSERT INTO missing_episodes (child, start_date, kind, end_date, source_year) \
-             VALUES ($1, $2, $3, $4, $5) \
-             ON CONFLICT (child, start_date) DO UPDATE SET kind = excluded.kind, \
-             end_date = excluded.end_date, source_year = excluded.source_year \
-             WHERE missing_episodes.source_year IS NULL \
-             OR missing_episodes.source_year <= excluded.source_year",
-        )
-        .bind(m.child.as_str())
-        .bind(iso(m.start))
-        .bind(m.kind.code())
-        .bind(opt_iso(m.end))
-        .bind(year)
-        .execute(&mut *conn)
-        .await?;
-        if (i + 1) % PROGRESS_EVERY == 0 {
-            progress(ImportProgress {
-                stage: "missing",
-                done: i + 1,
-                total,
-            });
-        }
-    }
+    orphans(
+        &batch.missing,
+        |m| &m.child,
+        &known,
+        &batch.source,
+        "missing episode",
+        &mut missing,
+        &mut problems,
+    );
+    let mut keyed = Keyed::new(
+        &batch.missing,
+        |m| (m.child.as_str(), IsoDate::of(m.start)),
+        |m| known(m.child.as_str()),
+    );
+    stored_dated(
+        conn,
+        "SELECT child, start_date, source_year FROM missing_episodes",
+        &mut keyed,
+    )
+    .await?;
+    let (counts, write) = keyed.plan(year);
+    drop(keyed);
+    add_counts(&mut missing, counts);
+    upsert(
+        conn,
+        "missing",
+        "INSERT INTO missing_episodes (child, start_date, kind, end_date, source_year)",
+        "ON CONFLICT (child, start_date) DO UPDATE SET kind = excluded.kind, \
+         end_date = excluded.end_date, source_year = excluded.source_year \
+         WHERE missing_episodes.source_year IS NULL \
+         OR missing_episodes.source_year <= excluded.source_year",
+        5,
+        &batch.missing,
+        &write,
+        progress,
+        |b, m| {
+            b.push_bind(m.child.as_str())
+                .push_bind(IsoDate::of(m.start).as_str())
+                .push_bind(m.kind.code())
+                .push_bind(m.end.map(IsoDate::of).as_ref().map(IsoDate::as_str))
+                .push_bind(year);
+        },
+    )
+    .await?;
 
     // Health outcomes (OC2), by (child, collection year)
-    let mut stored: HashMap<(String, i64), Option<i64>> = HashMap::new();
-    for row in sqlx::query("SELECT child, collection_year, source_year FROM health_outcomes")
-        .fetch_all(&mut *conn)
-        .await?
-    {
-        stored.insert((row.try_get(0)?, row.try_get(1)?), row.try_get(2)?);
-    }
     let mut health_outcomes = RecordCounts::default();
-    let total = batch.health_outcomes.len();
-    progress(ImportProgress {
-        stage: "health outcomes",
-        done: 0,
-        total,
-    });
-    for (i, h) in batch.health_outcomes.iter().enumerate() {
-        if !child_years.contains_key(h.child.as_str()) {
-            health_outcomes.skipped += 1;
-            problems.push(orphan_problem(&batch.source, "OC2 row", &h.child));
-            continue;
-        }
-        let k = (h.child.as_str().to_owned(), i64::from(h.year.start_year()));
-        classify(stored.get(&k).copied(), year, &mut health_outcomes);
-        let s = stored.entry(k).or_insert(Some(year));
-        *s = Some(s.map_or(year, |y| y.max(year)));
-        sqlx::query(concat!(
-            health_outcomes_insert!(),
-            " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) \
-             ON CONFLICT (child, collection_year) DO UPDATE SET sdq_score = excluded.sdq_score, \
-             sdq_reason = excluded.sdq_reason, convicted = excluded.convicted, \
-             health_check = excluded.health_check, immunisations = excluded.immunisations, \
-             teeth_check = excluded.teeth_check, health_assessment = excluded.health_assessment, \
-             substance_misuse = excluded.substance_misuse, \
-             intervention_received = excluded.intervention_received, \
-             intervention_offered = excluded.intervention_offered, \
-             source_year = excluded.source_year \
-             WHERE health_outcomes.source_year IS NULL \
-             OR health_outcomes.source_year <= excluded.source_year"
-        ))
-        .bind(h.child.as_str())
-        .bind(i64::from(h.year.start_year()))
-        .bind(h.sdq_score.map(i64::from))
-        .bind(h.sdq_reason.map(|r| r.code()))
-        .bind(h.convicted)
-        .bind(h.health_check)
-        .bind(h.immunisations)
-        .bind(h.teeth_check)
-        .bind(h.health_assessment)
-        .bind(h.substance_misuse)
-        .bind(h.intervention_received)
-        .bind(h.intervention_offered)
-        .bind(year)
-        .execute(&mut *conn)
-        .await?;
-        if (i + 1) % PROGRESS_EVERY == 0 {
-            progress(ImportProgress {
-                stage: "health outcomes",
-                done: i + 1,
-                total,
-            });
+    orphans(
+        &batch.health_outcomes,
+        |h| &h.child,
+        &known,
+        &batch.source,
+        "OC2 row",
+        &mut health_outcomes,
+        &mut problems,
+    );
+    let mut keyed = Keyed::new(
+        &batch.health_outcomes,
+        |h| (h.child.as_str(), i64::from(h.year.start_year())),
+        |h| known(h.child.as_str()),
+    );
+    if !keyed.slots.is_empty() {
+        let mut rows = sqlx::query("SELECT child, collection_year, source_year FROM health_outcomes")
+            .fetch(&mut *conn);
+        while let Some(row) = rows.try_next().await? {
+            let child: &str = row.try_get(0)?;
+            let at = find(&keyed.index, &(child, row.try_get(1)?));
+            keyed.stored(at, row.try_get(2)?);
         }
     }
+    let (counts, write) = keyed.plan(year);
+    drop(keyed);
+    add_counts(&mut health_outcomes, counts);
+    upsert(
+        conn,
+        "health outcomes",
+        health_outcomes_insert!(),
+        "ON CONFLICT (child, collection_year) DO UPDATE SET sdq_score = excluded.sdq_score, \
+         sdq_reason = excluded.sdq_reason, convicted = excluded.convicted, \
+         health_check = excluded.health_check, immunisations = excluded.immunisations, \
+         teeth_check = excluded.teeth_check, health_assessment = excluded.health_assessment, \
+         substance_misuse = excluded.substance_misuse, \
+         intervention_received = excluded.intervention_received, \
+         intervention_offered = excluded.intervention_offered, \
+         source_year = excluded.source_year \
+         WHERE health_outcomes.source_year IS NULL \
+         OR health_outcomes.source_year <= excluded.source_year",
+        13,
+        &batch.health_outcomes,
+        &write,
+        progress,
+        |b, h| {
+            b.push_bind(h.child.as_str())
+                .push_bind(i64::from(h.year.start_year()))
+                .push_bind(h.sdq_score.map(i64::from))
+                .push_bind(h.sdq_reason.map(|r| r.code()))
+                .push_bind(h.convicted)
+                .push_bind(h.health_check)
+                .push_bind(h.immunisations)
+                .push_bind(h.teeth_check)
+                .push_bind(h.health_assessment)
+                .push_bind(h.substance_misuse)
+                .push_bind(h.intervention_received)
+                .push_bind(h.intervention_offered)
+                .push_bind(year);
+        },
+    )
+    .await?;
 
     bulk_insert(
         conn,
@@ -507,12 +712,12 @@ pub(crate) async fn import_return(
         &problems,
         |b, p| {
             b.push_bind(run)
-                .push_bind(p.file.clone())
+                .push_bind(p.file.as_str())
                 .push_bind(p.line.map(to_i64))
-                .push_bind(p.column.clone())
-                .push_bind(p.value.clone())
-                .push_bind(p.rule.clone())
-                .push_bind(p.message.clone())
+                .push_bind(p.column.as_deref())
+                .push_bind(p.value.as_deref())
+                .push_bind(p.rule.as_deref())
+                .push_bind(p.message.as_str())
                 .push_bind(p.severity.key());
         },
     )
@@ -541,6 +746,13 @@ pub(crate) async fn import_return(
         health_outcomes,
         problems: problems.len() as u64,
     })
+}
+
+fn add_counts(into: &mut RecordCounts, c: RecordCounts) {
+    into.inserted += c.inserted;
+    into.replaced += c.replaced;
+    into.kept_later += c.kept_later;
+    into.skipped += c.skipped;
 }
 
 fn import_run_from(row: &DbRow) -> Result<ImportRun> {

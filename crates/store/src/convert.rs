@@ -69,8 +69,7 @@ pub(crate) fn date(table: &'static str, column: &'static str, s: &str) -> Result
     if b.len() == 10
         && b[4] == b'-'
         && b[7] == b'-'
-        && b
-            .iter()
+        && b.iter()
             .enumerate()
             .all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit())
     {
@@ -92,9 +91,9 @@ pub(crate) fn date(table: &'static str, column: &'static str, s: &str) -> Result
 pub(crate) fn opt_date(
     table: &'static str,
     column: &'static str,
-    s: Option<String>,
+    s: Option<&str>,
 ) -> Result<Option<NaiveDate>> {
-    s.map(|s| date(table, column, &s)).transpose()
+    s.map(|s| date(table, column, s)).transpose()
 }
 
 /// A national code or other value parsed from its stored spelling.
@@ -113,13 +112,13 @@ where
 pub(crate) fn opt_code<T>(
     table: &'static str,
     column: &'static str,
-    s: Option<String>,
+    s: Option<&str>,
 ) -> Result<Option<T>>
 where
     T: FromStr,
     T::Err: Display,
 {
-    s.map(|s| code(table, column, &s)).transpose()
+    s.map(|s| code(table, column, s)).transpose()
 }
 
 pub(crate) fn child_id(table: &'static str, column: &'static str, s: &str) -> Result<ChildId> {
@@ -199,14 +198,23 @@ mod tests {
             assert_eq!(date("t", "c", &chrono).unwrap(), d);
             d += chrono::Duration::days(3);
         }
-        for bad in ["2023-02-29", "2023-13-01", "2023-00-10", "2023-01-32", "2023-1-01"] {
+        for bad in [
+            "2023-02-29",
+            "2023-13-01",
+            "2023-00-10",
+            "2023-01-32",
+            "2023-1-01",
+        ] {
             assert_eq!(
                 date("t", "c", bad).is_ok(),
                 NaiveDate::parse_from_str(bad, "%Y-%m-%d").is_ok(),
                 "{bad}"
             );
         }
-        assert_eq!(IsoDate::from_stored("2024-02-29"), Some(IsoDate::of(d_(2024, 2, 29))));
+        assert_eq!(
+            IsoDate::from_stored("2024-02-29"),
+            Some(IsoDate::of(d_(2024, 2, 29)))
+        );
         assert_eq!(IsoDate::from_stored("2024-2-29"), None);
     }
 

@@ -1,12 +1,16 @@
 //! The whole dataset the measures read (`load_dataset`), in one read
 //! transaction.
 
+use std::collections::HashMap;
+
 use chrono::NaiveDate;
 use footprint_domain::dates::CollectionYear;
-use footprint_domain::model::Dataset;
+use footprint_domain::model::{AttendeeRole, Dataset, Recommendation, Review};
+use futures_util::TryStreamExt;
+use sqlx::Row;
 
 use super::*;
-use crate::convert::date;
+use crate::convert::{IsoDate, date, key, opt_date};
 use crate::error::{Result, StoreError};
 
 async fn reviews_known_from(conn: &mut Conn) -> Result<Option<NaiveDate>> {
@@ -45,94 +49,171 @@ async fn reviews_known_from(conn: &mut Conn) -> Result<Option<NaiveDate>> {
     })
 }
 
+/// Reads every row of `sql`, streamed, each converted by `from` as it
+/// arrives (no table's rows are held at once).
+async fn stream<T>(
+    conn: &mut Conn,
+    sql: &'static str,
+    mut from: impl FnMut(&DbRow) -> Result<T>,
+) -> Result<Vec<T>> {
+    let mut out = Vec::new();
+    let mut rows = sqlx::query(sql).fetch(&mut *conn);
+    while let Some(row) = rows.try_next().await? {
+        out.push(from(&row)?);
+    }
+    Ok(out)
+}
+
+/// Fills in the attendance and recommendations of the reviews that have
+/// details (only those can hold them), from rows streamed in `seq` order.
+async fn attach_parts_streamed(conn: &mut Conn, reviews: &mut [Review]) -> Result<()> {
+    let mut index: HashMap<(String, IsoDate), usize> = HashMap::new();
+    for (i, r) in reviews.iter().enumerate() {
+        if r.details.is_some() {
+            index.insert((r.child.as_str().to_owned(), IsoDate::of(r.date)), i);
+        }
+    }
+    if index.is_empty() {
+        return Ok(());
+    }
+    let find = |row: &DbRow| -> Result<Option<usize>> {
+        let child: &str = row.try_get("child")?;
+        let date: &str = row.try_get("review_date")?;
+        Ok(IsoDate::from_stored(date).and_then(|d| index.get(&(child.to_owned(), d)).copied()))
+    };
+    let mut roles = Vec::new();
+    {
+        let mut rows =
+            sqlx::query("SELECT child, review_date, role FROM review_attendance ORDER BY seq")
+                .fetch(&mut *conn);
+        while let Some(row) = rows.try_next().await? {
+            let role: &str = row.try_get("role")?;
+            let role = key("review_attendance", "role", role, AttendeeRole::from_key)?;
+            if let Some(i) = find(&row)? {
+                roles.push((i, role));
+            }
+        }
+    }
+    for (i, role) in roles {
+        if let Some(d) = reviews[i].details.as_mut() {
+            d.attendance.push(role);
+        }
+    }
+    let mut recs = Vec::new();
+    {
+        const T: &str = "recommendations";
+        let mut rows = sqlx::query(
+            "SELECT child, review_date, body, owner, due, completed FROM recommendations \
+             ORDER BY seq",
+        )
+        .fetch(&mut *conn);
+        while let Some(row) = rows.try_next().await? {
+            let rec = Recommendation {
+                text: row.try_get("body")?,
+                owner: row.try_get("owner")?,
+                due: date(T, "due", row.try_get::<&str, _>("due")?)?,
+                completed: opt_date(T, "completed", row.try_get("completed")?)?,
+            };
+            if let Some(i) = find(&row)? {
+                recs.push((i, rec));
+            }
+        }
+    }
+    for (i, rec) in recs {
+        if let Some(d) = reviews[i].details.as_mut() {
+            d.recommendations.push(rec);
+        }
+    }
+    Ok(())
+}
+
 pub(crate) async fn load_dataset(pool: &Pool) -> Result<Dataset> {
-    // One read transaction: a consistent snapshot on both databases.
+    // One read transaction: a consistent snapshot on both databases. Each
+    // table is streamed and converted row by row, then sorted (the rows
+    // mostly arrive in order already, which the sort makes cheap).
     let mut tx = pool.begin().await?;
     let conn: &mut Conn = &mut tx;
-    let mut children = Vec::new();
-    for row in sqlx::query(concat!("SELECT ", child_cols!(), " FROM children"))
-        .fetch_all(&mut *conn)
-        .await?
-    {
-        children.push(child_from(&row)?);
-    }
+    let mut children = stream(
+        conn,
+        "SELECT c.id, c.sex, c.date_of_birth, c.ethnicity, c.upn, c.mother, \
+         c.mothers_child_dob, c.uasc, c.uasc_ceased, n.given_name, n.family_name \
+         FROM children c LEFT JOIN child_names n ON n.child = c.id",
+        child_from,
+    )
+    .await?;
     children.sort_by(|a, b| a.id.cmp(&b.id));
 
-    let mut episodes = Vec::new();
-    for row in sqlx::query(concat!("SELECT ", episode_cols!(), " FROM episodes"))
-        .fetch_all(&mut *conn)
-        .await?
-    {
-        episodes.push(episode_from(&row)?);
-    }
+    let mut episodes = stream(
+        conn,
+        concat!("SELECT ", episode_cols!(), " FROM episodes"),
+        episode_from,
+    )
+    .await?;
     episodes.sort_by(|a, b| (&a.child, a.start).cmp(&(&b.child, b.start)));
 
-    let mut reviews = Vec::new();
-    for row in sqlx::query(concat!("SELECT ", review_cols!(), " FROM reviews"))
-        .fetch_all(&mut *conn)
-        .await?
-    {
-        reviews.push(review_from(&row)?);
-    }
-    let attendance =
-        sqlx::query("SELECT child, review_date, role FROM review_attendance ORDER BY seq")
-            .fetch_all(&mut *conn)
-            .await?;
-    let recs = sqlx::query("SELECT * FROM recommendations ORDER BY seq")
-        .fetch_all(&mut *conn)
-        .await?;
-    attach_review_parts(&mut reviews, attendance, recs)?;
+    let mut reviews = stream(
+        conn,
+        concat!("SELECT ", review_cols!(), " FROM reviews"),
+        review_from,
+    )
+    .await?;
+    attach_parts_streamed(conn, &mut reviews).await?;
     reviews.sort_by(|a, b| (&a.child, a.date).cmp(&(&b.child, b.date)));
 
-    let mut missing = Vec::new();
-    for row in sqlx::query("SELECT * FROM missing_episodes")
-        .fetch_all(&mut *conn)
-        .await?
-    {
-        missing.push(missing_from(&row)?);
-    }
+    let mut missing = stream(
+        conn,
+        "SELECT child, kind, start_date, end_date FROM missing_episodes",
+        missing_from,
+    )
+    .await?;
     missing.sort_by(|a, b| (&a.child, a.start).cmp(&(&b.child, b.start)));
 
-    let mut iros = Vec::new();
-    for row in sqlx::query("SELECT * FROM iros")
-        .fetch_all(&mut *conn)
-        .await?
-    {
-        iros.push(iro_from(&row)?);
-    }
+    let mut iros = stream(
+        conn,
+        "SELECT id, name, fte, started, left_on FROM iros",
+        iro_from,
+    )
+    .await?;
     iros.sort_by(|a, b| a.id.cmp(&b.id));
 
-    let mut allocations = Vec::new();
-    for row in sqlx::query("SELECT * FROM allocations ORDER BY id")
-        .fetch_all(&mut *conn)
-        .await?
-    {
-        allocations.push(allocation_from(&row)?);
-    }
+    let mut allocations = stream(
+        conn,
+        "SELECT child, iro, from_date, to_date FROM allocations ORDER BY id",
+        allocation_from,
+    )
+    .await?;
     allocations.sort_by(|a, b| (&a.child, a.from).cmp(&(&b.child, b.from)));
 
-    let mut midway_checks = Vec::new();
-    for row in sqlx::query("SELECT * FROM midway_checks ORDER BY id")
-        .fetch_all(&mut *conn)
-        .await?
-    {
-        midway_checks.push(midway_from(&row)?);
-    }
+    let mut midway_checks = stream(
+        conn,
+        "SELECT child, check_date, iro FROM midway_checks ORDER BY id",
+        midway_from,
+    )
+    .await?;
     midway_checks.sort_by(|a, b| (&a.child, a.date).cmp(&(&b.child, b.date)));
 
-    let mut visits = Vec::new();
-    for row in sqlx::query("SELECT * FROM iro_visits ORDER BY id")
-        .fetch_all(&mut *conn)
-        .await?
-    {
-        visits.push(visit_from(&row)?);
-    }
+    let mut visits = stream(
+        conn,
+        "SELECT child, visit_date, kind, iro FROM iro_visits ORDER BY id",
+        visit_from,
+    )
+    .await?;
     visits.sort_by(|a, b| (&a.child, a.date).cmp(&(&b.child, b.date)));
 
     let challenges = load_challenges(conn, ChallengeFilter::All).await?;
     let reviews_known_from = reviews_known_from(conn).await?;
     let sibling_groups = sibling_groups_in(conn).await?;
-    let health_outcomes = health_outcomes_in(conn, None).await?;
+    let mut health_outcomes = stream(
+        conn,
+        concat!(
+            "SELECT child, collection_year, sdq_score, sdq_reason, convicted, health_check, ",
+            "immunisations, teeth_check, health_assessment, substance_misuse, ",
+            "intervention_received, intervention_offered FROM health_outcomes"
+        ),
+        health_outcomes_from,
+    )
+    .await?;
+    health_outcomes.sort_by(|a, b| (&a.child, a.year).cmp(&(&b.child, b.year)));
     tx.commit().await?;
     Ok(Dataset {
         children,

@@ -473,7 +473,12 @@ pub(crate) async fn import_return(
                 .push_bind(c.ethnicity.code())
                 .push_bind(c.upn.as_deref())
                 .push_bind(c.mother)
-                .push_bind(c.mothers_child_dob.map(IsoDate::of).as_ref().map(IsoDate::as_str))
+                .push_bind(
+                    c.mothers_child_dob
+                        .map(IsoDate::of)
+                        .as_ref()
+                        .map(IsoDate::as_str),
+                )
                 .push_bind(c.uasc.is_some())
                 .push_bind(
                     c.uasc
@@ -658,8 +663,9 @@ pub(crate) async fn import_return(
         |h| known(h.child.as_str()),
     );
     if !keyed.slots.is_empty() {
-        let mut rows = sqlx::query("SELECT child, collection_year, source_year FROM health_outcomes")
-            .fetch(&mut *conn);
+        let mut rows =
+            sqlx::query("SELECT child, collection_year, source_year FROM health_outcomes")
+                .fetch(&mut *conn);
         while let Some(row) = rows.try_next().await? {
             let child: &str = row.try_get(0)?;
             let at = find(&keyed.index, &(child, row.try_get(1)?));
@@ -766,7 +772,7 @@ fn import_run_from(row: &DbRow) -> Result<ImportRun> {
             reason: format!("{year} is not a year"),
         })?),
         source: row.try_get("source")?,
-        imported_at: timestamp(T, "imported_at", &row.try_get::<String, _>("imported_at")?)?,
+        imported_at: timestamp(T, "imported_at", row.try_get::<&str, _>("imported_at")?)?,
         inserted: count(row.try_get("inserted")?),
         replaced: count(row.try_get("replaced")?),
         kept_later: count(row.try_get("kept")?),
@@ -802,7 +808,7 @@ pub(crate) async fn import_problems(pool: &Pool, run: i64) -> Result<Vec<ImportP
                 severity: key(
                     T,
                     "severity",
-                    &row.try_get::<String, _>("severity")?,
+                    row.try_get::<&str, _>("severity")?,
                     Severity::from_key,
                 )?,
             })

@@ -7,7 +7,7 @@ use footprint_domain::dates::CollectionYear;
 use footprint_domain::model::{ChildId, ChildName, Dataset};
 
 use futures_util::TryStreamExt;
-use sqlx::{QueryBuilder, Row};
+use sqlx::Row;
 
 use super::*;
 use crate::convert::{IsoDate, count, iso, key, now, opt_iso, timestamp, to_i64};
@@ -193,10 +193,11 @@ pub(crate) async fn replace_dataset(pool: &Pool, ds: &Dataset) -> Result<WriteSu
 //    are stored, and from which year: that decides, per key, inserted,
 //    replaced or kept (a later return's), exactly as a row-by-row upsert
 //    would have counted;
-// 3. the records to write go out as multi-row `INSERT ... VALUES (...), ...
-//    ON CONFLICT DO UPDATE ... WHERE stored year <= this year` statements of
-//    up to `MAX_PARAMS` parameters (prepared once per shape and reused),
-//    records kept for a later return not being sent at all.
+// 3. the records to write go out in statements of up to 10,000 rows,
+//    `INSERT ... SELECT ... FROM json_each($1) ... ON CONFLICT DO UPDATE ...
+//    WHERE stored year <= this year`, the rows as one JSON parameter
+//    (`JsonRows`; the statement is prepared once and reused); records kept
+//    for a later return are not sent at all.
 
 /// A key of the batch: where its last record is, how many records have it,
 /// and the stored row's source year (`Some(None)`: stored, entered in
@@ -319,21 +320,112 @@ async fn stored_dated(
     Ok(())
 }
 
-/// Writes the records at `write` (positions in `records`) with multi-row
-/// upserts: `head` names the columns, `tail` is the `ON CONFLICT` clause.
-/// Reports progress at the start and at every `PROGRESS_EVERY` records of
-/// the batch (skipped and kept ones included), as a row-by-row loop did.
+/// Rows to write as one JSON text, `[[v, v, ...], ...]`: a statement's
+/// rows go to the database as a single parameter, which it unpacks
+/// (`json_each` on SQLite, `json_array_elements` on PostgreSQL, each row
+/// read with `value ->> i`). Binding every value on its own cost an
+/// allocation and a copy per value on each side of sqlx's channel.
+#[derive(Default)]
+pub(super) struct JsonRows {
+    buf: String,
+    /// Whether the next value starts its row.
+    row_start: bool,
+}
+
+impl JsonRows {
+    fn clear(&mut self) {
+        self.buf.clear();
+        self.buf.push('[');
+    }
+
+    fn row(&mut self) -> &mut Self {
+        if self.buf.len() > 1 {
+            self.buf.push_str("],");
+        }
+        self.buf.push('[');
+        self.row_start = true;
+        self
+    }
+
+    fn sep(&mut self) {
+        if !std::mem::take(&mut self.row_start) {
+            self.buf.push(',');
+        }
+    }
+
+    pub(super) fn text(&mut self, s: Option<&str>) -> &mut Self {
+        self.sep();
+        match s {
+            None => self.buf.push_str("null"),
+            Some(s) => {
+                self.buf.push('"');
+                for c in s.chars() {
+                    match c {
+                        '"' => self.buf.push_str("\\\""),
+                        '\\' => self.buf.push_str("\\\\"),
+                        c if u32::from(c) < 0x20 => {
+                            self.buf.push_str(&format!("\\u{:04x}", u32::from(c)));
+                        }
+                        c => self.buf.push(c),
+                    }
+                }
+                self.buf.push('"');
+            }
+        }
+        self
+    }
+
+    pub(super) fn date(&mut self, d: Option<chrono::NaiveDate>) -> &mut Self {
+        self.text(d.map(IsoDate::of).as_ref().map(IsoDate::as_str))
+    }
+
+    pub(super) fn int(&mut self, n: Option<i64>) -> &mut Self {
+        self.sep();
+        match n {
+            None => self.buf.push_str("null"),
+            Some(n) => self.buf.push_str(&n.to_string()),
+        }
+        self
+    }
+
+    pub(super) fn flag(&mut self, b: Option<bool>) -> &mut Self {
+        self.sep();
+        self.buf.push_str(match b {
+            None => "null",
+            Some(true) => "true",
+            Some(false) => "false",
+        });
+        self
+    }
+
+    fn finish(&mut self) -> &str {
+        if self.buf.len() > 1 {
+            self.buf.push(']');
+        }
+        self.buf.push(']');
+        &self.buf
+    }
+}
+
+/// Rows per upsert statement.
+const ROWS_PER_STATEMENT: usize = 10_000;
+
+/// Writes the records at `write` (positions in `records`) with upserts of
+/// up to `ROWS_PER_STATEMENT` rows: `head` is the `INSERT INTO table
+/// (columns)`, `select` the values read from each JSON row `value` (`$2` is
+/// the return's year), `tail` the `ON CONFLICT` clause. Reports progress at
+/// the start and at every `PROGRESS_EVERY` records of the batch (skipped and
+/// kept ones included), as a row-by-row loop did.
 #[allow(clippy::too_many_arguments)]
 async fn upsert<R>(
     conn: &mut Conn,
     stage: &'static str,
-    head: &'static str,
-    tail: &'static str,
-    columns: usize,
+    (head, select, tail): (&str, &str, &str),
+    year: i64,
     records: &[R],
     write: &[usize],
     progress: &mut (dyn FnMut(ImportProgress) + Send),
-    mut bind: impl FnMut(&mut sqlx::query_builder::Separated<'_, Db, &'static str>, &R),
+    mut row: impl FnMut(&mut JsonRows, &R),
 ) -> Result<()> {
     let total = records.len();
     progress(ImportProgress {
@@ -352,14 +444,24 @@ async fn upsert<R>(
             });
         }
     };
-    let per = (MAX_PARAMS / columns).max(1);
-    for chunk in write.chunks(per) {
-        let mut qb = QueryBuilder::<Db>::new(head);
-        qb.push(" ");
-        qb.push_values(chunk, |mut sep, &i| bind(&mut sep, &records[i]));
-        qb.push(" ");
-        qb.push(tail);
-        qb.build().execute(&mut *conn).await?;
+    let rows = if POSTGRES {
+        "json_array_elements($1::json)"
+    } else {
+        "json_each($1)"
+    };
+    // `WHERE true` tells SQLite's parser the ON CONFLICT is the upsert's.
+    let sql = format!("{head} SELECT {select} FROM {rows} WHERE true {tail}");
+    let mut json = JsonRows::default();
+    for chunk in write.chunks(ROWS_PER_STATEMENT) {
+        json.clear();
+        for &i in chunk {
+            row(json.row(), &records[i]);
+        }
+        sqlx::query(sqlx::AssertSqlSafe(sql.clone()))
+            .bind(json.finish())
+            .bind(year)
+            .execute(&mut *conn)
+            .await?;
         if let Some(&last) = chunk.last() {
             report_to(last + 1, progress);
         }
@@ -407,7 +509,43 @@ pub(crate) async fn import_return(
     progress: &mut (dyn FnMut(ImportProgress) + Send),
 ) -> Result<ImportSummary> {
     let year = i64::from(batch.year.start_year());
-    let mut tx = write_tx(pool).await?;
+    // SQLite: a page cache big enough for the import's indexes (the default
+    // 2 MB spills dirty pages to the WAL mid-transaction), on this
+    // connection only and put back after.
+    let mut pooled = pool.acquire().await?;
+    let cache: Option<i64> = if POSTGRES {
+        None
+    } else {
+        let was: i64 = sqlx::query_scalar("PRAGMA cache_size")
+            .fetch_one(&mut *pooled)
+            .await?;
+        sqlx::query("PRAGMA cache_size = -131072")
+            .execute(&mut *pooled)
+            .await?;
+        Some(was)
+    };
+    let summary = import_in(&mut pooled, year, batch, progress).await;
+    if let Some(was) = cache {
+        // Whatever became of the import: a connection left with the larger
+        // cache would only hold more memory.
+        let _ = sqlx::query(sqlx::AssertSqlSafe(format!("PRAGMA cache_size = {was}")))
+            .execute(&mut *pooled)
+            .await;
+    }
+    summary
+}
+
+async fn import_in(
+    pooled: &mut Conn,
+    year: i64,
+    batch: &ImportBatch,
+    progress: &mut (dyn FnMut(ImportProgress) + Send),
+) -> Result<ImportSummary> {
+    let mut tx = if POSTGRES {
+        sqlx::Connection::begin(pooled).await?
+    } else {
+        sqlx::Connection::begin_with(pooled, "BEGIN IMMEDIATE").await?
+    };
     let conn: &mut Conn = &mut tx;
     let run: i64 = sqlx::query_scalar(
         "INSERT INTO import_runs (year, source, imported_at) VALUES ($1, $2, $3) RETURNING id",
@@ -454,41 +592,32 @@ pub(crate) async fn import_return(
     upsert(
         conn,
         "children",
-        "INSERT INTO children (id, sex, date_of_birth, ethnicity, upn, mother, \
-         mothers_child_dob, uasc, uasc_ceased, source_year)",
-        "ON CONFLICT (id) DO UPDATE SET sex = excluded.sex, \
-         date_of_birth = excluded.date_of_birth, ethnicity = excluded.ethnicity, \
-         upn = excluded.upn, mother = excluded.mother, \
-         mothers_child_dob = excluded.mothers_child_dob, uasc = excluded.uasc, \
-         uasc_ceased = excluded.uasc_ceased, source_year = excluded.source_year \
-         WHERE children.source_year IS NULL OR children.source_year <= excluded.source_year",
-        10,
+        (
+            "INSERT INTO children (id, sex, date_of_birth, ethnicity, upn, mother, \
+             mothers_child_dob, uasc, uasc_ceased, source_year)",
+            "value->>0, value->>1, value->>2, value->>3, value->>4, \
+             CAST(value->>5 AS BOOLEAN), value->>6, CAST(value->>7 AS BOOLEAN), value->>8, $2",
+            "ON CONFLICT (id) DO UPDATE SET sex = excluded.sex, \
+             date_of_birth = excluded.date_of_birth, ethnicity = excluded.ethnicity, \
+             upn = excluded.upn, mother = excluded.mother, \
+             mothers_child_dob = excluded.mothers_child_dob, uasc = excluded.uasc, \
+             uasc_ceased = excluded.uasc_ceased, source_year = excluded.source_year \
+             WHERE children.source_year IS NULL OR children.source_year <= excluded.source_year",
+        ),
+        year,
         &batch.children,
         &write,
         progress,
-        |b, c| {
-            b.push_bind(c.id.as_str())
-                .push_bind(c.sex.code())
-                .push_bind(IsoDate::of(c.date_of_birth).as_str())
-                .push_bind(c.ethnicity.code())
-                .push_bind(c.upn.as_deref())
-                .push_bind(c.mother)
-                .push_bind(
-                    c.mothers_child_dob
-                        .map(IsoDate::of)
-                        .as_ref()
-                        .map(IsoDate::as_str),
-                )
-                .push_bind(c.uasc.is_some())
-                .push_bind(
-                    c.uasc
-                        .as_ref()
-                        .and_then(|u| u.ceased)
-                        .map(IsoDate::of)
-                        .as_ref()
-                        .map(IsoDate::as_str),
-                )
-                .push_bind(year);
+        |j, c| {
+            j.text(Some(c.id.as_str()))
+                .text(Some(c.sex.code()))
+                .date(Some(c.date_of_birth))
+                .text(Some(c.ethnicity.code()))
+                .text(c.upn.as_deref())
+                .flag(c.mother)
+                .date(c.mothers_child_dob)
+                .flag(Some(c.uasc.is_some()))
+                .date(c.uasc.as_ref().and_then(|u| u.ceased));
         },
     )
     .await?;
@@ -521,35 +650,38 @@ pub(crate) async fn import_return(
     upsert(
         conn,
         "episodes",
-        concat!("INSERT INTO episodes (", episode_cols!(), ", source_year)"),
-        "ON CONFLICT (child, start_date) DO UPDATE SET end_date = excluded.end_date, \
-         reason_new = excluded.reason_new, legal_status = excluded.legal_status, \
-         category_of_need = excluded.category_of_need, placement = excluded.placement, \
-         provider = excluded.provider, reason_ceased = excluded.reason_ceased, \
-         reason_place_change = excluded.reason_place_change, \
-         home_postcode = excluded.home_postcode, \
-         placement_postcode = excluded.placement_postcode, urn = excluded.urn, \
-         source_year = excluded.source_year \
-         WHERE episodes.source_year IS NULL OR episodes.source_year <= excluded.source_year",
-        14,
+        (
+            concat!("INSERT INTO episodes (", episode_cols!(), ", source_year)"),
+            "value->>0, value->>1, value->>2, value->>3, value->>4, value->>5, value->>6, \
+             value->>7, value->>8, value->>9, value->>10, value->>11, value->>12, $2",
+            "ON CONFLICT (child, start_date) DO UPDATE SET end_date = excluded.end_date, \
+             reason_new = excluded.reason_new, legal_status = excluded.legal_status, \
+             category_of_need = excluded.category_of_need, placement = excluded.placement, \
+             provider = excluded.provider, reason_ceased = excluded.reason_ceased, \
+             reason_place_change = excluded.reason_place_change, \
+             home_postcode = excluded.home_postcode, \
+             placement_postcode = excluded.placement_postcode, urn = excluded.urn, \
+             source_year = excluded.source_year \
+             WHERE episodes.source_year IS NULL OR episodes.source_year <= excluded.source_year",
+        ),
+        year,
         &batch.episodes,
         &write,
         progress,
-        |b, e| {
-            b.push_bind(e.child.as_str())
-                .push_bind(IsoDate::of(e.start).as_str())
-                .push_bind(e.end.map(IsoDate::of).as_ref().map(IsoDate::as_str))
-                .push_bind(e.reason_new.code())
-                .push_bind(e.legal_status.code())
-                .push_bind(e.category_of_need.map(|c| c.code()))
-                .push_bind(e.placement.code())
-                .push_bind(e.provider.map(|c| c.code()))
-                .push_bind(e.reason_ceased.map(|c| c.code()))
-                .push_bind(e.reason_place_change.map(|c| c.code()))
-                .push_bind(e.home_postcode.as_deref())
-                .push_bind(e.placement_postcode.as_deref())
-                .push_bind(e.urn.as_deref())
-                .push_bind(year);
+        |j, e| {
+            j.text(Some(e.child.as_str()))
+                .date(Some(e.start))
+                .date(e.end)
+                .text(Some(e.reason_new.code()))
+                .text(Some(e.legal_status.code()))
+                .text(e.category_of_need.map(|c| c.code()))
+                .text(Some(e.placement.code()))
+                .text(e.provider.map(|c| c.code()))
+                .text(e.reason_ceased.map(|c| c.code()))
+                .text(e.reason_place_change.map(|c| c.code()))
+                .text(e.home_postcode.as_deref())
+                .text(e.placement_postcode.as_deref())
+                .text(e.urn.as_deref());
         },
     )
     .await?;
@@ -582,19 +714,21 @@ pub(crate) async fn import_return(
     upsert(
         conn,
         "reviews",
-        "INSERT INTO reviews (child, review_date, participation, source_year)",
-        "ON CONFLICT (child, review_date) DO UPDATE SET \
-         participation = excluded.participation, source_year = excluded.source_year \
-         WHERE reviews.source_year IS NULL OR reviews.source_year <= excluded.source_year",
-        4,
+        (
+            "INSERT INTO reviews (child, review_date, participation, source_year)",
+            "value->>0, value->>1, value->>2, $2",
+            "ON CONFLICT (child, review_date) DO UPDATE SET \
+             participation = excluded.participation, source_year = excluded.source_year \
+             WHERE reviews.source_year IS NULL OR reviews.source_year <= excluded.source_year",
+        ),
+        year,
         &batch.reviews,
         &write,
         progress,
-        |b, r| {
-            b.push_bind(r.child.as_str())
-                .push_bind(IsoDate::of(r.date).as_str())
-                .push_bind(r.participation.map(|p| p.code()))
-                .push_bind(year);
+        |j, r| {
+            j.text(Some(r.child.as_str()))
+                .date(Some(r.date))
+                .text(r.participation.map(|p| p.code()));
         },
     )
     .await?;
@@ -627,21 +761,23 @@ pub(crate) async fn import_return(
     upsert(
         conn,
         "missing",
-        "INSERT INTO missing_episodes (child, start_date, kind, end_date, source_year)",
-        "ON CONFLICT (child, start_date) DO UPDATE SET kind = excluded.kind, \
-         end_date = excluded.end_date, source_year = excluded.source_year \
-         WHERE missing_episodes.source_year IS NULL \
-         OR missing_episodes.source_year <= excluded.source_year",
-        5,
+        (
+            "INSERT INTO missing_episodes (child, start_date, kind, end_date, source_year)",
+            "value->>0, value->>1, value->>2, value->>3, $2",
+            "ON CONFLICT (child, start_date) DO UPDATE SET kind = excluded.kind, \
+             end_date = excluded.end_date, source_year = excluded.source_year \
+             WHERE missing_episodes.source_year IS NULL \
+             OR missing_episodes.source_year <= excluded.source_year",
+        ),
+        year,
         &batch.missing,
         &write,
         progress,
-        |b, m| {
-            b.push_bind(m.child.as_str())
-                .push_bind(IsoDate::of(m.start).as_str())
-                .push_bind(m.kind.code())
-                .push_bind(m.end.map(IsoDate::of).as_ref().map(IsoDate::as_str))
-                .push_bind(year);
+        |j, m| {
+            j.text(Some(m.child.as_str()))
+                .date(Some(m.start))
+                .text(Some(m.kind.code()))
+                .date(m.end);
         },
     )
     .await?;
@@ -678,35 +814,41 @@ pub(crate) async fn import_return(
     upsert(
         conn,
         "health outcomes",
-        health_outcomes_insert!(),
-        "ON CONFLICT (child, collection_year) DO UPDATE SET sdq_score = excluded.sdq_score, \
-         sdq_reason = excluded.sdq_reason, convicted = excluded.convicted, \
-         health_check = excluded.health_check, immunisations = excluded.immunisations, \
-         teeth_check = excluded.teeth_check, health_assessment = excluded.health_assessment, \
-         substance_misuse = excluded.substance_misuse, \
-         intervention_received = excluded.intervention_received, \
-         intervention_offered = excluded.intervention_offered, \
-         source_year = excluded.source_year \
-         WHERE health_outcomes.source_year IS NULL \
-         OR health_outcomes.source_year <= excluded.source_year",
-        13,
+        (
+            health_outcomes_insert!(),
+            "value->>0, CAST(value->>1 AS BIGINT), CAST(value->>2 AS BIGINT), value->>3, \
+             CAST(value->>4 AS BOOLEAN), CAST(value->>5 AS BOOLEAN), \
+             CAST(value->>6 AS BOOLEAN), CAST(value->>7 AS BOOLEAN), \
+             CAST(value->>8 AS BOOLEAN), CAST(value->>9 AS BOOLEAN), \
+             CAST(value->>10 AS BOOLEAN), CAST(value->>11 AS BOOLEAN), $2",
+            "ON CONFLICT (child, collection_year) DO UPDATE SET sdq_score = excluded.sdq_score, \
+             sdq_reason = excluded.sdq_reason, convicted = excluded.convicted, \
+             health_check = excluded.health_check, immunisations = excluded.immunisations, \
+             teeth_check = excluded.teeth_check, health_assessment = excluded.health_assessment, \
+             substance_misuse = excluded.substance_misuse, \
+             intervention_received = excluded.intervention_received, \
+             intervention_offered = excluded.intervention_offered, \
+             source_year = excluded.source_year \
+             WHERE health_outcomes.source_year IS NULL \
+             OR health_outcomes.source_year <= excluded.source_year",
+        ),
+        year,
         &batch.health_outcomes,
         &write,
         progress,
-        |b, h| {
-            b.push_bind(h.child.as_str())
-                .push_bind(i64::from(h.year.start_year()))
-                .push_bind(h.sdq_score.map(i64::from))
-                .push_bind(h.sdq_reason.map(|r| r.code()))
-                .push_bind(h.convicted)
-                .push_bind(h.health_check)
-                .push_bind(h.immunisations)
-                .push_bind(h.teeth_check)
-                .push_bind(h.health_assessment)
-                .push_bind(h.substance_misuse)
-                .push_bind(h.intervention_received)
-                .push_bind(h.intervention_offered)
-                .push_bind(year);
+        |j, h| {
+            j.text(Some(h.child.as_str()))
+                .int(Some(i64::from(h.year.start_year())))
+                .int(h.sdq_score.map(i64::from))
+                .text(h.sdq_reason.map(|r| r.code()))
+                .flag(h.convicted)
+                .flag(h.health_check)
+                .flag(h.immunisations)
+                .flag(h.teeth_check)
+                .flag(h.health_assessment)
+                .flag(h.substance_misuse)
+                .flag(h.intervention_received)
+                .flag(h.intervention_offered);
         },
     )
     .await?;

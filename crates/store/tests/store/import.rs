@@ -355,3 +355,24 @@ async fn a_big_return_is_written_whole_with_progress_every_thousand_records(env:
     assert!(kept.iter().all(|e| e.end == Some(d("2022-05-05"))));
 }
 both!(a_big_return_is_written_whole_with_progress_every_thousand_records);
+
+async fn any_text_goes_through_the_import_as_it_was(env: Env) {
+    // The rows travel to the database as JSON: quotes, backslashes, control
+    // characters and non-ASCII text must come back unchanged.
+    let odd = "Q\"uote \\ back\tslash\n new\u{1}line é 😀";
+    let mut b = batch("2021-22");
+    let mut c = child("A1", "2010-01-15");
+    c.upn = Some(odd.to_owned());
+    b.children.push(c);
+    let mut e = episode("A1", "2021-06-01", None);
+    e.home_postcode = Some(odd.to_owned());
+    e.urn = Some("\u{7f}\u{1f}".to_owned());
+    b.episodes.push(e);
+    env.store.import_return(&b).await.unwrap();
+    let ds = env.store.load_dataset().await.unwrap();
+    assert_eq!(ds.children[0].upn.as_deref(), Some(odd));
+    assert_eq!(ds.episodes[0].home_postcode.as_deref(), Some(odd));
+    assert_eq!(ds.episodes[0].urn.as_deref(), Some("\u{7f}\u{1f}"));
+    assert_eq!(json(&ds.episodes[0]), json(&b.episodes[0]));
+}
+both!(any_text_goes_through_the_import_as_it_was);

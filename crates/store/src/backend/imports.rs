@@ -189,12 +189,12 @@ pub(crate) async fn replace_dataset(pool: &Pool, ds: &Dataset) -> Result<WriteSu
 //
 // 1. the batch's records are indexed by key (the last of several with one
 //    key is the one written, as if each had been upserted in turn);
-// 2. one streamed read of the table's keys and source years finds which keys
-//    are stored, and from which year: that decides, per key, inserted,
-//    replaced or kept (a later return's), exactly as a row-by-row upsert
-//    would have counted;
+// 2. the batch's keys, sent as JSON and joined to the table's key index,
+//    find which are stored, and from which year: that decides, per key,
+//    inserted, replaced or kept (a later return's), exactly as a row-by-row
+//    upsert would have counted;
 // 3. the records to write go out in statements of up to 10,000 rows,
-//    `INSERT ... SELECT ... FROM json_each($1) ... ON CONFLICT DO UPDATE ...
+//    `INSERT ... SELECT ... FROM jsonb_each($1) ... ON CONFLICT DO UPDATE ...
 //    WHERE stored year <= this year`, the rows as one JSON parameter
 //    (`JsonRows`; the statement is prepared once and reused); records kept
 //    for a later return are not sent at all.
@@ -299,30 +299,74 @@ fn find<K: std::hash::Hash + Eq>(index: &HashMap<K, usize>, key: &K) -> Option<u
     index.get(key).copied()
 }
 
-/// Reads `(child, date, source_year)` rows, streamed, into `keyed`.
-async fn stored_dated(
-    conn: &mut Conn,
-    sql: &'static str,
-    keyed: &mut Keyed<(&str, IsoDate)>,
-) -> Result<()> {
-    if keyed.slots.is_empty() {
-        return Ok(());
+/// The rows of a JSON parameter `$1` (`[[...], ...]`) as a table with one
+/// column, `value`, each row read with `value ->> i`: binary JSON, so that
+/// reading a value does not parse the row's text again.
+fn json_rows() -> &'static str {
+    if POSTGRES {
+        "jsonb_array_elements($1::jsonb)"
+    } else {
+        "jsonb_each($1)"
     }
-    let mut rows = sqlx::query(sql).fetch(&mut *conn);
-    while let Some(row) = rows.try_next().await? {
+}
+
+/// Keys per look-up statement.
+const KEYS_PER_STATEMENT: usize = 50_000;
+
+/// Looks up the stored rows with the keys of the records at `positions`
+/// (written by `key`): `select` from the keys `JOIN`ed to `join`, calling
+/// `found` with each stored row. Only the rows the batch has a key for
+/// come back, found through the table's key index.
+async fn stored_rows<R>(
+    conn: &mut Conn,
+    (select, join): (&str, &str),
+    records: &[R],
+    positions: &[usize],
+    key: impl Fn(&mut JsonRows, &R),
+    mut found: impl FnMut(&DbRow) -> Result<()>,
+) -> Result<()> {
+    let sql = format!("SELECT {select} FROM {} JOIN {join}", json_rows());
+    let mut json = JsonRows::default();
+    for chunk in positions.chunks(KEYS_PER_STATEMENT) {
+        json.clear();
+        for &i in chunk {
+            key(json.row(), &records[i]);
+        }
+        let mut rows = sqlx::query(sqlx::AssertSqlSafe(sql.clone()))
+            .bind(json.finish())
+            .fetch(&mut *conn);
+        while let Some(row) = rows.try_next().await? {
+            found(&row)?;
+        }
+    }
+    Ok(())
+}
+
+/// Reads the stored `(child, date, source_year)` of the batch's keys into
+/// `keyed`; `join` names the table and matches its key to `value`.
+async fn stored_dated<R>(
+    conn: &mut Conn,
+    (select, join): (&str, &str),
+    records: &[R],
+    keyed: &mut Keyed<(&str, IsoDate)>,
+    key: impl Fn(&mut JsonRows, &R),
+) -> Result<()> {
+    let positions: Vec<usize> = keyed.slots.iter().map(|s| s.last).collect();
+    stored_rows(conn, (select, join), records, &positions, key, |row| {
         let child: &str = row.try_get(0)?;
         // Text that is not ten bytes long is no date the batch could hold.
         if let Some(date) = IsoDate::from_stored(row.try_get(1)?) {
             let at = find(&keyed.index, &(child, date));
             keyed.stored(at, row.try_get(2)?);
         }
-    }
-    Ok(())
+        Ok(())
+    })
+    .await
 }
 
 /// Rows to write as one JSON text, `[[v, v, ...], ...]`: a statement's
 /// rows go to the database as a single parameter, which it unpacks
-/// (`json_each` on SQLite, `json_array_elements` on PostgreSQL, each row
+/// (`jsonb_each` on SQLite, `jsonb_array_elements` on PostgreSQL, each row
 /// read with `value ->> i`). Binding every value on its own cost an
 /// allocation and a copy per value on each side of sqlx's channel.
 #[derive(Default)]
@@ -444,13 +488,11 @@ async fn upsert<R>(
             });
         }
     };
-    let rows = if POSTGRES {
-        "json_array_elements($1::json)"
-    } else {
-        "json_each($1)"
-    };
     // `WHERE true` tells SQLite's parser the ON CONFLICT is the upsert's.
-    let sql = format!("{head} SELECT {select} FROM {rows} WHERE true {tail}");
+    let sql = format!(
+        "{head} SELECT {select} FROM {} WHERE true {tail}",
+        json_rows()
+    );
     let mut json = JsonRows::default();
     for chunk in write.chunks(ROWS_PER_STATEMENT) {
         json.clear();
@@ -577,15 +619,39 @@ async fn import_in(
     }
     let mut stored_elsewhere: HashSet<String> = HashSet::new();
     {
-        let mut rows = sqlx::query("SELECT id, source_year FROM children").fetch(&mut *conn);
-        while let Some(row) = rows.try_next().await? {
-            let id: &str = row.try_get(0)?;
-            if let Some(at) = find(&kids.index, &id) {
-                kids.stored(Some(at), row.try_get(1)?);
-            } else if elsewhere.contains(id) {
-                stored_elsewhere.insert(id.to_owned());
-            }
-        }
+        let positions: Vec<usize> = kids.slots.iter().map(|s| s.last).collect();
+        stored_rows(
+            conn,
+            ("t.id, t.source_year", "children t ON t.id = value->>0"),
+            &batch.children,
+            &positions,
+            |j, c| {
+                j.text(Some(c.id.as_str()));
+            },
+            |row| {
+                let id: &str = row.try_get(0)?;
+                let at = find(&kids.index, &id);
+                kids.stored(at, row.try_get(1)?);
+                Ok(())
+            },
+        )
+        .await?;
+        let elsewhere: Vec<&str> = elsewhere.into_iter().collect();
+        let positions: Vec<usize> = (0..elsewhere.len()).collect();
+        stored_rows(
+            conn,
+            ("t.id", "children t ON t.id = value->>0"),
+            &elsewhere,
+            &positions,
+            |j, c| {
+                j.text(Some(c));
+            },
+            |row| {
+                stored_elsewhere.insert(row.try_get(0)?);
+                Ok(())
+            },
+        )
+        .await?;
     }
     let known = |c: &str| kids.index.contains_key(c) || stored_elsewhere.contains(c);
     let (children, write) = kids.plan(year);
@@ -640,8 +706,15 @@ async fn import_in(
     );
     stored_dated(
         conn,
-        "SELECT child, start_date, source_year FROM episodes",
+        (
+            "t.child, t.start_date, t.source_year",
+            "episodes t ON t.child = value->>0 AND t.start_date = value->>1",
+        ),
+        &batch.episodes,
         &mut keyed,
+        |j, e| {
+            j.text(Some(e.child.as_str())).date(Some(e.start));
+        },
     )
     .await?;
     let (counts, write) = keyed.plan(year);
@@ -704,8 +777,15 @@ async fn import_in(
     );
     stored_dated(
         conn,
-        "SELECT child, review_date, source_year FROM reviews",
+        (
+            "t.child, t.review_date, t.source_year",
+            "reviews t ON t.child = value->>0 AND t.review_date = value->>1",
+        ),
+        &batch.reviews,
         &mut keyed,
+        |j, r| {
+            j.text(Some(r.child.as_str())).date(Some(r.date));
+        },
     )
     .await?;
     let (counts, write) = keyed.plan(year);
@@ -751,8 +831,15 @@ async fn import_in(
     );
     stored_dated(
         conn,
-        "SELECT child, start_date, source_year FROM missing_episodes",
+        (
+            "t.child, t.start_date, t.source_year",
+            "missing_episodes t ON t.child = value->>0 AND t.start_date = value->>1",
+        ),
+        &batch.missing,
         &mut keyed,
+        |j, m| {
+            j.text(Some(m.child.as_str())).date(Some(m.start));
+        },
     )
     .await?;
     let (counts, write) = keyed.plan(year);
@@ -798,15 +885,29 @@ async fn import_in(
         |h| (h.child.as_str(), i64::from(h.year.start_year())),
         |h| known(h.child.as_str()),
     );
-    if !keyed.slots.is_empty() {
-        let mut rows =
-            sqlx::query("SELECT child, collection_year, source_year FROM health_outcomes")
-                .fetch(&mut *conn);
-        while let Some(row) = rows.try_next().await? {
-            let child: &str = row.try_get(0)?;
-            let at = find(&keyed.index, &(child, row.try_get(1)?));
-            keyed.stored(at, row.try_get(2)?);
-        }
+    {
+        let positions: Vec<usize> = keyed.slots.iter().map(|s| s.last).collect();
+        stored_rows(
+            conn,
+            (
+                "t.child, t.collection_year, t.source_year",
+                "health_outcomes t ON t.child = value->>0 \
+                 AND t.collection_year = CAST(value->>1 AS BIGINT)",
+            ),
+            &batch.health_outcomes,
+            &positions,
+            |j, h| {
+                j.text(Some(h.child.as_str()))
+                    .int(Some(i64::from(h.year.start_year())));
+            },
+            |row| {
+                let child: &str = row.try_get(0)?;
+                let at = find(&keyed.index, &(child, row.try_get(1)?));
+                keyed.stored(at, row.try_get(2)?);
+                Ok(())
+            },
+        )
+        .await?;
     }
     let (counts, write) = keyed.plan(year);
     drop(keyed);

@@ -146,8 +146,10 @@ pub fn run_import(cmd: ImportCommand) -> ExitCode {
         return ExitCode::from(EXIT_USAGE);
     }
 
-    // Read and check everything before writing anything.
-    let mut parsed_returns: Vec<(String, Parsed)> = Vec::new();
+    // Read and check everything before writing anything. Each return is
+    // kept only as the records to import (the reader's rows and places are
+    // dropped as soon as it is checked).
+    let mut batches: Vec<ImportBatch> = Vec::new();
     let mut refused = false;
     for paths in &groups {
         let parsed = match read_paths(paths, year) {
@@ -172,7 +174,9 @@ pub fn run_import(cmd: ImportCommand) -> ExitCode {
                 source_name(paths)
             );
         }
-        parsed_returns.push((source_name(paths), parsed));
+        if !refused {
+            batches.extend(into_batch(source_name(paths), parsed));
+        }
     }
     if refused {
         eprintln!(
@@ -180,31 +184,40 @@ pub fn run_import(cmd: ImportCommand) -> ExitCode {
         );
         return ExitCode::from(1);
     }
-    parsed_returns.sort_by_key(|(_, p)| p.ret.year);
+    batches.sort_by_key(|b| b.year);
 
-    finish(import_all(parsed_returns, &args.db))
+    finish(import_all(batches, &args.db))
 }
 
-fn import_all(returns: Vec<(String, Parsed)>, db: &DbArgs) -> anyhow::Result<()> {
+/// A checked return as the records to import, moved out of the reader's
+/// (`None` without a collection year, refused before this).
+fn into_batch(source: String, parsed: Parsed) -> Option<ImportBatch> {
+    fn records<T>(located: Vec<footprint_ssda903::Located<T>>) -> Vec<T> {
+        // Not collected in place: that would keep the larger allocation.
+        let mut out = Vec::with_capacity(located.len());
+        out.extend(located.into_iter().map(|l| l.record));
+        out
+    }
+    let problems = parsed.problems.iter().map(to_import_problem).collect();
+    let ret = parsed.ret;
+    Some(ImportBatch {
+        year: ret.year?,
+        source,
+        children: records(ret.children),
+        episodes: records(ret.episodes),
+        reviews: records(ret.reviews),
+        missing: records(ret.missing),
+        health_outcomes: records(ret.health_outcomes),
+        problems,
+    })
+}
+
+fn import_all(batches: Vec<ImportBatch>, db: &DbArgs) -> anyhow::Result<()> {
     let rt = runtime()?;
     rt.block_on(async {
         let store = open(&db.url()).await?;
-        for (source, parsed) in returns {
-            let year = parsed
-                .ret
-                .year
-                .ok_or_else(|| anyhow!("{source}: no collection year"))?;
-            let dataset = parsed.ret.to_dataset();
-            let batch = ImportBatch {
-                year,
-                source: source.clone(),
-                children: dataset.children,
-                episodes: dataset.episodes,
-                reviews: dataset.reviews,
-                missing: dataset.missing,
-                health_outcomes: dataset.health_outcomes,
-                problems: parsed.problems.iter().map(to_import_problem).collect(),
-            };
+        for batch in batches {
+            let (source, year) = (batch.source.clone(), batch.year);
             let summary = store.import_return(&batch).await.with_context(|| {
                 format!("importing {source} ({year}); nothing of it was written")
             })?;

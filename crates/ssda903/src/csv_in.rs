@@ -1,6 +1,8 @@
 //! Reading the CSV form of the 903: one table per file, recognised by its
 //! columns.
 
+use std::sync::Arc;
+
 use crate::problem::{Problem, Severity, SourceRef};
 use crate::raw::RawRow;
 use crate::tables::{Table, recognise};
@@ -48,7 +50,8 @@ pub(crate) fn read_csv(file: &str, bytes: &[u8]) -> CsvFile {
         .has_headers(false)
         .flexible(true)
         .from_reader(bytes);
-    let mut header: Option<Vec<String>> = None;
+    // Shared by every row of the file.
+    let mut header: Option<Arc<Vec<String>>> = None;
     let mut table = None;
     let mut record = csv::ByteRecord::new();
     loop {
@@ -111,7 +114,7 @@ pub(crate) fn read_csv(file: &str, bytes: &[u8]) -> CsvFile {
                     return out;
                 }
             }
-            header = Some(names);
+            header = Some(Arc::new(names));
             continue;
         };
         let Some(table) = table else { break };
@@ -133,26 +136,26 @@ pub(crate) fn read_csv(file: &str, bytes: &[u8]) -> CsvFile {
             ));
             continue;
         }
-        let mut row = RawRow::new(table, source.clone());
         let mut ok = true;
         for (name, raw) in columns.iter().zip(record.iter()) {
-            match std::str::from_utf8(raw) {
-                Ok(value) => row.set(name, value, source.clone()),
-                Err(_) => {
-                    out.problems.push(Problem::at(
-                        &source,
-                        Some(name),
-                        None,
-                        None,
-                        Severity::Fatal,
-                        format!("{name} is not UTF-8 text; the row was not read"),
-                    ));
-                    ok = false;
-                }
+            if std::str::from_utf8(raw).is_err() {
+                out.problems.push(Problem::at(
+                    &source,
+                    Some(name),
+                    None,
+                    None,
+                    Severity::Fatal,
+                    format!("{name} is not UTF-8 text; the row was not read"),
+                ));
+                ok = false;
             }
         }
         if ok {
-            out.rows.push(row);
+            let values = record
+                .iter()
+                .map(|raw| std::str::from_utf8(raw).unwrap_or_default());
+            out.rows
+                .push(RawRow::with_values(table, source, columns, values));
         }
     }
     if header.is_none() {

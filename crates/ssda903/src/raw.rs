@@ -1,27 +1,42 @@
 //! Rows as read from a file, before they become domain records: every value
 //! is a trimmed string with the place it came from.
+//!
+//! A row keeps its values in one string (a span per column) and shares its
+//! column names with the other rows of its file: reading an England-sized
+//! return makes millions of values, and one allocation per value (with a
+//! copy of the file name for each) was most of the reader's time and memory.
+
+use std::sync::Arc;
 
 use serde::Serialize;
+use serde::ser::{SerializeSeq, SerializeStruct};
 
 use crate::problem::SourceRef;
 use crate::tables::Table;
 
-/// One value of a raw row.
+/// One value of a raw row, as listed by [`RawRow::fields`].
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct RawField {
-    pub name: String,
+pub struct RawField<'a> {
+    pub name: &'a str,
     /// Trimmed.
-    pub value: String,
+    pub value: &'a str,
     /// Where the value is (for XML, its own element).
-    pub source: SourceRef,
+    pub source: &'a SourceRef,
 }
 
 /// One row of a table, as read.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone)]
 pub struct RawRow {
     pub table: Table,
     pub source: SourceRef,
-    pub fields: Vec<RawField>,
+    /// The column names, in the order set; shared by the rows of a CSV file.
+    names: Arc<Vec<String>>,
+    /// Every value, one after the other.
+    text: String,
+    /// `names[i]`'s value is `text[spans[i].0..spans[i].1]`.
+    spans: Vec<(usize, usize)>,
+    /// The place of a value that is not the row's own (XML), by column.
+    sources: Vec<(usize, SourceRef)>,
 }
 
 impl RawRow {
@@ -29,46 +44,180 @@ impl RawRow {
         RawRow {
             table,
             source,
-            fields: Vec::new(),
+            names: Arc::new(Vec::new()),
+            text: String::new(),
+            spans: Vec::new(),
+            sources: Vec::new(),
         }
+    }
+
+    /// A row of a CSV file: one value for each of `names` (distinct), in
+    /// order, each at the row's own place. Values are trimmed.
+    pub(crate) fn with_values<'v>(
+        table: Table,
+        source: SourceRef,
+        names: &Arc<Vec<String>>,
+        values: impl Iterator<Item = &'v str>,
+    ) -> Self {
+        let mut text = String::new();
+        let mut spans = Vec::with_capacity(names.len());
+        for v in values.take(names.len()) {
+            let start = text.len();
+            text.push_str(v.trim());
+            spans.push((start, text.len()));
+        }
+        let names = if spans.len() == names.len() {
+            Arc::clone(names)
+        } else {
+            Arc::new(names[..spans.len()].to_vec())
+        };
+        RawRow {
+            table,
+            source,
+            names,
+            text,
+            spans,
+            sources: Vec::new(),
+        }
+    }
+
+    fn index(&self, column: &str) -> Option<usize> {
+        self.names.iter().position(|n| n == column)
+    }
+
+    fn value_at(&self, i: usize) -> &str {
+        self.spans
+            .get(i)
+            .and_then(|&(s, e)| self.text.get(s..e))
+            .unwrap_or("")
+    }
+
+    fn source_at(&self, i: usize) -> &SourceRef {
+        self.sources
+            .iter()
+            .find(|(k, _)| *k == i)
+            .map_or(&self.source, |(_, s)| s)
     }
 
     /// The trimmed value of `column`, or `""` when absent.
     pub fn get(&self, column: &str) -> &str {
-        self.field(column).map_or("", |f| f.value.as_str())
+        self.index(column).map_or("", |i| self.value_at(i))
     }
 
-    pub fn field(&self, column: &str) -> Option<&RawField> {
-        self.fields.iter().find(|f| f.name == column)
+    /// Whether the row has `column` (even blank).
+    pub fn has(&self, column: &str) -> bool {
+        self.index(column).is_some()
+    }
+
+    /// The row's values, in the order they were set.
+    pub fn fields(&self) -> impl Iterator<Item = RawField<'_>> {
+        self.names.iter().enumerate().map(|(i, name)| RawField {
+            name,
+            value: self.value_at(i),
+            source: self.source_at(i),
+        })
     }
 
     /// Where `column`'s value is; the row's own place when absent.
     pub fn source_of(&self, column: &str) -> &SourceRef {
-        self.field(column).map_or(&self.source, |f| &f.source)
+        self.index(column)
+            .map_or(&self.source, |i| self.source_at(i))
     }
 
     /// Sets a value (replacing any earlier one of the same name).
     pub fn set(&mut self, name: &str, value: &str, source: SourceRef) {
-        let value = value.trim().to_owned();
-        match self.fields.iter_mut().find(|f| f.name == name) {
-            Some(f) => {
-                f.value = value;
-                f.source = source;
+        let start = self.text.len();
+        self.text.push_str(value.trim());
+        let span = (start, self.text.len());
+        let i = match self.index(name) {
+            Some(i) => {
+                self.spans[i] = span;
+                i
             }
-            None => self.fields.push(RawField {
-                name: name.to_owned(),
-                value,
-                source,
-            }),
+            None => {
+                Arc::make_mut(&mut self.names).push(name.to_owned());
+                self.spans.push(span);
+                self.spans.len() - 1
+            }
+        };
+        self.sources.retain(|(k, _)| *k != i);
+        if source != self.source {
+            self.sources.push((i, source));
         }
     }
 }
 
-/// The rows of a table Footprint reads but does not turn into records (OC2,
-/// OC3, AD1, PlacedAdoption, PrevPerm, SWEpisodes).
+impl PartialEq for RawRow {
+    fn eq(&self, other: &Self) -> bool {
+        self.table == other.table && self.source == other.source && self.fields().eq(other.fields())
+    }
+}
+
+impl Eq for RawRow {}
+
+impl Serialize for RawRow {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        struct Fields<'a>(&'a RawRow);
+        impl Serialize for Fields<'_> {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                let mut seq = s.serialize_seq(Some(self.0.names.len()))?;
+                for f in self.0.fields() {
+                    seq.serialize_element(&f)?;
+                }
+                seq.end()
+            }
+        }
+        let mut st = s.serialize_struct("RawRow", 3)?;
+        st.serialize_field("table", &self.table)?;
+        st.serialize_field("source", &self.source)?;
+        st.serialize_field("fields", &Fields(self))?;
+        st.end()
+    }
+}
+
+/// The rows of a table Footprint reads but does not turn into records (OC3,
+/// AD1, PlacedAdoption, PrevPerm, SWEpisodes).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct RawTable {
     pub table: Table,
     pub file: String,
     pub rows: Vec<RawRow>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at(line: u64) -> SourceRef {
+        SourceRef {
+            file: "f.xml".into(),
+            line,
+            column: None,
+        }
+    }
+
+    #[test]
+    fn values_are_trimmed_replaced_and_placed() {
+        let mut row = RawRow::new(Table::Header, at(1));
+        row.set("CHILD", " A1 ", at(1));
+        row.set("SEX", "1", at(2));
+        assert_eq!(row.get("CHILD"), "A1");
+        assert_eq!(row.get("DOB"), "");
+        assert!(row.has("SEX") && !row.has("DOB"));
+        assert_eq!(row.source_of("SEX").line, 2);
+        assert_eq!(row.source_of("CHILD").line, 1);
+        assert_eq!(row.source_of("DOB").line, 1);
+        row.set("SEX", "2", at(1));
+        assert_eq!(row.get("SEX"), "2");
+        assert_eq!(row.source_of("SEX").line, 1);
+        let names: Vec<&str> = row.fields().map(|f| f.name).collect();
+        assert_eq!(names, ["CHILD", "SEX"]);
+
+        let shared = Arc::new(vec!["CHILD".to_owned(), "SEX".to_owned()]);
+        let csv = RawRow::with_values(Table::Header, at(1), &shared, ["A1", " 2"].into_iter());
+        assert_eq!(csv, row);
+        let json = serde_json::to_value(&csv).unwrap();
+        assert_eq!(json["fields"][1]["value"], "2");
+        assert_eq!(json["fields"][1]["name"], "SEX");
+    }
 }

@@ -408,7 +408,7 @@ fn finish_child(child: ChildState, rows: &mut Vec<RawRow>) {
     for &col in Table::Header.columns() {
         copy(&mut head, col);
     }
-    if header.field("UASC").is_some() {
+    if header.has("UASC") {
         copy(&mut head, "UASC");
     }
     rows.push(head);
@@ -421,11 +421,11 @@ fn finish_child(child: ChildState, rows: &mut Vec<RawRow>) {
         rows.push(row);
     }
     for (table, fields) in [(Table::Ad1, AD1_FIELDS), (Table::Oc3, OC3_FIELDS)] {
-        if fields.iter().any(|f| header.field(f).is_some()) {
+        if fields.iter().any(|f| header.has(f)) {
             let first = fields
                 .iter()
-                .find_map(|f| header.field(f))
-                .map_or(header.source.clone(), |f| f.source.clone());
+                .find(|f| header.has(f))
+                .map_or(header.source.clone(), |f| header.source_of(f).clone());
             let mut row = RawRow::new(table, first);
             for &col in table.columns() {
                 copy(&mut row, col);

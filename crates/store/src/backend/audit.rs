@@ -58,7 +58,7 @@ pub(crate) async fn audit_log(pool: &Pool, q: &AuditQuery) -> Result<Vec<AuditEn
         .map(|row| {
             Ok(AuditEntry {
                 id: row.try_get("id")?,
-                at: timestamp(T, "at", &row.try_get::<String, _>("at")?)?,
+                at: timestamp(T, "at", row.try_get::<&str, _>("at")?)?,
                 actor: row.try_get("actor")?,
                 action: row.try_get("action")?,
                 child: row

@@ -91,9 +91,9 @@ pub(super) async fn load_challenges(
         index.insert(id, out.len());
         out.push(Challenge {
             id,
-            child: child_id(T, "child", &row.try_get::<String, _>("child")?)?,
+            child: child_id(T, "child", row.try_get::<&str, _>("child")?)?,
             iro: opt_iro(row.try_get("iro")?),
-            raised: date(T, "raised", &row.try_get::<String, _>("raised")?)?,
+            raised: date(T, "raised", row.try_get::<&str, _>("raised")?)?,
             themes: Vec::new(),
             stages: Vec::new(),
             referred_to_cafcass: opt_date(
@@ -127,7 +127,7 @@ pub(super) async fn load_challenges(
         let days: i64 = row.try_get("timescale_working_days")?;
         let stage = ChallengeStage {
             stage: row.try_get("stage")?,
-            started: date(S, "started", &row.try_get::<String, _>("started")?)?,
+            started: date(S, "started", row.try_get::<&str, _>("started")?)?,
             timescale_working_days: u32::try_from(days).map_err(|_| StoreError::Corrupt {
                 table: S,
                 column: "timescale_working_days",

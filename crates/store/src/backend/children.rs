@@ -22,14 +22,10 @@ pub(super) fn child_from(row: &DbRow) -> Result<Child> {
     const T: &str = "children";
     let uasc: bool = row.try_get("uasc")?;
     Ok(Child {
-        id: child_id(T, "id", &row.try_get::<String, _>("id")?)?,
-        sex: code(T, "sex", &row.try_get::<String, _>("sex")?)?,
-        date_of_birth: date(
-            T,
-            "date_of_birth",
-            &row.try_get::<String, _>("date_of_birth")?,
-        )?,
-        ethnicity: code(T, "ethnicity", &row.try_get::<String, _>("ethnicity")?)?,
+        id: child_id(T, "id", row.try_get::<&str, _>("id")?)?,
+        sex: code(T, "sex", row.try_get::<&str, _>("sex")?)?,
+        date_of_birth: date(T, "date_of_birth", row.try_get::<&str, _>("date_of_birth")?)?,
+        ethnicity: code(T, "ethnicity", row.try_get::<&str, _>("ethnicity")?)?,
         upn: row.try_get("upn")?,
         mother: row.try_get("mother")?,
         mothers_child_dob: opt_date(T, "mothers_child_dob", row.try_get("mothers_child_dob")?)?,
@@ -71,17 +67,13 @@ fn name_from(given: Option<String>, family: Option<String>) -> Result<Option<Chi
 pub(super) fn episode_from(row: &DbRow) -> Result<Episode> {
     const T: &str = "episodes";
     Ok(Episode {
-        child: child_id(T, "child", &row.try_get::<String, _>("child")?)?,
-        start: date(T, "start_date", &row.try_get::<String, _>("start_date")?)?,
+        child: child_id(T, "child", row.try_get::<&str, _>("child")?)?,
+        start: date(T, "start_date", row.try_get::<&str, _>("start_date")?)?,
         end: opt_date(T, "end_date", row.try_get("end_date")?)?,
-        reason_new: code(T, "reason_new", &row.try_get::<String, _>("reason_new")?)?,
-        legal_status: code(
-            T,
-            "legal_status",
-            &row.try_get::<String, _>("legal_status")?,
-        )?,
+        reason_new: code(T, "reason_new", row.try_get::<&str, _>("reason_new")?)?,
+        legal_status: code(T, "legal_status", row.try_get::<&str, _>("legal_status")?)?,
         category_of_need: opt_code(T, "category_of_need", row.try_get("category_of_need")?)?,
-        placement: code(T, "placement", &row.try_get::<String, _>("placement")?)?,
+        placement: code(T, "placement", row.try_get::<&str, _>("placement")?)?,
         provider: opt_code(T, "provider", row.try_get("provider")?)?,
         reason_ceased: opt_code(T, "reason_ceased", row.try_get("reason_ceased")?)?,
         reason_place_change: opt_code(
@@ -98,9 +90,9 @@ pub(super) fn episode_from(row: &DbRow) -> Result<Episode> {
 pub(super) fn missing_from(row: &DbRow) -> Result<MissingEpisode> {
     const T: &str = "missing_episodes";
     Ok(MissingEpisode {
-        child: child_id(T, "child", &row.try_get::<String, _>("child")?)?,
-        kind: code(T, "kind", &row.try_get::<String, _>("kind")?)?,
-        start: date(T, "start_date", &row.try_get::<String, _>("start_date")?)?,
+        child: child_id(T, "child", row.try_get::<&str, _>("child")?)?,
+        kind: code(T, "kind", row.try_get::<&str, _>("kind")?)?,
+        start: date(T, "start_date", row.try_get::<&str, _>("start_date")?)?,
         end: opt_date(T, "end_date", row.try_get("end_date")?)?,
     })
 }
@@ -124,7 +116,7 @@ pub(super) fn health_outcomes_from(row: &DbRow) -> Result<HealthOutcomes> {
     };
     let flag = |column: &'static str| -> Result<Option<bool>> { Ok(row.try_get(column)?) };
     Ok(HealthOutcomes {
-        child: child_id(T, "child", &row.try_get::<String, _>("child")?)?,
+        child: child_id(T, "child", row.try_get::<&str, _>("child")?)?,
         year: CollectionYear::new(
             i32::try_from(year)
                 .map_err(|_| corrupt("collection_year", format!("{year} is not a year")))?,

@@ -160,8 +160,6 @@ macro_rules! review_cols {
     };
 }
 
-pub(super) type ReviewKey = (String, String);
-
 /// The start of the SQL that inserts OC2 rows (13 values), for
 /// `bulk_insert` and the import's upsert.
 macro_rules! health_outcomes_insert {

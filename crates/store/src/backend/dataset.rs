@@ -160,7 +160,7 @@ pub(crate) async fn load_scoped(pool: &Pool, scope: &Scope<'_>) -> Result<Datase
 
     let mut missing = rows_of(
         conn,
-        "SELECT * FROM missing_episodes",
+        "SELECT child, kind, start_date, end_date FROM missing_episodes",
         "child",
         &chosen,
         "",
@@ -171,7 +171,7 @@ pub(crate) async fn load_scoped(pool: &Pool, scope: &Scope<'_>) -> Result<Datase
 
     let mut iros = rows_of(
         conn,
-        "SELECT * FROM iros",
+        "SELECT id, name, fte, started, left_on FROM iros",
         "",
         &ChildFilter::All,
         "",
@@ -182,7 +182,7 @@ pub(crate) async fn load_scoped(pool: &Pool, scope: &Scope<'_>) -> Result<Datase
 
     let mut allocations = rows_of(
         conn,
-        "SELECT * FROM allocations",
+        "SELECT child, iro, from_date, to_date FROM allocations",
         "child",
         &chosen,
         " ORDER BY id",
@@ -193,7 +193,7 @@ pub(crate) async fn load_scoped(pool: &Pool, scope: &Scope<'_>) -> Result<Datase
 
     let mut midway_checks = rows_of(
         conn,
-        "SELECT * FROM midway_checks",
+        "SELECT child, check_date, iro FROM midway_checks",
         "child",
         &chosen,
         " ORDER BY id",
@@ -204,7 +204,7 @@ pub(crate) async fn load_scoped(pool: &Pool, scope: &Scope<'_>) -> Result<Datase
 
     let mut visits = rows_of(
         conn,
-        "SELECT * FROM iro_visits",
+        "SELECT child, visit_date, kind, iro FROM iro_visits",
         "child",
         &chosen,
         " ORDER BY id",
@@ -219,7 +219,11 @@ pub(crate) async fn load_scoped(pool: &Pool, scope: &Scope<'_>) -> Result<Datase
 
     let mut health_outcomes = rows_of(
         conn,
-        "SELECT * FROM health_outcomes",
+        concat!(
+            "SELECT child, collection_year, sdq_score, sdq_reason, convicted, health_check, ",
+            "immunisations, teeth_check, health_assessment, substance_misuse, ",
+            "intervention_received, intervention_offered FROM health_outcomes"
+        ),
         "child",
         &chosen,
         "",

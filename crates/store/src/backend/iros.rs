@@ -16,7 +16,7 @@ pub(super) fn iro_from(row: &DbRow) -> Result<Iro> {
         id: IroId(row.try_get("id")?),
         name: row.try_get("name")?,
         fte: row.try_get("fte")?,
-        started: date(T, "started", &row.try_get::<String, _>("started")?)?,
+        started: date(T, "started", row.try_get::<&str, _>("started")?)?,
         left: opt_date(T, "left_on", row.try_get("left_on")?)?,
     })
 }
@@ -24,9 +24,9 @@ pub(super) fn iro_from(row: &DbRow) -> Result<Iro> {
 pub(super) fn allocation_from(row: &DbRow) -> Result<Allocation> {
     const T: &str = "allocations";
     Ok(Allocation {
-        child: child_id(T, "child", &row.try_get::<String, _>("child")?)?,
+        child: child_id(T, "child", row.try_get::<&str, _>("child")?)?,
         iro: IroId(row.try_get("iro")?),
-        from: date(T, "from_date", &row.try_get::<String, _>("from_date")?)?,
+        from: date(T, "from_date", row.try_get::<&str, _>("from_date")?)?,
         to: opt_date(T, "to_date", row.try_get("to_date")?)?,
     })
 }
@@ -34,8 +34,8 @@ pub(super) fn allocation_from(row: &DbRow) -> Result<Allocation> {
 pub(super) fn midway_from(row: &DbRow) -> Result<MidwayCheck> {
     const T: &str = "midway_checks";
     Ok(MidwayCheck {
-        child: child_id(T, "child", &row.try_get::<String, _>("child")?)?,
-        date: date(T, "check_date", &row.try_get::<String, _>("check_date")?)?,
+        child: child_id(T, "child", row.try_get::<&str, _>("child")?)?,
+        date: date(T, "check_date", row.try_get::<&str, _>("check_date")?)?,
         iro: opt_iro(row.try_get("iro")?),
     })
 }
@@ -57,12 +57,12 @@ fn visit_kind_from_key(s: &str) -> Option<VisitKind> {
 pub(super) fn visit_from(row: &DbRow) -> Result<IroVisit> {
     const T: &str = "iro_visits";
     Ok(IroVisit {
-        child: child_id(T, "child", &row.try_get::<String, _>("child")?)?,
-        date: date(T, "visit_date", &row.try_get::<String, _>("visit_date")?)?,
+        child: child_id(T, "child", row.try_get::<&str, _>("child")?)?,
+        date: date(T, "visit_date", row.try_get::<&str, _>("visit_date")?)?,
         kind: key(
             T,
             "kind",
-            &row.try_get::<String, _>("kind")?,
+            row.try_get::<&str, _>("kind")?,
             visit_kind_from_key,
         )?,
         iro: opt_iro(row.try_get("iro")?),
@@ -142,7 +142,7 @@ pub(crate) async fn allocate(
         let cur_from = date(
             "allocations",
             "from_date",
-            &row.try_get::<String, _>("from_date")?,
+            row.try_get::<&str, _>("from_date")?,
         )?;
         if from < cur_from {
             return Err(StoreError::Invalid(format!(

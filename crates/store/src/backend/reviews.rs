@@ -80,8 +80,8 @@ pub(super) fn review_from(row: &DbRow) -> Result<Review> {
         None
     };
     Ok(Review {
-        child: child_id(T, "child", &row.try_get::<String, _>("child")?)?,
-        date: date(T, "review_date", &row.try_get::<String, _>("review_date")?)?,
+        child: child_id(T, "child", row.try_get::<&str, _>("child")?)?,
+        date: date(T, "review_date", row.try_get::<&str, _>("review_date")?)?,
         participation: opt_code(T, "participation", row.try_get("participation")?)?,
         details,
     })
@@ -137,7 +137,7 @@ pub(super) async fn attach_review_parts(
         let rec = Recommendation {
             text: row.try_get("body")?,
             owner: row.try_get("owner")?,
-            due: date(T, "due", &row.try_get::<String, _>("due")?)?,
+            due: date(T, "due", row.try_get::<&str, _>("due")?)?,
             completed: opt_date(T, "completed", row.try_get("completed")?)?,
         };
         if let Some(d) = review_for(reviews, T, row)? {

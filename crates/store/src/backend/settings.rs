@@ -111,11 +111,7 @@ pub(crate) async fn bank_holidays(pool: &Pool) -> Result<Vec<BankHoliday>> {
         .iter()
         .map(|row| {
             Ok(BankHoliday {
-                date: date(
-                    T,
-                    "holiday_date",
-                    &row.try_get::<String, _>("holiday_date")?,
-                )?,
+                date: date(T, "holiday_date", row.try_get::<&str, _>("holiday_date")?)?,
                 title: row.try_get("title")?,
                 special: row.try_get("special")?,
             })

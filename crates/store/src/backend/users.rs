@@ -12,15 +12,10 @@ fn user_from(row: &DbRow) -> Result<User> {
     Ok(User {
         id: row.try_get("id")?,
         name: row.try_get("name")?,
-        role: key(
-            T,
-            "role",
-            &row.try_get::<String, _>("role")?,
-            Role::from_key,
-        )?,
+        role: key(T, "role", row.try_get::<&str, _>("role")?, Role::from_key)?,
         password_hash: row.try_get("password_hash")?,
         iro: opt_iro(row.try_get("iro")?),
-        created_at: timestamp(T, "created_at", &row.try_get::<String, _>("created_at")?)?,
+        created_at: timestamp(T, "created_at", row.try_get::<&str, _>("created_at")?)?,
     })
 }
 

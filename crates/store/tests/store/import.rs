@@ -250,3 +250,129 @@ async fn a_failed_import_leaves_nothing_behind(env: Env) {
     assert_eq!(env.store.import_runs().await.unwrap().len(), 1);
 }
 both!(a_failed_import_leaves_nothing_behind);
+
+async fn a_key_repeated_in_one_return_is_counted_as_upserted_in_turn(env: Env) {
+    // A return should not hold a key twice, but the store must not fail on
+    // one that does (a multi-row upsert cannot touch one row twice): the
+    // last record wins, and the counts are those of upserting each in turn.
+    let mut b = batch("2021-22");
+    b.children.push(child("A1", "2010-01-15"));
+    let mut again = child("A1", "2010-01-15");
+    again.upn = Some("A123456789012".into());
+    b.children.push(again);
+    b.episodes.push(episode("A1", "2021-06-01", None));
+    b.episodes
+        .push(episode("A1", "2021-06-01", Some("2021-08-01")));
+    b.reviews.push(review("A1", "2021-06-25", "PN1"));
+    b.reviews.push(review("A1", "2021-06-25", "PN4"));
+    b.reviews.push(review("A1", "2021-06-25", "PN2"));
+    let s = env.store.import_return(&b).await.unwrap();
+    let one_new = |replaced| RecordCounts {
+        inserted: 1,
+        replaced,
+        kept_later: 0,
+        skipped: 0,
+    };
+    assert_eq!(s.children, one_new(1));
+    assert_eq!(s.episodes, one_new(1));
+    assert_eq!(s.reviews, one_new(2));
+    let ds = env.store.load_dataset().await.unwrap();
+    assert_eq!(ds.children.len(), 1);
+    assert_eq!(ds.children[0].upn.as_deref(), Some("A123456789012"));
+    assert_eq!(ds.episodes.len(), 1);
+    assert_eq!(ds.episodes[0].end, Some(d("2021-08-01")));
+    assert_eq!(ds.reviews.len(), 1);
+    assert_eq!(ds.reviews[0].participation.map(|p| p.code()), Some("PN2"));
+
+    // The same keys again from an earlier return: every copy is kept out.
+    let mut older = b.clone();
+    older.year = "2020-21".parse().unwrap();
+    let s = env.store.import_return(&older).await.unwrap();
+    assert_eq!(s.children.kept_later, 2);
+    assert_eq!(s.reviews.kept_later, 3);
+    let after = env.store.load_dataset().await.unwrap();
+    assert_eq!(json(&after.children), json(&ds.children));
+    assert_eq!(json(&after.episodes), json(&ds.episodes));
+    assert_eq!(json(&after.reviews), json(&ds.reviews));
+}
+both!(a_key_repeated_in_one_return_is_counted_as_upserted_in_turn);
+
+async fn a_big_return_is_written_whole_with_progress_every_thousand_records(env: Env) {
+    // More rows than one multi-row statement holds, so the writes go out in
+    // several; part of them already stored from a later return.
+    let n = 2_500;
+    let mut later = batch("2022-23");
+    let mut b = batch("2021-22");
+    for i in 0..n {
+        let cid = format!("C{i:05}");
+        b.children.push(child(&cid, "2012-03-04"));
+        for start in ["2021-04-10", "2021-07-10"] {
+            b.episodes.push(episode(&cid, start, None));
+        }
+        b.reviews.push(review(&cid, "2021-05-01", "PN1"));
+        if i % 10 == 0 {
+            later.children.push(child(&cid, "2012-03-04"));
+            let mut e = episode(&cid, "2021-07-10", Some("2022-05-05"));
+            e.home_postcode = Some("ZZ9 9ZZ".into());
+            later.episodes.push(e);
+        }
+    }
+    env.store.import_return(&later).await.unwrap();
+    let mut seen = Vec::new();
+    let s = env
+        .store
+        .import_return_with_progress(&b, &mut |p| seen.push((p.stage, p.done, p.total)))
+        .await
+        .unwrap();
+    assert_eq!(s.children.inserted, n as u64 - 250);
+    assert_eq!(s.children.kept_later, 250);
+    assert_eq!(s.episodes.inserted, 2 * n as u64 - 250);
+    assert_eq!(s.episodes.kept_later, 250);
+    assert_eq!(s.reviews.inserted, n as u64);
+
+    let mut expected = Vec::new();
+    for (stage, total) in [
+        ("children", n),
+        ("episodes", 2 * n),
+        ("reviews", n),
+        ("missing", 0),
+        ("health outcomes", 0),
+    ] {
+        expected.extend((0..=total / 1_000).map(|k| (stage, k * 1_000, total)));
+    }
+    assert_eq!(seen, expected);
+
+    let ds = env.store.load_dataset().await.unwrap();
+    assert_eq!(ds.children.len(), n);
+    assert_eq!(ds.episodes.len(), 2 * n);
+    assert_eq!(ds.reviews.len(), n);
+    let kept: Vec<_> = ds
+        .episodes
+        .iter()
+        .filter(|e| e.home_postcode.as_deref() == Some("ZZ9 9ZZ"))
+        .collect();
+    assert_eq!(kept.len(), 250, "the later return's episodes stay");
+    assert!(kept.iter().all(|e| e.end == Some(d("2022-05-05"))));
+}
+both!(a_big_return_is_written_whole_with_progress_every_thousand_records);
+
+async fn any_text_goes_through_the_import_as_it_was(env: Env) {
+    // The rows travel to the database as JSON: quotes, backslashes, control
+    // characters and non-ASCII text must come back unchanged.
+    let odd = "Q\"uote \\ back\tslash\n new\u{1}line é 😀";
+    let mut b = batch("2021-22");
+    let mut c = child("A1", "2010-01-15");
+    c.upn = Some(odd.to_owned());
+    b.children.push(c);
+    let mut e = episode("A1", "2021-06-01", None);
+    e.home_postcode = Some(odd.to_owned());
+    e.urn = Some("\u{7f}\u{1f}".to_owned());
+    b.episodes.push(e);
+    env.store.import_return(&b).await.unwrap();
+    let ds = env.store.load_dataset().await.unwrap();
+    assert_eq!(ds.children[0].upn.as_deref(), Some(odd));
+    assert_eq!(ds.episodes[0].home_postcode.as_deref(), Some(odd));
+    assert_eq!(ds.episodes[0].urn.as_deref(), Some("\u{7f}\u{1f}"));
+    assert_eq!(json(&ds.episodes[0]), json(&b.episodes[0]));
+}
+both!(any_text_goes_through_the_import_as_it_was);

@@ -16,6 +16,9 @@ use tower_sessions::Session;
 use crate::roles::{self, Access, Role};
 use crate::{AppState, csrf, view};
 
+/// How stale a session's last activity may get before a page writes it back.
+pub const SESSION_TOUCH_SECONDS: i64 = 60;
+
 /// The largest form body accepted (the review form with many
 /// recommendations is a few kilobytes).
 const MAX_FORM_BYTES: usize = 256 * 1024;
@@ -83,6 +86,10 @@ enum Expired {
 
 /// Reads the signed-in user from the session, ending the session if it has
 /// expired (by the application's clock) or its user no longer exists.
+///
+/// A session's last activity is written back at most every
+/// [`SESSION_TOUCH_SECONDS`], so a session may end up to that much sooner
+/// than its idle timeout after its last page.
 async fn signed_in_user(
     state: &AppState,
     session: &Session,
@@ -109,11 +116,15 @@ async fn signed_in_user(
     let Some(role) = Role::from_store(user.role) else {
         return Ok(None);
     };
-    let touched = AuthState {
-        last_seen: now,
-        ..auth
-    };
-    let _ = session.insert(AUTH_KEY, touched).await;
+    // The idle clock is kept to the minute: the session is written back
+    // (a database write) at most once a minute, not on every page.
+    if now - auth.last_seen >= SESSION_TOUCH_SECONDS {
+        let touched = AuthState {
+            last_seen: now,
+            ..auth
+        };
+        let _ = session.insert(AUTH_KEY, touched).await;
+    }
     Ok(Some(CurrentUser {
         id: user.id,
         name: user.name,

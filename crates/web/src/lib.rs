@@ -79,6 +79,8 @@ pub struct Inner {
     pub dataset_cache: tokio::sync::Mutex<Option<(i64, Arc<footprint_domain::model::Dataset>)>>,
     /// The dashboard as last computed: (data version, day, dashboard).
     pub figures_cache: tokio::sync::Mutex<Option<FiguresEntry>>,
+    /// Each IRO's caseload as last worked out (see `pages::caseload`).
+    pub caseload_cache: pages::caseload::CaseloadCache,
 }
 
 /// A computed dashboard with the data version and day it was computed for.
@@ -134,6 +136,7 @@ impl AppState {
             config: shared.config.clone(),
             dataset_cache: tokio::sync::Mutex::new(None),
             figures_cache: tokio::sync::Mutex::new(None),
+            caseload_cache: Default::default(),
         });
         AppState(Arc::new(Inner { calendar, ..inner }))
     }
@@ -155,6 +158,7 @@ impl AppState {
             config,
             dataset_cache: tokio::sync::Mutex::new(None),
             figures_cache: tokio::sync::Mutex::new(None),
+            caseload_cache: Default::default(),
         })))
     }
 }

@@ -36,3 +36,64 @@ async fn a_review_recorded_by_another_process_shows_on_the_next_page() {
     // Review 1 on 30 Jan 2025: review 2 is due 3 months later.
     assert_eq!(next_due(&after.body).as_deref(), Some("30 Apr 2025"));
 }
+
+/// The caseload is kept as last worked out, and worked out again when a
+/// change touches a child on it or allocates a child to that IRO, whichever
+/// process made the change.
+#[tokio::test]
+async fn the_caseload_follows_changes_to_its_children_and_new_allocations() {
+    let t = app().await;
+    let mut c = Client::signed_in_as(&t.app, Role::Iro).await;
+    let due_of = |body: &str, child: &str| -> Option<String> {
+        let marker = format!("data-child=\"{child}\" data-due=\"");
+        let start = body.find(&marker)? + marker.len();
+        let end = body[start..].find('"')? + start;
+        Some(body[start..end].to_owned())
+    };
+    let first = c.get("/caseload").await;
+    assert_eq!(first.status, StatusCode::OK);
+    assert_eq!(due_of(&first.body, "C2").as_deref(), Some("2025-02-03"));
+    assert!(!first.body.contains("data-child=\"C4\""));
+
+    let url = format!("sqlite://{}", t._dir.path().join("footprint.db").display());
+    let other = footprint_store::Store::open(&url).await.unwrap();
+    // A change to another IRO's child leaves this caseload as it was.
+    other
+        .record_review(&Review {
+            child: "C3".parse().unwrap(),
+            date: NaiveDate::from_ymd_opt(2025, 3, 10).unwrap(),
+            participation: None,
+            details: None,
+        })
+        .await
+        .unwrap();
+    let same = c.get("/caseload").await;
+    assert_eq!(due_of(&same.body, "C2").as_deref(), Some("2025-02-03"));
+    assert!(!same.body.contains("data-child=\"C3\""));
+
+    // A review of a child on it moves that child's due date.
+    other
+        .record_review(&Review {
+            child: "C2".parse().unwrap(),
+            date: NaiveDate::from_ymd_opt(2025, 1, 30).unwrap(),
+            participation: Some("PN1".parse().unwrap()),
+            details: None,
+        })
+        .await
+        .unwrap();
+    let moved = c.get("/caseload").await;
+    assert_eq!(due_of(&moved.body, "C2").as_deref(), Some("2025-04-30"));
+
+    // A child newly allocated to this IRO appears on it.
+    other
+        .allocate(
+            &"C4".parse().unwrap(),
+            &footprint_domain::model::IroId("IRO1".into()),
+            NaiveDate::from_ymd_opt(2025, 3, 1).unwrap(),
+        )
+        .await
+        .unwrap();
+    let grown = c.get("/caseload").await;
+    assert!(grown.body.contains("data-child=\"C4\""), "C4 allocated");
+    other.close().await;
+}

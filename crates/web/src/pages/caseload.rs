@@ -1,8 +1,13 @@
 //! An IRO's caseload.
 
+use std::collections::HashMap;
+use std::sync::Arc;
+
 use axum::extract::State;
 use axum::response::Response;
-use footprint_domain::daily;
+use chrono::NaiveDate;
+use footprint_domain::daily::{self, CaseloadRow};
+use footprint_domain::model::{ChildId, IroId};
 use minijinja::context;
 
 use super::{caseload_records, policy, respond};
@@ -10,8 +15,88 @@ use crate::AppState;
 use crate::access::CurrentUser;
 use crate::view::{AppError, Page};
 
+/// An IRO's caseload as worked out at a data version on a day.
+#[derive(Clone)]
+struct Worked {
+    version: i64,
+    day: NaiveDate,
+    /// The children on it (sorted), to tell whether a change concerns it.
+    children: Vec<ChildId>,
+    rows: Arc<Vec<CaseloadRow>>,
+    iro_name: String,
+    names: minijinja::Value,
+}
+
+/// Each IRO's caseload as last worked out. A page after a change works it
+/// out again only when the change touched a child on it, or allocated a
+/// child to that IRO, or was council-wide (IROs, settings, an import), or
+/// the day moved on; otherwise it is served as it was, being still right.
+#[derive(Default)]
+pub struct CaseloadCache(tokio::sync::Mutex<HashMap<IroId, Worked>>);
+
+/// Whether the caseload `w` of `iro` is still right at the store's current
+/// version (bringing its version up to date when it is).
+async fn still_right(
+    state: &AppState,
+    iro: &IroId,
+    today: NaiveDate,
+    w: &mut Worked,
+) -> Result<bool, AppError> {
+    if w.day != today {
+        return Ok(false);
+    }
+    let changes = state.store.changes_since(w.version).await?;
+    if changes.version == w.version {
+        return Ok(true);
+    }
+    if changes.council_wide
+        || changes
+            .children
+            .iter()
+            .any(|c| w.children.binary_search(c).is_ok())
+    {
+        return Ok(false);
+    }
+    // A child not on it: was it just allocated to this IRO?
+    let touched = state
+        .store
+        .load_scoped(footprint_store::Scope::Children(&changes.children))
+        .await?;
+    if touched
+        .allocations
+        .iter()
+        .any(|a| &a.iro == iro && a.is_current_on(today))
+    {
+        return Ok(false);
+    }
+    w.version = changes.version;
+    Ok(true)
+}
+
+/// Works out the caseload of `iro` on `today` from that IRO's children's
+/// records (read by index).
+async fn work_out(state: &AppState, iro: &IroId, today: NaiveDate) -> Result<Worked, AppError> {
+    // The version before the records: a change in between is caught by the
+    // next page's check.
+    let version = state.store.data_version().await?;
+    let ds = caseload_records(state, iro, today).await?;
+    let policy = policy(state).await?;
+    let rows = daily::caseload(&ds, iro, today, &policy, &state.calendar);
+    let mut children: Vec<ChildId> = ds.children.iter().map(|c| c.id.clone()).collect();
+    children.sort();
+    Ok(Worked {
+        version,
+        day: today,
+        children,
+        rows: Arc::new(rows),
+        iro_name: daily::iro_name(&ds, iro),
+        names: crate::names::names_of(&ds),
+    })
+}
+
 /// GET /caseload — the children allocated to the signed-in IRO, overdue
-/// first. Reads only that IRO's children's records.
+/// first. Reads only that IRO's children's records, and only when
+/// something on the caseload changed since it was last worked out.
 pub async fn caseload(State(state): State<AppState>, page: Page, user: CurrentUser) -> Response {
     let result = async {
         let Some(iro) = user.iro.clone() else {
@@ -20,16 +105,30 @@ pub async fn caseload(State(state): State<AppState>, page: Page, user: CurrentUs
             ));
         };
         let today = state.clock.today();
-        let ds = caseload_records(&state, &iro, today).await?;
-        let policy = policy(&state).await?;
-        let rows = daily::caseload(&ds, &iro, today, &policy, &state.calendar);
+        let cached = state.caseload_cache.0.lock().await.get(&iro).cloned();
+        let worked = match cached {
+            Some(mut w) => {
+                if still_right(&state, &iro, today, &mut w).await? {
+                    w
+                } else {
+                    work_out(&state, &iro, today).await?
+                }
+            }
+            None => work_out(&state, &iro, today).await?,
+        };
+        state
+            .caseload_cache
+            .0
+            .lock()
+            .await
+            .insert(iro.clone(), worked.clone());
+        let rows = worked.rows.as_ref();
         let overdue = rows.iter().filter(|r| r.next.status == "overdue").count();
-        let iro_name = daily::iro_name(&ds, &iro);
         Ok(page
             .render(
                 &state,
                 "caseload.html",
-                context! { rows, overdue, iro_name, names => crate::names::names_of(&ds) },
+                context! { rows, overdue, iro_name => worked.iro_name, names => worked.names },
             )
             .await)
     }

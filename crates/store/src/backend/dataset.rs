@@ -9,6 +9,7 @@ use footprint_domain::model::{AttendeeRole, Dataset, Recommendation, Review};
 use futures_util::TryStreamExt;
 use sqlx::Row;
 
+use super::jsonrow::{JsonValue, parse_row};
 use super::*;
 use crate::convert::{IsoDate, date, key, opt_date};
 use crate::error::{Result, StoreError};
@@ -47,6 +48,19 @@ async fn reviews_known_from(conn: &mut Conn) -> Result<Option<NaiveDate>> {
         (Some(a), Some(b)) => Some(a.min(b)),
         (a, b) => a.or(b),
     })
+}
+
+/// The values of a row read as one JSON array (column 0) of `n` values.
+fn json_values<'r>(row: &'r DbRow, table: &'static str, n: usize) -> Result<Vec<JsonValue<'r>>> {
+    let text: &str = row.try_get(0)?;
+    match parse_row(text) {
+        Some(v) if v.len() == n => Ok(v),
+        _ => Err(StoreError::Corrupt {
+            table,
+            column: "(row)",
+            reason: "a row could not be read back".into(),
+        }),
+    }
 }
 
 /// Reads every row of `sql`, streamed, each converted by `from` as it
@@ -143,20 +157,55 @@ pub(crate) async fn load_dataset(pool: &Pool) -> Result<Dataset> {
     .await?;
     children.sort_by(|a, b| a.id.cmp(&b.id));
 
+    // The two largest tables, a JSON array per row (see `jsonrow`).
     let mut episodes = stream(
         conn,
-        concat!("SELECT ", episode_cols!(), " FROM episodes"),
-        episode_from,
+        if POSTGRES {
+            concat!(
+                "SELECT json_build_array(",
+                episode_cols!(),
+                ")::text FROM episodes"
+            )
+        } else {
+            concat!("SELECT json_array(", episode_cols!(), ") FROM episodes")
+        },
+        |row| {
+            let values = json_values(row, "episodes", 13)?;
+            let mut v: [Option<&str>; 13] = [None; 13];
+            for (slot, value) in v.iter_mut().zip(&values) {
+                *slot = value.as_str();
+            }
+            episode_of(v)
+        },
     )
     .await?;
     episodes.sort_by(|a, b| (&a.child, a.start).cmp(&(&b.child, b.start)));
 
+    // Reviews without details (all the 903 holds) as JSON arrays of their
+    // three 903 columns; those with details column by column.
     let mut reviews = stream(
         conn,
-        concat!("SELECT ", review_cols!(), " FROM reviews"),
-        review_from,
+        if POSTGRES {
+            "SELECT json_build_array(child, review_date, participation)::text FROM reviews \
+             WHERE NOT has_details"
+        } else {
+            "SELECT json_array(child, review_date, participation) FROM reviews \
+             WHERE NOT has_details"
+        },
+        |row| {
+            let v = json_values(row, "reviews", 3)?;
+            review_without_details(v[0].as_str(), v[1].as_str(), v[2].as_str())
+        },
     )
     .await?;
+    reviews.extend(
+        stream(
+            conn,
+            concat!("SELECT ", review_cols!(), " FROM reviews WHERE has_details"),
+            review_from,
+        )
+        .await?,
+    );
     attach_parts_streamed(conn, &mut reviews).await?;
     reviews.sort_by(|a, b| (&a.child, a.date).cmp(&(&b.child, b.date)));
 

@@ -248,6 +248,11 @@ fn annual(args: AnnualArgs) -> anyhow::Result<()> {
     report.council = loaded.council;
     let bytes = report.render(format)?;
     write_out(&args.out, &bytes)?;
+    // The command ends here: freeing an England-sized dataset and report one
+    // small allocation at a time took a tenth of the run. The process's exit
+    // returns the memory at once.
+    std::mem::forget(report);
+    std::mem::forget(loaded.dataset);
     print_stdout(&format!(
         "Wrote the {year} annual report ({format}{}) to {}\n",
         if args.publish {

@@ -65,25 +65,31 @@ fn name_from(given: Option<String>, family: Option<String>) -> Result<Option<Chi
 }
 
 pub(super) fn episode_from(row: &DbRow) -> Result<Episode> {
+    let mut v: [Option<&str>; 13] = [None; 13];
+    for (i, slot) in v.iter_mut().enumerate() {
+        *slot = row.try_get(i)?;
+    }
+    episode_of(v)
+}
+
+/// An episode from its columns' text, in the order of `episode_cols!`.
+pub(super) fn episode_of(v: [Option<&str>; 13]) -> Result<Episode> {
     const T: &str = "episodes";
+    let need = |i: usize, column: &'static str| required(T, column, v[i]);
     Ok(Episode {
-        child: child_id(T, "child", row.try_get::<&str, _>("child")?)?,
-        start: date(T, "start_date", row.try_get::<&str, _>("start_date")?)?,
-        end: opt_date(T, "end_date", row.try_get("end_date")?)?,
-        reason_new: code(T, "reason_new", row.try_get::<&str, _>("reason_new")?)?,
-        legal_status: code(T, "legal_status", row.try_get::<&str, _>("legal_status")?)?,
-        category_of_need: opt_code(T, "category_of_need", row.try_get("category_of_need")?)?,
-        placement: code(T, "placement", row.try_get::<&str, _>("placement")?)?,
-        provider: opt_code(T, "provider", row.try_get("provider")?)?,
-        reason_ceased: opt_code(T, "reason_ceased", row.try_get("reason_ceased")?)?,
-        reason_place_change: opt_code(
-            T,
-            "reason_place_change",
-            row.try_get("reason_place_change")?,
-        )?,
-        home_postcode: row.try_get("home_postcode")?,
-        placement_postcode: row.try_get("placement_postcode")?,
-        urn: row.try_get("urn")?,
+        child: child_id(T, "child", need(0, "child")?)?,
+        start: date(T, "start_date", need(1, "start_date")?)?,
+        end: opt_date(T, "end_date", v[2])?,
+        reason_new: code(T, "reason_new", need(3, "reason_new")?)?,
+        legal_status: code(T, "legal_status", need(4, "legal_status")?)?,
+        category_of_need: opt_code(T, "category_of_need", v[5])?,
+        placement: code(T, "placement", need(6, "placement")?)?,
+        provider: opt_code(T, "provider", v[7])?,
+        reason_ceased: opt_code(T, "reason_ceased", v[8])?,
+        reason_place_change: opt_code(T, "reason_place_change", v[9])?,
+        home_postcode: v[10].map(str::to_owned),
+        placement_postcode: v[11].map(str::to_owned),
+        urn: v[12].map(str::to_owned),
     })
 }
 

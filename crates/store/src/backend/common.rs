@@ -131,6 +131,19 @@ pub(super) async fn ensure_iro(conn: &mut Conn, iro: &IroId) -> Result<()> {
     }
 }
 
+/// A value read as `Option` that the schema says is never NULL.
+pub(super) fn required<'a>(
+    table: &'static str,
+    column: &'static str,
+    v: Option<&'a str>,
+) -> Result<&'a str> {
+    v.ok_or(StoreError::Corrupt {
+        table,
+        column,
+        reason: "is empty".into(),
+    })
+}
+
 pub(super) fn opt_iro(s: Option<String>) -> Option<IroId> {
     s.map(IroId)
 }

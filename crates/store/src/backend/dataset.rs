@@ -3,9 +3,10 @@
 
 use chrono::NaiveDate;
 use footprint_domain::dates::CollectionYear;
-use footprint_domain::model::Dataset;
-use sqlx::QueryBuilder;
+use footprint_domain::model::{Dataset, Episode, Review};
+use sqlx::{QueryBuilder, Row};
 
+use super::jsonrow::{JsonValue, parse_row};
 use super::*;
 use crate::Scope;
 use crate::convert::{date, iso};
@@ -89,6 +90,35 @@ async fn chosen(conn: &mut Conn, scope: &Scope<'_>) -> Result<ChildFilter> {
     ChildFilter::ids(&ids)
 }
 
+/// The values of a row read as one JSON array (column 0) of `n` values.
+fn json_values<'r>(row: &'r DbRow, table: &'static str, n: usize) -> Result<Vec<JsonValue<'r>>> {
+    let text: &str = row.try_get(0)?;
+    match parse_row(text) {
+        Some(v) if v.len() == n => Ok(v),
+        _ => Err(StoreError::Corrupt {
+            table,
+            column: "(row)",
+            reason: "a row could not be read back".into(),
+        }),
+    }
+}
+
+/// An episode read as a JSON row.
+fn episode_from_json(row: &DbRow) -> Result<Episode> {
+    let values = json_values(row, "episodes", 13)?;
+    let mut v: [Option<&str>; 13] = [None; 13];
+    for (slot, value) in v.iter_mut().zip(&values) {
+        *slot = value.as_str();
+    }
+    episode_of(v)
+}
+
+/// A review without details read as a JSON row.
+fn review_without_details_json(row: &DbRow) -> Result<Review> {
+    let v = json_values(row, "reviews", 3)?;
+    review_without_details(v[0].as_str(), v[1].as_str(), v[2].as_str())
+}
+
 /// The rows of `select` (up to its `FROM table`) whose `child_column` is a
 /// chosen child, in `order`, each converted as it arrives.
 async fn rows_of<T>(
@@ -135,26 +165,60 @@ pub(crate) async fn load_scoped(pool: &Pool, scope: &Scope<'_>) -> Result<Datase
     .await?;
     children.sort_by(|a, b| a.id.cmp(&b.id));
 
+    // The two largest tables, a JSON array per row (see `jsonrow`).
     let mut episodes = rows_of(
         conn,
-        concat!("SELECT ", episode_cols!(), " FROM episodes"),
+        if POSTGRES {
+            concat!(
+                "SELECT json_build_array(",
+                episode_cols!(),
+                ")::text FROM episodes"
+            )
+        } else {
+            concat!("SELECT json_array(", episode_cols!(), ") FROM episodes")
+        },
         "child",
         &chosen,
         "",
-        episode_from,
+        episode_from_json,
     )
     .await?;
     episodes.sort_by(|a, b| (&a.child, a.start).cmp(&(&b.child, b.start)));
 
+    // Reviews without details (all the 903 holds) as JSON arrays of their
+    // three 903 columns; those with details column by column.
     let mut reviews = rows_of(
         conn,
-        concat!("SELECT ", review_cols!(), " FROM reviews"),
+        if POSTGRES {
+            "SELECT json_build_array(child, review_date, participation)::text \
+             FROM (SELECT child, review_date, participation FROM reviews \
+             WHERE NOT has_details) r"
+        } else {
+            "SELECT json_array(child, review_date, participation) \
+             FROM (SELECT child, review_date, participation FROM reviews \
+             WHERE NOT has_details) r"
+        },
         "child",
         &chosen,
         "",
-        review_from,
+        review_without_details_json,
     )
     .await?;
+    reviews.extend(
+        rows_of(
+            conn,
+            concat!(
+                "SELECT * FROM (SELECT ",
+                review_cols!(),
+                " FROM reviews WHERE has_details) r"
+            ),
+            "child",
+            &chosen,
+            "",
+            review_from,
+        )
+        .await?,
+    );
     reviews.sort_by(|a, b| (&a.child, a.date).cmp(&(&b.child, b.date)));
     attach_review_parts(conn, &mut reviews, |qb| chosen.push_where(qb, "child")).await?;
 

@@ -37,6 +37,7 @@ mod children;
 mod dataset;
 mod imports;
 mod iros;
+mod jsonrow;
 mod reviews;
 mod schema;
 mod settings;

@@ -80,10 +80,27 @@ pub(super) fn review_from(row: &DbRow) -> Result<Review> {
         None
     };
     Ok(Review {
-        child: child_id(T, "child", row.try_get::<&str, _>("child")?)?,
-        date: date(T, "review_date", row.try_get::<&str, _>("review_date")?)?,
-        participation: opt_code(T, "participation", row.try_get("participation")?)?,
         details,
+        ..review_without_details(
+            row.try_get("child")?,
+            row.try_get("review_date")?,
+            row.try_get("participation")?,
+        )?
+    })
+}
+
+/// A review's 903 columns as a review without details.
+pub(super) fn review_without_details(
+    child: Option<&str>,
+    on: Option<&str>,
+    participation: Option<&str>,
+) -> Result<Review> {
+    const T: &str = "reviews";
+    Ok(Review {
+        child: child_id(T, "child", required(T, "child", child)?)?,
+        date: date(T, "review_date", required(T, "review_date", on)?)?,
+        participation: opt_code(T, "participation", participation)?,
+        details: None,
     })
 }
 

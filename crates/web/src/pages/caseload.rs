@@ -31,8 +31,18 @@ struct Worked {
 /// out again only when the change touched a child on it, or allocated a
 /// child to that IRO, or was council-wide (IROs, settings, an import), or
 /// the day moved on; otherwise it is served as it was, being still right.
+/// One lock per IRO: that IRO's requests wait for one another (so a change
+/// is worked out once, not by every request that sees it), other IROs'
+/// do not.
 #[derive(Default)]
-pub struct CaseloadCache(tokio::sync::Mutex<HashMap<IroId, Worked>>);
+pub struct CaseloadCache(std::sync::Mutex<HashMap<IroId, Arc<tokio::sync::Mutex<Option<Worked>>>>>);
+
+impl CaseloadCache {
+    fn slot(&self, iro: &IroId) -> Arc<tokio::sync::Mutex<Option<Worked>>> {
+        let mut map = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        map.entry(iro.clone()).or_default().clone()
+    }
+}
 
 /// Whether the caseload `w` of `iro` is still right at the store's current
 /// version (bringing its version up to date when it is).
@@ -105,23 +115,21 @@ pub async fn caseload(State(state): State<AppState>, page: Page, user: CurrentUs
             ));
         };
         let today = state.clock.today();
-        let cached = state.caseload_cache.0.lock().await.get(&iro).cloned();
-        let worked = match cached {
-            Some(mut w) => {
-                if still_right(&state, &iro, today, &mut w).await? {
-                    w
-                } else {
-                    work_out(&state, &iro, today).await?
-                }
-            }
-            None => work_out(&state, &iro, today).await?,
+        let slot = state.caseload_cache.slot(&iro);
+        let mut cached = slot.lock().await;
+        let right = match cached.as_mut() {
+            Some(w) => still_right(&state, &iro, today, w).await?,
+            None => false,
         };
-        state
-            .caseload_cache
-            .0
-            .lock()
-            .await
-            .insert(iro.clone(), worked.clone());
+        if !right {
+            *cached = Some(work_out(&state, &iro, today).await?);
+        }
+        let Some(worked) = cached.clone() else {
+            return Err(AppError::Internal(
+                "the caseload was not worked out".to_owned(),
+            ));
+        };
+        drop(cached);
         let rows = worked.rows.as_ref();
         let overdue = rows.iter().filter(|r| r.next.status == "overdue").count();
         Ok(page

@@ -9,7 +9,7 @@ use serde::Deserialize;
 
 use footprint_domain::daily;
 
-use super::{in_care_records, policy, respond, settings};
+use super::{council, policy, respond, settings};
 use crate::AppState;
 use crate::access::CurrentUser;
 use crate::view::{AppError, Page};
@@ -49,7 +49,10 @@ pub async fn due(
             })?,
             None => (today.year(), today.month()),
         };
-        let ds = in_care_records(&state, today).await?;
+        // A council-wide list: worked out from the council's records kept in
+        // memory (read again only for the children a write touched), which
+        // costs far less than reading every child in care on each request.
+        let ds = council(&state).await?;
         let policy = policy(&state).await?;
         let groups = daily::due_in_month(&ds, year, month, today, &policy, &state.calendar);
         let total: usize = groups.values().map(Vec::len).sum();
@@ -68,7 +71,7 @@ pub async fn due(
                 "due.html",
                 context! {
                     groups, total, label,
-                    names => crate::names::names_of(&ds),
+                    names => crate::names::child_names(&ds),
                     month => format!("{year:04}-{month:02}"),
                     previous => format!("{py:04}-{pm:02}"),
                     next => format!("{ny:04}-{nm:02}"),

@@ -46,7 +46,7 @@ const INCREMENTAL_LIMIT: usize = 500;
 /// replaced in it, so a write never makes the next page read the council
 /// again; a council-wide change (an import, IROs, settings) does. The pages
 /// an IRO uses every day do not call it: they read their children's records
-/// with [`child_records`], [`caseload_records`] and [`in_care_records`].
+/// with [`child_records`] and [`caseload_records`].
 /// See docs/web.md.
 pub(crate) async fn council(state: &AppState) -> Result<Arc<Dataset>, AppError> {
     let mut cache = state.dataset_cache.lock().await;
@@ -97,15 +97,6 @@ pub(crate) async fn caseload_records(
     on: NaiveDate,
 ) -> Result<Dataset, AppError> {
     Ok(state.store.load_scoped(Scope::Caseload { iro, on }).await?)
-}
-
-/// The records of the children with a record touching `on` (every child
-/// looked after that day among them), for the due list.
-pub(crate) async fn in_care_records(state: &AppState, on: NaiveDate) -> Result<Dataset, AppError> {
-    Ok(state
-        .store
-        .load_scoped(Scope::Active { from: on, to: on })
-        .await?)
 }
 
 /// The council's measure settings, review policy and challenge stages as

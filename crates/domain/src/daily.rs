@@ -17,7 +17,7 @@ use serde::Serialize;
 
 use crate::calendar::WorkingDayCalendar;
 use crate::measures::MeasureSettings;
-use crate::model::{ChildId, Dataset, Episode, IroId, Review};
+use crate::model::{Allocation, ChildId, Dataset, Episode, IroId, Review};
 use crate::periods::{PeriodAssembly, PeriodOfCare, assemble_periods};
 use crate::schedule::{DueDate, Schedule, ScheduleError, SchedulePolicy};
 
@@ -124,49 +124,39 @@ pub fn next_review(
     calendar: &WorkingDayCalendar,
 ) -> Option<(NextReview, Option<DueDate>)> {
     let period = by.current_period(child, today)?;
-    let last_review = by
-        .review_dates(child)
-        .into_iter()
+    let dates = by.review_dates(child);
+    let last_review = dates
+        .iter()
+        .copied()
         .filter(|&d| d >= period.start() && d <= today)
         .max();
-    let (next, due) = match by.schedule(period, policy, calendar) {
-        Ok(s) => match s.next_due {
-            Some(d) => (
-                NextReview {
-                    child: child.to_string(),
-                    due: Some(d.date.to_string()),
-                    rule: d.rule.to_string(),
-                    status: due_status(d.date, today).to_owned(),
-                    last_review: None,
-                },
-                Some(d),
-            ),
-            None => (
-                NextReview {
-                    child: child.to_string(),
-                    due: None,
-                    rule: "Not known from the data held".to_owned(),
-                    status: "unknown".to_owned(),
-                    last_review: None,
-                },
-                None,
-            ),
-        },
-        Err(why) => (
-            NextReview {
-                child: child.to_string(),
-                due: None,
-                rule: format!("Cannot work out: {why}"),
-                status: "unknown".to_owned(),
-                last_review: None,
+    let (due, rule, status) =
+        match period.schedule(&dates, by.ds.reviews_known_from, policy, calendar) {
+            Ok(s) => match s.next_due {
+                Some(d) => (
+                    Some(d),
+                    d.rule.to_string(),
+                    due_status(d.date, today).to_owned(),
+                ),
+                None => (
+                    None,
+                    "Not known from the data held".to_owned(),
+                    "unknown".to_owned(),
+                ),
             },
-            None,
-        ),
-    };
+            Err(why) => (
+                None,
+                format!("Cannot work out: {why}"),
+                "unknown".to_owned(),
+            ),
+        };
     Some((
         NextReview {
+            child: child.to_string(),
+            due: due.map(|d| d.date.to_string()),
+            rule,
+            status,
             last_review: last_review.map(|d| d.to_string()),
-            ..next
         },
         due,
     ))
@@ -211,11 +201,30 @@ pub fn review_timeliness(
     })
 }
 
-/// The IRO a child is allocated to on `date`.
+/// The IRO a child is allocated to on `date`: of the allocations current
+/// that day, the one that began last.
 pub fn current_iro<'a>(ds: &'a Dataset, child: &ChildId, date: NaiveDate) -> Option<&'a IroId> {
-    ds.allocations
-        .iter()
-        .filter(|a| &a.child == child && a.is_current_on(date))
+    latest_current(ds.allocations.iter().filter(|a| &a.child == child), date)
+}
+
+/// [`current_iro`] for every child at once (one pass over the allocations).
+pub fn current_iros(ds: &Dataset, date: NaiveDate) -> HashMap<&ChildId, &IroId> {
+    let mut by_child: HashMap<&ChildId, Vec<&Allocation>> = HashMap::new();
+    for a in &ds.allocations {
+        by_child.entry(&a.child).or_default().push(a);
+    }
+    by_child
+        .into_iter()
+        .filter_map(|(c, list)| latest_current(list.into_iter(), date).map(|i| (c, i)))
+        .collect()
+}
+
+fn latest_current<'a>(
+    allocations: impl Iterator<Item = &'a Allocation>,
+    date: NaiveDate,
+) -> Option<&'a IroId> {
+    allocations
+        .filter(|a| a.is_current_on(date))
         .max_by_key(|a| a.from)
         .map(|a| &a.iro)
 }
@@ -249,13 +258,7 @@ pub fn caseload(
     calendar: &WorkingDayCalendar,
 ) -> Vec<CaseloadRow> {
     let by = ByChild::new(ds);
-    let mut current: HashMap<&ChildId, (NaiveDate, &IroId)> = HashMap::new();
-    for a in ds.allocations.iter().filter(|a| a.is_current_on(today)) {
-        let e = current.entry(&a.child).or_insert((a.from, &a.iro));
-        if a.from >= e.0 {
-            *e = (a.from, &a.iro);
-        }
-    }
+    let current = current_iros(ds, today);
     let mut last_visit: HashMap<&ChildId, NaiveDate> = HashMap::new();
     for v in ds.visits.iter().filter(|v| v.date <= today) {
         let e = last_visit.entry(&v.child).or_insert(v.date);
@@ -268,7 +271,7 @@ pub fn caseload(
     let mut rows: Vec<(Option<NaiveDate>, CaseloadRow)> = ds
         .children
         .iter()
-        .filter(|c| current.get(&c.id).is_some_and(|(_, i)| *i == iro))
+        .filter(|c| current.get(&c.id) == Some(&iro))
         .map(|c| {
             let (next, due) = next_review(&by, &c.id, today, policy, calendar).unwrap_or((
                 NextReview {

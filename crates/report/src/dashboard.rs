@@ -58,15 +58,6 @@ pub struct CountRow {
     pub count: u64,
 }
 
-/// A figure on the dashboard and where it comes from: the measure id and
-/// the period it is computed over, for the test that holds the dashboard to
-/// the engine and for the drill-down to the children behind it.
-#[derive(Debug, Clone, Serialize)]
-pub struct Source {
-    pub measure: &'static str,
-    pub period: Period,
-}
-
 /// The manager's dashboard on a day.
 #[derive(Debug, Clone, Serialize)]
 pub struct Dashboard {

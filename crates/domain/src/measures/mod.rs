@@ -613,10 +613,9 @@ pub fn compute_as_of(
     settings: &MeasureSettings,
     calendar: &WorkingDayCalendar,
 ) -> Measures {
-    let (clipped, to_date) = period.to_date(as_of);
-    let mut m = compute_period(data, clipped, settings, calendar);
-    m.to_date = to_date;
-    m
+    let mut problems = Vec::new();
+    let care = care::CareIndex::build(data, &mut problems);
+    compute_to_date(data, &care, problems, period, as_of, settings, calendar)
 }
 
 /// Computes every measure for any period (the performance page's months,
@@ -649,13 +648,25 @@ pub fn compute_periods_as_of(
     let care = care::CareIndex::build(data, &mut problems);
     periods
         .iter()
-        .map(|p| {
-            let (clipped, to_date) = p.to_date(as_of);
-            let mut m = compute_with(data, &care, problems.clone(), clipped, settings, calendar);
-            m.to_date = to_date;
-            m
-        })
+        .map(|&p| compute_to_date(data, &care, problems.clone(), p, as_of, settings, calendar))
         .collect()
+}
+
+/// `period` cut to the report date `as_of` and computed, marked "to date"
+/// when it was cut.
+fn compute_to_date(
+    data: &Dataset,
+    care: &care::CareIndex,
+    problems: Vec<DataProblem>,
+    period: Period,
+    as_of: NaiveDate,
+    settings: &MeasureSettings,
+    calendar: &WorkingDayCalendar,
+) -> Measures {
+    let (clipped, to_date) = period.to_date(as_of);
+    let mut m = compute_with(data, care, problems, clipped, settings, calendar);
+    m.to_date = to_date;
+    m
 }
 
 fn compute_with(

@@ -1148,10 +1148,13 @@ pub fn build(report: &AnnualReport) -> Report {
         title,
         subtitle: match this.m().to_date {
             // A year not yet over: the figures run to the report date.
+            // The tables' "on 31 March" and "end of the year" labels are
+            // the year's; for a year to date they mean the report date.
             Some(_) => format!(
-                "1 April {} to {} (year to date)",
-                this.m().year.start_year(),
-                this.m().period.last.format("%-d %B %Y")
+                "1 April {start} to {day} (year to date): for {year}, \"on 31 March\" and \"at the end of the year\" mean {day}",
+                start = this.m().year.start_year(),
+                day = this.m().period.last.format("%-d %B %Y"),
+                year = this.m().year,
             ),
             None => format!(
                 "1 April {} to 31 March {}",

@@ -145,7 +145,9 @@ pub(super) fn children_in_care(
     let mut months = Grid::default();
     for (y, m) in year.months() {
         let mut b = Breakdown::default();
-        *b.entry("looked_after") = looked_after_count(care, month_end(y, m));
+        // A month's last day, or the report date in a month not yet over
+        // (a period "to date" ends inside its last month).
+        *b.entry("looked_after") = looked_after_count(care, month_end(y, m).min(end));
         months.rows.push((format!("{y}-{m:02}"), b));
     }
     out.push("cla.by_month", Measure::Months(months));

@@ -816,6 +816,29 @@ fn a_child_with_no_review_yet_can_be_overdue() {
     assert_eq!(early.count("reviews.overdue.end"), Some(0));
 }
 
+/// A year to date ends inside its last month: that month's snapshot is the
+/// report date, so it agrees with `cla.end` (the report's self-check
+/// refused the year-to-date report when it was the month's last day).
+#[test]
+fn a_year_to_date_snapshots_its_last_month_on_the_report_date() {
+    let mut data = iro_data();
+    // K leaves care on 25 Nov 2021, after the report date of 20 Nov.
+    data.episodes[0].end = Some(d(2021, 11, 25));
+    data.episodes[0].reason_ceased = Some("E4A".parse().unwrap());
+    let cal = WorkingDayCalendar::england_and_wales();
+    let m = compute_as_of(
+        &data,
+        Period::year(CollectionYear::new(2021)),
+        d(2021, 11, 20),
+        &MeasureSettings::default(),
+        &cal,
+    );
+    assert_eq!(m.count("cla.end"), Some(1));
+    let months = m.grid("cla.by_month").unwrap();
+    assert_eq!(months.rows.last().unwrap().0, "2021-11");
+    assert_eq!(months.get("2021-11").unwrap().value("looked_after"), 1);
+}
+
 #[test]
 fn challenges() {
     let m = run(&iro_data());

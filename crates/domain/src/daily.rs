@@ -17,7 +17,7 @@ use serde::Serialize;
 
 use crate::calendar::WorkingDayCalendar;
 use crate::measures::MeasureSettings;
-use crate::model::{Allocation, ChildId, Dataset, Episode, IroId, Review};
+use crate::model::{Allocation, ChildId, Dataset, Episode, IroId, Review, ReviewDateChange};
 use crate::periods::{PeriodAssembly, PeriodOfCare, assemble_periods};
 use crate::schedule::{DueDate, Schedule, ScheduleError, SchedulePolicy};
 
@@ -55,6 +55,8 @@ pub fn assemble_by_child(ds: &Dataset) -> Vec<(&ChildId, PeriodAssembly)> {
 pub struct ByChild<'a> {
     pub periods: HashMap<&'a ChildId, Vec<PeriodOfCare>>,
     pub reviews: HashMap<&'a ChildId, Vec<&'a Review>>,
+    /// Each child's requests to change a review's date.
+    pub date_changes: HashMap<&'a ChildId, Vec<ReviewDateChange>>,
     ds: &'a Dataset,
 }
 
@@ -68,9 +70,14 @@ impl<'a> ByChild<'a> {
         for r in &ds.reviews {
             reviews.entry(&r.child).or_default().push(r);
         }
+        let mut date_changes: HashMap<&ChildId, Vec<ReviewDateChange>> = HashMap::new();
+        for c in &ds.review_date_changes {
+            date_changes.entry(&c.child).or_default().push(c.clone());
+        }
         ByChild {
             periods,
             reviews,
+            date_changes,
             ds,
         }
     }
@@ -88,15 +95,36 @@ impl<'a> ByChild<'a> {
             .unwrap_or_default()
     }
 
-    /// The schedule of one of the child's periods of care under `policy`.
+    /// The child's requests to change a review's date.
+    pub fn date_changes(&self, child: &ChildId) -> &[ReviewDateChange] {
+        self.date_changes
+            .get(child)
+            .map(Vec::as_slice)
+            .unwrap_or(&[])
+    }
+
+    /// The schedule of one of the child's periods of care under `policy`
+    /// (with the child's approved changes of review date).
     pub fn schedule(
         &self,
         period: &PeriodOfCare,
         policy: &SchedulePolicy,
         calendar: &WorkingDayCalendar,
     ) -> Result<Schedule, ScheduleError> {
+        self.schedule_with(period, &self.review_dates(&period.child), policy, calendar)
+    }
+
+    /// [`ByChild::schedule`] with these review dates.
+    fn schedule_with(
+        &self,
+        period: &PeriodOfCare,
+        dates: &[NaiveDate],
+        policy: &SchedulePolicy,
+        calendar: &WorkingDayCalendar,
+    ) -> Result<Schedule, ScheduleError> {
         period.schedule(
-            &self.review_dates(&period.child),
+            dates,
+            self.date_changes(&period.child),
             self.ds.reviews_known_from,
             policy,
             calendar,
@@ -130,26 +158,25 @@ pub fn next_review(
         .copied()
         .filter(|&d| d >= period.start() && d <= today)
         .max();
-    let (due, rule, status) =
-        match period.schedule(&dates, by.ds.reviews_known_from, policy, calendar) {
-            Ok(s) => match s.next_due {
-                Some(d) => (
-                    Some(d),
-                    d.rule.to_string(),
-                    due_status(d.date, today).to_owned(),
-                ),
-                None => (
-                    None,
-                    "Not known from the data held".to_owned(),
-                    "unknown".to_owned(),
-                ),
-            },
-            Err(why) => (
+    let (due, rule, status) = match by.schedule_with(period, &dates, policy, calendar) {
+        Ok(s) => match s.next_due {
+            Some(d) => (
+                Some(d),
+                d.rule.to_string(),
+                due_status(d.date, today).to_owned(),
+            ),
+            None => (
                 None,
-                format!("Cannot work out: {why}"),
+                "Not known from the data held".to_owned(),
                 "unknown".to_owned(),
             ),
-        };
+        },
+        Err(why) => (
+            None,
+            format!("Cannot work out: {why}"),
+            "unknown".to_owned(),
+        ),
+    };
     Some((
         NextReview {
             child: child.to_string(),
@@ -191,9 +218,7 @@ pub fn review_timeliness(
     if !dates.contains(&date) {
         dates.push(date);
     }
-    let s = period
-        .schedule(&dates, by.ds.reviews_known_from, policy, calendar)
-        .ok()?;
+    let s = by.schedule_with(period, &dates, policy, calendar).ok()?;
     let sr = s.reviews.iter().find(|r| r.date == date)?;
     Some(ReviewTimeliness {
         due: sr.statutory_due,

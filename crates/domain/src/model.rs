@@ -248,6 +248,44 @@ pub struct Review {
     pub details: Option<ReviewDetails>,
 }
 
+impl Review {
+    /// The names of the fields that differ between this version and
+    /// `other` (the 903 participation code and each detail recorded in
+    /// Footprint), in form order: what an audit entry and a version say
+    /// changed, never the values (which may be free text about the child).
+    pub fn changed_fields(&self, other: &Review) -> Vec<&'static str> {
+        let mut out = Vec::new();
+        if self.participation != other.participation {
+            out.push("participation");
+        }
+        let none = ReviewDetails::default();
+        let a = self.details.as_ref().unwrap_or(&none);
+        let b = other.details.as_ref().unwrap_or(&none);
+        if self.details.is_some() != other.details.is_some() {
+            out.push("details");
+        }
+        let pairs: [(&'static str, bool); 9] = [
+            ("chair", a.chair != b.chair),
+            ("kind", a.kind != b.kind),
+            ("attendance", a.attendance != b.attendance),
+            (
+                "social_worker_report",
+                a.social_worker_report != b.social_worker_report,
+            ),
+            ("decisions_issued", a.decisions_issued != b.decisions_issued),
+            (
+                "record_circulated",
+                a.record_circulated != b.record_circulated,
+            ),
+            ("quality", a.quality != b.quality),
+            ("recommendations", a.recommendations != b.recommendations),
+            ("late_reason", a.late_reason != b.late_reason),
+        ];
+        out.extend(pairs.into_iter().filter(|(_, d)| *d).map(|(f, _)| f));
+        out
+    }
+}
+
 /// What the IRO service records about a review beyond the 903.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct ReviewDetails {
@@ -690,6 +728,12 @@ pub struct Dataset {
     /// by child then year.
     #[serde(default)]
     pub health_outcomes: Vec<HealthOutcomes>,
+    /// Requests to change the date of a child's next review and the
+    /// manager's decision, recorded in Footprint; sorted by child then id.
+    /// An approved one moves the council's due date
+    /// ([`crate::periods::PeriodOfCare::schedule`]), never the statutory one.
+    #[serde(default)]
+    pub review_date_changes: Vec<ReviewDateChange>,
 }
 
 impl Dataset {
@@ -785,6 +829,12 @@ impl Dataset {
             |h| gone.contains(&h.child),
             |h| (h.child.clone(), h.year),
         );
+        splice(
+            &mut self.review_date_changes,
+            fresh.review_date_changes,
+            |c| gone.contains(&c.child),
+            |c| (c.child.clone(), c.id),
+        );
         // A group with any of these children is read again whole.
         self.sibling_groups
             .retain(|g| !g.iter().any(|c| gone.contains(c)));
@@ -873,4 +923,104 @@ mod tests {
             serde_json::from_str(&serde_json::to_string(&with).unwrap()).unwrap();
         assert_eq!(back, with);
     }
+}
+
+/// Why a review's date is asked to move: a fixed list, so that no free text
+/// about the child is written where it is not needed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DateChangeReason {
+    ChildWishes,
+    PlacementMove,
+    Court,
+    Attendance,
+    IroAvailability,
+    Other,
+}
+
+impl DateChangeReason {
+    pub const ALL: [DateChangeReason; 6] = [
+        DateChangeReason::ChildWishes,
+        DateChangeReason::PlacementMove,
+        DateChangeReason::Court,
+        DateChangeReason::Attendance,
+        DateChangeReason::IroAvailability,
+        DateChangeReason::Other,
+    ];
+
+    /// The key used in the database and forms; stable.
+    pub fn key(self) -> &'static str {
+        match self {
+            DateChangeReason::ChildWishes => "child_wishes",
+            DateChangeReason::PlacementMove => "placement_move",
+            DateChangeReason::Court => "court",
+            DateChangeReason::Attendance => "attendance",
+            DateChangeReason::IroAvailability => "iro_availability",
+            DateChangeReason::Other => "other",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            DateChangeReason::ChildWishes => "The child asked for a different date",
+            DateChangeReason::PlacementMove => "Placement move or planning meeting",
+            DateChangeReason::Court => "Court timetable",
+            DateChangeReason::Attendance => "Key people cannot attend",
+            DateChangeReason::IroAvailability => "IRO availability",
+            DateChangeReason::Other => "Other (recorded on the case file)",
+        }
+    }
+
+    pub fn from_key(key: &str) -> Option<DateChangeReason> {
+        DateChangeReason::ALL.into_iter().find(|r| r.key() == key)
+    }
+}
+
+/// Where a request to change a review's date stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DateChangeStatus {
+    Pending,
+    Approved,
+    Refused,
+}
+
+impl DateChangeStatus {
+    pub fn key(self) -> &'static str {
+        match self {
+            DateChangeStatus::Pending => "pending",
+            DateChangeStatus::Approved => "approved",
+            DateChangeStatus::Refused => "refused",
+        }
+    }
+
+    pub fn from_key(key: &str) -> Option<DateChangeStatus> {
+        [
+            DateChangeStatus::Pending,
+            DateChangeStatus::Approved,
+            DateChangeStatus::Refused,
+        ]
+        .into_iter()
+        .find(|s| s.key() == key)
+    }
+}
+
+/// A request to hold a child's next review on another date, and the
+/// manager's decision. It concerns the first review after the child's last
+/// review before `requested_on` (the review that was next when it was
+/// asked for).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReviewDateChange {
+    pub id: i64,
+    pub child: ChildId,
+    /// The day it was asked for.
+    pub requested_on: NaiveDate,
+    /// The date the review is to be held by.
+    pub proposed: NaiveDate,
+    pub reason: DateChangeReason,
+    pub status: DateChangeStatus,
+    /// The user who asked (a user name, never the child's).
+    pub requested_by: String,
+    /// The manager who decided, once decided.
+    pub decided_by: Option<String>,
 }

@@ -14,9 +14,10 @@ use serde::Serialize;
 
 use crate::calendar::WorkingDayCalendar;
 use crate::codes::{LegalStatus, ReasonEpisodeCeased, ReasonNewEpisode};
-use crate::model::{ChildId, Episode};
+use crate::model::{ChildId, DateChangeStatus, Episode, ReviewDateChange};
 use crate::schedule::{
-    PeriodKind, Schedule, ScheduleError, ScheduleInput, SchedulePolicy, schedule,
+    ApprovedDateChange, PeriodKind, Schedule, ScheduleError, ScheduleInput, SchedulePolicy,
+    schedule,
 };
 
 /// One period of care: episodes chained by REC `X1`.
@@ -166,6 +167,7 @@ impl PeriodOfCare {
                 .find(|e| e.placement.is_placed_for_adoption())
                 .map(|e| e.start.max(period_start)),
             reviews_known_from,
+            date_changes: Vec::new(),
         }
     }
 
@@ -182,18 +184,34 @@ impl PeriodOfCare {
     /// schedule of [`PeriodOfCare::schedule_input`]. Each review's `due` and
     /// the next due date follow the council's local policies; `in_time` and
     /// `statutory_due` stay statutory (the national measure).
+    ///
+    /// `date_changes` are the child's requests to change a review's date:
+    /// the approved ones asked for in this period move the council's due
+    /// date of the review they were asked for (see
+    /// [`ScheduleInput::date_changes`]); the statutory due date stays.
     pub fn schedule(
         &self,
         reviews: &[NaiveDate],
+        date_changes: &[ReviewDateChange],
         reviews_known_from: Option<NaiveDate>,
         policy: &SchedulePolicy,
         calendar: &WorkingDayCalendar,
     ) -> Result<Schedule, ScheduleError> {
-        schedule(
-            &self.schedule_input(reviews, policy, reviews_known_from),
-            policy,
-            calendar,
-        )
+        let mut input = self.schedule_input(reviews, policy, reviews_known_from);
+        input.date_changes = date_changes
+            .iter()
+            .filter(|c| {
+                c.child == self.child
+                    && c.status == DateChangeStatus::Approved
+                    && self.holds_review_on(c.requested_on)
+            })
+            .map(|c| ApprovedDateChange {
+                requested_on: c.requested_on,
+                date: c.proposed,
+                reason: c.reason,
+            })
+            .collect();
+        schedule(&input, policy, calendar)
     }
 }
 

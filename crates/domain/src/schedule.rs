@@ -29,6 +29,7 @@ use serde::{Deserialize, Serialize, Serializer};
 use crate::calendar::{CalendarError, WorkingDayCalendar};
 use crate::codes::PlacementType;
 use crate::dates::{checked_add_months, format_uk};
+use crate::model::DateChangeReason;
 
 // ---------------------------------------------------------------------------
 // Policy
@@ -228,6 +229,21 @@ pub struct ScheduleInput {
     /// reviews before W are not known.
     #[serde(default)]
     pub reviews_known_from: Option<NaiveDate>,
+    /// Approved changes to a review's date: each moves the council's due
+    /// date of the first review after the last one before it was asked for
+    /// (the statutory due date and `in_time` never move).
+    #[serde(default)]
+    pub date_changes: Vec<ApprovedDateChange>,
+}
+
+/// An approved request to hold a review on another date.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ApprovedDateChange {
+    /// The day it was asked for.
+    pub requested_on: NaiveDate,
+    /// The date the review is now due.
+    pub date: NaiveDate,
+    pub reason: DateChangeReason,
 }
 
 impl ScheduleInput {
@@ -244,6 +260,7 @@ impl ScheduleInput {
             adoption_authority: None,
             placed_for_adoption: None,
             reviews_known_from: None,
+            date_changes: Vec::new(),
         }
     }
 }
@@ -331,6 +348,12 @@ pub enum DueRule {
     AdoptionSecondAfterPlacement { previous: NaiveDate },
     /// Adoption: every 6 months after that.
     AdoptionLaterAfterPlacement { previous: NaiveDate },
+    /// Local: the IRO service manager approved holding the review on
+    /// another date (asked for on `requested_on`, for `reason`).
+    DateChanged {
+        requested_on: NaiveDate,
+        reason: DateChangeReason,
+    },
 }
 
 impl DueRule {
@@ -351,6 +374,7 @@ impl DueRule {
             DueRule::AdoptionFirstAfterPlacement { .. } => "adoption_first_after_placement",
             DueRule::AdoptionSecondAfterPlacement { .. } => "adoption_second_after_placement",
             DueRule::AdoptionLaterAfterPlacement { .. } => "adoption_later_after_placement",
+            DueRule::DateChanged { .. } => "date_changed",
         }
     }
 
@@ -367,6 +391,7 @@ impl DueRule {
                 | DueRule::AdoptionFirstAfterPlacement { .. }
                 | DueRule::AdoptionSecondAfterPlacement { .. }
                 | DueRule::AdoptionLaterAfterPlacement { .. }
+                | DueRule::DateChanged { .. }
         )
     }
 }
@@ -506,6 +531,15 @@ impl fmt::Display for DueRule {
                 "Adoption: within 6 months of the previous review on {} while placed for \
                  adoption",
                 uk(previous)
+            ),
+            DueRule::DateChanged {
+                requested_on,
+                reason,
+            } => write!(
+                f,
+                "Date changed with the IRO service manager's approval (asked for on {}): {}",
+                uk(requested_on),
+                reason.label()
             ),
         }
     }
@@ -751,6 +785,28 @@ impl<'a> Context<'a> {
                     effective = local;
                 }
             }
+        }
+        // An approved change of date replaces the council's due date of the
+        // review it was asked for: the first after the last review before
+        // the request (a request on a review's own day is for the next one).
+        let prev = idx
+            .checked_sub(1)
+            .map(|i| self.reviews[i])
+            .unwrap_or(self.input.period_start);
+        if let Some(change) = self
+            .input
+            .date_changes
+            .iter()
+            .filter(|c| c.requested_on >= prev && upto.is_none_or(|u| c.requested_on < u))
+            .max_by_key(|c| c.requested_on)
+        {
+            effective = DueDate {
+                date: change.date,
+                rule: DueRule::DateChanged {
+                    requested_on: change.requested_on,
+                    reason: change.reason,
+                },
+            };
         }
         Ok((Ok(statutory), Some(effective)))
     }

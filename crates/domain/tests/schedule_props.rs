@@ -192,6 +192,7 @@ proptest! {
             adoption_authority: authority.map(at),
             placed_for_adoption: placed.map(at),
             reviews_known_from: known_from.map(at),
+            date_changes: Vec::new(),
         };
         let policy = SchedulePolicy {
             first_review: if first_calendar_days {

@@ -5,7 +5,7 @@
 use std::collections::{HashMap, HashSet};
 
 use chrono::NaiveDate;
-use footprint_domain::codes::ReasonNewEpisode;
+use footprint_domain::codes::{ParticipationCode, ReasonNewEpisode};
 use footprint_domain::dates::{age_on, format_uk};
 use footprint_domain::model::{ChildId, Episode};
 use footprint_domain::periods::{ChainProblem, ChainProblemKind, PeriodOfCare, assemble_periods};
@@ -30,6 +30,36 @@ fn at(
         severity,
         message,
     )
+}
+
+/// DfE rules 440 and 441 for one review: a participation code against the
+/// child's age on the review date. Returns the rule and what is wrong (no
+/// child identifier), or `None` when the code fits. The import's checks
+/// ([`validate`]) and the web form that records a review both call it.
+pub fn review_code_problem(
+    code: ParticipationCode,
+    date_of_birth: NaiveDate,
+    review_date: NaiveDate,
+) -> Option<(&'static str, String)> {
+    let age = age_on(date_of_birth, review_date);
+    let date = format_uk(review_date);
+    if code.is_under_four() && age >= 4 {
+        Some((
+            "440",
+            format!(
+                "REVIEW_CODE is PN0 (child under 4) but the child was {age} on the review date {date}"
+            ),
+        ))
+    } else if !code.is_under_four() && age < 4 {
+        Some((
+            "441",
+            format!(
+                "REVIEW_CODE is {code} but the child was under 4 on the review date {date}: children under 4 are coded PN0"
+            ),
+        ))
+    } else {
+        None
+    }
 }
 
 /// Runs the cross-record checks on a return already read. (Row-level checks
@@ -152,33 +182,17 @@ pub fn validate(ret: &Return903) -> Vec<Problem> {
                 ));
             }
         }
-        if let (Some(code), Some(d)) = (rev.participation, dob.get(&rev.child)) {
-            let age = age_on(*d, rev.date);
-            if code.is_under_four() && age >= 4 {
-                problems.push(at(
-                    &r.source,
-                    "REVIEW_CODE",
-                    Some(code.code().to_owned()),
-                    Some("440"),
-                    Severity::Warning,
-                    format!(
-                        "child {}: REVIEW_CODE is PN0 (child under 4) but the child was {age} on the review date {date}",
-                        rev.child
-                    ),
-                ));
-            } else if !code.is_under_four() && age < 4 {
-                problems.push(at(
-                    &r.source,
-                    "REVIEW_CODE",
-                    Some(code.code().to_owned()),
-                    Some("441"),
-                    Severity::Warning,
-                    format!(
-                        "child {}: REVIEW_CODE is {code} but the child was under 4 on the review date {date}: children under 4 are coded PN0",
-                        rev.child
-                    ),
-                ));
-            }
+        if let (Some(code), Some(d)) = (rev.participation, dob.get(&rev.child))
+            && let Some((rule, message)) = review_code_problem(code, *d, rev.date)
+        {
+            problems.push(at(
+                &r.source,
+                "REVIEW_CODE",
+                Some(code.code().to_owned()),
+                Some(rule),
+                Severity::Warning,
+                format!("child {}: {message}", rev.child),
+            ));
         }
     }
 

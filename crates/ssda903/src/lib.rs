@@ -34,7 +34,7 @@ use std::path::{Path, PathBuf};
 
 use footprint_domain::dates::CollectionYear;
 
-pub use checks::validate;
+pub use checks::{review_code_problem, validate};
 pub use problem::{Problem, Severity, SourceRef};
 pub use raw::{RawRow, RawTable};
 pub use ret::{Located, Return903, UascRow};

@@ -35,7 +35,7 @@ use footprint_domain::calendar::{BankHoliday, WorkingDayCalendar};
 use footprint_domain::dates::CollectionYear;
 use footprint_domain::model::{
     Allocation, Challenge, ChallengeOutcome, ChallengeStage, Child, ChildId, ChildName, Dataset,
-    Episode, Iro, IroId, IroVisit, MidwayCheck, Review,
+    Episode, Iro, IroId, IroVisit, MidwayCheck, Review, ReviewDateChange,
 };
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
@@ -44,7 +44,7 @@ pub use error::{Result, StoreError};
 pub use types::*;
 
 /// The schema version this binary knows (the number of the last migration).
-pub const SCHEMA_VERSION: i64 = 8;
+pub const SCHEMA_VERSION: i64 = 9;
 
 /// The setting holding the date the council began recording reviews in
 /// Footprint (JSON string `"yyyy-mm-dd"`); see [`Store::load_dataset`].
@@ -109,6 +109,14 @@ pub(crate) const MIGRATIONS: &[Migration] = &[
         description: "reviews whose decisions or record are outstanding, by index",
         sqlite: include_str!("../migrations/sqlite/0008_outstanding_records.sql"),
         postgres: include_str!("../migrations/postgres/0008_outstanding_records.sql"),
+    },
+    // File number 0010 is this change's; 0009 belongs to another branch, and
+    // the two are numbered in order when they are merged.
+    Migration {
+        version: 9,
+        description: "corrections kept as versions; review-date change requests",
+        sqlite: include_str!("../migrations/sqlite/0010_corrections_and_date_changes.sql"),
+        postgres: include_str!("../migrations/postgres/0010_corrections_and_date_changes.sql"),
     },
 ];
 
@@ -467,6 +475,56 @@ impl Store {
     /// and recommendations are replaced).
     pub async fn update_review(&self, review: &Review) -> Result<()> {
         dispatch!(self, update_review(review))
+    }
+
+    /// Corrects a stored review: the version it replaces is kept (see
+    /// [`Store::record_versions`]) with who, when, why and the fields that
+    /// changed, in one transaction with the change. Returns those fields;
+    /// nothing is written when none changed. A blank reason is refused.
+    pub async fn correct_review(
+        &self,
+        review: &Review,
+        correction: &Correction,
+    ) -> Result<Vec<&'static str>> {
+        dispatch!(self, correct_review(review, correction))
+    }
+
+    /// The earlier versions of a record (`record`: `review`, ...; `key`: the
+    /// review's date or the record's id) that corrections replaced, oldest
+    /// first.
+    pub async fn record_versions(
+        &self,
+        child: &ChildId,
+        record: &str,
+        key: &str,
+    ) -> Result<Vec<RecordVersion>> {
+        dispatch!(self, record_versions(child, record, key))
+    }
+
+    /// Records a request to change the date of a child's next review.
+    /// Refused (`AlreadyExists`) while the child has one waiting for a
+    /// decision.
+    pub async fn request_review_date_change(
+        &self,
+        new: &NewReviewDateChange,
+    ) -> Result<ReviewDateChange> {
+        dispatch!(self, request_review_date_change(new))
+    }
+
+    /// Approves or refuses a request. Refused (`Invalid`) when it is
+    /// decided already or `by` made it.
+    pub async fn decide_review_date_change(
+        &self,
+        id: i64,
+        approve: bool,
+        by: &str,
+    ) -> Result<ReviewDateChange> {
+        dispatch!(self, decide_review_date_change(id, approve, by))
+    }
+
+    /// Every request to change a review's date, newest first.
+    pub async fn review_date_changes(&self) -> Result<Vec<ReviewDateChange>> {
+        dispatch!(self, review_date_changes())
     }
 
     /// One review of a child.

@@ -323,3 +323,41 @@ pub struct SessionRow {
     /// Unix seconds.
     pub expiry: i64,
 }
+
+/// Who corrects a record and why (the reason is kept with the version it
+/// replaced; it is for managers, never for the audit log).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Correction {
+    /// The user name of who made the correction.
+    pub by: String,
+    /// Why: required, trimmed, at most 500 characters.
+    pub reason: String,
+}
+
+/// A version of a record replaced by a correction.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RecordVersion {
+    pub id: i64,
+    pub child: ChildId,
+    /// `review`, `midway_check`, `visit`, `allocation`, `challenge` or `name`.
+    pub record: String,
+    /// The review's date, or the record's id.
+    pub key: String,
+    pub replaced_at: DateTime<Utc>,
+    pub replaced_by: String,
+    pub reason: String,
+    /// The fields the correction changed.
+    pub changed: Vec<String>,
+    /// The version replaced, as the domain type serialises it.
+    pub earlier: serde_json::Value,
+}
+
+/// A request to change the date of a child's next review.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewReviewDateChange {
+    pub child: ChildId,
+    pub requested_on: NaiveDate,
+    pub proposed: NaiveDate,
+    pub reason: footprint_domain::model::DateChangeReason,
+    pub requested_by: String,
+}

@@ -64,6 +64,12 @@ fn only(ds: &Dataset, ids: &BTreeSet<ChildId>) -> Dataset {
             .filter(|x| ids.contains(&x.child))
             .cloned()
             .collect(),
+        review_date_changes: ds
+            .review_date_changes
+            .iter()
+            .filter(|x| ids.contains(&x.child))
+            .cloned()
+            .collect(),
         sibling_groups: ds
             .sibling_groups
             .iter()

@@ -189,6 +189,18 @@ pub const ROUTES: &[RouteRule] = &[
     get("/children/{child}", Access::Roles(CHILD_RECORD)),
     get("/children/{child}/reviews/new", Access::Roles(IRO_WORK)),
     post("/children/{child}/reviews", Access::Roles(IRO_WORK)),
+    get(
+        "/children/{child}/reviews/{review}",
+        Access::Roles(CHILD_RECORD),
+    ),
+    get(
+        "/children/{child}/reviews/{review}/edit",
+        Access::Roles(IRO_WORK),
+    ),
+    post(
+        "/children/{child}/reviews/{review}",
+        Access::Roles(IRO_WORK),
+    ),
     post("/children/{child}/midway-checks", Access::Roles(IRO_WORK)),
     post("/children/{child}/visits", Access::Roles(IRO_WORK)),
     post("/children/{child}/name", Access::Roles(CHILD_RECORD)),
@@ -222,6 +234,7 @@ pub const ROUTES: &[RouteRule] = &[
     get("/dashboard", Access::Roles(MANAGER)),
     get("/allocations", Access::Roles(MANAGER)),
     post("/allocations", Access::Roles(MANAGER)),
+    post("/allocations/end", Access::Roles(MANAGER)),
     get("/review-date-changes", Access::Roles(MANAGER)),
     post(
         "/review-date-changes/{request}/decision",

@@ -15,6 +15,7 @@ const TEMPLATES: &[(&str, &str)] = &[
         "review_form.html",
         include_str!("../templates/review_form.html"),
     ),
+    ("review.html", include_str!("../templates/review.html")),
     ("due.html", include_str!("../templates/due.html")),
     (
         "outstanding.html",

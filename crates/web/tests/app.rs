@@ -28,6 +28,13 @@ fn body_for(path: &str, role: Role, i: usize) -> Vec<(String, String)> {
             ("participation", "PN1"),
             ("attendance", "carer"),
         ]),
+        "/children/{child}/reviews/{review}" => v(&[
+            ("participation", "PN2"),
+            ("correction_reason", "The participation code was mistyped"),
+            ("rec_text_0", "Arrange the Zanzibar follow-up"),
+            ("rec_owner_0", "Social worker"),
+            ("rec_due_0", "2025-02-01"),
+        ]),
         "/children/{child}/midway-checks" => v(&[("midway_date", &day)]),
         "/children/{child}/name" => v(&[("given_name", "Robin"), ("family_name", "Testname")]),
         "/children/{child}/reviews/sent" => {
@@ -47,11 +54,15 @@ fn body_for(path: &str, role: Role, i: usize) -> Vec<(String, String)> {
             ("stage", "informal"),
             ("themes", "Placement"),
         ]),
-        "/challenges/{challenge}/respond"
-        | "/challenges/{challenge}/escalate"
-        | "/challenges/{challenge}/cafcass" => v(&[("date", "2025-03-12")]),
+        "/challenges/{challenge}/respond" | "/challenges/{challenge}/cafcass" => {
+            v(&[("date", "2025-03-12")])
+        }
+        "/challenges/{challenge}/escalate" => v(&[("date", "2025-03-12"), ("to", "stage 1")]),
         "/challenges/{challenge}/close" => v(&[("date", "2025-03-12"), ("outcome", "resolved")]),
         "/allocations" => v(&[("child", "C4"), ("iro", "IRO2"), ("from", &day)]),
+        // Ends the allocation the line above made (the routes are tried in
+        // this order).
+        "/allocations/end" => v(&[("child", "C4"), ("to", "2025-03-12")]),
         "/review-date-changes/{request}/decision" => v(&[("decision", "approve")]),
         "/reports/narrative" => v(&[
             ("year", "2023-24"),
@@ -114,15 +125,28 @@ async fn fresh_challenge(t: &TestApp) -> i64 {
 }
 
 async fn fresh_request(t: &TestApp) -> i64 {
+    // One request per child may wait for a decision: close any left by the
+    // previous role's requests, then ask for C3 (as someone other than the
+    // manager, who may not decide their own).
+    for c in t.store.review_date_changes().await.expect("requests") {
+        if c.status == footprint_domain::model::DateChangeStatus::Pending {
+            t.store
+                .decide_review_date_change(c.id, false, "test-cleanup")
+                .await
+                .expect("closed");
+        }
+    }
     t.store
-        .audit(
-            "iro1",
-            "review_date_change.request",
-            Some(&child_id("C1")),
-            "proposed=2025-06-20;reason=court",
-        )
+        .request_review_date_change(&footprint_store::NewReviewDateChange {
+            child: child_id("C3"),
+            requested_on: today(),
+            proposed: d("2025-04-20"),
+            reason: footprint_domain::model::DateChangeReason::Court,
+            requested_by: "another-iro".into(),
+        })
         .await
         .expect("request recorded")
+        .id
 }
 
 fn concrete(path: &str, challenge: i64, request: i64) -> String {
@@ -130,6 +154,7 @@ fn concrete(path: &str, challenge: i64, request: i64) -> String {
         .replace("{challenge}", &challenge.to_string())
         .replace("{request}", &request.to_string())
         .replace("{index}", "0")
+        .replace("{review}", "2024-12-10")
         .replace("{file}", "footprint.css")
 }
 

@@ -230,7 +230,13 @@ async fn every_due_date_on_every_screen_is_the_domains_schedule_under_the_counci
                 continue;
             }
             let s = p
-                .schedule(&dates, data.reviews_known_from, &policy, &calendar)
+                .schedule(
+                    &dates,
+                    &data.review_date_changes,
+                    data.reviews_known_from,
+                    &policy,
+                    &calendar,
+                )
                 .unwrap();
             if let Some(due) = s.next_due {
                 expected.insert(child.to_string(), due.date.to_string());

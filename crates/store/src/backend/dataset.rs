@@ -295,6 +295,17 @@ pub(crate) async fn load_scoped(pool: &Pool, scope: &Scope<'_>) -> Result<Datase
     )
     .await?;
     health_outcomes.sort_by(|a, b| (&a.child, a.year).cmp(&(&b.child, b.year)));
+
+    let mut review_date_changes = rows_of(
+        conn,
+        DATE_CHANGE_COLS,
+        "child",
+        &chosen,
+        "",
+        date_change_from,
+    )
+    .await?;
+    review_date_changes.sort_by(|a, b| (&a.child, a.id).cmp(&(&b.child, b.id)));
     tx.commit().await?;
     Ok(Dataset {
         children,
@@ -309,5 +320,6 @@ pub(crate) async fn load_scoped(pool: &Pool, scope: &Scope<'_>) -> Result<Datase
         reviews_known_from,
         sibling_groups,
         health_outcomes,
+        review_date_changes,
     })
 }

@@ -43,6 +43,7 @@ pub(crate) async fn replace_dataset(pool: &Pool, ds: &Dataset) -> Result<WriteSu
         "DELETE FROM reviews",
         "DELETE FROM missing_episodes",
         "DELETE FROM health_outcomes",
+        "DELETE FROM review_date_changes",
         "DELETE FROM episodes",
         "DELETE FROM children",
         "DELETE FROM import_problems",
@@ -77,6 +78,7 @@ pub(crate) async fn replace_dataset(pool: &Pool, ds: &Dataset) -> Result<WriteSu
     insert_reviews(conn, &ds.reviews).await?;
     insert_missing(conn, &ds.missing).await?;
     insert_health_outcomes(conn, &ds.health_outcomes).await?;
+    insert_review_date_changes(conn, &ds.review_date_changes).await?;
     bulk_insert(
         conn,
         "INSERT INTO allocations (child, iro, from_date, to_date)",

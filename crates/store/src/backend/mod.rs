@@ -18,6 +18,7 @@
 //! | `challenges` | `challenges`, `challenge_themes`, `challenge_stages` |
 //! | `users` | `users`, `sessions` |
 //! | `audit` | `audit_log` |
+//! | `corrections` | `record_versions` (corrections kept as versions), `review_date_changes` |
 //! | `imports` | `import_runs`, `import_problems`; the 903 import and `replace_dataset` (every child-keyed table) |
 //! | `settings` | `settings`, `report_narratives`, `bank_holidays` |
 //! | `dataset` | the whole dataset, read from every table above |
@@ -34,6 +35,7 @@ mod common;
 mod audit;
 mod challenges;
 mod children;
+mod corrections;
 mod dataset;
 mod imports;
 mod iros;
@@ -44,6 +46,6 @@ mod settings;
 mod users;
 
 pub(crate) use self::{
-    audit::*, challenges::*, children::*, common::*, dataset::*, imports::*, iros::*, reviews::*,
-    schema::*, settings::*, users::*,
+    audit::*, challenges::*, children::*, common::*, corrections::*, dataset::*, imports::*,
+    iros::*, reviews::*, schema::*, settings::*, users::*,
 };

@@ -287,7 +287,7 @@ pub(super) async fn reviews_of_in(conn: &mut Conn, child: &ChildId) -> Result<Ve
 // ---------------------------------------------------------------------------
 // Reviews recorded in Footprint
 
-async fn write_review_details(conn: &mut Conn, r: &Review) -> Result<()> {
+pub(super) async fn write_review_details(conn: &mut Conn, r: &Review) -> Result<()> {
     let d = r.details.as_ref();
     let (sw_status, sw_date) = match d {
         Some(d) => {

@@ -158,6 +158,16 @@ pub fn full_dataset() -> Dataset {
         reviews_known_from: Some(d("2020-04-01")),
         sibling_groups: vec![vec![id("A1"), id("B2")]],
         health_outcomes: vec![],
+        review_date_changes: vec![footprint_domain::model::ReviewDateChange {
+            id: 1,
+            child: "A1".parse().expect("id"),
+            requested_on: d("2023-01-10"),
+            proposed: d("2023-02-20"),
+            reason: footprint_domain::model::DateChangeReason::Court,
+            status: footprint_domain::model::DateChangeStatus::Approved,
+            requested_by: "iro1".into(),
+            decided_by: Some("manager".into()),
+        }],
     }
 }
 

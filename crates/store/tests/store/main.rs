@@ -5,6 +5,7 @@ mod common;
 mod fixtures;
 
 mod changes;
+mod corrections;
 mod crash;
 mod dataset;
 mod health;

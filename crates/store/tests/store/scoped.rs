@@ -96,6 +96,12 @@ fn restrict(full: &Dataset, ids: &BTreeSet<ChildId>) -> Dataset {
             .filter(|h| keep(&h.child))
             .cloned()
             .collect(),
+        review_date_changes: full
+            .review_date_changes
+            .iter()
+            .filter(|c| keep(&c.child))
+            .cloned()
+            .collect(),
     }
 }
 

@@ -133,6 +133,31 @@ pub async fn allocate(
                 None
             }
         };
+        // Only children looked after on the date, only IROs in post on it,
+        // and no start more than a month ahead.
+        if let Some(from) = from {
+            if from > today.checked_add_months(chrono::Months::new(1)).unwrap_or(today) {
+                errors.add("from", "Allocated from must be no more than a month from today");
+            }
+            let by = ByChild::new(&ds);
+            if let Some(c) = &child
+                && !by
+                    .periods
+                    .get(c)
+                    .is_some_and(|ps| ps.iter().any(|p| p.is_open_on(from)))
+            {
+                errors.add(
+                    "child",
+                    format!("Child {c} is not looked after on that date: only children looked after are allocated an IRO"),
+                );
+            }
+            if let Some(i) = &iro
+                && let Some(held) = ds.iros.iter().find(|x| &x.id == i)
+                && (held.started > from || held.left.is_some_and(|l| l <= from))
+            {
+                errors.add("iro", format!("{} is not an IRO of the service on that date", held.name));
+            }
+        }
         let (Some(child), Some(iro), Some(from)) = (child, iro, from) else {
             let form: std::collections::BTreeMap<_, _> =
                 pairs.iter().map(|(k, v)| (k.clone(), v.clone())).collect();
@@ -145,6 +170,18 @@ pub async fn allocate(
             )
             .await;
         };
+        if !errors.is_empty() {
+            let form: std::collections::BTreeMap<_, _> =
+                pairs.iter().map(|(k, v)| (k.clone(), v.clone())).collect();
+            return render(
+                &state,
+                &page,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                errors,
+                minijinja::Value::from_serialize(&form),
+            )
+            .await;
+        }
         // The child, and with siblings every brother or sister looked after
         // on the allocation date (one who has left care, or not yet come
         // into it, needs no IRO).
@@ -233,4 +270,48 @@ async fn allocate_one(
         &format!("iro={iro};from={from}"),
     )
     .await
+}
+
+/// POST /allocations/end — ends a child's current allocation on a date
+/// (`child`, `to`: the first day without that IRO; today or earlier, after
+/// the allocation began).
+pub async fn end(
+    State(state): State<AppState>,
+    page: Page,
+    user: CurrentUser,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> Response {
+    let result = async {
+        let bad = |m: &str| AppError::BadRequest(format!("{m} Go back and try again."));
+        let child: ChildId = field(&pairs, "child")
+            .unwrap_or("")
+            .trim()
+            .parse()
+            .map_err(|_| bad("Enter the child's identifier."))?;
+        let today = state.clock.today();
+        let to = match form_date(field(&pairs, "to")) {
+            Ok(Some(d)) if d <= today => d,
+            Ok(Some(_)) => return Err(bad("The allocation cannot end after today.")),
+            Ok(None) => return Err(bad("Enter the date the allocation ends.")),
+            Err(m) => return Err(bad(&format!("{m}."))),
+        };
+        if !state.store.end_allocation(&child, to).await? {
+            return Err(bad(
+                "The child has no current allocation that began before that date.",
+            ));
+        }
+        audit(
+            &state,
+            &user,
+            "allocation.end",
+            Some(&child),
+            &format!("to={to}"),
+        )
+        .await?;
+        page.flash(&format!("Child {child}'s allocation ended"))
+            .await;
+        Ok(Redirect::to("/allocations").into_response())
+    }
+    .await;
+    respond(&state, Some(&user), result)
 }

@@ -313,16 +313,30 @@ pub async fn show(
     super::respond(&state, Some(&user), result)
 }
 
+/// The date an action on a challenge happened: required (an empty form
+/// does nothing), today or earlier, and not before the challenge's current
+/// stage began. A closed challenge takes no more actions.
 fn action_date(
     pairs: &[(String, String)],
     today: chrono::NaiveDate,
+    c: &Challenge,
 ) -> Result<chrono::NaiveDate, AppError> {
+    if c.resolved.is_some() {
+        return Err(AppError::BadRequest("This challenge is closed.".to_owned()));
+    }
+    let since = c.stages.last().map(|s| s.started).unwrap_or(c.raised);
     match form_date(field(pairs, "date")) {
-        Ok(Some(d)) if d <= today => Ok(d),
-        Ok(Some(_)) => Err(AppError::BadRequest(
+        Ok(Some(d)) if d > today => Err(AppError::BadRequest(
             "The date must be today or in the past. Go back and correct it.".to_owned(),
         )),
-        Ok(None) => Ok(today),
+        Ok(Some(d)) if d < since => Err(AppError::BadRequest(format!(
+            "The date cannot be before the current stage began on {}. Go back and correct it.",
+            uk(since)
+        ))),
+        Ok(Some(d)) => Ok(d),
+        Ok(None) => Err(AppError::BadRequest(
+            "Enter the date. Go back and try again.".to_owned(),
+        )),
         Err(m) => Err(AppError::BadRequest(format!("{m}. Go back and try again."))),
     }
 }
@@ -336,7 +350,12 @@ pub async fn respond_(
     pairs: &[(String, String)],
 ) -> Result<Response, AppError> {
     let c = load(state, id).await?;
-    let date = action_date(pairs, state.clock.today())?;
+    let date = action_date(pairs, state.clock.today(), &c)?;
+    if c.stages.iter().all(|s| s.responded.is_some()) {
+        return Err(AppError::BadRequest(
+            "No response is awaited at this stage.".to_owned(),
+        ));
+    }
     state.store.respond_to_challenge(id, date).await?;
     audit(
         state,
@@ -374,7 +393,7 @@ pub async fn escalate(
         if !c.is_open_on(state.clock.today()) {
             return Err(AppError::BadRequest("This challenge is closed.".to_owned()));
         }
-        let date = action_date(&pairs, state.clock.today())?;
+        let date = action_date(&pairs, state.clock.today(), &c)?;
         let configured = stages(&state).await?;
         let current = c.stages.last().map(|s| s.stage.as_str()).unwrap_or("");
         let next = match configured.iter().position(|s| s.name == current) {
@@ -386,6 +405,14 @@ pub async fn escalate(
                 "This challenge is at the last stage: refer it to Cafcass or close it.".to_owned(),
             ));
         };
+        // The form names the stage it escalates to: a form sent without it
+        // (or from a page showing another stage) changes nothing.
+        if field(&pairs, "to") != Some(next.name.as_str()) {
+            return Err(AppError::BadRequest(format!(
+                "Say which stage the challenge goes to: the next stage is {}. Go back and try again.",
+                next.name
+            )));
+        }
         state
             .store
             .add_challenge_stage(
@@ -424,7 +451,12 @@ pub async fn cafcass(
 ) -> Response {
     let result = async {
         let c = load(&state, id).await?;
-        let date = action_date(&pairs, state.clock.today())?;
+        let date = action_date(&pairs, state.clock.today(), &c)?;
+        if c.referred_to_cafcass.is_some() {
+            return Err(AppError::BadRequest(
+                "This challenge has already been referred to Cafcass.".to_owned(),
+            ));
+        }
         state.store.refer_challenge_to_cafcass(id, date).await?;
         audit(
             &state,
@@ -451,7 +483,7 @@ pub async fn close(
 ) -> Response {
     let result = async {
         let c = load(&state, id).await?;
-        let date = action_date(&pairs, state.clock.today())?;
+        let date = action_date(&pairs, state.clock.today(), &c)?;
         let outcome = match field(&pairs, "outcome") {
             Some("resolved") => ChallengeOutcome::Resolved,
             Some("withdrawn") => ChallengeOutcome::Withdrawn,

@@ -306,7 +306,9 @@ pub async fn child_page(
                     can_record_siblings => user.may_use("POST", "/children/{child}/siblings"),
                     can_record_name => user.may_use("POST", "/children/{child}/name"),
                     can_request_date_change => user.may_use("POST", "/children/{child}/review-date-changes"),
-                    date_change_reasons => super::date_change::REASONS,
+                    date_change_reasons => super::date_change::reasons(),
+                    covering_needed => super::needs_cover(&ds, &id, &user, today),
+                    cover_reasons => super::COVER_REASONS,
                     visit_kinds => [("in_person", "In person"), ("virtual", "Virtually (video)"), ("phone", "By phone")],
                 },
             )
@@ -386,6 +388,50 @@ fn review_row(
             _ => "Not recorded".to_owned(),
         },
         from_footprint: d.is_some(),
+    }
+}
+
+/// Everything recorded about a review, in words, for the review's own page
+/// (and the versions corrections replaced).
+pub(crate) fn review_details(
+    ds: &footprint_domain::model::Dataset,
+    r: &footprint_domain::model::Review,
+) -> minijinja::Value {
+    let row = review_row(ds, r, None, None, None);
+    let recommendations: Vec<_> = r
+        .details
+        .as_ref()
+        .map(|d| {
+            d.recommendations
+                .iter()
+                .map(|rec| {
+                    context! {
+                        text => rec.text.clone(),
+                        owner => rec.owner.clone(),
+                        due => uk(rec.due),
+                        completed => rec.completed.map(uk),
+                    }
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    let participation_label = r
+        .participation
+        .map(|p| format!("{} – {}", p.code(), p.label()));
+    context! {
+        iso => row.iso,
+        date => row.date,
+        participation => participation_label,
+        chair => row.chair,
+        kind => row.kind,
+        decisions => row.decisions,
+        record => row.record,
+        quality => row.quality,
+        late_reason => row.late_reason,
+        attendance => row.attendance,
+        sw_report => row.sw_report,
+        from_footprint => row.from_footprint,
+        recommendations,
     }
 }
 

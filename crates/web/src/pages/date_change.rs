@@ -1,21 +1,24 @@
 //! Changing a review's date: a recorded request and a manager's decision.
 //!
-//! Both are entries of the append-only audit log (action
-//! `review_date_change.request` with the proposed date and a reason code;
-//! `review_date_change.approve` / `.refuse` naming the request's log id), so
-//! the request, who approved it and when can never be altered. The reason is
-//! chosen from a list: no free text about the child.
-
-use std::collections::HashMap;
+//! Requests live in the store (`review_date_changes`); each request and
+//! decision is also written to the append-only audit log
+//! (`review_date_change.request` with the request's id, the proposed date
+//! and the reason code; `review_date_change.approve` / `.refuse` naming the
+//! request). The reason is chosen from a list: no free text about the
+//! child. An approved request moves the council's due date of the review it
+//! was asked for wherever the schedule is shown (the domain's
+//! `PeriodOfCare::schedule`), never the statutory one.
 
 use axum::Form;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
-use footprint_store::{AuditEntry, AuditQuery};
+use footprint_domain::daily::{self, ByChild};
+use footprint_domain::model::{DateChangeReason, DateChangeStatus, ReviewDateChange};
+use footprint_store::{NewReviewDateChange, StoreError};
 use minijinja::context;
 use serde::Serialize;
 
-use super::{audit, child_id, child_records, ensure_child, field, form_date, respond};
+use super::{audit, child_id, child_records, ensure_child, field, form_date, policy, respond};
 use crate::AppState;
 use crate::access::CurrentUser;
 use crate::view::{AppError, Page};
@@ -24,89 +27,54 @@ const REQUEST: &str = "review_date_change.request";
 const APPROVE: &str = "review_date_change.approve";
 const REFUSE: &str = "review_date_change.refuse";
 
-/// Reasons a review's date may move: (code, label).
-pub const REASONS: &[(&str, &str)] = &[
-    ("child_wishes", "The child asked for a different date"),
-    ("placement_move", "Placement move or planning meeting"),
-    ("court", "Court timetable"),
-    ("attendance", "Key people cannot attend"),
-    ("iro_availability", "IRO availability"),
-    ("other", "Other (recorded on the case file)"),
-];
+/// Reasons a review's date may move: (code, label), for the form.
+pub fn reasons() -> Vec<(&'static str, &'static str)> {
+    DateChangeReason::ALL
+        .iter()
+        .map(|r| (r.key(), r.label()))
+        .collect()
+}
 
+/// A request as the pages show it.
 #[derive(Debug, Clone, Serialize)]
 pub struct DateChange {
     pub id: i64,
     pub child: String,
     pub requested_by: String,
-    pub requested_at: String,
+    pub requested_on: String,
     pub proposed: String,
-    pub reason: String,
+    pub reason: &'static str,
     /// "pending", "approved" or "refused".
     pub status: &'static str,
     pub decided_by: Option<String>,
+    /// Whether the user looking may decide it (not their own request).
+    pub may_decide: bool,
 }
 
-fn detail_value<'a>(detail: &'a str, key: &str) -> Option<&'a str> {
-    detail
-        .split(';')
-        .filter_map(|kv| kv.split_once('='))
-        .find(|(k, _)| k.trim() == key)
-        .map(|(_, v)| v.trim())
-}
-
-/// Every request with its decision, newest first.
-pub async fn all(state: &AppState) -> Result<Vec<DateChange>, AppError> {
-    let log: Vec<AuditEntry> = state
-        .store
-        .audit_log(&AuditQuery {
-            action_prefix: Some("review_date_change.".to_owned()),
-            ..AuditQuery::default()
-        })
-        .await?;
-    let mut decisions: HashMap<i64, (&'static str, String)> = HashMap::new();
-    for e in &log {
-        let status = match e.action.as_str() {
-            APPROVE => "approved",
-            REFUSE => "refused",
-            _ => continue,
-        };
-        if let Some(id) = detail_value(&e.detail, "request").and_then(|v| v.parse().ok()) {
-            decisions.entry(id).or_insert((status, e.actor.clone()));
-        }
+pub fn shown(c: &ReviewDateChange, user: &str) -> DateChange {
+    DateChange {
+        id: c.id,
+        child: c.child.to_string(),
+        requested_by: c.requested_by.clone(),
+        requested_on: c.requested_on.to_string(),
+        proposed: c.proposed.to_string(),
+        reason: c.reason.label(),
+        status: c.status.key(),
+        decided_by: c.decided_by.clone(),
+        may_decide: c.status == DateChangeStatus::Pending && c.requested_by != user,
     }
-    Ok(log
-        .iter()
-        .filter(|e| e.action == REQUEST)
-        .filter_map(|e| {
-            let child = e.child.as_ref()?.to_string();
-            let reason_code = detail_value(&e.detail, "reason").unwrap_or("other");
-            let (status, decided_by) = match decisions.get(&e.id) {
-                Some((s, who)) => (*s, Some(who.clone())),
-                None => ("pending", None),
-            };
-            Some(DateChange {
-                id: e.id,
-                child,
-                requested_by: e.actor.clone(),
-                requested_at: e.at.format("%-d %b %Y %H:%M").to_string(),
-                proposed: detail_value(&e.detail, "proposed").unwrap_or("").to_owned(),
-                reason: REASONS
-                    .iter()
-                    .find(|(c, _)| *c == reason_code)
-                    .map(|(_, l)| (*l).to_owned())
-                    .unwrap_or_else(|| reason_code.to_owned()),
-                status,
-                decided_by,
-            })
-        })
-        .collect())
 }
 
 pub async fn pending_count(state: &AppState) -> usize {
-    all(state)
+    state
+        .store
+        .review_date_changes()
         .await
-        .map(|v| v.iter().filter(|c| c.status == "pending").count())
+        .map(|v| {
+            v.iter()
+                .filter(|c| c.status == DateChangeStatus::Pending)
+                .count()
+        })
         .unwrap_or(0)
 }
 
@@ -122,27 +90,59 @@ pub async fn request(
         let id = child_id(&raw)?;
         let ds = child_records(&state, &id).await?;
         ensure_child(&ds, &id)?;
+        let bad = |m: &str| AppError::BadRequest(format!("{m} Go back and try again."));
+        let today = state.clock.today();
         let proposed = match form_date(field(&pairs, "proposed")) {
             Ok(Some(d)) => d,
-            Ok(None) => {
-                return Err(AppError::BadRequest(
-                    "Enter the proposed date of the review. Go back and try again.".to_owned(),
+            Ok(None) => return Err(bad("Enter the proposed date of the review.")),
+            Err(m) => return Err(bad(&format!("{m}."))),
+        };
+        if proposed < today {
+            return Err(bad("The proposed date must be today or in the future."));
+        }
+        let Some(reason) = DateChangeReason::from_key(field(&pairs, "reason").unwrap_or(""))
+        else {
+            return Err(bad("Select a reason from the list."));
+        };
+        // Only for a child whose next review the council's schedule shows,
+        // and only a date that changes it.
+        let policy = policy(&state).await?;
+        let by = ByChild::new(&ds);
+        let Some((_, due)) = daily::next_review(&by, &id, today, &policy, &state.calendar) else {
+            return Err(bad("The child is not looked after today: there is no next review to move."));
+        };
+        if due.is_some_and(|d| d.date == proposed) {
+            return Err(bad("The next review is already due on that date."));
+        }
+        let change = match state
+            .store
+            .request_review_date_change(&NewReviewDateChange {
+                child: id.clone(),
+                requested_on: today,
+                proposed,
+                reason,
+                requested_by: user.name.clone(),
+            })
+            .await
+        {
+            Ok(c) => c,
+            Err(StoreError::AlreadyExists(_)) => {
+                return Err(bad(
+                    "A request to change this child's review date is already waiting for a decision.",
                 ));
             }
-            Err(m) => return Err(AppError::BadRequest(format!("{m}. Go back and try again."))),
+            Err(e) => return Err(e.into()),
         };
-        let reason = field(&pairs, "reason").unwrap_or("");
-        if !REASONS.iter().any(|(c, _)| *c == reason) {
-            return Err(AppError::BadRequest(
-                "Select a reason from the list. Go back and try again.".to_owned(),
-            ));
-        }
         audit(
             &state,
             &user,
             REQUEST,
             Some(&id),
-            &format!("proposed={proposed};reason={reason}"),
+            &format!(
+                "request={};proposed={proposed};reason={}",
+                change.id,
+                reason.key()
+            ),
         )
         .await?;
         page.flash("Request to change the review date sent to the IRO service manager")
@@ -156,7 +156,13 @@ pub async fn request(
 /// GET /review-date-changes
 pub async fn list(State(state): State<AppState>, page: Page, user: CurrentUser) -> Response {
     let result = async {
-        let changes = all(&state).await?;
+        let changes: Vec<DateChange> = state
+            .store
+            .review_date_changes()
+            .await?
+            .iter()
+            .map(|c| shown(c, &user.name))
+            .collect();
         let (pending, decided): (Vec<_>, Vec<_>) =
             changes.into_iter().partition(|c| c.status == "pending");
         Ok(page
@@ -172,34 +178,41 @@ pub async fn decide(
     State(state): State<AppState>,
     page: Page,
     user: CurrentUser,
-    Path(request): Path<i64>,
+    Path(raw): Path<String>,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> Response {
     let result = async {
-        let changes = all(&state).await?;
-        let Some(change) = changes.iter().find(|c| c.id == request) else {
-            return Err(AppError::NotFound("request"));
-        };
-        if change.status != "pending" {
-            return Err(AppError::BadRequest(
-                "This request has already been decided.".to_owned(),
-            ));
-        }
-        let action = match field(&pairs, "decision") {
-            Some("approve") => APPROVE,
-            Some("refuse") => REFUSE,
+        let request: i64 = raw.parse().map_err(|_| AppError::NotFound("request"))?;
+        let (action, approve) = match field(&pairs, "decision") {
+            Some("approve") => (APPROVE, true),
+            Some("refuse") => (REFUSE, false),
             _ => return Err(AppError::BadRequest("Choose approve or refuse.".to_owned())),
         };
-        let child = child_id(&change.child)?;
+        let change = match state
+            .store
+            .decide_review_date_change(request, approve, &user.name)
+            .await
+        {
+            Ok(c) => c,
+            Err(StoreError::NotFound(_)) => return Err(AppError::NotFound("request")),
+            Err(StoreError::Invalid(m)) => {
+                let mut m = m;
+                if let Some(first) = m.get_mut(0..1) {
+                    first.make_ascii_uppercase();
+                }
+                return Err(AppError::BadRequest(format!("{m}.")));
+            }
+            Err(e) => return Err(e.into()),
+        };
         audit(
             &state,
             &user,
             action,
-            Some(&child),
+            Some(&change.child),
             &format!("request={request}"),
         )
         .await?;
-        page.flash(if action == APPROVE {
+        page.flash(if approve {
             "Change of review date approved"
         } else {
             "Change of review date refused"

@@ -16,7 +16,8 @@ use footprint_domain::schedule::SchedulePolicy;
 use minijinja::{Value, context};
 
 use super::{
-    audit, child_id, child_records, ensure_child, field, fields, form_date, policy, respond,
+    audit, caseload_scope, child_id, child_records, ensure_child, field, fields, form_date,
+    needs_cover, policy, respond,
 };
 use crate::AppState;
 use crate::access::CurrentUser;
@@ -31,6 +32,7 @@ fn form_options() -> Value {
         attendee_roles => AttendeeRole::ALL.iter().map(|r| context! { key => r.key(), label => r.label() }).collect::<Vec<_>>(),
         quality_grades => QualityGrade::ALL.iter().map(|q| context! { key => q.key(), label => q.label() }).collect::<Vec<_>>(),
         late_reasons => LateReason::ALL.iter().map(|r| context! { key => r.key(), label => r.label() }).collect::<Vec<_>>(),
+        cover_reasons => super::COVER_REASONS,
         recommendation_rows => (0..RECOMMENDATION_ROWS).collect::<Vec<_>>(),
     }
 }
@@ -51,7 +53,11 @@ pub async fn review_form(
             .render(
                 &state,
                 "review_form.html",
-                context! { child => id.to_string(), form => context!{ kind => "statutory" }, next_due, ..form_options() },
+                context! {
+                    child => id.to_string(), form => context!{ kind => "statutory" }, next_due,
+                    covering_needed => needs_cover(&ds, &id, &user, state.clock.today()),
+                    ..form_options()
+                },
             )
             .await)
     }
@@ -158,6 +164,17 @@ fn parse_review(
             }
         },
     };
+    // DfE rules 440 and 441, by the code the import's checks use.
+    if let (Some(code), Some(d)) = (participation, date)
+        && let Some(child) = ds.children.iter().find(|c| &c.id == child)
+        && let Some((rule, message)) =
+            footprint_ssda903::review_code_problem(code, child.date_of_birth, d)
+    {
+        errors.add(
+            "participation",
+            format!("{message} (DfE rule {rule}): select the code that fits the child's age"),
+        );
+    }
     let kind = match field(pairs, "kind").unwrap_or("statutory") {
         "additional" => ReviewKind::Additional,
         _ => ReviewKind::Statutory,
@@ -175,6 +192,12 @@ fn parse_review(
         "Date the social worker's report arrived",
         &mut errors,
     );
+    if sw_date.is_some_and(|d| d > today) {
+        errors.add(
+            "sw_report_date",
+            "The date the social worker's report arrived must be today or in the past",
+        );
+    }
     let social_worker_report = match field(pairs, "sw_report").unwrap_or("not_recorded") {
         "received" => match sw_date {
             Some(d) => SocialWorkerReport::Received(d),
@@ -275,6 +298,14 @@ fn parse_review(
                 None
             }
         };
+        if let (Some(due), Some(held)) = (due, date)
+            && due < held
+        {
+            errors.add(
+                &format!("rec_due_{i}"),
+                format!("Recommendation {n}: the date it is due cannot be before the review"),
+            );
+        }
         if let Some(due) = due {
             recommendations.push(Recommendation {
                 text: text.to_owned(),
@@ -319,16 +350,27 @@ pub async fn record_review(
         ensure_child(&ds, &id)?;
         let today = state.clock.today();
         let policy = policy(&state).await?;
+        let cover = caseload_scope(&ds, &id, &user, today, &pairs)?;
         match parse_review(&pairs, &id, &ds, today, user.iro.clone(), &policy, &state.calendar) {
             Ok(review) => {
                 let date = review.date;
-                if ds.reviews.iter().any(|r| r.child == id && r.date == date) {
-                    // Known from a 903 import (or recorded before): add the details.
-                    state.store.update_review(&review).await?;
-                } else {
-                    state.store.record_review(&review).await?;
+                match ds.reviews.iter().find(|r| r.child == id && r.date == date) {
+                    // Recorded in Footprint already: never replaced by a new
+                    // recording. The correction form opens instead, showing
+                    // what is held; nothing is written.
+                    Some(held) if held.details.is_some() => {
+                        page.flash(&format!(
+                            "A review of {} is already recorded. Nothing was changed: correct it here, saying why.",
+                            date.format("%-d %b %Y")
+                        ))
+                        .await;
+                        return Ok(Redirect::to(&format!("/children/{id}/reviews/{date}/edit")).into_response());
+                    }
+                    // Known from a 903 import: add the details.
+                    Some(_) => state.store.update_review(&review).await?,
+                    None => state.store.record_review(&review).await?,
                 }
-                audit(&state, &user, "review.record", Some(&id), &format!("review of {date}")).await?;
+                audit(&state, &user, "review.record", Some(&id), &format!("review of {date}{cover}")).await?;
                 page.flash(&format!("Review of {} recorded", date.format("%-d %b %Y"))).await;
                 Ok(Redirect::to(&format!("/children/{id}")).into_response())
             }
@@ -343,7 +385,279 @@ pub async fn record_review(
                         &state,
                         StatusCode::UNPROCESSABLE_ENTITY,
                         "review_form.html",
-                        context! { child => id.to_string(), errors => errors.0, form, attended, next_due, ..form_options() },
+                        context! {
+                            child => id.to_string(), errors => errors.0, form, attended, next_due,
+                            covering_needed => needs_cover(&ds, &id, &user, today),
+                            ..form_options()
+                        },
+                    )
+                    .await)
+            }
+        }
+    }
+    .await;
+    respond(&state, Some(&user), result)
+}
+
+/// The longest reason for a correction.
+const REASON_MAX: usize = 500;
+
+/// The review form's fields filled with what a review holds (the
+/// correction form shows what is held).
+fn form_of(
+    review: &Review,
+) -> (
+    std::collections::BTreeMap<String, String>,
+    Vec<&'static str>,
+) {
+    let mut form = std::collections::BTreeMap::new();
+    form.insert("date".to_owned(), review.date.to_string());
+    if let Some(p) = review.participation {
+        form.insert("participation".to_owned(), p.code().to_owned());
+    }
+    let mut attended = Vec::new();
+    if let Some(d) = &review.details {
+        form.insert(
+            "kind".to_owned(),
+            match d.kind {
+                ReviewKind::Statutory => "statutory",
+                ReviewKind::Additional => "additional",
+            }
+            .to_owned(),
+        );
+        attended = d.attendance.iter().map(|a| a.key()).collect();
+        let (sw, sw_date) = match d.social_worker_report {
+            SocialWorkerReport::Received(on) => ("received", Some(on)),
+            SocialWorkerReport::NotReceived => ("not_received", None),
+            SocialWorkerReport::NotRecorded => ("not_recorded", None),
+        };
+        form.insert("sw_report".to_owned(), sw.to_owned());
+        for (k, v) in [
+            ("sw_report_date", sw_date),
+            ("decisions_issued", d.decisions_issued),
+            ("record_circulated", d.record_circulated),
+        ] {
+            if let Some(v) = v {
+                form.insert(k.to_owned(), v.to_string());
+            }
+        }
+        if let Some(q) = d.quality {
+            form.insert("quality".to_owned(), q.key().to_owned());
+        }
+        if let Some(r) = d.late_reason {
+            form.insert("late_reason".to_owned(), r.key().to_owned());
+        }
+        for (i, rec) in d.recommendations.iter().enumerate() {
+            form.insert(format!("rec_text_{i}"), rec.text.clone());
+            form.insert(format!("rec_owner_{i}"), rec.owner.clone());
+            form.insert(format!("rec_due_{i}"), rec.due.to_string());
+        }
+    }
+    (form, attended)
+}
+
+/// The review named by the path's `{review}` date.
+fn review_in_path(ds: &Dataset, id: &ChildId, raw: &str) -> Result<Review, AppError> {
+    let date =
+        footprint_domain::dates::parse_iso_date(raw).map_err(|_| AppError::NotFound("review"))?;
+    stored_review(ds, id, date)
+}
+
+/// GET /children/{child}/reviews/{review} — everything recorded about one
+/// review, and (for managers) the versions corrections replaced.
+pub async fn review_page(
+    State(state): State<AppState>,
+    page: Page,
+    user: CurrentUser,
+    Path((raw, raw_review)): Path<(String, String)>,
+) -> Response {
+    let result = async {
+        let id = child_id(&raw)?;
+        let ds = child_records(&state, &id).await?;
+        ensure_child(&ds, &id)?;
+        let review = review_in_path(&ds, &id, &raw_review)?;
+        audit(&state, &user, "review.view", Some(&id), &format!("review of {}", review.date)).await?;
+        let policy = policy(&state).await?;
+        let by = ByChild::new(&ds);
+        let timeliness = daily::review_timeliness(&by, &id, review.date, &policy, &state.calendar);
+        let shown = super::child::review_details(&ds, &review);
+        let versions = if user.role == crate::roles::Role::Manager {
+            state
+                .store
+                .record_versions(&id, "review", &review.date.to_string())
+                .await?
+                .into_iter()
+                .map(|v| {
+                    let earlier: Option<Review> = serde_json::from_value(v.earlier).ok();
+                    context! {
+                        replaced_at => v.replaced_at.format("%-d %b %Y %H:%M").to_string(),
+                        replaced_by => v.replaced_by,
+                        reason => v.reason,
+                        changed => v.changed.join(", "),
+                        earlier => earlier.as_ref().map(|r| super::child::review_details(&ds, r)),
+                    }
+                })
+                .collect::<Vec<_>>()
+        } else {
+            Vec::new()
+        };
+        Ok(page
+            .render(
+                &state,
+                "review.html",
+                context! {
+                    child => id.to_string(),
+                    names => crate::names::names_of(&ds),
+                    review => shown,
+                    statutory_due => timeliness.and_then(|t| t.due).map(|d| d.format("%-d %b %Y").to_string()),
+                    in_time => timeliness.and_then(|t| t.in_time),
+                    versions,
+                    can_see_versions => user.role == crate::roles::Role::Manager,
+                    can_correct => user.may_use("POST", "/children/{child}/reviews/{review}"),
+                },
+            )
+            .await)
+    }
+    .await;
+    respond(&state, Some(&user), result)
+}
+
+/// GET /children/{child}/reviews/{review}/edit — the correction form,
+/// showing what is held.
+pub async fn correction_form(
+    State(state): State<AppState>,
+    page: Page,
+    user: CurrentUser,
+    Path((raw, raw_review)): Path<(String, String)>,
+) -> Response {
+    let result = async {
+        let id = child_id(&raw)?;
+        let ds = child_records(&state, &id).await?;
+        ensure_child(&ds, &id)?;
+        let review = review_in_path(&ds, &id, &raw_review)?;
+        let (form, attended) = form_of(&review);
+        Ok(page
+            .render(
+                &state,
+                "review_form.html",
+                context! {
+                    child => id.to_string(), form, attended,
+                    correcting => review.date.to_string(),
+                    correcting_label => review.date.format("%-d %b %Y").to_string(),
+                    covering_needed => needs_cover(&ds, &id, &user, state.clock.today()),
+                    ..form_options()
+                },
+            )
+            .await)
+    }
+    .await;
+    respond(&state, Some(&user), result)
+}
+
+/// POST /children/{child}/reviews/{review} — corrects a review: the
+/// version it replaces is kept with who, when and why; the audit entry
+/// names the fields that changed.
+pub async fn correct_review(
+    State(state): State<AppState>,
+    page: Page,
+    user: CurrentUser,
+    Path((raw, raw_review)): Path<(String, String)>,
+    Form(mut pairs): Form<Vec<(String, String)>>,
+) -> Response {
+    let result = async {
+        let id = child_id(&raw)?;
+        let ds = child_records(&state, &id).await?;
+        ensure_child(&ds, &id)?;
+        let held = review_in_path(&ds, &id, &raw_review)?;
+        let date = held.date;
+        // The review's date is its key: a correction keeps it.
+        pairs.retain(|(k, _)| k != "date");
+        pairs.push(("date".to_owned(), date.to_string()));
+        let today = state.clock.today();
+        let policy = policy(&state).await?;
+        let chair = held
+            .details
+            .as_ref()
+            .and_then(|d| d.chair.clone())
+            .or_else(|| user.iro.clone());
+        let cover = caseload_scope(&ds, &id, &user, today, &pairs)?;
+        let reason = field(&pairs, "correction_reason")
+            .unwrap_or("")
+            .trim()
+            .to_owned();
+        let parsed = parse_review(&pairs, &id, &ds, today, chair, &policy, &state.calendar);
+        let mut errors = match &parsed {
+            Ok(_) => FormErrors::default(),
+            Err(e) => e.clone(),
+        };
+        if reason.is_empty() {
+            errors.add(
+                "correction_reason",
+                "Enter why the review is being corrected",
+            );
+        } else if reason.chars().count() > REASON_MAX {
+            errors.add(
+                "correction_reason",
+                "The reason must be 500 characters or fewer",
+            );
+        }
+        match parsed {
+            Ok(mut review) if errors.is_empty() => {
+                // A recommendation kept in the same place keeps the day it
+                // was marked done.
+                if let (Some(new), Some(old)) = (review.details.as_mut(), held.details.as_ref()) {
+                    for (n, o) in new.recommendations.iter_mut().zip(&old.recommendations) {
+                        if n.text == o.text {
+                            n.completed = o.completed;
+                        }
+                    }
+                }
+                let changed = state
+                    .store
+                    .correct_review(
+                        &review,
+                        &footprint_store::Correction {
+                            by: user.name.clone(),
+                            reason,
+                        },
+                    )
+                    .await?;
+                if changed.is_empty() {
+                    page.flash("Nothing was changed: the review already held these details")
+                        .await;
+                } else {
+                    audit(
+                        &state,
+                        &user,
+                        "review.correct",
+                        Some(&id),
+                        &format!("review of {date};changed={}{cover}", changed.join(",")),
+                    )
+                    .await?;
+                    page.flash(&format!("Review of {} corrected", date.format("%-d %b %Y")))
+                        .await;
+                }
+                Ok(Redirect::to(&format!("/children/{id}/reviews/{date}")).into_response())
+            }
+            _ => {
+                let form: std::collections::BTreeMap<&str, &str> = pairs
+                    .iter()
+                    .filter(|(k, _)| k != "attendance")
+                    .map(|(k, v)| (k.as_str(), v.as_str()))
+                    .collect();
+                let attended = fields(&pairs, "attendance");
+                Ok(page
+                    .render_status(
+                        &state,
+                        StatusCode::UNPROCESSABLE_ENTITY,
+                        "review_form.html",
+                        context! {
+                            child => id.to_string(), errors => errors.0, form, attended,
+                            correcting => date.to_string(),
+                            correcting_label => date.format("%-d %b %Y").to_string(),
+                            covering_needed => needs_cover(&ds, &id, &user, today),
+                            ..form_options()
+                        },
                     )
                     .await)
             }
@@ -365,7 +679,18 @@ pub async fn record_midway_check(
         let id = child_id(&raw)?;
         let ds = child_records(&state, &id).await?;
         ensure_child(&ds, &id)?;
+        let cover = caseload_scope(&ds, &id, &user, state.clock.today(), &pairs)?;
         let date = dated(&pairs, "midway_date", state.clock.today())?;
+        in_care_on(&ds, &id, date)?;
+        if ds
+            .midway_checks
+            .iter()
+            .any(|m| m.child == id && m.date == date)
+        {
+            return Err(AppError::BadRequest(
+                "A midway check on that date is already recorded.".to_owned(),
+            ));
+        }
         state
             .store
             .record_midway_check(&MidwayCheck {
@@ -379,7 +704,7 @@ pub async fn record_midway_check(
             &user,
             "midway_check.record",
             Some(&id),
-            &format!("check of {date}"),
+            &format!("check of {date}{cover}"),
         )
         .await?;
         page.flash("Midway check recorded").await;
@@ -405,6 +730,22 @@ fn dated(pairs: &[(String, String)], name: &str, today: NaiveDate) -> Result<Nai
     }
 }
 
+/// Refuses a date on which the child was not looked after (a period of
+/// care holds it, as for a review).
+fn in_care_on(ds: &Dataset, child: &ChildId, date: NaiveDate) -> Result<(), AppError> {
+    let by = ByChild::new(ds);
+    if by.periods.get(child).is_some_and(|ps| {
+        ps.iter()
+            .any(|p| !p.is_short_breaks() && p.holds_review_on(date))
+    }) {
+        Ok(())
+    } else {
+        Err(AppError::BadRequest(
+            "The child was not looked after on that date. Go back and correct it.".to_owned(),
+        ))
+    }
+}
+
 /// POST /children/{child}/visits
 pub async fn record_visit(
     State(state): State<AppState>,
@@ -417,6 +758,7 @@ pub async fn record_visit(
         let id = child_id(&raw)?;
         let ds = child_records(&state, &id).await?;
         ensure_child(&ds, &id)?;
+        let cover = caseload_scope(&ds, &id, &user, state.clock.today(), &pairs)?;
         let date = dated(&pairs, "visit_date", state.clock.today())?;
         let kind = match field(&pairs, "visit_kind").unwrap_or("") {
             "in_person" => VisitKind::InPerson,
@@ -428,6 +770,16 @@ pub async fn record_visit(
                 ));
             }
         };
+        in_care_on(&ds, &id, date)?;
+        if ds
+            .visits
+            .iter()
+            .any(|v| v.child == id && v.date == date && v.kind == kind)
+        {
+            return Err(AppError::BadRequest(
+                "That visit is already recorded.".to_owned(),
+            ));
+        }
         state
             .store
             .record_visit(&IroVisit {
@@ -442,7 +794,7 @@ pub async fn record_visit(
             &user,
             "visit.record",
             Some(&id),
-            &format!("visit of {date}"),
+            &format!("visit of {date}{cover}"),
         )
         .await?;
         page.flash("Visit recorded").await;

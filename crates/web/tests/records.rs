@@ -1,0 +1,583 @@
+//! Daily records an IRO service can trust and correct (issue 14): a review
+//! is corrected, never silently replaced; every version is kept; everything
+//! recorded is shown; an approved change of review date moves the due date
+//! wherever the council's schedule is shown.
+
+mod common;
+
+use axum::http::StatusCode;
+use common::*;
+use footprint_domain::model::{
+    AttendeeRole, LateReason, QualityGrade, Recommendation, ReviewDetails, SocialWorkerReport,
+};
+use footprint_store::AuditQuery;
+use footprint_web::Role;
+
+/// Gives C1's review of 10 Dec 2024 its details, as recorded in Footprint:
+/// participation PN5, decisions 12 Dec, record 20 Dec, three
+/// recommendations, a social worker's report, attendance and a grade.
+async fn recorded_review(t: &TestApp) {
+    let mut r = t
+        .store
+        .review(&child_id("C1"), d("2024-12-10"))
+        .await
+        .expect("read")
+        .expect("review exists");
+    r.participation = Some("PN5".parse().expect("pn"));
+    let rec = |text: &str| Recommendation {
+        text: text.into(),
+        owner: "Social worker".into(),
+        due: d("2025-05-01"),
+        completed: None,
+    };
+    r.details = Some(ReviewDetails {
+        chair: Some(footprint_domain::model::IroId("IRO1".into())),
+        attendance: vec![AttendeeRole::Carer, AttendeeRole::SocialWorker],
+        social_worker_report: SocialWorkerReport::Received(d("2024-12-02")),
+        decisions_issued: Some(d("2024-12-12")),
+        record_circulated: Some(d("2024-12-20")),
+        quality: Some(QualityGrade::Good),
+        late_reason: None,
+        recommendations: vec![
+            rec("Book the Quillfeather dental check"),
+            rec("Arrange contact with grandparents"),
+            rec("Review the school transport"),
+        ],
+        ..ReviewDetails::default()
+    });
+    t.store.update_review(&r).await.expect("update");
+}
+
+#[tokio::test]
+async fn recording_a_review_on_a_date_already_recorded_opens_the_correction_and_replaces_nothing() {
+    let t = app().await;
+    recorded_review(&t).await;
+    let before = t
+        .store
+        .review(&child_id("C1"), d("2024-12-10"))
+        .await
+        .expect("read");
+    let mut c = Client::signed_in_as(&t.app, Role::Iro).await;
+    c.get("/children/C1/reviews/new").await;
+    let res = c
+        .post(
+            "/children/C1/reviews",
+            &[("date", "2024-12-10"), ("participation", "PN7")],
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        res.location.as_deref(),
+        Some("/children/C1/reviews/2024-12-10/edit"),
+        "the correction opens instead"
+    );
+    let after = t
+        .store
+        .review(&child_id("C1"), d("2024-12-10"))
+        .await
+        .expect("read");
+    assert_eq!(after, before, "nothing replaced");
+    // The correction form shows what is held and says why it opened.
+    let form = c.get("/children/C1/reviews/2024-12-10/edit").await;
+    assert_eq!(form.status, StatusCode::OK);
+    assert!(form.body.contains("already recorded"), "{}", form.body);
+    assert!(form.body.contains("Book the Quillfeather dental check"));
+    assert!(form.body.contains("value=\"PN5\" selected"));
+    assert!(form.body.contains("value=\"2024-12-12\""));
+    let log = t
+        .store
+        .audit_log(&AuditQuery {
+            child: Some(child_id("C1")),
+            ..Default::default()
+        })
+        .await
+        .expect("log");
+    assert!(!log.iter().any(|e| e.action == "review.record"));
+}
+
+#[tokio::test]
+async fn a_correction_is_a_new_version_with_who_when_and_why_and_the_audit_names_the_fields() {
+    let t = app().await;
+    recorded_review(&t).await;
+    let mut c = Client::signed_in_as(&t.app, Role::Iro).await;
+    c.get("/children/C1/reviews/2024-12-10/edit").await;
+    let fields = [
+        ("participation", "PN7"),
+        ("attendance", "carer"),
+        ("sw_report", "received"),
+        ("sw_report_date", "2024-12-02"),
+        ("decisions_issued", "2024-12-12"),
+        ("record_circulated", "2024-12-20"),
+        ("quality", "good"),
+        ("rec_text_0", "Book the Quillfeather dental check"),
+        ("rec_owner_0", "Social worker"),
+        ("rec_due_0", "2025-05-01"),
+    ];
+    // Without a reason: refused on the form, nothing written.
+    let res = c.post("/children/C1/reviews/2024-12-10", &fields).await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(res.body.contains("<title>Error: "), "error in the title");
+    assert!(res.body.contains("id=\"correction_reason-error\""));
+    assert!(
+        res.body
+            .contains("aria-describedby=\"correction_reason-hint correction_reason-error\"")
+    );
+    assert!(
+        t.store
+            .record_versions(&child_id("C1"), "review", "2024-12-10")
+            .await
+            .expect("versions")
+            .is_empty()
+    );
+
+    let mut with_reason = fields.to_vec();
+    with_reason.push(("correction_reason", "Recorded the wrong code for Kestrel"));
+    let res = c
+        .post("/children/C1/reviews/2024-12-10", &with_reason)
+        .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    assert_eq!(
+        res.location.as_deref(),
+        Some("/children/C1/reviews/2024-12-10")
+    );
+
+    let stored = t
+        .store
+        .review(&child_id("C1"), d("2024-12-10"))
+        .await
+        .expect("read")
+        .expect("held");
+    assert_eq!(stored.participation, Some("PN7".parse().expect("pn")));
+    let details = stored.details.expect("details");
+    assert_eq!(details.recommendations.len(), 1);
+    assert_eq!(details.attendance, vec![AttendeeRole::Carer]);
+
+    let versions = t
+        .store
+        .record_versions(&child_id("C1"), "review", "2024-12-10")
+        .await
+        .expect("versions");
+    assert_eq!(versions.len(), 1);
+    let v = &versions[0];
+    assert_eq!(v.replaced_by, "iro1");
+    assert_eq!(v.reason, "Recorded the wrong code for Kestrel");
+    assert_eq!(
+        v.changed,
+        ["participation", "attendance", "recommendations"]
+    );
+    assert!(
+        v.earlier
+            .to_string()
+            .contains("Arrange contact with grandparents")
+    );
+
+    let log = t
+        .store
+        .audit_log(&AuditQuery {
+            child: Some(child_id("C1")),
+            action_prefix: Some("review.correct".into()),
+            ..Default::default()
+        })
+        .await
+        .expect("log");
+    assert_eq!(log.len(), 1);
+    assert_eq!(
+        log[0].detail,
+        "review of 2024-12-10;changed=participation,attendance,recommendations"
+    );
+
+    // The manager sees the earlier version, with who and why; the IRO does
+    // not.
+    let page = c.get("/children/C1/reviews/2024-12-10").await;
+    assert!(!page.body.contains("Earlier versions"));
+    let mut m = Client::signed_in_as(&t.app, Role::Manager).await;
+    let page = m.get("/children/C1/reviews/2024-12-10").await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("Earlier versions"));
+    assert!(page.body.contains("Recorded the wrong code for Kestrel"));
+    assert!(page.body.contains("Arrange contact with grandparents"));
+    assert!(
+        page.body
+            .contains("participation, attendance, recommendations")
+    );
+
+    // Saving the same again changes nothing and keeps no version.
+    let res = c
+        .post("/children/C1/reviews/2024-12-10", &with_reason)
+        .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        t.store
+            .record_versions(&child_id("C1"), "review", "2024-12-10")
+            .await
+            .expect("versions")
+            .len(),
+        1
+    );
+}
+
+#[tokio::test]
+async fn everything_recorded_about_a_review_is_shown() {
+    let t = app().await;
+    recorded_review(&t).await;
+    let mut r = t
+        .store
+        .review(&child_id("C1"), d("2024-12-10"))
+        .await
+        .expect("read")
+        .expect("held");
+    if let Some(d) = r.details.as_mut() {
+        d.late_reason = Some(LateReason::CourtHearing);
+    }
+    t.store.update_review(&r).await.expect("update");
+    let mut c = Client::signed_in_as(&t.app, Role::BusinessSupport).await;
+    let page = c.get("/children/C1/reviews/2024-12-10").await;
+    assert_eq!(page.status, StatusCode::OK);
+    for shown in [
+        "PN5",
+        "Carer, Social worker",
+        "Received 2 Dec 2024",
+        "12 Dec 2024",
+        "20 Dec 2024",
+        "Good",
+        "Clashed with a court hearing",
+        "Arrange contact with grandparents",
+        "Alex Example",
+    ] {
+        assert!(
+            page.body.contains(shown),
+            "{shown} shown on the review's page"
+        );
+    }
+    // The child's page links to it and shows the details too.
+    let child = c.get("/children/C1").await;
+    assert!(
+        child
+            .body
+            .contains("href=\"/children/C1/reviews/2024-12-10\"")
+    );
+    assert!(child.body.contains("Received 2 Dec 2024"));
+    assert!(child.body.contains("Quality: Good"));
+}
+
+#[tokio::test]
+async fn an_approved_date_change_moves_the_due_date_everywhere_with_its_reason() {
+    let t = app().await;
+    let mut iro = Client::signed_in_as(&t.app, Role::Iro).await;
+    let page = iro.get("/children/C1").await;
+    assert_eq!(next_due(&page.body).as_deref(), Some("10 Jun 2025"));
+
+    // A past date is refused; so is asking again while one waits.
+    let res = iro
+        .post(
+            "/children/C1/review-date-changes",
+            &[("proposed", "2025-03-01"), ("reason", "court")],
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::BAD_REQUEST);
+    let res = iro
+        .post(
+            "/children/C1/review-date-changes",
+            &[("proposed", "2025-06-30"), ("reason", "court")],
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER);
+    let res = iro
+        .post(
+            "/children/C1/review-date-changes",
+            &[("proposed", "2025-07-01"), ("reason", "court")],
+        )
+        .await;
+    assert_eq!(
+        res.status,
+        StatusCode::BAD_REQUEST,
+        "a duplicate is refused"
+    );
+    let requests = t.store.review_date_changes().await.expect("requests");
+    assert_eq!(requests.len(), 1);
+    let id = requests[0].id;
+
+    // Not moved until approved.
+    let page = iro.get("/children/C1").await;
+    assert_eq!(next_due(&page.body).as_deref(), Some("10 Jun 2025"));
+
+    let mut m = Client::signed_in_as(&t.app, Role::Manager).await;
+    m.get("/review-date-changes").await;
+    let res = m
+        .post(
+            &format!("/review-date-changes/{id}/decision"),
+            &[("decision", "approve")],
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER);
+
+    // The child's page, the caseload and the due list all move, with the
+    // reason beside the date.
+    let page = iro.get("/children/C1").await;
+    assert_eq!(next_due(&page.body).as_deref(), Some("30 Jun 2025"));
+    assert!(page.body.contains("Court timetable"));
+    let caseload = iro.get("/caseload").await;
+    assert!(
+        caseload
+            .body
+            .contains("data-child=\"C1\" data-due=\"2025-06-30\"")
+    );
+    assert!(caseload.body.contains("Court timetable"));
+    let june = m.get("/due?month=2025-06").await;
+    assert!(june.body.contains("30 Jun 2025"), "{}", june.body);
+    assert!(june.body.contains("Court timetable"));
+
+    // The statutory judgement does not move: a review held on 20 June is
+    // still late by the statute (due 10 June), though held by the approved
+    // date.
+    let ds = t
+        .store
+        .load_scoped(footprint_store::Scope::Children(&[child_id("C1")]))
+        .await
+        .expect("load");
+    let by = footprint_domain::daily::ByChild::new(&ds);
+    let t20 = footprint_domain::daily::review_timeliness(
+        &by,
+        &child_id("C1"),
+        d("2025-06-20"),
+        &footprint_domain::schedule::SchedulePolicy::statutory(),
+        &footprint_domain::calendar::WorkingDayCalendar::england_and_wales(),
+    )
+    .expect("timeliness");
+    assert_eq!(t20.due, Some(d("2025-06-10")));
+    assert_eq!(t20.in_time, Some(false));
+}
+
+#[tokio::test]
+async fn nobody_approves_their_own_request_for_a_date_change() {
+    let t = app().await;
+    let mut m = Client::signed_in_as(&t.app, Role::Manager).await;
+    m.get("/children/C1").await;
+    let res = m
+        .post(
+            "/children/C1/review-date-changes",
+            &[("proposed", "2025-06-30"), ("reason", "court")],
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER);
+    let id = t.store.review_date_changes().await.expect("requests")[0].id;
+    let list = m.get("/review-date-changes").await;
+    assert!(list.body.contains("Your own request"));
+    let res = m
+        .post(
+            &format!("/review-date-changes/{id}/decision"),
+            &[("decision", "approve")],
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::BAD_REQUEST);
+    let page = m.get("/children/C1").await;
+    assert_eq!(next_due(&page.body).as_deref(), Some("10 Jun 2025"));
+    assert_eq!(
+        t.store.review_date_changes().await.expect("requests")[0].status,
+        footprint_domain::model::DateChangeStatus::Pending
+    );
+}
+
+#[tokio::test]
+async fn the_903_rules_are_checked_when_a_review_is_recorded() {
+    let t = app().await;
+    // The manager may record on any child. C3 was born in 2010.
+    let mut m = Client::signed_in_as(&t.app, Role::Manager).await;
+    m.get("/children/C3/reviews/new").await;
+    let res = m
+        .post(
+            "/children/C3/reviews",
+            &[
+                ("date", "2025-03-10"),
+                ("participation", "PN0"),
+                ("late_reason", "other"),
+                ("sw_report", "received"),
+                ("sw_report_date", "2030-01-01"),
+                ("rec_text_0", "Check the Thistledown placement plan"),
+                ("rec_owner_0", "Social worker"),
+                ("rec_due_0", "2020-01-01"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(res.body.contains("DfE rule 440"), "{}", res.body);
+    assert!(res.body.contains("id=\"sw_report_date-error\""));
+    assert!(res.body.contains("id=\"rec_due_0-error\""));
+    assert_eq!(
+        t.store
+            .reviews_of(&child_id("C3"))
+            .await
+            .expect("read")
+            .len(),
+        2,
+        "nothing written"
+    );
+}
+
+#[tokio::test]
+async fn a_visit_outside_care_or_recorded_twice_is_refused() {
+    let t = app().await;
+    let mut c = Client::signed_in_as(&t.app, Role::Iro).await;
+    c.get("/children/C1").await;
+    let res = c
+        .post(
+            "/children/C1/visits",
+            &[("visit_date", "1990-01-01"), ("visit_kind", "in_person")],
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::BAD_REQUEST);
+    let visit = [("visit_date", "2025-03-01"), ("visit_kind", "in_person")];
+    assert_eq!(
+        c.post("/children/C1/visits", &visit).await.status,
+        StatusCode::SEE_OTHER
+    );
+    assert_eq!(
+        c.post("/children/C1/visits", &visit).await.status,
+        StatusCode::BAD_REQUEST,
+        "the same visit twice"
+    );
+    let midway = [("midway_date", "2025-03-01")];
+    assert_eq!(
+        c.post("/children/C1/midway-checks", &midway).await.status,
+        StatusCode::SEE_OTHER
+    );
+    assert_eq!(
+        c.post("/children/C1/midway-checks", &midway).await.status,
+        StatusCode::BAD_REQUEST
+    );
+    let ds = t
+        .store
+        .load_scoped(footprint_store::Scope::Children(&[child_id("C1")]))
+        .await
+        .expect("load");
+    assert_eq!(ds.visits.len(), 1);
+    assert_eq!(ds.midway_checks.len(), 1);
+}
+
+#[tokio::test]
+async fn an_iro_records_on_a_colleagues_child_only_saying_why_and_it_is_audited() {
+    let t = app().await;
+    let mut c = Client::signed_in_as(&t.app, Role::Iro).await;
+    // C3 is allocated to IRO2; the user is IRO1.
+    let page = c.get("/children/C3").await;
+    assert!(page.body.contains("name=\"covering\""));
+    let visit = [("visit_date", "2025-03-01"), ("visit_kind", "phone")];
+    let res = c.post("/children/C3/visits", &visit).await;
+    assert_eq!(res.status, StatusCode::FORBIDDEN);
+    let mut covering = visit.to_vec();
+    covering.push(("covering", "leave"));
+    let res = c.post("/children/C3/visits", &covering).await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER);
+    let log = t
+        .store
+        .audit_log(&AuditQuery {
+            child: Some(child_id("C3")),
+            action_prefix: Some("visit.record".into()),
+            ..Default::default()
+        })
+        .await
+        .expect("log");
+    assert_eq!(log.len(), 1);
+    assert_eq!(log[0].detail, "visit of 2025-03-01;covering=leave");
+    // On their own child no reason is asked for; the manager records on any.
+    let own = c.get("/children/C1").await;
+    assert!(!own.body.contains("name=\"covering\""));
+    let mut m = Client::signed_in_as(&t.app, Role::Manager).await;
+    m.get("/children/C3").await;
+    let res = m
+        .post(
+            "/children/C3/visits",
+            &[("visit_date", "2025-03-02"), ("visit_kind", "phone")],
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER);
+}
+
+#[tokio::test]
+async fn an_empty_post_does_not_move_a_challenge() {
+    let t = app().await;
+    let mut c = Client::signed_in_as(&t.app, Role::Iro).await;
+    c.get("/challenges/1").await;
+    for action in ["escalate", "cafcass", "respond", "close"] {
+        let res = c.post(&format!("/challenges/1/{action}"), &[]).await;
+        assert_eq!(res.status, StatusCode::BAD_REQUEST, "{action}");
+    }
+    let ch = t.store.challenge(1).await.expect("read").expect("held");
+    assert_eq!(ch.stages.len(), 1);
+    assert_eq!(ch.referred_to_cafcass, None);
+    assert_eq!(ch.resolved, None);
+    assert_eq!(ch.stages[0].responded, None);
+    // With the date and the stage named, it escalates.
+    let res = c
+        .post(
+            "/challenges/1/escalate",
+            &[("date", "2025-03-12"), ("to", "stage 1")],
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    let ch = t.store.challenge(1).await.expect("read").expect("held");
+    assert_eq!(ch.stages.len(), 2);
+}
+
+#[tokio::test]
+async fn allocations_take_only_children_looked_after_current_iros_and_near_dates_and_can_end() {
+    let t = app().await;
+    // IRO2 left the service before the allocation date.
+    let mut iro2 = t.store.iros().await.expect("iros")[1].clone();
+    assert_eq!(iro2.id.0, "IRO2");
+    iro2.left = Some(d("2025-03-01"));
+    t.store.save_iro(&iro2).await.expect("saved");
+    let mut m = Client::signed_in_as(&t.app, Role::Manager).await;
+    m.get("/allocations").await;
+    let refused = [
+        // Not yet looked after on the date.
+        [("child", "C4"), ("iro", "IRO1"), ("from", "2025-01-01")],
+        // Left the service.
+        [("child", "C4"), ("iro", "IRO2"), ("from", "2025-03-12")],
+        // More than a month ahead.
+        [("child", "C4"), ("iro", "IRO1"), ("from", "2025-05-01")],
+    ];
+    for form in refused {
+        let res = m.post("/allocations", &form).await;
+        assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{form:?}");
+        assert!(res.body.contains("govuk-error-summary"));
+    }
+    let ds = t
+        .store
+        .load_scoped(footprint_store::Scope::Children(&[child_id("C4")]))
+        .await
+        .expect("load");
+    assert!(ds.allocations.is_empty(), "nothing written");
+
+    let res = m
+        .post(
+            "/allocations",
+            &[("child", "C4"), ("iro", "IRO1"), ("from", "2025-03-01")],
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER);
+    let res = m
+        .post("/allocations/end", &[("child", "C4"), ("to", "2025-03-12")])
+        .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        t.store
+            .current_iro(&child_id("C4"), d("2025-03-12"))
+            .await
+            .expect("read"),
+        None
+    );
+    let log = t
+        .store
+        .audit_log(&AuditQuery {
+            child: Some(child_id("C4")),
+            action_prefix: Some("allocation.".into()),
+            ..Default::default()
+        })
+        .await
+        .expect("log");
+    assert!(
+        log.iter()
+            .any(|e| e.action == "allocation.end" && e.detail == "to=2025-03-12")
+    );
+}

@@ -144,8 +144,17 @@ async fn screenshot(c: &Client, name: &str) {
     std::fs::write(dir.join(name), png).expect("screenshot written");
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn an_iro_records_a_review_and_the_manager_sees_the_dashboard_move() {
+/// Chromium through chromedriver, and the real server on a free port.
+/// `None` when FOOTPRINT_SKIP_BROWSER=1 and they are not installed.
+struct Browser {
+    c: Client,
+    base: String,
+    server: tokio::task::JoinHandle<anyhow::Result<()>>,
+    _driver: Driver,
+    _profile: tempfile::TempDir,
+}
+
+async fn launch(t: &TestApp) -> Option<Browser> {
     let chromium = find_program(&["chromium", "chromium-browser", "google-chrome"]);
     let driver = find_program(&["chromedriver"]);
     let (Some(chromium), Some(driver)) = (chromium, driver) else {
@@ -153,7 +162,7 @@ async fn an_iro_records_a_review_and_the_manager_sees_the_dashboard_move() {
             println!(
                 "browser test skipped: FOOTPRINT_SKIP_BROWSER=1 and Chromium/chromedriver are not installed"
             );
-            return;
+            return None;
         }
         panic!(
             "the browser test needs Chromium and chromedriver: install Debian's `chromium` and \
@@ -163,7 +172,6 @@ async fn an_iro_records_a_review_and_the_manager_sees_the_dashboard_move() {
     };
 
     // The real server on a free port.
-    let t = app().await;
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await
         .expect("bind");
@@ -212,6 +220,28 @@ async fn an_iro_records_a_review_and_the_manager_sees_the_dashboard_move() {
         }
     }
     let c = client.expect("chromedriver accepted a session within 10 s");
+    Some(Browser {
+        c,
+        base,
+        server,
+        _driver,
+        _profile: profile,
+    })
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_iro_records_a_review_and_the_manager_sees_the_dashboard_move() {
+    let t = app().await;
+    let Some(Browser {
+        c,
+        base,
+        server,
+        _driver,
+        _profile,
+    }) = launch(&t).await
+    else {
+        return;
+    };
 
     let result = async {
         // The manager's dashboard before.
@@ -325,6 +355,185 @@ async fn an_iro_records_a_review_and_the_manager_sees_the_dashboard_move() {
             c.goto(&format!("{base}{path}")).await.expect(path);
             assert_accessible(&c, name).await;
         }
+    }
+    .await;
+    let _ = c.close().await;
+    server.abort();
+    result
+}
+
+/// Gives C1's review of 10 Dec 2024 details recorded in Footprint.
+async fn recorded_review(t: &TestApp) {
+    let mut r = t
+        .store
+        .review(&child_id("C1"), d("2024-12-10"))
+        .await
+        .expect("read")
+        .expect("review exists");
+    r.details = Some(footprint_domain::model::ReviewDetails {
+        chair: Some(footprint_domain::model::IroId("IRO1".into())),
+        decisions_issued: Some(d("2024-12-12")),
+        recommendations: vec![footprint_domain::model::Recommendation {
+            text: "Book the Quillfeather dental check".into(),
+            owner: "Carer".into(),
+            due: d("2025-05-01"),
+            completed: None,
+        }],
+        ..Default::default()
+    });
+    t.store.update_review(&r).await.expect("update");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_iro_corrects_a_review_and_the_manager_approves_a_date_change() {
+    let t = app().await;
+    recorded_review(&t).await;
+    let Some(Browser {
+        c,
+        base,
+        server,
+        _driver,
+        _profile,
+    }) = launch(&t).await
+    else {
+        return;
+    };
+    let result = async {
+        sign_in(&c, &base, Role::Iro).await;
+        c.goto(&format!("{base}/children/C1")).await.expect("child");
+        c.find(Locator::Css("a[href='/children/C1/reviews/2024-12-10']"))
+            .await
+            .expect("link to the review")
+            .click()
+            .await
+            .expect("click");
+        wait_for_path(&c, "/children/C1/reviews/2024-12-10").await;
+        assert!(text_of(&c, "#review-details").await.contains("12 Dec 2024"));
+        assert_accessible(&c, "review").await;
+        c.find(Locator::LinkText("Correct this review"))
+            .await
+            .expect("correct")
+            .click()
+            .await
+            .expect("click");
+        wait_for_path(&c, "/children/C1/reviews/2024-12-10/edit").await;
+        assert_accessible(&c, "correct a review").await;
+        let save = "form[action='/children/C1/reviews/2024-12-10'] button[type=submit]";
+        c.find(Locator::Id("participation"))
+            .await
+            .expect("select")
+            .select_by_value("PN3")
+            .await
+            .expect("select");
+        // No reason: the form says so.
+        c.find(Locator::Css(save))
+            .await
+            .expect("save")
+            .click()
+            .await
+            .expect("click");
+        wait_for_path(&c, "/children/C1/reviews/2024-12-10").await;
+        assert!(c.title().await.expect("title").starts_with("Error: "));
+        assert!(
+            text_of(&c, "#correction_reason-error")
+                .await
+                .contains("Enter why the review is being corrected")
+        );
+        assert_accessible(&c, "correct a review, with an error").await;
+        screenshot(&c, "correction-error.png").await;
+        c.find(Locator::Id("correction_reason"))
+            .await
+            .expect("reason")
+            .send_keys("The participation code was recorded wrongly")
+            .await
+            .expect("type");
+        c.find(Locator::Css(save))
+            .await
+            .expect("save")
+            .click()
+            .await
+            .expect("click");
+        wait_for_path(&c, "/children/C1/reviews/2024-12-10").await;
+        assert!(
+            text_of(&c, ".govuk-notification-banner")
+                .await
+                .contains("Review of 10 Dec 2024 corrected")
+        );
+        assert!(text_of(&c, "#review-details").await.contains("PN3"));
+
+        // Ask to move the next review (due 10 Jun 2025) to 30 June.
+        c.goto(&format!("{base}/children/C1")).await.expect("child");
+        assert_eq!(text_of(&c, ".fp-next-due").await, "10 Jun 2025");
+        c.execute(
+            "const f = document.querySelector(\"form[action='/children/C1/review-date-changes']\");
+             f.closest('details').open = true;
+             document.getElementById('proposed').value = '2025-06-30';",
+            vec![],
+        )
+        .await
+        .expect("open the request form");
+        c.find(Locator::Id("reason"))
+            .await
+            .expect("reason")
+            .select_by_value("court")
+            .await
+            .expect("select");
+        c.find(Locator::Css(
+            "form[action='/children/C1/review-date-changes'] button[type=submit]",
+        ))
+        .await
+        .expect("send")
+        .click()
+        .await
+        .expect("click");
+        wait_for_path(&c, "/children/C1").await;
+        assert_eq!(
+            text_of(&c, ".fp-next-due").await,
+            "10 Jun 2025",
+            "not yet approved"
+        );
+        sign_out(&c).await;
+
+        sign_in(&c, &base, Role::Manager).await;
+        c.goto(&format!("{base}/review-date-changes"))
+            .await
+            .expect("list");
+        assert_accessible(&c, "date changes").await;
+        c.find(Locator::Css("button[value=approve]"))
+            .await
+            .expect("approve")
+            .click()
+            .await
+            .expect("click");
+        wait_for_path(&c, "/review-date-changes").await;
+        c.goto(&format!("{base}/children/C1")).await.expect("child");
+        assert_eq!(text_of(&c, ".fp-next-due").await, "30 Jun 2025");
+        assert!(
+            text_of(&c, "#next-review")
+                .await
+                .contains("Court timetable")
+        );
+        // The manager sees the earlier version of the review.
+        c.goto(&format!("{base}/children/C1/reviews/2024-12-10"))
+            .await
+            .expect("review");
+        assert!(
+            text_of(&c, "main")
+                .await
+                .contains("The participation code was recorded wrongly")
+        );
+        assert_accessible(&c, "review with its versions").await;
+        sign_out(&c).await;
+
+        sign_in(&c, &base, Role::Iro).await;
+        let row = c
+            .find(Locator::Css("#caseload tr[data-child='C1']"))
+            .await
+            .expect("C1 on the caseload");
+        assert_eq!(
+            row.attr("data-due").await.expect("attr").as_deref(),
+            Some("2025-06-30")
+        );
     }
     .await;
     let _ = c.close().await;

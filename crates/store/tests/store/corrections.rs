@@ -139,7 +139,7 @@ async fn review_date_changes_are_requested_once_and_decided_by_someone_else(env:
     ));
     // The child's records carry it; a new request may follow.
     let ds = s.load_scoped(Scope::Children(&[id("A1")])).await.unwrap();
-    assert_eq!(ds.review_date_changes, [approved.clone()]);
+    assert_eq!(ds.review_date_changes, std::slice::from_ref(&approved));
     let next = s.request_review_date_change(&new).await.unwrap();
     assert_ne!(next.id, approved.id);
     assert_eq!(s.review_date_changes().await.unwrap().len(), 2);

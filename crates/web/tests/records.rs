@@ -581,3 +581,40 @@ async fn allocations_take_only_children_looked_after_current_iros_and_near_dates
             .any(|e| e.action == "allocation.end" && e.detail == "to=2025-03-12")
     );
 }
+
+#[tokio::test]
+async fn the_children_list_pages_and_filters_past_500() {
+    let t = app().await;
+    let mut ds = t.store.load_dataset().await.expect("load");
+    let template = ds.children[0].clone();
+    for n in 0..520 {
+        let mut c = template.clone();
+        c.id = child_id(&format!("X{n:04}"));
+        ds.children.push(c);
+    }
+    t.store.replace_dataset(&ds).await.expect("written");
+    let mut c = Client::signed_in_as(&t.app, Role::BusinessSupport).await;
+    let first = c.get("/children").await;
+    assert!(
+        first.body.contains("524 children: 1 to 50 shown"),
+        "{}",
+        first.body
+    );
+    assert!(first.body.contains("Page 1 of 11"));
+    let last = c.get("/children?page=11").await;
+    assert!(last.body.contains("524 children: 501 to 524 shown"));
+    assert!(last.body.contains("href=\"/children/X0519\""));
+    // Filters: looked after today, and by IRO.
+    let looked_after = c.get("/children?status=looked_after").await;
+    assert!(
+        looked_after.body.contains("4 children"),
+        "{}",
+        looked_after.body
+    );
+    let iro2 = c.get("/children?iro=IRO2").await;
+    assert!(iro2.body.contains("1 child<"));
+    assert!(iro2.body.contains("href=\"/children/C3\""));
+    let none = c.get("/children?iro=none&status=looked_after").await;
+    assert!(none.body.contains("1 child<"));
+    assert!(none.body.contains("href=\"/children/C4\""));
+}

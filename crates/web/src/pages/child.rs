@@ -17,7 +17,19 @@ use crate::view::{AppError, Page};
 pub struct ChildrenQuery {
     #[serde(default)]
     q: String,
+    /// `looked_after` (today), `left` (not looked after today) or all.
+    #[serde(default)]
+    status: String,
+    /// An IRO's id, or `none` for children with no IRO today; all when blank.
+    #[serde(default)]
+    iro: String,
+    /// 1-based; anything unreadable is the first page.
+    #[serde(default)]
+    page: String,
 }
+
+/// Children listed per page.
+const PAGE_SIZE: usize = 50;
 
 #[derive(Debug, Serialize)]
 struct ChildRow {
@@ -39,7 +51,10 @@ pub async fn children(
         let today = state.clock.today();
         let by = ByChild::new(&ds);
         let q = query.q.trim().to_lowercase();
-        let rows: Vec<ChildRow> = ds
+        let current = daily::current_iros(&ds, today);
+        let status = query.status.as_str();
+        let iro = query.iro.trim();
+        let matching: Vec<_> = ds
             .children
             .iter()
             .filter(|c| {
@@ -49,21 +64,75 @@ pub async fn children(
                         .as_ref()
                         .is_some_and(|n| n.to_string().to_lowercase().contains(&q))
             })
+            .filter(|c| {
+                let looked_after = by.current_period(&c.id, today).is_some();
+                match status {
+                    "looked_after" => looked_after,
+                    "left" => !looked_after,
+                    _ => true,
+                }
+            })
+            .filter(|c| match (iro, current.get(&c.id)) {
+                ("", _) => true,
+                ("none", allocated) => allocated.is_none(),
+                (id, Some(i)) => i.0 == id,
+                (_, None) => false,
+            })
+            .collect();
+        let total = matching.len();
+        let pages = total.div_ceil(PAGE_SIZE).max(1);
+        let at = query
+            .page
+            .trim()
+            .parse::<usize>()
+            .unwrap_or(1)
+            .clamp(1, pages);
+        let rows: Vec<ChildRow> = matching
+            .into_iter()
+            .skip((at - 1) * PAGE_SIZE)
+            .take(PAGE_SIZE)
             .map(|c| ChildRow {
                 id: c.id.to_string(),
                 age: footprint_domain::dates::age_on(c.date_of_birth, today),
-                iro: daily::current_iro(&ds, &c.id, today)
+                iro: current
+                    .get(&c.id)
                     .map(|i| daily::iro_name(&ds, i))
                     .unwrap_or_else(|| "Unallocated".to_owned()),
                 looked_after: by.current_period(&c.id, today).is_some(),
             })
-            .take(500)
+            .collect();
+        let first = if total == 0 {
+            0
+        } else {
+            (at - 1) * PAGE_SIZE + 1
+        };
+        let last = ((at - 1) * PAGE_SIZE + rows.len()).min(total);
+        let link = |p: usize| {
+            let query = serde_urlencoded::to_string([
+                ("q", query.q.as_str()),
+                ("status", status),
+                ("iro", iro),
+                ("page", &p.to_string()),
+            ])
+            .unwrap_or_default();
+            format!("/children?{query}")
+        };
+        let iros: Vec<_> = ds
+            .iros
+            .iter()
+            .map(|i| context! { id => i.id.0.clone(), name => i.name.clone() })
             .collect();
         Ok(page
             .render(
                 &state,
                 "children.html",
-                context! { rows, q => query.q, names => crate::names::child_names(&ds) },
+                context! {
+                    rows, total, first, last, q => query.q, status, iro, iros,
+                    page_number => at, pages,
+                    previous => (at > 1).then(|| link(at - 1)),
+                    next => (at < pages).then(|| link(at + 1)),
+                    names => crate::names::child_names(&ds),
+                },
             )
             .await)
     }

@@ -64,10 +64,42 @@ pub fn environment() -> Result<Environment<'static>, minijinja::Error> {
         env.add_template(name, source)?;
     }
     env.add_filter("uk_date", uk_date);
+    env.add_filter("date_parts", date_parts);
     Ok(env)
 }
 
 /// `2025-03-04` → `4 Mar 2025`; anything else is shown as it is.
+/// A date as a form holds it (`yyyy-mm-dd`, or `d/m/yyyy` as the three
+/// fields of a GOV.UK date input sent it) split into [day, month, year] for
+/// those fields; anything else gives three blanks.
+fn date_parts(value: Option<String>) -> Vec<String> {
+    let v = value.unwrap_or_default();
+    let v = v.trim();
+    let parts: Vec<&str> = if v.contains('/') {
+        v.split('/').collect()
+    } else {
+        let mut p: Vec<&str> = v.split('-').collect();
+        p.reverse();
+        p
+    };
+    if parts.len() == 3 {
+        parts
+            .iter()
+            .map(|p| {
+                let t = p.trim();
+                // 2025-03-04 shows as 4, 3, 2025.
+                match t.trim_start_matches('0') {
+                    "" if !t.is_empty() => "0".to_owned(),
+                    rest if t.len() <= 2 => rest.to_owned(),
+                    _ => t.to_owned(),
+                }
+            })
+            .collect()
+    } else {
+        vec![String::new(); 3]
+    }
+}
+
 fn uk_date(value: String) -> String {
     match chrono::NaiveDate::parse_from_str(&value, "%Y-%m-%d") {
         Ok(d) => d.format("%-d %b %Y").to_string(),
@@ -83,6 +115,19 @@ mod tests {
         for (name, _) in super::TEMPLATES {
             assert!(env.get_template(name).is_ok(), "{name}");
         }
+    }
+
+    #[test]
+    fn dates_split_into_the_three_fields() {
+        assert_eq!(
+            super::date_parts(Some("2025-03-04".into())),
+            ["4", "3", "2025"]
+        );
+        assert_eq!(
+            super::date_parts(Some("12/ /2025".into())),
+            ["12", "", "2025"]
+        );
+        assert_eq!(super::date_parts(None), ["", "", ""]);
     }
 
     #[test]

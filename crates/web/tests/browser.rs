@@ -288,13 +288,15 @@ async fn an_iro_records_a_review_and_the_manager_sees_the_dashboard_move() {
             .expect("click");
         wait_for_path(&c, "/children/C2/reviews/new").await;
         assert_accessible(&c, "record a review").await;
-        // Date inputs are typed by locale in Chromium; set the value directly.
-        c.execute(
-            "document.getElementById('date').value = '2025-03-10';",
-            vec![],
-        )
-        .await
-        .expect("date");
+        // The GOV.UK date input: day, month and year typed.
+        for (id, value) in [("date", "10"), ("date-month", "3"), ("date-year", "2025")] {
+            c.find(Locator::Id(id))
+                .await
+                .expect("date field")
+                .send_keys(value)
+                .await
+                .expect("type");
+        }
         c.find(Locator::Id("participation"))
             .await
             .expect("select")
@@ -466,12 +468,23 @@ async fn an_iro_corrects_a_review_and_the_manager_approves_a_date_change() {
         assert_eq!(text_of(&c, ".fp-next-due").await, "10 Jun 2025");
         c.execute(
             "const f = document.querySelector(\"form[action='/children/C1/review-date-changes']\");
-             f.closest('details').open = true;
-             document.getElementById('proposed').value = '2025-06-30';",
+             f.closest('details').open = true;",
             vec![],
         )
         .await
         .expect("open the request form");
+        for (id, value) in [
+            ("proposed", "30"),
+            ("proposed-month", "6"),
+            ("proposed-year", "2025"),
+        ] {
+            c.find(Locator::Id(id))
+                .await
+                .expect("date field")
+                .send_keys(value)
+                .await
+                .expect("type");
+        }
         c.find(Locator::Id("reason"))
             .await
             .expect("reason")

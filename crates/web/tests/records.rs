@@ -83,7 +83,12 @@ async fn recording_a_review_on_a_date_already_recorded_opens_the_correction_and_
     assert!(form.body.contains("already recorded"), "{}", form.body);
     assert!(form.body.contains("Book the Quillfeather dental check"));
     assert!(form.body.contains("value=\"PN5\" selected"));
-    assert!(form.body.contains("value=\"2024-12-12\""));
+    assert!(
+        form.body.contains(
+            "name=\"decisions_issued-day\" type=\"text\" inputmode=\"numeric\" value=\"12\""
+        ),
+        "the three-field date input holds the date"
+    );
     let log = t
         .store
         .audit_log(&AuditQuery {
@@ -403,6 +408,16 @@ async fn the_903_rules_are_checked_when_a_review_is_recorded() {
     assert!(res.body.contains("DfE rule 440"), "{}", res.body);
     assert!(res.body.contains("id=\"sw_report_date-error\""));
     assert!(res.body.contains("id=\"rec_due_0-error\""));
+    // Each date in error is styled and described by its message, and the
+    // title says there is an error.
+    assert!(res.body.contains("<title>Error: "));
+    assert!(
+        res.body
+            .contains("aria-describedby=\"sw_report_date-error\"")
+    );
+    assert!(res.body.contains(
+        "govuk-date-input__input govuk-input--width-2 govuk-input--error\" id=\"sw_report_date\""
+    ));
     assert_eq!(
         t.store
             .reviews_of(&child_id("C3"))

@@ -6,7 +6,6 @@
 //! allocates every child of the group looked after on the allocation date to
 //! the same IRO, or none of them if any cannot be.
 
-use axum::Form;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
@@ -14,6 +13,7 @@ use footprint_domain::daily::{self, ByChild};
 use footprint_domain::model::{ChildId, Dataset, IroId};
 use minijinja::context;
 
+use super::Fields;
 use super::{audit, council, field, form_date, respond};
 use crate::AppState;
 use crate::access::CurrentUser;
@@ -93,7 +93,7 @@ pub async fn allocate(
     State(state): State<AppState>,
     page: Page,
     user: CurrentUser,
-    Form(pairs): Form<Vec<(String, String)>>,
+    Fields(pairs): Fields,
 ) -> Response {
     let result = async {
         let ds = council(&state).await?;
@@ -279,7 +279,7 @@ pub async fn end(
     State(state): State<AppState>,
     page: Page,
     user: CurrentUser,
-    Form(pairs): Form<Vec<(String, String)>>,
+    Fields(pairs): Fields,
 ) -> Response {
     let result = async {
         let bad = |m: &str| AppError::BadRequest(format!("{m} Go back and try again."));

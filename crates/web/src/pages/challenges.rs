@@ -6,7 +6,6 @@
 //! response due within 5 working days. A challenge may be referred to Cafcass
 //! at any point.
 
-use axum::Form;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
@@ -14,6 +13,7 @@ use footprint_domain::model::{Challenge, ChallengeOutcome, ChallengeStage};
 use footprint_store::NewChallenge;
 use minijinja::{Value, context};
 
+use super::Fields;
 use super::child::outcome_label;
 use super::{audit, child_id, child_records, council, ensure_child, field, fields, form_date};
 use crate::AppState;
@@ -173,7 +173,7 @@ pub async fn raise(
     page: Page,
     user: CurrentUser,
     Path(raw): Path<String>,
-    Form(pairs): Form<Vec<(String, String)>>,
+    Fields(pairs): Fields,
 ) -> Response {
     let result = async {
         let id = child_id(&raw)?;
@@ -374,7 +374,7 @@ pub async fn respond(
     page: Page,
     user: CurrentUser,
     Path(id): Path<i64>,
-    Form(pairs): Form<Vec<(String, String)>>,
+    Fields(pairs): Fields,
 ) -> Response {
     let r = respond_(&state, &page, &user, id, &pairs).await;
     super::respond(&state, Some(&user), r)
@@ -386,7 +386,7 @@ pub async fn escalate(
     page: Page,
     user: CurrentUser,
     Path(id): Path<i64>,
-    Form(pairs): Form<Vec<(String, String)>>,
+    Fields(pairs): Fields,
 ) -> Response {
     let result = async {
         let c = load(&state, id).await?;
@@ -447,7 +447,7 @@ pub async fn cafcass(
     page: Page,
     user: CurrentUser,
     Path(id): Path<i64>,
-    Form(pairs): Form<Vec<(String, String)>>,
+    Fields(pairs): Fields,
 ) -> Response {
     let result = async {
         let c = load(&state, id).await?;
@@ -479,7 +479,7 @@ pub async fn close(
     page: Page,
     user: CurrentUser,
     Path(id): Path<i64>,
-    Form(pairs): Form<Vec<(String, String)>>,
+    Fields(pairs): Fields,
 ) -> Response {
     let result = async {
         let c = load(&state, id).await?;

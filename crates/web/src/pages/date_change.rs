@@ -9,7 +9,6 @@
 //! was asked for wherever the schedule is shown (the domain's
 //! `PeriodOfCare::schedule`), never the statutory one.
 
-use axum::Form;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use footprint_domain::daily::{self, ByChild};
@@ -18,6 +17,7 @@ use footprint_store::{NewReviewDateChange, StoreError};
 use minijinja::context;
 use serde::Serialize;
 
+use super::Fields;
 use super::{audit, child_id, child_records, ensure_child, field, form_date, policy, respond};
 use crate::AppState;
 use crate::access::CurrentUser;
@@ -84,7 +84,7 @@ pub async fn request(
     page: Page,
     user: CurrentUser,
     Path(raw): Path<String>,
-    Form(pairs): Form<Vec<(String, String)>>,
+    Fields(pairs): Fields,
 ) -> Response {
     let result = async {
         let id = child_id(&raw)?;
@@ -179,7 +179,7 @@ pub async fn decide(
     page: Page,
     user: CurrentUser,
     Path(raw): Path<String>,
-    Form(pairs): Form<Vec<(String, String)>>,
+    Fields(pairs): Fields,
 ) -> Response {
     let result = async {
         let request: i64 = raw.parse().map_err(|_| AppError::NotFound("request"))?;

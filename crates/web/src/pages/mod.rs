@@ -207,3 +207,105 @@ pub(crate) fn caseload_scope(
         )),
     }
 }
+
+/// A form read as pairs, with each GOV.UK date input's three fields
+/// (`NAME-day`, `NAME-month`, `NAME-year`) joined into `NAME` — as
+/// `yyyy-mm-dd` when all three are numbers (a day that does not exist is
+/// then refused by [`form_date`]), as the `d/m/y` typed otherwise (refused
+/// as not a date) — unless the form sent `NAME` itself. All three blank is
+/// no date. The parts stay in the pairs, so a form shown again keeps them.
+pub struct Fields(pub Vec<(String, String)>);
+
+impl<S: Send + Sync> axum::extract::FromRequest<S> for Fields {
+    type Rejection = Response;
+
+    async fn from_request(req: axum::extract::Request, state: &S) -> Result<Self, Response> {
+        use axum::response::IntoResponse as _;
+        let axum::Form(mut pairs) = axum::Form::<Vec<(String, String)>>::from_request(req, state)
+            .await
+            .map_err(|e| e.into_response())?;
+        join_dates(&mut pairs);
+        Ok(Fields(pairs))
+    }
+}
+
+fn join_dates(pairs: &mut Vec<(String, String)>) {
+    let names: Vec<String> = pairs
+        .iter()
+        .filter_map(|(k, _)| k.strip_suffix("-day").map(str::to_owned))
+        .collect();
+    for name in names {
+        if pairs.iter().any(|(k, _)| *k == name) {
+            continue;
+        }
+        let part = |p: &str| {
+            field(pairs, &format!("{name}-{p}"))
+                .unwrap_or("")
+                .trim()
+                .to_owned()
+        };
+        let (d, m, y) = (part("day"), part("month"), part("year"));
+        let joined = if d.is_empty() && m.is_empty() && y.is_empty() {
+            String::new()
+        } else {
+            match (d.parse::<u32>(), m.parse::<u32>(), y.parse::<u32>()) {
+                (Ok(d), Ok(m), Ok(y)) if y.to_string().len() == 4 => {
+                    format!("{y:04}-{m:02}-{d:02}")
+                }
+                _ => format!("{d}/{m}/{y}"),
+            }
+        };
+        pairs.push((name, joined));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn joined(parts: &[(&str, &str)]) -> Option<String> {
+        let mut pairs: Vec<(String, String)> = parts
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect();
+        join_dates(&mut pairs);
+        field(&pairs, "date").map(str::to_owned)
+    }
+
+    #[test]
+    fn the_three_date_fields_are_joined() {
+        let full = [
+            ("date-day", "4"),
+            ("date-month", "3"),
+            ("date-year", "2025"),
+        ];
+        assert_eq!(joined(&full).as_deref(), Some("2025-03-04"));
+        assert_eq!(
+            form_date(joined(&full).as_deref()),
+            Ok(Some(chrono::NaiveDate::from_ymd_opt(2025, 3, 4).unwrap()))
+        );
+        let blank = [("date-day", ""), ("date-month", " "), ("date-year", "")];
+        assert_eq!(form_date(joined(&blank).as_deref()), Ok(None));
+        for bad in [
+            [
+                ("date-day", "31"),
+                ("date-month", "2"),
+                ("date-year", "2025"),
+            ],
+            [("date-day", "4"), ("date-month", ""), ("date-year", "2025")],
+            [
+                ("date-day", "4"),
+                ("date-month", "March"),
+                ("date-year", "2025"),
+            ],
+            [("date-day", "4"), ("date-month", "3"), ("date-year", "25")],
+        ] {
+            assert!(form_date(joined(&bad).as_deref()).is_err(), "{bad:?}");
+        }
+        // A form that sends the date whole keeps it.
+        assert_eq!(
+            joined(&[("date", "2025-03-04"), ("date-day", "9")]).as_deref(),
+            Some("2025-03-04")
+        );
+    }
+}

@@ -2,11 +2,11 @@
 //! no names; a council imports them (`footprint import names`) or records
 //! them here. The audit log says that the name changed, never what it is.
 
-use axum::Form;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use footprint_domain::model::ChildName;
 
+use super::Fields;
 use super::{audit, child_id, child_records, ensure_child, field, respond};
 use crate::AppState;
 use crate::access::CurrentUser;
@@ -19,7 +19,7 @@ pub async fn save(
     page: Page,
     user: CurrentUser,
     Path(raw): Path<String>,
-    Form(pairs): Form<Vec<(String, String)>>,
+    Fields(pairs): Fields,
 ) -> Response {
     let result = async {
         let id = child_id(&raw)?;

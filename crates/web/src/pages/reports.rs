@@ -4,7 +4,6 @@
 
 use std::collections::BTreeMap;
 
-use axum::Form;
 use axum::extract::{Query, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -12,6 +11,7 @@ use footprint_domain::dates::CollectionYear;
 use minijinja::context;
 use serde::Deserialize;
 
+use super::Fields;
 use super::{audit, field, respond};
 use crate::AppState;
 use crate::access::CurrentUser;
@@ -150,7 +150,7 @@ pub async fn save_narrative(
     State(state): State<AppState>,
     page: Page,
     user: CurrentUser,
-    Form(pairs): Form<Vec<(String, String)>>,
+    Fields(pairs): Fields,
 ) -> Response {
     let result = async {
         let year = year_of(&state, field(&pairs, "year"))?;

@@ -1,6 +1,5 @@
 //! Recording a review, a midway check, a visit; completing a recommendation.
 
-use axum::Form;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
@@ -15,6 +14,7 @@ use footprint_domain::model::{
 use footprint_domain::schedule::SchedulePolicy;
 use minijinja::{Value, context};
 
+use super::Fields;
 use super::{
     audit, caseload_scope, child_id, child_records, ensure_child, field, fields, form_date,
     needs_cover, policy, respond,
@@ -342,7 +342,7 @@ pub async fn record_review(
     page: Page,
     user: CurrentUser,
     Path(raw): Path<String>,
-    Form(pairs): Form<Vec<(String, String)>>,
+    Fields(pairs): Fields,
 ) -> Response {
     let result = async {
         let id = child_id(&raw)?;
@@ -562,7 +562,7 @@ pub async fn correct_review(
     page: Page,
     user: CurrentUser,
     Path((raw, raw_review)): Path<(String, String)>,
-    Form(mut pairs): Form<Vec<(String, String)>>,
+    Fields(mut pairs): Fields,
 ) -> Response {
     let result = async {
         let id = child_id(&raw)?;
@@ -673,7 +673,7 @@ pub async fn record_midway_check(
     page: Page,
     user: CurrentUser,
     Path(raw): Path<String>,
-    Form(pairs): Form<Vec<(String, String)>>,
+    Fields(pairs): Fields,
 ) -> Response {
     let result = async {
         let id = child_id(&raw)?;
@@ -752,7 +752,7 @@ pub async fn record_visit(
     page: Page,
     user: CurrentUser,
     Path(raw): Path<String>,
-    Form(pairs): Form<Vec<(String, String)>>,
+    Fields(pairs): Fields,
 ) -> Response {
     let result = async {
         let id = child_id(&raw)?;
@@ -830,7 +830,7 @@ pub async fn complete_recommendation(
     page: Page,
     user: CurrentUser,
     Path((raw, index)): Path<(String, usize)>,
-    Form(pairs): Form<Vec<(String, String)>>,
+    Fields(pairs): Fields,
 ) -> Response {
     let result = async {
         let id = child_id(&raw)?;
@@ -874,7 +874,7 @@ pub async fn record_sent(
     page: Page,
     user: CurrentUser,
     Path(raw): Path<String>,
-    Form(pairs): Form<Vec<(String, String)>>,
+    Fields(pairs): Fields,
 ) -> Response {
     let result = async {
         let id = child_id(&raw)?;

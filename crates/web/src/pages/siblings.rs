@@ -6,11 +6,11 @@
 //! groups together; removing B takes B out of the group (the others stay
 //! together). Every change is audited with the two identifiers only.
 
-use axum::Form;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use footprint_domain::model::ChildId;
 
+use super::Fields;
 use super::{audit, child_id, child_records, ensure_child, field, respond};
 use crate::AppState;
 use crate::access::CurrentUser;
@@ -54,7 +54,7 @@ pub async fn link(
     page: Page,
     user: CurrentUser,
     Path(raw): Path<String>,
-    Form(pairs): Form<Vec<(String, String)>>,
+    Fields(pairs): Fields,
 ) -> Response {
     let result = async {
         let id = child_id(&raw)?;
@@ -100,7 +100,7 @@ pub async fn unlink(
     page: Page,
     user: CurrentUser,
     Path(raw): Path<String>,
-    Form(pairs): Form<Vec<(String, String)>>,
+    Fields(pairs): Fields,
 ) -> Response {
     let result = async {
         let id = child_id(&raw)?;

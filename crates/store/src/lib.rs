@@ -527,6 +527,25 @@ impl Store {
         dispatch!(self, review_date_changes())
     }
 
+    /// Adds a challenge's concern, a response (with the stage it answered)
+    /// or its outcome, in words (`kind`: `concern`, `response`, `outcome`).
+    /// Free text about the child: never logged or audited.
+    pub async fn add_challenge_note(
+        &self,
+        challenge: i64,
+        kind: &str,
+        stage: Option<&str>,
+        body: &str,
+        by: &str,
+    ) -> Result<ChallengeNote> {
+        dispatch!(self, add_challenge_note(challenge, kind, stage, body, by))
+    }
+
+    /// A challenge's notes, in the order written.
+    pub async fn challenge_notes(&self, challenge: i64) -> Result<Vec<ChallengeNote>> {
+        dispatch!(self, challenge_notes(challenge))
+    }
+
     /// One review of a child.
     pub async fn review(&self, child: &ChildId, date: NaiveDate) -> Result<Option<Review>> {
         dispatch!(self, review(child, date))

@@ -361,3 +361,18 @@ pub struct NewReviewDateChange {
     pub reason: footprint_domain::model::DateChangeReason,
     pub requested_by: String,
 }
+
+/// A challenge's concern, a response or its outcome, in words (free text
+/// about the child).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ChallengeNote {
+    pub id: i64,
+    pub challenge: i64,
+    /// `concern`, `response` or `outcome`.
+    pub kind: String,
+    /// The stage a response answered.
+    pub stage: Option<String>,
+    pub body: String,
+    pub written_at: DateTime<Utc>,
+    pub written_by: String,
+}

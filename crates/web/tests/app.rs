@@ -53,12 +53,19 @@ fn body_for(path: &str, role: Role, i: usize) -> Vec<(String, String)> {
             ("raised", &day),
             ("stage", "informal"),
             ("themes", "Placement"),
+            ("concern", "The placement plan has not been reviewed"),
         ]),
-        "/challenges/{challenge}/respond" | "/challenges/{challenge}/cafcass" => {
-            v(&[("date", "2025-03-12")])
-        }
+        "/challenges/{challenge}/respond" => v(&[
+            ("date", "2025-03-12"),
+            ("response", "The plan will be reviewed this week"),
+        ]),
+        "/challenges/{challenge}/cafcass" => v(&[("date", "2025-03-12")]),
         "/challenges/{challenge}/escalate" => v(&[("date", "2025-03-12"), ("to", "stage 1")]),
-        "/challenges/{challenge}/close" => v(&[("date", "2025-03-12"), ("outcome", "resolved")]),
+        "/challenges/{challenge}/close" => v(&[
+            ("date", "2025-03-12"),
+            ("outcome", "resolved"),
+            ("outcome_text", "The plan was reviewed"),
+        ]),
         "/allocations" => v(&[("child", "C4"), ("iro", "IRO2"), ("from", &day)]),
         // Ends the allocation the line above made (the routes are tried in
         // this order).

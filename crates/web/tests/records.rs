@@ -556,6 +556,7 @@ async fn allocations_take_only_children_looked_after_current_iros_and_near_dates
         let res = m.post("/allocations", &form).await;
         assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{form:?}");
         assert!(res.body.contains("govuk-error-summary"));
+        assert!(res.body.contains("<title>Error: Allocations"));
     }
     let ds = t
         .store
@@ -632,4 +633,87 @@ async fn the_children_list_pages_and_filters_past_500() {
     let none = c.get("/children?iro=none&status=looked_after").await;
     assert!(none.body.contains("1 child<"));
     assert!(none.body.contains("href=\"/children/C4\""));
+}
+
+#[tokio::test]
+async fn a_challenge_holds_its_concern_each_response_and_its_outcome_in_words() {
+    let t = app().await;
+    let mut c = Client::signed_in_as(&t.app, Role::Iro).await;
+    c.get("/children/C1/challenges/new").await;
+    let base = [
+        ("raised", "2025-03-10"),
+        ("stage", "informal"),
+        ("themes", "Care planning"),
+    ];
+    let res = c.post("/children/C1/challenges", &base).await;
+    assert_eq!(
+        res.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "a concern is needed"
+    );
+    assert!(res.body.contains("id=\"concern-error\""));
+    let mut with = base.to_vec();
+    with.push(("concern", "Contact with Wrenfield grandparents has stopped"));
+    let res = c.post("/children/C1/challenges", &with).await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER);
+    let path = res.location.expect("to the challenge");
+    let id: i64 = path
+        .rsplit('/')
+        .next()
+        .expect("id")
+        .parse()
+        .expect("number");
+    let res = c
+        .post(
+            &format!("/challenges/{id}/respond"),
+            &[("date", "2025-03-11")],
+        )
+        .await;
+    assert_eq!(
+        res.status,
+        StatusCode::BAD_REQUEST,
+        "a response needs its words"
+    );
+    let res = c
+        .post(
+            &format!("/challenges/{id}/respond"),
+            &[
+                ("date", "2025-03-11"),
+                ("response", "Contact restarts on Friday"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER);
+    let res = c
+        .post(
+            &format!("/challenges/{id}/close"),
+            &[
+                ("date", "2025-03-12"),
+                ("outcome", "resolved"),
+                ("outcome_text", "Fortnightly contact agreed"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER);
+    let page = c.get(&format!("/challenges/{id}")).await;
+    for words in [
+        "Contact with Wrenfield grandparents has stopped",
+        "Contact restarts on Friday",
+        "Fortnightly contact agreed",
+    ] {
+        assert!(page.body.contains(words), "{words}");
+    }
+    let log = t
+        .store
+        .audit_log(&AuditQuery {
+            child: Some(child_id("C1")),
+            ..Default::default()
+        })
+        .await
+        .expect("log");
+    assert!(
+        log.iter()
+            .all(|e| !e.detail.contains("Wrenfield") && !e.detail.contains("Friday")),
+        "no free text in the audit log"
+    );
 }

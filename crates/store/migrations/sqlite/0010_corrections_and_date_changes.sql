@@ -74,3 +74,17 @@ BEGIN
     INSERT INTO data_changes (version, child)
         SELECT version, OLD.child FROM data_version WHERE id = 1 AND NOT bulk_write;
 END;
+
+-- challenge_notes: what a challenge is about, each response and the outcome,
+-- in words (free text about the child: shown to IROs and the manager only,
+-- never in the audit log or a report). Kept, never changed.
+CREATE TABLE challenge_notes (
+    id         INTEGER PRIMARY KEY AUTOINCREMENT,
+    challenge  INTEGER NOT NULL REFERENCES challenges(id) ON DELETE CASCADE,
+    kind       TEXT NOT NULL CHECK (kind IN ('concern', 'response', 'outcome')),
+    stage      TEXT, -- the stage a response answered
+    body       TEXT NOT NULL CHECK (length(trim(body)) > 0),
+    written_at TEXT NOT NULL,
+    written_by TEXT NOT NULL
+);
+CREATE INDEX challenge_notes_challenge ON challenge_notes(challenge);

@@ -327,3 +327,84 @@ pub(super) async fn insert_review_date_changes(
     }
     Ok(())
 }
+
+// ---------------------------------------------------------------------------
+// A challenge's concern, responses and outcome, in words
+
+/// Adds a note to a challenge. Refused: an unknown kind, a blank body or
+/// one over 4,000 characters, an unknown challenge.
+pub(crate) async fn add_challenge_note(
+    pool: &Pool,
+    challenge: i64,
+    kind: &str,
+    stage: Option<&str>,
+    body: &str,
+    by: &str,
+) -> Result<crate::types::ChallengeNote> {
+    if !["concern", "response", "outcome"].contains(&kind) {
+        return Err(StoreError::Invalid(format!(
+            "`{kind}` is not a kind of challenge note"
+        )));
+    }
+    let body = body.trim();
+    if body.is_empty() || body.chars().count() > 4000 {
+        return Err(StoreError::Invalid(
+            "a challenge note must be 1 to 4,000 characters".to_owned(),
+        ));
+    }
+    let mut tx = write_tx(pool).await?;
+    let conn: &mut Conn = &mut tx;
+    let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM challenges WHERE id = $1")
+        .bind(challenge)
+        .fetch_one(&mut *conn)
+        .await?;
+    if n == 0 {
+        return Err(StoreError::NotFound(format!("challenge {challenge}")));
+    }
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO challenge_notes (challenge, kind, stage, body, written_at, written_by) \
+         VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+    )
+    .bind(challenge)
+    .bind(kind.to_owned())
+    .bind(stage.map(str::to_owned))
+    .bind(body.to_owned())
+    .bind(now())
+    .bind(by.to_owned())
+    .fetch_one(&mut *conn)
+    .await?;
+    tx.commit().await?;
+    let notes = challenge_notes(pool, challenge).await?;
+    notes
+        .into_iter()
+        .find(|n| n.id == id)
+        .ok_or_else(|| StoreError::NotFound(format!("challenge note {id}")))
+}
+
+/// A challenge's notes, in the order written.
+pub(crate) async fn challenge_notes(
+    pool: &Pool,
+    challenge: i64,
+) -> Result<Vec<crate::types::ChallengeNote>> {
+    const T: &str = "challenge_notes";
+    let rows = sqlx::query(
+        "SELECT id, challenge, kind, stage, body, written_at, written_by FROM challenge_notes \
+         WHERE challenge = $1 ORDER BY id",
+    )
+    .bind(challenge)
+    .fetch_all(pool)
+    .await?;
+    rows.iter()
+        .map(|row| {
+            Ok(crate::types::ChallengeNote {
+                id: row.try_get("id")?,
+                challenge: row.try_get("challenge")?,
+                kind: row.try_get("kind")?,
+                stage: row.try_get("stage")?,
+                body: row.try_get("body")?,
+                written_at: timestamp(T, "written_at", row.try_get("written_at")?)?,
+                written_by: row.try_get("written_by")?,
+            })
+        })
+        .collect()
+}

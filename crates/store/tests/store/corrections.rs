@@ -145,3 +145,46 @@ async fn review_date_changes_are_requested_once_and_decided_by_someone_else(env:
     assert_eq!(s.review_date_changes().await.unwrap().len(), 2);
 }
 both!(review_date_changes_are_requested_once_and_decided_by_someone_else);
+
+async fn a_challenge_keeps_its_concern_responses_and_outcome_in_words(env: Env) {
+    seed(&env).await;
+    let s = &env.store;
+    let c = s
+        .raise_challenge(&footprint_store::NewChallenge {
+            child: id("A1"),
+            iro: None,
+            raised: d("2022-06-01"),
+            themes: vec!["Placement".into()],
+            first_stage: footprint_domain::model::ChallengeStage {
+                stage: "informal".into(),
+                started: d("2022-06-01"),
+                timescale_working_days: 5,
+                responded: None,
+            },
+        })
+        .await
+        .unwrap();
+    s.add_challenge_note(c.id, "concern", None, " The plan is late ", "iro1")
+        .await
+        .unwrap();
+    s.add_challenge_note(c.id, "response", Some("informal"), "Done by Friday", "iro1")
+        .await
+        .unwrap();
+    for (kind, body) in [("concern", "   "), ("gossip", "x")] {
+        assert!(matches!(
+            s.add_challenge_note(c.id, kind, None, body, "iro1").await,
+            Err(StoreError::Invalid(_))
+        ));
+    }
+    assert!(matches!(
+        s.add_challenge_note(c.id + 100, "concern", None, "x", "iro1")
+            .await,
+        Err(StoreError::NotFound(_))
+    ));
+    let notes = s.challenge_notes(c.id).await.unwrap();
+    assert_eq!(notes.len(), 2);
+    assert_eq!(notes[0].body, "The plan is late");
+    assert_eq!(notes[1].stage.as_deref(), Some("informal"));
+    assert_eq!(notes[1].written_by, "iro1");
+}
+both!(a_challenge_keeps_its_concern_responses_and_outcome_in_words);

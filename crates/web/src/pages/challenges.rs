@@ -127,6 +127,7 @@ async fn new_form_page(
     status: StatusCode,
     errors: FormErrors,
     chosen: Vec<String>,
+    concern: &str,
 ) -> Response {
     let stages = match stages(state).await {
         Ok(s) => s,
@@ -137,7 +138,7 @@ async fn new_form_page(
         state,
         status,
         "challenge_form.html",
-        context! { child, stages, themes, chosen, errors => errors.0 },
+        context! { child, stages, themes, chosen, concern, errors => errors.0 },
     )
     .await
 }
@@ -160,6 +161,7 @@ pub async fn new_form(
             StatusCode::OK,
             FormErrors::default(),
             Vec::new(),
+            "",
         )
         .await)
     }
@@ -215,6 +217,12 @@ pub async fn raise(
         if chosen.iter().any(|t| !configured_themes.contains(t)) {
             errors.add("themes", "Select themes from the list");
         }
+        let concern = field(&pairs, "concern").unwrap_or("").trim().to_owned();
+        if concern.is_empty() {
+            errors.add("concern", "Describe the concern");
+        } else if concern.chars().count() > NOTE_MAX {
+            errors.add("concern", "The concern must be 4,000 characters or fewer");
+        }
         let (Some(raised), Some(stage), true) = (raised, stage, errors.is_empty()) else {
             return Ok(new_form_page(
                 &state,
@@ -223,6 +231,7 @@ pub async fn raise(
                 StatusCode::UNPROCESSABLE_ENTITY,
                 errors,
                 chosen,
+                &concern,
             )
             .await);
         };
@@ -240,6 +249,10 @@ pub async fn raise(
                     responded: None,
                 },
             })
+            .await?;
+        state
+            .store
+            .add_challenge_note(c.id, "concern", None, &concern, &user.name)
             .await?;
         audit(
             &state,
@@ -296,6 +309,23 @@ pub async fn show(
             })
             .collect();
         let awaiting = c.stages.iter().any(|s| s.responded.is_none());
+        let notes: Vec<_> = state
+            .store
+            .challenge_notes(id)
+            .await?
+            .into_iter()
+            .map(|n| context! {
+                kind => match n.kind.as_str() {
+                    "concern" => "The concern",
+                    "response" => "Response",
+                    _ => "Outcome",
+                },
+                stage => n.stage,
+                body => n.body,
+                written => n.written_at.format("%-d %b %Y").to_string(),
+                by => n.written_by,
+            })
+            .collect();
         Ok(page
             .render(
                 &state,
@@ -303,7 +333,7 @@ pub async fn show(
                 context! {
                     c => summary(&c, today, cal),
                     stages => stage_rows,
-                    next_stage, awaiting,
+                    next_stage, awaiting, notes,
                     outcomes => [("resolved", "Resolved"), ("withdrawn", "Withdrawn"), ("referred_to_cafcass", "Referred to Cafcass")],
                 },
             )
@@ -341,6 +371,25 @@ fn action_date(
     }
 }
 
+/// The longest concern, response or outcome text.
+const NOTE_MAX: usize = 4000;
+
+/// A required text of a challenge form (`missing` says what to enter).
+fn note(pairs: &[(String, String)], name: &str, missing: &str) -> Result<String, AppError> {
+    let text = field(pairs, name).unwrap_or("").trim();
+    if text.is_empty() {
+        return Err(AppError::BadRequest(format!(
+            "{missing}. Go back and try again."
+        )));
+    }
+    if text.chars().count() > NOTE_MAX {
+        return Err(AppError::BadRequest(
+            "The text must be 4,000 characters or fewer. Go back and shorten it.".to_owned(),
+        ));
+    }
+    Ok(text.to_owned())
+}
+
 /// POST /challenges/{challenge}/respond — the response at the current stage.
 pub async fn respond_(
     state: &AppState,
@@ -356,7 +405,17 @@ pub async fn respond_(
             "No response is awaited at this stage.".to_owned(),
         ));
     }
+    let response = note(pairs, "response", "Enter the response")?;
+    let stage = c
+        .stages
+        .iter()
+        .find(|s| s.responded.is_none())
+        .map(|s| s.stage.clone());
     state.store.respond_to_challenge(id, date).await?;
+    state
+        .store
+        .add_challenge_note(id, "response", stage.as_deref(), &response, &user.name)
+        .await?;
     audit(
         state,
         user,
@@ -494,7 +553,12 @@ pub async fn close(
                 ));
             }
         };
+        let words = note(&pairs, "outcome_text", "Describe the outcome")?;
         state.store.resolve_challenge(id, date, outcome).await?;
+        state
+            .store
+            .add_challenge_note(id, "outcome", None, &words, &user.name)
+            .await?;
         audit(
             &state,
             &user,

@@ -527,6 +527,20 @@ impl Store {
         dispatch!(self, review_date_changes())
     }
 
+    /// Records, corrects or removes a child's name. Changing or removing a
+    /// name held is a correction: `correction` is required (`Invalid`
+    /// without it) and the name held is kept as a version (record `name`,
+    /// key the child's id). Returns the parts that changed; none when the
+    /// name is as held (nothing written).
+    pub async fn correct_child_name(
+        &self,
+        child: &ChildId,
+        name: Option<&ChildName>,
+        correction: Option<&Correction>,
+    ) -> Result<Vec<&'static str>> {
+        dispatch!(self, correct_child_name(child, name, correction))
+    }
+
     /// Adds a challenge's concern, a response (with the stage it answered)
     /// or its outcome, in words (`kind`: `concern`, `response`, `outcome`).
     /// Free text about the child: never logged or audited.

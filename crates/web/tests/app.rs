@@ -742,14 +742,34 @@ async fn a_childs_name_is_recorded_shown_where_the_child_is_and_never_audited_or
         StatusCode::FORBIDDEN
     );
 
-    // Both parts blank removes the name.
-    let removed = s
+    // Both parts blank removes the name: a correction, so it needs a reason
+    // and the name held is kept as an earlier version.
+    let refused = s
         .post(
             "/children/C3/name",
             &[("given_name", ""), ("family_name", "")],
         )
         .await;
+    assert_eq!(refused.status, StatusCode::BAD_REQUEST);
+    let removed = s
+        .post(
+            "/children/C3/name",
+            &[
+                ("given_name", ""),
+                ("family_name", ""),
+                ("name_reason", "Recorded against the wrong child"),
+            ],
+        )
+        .await;
     assert_eq!(removed.status, StatusCode::SEE_OTHER);
+    let versions = t
+        .store
+        .record_versions(&"C3".parse().unwrap(), "name", "C3")
+        .await
+        .unwrap();
+    assert_eq!(versions.len(), 1);
+    assert_eq!(versions[0].changed, ["name"]);
+    assert!(versions[0].earlier.to_string().contains("Quartermaine"));
     assert!(!s.get("/children/C3").await.body.contains("Quartermaine"));
 }
 

@@ -280,7 +280,11 @@ pub(crate) async fn save_child(pool: &Pool, c: &Child) -> Result<()> {
 }
 
 /// Records (`Some`) or removes (`None`) a child's name; the child exists.
-async fn set_name_in(conn: &mut Conn, child: &ChildId, name: Option<&ChildName>) -> Result<()> {
+pub(super) async fn set_name_in(
+    conn: &mut Conn,
+    child: &ChildId,
+    name: Option<&ChildName>,
+) -> Result<()> {
     match name {
         Some(n) => {
             sqlx::query(

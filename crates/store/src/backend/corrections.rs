@@ -2,7 +2,7 @@
 //! requests to change a review's date (`review_date_changes`).
 
 use footprint_domain::model::{
-    ChildId, DateChangeReason, DateChangeStatus, Review, ReviewDateChange,
+    ChildId, ChildName, DateChangeReason, DateChangeStatus, Review, ReviewDateChange,
 };
 use serde::Serialize;
 use sqlx::Row;
@@ -407,4 +407,72 @@ pub(crate) async fn challenge_notes(
             })
         })
         .collect()
+}
+
+// ---------------------------------------------------------------------------
+// A child's name
+
+/// Records, corrects or removes a child's name. A name held that changes
+/// (or is removed) is a correction: `correction` is required and the name
+/// held is kept in `record_versions`, in the same transaction. Returns the
+/// parts that changed (`name` when one is first recorded or removed); none
+/// when the name is as held (nothing written).
+pub(crate) async fn correct_child_name(
+    pool: &Pool,
+    child: &ChildId,
+    name: Option<&ChildName>,
+    correction: Option<&Correction>,
+) -> Result<Vec<&'static str>> {
+    let mut tx = write_tx(pool).await?;
+    let conn: &mut Conn = &mut tx;
+    ensure_child(conn, child).await?;
+    let held = sqlx::query("SELECT given_name, family_name FROM child_names WHERE child = $1")
+        .bind(child.as_str())
+        .fetch_optional(&mut *conn)
+        .await?
+        .map(|row| -> Result<ChildName> {
+            let given: String = row.try_get("given_name")?;
+            let family: String = row.try_get("family_name")?;
+            ChildName::new(&given, &family).map_err(|e| StoreError::Corrupt {
+                table: "child_names",
+                column: "given_name",
+                reason: e.to_string(),
+            })
+        })
+        .transpose()?;
+    let changed: Vec<&'static str> = match (&held, name) {
+        (None, None) => Vec::new(),
+        (Some(a), Some(b)) => [
+            ("given_name", a.given() != b.given()),
+            ("family_name", a.family() != b.family()),
+        ]
+        .into_iter()
+        .filter(|(_, d)| *d)
+        .map(|(f, _)| f)
+        .collect(),
+        _ => vec!["name"],
+    };
+    if changed.is_empty() {
+        return Ok(changed);
+    }
+    if let Some(held) = &held {
+        let Some(correction) = correction else {
+            return Err(StoreError::Invalid(
+                "a correction needs a reason".to_owned(),
+            ));
+        };
+        keep_version(
+            conn,
+            child,
+            "name",
+            child.as_str(),
+            correction,
+            &changed,
+            held,
+        )
+        .await?;
+    }
+    set_name_in(conn, child, name).await?;
+    tx.commit().await?;
+    Ok(changed)
 }

@@ -188,3 +188,36 @@ async fn a_challenge_keeps_its_concern_responses_and_outcome_in_words(env: Env) 
     assert_eq!(notes[1].written_by, "iro1");
 }
 both!(a_challenge_keeps_its_concern_responses_and_outcome_in_words);
+
+async fn correcting_a_name_keeps_the_name_held(env: Env) {
+    seed(&env).await;
+    let s = &env.store;
+    let first = footprint_domain::model::ChildName::new("Ada", "Quill").unwrap();
+    let second = footprint_domain::model::ChildName::new("Ada", "Quillon").unwrap();
+    // First recorded: not a correction.
+    assert_eq!(
+        s.correct_child_name(&id("A1"), Some(&first), None)
+            .await
+            .unwrap(),
+        ["name"]
+    );
+    // Changing it needs a reason; nothing written without one.
+    assert!(matches!(
+        s.correct_child_name(&id("A1"), Some(&second), None).await,
+        Err(StoreError::Invalid(_))
+    ));
+    assert_eq!(
+        s.correct_child_name(&id("A1"), Some(&second), Some(&correction("Misspelt")))
+            .await
+            .unwrap(),
+        ["family_name"]
+    );
+    let versions = s.record_versions(&id("A1"), "name", "A1").await.unwrap();
+    assert_eq!(versions.len(), 1);
+    let earlier: footprint_domain::model::ChildName =
+        serde_json::from_value(versions[0].earlier.clone()).unwrap();
+    assert_eq!(earlier, first);
+    let held = s.child(&id("A1")).await.unwrap().unwrap().child.name;
+    assert_eq!(held, Some(second));
+}
+both!(correcting_a_name_keeps_the_name_held);

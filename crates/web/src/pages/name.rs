@@ -38,14 +38,42 @@ pub async fn save(
                 AppError::BadRequest(message)
             })?)
         };
-        state.store.set_child_name(&id, name.as_ref()).await?;
-        let what = if name.is_some() {
-            "recorded"
-        } else {
-            "removed"
+        // Changing or removing a name held is a correction: it needs a
+        // reason, and the name held is kept as a version.
+        let reason = field(&pairs, "name_reason").unwrap_or("").trim();
+        let correction = (!reason.is_empty()).then(|| footprint_store::Correction {
+            by: user.name.clone(),
+            reason: reason.to_owned(),
+        });
+        let changed = match state
+            .store
+            .correct_child_name(&id, name.as_ref(), correction.as_ref())
+            .await
+        {
+            Ok(c) => c,
+            Err(footprint_store::StoreError::Invalid(_)) => {
+                return Err(AppError::BadRequest(
+                    "Say why the name is being corrected (at most 500 characters). Go back and try again."
+                        .to_owned(),
+                ));
+            }
+            Err(e) => return Err(e.into()),
         };
-        audit(&state, &user, "child.name", Some(&id), what).await?;
-        page.flash(&format!("Name {what}")).await;
+        if changed.is_empty() {
+            page.flash("Nothing was changed: the name is as recorded").await;
+            return Ok(Redirect::to(&format!("/children/{id}")).into_response());
+        }
+        let what = match (name.is_some(), correction.is_some()) {
+            (false, _) => "removed".to_owned(),
+            (true, false) => "recorded".to_owned(),
+            (true, true) => format!("corrected;changed={}", changed.join(",")),
+        };
+        audit(&state, &user, "child.name", Some(&id), &what).await?;
+        page.flash(&format!(
+            "Name {}",
+            what.split(';').next().unwrap_or("recorded")
+        ))
+        .await;
         Ok(Redirect::to(&format!("/children/{id}")).into_response())
     }
     .await;

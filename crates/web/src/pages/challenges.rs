@@ -128,6 +128,7 @@ async fn new_form_page(
     errors: FormErrors,
     chosen: Vec<String>,
     concern: &str,
+    covering_needed: bool,
 ) -> Response {
     let stages = match stages(state).await {
         Ok(s) => s,
@@ -138,7 +139,10 @@ async fn new_form_page(
         state,
         status,
         "challenge_form.html",
-        context! { child, stages, themes, chosen, concern, errors => errors.0 },
+        context! {
+            child, stages, themes, chosen, concern, covering_needed, errors => errors.0,
+            cover_reasons => super::COVER_REASONS,
+        },
     )
     .await
 }
@@ -162,6 +166,7 @@ pub async fn new_form(
             FormErrors::default(),
             Vec::new(),
             "",
+            super::needs_cover(&ds, &id, &user, state.clock.today()),
         )
         .await)
     }
@@ -182,6 +187,7 @@ pub async fn raise(
         let ds = child_records(&state, &id).await?;
         ensure_child(&ds, &id)?;
         let today = state.clock.today();
+        let cover = super::caseload_scope(&ds, &id, &user, today, &pairs)?;
         let configured_stages = stages(&state).await?;
         let configured_themes = themes(&state).await;
         let mut errors = FormErrors::default();
@@ -232,6 +238,7 @@ pub async fn raise(
                 errors,
                 chosen,
                 &concern,
+                super::needs_cover(&ds, &id, &user, today),
             )
             .await);
         };
@@ -259,7 +266,7 @@ pub async fn raise(
             &user,
             "challenge.raise",
             Some(&id),
-            &format!("challenge={};stage={}", c.id, stage.name),
+            &format!("challenge={};stage={}{cover}", c.id, stage.name),
         )
         .await?;
         page.flash("Challenge raised").await;

@@ -120,6 +120,7 @@ pub async fn list(State(state): State<AppState>, page: Page, user: CurrentUser) 
     super::respond(&state, Some(&user), result)
 }
 
+#[allow(clippy::too_many_arguments)] // the form's parts, each shown again on an error
 async fn new_form_page(
     state: &AppState,
     page: &Page,

@@ -28,7 +28,7 @@ pub(crate) async fn replace_dataset(pool: &Pool, ds: &Dataset) -> Result<WriteSu
     let mut tx = write_tx(pool).await?;
     let conn: &mut Conn = &mut tx;
     // Council-wide: no per-child change log for a bulk write.
-    begin_bulk_write(conn).await?;
+    let set_aside = begin_bulk_write(conn).await?;
     for table in [
         "DELETE FROM child_names",
         "DELETE FROM sibling_groups",
@@ -167,7 +167,7 @@ pub(crate) async fn replace_dataset(pool: &Pool, ds: &Dataset) -> Result<WriteSu
                 .await?;
         }
     }
-    end_bulk_write(conn).await?;
+    end_bulk_write(conn, set_aside).await?;
     tx.commit().await?;
     let n = |v: usize| v as u64;
     Ok(WriteSummary {
@@ -593,7 +593,7 @@ async fn import_in(
     };
     let conn: &mut Conn = &mut tx;
     // Council-wide: no per-child change log for a bulk write.
-    begin_bulk_write(conn).await?;
+    let set_aside = begin_bulk_write(conn).await?;
     let run: i64 = sqlx::query_scalar(
         "INSERT INTO import_runs (year, source, imported_at) VALUES ($1, $2, $3) RETURNING id",
     )
@@ -989,7 +989,7 @@ async fn import_in(
     .bind(run)
     .execute(&mut *conn)
     .await?;
-    end_bulk_write(conn).await?;
+    end_bulk_write(conn, set_aside).await?;
     tx.commit().await?;
     Ok(ImportSummary {
         run,

@@ -33,7 +33,9 @@ use std::str::FromStr;
 
 use footprint_domain::calendar::WorkingDayCalendar;
 use footprint_domain::dates::CollectionYear;
-use footprint_domain::measures::{MeasureSettings, Measures, Period, compute, compute_as_of};
+use footprint_domain::measures::{
+    MeasureSettings, Measures, Period, compute, compute_as_of, compute_periods_as_of,
+};
 use footprint_domain::model::Dataset;
 use serde::{Deserialize, Serialize};
 
@@ -173,14 +175,15 @@ impl AnnualReport {
         narratives: Vec<Narrative>,
         publication: bool,
     ) -> Self {
-        let this = compute_as_of(data, Period::year(year), as_of, settings, calendar);
-        let last = compute_as_of(
-            data,
-            Period::year(year.previous()),
-            as_of,
-            settings,
-            calendar,
-        );
+        // Both years over one assembly of the council's periods of care.
+        let periods = [Period::year(year), Period::year(year.previous())];
+        let mut both = compute_periods_as_of(data, &periods, as_of, settings, calendar).into_iter();
+        let this = both
+            .next()
+            .unwrap_or_else(|| compute_as_of(data, periods[0], as_of, settings, calendar));
+        let last = both
+            .next()
+            .unwrap_or_else(|| compute_as_of(data, periods[1], as_of, settings, calendar));
         Self::from_measures(this, Some(last), settings.clone(), narratives, publication)
     }
 

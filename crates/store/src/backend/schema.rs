@@ -206,8 +206,8 @@ pub(super) async fn begin_bulk_write(conn: &mut Conn) -> Result<SetAsideTriggers
             "DROP TRIGGER \"{}\"",
             name.replace('"', "\"\"")
         )))
-            .execute(&mut *conn)
-            .await?;
+        .execute(&mut *conn)
+        .await?;
     }
     Ok(triggers)
 }

@@ -13,10 +13,11 @@ use anyhow::{Context, anyhow};
 use clap::{Args, Subcommand};
 use footprint_domain::calendar::WorkingDayCalendar;
 use footprint_domain::dates::CollectionYear;
-use footprint_domain::measures::MeasureSettings;
+use footprint_domain::measures::{MeasureSettings, Period, records_window};
 use footprint_domain::model::Dataset;
 use footprint_report::performance::{self, PerformanceSettings};
 use footprint_report::{AnnualReport, Format, Narrative};
+use footprint_store::Scope;
 
 use crate::common::{finish, load_calendar, print_stdout, read_text};
 
@@ -144,6 +145,11 @@ fn read_json<T: serde::de::DeserializeOwned>(path: &Path, what: &str) -> anyhow:
     serde_json::from_str(&text).with_context(|| format!("{what} {}", path.display()))
 }
 
+/// Reads what a report needs. For the annual report of `year` (this year and
+/// last), only the children whose records touch those two years are read
+/// from a database (`measures::records_window`): the figures are the same
+/// as from the whole council, and an England-sized council's earlier years
+/// are never held in memory.
 fn load(source: &Source, year: Option<CollectionYear>) -> anyhow::Result<Loaded> {
     let file_settings: Option<MeasureSettings> = source
         .settings
@@ -174,7 +180,12 @@ fn load(source: &Source, year: Option<CollectionYear>) -> anyhow::Result<Loaded>
         .block_on(async {
             let store = footprint_store::Store::open(&url).await?;
             let result = async {
-                let dataset = store.load_dataset().await?;
+                let window = year
+                    .and_then(|y| records_window(&[Period::year(y.previous()), Period::year(y)]));
+                let dataset = match window {
+                    Some((from, to)) => store.load_scoped(Scope::Active { from, to }).await?,
+                    None => store.load_dataset().await?,
+                };
                 let settings = store.measure_settings().await?;
                 let indicators = store.setting(PERFORMANCE_INDICATORS).await?;
                 let council = store.setting(COUNCIL_NAME).await?;

@@ -40,6 +40,16 @@ impl ChildCare<'_> {
         })
     }
 
+    /// Whether any of the child's episodes (short breaks included) is open
+    /// on a day of `from..=to`.
+    pub fn touches(&self, from: NaiveDate, to: NaiveDate) -> bool {
+        self.periods
+            .iter()
+            .chain(&self.short_breaks)
+            .flat_map(|p| &p.episodes)
+            .any(|e| e.overlaps(from, to))
+    }
+
     pub fn age_on(&self, d: NaiveDate) -> Option<u32> {
         self.child.map(|c| age_on(c.date_of_birth, d))
     }

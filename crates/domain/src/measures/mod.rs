@@ -687,14 +687,34 @@ fn compute_to_date(
     m
 }
 
+/// The days whose records the measures of `periods` read: from the day
+/// before the first period starts (the "at the start" snapshot) to the last
+/// day of the last. A child none of whose records (an episode, missing
+/// episode or allocation open on one of these days; a review, midway check,
+/// visit or challenge dated in them, or a challenge still open) touches them
+/// changes no figure of these periods, so a report may load only the
+/// children whose records do (the store's `Scope::Active`). `None` for no
+/// periods.
+pub fn records_window(periods: &[Period]) -> Option<(NaiveDate, NaiveDate)> {
+    let first = periods.iter().map(|p| p.start()).min()?;
+    let last = periods.iter().map(|p| p.end()).max()?;
+    Some((first.pred_opt().unwrap_or(first), last))
+}
+
 fn compute_with(
     data: &Dataset,
     care: &care::CareIndex,
-    problems: Vec<DataProblem>,
+    mut problems: Vec<DataProblem>,
     period: Period,
     settings: &MeasureSettings,
     calendar: &WorkingDayCalendar,
 ) -> Measures {
+    // The problems of the children whose episodes touch the period: a chain
+    // problem of a child who left care years before is not this period's
+    // (and a report that loads only the period's children gives the same).
+    if let Some((from, to)) = records_window(&[period]) {
+        problems.retain(|p| care.get(&p.child).is_some_and(|c| c.touches(from, to)));
+    }
     let mut out = Measures {
         year: period.collection_year(),
         period,

@@ -44,6 +44,10 @@ mod tests {
         assert_eq!(level(Some(" ")), Ok(Level::INFO));
         assert_eq!(level(Some("warn")), Ok(Level::WARN));
         assert_eq!(level(Some("DEBUG")), Ok(Level::DEBUG));
-        assert!(level(Some("loud")).unwrap_err().contains("`loud` is not a log level"));
+        assert!(
+            level(Some("loud"))
+                .unwrap_err()
+                .contains("`loud` is not a log level")
+        );
     }
 }

@@ -26,9 +26,24 @@ use crate::dates::CollectionYear;
 /// copy and compares as ten bytes made loading and the measures several times
 /// cheaper. No letter or digit is zero, so the padded arrays order exactly as
 /// the identifiers' text does.
-#[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(try_from = "String", into = "String")]
 pub struct ChildId([u8; ChildId::MAX_LEN]);
+
+impl Ord for ChildId {
+    /// As the text orders: the padded bytes read as one big-endian number
+    /// (a comparison of arrays calls `memcmp`, which was a seventh of an
+    /// England-sized report's time).
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.sort_key().cmp(&other.sort_key())
+    }
+}
+
+impl PartialOrd for ChildId {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
 
 /// A child identifier that is empty, too long or holds other characters.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -38,6 +53,12 @@ pub struct ChildIdError(pub String);
 impl ChildId {
     /// The longest identifier the 903 allows.
     pub const MAX_LEN: usize = 10;
+
+    fn sort_key(&self) -> u128 {
+        let mut wide = [0; 16];
+        wide[..Self::MAX_LEN].copy_from_slice(&self.0);
+        u128::from_be_bytes(wide)
+    }
 
     pub fn as_str(&self) -> &str {
         let len = self.0.iter().position(|&b| b == 0).unwrap_or(Self::MAX_LEN);

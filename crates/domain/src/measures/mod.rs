@@ -55,6 +55,16 @@ impl Count {
         }
     }
 
+    /// A count of these children (each once). Faster than `add_child` one
+    /// at a time for many children, most of all when they come in order.
+    pub fn of_children(children: impl IntoIterator<Item = ChildId>) -> Self {
+        let children: BTreeSet<ChildId> = children.into_iter().collect();
+        Count {
+            value: children.len() as u64,
+            children,
+        }
+    }
+
     /// A count with a value and no children (for tests and hand-built sets).
     pub fn of(value: u64) -> Self {
         Count {

@@ -314,8 +314,11 @@ fn the_same_figure_is_suppressed_wherever_it_appears() {
     let a = h.contains(&CellRef::new("participation.spoke_for_self", &[]));
     let b = h.contains(&CellRef::new("participation.by_code", &["PN1"]));
     assert_eq!(a, b);
-    let direct = suppress::suppressed_cells(&r.this_year.measures);
+    let last = r.last_year.as_ref().unwrap();
+    let (direct, before) =
+        suppress::suppressed(&r.this_year.measures, Some(&last.measures)).unwrap();
     assert_eq!(&direct, h);
+    assert_eq!(before, last.hidden);
 }
 
 #[test]
@@ -495,5 +498,14 @@ fn published_health_figures_hide_small_counts() {
         if let Ok(n) = c.parse::<u64>() {
             assert!(n == 0 || n > 5, "small count {n} shown in {cells:?}");
         }
+    }
+}
+
+#[test]
+fn every_published_measure_is_declared_in_a_relation_or_to_stand_alone() {
+    let r = common::report(true);
+    for y in std::iter::once(&r.this_year).chain(&r.last_year) {
+        let missing = footprint_report::checks::undeclared(&y.measures);
+        assert!(missing.is_empty(), "undeclared measures: {missing:?}");
     }
 }

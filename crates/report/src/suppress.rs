@@ -3,7 +3,8 @@
 //! secondary suppression hides more cells until the audit ([`crate::audit`])
 //! finds no hidden cell that can be worked out from everything the report
 //! shows: both years' blocks, every relation between their counts
-//! ([`crate::checks::relations`] and [`crate::checks::across_years`]), a
+//! ([`crate::checks::relations`], [`crate::checks::balances`] and
+//! [`crate::checks::across_years`]), a
 //! hidden cell at least 1 and a primary one at most 5.
 //!
 //! Percentages, rates and averages are derived figures: each is hidden
@@ -16,7 +17,7 @@ use footprint_domain::measures::Measures;
 
 pub use crate::audit::PRIMARY_MAX;
 use crate::audit::{Disclosure, Figure, Op, Publication, SuppressionError};
-use crate::checks::{CellRef, across_years, relations};
+use crate::checks::{CellRef, across_years, balances, relations};
 
 /// The block of a year's figures: the year, e.g. `2024-25`.
 pub fn block(m: &Measures) -> String {
@@ -46,6 +47,21 @@ pub fn publication(this: &Measures, last: Option<&Measures>) -> Publication {
     }
     for m in std::iter::once(this).chain(last) {
         p.add_relations(&block(m), &relations(m));
+    }
+    for m in std::iter::once(this).chain(last) {
+        let b = block(m);
+        for (name, left, right) in balances() {
+            let value = |c: &CellRef| m.cell(&c.measure, &c.path).map(|x| x.value);
+            let total = |cells: &[CellRef]| cells.iter().map(value).sum::<Option<u64>>();
+            if total(&left).is_some() && total(&left) == total(&right) {
+                let terms = left
+                    .iter()
+                    .map(|c| (Figure::new(&b, c.clone()), 1.0))
+                    .chain(right.iter().map(|c| (Figure::new(&b, c.clone()), -1.0)))
+                    .collect();
+                p.add(&name, terms, Op::Eq, 0.0);
+            }
+        }
     }
     if let Some(last) = last {
         for (name, now, before) in across_years() {

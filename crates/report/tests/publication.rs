@@ -159,7 +159,7 @@ fn the_audit_of_a_publication_uses_every_relation() {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 8, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: 8, failure_persistence: None, ..ProptestConfig::default() })]
 
     /// Many small councils (50 to 300 in care, any seed, one of the last
     /// three years): every published report passes the audit, and the

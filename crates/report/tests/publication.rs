@@ -5,10 +5,10 @@
 use chrono::NaiveDate;
 use footprint_domain::calendar::WorkingDayCalendar;
 use footprint_domain::dates::CollectionYear;
-use footprint_domain::measures::MeasureSettings;
+use footprint_domain::measures::{MeasureSettings, Period, compute_as_of};
 use footprint_report::audit::Publication;
 use footprint_report::checks::CellRef;
-use footprint_report::{AnnualReport, Format, suppress};
+use footprint_report::{AnnualReport, Format, performance, suppress};
 use footprint_synth::{CouncilParams, generate};
 use proptest::prelude::*;
 
@@ -184,4 +184,128 @@ proptest! {
         let (primary, secondary) = hidden_counts(&r);
         eprintln!("{children} in care, seed {seed}, {year}: {primary} primary, {secondary} secondary");
     }
+}
+
+fn published_page(
+    children_in_care: u32,
+    seed: u64,
+    month: (i32, u32),
+) -> (
+    footprint_domain::model::Dataset,
+    MeasureSettings,
+    performance::PerformancePage,
+) {
+    let as_of = d(2025, 6, 1);
+    let data = generate(&CouncilParams::new(children_in_care, 3, seed, as_of)).unwrap();
+    let settings = MeasureSettings {
+        population_0_17: Some(u64::from(children_in_care) * 10_000 / 70),
+        ..MeasureSettings::default()
+    };
+    let page = performance::compute_published_as_of(
+        &data,
+        month,
+        as_of,
+        &settings,
+        &performance::PerformanceSettings::default(),
+        &WorkingDayCalendar::england_and_wales(),
+    )
+    .unwrap();
+    (data, settings, page)
+}
+
+/// Every figure of a row of the page's JSON: the three months, the year to
+/// date and last year.
+fn row_values(row: &serde_json::Value) -> Vec<serde_json::Value> {
+    let mut v: Vec<serde_json::Value> = row["months"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["value"].clone())
+        .collect();
+    v.push(row["year_to_date"].clone());
+    v.push(row["last_year"].clone());
+    v
+}
+
+#[test]
+fn the_published_performance_page_has_no_count_from_1_to_5() {
+    let mut hidden = 0;
+    for (children, seed, month) in [
+        (150, 3, (2025, 3)),
+        (60, 5, (2024, 12)),
+        (90, 8, (2024, 7)),
+        (50, 2, (2024, 6)),
+        (70, 4, (2023, 5)),
+    ] {
+        let (_, _, page) = published_page(children, seed, month);
+        assert!(page.publication);
+        let json: serde_json::Value =
+            serde_json::from_str(&performance::render_json(&page)).unwrap();
+        for row in json["rows"].as_array().unwrap() {
+            let unit = row["unit"].as_str().unwrap();
+            assert!(
+                ["count", "percent", "rate", "per_fte"].contains(&unit),
+                "{unit}"
+            );
+            for v in row_values(row) {
+                if v == "c" {
+                    hidden += 1;
+                }
+                if unit == "count"
+                    && let Some(x) = v.as_f64()
+                {
+                    assert!(
+                        x == 0.0 || x > 5.0,
+                        "{}: a count of {x} is shown",
+                        row["id"]
+                    );
+                }
+            }
+            for m in row["months"].as_array().unwrap() {
+                if m["value"] == "c" {
+                    assert_eq!(m["direction"], "not_known", "{}", row["id"]);
+                }
+            }
+        }
+        let html = performance::render_html(&page);
+        assert!(html.contains("For publication"));
+        performance::render_xlsx(&page).unwrap();
+    }
+    assert!(hidden > 0, "small councils have small counts");
+}
+
+/// A percentage, rate or ratio follows the counts it is worked out from: a
+/// month whose numerator or denominator is from 1 to 5 shows `c`.
+#[test]
+fn published_percentages_follow_their_counts() {
+    let (data, settings, page) = published_page(60, 5, (2024, 12));
+    let cal = WorkingDayCalendar::england_and_wales();
+    let perf = performance::PerformanceSettings::default();
+    let mut checked = 0;
+    for (row, indicator) in page.rows.iter().zip(&perf.indicators) {
+        let performance::ValueRule::Percent { measure } = &indicator.value else {
+            continue;
+        };
+        for m in &row.months {
+            let (y, mo) = performance::parse_month(&m.month).unwrap();
+            let period = match indicator.basis {
+                performance::Basis::RollingYear => Period::rolling_year(y, mo),
+                _ => Period::month(y, mo),
+            }
+            .unwrap();
+            let ms = compute_as_of(&data, period, d(2025, 6, 1), &settings, &cal);
+            let p = ms.percent(measure).unwrap();
+            if (1..=5).contains(&p.numerator.value) || (1..=5).contains(&p.denominator.value) {
+                assert_eq!(
+                    m.value,
+                    performance::PageValue::Suppressed,
+                    "{} {}",
+                    row.id,
+                    m.month
+                );
+                checked += 1;
+            }
+        }
+    }
+    assert!(checked > 0);
 }

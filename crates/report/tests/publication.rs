@@ -6,7 +6,6 @@ use chrono::NaiveDate;
 use footprint_domain::calendar::WorkingDayCalendar;
 use footprint_domain::dates::CollectionYear;
 use footprint_domain::measures::{MeasureSettings, Period, compute_as_of};
-use footprint_report::audit::Publication;
 use footprint_report::checks::CellRef;
 use footprint_report::{AnnualReport, Format, performance, suppress};
 use footprint_synth::{CouncilParams, generate};
@@ -141,6 +140,18 @@ fn the_audit_names_a_cell_that_can_be_worked_out() {
     assert!(err.contains("was not written"), "{err}");
 }
 
+/// A council whose published report cannot be protected (100 in care, seed
+/// 3, 2024-25: five late reviews, one in each of five months, under a total
+/// that is itself hidden, so at most 5) is refused, naming the cell.
+#[test]
+fn a_report_no_suppression_can_protect_is_refused() {
+    let r = report(100, 5, 3, d(2025, 6, 1), CollectionYear::new(2024), true);
+    let err = r.render(Format::Pdf).unwrap_err().to_string();
+    assert!(err.contains("reviews.by_month["), "{err}");
+    assert!(err.contains("can only be 1"), "{err}");
+    assert!(err.contains("no other cell can be hidden"), "{err}");
+}
+
 /// Showing a count from 1 to 5 is refused too.
 #[test]
 fn a_small_count_left_showing_is_refused() {
@@ -151,15 +162,13 @@ fn a_small_count_left_showing_is_refused() {
     assert!(err.contains("was not written"), "{err}");
 }
 
-#[test]
-fn the_audit_of_a_publication_uses_every_relation() {
-    // Nothing hidden: nothing to audit.
-    let p = Publication::default();
-    assert!(p.audit(&Default::default()).unwrap().is_empty());
-}
-
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 8, failure_persistence: None, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig {
+        cases: 8,
+        failure_persistence: None,
+        rng_seed: proptest::test_runner::RngSeed::Fixed(11),
+        ..ProptestConfig::default()
+    })]
 
     /// Many small councils (50 to 300 in care, any seed, one of the last
     /// three years): every published report passes the audit, and the
@@ -173,7 +182,14 @@ proptest! {
         let as_of = d(2025, 6, 1);
         let year = CollectionYear::new(2024 - back);
         let r = report(children, 4, seed, as_of, year, seed % 2 == 0);
-        prop_assert!(r.suppression_problem.is_none(), "{:?}", r.suppression_problem);
+        if let Some(problem) = &r.suppression_problem {
+            // Five hidden cells of at least 1 under a hidden total of at
+            // most 5 are all 1 whatever else is hidden: such a report is
+            // refused, never written.
+            prop_assert!(problem.contains("no other cell can be hidden"), "{problem}");
+            prop_assert!(r.render(Format::Json).is_err());
+            return Ok(());
+        }
         let found = suppress::audit(
             &r.this_year.measures,
             &r.this_year.hidden,
@@ -181,6 +197,7 @@ proptest! {
         )
         .unwrap();
         prop_assert!(found.is_empty(), "{} in care, seed {seed}, {year}: {}", children, found[0]);
+        prop_assert!(r.render(Format::Json).is_ok());
         let (primary, secondary) = hidden_counts(&r);
         eprintln!("{children} in care, seed {seed}, {year}: {primary} primary, {secondary} secondary");
     }
@@ -308,4 +325,37 @@ fn published_percentages_follow_their_counts() {
         }
     }
     assert!(checked > 0);
+}
+
+/// How many cells primary and secondary suppression hide on councils of
+/// several sizes (the figures in docs/report-json.md). Run with
+/// `--ignored --nocapture`.
+#[test]
+#[ignore = "prints the figures for docs/report-json.md (about a minute)"]
+fn cells_hidden_on_typical_councils() {
+    for children in [100u32, 300, 600, 1500] {
+        for seed in [1u64, 2, 3] {
+            let r = report(
+                children,
+                5,
+                seed,
+                d(2025, 6, 1),
+                CollectionYear::new(2024),
+                true,
+            );
+            let p = suppress::publication(
+                &r.this_year.measures,
+                r.last_year.as_ref().map(|y| &y.measures),
+            );
+            if let Some(problem) = &r.suppression_problem {
+                eprintln!("{children} in care, seed {seed}: {problem}");
+                continue;
+            }
+            let (primary, secondary) = hidden_counts(&r);
+            eprintln!(
+                "{children} in care, seed {seed}: {} counts, {primary} primary, {secondary} secondary",
+                p.values.len()
+            );
+        }
+    }
 }

@@ -241,7 +241,7 @@ impl Publication {
             constraint_vars.push(vs);
         }
         let mut groups: BTreeMap<usize, Component> = BTreeMap::new();
-        for i in 0..vars.len() {
+        for (i, f) in vars.iter().enumerate() {
             let r = root(&mut parent, i);
             groups
                 .entry(r)
@@ -250,7 +250,7 @@ impl Publication {
                     constraints: Vec::new(),
                 })
                 .vars
-                .push(vars[i].clone());
+                .push((*f).clone());
         }
         for (ci, vs) in constraint_vars.iter().enumerate() {
             if let Some(&v) = vs.first() {
@@ -266,23 +266,27 @@ impl Publication {
             .collect()
     }
 
-    /// The smallest or largest value of `target` (`None`: no upper limit).
+    /// A solution minimising or maximising `target`: every variable's
+    /// value (`None`: `target` has no upper limit).
     fn optimum(
         &self,
         comp: &Component,
         hidden: &BTreeSet<Figure>,
         target: &Figure,
         maximise: bool,
-    ) -> Result<Option<f64>, String> {
+    ) -> Result<Option<Vec<f64>>, String> {
         let mut problem = ProblemVariables::new();
         let mut vars: HashMap<&Figure, Variable> = HashMap::new();
+        let mut order: Vec<Variable> = Vec::with_capacity(comp.vars.len());
         for f in &comp.vars {
             let def = match self.bounds(f, hidden) {
                 Some(Bounds::Primary) => variable().min(1.0).max(PRIMARY_MAX as f64),
                 Some(Bounds::Secondary) => variable().min(1.0),
                 _ => variable().min(0.0),
             };
-            vars.insert(f, problem.add(def));
+            let v = problem.add(def);
+            vars.insert(f, v);
+            order.push(v);
         }
         let objective: Expression = vars[target].into();
         let unsolved = if maximise {
@@ -307,7 +311,7 @@ impl Publication {
             });
         }
         match model.solve() {
-            Ok(s) => Ok(Some(s.value(vars[target]))),
+            Ok(s) => Ok(Some(order.iter().map(|v| s.value(*v)).collect())),
             Err(ResolutionError::Unbounded) => Ok(None),
             Err(e) => Err(format!(
                 "the figures around {target} are inconsistent ({e}); the report was not written"
@@ -315,21 +319,61 @@ impl Publication {
         }
     }
 
-    /// Whether `target` is determined: its range, rounded inward, is one
-    /// whole number. Returns that number.
+    /// The hidden cells of `comp` that are determined: their smallest and
+    /// largest values, rounded inward, are one whole number (their true
+    /// value). Stops at the first if `first` is set.
+    ///
+    /// Each solution is a witness for every cell: a cell whose value in a
+    /// solution is 1 or more away from its true value has at least two
+    /// whole numbers in its range, so it needs no programme of its own.
     fn determined(
         &self,
         comp: &Component,
         hidden: &BTreeSet<Figure>,
-        target: &Figure,
-    ) -> Result<Option<i64>, String> {
-        let lo = self.optimum(comp, hidden, target, false)?.unwrap_or(0.0);
-        let Some(hi) = self.optimum(comp, hidden, target, true)? else {
-            return Ok(None);
+        first: bool,
+    ) -> Result<Vec<(Figure, i64)>, String> {
+        let truth: Vec<Option<f64>> = comp
+            .vars
+            .iter()
+            .map(|f| {
+                hidden
+                    .contains(f)
+                    .then(|| self.values.get(f).map(|v| *v as f64))
+                    .flatten()
+            })
+            .collect();
+        let mut free = vec![false; comp.vars.len()];
+        let mut mark = |free: &mut [bool], sol: &[f64]| {
+            for (i, x) in sol.iter().enumerate() {
+                if truth[i].is_some_and(|t| (x - t).abs() >= 1.0 - 1e-6) {
+                    free[i] = true;
+                }
+            }
         };
-        let lo = (lo - 1e-6).ceil() as i64;
-        let hi = (hi + 1e-6).floor() as i64;
-        Ok((lo >= hi).then_some(lo))
+        let mut out = Vec::new();
+        for (i, f) in comp.vars.iter().enumerate() {
+            let Some(t) = truth[i] else { continue };
+            if free[i] {
+                continue;
+            }
+            if let Some(sol) = self.optimum(comp, hidden, f, false)? {
+                mark(&mut free, &sol);
+            }
+            if free[i] {
+                continue;
+            }
+            match self.optimum(comp, hidden, f, true)? {
+                None => free[i] = true,
+                Some(sol) => mark(&mut free, &sol),
+            }
+            if !free[i] {
+                out.push((f.clone(), t.round() as i64));
+                if first {
+                    break;
+                }
+            }
+        }
+        Ok(out)
     }
 
     fn disclosure(&self, comp: &Component, target: &Figure, value: i64) -> Disclosure {
@@ -354,10 +398,8 @@ impl Publication {
     pub fn audit(&self, hidden: &BTreeSet<Figure>) -> Result<Vec<Disclosure>, String> {
         let mut out = Vec::new();
         for comp in self.components(hidden) {
-            for f in comp.vars.iter().filter(|f| hidden.contains(*f)) {
-                if let Some(v) = self.determined(&comp, hidden, f)? {
-                    out.push(self.disclosure(&comp, f, v));
-                }
+            for (f, v) in self.determined(&comp, hidden, false)? {
+                out.push(self.disclosure(&comp, &f, v));
             }
         }
         Ok(out)
@@ -374,10 +416,8 @@ impl Publication {
             if safe.contains(&comp.vars) {
                 continue;
             }
-            for f in comp.vars.iter().filter(|f| hidden.contains(*f)) {
-                if let Some(v) = self.determined(&comp, hidden, f)? {
-                    return Ok(Some(self.disclosure(&comp, f, v)));
-                }
+            if let Some((f, v)) = self.determined(&comp, hidden, true)?.into_iter().next() {
+                return Ok(Some(self.disclosure(&comp, &f, v)));
             }
             safe.insert(comp.vars);
         }
@@ -431,7 +471,7 @@ impl Publication {
         loop {
             match self.first_disclosure(&hidden, &mut safe) {
                 Err(message) => return Err(SuppressionError::Inconsistent(message)),
-                Ok(None) => return Ok(hidden),
+                Ok(None) => break,
                 Ok(Some(d)) => match self.next_to_hide(&d.figure, &hidden) {
                     Some(f) => {
                         hidden.insert(f);
@@ -440,6 +480,23 @@ impl Publication {
                 },
             }
         }
+        // Greedy choices can hide more than needed: show again each
+        // secondary cell, largest first, that the audit finds is not
+        // needed.
+        let primary = self.primary();
+        let mut secondary: Vec<(u64, Figure)> = hidden
+            .iter()
+            .filter(|f| !primary.contains(*f))
+            .map(|f| (self.values.get(f).copied().unwrap_or(0), f.clone()))
+            .collect();
+        secondary.sort_by(|a, b| b.cmp(a));
+        for (_, f) in secondary {
+            hidden.remove(&f);
+            if !matches!(self.first_disclosure(&hidden, &mut safe), Ok(None)) {
+                hidden.insert(f);
+            }
+        }
+        Ok(hidden)
     }
 }
 

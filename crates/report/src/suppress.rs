@@ -70,7 +70,7 @@ pub fn publication(this: &Measures, last: Option<&Measures>) -> Publication {
             // relation is not one the report shows.
             let a = Figure::new(&block(this), now);
             let b = Figure::new(&block(last), before);
-            if p.values.get(&a).is_some() && p.values.get(&a) == p.values.get(&b) {
+            if p.values.contains_key(&a) && p.values.get(&a) == p.values.get(&b) {
                 p.add(&name, vec![(a, 1.0), (b, -1.0)], Op::Eq, 0.0);
             }
         }

@@ -343,7 +343,7 @@ impl Publication {
             })
             .collect();
         let mut free = vec![false; comp.vars.len()];
-        let mut mark = |free: &mut [bool], sol: &[f64]| {
+        let mark = |free: &mut [bool], sol: &[f64]| {
             for (i, x) in sol.iter().enumerate() {
                 if truth[i].is_some_and(|t| (x - t).abs() >= 1.0 - 1e-6) {
                     free[i] = true;

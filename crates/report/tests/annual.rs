@@ -509,3 +509,30 @@ fn every_published_measure_is_declared_in_a_relation_or_to_stand_alone() {
         assert!(missing.is_empty(), "undeclared measures: {missing:?}");
     }
 }
+
+/// A new table that says nothing of how it relates to the others cannot be
+/// published: the audit could not know what a reader can work out from it.
+#[test]
+fn a_measure_in_no_relation_is_refused_for_publication() {
+    use footprint_domain::measures::{Breakdown, Measure};
+    let mut r = common::report(true);
+    let mut b = Breakdown::with_keys(["a", "b"]);
+    b.entry("a").value = 12;
+    b.entry("b").value = 30;
+    r.this_year
+        .measures
+        .entries
+        .push(("new.table".to_owned(), Measure::Breakdown(b)));
+    let err = r.render(Format::Json).unwrap_err().to_string();
+    assert!(
+        err.contains("new.table") && err.contains("STANDS_ALONE"),
+        "{err}"
+    );
+    // An internal report is not audited.
+    r.publication = false;
+    r.this_year.hidden.clear();
+    if let Some(y) = r.last_year.as_mut() {
+        y.hidden.clear();
+    }
+    assert!(r.render(Format::Json).is_ok());
+}

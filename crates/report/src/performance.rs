@@ -904,7 +904,76 @@ fn page_publication(
             }
         }
     }
+    add_balances(&mut p, perf, months, figures);
     p
+}
+
+/// The balances of `checks::balances` between count indicators (children in
+/// care at the start of a period, plus periods started, are those in care
+/// at its end plus periods ended), for each month shown and for the year
+/// to date, wherever the page's figures satisfy them. The start of a month
+/// is the end of the month before; the start of the year to date is last
+/// year's figure (31 March).
+fn add_balances(
+    p: &mut Publication,
+    perf: &PerformanceSettings,
+    months: &[(i32, u32)],
+    figures: &[Vec<(Slot, Option<Period>, Reading)>],
+) {
+    let indicator_of = |measure: &str| {
+        perf.indicators.iter().position(|i| {
+            i.basis != Basis::RollingYear
+                && matches!(&i.value, ValueRule::Count { measure: m } if m == measure)
+        })
+    };
+    let value = |k: usize, slot: Slot| {
+        figures[k]
+            .iter()
+            .find(|(s, _, _)| *s == slot)
+            .and_then(|(_, _, r)| r.counts.first().map(|(_, v)| *v as f64))
+    };
+    // (cell, sign) → (indicator, slot), for a month shown or the year to date.
+    let place = |c: &CellRef, i: Option<usize>| -> Option<(usize, Slot)> {
+        let (measure, slot) = match (c.measure.as_str(), i) {
+            ("cla.start", Some(i)) => ("cla.end", Slot::Month(i - 1)),
+            ("cla.start", None) => ("cla.end", Slot::LastYear),
+            ("cla.end", None) => ("cla.end", Slot::Month(months.len() - 1)),
+            (m, Some(i)) => (m, Slot::Month(i)),
+            (m, None) => (m, Slot::YearToDate),
+        };
+        let k = indicator_of(measure)?;
+        // A snapshot has no year to date.
+        if slot == Slot::YearToDate && perf.indicators[k].basis != Basis::Flow {
+            return None;
+        }
+        Some((k, slot))
+    };
+    let mut when: Vec<Option<usize>> = (1..months.len()).map(Some).collect();
+    when.push(None);
+    for (name, left, right) in crate::checks::balances() {
+        for &i in &when {
+            let cells = left
+                .iter()
+                .map(|c| (c, 1.0))
+                .chain(right.iter().map(|c| (c, -1.0)));
+            let mut terms = Vec::new();
+            let mut total = 0.0;
+            let mut complete = true;
+            for (c, sign) in cells {
+                match place(c, i).and_then(|(k, slot)| Some((k, slot, value(k, slot)?))) {
+                    Some((k, slot, v)) => {
+                        total += sign * v;
+                        terms.push((page_figure(&perf.indicators[k], slot, months), sign));
+                    }
+                    None => complete = false,
+                }
+            }
+            if complete && total == 0.0 {
+                let when = i.map_or("the year to date".to_owned(), |i| ym_key(months[i]));
+                p.add(&format!("{name} ({when})"), terms, Op::Eq, 0.0);
+            }
+        }
+    }
 }
 
 /// The audit of the finished page: no count from 1 to 5 shown, and no

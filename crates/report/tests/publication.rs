@@ -359,3 +359,59 @@ fn cells_hidden_on_typical_councils() {
         }
     }
 }
+
+/// The page shows children in care at each month's end beside the month's
+/// admissions and periods ended: in care at the start plus admissions are
+/// in care at the end plus those who left. A hidden admissions or ceased
+/// count must not be the only unknown of that balance, for a month or for
+/// the year to date (whose start is last year's 31 March figure).
+#[test]
+fn the_care_balance_does_not_give_away_a_hidden_month() {
+    let mut balances = 0;
+    for (children, seed, month) in [
+        (50, 2, (2024, 6)),
+        (60, 5, (2024, 12)),
+        (70, 4, (2023, 5)),
+        (90, 8, (2024, 7)),
+        (55, 9, (2025, 2)),
+    ] {
+        let (_, _, page) = published_page(children, seed, month);
+        let json: serde_json::Value =
+            serde_json::from_str(&performance::render_json(&page)).unwrap();
+        let row = |id: &str| {
+            json["rows"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|r| r["id"] == id)
+                .unwrap()
+                .clone()
+        };
+        let (cla, adm, ceased) = (row("cla.count"), row("admissions"), row("ceased"));
+        let hidden = |v: &serde_json::Value| *v == "c";
+        for j in 1..3 {
+            let unknowns = [
+                &cla["months"][j - 1]["value"],
+                &cla["months"][j]["value"],
+                &adm["months"][j]["value"],
+                &ceased["months"][j]["value"],
+            ]
+            .iter()
+            .filter(|v| hidden(v))
+            .count();
+            assert_ne!(unknowns, 1, "{children} in care, seed {seed}, month {j}");
+            balances += 1;
+        }
+        let unknowns = [
+            &cla["last_year"],
+            &cla["months"][2]["value"],
+            &adm["year_to_date"],
+            &ceased["year_to_date"],
+        ]
+        .iter()
+        .filter(|v| hidden(v))
+        .count();
+        assert_ne!(unknowns, 1, "{children} in care, seed {seed}, year to date");
+    }
+    assert!(balances > 0);
+}

@@ -11,7 +11,11 @@
 //! [`AnnualReport::render`] checks the report's own arithmetic first
 //! ([`checks`]) and refuses to write a report that fails, naming the figure.
 //! With `publication` set, counts from 1 to 5 are shown as `c` with
-//! secondary suppression ([`suppress`]) and no child-level detail is written.
+//! secondary suppression ([`suppress`]) and no child-level detail is written;
+//! before anything is written, [`AnnualReport::audit`] proves with a linear
+//! programme per hidden cell ([`audit`]) that no hidden cell can be worked
+//! out from everything the report shows, and refuses the report, naming the
+//! cell, if one can.
 
 pub mod audit;
 pub mod checks;

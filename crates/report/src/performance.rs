@@ -641,6 +641,22 @@ enum Slot {
     LastYear,
 }
 
+/// The measures of the periods a page reads: those computed together
+/// up front, and any other computed when first asked for.
+struct PeriodMeasures {
+    computed: HashMap<Period, Measures>,
+    extra: HashMap<Period, Measures>,
+}
+
+impl PeriodMeasures {
+    fn get(&mut self, p: Period, compute: impl FnOnce(Period) -> Measures) -> &Measures {
+        match self.computed.get(&p) {
+            Some(m) => m,
+            None => self.extra.entry(p).or_insert_with(|| compute(p)),
+        }
+    }
+}
+
 fn build(
     data: &Dataset,
     month: (i32, u32),
@@ -654,13 +670,6 @@ fn build(
     let latest = Period::month(month.0, month.1).ok_or_else(bad)?;
     let year = latest.collection_year();
     let last_year = year.previous();
-    let mut cache: HashMap<Period, Measures> = HashMap::new();
-    let mut get = |p: Period| -> Measures {
-        cache
-            .entry(p)
-            .or_insert_with(|| measures::compute_as_of(data, p, as_of, settings, calendar))
-            .clone()
-    };
     let mut months = vec![month];
     for _ in 0..3 {
         let m = previous_month(months[0]);
@@ -673,6 +682,36 @@ fn build(
         let m = previous_month(ytd_months[0]);
         ytd_months.insert(0, m);
     }
+    // The periods the page reads, computed together over one assembly of
+    // the periods of care (a period asked for below and not listed here is
+    // still computed, on its own).
+    let mut wanted: Vec<Period> = Vec::new();
+    let rolling = perf
+        .indicators
+        .iter()
+        .any(|i| i.basis == Basis::RollingYear);
+    let month_periods = if publication { &ytd_months } else { &months };
+    for &(y, m) in months.iter().chain(month_periods) {
+        wanted.extend(Period::month(y, m));
+        if rolling {
+            wanted.extend(Period::rolling_year(y, m));
+        }
+    }
+    wanted.extend(Period::year_to_date(month.0, month.1));
+    wanted.push(Period::year(last_year));
+    wanted.sort_by_key(|p| (p.start(), p.end()));
+    wanted.dedup();
+    let mut cache = PeriodMeasures {
+        computed: wanted
+            .iter()
+            .copied()
+            .zip(measures::compute_periods_as_of(
+                data, &wanted, as_of, settings, calendar,
+            ))
+            .collect(),
+        extra: HashMap::new(),
+    };
+    let compute = |p: Period| measures::compute_as_of(data, p, as_of, settings, calendar);
     // Every figure, by indicator: (slot, period, reading).
     let mut figures: Vec<Vec<(Slot, Option<Period>, Reading)>> = Vec::new();
     let mut ytd_readings: Vec<Vec<((i32, u32), Reading)>> = Vec::new();
@@ -689,7 +728,7 @@ fn build(
                     value: None,
                     counts: Vec::new(),
                 },
-                |p| reading(&get(p), &indicator.value),
+                |p| reading(cache.get(p, compute), &indicator.value),
             );
             f.push((Slot::Month(i), p, r));
         }
@@ -699,11 +738,15 @@ fn build(
             f.push((
                 Slot::YearToDate,
                 Some(p),
-                reading(&get(p), &indicator.value),
+                reading(cache.get(p, compute), &indicator.value),
             ));
         }
         let p = Period::year(last_year);
-        f.push((Slot::LastYear, Some(p), reading(&get(p), &indicator.value)));
+        f.push((
+            Slot::LastYear,
+            Some(p),
+            reading(cache.get(p, compute), &indicator.value),
+        ));
         figures.push(f);
         // A flow count's months from April, for the audit's year to date.
         let mut ytd = Vec::new();
@@ -713,7 +756,7 @@ fn build(
         {
             for &ym in &ytd_months {
                 if let Some(p) = period_for(ym) {
-                    ytd.push((ym, reading(&get(p), &indicator.value)));
+                    ytd.push((ym, reading(cache.get(p, compute), &indicator.value)));
                 }
             }
         }

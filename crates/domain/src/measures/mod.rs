@@ -658,26 +658,44 @@ pub fn compute_periods_as_of(
     let care = care::CareIndex::build(data, &mut problems);
     let one =
         |p: Period| compute_to_date(data, &care, problems.clone(), p, as_of, settings, calendar);
-    if periods.len() < 2 {
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(periods.len());
+    if threads < 2 {
         return periods.iter().map(|&p| one(p)).collect();
     }
-    // Each period on its own thread: they only read the records and the
-    // assembled periods of care, and a report's two years (or the
-    // dashboard's month and year) then take the time of the longer one.
+    // The periods shared among as many threads as the machine has cores
+    // (period i on thread i mod n): they only read the records and the
+    // assembled periods of care, so a report's two years, or the
+    // dashboard's month and year, take the time of the longer one.
+    let mut out: Vec<Option<Measures>> = vec![None; periods.len()];
     std::thread::scope(|scope| {
-        let running: Vec<_> = periods
-            .iter()
-            .map(|&p| scope.spawn(move || one(p)))
-            .collect();
-        running
-            .into_iter()
-            .map(|thread| {
-                thread
-                    .join()
-                    .unwrap_or_else(|e| std::panic::resume_unwind(e))
+        let running: Vec<_> = (0..threads)
+            .map(|t| {
+                scope.spawn(move || {
+                    periods
+                        .iter()
+                        .enumerate()
+                        .skip(t)
+                        .step_by(threads)
+                        .map(|(i, &p)| (i, one(p)))
+                        .collect::<Vec<_>>()
+                })
             })
-            .collect()
-    })
+            .collect();
+        for thread in running {
+            let done = thread
+                .join()
+                .unwrap_or_else(|e| std::panic::resume_unwind(e));
+            for (i, m) in done {
+                out[i] = Some(m);
+            }
+        }
+    });
+    out.into_iter()
+        .zip(periods)
+        .map(|(m, &p)| m.unwrap_or_else(|| one(p)))
+        .collect()
 }
 
 /// `period` cut to the report date `as_of` and computed, marked "to date"

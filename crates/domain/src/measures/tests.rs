@@ -1186,3 +1186,30 @@ fn data_problems_belong_to_the_periods_their_child_touches() {
     );
     assert_eq!(records_window(&[]), None);
 }
+
+/// Several periods computed together (shared among threads, over one
+/// assembly of the periods of care) give exactly what each gives alone, in
+/// the order asked.
+#[test]
+fn periods_computed_together_are_each_as_computed_alone() {
+    let data = stability_data();
+    let (settings, calendar) = (
+        MeasureSettings::default(),
+        WorkingDayCalendar::england_and_wales(),
+    );
+    let as_of = d(2022, 2, 10);
+    let periods: Vec<Period> = [
+        Period::year(CollectionYear::new(2021)),
+        Period::month(2021, 9).unwrap(),
+        Period::year(CollectionYear::new(2020)),
+        Period::rolling_year(2021, 12).unwrap(),
+        Period::month(2022, 1).unwrap(),
+    ]
+    .into();
+    let together = compute_periods_as_of(&data, &periods, as_of, &settings, &calendar);
+    let alone: Vec<Measures> = periods
+        .iter()
+        .map(|&p| compute_as_of(&data, p, as_of, &settings, &calendar))
+        .collect();
+    assert_eq!(together, alone);
+}

@@ -45,12 +45,6 @@ impl IsoDate {
         IsoDate(b)
     }
 
-    /// The stored text as a key (`None` unless it is ten bytes long: such
-    /// text is never a stored date).
-    pub(crate) fn from_stored(s: &str) -> Option<IsoDate> {
-        <[u8; 10]>::try_from(s.as_bytes()).ok().map(IsoDate)
-    }
-
     pub(crate) fn as_str(&self) -> &str {
         // Only ASCII digits and '-' are written, or a prefix of chrono's
         // ASCII spelling.

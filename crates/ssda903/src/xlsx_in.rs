@@ -51,13 +51,10 @@ pub(crate) fn read_xlsx(file: &str, bytes: &[u8]) -> Vec<CsvFile> {
         {
             continue;
         }
-        let mut csv_text = Vec::new();
         // Blank lines for the rows above the sheet's first used one, so that
         // line numbers are the sheet's row numbers.
         let first_row = range.start().map_or(0, |(r, _)| r);
-        for _ in 0..first_row {
-            csv_text.push(b'\n');
-        }
+        let mut csv_text = vec![b'\n'; first_row as usize];
         {
             let mut w = csv::WriterBuilder::new()
                 .flexible(true)

@@ -174,3 +174,48 @@ async fn any_order_of_returns_gives_the_same_records(env: Env) {
     }
 }
 both!(any_order_of_returns_gives_the_same_records);
+
+/// A database from before returns were kept (schema 8) holds records but no
+/// returns: the first import copies the records held in as the returns of
+/// their years, so deriving again loses none of them.
+async fn records_held_before_returns_were_kept_are_not_lost(env: Env) {
+    use footprint_store::DbKind;
+    use sqlx::Connection as _;
+    let mut y21 = batch("2021-22");
+    y21.children.push(child("A1", "2010-01-15"));
+    y21.children.push(child("B2", "2011-01-15"));
+    y21.episodes.push(episode("A1", "2021-06-01", None));
+    y21.episodes
+        .push(episode("B2", "2021-06-01", Some("2021-09-01")));
+    y21.reviews.push(review("A1", "2021-07-01", "PN1"));
+    env.store.import_return(&y21).await.unwrap();
+    // As schema 8 left it: the records, no returns.
+    match env.kind {
+        DbKind::Sqlite => {
+            let mut c = sqlx::SqliteConnection::connect(&env.url).await.unwrap();
+            sqlx::query("DELETE FROM return_records")
+                .execute(&mut c)
+                .await
+                .unwrap();
+        }
+        DbKind::Postgres => {
+            let mut c = sqlx::PgConnection::connect(&env.url).await.unwrap();
+            sqlx::query("DELETE FROM return_records")
+                .execute(&mut c)
+                .await
+                .unwrap();
+        }
+    }
+    let mut y22 = batch("2022-23");
+    y22.children.push(child("A1", "2010-01-15"));
+    y22.episodes
+        .push(episode("A1", "2021-06-01", Some("2022-05-01")));
+    let s = env.store.import_return(&y22).await.unwrap();
+    assert_eq!(s.episodes.removed, 0);
+    let ds = env.store.load_dataset().await.unwrap();
+    assert_eq!(ds.episodes.len(), 2, "B2's episode is still held");
+    assert_eq!(ds.reviews.len(), 1, "A1's 2021-22 review is still held");
+    let a1 = ds.episodes.iter().find(|e| e.child == id("A1")).unwrap();
+    assert_eq!(a1.end, Some(d("2022-05-01")));
+}
+both!(records_held_before_returns_were_kept_are_not_lost);

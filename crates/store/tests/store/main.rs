@@ -11,6 +11,7 @@ mod health;
 mod import;
 mod names;
 mod records;
+mod returns;
 mod roundtrip;
 mod schema;
 mod scoped;

@@ -25,11 +25,9 @@
 # DUCKDB_VERSION, PYTHON (the interpreter the venv is made from), BENCH_OUT,
 # REPORT.
 set -euo pipefail
+BENCH_NAME=duckdb.sh
+. "$(dirname "$0")/lib.sh"
 
-ROOT="$(cd "$(dirname "$0")/.." && pwd)"
-cd "$ROOT"
-
-usage() { sed -n '2,/^set -euo/p' "$0" | sed '$d' | sed 's/^# \{0,1\}//' >&2; exit 2; }
 [ $# -le 2 ] || usage
 case "${1:-}" in -h|--help) usage ;; esac
 N="${1:-83000}"
@@ -44,53 +42,18 @@ OUT="${BENCH_OUT:-$ROOT/target/bench/duckdb/$N}"
 VENV="$ROOT/target/bench-venv-duckdb"
 HELPER="$ROOT/bench/duckdb_903.py"
 
-log() { echo "duckdb.sh: $*" >&2; }
-die() { log "$*"; exit 2; }
-
-if [ ! -x /usr/bin/time ]; then
-    [ "$(id -u)" -eq 0 ] || die "/usr/bin/time is missing: apt-get install -y time"
-    log "installing Debian's time package"
-    DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends time >&2 \
-        || { apt-get update >&2 && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends time >&2; }
-fi
+need /usr/bin/time time
 
 # DuckDB in its own venv, pinned.
-PY="$VENV/bin/python"
-if [ ! -x "$PY" ]; then
-    log "creating $VENV"
-    "${PYTHON:-python3}" -m venv "$VENV"
-fi
-have="$("$PY" -m pip show duckdb 2>/dev/null | sed -n 's/^Version: //p' || true)"
-if [ "$have" != "$DUCKDB_VERSION" ]; then
-    log "pip install duckdb==$DUCKDB_VERSION"
-    "$PY" -m pip install --quiet "duckdb==$DUCKDB_VERSION" >&2
-fi
+pip_venv "$VENV" duckdb "$DUCKDB_VERSION"
 
 # The returns (shared with bench/import-report.sh).
-if [ ! -d "$RETURNS" ] || [ -z "$(ls -d "$RETURNS"/20??-?? 2>/dev/null)" ]; then
-    [ $# -lt 2 ] || die "no YYYY-YY folders in $RETURNS"
-    if [ -z "${FOOTPRINT:-}" ]; then
-        [ -x target/release/footprint ] || die "no release binary: cargo build --release -p footprint, or set FOOTPRINT"
-        FOOTPRINT="$ROOT/target/release/footprint"
-    fi
-    log "writing the returns of $N in care (5 years, seed $SEED, as of $AS_OF) into $RETURNS"
-    rm -rf "$RETURNS.tmp"
-    mkdir -p "$(dirname "$RETURNS")"
-    "$FOOTPRINT" generate --children-in-care "$N" --years 5 --seed "$SEED" --as-of "$AS_OF" \
-        --out "$RETURNS.tmp" >"$(dirname "$RETURNS")/generate-$N.txt"
-    mv "$RETURNS.tmp" "$RETURNS"
+if [ $# -ge 2 ] && [ -z "$(ls -d "$RETURNS"/20??-?? 2>/dev/null)" ]; then
+    die "no YYYY-YY folders in $RETURNS"
 fi
+write_returns "$N" "$RETURNS"
 
-mkdir -p "$OUT"
-SUMMARY="$OUT/summary.txt"
-: >"$SUMMARY"
-say() { echo "$*" | tee -a "$SUMMARY"; }
-# wall time (s) and peak RSS (MiB) from a /usr/bin/time -v file
-timing() {
-    awk -F': ' '/Elapsed \(wall clock\)/ { n = split($2, p, ":"); s = 0; for (i = 1; i <= n; i++) s = s * 60 + p[i] }
-                /Maximum resident set size/ { r = $2 }
-                END { printf "%.2f s, %d MiB", s, r / 1024 }' "$1"
-}
+start_summary "$OUT/summary.txt"
 
 size="$(du -sh "$RETURNS" | cut -f1)"
 say "DuckDB $("$PY" -c 'import duckdb; print(duckdb.__version__)') ($("$PY" --version 2>&1)), $(nproc) cores, $(date -u '+%Y-%m-%d %H:%M UTC')"

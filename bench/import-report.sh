@@ -31,11 +31,9 @@
 # RSS_TRACE (0), SKIP_TIMED (0: 1 runs only the PERF / RSS_TRACE extras on
 # the database a previous run imported), BENCH_OUT.
 set -euo pipefail
+BENCH_NAME=import-report.sh
+. "$(dirname "$0")/lib.sh"
 
-ROOT="$(cd "$(dirname "$0")/.." && pwd)"
-cd "$ROOT"
-
-usage() { sed -n '2,/^set -euo/p' "$0" | sed '$d' | sed 's/^# \{0,1\}//' >&2; exit 2; }
 [ $# -le 2 ] || usage
 case "${1:-}" in -h|--help) usage ;; esac
 N="${1:-83000}"
@@ -50,44 +48,17 @@ RSS_TRACE="${RSS_TRACE:-0}"
 RETURNS="${2:-$ROOT/target/bench/returns/$N-seed$SEED-$AS_OF}"
 OUT="${BENCH_OUT:-$ROOT/target/bench/import-report/$N}"
 
-log() { echo "import-report.sh: $*" >&2; }
-die() { log "$*"; exit 2; }
-
-if [ -z "${FOOTPRINT:-}" ]; then
-    [ -x target/release/footprint ] || die "no release binary: cargo build --release -p footprint, or set FOOTPRINT"
-    FOOTPRINT="$ROOT/target/release/footprint"
-fi
-need() {
-    if [ -x "$1" ] || command -v "$1" >/dev/null 2>&1; then return 0; fi
-    [ "$(id -u)" -eq 0 ] || die "$1 is missing: apt-get install -y $2"
-    log "installing Debian's $2"
-    DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "$2" >&2 \
-        || { apt-get update >&2 && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "$2" >&2; }
-}
+find_footprint
 need /usr/bin/time time
 [ "$PERF" = 0 ] || need perf linux-perf
 
-if [ ! -d "$RETURNS" ] || [ -z "$(ls -d "$RETURNS"/20??-?? 2>/dev/null)" ]; then
-    [ $# -lt 2 ] || die "no YYYY-YY folders in $RETURNS"
-    log "writing the returns of $N in care (5 years, seed $SEED, as of $AS_OF) into $RETURNS"
-    rm -rf "$RETURNS.tmp"
-    mkdir -p "$(dirname "$RETURNS")"
-    /usr/bin/time -v -o "$(dirname "$RETURNS")/generate-$N.time" \
-        "$FOOTPRINT" generate --children-in-care "$N" --years 5 --seed "$SEED" --as-of "$AS_OF" \
-        --out "$RETURNS.tmp" >"$(dirname "$RETURNS")/generate-$N.txt"
-    mv "$RETURNS.tmp" "$RETURNS"
+if [ $# -ge 2 ] && [ -z "$(ls -d "$RETURNS"/20??-?? 2>/dev/null)" ]; then
+    die "no YYYY-YY folders in $RETURNS"
 fi
+write_returns "$N" "$RETURNS"
 mapfile -t FOLDERS < <(ls -d "$RETURNS"/20??-??)
 
-mkdir -p "$OUT"
-SUMMARY="$OUT/summary.txt"
-[ "${SKIP_TIMED:-0}" != 0 ] || : >"$SUMMARY"
-say() { echo "$*" | tee -a "$SUMMARY"; }
-timing() {
-    awk -F': ' '/Elapsed \(wall clock\)/ { n = split($2, p, ":"); s = 0; for (i = 1; i <= n; i++) s = s * 60 + p[i] }
-                /Maximum resident set size/ { r = $2 }
-                END { printf "%.2f s, %d MiB", s, r / 1024 }' "$1"
-}
+KEEP_SUMMARY="${SKIP_TIMED:-0}" start_summary "$OUT/summary.txt"
 
 DB="$OUT/imported.db"
 URL="sqlite://$DB"

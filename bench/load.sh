@@ -31,9 +31,8 @@
 # postgres"), THREADS (2), CONNECTIONS (8), DURATION (15s), TIMEOUT (60s),
 # SEQUENTIAL (5), CHILDREN (600), BENCH_OUT.
 set -euo pipefail
-
-ROOT="$(cd "$(dirname "$0")/.." && pwd)"
-cd "$ROOT"
+BENCH_NAME=load.sh
+. "$(dirname "$0")/lib.sh"
 
 DBS="${DBS:-sqlite postgres}"
 THREADS="${THREADS:-2}"
@@ -47,37 +46,12 @@ SEQUENTIAL="${SEQUENTIAL:-5}"
 OUT="${BENCH_OUT:-$ROOT/target/bench/load}"
 HOST=127.0.0.1
 
-log() { echo "load.sh: $*" >&2; }
-die() { log "$*"; exit 2; }
-
-if [ -z "${FOOTPRINT:-}" ]; then
-    if [ -x target/release/footprint ]; then
-        FOOTPRINT="$ROOT/target/release/footprint"
-    elif [ -x target/debug/footprint ]; then
-        FOOTPRINT="$ROOT/target/debug/footprint"
-        log "using the DEBUG build (figures are not representative): cargo build --release -p footprint"
-    else
-        die "no footprint binary: build it with 'cargo build --release -p footprint'"
-    fi
-fi
-for sub in serve user generate; do
-    "$FOOTPRINT" "$sub" --help >/dev/null 2>&1 || die "$FOOTPRINT has no '$sub' subcommand yet"
-done
-
-need() {
-    command -v "$1" >/dev/null 2>&1 && return 0
-    [ "$(id -u)" -eq 0 ] || die "$1 is missing: apt-get install -y $2"
-    log "installing Debian's $2"
-    DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "$2" >&2 \
-        || { apt-get update >&2 && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "$2" >&2; }
-}
+find_footprint debug
+need_subcommands serve user generate
 need wrk wrk
 need curl curl
 
-mkdir -p "$OUT"
-SUMMARY="$OUT/summary.txt"
-: >"$SUMMARY"
-say() { echo "$*" | tee -a "$SUMMARY"; }
+start_summary "$OUT/summary.txt"
 
 SERVER_PID=""
 PG_STARTED=""

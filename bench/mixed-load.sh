@@ -50,14 +50,9 @@
 # real date), REQ_TIMEOUT (300, seconds, any single request of the helper or
 # curl), DRAIN_MAX (600), BENCH_OUT, PYTHON (python3).
 set -euo pipefail
+BENCH_NAME=mixed-load.sh
+. "$(dirname "$0")/lib.sh"
 
-ROOT="$(cd "$(dirname "$0")/.." && pwd)"
-cd "$ROOT"
-
-usage() {
-    sed -n '2,/^set -euo/p' "$0" | sed '$d' | sed 's/^# \{0,1\}//' >&2
-    exit 2
-}
 [ $# -ge 1 ] && [ $# -le 2 ] || usage
 case "$1" in -h|--help) usage ;; esac
 N="$1"
@@ -84,26 +79,8 @@ CACHE="$ROOT/target/bench/mixed"
 HELPER="$ROOT/bench/mixed_load.py"
 HOST=127.0.0.1
 
-log() { echo "mixed-load.sh: $*" >&2; }
-die() { log "$*"; exit 2; }
-
-if [ -z "${FOOTPRINT:-}" ]; then
-    if [ -x target/release/footprint ]; then
-        FOOTPRINT="$ROOT/target/release/footprint"
-    else
-        die "no release binary: build it with 'cargo build --release -p footprint' or set FOOTPRINT"
-    fi
-fi
-for sub in serve user generate; do
-    "$FOOTPRINT" "$sub" --help >/dev/null 2>&1 || die "$FOOTPRINT has no '$sub' subcommand"
-done
-need() {
-    command -v "$1" >/dev/null 2>&1 && return 0
-    [ "$(id -u)" -eq 0 ] || die "$1 is missing: apt-get install -y $2"
-    log "installing Debian's $2"
-    DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "$2" >&2 \
-        || { apt-get update >&2 && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "$2" >&2; }
-}
+find_footprint
+need_subcommands serve user generate
 need wrk wrk
 need curl curl
 need sqlite3 sqlite3
@@ -111,9 +88,7 @@ command -v "$PYTHON" >/dev/null || die "no $PYTHON"
 [ "$PERF" = 0 ] || need perf linux-perf
 
 mkdir -p "$OUT" "$CACHE"
-SUMMARY="$OUT/summary.txt"
-: >"$SUMMARY"
-say() { echo "$*" | tee -a "$SUMMARY"; }
+start_summary "$OUT/summary.txt"
 loadavg() { cut -d' ' -f1-3 /proc/loadavg; }
 
 SERVER_PID=""

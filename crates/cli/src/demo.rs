@@ -142,6 +142,7 @@ async fn demo(args: DemoArgs) -> anyhow::Result<()> {
     for (name, role, password) in DEMO_USERS {
         println!("  {name:<10} {:<20} {password}", role_label(role));
     }
+    crate::logging::start();
     let config = footprint_web::WebConfig {
         council_name: DEMO_COUNCIL.to_owned(),
         ..footprint_web::WebConfig::default()

@@ -3,8 +3,8 @@
 //!
 //! Import reads every return given, refuses them all if any has an error
 //! (with `--strict`, a warning too), and otherwise stores each return in one
-//! transaction of its own, in collection-year order. A folder or an XML file
-//! is one return; loose CSV files given together are one return.
+//! transaction of its own, in collection-year order. A folder, an XML file or
+//! a workbook is one return; loose CSV files given together are one return.
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -21,12 +21,12 @@ use crate::validate::render_text;
 
 #[derive(Debug, Subcommand)]
 pub enum ImportCommand {
-    /// Import SSDA903 returns: folders of CSV files, CSV files, or XML files.
-    #[command(
-        after_help = "Exit codes: 0 imported; 1 refused because of errors in the files \
+    /// Import SSDA903 returns: folders of CSV files, CSV files, XML files, or
+    /// Excel workbooks (.xlsx, one sheet per table).
+    #[command(after_help = "--year applies only when a single return is given.\n\n\
+                            Exit codes: 0 imported; 1 refused because of errors in the files \
                             (nothing was written); 2 usage or database error.\n\n\
-                            Example:\n  footprint import ssda903 returns/2020-21 returns/2021-22"
-    )]
+                            Example:\n  footprint import ssda903 returns/2020-21 returns/2021-22")]
     Ssda903(ImportArgs),
     /// Import children's names (the 903 holds none) from a CSV file: CHILD,
     /// GIVEN_NAME (or FORENAME) and FAMILY_NAME (or SURNAME). All or nothing.
@@ -40,13 +40,11 @@ pub enum ImportCommand {
 
 #[derive(Debug, Args)]
 pub struct ImportArgs {
-    /// Folders (every .csv in each is one return), XML files (each one
-    /// return), or CSV files (together one return).
+    /// Folders (every .csv and .xlsx in each is one return), XML files and
+    /// workbooks (each one return), or CSV files (together one return).
     #[arg(required = true, value_name = "PATH")]
     paths: Vec<PathBuf>,
-    /// The collection year (only when importing a single return); default:
-    /// inferred from the latest DECOM in the files.
-    #[arg(long, value_name = "YYYY-YY")]
+    #[arg(long, value_name = "YYYY-YY", help = footprint_ssda903::YEAR_HELP)]
     year: Option<String>,
     /// Refuse the import if there is any warning, not only errors.
     #[arg(long)]
@@ -76,14 +74,16 @@ pub struct ExportArgs {
     db: DbArgs,
 }
 
-/// Groups the paths into returns: each folder or XML file is one; the loose
-/// CSV files are one together.
+/// Groups the paths into returns: each folder, XML file or workbook is one;
+/// the loose CSV files are one together.
 fn returns_of(paths: &[PathBuf]) -> Vec<Vec<PathBuf>> {
     let mut returns = Vec::new();
     let mut loose = Vec::new();
     for p in paths {
-        let is_xml = p.extension().is_some_and(|e| e.eq_ignore_ascii_case("xml"));
-        if p.is_dir() || is_xml {
+        let whole = p
+            .extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case("xml") || e.eq_ignore_ascii_case("xlsx"));
+        if p.is_dir() || whole {
             returns.push(vec![p.clone()]);
         } else {
             loose.push(p.clone());
@@ -243,12 +243,30 @@ fn import_all(batches: Vec<ImportBatch>, db: &DbArgs) -> anyhow::Result<()> {
 fn describe(source: &str, s: &ImportSummary) -> String {
     let line = |what: &str, c: &footprint_store::RecordCounts| {
         format!(
-            "  {what:<10} {:>7} new, {:>7} replaced, {:>7} kept (a later return's), {:>5} skipped\n",
-            c.inserted, c.replaced, c.kept_later, c.skipped
+            "  {what:<10} {:>7} new, {:>7} replaced, {:>7} kept (another return's), {:>5} removed, {:>5} skipped\n",
+            c.inserted, c.replaced, c.kept_later, c.removed, c.skipped
         )
     };
+    let mut left = String::new();
+    if !s.left_open.is_empty() {
+        left.push_str(&format!(
+            "  {} episodes left open by an earlier return that no later return carries on (kept as given; listed on the data quality page):\n",
+            s.left_open.len()
+        ));
+        for e in s.left_open.iter().take(20) {
+            left.push_str(&format!(
+                "    child {} from {} (open in the {} return)\n",
+                e.child,
+                e.start.format("%d/%m/%Y"),
+                e.from_return
+            ));
+        }
+        if s.left_open.len() > 20 {
+            left.push_str(&format!("    and {} more\n", s.left_open.len() - 20));
+        }
+    }
     format!(
-        "Imported {source} as the {} return (import run {}):\n{}{}{}{}{}  {} warnings recorded (see the data quality page)\n",
+        "Imported {source} as the {} return (import run {}):\n{}{}{}{}{}{left}  {} problems recorded (see the data quality page)\n",
         s.year,
         s.run,
         line("children", &s.children),

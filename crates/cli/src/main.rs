@@ -18,6 +18,7 @@ mod demo;
 mod due;
 mod generate;
 mod interchange;
+mod logging;
 mod migrate;
 mod names;
 mod report;

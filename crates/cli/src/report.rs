@@ -13,10 +13,11 @@ use anyhow::{Context, anyhow};
 use clap::{Args, Subcommand};
 use footprint_domain::calendar::WorkingDayCalendar;
 use footprint_domain::dates::CollectionYear;
-use footprint_domain::measures::MeasureSettings;
+use footprint_domain::measures::{MeasureSettings, Period, records_window};
 use footprint_domain::model::Dataset;
 use footprint_report::performance::{self, PerformanceSettings};
 use footprint_report::{AnnualReport, Format, Narrative};
+use footprint_store::Scope;
 
 use crate::common::{finish, load_calendar, print_stdout, read_text};
 
@@ -98,12 +99,17 @@ pub struct PerformanceArgs {
     /// The latest month, e.g. 2022-12.
     #[arg(long, value_name = "YYYY-MM")]
     month: String,
-    /// html, xlsx or json.
+    /// html, xlsx, pdf or json.
     #[arg(long, value_name = "FORMAT")]
     format: String,
     /// Where to write the page.
     #[arg(long, value_name = "FILE")]
     out: PathBuf,
+    /// Publication mode: counts from 1 to 5 shown as c, secondary
+    /// suppression, figures worked out from a hidden count hidden; the page
+    /// is audited before it is written.
+    #[arg(long)]
+    publish: bool,
     /// The indicator list (JSON); default: the database's, else the built-in list.
     #[arg(long, value_name = "FILE.json")]
     indicators: Option<PathBuf>,
@@ -144,6 +150,11 @@ fn read_json<T: serde::de::DeserializeOwned>(path: &Path, what: &str) -> anyhow:
     serde_json::from_str(&text).with_context(|| format!("{what} {}", path.display()))
 }
 
+/// Reads what a report needs. For the annual report of `year` (this year and
+/// last), only the children whose records touch those two years are read
+/// from a database (`measures::records_window`): the figures are the same
+/// as from the whole council, and an England-sized council's earlier years
+/// are never held in memory.
 fn load(source: &Source, year: Option<CollectionYear>) -> anyhow::Result<Loaded> {
     let file_settings: Option<MeasureSettings> = source
         .settings
@@ -174,7 +185,12 @@ fn load(source: &Source, year: Option<CollectionYear>) -> anyhow::Result<Loaded>
         .block_on(async {
             let store = footprint_store::Store::open(&url).await?;
             let result = async {
-                let dataset = store.load_dataset().await?;
+                let window = year
+                    .and_then(|y| records_window(&[Period::year(y.previous()), Period::year(y)]));
+                let dataset = match window {
+                    Some((from, to)) => store.load_scoped(Scope::Active { from, to }).await?,
+                    None => store.load_dataset().await?,
+                };
                 let settings = store.measure_settings().await?;
                 let indicators = store.setting(PERFORMANCE_INDICATORS).await?;
                 let council = store.setting(COUNCIL_NAME).await?;
@@ -273,7 +289,18 @@ fn performance_page(args: PerformanceArgs) -> anyhow::Result<()> {
         Some(p) => read_json(p, "indicators file")?,
         None => loaded.indicators.unwrap_or_default(),
     };
-    let page = performance::compute_as_of(
+    if !["html", "json", "xlsx", "pdf"].contains(&args.format.as_str()) {
+        return Err(anyhow!(
+            "--format: `{}` is not a format for the performance page; expected html, xlsx, pdf or json",
+            args.format
+        ));
+    }
+    let compute = if args.publish {
+        performance::compute_published_as_of
+    } else {
+        performance::compute_as_of
+    };
+    let page = compute(
         &loaded.dataset,
         month,
         as_of,
@@ -281,23 +308,27 @@ fn performance_page(args: PerformanceArgs) -> anyhow::Result<()> {
         &indicators,
         &calendar,
     )
-    .map_err(|e| anyhow!("--month: {e}"))?;
+    .map_err(|e| match e {
+        performance::PerformanceError::BadMonth(_) => anyhow!("--month: {e}"),
+        performance::PerformanceError::Disclosure(_) => anyhow!("{e}"),
+    })?;
     let bytes = match args.format.as_str() {
         "html" => performance::render_html(&page).into_bytes(),
         "json" => performance::render_json(&page).into_bytes(),
-        "xlsx" => performance::render_xlsx(&page)?,
-        other => {
-            return Err(anyhow!(
-                "--format: `{other}` is not a format for the performance page; expected html, xlsx or json"
-            ));
-        }
+        "pdf" => performance::render_pdf(&page)?,
+        _ => performance::render_xlsx(&page)?,
     };
     write_out(&args.out, &bytes)?;
     print_stdout(&format!(
-        "Wrote the performance page to {} ({} indicators, {})\n",
+        "Wrote the performance page to {} ({} indicators, {}{})\n",
         args.out.display(),
         page.rows.len(),
-        args.month
+        args.month,
+        if args.publish {
+            ", for publication"
+        } else {
+            ""
+        }
     ))
 }
 
@@ -386,6 +417,7 @@ mod tests {
             format: "json".into(),
             out: out.clone(),
             indicators: None,
+            publish: false,
             source: source(dataset_file("perf")),
         })
         .unwrap();
@@ -393,6 +425,31 @@ mod tests {
             serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
         assert_eq!(v["month"], "2022-03");
         assert_eq!(v["rows"][0]["months"][2]["value"], 1.0);
+        assert_eq!(v["rows"][0]["unit"], "count");
+        let _ = std::fs::remove_file(out);
+    }
+
+    #[test]
+    fn a_published_performance_page_shows_no_count_from_1_to_5() {
+        let out = tmp("perf-published.json");
+        performance_page(PerformanceArgs {
+            month: "2022-03".into(),
+            format: "json".into(),
+            out: out.clone(),
+            indicators: None,
+            publish: true,
+            source: source(dataset_file("perf-published")),
+        })
+        .unwrap();
+        let v: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
+        assert_eq!(v["publication"], true);
+        // One child in care: the count of 1 is c, and so is the rate
+        // worked out from it.
+        assert_eq!(v["rows"][0]["unit"], "count");
+        assert_eq!(v["rows"][0]["months"][2]["value"], "c");
+        assert_eq!(v["rows"][0]["last_year"], "c");
+        assert_eq!(v["rows"][0]["months"][2]["direction"], "not_known");
         let _ = std::fs::remove_file(out);
     }
 

@@ -37,6 +37,7 @@ pub struct ServeArgs {
 }
 
 pub fn run(args: ServeArgs) -> ExitCode {
+    crate::logging::start();
     let result = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()

@@ -31,12 +31,11 @@ pub enum ValidateCommand {
 
 #[derive(Debug, Args)]
 pub struct Ssda903Args {
-    /// A folder (every .csv file in it), CSV files, or a .xml file.
+    /// A folder (every .csv and .xlsx file in it), CSV files, a .xml file,
+    /// or an Excel workbook (.xlsx, one sheet per table).
     #[arg(required = true, value_name = "PATH")]
     paths: Vec<PathBuf>,
-    /// The collection year, e.g. 2021-22; default: the year of the latest
-    /// DECOM, DEC, REVIEW, MIS_START or MIS_END date in the files.
-    #[arg(long, value_name = "YYYY-YY")]
+    #[arg(long, value_name = "YYYY-YY", help = footprint_ssda903::YEAR_HELP)]
     year: Option<String>,
     /// Treat warnings as errors.
     #[arg(long)]
@@ -131,7 +130,7 @@ pub(crate) fn render_text(parsed: &Parsed, errors: &[&Problem], warnings: &[&Pro
     let year = match (r.year, parsed.year_inferred) {
         (Some(y), false) => format!("collection year {y}"),
         (Some(y), true) => {
-            format!("collection year {y} (inferred from the latest date; give --year to set it)")
+            format!("collection year {y} (inferred from the latest DECOM; give --year to set it)")
         }
         (None, _) => "collection year unknown (no dates found)".to_owned(),
     };

@@ -295,3 +295,75 @@ fn a_backup_restores_the_database_as_it_was() {
     std::fs::copy(&backup, &db_file).unwrap();
     assert_eq!(export("after"), before);
 }
+
+/// Issue 12: a folder without its Header, without its Episodes, or given a
+/// year it does not belong to is refused, and nothing is written.
+#[test]
+fn what_is_not_a_return_is_refused() {
+    let tmp = tempfile::tempdir().unwrap();
+    let db = format!("sqlite://{}", tmp.path().join("f.db").display());
+    assert!(footprint(&["migrate"], &db).status.success());
+    let ret = tmp.path().join("2021-22");
+    write_return(&ret, EPISODES);
+
+    let no_header = tmp.path().join("no-header");
+    write_return(&no_header, EPISODES);
+    std::fs::remove_file(no_header.join("header.csv")).unwrap();
+    let no_episodes = tmp.path().join("no-episodes");
+    write_return(&no_episodes, EPISODES);
+    std::fs::remove_file(no_episodes.join("episodes.csv")).unwrap();
+    for (dir, table) in [(&no_header, "Header"), (&no_episodes, "Episodes")] {
+        let i = footprint(&["import", "ssda903", dir.to_str().unwrap()], &db);
+        assert_eq!(i.status.code(), Some(1), "{}", text(&i));
+        let t = text(&i);
+        assert!(t.contains(&format!("no {table} table")), "{t}");
+    }
+    // The 2021-22 return given as 2020-21: no episode is open in it.
+    let i = footprint(
+        &[
+            "import",
+            "ssda903",
+            ret.to_str().unwrap(),
+            "--year",
+            "2020-21",
+        ],
+        &db,
+    );
+    assert_eq!(i.status.code(), Some(1), "{}", text(&i));
+    let t = text(&i);
+    assert!(
+        t.contains("no episode is open at any time in 2020-21"),
+        "{t}"
+    );
+    assert!(t.contains("is this the 2021-22 return?"), "{t}");
+    let runs = footprint(
+        &[
+            "export",
+            "ssda903",
+            "--year",
+            "2021-22",
+            "--out",
+            tmp.path().join("out").to_str().unwrap(),
+        ],
+        &db,
+    );
+    assert!(
+        !runs.status.success(),
+        "nothing was imported: {}",
+        text(&runs)
+    );
+
+    // Every help text says how the year is set.
+    for cmd in [["import", "ssda903"], ["validate", "ssda903"]] {
+        let h = Command::new(env!("CARGO_BIN_EXE_footprint"))
+            .args(cmd)
+            .arg("--help")
+            .output()
+            .unwrap();
+        let t = text(&h);
+        assert!(
+            t.contains("the year of the return's latest DECOM"),
+            "{cmd:?}: {t}"
+        );
+    }
+}

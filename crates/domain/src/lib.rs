@@ -11,4 +11,5 @@ pub mod dates;
 pub mod measures;
 pub mod model;
 pub mod periods;
+pub mod returns;
 pub mod schedule;

@@ -397,6 +397,27 @@ pub fn relations(m: &Measures) -> Vec<Relation> {
         cells_of(m, "challenges.by_quarter"),
         c("challenges.raised"),
     ));
+    for key in cells_of(m, "challenges.by_theme") {
+        // A challenge may have several themes: each is at most the total.
+        r.push(at_most("challenges.by_theme", key, c("challenges.raised")));
+    }
+    for b in ["challenges.open.by_stage", "challenges.open.by_age"] {
+        if m.get(b).is_some() {
+            r.push(sum(b, cells_of(m, b), c("challenges.open.end")));
+        }
+    }
+    r.push(at_most(
+        "challenges.open.overdue",
+        c("challenges.open.overdue"),
+        c("challenges.open.end"),
+    ));
+    for b in ["reviews.attendance_by_role", "quality.by_grade"] {
+        // Several roles attend one review; a review has at most one grade,
+        // but not every review has one.
+        for key in cells_of(m, b) {
+            r.push(at_most(b, key, held.clone()));
+        }
+    }
     r.push(at_most(
         "challenges.resolved",
         c("challenges.resolved"),
@@ -481,6 +502,87 @@ pub fn relations(m: &Measures) -> Vec<Relation> {
         pct("health.sdq_returned", "numerator"),
     ));
     r
+}
+
+/// Relations between the two years' blocks of one report: `(name, this
+/// year's cell, last year's cell)`, the same figure in both.
+pub fn across_years() -> Vec<(String, CellRef, CellRef)> {
+    vec![(
+        "cla.start (this year) = cla.end (last year)".to_owned(),
+        c("cla.start"),
+        c("cla.end"),
+    )]
+}
+
+/// Balances a reader may assume between counts of one year: `(name, left,
+/// right)`, the left cells adding up to the right ones. They hold for clean
+/// records (children in care at the start, plus periods started, are those
+/// in care at the end plus periods ended), but the self-check does not
+/// enforce them, since broken episode chains in imported records can upset
+/// them; the audit uses each wherever the figures satisfy it.
+pub fn balances() -> Vec<(String, Vec<CellRef>, Vec<CellRef>)> {
+    vec![(
+        "cla.start + starts.periods = cla.end + ceased.total".to_owned(),
+        vec![c("cla.start"), c("starts.periods")],
+        vec![c("cla.end"), c("ceased.total")],
+    )]
+}
+
+/// Measures that have no relation to any other count of the report: each
+/// says so here, so that every measure a report publishes is either in a
+/// relation of [`relations`] or listed here. A new measure that is in
+/// neither is refused by publication mode ([`undeclared`]), so a new table
+/// cannot be published without saying how it relates to the others.
+pub const STANDS_ALONE: &[(&str, &str)] = &[
+    (
+        "reviews.overdue.end",
+        "children whose review is overdue on the last day: no other count splits it",
+    ),
+    (
+        "reviews.unmatched",
+        "reviews outside any period of care: excluded from every other count",
+    ),
+    (
+        "health.oc2_outside_cohort",
+        "OC2 records of children outside the cohort: in no other health figure",
+    ),
+    (
+        "short_breaks.children",
+        "children receiving only short breaks, counted in no other figure",
+    ),
+    (
+        "caseload.by_iro",
+        "children allocated to each IRO on the last day (an IRO may share a child's allocation)",
+    ),
+];
+
+/// The measures of `m` that are in no relation (nor balance, nor relation
+/// across years) and not in [`STANDS_ALONE`].
+pub fn undeclared(m: &Measures) -> Vec<String> {
+    let rels = relations(m);
+    let elsewhere: Vec<CellRef> = balances()
+        .into_iter()
+        .flat_map(|(_, l, r)| l.into_iter().chain(r))
+        .chain(across_years().into_iter().flat_map(|(_, a, b)| [a, b]))
+        .collect();
+    let named = |id: &str| {
+        elsewhere.iter().any(|c| c.measure == id)
+            || rels.iter().any(|r| match r {
+                Relation::Sum { parts, total, .. } => {
+                    total.measure == id || parts.iter().any(|p| p.measure == id)
+                }
+                Relation::AtMost {
+                    smaller, larger, ..
+                } => smaller.measure == id || larger.measure == id,
+            })
+    };
+    m.entries
+        .iter()
+        .filter(|(_, measure)| !measure.cells().is_empty())
+        .map(|(id, _)| id)
+        .filter(|id| !STANDS_ALONE.iter().any(|(s, _)| s == id) && !named(id))
+        .cloned()
+        .collect()
 }
 
 fn value(m: &Measures, r: &CellRef) -> Option<u64> {

@@ -11,8 +11,13 @@
 //! [`AnnualReport::render`] checks the report's own arithmetic first
 //! ([`checks`]) and refuses to write a report that fails, naming the figure.
 //! With `publication` set, counts from 1 to 5 are shown as `c` with
-//! secondary suppression ([`suppress`]) and no child-level detail is written.
+//! secondary suppression ([`suppress`]) and no child-level detail is written;
+//! before anything is written, [`AnnualReport::audit`] proves with a linear
+//! programme per hidden cell ([`audit`]) that no hidden cell can be worked
+//! out from everything the report shows, and refuses the report, naming the
+//! cell, if one can.
 
+pub mod audit;
 pub mod checks;
 pub mod dashboard;
 pub mod docx;
@@ -33,7 +38,9 @@ use std::str::FromStr;
 
 use footprint_domain::calendar::WorkingDayCalendar;
 use footprint_domain::dates::CollectionYear;
-use footprint_domain::measures::{MeasureSettings, Measures, Period, compute, compute_as_of};
+use footprint_domain::measures::{
+    MeasureSettings, Measures, Period, compute, compute_as_of, compute_periods_as_of,
+};
 use footprint_domain::model::Dataset;
 use serde::{Deserialize, Serialize};
 
@@ -99,9 +106,7 @@ impl fmt::Display for Format {
 pub enum ReportError {
     #[error(transparent)]
     Check(#[from] CheckError),
-    #[error(
-        "publication mode: {0} could still be worked out from the figures around it; the report was not written"
-    )]
+    #[error("publication mode: {0}; the report was not written")]
     Disclosure(String),
     #[error("writing the Word document: {0}")]
     Docx(String),
@@ -120,15 +125,6 @@ pub struct YearFigures {
 }
 
 impl YearFigures {
-    fn new(measures: Measures, publication: bool) -> Self {
-        let hidden = if publication {
-            suppress::suppressed_cells(&measures)
-        } else {
-            BTreeSet::new()
-        };
-        YearFigures { measures, hidden }
-    }
-
     pub fn is_hidden(&self, measure: &str, path: &[&str]) -> bool {
         !self.hidden.is_empty() && self.hidden.contains(&CellRef::new(measure, path))
     }
@@ -144,6 +140,9 @@ pub struct AnnualReport {
     pub publication: bool,
     pub this_year: YearFigures,
     pub last_year: Option<YearFigures>,
+    /// Why secondary suppression could not protect every hidden cell (the
+    /// report is then refused by [`AnnualReport::check`]).
+    pub suppression_problem: Option<String>,
 }
 
 impl AnnualReport {
@@ -173,14 +172,15 @@ impl AnnualReport {
         narratives: Vec<Narrative>,
         publication: bool,
     ) -> Self {
-        let this = compute_as_of(data, Period::year(year), as_of, settings, calendar);
-        let last = compute_as_of(
-            data,
-            Period::year(year.previous()),
-            as_of,
-            settings,
-            calendar,
-        );
+        // Both years over one assembly of the council's periods of care.
+        let periods = [Period::year(year), Period::year(year.previous())];
+        let mut both = compute_periods_as_of(data, &periods, as_of, settings, calendar).into_iter();
+        let this = both
+            .next()
+            .unwrap_or_else(|| compute_as_of(data, periods[0], as_of, settings, calendar));
+        let last = both
+            .next()
+            .unwrap_or_else(|| compute_as_of(data, periods[1], as_of, settings, calendar));
         Self::from_measures(this, Some(last), settings.clone(), narratives, publication)
     }
 
@@ -192,13 +192,32 @@ impl AnnualReport {
         narratives: Vec<Narrative>,
         publication: bool,
     ) -> Self {
+        let mut problem = None;
+        let (this_hidden, last_hidden) = if publication {
+            match suppress::suppressed(&this_year, last_year.as_ref()) {
+                Ok(h) => h,
+                Err(e) => {
+                    problem = Some(e.to_string());
+                    Default::default()
+                }
+            }
+        } else {
+            Default::default()
+        };
         AnnualReport {
             council: None,
             settings,
             narratives,
             publication,
-            this_year: YearFigures::new(this_year, publication),
-            last_year: last_year.map(|m| YearFigures::new(m, publication)),
+            this_year: YearFigures {
+                measures: this_year,
+                hidden: this_hidden,
+            },
+            last_year: last_year.map(|measures| YearFigures {
+                measures,
+                hidden: last_hidden,
+            }),
+            suppression_problem: problem,
         }
     }
 
@@ -214,41 +233,37 @@ impl AnnualReport {
             checks::check(&last.measures)?;
         }
         if self.publication {
-            for y in std::iter::once(&self.this_year).chain(&self.last_year) {
-                let cells: Vec<(CellRef, u64)> = y
-                    .measures
-                    .entries
-                    .iter()
-                    .flat_map(|(id, m)| {
-                        m.cells().into_iter().map(|(path, c)| {
-                            (
-                                CellRef {
-                                    measure: id.clone(),
-                                    path,
-                                },
-                                c.value,
-                            )
-                        })
-                    })
-                    .collect();
-                let lines: Vec<suppress::Line> = checks::relations(&y.measures)
-                    .into_iter()
-                    .filter_map(|r| match r {
-                        checks::Relation::Sum {
-                            mut parts, total, ..
-                        } if !parts.is_empty() => {
-                            parts.push(total);
-                            Some(parts)
-                        }
-                        _ => None,
-                    })
-                    .collect();
-                if let Some(cell) = suppress::exposed(&cells, &lines, &y.hidden).first() {
-                    return Err(ReportError::Disclosure(cell.to_string()));
-                }
-            }
+            self.audit()?;
         }
         Ok(())
+    }
+
+    /// Publication mode's audit (`docs/report-json.md`, "Publication
+    /// mode"): every measure published is declared in a relation, no count
+    /// from 1 to 5 is shown, and no hidden cell can be worked out from
+    /// everything the report shows. The first failure is the error.
+    pub fn audit(&self) -> Result<(), ReportError> {
+        if let Some(problem) = &self.suppression_problem {
+            return Err(ReportError::Disclosure(problem.clone()));
+        }
+        for y in std::iter::once(&self.this_year).chain(&self.last_year) {
+            if let Some(id) = checks::undeclared(&y.measures).first() {
+                return Err(ReportError::Disclosure(format!(
+                    "{id} ({}) is in no relation with the other figures and not declared to stand alone (checks::relations, checks::STANDS_ALONE), so it cannot be audited",
+                    y.measures.year
+                )));
+            }
+        }
+        let found = suppress::audit(
+            &self.this_year.measures,
+            &self.this_year.hidden,
+            self.last_year.as_ref().map(|y| (&y.measures, &y.hidden)),
+        )
+        .map_err(ReportError::Disclosure)?;
+        match found.first() {
+            Some(d) => Err(ReportError::Disclosure(d.to_string())),
+            None => Ok(()),
+        }
     }
 
     /// `report.json` (see `docs/report-json.md`).

@@ -1111,7 +1111,7 @@ pub fn build(report: &AnnualReport) -> Report {
         row(
             "Publication mode",
             vec![Cell::Text(if report.publication {
-                "yes: counts from 1 to 5 are shown as c, with further cells hidden so that none can be worked out; no child-level detail".into()
+                "yes: counts from 1 to 5 are shown as c, with further cells hidden so that none can be worked out from anything the report shows (checked before the report was written); no child-level detail".into()
             } else {
                 "no: internal report with exact counts".into()
             })],

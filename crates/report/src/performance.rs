@@ -27,6 +27,8 @@ use rust_xlsxwriter::{Format, Workbook};
 use serde::{Deserialize, Serialize};
 
 use crate::ReportError;
+use crate::audit::{Figure, Op, Publication};
+use crate::checks::CellRef;
 use crate::json::round1;
 use crate::svg::escape;
 
@@ -360,13 +362,70 @@ pub enum Rag {
     Green,
 }
 
+/// A figure of the page: a number, `c` (suppressed for publication) or
+/// not known (nothing to divide by, no population set): in JSON a number,
+/// `"c"` or `null`.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum PageValue {
+    Value(f64),
+    Suppressed,
+    NotKnown,
+}
+
+impl PageValue {
+    /// The number, if shown.
+    pub fn number(self) -> Option<f64> {
+        match self {
+            PageValue::Value(x) => Some(x),
+            _ => None,
+        }
+    }
+
+    fn from_option(x: Option<f64>) -> Self {
+        x.map_or(PageValue::NotKnown, PageValue::Value)
+    }
+}
+
+impl Serialize for PageValue {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            PageValue::Value(x) => s.serialize_f64(*x),
+            PageValue::Suppressed => s.serialize_str("c"),
+            PageValue::NotKnown => s.serialize_unit(),
+        }
+    }
+}
+
+/// What an indicator's figures are.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Unit {
+    /// A count of children, periods, reviews or challenges.
+    Count,
+    /// A percentage (0–100).
+    Percent,
+    /// A rate per 10,000 children aged 0–17.
+    Rate,
+    /// Children per full-time IRO.
+    PerFte,
+}
+
+impl ValueRule {
+    pub fn unit(&self) -> Unit {
+        match self {
+            ValueRule::Count { .. } => Unit::Count,
+            ValueRule::Percent { .. } | ValueRule::Share { .. } => Unit::Percent,
+            ValueRule::Rate { .. } => Unit::Rate,
+            ValueRule::PerFte { .. } => Unit::PerFte,
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct MonthValue {
-    /// `YYYY-MM`.
     pub month: String,
-    pub value: Option<f64>,
+    pub value: PageValue,
     pub direction: Direction,
-    /// `Some(true)` if the move is the good way (high/low polarity only).
     pub better: Option<bool>,
 }
 
@@ -375,12 +434,13 @@ pub struct IndicatorRow {
     pub id: String,
     pub name: String,
     pub definition: String,
+    /// What the figures are: `count`, `percent`, `rate` or `per_fte`.
+    pub unit: Unit,
     pub polarity: Polarity,
     pub basis: Basis,
     pub months: Vec<MonthValue>,
-    pub year_to_date: Option<f64>,
-    pub last_year: Option<f64>,
-    /// For the latest month.
+    pub year_to_date: PageValue,
+    pub last_year: PageValue,
     pub rag: Option<Rag>,
     pub thresholds: Option<Thresholds>,
     pub benchmark: Benchmark,
@@ -388,11 +448,12 @@ pub struct IndicatorRow {
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct PerformancePage {
-    /// The latest month, `YYYY-MM`.
     pub month: String,
-    /// The reporting year it falls in.
     pub year: String,
     pub last_year: String,
+    /// For publication: counts from 1 to 5, and figures worked out from
+    /// them, shown as `c`; audited like the annual report.
+    pub publication: bool,
     pub rows: Vec<IndicatorRow>,
 }
 
@@ -400,6 +461,8 @@ pub struct PerformancePage {
 pub enum PerformanceError {
     #[error("`{0}` is not a month: expected YYYY-MM, for example 2022-12")]
     BadMonth(String),
+    #[error("publication mode: {0}; the performance page was not written")]
+    Disclosure(String),
 }
 
 /// Reads `YYYY-MM`.
@@ -486,8 +549,6 @@ pub fn compute(
     compute_as_of(data, month, NaiveDate::MAX, settings, perf, calendar)
 }
 
-/// The performance page for `month` as it stands on `as_of` (the report
-/// date): every period that ends after it is computed to it ("to date").
 pub fn compute_as_of(
     data: &Dataset,
     month: (i32, u32),
@@ -496,55 +557,278 @@ pub fn compute_as_of(
     perf: &PerformanceSettings,
     calendar: &WorkingDayCalendar,
 ) -> Result<PerformancePage, PerformanceError> {
+    build(data, month, as_of, settings, perf, calendar, false)
+}
+
+/// The page for publication: every count from 1 to 5 shown as `c`, with
+/// secondary suppression until the audit finds no hidden count that can be
+/// worked out from the page (a flow's months and its year to date, the
+/// arrows between months); a percentage, rate or ratio is `c` wherever a
+/// count it is worked out from is from 1 to 5 or hidden. A page whose audit
+/// fails is an error naming the cell.
+pub fn compute_published_as_of(
+    data: &Dataset,
+    month: (i32, u32),
+    as_of: NaiveDate,
+    settings: &MeasureSettings,
+    perf: &PerformanceSettings,
+    calendar: &WorkingDayCalendar,
+) -> Result<PerformancePage, PerformanceError> {
+    build(data, month, as_of, settings, perf, calendar, true)
+}
+
+/// One figure of the page and the counts it is worked out from, each named
+/// by its measure (and part) so that the same count is recognised in two
+/// indicators.
+#[derive(Debug, Clone)]
+struct Reading {
+    value: Option<f64>,
+    counts: Vec<(String, u64)>,
+}
+
+fn reading(m: &Measures, rule: &ValueRule) -> Reading {
+    let counts = match rule {
+        ValueRule::Count { measure } => m
+            .count(measure)
+            .map(|n| vec![(measure.clone(), n)])
+            .unwrap_or_default(),
+        ValueRule::Percent { measure } => m
+            .percent(measure)
+            .map(|p| {
+                vec![
+                    (format!("{measure}[numerator]"), p.numerator.value),
+                    (format!("{measure}[denominator]"), p.denominator.value),
+                ]
+            })
+            .unwrap_or_default(),
+        ValueRule::Rate { measure } => match m.get(measure) {
+            Some(Measure::Rate(r)) => vec![(format!("{measure}[count]"), r.count.value)],
+            _ => Vec::new(),
+        },
+        ValueRule::PerFte { measure } => match m.get(measure) {
+            Some(Measure::PerFte(p)) => vec![(format!("{measure}[children]"), p.children.value)],
+            _ => Vec::new(),
+        },
+        ValueRule::Share { measure, keys, of } => {
+            let n: u64 = m
+                .breakdown(measure)
+                .map_or(0, |b| keys.iter().map(|k| b.value(k)).sum());
+            let mut c = vec![(format!("{measure}[{}]", keys.join("+")), n)];
+            if let Some(t) = m.count(of) {
+                c.push((of.clone(), t));
+            }
+            c
+        }
+    };
+    Reading {
+        value: read(m, rule).map(round1),
+        counts,
+    }
+}
+
+fn small(counts: &[(String, u64)]) -> bool {
+    counts
+        .iter()
+        .any(|(_, v)| (1..=crate::audit::PRIMARY_MAX).contains(v))
+}
+
+/// Where a figure sits on the page.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Slot {
+    /// `months[i]`; 0 is the month before the three shown (for the arrow).
+    Month(usize),
+    YearToDate,
+    LastYear,
+}
+
+/// The measures of the periods a page reads: those computed together
+/// up front, and any other computed when first asked for.
+struct PeriodMeasures {
+    computed: HashMap<Period, Measures>,
+    extra: HashMap<Period, Measures>,
+}
+
+impl PeriodMeasures {
+    fn get(&mut self, p: Period, compute: impl FnOnce(Period) -> Measures) -> &Measures {
+        match self.computed.get(&p) {
+            Some(m) => m,
+            None => self.extra.entry(p).or_insert_with(|| compute(p)),
+        }
+    }
+}
+
+fn build(
+    data: &Dataset,
+    month: (i32, u32),
+    as_of: NaiveDate,
+    settings: &MeasureSettings,
+    perf: &PerformanceSettings,
+    calendar: &WorkingDayCalendar,
+    publication: bool,
+) -> Result<PerformancePage, PerformanceError> {
     let bad = || PerformanceError::BadMonth(format!("{}-{:02}", month.0, month.1));
     let latest = Period::month(month.0, month.1).ok_or_else(bad)?;
     let year = latest.collection_year();
     let last_year = year.previous();
-    let mut cache: HashMap<Period, Measures> = HashMap::new();
-    let mut get = |p: Period| -> Measures {
-        cache
-            .entry(p)
-            .or_insert_with(|| measures::compute_as_of(data, p, as_of, settings, calendar))
-            .clone()
-    };
-    // The three months shown and the one before (for the first arrow).
     let mut months = vec![month];
     for _ in 0..3 {
         let m = previous_month(months[0]);
         months.insert(0, m);
     }
-    let mut rows = Vec::new();
+    // The months from April to the latest: a flow's year to date is their
+    // sum (for the audit).
+    let mut ytd_months = vec![month];
+    while ytd_months[0].1 != 4 {
+        let m = previous_month(ytd_months[0]);
+        ytd_months.insert(0, m);
+    }
+    // The periods the page reads, computed together over one assembly of
+    // the periods of care (a period asked for below and not listed here is
+    // still computed, on its own).
+    let mut wanted: Vec<Period> = Vec::new();
+    let rolling = perf
+        .indicators
+        .iter()
+        .any(|i| i.basis == Basis::RollingYear);
+    let month_periods = if publication { &ytd_months } else { &months };
+    for &(y, m) in months.iter().chain(month_periods) {
+        wanted.extend(Period::month(y, m));
+        if rolling {
+            wanted.extend(Period::rolling_year(y, m));
+        }
+    }
+    wanted.extend(Period::year_to_date(month.0, month.1));
+    wanted.push(Period::year(last_year));
+    wanted.sort_by_key(|p| (p.start(), p.end()));
+    wanted.dedup();
+    let mut cache = PeriodMeasures {
+        computed: wanted
+            .iter()
+            .copied()
+            .zip(measures::compute_periods_as_of(
+                data, &wanted, as_of, settings, calendar,
+            ))
+            .collect(),
+        extra: HashMap::new(),
+    };
+    let compute = |p: Period| measures::compute_as_of(data, p, as_of, settings, calendar);
+    // Every figure, by indicator: (slot, period, reading).
+    let mut figures: Vec<Vec<(Slot, Option<Period>, Reading)>> = Vec::new();
+    let mut ytd_readings: Vec<Vec<((i32, u32), Reading)>> = Vec::new();
     for indicator in &perf.indicators {
         let period_for = |(y, m): (i32, u32)| match indicator.basis {
             Basis::RollingYear => Period::rolling_year(y, m),
             _ => Period::month(y, m),
         };
-        let values: Vec<Option<f64>> = months
-            .iter()
-            .map(|&ym| {
-                period_for(ym)
-                    .and_then(|p| read(&get(p), &indicator.value))
-                    .map(round1)
-            })
-            .collect();
-        let mut shown = Vec::new();
+        let mut f = Vec::new();
+        for (i, &ym) in months.iter().enumerate() {
+            let p = period_for(ym);
+            let r = p.map_or(
+                Reading {
+                    value: None,
+                    counts: Vec::new(),
+                },
+                |p| reading(cache.get(p, compute), &indicator.value),
+            );
+            f.push((Slot::Month(i), p, r));
+        }
+        if indicator.basis == Basis::Flow
+            && let Some(p) = Period::year_to_date(month.0, month.1)
+        {
+            f.push((
+                Slot::YearToDate,
+                Some(p),
+                reading(cache.get(p, compute), &indicator.value),
+            ));
+        }
+        let p = Period::year(last_year);
+        f.push((
+            Slot::LastYear,
+            Some(p),
+            reading(cache.get(p, compute), &indicator.value),
+        ));
+        figures.push(f);
+        // A flow count's months from April, for the audit's year to date.
+        let mut ytd = Vec::new();
+        if publication
+            && indicator.basis == Basis::Flow
+            && matches!(indicator.value, ValueRule::Count { .. })
+        {
+            for &ym in &ytd_months {
+                if let Some(p) = period_for(ym) {
+                    ytd.push((ym, reading(cache.get(p, compute), &indicator.value)));
+                }
+            }
+        }
+        ytd_readings.push(ytd);
+    }
+
+    // Publication: which figures are `c`.
+    let mut hidden: Vec<Vec<bool>> = figures.iter().map(|f| vec![false; f.len()]).collect();
+    if publication {
+        let p = page_publication(perf, &months, &figures, &ytd_readings);
+        let suppressed = p
+            .suppress()
+            .map_err(|e| PerformanceError::Disclosure(e.to_string()))?;
+        // Counts hidden on the page, by (count, period), for the figures
+        // worked out from them.
+        let mut hidden_counts: Vec<(String, Period)> = Vec::new();
+        for (k, (indicator, f)) in perf.indicators.iter().zip(&figures).enumerate() {
+            for (j, (slot, period, r)) in f.iter().enumerate() {
+                let is_count = matches!(indicator.value, ValueRule::Count { .. });
+                let h = small(&r.counts)
+                    || (is_count && suppressed.contains(&page_figure(indicator, *slot, &months)));
+                hidden[k][j] = h;
+                if h && is_count
+                    && let (Some(p), Some((name, _))) = (period, r.counts.first())
+                {
+                    hidden_counts.push((name.clone(), *p));
+                }
+            }
+        }
+        for (k, f) in figures.iter().enumerate() {
+            for (j, (_, period, r)) in f.iter().enumerate() {
+                if let Some(p) = period
+                    && r.counts
+                        .iter()
+                        .any(|(name, _)| hidden_counts.iter().any(|(n, q)| n == name && q == p))
+                {
+                    hidden[k][j] = true;
+                }
+            }
+        }
+    }
+
+    let mut rows = Vec::new();
+    for (k, indicator) in perf.indicators.iter().enumerate() {
+        let f = &figures[k];
+        let shown = |j: usize| -> PageValue {
+            if hidden[k][j] {
+                PageValue::Suppressed
+            } else {
+                PageValue::from_option(f[j].2.value)
+            }
+        };
+        let mut month_values = Vec::new();
         for i in 1..months.len() {
-            let (direction, better) = direction(values[i - 1], values[i], indicator.polarity);
-            shown.push(MonthValue {
+            // An arrow says which way a figure moved: none beside a hidden
+            // figure, or from one.
+            let (direction, better) = if hidden[k][i] || hidden[k][i - 1] {
+                (Direction::NotKnown, None)
+            } else {
+                direction(f[i - 1].2.value, f[i].2.value, indicator.polarity)
+            };
+            month_values.push(MonthValue {
                 month: format!("{}-{:02}", months[i].0, months[i].1),
-                value: values[i],
+                value: shown(i),
                 direction,
                 better,
             });
         }
-        let year_to_date = match indicator.basis {
-            Basis::Flow => Period::year_to_date(month.0, month.1)
-                .and_then(|p| read(&get(p), &indicator.value))
-                .map(round1),
-            _ => None,
-        };
-        let last = read(&get(Period::year(last_year)), &indicator.value).map(round1);
-        let latest_value = values.last().copied().flatten();
+        let slot = |s: Slot| f.iter().position(|(x, _, _)| *x == s);
+        let year_to_date = slot(Slot::YearToDate).map_or(PageValue::NotKnown, shown);
+        let last = slot(Slot::LastYear).map_or(PageValue::NotKnown, shown);
+        let latest_value = month_values.last().and_then(|m| m.value.number());
         let rating = match (latest_value, indicator.thresholds) {
             (Some(v), Some(t)) => rag(v, indicator.polarity, t),
             _ => None,
@@ -553,9 +837,10 @@ pub fn compute_as_of(
             id: indicator.id.clone(),
             name: indicator.name.clone(),
             definition: indicator.definition.clone(),
+            unit: indicator.value.unit(),
             polarity: indicator.polarity,
             basis: indicator.basis,
-            months: shown,
+            months: month_values,
             year_to_date,
             last_year: last,
             rag: rating,
@@ -567,12 +852,233 @@ pub fn compute_as_of(
                 .unwrap_or_default(),
         });
     }
-    Ok(PerformancePage {
+    let page = PerformancePage {
         month: format!("{}-{:02}", month.0, month.1),
         year: year.to_string(),
         last_year: last_year.to_string(),
+        publication,
         rows,
-    })
+    };
+    if publication {
+        audit_page(&page, perf, &months, &figures, &ytd_readings)?;
+    }
+    Ok(page)
+}
+
+fn ym_key((y, m): (i32, u32)) -> String {
+    format!("{y}-{m:02}")
+}
+
+/// A count indicator's figure as the audit names it.
+fn page_figure(indicator: &Indicator, slot: Slot, months: &[(i32, u32)]) -> Figure {
+    let cell = match slot {
+        Slot::Month(i) => CellRef::new("month", &[&ym_key(months[i])]),
+        Slot::YearToDate => CellRef::new("year_to_date", &[]),
+        Slot::LastYear => CellRef::new("last_year", &[]),
+    };
+    Figure::new(&indicator.id, cell)
+}
+
+/// What a reader of the page has, for the audit: the counts it prints
+/// (count indicators; the month before the three shown is not printed),
+/// a flow's year to date as the sum of its months from April (those not
+/// printed unknown), and the arrows between months.
+fn page_publication(
+    perf: &PerformanceSettings,
+    months: &[(i32, u32)],
+    figures: &[Vec<(Slot, Option<Period>, Reading)>],
+    ytd_readings: &[Vec<((i32, u32), Reading)>],
+) -> Publication {
+    let mut p = Publication::default();
+    for (k, indicator) in perf.indicators.iter().enumerate() {
+        if !matches!(indicator.value, ValueRule::Count { .. }) {
+            continue;
+        }
+        let count = |r: &Reading| r.counts.first().map(|(_, v)| *v);
+        for (slot, _, r) in &figures[k] {
+            let f = page_figure(indicator, *slot, months);
+            match (slot, count(r)) {
+                (Slot::Month(0), _) | (_, None) => {
+                    p.unprinted.insert(f);
+                }
+                (_, Some(v)) => {
+                    p.values.insert(f, v);
+                }
+            }
+        }
+        if !ytd_readings[k].is_empty() {
+            let mut terms = Vec::new();
+            for (ym, _) in &ytd_readings[k] {
+                let f = Figure::new(&indicator.id, CellRef::new("month", &[&ym_key(*ym)]));
+                if !p.values.contains_key(&f) {
+                    p.unprinted.insert(f.clone());
+                }
+                terms.push((f, 1.0));
+            }
+            terms.push((page_figure(indicator, Slot::YearToDate, months), -1.0));
+            p.add(
+                &format!(
+                    "{}: the year to date is the sum of its months",
+                    indicator.id
+                ),
+                terms,
+                Op::Eq,
+                0.0,
+            );
+        }
+        // The arrows: where both figures are shown, which is larger.
+        for i in 1..months.len() {
+            let (a, b) = (&figures[k][i - 1].2, &figures[k][i].2);
+            if small(&a.counts) || small(&b.counts) {
+                continue;
+            }
+            let (Some(x), Some(y)) = (count(a), count(b)) else {
+                continue;
+            };
+            let before = page_figure(indicator, Slot::Month(i - 1), months);
+            let now = page_figure(indicator, Slot::Month(i), months);
+            let name = format!("{}: the arrow for {}", indicator.id, ym_key(months[i]));
+            if x < y {
+                p.add(&name, vec![(before, 1.0), (now, -1.0)], Op::Le, -1.0);
+            } else if x > y {
+                p.add(&name, vec![(now, 1.0), (before, -1.0)], Op::Le, -1.0);
+            } else {
+                p.add(&name, vec![(before, 1.0), (now, -1.0)], Op::Eq, 0.0);
+            }
+        }
+    }
+    add_balances(&mut p, perf, months, figures);
+    p
+}
+
+/// The balances of `checks::balances` between count indicators (children in
+/// care at the start of a period, plus periods started, are those in care
+/// at its end plus periods ended), for each month shown and for the year
+/// to date, wherever the page's figures satisfy them. The start of a month
+/// is the end of the month before; the start of the year to date is last
+/// year's figure (31 March).
+fn add_balances(
+    p: &mut Publication,
+    perf: &PerformanceSettings,
+    months: &[(i32, u32)],
+    figures: &[Vec<(Slot, Option<Period>, Reading)>],
+) {
+    let indicator_of = |measure: &str| {
+        perf.indicators.iter().position(|i| {
+            i.basis != Basis::RollingYear
+                && matches!(&i.value, ValueRule::Count { measure: m } if m == measure)
+        })
+    };
+    let value = |k: usize, slot: Slot| {
+        figures[k]
+            .iter()
+            .find(|(s, _, _)| *s == slot)
+            .and_then(|(_, _, r)| r.counts.first().map(|(_, v)| *v as f64))
+    };
+    // (cell, sign) → (indicator, slot), for a month shown or the year to date.
+    let place = |c: &CellRef, i: Option<usize>| -> Option<(usize, Slot)> {
+        let (measure, slot) = match (c.measure.as_str(), i) {
+            ("cla.start", Some(i)) => ("cla.end", Slot::Month(i - 1)),
+            ("cla.start", None) => ("cla.end", Slot::LastYear),
+            ("cla.end", None) => ("cla.end", Slot::Month(months.len() - 1)),
+            (m, Some(i)) => (m, Slot::Month(i)),
+            (m, None) => (m, Slot::YearToDate),
+        };
+        let k = indicator_of(measure)?;
+        // A snapshot has no year to date.
+        if slot == Slot::YearToDate && perf.indicators[k].basis != Basis::Flow {
+            return None;
+        }
+        Some((k, slot))
+    };
+    let mut when: Vec<Option<usize>> = (1..months.len()).map(Some).collect();
+    when.push(None);
+    for (name, left, right) in crate::checks::balances() {
+        for &i in &when {
+            let cells = left
+                .iter()
+                .map(|c| (c, 1.0))
+                .chain(right.iter().map(|c| (c, -1.0)));
+            let mut terms = Vec::new();
+            let mut total = 0.0;
+            let mut complete = true;
+            for (c, sign) in cells {
+                match place(c, i).and_then(|(k, slot)| Some((k, slot, value(k, slot)?))) {
+                    Some((k, slot, v)) => {
+                        total += sign * v;
+                        terms.push((page_figure(&perf.indicators[k], slot, months), sign));
+                    }
+                    None => complete = false,
+                }
+            }
+            if complete && total == 0.0 {
+                let when = i.map_or("the year to date".to_owned(), |i| ym_key(months[i]));
+                p.add(&format!("{name} ({when})"), terms, Op::Eq, 0.0);
+            }
+        }
+    }
+}
+
+/// The audit of the finished page: no count from 1 to 5 shown, and no
+/// hidden count that can be worked out.
+fn audit_page(
+    page: &PerformancePage,
+    perf: &PerformanceSettings,
+    months: &[(i32, u32)],
+    figures: &[Vec<(Slot, Option<Period>, Reading)>],
+    ytd_readings: &[Vec<((i32, u32), Reading)>],
+) -> Result<(), PerformanceError> {
+    let p = page_publication(perf, months, figures, ytd_readings);
+    let mut hidden = std::collections::BTreeSet::new();
+    for (row, indicator) in page.rows.iter().zip(&perf.indicators) {
+        let mut slots: Vec<(Slot, PageValue)> = row
+            .months
+            .iter()
+            .enumerate()
+            .map(|(i, m)| (Slot::Month(i + 1), m.value))
+            .collect();
+        slots.push((Slot::YearToDate, row.year_to_date));
+        slots.push((Slot::LastYear, row.last_year));
+        for (slot, v) in slots {
+            let f = page_figure(indicator, slot, months);
+            if v == PageValue::Suppressed && p.values.contains_key(&f) {
+                hidden.insert(f);
+            } else if row.unit == Unit::Count
+                && let Some(x) = v.number()
+                && (1.0..=crate::audit::PRIMARY_MAX as f64).contains(&x)
+            {
+                return Err(PerformanceError::Disclosure(format!(
+                    "{f} is {x}, a count from 1 to 5, and is shown"
+                )));
+            }
+        }
+        // An arrow beside a hidden figure would say which way it moved.
+        for (i, m) in row.months.iter().enumerate() {
+            let before_hidden = i > 0 && row.months[i - 1].value == PageValue::Suppressed;
+            if m.direction != Direction::NotKnown
+                && (m.value == PageValue::Suppressed || before_hidden)
+            {
+                return Err(PerformanceError::Disclosure(format!(
+                    "{} ({}) has an arrow beside a hidden figure",
+                    row.id, m.month
+                )));
+            }
+        }
+    }
+    match p.audit(&hidden) {
+        Err(e) => Err(PerformanceError::Disclosure(e)),
+        Ok(found) => match found.first() {
+            Some(d) => Err(PerformanceError::Disclosure(d.to_string())),
+            None => Ok(()),
+        },
+    }
+}
+
+fn fmt_value(v: PageValue) -> String {
+    match v {
+        PageValue::Suppressed => "c".to_owned(),
+        _ => fmt(v.number()),
+    }
 }
 
 fn fmt(v: Option<f64>) -> String {
@@ -674,7 +1180,7 @@ pub fn render_html(page: &PerformancePage) -> String {
             let _ = write!(
                 s,
                 r#"<td class="n">{} <small>{}</small></td>"#,
-                fmt(m.value),
+                fmt_value(m.value),
                 arrow(m)
             );
         }
@@ -687,18 +1193,22 @@ pub fn render_html(page: &PerformancePage) -> String {
         let _ = write!(
             s,
             r#"<td class="n">{}</td><td>{}</td><td class="{class}">{}</td><td class="n">{}</td><td class="n">{}</td><td class="n">{}</td><td class="n">{}</td><td class="n">{}</td><td class="n">{}</td></tr>"#,
-            fmt(r.year_to_date),
+            fmt_value(r.year_to_date),
             polarity_text(r.polarity),
             rag_text(r.rag),
             fmt(r.thresholds.map(|t| t.red)),
             fmt(r.thresholds.map(|t| t.green)),
-            fmt(r.last_year),
+            fmt_value(r.last_year),
             fmt(r.benchmark.statistical_neighbours),
             fmt(r.benchmark.england),
             fmt(r.benchmark.top_quartile),
         );
     }
-    s.push_str("</tbody></table><h2>Definitions</h2><dl>");
+    s.push_str("</tbody></table>");
+    if page.publication {
+        s.push_str("<p><strong>For publication.</strong> Counts from 1 to 5 are shown as <abbr title=\"suppressed\">c</abbr>, with further figures hidden where they would let a hidden count be worked out; a percentage, rate or ratio worked out from a hidden count is hidden too, and no arrow is shown beside a hidden figure.</p>");
+    }
+    s.push_str("<h2>Definitions</h2><dl>");
     for r in &page.rows {
         let _ = write!(
             s,
@@ -743,17 +1253,21 @@ pub fn render_xlsx(page: &PerformancePage) -> Result<Vec<u8>, ReportError> {
                 .map(|_| ()),
             None => ws.write_string(row, col, "–").map(|_| ()),
         };
+        let value = |ws: &mut rust_xlsxwriter::Worksheet, col: u16, v: PageValue| match v {
+            PageValue::Suppressed => ws.write_string(row, col, "c").map(|_| ()),
+            _ => num(ws, col, v.number()),
+        };
         for m in &r.months {
-            num(ws, col, m.value).map_err(e)?;
+            value(ws, col, m.value).map_err(e)?;
             col += 1;
         }
-        num(ws, col, r.year_to_date).map_err(e)?;
+        value(ws, col, r.year_to_date).map_err(e)?;
         ws.write_string(row, col + 1, polarity_text(r.polarity))
             .map_err(e)?;
         ws.write_string(row, col + 2, rag_text(r.rag)).map_err(e)?;
         num(ws, col + 3, r.thresholds.map(|t| t.red)).map_err(e)?;
         num(ws, col + 4, r.thresholds.map(|t| t.green)).map_err(e)?;
-        num(ws, col + 5, r.last_year).map_err(e)?;
+        value(ws, col + 5, r.last_year).map_err(e)?;
         num(ws, col + 6, r.benchmark.statistical_neighbours).map_err(e)?;
         num(ws, col + 7, r.benchmark.england).map_err(e)?;
         num(ws, col + 8, r.benchmark.top_quartile).map_err(e)?;
@@ -768,6 +1282,11 @@ pub fn render_xlsx(page: &PerformancePage) -> Result<Vec<u8>, ReportError> {
     ws.set_column_width(0, 60).map_err(e)?;
     ws.set_column_width(1, 100).map_err(e)?;
     wb.save_to_buffer().map_err(e)
+}
+
+/// The page as PDF (the HTML printed by headless Chromium).
+pub fn render_pdf(page: &PerformancePage) -> Result<Vec<u8>, ReportError> {
+    Ok(crate::pdf::html_to_pdf(&render_html(page))?)
 }
 
 /// The page as JSON.

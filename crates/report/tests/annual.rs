@@ -314,8 +314,11 @@ fn the_same_figure_is_suppressed_wherever_it_appears() {
     let a = h.contains(&CellRef::new("participation.spoke_for_self", &[]));
     let b = h.contains(&CellRef::new("participation.by_code", &["PN1"]));
     assert_eq!(a, b);
-    let direct = suppress::suppressed_cells(&r.this_year.measures);
+    let last = r.last_year.as_ref().unwrap();
+    let (direct, before) =
+        suppress::suppressed(&r.this_year.measures, Some(&last.measures)).unwrap();
     assert_eq!(&direct, h);
+    assert_eq!(before, last.hidden);
 }
 
 #[test]
@@ -496,4 +499,40 @@ fn published_health_figures_hide_small_counts() {
             assert!(n == 0 || n > 5, "small count {n} shown in {cells:?}");
         }
     }
+}
+
+#[test]
+fn every_published_measure_is_declared_in_a_relation_or_to_stand_alone() {
+    let r = common::report(true);
+    for y in std::iter::once(&r.this_year).chain(&r.last_year) {
+        let missing = footprint_report::checks::undeclared(&y.measures);
+        assert!(missing.is_empty(), "undeclared measures: {missing:?}");
+    }
+}
+
+/// A new table that says nothing of how it relates to the others cannot be
+/// published: the audit could not know what a reader can work out from it.
+#[test]
+fn a_measure_in_no_relation_is_refused_for_publication() {
+    use footprint_domain::measures::{Breakdown, Measure};
+    let mut r = common::report(true);
+    let mut b = Breakdown::with_keys(["a", "b"]);
+    b.entry("a").value = 12;
+    b.entry("b").value = 30;
+    r.this_year
+        .measures
+        .entries
+        .push(("new.table".to_owned(), Measure::Breakdown(b)));
+    let err = r.render(Format::Json).unwrap_err().to_string();
+    assert!(
+        err.contains("new.table") && err.contains("STANDS_ALONE"),
+        "{err}"
+    );
+    // An internal report is not audited.
+    r.publication = false;
+    r.this_year.hidden.clear();
+    if let Some(y) = r.last_year.as_mut() {
+        y.hidden.clear();
+    }
+    assert!(r.render(Format::Json).is_ok());
 }

@@ -1,7 +1,7 @@
 //! Raw rows to domain records, with every row-level problem: dates that do
 //! not parse, codes that are not in their list, key fields left blank,
-//! children missing from the Header (INT08), dates of birth that differ from
-//! the Header (INT17), duplicate rows.
+//! children missing from the Header (INT01–INT09), dates of birth that differ
+//! from the Header (INT11–INT18), duplicate rows.
 
 use std::collections::HashMap;
 use std::hash::Hash;
@@ -217,15 +217,10 @@ impl Conv<'_> {
 /// (an episode in a return starts on or before its 31 March); without
 /// episodes, the latest REVIEW; without reviews, the latest MIS_START.
 pub(crate) fn inference_date(rows: &[RawRow]) -> Option<NaiveDate> {
-    let latest = |col: &str| {
-        rows.iter()
-            .filter(|r| r.table.is_used())
-            .filter_map(|r| parse_uk_date(r.get(col)).ok())
-            .max()
-    };
-    latest("DECOM")
-        .or_else(|| latest("REVIEW"))
-        .or_else(|| latest("MIS_START"))
+    rows.iter()
+        .filter(|r| r.table == Table::Episodes)
+        .filter_map(|r| parse_uk_date(r.get("DECOM")).ok())
+        .max()
 }
 
 /// The collection year whose list of placement codes applies to an episode:
@@ -422,7 +417,9 @@ pub(crate) fn convert(
         .map(|r| r.get("CHILD"))
         .collect();
 
-    // Checks shared by the tables keyed on CHILD: INT08 and INT17.
+    // Checks shared by the tables keyed on CHILD: not in the Header
+    // (INT01–INT09) and a DOB differing from it (INT11–INT18), numbered per
+    // table as the DfE validator does.
     let against_header = |conv: &mut Conv, row: &RawRow, id: &ChildId| {
         if !has_header {
             return;
@@ -433,7 +430,7 @@ pub(crate) fn convert(
                 row,
                 "CHILD",
                 Some(id.as_str()),
-                Some("INT08"),
+                row.table.not_in_header_rule(),
                 Severity::Fatal,
                 format!(
                     "the child is in the {} table but not in the Header",
@@ -449,7 +446,7 @@ pub(crate) fn convert(
                         row,
                         "DOB",
                         None,
-                        Some("INT17"),
+                        row.table.dob_differs_rule(),
                         Severity::Warning,
                         format!(
                             "DOB in the {} table differs from the child's date of birth in the Header (the Header's is used)",
@@ -460,6 +457,14 @@ pub(crate) fn convert(
             }
         }
     };
+
+    // The tables kept as rows are checked against the Header too.
+    for row in ret.other_tables.iter().flat_map(|t| &t.rows) {
+        if let Ok(id) = row.get("CHILD").parse::<ChildId>() {
+            conv.begin(row);
+            against_header(&mut conv, row, &id);
+        }
+    }
 
     for row in &used {
         conv.begin(row);

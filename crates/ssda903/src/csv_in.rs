@@ -97,6 +97,11 @@ pub(crate) fn read_csv(file: &str, bytes: &[u8]) -> CsvFile {
                     }
                 }
             }
+            // Excel saves columns it once saw used as empty trailing
+            // header cells: they are not columns.
+            while names.last().is_some_and(String::is_empty) {
+                names.pop();
+            }
             match recognise(&names) {
                 Ok(t) => {
                     table = Some(t);
@@ -121,7 +126,10 @@ pub(crate) fn read_csv(file: &str, bytes: &[u8]) -> CsvFile {
         if record.iter().all(|f| f.iter().all(u8::is_ascii_whitespace)) {
             continue; // a blank line, or a row of empty cells
         }
-        if record.len() != columns.len() {
+        // Values beyond the columns are accepted when blank (Excel's
+        // trailing empty columns).
+        let blank = |f: &[u8]| f.iter().all(u8::is_ascii_whitespace);
+        if record.len() < columns.len() || !record.iter().skip(columns.len()).all(blank) {
             out.problems.push(Problem::at(
                 &source,
                 None,

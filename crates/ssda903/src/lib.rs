@@ -12,9 +12,10 @@
 //!   return from a [`footprint_domain::model::Dataset`]; [`write::write_csv`]
 //!   and [`write::write_xml`] put it in files.
 //!
-//! When no collection year is given it is inferred: the year of the latest
-//! DECOM (no episode in a return starts after its 31 March); without episodes,
-//! of the latest REVIEW, then of the latest MIS_START.
+//! A return must have its Header and Episodes tables (a fatal problem
+//! otherwise). When no collection year is given it is the year of the latest
+//! DECOM (no episode in a return starts after its 31 March); a year given
+//! in which no episode is open is a fatal problem.
 //!
 //! The checks, their DfE rule numbers and severities, and the writing rules
 //! are described in `docs/ssda903.md`.
@@ -27,6 +28,7 @@ pub mod raw;
 pub mod ret;
 pub mod tables;
 pub mod write;
+mod xlsx_in;
 mod xml_in;
 
 use std::collections::BTreeSet;
@@ -40,6 +42,13 @@ pub use raw::{RawRow, RawTable};
 pub use ret::{Located, Return903, UascRow};
 pub use tables::Table;
 pub use write::{render_csv, render_xml, write_csv, write_xml};
+
+/// How the collection year of a return is set, as every help text says it.
+pub const YEAR_HELP: &str = "The collection year, e.g. 2021-22; default: the year of the \
+    return's latest DECOM. A year in which no episode of the return is open is an error.";
+
+/// The tables every return has.
+pub const REQUIRED: [Table; 2] = [Table::Header, Table::Episodes];
 
 /// A return as read, and every problem found in it.
 #[derive(Debug, Clone, Default)]
@@ -87,7 +96,7 @@ pub enum ReadError {
         path: PathBuf,
         source: std::io::Error,
     },
-    #[error("{0}: the folder holds no .csv files")]
+    #[error("{0}: the folder holds no .csv or .xlsx files")]
     EmptyFolder(PathBuf),
 }
 
@@ -96,13 +105,17 @@ pub enum ReadError {
 pub enum Format {
     Csv,
     Xml,
+    /// An Excel workbook (.xlsx), one sheet per table.
+    Xlsx,
 }
 
 impl Format {
-    /// `.xml` (any case) is XML; anything else is read as CSV.
+    /// `.xml` (any case) is XML, `.xlsx` a workbook; anything else is read
+    /// as CSV.
     pub fn of_path(path: &Path) -> Format {
         match path.extension().and_then(|e| e.to_str()) {
             Some(e) if e.eq_ignore_ascii_case("xml") => Format::Xml,
+            Some(e) if e.eq_ignore_ascii_case("xlsx") => Format::Xlsx,
             _ => Format::Csv,
         }
     }
@@ -117,8 +130,9 @@ pub struct Input {
     pub bytes: Vec<u8>,
 }
 
-/// Reads a 903 return from paths: a folder means every `.csv` file in it; a
-/// file ending `.xml` is read as the XML form, any other file as CSV. Several
+/// Reads a 903 return from paths: a folder means every `.csv` and `.xlsx`
+/// file in it; a file ending `.xml` is read as the XML form, one ending
+/// `.xlsx` as a workbook (one sheet per table), any other file as CSV. Several
 /// paths may be given (their rows are put together).
 ///
 /// `year` is the collection year to check against; `None` infers it (see
@@ -139,9 +153,9 @@ pub fn read_paths(paths: &[PathBuf], year: Option<CollectionYear>) -> Result<Par
                 .map(|e| e.path())
                 .filter(|p| {
                     p.is_file()
-                        && p.extension()
-                            .and_then(|e| e.to_str())
-                            .is_some_and(|e| e.eq_ignore_ascii_case("csv"))
+                        && p.extension().and_then(|e| e.to_str()).is_some_and(|e| {
+                            e.eq_ignore_ascii_case("csv") || e.eq_ignore_ascii_case("xlsx")
+                        })
                 })
                 .collect();
             if found.is_empty() {
@@ -191,6 +205,13 @@ pub fn read_inputs(inputs: &[Input], year: Option<CollectionYear>) -> Parsed {
                 rows.append(&mut f.rows);
                 problems.append(&mut f.problems);
             }
+            Format::Xlsx => {
+                for mut f in xlsx_in::read_xlsx(&input.name, &input.bytes) {
+                    tables.extend(f.table);
+                    rows.append(&mut f.rows);
+                    problems.append(&mut f.problems);
+                }
+            }
             Format::Xml => {
                 let mut f = xml_in::read_xml(&input.name, &input.bytes);
                 // The XML form always carries the Header, Episodes and
@@ -206,7 +227,51 @@ pub fn read_inputs(inputs: &[Input], year: Option<CollectionYear>) -> Parsed {
         Some(y) => (Some(y), false),
         None => (convert::inference_date(&rows).map(CollectionYear::of), true),
     };
+    let latest_decom = convert::inference_date(&rows);
+    // What is not a return is refused whole: a return has its Header and
+    // its Episodes.
+    let return_name = inputs
+        .iter()
+        .map(|i| i.name.as_str())
+        .collect::<Vec<_>>()
+        .join(", ");
+    if !inputs.is_empty() {
+        for t in REQUIRED {
+            if !tables.contains(&t) {
+                problems.push(Problem::file_level(
+                    &return_name,
+                    Severity::Fatal,
+                    format!(
+                        "no {t} table among the files: a 903 return has a Header and an Episodes table (a CSV file with the columns {})",
+                        t.columns().join(", ")
+                    ),
+                ));
+            }
+        }
+    }
     let ret = convert::convert(rows, year, tables, &mut problems);
+    if let (Some(y), false) = (year, year_inferred)
+        && ret.tables.contains(&Table::Episodes)
+        && !ret
+            .episodes
+            .iter()
+            .any(|e| e.record.start <= y.end() && e.record.end.is_none_or(|end| end >= y.start()))
+    {
+        let latest = match latest_decom {
+            Some(d) => format!(
+                "; the latest DECOM, {}, is in {}: is this the {} return?",
+                d.format("%d/%m/%Y"),
+                CollectionYear::of(d),
+                CollectionYear::of(d)
+            ),
+            None => String::new(),
+        };
+        problems.push(Problem::file_level(
+            &return_name,
+            Severity::Fatal,
+            format!("no episode is open at any time in {y}, the year given{latest}"),
+        ));
+    }
     problems.extend(validate(&ret));
     Parsed {
         ret,

@@ -113,6 +113,40 @@ impl Table {
         }
     }
 
+    /// The DfE validator's rule for a child in this table who is not in the
+    /// Header (INT01–INT09; the Header and SWEpisodes have none).
+    pub fn not_in_header_rule(self) -> Option<&'static str> {
+        Some(match self {
+            Table::Ad1 => "INT01",
+            Table::PlacedAdoption => "INT02",
+            Table::Episodes => "INT03",
+            Table::Missing => "INT04",
+            Table::Oc2 => "INT05",
+            Table::Oc3 => "INT06",
+            Table::PrevPerm => "INT07",
+            Table::Reviews => "INT08",
+            Table::Uasc => "INT09",
+            Table::Header | Table::SwEpisodes => return None,
+        })
+    }
+
+    /// The DfE validator's rule for a DOB in this table that differs from
+    /// the Header's (INT11–INT18; tables without a DOB, the Header and
+    /// SWEpisodes have none).
+    pub fn dob_differs_rule(self) -> Option<&'static str> {
+        Some(match self {
+            Table::Ad1 => "INT11",
+            Table::PlacedAdoption => "INT12",
+            Table::Missing => "INT13",
+            Table::Oc2 => "INT14",
+            Table::Oc3 => "INT15",
+            Table::PrevPerm => "INT16",
+            Table::Reviews => "INT17",
+            Table::Uasc => "INT18",
+            Table::Header | Table::Episodes | Table::SwEpisodes => return None,
+        })
+    }
+
     /// Whether Footprint turns the table's rows into records (the others are
     /// read, kept as raw rows and not checked).
     pub fn is_used(self) -> bool {
@@ -240,6 +274,21 @@ mod tests {
             recognise(&cols("CHILD,SEX,DOB,ETHNIC,UPN,MOTHER,MC_DOB,UASC")),
             Ok(Table::Header)
         );
+    }
+
+    #[test]
+    fn the_int_rules_are_numbered_per_table_as_the_dfe_validator_does() {
+        assert_eq!(Table::Episodes.not_in_header_rule(), Some("INT03"));
+        assert_eq!(Table::Missing.not_in_header_rule(), Some("INT04"));
+        assert_eq!(Table::Oc2.not_in_header_rule(), Some("INT05"));
+        assert_eq!(Table::Reviews.not_in_header_rule(), Some("INT08"));
+        assert_eq!(Table::Uasc.not_in_header_rule(), Some("INT09"));
+        assert_eq!(Table::Missing.dob_differs_rule(), Some("INT13"));
+        assert_eq!(Table::Oc2.dob_differs_rule(), Some("INT14"));
+        assert_eq!(Table::Reviews.dob_differs_rule(), Some("INT17"));
+        assert_eq!(Table::Uasc.dob_differs_rule(), Some("INT18"));
+        assert_eq!(Table::Header.not_in_header_rule(), None);
+        assert_eq!(Table::Episodes.dob_differs_rule(), None);
     }
 
     #[test]

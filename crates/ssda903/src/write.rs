@@ -5,12 +5,13 @@
 //!   (DEC blank or DEC >= 1 April). An episode that ends after 31 March is
 //!   written open: DEC, REC and REASON_PLACE_CHANGE blank, as the DfE return
 //!   for Y knew it.
-//! * Header: the children with an episode in the return.
-//! * Reviews: reviews dated in Y, of children in the Header.
-//! * Missing: missing periods overlapping Y, of children in the Header; an
-//!   end after 31 March is written blank, like DEC.
-//! * UASC: the children in the Header with UASC status.
-//! * OC2: the health outcomes recorded for Y, of children in the Header.
+//! * Reviews: reviews dated in Y.
+//! * Missing: missing periods overlapping Y; an end after 31 March is
+//!   written blank, like DEC.
+//! * OC2: the health outcomes recorded for Y.
+//! * Header: every child in any table of the year.
+//! * UASC: the children in the Header with UASC status (in XML, the `UASC`
+//!   element only for them).
 //!
 //! SEX is spelled for the year (1/2 up to 2023-24, M/F/U from 2024-25).
 //! Rendering is pure ([`render_csv`], [`render_xml`]); [`write_csv`] and
@@ -50,25 +51,17 @@ impl<'a> YearReturn<'a> {
             })
             .collect();
         episodes.sort_by(|a, b| (&a.child, a.start).cmp(&(&b.child, b.start)));
-        let in_return: BTreeSet<&ChildId> = episodes.iter().map(|e| &e.child).collect();
-        let mut children: Vec<&Child> = ds
-            .children
-            .iter()
-            .filter(|c| in_return.contains(&c.id))
-            .collect();
-        children.sort_by(|a, b| a.id.cmp(&b.id));
-        children.dedup_by(|a, b| a.id == b.id);
         let mut reviews: Vec<&Review> = ds
             .reviews
             .iter()
-            .filter(|r| in_return.contains(&r.child) && year.contains(r.date))
+            .filter(|r| known.contains(&r.child) && year.contains(r.date))
             .collect();
         reviews.sort_by(|a, b| (&a.child, a.date).cmp(&(&b.child, b.date)));
         let mut missing: Vec<&MissingEpisode> = ds
             .missing
             .iter()
             .filter(|m| {
-                in_return.contains(&m.child)
+                known.contains(&m.child)
                     && m.start <= year.end()
                     && m.end.is_none_or(|end| end >= year.start())
             })
@@ -77,9 +70,25 @@ impl<'a> YearReturn<'a> {
         let mut health_outcomes: Vec<&HealthOutcomes> = ds
             .health_outcomes
             .iter()
-            .filter(|h| h.year == year && in_return.contains(&h.child))
+            .filter(|h| h.year == year && known.contains(&h.child))
             .collect();
         health_outcomes.sort_by(|a, b| a.child.cmp(&b.child));
+        // The Header: every child in any table of the year (a care leaver
+        // with only an OC2 row, a child with a review but no episode).
+        let in_return: BTreeSet<&ChildId> = episodes
+            .iter()
+            .map(|e| &e.child)
+            .chain(reviews.iter().map(|r| &r.child))
+            .chain(missing.iter().map(|m| &m.child))
+            .chain(health_outcomes.iter().map(|h| &h.child))
+            .collect();
+        let mut children: Vec<&Child> = ds
+            .children
+            .iter()
+            .filter(|c| in_return.contains(&c.id))
+            .collect();
+        children.sort_by(|a, b| a.id.cmp(&b.id));
+        children.dedup_by(|a, b| a.id == b.id);
         YearReturn {
             year,
             children,
@@ -348,12 +357,10 @@ pub fn render_xml(ds: &Dataset, year: CollectionYear) -> String {
         element(&mut out, 3, "SEX", &h[1]);
         element(&mut out, 3, "DOB", &h[2]);
         element(&mut out, 3, "ETHNIC", &h[3]);
-        element(
-            &mut out,
-            3,
-            "UASC",
-            if c.uasc.is_some() { "1" } else { "0" },
-        );
+        // UASC only where the child is UASC.
+        if c.uasc.is_some() {
+            element(&mut out, 3, "UASC", "1");
+        }
         if let Some(ceased) = c.uasc.as_ref().and_then(|u| u.ceased) {
             element(&mut out, 3, "DUC", &format_uk(ceased));
         }

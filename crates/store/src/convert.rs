@@ -45,12 +45,6 @@ impl IsoDate {
         IsoDate(b)
     }
 
-    /// The stored text as a key (`None` unless it is ten bytes long: such
-    /// text is never a stored date).
-    pub(crate) fn from_stored(s: &str) -> Option<IsoDate> {
-        <[u8; 10]>::try_from(s.as_bytes()).ok().map(IsoDate)
-    }
-
     pub(crate) fn as_str(&self) -> &str {
         // Only ASCII digits and '-' are written, or a prefix of chrono's
         // ASCII spelling.
@@ -211,11 +205,7 @@ mod tests {
                 "{bad}"
             );
         }
-        assert_eq!(
-            IsoDate::from_stored("2024-02-29"),
-            Some(IsoDate::of(d_(2024, 2, 29)))
-        );
-        assert_eq!(IsoDate::from_stored("2024-2-29"), None);
+        assert_eq!(IsoDate::of(d_(2024, 2, 29)).as_str(), "2024-02-29");
     }
 
     fn d_(y: i32, m: u32, d: u32) -> NaiveDate {

@@ -44,7 +44,7 @@ pub use error::{Result, StoreError};
 pub use types::*;
 
 /// The schema version this binary knows (the number of the last migration).
-pub const SCHEMA_VERSION: i64 = 9;
+pub const SCHEMA_VERSION: i64 = 10;
 
 /// The setting holding the date the council began recording reviews in
 /// Footprint (JSON string `"yyyy-mm-dd"`); see [`Store::load_dataset`].
@@ -110,11 +110,15 @@ pub(crate) const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0008_outstanding_records.sql"),
         postgres: include_str!("../migrations/postgres/0008_outstanding_records.sql"),
     },
-    // File number 0010 is this change's; 0009 belongs to another branch, and
-    // the two are numbered in order when they are merged.
     Migration {
         version: 9,
-        description: "corrections kept as versions; review-date change requests",
+        description: "every 903 return kept as it came",
+        sqlite: include_str!("../migrations/sqlite/0009_returns_held.sql"),
+        postgres: include_str!("../migrations/postgres/0009_returns_held.sql"),
+    },
+    Migration {
+        version: 10,
+        description: "corrections kept as versions; review-date change requests; challenge notes",
         sqlite: include_str!("../migrations/sqlite/0010_corrections_and_date_changes.sql"),
         postgres: include_str!("../migrations/postgres/0010_corrections_and_date_changes.sql"),
     },
@@ -409,13 +413,16 @@ impl Store {
 
     // -- 903 import ----------------------------------------------------------
 
-    /// Imports one return in one transaction: upserts children by id,
-    /// episodes by (child, DECOM), reviews by (child, date) and missing
-    /// episodes by (child, start). A stored record is replaced only by one
-    /// from the same or a later collection year (or when it was entered in
-    /// Footprint); one from an earlier year never overwrites it. Reviews keep
-    /// their IRO details. Records whose child has no header are skipped and
-    /// recorded as problems. The run and its problems are recorded.
+    /// Imports one return in one transaction: keeps the return as it came
+    /// (replacing a return of the same year), and derives the council's 903
+    /// records of the children it names from every return held
+    /// ([`footprint_domain::returns::derive`]): the result does not depend
+    /// on the order returns are imported in. Records entered in Footprint
+    /// stay (a 903 record with the same key replaces one); reviews keep
+    /// their IRO details and are never removed. Records whose child has no
+    /// header are skipped and recorded as problems. The run and its problems
+    /// are recorded, with a warning for each episode left open by an earlier
+    /// return that no later one carries on.
     pub async fn import_return(&self, batch: &ImportBatch) -> Result<ImportSummary> {
         self.import_return_with_progress(batch, &mut |_| {}).await
     }
@@ -428,6 +435,12 @@ impl Store {
         progress: &mut (dyn FnMut(ImportProgress) + Send),
     ) -> Result<ImportSummary> {
         dispatch!(self, import_return(batch, progress))
+    }
+
+    /// The episodes held open from a return earlier than the latest held,
+    /// that no later return carries on (for the data quality page).
+    pub async fn open_episodes_left(&self) -> Result<Vec<OpenEpisodeLeft>> {
+        dispatch!(self, open_episodes_left())
     }
 
     /// Every import run, oldest first.

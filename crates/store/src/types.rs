@@ -140,6 +140,40 @@ pub struct RecordCounts {
     /// Records skipped because their child has no header record in the
     /// return or the database (each also recorded as an import problem).
     pub skipped: u64,
+    /// 903 records held before that the returns no longer give (a corrected
+    /// start, a review the return of its year does not list). Reviews with
+    /// details recorded in Footprint are never removed.
+    #[serde(default)]
+    pub removed: u64,
+}
+
+/// An episode an earlier return left open (no DEC) that no later return
+/// carries on: kept as that return gave it, for the analyst to resolve.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OpenEpisodeLeft {
+    pub child: ChildId,
+    /// The episode's DECOM.
+    pub start: NaiveDate,
+    /// The return that gave it, open.
+    pub from_return: CollectionYear,
+    /// The latest return held.
+    pub latest_return: CollectionYear,
+}
+
+impl OpenEpisodeLeft {
+    /// What the import summary and the data quality page say about it.
+    pub fn message(&self) -> String {
+        format!(
+            "episode of child {} starting {} is open in the {} return, and no later return \
+             (the latest held is {}) carries it on: kept as the {} return gave it; check whether \
+             it ended, and import a corrected return",
+            self.child,
+            self.start.format("%d/%m/%Y"),
+            self.from_return,
+            self.latest_return,
+            self.from_return
+        )
+    }
 }
 
 /// What [`crate::Store::import_return`] did.
@@ -154,8 +188,12 @@ pub struct ImportSummary {
     pub missing: RecordCounts,
     pub health_outcomes: RecordCounts,
     /// Problems recorded with the run: the batch's own plus any the import
-    /// added (records skipped).
+    /// added (records skipped, episodes left open).
     pub problems: u64,
+    /// Every episode held open from a return earlier than the latest held
+    /// (after this import): see [`OpenEpisodeLeft`].
+    #[serde(default)]
+    pub left_open: Vec<OpenEpisodeLeft>,
 }
 
 /// Progress through an import, reported from inside its transaction.

@@ -879,3 +879,71 @@ async fn a_childs_page_shows_the_health_outcomes_of_the_903() {
             .contains("No health outcomes (903 OC2) are held for this child.")
     );
 }
+
+/// Issue 12: an episode an earlier return left open, in a later return that
+/// does not mention the child, is listed on the data quality page.
+#[tokio::test]
+async fn the_data_quality_page_lists_episodes_left_open_by_an_earlier_return() {
+    use footprint_domain::model::{Child, Episode};
+    let t = app().await;
+    let child = |id: &str| Child {
+        id: id.parse().unwrap(),
+        sex: "2".parse().unwrap(),
+        date_of_birth: "2012-01-01".parse().unwrap(),
+        ethnicity: "WBRI".parse().unwrap(),
+        upn: None,
+        mother: None,
+        mothers_child_dob: None,
+        uasc: None,
+        name: None,
+    };
+    let episode = |id: &str, start: &str| Episode {
+        child: id.parse().unwrap(),
+        start: start.parse().unwrap(),
+        end: None,
+        reason_new: "S".parse().unwrap(),
+        legal_status: "C2".parse().unwrap(),
+        category_of_need: Some("N1".parse().unwrap()),
+        placement: "U4".parse().unwrap(),
+        provider: Some("PR1".parse().unwrap()),
+        reason_ceased: None,
+        reason_place_change: None,
+        home_postcode: None,
+        placement_postcode: None,
+        urn: None,
+    };
+    let batch = |year: &str, ids: &[&str]| footprint_store::ImportBatch {
+        year: year.parse().unwrap(),
+        source: format!("903 {year}"),
+        children: ids.iter().map(|i| child(i)).collect(),
+        episodes: ids.iter().map(|i| episode(i, "2019-06-01")).collect(),
+        reviews: Vec::new(),
+        missing: Vec::new(),
+        health_outcomes: Vec::new(),
+        problems: Vec::new(),
+    };
+    t.store
+        .import_return(&batch("2019-20", &["LEFT1", "KEPT1"]))
+        .await
+        .unwrap();
+    t.store
+        .import_return(&batch("2020-21", &["KEPT1"]))
+        .await
+        .unwrap();
+    let mut a = Client::signed_in_as(&t.app, Role::Analyst).await;
+    let res = a.get("/data-quality").await;
+    assert_eq!(res.status, StatusCode::OK);
+    let from = res
+        .body
+        .find("Episodes left open by an earlier return")
+        .expect("the section");
+    let to = res.body.find("Recent imports").expect("the next section");
+    let section = &res.body[from..to];
+    assert!(section.contains("LEFT1"), "{section}");
+    // (The page escapes '/' in the date.)
+    assert!(
+        section.contains("2019-20") && section.contains("2020-21"),
+        "{section}"
+    );
+    assert!(!section.contains("KEPT1"), "{section}");
+}

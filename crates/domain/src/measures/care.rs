@@ -40,6 +40,16 @@ impl ChildCare<'_> {
         })
     }
 
+    /// Whether any of the child's episodes (short breaks included) is open
+    /// on a day of `from..=to`.
+    pub fn touches(&self, from: NaiveDate, to: NaiveDate) -> bool {
+        self.periods
+            .iter()
+            .chain(&self.short_breaks)
+            .flat_map(|p| &p.episodes)
+            .any(|e| e.overlaps(from, to))
+    }
+
     pub fn age_on(&self, d: NaiveDate) -> Option<u32> {
         self.child.map(|c| age_on(c.date_of_birth, d))
     }
@@ -98,12 +108,9 @@ pub(super) fn month_end(y: i32, m: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, days_in_month(y, m)).unwrap_or(NaiveDate::MAX)
 }
 
-fn looked_after_count(care: &CareIndex, d: NaiveDate) -> Count {
-    let mut c = Count::default();
-    for child in care.looked_after_on(d) {
-        c.add_child(&child.id);
-    }
-    c
+pub(super) fn looked_after_count(care: &CareIndex, d: NaiveDate) -> Count {
+    // In identifier order, so the set is built in one pass.
+    Count::of_children(care.looked_after_on(d).map(|c| c.id.clone()))
 }
 
 /// The first non-short-break episode of a period, and the day the child

@@ -68,10 +68,7 @@ pub(super) fn service(
         loads[i].children.add_child(&a.child);
     }
     let fte: f64 = loads.iter().map(|l| l.fte).sum();
-    let mut cla = Count::default();
-    for c in care.looked_after_on(end) {
-        cla.add_child(&c.id);
-    }
+    let cla = super::care::looked_after_count(care, end);
     out.push("caseload.by_iro", Measure::Caseload(loads));
     out.push(
         "caseload.per_fte",

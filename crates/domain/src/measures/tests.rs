@@ -1137,3 +1137,79 @@ fn sdq_bands_are_0_13_14_16_and_17_up() {
     assert_eq!(sdq_band(17), "concern");
     assert_eq!(sdq_band(40), "concern");
 }
+
+/// A data problem is reported with the periods its child's episodes touch,
+/// not with every later year's figures (and so a report that reads only
+/// the children of its years, `records_window`, reports the same problems).
+#[test]
+fn data_problems_belong_to_the_periods_their_child_touches() {
+    let data = Dataset {
+        children: vec![
+            child("A", d(2008, 1, 1), Sex::Male, Ethnicity::WBRI),
+            child("B", d(2010, 1, 1), Sex::Female, Ethnicity::WBRI),
+        ],
+        episodes: vec![
+            // A: closed with no reason (REC), in 2019-20 only.
+            ep(
+                "A",
+                d(2019, 5, 1),
+                Some(d(2019, 9, 1)),
+                "S",
+                "C2",
+                "U1",
+                None,
+            ),
+            ep("B", d(2024, 5, 1), None, "S", "C2", "U1", None),
+        ],
+        ..Dataset::default()
+    };
+    let (settings, calendar) = (
+        MeasureSettings::default(),
+        WorkingDayCalendar::england_and_wales(),
+    );
+    let periods = [
+        Period::year(CollectionYear::new(2019)),
+        Period::year(CollectionYear::new(2024)),
+    ];
+    let m = compute_periods_as_of(&data, &periods, d(2025, 6, 1), &settings, &calendar);
+    let children = |m: &Measures| {
+        m.problems
+            .iter()
+            .map(|p| p.child.clone())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(children(&m[0]), [id("A")]);
+    assert!(children(&m[1]).is_empty(), "{:?}", m[1].problems);
+    assert_eq!(
+        records_window(&periods),
+        Some((d(2019, 3, 31), d(2025, 3, 31)))
+    );
+    assert_eq!(records_window(&[]), None);
+}
+
+/// Several periods computed together (shared among threads, over one
+/// assembly of the periods of care) give exactly what each gives alone, in
+/// the order asked.
+#[test]
+fn periods_computed_together_are_each_as_computed_alone() {
+    let data = stability_data();
+    let (settings, calendar) = (
+        MeasureSettings::default(),
+        WorkingDayCalendar::england_and_wales(),
+    );
+    let as_of = d(2022, 2, 10);
+    let periods: Vec<Period> = [
+        Period::year(CollectionYear::new(2021)),
+        Period::month(2021, 9).unwrap(),
+        Period::year(CollectionYear::new(2020)),
+        Period::rolling_year(2021, 12).unwrap(),
+        Period::month(2022, 1).unwrap(),
+    ]
+    .into();
+    let together = compute_periods_as_of(&data, &periods, as_of, &settings, &calendar);
+    let alone: Vec<Measures> = periods
+        .iter()
+        .map(|&p| compute_as_of(&data, p, as_of, &settings, &calendar))
+        .collect();
+    assert_eq!(together, alone);
+}

@@ -1,20 +1,24 @@
 //! Bulk writes: importing one 903 return (`import_return`, with its run and
 //! problems) and replacing the whole dataset (`replace_dataset`).
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 
+use std::collections::{BTreeMap, BTreeSet};
+
+use chrono::NaiveDate;
 use footprint_domain::dates::CollectionYear;
-use footprint_domain::model::{ChildId, ChildName, Dataset};
+use footprint_domain::model::{Child, ChildId, ChildName, Dataset};
+use footprint_domain::returns::{Derived, FromReturn, ReturnRecords, derive};
 
 use futures_util::TryStreamExt;
 use sqlx::Row;
 
 use super::*;
-use crate::convert::{IsoDate, count, iso, key, now, opt_iso, timestamp, to_i64};
+use crate::convert::{IsoDate, child_id, count, iso, key, now, opt_iso, timestamp, to_i64};
 use crate::error::{Result, StoreError};
 use crate::types::{
-    ImportBatch, ImportProblem, ImportProgress, ImportRun, ImportSummary, RecordCounts, Severity,
-    WriteSummary,
+    ImportBatch, ImportProblem, ImportProgress, ImportRun, ImportSummary, OpenEpisodeLeft,
+    RecordCounts, Severity, WriteSummary,
 };
 
 /// How often an import reports progress (records).
@@ -28,7 +32,7 @@ pub(crate) async fn replace_dataset(pool: &Pool, ds: &Dataset) -> Result<WriteSu
     let mut tx = write_tx(pool).await?;
     let conn: &mut Conn = &mut tx;
     // Council-wide: no per-child change log for a bulk write.
-    begin_bulk_write(conn).await?;
+    let set_aside = begin_bulk_write(conn).await?;
     for table in [
         "DELETE FROM child_names",
         "DELETE FROM sibling_groups",
@@ -169,7 +173,7 @@ pub(crate) async fn replace_dataset(pool: &Pool, ds: &Dataset) -> Result<WriteSu
                 .await?;
         }
     }
-    end_bulk_write(conn).await?;
+    end_bulk_write(conn, set_aside).await?;
     tx.commit().await?;
     let n = |v: usize| v as u64;
     Ok(WriteSummary {
@@ -189,120 +193,20 @@ pub(crate) async fn replace_dataset(pool: &Pool, ds: &Dataset) -> Result<WriteSu
 // ---------------------------------------------------------------------------
 // 903 import
 //
-// Each table of the batch is written in three steps, all inside the import's
-// one transaction:
+// An import, all inside one transaction:
 //
-// 1. the batch's records are indexed by key (the last of several with one
-//    key is the one written, as if each had been upserted in turn);
-// 2. the batch's keys, sent as JSON and joined to the table's key index,
-//    find which are stored, and from which year: that decides, per key,
-//    inserted, replaced or kept (a later return's), exactly as a row-by-row
-//    upsert would have counted;
-// 3. the records to write go out in statements of up to 10,000 rows,
-//    `INSERT ... SELECT ... FROM jsonb_each($1) ... ON CONFLICT DO UPDATE ...
-//    WHERE stored year <= this year`, the rows as one JSON parameter
-//    (`JsonRows`; the statement is prepared once and reused); records kept
-//    for a later return are not sent at all.
-
-/// A key of the batch: where its last record is, how many records have it,
-/// and the stored row's source year (`Some(None)`: stored, entered in
-/// Footprint; `None`: not stored).
-struct Slot {
-    last: usize,
-    n: u64,
-    stored: Option<Option<i64>>,
-}
-
-impl Slot {
-    /// Whether the batch's record replaces (or adds) the stored one.
-    fn writes(&self, year: i64) -> bool {
-        match self.stored {
-            None | Some(None) => true,
-            Some(Some(y)) => y <= year,
-        }
-    }
-
-    /// The counts a row-by-row upsert of the key's `n` records gives: the
-    /// first inserts when nothing is stored, and every later one replaces
-    /// the one before it.
-    fn count(&self, year: i64, counts: &mut RecordCounts) {
-        match self.stored {
-            None => {
-                counts.inserted += 1;
-                counts.replaced += self.n - 1;
-            }
-            _ if self.writes(year) => counts.replaced += self.n,
-            _ => counts.kept_later += self.n,
-        }
-    }
-}
-
-/// The batch's records of one table by key (records for which `keep` is
-/// false, orphans, are left out).
-struct Keyed<K> {
-    index: HashMap<K, usize>,
-    slots: Vec<Slot>,
-}
-
-impl<K: std::hash::Hash + Eq> Keyed<K> {
-    fn new<'a, R>(
-        records: &'a [R],
-        key: impl Fn(&'a R) -> K,
-        keep: impl Fn(&'a R) -> bool,
-    ) -> Keyed<K> {
-        let mut index = HashMap::with_capacity(records.len());
-        let mut slots: Vec<Slot> = Vec::with_capacity(records.len());
-        for (i, r) in records.iter().enumerate() {
-            if !keep(r) {
-                continue;
-            }
-            match index.entry(key(r)) {
-                std::collections::hash_map::Entry::Occupied(e) => {
-                    let slot: &mut Slot = &mut slots[*e.get()];
-                    slot.last = i;
-                    slot.n += 1;
-                }
-                std::collections::hash_map::Entry::Vacant(e) => {
-                    e.insert(slots.len());
-                    slots.push(Slot {
-                        last: i,
-                        n: 1,
-                        stored: None,
-                    });
-                }
-            }
-        }
-        Keyed { index, slots }
-    }
-
-    /// Records the stored source year of the key at `at` (from [`find`]).
-    fn stored(&mut self, at: Option<usize>, year: Option<i64>) {
-        if let Some(i) = at {
-            self.slots[i].stored = Some(year);
-        }
-    }
-
-    /// The counts, and the positions of the records to write in batch
-    /// order.
-    fn plan(&self, year: i64) -> (RecordCounts, Vec<usize>) {
-        let mut counts = RecordCounts::default();
-        let mut write = Vec::with_capacity(self.slots.len());
-        for slot in &self.slots {
-            slot.count(year, &mut counts);
-            if slot.writes(year) {
-                write.push(slot.last);
-            }
-        }
-        write.sort_unstable();
-        (counts, write)
-    }
-}
-
-/// Where `key` is in `index`. A free function so that a key borrowing from
-/// a row read now can look up an index whose keys borrow from the batch.
-fn find<K: std::hash::Hash + Eq>(index: &HashMap<K, usize>, key: &K) -> Option<usize> {
-    index.get(key).copied()
-}
+// 1. the return is kept as it came in `return_records` (one row per record,
+//    the record as JSON), replacing any return of the same year;
+// 2. the other returns' records of the children it names (and of those the
+//    return it replaces named) are read back, and the council's 903 records
+//    of those children derived from all of them
+//    (`footprint_domain::returns::derive`);
+// 3. those children's 903 records are deleted and the derived ones written
+//    (records entered in Footprint stay; reviews with details are never
+//    deleted: a 903 review merges into one), in statements of up to 10,000
+//    rows, `INSERT ... SELECT ... FROM jsonb_each($1) ... ON CONFLICT DO
+//    UPDATE`, the rows as one JSON parameter (`JsonRows`; the statement is
+//    prepared once and reused).
 
 /// The rows of a JSON parameter `$1` (`[[...], ...]`) as a table with one
 /// column, `value`, each row read with `value ->> i`: binary JSON, so that
@@ -345,28 +249,6 @@ async fn stored_rows<R>(
         }
     }
     Ok(())
-}
-
-/// Reads the stored `(child, date, source_year)` of the batch's keys into
-/// `keyed`; `join` names the table and matches its key to `value`.
-async fn stored_dated<R>(
-    conn: &mut Conn,
-    (select, join): (&str, &str),
-    records: &[R],
-    keyed: &mut Keyed<(&str, IsoDate)>,
-    key: impl Fn(&mut JsonRows, &R),
-) -> Result<()> {
-    let positions: Vec<usize> = keyed.slots.iter().map(|s| s.last).collect();
-    stored_rows(conn, (select, join), records, &positions, key, |row| {
-        let child: &str = row.try_get(0)?;
-        // Text that is not ten bytes long is no date the batch could hold.
-        if let Some(date) = IsoDate::from_stored(row.try_get(1)?) {
-            let at = find(&keyed.index, &(child, date));
-            keyed.stored(at, row.try_get(2)?);
-        }
-        Ok(())
-    })
-    .await
 }
 
 /// Rows to write as one JSON text, `[[v, v, ...], ...]`: a statement's
@@ -595,7 +477,7 @@ async fn import_in(
     };
     let conn: &mut Conn = &mut tx;
     // Council-wide: no per-child change log for a bulk write.
-    begin_bulk_write(conn).await?;
+    let set_aside = begin_bulk_write(conn).await?;
     let run: i64 = sqlx::query_scalar(
         "INSERT INTO import_runs (year, source, imported_at) VALUES ($1, $2, $3) RETURNING id",
     )
@@ -605,12 +487,12 @@ async fn import_in(
     .fetch_one(&mut *conn)
     .await?;
     let mut problems: Vec<ImportProblem> = batch.problems.clone();
+    backfill_returns(conn).await?;
 
-    // Children: the batch's, and the stored ones the other tables name that
-    // the batch lacks (known, so not orphans).
-    let mut kids = Keyed::new(&batch.children, |c| c.id.as_str(), |_| true);
-    let mut elsewhere: HashSet<&str> = HashSet::new();
-    {
+    // Children: the batch's Header, and the stored ones the other tables
+    // name that the Header lacks (known, so not orphans).
+    let header: HashSet<&str> = batch.children.iter().map(|c| c.id.as_str()).collect();
+    let elsewhere: Vec<&str> = {
         let named = batch
             .episodes
             .iter()
@@ -618,348 +500,193 @@ async fn import_in(
             .chain(batch.reviews.iter().map(|r| &r.child))
             .chain(batch.missing.iter().map(|m| &m.child))
             .chain(batch.health_outcomes.iter().map(|h| &h.child));
-        for c in named {
-            if !kids.index.contains_key(c.as_str()) {
-                elsewhere.insert(c.as_str());
-            }
-        }
-    }
+        let set: HashSet<&str> = named
+            .map(ChildId::as_str)
+            .filter(|c| !header.contains(c))
+            .collect();
+        set.into_iter().collect()
+    };
     let mut stored_elsewhere: HashSet<String> = HashSet::new();
-    {
-        let positions: Vec<usize> = kids.slots.iter().map(|s| s.last).collect();
-        stored_rows(
-            conn,
-            ("t.id, t.source_year", "children t ON t.id = value->>0"),
-            &batch.children,
-            &positions,
-            |j, c| {
-                j.text(Some(c.id.as_str()));
-            },
-            |row| {
-                let id: &str = row.try_get(0)?;
-                let at = find(&kids.index, &id);
-                kids.stored(at, row.try_get(1)?);
-                Ok(())
-            },
-        )
-        .await?;
-        let elsewhere: Vec<&str> = elsewhere.into_iter().collect();
-        let positions: Vec<usize> = (0..elsewhere.len()).collect();
-        stored_rows(
-            conn,
-            ("t.id", "children t ON t.id = value->>0"),
-            &elsewhere,
-            &positions,
-            |j, c| {
-                j.text(Some(c));
-            },
-            |row| {
-                stored_elsewhere.insert(row.try_get(0)?);
-                Ok(())
-            },
-        )
-        .await?;
-    }
-    let known = |c: &str| kids.index.contains_key(c) || stored_elsewhere.contains(c);
-    let (children, write) = kids.plan(year);
-    upsert(
+    stored_rows(
         conn,
-        "children",
-        (
-            "INSERT INTO children (id, sex, date_of_birth, ethnicity, upn, mother, \
-             mothers_child_dob, uasc, uasc_ceased, source_year)",
-            "value->>0, value->>1, value->>2, value->>3, value->>4, \
-             CAST(value->>5 AS BOOLEAN), value->>6, CAST(value->>7 AS BOOLEAN), value->>8, $2",
-            "ON CONFLICT (id) DO UPDATE SET sex = excluded.sex, \
-             date_of_birth = excluded.date_of_birth, ethnicity = excluded.ethnicity, \
-             upn = excluded.upn, mother = excluded.mother, \
-             mothers_child_dob = excluded.mothers_child_dob, uasc = excluded.uasc, \
-             uasc_ceased = excluded.uasc_ceased, source_year = excluded.source_year \
-             WHERE children.source_year IS NULL OR children.source_year <= excluded.source_year",
-        ),
-        year,
-        &batch.children,
-        &write,
-        progress,
+        ("t.id", "children t ON t.id = value->>0"),
+        &elsewhere,
+        &(0..elsewhere.len()).collect::<Vec<_>>(),
         |j, c| {
-            j.text(Some(c.id.as_str()))
-                .text(Some(c.sex.code()))
-                .date(Some(c.date_of_birth))
-                .text(Some(c.ethnicity.code()))
-                .text(c.upn.as_deref())
-                .flag(c.mother)
-                .date(c.mothers_child_dob)
-                .flag(Some(c.uasc.is_some()))
-                .date(c.uasc.as_ref().and_then(|u| u.ceased));
+            j.text(Some(c));
+        },
+        |row| {
+            stored_elsewhere.insert(row.try_get(0)?);
+            Ok(())
         },
     )
     .await?;
-
-    // Episodes, by (child, DECOM)
-    let mut episodes = RecordCounts::default();
+    let known = |c: &str| header.contains(c) || stored_elsewhere.contains(c);
+    let mut counts = Counts::default();
     orphans(
         &batch.episodes,
         |e| &e.child,
         &known,
         &batch.source,
         "episode",
-        &mut episodes,
+        &mut counts.episodes,
         &mut problems,
     );
-    let mut keyed = Keyed::new(
-        &batch.episodes,
-        |e| (e.child.as_str(), IsoDate::of(e.start)),
-        |e| known(e.child.as_str()),
-    );
-    stored_dated(
-        conn,
-        (
-            "t.child, t.start_date, t.source_year",
-            "episodes t ON t.child = value->>0 AND t.start_date = value->>1",
-        ),
-        &batch.episodes,
-        &mut keyed,
-        |j, e| {
-            j.text(Some(e.child.as_str())).date(Some(e.start));
-        },
-    )
-    .await?;
-    let (counts, write) = keyed.plan(year);
-    drop(keyed);
-    add_counts(&mut episodes, counts);
-    upsert(
-        conn,
-        "episodes",
-        (
-            concat!("INSERT INTO episodes (", episode_cols!(), ", source_year)"),
-            "value->>0, value->>1, value->>2, value->>3, value->>4, value->>5, value->>6, \
-             value->>7, value->>8, value->>9, value->>10, value->>11, value->>12, $2",
-            "ON CONFLICT (child, start_date) DO UPDATE SET end_date = excluded.end_date, \
-             reason_new = excluded.reason_new, legal_status = excluded.legal_status, \
-             category_of_need = excluded.category_of_need, placement = excluded.placement, \
-             provider = excluded.provider, reason_ceased = excluded.reason_ceased, \
-             reason_place_change = excluded.reason_place_change, \
-             home_postcode = excluded.home_postcode, \
-             placement_postcode = excluded.placement_postcode, urn = excluded.urn, \
-             source_year = excluded.source_year \
-             WHERE episodes.source_year IS NULL OR episodes.source_year <= excluded.source_year",
-        ),
-        year,
-        &batch.episodes,
-        &write,
-        progress,
-        |j, e| {
-            j.text(Some(e.child.as_str()))
-                .date(Some(e.start))
-                .date(e.end)
-                .text(Some(e.reason_new.code()))
-                .text(Some(e.legal_status.code()))
-                .text(e.category_of_need.map(|c| c.code()))
-                .text(Some(e.placement.code()))
-                .text(e.provider.map(|c| c.code()))
-                .text(e.reason_ceased.map(|c| c.code()))
-                .text(e.reason_place_change.map(|c| c.code()))
-                .text(e.home_postcode.as_deref())
-                .text(e.placement_postcode.as_deref())
-                .text(e.urn.as_deref());
-        },
-    )
-    .await?;
-
-    // Reviews, by (child, date): only the 903 fields; details stay.
-    let mut reviews = RecordCounts::default();
     orphans(
         &batch.reviews,
         |r| &r.child,
         &known,
         &batch.source,
         "review",
-        &mut reviews,
+        &mut counts.reviews,
         &mut problems,
     );
-    let mut keyed = Keyed::new(
-        &batch.reviews,
-        |r| (r.child.as_str(), IsoDate::of(r.date)),
-        |r| known(r.child.as_str()),
-    );
-    stored_dated(
-        conn,
-        (
-            "t.child, t.review_date, t.source_year",
-            "reviews t ON t.child = value->>0 AND t.review_date = value->>1",
-        ),
-        &batch.reviews,
-        &mut keyed,
-        |j, r| {
-            j.text(Some(r.child.as_str())).date(Some(r.date));
-        },
-    )
-    .await?;
-    let (counts, write) = keyed.plan(year);
-    drop(keyed);
-    add_counts(&mut reviews, counts);
-    upsert(
-        conn,
-        "reviews",
-        (
-            "INSERT INTO reviews (child, review_date, participation, source_year)",
-            "value->>0, value->>1, value->>2, $2",
-            "ON CONFLICT (child, review_date) DO UPDATE SET \
-             participation = excluded.participation, source_year = excluded.source_year \
-             WHERE reviews.source_year IS NULL OR reviews.source_year <= excluded.source_year",
-        ),
-        year,
-        &batch.reviews,
-        &write,
-        progress,
-        |j, r| {
-            j.text(Some(r.child.as_str()))
-                .date(Some(r.date))
-                .text(r.participation.map(|p| p.code()));
-        },
-    )
-    .await?;
-
-    // Missing episodes, by (child, start)
-    let mut missing = RecordCounts::default();
     orphans(
         &batch.missing,
         |m| &m.child,
         &known,
         &batch.source,
         "missing episode",
-        &mut missing,
+        &mut counts.missing,
         &mut problems,
     );
-    let mut keyed = Keyed::new(
-        &batch.missing,
-        |m| (m.child.as_str(), IsoDate::of(m.start)),
-        |m| known(m.child.as_str()),
-    );
-    stored_dated(
-        conn,
-        (
-            "t.child, t.start_date, t.source_year",
-            "missing_episodes t ON t.child = value->>0 AND t.start_date = value->>1",
-        ),
-        &batch.missing,
-        &mut keyed,
-        |j, m| {
-            j.text(Some(m.child.as_str())).date(Some(m.start));
-        },
-    )
-    .await?;
-    let (counts, write) = keyed.plan(year);
-    drop(keyed);
-    add_counts(&mut missing, counts);
-    upsert(
-        conn,
-        "missing",
-        (
-            "INSERT INTO missing_episodes (child, start_date, kind, end_date, source_year)",
-            "value->>0, value->>1, value->>2, value->>3, $2",
-            "ON CONFLICT (child, start_date) DO UPDATE SET kind = excluded.kind, \
-             end_date = excluded.end_date, source_year = excluded.source_year \
-             WHERE missing_episodes.source_year IS NULL \
-             OR missing_episodes.source_year <= excluded.source_year",
-        ),
-        year,
-        &batch.missing,
-        &write,
-        progress,
-        |j, m| {
-            j.text(Some(m.child.as_str()))
-                .date(Some(m.start))
-                .text(Some(m.kind.code()))
-                .date(m.end);
-        },
-    )
-    .await?;
-
-    // Health outcomes (OC2), by (child, collection year)
-    let mut health_outcomes = RecordCounts::default();
     orphans(
         &batch.health_outcomes,
         |h| &h.child,
         &known,
         &batch.source,
         "OC2 row",
-        &mut health_outcomes,
+        &mut counts.health_outcomes,
         &mut problems,
     );
-    let mut keyed = Keyed::new(
-        &batch.health_outcomes,
-        |h| (h.child.as_str(), i64::from(h.year.start_year())),
-        |h| known(h.child.as_str()),
-    );
+    let this = ReturnRecords {
+        children: batch.children.clone(),
+        episodes: kept(&batch.episodes, |e| &e.child, &known),
+        reviews: kept(&batch.reviews, |r| &r.child, &known),
+        missing: kept(&batch.missing, |m| &m.child, &known),
+        health_outcomes: kept(&batch.health_outcomes, |h| &h.child, &known),
+    };
+
+    // The children whose records may change: this return's, and those of
+    // the return of the same year it replaces.
+    let mut affected: BTreeSet<String> = mentioned(&this);
     {
-        let positions: Vec<usize> = keyed.slots.iter().map(|s| s.last).collect();
-        stored_rows(
-            conn,
-            (
-                "t.child, t.collection_year, t.source_year",
-                "health_outcomes t ON t.child = value->>0 \
-                 AND t.collection_year = CAST(value->>1 AS BIGINT)",
-            ),
-            &batch.health_outcomes,
-            &positions,
-            |j, h| {
-                j.text(Some(h.child.as_str()))
-                    .int(Some(i64::from(h.year.start_year())));
-            },
-            |row| {
-                let child: &str = row.try_get(0)?;
-                let at = find(&keyed.index, &(child, row.try_get(1)?));
-                keyed.stored(at, row.try_get(2)?);
-                Ok(())
-            },
-        )
-        .await?;
+        let mut rows =
+            sqlx::query("SELECT DISTINCT child FROM return_records WHERE collection_year = $1")
+                .bind(year)
+                .fetch(&mut *conn);
+        while let Some(row) = rows.try_next().await? {
+            affected.insert(row.try_get(0)?);
+        }
     }
-    let (counts, write) = keyed.plan(year);
-    drop(keyed);
-    add_counts(&mut health_outcomes, counts);
+    let affected: Vec<String> = affected.into_iter().collect();
+
+    // The return kept as it came (replacing any of the same year).
+    sqlx::query("DELETE FROM return_records WHERE collection_year = $1")
+        .bind(year)
+        .execute(&mut *conn)
+        .await?;
+    let held = held_rows(&this)?;
     upsert(
         conn,
-        "health outcomes",
+        "return",
         (
-            health_outcomes_insert!(),
-            "value->>0, CAST(value->>1 AS BIGINT), CAST(value->>2 AS BIGINT), value->>3, \
-             CAST(value->>4 AS BOOLEAN), CAST(value->>5 AS BOOLEAN), \
-             CAST(value->>6 AS BOOLEAN), CAST(value->>7 AS BOOLEAN), \
-             CAST(value->>8 AS BOOLEAN), CAST(value->>9 AS BOOLEAN), \
-             CAST(value->>10 AS BOOLEAN), CAST(value->>11 AS BOOLEAN), $2",
-            "ON CONFLICT (child, collection_year) DO UPDATE SET sdq_score = excluded.sdq_score, \
-             sdq_reason = excluded.sdq_reason, convicted = excluded.convicted, \
-             health_check = excluded.health_check, immunisations = excluded.immunisations, \
-             teeth_check = excluded.teeth_check, health_assessment = excluded.health_assessment, \
-             substance_misuse = excluded.substance_misuse, \
-             intervention_received = excluded.intervention_received, \
-             intervention_offered = excluded.intervention_offered, \
-             source_year = excluded.source_year \
-             WHERE health_outcomes.source_year IS NULL \
-             OR health_outcomes.source_year <= excluded.source_year",
+            "INSERT INTO return_records (collection_year, child, kind, record)",
+            "$2, value->>0, value->>1, value->>2",
+            "",
         ),
         year,
-        &batch.health_outcomes,
-        &write,
-        progress,
-        |j, h| {
-            j.text(Some(h.child.as_str()))
-                .int(Some(i64::from(h.year.start_year())))
-                .int(h.sdq_score.map(i64::from))
-                .text(h.sdq_reason.map(|r| r.code()))
-                .flag(h.convicted)
-                .flag(h.health_check)
-                .flag(h.immunisations)
-                .flag(h.teeth_check)
-                .flag(h.health_assessment)
-                .flag(h.substance_misuse)
-                .flag(h.intervention_received)
-                .flag(h.intervention_offered);
+        &held,
+        &(0..held.len()).collect::<Vec<_>>(),
+        &mut |_| {},
+        |j, (child, kind, record)| {
+            j.text(Some(child)).text(Some(kind)).text(Some(record));
         },
     )
     .await?;
+    drop(held);
+
+    // Every other return's records of those children.
+    let mut returns: BTreeMap<i64, ReturnRecords> = BTreeMap::new();
+    let positions: Vec<usize> = (0..affected.len()).collect();
+    let join = format!("return_records t ON t.child = value->>0 AND t.collection_year <> {year}");
+    let mut bad: Option<StoreError> = None;
+    stored_rows(
+        conn,
+        ("t.collection_year, t.kind, t.record", &join),
+        &affected,
+        &positions,
+        |j, c| {
+            j.text(Some(c));
+        },
+        |row| {
+            let y: i64 = row.try_get(0)?;
+            let kind: &str = row.try_get(1)?;
+            let record: &str = row.try_get(2)?;
+            if let Err(e) = add_held(returns.entry(y).or_default(), kind, record) {
+                bad.get_or_insert(e);
+            }
+            Ok(())
+        },
+    )
+    .await?;
+    if let Some(e) = bad {
+        return Err(e);
+    }
+    let this_year = batch.year;
+    let mut all: Vec<(CollectionYear, ReturnRecords)> = Vec::with_capacity(returns.len() + 1);
+    for (y, r) in returns {
+        all.push((year_of(y)?, r));
+    }
+    all.push((this_year, this));
+    let derived = derive(&all);
+    let this = &all.last().expect("this return").1;
+
+    // What was held before, for the counts.
+    let before = held_keys(conn, &affected).await?;
+    counts.count(this_year, this, &derived, &before);
+
+    // The council's 903 records of those children, derived again. Records
+    // entered in Footprint stay; a 903 record with the same key replaces
+    // one; reviews with details are never removed (a 903 review merges).
+    for (table, extra) in [
+        ("episodes", ""),
+        ("missing_episodes", ""),
+        ("health_outcomes", ""),
+        ("reviews", " AND NOT has_details"),
+    ] {
+        let sql = format!(
+            "DELETE FROM {table} WHERE source_year IS NOT NULL{extra} \
+             AND child IN (SELECT value->>0 FROM {})",
+            json_rows()
+        );
+        let mut json = JsonRows::default();
+        for chunk in affected.chunks(KEYS_PER_STATEMENT) {
+            json.clear();
+            for c in chunk {
+                json.row().text(Some(c));
+            }
+            sqlx::query(sqlx::AssertSqlSafe(sql.clone()))
+                .bind(json.finish())
+                .execute(&mut *conn)
+                .await?;
+        }
+    }
+    write_derived(conn, &derived, progress).await?;
+
+    // Episodes an earlier return left open that no later return carries on.
+    let left_open = open_episodes_left_in(conn).await?;
+    for e in &left_open {
+        problems.push(ImportProblem {
+            file: batch.source.clone(),
+            line: None,
+            column: Some("DEC".to_owned()),
+            value: Some(e.child.as_str().to_owned()),
+            rule: None,
+            message: e.message(),
+            severity: Severity::Warning,
+        });
+    }
 
     bulk_insert(
         conn,
@@ -978,7 +705,13 @@ async fn import_in(
         },
     )
     .await?;
-    let all = [children, episodes, reviews, missing, health_outcomes];
+    let all = [
+        counts.children,
+        counts.episodes,
+        counts.reviews,
+        counts.missing,
+        counts.health_outcomes,
+    ];
     let sum = |f: fn(&RecordCounts) -> u64| all.iter().map(f).sum::<u64>();
     sqlx::query(
         "UPDATE import_runs SET inserted = $1, replaced = $2, kept = $3, problems = $4 \
@@ -991,25 +724,632 @@ async fn import_in(
     .bind(run)
     .execute(&mut *conn)
     .await?;
-    end_bulk_write(conn).await?;
+    end_bulk_write(conn, set_aside).await?;
     tx.commit().await?;
     Ok(ImportSummary {
         run,
         year: batch.year,
-        children,
-        episodes,
-        reviews,
-        missing,
-        health_outcomes,
+        children: counts.children,
+        episodes: counts.episodes,
+        reviews: counts.reviews,
+        missing: counts.missing,
+        health_outcomes: counts.health_outcomes,
         problems: problems.len() as u64,
+        left_open,
     })
 }
 
-fn add_counts(into: &mut RecordCounts, c: RecordCounts) {
-    into.inserted += c.inserted;
-    into.replaced += c.replaced;
-    into.kept_later += c.kept_later;
-    into.skipped += c.skipped;
+/// The counts of an import, by table.
+#[derive(Default)]
+struct Counts {
+    children: RecordCounts,
+    episodes: RecordCounts,
+    reviews: RecordCounts,
+    missing: RecordCounts,
+    health_outcomes: RecordCounts,
+}
+
+/// The keys of the 903 records held before the import, by table.
+#[derive(Default)]
+struct HeldKeys {
+    children: HashSet<String>,
+    episodes: HashSet<(String, String)>,
+    reviews: HashSet<(String, String)>,
+    /// Reviews with details recorded in Footprint: never removed.
+    detailed_reviews: HashSet<(String, String)>,
+    missing: HashSet<(String, String)>,
+    health_outcomes: HashSet<(String, String)>,
+}
+
+impl Counts {
+    /// Per table: this return's records taken into the council's records
+    /// (new, or replacing one held), those another return's version
+    /// overrides, and the 903 records held before that are no longer.
+    fn count(
+        &mut self,
+        year: CollectionYear,
+        this: &ReturnRecords,
+        derived: &Derived,
+        before: &HeldKeys,
+    ) {
+        fn tally<T, K: std::hash::Hash + Eq>(
+            counts: &mut RecordCounts,
+            year: CollectionYear,
+            mine: &[T],
+            derived: &[FromReturn<T>],
+            held: &HashSet<K>,
+            key: impl Fn(&T) -> K,
+        ) {
+            let taken: HashSet<K> = derived
+                .iter()
+                .filter(|d| d.year == year)
+                .map(|d| key(&d.record))
+                .collect();
+            let now: HashSet<K> = derived.iter().map(|d| key(&d.record)).collect();
+            let mut seen = HashSet::new();
+            for r in mine {
+                let k = key(r);
+                if !taken.contains(&k) {
+                    counts.kept_later += 1;
+                } else if seen.insert(key(r)) && !held.contains(&k) {
+                    counts.inserted += 1;
+                } else {
+                    counts.replaced += 1;
+                }
+            }
+            counts.removed += held.iter().filter(|k| !now.contains(*k)).count() as u64;
+        }
+        let ck = |c: &Child| c.id.as_str().to_owned();
+        tally(
+            &mut self.children,
+            year,
+            &this.children,
+            &derived.children,
+            &before.children,
+            ck,
+        );
+        let dated = |c: &ChildId, d: NaiveDate| (c.as_str().to_owned(), iso(d));
+        tally(
+            &mut self.episodes,
+            year,
+            &this.episodes,
+            &derived.episodes,
+            &before.episodes,
+            |e| dated(&e.child, e.start),
+        );
+        tally(
+            &mut self.reviews,
+            year,
+            &this.reviews,
+            &derived.reviews,
+            &before.reviews,
+            |r| dated(&r.child, r.date),
+        );
+        // Reviews with details stay, whatever the returns say.
+        let now: HashSet<(String, String)> = derived
+            .reviews
+            .iter()
+            .map(|r| dated(&r.record.child, r.record.date))
+            .collect();
+        self.reviews.removed -= before
+            .detailed_reviews
+            .iter()
+            .filter(|k| !now.contains(*k))
+            .count() as u64;
+        tally(
+            &mut self.missing,
+            year,
+            &this.missing,
+            &derived.missing,
+            &before.missing,
+            |m| dated(&m.child, m.start),
+        );
+        tally(
+            &mut self.health_outcomes,
+            year,
+            &this.health_outcomes,
+            &derived.health_outcomes,
+            &before.health_outcomes,
+            |h| (h.child.as_str().to_owned(), h.year.start_year().to_string()),
+        );
+        // A child is never removed: their record stays even when no return
+        // names them any more.
+        self.children.removed = 0;
+    }
+}
+
+/// The records whose child is known (`known`).
+fn kept<R: Clone>(
+    records: &[R],
+    child: impl Fn(&R) -> &ChildId,
+    known: &dyn Fn(&str) -> bool,
+) -> Vec<R> {
+    records
+        .iter()
+        .filter(|r| known(child(r).as_str()))
+        .cloned()
+        .collect()
+}
+
+/// Every child a return names, in any table.
+fn mentioned(r: &ReturnRecords) -> BTreeSet<String> {
+    r.children
+        .iter()
+        .map(|c| &c.id)
+        .chain(r.episodes.iter().map(|e| &e.child))
+        .chain(r.reviews.iter().map(|x| &x.child))
+        .chain(r.missing.iter().map(|m| &m.child))
+        .chain(r.health_outcomes.iter().map(|h| &h.child))
+        .map(|c| c.as_str().to_owned())
+        .collect()
+}
+
+const CHILD: &str = "child";
+const EPISODE: &str = "episode";
+const REVIEW: &str = "review";
+const MISSING: &str = "missing";
+const OC2: &str = "oc2";
+
+fn json_of<T: serde::Serialize>(r: &T) -> Result<String> {
+    serde_json::to_string(r)
+        .map_err(|e| StoreError::Invalid(format!("a record could not be kept: {e}")))
+}
+
+/// A return's records as `return_records` rows: (child, kind, record as
+/// JSON). Names and review details are not part of a return.
+fn held_rows(r: &ReturnRecords) -> Result<Vec<(String, &'static str, String)>> {
+    let mut out = Vec::new();
+    for c in &r.children {
+        let mut c = c.clone();
+        c.name = None;
+        out.push((c.id.as_str().to_owned(), CHILD, json_of(&c)?));
+    }
+    for e in &r.episodes {
+        out.push((e.child.as_str().to_owned(), EPISODE, json_of(e)?));
+    }
+    for x in &r.reviews {
+        let mut x = x.clone();
+        x.details = None;
+        out.push((x.child.as_str().to_owned(), REVIEW, json_of(&x)?));
+    }
+    for m in &r.missing {
+        out.push((m.child.as_str().to_owned(), MISSING, json_of(m)?));
+    }
+    for h in &r.health_outcomes {
+        out.push((h.child.as_str().to_owned(), OC2, json_of(h)?));
+    }
+    Ok(out)
+}
+
+/// Adds a stored `return_records` row to its return.
+fn add_held(r: &mut ReturnRecords, kind: &str, record: &str) -> Result<()> {
+    fn parse<T: serde::de::DeserializeOwned>(s: &str) -> Result<T> {
+        serde_json::from_str(s).map_err(|e| StoreError::Corrupt {
+            table: "return_records",
+            column: "record",
+            reason: e.to_string(),
+        })
+    }
+    match kind {
+        CHILD => r.children.push(parse(record)?),
+        EPISODE => r.episodes.push(parse(record)?),
+        REVIEW => r.reviews.push(parse(record)?),
+        MISSING => r.missing.push(parse(record)?),
+        OC2 => r.health_outcomes.push(parse(record)?),
+        other => {
+            return Err(StoreError::Corrupt {
+                table: "return_records",
+                column: "kind",
+                reason: format!("{other} is not a kind of record"),
+            });
+        }
+    }
+    Ok(())
+}
+
+fn year_of(y: i64) -> Result<CollectionYear> {
+    Ok(CollectionYear::new(i32::try_from(y).map_err(|_| {
+        StoreError::Corrupt {
+            table: "return_records",
+            column: "collection_year",
+            reason: format!("{y} is not a year"),
+        }
+    })?))
+}
+
+/// The keys of the 903 records held of `children` (records entered in
+/// Footprint count as held: a 903 record of the same key replaces them).
+async fn held_keys(conn: &mut Conn, children: &[String]) -> Result<HeldKeys> {
+    let mut keys = HeldKeys::default();
+    let positions: Vec<usize> = (0..children.len()).collect();
+    let key = |j: &mut JsonRows, c: &String| {
+        j.text(Some(c));
+    };
+    stored_rows(
+        conn,
+        ("t.id", "children t ON t.id = value->>0"),
+        children,
+        &positions,
+        key,
+        |row| {
+            keys.children.insert(row.try_get(0)?);
+            Ok(())
+        },
+    )
+    .await?;
+    stored_rows(
+        conn,
+        (
+            "t.child, t.review_date, t.has_details",
+            "reviews t ON t.child = value->>0",
+        ),
+        children,
+        &positions,
+        key,
+        |row| {
+            let k: (String, String) = (row.try_get(0)?, row.try_get(1)?);
+            if row.try_get::<bool, _>(2)? {
+                keys.detailed_reviews.insert(k.clone());
+            }
+            keys.reviews.insert(k);
+            Ok(())
+        },
+    )
+    .await?;
+    for (table, date, set) in [
+        ("episodes", "start_date", &mut keys.episodes),
+        ("missing_episodes", "start_date", &mut keys.missing),
+    ] {
+        let select = format!("t.child, t.{date}");
+        let join = format!("{table} t ON t.child = value->>0");
+        stored_rows(conn, (&select, &join), children, &positions, key, |row| {
+            set.insert((row.try_get(0)?, row.try_get(1)?));
+            Ok(())
+        })
+        .await?;
+    }
+    stored_rows(
+        conn,
+        (
+            "t.child, t.collection_year",
+            "health_outcomes t ON t.child = value->>0",
+        ),
+        children,
+        &positions,
+        key,
+        |row| {
+            let y: i64 = row.try_get(1)?;
+            keys.health_outcomes
+                .insert((row.try_get(0)?, y.to_string()));
+            Ok(())
+        },
+    )
+    .await?;
+    Ok(keys)
+}
+
+/// Writes the derived records (after the affected children's 903 records
+/// were deleted): children and reviews merge with what is stored.
+async fn write_derived(
+    conn: &mut Conn,
+    derived: &Derived,
+    progress: &mut (dyn FnMut(ImportProgress) + Send),
+) -> Result<()> {
+    fn all<T>(v: &[T]) -> Vec<usize> {
+        (0..v.len()).collect()
+    }
+    upsert_from(
+        conn,
+        "children",
+        (
+            "INSERT INTO children (id, sex, date_of_birth, ethnicity, upn, mother, \
+             mothers_child_dob, uasc, uasc_ceased, source_year)",
+            "value->>0, value->>1, value->>2, value->>3, value->>4, \
+             CAST(value->>5 AS BOOLEAN), value->>6, CAST(value->>7 AS BOOLEAN), value->>8, \
+             CAST(value->>9 AS BIGINT)",
+            "ON CONFLICT (id) DO UPDATE SET sex = excluded.sex, \
+             date_of_birth = excluded.date_of_birth, ethnicity = excluded.ethnicity, \
+             upn = excluded.upn, mother = excluded.mother, \
+             mothers_child_dob = excluded.mothers_child_dob, uasc = excluded.uasc, \
+             uasc_ceased = excluded.uasc_ceased, source_year = excluded.source_year",
+        ),
+        &derived.children,
+        &all(&derived.children),
+        progress,
+        |j, d| {
+            let c = &d.record;
+            j.text(Some(c.id.as_str()))
+                .text(Some(c.sex.code()))
+                .date(Some(c.date_of_birth))
+                .text(Some(c.ethnicity.code()))
+                .text(c.upn.as_deref())
+                .flag(c.mother)
+                .date(c.mothers_child_dob)
+                .flag(Some(c.uasc.is_some()))
+                .date(c.uasc.as_ref().and_then(|u| u.ceased))
+                .int(Some(i64::from(d.year.start_year())));
+        },
+    )
+    .await?;
+    upsert_from(
+        conn,
+        "episodes",
+        (
+            concat!("INSERT INTO episodes (", episode_cols!(), ", source_year)"),
+            "value->>0, value->>1, value->>2, value->>3, value->>4, value->>5, value->>6, \
+             value->>7, value->>8, value->>9, value->>10, value->>11, value->>12, \
+             CAST(value->>13 AS BIGINT)",
+            "ON CONFLICT (child, start_date) DO UPDATE SET end_date = excluded.end_date, \
+             reason_new = excluded.reason_new, legal_status = excluded.legal_status, \
+             category_of_need = excluded.category_of_need, placement = excluded.placement, \
+             provider = excluded.provider, reason_ceased = excluded.reason_ceased, \
+             reason_place_change = excluded.reason_place_change, \
+             home_postcode = excluded.home_postcode, \
+             placement_postcode = excluded.placement_postcode, urn = excluded.urn, \
+             source_year = excluded.source_year",
+        ),
+        &derived.episodes,
+        &all(&derived.episodes),
+        progress,
+        |j, d| {
+            let e = &d.record;
+            j.text(Some(e.child.as_str()))
+                .date(Some(e.start))
+                .date(e.end)
+                .text(Some(e.reason_new.code()))
+                .text(Some(e.legal_status.code()))
+                .text(e.category_of_need.map(|c| c.code()))
+                .text(Some(e.placement.code()))
+                .text(e.provider.map(|c| c.code()))
+                .text(e.reason_ceased.map(|c| c.code()))
+                .text(e.reason_place_change.map(|c| c.code()))
+                .text(e.home_postcode.as_deref())
+                .text(e.placement_postcode.as_deref())
+                .text(e.urn.as_deref())
+                .int(Some(i64::from(d.year.start_year())));
+        },
+    )
+    .await?;
+    upsert_from(
+        conn,
+        "reviews",
+        (
+            "INSERT INTO reviews (child, review_date, participation, source_year)",
+            "value->>0, value->>1, value->>2, CAST(value->>3 AS BIGINT)",
+            "ON CONFLICT (child, review_date) DO UPDATE SET \
+             participation = excluded.participation, source_year = excluded.source_year",
+        ),
+        &derived.reviews,
+        &all(&derived.reviews),
+        progress,
+        |j, d| {
+            let r = &d.record;
+            j.text(Some(r.child.as_str()))
+                .date(Some(r.date))
+                .text(r.participation.map(|p| p.code()))
+                .int(Some(i64::from(d.year.start_year())));
+        },
+    )
+    .await?;
+    upsert_from(
+        conn,
+        "missing",
+        (
+            "INSERT INTO missing_episodes (child, start_date, kind, end_date, source_year)",
+            "value->>0, value->>1, value->>2, value->>3, CAST(value->>4 AS BIGINT)",
+            "ON CONFLICT (child, start_date) DO UPDATE SET kind = excluded.kind, \
+             end_date = excluded.end_date, source_year = excluded.source_year",
+        ),
+        &derived.missing,
+        &all(&derived.missing),
+        progress,
+        |j, d| {
+            let m = &d.record;
+            j.text(Some(m.child.as_str()))
+                .date(Some(m.start))
+                .text(Some(m.kind.code()))
+                .date(m.end)
+                .int(Some(i64::from(d.year.start_year())));
+        },
+    )
+    .await?;
+    upsert_from(
+        conn,
+        "health outcomes",
+        (
+            health_outcomes_insert!(),
+            "value->>0, CAST(value->>1 AS BIGINT), CAST(value->>2 AS BIGINT), value->>3, \
+             CAST(value->>4 AS BOOLEAN), CAST(value->>5 AS BOOLEAN), \
+             CAST(value->>6 AS BOOLEAN), CAST(value->>7 AS BOOLEAN), \
+             CAST(value->>8 AS BOOLEAN), CAST(value->>9 AS BOOLEAN), \
+             CAST(value->>10 AS BOOLEAN), CAST(value->>11 AS BOOLEAN), \
+             CAST(value->>12 AS BIGINT)",
+            "ON CONFLICT (child, collection_year) DO UPDATE SET sdq_score = excluded.sdq_score, \
+             sdq_reason = excluded.sdq_reason, convicted = excluded.convicted, \
+             health_check = excluded.health_check, immunisations = excluded.immunisations, \
+             teeth_check = excluded.teeth_check, health_assessment = excluded.health_assessment, \
+             substance_misuse = excluded.substance_misuse, \
+             intervention_received = excluded.intervention_received, \
+             intervention_offered = excluded.intervention_offered, \
+             source_year = excluded.source_year",
+        ),
+        &derived.health_outcomes,
+        &all(&derived.health_outcomes),
+        progress,
+        |j, d| {
+            let h = &d.record;
+            j.text(Some(h.child.as_str()))
+                .int(Some(i64::from(h.year.start_year())))
+                .int(h.sdq_score.map(i64::from))
+                .text(h.sdq_reason.map(|r| r.code()))
+                .flag(h.convicted)
+                .flag(h.health_check)
+                .flag(h.immunisations)
+                .flag(h.teeth_check)
+                .flag(h.health_assessment)
+                .flag(h.substance_misuse)
+                .flag(h.intervention_received)
+                .flag(h.intervention_offered)
+                .int(Some(i64::from(d.year.start_year())));
+        },
+    )
+    .await
+}
+
+/// [`upsert`] of rows that carry their own source year (`$2` unused).
+async fn upsert_from<R>(
+    conn: &mut Conn,
+    stage: &'static str,
+    sql: (&str, &str, &str),
+    records: &[R],
+    write: &[usize],
+    progress: &mut (dyn FnMut(ImportProgress) + Send),
+    row: impl FnMut(&mut JsonRows, &R),
+) -> Result<()> {
+    upsert(conn, stage, sql, 0, records, write, progress, row).await
+}
+
+/// Before the first import into a database that holds 903 records from
+/// before returns were kept (schema 8 and earlier): the records as held,
+/// each as a row of the return of its source year, so that deriving again
+/// loses none of them.
+async fn backfill_returns(conn: &mut Conn) -> Result<()> {
+    let kept: Option<i64> =
+        sqlx::query_scalar("SELECT collection_year FROM return_records LIMIT 1")
+            .fetch_optional(&mut *conn)
+            .await?;
+    let imported: Option<i64> = sqlx::query_scalar("SELECT year FROM import_runs LIMIT 1")
+        .fetch_optional(&mut *conn)
+        .await?;
+    if kept.is_some() || imported.is_none() {
+        return Ok(());
+    }
+    let mut returns: BTreeMap<i64, ReturnRecords> = BTreeMap::new();
+    {
+        let mut rows = sqlx::query(concat!(
+            "SELECT ",
+            child_cols!(),
+            ", source_year FROM children WHERE source_year IS NOT NULL"
+        ))
+        .fetch(&mut *conn);
+        while let Some(row) = rows.try_next().await? {
+            let y: i64 = row.try_get("source_year")?;
+            returns
+                .entry(y)
+                .or_default()
+                .children
+                .push(child_from(&row)?);
+        }
+    }
+    {
+        let mut rows = sqlx::query(concat!(
+            "SELECT ",
+            episode_cols!(),
+            ", source_year FROM episodes WHERE source_year IS NOT NULL"
+        ))
+        .fetch(&mut *conn);
+        while let Some(row) = rows.try_next().await? {
+            let y: i64 = row.try_get(13)?;
+            returns
+                .entry(y)
+                .or_default()
+                .episodes
+                .push(episode_from(&row)?);
+        }
+    }
+    {
+        let mut rows = sqlx::query(
+            "SELECT child, review_date, participation, source_year FROM reviews \
+             WHERE source_year IS NOT NULL",
+        )
+        .fetch(&mut *conn);
+        while let Some(row) = rows.try_next().await? {
+            let y: i64 = row.try_get(3)?;
+            returns
+                .entry(y)
+                .or_default()
+                .reviews
+                .push(review_without_details(
+                    row.try_get(0)?,
+                    row.try_get(1)?,
+                    row.try_get(2)?,
+                )?);
+        }
+    }
+    {
+        let mut rows = sqlx::query("SELECT * FROM missing_episodes WHERE source_year IS NOT NULL")
+            .fetch(&mut *conn);
+        while let Some(row) = rows.try_next().await? {
+            let y: i64 = row.try_get("source_year")?;
+            returns
+                .entry(y)
+                .or_default()
+                .missing
+                .push(missing_from(&row)?);
+        }
+    }
+    {
+        let mut rows = sqlx::query("SELECT * FROM health_outcomes WHERE source_year IS NOT NULL")
+            .fetch(&mut *conn);
+        while let Some(row) = rows.try_next().await? {
+            let y: i64 = row.try_get("source_year")?;
+            returns
+                .entry(y)
+                .or_default()
+                .health_outcomes
+                .push(health_outcomes_from(&row)?);
+        }
+    }
+    for (y, r) in returns {
+        let held = held_rows(&r)?;
+        upsert(
+            conn,
+            "return",
+            (
+                "INSERT INTO return_records (collection_year, child, kind, record)",
+                "$2, value->>0, value->>1, value->>2",
+                "",
+            ),
+            y,
+            &held,
+            &(0..held.len()).collect::<Vec<_>>(),
+            &mut |_| {},
+            |j, (child, kind, record)| {
+                j.text(Some(child)).text(Some(kind)).text(Some(record));
+            },
+        )
+        .await?;
+    }
+    Ok(())
+}
+
+/// The episodes held open (no DEC) from a return earlier than the latest
+/// held: the return of a later year did not carry them on.
+pub(crate) async fn open_episodes_left_in(conn: &mut Conn) -> Result<Vec<OpenEpisodeLeft>> {
+    let rows = sqlx::query(
+        "SELECT e.child, e.start_date, e.source_year, l.latest FROM episodes e, \
+         (SELECT MAX(collection_year) AS latest FROM return_records) l \
+         WHERE e.end_date IS NULL AND e.source_year IS NOT NULL \
+         AND e.source_year < l.latest ORDER BY e.child, e.start_date",
+    )
+    .fetch_all(&mut *conn)
+    .await?;
+    rows.iter()
+        .map(|row| {
+            const T: &str = "episodes";
+            Ok(OpenEpisodeLeft {
+                child: child_id(T, "child", row.try_get::<&str, _>(0)?)?,
+                start: crate::convert::date(T, "start_date", row.try_get::<&str, _>(1)?)?,
+                from_return: year_of(row.try_get(2)?)?,
+                latest_return: year_of(row.try_get(3)?)?,
+            })
+        })
+        .collect()
+}
+
+pub(crate) async fn open_episodes_left(pool: &Pool) -> Result<Vec<OpenEpisodeLeft>> {
+    let mut conn = pool.acquire().await?;
+    open_episodes_left_in(&mut conn).await
 }
 
 fn import_run_from(row: &DbRow) -> Result<ImportRun> {

@@ -144,6 +144,26 @@ async fn what_is_not_one_childs_is_council_wide(env: Env) {
             .any(|c| c.id == id("D4"))
     );
 
+    // After the import, a child's change is that child's again: the bulk
+    // write put back the triggers it set aside (SQLite drops them for the
+    // import's own rows).
+    let v = changes.version;
+    store
+        .record_review(&review("D4", "2022-06-01", "PN1"))
+        .await
+        .unwrap();
+    let changes = since(store, v).await;
+    assert!(!changes.council_wide);
+    assert_eq!(changes.children, vec![id("D4")]);
+    // ... and so after replacing the whole dataset.
+    three_children(store).await;
+    let v = store.data_version().await.unwrap();
+    store
+        .record_review(&review("B2", "2022-06-01", "PN1"))
+        .await
+        .unwrap();
+    assert_eq!(since(store, v).await.children, vec![id("B2")]);
+
     // A version from the future (a database restored from a backup, say).
     let now = store.data_version().await.unwrap();
     assert!(since(store, now + 10).await.council_wide);

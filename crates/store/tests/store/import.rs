@@ -33,9 +33,10 @@ fn two_returns() -> (ImportBatch, ImportBatch) {
         .push(episode("A1", "2021-06-01", Some("2022-08-01")));
     y22.episodes.push(episode("A1", "2022-08-01", None));
     y22.episodes.push(episode("C3", "2022-10-10", None));
-    // A participation code corrected in the later return.
+    // A review of the year before, sent again with another code: the
+    // 2021-22 return, whose year holds its date, decides.
     y22.reviews.push(review("A1", "2021-09-20", "PN3"));
-    y22.reviews.push(review("A1", "2022-03-15", "PN1"));
+    y22.reviews.push(review("A1", "2022-05-15", "PN1"));
     y22.missing
         .push(missing("A1", "2021-11-01", Some("2021-11-03")));
     (y21, y22)
@@ -52,22 +53,25 @@ async fn later_returns_win_whatever_the_import_order(env: Env) {
             inserted: 2,
             replaced: 1,
             kept_later: 0,
-            skipped: 0
+            skipped: 0,
+            removed: 0,
         }
     );
 
     let backward = env.another().await;
     backward.import_return(&y22).await.unwrap();
     let s = backward.import_return(&y21).await.unwrap();
-    // The earlier return's versions of A1, its first episode, the corrected
-    // review and the missing episode are all older than what is stored.
+    // The earlier return's versions of A1, its first episode and the missing
+    // episode are overridden by the later return's; the review of 2021-22
+    // is the 2021-22 return's.
     assert_eq!(
         s.children,
         RecordCounts {
             inserted: 1,
             replaced: 0,
             kept_later: 1,
-            skipped: 0
+            skipped: 0,
+            removed: 0,
         }
     );
     assert_eq!(
@@ -76,16 +80,18 @@ async fn later_returns_win_whatever_the_import_order(env: Env) {
             inserted: 1,
             replaced: 0,
             kept_later: 1,
-            skipped: 0
+            skipped: 0,
+            removed: 0,
         }
     );
     assert_eq!(
         s.reviews,
         RecordCounts {
             inserted: 1,
-            replaced: 0,
-            kept_later: 1,
-            skipped: 0
+            replaced: 1,
+            kept_later: 0,
+            skipped: 0,
+            removed: 0,
         }
     );
     assert_eq!(s.missing.kept_later, 1);
@@ -110,7 +116,7 @@ async fn later_returns_win_whatever_the_import_order(env: Env) {
         .iter()
         .find(|r| r.date == d("2021-09-20"))
         .unwrap();
-    assert_eq!(corrected.participation.map(|p| p.code()), Some("PN3"));
+    assert_eq!(corrected.participation.map(|p| p.code()), Some("PN2"));
     assert_eq!(a.reviews.len(), 3);
     assert_eq!(a.missing[0].end, Some(d("2021-11-03")));
     // Reviews are known from the start of the earliest year imported.
@@ -132,7 +138,8 @@ async fn importing_the_same_return_twice_changes_nothing(env: Env) {
             inserted: 0,
             replaced: 2,
             kept_later: 0,
-            skipped: 0
+            skipped: 0,
+            removed: 0,
         }
     );
     assert_eq!(second.reviews.inserted, 0);
@@ -151,7 +158,7 @@ async fn importing_the_same_return_twice_changes_nothing(env: Env) {
 both!(importing_the_same_return_twice_changes_nothing);
 
 async fn an_import_keeps_the_review_details_recorded_in_footprint(env: Env) {
-    let (y21, y22) = two_returns();
+    let (y21, _) = two_returns();
     env.store.import_return(&y21).await.unwrap();
     let mut r = review("A1", "2021-09-20", "PN2");
     r.details = Some(ReviewDetails {
@@ -159,7 +166,10 @@ async fn an_import_keeps_the_review_details_recorded_in_footprint(env: Env) {
         ..Default::default()
     });
     env.store.update_review(&r).await.unwrap();
-    env.store.import_return(&y22).await.unwrap();
+    // The return sent again with the code corrected: the 903 review merges.
+    let mut corrected = y21.clone();
+    corrected.reviews[1] = review("A1", "2021-09-20", "PN3");
+    env.store.import_return(&corrected).await.unwrap();
     let stored = env
         .store
         .review(&id("A1"), d("2021-09-20"))
@@ -169,9 +179,24 @@ async fn an_import_keeps_the_review_details_recorded_in_footprint(env: Env) {
     assert_eq!(
         stored.participation.map(|p| p.code()),
         Some("PN3"),
-        "903 field from the later return"
+        "903 field from the corrected return"
     );
     assert_eq!(stored.details, r.details, "details untouched by the import");
+    // A return that no longer lists it removes the 903 review without
+    // details, never one with details.
+    let mut without = y21.clone();
+    without.reviews.clear();
+    let s = env.store.import_return(&without).await.unwrap();
+    assert_eq!(s.reviews.removed, 1);
+    let kept = env.store.review(&id("A1"), d("2021-09-20")).await.unwrap();
+    assert_eq!(kept.and_then(|k| k.details), r.details);
+    assert!(
+        env.store
+            .review(&id("A1"), d("2021-06-25"))
+            .await
+            .unwrap()
+            .is_none()
+    );
 }
 both!(an_import_keeps_the_review_details_recorded_in_footprint);
 
@@ -197,7 +222,8 @@ async fn problems_are_recorded_and_orphans_skipped(env: Env) {
             inserted: 1,
             replaced: 0,
             kept_later: 0,
-            skipped: 1
+            skipped: 1,
+            removed: 0,
         }
     );
     assert_eq!(s.reviews.skipped, 1);
@@ -272,6 +298,7 @@ async fn a_key_repeated_in_one_return_is_counted_as_upserted_in_turn(env: Env) {
         replaced,
         kept_later: 0,
         skipped: 0,
+        removed: 0,
     };
     assert_eq!(s.children, one_new(1));
     assert_eq!(s.episodes, one_new(1));

@@ -12,6 +12,7 @@ mod health;
 mod import;
 mod names;
 mod records;
+mod returns;
 mod roundtrip;
 mod schema;
 mod scoped;

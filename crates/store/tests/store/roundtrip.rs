@@ -1,5 +1,5 @@
 //! The 903 return through the database and back, on each database: a
-//! generated council's returns, written as CSV, read, imported year by year,
+//! generated council's five returns, written as CSV, read, imported year by year,
 //! exported again, give the same files; imported in the opposite order they
 //! give the same database.
 
@@ -16,7 +16,7 @@ use crate::common::Env;
 fn council() -> (Dataset, Vec<CollectionYear>) {
     let council = generate_council(&CouncilParams {
         children_in_care: 80,
-        years: 3,
+        years: 5,
         seed: 11,
         as_of: NaiveDate::from_ymd_opt(2025, 6, 1).unwrap(),
         with_data_problems: false,
@@ -76,7 +76,7 @@ async fn import_years(store: &Store, dataset: &Dataset, years: &[CollectionYear]
 both!(import_export_import_gives_back_the_same_return);
 async fn import_export_import_gives_back_the_same_return(env: Env) {
     let (original, years) = council();
-    assert_eq!(years.len(), 3);
+    assert_eq!(years.len(), 5);
     import_years(&env.store, &original, &years).await;
     let stored = env.store.load_dataset().await.unwrap();
     for &year in &years {

@@ -312,3 +312,54 @@ async fn an_unknown_child_gets_an_empty_dataset(env: Env) {
     assert_same(&all, &full);
 }
 both!(an_unknown_child_gets_an_empty_dataset);
+
+/// The annual report reads only the children whose records touch its two
+/// years (`measures::records_window`, `Scope::Active`): every figure, the
+/// data problems included, is the same as from the whole council.
+async fn a_reports_children_give_the_figures_of_the_whole_council(env: Env) {
+    use footprint_domain::calendar::WorkingDayCalendar;
+    use footprint_domain::dates::CollectionYear;
+    use footprint_domain::measures::{
+        MeasureSettings, Period, compute_periods_as_of, records_window,
+    };
+    let council = generate_council(&CouncilParams {
+        children_in_care: 60,
+        years: 5,
+        seed: 29,
+        as_of: d("2025-06-01"),
+        with_data_problems: false,
+    })
+    .expect("a council");
+    env.store
+        .replace_dataset(&council.dataset)
+        .await
+        .expect("stored");
+    let full = env.store.load_dataset().await.expect("loaded");
+    let (settings, calendar) = (
+        MeasureSettings::default(),
+        WorkingDayCalendar::england_and_wales(),
+    );
+    let mut fewer = false;
+    for start in 2021..=2025 {
+        let year = CollectionYear::new(start);
+        let periods = [Period::year(year), Period::year(year.previous())];
+        let (from, to) = records_window(&periods).expect("a window");
+        let scoped = env
+            .store
+            .load_scoped(Scope::Active { from, to })
+            .await
+            .unwrap();
+        fewer |= scoped.children.len() < full.children.len();
+        let as_of = d("2025-06-01");
+        assert_eq!(
+            compute_periods_as_of(&scoped, &periods, as_of, &settings, &calendar),
+            compute_periods_as_of(&full, &periods, as_of, &settings, &calendar),
+            "{year}"
+        );
+    }
+    assert!(
+        fewer,
+        "some year's report reads fewer children than the council"
+    );
+}
+both!(a_reports_children_give_the_figures_of_the_whole_council);

@@ -242,13 +242,25 @@ pub async fn data_quality(
                 inserted => r.inserted, replaced => r.replaced, problems => r.problems,
             })
             .collect();
+        let left_open: Vec<_> = state
+            .store
+            .open_episodes_left()
+            .await?
+            .into_iter()
+            .map(|e| context! {
+                child => e.child.to_string(),
+                start => e.start.format("%d/%m/%Y").to_string(),
+                from => e.from_return.to_string(),
+                latest => e.latest_return.to_string(),
+            })
+            .collect();
         let show_children = user.may_use("GET", "/children/{child}");
         Ok(page
             .render_status(
                 &state,
                 StatusCode::OK,
                 "data_quality.html",
-                context! { runs, rules, chain, show_children },
+                context! { runs, rules, chain, left_open, show_children },
             )
             .await)
     }

@@ -1,0 +1,405 @@
+//! The council's 903 records, derived from every return it holds.
+//!
+//! A council sends one return a year, and each corrects what the year before
+//! sent: an episode still open at 31 March is sent again the next year with
+//! its end, sometimes with its start corrected. Footprint keeps every return
+//! as it came and derives the records from all of them with [`derive`]:
+//!
+//! * **Episodes** (and **missing periods**, by MIS_START): for each child, a
+//!   return *covers* the days from the earliest DECOM among the child's
+//!   episodes in it to the end of its collection year. An episode is taken
+//!   from a return unless a later return covers its DECOM: within a return's
+//!   span the child's episodes are that return's, outside it the earlier
+//!   returns'. So a corrected start (01/06/2021 sent again as 15/05/2021)
+//!   leaves no stale episode behind.
+//! * **Reviews** and **OC2** (by its collection year): the return whose year
+//!   holds the date decides, when it mentions the child (in any table):
+//!   a review it does not list is not held. When that year's return is not
+//!   held, or does not mention the child, the latest return that lists the
+//!   record gives it.
+//! * **Children** (Header, with UASC): the latest return whose Header lists
+//!   the child.
+//!
+//! The result depends only on the set of returns, never on the order they
+//! were imported in; a return of a year already held replaces it.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+use chrono::NaiveDate;
+
+use crate::dates::CollectionYear;
+use crate::model::{Child, ChildId, Episode, HealthOutcomes, MissingEpisode, Review};
+
+/// One return's records, as it came.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ReturnRecords {
+    pub children: Vec<Child>,
+    pub episodes: Vec<Episode>,
+    pub reviews: Vec<Review>,
+    pub missing: Vec<MissingEpisode>,
+    pub health_outcomes: Vec<HealthOutcomes>,
+}
+
+/// A derived record and the collection year of the return it came from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FromReturn<T> {
+    pub year: CollectionYear,
+    pub record: T,
+}
+
+/// The council's 903 records derived from its returns, each list sorted by
+/// child then date (children by id).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Derived {
+    pub children: Vec<FromReturn<Child>>,
+    pub episodes: Vec<FromReturn<Episode>>,
+    pub reviews: Vec<FromReturn<Review>>,
+    pub missing: Vec<FromReturn<MissingEpisode>>,
+    pub health_outcomes: Vec<FromReturn<HealthOutcomes>>,
+}
+
+/// Derives the records from the returns held (see the module docs). When
+/// two returns have the same year the later in `returns` is the one held.
+pub fn derive(returns: &[(CollectionYear, ReturnRecords)]) -> Derived {
+    // One return per year: the last given.
+    let mut by_year: BTreeMap<CollectionYear, &ReturnRecords> = BTreeMap::new();
+    for (year, r) in returns {
+        by_year.insert(*year, r);
+    }
+    let held: Vec<(CollectionYear, &ReturnRecords)> = by_year.into_iter().collect();
+
+    // Which returns mention each child, in any table.
+    let mut mentions: HashSet<(&ChildId, CollectionYear)> = HashSet::new();
+    for (y, r) in &held {
+        let ids = r
+            .children
+            .iter()
+            .map(|c| &c.id)
+            .chain(r.episodes.iter().map(|e| &e.child))
+            .chain(r.reviews.iter().map(|x| &x.child))
+            .chain(r.missing.iter().map(|m| &m.child))
+            .chain(r.health_outcomes.iter().map(|h| &h.child));
+        for id in ids {
+            mentions.insert((id, *y));
+        }
+    }
+
+    let mut children: BTreeMap<ChildId, FromReturn<Child>> = BTreeMap::new();
+    for (y, r) in &held {
+        // Later years come later: the latest Header wins.
+        for c in &r.children {
+            children.insert(
+                c.id.clone(),
+                FromReturn {
+                    year: *y,
+                    record: c.clone(),
+                },
+            );
+        }
+    }
+
+    let episodes = by_cover(&held, |r| &r.episodes, |e| (&e.child, e.start));
+    let missing = by_cover(&held, |r| &r.missing, |m| (&m.child, m.start));
+    let reviews = by_year_of_date(
+        &held,
+        &mentions,
+        |r| &r.reviews,
+        |x| (&x.child, x.date),
+        |x| CollectionYear::of(x.date),
+    );
+    let health_outcomes = by_year_of_date(
+        &held,
+        &mentions,
+        |r| &r.health_outcomes,
+        |h| (&h.child, h.year.start()),
+        |h| h.year,
+    );
+    Derived {
+        children: children.into_values().collect(),
+        episodes,
+        reviews,
+        missing,
+        health_outcomes,
+    }
+}
+
+/// Records keyed by (child, start): each comes from the latest return whose
+/// span for the child (its earliest start of the child's to the end of its
+/// year) holds the start.
+fn by_cover<'a, T: Clone + 'a>(
+    held: &[(CollectionYear, &'a ReturnRecords)],
+    table: impl Fn(&'a ReturnRecords) -> &'a Vec<T>,
+    key: impl Fn(&T) -> (&ChildId, NaiveDate),
+) -> Vec<FromReturn<T>> {
+    // The start of each return's span, by child.
+    let mut cover: HashMap<(&ChildId, CollectionYear), NaiveDate> = HashMap::new();
+    for (y, r) in held {
+        for rec in table(r) {
+            let (child, start) = key(rec);
+            cover
+                .entry((child, *y))
+                .and_modify(|d| *d = (*d).min(start))
+                .or_insert(start);
+        }
+    }
+    let mut out: BTreeMap<(ChildId, NaiveDate), FromReturn<T>> = BTreeMap::new();
+    for (i, (y, r)) in held.iter().enumerate() {
+        for rec in table(r) {
+            let (child, start) = key(rec);
+            let superseded = held[i + 1..].iter().any(|(later, _)| {
+                cover
+                    .get(&(child, *later))
+                    .is_some_and(|from| *from <= start && start <= later.end())
+            });
+            if !superseded {
+                // Later returns are visited later: on a tie (a start after
+                // the end of its own year), the later return's is kept.
+                out.insert(
+                    (child.clone(), start),
+                    FromReturn {
+                        year: *y,
+                        record: rec.clone(),
+                    },
+                );
+            }
+        }
+    }
+    out.into_values().collect()
+}
+
+/// Records keyed by (child, date) decided by the return of the date's year
+/// when it mentions the child, otherwise taken from the latest return that
+/// lists them.
+fn by_year_of_date<'a, T: Clone + 'a>(
+    held: &[(CollectionYear, &'a ReturnRecords)],
+    mentions: &HashSet<(&ChildId, CollectionYear)>,
+    table: impl Fn(&'a ReturnRecords) -> &'a Vec<T>,
+    key: impl Fn(&T) -> (&ChildId, NaiveDate),
+    year_of: impl Fn(&T) -> CollectionYear,
+) -> Vec<FromReturn<T>> {
+    let mut out: BTreeMap<(ChildId, NaiveDate), FromReturn<T>> = BTreeMap::new();
+    for (y, r) in held {
+        for rec in table(r) {
+            let (child, date) = key(rec);
+            let own = year_of(rec);
+            let decided_elsewhere = own != *y && mentions.contains(&(child, own));
+            if !decided_elsewhere {
+                // Returns are visited in year order: when the date's own
+                // year lists the record every other return is decided
+                // elsewhere; otherwise the latest listing is the last.
+                out.insert(
+                    (child.clone(), date),
+                    FromReturn {
+                        year: *y,
+                        record: rec.clone(),
+                    },
+                );
+            }
+        }
+    }
+    out.into_values().collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::codes::{Ethnicity, ReasonEpisodeCeased, Sex};
+    use crate::codes::{LegalStatus, ParticipationCode, PlacementType, ReasonNewEpisode};
+    use proptest::prelude::*;
+
+    fn d(s: &str) -> NaiveDate {
+        NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+    }
+
+    fn y(s: &str) -> CollectionYear {
+        s.parse().unwrap()
+    }
+
+    fn id(s: &str) -> ChildId {
+        s.parse().unwrap()
+    }
+
+    fn child(c: &str) -> Child {
+        Child {
+            id: id(c),
+            sex: Sex::Female,
+            date_of_birth: d("2010-01-01"),
+            ethnicity: Ethnicity::WBRI,
+            upn: None,
+            mother: None,
+            mothers_child_dob: None,
+            uasc: None,
+            name: None,
+        }
+    }
+
+    fn episode(c: &str, start: &str, end: Option<&str>) -> Episode {
+        Episode {
+            child: id(c),
+            start: d(start),
+            end: end.map(d),
+            reason_new: ReasonNewEpisode::S,
+            legal_status: LegalStatus::C2,
+            category_of_need: None,
+            placement: PlacementType::U4,
+            provider: None,
+            reason_ceased: end.map(|_| ReasonEpisodeCeased::E4A),
+            reason_place_change: None,
+            home_postcode: None,
+            placement_postcode: None,
+            urn: None,
+        }
+    }
+
+    fn review(c: &str, date: &str, code: ParticipationCode) -> Review {
+        Review {
+            child: id(c),
+            date: d(date),
+            participation: Some(code),
+            details: None,
+        }
+    }
+
+    #[test]
+    fn a_corrected_start_leaves_no_stale_episode() {
+        let r21 = ReturnRecords {
+            children: vec![child("A1")],
+            episodes: vec![episode("A1", "2021-06-01", None)],
+            ..Default::default()
+        };
+        let r22 = ReturnRecords {
+            children: vec![child("A1")],
+            episodes: vec![episode("A1", "2021-05-15", Some("2022-09-01"))],
+            ..Default::default()
+        };
+        for order in [
+            vec![(y("2021-22"), r21.clone()), (y("2022-23"), r22.clone())],
+            vec![(y("2022-23"), r22.clone()), (y("2021-22"), r21.clone())],
+        ] {
+            let got = derive(&order);
+            assert_eq!(got.episodes.len(), 1);
+            assert_eq!(got.episodes[0].record.start, d("2021-05-15"));
+            assert_eq!(got.episodes[0].year, y("2022-23"));
+        }
+    }
+
+    #[test]
+    fn earlier_episodes_outside_a_later_span_are_kept() {
+        let r21 = ReturnRecords {
+            children: vec![child("A1")],
+            episodes: vec![
+                episode("A1", "2021-05-01", Some("2021-08-01")),
+                episode("A1", "2021-10-01", None),
+            ],
+            ..Default::default()
+        };
+        let r22 = ReturnRecords {
+            children: vec![child("A1")],
+            episodes: vec![episode("A1", "2021-10-01", Some("2022-06-01"))],
+            ..Default::default()
+        };
+        let got = derive(&[(y("2021-22"), r21), (y("2022-23"), r22)]);
+        let starts: Vec<_> = got
+            .episodes
+            .iter()
+            .map(|e| (e.record.start, e.year))
+            .collect();
+        assert_eq!(
+            starts,
+            [
+                (d("2021-05-01"), y("2021-22")),
+                (d("2021-10-01"), y("2022-23"))
+            ]
+        );
+    }
+
+    #[test]
+    fn reviews_come_from_the_return_of_their_year() {
+        let r21 = ReturnRecords {
+            children: vec![child("A1")],
+            reviews: vec![review("A1", "2021-09-20", ParticipationCode::PN2)],
+            ..Default::default()
+        };
+        let r22 = ReturnRecords {
+            children: vec![child("A1")],
+            reviews: vec![
+                // Out of its year: the 2021-22 return decides.
+                review("A1", "2021-09-20", ParticipationCode::PN3),
+                review("A1", "2021-12-01", ParticipationCode::PN1),
+                review("A1", "2022-05-01", ParticipationCode::PN1),
+            ],
+            ..Default::default()
+        };
+        let got = derive(&[(y("2022-23"), r22.clone()), (y("2021-22"), r21)]);
+        let dates: Vec<_> = got
+            .reviews
+            .iter()
+            .map(|r| (r.record.date, r.record.participation))
+            .collect();
+        assert_eq!(
+            dates,
+            [
+                (d("2021-09-20"), Some(ParticipationCode::PN2)),
+                (d("2022-05-01"), Some(ParticipationCode::PN1))
+            ]
+        );
+        // Without the 2021-22 return, the 2022-23 return gives them all.
+        assert_eq!(derive(&[(y("2022-23"), r22)]).reviews.len(), 3);
+    }
+
+    prop_compose! {
+        fn arb_return()(
+            eps in proptest::collection::vec((0u8..3, 0i64..1500, proptest::option::of(1i64..400)), 0..6),
+            revs in proptest::collection::vec((0u8..3, 0i64..1500, 0usize..3), 0..6),
+            heads in proptest::collection::vec(0u8..3, 0..3),
+        ) -> ReturnRecords {
+            let base = d("2019-04-01");
+            let name = |c: u8| ["A1", "B2", "C3"][usize::from(c)];
+            let codes = [ParticipationCode::PN1, ParticipationCode::PN2, ParticipationCode::PN3];
+            ReturnRecords {
+                children: heads.iter().map(|c| child(name(*c))).collect(),
+                episodes: eps.iter().map(|(c, s, len)| {
+                    let start = base + chrono::Days::new(*s as u64);
+                    let mut e = episode(name(*c), "2019-04-01", None);
+                    e.start = start;
+                    e.end = len.map(|l| start + chrono::Days::new(l as u64));
+                    e
+                }).collect(),
+                reviews: revs.iter().map(|(c, s, p)| {
+                    let mut r = review(name(*c), "2019-04-01", codes[*p]);
+                    r.date = base + chrono::Days::new(*s as u64);
+                    r
+                }).collect(),
+                ..Default::default()
+            }
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn any_order_gives_the_same_records(
+            rets in proptest::collection::vec((0i32..4, arb_return()), 0..5),
+            seed in any::<u64>(),
+        ) {
+            // One return per year (a second of the same year replaces the
+            // first: keep the last as the store does).
+            let mut by: BTreeMap<i32, ReturnRecords> = BTreeMap::new();
+            for (yr, r) in rets {
+                by.insert(yr, r);
+            }
+            let mut list: Vec<(CollectionYear, ReturnRecords)> = by
+                .into_iter()
+                .map(|(yr, r)| (CollectionYear::new(2019 + yr), r))
+                .collect();
+            let first = derive(&list);
+            // A deterministic shuffle.
+            let n = list.len();
+            let mut s = seed;
+            for i in (1..n).rev() {
+                s = s.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+                list.swap(i, (s >> 33) as usize % (i + 1));
+            }
+            prop_assert_eq!(derive(&list), first);
+        }
+    }
+}

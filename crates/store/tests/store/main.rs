@@ -15,3 +15,4 @@ mod roundtrip;
 mod schema;
 mod scoped;
 mod siblings;
+mod users;

@@ -3,11 +3,10 @@
 
 use axum::Extension;
 use axum::Form;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use minijinja::context;
-use serde::Deserialize;
 
 use super::{audit, field, respond};
 use crate::access::{AUTH_KEY, AuthState, ClientAddress, CurrentUser};
@@ -34,12 +33,7 @@ fn check_new_password(
 }
 
 /// GET /account/password
-pub async fn password_form(
-    State(state): State<AppState>,
-    page: Page,
-    user: CurrentUser,
-) -> Response {
-    let _ = &user;
+pub async fn password_form(State(state): State<AppState>, page: Page) -> Response {
     page.render(
         &state,
         "account_password.html",
@@ -126,27 +120,24 @@ pub async fn change_password(
     respond(&state, Some(&user), r)
 }
 
-#[derive(Debug, Deserialize)]
-pub struct ResetQuery {
-    code: Option<String>,
-}
-
-/// GET /password-reset — the form for a one-time code from an administrator.
-pub async fn reset_form(
-    State(state): State<AppState>,
-    page: Page,
-    Query(q): Query<ResetQuery>,
-) -> Response {
+/// GET /password-reset — the form for a one-time code from an
+/// administrator. (The code is typed, never carried in the address, so it
+/// cannot land in a proxy's logs.)
+pub async fn reset_form(State(state): State<AppState>, page: Page) -> Response {
     page.render(
         &state,
         "password_reset.html",
-        context! { code => q.code, min_password => password::MIN_LENGTH },
+        context! { min_password => password::MIN_LENGTH },
     )
     .await
 }
 
-/// The name the reset throttle counts code guesses under, per address.
-const RESET_GUESSES: &str = "(password reset code)";
+/// The name the throttle counts wrong reset codes from `address` under: one
+/// name per address, so that wrong codes from one place never slow down a
+/// code typed elsewhere.
+fn reset_guesses(address: &str) -> String {
+    format!("(password reset code from {address})")
+}
 
 /// POST /password-reset — sets the password of the code's user; the code is
 /// spent and their sessions end.
@@ -170,7 +161,8 @@ pub async fn reset(
             )
             .await
         };
-        if let Err(wait) = state.limiter.check(RESET_GUESSES, &address, now) {
+        let guesses = reset_guesses(&address);
+        if let Err(wait) = state.limiter.check(&guesses, &address, now) {
             errors.add(
                 "code",
                 format!(
@@ -187,7 +179,7 @@ pub async fn reset(
         } else {
             let found = state.store.password_reset(&hash, now.timestamp()).await?;
             if found.is_none() {
-                state.limiter.failed(RESET_GUESSES, &address, now);
+                state.limiter.failed(&guesses, &address, now);
                 errors.add(
                     "code",
                     "This code does not work: it may be mistyped, used already, or more than 24 hours old. Ask an administrator for a new one.",

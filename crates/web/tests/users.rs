@@ -425,6 +425,44 @@ async fn a_reset_code_works_once_within_24_hours_and_ends_the_users_sessions() {
         Client::new(&t.app).sign_in("iro1", new).await.status,
         StatusCode::SEE_OTHER
     );
+
+    // Guessing codes from one address is slowed; elsewhere a code still works.
+    let mut guesser = Client::from_address(&t.app, "203.0.113.5");
+    guesser.get("/password-reset").await;
+    let mut statuses = Vec::new();
+    for n in 0..6 {
+        let guess = format!("AAAA-BBBB-CCCC-{n:04}");
+        let res = guesser
+            .post(
+                "/password-reset",
+                &[
+                    ("code", &guess),
+                    ("new_password", new),
+                    ("confirm_password", new),
+                ],
+            )
+            .await;
+        statuses.push(res.status);
+    }
+    assert_eq!(statuses[4], StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(statuses[5], StatusCode::TOO_MANY_REQUESTS);
+    // (A day on, the administrator signs in again.)
+    let mut admin = Client::signed_in_as(&t.app, Role::Admin).await;
+    let res = admin
+        .post(&format!("/admin/users/{id}/password-reset"), &[])
+        .await;
+    let fresh = code_on(&res.body);
+    let res = user
+        .post(
+            "/password-reset",
+            &[
+                ("code", &fresh),
+                ("new_password", "otter crumpet satchel"),
+                ("confirm_password", "otter crumpet satchel"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER);
 }
 
 #[tokio::test]

@@ -90,15 +90,18 @@ pub(crate) async fn set_password_hash(pool: &Pool, name: &str, hash: &str) -> Re
 
 pub(crate) async fn set_user_disabled(pool: &Pool, name: &str, disabled: bool) -> Result<User> {
     // Disabling moves the session generation on: every session ends.
-    let sql = if disabled {
-        "UPDATE users SET disabled_at = $1, session_generation = session_generation + 1 \
-         WHERE name = $2 RETURNING *"
-    } else {
-        "UPDATE users SET disabled_at = NULL WHERE name = $2 AND $1 = $1 RETURNING *"
-    };
-    sqlx::query(sql)
+    let query = if disabled {
+        sqlx::query(
+            "UPDATE users SET disabled_at = $1, session_generation = session_generation + 1 \
+             WHERE name = $2 RETURNING *",
+        )
         .bind(now())
         .bind(name.to_owned())
+    } else {
+        sqlx::query("UPDATE users SET disabled_at = NULL WHERE name = $1 RETURNING *")
+            .bind(name.to_owned())
+    };
+    query
         .fetch_optional(pool)
         .await?
         .as_ref()

@@ -1,4 +1,6 @@
-//! `footprint user`: add and list the web application's users.
+//! `footprint user`: add and list the web application's users, and set a
+//! user's password (for an administrator who cannot sign in). Passwords are
+//! checked by the one rule the web pages use (`footprint_web::password`).
 //!
 //! The password is read from standard input with `--password-stdin`, or
 //! asked for at the terminal with echo off; it is never echoed, logged or
@@ -21,7 +23,25 @@ pub enum UserCommand {
     Add(AddArgs),
     /// List the users and their roles.
     List(ListArgs),
+    /// Set a user's password (ends their sessions). For an administrator who
+    /// cannot sign in; otherwise use a reset code from the Users page.
+    SetPassword(SetPasswordArgs),
 }
+
+#[derive(Debug, Args)]
+pub struct SetPasswordArgs {
+    #[command(flatten)]
+    pub db: DbArgs,
+    /// The username.
+    #[arg(long)]
+    pub name: String,
+    /// Read the password from the first line of standard input.
+    #[arg(long)]
+    pub password_stdin: bool,
+}
+
+/// Who the audit log names for a change made with the command line.
+const CLI_ACTOR: &str = "footprint user (command line)";
 
 #[derive(Debug, Args)]
 pub struct AddArgs {
@@ -51,6 +71,7 @@ pub fn run(cmd: UserCommand) -> ExitCode {
     finish(match cmd {
         UserCommand::Add(args) => add(args),
         UserCommand::List(args) => list(args),
+        UserCommand::SetPassword(args) => set_password(args),
     })
 }
 
@@ -95,8 +116,39 @@ fn add(args: AddArgs) -> anyhow::Result<()> {
     runtime()?.block_on(async {
         let store = open(&args.db.url()).await?;
         footprint_web::auth::add_user(&store, &args.name, args.role, iro, &password).await?;
+        store
+            .audit(
+                CLI_ACTOR,
+                "user.add",
+                None,
+                &format!("user={};role={}", args.name.trim(), args.role.key()),
+            )
+            .await?;
         store.close().await;
         println!("user {} added as {}", args.name.trim(), args.role.label());
+        Ok(())
+    })
+}
+
+fn set_password(args: SetPasswordArgs) -> anyhow::Result<()> {
+    let password = read_password(args.password_stdin)?;
+    let name = args.name.trim().to_owned();
+    runtime()?.block_on(async {
+        let store = open(&args.db.url()).await?;
+        if store.user_by_name(&name).await?.is_none() {
+            bail!("there is no user {name:?} (footprint user list shows them)");
+        }
+        footprint_web::auth::set_password(&store, &name, &password).await?;
+        store
+            .audit(
+                CLI_ACTOR,
+                "user.password_set",
+                None,
+                &format!("user={name}"),
+            )
+            .await?;
+        store.close().await;
+        println!("password of {name} set; their sessions have ended");
         Ok(())
     })
 }
@@ -108,9 +160,14 @@ fn list(args: ListArgs) -> anyhow::Result<()> {
             let role = Role::from_store(u.role)
                 .map(|r| r.label())
                 .unwrap_or("unknown role");
+            let status = if u.disabled_at.is_some() {
+                "\tdisabled"
+            } else {
+                ""
+            };
             match u.iro {
-                Some(iro) => println!("{}\t{role}\tIRO {iro}", u.name),
-                None => println!("{}\t{role}", u.name),
+                Some(iro) => println!("{}\t{role}\tIRO {iro}{status}", u.name),
+                None => println!("{}\t{role}{status}", u.name),
             }
         }
         store.close().await;

@@ -44,7 +44,7 @@ pub use error::{Result, StoreError};
 pub use types::*;
 
 /// The schema version this binary knows (the number of the last migration).
-pub const SCHEMA_VERSION: i64 = 10;
+pub const SCHEMA_VERSION: i64 = 11;
 
 /// The setting holding the date the council began recording reviews in
 /// Footprint (JSON string `"yyyy-mm-dd"`); see [`Store::load_dataset`].
@@ -121,6 +121,12 @@ pub(crate) const MIGRATIONS: &[Migration] = &[
         description: "corrections kept as versions; review-date change requests; challenge notes",
         sqlite: include_str!("../migrations/sqlite/0010_corrections_and_date_changes.sql"),
         postgres: include_str!("../migrations/postgres/0010_corrections_and_date_changes.sql"),
+    },
+    Migration {
+        version: 11,
+        description: "disabling users, ending their sessions, one-time password resets",
+        sqlite: include_str!("../migrations/sqlite/0011_user_administration.sql"),
+        postgres: include_str!("../migrations/postgres/0011_user_administration.sql"),
     },
 ];
 
@@ -750,8 +756,59 @@ impl Store {
         dispatch!(self, users())
     }
 
-    pub async fn set_password_hash(&self, name: &str, hash: &str) -> Result<()> {
+    /// Sets a user's password hash and ends their sessions (the session
+    /// generation moves on).
+    pub async fn set_password_hash(&self, name: &str, hash: &str) -> Result<User> {
         dispatch!(self, set_password_hash(name, hash))
+    }
+
+    /// Disables a user (their sessions end at once) or enables them again.
+    pub async fn set_user_disabled(&self, name: &str, disabled: bool) -> Result<User> {
+        dispatch!(self, set_user_disabled(name, disabled))
+    }
+
+    /// Changes a user's role; an IRO user names the IRO they are, other
+    /// roles name none.
+    pub async fn set_user_role(&self, name: &str, role: Role, iro: Option<&IroId>) -> Result<User> {
+        dispatch!(self, set_user_role(name, role, iro))
+    }
+
+    /// Issues a one-time password reset for the user `name`, stored as
+    /// `code_hash`, working until `expires_at` (Unix seconds). Any earlier
+    /// reset of theirs not yet used is spent.
+    pub async fn issue_password_reset(
+        &self,
+        name: &str,
+        code_hash: &str,
+        issued_by: &str,
+        expires_at: i64,
+    ) -> Result<PasswordReset> {
+        dispatch!(
+            self,
+            issue_password_reset(name, code_hash, issued_by, expires_at)
+        )
+    }
+
+    /// The reset stored as `code_hash` if it still works at `now_unix`
+    /// (not spent, not expired, its user not disabled).
+    pub async fn password_reset(
+        &self,
+        code_hash: &str,
+        now_unix: i64,
+    ) -> Result<Option<PasswordReset>> {
+        dispatch!(self, password_reset(code_hash, now_unix))
+    }
+
+    /// Uses the reset stored as `code_hash`: in one transaction it is spent
+    /// and the user's password hash set (their sessions end). `None`, with
+    /// nothing changed, when it does not work (see [`Store::password_reset`]).
+    pub async fn use_password_reset(
+        &self,
+        code_hash: &str,
+        now_unix: i64,
+        password_hash: &str,
+    ) -> Result<Option<User>> {
+        dispatch!(self, use_password_reset(code_hash, now_unix, password_hash))
     }
 
     // -- settings and narratives ---------------------------------------------

@@ -324,6 +324,28 @@ pub struct User {
     pub password_hash: String,
     pub iro: Option<IroId>,
     pub created_at: DateTime<Utc>,
+    /// When an administrator disabled the user; `None` while they may sign in.
+    pub disabled_at: Option<DateTime<Utc>>,
+    /// Moves on whenever the user's sessions must end at once (disabled,
+    /// password reset or changed): a session remembers the generation it
+    /// began in and ends when it no longer matches.
+    pub session_generation: i64,
+}
+
+/// A one-time password reset an administrator issued. Only the SHA-256 hash
+/// of its code is stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PasswordReset {
+    pub id: i64,
+    pub user_id: i64,
+    /// The user's name (from `users`).
+    pub user: String,
+    pub issued_by: String,
+    pub issued_at: DateTime<Utc>,
+    /// Unix seconds after which the code no longer works.
+    pub expires_at: i64,
+    /// When it was used, or replaced by a newer reset.
+    pub spent_at: Option<DateTime<Utc>>,
 }
 
 /// One row of the audit log.

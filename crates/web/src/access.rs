@@ -34,6 +34,10 @@ pub struct AuthState {
     pub signed_in: i64,
     /// Unix seconds of the last request.
     pub last_seen: i64,
+    /// The user's session generation at sign-in: when the store's moves on
+    /// (disabled, password reset or changed) the session ends.
+    #[serde(default)]
+    pub generation: i64,
 }
 
 /// The signed-in user, put in the request by [`authorize`].
@@ -107,7 +111,9 @@ async fn signed_in_user(
         return Err(Expired::Idle);
     }
     let user = match state.store.user_by_name(&auth.user).await {
-        Ok(Some(u)) => u,
+        // A disabled user's sessions end at once, and so do the sessions
+        // from before a password reset or change.
+        Ok(Some(u)) if u.disabled_at.is_none() && u.session_generation == auth.generation => u,
         _ => {
             let _ = session.flush().await;
             return Ok(None);
@@ -135,11 +141,22 @@ async fn signed_in_user(
 
 /// Checks a POST's Origin and CSRF token, returning the request with its
 /// body restored.
-async fn check_csrf(session: &Session, req: Request) -> Result<Request, &'static str> {
+async fn check_csrf(
+    state: &AppState,
+    session: &Session,
+    req: Request,
+) -> Result<Request, &'static str> {
     let headers = req.headers();
     let origin = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok());
     let host = headers.get(header::HOST).and_then(|v| v.to_str().ok());
-    if !csrf::origin_matches(origin, host) {
+    // Served over HTTPS (behind a proxy that terminates it) exactly when the
+    // cookies are marked Secure.
+    let scheme = if state.config.secure_cookies {
+        "https"
+    } else {
+        "http"
+    };
+    if !csrf::origin_matches(origin, host, scheme) {
         return Err("The request came from another site.");
     }
     let expected: Option<String> = session.get(csrf::SESSION_KEY).await.ok().flatten();
@@ -187,7 +204,7 @@ pub async fn authorize(
 
     let user = signed_in_user(&state, &session).await;
     if req.method() == Method::POST {
-        req = match check_csrf(&session, req).await {
+        req = match check_csrf(&state, &session, req).await {
             Ok(r) => r,
             Err(why) => {
                 tracing::warn!(path = rule.path, "POST refused: CSRF check failed");
@@ -227,10 +244,68 @@ pub async fn authorize(
         }
         _ => {}
     }
-    if let Some(u) = user {
-        req.extensions_mut().insert(u);
+    if let Some(u) = &user {
+        req.extensions_mut().insert(u.clone());
     }
-    next.run(req).await
+    let res = next.run(req).await;
+    friendly_rejection(&state, res, user.as_ref()).await
+}
+
+/// The largest plain-text body read back to tell which rejection it was.
+const MAX_REJECTION_BYTES: usize = 4096;
+
+/// A request axum's extractors refused (an address whose identifier is not a
+/// number, a query or form that does not decode, a form of the wrong type)
+/// answers in plain text naming Rust types ("Cannot parse `abc` to a
+/// `i64`"). Every page of ours is HTML, so a plain-text error is one of
+/// those: it is replaced by an error page in the council's words, a 404 for
+/// an address that names no record.
+async fn friendly_rejection(
+    state: &AppState,
+    res: Response,
+    user: Option<&CurrentUser>,
+) -> Response {
+    let status = res.status();
+    let plain = res
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|t| t.starts_with("text/plain"));
+    if !(status.is_client_error() && plain) {
+        return res;
+    }
+    let body = to_bytes(res.into_body(), MAX_REJECTION_BYTES)
+        .await
+        .unwrap_or_default();
+    // Path rejections start "Invalid URL" (axum's `PathRejection`).
+    let bad_address = body.starts_with(b"Invalid URL");
+    tracing::info!(
+        status = status.as_u16(),
+        bad_address,
+        "request refused by an extractor"
+    );
+    if bad_address {
+        view::error_response(
+            state,
+            StatusCode::NOT_FOUND,
+            "Page not found",
+            "If you typed the web address, check it is correct. If you followed a link, go back and try again.",
+            user,
+        )
+    } else {
+        let status = if status == StatusCode::PAYLOAD_TOO_LARGE {
+            status
+        } else {
+            StatusCode::BAD_REQUEST
+        };
+        view::error_response(
+            state,
+            status,
+            "There is a problem with your request",
+            "The form or the web address could not be read. Go back, reload the page and try again.",
+            user,
+        )
+    }
 }
 
 fn sign_in_redirect(req: &Request, expired: Option<&str>) -> Response {

@@ -59,20 +59,79 @@ pub fn form_field(body: &[u8], field: &str) -> Option<String> {
     pairs.into_iter().find(|(k, _)| k == field).map(|(_, v)| v)
 }
 
-/// Whether an `Origin` header value names this site. `host` is the request's
-/// `Host` header. A missing Origin is accepted (older browsers, same-origin
-/// navigations); "null" or another site is refused.
-pub fn origin_matches(origin: Option<&str>, host: Option<&str>) -> bool {
+/// A web origin: scheme, host and port (the default port of the scheme
+/// when none is written).
+#[derive(Debug, PartialEq, Eq)]
+struct Origin {
+    scheme: String,
+    host: String,
+    port: u16,
+}
+
+fn default_port(scheme: &str) -> Option<u16> {
+    match scheme {
+        "http" => Some(80),
+        "https" => Some(443),
+        _ => None,
+    }
+}
+
+/// `host[:port]` (a bracketed IPv6 address allowed) with the scheme's
+/// default port when none is given.
+fn host_and_port(authority: &str, scheme: &str) -> Option<(String, u16)> {
+    let (host, port) = if let Some(rest) = authority.strip_prefix('[') {
+        let (h, after) = rest.split_once(']')?;
+        (format!("[{h}]"), after.strip_prefix(':'))
+    } else {
+        match authority.rsplit_once(':') {
+            Some((h, p)) => (h.to_owned(), Some(p)),
+            None => (authority.to_owned(), None),
+        }
+    };
+    if host.is_empty() {
+        return None;
+    }
+    let port = match port {
+        Some(p) => p.parse().ok()?,
+        None => default_port(scheme)?,
+    };
+    Some((host.to_ascii_lowercase(), port))
+}
+
+fn parse_origin(origin: &str) -> Option<Origin> {
+    let (scheme, rest) = origin.split_once("://")?;
+    let scheme = scheme.to_ascii_lowercase();
+    default_port(&scheme)?;
+    // An Origin is scheme://host[:port] and nothing more.
+    if rest.contains(['/', '?', '#', '@']) {
+        return None;
+    }
+    let (host, port) = host_and_port(rest, &scheme)?;
+    Some(Origin { scheme, host, port })
+}
+
+/// Whether an `Origin` header value names this site: the same scheme, host
+/// and port. `host` is the request's `Host` header and `scheme` the one the
+/// site is served over (`https` behind a proxy that terminates HTTPS, as
+/// `--secure-cookies` says). A missing Origin is accepted (older browsers,
+/// same-origin navigations); "null", another site, another scheme or another
+/// port is refused.
+pub fn origin_matches(origin: Option<&str>, host: Option<&str>, scheme: &str) -> bool {
     let Some(origin) = origin else {
         return true;
     };
-    let Some(host) = host else {
+    let (Some(host), Some(given)) = (host, parse_origin(origin.trim())) else {
         return false;
     };
-    let rest = origin
-        .strip_prefix("http://")
-        .or_else(|| origin.strip_prefix("https://"));
-    rest.is_some_and(|h| h.eq_ignore_ascii_case(host))
+    let Some((host, port)) = host_and_port(host.trim(), scheme) else {
+        return false;
+    };
+    given
+        == Origin {
+            scheme: scheme.to_owned(),
+            host,
+            port,
+        }
 }
 
 #[cfg(test)]
@@ -103,10 +162,41 @@ mod tests {
     }
 
     #[test]
-    fn origins_must_match_the_host() {
-        assert!(origin_matches(None, Some("a:1")));
-        assert!(origin_matches(Some("http://a:1"), Some("a:1")));
-        assert!(!origin_matches(Some("http://evil"), Some("a:1")));
-        assert!(!origin_matches(Some("null"), Some("a:1")));
+    fn origins_must_match_scheme_host_and_port() {
+        assert!(origin_matches(None, Some("a:1"), "http"));
+        assert!(origin_matches(Some("http://a:1"), Some("a:1"), "http"));
+        assert!(origin_matches(Some("http://A:1"), Some("a:1"), "http"));
+        assert!(!origin_matches(Some("http://evil"), Some("a:1"), "http"));
+        assert!(!origin_matches(Some("null"), Some("a:1"), "http"));
+        // The scheme counts.
+        assert!(!origin_matches(Some("https://a:1"), Some("a:1"), "http"));
+        assert!(!origin_matches(Some("http://a"), Some("a"), "https"));
+        assert!(origin_matches(Some("https://a"), Some("a"), "https"));
+        // The port counts, the scheme's default port written or not.
+        assert!(!origin_matches(Some("http://a:8080"), Some("a"), "http"));
+        assert!(!origin_matches(Some("http://a"), Some("a:8080"), "http"));
+        assert!(origin_matches(Some("http://a:80"), Some("a"), "http"));
+        assert!(origin_matches(Some("https://a"), Some("a:443"), "https"));
+        assert!(origin_matches(
+            Some("http://[::1]:8080"),
+            Some("[::1]:8080"),
+            "http"
+        ));
+        assert!(!origin_matches(
+            Some("http://[::1]:8081"),
+            Some("[::1]:8080"),
+            "http"
+        ));
+        // Not an origin at all.
+        for bad in [
+            "ftp://a",
+            "http://a/path",
+            "http://u@a",
+            "http://",
+            "http://a:x",
+            "a",
+        ] {
+            assert!(!origin_matches(Some(bad), Some("a"), "http"), "{bad}");
+        }
     }
 }

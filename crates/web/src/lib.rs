@@ -17,6 +17,7 @@ pub mod clock;
 pub mod csrf;
 pub mod names;
 pub mod pages;
+pub mod password;
 pub mod ratelimit;
 pub mod roles;
 pub mod session_store;
@@ -211,8 +212,17 @@ fn handler(method: roles::Method, path: &str) -> Option<MethodRouter<AppState>> 
         (Get, "/reports/annual") => get(reports::annual),
         (Post, "/reports/narrative") => post(reports::save_narrative),
         (Get, "/data-quality") => get(reports::data_quality),
-        (Get, "/admin/users") => get(admin::users),
-        (Post, "/admin/users") => post(admin::add_user),
+        (Get, "/admin/users") => get(users::users),
+        (Post, "/admin/users") => post(users::add_user),
+        (Get, "/admin/users/{user}") => get(users::show),
+        (Post, "/admin/users/{user}/role") => post(users::change_role),
+        (Post, "/admin/users/{user}/disable") => post(users::disable),
+        (Post, "/admin/users/{user}/enable") => post(users::enable),
+        (Post, "/admin/users/{user}/password-reset") => post(users::issue_reset),
+        (Get, "/account/password") => get(account::password_form),
+        (Post, "/account/password") => post(account::change_password),
+        (Get, "/password-reset") => get(account::reset_form),
+        (Post, "/password-reset") => post(account::reset),
         (Get, "/admin/audit") => get(admin::audit_log),
         (Get, "/admin/settings") => get(admin::settings),
         (Post, "/admin/settings") => post(admin::save_settings),

@@ -182,6 +182,10 @@ pub const ROUTES: &[RouteRule] = &[
     get("/sign-in", Access::Public),
     post("/sign-in", Access::Public),
     post("/sign-out", Access::SignedIn),
+    get("/password-reset", Access::Public),
+    post("/password-reset", Access::Public),
+    get("/account/password", Access::SignedIn),
+    post("/account/password", Access::SignedIn),
     get("/assets/{file}", Access::Public),
     // IRO work
     get("/caseload", Access::Roles(&[Iro])),
@@ -248,6 +252,11 @@ pub const ROUTES: &[RouteRule] = &[
     // Administration
     get("/admin/users", Access::Roles(ADMIN)),
     post("/admin/users", Access::Roles(ADMIN)),
+    get("/admin/users/{user}", Access::Roles(ADMIN)),
+    post("/admin/users/{user}/role", Access::Roles(ADMIN)),
+    post("/admin/users/{user}/disable", Access::Roles(ADMIN)),
+    post("/admin/users/{user}/enable", Access::Roles(ADMIN)),
+    post("/admin/users/{user}/password-reset", Access::Roles(ADMIN)),
     get("/admin/audit", Access::Roles(ADMIN)),
     get("/admin/settings", Access::Roles(ADMIN)),
     post("/admin/settings", Access::Roles(ADMIN)),

@@ -50,7 +50,17 @@ const TEMPLATES: &[(&str, &str)] = &[
         "challenge_form.html",
         include_str!("../templates/challenge_form.html"),
     ),
+    ("fields.html", include_str!("../templates/fields.html")),
     ("users.html", include_str!("../templates/users.html")),
+    ("user.html", include_str!("../templates/user.html")),
+    (
+        "account_password.html",
+        include_str!("../templates/account_password.html"),
+    ),
+    (
+        "password_reset.html",
+        include_str!("../templates/password_reset.html"),
+    ),
     ("audit.html", include_str!("../templates/audit.html")),
     ("settings.html", include_str!("../templates/settings.html")),
 ];

@@ -8,8 +8,8 @@ use common::*;
 use footprint_domain::model::ChallengeStage;
 use footprint_domain::model::IroId;
 use footprint_store::{AuditQuery, NewChallenge};
-use footprint_web::Role;
 use footprint_web::roles::{Access, Method, ROUTES};
+use footprint_web::{Clock, Role, auth};
 
 /// A valid form body for each POST route (`i` varies dates so that repeated
 /// requests by different roles do not collide).
@@ -87,6 +87,19 @@ fn body_for(path: &str, role: Role, i: usize) -> Vec<(String, String)> {
             ("policy", "{}"),
         ]),
         "/sign-out" => vec![],
+        "/account/password" => v(&[
+            ("current_password", PASSWORD),
+            ("new_password", "kettle marigold lantern"),
+            ("confirm_password", "kettle marigold lantern"),
+        ]),
+        "/admin/users/{user}/role" => v(&[("role", "business_support")]),
+        "/admin/users/{user}/disable"
+        | "/admin/users/{user}/enable"
+        | "/admin/users/{user}/password-reset" => vec![],
+        "/password-reset" => v(&[
+            ("new_password", "copper violin harbour"),
+            ("confirm_password", "copper violin harbour"),
+        ]),
         other => panic!("no test body for POST {other}"),
     }
 }
@@ -131,6 +144,21 @@ async fn fresh_challenge(t: &TestApp) -> i64 {
         .id
 }
 
+/// A one-time password reset code for the user "target".
+async fn fresh_reset_code(t: &TestApp) -> String {
+    let code = auth::new_reset_code();
+    t.store
+        .issue_password_reset(
+            "target",
+            &auth::reset_code_hash(&code),
+            "admin",
+            t.clock.now().timestamp() + 3600,
+        )
+        .await
+        .expect("reset issued");
+    code
+}
+
 async fn fresh_request(t: &TestApp) -> i64 {
     // One request per child may wait for a decision: close any left by the
     // previous role's requests, then ask for C3 (as someone other than the
@@ -156,8 +184,9 @@ async fn fresh_request(t: &TestApp) -> i64 {
         .id
 }
 
-fn concrete(path: &str, challenge: i64, request: i64) -> String {
+fn concrete(path: &str, challenge: i64, request: i64, user: i64) -> String {
     path.replace("{child}", "C1")
+        .replace("{user}", &user.to_string())
         .replace("{challenge}", &challenge.to_string())
         .replace("{request}", &request.to_string())
         .replace("{index}", "0")
@@ -173,16 +202,31 @@ async fn every_route_allows_exactly_its_roles() {
     let mut rules: Vec<_> = ROUTES.iter().collect();
     rules.sort_by_key(|r| r.path == "/sign-out");
     let mut checked = 0;
+    // A user for the administrator's changes to act on.
+    auth::add_user(&t.store, "target", Role::Analyst, None, PASSWORD)
+        .await
+        .expect("user added");
+    let target = t
+        .store
+        .user_by_name("target")
+        .await
+        .expect("read")
+        .expect("added")
+        .id;
     for (i, role) in Role::ALL.into_iter().enumerate() {
         let mut client = Client::signed_in_as(&t.app, role).await;
         let challenge = fresh_challenge(&t).await;
         let request = fresh_request(&t).await;
+        let code = fresh_reset_code(&t).await;
         for rule in &rules {
-            let path = concrete(rule.path, challenge, request);
+            let path = concrete(rule.path, challenge, request, target);
             let res = match rule.method {
                 Method::Get => client.get(&path).await,
                 Method::Post => {
-                    let body = body_for(rule.path, role, i);
+                    let mut body = body_for(rule.path, role, i);
+                    if rule.path == "/password-reset" {
+                        body.push(("code".to_owned(), code.clone()));
+                    }
                     let fields: Vec<(&str, &str)> =
                         body.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
                     client.post(&path, &fields).await
@@ -193,6 +237,10 @@ async fn every_route_allows_exactly_its_roles() {
                 let ok = match rule.method {
                     Method::Get => {
                         res.status == StatusCode::OK || res.status == StatusCode::SEE_OTHER
+                    }
+                    // The reset code is shown on the page that made it, once.
+                    Method::Post if rule.path == "/admin/users/{user}/password-reset" => {
+                        res.status == StatusCode::OK
                     }
                     Method::Post => res.status == StatusCode::SEE_OTHER,
                 };
@@ -234,7 +282,7 @@ async fn every_route_allows_exactly_its_roles() {
     let challenge = fresh_challenge(&t).await;
     let request = fresh_request(&t).await;
     for rule in &rules {
-        let path = concrete(rule.path, challenge, request);
+        let path = concrete(rule.path, challenge, request, target);
         let res = match rule.method {
             Method::Get => anon.get(&path).await,
             Method::Post => {

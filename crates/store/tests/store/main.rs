@@ -17,3 +17,4 @@ mod roundtrip;
 mod schema;
 mod scoped;
 mod siblings;
+mod users;

@@ -1,11 +1,12 @@
-//! Administration: users, the audit log, settings. Administrators never see
-//! a child's record; the audit log shows child identifiers only.
+//! Administration: the audit log and settings (users are in
+//! [`super::users`]). Administrators never see a child's record; the audit
+//! log shows child identifiers only.
 
 use axum::Form;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use footprint_domain::model::{ChildId, IroId};
+use footprint_domain::model::ChildId;
 use footprint_domain::schedule::SchedulePolicy;
 use footprint_store::AuditQuery;
 use minijinja::{Value, context};
@@ -13,130 +14,9 @@ use serde::Deserialize;
 
 use super::challenges::{StageSetting, stages, themes};
 use super::{audit, field, respond};
+use crate::AppState;
 use crate::access::CurrentUser;
-use crate::roles::Role;
 use crate::view::{AppError, FormErrors, Page};
-use crate::{AppState, auth};
-
-async fn users_page(
-    state: &AppState,
-    page: &Page,
-    status: StatusCode,
-    errors: FormErrors,
-    form: Value,
-) -> Result<Response, AppError> {
-    let users: Vec<_> = state
-        .store
-        .users()
-        .await?
-        .into_iter()
-        .map(|u| {
-            context! {
-                name => u.name,
-                role => Role::from_store(u.role).map(|r| r.label()).unwrap_or("Unknown"),
-                iro => u.iro.map(|i| i.0),
-                created => u.created_at.format("%-d %b %Y").to_string(),
-            }
-        })
-        .collect();
-    let iros: Vec<_> = state
-        .store
-        .iros()
-        .await?
-        .into_iter()
-        .map(|i| context! { id => i.id.0, name => i.name })
-        .collect();
-    let roles: Vec<_> = Role::ALL
-        .iter()
-        .map(|r| context! { key => r.key(), label => r.label() })
-        .collect();
-    Ok(page
-        .render_status(
-            state,
-            status,
-            "users.html",
-            context! { users, iros, roles, errors => errors.0, form, min_password => auth::MIN_PASSWORD_LEN },
-        )
-        .await)
-}
-
-/// GET /admin/users
-pub async fn users(State(state): State<AppState>, page: Page, user: CurrentUser) -> Response {
-    let r = users_page(
-        &state,
-        &page,
-        StatusCode::OK,
-        FormErrors::default(),
-        context! {},
-    )
-    .await;
-    respond(&state, Some(&user), r)
-}
-
-/// POST /admin/users — adds a user.
-pub async fn add_user(
-    State(state): State<AppState>,
-    page: Page,
-    user: CurrentUser,
-    Form(pairs): Form<Vec<(String, String)>>,
-) -> Response {
-    let result = async {
-        let mut errors = FormErrors::default();
-        let name = field(&pairs, "name").unwrap_or("").trim().to_owned();
-        let role = field(&pairs, "role").unwrap_or("").parse::<Role>().ok();
-        let iro = field(&pairs, "iro")
-            .filter(|s| !s.is_empty())
-            .map(|s| IroId(s.to_owned()));
-        let password = field(&pairs, "password").unwrap_or("");
-        if name.is_empty() {
-            errors.add("name", "Enter a username");
-        }
-        if role.is_none() {
-            errors.add("role", "Select a role");
-        }
-        if role == Some(Role::Iro) && iro.is_none() {
-            errors.add("iro", "Select the IRO this user is");
-        }
-        if password.chars().count() < auth::MIN_PASSWORD_LEN {
-            errors.add(
-                "password",
-                format!(
-                    "Enter a password of at least {} characters",
-                    auth::MIN_PASSWORD_LEN
-                ),
-            );
-        }
-        if let (true, Some(role)) = (errors.is_empty(), role) {
-            let pw = password.to_owned();
-            match auth::add_user(&state.store, &name, role, iro.clone(), &pw).await {
-                Ok(()) => {
-                    audit(
-                        &state,
-                        &user,
-                        "user.add",
-                        None,
-                        &format!("user={name};role={}", role.key()),
-                    )
-                    .await?;
-                    page.flash(&format!("User {name} added")).await;
-                    return Ok(Redirect::to("/admin/users").into_response());
-                }
-                Err(e) => errors.add("name", e.to_string()),
-            }
-        }
-        let form = context! { name, role => field(&pairs, "role"), iro => iro.map(|i| i.0) };
-        users_page(
-            &state,
-            &page,
-            StatusCode::UNPROCESSABLE_ENTITY,
-            errors,
-            form,
-        )
-        .await
-    }
-    .await;
-    respond(&state, Some(&user), result)
-}
 
 #[derive(Debug, Deserialize)]
 pub struct AuditFilter {

@@ -1,5 +1,6 @@
 //! The pages, one module per area of work.
 
+pub mod account;
 pub mod admin;
 pub mod allocations;
 pub mod business;
@@ -12,6 +13,7 @@ pub mod name;
 pub mod reports;
 pub mod review;
 pub mod siblings;
+pub mod users;
 
 use std::sync::Arc;
 

@@ -251,7 +251,7 @@ pub fn fast_limits() -> WebConfig {
         rate_limits: RateLimits {
             per_username: 3,
             per_address: 10,
-            window: chrono::Duration::minutes(15),
+            ..RateLimits::default()
         },
         ..WebConfig::default()
     }
@@ -270,6 +270,8 @@ pub struct Client<'a> {
     pub app: &'a Router,
     pub cookie: Option<String>,
     pub csrf: Option<String>,
+    /// The client's address as the server sees it (else "unknown").
+    pub address: Option<std::net::SocketAddr>,
 }
 
 pub fn csrf_in(body: &str) -> Option<String> {
@@ -285,10 +287,25 @@ impl<'a> Client<'a> {
             app,
             cookie: None,
             csrf: None,
+            address: None,
         }
     }
 
-    async fn send(&mut self, req: Request<Body>) -> Res {
+    /// A client at another address (`"192.0.2.7"`).
+    pub fn from_address(app: &'a Router, ip: &str) -> Self {
+        Client {
+            address: Some(std::net::SocketAddr::new(
+                ip.parse().expect("test address"),
+                40000,
+            )),
+            ..Client::new(app)
+        }
+    }
+
+    async fn send(&mut self, mut req: Request<Body>) -> Res {
+        if let Some(a) = self.address {
+            req.extensions_mut().insert(axum::extract::ConnectInfo(a));
+        }
         let res = self.app.clone().oneshot(req).await.expect("infallible");
         let status = res.status();
         let location = res

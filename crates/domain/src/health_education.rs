@@ -498,9 +498,16 @@ pub struct PepSchedule {
 }
 
 impl PepSchedule {
-    /// Up to date on `on`: no PEP overdue on it.
+    /// Up to date on `on`: the PEP last due before `on` (the last term that
+    /// ended, or the initial PEP) was done by `on`; with nothing due yet,
+    /// up to date. (A term missed long ago does not hold a child out of
+    /// date for ever.)
     pub fn up_to_date_on(&self, on: NaiveDate) -> bool {
-        !self.items.iter().any(|(_, d)| d.overdue_on(on))
+        self.items
+            .iter()
+            .rev()
+            .find(|(_, d)| d.due < on)
+            .is_none_or(|(_, d)| !d.overdue_on(on))
     }
 }
 

@@ -126,6 +126,32 @@ pub struct ImmunisationStatus {
     pub up_to_date: bool,
 }
 
+/// Health assessments, dental checks, SDQ scores, immunisation status and
+/// PEPs together: what a case-management import brings.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HealthEducationRecords {
+    pub health_assessments: Vec<HealthAssessment>,
+    pub dental_checks: Vec<DentalCheck>,
+    pub sdq_scores: Vec<SdqScore>,
+    pub immunisations: Vec<ImmunisationStatus>,
+    pub education_plans: Vec<EducationPlan>,
+}
+
+impl HealthEducationRecords {
+    /// How many records, of every kind.
+    pub fn len(&self) -> usize {
+        self.health_assessments.len()
+            + self.dental_checks.len()
+            + self.sdq_scores.len()
+            + self.immunisations.len()
+            + self.education_plans.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
 /// The three terms of the school year.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]

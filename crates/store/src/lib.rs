@@ -44,7 +44,7 @@ pub use error::{Result, StoreError};
 pub use types::*;
 
 /// The schema version this binary knows (the number of the last migration).
-pub const SCHEMA_VERSION: i64 = 8;
+pub const SCHEMA_VERSION: i64 = 9;
 
 /// The setting holding the date the council began recording reviews in
 /// Footprint (JSON string `"yyyy-mm-dd"`); see [`Store::load_dataset`].
@@ -109,6 +109,13 @@ pub(crate) const MIGRATIONS: &[Migration] = &[
         description: "reviews whose decisions or record are outstanding, by index",
         sqlite: include_str!("../migrations/sqlite/0008_outstanding_records.sql"),
         postgres: include_str!("../migrations/postgres/0008_outstanding_records.sql"),
+    },
+    // File 0012: numbered 9 here until 0009-0011 are merged before it.
+    Migration {
+        version: 9,
+        description: "health assessments, dental checks, SDQ scores, immunisations and PEPs",
+        sqlite: include_str!("../migrations/sqlite/0012_health_education.sql"),
+        postgres: include_str!("../migrations/postgres/0012_health_education.sql"),
     },
 ];
 
@@ -397,6 +404,18 @@ impl Store {
     /// [`REVIEWS_RECORDED_FROM`].
     pub async fn replace_dataset(&self, dataset: &Dataset) -> Result<WriteSummary> {
         dispatch!(self, replace_dataset(dataset))
+    }
+
+    /// Adds health assessments, dental checks, SDQ scores, immunisation
+    /// status and PEPs (a case-management import) in one transaction: every
+    /// record's child must be held and every record pass the domain's
+    /// checks, or nothing is written. A record already held is left as it
+    /// is (and counted in `already_held`); nothing held is removed.
+    pub async fn add_health_education(
+        &self,
+        records: &footprint_domain::health_education::HealthEducationRecords,
+    ) -> Result<HealthEducationAdded> {
+        dispatch!(self, add_health_education(records))
     }
 
     // -- 903 import ----------------------------------------------------------

@@ -295,6 +295,7 @@ pub(crate) async fn load_scoped(pool: &Pool, scope: &Scope<'_>) -> Result<Datase
     )
     .await?;
     health_outcomes.sort_by(|a, b| (&a.child, a.year).cmp(&(&b.child, b.year)));
+    let he = health_education_of(conn, &chosen).await?;
     tx.commit().await?;
     Ok(Dataset {
         children,
@@ -309,5 +310,10 @@ pub(crate) async fn load_scoped(pool: &Pool, scope: &Scope<'_>) -> Result<Datase
         reviews_known_from,
         sibling_groups,
         health_outcomes,
+        health_assessments: he.health_assessments,
+        dental_checks: he.dental_checks,
+        sdq_scores: he.sdq_scores,
+        immunisations: he.immunisations,
+        education_plans: he.education_plans,
     })
 }

@@ -20,6 +20,7 @@
 //! | `audit` | `audit_log` |
 //! | `imports` | `import_runs`, `import_problems`; the 903 import and `replace_dataset` (every child-keyed table) |
 //! | `settings` | `settings`, `report_narratives`, `bank_holidays` |
+//! | `health_education` | `health_assessments`, `dental_checks`, `sdq_scores`, `immunisations`, `education_plans` |
 //! | `dataset` | the whole dataset, read from every table above |
 //!
 //! Each module's `pub(crate)` functions are what `Store` calls; `pub(super)`
@@ -35,6 +36,7 @@ mod audit;
 mod challenges;
 mod children;
 mod dataset;
+mod health_education;
 mod imports;
 mod iros;
 mod jsonrow;
@@ -44,6 +46,6 @@ mod settings;
 mod users;
 
 pub(crate) use self::{
-    audit::*, challenges::*, children::*, common::*, dataset::*, imports::*, iros::*, reviews::*,
-    schema::*, settings::*, users::*,
+    audit::*, challenges::*, children::*, common::*, dataset::*, health_education::*, imports::*,
+    iros::*, reviews::*, schema::*, settings::*, users::*,
 };

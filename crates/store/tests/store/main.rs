@@ -8,6 +8,7 @@ mod changes;
 mod crash;
 mod dataset;
 mod health;
+mod health_education;
 mod import;
 mod names;
 mod records;

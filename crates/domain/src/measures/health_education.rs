@@ -11,7 +11,7 @@ use chrono::{Months, NaiveDate};
 
 use super::care::{CareIndex, ChildCare};
 use super::health::{SDQ_BANDS, sdq_band};
-use super::{Breakdown, Count, DataProblem, Measure, Measures, Percent, Period};
+use super::{Breakdown, Count, DataProblem, Measure, Measures, Percent, Period, records_window};
 use crate::calendar::WorkingDayCalendar;
 use crate::dates::age_on;
 use crate::health_education::{
@@ -22,10 +22,7 @@ use crate::model::{ChildId, Dataset, QualityGrade};
 use crate::periods::PeriodOfCare;
 
 /// The records of one kind, by child.
-fn by_child<'a, T: Clone>(
-    rows: &'a [T],
-    child: impl Fn(&T) -> &ChildId,
-) -> BTreeMap<&'a ChildId, Vec<T>> {
+fn by_child<T: Clone>(rows: &[T], child: impl Fn(&T) -> &ChildId) -> BTreeMap<&ChildId, Vec<T>> {
     let mut out: BTreeMap<&ChildId, Vec<T>> = BTreeMap::new();
     for r in rows {
         out.entry(child(r)).or_default().push(r.clone());
@@ -44,20 +41,21 @@ fn count_due(d: &Due, period: Period, child: &ChildId, due: &mut Percent) {
     }
 }
 
-/// The periods of care whose schedules can hold something due in `period`
-/// (or its last day's state).
+/// The periods of care whose schedules the measures of `period` read: those
+/// with an episode open on a day of its records window (the day before it
+/// to its last day, `records_window`), so that a report that loads only the
+/// children whose records touch the window gives the same figures. (A thing
+/// due in the period after its period of care ended, with no episode in the
+/// window, is not counted.)
 fn periods_near<'c>(
     child: &'c ChildCare<'_>,
     period: Period,
 ) -> impl Iterator<Item = &'c PeriodOfCare> {
-    let horizon = period
-        .first
-        .checked_sub_months(Months::new(13))
-        .unwrap_or(NaiveDate::MIN);
+    let (from, to) = records_window(&[period]).unwrap_or((period.first, period.last));
     child
         .periods
         .iter()
-        .filter(move |p| p.start() <= period.last && p.end().is_none_or(|e| e >= horizon))
+        .filter(move |p| p.episodes.iter().any(|e| e.overlaps(from, to)))
 }
 
 /// Whether one period of care holds both `from` and `to`, looked after.

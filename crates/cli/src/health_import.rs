@@ -111,11 +111,11 @@ fn quality(s: &str) -> Option<QualityGrade> {
     QualityGrade::from_key(&s.to_ascii_lowercase().replace([' ', '-'], "_"))
 }
 
+/// The records read, and each row's line and child.
+pub type ReadRecords = (HealthEducationRecords, Vec<(u64, ChildId)>);
+
 /// Reads the file. `Err` holds every problem found.
-pub fn read_records(
-    file: &Path,
-    text: &str,
-) -> Result<(HealthEducationRecords, Vec<(u64, ChildId)>), Vec<RowProblem>> {
+pub fn read_records(file: &Path, text: &str) -> Result<ReadRecords, Vec<RowProblem>> {
     let t = HealthEducationTimescales::default();
     let mut reader = csv::ReaderBuilder::new()
         .flexible(true)
@@ -420,7 +420,7 @@ fn import(args: &HealthArgs) -> anyhow::Result<Option<usize>> {
 mod tests {
     use super::*;
 
-    fn read(text: &str) -> Result<(HealthEducationRecords, Vec<(u64, ChildId)>), Vec<RowProblem>> {
+    fn read(text: &str) -> Result<ReadRecords, Vec<RowProblem>> {
         read_records(Path::new("health.csv"), text)
     }
 

@@ -189,6 +189,7 @@ pub fn dataset() -> Dataset {
             intervention_received: None,
             intervention_offered: None,
         }],
+        ..Dataset::default()
     }
 }
 

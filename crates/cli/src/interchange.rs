@@ -36,6 +36,18 @@ pub enum ImportCommand {
                             Example:\n  footprint import names names.csv"
     )]
     Names(crate::names::NamesArgs),
+    /// Import health assessments, dental checks, SDQ scores, immunisation
+    /// status and PEPs from a case-management CSV file (columns CHILD,
+    /// RECORD, DATE, REQUESTED, SCORE, UP_TO_DATE, TERM, QUALITY). All or
+    /// nothing; records already held are left as they are.
+    #[command(
+        after_help = "RECORD is initial_health_assessment (IHA), review_health_assessment (RHA), \
+                            dental_check, sdq, immunisations or pep. Dates dd/mm/yyyy or yyyy-mm-dd.\n\n\
+                            Exit codes: 0 imported; 1 refused because of problems in the file \
+                            (nothing was written); 2 usage or database error.\n\n\
+                            Example:\n  footprint import health health.csv"
+    )]
+    Health(crate::health_import::HealthArgs),
 }
 
 #[derive(Debug, Args)]
@@ -128,6 +140,7 @@ pub fn run_import(cmd: ImportCommand) -> ExitCode {
     let args = match cmd {
         ImportCommand::Ssda903(args) => args,
         ImportCommand::Names(args) => return crate::names::run(&args),
+        ImportCommand::Health(args) => return crate::health_import::run(&args),
     };
     let year = match args.year.as_deref().map(str::parse::<CollectionYear>) {
         None => None,

@@ -17,6 +17,7 @@ mod db;
 mod demo;
 mod due;
 mod generate;
+mod health_import;
 mod interchange;
 mod logging;
 mod migrate;

@@ -227,6 +227,90 @@ fn names_import_all_or_nothing_and_never_reach_the_903_export() {
     }
 }
 
+/// `footprint import health`: all or nothing (a child not held, or a bad
+/// row, refuses the file, naming line and column); a second run of the
+/// same extract adds nothing; the records reach the annual report's
+/// measures and never the 903 export.
+#[test]
+fn health_records_import_all_or_nothing_and_reach_the_measures() {
+    let tmp = tempfile::tempdir().unwrap();
+    let db = format!("sqlite://{}", tmp.path().join("f.db").display());
+    let ret = tmp.path().join("2021-22");
+    write_return(&ret, EPISODES);
+    assert!(footprint(&["migrate"], &db).status.success());
+    let i = footprint(&["import", "ssda903", ret.to_str().unwrap()], &db);
+    assert!(i.status.success(), "{}", text(&i));
+
+    let file = tmp.path().join("health.csv");
+    let good = "CHILD,RECORD,DATE,REQUESTED,SCORE,UP_TO_DATE,TERM,QUALITY\n\
+                100002,IHA,10/01/2022,20/12/2021,,,,\n\
+                100001,dental_check,01/09/2021,,,,,\n\
+                100001,pep,15/09/2021,,,,,good\n";
+    std::fs::write(&file, format!("{good}999999,sdq,01/02/2022,,12,,,\n")).unwrap();
+    let r = footprint(&["import", "health", file.to_str().unwrap()], &db);
+    assert_eq!(r.status.code(), Some(1), "{}", text(&r));
+    assert!(
+        text(&r).contains("health.csv line 5, column CHILD"),
+        "{}",
+        text(&r)
+    );
+
+    std::fs::write(&file, format!("{good}100001,sdq,01/02/2022,,44,,,\n")).unwrap();
+    let r = footprint(&["import", "health", file.to_str().unwrap()], &db);
+    assert_eq!(r.status.code(), Some(1), "{}", text(&r));
+    assert!(text(&r).contains("line 5, column SCORE"), "{}", text(&r));
+
+    std::fs::write(&file, good).unwrap();
+    let r = footprint(&["import", "health", file.to_str().unwrap()], &db);
+    assert!(r.status.success(), "{}", text(&r));
+    assert!(
+        text(&r).contains("Imported 3 health and education records (0 already held"),
+        "{}",
+        text(&r)
+    );
+    let r = footprint(&["import", "health", file.to_str().unwrap()], &db);
+    assert!(
+        text(&r).contains("Imported 0 health and education records (3 already held"),
+        "{}",
+        text(&r)
+    );
+
+    // 100002 came into care on 16/12/2021: the IHA was due 20 working days
+    // on (18/01/2022, after the Christmas bank holidays) and done 10/01/2022,
+    // in time; 100001's (in care from 01/05/2021, due in June) is not
+    // recorded: 1 of 2.
+    let json = tmp.path().join("report.json");
+    let r = footprint(
+        &[
+            "report",
+            "annual",
+            "--year",
+            "2021-22",
+            "--format",
+            "json",
+            "--out",
+            json.to_str().unwrap(),
+            "--as-of",
+            "2022-06-30",
+        ],
+        &db,
+    );
+    assert!(r.status.success(), "{}", text(&r));
+    let report: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&json).unwrap()).unwrap();
+    let iha = &report["measures"]["health.assessments.initial_in_time"];
+    assert_eq!(
+        (iha["numerator"].as_u64(), iha["denominator"].as_u64()),
+        (Some(1), Some(2)),
+        "{iha}"
+    );
+    assert_eq!(report["measures"]["education.pep.held"].as_u64(), Some(1));
+
+    let out = tmp.path().join("export");
+    let e = export_2021_22(&out, &db);
+    assert!(e.status.success(), "{}", text(&e));
+}
+
 /// `footprint backup`, a change after it, and a restore as docs/storage.md
 /// says (the server stopped, the backup copied over the database file, the
 /// WAL files beside it removed): the database is as it was at the backup.

@@ -8,6 +8,7 @@ pub mod calendar;
 pub mod codes;
 pub mod daily;
 pub mod dates;
+pub mod health_education;
 pub mod measures;
 pub mod model;
 pub mod periods;

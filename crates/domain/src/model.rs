@@ -776,6 +776,19 @@ pub struct Dataset {
     /// ([`crate::periods::PeriodOfCare::schedule`]), never the statutory one.
     #[serde(default)]
     pub review_date_changes: Vec<ReviewDateChange>,
+    /// Health assessments, dental checks, SDQ scores, immunisation status
+    /// and personal education plans (`health_education`), each sorted by
+    /// child then date.
+    #[serde(default)]
+    pub health_assessments: Vec<crate::health_education::HealthAssessment>,
+    #[serde(default)]
+    pub dental_checks: Vec<crate::health_education::DentalCheck>,
+    #[serde(default)]
+    pub sdq_scores: Vec<crate::health_education::SdqScore>,
+    #[serde(default)]
+    pub immunisations: Vec<crate::health_education::ImmunisationStatus>,
+    #[serde(default)]
+    pub education_plans: Vec<crate::health_education::EducationPlan>,
 }
 
 impl Dataset {
@@ -876,6 +889,36 @@ impl Dataset {
             fresh.review_date_changes,
             |c| gone.contains(&c.child),
             |c| (c.child.clone(), c.id),
+        );
+        splice(
+            &mut self.health_assessments,
+            fresh.health_assessments,
+            |h| gone.contains(&h.child),
+            |h| (h.child.clone(), h.done.or(h.requested)),
+        );
+        splice(
+            &mut self.dental_checks,
+            fresh.dental_checks,
+            |h| gone.contains(&h.child),
+            |h| (h.child.clone(), h.date),
+        );
+        splice(
+            &mut self.sdq_scores,
+            fresh.sdq_scores,
+            |h| gone.contains(&h.child),
+            |h| (h.child.clone(), h.date),
+        );
+        splice(
+            &mut self.immunisations,
+            fresh.immunisations,
+            |h| gone.contains(&h.child),
+            |h| (h.child.clone(), h.date),
+        );
+        splice(
+            &mut self.education_plans,
+            fresh.education_plans,
+            |h| gone.contains(&h.child),
+            |h| (h.child.clone(), h.date),
         );
         // A group with any of these children is read again whole.
         self.sibling_groups

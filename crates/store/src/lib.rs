@@ -44,7 +44,7 @@ pub use error::{Result, StoreError};
 pub use types::*;
 
 /// The schema version this binary knows (the number of the last migration).
-pub const SCHEMA_VERSION: i64 = 11;
+pub const SCHEMA_VERSION: i64 = 12;
 
 /// The setting holding the date the council began recording reviews in
 /// Footprint (JSON string `"yyyy-mm-dd"`); see [`Store::load_dataset`].
@@ -127,6 +127,12 @@ pub(crate) const MIGRATIONS: &[Migration] = &[
         description: "disabling users, ending their sessions, one-time password resets",
         sqlite: include_str!("../migrations/sqlite/0011_user_administration.sql"),
         postgres: include_str!("../migrations/postgres/0011_user_administration.sql"),
+    },
+    Migration {
+        version: 12,
+        description: "health assessments, dental checks, SDQ scores, immunisations and PEPs",
+        sqlite: include_str!("../migrations/sqlite/0012_health_education.sql"),
+        postgres: include_str!("../migrations/postgres/0012_health_education.sql"),
     },
 ];
 
@@ -415,6 +421,18 @@ impl Store {
     /// [`REVIEWS_RECORDED_FROM`].
     pub async fn replace_dataset(&self, dataset: &Dataset) -> Result<WriteSummary> {
         dispatch!(self, replace_dataset(dataset))
+    }
+
+    /// Adds health assessments, dental checks, SDQ scores, immunisation
+    /// status and PEPs (a case-management import) in one transaction: every
+    /// record's child must be held and every record pass the domain's
+    /// checks, or nothing is written. A record already held is left as it
+    /// is (and counted in `already_held`); nothing held is removed.
+    pub async fn add_health_education(
+        &self,
+        records: &footprint_domain::health_education::HealthEducationRecords,
+    ) -> Result<HealthEducationAdded> {
+        dispatch!(self, add_health_education(records))
     }
 
     // -- 903 import ----------------------------------------------------------

@@ -233,6 +233,15 @@ pub struct WriteSummary {
     pub challenges: u64,
 }
 
+/// What [`crate::Store::add_health_education`] did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HealthEducationAdded {
+    /// Records written.
+    pub added: u64,
+    /// Records already held, left as they were.
+    pub already_held: u64,
+}
+
 /// Everything held about one child, for the child's page.
 #[derive(Debug, Clone)]
 pub struct ChildRecord {

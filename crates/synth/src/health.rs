@@ -95,7 +95,7 @@ fn one(rng: &mut ChaCha8Rng, child: &ChildId, year: CollectionYear, age: u32) ->
 }
 
 /// An SDQ total score: roughly normal around 14 (sd 7), within 0–40.
-fn sdq_score(rng: &mut ChaCha8Rng) -> u8 {
+pub(crate) fn sdq_score(rng: &mut ChaCha8Rng) -> u8 {
     // Box–Muller.
     let u1: f64 = rng.random::<f64>().max(f64::MIN_POSITIVE);
     let u2: f64 = rng.random();

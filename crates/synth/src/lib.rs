@@ -50,6 +50,7 @@ use serde::{Deserialize, Serialize};
 
 mod care;
 mod health;
+mod health_education;
 mod ids;
 mod names;
 mod population;
@@ -410,6 +411,14 @@ pub fn generate_council(params: &CouncilParams) -> Result<SyntheticCouncil, Synt
         let mut rng = ChaCha8Rng::seed_from_u64(master.next_u64());
         injected_problems = problems::inject(&mut ds, &mut rng, params.latest_year());
     }
+    // Health assessments, dental checks, SDQs, immunisations and PEPs, from
+    // their own random stream, for the children as they finally are.
+    let he = health_education::records(params.seed, &ds, window_start, params.as_of, &calendar);
+    ds.health_assessments = he.health_assessments;
+    ds.dental_checks = he.dental_checks;
+    ds.sdq_scores = he.sdq_scores;
+    ds.immunisations = he.immunisations;
+    ds.education_plans = he.education_plans;
     sort_dataset(&mut ds);
 
     Ok(SyntheticCouncil {
@@ -555,6 +564,18 @@ fn sort_dataset(ds: &mut Dataset) {
         .sort_by(|a, b| (&a.child, a.date).cmp(&(&b.child, b.date)));
     ds.challenges.sort_by_key(|c| c.id);
     ds.sibling_groups.sort();
+    // The store's order (by child, then date).
+    ds.health_assessments.sort_by(|a, b| {
+        (&a.child, a.done.or(a.requested), a.kind).cmp(&(&b.child, b.done.or(b.requested), b.kind))
+    });
+    ds.dental_checks
+        .sort_by(|a, b| (&a.child, a.date).cmp(&(&b.child, b.date)));
+    ds.sdq_scores
+        .sort_by(|a, b| (&a.child, a.date).cmp(&(&b.child, b.date)));
+    ds.immunisations
+        .sort_by(|a, b| (&a.child, a.date).cmp(&(&b.child, b.date)));
+    ds.education_plans
+        .sort_by(|a, b| (&a.child, a.date).cmp(&(&b.child, b.date)));
 }
 
 fn episode_order(a: &Episode, b: &Episode) -> std::cmp::Ordering {

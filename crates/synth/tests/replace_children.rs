@@ -76,8 +76,20 @@ fn only(ds: &Dataset, ids: &BTreeSet<ChildId>) -> Dataset {
             .filter(|g| g.iter().any(|c| ids.contains(c)))
             .cloned()
             .collect(),
+        health_assessments: mine(&ds.health_assessments, |x| &x.child, ids),
+        dental_checks: mine(&ds.dental_checks, |x| &x.child, ids),
+        sdq_scores: mine(&ds.sdq_scores, |x| &x.child, ids),
+        immunisations: mine(&ds.immunisations, |x| &x.child, ids),
+        education_plans: mine(&ds.education_plans, |x| &x.child, ids),
         ..Dataset::default()
     }
+}
+
+fn mine<T: Clone>(rows: &[T], child: impl Fn(&T) -> &ChildId, ids: &BTreeSet<ChildId>) -> Vec<T> {
+    rows.iter()
+        .filter(|r| ids.contains(child(r)))
+        .cloned()
+        .collect()
 }
 
 /// The store's order: children by id, the rest by child then date.

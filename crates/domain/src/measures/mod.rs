@@ -17,6 +17,7 @@
 
 mod care;
 mod health;
+mod health_education;
 mod iro;
 mod reviews;
 #[cfg(test)]
@@ -399,6 +400,8 @@ pub struct MeasureSettings {
     pub targets: BTreeMap<String, f64>,
     /// Benchmarks, by measure id.
     pub benchmarks: BTreeMap<String, Benchmark>,
+    /// Timescales for health assessments, dental checks and PEPs.
+    pub health_education: crate::health_education::HealthEducationTimescales,
 }
 
 impl Default for MeasureSettings {
@@ -416,6 +419,7 @@ impl Default for MeasureSettings {
                 .to_vec(),
             targets: BTreeMap::new(),
             benchmarks: BTreeMap::new(),
+            health_education: Default::default(),
         }
     }
 }
@@ -764,6 +768,14 @@ fn compute_with(
     iro::challenges(data, period, settings, calendar, &mut out);
     care::adoption_missing_short_breaks(data, care, period, &mut out);
     health::outcomes(data, care, period, &mut out);
+    health_education::measures(
+        data,
+        care,
+        period,
+        &settings.health_education,
+        calendar,
+        &mut out,
+    );
     out
 }
 

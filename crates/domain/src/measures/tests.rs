@@ -1213,3 +1213,240 @@ fn periods_computed_together_are_each_as_computed_alone() {
         .collect();
     assert_eq!(together, alone);
 }
+
+/// Health assessments and PEPs, 2021-22:
+/// - P1 (born 2019-06-01): in care Thursday 1 July 2021; IHA due 20 working
+///   days on, 29 July, done 28 July (in time); under 5, so the next is due 6
+///   months on, 28 January 2022, done 10 February (late); next due 10
+///   August 2022: up to date on 31 March. Not of school age (2 on 31 August
+///   2021): no PEPs. First dental check due 1 July 2022: up to date.
+/// - P2 (born 2010-01-01): in care Monday 4 October 2021; IHA requested 6
+///   October, due 1 November, not done: not up to date. Initial PEP due 10
+///   working days on, 18 October, held 14 October (in time); not looked
+///   after on 1 September, so no autumn-term PEP is due; the spring 2022
+///   PEP, due 31 March, held 20 March (graded good). Immunisations recorded
+///   not up to date in October, up to date on 1 March: up to date.
+/// - P3 (born 2008-05-01): in care since 2 March 2015. Review assessments
+///   1 December 2020 and 20 November 2021 (due 1 December 2021: in time);
+///   next due 20 November 2022. Dental checks 1 September 2020 and 15
+///   October 2021: next due 15 October 2022. SDQ 15 on 1 June 2021
+///   (borderline; an older 30 is outside the 12 months). PEPs: summer 2021
+///   held 10 May 2021 (good, in time); autumn 2021 held 5 April 2022 (after
+///   the year: not done by 31 March); spring 2022 none. Immunisations not
+///   up to date (May 2021).
+/// - P4 (born 2017-02-01): in care 7 January 2019 to 15 December 2021.
+///   Assessments 1 March 2021 and 20 September 2021 (aged 4: due 1
+///   September, late); the next would be due after the period ended.
+///   Reception in 2021-22 (4 on 31 August 2021): the autumn 2021 PEP, due
+///   31 December, not held.
+/// - P5 (born 2005-01-01): in care since 7 January 2019, nothing recorded:
+///   no assessment, dental check overdue; Year 11 in 2020-21 (15 on 31
+///   August 2020), so the summer 2021 PEP was due (not held); 16 on 31
+///   August 2021, past school age for 2021-22; 17 on 31 March: not in the
+///   SDQ cohort.
+fn health_education_data() -> Dataset {
+    use crate::health_education::*;
+    let assessment = |c: &str, kind, requested, done| HealthAssessment {
+        child: id(c),
+        kind,
+        requested,
+        done,
+    };
+    let pep = |c: &str, date, school_year, term, quality| EducationPlan {
+        child: id(c),
+        date,
+        term: SchoolTerm { school_year, term },
+        quality,
+    };
+    Dataset {
+        children: vec![
+            child("P1", d(2019, 6, 1), Sex::Male, Ethnicity::WBRI),
+            child("P2", d(2010, 1, 1), Sex::Female, Ethnicity::WBRI),
+            child("P3", d(2008, 5, 1), Sex::Male, Ethnicity::WBRI),
+            child("P4", d(2017, 2, 1), Sex::Female, Ethnicity::WBRI),
+            child("P5", d(2005, 1, 1), Sex::Male, Ethnicity::WBRI),
+        ],
+        episodes: vec![
+            ep("P1", d(2021, 7, 1), None, "S", "C2", "U4", None),
+            ep("P2", d(2021, 10, 4), None, "S", "V2", "U4", None),
+            ep("P3", d(2015, 3, 2), None, "S", "C2", "U4", None),
+            ep(
+                "P4",
+                d(2019, 1, 7),
+                Some(d(2021, 12, 15)),
+                "S",
+                "C2",
+                "U4",
+                Some("E4A"),
+            ),
+            ep("P5", d(2019, 1, 7), None, "S", "C2", "U4", None),
+        ],
+        health_assessments: vec![
+            assessment("P1", AssessmentKind::Initial, None, Some(d(2021, 7, 28))),
+            assessment("P1", AssessmentKind::Review, None, Some(d(2022, 2, 10))),
+            assessment("P2", AssessmentKind::Initial, Some(d(2021, 10, 6)), None),
+            assessment("P3", AssessmentKind::Review, None, Some(d(2020, 12, 1))),
+            assessment("P3", AssessmentKind::Review, None, Some(d(2021, 11, 20))),
+            assessment("P4", AssessmentKind::Review, None, Some(d(2021, 3, 1))),
+            assessment("P4", AssessmentKind::Review, None, Some(d(2021, 9, 20))),
+        ],
+        dental_checks: vec![
+            DentalCheck {
+                child: id("P3"),
+                date: d(2020, 9, 1),
+            },
+            DentalCheck {
+                child: id("P3"),
+                date: d(2021, 10, 15),
+            },
+        ],
+        sdq_scores: vec![
+            SdqScore {
+                child: id("P3"),
+                date: d(2021, 3, 1),
+                score: 30,
+            },
+            SdqScore {
+                child: id("P3"),
+                date: d(2021, 6, 1),
+                score: 15,
+            },
+        ],
+        immunisations: vec![
+            ImmunisationStatus {
+                child: id("P2"),
+                date: d(2021, 10, 10),
+                up_to_date: false,
+            },
+            ImmunisationStatus {
+                child: id("P2"),
+                date: d(2022, 3, 1),
+                up_to_date: true,
+            },
+            ImmunisationStatus {
+                child: id("P3"),
+                date: d(2021, 5, 1),
+                up_to_date: false,
+            },
+        ],
+        education_plans: vec![
+            pep("P2", d(2021, 10, 14), 2021, TermName::Autumn, None),
+            pep(
+                "P2",
+                d(2022, 3, 20),
+                2021,
+                TermName::Spring,
+                Some(QualityGrade::Good),
+            ),
+            pep(
+                "P3",
+                d(2021, 5, 10),
+                2020,
+                TermName::Summer,
+                Some(QualityGrade::Good),
+            ),
+            pep(
+                "P3",
+                d(2022, 4, 5),
+                2021,
+                TermName::Autumn,
+                Some(QualityGrade::RequiresImprovement),
+            ),
+        ],
+        ..Dataset::default()
+    }
+}
+
+#[test]
+fn health_assessments_and_peps_by_hand() {
+    let m = run(&health_education_data());
+    let who = |id_: &str, part: &str| -> Vec<String> {
+        m.cell(id_, &[part.to_owned()])
+            .unwrap()
+            .children
+            .iter()
+            .map(|c| c.to_string())
+            .collect()
+    };
+    assert_eq!(bd(&m, "health.assessments.initial", "in_time"), 1);
+    assert_eq!(bd(&m, "health.assessments.initial", "late"), 0);
+    assert_eq!(bd(&m, "health.assessments.initial", "not_done"), 1);
+    assert_eq!(share(&m, "health.assessments.initial_in_time"), (1, 2));
+    assert_eq!(
+        share(&m, "health.assessments.reviews_in_time"),
+        (1, 3),
+        "P3 in time; P1 and P4 late"
+    );
+    assert_eq!(
+        who("health.assessments.reviews_in_time", "numerator"),
+        ["P3"]
+    );
+    assert_eq!(share(&m, "health.assessments.up_to_date.end"), (2, 4));
+    assert_eq!(
+        who("health.assessments.up_to_date.end", "numerator"),
+        ["P1", "P3"]
+    );
+    assert_eq!(
+        share(&m, "health.assessments.dental_up_to_date.end"),
+        (3, 4)
+    );
+    assert_eq!(
+        who("health.assessments.dental_up_to_date.end", "numerator"),
+        ["P1", "P2", "P3"]
+    );
+    assert_eq!(share(&m, "health.assessments.sdq_completed"), (1, 1));
+    assert_eq!(bd(&m, "health.assessments.sdq_bands", "borderline"), 1);
+    assert_eq!(bd(&m, "health.assessments.sdq_bands", "concern"), 0);
+    assert_eq!(
+        share(&m, "health.assessments.immunisations_up_to_date.end"),
+        (1, 4)
+    );
+    assert_eq!(share(&m, "education.pep.initial_in_time"), (1, 1));
+    assert_eq!(
+        share(&m, "education.pep.terms_in_time"),
+        (2, 6),
+        "P3 summer and P2 spring in time; P3 autumn and spring, P4 autumn, P5 summer not"
+    );
+    assert_eq!(share(&m, "education.pep.up_to_date.end"), (1, 2));
+    assert_eq!(who("education.pep.up_to_date.end", "numerator"), ["P2"]);
+    assert_eq!(share(&m, "education.pep.this_term.end"), (1, 2));
+    assert_eq!(m.count("education.pep.held"), Some(3));
+    assert_eq!(bd(&m, "education.pep.by_quality", "good"), 2);
+    assert_eq!(
+        bd(&m, "education.pep.by_quality", "requires_improvement"),
+        0
+    );
+    assert_eq!(bd(&m, "education.pep.by_quality", "not_recorded"), 1);
+    assert!(m.problems.is_empty(), "{:?}", m.problems);
+}
+
+/// The same measures over a month (any period, one engine): only what was
+/// due in it counts; the snapshot is on its last day.
+#[test]
+fn health_assessments_and_peps_over_a_month() {
+    let data = health_education_data();
+    let m = compute_period(
+        &data,
+        Period::month(2021, 11).unwrap(),
+        &MeasureSettings::default(),
+        &WorkingDayCalendar::england_and_wales(),
+    );
+    // P2's IHA due 1 November, not done; P3's review due 1 December.
+    assert_eq!(share(&m, "health.assessments.initial_in_time"), (0, 1));
+    assert_eq!(share(&m, "health.assessments.reviews_in_time"), (0, 0));
+    // On 30 November: P1 (next due 28 January), P3 (done 20 November), P4
+    // (next due 20 March) up to date; P2 and P5 not.
+    assert_eq!(share(&m, "health.assessments.up_to_date.end"), (3, 5));
+    assert_eq!(share(&m, "education.pep.terms_in_time"), (0, 0));
+    assert_eq!(m.count("education.pep.held"), Some(0));
+    // A longer timescale setting moves the due date out of the month.
+    let mut settings = MeasureSettings::default();
+    settings.health_education.initial_assessment_working_days = 60;
+    let m = compute_period(
+        &data,
+        Period::month(2021, 11).unwrap(),
+        &settings,
+        &WorkingDayCalendar::england_and_wales(),
+    );
+    assert_eq!(share(&m, "health.assessments.initial_in_time"), (0, 0));
+}

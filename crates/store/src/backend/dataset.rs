@@ -306,6 +306,7 @@ pub(crate) async fn load_scoped(pool: &Pool, scope: &Scope<'_>) -> Result<Datase
     )
     .await?;
     review_date_changes.sort_by(|a, b| (&a.child, a.id).cmp(&(&b.child, b.id)));
+    let he = health_education_of(conn, &chosen).await?;
     tx.commit().await?;
     Ok(Dataset {
         children,
@@ -321,5 +322,10 @@ pub(crate) async fn load_scoped(pool: &Pool, scope: &Scope<'_>) -> Result<Datase
         sibling_groups,
         health_outcomes,
         review_date_changes,
+        health_assessments: he.health_assessments,
+        dental_checks: he.dental_checks,
+        sdq_scores: he.sdq_scores,
+        immunisations: he.immunisations,
+        education_plans: he.education_plans,
     })
 }

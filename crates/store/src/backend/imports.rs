@@ -33,6 +33,9 @@ pub(crate) async fn replace_dataset(pool: &Pool, ds: &Dataset) -> Result<WriteSu
     let conn: &mut Conn = &mut tx;
     // Council-wide: no per-child change log for a bulk write.
     let set_aside = begin_bulk_write(conn).await?;
+    for delete in HEALTH_EDUCATION_DELETES {
+        sqlx::query(delete).execute(&mut *conn).await?;
+    }
     for table in [
         "DELETE FROM child_names",
         "DELETE FROM sibling_groups",
@@ -83,6 +86,7 @@ pub(crate) async fn replace_dataset(pool: &Pool, ds: &Dataset) -> Result<WriteSu
     insert_missing(conn, &ds.missing).await?;
     insert_health_outcomes(conn, &ds.health_outcomes).await?;
     insert_review_date_changes(conn, &ds.review_date_changes).await?;
+    insert_health_education(conn, &Records::of_dataset(ds), false).await?;
     bulk_insert(
         conn,
         "INSERT INTO allocations (child, iro, from_date, to_date)",

@@ -21,6 +21,7 @@
 //! | `corrections` | `record_versions` (corrections kept as versions), `review_date_changes` |
 //! | `imports` | `import_runs`, `import_problems`; the 903 import and `replace_dataset` (every child-keyed table) |
 //! | `settings` | `settings`, `report_narratives`, `bank_holidays` |
+//! | `health_education` | `health_assessments`, `dental_checks`, `sdq_scores`, `immunisations`, `education_plans` |
 //! | `dataset` | the whole dataset, read from every table above |
 //!
 //! Each module's `pub(crate)` functions are what `Store` calls; `pub(super)`
@@ -37,6 +38,7 @@ mod challenges;
 mod children;
 mod corrections;
 mod dataset;
+mod health_education;
 mod imports;
 mod iros;
 mod jsonrow;
@@ -46,6 +48,7 @@ mod settings;
 mod users;
 
 pub(crate) use self::{
-    audit::*, challenges::*, children::*, common::*, corrections::*, dataset::*, imports::*,
+    audit::*, challenges::*, children::*, common::*, corrections::*, dataset::*, health_education::*,
+    imports::*,
     iros::*, reviews::*, schema::*, settings::*, users::*,
 };

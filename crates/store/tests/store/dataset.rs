@@ -1,5 +1,9 @@
 //! The whole dataset: replace_dataset and load_dataset round-trip.
 
+use footprint_domain::health_education::{
+    AssessmentKind, DentalCheck, EducationPlan, HealthAssessment, ImmunisationStatus, SchoolTerm,
+    SdqScore, TermName,
+};
 use footprint_domain::model::{
     Allocation, AttendeeRole, Challenge, ChallengeOutcome, ChallengeStage, Dataset, Iro, IroId,
     IroVisit, LateReason, MidwayCheck, QualityGrade, Recommendation, ReviewDetails, ReviewKind,
@@ -168,6 +172,68 @@ pub fn full_dataset() -> Dataset {
             requested_by: "iro1".into(),
             decided_by: Some("manager".into()),
         }],
+        health_assessments: vec![
+            HealthAssessment {
+                child: id("A1"),
+                kind: AssessmentKind::Initial,
+                requested: Some(d("2022-06-13")),
+                done: Some(d("2022-07-05")),
+            },
+            HealthAssessment {
+                child: id("A1"),
+                kind: AssessmentKind::Review,
+                requested: None,
+                done: Some(d("2023-07-01")),
+            },
+            // Requested, not yet done.
+            HealthAssessment {
+                child: id("B2"),
+                kind: AssessmentKind::Initial,
+                requested: Some(d("2022-12-21")),
+                done: None,
+            },
+        ],
+        dental_checks: vec![DentalCheck {
+            child: id("A1"),
+            date: d("2022-11-01"),
+        }],
+        sdq_scores: vec![SdqScore {
+            child: id("A1"),
+            date: d("2023-06-01"),
+            score: 40,
+        }],
+        immunisations: vec![
+            ImmunisationStatus {
+                child: id("A1"),
+                date: d("2022-07-05"),
+                up_to_date: false,
+            },
+            ImmunisationStatus {
+                child: id("B2"),
+                date: d("2023-01-05"),
+                up_to_date: true,
+            },
+        ],
+        education_plans: vec![
+            EducationPlan {
+                child: id("A1"),
+                date: d("2022-06-20"),
+                term: SchoolTerm {
+                    school_year: 2021,
+                    term: TermName::Summer,
+                },
+                quality: Some(QualityGrade::Good),
+            },
+            EducationPlan {
+                child: id("A1"),
+                date: d("2022-10-03"),
+                term: SchoolTerm {
+                    school_year: 2022,
+                    term: TermName::Autumn,
+                },
+                quality: None,
+            },
+        ],
     }
 }
 

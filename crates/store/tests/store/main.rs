@@ -9,6 +9,7 @@ mod corrections;
 mod crash;
 mod dataset;
 mod health;
+mod health_education;
 mod import;
 mod names;
 mod records;

@@ -102,7 +102,21 @@ fn restrict(full: &Dataset, ids: &BTreeSet<ChildId>) -> Dataset {
             .filter(|c| keep(&c.child))
             .cloned()
             .collect(),
+        health_assessments: mine(&full.health_assessments, |h| &h.child, &keep),
+        dental_checks: mine(&full.dental_checks, |h| &h.child, &keep),
+        sdq_scores: mine(&full.sdq_scores, |h| &h.child, &keep),
+        immunisations: mine(&full.immunisations, |h| &h.child, &keep),
+        education_plans: mine(&full.education_plans, |h| &h.child, &keep),
     }
+}
+
+/// The records of the kept children.
+fn mine<T: Clone>(
+    rows: &[T],
+    child: impl Fn(&T) -> &ChildId,
+    keep: &impl Fn(&ChildId) -> bool,
+) -> Vec<T> {
+    rows.iter().filter(|r| keep(child(r))).cloned().collect()
 }
 
 fn assert_same(got: &Dataset, want: &Dataset) {
@@ -118,6 +132,11 @@ fn assert_same(got: &Dataset, want: &Dataset) {
     assert_eq!(got.reviews_known_from, want.reviews_known_from);
     assert_eq!(got.sibling_groups, want.sibling_groups);
     assert_eq!(got.health_outcomes, want.health_outcomes);
+    assert_eq!(got.health_assessments, want.health_assessments);
+    assert_eq!(got.dental_checks, want.dental_checks);
+    assert_eq!(got.sdq_scores, want.sdq_scores);
+    assert_eq!(got.immunisations, want.immunisations);
+    assert_eq!(got.education_plans, want.education_plans);
 }
 
 async fn chosen_children_get_exactly_their_records(env: Env) {

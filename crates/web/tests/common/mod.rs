@@ -189,7 +189,7 @@ pub fn dataset() -> Dataset {
             intervention_received: None,
             intervention_offered: None,
         }],
-        review_date_changes: vec![],
+        ..Dataset::default()
     }
 }
 

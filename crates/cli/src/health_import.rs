@@ -1,0 +1,512 @@
+//! `footprint import health FILE`: health assessments, dental checks, SDQ
+//! scores, immunisation status and personal education plans (PEPs) from
+//! the council's case-management system, all or nothing.
+//!
+//! The file is CSV with a header row; columns are found by name in any
+//! order and case, other columns are ignored:
+//!
+//! | column | what |
+//! |---|---|
+//! | `CHILD` | the 903 child identifier (required) |
+//! | `RECORD` | `initial_health_assessment` (or `IHA`), `review_health_assessment` (or `RHA`), `dental_check`, `sdq`, `immunisations` or `pep` (required) |
+//! | `DATE` | the day it was done (dd/mm/yyyy or yyyy-mm-dd): the assessment, check, SDQ, PEP meeting, or the day immunisation status was recorded; may be blank only for an initial health assessment requested and not yet done |
+//! | `REQUESTED` | initial health assessments: the day it was requested (optional) |
+//! | `SCORE` | SDQ: the total score, 0–40 |
+//! | `UP_TO_DATE` | immunisations: `Y`/`N` (or yes/no, 1/0) |
+//! | `TERM` | PEP: the term it is the PEP for, `autumn`, `spring` or `summer` (of the school year the DATE's term is in), or with its school year, `2024-25 autumn`; blank: the term DATE falls in |
+//! | `QUALITY` | PEP: the quality grade, `outstanding`, `good`, `requires improvement` or `inadequate` (optional) |
+//!
+//! Every problem names the file, line and column, and nothing is written
+//! unless every row is good and every child is held. Records already held
+//! are left as they are; nothing held is removed.
+
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::Context;
+use chrono::NaiveDate;
+use clap::Args;
+use footprint_domain::dates::{parse_iso_date, parse_uk_date};
+use footprint_domain::health_education::{
+    AssessmentKind, DentalCheck, EducationPlan, HealthAssessment, HealthEducationRecords,
+    HealthEducationTimescales, ImmunisationStatus, SchoolTerm, SdqScore, TermName,
+};
+use footprint_domain::model::{ChildId, QualityGrade};
+
+use crate::common::{finish, print_stdout};
+use crate::db::{DbArgs, open, runtime};
+
+#[derive(Debug, Args)]
+pub struct HealthArgs {
+    /// The CSV file: CHILD, RECORD, DATE and, as the record needs,
+    /// REQUESTED, SCORE, UP_TO_DATE, TERM, QUALITY (header row required).
+    #[arg(value_name = "FILE")]
+    pub file: PathBuf,
+    #[command(flatten)]
+    pub db: DbArgs,
+}
+
+/// A problem with one place in the file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RowProblem {
+    pub line: u64,
+    pub column: String,
+    pub message: String,
+}
+
+const COLUMNS: [&str; 8] = [
+    "CHILD",
+    "RECORD",
+    "DATE",
+    "REQUESTED",
+    "SCORE",
+    "UP_TO_DATE",
+    "TERM",
+    "QUALITY",
+];
+
+fn date(s: &str) -> Result<NaiveDate, String> {
+    parse_uk_date(s)
+        .or_else(|_| parse_iso_date(s))
+        .map_err(|_| format!("`{s}` is not a date (dd/mm/yyyy or yyyy-mm-dd)"))
+}
+
+fn yes_no(s: &str) -> Option<bool> {
+    match s.to_ascii_lowercase().as_str() {
+        "y" | "yes" | "1" | "true" => Some(true),
+        "n" | "no" | "0" | "false" => Some(false),
+        _ => None,
+    }
+}
+
+/// `autumn`, or `2024-25 autumn`; with only the term, the school year of
+/// the term `on` falls in.
+fn term(s: &str, on: NaiveDate, t: &HealthEducationTimescales) -> Result<SchoolTerm, String> {
+    let bad = || format!("`{s}` is not a term (autumn, spring, summer, or e.g. 2024-25 autumn)");
+    let lower = s.to_ascii_lowercase();
+    let mut words = lower.split_whitespace();
+    let (year, name) = match (words.next(), words.next(), words.next()) {
+        (Some(name), None, None) => (None, name),
+        (Some(year), Some(name), None) => (Some(year), name),
+        _ => return Err(bad()),
+    };
+    let term = TermName::from_key(name).ok_or_else(bad)?;
+    let school_year = match year {
+        None => t.term_of(on).school_year,
+        Some(y) => {
+            let (a, b) = y.split_once('-').ok_or_else(bad)?;
+            let a: i32 = a.parse().map_err(|_| bad())?;
+            let b: i32 = b.parse().map_err(|_| bad())?;
+            if b != (a + 1).rem_euclid(100) || !(1900..=9999).contains(&a) {
+                return Err(bad());
+            }
+            a
+        }
+    };
+    Ok(SchoolTerm { school_year, term })
+}
+
+fn quality(s: &str) -> Option<QualityGrade> {
+    QualityGrade::from_key(&s.to_ascii_lowercase().replace([' ', '-'], "_"))
+}
+
+/// The records read, and each row's line and child.
+pub type ReadRecords = (HealthEducationRecords, Vec<(u64, ChildId)>);
+
+/// Reads the file. `Err` holds every problem found.
+pub fn read_records(file: &Path, text: &str) -> Result<ReadRecords, Vec<RowProblem>> {
+    let t = HealthEducationTimescales::default();
+    let mut reader = csv::ReaderBuilder::new()
+        .flexible(true)
+        .trim(csv::Trim::All)
+        .from_reader(text.as_bytes());
+    let at_header = |message: String| {
+        vec![RowProblem {
+            line: 1,
+            column: String::new(),
+            message,
+        }]
+    };
+    let headers = reader
+        .headers()
+        .map_err(|e| at_header(format!("the header row cannot be read: {e}")))?
+        .clone();
+    let col: Vec<Option<usize>> = COLUMNS
+        .iter()
+        .map(|c| headers.iter().position(|h| h.eq_ignore_ascii_case(c)))
+        .collect();
+    let (Some(_), Some(_)) = (col[0], col[1]) else {
+        return Err(at_header(format!(
+            "{}: the header row needs the columns CHILD and RECORD (and DATE, REQUESTED, SCORE, \
+             UP_TO_DATE, TERM, QUALITY as the records need); it has {}",
+            file.display(),
+            headers.iter().collect::<Vec<_>>().join(", ")
+        )));
+    };
+    let mut out = HealthEducationRecords::default();
+    let mut children = Vec::new();
+    let mut problems = Vec::new();
+    for record in reader.records() {
+        let record = match record {
+            Ok(r) => r,
+            Err(e) => {
+                problems.push(RowProblem {
+                    line: e.position().map_or(0, csv::Position::line),
+                    column: String::new(),
+                    message: format!("the row cannot be read as CSV: {e}"),
+                });
+                continue;
+            }
+        };
+        let line = record.position().map_or(0, csv::Position::line);
+        let before = problems.len();
+        let mut problem = |i: usize, message: String| {
+            problems.push(RowProblem {
+                line,
+                column: COLUMNS[i].to_owned(),
+                message,
+            });
+        };
+        let field = |i: usize| col[i].and_then(|c| record.get(c)).unwrap_or("");
+        let child = match field(0).parse::<ChildId>() {
+            Ok(c) => Some(c),
+            Err(e) => {
+                problem(0, e.to_string());
+                None
+            }
+        };
+        let kind = field(1).to_ascii_lowercase();
+        let on = match field(2) {
+            "" => None,
+            s => match date(s) {
+                Ok(d) => Some(d),
+                Err(e) => {
+                    problem(2, e);
+                    None
+                }
+            },
+        };
+        let needs_date = |problem: &mut dyn FnMut(usize, String)| {
+            if on.is_none() && field(2).is_empty() {
+                problem(2, format!("a {kind} needs its date"));
+            }
+        };
+        let Some(child) = child else { continue };
+        match kind.as_str() {
+            "initial_health_assessment" | "iha" | "review_health_assessment" | "rha" => {
+                let initial = kind.starts_with('i');
+                let requested = match (field(3), initial) {
+                    ("", _) => None,
+                    (s, true) => match date(s) {
+                        Ok(d) => Some(d),
+                        Err(e) => {
+                            problem(3, e);
+                            None
+                        }
+                    },
+                    (_, false) => {
+                        problem(3, "a review health assessment has no requested date".into());
+                        None
+                    }
+                };
+                let a = HealthAssessment {
+                    child: child.clone(),
+                    kind: if initial {
+                        AssessmentKind::Initial
+                    } else {
+                        AssessmentKind::Review
+                    },
+                    requested,
+                    done: on,
+                };
+                if problems.len() == before
+                    && let Err(e) = a.check()
+                {
+                    problems.push(RowProblem {
+                        line,
+                        column: "DATE".into(),
+                        message: e.to_string(),
+                    });
+                }
+                out.health_assessments.push(a);
+            }
+            "dental_check" => {
+                needs_date(&mut problem);
+                if let Some(date) = on {
+                    out.dental_checks.push(DentalCheck {
+                        child: child.clone(),
+                        date,
+                    });
+                }
+            }
+            "sdq" => {
+                needs_date(&mut problem);
+                let score = match field(4).parse::<u8>() {
+                    Ok(s) if s <= SdqScore::MAX => Some(s),
+                    _ => {
+                        problem(
+                            4,
+                            format!("`{}` is not an SDQ total score (0-40)", field(4)),
+                        );
+                        None
+                    }
+                };
+                if let (Some(date), Some(score)) = (on, score) {
+                    out.sdq_scores.push(SdqScore {
+                        child: child.clone(),
+                        date,
+                        score,
+                    });
+                }
+            }
+            "immunisations" => {
+                needs_date(&mut problem);
+                let up_to_date = yes_no(field(5));
+                if up_to_date.is_none() {
+                    problem(5, format!("`{}` is not Y or N", field(5)));
+                }
+                if let (Some(date), Some(up_to_date)) = (on, up_to_date) {
+                    out.immunisations.push(ImmunisationStatus {
+                        child: child.clone(),
+                        date,
+                        up_to_date,
+                    });
+                }
+            }
+            "pep" => {
+                needs_date(&mut problem);
+                let quality = match field(7) {
+                    "" => None,
+                    s => match quality(s) {
+                        Some(q) => Some(q),
+                        None => {
+                            problem(
+                                7,
+                                format!(
+                                    "`{s}` is not a quality grade (outstanding, good, requires improvement, inadequate)"
+                                ),
+                            );
+                            None
+                        }
+                    },
+                };
+                if let Some(date) = on {
+                    let term = match field(6) {
+                        "" => Some(t.term_of(date)),
+                        s => match term(s, date, &t) {
+                            Ok(k) => Some(k),
+                            Err(e) => {
+                                problem(6, e);
+                                None
+                            }
+                        },
+                    };
+                    if let Some(term) = term {
+                        out.education_plans.push(EducationPlan {
+                            child: child.clone(),
+                            date,
+                            term,
+                            quality,
+                        });
+                    }
+                }
+            }
+            _ => problem(
+                1,
+                format!(
+                    "`{}` is not a record kind (initial_health_assessment, review_health_assessment, dental_check, sdq, immunisations, pep)",
+                    field(1)
+                ),
+            ),
+        }
+        children.push((line, child));
+    }
+    if problems.is_empty() {
+        Ok((out, children))
+    } else {
+        Err(problems)
+    }
+}
+
+/// Runs the import: exit 0 when imported, 1 when the file was refused
+/// (every problem printed, nothing written), 2 on a usage or database error.
+pub fn run(args: &HealthArgs) -> ExitCode {
+    match import(args) {
+        Ok(None) => ExitCode::SUCCESS,
+        Ok(Some(n)) => {
+            eprintln!(
+                "footprint: {n} problem(s) in {}: import refused, nothing was written",
+                args.file.display()
+            );
+            ExitCode::from(1)
+        }
+        Err(e) => finish(Err(e)),
+    }
+}
+
+/// `Some(problems)` when refused.
+fn import(args: &HealthArgs) -> anyhow::Result<Option<usize>> {
+    let text = std::fs::read_to_string(&args.file)
+        .with_context(|| format!("cannot read {}", args.file.display()))?;
+    let file = args.file.display().to_string();
+    let report = |problems: &[RowProblem]| {
+        let mut out = String::new();
+        for p in problems {
+            if p.column.is_empty() {
+                out.push_str(&format!("{file} line {}: {}\n", p.line, p.message));
+            } else {
+                out.push_str(&format!(
+                    "{file} line {}, column {}: {}\n",
+                    p.line, p.column, p.message
+                ));
+            }
+        }
+        out
+    };
+    let (records, children) = match read_records(&args.file, &text) {
+        Ok(r) => r,
+        Err(problems) => {
+            print_stdout(&report(&problems))?;
+            return Ok(Some(problems.len()));
+        }
+    };
+    let rt = runtime()?;
+    rt.block_on(async {
+        let store = open(&args.db.url()).await?;
+        let known: HashSet<ChildId> = store
+            .list_children()
+            .await?
+            .into_iter()
+            .map(|c| c.id)
+            .collect();
+        let unknown: Vec<RowProblem> = children
+            .iter()
+            .filter(|(_, c)| !known.contains(c))
+            .map(|(line, c)| RowProblem {
+                line: *line,
+                column: "CHILD".into(),
+                message: format!("child {c} is not in the database (import the 903 return first)"),
+            })
+            .collect();
+        if !unknown.is_empty() {
+            print_stdout(&report(&unknown))?;
+            store.close().await;
+            return Ok(Some(unknown.len()));
+        }
+        let added = store
+            .add_health_education(&records)
+            .await
+            .context("importing the records; none was written")?;
+        crate::db::audit_cli(
+            &store,
+            "health.import",
+            &format!(
+                "{} health and education records ({} already held)",
+                added.added, added.already_held
+            ),
+        )
+        .await?;
+        print_stdout(&format!(
+            "Imported {} health and education records ({} already held, left as they were).\n",
+            added.added, added.already_held
+        ))?;
+        store.close().await;
+        Ok(None)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn read(text: &str) -> Result<ReadRecords, Vec<RowProblem>> {
+        read_records(Path::new("health.csv"), text)
+    }
+
+    fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, day).unwrap()
+    }
+
+    #[test]
+    fn every_kind_of_record_is_read_by_its_columns() {
+        let (r, children) = read(
+            "record,Child,Date,requested,score,up_to_date,term,quality,notes\n\
+             IHA,A1,,03/02/2025,,,,,x\n\
+             initial_health_assessment,A1,2025-02-20,03/02/2025,,,,,\n\
+             RHA,A1,20/08/2025,,,,,,\n\
+             dental_check,A1,01/03/2025,,,,,,\n\
+             sdq,A1,01/04/2025,,17,,,,\n\
+             immunisations,A1,20/02/2025,,,Y,,,\n\
+             pep,A1,10/02/2025,,,,,Requires improvement,\n\
+             pep,A1,10/09/2025,,,,2024-25 summer,,\n",
+        )
+        .unwrap();
+        assert_eq!(children.len(), 8);
+        assert_eq!(r.health_assessments.len(), 3);
+        assert_eq!(r.health_assessments[0].done, None);
+        assert_eq!(r.health_assessments[0].requested, Some(d(2025, 2, 3)));
+        assert_eq!(r.health_assessments[2].kind, AssessmentKind::Review);
+        assert_eq!(r.dental_checks[0].date, d(2025, 3, 1));
+        assert_eq!(r.sdq_scores[0].score, 17);
+        assert!(r.immunisations[0].up_to_date);
+        let spring = SchoolTerm {
+            school_year: 2024,
+            term: TermName::Spring,
+        };
+        assert_eq!(r.education_plans[0].term, spring);
+        assert_eq!(
+            r.education_plans[0].quality,
+            Some(QualityGrade::RequiresImprovement)
+        );
+        assert_eq!(
+            r.education_plans[1].term,
+            spring.next(),
+            "a late summer PEP"
+        );
+    }
+
+    #[test]
+    fn every_bad_row_is_reported_by_line_and_column() {
+        let problems = read(
+            "CHILD,RECORD,DATE,REQUESTED,SCORE,UP_TO_DATE,TERM,QUALITY\n\
+             A1,RHA,,,,,,\n\
+             bad!,dental_check,01/03/2025,,,,,\n\
+             A1,sdq,01/04/2025,,41,,,\n\
+             A1,immunisations,31/02/2025,,,maybe,,\n\
+             A1,pep,10/02/2025,,,,winter,great\n\
+             A1,blood_test,10/02/2025,,,,,\n\
+             A1,IHA,01/02/2025,03/02/2025,,,,\n\
+             A1,RHA,01/02/2025,03/01/2025,,,,\n",
+        )
+        .unwrap_err();
+        let at: Vec<(u64, &str)> = problems
+            .iter()
+            .map(|p| (p.line, p.column.as_str()))
+            .collect();
+        assert_eq!(
+            at,
+            [
+                (2, "DATE"),
+                (3, "CHILD"),
+                (4, "SCORE"),
+                (5, "DATE"),
+                (5, "UP_TO_DATE"),
+                (6, "QUALITY"),
+                (6, "TERM"),
+                (7, "RECORD"),
+                (8, "DATE"),
+                (9, "REQUESTED"),
+            ],
+            "{problems:?}"
+        );
+        assert!(problems[8].message.contains("before it was requested"));
+    }
+
+    #[test]
+    fn a_file_without_child_and_record_is_refused_at_its_header() {
+        let problems = read("CHILD,DATE\nA1,01/02/2025\n").unwrap_err();
+        assert_eq!((problems.len(), problems[0].line), (1, 1));
+        assert!(problems[0].message.contains("RECORD"));
+    }
+}

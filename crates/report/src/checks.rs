@@ -501,6 +501,57 @@ pub fn relations(m: &Measures) -> Vec<Relation> {
         cells_of(m, "health.sdq_bands"),
         pct("health.sdq_returned", "numerator"),
     ));
+
+    // Health assessments and PEPs recorded in Footprint: every share's
+    // numerator is part of its denominator; the initial assessments due
+    // split into in time, late and not done; the SDQ bands split the
+    // children with a score; the PEPs held split by quality; the shares
+    // taken on the last day are of children looked after then.
+    let initial = "health.assessments.initial_in_time";
+    r.push(sum(
+        "health.assessments.initial",
+        cells_of(m, "health.assessments.initial"),
+        pct(initial, "denominator"),
+    ));
+    r.push(same(
+        "health.assessments.initial[in_time]",
+        CellRef::new("health.assessments.initial", &["in_time"]),
+        pct(initial, "numerator"),
+    ));
+    for p in [
+        initial,
+        "health.assessments.reviews_in_time",
+        "health.assessments.up_to_date.end",
+        "health.assessments.dental_up_to_date.end",
+        "health.assessments.sdq_completed",
+        "health.assessments.immunisations_up_to_date.end",
+        "education.pep.initial_in_time",
+        "education.pep.terms_in_time",
+        "education.pep.up_to_date.end",
+        "education.pep.this_term.end",
+    ] {
+        r.push(at_most(p, pct(p, "numerator"), pct(p, "denominator")));
+    }
+    for p in [
+        "health.assessments.up_to_date.end",
+        "health.assessments.dental_up_to_date.end",
+        "health.assessments.sdq_completed",
+        "health.assessments.immunisations_up_to_date.end",
+        "education.pep.up_to_date.end",
+        "education.pep.this_term.end",
+    ] {
+        r.push(at_most(p, pct(p, "denominator"), cla_end.clone()));
+    }
+    r.push(sum(
+        "health.assessments.sdq_bands",
+        cells_of(m, "health.assessments.sdq_bands"),
+        pct("health.assessments.sdq_completed", "numerator"),
+    ));
+    r.push(sum(
+        "education.pep.by_quality",
+        cells_of(m, "education.pep.by_quality"),
+        c("education.pep.held"),
+    ));
     r
 }
 

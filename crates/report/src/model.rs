@@ -1307,10 +1307,105 @@ fn health(b: &Builder) -> Vec<Block> {
             ),
         });
     }
-    blocks.push(Block::Note {
-        text: "Footprint does not hold education records (personal education plans) or the dates of health assessments, so this report has no figures for PEPs, initial health assessments in time, or assessments overdue during the year.".into(),
+    blocks.push(Block::Text {
+        text: "Recorded in Footprint (health assessments, dental checks, SDQs, immunisations and personal education plans, by the council's timescales; see the settings): what fell due in the year and whether it was done by its date, and, on the last day, the children in care whose assessment, dental check or PEP was up to date.".into(),
     });
+    blocks.push(Block::Table(health_education_table(b)));
     blocks
+}
+
+/// Health assessments and PEPs recorded in Footprint, this year and last.
+fn health_education_table(b: &Builder) -> Table {
+    // (label, measure, the part counted or `None` for a share's numerator).
+    const INITIAL: &str = "health.assessments.initial_in_time";
+    let rows: [(&str, &str, Option<&str>); 12] = [
+        (
+            "Initial health assessments due: done in time",
+            INITIAL,
+            None,
+        ),
+        ("… done late", "health.assessments.initial", Some("late")),
+        ("… not done", "health.assessments.initial", Some("not_done")),
+        (
+            "Review health assessments due: done in time",
+            "health.assessments.reviews_in_time",
+            None,
+        ),
+        (
+            "Health assessment up to date on the last day",
+            "health.assessments.up_to_date.end",
+            None,
+        ),
+        (
+            "Dental check up to date on the last day",
+            "health.assessments.dental_up_to_date.end",
+            None,
+        ),
+        (
+            "Immunisations up to date on the last day",
+            "health.assessments.immunisations_up_to_date.end",
+            None,
+        ),
+        (
+            "Aged 4–16, in care 12 months: SDQ score in the last 12 months",
+            "health.assessments.sdq_completed",
+            None,
+        ),
+        (
+            "Initial personal education plans due: held in time",
+            "education.pep.initial_in_time",
+            None,
+        ),
+        (
+            "Termly personal education plans due: held in time",
+            "education.pep.terms_in_time",
+            None,
+        ),
+        (
+            "Personal education plan up to date on the last day",
+            "education.pep.up_to_date.end",
+            None,
+        ),
+        (
+            "Personal education plans held",
+            "education.pep.held",
+            Some(""),
+        ),
+    ];
+    let read = |f: Fig, id: &str, part: Option<&str>| -> [Cell; 2] {
+        match part {
+            None => [f.cell(id, &["numerator"]), f.pct(id)],
+            Some("") => [f.cell(id, &[]), Cell::Blank],
+            Some(k) => [
+                f.cell(id, &[k]),
+                f.share((id, &[k]), (INITIAL, &["denominator"])),
+            ],
+        }
+    };
+    let mut columns = vec![
+        "Measure".to_owned(),
+        b.this_label.clone(),
+        format!("% {}", b.this_label),
+    ];
+    if b.last.is_some() {
+        columns.push(b.last_label.clone());
+        columns.push(format!("% {}", b.last_label));
+    }
+    Table {
+        id: "health-assessments-peps".into(),
+        caption: "Health assessments and personal education plans".into(),
+        columns,
+        rows: rows
+            .iter()
+            .map(|&(label, id, part)| {
+                let mut cells: Vec<Cell> = read(b.this, id, part).into();
+                if let Some(l) = b.last {
+                    cells.extend(read(l, id, part));
+                }
+                row(label, cells)
+            })
+            .collect(),
+    }
 }
 
 fn rate(f: Fig) -> Cell {

@@ -105,9 +105,10 @@ fn html_is_self_contained_and_accessible() {
     assert!(html.contains("Reviews are held on time &amp; children take part."));
     assert!(html.contains("Midway checks &lt;are&gt; not yet routine."));
     assert!(html.contains("has not written this part yet"));
-    // Health: the OC2 table, and the note that education is not held.
+    // Health: the OC2 table, and the assessments and PEPs held in Footprint.
     assert!(html.contains(r#"<table id="health">"#));
-    assert!(html.contains("Footprint does not hold education records"));
+    assert!(html.contains(r#"<table id="health-assessments-peps">"#));
+    assert!(!html.contains("Footprint does not hold education records"));
     assert!(!html.contains("No health outcomes (OC2) are recorded"));
     // The figure in the summary table is the measure.
     let cla_end = r.this_year.measures.count("cla.end").unwrap();
@@ -463,7 +464,36 @@ fn the_health_table_shows_the_oc2_outcomes_beside_last_year() {
         })
         .collect();
     assert!(notes.iter().all(|n| !n.contains("No health outcomes")));
-    assert!(notes.iter().any(|n| n.contains("personal education plans")));
+    // The health assessments and PEPs recorded in Footprint: each row is its
+    // measure.
+    let held = model
+        .sections
+        .iter()
+        .find(|s| s.id == "health")
+        .unwrap()
+        .blocks
+        .iter()
+        .find_map(|b| match b {
+            footprint_report::model::Block::Table(t) if t.id == "health-assessments-peps" => {
+                Some(t)
+            }
+            _ => None,
+        })
+        .expect("the assessments and PEPs table");
+    let initial = m
+        .percent("health.assessments.initial_in_time")
+        .expect("the measure");
+    let first = &held.rows[0];
+    assert!(first.header.starts_with("Initial health assessments due"));
+    assert_eq!(
+        first.cells[0].display(),
+        initial.numerator.value.to_string()
+    );
+    let peps = held.rows.last().unwrap();
+    assert_eq!(
+        peps.cells[0].display(),
+        m.count("education.pep.held").unwrap().to_string()
+    );
 
     // Without OC2 records the table stays (the cohort is still known) and a
     // note says why the rest is empty.

@@ -48,7 +48,6 @@ mod settings;
 mod users;
 
 pub(crate) use self::{
-    audit::*, challenges::*, children::*, common::*, corrections::*, dataset::*, health_education::*,
-    imports::*,
-    iros::*, reviews::*, schema::*, settings::*, users::*,
+    audit::*, challenges::*, children::*, common::*, corrections::*, dataset::*,
+    health_education::*, imports::*, iros::*, reviews::*, schema::*, settings::*, users::*,
 };

@@ -193,6 +193,11 @@ pub fn relations(m: &Measures) -> Vec<Relation> {
     }
 
     // Reviews.
+    r.push(at_most(
+        "reviews.held_by_changed_date",
+        c("reviews.held_by_changed_date"),
+        held.clone(),
+    ));
     r.push(sum(
         "reviews.in_time + reviews.late + reviews.timeliness_unknown",
         vec![

@@ -12,8 +12,8 @@ use super::{
 use crate::calendar::WorkingDayCalendar;
 use crate::codes::ParticipationCode;
 use crate::dates::{Quarter, add_months};
-use crate::model::{ChildId, Dataset, LateReason, Review};
-use crate::schedule::schedule;
+use crate::model::{ChildId, Dataset, LateReason, Review, ReviewDateChange};
+use crate::schedule::{DueRule, schedule};
 
 /// The `reviews.late_by_reason` key of a late review with no reason recorded.
 pub const NOT_RECORDED: &str = "not_recorded";
@@ -29,6 +29,9 @@ pub(super) struct HeldReview<'a> {
     pub in_time: Option<bool>,
     /// The child's age on the review date, if the child's header is held.
     pub age: Option<u32>,
+    /// Held by the date an approved request moved it to (the council's due
+    /// date set by `DueRule::DateChanged`); `in_time` stays statutory.
+    pub by_changed_date: bool,
 }
 
 /// A review's midway point (`measures.md`, `midway.done_pct`): the day
@@ -77,6 +80,12 @@ pub(super) fn reviews<'a>(
     for r in &data.reviews {
         by_child.entry(&r.child).or_default().push(r);
     }
+    // Each child's requests to change a review's date.
+    let mut changes: BTreeMap<&ChildId, Vec<ReviewDateChange>> = BTreeMap::new();
+    for c in &data.review_date_changes {
+        changes.entry(&c.child).or_default().push(c.clone());
+    }
+    let changes_of = |id: &ChildId| changes.get(id).map_or(&[][..], Vec::as_slice);
     let mut held: Vec<HeldReview> = Vec::new();
     let mut midway_points: Vec<MidwayPoint> = Vec::new();
     let mut overdue = Count::default();
@@ -121,7 +130,16 @@ pub(super) fn reviews<'a>(
             }
             let dates: Vec<NaiveDate> = reviews.iter().map(|r| r.date).collect();
             let input = p.schedule_input(&dates, &settings.review_policy, known_from);
-            let sched = match schedule(&input, &settings.review_policy, calendar) {
+            // The schedule with the child's approved date changes: they move
+            // only the council's due dates, never `statutory_due` or
+            // `in_time`, which every measure here but one reads.
+            let sched = match p.schedule(
+                &dates,
+                changes_of(&child.id),
+                known_from,
+                &settings.review_policy,
+                calendar,
+            ) {
                 Ok(s) => Some(s),
                 Err(e) => {
                     out.problems.push(DataProblem {
@@ -162,6 +180,10 @@ pub(super) fn reviews<'a>(
                     previous: i.checked_sub(1).map(|j| reviews[j].date),
                     in_time: scheduled.and_then(|s| s.in_time),
                     age: child.age_on(r.date),
+                    by_changed_date: scheduled.is_some_and(|s| {
+                        matches!(s.rule, DueRule::DateChanged { .. })
+                            && s.in_time_local == Some(true)
+                    }),
                 });
             }
             // Overdue on 31 March: looked after then, and the next review
@@ -185,6 +207,7 @@ pub(super) fn reviews<'a>(
     let mut late = Count::default();
     let mut unknown = Count::default();
     let mut children = Count::default();
+    let mut by_changed_date = Count::default();
     let mut late_keys: Vec<&str> = LateReason::ALL.iter().map(|r| r.key()).collect();
     late_keys.push(NOT_RECORDED);
     let mut late_by_reason = Breakdown::with_keys(late_keys);
@@ -200,6 +223,9 @@ pub(super) fn reviews<'a>(
         let child = &h.review.child;
         total.add(child);
         children.add_child(child);
+        if h.by_changed_date {
+            by_changed_date.add(child);
+        }
         let status = match h.in_time {
             Some(true) => {
                 in_time.add(child);
@@ -234,6 +260,10 @@ pub(super) fn reviews<'a>(
     out.push("reviews.late", Measure::Count(late));
     out.push("reviews.late_by_reason", Measure::Breakdown(late_by_reason));
     out.push("reviews.timeliness_unknown", Measure::Count(unknown));
+    out.push(
+        "reviews.held_by_changed_date",
+        Measure::Count(by_changed_date),
+    );
     out.push(
         "reviews.in_time_pct",
         Measure::Percent(Percent {

@@ -1450,3 +1450,62 @@ fn health_assessments_and_peps_over_a_month() {
     );
     assert_eq!(share(&m, "health.assessments.initial_in_time"), (0, 0));
 }
+
+/// `reviews.held_by_changed_date`: a review the manager approved moving,
+/// held by the new date, is counted there, and is still late by the statute
+/// (`reviews.late`); a request not approved moves nothing.
+#[test]
+fn reviews_held_by_an_approved_changed_date_are_counted_and_stay_late() {
+    let dates = [
+        d(2019, 1, 20),
+        d(2019, 4, 15),
+        d(2019, 10, 10),
+        d(2020, 4, 5),
+        d(2020, 10, 1),
+        d(2021, 3, 25),
+        d(2021, 9, 20),
+        // Statutorily due 20 March 2022: late; moved to 30 March for A.
+        d(2022, 3, 28),
+    ];
+    let change = |c: &str, n: i64, status| ReviewDateChange {
+        id: n,
+        child: id(c),
+        requested_on: d(2022, 1, 10),
+        proposed: d(2022, 3, 30),
+        reason: DateChangeReason::Court,
+        status,
+        requested_by: "iro1".into(),
+        decided_by: Some("manager".into()),
+    };
+    let data = Dataset {
+        children: vec![
+            child("A", d(2010, 1, 1), Sex::Male, Ethnicity::WBRI),
+            child("B", d(2010, 1, 1), Sex::Female, Ethnicity::WBRI),
+        ],
+        episodes: vec![
+            ep("A", d(2019, 1, 7), None, "S", "C2", "U1", None),
+            ep("B", d(2019, 1, 7), None, "S", "C2", "U1", None),
+        ],
+        reviews: dates
+            .iter()
+            .flat_map(|&day| [review("A", day, Some("PN1")), review("B", day, Some("PN1"))])
+            .collect(),
+        review_date_changes: vec![
+            change("A", 1, DateChangeStatus::Approved),
+            change("B", 2, DateChangeStatus::Pending),
+        ],
+        ..Dataset::default()
+    };
+    let m = run(&data);
+    let moved = m.count("reviews.held_by_changed_date").unwrap();
+    assert_eq!(moved, 1);
+    assert_eq!(
+        m.get("reviews.held_by_changed_date").and_then(|x| match x {
+            Measure::Count(c) => c.children.iter().next().cloned(),
+            _ => None,
+        }),
+        Some(id("A"))
+    );
+    // Both 28 March reviews are late by the statute, moved or not.
+    assert_eq!(m.count("reviews.late").unwrap(), 2);
+}

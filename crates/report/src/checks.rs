@@ -162,7 +162,41 @@ pub fn relations(m: &Measures) -> Vec<Relation> {
         cells_of(m, "ceased.by_reason"),
         c("ceased.total"),
     ));
+    // The age-by-sex grid's rows and columns add up to their totals.
+    if let Some(g) = m.grid("profile.end.by_age_band_sex") {
+        let grid = "profile.end.by_age_band_sex";
+        for (band, row) in &g.rows {
+            r.push(sum(
+                "profile.end.by_age_band",
+                row.keys()
+                    .map(|sex| CellRef::new(grid, &[band, sex]))
+                    .collect(),
+                CellRef::new("profile.end.by_age_band", &[band]),
+            ));
+        }
+        let mut sexes: Vec<&str> = Vec::new();
+        for (_, row) in &g.rows {
+            for sex in row.keys() {
+                if !sexes.contains(&sex) {
+                    sexes.push(sex);
+                }
+            }
+        }
+        for sex in sexes {
+            r.push(sum(
+                "profile.end.by_sex",
+                g.rows
+                    .iter()
+                    .filter(|(_, row)| row.get(sex).is_some())
+                    .map(|(band, _)| CellRef::new(grid, &[band, sex]))
+                    .collect(),
+                CellRef::new("profile.end.by_sex", &[sex]),
+            ));
+        }
+    }
     for b in [
+        "profile.end.by_age_band",
+        "profile.end.by_sex",
         "profile.end.by_age_band_sex",
         "profile.end.by_legal_status",
         "profile.end.by_placement",

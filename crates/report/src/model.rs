@@ -1422,7 +1422,8 @@ fn per_fte(f: Fig) -> Cell {
     }
 }
 
-/// Age band × sex on 31 March, with the total.
+/// Age band × sex on 31 March, with each row's and each column's total
+/// (`profile.end.by_age_band`, `profile.end.by_sex`) and the grand total.
 fn age_sex_table(f: Fig) -> Table {
     let id = "profile.end.by_age_band_sex";
     let mut rows = Vec::new();
@@ -1432,22 +1433,20 @@ fn age_sex_table(f: Fig) -> Table {
             sexes = first.keys().map(String::from).collect();
         }
         for (band, _) in &g.rows {
-            rows.push(row(
-                key_label(band),
-                sexes.iter().map(|s| f.cell(id, &[band, s])).collect(),
-            ));
+            let mut cells: Vec<Cell> = sexes.iter().map(|s| f.cell(id, &[band, s])).collect();
+            cells.push(f.cell("profile.end.by_age_band", &[band]));
+            rows.push(row(key_label(band), cells));
         }
     }
-    let mut total = vec![Cell::Blank; sexes.len()];
-    if let Some(first) = total.first_mut() {
-        *first = f.cell("cla.end", &[]);
-    }
-    rows.push(total_row(
-        "All children in care (all ages and sexes)",
-        total,
-    ));
+    let mut total: Vec<Cell> = sexes
+        .iter()
+        .map(|s| f.cell("profile.end.by_sex", &[s]))
+        .collect();
+    total.push(f.cell("cla.end", &[]));
+    rows.push(total_row("All ages", total));
     let mut columns = vec!["Age on 31 March".to_owned()];
     columns.extend(sexes.iter().map(|s| key_label(s)));
+    columns.push("All".to_owned());
     Table {
         id: "profile-age-sex".into(),
         caption: format!(

@@ -566,3 +566,35 @@ fn a_measure_in_no_relation_is_refused_for_publication() {
     }
     assert!(r.render(Format::Json).is_ok());
 }
+
+/// The age-by-sex table has each row's total, each column's total and the
+/// grand total in its own corner (it used to print the grand total under
+/// the first sex and no other totals), and every total adds up.
+#[test]
+fn the_age_by_sex_table_adds_up_both_ways() {
+    let r = common::report(false);
+    let model = r.model();
+    let t = model.tables().find(|t| t.id == "profile-age-sex").unwrap();
+    assert_eq!(t.columns.last().map(String::as_str), Some("All"));
+    let n = |c: &footprint_report::model::Cell| c.display().parse::<u64>().expect("a count");
+    let (body, total) = t.rows.split_at(t.rows.len() - 1);
+    let total = &total[0];
+    assert!(total.total && total.header == "All ages");
+    let width = t.columns.len() - 1;
+    for row in body {
+        let (parts, all) = row.cells.split_at(width - 1);
+        assert_eq!(
+            parts.iter().map(n).sum::<u64>(),
+            n(&all[0]),
+            "{}",
+            row.header
+        );
+    }
+    for col in 0..width {
+        let sum: u64 = body.iter().map(|row| n(&row.cells[col])).sum();
+        assert_eq!(sum, n(&total.cells[col]), "{}", t.columns[col + 1]);
+    }
+    let cla_end = r.this_year.measures.count("cla.end").unwrap();
+    assert!(cla_end > 0);
+    assert_eq!(n(&total.cells[width - 1]), cla_end);
+}

@@ -226,6 +226,9 @@ pub(super) fn children_in_care(
             .map(|b| (b.to_string(), Breakdown::with_keys(sexes.iter().copied())))
             .collect(),
     };
+    // The grid's row and column totals, as counts of their own.
+    let mut by_band = Breakdown::with_keys(AGE_BANDS);
+    let mut by_sex = Breakdown::with_keys(sexes.iter().copied());
     let mut ls = Breakdown::with_keys(looked_after_legal_statuses());
     let mut place = Breakdown::with_keys(placement_keys(year));
     let mut ethnic = Breakdown::with_keys(Ethnicity::all().iter().map(|e| e.code()));
@@ -244,6 +247,8 @@ pub(super) fn children_in_care(
         if let Some(row) = age_sex.row_mut(band) {
             row.entry(sex).add(&child.id);
         }
+        by_band.entry(band).add(&child.id);
+        by_sex.entry(sex).add(&child.id);
         ls.entry(ep.legal_status.code()).add(&child.id);
         place.entry(ep.placement.code()).add(&child.id);
         ethnic
@@ -254,6 +259,8 @@ pub(super) fn children_in_care(
         }
     }
     out.push("profile.end.by_age_band_sex", Measure::Grid(age_sex));
+    out.push("profile.end.by_age_band", Measure::Breakdown(by_band));
+    out.push("profile.end.by_sex", Measure::Breakdown(by_sex));
     out.push("profile.end.by_legal_status", Measure::Breakdown(ls));
     out.push("profile.end.by_placement", Measure::Breakdown(place));
     out.push("profile.end.by_ethnicity", Measure::Breakdown(ethnic));

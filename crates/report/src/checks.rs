@@ -450,13 +450,16 @@ pub fn relations(m: &Measures) -> Vec<Relation> {
         c("challenges.open.overdue"),
         c("challenges.open.end"),
     ));
-    for b in ["reviews.attendance_by_role", "quality.by_grade"] {
-        // Several roles attend one review; a review has at most one grade,
-        // but not every review has one.
-        for key in cells_of(m, b) {
-            r.push(at_most(b, key, held.clone()));
-        }
+    // Several roles attend one review.
+    for key in cells_of(m, "reviews.attendance_by_role") {
+        r.push(at_most("reviews.attendance_by_role", key, held.clone()));
     }
+    // Each review held has one grade or is `not_graded`.
+    r.push(sum(
+        "quality.by_grade",
+        cells_of(m, "quality.by_grade"),
+        held.clone(),
+    ));
     r.push(at_most(
         "challenges.resolved",
         c("challenges.resolved"),

@@ -86,7 +86,14 @@ pub(super) fn service(
         "not_recorded",
     ]);
     let mut attendance = Breakdown::with_keys(AttendeeRole::ALL.map(|r| r.key()));
-    let mut quality = Breakdown::with_keys(QualityGrade::ALL.map(|g| g.key()));
+    // Every review held, by its quality grade, or `not_graded`: the table
+    // adds up to the reviews held.
+    let mut quality = Breakdown::with_keys(
+        QualityGrade::ALL
+            .map(|g| g.key())
+            .into_iter()
+            .chain(["not_graded"]),
+    );
     let mut midway_cohort = Count::default();
     let mut midway_done = Count::default();
     let mut visit_cohort = Count::default();
@@ -168,10 +175,14 @@ pub(super) fn service(
             for role in roles {
                 attendance.entry(role.key()).add(child);
             }
-            if let Some(g) = d.quality {
-                quality.entry(g.key()).add(child);
-            }
         }
+        quality
+            .entry(
+                details
+                    .and_then(|d| d.quality)
+                    .map_or("not_graded", |g| g.key()),
+            )
+            .add(child);
 
         // Visits: children aged 4+ seen or spoken to since the previous
         // review in the period (or the period's start) up to the review.

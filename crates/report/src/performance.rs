@@ -1226,6 +1226,10 @@ pub fn render_xlsx(page: &PerformancePage) -> Result<Vec<u8>, ReportError> {
     let e = |x: rust_xlsxwriter::XlsxError| ReportError::Xlsx(x.to_string());
     let mut wb = Workbook::new();
     let bold = Format::new().set_bold();
+    // Counts as whole numbers, percentages as percentages (the cell holds
+    // the fraction), rates and ratios to one decimal place.
+    let whole = Format::new().set_num_format("#,##0");
+    let percent = Format::new().set_num_format("0.0%");
     let one_dp = Format::new().set_num_format("0.0");
     let ws = wb.add_worksheet();
     ws.set_name("Performance").map_err(e)?;
@@ -1247,9 +1251,14 @@ pub fn render_xlsx(page: &PerformancePage) -> Result<Vec<u8>, ReportError> {
         let row = 3 + i as u32;
         ws.write_string(row, 0, &r.name).map_err(e)?;
         let mut col = 1u16;
+        let (scale, format) = match r.unit {
+            Unit::Count => (1.0, &whole),
+            Unit::Percent => (100.0, &percent),
+            Unit::Rate | Unit::PerFte => (1.0, &one_dp),
+        };
         let num = |ws: &mut rust_xlsxwriter::Worksheet, col: u16, v: Option<f64>| match v {
             Some(x) => ws
-                .write_number_with_format(row, col, round1(x), &one_dp)
+                .write_number_with_format(row, col, round1(x) / scale, format)
                 .map(|_| ()),
             None => ws.write_string(row, col, "–").map(|_| ()),
         };

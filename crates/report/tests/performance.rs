@@ -117,4 +117,16 @@ fn renders_html_xlsx_and_json() {
     let cla = page.rows.iter().position(|r| r.id == "cla.count").unwrap();
     let v = page.rows[cla].months[2].value.number().unwrap();
     assert_eq!(sheet.get_value((3 + cla as u32, 3)), Some(&Data::Float(v)));
+    // A percentage is held as the fraction its cell shows as a percentage.
+    let (k, pct_row) = page
+        .rows
+        .iter()
+        .enumerate()
+        .find(|(_, r)| r.unit == performance::Unit::Percent && r.months[2].value.number().is_some())
+        .expect("a percentage row with a value");
+    let p = pct_row.months[2].value.number().unwrap();
+    match sheet.get_value((3 + k as u32, 3)) {
+        Some(Data::Float(x)) => assert!((x - p / 100.0).abs() < 1e-9, "{x} vs {p}"),
+        other => panic!("{other:?}"),
+    }
 }

@@ -34,7 +34,7 @@ use footprint_domain::health_education::{
 };
 use footprint_domain::model::{ChildId, QualityGrade};
 
-use crate::common::{finish, print_stdout};
+use crate::common::{RowProblem, finish, print_stdout, render_row_problems};
 use crate::db::{DbArgs, open, runtime};
 
 #[derive(Debug, Args)]
@@ -45,14 +45,6 @@ pub struct HealthArgs {
     pub file: PathBuf,
     #[command(flatten)]
     pub db: DbArgs,
-}
-
-/// A problem with one place in the file.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RowProblem {
-    pub line: u64,
-    pub column: String,
-    pub message: String,
 }
 
 const COLUMNS: [&str; 8] = [
@@ -350,20 +342,7 @@ fn import(args: &HealthArgs) -> anyhow::Result<Option<usize>> {
     let text = std::fs::read_to_string(&args.file)
         .with_context(|| format!("cannot read {}", args.file.display()))?;
     let file = args.file.display().to_string();
-    let report = |problems: &[RowProblem]| {
-        let mut out = String::new();
-        for p in problems {
-            if p.column.is_empty() {
-                out.push_str(&format!("{file} line {}: {}\n", p.line, p.message));
-            } else {
-                out.push_str(&format!(
-                    "{file} line {}, column {}: {}\n",
-                    p.line, p.column, p.message
-                ));
-            }
-        }
-        out
-    };
+    let report = |problems: &[RowProblem]| render_row_problems(&file, problems);
     let (records, children) = match read_records(&args.file, &text) {
         Ok(r) => r,
         Err(problems) => {

@@ -20,7 +20,7 @@ use anyhow::Context;
 use clap::Args;
 use footprint_domain::model::{ChildId, ChildName};
 
-use crate::common::{finish, print_stdout};
+use crate::common::{RowProblem, finish, print_stdout, render_row_problems};
 use crate::db::{DbArgs, open, runtime};
 
 #[derive(Debug, Args)]
@@ -36,26 +36,18 @@ pub struct NamesArgs {
 const GIVEN: &[&str] = &["GIVEN_NAME", "FORENAME", "FIRST_NAME"];
 const FAMILY: &[&str] = &["FAMILY_NAME", "SURNAME", "LAST_NAME"];
 
-/// A problem with one place in the file.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct NameProblem {
-    pub line: u64,
-    pub column: String,
-    pub message: String,
-}
-
 /// Reads the names file. `Err` holds every problem found (or, for a file
 /// that cannot be read as a whole, one message).
 pub fn read_names(
     file: &Path,
     text: &str,
-) -> Result<Vec<(u64, ChildId, ChildName)>, Vec<NameProblem>> {
+) -> Result<Vec<(u64, ChildId, ChildName)>, Vec<RowProblem>> {
     let mut reader = csv::ReaderBuilder::new()
         .flexible(true)
         .trim(csv::Trim::All)
         .from_reader(text.as_bytes());
     let at_header = |message: String| {
-        vec![NameProblem {
+        vec![RowProblem {
             line: 1,
             column: String::new(),
             message,
@@ -89,7 +81,7 @@ pub fn read_names(
             Ok(r) => r,
             Err(e) => {
                 let line = e.position().map_or(0, csv::Position::line);
-                problems.push(NameProblem {
+                problems.push(RowProblem {
                     line,
                     column: String::new(),
                     message: format!("the row cannot be read as CSV: {e}"),
@@ -102,7 +94,7 @@ pub fn read_names(
         let child = match field(child_col).parse::<ChildId>() {
             Ok(c) => Some(c),
             Err(e) => {
-                problems.push(NameProblem {
+                problems.push(RowProblem {
                     line,
                     column: headers[child_col].to_owned(),
                     message: e.to_string(),
@@ -118,7 +110,7 @@ pub fn read_names(
                 } else {
                     &headers[family_col]
                 };
-                problems.push(NameProblem {
+                problems.push(RowProblem {
                     line,
                     column: column.to_owned(),
                     message: e.to_string(),
@@ -128,7 +120,7 @@ pub fn read_names(
         };
         if let (Some(child), Some(name)) = (child, name) {
             if let Some(first) = seen.get(&child) {
-                problems.push(NameProblem {
+                problems.push(RowProblem {
                     line,
                     column: headers[child_col].to_owned(),
                     message: format!("child {child} is named again (first on line {first})"),
@@ -171,20 +163,7 @@ fn import(args: &NamesArgs) -> anyhow::Result<Outcome> {
     let text = std::fs::read_to_string(&args.file)
         .with_context(|| format!("cannot read {}", args.file.display()))?;
     let file = args.file.display().to_string();
-    let report = |problems: &[NameProblem]| {
-        let mut out = String::new();
-        for p in problems {
-            if p.column.is_empty() {
-                out.push_str(&format!("{file} line {}: {}\n", p.line, p.message));
-            } else {
-                out.push_str(&format!(
-                    "{file} line {}, column {}: {}\n",
-                    p.line, p.column, p.message
-                ));
-            }
-        }
-        out
-    };
+    let report = |problems: &[RowProblem]| render_row_problems(&file, problems);
     let names = match read_names(&args.file, &text) {
         Ok(n) => n,
         Err(problems) => {
@@ -201,10 +180,10 @@ fn import(args: &NamesArgs) -> anyhow::Result<Outcome> {
             .into_iter()
             .map(|c| c.id)
             .collect();
-        let unknown: Vec<NameProblem> = names
+        let unknown: Vec<RowProblem> = names
             .iter()
             .filter(|(_, c, _)| !known.contains(c))
-            .map(|(line, c, _)| NameProblem {
+            .map(|(line, c, _)| RowProblem {
                 line: *line,
                 column: "CHILD".into(),
                 message: format!("child {c} is not in the database (import the 903 return first)"),
@@ -239,7 +218,7 @@ fn import(args: &NamesArgs) -> anyhow::Result<Outcome> {
 mod tests {
     use super::*;
 
-    fn read(text: &str) -> Result<Vec<(u64, ChildId, ChildName)>, Vec<NameProblem>> {
+    fn read(text: &str) -> Result<Vec<(u64, ChildId, ChildName)>, Vec<RowProblem>> {
         read_names(Path::new("names.csv"), text)
     }
 

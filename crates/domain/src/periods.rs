@@ -197,6 +197,20 @@ impl PeriodOfCare {
         policy: &SchedulePolicy,
         calendar: &WorkingDayCalendar,
     ) -> Result<Schedule, ScheduleError> {
+        let input =
+            self.schedule_input_with_changes(reviews, date_changes, policy, reviews_known_from);
+        schedule(&input, policy, calendar)
+    }
+
+    /// The input of [`PeriodOfCare::schedule`]: [`PeriodOfCare::schedule_input`]
+    /// with the approved `date_changes` asked for in this period.
+    pub fn schedule_input_with_changes(
+        &self,
+        reviews: &[NaiveDate],
+        date_changes: &[ReviewDateChange],
+        policy: &SchedulePolicy,
+        reviews_known_from: Option<NaiveDate>,
+    ) -> ScheduleInput {
         let mut input = self.schedule_input(reviews, policy, reviews_known_from);
         input.date_changes = date_changes
             .iter()
@@ -211,7 +225,7 @@ impl PeriodOfCare {
                 reason: c.reason,
             })
             .collect();
-        schedule(&input, policy, calendar)
+        input
     }
 }
 

@@ -129,17 +129,16 @@ pub(super) fn reviews<'a>(
                 continue;
             }
             let dates: Vec<NaiveDate> = reviews.iter().map(|r| r.date).collect();
-            let input = p.schedule_input(&dates, &settings.review_policy, known_from);
-            // The schedule with the child's approved date changes: they move
-            // only the council's due dates, never `statutory_due` or
-            // `in_time`, which every measure here but one reads.
-            let sched = match p.schedule(
+            // With the child's approved date changes: they move only the
+            // council's due dates, never `statutory_due` or `in_time`, which
+            // every measure here but one reads.
+            let input = p.schedule_input_with_changes(
                 &dates,
                 changes_of(&child.id),
-                known_from,
                 &settings.review_policy,
-                calendar,
-            ) {
+                known_from,
+            );
+            let sched = match schedule(&input, &settings.review_policy, calendar) {
                 Ok(s) => Some(s),
                 Err(e) => {
                     out.problems.push(DataProblem {

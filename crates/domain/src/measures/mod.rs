@@ -672,8 +672,7 @@ pub fn compute_periods_as_of(
     // (period i on thread i mod n): they only read the records and the
     // assembled periods of care, so a report's two years, or the
     // dashboard's month and year, take the time of the longer one.
-    let mut out: Vec<Option<Measures>> = vec![None; periods.len()];
-    std::thread::scope(|scope| {
+    let mut done: Vec<(usize, Measures)> = std::thread::scope(|scope| {
         let running: Vec<_> = (0..threads)
             .map(|t| {
                 scope.spawn(move || {
@@ -687,19 +686,17 @@ pub fn compute_periods_as_of(
                 })
             })
             .collect();
-        for thread in running {
-            let done = thread
-                .join()
-                .unwrap_or_else(|e| std::panic::resume_unwind(e));
-            for (i, m) in done {
-                out[i] = Some(m);
-            }
-        }
+        running
+            .into_iter()
+            .flat_map(|thread| {
+                thread
+                    .join()
+                    .unwrap_or_else(|e| std::panic::resume_unwind(e))
+            })
+            .collect()
     });
-    out.into_iter()
-        .zip(periods)
-        .map(|(m, &p)| m.unwrap_or_else(|| one(p)))
-        .collect()
+    done.sort_by_key(|&(i, _)| i);
+    done.into_iter().map(|(_, m)| m).collect()
 }
 
 /// `period` cut to the report date `as_of` and computed, marked "to date"

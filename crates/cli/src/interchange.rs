@@ -159,36 +159,52 @@ pub fn run_import(cmd: ImportCommand) -> ExitCode {
         return ExitCode::from(EXIT_USAGE);
     }
 
-    // Read and check everything before writing anything. Each return is
-    // kept only as the records to import (the reader's rows and places are
-    // dropped as soon as it is checked).
+    // Read and check everything before writing anything, the returns side
+    // by side on the machine's cores. Each return is kept only as the
+    // records to import (the reader's rows and places are dropped as soon
+    // as it is checked).
+    let strict = args.strict;
+    let outcomes = on_cores(&groups, |paths| -> Result<Checked, String> {
+        let parsed = read_paths(paths, year).map_err(|e| e.to_string())?;
+        let (errors, warnings): (Vec<&Problem>, Vec<&Problem>) = parsed
+            .sorted_problems()
+            .into_iter()
+            .partition(|p| p.is_fatal() || strict);
+        Ok(if !errors.is_empty() {
+            Checked::Refused(Some(render_text(&parsed, &errors, &warnings)), None)
+        } else if parsed.ret.year.is_none() {
+            Checked::Refused(
+                None,
+                Some(format!(
+                    "{}: no dates found to tell the collection year; give --year",
+                    source_name(paths)
+                )),
+            )
+        } else {
+            match into_batch(source_name(paths), parsed) {
+                Some(batch) => Checked::Batch(Box::new(batch)),
+                None => Checked::Refused(None, None),
+            }
+        })
+    });
     let mut batches: Vec<ImportBatch> = Vec::new();
     let mut refused = false;
-    for paths in &groups {
-        let parsed = match read_paths(paths, year) {
-            Ok(p) => p,
+    for outcome in outcomes {
+        match outcome {
             Err(e) => {
                 eprintln!("footprint: {e}");
                 return ExitCode::from(EXIT_USAGE);
             }
-        };
-        let (errors, warnings): (Vec<&Problem>, Vec<&Problem>) = parsed
-            .sorted_problems()
-            .into_iter()
-            .partition(|p| p.is_fatal() || args.strict);
-        if !errors.is_empty() {
-            refused = true;
-            let text = render_text(&parsed, &errors, &warnings);
-            let _ = print_stdout(&text);
-        } else if parsed.ret.year.is_none() {
-            refused = true;
-            eprintln!(
-                "footprint: {}: no dates found to tell the collection year; give --year",
-                source_name(paths)
-            );
-        }
-        if !refused {
-            batches.extend(into_batch(source_name(paths), parsed));
+            Ok(Checked::Batch(batch)) => batches.push(*batch),
+            Ok(Checked::Refused(text, message)) => {
+                refused = true;
+                if let Some(text) = text {
+                    let _ = print_stdout(&text);
+                }
+                if let Some(message) = message {
+                    eprintln!("footprint: {message}");
+                }
+            }
         }
     }
     if refused {
@@ -200,6 +216,47 @@ pub fn run_import(cmd: ImportCommand) -> ExitCode {
     batches.sort_by_key(|b| b.year);
 
     finish(import_all(batches, &args.db))
+}
+
+/// A return read and checked: the records to import, or why not (the
+/// problems as text, a message).
+enum Checked {
+    Batch(Box<ImportBatch>),
+    Refused(Option<String>, Option<String>),
+}
+
+/// `work` on each item, on up to as many threads as the machine has cores
+/// (each thread takes the next item not yet taken); the results in the
+/// items' order.
+fn on_cores<T: Sync, R: Send>(items: &[T], work: impl Fn(&T) -> R + Sync) -> Vec<R> {
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(items.len());
+    if threads <= 1 {
+        return items.iter().map(work).collect();
+    }
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let mut done: Vec<(usize, R)> = std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..threads)
+            .map(|_| {
+                scope.spawn(|| {
+                    let mut mine = Vec::new();
+                    loop {
+                        let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                        let Some(item) = items.get(i) else { break };
+                        mine.push((i, work(item)));
+                    }
+                    mine
+                })
+            })
+            .collect();
+        workers
+            .into_iter()
+            .flat_map(|w| w.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+            .collect()
+    });
+    done.sort_by_key(|(i, _)| *i);
+    done.into_iter().map(|(_, r)| r).collect()
 }
 
 /// A checked return as the records to import, moved out of the reader's
@@ -225,28 +282,43 @@ fn into_batch(source: String, parsed: Parsed) -> Option<ImportBatch> {
     })
 }
 
+/// Imports the returns together, in one transaction (all or nothing): the
+/// council's records are derived once from them all.
 fn import_all(batches: Vec<ImportBatch>, db: &DbArgs) -> anyhow::Result<()> {
     let rt = runtime()?;
     rt.block_on(async {
         let store = open(&db.url()).await?;
-        for batch in batches {
-            let (source, year) = (batch.source.clone(), batch.year);
-            let summary = store.import_return(&batch).await.with_context(|| {
-                format!("importing {source} ({year}); nothing of it was written")
-            })?;
+        let given: Vec<(String, CollectionYear, [usize; 3])> = batches
+            .iter()
+            .map(|b| {
+                (
+                    b.source.clone(),
+                    b.year,
+                    [b.children.len(), b.episodes.len(), b.reviews.len()],
+                )
+            })
+            .collect();
+        let what = given
+            .iter()
+            .map(|(source, year, _)| format!("{source} ({year})"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let summaries = store
+            .import_returns(batches)
+            .await
+            .with_context(|| format!("importing {what}; nothing of it was written"))?;
+        for ((source, year, [children, episodes, reviews]), summary) in given.iter().zip(&summaries)
+        {
             crate::db::audit_cli(
                 &store,
                 "ssda903.import",
                 &format!(
-                    "{year} return, import run {}: {} children, {} episodes, {} reviews",
+                    "{year} return, import run {}: {children} children, {episodes} episodes, {reviews} reviews",
                     summary.run,
-                    batch.children.len(),
-                    batch.episodes.len(),
-                    batch.reviews.len()
                 ),
             )
             .await?;
-            print_stdout(&describe(&source, &summary))?;
+            print_stdout(&describe(source, summary))?;
         }
         store.close().await;
         Ok(())

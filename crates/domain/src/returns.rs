@@ -30,14 +30,64 @@ use chrono::NaiveDate;
 use crate::dates::CollectionYear;
 use crate::model::{Child, ChildId, Episode, HealthOutcomes, MissingEpisode, Review};
 
-/// One return's records, as it came.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+/// One return's records, as it came (or the part of it about one child).
+/// Every table is optional when read (`serde(default)`), so a table added
+/// later reads as empty from records kept before it.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 pub struct ReturnRecords {
     pub children: Vec<Child>,
     pub episodes: Vec<Episode>,
     pub reviews: Vec<Review>,
     pub missing: Vec<MissingEpisode>,
     pub health_outcomes: Vec<HealthOutcomes>,
+}
+
+impl ReturnRecords {
+    /// Every child the return names, in any table (with repeats).
+    pub fn children_named(&self) -> impl Iterator<Item = &ChildId> {
+        self.children
+            .iter()
+            .map(|c| &c.id)
+            .chain(self.episodes.iter().map(|e| &e.child))
+            .chain(self.reviews.iter().map(|x| &x.child))
+            .chain(self.missing.iter().map(|m| &m.child))
+            .chain(self.health_outcomes.iter().map(|h| &h.child))
+    }
+
+    /// Adds `other`'s records (another part of the same return) to these.
+    pub fn append(&mut self, mut other: ReturnRecords) {
+        self.children.append(&mut other.children);
+        self.episodes.append(&mut other.episodes);
+        self.reviews.append(&mut other.reviews);
+        self.missing.append(&mut other.missing);
+        self.health_outcomes.append(&mut other.health_outcomes);
+    }
+
+    /// The return's records child by child (in order of identifier), each
+    /// child's in the return's order: the form the store keeps them in.
+    pub fn by_child(self) -> BTreeMap<ChildId, ReturnRecords> {
+        let mut out: BTreeMap<ChildId, ReturnRecords> = BTreeMap::new();
+        for c in self.children {
+            out.entry(c.id.clone()).or_default().children.push(c);
+        }
+        for e in self.episodes {
+            out.entry(e.child.clone()).or_default().episodes.push(e);
+        }
+        for r in self.reviews {
+            out.entry(r.child.clone()).or_default().reviews.push(r);
+        }
+        for m in self.missing {
+            out.entry(m.child.clone()).or_default().missing.push(m);
+        }
+        for h in self.health_outcomes {
+            out.entry(h.child.clone())
+                .or_default()
+                .health_outcomes
+                .push(h);
+        }
+        out
+    }
 }
 
 /// A derived record and the collection year of the return it came from.
@@ -71,15 +121,7 @@ pub fn derive(returns: &[(CollectionYear, ReturnRecords)]) -> Derived {
     // Which returns mention each child, in any table.
     let mut mentions: HashSet<(&ChildId, CollectionYear)> = HashSet::new();
     for (y, r) in &held {
-        let ids = r
-            .children
-            .iter()
-            .map(|c| &c.id)
-            .chain(r.episodes.iter().map(|e| &e.child))
-            .chain(r.reviews.iter().map(|x| &x.child))
-            .chain(r.missing.iter().map(|m| &m.child))
-            .chain(r.health_outcomes.iter().map(|h| &h.child));
-        for id in ids {
+        for id in r.children_named() {
             mentions.insert((id, *y));
         }
     }

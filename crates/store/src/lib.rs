@@ -44,7 +44,7 @@ pub use error::{Result, StoreError};
 pub use types::*;
 
 /// The schema version this binary knows (the number of the last migration).
-pub const SCHEMA_VERSION: i64 = 12;
+pub const SCHEMA_VERSION: i64 = 13;
 
 /// The setting holding the date the council began recording reviews in
 /// Footprint (JSON string `"yyyy-mm-dd"`); see [`Store::load_dataset`].
@@ -133,6 +133,12 @@ pub(crate) const MIGRATIONS: &[Migration] = &[
         description: "health assessments, dental checks, SDQ scores, immunisations and PEPs",
         sqlite: include_str!("../migrations/sqlite/0012_health_education.sql"),
         postgres: include_str!("../migrations/postgres/0012_health_education.sql"),
+    },
+    Migration {
+        version: 13,
+        description: "each return kept one row per child",
+        sqlite: include_str!("../migrations/sqlite/0013_returns_held_by_child.sql"),
+        postgres: include_str!("../migrations/postgres/0013_returns_held_by_child.sql"),
     },
 ];
 
@@ -458,7 +464,33 @@ impl Store {
         batch: &ImportBatch,
         progress: &mut (dyn FnMut(ImportProgress) + Send),
     ) -> Result<ImportSummary> {
-        dispatch!(self, import_return(batch, progress))
+        let mut summaries = self
+            .import_returns_with_progress(vec![batch.clone()], progress)
+            .await?;
+        summaries.pop().ok_or_else(|| {
+            StoreError::Invalid("the import gave no summary of its return".to_owned())
+        })
+    }
+
+    /// Imports several returns (at most one a year) in one transaction, all
+    /// or nothing, as [`Store::import_return`] imports one: the records of
+    /// the children they name are derived once from every return held,
+    /// rather than once a return. One import run each; the summaries in
+    /// year order. What the returns no longer give (`removed`) and the
+    /// episodes left open are counted with the latest return.
+    pub async fn import_returns(&self, batches: Vec<ImportBatch>) -> Result<Vec<ImportSummary>> {
+        self.import_returns_with_progress(batches, &mut |_| {})
+            .await
+    }
+
+    /// [`Store::import_returns`], calling `progress` from inside the
+    /// transaction at the start of each stage and every 1,000 records.
+    pub async fn import_returns_with_progress(
+        &self,
+        batches: Vec<ImportBatch>,
+        progress: &mut (dyn FnMut(ImportProgress) + Send),
+    ) -> Result<Vec<ImportSummary>> {
+        dispatch!(self, import_returns(batches, progress))
     }
 
     /// The episodes held open from a return earlier than the latest held,

@@ -1,13 +1,13 @@
 //! Bulk writes: importing one 903 return (`import_return`, with its run and
 //! problems) and replacing the whole dataset (`replace_dataset`).
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::NaiveDate;
 use footprint_domain::dates::CollectionYear;
-use footprint_domain::model::{Child, ChildId, ChildName, Dataset};
+use footprint_domain::model::{ChildId, ChildName, Dataset};
 use footprint_domain::returns::{Derived, FromReturn, ReturnRecords, derive};
 
 use futures_util::TryStreamExt;
@@ -197,12 +197,13 @@ pub(crate) async fn replace_dataset(pool: &Pool, ds: &Dataset) -> Result<WriteSu
 // ---------------------------------------------------------------------------
 // 903 import
 //
-// An import, all inside one transaction:
+// An import of one or more returns (at most one a year), all inside one
+// transaction:
 //
-// 1. the return is kept as it came in `return_records` (one row per record,
-//    the record as JSON), replacing any return of the same year;
-// 2. the other returns' records of the children it names (and of those the
-//    return it replaces named) are read back, and the council's 903 records
+// 1. each return is kept as it came in `returns_held` (one row per child,
+//    that child's records as JSON), replacing any return of the same year;
+// 2. the other returns' records of the children they name (and of those
+//    the returns they replace named) are read back, and the council's 903 records
 //    of those children derived from all of them
 //    (`footprint_domain::returns::derive`);
 // 3. those children's 903 records are deleted and the derived ones written
@@ -403,25 +404,6 @@ async fn upsert<R>(
     Ok(())
 }
 
-/// Adds a problem for each record whose child is unknown, in batch order.
-fn orphans<R>(
-    records: &[R],
-    child: impl Fn(&R) -> &ChildId,
-    known: &dyn Fn(&str) -> bool,
-    source: &str,
-    kind: &str,
-    counts: &mut RecordCounts,
-    problems: &mut Vec<ImportProblem>,
-) {
-    for r in records {
-        let c = child(r);
-        if !known(c.as_str()) {
-            counts.skipped += 1;
-            problems.push(orphan_problem(source, kind, c));
-        }
-    }
-}
-
 fn orphan_problem(source: &str, kind: &str, child: &ChildId) -> ImportProblem {
     ImportProblem {
         file: source.to_owned(),
@@ -436,12 +418,20 @@ fn orphan_problem(source: &str, kind: &str, child: &ChildId) -> ImportProblem {
     }
 }
 
-pub(crate) async fn import_return(
+pub(crate) async fn import_returns(
     pool: &Pool,
-    batch: &ImportBatch,
+    batches: Vec<ImportBatch>,
     progress: &mut (dyn FnMut(ImportProgress) + Send),
-) -> Result<ImportSummary> {
-    let year = i64::from(batch.year.start_year());
+) -> Result<Vec<ImportSummary>> {
+    let mut years = BTreeSet::new();
+    for b in &batches {
+        if !years.insert(b.year) {
+            return Err(StoreError::Invalid(format!(
+                "two returns for {} were given to import together: import one of them",
+                b.year
+            )));
+        }
+    }
     // SQLite: a page cache big enough for the import's indexes (the default
     // 2 MB spills dirty pages to the WAL mid-transaction), on this
     // connection only and put back after.
@@ -457,7 +447,7 @@ pub(crate) async fn import_return(
             .await?;
         Some(was)
     };
-    let summary = import_in(&mut pooled, year, batch, progress).await;
+    let summaries = import_in(&mut pooled, batches, progress).await;
     if let Some(was) = cache {
         // Whatever became of the import: a connection left with the larger
         // cache would only hold more memory.
@@ -465,15 +455,25 @@ pub(crate) async fn import_return(
             .execute(&mut *pooled)
             .await;
     }
-    summary
+    summaries
+}
+
+/// One return of an import, as it goes through it.
+struct Incoming {
+    year: CollectionYear,
+    source: String,
+    run: i64,
+    records: ReturnRecords,
+    problems: Vec<ImportProblem>,
+    counts: Counts,
 }
 
 async fn import_in(
     pooled: &mut Conn,
-    year: i64,
-    batch: &ImportBatch,
+    mut batches: Vec<ImportBatch>,
     progress: &mut (dyn FnMut(ImportProgress) + Send),
-) -> Result<ImportSummary> {
+) -> Result<Vec<ImportSummary>> {
+    batches.sort_by_key(|b| b.year);
     let mut tx = if POSTGRES {
         sqlx::Connection::begin(pooled).await?
     } else {
@@ -482,173 +482,183 @@ async fn import_in(
     let conn: &mut Conn = &mut tx;
     // Council-wide: no per-child change log for a bulk write.
     let set_aside = begin_bulk_write(conn).await?;
-    let run: i64 = sqlx::query_scalar(
-        "INSERT INTO import_runs (year, source, imported_at) VALUES ($1, $2, $3) RETURNING id",
-    )
-    .bind(year)
-    .bind(batch.source.as_str())
-    .bind(now())
-    .fetch_one(&mut *conn)
-    .await?;
-    let mut problems: Vec<ImportProblem> = batch.problems.clone();
     backfill_returns(conn).await?;
 
-    // Children: the batch's Header, and the stored ones the other tables
-    // name that the Header lacks (known, so not orphans).
-    let header: HashSet<&str> = batch.children.iter().map(|c| c.id.as_str()).collect();
-    let elsewhere: Vec<&str> = {
-        let named = batch
-            .episodes
+    let mut incoming: Vec<Incoming> = Vec::with_capacity(batches.len());
+    for b in batches {
+        let run: i64 = sqlx::query_scalar(
+            "INSERT INTO import_runs (year, source, imported_at) VALUES ($1, $2, $3) RETURNING id",
+        )
+        .bind(i64::from(b.year.start_year()))
+        .bind(b.source.as_str())
+        .bind(now())
+        .fetch_one(&mut *conn)
+        .await?;
+        incoming.push(Incoming {
+            year: b.year,
+            source: b.source,
+            run,
+            records: ReturnRecords {
+                children: b.children,
+                episodes: b.episodes,
+                reviews: b.reviews,
+                missing: b.missing,
+                health_outcomes: b.health_outcomes,
+            },
+            problems: b.problems,
+            counts: Counts::default(),
+        });
+    }
+
+    // Children: the returns' Headers, and the stored ones the other tables
+    // name that no Header has (known, so not orphans).
+    let header: HashSet<ChildId> = incoming
+        .iter()
+        .flat_map(|i| i.records.children.iter().map(|c| c.id.clone()))
+        .collect();
+    let elsewhere: Vec<ChildId> = {
+        let set: HashSet<&ChildId> = incoming
             .iter()
-            .map(|e| &e.child)
-            .chain(batch.reviews.iter().map(|r| &r.child))
-            .chain(batch.missing.iter().map(|m| &m.child))
-            .chain(batch.health_outcomes.iter().map(|h| &h.child));
-        let set: HashSet<&str> = named
-            .map(ChildId::as_str)
-            .filter(|c| !header.contains(c))
+            .flat_map(|i| i.records.children_named())
+            .filter(|c| !header.contains(*c))
             .collect();
-        set.into_iter().collect()
+        set.into_iter().cloned().collect()
     };
-    let mut stored_elsewhere: HashSet<String> = HashSet::new();
+    let mut stored_elsewhere: HashSet<ChildId> = HashSet::new();
     stored_rows(
         conn,
         ("t.id", "children t ON t.id = value->>0"),
         &elsewhere,
         &(0..elsewhere.len()).collect::<Vec<_>>(),
         |j, c| {
-            j.text(Some(c));
+            j.text(Some(c.as_str()));
         },
         |row| {
-            stored_elsewhere.insert(row.try_get(0)?);
+            stored_elsewhere.insert(child_id("children", "id", row.try_get(0)?)?);
             Ok(())
         },
     )
     .await?;
-    let known = |c: &str| header.contains(c) || stored_elsewhere.contains(c);
-    let mut counts = Counts::default();
-    orphans(
-        &batch.episodes,
-        |e| &e.child,
-        &known,
-        &batch.source,
-        "episode",
-        &mut counts.episodes,
-        &mut problems,
-    );
-    orphans(
-        &batch.reviews,
-        |r| &r.child,
-        &known,
-        &batch.source,
-        "review",
-        &mut counts.reviews,
-        &mut problems,
-    );
-    orphans(
-        &batch.missing,
-        |m| &m.child,
-        &known,
-        &batch.source,
-        "missing episode",
-        &mut counts.missing,
-        &mut problems,
-    );
-    orphans(
-        &batch.health_outcomes,
-        |h| &h.child,
-        &known,
-        &batch.source,
-        "OC2 row",
-        &mut counts.health_outcomes,
-        &mut problems,
-    );
-    let this = ReturnRecords {
-        children: batch.children.clone(),
-        episodes: kept(&batch.episodes, |e| &e.child, &known),
-        reviews: kept(&batch.reviews, |r| &r.child, &known),
-        missing: kept(&batch.missing, |m| &m.child, &known),
-        health_outcomes: kept(&batch.health_outcomes, |h| &h.child, &known),
-    };
-
-    // The children whose records may change: this return's, and those of
-    // the return of the same year it replaces.
-    let mut affected: BTreeSet<String> = mentioned(&this);
-    {
-        let mut rows =
-            sqlx::query("SELECT DISTINCT child FROM return_records WHERE collection_year = $1")
-                .bind(year)
-                .fetch(&mut *conn);
-        while let Some(row) = rows.try_next().await? {
-            affected.insert(row.try_get(0)?);
+    let known = |c: &ChildId| header.contains(c) || stored_elsewhere.contains(c);
+    for i in &mut incoming {
+        let (r, counts, problems, source) =
+            (&mut i.records, &mut i.counts, &mut i.problems, &i.source);
+        let mut skip = |kind: &str, child: &ChildId, counts: &mut RecordCounts| {
+            counts.skipped += 1;
+            problems.push(orphan_problem(source, kind, child));
+        };
+        let mut keep = |kind: &str, child: &ChildId, counts: &mut RecordCounts| {
+            let ok = known(child);
+            if !ok {
+                skip(kind, child, counts);
+            }
+            ok
+        };
+        r.episodes
+            .retain(|e| keep("episode", &e.child, &mut counts.episodes));
+        r.reviews
+            .retain(|x| keep("review", &x.child, &mut counts.reviews));
+        r.missing
+            .retain(|m| keep("missing episode", &m.child, &mut counts.missing));
+        r.health_outcomes
+            .retain(|h| keep("OC2 row", &h.child, &mut counts.health_outcomes));
+        // Names and review details are not part of a return.
+        for c in &mut r.children {
+            c.name = None;
+        }
+        for x in &mut r.reviews {
+            x.details = None;
         }
     }
-    let affected: Vec<String> = affected.into_iter().collect();
 
-    // The return kept as it came (replacing any of the same year).
-    sqlx::query("DELETE FROM return_records WHERE collection_year = $1")
-        .bind(year)
-        .execute(&mut *conn)
-        .await?;
-    let held = held_rows(&this)?;
-    upsert(
-        conn,
-        "return",
-        (
-            "INSERT INTO return_records (collection_year, child, kind, record)",
-            "$2, value->>0, value->>1, value->>2",
-            "",
-        ),
-        year,
-        &held,
-        &(0..held.len()).collect::<Vec<_>>(),
-        &mut |_| {},
-        |j, (child, kind, record)| {
-            j.text(Some(child)).text(Some(kind)).text(Some(record));
-        },
-    )
-    .await?;
-    drop(held);
-
-    // Every other return's records of those children.
-    let mut returns: BTreeMap<i64, ReturnRecords> = BTreeMap::new();
-    let positions: Vec<usize> = (0..affected.len()).collect();
-    let join = format!("return_records t ON t.child = value->>0 AND t.collection_year <> {year}");
-    let mut bad: Option<StoreError> = None;
-    stored_rows(
-        conn,
-        ("t.collection_year, t.kind, t.record", &join),
-        &affected,
-        &positions,
-        |j, c| {
-            j.text(Some(c));
-        },
-        |row| {
-            let y: i64 = row.try_get(0)?;
-            let kind: &str = row.try_get(1)?;
-            let record: &str = row.try_get(2)?;
-            if let Err(e) = add_held(returns.entry(y).or_default(), kind, record) {
-                bad.get_or_insert(e);
-            }
-            Ok(())
-        },
-    )
-    .await?;
-    if let Some(e) = bad {
-        return Err(e);
+    // The children whose records may change: these returns', and those of
+    // the returns of the same years they replace.
+    let mut affected: BTreeSet<ChildId> = BTreeSet::new();
+    for i in &incoming {
+        affected.extend(i.records.children_named().cloned());
     }
-    let this_year = batch.year;
-    let mut all: Vec<(CollectionYear, ReturnRecords)> = Vec::with_capacity(returns.len() + 1);
+    let years = incoming
+        .iter()
+        .map(|i| i.year.start_year().to_string())
+        .collect::<Vec<_>>()
+        .join(", ");
+    {
+        let sql = format!("SELECT child FROM returns_held WHERE collection_year IN ({years})");
+        let mut rows = sqlx::query(sqlx::AssertSqlSafe(sql)).fetch(&mut *conn);
+        while let Some(row) = rows.try_next().await? {
+            affected.insert(child_id("returns_held", "child", row.try_get(0)?)?);
+        }
+    }
+    let affected: Vec<ChildId> = affected.into_iter().collect();
+
+    // Every other return's records of those children (none in a database
+    // that holds no other return).
+    let mut returns: BTreeMap<i64, ReturnRecords> = BTreeMap::new();
+    let others: Option<i64> = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
+        "SELECT collection_year FROM returns_held WHERE collection_year NOT IN ({years}) LIMIT 1"
+    )))
+    .fetch_optional(&mut *conn)
+    .await?;
+    if others.is_some() {
+        let join =
+            format!("returns_held t ON t.child = value->>0 AND t.collection_year NOT IN ({years})");
+        stored_rows(
+            conn,
+            ("t.collection_year, t.records", &join),
+            &affected,
+            &(0..affected.len()).collect::<Vec<_>>(),
+            |j, c| {
+                j.text(Some(c.as_str()));
+            },
+            |row| {
+                let y: i64 = row.try_get(0)?;
+                returns
+                    .entry(y)
+                    .or_default()
+                    .append(held_of(row.try_get(1)?)?);
+                Ok(())
+            },
+        )
+        .await?;
+    }
+
+    // The returns kept as they came (replacing any of the same years), one
+    // row per child and return.
+    sqlx::query(sqlx::AssertSqlSafe(format!(
+        "DELETE FROM returns_held WHERE collection_year IN ({years})"
+    )))
+    .execute(&mut *conn)
+    .await?;
+    for i in &mut incoming {
+        let parts = std::mem::take(&mut i.records).by_child();
+        write_held(conn, i.year, &parts).await?;
+        for (_, part) in parts {
+            i.records.append(part);
+        }
+    }
+
+    let mut all: Vec<(CollectionYear, ReturnRecords)> =
+        Vec::with_capacity(returns.len() + incoming.len());
     for (y, r) in returns {
         all.push((year_of(y)?, r));
     }
-    all.push((this_year, this));
+    let first = all.len();
+    for i in &mut incoming {
+        all.push((i.year, std::mem::take(&mut i.records)));
+    }
     let derived = derive(&all);
-    let this = &all.last().expect("this return").1;
 
-    // What was held before, for the counts.
+    // What was held before, for the counts: the 903 records no return
+    // gives any more are counted with the latest of these returns.
     let before = held_keys(conn, &affected).await?;
-    counts.count(this_year, this, &derived, &before);
+    let index = DerivedKeys::of(&derived);
+    let last = incoming.len().saturating_sub(1);
+    for (n, i) in incoming.iter_mut().enumerate() {
+        i.counts
+            .count(i.year, &all[first + n].1, &index, &before, n == last);
+    }
+    drop(index);
+    drop(before);
 
     // The council's 903 records of those children, derived again. Records
     // entered in Footprint stay; a 903 record with the same key replaces
@@ -668,7 +678,7 @@ async fn import_in(
         for chunk in affected.chunks(KEYS_PER_STATEMENT) {
             json.clear();
             for c in chunk {
-                json.row().text(Some(c));
+                json.row().text(Some(c.as_str()));
             }
             sqlx::query(sqlx::AssertSqlSafe(sql.clone()))
                 .bind(json.finish())
@@ -677,70 +687,148 @@ async fn import_in(
         }
     }
     write_derived(conn, &derived, progress).await?;
+    drop(derived);
+    drop(all);
 
-    // Episodes an earlier return left open that no later return carries on.
+    // Episodes an earlier return left open that no later return carries on:
+    // listed with the latest of these returns.
     let left_open = open_episodes_left_in(conn).await?;
-    for e in &left_open {
-        problems.push(ImportProblem {
-            file: batch.source.clone(),
-            line: None,
-            column: Some("DEC".to_owned()),
-            value: Some(e.child.as_str().to_owned()),
-            rule: None,
-            message: e.message(),
-            severity: Severity::Warning,
-        });
+    if let Some(latest) = incoming.last_mut() {
+        for e in &left_open {
+            latest.problems.push(ImportProblem {
+                file: latest.source.clone(),
+                line: None,
+                column: Some("DEC".to_owned()),
+                value: Some(e.child.as_str().to_owned()),
+                rule: None,
+                message: e.message(),
+                severity: Severity::Warning,
+            });
+        }
     }
 
-    bulk_insert(
-        conn,
-        "INSERT INTO import_problems (run, file, line, column_name, value, rule, message, severity)",
-        8,
-        &problems,
-        |b, p| {
-            b.push_bind(run)
-                .push_bind(p.file.as_str())
-                .push_bind(p.line.map(to_i64))
-                .push_bind(p.column.as_deref())
-                .push_bind(p.value.as_deref())
-                .push_bind(p.rule.as_deref())
-                .push_bind(p.message.as_str())
-                .push_bind(p.severity.key());
-        },
-    )
-    .await?;
-    let all = [
-        counts.children,
-        counts.episodes,
-        counts.reviews,
-        counts.missing,
-        counts.health_outcomes,
-    ];
-    let sum = |f: fn(&RecordCounts) -> u64| all.iter().map(f).sum::<u64>();
-    sqlx::query(
-        "UPDATE import_runs SET inserted = $1, replaced = $2, kept = $3, problems = $4 \
-         WHERE id = $5",
-    )
-    .bind(to_i64(sum(|c| c.inserted)))
-    .bind(to_i64(sum(|c| c.replaced)))
-    .bind(to_i64(sum(|c| c.kept_later)))
-    .bind(to_i64(problems.len() as u64))
-    .bind(run)
-    .execute(&mut *conn)
-    .await?;
+    let mut summaries = Vec::with_capacity(incoming.len());
+    for (n, i) in incoming.into_iter().enumerate() {
+        let run = i.run;
+        bulk_insert(
+            conn,
+            "INSERT INTO import_problems (run, file, line, column_name, value, rule, message, severity)",
+            8,
+            &i.problems,
+            |b, p| {
+                b.push_bind(run)
+                    .push_bind(p.file.as_str())
+                    .push_bind(p.line.map(to_i64))
+                    .push_bind(p.column.as_deref())
+                    .push_bind(p.value.as_deref())
+                    .push_bind(p.rule.as_deref())
+                    .push_bind(p.message.as_str())
+                    .push_bind(p.severity.key());
+            },
+        )
+        .await?;
+        let c = &i.counts;
+        let all = [
+            c.children,
+            c.episodes,
+            c.reviews,
+            c.missing,
+            c.health_outcomes,
+        ];
+        let sum = |f: fn(&RecordCounts) -> u64| all.iter().map(f).sum::<u64>();
+        sqlx::query(
+            "UPDATE import_runs SET inserted = $1, replaced = $2, kept = $3, problems = $4 \
+             WHERE id = $5",
+        )
+        .bind(to_i64(sum(|c| c.inserted)))
+        .bind(to_i64(sum(|c| c.replaced)))
+        .bind(to_i64(sum(|c| c.kept_later)))
+        .bind(to_i64(i.problems.len() as u64))
+        .bind(run)
+        .execute(&mut *conn)
+        .await?;
+        summaries.push(ImportSummary {
+            run,
+            year: i.year,
+            children: c.children,
+            episodes: c.episodes,
+            reviews: c.reviews,
+            missing: c.missing,
+            health_outcomes: c.health_outcomes,
+            problems: i.problems.len() as u64,
+            left_open: if n == last {
+                left_open.clone()
+            } else {
+                Vec::new()
+            },
+        });
+    }
     end_bulk_write(conn, set_aside).await?;
     tx.commit().await?;
-    Ok(ImportSummary {
-        run,
-        year: batch.year,
-        children: counts.children,
-        episodes: counts.episodes,
-        reviews: counts.reviews,
-        missing: counts.missing,
-        health_outcomes: counts.health_outcomes,
-        problems: problems.len() as u64,
-        left_open,
-    })
+    Ok(summaries)
+}
+
+/// Rows per statement writing `returns_held` (three values a row).
+const HELD_PER_STATEMENT: usize = 5_000;
+
+/// Writes a return's records as `returns_held` rows, one per child.
+async fn write_held(
+    conn: &mut Conn,
+    year: CollectionYear,
+    parts: &BTreeMap<ChildId, ReturnRecords>,
+) -> Result<()> {
+    let y = i64::from(year.start_year());
+    let mut rows: Vec<(&ChildId, String)> = Vec::with_capacity(HELD_PER_STATEMENT.min(parts.len()));
+    let mut parts = parts.iter().peekable();
+    while parts.peek().is_some() {
+        rows.clear();
+        for (child, records) in parts.by_ref().take(HELD_PER_STATEMENT) {
+            rows.push((child, json_of(records)?));
+        }
+        bulk_insert(
+            conn,
+            "INSERT INTO returns_held (collection_year, child, records)",
+            3,
+            &rows,
+            |b, (child, records)| {
+                b.push_bind(y)
+                    .push_bind(child.as_str())
+                    .push_bind(records.as_str());
+            },
+        )
+        .await?;
+    }
+    Ok(())
+}
+
+/// The keys of the records derived, by table, each with the year of the
+/// return it came from.
+struct DerivedKeys {
+    children: HashMap<ChildId, CollectionYear>,
+    episodes: HashMap<(ChildId, NaiveDate), CollectionYear>,
+    reviews: HashMap<(ChildId, NaiveDate), CollectionYear>,
+    missing: HashMap<(ChildId, NaiveDate), CollectionYear>,
+    health_outcomes: HashMap<(ChildId, i32), CollectionYear>,
+}
+
+impl DerivedKeys {
+    fn of(d: &Derived) -> DerivedKeys {
+        fn keys<T, K: std::hash::Hash + Eq>(
+            v: &[FromReturn<T>],
+            key: impl Fn(&T) -> K,
+        ) -> HashMap<K, CollectionYear> {
+            v.iter().map(|d| (key(&d.record), d.year)).collect()
+        }
+        DerivedKeys {
+            children: keys(&d.children, |c| c.id.clone()),
+            episodes: keys(&d.episodes, |e| (e.child.clone(), e.start)),
+            reviews: keys(&d.reviews, |r| (r.child.clone(), r.date)),
+            missing: keys(&d.missing, |m| (m.child.clone(), m.start)),
+            health_outcomes: keys(&d.health_outcomes, |h| {
+                (h.child.clone(), h.year.start_year())
+            }),
+        }
+    }
 }
 
 /// The counts of an import, by table.
@@ -756,70 +844,69 @@ struct Counts {
 /// The keys of the 903 records held before the import, by table.
 #[derive(Default)]
 struct HeldKeys {
-    children: HashSet<String>,
-    episodes: HashSet<(String, String)>,
-    reviews: HashSet<(String, String)>,
+    children: HashSet<ChildId>,
+    episodes: HashSet<(ChildId, NaiveDate)>,
+    reviews: HashSet<(ChildId, NaiveDate)>,
     /// Reviews with details recorded in Footprint: never removed.
-    detailed_reviews: HashSet<(String, String)>,
-    missing: HashSet<(String, String)>,
-    health_outcomes: HashSet<(String, String)>,
+    detailed_reviews: HashSet<(ChildId, NaiveDate)>,
+    missing: HashSet<(ChildId, NaiveDate)>,
+    health_outcomes: HashSet<(ChildId, i32)>,
 }
 
 impl Counts {
     /// Per table: this return's records taken into the council's records
     /// (new, or replacing one held), those another return's version
-    /// overrides, and the 903 records held before that are no longer.
+    /// overrides, and (`removed`, when asked) the 903 records held before
+    /// that are no longer.
     fn count(
         &mut self,
         year: CollectionYear,
         this: &ReturnRecords,
-        derived: &Derived,
+        derived: &DerivedKeys,
         before: &HeldKeys,
+        removed: bool,
     ) {
         fn tally<T, K: std::hash::Hash + Eq>(
             counts: &mut RecordCounts,
             year: CollectionYear,
             mine: &[T],
-            derived: &[FromReturn<T>],
+            derived: &HashMap<K, CollectionYear>,
             held: &HashSet<K>,
+            removed: bool,
             key: impl Fn(&T) -> K,
         ) {
-            let taken: HashSet<K> = derived
-                .iter()
-                .filter(|d| d.year == year)
-                .map(|d| key(&d.record))
-                .collect();
-            let now: HashSet<K> = derived.iter().map(|d| key(&d.record)).collect();
             let mut seen = HashSet::new();
             for r in mine {
                 let k = key(r);
-                if !taken.contains(&k) {
+                if derived.get(&k) != Some(&year) {
                     counts.kept_later += 1;
-                } else if seen.insert(key(r)) && !held.contains(&k) {
+                } else if !held.contains(&k) && seen.insert(k) {
                     counts.inserted += 1;
                 } else {
                     counts.replaced += 1;
                 }
             }
-            counts.removed += held.iter().filter(|k| !now.contains(*k)).count() as u64;
+            if removed {
+                counts.removed += held.iter().filter(|k| !derived.contains_key(*k)).count() as u64;
+            }
         }
-        let ck = |c: &Child| c.id.as_str().to_owned();
         tally(
             &mut self.children,
             year,
             &this.children,
             &derived.children,
             &before.children,
-            ck,
+            false,
+            |c| c.id.clone(),
         );
-        let dated = |c: &ChildId, d: NaiveDate| (c.as_str().to_owned(), iso(d));
         tally(
             &mut self.episodes,
             year,
             &this.episodes,
             &derived.episodes,
             &before.episodes,
-            |e| dated(&e.child, e.start),
+            removed,
+            |e| (e.child.clone(), e.start),
         );
         tally(
             &mut self.reviews,
@@ -827,26 +914,25 @@ impl Counts {
             &this.reviews,
             &derived.reviews,
             &before.reviews,
-            |r| dated(&r.child, r.date),
+            removed,
+            |r| (r.child.clone(), r.date),
         );
-        // Reviews with details stay, whatever the returns say.
-        let now: HashSet<(String, String)> = derived
-            .reviews
-            .iter()
-            .map(|r| dated(&r.record.child, r.record.date))
-            .collect();
-        self.reviews.removed -= before
-            .detailed_reviews
-            .iter()
-            .filter(|k| !now.contains(*k))
-            .count() as u64;
+        if removed {
+            // Reviews with details stay, whatever the returns say.
+            self.reviews.removed -= before
+                .detailed_reviews
+                .iter()
+                .filter(|k| !derived.reviews.contains_key(*k))
+                .count() as u64;
+        }
         tally(
             &mut self.missing,
             year,
             &this.missing,
             &derived.missing,
             &before.missing,
-            |m| dated(&m.child, m.start),
+            removed,
+            |m| (m.child.clone(), m.start),
         );
         tally(
             &mut self.health_outcomes,
@@ -854,107 +940,30 @@ impl Counts {
             &this.health_outcomes,
             &derived.health_outcomes,
             &before.health_outcomes,
-            |h| (h.child.as_str().to_owned(), h.year.start_year().to_string()),
+            removed,
+            |h| (h.child.clone(), h.year.start_year()),
         );
-        // A child is never removed: their record stays even when no return
-        // names them any more.
-        self.children.removed = 0;
     }
 }
-
-/// The records whose child is known (`known`).
-fn kept<R: Clone>(
-    records: &[R],
-    child: impl Fn(&R) -> &ChildId,
-    known: &dyn Fn(&str) -> bool,
-) -> Vec<R> {
-    records
-        .iter()
-        .filter(|r| known(child(r).as_str()))
-        .cloned()
-        .collect()
-}
-
-/// Every child a return names, in any table.
-fn mentioned(r: &ReturnRecords) -> BTreeSet<String> {
-    r.children
-        .iter()
-        .map(|c| &c.id)
-        .chain(r.episodes.iter().map(|e| &e.child))
-        .chain(r.reviews.iter().map(|x| &x.child))
-        .chain(r.missing.iter().map(|m| &m.child))
-        .chain(r.health_outcomes.iter().map(|h| &h.child))
-        .map(|c| c.as_str().to_owned())
-        .collect()
-}
-
-const CHILD: &str = "child";
-const EPISODE: &str = "episode";
-const REVIEW: &str = "review";
-const MISSING: &str = "missing";
-const OC2: &str = "oc2";
 
 fn json_of<T: serde::Serialize>(r: &T) -> Result<String> {
     serde_json::to_string(r)
         .map_err(|e| StoreError::Invalid(format!("a record could not be kept: {e}")))
 }
 
-/// A return's records as `return_records` rows: (child, kind, record as
-/// JSON). Names and review details are not part of a return.
-fn held_rows(r: &ReturnRecords) -> Result<Vec<(String, &'static str, String)>> {
-    let mut out = Vec::new();
-    for c in &r.children {
-        let mut c = c.clone();
-        c.name = None;
-        out.push((c.id.as_str().to_owned(), CHILD, json_of(&c)?));
-    }
-    for e in &r.episodes {
-        out.push((e.child.as_str().to_owned(), EPISODE, json_of(e)?));
-    }
-    for x in &r.reviews {
-        let mut x = x.clone();
-        x.details = None;
-        out.push((x.child.as_str().to_owned(), REVIEW, json_of(&x)?));
-    }
-    for m in &r.missing {
-        out.push((m.child.as_str().to_owned(), MISSING, json_of(m)?));
-    }
-    for h in &r.health_outcomes {
-        out.push((h.child.as_str().to_owned(), OC2, json_of(h)?));
-    }
-    Ok(out)
-}
-
-/// Adds a stored `return_records` row to its return.
-fn add_held(r: &mut ReturnRecords, kind: &str, record: &str) -> Result<()> {
-    fn parse<T: serde::de::DeserializeOwned>(s: &str) -> Result<T> {
-        serde_json::from_str(s).map_err(|e| StoreError::Corrupt {
-            table: "return_records",
-            column: "record",
-            reason: e.to_string(),
-        })
-    }
-    match kind {
-        CHILD => r.children.push(parse(record)?),
-        EPISODE => r.episodes.push(parse(record)?),
-        REVIEW => r.reviews.push(parse(record)?),
-        MISSING => r.missing.push(parse(record)?),
-        OC2 => r.health_outcomes.push(parse(record)?),
-        other => {
-            return Err(StoreError::Corrupt {
-                table: "return_records",
-                column: "kind",
-                reason: format!("{other} is not a kind of record"),
-            });
-        }
-    }
-    Ok(())
+/// A `returns_held` row's records.
+fn held_of(records: &str) -> Result<ReturnRecords> {
+    serde_json::from_str(records).map_err(|e| StoreError::Corrupt {
+        table: "returns_held",
+        column: "records",
+        reason: e.to_string(),
+    })
 }
 
 fn year_of(y: i64) -> Result<CollectionYear> {
     Ok(CollectionYear::new(i32::try_from(y).map_err(|_| {
         StoreError::Corrupt {
-            table: "return_records",
+            table: "returns_held",
             column: "collection_year",
             reason: format!("{y} is not a year"),
         }
@@ -963,11 +972,11 @@ fn year_of(y: i64) -> Result<CollectionYear> {
 
 /// The keys of the 903 records held of `children` (records entered in
 /// Footprint count as held: a 903 record of the same key replaces them).
-async fn held_keys(conn: &mut Conn, children: &[String]) -> Result<HeldKeys> {
+async fn held_keys(conn: &mut Conn, children: &[ChildId]) -> Result<HeldKeys> {
     let mut keys = HeldKeys::default();
     let positions: Vec<usize> = (0..children.len()).collect();
-    let key = |j: &mut JsonRows, c: &String| {
-        j.text(Some(c));
+    let key = |j: &mut JsonRows, c: &ChildId| {
+        j.text(Some(c.as_str()));
     };
     stored_rows(
         conn,
@@ -976,7 +985,8 @@ async fn held_keys(conn: &mut Conn, children: &[String]) -> Result<HeldKeys> {
         &positions,
         key,
         |row| {
-            keys.children.insert(row.try_get(0)?);
+            keys.children
+                .insert(child_id("children", "id", row.try_get(0)?)?);
             Ok(())
         },
     )
@@ -991,7 +1001,11 @@ async fn held_keys(conn: &mut Conn, children: &[String]) -> Result<HeldKeys> {
         &positions,
         key,
         |row| {
-            let k: (String, String) = (row.try_get(0)?, row.try_get(1)?);
+            const T: &str = "reviews";
+            let k = (
+                child_id(T, "child", row.try_get(0)?)?,
+                crate::convert::date(T, "review_date", row.try_get(1)?)?,
+            );
             if row.try_get::<bool, _>(2)? {
                 keys.detailed_reviews.insert(k.clone());
             }
@@ -1000,16 +1014,25 @@ async fn held_keys(conn: &mut Conn, children: &[String]) -> Result<HeldKeys> {
         },
     )
     .await?;
-    for (table, date, set) in [
-        ("episodes", "start_date", &mut keys.episodes),
-        ("missing_episodes", "start_date", &mut keys.missing),
+    for (table, set) in [
+        ("episodes", &mut keys.episodes),
+        ("missing_episodes", &mut keys.missing),
     ] {
-        let select = format!("t.child, t.{date}");
         let join = format!("{table} t ON t.child = value->>0");
-        stored_rows(conn, (&select, &join), children, &positions, key, |row| {
-            set.insert((row.try_get(0)?, row.try_get(1)?));
-            Ok(())
-        })
+        stored_rows(
+            conn,
+            ("t.child, t.start_date", &join),
+            children,
+            &positions,
+            key,
+            |row| {
+                set.insert((
+                    child_id("episodes", "child", row.try_get(0)?)?,
+                    crate::convert::date("episodes", "start_date", row.try_get(1)?)?,
+                ));
+                Ok(())
+            },
+        )
         .await?;
     }
     stored_rows(
@@ -1023,8 +1046,10 @@ async fn held_keys(conn: &mut Conn, children: &[String]) -> Result<HeldKeys> {
         key,
         |row| {
             let y: i64 = row.try_get(1)?;
-            keys.health_outcomes
-                .insert((row.try_get(0)?, y.to_string()));
+            keys.health_outcomes.insert((
+                child_id("health_outcomes", "child", row.try_get(0)?)?,
+                year_of(y)?.start_year(),
+            ));
             Ok(())
         },
     )
@@ -1218,10 +1243,9 @@ async fn upsert_from<R>(
 /// each as a row of the return of its source year, so that deriving again
 /// loses none of them.
 async fn backfill_returns(conn: &mut Conn) -> Result<()> {
-    let kept: Option<i64> =
-        sqlx::query_scalar("SELECT collection_year FROM return_records LIMIT 1")
-            .fetch_optional(&mut *conn)
-            .await?;
+    let kept: Option<i64> = sqlx::query_scalar("SELECT collection_year FROM returns_held LIMIT 1")
+        .fetch_optional(&mut *conn)
+        .await?;
     let imported: Option<i64> = sqlx::query_scalar("SELECT year FROM import_runs LIMIT 1")
         .fetch_optional(&mut *conn)
         .await?;
@@ -1305,24 +1329,7 @@ async fn backfill_returns(conn: &mut Conn) -> Result<()> {
         }
     }
     for (y, r) in returns {
-        let held = held_rows(&r)?;
-        upsert(
-            conn,
-            "return",
-            (
-                "INSERT INTO return_records (collection_year, child, kind, record)",
-                "$2, value->>0, value->>1, value->>2",
-                "",
-            ),
-            y,
-            &held,
-            &(0..held.len()).collect::<Vec<_>>(),
-            &mut |_| {},
-            |j, (child, kind, record)| {
-                j.text(Some(child)).text(Some(kind)).text(Some(record));
-            },
-        )
-        .await?;
+        write_held(conn, year_of(y)?, &r.by_child()).await?;
     }
     Ok(())
 }
@@ -1332,7 +1339,7 @@ async fn backfill_returns(conn: &mut Conn) -> Result<()> {
 pub(crate) async fn open_episodes_left_in(conn: &mut Conn) -> Result<Vec<OpenEpisodeLeft>> {
     let rows = sqlx::query(
         "SELECT e.child, e.start_date, e.source_year, l.latest FROM episodes e, \
-         (SELECT MAX(collection_year) AS latest FROM return_records) l \
+         (SELECT MAX(collection_year) AS latest FROM returns_held) l \
          WHERE e.end_date IS NULL AND e.source_year IS NOT NULL \
          AND e.source_year < l.latest ORDER BY e.child, e.start_date",
     )

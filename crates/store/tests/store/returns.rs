@@ -137,6 +137,10 @@ async fn import_all(store: &Store, returns: &[ImportBatch]) -> serde_json::Value
     for r in returns {
         store.import_return(r).await.unwrap();
     }
+    records_held(store).await
+}
+
+async fn records_held(store: &Store) -> serde_json::Value {
     let mut ds = store.load_dataset().await.unwrap();
     // The earliest year imported differs only when a year was imported
     // and replaced; it is not a 903 record.
@@ -145,7 +149,9 @@ async fn import_all(store: &Store, returns: &[ImportBatch]) -> serde_json::Value
 }
 
 /// Any set of returns (a year may come twice: the second replaces the
-/// first) imported in any order gives the same records.
+/// first) imported in any order gives the same records; so do the returns
+/// held imported together in one go, and some one by one then the rest
+/// together.
 async fn any_order_of_returns_gives_the_same_records(env: Env) {
     let mut runner = TestRunner::new(Config {
         cases: 12,
@@ -171,9 +177,43 @@ async fn any_order_of_returns_gives_the_same_records(env: Env) {
         let a = import_all(&env.another().await, &returns).await;
         let b = import_all(&env.another().await, &shuffled).await;
         assert_eq!(a, b, "returns {returns:?}, imported as {shuffled:?}");
+        let together = env.another().await;
+        let summaries = together.import_returns(shuffled.clone()).await.unwrap();
+        assert_eq!(summaries.len(), shuffled.len());
+        assert!(summaries.windows(2).all(|w| w[0].year < w[1].year));
+        assert_eq!(
+            a,
+            records_held(&together).await,
+            "returns {returns:?}, imported together"
+        );
+        let split = env.another().await;
+        let (first, rest) = shuffled.split_at(shuffled.len() / 2);
+        for r in first {
+            split.import_return(r).await.unwrap();
+        }
+        split.import_returns(rest.to_vec()).await.unwrap();
+        assert_eq!(
+            a,
+            records_held(&split).await,
+            "returns {returns:?}, {first:?} one by one, then the rest together"
+        );
     }
 }
 both!(any_order_of_returns_gives_the_same_records);
+
+/// Two returns of one year given together are refused, and nothing of
+/// either is written.
+async fn two_returns_of_one_year_together_are_refused(env: Env) {
+    let mut a = batch("2021-22");
+    a.children.push(child("A1", "2010-01-15"));
+    let mut b = batch("2021-22");
+    b.children.push(child("B2", "2011-01-15"));
+    let e = env.store.import_returns(vec![a, b]).await.unwrap_err();
+    assert!(e.to_string().contains("two returns for 2021-22"), "{e}");
+    assert!(env.store.import_runs().await.unwrap().is_empty());
+    assert!(env.store.load_dataset().await.unwrap().children.is_empty());
+}
+both!(two_returns_of_one_year_together_are_refused);
 
 /// A database from before returns were kept (schema 8) holds records but no
 /// returns: the first import copies the records held in as the returns of
@@ -193,14 +233,14 @@ async fn records_held_before_returns_were_kept_are_not_lost(env: Env) {
     match env.kind {
         DbKind::Sqlite => {
             let mut c = sqlx::SqliteConnection::connect(&env.url).await.unwrap();
-            sqlx::query("DELETE FROM return_records")
+            sqlx::query("DELETE FROM returns_held")
                 .execute(&mut c)
                 .await
                 .unwrap();
         }
         DbKind::Postgres => {
             let mut c = sqlx::PgConnection::connect(&env.url).await.unwrap();
-            sqlx::query("DELETE FROM return_records")
+            sqlx::query("DELETE FROM returns_held")
                 .execute(&mut c)
                 .await
                 .unwrap();

@@ -64,30 +64,62 @@ impl ReturnRecords {
         self.health_outcomes.append(&mut other.health_outcomes);
     }
 
-    /// The return's records child by child (in order of identifier), each
-    /// child's in the return's order: the form the store keeps them in.
-    pub fn by_child(self) -> BTreeMap<ChildId, ReturnRecords> {
-        let mut out: BTreeMap<ChildId, ReturnRecords> = BTreeMap::new();
-        for c in self.children {
-            out.entry(c.id.clone()).or_default().children.push(c);
+    /// The return's records child by child, in order of identifier: each
+    /// child's part of the return, borrowed (the form the store keeps a
+    /// return in). Sorts each table by child first (a stable sort: a
+    /// child's records stay in the return's order).
+    pub fn parts_by_child(&mut self) -> Vec<(ChildId, ReturnPart<'_>)> {
+        self.children.sort_by(|a, b| a.id.cmp(&b.id));
+        self.episodes.sort_by(|a, b| a.child.cmp(&b.child));
+        self.reviews.sort_by(|a, b| a.child.cmp(&b.child));
+        self.missing.sort_by(|a, b| a.child.cmp(&b.child));
+        self.health_outcomes.sort_by(|a, b| a.child.cmp(&b.child));
+        let mut ids: Vec<ChildId> = self.children_named().cloned().collect();
+        ids.sort();
+        ids.dedup();
+        /// The leading records of `rest` that are `id`'s, split off.
+        fn take<'a, T>(
+            rest: &mut &'a [T],
+            id: &ChildId,
+            child: impl Fn(&T) -> &ChildId,
+        ) -> &'a [T] {
+            let n = rest.iter().take_while(|r| child(r) == id).count();
+            let (mine, after) = rest.split_at(n);
+            *rest = after;
+            mine
         }
-        for e in self.episodes {
-            out.entry(e.child.clone()).or_default().episodes.push(e);
-        }
-        for r in self.reviews {
-            out.entry(r.child.clone()).or_default().reviews.push(r);
-        }
-        for m in self.missing {
-            out.entry(m.child.clone()).or_default().missing.push(m);
-        }
-        for h in self.health_outcomes {
-            out.entry(h.child.clone())
-                .or_default()
-                .health_outcomes
-                .push(h);
-        }
-        out
+        let (mut c, mut e, mut r, mut m, mut h) = (
+            &self.children[..],
+            &self.episodes[..],
+            &self.reviews[..],
+            &self.missing[..],
+            &self.health_outcomes[..],
+        );
+        ids.into_iter()
+            .map(|id| {
+                let part = ReturnPart {
+                    children: take(&mut c, &id, |x| &x.id),
+                    episodes: take(&mut e, &id, |x| &x.child),
+                    reviews: take(&mut r, &id, |x| &x.child),
+                    missing: take(&mut m, &id, |x| &x.child),
+                    health_outcomes: take(&mut h, &id, |x| &x.child),
+                };
+                (id, part)
+            })
+            .collect()
     }
+}
+
+/// One child's part of a return, borrowed from it
+/// ([`ReturnRecords::parts_by_child`]): it serialises as the
+/// [`ReturnRecords`] of that child, and reads back as one.
+#[derive(Debug, Clone, Copy, Default, serde::Serialize)]
+pub struct ReturnPart<'a> {
+    pub children: &'a [Child],
+    pub episodes: &'a [Episode],
+    pub reviews: &'a [Review],
+    pub missing: &'a [MissingEpisode],
+    pub health_outcomes: &'a [HealthOutcomes],
 }
 
 /// A derived record and the collection year of the return it came from.
@@ -98,19 +130,20 @@ pub struct FromReturn<T> {
 }
 
 /// The council's 903 records derived from its returns, each list sorted by
-/// child then date (children by id).
+/// child then date (children by id): the returns' own records, borrowed
+/// (deriving copies none of them).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Derived {
-    pub children: Vec<FromReturn<Child>>,
-    pub episodes: Vec<FromReturn<Episode>>,
-    pub reviews: Vec<FromReturn<Review>>,
-    pub missing: Vec<FromReturn<MissingEpisode>>,
-    pub health_outcomes: Vec<FromReturn<HealthOutcomes>>,
+pub struct Derived<'a> {
+    pub children: Vec<FromReturn<&'a Child>>,
+    pub episodes: Vec<FromReturn<&'a Episode>>,
+    pub reviews: Vec<FromReturn<&'a Review>>,
+    pub missing: Vec<FromReturn<&'a MissingEpisode>>,
+    pub health_outcomes: Vec<FromReturn<&'a HealthOutcomes>>,
 }
 
 /// Derives the records from the returns held (see the module docs). When
 /// two returns have the same year the later in `returns` is the one held.
-pub fn derive(returns: &[(CollectionYear, ReturnRecords)]) -> Derived {
+pub fn derive(returns: &[(CollectionYear, ReturnRecords)]) -> Derived<'_> {
     // One return per year: the last given.
     let mut by_year: BTreeMap<CollectionYear, &ReturnRecords> = BTreeMap::new();
     for (year, r) in returns {
@@ -126,7 +159,7 @@ pub fn derive(returns: &[(CollectionYear, ReturnRecords)]) -> Derived {
         }
     }
 
-    let mut children: BTreeMap<ChildId, FromReturn<Child>> = BTreeMap::new();
+    let mut children: BTreeMap<ChildId, FromReturn<&Child>> = BTreeMap::new();
     for (y, r) in &held {
         // Later years come later: the latest Header wins.
         for c in &r.children {
@@ -134,7 +167,7 @@ pub fn derive(returns: &[(CollectionYear, ReturnRecords)]) -> Derived {
                 c.id.clone(),
                 FromReturn {
                     year: *y,
-                    record: c.clone(),
+                    record: c,
                 },
             );
         }
@@ -168,11 +201,11 @@ pub fn derive(returns: &[(CollectionYear, ReturnRecords)]) -> Derived {
 /// Records keyed by (child, start): each comes from the latest return whose
 /// span for the child (its earliest start of the child's to the end of its
 /// year) holds the start.
-fn by_cover<'a, T: Clone + 'a>(
+fn by_cover<'a, T: 'a>(
     held: &[(CollectionYear, &'a ReturnRecords)],
     table: impl Fn(&'a ReturnRecords) -> &'a Vec<T>,
     key: impl Fn(&T) -> (&ChildId, NaiveDate),
-) -> Vec<FromReturn<T>> {
+) -> Vec<FromReturn<&'a T>> {
     // The start of each return's span, by child.
     let mut cover: HashMap<(&ChildId, CollectionYear), NaiveDate> = HashMap::new();
     for (y, r) in held {
@@ -184,7 +217,7 @@ fn by_cover<'a, T: Clone + 'a>(
                 .or_insert(start);
         }
     }
-    let mut out: BTreeMap<(ChildId, NaiveDate), FromReturn<T>> = BTreeMap::new();
+    let mut out: BTreeMap<(ChildId, NaiveDate), FromReturn<&'a T>> = BTreeMap::new();
     for (i, (y, r)) in held.iter().enumerate() {
         for rec in table(r) {
             let (child, start) = key(rec);
@@ -200,7 +233,7 @@ fn by_cover<'a, T: Clone + 'a>(
                     (child.clone(), start),
                     FromReturn {
                         year: *y,
-                        record: rec.clone(),
+                        record: rec,
                     },
                 );
             }
@@ -212,14 +245,14 @@ fn by_cover<'a, T: Clone + 'a>(
 /// Records keyed by (child, date) decided by the return of the date's year
 /// when it mentions the child, otherwise taken from the latest return that
 /// lists them.
-fn by_year_of_date<'a, T: Clone + 'a>(
+fn by_year_of_date<'a, T: 'a>(
     held: &[(CollectionYear, &'a ReturnRecords)],
     mentions: &HashSet<(&ChildId, CollectionYear)>,
     table: impl Fn(&'a ReturnRecords) -> &'a Vec<T>,
     key: impl Fn(&T) -> (&ChildId, NaiveDate),
     year_of: impl Fn(&T) -> CollectionYear,
-) -> Vec<FromReturn<T>> {
-    let mut out: BTreeMap<(ChildId, NaiveDate), FromReturn<T>> = BTreeMap::new();
+) -> Vec<FromReturn<&'a T>> {
+    let mut out: BTreeMap<(ChildId, NaiveDate), FromReturn<&'a T>> = BTreeMap::new();
     for (y, r) in held {
         for rec in table(r) {
             let (child, date) = key(rec);
@@ -233,7 +266,7 @@ fn by_year_of_date<'a, T: Clone + 'a>(
                     (child.clone(), date),
                     FromReturn {
                         year: *y,
-                        record: rec.clone(),
+                        record: rec,
                     },
                 );
             }
@@ -303,6 +336,63 @@ mod tests {
     }
 
     #[test]
+    fn a_childs_part_of_a_return_reads_back_as_its_records() {
+        // Every table of ReturnRecords is in ReturnPart, under its name.
+        let keys = |v: serde_json::Value| -> Vec<String> {
+            v.as_object().unwrap().keys().cloned().collect()
+        };
+        assert_eq!(
+            keys(serde_json::to_value(ReturnRecords::default()).unwrap()),
+            keys(serde_json::to_value(ReturnPart::default()).unwrap())
+        );
+        let mut r = ReturnRecords {
+            children: vec![child("B2"), child("A1")],
+            episodes: vec![
+                episode("B2", "2021-06-01", None),
+                episode("A1", "2021-05-01", Some("2021-08-01")),
+                episode("A1", "2021-04-20", None),
+            ],
+            reviews: vec![review("C3", "2021-09-20", ParticipationCode::PN2)],
+            ..Default::default()
+        };
+        let whole = r.clone();
+        let parts: Vec<(ChildId, String)> = r
+            .parts_by_child()
+            .into_iter()
+            .map(|(id, p)| (id, serde_json::to_string(&p).unwrap()))
+            .collect();
+        assert_eq!(
+            parts.iter().map(|(id, _)| id.clone()).collect::<Vec<_>>(),
+            [id("A1"), id("B2"), id("C3")]
+        );
+        let mut back = ReturnRecords::default();
+        for (_, json) in &parts {
+            back.append(serde_json::from_str(json).unwrap());
+        }
+        // The same records; each child's in the return's order.
+        assert_eq!(back.episodes[0].start, d("2021-05-01"));
+        assert_eq!(back.episodes[1].start, d("2021-04-20"));
+        for table in [&back, &whole] {
+            assert_eq!(table.children.len(), 2);
+        }
+        let sorted = |mut v: Vec<String>| {
+            v.sort();
+            v
+        };
+        let each = |r: &ReturnRecords| {
+            sorted(
+                r.episodes
+                    .iter()
+                    .map(|e| serde_json::to_string(e).unwrap())
+                    .chain(r.children.iter().map(|c| serde_json::to_string(c).unwrap()))
+                    .chain(r.reviews.iter().map(|x| serde_json::to_string(x).unwrap()))
+                    .collect(),
+            )
+        };
+        assert_eq!(each(&back), each(&whole));
+    }
+
+    #[test]
     fn a_corrected_start_leaves_no_stale_episode() {
         let r21 = ReturnRecords {
             children: vec![child("A1")],
@@ -340,7 +430,8 @@ mod tests {
             episodes: vec![episode("A1", "2021-10-01", Some("2022-06-01"))],
             ..Default::default()
         };
-        let got = derive(&[(y("2021-22"), r21), (y("2022-23"), r22)]);
+        let held = [(y("2021-22"), r21), (y("2022-23"), r22)];
+        let got = derive(&held);
         let starts: Vec<_> = got
             .episodes
             .iter()
@@ -372,7 +463,8 @@ mod tests {
             ],
             ..Default::default()
         };
-        let got = derive(&[(y("2022-23"), r22.clone()), (y("2021-22"), r21)]);
+        let held = [(y("2022-23"), r22.clone()), (y("2021-22"), r21)];
+        let got = derive(&held);
         let dates: Vec<_> = got
             .reviews
             .iter()
@@ -433,7 +525,8 @@ mod tests {
                 .into_iter()
                 .map(|(yr, r)| (CollectionYear::new(2019 + yr), r))
                 .collect();
-            let first = derive(&list);
+            let unshuffled = list.clone();
+            let first = derive(&unshuffled);
             // A deterministic shuffle.
             let n = list.len();
             let mut s = seed;

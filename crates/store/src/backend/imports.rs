@@ -8,7 +8,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use chrono::NaiveDate;
 use footprint_domain::dates::CollectionYear;
 use footprint_domain::model::{ChildId, ChildName, Dataset};
-use footprint_domain::returns::{Derived, FromReturn, ReturnRecords, derive};
+use footprint_domain::returns::{Derived, FromReturn, ReturnPart, ReturnRecords, derive};
 
 use futures_util::TryStreamExt;
 use sqlx::Row;
@@ -293,6 +293,12 @@ impl JsonRows {
         self.sep();
         match s {
             None => self.buf.push_str("null"),
+            // Most values need no escaping: copied whole.
+            Some(s) if !s.bytes().any(|b| b == b'"' || b == b'\\' || b < 0x20) => {
+                self.buf.push('"');
+                self.buf.push_str(s);
+                self.buf.push('"');
+            }
             Some(s) => {
                 self.buf.push('"');
                 for c in s.chars() {
@@ -319,7 +325,10 @@ impl JsonRows {
         self.sep();
         match n {
             None => self.buf.push_str("null"),
-            Some(n) => self.buf.push_str(&n.to_string()),
+            Some(n) => {
+                use std::fmt::Write as _;
+                let _ = write!(self.buf, "{n}");
+            }
         }
         self
     }
@@ -630,11 +639,7 @@ async fn import_in(
     .execute(&mut *conn)
     .await?;
     for i in &mut incoming {
-        let parts = std::mem::take(&mut i.records).by_child();
-        write_held(conn, i.year, &parts).await?;
-        for (_, part) in parts {
-            i.records.append(part);
-        }
+        write_held(conn, i.year, &i.records.parts_by_child()).await?;
     }
 
     let mut all: Vec<(CollectionYear, ReturnRecords)> =
@@ -775,7 +780,7 @@ const HELD_PER_STATEMENT: usize = 5_000;
 async fn write_held(
     conn: &mut Conn,
     year: CollectionYear,
-    parts: &BTreeMap<ChildId, ReturnRecords>,
+    parts: &[(ChildId, ReturnPart<'_>)],
 ) -> Result<()> {
     let y = i64::from(year.start_year());
     let mut rows: Vec<(&ChildId, String)> = Vec::with_capacity(HELD_PER_STATEMENT.min(parts.len()));
@@ -812,7 +817,7 @@ struct DerivedKeys {
 }
 
 impl DerivedKeys {
-    fn of(d: &Derived) -> DerivedKeys {
+    fn of(d: &Derived<'_>) -> DerivedKeys {
         fn keys<T, K: std::hash::Hash + Eq>(
             v: &[FromReturn<T>],
             key: impl Fn(&T) -> K,
@@ -1061,7 +1066,7 @@ async fn held_keys(conn: &mut Conn, children: &[ChildId]) -> Result<HeldKeys> {
 /// were deleted): children and reviews merge with what is stored.
 async fn write_derived(
     conn: &mut Conn,
-    derived: &Derived,
+    derived: &Derived<'_>,
     progress: &mut (dyn FnMut(ImportProgress) + Send),
 ) -> Result<()> {
     fn all<T>(v: &[T]) -> Vec<usize> {
@@ -1328,8 +1333,8 @@ async fn backfill_returns(conn: &mut Conn) -> Result<()> {
                 .push(health_outcomes_from(&row)?);
         }
     }
-    for (y, r) in returns {
-        write_held(conn, year_of(y)?, &r.by_child()).await?;
+    for (y, mut r) in returns {
+        write_held(conn, year_of(y)?, &r.parts_by_child()).await?;
     }
     Ok(())
 }

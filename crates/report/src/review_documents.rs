@@ -359,7 +359,10 @@ mod tests {
         assert_eq!(decisions.lines[2], "Decisions issued 5 March 2025");
         let xml = document_xml(&crate::docx::render_document(&decisions).unwrap());
         assert!(xml.contains("Book the Quillfeather dental check"));
-        assert!(!xml.contains("Zephyrine"), "the decisions leave out the views");
+        assert!(
+            !xml.contains("Zephyrine"),
+            "the decisions leave out the views"
+        );
     }
 
     #[test]

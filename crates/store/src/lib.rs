@@ -33,11 +33,11 @@ use std::time::Duration;
 use chrono::NaiveDate;
 use footprint_domain::calendar::{BankHoliday, WorkingDayCalendar};
 use footprint_domain::dates::CollectionYear;
+use footprint_domain::letter::Letter;
 use footprint_domain::model::{
     Allocation, Challenge, ChallengeOutcome, ChallengeStage, Child, ChildId, ChildName, Dataset,
     Episode, Iro, IroId, IroVisit, MidwayCheck, Review, ReviewDateChange,
 };
-use footprint_domain::letter::Letter;
 use footprint_domain::review_record::{Part, ReviewRecord, Sent};
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};

@@ -51,5 +51,6 @@ mod users;
 
 pub(crate) use self::{
     audit::*, challenges::*, children::*, common::*, corrections::*, dataset::*,
-    health_education::*, imports::*, iros::*, review_documents::*, reviews::*, schema::*, settings::*, users::*,
+    health_education::*, imports::*, iros::*, review_documents::*, reviews::*, schema::*,
+    settings::*, users::*,
 };

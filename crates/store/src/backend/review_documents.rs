@@ -180,7 +180,9 @@ async fn review_with_details(
 fn reason_of(reason: &str) -> Result<&str> {
     let r = reason.trim();
     if r.is_empty() {
-        return Err(StoreError::Invalid("say why the record is changed".to_owned()));
+        return Err(StoreError::Invalid(
+            "say why the record is changed".to_owned(),
+        ));
     }
     if r.chars().count() > 500 {
         return Err(StoreError::Invalid(
@@ -214,7 +216,8 @@ pub(crate) async fn save_review_record(
     if changed.is_empty() {
         return Ok(changed);
     }
-    let issued = Part::Decisions.issued(&review).is_some() || Part::Record.issued(&review).is_some();
+    let issued =
+        Part::Decisions.issued(&review).is_some() || Part::Record.issued(&review).is_some();
     let (event, reason) = if issued {
         ("correction", reason_of(reason.unwrap_or(""))?)
     } else {
@@ -227,7 +230,10 @@ pub(crate) async fn save_review_record(
         )
     };
     let body = serde_json::to_value(record).map_err(|e| StoreError::Invalid(e.to_string()))?;
-    insert_version(conn, child, on, "record", event, &body, by, reason, &changed).await?;
+    insert_version(
+        conn, child, on, "record", event, &body, by, reason, &changed,
+    )
+    .await?;
     tx.commit().await?;
     Ok(changed)
 }
@@ -264,11 +270,11 @@ pub(crate) async fn issue_review_record(
         ),
     };
     sqlx::query(sql)
-    .bind(child.as_str())
-    .bind(iso(on))
-    .bind(iso(issued_on))
-    .execute(&mut *conn)
-    .await?;
+        .bind(child.as_str())
+        .bind(iso(on))
+        .bind(iso(issued_on))
+        .execute(&mut *conn)
+        .await?;
     let body = held.map(|v| v.body).unwrap_or_default();
     insert_version(
         conn,

@@ -4,7 +4,7 @@
 use footprint_domain::letter::{Audience, Letter};
 use footprint_domain::model::{AttendeeRole, Recommendation, ReviewDetails};
 use footprint_domain::review_record::{
-    Document, Part, RecordTemplate, Recipient, ReviewRecord, Sent, SentBy, ViewsGiven,
+    Document, Part, Recipient, RecordTemplate, ReviewRecord, Sent, SentBy, ViewsGiven,
 };
 use footprint_store::StoreError;
 
@@ -43,7 +43,10 @@ fn written() -> ReviewRecord {
         s.text = format!("About {}", s.key);
     }
     r.attendees = "Carer\nSocial worker".into();
-    r.send_to = vec![Recipient::Child, Recipient::Role(AttendeeRole::SocialWorker)];
+    r.send_to = vec![
+        Recipient::Child,
+        Recipient::Role(AttendeeRole::SocialWorker),
+    ];
     r
 }
 
@@ -251,10 +254,7 @@ async fn what_was_sent_to_whom_is_kept_and_the_list_to_send_shrinks(env: Env) {
             .await
             .unwrap()
     );
-    assert_eq!(
-        s.review_letter(&a1, on).await.unwrap().unwrap().0,
-        letter
-    );
+    assert_eq!(s.review_letter(&a1, on).await.unwrap().unwrap().0, letter);
     s.record_circulation(
         &a1,
         on,

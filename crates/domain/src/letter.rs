@@ -139,7 +139,8 @@ pub fn draft(facts: &LetterFacts<'_>, audience: Audience) -> String {
     let mut listed = false;
     for s in &record.sections {
         let text = s.text.trim();
-        if text.is_empty() && !(s.decisions && !recs.is_empty()) {
+        let lists_decisions = s.decisions && !recs.is_empty();
+        if text.is_empty() && !lists_decisions {
             continue;
         }
         out.push_str(&child_heading(&s.key, &s.heading, audience));

@@ -50,7 +50,7 @@ async fn seed(t: &TestApp) {
 
 const RECORD: &str = "/children/C1/reviews/2024-12-10/record";
 
-fn record_form<'a>(reason: &'a str) -> Vec<(&'a str, &'a str)> {
+fn record_form(reason: &str) -> Vec<(&str, &str)> {
     vec![
         ("child_views", VIEWS),
         ("views_given", "met_iro_before"),

@@ -20,7 +20,7 @@ use zip::write::SimpleFileOptions;
 use zip::{CompressionMethod, ZipArchive, ZipWriter};
 
 use crate::ReportError;
-use crate::model::{Block, Cell, Chart, Report, Table};
+use crate::model::{Block, Cell, Chart, Document, Report, Section, Table};
 use crate::raster;
 use crate::svg::escape;
 
@@ -98,9 +98,10 @@ fn table(t: &Table) -> DocxTable {
         .width(TEXT_WIDTH_TWIPS, WidthType::Dxa)
 }
 
-/// The document's bytes.
-pub fn render(report: &Report) -> Result<Vec<u8>, ReportError> {
-    let mut doc = Docx::new()
+/// A4 with 2 cm margins and the document's styles (Title, Heading 1,
+/// Heading 2, Caption).
+fn new_docx() -> Docx {
+    Docx::new()
         .page_size(PAGE_WIDTH, PAGE_HEIGHT)
         .page_margin(
             PageMargin::new()
@@ -137,18 +138,20 @@ pub fn render(report: &Report) -> Result<Vec<u8>, ReportError> {
                 .name("Caption")
                 .size(20)
                 .bold(),
-        );
-    doc = doc
-        .add_paragraph(heading(&report.title, "Title"))
-        .add_paragraph(para(&format!("{} ({})", report.subtitle, report.year)))
-        .add_paragraph(para(if report.publication {
-            "For publication: counts from 1 to 5 are shown as c, and further figures are hidden where a small number could otherwise be worked out."
-        } else {
-            "Internal report: exact counts. Not for publication."
-        }));
-    let mut charts: Vec<&Chart> = Vec::new();
-    for sec in &report.sections {
-        doc = doc.add_paragraph(heading(&sec.title, "Heading1"));
+        )
+}
+
+/// Adds the sections (a section or narrative with no title gets no
+/// heading), collecting the charts in order.
+fn add_sections<'a>(
+    mut doc: Docx,
+    sections: &'a [Section],
+    charts: &mut Vec<&'a Chart>,
+) -> Result<Docx, ReportError> {
+    for sec in sections {
+        if !sec.title.is_empty() {
+            doc = doc.add_paragraph(heading(&sec.title, "Heading1"));
+        }
         for b in &sec.blocks {
             match b {
                 Block::Text { text } | Block::Note { text } => {
@@ -159,7 +162,15 @@ pub fn render(report: &Report) -> Result<Vec<u8>, ReportError> {
                         doc = doc.add_paragraph(heading(h, "Heading2"));
                     }
                     for p in text.split("\n\n").filter(|p| !p.trim().is_empty()) {
-                        doc = doc.add_paragraph(para(p.trim()));
+                        let mut paragraph = Paragraph::new();
+                        for (i, line) in p.trim().lines().enumerate() {
+                            let mut run = Run::new();
+                            if i > 0 {
+                                run = run.add_break(docx_rs::BreakType::TextWrapping);
+                            }
+                            paragraph = paragraph.add_run(run.add_text(line));
+                        }
+                        doc = doc.add_paragraph(paragraph);
                     }
                 }
                 Block::Table(t) => {
@@ -177,11 +188,47 @@ pub fn render(report: &Report) -> Result<Vec<u8>, ReportError> {
             }
         }
     }
+    Ok(doc)
+}
+
+/// The package's bytes, with the charts' alternative text.
+fn finish(doc: Docx, charts: &[&Chart]) -> Result<Vec<u8>, ReportError> {
     let mut buf = std::io::Cursor::new(Vec::new());
     doc.build()
         .pack(&mut buf)
         .map_err(|e| ReportError::Docx(e.to_string()))?;
-    set_alt_text(buf.into_inner(), &charts)
+    set_alt_text(buf.into_inner(), charts)
+}
+
+/// The document's bytes.
+pub fn render(report: &Report) -> Result<Vec<u8>, ReportError> {
+    let doc = new_docx()
+        .add_paragraph(heading(&report.title, "Title"))
+        .add_paragraph(para(&format!("{} ({})", report.subtitle, report.year)))
+        .add_paragraph(para(if report.publication {
+            "For publication: counts from 1 to 5 are shown as c, and further figures are hidden where a small number could otherwise be worked out."
+        } else {
+            "Internal report: exact counts. Not for publication."
+        }));
+    let mut charts: Vec<&Chart> = Vec::new();
+    let doc = add_sections(doc, &report.sections, &mut charts)?;
+    finish(doc, &charts)
+}
+
+/// Another document (a review's record or decisions, a letter to a child)
+/// with the report's page, styles and blocks: its title (none when empty),
+/// the lines under it, then its sections.
+pub fn render_document(document: &Document) -> Result<Vec<u8>, ReportError> {
+    let mut doc = new_docx();
+    if !document.title.is_empty() {
+        doc = doc.add_paragraph(heading(&document.title, "Title"));
+    }
+    for line in &document.lines {
+        doc = doc.add_paragraph(para(line));
+    }
+    let mut charts: Vec<&Chart> = Vec::new();
+    let doc = add_sections(doc, &document.sections, &mut charts)?;
+    finish(doc, &charts)
 }
 
 /// The relationship id of the `n`th chart picture (from 1): our own, so the

@@ -109,15 +109,27 @@ pub fn render(report: &Report) -> String {
         );
     }
     s.push_str("</ol></nav><main>");
-    for sec in &report.sections {
-        let _ = write!(
-            s,
-            r#"<section id="{}" aria-labelledby="{}-h"><h2 id="{}-h">{}</h2>"#,
-            escape(&sec.id),
-            escape(&sec.id),
-            escape(&sec.id),
-            escape(&sec.title)
-        );
+    sections_html(&report.sections, &mut s);
+    s.push_str("</main></body></html>\n");
+    s
+}
+
+/// The sections' HTML (a section or narrative with no title gets no
+/// heading).
+fn sections_html(sections: &[crate::model::Section], s: &mut String) {
+    for sec in sections {
+        if sec.title.is_empty() {
+            let _ = write!(s, r#"<section id="{}">"#, escape(&sec.id));
+        } else {
+            let _ = write!(
+                s,
+                r#"<section id="{}" aria-labelledby="{}-h"><h2 id="{}-h">{}</h2>"#,
+                escape(&sec.id),
+                escape(&sec.id),
+                escape(&sec.id),
+                escape(&sec.title)
+            );
+        }
         for block in &sec.blocks {
             match block {
                 Block::Text { text } => {
@@ -132,7 +144,7 @@ pub fn render(report: &Report) -> String {
                     }
                     s.push_str(&paragraphs(text));
                 }
-                Block::Table(t) => table_html(t, &mut s),
+                Block::Table(t) => table_html(t, s),
                 Block::Chart(c) => {
                     let _ = write!(
                         s,
@@ -146,6 +158,35 @@ pub fn render(report: &Report) -> String {
         }
         s.push_str("</section>");
     }
+}
+
+/// Another document (a review's record or decisions, a letter to a child)
+/// as one self-contained printable page, with the report's styles: its
+/// title (none when empty), the lines under it, then its sections.
+pub fn render_document(document: &crate::model::Document) -> String {
+    let mut s = String::new();
+    let title = if document.title.is_empty() {
+        document
+            .lines
+            .first()
+            .cloned()
+            .unwrap_or_else(|| "Letter".to_owned())
+    } else {
+        document.title.clone()
+    };
+    let _ = write!(
+        s,
+        r#"<!DOCTYPE html><html lang="en-GB"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>{}</title><style>{CSS}</style></head><body><header>"#,
+        escape(&title)
+    );
+    if !document.title.is_empty() {
+        let _ = write!(s, "<h1>{}</h1>", escape(&document.title));
+    }
+    for line in &document.lines {
+        let _ = write!(s, r#"<p class="subtitle">{}</p>"#, escape(line));
+    }
+    s.push_str("</header><main>");
+    sections_html(&document.sections, &mut s);
     s.push_str("</main></body></html>\n");
     s
 }

@@ -28,6 +28,7 @@ pub mod model;
 pub mod pdf;
 pub mod performance;
 pub mod raster;
+pub mod review_documents;
 pub mod suppress;
 pub mod svg;
 pub mod xlsx;

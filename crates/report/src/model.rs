@@ -25,6 +25,17 @@ pub struct Report {
     pub sections: Vec<Section>,
 }
 
+/// A document other than the annual report, drawn by the same renderers
+/// (Word, HTML, PDF): a review's record or decisions, a letter to a child.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Document {
+    /// The title; none is shown when empty (a letter).
+    pub title: String,
+    /// Lines under the title (who, when, status).
+    pub lines: Vec<String>,
+    pub sections: Vec<Section>,
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Section {
     pub id: String,

@@ -12,6 +12,7 @@
 //! timescales, whose names win over `challenge_stages` in the first.
 
 use footprint_domain::measures::MeasureSettings;
+use footprint_domain::review_record::RecordTemplate;
 use footprint_domain::schedule::SchedulePolicy;
 use serde::{Deserialize, Serialize};
 
@@ -24,6 +25,10 @@ pub const SCHEDULE_POLICY: &str = "schedule_policy";
 /// The setting holding the challenge stages: `[{"name": "informal",
 /// "working_days": 5}, …]`.
 pub const CHALLENGE_STAGES: &str = "challenge_stages";
+/// The setting holding the council's template for the record of a review
+/// (`footprint_domain::review_record::RecordTemplate` as JSON; Signs of
+/// Safety's three columns when not set).
+pub const REVIEW_RECORD_TEMPLATE: &str = "review_record_template";
 
 /// A stage of the council's dispute-resolution process and the working
 /// days allowed for a response at it.
@@ -91,5 +96,24 @@ impl Store {
         } else {
             stages
         })
+    }
+
+    /// The council's template for the record of a review (the default,
+    /// Signs of Safety's three columns, when not set). A set template that
+    /// does not parse or fails its check is an error, never a silent
+    /// fall-back.
+    pub async fn record_template(&self) -> Result<RecordTemplate> {
+        let template: RecordTemplate = match self.setting(REVIEW_RECORD_TEMPLATE).await? {
+            Some(v) => parse(REVIEW_RECORD_TEMPLATE, v)?,
+            None => return Ok(RecordTemplate::default()),
+        };
+        template
+            .check()
+            .map_err(|reason| crate::StoreError::Corrupt {
+                table: "settings",
+                column: "value",
+                reason: format!("{REVIEW_RECORD_TEMPLATE}: {reason}"),
+            })?;
+        Ok(template)
     }
 }

@@ -33,10 +33,12 @@ use std::time::Duration;
 use chrono::NaiveDate;
 use footprint_domain::calendar::{BankHoliday, WorkingDayCalendar};
 use footprint_domain::dates::CollectionYear;
+use footprint_domain::letter::Letter;
 use footprint_domain::model::{
     Allocation, Challenge, ChallengeOutcome, ChallengeStage, Child, ChildId, ChildName, Dataset,
     Episode, Iro, IroId, IroVisit, MidwayCheck, Review, ReviewDateChange,
 };
+use footprint_domain::review_record::{Part, ReviewRecord, Sent};
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 
@@ -44,7 +46,7 @@ pub use error::{Result, StoreError};
 pub use types::*;
 
 /// The schema version this binary knows (the number of the last migration).
-pub const SCHEMA_VERSION: i64 = 13;
+pub const SCHEMA_VERSION: i64 = 14;
 
 /// The setting holding the date the council began recording reviews in
 /// Footprint (JSON string `"yyyy-mm-dd"`); see [`Store::load_dataset`].
@@ -139,6 +141,12 @@ pub(crate) const MIGRATIONS: &[Migration] = &[
         description: "each return kept one row per child",
         sqlite: include_str!("../migrations/sqlite/0013_returns_held_by_child.sql"),
         postgres: include_str!("../migrations/postgres/0013_returns_held_by_child.sql"),
+    },
+    Migration {
+        version: 14,
+        description: "review records and letters to children, as versions; what was sent to whom",
+        sqlite: include_str!("../migrations/sqlite/0014_review_records.sql"),
+        postgres: include_str!("../migrations/postgres/0014_review_records.sql"),
     },
 ];
 
@@ -639,6 +647,112 @@ impl Store {
     /// their records), sorted.
     pub async fn children_with_records_outstanding(&self) -> Result<Vec<ChildId>> {
         dispatch!(self, children_with_records_outstanding())
+    }
+
+    // -- the review's record, the letter to the child, circulation -------------
+
+    /// Every saved version of a review's record (`document` = `record`) or
+    /// letter (`letter`), oldest first: who, when, why, what changed.
+    pub async fn review_document_versions(
+        &self,
+        child: &ChildId,
+        review: NaiveDate,
+        document: &str,
+    ) -> Result<Vec<DocumentVersion>> {
+        dispatch!(self, review_document_versions(child, review, document))
+    }
+
+    /// A review's record as last saved, with its version.
+    pub async fn review_record(
+        &self,
+        child: &ChildId,
+        review: NaiveDate,
+    ) -> Result<Option<(ReviewRecord, DocumentVersion)>> {
+        dispatch!(self, review_record(child, review))
+    }
+
+    /// Saves a review's record as a new version. A draft needs no reason;
+    /// after the decisions or the record were issued `reason` is required
+    /// (`Invalid` without it). Returns the parts that changed; nothing is
+    /// written when none did. Refused for a review not recorded in
+    /// Footprint.
+    pub async fn save_review_record(
+        &self,
+        child: &ChildId,
+        review: NaiveDate,
+        record: &ReviewRecord,
+        by: &str,
+        reason: Option<&str>,
+    ) -> Result<Vec<String>> {
+        dispatch!(self, save_review_record(child, review, record, by, reason))
+    }
+
+    /// Issues a review's decisions or record on `on`: sets the review's
+    /// `decisions_issued` or `record_circulated` (the dates the measures
+    /// and the outstanding list read) and writes a version saying who
+    /// issued it, in one transaction. Refused (`Invalid`, saying why) as
+    /// `footprint_domain::review_record::check_issue` says.
+    pub async fn issue_review_record(
+        &self,
+        child: &ChildId,
+        review: NaiveDate,
+        part: Part,
+        on: NaiveDate,
+        by: &str,
+    ) -> Result<()> {
+        dispatch!(self, issue_review_record(child, review, part, on, by))
+    }
+
+    /// The letter to the child as last saved, with its version.
+    pub async fn review_letter(
+        &self,
+        child: &ChildId,
+        review: NaiveDate,
+    ) -> Result<Option<(Letter, DocumentVersion)>> {
+        dispatch!(self, review_letter(child, review))
+    }
+
+    /// Saves the letter to the child as a new version; `false` (nothing
+    /// written) when it is as held.
+    pub async fn save_review_letter(
+        &self,
+        child: &ChildId,
+        review: NaiveDate,
+        letter: &Letter,
+        by: &str,
+    ) -> Result<bool> {
+        dispatch!(self, save_review_letter(child, review, letter, by))
+    }
+
+    /// What was sent to whom for a review, in the order recorded.
+    pub async fn circulation(&self, child: &ChildId, review: NaiveDate) -> Result<Vec<Circulated>> {
+        dispatch!(self, circulation(child, review))
+    }
+
+    /// Records that a document of a review was sent to a recipient.
+    /// Refused (`Invalid`) before the document was issued or written.
+    pub async fn record_circulation(
+        &self,
+        child: &ChildId,
+        review: NaiveDate,
+        sent: &Sent,
+        by: &str,
+    ) -> Result<Circulated> {
+        dispatch!(self, record_circulation(child, review, sent, by))
+    }
+
+    /// The reviews of these children with a record written in Footprint.
+    pub async fn reviews_with_records(
+        &self,
+        children: &[ChildId],
+    ) -> Result<Vec<(ChildId, NaiveDate)>> {
+        dispatch!(self, reviews_with_records(children))
+    }
+
+    /// Issued records with documents still to send to someone on their
+    /// list, oldest review first.
+    pub async fn records_to_send(&self) -> Result<Vec<RecordToSend>> {
+        dispatch!(self, records_to_send())
     }
 
     /// A child's reviews in date order.

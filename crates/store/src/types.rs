@@ -445,3 +445,45 @@ pub struct ChallengeNote {
     pub written_at: DateTime<Utc>,
     pub written_by: String,
 }
+
+/// One saved version of a review's record or of the letter to the child
+/// (`review_documents`). `body` is the domain's `ReviewRecord` or `Letter`
+/// as JSON: free text about the child.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct DocumentVersion {
+    /// 1, 2, … for each review and document.
+    pub version: i64,
+    /// `draft`, `correction`, `issue_decisions` or `issue_record`.
+    pub event: String,
+    pub written_at: DateTime<Utc>,
+    pub written_by: String,
+    pub reason: String,
+    /// The parts that changed (`child_views`, a section's key, …).
+    pub changed: Vec<String>,
+    pub body: serde_json::Value,
+}
+
+/// A document recorded as sent (`review_circulation`).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Circulated {
+    pub id: i64,
+    pub child: ChildId,
+    pub review: NaiveDate,
+    pub sent: footprint_domain::review_record::Sent,
+    pub recorded_by: String,
+    pub recorded_at: DateTime<Utc>,
+}
+
+/// An issued record with documents still to send, for business support's
+/// outstanding list (no free text).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RecordToSend {
+    pub child: ChildId,
+    pub review: NaiveDate,
+    pub decisions_issued: Option<NaiveDate>,
+    pub record_issued: Option<NaiveDate>,
+    pub to_send: Vec<(
+        footprint_domain::review_record::Document,
+        footprint_domain::review_record::Recipient,
+    )>,
+}

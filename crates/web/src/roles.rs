@@ -205,6 +205,37 @@ pub const ROUTES: &[RouteRule] = &[
         "/children/{child}/reviews/{review}",
         Access::Roles(IRO_WORK),
     ),
+    // The review's record and the letter to the child: free text about the
+    // child, for IROs and the manager only; business support records what
+    // was sent to whom.
+    get(
+        "/children/{child}/reviews/{review}/record",
+        Access::Roles(IRO_WORK),
+    ),
+    post(
+        "/children/{child}/reviews/{review}/record",
+        Access::Roles(IRO_WORK),
+    ),
+    post(
+        "/children/{child}/reviews/{review}/record/issue",
+        Access::Roles(IRO_WORK),
+    ),
+    get(
+        "/children/{child}/reviews/{review}/letter",
+        Access::Roles(IRO_WORK),
+    ),
+    post(
+        "/children/{child}/reviews/{review}/letter",
+        Access::Roles(IRO_WORK),
+    ),
+    get(
+        "/children/{child}/reviews/{review}/documents/{file}",
+        Access::Roles(IRO_WORK),
+    ),
+    post(
+        "/children/{child}/reviews/{review}/sent-to",
+        Access::Roles(CHILD_RECORD),
+    ),
     post("/children/{child}/midway-checks", Access::Roles(IRO_WORK)),
     post("/children/{child}/visits", Access::Roles(IRO_WORK)),
     post("/children/{child}/name", Access::Roles(CHILD_RECORD)),
@@ -305,6 +336,18 @@ mod tests {
             if r.path.starts_with("/children") || r.path.starts_with("/challenges") {
                 assert!(!r.access.allows(Role::Analyst), "{}", r.path);
                 assert!(!r.access.allows(Role::Admin), "{}", r.path);
+            }
+        }
+    }
+
+    #[test]
+    fn only_iros_and_the_manager_read_a_record_or_a_letter() {
+        for r in ROUTES {
+            if r.path.contains("/record")
+                || r.path.contains("/letter")
+                || r.path.contains("/documents/")
+            {
+                assert_eq!(r.access, Access::Roles(IRO_WORK), "{}", r.path);
             }
         }
     }

@@ -16,6 +16,8 @@ const TEMPLATES: &[(&str, &str)] = &[
         include_str!("../templates/review_form.html"),
     ),
     ("review.html", include_str!("../templates/review.html")),
+    ("record.html", include_str!("../templates/record.html")),
+    ("letter.html", include_str!("../templates/letter.html")),
     ("due.html", include_str!("../templates/due.html")),
     (
         "outstanding.html",

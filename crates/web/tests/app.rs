@@ -100,29 +100,60 @@ fn body_for(path: &str, role: Role, i: usize) -> Vec<(String, String)> {
             ("new_password", "copper violin harbour"),
             ("confirm_password", "copper violin harbour"),
         ]),
+        "/children/{child}/reviews/{review}/record" => v(&[
+            ("child_views", "Wants to stay at the same school"),
+            ("views_given", "at_review"),
+            ("section_working_well", "Settled"),
+            ("section_worries", "Contact"),
+            ("section_next_steps", "Keep going"),
+            ("attendees", "Carer"),
+            ("send_to", "child"),
+            ("reason", "Checking every route"),
+        ]),
+        // The IRO (first) issues the decisions, the manager the record.
+        "/children/{child}/reviews/{review}/record/issue" => v(&[(
+            "what",
+            if role == Role::Iro {
+                "decisions"
+            } else {
+                "record"
+            },
+        )]),
+        "/children/{child}/reviews/{review}/letter" => {
+            v(&[("audience", "standard"), ("text", "Dear Robin,\n\nWe met.")])
+        }
+        "/children/{child}/reviews/{review}/sent-to" => v(&[
+            ("document", "decisions"),
+            ("recipient", "child"),
+            ("how", "post"),
+            ("date", "2025-03-12"),
+        ]),
         other => panic!("no test body for POST {other}"),
     }
 }
 
-/// Gives C1 a recorded review with a recommendation, so the "complete"
-/// route has something to complete.
+/// Gives C1 recorded reviews with a recommendation, so the "complete"
+/// route has something to complete (10 Dec 2024) and the review's record
+/// routes a review to write on (20 Sep 2024).
 async fn seed_recommendation(t: &TestApp) {
-    let mut r = t
-        .store
-        .review(&child_id("C1"), d("2024-12-10"))
-        .await
-        .expect("read")
-        .expect("review exists");
-    r.details = Some(footprint_domain::model::ReviewDetails {
-        recommendations: vec![footprint_domain::model::Recommendation {
-            text: "Arrange the Zanzibar follow-up".into(),
-            owner: "Social worker".into(),
-            due: d("2025-02-01"),
-            completed: None,
-        }],
-        ..Default::default()
-    });
-    t.store.update_review(&r).await.expect("update");
+    for on in ["2024-12-10", "2024-09-20"] {
+        let mut r = t
+            .store
+            .review(&child_id("C1"), d(on))
+            .await
+            .expect("read")
+            .expect("review exists");
+        r.details = Some(footprint_domain::model::ReviewDetails {
+            recommendations: vec![footprint_domain::model::Recommendation {
+                text: "Arrange the Zanzibar follow-up".into(),
+                owner: "Social worker".into(),
+                due: d("2025-02-01"),
+                completed: None,
+            }],
+            ..Default::default()
+        });
+        t.store.update_review(&r).await.expect("update");
+    }
 }
 
 async fn fresh_challenge(t: &TestApp) -> i64 {
@@ -185,13 +216,28 @@ async fn fresh_request(t: &TestApp) -> i64 {
 }
 
 fn concrete(path: &str, challenge: i64, request: i64, user: i64) -> String {
+    // The review's record is written on another review than the one the
+    // "sent" form records dates on (a record written in Footprint refuses it).
+    let record_route = ["/record", "/letter", "/documents/", "/sent-to"]
+        .iter()
+        .any(|p| path.contains(p));
+    let review = if record_route {
+        "2024-09-20"
+    } else {
+        "2024-12-10"
+    };
+    let file = if path.starts_with("/children") {
+        "record.docx"
+    } else {
+        "footprint.css"
+    };
     path.replace("{child}", "C1")
         .replace("{user}", &user.to_string())
         .replace("{challenge}", &challenge.to_string())
         .replace("{request}", &request.to_string())
         .replace("{index}", "0")
-        .replace("{review}", "2024-12-10")
-        .replace("{file}", "footprint.css")
+        .replace("{review}", review)
+        .replace("{file}", file)
 }
 
 #[tokio::test]

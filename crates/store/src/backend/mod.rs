@@ -18,6 +18,7 @@
 //! | `challenges` | `challenges`, `challenge_themes`, `challenge_stages` |
 //! | `users` | `users`, `sessions` |
 //! | `audit` | `audit_log` |
+//! | `review_documents` | `review_documents` (a review's record and the letter to the child, as versions), `review_circulation` (what was sent to whom) |
 //! | `corrections` | `record_versions` (corrections kept as versions), `review_date_changes` |
 //! | `imports` | `import_runs`, `import_problems`; the 903 import and `replace_dataset` (every child-keyed table) |
 //! | `settings` | `settings`, `report_narratives`, `bank_holidays` |
@@ -42,6 +43,7 @@ mod health_education;
 mod imports;
 mod iros;
 mod jsonrow;
+mod review_documents;
 mod reviews;
 mod schema;
 mod settings;
@@ -49,5 +51,6 @@ mod users;
 
 pub(crate) use self::{
     audit::*, challenges::*, children::*, common::*, corrections::*, dataset::*,
-    health_education::*, imports::*, iros::*, reviews::*, schema::*, settings::*, users::*,
+    health_education::*, imports::*, iros::*, review_documents::*, reviews::*, schema::*,
+    settings::*, users::*,
 };

@@ -14,6 +14,7 @@ mod import;
 mod names;
 mod records;
 mod returns;
+mod review_records;
 mod roundtrip;
 mod schema;
 mod scoped;

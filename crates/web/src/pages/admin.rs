@@ -108,11 +108,16 @@ async fn settings_page(
         Ok(policy) => serde_json::to_string_pretty(&policy).unwrap_or_default(),
         Err(_) => raw_setting(state, footprint_store::council::SCHEDULE_POLICY).await?,
     };
+    let record_template = match state.store.record_template().await {
+        Ok(t) => serde_json::to_string_pretty(&t).unwrap_or_default(),
+        Err(_) => raw_setting(state, footprint_store::council::REVIEW_RECORD_TEMPLATE).await?,
+    };
     let form = form.unwrap_or_else(|| {
         context! {
             stages,
             themes => themes.join("\n"),
             policy,
+            record_template,
         }
     });
     Ok(page
@@ -211,6 +216,26 @@ pub async fn save_settings(
         if themes.is_empty() {
             errors.add("themes", "List at least one theme");
         }
+        // The record's template: a form without the field leaves it as it is.
+        let template_text = field(&pairs, "record_template");
+        let record_template = match template_text.map(str::trim) {
+            None => None,
+            Some(text) => {
+                match serde_json::from_str::<footprint_domain::review_record::RecordTemplate>(text)
+                    .map_err(|e| e.to_string())
+                    .and_then(|t| t.check().map(|()| t))
+                {
+                    Ok(t) => Some(t),
+                    Err(e) => {
+                        errors.add(
+                            "record_template",
+                            format!("The template for the review's record is not valid: {e}"),
+                        );
+                        None
+                    }
+                }
+            }
+        };
         let policy = serde_json::from_str::<SchedulePolicy>(policy_text)
             .map_err(|e| {
                 errors.add(
@@ -220,8 +245,10 @@ pub async fn save_settings(
             })
             .ok();
         let (Some(stages), Some(policy), true) = (stages, policy, errors.is_empty()) else {
-            let form =
-                context! { stages => stages_text, themes => themes_text, policy => policy_text };
+            let form = context! {
+                stages => stages_text, themes => themes_text, policy => policy_text,
+                record_template => template_text.unwrap_or(""),
+            };
             return settings_page(
                 &state,
                 &page,
@@ -255,12 +282,25 @@ pub async fn save_settings(
                 &to_value(serde_json::to_value(&policy))?,
             )
             .await?;
+        if let Some(t) = &record_template {
+            state
+                .store
+                .set_setting(
+                    footprint_store::council::REVIEW_RECORD_TEMPLATE,
+                    &to_value(serde_json::to_value(t))?,
+                )
+                .await?;
+        }
         audit(
             &state,
             &user,
             "settings.save",
             None,
-            "challenge_stages;challenge_themes;schedule_policy",
+            if record_template.is_some() {
+                "challenge_stages;challenge_themes;schedule_policy;review_record_template"
+            } else {
+                "challenge_stages;challenge_themes;schedule_policy"
+            },
         )
         .await?;
         page.flash("Settings saved").await;

@@ -97,14 +97,52 @@ pub async fn outstanding(State(state): State<AppState>, page: Page, user: Curren
         let rows = daily::outstanding(&ds, today, &settings, &state.calendar);
         let decisions = rows.iter().filter(|r| r.what == "decisions").count();
         let records = rows.len() - decisions;
+        // Reviews whose record is written in Footprint: the IRO issues it
+        // there (which records the date), so the row says so instead of
+        // offering the form.
+        let written: Vec<String> = state
+            .store
+            .reviews_with_records(&ids)
+            .await?
+            .into_iter()
+            .map(|(c, d)| format!("{c}/{d}"))
+            .collect();
+        // Issued documents still to send to someone on the record's list.
+        let to_send: Vec<_> = state
+            .store
+            .records_to_send()
+            .await?
+            .into_iter()
+            .flat_map(|r| {
+                let (child, review) = (r.child.to_string(), r.review.to_string());
+                r.to_send.into_iter().map(move |(doc, to)| {
+                    context! {
+                        child => child.clone(), review => review.clone(),
+                        document => doc.key(), document_label => doc.label(),
+                        recipient => to.key(), recipient_label => to.label(),
+                    }
+                })
+            })
+            .collect();
+        let sending_children: Vec<footprint_domain::model::ChildId> = to_send
+            .iter()
+            .filter_map(|v| v.get_attr("child").ok()?.as_str()?.parse().ok())
+            .collect();
+        let sending_names = state
+            .store
+            .load_scoped(footprint_store::Scope::Children(&sending_children))
+            .await?;
         Ok(page
             .render(
                 &state,
                 "outstanding.html",
                 context! {
-                    rows, decisions, records,
+                    rows, decisions, records, written, to_send,
                     names => crate::names::names_of(&ds),
+                    sending_names => crate::names::names_of(&sending_names),
                     can_record_sent => user.may_use("POST", "/children/{child}/reviews/sent"),
+                    can_record_sent_to => user.may_use("POST", "/children/{child}/reviews/{review}/sent-to"),
+                    sent_by => footprint_domain::review_record::SentBy::ALL.iter().map(|s| context! { key => s.key(), label => s.label() }).collect::<Vec<_>>(),
                 },
             )
             .await)

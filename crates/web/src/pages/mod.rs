@@ -10,6 +10,7 @@ pub mod child;
 pub mod dashboard;
 pub mod date_change;
 pub mod name;
+pub mod record;
 pub mod reports;
 pub mod review;
 pub mod siblings;

@@ -481,6 +481,7 @@ pub async fn review_page(
         let by = ByChild::new(&ds);
         let timeliness = daily::review_timeliness(&by, &id, review.date, &policy, &state.calendar);
         let shown = super::child::review_details(&ds, &review);
+        let record = super::record::status_on_review_page(&state, &user, &review).await?;
         let versions = if user.role == crate::roles::Role::Manager {
             state
                 .store
@@ -514,6 +515,7 @@ pub async fn review_page(
                     versions,
                     can_see_versions => user.role == crate::roles::Role::Manager,
                     can_correct => user.may_use("POST", "/children/{child}/reviews/{review}"),
+                    record,
                 },
             )
             .await)
@@ -899,6 +901,13 @@ pub async fn record_sent(
         }
         let ds = child_records(&state, &id).await?;
         let mut review = stored_review(&ds, &id, review_date)?;
+        // A record written in Footprint is issued from it, which records
+        // the date: the document and the measure cannot disagree.
+        if state.store.review_record(&id, review_date).await?.is_some() {
+            return Err(bad(
+                "This review's record is written in Footprint: the IRO issues the decisions and the record from it, which records the date they went out.",
+            ));
+        }
         let Some(details) = review.details.as_mut() else {
             return Err(bad(
                 "This review's details are not recorded in Footprint: record the review first.",

@@ -350,6 +350,24 @@ impl<'a> Client<'a> {
         self.send(req.body(Body::empty()).expect("request")).await
     }
 
+    /// GETs a file: its status and bytes as sent (a Word document, a PDF).
+    pub async fn get_bytes(&mut self, path: &str) -> (StatusCode, Vec<u8>) {
+        let mut req = Request::get(path).header(header::HOST, "footprint.test");
+        if let Some(c) = &self.cookie {
+            req = req.header(header::COOKIE, c);
+        }
+        let mut req = req.body(Body::empty()).expect("request");
+        if let Some(a) = self.address {
+            req.extensions_mut().insert(axum::extract::ConnectInfo(a));
+        }
+        let res = self.app.clone().oneshot(req).await.expect("infallible");
+        let status = res.status();
+        let bytes = to_bytes(res.into_body(), 50 * 1024 * 1024)
+            .await
+            .expect("body");
+        (status, bytes.to_vec())
+    }
+
     /// POSTs a form with the current CSRF token added.
     pub async fn post(&mut self, path: &str, fields: &[(&str, &str)]) -> Res {
         let token = self.csrf.clone().unwrap_or_default();

@@ -12,11 +12,12 @@ use std::process::ExitCode;
 use anyhow::{Context, anyhow, bail};
 use clap::{Args, Subcommand};
 use footprint_domain::dates::CollectionYear;
-use footprint_ssda903::{Parsed, Problem, read_paths, write_csv, write_xml};
-use footprint_store::{ImportBatch, ImportProblem, ImportSummary, Severity};
+use footprint_interchange::returns::{self, Checked};
+use footprint_ssda903::{read_paths, write_csv, write_xml};
+use footprint_store::{ImportBatch, ImportSummary};
 
 use crate::common::{EXIT_USAGE, finish, print_stdout};
-use crate::db::{DbArgs, open, runtime};
+use crate::db::{DbArgs, cli_actor, open, runtime};
 use crate::validate::render_text;
 
 #[derive(Debug, Subcommand)]
@@ -35,7 +36,7 @@ pub enum ImportCommand {
                             (nothing was written); 2 usage or database error.\n\n\
                             Example:\n  footprint import names names.csv"
     )]
-    Names(crate::names::NamesArgs),
+    Names(crate::case_files::NamesArgs),
     /// Import health assessments, dental checks, SDQ scores, immunisation
     /// status and PEPs from a case-management CSV file (columns CHILD,
     /// RECORD, DATE, REQUESTED, SCORE, UP_TO_DATE, TERM, QUALITY). All or
@@ -47,7 +48,7 @@ pub enum ImportCommand {
                             (nothing was written); 2 usage or database error.\n\n\
                             Example:\n  footprint import health health.csv"
     )]
-    Health(crate::health_import::HealthArgs),
+    Health(crate::case_files::HealthArgs),
 }
 
 #[derive(Debug, Args)]
@@ -120,27 +121,11 @@ fn source_name(paths: &[PathBuf]) -> String {
         .join(", ")
 }
 
-pub(crate) fn to_import_problem(p: &Problem) -> ImportProblem {
-    ImportProblem {
-        file: p.file.clone(),
-        line: p.line,
-        column: p.column.clone(),
-        value: p.value.clone(),
-        rule: p.rule.clone(),
-        message: p.message.clone(),
-        severity: if p.is_fatal() {
-            Severity::Error
-        } else {
-            Severity::Warning
-        },
-    }
-}
-
 pub fn run_import(cmd: ImportCommand) -> ExitCode {
     let args = match cmd {
         ImportCommand::Ssda903(args) => args,
-        ImportCommand::Names(args) => return crate::names::run(&args),
-        ImportCommand::Health(args) => return crate::health_import::run(&args),
+        ImportCommand::Names(args) => return crate::case_files::run_names(&args),
+        ImportCommand::Health(args) => return crate::case_files::run_health(&args),
     };
     let year = match args.year.as_deref().map(str::parse::<CollectionYear>) {
         None => None,
@@ -172,23 +157,19 @@ pub fn run_import(cmd: ImportCommand) -> ExitCode {
                 return ExitCode::from(EXIT_USAGE);
             }
         };
-        let (errors, warnings): (Vec<&Problem>, Vec<&Problem>) = parsed
-            .sorted_problems()
-            .into_iter()
-            .partition(|p| p.is_fatal() || args.strict);
-        if !errors.is_empty() {
-            refused = true;
-            let text = render_text(&parsed, &errors, &warnings);
-            let _ = print_stdout(&text);
-        } else if parsed.ret.year.is_none() {
-            refused = true;
-            eprintln!(
-                "footprint: {}: no dates found to tell the collection year; give --year",
-                source_name(paths)
-            );
-        }
-        if !refused {
-            batches.extend(into_batch(source_name(paths), parsed));
+        match returns::check(source_name(paths), parsed, args.strict) {
+            Checked::Ready(batch) => batches.push(*batch),
+            Checked::Refused(r) => {
+                refused = true;
+                if r.no_year() {
+                    eprintln!(
+                        "footprint: {}: no dates found to tell the collection year; give --year",
+                        r.source
+                    );
+                } else {
+                    let _ = print_stdout(&render_text(&r.parsed, &r.refusing(), &r.others()));
+                }
+            }
         }
     }
     if refused {
@@ -197,58 +178,19 @@ pub fn run_import(cmd: ImportCommand) -> ExitCode {
         );
         return ExitCode::from(1);
     }
-    batches.sort_by_key(|b| b.year);
 
     finish(import_all(batches, &args.db))
-}
-
-/// A checked return as the records to import, moved out of the reader's
-/// (`None` without a collection year, refused before this).
-fn into_batch(source: String, parsed: Parsed) -> Option<ImportBatch> {
-    fn records<T>(located: Vec<footprint_ssda903::Located<T>>) -> Vec<T> {
-        // Not collected in place: that would keep the larger allocation.
-        let mut out = Vec::with_capacity(located.len());
-        out.extend(located.into_iter().map(|l| l.record));
-        out
-    }
-    let problems = parsed.problems.iter().map(to_import_problem).collect();
-    let ret = parsed.ret;
-    Some(ImportBatch {
-        year: ret.year?,
-        source,
-        children: records(ret.children),
-        episodes: records(ret.episodes),
-        reviews: records(ret.reviews),
-        missing: records(ret.missing),
-        health_outcomes: records(ret.health_outcomes),
-        problems,
-    })
 }
 
 fn import_all(batches: Vec<ImportBatch>, db: &DbArgs) -> anyhow::Result<()> {
     let rt = runtime()?;
     rt.block_on(async {
         let store = open(&db.url()).await?;
-        for batch in batches {
-            let (source, year) = (batch.source.clone(), batch.year);
-            let summary = store.import_return(&batch).await.with_context(|| {
-                format!("importing {source} ({year}); nothing of it was written")
-            })?;
-            crate::db::audit_cli(
-                &store,
-                "ssda903.import",
-                &format!(
-                    "{year} return, import run {}: {} children, {} episodes, {} reviews",
-                    summary.run,
-                    batch.children.len(),
-                    batch.episodes.len(),
-                    batch.reviews.len()
-                ),
-            )
-            .await?;
+        let stored = returns::import_checked(&store, &cli_actor(), batches, &mut |_, _| {}).await;
+        store.close().await;
+        for (source, summary) in stored? {
             print_stdout(&describe(&source, &summary))?;
         }
-        store.close().await;
         Ok(())
     })
 }

@@ -225,3 +225,53 @@ mod tests {
         assert!(group_returns::<&str>(&[]).is_empty());
     }
 }
+
+/// The problems of one rule (or of none: `(no rule number)`), for the data
+/// quality page and a refused upload's page.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct RuleProblems {
+    pub rule: String,
+    /// The first problem's message.
+    pub message: String,
+    pub errors: usize,
+    pub warnings: usize,
+    /// Where each was (file, line and column), at most the number asked for.
+    pub places: Vec<String>,
+}
+
+/// Where a problem is, in words: `episodes.csv line 4, DECOM`.
+pub fn place(p: &ImportProblem) -> String {
+    match (p.line, &p.column) {
+        (Some(l), Some(c)) => format!("{} line {l}, {c}", p.file),
+        (Some(l), None) => format!("{} line {l}", p.file),
+        (None, Some(c)) => format!("{}, {c}", p.file),
+        _ => p.file.clone(),
+    }
+}
+
+/// Problems by rule, in rule order, each with at most `places` places
+/// (`None`: every one). Never the value found (it may be personal data).
+pub fn by_rule(problems: &[ImportProblem], places: Option<usize>) -> Vec<RuleProblems> {
+    let mut map: std::collections::BTreeMap<String, RuleProblems> = Default::default();
+    for p in problems {
+        let rule = p
+            .rule
+            .clone()
+            .unwrap_or_else(|| "(no rule number)".to_owned());
+        let e = map.entry(rule.clone()).or_insert_with(|| RuleProblems {
+            rule,
+            message: p.message.clone(),
+            errors: 0,
+            warnings: 0,
+            places: Vec::new(),
+        });
+        match p.severity {
+            Severity::Error => e.errors += 1,
+            Severity::Warning => e.warnings += 1,
+        }
+        if places.is_none_or(|n| e.places.len() < n) {
+            e.places.push(place(p));
+        }
+    }
+    map.into_values().collect()
+}

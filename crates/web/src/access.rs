@@ -167,11 +167,25 @@ async fn check_csrf(
         .get(csrf::HEADER)
         .and_then(|v| v.to_str().ok())
         .map(str::to_owned);
+    let boundary = crate::upload::boundary(headers);
     let (parts, body) = req.into_parts();
-    let bytes = to_bytes(body, MAX_FORM_BYTES)
+    let limit = if boundary.is_some() {
+        crate::upload::MAX_UPLOAD_BYTES
+    } else {
+        MAX_FORM_BYTES
+    };
+    let bytes = to_bytes(body, limit)
         .await
         .map_err(|_| "The form was too large.")?;
-    let given = header_token.or_else(|| csrf::form_field(&bytes, csrf::FORM_FIELD));
+    let given = match (header_token, boundary) {
+        (Some(t), _) => Some(t),
+        // A form with files: the token is one of its parts.
+        (None, Some(boundary)) => crate::upload::parts(&boundary, bytes.clone())
+            .await
+            .ok()
+            .and_then(|p| crate::upload::field(&p, csrf::FORM_FIELD).map(|f| f.text())),
+        (None, None) => csrf::form_field(&bytes, csrf::FORM_FIELD),
+    };
     match given {
         Some(given) if csrf::constant_time_eq(given.as_bytes(), expected.as_bytes()) => {
             Ok(Request::from_parts(parts, Body::from(bytes)))

@@ -71,6 +71,14 @@ fn body_for(path: &str, role: Role, i: usize) -> Vec<(String, String)> {
         // this order).
         "/allocations/end" => v(&[("child", "C4"), ("to", "2025-03-12")]),
         "/review-date-changes/{request}/decision" => v(&[("decision", "approve")]),
+        "/reports/documents" => v(&[
+            ("document", "annual"),
+            ("year", "2023-24"),
+            ("format", "json"),
+        ]),
+        // A form without files: refused as a bad request, not forbidden
+        // (uploads are tested in tests/returns.rs).
+        "/returns/upload" => v(&[("kind", "ssda903")]),
         "/reports/narrative" => v(&[
             ("year", "2023-24"),
             ("section", "working_well"),
@@ -184,8 +192,10 @@ async fn fresh_request(t: &TestApp) -> i64 {
         .id
 }
 
-fn concrete(path: &str, challenge: i64, request: i64, user: i64) -> String {
+fn concrete(path: &str, challenge: i64, request: i64, user: i64, job: u64) -> String {
     path.replace("{child}", "C1")
+        .replace("{job}", &job.to_string())
+        .replace("{figure}", "in_time_year")
         .replace("{user}", &user.to_string())
         .replace("{challenge}", &challenge.to_string())
         .replace("{request}", &request.to_string())
@@ -218,8 +228,22 @@ async fn every_route_allows_exactly_its_roles() {
         let challenge = fresh_challenge(&t).await;
         let request = fresh_request(&t).await;
         let code = fresh_reset_code(&t).await;
+        // A finished report of this user's, for the jobs' pages.
+        let job = t
+            .state
+            .jobs
+            .start(username(role), "report", "a report".into(), t.clock.now());
+        t.state.jobs.finish_with_file(
+            job,
+            vec![],
+            footprint_web::jobs::JobFile {
+                name: "report.json".into(),
+                content_type: "application/json",
+                bytes: std::sync::Arc::new(b"{}".to_vec()),
+            },
+        );
         for rule in &rules {
-            let path = concrete(rule.path, challenge, request, target);
+            let path = concrete(rule.path, challenge, request, target, job);
             let res = match rule.method {
                 Method::Get => client.get(&path).await,
                 Method::Post => {
@@ -241,6 +265,9 @@ async fn every_route_allows_exactly_its_roles() {
                     // The reset code is shown on the page that made it, once.
                     Method::Post if rule.path == "/admin/users/{user}/password-reset" => {
                         res.status == StatusCode::OK
+                    }
+                    Method::Post if rule.path == "/returns/upload" => {
+                        res.status == StatusCode::BAD_REQUEST
                     }
                     Method::Post => res.status == StatusCode::SEE_OTHER,
                 };
@@ -282,7 +309,7 @@ async fn every_route_allows_exactly_its_roles() {
     let challenge = fresh_challenge(&t).await;
     let request = fresh_request(&t).await;
     for rule in &rules {
-        let path = concrete(rule.path, challenge, request, target);
+        let path = concrete(rule.path, challenge, request, target, 1);
         let res = match rule.method {
             Method::Get => anon.get(&path).await,
             Method::Post => {

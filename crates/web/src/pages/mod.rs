@@ -11,6 +11,7 @@ pub mod dashboard;
 pub mod date_change;
 pub mod name;
 pub mod reports;
+pub mod returns;
 pub mod review;
 pub mod siblings;
 pub mod users;

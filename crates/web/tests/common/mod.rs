@@ -217,14 +217,24 @@ pub async fn app() -> TestApp {
 }
 
 pub async fn app_with(config: WebConfig) -> TestApp {
+    app_holding(config, Some(dataset())).await
+}
+
+/// The application on a database that holds `data` (`None`: no children,
+/// no IROs, nothing imported yet: only the users).
+pub async fn app_holding(config: WebConfig, data: Option<Dataset>) -> TestApp {
     let dir = tempfile::tempdir().expect("temp dir");
     let url = format!("sqlite://{}", dir.path().join("footprint.db").display());
     let store = Store::open_and_migrate(&url).await.expect("store opens");
-    store
-        .replace_dataset(&dataset())
-        .await
-        .expect("dataset written");
-    for role in Role::ALL {
+    let empty = data.is_none();
+    if let Some(data) = data {
+        store.replace_dataset(&data).await.expect("dataset written");
+    }
+    // An IRO user names an IRO held: an empty database has none.
+    for role in Role::ALL
+        .into_iter()
+        .filter(|r| !(empty && *r == Role::Iro))
+    {
         let iro = (role == Role::Iro).then(|| IroId("IRO1".into()));
         auth::add_user(&store, username(role), role, iro, PASSWORD)
             .await
@@ -373,6 +383,53 @@ impl<'a> Client<'a> {
         if let Some(o) = origin {
             req = req.header(header::ORIGIN, o);
         }
+        if let Some(c) = &self.cookie {
+            req = req.header(header::COOKIE, c);
+        }
+        self.send(req.body(Body::from(body)).expect("request"))
+            .await
+    }
+
+    /// POSTs a `multipart/form-data` form: `fields`, the current CSRF
+    /// token, and `files` (field name, file name, content), as a browser
+    /// sends a form with files.
+    pub async fn post_multipart(
+        &mut self,
+        path: &str,
+        fields: &[(&str, &str)],
+        files: &[(&str, &str, &[u8])],
+    ) -> Res {
+        let boundary = "----footprint-test-boundary-7MA4YWxkTrZu0gW";
+        let mut body: Vec<u8> = Vec::new();
+        let token = self.csrf.clone().unwrap_or_default();
+        let mut all: Vec<(&str, &str)> = vec![("csrf_token", &token)];
+        all.extend_from_slice(fields);
+        for (k, v) in all {
+            body.extend_from_slice(
+                format!(
+                    "--{boundary}\r\nContent-Disposition: form-data; name=\"{k}\"\r\n\r\n{v}\r\n"
+                )
+                .as_bytes(),
+            );
+        }
+        for (k, name, content) in files {
+            body.extend_from_slice(
+                format!(
+                    "--{boundary}\r\nContent-Disposition: form-data; name=\"{k}\"; filename=\"{name}\"\r\nContent-Type: application/octet-stream\r\n\r\n"
+                )
+                .as_bytes(),
+            );
+            body.extend_from_slice(content);
+            body.extend_from_slice(b"\r\n");
+        }
+        body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
+        let mut req = Request::post(path)
+            .header(header::HOST, "footprint.test")
+            .header(header::ORIGIN, "http://footprint.test")
+            .header(
+                header::CONTENT_TYPE,
+                format!("multipart/form-data; boundary={boundary}"),
+            );
         if let Some(c) = &self.cookie {
             req = req.header(header::COOKIE, c);
         }

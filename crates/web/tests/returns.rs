@@ -437,3 +437,61 @@ async fn a_manager_builds_reports_in_the_background_and_downloads_them() {
         4
     );
 }
+
+/// The children listed on a figure's page.
+fn listed(body: &str) -> Vec<String> {
+    body.split("data-child=\"")
+        .skip(1)
+        .map(|s| s[..s.find('"').expect("end")].to_owned())
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn each_dashboard_count_leads_to_the_children_the_reports_drilldown_lists() {
+    let t = app().await;
+    let mut m = Client::signed_in_as(&t.app, Role::Manager).await;
+    let dash = m.get("/dashboard").await;
+    let mut followed = 0;
+    for (figure, measure, cell) in [
+        ("overdue_now", "reviews.overdue.end", ""),
+        ("in_time_year", "reviews.in_time_pct", "numerator"),
+        ("in_time_year", "reviews.in_time_pct", "denominator"),
+        ("looked_after", "caseload.per_fte", "children"),
+    ] {
+        let expected = report_drilldown(&t, measure, cell).await;
+        let link = format!("/dashboard/figures/{figure}?cell={cell}");
+        if expected.is_empty() {
+            continue;
+        }
+        assert!(
+            dash.body.contains(&format!("href=\"{link}\"")),
+            "{link} on the dashboard"
+        );
+        let page = m.get(&link).await;
+        assert_eq!(page.status, StatusCode::OK);
+        assert_eq!(listed(&page.body), expected, "{figure} {cell}");
+        followed += 1;
+    }
+    assert!(followed >= 3, "only {followed} figures had children");
+    let audit = t
+        .store
+        .audit_log(&AuditQuery {
+            actor: Some("manager".into()),
+            ..AuditQuery::default()
+        })
+        .await
+        .expect("audit");
+    assert_eq!(
+        audit.iter().filter(|e| e.action == "figure.view").count(),
+        followed
+    );
+    assert_eq!(
+        m.get("/dashboard/figures/no_such_figure").await.status,
+        StatusCode::NOT_FOUND
+    );
+    let mut a = Client::signed_in_as(&t.app, Role::Analyst).await;
+    assert_eq!(
+        a.get("/dashboard/figures/overdue_now?cell=").await.status,
+        StatusCode::FORBIDDEN
+    );
+}

@@ -2,7 +2,8 @@
 //! the returns of a synthetic council into an empty database and sees the
 //! children and the data quality page fill; a malformed upload shows every
 //! problem and changes nothing; a manager downloads the annual report in
-//! Word, which LibreOffice opens.
+//! Word, which LibreOffice opens; a count on the dashboard leads to exactly
+//! the children the report's drill-down lists.
 //!
 //! Without Chromium and chromedriver the tests fail, saying what to
 //! install, unless FOOTPRINT_SKIP_BROWSER=1 is set; without LibreOffice the
@@ -174,7 +175,7 @@ async fn an_analyst_uploads_a_councils_returns_and_a_malformed_one_changes_nothi
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_manager_downloads_the_word_report_and_libreoffice_opens_it() {
+async fn a_manager_follows_a_dashboard_count_and_downloads_the_word_report_for_libreoffice() {
     let t = app().await;
     let Some(Browser {
         c,
@@ -188,6 +189,24 @@ async fn a_manager_downloads_the_word_report_and_libreoffice_opens_it() {
     };
     let result = async {
         sign_in(&c, &base, Role::Manager).await;
+        // A count on the dashboard leads to exactly the children the
+        // report's drill-down lists.
+        let expected = report_drilldown(&t, "reviews.overdue.end", "").await;
+        assert!(!expected.is_empty(), "a review is overdue in the test council");
+        click(&c, "a[data-behind='overdue_now/']").await;
+        wait_for_path(&c, "/dashboard/figures/overdue_now").await;
+        let mut listed = Vec::new();
+        for e in c
+            .find_all(Locator::Css("#figure-children li"))
+            .await
+            .expect("children")
+        {
+            listed.push(e.attr("data-child").await.expect("attr").expect("a child"));
+        }
+        assert_eq!(listed, expected);
+        assert_eq!(text_of(&c, "#figure-children-count").await, expected.len().to_string());
+        assert_accessible(&c, "the children behind a figure").await;
+
         c.goto(&format!("{base}/reports?year=2023-24")).await.expect("reports");
         assert_accessible(&c, "reports").await;
         let html = c.source().await.expect("html");

@@ -470,3 +470,29 @@ pub fn stored_counts(ds: &Dataset) -> HashMap<&'static str, usize> {
         ("challenges", ds.challenges.len()),
     ])
 }
+
+/// The children the annual report's drill-down lists for a measure's cell,
+/// for the collection year to date (the period of the dashboard's year
+/// figures).
+pub async fn report_drilldown(t: &TestApp, measure: &str, cell: &str) -> Vec<String> {
+    let ds = t.store.load_dataset().await.expect("read");
+    let settings = t.store.measure_settings().await.expect("settings");
+    let report = footprint_report::AnnualReport::compute_as_of(
+        &ds,
+        footprint_domain::dates::CollectionYear::of(today()),
+        today(),
+        &settings,
+        &footprint_domain::calendar::WorkingDayCalendar::england_and_wales(),
+        Vec::new(),
+        false,
+    );
+    let json: serde_json::Value = serde_json::from_str(&report.to_json()).expect("json");
+    json["drilldown"][measure][cell]
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .map(|v| v.as_str().expect("id").to_owned())
+                .collect()
+        })
+        .unwrap_or_default()
+}

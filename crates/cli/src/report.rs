@@ -14,7 +14,7 @@ use clap::{Args, Subcommand};
 use footprint_domain::calendar::WorkingDayCalendar;
 use footprint_domain::dates::CollectionYear;
 use footprint_domain::measures::MeasureSettings;
-use footprint_domain::model::Dataset;
+
 use footprint_report::Format;
 use footprint_report::performance::{self, PerformanceSettings};
 
@@ -255,7 +255,7 @@ mod tests {
     use super::*;
     use chrono::NaiveDate;
     use footprint_domain::codes::{Ethnicity, Sex};
-    use footprint_domain::model::{Child, Episode};
+    use footprint_domain::model::{Child, Dataset, Episode};
 
     fn tmp(name: &str) -> PathBuf {
         std::env::temp_dir().join(format!("footprint-report-{}-{name}", std::process::id()))

@@ -7,6 +7,8 @@
 //! * [`names`] and [`health`]: the case-management CSV extracts (children's
 //!   names; health assessments, dental checks, SDQ scores, immunisations
 //!   and PEPs), all or nothing, every problem by line and column;
+//! * [`records`]: the 903 checks on the records as they stand, entered or
+//!   imported, by child;
 //! * [`export`]: a collection year's 903 return as a zip of CSV files or as
 //!   XML;
 //! * [`reports`]: what a report reads from the store, and the annual report
@@ -18,6 +20,7 @@
 pub mod export;
 pub mod health;
 pub mod names;
+pub mod records;
 pub mod reports;
 pub mod returns;
 pub mod rows;

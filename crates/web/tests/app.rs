@@ -1022,3 +1022,98 @@ async fn the_data_quality_page_lists_episodes_left_open_by_an_earlier_return() {
     );
     assert!(!section.contains("KEPT1"), "{section}");
 }
+
+#[tokio::test]
+async fn settings_are_validated_by_field_and_audited_with_their_values_before_and_after() {
+    let t = app().await;
+    let mut a = Client::signed_in_as(&t.app, Role::Admin).await;
+    a.get("/admin/settings").await;
+    let form = |name: &'static str, themes: &'static str| {
+        vec![
+            ("council_name", name),
+            ("stages", "informal, 5\nstage 1, 5"),
+            ("themes", themes),
+            ("policy", "{}"),
+        ]
+    };
+    let res = a
+        .post(
+            "/admin/settings",
+            &form("Demo Borough Council", "Placement\nEducation"),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    assert_eq!(
+        t.store.setting("council_name").await.expect("read"),
+        Some(serde_json::json!("Demo Borough Council"))
+    );
+    let changes = |entries: Vec<footprint_store::AuditEntry>| -> Vec<String> {
+        entries
+            .into_iter()
+            .filter(|e| e.action == "settings.change")
+            .map(|e| e.detail)
+            .collect()
+    };
+    let audit = t
+        .store
+        .audit_log(&AuditQuery {
+            actor: Some("admin".into()),
+            ..AuditQuery::default()
+        })
+        .await
+        .expect("audit");
+    let details = changes(audit);
+    assert!(
+        details.contains(
+            &"setting=council_name;before=(not set);after=\"Demo Borough Council\"".to_owned()
+        ),
+        "{details:?}"
+    );
+    assert!(
+        details
+            .iter()
+            .any(|d| d.starts_with("setting=challenge_themes;")
+                && d.ends_with("after=[\"Placement\",\"Education\"]")),
+        "{details:?}"
+    );
+    // A name too long is refused on its field; nothing changes.
+    let long: &'static str = Box::leak("x".repeat(101).into_boxed_str());
+    let res = a.post("/admin/settings", &form(long, "Placement")).await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        res.body.contains("id=\"council_name-error\""),
+        "{}",
+        res.body
+    );
+    assert!(res.body.contains("<title>Error: "));
+    assert_eq!(
+        t.store.setting("council_name").await.expect("read"),
+        Some(serde_json::json!("Demo Borough Council"))
+    );
+    // Saving what is held changes and audits nothing but the save.
+    let before = changes(
+        t.store
+            .audit_log(&AuditQuery::default())
+            .await
+            .expect("audit"),
+    )
+    .len();
+    let res = a
+        .post(
+            "/admin/settings",
+            &form("Demo Borough Council", "Placement\nEducation"),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER);
+    let after = t
+        .store
+        .audit_log(&AuditQuery::default())
+        .await
+        .expect("audit");
+    assert!(
+        after
+            .iter()
+            .any(|e| e.action == "settings.save" && e.detail == "nothing changed")
+    );
+    assert_eq!(changes(after).len(), before);
+}

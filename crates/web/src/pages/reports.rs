@@ -212,6 +212,27 @@ pub async fn data_quality(
             _ => None,
         });
         let ds = super::council(&state).await?;
+        // The import's checks on the records as they stand this year,
+        // entered through the forms or imported (on a blocking thread).
+        let this_year = CollectionYear::of(state.clock.today());
+        let checked = {
+            let ds = ds.clone();
+            tokio::task::spawn_blocking(move || {
+                footprint_interchange::records::check_records(&ds, this_year)
+            })
+            .await
+            .map_err(|e| AppError::Internal(e.to_string()))?
+        };
+        let record_problem_count = checked.len();
+        let record_problems: Vec<_> = checked
+            .into_iter()
+            .take(500)
+            .map(|p| context! {
+                child => p.child.map(|c| c.to_string()), table => p.table,
+                column => p.column, rule => p.rule, message => p.message,
+                error => p.error,
+            })
+            .collect();
         let mut chain: BTreeMap<String, (usize, Vec<String>)> = BTreeMap::new();
         let assemblies = footprint_domain::daily::assemble_by_child(&ds);
         for p in assemblies.iter().flat_map(|(_, a)| &a.problems) {
@@ -257,7 +278,10 @@ pub async fn data_quality(
                 &state,
                 StatusCode::OK,
                 "data_quality.html",
-                context! { runs, rules, refused, chain, left_open, show_children },
+                context! {
+                    runs, rules, refused, chain, left_open, show_children,
+                    record_problems, record_problem_count, this_year => this_year.to_string(),
+                },
             )
             .await)
     }

@@ -145,6 +145,7 @@ async fn check_csrf(
     state: &AppState,
     session: &Session,
     req: Request,
+    upload: bool,
 ) -> Result<Request, &'static str> {
     let headers = req.headers();
     let origin = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok());
@@ -169,7 +170,9 @@ async fn check_csrf(
         .map(str::to_owned);
     let boundary = crate::upload::boundary(headers);
     let (parts, body) = req.into_parts();
-    let limit = if boundary.is_some() {
+    // Only the upload route takes a large body; a form with files sent
+    // anywhere else is held to the form limit.
+    let limit = if upload && boundary.is_some() {
         crate::upload::MAX_UPLOAD_BYTES
     } else {
         MAX_FORM_BYTES
@@ -218,7 +221,7 @@ pub async fn authorize(
 
     let user = signed_in_user(&state, &session).await;
     if req.method() == Method::POST {
-        req = match check_csrf(&state, &session, req).await {
+        req = match check_csrf(&state, &session, req, rule.path == crate::upload::ROUTE).await {
             Ok(r) => r,
             Err(why) => {
                 tracing::warn!(path = rule.path, "POST refused: CSRF check failed");

@@ -7,6 +7,9 @@
 use axum::body::Bytes;
 use axum::http::{HeaderMap, header};
 
+/// The one route that takes files.
+pub const ROUTE: &str = "/returns/upload";
+
 /// The largest upload taken: an England-sized 903 return's files are a few
 /// hundred megabytes.
 pub const MAX_UPLOAD_BYTES: usize = 1024 * 1024 * 1024;

@@ -64,29 +64,3 @@ pub fn finish(result: anyhow::Result<()>) -> ExitCode {
         }
     }
 }
-
-/// A problem with one place of a case-management CSV file (children's
-/// names, health and education records): its line and column (empty for
-/// the whole line).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RowProblem {
-    pub line: u64,
-    pub column: String,
-    pub message: String,
-}
-
-/// The problems of `file`, one line each, naming the line and column.
-pub fn render_row_problems(file: &str, problems: &[RowProblem]) -> String {
-    let mut out = String::new();
-    for p in problems {
-        if p.column.is_empty() {
-            out.push_str(&format!("{file} line {}: {}\n", p.line, p.message));
-        } else {
-            out.push_str(&format!(
-                "{file} line {}, column {}: {}\n",
-                p.line, p.column, p.message
-            ));
-        }
-    }
-    out
-}

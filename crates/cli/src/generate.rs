@@ -164,7 +164,7 @@ fn generate(args: GenerateArgs) -> anyhow::Result<()> {
                     problems: parsed
                         .problems
                         .iter()
-                        .map(crate::interchange::to_import_problem)
+                        .map(footprint_interchange::returns::to_import_problem)
                         .collect(),
                 }
             })

@@ -12,11 +12,12 @@ use std::process::ExitCode;
 use anyhow::{Context, anyhow, bail};
 use clap::{Args, Subcommand};
 use footprint_domain::dates::CollectionYear;
-use footprint_ssda903::{Parsed, Problem, read_paths, write_csv, write_xml};
-use footprint_store::{ImportBatch, ImportProblem, ImportSummary, Severity};
+use footprint_interchange::returns::{self, Checked};
+use footprint_ssda903::{read_paths, write_csv, write_xml};
+use footprint_store::{ImportBatch, ImportSummary};
 
 use crate::common::{EXIT_USAGE, finish, print_stdout};
-use crate::db::{DbArgs, open, runtime};
+use crate::db::{DbArgs, cli_actor, open, runtime};
 use crate::validate::render_text;
 
 #[derive(Debug, Subcommand)]
@@ -35,7 +36,7 @@ pub enum ImportCommand {
                             (nothing was written); 2 usage or database error.\n\n\
                             Example:\n  footprint import names names.csv"
     )]
-    Names(crate::names::NamesArgs),
+    Names(crate::case_files::NamesArgs),
     /// Import health assessments, dental checks, SDQ scores, immunisation
     /// status and PEPs from a case-management CSV file (columns CHILD,
     /// RECORD, DATE, REQUESTED, SCORE, UP_TO_DATE, TERM, QUALITY). All or
@@ -47,7 +48,7 @@ pub enum ImportCommand {
                             (nothing was written); 2 usage or database error.\n\n\
                             Example:\n  footprint import health health.csv"
     )]
-    Health(crate::health_import::HealthArgs),
+    Health(crate::case_files::HealthArgs),
 }
 
 #[derive(Debug, Args)]
@@ -120,27 +121,11 @@ fn source_name(paths: &[PathBuf]) -> String {
         .join(", ")
 }
 
-pub(crate) fn to_import_problem(p: &Problem) -> ImportProblem {
-    ImportProblem {
-        file: p.file.clone(),
-        line: p.line,
-        column: p.column.clone(),
-        value: p.value.clone(),
-        rule: p.rule.clone(),
-        message: p.message.clone(),
-        severity: if p.is_fatal() {
-            Severity::Error
-        } else {
-            Severity::Warning
-        },
-    }
-}
-
 pub fn run_import(cmd: ImportCommand) -> ExitCode {
     let args = match cmd {
         ImportCommand::Ssda903(args) => args,
-        ImportCommand::Names(args) => return crate::names::run(&args),
-        ImportCommand::Health(args) => return crate::health_import::run(&args),
+        ImportCommand::Names(args) => return crate::case_files::run_names(&args),
+        ImportCommand::Health(args) => return crate::case_files::run_health(&args),
     };
     let year = match args.year.as_deref().map(str::parse::<CollectionYear>) {
         None => None,
@@ -164,28 +149,8 @@ pub fn run_import(cmd: ImportCommand) -> ExitCode {
     // records to import (the reader's rows and places are dropped as soon
     // as it is checked).
     let strict = args.strict;
-    let outcomes = on_cores(&groups, |paths| -> Result<Checked, String> {
-        let parsed = read_paths(paths, year).map_err(|e| e.to_string())?;
-        let (errors, warnings): (Vec<&Problem>, Vec<&Problem>) = parsed
-            .sorted_problems()
-            .into_iter()
-            .partition(|p| p.is_fatal() || strict);
-        Ok(if !errors.is_empty() {
-            Checked::Refused(Some(render_text(&parsed, &errors, &warnings)), None)
-        } else if parsed.ret.year.is_none() {
-            Checked::Refused(
-                None,
-                Some(format!(
-                    "{}: no dates found to tell the collection year; give --year",
-                    source_name(paths)
-                )),
-            )
-        } else {
-            match into_batch(source_name(paths), parsed) {
-                Some(batch) => Checked::Batch(Box::new(batch)),
-                None => Checked::Refused(None, None),
-            }
-        })
+    let checked = on_cores(&groups, |paths| {
+        read_paths(paths, year).map(|parsed| returns::check(source_name(paths), parsed, strict))
     });
     // The readers' working memory (freed, but kept by the allocator in
     // each reader thread's heap) goes back to the system before the
@@ -193,20 +158,22 @@ pub fn run_import(cmd: ImportCommand) -> ExitCode {
     release_free_memory();
     let mut batches: Vec<ImportBatch> = Vec::new();
     let mut refused = false;
-    for outcome in outcomes {
+    for outcome in checked {
         match outcome {
             Err(e) => {
                 eprintln!("footprint: {e}");
                 return ExitCode::from(EXIT_USAGE);
             }
-            Ok(Checked::Batch(batch)) => batches.push(*batch),
-            Ok(Checked::Refused(text, message)) => {
+            Ok(Checked::Ready(batch)) => batches.push(*batch),
+            Ok(Checked::Refused(r)) => {
                 refused = true;
-                if let Some(text) = text {
-                    let _ = print_stdout(&text);
-                }
-                if let Some(message) = message {
-                    eprintln!("footprint: {message}");
+                if r.no_year() {
+                    eprintln!(
+                        "footprint: {}: no dates found to tell the collection year; give --year",
+                        r.source
+                    );
+                } else {
+                    let _ = print_stdout(&render_text(&r.parsed, &r.refusing(), &r.others()));
                 }
             }
         }
@@ -217,7 +184,6 @@ pub fn run_import(cmd: ImportCommand) -> ExitCode {
         );
         return ExitCode::from(1);
     }
-    batches.sort_by_key(|b| b.year);
 
     finish(import_all(batches, &args.db))
 }
@@ -232,13 +198,6 @@ fn release_free_memory() {
     unsafe {
         libc::malloc_trim(0);
     }
-}
-
-/// A return read and checked: the records to import, or why not (the
-/// problems as text, a message).
-enum Checked {
-    Batch(Box<ImportBatch>),
-    Refused(Option<String>, Option<String>),
 }
 
 /// `work` on each item, on up to as many threads as the machine has cores
@@ -275,68 +234,17 @@ fn on_cores<T: Sync, R: Send>(items: &[T], work: impl Fn(&T) -> R + Sync) -> Vec
     done.into_iter().map(|(_, r)| r).collect()
 }
 
-/// A checked return as the records to import, moved out of the reader's
-/// (`None` without a collection year, refused before this).
-fn into_batch(source: String, parsed: Parsed) -> Option<ImportBatch> {
-    fn records<T>(located: Vec<footprint_ssda903::Located<T>>) -> Vec<T> {
-        // Not collected in place: that would keep the larger allocation.
-        let mut out = Vec::with_capacity(located.len());
-        out.extend(located.into_iter().map(|l| l.record));
-        out
-    }
-    let problems = parsed.problems.iter().map(to_import_problem).collect();
-    let ret = parsed.ret;
-    Some(ImportBatch {
-        year: ret.year?,
-        source,
-        children: records(ret.children),
-        episodes: records(ret.episodes),
-        reviews: records(ret.reviews),
-        missing: records(ret.missing),
-        health_outcomes: records(ret.health_outcomes),
-        problems,
-    })
-}
-
 /// Imports the returns together, in one transaction (all or nothing): the
 /// council's records are derived once from them all.
 fn import_all(batches: Vec<ImportBatch>, db: &DbArgs) -> anyhow::Result<()> {
     let rt = runtime()?;
     rt.block_on(async {
         let store = open(&db.url()).await?;
-        let given: Vec<(String, CollectionYear, [usize; 3])> = batches
-            .iter()
-            .map(|b| {
-                (
-                    b.source.clone(),
-                    b.year,
-                    [b.children.len(), b.episodes.len(), b.reviews.len()],
-                )
-            })
-            .collect();
-        let what = given
-            .iter()
-            .map(|(source, year, _)| format!("{source} ({year})"))
-            .collect::<Vec<_>>()
-            .join(", ");
-        let summaries = store
-            .import_returns(batches)
-            .await
-            .with_context(|| format!("importing {what}; nothing of it was written"))?;
-        for ((source, year, [children, episodes, reviews]), summary) in given.iter().zip(&summaries)
-        {
-            crate::db::audit_cli(
-                &store,
-                "ssda903.import",
-                &format!(
-                    "{year} return, import run {}: {children} children, {episodes} episodes, {reviews} reviews",
-                    summary.run,
-                ),
-            )
-            .await?;
-            print_stdout(&describe(source, summary))?;
-        }
+        let stored = returns::import_checked(&store, &cli_actor(), batches, &mut |_| {}).await;
         store.close().await;
+        for (source, summary) in stored? {
+            print_stdout(&describe(&source, &summary))?;
+        }
         Ok(())
     })
 }

@@ -12,16 +12,15 @@ use clap::{Parser, Subcommand};
 
 mod backup;
 mod calendar;
+mod case_files;
 mod common;
 mod db;
 mod demo;
 mod due;
 mod generate;
-mod health_import;
 mod interchange;
 mod logging;
 mod migrate;
-mod names;
 mod report;
 mod serve;
 mod user;

@@ -13,21 +13,18 @@ use anyhow::{Context, anyhow};
 use clap::{Args, Subcommand};
 use footprint_domain::calendar::WorkingDayCalendar;
 use footprint_domain::dates::CollectionYear;
-use footprint_domain::measures::{MeasureSettings, Period, records_window};
-use footprint_domain::model::Dataset;
+use footprint_domain::measures::MeasureSettings;
+
+use footprint_report::Format;
 use footprint_report::performance::{self, PerformanceSettings};
-use footprint_report::{AnnualReport, Format, Narrative};
-use footprint_store::Scope;
 
 use crate::common::{finish, load_calendar, print_stdout, read_text};
 
 /// The store setting holding the `MeasureSettings` (JSON): read with the
 /// review policy and challenge stages by `Store::measure_settings`.
 pub const REPORT_SETTINGS: &str = footprint_store::council::REPORT_SETTINGS;
-/// The store setting holding the performance page's indicator list (JSON).
-pub const PERFORMANCE_INDICATORS: &str = "performance_indicators";
 /// The store setting holding the council's name (a JSON string).
-pub const COUNCIL_NAME: &str = "council_name";
+pub const COUNCIL_NAME: &str = footprint_interchange::reports::COUNCIL_NAME;
 
 #[derive(Debug, Subcommand)]
 pub enum ReportCommand {
@@ -124,16 +121,7 @@ pub fn run(cmd: ReportCommand) -> ExitCode {
     })
 }
 
-/// What the store holds for the report.
-struct Loaded {
-    dataset: Dataset,
-    settings: MeasureSettings,
-    indicators: Option<PerformanceSettings>,
-    narratives: Vec<Narrative>,
-    council: Option<String>,
-    /// The bank holidays stored in the database, if any.
-    calendar: Option<WorkingDayCalendar>,
-}
+use footprint_interchange::reports::ReportInputs as Loaded;
 
 /// `--calendar FILE`, else the database's bank holidays, else the bundled
 /// England and Wales calendar.
@@ -150,11 +138,9 @@ fn read_json<T: serde::de::DeserializeOwned>(path: &Path, what: &str) -> anyhow:
     serde_json::from_str(&text).with_context(|| format!("{what} {}", path.display()))
 }
 
-/// Reads what a report needs. For the annual report of `year` (this year and
-/// last), only the children whose records touch those two years are read
-/// from a database (`measures::records_window`): the figures are the same
-/// as from the whole council, and an England-sized council's earlier years
-/// are never held in memory.
+/// Reads what a report needs (`footprint_interchange::reports::load`, as
+/// the web's reports screen does), or the records from `--dataset`;
+/// `--settings` wins over the stored settings.
 fn load(source: &Source, year: Option<CollectionYear>) -> anyhow::Result<Loaded> {
     let file_settings: Option<MeasureSettings> = source
         .settings
@@ -165,10 +151,7 @@ fn load(source: &Source, year: Option<CollectionYear>) -> anyhow::Result<Loaded>
         return Ok(Loaded {
             dataset: read_json(path, "dataset file")?,
             settings: file_settings.unwrap_or_default(),
-            indicators: None,
-            narratives: Vec::new(),
-            council: None,
-            calendar: None,
+            ..Loaded::default()
         });
     }
     let url = source
@@ -177,69 +160,20 @@ fn load(source: &Source, year: Option<CollectionYear>) -> anyhow::Result<Loaded>
         .or_else(|| std::env::var("FOOTPRINT_DB").ok())
         .unwrap_or_else(|| footprint_store::DEFAULT_URL.to_owned());
     let shown = footprint_store::redact_url(&url);
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .context("cannot start the async runtime")?;
-    runtime
+    let runtime = crate::db::runtime()?;
+    let mut loaded = runtime
         .block_on(async {
             let store = footprint_store::Store::open(&url).await?;
-            let result = async {
-                let window = year
-                    .and_then(|y| records_window(&[Period::year(y.previous()), Period::year(y)]));
-                let dataset = match window {
-                    Some((from, to)) => store.load_scoped(Scope::Active { from, to }).await?,
-                    None => store.load_dataset().await?,
-                };
-                let settings = store.measure_settings().await?;
-                let indicators = store.setting(PERFORMANCE_INDICATORS).await?;
-                let council = store.setting(COUNCIL_NAME).await?;
-                let narratives = match year {
-                    Some(y) => store.narratives(y).await?,
-                    None => Default::default(),
-                };
-                let calendar = store.calendar().await?;
-                store
-                    .audit(
-                        &crate::db::cli_actor(),
-                        "report.compute",
-                        None,
-                        &year.map_or("performance page".to_owned(), |y| {
-                            format!("annual report {y}")
-                        }),
-                    )
-                    .await?;
-                Ok::<_, footprint_store::StoreError>((
-                    dataset, settings, indicators, council, narratives, calendar,
-                ))
-            }
-            .await;
+            let result =
+                footprint_interchange::reports::load(&store, &crate::db::cli_actor(), year).await;
             store.close().await;
-            result
+            anyhow::Ok(result?)
         })
-        .with_context(|| format!("cannot read the database {shown}"))
-        .and_then(
-            |(dataset, settings, indicators, council, narratives, calendar)| {
-                let settings = file_settings.unwrap_or(settings);
-                let indicators = indicators
-                    .map(serde_json::from_value)
-                    .transpose()
-                    .with_context(|| {
-                        format!("the `{PERFORMANCE_INDICATORS}` setting in {shown}")
-                    })?;
-                Ok(Loaded {
-                    dataset,
-                    settings,
-                    indicators,
-                    narratives: narratives
-                        .into_iter()
-                        .map(|(slot, text)| Narrative { slot, text })
-                        .collect(),
-                    council: council.and_then(|v| v.as_str().map(str::to_owned)),
-                    calendar,
-                })
-            },
-        )
+        .with_context(|| format!("cannot read the database {shown}"))?;
+    if let Some(settings) = file_settings {
+        loaded.settings = settings;
+    }
+    Ok(loaded)
 }
 
 fn write_out(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
@@ -252,23 +186,19 @@ fn annual(args: AnnualArgs) -> anyhow::Result<()> {
     let as_of = args.source.as_of()?;
     let loaded = load(&args.source, Some(year))?;
     let calendar = calendar_for(&args.source, &loaded)?;
-    let mut report = AnnualReport::compute_as_of(
-        &loaded.dataset,
+    let bytes = footprint_interchange::reports::annual(
+        &loaded,
         year,
         as_of,
-        &loaded.settings,
         &calendar,
-        loaded.narratives,
         args.publish,
-    );
-    report.council = loaded.council;
-    let bytes = report.render(format)?;
+        format,
+    )?;
     write_out(&args.out, &bytes)?;
-    // The command ends here: freeing an England-sized dataset and report one
-    // small allocation at a time took a tenth of the run. The process's exit
+    // The command ends here: freeing an England-sized dataset one small
+    // allocation at a time took a tenth of the run. The process's exit
     // returns the memory at once.
-    std::mem::forget(report);
-    std::mem::forget(loaded.dataset);
+    std::mem::forget(loaded);
     print_stdout(&format!(
         "Wrote the {year} annual report ({format}{}) to {}\n",
         if args.publish {
@@ -281,48 +211,36 @@ fn annual(args: AnnualArgs) -> anyhow::Result<()> {
 }
 
 fn performance_page(args: PerformanceArgs) -> anyhow::Result<()> {
-    let month = performance::parse_month(&args.month).map_err(|e| anyhow!("--month: {e}"))?;
+    performance::parse_month(&args.month).map_err(|e| anyhow!("--month: {e}"))?;
     let as_of = args.source.as_of()?;
     let loaded = load(&args.source, None)?;
     let calendar = calendar_for(&args.source, &loaded)?;
-    let indicators = match &args.indicators {
-        Some(p) => read_json(p, "indicators file")?,
-        None => loaded.indicators.unwrap_or_default(),
-    };
-    if !["html", "json", "xlsx", "pdf"].contains(&args.format.as_str()) {
-        return Err(anyhow!(
-            "--format: `{}` is not a format for the performance page; expected html, xlsx, pdf or json",
-            args.format
-        ));
-    }
-    let compute = if args.publish {
-        performance::compute_published_as_of
-    } else {
-        performance::compute_as_of
-    };
-    let page = compute(
-        &loaded.dataset,
-        month,
+    let indicators: Option<PerformanceSettings> = args
+        .indicators
+        .as_deref()
+        .map(|p| read_json(p, "indicators file"))
+        .transpose()?;
+    let (bytes, rows) = footprint_interchange::reports::performance_page(
+        &loaded,
+        &args.month,
         as_of,
-        &loaded.settings,
-        &indicators,
         &calendar,
+        indicators.as_ref(),
+        args.publish,
+        &args.format,
     )
     .map_err(|e| match e {
-        performance::PerformanceError::BadMonth(_) => anyhow!("--month: {e}"),
-        performance::PerformanceError::Disclosure(_) => anyhow!("{e}"),
+        footprint_interchange::Error::Performance(performance::PerformanceError::BadMonth(_)) => {
+            anyhow!("--month: {e}")
+        }
+        footprint_interchange::Error::Usage(_) => anyhow!("--format: {e}"),
+        e => anyhow!("{e}"),
     })?;
-    let bytes = match args.format.as_str() {
-        "html" => performance::render_html(&page).into_bytes(),
-        "json" => performance::render_json(&page).into_bytes(),
-        "pdf" => performance::render_pdf(&page)?,
-        _ => performance::render_xlsx(&page)?,
-    };
     write_out(&args.out, &bytes)?;
     print_stdout(&format!(
         "Wrote the performance page to {} ({} indicators, {}{})\n",
         args.out.display(),
-        page.rows.len(),
+        rows,
         args.month,
         if args.publish {
             ", for publication"
@@ -337,7 +255,7 @@ mod tests {
     use super::*;
     use chrono::NaiveDate;
     use footprint_domain::codes::{Ethnicity, Sex};
-    use footprint_domain::model::{Child, Episode};
+    use footprint_domain::model::{Child, Dataset, Episode};
 
     fn tmp(name: &str) -> PathBuf {
         std::env::temp_dir().join(format!("footprint-report-{}-{name}", std::process::id()))

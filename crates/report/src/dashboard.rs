@@ -12,7 +12,9 @@ use footprint_domain::measures::{
     Breakdown, MeasureSettings, Measures, Percent, Period, compute_as_of, compute_periods_as_of,
     key_label,
 };
-use footprint_domain::model::Dataset;
+use std::collections::BTreeMap;
+
+use footprint_domain::model::{ChildId, Dataset};
 use serde::Serialize;
 
 /// A percentage with the counts it is computed from (`count` of `of`).
@@ -94,6 +96,14 @@ pub struct Dashboard {
     pub challenges_by_stage: Vec<CountRow>,
     pub challenges_by_age: Vec<CountRow>,
     pub challenges_overdue: u64,
+    /// The children behind each figure's counts, from the same measures:
+    /// figure (as in [`FIGURES`]) → cell path (`""` for a count,
+    /// `numerator` / `denominator` for a percentage, the key of a
+    /// breakdown, the IRO of a caseload, `children` for the children
+    /// looked after) → the children, as `report.json`'s `drilldown` holds
+    /// them for the same measure and period.
+    #[serde(skip)]
+    pub behind: BTreeMap<&'static str, BTreeMap<String, Vec<ChildId>>>,
 }
 
 /// The measure behind each dashboard figure, keyed as the page names them:
@@ -145,6 +155,20 @@ fn places2(x: f64) -> f64 {
 }
 
 impl Dashboard {
+    /// The children behind one count of a figure (`None`: no such figure
+    /// or cell; a count of nothing has no cell).
+    pub fn children_behind(&self, figure: &str, cell: &str) -> Option<&[ChildId]> {
+        self.behind.get(figure)?.get(cell).map(Vec::as_slice)
+    }
+
+    /// The measure behind a figure and whether it is over the month.
+    pub fn measure_of(figure: &str) -> Option<(&'static str, bool)> {
+        FIGURES
+            .iter()
+            .find(|(f, _, _)| *f == figure)
+            .map(|(_, id, month)| (*id, *month))
+    }
+
     /// The periods a dashboard on `as_of` shows: this month and the
     /// collection year, each to date.
     pub fn periods(as_of: NaiveDate) -> (Period, Period) {
@@ -213,7 +237,19 @@ impl Dashboard {
             }
             _ => (0, 0.0, None),
         };
+        let mut behind = BTreeMap::new();
+        for (figure, id, over_month) in FIGURES {
+            let m = if over_month { month } else { year };
+            let Some(measure) = m.get(id) else { continue };
+            let cells: BTreeMap<String, Vec<ChildId>> = measure
+                .cells()
+                .into_iter()
+                .map(|(path, c)| (path.join("/"), c.children.iter().cloned().collect()))
+                .collect();
+            behind.insert(figure, cells);
+        }
         Dashboard {
+            behind,
             as_of,
             month_label: as_of.format("%B %Y").to_string(),
             year_label: year.year.to_string(),

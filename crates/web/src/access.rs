@@ -145,6 +145,7 @@ async fn check_csrf(
     state: &AppState,
     session: &Session,
     req: Request,
+    upload: bool,
 ) -> Result<Request, &'static str> {
     let headers = req.headers();
     let origin = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok());
@@ -167,11 +168,27 @@ async fn check_csrf(
         .get(csrf::HEADER)
         .and_then(|v| v.to_str().ok())
         .map(str::to_owned);
+    let boundary = crate::upload::boundary(headers);
     let (parts, body) = req.into_parts();
-    let bytes = to_bytes(body, MAX_FORM_BYTES)
+    // Only the upload route takes a large body; a form with files sent
+    // anywhere else is held to the form limit.
+    let limit = if upload && boundary.is_some() {
+        crate::upload::MAX_UPLOAD_BYTES
+    } else {
+        MAX_FORM_BYTES
+    };
+    let bytes = to_bytes(body, limit)
         .await
         .map_err(|_| "The form was too large.")?;
-    let given = header_token.or_else(|| csrf::form_field(&bytes, csrf::FORM_FIELD));
+    let given = match (header_token, boundary) {
+        (Some(t), _) => Some(t),
+        // A form with files: the token is one of its parts.
+        (None, Some(boundary)) => crate::upload::parts(&boundary, bytes.clone())
+            .await
+            .ok()
+            .and_then(|p| crate::upload::field(&p, csrf::FORM_FIELD).map(|f| f.text())),
+        (None, None) => csrf::form_field(&bytes, csrf::FORM_FIELD),
+    };
     match given {
         Some(given) if csrf::constant_time_eq(given.as_bytes(), expected.as_bytes()) => {
             Ok(Request::from_parts(parts, Body::from(bytes)))
@@ -204,7 +221,7 @@ pub async fn authorize(
 
     let user = signed_in_user(&state, &session).await;
     if req.method() == Method::POST {
-        req = match check_csrf(&state, &session, req).await {
+        req = match check_csrf(&state, &session, req, rule.path == crate::upload::ROUTE).await {
             Ok(r) => r,
             Err(why) => {
                 tracing::warn!(path = rule.path, "POST refused: CSRF check failed");

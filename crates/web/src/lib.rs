@@ -15,6 +15,7 @@ pub mod assets;
 pub mod auth;
 pub mod clock;
 pub mod csrf;
+pub mod jobs;
 pub mod names;
 pub mod pages;
 pub mod password;
@@ -22,6 +23,7 @@ pub mod ratelimit;
 pub mod roles;
 pub mod session_store;
 pub mod templates;
+pub mod upload;
 pub mod view;
 
 use std::net::SocketAddr;
@@ -82,6 +84,8 @@ pub struct Inner {
     pub figures_cache: tokio::sync::Mutex<Option<FiguresEntry>>,
     /// Each IRO's caseload as last worked out (see `pages::caseload`).
     pub caseload_cache: pages::caseload::CaseloadCache,
+    /// Uploads and reports under way in the background (see [`jobs`]).
+    pub jobs: jobs::Jobs,
 }
 
 /// A computed dashboard with the data version and day it was computed for.
@@ -138,6 +142,7 @@ impl AppState {
             dataset_cache: tokio::sync::Mutex::new(None),
             figures_cache: tokio::sync::Mutex::new(None),
             caseload_cache: Default::default(),
+            jobs: Default::default(),
         });
         AppState(Arc::new(Inner { calendar, ..inner }))
     }
@@ -160,6 +165,7 @@ impl AppState {
             dataset_cache: tokio::sync::Mutex::new(None),
             figures_cache: tokio::sync::Mutex::new(None),
             caseload_cache: Default::default(),
+            jobs: Default::default(),
         })))
     }
 }
@@ -210,6 +216,7 @@ fn handler(method: roles::Method, path: &str) -> Option<MethodRouter<AppState>> 
         (Get, "/due") => get(business::due),
         (Get, "/outstanding") => get(business::outstanding),
         (Get, "/dashboard") => get(dashboard::dashboard),
+        (Get, "/dashboard/figures/{figure}") => get(dashboard::figure),
         (Get, "/allocations") => get(allocations::page),
         (Post, "/allocations") => post(allocations::allocate),
         (Post, "/allocations/end") => post(allocations::end),
@@ -219,6 +226,12 @@ fn handler(method: roles::Method, path: &str) -> Option<MethodRouter<AppState>> 
         (Get, "/reports/annual") => get(reports::annual),
         (Post, "/reports/narrative") => post(reports::save_narrative),
         (Get, "/data-quality") => get(reports::data_quality),
+        (Post, "/reports/documents") => post(reports::build_document),
+        (Get, "/returns") => get(returns::page),
+        (Post, "/returns/upload") => post(returns::upload),
+        (Get, "/returns/export") => get(returns::export),
+        (Get, "/jobs/{job}") => get(returns::job_page),
+        (Get, "/jobs/{job}/file") => get(returns::job_file),
         (Get, "/admin/users") => get(users::users),
         (Post, "/admin/users") => post(users::add_user),
         (Get, "/admin/users/{user}") => get(users::show),

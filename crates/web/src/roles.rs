@@ -158,6 +158,10 @@ const SCHEDULING: &[Role] = &[Manager, BusinessSupport];
 const MANAGER: &[Role] = &[Manager];
 const REPORTS: &[Role] = &[Manager, Analyst];
 const ADMIN: &[Role] = &[Admin];
+/// Who imports the 903 return and case-management files.
+const IMPORT: &[Role] = &[Analyst, Admin];
+/// Who uses the returns screen: importing, exporting, or both.
+const RETURNS: &[Role] = &[Manager, Analyst, Admin];
 const DATE_CHANGE_REQUEST: &[Role] = &[Iro, Manager, BusinessSupport];
 
 const fn get(path: &'static str, access: Access) -> RouteRule {
@@ -267,6 +271,7 @@ pub const ROUTES: &[RouteRule] = &[
     get("/outstanding", Access::Roles(SCHEDULING)),
     // Manager
     get("/dashboard", Access::Roles(MANAGER)),
+    get("/dashboard/figures/{figure}", Access::Roles(MANAGER)),
     get("/allocations", Access::Roles(MANAGER)),
     post("/allocations", Access::Roles(MANAGER)),
     post("/allocations/end", Access::Roles(MANAGER)),
@@ -280,6 +285,14 @@ pub const ROUTES: &[RouteRule] = &[
     get("/reports/annual", Access::Roles(REPORTS)),
     post("/reports/narrative", Access::Roles(MANAGER)),
     get("/data-quality", Access::Roles(REPORTS)),
+    post("/reports/documents", Access::Roles(REPORTS)),
+    // 903 returns and case-management files in and out; the jobs that do
+    // it in the background (each seen only by who started it)
+    get("/returns", Access::Roles(RETURNS)),
+    post("/returns/upload", Access::Roles(IMPORT)),
+    get("/returns/export", Access::Roles(REPORTS)),
+    get("/jobs/{job}", Access::Roles(RETURNS)),
+    get("/jobs/{job}/file", Access::Roles(REPORTS)),
     // Administration
     get("/admin/users", Access::Roles(ADMIN)),
     post("/admin/users", Access::Roles(ADMIN)),

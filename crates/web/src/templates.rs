@@ -36,6 +36,13 @@ const TEMPLATES: &[(&str, &str)] = &[
         include_str!("../templates/date_changes.html"),
     ),
     ("reports.html", include_str!("../templates/reports.html")),
+    ("returns.html", include_str!("../templates/returns.html")),
+    ("job.html", include_str!("../templates/job.html")),
+    ("figure.html", include_str!("../templates/figure.html")),
+    (
+        "problems_by_rule.html",
+        include_str!("../templates/problems_by_rule.html"),
+    ),
     (
         "data_quality.html",
         include_str!("../templates/data_quality.html"),

@@ -27,6 +27,7 @@ const NAV: &[(&str, &str)] = &[
     ("/review-date-changes", "Date changes"),
     ("/reports", "Reports"),
     ("/data-quality", "Data quality"),
+    ("/returns", "Returns"),
     ("/admin/users", "Users"),
     ("/admin/audit", "Audit log"),
     ("/admin/settings", "Settings"),

@@ -71,6 +71,14 @@ fn body_for(path: &str, role: Role, i: usize) -> Vec<(String, String)> {
         // this order).
         "/allocations/end" => v(&[("child", "C4"), ("to", "2025-03-12")]),
         "/review-date-changes/{request}/decision" => v(&[("decision", "approve")]),
+        "/reports/documents" => v(&[
+            ("document", "annual"),
+            ("year", "2023-24"),
+            ("format", "json"),
+        ]),
+        // A form without files: refused as a bad request, not forbidden
+        // (uploads are tested in tests/returns.rs).
+        "/returns/upload" => v(&[("kind", "ssda903")]),
         "/reports/narrative" => v(&[
             ("year", "2023-24"),
             ("section", "working_well"),
@@ -215,7 +223,7 @@ async fn fresh_request(t: &TestApp) -> i64 {
         .id
 }
 
-fn concrete(path: &str, challenge: i64, request: i64, user: i64) -> String {
+fn concrete(path: &str, challenge: i64, request: i64, user: i64, job: u64) -> String {
     // The review's record is written on another review than the one the
     // "sent" form records dates on (a record written in Footprint refuses it).
     let record_route = ["/record", "/letter", "/documents/", "/sent-to"]
@@ -232,6 +240,8 @@ fn concrete(path: &str, challenge: i64, request: i64, user: i64) -> String {
         "footprint.css"
     };
     path.replace("{child}", "C1")
+        .replace("{job}", &job.to_string())
+        .replace("{figure}", "in_time_year")
         .replace("{user}", &user.to_string())
         .replace("{challenge}", &challenge.to_string())
         .replace("{request}", &request.to_string())
@@ -264,8 +274,22 @@ async fn every_route_allows_exactly_its_roles() {
         let challenge = fresh_challenge(&t).await;
         let request = fresh_request(&t).await;
         let code = fresh_reset_code(&t).await;
+        // A finished report of this user's, for the jobs' pages.
+        let job = t
+            .state
+            .jobs
+            .start(username(role), "report", "a report".into(), t.clock.now());
+        t.state.jobs.finish_with_file(
+            job,
+            vec![],
+            footprint_web::jobs::JobFile {
+                name: "report.json".into(),
+                content_type: "application/json",
+                bytes: std::sync::Arc::new(b"{}".to_vec()),
+            },
+        );
         for rule in &rules {
-            let path = concrete(rule.path, challenge, request, target);
+            let path = concrete(rule.path, challenge, request, target, job);
             let res = match rule.method {
                 Method::Get => client.get(&path).await,
                 Method::Post => {
@@ -287,6 +311,9 @@ async fn every_route_allows_exactly_its_roles() {
                     // The reset code is shown on the page that made it, once.
                     Method::Post if rule.path == "/admin/users/{user}/password-reset" => {
                         res.status == StatusCode::OK
+                    }
+                    Method::Post if rule.path == "/returns/upload" => {
+                        res.status == StatusCode::BAD_REQUEST
                     }
                     Method::Post => res.status == StatusCode::SEE_OTHER,
                 };
@@ -328,7 +355,7 @@ async fn every_route_allows_exactly_its_roles() {
     let challenge = fresh_challenge(&t).await;
     let request = fresh_request(&t).await;
     for rule in &rules {
-        let path = concrete(rule.path, challenge, request, target);
+        let path = concrete(rule.path, challenge, request, target, 1);
         let res = match rule.method {
             Method::Get => anon.get(&path).await,
             Method::Post => {
@@ -1040,4 +1067,99 @@ async fn the_data_quality_page_lists_episodes_left_open_by_an_earlier_return() {
         "{section}"
     );
     assert!(!section.contains("KEPT1"), "{section}");
+}
+
+#[tokio::test]
+async fn settings_are_validated_by_field_and_audited_with_their_values_before_and_after() {
+    let t = app().await;
+    let mut a = Client::signed_in_as(&t.app, Role::Admin).await;
+    a.get("/admin/settings").await;
+    let form = |name: &'static str, themes: &'static str| {
+        vec![
+            ("council_name", name),
+            ("stages", "informal, 5\nstage 1, 5"),
+            ("themes", themes),
+            ("policy", "{}"),
+        ]
+    };
+    let res = a
+        .post(
+            "/admin/settings",
+            &form("Demo Borough Council", "Placement\nEducation"),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    assert_eq!(
+        t.store.setting("council_name").await.expect("read"),
+        Some(serde_json::json!("Demo Borough Council"))
+    );
+    let changes = |entries: Vec<footprint_store::AuditEntry>| -> Vec<String> {
+        entries
+            .into_iter()
+            .filter(|e| e.action == "settings.change")
+            .map(|e| e.detail)
+            .collect()
+    };
+    let audit = t
+        .store
+        .audit_log(&AuditQuery {
+            actor: Some("admin".into()),
+            ..AuditQuery::default()
+        })
+        .await
+        .expect("audit");
+    let details = changes(audit);
+    assert!(
+        details.contains(
+            &"setting=council_name;before=(not set);after=\"Demo Borough Council\"".to_owned()
+        ),
+        "{details:?}"
+    );
+    assert!(
+        details
+            .iter()
+            .any(|d| d.starts_with("setting=challenge_themes;")
+                && d.ends_with("after=[\"Placement\",\"Education\"]")),
+        "{details:?}"
+    );
+    // A name too long is refused on its field; nothing changes.
+    let long: &'static str = Box::leak("x".repeat(101).into_boxed_str());
+    let res = a.post("/admin/settings", &form(long, "Placement")).await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        res.body.contains("id=\"council_name-error\""),
+        "{}",
+        res.body
+    );
+    assert!(res.body.contains("<title>Error: "));
+    assert_eq!(
+        t.store.setting("council_name").await.expect("read"),
+        Some(serde_json::json!("Demo Borough Council"))
+    );
+    // Saving what is held changes and audits nothing but the save.
+    let before = changes(
+        t.store
+            .audit_log(&AuditQuery::default())
+            .await
+            .expect("audit"),
+    )
+    .len();
+    let res = a
+        .post(
+            "/admin/settings",
+            &form("Demo Borough Council", "Placement\nEducation"),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER);
+    let after = t
+        .store
+        .audit_log(&AuditQuery::default())
+        .await
+        .expect("audit");
+    assert!(
+        after
+            .iter()
+            .any(|e| e.action == "settings.save" && e.detail == "nothing changed")
+    );
+    assert_eq!(changes(after).len(), before);
 }

@@ -112,8 +112,15 @@ async fn settings_page(
         Ok(t) => serde_json::to_string_pretty(&t).unwrap_or_default(),
         Err(_) => raw_setting(state, footprint_store::council::REVIEW_RECORD_TEMPLATE).await?,
     };
+    let council_name = state
+        .store
+        .setting(footprint_interchange::reports::COUNCIL_NAME)
+        .await?
+        .and_then(|v| v.as_str().map(str::to_owned))
+        .unwrap_or_default();
     let form = form.unwrap_or_else(|| {
         context! {
+            council_name,
             stages,
             themes => themes.join("\n"),
             policy,
@@ -204,6 +211,16 @@ pub async fn save_settings(
         let stages_text = field(&pairs, "stages").unwrap_or("");
         let themes_text = field(&pairs, "themes").unwrap_or("");
         let policy_text = field(&pairs, "policy").unwrap_or("");
+        let council_text = field(&pairs, "council_name").unwrap_or("");
+        let council_name = council_text.trim();
+        if council_name.chars().count() > 100 {
+            errors.add(
+                "council_name",
+                "The council's name must be 100 characters or fewer",
+            );
+        } else if council_name.chars().any(char::is_control) {
+            errors.add("council_name", "The council's name must be on one line");
+        }
         let stages = parse_stages(stages_text)
             .map_err(|e| errors.add("stages", e))
             .ok();
@@ -246,7 +263,8 @@ pub async fn save_settings(
             .ok();
         let (Some(stages), Some(policy), true) = (stages, policy, errors.is_empty()) else {
             let form = context! {
-                stages => stages_text, themes => themes_text, policy => policy_text,
+                council_name => council_text, stages => stages_text,
+                themes => themes_text, policy => policy_text,
                 record_template => template_text.unwrap_or(""),
             };
             return settings_page(
@@ -261,45 +279,68 @@ pub async fn save_settings(
         let to_value = |v: serde_json::Result<serde_json::Value>| {
             v.map_err(|e| AppError::Internal(e.to_string()))
         };
-        state
-            .store
-            .set_setting(
+        let new_values = [
+            (
+                footprint_interchange::reports::COUNCIL_NAME,
+                (!council_name.is_empty()).then(|| serde_json::Value::from(council_name)),
+            ),
+            (
                 footprint_store::council::CHALLENGE_STAGES,
-                &to_value(serde_json::to_value(&stages))?,
-            )
-            .await?;
-        state
-            .store
-            .set_setting(
+                Some(to_value(serde_json::to_value(&stages))?),
+            ),
+            (
                 "challenge_themes",
-                &to_value(serde_json::to_value(&themes))?,
-            )
-            .await?;
-        state
-            .store
-            .set_setting(
+                Some(to_value(serde_json::to_value(&themes))?),
+            ),
+            (
                 footprint_store::council::SCHEDULE_POLICY,
-                &to_value(serde_json::to_value(&policy))?,
+                Some(to_value(serde_json::to_value(&policy))?),
+            ),
+            (
+                footprint_store::council::REVIEW_RECORD_TEMPLATE,
+                record_template
+                    .as_ref()
+                    .map(|t| to_value(serde_json::to_value(t)))
+                    .transpose()?,
+            ),
+        ];
+        // Each setting that changes is written and audited with its value
+        // before and after (settings hold no personal data); one left as
+        // it was is neither.
+        let mut changed = Vec::new();
+        for (key, value) in new_values {
+            let before = state.store.setting(key).await?;
+            let Some(value) = value else { continue };
+            if before.as_ref() == Some(&value) {
+                continue;
+            }
+            state.store.set_setting(key, &value).await?;
+            let shown = |v: Option<&serde_json::Value>| {
+                v.map_or_else(|| "(not set)".to_owned(), |v| v.to_string())
+            };
+            audit(
+                &state,
+                &user,
+                "settings.change",
+                None,
+                &format!(
+                    "setting={key};before={};after={}",
+                    shown(before.as_ref()),
+                    shown(Some(&value))
+                ),
             )
             .await?;
-        if let Some(t) = &record_template {
-            state
-                .store
-                .set_setting(
-                    footprint_store::council::REVIEW_RECORD_TEMPLATE,
-                    &to_value(serde_json::to_value(t))?,
-                )
-                .await?;
+            changed.push(key);
         }
         audit(
             &state,
             &user,
             "settings.save",
             None,
-            if record_template.is_some() {
-                "challenge_stages;challenge_themes;schedule_policy;review_record_template"
+            &if changed.is_empty() {
+                "nothing changed".to_owned()
             } else {
-                "challenge_stages;challenge_themes;schedule_policy"
+                changed.join(";")
             },
         )
         .await?;

@@ -51,3 +51,62 @@ pub async fn dashboard(State(state): State<AppState>, page: Page, user: CurrentU
     .await;
     respond(&state, Some(&user), result)
 }
+
+#[derive(Debug, serde::Deserialize)]
+pub struct CellQuery {
+    cell: Option<String>,
+}
+
+/// GET /dashboard/figures/{figure}?cell=numerator — the children behind one
+/// count on the dashboard (the same children as `report.json`'s drill-down
+/// for that measure and period), each with their name where recorded and a
+/// link to their page. The view is audited (`figure.view`: the figure, the
+/// cell and how many children; never a name).
+pub async fn figure(
+    State(state): State<AppState>,
+    page: Page,
+    user: CurrentUser,
+    axum::extract::Path(figure): axum::extract::Path<String>,
+    axum::extract::Query(q): axum::extract::Query<CellQuery>,
+) -> Response {
+    let result = async {
+        let (measure, over_month) =
+            Dashboard::measure_of(&figure).ok_or(AppError::NotFound("figure"))?;
+        let cell = q.cell.unwrap_or_default();
+        let d = current(&state).await?;
+        let children: Vec<String> = d
+            .children_behind(&figure, &cell)
+            .unwrap_or_default()
+            .iter()
+            .map(ToString::to_string)
+            .collect();
+        let ds = council(&state).await?;
+        super::audit(
+            &state,
+            &user,
+            "figure.view",
+            None,
+            &format!("figure={figure};cell={cell};children={}", children.len()),
+        )
+        .await?;
+        let period = if over_month {
+            d.month_label.clone()
+        } else {
+            format!("the collection year {} to date", d.year_label)
+        };
+        Ok(page
+            .render(
+                &state,
+                "figure.html",
+                context! {
+                    figure, measure, cell, period, children,
+                    as_of => d.as_of.to_string(),
+                    names => crate::names::child_names(&ds),
+                    show_names => user.may_use("GET", "/children/{child}"),
+                },
+            )
+            .await)
+    }
+    .await;
+    respond(&state, Some(&user), result)
+}

@@ -12,6 +12,7 @@ pub mod date_change;
 pub mod name;
 pub mod record;
 pub mod reports;
+pub mod returns;
 pub mod review;
 pub mod siblings;
 pub mod users;

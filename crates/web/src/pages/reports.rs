@@ -4,9 +4,12 @@
 
 use std::collections::BTreeMap;
 
+use footprint_interchange::returns::by_rule;
+
 use axum::extract::{Query, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
+use chrono::Datelike;
 use footprint_domain::dates::CollectionYear;
 use minijinja::context;
 use serde::Deserialize;
@@ -21,9 +24,6 @@ use crate::view::{AppError, Page};
 /// crate reads them.
 pub const SECTIONS: &[(&str, &str)] = &footprint_report::NARRATIVE_SLOTS;
 
-/// The council's name (the same key as `footprint report`).
-const COUNCIL_NAME: &str = "council_name";
-
 const MAX_NARRATIVE: usize = 20_000;
 
 #[derive(Debug, Deserialize)]
@@ -31,7 +31,7 @@ pub struct YearQuery {
     year: Option<String>,
 }
 
-fn year_of(state: &AppState, raw: Option<&str>) -> Result<CollectionYear, AppError> {
+pub(crate) fn year_of(state: &AppState, raw: Option<&str>) -> Result<CollectionYear, AppError> {
     match raw.filter(|s| !s.is_empty()) {
         Some(s) => s.parse().map_err(|_| {
             AppError::BadRequest(format!(
@@ -64,12 +64,24 @@ pub async fn page(
                 Some(this.to_string())
             })
             .collect();
+        let documents: Vec<_> = state
+            .jobs
+            .of(&user.name, "report")
+            .into_iter()
+            .map(|j| context! {
+                id => j.id, what => j.what, state => j.state,
+                at => j.started.format("%-d %b %Y %H:%M").to_string(),
+            })
+            .collect();
+        let today = state.clock.today();
+        let last_month = today.with_day(1).and_then(|d| d.pred_opt()).unwrap_or(today);
         Ok(page
             .render(
                 &state,
                 "reports.html",
                 context! {
-                    year => year.to_string(), years, sections,
+                    year => year.to_string(), years, sections, documents,
+                    month => last_month.format("%Y-%m").to_string(),
                     can_edit => user.may_use("POST", "/reports/narrative"),
                 },
             )
@@ -91,31 +103,24 @@ pub async fn annual(
 ) -> Response {
     let result = async {
         let year = year_of(&state, q.year.as_deref())?;
-        let ds = super::council(&state).await?;
-        let settings = super::settings(&state).await?;
-        let narratives = state
-            .store
-            .narratives(year)
-            .await?
-            .into_iter()
-            .map(|(slot, text)| footprint_report::Narrative { slot, text })
-            .collect();
-        let council = state
-            .store
-            .setting(COUNCIL_NAME)
-            .await?
-            .and_then(|v| v.as_str().map(str::to_owned));
-        // The engine and the renderer run on a blocking thread: a report of
-        // a large council never holds up the pages IROs use. A year not yet
-        // over is computed to today and says so.
+        // Read as `footprint report annual` reads it; the engine and the
+        // renderer run on a blocking thread, so a report of a large council
+        // never holds up the pages IROs use. A year not yet over is
+        // computed to today and says so.
+        let inputs = footprint_interchange::reports::load(&state.store, &user.name, Some(year))
+            .await
+            .map_err(|e| AppError::Internal(e.to_string()))?;
         let today = state.clock.today();
         let calendar = state.calendar.clone();
         let html = tokio::task::spawn_blocking(move || {
-            let mut report = footprint_report::AnnualReport::compute_as_of(
-                &ds, year, today, &settings, &calendar, narratives, false,
-            );
-            report.council = council;
-            report.render(footprint_report::Format::Html)
+            footprint_interchange::reports::annual(
+                &inputs,
+                year,
+                today,
+                &calendar,
+                false,
+                footprint_report::Format::Html,
+            )
         })
         .await
         .map_err(|e| AppError::Internal(e.to_string()))?
@@ -191,30 +196,43 @@ pub async fn data_quality(
 ) -> Response {
     let result = async {
         let runs = state.store.import_runs().await?;
-        let mut by_rule: BTreeMap<String, (String, usize, usize, Vec<String>)> = BTreeMap::new();
-        if let Some(latest) = runs.iter().max_by_key(|r| r.id) {
-            for p in state.store.import_problems(latest.id).await? {
-                let rule = p.rule.clone().unwrap_or_else(|| "(no rule number)".to_owned());
-                let e = by_rule.entry(rule).or_insert_with(|| (p.message.clone(), 0, 0, Vec::new()));
-                match p.severity {
-                    footprint_store::Severity::Error => e.1 += 1,
-                    footprint_store::Severity::Warning => e.2 += 1,
-                }
-                if e.3.len() < 10 {
-                    let at = match (p.line, &p.column) {
-                        (Some(l), Some(c)) => format!("{} line {l}, {c}", p.file),
-                        (Some(l), None) => format!("{} line {l}", p.file),
-                        _ => p.file.clone(),
-                    };
-                    e.3.push(at);
-                }
-            }
-        }
-        let rules: Vec<_> = by_rule
-            .into_iter()
-            .map(|(rule, (message, errors, warnings, examples))| context! { rule, message, errors, warnings, examples })
-            .collect();
+        let rules = match runs.iter().max_by_key(|r| r.id) {
+            Some(latest) => by_rule(&state.store.import_problems(latest.id).await?, Some(10)),
+            None => Vec::new(),
+        };
+        // The newest upload refused (nothing of it was written): every
+        // problem, by rule, with file, line and column.
+        let refused = state.jobs.latest_refused_import().and_then(|j| match j.state {
+            crate::jobs::JobState::Refused { problems, reasons } => Some(context! {
+                id => j.id, what => j.what,
+                at => j.started.format("%-d %b %Y %H:%M").to_string(),
+                rules => by_rule(&problems, None), reasons,
+                mine => j.owner == user.name,
+            }),
+            _ => None,
+        });
         let ds = super::council(&state).await?;
+        // The import's checks on the records as they stand this year,
+        // entered through the forms or imported (on a blocking thread).
+        let this_year = CollectionYear::of(state.clock.today());
+        let checked = {
+            let ds = ds.clone();
+            tokio::task::spawn_blocking(move || {
+                footprint_interchange::records::check_records(&ds, this_year)
+            })
+            .await
+            .map_err(|e| AppError::Internal(e.to_string()))?
+        };
+        let record_problem_count = checked.len();
+        let record_problems: Vec<_> = checked
+            .into_iter()
+            .take(500)
+            .map(|p| context! {
+                child => p.child.map(|c| c.to_string()), table => p.table,
+                column => p.column, rule => p.rule, message => p.message,
+                error => p.error,
+            })
+            .collect();
         let mut chain: BTreeMap<String, (usize, Vec<String>)> = BTreeMap::new();
         let assemblies = footprint_domain::daily::assemble_by_child(&ds);
         for p in assemblies.iter().flat_map(|(_, a)| &a.problems) {
@@ -260,10 +278,154 @@ pub async fn data_quality(
                 &state,
                 StatusCode::OK,
                 "data_quality.html",
-                context! { runs, rules, chain, left_open, show_children },
+                context! {
+                    runs, rules, refused, chain, left_open, show_children,
+                    record_problems, record_problem_count, this_year => this_year.to_string(),
+                },
             )
             .await)
     }
     .await;
     respond(&state, Some(&user), result)
+}
+
+/// The formats of each document: (key, label, file extension, content type).
+const FORMATS: &[(&str, &str, &str)] = &[
+    ("html", "Web page (HTML)", "text/html; charset=utf-8"),
+    (
+        "docx",
+        "Word",
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    ),
+    (
+        "xlsx",
+        "Excel",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    ),
+    ("pdf", "PDF", "application/pdf"),
+    ("json", "JSON", "application/json"),
+];
+
+/// POST /reports/documents (`document` = `annual` with `year`, or
+/// `performance` with `month` YYYY-MM; `format`; `publish` = `yes` for the
+/// version for publication) — builds the document in the background (as
+/// `footprint report` does, with the same functions) and sends the user to
+/// its page, where it is downloaded when ready.
+pub async fn build_document(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Fields(pairs): Fields,
+) -> Response {
+    let result = async {
+        let document = field(&pairs, "document").unwrap_or("annual");
+        let format = field(&pairs, "format").unwrap_or("");
+        let publish = field(&pairs, "publish") == Some("yes");
+        let Some((_, label, content_type)) = FORMATS.iter().find(|(k, _, _)| *k == format) else {
+            return Err(AppError::BadRequest(
+                "Choose a format: HTML, Word, Excel, PDF or JSON.".to_owned(),
+            ));
+        };
+        let version = if publish {
+            "for publication"
+        } else {
+            "internal"
+        };
+        let suffix = if publish { "-publication" } else { "" };
+        let (what, file_name, kind) = match document {
+            "annual" => {
+                let year = year_of(&state, field(&pairs, "year"))?;
+                (
+                    format!("Annual IRO report {year} ({label}, {version})"),
+                    format!("iro-annual-report-{year}{suffix}.{format}"),
+                    Document::Annual(year),
+                )
+            }
+            "performance" => {
+                if format == "docx" {
+                    return Err(AppError::BadRequest(
+                        "The performance page is made as HTML, Excel, PDF or JSON.".to_owned(),
+                    ));
+                }
+                let month = field(&pairs, "month").unwrap_or("").trim().to_owned();
+                footprint_report::performance::parse_month(&month)
+                    .map_err(|e| AppError::BadRequest(e.to_string()))?;
+                (
+                    format!("Performance page to {month} ({label}, {version})"),
+                    format!("performance-{month}{suffix}.{format}"),
+                    Document::Performance(month),
+                )
+            }
+            _ => {
+                return Err(AppError::BadRequest("There is no such report.".to_owned()));
+            }
+        };
+        let id = state
+            .jobs
+            .start(&user.name, "report", what, state.clock.now());
+        let task = state.clone();
+        let actor = user.name.clone();
+        let format = format.to_owned();
+        let content_type: &'static str = content_type;
+        tokio::spawn(async move {
+            let jobs = &task.jobs;
+            jobs.progress(id, "Reading the records", 0, 2);
+            let year = match &kind {
+                Document::Annual(y) => Some(*y),
+                Document::Performance(_) => None,
+            };
+            let built = match footprint_interchange::reports::load(&task.store, &actor, year).await
+            {
+                Err(e) => Err(e.to_string()),
+                Ok(inputs) => {
+                    jobs.progress(id, "Working out the figures and writing the document", 1, 2);
+                    let today = task.clock.today();
+                    let calendar = task.calendar.clone();
+                    tokio::task::spawn_blocking(move || match kind {
+                        Document::Annual(year) => {
+                            let format: footprint_report::Format =
+                                format.parse().map_err(|e: String| e)?;
+                            footprint_interchange::reports::annual(
+                                &inputs, year, today, &calendar, publish, format,
+                            )
+                            .map_err(|e| e.to_string())
+                        }
+                        Document::Performance(month) => {
+                            footprint_interchange::reports::performance_page(
+                                &inputs, &month, today, &calendar, None, publish, &format,
+                            )
+                            .map(|(bytes, _)| bytes)
+                            .map_err(|e| e.to_string())
+                        }
+                    })
+                    .await
+                    .map_err(|e| e.to_string())
+                    .and_then(|r| r)
+                }
+            };
+            match built {
+                Ok(bytes) => jobs.finish_with_file(
+                    id,
+                    vec![format!("{file_name}: {} KB", bytes.len().div_ceil(1024))],
+                    crate::jobs::JobFile {
+                        name: file_name,
+                        content_type,
+                        bytes: std::sync::Arc::new(bytes),
+                    },
+                ),
+                Err(message) => {
+                    tracing::error!(job = id, "a report failed: {message}");
+                    jobs.set(id, crate::jobs::JobState::Failed { message });
+                }
+            }
+        });
+        Ok(Redirect::to(&format!("/jobs/{id}")).into_response())
+    }
+    .await;
+    respond(&state, Some(&user), result)
+}
+
+/// Which document a report job builds.
+enum Document {
+    Annual(CollectionYear),
+    Performance(String),
 }

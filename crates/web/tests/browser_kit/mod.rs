@@ -179,6 +179,46 @@ pub struct Browser {
     pub _profile: tempfile::TempDir,
 }
 
+/// Where the browser puts what it downloads.
+pub fn downloads_dir(profile: &tempfile::TempDir) -> PathBuf {
+    profile.path().join("downloads")
+}
+
+/// Waits for a file whose name ends with `suffix` to be downloaded whole
+/// into `dir`, and gives its path.
+pub async fn wait_for_download(dir: &Path, suffix: &str) -> PathBuf {
+    for _ in 0..600 {
+        if let Ok(entries) = std::fs::read_dir(dir) {
+            for e in entries.flatten() {
+                let name = e.file_name().to_string_lossy().into_owned();
+                if name.ends_with(suffix) {
+                    return e.path();
+                }
+            }
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("no {suffix} file was downloaded into {}", dir.display());
+}
+
+/// Waits for the background job whose page the browser is on to finish
+/// (the page refreshes itself while it runs) and gives its state.
+pub async fn wait_for_job(c: &Client) -> String {
+    for _ in 0..1200 {
+        if let Ok(e) = c.find(Locator::Id("job")).await
+            && let Ok(Some(state)) = e.attr("data-state").await
+            && state != "running"
+        {
+            return state;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!(
+        "the job did not finish; the page is {}",
+        c.current_url().await.expect("url")
+    );
+}
+
 pub async fn launch(t: &TestApp) -> Option<Browser> {
     let chromium = find_program(&["chromium", "chromium-browser", "google-chrome"]);
     let driver = find_program(&["chromedriver"]);
@@ -226,6 +266,12 @@ pub async fn launch(t: &TestApp) -> Option<Browser> {
                 "--disable-sync", "--window-size=1280,1000",
                 format!("--user-data-dir={}", profile.path().display()),
             ],
+            // Downloads go, without asking, to downloads/ in the profile
+            // (`downloads_dir`).
+            "prefs": {
+                "download.default_directory": profile.path().join("downloads"),
+                "download.prompt_for_download": false,
+            },
         }),
     );
     let webdriver = format!("http://127.0.0.1:{port}");

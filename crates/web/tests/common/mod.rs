@@ -217,14 +217,24 @@ pub async fn app() -> TestApp {
 }
 
 pub async fn app_with(config: WebConfig) -> TestApp {
+    app_holding(config, Some(dataset())).await
+}
+
+/// The application on a database that holds `data` (`None`: no children,
+/// no IROs, nothing imported yet: only the users).
+pub async fn app_holding(config: WebConfig, data: Option<Dataset>) -> TestApp {
     let dir = tempfile::tempdir().expect("temp dir");
     let url = format!("sqlite://{}", dir.path().join("footprint.db").display());
     let store = Store::open_and_migrate(&url).await.expect("store opens");
-    store
-        .replace_dataset(&dataset())
-        .await
-        .expect("dataset written");
-    for role in Role::ALL {
+    let empty = data.is_none();
+    if let Some(data) = data {
+        store.replace_dataset(&data).await.expect("dataset written");
+    }
+    // An IRO user names an IRO held: an empty database has none.
+    for role in Role::ALL
+        .into_iter()
+        .filter(|r| !(empty && *r == Role::Iro))
+    {
         let iro = (role == Role::Iro).then(|| IroId("IRO1".into()));
         auth::add_user(&store, username(role), role, iro, PASSWORD)
             .await
@@ -398,6 +408,53 @@ impl<'a> Client<'a> {
             .await
     }
 
+    /// POSTs a `multipart/form-data` form: `fields`, the current CSRF
+    /// token, and `files` (field name, file name, content), as a browser
+    /// sends a form with files.
+    pub async fn post_multipart(
+        &mut self,
+        path: &str,
+        fields: &[(&str, &str)],
+        files: &[(&str, &str, &[u8])],
+    ) -> Res {
+        let boundary = "----footprint-test-boundary-7MA4YWxkTrZu0gW";
+        let mut body: Vec<u8> = Vec::new();
+        let token = self.csrf.clone().unwrap_or_default();
+        let mut all: Vec<(&str, &str)> = vec![("csrf_token", &token)];
+        all.extend_from_slice(fields);
+        for (k, v) in all {
+            body.extend_from_slice(
+                format!(
+                    "--{boundary}\r\nContent-Disposition: form-data; name=\"{k}\"\r\n\r\n{v}\r\n"
+                )
+                .as_bytes(),
+            );
+        }
+        for (k, name, content) in files {
+            body.extend_from_slice(
+                format!(
+                    "--{boundary}\r\nContent-Disposition: form-data; name=\"{k}\"; filename=\"{name}\"\r\nContent-Type: application/octet-stream\r\n\r\n"
+                )
+                .as_bytes(),
+            );
+            body.extend_from_slice(content);
+            body.extend_from_slice(b"\r\n");
+        }
+        body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
+        let mut req = Request::post(path)
+            .header(header::HOST, "footprint.test")
+            .header(header::ORIGIN, "http://footprint.test")
+            .header(
+                header::CONTENT_TYPE,
+                format!("multipart/form-data; boundary={boundary}"),
+            );
+        if let Some(c) = &self.cookie {
+            req = req.header(header::COOKIE, c);
+        }
+        self.send(req.body(Body::from(body)).expect("request"))
+            .await
+    }
+
     /// Signs in and returns the response to the POST.
     pub async fn sign_in(&mut self, user: &str, password: &str) -> Res {
         let page = self.get("/sign-in").await;
@@ -430,4 +487,30 @@ pub fn stored_counts(ds: &Dataset) -> HashMap<&'static str, usize> {
         ("allocations", ds.allocations.len()),
         ("challenges", ds.challenges.len()),
     ])
+}
+
+/// The children the annual report's drill-down lists for a measure's cell,
+/// for the collection year to date (the period of the dashboard's year
+/// figures).
+pub async fn report_drilldown(t: &TestApp, measure: &str, cell: &str) -> Vec<String> {
+    let ds = t.store.load_dataset().await.expect("read");
+    let settings = t.store.measure_settings().await.expect("settings");
+    let report = footprint_report::AnnualReport::compute_as_of(
+        &ds,
+        footprint_domain::dates::CollectionYear::of(today()),
+        today(),
+        &settings,
+        &footprint_domain::calendar::WorkingDayCalendar::england_and_wales(),
+        Vec::new(),
+        false,
+    );
+    let json: serde_json::Value = serde_json::from_str(&report.to_json()).expect("json");
+    json["drilldown"][measure][cell]
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .map(|v| v.as_str().expect("id").to_owned())
+                .collect()
+        })
+        .unwrap_or_default()
 }

@@ -1,6 +1,7 @@
-//! `footprint import health FILE`: health assessments, dental checks, SDQ
-//! scores, immunisation status and personal education plans (PEPs) from
-//! the council's case-management system, all or nothing.
+//! Health assessments, dental checks, SDQ scores, immunisation status and
+//! personal education plans (PEPs) from the council's case-management
+//! system, all or nothing (`footprint import health FILE` and the web's
+//! import screen).
 //!
 //! The file is CSV with a header row; columns are found by name in any
 //! order and case, other columns are ignored:
@@ -20,32 +21,17 @@
 //! unless every row is good and every child is held. Records already held
 //! are left as they are; nothing held is removed.
 
-use std::collections::HashSet;
-use std::path::{Path, PathBuf};
-use std::process::ExitCode;
-
-use anyhow::Context;
 use chrono::NaiveDate;
-use clap::Args;
 use footprint_domain::dates::{parse_iso_date, parse_uk_date};
 use footprint_domain::health_education::{
     AssessmentKind, DentalCheck, EducationPlan, HealthAssessment, HealthEducationRecords,
     HealthEducationTimescales, ImmunisationStatus, SchoolTerm, SdqScore, TermName,
 };
 use footprint_domain::model::{ChildId, QualityGrade};
+use footprint_store::{HealthEducationAdded, Store};
 
-use crate::common::{RowProblem, finish, print_stdout, render_row_problems};
-use crate::db::{DbArgs, open, runtime};
-
-#[derive(Debug, Args)]
-pub struct HealthArgs {
-    /// The CSV file: CHILD, RECORD, DATE and, as the record needs,
-    /// REQUESTED, SCORE, UP_TO_DATE, TERM, QUALITY (header row required).
-    #[arg(value_name = "FILE")]
-    pub file: PathBuf,
-    #[command(flatten)]
-    pub db: DbArgs,
-}
+use crate::rows::unknown_children;
+use crate::{Error, Outcome, RowProblem};
 
 const COLUMNS: [&str; 8] = [
     "CHILD",
@@ -107,7 +93,7 @@ fn quality(s: &str) -> Option<QualityGrade> {
 pub type ReadRecords = (HealthEducationRecords, Vec<(u64, ChildId)>);
 
 /// Reads the file. `Err` holds every problem found.
-pub fn read_records(file: &Path, text: &str) -> Result<ReadRecords, Vec<RowProblem>> {
+pub fn read_records(file: &str, text: &str) -> Result<ReadRecords, Vec<RowProblem>> {
     let t = HealthEducationTimescales::default();
     let mut reader = csv::ReaderBuilder::new()
         .flexible(true)
@@ -132,7 +118,7 @@ pub fn read_records(file: &Path, text: &str) -> Result<ReadRecords, Vec<RowProbl
         return Err(at_header(format!(
             "{}: the header row needs the columns CHILD and RECORD (and DATE, REQUESTED, SCORE, \
              UP_TO_DATE, TERM, QUALITY as the records need); it has {}",
-            file.display(),
+            file,
             headers.iter().collect::<Vec<_>>().join(", ")
         )));
     };
@@ -321,78 +307,38 @@ pub fn read_records(file: &Path, text: &str) -> Result<ReadRecords, Vec<RowProbl
     }
 }
 
-/// Runs the import: exit 0 when imported, 1 when the file was refused
-/// (every problem printed, nothing written), 2 on a usage or database error.
-pub fn run(args: &HealthArgs) -> ExitCode {
-    match import(args) {
-        Ok(None) => ExitCode::SUCCESS,
-        Ok(Some(n)) => {
-            eprintln!(
-                "footprint: {n} problem(s) in {}: import refused, nothing was written",
-                args.file.display()
-            );
-            ExitCode::from(1)
-        }
-        Err(e) => finish(Err(e)),
-    }
-}
-
-/// `Some(problems)` when refused.
-fn import(args: &HealthArgs) -> anyhow::Result<Option<usize>> {
-    let text = std::fs::read_to_string(&args.file)
-        .with_context(|| format!("cannot read {}", args.file.display()))?;
-    let file = args.file.display().to_string();
-    let report = |problems: &[RowProblem]| render_row_problems(&file, problems);
-    let (records, children) = match read_records(&args.file, &text) {
+/// Imports the records in `text` (the file `file`): every problem of the
+/// file, or every child it names that the store does not hold, refuses it
+/// whole and nothing is written; otherwise they are added in one
+/// transaction (records already held are left as they are) and the import
+/// audited (`health.import`, how many).
+pub async fn import_health(
+    store: &Store,
+    actor: &str,
+    file: &str,
+    text: &str,
+) -> Result<Outcome<HealthEducationAdded>, Error> {
+    let (records, children) = match read_records(file, text) {
         Ok(r) => r,
-        Err(problems) => {
-            print_stdout(&report(&problems))?;
-            return Ok(Some(problems.len()));
-        }
+        Err(problems) => return Ok(Outcome::Refused(problems)),
     };
-    let rt = runtime()?;
-    rt.block_on(async {
-        let store = open(&args.db.url()).await?;
-        let known: HashSet<ChildId> = store
-            .list_children()
-            .await?
-            .into_iter()
-            .map(|c| c.id)
-            .collect();
-        let unknown: Vec<RowProblem> = children
-            .iter()
-            .filter(|(_, c)| !known.contains(c))
-            .map(|(line, c)| RowProblem {
-                line: *line,
-                column: "CHILD".into(),
-                message: format!("child {c} is not in the database (import the 903 return first)"),
-            })
-            .collect();
-        if !unknown.is_empty() {
-            print_stdout(&report(&unknown))?;
-            store.close().await;
-            return Ok(Some(unknown.len()));
-        }
-        let added = store
-            .add_health_education(&records)
-            .await
-            .context("importing the records; none was written")?;
-        crate::db::audit_cli(
-            &store,
+    let unknown = unknown_children(store, children.iter().map(|(l, c)| (*l, c))).await?;
+    if !unknown.is_empty() {
+        return Ok(Outcome::Refused(unknown));
+    }
+    let added = store.add_health_education(&records).await?;
+    store
+        .audit(
+            actor,
             "health.import",
+            None,
             &format!(
                 "{} health and education records ({} already held)",
                 added.added, added.already_held
             ),
         )
         .await?;
-        print_stdout(&format!(
-            "Imported {} health and education records ({} already held, left as they were).\n",
-            added.added, added.already_held
-        ))?;
-        store.close().await;
-        Ok(None)
-    })
+    Ok(Outcome::Imported(added))
 }
 
 #[cfg(test)]
@@ -400,7 +346,7 @@ mod tests {
     use super::*;
 
     fn read(text: &str) -> Result<ReadRecords, Vec<RowProblem>> {
-        read_records(Path::new("health.csv"), text)
+        read_records("health.csv", text)
     }
 
     fn d(y: i32, m: u32, day: u32) -> NaiveDate {

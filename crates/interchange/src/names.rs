@@ -1,5 +1,5 @@
-//! `footprint import names FILE`: children's names from the council's
-//! case-management system, all or nothing.
+//! Children's names from the council's case-management system, all or
+//! nothing (`footprint import names FILE` and the web's import screen).
 //!
 //! The 903 return holds no names, so a council that wants its IROs to see
 //! names on their caseload imports them from an extract: a CSV file with a
@@ -11,27 +11,13 @@
 //! unless every row is good. Names already recorded for children not in the
 //! file stay.
 
-use std::collections::{HashMap, HashSet};
-use std::path::{Path, PathBuf};
+use std::collections::HashMap;
 
-use std::process::ExitCode;
-
-use anyhow::Context;
-use clap::Args;
 use footprint_domain::model::{ChildId, ChildName};
+use footprint_store::Store;
 
-use crate::common::{RowProblem, finish, print_stdout, render_row_problems};
-use crate::db::{DbArgs, open, runtime};
-
-#[derive(Debug, Args)]
-pub struct NamesArgs {
-    /// The CSV file: CHILD, GIVEN_NAME (or FORENAME, FIRST_NAME) and
-    /// FAMILY_NAME (or SURNAME, LAST_NAME), with a header row.
-    #[arg(value_name = "FILE")]
-    pub file: PathBuf,
-    #[command(flatten)]
-    pub db: DbArgs,
-}
+use crate::rows::unknown_children;
+use crate::{Error, Outcome, RowProblem};
 
 const GIVEN: &[&str] = &["GIVEN_NAME", "FORENAME", "FIRST_NAME"];
 const FAMILY: &[&str] = &["FAMILY_NAME", "SURNAME", "LAST_NAME"];
@@ -39,7 +25,7 @@ const FAMILY: &[&str] = &["FAMILY_NAME", "SURNAME", "LAST_NAME"];
 /// Reads the names file. `Err` holds every problem found (or, for a file
 /// that cannot be read as a whole, one message).
 pub fn read_names(
-    file: &Path,
+    file: &str,
     text: &str,
 ) -> Result<Vec<(u64, ChildId, ChildName)>, Vec<RowProblem>> {
     let mut reader = csv::ReaderBuilder::new()
@@ -67,7 +53,7 @@ pub fn read_names(
     else {
         return Err(at_header(format!(
             "{}: the header row needs the columns CHILD, a given name ({}) and a family name ({}); it has {}",
-            file.display(),
+            file,
             GIVEN.join(", "),
             FAMILY.join(", "),
             headers.iter().collect::<Vec<_>>().join(", ")
@@ -138,80 +124,36 @@ pub fn read_names(
     }
 }
 
-/// Runs the import: exit 0 when imported, 1 when the file was refused
-/// (every problem printed, nothing written), 2 on a usage or database error.
-pub fn run(args: &NamesArgs) -> ExitCode {
-    match import(args) {
-        Ok(Outcome::Imported) => ExitCode::SUCCESS,
-        Ok(Outcome::Refused(n)) => {
-            eprintln!(
-                "footprint: {n} problem(s) in {}: import refused, no name was written",
-                args.file.display()
-            );
-            ExitCode::from(1)
-        }
-        Err(e) => finish(Err(e)),
-    }
-}
-
-enum Outcome {
-    Imported,
-    Refused(usize),
-}
-
-fn import(args: &NamesArgs) -> anyhow::Result<Outcome> {
-    let text = std::fs::read_to_string(&args.file)
-        .with_context(|| format!("cannot read {}", args.file.display()))?;
-    let file = args.file.display().to_string();
-    let report = |problems: &[RowProblem]| render_row_problems(&file, problems);
-    let names = match read_names(&args.file, &text) {
+/// Imports the names in `text` (the file `file`): every problem of the
+/// file, or every child it names that the store does not hold, refuses it
+/// whole and nothing is written; otherwise the names are recorded in one
+/// transaction and the import audited (`names.import`, how many; never a
+/// name). Names recorded for children not in the file stay.
+pub async fn import_names(
+    store: &Store,
+    actor: &str,
+    file: &str,
+    text: &str,
+) -> Result<Outcome<usize>, Error> {
+    let names = match read_names(file, text) {
         Ok(n) => n,
-        Err(problems) => {
-            print_stdout(&report(&problems))?;
-            return Ok(Outcome::Refused(problems.len()));
-        }
+        Err(problems) => return Ok(Outcome::Refused(problems)),
     };
-    let rt = runtime()?;
-    rt.block_on(async {
-        let store = open(&args.db.url()).await?;
-        let known: HashSet<ChildId> = store
-            .list_children()
-            .await?
-            .into_iter()
-            .map(|c| c.id)
-            .collect();
-        let unknown: Vec<RowProblem> = names
-            .iter()
-            .filter(|(_, c, _)| !known.contains(c))
-            .map(|(line, c, _)| RowProblem {
-                line: *line,
-                column: "CHILD".into(),
-                message: format!("child {c} is not in the database (import the 903 return first)"),
-            })
-            .collect();
-        if !unknown.is_empty() {
-            print_stdout(&report(&unknown))?;
-            store.close().await;
-            return Ok(Outcome::Refused(unknown.len()));
-        }
-        let pairs: Vec<(ChildId, ChildName)> = names.into_iter().map(|(_, c, n)| (c, n)).collect();
-        store
-            .import_child_names(&pairs)
-            .await
-            .context("importing the names; none was written")?;
-        crate::db::audit_cli(
-            &store,
+    let unknown = unknown_children(store, names.iter().map(|(l, c, _)| (*l, c))).await?;
+    if !unknown.is_empty() {
+        return Ok(Outcome::Refused(unknown));
+    }
+    let pairs: Vec<(ChildId, ChildName)> = names.into_iter().map(|(_, c, n)| (c, n)).collect();
+    store.import_child_names(&pairs).await?;
+    store
+        .audit(
+            actor,
             "names.import",
+            None,
             &format!("{} children's names", pairs.len()),
         )
         .await?;
-        print_stdout(&format!(
-            "Imported the names of {} children.\n",
-            pairs.len()
-        ))?;
-        store.close().await;
-        Ok(Outcome::Imported)
-    })
+    Ok(Outcome::Imported(pairs.len()))
 }
 
 #[cfg(test)]
@@ -219,7 +161,7 @@ mod tests {
     use super::*;
 
     fn read(text: &str) -> Result<Vec<(u64, ChildId, ChildName)>, Vec<RowProblem>> {
-        read_names(Path::new("names.csv"), text)
+        read_names("names.csv", text)
     }
 
     #[test]

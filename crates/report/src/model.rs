@@ -17,6 +17,8 @@ use crate::{AnnualReport, NARRATIVE_SLOTS, YearFigures};
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Report {
+    /// The council's name, if set (headers and footers name it).
+    pub council: Option<String>,
     pub title: String,
     pub subtitle: String,
     pub year: String,
@@ -137,6 +139,17 @@ pub struct Series {
 }
 
 impl Report {
+    /// Every chart, in order.
+    pub fn charts(&self) -> impl Iterator<Item = &Chart> {
+        self.sections
+            .iter()
+            .flat_map(|s| &s.blocks)
+            .filter_map(|b| match b {
+                Block::Chart(c) => Some(c),
+                _ => None,
+            })
+    }
+
     /// Every table, in order.
     pub fn tables(&self) -> impl Iterator<Item = &Table> {
         self.sections
@@ -1145,6 +1158,7 @@ pub fn build(report: &AnnualReport) -> Report {
         None => "Independent Reviewing Officer annual report".to_owned(),
     };
     Report {
+        council: report.council.clone(),
         title,
         subtitle: match this.m().to_date {
             // A year not yet over: the figures run to the report date.

@@ -1161,7 +1161,7 @@ pub fn render_html(page: &PerformancePage) -> String {
     let mut s = String::new();
     let _ = write!(
         s,
-        r#"<!DOCTYPE html><html lang="en-GB"><head><meta charset="utf-8"><title>Performance: looked-after children, {}</title><style>@page {{ size: A4 landscape; margin: 12mm; }} body {{ font-family: Arial, sans-serif; color: #0b0c0c; font-size: 10pt; }} table {{ border-collapse: collapse; width: 100%; }} caption {{ text-align: left; font-weight: bold; font-size: 14pt; padding: 4px 0; }} th, td {{ border-bottom: 1px solid #b1b4b6; padding: 3px 5px; vertical-align: top; }} tbody th {{ text-align: left; font-weight: normal; }} td.n {{ text-align: right; }} .rag-red {{ background: #f4cccc; }} .rag-amber {{ background: #fff2cc; }} .rag-green {{ background: #d9ead3; }} small {{ color: #505a5f; }}</style></head><body><h1>Looked-after children: performance to {}</h1>"#,
+        r#"<!DOCTYPE html><html lang="en-GB"><head><meta charset="utf-8"><title>Performance: looked-after children, {}</title><style>@page {{ size: A4 landscape; margin: 12mm 12mm 16mm; @bottom-center {{ content: "Page " counter(page) " of " counter(pages); font-size: 8pt; color: #505a5f; }} }} .nw {{ white-space: nowrap; }} body {{ font-family: Arial, sans-serif; color: #0b0c0c; font-size: 10pt; }} table {{ border-collapse: collapse; width: 100%; }} caption {{ text-align: left; font-weight: bold; font-size: 14pt; padding: 4px 0; }} th, td {{ border-bottom: 1px solid #b1b4b6; padding: 3px 5px; vertical-align: top; }} tbody th {{ text-align: left; font-weight: normal; }} td.n {{ text-align: right; }} .rag-red {{ background: #f4cccc; }} .rag-amber {{ background: #fff2cc; }} .rag-green {{ background: #d9ead3; }} small {{ color: #505a5f; }}</style></head><body><h1>Looked-after children: performance to {}</h1>"#,
         escape(&month_label(&page.month)),
         escape(&month_label(&page.month))
     );
@@ -1171,7 +1171,7 @@ pub fn render_html(page: &PerformancePage) -> String {
         escape(&page.year)
     );
     for c in columns(page) {
-        let _ = write!(s, r#"<th scope="col">{}</th>"#, escape(&c));
+        let _ = write!(s, r#"<th scope="col">{}</th>"#, crate::html::keep_years(&c));
     }
     s.push_str("</tr></thead><tbody>");
     for r in &page.rows {

@@ -29,8 +29,8 @@ use zip::write::SimpleFileOptions;
 use zip::{CompressionMethod, ZipArchive, ZipWriter};
 
 use crate::ReportError;
-use crate::model::{Block, Cell, Chart, Report, Table};
 use crate::font;
+use crate::model::{Block, Cell, Chart, Report, Table};
 use crate::picture;
 use crate::svg::escape;
 
@@ -189,9 +189,11 @@ fn footer(report: &Report) -> Footer {
 pub fn render(report: &Report) -> Result<Vec<u8>, ReportError> {
     let mut images = Vec::new();
     for c in report.charts() {
-        images.push(picture::chart_png(c).map_err(|e| {
-            ReportError::Docx(format!("drawing the chart \"{}\": {e}", c.title))
-        })?);
+        images.push(
+            picture::chart_png(c).map_err(|e| {
+                ReportError::Docx(format!("drawing the chart \"{}\": {e}", c.title))
+            })?,
+        );
     }
     let pages = pages(report, &images);
     let mut doc = Docx::new()
@@ -205,12 +207,22 @@ pub fn render(report: &Report) -> Result<Vec<u8>, ReportError> {
                 .header(567)
                 .footer(567),
         )
-        .default_fonts(RunFonts::new().ascii(BODY_FONT).hi_ansi(BODY_FONT).cs(BODY_FONT))
+        .default_fonts(
+            RunFonts::new()
+                .ascii(BODY_FONT)
+                .hi_ansi(BODY_FONT)
+                .cs(BODY_FONT),
+        )
         .default_size(BODY_HALF_POINTS)
         .header(
             Header::new().add_paragraph(
                 Paragraph::new()
-                    .add_run(Run::new().add_text(running_title(report)).size(18).color("505A5F"))
+                    .add_run(
+                        Run::new()
+                            .add_text(running_title(report))
+                            .size(18)
+                            .color("505A5F"),
+                    )
                     .align(AlignmentType::Right),
             ),
         )
@@ -227,7 +239,11 @@ pub fn render(report: &Report) -> Result<Vec<u8>, ReportError> {
                 .size(36)
                 .bold()
                 .color("1D70B8")
-                .line_spacing(LineSpacing::new().before(HEADING1_BEFORE).after(HEADING1_AFTER))
+                .line_spacing(
+                    LineSpacing::new()
+                        .before(HEADING1_BEFORE)
+                        .after(HEADING1_AFTER),
+                )
                 .outline_lvl(0),
         )
         .add_style(
@@ -243,7 +259,11 @@ pub fn render(report: &Report) -> Result<Vec<u8>, ReportError> {
                 .name("TOC Heading")
                 .size(36)
                 .bold()
-                .line_spacing(LineSpacing::new().before(HEADING1_BEFORE).after(HEADING1_AFTER)),
+                .line_spacing(
+                    LineSpacing::new()
+                        .before(HEADING1_BEFORE)
+                        .after(HEADING1_AFTER),
+                ),
         )
         .add_style(
             Style::new("TOC1", StyleType::Paragraph)
@@ -257,10 +277,18 @@ pub fn render(report: &Report) -> Result<Vec<u8>, ReportError> {
                 .bold(),
         );
     doc = doc
-        .add_paragraph(Paragraph::new().add_run(Run::new().add_text(&report.title)).style("Title"))
+        .add_paragraph(
+            Paragraph::new()
+                .add_run(Run::new().add_text(&report.title))
+                .style("Title"),
+        )
         .add_paragraph(para(&format!("{} ({})", report.subtitle, report.year)))
         .add_paragraph(para(banner(report)))
-        .add_paragraph(Paragraph::new().add_run(Run::new().add_text("Contents")).style("TOCHeading"));
+        .add_paragraph(
+            Paragraph::new()
+                .add_run(Run::new().add_text("Contents"))
+                .style("TOCHeading"),
+        );
     for p in contents(report, &pages) {
         doc = doc.add_paragraph(p);
     }
@@ -413,7 +441,10 @@ pub fn pages(report: &Report, images: &[picture::ChartImage]) -> Vec<u32> {
                     f.place(text(t));
                     mark(&f, &mut start);
                 }
-                Block::Narrative { heading: h, text: t } => {
+                Block::Narrative {
+                    heading: h,
+                    text: t,
+                } => {
                     if !h.is_empty() {
                         f.keep(HEADING2_BEFORE + line_height(28));
                     }
@@ -429,7 +460,9 @@ pub fn pages(report: &Report, images: &[picture::ChartImage]) -> Vec<u32> {
                         cells
                             .iter()
                             .zip(&widths)
-                            .map(|(c, w)| lines(c, BODY_HALF_POINTS, w.saturating_sub(CELL_PADDING)))
+                            .map(|(c, w)| {
+                                lines(c, BODY_HALF_POINTS, w.saturating_sub(CELL_PADDING))
+                            })
                             .max()
                             .unwrap_or(1)
                             * body
@@ -702,7 +735,11 @@ mod tests {
                 .find(|(n, _)| *n == format!("word/media/{}.png", chart_rel_id(i + 1)))
                 .expect("the chart's picture");
             let drawn = picture::chart_png(c).unwrap();
-            assert_eq!(png_size(png), (picture::IMAGE_WIDTH, drawn.height), "{name}");
+            assert_eq!(
+                png_size(png),
+                (picture::IMAGE_WIDTH, drawn.height),
+                "{name}"
+            );
             assert_eq!(*png, drawn.png, "{name}");
         }
         let rels = text_of(&files, "word/_rels/document.xml.rels");
@@ -776,16 +813,26 @@ mod tests {
         for (i, title) in ["Reviews", "Profile"].iter().enumerate() {
             let key = bookmark(i);
             assert!(xml.contains(&format!(r#"w:anchor="{key}""#)), "{key}");
-            assert!(xml.contains(&format!(r#"<w:bookmarkStart w:id="{}" w:name="{key}" />"#, i + 1)));
+            assert!(xml.contains(&format!(
+                r#"<w:bookmarkStart w:id="{}" w:name="{key}" />"#,
+                i + 1
+            )));
             assert!(xml.contains(&format!("PAGEREF {key} \\h")), "{xml}");
             assert!(xml.contains(&format!(">{title}</w:t>")));
         }
-        assert_eq!(xml.matches("w:fldCharType=\"begin\"").count(), 3, "TOC + 2 PAGEREF");
+        assert_eq!(
+            xml.matches("w:fldCharType=\"begin\"").count(),
+            3,
+            "TOC + 2 PAGEREF"
+        );
         // The contents come before the first section.
         assert!(xml.find("PAGEREF").unwrap() < xml.find("_TocSection001\" />").unwrap());
         // Word updates the fields when it opens the document.
         let settings = text_of(&files, "word/settings.xml");
-        assert!(settings.contains(&format!("{UPDATE_FIELDS}<w:compat>")), "{settings}");
+        assert!(
+            settings.contains(&format!("{UPDATE_FIELDS}<w:compat>")),
+            "{settings}"
+        );
         // Header and footer name the council and the year; the footer
         // numbers the pages.
         let header = files
@@ -799,8 +846,14 @@ mod tests {
             .find(|(n, _)| n.starts_with("word/footer"))
             .map(|(n, _)| text_of(&files, n))
             .expect("a footer");
-        assert!(footer.contains("Wessex · IRO annual report 2021-22 · Page "), "{footer}");
-        assert!(footer.contains("PAGE</w:instrText>") && footer.contains("NUMPAGES</w:instrText>"), "{footer}");
+        assert!(
+            footer.contains("Wessex · IRO annual report 2021-22 · Page "),
+            "{footer}"
+        );
+        assert!(
+            footer.contains("PAGE</w:instrText>") && footer.contains("NUMPAGES</w:instrText>"),
+            "{footer}"
+        );
     }
 
     #[test]

@@ -184,8 +184,14 @@ mod tests {
             keep_years("% 2024-25 & more"),
             r#"% <span class="nw">2024-25</span> &amp; more"#
         );
-        assert_eq!(keep_years("Q1 2024/25"), r#"Q1 <span class="nw">2024/25</span>"#);
-        assert_eq!(keep_years("Aged 4-16"), r#"Aged <span class="nw">4-16</span>"#);
+        assert_eq!(
+            keep_years("Q1 2024/25"),
+            r#"Q1 <span class="nw">2024/25</span>"#
+        );
+        assert_eq!(
+            keep_years("Aged 4-16"),
+            r#"Aged <span class="nw">4-16</span>"#
+        );
         assert_eq!(keep_years("well-being"), "well-being");
         assert!(CSS.contains("counter(page)") && CSS.contains(".nw { white-space: nowrap; }"));
     }

@@ -88,7 +88,9 @@ fn html_is_self_contained_and_accessible() {
         !html.contains("src=\"http") && !html.contains("href=\"http"),
         "no external files"
     );
-    assert!(html.contains("@page { size: A4"));
+    assert!(html.contains("@page {\n  size: A4"));
+    // Pages are numbered when printed.
+    assert!(html.contains(r#"content: "Page " counter(page) " of " counter(pages)"#));
     assert!(html.contains(r#"<table id="participation"><caption>"#));
     assert!(html.contains(r#"<th scope="col">"#) && html.contains(r#"<th scope="row">"#));
     // Charts are inline SVG with a title and description, and their data

@@ -262,6 +262,7 @@ fn annual(args: AnnualArgs) -> anyhow::Result<()> {
         args.publish,
     );
     report.council = loaded.council;
+    report.indicators = loaded.indicators;
     let bytes = report.render(format)?;
     write_out(&args.out, &bytes)?;
     // The command ends here: freeing an England-sized dataset and report one
@@ -311,6 +312,10 @@ fn performance_page(args: PerformanceArgs) -> anyhow::Result<()> {
     .map_err(|e| match e {
         performance::PerformanceError::BadMonth(_) => anyhow!("--month: {e}"),
         performance::PerformanceError::Disclosure(_) => anyhow!("{e}"),
+        performance::PerformanceError::Indicators(_) => match &args.indicators {
+            Some(p) => anyhow!("indicators file {}: {e}", p.display()),
+            None => anyhow!("{e}"),
+        },
     })?;
     let bytes = match args.format.as_str() {
         "html" => performance::render_html(&page).into_bytes(),

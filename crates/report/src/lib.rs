@@ -114,6 +114,9 @@ pub enum ReportError {
     Xlsx(String),
     #[error(transparent)]
     Pdf(#[from] pdf::PdfError),
+    /// A target or benchmark keyed by an id that names nothing.
+    #[error("{0}; the report was not written")]
+    Settings(String),
 }
 
 /// One measure set with its publication mask.
@@ -143,6 +146,9 @@ pub struct AnnualReport {
     /// Why secondary suppression could not protect every hidden cell (the
     /// report is then refused by [`AnnualReport::check`]).
     pub suppression_problem: Option<String>,
+    /// The council's performance indicators (default: the built-in list):
+    /// a target or benchmark may be keyed by an indicator's id.
+    pub indicators: Option<performance::PerformanceSettings>,
 }
 
 impl AnnualReport {
@@ -218,6 +224,7 @@ impl AnnualReport {
                 hidden: last_hidden,
             }),
             suppression_problem: problem,
+            indicators: None,
         }
     }
 
@@ -228,6 +235,13 @@ impl AnnualReport {
     /// The report's own arithmetic, for both years; and, in publication
     /// mode, that no hidden cell can be worked out.
     pub fn check(&self) -> Result<(), ReportError> {
+        let default = performance::PerformanceSettings::default();
+        performance::check_settings(
+            &self.settings,
+            self.indicators.as_ref().unwrap_or(&default),
+            &self.this_year.measures,
+        )
+        .map_err(ReportError::Settings)?;
         checks::check(&self.this_year.measures)?;
         if let Some(last) = &self.last_year {
             checks::check(&last.measures)?;

@@ -56,9 +56,70 @@ pub enum Basis {
     RollingYear,
 }
 
+/// A count read from a measure set: a count measure (no `keys`), or the
+/// sum of the entries `keys` of a breakdown.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Counted {
+    pub measure: String,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub keys: Vec<String>,
+}
+
+impl Counted {
+    fn read(&self, m: &Measures) -> Option<u64> {
+        if self.keys.is_empty() {
+            m.count(&self.measure)
+        } else {
+            let b = m.breakdown(&self.measure)?;
+            Some(self.keys.iter().map(|k| b.value(k)).sum())
+        }
+    }
+
+    /// The count's name on the page's audit.
+    fn name(&self) -> String {
+        if self.keys.is_empty() {
+            self.measure.clone()
+        } else {
+            format!("{}[{}]", self.measure, self.keys.join("+"))
+        }
+    }
+
+    fn check(&self, m: &Measures) -> Result<(), String> {
+        if self.keys.is_empty() {
+            expect(
+                m,
+                &self.measure,
+                "a count",
+                m.count(&self.measure).is_some(),
+            )
+        } else {
+            expect(
+                m,
+                &self.measure,
+                "a breakdown",
+                m.breakdown(&self.measure).is_some(),
+            )
+        }
+    }
+}
+
+/// `Ok` if `ok`; else why `measure` cannot be read as `what`.
+fn expect(m: &Measures, measure: &str, what: &str, ok: bool) -> Result<(), String> {
+    if ok {
+        Ok(())
+    } else if m.get(measure).is_none() {
+        Err(format!(
+            "`{measure}` is not a measure (the measures are listed in docs/measures.md)"
+        ))
+    } else {
+        Err(format!("`{measure}` is not {what}"))
+    }
+}
+
 /// How to read an indicator's value from a measure set.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "kind", rename_all = "snake_case")]
+#[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
 pub enum ValueRule {
     /// A count measure.
     Count { measure: String },
@@ -75,18 +136,105 @@ pub enum ValueRule {
         keys: Vec<String>,
         of: String,
     },
+    /// Part of a breakdown, counted: the entries `keys` of `measure` (for
+    /// example periods ended by a special guardianship order, REC E43,
+    /// E44, E47 and E48 of `ceased.by_reason`).
+    Part { measure: String, keys: Vec<String> },
+    /// A mean measure (for example `health.sdq_mean`).
+    Mean { measure: String },
+    /// One count as a percentage of another.
+    PercentOf {
+        numerator: Counted,
+        denominator: Counted,
+    },
+}
+
+impl ValueRule {
+    /// Whether the rule reads a measure set it can be read from: every
+    /// measure it names exists and is of the kind it reads. The error names
+    /// the measure. A rate needs the 0–17 population; without it the
+    /// rate is not known, which the page says, so it is not an error.
+    pub fn check(&self, m: &Measures, population_set: bool) -> Result<(), String> {
+        match self {
+            ValueRule::Count { measure } => {
+                expect(m, measure, "a count", m.count(measure).is_some())
+            }
+            ValueRule::Percent { measure } => {
+                expect(m, measure, "a percentage", m.percent(measure).is_some())
+            }
+            ValueRule::Rate { measure } => {
+                if !population_set && m.get(measure).is_none() {
+                    return Ok(());
+                }
+                expect(
+                    m,
+                    measure,
+                    "a rate per 10,000",
+                    matches!(m.get(measure), Some(Measure::Rate(_))),
+                )
+            }
+            ValueRule::PerFte { measure } => expect(
+                m,
+                measure,
+                "children per FTE",
+                matches!(m.get(measure), Some(Measure::PerFte(_))),
+            ),
+            ValueRule::Share { measure, of, .. } => {
+                expect(m, measure, "a breakdown", m.breakdown(measure).is_some())?;
+                expect(m, of, "a count", m.count(of).is_some())
+            }
+            ValueRule::Part { measure, .. } => {
+                expect(m, measure, "a breakdown", m.breakdown(measure).is_some())
+            }
+            ValueRule::Mean { measure } => expect(
+                m,
+                measure,
+                "an average",
+                matches!(m.get(measure), Some(Measure::Mean(_))),
+            ),
+            ValueRule::PercentOf {
+                numerator,
+                denominator,
+            } => {
+                numerator.check(m)?;
+                denominator.check(m)
+            }
+        }
+    }
+
+    /// Whether the figure is a count (audited as one on a published page).
+    pub fn is_count(&self) -> bool {
+        matches!(self, ValueRule::Count { .. } | ValueRule::Part { .. })
+    }
+
+    /// The measure the figure is of, for finding its benchmark and target
+    /// when they are keyed by measure id.
+    pub fn measure(&self) -> &str {
+        match self {
+            ValueRule::Count { measure }
+            | ValueRule::Percent { measure }
+            | ValueRule::Rate { measure }
+            | ValueRule::PerFte { measure }
+            | ValueRule::Share { measure, .. }
+            | ValueRule::Part { measure, .. }
+            | ValueRule::Mean { measure } => measure,
+            ValueRule::PercentOf { numerator, .. } => &numerator.measure,
+        }
+    }
 }
 
 /// Red/amber/green thresholds. For "high is good": red below `red`, green
 /// at or above `green`, amber between. For "low is good": red at or above
 /// `red`, green below `green`, amber between.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Thresholds {
     pub red: f64,
     pub green: f64,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Indicator {
     pub id: String,
     pub name: String,
@@ -100,8 +248,53 @@ pub struct Indicator {
 
 /// The indicator list (a settings file can replace it).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct PerformanceSettings {
     pub indicators: Vec<Indicator>,
+}
+
+impl PerformanceSettings {
+    /// Every indicator reads measures that exist, of the kind it reads, and
+    /// no two share an id. The error names the indicator and the measure.
+    pub fn check(&self, m: &Measures, population_set: bool) -> Result<(), PerformanceError> {
+        let mut seen = std::collections::BTreeSet::new();
+        for i in &self.indicators {
+            if !seen.insert(i.id.as_str()) {
+                return Err(PerformanceError::Indicators(format!(
+                    "indicator `{}` is listed twice",
+                    i.id
+                )));
+            }
+            i.value
+                .check(m, population_set)
+                .map_err(|e| PerformanceError::Indicators(format!("indicator `{}`: {e}", i.id)))?;
+        }
+        Ok(())
+    }
+}
+
+/// Every key of the settings' `targets` and `benchmarks` names a measure
+/// of `m` or an indicator of `perf`; the error names the first that does
+/// not (a figure keyed by a mistyped id would otherwise never be shown).
+pub fn check_settings(
+    settings: &MeasureSettings,
+    perf: &PerformanceSettings,
+    m: &Measures,
+) -> Result<(), String> {
+    let known = |id: &str| m.get(id).is_some() || perf.indicators.iter().any(|i| i.id == id);
+    for (what, id) in settings
+        .targets
+        .keys()
+        .map(|k| ("targets", k))
+        .chain(settings.benchmarks.keys().map(|k| ("benchmarks", k)))
+    {
+        if !known(id) {
+            return Err(format!(
+                "settings: `{what}` has `{id}`, which is neither a measure (docs/measures.md) nor an indicator of the performance page"
+            ));
+        }
+    }
+    Ok(())
 }
 
 fn ind(
@@ -408,15 +601,20 @@ pub enum Unit {
     Rate,
     /// Children per full-time IRO.
     PerFte,
+    /// An average (to one decimal place).
+    Mean,
 }
 
 impl ValueRule {
     pub fn unit(&self) -> Unit {
         match self {
-            ValueRule::Count { .. } => Unit::Count,
-            ValueRule::Percent { .. } | ValueRule::Share { .. } => Unit::Percent,
+            ValueRule::Count { .. } | ValueRule::Part { .. } => Unit::Count,
+            ValueRule::Percent { .. } | ValueRule::Share { .. } | ValueRule::PercentOf { .. } => {
+                Unit::Percent
+            }
             ValueRule::Rate { .. } => Unit::Rate,
             ValueRule::PerFte { .. } => Unit::PerFte,
+            ValueRule::Mean { .. } => Unit::Mean,
         }
     }
 }
@@ -463,6 +661,9 @@ pub enum PerformanceError {
     BadMonth(String),
     #[error("publication mode: {0}; the performance page was not written")]
     Disclosure(String),
+    /// An indicator that cannot be read, or a settings key naming nothing.
+    #[error("{0}; the performance page was not written")]
+    Indicators(String),
 }
 
 /// Reads `YYYY-MM`.
@@ -502,6 +703,18 @@ pub fn read(m: &Measures, rule: &ValueRule) -> Option<f64> {
             let n: u64 = keys.iter().map(|k| b.value(k)).sum();
             percent(n, m.count(of)?)
         }
+        ValueRule::Part { measure, keys } => {
+            let b = m.breakdown(measure)?;
+            Some(keys.iter().map(|k| b.value(k)).sum::<u64>() as f64)
+        }
+        ValueRule::Mean { measure } => match m.get(measure)? {
+            Measure::Mean(x) => x.value(),
+            _ => None,
+        },
+        ValueRule::PercentOf {
+            numerator,
+            denominator,
+        } => percent(numerator.read(m)?, denominator.read(m)?),
     }
 }
 
@@ -619,6 +832,26 @@ fn reading(m: &Measures, rule: &ValueRule) -> Reading {
             }
             c
         }
+        ValueRule::Part { measure, keys } => m
+            .breakdown(measure)
+            .map(|b| {
+                vec![(
+                    format!("{measure}[{}]", keys.join("+")),
+                    keys.iter().map(|k| b.value(k)).sum(),
+                )]
+            })
+            .unwrap_or_default(),
+        ValueRule::Mean { measure } => match m.get(measure) {
+            Some(Measure::Mean(x)) => vec![(format!("{measure}[count]"), x.count.value)],
+            _ => Vec::new(),
+        },
+        ValueRule::PercentOf {
+            numerator,
+            denominator,
+        } => [numerator, denominator]
+            .iter()
+            .filter_map(|c| Some((c.name(), c.read(m)?)))
+            .collect(),
     };
     Reading {
         value: read(m, rule).map(round1),
@@ -712,6 +945,14 @@ fn build(
         extra: HashMap::new(),
     };
     let compute = |p: Period| measures::compute_as_of(data, p, as_of, settings, calendar);
+    // Every indicator can be read, and every target and benchmark names
+    // something: checked on last year's measures (every measure is in
+    // every period's set).
+    {
+        let m = cache.get(Period::year(last_year), compute);
+        perf.check(m, settings.population_0_17.is_some())?;
+        check_settings(settings, perf, m).map_err(PerformanceError::Indicators)?;
+    }
     // Every figure, by indicator: (slot, period, reading).
     let mut figures: Vec<Vec<(Slot, Option<Period>, Reading)>> = Vec::new();
     let mut ytd_readings: Vec<Vec<((i32, u32), Reading)>> = Vec::new();
@@ -750,10 +991,7 @@ fn build(
         figures.push(f);
         // A flow count's months from April, for the audit's year to date.
         let mut ytd = Vec::new();
-        if publication
-            && indicator.basis == Basis::Flow
-            && matches!(indicator.value, ValueRule::Count { .. })
-        {
+        if publication && indicator.basis == Basis::Flow && indicator.value.is_count() {
             for &ym in &ytd_months {
                 if let Some(p) = period_for(ym) {
                     ytd.push((ym, reading(cache.get(p, compute), &indicator.value)));
@@ -775,7 +1013,7 @@ fn build(
         let mut hidden_counts: Vec<(String, Period)> = Vec::new();
         for (k, (indicator, f)) in perf.indicators.iter().zip(&figures).enumerate() {
             for (j, (slot, period, r)) in f.iter().enumerate() {
-                let is_count = matches!(indicator.value, ValueRule::Count { .. });
+                let is_count = indicator.value.is_count();
                 let h = small(&r.counts)
                     || (is_count && suppressed.contains(&page_figure(indicator, *slot, &months)));
                 hidden[k][j] = h;
@@ -848,6 +1086,7 @@ fn build(
             benchmark: settings
                 .benchmarks
                 .get(&indicator.id)
+                .or_else(|| settings.benchmarks.get(indicator.value.measure()))
                 .cloned()
                 .unwrap_or_default(),
         });
@@ -891,7 +1130,7 @@ fn page_publication(
 ) -> Publication {
     let mut p = Publication::default();
     for (k, indicator) in perf.indicators.iter().enumerate() {
-        if !matches!(indicator.value, ValueRule::Count { .. }) {
+        if !indicator.value.is_count() {
             continue;
         }
         let count = |r: &Reading| r.counts.first().map(|(_, v)| *v);
@@ -1254,7 +1493,7 @@ pub fn render_xlsx(page: &PerformancePage) -> Result<Vec<u8>, ReportError> {
         let (scale, format) = match r.unit {
             Unit::Count => (1.0, &whole),
             Unit::Percent => (100.0, &percent),
-            Unit::Rate | Unit::PerFte => (1.0, &one_dp),
+            Unit::Rate | Unit::PerFte | Unit::Mean => (1.0, &one_dp),
         };
         let num = |ws: &mut rust_xlsxwriter::Worksheet, col: u16, v: Option<f64>| match v {
             Some(x) => ws
@@ -1387,19 +1626,7 @@ mod tests {
             &settings,
             &WorkingDayCalendar::england_and_wales(),
         );
-        for i in PerformanceSettings::default().indicators {
-            let id = match &i.value {
-                ValueRule::Count { measure }
-                | ValueRule::Percent { measure }
-                | ValueRule::Rate { measure }
-                | ValueRule::PerFte { measure } => measure.clone(),
-                ValueRule::Share { measure, of, .. } => {
-                    assert!(m.get(of).is_some(), "{}: {of}", i.id);
-                    measure.clone()
-                }
-            };
-            assert!(m.get(&id).is_some(), "{}: no measure {id}", i.id);
-        }
+        PerformanceSettings::default().check(&m, true).unwrap();
     }
 
     #[test]

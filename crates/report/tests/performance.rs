@@ -130,3 +130,128 @@ fn renders_html_xlsx_and_json() {
         other => panic!("{other:?}"),
     }
 }
+
+fn page_with(
+    settings: &footprint_domain::measures::MeasureSettings,
+    perf: &PerformanceSettings,
+) -> Result<performance::PerformancePage, performance::PerformanceError> {
+    performance::compute(
+        &common::dataset(),
+        (2022, 1),
+        settings,
+        perf,
+        &WorkingDayCalendar::england_and_wales(),
+    )
+}
+
+#[test]
+fn rules_count_part_of_a_breakdown_average_a_measure_and_divide_two_counts() {
+    // Written as a council writes its --indicators file.
+    let perf: PerformanceSettings = serde_json::from_value(serde_json::json!({
+        "indicators": [
+            {"id": "ceased.sgo", "name": "Ceased: special guardianship orders",
+             "definition": "REC E43, E44, E47, E48.", "basis": "rolling_year",
+             "value": {"kind": "part", "measure": "ceased.by_reason", "keys": ["E43", "E44", "E47", "E48"]},
+             "polarity": "info"},
+            {"id": "ceased.adopted.pct", "name": "% ceased by adoption",
+             "definition": "E11 + E12 of all periods ended.", "basis": "rolling_year",
+             "value": {"kind": "percent_of",
+                       "numerator": {"measure": "ceased.by_reason", "keys": ["E11", "E12"]},
+                       "denominator": {"measure": "ceased.total"}},
+             "polarity": "high"},
+            {"id": "sdq", "name": "Average SDQ score", "definition": "health.sdq_mean.",
+             "basis": "rolling_year", "value": {"kind": "mean", "measure": "health.sdq_mean"},
+             "polarity": "low"}
+        ]
+    }))
+    .unwrap();
+    let page = page_with(&common::settings(), &perf).unwrap();
+    let data = common::dataset();
+    let cal = WorkingDayCalendar::england_and_wales();
+    let m = compute_period(
+        &data,
+        Period::rolling_year(2022, 1).unwrap(),
+        &common::settings(),
+        &cal,
+    );
+    let ceased = m.breakdown("ceased.by_reason").unwrap();
+    let sgo: u64 = ["E43", "E44", "E47", "E48"]
+        .iter()
+        .map(|k| ceased.value(k))
+        .sum();
+    assert_eq!(page.rows[0].months[2].value.number(), Some(sgo as f64));
+    assert_eq!(page.rows[0].unit, performance::Unit::Count);
+    let adopted = ceased.value("E11") + ceased.value("E12");
+    let total = m.count("ceased.total").unwrap();
+    let expected =
+        footprint_domain::measures::percent(adopted, total).map(|x| (x * 10.0).round() / 10.0);
+    assert_eq!(page.rows[1].months[2].value.number(), expected);
+    assert_eq!(page.rows[1].unit, performance::Unit::Percent);
+    assert_eq!(page.rows[2].unit, performance::Unit::Mean);
+}
+
+#[test]
+fn an_indicator_naming_no_measure_is_an_error_naming_it() {
+    let mut perf = PerformanceSettings::default();
+    perf.indicators[0].value = performance::ValueRule::Part {
+        measure: "ceased.by_reasons".into(),
+        keys: vec!["E43".into()],
+    };
+    let id = perf.indicators[0].id.clone();
+    let e = page_with(&common::settings(), &perf)
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains(&format!("indicator `{id}`")), "{e}");
+    assert!(e.contains("`ceased.by_reasons` is not a measure"), "{e}");
+    // A measure of the wrong kind is named too.
+    perf.indicators[0].value = performance::ValueRule::Count {
+        measure: "reviews.in_time_pct".into(),
+    };
+    let e = page_with(&common::settings(), &perf)
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("`reviews.in_time_pct` is not a count"), "{e}");
+    // An unknown field in the file is refused by name.
+    let e = serde_json::from_value::<PerformanceSettings>(serde_json::json!({
+        "indicators": [{"id": "x", "name": "x", "definition": "", "basis": "flow",
+            "value": {"kind": "count", "measure": "cla.end", "key": "oops"}, "polarity": "info"}]
+    }))
+    .unwrap_err()
+    .to_string();
+    assert!(e.contains("unknown field `key`"), "{e}");
+}
+
+#[test]
+fn a_benchmark_keyed_by_a_measure_id_is_shown_and_an_unknown_key_is_an_error() {
+    let mut settings = common::settings();
+    let england = Benchmark {
+        england: Some(88.0),
+        statistical_neighbours: Some(90.0),
+        ..Benchmark::default()
+    };
+    settings
+        .benchmarks
+        .insert("reviews.in_time_pct".into(), england.clone());
+    let page = page_with(&settings, &PerformanceSettings::default()).unwrap();
+    let row = page
+        .rows
+        .iter()
+        .find(|r| r.id == "reviews.in_time")
+        .unwrap();
+    assert_eq!(row.benchmark, england);
+    // A key that names nothing: the page and the annual report say which.
+    settings
+        .benchmarks
+        .insert("reviews.on_time".into(), england);
+    let e = page_with(&settings, &PerformanceSettings::default())
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("`benchmarks` has `reviews.on_time`"), "{e}");
+    let mut report = common::report(false);
+    report.settings.targets.insert("midway.done".into(), 90.0);
+    let e = report
+        .render(footprint_report::Format::Json)
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("`targets` has `midway.done`"), "{e}");
+}

@@ -464,6 +464,101 @@ fn month_key(f: Fig, i: usize) -> Option<String> {
         .map(|(y, m)| format!("{y}-{m:02}"))
 }
 
+/// The council's target and the benchmarks beside a table of single
+/// figures (this year's figure first in each row): for each row whose
+/// measure (`ids`, one per row) has a target or a benchmark in the settings
+/// (keyed by measure id, or by the id of a performance indicator of that
+/// measure). "Against target" says whether this year's figure meets it,
+/// for a measure whose good direction the performance page knows. Only the
+/// columns that hold something are added.
+fn with_comparators(
+    mut t: Table,
+    ids: &[Option<&str>],
+    s: &footprint_domain::measures::MeasureSettings,
+) -> Table {
+    use crate::performance::{PerformanceSettings, Polarity, Rag, against_target};
+    let perf = PerformanceSettings::default();
+    let indicator = |id: &str| perf.indicators.iter().find(|i| i.value.measure() == id);
+    let lookup = |id: &str| {
+        let ind = indicator(id);
+        let target = s
+            .targets
+            .get(id)
+            .or_else(|| ind.and_then(|i| s.targets.get(&i.id)))
+            .copied();
+        let bench = s
+            .benchmarks
+            .get(id)
+            .or_else(|| ind.and_then(|i| s.benchmarks.get(&i.id)))
+            .cloned()
+            .unwrap_or_default();
+        let polarity = ind.map_or(Polarity::Info, |i| i.polarity);
+        (target, bench, polarity)
+    };
+    let found: Vec<_> = ids.iter().map(|id| id.map(lookup)).collect();
+    type Column = (
+        &'static str,
+        fn(&(Option<f64>, footprint_domain::measures::Benchmark, Polarity)) -> Option<f64>,
+    );
+    let columns: [Column; 6] = [
+        ("Target", |x| x.0),
+        ("Statistical neighbours", |x| x.1.statistical_neighbours),
+        ("Best neighbour", |x| x.1.best_neighbour),
+        ("England", |x| x.1.england),
+        ("Region", |x| x.1.region),
+        ("Top quartile", |x| x.1.top_quartile),
+    ];
+    for (name, get) in columns {
+        if !found.iter().flatten().any(|x| get(x).is_some()) {
+            continue;
+        }
+        t.columns.push(name.to_owned());
+        for (r, x) in t.rows.iter_mut().zip(&found) {
+            let v = x.as_ref().and_then(get);
+            let percent = matches!(r.cells.first(), Some(Cell::Percent(_)));
+            r.cells.push(match v {
+                None => Cell::Blank,
+                Some(v) if percent => Cell::Percent(Some(v)),
+                Some(v) => Cell::Number(Some(v)),
+            });
+        }
+        if name == "Target" {
+            t.columns.push("Against target".to_owned());
+            for (r, x) in t.rows.iter_mut().zip(&found) {
+                let value = r.cells.first().and_then(Cell::number);
+                let text = match (value, x) {
+                    (Some(v), Some((Some(target), _, polarity))) => {
+                        match against_target(v, *polarity, *target) {
+                            Some(Rag::Green) => "met",
+                            Some(_) => "not met",
+                            None => "",
+                        }
+                    }
+                    _ => "",
+                };
+                r.cells.push(if text.is_empty() {
+                    Cell::Blank
+                } else {
+                    Cell::Text(text.into())
+                });
+            }
+        }
+    }
+    let years: std::collections::BTreeSet<&str> = found
+        .iter()
+        .flatten()
+        .filter_map(|x| x.1.year.as_deref())
+        .collect();
+    if !years.is_empty() {
+        t.caption = format!(
+            "{} (benchmarks: {})",
+            t.caption,
+            years.into_iter().collect::<Vec<_>>().join(", ")
+        );
+    }
+    t
+}
+
 fn chart_and_table(blocks: &mut Vec<Block>, chart: Chart, table: Table) {
     blocks.push(Block::Chart(chart));
     blocks.push(Block::Table(table));
@@ -510,7 +605,21 @@ pub fn build(report: &AnnualReport) -> Report {
     let mut sections = Vec::new();
 
     // Summary.
-    let mut blocks = vec![Block::Table(b.figures(
+    let summary_ids = [
+        Some("cla.start"),
+        Some("cla.end"),
+        Some("cla.rate_per_10k.end"),
+        Some("starts.periods"),
+        Some("ceased.total"),
+        Some("reviews.held"),
+        Some("reviews.in_time_pct"),
+        Some("participation.rate"),
+        Some("stability.three_plus_pct"),
+        Some("stability.long_term_pct"),
+        Some("caseload.per_fte"),
+        Some("challenges.raised"),
+    ];
+    let summary = b.figures(
         "summary",
         "Key figures",
         vec![
@@ -539,7 +648,8 @@ pub fn build(report: &AnnualReport) -> Report {
             ("Children per full-time IRO", &|f| per_fte(f)),
             ("Challenges raised", &|f| f.cell("challenges.raised", &[])),
         ],
-    ))];
+    );
+    let mut blocks = vec![Block::Table(with_comparators(summary, &summary_ids, s))];
     for (slot, heading) in NARRATIVE_SLOTS {
         blocks.push(Block::Narrative {
             heading: heading.into(),
@@ -805,7 +915,7 @@ pub fn build(report: &AnnualReport) -> Report {
         Some(("reviews.held", "All reviews")),
         false,
     )));
-    blocks.push(Block::Table(b.figures(
+    let records = b.figures(
         "records",
         &format!(
             "Decisions issued within {} working days; records circulated within {} (and {}) working days",
@@ -822,6 +932,17 @@ pub fn build(report: &AnnualReport) -> Report {
             }),
             ("Records not recorded", &|f| f.cell("reviews.record_in_time", &["not_recorded"])),
         ],
+    );
+    blocks.push(Block::Table(with_comparators(
+        records,
+        &[
+            Some("reviews.decisions_in_time_pct"),
+            Some("reviews.record_in_time_pct"),
+            Some("reviews.record_in_local_target_pct"),
+            None,
+            None,
+        ],
+        s,
     )));
     sections.push(section(report, "reviews", "Reviews and timeliness", blocks));
 

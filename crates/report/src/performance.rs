@@ -641,6 +641,10 @@ pub struct IndicatorRow {
     pub last_year: PageValue,
     pub rag: Option<Rag>,
     pub thresholds: Option<Thresholds>,
+    /// The council's target (settings `targets`, keyed by the indicator's
+    /// id or its measure's); without thresholds, the RAG is against it
+    /// (green when met, red when not).
+    pub target: Option<f64>,
     pub benchmark: Benchmark,
 }
 
@@ -729,6 +733,17 @@ pub fn rag(value: f64, polarity: Polarity, t: Thresholds) -> Option<Rag> {
         Polarity::Low => Some(Rag::Amber),
         Polarity::Info => None,
     }
+}
+
+/// The rating of `value` against a target: green when met (at or above it
+/// when high is good, at or below it when low is good), red when not.
+pub fn against_target(value: f64, polarity: Polarity, target: f64) -> Option<Rag> {
+    let met = match polarity {
+        Polarity::High => value >= target,
+        Polarity::Low => value <= target,
+        Polarity::Info => return None,
+    };
+    Some(if met { Rag::Green } else { Rag::Red })
 }
 
 fn direction(prev: Option<f64>, now: Option<f64>, polarity: Polarity) -> (Direction, Option<bool>) {
@@ -1067,8 +1082,14 @@ fn build(
         let year_to_date = slot(Slot::YearToDate).map_or(PageValue::NotKnown, shown);
         let last = slot(Slot::LastYear).map_or(PageValue::NotKnown, shown);
         let latest_value = month_values.last().and_then(|m| m.value.number());
-        let rating = match (latest_value, indicator.thresholds) {
-            (Some(v), Some(t)) => rag(v, indicator.polarity, t),
+        let target = settings
+            .targets
+            .get(&indicator.id)
+            .or_else(|| settings.targets.get(indicator.value.measure()))
+            .copied();
+        let rating = match (latest_value, indicator.thresholds, target) {
+            (Some(v), Some(t), _) => rag(v, indicator.polarity, t),
+            (Some(v), None, Some(t)) => against_target(v, indicator.polarity, t),
             _ => None,
         };
         rows.push(IndicatorRow {
@@ -1083,6 +1104,7 @@ fn build(
             last_year: last,
             rag: rating,
             thresholds: indicator.thresholds,
+            target,
             benchmark: settings
                 .benchmarks
                 .get(&indicator.id)
@@ -1380,19 +1402,38 @@ fn columns(page: &PerformancePage) -> Vec<String> {
     }
     c.extend(
         [
+            "Direction of travel",
             "Year to date",
             "Good is",
+            "Target",
             "RAG",
             "Red",
             "Green",
             &page.last_year,
             "Statistical neighbours",
+            "Best neighbour",
             "England",
+            "Region",
             "Top quartile",
+            "Benchmark year",
         ]
         .map(String::from),
     );
     c
+}
+
+/// The latest month's direction of travel, in words.
+fn travel(r: &IndicatorRow) -> &'static str {
+    r.months
+        .last()
+        .map_or("", |m| match (m.direction, m.better) {
+            (Direction::Up, Some(true)) | (Direction::Down, Some(true)) => "improving",
+            (Direction::Up, Some(false)) | (Direction::Down, Some(false)) => "worsening",
+            (Direction::Up, None) => "up",
+            (Direction::Down, None) => "down",
+            (Direction::Same, _) => "no change",
+            (Direction::NotKnown, _) => "",
+        })
 }
 
 /// The page as self-contained HTML.
@@ -1431,16 +1472,21 @@ pub fn render_html(page: &PerformancePage) -> String {
         };
         let _ = write!(
             s,
-            r#"<td class="n">{}</td><td>{}</td><td class="{class}">{}</td><td class="n">{}</td><td class="n">{}</td><td class="n">{}</td><td class="n">{}</td><td class="n">{}</td><td class="n">{}</td></tr>"#,
+            r#"<td>{}</td><td class="n">{}</td><td>{}</td><td class="n">{}</td><td class="{class}">{}</td><td class="n">{}</td><td class="n">{}</td><td class="n">{}</td><td class="n">{}</td><td class="n">{}</td><td class="n">{}</td><td class="n">{}</td><td class="n">{}</td><td>{}</td></tr>"#,
+            travel(r),
             fmt_value(r.year_to_date),
             polarity_text(r.polarity),
+            fmt(r.target),
             rag_text(r.rag),
             fmt(r.thresholds.map(|t| t.red)),
             fmt(r.thresholds.map(|t| t.green)),
             fmt_value(r.last_year),
             fmt(r.benchmark.statistical_neighbours),
+            fmt(r.benchmark.best_neighbour),
             fmt(r.benchmark.england),
+            fmt(r.benchmark.region),
             fmt(r.benchmark.top_quartile),
+            crate::html::keep_years(r.benchmark.year.as_deref().unwrap_or("")),
         );
     }
     s.push_str("</tbody></table>");
@@ -1509,16 +1555,39 @@ pub fn render_xlsx(page: &PerformancePage) -> Result<Vec<u8>, ReportError> {
             value(ws, col, m.value).map_err(e)?;
             col += 1;
         }
+        ws.write_string(row, col, travel(r)).map_err(e)?;
+        col += 1;
         value(ws, col, r.year_to_date).map_err(e)?;
         ws.write_string(row, col + 1, polarity_text(r.polarity))
             .map_err(e)?;
-        ws.write_string(row, col + 2, rag_text(r.rag)).map_err(e)?;
-        num(ws, col + 3, r.thresholds.map(|t| t.red)).map_err(e)?;
-        num(ws, col + 4, r.thresholds.map(|t| t.green)).map_err(e)?;
-        value(ws, col + 5, r.last_year).map_err(e)?;
-        num(ws, col + 6, r.benchmark.statistical_neighbours).map_err(e)?;
-        num(ws, col + 7, r.benchmark.england).map_err(e)?;
-        num(ws, col + 8, r.benchmark.top_quartile).map_err(e)?;
+        num(ws, col + 2, r.target).map_err(e)?;
+        // The RAG cell coloured as on the HTML page.
+        let fill = match r.rag {
+            Some(Rag::Red) => Some(0xF4CCCC),
+            Some(Rag::Amber) => Some(0xFFF2CC),
+            Some(Rag::Green) => Some(0xD9EAD3),
+            None => None,
+        };
+        match fill {
+            Some(colour) => ws.write_string_with_format(
+                row,
+                col + 3,
+                rag_text(r.rag),
+                &Format::new().set_background_color(colour),
+            ),
+            None => ws.write_string(row, col + 3, rag_text(r.rag)),
+        }
+        .map_err(e)?;
+        num(ws, col + 4, r.thresholds.map(|t| t.red)).map_err(e)?;
+        num(ws, col + 5, r.thresholds.map(|t| t.green)).map_err(e)?;
+        value(ws, col + 6, r.last_year).map_err(e)?;
+        num(ws, col + 7, r.benchmark.statistical_neighbours).map_err(e)?;
+        num(ws, col + 8, r.benchmark.best_neighbour).map_err(e)?;
+        num(ws, col + 9, r.benchmark.england).map_err(e)?;
+        num(ws, col + 10, r.benchmark.region).map_err(e)?;
+        num(ws, col + 11, r.benchmark.top_quartile).map_err(e)?;
+        ws.write_string(row, col + 12, r.benchmark.year.as_deref().unwrap_or(""))
+            .map_err(e)?;
     }
     ws.set_column_width(0, 60).map_err(e)?;
     let ws = wb.add_worksheet();

@@ -15,6 +15,8 @@ fn page() -> performance::PerformancePage {
         "stability.three_plus".into(),
         Benchmark {
             statistical_neighbours: Some(8.6),
+            best_neighbour: Some(6.1),
+            region: Some(9.4),
             england: Some(10.0),
             top_quartile: Some(9.9),
             year: Some("2021-22".into()),
@@ -98,6 +100,94 @@ fn months_year_to_date_and_last_year_come_from_the_measures() {
         .find(|r| r.id == "stability.three_plus")
         .unwrap();
     assert_eq!(three.benchmark.england, Some(10.0));
+    assert_eq!(three.benchmark.best_neighbour, Some(6.1));
+    // The page shows them, with the direction of travel in words.
+    let html = performance::render_html(&page);
+    for h in [
+        "Direction of travel",
+        "Target",
+        "Best neighbour",
+        "Region",
+        "Benchmark year",
+    ] {
+        assert!(
+            html.contains(&format!(r#"<th scope="col">{h}</th>"#)),
+            "{h}"
+        );
+    }
+    assert!(html.contains(r#"<td class="n">6.1</td>"#));
+}
+
+#[test]
+fn a_target_gives_the_rag_where_an_indicator_has_no_thresholds() {
+    let mut settings = common::settings();
+    // Participation has no thresholds in the default list; high is good.
+    settings.targets.insert("participation.rate".into(), 101.0);
+    let page = page_with(&settings, &PerformanceSettings::default()).unwrap();
+    let row = page.rows.iter().find(|r| r.id == "participation").unwrap();
+    assert_eq!(row.target, Some(101.0));
+    if row.months[2].value.number().is_some() {
+        assert_eq!(row.rag, Some(performance::Rag::Red), "101% cannot be met");
+    }
+    settings.targets.insert("participation".into(), 0.0);
+    let page = page_with(&settings, &PerformanceSettings::default()).unwrap();
+    let row = page.rows.iter().find(|r| r.id == "participation").unwrap();
+    assert_eq!(row.target, Some(0.0), "the indicator's own id comes first");
+    if row.months[2].value.number().is_some() {
+        assert_eq!(row.rag, Some(performance::Rag::Green));
+    }
+}
+
+#[test]
+fn the_annual_report_shows_targets_and_benchmarks_beside_the_figures() {
+    let mut report = common::report(false);
+    report
+        .settings
+        .targets
+        .insert("reviews.in_time_pct".into(), 90.0);
+    report.settings.benchmarks.insert(
+        "reviews.in_time".into(),
+        Benchmark {
+            england: Some(88.5),
+            best_neighbour: Some(97.0),
+            year: Some("2022-23".into()),
+            ..Benchmark::default()
+        },
+    );
+    let model = report.model();
+    let summary = model.tables().find(|t| t.id == "summary").unwrap();
+    assert_eq!(
+        &summary.columns[summary.columns.len() - 4..],
+        ["Target", "Against target", "Best neighbour", "England"]
+    );
+    assert!(
+        summary.caption.contains("benchmarks: 2022-23"),
+        "{}",
+        summary.caption
+    );
+    let row = summary
+        .rows
+        .iter()
+        .find(|r| r.header == "Reviews held in time")
+        .unwrap();
+    let n = row.cells.len();
+    let value = row.cells[0].number().unwrap();
+    assert_eq!(row.cells[n - 4].display(), "90.0%");
+    assert_eq!(
+        row.cells[n - 3].display(),
+        if value >= 90.0 { "met" } else { "not met" }
+    );
+    assert_eq!(row.cells[n - 1].display(), "88.5%");
+    // A row with none has blanks.
+    let held = summary
+        .rows
+        .iter()
+        .find(|r| r.header == "Reviews held")
+        .unwrap();
+    assert_eq!(held.cells[n - 1], footprint_report::model::Cell::Blank);
+    // And every format carries it.
+    let html = String::from_utf8(report.render(footprint_report::Format::Html).unwrap()).unwrap();
+    assert!(html.contains(r#"<th scope="col" class="n">Against target</th>"#));
 }
 
 #[test]

@@ -361,13 +361,19 @@ pub struct UnmatchedReview {
     pub date: NaiveDate,
 }
 
-/// Benchmark figures for one measure (statistical neighbours, England, top
-/// quartile), as published by the DfE; entered by the council.
+/// Benchmark figures for one measure (statistical neighbours, best
+/// neighbour, England, region, top quartile), as published by the DfE;
+/// entered by the council.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct Benchmark {
+    /// The average of the council's statistical neighbours.
     pub statistical_neighbours: Option<f64>,
+    /// The best of the statistical neighbours.
+    pub best_neighbour: Option<f64>,
     pub england: Option<f64>,
+    /// The council's region.
+    pub region: Option<f64>,
     pub top_quartile: Option<f64>,
     /// The benchmark year, e.g. "2021-22".
     pub year: Option<String>,

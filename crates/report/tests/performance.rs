@@ -206,7 +206,8 @@ fn renders_html_xlsx_and_json() {
     let sheet = wb.worksheet_range("Performance").unwrap();
     let cla = page.rows.iter().position(|r| r.id == "cla.count").unwrap();
     let v = page.rows[cla].months[2].value.number().unwrap();
-    assert_eq!(sheet.get_value((3 + cla as u32, 3)), Some(&Data::Float(v)));
+    assert_eq!(sheet.get_value((3 + cla as u32, 5)), Some(&Data::Float(v)));
+    // Reference, plan code and indicator come first, then the months.
     // A percentage is held as the fraction its cell shows as a percentage.
     let (k, pct_row) = page
         .rows
@@ -215,7 +216,7 @@ fn renders_html_xlsx_and_json() {
         .find(|(_, r)| r.unit == performance::Unit::Percent && r.months[2].value.number().is_some())
         .expect("a percentage row with a value");
     let p = pct_row.months[2].value.number().unwrap();
-    match sheet.get_value((3 + k as u32, 3)) {
+    match sheet.get_value((3 + k as u32, 5)) {
         Some(Data::Float(x)) => assert!((x - p / 100.0).abs() < 1e-9, "{x} vs {p}"),
         other => panic!("{other:?}"),
     }
@@ -344,4 +345,93 @@ fn a_benchmark_keyed_by_a_measure_id_is_shown_and_an_unknown_key_is_an_error() {
         .unwrap_err()
         .to_string();
     assert!(e.contains("`targets` has `midway.done`"), "{e}");
+}
+
+#[test]
+fn the_default_page_is_rotherhams_31_rows_with_the_iro_services_own() {
+    let page = page();
+    let refs: Vec<&str> = page.rows.iter().map(|r| r.reference.as_str()).collect();
+    let expected: Vec<String> = (1..=31).map(|i| format!("4.{i}")).collect();
+    assert_eq!(
+        &refs[..31],
+        expected.iter().map(String::as_str).collect::<Vec<_>>()
+    );
+    assert!(refs[31..].iter().all(|r| r.starts_with("IRO.")), "{refs:?}");
+    // A row whose records Footprint does not hold stays and says so.
+    let leavers = page.rows.iter().find(|r| r.id == "care_leavers").unwrap();
+    assert_eq!(leavers.reference, "4.27");
+    assert!(
+        leavers
+            .months
+            .iter()
+            .all(|m| m.value == performance::PageValue::NotHeld)
+    );
+    assert_eq!(leavers.rag, None);
+    let json: serde_json::Value = serde_json::from_str(&performance::render_json(&page)).unwrap();
+    let row = json["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["id"] == "care_leavers")
+        .unwrap();
+    assert_eq!(row["months"][2]["value"], "not held");
+    assert_eq!(row["reference"], "4.27");
+    let html = performance::render_html(&page);
+    assert!(html.contains(
+        r#"<td>4.27</td><td></td><th scope="row">Number of care leavers</th><td class="n">not held"#
+    ));
+    // SGO and CAO endings are counted from the reasons care ended.
+    let sgo = page.rows.iter().find(|r| r.id == "ceased.sgo_cao").unwrap();
+    assert!(sgo.months.iter().all(|m| m.value.number().is_some()));
+}
+
+#[test]
+fn performance_on_a_page_compares_with_the_same_period_last_year() {
+    let page = page();
+    let ids: Vec<&str> = page.tiles.iter().map(|t| t.id.as_str()).collect();
+    assert_eq!(
+        ids,
+        [
+            "cla.count",
+            "admissions",
+            "reviews.in_time",
+            "health.iha_in_time",
+            "ceased",
+            "stability.long_term",
+            "stability.three_plus"
+        ]
+    );
+    let data = common::dataset();
+    let cal = WorkingDayCalendar::england_and_wales();
+    let s = common::settings();
+    // A snapshot: January 2022 against January 2021.
+    let cla = &page.tiles[0];
+    let now = compute_period(&data, Period::month(2022, 1).unwrap(), &s, &cal);
+    let then = compute_period(&data, Period::month(2021, 1).unwrap(), &s, &cal);
+    let (a, b) = (
+        now.count("cla.end").unwrap(),
+        then.count("cla.end").unwrap(),
+    );
+    assert_eq!(cla.value.number(), Some(a as f64));
+    assert_eq!(cla.change.number(), Some(a as f64 - b as f64));
+    // A flow: April to January, against April to January a year before.
+    let adm = &page.tiles[1];
+    let now = compute_period(&data, Period::year_to_date(2022, 1).unwrap(), &s, &cal);
+    let then = compute_period(&data, Period::year_to_date(2021, 1).unwrap(), &s, &cal);
+    let (a, b) = (
+        now.count("starts.periods").unwrap(),
+        then.count("starts.periods").unwrap(),
+    );
+    assert_eq!(adm.value.number(), Some(a as f64));
+    assert_eq!(adm.change.number(), Some(a as f64 - b as f64));
+    assert_eq!(adm.period, "April to Jan 2022");
+    let html = performance::render_html(&page);
+    assert!(html.contains("Performance on a page"));
+    let bytes = performance::render_xlsx(&page).unwrap();
+    let mut wb: Xlsx<_> = open_workbook_from_rs(Cursor::new(bytes)).unwrap();
+    let sheet = wb.worksheet_range("Performance on a page").unwrap();
+    assert_eq!(
+        sheet.get_value((1, 2)),
+        Some(&Data::Float(cla.value.number().unwrap()))
+    );
 }

@@ -162,6 +162,26 @@ pub fn relations(m: &Measures) -> Vec<Relation> {
         cells_of(m, "ceased.by_reason"),
         c("ceased.total"),
     ));
+    r.push(sum(
+        "starts.by_month",
+        cells_of(m, "starts.by_month"),
+        c("starts.periods"),
+    ));
+    r.push(sum(
+        "ceased.by_month",
+        cells_of(m, "ceased.by_month"),
+        c("ceased.total"),
+    ));
+    r.push(at_most(
+        "placements.moves",
+        c("placements.moves"),
+        c("placements.new"),
+    ));
+    r.push(sum(
+        "placements.moves_by_reason",
+        cells_of(m, "placements.moves_by_reason"),
+        c("placements.moves"),
+    ));
     // The age-by-sex grid's rows and columns add up to their totals.
     if let Some(g) = m.grid("profile.end.by_age_band_sex") {
         let grid = "profile.end.by_age_band_sex";

@@ -439,13 +439,19 @@ impl<'a> Builder<'a> {
                 title, table.caption
             ),
             kind: ChartKind::Line,
-            categories: table.rows.iter().map(|r| r.header.clone()).collect(),
+            categories: table
+                .rows
+                .iter()
+                .filter(|r| !r.total)
+                .map(|r| r.header.clone())
+                .collect(),
             series: (0..table.columns.len() - 1)
                 .map(|i| Series {
                     name: table.columns[i + 1].clone(),
                     values: table
                         .rows
                         .iter()
+                        .filter(|r| !r.total)
                         .map(|r| r.cells.get(i).and_then(Cell::number))
                         .collect(),
                 })
@@ -763,6 +769,12 @@ pub fn build(report: &AnnualReport) -> Report {
     chart_and_table(
         &mut blocks,
         b.line_chart(&t, "Children in care at the end of each month", ""),
+        t,
+    );
+    let t = starts_ceased_by_month(&b);
+    chart_and_table(
+        &mut blocks,
+        b.line_chart(&t, "Periods of care started and ended, by month", ""),
         t,
     );
     let t = b.breakdown(
@@ -1111,6 +1123,25 @@ pub fn build(report: &AnnualReport) -> Report {
             }),
         ],
     ))];
+    let mut blocks = blocks;
+    blocks.push(Block::Table(b.figures(
+        "placements",
+        "Placements that started in the year",
+        vec![
+            ("Placements started", &|f| f.cell("placements.new", &[])),
+            (
+                "… of which moves from an earlier placement of the same period of care",
+                &|f| f.cell("placements.moves", &[]),
+            ),
+        ],
+    )));
+    blocks.push(Block::Table(b.breakdown(
+        "placement-moves-by-reason",
+        "Why children moved placement (the reason recorded for the change)",
+        "placements.moves_by_reason",
+        Some(("placements.moves", "All moves")),
+        false,
+    )));
     sections.push(section(report, "stability", "Placement stability", blocks));
 
     // Adoption.
@@ -1301,6 +1332,42 @@ pub fn build(report: &AnnualReport) -> Report {
         previous_year: last.map(|l| l.m().year.to_string()),
         publication: report.publication,
         sections,
+    }
+}
+
+/// Periods of care started and ended in each month, this year and last
+/// (`starts.by_month`, `ceased.by_month`), with the year's totals.
+fn starts_ceased_by_month(b: &Builder) -> Table {
+    let years: Vec<Fig> = std::iter::once(b.this).chain(b.last).collect();
+    let mut columns = vec!["Month".to_owned()];
+    for label in [&b.this_label, &b.last_label].into_iter().take(years.len()) {
+        columns.push(format!("Started {label}"));
+        columns.push(format!("Ended {label}"));
+    }
+    let mut rows = Vec::new();
+    for i in 0..12 {
+        let Some(k) = month_key(b.this, i) else {
+            continue;
+        };
+        let mut cells = Vec::new();
+        for y in &years {
+            let key = month_key(*y, i).unwrap_or_default();
+            cells.push(y.cell("starts.by_month", &[&key]));
+            cells.push(y.cell("ceased.by_month", &[&key]));
+        }
+        rows.push(row(month_label(&k), cells));
+    }
+    let mut total = Vec::new();
+    for y in &years {
+        total.push(y.cell("starts.periods", &[]));
+        total.push(y.cell("ceased.total", &[]));
+    }
+    rows.push(total_row("All months", total));
+    Table {
+        id: "starts-ceased-by-month".into(),
+        caption: "Periods of care started and ended, by month".into(),
+        columns,
+        rows,
     }
 }
 

@@ -3,14 +3,15 @@
 
 use std::collections::BTreeMap;
 
-use chrono::{Months, NaiveDate};
+use chrono::{Datelike, Months, NaiveDate};
 
 use super::{
     AGE_BANDS, Breakdown, Count, DataProblem, Grid, Measure, MeasureSettings, Measures, Percent,
     Period, Rate, age_band,
 };
 use crate::codes::{
-    Ethnicity, LegalStatus, MissingKind, PlacementType, ReasonEpisodeCeased, ReasonNewEpisode, Sex,
+    Ethnicity, LegalStatus, MissingKind, PlacementType, ReasonEpisodeCeased, ReasonNewEpisode,
+    ReasonPlaceChange, Sex,
 };
 use crate::dates::{age_on, days_in_month};
 use crate::model::{Child, ChildId, Dataset, Episode};
@@ -174,6 +175,7 @@ pub(super) fn children_in_care(
     let mut by_ls = Breakdown::with_keys(looked_after_legal_statuses());
     let mut by_place = Breakdown::with_keys(placement_keys(year));
     let mut by_age = Breakdown::with_keys(AGE_BANDS[..5].iter().copied());
+    let mut by_month = Breakdown::with_keys(month_keys(year));
     for child in care.children.values() {
         for p in &child.periods {
             let Some(first) = first_looked_after(p) else {
@@ -188,6 +190,9 @@ pub(super) fn children_in_care(
             by_place.entry(first.placement.code()).add(&child.id);
             let band = child.age_on(first.start).map_or("unknown", age_band);
             by_age.entry(band).add(&child.id);
+            by_month
+                .entry(&first.start.format("%Y-%m").to_string())
+                .add(&child.id);
         }
     }
     out.push("starts.periods", Measure::Count(periods));
@@ -195,6 +200,7 @@ pub(super) fn children_in_care(
     out.push("starts.by_legal_status", Measure::Breakdown(by_ls));
     out.push("starts.by_placement", Measure::Breakdown(by_place));
     out.push("starts.by_age_band", Measure::Breakdown(by_age));
+    out.push("starts.by_month", Measure::Breakdown(by_month));
 
     // Ceased.
     let mut ceased = Count::default();
@@ -204,6 +210,7 @@ pub(super) fn children_in_care(
             .filter(|r| r.ends_period_of_care())
             .map(|r| r.code()),
     );
+    let mut ceased_by_month = Breakdown::with_keys(month_keys(year));
     for child in care.children.values() {
         for p in &child.periods {
             if let (Some(d), Some(rec)) = (p.end(), p.reason_ceased())
@@ -212,11 +219,15 @@ pub(super) fn children_in_care(
             {
                 ceased.add(&child.id);
                 by_reason.entry(rec.code()).add(&child.id);
+                ceased_by_month
+                    .entry(&d.format("%Y-%m").to_string())
+                    .add(&child.id);
             }
         }
     }
     out.push("ceased.total", Measure::Count(ceased));
     out.push("ceased.by_reason", Measure::Breakdown(by_reason));
+    out.push("ceased.by_month", Measure::Breakdown(ceased_by_month));
 
     // Profile on 31 March.
     let sexes: Vec<&str> = Sex::all().iter().map(|s| s.code()).collect();
@@ -274,6 +285,11 @@ pub(super) struct Placement {
     pub end: Option<NaiveDate>,
     /// Whether the placement's latest (non-temporary) episode is A3–A6.
     pub for_adoption: bool,
+    /// Why the placement before it ended: the REASON_PLACE_CHANGE recorded
+    /// on the episode this placement's first episode follows (or, after a
+    /// temporary placement, on the last one before it). `None` for the
+    /// period's first placement or where none was recorded.
+    pub reason_for_move: Option<ReasonPlaceChange>,
 }
 
 /// The placements of one period of care. A placement starts with each
@@ -287,7 +303,9 @@ pub(super) fn placements(p: &PeriodOfCare) -> Vec<Placement> {
     // The last non-temporary episode, and whether temporary ones followed it.
     let mut last: Option<&Episode> = None;
     let mut after_temporary = false;
+    let mut previous: Option<&Episode> = None;
     for e in &p.episodes {
+        let before = previous.replace(e);
         if e.placement.is_temporary() || e.is_short_break() {
             after_temporary = last.is_some();
             if let Some(cur) = out.last_mut() {
@@ -313,6 +331,11 @@ pub(super) fn placements(p: &PeriodOfCare) -> Vec<Placement> {
                 start: e.start,
                 end: e.end,
                 for_adoption: e.placement.is_placed_for_adoption(),
+                reason_for_move: last.and_then(|l| {
+                    before
+                        .and_then(|b| b.reason_place_change)
+                        .or(l.reason_place_change)
+                }),
             });
         } else if let Some(cur) = out.last_mut() {
             cur.end = e.end;
@@ -322,6 +345,58 @@ pub(super) fn placements(p: &PeriodOfCare) -> Vec<Placement> {
         after_temporary = false;
     }
     out
+}
+
+/// Placements that started in the period (`placements.new`: each period's
+/// placements as [`placements`] finds them, short breaks excluded), those
+/// that were moves from an earlier placement of the same period
+/// (`placements.moves`), and the moves by the reason recorded for them
+/// (`placements.moves_by_reason`, with "not recorded").
+pub(super) fn placement_moves(care: &CareIndex, year: Period, out: &mut Measures) {
+    let mut new = Count::default();
+    let mut moves = Count::default();
+    let mut by_reason = Breakdown::with_keys(
+        ReasonPlaceChange::all()
+            .iter()
+            .map(|r| r.code())
+            .chain([super::reviews::NOT_RECORDED]),
+    );
+    for child in care.children.values() {
+        for p in &child.periods {
+            for (i, pl) in placements(p).iter().enumerate() {
+                if !year.contains(pl.start) {
+                    continue;
+                }
+                new.add(&child.id);
+                if i > 0 {
+                    moves.add(&child.id);
+                    by_reason
+                        .entry(
+                            pl.reason_for_move
+                                .map_or(super::reviews::NOT_RECORDED, |r| r.code()),
+                        )
+                        .add(&child.id);
+                }
+            }
+        }
+    }
+    out.push("placements.new", Measure::Count(new));
+    out.push("placements.moves", Measure::Count(moves));
+    out.push("placements.moves_by_reason", Measure::Breakdown(by_reason));
+}
+
+/// `YYYY-MM` of each month the period touches, in order.
+fn month_keys(period: Period) -> Vec<String> {
+    let mut keys = Vec::new();
+    let mut d = period.first;
+    while d <= period.last {
+        keys.push(d.format("%Y-%m").to_string());
+        match d.checked_add_months(Months::new(1)) {
+            Some(next) => d = next.with_day(1).unwrap_or(next),
+            None => break,
+        }
+    }
+    keys
 }
 
 pub(super) fn stability(care: &CareIndex, year: Period, out: &mut Measures) {

@@ -767,6 +767,7 @@ fn compute_with(
     let schedules = reviews::reviews(data, care, period, settings, calendar, &mut out);
     reviews::participation(&schedules.held, period, &mut out);
     care::stability(care, period, &mut out);
+    care::placement_moves(care, period, &mut out);
     iro::service(data, care, &schedules, period, settings, calendar, &mut out);
     iro::challenges(data, period, settings, calendar, &mut out);
     care::adoption_missing_short_breaks(data, care, period, &mut out);

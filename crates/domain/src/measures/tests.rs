@@ -1515,3 +1515,40 @@ fn reviews_held_by_an_approved_changed_date_are_counted_and_stay_late() {
     // Both 28 March reviews are late by the statute, moved or not.
     assert_eq!(m.count("reviews.late").unwrap(), 2);
 }
+
+#[test]
+fn placement_moves_by_the_reason_recorded_for_the_change() {
+    let mut data = stability_data();
+    // F: U4 from 2018 (its episode records why it ended: care plan), then
+    // U6 from May 2021 with a temporary stay in June (no move), then K2
+    // from September (the U6 episode records: the child asked).
+    data.episodes[0].reason_place_change = Some("CARPL".parse().unwrap());
+    data.episodes[3].reason_place_change = Some("CHILD".parse().unwrap());
+    let m = run(&data);
+    assert_eq!(m.count("placements.new"), Some(2));
+    assert_eq!(m.count("placements.moves"), Some(2));
+    assert_eq!(bd(&m, "placements.moves_by_reason", "CARPL"), 1);
+    assert_eq!(bd(&m, "placements.moves_by_reason", "CHILD"), 1);
+    assert_eq!(bd(&m, "placements.moves_by_reason", "not_recorded"), 0);
+    // Without the reasons, the moves are "not recorded".
+    let m = run(&stability_data());
+    assert_eq!(bd(&m, "placements.moves_by_reason", "not_recorded"), 2);
+}
+
+#[test]
+fn starts_and_endings_by_month_add_up_to_the_year() {
+    let m = run(&care_data());
+    for (by_month, total) in [
+        ("starts.by_month", "starts.periods"),
+        ("ceased.by_month", "ceased.total"),
+    ] {
+        let b = m.breakdown(by_month).unwrap();
+        let keys: Vec<&str> = b.keys().collect();
+        assert_eq!(keys.len(), 12, "{keys:?}");
+        assert_eq!(keys[0], "2021-04");
+        assert_eq!(keys[11], "2022-03");
+        let sum: u64 = keys.iter().map(|k| b.value(k)).sum();
+        assert_eq!(Some(sum), m.count(total), "{by_month}");
+    }
+    assert!(m.count("starts.periods").unwrap() > 0);
+}

@@ -178,6 +178,21 @@ pub fn relations(m: &Measures) -> Vec<Relation> {
         c("placements.new"),
     ));
     r.push(sum(
+        "visits.by_kind",
+        cells_of(m, "visits.by_kind"),
+        c("visits.held"),
+    ));
+    r.push(at_most(
+        "visits.children_not_seen_12_months",
+        c("visits.children_not_seen_12_months"),
+        c("visits.cohort_12_months"),
+    ));
+    r.push(at_most(
+        "visits.cohort_12_months",
+        c("visits.cohort_12_months"),
+        c("cla.end"),
+    ));
+    r.push(sum(
         "placements.moves_by_reason",
         cells_of(m, "placements.moves_by_reason"),
         c("placements.moves"),

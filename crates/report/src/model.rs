@@ -1029,7 +1029,21 @@ pub fn build(report: &AnnualReport) -> Report {
                 "Children aged 4+ seen or spoken to by the IRO before their review",
                 &|f| f.pct("visits.before_review_pct"),
             ),
+            ("Children in care 12 months or more on the last day", &|f| {
+                f.cell("visits.cohort_12_months", &[])
+            }),
+            (
+                "… not seen in person by their IRO in the last 12 months",
+                &|f| f.cell("visits.children_not_seen_12_months", &[]),
+            ),
         ],
+    )));
+    blocks.push(Block::Table(b.breakdown(
+        "visits-by-kind",
+        "The IRO's visits and conversations with children, by kind",
+        "visits.by_kind",
+        Some(("visits.held", "All visits and conversations")),
+        false,
     )));
     blocks.push(Block::Table(b.breakdown(
         "attendance",

@@ -14,7 +14,9 @@ use super::{
 };
 use crate::calendar::WorkingDayCalendar;
 use crate::dates::Quarter;
-use crate::model::{AttendeeRole, Challenge, ChildId, Dataset, QualityGrade, SocialWorkerReport};
+use crate::model::{
+    AttendeeRole, Challenge, ChildId, Dataset, QualityGrade, SocialWorkerReport, VisitKind,
+};
 
 /// Bands of `challenges.open.by_age`: days since the challenge was raised.
 pub const CHALLENGE_AGE_KEYS: [&str; 3] = ["up_to_30_days", "31_to_90_days", "over_90_days"];
@@ -289,6 +291,65 @@ fn resolved_in_timescale(c: &Challenge, calendar: &WorkingDayCalendar) -> bool {
             .add_working_days(s.started, s.timescale_working_days)
             .is_ok_and(|due| answered <= due)
     })
+}
+
+/// The keys of `visits.by_kind`.
+pub const VISIT_KINDS: [&str; 3] = ["in_person", "virtual", "phone"];
+
+fn visit_kind_key(k: VisitKind) -> &'static str {
+    match k {
+        VisitKind::InPerson => VISIT_KINDS[0],
+        VisitKind::Virtual => VISIT_KINDS[1],
+        VisitKind::Phone => VISIT_KINDS[2],
+    }
+}
+
+/// The IRO's footprint with children: visits and conversations in the
+/// period by kind (`visits.held`, `visits.by_kind`), and, of the children
+/// looked after on the period's last day who had been in care 12 months or
+/// more then (`visits.cohort_12_months`), those their IRO had not seen in
+/// person in the 12 months to that day (`visits.children_not_seen_12_months`).
+pub(super) fn footprint(data: &Dataset, care: &CareIndex, year: Period, out: &mut Measures) {
+    let end = year.end();
+    let mut held = Count::default();
+    let mut by_kind = Breakdown::with_keys(VISIT_KINDS);
+    let mut seen_in_person: BTreeMap<&ChildId, Vec<NaiveDate>> = BTreeMap::new();
+    for v in &data.visits {
+        if year.contains(v.date) {
+            held.add(&v.child);
+            by_kind.entry(visit_kind_key(v.kind)).add(&v.child);
+        }
+        if v.kind == VisitKind::InPerson {
+            seen_in_person.entry(&v.child).or_default().push(v.date);
+        }
+    }
+    let year_before = end
+        .checked_sub_months(chrono::Months::new(12))
+        .unwrap_or(end);
+    let mut cohort = Count::default();
+    let mut not_seen = Count::default();
+    for child in care.children.values() {
+        let Some((period, _)) = child.episode_on(end) else {
+            continue;
+        };
+        if period.start() > year_before {
+            continue;
+        }
+        cohort.add_child(&child.id);
+        let seen = seen_in_person
+            .get(&child.id)
+            .is_some_and(|ds| ds.iter().any(|&d| d > year_before && d <= end));
+        if !seen {
+            not_seen.add_child(&child.id);
+        }
+    }
+    out.push("visits.held", Measure::Count(held));
+    out.push("visits.by_kind", Measure::Breakdown(by_kind));
+    out.push("visits.cohort_12_months", Measure::Count(cohort));
+    out.push(
+        "visits.children_not_seen_12_months",
+        Measure::Count(not_seen),
+    );
 }
 
 pub(super) fn challenges(

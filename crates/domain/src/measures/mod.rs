@@ -769,6 +769,7 @@ fn compute_with(
     care::stability(care, period, &mut out);
     care::placement_moves(care, period, &mut out);
     iro::service(data, care, &schedules, period, settings, calendar, &mut out);
+    iro::footprint(data, care, period, &mut out);
     iro::challenges(data, period, settings, calendar, &mut out);
     care::adoption_missing_short_breaks(data, care, period, &mut out);
     health::outcomes(data, care, period, &mut out);
@@ -815,6 +816,9 @@ pub fn key_label(key: &str) -> String {
         return format!("{key} – {}", c.label());
     }
     if let Ok(c) = key.parse::<Ethnicity>() {
+        return format!("{key} – {}", c.label());
+    }
+    if let Ok(c) = key.parse::<ReasonPlaceChange>() {
         return format!("{key} – {}", c.label());
     }
     if let Some(r) = crate::model::AttendeeRole::from_key(key) {

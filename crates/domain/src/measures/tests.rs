@@ -1552,3 +1552,37 @@ fn starts_and_endings_by_month_add_up_to_the_year() {
     }
     assert!(m.count("starts.periods").unwrap() > 0);
 }
+
+#[test]
+fn visits_by_kind_and_children_not_seen_in_person_for_12_months() {
+    use crate::model::{IroVisit, VisitKind};
+    let mut data = stability_data();
+    let visit = |c: &str, date: NaiveDate, kind: VisitKind| IroVisit {
+        child: id(c),
+        date,
+        kind,
+        iro: None,
+    };
+    data.visits = vec![
+        // G: seen in person in the year.
+        visit("G", d(2021, 10, 1), VisitKind::InPerson),
+        // H: spoken to by phone only.
+        visit("H", d(2021, 11, 1), VisitKind::Phone),
+        // I: seen in person, but more than 12 months before 31 March 2022.
+        visit("I", d(2021, 3, 1), VisitKind::InPerson),
+        visit("I", d(2022, 1, 5), VisitKind::Virtual),
+    ];
+    let m = run(&data);
+    assert_eq!(m.count("visits.held"), Some(3));
+    assert_eq!(bd(&m, "visits.by_kind", "in_person"), 1);
+    assert_eq!(bd(&m, "visits.by_kind", "virtual"), 1);
+    assert_eq!(bd(&m, "visits.by_kind", "phone"), 1);
+    // In care 12 months or more on 31 March 2022: all five (F, G, H, I, J).
+    assert_eq!(m.count("visits.cohort_12_months"), Some(5));
+    assert_eq!(
+        kids(&m, "visits.children_not_seen_12_months"),
+        ["F", "H", "I", "J"]
+    );
+    assert_eq!(key_label("in_person"), "In person");
+    assert_eq!(key_label("CHILD"), "CHILD – Child requests placement end");
+}

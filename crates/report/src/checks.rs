@@ -178,6 +178,16 @@ pub fn relations(m: &Measures) -> Vec<Relation> {
         c("placements.new"),
     ));
     r.push(sum(
+        "reviews.record_outstanding.end.by_lateness",
+        cells_of(m, "reviews.record_outstanding.end.by_lateness"),
+        c("reviews.record_outstanding.end"),
+    ));
+    r.push(at_most(
+        "reviews.record_outstanding.end",
+        c("reviews.record_outstanding.end"),
+        c("reviews.held"),
+    ));
+    r.push(sum(
         "visits.by_kind",
         cells_of(m, "visits.by_kind"),
         c("visits.held"),

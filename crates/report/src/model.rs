@@ -956,6 +956,13 @@ pub fn build(report: &AnnualReport) -> Report {
         ],
         s,
     )));
+    blocks.push(Block::Table(b.breakdown(
+        "records-outstanding",
+        "Records of reviews held in the year still to be circulated on its last day, by how late",
+        "reviews.record_outstanding.end.by_lateness",
+        Some(("reviews.record_outstanding.end", "All records outstanding")),
+        false,
+    )));
     sections.push(section(report, "reviews", "Reviews and timeliness", blocks));
 
     // Participation.

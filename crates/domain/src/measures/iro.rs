@@ -96,6 +96,8 @@ pub(super) fn service(
             .into_iter()
             .chain(["not_graded"]),
     );
+    let mut outstanding = Count::default();
+    let mut outstanding_by = Breakdown::with_keys(OUTSTANDING_KEYS);
     let mut midway_cohort = Count::default();
     let mut midway_done = Count::default();
     let mut visit_cohort = Count::default();
@@ -169,6 +171,23 @@ pub(super) fn service(
             None => "not_recorded",
         };
         record.entry(key).add(child);
+
+        // Still outstanding at the period's end: held in the period, record
+        // not circulated by its last day.
+        if details
+            .and_then(|d| d.record_circulated)
+            .is_none_or(|sent| sent > end)
+        {
+            outstanding.add(child);
+            let due = i64::from(settings.record_working_days);
+            let key = match wd(r.date, end) {
+                Some(n) if n <= due => OUTSTANDING_KEYS[0],
+                Some(n) if n <= due + 20 => OUTSTANDING_KEYS[1],
+                Some(_) => OUTSTANDING_KEYS[2],
+                None => OUTSTANDING_KEYS[3],
+            };
+            outstanding_by.entry(key).add(child);
+        }
 
         if let Some(d) = details {
             let mut roles = d.attendance.clone();
@@ -245,6 +264,14 @@ pub(super) fn service(
         }),
     );
     out.push("reviews.record_in_time", Measure::Breakdown(record));
+    out.push(
+        "reviews.record_outstanding.end",
+        Measure::Count(outstanding),
+    );
+    out.push(
+        "reviews.record_outstanding.end.by_lateness",
+        Measure::Breakdown(outstanding_by),
+    );
     out.push("reviews.attendance_by_role", Measure::Breakdown(attendance));
     out.push(
         "midway.done_pct",
@@ -292,6 +319,15 @@ fn resolved_in_timescale(c: &Challenge, calendar: &WorkingDayCalendar) -> bool {
             .is_ok_and(|due| answered <= due)
     })
 }
+
+/// The keys of `reviews.record_outstanding.end.by_lateness`: how late the
+/// record of a review still outstanding on the period's last day was then.
+pub const OUTSTANDING_KEYS: [&str; 4] = [
+    "not_yet_due",
+    "up_to_20_working_days_late",
+    "more_than_20_working_days_late",
+    "not_known",
+];
 
 /// The keys of `visits.by_kind`.
 pub const VISIT_KINDS: [&str; 3] = ["in_person", "virtual", "phone"];

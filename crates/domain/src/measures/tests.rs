@@ -1586,3 +1586,27 @@ fn visits_by_kind_and_children_not_seen_in_person_for_12_months() {
     assert_eq!(key_label("in_person"), "In person");
     assert_eq!(key_label("CHILD"), "CHILD – Child requests placement end");
 }
+
+#[test]
+fn records_still_outstanding_on_the_last_day_by_how_late() {
+    // Both of K's records were circulated in the year: none outstanding.
+    let m = run(&iro_data());
+    assert_eq!(m.count("reviews.record_outstanding.end"), Some(0));
+    // The November review's record not circulated: outstanding on 31 March,
+    // more than 20 working days past its 20-working-day timescale.
+    let mut data = iro_data();
+    data.reviews[1].details.as_mut().unwrap().record_circulated = None;
+    let m = run(&data);
+    assert_eq!(m.count("reviews.record_outstanding.end"), Some(1));
+    assert_eq!(
+        bd(
+            &m,
+            "reviews.record_outstanding.end.by_lateness",
+            "more_than_20_working_days_late"
+        ),
+        1
+    );
+    // Circulated after the year ended: still outstanding on 31 March.
+    data.reviews[1].details.as_mut().unwrap().record_circulated = Some(d(2022, 4, 20));
+    assert_eq!(run(&data).count("reviews.record_outstanding.end"), Some(1));
+}

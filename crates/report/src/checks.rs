@@ -162,6 +162,25 @@ pub fn relations(m: &Measures) -> Vec<Relation> {
         cells_of(m, "ceased.by_reason"),
         c("ceased.total"),
     ));
+    for (grid, by) in [
+        ("starts.by_quarter_age_band", "starts.by_age_band"),
+        ("starts.by_quarter_legal_status", "starts.by_legal_status"),
+    ] {
+        if let Some(b) = m.breakdown(by) {
+            for key in b.keys() {
+                r.push(sum(
+                    &format!("{grid}[{key}]"),
+                    column(m, grid, key),
+                    CellRef::new(by, &[key]),
+                ));
+            }
+        }
+    }
+    r.push(sum(
+        "ceased.by_quarter_group",
+        cells_of(m, "ceased.by_quarter_group"),
+        c("ceased.total"),
+    ));
     r.push(sum(
         "starts.by_month",
         cells_of(m, "starts.by_month"),

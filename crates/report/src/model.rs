@@ -803,6 +803,27 @@ pub fn build(report: &AnnualReport) -> Report {
         Some(("starts.periods", "All periods started")),
         true,
     )));
+    blocks.push(Block::Table(quarter_grid(
+        this,
+        "starts-by-quarter-age",
+        "Periods of care started in each quarter, by age when they started",
+        "starts.by_quarter_age_band",
+        Some(("starts.by_age_band", "All quarters")),
+    )));
+    blocks.push(Block::Table(quarter_grid(
+        this,
+        "starts-by-quarter-legal-status",
+        "Periods of care started in each quarter, by legal status",
+        "starts.by_quarter_legal_status",
+        Some(("starts.by_legal_status", "All quarters")),
+    )));
+    blocks.push(Block::Table(quarter_grid(
+        this,
+        "ceased-by-quarter",
+        "Why periods of care ended, by quarter",
+        "ceased.by_quarter_group",
+        None,
+    )));
     blocks.push(Block::Table(b.breakdown(
         "ceased-by-reason",
         "Why periods of care ended",
@@ -1353,6 +1374,53 @@ pub fn build(report: &AnnualReport) -> Report {
         previous_year: last.map(|l| l.m().year.to_string()),
         publication: report.publication,
         sections,
+    }
+}
+
+/// A quarter-by-category grid of this year (`measure`), its columns the
+/// categories with any count, and, where given, a total row read from the
+/// breakdown the grid splits (`total`: measure and label).
+fn quarter_grid(
+    f: Fig,
+    id: &str,
+    caption: &str,
+    measure: &str,
+    total: Option<(&str, &str)>,
+) -> Table {
+    let mut keys: Vec<String> = Vec::new();
+    let mut quarters: Vec<String> = Vec::new();
+    if let Some(g) = f.m().grid(measure) {
+        for (q, row) in &g.rows {
+            quarters.push(q.clone());
+            for (k, c) in &row.entries {
+                if c.value > 0 && !keys.contains(k) {
+                    keys.push(k.clone());
+                }
+            }
+        }
+    }
+    let mut rows: Vec<Row> = quarters
+        .iter()
+        .map(|q| {
+            row(
+                q.clone(),
+                keys.iter().map(|k| f.cell(measure, &[q, k])).collect(),
+            )
+        })
+        .collect();
+    if let Some((by, label)) = total {
+        rows.push(total_row(
+            label,
+            keys.iter().map(|k| f.cell(by, &[k])).collect(),
+        ));
+    }
+    let mut columns = vec!["Quarter".to_owned()];
+    columns.extend(keys.iter().map(|k| key_label(k)));
+    Table {
+        id: id.into(),
+        caption: format!("{caption}, {}", f.m().year),
+        columns,
+        rows,
     }
 }
 

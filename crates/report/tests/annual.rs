@@ -600,3 +600,47 @@ fn the_age_by_sex_table_adds_up_both_ways() {
     assert!(cla_end > 0);
     assert_eq!(n(&total.cells[width - 1]), cla_end);
 }
+
+#[test]
+fn the_added_measures_are_tabled_in_every_format() {
+    let r = common::report(false);
+    let html = String::from_utf8(r.render(Format::Html).unwrap()).unwrap();
+    let json = json(&r);
+    for (table, measure) in [
+        ("starts-ceased-by-month", "starts.by_month"),
+        ("starts-ceased-by-month", "ceased.by_month"),
+        ("starts-by-quarter-age", "starts.by_quarter_age_band"),
+        (
+            "starts-by-quarter-legal-status",
+            "starts.by_quarter_legal_status",
+        ),
+        ("ceased-by-quarter", "ceased.by_quarter_group"),
+        ("placements", "placements.new"),
+        ("placement-moves-by-reason", "placements.moves_by_reason"),
+        ("visits-by-kind", "visits.by_kind"),
+        ("footprint", "visits.children_not_seen_12_months"),
+        (
+            "records-outstanding",
+            "reviews.record_outstanding.end.by_lateness",
+        ),
+    ] {
+        assert!(
+            html.contains(&format!(r#"<table id="{table}">"#)),
+            "{table}"
+        );
+        assert!(
+            !json["measures"][measure].is_null(),
+            "{measure} in report.json"
+        );
+    }
+    // The month table's total row is the year's measure.
+    let model = r.model();
+    let t = model
+        .tables()
+        .find(|t| t.id == "starts-ceased-by-month")
+        .unwrap();
+    let total = t.rows.last().unwrap();
+    assert!(total.total);
+    let starts = r.this_year.measures.count("starts.periods").unwrap();
+    assert_eq!(total.cells[0].number(), Some(starts as f64));
+}

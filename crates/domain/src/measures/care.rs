@@ -13,7 +13,7 @@ use crate::codes::{
     Ethnicity, LegalStatus, MissingKind, PlacementType, ReasonEpisodeCeased, ReasonNewEpisode,
     ReasonPlaceChange, Sex,
 };
-use crate::dates::{age_on, days_in_month};
+use crate::dates::{Quarter, age_on, days_in_month};
 use crate::model::{Child, ChildId, Dataset, Episode};
 use crate::periods::{PeriodOfCare, assemble_periods};
 
@@ -176,6 +176,15 @@ pub(super) fn children_in_care(
     let mut by_place = Breakdown::with_keys(placement_keys(year));
     let mut by_age = Breakdown::with_keys(AGE_BANDS[..5].iter().copied());
     let mut by_month = Breakdown::with_keys(month_keys(year));
+    let quarter_grid = |keys: &[&str]| Grid {
+        rows: Quarter::ALL
+            .iter()
+            .map(|q| (q.to_string(), Breakdown::with_keys(keys.iter().copied())))
+            .collect(),
+    };
+    let ls_keys = looked_after_legal_statuses();
+    let mut by_quarter_age = quarter_grid(&AGE_BANDS[..5]);
+    let mut by_quarter_ls = quarter_grid(&ls_keys);
     for child in care.children.values() {
         for p in &child.periods {
             let Some(first) = first_looked_after(p) else {
@@ -193,6 +202,13 @@ pub(super) fn children_in_care(
             by_month
                 .entry(&first.start.format("%Y-%m").to_string())
                 .add(&child.id);
+            let q = year.quarter_of(first.start).to_string();
+            if let Some(row) = by_quarter_age.row_mut(&q) {
+                row.entry(band).add(&child.id);
+            }
+            if let Some(row) = by_quarter_ls.row_mut(&q) {
+                row.entry(first.legal_status.code()).add(&child.id);
+            }
         }
     }
     out.push("starts.periods", Measure::Count(periods));
@@ -201,6 +217,11 @@ pub(super) fn children_in_care(
     out.push("starts.by_placement", Measure::Breakdown(by_place));
     out.push("starts.by_age_band", Measure::Breakdown(by_age));
     out.push("starts.by_month", Measure::Breakdown(by_month));
+    out.push("starts.by_quarter_age_band", Measure::Grid(by_quarter_age));
+    out.push(
+        "starts.by_quarter_legal_status",
+        Measure::Grid(by_quarter_ls),
+    );
 
     // Ceased.
     let mut ceased = Count::default();
@@ -211,6 +232,12 @@ pub(super) fn children_in_care(
             .map(|r| r.code()),
     );
     let mut ceased_by_month = Breakdown::with_keys(month_keys(year));
+    let mut ceased_by_quarter = Grid {
+        rows: Quarter::ALL
+            .iter()
+            .map(|q| (q.to_string(), Breakdown::with_keys(CEASED_GROUPS)))
+            .collect(),
+    };
     for child in care.children.values() {
         for p in &child.periods {
             if let (Some(d), Some(rec)) = (p.end(), p.reason_ceased())
@@ -222,12 +249,17 @@ pub(super) fn children_in_care(
                 ceased_by_month
                     .entry(&d.format("%Y-%m").to_string())
                     .add(&child.id);
+                let group = ceased_group(rec.code(), child.age_on(d));
+                if let Some(row) = ceased_by_quarter.row_mut(&year.quarter_of(d).to_string()) {
+                    row.entry(group).add(&child.id);
+                }
             }
         }
     }
     out.push("ceased.total", Measure::Count(ceased));
     out.push("ceased.by_reason", Measure::Breakdown(by_reason));
     out.push("ceased.by_month", Measure::Breakdown(ceased_by_month));
+    out.push("ceased.by_quarter_group", Measure::Grid(ceased_by_quarter));
 
     // Profile on 31 March.
     let sexes: Vec<&str> = Sex::all().iter().map(|s| s.code()).collect();
@@ -383,6 +415,34 @@ pub(super) fn placement_moves(care: &CareIndex, year: Period, out: &mut Measures
     out.push("placements.new", Measure::Count(new));
     out.push("placements.moves", Measure::Count(moves));
     out.push("placements.moves_by_reason", Measure::Breakdown(by_reason));
+}
+
+/// The groups of `ceased.by_quarter_group`, in the order a period is put
+/// in the first that fits.
+pub const CEASED_GROUPS: [&str; 8] = [
+    "adopted",
+    "special_guardianship",
+    "child_arrangements_order",
+    "returned_home_planned",
+    "returned_home_unplanned",
+    "custody",
+    "reached_18",
+    "other",
+];
+
+/// The group of a period of care that ended with REC `rec` when the child
+/// was `age`.
+fn ceased_group(rec: &str, age: Option<u32>) -> &'static str {
+    match rec {
+        "E11" | "E12" => CEASED_GROUPS[0],
+        "E43" | "E44" | "E45" | "E46" | "E47" | "E48" => CEASED_GROUPS[1],
+        "E41" => CEASED_GROUPS[2],
+        "E4A" => CEASED_GROUPS[3],
+        "E4B" => CEASED_GROUPS[4],
+        "E9" => CEASED_GROUPS[5],
+        _ if age.is_some_and(|a| a >= 18) => CEASED_GROUPS[6],
+        _ => CEASED_GROUPS[7],
+    }
 }
 
 /// `YYYY-MM` of each month the period touches, in order.

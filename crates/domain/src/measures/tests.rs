@@ -1610,3 +1610,22 @@ fn records_still_outstanding_on_the_last_day_by_how_late() {
     data.reviews[1].details.as_mut().unwrap().record_circulated = Some(d(2022, 4, 20));
     assert_eq!(run(&data).count("reviews.record_outstanding.end"), Some(1));
 }
+
+#[test]
+fn quarterly_starts_and_endings_add_up_to_the_year() {
+    let m = run(&care_data());
+    for (grid, by) in [
+        ("starts.by_quarter_age_band", "starts.by_age_band"),
+        ("starts.by_quarter_legal_status", "starts.by_legal_status"),
+    ] {
+        let g = m.grid(grid).unwrap();
+        let quarters: Vec<&str> = g.rows.iter().map(|(q, _)| q.as_str()).collect();
+        assert_eq!(quarters, ["Q1", "Q2", "Q3", "Q4"]);
+        for key in m.breakdown(by).unwrap().keys() {
+            assert_eq!(g.column_total(key), bd(&m, by, key), "{grid} {key}");
+        }
+    }
+    let g = m.grid("ceased.by_quarter_group").unwrap();
+    assert_eq!(Some(g.total()), m.count("ceased.total"));
+    assert_eq!(care::CEASED_GROUPS.len(), 8);
+}

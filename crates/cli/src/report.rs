@@ -151,8 +151,9 @@ fn read_json<T: serde::de::DeserializeOwned>(path: &Path, what: &str) -> anyhow:
 }
 
 /// Reads what a report needs. For the annual report of `year` (this year and
-/// last), only the children whose records touch those two years are read
-/// from a database (`measures::records_window`): the figures are the same
+/// the four before, for the trends), only the children whose records touch
+/// those years are read from a database (`measures::records_window`): the
+/// figures are the same
 /// as from the whole council, and an England-sized council's earlier years
 /// are never held in memory.
 fn load(source: &Source, year: Option<CollectionYear>) -> anyhow::Result<Loaded> {
@@ -185,8 +186,15 @@ fn load(source: &Source, year: Option<CollectionYear>) -> anyhow::Result<Loaded>
         .block_on(async {
             let store = footprint_store::Store::open(&url).await?;
             let result = async {
-                let window = year
-                    .and_then(|y| records_window(&[Period::year(y.previous()), Period::year(y)]));
+                // The report's year and the four before it (the trends).
+                let window = year.and_then(|y| {
+                    let mut periods = vec![Period::year(y)];
+                    for _ in 0..4 {
+                        let earlier = periods[periods.len() - 1].collection_year().previous();
+                        periods.push(Period::year(earlier));
+                    }
+                    records_window(&periods)
+                });
                 let dataset = match window {
                     Some((from, to)) => store.load_scoped(Scope::Active { from, to }).await?,
                     None => store.load_dataset().await?,

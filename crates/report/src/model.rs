@@ -656,6 +656,11 @@ pub fn build(report: &AnnualReport) -> Report {
         ],
     );
     let mut blocks = vec![Block::Table(with_comparators(summary, &summary_ids, s))];
+    if let Some(t) = &report.trend
+        && t.years.len() > 2
+    {
+        blocks.push(Block::Table(trend_table(t)));
+    }
     for (slot, heading) in NARRATIVE_SLOTS {
         blocks.push(Block::Narrative {
             heading: heading.into(),
@@ -1374,6 +1379,33 @@ pub fn build(report: &AnnualReport) -> Report {
         previous_year: last.map(|l| l.m().year.to_string()),
         publication: report.publication,
         sections,
+    }
+}
+
+/// The five-year trend: a row per headline measure, a column per year held.
+fn trend_table(t: &crate::trend::Trend) -> Table {
+    let mut columns = vec!["Measure".to_owned()];
+    columns.extend(t.years.iter().cloned());
+    Table {
+        id: "trend".into(),
+        caption: format!(
+            "Trends over {} years, {} to {}",
+            t.years.len(),
+            t.years.first().map_or("", String::as_str),
+            t.years.last().map_or("", String::as_str)
+        ),
+        columns,
+        rows: t
+            .rows
+            .iter()
+            .map(|(id, cells)| {
+                let label = crate::trend::TREND_MEASURES
+                    .iter()
+                    .find(|(m, _)| m == id)
+                    .map_or(id.as_str(), |(_, l)| *l);
+                row(label, cells.clone())
+            })
+            .collect(),
     }
 }
 

@@ -644,3 +644,66 @@ fn the_added_measures_are_tabled_in_every_format() {
     let starts = r.this_year.measures.count("starts.periods").unwrap();
     assert_eq!(total.cells[0].number(), Some(starts as f64));
 }
+
+#[test]
+fn five_year_trends_for_the_years_held() {
+    let data = common::dataset();
+    let cal = footprint_domain::calendar::WorkingDayCalendar::england_and_wales();
+    let year = footprint_domain::dates::CollectionYear::new(2021);
+    let r = AnnualReport::compute_as_of(
+        &data,
+        year,
+        common::d(2022, 6, 1),
+        &common::settings(),
+        &cal,
+        Vec::new(),
+        false,
+    );
+    let t = r.trend.as_ref().expect("a trend");
+    // The synthetic council's episodes start in early 2019: 2018-19 on
+    // (2017-18, the fifth year back, holds nothing and is left out).
+    assert_eq!(t.years, ["2018-19", "2019-20", "2020-21", "2021-22"]);
+    let cla: Vec<Option<f64>> = t
+        .rows
+        .iter()
+        .find(|(id, _)| id == "cla.end")
+        .unwrap()
+        .1
+        .iter()
+        .map(|c| c.number())
+        .collect();
+    for (i, y) in [2018, 2019, 2020, 2021].into_iter().enumerate() {
+        let m = footprint_domain::measures::compute(
+            &data,
+            footprint_domain::dates::CollectionYear::new(y),
+            &common::settings(),
+            &cal,
+        );
+        assert_eq!(cla[i], m.count("cla.end").map(|v| v as f64), "{y}");
+    }
+    let j = json(&r);
+    assert_eq!(j["trend"]["years"][3], "2021-22");
+    assert_eq!(
+        j["trend"]["measures"]["cla.end"][3].as_u64(),
+        r.this_year.measures.count("cla.end")
+    );
+    let html = String::from_utf8(r.render(Format::Html).unwrap()).unwrap();
+    assert!(html.contains(r#"<table id="trend">"#));
+    // Published: no count from 1 to 5 in the trend.
+    let p = AnnualReport::compute_as_of(
+        &data,
+        year,
+        common::d(2022, 6, 1),
+        &common::settings(),
+        &cal,
+        Vec::new(),
+        true,
+    );
+    for (_, cells) in &p.trend.as_ref().unwrap().rows {
+        for c in cells {
+            if let footprint_report::model::Cell::Count(n) = c {
+                assert!(*n == 0 || *n > 5, "a count of {n} is shown");
+            }
+        }
+    }
+}

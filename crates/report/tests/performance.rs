@@ -435,3 +435,14 @@ fn performance_on_a_page_compares_with_the_same_period_last_year() {
         Some(&Data::Float(cla.value.number().unwrap()))
     );
 }
+
+#[test]
+#[ignore = "writes the page to /tmp/footprint-performance-sample for a look"]
+fn write_sample() {
+    let dir = std::path::Path::new("/tmp/footprint-performance-sample");
+    std::fs::create_dir_all(dir).unwrap();
+    let page = page();
+    std::fs::write(dir.join("page.html"), performance::render_html(&page)).unwrap();
+    std::fs::write(dir.join("page.pdf"), performance::render_pdf(&page).unwrap()).unwrap();
+    std::fs::write(dir.join("page.xlsx"), performance::render_xlsx(&page).unwrap()).unwrap();
+}

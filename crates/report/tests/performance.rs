@@ -443,6 +443,14 @@ fn write_sample() {
     std::fs::create_dir_all(dir).unwrap();
     let page = page();
     std::fs::write(dir.join("page.html"), performance::render_html(&page)).unwrap();
-    std::fs::write(dir.join("page.pdf"), performance::render_pdf(&page).unwrap()).unwrap();
-    std::fs::write(dir.join("page.xlsx"), performance::render_xlsx(&page).unwrap()).unwrap();
+    std::fs::write(
+        dir.join("page.pdf"),
+        performance::render_pdf(&page).unwrap(),
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("page.xlsx"),
+        performance::render_xlsx(&page).unwrap(),
+    )
+    .unwrap();
 }

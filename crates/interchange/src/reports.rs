@@ -31,16 +31,25 @@ pub struct ReportInputs {
 }
 
 /// Reads what a report needs and audits the read (`report.compute`). For
-/// the annual report of `year` (this year and last), only the children
-/// whose records touch those two years are read (`measures::records_window`):
-/// the figures are the same as from the whole council, and an
-/// England-sized council's earlier years are never held in memory.
+/// the annual report of `year` (this year and the four before, for the
+/// trends), only the children whose records touch those years are read
+/// (`measures::records_window`): the figures are the same as from the whole
+/// council, and an England-sized council's earlier years are never held in
+/// memory.
 pub async fn load(
     store: &Store,
     actor: &str,
     year: Option<CollectionYear>,
 ) -> Result<ReportInputs, Error> {
-    let window = year.and_then(|y| records_window(&[Period::year(y.previous()), Period::year(y)]));
+    // The report's year and the four before it (the trends).
+    let window = year.and_then(|y| {
+        let mut periods = vec![Period::year(y)];
+        for _ in 0..4 {
+            let earlier = periods[periods.len() - 1].collection_year().previous();
+            periods.push(Period::year(earlier));
+        }
+        records_window(&periods)
+    });
     let dataset = match window {
         Some((from, to)) => store.load_scoped(Scope::Active { from, to }).await?,
         None => store.load_dataset().await?,
@@ -110,6 +119,7 @@ pub fn annual(
         publish,
     );
     report.council = inputs.council.clone();
+    report.indicators = inputs.indicators.clone();
     Ok(report.render(format)?)
 }
 

@@ -162,6 +162,70 @@ pub fn relations(m: &Measures) -> Vec<Relation> {
         cells_of(m, "ceased.by_reason"),
         c("ceased.total"),
     ));
+    for (grid, by) in [
+        ("starts.by_quarter_age_band", "starts.by_age_band"),
+        ("starts.by_quarter_legal_status", "starts.by_legal_status"),
+    ] {
+        if let Some(b) = m.breakdown(by) {
+            for key in b.keys() {
+                r.push(sum(
+                    &format!("{grid}[{key}]"),
+                    column(m, grid, key),
+                    CellRef::new(by, &[key]),
+                ));
+            }
+        }
+    }
+    r.push(sum(
+        "ceased.by_quarter_group",
+        cells_of(m, "ceased.by_quarter_group"),
+        c("ceased.total"),
+    ));
+    r.push(sum(
+        "starts.by_month",
+        cells_of(m, "starts.by_month"),
+        c("starts.periods"),
+    ));
+    r.push(sum(
+        "ceased.by_month",
+        cells_of(m, "ceased.by_month"),
+        c("ceased.total"),
+    ));
+    r.push(at_most(
+        "placements.moves",
+        c("placements.moves"),
+        c("placements.new"),
+    ));
+    r.push(sum(
+        "reviews.record_outstanding.end.by_lateness",
+        cells_of(m, "reviews.record_outstanding.end.by_lateness"),
+        c("reviews.record_outstanding.end"),
+    ));
+    r.push(at_most(
+        "reviews.record_outstanding.end",
+        c("reviews.record_outstanding.end"),
+        c("reviews.held"),
+    ));
+    r.push(sum(
+        "visits.by_kind",
+        cells_of(m, "visits.by_kind"),
+        c("visits.held"),
+    ));
+    r.push(at_most(
+        "visits.children_not_seen_12_months",
+        c("visits.children_not_seen_12_months"),
+        c("visits.cohort_12_months"),
+    ));
+    r.push(at_most(
+        "visits.cohort_12_months",
+        c("visits.cohort_12_months"),
+        c("cla.end"),
+    ));
+    r.push(sum(
+        "placements.moves_by_reason",
+        cells_of(m, "placements.moves_by_reason"),
+        c("placements.moves"),
+    ));
     // The age-by-sex grid's rows and columns add up to their totals.
     if let Some(g) = m.grid("profile.end.by_age_band_sex") {
         let grid = "profile.end.by_age_band_sex";

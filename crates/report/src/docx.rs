@@ -2,26 +2,36 @@
 //! headings (Title, Heading 1, Heading 2 styles with outline levels, so the
 //! navigation pane and a table of contents work) and real tables.
 //!
-//! Charts are pictures: each is drawn as a PNG by [`crate::raster`] (the
-//! same scale, palette and gaps as the SVG in the HTML), set inline across
-//! the text width with its title under it and its data table after it. The
-//! picture's alternative text is the chart's title and description: docx-rs
-//! writes every picture as `<wp:docPr id="1" name="Figure"/>`, so once the
-//! package is built [`set_alt_text`] numbers the pictures and adds
-//! `title` and `descr`.
+//! The first page carries a contents list: a real `TOC` field, written with
+//! its entries (each a link to its section's bookmark and a `PAGEREF` field
+//! holding the page worked out by [`pages`]), so it shows without a refresh;
+//! the settings ask Word to update fields on opening, which refreshes the
+//! page numbers with Word's own layout. Every page has a header naming the
+//! council, the report and the year, and a footer with "Page N of M".
+//!
+//! Charts are pictures: each chart's SVG (the one the HTML report and the
+//! PDF show) rendered to PNG by `resvg` with the report's own font
+//! ([`crate::picture`]), set inline across the text width with its title
+//! under it and its data table after it. The picture's alternative text is
+//! the chart's title and description: docx-rs writes every picture as
+//! `<wp:docPr id="1" name="Figure"/>`, so once the package is built
+//! [`finish_package`] numbers the pictures and adds `title` and `descr`.
 
 use std::io::{Cursor, Read, Write};
 
 use docx_rs::{
-    AlignmentType, Docx, PageMargin, Paragraph, Pic, Run, Style, StyleType, Table as DocxTable,
+    AlignmentType, BreakType, Docx, FieldCharType, Footer, Header, Hyperlink, HyperlinkType,
+    InstrPAGEREF, InstrText, InstrToC, LineSpacing, NumPages, PageMargin, PageNum, Paragraph, Pic,
+    Run, RunFonts, Style, StyleType, Tab, TabLeaderType, TabValueType, Table as DocxTable,
     TableCell, TableRow, WidthType,
 };
 use zip::write::SimpleFileOptions;
 use zip::{CompressionMethod, ZipArchive, ZipWriter};
 
 use crate::ReportError;
+use crate::font;
 use crate::model::{Block, Cell, Chart, Document, Report, Section, Table};
-use crate::raster;
+use crate::picture;
 use crate::svg::escape;
 
 /// A4 in twentieths of a point.
@@ -38,7 +48,13 @@ fn heading(text: &str, style: &str) -> Paragraph {
     Paragraph::new()
         .add_run(Run::new().add_text(text))
         .style(style)
+        .keep_next(true)
 }
+
+/// The body text size, in half-points (10 pt), and the font: Arial, whose
+/// widths [`crate::font`] measures (Liberation Sans has the same).
+const BODY_HALF_POINTS: usize = 20;
+const BODY_FONT: &str = "Arial";
 
 fn para(text: &str) -> Paragraph {
     Paragraph::new().add_run(Run::new().add_text(text))
@@ -98,8 +114,79 @@ fn table(t: &Table) -> DocxTable {
         .width(TEXT_WIDTH_TWIPS, WidthType::Dxa)
 }
 
-/// A4 with 2 cm margins and the document's styles (Title, Heading 1,
-/// Heading 2, Caption).
+/// The bookmark of section `i` (from 0), which its contents entry links to.
+fn bookmark(i: usize) -> String {
+    format!("_TocSection{:03}", i + 1)
+}
+
+/// The contents list: a `TOC` field over the Heading 1 paragraphs, written
+/// with one entry per section (its title, a dot leader and its page).
+fn contents(report: &Report, pages: &[u32]) -> Vec<Paragraph> {
+    let n = report.sections.len();
+    let mut out = Vec::with_capacity(n + 1);
+    for (i, sec) in report.sections.iter().enumerate() {
+        let key = bookmark(i);
+        let page = pages.get(i).copied().unwrap_or(1).to_string();
+        let mut p = Paragraph::new().style("TOC1").add_tab(
+            Tab::new()
+                .val(TabValueType::Right)
+                .leader(TabLeaderType::Dot)
+                .pos(TEXT_WIDTH_TWIPS),
+        );
+        if i == 0 {
+            p = p.add_run(
+                Run::new()
+                    .add_field_char(FieldCharType::Begin, false)
+                    .add_instr_text(InstrText::TOC(
+                        InstrToC::new().heading_styles_range(1, 1).hyperlink(),
+                    ))
+                    .add_field_char(FieldCharType::Separate, false),
+            );
+        }
+        p = p.add_hyperlink(
+            Hyperlink::new(&key, HyperlinkType::Anchor)
+                .add_run(Run::new().add_text(&sec.title))
+                .add_run(Run::new().add_tab())
+                .add_run(
+                    Run::new()
+                        .add_field_char(FieldCharType::Begin, false)
+                        .add_instr_text(InstrText::PAGEREF(InstrPAGEREF::new(&key).hyperlink()))
+                        .add_field_char(FieldCharType::Separate, false)
+                        .add_text(page)
+                        .add_field_char(FieldCharType::End, false),
+                ),
+        );
+        if i + 1 == n {
+            p = p.add_run(Run::new().add_field_char(FieldCharType::End, false));
+        }
+        out.push(p);
+    }
+    out
+}
+
+/// "{title} {year}", the running header.
+fn running_title(report: &Report) -> String {
+    format!("{} {}", report.title, report.year)
+}
+
+/// The footer: the council and the year, then "Page N of M".
+fn footer(report: &Report) -> Footer {
+    let who = match &report.council {
+        Some(c) => format!("{c} · IRO annual report {} · ", report.year),
+        None => format!("IRO annual report {} · ", report.year),
+    };
+    Footer::new().add_paragraph(
+        Paragraph::new()
+            .add_run(Run::new().add_text(format!("{who}Page ")).size(18))
+            .add_page_num(PageNum::new())
+            .add_run(Run::new().add_text(" of ").size(18))
+            .add_num_pages(NumPages::new())
+            .align(AlignmentType::Center),
+    )
+}
+
+/// A4 with 2 cm margins, the body font and the document's styles (Title,
+/// Heading 1 and 2, contents, Caption): every document Footprint writes.
 fn new_docx() -> Docx {
     Docx::new()
         .page_size(PAGE_WIDTH, PAGE_HEIGHT)
@@ -109,9 +196,16 @@ fn new_docx() -> Docx {
                 .bottom(MARGIN)
                 .left(MARGIN)
                 .right(MARGIN)
-                .header(709)
-                .footer(709),
+                .header(567)
+                .footer(567),
         )
+        .default_fonts(
+            RunFonts::new()
+                .ascii(BODY_FONT)
+                .hi_ansi(BODY_FONT)
+                .cs(BODY_FONT),
+        )
+        .default_size(BODY_HALF_POINTS)
         .add_style(
             Style::new("Title", StyleType::Paragraph)
                 .name("Title")
@@ -124,6 +218,11 @@ fn new_docx() -> Docx {
                 .size(36)
                 .bold()
                 .color("1D70B8")
+                .line_spacing(
+                    LineSpacing::new()
+                        .before(HEADING1_BEFORE)
+                        .after(HEADING1_AFTER),
+                )
                 .outline_lvl(0),
         )
         .add_style(
@@ -131,7 +230,24 @@ fn new_docx() -> Docx {
                 .name("Heading 2")
                 .size(28)
                 .bold()
+                .line_spacing(LineSpacing::new().before(HEADING2_BEFORE))
                 .outline_lvl(1),
+        )
+        .add_style(
+            Style::new("TOCHeading", StyleType::Paragraph)
+                .name("TOC Heading")
+                .size(36)
+                .bold()
+                .line_spacing(
+                    LineSpacing::new()
+                        .before(HEADING1_BEFORE)
+                        .after(HEADING1_AFTER),
+                ),
+        )
+        .add_style(
+            Style::new("TOC1", StyleType::Paragraph)
+                .name("toc 1")
+                .line_spacing(LineSpacing::new().after(TOC_AFTER)),
         )
         .add_style(
             Style::new("Caption", StyleType::Paragraph)
@@ -141,15 +257,36 @@ fn new_docx() -> Docx {
         )
 }
 
+/// The charts' pictures, drawn once (for the page count and the document).
+fn draw<'a>(charts: impl Iterator<Item = &'a Chart>) -> Result<Vec<picture::ChartImage>, ReportError> {
+    charts
+        .map(|c| {
+            picture::chart_png(c).map_err(|e| {
+                ReportError::Docx(format!("drawing the chart \"{}\": {e}", c.title))
+            })
+        })
+        .collect()
+}
+
 /// Adds the sections (a section or narrative with no title gets no
-/// heading), collecting the charts in order.
-fn add_sections<'a>(
+/// heading; with `bookmarks`, each section's heading carries the bookmark
+/// its contents entry links to), the charts' pictures taken in order.
+fn add_sections(
     mut doc: Docx,
-    sections: &'a [Section],
-    charts: &mut Vec<&'a Chart>,
+    sections: &[Section],
+    images: Vec<picture::ChartImage>,
+    bookmarks: bool,
 ) -> Result<Docx, ReportError> {
-    for sec in sections {
-        if !sec.title.is_empty() {
+    let mut images = images.into_iter();
+    let mut n_chart = 0;
+    for (i, sec) in sections.iter().enumerate() {
+        if bookmarks {
+            doc = doc.add_paragraph(
+                heading(&sec.title, "Heading1")
+                    .add_bookmark_start(i + 1, bookmark(i))
+                    .add_bookmark_end(i + 1),
+            );
+        } else if !sec.title.is_empty() {
             doc = doc.add_paragraph(heading(&sec.title, "Heading1"));
         }
         for b in &sec.blocks {
@@ -162,11 +299,12 @@ fn add_sections<'a>(
                         doc = doc.add_paragraph(heading(h, "Heading2"));
                     }
                     for p in text.split("\n\n").filter(|p| !p.trim().is_empty()) {
+                        // A single line break stays a line break.
                         let mut paragraph = Paragraph::new();
                         for (i, line) in p.trim().lines().enumerate() {
                             let mut run = Run::new();
                             if i > 0 {
-                                run = run.add_break(docx_rs::BreakType::TextWrapping);
+                                run = run.add_break(BreakType::TextWrapping);
                             }
                             paragraph = paragraph.add_run(run.add_text(line));
                         }
@@ -180,9 +318,12 @@ fn add_sections<'a>(
                         .add_paragraph(para(""));
                 }
                 Block::Chart(c) => {
-                    charts.push(c);
+                    n_chart += 1;
+                    let img = images.next().ok_or_else(|| {
+                        ReportError::Docx("more charts than pictures drawn".into())
+                    })?;
                     doc = doc
-                        .add_paragraph(chart_picture(c, charts.len())?)
+                        .add_paragraph(chart_picture(img, n_chart))
                         .add_paragraph(para(&format!("{} (figures in the table below)", c.title)));
                 }
             }
@@ -197,21 +338,46 @@ fn finish(doc: Docx, charts: &[&Chart]) -> Result<Vec<u8>, ReportError> {
     doc.build()
         .pack(&mut buf)
         .map_err(|e| ReportError::Docx(e.to_string()))?;
-    set_alt_text(buf.into_inner(), charts)
+    finish_package(buf.into_inner(), charts)
 }
 
 /// The document's bytes.
 pub fn render(report: &Report) -> Result<Vec<u8>, ReportError> {
-    let doc = new_docx()
-        .add_paragraph(heading(&report.title, "Title"))
+    let images = draw(report.charts())?;
+    let pages = pages(report, &images);
+    let mut doc = new_docx()
+        .header(
+            Header::new().add_paragraph(
+                Paragraph::new()
+                    .add_run(
+                        Run::new()
+                            .add_text(running_title(report))
+                            .size(18)
+                            .color("505A5F"),
+                    )
+                    .align(AlignmentType::Right),
+            ),
+        )
+        .footer(footer(report));
+    doc = doc
+        .add_paragraph(
+            Paragraph::new()
+                .add_run(Run::new().add_text(&report.title))
+                .style("Title"),
+        )
         .add_paragraph(para(&format!("{} ({})", report.subtitle, report.year)))
-        .add_paragraph(para(if report.publication {
-            "For publication: counts from 1 to 5 are shown as c, and further figures are hidden where a small number could otherwise be worked out."
-        } else {
-            "Internal report: exact counts. Not for publication."
-        }));
-    let mut charts: Vec<&Chart> = Vec::new();
-    let doc = add_sections(doc, &report.sections, &mut charts)?;
+        .add_paragraph(para(banner(report)))
+        .add_paragraph(
+            Paragraph::new()
+                .add_run(Run::new().add_text("Contents"))
+                .style("TOCHeading"),
+        );
+    for p in contents(report, &pages) {
+        doc = doc.add_paragraph(p);
+    }
+    doc = doc.add_paragraph(Paragraph::new().add_run(Run::new().add_break(BreakType::Page)));
+    let doc = add_sections(doc, &report.sections, images, true)?;
+    let charts: Vec<&Chart> = report.charts().collect();
     finish(doc, &charts)
 }
 
@@ -219,6 +385,16 @@ pub fn render(report: &Report) -> Result<Vec<u8>, ReportError> {
 /// with the report's page, styles and blocks: its title (none when empty),
 /// the lines under it, then its sections.
 pub fn render_document(document: &Document) -> Result<Vec<u8>, ReportError> {
+    let charts: Vec<&Chart> = document
+        .sections
+        .iter()
+        .flat_map(|s| &s.blocks)
+        .filter_map(|b| match b {
+            Block::Chart(c) => Some(c),
+            _ => None,
+        })
+        .collect();
+    let images = draw(charts.iter().copied())?;
     let mut doc = new_docx();
     if !document.title.is_empty() {
         doc = doc.add_paragraph(heading(&document.title, "Title"));
@@ -226,9 +402,164 @@ pub fn render_document(document: &Document) -> Result<Vec<u8>, ReportError> {
     for line in &document.lines {
         doc = doc.add_paragraph(para(line));
     }
-    let mut charts: Vec<&Chart> = Vec::new();
-    let doc = add_sections(doc, &document.sections, &mut charts)?;
+    let doc = add_sections(doc, &document.sections, images, false)?;
     finish(doc, &charts)
+}
+
+fn banner(report: &Report) -> &'static str {
+    if report.publication {
+        "For publication: counts from 1 to 5 are shown as c, and further figures are hidden where a small number could otherwise be worked out."
+    } else {
+        "Internal report: exact counts. Not for publication."
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Where each section starts: the contents list's page numbers.
+
+/// The height of A4's text area, in twentieths of a point.
+const BODY_HEIGHT: u32 = PAGE_HEIGHT - 2 * MARGIN as u32;
+const HEADING1_BEFORE: u32 = 360;
+const HEADING1_AFTER: u32 = 120;
+const HEADING2_BEFORE: u32 = 200;
+const TOC_AFTER: u32 = 60;
+/// Cell padding left and right (Word's default, 0.19 cm each side).
+const CELL_PADDING: usize = 216;
+
+/// One line of text `half_points` high (single spacing: Arial's ascent and
+/// descent are 1.15 em).
+fn line_height(half_points: usize) -> u32 {
+    (half_points as f64 * 10.0 * 1.15).ceil() as u32
+}
+
+/// The lines `text` takes set in the body font at `half_points` in
+/// `width` twentieths of a point, breaking between words.
+fn lines(text: &str, half_points: usize, width: usize) -> u32 {
+    let size = half_points as f64 * 10.0;
+    let space = font::text_width(" ", size);
+    let mut n = 1;
+    let mut x = 0.0;
+    for word in text.split_whitespace() {
+        let w = font::text_width(word, size);
+        if x > 0.0 && x + space + w > width as f64 {
+            n += 1;
+            x = w;
+        } else {
+            x += if x > 0.0 { space + w } else { w };
+        }
+    }
+    n
+}
+
+/// The page each section starts on (from 1), worked out by laying the
+/// document out with the body font's own widths: the first page holds the
+/// title and the contents, and each section follows on; a heading or
+/// caption is kept with what follows it, a table row or a picture is never
+/// split. Word and LibreOffice lay out a little differently, which is why
+/// Word is asked to update the fields when it opens the document.
+pub fn pages(report: &Report, images: &[picture::ChartImage]) -> Vec<u32> {
+    struct Flow {
+        page: u32,
+        y: u32,
+        /// Height waiting to be kept with the next unit (headings, captions).
+        kept: u32,
+    }
+    impl Flow {
+        /// A unit that must not be split, with what is kept with it.
+        fn place(&mut self, h: u32) {
+            let h = h + std::mem::take(&mut self.kept);
+            if self.y > 0 && self.y + h > BODY_HEIGHT {
+                self.page += 1;
+                self.y = 0;
+            }
+            self.y += h;
+            while self.y > BODY_HEIGHT {
+                self.page += 1;
+                self.y -= BODY_HEIGHT;
+            }
+        }
+        fn keep(&mut self, h: u32) {
+            self.kept += h;
+        }
+    }
+    let body = line_height(BODY_HALF_POINTS);
+    let text = |t: &str| lines(t, BODY_HALF_POINTS, TEXT_WIDTH_TWIPS) * body;
+    let mut f = Flow {
+        page: 2,
+        y: 0,
+        kept: 0,
+    };
+    let mut starts = Vec::with_capacity(report.sections.len());
+    let mut images = images.iter();
+    for sec in &report.sections {
+        // A section's heading is kept with what follows, so the section
+        // starts where that lands.
+        f.keep(HEADING1_BEFORE * u32::from(f.y > 0) + line_height(36) + HEADING1_AFTER);
+        let mut start = None;
+        let mark = |f: &Flow, start: &mut Option<u32>| {
+            if start.is_none() {
+                *start = Some(f.page);
+            }
+        };
+        for b in &sec.blocks {
+            match b {
+                Block::Text { text: t } | Block::Note { text: t } => {
+                    f.place(text(t));
+                    mark(&f, &mut start);
+                }
+                Block::Narrative {
+                    heading: h,
+                    text: t,
+                } => {
+                    if !h.is_empty() {
+                        f.keep(HEADING2_BEFORE + line_height(28));
+                    }
+                    for p in t.split("\n\n").filter(|p| !p.trim().is_empty()) {
+                        f.place(text(p.trim()));
+                        mark(&f, &mut start);
+                    }
+                }
+                Block::Table(t) => {
+                    f.keep(line_height(20));
+                    let widths = column_widths(t.columns.len());
+                    let row_height = |cells: Vec<String>| -> u32 {
+                        cells
+                            .iter()
+                            .zip(&widths)
+                            .map(|(c, w)| {
+                                lines(c, BODY_HALF_POINTS, w.saturating_sub(CELL_PADDING))
+                            })
+                            .max()
+                            .unwrap_or(1)
+                            * body
+                            + 20
+                    };
+                    f.place(row_height(t.columns.clone()));
+                    mark(&f, &mut start);
+                    for r in &t.rows {
+                        let cells = std::iter::once(r.header.clone())
+                            .chain(r.cells.iter().map(Cell::display))
+                            .collect();
+                        f.place(row_height(cells));
+                    }
+                    f.place(body);
+                }
+                Block::Chart(c) => {
+                    let h = images.next().map_or(0, |img| {
+                        (TEXT_WIDTH_TWIPS as u64 * u64::from(img.height)
+                            / u64::from(img.width.max(1))) as u32
+                    });
+                    f.place(h + text(&format!("{} (figures in the table below)", c.title)));
+                    mark(&f, &mut start);
+                }
+            }
+        }
+        if start.is_none() {
+            f.place(0);
+        }
+        starts.push(start.unwrap_or(f.page));
+    }
+    starts
 }
 
 /// The relationship id of the `n`th chart picture (from 1): our own, so the
@@ -239,9 +570,7 @@ fn chart_rel_id(n: usize) -> String {
 
 /// A centred paragraph holding chart `n`'s picture, kept with the title
 /// under it.
-fn chart_picture(chart: &Chart, n: usize) -> Result<Paragraph, ReportError> {
-    let img = raster::chart_png(chart)
-        .map_err(|e| ReportError::Docx(format!("drawing the chart \"{}\": {e}", chart.title)))?;
+fn chart_picture(img: picture::ChartImage, n: usize) -> Paragraph {
     let (w, h) = (u64::from(img.width.max(1)), u64::from(img.height));
     let height_emu = CHART_WIDTH_EMU * h / w;
     let pic = Pic::new_with_dimensions(img.png, img.width, img.height)
@@ -250,10 +579,10 @@ fn chart_picture(chart: &Chart, n: usize) -> Result<Paragraph, ReportError> {
             u32::try_from(CHART_WIDTH_EMU).unwrap_or(u32::MAX),
             u32::try_from(height_emu).unwrap_or(u32::MAX),
         );
-    Ok(Paragraph::new()
+    Paragraph::new()
         .add_run(Run::new().add_image(pic))
         .align(AlignmentType::Center)
-        .keep_next(true))
+        .keep_next(true)
 }
 
 /// The chart's alternative text: its description, led by its title when
@@ -266,21 +595,34 @@ fn alt_text(chart: &Chart) -> String {
     }
 }
 
-/// Rewrites `word/document.xml` in the package so that the pictures (all
-/// of them charts, in document order) have distinct ids, a name, and the
-/// chart's title and description as alternative text. Other parts are
+/// The setting that has Word update the fields (the contents list's page
+/// numbers, "Page N of M") when it opens the document.
+const UPDATE_FIELDS: &str = r#"<w:updateFields w:val="true" />"#;
+
+/// Rewrites two parts of the package: `word/document.xml`, so that the
+/// pictures (all of them charts, in document order) have distinct ids, a
+/// name, and the chart's title and description as alternative text; and
+/// `word/settings.xml`, to ask Word to update fields on opening
+/// ([`UPDATE_FIELDS`], in its place before `w:compat`). Other parts are
 /// copied as they are.
-fn set_alt_text(docx: Vec<u8>, charts: &[&Chart]) -> Result<Vec<u8>, ReportError> {
-    if charts.is_empty() {
-        return Ok(docx);
-    }
-    let err = |e: &dyn std::fmt::Display| ReportError::Docx(format!("adding chart alt text: {e}"));
+fn finish_package(docx: Vec<u8>, charts: &[&Chart]) -> Result<Vec<u8>, ReportError> {
+    let err = |e: &dyn std::fmt::Display| ReportError::Docx(format!("finishing the package: {e}"));
     let mut zip = ZipArchive::new(Cursor::new(docx)).map_err(|e| err(&e))?;
-    let mut xml = String::new();
-    zip.by_name("word/document.xml")
-        .map_err(|e| err(&e))?
-        .read_to_string(&mut xml)
-        .map_err(|e| err(&e))?;
+    let mut read = |name: &str| -> Result<String, ReportError> {
+        let mut xml = String::new();
+        zip.by_name(name)
+            .map_err(|e| err(&e))?
+            .read_to_string(&mut xml)
+            .map_err(|e| err(&e))?;
+        Ok(xml)
+    };
+    let xml = read("word/document.xml")?;
+    let mut settings = read("word/settings.xml")?;
+    let at = settings
+        .find("<w:compat>")
+        .or_else(|| settings.find("</w:settings>"))
+        .ok_or_else(|| err(&"word/settings.xml has no w:settings element"))?;
+    settings.insert_str(at, UPDATE_FIELDS);
 
     const DOC_PR: &str = "<wp:docPr ";
     let mut out = String::with_capacity(xml.len() + charts.len() * 256);
@@ -311,13 +653,18 @@ fn set_alt_text(docx: Vec<u8>, charts: &[&Chart]) -> Result<Vec<u8>, ReportError
     let mut w = ZipWriter::new(Cursor::new(Vec::new()));
     for i in 0..zip.len() {
         let file = zip.by_index_raw(i).map_err(|e| err(&e))?;
-        if file.name() == "word/document.xml" {
+        let name = file.name().to_owned();
+        let new = match name.as_str() {
+            "word/document.xml" => Some(&out),
+            "word/settings.xml" => Some(&settings),
+            _ => None,
+        };
+        if let Some(text) = new {
             drop(file);
             let options =
                 SimpleFileOptions::default().compression_method(CompressionMethod::Deflated);
-            w.start_file("word/document.xml", options)
-                .map_err(|e| err(&e))?;
-            w.write_all(out.as_bytes()).map_err(|e| err(&e))?;
+            w.start_file(name, options).map_err(|e| err(&e))?;
+            w.write_all(text.as_bytes()).map_err(|e| err(&e))?;
         } else {
             w.raw_copy_file(file).map_err(|e| err(&e))?;
         }
@@ -373,7 +720,8 @@ mod tests {
             vec![Some(1.0), Some(7.0), Some(2.0)],
         );
         Report {
-            title: "Annual report".into(),
+            council: Some("Wessex".into()),
+            title: "Wessex: Annual report".into(),
             subtitle: "IRO service".into(),
             year: "2021-22".into(),
             previous_year: None,
@@ -422,15 +770,10 @@ mod tests {
         String::from_utf8(b.clone()).unwrap()
     }
 
-    /// (width, height) from a PNG's IHDR, after checking the signature and
-    /// the IHDR chunk's CRC.
+    /// (width, height) of a PNG, decoded.
     fn png_size(png: &[u8]) -> (u32, u32) {
-        assert_eq!(png[..8], raster::PNG_SIGNATURE);
-        assert_eq!(&png[12..16], b"IHDR");
-        let crc = u32::from_be_bytes(png[29..33].try_into().unwrap());
-        assert_eq!(crc, raster::crc32(&png[12..29]));
-        let be = |i: usize| u32::from_be_bytes(png[i..i + 4].try_into().unwrap());
-        (be(16), be(20))
+        let p = resvg::tiny_skia::Pixmap::decode_png(png).expect("a PNG");
+        (p.width(), p.height())
     }
 
     #[test]
@@ -457,12 +800,13 @@ mod tests {
                 .iter()
                 .find(|(n, _)| *n == format!("word/media/{}.png", chart_rel_id(i + 1)))
                 .expect("the chart's picture");
-            let drawn = raster::draw(c);
+            let drawn = picture::chart_png(c).unwrap();
             assert_eq!(
                 png_size(png),
-                (raster::IMAGE_WIDTH as u32, drawn.canvas.height() as u32),
+                (picture::IMAGE_WIDTH, drawn.height),
                 "{name}"
             );
+            assert_eq!(*png, drawn.png, "{name}");
         }
         let rels = text_of(&files, "word/_rels/document.xml.rels");
         assert!(rels.contains(r#"Target="media/rIdChart1.png""#), "{rels}");
@@ -523,6 +867,78 @@ mod tests {
         let files = entries(&render(&r).unwrap());
         assert!(!files.iter().any(|(n, _)| n.starts_with("word/media/")));
         assert!(!text_of(&files, "word/document.xml").contains("<w:drawing>"));
+    }
+
+    #[test]
+    fn the_contents_header_and_footer_are_written() {
+        let files = entries(&render(&report()).unwrap());
+        let xml = text_of(&files, "word/document.xml");
+        // A TOC field written with one entry per section, each linked to
+        // its section's bookmark with its page in a PAGEREF field.
+        assert!(xml.contains(r#"TOC \o &quot;1-1&quot; \h"#), "{xml}");
+        for (i, title) in ["Reviews", "Profile"].iter().enumerate() {
+            let key = bookmark(i);
+            assert!(xml.contains(&format!(r#"w:anchor="{key}""#)), "{key}");
+            assert!(xml.contains(&format!(
+                r#"<w:bookmarkStart w:id="{}" w:name="{key}" />"#,
+                i + 1
+            )));
+            assert!(xml.contains(&format!("PAGEREF {key} \\h")), "{xml}");
+            assert!(xml.contains(&format!(">{title}</w:t>")));
+        }
+        assert_eq!(
+            xml.matches("w:fldCharType=\"begin\"").count(),
+            3,
+            "TOC + 2 PAGEREF"
+        );
+        // The contents come before the first section.
+        assert!(xml.find("PAGEREF").unwrap() < xml.find("_TocSection001\" />").unwrap());
+        // Word updates the fields when it opens the document.
+        let settings = text_of(&files, "word/settings.xml");
+        assert!(
+            settings.contains(&format!("{UPDATE_FIELDS}<w:compat>")),
+            "{settings}"
+        );
+        // Header and footer name the council and the year; the footer
+        // numbers the pages.
+        let header = files
+            .iter()
+            .find(|(n, _)| n.starts_with("word/header"))
+            .map(|(n, _)| text_of(&files, n))
+            .expect("a header");
+        assert!(header.contains("Wessex: Annual report 2021-22"), "{header}");
+        let footer = files
+            .iter()
+            .find(|(n, _)| n.starts_with("word/footer"))
+            .map(|(n, _)| text_of(&files, n))
+            .expect("a footer");
+        assert!(
+            footer.contains("Wessex · IRO annual report 2021-22 · Page "),
+            "{footer}"
+        );
+        assert!(
+            footer.contains("PAGE</w:instrText>") && footer.contains("NUMPAGES</w:instrText>"),
+            "{footer}"
+        );
+    }
+
+    #[test]
+    fn sections_are_placed_on_later_pages_as_content_grows() {
+        let r = report();
+        let images: Vec<_> = r.charts().map(|c| picture::chart_png(c).unwrap()).collect();
+        // A short report: both sections on the page after the contents.
+        assert_eq!(pages(&r, &images), vec![2, 2]);
+        // A first section of 120 table rows pushes the second one on.
+        let mut long = r.clone();
+        if let Block::Table(t) = &mut long.sections[0].blocks[2] {
+            t.rows = (0..120).map(|_| t.rows[0].clone()).collect();
+        }
+        let p = pages(&long, &images);
+        assert_eq!(p[0], 2);
+        assert!(p[1] >= 4, "{p:?}");
+        // Text wraps between words.
+        assert_eq!(lines("one two", BODY_HALF_POINTS, TEXT_WIDTH_TWIPS), 1);
+        assert!(lines(&"word ".repeat(200), BODY_HALF_POINTS, TEXT_WIDTH_TWIPS) >= 9);
     }
 
     #[test]

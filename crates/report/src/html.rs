@@ -8,7 +8,10 @@ use crate::model::{Block, Cell, Report, Table};
 use crate::svg::{self, escape};
 
 const CSS: &str = r#"
-@page { size: A4; margin: 18mm 16mm 20mm 16mm; }
+@page {
+  size: A4; margin: 18mm 16mm 20mm 16mm;
+  @bottom-center { content: "Page " counter(page) " of " counter(pages); font: 9pt Arial, "Liberation Sans", Helvetica, sans-serif; color: #505a5f; }
+}
 * { box-sizing: border-box; }
 body { font-family: Arial, "Helvetica Neue", Helvetica, sans-serif; color: #0b0c0c; font-size: 11pt; line-height: 1.4; margin: 0 auto; max-width: 960px; padding: 24px; }
 h1 { font-size: 24pt; margin: 0 0 4px; }
@@ -28,6 +31,7 @@ tr.total th, tr.total td { font-weight: bold; border-top: 2px solid #0b0c0c; }
 figure { margin: 8px 0; page-break-inside: avoid; break-inside: avoid; }
 svg.chart { max-width: 100%; height: auto; }
 .narrative { white-space: pre-wrap; }
+.nw { white-space: nowrap; }
 section { page-break-before: auto; }
 @media print {
   body { padding: 0; max-width: none; font-size: 10pt; }
@@ -36,6 +40,26 @@ section { page-break-before: auto; }
   a { color: inherit; text-decoration: none; }
 }
 "#;
+
+/// Escapes `text` for HTML, keeping each year ("2024-25", "2024/25") or
+/// other word joined by a hyphen or slash between digits on one line: a
+/// table heading may wrap between words, never inside a year.
+pub fn keep_years(text: &str) -> String {
+    text.split(' ')
+        .map(|word| {
+            let chars: Vec<char> = word.chars().collect();
+            let joined = chars.windows(3).any(|w| {
+                w[0].is_ascii_digit() && matches!(w[1], '-' | '/' | '–') && w[2].is_ascii_digit()
+            });
+            if joined {
+                format!(r#"<span class="nw">{}</span>"#, escape(word))
+            } else {
+                escape(word)
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
 
 fn cell_html(c: &Cell) -> String {
     let text = escape(&c.display());
@@ -57,7 +81,7 @@ fn table_html(t: &Table, out: &mut String) {
     );
     for (i, c) in t.columns.iter().enumerate() {
         let class = if i == 0 { "" } else { r#" class="n""# };
-        let _ = write!(out, r#"<th scope="col"{class}>{}</th>"#, escape(c));
+        let _ = write!(out, r#"<th scope="col"{class}>{}</th>"#, keep_years(c));
     }
     out.push_str("</tr></thead><tbody>");
     for r in &t.rows {
@@ -65,7 +89,7 @@ fn table_html(t: &Table, out: &mut String) {
         let _ = write!(
             out,
             r#"<tr{class}><th scope="row">{}</th>"#,
-            escape(&r.header)
+            keep_years(&r.header)
         );
         for c in &r.cells {
             out.push_str(&cell_html(c));
@@ -189,4 +213,27 @@ pub fn render_document(document: &crate::model::Document) -> String {
     sections_html(&document.sections, &mut s);
     s.push_str("</main></body></html>\n");
     s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn years_never_wrap_inside() {
+        assert_eq!(
+            keep_years("% 2024-25 & more"),
+            r#"% <span class="nw">2024-25</span> &amp; more"#
+        );
+        assert_eq!(
+            keep_years("Q1 2024/25"),
+            r#"Q1 <span class="nw">2024/25</span>"#
+        );
+        assert_eq!(
+            keep_years("Aged 4-16"),
+            r#"Aged <span class="nw">4-16</span>"#
+        );
+        assert_eq!(keep_years("well-being"), "well-being");
+        assert!(CSS.contains("counter(page)") && CSS.contains(".nw { white-space: nowrap; }"));
+    }
 }

@@ -21,16 +21,17 @@ pub mod audit;
 pub mod checks;
 pub mod dashboard;
 pub mod docx;
-pub mod font5x7;
+pub mod font;
 pub mod html;
 pub mod json;
 pub mod model;
 pub mod pdf;
 pub mod performance;
-pub mod raster;
+pub mod picture;
 pub mod review_documents;
 pub mod suppress;
 pub mod svg;
+pub mod trend;
 pub mod xlsx;
 
 use std::collections::BTreeSet;
@@ -47,6 +48,18 @@ use serde::{Deserialize, Serialize};
 
 use crate::checks::{CellRef, CheckError};
 use crate::json::{Node, Writer};
+
+/// A trend figure in `report.json`: a number (percentages and rates to one
+/// decimal place), `"c"`, or `null` when not known.
+fn trend_json(c: &model::Cell) -> serde_json::Value {
+    use model::Cell;
+    match c {
+        Cell::Count(n) => serde_json::json!(n),
+        Cell::Hidden => serde_json::json!("c"),
+        Cell::Percent(Some(x)) | Cell::Number(Some(x)) => serde_json::json!(json::round1(*x)),
+        _ => serde_json::Value::Null,
+    }
+}
 
 /// Text the service manager writes for the report, kept by the store. `slot`
 /// is one of [`NARRATIVE_SLOTS`] or a section id (an introduction to that
@@ -115,6 +128,9 @@ pub enum ReportError {
     Xlsx(String),
     #[error(transparent)]
     Pdf(#[from] pdf::PdfError),
+    /// A target or benchmark keyed by an id that names nothing.
+    #[error("{0}; the report was not written")]
+    Settings(String),
 }
 
 /// One measure set with its publication mask.
@@ -144,6 +160,12 @@ pub struct AnnualReport {
     /// Why secondary suppression could not protect every hidden cell (the
     /// report is then refused by [`AnnualReport::check`]).
     pub suppression_problem: Option<String>,
+    /// The council's performance indicators (default: the built-in list):
+    /// a target or benchmark may be keyed by an indicator's id.
+    pub indicators: Option<performance::PerformanceSettings>,
+    /// The headline figures over the last five years held (`trend.*`), when
+    /// computed ([`AnnualReport::compute_as_of`] does).
+    pub trend: Option<trend::Trend>,
 }
 
 impl AnnualReport {
@@ -173,16 +195,33 @@ impl AnnualReport {
         narratives: Vec<Narrative>,
         publication: bool,
     ) -> Self {
-        // Both years over one assembly of the council's periods of care.
-        let periods = [Period::year(year), Period::year(year.previous())];
-        let mut both = compute_periods_as_of(data, &periods, as_of, settings, calendar).into_iter();
-        let this = both
+        // The five years of the trend over one assembly of the council's
+        // periods of care: this year, last year, and the three before.
+        let mut years = vec![year];
+        for _ in 0..4 {
+            let y = years[years.len() - 1].previous();
+            years.push(y);
+        }
+        let periods: Vec<Period> = years.iter().map(|y| Period::year(*y)).collect();
+        let mut all = compute_periods_as_of(data, &periods, as_of, settings, calendar).into_iter();
+        let this = all
             .next()
             .unwrap_or_else(|| compute_as_of(data, periods[0], as_of, settings, calendar));
-        let last = both
+        let last = all
             .next()
             .unwrap_or_else(|| compute_as_of(data, periods[1], as_of, settings, calendar));
-        Self::from_measures(this, Some(last), settings.clone(), narratives, publication)
+        let earlier: Vec<Measures> = all.collect();
+        let mut report =
+            Self::from_measures(this, Some(last), settings.clone(), narratives, publication);
+        let mut years: Vec<(&Measures, Option<&BTreeSet<CellRef>>)> =
+            vec![(&report.this_year.measures, Some(&report.this_year.hidden))];
+        if let Some(l) = &report.last_year {
+            years.push((&l.measures, Some(&l.hidden)));
+        }
+        years.extend(earlier.iter().map(|m| (m, None)));
+        let t = trend::build(&years, publication);
+        report.trend = Some(t);
+        report
     }
 
     /// A report from measure sets computed (or built) elsewhere.
@@ -219,6 +258,8 @@ impl AnnualReport {
                 hidden: last_hidden,
             }),
             suppression_problem: problem,
+            indicators: None,
+            trend: None,
         }
     }
 
@@ -229,6 +270,13 @@ impl AnnualReport {
     /// The report's own arithmetic, for both years; and, in publication
     /// mode, that no hidden cell can be worked out.
     pub fn check(&self) -> Result<(), ReportError> {
+        let default = performance::PerformanceSettings::default();
+        performance::check_settings(
+            &self.settings,
+            self.indicators.as_ref().unwrap_or(&default),
+            &self.this_year.measures,
+        )
+        .map_err(ReportError::Settings)?;
         checks::check(&self.this_year.measures)?;
         if let Some(last) = &self.last_year {
             checks::check(&last.measures)?;
@@ -295,6 +343,27 @@ impl AnnualReport {
             ),
             ("measures".to_owned(), this.measures()),
         ]);
+        if let Some(t) = &self.trend {
+            let mut measures = Vec::new();
+            for (id, cells) in &t.rows {
+                measures.push((
+                    id.clone(),
+                    Node::Raw(serde_json::Value::Array(
+                        cells.iter().map(trend_json).collect(),
+                    )),
+                ));
+            }
+            o.push((
+                "trend".to_owned(),
+                Node::Obj(vec![
+                    (
+                        "years".to_owned(),
+                        Node::Raw(serde_json::to_value(&t.years).unwrap_or_default()),
+                    ),
+                    ("measures".to_owned(), Node::Obj(measures)),
+                ]),
+            ));
+        }
         if let Some(last) = &self.last_year {
             o.push((
                 "previous_year".to_owned(),

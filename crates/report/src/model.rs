@@ -17,6 +17,8 @@ use crate::{AnnualReport, NARRATIVE_SLOTS, YearFigures};
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Report {
+    /// The council's name, if set (headers and footers name it).
+    pub council: Option<String>,
     pub title: String,
     pub subtitle: String,
     pub year: String,
@@ -148,6 +150,17 @@ pub struct Series {
 }
 
 impl Report {
+    /// Every chart, in order.
+    pub fn charts(&self) -> impl Iterator<Item = &Chart> {
+        self.sections
+            .iter()
+            .flat_map(|s| &s.blocks)
+            .filter_map(|b| match b {
+                Block::Chart(c) => Some(c),
+                _ => None,
+            })
+    }
+
     /// Every table, in order.
     pub fn tables(&self) -> impl Iterator<Item = &Table> {
         self.sections
@@ -437,13 +450,19 @@ impl<'a> Builder<'a> {
                 title, table.caption
             ),
             kind: ChartKind::Line,
-            categories: table.rows.iter().map(|r| r.header.clone()).collect(),
+            categories: table
+                .rows
+                .iter()
+                .filter(|r| !r.total)
+                .map(|r| r.header.clone())
+                .collect(),
             series: (0..table.columns.len() - 1)
                 .map(|i| Series {
                     name: table.columns[i + 1].clone(),
                     values: table
                         .rows
                         .iter()
+                        .filter(|r| !r.total)
                         .map(|r| r.cells.get(i).and_then(Cell::number))
                         .collect(),
                 })
@@ -460,6 +479,101 @@ fn month_key(f: Fig, i: usize) -> Option<String> {
         .months()
         .get(i)
         .map(|(y, m)| format!("{y}-{m:02}"))
+}
+
+/// The council's target and the benchmarks beside a table of single
+/// figures (this year's figure first in each row): for each row whose
+/// measure (`ids`, one per row) has a target or a benchmark in the settings
+/// (keyed by measure id, or by the id of a performance indicator of that
+/// measure). "Against target" says whether this year's figure meets it,
+/// for a measure whose good direction the performance page knows. Only the
+/// columns that hold something are added.
+fn with_comparators(
+    mut t: Table,
+    ids: &[Option<&str>],
+    s: &footprint_domain::measures::MeasureSettings,
+) -> Table {
+    use crate::performance::{PerformanceSettings, Polarity, Rag, against_target};
+    let perf = PerformanceSettings::default();
+    let indicator = |id: &str| perf.indicators.iter().find(|i| i.value.measure() == id);
+    let lookup = |id: &str| {
+        let ind = indicator(id);
+        let target = s
+            .targets
+            .get(id)
+            .or_else(|| ind.and_then(|i| s.targets.get(&i.id)))
+            .copied();
+        let bench = s
+            .benchmarks
+            .get(id)
+            .or_else(|| ind.and_then(|i| s.benchmarks.get(&i.id)))
+            .cloned()
+            .unwrap_or_default();
+        let polarity = ind.map_or(Polarity::Info, |i| i.polarity);
+        (target, bench, polarity)
+    };
+    let found: Vec<_> = ids.iter().map(|id| id.map(lookup)).collect();
+    type Column = (
+        &'static str,
+        fn(&(Option<f64>, footprint_domain::measures::Benchmark, Polarity)) -> Option<f64>,
+    );
+    let columns: [Column; 6] = [
+        ("Target", |x| x.0),
+        ("Statistical neighbours", |x| x.1.statistical_neighbours),
+        ("Best neighbour", |x| x.1.best_neighbour),
+        ("England", |x| x.1.england),
+        ("Region", |x| x.1.region),
+        ("Top quartile", |x| x.1.top_quartile),
+    ];
+    for (name, get) in columns {
+        if !found.iter().flatten().any(|x| get(x).is_some()) {
+            continue;
+        }
+        t.columns.push(name.to_owned());
+        for (r, x) in t.rows.iter_mut().zip(&found) {
+            let v = x.as_ref().and_then(get);
+            let percent = matches!(r.cells.first(), Some(Cell::Percent(_)));
+            r.cells.push(match v {
+                None => Cell::Blank,
+                Some(v) if percent => Cell::Percent(Some(v)),
+                Some(v) => Cell::Number(Some(v)),
+            });
+        }
+        if name == "Target" {
+            t.columns.push("Against target".to_owned());
+            for (r, x) in t.rows.iter_mut().zip(&found) {
+                let value = r.cells.first().and_then(Cell::number);
+                let text = match (value, x) {
+                    (Some(v), Some((Some(target), _, polarity))) => {
+                        match against_target(v, *polarity, *target) {
+                            Some(Rag::Green) => "met",
+                            Some(_) => "not met",
+                            None => "",
+                        }
+                    }
+                    _ => "",
+                };
+                r.cells.push(if text.is_empty() {
+                    Cell::Blank
+                } else {
+                    Cell::Text(text.into())
+                });
+            }
+        }
+    }
+    let years: std::collections::BTreeSet<&str> = found
+        .iter()
+        .flatten()
+        .filter_map(|x| x.1.year.as_deref())
+        .collect();
+    if !years.is_empty() {
+        t.caption = format!(
+            "{} (benchmarks: {})",
+            t.caption,
+            years.into_iter().collect::<Vec<_>>().join(", ")
+        );
+    }
+    t
 }
 
 fn chart_and_table(blocks: &mut Vec<Block>, chart: Chart, table: Table) {
@@ -508,7 +622,21 @@ pub fn build(report: &AnnualReport) -> Report {
     let mut sections = Vec::new();
 
     // Summary.
-    let mut blocks = vec![Block::Table(b.figures(
+    let summary_ids = [
+        Some("cla.start"),
+        Some("cla.end"),
+        Some("cla.rate_per_10k.end"),
+        Some("starts.periods"),
+        Some("ceased.total"),
+        Some("reviews.held"),
+        Some("reviews.in_time_pct"),
+        Some("participation.rate"),
+        Some("stability.three_plus_pct"),
+        Some("stability.long_term_pct"),
+        Some("caseload.per_fte"),
+        Some("challenges.raised"),
+    ];
+    let summary = b.figures(
         "summary",
         "Key figures",
         vec![
@@ -537,7 +665,13 @@ pub fn build(report: &AnnualReport) -> Report {
             ("Children per full-time IRO", &|f| per_fte(f)),
             ("Challenges raised", &|f| f.cell("challenges.raised", &[])),
         ],
-    ))];
+    );
+    let mut blocks = vec![Block::Table(with_comparators(summary, &summary_ids, s))];
+    if let Some(t) = &report.trend
+        && t.years.len() > 2
+    {
+        blocks.push(Block::Table(trend_table(t)));
+    }
     for (slot, heading) in NARRATIVE_SLOTS {
         blocks.push(Block::Narrative {
             heading: heading.into(),
@@ -653,6 +787,12 @@ pub fn build(report: &AnnualReport) -> Report {
         b.line_chart(&t, "Children in care at the end of each month", ""),
         t,
     );
+    let t = starts_ceased_by_month(&b);
+    chart_and_table(
+        &mut blocks,
+        b.line_chart(&t, "Periods of care started and ended, by month", ""),
+        t,
+    );
     let t = b.breakdown(
         "starts-by-age",
         "Age when the period of care started",
@@ -678,6 +818,27 @@ pub fn build(report: &AnnualReport) -> Report {
         "starts.by_placement",
         Some(("starts.periods", "All periods started")),
         true,
+    )));
+    blocks.push(Block::Table(quarter_grid(
+        this,
+        "starts-by-quarter-age",
+        "Periods of care started in each quarter, by age when they started",
+        "starts.by_quarter_age_band",
+        Some(("starts.by_age_band", "All quarters")),
+    )));
+    blocks.push(Block::Table(quarter_grid(
+        this,
+        "starts-by-quarter-legal-status",
+        "Periods of care started in each quarter, by legal status",
+        "starts.by_quarter_legal_status",
+        Some(("starts.by_legal_status", "All quarters")),
+    )));
+    blocks.push(Block::Table(quarter_grid(
+        this,
+        "ceased-by-quarter",
+        "Why periods of care ended, by quarter",
+        "ceased.by_quarter_group",
+        None,
     )));
     blocks.push(Block::Table(b.breakdown(
         "ceased-by-reason",
@@ -803,7 +964,7 @@ pub fn build(report: &AnnualReport) -> Report {
         Some(("reviews.held", "All reviews")),
         false,
     )));
-    blocks.push(Block::Table(b.figures(
+    let records = b.figures(
         "records",
         &format!(
             "Decisions issued within {} working days; records circulated within {} (and {}) working days",
@@ -820,6 +981,24 @@ pub fn build(report: &AnnualReport) -> Report {
             }),
             ("Records not recorded", &|f| f.cell("reviews.record_in_time", &["not_recorded"])),
         ],
+    );
+    blocks.push(Block::Table(with_comparators(
+        records,
+        &[
+            Some("reviews.decisions_in_time_pct"),
+            Some("reviews.record_in_time_pct"),
+            Some("reviews.record_in_local_target_pct"),
+            None,
+            None,
+        ],
+        s,
+    )));
+    blocks.push(Block::Table(b.breakdown(
+        "records-outstanding",
+        "Records of reviews held in the year still to be circulated on its last day, by how late",
+        "reviews.record_outstanding.end.by_lateness",
+        Some(("reviews.record_outstanding.end", "All records outstanding")),
+        false,
     )));
     sections.push(section(report, "reviews", "Reviews and timeliness", blocks));
 
@@ -894,7 +1073,21 @@ pub fn build(report: &AnnualReport) -> Report {
                 "Children aged 4+ seen or spoken to by the IRO before their review",
                 &|f| f.pct("visits.before_review_pct"),
             ),
+            ("Children in care 12 months or more on the last day", &|f| {
+                f.cell("visits.cohort_12_months", &[])
+            }),
+            (
+                "… not seen in person by their IRO in the last 12 months",
+                &|f| f.cell("visits.children_not_seen_12_months", &[]),
+            ),
         ],
+    )));
+    blocks.push(Block::Table(b.breakdown(
+        "visits-by-kind",
+        "The IRO's visits and conversations with children, by kind",
+        "visits.by_kind",
+        Some(("visits.held", "All visits and conversations")),
+        false,
     )));
     blocks.push(Block::Table(b.breakdown(
         "attendance",
@@ -988,6 +1181,25 @@ pub fn build(report: &AnnualReport) -> Report {
             }),
         ],
     ))];
+    let mut blocks = blocks;
+    blocks.push(Block::Table(b.figures(
+        "placements",
+        "Placements that started in the year",
+        vec![
+            ("Placements started", &|f| f.cell("placements.new", &[])),
+            (
+                "… of which moves from an earlier placement of the same period of care",
+                &|f| f.cell("placements.moves", &[]),
+            ),
+        ],
+    )));
+    blocks.push(Block::Table(b.breakdown(
+        "placement-moves-by-reason",
+        "Why children moved placement (the reason recorded for the change)",
+        "placements.moves_by_reason",
+        Some(("placements.moves", "All moves")),
+        false,
+    )));
     sections.push(section(report, "stability", "Placement stability", blocks));
 
     // Adoption.
@@ -1156,6 +1368,7 @@ pub fn build(report: &AnnualReport) -> Report {
         None => "Independent Reviewing Officer annual report".to_owned(),
     };
     Report {
+        council: report.council.clone(),
         title,
         subtitle: match this.m().to_date {
             // A year not yet over: the figures run to the report date.
@@ -1177,6 +1390,116 @@ pub fn build(report: &AnnualReport) -> Report {
         previous_year: last.map(|l| l.m().year.to_string()),
         publication: report.publication,
         sections,
+    }
+}
+
+/// The five-year trend: a row per headline measure, a column per year held.
+fn trend_table(t: &crate::trend::Trend) -> Table {
+    let mut columns = vec!["Measure".to_owned()];
+    columns.extend(t.years.iter().cloned());
+    Table {
+        id: "trend".into(),
+        caption: format!(
+            "Trends over {} years, {} to {}",
+            t.years.len(),
+            t.years.first().map_or("", String::as_str),
+            t.years.last().map_or("", String::as_str)
+        ),
+        columns,
+        rows: t
+            .rows
+            .iter()
+            .map(|(id, cells)| {
+                let label = crate::trend::TREND_MEASURES
+                    .iter()
+                    .find(|(m, _)| m == id)
+                    .map_or(id.as_str(), |(_, l)| *l);
+                row(label, cells.clone())
+            })
+            .collect(),
+    }
+}
+
+/// A quarter-by-category grid of this year (`measure`), its columns the
+/// categories with any count, and, where given, a total row read from the
+/// breakdown the grid splits (`total`: measure and label).
+fn quarter_grid(
+    f: Fig,
+    id: &str,
+    caption: &str,
+    measure: &str,
+    total: Option<(&str, &str)>,
+) -> Table {
+    let mut keys: Vec<String> = Vec::new();
+    let mut quarters: Vec<String> = Vec::new();
+    if let Some(g) = f.m().grid(measure) {
+        for (q, row) in &g.rows {
+            quarters.push(q.clone());
+            for (k, c) in &row.entries {
+                if c.value > 0 && !keys.contains(k) {
+                    keys.push(k.clone());
+                }
+            }
+        }
+    }
+    let mut rows: Vec<Row> = quarters
+        .iter()
+        .map(|q| {
+            row(
+                q.clone(),
+                keys.iter().map(|k| f.cell(measure, &[q, k])).collect(),
+            )
+        })
+        .collect();
+    if let Some((by, label)) = total {
+        rows.push(total_row(
+            label,
+            keys.iter().map(|k| f.cell(by, &[k])).collect(),
+        ));
+    }
+    let mut columns = vec!["Quarter".to_owned()];
+    columns.extend(keys.iter().map(|k| key_label(k)));
+    Table {
+        id: id.into(),
+        caption: format!("{caption}, {}", f.m().year),
+        columns,
+        rows,
+    }
+}
+
+/// Periods of care started and ended in each month, this year and last
+/// (`starts.by_month`, `ceased.by_month`), with the year's totals.
+fn starts_ceased_by_month(b: &Builder) -> Table {
+    let years: Vec<Fig> = std::iter::once(b.this).chain(b.last).collect();
+    let mut columns = vec!["Month".to_owned()];
+    for label in [&b.this_label, &b.last_label].into_iter().take(years.len()) {
+        columns.push(format!("Started {label}"));
+        columns.push(format!("Ended {label}"));
+    }
+    let mut rows = Vec::new();
+    for i in 0..12 {
+        let Some(k) = month_key(b.this, i) else {
+            continue;
+        };
+        let mut cells = Vec::new();
+        for y in &years {
+            let key = month_key(*y, i).unwrap_or_default();
+            cells.push(y.cell("starts.by_month", &[&key]));
+            cells.push(y.cell("ceased.by_month", &[&key]));
+        }
+        rows.push(row(month_label(&k), cells));
+    }
+    let mut total = Vec::new();
+    for y in &years {
+        total.push(y.cell("starts.periods", &[]));
+        total.push(y.cell("ceased.total", &[]));
+    }
+    rows.push(total_row("All months", total));
+    Table {
+        id: "starts-ceased-by-month".into(),
+        caption: "Periods of care started and ended, by month".into(),
+        columns,
+        rows,
     }
 }
 

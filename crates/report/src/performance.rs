@@ -56,9 +56,70 @@ pub enum Basis {
     RollingYear,
 }
 
+/// A count read from a measure set: a count measure (no `keys`), or the
+/// sum of the entries `keys` of a breakdown.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Counted {
+    pub measure: String,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub keys: Vec<String>,
+}
+
+impl Counted {
+    fn read(&self, m: &Measures) -> Option<u64> {
+        if self.keys.is_empty() {
+            m.count(&self.measure)
+        } else {
+            let b = m.breakdown(&self.measure)?;
+            Some(self.keys.iter().map(|k| b.value(k)).sum())
+        }
+    }
+
+    /// The count's name on the page's audit.
+    fn name(&self) -> String {
+        if self.keys.is_empty() {
+            self.measure.clone()
+        } else {
+            format!("{}[{}]", self.measure, self.keys.join("+"))
+        }
+    }
+
+    fn check(&self, m: &Measures) -> Result<(), String> {
+        if self.keys.is_empty() {
+            expect(
+                m,
+                &self.measure,
+                "a count",
+                m.count(&self.measure).is_some(),
+            )
+        } else {
+            expect(
+                m,
+                &self.measure,
+                "a breakdown",
+                m.breakdown(&self.measure).is_some(),
+            )
+        }
+    }
+}
+
+/// `Ok` if `ok`; else why `measure` cannot be read as `what`.
+fn expect(m: &Measures, measure: &str, what: &str, ok: bool) -> Result<(), String> {
+    if ok {
+        Ok(())
+    } else if m.get(measure).is_none() {
+        Err(format!(
+            "`{measure}` is not a measure (the measures are listed in docs/measures.md)"
+        ))
+    } else {
+        Err(format!("`{measure}` is not {what}"))
+    }
+}
+
 /// How to read an indicator's value from a measure set.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "kind", rename_all = "snake_case")]
+#[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
 pub enum ValueRule {
     /// A count measure.
     Count { measure: String },
@@ -75,20 +136,120 @@ pub enum ValueRule {
         keys: Vec<String>,
         of: String,
     },
+    /// Part of a breakdown, counted: the entries `keys` of `measure` (for
+    /// example periods ended by a special guardianship order, REC E43,
+    /// E44, E47 and E48 of `ceased.by_reason`).
+    Part { measure: String, keys: Vec<String> },
+    /// A mean measure (for example `health.sdq_mean`).
+    Mean { measure: String },
+    /// One count as a percentage of another.
+    PercentOf {
+        numerator: Counted,
+        denominator: Counted,
+    },
+    /// A figure from records Footprint does not hold (care plans, social
+    /// workers' visits, care leavers…): the row stays on the page and says
+    /// "not held".
+    NotHeld { unit: Unit },
+}
+
+impl ValueRule {
+    /// Whether the rule reads a measure set it can be read from: every
+    /// measure it names exists and is of the kind it reads. The error names
+    /// the measure. A rate needs the 0–17 population; without it the
+    /// rate is not known, which the page says, so it is not an error.
+    pub fn check(&self, m: &Measures, population_set: bool) -> Result<(), String> {
+        match self {
+            ValueRule::Count { measure } => {
+                expect(m, measure, "a count", m.count(measure).is_some())
+            }
+            ValueRule::Percent { measure } => {
+                expect(m, measure, "a percentage", m.percent(measure).is_some())
+            }
+            ValueRule::Rate { measure } => {
+                if !population_set && m.get(measure).is_none() {
+                    return Ok(());
+                }
+                expect(
+                    m,
+                    measure,
+                    "a rate per 10,000",
+                    matches!(m.get(measure), Some(Measure::Rate(_))),
+                )
+            }
+            ValueRule::PerFte { measure } => expect(
+                m,
+                measure,
+                "children per FTE",
+                matches!(m.get(measure), Some(Measure::PerFte(_))),
+            ),
+            ValueRule::Share { measure, of, .. } => {
+                expect(m, measure, "a breakdown", m.breakdown(measure).is_some())?;
+                expect(m, of, "a count", m.count(of).is_some())
+            }
+            ValueRule::Part { measure, .. } => {
+                expect(m, measure, "a breakdown", m.breakdown(measure).is_some())
+            }
+            ValueRule::Mean { measure } => expect(
+                m,
+                measure,
+                "an average",
+                matches!(m.get(measure), Some(Measure::Mean(_))),
+            ),
+            ValueRule::PercentOf {
+                numerator,
+                denominator,
+            } => {
+                numerator.check(m)?;
+                denominator.check(m)
+            }
+            ValueRule::NotHeld { .. } => Ok(()),
+        }
+    }
+
+    /// Whether the figure is a count (audited as one on a published page).
+    pub fn is_count(&self) -> bool {
+        matches!(self, ValueRule::Count { .. } | ValueRule::Part { .. })
+    }
+
+    /// The measure the figure is of, for finding its benchmark and target
+    /// when they are keyed by measure id.
+    pub fn measure(&self) -> &str {
+        match self {
+            ValueRule::Count { measure }
+            | ValueRule::Percent { measure }
+            | ValueRule::Rate { measure }
+            | ValueRule::PerFte { measure }
+            | ValueRule::Share { measure, .. }
+            | ValueRule::Part { measure, .. }
+            | ValueRule::Mean { measure } => measure,
+            ValueRule::PercentOf { numerator, .. } => &numerator.measure,
+            ValueRule::NotHeld { .. } => "",
+        }
+    }
 }
 
 /// Red/amber/green thresholds. For "high is good": red below `red`, green
 /// at or above `green`, amber between. For "low is good": red at or above
 /// `red`, green below `green`, amber between.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Thresholds {
     pub red: f64,
     pub green: f64,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Indicator {
     pub id: String,
+    /// The council's reference for the row (Rotherham's "4.1"…).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub reference: String,
+    /// The plan the indicator answers to (a success-measure or Council Plan
+    /// code, e.g. "TB4" or "CH04").
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub plan_code: String,
     pub name: String,
     pub definition: String,
     pub basis: Basis,
@@ -96,12 +257,60 @@ pub struct Indicator {
     pub polarity: Polarity,
     #[serde(default)]
     pub thresholds: Option<Thresholds>,
+    /// Shown as a tile of "performance on a page".
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub tile: bool,
 }
 
 /// The indicator list (a settings file can replace it).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct PerformanceSettings {
     pub indicators: Vec<Indicator>,
+}
+
+impl PerformanceSettings {
+    /// Every indicator reads measures that exist, of the kind it reads, and
+    /// no two share an id. The error names the indicator and the measure.
+    pub fn check(&self, m: &Measures, population_set: bool) -> Result<(), PerformanceError> {
+        let mut seen = std::collections::BTreeSet::new();
+        for i in &self.indicators {
+            if !seen.insert(i.id.as_str()) {
+                return Err(PerformanceError::Indicators(format!(
+                    "indicator `{}` is listed twice",
+                    i.id
+                )));
+            }
+            i.value
+                .check(m, population_set)
+                .map_err(|e| PerformanceError::Indicators(format!("indicator `{}`: {e}", i.id)))?;
+        }
+        Ok(())
+    }
+}
+
+/// Every key of the settings' `targets` and `benchmarks` names a measure
+/// of `m` or an indicator of `perf`; the error names the first that does
+/// not (a figure keyed by a mistyped id would otherwise never be shown).
+pub fn check_settings(
+    settings: &MeasureSettings,
+    perf: &PerformanceSettings,
+    m: &Measures,
+) -> Result<(), String> {
+    let known = |id: &str| m.get(id).is_some() || perf.indicators.iter().any(|i| i.id == id);
+    for (what, id) in settings
+        .targets
+        .keys()
+        .map(|k| ("targets", k))
+        .chain(settings.benchmarks.keys().map(|k| ("benchmarks", k)))
+    {
+        if !known(id) {
+            return Err(format!(
+                "settings: `{what}` has `{id}`, which is neither a measure (docs/measures.md) nor an indicator of the performance page"
+            ));
+        }
+    }
+    Ok(())
 }
 
 fn ind(
@@ -115,12 +324,15 @@ fn ind(
 ) -> Indicator {
     Indicator {
         id: id.into(),
+        reference: String::new(),
+        plan_code: String::new(),
         name: name.into(),
         definition: definition.into(),
         basis,
         value,
         polarity,
         thresholds: thresholds.map(|(red, green)| Thresholds { red, green }),
+        tile: false,
     }
 }
 
@@ -140,206 +352,408 @@ fn share(m: &str, keys: &[&str], of: &str) -> ValueRule {
     }
 }
 
+fn not_held(unit: Unit) -> ValueRule {
+    ValueRule::NotHeld { unit }
+}
+
+impl Indicator {
+    /// The same indicator with the council's reference.
+    fn reference(mut self, r: &str) -> Self {
+        self.reference = r.into();
+        self
+    }
+
+    /// The same indicator shown as a tile of "performance on a page".
+    fn tile(mut self) -> Self {
+        self.tile = true;
+        self
+    }
+}
+
 impl Default for PerformanceSettings {
+    /// The 31 indicators of the looked-after-children block of Rotherham's
+    /// corporate parenting performance report (references 4.1–4.31; one
+    /// whose records Footprint does not hold says "not held"), then the IRO
+    /// service's own (references IRO.1–IRO.7).
     fn default() -> Self {
         use Basis::*;
         use Polarity::*;
-        PerformanceSettings {
-            indicators: vec![
-                ind(
-                    "cla.count",
-                    "Number of looked-after children",
-                    "Children looked after on the last day of the month (cla.end), short breaks excluded.",
-                    Snapshot,
-                    count("cla.end"),
-                    Info,
-                    None,
+        const PERMANENCE: [&str; 7] = ["E11", "E12", "E41", "E45", "E46", "E47", "E48"];
+        let rotherham = vec![
+            ind(
+                "cla.count",
+                "Number of looked-after children",
+                "Children looked after on the last day of the month (cla.end), short breaks excluded.",
+                Snapshot,
+                count("cla.end"),
+                Info,
+                None,
+            )
+            .tile(),
+            ind(
+                "cla.rate",
+                "Rate of looked-after children per 10,000 aged 0–17",
+                "cla.end ÷ the 0–17 population (a setting) × 10,000.",
+                Snapshot,
+                ValueRule::Rate {
+                    measure: "cla.rate_per_10k.end".into(),
+                },
+                Low,
+                None,
+            ),
+            ind(
+                "admissions",
+                "Number of admissions",
+                "Periods of care that started in the month (starts.periods).",
+                Flow,
+                count("starts.periods"),
+                Info,
+                None,
+            )
+            .tile(),
+            ind(
+                "uasc",
+                "Number of looked-after UASC",
+                "Looked-after children who are unaccompanied asylum-seeking children on the month's last day.",
+                Snapshot,
+                count("profile.end.uasc"),
+                Info,
+                None,
+            ),
+            ind(
+                "plans.up_to_date",
+                "% of eligible looked-after children with an up-to-date plan",
+                "Care plans are not recorded in Footprint.",
+                Snapshot,
+                not_held(Unit::Percent),
+                High,
+                Some((87.0, 95.0)),
+            ),
+            ind(
+                "visits.statutory",
+                "% of looked-after children's visits up to date and within timescale",
+                "Social workers' statutory visits are not recorded in Footprint (the IRO's own visits are, in the annual report).",
+                Snapshot,
+                not_held(Unit::Percent),
+                High,
+                Some((90.0, 98.0)),
+            ),
+            ind(
+                "reviews.in_time",
+                "% of reviews held in time",
+                "Reviews held in time ÷ reviews held whose due date is known (reviews.in_time_pct).",
+                Flow,
+                pct("reviews.in_time_pct"),
+                High,
+                Some((87.0, 95.0)),
+            )
+            .tile(),
+            ind(
+                "health.iha_in_time",
+                "% of initial health assessments within timescale",
+                "Initial health assessments due that were done in time (health.assessments.initial_in_time).",
+                Flow,
+                pct("health.assessments.initial_in_time"),
+                High,
+                None,
+            )
+            .tile(),
+            ind(
+                "health.up_to_date",
+                "% with an up-to-date health assessment",
+                "Children in care on the month's last day whose health assessment was up to date (health.assessments.up_to_date.end).",
+                Snapshot,
+                pct("health.assessments.up_to_date.end"),
+                High,
+                Some((87.0, 95.0)),
+            ),
+            ind(
+                "health.dental_up_to_date",
+                "% with an up-to-date dental check",
+                "Children in care on the month's last day whose dental check was up to date (health.assessments.dental_up_to_date.end).",
+                Snapshot,
+                pct("health.assessments.dental_up_to_date.end"),
+                High,
+                Some((87.0, 95.0)),
+            ),
+            ind(
+                "yot",
+                "Number of looked-after children known to the youth offending team",
+                "Youth offending team involvement is not recorded in Footprint.",
+                Snapshot,
+                not_held(Unit::Count),
+                Info,
+                None,
+            ),
+            ind(
+                "ehcp",
+                "Number of looked-after children with an EHC plan",
+                "Education, health and care plans are not recorded in Footprint.",
+                Snapshot,
+                not_held(Unit::Count),
+                Info,
+                None,
+            ),
+            ind(
+                "missing",
+                "Number of looked-after children missing at least once",
+                "Children with a missing (M) episode that began in the month.",
+                Flow,
+                count("missing.children"),
+                Info,
+                None,
+            ),
+            ind(
+                "ceased",
+                "Number who ceased to be looked after",
+                "Periods of care that ended in the month (REC not X1).",
+                Flow,
+                count("ceased.total"),
+                High,
+                None,
+            )
+            .tile(),
+            ind(
+                "sgo_cao.granted",
+                "Number of SGOs and CAOs granted after being looked after (legal status)",
+                "Orders granted are not recorded apart from the reason care ended (see the next row).",
+                Flow,
+                not_held(Unit::Count),
+                Info,
+                None,
+            ),
+            ind(
+                "ceased.sgo_cao",
+                "Number ceased to be looked after due to an SGO or CAO",
+                "Periods of care ended with REC E41 (residence or child arrangements order) or E45–E48 (special guardianship order).",
+                Flow,
+                ValueRule::Part {
+                    measure: "ceased.by_reason".into(),
+                    keys: ["E41", "E45", "E46", "E47", "E48"].map(String::from).to_vec(),
+                },
+                Info,
+                None,
+            ),
+            ind(
+                "ceased.permanence",
+                "% ceased due to permanence (adoption, SGO, CAO)",
+                "Periods ended with REC E11, E12, E41, E45–E48 ÷ all periods ended.",
+                Flow,
+                share("ceased.by_reason", &PERMANENCE, "ceased.total"),
+                High,
+                Some((27.0, 35.0)),
+            ),
+            ind(
+                "stability.long_term",
+                "% of long-term looked-after children stable for 2 years",
+                "Children under 16 looked after for 2½ years or more who have been in the same placement for 2 years (or placed for adoption) (stability.long_term_pct).",
+                Snapshot,
+                pct("stability.long_term_pct"),
+                High,
+                Some((62.0, 70.0)),
+            )
+            .tile(),
+            ind(
+                "stability.three_plus",
+                "% of looked-after children with 3+ placements (rolling 12 months)",
+                "Children looked after on the month's last day with 3 or more placements in the 12 months to then.",
+                RollingYear,
+                pct("stability.three_plus_pct"),
+                Low,
+                Some((16.0, 8.0)),
+            )
+            .tile(),
+            ind(
+                "placement.family",
+                "% in family-based settings",
+                "Children in foster care (U1–U6) or placed for adoption (A3–A6) ÷ looked-after children.",
+                Snapshot,
+                share(
+                    "profile.end.by_placement",
+                    &["U1", "U2", "U3", "U4", "U5", "U6", "A3", "A4", "A5", "A6"],
+                    "cla.end",
                 ),
-                ind(
-                    "cla.rate",
-                    "Rate of looked-after children per 10,000 aged 0–17",
-                    "cla.end ÷ the 0–17 population (a setting) × 10,000.",
-                    Snapshot,
-                    ValueRule::Rate {
-                        measure: "cla.rate_per_10k.end".into(),
-                    },
-                    Low,
-                    None,
-                ),
-                ind(
-                    "admissions",
-                    "Number of admissions",
-                    "Periods of care that started in the month (starts.periods).",
-                    Flow,
-                    count("starts.periods"),
-                    Info,
-                    None,
-                ),
-                ind(
-                    "uasc",
-                    "Number of looked-after UASC",
-                    "Looked-after children who are unaccompanied asylum-seeking children on the month's last day.",
-                    Snapshot,
-                    count("profile.end.uasc"),
-                    Info,
-                    None,
-                ),
-                ind(
-                    "reviews.in_time",
-                    "% of reviews held in time",
-                    "Reviews held in time ÷ reviews held whose due date is known (reviews.in_time_pct).",
-                    Flow,
-                    pct("reviews.in_time_pct"),
-                    High,
-                    Some((87.0, 95.0)),
-                ),
-                ind(
-                    "participation",
-                    "% of reviews where the child participated",
-                    "Reviews coded PN1–PN6 ÷ reviews coded PN1–PN7 (children aged 4 and over).",
-                    Flow,
-                    pct("participation.rate"),
-                    High,
-                    None,
-                ),
-                ind(
-                    "missing",
-                    "Number of looked-after children missing at least once",
-                    "Children with a missing (M) episode that began in the month.",
-                    Flow,
-                    count("missing.children"),
-                    Info,
-                    None,
-                ),
-                ind(
-                    "ceased",
-                    "Number who ceased to be looked after",
-                    "Periods of care that ended in the month (REC not X1).",
-                    Flow,
-                    count("ceased.total"),
-                    Info,
-                    None,
-                ),
-                ind(
-                    "ceased.permanence",
-                    "% ceased due to permanence (adoption, SGO, CAO)",
-                    "Periods ended with REC E11, E12, E41, E45–E48 ÷ all periods ended.",
-                    Flow,
-                    share(
-                        "ceased.by_reason",
-                        &["E11", "E12", "E41", "E45", "E46", "E47", "E48"],
-                        "ceased.total",
-                    ),
-                    High,
-                    Some((27.0, 35.0)),
-                ),
-                ind(
-                    "stability.long_term",
-                    "% of long-term looked-after children stable for 2 years",
-                    "Children under 16 looked after for 2½ years or more who have been in the same placement for 2 years (or placed for adoption) (stability.long_term_pct).",
-                    Snapshot,
-                    pct("stability.long_term_pct"),
-                    High,
-                    Some((62.0, 70.0)),
-                ),
-                ind(
-                    "stability.three_plus",
-                    "% of looked-after children with 3+ placements (rolling 12 months)",
-                    "Children looked after on the month's last day with 3 or more placements in the 12 months to then.",
-                    RollingYear,
-                    pct("stability.three_plus_pct"),
-                    Low,
-                    Some((16.0, 8.0)),
-                ),
-                ind(
-                    "placement.family",
-                    "% in family-based settings",
-                    "Children in foster care (U1–U6) or placed for adoption (A3–A6) ÷ looked-after children.",
-                    Snapshot,
-                    share(
-                        "profile.end.by_placement",
-                        &["U1", "U2", "U3", "U4", "U5", "U6", "A3", "A4", "A5", "A6"],
-                        "cla.end",
-                    ),
-                    High,
-                    Some((77.0, 85.0)),
-                ),
-                ind(
-                    "placement.parents",
-                    "% placed with parents (P1)",
-                    "Children placed with parents (P1) ÷ looked-after children.",
-                    Snapshot,
-                    share("profile.end.by_placement", &["P1"], "cla.end"),
-                    Low,
-                    None,
-                ),
-                ind(
-                    "placement.kinship",
-                    "% in kinship care",
-                    "Children fostered by relatives or friends (U1–U3) ÷ looked-after children.",
-                    Snapshot,
-                    share("profile.end.by_placement", &["U1", "U2", "U3"], "cla.end"),
-                    High,
-                    Some((8.0, 12.0)),
-                ),
-                ind(
-                    "caseload",
-                    "Children per full-time IRO",
-                    "Looked-after children on the month's last day ÷ the FTE of IROs in post (guideline 50–70).",
-                    Snapshot,
-                    ValueRule::PerFte {
-                        measure: "caseload.per_fte".into(),
-                    },
-                    Low,
-                    Some((70.0, 60.0)),
-                ),
-                ind(
-                    "midway",
-                    "% of midway checks done",
-                    "Reviews held in the month whose next review was more than 3 months away, with a midway check recorded before the next review (midway.done_pct). The latest months rise as midway checks fall due and are recorded.",
-                    Flow,
-                    pct("midway.done_pct"),
-                    High,
-                    Some((70.0, 90.0)),
-                ),
-                ind(
-                    "decisions",
-                    "% of review decisions issued within 5 working days",
-                    "reviews.decisions_in_time_pct.",
-                    Flow,
-                    pct("reviews.decisions_in_time_pct"),
-                    High,
-                    None,
-                ),
-                ind(
-                    "records",
-                    "% of review records circulated within the local target",
-                    "Records circulated within the local target (15 working days by default) ÷ records circulated.",
-                    Flow,
-                    pct("reviews.record_in_local_target_pct"),
-                    High,
-                    Some((80.0, 90.0)),
-                ),
-                ind(
-                    "reviews.overdue",
-                    "Children with a review overdue",
-                    "Children looked after on the month's last day whose next review was due before then and not held.",
-                    Snapshot,
-                    count("reviews.overdue.end"),
-                    Low,
-                    None,
-                ),
-                ind(
-                    "challenges",
-                    "Challenges raised",
-                    "Challenges raised by IROs through the dispute resolution process in the month.",
-                    Flow,
-                    count("challenges.raised"),
-                    Info,
-                    None,
-                ),
-            ],
-        }
+                High,
+                Some((77.0, 85.0)),
+            ),
+            ind(
+                "placement.parents",
+                "% placed with parents (P1)",
+                "Children placed with parents (P1) ÷ looked-after children.",
+                Snapshot,
+                share("profile.end.by_placement", &["P1"], "cla.end"),
+                Low,
+                None,
+            ),
+            ind(
+                "placement.kinship",
+                "% in kinship care",
+                "Children fostered by relatives or friends (U1–U3) ÷ looked-after children.",
+                Snapshot,
+                share("profile.end.by_placement", &["U1", "U2", "U3"], "cla.end"),
+                High,
+                Some((8.0, 12.0)),
+            ),
+            ind(
+                "fostering.approvals",
+                "Number of placements created through foster-carer approvals",
+                "Foster-carer approvals are not recorded in Footprint.",
+                Flow,
+                not_held(Unit::Count),
+                High,
+                None,
+            ),
+            ind(
+                "adoption.within_12_months",
+                "Number of adoptions within 12 months of the decision that the child should be placed for adoption",
+                "Adoption decisions (SHOBPA) are not yet recorded in Footprint.",
+                Flow,
+                not_held(Unit::Count),
+                High,
+                None,
+            ),
+            ind(
+                "adoption.a10",
+                "A10: average days between entering care and moving in with the adoptive family",
+                "Adoption scorecard A10; the dates it needs are not yet recorded in Footprint.",
+                Snapshot,
+                not_held(Unit::Mean),
+                Low,
+                None,
+            ),
+            ind(
+                "adoption.a2",
+                "A2: average days between the placement order and the match",
+                "Adoption scorecard A2; the dates it needs are not yet recorded in Footprint.",
+                Snapshot,
+                not_held(Unit::Mean),
+                Low,
+                None,
+            ),
+            ind(
+                "care_leavers",
+                "Number of care leavers",
+                "Care leavers (OC3) are not yet held in Footprint.",
+                Snapshot,
+                not_held(Unit::Count),
+                Info,
+                None,
+            ),
+            ind(
+                "care_leavers.pathway_plans",
+                "% of eligible looked-after children and care leavers with an up-to-date pathway plan",
+                "Pathway plans are not recorded in Footprint.",
+                Snapshot,
+                not_held(Unit::Percent),
+                High,
+                None,
+            ),
+            ind(
+                "care_leavers.suitable_accommodation",
+                "% of care leavers in suitable accommodation",
+                "Care leavers (OC3) are not yet held in Footprint.",
+                Snapshot,
+                not_held(Unit::Percent),
+                High,
+                Some((88.0, 96.0)),
+            ),
+            ind(
+                "care_leavers.eet",
+                "% of care leavers in education, employment or training",
+                "Care leavers (OC3) are not yet held in Footprint.",
+                Snapshot,
+                not_held(Unit::Percent),
+                High,
+                Some((58.0, 66.0)),
+            ),
+            ind(
+                "care_leavers.former_uasc",
+                "Number of care leavers who were unaccompanied asylum-seeking children",
+                "Care leavers (OC3) are not yet held in Footprint.",
+                Snapshot,
+                not_held(Unit::Count),
+                Info,
+                None,
+            ),
+        ];
+        let iro = vec![
+            ind(
+                "participation",
+                "% of reviews where the child participated",
+                "Reviews coded PN1–PN6 ÷ reviews coded PN1–PN7 (children aged 4 and over).",
+                Flow,
+                pct("participation.rate"),
+                High,
+                None,
+            ),
+            ind(
+                "caseload",
+                "Children per full-time IRO",
+                "Looked-after children on the month's last day ÷ the FTE of IROs in post (guideline 50–70).",
+                Snapshot,
+                ValueRule::PerFte {
+                    measure: "caseload.per_fte".into(),
+                },
+                Low,
+                Some((70.0, 60.0)),
+            ),
+            ind(
+                "midway",
+                "% of midway checks done",
+                "Reviews held in the month whose next review was more than 3 months away, with a midway check recorded before the next review (midway.done_pct). The latest months rise as midway checks fall due and are recorded.",
+                Flow,
+                pct("midway.done_pct"),
+                High,
+                Some((70.0, 90.0)),
+            ),
+            ind(
+                "decisions",
+                "% of review decisions issued within 5 working days",
+                "reviews.decisions_in_time_pct.",
+                Flow,
+                pct("reviews.decisions_in_time_pct"),
+                High,
+                None,
+            ),
+            ind(
+                "records",
+                "% of review records circulated within the local target",
+                "Records circulated within the local target (15 working days by default) ÷ records circulated.",
+                Flow,
+                pct("reviews.record_in_local_target_pct"),
+                High,
+                Some((80.0, 90.0)),
+            ),
+            ind(
+                "reviews.overdue",
+                "Children with a review overdue",
+                "Children looked after on the month's last day whose next review was due before then and not held.",
+                Snapshot,
+                count("reviews.overdue.end"),
+                Low,
+                None,
+            ),
+            ind(
+                "challenges",
+                "Challenges raised",
+                "Challenges raised by IROs through the dispute resolution process in the month.",
+                Flow,
+                count("challenges.raised"),
+                Info,
+                None,
+            ),
+        ];
+        let indicators = rotherham
+            .into_iter()
+            .enumerate()
+            .map(|(i, x)| x.reference(&format!("4.{}", i + 1)))
+            .chain(
+                iro.into_iter()
+                    .enumerate()
+                    .map(|(i, x)| x.reference(&format!("IRO.{}", i + 1))),
+            )
+            .collect();
+        PerformanceSettings { indicators }
     }
 }
 
@@ -370,6 +784,8 @@ pub enum PageValue {
     Value(f64),
     Suppressed,
     NotKnown,
+    /// From records Footprint does not hold: `"not held"`.
+    NotHeld,
 }
 
 impl PageValue {
@@ -392,12 +808,13 @@ impl Serialize for PageValue {
             PageValue::Value(x) => s.serialize_f64(*x),
             PageValue::Suppressed => s.serialize_str("c"),
             PageValue::NotKnown => s.serialize_unit(),
+            PageValue::NotHeld => s.serialize_str("not held"),
         }
     }
 }
 
 /// What an indicator's figures are.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Unit {
     /// A count of children, periods, reviews or challenges.
@@ -408,15 +825,21 @@ pub enum Unit {
     Rate,
     /// Children per full-time IRO.
     PerFte,
+    /// An average (to one decimal place).
+    Mean,
 }
 
 impl ValueRule {
     pub fn unit(&self) -> Unit {
         match self {
-            ValueRule::Count { .. } => Unit::Count,
-            ValueRule::Percent { .. } | ValueRule::Share { .. } => Unit::Percent,
+            ValueRule::Count { .. } | ValueRule::Part { .. } => Unit::Count,
+            ValueRule::Percent { .. } | ValueRule::Share { .. } | ValueRule::PercentOf { .. } => {
+                Unit::Percent
+            }
             ValueRule::Rate { .. } => Unit::Rate,
             ValueRule::PerFte { .. } => Unit::PerFte,
+            ValueRule::Mean { .. } => Unit::Mean,
+            ValueRule::NotHeld { unit } => *unit,
         }
     }
 }
@@ -432,6 +855,10 @@ pub struct MonthValue {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct IndicatorRow {
     pub id: String,
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub reference: String,
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub plan_code: String,
     pub name: String,
     pub definition: String,
     /// What the figures are: `count`, `percent`, `rate` or `per_fte`.
@@ -443,7 +870,29 @@ pub struct IndicatorRow {
     pub last_year: PageValue,
     pub rag: Option<Rag>,
     pub thresholds: Option<Thresholds>,
+    /// The council's target (settings `targets`, keyed by the indicator's
+    /// id or its measure's); without thresholds, the RAG is against it
+    /// (green when met, red when not).
+    pub target: Option<f64>,
     pub benchmark: Benchmark,
+}
+
+/// A tile of "performance on a page": the figure (the year to date for a
+/// flow, else the latest month's), its change on the same period last year
+/// and which way that is.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Tile {
+    pub id: String,
+    pub name: String,
+    pub unit: Unit,
+    /// What the figure covers ("April to December 2022", "on 31 December 2022"…).
+    pub period: String,
+    pub value: PageValue,
+    /// The figure less the same period's last year (`c` on a published
+    /// page where last year's count is from 1 to 5 or the figure is hidden).
+    pub change: PageValue,
+    pub direction: Direction,
+    pub better: Option<bool>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -455,6 +904,8 @@ pub struct PerformancePage {
     /// them, shown as `c`; audited like the annual report.
     pub publication: bool,
     pub rows: Vec<IndicatorRow>,
+    /// "Performance on a page": the indicators marked as tiles.
+    pub tiles: Vec<Tile>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -463,6 +914,9 @@ pub enum PerformanceError {
     BadMonth(String),
     #[error("publication mode: {0}; the performance page was not written")]
     Disclosure(String),
+    /// An indicator that cannot be read, or a settings key naming nothing.
+    #[error("{0}; the performance page was not written")]
+    Indicators(String),
 }
 
 /// Reads `YYYY-MM`.
@@ -502,6 +956,19 @@ pub fn read(m: &Measures, rule: &ValueRule) -> Option<f64> {
             let n: u64 = keys.iter().map(|k| b.value(k)).sum();
             percent(n, m.count(of)?)
         }
+        ValueRule::Part { measure, keys } => {
+            let b = m.breakdown(measure)?;
+            Some(keys.iter().map(|k| b.value(k)).sum::<u64>() as f64)
+        }
+        ValueRule::Mean { measure } => match m.get(measure)? {
+            Measure::Mean(x) => x.value(),
+            _ => None,
+        },
+        ValueRule::PercentOf {
+            numerator,
+            denominator,
+        } => percent(numerator.read(m)?, denominator.read(m)?),
+        ValueRule::NotHeld { .. } => None,
     }
 }
 
@@ -516,6 +983,17 @@ pub fn rag(value: f64, polarity: Polarity, t: Thresholds) -> Option<Rag> {
         Polarity::Low => Some(Rag::Amber),
         Polarity::Info => None,
     }
+}
+
+/// The rating of `value` against a target: green when met (at or above it
+/// when high is good, at or below it when low is good), red when not.
+pub fn against_target(value: f64, polarity: Polarity, target: f64) -> Option<Rag> {
+    let met = match polarity {
+        Polarity::High => value >= target,
+        Polarity::Low => value <= target,
+        Polarity::Info => return None,
+    };
+    Some(if met { Rag::Green } else { Rag::Red })
 }
 
 fn direction(prev: Option<f64>, now: Option<f64>, polarity: Polarity) -> (Direction, Option<bool>) {
@@ -619,6 +1097,27 @@ fn reading(m: &Measures, rule: &ValueRule) -> Reading {
             }
             c
         }
+        ValueRule::Part { measure, keys } => m
+            .breakdown(measure)
+            .map(|b| {
+                vec![(
+                    format!("{measure}[{}]", keys.join("+")),
+                    keys.iter().map(|k| b.value(k)).sum(),
+                )]
+            })
+            .unwrap_or_default(),
+        ValueRule::Mean { measure } => match m.get(measure) {
+            Some(Measure::Mean(x)) => vec![(format!("{measure}[count]"), x.count.value)],
+            _ => Vec::new(),
+        },
+        ValueRule::PercentOf {
+            numerator,
+            denominator,
+        } => [numerator, denominator]
+            .iter()
+            .filter_map(|c| Some((c.name(), c.read(m)?)))
+            .collect(),
+        ValueRule::NotHeld { .. } => Vec::new(),
     };
     Reading {
         value: read(m, rule).map(round1),
@@ -712,6 +1211,14 @@ fn build(
         extra: HashMap::new(),
     };
     let compute = |p: Period| measures::compute_as_of(data, p, as_of, settings, calendar);
+    // Every indicator can be read, and every target and benchmark names
+    // something: checked on last year's measures (every measure is in
+    // every period's set).
+    {
+        let m = cache.get(Period::year(last_year), compute);
+        perf.check(m, settings.population_0_17.is_some())?;
+        check_settings(settings, perf, m).map_err(PerformanceError::Indicators)?;
+    }
     // Every figure, by indicator: (slot, period, reading).
     let mut figures: Vec<Vec<(Slot, Option<Period>, Reading)>> = Vec::new();
     let mut ytd_readings: Vec<Vec<((i32, u32), Reading)>> = Vec::new();
@@ -750,10 +1257,7 @@ fn build(
         figures.push(f);
         // A flow count's months from April, for the audit's year to date.
         let mut ytd = Vec::new();
-        if publication
-            && indicator.basis == Basis::Flow
-            && matches!(indicator.value, ValueRule::Count { .. })
-        {
+        if publication && indicator.basis == Basis::Flow && indicator.value.is_count() {
             for &ym in &ytd_months {
                 if let Some(p) = period_for(ym) {
                     ytd.push((ym, reading(cache.get(p, compute), &indicator.value)));
@@ -775,7 +1279,7 @@ fn build(
         let mut hidden_counts: Vec<(String, Period)> = Vec::new();
         for (k, (indicator, f)) in perf.indicators.iter().zip(&figures).enumerate() {
             for (j, (slot, period, r)) in f.iter().enumerate() {
-                let is_count = matches!(indicator.value, ValueRule::Count { .. });
+                let is_count = indicator.value.is_count();
                 let h = small(&r.counts)
                     || (is_count && suppressed.contains(&page_figure(indicator, *slot, &months)));
                 hidden[k][j] = h;
@@ -802,8 +1306,11 @@ fn build(
     let mut rows = Vec::new();
     for (k, indicator) in perf.indicators.iter().enumerate() {
         let f = &figures[k];
+        let not_held = matches!(indicator.value, ValueRule::NotHeld { .. });
         let shown = |j: usize| -> PageValue {
-            if hidden[k][j] {
+            if not_held {
+                PageValue::NotHeld
+            } else if hidden[k][j] {
                 PageValue::Suppressed
             } else {
                 PageValue::from_option(f[j].2.value)
@@ -829,12 +1336,20 @@ fn build(
         let year_to_date = slot(Slot::YearToDate).map_or(PageValue::NotKnown, shown);
         let last = slot(Slot::LastYear).map_or(PageValue::NotKnown, shown);
         let latest_value = month_values.last().and_then(|m| m.value.number());
-        let rating = match (latest_value, indicator.thresholds) {
-            (Some(v), Some(t)) => rag(v, indicator.polarity, t),
+        let target = settings
+            .targets
+            .get(&indicator.id)
+            .or_else(|| settings.targets.get(indicator.value.measure()))
+            .copied();
+        let rating = match (latest_value, indicator.thresholds, target) {
+            (Some(v), Some(t), _) => rag(v, indicator.polarity, t),
+            (Some(v), None, Some(t)) => against_target(v, indicator.polarity, t),
             _ => None,
         };
         rows.push(IndicatorRow {
             id: indicator.id.clone(),
+            reference: indicator.reference.clone(),
+            plan_code: indicator.plan_code.clone(),
             name: indicator.name.clone(),
             definition: indicator.definition.clone(),
             unit: indicator.value.unit(),
@@ -845,11 +1360,64 @@ fn build(
             last_year: last,
             rag: rating,
             thresholds: indicator.thresholds,
+            target,
             benchmark: settings
                 .benchmarks
                 .get(&indicator.id)
+                .or_else(|| settings.benchmarks.get(indicator.value.measure()))
                 .cloned()
                 .unwrap_or_default(),
+        });
+    }
+    // The tiles: each figure beside the same period last year.
+    let mut tiles = Vec::new();
+    let (y, mo) = month;
+    for (indicator, row) in perf.indicators.iter().zip(&rows) {
+        if !indicator.tile || matches!(indicator.value, ValueRule::NotHeld { .. }) {
+            continue;
+        }
+        let (value, then, period) = match indicator.basis {
+            Basis::Flow => (
+                row.year_to_date,
+                Period::year_to_date(y - 1, mo),
+                format!("April to {}", month_label(&row_month(month))),
+            ),
+            Basis::Snapshot => (
+                row.months.last().map_or(PageValue::NotKnown, |m| m.value),
+                Period::month(y - 1, mo),
+                format!("at the end of {}", month_label(&row_month(month))),
+            ),
+            Basis::RollingYear => (
+                row.months.last().map_or(PageValue::NotKnown, |m| m.value),
+                Period::rolling_year(y - 1, mo),
+                format!("12 months to {}", month_label(&row_month(month))),
+            ),
+        };
+        let before = then.map(|p| reading(cache.get(p, compute), &indicator.value));
+        let before_value = before.as_ref().and_then(|r| r.value);
+        let small_before = before.as_ref().is_some_and(|r| small(&r.counts));
+        let (change, direction, better) = match value {
+            PageValue::Suppressed => (PageValue::Suppressed, Direction::NotKnown, None),
+            _ if publication && small_before => (PageValue::Suppressed, Direction::NotKnown, None),
+            PageValue::Value(v) => {
+                let (d, b) = self::direction(before_value, Some(v), indicator.polarity);
+                (
+                    PageValue::from_option(before_value.map(|x| round1(v - x))),
+                    d,
+                    b,
+                )
+            }
+            _ => (PageValue::NotKnown, Direction::NotKnown, None),
+        };
+        tiles.push(Tile {
+            id: indicator.id.clone(),
+            name: indicator.name.clone(),
+            unit: row.unit,
+            period,
+            value,
+            change,
+            direction,
+            better,
         });
     }
     let page = PerformancePage {
@@ -858,11 +1426,16 @@ fn build(
         last_year: last_year.to_string(),
         publication,
         rows,
+        tiles,
     };
     if publication {
         audit_page(&page, perf, &months, &figures, &ytd_readings)?;
     }
     Ok(page)
+}
+
+fn row_month((y, m): (i32, u32)) -> String {
+    format!("{y}-{m:02}")
 }
 
 fn ym_key((y, m): (i32, u32)) -> String {
@@ -891,7 +1464,7 @@ fn page_publication(
 ) -> Publication {
     let mut p = Publication::default();
     for (k, indicator) in perf.indicators.iter().enumerate() {
-        if !matches!(indicator.value, ValueRule::Count { .. }) {
+        if !indicator.value.is_count() {
             continue;
         }
         let count = |r: &Reading| r.counts.first().map(|(_, v)| *v);
@@ -1077,6 +1650,7 @@ fn audit_page(
 fn fmt_value(v: PageValue) -> String {
     match v {
         PageValue::Suppressed => "c".to_owned(),
+        PageValue::NotHeld => "not held".to_owned(),
         _ => fmt(v.number()),
     }
 }
@@ -1135,25 +1709,96 @@ fn rag_text(r: Option<Rag>) -> &'static str {
 }
 
 fn columns(page: &PerformancePage) -> Vec<String> {
-    let mut c = vec!["Indicator".to_owned()];
+    let mut c = vec!["Ref".to_owned(), "Plan".to_owned(), "Indicator".to_owned()];
     if let Some(r) = page.rows.first() {
         c.extend(r.months.iter().map(|m| month_label(&m.month)));
     }
     c.extend(
         [
+            "Direction of travel",
             "Year to date",
             "Good is",
+            "Target",
             "RAG",
             "Red",
             "Green",
             &page.last_year,
             "Statistical neighbours",
+            "Best neighbour",
             "England",
+            "Region",
             "Top quartile",
+            "Benchmark year",
         ]
         .map(String::from),
     );
     c
+}
+
+/// The latest month's direction of travel, in words.
+fn travel(r: &IndicatorRow) -> &'static str {
+    r.months
+        .last()
+        .map_or("", |m| match (m.direction, m.better) {
+            (Direction::Up, Some(true)) | (Direction::Down, Some(true)) => "improving",
+            (Direction::Up, Some(false)) | (Direction::Down, Some(false)) => "worsening",
+            (Direction::Up, None) => "up",
+            (Direction::Down, None) => "down",
+            (Direction::Same, _) => "no change",
+            (Direction::NotKnown, _) => "",
+        })
+}
+
+/// A tile's change on the same period last year: "(+3)", "(−1.5)", "(c)".
+fn change_text(t: &Tile) -> String {
+    match t.change {
+        PageValue::Value(x) if x > 0.0 => format!("(+{})", fmt(Some(x))),
+        PageValue::Value(x) if x < 0.0 => format!("(−{})", fmt(Some(-x))),
+        PageValue::Value(_) => "(no change)".to_owned(),
+        PageValue::Suppressed => "(c)".to_owned(),
+        _ => String::new(),
+    }
+}
+
+/// A tile's arrow: up or down, and whether that is good.
+fn tile_arrow(t: &Tile) -> &'static str {
+    match (t.direction, t.better) {
+        (Direction::Up, Some(true)) => "▲ good",
+        (Direction::Up, Some(false)) => "▲ bad",
+        (Direction::Up, None) => "▲",
+        (Direction::Down, Some(true)) => "▼ good",
+        (Direction::Down, Some(false)) => "▼ bad",
+        (Direction::Down, None) => "▼",
+        (Direction::Same, _) => "► stable",
+        (Direction::NotKnown, _) => "",
+    }
+}
+
+/// "Performance on a page": one tile per indicator so marked.
+fn tiles_html(page: &PerformancePage) -> String {
+    if page.tiles.is_empty() {
+        return String::new();
+    }
+    let mut s = String::from(
+        r#"<section class="tiles" aria-labelledby="tiles-h"><h2 id="tiles-h">Performance on a page</h2><p><small>Each figure, its change on the same period last year (in brackets) and whether that is good.</small></p><ul>"#,
+    );
+    for t in &page.tiles {
+        let value = match (t.value, t.unit) {
+            (PageValue::Value(x), Unit::Percent) => format!("{}%", fmt(Some(x))),
+            (v, _) => fmt_value(v),
+        };
+        let _ = write!(
+            s,
+            r#"<li><span class="tile-value">{}</span> <span class="tile-change">{} {}</span><span class="tile-name">{}</span><small>{}</small></li>"#,
+            escape(&value),
+            escape(&change_text(t)),
+            tile_arrow(t),
+            escape(&t.name),
+            escape(&t.period)
+        );
+    }
+    s.push_str("</ul></section>");
+    s
 }
 
 /// The page as self-contained HTML.
@@ -1161,21 +1806,28 @@ pub fn render_html(page: &PerformancePage) -> String {
     let mut s = String::new();
     let _ = write!(
         s,
-        r#"<!DOCTYPE html><html lang="en-GB"><head><meta charset="utf-8"><title>Performance: looked-after children, {}</title><style>@page {{ size: A4 landscape; margin: 12mm; }} body {{ font-family: Arial, sans-serif; color: #0b0c0c; font-size: 10pt; }} table {{ border-collapse: collapse; width: 100%; }} caption {{ text-align: left; font-weight: bold; font-size: 14pt; padding: 4px 0; }} th, td {{ border-bottom: 1px solid #b1b4b6; padding: 3px 5px; vertical-align: top; }} tbody th {{ text-align: left; font-weight: normal; }} td.n {{ text-align: right; }} .rag-red {{ background: #f4cccc; }} .rag-amber {{ background: #fff2cc; }} .rag-green {{ background: #d9ead3; }} small {{ color: #505a5f; }}</style></head><body><h1>Looked-after children: performance to {}</h1>"#,
+        r#"<!DOCTYPE html><html lang="en-GB"><head><meta charset="utf-8"><title>Performance: looked-after children, {}</title><style>@page {{ size: A4 landscape; margin: 12mm 12mm 16mm; @bottom-center {{ content: "Page " counter(page) " of " counter(pages); font-size: 8pt; color: #505a5f; }} }} .nw {{ white-space: nowrap; }} body {{ font-family: Arial, sans-serif; color: #0b0c0c; font-size: 10pt; }} table {{ border-collapse: collapse; width: 100%; }} caption {{ text-align: left; font-weight: bold; font-size: 14pt; padding: 4px 0; }} th, td {{ border-bottom: 1px solid #b1b4b6; padding: 3px 5px; vertical-align: top; }} tbody th {{ text-align: left; font-weight: normal; }} td.n {{ text-align: right; }} .rag-red {{ background: #f4cccc; }} .rag-amber {{ background: #fff2cc; }} .rag-green {{ background: #d9ead3; }} small {{ color: #505a5f; }} .tiles ul {{ list-style: none; padding: 0; display: grid; grid-template-columns: repeat(4, 1fr); gap: 8px; }} .tiles li {{ border: 2px solid #1d70b8; padding: 6px 8px; break-inside: avoid; }} .tile-value {{ font-size: 20pt; font-weight: bold; }} .tile-name {{ display: block; font-weight: bold; }} .tiles small {{ display: block; }}</style></head><body><h1>Looked-after children: performance to {}</h1>"#,
         escape(&month_label(&page.month)),
         escape(&month_label(&page.month))
     );
+    s.push_str(&tiles_html(page));
     let _ = write!(
         s,
         "<table><caption>Indicators for {} (year to date from April)</caption><thead><tr>",
         escape(&page.year)
     );
     for c in columns(page) {
-        let _ = write!(s, r#"<th scope="col">{}</th>"#, escape(&c));
+        let _ = write!(s, r#"<th scope="col">{}</th>"#, crate::html::keep_years(&c));
     }
     s.push_str("</tr></thead><tbody>");
     for r in &page.rows {
-        let _ = write!(s, r#"<tr><th scope="row">{}</th>"#, escape(&r.name));
+        let _ = write!(
+            s,
+            r#"<tr><td>{}</td><td>{}</td><th scope="row">{}</th>"#,
+            escape(&r.reference),
+            escape(&r.plan_code),
+            escape(&r.name)
+        );
         for m in &r.months {
             let _ = write!(
                 s,
@@ -1192,16 +1844,21 @@ pub fn render_html(page: &PerformancePage) -> String {
         };
         let _ = write!(
             s,
-            r#"<td class="n">{}</td><td>{}</td><td class="{class}">{}</td><td class="n">{}</td><td class="n">{}</td><td class="n">{}</td><td class="n">{}</td><td class="n">{}</td><td class="n">{}</td></tr>"#,
+            r#"<td>{}</td><td class="n">{}</td><td>{}</td><td class="n">{}</td><td class="{class}">{}</td><td class="n">{}</td><td class="n">{}</td><td class="n">{}</td><td class="n">{}</td><td class="n">{}</td><td class="n">{}</td><td class="n">{}</td><td class="n">{}</td><td>{}</td></tr>"#,
+            travel(r),
             fmt_value(r.year_to_date),
             polarity_text(r.polarity),
+            fmt(r.target),
             rag_text(r.rag),
             fmt(r.thresholds.map(|t| t.red)),
             fmt(r.thresholds.map(|t| t.green)),
             fmt_value(r.last_year),
             fmt(r.benchmark.statistical_neighbours),
+            fmt(r.benchmark.best_neighbour),
             fmt(r.benchmark.england),
+            fmt(r.benchmark.region),
             fmt(r.benchmark.top_quartile),
+            crate::html::keep_years(r.benchmark.year.as_deref().unwrap_or("")),
         );
     }
     s.push_str("</tbody></table>");
@@ -1249,12 +1906,14 @@ pub fn render_xlsx(page: &PerformancePage) -> Result<Vec<u8>, ReportError> {
     }
     for (i, r) in page.rows.iter().enumerate() {
         let row = 3 + i as u32;
-        ws.write_string(row, 0, &r.name).map_err(e)?;
-        let mut col = 1u16;
+        ws.write_string(row, 0, &r.reference).map_err(e)?;
+        ws.write_string(row, 1, &r.plan_code).map_err(e)?;
+        ws.write_string(row, 2, &r.name).map_err(e)?;
+        let mut col = 3u16;
         let (scale, format) = match r.unit {
             Unit::Count => (1.0, &whole),
             Unit::Percent => (100.0, &percent),
-            Unit::Rate | Unit::PerFte => (1.0, &one_dp),
+            Unit::Rate | Unit::PerFte | Unit::Mean => (1.0, &one_dp),
         };
         let num = |ws: &mut rust_xlsxwriter::Worksheet, col: u16, v: Option<f64>| match v {
             Some(x) => ws
@@ -1264,24 +1923,88 @@ pub fn render_xlsx(page: &PerformancePage) -> Result<Vec<u8>, ReportError> {
         };
         let value = |ws: &mut rust_xlsxwriter::Worksheet, col: u16, v: PageValue| match v {
             PageValue::Suppressed => ws.write_string(row, col, "c").map(|_| ()),
+            PageValue::NotHeld => ws.write_string(row, col, "not held").map(|_| ()),
             _ => num(ws, col, v.number()),
         };
         for m in &r.months {
             value(ws, col, m.value).map_err(e)?;
             col += 1;
         }
+        ws.write_string(row, col, travel(r)).map_err(e)?;
+        col += 1;
         value(ws, col, r.year_to_date).map_err(e)?;
         ws.write_string(row, col + 1, polarity_text(r.polarity))
             .map_err(e)?;
-        ws.write_string(row, col + 2, rag_text(r.rag)).map_err(e)?;
-        num(ws, col + 3, r.thresholds.map(|t| t.red)).map_err(e)?;
-        num(ws, col + 4, r.thresholds.map(|t| t.green)).map_err(e)?;
-        value(ws, col + 5, r.last_year).map_err(e)?;
-        num(ws, col + 6, r.benchmark.statistical_neighbours).map_err(e)?;
-        num(ws, col + 7, r.benchmark.england).map_err(e)?;
-        num(ws, col + 8, r.benchmark.top_quartile).map_err(e)?;
+        num(ws, col + 2, r.target).map_err(e)?;
+        // The RAG cell coloured as on the HTML page.
+        let fill = match r.rag {
+            Some(Rag::Red) => Some(0xF4CCCC),
+            Some(Rag::Amber) => Some(0xFFF2CC),
+            Some(Rag::Green) => Some(0xD9EAD3),
+            None => None,
+        };
+        match fill {
+            Some(colour) => ws.write_string_with_format(
+                row,
+                col + 3,
+                rag_text(r.rag),
+                &Format::new().set_background_color(colour),
+            ),
+            None => ws.write_string(row, col + 3, rag_text(r.rag)),
+        }
+        .map_err(e)?;
+        num(ws, col + 4, r.thresholds.map(|t| t.red)).map_err(e)?;
+        num(ws, col + 5, r.thresholds.map(|t| t.green)).map_err(e)?;
+        value(ws, col + 6, r.last_year).map_err(e)?;
+        num(ws, col + 7, r.benchmark.statistical_neighbours).map_err(e)?;
+        num(ws, col + 8, r.benchmark.best_neighbour).map_err(e)?;
+        num(ws, col + 9, r.benchmark.england).map_err(e)?;
+        num(ws, col + 10, r.benchmark.region).map_err(e)?;
+        num(ws, col + 11, r.benchmark.top_quartile).map_err(e)?;
+        ws.write_string(row, col + 12, r.benchmark.year.as_deref().unwrap_or(""))
+            .map_err(e)?;
     }
-    ws.set_column_width(0, 60).map_err(e)?;
+    ws.set_column_width(2, 60).map_err(e)?;
+    if !page.tiles.is_empty() {
+        let ws = wb.add_worksheet();
+        ws.set_name("Performance on a page").map_err(e)?;
+        for (j, h) in [
+            "Indicator",
+            "Period",
+            "Figure",
+            "Change on the same period last year",
+            "Direction",
+        ]
+        .iter()
+        .enumerate()
+        {
+            ws.write_string_with_format(0, j as u16, *h, &bold)
+                .map_err(e)?;
+        }
+        for (i, t) in page.tiles.iter().enumerate() {
+            let row = 1 + i as u32;
+            let (scale, format) = match t.unit {
+                Unit::Count => (1.0, &whole),
+                Unit::Percent => (100.0, &percent),
+                Unit::Rate | Unit::PerFte | Unit::Mean => (1.0, &one_dp),
+            };
+            ws.write_string(row, 0, &t.name).map_err(e)?;
+            ws.write_string(row, 1, &t.period).map_err(e)?;
+            for (col, v) in [(2u16, t.value), (3, t.change)] {
+                match v {
+                    PageValue::Value(x) => {
+                        ws.write_number_with_format(row, col, round1(x) / scale, format)
+                    }
+                    other => ws.write_string(row, col, fmt_value(other)),
+                }
+                .map_err(e)?;
+            }
+            ws.write_string(row, 4, tile_arrow(t)).map_err(e)?;
+        }
+        ws.set_column_width(0, 60).map_err(e)?;
+        ws.set_column_width(1, 24).map_err(e)?;
+        ws.set_column_width(3, 20).map_err(e)?;
+    }
     let ws = wb.add_worksheet();
     ws.set_name("Definitions").map_err(e)?;
     for (i, r) in page.rows.iter().enumerate() {
@@ -1387,19 +2110,7 @@ mod tests {
             &settings,
             &WorkingDayCalendar::england_and_wales(),
         );
-        for i in PerformanceSettings::default().indicators {
-            let id = match &i.value {
-                ValueRule::Count { measure }
-                | ValueRule::Percent { measure }
-                | ValueRule::Rate { measure }
-                | ValueRule::PerFte { measure } => measure.clone(),
-                ValueRule::Share { measure, of, .. } => {
-                    assert!(m.get(of).is_some(), "{}: {of}", i.id);
-                    measure.clone()
-                }
-            };
-            assert!(m.get(&id).is_some(), "{}: no measure {id}", i.id);
-        }
+        PerformanceSettings::default().check(&m, true).unwrap();
     }
 
     #[test]

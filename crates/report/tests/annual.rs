@@ -88,7 +88,9 @@ fn html_is_self_contained_and_accessible() {
         !html.contains("src=\"http") && !html.contains("href=\"http"),
         "no external files"
     );
-    assert!(html.contains("@page { size: A4"));
+    assert!(html.contains("@page {\n  size: A4"));
+    // Pages are numbered when printed.
+    assert!(html.contains(r#"content: "Page " counter(page) " of " counter(pages)"#));
     assert!(html.contains(r#"<table id="participation"><caption>"#));
     assert!(html.contains(r#"<th scope="col">"#) && html.contains(r#"<th scope="row">"#));
     // Charts are inline SVG with a title and description, and their data
@@ -597,4 +599,111 @@ fn the_age_by_sex_table_adds_up_both_ways() {
     let cla_end = r.this_year.measures.count("cla.end").unwrap();
     assert!(cla_end > 0);
     assert_eq!(n(&total.cells[width - 1]), cla_end);
+}
+
+#[test]
+fn the_added_measures_are_tabled_in_every_format() {
+    let r = common::report(false);
+    let html = String::from_utf8(r.render(Format::Html).unwrap()).unwrap();
+    let json = json(&r);
+    for (table, measure) in [
+        ("starts-ceased-by-month", "starts.by_month"),
+        ("starts-ceased-by-month", "ceased.by_month"),
+        ("starts-by-quarter-age", "starts.by_quarter_age_band"),
+        (
+            "starts-by-quarter-legal-status",
+            "starts.by_quarter_legal_status",
+        ),
+        ("ceased-by-quarter", "ceased.by_quarter_group"),
+        ("placements", "placements.new"),
+        ("placement-moves-by-reason", "placements.moves_by_reason"),
+        ("visits-by-kind", "visits.by_kind"),
+        ("footprint", "visits.children_not_seen_12_months"),
+        (
+            "records-outstanding",
+            "reviews.record_outstanding.end.by_lateness",
+        ),
+    ] {
+        assert!(
+            html.contains(&format!(r#"<table id="{table}">"#)),
+            "{table}"
+        );
+        assert!(
+            !json["measures"][measure].is_null(),
+            "{measure} in report.json"
+        );
+    }
+    // The month table's total row is the year's measure.
+    let model = r.model();
+    let t = model
+        .tables()
+        .find(|t| t.id == "starts-ceased-by-month")
+        .unwrap();
+    let total = t.rows.last().unwrap();
+    assert!(total.total);
+    let starts = r.this_year.measures.count("starts.periods").unwrap();
+    assert_eq!(total.cells[0].number(), Some(starts as f64));
+}
+
+#[test]
+fn five_year_trends_for_the_years_held() {
+    let data = common::dataset();
+    let cal = footprint_domain::calendar::WorkingDayCalendar::england_and_wales();
+    let year = footprint_domain::dates::CollectionYear::new(2021);
+    let r = AnnualReport::compute_as_of(
+        &data,
+        year,
+        common::d(2022, 6, 1),
+        &common::settings(),
+        &cal,
+        Vec::new(),
+        false,
+    );
+    let t = r.trend.as_ref().expect("a trend");
+    // The synthetic council's episodes start in early 2019: 2018-19 on
+    // (2017-18, the fifth year back, holds nothing and is left out).
+    assert_eq!(t.years, ["2018-19", "2019-20", "2020-21", "2021-22"]);
+    let cla: Vec<Option<f64>> = t
+        .rows
+        .iter()
+        .find(|(id, _)| id == "cla.end")
+        .unwrap()
+        .1
+        .iter()
+        .map(|c| c.number())
+        .collect();
+    for (i, y) in [2018, 2019, 2020, 2021].into_iter().enumerate() {
+        let m = footprint_domain::measures::compute(
+            &data,
+            footprint_domain::dates::CollectionYear::new(y),
+            &common::settings(),
+            &cal,
+        );
+        assert_eq!(cla[i], m.count("cla.end").map(|v| v as f64), "{y}");
+    }
+    let j = json(&r);
+    assert_eq!(j["trend"]["years"][3], "2021-22");
+    assert_eq!(
+        j["trend"]["measures"]["cla.end"][3].as_u64(),
+        r.this_year.measures.count("cla.end")
+    );
+    let html = String::from_utf8(r.render(Format::Html).unwrap()).unwrap();
+    assert!(html.contains(r#"<table id="trend">"#));
+    // Published: no count from 1 to 5 in the trend.
+    let p = AnnualReport::compute_as_of(
+        &data,
+        year,
+        common::d(2022, 6, 1),
+        &common::settings(),
+        &cal,
+        Vec::new(),
+        true,
+    );
+    for (_, cells) in &p.trend.as_ref().unwrap().rows {
+        for c in cells {
+            if let footprint_report::model::Cell::Count(n) = c {
+                assert!(*n == 0 || *n > 5, "a count of {n} is shown");
+            }
+        }
+    }
 }

@@ -15,6 +15,8 @@ fn page() -> performance::PerformancePage {
         "stability.three_plus".into(),
         Benchmark {
             statistical_neighbours: Some(8.6),
+            best_neighbour: Some(6.1),
+            region: Some(9.4),
             england: Some(10.0),
             top_quartile: Some(9.9),
             year: Some("2021-22".into()),
@@ -98,6 +100,94 @@ fn months_year_to_date_and_last_year_come_from_the_measures() {
         .find(|r| r.id == "stability.three_plus")
         .unwrap();
     assert_eq!(three.benchmark.england, Some(10.0));
+    assert_eq!(three.benchmark.best_neighbour, Some(6.1));
+    // The page shows them, with the direction of travel in words.
+    let html = performance::render_html(&page);
+    for h in [
+        "Direction of travel",
+        "Target",
+        "Best neighbour",
+        "Region",
+        "Benchmark year",
+    ] {
+        assert!(
+            html.contains(&format!(r#"<th scope="col">{h}</th>"#)),
+            "{h}"
+        );
+    }
+    assert!(html.contains(r#"<td class="n">6.1</td>"#));
+}
+
+#[test]
+fn a_target_gives_the_rag_where_an_indicator_has_no_thresholds() {
+    let mut settings = common::settings();
+    // Participation has no thresholds in the default list; high is good.
+    settings.targets.insert("participation.rate".into(), 101.0);
+    let page = page_with(&settings, &PerformanceSettings::default()).unwrap();
+    let row = page.rows.iter().find(|r| r.id == "participation").unwrap();
+    assert_eq!(row.target, Some(101.0));
+    if row.months[2].value.number().is_some() {
+        assert_eq!(row.rag, Some(performance::Rag::Red), "101% cannot be met");
+    }
+    settings.targets.insert("participation".into(), 0.0);
+    let page = page_with(&settings, &PerformanceSettings::default()).unwrap();
+    let row = page.rows.iter().find(|r| r.id == "participation").unwrap();
+    assert_eq!(row.target, Some(0.0), "the indicator's own id comes first");
+    if row.months[2].value.number().is_some() {
+        assert_eq!(row.rag, Some(performance::Rag::Green));
+    }
+}
+
+#[test]
+fn the_annual_report_shows_targets_and_benchmarks_beside_the_figures() {
+    let mut report = common::report(false);
+    report
+        .settings
+        .targets
+        .insert("reviews.in_time_pct".into(), 90.0);
+    report.settings.benchmarks.insert(
+        "reviews.in_time".into(),
+        Benchmark {
+            england: Some(88.5),
+            best_neighbour: Some(97.0),
+            year: Some("2022-23".into()),
+            ..Benchmark::default()
+        },
+    );
+    let model = report.model();
+    let summary = model.tables().find(|t| t.id == "summary").unwrap();
+    assert_eq!(
+        &summary.columns[summary.columns.len() - 4..],
+        ["Target", "Against target", "Best neighbour", "England"]
+    );
+    assert!(
+        summary.caption.contains("benchmarks: 2022-23"),
+        "{}",
+        summary.caption
+    );
+    let row = summary
+        .rows
+        .iter()
+        .find(|r| r.header == "Reviews held in time")
+        .unwrap();
+    let n = row.cells.len();
+    let value = row.cells[0].number().unwrap();
+    assert_eq!(row.cells[n - 4].display(), "90.0%");
+    assert_eq!(
+        row.cells[n - 3].display(),
+        if value >= 90.0 { "met" } else { "not met" }
+    );
+    assert_eq!(row.cells[n - 1].display(), "88.5%");
+    // A row with none has blanks.
+    let held = summary
+        .rows
+        .iter()
+        .find(|r| r.header == "Reviews held")
+        .unwrap();
+    assert_eq!(held.cells[n - 1], footprint_report::model::Cell::Blank);
+    // And every format carries it.
+    let html = String::from_utf8(report.render(footprint_report::Format::Html).unwrap()).unwrap();
+    assert!(html.contains(r#"<th scope="col" class="n">Against target</th>"#));
 }
 
 #[test]
@@ -116,7 +206,8 @@ fn renders_html_xlsx_and_json() {
     let sheet = wb.worksheet_range("Performance").unwrap();
     let cla = page.rows.iter().position(|r| r.id == "cla.count").unwrap();
     let v = page.rows[cla].months[2].value.number().unwrap();
-    assert_eq!(sheet.get_value((3 + cla as u32, 3)), Some(&Data::Float(v)));
+    assert_eq!(sheet.get_value((3 + cla as u32, 5)), Some(&Data::Float(v)));
+    // Reference, plan code and indicator come first, then the months.
     // A percentage is held as the fraction its cell shows as a percentage.
     let (k, pct_row) = page
         .rows
@@ -125,8 +216,241 @@ fn renders_html_xlsx_and_json() {
         .find(|(_, r)| r.unit == performance::Unit::Percent && r.months[2].value.number().is_some())
         .expect("a percentage row with a value");
     let p = pct_row.months[2].value.number().unwrap();
-    match sheet.get_value((3 + k as u32, 3)) {
+    match sheet.get_value((3 + k as u32, 5)) {
         Some(Data::Float(x)) => assert!((x - p / 100.0).abs() < 1e-9, "{x} vs {p}"),
         other => panic!("{other:?}"),
     }
+}
+
+fn page_with(
+    settings: &footprint_domain::measures::MeasureSettings,
+    perf: &PerformanceSettings,
+) -> Result<performance::PerformancePage, performance::PerformanceError> {
+    performance::compute(
+        &common::dataset(),
+        (2022, 1),
+        settings,
+        perf,
+        &WorkingDayCalendar::england_and_wales(),
+    )
+}
+
+#[test]
+fn rules_count_part_of_a_breakdown_average_a_measure_and_divide_two_counts() {
+    // Written as a council writes its --indicators file.
+    let perf: PerformanceSettings = serde_json::from_value(serde_json::json!({
+        "indicators": [
+            {"id": "ceased.sgo", "name": "Ceased: special guardianship orders",
+             "definition": "REC E43, E44, E47, E48.", "basis": "rolling_year",
+             "value": {"kind": "part", "measure": "ceased.by_reason", "keys": ["E43", "E44", "E47", "E48"]},
+             "polarity": "info"},
+            {"id": "ceased.adopted.pct", "name": "% ceased by adoption",
+             "definition": "E11 + E12 of all periods ended.", "basis": "rolling_year",
+             "value": {"kind": "percent_of",
+                       "numerator": {"measure": "ceased.by_reason", "keys": ["E11", "E12"]},
+                       "denominator": {"measure": "ceased.total"}},
+             "polarity": "high"},
+            {"id": "sdq", "name": "Average SDQ score", "definition": "health.sdq_mean.",
+             "basis": "rolling_year", "value": {"kind": "mean", "measure": "health.sdq_mean"},
+             "polarity": "low"}
+        ]
+    }))
+    .unwrap();
+    let page = page_with(&common::settings(), &perf).unwrap();
+    let data = common::dataset();
+    let cal = WorkingDayCalendar::england_and_wales();
+    let m = compute_period(
+        &data,
+        Period::rolling_year(2022, 1).unwrap(),
+        &common::settings(),
+        &cal,
+    );
+    let ceased = m.breakdown("ceased.by_reason").unwrap();
+    let sgo: u64 = ["E43", "E44", "E47", "E48"]
+        .iter()
+        .map(|k| ceased.value(k))
+        .sum();
+    assert_eq!(page.rows[0].months[2].value.number(), Some(sgo as f64));
+    assert_eq!(page.rows[0].unit, performance::Unit::Count);
+    let adopted = ceased.value("E11") + ceased.value("E12");
+    let total = m.count("ceased.total").unwrap();
+    let expected =
+        footprint_domain::measures::percent(adopted, total).map(|x| (x * 10.0).round() / 10.0);
+    assert_eq!(page.rows[1].months[2].value.number(), expected);
+    assert_eq!(page.rows[1].unit, performance::Unit::Percent);
+    assert_eq!(page.rows[2].unit, performance::Unit::Mean);
+}
+
+#[test]
+fn an_indicator_naming_no_measure_is_an_error_naming_it() {
+    let mut perf = PerformanceSettings::default();
+    perf.indicators[0].value = performance::ValueRule::Part {
+        measure: "ceased.by_reasons".into(),
+        keys: vec!["E43".into()],
+    };
+    let id = perf.indicators[0].id.clone();
+    let e = page_with(&common::settings(), &perf)
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains(&format!("indicator `{id}`")), "{e}");
+    assert!(e.contains("`ceased.by_reasons` is not a measure"), "{e}");
+    // A measure of the wrong kind is named too.
+    perf.indicators[0].value = performance::ValueRule::Count {
+        measure: "reviews.in_time_pct".into(),
+    };
+    let e = page_with(&common::settings(), &perf)
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("`reviews.in_time_pct` is not a count"), "{e}");
+    // An unknown field in the file is refused by name.
+    let e = serde_json::from_value::<PerformanceSettings>(serde_json::json!({
+        "indicators": [{"id": "x", "name": "x", "definition": "", "basis": "flow",
+            "value": {"kind": "count", "measure": "cla.end", "key": "oops"}, "polarity": "info"}]
+    }))
+    .unwrap_err()
+    .to_string();
+    assert!(e.contains("unknown field `key`"), "{e}");
+}
+
+#[test]
+fn a_benchmark_keyed_by_a_measure_id_is_shown_and_an_unknown_key_is_an_error() {
+    let mut settings = common::settings();
+    let england = Benchmark {
+        england: Some(88.0),
+        statistical_neighbours: Some(90.0),
+        ..Benchmark::default()
+    };
+    settings
+        .benchmarks
+        .insert("reviews.in_time_pct".into(), england.clone());
+    let page = page_with(&settings, &PerformanceSettings::default()).unwrap();
+    let row = page
+        .rows
+        .iter()
+        .find(|r| r.id == "reviews.in_time")
+        .unwrap();
+    assert_eq!(row.benchmark, england);
+    // A key that names nothing: the page and the annual report say which.
+    settings
+        .benchmarks
+        .insert("reviews.on_time".into(), england);
+    let e = page_with(&settings, &PerformanceSettings::default())
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("`benchmarks` has `reviews.on_time`"), "{e}");
+    let mut report = common::report(false);
+    report.settings.targets.insert("midway.done".into(), 90.0);
+    let e = report
+        .render(footprint_report::Format::Json)
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("`targets` has `midway.done`"), "{e}");
+}
+
+#[test]
+fn the_default_page_is_rotherhams_31_rows_with_the_iro_services_own() {
+    let page = page();
+    let refs: Vec<&str> = page.rows.iter().map(|r| r.reference.as_str()).collect();
+    let expected: Vec<String> = (1..=31).map(|i| format!("4.{i}")).collect();
+    assert_eq!(
+        &refs[..31],
+        expected.iter().map(String::as_str).collect::<Vec<_>>()
+    );
+    assert!(refs[31..].iter().all(|r| r.starts_with("IRO.")), "{refs:?}");
+    // A row whose records Footprint does not hold stays and says so.
+    let leavers = page.rows.iter().find(|r| r.id == "care_leavers").unwrap();
+    assert_eq!(leavers.reference, "4.27");
+    assert!(
+        leavers
+            .months
+            .iter()
+            .all(|m| m.value == performance::PageValue::NotHeld)
+    );
+    assert_eq!(leavers.rag, None);
+    let json: serde_json::Value = serde_json::from_str(&performance::render_json(&page)).unwrap();
+    let row = json["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["id"] == "care_leavers")
+        .unwrap();
+    assert_eq!(row["months"][2]["value"], "not held");
+    assert_eq!(row["reference"], "4.27");
+    let html = performance::render_html(&page);
+    assert!(html.contains(
+        r#"<td>4.27</td><td></td><th scope="row">Number of care leavers</th><td class="n">not held"#
+    ));
+    // SGO and CAO endings are counted from the reasons care ended.
+    let sgo = page.rows.iter().find(|r| r.id == "ceased.sgo_cao").unwrap();
+    assert!(sgo.months.iter().all(|m| m.value.number().is_some()));
+}
+
+#[test]
+fn performance_on_a_page_compares_with_the_same_period_last_year() {
+    let page = page();
+    let ids: Vec<&str> = page.tiles.iter().map(|t| t.id.as_str()).collect();
+    assert_eq!(
+        ids,
+        [
+            "cla.count",
+            "admissions",
+            "reviews.in_time",
+            "health.iha_in_time",
+            "ceased",
+            "stability.long_term",
+            "stability.three_plus"
+        ]
+    );
+    let data = common::dataset();
+    let cal = WorkingDayCalendar::england_and_wales();
+    let s = common::settings();
+    // A snapshot: January 2022 against January 2021.
+    let cla = &page.tiles[0];
+    let now = compute_period(&data, Period::month(2022, 1).unwrap(), &s, &cal);
+    let then = compute_period(&data, Period::month(2021, 1).unwrap(), &s, &cal);
+    let (a, b) = (
+        now.count("cla.end").unwrap(),
+        then.count("cla.end").unwrap(),
+    );
+    assert_eq!(cla.value.number(), Some(a as f64));
+    assert_eq!(cla.change.number(), Some(a as f64 - b as f64));
+    // A flow: April to January, against April to January a year before.
+    let adm = &page.tiles[1];
+    let now = compute_period(&data, Period::year_to_date(2022, 1).unwrap(), &s, &cal);
+    let then = compute_period(&data, Period::year_to_date(2021, 1).unwrap(), &s, &cal);
+    let (a, b) = (
+        now.count("starts.periods").unwrap(),
+        then.count("starts.periods").unwrap(),
+    );
+    assert_eq!(adm.value.number(), Some(a as f64));
+    assert_eq!(adm.change.number(), Some(a as f64 - b as f64));
+    assert_eq!(adm.period, "April to Jan 2022");
+    let html = performance::render_html(&page);
+    assert!(html.contains("Performance on a page"));
+    let bytes = performance::render_xlsx(&page).unwrap();
+    let mut wb: Xlsx<_> = open_workbook_from_rs(Cursor::new(bytes)).unwrap();
+    let sheet = wb.worksheet_range("Performance on a page").unwrap();
+    assert_eq!(
+        sheet.get_value((1, 2)),
+        Some(&Data::Float(cla.value.number().unwrap()))
+    );
+}
+
+#[test]
+#[ignore = "writes the page to /tmp/footprint-performance-sample for a look"]
+fn write_sample() {
+    let dir = std::path::Path::new("/tmp/footprint-performance-sample");
+    std::fs::create_dir_all(dir).unwrap();
+    let page = page();
+    std::fs::write(dir.join("page.html"), performance::render_html(&page)).unwrap();
+    std::fs::write(
+        dir.join("page.pdf"),
+        performance::render_pdf(&page).unwrap(),
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("page.xlsx"),
+        performance::render_xlsx(&page).unwrap(),
+    )
+    .unwrap();
 }

@@ -261,7 +261,7 @@ fn the_published_performance_page_has_no_count_from_1_to_5() {
         for row in json["rows"].as_array().unwrap() {
             let unit = row["unit"].as_str().unwrap();
             assert!(
-                ["count", "percent", "rate", "per_fte"].contains(&unit),
+                ["count", "percent", "rate", "per_fte", "mean"].contains(&unit),
                 "{unit}"
             );
             for v in row_values(row) {
@@ -282,6 +282,14 @@ fn the_published_performance_page_has_no_count_from_1_to_5() {
                 if m["value"] == "c" {
                     assert_eq!(m["direction"], "not_known", "{}", row["id"]);
                 }
+            }
+        }
+        // The tiles show no count from 1 to 5 either.
+        for t in json["tiles"].as_array().unwrap() {
+            if t["unit"] == "count"
+                && let Some(x) = t["value"].as_f64()
+            {
+                assert!(x == 0.0 || x > 5.0, "{}: a count of {x} is shown", t["id"]);
             }
         }
         let html = performance::render_html(&page);

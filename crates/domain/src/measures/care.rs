@@ -3,16 +3,17 @@
 
 use std::collections::BTreeMap;
 
-use chrono::{Months, NaiveDate};
+use chrono::{Datelike, Months, NaiveDate};
 
 use super::{
     AGE_BANDS, Breakdown, Count, DataProblem, Grid, Measure, MeasureSettings, Measures, Percent,
     Period, Rate, age_band,
 };
 use crate::codes::{
-    Ethnicity, LegalStatus, MissingKind, PlacementType, ReasonEpisodeCeased, ReasonNewEpisode, Sex,
+    Ethnicity, LegalStatus, MissingKind, PlacementType, ReasonEpisodeCeased, ReasonNewEpisode,
+    ReasonPlaceChange, Sex,
 };
-use crate::dates::{age_on, days_in_month};
+use crate::dates::{Quarter, age_on, days_in_month};
 use crate::model::{Child, ChildId, Dataset, Episode};
 use crate::periods::{PeriodOfCare, assemble_periods};
 
@@ -174,6 +175,16 @@ pub(super) fn children_in_care(
     let mut by_ls = Breakdown::with_keys(looked_after_legal_statuses());
     let mut by_place = Breakdown::with_keys(placement_keys(year));
     let mut by_age = Breakdown::with_keys(AGE_BANDS[..5].iter().copied());
+    let mut by_month = Breakdown::with_keys(month_keys(year));
+    let quarter_grid = |keys: &[&str]| Grid {
+        rows: Quarter::ALL
+            .iter()
+            .map(|q| (q.to_string(), Breakdown::with_keys(keys.iter().copied())))
+            .collect(),
+    };
+    let ls_keys = looked_after_legal_statuses();
+    let mut by_quarter_age = quarter_grid(&AGE_BANDS[..5]);
+    let mut by_quarter_ls = quarter_grid(&ls_keys);
     for child in care.children.values() {
         for p in &child.periods {
             let Some(first) = first_looked_after(p) else {
@@ -188,6 +199,16 @@ pub(super) fn children_in_care(
             by_place.entry(first.placement.code()).add(&child.id);
             let band = child.age_on(first.start).map_or("unknown", age_band);
             by_age.entry(band).add(&child.id);
+            by_month
+                .entry(&first.start.format("%Y-%m").to_string())
+                .add(&child.id);
+            let q = year.quarter_of(first.start).to_string();
+            if let Some(row) = by_quarter_age.row_mut(&q) {
+                row.entry(band).add(&child.id);
+            }
+            if let Some(row) = by_quarter_ls.row_mut(&q) {
+                row.entry(first.legal_status.code()).add(&child.id);
+            }
         }
     }
     out.push("starts.periods", Measure::Count(periods));
@@ -195,6 +216,12 @@ pub(super) fn children_in_care(
     out.push("starts.by_legal_status", Measure::Breakdown(by_ls));
     out.push("starts.by_placement", Measure::Breakdown(by_place));
     out.push("starts.by_age_band", Measure::Breakdown(by_age));
+    out.push("starts.by_month", Measure::Breakdown(by_month));
+    out.push("starts.by_quarter_age_band", Measure::Grid(by_quarter_age));
+    out.push(
+        "starts.by_quarter_legal_status",
+        Measure::Grid(by_quarter_ls),
+    );
 
     // Ceased.
     let mut ceased = Count::default();
@@ -204,6 +231,13 @@ pub(super) fn children_in_care(
             .filter(|r| r.ends_period_of_care())
             .map(|r| r.code()),
     );
+    let mut ceased_by_month = Breakdown::with_keys(month_keys(year));
+    let mut ceased_by_quarter = Grid {
+        rows: Quarter::ALL
+            .iter()
+            .map(|q| (q.to_string(), Breakdown::with_keys(CEASED_GROUPS)))
+            .collect(),
+    };
     for child in care.children.values() {
         for p in &child.periods {
             if let (Some(d), Some(rec)) = (p.end(), p.reason_ceased())
@@ -212,11 +246,20 @@ pub(super) fn children_in_care(
             {
                 ceased.add(&child.id);
                 by_reason.entry(rec.code()).add(&child.id);
+                ceased_by_month
+                    .entry(&d.format("%Y-%m").to_string())
+                    .add(&child.id);
+                let group = ceased_group(rec.code(), child.age_on(d));
+                if let Some(row) = ceased_by_quarter.row_mut(&year.quarter_of(d).to_string()) {
+                    row.entry(group).add(&child.id);
+                }
             }
         }
     }
     out.push("ceased.total", Measure::Count(ceased));
     out.push("ceased.by_reason", Measure::Breakdown(by_reason));
+    out.push("ceased.by_month", Measure::Breakdown(ceased_by_month));
+    out.push("ceased.by_quarter_group", Measure::Grid(ceased_by_quarter));
 
     // Profile on 31 March.
     let sexes: Vec<&str> = Sex::all().iter().map(|s| s.code()).collect();
@@ -274,6 +317,11 @@ pub(super) struct Placement {
     pub end: Option<NaiveDate>,
     /// Whether the placement's latest (non-temporary) episode is A3–A6.
     pub for_adoption: bool,
+    /// Why the placement before it ended: the REASON_PLACE_CHANGE recorded
+    /// on the episode this placement's first episode follows (or, after a
+    /// temporary placement, on the last one before it). `None` for the
+    /// period's first placement or where none was recorded.
+    pub reason_for_move: Option<ReasonPlaceChange>,
 }
 
 /// The placements of one period of care. A placement starts with each
@@ -287,7 +335,9 @@ pub(super) fn placements(p: &PeriodOfCare) -> Vec<Placement> {
     // The last non-temporary episode, and whether temporary ones followed it.
     let mut last: Option<&Episode> = None;
     let mut after_temporary = false;
+    let mut previous: Option<&Episode> = None;
     for e in &p.episodes {
+        let before = previous.replace(e);
         if e.placement.is_temporary() || e.is_short_break() {
             after_temporary = last.is_some();
             if let Some(cur) = out.last_mut() {
@@ -313,6 +363,11 @@ pub(super) fn placements(p: &PeriodOfCare) -> Vec<Placement> {
                 start: e.start,
                 end: e.end,
                 for_adoption: e.placement.is_placed_for_adoption(),
+                reason_for_move: last.and_then(|l| {
+                    before
+                        .and_then(|b| b.reason_place_change)
+                        .or(l.reason_place_change)
+                }),
             });
         } else if let Some(cur) = out.last_mut() {
             cur.end = e.end;
@@ -322,6 +377,86 @@ pub(super) fn placements(p: &PeriodOfCare) -> Vec<Placement> {
         after_temporary = false;
     }
     out
+}
+
+/// Placements that started in the period (`placements.new`: each period's
+/// placements as [`placements`] finds them, short breaks excluded), those
+/// that were moves from an earlier placement of the same period
+/// (`placements.moves`), and the moves by the reason recorded for them
+/// (`placements.moves_by_reason`, with "not recorded").
+pub(super) fn placement_moves(care: &CareIndex, year: Period, out: &mut Measures) {
+    let mut new = Count::default();
+    let mut moves = Count::default();
+    let mut by_reason = Breakdown::with_keys(
+        ReasonPlaceChange::all()
+            .iter()
+            .map(|r| r.code())
+            .chain([super::reviews::NOT_RECORDED]),
+    );
+    for child in care.children.values() {
+        for p in &child.periods {
+            for (i, pl) in placements(p).iter().enumerate() {
+                if !year.contains(pl.start) {
+                    continue;
+                }
+                new.add(&child.id);
+                if i > 0 {
+                    moves.add(&child.id);
+                    by_reason
+                        .entry(
+                            pl.reason_for_move
+                                .map_or(super::reviews::NOT_RECORDED, |r| r.code()),
+                        )
+                        .add(&child.id);
+                }
+            }
+        }
+    }
+    out.push("placements.new", Measure::Count(new));
+    out.push("placements.moves", Measure::Count(moves));
+    out.push("placements.moves_by_reason", Measure::Breakdown(by_reason));
+}
+
+/// The groups of `ceased.by_quarter_group`, in the order a period is put
+/// in the first that fits.
+pub const CEASED_GROUPS: [&str; 8] = [
+    "adopted",
+    "special_guardianship",
+    "child_arrangements_order",
+    "returned_home_planned",
+    "returned_home_unplanned",
+    "custody",
+    "reached_18",
+    "other",
+];
+
+/// The group of a period of care that ended with REC `rec` when the child
+/// was `age`.
+fn ceased_group(rec: &str, age: Option<u32>) -> &'static str {
+    match rec {
+        "E11" | "E12" => CEASED_GROUPS[0],
+        "E43" | "E44" | "E45" | "E46" | "E47" | "E48" => CEASED_GROUPS[1],
+        "E41" => CEASED_GROUPS[2],
+        "E4A" => CEASED_GROUPS[3],
+        "E4B" => CEASED_GROUPS[4],
+        "E9" => CEASED_GROUPS[5],
+        _ if age.is_some_and(|a| a >= 18) => CEASED_GROUPS[6],
+        _ => CEASED_GROUPS[7],
+    }
+}
+
+/// `YYYY-MM` of each month the period touches, in order.
+fn month_keys(period: Period) -> Vec<String> {
+    let mut keys = Vec::new();
+    let mut d = period.first;
+    while d <= period.last {
+        keys.push(d.format("%Y-%m").to_string());
+        match d.checked_add_months(Months::new(1)) {
+            Some(next) => d = next.with_day(1).unwrap_or(next),
+            None => break,
+        }
+    }
+    keys
 }
 
 pub(super) fn stability(care: &CareIndex, year: Period, out: &mut Measures) {

@@ -14,7 +14,9 @@ use super::{
 };
 use crate::calendar::WorkingDayCalendar;
 use crate::dates::Quarter;
-use crate::model::{AttendeeRole, Challenge, ChildId, Dataset, QualityGrade, SocialWorkerReport};
+use crate::model::{
+    AttendeeRole, Challenge, ChildId, Dataset, QualityGrade, SocialWorkerReport, VisitKind,
+};
 
 /// Bands of `challenges.open.by_age`: days since the challenge was raised.
 pub const CHALLENGE_AGE_KEYS: [&str; 3] = ["up_to_30_days", "31_to_90_days", "over_90_days"];
@@ -94,6 +96,8 @@ pub(super) fn service(
             .into_iter()
             .chain(["not_graded"]),
     );
+    let mut outstanding = Count::default();
+    let mut outstanding_by = Breakdown::with_keys(OUTSTANDING_KEYS);
     let mut midway_cohort = Count::default();
     let mut midway_done = Count::default();
     let mut visit_cohort = Count::default();
@@ -167,6 +171,23 @@ pub(super) fn service(
             None => "not_recorded",
         };
         record.entry(key).add(child);
+
+        // Still outstanding at the period's end: held in the period, record
+        // not circulated by its last day.
+        if details
+            .and_then(|d| d.record_circulated)
+            .is_none_or(|sent| sent > end)
+        {
+            outstanding.add(child);
+            let due = i64::from(settings.record_working_days);
+            let key = match wd(r.date, end) {
+                Some(n) if n <= due => OUTSTANDING_KEYS[0],
+                Some(n) if n <= due + 20 => OUTSTANDING_KEYS[1],
+                Some(_) => OUTSTANDING_KEYS[2],
+                None => OUTSTANDING_KEYS[3],
+            };
+            outstanding_by.entry(key).add(child);
+        }
 
         if let Some(d) = details {
             let mut roles = d.attendance.clone();
@@ -243,6 +264,14 @@ pub(super) fn service(
         }),
     );
     out.push("reviews.record_in_time", Measure::Breakdown(record));
+    out.push(
+        "reviews.record_outstanding.end",
+        Measure::Count(outstanding),
+    );
+    out.push(
+        "reviews.record_outstanding.end.by_lateness",
+        Measure::Breakdown(outstanding_by),
+    );
     out.push("reviews.attendance_by_role", Measure::Breakdown(attendance));
     out.push(
         "midway.done_pct",
@@ -289,6 +318,74 @@ fn resolved_in_timescale(c: &Challenge, calendar: &WorkingDayCalendar) -> bool {
             .add_working_days(s.started, s.timescale_working_days)
             .is_ok_and(|due| answered <= due)
     })
+}
+
+/// The keys of `reviews.record_outstanding.end.by_lateness`: how late the
+/// record of a review still outstanding on the period's last day was then.
+pub const OUTSTANDING_KEYS: [&str; 4] = [
+    "not_yet_due",
+    "up_to_20_working_days_late",
+    "more_than_20_working_days_late",
+    "not_known",
+];
+
+/// The keys of `visits.by_kind`.
+pub const VISIT_KINDS: [&str; 3] = ["in_person", "virtual", "phone"];
+
+fn visit_kind_key(k: VisitKind) -> &'static str {
+    match k {
+        VisitKind::InPerson => VISIT_KINDS[0],
+        VisitKind::Virtual => VISIT_KINDS[1],
+        VisitKind::Phone => VISIT_KINDS[2],
+    }
+}
+
+/// The IRO's footprint with children: visits and conversations in the
+/// period by kind (`visits.held`, `visits.by_kind`), and, of the children
+/// looked after on the period's last day who had been in care 12 months or
+/// more then (`visits.cohort_12_months`), those their IRO had not seen in
+/// person in the 12 months to that day (`visits.children_not_seen_12_months`).
+pub(super) fn footprint(data: &Dataset, care: &CareIndex, year: Period, out: &mut Measures) {
+    let end = year.end();
+    let mut held = Count::default();
+    let mut by_kind = Breakdown::with_keys(VISIT_KINDS);
+    let mut seen_in_person: BTreeMap<&ChildId, Vec<NaiveDate>> = BTreeMap::new();
+    for v in &data.visits {
+        if year.contains(v.date) {
+            held.add(&v.child);
+            by_kind.entry(visit_kind_key(v.kind)).add(&v.child);
+        }
+        if v.kind == VisitKind::InPerson {
+            seen_in_person.entry(&v.child).or_default().push(v.date);
+        }
+    }
+    let year_before = end
+        .checked_sub_months(chrono::Months::new(12))
+        .unwrap_or(end);
+    let mut cohort = Count::default();
+    let mut not_seen = Count::default();
+    for child in care.children.values() {
+        let Some((period, _)) = child.episode_on(end) else {
+            continue;
+        };
+        if period.start() > year_before {
+            continue;
+        }
+        cohort.add_child(&child.id);
+        let seen = seen_in_person
+            .get(&child.id)
+            .is_some_and(|ds| ds.iter().any(|&d| d > year_before && d <= end));
+        if !seen {
+            not_seen.add_child(&child.id);
+        }
+    }
+    out.push("visits.held", Measure::Count(held));
+    out.push("visits.by_kind", Measure::Breakdown(by_kind));
+    out.push("visits.cohort_12_months", Measure::Count(cohort));
+    out.push(
+        "visits.children_not_seen_12_months",
+        Measure::Count(not_seen),
+    );
 }
 
 pub(super) fn challenges(

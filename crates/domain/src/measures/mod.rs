@@ -361,13 +361,19 @@ pub struct UnmatchedReview {
     pub date: NaiveDate,
 }
 
-/// Benchmark figures for one measure (statistical neighbours, England, top
-/// quartile), as published by the DfE; entered by the council.
+/// Benchmark figures for one measure (statistical neighbours, best
+/// neighbour, England, region, top quartile), as published by the DfE;
+/// entered by the council.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct Benchmark {
+    /// The average of the council's statistical neighbours.
     pub statistical_neighbours: Option<f64>,
+    /// The best of the statistical neighbours.
+    pub best_neighbour: Option<f64>,
     pub england: Option<f64>,
+    /// The council's region.
+    pub region: Option<f64>,
     pub top_quartile: Option<f64>,
     /// The benchmark year, e.g. "2021-22".
     pub year: Option<String>,
@@ -761,7 +767,9 @@ fn compute_with(
     let schedules = reviews::reviews(data, care, period, settings, calendar, &mut out);
     reviews::participation(&schedules.held, period, &mut out);
     care::stability(care, period, &mut out);
+    care::placement_moves(care, period, &mut out);
     iro::service(data, care, &schedules, period, settings, calendar, &mut out);
+    iro::footprint(data, care, period, &mut out);
     iro::challenges(data, period, settings, calendar, &mut out);
     care::adoption_missing_short_breaks(data, care, period, &mut out);
     health::outcomes(data, care, period, &mut out);
@@ -808,6 +816,9 @@ pub fn key_label(key: &str) -> String {
         return format!("{key} – {}", c.label());
     }
     if let Ok(c) = key.parse::<Ethnicity>() {
+        return format!("{key} – {}", c.label());
+    }
+    if let Ok(c) = key.parse::<ReasonPlaceChange>() {
         return format!("{key} – {}", c.label());
     }
     if let Some(r) = crate::model::AttendeeRole::from_key(key) {

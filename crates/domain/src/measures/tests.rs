@@ -1515,3 +1515,117 @@ fn reviews_held_by_an_approved_changed_date_are_counted_and_stay_late() {
     // Both 28 March reviews are late by the statute, moved or not.
     assert_eq!(m.count("reviews.late").unwrap(), 2);
 }
+
+#[test]
+fn placement_moves_by_the_reason_recorded_for_the_change() {
+    let mut data = stability_data();
+    // F: U4 from 2018 (its episode records why it ended: care plan), then
+    // U6 from May 2021 with a temporary stay in June (no move), then K2
+    // from September (the U6 episode records: the child asked).
+    data.episodes[0].reason_place_change = Some("CARPL".parse().unwrap());
+    data.episodes[3].reason_place_change = Some("CHILD".parse().unwrap());
+    let m = run(&data);
+    assert_eq!(m.count("placements.new"), Some(2));
+    assert_eq!(m.count("placements.moves"), Some(2));
+    assert_eq!(bd(&m, "placements.moves_by_reason", "CARPL"), 1);
+    assert_eq!(bd(&m, "placements.moves_by_reason", "CHILD"), 1);
+    assert_eq!(bd(&m, "placements.moves_by_reason", "not_recorded"), 0);
+    // Without the reasons, the moves are "not recorded".
+    let m = run(&stability_data());
+    assert_eq!(bd(&m, "placements.moves_by_reason", "not_recorded"), 2);
+}
+
+#[test]
+fn starts_and_endings_by_month_add_up_to_the_year() {
+    let m = run(&care_data());
+    for (by_month, total) in [
+        ("starts.by_month", "starts.periods"),
+        ("ceased.by_month", "ceased.total"),
+    ] {
+        let b = m.breakdown(by_month).unwrap();
+        let keys: Vec<&str> = b.keys().collect();
+        assert_eq!(keys.len(), 12, "{keys:?}");
+        assert_eq!(keys[0], "2021-04");
+        assert_eq!(keys[11], "2022-03");
+        let sum: u64 = keys.iter().map(|k| b.value(k)).sum();
+        assert_eq!(Some(sum), m.count(total), "{by_month}");
+    }
+    assert!(m.count("starts.periods").unwrap() > 0);
+}
+
+#[test]
+fn visits_by_kind_and_children_not_seen_in_person_for_12_months() {
+    use crate::model::{IroVisit, VisitKind};
+    let mut data = stability_data();
+    let visit = |c: &str, date: NaiveDate, kind: VisitKind| IroVisit {
+        child: id(c),
+        date,
+        kind,
+        iro: None,
+    };
+    data.visits = vec![
+        // G: seen in person in the year.
+        visit("G", d(2021, 10, 1), VisitKind::InPerson),
+        // H: spoken to by phone only.
+        visit("H", d(2021, 11, 1), VisitKind::Phone),
+        // I: seen in person, but more than 12 months before 31 March 2022.
+        visit("I", d(2021, 3, 1), VisitKind::InPerson),
+        visit("I", d(2022, 1, 5), VisitKind::Virtual),
+    ];
+    let m = run(&data);
+    assert_eq!(m.count("visits.held"), Some(3));
+    assert_eq!(bd(&m, "visits.by_kind", "in_person"), 1);
+    assert_eq!(bd(&m, "visits.by_kind", "virtual"), 1);
+    assert_eq!(bd(&m, "visits.by_kind", "phone"), 1);
+    // In care 12 months or more on 31 March 2022: all five (F, G, H, I, J).
+    assert_eq!(m.count("visits.cohort_12_months"), Some(5));
+    assert_eq!(
+        kids(&m, "visits.children_not_seen_12_months"),
+        ["F", "H", "I", "J"]
+    );
+    assert_eq!(key_label("in_person"), "In person");
+    assert_eq!(key_label("CHILD"), "CHILD – Child requests placement end");
+}
+
+#[test]
+fn records_still_outstanding_on_the_last_day_by_how_late() {
+    // Both of K's records were circulated in the year: none outstanding.
+    let m = run(&iro_data());
+    assert_eq!(m.count("reviews.record_outstanding.end"), Some(0));
+    // The November review's record not circulated: outstanding on 31 March,
+    // more than 20 working days past its 20-working-day timescale.
+    let mut data = iro_data();
+    data.reviews[1].details.as_mut().unwrap().record_circulated = None;
+    let m = run(&data);
+    assert_eq!(m.count("reviews.record_outstanding.end"), Some(1));
+    assert_eq!(
+        bd(
+            &m,
+            "reviews.record_outstanding.end.by_lateness",
+            "more_than_20_working_days_late"
+        ),
+        1
+    );
+    // Circulated after the year ended: still outstanding on 31 March.
+    data.reviews[1].details.as_mut().unwrap().record_circulated = Some(d(2022, 4, 20));
+    assert_eq!(run(&data).count("reviews.record_outstanding.end"), Some(1));
+}
+
+#[test]
+fn quarterly_starts_and_endings_add_up_to_the_year() {
+    let m = run(&care_data());
+    for (grid, by) in [
+        ("starts.by_quarter_age_band", "starts.by_age_band"),
+        ("starts.by_quarter_legal_status", "starts.by_legal_status"),
+    ] {
+        let g = m.grid(grid).unwrap();
+        let quarters: Vec<&str> = g.rows.iter().map(|(q, _)| q.as_str()).collect();
+        assert_eq!(quarters, ["Q1", "Q2", "Q3", "Q4"]);
+        for key in m.breakdown(by).unwrap().keys() {
+            assert_eq!(g.column_total(key), bd(&m, by, key), "{grid} {key}");
+        }
+    }
+    let g = m.grid("ceased.by_quarter_group").unwrap();
+    assert_eq!(Some(g.total()), m.count("ceased.total"));
+    assert_eq!(care::CEASED_GROUPS.len(), 8);
+}

@@ -12,5 +12,6 @@ pub mod health_education;
 pub mod measures;
 pub mod model;
 pub mod periods;
+pub mod return_tables;
 pub mod returns;
 pub mod schedule;

@@ -19,6 +19,9 @@
 //!   record gives it.
 //! * **Children** (Header, with UASC): the latest return whose Header lists
 //!   the child.
+//! * **The other tables** ([`crate::return_tables`]): those of a year (OC3,
+//!   AD1, PrevPerm) as OC2; the spans (PlacedAdoption by DATE_PLACED,
+//!   SWEpisodes by SW_DECOM, DoLo by DOLO_START) as missing periods.
 //!
 //! The result depends only on the set of returns, never on the order they
 //! were imported in; a return of a year already held replaces it.
@@ -29,6 +32,7 @@ use chrono::NaiveDate;
 
 use crate::dates::CollectionYear;
 use crate::model::{Child, ChildId, Episode, HealthOutcomes, MissingEpisode, Review};
+use crate::return_tables::{EachKind, ReturnTables, TableRecord, each_kind};
 
 /// One return's records, as it came.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -38,6 +42,8 @@ pub struct ReturnRecords {
     pub reviews: Vec<Review>,
     pub missing: Vec<MissingEpisode>,
     pub health_outcomes: Vec<HealthOutcomes>,
+    /// OC3, AD1, PlacedAdoption, PrevPerm, SWEpisodes and DoLo.
+    pub tables: ReturnTables,
 }
 
 /// A derived record and the collection year of the return it came from.
@@ -56,6 +62,8 @@ pub struct Derived {
     pub reviews: Vec<FromReturn<Review>>,
     pub missing: Vec<FromReturn<MissingEpisode>>,
     pub health_outcomes: Vec<FromReturn<HealthOutcomes>>,
+    /// The other tables' records, by the year of the return each came from.
+    pub tables: BTreeMap<CollectionYear, ReturnTables>,
 }
 
 /// Derives the records from the returns held (see the module docs). When
@@ -78,7 +86,8 @@ pub fn derive(returns: &[(CollectionYear, ReturnRecords)]) -> Derived {
             .chain(r.episodes.iter().map(|e| &e.child))
             .chain(r.reviews.iter().map(|x| &x.child))
             .chain(r.missing.iter().map(|m| &m.child))
-            .chain(r.health_outcomes.iter().map(|h| &h.child));
+            .chain(r.health_outcomes.iter().map(|h| &h.child))
+            .chain(r.tables.children());
         for id in ids {
             mentions.insert((id, *y));
         }
@@ -114,13 +123,54 @@ pub fn derive(returns: &[(CollectionYear, ReturnRecords)]) -> Derived {
         |h| (&h.child, h.year.start()),
         |h| h.year,
     );
+    let tables = derive_tables(&held, &mentions);
     Derived {
         children: children.into_values().collect(),
         episodes,
         reviews,
         missing,
         health_outcomes,
+        tables,
     }
+}
+
+/// The other tables, each by its kind ([`TableRecord::OF_A_YEAR`]): those
+/// of a year as OC2, the spans as missing periods; grouped by the year of
+/// the return each record came from.
+fn derive_tables(
+    held: &[(CollectionYear, &ReturnRecords)],
+    mentions: &HashSet<(&ChildId, CollectionYear)>,
+) -> BTreeMap<CollectionYear, ReturnTables> {
+    struct Derive<'a, 'b> {
+        held: &'b [(CollectionYear, &'a ReturnRecords)],
+        mentions: &'b HashSet<(&'a ChildId, CollectionYear)>,
+        out: BTreeMap<CollectionYear, ReturnTables>,
+    }
+    impl EachKind for Derive<'_, '_> {
+        fn each<T: TableRecord>(&mut self) {
+            let derived: Vec<FromReturn<T>> = if T::OF_A_YEAR {
+                by_year_of_date(
+                    self.held,
+                    self.mentions,
+                    |r| T::list(&r.tables),
+                    |x| (x.child(), x.key()),
+                    |x| x.year().unwrap_or_else(|| CollectionYear::of(x.key())),
+                )
+            } else {
+                by_cover(self.held, |r| T::list(&r.tables), |x| (x.child(), x.key()))
+            };
+            for d in derived {
+                T::list_mut(self.out.entry(d.year).or_default()).push(d.record);
+            }
+        }
+    }
+    let mut d = Derive {
+        held,
+        mentions,
+        out: BTreeMap::new(),
+    };
+    each_kind(&mut d);
+    d.out
 }
 
 /// Records keyed by (child, start): each comes from the latest return whose
@@ -347,11 +397,69 @@ mod tests {
         assert_eq!(derive(&[(y("2022-23"), r22)]).reviews.len(), 3);
     }
 
+    #[test]
+    fn the_other_tables_are_derived_by_their_kind() {
+        use crate::return_tables::{AdoptionDecision, CareLeaverOutcome, ReturnTables};
+        let decision = |decided: &str, ceased: Option<&str>| AdoptionDecision {
+            child: id("A1"),
+            decided: d(decided),
+            ceased: ceased.map(d),
+            reason_ceased: None,
+        };
+        let leaver = |year: &str| CareLeaverOutcome {
+            child: id("A1"),
+            year: y(year),
+            in_touch: None,
+            activity: None,
+            accommodation: None,
+        };
+        // 2021-22 sends a decision open and an OC3 row; 2022-23 sends the
+        // decision again, corrected and ended, and its own OC3 row.
+        let r21 = ReturnRecords {
+            children: vec![child("A1")],
+            tables: ReturnTables {
+                adoption_decisions: vec![decision("2021-06-01", None)],
+                care_leavers: vec![leaver("2021-22")],
+                ..ReturnTables::default()
+            },
+            ..Default::default()
+        };
+        let r22 = ReturnRecords {
+            children: vec![child("A1")],
+            tables: ReturnTables {
+                adoption_decisions: vec![decision("2021-05-15", Some("2022-07-01"))],
+                care_leavers: vec![leaver("2022-23")],
+                ..ReturnTables::default()
+            },
+            ..Default::default()
+        };
+        for order in [
+            vec![(y("2021-22"), r21.clone()), (y("2022-23"), r22.clone())],
+            vec![(y("2022-23"), r22.clone()), (y("2021-22"), r21.clone())],
+        ] {
+            let got = derive(&order);
+            let t21 = &got.tables[&y("2021-22")];
+            let t22 = &got.tables[&y("2022-23")];
+            assert!(
+                t21.adoption_decisions.is_empty(),
+                "the stale decision is gone"
+            );
+            assert_eq!(
+                t22.adoption_decisions,
+                [decision("2021-05-15", Some("2022-07-01"))]
+            );
+            assert_eq!(t21.care_leavers, [leaver("2021-22")]);
+            assert_eq!(t22.care_leavers, [leaver("2022-23")]);
+        }
+    }
+
     prop_compose! {
         fn arb_return()(
             eps in proptest::collection::vec((0u8..3, 0i64..1500, proptest::option::of(1i64..400)), 0..6),
             revs in proptest::collection::vec((0u8..3, 0i64..1500, 0usize..3), 0..6),
             heads in proptest::collection::vec(0u8..3, 0..3),
+            decisions in proptest::collection::vec((0u8..3, 0i64..1500, proptest::option::of(1i64..400)), 0..4),
+            leavers in proptest::collection::vec((0u8..3, 0i32..4), 0..3),
         ) -> ReturnRecords {
             let base = d("2019-04-01");
             let name = |c: u8| ["A1", "B2", "C3"][usize::from(c)];
@@ -370,6 +478,25 @@ mod tests {
                     r.date = base + chrono::Days::new(*s as u64);
                     r
                 }).collect(),
+                tables: crate::return_tables::ReturnTables {
+                    adoption_decisions: decisions.iter().map(|(c, s, len)| {
+                        let decided = base + chrono::Days::new(*s as u64);
+                        crate::return_tables::AdoptionDecision {
+                            child: id(name(*c)),
+                            decided,
+                            ceased: len.map(|l| decided + chrono::Days::new(l as u64)),
+                            reason_ceased: None,
+                        }
+                    }).collect(),
+                    care_leavers: leavers.iter().map(|(c, yr)| crate::return_tables::CareLeaverOutcome {
+                        child: id(name(*c)),
+                        year: CollectionYear::new(2019 + yr),
+                        in_touch: None,
+                        activity: None,
+                        accommodation: None,
+                    }).collect(),
+                    ..Default::default()
+                },
                 ..Default::default()
             }
         }

@@ -161,6 +161,7 @@ fn generate(args: GenerateArgs) -> anyhow::Result<()> {
                     reviews: Vec::new(),
                     missing: Vec::new(),
                     health_outcomes: Vec::new(),
+                    tables: Default::default(),
                     problems: parsed
                         .problems
                         .iter()

@@ -221,6 +221,7 @@ fn into_batch(source: String, parsed: Parsed) -> Option<ImportBatch> {
         reviews: records(ret.reviews),
         missing: records(ret.missing),
         health_outcomes: records(ret.health_outcomes),
+        tables: ret.return_tables,
         problems,
     })
 }
@@ -279,7 +280,7 @@ fn describe(source: &str, s: &ImportSummary) -> String {
         }
     }
     format!(
-        "Imported {source} as the {} return (import run {}):\n{}{}{}{}{}{left}  {} problems recorded (see the data quality page)\n",
+        "Imported {source} as the {} return (import run {}):\n{}{}{}{}{}{}{left}  {} problems recorded (see the data quality page)\n",
         s.year,
         s.run,
         line("children", &s.children),
@@ -287,6 +288,7 @@ fn describe(source: &str, s: &ImportSummary) -> String {
         line("reviews", &s.reviews),
         line("missing", &s.missing),
         line("OC2", &s.health_outcomes),
+        line("others", &s.other_tables),
         s.problems
     )
 }

@@ -11,8 +11,8 @@
 //! * OC2: the health outcomes recorded for Y; OC3, AD1 and PrevPerm: their
 //!   records of Y.
 //! * PlacedAdoption, SWEpisodes (from 2023-24) and DoLo (from 2026-27):
-//!   those open at any time in Y; an end after 31 March is written blank
-//!   (with REASON_PLACED_CEASED).
+//!   those open at any time in Y of the children with an episode in Y; an
+//!   end after 31 March is written blank (with REASON_PLACED_CEASED).
 //! * Header: every child in any table of the year.
 //! * UASC: the children in the Header with UASC status (in XML, the `UASC`
 //!   element only for them).
@@ -52,14 +52,17 @@ struct YearReturn<'a> {
     deprivation_of_liberty: Vec<&'a DeprivationOfLiberty>,
 }
 
-/// The records of `list` in `year`'s return (each list is already sorted by
-/// child then key): those of the year, or the spans open at any time in it;
-/// none before the table's first year.
+/// The records of `list` in `year`'s return: those of the year (of a child
+/// in `known`), or the spans open at any time in it of a child in `in_care`
+/// (with an episode in the year: the DfE asks for no PlacedAdoption,
+/// SWEpisodes or DoLo rows of a child not looked after in the year, rule
+/// 1012); none before the table's first year.
 fn in_year<'a, T: TableRecord>(
     list: &'a [T],
     year: CollectionYear,
     table: Table,
     known: &BTreeSet<&ChildId>,
+    in_care: &BTreeSet<&ChildId>,
 ) -> Vec<&'a T> {
     if table
         .first_year()
@@ -69,10 +72,13 @@ fn in_year<'a, T: TableRecord>(
     }
     let mut out: Vec<&T> = list
         .iter()
-        .filter(|r| known.contains(r.child()))
         .filter(|r| match r.year() {
-            Some(y) => y == year,
-            None => r.key() <= year.end() && r.end().is_none_or(|end| end >= year.start()),
+            Some(y) => y == year && known.contains(r.child()),
+            None => {
+                in_care.contains(r.child())
+                    && r.key() <= year.end()
+                    && r.end().is_none_or(|end| end >= year.start())
+            }
         })
         .collect();
     out.sort_by(|a, b| (a.child(), a.key()).cmp(&(b.child(), b.key())));
@@ -115,13 +121,14 @@ impl<'a> YearReturn<'a> {
             .collect();
         health_outcomes.sort_by(|a, b| a.child.cmp(&b.child));
         let t = &ds.return_tables;
-        let care_leavers = in_year(&t.care_leavers, year, Table::Oc3, &known);
-        let adoptions = in_year(&t.adoptions, year, Table::Ad1, &known);
-        let adoption_decisions =
-            in_year(&t.adoption_decisions, year, Table::PlacedAdoption, &known);
-        let previous_permanence = in_year(&t.previous_permanence, year, Table::PrevPerm, &known);
-        let social_workers = in_year(&t.social_workers, year, Table::SwEpisodes, &known);
-        let deprivation_of_liberty = in_year(&t.deprivation_of_liberty, year, Table::DoLo, &known);
+        let in_care: BTreeSet<&ChildId> = episodes.iter().map(|e| &e.child).collect();
+        let (k, c) = (&known, &in_care);
+        let care_leavers = in_year(&t.care_leavers, year, Table::Oc3, k, c);
+        let adoptions = in_year(&t.adoptions, year, Table::Ad1, k, c);
+        let adoption_decisions = in_year(&t.adoption_decisions, year, Table::PlacedAdoption, k, c);
+        let previous_permanence = in_year(&t.previous_permanence, year, Table::PrevPerm, k, c);
+        let social_workers = in_year(&t.social_workers, year, Table::SwEpisodes, k, c);
+        let deprivation_of_liberty = in_year(&t.deprivation_of_liberty, year, Table::DoLo, k, c);
         // The Header: every child in any table of the year (a care leaver
         // with only an OC2 or OC3 row, a child with a review but no episode).
         let in_return: BTreeSet<&ChildId> = episodes

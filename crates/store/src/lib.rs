@@ -44,7 +44,7 @@ pub use error::{Result, StoreError};
 pub use types::*;
 
 /// The schema version this binary knows (the number of the last migration).
-pub const SCHEMA_VERSION: i64 = 12;
+pub const SCHEMA_VERSION: i64 = 13;
 
 /// The setting holding the date the council began recording reviews in
 /// Footprint (JSON string `"yyyy-mm-dd"`); see [`Store::load_dataset`].
@@ -133,6 +133,12 @@ pub(crate) const MIGRATIONS: &[Migration] = &[
         description: "health assessments, dental checks, SDQ scores, immunisations and PEPs",
         sqlite: include_str!("../migrations/sqlite/0012_health_education.sql"),
         postgres: include_str!("../migrations/postgres/0012_health_education.sql"),
+    },
+    Migration {
+        version: 13,
+        description: "the 903's other tables: OC3, AD1, PlacedAdoption, PrevPerm, SWEpisodes, DoLo",
+        sqlite: include_str!("../migrations/sqlite/0013_other_903_tables.sql"),
+        postgres: include_str!("../migrations/postgres/0013_other_903_tables.sql"),
     },
 ];
 

@@ -8,6 +8,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use chrono::NaiveDate;
 use footprint_domain::dates::CollectionYear;
 use footprint_domain::model::{Child, ChildId, ChildName, Dataset};
+use footprint_domain::return_tables::ReturnTables;
 use footprint_domain::returns::{Derived, FromReturn, ReturnRecords, derive};
 
 use futures_util::TryStreamExt;
@@ -51,6 +52,7 @@ pub(crate) async fn replace_dataset(pool: &Pool, ds: &Dataset) -> Result<WriteSu
         "DELETE FROM missing_episodes",
         "DELETE FROM health_outcomes",
         "DELETE FROM review_date_changes",
+        "DELETE FROM return_table_records",
         "DELETE FROM episodes",
         "DELETE FROM children",
         "DELETE FROM import_problems",
@@ -86,6 +88,7 @@ pub(crate) async fn replace_dataset(pool: &Pool, ds: &Dataset) -> Result<WriteSu
     insert_missing(conn, &ds.missing).await?;
     insert_health_outcomes(conn, &ds.health_outcomes).await?;
     insert_review_date_changes(conn, &ds.review_date_changes).await?;
+    upsert_table_rows(conn, &table_rows(&ds.return_tables, None)?).await?;
     insert_health_education(conn, &Records::of_dataset(ds), false).await?;
     bulk_insert(
         conn,
@@ -503,7 +506,8 @@ async fn import_in(
             .map(|e| &e.child)
             .chain(batch.reviews.iter().map(|r| &r.child))
             .chain(batch.missing.iter().map(|m| &m.child))
-            .chain(batch.health_outcomes.iter().map(|h| &h.child));
+            .chain(batch.health_outcomes.iter().map(|h| &h.child))
+            .chain(batch.tables.children());
         let set: HashSet<&str> = named
             .map(ChildId::as_str)
             .filter(|c| !header.contains(c))
@@ -563,7 +567,20 @@ async fn import_in(
         &mut counts.health_outcomes,
         &mut problems,
     );
+    let mut tables = batch.tables.clone();
+    for c in tables.children() {
+        if !known(c.as_str()) {
+            counts.other_tables.skipped += 1;
+            problems.push(orphan_problem(
+                &batch.source,
+                "OC3, AD1, PlacedAdoption, PrevPerm, SWEpisodes or DoLo row",
+                c,
+            ));
+        }
+    }
+    tables.retain_children(|c| known(c.as_str()));
     let this = ReturnRecords {
+        tables,
         children: batch.children.clone(),
         episodes: kept(&batch.episodes, |e| &e.child, &known),
         reviews: kept(&batch.reviews, |r| &r.child, &known),
@@ -657,6 +674,7 @@ async fn import_in(
         ("episodes", ""),
         ("missing_episodes", ""),
         ("health_outcomes", ""),
+        ("return_table_records", ""),
         ("reviews", " AND NOT has_details"),
     ] {
         let sql = format!(
@@ -677,6 +695,9 @@ async fn import_in(
         }
     }
     write_derived(conn, &derived, progress).await?;
+    for (y, t) in &derived.tables {
+        upsert_table_rows(conn, &table_rows(t, Some(i64::from(y.start_year())))?).await?;
+    }
 
     // Episodes an earlier return left open that no later return carries on.
     let left_open = open_episodes_left_in(conn).await?;
@@ -715,6 +736,7 @@ async fn import_in(
         counts.reviews,
         counts.missing,
         counts.health_outcomes,
+        counts.other_tables,
     ];
     let sum = |f: fn(&RecordCounts) -> u64| all.iter().map(f).sum::<u64>();
     sqlx::query(
@@ -738,6 +760,7 @@ async fn import_in(
         reviews: counts.reviews,
         missing: counts.missing,
         health_outcomes: counts.health_outcomes,
+        other_tables: counts.other_tables,
         problems: problems.len() as u64,
         left_open,
     })
@@ -751,6 +774,7 @@ struct Counts {
     reviews: RecordCounts,
     missing: RecordCounts,
     health_outcomes: RecordCounts,
+    other_tables: RecordCounts,
 }
 
 /// The keys of the 903 records held before the import, by table.
@@ -763,6 +787,8 @@ struct HeldKeys {
     detailed_reviews: HashSet<(String, String)>,
     missing: HashSet<(String, String)>,
     health_outcomes: HashSet<(String, String)>,
+    /// The other tables: (kind, child, key).
+    other_tables: HashSet<(String, String, String)>,
 }
 
 impl Counts {
@@ -856,6 +882,32 @@ impl Counts {
             &before.health_outcomes,
             |h| (h.child.as_str().to_owned(), h.year.start_year().to_string()),
         );
+        // The other tables, all together, by (kind, child, key).
+        let keys = |t: &ReturnTables| -> Vec<(String, String, String)> {
+            table_rows(t, None)
+                .unwrap_or_default()
+                .into_iter()
+                .map(|(child, kind, key, _, _)| (kind.to_owned(), child, key))
+                .collect()
+        };
+        let derived_keys: Vec<FromReturn<(String, String, String)>> = derived
+            .tables
+            .iter()
+            .flat_map(|(y, t)| {
+                keys(t).into_iter().map(|k| FromReturn {
+                    year: *y,
+                    record: k,
+                })
+            })
+            .collect();
+        tally(
+            &mut self.other_tables,
+            year,
+            &keys(&this.tables),
+            &derived_keys,
+            &before.other_tables,
+            |k| k.clone(),
+        );
         // A child is never removed: their record stays even when no return
         // names them any more.
         self.children.removed = 0;
@@ -884,6 +936,7 @@ fn mentioned(r: &ReturnRecords) -> BTreeSet<String> {
         .chain(r.reviews.iter().map(|x| &x.child))
         .chain(r.missing.iter().map(|m| &m.child))
         .chain(r.health_outcomes.iter().map(|h| &h.child))
+        .chain(r.tables.children())
         .map(|c| c.as_str().to_owned())
         .collect()
 }
@@ -922,6 +975,10 @@ fn held_rows(r: &ReturnRecords) -> Result<Vec<(String, &'static str, String)>> {
     for h in &r.health_outcomes {
         out.push((h.child.as_str().to_owned(), OC2, json_of(h)?));
     }
+    // The other tables under their own kinds (oc3, ad1, ...).
+    for (child, kind, _, record, _) in table_rows(&r.tables, None)? {
+        out.push((child, kind, record));
+    }
     Ok(out)
 }
 
@@ -940,13 +997,7 @@ fn add_held(r: &mut ReturnRecords, kind: &str, record: &str) -> Result<()> {
         REVIEW => r.reviews.push(parse(record)?),
         MISSING => r.missing.push(parse(record)?),
         OC2 => r.health_outcomes.push(parse(record)?),
-        other => {
-            return Err(StoreError::Corrupt {
-                table: "return_records",
-                column: "kind",
-                reason: format!("{other} is not a kind of record"),
-            });
-        }
+        other => add_table_record(&mut r.tables, other, record, "return_records")?,
     }
     Ok(())
 }
@@ -1025,6 +1076,22 @@ async fn held_keys(conn: &mut Conn, children: &[String]) -> Result<HeldKeys> {
             let y: i64 = row.try_get(1)?;
             keys.health_outcomes
                 .insert((row.try_get(0)?, y.to_string()));
+            Ok(())
+        },
+    )
+    .await?;
+    stored_rows(
+        conn,
+        (
+            "t.kind, t.child, t.record_key",
+            "return_table_records t ON t.child = value->>0",
+        ),
+        children,
+        &positions,
+        key,
+        |row| {
+            keys.other_tables
+                .insert((row.try_get(0)?, row.try_get(1)?, row.try_get(2)?));
             Ok(())
         },
     )

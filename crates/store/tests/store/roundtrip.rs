@@ -52,6 +52,7 @@ fn batch_for(dataset: &Dataset, year: CollectionYear) -> ImportBatch {
         reviews: ds.reviews,
         missing: ds.missing,
         health_outcomes: ds.health_outcomes,
+        tables: ds.return_tables,
         problems: Vec::new(),
     }
 }

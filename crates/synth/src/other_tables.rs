@@ -366,7 +366,19 @@ fn social_workers(
 ) {
     // Nothing older is in any return that has the table.
     let keep_from = NaiveDate::from_ymd_opt(2022, 4, 1).unwrap_or(NaiveDate::MIN);
-    let Some(first) = periods.first().map(PeriodOfCare::start) else {
+    // A worker changes only in a year the child is in the return (has an
+    // episode in it): a change in a year no return tells of could not be
+    // known from the returns (the one before would be held open).
+    let in_a_return = |d: NaiveDate| {
+        let y = CollectionYear::of(d);
+        periods
+            .iter()
+            .flat_map(|p| &p.episodes)
+            .any(|e| e.start <= y.end() && e.end.is_none_or(|end| end >= y.start()))
+    };
+    // Short breaks are not care with a social worker of their own here.
+    let periods: Vec<&PeriodOfCare> = periods.iter().filter(|p| !p.is_short_breaks()).collect();
+    let Some(first) = periods.first().map(|p| p.start()) else {
         return;
     };
     if periods
@@ -384,6 +396,14 @@ fn social_workers(
     loop {
         let mut end = add_days(start, exp_days(rng, 330.0).max(45));
         let mut next_reason = None;
+        if !in_a_return(end) {
+            // The worker stays until the next period of care, or on.
+            end = restarts
+                .iter()
+                .copied()
+                .find(|&r| r > start)
+                .unwrap_or(add_days(as_of, 1));
+        }
         if let Some(&r) = restarts.iter().find(|&&r| r > start && r <= end) {
             end = r;
             next_reason = Some(SocialWorkerChangeReason::Chchan);

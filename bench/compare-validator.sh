@@ -213,7 +213,7 @@ roundtrip() {
     shift
     local db="$OUT/rt-$name.sqlite" export="$OUT/rt-$name-export" dir="" year=""
     rm -rf "$db" "$db-wal" "$db-shm" "$export"
-    : >"$OUT/rt-$name.import.txt"
+    "$FOOTPRINT" migrate --db "sqlite://$db" >"$OUT/rt-$name.import.txt" 2>&1 || die "cannot create $db"
     for pair in "$@"; do
         dir="${pair%=*}"
         year="${pair##*=}"

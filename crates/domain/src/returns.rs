@@ -94,9 +94,17 @@ pub fn derive(returns: &[(CollectionYear, ReturnRecords)]) -> Derived {
     }
 
     let mut children: BTreeMap<ChildId, FromReturn<Child>> = BTreeMap::new();
+    // MOTHER and MC_DOB of the latest return in which the child has an
+    // episode: a return that has a care leaver only for OC3 leaves them
+    // blank (DfE rule 628).
+    let mut motherhood: HashMap<&ChildId, (Option<bool>, Option<NaiveDate>)> = HashMap::new();
     for (y, r) in &held {
+        let in_care: HashSet<&ChildId> = r.episodes.iter().map(|e| &e.child).collect();
         // Later years come later: the latest Header wins.
         for c in &r.children {
+            if in_care.contains(&c.id) {
+                motherhood.insert(&c.id, (c.mother, c.mothers_child_dob));
+            }
             children.insert(
                 c.id.clone(),
                 FromReturn {
@@ -104,6 +112,12 @@ pub fn derive(returns: &[(CollectionYear, ReturnRecords)]) -> Derived {
                     record: c.clone(),
                 },
             );
+        }
+    }
+    for (id, c) in &mut children {
+        if let Some(&(mother, child_dob)) = motherhood.get(id) {
+            c.record.mother = mother;
+            c.record.mothers_child_dob = child_dob;
         }
     }
 
@@ -395,6 +409,31 @@ mod tests {
         );
         // Without the 2021-22 return, the 2022-23 return gives them all.
         assert_eq!(derive(&[(y("2022-23"), r22)]).reviews.len(), 3);
+    }
+
+    #[test]
+    fn motherhood_comes_from_the_latest_return_the_child_is_in_care_in() {
+        let mut mother = child("A1");
+        mother.mother = Some(true);
+        mother.mothers_child_dob = Some(d("2021-02-01"));
+        let r21 = ReturnRecords {
+            children: vec![mother.clone()],
+            episodes: vec![episode("A1", "2021-06-01", Some("2022-01-01"))],
+            ..Default::default()
+        };
+        // A care leaver's later Header (for OC3 only) leaves them blank.
+        let mut leaver = child("A1");
+        leaver.upn = Some("UN3".into());
+        let r23 = ReturnRecords {
+            children: vec![leaver],
+            ..Default::default()
+        };
+        let got = derive(&[(y("2021-22"), r21), (y("2023-24"), r23)]);
+        let c = &got.children[0];
+        assert_eq!(c.year, y("2023-24"));
+        assert_eq!(c.record.upn.as_deref(), Some("UN3"));
+        assert_eq!(c.record.mother, Some(true));
+        assert_eq!(c.record.mothers_child_dob, Some(d("2021-02-01")));
     }
 
     #[test]

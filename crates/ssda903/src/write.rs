@@ -50,6 +50,8 @@ struct YearReturn<'a> {
     previous_permanence: Vec<&'a PreviousPermanence>,
     social_workers: Vec<&'a SocialWorkerEpisode>,
     deprivation_of_liberty: Vec<&'a DeprivationOfLiberty>,
+    /// The children with an episode in the year.
+    in_care: BTreeSet<ChildId>,
 }
 
 /// The records of `list` in `year`'s return: those of the year (of a child
@@ -164,6 +166,7 @@ impl<'a> YearReturn<'a> {
             previous_permanence,
             social_workers,
             deprivation_of_liberty,
+            in_care: in_care.into_iter().cloned().collect(),
         }
     }
 
@@ -206,15 +209,26 @@ fn flag(m: Option<bool>) -> String {
 }
 
 /// The values of each table's row, in the order of [`Table::columns`].
+/// MOTHER and MC_DOB only for a child looked after in the year: a care
+/// leaver in the Header for an OC3 row has them blank (DfE rule 628).
 fn header_row(y: &YearReturn, c: &Child) -> Vec<String> {
+    let looked_after = y.in_care.contains(&c.id);
     vec![
         c.id.to_string(),
         y.sex(c).into(),
         format_uk(c.date_of_birth),
         c.ethnicity.code().into(),
         c.upn.clone().unwrap_or_default(),
-        mother(c.mother),
-        date(c.mothers_child_dob),
+        if looked_after {
+            mother(c.mother)
+        } else {
+            String::new()
+        },
+        if looked_after {
+            date(c.mothers_child_dob)
+        } else {
+            String::new()
+        },
     ]
 }
 

@@ -121,6 +121,12 @@ fn previous_permanence(
             ],
         );
         let (mut la, mut date) = (Option::None, Option::None);
+        if kind == Unknown {
+            // Every option but none has its authority and date (rule 630):
+            // both unknown here.
+            la = Some("999".to_owned());
+            date = Some("zz/zz/zzzz".to_owned());
+        }
         if matches!(kind, Adoption | SpecialGuardianship | ChildArrangements) {
             let from = add_days(child.date_of_birth, 60);
             let to = add_days(p.start(), -60);
@@ -136,6 +142,8 @@ fn previous_permanence(
                 la = Some(LA_CODES[rng.random_range(0..LA_CODES.len())].to_owned());
             } else {
                 kind = Unknown;
+                la = Some("999".to_owned());
+                date = Some("zz/zz/zzzz".to_owned());
             }
         }
         out.previous_permanence.push(PreviousPermanence {
@@ -366,18 +374,17 @@ fn social_workers(
 ) {
     // Nothing older is in any return that has the table.
     let keep_from = NaiveDate::from_ymd_opt(2022, 4, 1).unwrap_or(NaiveDate::MIN);
-    // A worker changes only in a year the child is in the return (has an
-    // episode in it): a change in a year no return tells of could not be
-    // known from the returns (the one before would be held open).
-    let in_a_return = |d: NaiveDate| {
-        let y = CollectionYear::of(d);
-        periods
-            .iter()
-            .flat_map(|p| &p.episodes)
-            .any(|e| e.start <= y.end() && e.end.is_none_or(|end| end >= y.start()))
-    };
     // Short breaks are not care with a social worker of their own here.
     let periods: Vec<&PeriodOfCare> = periods.iter().filter(|p| !p.is_short_breaks()).collect();
+    // A worker changes only while the child is looked after (the DfE
+    // checks that no worker starts after a child left care, rule SW12), so
+    // always in a year a return tells of: a change no return told of could
+    // not be known from the returns (the worker before would be held open).
+    let in_a_return = |d: NaiveDate| {
+        periods
+            .iter()
+            .any(|p| p.start() <= d && p.end().is_none_or(|end| d < end))
+    };
     let Some(first) = periods.first().map(|p| p.start()) else {
         return;
     };
@@ -465,7 +472,7 @@ fn deprivation_of_liberty(
         );
         let start = e.start.max(from).max(birthday(dob, 13));
         let end = e.end.unwrap_or(as_of).min(as_of).min(birthday(dob, 18));
-        if !residential || end <= add_days(start, 14) || !rng.random_bool(0.12) {
+        if !residential || end <= add_days(start, 14) || !rng.random_bool(0.25) {
             continue;
         }
         let dolo_start = add_days(start, days_between(rng, 0, (end - start).num_days() / 2));

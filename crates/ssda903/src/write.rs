@@ -234,7 +234,10 @@ fn header_row(y: &YearReturn, c: &Child) -> Vec<String> {
 
 fn episode_row(y: &YearReturn, e: &Episode) -> Vec<String> {
     let end = y.known_end(e.end);
-    let closed = end.is_some();
+    // The end after 31 March is a later return's; a REC held without a DEC
+    // (as a return sent it) is written as held, so that reading the return
+    // gives the same record.
+    let closed = e.end == end;
     vec![
         e.child.to_string(),
         format_uk(e.start),
@@ -301,7 +304,7 @@ fn placed_values(y: &YearReturn, r: &AdoptionDecision) -> [String; 3] {
     [
         format_uk(r.decided),
         date(ceased),
-        if ceased.is_some() {
+        if ceased == r.ceased {
             opt(r.reason_ceased)
         } else {
             String::new()

@@ -444,6 +444,20 @@ fn every_table_2026() -> Dataset {
 }
 
 #[test]
+fn a_reason_held_without_an_end_is_written_as_held() {
+    // A return sent REC X1 with DEC blank (rule 148): read and written again,
+    // the same record.
+    let mut ds = in_year();
+    ds.episodes[1].reason_ceased = Some(ReasonEpisodeCeased::X1);
+    ds.return_tables.adoption_decisions[0].reason_ceased = Some(AdoptionDecisionCeased::Other);
+    let year = CollectionYear::new(2021);
+    let dir = tempfile::tempdir().expect("tempdir");
+    write_csv(&ds, year, dir.path()).expect("written");
+    let parsed = read_paths(&[dir.path().to_path_buf()], Some(year)).expect("read");
+    assert_same(&parsed.ret.to_dataset(), &ds);
+}
+
+#[test]
 fn every_table_round_trips_in_both_forms() {
     let ds = every_table_2026();
     let year = CollectionYear::new(2026);

@@ -46,7 +46,7 @@ use rand_chacha::ChaCha8Rng;
 use crate::util::{add_days, birthday, days_between, exp_days, pick};
 
 /// Mixed into the council's seed for this stream.
-const STREAM: u64 = 0x0C3A_D1_5EED_0F7B;
+const STREAM: u64 = 0x000C_3AD1_5EED_0F7B;
 
 /// Local authority codes an earlier permanence order was made by (a few of
 /// the DfE's list; rule 633).

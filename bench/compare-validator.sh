@@ -202,6 +202,72 @@ else
     say "(no sample data at $SAMPLE: skipped)"
 fi
 
+# 4. D2I on a return and on Footprint's export of it: the return imported
+#    into a fresh SQLite database (with the year before it, as a council
+#    would), the year exported, both given to D2I; what it finds in one and
+#    not the other is printed (nothing, where the input was clean).
+# roundtrip NAME DIR=YEAR... : the returns imported in that order; the last
+# is the one exported and compared.
+roundtrip() {
+    local name="$1"
+    shift
+    local db="$OUT/rt-$name.sqlite" export="$OUT/rt-$name-export" dir="" year=""
+    rm -rf "$db" "$db-wal" "$db-shm" "$export"
+    "$FOOTPRINT" migrate --db "sqlite://$db" >"$OUT/rt-$name.import.txt" 2>&1 || die "cannot create $db"
+    for pair in "$@"; do
+        dir="${pair%=*}"
+        year="${pair##*=}"
+        "$FOOTPRINT" import ssda903 "$dir" --year "$year" --db "sqlite://$db" >>"$OUT/rt-$name.import.txt" 2>&1 \
+            || die "importing $dir ($year) failed: see $OUT/rt-$name.import.txt"
+    done
+    "$FOOTPRINT" export ssda903 --year "$year" --out "$export" --db "sqlite://$db" >/dev/null \
+        || die "exporting $year from $db failed"
+    run_d2i "rt-$name-input" "$dir" "$year" "$OUT/d2i-rt-$name-input.time"
+    run_d2i "rt-$name-export" "$export" "$year" "$OUT/d2i-rt-$name-export.time"
+    "$PY" "$HELPER" roundtrip "$dir" "$OUT/d2i-rt-$name-input.json" "$export" "$OUT/d2i-rt-$name-export.json" \
+        | tee "$OUT/roundtrip-$name.txt" | tee -a "$SUMMARY"
+    "$PY" "$HELPER" roundtrip "$dir" "$OUT/d2i-rt-$name-input.json" "$export" "$OUT/d2i-rt-$name-export.json" \
+        --markdown >"$OUT/roundtrip-$name.md"
+}
+
+n="$first"
+gen="$OUT/gen-$n"
+say "== D2I on the generated returns of $n children in care and on Footprint's export of them"
+args=()
+for dir in "$gen"/20*-*; do args+=("$dir=$(basename "$dir")"); done
+roundtrip "gen-$n" "${args[@]}"
+say ""
+# A council whose latest year is 2026-27: every table, DoLo included.
+gen="$OUT/gen-$n-2027"
+rm -rf "$gen"
+"$FOOTPRINT" generate --children-in-care "$n" --years 2 --seed "$SEED" --as-of 2027-06-01 --out "$gen" \
+    >"$OUT/generate-$n-2027.txt"
+say "== the same for a council as of 2027-06-01 (2025-26 and 2026-27, with DoLo)"
+args=()
+for dir in "$gen"/20*-*; do args+=("$dir=$(basename "$dir")"); done
+roundtrip "gen-$n-2027" "${args[@]}"
+say ""
+if [ -d "$SAMPLE" ]; then
+    # Footprint refuses a return with errors: the rows it finds errors in
+    # are left out first (until none is left), and the rest is compared.
+    sample="$OUT/sample"
+    year="$("$PY" "$HELPER" infer-year "$sample")"
+    kept="$OUT/sample-importable"
+    rm -rf "$kept"
+    cp -r "$sample" "$kept"
+    for round in 1 2 3 4; do
+        "$FOOTPRINT" validate ssda903 "$kept" --year "$year" --json >"$OUT/footprint-sample-importable.json" 2>/dev/null || true
+        grep -q '"errors": \[\]' "$OUT/footprint-sample-importable.json" && break
+        "$PY" "$HELPER" drop-refused "$kept" "$OUT/footprint-sample-importable.json" "$kept.next" \
+            >"$OUT/sample-importable.$round.txt"
+        rm -rf "$kept"
+        mv "$kept.next" "$kept"
+    done
+    say "== D2I on D2I's sample, less the rows Footprint refuses ($(cat "$OUT"/sample-importable.*.txt 2>/dev/null | awk '{s += $2} END {print s + 0}') rows), and on Footprint's export of it"
+    roundtrip sample "$kept=$year"
+    say ""
+fi
+
 say "== speed and peak memory (median wall time of $REPEAT runs; ratios D2I / Footprint)"
 for ((i = 0; i < ${#timing_args[@]}; i += 2)); do
     "$PY" "$HELPER" timing "${timing_args[i]}" "${timing_args[i + 1]}" | tee -a "$SUMMARY"

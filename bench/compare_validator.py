@@ -30,6 +30,21 @@ Subcommands:
       line 1) by reading the CSV the same way pandas does (blank lines
       skipped).
 
+  roundtrip INPUT_DIR INPUT_D2I.json EXPORT_DIR EXPORT_D2I.json [--markdown]
+      D2I's findings on a return and on Footprint's export of it (the return
+      imported, then exported): the rows each table holds in each, the rules
+      with findings in one and not the other, and for the rules with findings
+      in both the rows (table and CHILD) flagged in one and not the other.
+      A row is named by its table and CHILD (rows are not in the same order
+      in the export), so a child flagged twice in one and once in the other
+      counts once.
+
+  drop-refused DIR FOOTPRINT.json OUT_DIR
+      Copies DIR's CSV files into OUT_DIR without the rows `footprint
+      validate` found an error in (Footprint refuses a return with any), so
+      that what is left can be imported. Prints how many rows each file
+      lost; errors not on a row (a missing table) are listed.
+
   timing LABEL=TIME_V_FILE[,TIME_V_FILE...] ...
       Reads `/usr/bin/time -v` outputs (several runs of one thing per label)
       and prints the median wall time and the peak memory (maximum resident
@@ -50,7 +65,7 @@ import json
 import os
 import re
 import sys
-from collections import defaultdict
+from collections import Counter, defaultdict
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
@@ -507,6 +522,101 @@ def cmd_timing(args) -> int:
     return 0
 
 
+# ----------------------------------------------------------------- roundtrip
+
+def d2i_findings(folder: str, d2i: dict) -> dict[str, Counter]:
+    """rule -> Counter of (table, CHILD) flagged, from a d2i JSON of FOLDER."""
+    tables = identify_tables(folder)
+    out: dict[str, Counter] = {}
+    for code, by_table in d2i.get("rules", {}).items():
+        c: Counter = Counter()
+        for table, rows in by_table.items():
+            recs = tables.get(table, {}).get("records", [])
+            for i in rows:
+                child = recs[i][1].get("CHILD", "") if 0 <= i < len(recs) else f"row {i}"
+                c[(table, child)] += 1
+        out[code] = c
+    return out
+
+
+def cmd_roundtrip(args) -> int:
+    with open(args.input_json) as f:
+        d2i_in = json.load(f)
+    with open(args.export_json) as f:
+        d2i_out = json.load(f)
+    t_in = identify_tables(args.input_dir)
+    t_out = identify_tables(args.export_dir)
+    f_in = d2i_findings(args.input_dir, d2i_in)
+    f_out = d2i_findings(args.export_dir, d2i_out)
+    md = args.markdown
+    lines: list[str] = []
+    say = lines.append
+    say(f"D2I {d2i_in.get('ruleset')} on {args.input_dir} and on Footprint's export of it, {args.export_dir}")
+    say("")
+    say("| table | rows in the input | rows in the export |" if md else "rows per table (input -> export):")
+    if md:
+        say("|---|---:|---:|")
+    for table in sorted(set(t_in) | set(t_out)):
+        a = len(t_in.get(table, {}).get("records", []))
+        b = len(t_out.get(table, {}).get("records", []))
+        say(f"| {table} | {a} | {b} |" if md else f"  {table:<15} {a:>7} -> {b:>7}{'' if a == b else '   (differs)'}")
+    say("")
+    only_in = sorted(set(f_in) - set(f_out))
+    only_out = sorted(set(f_out) - set(f_in))
+    both = sorted(set(f_in) & set(f_out))
+
+    def rows(c: Counter) -> str:
+        return f"{sum(c.values())} rows, {len({k[1] for k in c})} children"
+
+    def msg(code: str) -> str:
+        m = d2i_in.get("messages", {}).get(code) or d2i_out.get("messages", {}).get(code) or ""
+        return m if len(m) <= 110 else m[:107] + "..."
+
+    say(f"rules with findings in the input only ({len(only_in)}):")
+    for code in only_in:
+        say(f"  {code}: {rows(f_in[code])} -- {msg(code)}")
+    say(f"rules with findings in the export only ({len(only_out)}):")
+    for code in only_out:
+        say(f"  {code}: {rows(f_out[code])} -- {msg(code)}")
+    differing = []
+    for code in both:
+        a, b = set(f_in[code]), set(f_out[code])
+        if a != b:
+            differing.append((code, a - b, b - a))
+    say(f"rules with findings in both ({len(both)}), {len(differing)} of them flagging other rows:")
+    for code, gone, new in differing:
+        show = lambda ks: ", ".join(f"{t} {c}" for t, c in sorted(ks)[:5]) + (" ..." if len(ks) > 5 else "")
+        say(f"  {code}: input only {len(gone)} ({show(gone)}); export only {len(new)} ({show(new)})")
+    same = len(both) - len(differing)
+    say(f"the same rows flagged in both: {same} rules")
+    print("\n".join(lines))
+    return 0
+
+
+def cmd_drop_refused(args) -> int:
+    with open(args.footprint) as f:
+        fp = json.load(f)
+    bad: dict[str, set[int]] = defaultdict(set)
+    unplaced = []
+    for p in fp.get("errors", []):
+        if p.get("line") is None:
+            unplaced.append(p.get("message", ""))
+            continue
+        bad[os.path.realpath(p["file"])].add(int(p["line"]))
+    os.makedirs(args.out_dir, exist_ok=True)
+    for path in csv_files(args.dir):
+        lines_bad = bad.get(os.path.realpath(path), set())
+        with open(path, newline="", encoding="utf-8-sig") as f:
+            text = f.read().splitlines(keepends=True)
+        kept = [line for i, line in enumerate(text, start=1) if i == 1 or i not in lines_bad]
+        with open(os.path.join(args.out_dir, os.path.basename(path)), "w", newline="", encoding="utf-8") as f:
+            f.writelines(kept)
+        print(f"{os.path.basename(path)}: {len(text) - len(kept)} of {len(text) - 1} rows left out")
+    for m in unplaced:
+        print(f"not on a row: {m}")
+    return 0
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = ap.add_subparsers(dest="cmd", required=True)
@@ -534,6 +644,18 @@ def main() -> int:
     p.add_argument("--markdown", action="store_true")
     p.add_argument("--json-out")
     p.set_defaults(func=cmd_compare)
+    p = sub.add_parser("roundtrip")
+    p.add_argument("input_dir")
+    p.add_argument("input_json")
+    p.add_argument("export_dir")
+    p.add_argument("export_json")
+    p.add_argument("--markdown", action="store_true")
+    p.set_defaults(func=cmd_roundtrip)
+    p = sub.add_parser("drop-refused")
+    p.add_argument("dir")
+    p.add_argument("footprint")
+    p.add_argument("out_dir")
+    p.set_defaults(func=cmd_drop_refused)
     p = sub.add_parser("timing")
     p.add_argument("files", nargs="+")
     p.set_defaults(func=cmd_timing)

@@ -76,7 +76,8 @@ fn generate(args: GenerateArgs) -> anyhow::Result<()> {
         report,
         "Generated a council as of {as_of} (seed {}): {} children, {} episodes, {} reviews, \
          {} missing episodes, {} OC2 health records, {} IROs, {} allocations, {} midway checks, \
-         {} visits, {} challenges",
+         {} visits, {} challenges; the 903's other tables: {} OC3 (care leavers), {} AD1 \
+         (adoptions), {} PlacedAdoption, {} PrevPerm, {} SWEpisodes, {} DoLo",
         params.seed,
         ds.children.len(),
         ds.episodes.len(),
@@ -88,6 +89,12 @@ fn generate(args: GenerateArgs) -> anyhow::Result<()> {
         ds.midway_checks.len(),
         ds.visits.len(),
         ds.challenges.len(),
+        ds.return_tables.care_leavers.len(),
+        ds.return_tables.adoptions.len(),
+        ds.return_tables.adoption_decisions.len(),
+        ds.return_tables.previous_permanence.len(),
+        ds.return_tables.social_workers.len(),
+        ds.return_tables.deprivation_of_liberty.len(),
     );
     let _ = writeln!(
         report,
@@ -161,6 +168,7 @@ fn generate(args: GenerateArgs) -> anyhow::Result<()> {
                     reviews: Vec::new(),
                     missing: Vec::new(),
                     health_outcomes: Vec::new(),
+                    tables: Default::default(),
                     problems: parsed
                         .problems
                         .iter()

@@ -275,7 +275,7 @@ fn describe(source: &str, s: &ImportSummary) -> String {
         }
     }
     format!(
-        "Imported {source} as the {} return (import run {}):\n{}{}{}{}{}{left}  {} problems recorded (see the data quality page)\n",
+        "Imported {source} as the {} return (import run {}):\n{}{}{}{}{}{}{left}  {} problems recorded (see the data quality page)\n",
         s.year,
         s.run,
         line("children", &s.children),
@@ -283,6 +283,7 @@ fn describe(source: &str, s: &ImportSummary) -> String {
         line("reviews", &s.reviews),
         line("missing", &s.missing),
         line("OC2", &s.health_outcomes),
+        line("others", &s.other_tables),
         s.problems
     )
 }

@@ -234,12 +234,12 @@ fn performance_page(args: PerformanceArgs) -> anyhow::Result<()> {
             anyhow!("--month: {e}")
         }
         footprint_interchange::Error::Usage(_) => anyhow!("--format: {e}"),
-        footprint_interchange::Error::Performance(performance::PerformanceError::Indicators(
-            _,
-        )) => match &args.indicators {
-            Some(p) => anyhow!("indicators file {}: {e}", p.display()),
-            None => anyhow!("{e}"),
-        },
+        footprint_interchange::Error::Performance(performance::PerformanceError::Indicators(_)) => {
+            match &args.indicators {
+                Some(p) => anyhow!("indicators file {}: {e}", p.display()),
+                None => anyhow!("{e}"),
+            }
+        }
         e => anyhow!("{e}"),
     })?;
     write_out(&args.out, &bytes)?;

@@ -480,6 +480,145 @@ national_code! {
     }
 }
 
+national_code! {
+    /// Whether the local authority is in touch with a care leaver (903 OC3
+    /// `IN_TOUCH`).
+    InTouch, "in touch (IN_TOUCH)", IN_TOUCH_CODES {
+        Yes = "YES" => "In touch",
+        No = "NO" => "Not in touch",
+        Died = "DIED" => "Died",
+        Refused = "REFU" => "Refuses contact",
+        NoLongerRequires = "NREQ" => "No longer requires services",
+        ReturnedHome = "RHOM" => "Returned home to parents or relatives for 6 months or more",
+    }
+}
+
+national_code! {
+    /// A care leaver's main activity (903 OC3 `ACTIV`); F3 and P3 are
+    /// superseded codes still read from old returns.
+    CareLeaverActivity, "main activity (ACTIV)", ACTIV_CODES {
+        F1 = "F1" => "Higher education, full time",
+        P1 = "P1" => "Higher education, part time",
+        F2 = "F2" => "Other education, full time",
+        P2 = "P2" => "Other education, part time",
+        F3 = "F3" => "F3 (a superseded code)",
+        P3 = "P3" => "P3 (a superseded code)",
+        F4 = "F4" => "Apprenticeship, full time",
+        P4 = "P4" => "Apprenticeship, part time",
+        F5 = "F5" => "Other training or employment, full time",
+        P5 = "P5" => "Other training or employment, part time",
+        G4 = "G4" => "Not in education, employment or training: illness or disability",
+        G5 = "G5" => "Not in education, employment or training: other reasons",
+        G6 = "G6" => "Not in education, employment or training: pregnancy or parenting",
+        NotKnown = "0" => "Not known (no information)",
+    }
+}
+
+national_code! {
+    /// A care leaver's accommodation and whether it is suitable (903 OC3
+    /// `ACCOM`): a letter for the kind, 1 suitable or 2 unsuitable; 0 when
+    /// there is no information.
+    CareLeaverAccommodation, "accommodation (ACCOM)", ACCOM_CODES {
+        B1 = "B1" => "With parents or relatives, suitable",
+        B2 = "B2" => "With parents or relatives, not suitable",
+        C1 = "C1" => "Community home or other residential care, suitable",
+        C2 = "C2" => "Community home or other residential care, not suitable",
+        D1 = "D1" => "Semi-independent, transitional accommodation, suitable",
+        D2 = "D2" => "Semi-independent, transitional accommodation, not suitable",
+        E1 = "E1" => "Supported lodgings, suitable",
+        E2 = "E2" => "Supported lodgings, not suitable",
+        G1 = "G1" => "Gone abroad, suitable",
+        G2 = "G2" => "Gone abroad, not suitable",
+        H1 = "H1" => "Deported, suitable",
+        H2 = "H2" => "Deported, not suitable",
+        K1 = "K1" => "Ordinary lodgings, suitable",
+        K2 = "K2" => "Ordinary lodgings, not suitable",
+        R1 = "R1" => "Residence not known, suitable",
+        R2 = "R2" => "Residence not known, not suitable",
+        S1 = "S1" => "No fixed abode or homeless, suitable",
+        S2 = "S2" => "No fixed abode or homeless, not suitable",
+        T1 = "T1" => "Foyers, suitable",
+        T2 = "T2" => "Foyers, not suitable",
+        U1 = "U1" => "Independent living, suitable",
+        U2 = "U2" => "Independent living, not suitable",
+        V1 = "V1" => "Emergency accommodation, suitable",
+        V2 = "V2" => "Emergency accommodation, not suitable",
+        W1 = "W1" => "Bed and breakfast, suitable",
+        W2 = "W2" => "Bed and breakfast, not suitable",
+        X1 = "X1" => "In custody, suitable",
+        X2 = "X2" => "In custody, not suitable",
+        Y1 = "Y1" => "Other accommodation, suitable",
+        Y2 = "Y2" => "Other accommodation, not suitable",
+        Z1 = "Z1" => "With former foster carers, suitable",
+        Z2 = "Z2" => "With former foster carers, not suitable",
+        NotKnown = "0" => "Not known (no information)",
+    }
+}
+
+national_code! {
+    /// The sex of the adopters (903 AD1 `SEX_ADOPTR`).
+    AdoptersSex, "sex of adopters (SEX_ADOPTR)", SEX_ADOPTR_CODES {
+        SingleMale = "M1" => "Single male adopter",
+        SingleFemale = "F1" => "Single female adopter",
+        TwoMales = "MM" => "Two male adopters",
+        TwoFemales = "FF" => "Two female adopters",
+        MaleAndFemale = "MF" => "A male and a female adopter",
+    }
+}
+
+national_code! {
+    /// The adopters' legal status (903 AD1 `LS_ADOPTR`).
+    AdoptersLegalStatus, "legal status of adopters (LS_ADOPTR)", LS_ADOPTR_CODES {
+        Single = "L0" => "Single adopter",
+        MarriedDifferentGender = "L11" => "Married couple of different genders",
+        MarriedSameGender = "L12" => "Married couple of the same gender",
+        CivilPartners = "L2" => "Civil partners",
+        UnmarriedDifferentGender = "L3" => "Unmarried couple of different genders",
+        UnmarriedSameGender = "L4" => "Couple of the same gender, not married or in a civil partnership",
+    }
+}
+
+national_code! {
+    /// Why the decision that a child should be placed for adoption ceased
+    /// (903 PlacedAdoption `REASON_PLACED_CEASED`).
+    AdoptionDecisionCeased, "reason placed for adoption ceased (REASON_PLACED_CEASED)", REASON_PLACED_CEASED_CODES {
+        NeedsChanged = "RD1" => "The child's needs changed",
+        NoPlacementOrder = "RD2" => "The court did not make a placement order",
+        NoAdopters = "RD3" => "Prospective adopters could not be found",
+        Other = "RD4" => "Any other reason",
+    }
+}
+
+national_code! {
+    /// A permanence order before this period of care (903 PrevPerm
+    /// `PREV_PERM`).
+    PreviousPermanenceKind, "previous permanence (PREV_PERM)", PREV_PERM_CODES {
+        Adoption = "P1" => "Adoption",
+        SpecialGuardianship = "P2" => "Special guardianship order",
+        ChildArrangements = "P3" => "Residence order or child arrangements order",
+        Unknown = "P4" => "Unknown",
+        None = "Z1" => "None",
+    }
+}
+
+national_code! {
+    /// Why a child's social worker changed (903 SWEpisodes `SW_REASON`).
+    /// The sources Footprint holds publish the codes without their meanings,
+    /// so each code is its own label.
+    SocialWorkerChangeReason, "reason for social worker change (SW_REASON)", SW_REASON_CODES {
+        Manage = "MANAGE" => "MANAGE",
+        Fconta = "FCONTA" => "FCONTA",
+        Leftrl = "LEFTRL" => "LEFTRL",
+        Orgrst = "ORGRST" => "ORGRST",
+        Tsproc = "TSPROC" => "TSPROC",
+        Absenc = "ABSENC" => "ABSENC",
+        Chchan = "CHCHAN" => "CHCHAN",
+        Pcchan = "PCCHAN" => "PCCHAN",
+        Swdied = "SWDIED" => "SWDIED",
+        Others = "OTHERS" => "OTHERS",
+    }
+}
+
 /// Sex (903 `SEX`). Up to 2023-24 the return codes it `1` (male) and `2`
 /// (female); from 2024-25 it records reported sex as `M`, `F` or `U`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]

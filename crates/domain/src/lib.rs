@@ -14,6 +14,7 @@ pub mod measures;
 pub mod model;
 pub mod periods;
 pub mod readability;
+pub mod return_tables;
 pub mod returns;
 pub mod review_record;
 pub mod schedule;

@@ -789,6 +789,10 @@ pub struct Dataset {
     pub immunisations: Vec<crate::health_education::ImmunisationStatus>,
     #[serde(default)]
     pub education_plans: Vec<crate::health_education::EducationPlan>,
+    /// The 903's other tables (OC3, AD1, PlacedAdoption, PrevPerm,
+    /// SWEpisodes, DoLo) as imported, each list sorted by child then key.
+    #[serde(default)]
+    pub return_tables: crate::return_tables::ReturnTables,
 }
 
 impl Dataset {
@@ -878,6 +882,11 @@ impl Dataset {
             |c| gone.contains(&c.child),
             |c| c.id,
         );
+        {
+            let mut fresh_tables = fresh.return_tables;
+            self.return_tables.retain_children(|c| !gone.contains(c));
+            self.return_tables.append(&mut fresh_tables);
+        }
         splice(
             &mut self.health_outcomes,
             fresh.health_outcomes,

@@ -19,6 +19,9 @@
 //!   record gives it.
 //! * **Children** (Header, with UASC): the latest return whose Header lists
 //!   the child.
+//! * **The other tables** ([`crate::return_tables`]): those of a year (OC3,
+//!   AD1, PrevPerm) as OC2; the spans (PlacedAdoption by DATE_PLACED,
+//!   SWEpisodes by SW_DECOM, DoLo by DOLO_START) as missing periods.
 //!
 //! The result depends only on the set of returns, never on the order they
 //! were imported in; a return of a year already held replaces it.
@@ -29,6 +32,10 @@ use chrono::NaiveDate;
 
 use crate::dates::CollectionYear;
 use crate::model::{Child, ChildId, Episode, HealthOutcomes, MissingEpisode, Review};
+use crate::return_tables::{
+    Adoption, AdoptionDecision, CareLeaverOutcome, DeprivationOfLiberty, EachKind,
+    PreviousPermanence, ReturnTables, SocialWorkerEpisode, TableRecord, each_kind,
+};
 
 /// One return's records, as it came (or the part of it about one child).
 /// Every table is optional when read (`serde(default)`), so a table added
@@ -41,6 +48,8 @@ pub struct ReturnRecords {
     pub reviews: Vec<Review>,
     pub missing: Vec<MissingEpisode>,
     pub health_outcomes: Vec<HealthOutcomes>,
+    /// OC3, AD1, PlacedAdoption, PrevPerm, SWEpisodes and DoLo.
+    pub tables: ReturnTables,
 }
 
 impl ReturnRecords {
@@ -53,15 +62,24 @@ impl ReturnRecords {
             .chain(self.reviews.iter().map(|x| &x.child))
             .chain(self.missing.iter().map(|m| &m.child))
             .chain(self.health_outcomes.iter().map(|h| &h.child))
+            .chain(self.tables.children())
     }
 
-    /// Adds `other`'s records (another part of the same return) to these.
+    /// Adds `other`'s records (another part of the same return) to these
+    /// (at the end of each list: none is sorted again).
     pub fn append(&mut self, mut other: ReturnRecords) {
         self.children.append(&mut other.children);
         self.episodes.append(&mut other.episodes);
         self.reviews.append(&mut other.reviews);
         self.missing.append(&mut other.missing);
         self.health_outcomes.append(&mut other.health_outcomes);
+        struct Append<'a>(&'a mut ReturnTables, &'a mut ReturnTables);
+        impl EachKind for Append<'_> {
+            fn each<T: TableRecord>(&mut self) {
+                T::list_mut(self.0).append(T::list_mut(self.1));
+            }
+        }
+        each_kind(&mut Append(&mut self.tables, &mut other.tables));
     }
 
     /// The return's records child by child, in order of identifier: each
@@ -74,6 +92,7 @@ impl ReturnRecords {
         self.reviews.sort_by(|a, b| a.child.cmp(&b.child));
         self.missing.sort_by(|a, b| a.child.cmp(&b.child));
         self.health_outcomes.sort_by(|a, b| a.child.cmp(&b.child));
+        self.tables.sort();
         let mut ids: Vec<ChildId> = self.children_named().cloned().collect();
         ids.sort();
         ids.dedup();
@@ -95,6 +114,15 @@ impl ReturnRecords {
             &self.missing[..],
             &self.health_outcomes[..],
         );
+        let t = &self.tables;
+        let (mut oc3, mut ad1, mut placed, mut prev, mut sw, mut dolo) = (
+            &t.care_leavers[..],
+            &t.adoptions[..],
+            &t.adoption_decisions[..],
+            &t.previous_permanence[..],
+            &t.social_workers[..],
+            &t.deprivation_of_liberty[..],
+        );
         ids.into_iter()
             .map(|id| {
                 let part = ReturnPart {
@@ -103,6 +131,14 @@ impl ReturnRecords {
                     reviews: take(&mut r, &id, |x| &x.child),
                     missing: take(&mut m, &id, |x| &x.child),
                     health_outcomes: take(&mut h, &id, |x| &x.child),
+                    tables: TablesPart {
+                        care_leavers: take(&mut oc3, &id, |x| x.child()),
+                        adoptions: take(&mut ad1, &id, |x| x.child()),
+                        adoption_decisions: take(&mut placed, &id, |x| x.child()),
+                        previous_permanence: take(&mut prev, &id, |x| x.child()),
+                        social_workers: take(&mut sw, &id, |x| x.child()),
+                        deprivation_of_liberty: take(&mut dolo, &id, |x| x.child()),
+                    },
                 };
                 (id, part)
             })
@@ -120,6 +156,19 @@ pub struct ReturnPart<'a> {
     pub reviews: &'a [Review],
     pub missing: &'a [MissingEpisode],
     pub health_outcomes: &'a [HealthOutcomes],
+    pub tables: TablesPart<'a>,
+}
+
+/// One child's part of a return's other tables ([`ReturnTables`]), borrowed:
+/// it serialises as the [`ReturnTables`] of that child.
+#[derive(Debug, Clone, Copy, Default, serde::Serialize)]
+pub struct TablesPart<'a> {
+    pub care_leavers: &'a [CareLeaverOutcome],
+    pub adoptions: &'a [Adoption],
+    pub adoption_decisions: &'a [AdoptionDecision],
+    pub previous_permanence: &'a [PreviousPermanence],
+    pub social_workers: &'a [SocialWorkerEpisode],
+    pub deprivation_of_liberty: &'a [DeprivationOfLiberty],
 }
 
 /// A derived record and the collection year of the return it came from.
@@ -134,11 +183,14 @@ pub struct FromReturn<T> {
 /// (deriving copies none of them).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Derived<'a> {
-    pub children: Vec<FromReturn<&'a Child>>,
+    /// Owned: MOTHER and MC_DOB may come from another return than the rest.
+    pub children: Vec<FromReturn<Child>>,
     pub episodes: Vec<FromReturn<&'a Episode>>,
     pub reviews: Vec<FromReturn<&'a Review>>,
     pub missing: Vec<FromReturn<&'a MissingEpisode>>,
     pub health_outcomes: Vec<FromReturn<&'a HealthOutcomes>>,
+    /// The other tables' records, by the year of the return each came from.
+    pub tables: BTreeMap<CollectionYear, ReturnTables>,
 }
 
 /// Derives the records from the returns held (see the module docs). When
@@ -159,17 +211,31 @@ pub fn derive(returns: &[(CollectionYear, ReturnRecords)]) -> Derived<'_> {
         }
     }
 
-    let mut children: BTreeMap<ChildId, FromReturn<&Child>> = BTreeMap::new();
+    let mut children: BTreeMap<ChildId, FromReturn<Child>> = BTreeMap::new();
+    // MOTHER and MC_DOB of the latest return in which the child has an
+    // episode: a return that has a care leaver only for OC3 leaves them
+    // blank (DfE rule 628).
+    let mut motherhood: HashMap<&ChildId, (Option<bool>, Option<NaiveDate>)> = HashMap::new();
     for (y, r) in &held {
+        let in_care: HashSet<&ChildId> = r.episodes.iter().map(|e| &e.child).collect();
         // Later years come later: the latest Header wins.
         for c in &r.children {
+            if in_care.contains(&c.id) {
+                motherhood.insert(&c.id, (c.mother, c.mothers_child_dob));
+            }
             children.insert(
                 c.id.clone(),
                 FromReturn {
                     year: *y,
-                    record: c,
+                    record: c.clone(),
                 },
             );
+        }
+    }
+    for (id, c) in &mut children {
+        if let Some(&(mother, child_dob)) = motherhood.get(id) {
+            c.record.mother = mother;
+            c.record.mothers_child_dob = child_dob;
         }
     }
 
@@ -189,13 +255,54 @@ pub fn derive(returns: &[(CollectionYear, ReturnRecords)]) -> Derived<'_> {
         |h| (&h.child, h.year.start()),
         |h| h.year,
     );
+    let tables = derive_tables(&held, &mentions);
     Derived {
         children: children.into_values().collect(),
         episodes,
         reviews,
         missing,
         health_outcomes,
+        tables,
     }
+}
+
+/// The other tables, each by its kind ([`TableRecord::OF_A_YEAR`]): those
+/// of a year as OC2, the spans as missing periods; grouped by the year of
+/// the return each record came from.
+fn derive_tables(
+    held: &[(CollectionYear, &ReturnRecords)],
+    mentions: &HashSet<(&ChildId, CollectionYear)>,
+) -> BTreeMap<CollectionYear, ReturnTables> {
+    struct Derive<'a, 'b> {
+        held: &'b [(CollectionYear, &'a ReturnRecords)],
+        mentions: &'b HashSet<(&'a ChildId, CollectionYear)>,
+        out: BTreeMap<CollectionYear, ReturnTables>,
+    }
+    impl EachKind for Derive<'_, '_> {
+        fn each<T: TableRecord>(&mut self) {
+            let derived: Vec<FromReturn<&T>> = if T::OF_A_YEAR {
+                by_year_of_date(
+                    self.held,
+                    self.mentions,
+                    |r| T::list(&r.tables),
+                    |x| (x.child(), x.key()),
+                    |x| x.year().unwrap_or_else(|| CollectionYear::of(x.key())),
+                )
+            } else {
+                by_cover(self.held, |r| T::list(&r.tables), |x| (x.child(), x.key()))
+            };
+            for d in derived {
+                T::list_mut(self.out.entry(d.year).or_default()).push(d.record.clone());
+            }
+        }
+    }
+    let mut d = Derive {
+        held,
+        mentions,
+        out: BTreeMap::new(),
+    };
+    each_kind(&mut d);
+    d.out
 }
 
 /// Records keyed by (child, start): each comes from the latest return whose
@@ -345,6 +452,10 @@ mod tests {
             keys(serde_json::to_value(ReturnRecords::default()).unwrap()),
             keys(serde_json::to_value(ReturnPart::default()).unwrap())
         );
+        assert_eq!(
+            keys(serde_json::to_value(ReturnTables::default()).unwrap()),
+            keys(serde_json::to_value(TablesPart::default()).unwrap())
+        );
         let mut r = ReturnRecords {
             children: vec![child("B2"), child("A1")],
             episodes: vec![
@@ -481,11 +592,95 @@ mod tests {
         assert_eq!(derive(&[(y("2022-23"), r22)]).reviews.len(), 3);
     }
 
+    #[test]
+    fn motherhood_comes_from_the_latest_return_the_child_is_in_care_in() {
+        let mut mother = child("A1");
+        mother.mother = Some(true);
+        mother.mothers_child_dob = Some(d("2021-02-01"));
+        let r21 = ReturnRecords {
+            children: vec![mother.clone()],
+            episodes: vec![episode("A1", "2021-06-01", Some("2022-01-01"))],
+            ..Default::default()
+        };
+        // A care leaver's later Header (for OC3 only) leaves them blank.
+        let mut leaver = child("A1");
+        leaver.upn = Some("UN3".into());
+        let r23 = ReturnRecords {
+            children: vec![leaver],
+            ..Default::default()
+        };
+        let held = [(y("2021-22"), r21), (y("2023-24"), r23)];
+        let got = derive(&held);
+        let c = &got.children[0];
+        assert_eq!(c.year, y("2023-24"));
+        assert_eq!(c.record.upn.as_deref(), Some("UN3"));
+        assert_eq!(c.record.mother, Some(true));
+        assert_eq!(c.record.mothers_child_dob, Some(d("2021-02-01")));
+    }
+
+    #[test]
+    fn the_other_tables_are_derived_by_their_kind() {
+        use crate::return_tables::{AdoptionDecision, CareLeaverOutcome, ReturnTables};
+        let decision = |decided: &str, ceased: Option<&str>| AdoptionDecision {
+            child: id("A1"),
+            decided: d(decided),
+            ceased: ceased.map(d),
+            reason_ceased: None,
+        };
+        let leaver = |year: &str| CareLeaverOutcome {
+            child: id("A1"),
+            year: y(year),
+            in_touch: None,
+            activity: None,
+            accommodation: None,
+        };
+        // 2021-22 sends a decision open and an OC3 row; 2022-23 sends the
+        // decision again, corrected and ended, and its own OC3 row.
+        let r21 = ReturnRecords {
+            children: vec![child("A1")],
+            tables: ReturnTables {
+                adoption_decisions: vec![decision("2021-06-01", None)],
+                care_leavers: vec![leaver("2021-22")],
+                ..ReturnTables::default()
+            },
+            ..Default::default()
+        };
+        let r22 = ReturnRecords {
+            children: vec![child("A1")],
+            tables: ReturnTables {
+                adoption_decisions: vec![decision("2021-05-15", Some("2022-07-01"))],
+                care_leavers: vec![leaver("2022-23")],
+                ..ReturnTables::default()
+            },
+            ..Default::default()
+        };
+        for order in [
+            vec![(y("2021-22"), r21.clone()), (y("2022-23"), r22.clone())],
+            vec![(y("2022-23"), r22.clone()), (y("2021-22"), r21.clone())],
+        ] {
+            let got = derive(&order);
+            let t21 = &got.tables[&y("2021-22")];
+            let t22 = &got.tables[&y("2022-23")];
+            assert!(
+                t21.adoption_decisions.is_empty(),
+                "the stale decision is gone"
+            );
+            assert_eq!(
+                t22.adoption_decisions,
+                [decision("2021-05-15", Some("2022-07-01"))]
+            );
+            assert_eq!(t21.care_leavers, [leaver("2021-22")]);
+            assert_eq!(t22.care_leavers, [leaver("2022-23")]);
+        }
+    }
+
     prop_compose! {
         fn arb_return()(
             eps in proptest::collection::vec((0u8..3, 0i64..1500, proptest::option::of(1i64..400)), 0..6),
             revs in proptest::collection::vec((0u8..3, 0i64..1500, 0usize..3), 0..6),
             heads in proptest::collection::vec(0u8..3, 0..3),
+            decisions in proptest::collection::vec((0u8..3, 0i64..1500, proptest::option::of(1i64..400)), 0..4),
+            leavers in proptest::collection::vec((0u8..3, 0i32..4), 0..3),
         ) -> ReturnRecords {
             let base = d("2019-04-01");
             let name = |c: u8| ["A1", "B2", "C3"][usize::from(c)];
@@ -504,6 +699,25 @@ mod tests {
                     r.date = base + chrono::Days::new(*s as u64);
                     r
                 }).collect(),
+                tables: crate::return_tables::ReturnTables {
+                    adoption_decisions: decisions.iter().map(|(c, s, len)| {
+                        let decided = base + chrono::Days::new(*s as u64);
+                        crate::return_tables::AdoptionDecision {
+                            child: id(name(*c)),
+                            decided,
+                            ceased: len.map(|l| decided + chrono::Days::new(l as u64)),
+                            reason_ceased: None,
+                        }
+                    }).collect(),
+                    care_leavers: leavers.iter().map(|(c, yr)| crate::return_tables::CareLeaverOutcome {
+                        child: id(name(*c)),
+                        year: CollectionYear::new(2019 + yr),
+                        in_touch: None,
+                        activity: None,
+                        accommodation: None,
+                    }).collect(),
+                    ..Default::default()
+                },
                 ..Default::default()
             }
         }

@@ -150,6 +150,7 @@ fn into_batch(source: String, parsed: Parsed) -> Option<ImportBatch> {
         reviews: records(ret.reviews),
         missing: records(ret.missing),
         health_outcomes: records(ret.health_outcomes),
+        tables: ret.return_tables,
         problems,
     })
 }

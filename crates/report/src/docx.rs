@@ -258,12 +258,13 @@ fn new_docx() -> Docx {
 }
 
 /// The charts' pictures, drawn once (for the page count and the document).
-fn draw<'a>(charts: impl Iterator<Item = &'a Chart>) -> Result<Vec<picture::ChartImage>, ReportError> {
+fn draw<'a>(
+    charts: impl Iterator<Item = &'a Chart>,
+) -> Result<Vec<picture::ChartImage>, ReportError> {
     charts
         .map(|c| {
-            picture::chart_png(c).map_err(|e| {
-                ReportError::Docx(format!("drawing the chart \"{}\": {e}", c.title))
-            })
+            picture::chart_png(c)
+                .map_err(|e| ReportError::Docx(format!("drawing the chart \"{}\": {e}", c.title)))
         })
         .collect()
 }

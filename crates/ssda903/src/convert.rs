@@ -17,6 +17,10 @@ use footprint_domain::dates::{CollectionYear, age_on, format_uk, parse_uk_date};
 use footprint_domain::model::{
     Child, ChildId, Episode, HealthOutcomes, MissingEpisode, Review, UascStatus,
 };
+use footprint_domain::return_tables::{
+    Adoption, AdoptionDecision, CareLeaverOutcome, DeprivationOfLiberty, PreviousPermanence,
+    ReturnTables, SocialWorkerEpisode,
+};
 
 use crate::problem::{Problem, Severity, SourceRef};
 use crate::raw::{RawRow, RawTable};
@@ -267,9 +271,10 @@ pub(crate) fn convert(
         failed: false,
         who: String::new(),
     };
-    let (used, other): (Vec<RawRow>, Vec<RawRow>) =
+    let (used, raw_other): (Vec<RawRow>, Vec<RawRow>) =
         rows.into_iter().partition(|r| r.table.is_used());
-    for row in other {
+    let mut other = OtherRecords::default();
+    for row in raw_other {
         let file = row.source.file.clone();
         match ret
             .other_tables
@@ -823,6 +828,12 @@ pub(crate) fn convert(
             _ => {}
         }
     }
+    let others = std::mem::take(&mut ret.other_tables);
+    for row in others.iter().flat_map(|t| &t.rows) {
+        conv.begin(row);
+        other_row(&mut conv, row, year, &mut other);
+    }
+    ret.other_tables = others;
     let problems = conv.problems;
     dedupe(
         &mut ret.episodes,
@@ -854,6 +865,8 @@ pub(crate) fn convert(
         "UASC (same CHILD)",
         problems,
     );
+
+    other.finish(&mut ret.return_tables, problems);
 
     // Fold UASC into the children.
     let uasc: HashMap<ChildId, Option<NaiveDate>> = ret
@@ -915,4 +928,327 @@ fn dedupe<T: PartialEq, K: Hash + Eq>(
     }
     let mut it = keep.into_iter();
     items.retain(|_| it.next().unwrap_or(true));
+}
+
+/// The records of the other tables as read, before repeats are looked for.
+#[derive(Default)]
+struct OtherRecords {
+    care_leavers: Vec<Located<CareLeaverOutcome>>,
+    adoptions: Vec<Located<Adoption>>,
+    adoption_decisions: Vec<Located<AdoptionDecision>>,
+    previous_permanence: Vec<Located<PreviousPermanence>>,
+    social_workers: Vec<Located<SocialWorkerEpisode>>,
+    deprivation_of_liberty: Vec<Located<DeprivationOfLiberty>>,
+}
+
+impl OtherRecords {
+    /// Drops exact repeats (warning), reports different rows of the same
+    /// key (fatal), and moves the records into `out`, sorted.
+    fn finish(mut self, out: &mut ReturnTables, problems: &mut Vec<Problem>) {
+        dedupe(
+            &mut self.care_leavers,
+            |r| r.child.clone(),
+            "OC3 (same CHILD)",
+            problems,
+        );
+        dedupe(
+            &mut self.adoptions,
+            |r| r.child.clone(),
+            "AD1 (same CHILD)",
+            problems,
+        );
+        dedupe(
+            &mut self.adoption_decisions,
+            |r| (r.child.clone(), r.decided),
+            "PlacedAdoption (same CHILD and DATE_PLACED)",
+            problems,
+        );
+        dedupe(
+            &mut self.previous_permanence,
+            |r| r.child.clone(),
+            "PrevPerm (same CHILD)",
+            problems,
+        );
+        dedupe(
+            &mut self.social_workers,
+            |r| (r.child.clone(), r.start),
+            "SWEpisodes (same CHILD and SW_DECOM)",
+            problems,
+        );
+        dedupe(
+            &mut self.deprivation_of_liberty,
+            |r| (r.child.clone(), r.start),
+            "DoLo (same CHILD and DOLO_START)",
+            problems,
+        );
+        fn records<T>(v: Vec<Located<T>>) -> Vec<T> {
+            v.into_iter().map(|l| l.record).collect()
+        }
+        let mut t = ReturnTables {
+            care_leavers: records(self.care_leavers),
+            adoptions: records(self.adoptions),
+            adoption_decisions: records(self.adoption_decisions),
+            previous_permanence: records(self.previous_permanence),
+            social_workers: records(self.social_workers),
+            deprivation_of_liberty: records(self.deprivation_of_liberty),
+        };
+        out.append(&mut t);
+    }
+}
+
+impl Conv<'_> {
+    /// A 0/1 value, blank when not known; `what` says what 1 means.
+    fn yes_no(&mut self, row: &RawRow, col: &str, what: &str) -> Option<bool> {
+        match row.get(col) {
+            "" => None,
+            "1" => Some(true),
+            "0" => Some(false),
+            other => {
+                self.report(
+                    row,
+                    col,
+                    Some(other),
+                    None,
+                    Severity::Fatal,
+                    format!("{col} is {other:?}: expected 1 ({what}), 0 or blank"),
+                );
+                None
+            }
+        }
+    }
+}
+
+/// Whether `v` is a DATE_PERM: dd/mm/yyyy with unknown parts written zz
+/// (zz/mm/yyyy, zz/zz/yyyy or zz/zz/zzzz).
+fn is_partial_date(v: &str) -> bool {
+    if parse_uk_date(v).is_ok() {
+        return true;
+    }
+    let parts: Vec<&str> = v.split('/').collect();
+    let digits = |p: &str, n: usize| p.len() == n && p.bytes().all(|b| b.is_ascii_digit());
+    let zs = |p: &str, n: usize| p.len() == n && p.bytes().all(|b| b == b'z' || b == b'Z');
+    match parts.as_slice() {
+        [d, m, y] => {
+            (zs(d, 2) && digits(m, 2) && digits(y, 4) && (1..=12).contains(&m.parse().unwrap_or(0)))
+                || (zs(d, 2) && zs(m, 2) && digits(y, 4))
+                || (zs(d, 2) && zs(m, 2) && zs(y, 4))
+        }
+        _ => false,
+    }
+}
+
+/// One row of OC3, AD1, PlacedAdoption, PrevPerm, SWEpisodes or DoLo as a
+/// record: dates that do not parse, codes not in their list and blank keys
+/// are fatal for the row (as in the other tables); the rows of a year (OC3,
+/// AD1, PrevPerm) need the collection year.
+fn other_row(conv: &mut Conv, row: &RawRow, year: Option<CollectionYear>, out: &mut OtherRecords) {
+    let id = conv.child_id(row);
+    conv.date(row, "DOB", None, None);
+    let of_year = matches!(row.table, Table::Oc3 | Table::Ad1 | Table::PrevPerm);
+    if of_year && year.is_none() && id.is_some() {
+        conv.report(
+            row,
+            "CHILD",
+            None,
+            None,
+            Severity::Fatal,
+            format!(
+                "the collection year of this {} row is not known (the return has no dates to infer it from): give the year",
+                row.table
+            ),
+        );
+    }
+    let source = row.source.clone();
+    match row.table {
+        Table::Oc3 => {
+            let in_touch = conv.code(row, "IN_TOUCH", Some("131"), None);
+            let activity = conv.code(row, "ACTIV", Some("132"), None);
+            let accommodation = conv.code(row, "ACCOM", Some("133"), None);
+            if let (false, Some(child), Some(year)) = (conv.failed, id, year) {
+                out.care_leavers.push(Located {
+                    record: CareLeaverOutcome {
+                        child,
+                        year,
+                        in_touch,
+                        activity,
+                        accommodation,
+                    },
+                    source,
+                });
+            }
+        }
+        Table::Ad1 => {
+            let decided = conv.date(row, "DATE_INT", None, None);
+            let matched = conv.date(row, "DATE_MATCH", None, None);
+            let by_foster_carer = conv.yes_no(row, "FOSTER_CARE", "adopted by their foster carer");
+            let adopters = match row.get("NB_ADOPTR") {
+                "" => None,
+                "1" => Some(1),
+                "2" => Some(2),
+                other => {
+                    conv.report(
+                        row,
+                        "NB_ADOPTR",
+                        Some(other),
+                        Some("175"),
+                        Severity::Fatal,
+                        format!("NB_ADOPTR is {other:?}: the number of adopters is 1 or 2"),
+                    );
+                    None
+                }
+            };
+            let adopters_sex = conv.code(row, "SEX_ADOPTR", Some("176"), None);
+            let adopters_legal_status = conv.code(row, "LS_ADOPTR", Some("177"), None);
+            if let (false, Some(child), Some(year)) = (conv.failed, id, year) {
+                out.adoptions.push(Located {
+                    record: Adoption {
+                        child,
+                        year,
+                        decided,
+                        matched,
+                        by_foster_carer,
+                        adopters,
+                        adopters_sex,
+                        adopters_legal_status,
+                    },
+                    source,
+                });
+            }
+        }
+        Table::PlacedAdoption => {
+            let decided = conv.date(
+                row,
+                "DATE_PLACED",
+                None,
+                Some("every PlacedAdoption row needs the date of the decision (DATE_PLACED)"),
+            );
+            let ceased = conv.date(row, "DATE_PLACED_CEASED", None, None);
+            let reason_ceased = conv.code(row, "REASON_PLACED_CEASED", Some("120"), None);
+            if let (Some(s), Some(e)) = (decided, ceased)
+                && e < s
+            {
+                conv.report(
+                    row,
+                    "DATE_PLACED_CEASED",
+                    Some(row.get("DATE_PLACED_CEASED")),
+                    None,
+                    Severity::Fatal,
+                    format!(
+                        "DATE_PLACED_CEASED {} is before DATE_PLACED {}",
+                        format_uk(e),
+                        format_uk(s)
+                    ),
+                );
+            }
+            if let (false, Some(child), Some(decided)) = (conv.failed, id, decided) {
+                out.adoption_decisions.push(Located {
+                    record: AdoptionDecision {
+                        child,
+                        decided,
+                        ceased,
+                        reason_ceased,
+                    },
+                    source,
+                });
+            }
+        }
+        Table::PrevPerm => {
+            let kind = conv.code(row, "PREV_PERM", Some("631"), None);
+            let date = Conv::text(row, "DATE_PERM");
+            if let Some(v) = &date
+                && !is_partial_date(v)
+            {
+                conv.report(
+                    row,
+                    "DATE_PERM",
+                    Some(v),
+                    None,
+                    Severity::Fatal,
+                    format!("DATE_PERM is {v:?}: expected dd/mm/yyyy, with unknown parts as zz (zz/mm/yyyy, zz/zz/yyyy or zz/zz/zzzz)"),
+                );
+            }
+            if let (false, Some(child), Some(year)) = (conv.failed, id, year) {
+                out.previous_permanence.push(Located {
+                    record: PreviousPermanence {
+                        child,
+                        year,
+                        kind,
+                        local_authority: Conv::text(row, "LA_PERM"),
+                        date,
+                    },
+                    source,
+                });
+            }
+        }
+        Table::SwEpisodes => {
+            let start = conv.date(
+                row,
+                "SW_DECOM",
+                None,
+                Some("every SWEpisodes row needs the date the social worker episode started (SW_DECOM)"),
+            );
+            let end = conv.date(row, "SW_DEC", None, None);
+            let reason = conv.code(row, "SW_REASON", None, None);
+            if let (Some(s), Some(e)) = (start, end)
+                && e < s
+            {
+                conv.report(
+                    row,
+                    "SW_DEC",
+                    Some(row.get("SW_DEC")),
+                    None,
+                    Severity::Fatal,
+                    format!(
+                        "SW_DEC {} is before SW_DECOM {}",
+                        format_uk(e),
+                        format_uk(s)
+                    ),
+                );
+            }
+            if let (false, Some(child), Some(start)) = (conv.failed, id, start) {
+                out.social_workers.push(Located {
+                    record: SocialWorkerEpisode {
+                        child,
+                        start,
+                        end,
+                        worker: Conv::text(row, "SW_ID"),
+                        reason,
+                    },
+                    source,
+                });
+            }
+        }
+        Table::DoLo => {
+            let start = conv.date(
+                row,
+                "DOLO_START",
+                None,
+                Some("every DoLo row needs the date the order started (DOLO_START)"),
+            );
+            let end = conv.date(row, "DOLO_END", None, None);
+            if let (Some(s), Some(e)) = (start, end)
+                && e < s
+            {
+                conv.report(
+                    row,
+                    "DOLO_END",
+                    Some(row.get("DOLO_END")),
+                    None,
+                    Severity::Fatal,
+                    format!(
+                        "DOLO_END {} is before DOLO_START {}",
+                        format_uk(e),
+                        format_uk(s)
+                    ),
+                );
+            }
+            if let (false, Some(child), Some(start)) = (conv.failed, id, start) {
+                out.deprivation_of_liberty.push(Located {
+                    record: DeprivationOfLiberty { child, start, end },
+                    source,
+                });
+            }
+        }
+        _ => {}
+    }
 }

@@ -8,6 +8,7 @@ use footprint_domain::dates::CollectionYear;
 use footprint_domain::model::{
     Child, ChildId, Dataset, Episode, HealthOutcomes, MissingEpisode, Review,
 };
+use footprint_domain::return_tables::ReturnTables;
 use serde::Serialize;
 
 use crate::problem::SourceRef;
@@ -49,8 +50,12 @@ pub struct Return903 {
     pub uasc: Vec<Located<UascRow>>,
     /// OC2 rows: health outcomes for the return's collection year.
     pub health_outcomes: Vec<Located<HealthOutcomes>>,
-    /// Tables read but not turned into records (OC3, AD1, ...).
+    /// The rows of OC3, AD1, PlacedAdoption, PrevPerm, SWEpisodes and DoLo
+    /// as read (their records are in `return_tables`).
     pub other_tables: Vec<RawTable>,
+    /// The records of OC3, AD1, PlacedAdoption, PrevPerm, SWEpisodes and
+    /// DoLo (rows with a fatal problem left out), each list sorted.
+    pub return_tables: ReturnTables,
     /// The tables found among the inputs (some checks need a table to be
     /// present: a child missing from the Header is only an error when a
     /// Header was given).
@@ -71,6 +76,7 @@ impl Return903 {
                 .iter()
                 .map(|l| l.record.clone())
                 .collect(),
+            return_tables: self.return_tables.clone(),
             reviews_known_from: self.year.map(|y| y.start()),
             ..Dataset::default()
         }

@@ -20,10 +20,12 @@ pub enum Table {
     PlacedAdoption,
     PrevPerm,
     SwEpisodes,
+    /// Deprivation of liberty orders, from 2026-27.
+    DoLo,
 }
 
 impl Table {
-    pub const ALL: [Table; 11] = [
+    pub const ALL: [Table; 12] = [
         Table::Header,
         Table::Episodes,
         Table::Reviews,
@@ -35,6 +37,7 @@ impl Table {
         Table::PlacedAdoption,
         Table::PrevPerm,
         Table::SwEpisodes,
+        Table::DoLo,
     ];
 
     /// The table's name as the DfE validator knows it.
@@ -51,6 +54,35 @@ impl Table {
             Table::PlacedAdoption => "PlacedAdoption",
             Table::PrevPerm => "PrevPerm",
             Table::SwEpisodes => "SWEpisodes",
+            Table::DoLo => "DoLo",
+        }
+    }
+
+    /// The first collection year whose return has the table (SWEpisodes
+    /// from 2023-24, DoLo from 2026-27); `None` for the tables of every year.
+    pub fn first_year(self) -> Option<i32> {
+        match self {
+            Table::SwEpisodes => Some(2023),
+            Table::DoLo => Some(2026),
+            _ => None,
+        }
+    }
+
+    /// The file name the CSV form is written to.
+    pub fn file_name(self) -> &'static str {
+        match self {
+            Table::Header => "header.csv",
+            Table::Episodes => "episodes.csv",
+            Table::Reviews => "reviews.csv",
+            Table::Uasc => "uasc.csv",
+            Table::Missing => "missing.csv",
+            Table::Oc2 => "oc2.csv",
+            Table::Oc3 => "oc3.csv",
+            Table::Ad1 => "ad1.csv",
+            Table::PlacedAdoption => "placed_for_adoption.csv",
+            Table::PrevPerm => "previous_permanence.csv",
+            Table::SwEpisodes => "sw_episodes.csv",
+            Table::DoLo => "dolo.csv",
         }
     }
 
@@ -110,11 +142,12 @@ impl Table {
             ],
             Table::PrevPerm => &["CHILD", "DOB", "PREV_PERM", "LA_PERM", "DATE_PERM"],
             Table::SwEpisodes => &["CHILD", "DOB", "SW_ID", "SW_DECOM", "SW_DEC", "SW_REASON"],
+            Table::DoLo => &["CHILD", "DOB", "DOLO_START", "DOLO_END"],
         }
     }
 
     /// The DfE validator's rule for a child in this table who is not in the
-    /// Header (INT01–INT09; the Header and SWEpisodes have none).
+    /// Header (INT01–INT09; the Header, SWEpisodes and DoLo have none).
     pub fn not_in_header_rule(self) -> Option<&'static str> {
         Some(match self {
             Table::Ad1 => "INT01",
@@ -126,13 +159,13 @@ impl Table {
             Table::PrevPerm => "INT07",
             Table::Reviews => "INT08",
             Table::Uasc => "INT09",
-            Table::Header | Table::SwEpisodes => return None,
+            Table::Header | Table::SwEpisodes | Table::DoLo => return None,
         })
     }
 
     /// The DfE validator's rule for a DOB in this table that differs from
-    /// the Header's (INT11–INT18; tables without a DOB, the Header and
-    /// SWEpisodes have none).
+    /// the Header's (INT11–INT18; tables without a DOB, the Header,
+    /// SWEpisodes and DoLo have none).
     pub fn dob_differs_rule(self) -> Option<&'static str> {
         Some(match self {
             Table::Ad1 => "INT11",
@@ -143,12 +176,15 @@ impl Table {
             Table::PrevPerm => "INT16",
             Table::Reviews => "INT17",
             Table::Uasc => "INT18",
-            Table::Header | Table::Episodes | Table::SwEpisodes => return None,
+            Table::Header | Table::Episodes | Table::SwEpisodes | Table::DoLo => return None,
         })
     }
 
-    /// Whether Footprint turns the table's rows into records (the others are
-    /// read, kept as raw rows and not checked).
+    /// Whether the table's rows become the core records (children,
+    /// episodes, reviews, missing periods, OC2). The others (OC3, AD1,
+    /// PlacedAdoption, PrevPerm, SWEpisodes, DoLo) are kept as raw rows
+    /// too ([`crate::Return903::other_tables`]) and become the records of
+    /// [`footprint_domain::return_tables`].
     pub fn is_used(self) -> bool {
         matches!(
             self,

@@ -8,7 +8,11 @@
 //! * Reviews: reviews dated in Y.
 //! * Missing: missing periods overlapping Y; an end after 31 March is
 //!   written blank, like DEC.
-//! * OC2: the health outcomes recorded for Y.
+//! * OC2: the health outcomes recorded for Y; OC3, AD1 and PrevPerm: their
+//!   records of Y.
+//! * PlacedAdoption, SWEpisodes (from 2023-24) and DoLo (from 2026-27):
+//!   those open at any time in Y of the children with an episode in Y; an
+//!   end after 31 March is written blank (with REASON_PLACED_CEASED).
 //! * Header: every child in any table of the year.
 //! * UASC: the children in the Header with UASC status (in XML, the `UASC`
 //!   element only for them).
@@ -25,6 +29,10 @@ use footprint_domain::dates::{CollectionYear, format_uk};
 use footprint_domain::model::{
     Child, ChildId, Dataset, Episode, HealthOutcomes, MissingEpisode, Review,
 };
+use footprint_domain::return_tables::{
+    Adoption, AdoptionDecision, CareLeaverOutcome, DeprivationOfLiberty, PreviousPermanence,
+    SocialWorkerEpisode, TableRecord,
+};
 
 use crate::tables::Table;
 
@@ -36,6 +44,47 @@ struct YearReturn<'a> {
     reviews: Vec<&'a Review>,
     missing: Vec<&'a MissingEpisode>,
     health_outcomes: Vec<&'a HealthOutcomes>,
+    care_leavers: Vec<&'a CareLeaverOutcome>,
+    adoptions: Vec<&'a Adoption>,
+    adoption_decisions: Vec<&'a AdoptionDecision>,
+    previous_permanence: Vec<&'a PreviousPermanence>,
+    social_workers: Vec<&'a SocialWorkerEpisode>,
+    deprivation_of_liberty: Vec<&'a DeprivationOfLiberty>,
+    /// The children with an episode in the year.
+    in_care: BTreeSet<ChildId>,
+}
+
+/// The records of `list` in `year`'s return: those of the year (of a child
+/// in `known`), or the spans open at any time in it of a child in `in_care`
+/// (with an episode in the year: the DfE asks for no PlacedAdoption,
+/// SWEpisodes or DoLo rows of a child not looked after in the year, rule
+/// 1012); none before the table's first year.
+fn in_year<'a, T: TableRecord>(
+    list: &'a [T],
+    year: CollectionYear,
+    table: Table,
+    known: &BTreeSet<&ChildId>,
+    in_care: &BTreeSet<&ChildId>,
+) -> Vec<&'a T> {
+    if table
+        .first_year()
+        .is_some_and(|first| year.start_year() < first)
+    {
+        return Vec::new();
+    }
+    let mut out: Vec<&T> = list
+        .iter()
+        .filter(|r| match r.year() {
+            Some(y) => y == year && known.contains(r.child()),
+            None => {
+                in_care.contains(r.child())
+                    && r.key() <= year.end()
+                    && r.end().is_none_or(|end| end >= year.start())
+            }
+        })
+        .collect();
+    out.sort_by(|a, b| (a.child(), a.key()).cmp(&(b.child(), b.key())));
+    out
 }
 
 impl<'a> YearReturn<'a> {
@@ -73,14 +122,29 @@ impl<'a> YearReturn<'a> {
             .filter(|h| h.year == year && known.contains(&h.child))
             .collect();
         health_outcomes.sort_by(|a, b| a.child.cmp(&b.child));
+        let t = &ds.return_tables;
+        let in_care: BTreeSet<&ChildId> = episodes.iter().map(|e| &e.child).collect();
+        let (k, c) = (&known, &in_care);
+        let care_leavers = in_year(&t.care_leavers, year, Table::Oc3, k, c);
+        let adoptions = in_year(&t.adoptions, year, Table::Ad1, k, c);
+        let adoption_decisions = in_year(&t.adoption_decisions, year, Table::PlacedAdoption, k, c);
+        let previous_permanence = in_year(&t.previous_permanence, year, Table::PrevPerm, k, c);
+        let social_workers = in_year(&t.social_workers, year, Table::SwEpisodes, k, c);
+        let deprivation_of_liberty = in_year(&t.deprivation_of_liberty, year, Table::DoLo, k, c);
         // The Header: every child in any table of the year (a care leaver
-        // with only an OC2 row, a child with a review but no episode).
+        // with only an OC2 or OC3 row, a child with a review but no episode).
         let in_return: BTreeSet<&ChildId> = episodes
             .iter()
             .map(|e| &e.child)
             .chain(reviews.iter().map(|r| &r.child))
             .chain(missing.iter().map(|m| &m.child))
             .chain(health_outcomes.iter().map(|h| &h.child))
+            .chain(care_leavers.iter().map(|r| &r.child))
+            .chain(adoptions.iter().map(|r| &r.child))
+            .chain(adoption_decisions.iter().map(|r| &r.child))
+            .chain(previous_permanence.iter().map(|r| &r.child))
+            .chain(social_workers.iter().map(|r| &r.child))
+            .chain(deprivation_of_liberty.iter().map(|r| &r.child))
             .collect();
         let mut children: Vec<&Child> = ds
             .children
@@ -96,6 +160,13 @@ impl<'a> YearReturn<'a> {
             reviews,
             missing,
             health_outcomes,
+            care_leavers,
+            adoptions,
+            adoption_decisions,
+            previous_permanence,
+            social_workers,
+            deprivation_of_liberty,
+            in_care: in_care.into_iter().cloned().collect(),
         }
     }
 
@@ -138,21 +209,35 @@ fn flag(m: Option<bool>) -> String {
 }
 
 /// The values of each table's row, in the order of [`Table::columns`].
+/// MOTHER and MC_DOB only for a child looked after in the year: a care
+/// leaver in the Header for an OC3 row has them blank (DfE rule 628).
 fn header_row(y: &YearReturn, c: &Child) -> Vec<String> {
+    let looked_after = y.in_care.contains(&c.id);
     vec![
         c.id.to_string(),
         y.sex(c).into(),
         format_uk(c.date_of_birth),
         c.ethnicity.code().into(),
         c.upn.clone().unwrap_or_default(),
-        mother(c.mother),
-        date(c.mothers_child_dob),
+        if looked_after {
+            mother(c.mother)
+        } else {
+            String::new()
+        },
+        if looked_after {
+            date(c.mothers_child_dob)
+        } else {
+            String::new()
+        },
     ]
 }
 
 fn episode_row(y: &YearReturn, e: &Episode) -> Vec<String> {
     let end = y.known_end(e.end);
-    let closed = end.is_some();
+    // The end after 31 March is a later return's; a REC held without a DEC
+    // (as a return sent it) is written as held, so that reading the return
+    // gives the same record.
+    let closed = e.end == end;
     vec![
         e.child.to_string(),
         format_uk(e.start),
@@ -195,7 +280,65 @@ fn oc2_values(h: &HealthOutcomes) -> [String; 10] {
     ]
 }
 
-/// The six CSV files of a year's return.
+/// An OC3 row's values after CHILD and DOB.
+fn oc3_values(r: &CareLeaverOutcome) -> [String; 3] {
+    [opt(r.in_touch), opt(r.activity), opt(r.accommodation)]
+}
+
+/// An AD1 row's values after CHILD and DOB.
+fn ad1_values(r: &Adoption) -> [String; 6] {
+    [
+        date(r.decided),
+        date(r.matched),
+        flag(r.by_foster_carer),
+        opt(r.adopters),
+        opt(r.adopters_sex),
+        opt(r.adopters_legal_status),
+    ]
+}
+
+/// A PlacedAdoption row's values after CHILD and DOB, as the year knows
+/// them (a decision that ceased after 31 March is written open).
+fn placed_values(y: &YearReturn, r: &AdoptionDecision) -> [String; 3] {
+    let ceased = y.known_end(r.ceased);
+    [
+        format_uk(r.decided),
+        date(ceased),
+        if ceased == r.ceased {
+            opt(r.reason_ceased)
+        } else {
+            String::new()
+        },
+    ]
+}
+
+/// A PrevPerm row's values after CHILD and DOB.
+fn prev_perm_values(r: &PreviousPermanence) -> [String; 3] {
+    [
+        opt(r.kind),
+        r.local_authority.clone().unwrap_or_default(),
+        r.date.clone().unwrap_or_default(),
+    ]
+}
+
+/// A SWEpisodes row's values after CHILD and DOB.
+fn sw_values(y: &YearReturn, r: &SocialWorkerEpisode) -> [String; 4] {
+    [
+        r.worker.clone().unwrap_or_default(),
+        format_uk(r.start),
+        date(y.known_end(r.end)),
+        opt(r.reason),
+    ]
+}
+
+/// A DoLo row's values after CHILD and DOB.
+fn dolo_values(y: &YearReturn, r: &DeprivationOfLiberty) -> [String; 2] {
+    [format_uk(r.start), date(y.known_end(r.end))]
+}
+
+/// The CSV files of a year's return: the six tables of every year, and
+/// those the year has of OC3, AD1, PlacedAdoption, PrevPerm, SWEpisodes
+/// (from 2023-24) and DoLo (from 2026-27).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CsvReturn {
     pub header: String,
@@ -204,19 +347,36 @@ pub struct CsvReturn {
     pub uasc: String,
     pub missing: String,
     pub oc2: String,
+    /// The other tables the year has, in the DfE's order, each with its
+    /// CSV text (written even when empty, so the return is whole).
+    pub others: Vec<(Table, String)>,
 }
 
 impl CsvReturn {
     /// Each file's conventional name and content.
-    pub fn files(&self) -> [(&'static str, &str); 6] {
-        [
-            ("header.csv", &self.header),
+    pub fn files(&self) -> Vec<(&'static str, &str)> {
+        let mut out = vec![
+            ("header.csv", self.header.as_str()),
             ("episodes.csv", &self.episodes),
             ("reviews.csv", &self.reviews),
             ("uasc.csv", &self.uasc),
             ("missing.csv", &self.missing),
             ("oc2.csv", &self.oc2),
-        ]
+        ];
+        out.extend(
+            self.others
+                .iter()
+                .map(|(t, text)| (t.file_name(), text.as_str())),
+        );
+        out
+    }
+
+    /// The CSV text of `table`, when the year has it.
+    pub fn table(&self, table: Table) -> Option<&str> {
+        self.files()
+            .into_iter()
+            .find(|(name, _)| *name == table.file_name())
+            .map(|(_, text)| text)
     }
 }
 
@@ -300,6 +460,66 @@ pub fn render_csv(ds: &Dataset, year: CollectionYear) -> CsvReturn {
             Some(row)
         }),
     );
+    // The other tables: CHILD, DOB, then the table's own values.
+    fn rows<'r, T: TableRecord + 'r, const N: usize>(
+        y: &'r YearReturn,
+        list: &'r [&T],
+        values: impl Fn(&T) -> [String; N] + 'r,
+    ) -> impl Iterator<Item = Vec<String>> + 'r {
+        list.iter().filter_map(move |r| {
+            let c = y.child(r.child())?;
+            let mut row = vec![c.id.to_string(), format_uk(c.date_of_birth)];
+            row.extend(values(r));
+            Some(row)
+        })
+    }
+    let mut others = vec![
+        (
+            Table::Oc3,
+            csv_table(Table::Oc3, rows(&y, &y.care_leavers, oc3_values)),
+        ),
+        (
+            Table::Ad1,
+            csv_table(Table::Ad1, rows(&y, &y.adoptions, ad1_values)),
+        ),
+        (
+            Table::PlacedAdoption,
+            csv_table(
+                Table::PlacedAdoption,
+                rows(&y, &y.adoption_decisions, |r| placed_values(&y, r)),
+            ),
+        ),
+        (
+            Table::PrevPerm,
+            csv_table(
+                Table::PrevPerm,
+                rows(&y, &y.previous_permanence, prev_perm_values),
+            ),
+        ),
+    ];
+    for (table, text) in [
+        (
+            Table::SwEpisodes,
+            csv_table(
+                Table::SwEpisodes,
+                rows(&y, &y.social_workers, |r| sw_values(&y, r)),
+            ),
+        ),
+        (
+            Table::DoLo,
+            csv_table(
+                Table::DoLo,
+                rows(&y, &y.deprivation_of_liberty, |r| dolo_values(&y, r)),
+            ),
+        ),
+    ] {
+        if table
+            .first_year()
+            .is_none_or(|first| year.start_year() >= first)
+        {
+            others.push((table, text));
+        }
+    }
     CsvReturn {
         header,
         episodes,
@@ -307,6 +527,7 @@ pub fn render_csv(ds: &Dataset, year: CollectionYear) -> CsvReturn {
         uasc,
         missing,
         oc2,
+        others,
     }
 }
 
@@ -364,6 +585,18 @@ pub fn render_xml(ds: &Dataset, year: CollectionYear) -> String {
         if let Some(ceased) = c.uasc.as_ref().and_then(|u| u.ceased) {
             element(&mut out, 3, "DUC", &format_uk(ceased));
         }
+        // AD1 and OC3 as items of the HEADER (every item, blanks empty, so
+        // that reading it back finds the row).
+        if let Some(a) = y.adoptions.iter().find(|a| a.child == c.id) {
+            for (name, v) in Table::Ad1.columns()[2..].iter().zip(ad1_values(a)) {
+                element(&mut out, 3, name, &v);
+            }
+        }
+        if let Some(o) = y.care_leavers.iter().find(|o| o.child == c.id) {
+            for (name, v) in Table::Oc3.columns()[2..].iter().zip(oc3_values(o)) {
+                element(&mut out, 3, name, &v);
+            }
+        }
         for m in y.missing.iter().filter(|m| m.child == c.id) {
             open(&mut out, 3, "AMISSING");
             element(&mut out, 4, "MISSING", m.kind.code());
@@ -391,6 +624,26 @@ pub fn render_xml(ds: &Dataset, year: CollectionYear) -> String {
             }
             close(&mut out, 3, "OC2");
         }
+        for p in y.previous_permanence.iter().filter(|p| p.child == c.id) {
+            open(&mut out, 3, "PERMANENCE");
+            for (name, v) in Table::PrevPerm.columns()[2..]
+                .iter()
+                .zip(prev_perm_values(p))
+            {
+                element(&mut out, 4, name, &v);
+            }
+            close(&mut out, 3, "PERMANENCE");
+        }
+        for a in y.adoption_decisions.iter().filter(|a| a.child == c.id) {
+            open(&mut out, 3, "AD_PLACED");
+            for (name, v) in Table::PlacedAdoption.columns()[2..]
+                .iter()
+                .zip(placed_values(&y, a))
+            {
+                element(&mut out, 4, name, &v);
+            }
+            close(&mut out, 3, "AD_PLACED");
+        }
         close(&mut out, 2, "HEADER");
         for e in y.episodes.iter().filter(|e| e.child == c.id) {
             let v = episode_row(&y, e);
@@ -415,14 +668,36 @@ pub fn render_xml(ds: &Dataset, year: CollectionYear) -> String {
             }
             close(&mut out, 2, "EPISODE");
         }
+        // SWEpisodes and DoLo have no place in the DfE's 2021 schema:
+        // Footprint writes them after the episodes, as SWEPISODE and DOLO.
+        for r in y.social_workers.iter().filter(|r| r.child == c.id) {
+            open(&mut out, 2, "SWEPISODE");
+            for (name, v) in Table::SwEpisodes.columns()[2..]
+                .iter()
+                .zip(sw_values(&y, r))
+            {
+                element(&mut out, 3, name, &v);
+            }
+            close(&mut out, 2, "SWEPISODE");
+        }
+        for r in y.deprivation_of_liberty.iter().filter(|r| r.child == c.id) {
+            open(&mut out, 2, "DOLO");
+            for (name, v) in Table::DoLo.columns()[2..].iter().zip(dolo_values(&y, r)) {
+                element(&mut out, 3, name, &v);
+            }
+            close(&mut out, 2, "DOLO");
+        }
         close(&mut out, 1, "CHILD");
     }
     out.push_str("</EXPSSDA903>\n");
     out
 }
 
-/// Writes `header.csv`, `episodes.csv`, `reviews.csv`, `uasc.csv`,
-/// `missing.csv` and `oc2.csv` for `year` into `dir` (created if needed); returns the paths.
+/// Writes the CSV files of `year`'s return into `dir` (created if needed):
+/// `header.csv`, `episodes.csv`, `reviews.csv`, `uasc.csv`, `missing.csv`,
+/// `oc2.csv`, `oc3.csv`, `ad1.csv`, `placed_for_adoption.csv`,
+/// `previous_permanence.csv`, and from 2023-24 `sw_episodes.csv`, from 2026-27
+/// `dolo.csv`; returns the paths.
 pub fn write_csv(ds: &Dataset, year: CollectionYear, dir: &Path) -> std::io::Result<Vec<PathBuf>> {
     std::fs::create_dir_all(dir)?;
     let files = render_csv(ds, year);

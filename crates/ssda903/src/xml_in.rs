@@ -59,6 +59,18 @@ fn header_record(name: &str) -> Option<Table> {
     }
 }
 
+/// Record elements directly inside `CHILD`, and the table each becomes:
+/// `EPISODE`, and the two tables the DfE's 2021 schema has no place for,
+/// written by Footprint as `SWEPISODE` (SWEpisodes) and `DOLO` (DoLo).
+fn child_record(name: &str) -> Option<Table> {
+    match name {
+        "EPISODE" => Some(Table::Episodes),
+        "SWEPISODE" => Some(Table::SwEpisodes),
+        "DOLO" => Some(Table::DoLo),
+        _ => None,
+    }
+}
+
 fn rename(name: &str) -> &str {
     match name {
         "CHILDID" => "CHILD",
@@ -226,8 +238,9 @@ pub(crate) fn read_xml(file: &str, bytes: &[u8]) -> XmlFile {
                     child.header = Some(RawRow::new(Table::Header, source.clone()));
                     Some(Level::Header)
                 }
-                Some((_, Level::Child)) if name == "EPISODE" => {
-                    child.record = Some(RawRow::new(Table::Episodes, source.clone()));
+                Some((_, Level::Child)) if child_record(&name).is_some() => {
+                    let table = child_record(&name).unwrap_or(Table::Episodes);
+                    child.record = Some(RawRow::new(table, source.clone()));
                     Some(Level::Record)
                 }
                 Some((_, Level::Header)) => {

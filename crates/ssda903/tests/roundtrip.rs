@@ -3,7 +3,11 @@
 
 mod common;
 
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
+use footprint_domain::codes::{
+    AdoptersLegalStatus, AdoptersSex, AdoptionDecisionCeased, CareLeaverAccommodation,
+    CareLeaverActivity, InTouch, PreviousPermanenceKind, SocialWorkerChangeReason,
+};
 use footprint_domain::codes::{
     CategoryOfNeed, Ethnicity, LegalStatus, MissingKind, ParticipationCode, PlacementProvider,
     PlacementType, ReasonEpisodeCeased, ReasonNewEpisode, ReasonPlaceChange, SdqReason, Sex,
@@ -12,7 +16,11 @@ use footprint_domain::dates::CollectionYear;
 use footprint_domain::model::{
     Child, ChildId, Dataset, Episode, HealthOutcomes, MissingEpisode, Review, UascStatus,
 };
-use footprint_ssda903::{read_paths, render_csv, render_xml, write_csv, write_xml};
+use footprint_domain::return_tables::{
+    Adoption, AdoptionDecision, CareLeaverOutcome, DeprivationOfLiberty, PreviousPermanence,
+    ReturnTables, SocialWorkerEpisode,
+};
+use footprint_ssda903::{Table, read_paths, render_csv, render_xml, write_csv, write_xml};
 
 fn d(s: &str) -> NaiveDate {
     NaiveDate::parse_from_str(s, "%Y-%m-%d").expect("date")
@@ -135,7 +143,63 @@ fn in_year() -> Dataset {
                 ..outcomes("1002", 2021)
             },
         ],
+        return_tables: tables_2021(),
         ..Dataset::default()
+    }
+}
+
+/// OC3, AD1, PlacedAdoption and PrevPerm records of 2021-22.
+fn tables_2021() -> ReturnTables {
+    let y = CollectionYear::new(2021);
+    ReturnTables {
+        care_leavers: vec![CareLeaverOutcome {
+            child: id("1002"),
+            year: y,
+            in_touch: Some(InTouch::Yes),
+            activity: Some(CareLeaverActivity::F2),
+            accommodation: Some(CareLeaverAccommodation::D1),
+        }],
+        adoptions: vec![Adoption {
+            child: id("1001"),
+            year: y,
+            decided: Some(d("2021-05-20")),
+            matched: Some(d("2021-08-02")),
+            by_foster_carer: Some(false),
+            adopters: Some(2),
+            adopters_sex: Some(AdoptersSex::MaleAndFemale),
+            adopters_legal_status: Some(AdoptersLegalStatus::MarriedDifferentGender),
+        }],
+        adoption_decisions: vec![
+            AdoptionDecision {
+                child: id("1001"),
+                decided: d("2021-05-20"),
+                ceased: None,
+                reason_ceased: None,
+            },
+            AdoptionDecision {
+                child: id("1003"),
+                decided: d("2021-07-01"),
+                ceased: Some(d("2022-01-05")),
+                reason_ceased: Some(AdoptionDecisionCeased::NoAdopters),
+            },
+        ],
+        previous_permanence: vec![
+            PreviousPermanence {
+                child: id("1001"),
+                year: y,
+                kind: Some(PreviousPermanenceKind::None),
+                local_authority: None,
+                date: None,
+            },
+            PreviousPermanence {
+                child: id("1003"),
+                year: y,
+                kind: Some(PreviousPermanenceKind::SpecialGuardianship),
+                local_authority: Some("316".into()),
+                date: Some("zz/05/2015".into()),
+            },
+        ],
+        ..ReturnTables::default()
     }
 }
 
@@ -183,6 +247,7 @@ fn assert_same(read: &Dataset, written: &Dataset) {
         sorted(&written.health_outcomes, |h| h.child.clone())
     );
     assert!(!read.health_outcomes.is_empty());
+    assert_eq!(read.return_tables, written.return_tables);
 }
 
 #[test]
@@ -191,7 +256,11 @@ fn csv_round_trip() {
     let year = CollectionYear::new(2021);
     let dir = tempfile::tempdir().expect("tempdir");
     let files = write_csv(&ds, year, dir.path()).expect("written");
-    assert_eq!(files.len(), 6);
+    assert_eq!(
+        files.len(),
+        10,
+        "no SWEpisodes before 2023-24, no DoLo before 2026-27"
+    );
     let parsed = read_paths(&[dir.path().to_path_buf()], Some(year)).expect("read");
     assert!(parsed.problems.is_empty(), "{:#?}", parsed.problems);
     assert_same(&parsed.ret.to_dataset(), &ds);
@@ -213,6 +282,8 @@ fn xml_round_trip() {
 fn the_return_holds_the_year_as_the_dfe_saw_it() {
     use ReasonNewEpisode::*;
     let mut ds = in_year();
+    // (An open PlacedAdoption decision would put 1001 in the 2022-23 Header.)
+    ds.return_tables = ReturnTables::default();
     // Ended before the year: not in the 2022-23 return. Ends after it: open.
     ds.episodes = vec![
         episode(
@@ -308,5 +379,161 @@ fn the_return_holds_the_year_as_the_dfe_saw_it() {
     assert!(
         xml.contains("<SEX>M</SEX>") && xml.contains("<PL>U4</PL>"),
         "{xml}"
+    );
+}
+
+/// A 2026-27 return with every table, DoLo and SWEpisodes included.
+fn every_table_2026() -> Dataset {
+    use ReasonNewEpisode::*;
+    let y = CollectionYear::new(2026);
+    let mut ds = in_year();
+    ds.episodes = vec![
+        episode("1001", "2026-05-01", None, S, None),
+        episode(
+            "1002",
+            "2026-04-10",
+            Some("2027-03-01"),
+            S,
+            Some(ReasonEpisodeCeased::E4A),
+        ),
+        episode("1003", "2026-06-10", None, S, None),
+    ];
+    ds.reviews = vec![review("1001", "2026-05-28", ParticipationCode::PN1)];
+    ds.missing.clear();
+    ds.health_outcomes = vec![HealthOutcomes {
+        sdq_score: Some(11),
+        ..outcomes("1001", 2026)
+    }];
+    let mut t = tables_2021();
+    for r in &mut t.care_leavers {
+        r.year = y;
+    }
+    for r in &mut t.adoptions {
+        r.year = y;
+    }
+    for r in &mut t.previous_permanence {
+        r.year = y;
+    }
+    for r in &mut t.adoption_decisions {
+        r.decided = r.decided.with_year(2026).expect("date");
+        r.ceased = r.ceased.map(|c| c.with_year(2027).expect("date"));
+    }
+    t.social_workers = vec![
+        SocialWorkerEpisode {
+            child: id("1001"),
+            start: d("2026-05-01"),
+            end: Some(d("2026-09-30")),
+            worker: Some("SW0042".into()),
+            reason: Some(SocialWorkerChangeReason::Leftrl),
+        },
+        SocialWorkerEpisode {
+            child: id("1001"),
+            start: d("2026-09-30"),
+            end: None,
+            worker: Some("SW0107".into()),
+            reason: Some(SocialWorkerChangeReason::Manage),
+        },
+    ];
+    t.deprivation_of_liberty = vec![DeprivationOfLiberty {
+        child: id("1003"),
+        start: d("2026-07-01"),
+        end: Some(d("2026-12-31")),
+    }];
+    ds.return_tables = t;
+    ds
+}
+
+#[test]
+fn a_reason_held_without_an_end_is_written_as_held() {
+    // A return sent REC X1 with DEC blank (rule 148): read and written again,
+    // the same record.
+    let mut ds = in_year();
+    ds.episodes[1].reason_ceased = Some(ReasonEpisodeCeased::X1);
+    ds.return_tables.adoption_decisions[0].reason_ceased = Some(AdoptionDecisionCeased::Other);
+    let year = CollectionYear::new(2021);
+    let dir = tempfile::tempdir().expect("tempdir");
+    write_csv(&ds, year, dir.path()).expect("written");
+    let parsed = read_paths(&[dir.path().to_path_buf()], Some(year)).expect("read");
+    assert_same(&parsed.ret.to_dataset(), &ds);
+}
+
+#[test]
+fn every_table_round_trips_in_both_forms() {
+    let ds = every_table_2026();
+    let year = CollectionYear::new(2026);
+    let dir = tempfile::tempdir().expect("tempdir");
+    let files = write_csv(&ds, year, dir.path().join("csv").as_path()).expect("written");
+    assert_eq!(files.len(), 12);
+    let parsed = read_paths(&[dir.path().join("csv")], Some(year)).expect("read");
+    assert!(parsed.problems.is_empty(), "{:#?}", parsed.problems);
+    assert_eq!(parsed.ret.return_tables, ds.return_tables);
+    assert_same(&parsed.ret.to_dataset(), &ds);
+
+    let path = dir.path().join("return.xml");
+    write_xml(&ds, year, &path).expect("written");
+    let parsed = read_paths(&[path], Some(year)).expect("read");
+    assert!(parsed.problems.is_empty(), "{:#?}", parsed.problems);
+    assert_same(&parsed.ret.to_dataset(), &ds);
+}
+
+#[test]
+fn spans_open_after_the_year_are_written_open_and_tables_only_from_their_first_year() {
+    let mut ds = every_table_2026();
+    // A decision that ceased after 31 March 2027, and an SW episode that
+    // ended then: written open, without the reason the decision ceased.
+    ds.return_tables.adoption_decisions[1].ceased = Some(d("2027-06-01"));
+    ds.return_tables.social_workers[1].end = Some(d("2027-05-01"));
+    let csv = render_csv(&ds, CollectionYear::new(2026));
+    assert_eq!(
+        csv.table(Table::PlacedAdoption).expect("PlacedAdoption"),
+        "CHILD,DOB,DATE_PLACED,DATE_PLACED_CEASED,REASON_PLACED_CEASED\r\n\
+         1001,15/06/2010,20/05/2026,,\r\n\
+         1003,02/02/2006,01/07/2026,,\r\n"
+    );
+    assert_eq!(
+        csv.table(Table::SwEpisodes).expect("SWEpisodes"),
+        "CHILD,DOB,SW_ID,SW_DECOM,SW_DEC,SW_REASON\r\n\
+         1001,15/06/2010,SW0042,01/05/2026,30/09/2026,LEFTRL\r\n\
+         1001,15/06/2010,SW0107,30/09/2026,,MANAGE\r\n"
+    );
+    assert_eq!(
+        csv.table(Table::Oc3).expect("OC3"),
+        "CHILD,DOB,IN_TOUCH,ACTIV,ACCOM\r\n1002,01/01/2005,YES,F2,D1\r\n"
+    );
+    // The next year: the open spans again, the records of 2026-27 not.
+    let mut next = ds.clone();
+    next.episodes.push(episode(
+        "1001",
+        "2027-05-01",
+        None,
+        ReasonNewEpisode::P,
+        None,
+    ));
+    let csv = render_csv(&next, CollectionYear::new(2027));
+    assert_eq!(
+        csv.table(Table::PlacedAdoption).expect("PlacedAdoption"),
+        "CHILD,DOB,DATE_PLACED,DATE_PLACED_CEASED,REASON_PLACED_CEASED\r\n\
+         1001,15/06/2010,20/05/2026,,\r\n\
+         1003,02/02/2006,01/07/2026,01/06/2027,RD3\r\n"
+    );
+    assert_eq!(csv.table(Table::Oc3).expect("OC3").lines().count(), 1);
+    // Before 2026-27 there is no DoLo table, before 2023-24 no SWEpisodes.
+    let csv = render_csv(&ds, CollectionYear::new(2025));
+    assert!(csv.table(Table::DoLo).is_none());
+    assert!(csv.table(Table::SwEpisodes).is_some());
+    let csv = render_csv(&ds, CollectionYear::new(2022));
+    assert!(csv.table(Table::SwEpisodes).is_none());
+    // The Header has the child only in OC3 in 2026-27 (1002 has an episode
+    // too, so take one with only an OC3 row).
+    let mut leaver = ds.clone();
+    leaver.episodes.retain(|e| e.child != id("1002"));
+    leaver.health_outcomes.clear();
+    let csv = render_csv(&leaver, CollectionYear::new(2026));
+    // Not looked after in the year: MOTHER and MC_DOB blank (rule 628).
+    assert!(
+        csv.header
+            .contains("\r\n1002,F,01/01/2005,BAFR,A123456789012,,\r\n"),
+        "{}",
+        csv.header
     );
 }

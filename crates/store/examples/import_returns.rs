@@ -47,6 +47,7 @@ async fn run() -> Result<(), String> {
             reviews: ds.reviews,
             missing: ds.missing,
             health_outcomes: ds.health_outcomes,
+            tables: ds.return_tables,
             problems: parsed
                 .problems
                 .iter()

@@ -46,7 +46,7 @@ pub use error::{Result, StoreError};
 pub use types::*;
 
 /// The schema version this binary knows (the number of the last migration).
-pub const SCHEMA_VERSION: i64 = 14;
+pub const SCHEMA_VERSION: i64 = 15;
 
 /// The setting holding the date the council began recording reviews in
 /// Footprint (JSON string `"yyyy-mm-dd"`); see [`Store::load_dataset`].
@@ -147,6 +147,12 @@ pub(crate) const MIGRATIONS: &[Migration] = &[
         description: "review records and letters to children, as versions; what was sent to whom",
         sqlite: include_str!("../migrations/sqlite/0014_review_records.sql"),
         postgres: include_str!("../migrations/postgres/0014_review_records.sql"),
+    },
+    Migration {
+        version: 15,
+        description: "the 903's other tables: OC3, AD1, PlacedAdoption, PrevPerm, SWEpisodes, DoLo",
+        sqlite: include_str!("../migrations/sqlite/0015_other_903_tables.sql"),
+        postgres: include_str!("../migrations/postgres/0015_other_903_tables.sql"),
     },
 ];
 

@@ -80,6 +80,8 @@ pub struct ImportBatch {
     /// OC2 rows. Keyed by (child, collection year): each is for the year of
     /// its own `year` field, normally the return's.
     pub health_outcomes: Vec<HealthOutcomes>,
+    /// OC3, AD1, PlacedAdoption, PrevPerm, SWEpisodes and DoLo.
+    pub tables: footprint_domain::return_tables::ReturnTables,
     /// The reader's warnings and errors, stored with the import run.
     pub problems: Vec<ImportProblem>,
 }
@@ -187,6 +189,9 @@ pub struct ImportSummary {
     pub reviews: RecordCounts,
     pub missing: RecordCounts,
     pub health_outcomes: RecordCounts,
+    /// OC3, AD1, PlacedAdoption, PrevPerm, SWEpisodes and DoLo together.
+    #[serde(default)]
+    pub other_tables: RecordCounts,
     /// Problems recorded with the run: the batch's own plus any the import
     /// added (records skipped, episodes left open).
     pub problems: u64,

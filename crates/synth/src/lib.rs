@@ -8,7 +8,10 @@
 //! sibling groups (about a third of the children come into care with
 //! brothers or sisters, who keep one IRO) and health outcomes (903 OC2) for
 //! the children looked after 12 months or more at each 31 March (drawn from
-//! a random stream of their own, so they change nothing else).
+//! a random stream of their own, so they change nothing else), and the 903's
+//! other tables ([`other_tables`]: care leavers' outcomes, adoptions and
+//! decisions to place for adoption, previous permanence, social workers and
+//! deprivation of liberty orders), from another stream of their own.
 //! It is pure (no I/O, no clock) and deterministic: the same parameters give
 //! the same council, byte for byte.
 //!
@@ -53,6 +56,7 @@ mod health;
 mod health_education;
 mod ids;
 mod names;
+mod other_tables;
 mod population;
 pub mod postcodes;
 mod problems;
@@ -405,6 +409,15 @@ pub fn generate_council(params: &CouncilParams) -> Result<SyntheticCouncil, Synt
 
     // Health outcomes (OC2), from their own random stream.
     ds.health_outcomes = health::outcomes(params.seed, &ds.children, &ds.episodes, &years);
+    // The 903's other tables (OC3, AD1, PlacedAdoption, PrevPerm,
+    // SWEpisodes, DoLo), from their own random stream too.
+    ds.return_tables = other_tables::records(
+        params.seed,
+        &ds.children,
+        &ds.episodes,
+        &years,
+        params.as_of,
+    );
 
     let mut injected_problems = Vec::new();
     if params.with_data_problems {

@@ -81,6 +81,11 @@ fn only(ds: &Dataset, ids: &BTreeSet<ChildId>) -> Dataset {
         sdq_scores: mine(&ds.sdq_scores, |x| &x.child, ids),
         immunisations: mine(&ds.immunisations, |x| &x.child, ids),
         education_plans: mine(&ds.education_plans, |x| &x.child, ids),
+        return_tables: {
+            let mut t = ds.return_tables.clone();
+            t.retain_children(|c| ids.contains(c));
+            t
+        },
         ..Dataset::default()
     }
 }
@@ -135,6 +140,9 @@ fn replacing_changed_childrens_records_gives_the_council_as_a_fresh_read() {
         .episodes
         .retain(|e| !picked.contains(&e.child) || e.start.day0() % 3 != 0);
     cached.challenges.retain(|c| !picked.contains(&c.child));
+    cached
+        .return_tables
+        .retain_children(|c| !picked.contains(c));
     cached
         .sibling_groups
         .retain(|g| !g.iter().any(|c| picked.contains(c)));

@@ -1041,6 +1041,7 @@ async fn the_data_quality_page_lists_episodes_left_open_by_an_earlier_return() {
         reviews: Vec::new(),
         missing: Vec::new(),
         health_outcomes: Vec::new(),
+        tables: Default::default(),
         problems: Vec::new(),
     };
     t.store

@@ -18,7 +18,7 @@ pub(super) type Tx = sqlx::Transaction<'static, Db>;
 
 /// Bound parameters per statement in bulk inserts: under SQLite's 32,766
 /// and PostgreSQL's 65,535.
-const MAX_PARAMS: usize = 30_000;
+pub(super) const MAX_PARAMS: usize = 30_000;
 
 /// A transaction that will write. SQLite takes the write lock at once
 /// (`BEGIN IMMEDIATE`) so that two writers queue on the busy timeout rather

@@ -307,6 +307,7 @@ pub(crate) async fn load_scoped(pool: &Pool, scope: &Scope<'_>) -> Result<Datase
     .await?;
     review_date_changes.sort_by(|a, b| (&a.child, a.id).cmp(&(&b.child, b.id)));
     let he = health_education_of(conn, &chosen).await?;
+    let return_tables = return_tables_of(conn, &chosen).await?;
     tx.commit().await?;
     Ok(Dataset {
         children,
@@ -327,5 +328,6 @@ pub(crate) async fn load_scoped(pool: &Pool, scope: &Scope<'_>) -> Result<Datase
         sdq_scores: he.sdq_scores,
         immunisations: he.immunisations,
         education_plans: he.education_plans,
+        return_tables,
     })
 }

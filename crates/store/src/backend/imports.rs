@@ -8,6 +8,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use chrono::NaiveDate;
 use footprint_domain::dates::CollectionYear;
 use footprint_domain::model::{ChildId, ChildName, Dataset};
+use footprint_domain::return_tables::{EachKind, ReturnTables, TableRecord, each_kind};
 use footprint_domain::returns::{Derived, FromReturn, ReturnPart, ReturnRecords, derive};
 
 use futures_util::TryStreamExt;
@@ -51,6 +52,7 @@ pub(crate) async fn replace_dataset(pool: &Pool, ds: &Dataset) -> Result<WriteSu
         "DELETE FROM missing_episodes",
         "DELETE FROM health_outcomes",
         "DELETE FROM review_date_changes",
+        "DELETE FROM return_table_records",
         "DELETE FROM episodes",
         "DELETE FROM children",
         "DELETE FROM import_problems",
@@ -86,6 +88,7 @@ pub(crate) async fn replace_dataset(pool: &Pool, ds: &Dataset) -> Result<WriteSu
     insert_missing(conn, &ds.missing).await?;
     insert_health_outcomes(conn, &ds.health_outcomes).await?;
     insert_review_date_changes(conn, &ds.review_date_changes).await?;
+    upsert_table_rows(conn, &table_rows(&ds.return_tables, None)?).await?;
     insert_health_education(conn, &Records::of_dataset(ds), false).await?;
     bulk_insert(
         conn,
@@ -513,6 +516,7 @@ async fn import_in(
                 reviews: b.reviews,
                 missing: b.missing,
                 health_outcomes: b.health_outcomes,
+                tables: b.tables,
             },
             problems: b.problems,
             counts: Counts::default(),
@@ -571,6 +575,16 @@ async fn import_in(
             .retain(|m| keep("missing episode", &m.child, &mut counts.missing));
         r.health_outcomes
             .retain(|h| keep("OC2 row", &h.child, &mut counts.health_outcomes));
+        for c in r.tables.children() {
+            if !known(c) {
+                skip(
+                    "OC3, AD1, PlacedAdoption, PrevPerm, SWEpisodes or DoLo row",
+                    c,
+                    &mut counts.other_tables,
+                );
+            }
+        }
+        r.tables.retain_children(known);
         // Names and review details are not part of a return.
         for c in &mut r.children {
             c.name = None;
@@ -672,6 +686,7 @@ async fn import_in(
         ("episodes", ""),
         ("missing_episodes", ""),
         ("health_outcomes", ""),
+        ("return_table_records", ""),
         ("reviews", " AND NOT has_details"),
     ] {
         let sql = format!(
@@ -692,6 +707,9 @@ async fn import_in(
         }
     }
     write_derived(conn, &derived, progress).await?;
+    for (y, t) in &derived.tables {
+        upsert_table_rows(conn, &table_rows(t, Some(i64::from(y.start_year())))?).await?;
+    }
     drop(derived);
     drop(all);
 
@@ -739,6 +757,7 @@ async fn import_in(
             c.reviews,
             c.missing,
             c.health_outcomes,
+            c.other_tables,
         ];
         let sum = |f: fn(&RecordCounts) -> u64| all.iter().map(f).sum::<u64>();
         sqlx::query(
@@ -760,6 +779,7 @@ async fn import_in(
             reviews: c.reviews,
             missing: c.missing,
             health_outcomes: c.health_outcomes,
+            other_tables: c.other_tables,
             problems: i.problems.len() as u64,
             left_open: if n == last {
                 left_open.clone()
@@ -814,6 +834,7 @@ struct DerivedKeys {
     reviews: HashMap<(ChildId, NaiveDate), CollectionYear>,
     missing: HashMap<(ChildId, NaiveDate), CollectionYear>,
     health_outcomes: HashMap<(ChildId, i32), CollectionYear>,
+    other_tables: HashMap<TableKey, CollectionYear>,
 }
 
 impl DerivedKeys {
@@ -832,6 +853,11 @@ impl DerivedKeys {
             health_outcomes: keys(&d.health_outcomes, |h| {
                 (h.child.clone(), h.year.start_year())
             }),
+            other_tables: d
+                .tables
+                .iter()
+                .flat_map(|(y, t)| table_keys(t, *y))
+                .collect(),
         }
     }
 }
@@ -844,6 +870,7 @@ struct Counts {
     reviews: RecordCounts,
     missing: RecordCounts,
     health_outcomes: RecordCounts,
+    other_tables: RecordCounts,
 }
 
 /// The keys of the 903 records held before the import, by table.
@@ -856,6 +883,35 @@ struct HeldKeys {
     detailed_reviews: HashSet<(ChildId, NaiveDate)>,
     missing: HashSet<(ChildId, NaiveDate)>,
     health_outcomes: HashSet<(ChildId, i32)>,
+    /// The other tables: (kind, child, key).
+    other_tables: HashSet<TableKey>,
+}
+
+/// A record of the other tables by its kind, child and key.
+type TableKey = (String, ChildId, NaiveDate);
+
+/// The keys of `t`'s records, each with `tag`.
+fn table_keys<V: Copy>(t: &ReturnTables, tag: V) -> Vec<(TableKey, V)> {
+    struct Keys<'a, V> {
+        t: &'a ReturnTables,
+        tag: V,
+        out: Vec<(TableKey, V)>,
+    }
+    impl<V: Copy> EachKind for Keys<'_, V> {
+        fn each<T: TableRecord>(&mut self) {
+            for r in T::list(self.t) {
+                self.out
+                    .push(((T::KIND.to_owned(), r.child().clone(), r.key()), self.tag));
+            }
+        }
+    }
+    let mut k = Keys {
+        t,
+        tag,
+        out: Vec::with_capacity(t.len()),
+    };
+    each_kind(&mut k);
+    k.out
 }
 
 impl Counts {
@@ -947,6 +1003,19 @@ impl Counts {
             &before.health_outcomes,
             removed,
             |h| (h.child.clone(), h.year.start_year()),
+        );
+        let mine: Vec<TableKey> = table_keys(&this.tables, ())
+            .into_iter()
+            .map(|(k, ())| k)
+            .collect();
+        tally(
+            &mut self.other_tables,
+            year,
+            &mine,
+            &derived.other_tables,
+            &before.other_tables,
+            removed,
+            |k| k.clone(),
         );
     }
 }
@@ -1054,6 +1123,26 @@ async fn held_keys(conn: &mut Conn, children: &[ChildId]) -> Result<HeldKeys> {
             keys.health_outcomes.insert((
                 child_id("health_outcomes", "child", row.try_get(0)?)?,
                 year_of(y)?.start_year(),
+            ));
+            Ok(())
+        },
+    )
+    .await?;
+    stored_rows(
+        conn,
+        (
+            "t.kind, t.child, t.record_key",
+            "return_table_records t ON t.child = value->>0",
+        ),
+        children,
+        &positions,
+        key,
+        |row| {
+            const T: &str = "return_table_records";
+            keys.other_tables.insert((
+                row.try_get(0)?,
+                child_id(T, "child", row.try_get(1)?)?,
+                crate::convert::date(T, "record_key", row.try_get(2)?)?,
             ));
             Ok(())
         },

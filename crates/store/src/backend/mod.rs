@@ -22,6 +22,7 @@
 //! | `corrections` | `record_versions` (corrections kept as versions), `review_date_changes` |
 //! | `imports` | `import_runs`, `import_problems`; the 903 import and `replace_dataset` (every child-keyed table) |
 //! | `settings` | `settings`, `report_narratives`, `bank_holidays` |
+//! | `return_tables` | `return_table_records` (OC3, AD1, PlacedAdoption, PrevPerm, SWEpisodes, DoLo) |
 //! | `health_education` | `health_assessments`, `dental_checks`, `sdq_scores`, `immunisations`, `education_plans` |
 //! | `dataset` | the whole dataset, read from every table above |
 //!
@@ -43,6 +44,7 @@ mod health_education;
 mod imports;
 mod iros;
 mod jsonrow;
+mod return_tables;
 mod review_documents;
 mod reviews;
 mod schema;
@@ -51,6 +53,6 @@ mod users;
 
 pub(crate) use self::{
     audit::*, challenges::*, children::*, common::*, corrections::*, dataset::*,
-    health_education::*, imports::*, iros::*, review_documents::*, reviews::*, schema::*,
-    settings::*, users::*,
+    health_education::*, imports::*, iros::*, return_tables::*, review_documents::*, reviews::*,
+    schema::*, settings::*, users::*,
 };

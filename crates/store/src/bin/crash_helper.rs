@@ -26,6 +26,7 @@ fn batch(n: usize) -> Result<ImportBatch, String> {
         reviews: Vec::with_capacity(2 * n),
         missing: Vec::new(),
         health_outcomes: Vec::new(),
+        tables: Default::default(),
         problems: Vec::new(),
     };
     for i in 0..n {

@@ -1,5 +1,8 @@
 //! The whole dataset: replace_dataset and load_dataset round-trip.
 
+use footprint_domain::codes::{
+    CareLeaverAccommodation, CareLeaverActivity, InTouch, SocialWorkerChangeReason,
+};
 use footprint_domain::health_education::{
     AssessmentKind, DentalCheck, EducationPlan, HealthAssessment, ImmunisationStatus, SchoolTerm,
     SdqScore, TermName,
@@ -9,6 +12,7 @@ use footprint_domain::model::{
     IroVisit, LateReason, MidwayCheck, QualityGrade, Recommendation, ReviewDetails, ReviewKind,
     SocialWorkerReport, UascStatus, VisitKind,
 };
+use footprint_domain::return_tables::{CareLeaverOutcome, ReturnTables, SocialWorkerEpisode};
 use std::io::Write as _;
 
 use footprint_store::{NewUser, REVIEWS_RECORDED_FROM, Role};
@@ -234,6 +238,23 @@ pub fn full_dataset() -> Dataset {
                 quality: None,
             },
         ],
+        return_tables: ReturnTables {
+            care_leavers: vec![CareLeaverOutcome {
+                child: id("A1"),
+                year: "2022-23".parse().expect("year"),
+                in_touch: Some(InTouch::Yes),
+                activity: Some(CareLeaverActivity::F5),
+                accommodation: Some(CareLeaverAccommodation::U1),
+            }],
+            social_workers: vec![SocialWorkerEpisode {
+                child: id("B2"),
+                start: d("2023-01-15"),
+                end: None,
+                worker: Some("SW0001".into()),
+                reason: Some(SocialWorkerChangeReason::Manage),
+            }],
+            ..ReturnTables::default()
+        },
     }
 }
 

@@ -72,6 +72,7 @@ pub fn batch(year: &str) -> ImportBatch {
         reviews: Vec::new(),
         missing: Vec::new(),
         health_outcomes: Vec::new(),
+        tables: Default::default(),
         problems: Vec::new(),
     }
 }

@@ -107,6 +107,11 @@ fn restrict(full: &Dataset, ids: &BTreeSet<ChildId>) -> Dataset {
         sdq_scores: mine(&full.sdq_scores, |h| &h.child, &keep),
         immunisations: mine(&full.immunisations, |h| &h.child, &keep),
         education_plans: mine(&full.education_plans, |h| &h.child, &keep),
+        return_tables: {
+            let mut t = full.return_tables.clone();
+            t.retain_children(keep);
+            t
+        },
     }
 }
 
@@ -137,6 +142,7 @@ fn assert_same(got: &Dataset, want: &Dataset) {
     assert_eq!(got.sdq_scores, want.sdq_scores);
     assert_eq!(got.immunisations, want.immunisations);
     assert_eq!(got.education_plans, want.education_plans);
+    assert_eq!(got.return_tables, want.return_tables);
 }
 
 async fn chosen_children_get_exactly_their_records(env: Env) {

@@ -1,0 +1,157 @@
+//! The 903's other tables (`return_table_records`, migration 13): care
+//! leavers' outcomes (OC3), adoptions (AD1), decisions to place for adoption
+//! (PlacedAdoption), permanence before care (PrevPerm), social worker
+//! episodes (SWEpisodes) and deprivation of liberty orders (DoLo). One row
+//! per record: its child, kind (`TableRecord::KIND`), key within the child
+//! (`TableRecord::key`, ISO), the record as JSON and the return it came from.
+
+use footprint_domain::return_tables::{EachKind, ReturnTables, TableRecord, each_kind};
+use sqlx::{QueryBuilder, Row};
+
+use super::*;
+use crate::convert::iso;
+use crate::error::{Result, StoreError};
+
+/// A `return_table_records` row: child, kind, key, record as JSON, source
+/// year.
+pub(crate) type TableRow = (String, &'static str, String, String, Option<i64>);
+
+/// The rows of `t`'s records, each from `source_year`.
+pub(crate) fn table_rows(t: &ReturnTables, source_year: Option<i64>) -> Result<Vec<TableRow>> {
+    struct Rows<'a> {
+        t: &'a ReturnTables,
+        year: Option<i64>,
+        out: Vec<TableRow>,
+        bad: Option<StoreError>,
+    }
+    impl EachKind for Rows<'_> {
+        fn each<T: TableRecord>(&mut self) {
+            for r in T::list(self.t) {
+                match serde_json::to_string(r) {
+                    Ok(json) => self.out.push((
+                        r.child().as_str().to_owned(),
+                        T::KIND,
+                        iso(r.key()),
+                        json,
+                        self.year,
+                    )),
+                    Err(e) => {
+                        self.bad.get_or_insert(StoreError::Invalid(format!(
+                            "a {} record could not be kept: {e}",
+                            T::KIND
+                        )));
+                    }
+                }
+            }
+        }
+    }
+    let mut rows = Rows {
+        t,
+        year: source_year,
+        out: Vec::with_capacity(t.len()),
+        bad: None,
+    };
+    each_kind(&mut rows);
+    match rows.bad {
+        Some(e) => Err(e),
+        None => Ok(rows.out),
+    }
+}
+
+/// Adds a stored record of `kind` (as JSON) to `t`; `table` names where it
+/// was read for the error.
+pub(crate) fn add_table_record(
+    t: &mut ReturnTables,
+    kind: &str,
+    record: &str,
+    table: &'static str,
+) -> Result<()> {
+    struct Add<'a> {
+        t: &'a mut ReturnTables,
+        kind: &'a str,
+        record: &'a str,
+        table: &'static str,
+        result: Option<Result<()>>,
+    }
+    impl EachKind for Add<'_> {
+        fn each<T: TableRecord>(&mut self) {
+            if self.result.is_some() || self.kind != T::KIND {
+                return;
+            }
+            self.result = Some(match serde_json::from_str::<T>(self.record) {
+                Ok(r) => {
+                    T::list_mut(self.t).push(r);
+                    Ok(())
+                }
+                Err(e) => Err(StoreError::Corrupt {
+                    table: self.table,
+                    column: "record",
+                    reason: e.to_string(),
+                }),
+            });
+        }
+    }
+    let mut add = Add {
+        t,
+        kind,
+        record,
+        table,
+        result: None,
+    };
+    each_kind(&mut add);
+    add.result.unwrap_or_else(|| {
+        Err(StoreError::Corrupt {
+            table,
+            column: "kind",
+            reason: format!("{kind} is not a kind of record"),
+        })
+    })
+}
+
+/// Writes `rows`, replacing a stored record of the same key.
+pub(crate) async fn upsert_table_rows(conn: &mut Conn, rows: &[TableRow]) -> Result<()> {
+    let per = (MAX_PARAMS / 5).max(1);
+    for chunk in rows.chunks(per) {
+        let mut qb = QueryBuilder::<Db>::new(
+            "INSERT INTO return_table_records (child, kind, record_key, record, source_year) ",
+        );
+        qb.push_values(chunk, |mut b, (child, kind, key, record, year)| {
+            b.push_bind(child.clone())
+                .push_bind(*kind)
+                .push_bind(key.clone())
+                .push_bind(record.clone())
+                .push_bind(*year);
+        });
+        qb.push(
+            " ON CONFLICT (child, kind, record_key) DO UPDATE SET record = excluded.record, \
+             source_year = excluded.source_year",
+        );
+        qb.build().execute(&mut *conn).await?;
+    }
+    Ok(())
+}
+
+/// The records of the chosen children, each list sorted by child then key.
+pub(super) async fn return_tables_of(
+    conn: &mut Conn,
+    chosen: &ChildFilter,
+) -> Result<ReturnTables> {
+    let mut t = ReturnTables::default();
+    let mut qb = QueryBuilder::<Db>::new("SELECT kind, record FROM return_table_records");
+    chosen.push_where(&mut qb, "child");
+    let mut bad: Option<StoreError> = None;
+    each_row(conn, &mut qb, |row| {
+        let kind: &str = row.try_get(0)?;
+        let record: &str = row.try_get(1)?;
+        if let Err(e) = add_table_record(&mut t, kind, record, "return_table_records") {
+            bad.get_or_insert(e);
+        }
+        Ok(())
+    })
+    .await?;
+    if let Some(e) = bad {
+        return Err(e);
+    }
+    t.sort();
+    Ok(t)
+}

@@ -31,12 +31,17 @@ impl fmt::Display for SourceRef {
 ///   date, an invalid code, a missing key field, overlapping episodes, a
 ///   child missing from the Header. Any fatal problem makes the store refuse
 ///   the whole import.
+/// * `Error`: the row breaks a DfE validation rule that the DfE treats as an
+///   error (the return must be corrected before it is submitted), but it can
+///   be stored as it is: an import keeps it and records the problem. Most of
+///   the DfE rules (`crate::rules`) are errors of this kind.
 /// * `Warning`: the row is kept and flagged (for example a review outside any
 ///   period of care, which the measures list and exclude).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Severity {
     Fatal,
+    Error,
     Warning,
 }
 
@@ -100,6 +105,12 @@ impl Problem {
     pub fn is_fatal(&self) -> bool {
         self.severity == Severity::Fatal
     }
+
+    /// An error: fatal, or a DfE rule broken (the return must be corrected
+    /// before it is submitted). Everything else is a warning.
+    pub fn is_error(&self) -> bool {
+        self.severity != Severity::Warning
+    }
 }
 
 impl fmt::Display for Problem {
@@ -112,7 +123,7 @@ impl fmt::Display for Problem {
             write!(f, " {col}")?;
         }
         let kind = match self.severity {
-            Severity::Fatal => "error",
+            Severity::Fatal | Severity::Error => "error",
             Severity::Warning => "warning",
         };
         write!(f, ": {kind}")?;

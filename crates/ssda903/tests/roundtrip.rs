@@ -98,7 +98,11 @@ fn in_year() -> Dataset {
                 S,
                 Some(ReasonEpisodeCeased::X1),
             ),
-            episode("1001", "2021-09-01", None, P, None),
+            // A change of placement (RNE P) moves the child (DfE rule 435).
+            Episode {
+                placement: PlacementType::U6,
+                ..episode("1001", "2021-09-01", None, P, None)
+            },
             episode(
                 "1002",
                 "2021-04-10",

@@ -128,7 +128,9 @@ pub(crate) fn to_import_problem(p: &Problem) -> ImportProblem {
         value: p.value.clone(),
         rule: p.rule.clone(),
         message: p.message.clone(),
-        severity: if p.is_fatal() {
+        // A broken DfE rule is recorded as an error though the rows are
+        // kept (only fatal problems refuse an import).
+        severity: if p.is_error() {
             Severity::Error
         } else {
             Severity::Warning

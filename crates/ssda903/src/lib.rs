@@ -39,6 +39,7 @@ use footprint_domain::dates::CollectionYear;
 pub use problem::{Problem, Severity, SourceRef};
 pub use raw::{RawRow, RawTable};
 pub use ret::{Located, Return903, UascRow};
+pub use rules::RuleSet;
 pub use rules::{review_code_problem, validate};
 pub use tables::Table;
 pub use write::{render_csv, render_xml, write_csv, write_xml};

@@ -118,6 +118,38 @@ pub enum Cond {
     Earlier(&'static str, &'static str),
     /// Two valid dates, the first on or before the second.
     NotAfter(&'static str, &'static str),
+    /// At least one of the fields is filled in.
+    AnyFilled(&'static [&'static str]),
+    /// At least one of the fields is blank.
+    AnyBlank(&'static [&'static str]),
+    /// Blank or one of the codes.
+    BlankOrIn(&'static str, &'static [&'static str]),
+    /// The row's own DOB plus so many years compared with the start or end
+    /// of the collection year: `Age(4, Le, Start)` is "4th birthday on or
+    /// before 1 April".
+    Age(u32, Cmp, At),
+    /// The child was looked after continuously through the year (for at
+    /// least 12 months at 31 March), as the DfE's validator works it out
+    /// from the Episodes.
+    Continuously,
+    /// The child was not looked after continuously through the year.
+    NotContinuously,
+}
+
+/// A comparison of dates.
+#[derive(Debug, Clone, Copy)]
+pub enum Cmp {
+    Lt,
+    Le,
+    Gt,
+    Ge,
+}
+
+/// The start or the end of the collection year.
+#[derive(Debug, Clone, Copy)]
+pub enum At {
+    Start,
+    End,
 }
 
 /// How a rule is checked.
@@ -370,6 +402,8 @@ pub struct Ctx<'a> {
     pub this: &'a Tables<'a>,
     pub last: Option<&'a Tables<'a>>,
     pub dobs: HashMap<&'a str, NaiveDate>,
+    /// The children looked after continuously through the year.
+    pub continuously: std::collections::HashSet<&'a str>,
 }
 
 impl<'a> Ctx<'a> {
@@ -384,6 +418,38 @@ impl<'a> Ctx<'a> {
     pub fn dob(&self, row: &RawRow) -> Option<NaiveDate> {
         self.dobs.get(row.get("CHILD")).copied()
     }
+}
+
+/// The children looked after continuously through collection year `year`,
+/// as the DfE's validator works it out (its
+/// `add_col_to_episodes_CONTINUOUSLY_LOOKED_AFTER`, after the DfE's
+/// definition): a child with an episode during the year and none that
+/// starts a period of care in it (RNE S after 1 April), ends one before 31
+/// March (a REC other than X1) or is a short break (V3/V4).
+pub fn continuously_looked_after<'a>(
+    t: &Tables<'a>,
+    year: CollectionYear,
+) -> std::collections::HashSet<&'a str> {
+    let (start, end) = (year.start(), year.end());
+    let mut during: HashMap<&str, bool> = HashMap::new();
+    let mut broken: std::collections::HashSet<&str> = std::collections::HashSet::new();
+    for e in t.rows(Table::Episodes) {
+        let (decom, dec) = (date(e, "DECOM"), date(e, "DEC"));
+        let in_year = decom.is_some_and(|d| d <= end) && dec.is_none_or(|d| d >= start);
+        let enters = e.get("RNE") == "S" && decom.is_some_and(|d| d > start && d <= end);
+        let leaves = e.get("REC") != "X1" && dec.is_some_and(|d| d >= start && d < end);
+        let short = matches!(e.get("LS"), "V3" | "V4") && in_year;
+        let child = e.get("CHILD");
+        *during.entry(child).or_default() |= in_year;
+        if enters || leaves || short {
+            broken.insert(child);
+        }
+    }
+    during
+        .into_iter()
+        .filter(|(c, d)| *d && !broken.contains(c))
+        .map(|(c, _)| c)
+        .collect()
 }
 
 /// A date as the DfE's validator reads one (`dd/mm/yyyy`); `None` when blank
@@ -426,6 +492,30 @@ impl Cond {
             Cond::NotAfter(a, b) => {
                 matches!((date(row, a), date(row, b)), (Some(x), Some(y)) if x <= y)
             }
+            Cond::AnyFilled(cols) => cols.iter().any(|c| !row.get(c).is_empty()),
+            Cond::AnyBlank(cols) => cols.iter().any(|c| row.get(c).is_empty()),
+            Cond::BlankOrIn(c, codes) => {
+                let v = row.get(c);
+                v.is_empty() || codes.contains(&v)
+            }
+            Cond::Age(years, cmp, at) => {
+                let Some(dob) = date(row, "DOB") else {
+                    return false;
+                };
+                let birthday = plus_years(dob, years);
+                let d = match at {
+                    At::Start => ctx.start(),
+                    At::End => ctx.end(),
+                };
+                match cmp {
+                    Cmp::Lt => birthday < d,
+                    Cmp::Le => birthday <= d,
+                    Cmp::Gt => birthday > d,
+                    Cmp::Ge => birthday >= d,
+                }
+            }
+            Cond::Continuously => ctx.continuously.contains(row.get("CHILD")),
+            Cond::NotContinuously => !ctx.continuously.contains(row.get("CHILD")),
         }
     }
 }
@@ -481,6 +571,7 @@ pub fn check_rows(
         this,
         last,
         dobs: this.dobs(),
+        continuously: continuously_looked_after(this, year),
     };
     let mut problems = Vec::new();
     for rule in &set.rules {

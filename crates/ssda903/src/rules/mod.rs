@@ -303,6 +303,8 @@ pub struct RuleSetName {
     pub rules: usize,
     /// Whether last year's return was given (the rules comparing years ran).
     pub previous_year: bool,
+    /// The rules' numbers.
+    pub codes: Vec<&'static str>,
 }
 
 impl RuleSet {
@@ -312,6 +314,11 @@ impl RuleSet {
             year: self.year.to_string(),
             rules: self.rules.len(),
             previous_year,
+            codes: {
+                let mut c: Vec<&str> = self.rules.iter().map(|r| r.code).collect();
+                c.dedup();
+                c
+            },
         }
     }
 

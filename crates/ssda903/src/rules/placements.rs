@@ -28,7 +28,8 @@ pub(super) const RULES: &[Rule] = &[
     Rule::error("380", Episodes, "RNE", "A period of care cannot start with a temporary placement (T0–T4 needs RNE P or B).", Check::Row(&[In("PLACE", TEMPORARY), NotIn("RNE", &["P", "B"])])),
     Rule::error("381", Episodes, "REC", "A period of care cannot end with a temporary placement (T0–T4 can only end X1).", Check::Row(&[In("PLACE", TEMPORARY), Filled("REC"), NotIn("REC", &["X1"])])),
     Rule::error("382", Episodes, "PLACE", "A child on short breaks (LS V3 or V4) cannot be in a temporary placement (T0–T4).", Check::Row(&[In("LS", &["V3", "V4"]), In("PLACE", TEMPORARY)])),
-    Rule::error("383", Episodes, "RNE", "After a temporary placement the child must return to the placement before it: RNE P, and the same PLACE and PL_POST as the episode before the temporary one.", Check::Rows(rule_383)),
+    Rule::error("383", Episodes, "RNE", "After a temporary placement the child must return to the placement before it: RNE P, and the same PLACE as the episode before the temporary one.", Check::Rows(rule_383_to_2024)).years(Years::until(2024)),
+    Rule::error("383", Episodes, "RNE", "After a temporary placement the child must return to the placement before it: RNE P, and the same PLACE and PL_POST as the episode before the temporary one.", Check::Rows(rule_383)).years(Years::from(2025)),
     Rule::error("384", Episodes, "PLACE", "A child on short breaks (LS V3 or V4) cannot be in a long-term foster placement (U1 or U4).", Check::Row(&[In("LS", &["V3", "V4"]), In("PLACE", &["U1", "U4"])])),
     Rule::error("526", Episodes, "PLACE_PROVIDER", "The placement provider is missing (every placement other than T0–T4 and Z1 has one).", Check::Row(&[NotIn("PLACE", &["T0", "T1", "T2", "T3", "T4", "Z1"]), Blank("PLACE_PROVIDER")])).years(Years::until(2024)),
     Rule::error("526", Episodes, "PLACE_PROVIDER", "The placement provider is missing (every placement other than T0–T4 and Z11–Z14 has one).", Check::Row(&[NotIn("PLACE", &["T0", "T1", "T2", "T3", "T4", "Z11", "Z12", "Z13", "Z14"]), Blank("PLACE_PROVIDER")])).years(Years::from(2025)),
@@ -85,7 +86,24 @@ fn rule_377<'a>(ctx: &Ctx<'a>) -> Vec<&'a RawRow> {
         .collect()
 }
 
-/// 383. A blank PL_POST equals a blank (the rule text: "must = previous
+/// 383 up to 2024-25: RNE P and the same PLACE as before the temporary
+/// placement.
+fn rule_383_to_2024<'a>(ctx: &Ctx<'a>) -> Vec<&'a RawRow> {
+    let mut out = Vec::new();
+    for eps in ctx.this.episodes_by_child() {
+        for w in eps.windows(3) {
+            let (before, temp, e) = (w[0], w[1], w[2]);
+            if TEMPORARY.contains(&temp.get("PLACE"))
+                && (e.get("RNE") != "P" || e.get("PLACE") != before.get("PLACE"))
+            {
+                out.push(e);
+            }
+        }
+    }
+    out
+}
+
+/// 383 from 2025-26, which adds PL_POST. A blank PL_POST equals a blank (the rule text: "must = previous
 /// episode − 1 PL_POST"); the DfE's validator compares blanks as different.
 fn rule_383<'a>(ctx: &Ctx<'a>) -> Vec<&'a RawRow> {
     let mut out = Vec::new();

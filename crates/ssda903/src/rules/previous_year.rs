@@ -9,6 +9,9 @@ use crate::raw::RawRow;
 use crate::tables::Table::*;
 
 pub(super) const RULES: &[Rule] = &[
+    Rule::error("202", Header, "SEX", "The child's sex differs from the sex in last year's return.", Check::Rows(rule_202)).previous(),
+    Rule::error("203", Header, "DOB", "The child's date of birth differs from the date of birth in last year's return.", Check::Rows(rule_203)).previous(),
+    Rule::error("204", Header, "ETHNIC", "The child's ethnicity differs from the ethnicity in last year's return.", Check::Rows(rule_204)).previous(),
     Rule::error("502", Episodes, "DECOM", "Last year's return ended with this child's episode open, but this year's first episode does not start on that episode's start date.", Check::Rows(rule_502)).previous(),
     Rule::error("503A", Episodes, "RNE", "The reason for new episode of the child's first episode differs from the episode open at the end of last year.", Check::Rows(rule_503a)).previous(),
     Rule::error("503B", Episodes, "LS", "The legal status of the child's first episode differs from the episode open at the end of last year.", Check::Rows(rule_503b)).previous(),
@@ -19,6 +22,48 @@ pub(super) const RULES: &[Rule] = &[
     Rule::error("562", Episodes, "DECOM", "The child's first episode started before this collection year, but it is not the latest episode in last year's return.", Check::Rows(rule_562)).previous(),
     Rule::error("NoE", Episodes, "DECOM", "The episode started before this collection year, but the child has no episodes in last year's return.", Check::Rows(rule_noe)).previous(),
 ];
+
+/// Header rows of children in last year's Header whose `differs` from a
+/// row of last year's.
+fn header_differs<'a>(
+    ctx: &Ctx<'a>,
+    differs: impl Fn(&RawRow, &RawRow) -> bool,
+) -> Vec<&'a RawRow> {
+    let Some(last) = ctx.last else {
+        return Vec::new();
+    };
+    if !ctx.this.has(Header) || !last.has(Header) {
+        return Vec::new();
+    }
+    let mut before: HashMap<&str, Vec<&RawRow>> = HashMap::new();
+    for h in last.rows(Header) {
+        before.entry(h.get("CHILD")).or_default().push(h);
+    }
+    ctx.this
+        .rows(Header)
+        .iter()
+        .copied()
+        .filter(|h| {
+            before
+                .get(h.get("CHILD"))
+                .is_some_and(|b| b.iter().any(|p| differs(h, p)))
+        })
+        .collect()
+}
+
+fn rule_202<'a>(ctx: &Ctx<'a>) -> Vec<&'a RawRow> {
+    header_differs(ctx, |h, p| h.get("SEX") != p.get("SEX"))
+}
+
+fn rule_203<'a>(ctx: &Ctx<'a>) -> Vec<&'a RawRow> {
+    header_differs(ctx, |h, p| date(h, "DOB") != date(p, "DOB"))
+}
+
+fn rule_204<'a>(ctx: &Ctx<'a>) -> Vec<&'a RawRow> {
+    header_differs(ctx, |h, p| {
+        !h.get("ETHNIC").eq_ignore_ascii_case(p.get("ETHNIC"))
+    })
+}
 
 /// Each child's episode with the earliest valid DECOM (the first in the
 /// file among equals).
@@ -204,6 +249,23 @@ mod tests {
         }
         let new_child = eps("3,01/06/2024,S,C2,N1,U1,PR1,,,,,,\n3,01/05/2025,P,C2,N1,U2,PR1,,,,,,");
         assert_eq!(flagged("NoE", &new_child, &last), [2]);
+    }
+
+    #[test]
+    fn the_child_is_the_same_child_as_last_year() {
+        let h = |body: &str| {
+            rows(
+                Table::Header,
+                &format!("CHILD,SEX,DOB,ETHNIC,UPN,MOTHER,MC_DOB\n{body}"),
+            )
+        };
+        let last = h("1,M,01/06/2012,WBRI,,,\n2,F,01/06/2013,AIND,,,");
+        let this = h("1,M,01/06/2012,wbri,,,\n2,M,02/06/2013,WIRI,,,\n3,F,01/06/2014,WBRI,,,");
+        let f = |code: &str| lines_flagged(code, "2025-26", &this, Some(&last), Table::Header);
+        assert_eq!(f("202"), [3]);
+        assert_eq!(f("203"), [3]);
+        assert_eq!(f("204"), [3]);
+        assert!(lines_flagged("202", "2025-26", &last, Some(&last), Table::Header).is_empty());
     }
 
     #[test]

@@ -270,7 +270,7 @@ pub(crate) fn convert(
     let (used, other): (Vec<RawRow>, Vec<RawRow>) =
         rows.into_iter().partition(|r| r.table.is_used());
     for row in other {
-        let file = row.source.file.clone();
+        let file = row.source.file.to_string();
         match ret
             .other_tables
             .iter_mut()

@@ -2,18 +2,27 @@
 //! came from.
 
 use std::fmt;
+use std::sync::Arc;
 
 use serde::Serialize;
 
 /// Where a record came from: the file, the line (1-based; the header is line
 /// 1 of a CSV file) and, for XML, the column on that line where the record's
 /// element starts (XML returns are often written on a single line).
+///
+/// The file name is shared by every row and record read from the file (one
+/// copy per file, not per row).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 pub struct SourceRef {
-    pub file: String,
+    #[serde(serialize_with = "as_str")]
+    pub file: Arc<str>,
     pub line: u64,
     /// 1-based byte column of the element's start tag (XML only).
     pub column: Option<u64>,
+}
+
+fn as_str<S: serde::Serializer>(file: &Arc<str>, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(file)
 }
 
 impl fmt::Display for SourceRef {
@@ -92,7 +101,7 @@ impl Problem {
         message: impl Into<String>,
     ) -> Self {
         Problem {
-            file: source.file.clone(),
+            file: source.file.to_string(),
             line: Some(source.line),
             column: column.map(str::to_owned),
             value: value.filter(|v| !v.is_empty()).map(str::to_owned),

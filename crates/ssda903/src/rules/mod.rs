@@ -431,8 +431,9 @@ impl<'a> Ctx<'a> {
 /// as the DfE's validator works it out (its
 /// `add_col_to_episodes_CONTINUOUSLY_LOOKED_AFTER`, after the DfE's
 /// definition): a child with an episode during the year and none that
-/// starts a period of care in it (RNE S after 1 April), ends one before 31
-/// March (a REC other than X1) or is a short break (V3/V4).
+/// starts a period of care in it (RNE S after 1 April), ends one in it (a
+/// REC other than X1, 31 March included, as the DfE's definition reads;
+/// the DfE's validator leaves 31 March out) or is a short break (V3/V4).
 pub fn continuously_looked_after<'a>(
     t: &Tables<'a>,
     year: CollectionYear,
@@ -444,7 +445,11 @@ pub fn continuously_looked_after<'a>(
         let (decom, dec) = (date(e, "DECOM"), date(e, "DEC"));
         let in_year = decom.is_some_and(|d| d <= end) && dec.is_none_or(|d| d >= start);
         let enters = e.get("RNE") == "S" && decom.is_some_and(|d| d > start && d <= end);
-        let leaves = e.get("REC") != "X1" && dec.is_some_and(|d| d >= start && d < end);
+        // The DfE's definition: an episode that "ends after the start of
+        // the year" with a REC other than X1. The DfE's validator tests
+        // DEC < 31 March, so it counts a child who left care on 31 March as
+        // looked after continuously (and asks for their OC2 row, 191).
+        let leaves = e.get("REC") != "X1" && dec.is_some_and(|d| d >= start && d <= end);
         let short = matches!(e.get("LS"), "V3" | "V4") && in_year;
         let child = e.get("CHILD");
         *during.entry(child).or_default() |= in_year;
@@ -645,7 +650,7 @@ pub(crate) mod tests {
                 RawRow::with_values(
                     table,
                     SourceRef {
-                        file: format!("{}.csv", table.name()),
+                        file: format!("{}.csv", table.name()).into(),
                         line: i as u64 + 2,
                         column: None,
                     },

@@ -273,6 +273,9 @@ mod tests {
             assert!(flagged(code, full).is_empty(), "{code}");
         }
         assert_eq!(flagged("185", "2,01/01/2012,12,,,,,,,,,"), [2]);
+        // Leaving care on 31 March breaks the 12 months (the DfE's
+        // definition; its validator counts the child in).
+        assert_eq!(flagged("185", "3,01/01/2012,12,,,,,,,,,"), [2]);
         assert_eq!(flagged("198", "2,01/01/2012,,SDQ2,,,,,,,,"), [2]);
         assert_eq!(flagged("190", "2,01/01/2012,,,0,,,,,,,"), [2]);
         assert_eq!(flagged("186", "1,01/01/2012,,,0,,1,1,1,0,,"), [2]);

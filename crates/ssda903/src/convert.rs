@@ -13,7 +13,7 @@ use footprint_domain::codes::{
     PlacementProvider, PlacementType, ReasonEpisodeCeased, ReasonNewEpisode, ReasonPlaceChange,
     SdqReason, Sex,
 };
-use footprint_domain::dates::{CollectionYear, age_on, format_uk, parse_uk_date};
+use footprint_domain::dates::{CollectionYear, format_uk, parse_uk_date};
 use footprint_domain::model::{
     Child, ChildId, Episode, HealthOutcomes, MissingEpisode, Review, UascStatus,
 };
@@ -756,24 +756,9 @@ pub(crate) fn convert(
                         format!("SDQ_SCORE is {score_raw} and SDQ_REASON is {reason_raw}: a reason for no SDQ score is not needed when there is a score (the score is used)"),
                     );
                 }
-                // 197B: a child aged 4 or over at the start of the year and
-                // under 17 at its end needs a score or a reason.
-                if score_raw.is_empty()
-                    && reason_raw.is_empty()
-                    && let (Some(y), Some(id)) = (year, &id)
-                    && let Some(dob) = dobs.get(id)
-                    && age_on(*dob, y.start()) >= 4
-                    && age_on(*dob, y.end()) < 17
-                {
-                    conv.report(
-                        row,
-                        "SDQ_SCORE",
-                        None,
-                        Some("197B"),
-                        Severity::Warning,
-                        "SDQ_SCORE and SDQ_REASON are both blank: a child aged 4 to 16 needs an SDQ score or a reason for no score (SDQ1–SDQ5)".into(),
-                    );
-                }
+                // A blank score and reason: DfE rules 186 (aged 4 to 16
+                // through the year) and 197B (turning 4 or 17 in it), in
+                // `rules::oc2_health`.
                 if let (false, Some(child)) = (conv.failed, id) {
                     match year {
                         Some(year) => {

@@ -76,6 +76,9 @@ fn one(rng: &mut ChaCha8Rng, child: &ChildId, year: CollectionYear, age: u32) ->
             ],
         )
     });
+    // A child who turned 17 during the year was over 16 when the SDQ was
+    // due (DfE rule 197B asks): SDQ1. No draw, so the rest is unchanged.
+    let reason = reason.or((age == 17).then_some(SdqReason::UnderFourOrOverSixteen));
     let older = age >= 10;
     let substance_misuse = older && rng.random_bool(0.04);
     let convicted = older.then(|| rng.random_bool(0.03));

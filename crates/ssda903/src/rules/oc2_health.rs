@@ -156,8 +156,8 @@ pub(super) const RULES: &[Rule] = &[
         "197B",
         Oc2,
         "SDQ_SCORE",
-        "A child aged 4 to 16 needs an SDQ score or a reason for no score.",
-        Check::Reading,
+        "The child turned 4 or 17 during the year and was looked after continuously for 12 months: check whether an SDQ score or a reason for none should be given.",
+        Check::Rows(rule_197b),
     )
     .severity(Warning),
     Rule::error(
@@ -210,6 +210,30 @@ pub(super) const RULES: &[Rule] = &[
         Check::Row(&[In("HEALTH_CHECK", &["1"]), AnyBlank(HEALTH)]),
     ),
 ];
+
+/// 197B: a warning (the DfE's validator reports it as an error): whether a
+/// child who turned 4 or 17 during the year was due an SDQ depends on the
+/// date of the assessment, which the return does not hold.
+fn rule_197b<'a>(ctx: &Ctx<'a>) -> Vec<&'a RawRow> {
+    ctx.this
+        .rows(Oc2)
+        .iter()
+        .copied()
+        .filter(|r| {
+            let Some(dob) = super::date(r, "DOB") else {
+                return false;
+            };
+            let turns = |n: u32| {
+                let b = super::plus_years(dob, n);
+                b >= ctx.start() && b <= ctx.end()
+            };
+            (turns(4) || turns(17))
+                && ctx.continuously.contains(r.get("CHILD"))
+                && r.get("SDQ_SCORE").is_empty()
+                && r.get("SDQ_REASON").is_empty()
+        })
+        .collect()
+}
 
 fn rule_191<'a>(ctx: &Ctx<'a>) -> Vec<&'a RawRow> {
     if !ctx.this.has(Oc2) {
@@ -291,6 +315,9 @@ mod tests {
             [2]
         );
         assert_eq!(flagged("157", "1,01/01/2012,,SDQ1,0,,1,1,1,0,,"), [2]);
+        assert_eq!(flagged("197B", "1,01/01/2008,,,0,,1,1,1,0,,"), [2]);
+        assert!(flagged("197B", "1,01/01/2008,,SDQ1,0,,1,1,1,0,,").is_empty());
+        assert!(flagged("197B", "1,01/01/2009,,,0,,1,1,1,0,,").is_empty());
         assert_eq!(flagged("543", "1,01/01/2012,12,,,,1,1,1,0,,"), [2]);
         assert_eq!(flagged("545", "1,01/01/2021,,,,,1,1,1,0,,"), [2]);
         assert_eq!(flagged("546", "1,01/01/2012,12,,0,1,1,1,1,0,,"), [2]);

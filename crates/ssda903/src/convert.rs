@@ -325,7 +325,7 @@ pub(crate) fn convert(
                 None
             }
         };
-        let mc_dob = conv.date(row, "MC_DOB", None, None);
+        let mc_dob = conv.date(row, "MC_DOB", Some("171"), None);
         let uasc_flag = match row.get("UASC") {
             "" | "0" => false,
             "1" => true,
@@ -547,21 +547,8 @@ pub(crate) fn convert(
                         );
                     }
                 }
-                if let (Some(y), Some(s)) = (year, start)
-                    && s > y.end()
-                {
-                    conv.report(
-                        row,
-                        "DECOM",
-                        Some(&format_uk(s)),
-                        None,
-                        Severity::Warning,
-                        format!(
-                            "DECOM {} is after the end of the {y} collection year",
-                            format_uk(s)
-                        ),
-                    );
-                }
+                // A DECOM after the end of the year: DfE rule 354, in
+                // `rules::episodes`.
                 if let (
                     false,
                     Some(child),

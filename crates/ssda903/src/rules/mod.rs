@@ -23,6 +23,7 @@
 //!
 //! [`for_year`] picks a collection year's set; [`check_rows`] runs it.
 
+mod adoption;
 mod episodes;
 mod header;
 mod legal_status;
@@ -134,6 +135,16 @@ pub enum Cond {
     Continuously,
     /// The child was not looked after continuously through the year.
     NotContinuously,
+    /// Filled in but not a valid date.
+    BadDate(&'static str),
+    /// Two fields filled in with the same value.
+    Same(&'static str, &'static str),
+    /// One of the two fields filled in, the other blank.
+    OnlyOneFilled(&'static str, &'static str),
+    /// The child's date of birth in the Header plus so many years compared
+    /// with a date of the row (both valid): `HeaderAge(18, Le, "DEC")` is
+    /// "18th birthday on or before DEC".
+    HeaderAge(u32, Cmp, &'static str),
 }
 
 /// A comparison of dates.
@@ -260,6 +271,7 @@ pub fn all() -> Vec<&'static Rule> {
     [
         header::RULES,
         episodes::RULES,
+        adoption::RULES,
         legal_status::RULES,
         placements::RULES,
         reviews::RULES,
@@ -519,6 +531,21 @@ impl Cond {
                     At::Start => ctx.start(),
                     At::End => ctx.end(),
                 };
+                match cmp {
+                    Cmp::Lt => birthday < d,
+                    Cmp::Le => birthday <= d,
+                    Cmp::Gt => birthday > d,
+                    Cmp::Ge => birthday >= d,
+                }
+            }
+            Cond::BadDate(c) => !row.get(c).is_empty() && date(row, c).is_none(),
+            Cond::Same(a, b) => !row.get(a).is_empty() && row.get(a) == row.get(b),
+            Cond::OnlyOneFilled(a, b) => row.get(a).is_empty() != row.get(b).is_empty(),
+            Cond::HeaderAge(years, cmp, c) => {
+                let (Some(dob), Some(d)) = (ctx.dob(row), date(row, c)) else {
+                    return false;
+                };
+                let birthday = plus_years(dob, years);
                 match cmp {
                     Cmp::Lt => birthday < d,
                     Cmp::Le => birthday <= d,

@@ -267,8 +267,10 @@ pub(crate) fn convert(
         failed: false,
         who: String::new(),
     };
-    let (used, other): (Vec<RawRow>, Vec<RawRow>) =
-        rows.into_iter().partition(|r| r.table.is_used());
+    // The rows of the tables made into records stay in the buffer they
+    // were read into (no second copy of it); each is dropped once converted.
+    let mut used = rows;
+    let other: Vec<RawRow> = used.extract_if(.., |r| !r.table.is_used()).collect();
     for row in other {
         let file = row.source.file.to_string();
         match ret
@@ -411,10 +413,10 @@ pub(crate) fn convert(
     let has_header = ret.tables.contains(&Table::Header);
     // Every CHILD of the Header, including rows refused for another problem
     // (their children are not reported again as missing from the Header).
-    let header_ids: std::collections::HashSet<&str> = used
+    let header_ids: std::collections::HashSet<String> = used
         .iter()
         .filter(|r| r.table == Table::Header)
-        .map(|r| r.get("CHILD"))
+        .map(|r| r.get("CHILD").to_owned())
         .collect();
 
     // Checks shared by the tables keyed on CHILD: not in the Header
@@ -466,7 +468,8 @@ pub(crate) fn convert(
         }
     }
 
-    for row in &used {
+    for row in used {
+        let row = &row;
         conv.begin(row);
         match row.table {
             Table::Header => {}

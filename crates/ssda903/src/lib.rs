@@ -153,7 +153,12 @@ pub fn read_paths_with(
     options: &CheckOptions,
 ) -> Result<Parsed, ReadError> {
     let (inputs, mut problems) = load_paths(paths)?;
-    let mut parsed = read_inputs_with(&inputs, year, options);
+    let names = return_name(&inputs);
+    let any = !inputs.is_empty();
+    let raw = RawReturn::read_inputs(&inputs);
+    // The files' bytes are not needed once their rows are read.
+    drop(inputs);
+    let mut parsed = check_raw(raw, &names, any, year, options);
     problems.append(&mut parsed.problems);
     parsed.problems = problems;
     Ok(parsed)
@@ -290,11 +295,38 @@ pub fn read_inputs_with(
     year: Option<CollectionYear>,
     options: &CheckOptions,
 ) -> Parsed {
+    check_raw(
+        RawReturn::read_inputs(inputs),
+        &return_name(inputs),
+        !inputs.is_empty(),
+        year,
+        options,
+    )
+}
+
+/// The name of a return made of these files, for problems about all of it.
+fn return_name(inputs: &[Input]) -> String {
+    inputs
+        .iter()
+        .map(|i| i.name.as_str())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Checks a return's rows and makes its records; `return_name` names it,
+/// `any_input` says whether there were files at all.
+fn check_raw(
+    raw: RawReturn,
+    return_name: &str,
+    any_input: bool,
+    year: Option<CollectionYear>,
+    options: &CheckOptions,
+) -> Parsed {
     let RawReturn {
         rows,
         tables,
         mut problems,
-    } = RawReturn::read_inputs(inputs);
+    } = raw;
     let (year, year_inferred) = match year {
         Some(y) => (Some(y), false),
         None => (convert::inference_date(&rows).map(CollectionYear::of), true),
@@ -302,16 +334,11 @@ pub fn read_inputs_with(
     let latest_decom = convert::inference_date(&rows);
     // What is not a return is refused whole: a return has its Header and
     // its Episodes.
-    let return_name = inputs
-        .iter()
-        .map(|i| i.name.as_str())
-        .collect::<Vec<_>>()
-        .join(", ");
-    if !inputs.is_empty() {
+    if any_input {
         for t in REQUIRED {
             if !tables.contains(&t) {
                 problems.push(Problem::file_level(
-                    &return_name,
+                    return_name,
                     Severity::Fatal,
                     format!(
                         "no {t} table among the files: a 903 return has a Header and an Episodes table (a CSV file with the columns {})",
@@ -351,7 +378,7 @@ pub fn read_inputs_with(
             None => String::new(),
         };
         problems.push(Problem::file_level(
-            &return_name,
+            return_name,
             Severity::Fatal,
             format!("no episode is open at any time in {y}, the year given{latest}"),
         ));

@@ -43,8 +43,7 @@ const PLACEMENT: [&str; 4] = ["PLACE", "PL_POST", "URN", "PLACE_PROVIDER"];
 
 /// Each episode with the one before it (same child, by DECOM).
 fn with_previous<'a>(ctx: &Ctx<'a>) -> Vec<(&'a RawRow, &'a RawRow)> {
-    ctx.this
-        .episodes_by_child()
+    ctx.episodes_by_child()
         .into_iter()
         .flat_map(|eps| eps.windows(2).map(|w| (w[1], w[0])).collect::<Vec<_>>())
         .collect()
@@ -73,8 +72,7 @@ fn rule_432<'a>(ctx: &Ctx<'a>) -> Vec<&'a RawRow> {
 /// 437: an episode with REC E2 or E15 followed by another of the child's
 /// (with a valid DECOM; the DfE's validator leaves out episodes without one).
 fn rule_437<'a>(ctx: &Ctx<'a>) -> Vec<&'a RawRow> {
-    ctx.this
-        .episodes_by_child()
+    ctx.episodes_by_child()
         .into_iter()
         .flat_map(|eps| {
             let eps: Vec<&RawRow> = eps

@@ -59,7 +59,7 @@ fn rule_359<'a>(ctx: &Ctx<'a>) -> Vec<&'a RawRow> {
 /// than `days` is flagged.
 fn spells_longer_than<'a>(ctx: &Ctx<'a>, ls: &str, days: i64) -> Vec<&'a RawRow> {
     let mut out = Vec::new();
-    for eps in ctx.this.episodes_by_child() {
+    for eps in ctx.episodes_by_child() {
         let mut spells: Vec<Vec<&RawRow>> = Vec::new();
         let mut flows = false;
         for (i, e) in eps.iter().enumerate() {
@@ -105,7 +105,7 @@ fn rule_362<'a>(ctx: &Ctx<'a>) -> Vec<&'a RawRow> {
 /// is about the order of the episodes, so Footprint sorts.
 fn periods_longer_than<'a>(ctx: &Ctx<'a>, ls: &str, days: i64) -> Vec<&'a RawRow> {
     let mut out = Vec::new();
-    for eps in ctx.this.episodes_by_child() {
+    for eps in ctx.episodes_by_child() {
         let eps: Vec<&RawRow> = eps
             .into_iter()
             .filter(|e| e.get("LS") == ls && date(e, "DECOM").is_some())
@@ -148,8 +148,7 @@ fn rule_364<'a>(ctx: &Ctx<'a>) -> Vec<&'a RawRow> {
 }
 
 fn rule_426<'a>(ctx: &Ctx<'a>) -> Vec<&'a RawRow> {
-    ctx.this
-        .episodes_by_child()
+    ctx.episodes_by_child()
         .into_iter()
         .filter(|eps| {
             eps.iter().any(|e| e.get("LS") == "V3") && eps.iter().any(|e| e.get("LS") == "V4")

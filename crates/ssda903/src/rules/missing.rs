@@ -134,7 +134,7 @@ fn rule_575<'a>(ctx: &Ctx<'a>) -> Vec<&'a RawRow> {
 /// its first DECOM to its last episode's DEC (`None`: open).
 fn periods<'a>(ctx: &Ctx<'a>) -> HashMap<&'a str, Vec<(NaiveDate, Option<NaiveDate>)>> {
     let mut out: HashMap<&str, Vec<(NaiveDate, Option<NaiveDate>)>> = HashMap::new();
-    for eps in ctx.this.episodes_by_child() {
+    for eps in ctx.episodes_by_child() {
         let mut prev_dec: Option<NaiveDate> = None;
         for e in eps {
             let Some(start) = date(e, "DECOM") else {

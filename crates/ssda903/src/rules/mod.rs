@@ -403,9 +403,11 @@ impl<'a> Tables<'a> {
         let mut v: Vec<(&str, Vec<&RawRow>)> = by.into_iter().collect();
         v.sort_by(|a, b| a.0.cmp(b.0));
         v.into_iter()
-            .map(|(_, mut eps)| {
-                eps.sort_by_key(|r| (date(r, "DECOM").is_none(), date(r, "DECOM")));
-                eps
+            .map(|(_, eps)| {
+                let mut keyed: Vec<(Option<NaiveDate>, &RawRow)> =
+                    eps.into_iter().map(|r| (date(r, "DECOM"), r)).collect();
+                keyed.sort_by_key(|(d, _)| (d.is_none(), *d));
+                keyed.into_iter().map(|(_, r)| r).collect()
             })
             .collect()
     }
@@ -423,6 +425,8 @@ pub struct Ctx<'a> {
     pub dobs: HashMap<&'a str, NaiveDate>,
     /// The children looked after continuously through the year.
     pub continuously: std::collections::HashSet<&'a str>,
+    /// This year's episodes by child, in order (worked out once).
+    by_child: Vec<Vec<&'a RawRow>>,
 }
 
 impl<'a> Ctx<'a> {
@@ -436,6 +440,12 @@ impl<'a> Ctx<'a> {
 
     pub fn dob(&self, row: &RawRow) -> Option<NaiveDate> {
         self.dobs.get(row.get("CHILD")).copied()
+    }
+
+    /// This year's episodes by child, in order (see
+    /// [`Tables::episodes_by_child`]).
+    pub fn episodes_by_child(&self) -> Vec<Vec<&'a RawRow>> {
+        self.by_child.clone()
     }
 }
 
@@ -479,11 +489,25 @@ pub fn continuously_looked_after<'a>(
 /// A date as the DfE's validator reads one (`dd/mm/yyyy`); `None` when blank
 /// or not a date.
 pub fn date(row: &RawRow, col: &str) -> Option<NaiveDate> {
-    let v = row.get(col);
-    if v.is_empty() {
+    parse_dmy(row.get(col))
+}
+
+/// `d/m/yyyy` with one or two digits for the day and month, as
+/// `%d/%m/%Y` reads them; `None` for anything else.
+fn parse_dmy(v: &str) -> Option<NaiveDate> {
+    let mut parts = v.split('/');
+    let (d, m, y) = (parts.next()?, parts.next()?, parts.next()?);
+    if parts.next().is_some()
+        || !(1..=2).contains(&d.len())
+        || !(1..=2).contains(&m.len())
+        || y.len() != 4
+        || ![d, m, y]
+            .iter()
+            .all(|p| p.bytes().all(|b| b.is_ascii_digit()))
+    {
         return None;
     }
-    NaiveDate::parse_from_str(v, "%d/%m/%Y").ok()
+    NaiveDate::from_ymd_opt(y.parse().ok()?, m.parse().ok()?, d.parse().ok()?)
 }
 
 /// `d` plus `years` years (29 February to 28 February, as pandas does).
@@ -611,6 +635,7 @@ pub fn check_rows(
         last,
         dobs: this.dobs(),
         continuously: continuously_looked_after(this, year),
+        by_child: this.episodes_by_child(),
     };
     let mut problems = Vec::new();
     for rule in &set.rules {
@@ -759,6 +784,24 @@ pub(crate) mod tests {
                 "rule {code} is printed by the reader but registered as {:?}",
                 rule.check
             );
+        }
+    }
+
+    #[test]
+    fn dates_are_read_as_the_dfe_validator_reads_them() {
+        let d = |y, m, dd| NaiveDate::from_ymd_opt(y, m, dd);
+        assert_eq!(parse_dmy("01/04/2024"), d(2024, 4, 1));
+        assert_eq!(parse_dmy("1/4/2024"), d(2024, 4, 1));
+        for bad in [
+            "",
+            "31/02/2024",
+            "2024-04-01",
+            "01/04/24",
+            "1/4/2024/1",
+            "a1/04/2024",
+            "001/04/2024",
+        ] {
+            assert_eq!(parse_dmy(bad), None, "{bad}");
         }
     }
 

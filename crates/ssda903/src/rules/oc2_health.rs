@@ -251,7 +251,7 @@ fn rule_191<'a>(ctx: &Ctx<'a>) -> Vec<&'a RawRow> {
     // A child looked after for 12 months with no OC2 row: their first
     // episode is flagged.
     let with_oc2: HashSet<&str> = ctx.this.rows(Oc2).iter().map(|r| r.get("CHILD")).collect();
-    for eps in ctx.this.episodes_by_child() {
+    for eps in ctx.episodes_by_child() {
         if let Some(first) = eps.first()
             && ctx.continuously.contains(first.get("CHILD"))
             && !with_oc2.contains(first.get("CHILD"))

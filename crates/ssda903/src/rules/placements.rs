@@ -43,7 +43,7 @@ pub(super) const RULES: &[Rule] = &[
 
 fn rule_225<'a>(ctx: &Ctx<'a>) -> Vec<&'a RawRow> {
     let mut out = Vec::new();
-    for eps in ctx.this.episodes_by_child() {
+    for eps in ctx.episodes_by_child() {
         for w in eps.windows(2) {
             let (e, next) = (w[0], w[1]);
             if e.get("REC") == "X1"
@@ -61,7 +61,7 @@ fn rule_225<'a>(ctx: &Ctx<'a>) -> Vec<&'a RawRow> {
 
 fn rule_226<'a>(ctx: &Ctx<'a>) -> Vec<&'a RawRow> {
     let mut out = Vec::new();
-    for eps in ctx.this.episodes_by_child() {
+    for eps in ctx.episodes_by_child() {
         for (i, e) in eps.iter().enumerate() {
             let before = i.checked_sub(1).and_then(|j| eps.get(j));
             if TEMPORARY.contains(&e.get("PLACE"))
@@ -76,8 +76,7 @@ fn rule_226<'a>(ctx: &Ctx<'a>) -> Vec<&'a RawRow> {
 }
 
 fn rule_377<'a>(ctx: &Ctx<'a>) -> Vec<&'a RawRow> {
-    ctx.this
-        .episodes_by_child()
+    ctx.episodes_by_child()
         .into_iter()
         .flat_map(|eps| {
             let t3: Vec<&RawRow> = eps.into_iter().filter(|e| e.get("PLACE") == "T3").collect();
@@ -90,7 +89,7 @@ fn rule_377<'a>(ctx: &Ctx<'a>) -> Vec<&'a RawRow> {
 /// placement.
 fn rule_383_to_2024<'a>(ctx: &Ctx<'a>) -> Vec<&'a RawRow> {
     let mut out = Vec::new();
-    for eps in ctx.this.episodes_by_child() {
+    for eps in ctx.episodes_by_child() {
         for w in eps.windows(3) {
             let (before, temp, e) = (w[0], w[1], w[2]);
             if TEMPORARY.contains(&temp.get("PLACE"))
@@ -107,7 +106,7 @@ fn rule_383_to_2024<'a>(ctx: &Ctx<'a>) -> Vec<&'a RawRow> {
 /// episode − 1 PL_POST"); the DfE's validator compares blanks as different.
 fn rule_383<'a>(ctx: &Ctx<'a>) -> Vec<&'a RawRow> {
     let mut out = Vec::new();
-    for eps in ctx.this.episodes_by_child() {
+    for eps in ctx.episodes_by_child() {
         for w in eps.windows(3) {
             let (before, temp, e) = (w[0], w[1], w[2]);
             if TEMPORARY.contains(&temp.get("PLACE"))

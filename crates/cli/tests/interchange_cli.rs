@@ -478,7 +478,14 @@ fn validate_lists_the_rules_and_compares_with_last_year() {
 
     // --rules: a year's set, with numbers, years and messages.
     let r = footprint(
-        &["validate", "ssda903", "--rules", "--year-rules", "2025-26", "--json"],
+        &[
+            "validate",
+            "ssda903",
+            "--rules",
+            "--year-rules",
+            "2025-26",
+            "--json",
+        ],
         &db,
     );
     assert!(r.status.success(), "{}", text(&r));
@@ -502,7 +509,14 @@ fn validate_lists_the_rules_and_compares_with_last_year() {
 
     // Without last year: the rules comparing years do not run.
     let alone = footprint(
-        &["validate", "ssda903", this.to_str().unwrap(), "--year", "2022-23", "--json"],
+        &[
+            "validate",
+            "ssda903",
+            this.to_str().unwrap(),
+            "--year",
+            "2022-23",
+            "--json",
+        ],
         &db,
     );
     let (json, rules) = rules_of(&alone);
@@ -533,7 +547,13 @@ fn validate_lists_the_rules_and_compares_with_last_year() {
     // --previous-from-db: last year as imported.
     assert!(footprint(&["migrate"], &db).status.success());
     let i = footprint(
-        &["import", "ssda903", last.to_str().unwrap(), "--year", "2021-22"],
+        &[
+            "import",
+            "ssda903",
+            last.to_str().unwrap(),
+            "--year",
+            "2021-22",
+        ],
         &db,
     );
     assert!(i.status.success(), "{}", text(&i));
@@ -551,5 +571,9 @@ fn validate_lists_the_rules_and_compares_with_last_year() {
     );
     let (json, rules) = rules_of(&from_db);
     assert_eq!(json["rule_set"]["previous_year"], true);
-    assert!(rules.contains(&"503B".to_owned()), "{rules:?} {}", text(&from_db));
+    assert!(
+        rules.contains(&"503B".to_owned()),
+        "{rules:?} {}",
+        text(&from_db)
+    );
 }

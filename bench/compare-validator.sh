@@ -20,7 +20,13 @@
 #     data with --with-data-problems (both years: 2024-25 has D2I's K3 bug),
 #     and on the sample 903 CSVs in $SAMPLE (D2I's own published test data;
 #     default ../shared/data/ssda903-sample beside the repository, else
-#     crates/ssda903/tests/fixtures/ssda903-sample).
+#     crates/ssda903/tests/fixtures/ssda903-sample), and on the five returns of
+#     data-to-insight/cs-demand-model in $DEMAND (default
+#     ../shared/data/ssda903-outside/cs-demand-model), each year with the
+#     year before as last year's return (both validators' rules comparing
+#     years run: D2I's _last tables, Footprint's --previous).
+#  4. The latest year of the first generated size again, with the year
+#     before as last year's return.
 #
 # Everything is written under $BENCH_OUT (default target/bench/validator):
 # d2i-*.json, footprint-*.json, *.time, compare-*.txt, summary.txt.
@@ -97,11 +103,13 @@ say "D2I: csc-validator-be-903 $("$PY" -m pip show csc-validator-be-903 | sed -n
 say "Machine: $(nproc) cores, $(uname -m), load average now: $(cut -d' ' -f1-3 /proc/loadavg)"
 say ""
 
-# run_fp NAME DIR YEAR: Footprint's checks, timed; JSON in $OUT/footprint-NAME.json.
+# run_fp NAME DIR YEAR TIMEFILE [--previous LAST_DIR]: Footprint's checks,
+# timed; JSON in $OUT/footprint-NAME.json.
 run_fp() {
     local name="$1" dir="$2" year="$3" t="$4"
+    shift 4
     # Exit 1 means "errors found": not a failure of the run.
-    /usr/bin/time -v -o "$t" "$FOOTPRINT" validate ssda903 "$dir" --year "$year" --json \
+    /usr/bin/time -v -o "$t" "$FOOTPRINT" validate ssda903 "$dir" --year "$year" --json "$@" \
         >"$OUT/footprint-$name.json" 2>"$OUT/footprint-$name.stderr" || true
     grep -q '"errors"' "$OUT/footprint-$name.json" \
         || die "footprint validate on $dir printed no JSON report: see $OUT/footprint-$name.stderr"
@@ -266,6 +274,44 @@ if [ -d "$SAMPLE" ]; then
     say "== D2I on D2I's sample, less the rows Footprint refuses ($(cat "$OUT"/sample-importable.*.txt 2>/dev/null | awk '{s += $2} END {print s + 0}') rows), and on Footprint's export of it"
     roundtrip sample "$kept=$year"
     say ""
+fi
+
+# 5. The rules comparing years: the first generated size's latest year with
+#    the year before, and the five cs-demand-model returns.
+gen="$OUT/gen-$first"
+latest="$(latest_year "$gen")"
+prev_dir="$(find "$gen" -mindepth 1 -maxdepth 1 -type d -name '20[0-9][0-9]-[0-9][0-9]' | sort | tail -2 | head -1)"
+if [ -n "$prev_dir" ] && [ "$prev_dir" != "$gen/$latest" ]; then
+    say "== $first children in care, $latest with $(basename "$prev_dir") as last year's return"
+    run_fp "gen-$first-prev" "$gen/$latest" "$latest" "$OUT/footprint-gen-$first-prev.time" --previous "$prev_dir"
+    run_d2i "gen-$first-prev" "$gen/$latest" "$latest" "$OUT/d2i-gen-$first-prev.time" --isolated --previous "$prev_dir"
+    compare "gen-$first-prev" "$gen/$latest"
+    say ""
+fi
+DEMAND="${DEMAND:-$ROOT/../shared/data/ssda903-outside/cs-demand-model}"
+if [ -d "$DEMAND" ]; then
+    last=""
+    for src in "$DEMAND"/20[0-9][0-9]; do
+        y="$(basename "$src")"
+        year="$y-$(printf %02d $(((y + 1) % 100)))"
+        dir="$OUT/demand/$y"
+        rm -rf "$dir" && mkdir -p "$dir" && cp "$src"/*.csv "$dir"/
+        with=""
+        [ -z "$last" ] || with=", with $(basename "$last") as last year's return"
+        say "== cs-demand-model $year$with"
+        if [ -n "$last" ]; then
+            run_fp "demand-$y" "$dir" "$year" "$OUT/footprint-demand-$y.time" --previous "$last"
+            run_d2i "demand-$y" "$dir" "$year" "$OUT/d2i-demand-$y.time" --isolated --previous "$last"
+        else
+            run_fp "demand-$y" "$dir" "$year" "$OUT/footprint-demand-$y.time"
+            run_d2i "demand-$y" "$dir" "$year" "$OUT/d2i-demand-$y.time" --isolated
+        fi
+        compare "demand-$y" "$dir"
+        say ""
+        last="$dir"
+    done
+else
+    say "(no cs-demand-model returns at $DEMAND: skipped)"
 fi
 
 say "== speed and peak memory (median wall time of $REPEAT runs; ratios D2I / Footprint)"

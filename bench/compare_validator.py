@@ -216,7 +216,12 @@ def cmd_d2i(args) -> int:
     logging.getLogger().setLevel(logging.WARNING if args.quiet else logging.INFO)
     if args.isolated:
         isolate_rules()
-    uploaded = process_uploaded_files({"This year": usable})
+    inputs = {"This year": usable}
+    if args.previous:
+        # Last year's return: D2I reads it as the "_last" tables (Episodes_last,
+        # Header_last, ...) its rules comparing years use.
+        inputs["Prev year"] = [p for p in csv_files(args.previous) if any(set(read_csv_records(p)[0]) == c for c in known.values())]
+    uploaded = process_uploaded_files(inputs)
     # collectionYear is the year the collection ends in: D2I sets
     # collection_start = 01/04/(it - 1), collection_end = 31/03/(it).
     metadata = {"collectionYear": str(end_year), "localAuthority": args.la}
@@ -299,11 +304,17 @@ def cmd_isolation(args) -> int:
 
 # ------------------------------------------------------------------- compare
 
-def footprint_rule_codes(d2i_codes: set[str]) -> set[str]:
-    codes: set[str] = set()
-    for path in glob.glob(str(REPO / "crates" / "ssda903" / "src" / "*.rs")):
-        with open(path, encoding="utf-8") as f:
-            codes.update(re.findall(r'Some\("([0-9A-Za-z]+)"\)', f.read()))
+def footprint_rule_codes(d2i_codes: set[str], fp: dict) -> set[str]:
+    """The rules both have: those of the rule set Footprint's JSON report
+    names (`rule_set.codes`), or, for an older report without it, every rule
+    number in Footprint's source."""
+    codes: set[str] = set((fp.get("rule_set") or {}).get("codes") or [])
+    if not codes:
+        for path in glob.glob(str(REPO / "crates" / "ssda903" / "src" / "**" / "*.rs"), recursive=True):
+            with open(path, encoding="utf-8") as f:
+                text = f.read()
+            codes.update(re.findall(r'Some\("([0-9A-Za-z]+)"\)', text))
+            codes.update(re.findall(r'(?:Rule::error|int|int_dob)\(\s*"([0-9A-Za-z]+)"', text))
     return codes & d2i_codes
 
 
@@ -339,7 +350,7 @@ def cmd_compare(args) -> int:
         recs = tables[table]["records"]
         return recs[index][1].get("CHILD", "") if 0 <= index < len(recs) else ""
 
-    numbered = footprint_rule_codes(set(d2i["rule_tables"]))
+    numbered = footprint_rule_codes(set(d2i["rule_tables"]), fp)
     by_message = {code for _, code in EQUIVALENT if code in d2i["rule_tables"] and code not in numbered}
     common = sorted(numbered | by_message, key=lambda c: (not c.isdigit(), c.zfill(6)))
 
@@ -631,6 +642,7 @@ def main() -> int:
     p.add_argument("--la", default="E09000027", help="the local authority code D2I's metadata needs")
     p.add_argument("--quiet", action="store_true", help="log warnings only")
     p.add_argument("--isolated", action="store_true", help="give each rule its own deep copy of the tables")
+    p.add_argument("--previous", help="last year's return (a folder of CSV files): runs D2I's rules comparing years")
     p.set_defaults(func=cmd_d2i)
     p = sub.add_parser("isolation")
     p.add_argument("dir")

@@ -2,6 +2,11 @@
 //! files, CSV files, or an XML file) and lists every problem, grouped by file
 //! and line, with a count per DfE rule.
 //!
+//! `--rules` lists the DfE rules Footprint checks (number, years, severity,
+//! message); `--year-rules` picks a collection year's set; `--previous`
+//! (last year's files) or `--previous-from-db` (last year's return written
+//! from the database) runs the rules comparing years.
+//!
 //! Exit codes: 0 when there are no errors (warnings allowed), 1 when there
 //! are errors (with `--strict`, warnings count as errors), 2 on a usage error
 //! (bad command line, bad `--year`, a path that does not exist).
@@ -13,10 +18,14 @@ use std::process::ExitCode;
 
 use clap::{Args, Subcommand};
 use footprint_domain::dates::CollectionYear;
-use footprint_ssda903::{Parsed, Problem, read_paths};
+use footprint_ssda903::rules::{self, RuleSetName};
+use footprint_ssda903::{
+    CheckOptions, Format, Input, Parsed, Problem, RawReturn, Severity, read_paths_with,
+};
 use serde::Serialize;
 
 use crate::common::{EXIT_USAGE, print_stdout};
+use crate::db::{DbArgs, open, runtime};
 
 #[derive(Debug, Subcommand)]
 pub enum ValidateCommand {
@@ -24,7 +33,9 @@ pub enum ValidateCommand {
     #[command(
         after_help = "Exit codes: 0 no errors; 1 errors found (with --strict, warnings too); \
                       2 usage error.\n\n\
-                      Example:\n  footprint validate ssda903 returns/2021-22/ --year 2021-22"
+                      Examples:\n  footprint validate ssda903 returns/2021-22/ --year 2021-22\n  \
+                      footprint validate ssda903 returns/2025-26/ --previous returns/2024-25/\n  \
+                      footprint validate ssda903 --rules --year-rules 2025-26"
     )]
     Ssda903(Ssda903Args),
 }
@@ -33,22 +44,149 @@ pub enum ValidateCommand {
 pub struct Ssda903Args {
     /// A folder (every .csv and .xlsx file in it), CSV files, a .xml file,
     /// or an Excel workbook (.xlsx, one sheet per table).
-    #[arg(required = true, value_name = "PATH")]
+    #[arg(required_unless_present = "rules", value_name = "PATH")]
     paths: Vec<PathBuf>,
     #[arg(long, value_name = "YYYY-YY", help = footprint_ssda903::YEAR_HELP)]
     year: Option<String>,
     /// Treat warnings as errors.
     #[arg(long)]
     strict: bool,
-    /// Print {"errors": [...], "warnings": [...]} as JSON.
+    /// Print {"rule_set": {...}, "errors": [...], "warnings": [...]} as JSON
+    /// (with --rules, the rules).
     #[arg(long)]
     json: bool,
+    /// List the DfE rules Footprint checks (number, years, severity,
+    /// message) instead of checking files; with --year-rules, that year's.
+    #[arg(long)]
+    rules: bool,
+    /// The collection year whose rule set to use (2023-24 to 2026-27);
+    /// default: the return's collection year (the nearest set Footprint has).
+    #[arg(long, value_name = "YYYY-YY")]
+    year_rules: Option<String>,
+    /// Last year's return (a folder, CSV files or an XML file): runs the
+    /// rules comparing years (502, 503A-F, 562, NoE).
+    #[arg(long, value_name = "PATH", conflicts_with = "previous_from_db")]
+    previous: Vec<PathBuf>,
+    /// Runs the rules comparing years against last year's return as written
+    /// from the database (--db).
+    #[arg(long)]
+    previous_from_db: bool,
+    #[command(flatten)]
+    db: DbArgs,
 }
 
 #[derive(Serialize)]
 struct JsonReport<'a> {
+    /// The DfE rule set used.
+    rule_set: Option<&'a RuleSetName>,
     errors: Vec<&'a Problem>,
     warnings: Vec<&'a Problem>,
+}
+
+#[derive(Serialize)]
+struct JsonRule {
+    rule: &'static str,
+    years: String,
+    severity: &'static str,
+    table: &'static str,
+    field: &'static str,
+    checked: &'static str,
+    message: &'static str,
+}
+
+fn severity_word(s: Severity) -> &'static str {
+    match s {
+        Severity::Fatal => "error (refuses the import)",
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+    }
+}
+
+/// `--rules`: every rule, or a year's set.
+fn list_rules(year_rules: Option<CollectionYear>, json: bool) -> ExitCode {
+    let (title, list) = match year_rules {
+        Some(y) => {
+            let set = rules::for_year(y);
+            (
+                format!("{} DfE rules in the {} set", set.rules.len(), set.year),
+                set.rules,
+            )
+        }
+        None => {
+            let all = rules::all();
+            (format!("{} DfE rules (all years)", all.len()), all)
+        }
+    };
+    let text = if json {
+        let rows: Vec<JsonRule> = list
+            .iter()
+            .map(|r| JsonRule {
+                rule: r.code,
+                years: r.years.to_string(),
+                severity: severity_word(r.severity),
+                table: r.table.name(),
+                field: r.field,
+                checked: r.checked(),
+                message: r.message,
+            })
+            .collect();
+        match serde_json::to_string_pretty(&rows) {
+            Ok(s) => s + "\n",
+            Err(e) => return usage(&format!("cannot write the JSON list: {e}")),
+        }
+    } else {
+        let mut out = format!("{title}:\n");
+        for r in &list {
+            let _ = writeln!(
+                out,
+                "{:<6} {:<20} {:<26} {:<15} {}",
+                r.code,
+                r.years.to_string(),
+                severity_word(r.severity),
+                format!("{}.{}", r.table.name(), r.field),
+                r.message
+            );
+        }
+        out
+    };
+    if let Err(e) = print_stdout(&text) {
+        eprintln!("footprint: {e:#}");
+        return ExitCode::from(EXIT_USAGE);
+    }
+    ExitCode::SUCCESS
+}
+
+/// Last year's return as written from the database: the collection year
+/// before `year`.
+fn previous_from_db(db: &DbArgs, year: CollectionYear) -> anyhow::Result<RawReturn> {
+    let rt = runtime()?;
+    let dataset = rt.block_on(async {
+        let store = open(&db.url()).await?;
+        let dataset = store.load_dataset().await?;
+        crate::db::audit_cli(
+            &store,
+            "ssda903.validate",
+            &format!(
+                "{} return read to check the {year} return against",
+                year.previous()
+            ),
+        )
+        .await?;
+        store.close().await;
+        anyhow::Ok(dataset)
+    })?;
+    let last = year.previous();
+    let csv = footprint_ssda903::render_csv(&dataset, last);
+    let inputs: Vec<Input> = csv
+        .files()
+        .iter()
+        .map(|(name, text)| Input {
+            name: format!("{last} (database)/{name}"),
+            format: Format::Csv,
+            bytes: text.as_bytes().to_vec(),
+        })
+        .collect();
+    Ok(RawReturn::read_inputs(&inputs))
 }
 
 pub fn run(cmd: ValidateCommand) -> ExitCode {
@@ -58,16 +196,71 @@ pub fn run(cmd: ValidateCommand) -> ExitCode {
         Some(Ok(y)) => Some(y),
         Some(Err(e)) => return usage(&format!("--year: {e}")),
     };
-    let parsed = match read_paths(&args.paths, year) {
-        Ok(p) => p,
-        Err(e) => return usage(&e.to_string()),
+    let year_rules = match args.year_rules.as_deref().map(str::parse::<CollectionYear>) {
+        None => None,
+        Some(Ok(y)) => Some(y),
+        Some(Err(e)) => return usage(&format!("--year-rules: {e}")),
     };
+    if args.rules {
+        return list_rules(year_rules, args.json);
+    }
+    let mut options = CheckOptions {
+        rules_year: year_rules,
+        previous: None,
+    };
+    let mut previous_problems = Vec::new();
+    if !args.previous.is_empty() {
+        match RawReturn::read_paths(&args.previous) {
+            Ok(mut raw) => {
+                // Last year's problems are not this year's: only what
+                // stopped its files being read is shown.
+                previous_problems = std::mem::take(&mut raw.problems)
+                    .into_iter()
+                    .filter(Problem::is_fatal)
+                    .collect();
+                options.previous = Some(raw);
+            }
+            Err(e) => return usage(&format!("--previous: {e}")),
+        }
+    }
+    let mut parsed = if args.previous_from_db {
+        // Last year is the year before this return's: read it first.
+        let this_year = match year {
+            Some(y) => y,
+            None => match read_paths_with(&args.paths, None, &CheckOptions::default()) {
+                Ok(p) => match p.ret.year {
+                    Some(y) => y,
+                    None => {
+                        return usage(
+                            "--previous-from-db: the return's collection year is not known: give --year",
+                        );
+                    }
+                },
+                Err(e) => return usage(&e.to_string()),
+            },
+        };
+        match previous_from_db(&args.db, this_year) {
+            Ok(raw) => options.previous = Some(raw),
+            Err(e) => return usage(&format!("--previous-from-db: {e:#}")),
+        }
+        match read_paths_with(&args.paths, Some(this_year), &options) {
+            Ok(p) => p,
+            Err(e) => return usage(&e.to_string()),
+        }
+    } else {
+        match read_paths_with(&args.paths, year, &options) {
+            Ok(p) => p,
+            Err(e) => return usage(&e.to_string()),
+        }
+    };
+    parsed.problems.extend(previous_problems);
     let (errors, warnings): (Vec<&Problem>, Vec<&Problem>) = parsed
         .sorted_problems()
         .into_iter()
-        .partition(|p| p.is_fatal() || args.strict);
+        .partition(|p| p.is_error() || args.strict);
     let text = if args.json {
         match serde_json::to_string_pretty(&JsonReport {
+            rule_set: parsed.rule_set.as_ref(),
             errors: errors.clone(),
             warnings,
         }) {
@@ -134,9 +327,22 @@ pub(crate) fn render_text(parsed: &Parsed, errors: &[&Problem], warnings: &[&Pro
         }
         (None, _) => "collection year unknown (no dates found)".to_owned(),
     };
+    let rule_set = match &parsed.rule_set {
+        Some(r) => format!(
+            "; checked with the {} ({} rules{})",
+            r.name,
+            r.rules,
+            if r.previous_year {
+                ", with last year's return"
+            } else {
+                "; give --previous for the rules comparing years"
+            }
+        ),
+        None => String::new(),
+    };
     let _ = writeln!(
         out,
-        "Read {} children, {} episodes, {} reviews, {} missing periods, {} UASC rows, {} OC2 rows; {year}.",
+        "Read {} children, {} episodes, {} reviews, {} missing periods, {} UASC rows, {} OC2 rows; {year}{rule_set}.",
         r.children.len(),
         r.episodes.len(),
         r.reviews.len(),

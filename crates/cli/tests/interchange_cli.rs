@@ -451,3 +451,129 @@ fn what_is_not_a_return_is_refused() {
         );
     }
 }
+
+/// The 2022-23 return of child 100001, whose episode was open at the end of
+/// 2021-22, with its legal status changed (DfE rule 503B).
+const EPISODES_2022_23: &str =
+    "CHILD,DECOM,RNE,LS,CIN,PLACE,PLACE_PROVIDER,DEC,REC,REASON_PLACE_CHANGE,HOME_POST,PL_POST,URN
+100001,01/08/2021,L,C1,N1,U6,PR1,,,,AB1 2CD,EF3 4GH,SC123456
+";
+
+fn rules_of(o: &Output) -> (serde_json::Value, Vec<String>) {
+    let json: serde_json::Value = serde_json::from_slice(&o.stdout).expect("JSON report");
+    let rules = json["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .chain(json["warnings"].as_array().unwrap())
+        .filter_map(|p| p["rule"].as_str().map(str::to_owned))
+        .collect();
+    (json, rules)
+}
+
+#[test]
+fn validate_lists_the_rules_and_compares_with_last_year() {
+    let tmp = tempfile::tempdir().unwrap();
+    let db = format!("sqlite://{}", tmp.path().join("f.db").display());
+
+    // --rules: a year's set, with numbers, years and messages.
+    let r = footprint(
+        &[
+            "validate",
+            "ssda903",
+            "--rules",
+            "--year-rules",
+            "2025-26",
+            "--json",
+        ],
+        &db,
+    );
+    assert!(r.status.success(), "{}", text(&r));
+    let list: serde_json::Value = serde_json::from_slice(&r.stdout).unwrap();
+    let codes: Vec<&str> = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|x| x["rule"].as_str().unwrap())
+        .collect();
+    assert!(codes.contains(&"503A") && codes.contains(&"233") && codes.contains(&"INT03"));
+    assert!(!codes.contains(&"445"), "445 ended in 2023-24");
+    assert!(list[0]["message"].as_str().is_some_and(|m| !m.is_empty()));
+    let all = footprint(&["validate", "ssda903", "--rules"], &db);
+    assert!(text(&all).contains("2023-24 to 2026-27"), "{}", text(&all));
+
+    let last = tmp.path().join("2021-22");
+    write_return(&last, EPISODES);
+    let this = tmp.path().join("2022-23");
+    write_return(&this, EPISODES_2022_23);
+
+    // Without last year: the rules comparing years do not run.
+    let alone = footprint(
+        &[
+            "validate",
+            "ssda903",
+            this.to_str().unwrap(),
+            "--year",
+            "2022-23",
+            "--json",
+        ],
+        &db,
+    );
+    let (json, rules) = rules_of(&alone);
+    assert_eq!(json["rule_set"]["name"], "903 rules 2023-24");
+    assert_eq!(json["rule_set"]["previous_year"], false);
+    assert!(!rules.contains(&"503B".to_owned()), "{rules:?}");
+
+    // --previous: 503B on this year's first episode.
+    let with = footprint(
+        &[
+            "validate",
+            "ssda903",
+            this.to_str().unwrap(),
+            "--year",
+            "2022-23",
+            "--previous",
+            last.to_str().unwrap(),
+            "--json",
+        ],
+        &db,
+    );
+    let (json, rules) = rules_of(&with);
+    assert_eq!(json["rule_set"]["previous_year"], true);
+    assert!(rules.contains(&"503B".to_owned()), "{rules:?}");
+    assert!(!rules.contains(&"503A".to_owned()), "{rules:?}");
+    assert_eq!(with.status.code(), Some(1), "a broken DfE rule is an error");
+
+    // --previous-from-db: last year as imported.
+    assert!(footprint(&["migrate"], &db).status.success());
+    let i = footprint(
+        &[
+            "import",
+            "ssda903",
+            last.to_str().unwrap(),
+            "--year",
+            "2021-22",
+        ],
+        &db,
+    );
+    assert!(i.status.success(), "{}", text(&i));
+    let from_db = footprint(
+        &[
+            "validate",
+            "ssda903",
+            this.to_str().unwrap(),
+            "--year",
+            "2022-23",
+            "--previous-from-db",
+            "--json",
+        ],
+        &db,
+    );
+    let (json, rules) = rules_of(&from_db);
+    assert_eq!(json["rule_set"]["previous_year"], true);
+    assert!(
+        rules.contains(&"503B".to_owned()),
+        "{rules:?} {}",
+        text(&from_db)
+    );
+}

@@ -43,13 +43,15 @@ pub fn group_returns<S: AsRef<str>>(names: &[S]) -> Vec<Vec<usize>> {
 /// A reader's problem as the store keeps it with the import run.
 pub fn to_import_problem(p: &Problem) -> ImportProblem {
     ImportProblem {
-        file: p.file.clone(),
+        file: p.file.to_string(),
         line: p.line,
         column: p.column.clone(),
         value: p.value.clone(),
         rule: p.rule.clone(),
         message: p.message.clone(),
-        severity: if p.is_fatal() {
+        // A broken DfE rule is recorded as an error though the rows are
+        // kept (only fatal problems refuse an import).
+        severity: if p.is_error() {
             Severity::Error
         } else {
             Severity::Warning

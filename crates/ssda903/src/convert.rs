@@ -13,7 +13,7 @@ use footprint_domain::codes::{
     PlacementProvider, PlacementType, ReasonEpisodeCeased, ReasonNewEpisode, ReasonPlaceChange,
     SdqReason, Sex,
 };
-use footprint_domain::dates::{CollectionYear, age_on, format_uk, parse_uk_date};
+use footprint_domain::dates::{CollectionYear, format_uk, parse_uk_date};
 use footprint_domain::model::{
     Child, ChildId, Episode, HealthOutcomes, MissingEpisode, Review, UascStatus,
 };
@@ -271,11 +271,13 @@ pub(crate) fn convert(
         failed: false,
         who: String::new(),
     };
-    let (used, raw_other): (Vec<RawRow>, Vec<RawRow>) =
-        rows.into_iter().partition(|r| r.table.is_used());
+    // The rows of the tables made into records stay in the buffer they
+    // were read into (no second copy of it); each is dropped once converted.
+    let mut used = rows;
+    let raw_other: Vec<RawRow> = used.extract_if(.., |r| !r.table.is_used()).collect();
     let mut other = OtherRecords::default();
     for row in raw_other {
-        let file = row.source.file.clone();
+        let file = row.source.file.to_string();
         match ret
             .other_tables
             .iter_mut()
@@ -330,7 +332,7 @@ pub(crate) fn convert(
                 None
             }
         };
-        let mc_dob = conv.date(row, "MC_DOB", None, None);
+        let mc_dob = conv.date(row, "MC_DOB", Some("171"), None);
         let uasc_flag = match row.get("UASC") {
             "" | "0" => false,
             "1" => true,
@@ -416,10 +418,10 @@ pub(crate) fn convert(
     let has_header = ret.tables.contains(&Table::Header);
     // Every CHILD of the Header, including rows refused for another problem
     // (their children are not reported again as missing from the Header).
-    let header_ids: std::collections::HashSet<&str> = used
+    let header_ids: std::collections::HashSet<String> = used
         .iter()
         .filter(|r| r.table == Table::Header)
-        .map(|r| r.get("CHILD"))
+        .map(|r| r.get("CHILD").to_owned())
         .collect();
 
     // Checks shared by the tables keyed on CHILD: not in the Header
@@ -471,7 +473,8 @@ pub(crate) fn convert(
         }
     }
 
-    for row in &used {
+    for row in used {
+        let row = &row;
         conv.begin(row);
         match row.table {
             Table::Header => {}
@@ -552,21 +555,8 @@ pub(crate) fn convert(
                         );
                     }
                 }
-                if let (Some(y), Some(s)) = (year, start)
-                    && s > y.end()
-                {
-                    conv.report(
-                        row,
-                        "DECOM",
-                        Some(&format_uk(s)),
-                        None,
-                        Severity::Warning,
-                        format!(
-                            "DECOM {} is after the end of the {y} collection year",
-                            format_uk(s)
-                        ),
-                    );
-                }
+                // A DECOM after the end of the year: DfE rule 354, in
+                // `rules::episodes`.
                 if let (
                     false,
                     Some(child),
@@ -761,24 +751,9 @@ pub(crate) fn convert(
                         format!("SDQ_SCORE is {score_raw} and SDQ_REASON is {reason_raw}: a reason for no SDQ score is not needed when there is a score (the score is used)"),
                     );
                 }
-                // 197B: a child aged 4 or over at the start of the year and
-                // under 17 at its end needs a score or a reason.
-                if score_raw.is_empty()
-                    && reason_raw.is_empty()
-                    && let (Some(y), Some(id)) = (year, &id)
-                    && let Some(dob) = dobs.get(id)
-                    && age_on(*dob, y.start()) >= 4
-                    && age_on(*dob, y.end()) < 17
-                {
-                    conv.report(
-                        row,
-                        "SDQ_SCORE",
-                        None,
-                        Some("197B"),
-                        Severity::Warning,
-                        "SDQ_SCORE and SDQ_REASON are both blank: a child aged 4 to 16 needs an SDQ score or a reason for no score (SDQ1–SDQ5)".into(),
-                    );
-                }
+                // A blank score and reason: DfE rules 186 (aged 4 to 16
+                // through the year) and 197B (turning 4 or 17 in it), in
+                // `rules::oc2_health`.
                 if let (false, Some(child)) = (conv.failed, id) {
                     match year {
                         Some(year) => {

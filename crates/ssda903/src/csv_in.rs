@@ -51,6 +51,7 @@ pub(crate) fn read_csv(file: &str, bytes: &[u8]) -> CsvFile {
         .flexible(true)
         .from_reader(bytes);
     // Shared by every row of the file.
+    let file_name: Arc<str> = Arc::from(file);
     let mut header: Option<Arc<Vec<String>>> = None;
     let mut table = None;
     let mut record = csv::ByteRecord::new();
@@ -75,7 +76,7 @@ pub(crate) fn read_csv(file: &str, bytes: &[u8]) -> CsvFile {
         }
         let line = record.position().map_or(line, |p| line_of(p.byte()));
         let source = SourceRef {
-            file: file.to_owned(),
+            file: Arc::clone(&file_name),
             line,
             column: None,
         };

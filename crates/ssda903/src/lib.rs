@@ -20,12 +20,12 @@
 //! The checks, their DfE rule numbers and severities, and the writing rules
 //! are described in `docs/ssda903.md`.
 
-mod checks;
 mod convert;
 mod csv_in;
 pub mod problem;
 pub mod raw;
 pub mod ret;
+pub mod rules;
 pub mod tables;
 pub mod write;
 mod xlsx_in;
@@ -36,10 +36,11 @@ use std::path::{Path, PathBuf};
 
 use footprint_domain::dates::CollectionYear;
 
-pub use checks::{review_code_problem, validate};
 pub use problem::{Problem, Severity, SourceRef};
 pub use raw::{RawRow, RawTable};
 pub use ret::{Located, Return903, UascRow};
+pub use rules::RuleSet;
+pub use rules::{review_code_problem, validate};
 pub use tables::Table;
 pub use write::{render_csv, render_xml, write_csv, write_xml};
 
@@ -58,6 +59,9 @@ pub struct Parsed {
     pub problems: Vec<Problem>,
     /// Whether the collection year was inferred rather than given.
     pub year_inferred: bool,
+    /// The DfE rule set the return was checked with (`None` when its
+    /// collection year is unknown).
+    pub rule_set: Option<rules::RuleSetName>,
 }
 
 impl Parsed {
@@ -66,12 +70,13 @@ impl Parsed {
         self.problems.iter().any(Problem::is_fatal)
     }
 
+    /// Fatal problems and broken DfE rules (see [`Severity`]).
     pub fn errors(&self) -> impl Iterator<Item = &Problem> {
-        self.problems.iter().filter(|p| p.is_fatal())
+        self.problems.iter().filter(|p| p.is_error())
     }
 
     pub fn warnings(&self) -> impl Iterator<Item = &Problem> {
-        self.problems.iter().filter(|p| !p.is_fatal())
+        self.problems.iter().filter(|p| !p.is_error())
     }
 
     /// The problems by file, then line, then column.
@@ -138,6 +143,30 @@ pub struct Input {
 /// `year` is the collection year to check against; `None` infers it (see
 /// the crate docs).
 pub fn read_paths(paths: &[PathBuf], year: Option<CollectionYear>) -> Result<Parsed, ReadError> {
+    read_paths_with(paths, year, &CheckOptions::default())
+}
+
+/// [`read_paths`] with a rule set's year and last year's return.
+pub fn read_paths_with(
+    paths: &[PathBuf],
+    year: Option<CollectionYear>,
+    options: &CheckOptions,
+) -> Result<Parsed, ReadError> {
+    let (inputs, mut problems) = load_paths(paths)?;
+    let names = return_name(&inputs);
+    let any = !inputs.is_empty();
+    let raw = RawReturn::read_inputs(&inputs);
+    // The files' bytes are not needed once their rows are read.
+    drop(inputs);
+    let mut parsed = check_raw(raw, &names, any, year, options);
+    problems.append(&mut parsed.problems);
+    parsed.problems = problems;
+    Ok(parsed)
+}
+
+/// The files named by `paths` (see [`read_paths`]), and a problem for each
+/// that could not be read.
+fn load_paths(paths: &[PathBuf]) -> Result<(Vec<Input>, Vec<Problem>), ReadError> {
     if paths.is_empty() {
         return Err(ReadError::NoInput);
     }
@@ -186,43 +215,118 @@ pub fn read_paths(paths: &[PathBuf], year: Option<CollectionYear>) -> Result<Par
             )),
         }
     }
-    let mut parsed = read_inputs(&inputs, year);
-    problems.append(&mut parsed.problems);
-    parsed.problems = problems;
-    Ok(parsed)
+    Ok((inputs, problems))
+}
+
+/// The rows of a return as read, before they become records: what the
+/// rules comparing years read of last year's return.
+#[derive(Debug, Clone, Default)]
+pub struct RawReturn {
+    pub rows: Vec<RawRow>,
+    /// The tables found among the files.
+    pub tables: BTreeSet<Table>,
+    /// Problems reading the files (unreadable, unrecognised, malformed rows).
+    pub problems: Vec<Problem>,
+}
+
+impl RawReturn {
+    /// Reads the files named by `paths` (as [`read_paths`] does) without
+    /// making records of them.
+    pub fn read_paths(paths: &[PathBuf]) -> Result<RawReturn, ReadError> {
+        let (inputs, mut problems) = load_paths(paths)?;
+        let mut raw = RawReturn::read_inputs(&inputs);
+        problems.append(&mut raw.problems);
+        raw.problems = problems;
+        Ok(raw)
+    }
+
+    /// Reads files already in memory without making records of them.
+    pub fn read_inputs(inputs: &[Input]) -> RawReturn {
+        let mut raw = RawReturn::default();
+        for input in inputs {
+            match input.format {
+                Format::Csv => {
+                    let mut f = csv_in::read_csv(&input.name, &input.bytes);
+                    raw.tables.extend(f.table);
+                    raw.rows.append(&mut f.rows);
+                    raw.problems.append(&mut f.problems);
+                }
+                Format::Xlsx => {
+                    for mut f in xlsx_in::read_xlsx(&input.name, &input.bytes) {
+                        raw.tables.extend(f.table);
+                        raw.rows.append(&mut f.rows);
+                        raw.problems.append(&mut f.problems);
+                    }
+                }
+                Format::Xml => {
+                    let mut f = xml_in::read_xml(&input.name, &input.bytes);
+                    // The XML form always carries the Header, Episodes and
+                    // Reviews, even when a child has none.
+                    raw.tables
+                        .extend([Table::Header, Table::Episodes, Table::Reviews]);
+                    raw.tables.extend(f.rows.iter().map(|r| r.table));
+                    raw.rows.append(&mut f.rows);
+                    raw.problems.append(&mut f.problems);
+                }
+            }
+        }
+        raw
+    }
+}
+
+/// What a return is checked with beyond its collection year.
+#[derive(Debug, Clone, Default)]
+pub struct CheckOptions {
+    /// The year whose rule set is used (`--year-rules`); default: the
+    /// return's collection year (see [`rules::for_year`]).
+    pub rules_year: Option<CollectionYear>,
+    /// Last year's return: the rules comparing years run only with it.
+    pub previous: Option<RawReturn>,
 }
 
 /// Reads a 903 return from files already in memory (see [`read_paths`]).
 pub fn read_inputs(inputs: &[Input], year: Option<CollectionYear>) -> Parsed {
-    let mut rows = Vec::new();
-    let mut problems = Vec::new();
-    let mut tables = BTreeSet::new();
-    for input in inputs {
-        match input.format {
-            Format::Csv => {
-                let mut f = csv_in::read_csv(&input.name, &input.bytes);
-                tables.extend(f.table);
-                rows.append(&mut f.rows);
-                problems.append(&mut f.problems);
-            }
-            Format::Xlsx => {
-                for mut f in xlsx_in::read_xlsx(&input.name, &input.bytes) {
-                    tables.extend(f.table);
-                    rows.append(&mut f.rows);
-                    problems.append(&mut f.problems);
-                }
-            }
-            Format::Xml => {
-                let mut f = xml_in::read_xml(&input.name, &input.bytes);
-                // The XML form always carries the Header, Episodes and
-                // Reviews, even when a child has none.
-                tables.extend([Table::Header, Table::Episodes, Table::Reviews]);
-                tables.extend(f.rows.iter().map(|r| r.table));
-                rows.append(&mut f.rows);
-                problems.append(&mut f.problems);
-            }
-        }
-    }
+    read_inputs_with(inputs, year, &CheckOptions::default())
+}
+
+/// [`read_inputs`] with a rule set's year and last year's return.
+pub fn read_inputs_with(
+    inputs: &[Input],
+    year: Option<CollectionYear>,
+    options: &CheckOptions,
+) -> Parsed {
+    check_raw(
+        RawReturn::read_inputs(inputs),
+        &return_name(inputs),
+        !inputs.is_empty(),
+        year,
+        options,
+    )
+}
+
+/// The name of a return made of these files, for problems about all of it.
+fn return_name(inputs: &[Input]) -> String {
+    inputs
+        .iter()
+        .map(|i| i.name.as_str())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Checks a return's rows and makes its records; `return_name` names it,
+/// `any_input` says whether there were files at all.
+fn check_raw(
+    raw: RawReturn,
+    return_name: &str,
+    any_input: bool,
+    year: Option<CollectionYear>,
+    options: &CheckOptions,
+) -> Parsed {
+    let RawReturn {
+        rows,
+        tables,
+        mut problems,
+    } = raw;
     let (year, year_inferred) = match year {
         Some(y) => (Some(y), false),
         None => (convert::inference_date(&rows).map(CollectionYear::of), true),
@@ -230,16 +334,11 @@ pub fn read_inputs(inputs: &[Input], year: Option<CollectionYear>) -> Parsed {
     let latest_decom = convert::inference_date(&rows);
     // What is not a return is refused whole: a return has its Header and
     // its Episodes.
-    let return_name = inputs
-        .iter()
-        .map(|i| i.name.as_str())
-        .collect::<Vec<_>>()
-        .join(", ");
-    if !inputs.is_empty() {
+    if any_input {
         for t in REQUIRED {
             if !tables.contains(&t) {
                 problems.push(Problem::file_level(
-                    &return_name,
+                    return_name,
                     Severity::Fatal,
                     format!(
                         "no {t} table among the files: a 903 return has a Header and an Episodes table (a CSV file with the columns {})",
@@ -248,6 +347,18 @@ pub fn read_inputs(inputs: &[Input], year: Option<CollectionYear>) -> Parsed {
                 ));
             }
         }
+    }
+    // The DfE rules that look at rows run on the rows as read.
+    let mut rule_set = None;
+    if let Some(y) = year {
+        let set = rules::for_year(options.rules_year.unwrap_or(y));
+        let this = rules::Tables::new(&rows, &tables);
+        let last = options
+            .previous
+            .as_ref()
+            .map(|p| rules::Tables::new(&p.rows, &p.tables));
+        problems.extend(rules::check_rows(&set, y, &this, last.as_ref()));
+        rule_set = Some(set.name(last.is_some()));
     }
     let ret = convert::convert(rows, year, tables, &mut problems);
     if let (Some(y), false) = (year, year_inferred)
@@ -267,7 +378,7 @@ pub fn read_inputs(inputs: &[Input], year: Option<CollectionYear>) -> Parsed {
             None => String::new(),
         };
         problems.push(Problem::file_level(
-            &return_name,
+            return_name,
             Severity::Fatal,
             format!("no episode is open at any time in {y}, the year given{latest}"),
         ));
@@ -277,5 +388,6 @@ pub fn read_inputs(inputs: &[Input], year: Option<CollectionYear>) -> Parsed {
         ret,
         problems,
         year_inferred,
+        rule_set,
     }
 }

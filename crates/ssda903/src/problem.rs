@@ -2,18 +2,27 @@
 //! came from.
 
 use std::fmt;
+use std::sync::Arc;
 
 use serde::Serialize;
 
 /// Where a record came from: the file, the line (1-based; the header is line
 /// 1 of a CSV file) and, for XML, the column on that line where the record's
 /// element starts (XML returns are often written on a single line).
+///
+/// The file name is shared by every row and record read from the file (one
+/// copy per file, not per row).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 pub struct SourceRef {
-    pub file: String,
+    #[serde(serialize_with = "as_str")]
+    pub file: Arc<str>,
     pub line: u64,
     /// 1-based byte column of the element's start tag (XML only).
     pub column: Option<u64>,
+}
+
+fn as_str<S: serde::Serializer>(file: &Arc<str>, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(file)
 }
 
 impl fmt::Display for SourceRef {
@@ -31,12 +40,17 @@ impl fmt::Display for SourceRef {
 ///   date, an invalid code, a missing key field, overlapping episodes, a
 ///   child missing from the Header. Any fatal problem makes the store refuse
 ///   the whole import.
+/// * `Error`: the row breaks a DfE validation rule that the DfE treats as an
+///   error (the return must be corrected before it is submitted), but it can
+///   be stored as it is: an import keeps it and records the problem. Most of
+///   the DfE rules (`crate::rules`) are errors of this kind.
 /// * `Warning`: the row is kept and flagged (for example a review outside any
 ///   period of care, which the measures list and exclude).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Severity {
     Fatal,
+    Error,
     Warning,
 }
 
@@ -87,7 +101,7 @@ impl Problem {
         message: impl Into<String>,
     ) -> Self {
         Problem {
-            file: source.file.clone(),
+            file: source.file.to_string(),
             line: Some(source.line),
             column: column.map(str::to_owned),
             value: value.filter(|v| !v.is_empty()).map(str::to_owned),
@@ -99,6 +113,12 @@ impl Problem {
 
     pub fn is_fatal(&self) -> bool {
         self.severity == Severity::Fatal
+    }
+
+    /// An error: fatal, or a DfE rule broken (the return must be corrected
+    /// before it is submitted). Everything else is a warning.
+    pub fn is_error(&self) -> bool {
+        self.severity != Severity::Warning
     }
 }
 
@@ -112,7 +132,7 @@ impl fmt::Display for Problem {
             write!(f, " {col}")?;
         }
         let kind = match self.severity {
-            Severity::Fatal => "error",
+            Severity::Fatal | Severity::Error => "error",
             Severity::Warning => "warning",
         };
         write!(f, ": {kind}")?;

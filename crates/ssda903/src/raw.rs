@@ -33,8 +33,9 @@ pub struct RawRow {
     names: Arc<Vec<String>>,
     /// Every value, one after the other.
     text: String,
-    /// `names[i]`'s value is `text[spans[i].0..spans[i].1]`.
-    spans: Vec<(usize, usize)>,
+    /// `names[i]`'s value is `text[spans[i].0..spans[i].1]` (a row's text
+    /// is far shorter than 4 GiB).
+    spans: Vec<(u32, u32)>,
     /// The place of a value that is not the row's own (XML), by column.
     sources: Vec<(usize, SourceRef)>,
 }
@@ -62,10 +63,11 @@ impl RawRow {
         let mut text = String::new();
         let mut spans = Vec::with_capacity(names.len());
         for v in values.take(names.len()) {
-            let start = text.len();
+            let start = offset(&text);
             text.push_str(v.trim());
-            spans.push((start, text.len()));
+            spans.push((start, offset(&text)));
         }
+        text.shrink_to_fit();
         let names = if spans.len() == names.len() {
             Arc::clone(names)
         } else {
@@ -88,7 +90,7 @@ impl RawRow {
     fn value_at(&self, i: usize) -> &str {
         self.spans
             .get(i)
-            .and_then(|&(s, e)| self.text.get(s..e))
+            .and_then(|&(s, e)| self.text.get(s as usize..e as usize))
             .unwrap_or("")
     }
 
@@ -126,9 +128,9 @@ impl RawRow {
 
     /// Sets a value (replacing any earlier one of the same name).
     pub fn set(&mut self, name: &str, value: &str, source: SourceRef) {
-        let start = self.text.len();
+        let start = offset(&self.text);
         self.text.push_str(value.trim());
-        let span = (start, self.text.len());
+        let span = (start, offset(&self.text));
         let i = match self.index(name) {
             Some(i) => {
                 self.spans[i] = span;
@@ -145,6 +147,11 @@ impl RawRow {
             self.sources.push((i, source));
         }
     }
+}
+
+/// The end of `text` as a span offset (saturating: a row is never 4 GiB).
+fn offset(text: &str) -> u32 {
+    u32::try_from(text.len()).unwrap_or(u32::MAX)
 }
 
 impl PartialEq for RawRow {

@@ -147,6 +147,7 @@ pub(crate) fn read_xml(file: &str, bytes: &[u8]) -> XmlFile {
         }
     };
     let lines = Lines::new(text);
+    let file_name: std::sync::Arc<str> = std::sync::Arc::from(file);
     let src_at = |offset: usize| {
         // The reader's position may be before whitespace preceding the tag.
         let skip = text
@@ -154,13 +155,13 @@ pub(crate) fn read_xml(file: &str, bytes: &[u8]) -> XmlFile {
             .map_or(0, |rest| rest.len() - rest.trim_start().len());
         let (line, column) = lines.locate(offset + skip);
         SourceRef {
-            file: file.to_owned(),
+            file: std::sync::Arc::clone(&file_name),
             line,
             column: Some(column),
         }
     };
     let problem = |source: &SourceRef, severity: Severity, message: String| Problem {
-        file: source.file.clone(),
+        file: source.file.to_string(),
         line: Some(source.line),
         column: None,
         value: None,

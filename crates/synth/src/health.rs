@@ -76,21 +76,38 @@ fn one(rng: &mut ChaCha8Rng, child: &ChildId, year: CollectionYear, age: u32) ->
             ],
         )
     });
+    // A child who turned 17 during the year was over 16 when the SDQ was
+    // due (DfE rule 197B asks): SDQ1. No draw, so the rest is unchanged.
+    let reason = reason.or((age == 17).then_some(SdqReason::UnderFourOrOverSixteen));
     let older = age >= 10;
     let substance_misuse = older && rng.random_bool(0.04);
+    let convicted = older.then(|| rng.random_bool(0.03));
+    let health_check = (age < 5).then(|| rng.random_bool(0.88));
+    let immunisations = Some(rng.random_bool(0.86));
+    let teeth_check = Some(rng.random_bool(0.75));
+    let health_assessment = Some(rng.random_bool(0.88));
+    let intervention_received = substance_misuse.then(|| rng.random_bool(0.6));
+    let offered = substance_misuse.then(|| rng.random_bool(0.85));
     HealthOutcomes {
         child: child.clone(),
         year,
         sdq_score: score,
         sdq_reason: reason,
-        convicted: older.then(|| rng.random_bool(0.03)),
-        health_check: (age < 5).then(|| rng.random_bool(0.88)),
-        immunisations: Some(rng.random_bool(0.86)),
-        teeth_check: Some(rng.random_bool(0.75)),
-        health_assessment: Some(rng.random_bool(0.88)),
+        convicted,
+        health_check,
+        immunisations,
+        teeth_check,
+        health_assessment,
         substance_misuse: Some(substance_misuse),
-        intervention_received: substance_misuse.then(|| rng.random_bool(0.6)),
-        intervention_offered: substance_misuse.then(|| rng.random_bool(0.85)),
+        intervention_received,
+        // Whether an intervention was offered is asked only of a child who
+        // did not receive one (DfE rules 158 and 159); the draw is made
+        // either way, so the rest of the council is unchanged.
+        intervention_offered: if intervention_received == Some(true) {
+            None
+        } else {
+            offered
+        },
     }
 }
 

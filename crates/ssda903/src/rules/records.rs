@@ -270,7 +270,9 @@ fn chain_problem(
     let child = &p.child;
     let start = format_uk(p.episode_start);
     let (column, rule, severity, message) = match &p.kind {
-        ChainProblemKind::EndsBeforeItStarts { .. } => ("DEC", None, Severity::Fatal, p.message()),
+        ChainProblemKind::EndsBeforeItStarts { .. } => {
+            ("DEC", Some("356"), Severity::Fatal, p.message())
+        }
         ChainProblemKind::Overlaps { .. } => ("DECOM", Some("501"), Severity::Fatal, p.message()),
         // Reported on the episode with no DEC, the one at fault.
         ChainProblemKind::OpenButNotLast => ("DEC", Some("142"), Severity::Fatal, p.message()),

@@ -1,0 +1,818 @@
+//! The DfE's 903 validation rules: one registry, one home per rule.
+//!
+//! Every rule Footprint checks is registered once, in the module of its area
+//! (`header`, `episodes`, `legal_status`, `placements`, `reviews`,
+//! `missing`, `oc2_health`, `uasc`, `previous_year`), as a [`Rule`]: its DfE
+//! number as the DfE spells it (`"503A"`, `"INT03"`), a message in words a
+//! performance analyst understands, the collection years it applies to, its
+//! [`Severity`] and how it is checked ([`Check`]).
+//!
+//! Rules that share a shape are data, not code: a rule about one row (codes
+//! that may not go together, a field required when another is filled in, a
+//! date before a fixed date) is a list of [`Cond`]itions, all of which hold
+//! on a row that breaks it; a minimum age for a placement type and a maximum
+//! length of a placement type are one line each. Only rules that compare rows
+//! (a child's episodes in order, last year's return) are functions.
+//!
+//! The rules of the `Reading` kind are checked while rows are read into
+//! records (`convert.rs`: codes and dates that do not parse, children missing
+//! from the Header); those of the `Records` kind on the records read
+//! (`records.rs`: the chain of episodes, reviews against age). The others
+//! run on the rows as read, as the DfE's validator does: a row is flagged
+//! whether or not it could be made into a record.
+//!
+//! [`for_year`] picks a collection year's set; [`check_rows`] runs it.
+
+mod adoption;
+mod episodes;
+mod header;
+mod legal_status;
+mod missing;
+mod oc2_health;
+mod placements;
+mod previous_year;
+pub(crate) mod records;
+mod reviews;
+mod uasc;
+
+use std::collections::{BTreeSet, HashMap};
+use std::fmt;
+
+use chrono::NaiveDate;
+use footprint_domain::dates::CollectionYear;
+use serde::Serialize;
+
+use crate::problem::{Problem, Severity};
+use crate::raw::RawRow;
+use crate::tables::Table;
+
+pub use records::{review_code_problem, validate};
+
+/// The first and last collection years (by the calendar year they start in)
+/// a rule applies to, both included.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Years {
+    pub first: i32,
+    pub last: i32,
+}
+
+impl Years {
+    /// The earliest collection year Footprint has rule sets for (2023-24).
+    pub const EARLIEST: i32 = 2023;
+    /// The latest (2026-27).
+    pub const LATEST: i32 = 2026;
+    /// Every year Footprint has rule sets for.
+    pub const ALL: Years = Years {
+        first: Self::EARLIEST,
+        last: Self::LATEST,
+    };
+
+    pub const fn from(first: i32) -> Years {
+        Years {
+            first,
+            last: Self::LATEST,
+        }
+    }
+
+    pub const fn until(last: i32) -> Years {
+        Years {
+            first: Self::EARLIEST,
+            last,
+        }
+    }
+
+    pub fn contains(self, start_year: i32) -> bool {
+        (self.first..=self.last).contains(&start_year)
+    }
+}
+
+impl fmt::Display for Years {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let y = |s: i32| format!("{s}-{:02}", (s + 1) % 100);
+        if self.first == self.last {
+            write!(f, "{}", y(self.first))
+        } else {
+            write!(f, "{} to {}", y(self.first), y(self.last))
+        }
+    }
+}
+
+/// A condition on one row: a rule of the [`Check::Row`] shape flags a row
+/// on which all its conditions hold. A blank value is in no list.
+#[derive(Debug, Clone, Copy)]
+pub enum Cond {
+    /// The value is one of the codes.
+    In(&'static str, &'static [&'static str]),
+    /// The value is blank or none of the codes.
+    NotIn(&'static str, &'static [&'static str]),
+    Blank(&'static str),
+    Filled(&'static str),
+    /// A valid date before (day, month, year).
+    DateBefore(&'static str, (u32, u32, i32)),
+    /// A valid date after (day, month, year).
+    DateAfter(&'static str, (u32, u32, i32)),
+    /// A valid date after the end of the collection year.
+    AfterYearEnd(&'static str),
+    /// A valid date before the start of the collection year.
+    BeforeYearStart(&'static str),
+    /// Two valid dates, the first before the second.
+    Earlier(&'static str, &'static str),
+    /// Two valid dates, the first on or before the second.
+    NotAfter(&'static str, &'static str),
+    /// At least one of the fields is filled in.
+    AnyFilled(&'static [&'static str]),
+    /// At least one of the fields is blank.
+    AnyBlank(&'static [&'static str]),
+    /// Blank or one of the codes.
+    BlankOrIn(&'static str, &'static [&'static str]),
+    /// The row's own DOB plus so many years compared with the start or end
+    /// of the collection year: `Age(4, Le, Start)` is "4th birthday on or
+    /// before 1 April".
+    Age(u32, Cmp, At),
+    /// The child was looked after continuously through the year (for at
+    /// least 12 months at 31 March), as the DfE's validator works it out
+    /// from the Episodes.
+    Continuously,
+    /// The child was not looked after continuously through the year.
+    NotContinuously,
+    /// Filled in but not a valid date.
+    BadDate(&'static str),
+    /// Two fields filled in with the same value.
+    Same(&'static str, &'static str),
+    /// One of the two fields filled in, the other blank.
+    OnlyOneFilled(&'static str, &'static str),
+    /// The child's date of birth in the Header plus so many years compared
+    /// with a date of the row (both valid): `HeaderAge(18, Le, "DEC")` is
+    /// "18th birthday on or before DEC".
+    HeaderAge(u32, Cmp, &'static str),
+}
+
+/// A comparison of dates.
+#[derive(Debug, Clone, Copy)]
+pub enum Cmp {
+    Lt,
+    Le,
+    Gt,
+    Ge,
+}
+
+/// The start or the end of the collection year.
+#[derive(Debug, Clone, Copy)]
+pub enum At {
+    Start,
+    End,
+}
+
+/// How a rule is checked.
+#[derive(Clone, Copy)]
+pub enum Check {
+    /// While rows are read into records (`convert.rs`).
+    Reading,
+    /// On the records read (`records.rs`).
+    Records,
+    /// On one row of the rule's table: all conditions hold.
+    Row(&'static [Cond]),
+    /// An episode with one of these placement types (closed, as the DfE's
+    /// validator reads the rule) starting before the child is this old.
+    YoungerThan {
+        place: &'static [&'static str],
+        years: u32,
+    },
+    /// A closed episode with one of these placement types lasting more than
+    /// this many days.
+    LongerThan {
+        place: &'static [&'static str],
+        days: i64,
+    },
+    /// Any other rule: the rows it flags.
+    Rows(for<'a> fn(&Ctx<'a>) -> Vec<&'a RawRow>),
+}
+
+impl fmt::Debug for Check {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Check::Reading => "Reading",
+            Check::Records => "Records",
+            Check::Row(_) => "Row",
+            Check::YoungerThan { .. } => "YoungerThan",
+            Check::LongerThan { .. } => "LongerThan",
+            Check::Rows(_) => "Rows",
+        })
+    }
+}
+
+/// One DfE validation rule.
+#[derive(Debug, Clone, Copy)]
+pub struct Rule {
+    /// The DfE's number, as the DfE spells it ("503A", "INT03").
+    pub code: &'static str,
+    /// What is wrong, in a performance analyst's words.
+    pub message: &'static str,
+    pub years: Years,
+    pub severity: Severity,
+    /// The table whose rows it flags (the first, when it flags several).
+    pub table: Table,
+    /// The field it names on a flagged row.
+    pub field: &'static str,
+    /// Whether it needs last year's return.
+    pub previous: bool,
+    pub check: Check,
+}
+
+impl Rule {
+    /// A DfE error on a row of `table`, named by `field`.
+    pub const fn error(
+        code: &'static str,
+        table: Table,
+        field: &'static str,
+        message: &'static str,
+        check: Check,
+    ) -> Rule {
+        Rule {
+            code,
+            message,
+            years: Years::ALL,
+            severity: Severity::Error,
+            table,
+            field,
+            previous: false,
+            check,
+        }
+    }
+
+    pub const fn years(mut self, years: Years) -> Rule {
+        self.years = years;
+        self
+    }
+
+    pub const fn severity(mut self, severity: Severity) -> Rule {
+        self.severity = severity;
+        self
+    }
+
+    pub const fn previous(mut self) -> Rule {
+        self.previous = true;
+        self
+    }
+
+    /// How it is checked, in words (for `--rules`).
+    pub fn checked(&self) -> &'static str {
+        match self.check {
+            Check::Reading => "reading",
+            Check::Records => "records",
+            _ if self.previous => "rows, with last year's return",
+            _ => "rows",
+        }
+    }
+}
+
+/// Every rule, in the order of the areas.
+pub fn all() -> Vec<&'static Rule> {
+    [
+        header::RULES,
+        episodes::RULES,
+        adoption::RULES,
+        legal_status::RULES,
+        placements::RULES,
+        reviews::RULES,
+        missing::RULES,
+        oc2_health::RULES,
+        uasc::RULES,
+        previous_year::RULES,
+    ]
+    .into_iter()
+    .flatten()
+    .collect()
+}
+
+/// The rule with this number (its latest version when it changed between
+/// years), if Footprint has it.
+pub fn find(code: &str) -> Option<&'static Rule> {
+    all().into_iter().rfind(|r| r.code == code)
+}
+
+/// The version of a rule that applies in the collection year starting in
+/// `start_year`.
+pub fn find_in(code: &str, start_year: i32) -> Option<&'static Rule> {
+    all()
+        .into_iter()
+        .find(|r| r.code == code && r.years.contains(start_year))
+}
+
+/// The rules of one collection year.
+#[derive(Debug, Clone)]
+pub struct RuleSet {
+    pub year: CollectionYear,
+    pub rules: Vec<&'static Rule>,
+}
+
+/// What the JSON report says of the rule set used.
+#[derive(Debug, Clone, Serialize)]
+pub struct RuleSetName {
+    /// "903 rules 2025-26".
+    pub name: String,
+    pub year: String,
+    pub rules: usize,
+    /// Whether last year's return was given (the rules comparing years ran).
+    pub previous_year: bool,
+    /// The rules' numbers.
+    pub codes: Vec<&'static str>,
+}
+
+impl RuleSet {
+    pub fn name(&self, previous_year: bool) -> RuleSetName {
+        RuleSetName {
+            name: format!("903 rules {}", self.year),
+            year: self.year.to_string(),
+            rules: self.rules.len(),
+            previous_year,
+            codes: {
+                let mut c: Vec<&str> = self.rules.iter().map(|r| r.code).collect();
+                c.dedup();
+                c
+            },
+        }
+    }
+
+    pub fn contains(&self, code: &str) -> bool {
+        self.rules.iter().any(|r| r.code == code)
+    }
+}
+
+/// The rule set for checking a return of collection year `year`: that
+/// year's own, or the nearest Footprint has (2023-24 for earlier returns,
+/// 2026-27 for later ones).
+pub fn for_year(year: CollectionYear) -> RuleSet {
+    let start = year.start_year().clamp(Years::EARLIEST, Years::LATEST);
+    let year = CollectionYear::new(start);
+    RuleSet {
+        year,
+        rules: all()
+            .into_iter()
+            .filter(|r| r.years.contains(start))
+            .collect(),
+    }
+}
+
+/// The rows of one return, by table.
+#[derive(Debug, Default)]
+pub struct Tables<'a> {
+    rows: HashMap<Table, Vec<&'a RawRow>>,
+    present: BTreeSet<Table>,
+}
+
+impl<'a> Tables<'a> {
+    pub fn new(rows: &'a [RawRow], present: &BTreeSet<Table>) -> Self {
+        let mut by: HashMap<Table, Vec<&'a RawRow>> = HashMap::new();
+        for r in rows {
+            by.entry(r.table).or_default().push(r);
+        }
+        Tables {
+            rows: by,
+            present: present.clone(),
+        }
+    }
+
+    /// Whether the table was among the files (even empty).
+    pub fn has(&self, t: Table) -> bool {
+        self.present.contains(&t)
+    }
+
+    pub fn rows(&self, t: Table) -> &[&'a RawRow] {
+        self.rows.get(&t).map_or(&[], Vec::as_slice)
+    }
+
+    /// The first Header DOB of each child (valid dates only).
+    pub fn dobs(&self) -> HashMap<&'a str, NaiveDate> {
+        let mut m = HashMap::new();
+        for r in self.rows(Table::Header) {
+            if let Some(d) = date(r, "DOB") {
+                m.entry(r.get("CHILD")).or_insert(d);
+            }
+        }
+        m
+    }
+
+    /// Each child's episodes by DECOM (those without a valid DECOM last, in
+    /// file order), children in order of their identifier.
+    pub fn episodes_by_child(&self) -> Vec<Vec<&'a RawRow>> {
+        let mut by: HashMap<&'a str, Vec<&'a RawRow>> = HashMap::new();
+        for r in self.rows(Table::Episodes) {
+            by.entry(r.get("CHILD")).or_default().push(r);
+        }
+        let mut v: Vec<(&str, Vec<&RawRow>)> = by.into_iter().collect();
+        v.sort_by(|a, b| a.0.cmp(b.0));
+        v.into_iter()
+            .map(|(_, eps)| {
+                let mut keyed: Vec<(Option<NaiveDate>, &RawRow)> =
+                    eps.into_iter().map(|r| (date(r, "DECOM"), r)).collect();
+                keyed.sort_by_key(|(d, _)| (d.is_none(), *d));
+                keyed.into_iter().map(|(_, r)| r).collect()
+            })
+            .collect()
+    }
+}
+
+/// What a rule sees: this year's rows, last year's when given, the
+/// collection year.
+pub struct Ctx<'a> {
+    pub year: CollectionYear,
+    /// The start year of the rule set in use (rules whose logic changed
+    /// between years look at it).
+    pub rules_year: i32,
+    pub this: &'a Tables<'a>,
+    pub last: Option<&'a Tables<'a>>,
+    pub dobs: HashMap<&'a str, NaiveDate>,
+    /// The children looked after continuously through the year.
+    pub continuously: std::collections::HashSet<&'a str>,
+    /// This year's episodes by child, in order (worked out once).
+    by_child: Vec<Vec<&'a RawRow>>,
+}
+
+impl<'a> Ctx<'a> {
+    pub fn start(&self) -> NaiveDate {
+        self.year.start()
+    }
+
+    pub fn end(&self) -> NaiveDate {
+        self.year.end()
+    }
+
+    pub fn dob(&self, row: &RawRow) -> Option<NaiveDate> {
+        self.dobs.get(row.get("CHILD")).copied()
+    }
+
+    /// This year's episodes by child, in order (see
+    /// [`Tables::episodes_by_child`]).
+    pub fn episodes_by_child(&self) -> Vec<Vec<&'a RawRow>> {
+        self.by_child.clone()
+    }
+}
+
+/// The children looked after continuously through collection year `year`,
+/// as the DfE's validator works it out (its
+/// `add_col_to_episodes_CONTINUOUSLY_LOOKED_AFTER`, after the DfE's
+/// definition): a child with an episode during the year and none that
+/// starts a period of care in it (RNE S after 1 April), ends one in it (a
+/// REC other than X1, 31 March included, as the DfE's definition reads;
+/// the DfE's validator leaves 31 March out) or is a short break (V3/V4).
+pub fn continuously_looked_after<'a>(
+    t: &Tables<'a>,
+    year: CollectionYear,
+) -> std::collections::HashSet<&'a str> {
+    let (start, end) = (year.start(), year.end());
+    let mut during: HashMap<&str, bool> = HashMap::new();
+    let mut broken: std::collections::HashSet<&str> = std::collections::HashSet::new();
+    for e in t.rows(Table::Episodes) {
+        let (decom, dec) = (date(e, "DECOM"), date(e, "DEC"));
+        let in_year = decom.is_some_and(|d| d <= end) && dec.is_none_or(|d| d >= start);
+        let enters = e.get("RNE") == "S" && decom.is_some_and(|d| d > start && d <= end);
+        // The DfE's definition: an episode that "ends after the start of
+        // the year" with a REC other than X1. The DfE's validator tests
+        // DEC < 31 March, so it counts a child who left care on 31 March as
+        // looked after continuously (and asks for their OC2 row, 191).
+        let leaves = e.get("REC") != "X1" && dec.is_some_and(|d| d >= start && d <= end);
+        let short = matches!(e.get("LS"), "V3" | "V4") && in_year;
+        let child = e.get("CHILD");
+        *during.entry(child).or_default() |= in_year;
+        if enters || leaves || short {
+            broken.insert(child);
+        }
+    }
+    during
+        .into_iter()
+        .filter(|(c, d)| *d && !broken.contains(c))
+        .map(|(c, _)| c)
+        .collect()
+}
+
+/// A date as the DfE's validator reads one (`dd/mm/yyyy`); `None` when blank
+/// or not a date.
+pub fn date(row: &RawRow, col: &str) -> Option<NaiveDate> {
+    parse_dmy(row.get(col))
+}
+
+/// `d/m/yyyy` with one or two digits for the day and month, as
+/// `%d/%m/%Y` reads them; `None` for anything else.
+fn parse_dmy(v: &str) -> Option<NaiveDate> {
+    let mut parts = v.split('/');
+    let (d, m, y) = (parts.next()?, parts.next()?, parts.next()?);
+    if parts.next().is_some()
+        || !(1..=2).contains(&d.len())
+        || !(1..=2).contains(&m.len())
+        || y.len() != 4
+        || ![d, m, y]
+            .iter()
+            .all(|p| p.bytes().all(|b| b.is_ascii_digit()))
+    {
+        return None;
+    }
+    NaiveDate::from_ymd_opt(y.parse().ok()?, m.parse().ok()?, d.parse().ok()?)
+}
+
+/// `d` plus `years` years (29 February to 28 February, as pandas does).
+pub fn plus_years(d: NaiveDate, years: u32) -> NaiveDate {
+    d.checked_add_months(chrono::Months::new(years * 12))
+        .unwrap_or(NaiveDate::MAX)
+}
+
+fn ymd((d, m, y): (u32, u32, i32)) -> NaiveDate {
+    NaiveDate::from_ymd_opt(y, m, d).unwrap_or(NaiveDate::MIN)
+}
+
+impl Cond {
+    fn holds(&self, row: &RawRow, ctx: &Ctx) -> bool {
+        match *self {
+            Cond::In(c, codes) => {
+                let v = row.get(c);
+                !v.is_empty() && codes.contains(&v)
+            }
+            Cond::NotIn(c, codes) => !codes.contains(&row.get(c)),
+            Cond::Blank(c) => row.get(c).is_empty(),
+            Cond::Filled(c) => !row.get(c).is_empty(),
+            Cond::DateBefore(c, d) => date(row, c).is_some_and(|v| v < ymd(d)),
+            Cond::DateAfter(c, d) => date(row, c).is_some_and(|v| v > ymd(d)),
+            Cond::AfterYearEnd(c) => date(row, c).is_some_and(|v| v > ctx.end()),
+            Cond::BeforeYearStart(c) => date(row, c).is_some_and(|v| v < ctx.start()),
+            Cond::Earlier(a, b) => {
+                matches!((date(row, a), date(row, b)), (Some(x), Some(y)) if x < y)
+            }
+            Cond::NotAfter(a, b) => {
+                matches!((date(row, a), date(row, b)), (Some(x), Some(y)) if x <= y)
+            }
+            Cond::AnyFilled(cols) => cols.iter().any(|c| !row.get(c).is_empty()),
+            Cond::AnyBlank(cols) => cols.iter().any(|c| row.get(c).is_empty()),
+            Cond::BlankOrIn(c, codes) => {
+                let v = row.get(c);
+                v.is_empty() || codes.contains(&v)
+            }
+            Cond::Age(years, cmp, at) => {
+                let Some(dob) = date(row, "DOB") else {
+                    return false;
+                };
+                let birthday = plus_years(dob, years);
+                let d = match at {
+                    At::Start => ctx.start(),
+                    At::End => ctx.end(),
+                };
+                match cmp {
+                    Cmp::Lt => birthday < d,
+                    Cmp::Le => birthday <= d,
+                    Cmp::Gt => birthday > d,
+                    Cmp::Ge => birthday >= d,
+                }
+            }
+            Cond::BadDate(c) => !row.get(c).is_empty() && date(row, c).is_none(),
+            Cond::Same(a, b) => !row.get(a).is_empty() && row.get(a) == row.get(b),
+            Cond::OnlyOneFilled(a, b) => row.get(a).is_empty() != row.get(b).is_empty(),
+            Cond::HeaderAge(years, cmp, c) => {
+                let (Some(dob), Some(d)) = (ctx.dob(row), date(row, c)) else {
+                    return false;
+                };
+                let birthday = plus_years(dob, years);
+                match cmp {
+                    Cmp::Lt => birthday < d,
+                    Cmp::Le => birthday <= d,
+                    Cmp::Gt => birthday > d,
+                    Cmp::Ge => birthday >= d,
+                }
+            }
+            Cond::Continuously => ctx.continuously.contains(row.get("CHILD")),
+            Cond::NotContinuously => !ctx.continuously.contains(row.get("CHILD")),
+        }
+    }
+}
+
+/// The rows a rule flags.
+fn flagged<'a>(rule: &Rule, ctx: &Ctx<'a>) -> Vec<&'a RawRow> {
+    match rule.check {
+        Check::Reading | Check::Records => Vec::new(),
+        Check::Row(conds) => ctx
+            .this
+            .rows(rule.table)
+            .iter()
+            .copied()
+            .filter(|r| conds.iter().all(|c| c.holds(r, ctx)))
+            .collect(),
+        Check::YoungerThan { place, years } => ctx
+            .this
+            .rows(Table::Episodes)
+            .iter()
+            .copied()
+            .filter(|r| place.contains(&r.get("PLACE")) && date(r, "DEC").is_some())
+            .filter(|r| {
+                matches!((date(r, "DECOM"), ctx.dob(r)), (Some(s), Some(b)) if s < plus_years(b, years))
+            })
+            .collect(),
+        Check::LongerThan { place, days } => ctx
+            .this
+            .rows(Table::Episodes)
+            .iter()
+            .copied()
+            .filter(|r| place.contains(&r.get("PLACE")) && ctx.dob(r).is_some())
+            .filter(|r| {
+                matches!((date(r, "DECOM"), date(r, "DEC")), (Some(s), Some(e)) if (e - s).num_days() > days)
+            })
+            .collect(),
+        Check::Rows(f) => f(ctx),
+    }
+}
+
+/// Runs the rules of `set` that look at rows (not those checked while
+/// reading or on records) on `this` year's rows, with `last` year's when
+/// given (the rules comparing years are skipped without it). `year` is the
+/// collection year of the return.
+pub fn check_rows(
+    set: &RuleSet,
+    year: CollectionYear,
+    this: &Tables,
+    last: Option<&Tables>,
+) -> Vec<Problem> {
+    let ctx = Ctx {
+        year,
+        rules_year: set.year.start_year(),
+        this,
+        last,
+        dobs: this.dobs(),
+        continuously: continuously_looked_after(this, year),
+        by_child: this.episodes_by_child(),
+    };
+    let mut problems = Vec::new();
+    for rule in &set.rules {
+        if rule.previous && last.is_none() {
+            continue;
+        }
+        let mut rows = flagged(rule, &ctx);
+        rows.sort_by(|a, b| (&a.source, a.table).cmp(&(&b.source, b.table)));
+        rows.dedup_by(|a, b| std::ptr::eq(*a, *b));
+        for row in rows {
+            problems.push(problem(rule, row));
+        }
+    }
+    problems
+}
+
+/// The problem for a row a rule flags: the rule's field when the row has it,
+/// its value unless it is a date of birth.
+pub fn problem(rule: &Rule, row: &RawRow) -> Problem {
+    let field = if row.has(rule.field) {
+        rule.field
+    } else {
+        "CHILD"
+    };
+    let value = match field {
+        "DOB" | "MC_DOB" => None,
+        f => Some(row.get(f)),
+    };
+    let child = row.get("CHILD");
+    let who = if child.is_empty() {
+        String::new()
+    } else {
+        format!("child {child}: ")
+    };
+    Problem::at(
+        row.source_of(field),
+        Some(field),
+        value,
+        Some(rule.code),
+        rule.severity,
+        format!("{who}{}", rule.message),
+    )
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+    use crate::problem::SourceRef;
+
+    /// Rows of one table from CSV text (first line the columns).
+    pub fn rows(table: Table, csv: &str) -> Vec<RawRow> {
+        let mut lines = csv.lines();
+        let names: std::sync::Arc<Vec<String>> = std::sync::Arc::new(
+            lines
+                .next()
+                .unwrap_or_default()
+                .split(',')
+                .map(str::to_owned)
+                .collect(),
+        );
+        lines
+            .enumerate()
+            .map(|(i, l)| {
+                RawRow::with_values(
+                    table,
+                    SourceRef {
+                        file: format!("{}.csv", table.name()).into(),
+                        line: i as u64 + 2,
+                        column: None,
+                    },
+                    &names,
+                    l.split(','),
+                )
+            })
+            .collect()
+    }
+
+    /// The lines of `table` that `code` flags, on this year's rows and,
+    /// when given, last year's (collection year `year`).
+    pub fn lines_flagged(
+        code: &str,
+        year: &str,
+        this: &[RawRow],
+        last: Option<&[RawRow]>,
+        table: Table,
+    ) -> Vec<u64> {
+        let y: CollectionYear = year.parse().unwrap();
+        let present = |rows: &[RawRow]| rows.iter().map(|r| r.table).collect::<BTreeSet<_>>();
+        let t = Tables::new(this, &present(this));
+        let l = last.map(|l| Tables::new(l, &present(l)));
+        let rule = find_in(code, y.start_year().clamp(Years::EARLIEST, Years::LATEST))
+            .unwrap_or_else(|| panic!("no rule {code} in {y}"));
+        let set = RuleSet {
+            year: y,
+            rules: vec![rule],
+        };
+        let mut lines: Vec<u64> = check_rows(&set, y, &t, l.as_ref())
+            .into_iter()
+            .filter(|p| p.file == format!("{}.csv", table.name()))
+            .filter_map(|p| p.line)
+            .collect();
+        lines.sort();
+        lines.dedup();
+        lines
+    }
+
+    #[test]
+    fn every_rule_is_registered_once_with_a_message_and_years() {
+        let all = all();
+        let mut seen = BTreeSet::new();
+        for r in &all {
+            for y in r.years.first..=r.years.last {
+                assert!(
+                    seen.insert((r.code, y)),
+                    "rule {} registered twice for {y}",
+                    r.code
+                );
+            }
+            assert!(!r.message.is_empty(), "{}", r.code);
+            assert!(r.years.first <= r.years.last, "{}", r.code);
+        }
+    }
+
+    #[test]
+    fn every_rule_number_the_reader_prints_is_registered_as_checked_while_reading() {
+        let src = include_str!("../convert.rs");
+        let mut found = BTreeSet::new();
+        for part in src.split("Some(\"").skip(1) {
+            let code: String = part
+                .chars()
+                .take_while(|c| c.is_ascii_alphanumeric())
+                .collect();
+            if part[code.len()..].starts_with("\")") && !code.is_empty() {
+                found.insert(code);
+            }
+        }
+        for t in Table::ALL {
+            found.extend(t.not_in_header_rule().map(str::to_owned));
+            found.extend(t.dob_differs_rule().map(str::to_owned));
+        }
+        assert!(found.len() > 20);
+        for code in found {
+            let rule = find(&code).unwrap_or_else(|| panic!("rule {code} is not registered"));
+            assert!(
+                matches!(rule.check, Check::Reading),
+                "rule {code} is printed by the reader but registered as {:?}",
+                rule.check
+            );
+        }
+    }
+
+    #[test]
+    fn dates_are_read_as_the_dfe_validator_reads_them() {
+        let d = |y, m, dd| NaiveDate::from_ymd_opt(y, m, dd);
+        assert_eq!(parse_dmy("01/04/2024"), d(2024, 4, 1));
+        assert_eq!(parse_dmy("1/4/2024"), d(2024, 4, 1));
+        for bad in [
+            "",
+            "31/02/2024",
+            "2024-04-01",
+            "01/04/24",
+            "1/4/2024/1",
+            "a1/04/2024",
+            "001/04/2024",
+        ] {
+            assert_eq!(parse_dmy(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn each_year_has_its_own_set() {
+        let y = |s: &str| for_year(s.parse().unwrap());
+        assert_eq!(y("2017-18").year.to_string(), "2023-24");
+        assert_eq!(y("2030-31").year.to_string(), "2026-27");
+        // 445 and 451 (freeing orders) were dropped from 2024-25.
+        assert!(y("2023-24").contains("445") && !y("2024-25").contains("445"));
+        assert!(y("2025-26").contains("233") && !y("2024-25").contains("233"));
+        assert!(y("2025-26").name(false).rules == y("2025-26").rules.len());
+    }
+}

@@ -13,8 +13,9 @@ use crate::Error;
 /// The forms a return is exported in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ReturnForm {
-    /// A zip of header.csv, episodes.csv, reviews.csv, uasc.csv,
-    /// missing.csv and oc2.csv.
+    /// A zip of the year's CSV tables as the CSV export writes them: Header,
+    /// Episodes, Reviews, UASC, Missing, OC2, OC3, AD1, PlacedAdoption,
+    /// PrevPerm, and SWEpisodes from 2023-24 and DoLo from 2026-27.
     CsvZip,
     /// ssda903.xml.
     Xml,
@@ -67,14 +68,17 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_zip_holds_the_six_tables_the_csv_export_writes() {
+    fn the_zip_holds_the_tables_the_csv_export_writes() {
         let year: CollectionYear = "2021-22".parse().unwrap();
         let ds = Dataset::default();
         let z = export_return(&ds, year, ReturnForm::CsvZip).unwrap();
         let mut archive = zip::ZipArchive::new(std::io::Cursor::new(z.bytes)).unwrap();
         let names: Vec<String> = archive.file_names().map(str::to_owned).collect();
-        assert_eq!(names.len(), 6);
         let csv = footprint_ssda903::render_csv(&ds, year);
+        // Every table of a 2021-22 return: no SWEpisodes before 2023-24, no
+        // DoLo before 2026-27.
+        assert_eq!(names.len(), 10);
+        assert_eq!(names.len(), csv.files().len());
         let mut header = String::new();
         std::io::Read::read_to_string(&mut archive.by_name("header.csv").unwrap(), &mut header)
             .unwrap();

@@ -477,6 +477,20 @@ fn a_reason_held_without_an_end_is_written_as_held() {
     assert_same(&parsed.ret.to_dataset(), &ds);
 }
 
+/// The fixture's children are not a full year's cohort: the DfE rules on
+/// OC2's 12-month cohort (185, 190, 193), on a new episode's reason (352)
+/// and legal status (359) flag them as errors (rows kept). Nothing else.
+fn only_cohort_rules(problems: &[footprint_ssda903::Problem]) {
+    assert!(
+        problems.iter().all(|p| p.severity == Severity::Error
+            && matches!(
+                p.rule.as_deref(),
+                Some("185" | "190" | "193" | "352" | "359")
+            )),
+        "{problems:#?}"
+    );
+}
+
 #[test]
 fn every_table_round_trips_in_both_forms() {
     let ds = every_table_2026();
@@ -485,14 +499,14 @@ fn every_table_round_trips_in_both_forms() {
     let files = write_csv(&ds, year, dir.path().join("csv").as_path()).expect("written");
     assert_eq!(files.len(), 12);
     let parsed = read_paths(&[dir.path().join("csv")], Some(year)).expect("read");
-    assert!(parsed.problems.is_empty(), "{:#?}", parsed.problems);
+    only_cohort_rules(&parsed.problems);
     assert_eq!(parsed.ret.return_tables, ds.return_tables);
     assert_same(&parsed.ret.to_dataset(), &ds);
 
     let path = dir.path().join("return.xml");
     write_xml(&ds, year, &path).expect("written");
     let parsed = read_paths(&[path], Some(year)).expect("read");
-    assert!(parsed.problems.is_empty(), "{:#?}", parsed.problems);
+    only_cohort_rules(&parsed.problems);
     assert_same(&parsed.ret.to_dataset(), &ds);
 }
 

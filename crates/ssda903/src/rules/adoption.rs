@@ -1,7 +1,10 @@
-//! Adoption: the AD1 and PlacedAdoption tables, read as rows by column name
-//! (Footprint does not make records of them).
+//! Adoption and the other tables made into records while reading (AD1,
+//! PlacedAdoption, OC3, PrevPerm): the codes the reader must understand to
+//! make a record are checked as it reads (`convert.rs`, fatal); the other
+//! rules read the rows by column name.
 
 use super::{Check, Cmp, Cond::*, Rule};
+use crate::problem::Severity::Fatal;
 use crate::tables::Table::*;
 
 pub(super) const RULES: &[Rule] = &[
@@ -52,38 +55,65 @@ pub(super) const RULES: &[Rule] = &[
         PlacedAdoption,
         "REASON_PLACED_CEASED",
         "The reason the decision to place for adoption was reversed must be RD1–RD4 or blank.",
-        Check::Row(&[
-            Filled("REASON_PLACED_CEASED"),
-            NotIn("REASON_PLACED_CEASED", &["RD1", "RD2", "RD3", "RD4"]),
-        ]),
-    ),
+        Check::Reading,
+    )
+    .severity(Fatal),
     Rule::error(
         "175",
         Ad1,
         "NB_ADOPTR",
         "The number of adopters (NB_ADOPTR) must be 1, 2 or blank.",
-        Check::Row(&[Filled("NB_ADOPTR"), NotIn("NB_ADOPTR", &["1", "2"])]),
-    ),
+        Check::Reading,
+    )
+    .severity(Fatal),
     Rule::error(
         "176",
         Ad1,
         "SEX_ADOPTR",
         "The sex of the adopters (SEX_ADOPTR) must be M1, F1, MM, FF, MF or blank.",
-        Check::Row(&[
-            Filled("SEX_ADOPTR"),
-            NotIn("SEX_ADOPTR", &["M1", "F1", "MM", "FF", "MF"]),
-        ]),
-    ),
+        Check::Reading,
+    )
+    .severity(Fatal),
     Rule::error(
         "177",
         Ad1,
         "LS_ADOPTR",
         "The legal status of the adopters (LS_ADOPTR) must be L0, L11, L12, L2, L3, L4 or blank.",
-        Check::Row(&[
-            Filled("LS_ADOPTR"),
-            NotIn("LS_ADOPTR", &["L0", "L11", "L12", "L2", "L3", "L4"]),
-        ]),
-    ),
+        Check::Reading,
+    )
+    .severity(Fatal),
+    Rule::error(
+        "131",
+        Oc3,
+        "IN_TOUCH",
+        "Whether the care leaver is in touch (IN_TOUCH) is not a valid code.",
+        Check::Reading,
+    )
+    .severity(Fatal),
+    Rule::error(
+        "132",
+        Oc3,
+        "ACTIV",
+        "The care leaver's main activity (ACTIV) is not a valid code.",
+        Check::Reading,
+    )
+    .severity(Fatal),
+    Rule::error(
+        "133",
+        Oc3,
+        "ACCOM",
+        "The care leaver's accommodation (ACCOM) is not a valid code.",
+        Check::Reading,
+    )
+    .severity(Fatal),
+    Rule::error(
+        "631",
+        PrevPerm,
+        "PREV_PERM",
+        "The child's permanence before care (PREV_PERM) is not a valid code.",
+        Check::Reading,
+    )
+    .severity(Fatal),
     Rule::error(
         "184",
         PlacedAdoption,
@@ -104,14 +134,8 @@ mod tests {
             Table::Ad1,
             "CHILD,DOB,DATE_INT,DATE_MATCH,FOSTER_CARE,NB_ADOPTR,SEX_ADOPTR,LS_ADOPTR\n1,01/01/2015,01/02/2024,01/03/2024,1,2,MF,L11\n2,01/01/2015,31/02/2024,2024-03-01,2,3,XX,L9",
         );
-        for (code, bad) in [
-            ("112", 3),
-            ("113", 3),
-            ("114", 3),
-            ("175", 3),
-            ("176", 3),
-            ("177", 3),
-        ] {
+        // 175-177 are checked while reading (convert.rs).
+        for (code, bad) in [("112", 3), ("113", 3), ("114", 3)] {
             assert_eq!(
                 lines_flagged(code, "2024-25", &ad1, None, Table::Ad1),
                 [bad],
@@ -131,7 +155,6 @@ mod tests {
         assert!(f("115").is_empty());
         assert_eq!(f("116"), [3]);
         assert_eq!(f("119"), [4]);
-        assert_eq!(f("120"), [4]);
         assert_eq!(f("184"), [3]);
     }
 }

@@ -108,13 +108,22 @@ pub async fn assert_accessible(c: &Client, page: &str) {
     );
 }
 
+/// The text of the first element `css` finds. An element replaced between
+/// finding it and reading it (the page still loading after a form was
+/// sent) is found again, for up to ten seconds.
 pub async fn text_of(c: &Client, css: &str) -> String {
-    c.find(Locator::Css(css))
-        .await
-        .unwrap_or_else(|e| panic!("{css}: {e}"))
-        .text()
-        .await
-        .expect("text")
+    let mut last = String::new();
+    for _ in 0..200 {
+        match c.find(Locator::Css(css)).await {
+            Ok(e) => match e.text().await {
+                Ok(text) => return text,
+                Err(err) => last = err.to_string(),
+            },
+            Err(err) => last = err.to_string(),
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    panic!("{css}: {last}")
 }
 
 /// Types `text` into the field with this id (emptied first).

@@ -149,7 +149,7 @@ pub fn run_import(cmd: ImportCommand) -> ExitCode {
     // records to import (the reader's rows and places are dropped as soon
     // as it is checked).
     let strict = args.strict;
-    let checked = on_cores(&groups, |paths| {
+    let checked = footprint_domain::parallel::on_cores(&groups, |paths| {
         read_paths(paths, year).map(|parsed| returns::check(source_name(paths), parsed, strict))
     });
     // The readers' working memory (freed, but kept by the allocator in
@@ -198,40 +198,6 @@ fn release_free_memory() {
     unsafe {
         libc::malloc_trim(0);
     }
-}
-
-/// `work` on each item, on up to as many threads as the machine has cores
-/// (each thread takes the next item not yet taken); the results in the
-/// items' order.
-fn on_cores<T: Sync, R: Send>(items: &[T], work: impl Fn(&T) -> R + Sync) -> Vec<R> {
-    let threads = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .min(items.len());
-    if threads <= 1 {
-        return items.iter().map(work).collect();
-    }
-    let next = std::sync::atomic::AtomicUsize::new(0);
-    let mut done: Vec<(usize, R)> = std::thread::scope(|scope| {
-        let workers: Vec<_> = (0..threads)
-            .map(|_| {
-                scope.spawn(|| {
-                    let mut mine = Vec::new();
-                    loop {
-                        let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                        let Some(item) = items.get(i) else { break };
-                        mine.push((i, work(item)));
-                    }
-                    mine
-                })
-            })
-            .collect();
-        workers
-            .into_iter()
-            .flat_map(|w| w.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
-            .collect()
-    });
-    done.sort_by_key(|(i, _)| *i);
-    done.into_iter().map(|(_, r)| r).collect()
 }
 
 /// Imports the returns together, in one transaction (all or nothing): the

@@ -12,6 +12,7 @@ pub mod health_education;
 pub mod letter;
 pub mod measures;
 pub mod model;
+pub mod parallel;
 pub mod periods;
 pub mod readability;
 pub mod return_tables;

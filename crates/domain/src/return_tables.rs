@@ -338,6 +338,13 @@ impl ReturnTables {
 
     /// Moves every record of `other` in, keeping each list sorted.
     pub fn append(&mut self, other: &mut ReturnTables) {
+        self.append_unsorted(other);
+        self.sort();
+    }
+
+    /// Moves every record of `other` in, at the end of each list (for
+    /// gathering many parts, where sorting after each would cost dearly).
+    pub fn append_unsorted(&mut self, other: &mut ReturnTables) {
         struct Append<'a>(&'a mut ReturnTables, &'a mut ReturnTables);
         impl EachKind for Append<'_> {
             fn each<T: TableRecord>(&mut self) {
@@ -345,7 +352,6 @@ impl ReturnTables {
             }
         }
         each_kind(&mut Append(self, other));
-        self.sort();
     }
 
     /// Keeps only the records whose child `keep` accepts.

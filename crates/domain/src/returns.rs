@@ -73,13 +73,7 @@ impl ReturnRecords {
         self.reviews.append(&mut other.reviews);
         self.missing.append(&mut other.missing);
         self.health_outcomes.append(&mut other.health_outcomes);
-        struct Append<'a>(&'a mut ReturnTables, &'a mut ReturnTables);
-        impl EachKind for Append<'_> {
-            fn each<T: TableRecord>(&mut self) {
-                T::list_mut(self.0).append(T::list_mut(self.1));
-            }
-        }
-        each_kind(&mut Append(&mut self.tables, &mut other.tables));
+        self.tables.append_unsorted(&mut other.tables);
     }
 
     /// The return's records child by child, in order of identifier: each

@@ -668,41 +668,10 @@ pub fn compute_periods_as_of(
     let care = care::CareIndex::build(data, &mut problems);
     let one =
         |p: Period| compute_to_date(data, &care, problems.clone(), p, as_of, settings, calendar);
-    let threads = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .min(periods.len());
-    if threads < 2 {
-        return periods.iter().map(|&p| one(p)).collect();
-    }
-    // The periods shared among as many threads as the machine has cores
-    // (period i on thread i mod n): they only read the records and the
-    // assembled periods of care, so a report's two years, or the
-    // dashboard's month and year, take the time of the longer one.
-    let mut done: Vec<(usize, Measures)> = std::thread::scope(|scope| {
-        let running: Vec<_> = (0..threads)
-            .map(|t| {
-                scope.spawn(move || {
-                    periods
-                        .iter()
-                        .enumerate()
-                        .skip(t)
-                        .step_by(threads)
-                        .map(|(i, &p)| (i, one(p)))
-                        .collect::<Vec<_>>()
-                })
-            })
-            .collect();
-        running
-            .into_iter()
-            .flat_map(|thread| {
-                thread
-                    .join()
-                    .unwrap_or_else(|e| std::panic::resume_unwind(e))
-            })
-            .collect()
-    });
-    done.sort_by_key(|&(i, _)| i);
-    done.into_iter().map(|(_, m)| m).collect()
+    // The periods shared among the machine's cores: they only read the
+    // records and the assembled periods of care, so a report's two years,
+    // or the dashboard's month and year, take the time of the longer one.
+    crate::parallel::on_cores(periods, |&p| one(p))
 }
 
 /// `period` cut to the report date `as_of` and computed, marked "to date"

@@ -4,7 +4,7 @@
 use chrono::NaiveDate;
 use footprint_domain::calendar::WorkingDayCalendar;
 use footprint_domain::dates::CollectionYear;
-use footprint_domain::measures::{MeasureSettings, Period, records_window};
+use footprint_domain::measures::{Extent, MeasureSettings, Period, records_window};
 use footprint_domain::model::Dataset;
 use footprint_report::performance::{self, PerformanceSettings};
 use footprint_report::{AnnualReport, Format, Narrative};
@@ -31,27 +31,40 @@ pub struct ReportInputs {
 }
 
 /// Reads what a report needs and audits the read (`report.compute`). For
-/// the annual report of `year` (this year and the four before, for the
-/// trends), only the children whose records touch those years are read
-/// (`measures::records_window`): the figures are the same as from the whole
-/// council, and an England-sized council's earlier years are never held in
-/// memory.
+/// the annual report of `year` (this year and last year whole, and the three
+/// years before for the trends' headline figures: `AnnualReport::periods`),
+/// only the children whose records touch those years are read, and for the
+/// three earlier years only their care records (`Scope::Extents`): the
+/// figures are the same as from the whole council, and an England-sized
+/// council's earlier years are never held in memory whole.
 pub async fn load(
     store: &Store,
     actor: &str,
     year: Option<CollectionYear>,
 ) -> Result<ReportInputs, Error> {
-    // The report's year and the four before it (the trends).
-    let window = year.and_then(|y| {
-        let mut periods = vec![Period::year(y)];
-        for _ in 0..4 {
-            let earlier = periods[periods.len() - 1].collection_year().previous();
-            periods.push(Period::year(earlier));
+    let dataset = match year {
+        Some(y) => {
+            let periods = AnnualReport::periods(y);
+            let of = |extent: Extent| {
+                let chosen: Vec<Period> = periods
+                    .iter()
+                    .filter(|(_, e)| *e == extent)
+                    .map(|(p, _)| *p)
+                    .collect();
+                records_window(&chosen)
+            };
+            match of(Extent::Every) {
+                Some(every) => {
+                    store
+                        .load_scoped(Scope::Extents {
+                            every,
+                            headline: of(Extent::Headline),
+                        })
+                        .await?
+                }
+                None => store.load_dataset().await?,
+            }
         }
-        records_window(&periods)
-    });
-    let dataset = match window {
-        Some((from, to)) => store.load_scoped(Scope::Active { from, to }).await?,
         None => store.load_dataset().await?,
     };
     let settings = store.measure_settings().await?;

@@ -41,7 +41,7 @@ use std::str::FromStr;
 use footprint_domain::calendar::WorkingDayCalendar;
 use footprint_domain::dates::CollectionYear;
 use footprint_domain::measures::{
-    MeasureSettings, Measures, Period, compute, compute_as_of, compute_periods_as_of,
+    Extent, MeasureSettings, Measures, Period, compute, compute_as_of, compute_extents_as_of,
 };
 use footprint_domain::model::Dataset;
 use serde::{Deserialize, Serialize};
@@ -196,20 +196,16 @@ impl AnnualReport {
         publication: bool,
     ) -> Self {
         // The five years of the trend over one assembly of the council's
-        // periods of care: this year, last year, and the three before.
-        let mut years = vec![year];
-        for _ in 0..4 {
-            let y = years[years.len() - 1].previous();
-            years.push(y);
-        }
-        let periods: Vec<Period> = years.iter().map(|y| Period::year(*y)).collect();
-        let mut all = compute_periods_as_of(data, &periods, as_of, settings, calendar).into_iter();
+        // periods of care: this year and last year whole, and the three
+        // before for the trend's headline figures only.
+        let periods = Self::periods(year);
+        let mut all = compute_extents_as_of(data, &periods, as_of, settings, calendar).into_iter();
         let this = all
             .next()
-            .unwrap_or_else(|| compute_as_of(data, periods[0], as_of, settings, calendar));
+            .unwrap_or_else(|| compute_as_of(data, periods[0].0, as_of, settings, calendar));
         let last = all
             .next()
-            .unwrap_or_else(|| compute_as_of(data, periods[1], as_of, settings, calendar));
+            .unwrap_or_else(|| compute_as_of(data, periods[1].0, as_of, settings, calendar));
         let earlier: Vec<Measures> = all.collect();
         let mut report =
             Self::from_measures(this, Some(last), settings.clone(), narratives, publication);
@@ -222,6 +218,31 @@ impl AnnualReport {
         let t = trend::build(&years, publication);
         report.trend = Some(t);
         report
+    }
+
+    /// The periods the annual report of `year` computes, newest first, each
+    /// with how much of the engine it needs: this year and last year whole,
+    /// and the three years before them for the five-year trends' headline
+    /// figures ([`trend::TREND_MEASURES`]) only. What a report reads from
+    /// the store follows from these.
+    pub fn periods(year: CollectionYear) -> Vec<(Period, Extent)> {
+        let mut years = vec![year];
+        for _ in 0..4 {
+            let y = years[years.len() - 1].previous();
+            years.push(y);
+        }
+        years
+            .into_iter()
+            .enumerate()
+            .map(|(i, y)| {
+                let extent = if i < 2 {
+                    Extent::Every
+                } else {
+                    Extent::Headline
+                };
+                (Period::year(y), extent)
+            })
+            .collect()
     }
 
     /// A report from measure sets computed (or built) elsewhere.

@@ -707,3 +707,59 @@ fn five_year_trends_for_the_years_held() {
         }
     }
 }
+
+/// The trend's three earliest years are computed for their headline figures
+/// only (`Extent::Headline`): every figure they hold is the one the whole
+/// engine gives, and they hold every figure the trend shows.
+#[test]
+fn the_trend_s_headline_years_give_the_whole_engine_s_figures() {
+    use footprint_domain::measures::{Extent, compute_as_of, compute_extents_as_of};
+    let data = common::dataset();
+    let cal = footprint_domain::calendar::WorkingDayCalendar::england_and_wales();
+    let year = footprint_domain::dates::CollectionYear::new(2021);
+    let as_of = common::d(2022, 6, 1);
+    let periods = AnnualReport::periods(year);
+    assert_eq!(periods.len(), 5);
+    assert_eq!(
+        periods.iter().map(|(_, e)| *e).collect::<Vec<_>>(),
+        [
+            Extent::Every,
+            Extent::Every,
+            Extent::Headline,
+            Extent::Headline,
+            Extent::Headline
+        ]
+    );
+    let headline: Vec<_> = periods
+        .iter()
+        .map(|(p, _)| (*p, Extent::Headline))
+        .collect();
+    let heads = compute_extents_as_of(&data, &headline, as_of, &common::settings(), &cal);
+    for ((period, _), head) in periods.iter().zip(&heads) {
+        let every = compute_as_of(&data, *period, as_of, &common::settings(), &cal);
+        assert!(head.entries.len() < every.entries.len(), "{period:?}");
+        for (id, m) in &head.entries {
+            assert_eq!(Some(m), every.get(id), "{id} in {period:?}");
+        }
+        for (id, _) in footprint_report::trend::TREND_MEASURES {
+            assert!(head.get(id).is_some(), "{id} in {period:?}");
+        }
+    }
+    // And the report's trend is the one the whole engine's years give.
+    let r = AnnualReport::compute_as_of(
+        &data,
+        year,
+        as_of,
+        &common::settings(),
+        &cal,
+        Vec::new(),
+        false,
+    );
+    let every: Vec<_> = periods
+        .iter()
+        .map(|(p, _)| compute_as_of(&data, *p, as_of, &common::settings(), &cal))
+        .collect();
+    let years: Vec<_> = every.iter().map(|m| (m, None)).collect();
+    let whole = footprint_report::trend::build(&years, false);
+    assert_eq!(r.trend.as_ref(), Some(&whole));
+}

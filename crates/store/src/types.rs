@@ -38,6 +38,17 @@ pub enum Scope<'a> {
     /// and `resolved` absent or `>= from`), or an allocation current on any
     /// day of it. Empty when `from` is after `to`.
     Active { from: NaiveDate, to: NaiveDate },
+    /// The annual report's read (its periods and their
+    /// `measures::Extent`s): the children whose records touch `every` (as
+    /// [`Scope::Active`]) with their whole records, and the children whose
+    /// records touch `headline` but not `every` with only what
+    /// `measures::Extent::Headline` reads (`measures::Records::Care`: the
+    /// child, their episodes, reviews and review date changes). The trend's
+    /// earlier years then cost the report only their care records.
+    Extents {
+        every: (NaiveDate, NaiveDate),
+        headline: Option<(NaiveDate, NaiveDate)>,
+    },
 }
 
 /// What [`crate::Store::changes_since`] found.

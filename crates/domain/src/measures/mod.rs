@@ -635,7 +635,16 @@ pub fn compute_as_of(
 ) -> Measures {
     let mut problems = Vec::new();
     let care = care::CareIndex::build(data, &mut problems);
-    compute_to_date(data, &care, problems, period, as_of, settings, calendar)
+    compute_to_date(
+        data,
+        &care,
+        problems,
+        period,
+        as_of,
+        settings,
+        calendar,
+        Extent::Every,
+    )
 }
 
 /// Computes every measure for any period (the performance page's months,
@@ -651,7 +660,51 @@ pub fn compute_period(
 ) -> Measures {
     let mut problems = Vec::new();
     let care = care::CareIndex::build(data, &mut problems);
-    compute_with(data, &care, problems, period, settings, calendar)
+    compute_with(
+        data,
+        &care,
+        problems,
+        period,
+        settings,
+        calendar,
+        Extent::Every,
+    )
+}
+
+/// How much of the engine a period is computed for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Extent {
+    /// Every measure of `measures.md`.
+    Every,
+    /// Only the sections that hold the headline figures of the five-year
+    /// trends (`trend.*`): children in care, starts and endings
+    /// (`cla.*`, `starts.*`, `ceased.*`, `profile.*`), reviews
+    /// (`reviews.*`), participation and stability, each section whole, so
+    /// every figure it holds is the one [`Extent::Every`] gives. The
+    /// annual report's three earliest trend years need no more, and their
+    /// records need only the children, their episodes, reviews and review
+    /// date changes ([`Extent::records`]).
+    Headline,
+}
+
+/// The records an [`Extent`] reads, beyond the children themselves.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Records {
+    /// Every kind of record the council holds.
+    Every,
+    /// Episodes, reviews (with their participation) and review date
+    /// changes only.
+    Care,
+}
+
+impl Extent {
+    /// The records this extent's sections read.
+    pub fn records(self) -> Records {
+        match self {
+            Extent::Every => Records::Every,
+            Extent::Headline => Records::Care,
+        }
+    }
 }
 
 /// Several periods as they stood on `as_of` (each as [`compute_as_of`]),
@@ -664,18 +717,43 @@ pub fn compute_periods_as_of(
     settings: &MeasureSettings,
     calendar: &WorkingDayCalendar,
 ) -> Vec<Measures> {
+    let periods: Vec<(Period, Extent)> = periods.iter().map(|&p| (p, Extent::Every)).collect();
+    compute_extents_as_of(data, &periods, as_of, settings, calendar)
+}
+
+/// Several periods as [`compute_periods_as_of`] does, each computed to its
+/// own [`Extent`]: the annual report's two years whole and the trend's
+/// earlier years for their headline figures only.
+pub fn compute_extents_as_of(
+    data: &Dataset,
+    periods: &[(Period, Extent)],
+    as_of: NaiveDate,
+    settings: &MeasureSettings,
+    calendar: &WorkingDayCalendar,
+) -> Vec<Measures> {
     let mut problems = Vec::new();
     let care = care::CareIndex::build(data, &mut problems);
-    let one =
-        |p: Period| compute_to_date(data, &care, problems.clone(), p, as_of, settings, calendar);
+    let one = |p: Period, extent: Extent| {
+        compute_to_date(
+            data,
+            &care,
+            problems.clone(),
+            p,
+            as_of,
+            settings,
+            calendar,
+            extent,
+        )
+    };
     // The periods shared among the machine's cores: they only read the
     // records and the assembled periods of care, so a report's two years,
     // or the dashboard's month and year, take the time of the longer one.
-    crate::parallel::on_cores(periods, |&p| one(p))
+    crate::parallel::on_cores(periods, |&(p, extent)| one(p, extent))
 }
 
 /// `period` cut to the report date `as_of` and computed, marked "to date"
 /// when it was cut.
+#[allow(clippy::too_many_arguments)]
 fn compute_to_date(
     data: &Dataset,
     care: &care::CareIndex,
@@ -684,9 +762,10 @@ fn compute_to_date(
     as_of: NaiveDate,
     settings: &MeasureSettings,
     calendar: &WorkingDayCalendar,
+    extent: Extent,
 ) -> Measures {
     let (clipped, to_date) = period.to_date(as_of);
-    let mut m = compute_with(data, care, problems, clipped, settings, calendar);
+    let mut m = compute_with(data, care, problems, clipped, settings, calendar, extent);
     m.to_date = to_date;
     m
 }
@@ -712,6 +791,7 @@ fn compute_with(
     period: Period,
     settings: &MeasureSettings,
     calendar: &WorkingDayCalendar,
+    extent: Extent,
 ) -> Measures {
     // The problems of the children whose episodes touch the period: a chain
     // problem of a child who left care years before is not this period's
@@ -736,6 +816,9 @@ fn compute_with(
     let schedules = reviews::reviews(data, care, period, settings, calendar, &mut out);
     reviews::participation(&schedules.held, period, &mut out);
     care::stability(care, period, &mut out);
+    if extent == Extent::Headline {
+        return out;
+    }
     care::placement_moves(care, period, &mut out);
     iro::service(data, care, &schedules, period, settings, calendar, &mut out);
     iro::footprint(data, care, period, &mut out);

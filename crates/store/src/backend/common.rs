@@ -69,6 +69,7 @@ pub(super) async fn each_row(
 
 /// The children whose records a read takes: all, or a chosen set (see
 /// `Scope` in `types.rs`), resolved once per read.
+#[derive(Clone)]
 pub(super) enum ChildFilter {
     All,
     /// The chosen children's ids as a JSON array, bound as one parameter

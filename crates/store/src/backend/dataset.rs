@@ -48,10 +48,38 @@ async fn reviews_known_from(conn: &mut Conn) -> Result<Option<NaiveDate>> {
     })
 }
 
-/// The children a scope chooses, looked up once at the start of the read.
-async fn chosen(conn: &mut Conn, scope: &Scope<'_>) -> Result<ChildFilter> {
+/// The children whose records touch `from..=to` ([`Scope::Active`]).
+async fn active(conn: &mut Conn, from: NaiveDate, to: NaiveDate) -> Result<Vec<String>> {
+    if from > to {
+        return Ok(Vec::new());
+    }
+    // $1 = from, $2 = to. Each arm can use an index on its date
+    // (migration 6) or is a small table.
+    Ok(sqlx::query_scalar(
+        "SELECT child FROM episodes \
+           WHERE start_date <= $2 AND (end_date IS NULL OR end_date >= $1) \
+         UNION SELECT child FROM reviews WHERE review_date BETWEEN $1 AND $2 \
+         UNION SELECT child FROM midway_checks WHERE check_date BETWEEN $1 AND $2 \
+         UNION SELECT child FROM iro_visits WHERE visit_date BETWEEN $1 AND $2 \
+         UNION SELECT child FROM missing_episodes \
+           WHERE start_date <= $2 AND (end_date IS NULL OR end_date >= $1) \
+         UNION SELECT child FROM challenges \
+           WHERE raised <= $2 AND (resolved IS NULL OR resolved >= $1) \
+         UNION SELECT child FROM allocations WHERE from_date <= $2 \
+           AND (to_date IS NULL OR (to_date > $1 AND to_date > from_date))",
+    )
+    .bind(iso(from))
+    .bind(iso(to))
+    .fetch_all(&mut *conn)
+    .await?)
+}
+
+/// The children a scope chooses, looked up once at the start of the read:
+/// those whose whole records are read, and those whose care records
+/// (`measures::Records::Care`) are read, a superset of the first.
+async fn chosen(conn: &mut Conn, scope: &Scope<'_>) -> Result<(ChildFilter, ChildFilter)> {
     let ids: Vec<String> = match scope {
-        Scope::All => return Ok(ChildFilter::All),
+        Scope::All => return Ok((ChildFilter::All, ChildFilter::All)),
         Scope::Children(ids) => ids.iter().map(|c| c.as_str().to_owned()).collect(),
         Scope::Caseload { iro, on } => {
             sqlx::query_scalar(
@@ -63,31 +91,23 @@ async fn chosen(conn: &mut Conn, scope: &Scope<'_>) -> Result<ChildFilter> {
             .fetch_all(&mut *conn)
             .await?
         }
-        Scope::Active { from, to } if from > to => Vec::new(),
-        Scope::Active { from, to } => {
-            // $1 = from, $2 = to. Each arm can use an index on its date
-            // (migration 6) or is a small table.
-            sqlx::query_scalar(
-                "SELECT child FROM episodes \
-                   WHERE start_date <= $2 AND (end_date IS NULL OR end_date >= $1) \
-                 UNION SELECT child FROM reviews WHERE review_date BETWEEN $1 AND $2 \
-                 UNION SELECT child FROM midway_checks WHERE check_date BETWEEN $1 AND $2 \
-                 UNION SELECT child FROM iro_visits WHERE visit_date BETWEEN $1 AND $2 \
-                 UNION SELECT child FROM missing_episodes \
-                   WHERE start_date <= $2 AND (end_date IS NULL OR end_date >= $1) \
-                 UNION SELECT child FROM challenges \
-                   WHERE raised <= $2 AND (resolved IS NULL OR resolved >= $1) \
-                 UNION SELECT child FROM allocations WHERE from_date <= $2 \
-                   AND (to_date IS NULL OR (to_date > $1 AND to_date > from_date))",
-            )
-            .bind(iso(*from))
-            .bind(iso(*to))
-            .fetch_all(&mut *conn)
-            .await?
+        Scope::Active { from, to } => active(conn, *from, *to).await?,
+        Scope::Extents { every, headline } => {
+            let whole = active(conn, every.0, every.1).await?;
+            let mut care = whole.clone();
+            if let Some((from, to)) = headline {
+                care.extend(active(conn, *from, *to).await?);
+                care.sort_unstable();
+                care.dedup();
+            }
+            let whole: Vec<&str> = whole.iter().map(String::as_str).collect();
+            let care: Vec<&str> = care.iter().map(String::as_str).collect();
+            return Ok((ChildFilter::ids(&whole)?, ChildFilter::ids(&care)?));
         }
     };
     let ids: Vec<&str> = ids.iter().map(String::as_str).collect();
-    ChildFilter::ids(&ids)
+    let filter = ChildFilter::ids(&ids)?;
+    Ok((filter.clone(), filter))
 }
 
 /// The values of a row read as one JSON array (column 0) of `n` values.
@@ -152,13 +172,16 @@ pub(crate) async fn load_scoped(pool: &Pool, scope: &Scope<'_>) -> Result<Datase
             .await?;
     }
     let conn: &mut Conn = &mut tx;
-    let chosen = chosen(conn, scope).await?;
+    // `care` chooses the children whose care records (the child, episodes,
+    // reviews and review date changes) are read; `chosen` those whose
+    // other records are.
+    let (chosen, care) = chosen(conn, scope).await?;
 
     let mut children = rows_of(
         conn,
         concat!("SELECT ", child_cols!(), " FROM children"),
         "id",
-        &chosen,
+        &care,
         "",
         child_from,
     )
@@ -178,7 +201,7 @@ pub(crate) async fn load_scoped(pool: &Pool, scope: &Scope<'_>) -> Result<Datase
             concat!("SELECT json_array(", episode_cols!(), ") FROM episodes")
         },
         "child",
-        &chosen,
+        &care,
         "",
         episode_from_json,
     )
@@ -199,7 +222,7 @@ pub(crate) async fn load_scoped(pool: &Pool, scope: &Scope<'_>) -> Result<Datase
              WHERE NOT has_details) r"
         },
         "child",
-        &chosen,
+        &care,
         "",
         review_without_details_json,
     )
@@ -213,14 +236,14 @@ pub(crate) async fn load_scoped(pool: &Pool, scope: &Scope<'_>) -> Result<Datase
                 " FROM reviews WHERE has_details) r"
             ),
             "child",
-            &chosen,
+            &care,
             "",
             review_from,
         )
         .await?,
     );
     reviews.sort_by(|a, b| (&a.child, a.date).cmp(&(&b.child, b.date)));
-    attach_review_parts(conn, &mut reviews, |qb| chosen.push_where(qb, "child")).await?;
+    attach_review_parts(conn, &mut reviews, |qb| care.push_where(qb, "child")).await?;
 
     let mut missing = rows_of(
         conn,
@@ -296,15 +319,8 @@ pub(crate) async fn load_scoped(pool: &Pool, scope: &Scope<'_>) -> Result<Datase
     .await?;
     health_outcomes.sort_by(|a, b| (&a.child, a.year).cmp(&(&b.child, b.year)));
 
-    let mut review_date_changes = rows_of(
-        conn,
-        DATE_CHANGE_COLS,
-        "child",
-        &chosen,
-        "",
-        date_change_from,
-    )
-    .await?;
+    let mut review_date_changes =
+        rows_of(conn, DATE_CHANGE_COLS, "child", &care, "", date_change_from).await?;
     review_date_changes.sort_by(|a, b| (&a.child, a.id).cmp(&(&b.child, b.id)));
     let he = health_education_of(conn, &chosen).await?;
     let return_tables = return_tables_of(conn, &chosen).await?;

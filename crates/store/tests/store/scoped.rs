@@ -388,3 +388,87 @@ async fn a_reports_children_give_the_figures_of_the_whole_council(env: Env) {
     );
 }
 both!(a_reports_children_give_the_figures_of_the_whole_council);
+
+/// The annual report's read (`Scope::Extents`): the children of its two
+/// years whole, and the children of the trend's three earlier years with
+/// only their care records. Every figure of the five years, computed to
+/// each year's extent, is the same as from the whole council, and the read
+/// holds less than the whole records of the five years would.
+async fn the_reports_extents_give_the_figures_of_the_whole_council(env: Env) {
+    use footprint_domain::calendar::WorkingDayCalendar;
+    use footprint_domain::dates::CollectionYear;
+    use footprint_domain::measures::{
+        Extent, MeasureSettings, Period, compute_extents_as_of, records_window,
+    };
+    let council = generate_council(&CouncilParams {
+        children_in_care: 60,
+        years: 5,
+        seed: 31,
+        as_of: d("2025-06-01"),
+        with_data_problems: false,
+    })
+    .expect("a council");
+    env.store
+        .replace_dataset(&council.dataset)
+        .await
+        .expect("stored");
+    let full = env.store.load_dataset().await.expect("loaded");
+    let (settings, calendar) = (
+        MeasureSettings::default(),
+        WorkingDayCalendar::england_and_wales(),
+    );
+    let mut lighter = false;
+    for start in 2023..=2025 {
+        let year = CollectionYear::new(start);
+        let mut periods = Vec::new();
+        let mut y = year;
+        for i in 0..5 {
+            let extent = if i < 2 {
+                Extent::Every
+            } else {
+                Extent::Headline
+            };
+            periods.push((Period::year(y), extent));
+            y = y.previous();
+        }
+        let window = |extent: Extent| {
+            let chosen: Vec<Period> = periods
+                .iter()
+                .filter(|(_, e)| *e == extent)
+                .map(|(p, _)| *p)
+                .collect();
+            records_window(&chosen)
+        };
+        let scoped = env
+            .store
+            .load_scoped(Scope::Extents {
+                every: window(Extent::Every).unwrap(),
+                headline: window(Extent::Headline),
+            })
+            .await
+            .unwrap();
+        let (from, to) =
+            records_window(&periods.iter().map(|(p, _)| *p).collect::<Vec<_>>()).expect("a window");
+        let whole = env
+            .store
+            .load_scoped(Scope::Active { from, to })
+            .await
+            .unwrap();
+        assert_eq!(scoped.children.len(), whole.children.len(), "{year}");
+        assert_eq!(scoped.episodes, whole.episodes, "{year}");
+        assert_eq!(scoped.reviews, whole.reviews, "{year}");
+        lighter |= scoped.visits.len() < whole.visits.len()
+            || scoped.allocations.len() < whole.allocations.len();
+        let as_of = d("2025-06-01");
+        assert_eq!(
+            compute_extents_as_of(&scoped, &periods, as_of, &settings, &calendar),
+            compute_extents_as_of(&full, &periods, as_of, &settings, &calendar),
+            "{year}"
+        );
+    }
+    assert!(
+        lighter,
+        "the trend's earlier years are read without their other records"
+    );
+}
+both!(the_reports_extents_give_the_figures_of_the_whole_council);

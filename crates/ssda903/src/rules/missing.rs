@@ -132,7 +132,7 @@ fn rule_575<'a>(ctx: &Ctx<'a>) -> Vec<&'a RawRow> {
 /// 578: episodes with a valid DECOM in order, a new period whenever an
 /// episode starts after the previous one's (valid) DEC; each period from
 /// its first DECOM to its last episode's DEC (`None`: open).
-fn periods<'a>(ctx: &Ctx<'a>) -> HashMap<&'a str, Vec<(NaiveDate, Option<NaiveDate>)>> {
+pub(super) fn periods<'a>(ctx: &Ctx<'a>) -> HashMap<&'a str, Vec<(NaiveDate, Option<NaiveDate>)>> {
     let mut out: HashMap<&str, Vec<(NaiveDate, Option<NaiveDate>)>> = HashMap::new();
     for eps in ctx.episodes_by_child() {
         let mut prev_dec: Option<NaiveDate> = None;

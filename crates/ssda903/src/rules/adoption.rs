@@ -379,6 +379,9 @@ fn rule_525<'a>(ctx: &Ctx<'a>) -> Vec<&'a RawRow> {
 }
 
 fn rule_551<'a>(ctx: &Ctx<'a>) -> Vec<&'a RawRow> {
+    if !ctx.this.has(PlacedAdoption) {
+        return Vec::new();
+    }
     let decided: HashSet<&str> = ctx
         .this
         .rows(PlacedAdoption)
@@ -421,6 +424,9 @@ fn rule_552<'a>(ctx: &Ctx<'a>) -> Vec<&'a RawRow> {
 /// PlacedAdoption row, and the PlacedAdoption rows recorded as reversed of
 /// children whose order is open.
 fn order_without_decision<'a>(ctx: &Ctx<'a>, ls: &str) -> Vec<&'a RawRow> {
+    if !ctx.this.has(PlacedAdoption) {
+        return Vec::new();
+    }
     let pa = ctx.this.by_child(PlacedAdoption);
     let mut out: Vec<&RawRow> = Vec::new();
     let mut open: HashSet<&str> = HashSet::new();
@@ -468,6 +474,9 @@ fn rule_556<'a>(ctx: &Ctx<'a>) -> Vec<&'a RawRow> {
 }
 
 fn rule_557<'a>(ctx: &Ctx<'a>) -> Vec<&'a RawRow> {
+    if !ctx.this.has(PlacedAdoption) {
+        return Vec::new();
+    }
     let orders: &[&str] = if ctx.rules_year >= 2024 {
         &["E1"]
     } else {

@@ -341,6 +341,9 @@ fn rule_628<'a>(ctx: &Ctx<'a>) -> Vec<&'a RawRow> {
 }
 
 fn rule_630<'a>(ctx: &Ctx<'a>) -> Vec<&'a RawRow> {
+    if !ctx.this.has(PrevPerm) {
+        return Vec::new();
+    }
     let perm = ctx.this.by_child(PrevPerm);
     ctx.this
         .rows(Episodes)

@@ -30,6 +30,7 @@ mod episodes;
 mod header;
 mod legal_status;
 mod missing;
+mod mothers_and_pupils;
 mod oc2_health;
 mod placements;
 mod previous_year;
@@ -281,6 +282,7 @@ impl Rule {
 pub fn all() -> Vec<&'static Rule> {
     [
         header::RULES,
+        mothers_and_pupils::RULES,
         episodes::RULES,
         adoption::RULES,
         care_leavers::RULES,

@@ -488,6 +488,31 @@ fn missing_periods_567_574_and_1006() {
 }
 
 #[test]
+fn missing_dates_that_are_not_dates_1004_and_1005() {
+    let missing = "CHILD,DOB,MISSING,MIS_START,MIS_END
+1001,15/06/2010,M,01/06/2021,10/06/2021
+1001,15/06/2010,M,31/06/2021,
+1001,15/06/2010,A,01/07/2021,2021-07-03
+1001,15/06/2010,A,,
+";
+    let mut inputs = base_with("header.csv", "", "");
+    inputs.push(csv("missing.csv", missing));
+    let p = read(&inputs);
+    let starts: Vec<_> = p
+        .problems
+        .iter()
+        .filter(|p| p.rule.as_deref() == Some("1004"))
+        .collect();
+    assert_eq!(starts.len(), 2, "{:#?}", p.problems);
+    assert_at(starts[0], "missing.csv", 3, "MIS_START");
+    assert_at(starts[1], "missing.csv", 5, "MIS_START");
+    let e = only(&p, "1005");
+    assert_at(&e, "missing.csv", 4, "MIS_END");
+    assert_eq!(e.severity, Severity::Fatal);
+    assert_eq!(p.ret.missing.len(), 1, "only the good row is kept");
+}
+
+#[test]
 fn uasc_is_folded_into_the_child_and_304_checks_duc() {
     let uasc = "CHILD,SEX,DOB,DUC\n1001,1,15/06/2010,16/06/2028\n";
     let mut inputs = base_with("header.csv", "", "");

@@ -173,6 +173,7 @@ pub(super) const RULES: &[Rule] = &[
     Rule::error("584", PlacedAdoption, "DATE_PLACED", "Last year's decision that the child should be placed for adoption was reversed, but this year's decision is blank or not later than it.", Check::Rows(rule_584)).previous(),
     Rule::error("601", Ad1, "DATE_INT", "The child was adopted during the year but the adoption items of AD1 are not all given.", Check::Rows(rule_601)),
     Rule::error("602", Ad1, "DATE_INT", "Adoption information (AD1) is given but the child's episodes do not show an adoption during the year.", Check::Rows(rule_602)),
+    Rule::error("1003", PlacedAdoption, "DATE_PLACED", "The decision that the child should be placed for adoption is dated before the child started to be looked after (their first episode starting a period of care).", Check::Rows(rule_1003)),
     Rule::error("INT31", Ad1, "CHILD", "The child has more than one row in AD1.", Check::Repeated),
 ];
 
@@ -282,6 +283,13 @@ fn rule_118<'a>(ctx: &Ctx<'a>) -> Vec<&'a RawRow> {
         }
     }
     out
+}
+
+fn rule_1003<'a>(ctx: &Ctx<'a>) -> Vec<&'a RawRow> {
+    let by = first(ctx, |e| e.get("RNE") == "S");
+    pairs(ctx, PlacedAdoption, &by, |p, e| {
+        later(date(e, "DECOM"), date(p, "DATE_PLACED"))
+    })
 }
 
 fn rule_331<'a>(ctx: &Ctx<'a>) -> Vec<&'a RawRow> {
@@ -790,6 +798,9 @@ mod tests {
         assert_eq!(f("522", Table::PlacedAdoption), [3]);
         assert_eq!(f("117", Table::PlacedAdoption), [4]);
         assert_eq!(f("118", Table::PlacedAdoption), [3]);
+        // Child 4's decision (March 2024) is before their first episode
+        // (May); child 1's (June 2023) follows theirs (May).
+        assert_eq!(f("1003", Table::PlacedAdoption), [4]);
         assert_eq!(f("601", Table::Episodes), [7]);
         assert!(f("601", Table::Ad1).is_empty());
         assert_eq!(f("602", Table::Ad1), [4]);
@@ -824,6 +835,8 @@ mod tests {
         let f = |code: &str, t: Table| lines_flagged(code, "2025-26", &r, Some(&last), t);
         let pa = |code: &str| f(code, Table::PlacedAdoption);
         assert_eq!(pa("563"), [6]);
+        // Child 1's first decision (January 2023) is before their episode.
+        assert_eq!(pa("1003"), [2]);
         assert_eq!(pa("523"), [2]);
         assert_eq!(pa("525"), [2]);
         assert_eq!(pa("579"), [5]);

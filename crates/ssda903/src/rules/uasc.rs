@@ -32,6 +32,7 @@ pub(super) const RULES: &[Rule] = &[
     Rule::error("205B", Uasc, "DUC", "The child is UASC this year and last year, but the dates UASC status ceased do not agree (last year's must be the 18th birthday; this year's in this year or the same as last year's).", Check::Rows(rule_205b)).previous(),
     Rule::error("205C", Uasc, "DUC", "The child is UASC neither this year nor last, but a date UASC status ceased is given.", Check::Rows(rule_205c)).previous(),
     Rule::error("205D", Header, "UASC", "The child is UASC this year but was not recorded as UASC in last year's return.", Check::Rows(rule_205d)).previous(),
+    Rule::error("231", Header, "DOB", "The child is UASC but under 11 at the end of the year: UASC are generally older, so check the date of birth (if it is right, the DfE asks for a bypass request).", Check::Rows(rule_231)).years(super::Years::from(2024)).severity(Warning),
     Rule::error("INT21", Uasc, "SEX", "The child's sex in the UASC table differs from the Header.", Check::Rows(rule_int21)),
     Rule::error("INT36", Uasc, "CHILD", "The child has more than one row in the UASC table.", Check::Repeated),
 ];
@@ -53,6 +54,19 @@ fn statuses<'a>(t: &Tables<'a>) -> HashMap<&'a str, bool> {
             } else {
                 None
             }
+        })
+        .collect()
+}
+
+fn rule_231<'a>(ctx: &Ctx<'a>) -> Vec<&'a RawRow> {
+    let status = statuses(ctx.this);
+    ctx.this
+        .rows(Header)
+        .iter()
+        .copied()
+        .filter(|h| {
+            status.get(h.get("CHILD")) == Some(&true)
+                && date(h, "DOB").is_some_and(|d| plus_years(d, 11) > ctx.end())
         })
         .collect()
 }
@@ -235,6 +249,14 @@ mod tests {
         );
         let f = |code: &str| lines_flagged(code, "2024-25", &r, None, Table::Uasc);
         assert_eq!(f("INT21"), [3]);
+        let young = ret(
+            "1,M,01/01/2015,WBRI,,,\n2,M,01/01/2008,WBRI,,,",
+            "1,M,01/01/2015,\n2,M,01/01/2008,",
+        );
+        assert_eq!(
+            lines_flagged("231", "2024-25", &young, None, Table::Header),
+            [2]
+        );
         assert_eq!(f("INT36"), [3, 4]);
         // A CSV return: the UASC table says who is UASC.
         assert!(f("303").is_empty());

@@ -199,7 +199,7 @@ impl Conv<'_> {
                     row,
                     "SDQ_SCORE",
                     Some(v),
-                    None,
+                    Some("180"),
                     Severity::Fatal,
                     format!(
                         "SDQ_SCORE is {v:?}: a Strengths and Difficulties Questionnaire score is a whole number from 0 to {}",
@@ -686,10 +686,10 @@ pub(crate) fn convert(
                 let start = conv.date(
                     row,
                     "MIS_START",
-                    None,
+                    Some("1004"),
                     Some("every missing row needs the date it started (MIS_START)"),
                 );
-                let end = conv.date(row, "MIS_END", None, None);
+                let end = conv.date(row, "MIS_END", Some("1005"), None);
                 if let (Some(s), Some(e)) = (start, end)
                     && e < s
                 {

@@ -159,17 +159,21 @@ fn a_review_outside_care_is_a_warning_and_kept() {
 #[test]
 fn rule_399_reviews_of_a_short_breaks_child() {
     // In U6: a short break in U4 (long-term fostering) would break 384 too.
-    let p = read(&base_with(
+    // Ten days, around the review: a longer one would break 365 and 367.
+    let mut inputs = base_with(
         "episodes.csv",
-        "1002,10/06/2021,S,C1,N1,U4",
-        "1002,10/06/2021,S,V3,N1,U6",
-    ));
+        "1002,10/06/2021,S,C1,N1,U4,PR1,,,",
+        "1002,25/06/2021,S,V3,N1,U6,PR1,05/07/2021,E13,",
+    );
+    inputs[0] = csv("header.csv", &HEADER.replace("AOTH,UN1,0,", "AOTH,UN1,,"));
+    let p = read(&inputs);
     let w = only(&p, "399");
     assert_at(&w, "reviews.csv", 3, "REVIEW");
     assert_eq!(
         p.problems.len(),
         1,
-        "reported once, not also as outside care"
+        "reported once, not also as outside care: {:#?}",
+        p.problems
     );
 }
 
@@ -203,10 +207,7 @@ fn rule_399_counts_every_episode_and_covers_mother() {
         "1002,10/06/2021,S,C1",
         "1002,10/06/2021,S,V3",
     );
-    inputs[0] = csv(
-        "header.csv",
-        &HEADER.replace("1002,2,01/01/2020,AOTH,,,", "1002,2,01/01/2020,AOTH,,0,"),
-    );
+    inputs[0] = csv("header.csv", HEADER);
     let p = read(&inputs);
     let found: Vec<_> = p
         .problems
@@ -487,6 +488,31 @@ fn missing_periods_567_574_and_1006() {
 }
 
 #[test]
+fn missing_dates_that_are_not_dates_1004_and_1005() {
+    let missing = "CHILD,DOB,MISSING,MIS_START,MIS_END
+1001,15/06/2010,M,01/06/2021,10/06/2021
+1001,15/06/2010,M,31/06/2021,
+1001,15/06/2010,A,01/07/2021,2021-07-03
+1001,15/06/2010,A,,
+";
+    let mut inputs = base_with("header.csv", "", "");
+    inputs.push(csv("missing.csv", missing));
+    let p = read(&inputs);
+    let starts: Vec<_> = p
+        .problems
+        .iter()
+        .filter(|p| p.rule.as_deref() == Some("1004"))
+        .collect();
+    assert_eq!(starts.len(), 2, "{:#?}", p.problems);
+    assert_at(starts[0], "missing.csv", 3, "MIS_START");
+    assert_at(starts[1], "missing.csv", 5, "MIS_START");
+    let e = only(&p, "1005");
+    assert_at(&e, "missing.csv", 4, "MIS_END");
+    assert_eq!(e.severity, Severity::Fatal);
+    assert_eq!(p.ret.missing.len(), 1, "only the good row is kept");
+}
+
+#[test]
 fn uasc_is_folded_into_the_child_and_304_checks_duc() {
     let uasc = "CHILD,SEX,DOB,DUC\n1001,1,15/06/2010,16/06/2028\n";
     let mut inputs = base_with("header.csv", "", "");
@@ -611,7 +637,7 @@ fn the_sdq_score_is_0_to_40_and_the_reason_sdq1_to_sdq5() {
         let e = only_with(&p, "whole number from 0 to 40");
         assert_at(&e, "oc2.csv", 3, "SDQ_SCORE");
         assert_eq!(e.value.as_deref(), Some(bad));
-        assert_eq!(e.rule, None, "no DfE rule number confirmed");
+        assert_eq!(e.rule.as_deref(), Some("180"), "DfE rule 180");
         assert!(p.is_fatal());
     }
     let p = read(&with_oc2("1002,01/01/2020,40,,0,1,1,0,0,0,,"));

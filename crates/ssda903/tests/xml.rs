@@ -61,7 +61,16 @@ fn the_xml_form_reads_into_the_same_records() {
     assert_at(&e, "r.xml", 19, "REVIEW_CODE");
     assert_eq!(e.value.as_deref(), Some("PN9"));
     assert!(e.message.starts_with("child 1001: "), "{}", e.message);
-    assert_eq!(p.problems.len(), 1, "{:#?}", p.problems);
+    // IN_TOUCH alone, for an 11-year-old, is there to make an OC3 row: the
+    // DfE's rules 153 (all three care leaver items or none) and 391 (not
+    // yet 17) flag it. Nothing else.
+    let others: Vec<_> = p
+        .problems
+        .iter()
+        .filter_map(|p| p.rule.as_deref())
+        .filter(|r| *r != "167")
+        .collect();
+    assert_eq!(others, ["153", "391"], "{:#?}", p.problems);
 }
 
 #[test]

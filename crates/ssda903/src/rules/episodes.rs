@@ -1,7 +1,11 @@
 //! Episodes: dates and codes, how episodes chain into periods of care, and
 //! whether the reason for a new episode matches what changed (434–436).
 
-use super::{Check, Cmp, Cond::*, Ctx, Rule};
+use std::collections::{HashMap, HashSet};
+
+use chrono::NaiveDate;
+
+use super::{Check, Cmp, Cond::*, Ctx, Rule, Years, date};
 use crate::problem::Severity::{Fatal, Warning};
 use crate::raw::RawRow;
 use crate::tables::Table::*;
@@ -37,6 +41,12 @@ pub(super) const RULES: &[Rule] = &[
     Rule::error("460", Episodes, "REC", "The episode ended with the child staying with their carers at 18 or over (REC E17), but the child was under 18.", Check::Row(&[In("REC", &["E17"]), HeaderAge(18, Cmp::Gt, "DEC")])),
     Rule::error("501", Episodes, "DECOM", "A new episode started before the previous episode ended (episodes overlap).", Check::Records).severity(Fatal),
     Rule::error("1009", Episodes, "REASON_PLACE_CHANGE", "The reason for placement change is not a valid code.", Check::Reading).severity(Fatal),
+
+    Rule::error("199", Episodes, "REC", "The episodes show the child was adopted from care before (an earlier episode, this year or last, ended E11/E12).", Check::Rows(rule_199)),
+    Rule::error("234", Episodes, "REASON_PLACE_CHANGE", "A child under 10 cannot change placement because of being admitted to custody (CUSTOD).", Check::Row(&[In("REASON_PLACE_CHANGE", &["CUSTOD"]), HeaderAge(10, Cmp::Gt, "DECOM")])).years(Years::from(2025)),
+    Rule::error("365", Episodes, "LS", "A single short-term respite placement (LS V3) lasted more than 17 days (an open one counts to the end of the year).", Check::Rows(rule_365)),
+    Rule::error("367", Episodes, "LS", "The child had more than 75 days of respite care (LS V3) in the collection year.", Check::Rows(rule_367)),
+    Rule::error("504", Episodes, "CIN", "The category of need (CIN) differs from the one at the start of the period of care.", Check::Rows(rule_504)),
 ];
 
 const PLACEMENT: [&str; 4] = ["PLACE", "PL_POST", "URN", "PLACE_PROVIDER"];
@@ -124,6 +134,95 @@ fn rule_436<'a>(ctx: &Ctx<'a>) -> Vec<&'a RawRow> {
         })
         .map(|(e, _)| e)
         .collect()
+}
+
+fn rule_199<'a>(ctx: &Ctx<'a>) -> Vec<&'a RawRow> {
+    let this: HashSet<*const RawRow> = ctx
+        .this
+        .rows(Episodes)
+        .iter()
+        .map(|e| *e as *const RawRow)
+        .collect();
+    let mut by: HashMap<&str, Vec<(NaiveDate, &RawRow)>> = HashMap::new();
+    for t in std::iter::once(ctx.this).chain(ctx.last) {
+        for e in t.rows(Episodes) {
+            if let Some(d) = date(e, "DECOM") {
+                by.entry(e.get("CHILD")).or_default().push((d, e));
+            }
+        }
+    }
+    let mut out = Vec::new();
+    for (_, mut eps) in by {
+        eps.sort_by_key(|(d, _)| *d);
+        let mut adoptions = 0;
+        for (_, e) in eps {
+            let adopted = matches!(e.get("REC"), "E11" | "E12");
+            if adopted {
+                adoptions += 1;
+            }
+            let first_adoption = adopted && adoptions == 1;
+            if adoptions > 0 && !first_adoption && this.contains(&(e as *const RawRow)) {
+                out.push(e);
+            }
+        }
+    }
+    out
+}
+
+fn rule_365<'a>(ctx: &Ctx<'a>) -> Vec<&'a RawRow> {
+    ctx.this
+        .rows(Episodes)
+        .iter()
+        .copied()
+        .filter(|e| e.get("LS") == "V3")
+        .filter(|e| {
+            let end = if e.get("DEC").is_empty() {
+                Some(ctx.end())
+            } else {
+                date(e, "DEC")
+            };
+            matches!((date(e, "DECOM"), end), (Some(s), Some(d)) if d > s + chrono::Days::new(17))
+        })
+        .collect()
+}
+
+fn rule_367<'a>(ctx: &Ctx<'a>) -> Vec<&'a RawRow> {
+    let mut by: HashMap<&str, Vec<(&RawRow, i64)>> = HashMap::new();
+    for e in ctx.this.rows(Episodes) {
+        if e.get("LS") != "V3" {
+            continue;
+        }
+        let Some(s) = date(e, "DECOM") else {
+            continue;
+        };
+        let d = date(e, "DEC")
+            .filter(|d| *d <= ctx.end())
+            .unwrap_or(ctx.end());
+        let days = (d - s.max(ctx.start())).num_days();
+        if days > 0 {
+            by.entry(e.get("CHILD")).or_default().push((e, days));
+        }
+    }
+    by.into_values()
+        .filter(|eps| eps.iter().map(|(_, d)| d).sum::<i64>() > 75)
+        .flat_map(|eps| eps.into_iter().map(|(e, _)| e))
+        .collect()
+}
+
+fn rule_504<'a>(ctx: &Ctx<'a>) -> Vec<&'a RawRow> {
+    let mut out = Vec::new();
+    for eps in ctx.episodes_by_child() {
+        for pair in eps.windows(2) {
+            let (prev, this) = (pair[0], pair[1]);
+            let continues = prev.get("REC") == "X1"
+                && date(prev, "DEC").is_some()
+                && date(prev, "DEC") == date(this, "DECOM");
+            if continues && this.get("CIN") != prev.get("CIN") {
+                out.push(this);
+            }
+        }
+    }
+    out
 }
 
 #[cfg(test)]
@@ -316,5 +415,22 @@ mod tests {
             lines_flagged("436", "2024-25", &only_ls, None, Table::Episodes),
             [3]
         );
+    }
+    #[test]
+    fn adoption_custody_respite_and_category_of_need() {
+        let mut r = rows(
+            Table::Header,
+            "CHILD,SEX,DOB,ETHNIC,UPN,MOTHER,MC_DOB\n1,M,01/01/2018,WBRI,,,\n2,M,01/01/2010,WBRI,,,",
+        );
+        r.extend(rows(
+            Table::Episodes,
+            "CHILD,DECOM,RNE,LS,CIN,PLACE,PLACE_PROVIDER,DEC,REC,REASON_PLACE_CHANGE,HOME_POST,PL_POST,URN\n1,01/04/2020,S,C2,N1,A5,PR1,01/01/2021,E11,,,,\n1,01/05/2025,S,C2,N1,U1,PR1,01/06/2025,P1,CUSTOD,,,\n2,01/04/2025,S,V3,N1,U1,PR1,01/05/2025,X1,,,,\n2,01/05/2025,P,V3,N2,U1,PR1,01/07/2025,E4A,,,,",
+        ));
+        let f = |code: &str| lines_flagged(code, "2025-26", &r, None, Table::Episodes);
+        assert_eq!(f("199"), [3]);
+        assert_eq!(f("234"), [3]);
+        assert_eq!(f("365"), [4, 5]);
+        assert_eq!(f("367"), [4, 5]);
+        assert_eq!(f("504"), [5]);
     }
 }

@@ -90,6 +90,13 @@ pub(super) const RULES: &[Rule] = &[
         Check::Reading,
     )
     .severity(Fatal),
+
+    Rule::error("564", Missing, "MIS_START", "The child was missing or away (MISSING M or A) but the date it started (MIS_START) is blank.", Check::Row(&[In("MISSING", &["M", "A", "m", "a"]), Blank("MIS_START")])),
+    Rule::error("565", Missing, "MISSING", "The date a missing or away period started is given but whether the child was missing or away (MISSING) is blank.", Check::Row(&[Filled("MIS_START"), Blank("MISSING")])),
+    Rule::error("566", Missing, "MISSING", "The date a missing or away period ended is given but whether the child was missing or away (MISSING) is blank.", Check::Row(&[Filled("MIS_END"), Blank("MISSING")])),
+    Rule::error("576", Missing, "MIS_START", "A missing or away period open at the end of last year's return does not start this year's periods for the child.", Check::Rows(rule_576)).previous(),
+    Rule::error("1004", Missing, "MIS_START", "The date a missing or away period started (MIS_START) is blank or not a valid date.", Check::Reading).severity(Fatal),
+    Rule::error("1005", Missing, "MIS_END", "The date a missing or away period ended (MIS_END) is not a valid date.", Check::Reading).severity(Fatal),
 ];
 
 fn rule_571<'a>(ctx: &Ctx<'a>) -> Vec<&'a RawRow> {
@@ -132,7 +139,7 @@ fn rule_575<'a>(ctx: &Ctx<'a>) -> Vec<&'a RawRow> {
 /// 578: episodes with a valid DECOM in order, a new period whenever an
 /// episode starts after the previous one's (valid) DEC; each period from
 /// its first DECOM to its last episode's DEC (`None`: open).
-fn periods<'a>(ctx: &Ctx<'a>) -> HashMap<&'a str, Vec<(NaiveDate, Option<NaiveDate>)>> {
+pub(super) fn periods<'a>(ctx: &Ctx<'a>) -> HashMap<&'a str, Vec<(NaiveDate, Option<NaiveDate>)>> {
     let mut out: HashMap<&str, Vec<(NaiveDate, Option<NaiveDate>)>> = HashMap::new();
     for eps in ctx.episodes_by_child() {
         let mut prev_dec: Option<NaiveDate> = None;
@@ -237,6 +244,43 @@ fn rule_581<'a>(ctx: &Ctx<'a>) -> Vec<&'a RawRow> {
         .collect()
 }
 
+fn rule_576<'a>(ctx: &Ctx<'a>) -> Vec<&'a RawRow> {
+    let Some(last) = ctx.last else {
+        return Vec::new();
+    };
+    let open: HashMap<&str, Vec<&str>> = {
+        let mut m: HashMap<&str, Vec<&str>> = HashMap::new();
+        for r in last.rows(Missing) {
+            if r.get("MIS_END").is_empty() && date(r, "MIS_START").is_some() {
+                m.entry(r.get("CHILD"))
+                    .or_default()
+                    .push(r.get("MIS_START"));
+            }
+        }
+        m
+    };
+    let mut out = Vec::new();
+    for (child, rows) in by_child(ctx.this.rows(Missing)) {
+        let Some(starts) = open.get(child) else {
+            continue;
+        };
+        let Some(first) = rows
+            .iter()
+            .copied()
+            .min_by_key(|r| date(r, "MIS_START").unwrap_or(NaiveDate::MAX))
+        else {
+            continue;
+        };
+        if starts
+            .iter()
+            .any(|s| super::parse_dmy(s) != date(first, "MIS_START"))
+        {
+            out.push(first);
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::super::tests::{lines_flagged, rows};
@@ -305,5 +349,24 @@ mod tests {
             "1,01/06/2007,M,20/05/2025,01/06/2025",
         );
         assert!(flagged("580", &ok, Table::Episodes).is_empty());
+    }
+    #[test]
+    fn missing_type_and_dates_given_together_and_last_year() {
+        let cols = "CHILD,DOB,MISSING,MIS_START,MIS_END";
+        let r = rows(
+            Table::Missing,
+            &format!(
+                "{cols}\n1,01/01/2010,M,,\n2,01/01/2010,,01/05/2025,\n3,01/01/2010,,,01/06/2025\n4,01/01/2010,M,01/06/2025,01/07/2025\n5,01/01/2010,A,01/03/2025,01/04/2025"
+            ),
+        );
+        let last = rows(
+            Table::Missing,
+            &format!("{cols}\n4,01/01/2010,M,01/03/2025,\n5,01/01/2010,A,01/03/2025,"),
+        );
+        let f = |code: &str| lines_flagged(code, "2025-26", &r, Some(&last), Table::Missing);
+        assert_eq!(f("564"), [2]);
+        assert_eq!(f("565"), [3]);
+        assert_eq!(f("566"), [4]);
+        assert_eq!(f("576"), [5]);
     }
 }

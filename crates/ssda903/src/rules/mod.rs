@@ -24,15 +24,19 @@
 //! [`for_year`] picks a collection year's set; [`check_rows`] runs it.
 
 mod adoption;
+mod care_leavers;
+mod dolo;
 mod episodes;
 mod header;
 mod legal_status;
 mod missing;
+mod mothers_and_pupils;
 mod oc2_health;
 mod placements;
 mod previous_year;
 pub(crate) mod records;
 mod reviews;
+mod social_workers;
 mod uasc;
 
 use std::collections::{BTreeSet, HashMap};
@@ -145,6 +149,10 @@ pub enum Cond {
     /// with a date of the row (both valid): `HeaderAge(18, Le, "DEC")` is
     /// "18th birthday on or before DEC".
     HeaderAge(u32, Cmp, &'static str),
+    /// At least one of the conditions holds.
+    Any(&'static [Cond]),
+    /// All the conditions hold (inside [`Cond::Any`]).
+    All(&'static [Cond]),
 }
 
 /// A comparison of dates.
@@ -184,6 +192,9 @@ pub enum Check {
         place: &'static [&'static str],
         days: i64,
     },
+    /// Every row of the rule's table whose child has more than one row in
+    /// it.
+    Repeated,
     /// Any other rule: the rows it flags.
     Rows(for<'a> fn(&Ctx<'a>) -> Vec<&'a RawRow>),
 }
@@ -196,6 +207,7 @@ impl fmt::Debug for Check {
             Check::Row(_) => "Row",
             Check::YoungerThan { .. } => "YoungerThan",
             Check::LongerThan { .. } => "LongerThan",
+            Check::Repeated => "Repeated",
             Check::Rows(_) => "Rows",
         })
     }
@@ -270,8 +282,10 @@ impl Rule {
 pub fn all() -> Vec<&'static Rule> {
     [
         header::RULES,
+        mothers_and_pupils::RULES,
         episodes::RULES,
         adoption::RULES,
+        care_leavers::RULES,
         legal_status::RULES,
         placements::RULES,
         reviews::RULES,
@@ -279,6 +293,8 @@ pub fn all() -> Vec<&'static Rule> {
         oc2_health::RULES,
         uasc::RULES,
         previous_year::RULES,
+        social_workers::RULES,
+        dolo::RULES,
     ]
     .into_iter()
     .flatten()
@@ -380,6 +396,20 @@ impl<'a> Tables<'a> {
 
     pub fn rows(&self, t: Table) -> &[&'a RawRow] {
         self.rows.get(&t).map_or(&[], Vec::as_slice)
+    }
+
+    /// The rows of table `t` by child.
+    pub fn by_child(&self, t: Table) -> HashMap<&'a str, Vec<&'a RawRow>> {
+        let mut m: HashMap<&'a str, Vec<&'a RawRow>> = HashMap::new();
+        for r in self.rows(t) {
+            m.entry(r.get("CHILD")).or_default().push(r);
+        }
+        m
+    }
+
+    /// The children with a row in table `t`.
+    pub fn children(&self, t: Table) -> std::collections::HashSet<&'a str> {
+        self.rows(t).iter().map(|r| r.get("CHILD")).collect()
     }
 
     /// The first Header DOB of each child (valid dates only).
@@ -494,7 +524,7 @@ pub fn date(row: &RawRow, col: &str) -> Option<NaiveDate> {
 
 /// `d/m/yyyy` with one or two digits for the day and month, as
 /// `%d/%m/%Y` reads them; `None` for anything else.
-fn parse_dmy(v: &str) -> Option<NaiveDate> {
+pub(super) fn parse_dmy(v: &str) -> Option<NaiveDate> {
     let mut parts = v.split('/');
     let (d, m, y) = (parts.next()?, parts.next()?, parts.next()?);
     if parts.next().is_some()
@@ -577,6 +607,8 @@ impl Cond {
                     Cmp::Ge => birthday >= d,
                 }
             }
+            Cond::Any(conds) => conds.iter().any(|c| c.holds(row, ctx)),
+            Cond::All(conds) => conds.iter().all(|c| c.holds(row, ctx)),
             Cond::Continuously => ctx.continuously.contains(row.get("CHILD")),
             Cond::NotContinuously => !ctx.continuously.contains(row.get("CHILD")),
         }
@@ -614,6 +646,17 @@ fn flagged<'a>(rule: &Rule, ctx: &Ctx<'a>) -> Vec<&'a RawRow> {
                 matches!((date(r, "DECOM"), date(r, "DEC")), (Some(s), Some(e)) if (e - s).num_days() > days)
             })
             .collect(),
+        Check::Repeated => {
+            let rows = ctx.this.rows(rule.table);
+            let mut count: HashMap<&str, usize> = HashMap::new();
+            for r in rows {
+                *count.entry(r.get("CHILD")).or_default() += 1;
+            }
+            rows.iter()
+                .copied()
+                .filter(|r| count.get(r.get("CHILD")).is_some_and(|n| *n > 1))
+                .collect()
+        }
         Check::Rows(f) => f(ctx),
     }
 }

@@ -209,6 +209,10 @@ pub(super) const RULES: &[Rule] = &[
         "A child with a health check also needs immunisations, teeth check, health assessment and substance misuse filled in.",
         Check::Row(&[In("HEALTH_CHECK", &["1"]), AnyBlank(HEALTH)]),
     ),
+
+    Rule::error("180", Oc2, "SDQ_SCORE", "The strengths and difficulties questionnaire score (SDQ_SCORE) is not a whole number from 0 to 40.", Check::Reading).severity(Fatal),
+    Rule::error("182", Oc2, "IMMUNISATIONS", "Immunisations, teeth check, health assessment and substance misuse must all be given, or every OC2 item left blank.", Check::Row(&[AnyBlank(&["IMMUNISATIONS", "TEETH_CHECK", "HEALTH_ASSESSMENT", "SUBSTANCE_MISUSE"]), AnyFilled(&["CONVICTED", "HEALTH_CHECK", "INTERVENTION_RECEIVED", "INTERVENTION_OFFERED"])])),
+    Rule::error("INT33", Oc2, "CHILD", "The child has more than one row in OC2.", Check::Repeated),
 ];
 
 /// 197B: a warning (the DfE's validator reports it as an error): whether a
@@ -334,5 +338,15 @@ mod tests {
         assert_eq!(flagged("193", "1,01/01/2012,12,,0,,1,1,1,0,1,"), [2]);
         assert_eq!(flagged("158", "1,01/01/2012,12,,0,,1,1,1,1,1,1"), [2]);
         assert_eq!(flagged("159", "1,01/01/2012,12,,0,,1,1,1,1,0,"), [2]);
+    }
+    #[test]
+    fn oc2_items_given_together_once_per_child() {
+        let r = rows(
+            Table::Oc2,
+            "CHILD,DOB,SDQ_SCORE,SDQ_REASON,CONVICTED,HEALTH_CHECK,IMMUNISATIONS,TEETH_CHECK,HEALTH_ASSESSMENT,SUBSTANCE_MISUSE,INTERVENTION_RECEIVED,INTERVENTION_OFFERED\n1,01/01/2010,,,0,1,1,1,1,0,,\n2,01/01/2010,,,0,1,,1,1,0,,\n3,01/01/2010,,,,,,,,,,\n3,01/01/2010,,,,,,,,,,",
+        );
+        let f = |code: &str| lines_flagged(code, "2025-26", &r, None, Table::Oc2);
+        assert_eq!(f("182"), [3]);
+        assert_eq!(f("INT33"), [4, 5]);
     }
 }

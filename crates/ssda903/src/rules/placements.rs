@@ -39,6 +39,13 @@ pub(super) const RULES: &[Rule] = &[
     Rule::error("530", Episodes, "PLACE_PROVIDER", "Placement provider PR4 (private provision) cannot go with placement type P1.", Check::Row(&[In("PLACE", &["P1"]), In("PLACE_PROVIDER", &["PR4"])])),
     Rule::error("531", Episodes, "PLACE_PROVIDER", "Placement provider PR5 (voluntary provision) cannot go with placement type P1.", Check::Row(&[In("PLACE", &["P1"]), In("PLACE_PROVIDER", &["PR5"])])),
     Rule::error("550", Episodes, "PLACE_PROVIDER", "Placement provider PR0 (parents) goes only with placement type P1.", Check::Row(&[NotIn("PLACE", &["P1"]), In("PLACE_PROVIDER", &["PR0"])])),
+
+    Rule::error("213", Episodes, "PLACE_PROVIDER", "A placement provider (PLACE_PROVIDER) is given for a temporary placement (T0–T4), where none is needed.", Check::Row(&[In("PLACE", &["T0", "T1", "T2", "T3", "T4"]), Filled("PLACE_PROVIDER")])).years(Years::until(2024)),
+    Rule::error("213", Episodes, "PLACE_PROVIDER", "A placement provider (PLACE_PROVIDER) is given for a temporary placement (T0–T4) or a Z11–Z14 placement, where none is needed.", Check::Row(&[In("PLACE", &["T0", "T1", "T2", "T3", "T4", "Z11", "Z12", "Z13", "Z14"]), Filled("PLACE_PROVIDER")])).years(Years::from(2025)),
+    Rule::error("214", Episodes, "PL_POST", "Placement location (PL_POST, URN) is not needed for a short break (LS V3/V4).", Check::Row(&[In("LS", &["V3", "V4"]), AnyFilled(&["PL_POST", "URN"])])),
+    Rule::error("217t", Episodes, "PLACE", "Placement type P2 is not valid from 28 October 2023: the episode ended after it or is still open.", Check::Row(&[In("PLACE", &["P2"]), Any(&[Blank("DEC"), DateAfter("DEC", (28, 10, 2023))])])).years(Years::until(2023)),
+    Rule::error("370", Episodes, "PLACE", "A child in independent living (P2) must be at least 16 when it starts.", Check::YoungerThan { place: &["P2"], years: 16 }).years(Years::until(2023)),
+    Rule::error("398", Episodes, "HOME_POST", "Postcodes (HOME_POST, PL_POST) are given for a short break (LS V3/V4), where they are not needed.", Check::Row(&[In("LS", &["V3", "V4"]), AnyFilled(&["HOME_POST", "PL_POST"])])),
 ];
 
 fn rule_225<'a>(ctx: &Ctx<'a>) -> Vec<&'a RawRow> {
@@ -255,5 +262,23 @@ mod tests {
             "1,01/04/2025,S,C2,N1,U1,PR1,01/05/2025,X1,,,,\n1,01/05/2025,P,C2,N1,U2,PR1,,,,,,",
         );
         assert_eq!(flagged("225", "2025-26", &missing_reason), [2]);
+    }
+    #[test]
+    fn providers_and_postcodes_not_needed() {
+        let mut r = rows(
+            Table::Header,
+            "CHILD,SEX,DOB,ETHNIC,UPN,MOTHER,MC_DOB\n5,M,01/01/2010,WBRI,,,",
+        );
+        r.extend(rows(
+            Table::Episodes,
+            "CHILD,DECOM,RNE,LS,CIN,PLACE,PLACE_PROVIDER,DEC,REC,REASON_PLACE_CHANGE,HOME_POST,PL_POST,URN\n1,01/04/2025,S,C2,N1,T1,PR1,,,,,,\n2,01/04/2025,S,V3,N1,U1,PR1,,,,AB1,CD2,\n3,01/04/2025,S,C2,N1,Z11,,,,,,,\n4,01/04/2025,S,C2,N1,Z12,PR2,,,,,,\n5,01/04/2023,S,C2,N1,P2,PR1,01/12/2023,E4A,,,,",
+        ));
+        let f = |code: &str, y: &str| lines_flagged(code, y, &r, None, Table::Episodes);
+        assert_eq!(f("213", "2025-26"), [2, 5]);
+        assert_eq!(f("213", "2024-25"), [2]);
+        assert_eq!(f("214", "2025-26"), [3]);
+        assert_eq!(f("398", "2025-26"), [3]);
+        assert_eq!(f("217t", "2023-24"), [6]);
+        assert_eq!(f("370", "2023-24"), [6]);
     }
 }

@@ -4,8 +4,8 @@ use footprint_domain::dates::CollectionYear;
 use footprint_ssda903::{Format, Input, Parsed, Problem, Severity, read_inputs};
 
 pub const HEADER: &str = "CHILD,SEX,DOB,ETHNIC,UPN,MOTHER,MC_DOB
-1001,1,15/06/2010,WBRI,,,
-1002,2,01/01/2020,AOTH,,,
+1001,1,15/06/2010,WBRI,A12345678901B,,
+1002,2,01/01/2020,AOTH,UN1,0,
 ";
 
 pub const EPISODES: &str =

@@ -1,0 +1,234 @@
+//! Social worker episodes (SWEpisodes, from 2023-24): complete, in the
+//! reporting period, one after the other.
+
+use std::collections::HashSet;
+
+use chrono::{Days, NaiveDate};
+
+use super::{Check, Cond::*, Ctx, Rule, Years, date};
+use crate::raw::RawRow;
+use crate::tables::Table::*;
+
+/// The reasons for a change of social worker (SW_REASON).
+const REASONS: &[&str] = &[
+    "MANAGE", "FCONTA", "LEFTRL", "ORGRST", "TSPROC", "ABSENC", "CHCHAN", "PCCHAN", "SWDIED",
+    "OTHERS",
+];
+
+/// 1 April 2023, when SW_REASON became required.
+const APRIL_2023: (u32, u32, i32) = (1, 4, 2023);
+
+pub(super) const RULES: &[Rule] = &[
+    Rule::error("SW01STG1", Episodes, "DEC", "The child was looked after on 31 March but no complete social worker episode (SW_ID, SW_DECOM, SW_REASON) is reported.", Check::Rows(rule_sw01)).years(Years::until(2023)),
+    Rule::error("SW01aSTG1", SwEpisodes, "SW_DECOM", "The social worker episode is incomplete: the start date (SW_DECOM) is blank or not a date, or the episode started before 1 April 2023 without a social worker ID.", Check::Row(&[Any(&[Blank("SW_DECOM"), BadDate("SW_DECOM"), All(&[DateBefore("SW_DECOM", APRIL_2023), Blank("SW_ID")])])])).years(Years::from(2024)),
+    Rule::error("SW01bSTG1", SwEpisodes, "SW_REASON", "The social worker episode is incomplete: the start date (SW_DECOM) is blank or not a date, or the episode started on or after 1 April 2023 without a social worker ID or reason.", Check::Row(&[Any(&[Blank("SW_DECOM"), BadDate("SW_DECOM"), All(&[DateAfter("SW_DECOM", (31, 3, 2023)), AnyBlank(&["SW_ID", "SW_REASON"])])])])).years(Years::from(2024)),
+    Rule::error("SW02STG1", SwEpisodes, "SW_ID", "The social worker ID (SW_ID) does not begin with SW or XX.", Check::Rows(rule_sw02)),
+    Rule::error("SW03STG1", SwEpisodes, "SW_ID", "The social worker episode is incomplete: SW_ID, SW_DECOM and SW_REASON must all be given.", Check::Row(&[AnyBlank(&["SW_ID", "SW_DECOM", "SW_REASON"])])).years(Years::until(2023)),
+    Rule::error("SW04STG1", SwEpisodes, "SW_DECOM", "The date the social worker episode began (SW_DECOM) is not a valid date.", Check::Row(&[BadDate("SW_DECOM")])),
+    Rule::error("SW05STG1", SwEpisodes, "SW_DEC", "The date the social worker episode ended (SW_DEC) is not a valid date.", Check::Row(&[BadDate("SW_DEC")])),
+    Rule::error("SW06STG2", SwEpisodes, "SW_DECOM", "The social worker episode starts after the end of the collection year.", Check::Row(&[AfterYearEnd("SW_DECOM")])),
+    Rule::error("SW07STG2", SwEpisodes, "SW_DEC", "The social worker episode ends before the start or after the end of the collection year.", Check::Rows(rule_sw07)).years(Years::until(2023)),
+    Rule::error("SW07STG2", SwEpisodes, "SW_DEC", "The social worker episode ends before the start of the social worker reporting period (a year before the collection year) or after the end of the collection year.", Check::Rows(rule_sw07)).years(Years::from(2024)),
+    Rule::error("SW08STG2", SwEpisodes, "SW_DEC", "A later social worker episode has started, but this one has no end date.", Check::Rows(rule_sw08)),
+    Rule::error("SW09STG2", SwEpisodes, "SW_DEC", "The social worker episode ends on the day it starts (it lasted less than 24 hours).", Check::Row(&[Same("SW_DEC", "SW_DECOM")])),
+    Rule::error("SW10STG2", SwEpisodes, "SW_DECOM", "The social worker episode does not start within seven days of the end of the one before.", Check::Rows(rule_sw10)).years(Years::until(2023)),
+    Rule::error("SW10STG2", SwEpisodes, "SW_DECOM", "The social worker episode starts more than seven days before the end of the one before (unless the reason is FCONTA).", Check::Rows(rule_sw10)).years(Years::from(2024)),
+    Rule::error("SW13STG1", SwEpisodes, "SW_REASON", "The reason for the change of social worker (SW_REASON) is blank or not a valid code.", Check::Row(&[NotIn("SW_REASON", REASONS)])).years(Years::until(2023)),
+    Rule::error("SW13STG1", SwEpisodes, "SW_REASON", "The reason for the change of social worker (SW_REASON) is not a valid code, or is blank for an episode starting on or after 1 April 2023.", Check::Row(&[Any(&[All(&[Filled("SW_REASON"), NotIn("SW_REASON", REASONS)]), All(&[Blank("SW_REASON"), DateAfter("SW_DECOM", (31, 3, 2023))])])])).years(Years::from(2024)),
+    Rule::error("SW14STG2", SwEpisodes, "SW_DEC", "The social worker episode has no end date (SW_DEC) but is not the child's latest.", Check::Rows(rule_sw14)).years(Years::until(2023)),
+    Rule::error("SW17STG2", SwEpisodes, "SW_DEC", "No social worker episode is open at 31 March: the child's latest social worker episode has an end date.", Check::Rows(rule_sw17)).years(Years::from(2025)),
+];
+
+fn rule_sw01<'a>(ctx: &Ctx<'a>) -> Vec<&'a RawRow> {
+    if !ctx.this.has(SwEpisodes) {
+        return Vec::new();
+    }
+    let complete: HashSet<&str> = ctx
+        .this
+        .rows(SwEpisodes)
+        .iter()
+        .filter(|r| {
+            ["SW_ID", "SW_DECOM", "SW_REASON"]
+                .iter()
+                .all(|c| !r.get(c).is_empty())
+        })
+        .map(|r| r.get("CHILD"))
+        .collect();
+    ctx.this
+        .rows(Episodes)
+        .iter()
+        .copied()
+        .filter(|e| {
+            e.get("DEC").is_empty()
+                && !matches!(e.get("LS"), "V3" | "V4")
+                && !complete.contains(e.get("CHILD"))
+        })
+        .collect()
+}
+
+fn rule_sw02<'a>(ctx: &Ctx<'a>) -> Vec<&'a RawRow> {
+    ctx.this
+        .rows(SwEpisodes)
+        .iter()
+        .copied()
+        .filter(|r| {
+            let id = r.get("SW_ID");
+            !(id.starts_with("SW") || id.starts_with("XX"))
+        })
+        .collect()
+}
+
+fn rule_sw07<'a>(ctx: &Ctx<'a>) -> Vec<&'a RawRow> {
+    // From 2024-25 the social worker reporting period starts a year before
+    // the collection year.
+    let from = if ctx.rules_year >= 2024 {
+        ctx.start()
+            .checked_sub_months(chrono::Months::new(12))
+            .unwrap_or(NaiveDate::MIN)
+    } else {
+        ctx.start()
+    };
+    ctx.this
+        .rows(SwEpisodes)
+        .iter()
+        .copied()
+        .filter(|r| date(r, "SW_DEC").is_some_and(|d| d < from || d > ctx.end()))
+        .collect()
+}
+
+/// Each child's social worker episodes by start date (those without a
+/// valid start last, in file order).
+fn by_child<'a>(ctx: &Ctx<'a>) -> Vec<Vec<&'a RawRow>> {
+    let mut v: Vec<Vec<&RawRow>> = ctx.this.by_child(SwEpisodes).into_values().collect();
+    for eps in &mut v {
+        eps.sort_by_key(|r| {
+            let d = date(r, "SW_DECOM");
+            (d.is_none(), d)
+        });
+    }
+    v
+}
+
+fn rule_sw08<'a>(ctx: &Ctx<'a>) -> Vec<&'a RawRow> {
+    by_child(ctx)
+        .into_iter()
+        .flat_map(|eps| {
+            let n = eps.len();
+            eps.into_iter()
+                .take(n.saturating_sub(1))
+                .filter(|r| r.get("SW_DEC").is_empty() && date(r, "SW_DECOM").is_some())
+        })
+        .collect()
+}
+
+fn rule_sw10<'a>(ctx: &Ctx<'a>) -> Vec<&'a RawRow> {
+    let week = Days::new(7);
+    let mut out = Vec::new();
+    for eps in by_child(ctx) {
+        for pair in eps.windows(2) {
+            let (prev, this) = (pair[0], pair[1]);
+            let (Some(end), Some(start)) = (date(prev, "SW_DEC"), date(this, "SW_DECOM")) else {
+                continue;
+            };
+            let early = start < end - week;
+            let bad = if ctx.rules_year >= 2024 {
+                early && this.get("SW_REASON") != "FCONTA"
+            } else {
+                early || start > end + week
+            };
+            if bad {
+                out.push(this);
+            }
+        }
+    }
+    out
+}
+
+fn rule_sw14<'a>(ctx: &Ctx<'a>) -> Vec<&'a RawRow> {
+    by_child(ctx)
+        .into_iter()
+        .flat_map(|eps| {
+            let n = eps.len();
+            eps.into_iter()
+                .take(n.saturating_sub(1))
+                .filter(|r| date(r, "SW_DEC").is_none())
+        })
+        .collect()
+}
+
+fn rule_sw17<'a>(ctx: &Ctx<'a>) -> Vec<&'a RawRow> {
+    by_child(ctx)
+        .into_iter()
+        .filter_map(|eps| {
+            let latest = *eps.iter().rfind(|r| date(r, "SW_DECOM").is_some())?;
+            (!latest.get("SW_DEC").is_empty()).then_some(latest)
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::tests::{lines_flagged, rows};
+    use crate::raw::RawRow;
+    use crate::tables::Table;
+
+    const SW: &str = "CHILD,DOB,SW_ID,SW_DECOM,SW_DEC,SW_REASON";
+
+    fn sw(csv: &str) -> Vec<RawRow> {
+        rows(Table::SwEpisodes, &format!("{SW}\n{csv}"))
+    }
+
+    fn f(code: &str, year: &str, r: &[RawRow]) -> Vec<u64> {
+        lines_flagged(code, year, r, None, Table::SwEpisodes)
+    }
+
+    #[test]
+    fn one_social_worker_episode() {
+        let r = sw("1,01/01/2010,SW1,01/05/2024,,MANAGE\n\
+                    2,01/01/2010,AB1,,,\n\
+                    3,01/01/2010,SW3,01/02/2023,01/02/2023,BADREA\n\
+                    4,01/01/2010,SW4,31/02/2024,2024-05-01,\n\
+                    5,01/01/2010,,01/05/2025,01/05/2021,MANAGE");
+        assert_eq!(f("SW01aSTG1", "2024-25", &r), [3, 5]);
+        assert_eq!(f("SW01bSTG1", "2024-25", &r), [3, 5, 6]);
+        assert_eq!(f("SW02STG1", "2024-25", &r), [3, 6]);
+        assert_eq!(f("SW03STG1", "2023-24", &r), [3, 5, 6]);
+        assert_eq!(f("SW04STG1", "2024-25", &r), [5]);
+        assert_eq!(f("SW05STG1", "2024-25", &r), [5]);
+        assert_eq!(f("SW06STG2", "2024-25", &r), [6]);
+        // 2024-25: from 1 April 2023; 2025-26: from 1 April 2024.
+        assert_eq!(f("SW07STG2", "2024-25", &r), [4, 6]);
+        assert_eq!(f("SW07STG2", "2025-26", &r), [4, 6]);
+        assert_eq!(f("SW09STG2", "2024-25", &r), [4]);
+        assert_eq!(f("SW13STG1", "2023-24", &r), [3, 4, 5]);
+        // An invalid SW_DECOM is SW04's.
+        assert_eq!(f("SW13STG1", "2024-25", &r), [4]);
+    }
+
+    #[test]
+    fn social_worker_episodes_in_order() {
+        let r = sw("1,01/01/2010,SW1,01/05/2024,,MANAGE\n\
+                    1,01/01/2010,SW2,01/06/2024,,MANAGE\n\
+                    2,01/01/2010,SW1,01/05/2024,01/06/2024,MANAGE\n\
+                    2,01/01/2010,SW2,20/05/2024,01/07/2024,MANAGE\n\
+                    2,01/01/2010,SW3,02/07/2024,,FCONTA\n\
+                    3,01/01/2010,SW1,01/05/2024,01/06/2024,MANAGE");
+        assert_eq!(f("SW08STG2", "2024-25", &r), [2]);
+        assert_eq!(f("SW14STG2", "2023-24", &r), [2]);
+        assert_eq!(f("SW10STG2", "2024-25", &r), [5]);
+        assert_eq!(f("SW17STG2", "2025-26", &r), [7]);
+    }
+
+    #[test]
+    fn looked_after_at_31_march_with_no_social_worker() {
+        let mut r = rows(
+            Table::Episodes,
+            "CHILD,DECOM,RNE,LS,CIN,PLACE,PLACE_PROVIDER,DEC,REC,REASON_PLACE_CHANGE,HOME_POST,PL_POST,URN\n1,01/05/2023,S,C2,N1,U1,PR1,,,,,,\n2,01/05/2023,S,C2,N1,U1,PR1,,,,,,",
+        );
+        r.extend(sw("1,01/01/2010,SW1,01/05/2023,,MANAGE"));
+        assert_eq!(
+            lines_flagged("SW01STG1", "2023-24", &r, None, Table::Episodes),
+            [3]
+        );
+    }
+}

@@ -17,9 +17,12 @@ use serde::Serialize;
 
 use crate::calendar::WorkingDayCalendar;
 use crate::measures::MeasureSettings;
-use crate::model::{Allocation, ChildId, Dataset, Episode, IroId, Review, ReviewDateChange};
+use crate::measures::Period;
+use crate::model::{
+    Allocation, ChildId, Dataset, Episode, IroId, LateReason, Review, ReviewDateChange,
+};
 use crate::periods::{PeriodAssembly, PeriodOfCare, assemble_periods};
-use crate::schedule::{DueDate, Schedule, ScheduleError, SchedulePolicy};
+use crate::schedule::{DueDate, DueRule, Schedule, ScheduleError, SchedulePolicy};
 
 /// How a next due date stands today: `overdue`, `due_soon` (within 14
 /// days) or `due`.
@@ -436,6 +439,146 @@ pub fn outstanding(
     out
 }
 
+// ---------------------------------------------------------------------------
+// The reviews behind a figure
+
+/// A review held late, as the list behind a figure shows it: the rule that
+/// made it due (the statutory one, against which the measures judge it)
+/// and the reason the IRO recorded for the delay.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct LateReview {
+    pub child: ChildId,
+    pub date: NaiveDate,
+    /// The statutory due date it missed.
+    pub due: NaiveDate,
+    /// The rule that set `due`.
+    pub rule: DueRule,
+    /// The reason recorded for holding it late (`None`: not recorded).
+    pub reason: Option<LateReason>,
+}
+
+impl LateReview {
+    /// The `reviews.late_by_reason` key the review is counted under.
+    pub fn reason_key(&self) -> &'static str {
+        self.reason
+            .map_or(crate::measures::NOT_RECORDED, LateReason::key)
+    }
+}
+
+/// A review overdue on a day, as the list behind a figure shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct OverdueReview {
+    pub child: ChildId,
+    /// The statutory due date, before the day, and the rule that set it
+    /// (what `reviews.overdue.end` counts).
+    pub due: DueDate,
+    /// The council's due date when its policy sets another (a local rule
+    /// or an approved change of date).
+    pub council_due: Option<DueDate>,
+}
+
+/// The reviews of `children` held late in `period` (statutory timeliness,
+/// as `reviews.late` counts them), each with the rule that made it due and
+/// the reason recorded, in date order. Every due date comes from
+/// [`PeriodOfCare::schedule`].
+pub fn late_reviews(
+    ds: &Dataset,
+    children: &[ChildId],
+    period: Period,
+    settings: &MeasureSettings,
+    calendar: &WorkingDayCalendar,
+) -> Vec<LateReview> {
+    let by = ByChild::new(ds);
+    let known_from = settings.reviews_known_from(ds);
+    let mut out = Vec::new();
+    for child in children {
+        let Some(periods) = by.periods.get(child) else {
+            continue;
+        };
+        let reviews = by.reviews.get(child).map_or(&[][..], Vec::as_slice);
+        let dates = by.review_dates(child);
+        for p in periods.iter().filter(|p| !p.is_short_breaks()) {
+            let Ok(s) = p.schedule(
+                &dates,
+                by.date_changes(child),
+                known_from,
+                &settings.review_policy,
+                calendar,
+            ) else {
+                continue;
+            };
+            for sr in &s.reviews {
+                let (Some(false), Some(due)) = (sr.in_time, sr.statutory_due) else {
+                    continue;
+                };
+                if !period.contains(sr.date) {
+                    continue;
+                }
+                out.push(LateReview {
+                    child: child.clone(),
+                    date: sr.date,
+                    due,
+                    rule: sr.statutory_rule,
+                    reason: reviews
+                        .iter()
+                        .find(|r| r.date == sr.date)
+                        .and_then(|r| r.details.as_ref())
+                        .and_then(|d| d.late_reason),
+                });
+            }
+        }
+    }
+    out.sort_by(|a, b| (a.date, &a.child).cmp(&(b.date, &b.child)));
+    out
+}
+
+/// The reviews of `children` overdue on `on` (as `reviews.overdue.end`
+/// counts them: looked after that day, the next statutory review, counting
+/// only reviews held by then, due before it), each with the rule that made
+/// it due, from [`PeriodOfCare::schedule_on`].
+pub fn overdue_reviews(
+    ds: &Dataset,
+    children: &[ChildId],
+    on: NaiveDate,
+    settings: &MeasureSettings,
+    calendar: &WorkingDayCalendar,
+) -> Vec<OverdueReview> {
+    let by = ByChild::new(ds);
+    let known_from = settings.reviews_known_from(ds);
+    let mut out = Vec::new();
+    for child in children {
+        let Some(periods) = by.periods.get(child) else {
+            continue;
+        };
+        let dates = by.review_dates(child);
+        for p in periods
+            .iter()
+            .filter(|p| !p.is_short_breaks() && p.is_looked_after_on(on))
+        {
+            let Ok(s) = p.schedule_on(
+                on,
+                &dates,
+                by.date_changes(child),
+                known_from,
+                &settings.review_policy,
+                calendar,
+            ) else {
+                continue;
+            };
+            let Some(due) = s.next_statutory_due.filter(|d| d.date < on) else {
+                continue;
+            };
+            out.push(OverdueReview {
+                child: child.clone(),
+                due,
+                council_due: s.next_due.filter(|d| *d != due),
+            });
+        }
+    }
+    out.sort_by(|a, b| (a.due.date, &a.child).cmp(&(b.due.date, &b.child)));
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -680,5 +823,67 @@ mod tests {
         c.stages[0].responded = Some(d("2025-03-20"));
         assert!(c.is_overdue_on(d("2025-03-11"), &cal()));
         assert!(c.is_open_on(d("2025-03-03")) && !c.is_open_on(d("2025-03-02")));
+    }
+
+    #[test]
+    fn the_reviews_behind_the_figures_are_those_the_measures_count_with_their_rules() {
+        let mut data = ds();
+        data.children.push(child("D"));
+        data.episodes.push(episode("D", "2024-04-01"));
+        data.reviews.push(Review {
+            child: id("D"),
+            date: d("2024-06-03"),
+            participation: None,
+            details: Some(ReviewDetails {
+                late_reason: Some(LateReason::CourtHearing),
+                ..ReviewDetails::default()
+            }),
+        });
+        let settings = MeasureSettings::default();
+        let cal = WorkingDayCalendar::england_and_wales();
+        let on = d("2025-03-12");
+        let year = Period::year(crate::dates::CollectionYear::of(on));
+        let m = crate::measures::compute_as_of(&data, year, on, &settings, &cal);
+        let all: Vec<ChildId> = data.children.iter().map(|c| c.id.clone()).collect();
+
+        let late = late_reviews(&data, &all, m.period, &settings, &cal);
+        let late_children: std::collections::BTreeSet<ChildId> =
+            late.iter().map(|l| l.child.clone()).collect();
+        assert_eq!(
+            Some(&late_children),
+            m.cell("reviews.late", &[]).map(|c| &c.children)
+        );
+        assert_eq!(Some(late.len() as u64), m.count("reviews.late"));
+        let d_late = late.iter().find(|l| l.child == id("D")).expect("D late");
+        assert_eq!(d_late.reason, Some(LateReason::CourtHearing));
+        assert!(
+            matches!(d_late.rule, DueRule::FirstReview { .. }),
+            "{}",
+            d_late.rule
+        );
+        assert!(d_late.due < d_late.date);
+
+        let overdue = overdue_reviews(&data, &all, m.period.end(), &settings, &cal);
+        let overdue_children: std::collections::BTreeSet<ChildId> =
+            overdue.iter().map(|o| o.child.clone()).collect();
+        assert_eq!(
+            Some(&overdue_children),
+            m.cell("reviews.overdue.end", &[]).map(|c| &c.children)
+        );
+        let rule_of = |c: &str| {
+            overdue
+                .iter()
+                .find(|o| o.child == id(c))
+                .map(|o| o.due.rule.code())
+        };
+        // A: no review yet (first review within 20 working days); D: one
+        // review, the second due 3 months after it.
+        assert_eq!(rule_of("A"), Some("first_review"));
+        assert_eq!(rule_of("D"), Some("second_review"));
+        assert!(
+            overdue
+                .iter()
+                .all(|o| o.due.date < on && o.council_due.is_none())
+        );
     }
 }

@@ -202,6 +202,26 @@ impl PeriodOfCare {
         schedule(&input, policy, calendar)
     }
 
+    /// The period's schedule as it stood on `on`: only the reviews held by
+    /// then, and the period taken as still open (it may end later). Its
+    /// `next_statutory_due` before `on` is a review overdue that day
+    /// (`reviews.overdue.end`, and the list of the children behind it).
+    pub fn schedule_on(
+        &self,
+        on: NaiveDate,
+        reviews: &[NaiveDate],
+        date_changes: &[ReviewDateChange],
+        reviews_known_from: Option<NaiveDate>,
+        policy: &SchedulePolicy,
+        calendar: &WorkingDayCalendar,
+    ) -> Result<Schedule, ScheduleError> {
+        let mut input =
+            self.schedule_input_with_changes(reviews, date_changes, policy, reviews_known_from);
+        input.reviews.retain(|&d| d <= on);
+        input.period_end = None;
+        schedule(&input, policy, calendar)
+    }
+
     /// The input of [`PeriodOfCare::schedule`]: [`PeriodOfCare::schedule_input`]
     /// with the approved `date_changes` asked for in this period.
     pub fn schedule_input_with_changes(

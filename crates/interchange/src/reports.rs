@@ -122,6 +122,19 @@ pub fn annual(
     publish: bool,
     format: Format,
 ) -> Result<Vec<u8>, Error> {
+    let report = annual_report(inputs, year, as_of, calendar, publish);
+    Ok(report.render(format)?)
+}
+
+/// The annual report of `year` computed to `as_of`, with the council's
+/// name and indicators, before it is written ([`annual`] writes it).
+pub fn annual_report(
+    inputs: &ReportInputs,
+    year: CollectionYear,
+    as_of: NaiveDate,
+    calendar: &WorkingDayCalendar,
+    publish: bool,
+) -> AnnualReport {
     let mut report = AnnualReport::compute_as_of(
         &inputs.dataset,
         year,
@@ -133,7 +146,7 @@ pub fn annual(
     );
     report.council = inputs.council.clone();
     report.indicators = inputs.indicators.clone();
-    Ok(report.render(format)?)
+    report
 }
 
 /// The formats of the performance page.

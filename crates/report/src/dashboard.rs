@@ -241,10 +241,9 @@ impl Dashboard {
         for (figure, id, over_month) in FIGURES {
             let m = if over_month { month } else { year };
             let Some(measure) = m.get(id) else { continue };
-            let cells: BTreeMap<String, Vec<ChildId>> = measure
-                .cells()
+            let cells: BTreeMap<String, Vec<ChildId>> = crate::drilldown::cells(measure)
                 .into_iter()
-                .map(|(path, c)| (path.join("/"), c.children.iter().cloned().collect()))
+                .map(|(name, c)| (name, c.children.iter().cloned().collect()))
                 .collect();
             behind.insert(figure, cells);
         }

@@ -61,9 +61,24 @@ pub fn keep_years(text: &str) -> String {
         .join(" ")
 }
 
-fn cell_html(c: &Cell) -> String {
+/// Where a count links to the children behind it: the address of the
+/// page listing them, from the measure and the cell (`None`: no link).
+pub type LinkTo<'a> = &'a dyn Fn(&str, &str) -> Option<String>;
+
+fn cell_html(c: &Cell, link: Option<LinkTo>) -> String {
     let text = escape(&c.display());
     match c {
+        Cell::CountWithChildren { measure, cell, .. } => {
+            match link.and_then(|link| link(measure, cell)) {
+                Some(href) => format!(
+                    r#"<td class="n"><a href="{}" data-behind="{}/{}">{text}</a></td>"#,
+                    escape(&href),
+                    escape(measure),
+                    escape(cell)
+                ),
+                None => format!(r#"<td class="n">{text}</td>"#),
+            }
+        }
         Cell::Text(_) | Cell::Blank => format!("<td>{text}</td>"),
         Cell::Hidden => {
             r#"<td class="n"><abbr title="suppressed: a small number">c</abbr></td>"#.into()
@@ -72,7 +87,7 @@ fn cell_html(c: &Cell) -> String {
     }
 }
 
-fn table_html(t: &Table, out: &mut String) {
+fn table_html(t: &Table, link: Option<LinkTo>, out: &mut String) {
     let _ = write!(
         out,
         r#"<table id="{}"><caption>{}</caption><thead><tr>"#,
@@ -92,7 +107,7 @@ fn table_html(t: &Table, out: &mut String) {
             keep_years(&r.header)
         );
         for c in &r.cells {
-            out.push_str(&cell_html(c));
+            out.push_str(&cell_html(c, link));
         }
         out.push_str("</tr>");
     }
@@ -108,6 +123,13 @@ fn paragraphs(text: &str) -> String {
 
 /// The report as an HTML document.
 pub fn render(report: &Report) -> String {
+    render_linked(report, None)
+}
+
+/// The report as an HTML document whose counts link to the children behind
+/// them where `link` gives an address (the web application's internal
+/// view).
+pub fn render_linked(report: &Report, link: Option<LinkTo>) -> String {
     let mut s = String::new();
     let _ = write!(
         s,
@@ -133,14 +155,14 @@ pub fn render(report: &Report) -> String {
         );
     }
     s.push_str("</ol></nav><main>");
-    sections_html(&report.sections, &mut s);
+    sections_html(&report.sections, link, &mut s);
     s.push_str("</main></body></html>\n");
     s
 }
 
 /// The sections' HTML (a section or narrative with no title gets no
 /// heading).
-fn sections_html(sections: &[crate::model::Section], s: &mut String) {
+fn sections_html(sections: &[crate::model::Section], link: Option<LinkTo>, s: &mut String) {
     for sec in sections {
         if sec.title.is_empty() {
             let _ = write!(s, r#"<section id="{}">"#, escape(&sec.id));
@@ -168,7 +190,7 @@ fn sections_html(sections: &[crate::model::Section], s: &mut String) {
                     }
                     s.push_str(&paragraphs(text));
                 }
-                Block::Table(t) => table_html(t, s),
+                Block::Table(t) => table_html(t, link, s),
                 Block::Chart(c) => {
                     let _ = write!(
                         s,
@@ -210,7 +232,7 @@ pub fn render_document(document: &crate::model::Document) -> String {
         let _ = write!(s, r#"<p class="subtitle">{}</p>"#, escape(line));
     }
     s.push_str("</header><main>");
-    sections_html(&document.sections, &mut s);
+    sections_html(&document.sections, None, &mut s);
     s.push_str("</main></body></html>\n");
     s
 }

@@ -208,12 +208,12 @@ impl Writer<'_> {
         let mut out = Vec::new();
         for (id, m) in &self.measures.entries {
             let mut cells = Vec::new();
-            for (path, c) in m.cells() {
+            for (name, c) in crate::drilldown::cells(m) {
                 if c.children.is_empty() {
                     continue;
                 }
                 cells.push((
-                    path.join("/"),
+                    name,
                     Node::Arr(
                         c.children
                             .iter()

@@ -21,6 +21,7 @@ pub mod audit;
 pub mod checks;
 pub mod dashboard;
 pub mod docx;
+pub mod drilldown;
 pub mod font;
 pub mod html;
 pub mod json;
@@ -54,7 +55,7 @@ use crate::json::{Node, Writer};
 fn trend_json(c: &model::Cell) -> serde_json::Value {
     use model::Cell;
     match c {
-        Cell::Count(n) => serde_json::json!(n),
+        Cell::Count(n) | Cell::CountWithChildren { count: n, .. } => serde_json::json!(n),
         Cell::Hidden => serde_json::json!("c"),
         Cell::Percent(Some(x)) | Cell::Number(Some(x)) => serde_json::json!(json::round1(*x)),
         _ => serde_json::Value::Null,
@@ -420,6 +421,15 @@ impl AnnualReport {
     /// The report model (sections, tables, charts, narrative).
     pub fn model(&self) -> model::Report {
         model::build(self)
+    }
+
+    /// Checks the report, then writes it as HTML whose counts link to the
+    /// children behind them where `link` gives an address (the web
+    /// application's internal view; a report for publication has no such
+    /// counts).
+    pub fn render_html_linked(&self, link: html::LinkTo) -> Result<String, ReportError> {
+        self.check()?;
+        Ok(html::render_linked(&self.model(), Some(link)))
     }
 
     /// Checks the report, then writes it in `format`.

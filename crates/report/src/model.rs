@@ -87,6 +87,15 @@ pub struct Row {
 #[serde(tag = "kind", content = "value", rename_all = "snake_case")]
 pub enum Cell {
     Count(u64),
+    /// A count of this year's in the internal report, with the measure and
+    /// cell whose children are behind it (`report.json`'s `drilldown`):
+    /// the web application's view links it to them; every other renderer
+    /// shows the count.
+    CountWithChildren {
+        count: u64,
+        measure: String,
+        cell: String,
+    },
     /// Suppressed in publication mode: shown as `c`.
     Hidden,
     /// A percentage; `None` (zero denominator) is shown as "–".
@@ -101,7 +110,7 @@ impl Cell {
     /// The cell as text: counts in full, percentages to one decimal place.
     pub fn display(&self) -> String {
         match self {
-            Cell::Count(n) => n.to_string(),
+            Cell::Count(n) | Cell::CountWithChildren { count: n, .. } => n.to_string(),
             Cell::Hidden => "c".into(),
             Cell::Percent(Some(x)) => format!("{x:.1}%"),
             Cell::Number(Some(x)) => format!("{x:.1}"),
@@ -114,7 +123,7 @@ impl Cell {
     /// The cell as a number, for charts and spreadsheets.
     pub fn number(&self) -> Option<f64> {
         match self {
-            Cell::Count(n) => Some(*n as f64),
+            Cell::Count(n) | Cell::CountWithChildren { count: n, .. } => Some(*n as f64),
             Cell::Percent(x) | Cell::Number(x) => *x,
             _ => None,
         }
@@ -180,6 +189,8 @@ impl Report {
 #[derive(Clone, Copy)]
 struct Fig<'a> {
     y: &'a YearFigures,
+    /// Counts name the children behind them (this year, internal report).
+    drill: bool,
 }
 
 impl<'a> Fig<'a> {
@@ -192,6 +203,11 @@ impl<'a> Fig<'a> {
         match self.m().cell(id, &owned) {
             None => Cell::Blank,
             Some(_) if self.y.is_hidden(id, path) => Cell::Hidden,
+            Some(c) if self.drill && !c.children.is_empty() => Cell::CountWithChildren {
+                count: c.value,
+                measure: id.to_owned(),
+                cell: crate::drilldown::cell_name(path),
+            },
             Some(c) => Cell::Count(c.value),
         }
     }
@@ -610,8 +626,9 @@ fn section(report: &AnnualReport, id: &str, title: &str, mut blocks: Vec<Block>)
 pub fn build(report: &AnnualReport) -> Report {
     let this = Fig {
         y: &report.this_year,
+        drill: !report.publication,
     };
-    let last = report.last_year.as_ref().map(|y| Fig { y });
+    let last = report.last_year.as_ref().map(|y| Fig { y, drill: false });
     let b = Builder {
         this,
         last,

@@ -63,7 +63,7 @@ fn write_table(
         for (j, c) in r.cells.iter().enumerate() {
             let col = 1 + j as u16;
             match c {
-                Cell::Count(n) => {
+                Cell::Count(n) | Cell::CountWithChildren { count: n, .. } => {
                     ws.write_number(row, col, *n as f64)?;
                 }
                 Cell::Percent(Some(x)) => {

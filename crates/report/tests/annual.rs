@@ -762,4 +762,35 @@ fn the_trend_s_headline_years_give_the_whole_engine_s_figures() {
     let years: Vec<_> = every.iter().map(|m| (m, None)).collect();
     let whole = footprint_report::trend::build(&years, false);
     assert_eq!(r.trend.as_ref(), Some(&whole));
+
+/// In the internal report each count of this year names the measure and
+/// cell whose children `report.json`'s drill-down lists, and the web view
+/// links it there; the plain HTML and the report for publication link
+/// nothing.
+#[test]
+fn the_internal_reports_counts_link_to_the_children_its_drilldown_lists() {
+    let r = common::report(false);
+    let json: Value = serde_json::from_str(&r.to_json()).unwrap();
+    let link = |m: &str, c: &str| Some(format!("/figures?measure={m}&cell={c}"));
+    let html = r.render_html_linked(&link).unwrap();
+    let mut linked = 0;
+    for part in html.split("data-behind=\"").skip(1) {
+        let behind = &part[..part.find('"').unwrap()];
+        let (measure, cell) = behind.split_once('/').unwrap();
+        assert!(
+            json["drilldown"][measure][cell]
+                .as_array()
+                .is_some_and(|a| !a.is_empty()),
+            "{behind} is not in the drill-down"
+        );
+        linked += 1;
+    }
+    assert!(linked > 10, "only {linked} counts link");
+    let plain = String::from_utf8(r.render(Format::Html).unwrap()).unwrap();
+    assert!(!plain.contains("data-behind"));
+    let published = common::report(true);
+    let html = published
+        .render_html_linked(&|_: &str, _: &str| Some("/figures".to_owned()))
+        .unwrap();
+    assert!(!html.contains("data-behind"));
 }

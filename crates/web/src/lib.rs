@@ -86,7 +86,30 @@ pub struct Inner {
     pub caseload_cache: pages::caseload::CaseloadCache,
     /// Uploads and reports under way in the background (see [`jobs`]).
     pub jobs: jobs::Jobs,
+    /// The internal annual report last viewed, kept while the data and the
+    /// day stay the same, so that following its counts does not compute it
+    /// again (see `pages::reports::annual_report`).
+    pub report_cache: tokio::sync::Mutex<Option<ReportEntry>>,
+    /// The checks of the records held as last worked out, by data version
+    /// and collection year (see `pages::reports::record_quality`).
+    pub quality_cache: tokio::sync::Mutex<Option<QualityEntry>>,
 }
+
+/// An annual report with the data version, day and year it was computed for.
+pub type ReportEntry = (
+    i64,
+    chrono::NaiveDate,
+    footprint_domain::dates::CollectionYear,
+    Arc<footprint_report::AnnualReport>,
+);
+
+/// The checks of the records held, with the data version and collection
+/// year they were worked out for.
+pub type QualityEntry = (
+    i64,
+    footprint_domain::dates::CollectionYear,
+    Arc<pages::reports::RecordQuality>,
+);
 
 /// A computed dashboard with the data version and day it was computed for.
 pub type FiguresEntry = (
@@ -143,6 +166,8 @@ impl AppState {
             figures_cache: tokio::sync::Mutex::new(None),
             caseload_cache: Default::default(),
             jobs: Default::default(),
+            report_cache: tokio::sync::Mutex::new(None),
+            quality_cache: tokio::sync::Mutex::new(None),
         });
         AppState(Arc::new(Inner { calendar, ..inner }))
     }
@@ -166,6 +191,8 @@ impl AppState {
             figures_cache: tokio::sync::Mutex::new(None),
             caseload_cache: Default::default(),
             jobs: Default::default(),
+            report_cache: tokio::sync::Mutex::new(None),
+            quality_cache: tokio::sync::Mutex::new(None),
         })))
     }
 }
@@ -224,6 +251,7 @@ fn handler(method: roles::Method, path: &str) -> Option<MethodRouter<AppState>> 
         (Post, "/review-date-changes/{request}/decision") => post(date_change::decide),
         (Get, "/reports") => get(reports::page),
         (Get, "/reports/annual") => get(reports::annual),
+        (Get, "/reports/annual/figures") => get(reports::annual_figure),
         (Post, "/reports/narrative") => post(reports::save_narrative),
         (Get, "/data-quality") => get(reports::data_quality),
         (Post, "/reports/documents") => post(reports::build_document),

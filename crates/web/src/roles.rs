@@ -283,6 +283,7 @@ pub const ROUTES: &[RouteRule] = &[
     // Reports and data quality (no free text about children)
     get("/reports", Access::Roles(REPORTS)),
     get("/reports/annual", Access::Roles(REPORTS)),
+    get("/reports/annual/figures", Access::Roles(REPORTS)),
     post("/reports/narrative", Access::Roles(MANAGER)),
     get("/data-quality", Access::Roles(REPORTS)),
     post("/reports/documents", Access::Roles(REPORTS)),

@@ -487,27 +487,15 @@ async fn the_councils_template_sets_the_sections() {
     // The administrator's settings form refuses it, naming the field.
     let mut admin = Client::signed_in_as(&t.app, Role::Admin).await;
     admin.get("/admin/settings").await;
-    let res =
-        admin
-            .post(
-                "/admin/settings",
-                &[
-                    ("stages", "informal, 5"),
-                    ("themes", "Care planning"),
-                    (
-                        "policy",
-                        &serde_json::to_string(
-                            &footprint_domain::schedule::SchedulePolicy::statutory(),
-                        )
-                        .unwrap(),
-                    ),
-                    (
-                        "record_template",
-                        r#"{"sections": [{"key": "Bad Key", "heading": "x"}]}"#,
-                    ),
-                ],
-            )
-            .await;
+    let mut form = common::STATUTORY_SETTINGS.to_vec();
+    form.extend([
+        ("theme", "Care planning"),
+        (
+            "record_template",
+            r#"{"sections": [{"key": "Bad Key", "heading": "x"}]}"#,
+        ),
+    ]);
+    let res = admin.post("/admin/settings", &form).await;
     assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(
         res.body

@@ -20,6 +20,7 @@ mod health;
 mod health_education;
 mod iro;
 mod reviews;
+pub use reviews::NOT_RECORDED;
 #[cfg(test)]
 mod tests;
 
@@ -427,6 +428,16 @@ impl Default for MeasureSettings {
             benchmarks: BTreeMap::new(),
             health_education: Default::default(),
         }
+    }
+}
+
+impl MeasureSettings {
+    /// The day the council's review data begins: "data held from" when set,
+    /// else the dataset's own. Reviews before it are not known, so a
+    /// schedule does not count them (the measures and the lists behind
+    /// them read it here).
+    pub fn reviews_known_from(&self, data: &Dataset) -> Option<NaiveDate> {
+        self.data_held_from.or(data.reviews_known_from)
     }
 }
 

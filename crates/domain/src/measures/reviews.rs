@@ -13,7 +13,7 @@ use crate::calendar::WorkingDayCalendar;
 use crate::codes::ParticipationCode;
 use crate::dates::{Quarter, add_months};
 use crate::model::{ChildId, Dataset, LateReason, Review, ReviewDateChange};
-use crate::schedule::{DueRule, schedule};
+use crate::schedule::DueRule;
 
 /// The `reviews.late_by_reason` key of a late review with no reason recorded.
 pub const NOT_RECORDED: &str = "not_recorded";
@@ -69,7 +69,7 @@ pub(super) fn reviews<'a>(
     calendar: &WorkingDayCalendar,
     out: &mut Measures,
 ) -> Reviewed<'a> {
-    let known_from = settings.data_held_from.or(data.reviews_known_from);
+    let known_from = settings.reviews_known_from(data);
     let mut unmatched = Count::default();
     let mut by_child: BTreeMap<&ChildId, Vec<&Review>> = BTreeMap::new();
     // Every child in care has an entry (a child with no review yet can be
@@ -132,13 +132,13 @@ pub(super) fn reviews<'a>(
             // With the child's approved date changes: they move only the
             // council's due dates, never `statutory_due` or `in_time`, which
             // every measure here but one reads.
-            let input = p.schedule_input_with_changes(
+            let sched = match p.schedule(
                 &dates,
                 changes_of(&child.id),
-                &settings.review_policy,
                 known_from,
-            );
-            let sched = match schedule(&input, &settings.review_policy, calendar) {
+                &settings.review_policy,
+                calendar,
+            ) {
                 Ok(s) => Some(s),
                 Err(e) => {
                     out.problems.push(DataProblem {
@@ -187,15 +187,18 @@ pub(super) fn reviews<'a>(
             }
             // Overdue on 31 March: looked after then, and the next review
             // (counting only reviews held by 31 March) was due before it.
-            if p.is_looked_after_on(year.end()) {
-                let mut at_end = input.clone();
-                at_end.reviews.retain(|&d| d <= year.end());
-                at_end.period_end = None;
-                if let Ok(s) = schedule(&at_end, &settings.review_policy, calendar)
-                    && s.next_statutory_due.is_some_and(|d| d.date < year.end())
-                {
-                    overdue.add_child(&child.id);
-                }
+            if p.is_looked_after_on(year.end())
+                && let Ok(s) = p.schedule_on(
+                    year.end(),
+                    &dates,
+                    changes_of(&child.id),
+                    known_from,
+                    &settings.review_policy,
+                    calendar,
+                )
+                && s.next_statutory_due.is_some_and(|d| d.date < year.end())
+            {
+                overdue.add_child(&child.id);
             }
         }
     }

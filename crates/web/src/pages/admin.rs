@@ -6,14 +6,17 @@ use axum::Form;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
+use footprint_domain::codes::PlacementType;
 use footprint_domain::model::ChildId;
-use footprint_domain::schedule::SchedulePolicy;
+use footprint_domain::schedule::{
+    IntervalCounting, PostMoveRule, SchedulePolicy, ShortBreaksRule, UnregisteredRule, Within,
+};
 use footprint_store::AuditQuery;
-use minijinja::{Value, context};
+use minijinja::context;
 use serde::Deserialize;
 
 use super::challenges::{StageSetting, stages, themes};
-use super::{audit, field, respond};
+use super::{audit, field, fields, respond};
 use crate::AppState;
 use crate::access::CurrentUser;
 use crate::view::{AppError, FormErrors, Page};
@@ -91,48 +94,53 @@ async fn settings_page(
     page: &Page,
     status: StatusCode,
     errors: FormErrors,
-    form: Option<Value>,
+    form: Option<SettingsForm>,
 ) -> Result<Response, AppError> {
-    // A stored setting that does not parse is shown as it is, so that the
-    // administrator can put it right here.
-    let stages = match stages(state).await {
-        Ok(stages) => stages
-            .iter()
-            .map(|s| format!("{}, {}", s.name, s.working_days))
-            .collect::<Vec<_>>()
-            .join("\n"),
-        Err(_) => raw_setting(state, footprint_store::council::CHALLENGE_STAGES).await?,
-    };
-    let themes = themes(state).await;
-    let policy = match super::policy(state).await {
-        Ok(policy) => serde_json::to_string_pretty(&policy).unwrap_or_default(),
-        Err(_) => raw_setting(state, footprint_store::council::SCHEDULE_POLICY).await?,
-    };
-    let record_template = match state.store.record_template().await {
-        Ok(t) => serde_json::to_string_pretty(&t).unwrap_or_default(),
-        Err(_) => raw_setting(state, footprint_store::council::REVIEW_RECORD_TEMPLATE).await?,
-    };
-    let council_name = state
-        .store
-        .setting(footprint_interchange::reports::COUNCIL_NAME)
-        .await?
-        .and_then(|v| v.as_str().map(str::to_owned))
-        .unwrap_or_default();
-    let form = form.unwrap_or_else(|| {
-        context! {
-            council_name,
-            stages,
-            themes => themes.join("\n"),
-            policy,
-            record_template,
+    // A stored setting that does not parse is said so; the form then shows
+    // the statute's values, and saving it replaces the setting.
+    let mut unreadable = Vec::new();
+    let form = match form {
+        Some(form) => form,
+        None => {
+            let stages = stages(state).await.unwrap_or_else(|_| {
+                unreadable.push("the challenge stages");
+                footprint_store::council::default_challenge_stages()
+            });
+            let policy = super::policy(state).await.unwrap_or_else(|_| {
+                unreadable.push("the review schedule policy");
+                SchedulePolicy::statutory()
+            });
+            let record_template = match state.store.record_template().await {
+                Ok(t) => serde_json::to_string_pretty(&t).unwrap_or_default(),
+                Err(_) => {
+                    raw_setting(state, footprint_store::council::REVIEW_RECORD_TEMPLATE).await?
+                }
+            };
+            let council_name = state
+                .store
+                .setting(footprint_interchange::reports::COUNCIL_NAME)
+                .await?
+                .and_then(|v| v.as_str().map(str::to_owned))
+                .unwrap_or_default();
+            SettingsForm::held(
+                council_name,
+                &policy,
+                &stages,
+                &themes(state).await,
+                record_template,
+            )
         }
-    });
+    };
+    let placements: Vec<_> = PlacementType::all()
+        .iter()
+        .map(|p| context! { code => p.code(), label => p.label() })
+        .collect();
     Ok(page
         .render_status(
             state,
             status,
             "settings.html",
-            context! { form, errors => errors.0 },
+            context! { form, placements, unreadable, errors => errors.0 },
         )
         .await)
 }
@@ -153,50 +161,372 @@ pub async fn settings(State(state): State<AppState>, page: Page, user: CurrentUs
     respond(&state, Some(&user), r)
 }
 
-/// Parses "name, days" lines.
-pub fn parse_stages(text: &str) -> Result<Vec<StageSetting>, String> {
-    let mut out = Vec::new();
-    for (i, line) in text
-        .lines()
-        .enumerate()
-        .filter(|(_, l)| !l.trim().is_empty())
-    {
-        let (name, days) = line
-            .rsplit_once(',')
-            .ok_or_else(|| format!("Line {}: write the stage name, a comma and the working days, for example \"stage 1, 5\"", i + 1))?;
-        let name = name.trim();
-        let days: u32 = days
-            .trim()
-            .parse()
-            .ok()
-            .filter(|d| (1..=100).contains(d))
-            .ok_or_else(|| {
+/// Empty rows the form offers for a new challenge stage or theme.
+const SPARE_ROWS: usize = 2;
+
+/// The settings form's fields as typed (or as held): every list is rows of
+/// fields, the review policy a field for each of its rules.
+#[derive(Debug, Clone, Default, serde::Serialize)]
+pub struct SettingsForm {
+    pub council_name: String,
+    /// How review 1's deadline is counted: a number of `first_review_unit`
+    /// (`working_days` or `calendar_days`).
+    pub first_review_number: String,
+    pub first_review_unit: String,
+    /// `calendar_months` or `fixed_days` (then `second_review_days` and
+    /// `later_review_days`).
+    pub counting: String,
+    pub second_review_days: String,
+    pub later_review_days: String,
+    pub unregistered_monthly: bool,
+    pub unregistered_months: String,
+    pub unregistered_placements: Vec<String>,
+    pub post_move: bool,
+    pub post_move_number: String,
+    pub post_move_unit: String,
+    pub post_move_restart: bool,
+    pub short_breaks_first_months: String,
+    pub short_breaks_then_months: String,
+    pub adoption: bool,
+    /// (name, working days), with spare empty rows.
+    pub stages: Vec<(String, String)>,
+    /// With spare empty rows.
+    pub themes: Vec<String>,
+    /// `None`: the form did not send it (left as it is).
+    pub record_template: Option<String>,
+}
+
+fn within_fields(w: Within) -> (String, String) {
+    match w {
+        Within::WorkingDays(n) => (n.to_string(), "working_days".to_owned()),
+        Within::CalendarDays(n) => (n.to_string(), "calendar_days".to_owned()),
+    }
+}
+
+/// A whole number from a field within `range`, or an error on the field.
+fn number_field(
+    errors: &mut FormErrors,
+    name: &str,
+    value: &str,
+    range: (u32, u32),
+    what: &str,
+) -> Option<u32> {
+    match value.parse::<u32>() {
+        Ok(n) if (range.0..=range.1).contains(&n) => Some(n),
+        _ => {
+            errors.add(
+                name,
                 format!(
-                    "Line {}: the working days must be a whole number from 1 to 100",
-                    i + 1
-                )
-            })?;
-        if name.is_empty() || name.len() > 50 {
-            return Err(format!(
-                "Line {}: the stage name must be 1 to 50 characters",
-                i + 1
-            ));
+                    "Enter {what} as a whole number from {} to {}",
+                    range.0, range.1
+                ),
+            );
+            None
         }
-        if out.iter().any(|s: &StageSetting| s.name == name) {
-            return Err(format!(
-                "Line {}: the stage {name:?} is listed twice",
-                i + 1
-            ));
+    }
+}
+
+/// A span from a number field and its unit (`working_days` or
+/// `calendar_days`), or an error on the number's field.
+fn within_field(
+    errors: &mut FormErrors,
+    name: &str,
+    number: &str,
+    unit: &str,
+    what: &str,
+) -> Option<Within> {
+    let n = number_field(errors, name, number, (1, 366), what);
+    match (n, unit) {
+        (Some(n), "working_days") => Some(Within::WorkingDays(n)),
+        (Some(n), "calendar_days") => Some(Within::CalendarDays(n)),
+        (Some(_), _) => {
+            errors.add(name, "Choose working days or calendar days");
+            None
         }
-        out.push(StageSetting {
-            name: name.to_owned(),
-            working_days: days,
-        });
+        (None, _) => None,
     }
-    if out.is_empty() {
-        return Err("List at least one stage".to_owned());
+}
+
+impl SettingsForm {
+    /// The form showing the settings held.
+    pub fn held(
+        council_name: String,
+        policy: &SchedulePolicy,
+        stages: &[StageSetting],
+        themes: &[String],
+        record_template: String,
+    ) -> Self {
+        let (first_review_number, first_review_unit) = within_fields(policy.first_review);
+        let (counting, second, later) = match policy.counting {
+            IntervalCounting::CalendarMonths => ("calendar_months", String::new(), String::new()),
+            IntervalCounting::FixedDays { second, later } => {
+                ("fixed_days", second.to_string(), later.to_string())
+            }
+        };
+        let (post_move_number, post_move_unit) = policy.post_move_review.map_or_else(
+            || (String::new(), "calendar_days".to_owned()),
+            |r| within_fields(r.within),
+        );
+        let mut stages: Vec<(String, String)> = stages
+            .iter()
+            .map(|s| (s.name.clone(), s.working_days.to_string()))
+            .collect();
+        stages.extend(std::iter::repeat_n(Default::default(), SPARE_ROWS));
+        let mut themes = themes.to_vec();
+        themes.extend(std::iter::repeat_n(String::new(), SPARE_ROWS));
+        SettingsForm {
+            council_name,
+            first_review_number,
+            first_review_unit,
+            counting: counting.to_owned(),
+            second_review_days: second,
+            later_review_days: later,
+            unregistered_monthly: policy.unregistered_monthly.is_some(),
+            unregistered_months: policy
+                .unregistered_monthly
+                .unwrap_or_default()
+                .interval_months
+                .to_string(),
+            unregistered_placements: policy
+                .unregistered_placements
+                .iter()
+                .map(|p| p.code().to_owned())
+                .collect(),
+            post_move: policy.post_move_review.is_some(),
+            post_move_number,
+            post_move_unit,
+            post_move_restart: policy.post_move_review.is_some_and(|r| r.restart),
+            short_breaks_first_months: policy.short_breaks.first_within_months.to_string(),
+            short_breaks_then_months: policy.short_breaks.then_every_months.to_string(),
+            adoption: policy.adoption,
+            stages,
+            themes,
+            record_template: Some(record_template),
+        }
     }
-    Ok(out)
+
+    /// The form as sent.
+    pub fn sent(pairs: &[(String, String)]) -> Self {
+        let text = |name: &str| field(pairs, name).unwrap_or("").trim().to_owned();
+        let ticked = |name: &str| field(pairs, name) == Some("yes");
+        let names = fields(pairs, "stage_name");
+        let days = fields(pairs, "stage_days");
+        let stages = (0..names.len().max(days.len()))
+            .map(|i| {
+                let at = |v: &[&str]| v.get(i).map_or_else(String::new, |s| s.trim().to_owned());
+                (at(names.as_slice()), at(days.as_slice()))
+            })
+            .collect();
+        SettingsForm {
+            council_name: text("council_name"),
+            first_review_number: text("first_review_number"),
+            first_review_unit: text("first_review_unit"),
+            counting: text("counting"),
+            second_review_days: text("second_review_days"),
+            later_review_days: text("later_review_days"),
+            unregistered_monthly: ticked("unregistered_monthly"),
+            unregistered_months: text("unregistered_months"),
+            unregistered_placements: fields(pairs, "unregistered_placements")
+                .into_iter()
+                .map(str::to_owned)
+                .collect(),
+            post_move: ticked("post_move"),
+            post_move_number: text("post_move_number"),
+            post_move_unit: text("post_move_unit"),
+            post_move_restart: ticked("post_move_restart"),
+            short_breaks_first_months: text("short_breaks_first_months"),
+            short_breaks_then_months: text("short_breaks_then_months"),
+            adoption: ticked("adoption"),
+            stages,
+            themes: fields(pairs, "theme")
+                .into_iter()
+                .map(|t| t.trim().to_owned())
+                .collect(),
+            record_template: field(pairs, "record_template").map(str::to_owned),
+        }
+    }
+
+    /// The review policy the fields say, or an error on each field that is
+    /// not right.
+    pub fn policy(&self, errors: &mut FormErrors) -> Option<SchedulePolicy> {
+        let before = errors.0.len();
+        let first_review = within_field(
+            errors,
+            "first_review_number",
+            &self.first_review_number,
+            &self.first_review_unit,
+            "the days for the first review",
+        );
+        let counting = match self.counting.as_str() {
+            "calendar_months" => Some(IntervalCounting::CalendarMonths),
+            "fixed_days" => {
+                let second = number_field(
+                    errors,
+                    "second_review_days",
+                    &self.second_review_days,
+                    (1, 366),
+                    "the days before the second review",
+                );
+                let later = number_field(
+                    errors,
+                    "later_review_days",
+                    &self.later_review_days,
+                    (1, 366),
+                    "the days between later reviews",
+                );
+                match (second, later) {
+                    (Some(second), Some(later)) => {
+                        Some(IntervalCounting::FixedDays { second, later })
+                    }
+                    _ => None,
+                }
+            }
+            _ => {
+                errors.add(
+                    "counting",
+                    "Choose how the months between reviews are counted",
+                );
+                None
+            }
+        };
+        let unregistered_monthly = if self.unregistered_monthly {
+            number_field(
+                errors,
+                "unregistered_months",
+                &self.unregistered_months,
+                (1, 6),
+                "the months between reviews in an unregistered placement",
+            )
+            .map(|interval_months| Some(UnregisteredRule { interval_months }))
+        } else {
+            Some(None)
+        };
+        let mut unregistered_placements = Vec::new();
+        for code in &self.unregistered_placements {
+            match code.parse::<PlacementType>() {
+                Ok(p) if !unregistered_placements.contains(&p) => unregistered_placements.push(p),
+                Ok(_) => {}
+                Err(_) => errors.add(
+                    "unregistered_placements",
+                    format!("{code:?} is not a placement type"),
+                ),
+            }
+        }
+        let post_move_review = if self.post_move {
+            within_field(
+                errors,
+                "post_move_number",
+                &self.post_move_number,
+                &self.post_move_unit,
+                "the days for a review after a placement move",
+            )
+            .map(|within| {
+                Some(PostMoveRule {
+                    within,
+                    restart: self.post_move_restart,
+                })
+            })
+        } else {
+            Some(None)
+        };
+        let first_within_months = number_field(
+            errors,
+            "short_breaks_first_months",
+            &self.short_breaks_first_months,
+            (1, 12),
+            "the months before the first short-breaks review",
+        );
+        let then_every_months = number_field(
+            errors,
+            "short_breaks_then_months",
+            &self.short_breaks_then_months,
+            (1, 12),
+            "the months between short-breaks reviews",
+        );
+        if errors.0.len() > before {
+            return None;
+        }
+        Some(SchedulePolicy {
+            first_review: first_review?,
+            counting: counting?,
+            unregistered_monthly: unregistered_monthly?,
+            unregistered_placements,
+            post_move_review: post_move_review?,
+            short_breaks: ShortBreaksRule {
+                first_within_months: first_within_months?,
+                then_every_months: then_every_months?,
+            },
+            adoption: self.adoption,
+        })
+    }
+
+    /// The challenge stages the rows say (an empty row is skipped), or an
+    /// error on each field that is not right.
+    pub fn stages(&self, errors: &mut FormErrors) -> Option<Vec<StageSetting>> {
+        let before = errors.0.len();
+        let mut out: Vec<StageSetting> = Vec::new();
+        for (i, (name, days)) in self.stages.iter().enumerate() {
+            let row = i + 1;
+            if name.is_empty() && days.is_empty() {
+                continue;
+            }
+            if name.is_empty() || name.chars().count() > 50 {
+                errors.add(
+                    &format!("stage_name-{row}"),
+                    format!("Stage {row}: the name must be 1 to 50 characters"),
+                );
+            } else if out.iter().any(|s| s.name.eq_ignore_ascii_case(name)) {
+                errors.add(
+                    &format!("stage_name-{row}"),
+                    format!("Stage {row}: {name:?} is listed twice"),
+                );
+            }
+            let working_days = days.parse::<u32>().ok().filter(|d| (1..=100).contains(d));
+            if working_days.is_none() {
+                errors.add(
+                    &format!("stage_days-{row}"),
+                    format!("Stage {row}: the working days must be a whole number from 1 to 100"),
+                );
+            }
+            out.push(StageSetting {
+                name: name.clone(),
+                working_days: working_days.unwrap_or(0),
+            });
+        }
+        if out.is_empty() {
+            errors.add("stage_name-1", "List at least one challenge stage");
+        }
+        (errors.0.len() == before).then_some(out)
+    }
+
+    /// The challenge themes the rows say (an empty row is skipped), or an
+    /// error on each field that is not right.
+    pub fn themes(&self, errors: &mut FormErrors) -> Option<Vec<String>> {
+        let before = errors.0.len();
+        let mut out: Vec<String> = Vec::new();
+        for (i, theme) in self.themes.iter().enumerate() {
+            let row = i + 1;
+            if theme.is_empty() {
+                continue;
+            }
+            if theme.chars().count() > 100 || theme.chars().any(char::is_control) {
+                errors.add(
+                    &format!("theme-{row}"),
+                    format!("Theme {row}: write it on one line, in 100 characters or fewer"),
+                );
+            } else if out.iter().any(|t| t.eq_ignore_ascii_case(theme)) {
+                errors.add(
+                    &format!("theme-{row}"),
+                    format!("Theme {row}: {theme:?} is listed twice"),
+                );
+            }
+            out.push(theme.clone());
+        }
+        if out.is_empty() {
+            errors.add("theme-1", "List at least one challenge theme");
+        }
+        (errors.0.len() == before).then_some(out)
+    }
 }
 
 /// POST /admin/settings
@@ -208,11 +538,8 @@ pub async fn save_settings(
 ) -> Response {
     let result = async {
         let mut errors = FormErrors::default();
-        let stages_text = field(&pairs, "stages").unwrap_or("");
-        let themes_text = field(&pairs, "themes").unwrap_or("");
-        let policy_text = field(&pairs, "policy").unwrap_or("");
-        let council_text = field(&pairs, "council_name").unwrap_or("");
-        let council_name = council_text.trim();
+        let form = SettingsForm::sent(&pairs);
+        let council_name = form.council_name.as_str();
         if council_name.chars().count() > 100 {
             errors.add(
                 "council_name",
@@ -221,21 +548,11 @@ pub async fn save_settings(
         } else if council_name.chars().any(char::is_control) {
             errors.add("council_name", "The council's name must be on one line");
         }
-        let stages = parse_stages(stages_text)
-            .map_err(|e| errors.add("stages", e))
-            .ok();
-        let themes: Vec<String> = themes_text
-            .lines()
-            .map(str::trim)
-            .filter(|l| !l.is_empty())
-            .map(str::to_owned)
-            .collect();
-        if themes.is_empty() {
-            errors.add("themes", "List at least one theme");
-        }
+        let policy = form.policy(&mut errors);
+        let stages = form.stages(&mut errors);
+        let themes = form.themes(&mut errors);
         // The record's template: a form without the field leaves it as it is.
-        let template_text = field(&pairs, "record_template");
-        let record_template = match template_text.map(str::trim) {
+        let record_template = match form.record_template.as_deref().map(str::trim) {
             None => None,
             Some(text) => {
                 match serde_json::from_str::<footprint_domain::review_record::RecordTemplate>(text)
@@ -253,20 +570,20 @@ pub async fn save_settings(
                 }
             }
         };
-        let policy = serde_json::from_str::<SchedulePolicy>(policy_text)
-            .map_err(|e| {
-                errors.add(
-                    "policy",
-                    format!("The review schedule policy is not valid: {e}"),
-                )
-            })
-            .ok();
-        let (Some(stages), Some(policy), true) = (stages, policy, errors.is_empty()) else {
-            let form = context! {
-                council_name => council_text, stages => stages_text,
-                themes => themes_text, policy => policy_text,
-                record_template => template_text.unwrap_or(""),
-            };
+        let (Some(policy), Some(stages), Some(themes), true) =
+            (policy, stages, themes, errors.is_empty())
+        else {
+            let mut form = form.clone();
+            if form
+                .stages
+                .iter()
+                .all(|(n, d)| !n.is_empty() || !d.is_empty())
+            {
+                form.stages.push(Default::default());
+            }
+            if form.themes.iter().all(|t| !t.is_empty()) {
+                form.themes.push(String::new());
+            }
             return settings_page(
                 &state,
                 &page,
@@ -353,17 +670,116 @@ pub async fn save_settings(
 
 #[cfg(test)]
 mod tests {
-    use super::parse_stages;
+    use super::*;
+
+    fn pairs(fields: &[(&str, &str)]) -> Vec<(String, String)> {
+        fields
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect()
+    }
+
+    fn statutory() -> Vec<(&'static str, &'static str)> {
+        vec![
+            ("first_review_number", "20"),
+            ("first_review_unit", "working_days"),
+            ("counting", "calendar_months"),
+            ("short_breaks_first_months", "3"),
+            ("short_breaks_then_months", "6"),
+            ("adoption", "yes"),
+            ("stage_name", "informal"),
+            ("stage_days", "5"),
+            ("stage_name", ""),
+            ("stage_days", ""),
+            ("theme", "Placement"),
+            ("theme", ""),
+        ]
+    }
 
     #[test]
-    fn stages_parse_with_clear_errors() {
-        let s = parse_stages("informal, 5\nstage 1, 10\n\n").expect("valid");
-        assert_eq!(s.len(), 2);
-        assert_eq!(s[1].name, "stage 1");
-        assert_eq!(s[1].working_days, 10);
-        assert!(parse_stages("informal").unwrap_err().contains("Line 1"));
-        assert!(parse_stages("a, 5\nb, x").unwrap_err().contains("Line 2"));
-        assert!(parse_stages("a, 5\na, 6").unwrap_err().contains("twice"));
-        assert!(parse_stages("").is_err());
+    fn the_statutes_fields_make_the_statutory_policy_and_the_held_policy_round_trips() {
+        let mut errors = FormErrors::default();
+        let form = SettingsForm::sent(&pairs(&statutory()));
+        assert_eq!(form.policy(&mut errors), Some(SchedulePolicy::statutory()));
+        assert_eq!(form.stages(&mut errors).map(|s| s.len()), Some(1));
+        assert_eq!(form.themes(&mut errors), Some(vec!["Placement".to_owned()]));
+        assert!(errors.is_empty());
+        let local = SchedulePolicy {
+            first_review: Within::CalendarDays(28),
+            counting: IntervalCounting::FixedDays {
+                second: 91,
+                later: 183,
+            },
+            unregistered_monthly: Some(UnregisteredRule { interval_months: 1 }),
+            unregistered_placements: vec![PlacementType::H5, PlacementType::Z1],
+            post_move_review: Some(PostMoveRule {
+                within: Within::CalendarDays(28),
+                restart: true,
+            }),
+            short_breaks: ShortBreaksRule::default(),
+            adoption: false,
+        };
+        let held = SettingsForm::held(String::new(), &local, &[], &[], String::new());
+        // As a browser sends it: ticked boxes as "yes", rows as repeated fields.
+        let mut sent: Vec<(String, String)> = vec![
+            ("first_review_number", held.first_review_number.clone()),
+            ("first_review_unit", held.first_review_unit.clone()),
+            ("counting", held.counting.clone()),
+            ("second_review_days", held.second_review_days.clone()),
+            ("later_review_days", held.later_review_days.clone()),
+            ("unregistered_monthly", "yes".to_owned()),
+            ("unregistered_months", held.unregistered_months.clone()),
+            ("post_move", "yes".to_owned()),
+            ("post_move_number", held.post_move_number.clone()),
+            ("post_move_unit", held.post_move_unit.clone()),
+            ("post_move_restart", "yes".to_owned()),
+            (
+                "short_breaks_first_months",
+                held.short_breaks_first_months.clone(),
+            ),
+            (
+                "short_breaks_then_months",
+                held.short_breaks_then_months.clone(),
+            ),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_owned(), v))
+        .collect();
+        for p in &held.unregistered_placements {
+            sent.push(("unregistered_placements".to_owned(), p.clone()));
+        }
+        let mut errors = FormErrors::default();
+        assert_eq!(SettingsForm::sent(&sent).policy(&mut errors), Some(local));
+        assert!(errors.is_empty());
+    }
+
+    #[test]
+    fn each_wrong_field_is_named() {
+        let mut fields = statutory();
+        fields.retain(|(k, _)| *k != "first_review_number" && *k != "theme");
+        fields.push(("first_review_number", "0"));
+        fields.push(("counting", "fixed_days"));
+        fields.retain(|(k, v)| !(*k == "counting" && *v == "calendar_months"));
+        fields.push(("second_review_days", "x"));
+        fields.push(("later_review_days", "183"));
+        fields.push(("unregistered_placements", "QQ"));
+        fields.extend([("stage_name", "informal"), ("stage_days", "200")]);
+        let form = SettingsForm::sent(&pairs(&fields));
+        let mut errors = FormErrors::default();
+        assert_eq!(form.policy(&mut errors), None);
+        assert_eq!(form.stages(&mut errors), None);
+        assert_eq!(form.themes(&mut errors), None);
+        let named: Vec<&str> = errors.0.iter().map(|e| e.field.as_str()).collect();
+        for f in [
+            "first_review_number",
+            "second_review_days",
+            "unregistered_placements",
+            "stage_name-3",
+            "stage_days-3",
+            "theme-1",
+        ] {
+            assert!(named.contains(&f), "{f} in {named:?}");
+        }
+        assert!(!named.contains(&"later_review_days"), "{named:?}");
     }
 }

@@ -5,7 +5,11 @@ use std::sync::Arc;
 
 use axum::extract::State;
 use axum::response::Response;
+use chrono::NaiveDate;
+use footprint_domain::measures::Period;
+use footprint_domain::model::ChildId;
 use footprint_report::dashboard::Dashboard;
+use footprint_report::drilldown::{ReviewsBehind, ReviewsListed};
 use minijinja::context;
 
 use super::{council, respond, settings};
@@ -59,9 +63,7 @@ pub struct CellQuery {
 
 /// GET /dashboard/figures/{figure}?cell=numerator — the children behind one
 /// count on the dashboard (the same children as `report.json`'s drill-down
-/// for that measure and period), each with their name where recorded and a
-/// link to their page. The view is audited (`figure.view`: the figure, the
-/// cell and how many children; never a name).
+/// for that measure and period), shown by [`behind_page`].
 pub async fn figure(
     State(state): State<AppState>,
     page: Page,
@@ -74,39 +76,146 @@ pub async fn figure(
             Dashboard::measure_of(&figure).ok_or(AppError::NotFound("figure"))?;
         let cell = q.cell.unwrap_or_default();
         let d = current(&state).await?;
-        let children: Vec<String> = d
+        let children = d
             .children_behind(&figure, &cell)
             .unwrap_or_default()
-            .iter()
-            .map(ToString::to_string)
-            .collect();
-        let ds = council(&state).await?;
-        super::audit(
-            &state,
-            &user,
-            "figure.view",
-            None,
-            &format!("figure={figure};cell={cell};children={}", children.len()),
-        )
-        .await?;
-        let period = if over_month {
-            d.month_label.clone()
+            .to_vec();
+        let (period, label) = if over_month {
+            (d.month, d.month_label.clone())
         } else {
-            format!("the collection year {} to date", d.year_label)
-        };
-        Ok(page
-            .render(
-                &state,
-                "figure.html",
-                context! {
-                    figure, measure, cell, period, children,
-                    as_of => d.as_of.to_string(),
-                    names => crate::names::child_names(&ds),
-                    show_names => user.may_use("GET", "/children/{child}"),
-                },
+            (
+                d.year,
+                format!("the collection year {} to date", d.year_label),
             )
-            .await)
+        };
+        behind_page(
+            &state,
+            &page,
+            &user,
+            Behind {
+                back: ("/dashboard".to_owned(), "Back to the dashboard".to_owned()),
+                audit: format!("figure={figure};cell={cell}"),
+                measure,
+                cell: &cell,
+                period,
+                period_label: label,
+                as_of: d.as_of,
+                children,
+            },
+        )
+        .await
     }
     .await;
     respond(&state, Some(&user), result)
+}
+
+/// A list of the children behind one count, wherever the count is shown
+/// (the dashboard, the internal annual report).
+pub(crate) struct Behind<'a> {
+    /// Where the page leads back to: (address, link text).
+    pub back: (String, String),
+    /// What the audit entry names the count by (never a name).
+    pub audit: String,
+    pub measure: &'a str,
+    pub cell: &'a str,
+    /// The days the count covers, and how the page says it.
+    pub period: Period,
+    pub period_label: String,
+    pub as_of: NaiveDate,
+    /// The children, as `report.json`'s drill-down lists them.
+    pub children: Vec<ChildId>,
+}
+
+/// The one page listing the children behind a count: each child (with a
+/// link to their page and their name, for roles that see children's
+/// records; the identifier only for others), and beside a count of late or
+/// overdue reviews each such review with its reason or the rule that made
+/// it due, from the child's schedule (`footprint_domain::daily`). Every
+/// view is audited (`figure.view`: the count and how many children; never
+/// a name).
+pub(crate) async fn behind_page(
+    state: &AppState,
+    page: &Page,
+    user: &CurrentUser,
+    b: Behind<'_>,
+) -> Result<Response, AppError> {
+    let ds = council(state).await?;
+    let reviews = match footprint_report::drilldown::reviews_behind(b.measure, b.cell) {
+        None => None,
+        Some(which) => {
+            let settings = settings(state).await?;
+            let calendar = state.calendar.clone();
+            let (ds, children, period) = (ds.clone(), b.children.clone(), b.period);
+            Some(
+                tokio::task::spawn_blocking(move || {
+                    reviews_beside(&ds, &children, period, &settings, &calendar, &which)
+                })
+                .await
+                .map_err(|e| AppError::Internal(e.to_string()))?,
+            )
+        }
+    };
+    super::audit(
+        state,
+        user,
+        "figure.view",
+        None,
+        &format!("{};children={}", b.audit, b.children.len()),
+    )
+    .await?;
+    let children: Vec<String> = b.children.iter().map(ToString::to_string).collect();
+    Ok(page
+        .render(
+            state,
+            "figure.html",
+            context! {
+                measure => b.measure, cell => b.cell, period => b.period_label, children,
+                back => b.back.0, back_text => b.back.1,
+                as_of => b.as_of.to_string(),
+                reviews,
+                names => crate::names::child_names(&ds),
+                show_names => user.may_use("GET", "/children/{child}"),
+            },
+        )
+        .await)
+}
+
+/// The late or overdue reviews of `children`, as the page lists them.
+fn reviews_beside(
+    ds: &footprint_domain::model::Dataset,
+    children: &[ChildId],
+    period: Period,
+    settings: &footprint_domain::measures::MeasureSettings,
+    calendar: &footprint_domain::calendar::WorkingDayCalendar,
+    which: &ReviewsBehind,
+) -> minijinja::Value {
+    match which.list(ds, children, period, settings, calendar) {
+        ReviewsListed::Late(reviews) => {
+            let rows: Vec<_> = reviews
+                .into_iter()
+                .map(|r| {
+                    context! {
+                        child => r.child.to_string(), date => r.date.to_string(),
+                        due => r.due.to_string(), rule => r.rule.to_string(),
+                        reason => r.reason.map(|x| x.label()),
+                    }
+                })
+                .collect();
+            context! { kind => "late", rows }
+        }
+        ReviewsListed::Overdue { on, reviews } => {
+            let rows: Vec<_> = reviews
+                .into_iter()
+                .map(|r| {
+                    context! {
+                        child => r.child.to_string(), due => r.due.date.to_string(),
+                        rule => r.due.rule.to_string(),
+                        council_due => r.council_due.map(|d| d.date.to_string()),
+                        council_rule => r.council_due.map(|d| d.rule.to_string()),
+                    }
+                })
+                .collect();
+            context! { kind => "overdue", rows, on => on.to_string() }
+        }
+    }
 }

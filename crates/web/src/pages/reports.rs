@@ -3,6 +3,7 @@
 //! rule, file, line and column, never with the offending value.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use footprint_interchange::returns::by_rule;
 
@@ -11,6 +12,7 @@ use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::Datelike;
 use footprint_domain::dates::CollectionYear;
+use footprint_report::{AnnualReport, Narrative};
 use minijinja::context;
 use serde::Deserialize;
 
@@ -94,8 +96,9 @@ pub async fn page(
 /// GET /reports/annual?year=2024-25 — the annual report as the report crate
 /// renders it (self-contained HTML with inline styles and SVG charts, no
 /// script), with this council's narratives. Counts are not suppressed: this
-/// is the internal version; `footprint report annual --publish` makes the
-/// published one.
+/// is the internal version, and each count of this year links to the
+/// children behind it ([`annual_figure`]); the version for publication is
+/// downloaded from the reports screen.
 pub async fn annual(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -103,24 +106,18 @@ pub async fn annual(
 ) -> Response {
     let result = async {
         let year = year_of(&state, q.year.as_deref())?;
-        // Read as `footprint report annual` reads it; the engine and the
-        // renderer run on a blocking thread, so a report of a large council
-        // never holds up the pages IROs use. A year not yet over is
-        // computed to today and says so.
-        let inputs = footprint_interchange::reports::load(&state.store, &user.name, Some(year))
-            .await
-            .map_err(|e| AppError::Internal(e.to_string()))?;
-        let today = state.clock.today();
-        let calendar = state.calendar.clone();
+        let report = annual_report(&state, &user, year).await?;
         let html = tokio::task::spawn_blocking(move || {
-            footprint_interchange::reports::annual(
-                &inputs,
-                year,
-                today,
-                &calendar,
-                false,
-                footprint_report::Format::Html,
-            )
+            let link = |measure: &str, cell: &str| {
+                serde_urlencoded::to_string([
+                    ("year", year.to_string().as_str()),
+                    ("measure", measure),
+                    ("cell", cell),
+                ])
+                .ok()
+                .map(|q| format!("/reports/annual/figures?{q}"))
+            };
+            report.render_html_linked(&link)
         })
         .await
         .map_err(|e| AppError::Internal(e.to_string()))?
@@ -145,6 +142,107 @@ pub async fn annual(
             html,
         )
             .into_response())
+    }
+    .await;
+    respond(&state, Some(&user), result)
+}
+
+/// The internal annual report of `year` as it stands today, read and
+/// computed as `footprint report annual` does (on a blocking thread, so a
+/// large council never holds up the pages IROs use; a year not yet over is
+/// computed to today and says so). The last one computed is kept while the
+/// data version, the day and the narratives stay the same, so following
+/// its counts does not compute it again.
+pub(crate) async fn annual_report(
+    state: &AppState,
+    user: &CurrentUser,
+    year: CollectionYear,
+) -> Result<Arc<AnnualReport>, AppError> {
+    let today = state.clock.today();
+    let version = state.store.data_version().await?;
+    let narratives: Vec<Narrative> = state
+        .store
+        .narratives(year)
+        .await?
+        .into_iter()
+        .map(|(slot, text)| Narrative { slot, text })
+        .collect();
+    let mut cache = state.report_cache.lock().await;
+    if let Some((v, day, y, report)) = cache.as_ref()
+        && (*v, *day, *y) == (version, today, year)
+        && report.narratives == narratives
+    {
+        return Ok(report.clone());
+    }
+    let inputs = footprint_interchange::reports::load(&state.store, &user.name, Some(year))
+        .await
+        .map_err(|e| AppError::Internal(e.to_string()))?;
+    let calendar = state.calendar.clone();
+    let report = tokio::task::spawn_blocking(move || {
+        footprint_interchange::reports::annual_report(&inputs, year, today, &calendar, false)
+    })
+    .await
+    .map_err(|e| AppError::Internal(e.to_string()))?;
+    let report = Arc::new(report);
+    *cache = Some((version, today, year, report.clone()));
+    Ok(report)
+}
+
+#[derive(Debug, Deserialize)]
+pub struct FigureQuery {
+    year: Option<String>,
+    measure: Option<String>,
+    cell: Option<String>,
+}
+
+/// GET /reports/annual/figures?year=2024-25&measure=reviews.late&cell= —
+/// the children behind one count of the internal annual report: exactly
+/// those its `report.json` drill-down lists for the measure and cell, on
+/// the same page as the dashboard's ([`super::dashboard::behind_page`]:
+/// names for the roles that see children's records, identifiers for the
+/// others; late and overdue reviews with their reason and rule; audited).
+pub async fn annual_figure(
+    State(state): State<AppState>,
+    page: Page,
+    user: CurrentUser,
+    Query(q): Query<FigureQuery>,
+) -> Response {
+    let result = async {
+        let year = year_of(&state, q.year.as_deref())?;
+        let measure = q.measure.unwrap_or_default();
+        let cell = q.cell.unwrap_or_default();
+        let report = annual_report(&state, &user, year).await?;
+        let measures = &report.this_year.measures;
+        let children: Vec<_> =
+            footprint_report::drilldown::children_behind(measures, &measure, &cell)
+                .ok_or(AppError::NotFound("figure"))?
+                .iter()
+                .cloned()
+                .collect();
+        let period = measures.period;
+        let period_label = match measures.to_date {
+            Some(_) => format!("the collection year {year} to date"),
+            None => format!("the collection year {year}"),
+        };
+        super::dashboard::behind_page(
+            &state,
+            &page,
+            &user,
+            super::dashboard::Behind {
+                back: (
+                    format!("/reports/annual?year={year}"),
+                    format!("Back to the annual report {year}"),
+                ),
+                audit: format!("report=annual {year};measure={measure};cell={cell}"),
+                measure: &measure,
+                cell: &cell,
+                period,
+                period_label,
+                as_of: period.last.min(state.clock.today()),
+                children,
+            },
+        )
+        .await
     }
     .await;
     respond(&state, Some(&user), result)
@@ -211,44 +309,23 @@ pub async fn data_quality(
             }),
             _ => None,
         });
-        let ds = super::council(&state).await?;
-        // The import's checks on the records as they stand this year,
-        // entered through the forms or imported (on a blocking thread).
         let this_year = CollectionYear::of(state.clock.today());
-        let checked = {
-            let ds = ds.clone();
-            tokio::task::spawn_blocking(move || {
-                footprint_interchange::records::check_records(&ds, this_year)
-            })
-            .await
-            .map_err(|e| AppError::Internal(e.to_string()))?
-        };
-        let record_problem_count = checked.len();
-        let record_problems: Vec<_> = checked
-            .into_iter()
+        let quality = record_quality(&state, this_year).await?;
+        let record_problem_count = quality.problems.len();
+        let record_problems: Vec<_> = quality
+            .problems
+            .iter()
             .take(500)
             .map(|p| context! {
-                child => p.child.map(|c| c.to_string()), table => p.table,
-                column => p.column, rule => p.rule, message => p.message,
+                child => p.child.as_ref().map(ToString::to_string), table => &p.table,
+                column => &p.column, rule => &p.rule, message => &p.message,
                 error => p.error,
             })
             .collect();
-        let mut chain: BTreeMap<String, (usize, Vec<String>)> = BTreeMap::new();
-        let assemblies = footprint_domain::daily::assemble_by_child(&ds);
-        for p in assemblies.iter().flat_map(|(_, a)| &a.problems) {
-            let kind = serde_json::to_value(&p.kind)
-                .ok()
-                .and_then(|v| v.get("kind").and_then(|k| k.as_str()).map(str::to_owned))
-                .unwrap_or_else(|| "other".to_owned());
-            let e = chain.entry(kind).or_default();
-            e.0 += 1;
-            if e.1.len() < 10 {
-                e.1.push(p.child.to_string());
-            }
-        }
-        let chain: Vec<_> = chain
-            .into_iter()
-            .map(|(kind, (count, children))| context! { kind => kind.replace('_', " "), count, children })
+        let chain: Vec<_> = quality
+            .chain
+            .iter()
+            .map(|(kind, count, children)| context! { kind => kind.replace('_', " "), count, children })
             .collect();
         let runs: Vec<_> = runs
             .iter()
@@ -287,6 +364,69 @@ pub async fn data_quality(
     }
     .await;
     respond(&state, Some(&user), result)
+}
+
+/// The checks of the records held: the import's checks on this year's
+/// records (entered through the forms or imported) and the problems in how
+/// each child's episodes chain into periods of care.
+#[derive(Debug, Default)]
+pub struct RecordQuality {
+    pub problems: Vec<footprint_interchange::records::RecordProblem>,
+    /// (kind of problem, how many, the first ten children).
+    pub chain: Vec<(String, usize, Vec<String>)>,
+}
+
+impl RecordQuality {
+    /// Works the checks out over the council's records.
+    pub fn check(ds: &footprint_domain::model::Dataset, year: CollectionYear) -> Self {
+        let problems = footprint_interchange::records::check_records(ds, year);
+        let mut chain: BTreeMap<String, (usize, Vec<String>)> = BTreeMap::new();
+        let assemblies = footprint_domain::daily::assemble_by_child(ds);
+        for p in assemblies.iter().flat_map(|(_, a)| &a.problems) {
+            let kind = serde_json::to_value(&p.kind)
+                .ok()
+                .and_then(|v| v.get("kind").and_then(|k| k.as_str()).map(str::to_owned))
+                .unwrap_or_else(|| "other".to_owned());
+            let e = chain.entry(kind).or_default();
+            e.0 += 1;
+            if e.1.len() < 10 {
+                e.1.push(p.child.to_string());
+            }
+        }
+        RecordQuality {
+            problems,
+            chain: chain
+                .into_iter()
+                .map(|(kind, (count, children))| (kind, count, children))
+                .collect(),
+        }
+    }
+}
+
+/// The checks of the records held, worked out once per data version and
+/// collection year (on a blocking thread) and kept: a visit to the data
+/// quality page does not check every record again, and the first visit
+/// after any change, whichever process made it, does.
+pub(crate) async fn record_quality(
+    state: &AppState,
+    year: CollectionYear,
+) -> Result<Arc<RecordQuality>, AppError> {
+    // The version is read before the data: a change in between makes the
+    // next visit check again, never keeps stale checks as current.
+    let version = state.store.data_version().await?;
+    let mut cache = state.quality_cache.lock().await;
+    if let Some((v, y, q)) = cache.as_ref()
+        && (*v, *y) == (version, year)
+    {
+        return Ok(q.clone());
+    }
+    let ds = super::council(state).await?;
+    let quality = tokio::task::spawn_blocking(move || RecordQuality::check(&ds, year))
+        .await
+        .map_err(|e| AppError::Internal(e.to_string()))?;
+    let quality = Arc::new(quality);
+    *cache = Some((version, year, quality.clone()));
+    Ok(quality)
 }
 
 /// The formats of each document: (key, label, file extension, content type).

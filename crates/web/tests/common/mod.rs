@@ -514,3 +514,26 @@ pub async fn report_drilldown(t: &TestApp, measure: &str, cell: &str) -> Vec<Str
         })
         .unwrap_or_default()
 }
+
+/// The settings form as the browser sends it for the statutory review
+/// policy, stages "informal" and "stage 1" (5 working days each) and the
+/// theme "Placement" (add `council_name`, `theme` rows, etc. as needed).
+pub const STATUTORY_SETTINGS: &[(&str, &str)] = &[
+    ("first_review_number", "20"),
+    ("first_review_unit", "working_days"),
+    ("counting", "calendar_months"),
+    ("second_review_days", ""),
+    ("later_review_days", ""),
+    ("unregistered_months", "1"),
+    ("post_move_number", ""),
+    ("post_move_unit", "calendar_days"),
+    ("short_breaks_first_months", "3"),
+    ("short_breaks_then_months", "6"),
+    ("adoption", "yes"),
+    ("stage_name", "informal"),
+    ("stage_days", "5"),
+    ("stage_name", "stage 1"),
+    ("stage_days", "5"),
+    ("stage_name", ""),
+    ("stage_days", ""),
+];

@@ -43,6 +43,9 @@ SIZES="${SIZES:-1000 10000}"
 REPEAT="${REPEAT:-3}"
 AS_OF="${AS_OF:-2026-06-01}"          # years 2024-25 and 2025-26
 SEED="${SEED:-7}"
+# The council's own local authority code, for both (D2I's metadata
+# "localAuthority", Footprint's --local-authority): the synthetic council's.
+LA="${LA:-E09000027}"
 D2I_VERSION="${D2I_VERSION:-0.1.17}"
 # D2I's published sample: the shared data folder beside the repository if
 # there is one, otherwise the copy in the 903 crate's test fixtures.
@@ -109,7 +112,7 @@ run_fp() {
     local name="$1" dir="$2" year="$3" t="$4"
     shift 4
     # Exit 1 means "errors found": not a failure of the run.
-    /usr/bin/time -v -o "$t" "$FOOTPRINT" validate ssda903 "$dir" --year "$year" --json "$@" \
+    /usr/bin/time -v -o "$t" "$FOOTPRINT" validate ssda903 "$dir" --year "$year" --local-authority "$LA" --json "$@" \
         >"$OUT/footprint-$name.json" 2>"$OUT/footprint-$name.stderr" || true
     grep -q '"errors"' "$OUT/footprint-$name.json" \
         || die "footprint validate on $dir printed no JSON report: see $OUT/footprint-$name.stderr"
@@ -119,7 +122,7 @@ run_fp() {
 run_d2i() {
     local name="$1" dir="$2" year="$3" t="$4"
     shift 4
-    /usr/bin/time -v -o "$t" "$PY" "$HELPER" d2i "$dir" --year "$year" --out "$OUT/d2i-$name.json" --quiet "$@" \
+    /usr/bin/time -v -o "$t" "$PY" "$HELPER" d2i "$dir" --year "$year" --la "$LA" --out "$OUT/d2i-$name.json" --quiet "$@" \
         >"$OUT/d2i-$name.log" 2>&1 \
         || die "the D2I validator failed on $dir: see $OUT/d2i-$name.log"
 }

@@ -106,6 +106,8 @@ async fn demo(args: DemoArgs) -> anyhow::Result<()> {
         // a population to match, so the demo report shows the rate.
         let settings = MeasureSettings {
             population_0_17: Some(u64::from(args.children_in_care) * 10_000 / 70),
+            // The synthetic council's area, for placements out of area.
+            local_authority_code: Some(footprint_synth::postcodes::COUNCIL_LA_CODE.to_owned()),
             ..MeasureSettings::default()
         };
         store

@@ -71,6 +71,12 @@ pub struct Ssda903Args {
     /// from the database (--db).
     #[arg(long)]
     previous_from_db: bool,
+    /// The council's own local authority code (upper tier: E06..., E08...,
+    /// E09... or a county's E10...), as the DfE's validator asks for it: runs
+    /// the rules comparing the placement's local authority with it (1015,
+    /// 411).
+    #[arg(long, value_name = "CODE")]
+    local_authority: Option<String>,
     #[command(flatten)]
     db: DbArgs,
 }
@@ -204,9 +210,17 @@ pub fn run(cmd: ValidateCommand) -> ExitCode {
     if args.rules {
         return list_rules(year_rules, args.json);
     }
+    if let Some(code) = args.local_authority.as_deref()
+        && !footprint_postcodes::directory().is_upper_tier(code)
+    {
+        return usage(&format!(
+            "--local-authority: {code:?} is not an upper-tier local authority code of the ONS lookup (E06..., E08..., E09... or E10...)"
+        ));
+    }
     let mut options = CheckOptions {
         rules_year: year_rules,
         previous: None,
+        local_authority: args.local_authority.clone(),
     };
     let mut previous_problems = Vec::new();
     if !args.previous.is_empty() {

@@ -226,6 +226,60 @@ pub fn relations(m: &Measures) -> Vec<Relation> {
         cells_of(m, "placements.moves_by_reason"),
         c("placements.moves"),
     ));
+    // Where children are placed: the placement groups add up to the row
+    // `all` in each column, whose columns add up to the children in care;
+    // in, out of the area and not known add up likewise, and those over 100
+    // miles from home are some of each.
+    {
+        use footprint_domain::measures::{AREA_ROWS, DISTANCE_COLUMNS, PLACEMENT_GROUPS};
+        let dist = "placements.end.distance_over_20_miles";
+        if m.grid(dist).is_some() {
+            for col in DISTANCE_COLUMNS {
+                r.push(sum(
+                    dist,
+                    PLACEMENT_GROUPS
+                        .iter()
+                        .map(|g| CellRef::new(dist, &[g, col]))
+                        .collect(),
+                    CellRef::new(dist, &["all", col]),
+                ));
+            }
+            r.push(sum(
+                dist,
+                DISTANCE_COLUMNS
+                    .iter()
+                    .map(|col| CellRef::new(dist, &["all", col]))
+                    .collect(),
+                c("cla.end"),
+            ));
+        }
+        let area = "placements.end.out_of_area";
+        if m.grid(area).is_some() {
+            let parts = &AREA_ROWS[..AREA_ROWS.len() - 1];
+            for col in ["children", "over_100_miles"] {
+                r.push(sum(
+                    area,
+                    parts
+                        .iter()
+                        .map(|row| CellRef::new(area, &[row, col]))
+                        .collect(),
+                    CellRef::new(area, &["all", col]),
+                ));
+            }
+            r.push(same(
+                area,
+                CellRef::new(area, &["all", "children"]),
+                c("cla.end"),
+            ));
+            for row in AREA_ROWS {
+                r.push(at_most(
+                    area,
+                    CellRef::new(area, &[row, "over_100_miles"]),
+                    CellRef::new(area, &[row, "children"]),
+                ));
+            }
+        }
+    }
     // The age-by-sex grid's rows and columns add up to their totals.
     if let Some(g) = m.grid("profile.end.by_age_band_sex") {
         let grid = "profile.end.by_age_band_sex";

@@ -276,6 +276,20 @@ fn total_row(header: impl Into<String>, cells: Vec<Cell>) -> Row {
     }
 }
 
+/// The words for a placement group of `placements.end.distance_over_20_miles`.
+fn provision_label(group: &str) -> &'static str {
+    match group {
+        "foster_care" => "Foster care (U1–U6)",
+        "placed_for_adoption" => "Placed for adoption (A3–A6)",
+        "childrens_homes" => "Children's homes and residential care (K2, R1)",
+        "residential_school" => "Residential school (S1)",
+        "independent_living" => "Independent or semi-independent living (P2, H5, K3)",
+        "with_parents" => "With parents (P1)",
+        "secure_or_custody" => "Secure unit or custody (K1, R5)",
+        _ => "Other",
+    }
+}
+
 fn month_label(key: &str) -> String {
     let m: u32 = key.get(5..7).and_then(|s| s.parse().ok()).unwrap_or(0);
     month_name(m).to_owned()
@@ -387,6 +401,44 @@ impl<'a> Builder<'a> {
         Table {
             id: id.into(),
             caption: caption.into(),
+            columns,
+            rows,
+        }
+    }
+
+    /// Children in care on 31 March by provision: more than 20 miles from
+    /// home, 20 miles or less, distance not known (this year), and more
+    /// than 20 miles last year; the groups add up to the total row.
+    fn placements_by_distance(&self) -> Table {
+        use footprint_domain::measures::{DISTANCE_COLUMNS, PLACEMENT_GROUPS};
+        let id = "placements.end.distance_over_20_miles";
+        let mut columns = vec![
+            "Provision".to_owned(),
+            format!("More than 20 miles {}", self.this_label),
+            format!("20 miles or less {}", self.this_label),
+            format!("Distance not known {}", self.this_label),
+        ];
+        if self.last.is_some() {
+            columns.push(format!("More than 20 miles {}", self.last_label));
+        }
+        let cells = |g: &str| {
+            let mut c: Vec<Cell> = DISTANCE_COLUMNS
+                .iter()
+                .map(|col| self.this.cell(id, &[g, col]))
+                .collect();
+            if let Some(l) = self.last {
+                c.push(l.cell(id, &[g, "over_20_miles"]));
+            }
+            c
+        };
+        let mut rows: Vec<Row> = PLACEMENT_GROUPS
+            .iter()
+            .map(|g| row(provision_label(g), cells(g)))
+            .collect();
+        rows.push(total_row("All children in care on 31 March", cells("all")));
+        Table {
+            id: "placements-distance".into(),
+            caption: "Children in care on 31 March placed more than 20 miles from home, by provision (straight line between the home and placement postcodes, as the DfE derives it)".into(),
             columns,
             rows,
         }
@@ -1217,6 +1269,35 @@ pub fn build(report: &AnnualReport) -> Report {
         Some(("placements.moves", "All moves")),
         false,
     )));
+    blocks.push(Block::Table(b.placements_by_distance()));
+    if b.this.m().get("placements.end.out_of_area").is_none() {
+        blocks.push(Block::Note {
+            text: "Placements in and out of the council's area are not shown: the council's local authority code has not been entered in the settings.".into(),
+        });
+    }
+    if b.this.m().get("placements.end.out_of_area").is_some() {
+        blocks.push(Block::Table(b.figures(
+            "placements-out-of-area",
+            "Children in care on 31 March placed in and out of the council's area (from the placement postcode, as the DfE derives it)",
+            vec![
+                ("Placed in the council's area", &|f| {
+                    f.cell("placements.end.out_of_area", &["in_area", "children"])
+                }),
+                ("Placed out of the council's area", &|f| {
+                    f.cell("placements.end.out_of_area", &["out_of_area", "children"])
+                }),
+                ("… of whom more than 100 miles from home", &|f| {
+                    f.cell("placements.end.out_of_area", &["out_of_area", "over_100_miles"])
+                }),
+                ("Not known (no placement postcode the ONS directory places)", &|f| {
+                    f.cell("placements.end.out_of_area", &["not_known", "children"])
+                }),
+                ("All children in care on 31 March", &|f| {
+                    f.cell("placements.end.out_of_area", &["all", "children"])
+                }),
+            ],
+        )));
+    }
     sections.push(section(report, "stability", "Placement stability", blocks));
 
     // Adoption.
@@ -1343,6 +1424,14 @@ pub fn build(report: &AnnualReport) -> Report {
                 s.population_0_17
                     .map_or(Cell::Text("not entered".into()), Cell::Count),
             ],
+        ),
+        row(
+            "The council's local authority code (its area, for placements out of area)",
+            vec![Cell::Text(
+                s.local_authority_code
+                    .clone()
+                    .unwrap_or_else(|| "not entered".into()),
+            )],
         ),
         row(
             "Local target for circulating the record",

@@ -297,6 +297,9 @@ pub fn check_settings(
     perf: &PerformanceSettings,
     m: &Measures,
 ) -> Result<(), String> {
+    if let Some(code) = &settings.local_authority_code {
+        footprint_domain::measures::check_local_authority_code(code)?;
+    }
     let known = |id: &str| m.get(id).is_some() || perf.indicators.iter().any(|i| i.id == id);
     for (what, id) in settings
         .targets

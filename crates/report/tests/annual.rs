@@ -617,6 +617,11 @@ fn the_added_measures_are_tabled_in_every_format() {
         ("ceased-by-quarter", "ceased.by_quarter_group"),
         ("placements", "placements.new"),
         ("placement-moves-by-reason", "placements.moves_by_reason"),
+        (
+            "placements-distance",
+            "placements.end.distance_over_20_miles",
+        ),
+        ("placements-out-of-area", "placements.end.out_of_area"),
         ("visits-by-kind", "visits.by_kind"),
         ("footprint", "visits.children_not_seen_12_months"),
         (
@@ -643,6 +648,22 @@ fn the_added_measures_are_tabled_in_every_format() {
     assert!(total.total);
     let starts = r.this_year.measures.count("starts.periods").unwrap();
     assert_eq!(total.cells[0].number(), Some(starts as f64));
+    // The provisions add up to the children in care on 31 March.
+    let t = model
+        .tables()
+        .find(|t| t.id == "placements-distance")
+        .unwrap();
+    let total = t.rows.last().unwrap();
+    let known: f64 = (0..3).filter_map(|i| total.cells[i].number()).sum();
+    let cla_end = r.this_year.measures.count("cla.end").unwrap();
+    assert_eq!(known, cla_end as f64);
+    for i in 0..3 {
+        let body: f64 = t.rows[..t.rows.len() - 1]
+            .iter()
+            .filter_map(|row| row.cells[i].number())
+            .sum();
+        assert_eq!(Some(body), total.cells[i].number(), "{}", t.columns[i + 1]);
+    }
 }
 
 #[test]

@@ -282,6 +282,11 @@ pub struct CheckOptions {
     pub rules_year: Option<CollectionYear>,
     /// Last year's return: the rules comparing years run only with it.
     pub previous: Option<RawReturn>,
+    /// The council's own local authority code (upper tier, E06…, E08…,
+    /// E09… or E10…; the `local_authority_code` setting): the rules
+    /// comparing the placement's local authority with the council's run
+    /// only with it.
+    pub local_authority: Option<String>,
 }
 
 /// Reads a 903 return from files already in memory (see [`read_paths`]).
@@ -357,7 +362,13 @@ fn check_raw(
             .previous
             .as_ref()
             .map(|p| rules::Tables::new(&p.rows, &p.tables));
-        problems.extend(rules::check_rows(&set, y, &this, last.as_ref()));
+        problems.extend(rules::check_rows_for(
+            &set,
+            y,
+            &this,
+            last.as_ref(),
+            options.local_authority.as_deref(),
+        ));
         rule_set = Some(set.name(last.is_some()));
     }
     let ret = convert::convert(rows, year, tables, &mut problems);

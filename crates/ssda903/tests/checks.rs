@@ -162,8 +162,9 @@ fn rule_399_reviews_of_a_short_breaks_child() {
     // Ten days, around the review: a longer one would break 365 and 367.
     let mut inputs = base_with(
         "episodes.csv",
-        "1002,10/06/2021,S,C1,N1,U4,PR1,,,",
-        "1002,25/06/2021,S,V3,N1,U6,PR1,05/07/2021,E13,",
+        // A short break has no postcodes or URN (214, 398, 420).
+        "1002,10/06/2021,S,C1,N1,U4,PR1,,,,TW1 1AA,TW1 2AF,SC000001",
+        "1002,25/06/2021,S,V3,N1,U6,PR1,05/07/2021,E13,,,,",
     );
     inputs[0] = csv("header.csv", &HEADER.replace("AOTH,UN1,0,", "AOTH,UN1,,"));
     let p = read(&inputs);
@@ -331,8 +332,8 @@ fn rule_431_leaving_care_and_starting_again_the_same_day() {
     // 1001 leaves care (E4A) on 1 September and a new period starts that day.
     let p = read(&base_with(
         "episodes.csv",
-        "01/09/2021,X1,CARPL,,,\n1001,01/09/2021,P",
-        "01/09/2021,E4A,,,,\n1001,01/09/2021,S",
+        "01/09/2021,X1,CARPL,TW1 1AA,TW1 2AF,SC000001\n1001,01/09/2021,P",
+        "01/09/2021,E4A,,TW1 1AA,TW1 2AF,SC000001\n1001,01/09/2021,S",
     ));
     let w = only(&p, "431");
     assert_at(&w, "episodes.csv", 3, "RNE");
@@ -380,7 +381,8 @@ fn int08_and_int17_check_other_tables_against_the_header() {
 
 #[test]
 fn duplicate_rows_exact_repeats_are_read_once_others_are_fatal() {
-    let repeated = format!("{EPISODES}1002,10/06/2021,S,C1,N1,U4,PR1,,,,,,\n");
+    let repeated =
+        format!("{EPISODES}1002,10/06/2021,S,C1,N1,U4,PR1,,,,TW1 1AA,TW1 2AF,SC000001\n");
     let mut inputs = base_with("header.csv", "", "");
     inputs[1] = csv("episodes.csv", &repeated);
     let p = read(&inputs);
@@ -516,6 +518,18 @@ fn missing_dates_that_are_not_dates_1004_and_1005() {
 fn uasc_is_folded_into_the_child_and_304_checks_duc() {
     let uasc = "CHILD,SEX,DOB,DUC\n1001,1,15/06/2010,16/06/2028\n";
     let mut inputs = base_with("header.csv", "", "");
+    // A UASC child has no home postcode, so no distance (406).
+    let no_home = EPISODES.replace(
+        "1001,01/05/2021,S,C2,N1,U4,PR1,01/09/2021,X1,CARPL,TW1 1AA",
+        "1001,01/05/2021,S,C2,N1,U4,PR1,01/09/2021,X1,CARPL,",
+    );
+    inputs[1] = csv(
+        "episodes.csv",
+        &no_home.replace(
+            "1001,01/09/2021,P,C2,N1,U6,PR4,,,,TW1 1AA",
+            "1001,01/09/2021,P,C2,N1,U6,PR4,,,,",
+        ),
+    );
     inputs.push(csv("uasc.csv", uasc));
     let p = read(&inputs);
     let w = only(&p, "304");
@@ -719,8 +733,8 @@ fn the_year_is_the_latest_decoms_and_a_year_given_needs_an_open_episode() {
     // 1001's last episode is open, so give one that ended).
     let closed = base_with(
         "episodes.csv",
-        "1001,01/09/2021,P,C2,N1,U6,PR4,,,,,,\n1002,10/06/2021,S,C1,N1,U4,PR1,,,,,,",
-        "1001,01/09/2021,P,C2,N1,U6,PR4,01/10/2021,E4A,,,,\n1002,10/06/2021,S,C1,N1,U4,PR1,01/11/2021,E4A,,,,",
+        "1001,01/09/2021,P,C2,N1,U6,PR4,,,,TW1 1AA,TW1 3BE,SC000002\n1002,10/06/2021,S,C1,N1,U4,PR1,,,,TW1 1AA,TW1 2AF,SC000001",
+        "1001,01/09/2021,P,C2,N1,U6,PR4,01/10/2021,E4A,,TW1 1AA,TW1 3BE,SC000002\n1002,10/06/2021,S,C1,N1,U4,PR1,01/11/2021,E4A,,TW1 1AA,TW1 2AF,SC000001",
     );
     let p = read_inputs(&closed, year("2023-24"));
     let e = only_with(&p, "no episode is open at any time in 2023-24");

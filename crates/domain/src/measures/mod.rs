@@ -19,6 +19,7 @@ mod care;
 mod health;
 mod health_education;
 mod iro;
+mod placement_location;
 mod reviews;
 pub use reviews::NOT_RECORDED;
 #[cfg(test)]
@@ -33,6 +34,10 @@ use crate::calendar::WorkingDayCalendar;
 use crate::dates::CollectionYear;
 use crate::model::{ChildId, Dataset};
 use crate::schedule::SchedulePolicy;
+
+pub use placement_location::{
+    AREA_ROWS, DISTANCE_COLUMNS, PLACEMENT_GROUPS, check_local_authority_code, placement_group,
+};
 
 /// A count, and the children behind it. For counts of children `value` is
 /// the number of children; for counts of reviews, periods or episodes it is
@@ -409,6 +414,11 @@ pub struct MeasureSettings {
     pub benchmarks: BTreeMap<String, Benchmark>,
     /// Timescales for health assessments, dental checks and PEPs.
     pub health_education: crate::health_education::HealthEducationTimescales,
+    /// The council's own local authority code (ONS, upper tier: E06…,
+    /// E08…, E09…, or a county's E10…, whose area is its districts), as the
+    /// DfE's validator asks for it; without it `placements.end.out_of_area`
+    /// is not computed.
+    pub local_authority_code: Option<String>,
 }
 
 impl Default for MeasureSettings {
@@ -427,6 +437,7 @@ impl Default for MeasureSettings {
             targets: BTreeMap::new(),
             benchmarks: BTreeMap::new(),
             health_education: Default::default(),
+            local_authority_code: None,
         }
     }
 }
@@ -831,6 +842,7 @@ fn compute_with(
         return out;
     }
     care::placement_moves(care, period, &mut out);
+    placement_location::placement_location(care, period, settings, &mut out);
     iro::service(data, care, &schedules, period, settings, calendar, &mut out);
     iro::footprint(data, care, period, &mut out);
     iro::challenges(data, period, settings, calendar, &mut out);

@@ -1629,3 +1629,104 @@ fn quarterly_starts_and_endings_add_up_to_the_year() {
     assert_eq!(Some(g.total()), m.count("ceased.total"));
     assert_eq!(care::CEASED_GROUPS.len(), 8);
 }
+
+/// Children in care on 31 March 2022 with real postcodes, their distances
+/// worked by hand from the ONS directory's grid references (metres):
+/// TW1 1AA (516048, 173668) and TW1 2AF (516900, 174300) are in Richmond
+/// upon Thames (E09000027); CB2 1TN (544705, 258430) in Cambridge, a
+/// district of Cambridgeshire (E10000003); EH1 1YZ (325597, 673676) in
+/// Edinburgh.
+/// - P: U4 at TW1 2AF, home TW1 1AA: √(852² + 632²) m = 0.7 miles, in area.
+/// - Q: K2 at CB2 1TN, home TW1 1AA: √(28,657² + 84,762²) m = 55.6 miles.
+/// - R: A4 at EH1 1YZ, home TW1 1AA: √(190,451² + 500,008²) m = 332.5 miles.
+/// - S: U6 at TW1 2AF, no home postcode: distance not known, in area.
+/// - T: S1 with no placement postcode: nothing known.
+/// - U: U4 at CB2 1TN from home TW1 1AA, but the episode ended on
+///   31 March: not in care on 31 March, not counted.
+fn located_data() -> Dataset {
+    let placed = |c: &str, place: &str, home: Option<&str>, pl: Option<&str>| {
+        let mut e = ep(c, d(2021, 5, 1), None, "S", "C2", place, None);
+        e.home_postcode = home.map(String::from);
+        e.placement_postcode = pl.map(String::from);
+        e
+    };
+    let mut u = placed("U", "U4", Some("TW1 1AA"), Some("CB2 1TN"));
+    u.end = Some(d(2022, 3, 31));
+    u.reason_ceased = Some("E4A".parse().unwrap());
+    Dataset {
+        children: ["P", "Q", "R", "S", "T", "U"]
+            .iter()
+            .map(|c| child(c, d(2012, 1, 1), Sex::Male, Ethnicity::WBRI))
+            .collect(),
+        episodes: vec![
+            placed("P", "U4", Some("TW1 1AA"), Some("TW1 2AF")),
+            placed("Q", "K2", Some("TW1 1AA"), Some("CB2 1TN")),
+            placed("R", "A4", Some("tw11aa"), Some("EH1 1YZ")),
+            placed("S", "U6", None, Some("TW1 2AF")),
+            placed("T", "S1", Some("TW1 1AA"), None),
+            u,
+        ],
+        ..Dataset::default()
+    }
+}
+
+fn grid_cell(m: &Measures, id_: &str, row: &str, col: &str) -> Vec<String> {
+    m.cell(id_, &[row.to_owned(), col.to_owned()])
+        .unwrap_or_else(|| panic!("{id_} {row} {col}"))
+        .children
+        .iter()
+        .map(|c| c.to_string())
+        .collect()
+}
+
+#[test]
+fn placements_over_20_miles_from_home_by_provision() {
+    let m = run(&located_data());
+    let id_ = "placements.end.distance_over_20_miles";
+    let cell = |r: &str, c: &str| grid_cell(&m, id_, r, c);
+    assert_eq!(cell("childrens_homes", "over_20_miles"), ["Q"]);
+    assert_eq!(cell("placed_for_adoption", "over_20_miles"), ["R"]);
+    assert_eq!(cell("foster_care", "20_miles_or_less"), ["P"]);
+    assert_eq!(cell("foster_care", "not_known"), ["S"]);
+    assert_eq!(cell("residential_school", "not_known"), ["T"]);
+    assert_eq!(cell("all", "over_20_miles"), ["Q", "R"]);
+    // Every child in care on 31 March is in one cell of the groups.
+    let g = m.grid(id_).unwrap();
+    let groups: u64 = g
+        .rows
+        .iter()
+        .filter(|(r, _)| r != "all")
+        .flat_map(|(_, b)| b.entries.iter().map(|(_, c)| c.value))
+        .sum();
+    assert_eq!(groups, m.count("cla.end").unwrap());
+    assert_eq!(groups, 5);
+    // Without the council's code the distance is still known; where the
+    // area is, not.
+    assert!(m.get("placements.end.out_of_area").is_none());
+}
+
+#[test]
+fn placements_out_of_the_council_s_area() {
+    let data = located_data();
+    let settings = |code: &str| MeasureSettings {
+        local_authority_code: Some(code.to_owned()),
+        ..MeasureSettings::default()
+    };
+    let cal = WorkingDayCalendar::england_and_wales();
+    // Richmond upon Thames.
+    let m = compute(&data, year(), &settings("E09000027"), &cal);
+    let cell = |r: &str, c: &str| grid_cell(&m, "placements.end.out_of_area", r, c);
+    assert_eq!(cell("in_area", "children"), ["P", "S"]);
+    assert_eq!(cell("out_of_area", "children"), ["Q", "R"]);
+    assert_eq!(cell("out_of_area", "over_100_miles"), ["R"]);
+    assert_eq!(cell("not_known", "children"), ["T"]);
+    assert_eq!(
+        cell("all", "children").len() as u64,
+        m.count("cla.end").unwrap()
+    );
+    // Cambridgeshire, a county: Cambridge is one of its districts.
+    let m = compute(&data, year(), &settings("E10000003"), &cal);
+    let cell = |r: &str, c: &str| grid_cell(&m, "placements.end.out_of_area", r, c);
+    assert_eq!(cell("in_area", "children"), ["Q"]);
+    assert_eq!(cell("out_of_area", "children"), ["P", "R", "S"]);
+}

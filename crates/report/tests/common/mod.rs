@@ -217,6 +217,7 @@ pub fn dataset() -> Dataset {
 pub fn settings() -> MeasureSettings {
     MeasureSettings {
         population_0_17: Some(40_000),
+        local_authority_code: Some("E09000027".into()),
         ..MeasureSettings::default()
     }
 }

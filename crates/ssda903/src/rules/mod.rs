@@ -1,8 +1,8 @@
 //! The DfE's 903 validation rules: one registry, one home per rule.
 //!
 //! Every rule Footprint checks is registered once, in the module of its area
-//! (`header`, `episodes`, `legal_status`, `placements`, `reviews`,
-//! `missing`, `oc2_health`, `uasc`, `previous_year`), as a [`Rule`]: its DfE
+//! (`header`, `episodes`, `legal_status`, `placements`, `postcodes`,
+//! `reviews`, `missing`, `oc2_health`, `uasc`, `previous_year`), as a [`Rule`]: its DfE
 //! number as the DfE spells it (`"503A"`, `"INT03"`), a message in words a
 //! performance analyst understands, the collection years it applies to, its
 //! [`Severity`] and how it is checked ([`Check`]).
@@ -33,6 +33,7 @@ mod missing;
 mod mothers_and_pupils;
 mod oc2_health;
 mod placements;
+mod postcodes;
 mod previous_year;
 pub(crate) mod records;
 mod reviews;
@@ -288,6 +289,7 @@ pub fn all() -> Vec<&'static Rule> {
         care_leavers::RULES,
         legal_status::RULES,
         placements::RULES,
+        postcodes::RULES,
         reviews::RULES,
         missing::RULES,
         oc2_health::RULES,
@@ -457,6 +459,9 @@ pub struct Ctx<'a> {
     pub continuously: std::collections::HashSet<&'a str>,
     /// This year's episodes by child, in order (worked out once).
     by_child: Vec<Vec<&'a RawRow>>,
+    /// The council's own local authority code and the episodes' PL_LA,
+    /// PL_LOCATION and PL_DISTANCE (worked out once, when a rule asks).
+    placements: postcodes::Placements<'a>,
 }
 
 impl<'a> Ctx<'a> {
@@ -671,6 +676,19 @@ pub fn check_rows(
     this: &Tables,
     last: Option<&Tables>,
 ) -> Vec<Problem> {
+    check_rows_for(set, year, this, last, None)
+}
+
+/// [`check_rows`] for a council whose own local authority code (upper tier:
+/// E06…, E08…, E09…, E10…) is `council`: the rules comparing the placement's
+/// local authority with the council's (1015, 411) run only with it.
+pub fn check_rows_for(
+    set: &RuleSet,
+    year: CollectionYear,
+    this: &Tables,
+    last: Option<&Tables>,
+    council: Option<&str>,
+) -> Vec<Problem> {
     let ctx = Ctx {
         year,
         rules_year: set.year.start_year(),
@@ -679,6 +697,7 @@ pub fn check_rows(
         dobs: this.dobs(),
         continuously: continuously_looked_after(this, year),
         by_child: this.episodes_by_child(),
+        placements: postcodes::Placements::new(council),
     };
     let mut problems = Vec::new();
     for rule in &set.rules {

@@ -42,10 +42,8 @@ pub(super) const RULES: &[Rule] = &[
 
     Rule::error("213", Episodes, "PLACE_PROVIDER", "A placement provider (PLACE_PROVIDER) is given for a temporary placement (T0–T4), where none is needed.", Check::Row(&[In("PLACE", &["T0", "T1", "T2", "T3", "T4"]), Filled("PLACE_PROVIDER")])).years(Years::until(2024)),
     Rule::error("213", Episodes, "PLACE_PROVIDER", "A placement provider (PLACE_PROVIDER) is given for a temporary placement (T0–T4) or a Z11–Z14 placement, where none is needed.", Check::Row(&[In("PLACE", &["T0", "T1", "T2", "T3", "T4", "Z11", "Z12", "Z13", "Z14"]), Filled("PLACE_PROVIDER")])).years(Years::from(2025)),
-    Rule::error("214", Episodes, "PL_POST", "Placement location (PL_POST, URN) is not needed for a short break (LS V3/V4).", Check::Row(&[In("LS", &["V3", "V4"]), AnyFilled(&["PL_POST", "URN"])])),
     Rule::error("217t", Episodes, "PLACE", "Placement type P2 is not valid from 28 October 2023: the episode ended after it or is still open.", Check::Row(&[In("PLACE", &["P2"]), Any(&[Blank("DEC"), DateAfter("DEC", (28, 10, 2023))])])).years(Years::until(2023)),
     Rule::error("370", Episodes, "PLACE", "A child in independent living (P2) must be at least 16 when it starts.", Check::YoungerThan { place: &["P2"], years: 16 }).years(Years::until(2023)),
-    Rule::error("398", Episodes, "HOME_POST", "Postcodes (HOME_POST, PL_POST) are given for a short break (LS V3/V4), where they are not needed.", Check::Row(&[In("LS", &["V3", "V4"]), AnyFilled(&["HOME_POST", "PL_POST"])])),
 ];
 
 fn rule_225<'a>(ctx: &Ctx<'a>) -> Vec<&'a RawRow> {
@@ -276,8 +274,6 @@ mod tests {
         let f = |code: &str, y: &str| lines_flagged(code, y, &r, None, Table::Episodes);
         assert_eq!(f("213", "2025-26"), [2, 5]);
         assert_eq!(f("213", "2024-25"), [2]);
-        assert_eq!(f("214", "2025-26"), [3]);
-        assert_eq!(f("398", "2025-26"), [3]);
         assert_eq!(f("217t", "2023-24"), [6]);
         assert_eq!(f("370", "2023-24"), [6]);
     }

@@ -189,10 +189,24 @@ pub async fn save_narrative(
 
 /// GET /data-quality — import problems by rule, and problems in how
 /// episodes chain into periods of care.
+/// The data quality page's filter and page for the records held.
+#[derive(Debug, Default, serde::Deserialize)]
+pub struct ProblemsQuery {
+    /// A rule's number or name, exactly; all when blank.
+    #[serde(default)]
+    rule: String,
+    /// `error` or `warning`; both when blank.
+    #[serde(default)]
+    severity: String,
+    #[serde(default)]
+    page: String,
+}
+
 pub async fn data_quality(
     State(state): State<AppState>,
     page: Page,
     user: CurrentUser,
+    Query(q): Query<ProblemsQuery>,
 ) -> Response {
     let result = async {
         let runs = state.store.import_runs().await?;
@@ -224,9 +238,28 @@ pub async fn data_quality(
             .map_err(|e| AppError::Internal(e.to_string()))?
         };
         let record_problem_count = checked.len();
-        let record_problems: Vec<_> = checked
+        let rule = q.rule.trim();
+        let severity = match q.severity.as_str() {
+            "error" | "warning" => q.severity.as_str(),
+            _ => "",
+        };
+        let matching: Vec<_> = checked
             .into_iter()
-            .take(500)
+            .filter(|p| rule.is_empty() || p.rule.as_deref() == Some(rule))
+            .filter(|p| match severity {
+                "error" => p.error,
+                "warning" => !p.error,
+                _ => true,
+            })
+            .collect();
+        let (shown, pager) = crate::paging::page(
+            matching,
+            &q.page,
+            "/data-quality",
+            &[("rule", rule), ("severity", severity)],
+        );
+        let record_problems: Vec<_> = shown
+            .into_iter()
             .map(|p| context! {
                 child => p.child.map(|c| c.to_string()), table => p.table,
                 column => p.column, rule => p.rule, message => p.message,
@@ -280,7 +313,8 @@ pub async fn data_quality(
                 "data_quality.html",
                 context! {
                     runs, rules, refused, chain, left_open, show_children,
-                    record_problems, record_problem_count, this_year => this_year.to_string(),
+                    record_problems, record_problem_count, pager, rule, severity,
+                    this_year => this_year.to_string(),
                 },
             )
             .await)

@@ -8,6 +8,7 @@ pub mod calendar;
 pub mod codes;
 pub mod daily;
 pub mod dates;
+pub mod entries;
 pub mod health_education;
 pub mod letter;
 pub mod measures;

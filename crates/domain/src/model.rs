@@ -632,6 +632,20 @@ pub struct Allocation {
 }
 
 impl Allocation {
+    /// The names of the fields that differ from `other`, in form order (what
+    /// a correction's version and audit entry say changed).
+    pub fn changed_fields(&self, other: &Allocation) -> Vec<&'static str> {
+        [
+            ("iro", self.iro != other.iro),
+            ("from", self.from != other.from),
+            ("to", self.to != other.to),
+        ]
+        .into_iter()
+        .filter(|(_, d)| *d)
+        .map(|(f, _)| f)
+        .collect()
+    }
+
     pub fn is_current_on(&self, date: NaiveDate) -> bool {
         self.from <= date && self.to.is_none_or(|to| to > date)
     }
@@ -645,6 +659,21 @@ pub struct MidwayCheck {
     pub iro: Option<IroId>,
 }
 
+impl MidwayCheck {
+    /// The names of the fields that differ from `other`, in form order (what
+    /// a correction's version and audit entry say changed).
+    pub fn changed_fields(&self, other: &MidwayCheck) -> Vec<&'static str> {
+        [
+            ("date", self.date != other.date),
+            ("iro", self.iro != other.iro),
+        ]
+        .into_iter()
+        .filter(|(_, d)| *d)
+        .map(|(f, _)| f)
+        .collect()
+    }
+}
+
 /// How an IRO saw or spoke to a child.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -654,6 +683,32 @@ pub enum VisitKind {
     Phone,
 }
 
+impl VisitKind {
+    pub const ALL: [VisitKind; 3] = [VisitKind::InPerson, VisitKind::Virtual, VisitKind::Phone];
+
+    /// The key forms and the store use.
+    pub fn key(self) -> &'static str {
+        match self {
+            VisitKind::InPerson => "in_person",
+            VisitKind::Virtual => "virtual",
+            VisitKind::Phone => "phone",
+        }
+    }
+
+    pub fn from_key(key: &str) -> Option<VisitKind> {
+        Self::ALL.into_iter().find(|k| k.key() == key)
+    }
+
+    /// In the council's words.
+    pub fn label(self) -> &'static str {
+        match self {
+            VisitKind::InPerson => "In person",
+            VisitKind::Virtual => "Virtually (video)",
+            VisitKind::Phone => "By phone",
+        }
+    }
+}
+
 /// An IRO's visit to, or conversation with, a child.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct IroVisit {
@@ -661,6 +716,22 @@ pub struct IroVisit {
     pub date: NaiveDate,
     pub kind: VisitKind,
     pub iro: Option<IroId>,
+}
+
+impl IroVisit {
+    /// The names of the fields that differ from `other`, in form order (what
+    /// a correction's version and audit entry say changed).
+    pub fn changed_fields(&self, other: &IroVisit) -> Vec<&'static str> {
+        [
+            ("date", self.date != other.date),
+            ("kind", self.kind != other.kind),
+            ("iro", self.iro != other.iro),
+        ]
+        .into_iter()
+        .filter(|(_, d)| *d)
+        .map(|(f, _)| f)
+        .collect()
+    }
 }
 
 /// A challenge raised by an IRO through the dispute resolution process.
@@ -681,6 +752,27 @@ pub struct Challenge {
 }
 
 impl Challenge {
+    /// The names of the fields that differ from `other`, in form order (what
+    /// a correction's version and audit entry say changed).
+    pub fn changed_fields(&self, other: &Challenge) -> Vec<&'static str> {
+        [
+            ("iro", self.iro != other.iro),
+            ("raised", self.raised != other.raised),
+            ("themes", self.themes != other.themes),
+            ("stages", self.stages != other.stages),
+            (
+                "referred_to_cafcass",
+                self.referred_to_cafcass != other.referred_to_cafcass,
+            ),
+            ("resolved", self.resolved != other.resolved),
+            ("outcome", self.outcome != other.outcome),
+        ]
+        .into_iter()
+        .filter(|(_, d)| *d)
+        .map(|(f, _)| f)
+        .collect()
+    }
+
     /// Open on `date`: raised by then and not resolved by then (a challenge
     /// closed with an outcome but no date counts as resolved).
     pub fn is_open_on(&self, date: NaiveDate) -> bool {

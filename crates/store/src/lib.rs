@@ -872,6 +872,72 @@ impl Store {
         dispatch!(self, visits_of(child))
     }
 
+    /// A child's midway checks with the ids their corrections are kept
+    /// under, by date.
+    pub async fn midway_checks_held(&self, child: &ChildId) -> Result<Vec<Held<MidwayCheck>>> {
+        dispatch!(self, midway_checks_held(child))
+    }
+
+    /// A child's visits with their ids, by date.
+    pub async fn visits_held(&self, child: &ChildId) -> Result<Vec<Held<IroVisit>>> {
+        dispatch!(self, visits_held(child))
+    }
+
+    /// Corrects the midway check held as `id`: the version held is kept
+    /// (`record_versions`, record `midway_check`, key the id) with who, when
+    /// and why, in one transaction with the change. Returns the fields that
+    /// changed (none: nothing written). Refused: a blank reason, a check
+    /// that is not that child's.
+    pub async fn correct_midway_check(
+        &self,
+        id: i64,
+        check: &MidwayCheck,
+        correction: &Correction,
+    ) -> Result<Vec<&'static str>> {
+        dispatch!(self, correct_midway_check(id, check, correction))
+    }
+
+    /// A child's allocations with their ids, by start.
+    pub async fn allocations_held(&self, child: &ChildId) -> Result<Vec<Held<Allocation>>> {
+        dispatch!(self, allocations_held(child))
+    }
+
+    /// Corrects the allocation held as `id` (its IRO, start and end), as
+    /// [`Store::correct_midway_check`] (record `allocation`).
+    pub async fn correct_allocation(
+        &self,
+        id: i64,
+        allocation: &Allocation,
+        correction: &Correction,
+    ) -> Result<Vec<&'static str>> {
+        dispatch!(self, correct_allocation(id, allocation, correction))
+    }
+
+    /// Corrects challenge `id` (its dates, themes and outcome; its stages
+    /// keep their names and timescales), keeping the version held
+    /// (`record_versions`, record `challenge`, key the id), as
+    /// [`Store::correct_midway_check`]. Refused: a blank reason, another
+    /// child's challenge (not found), stages added, removed or renamed.
+    pub async fn correct_challenge(
+        &self,
+        id: i64,
+        challenge: &Challenge,
+        correction: &Correction,
+    ) -> Result<Vec<&'static str>> {
+        dispatch!(self, correct_challenge(id, challenge, correction))
+    }
+
+    /// Corrects the visit held as `id`, as [`Store::correct_midway_check`]
+    /// (record `visit`).
+    pub async fn correct_visit(
+        &self,
+        id: i64,
+        visit: &IroVisit,
+        correction: &Correction,
+    ) -> Result<Vec<&'static str>> {
+        dispatch!(self, correct_visit(id, visit, correction))
+    }
+
     // -- challenges ------------------------------------------------------------
 
     /// Raises a challenge with its first stage; returns it with its new id.
@@ -1059,6 +1125,12 @@ impl Store {
         detail: &str,
     ) -> Result<i64> {
         dispatch!(self, audit(actor, action, child, detail))
+    }
+
+    /// How many audit rows `query`'s filters match (its limit and offset
+    /// aside): the audit page's paging.
+    pub async fn audit_count(&self, query: &AuditQuery) -> Result<u64> {
+        dispatch!(self, audit_count(query))
     }
 
     /// Audit rows, newest first.

@@ -398,6 +398,8 @@ pub struct AuditQuery {
     pub action_prefix: Option<String>,
     /// At most this many rows (all when `None`).
     pub limit: Option<u32>,
+    /// Skip this many of the newest rows first (for paging).
+    pub offset: Option<u32>,
 }
 
 /// A stored web session, for the tower-sessions store the web layer writes.
@@ -417,6 +419,14 @@ pub struct Correction {
     pub by: String,
     /// Why: required, trimmed, at most 500 characters.
     pub reason: String,
+}
+
+/// A record held with the store's id for it: the key its corrections and
+/// their versions are kept under (`record_versions.record_key`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Held<T> {
+    pub id: i64,
+    pub record: T,
 }
 
 /// A version of a record replaced by a correction.

@@ -18,6 +18,7 @@ pub mod csrf;
 pub mod jobs;
 pub mod names;
 pub mod pages;
+pub mod paging;
 pub mod password;
 pub mod ratelimit;
 pub mod roles;
@@ -224,6 +225,15 @@ fn handler(method: roles::Method, path: &str) -> Option<MethodRouter<AppState>> 
         (Post, "/children/{child}/reviews/{review}/sent-to") => post(record::record_sent_to),
         (Post, "/children/{child}/midway-checks") => post(review::record_midway_check),
         (Post, "/children/{child}/visits") => post(review::record_visit),
+        (Get, "/children/{child}/midway-checks/{record}") => get(held::midway_check_page),
+        (Get, "/children/{child}/midway-checks/{record}/edit") => get(held::midway_check_form),
+        (Post, "/children/{child}/midway-checks/{record}") => post(held::correct_midway_check),
+        (Get, "/children/{child}/visits/{record}") => get(held::visit_page),
+        (Get, "/children/{child}/visits/{record}/edit") => get(held::visit_form),
+        (Post, "/children/{child}/visits/{record}") => post(held::correct_visit),
+        (Get, "/children/{child}/allocations/{record}") => get(held::allocation_page),
+        (Get, "/children/{child}/allocations/{record}/edit") => get(held::allocation_form),
+        (Post, "/children/{child}/allocations/{record}") => post(held::correct_allocation),
         (Post, "/children/{child}/name") => post(name::save),
         (Post, "/children/{child}/reviews/sent") => post(review::record_sent),
         (Post, "/children/{child}/siblings") => post(siblings::link),
@@ -240,6 +250,8 @@ fn handler(method: roles::Method, path: &str) -> Option<MethodRouter<AppState>> 
         (Post, "/challenges/{challenge}/escalate") => post(challenges::escalate),
         (Post, "/challenges/{challenge}/cafcass") => post(challenges::cafcass),
         (Post, "/challenges/{challenge}/close") => post(challenges::close),
+        (Get, "/challenges/{challenge}/edit") => get(challenges::correction_form),
+        (Post, "/challenges/{challenge}/correct") => post(challenges::correct),
         (Get, "/due") => get(business::due),
         (Get, "/outstanding") => get(business::outstanding),
         (Get, "/dashboard") => get(dashboard::dashboard),

@@ -242,6 +242,42 @@ pub const ROUTES: &[RouteRule] = &[
     ),
     post("/children/{child}/midway-checks", Access::Roles(IRO_WORK)),
     post("/children/{child}/visits", Access::Roles(IRO_WORK)),
+    // A midway check's and a visit's own page (earlier versions for the
+    // manager) and their correction.
+    get(
+        "/children/{child}/midway-checks/{record}",
+        Access::Roles(CHILD_RECORD),
+    ),
+    get(
+        "/children/{child}/midway-checks/{record}/edit",
+        Access::Roles(IRO_WORK),
+    ),
+    post(
+        "/children/{child}/midway-checks/{record}",
+        Access::Roles(IRO_WORK),
+    ),
+    get(
+        "/children/{child}/visits/{record}",
+        Access::Roles(CHILD_RECORD),
+    ),
+    get(
+        "/children/{child}/visits/{record}/edit",
+        Access::Roles(IRO_WORK),
+    ),
+    post("/children/{child}/visits/{record}", Access::Roles(IRO_WORK)),
+    // An allocation's own page, and its correction (the manager's).
+    get(
+        "/children/{child}/allocations/{record}",
+        Access::Roles(CHILD_RECORD),
+    ),
+    get(
+        "/children/{child}/allocations/{record}/edit",
+        Access::Roles(MANAGER),
+    ),
+    post(
+        "/children/{child}/allocations/{record}",
+        Access::Roles(MANAGER),
+    ),
     post("/children/{child}/name", Access::Roles(CHILD_RECORD)),
     post(
         "/children/{child}/reviews/sent",
@@ -266,6 +302,8 @@ pub const ROUTES: &[RouteRule] = &[
     post("/challenges/{challenge}/escalate", Access::Roles(IRO_WORK)),
     post("/challenges/{challenge}/cafcass", Access::Roles(IRO_WORK)),
     post("/challenges/{challenge}/close", Access::Roles(IRO_WORK)),
+    get("/challenges/{challenge}/edit", Access::Roles(IRO_WORK)),
+    post("/challenges/{challenge}/correct", Access::Roles(IRO_WORK)),
     // Business support
     get("/due", Access::Roles(SCHEDULING)),
     get("/outstanding", Access::Roles(SCHEDULING)),

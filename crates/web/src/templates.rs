@@ -16,6 +16,18 @@ const TEMPLATES: &[(&str, &str)] = &[
         include_str!("../templates/review_form.html"),
     ),
     ("review.html", include_str!("../templates/review.html")),
+    (
+        "held_record.html",
+        include_str!("../templates/held_record.html"),
+    ),
+    (
+        "held_form.html",
+        include_str!("../templates/held_form.html"),
+    ),
+    (
+        "challenge_correct.html",
+        include_str!("../templates/challenge_correct.html"),
+    ),
     ("record.html", include_str!("../templates/record.html")),
     ("letter.html", include_str!("../templates/letter.html")),
     ("due.html", include_str!("../templates/due.html")),

@@ -36,6 +36,23 @@ fn body_for(path: &str, role: Role, i: usize) -> Vec<(String, String)> {
             ("rec_due_0", "2025-02-01"),
         ]),
         "/children/{child}/midway-checks" => v(&[("midway_date", &day)]),
+        "/children/{child}/midway-checks/{record}" => v(&[
+            ("date", "2025-02-20"),
+            ("iro", "IRO1"),
+            ("correction_reason", "Recorded on the wrong day"),
+        ]),
+        // As held: nothing changes (303 all the same).
+        "/children/{child}/allocations/{record}" => v(&[
+            ("iro", "IRO1"),
+            ("from", "2024-09-02"),
+            ("correction_reason", "Checking every route"),
+        ]),
+        "/children/{child}/visits/{record}" => v(&[
+            ("date", "2025-02-21"),
+            ("kind", "phone"),
+            ("iro", "IRO1"),
+            ("correction_reason", "It was a phone call"),
+        ]),
         "/children/{child}/name" => v(&[("given_name", "Robin"), ("family_name", "Testname")]),
         "/children/{child}/reviews/sent" => {
             v(&[("review", "2024-12-10"), ("what", "record"), ("date", &day)])
@@ -65,6 +82,18 @@ fn body_for(path: &str, role: Role, i: usize) -> Vec<(String, String)> {
             ("date", "2025-03-12"),
             ("outcome", "resolved"),
             ("outcome_text", "The plan was reviewed"),
+        ]),
+        // The challenge as the actions above left it: nothing changes (303
+        // all the same).
+        "/challenges/{challenge}/correct" => v(&[
+            ("raised", "2025-03-03"),
+            ("themes", "Placement"),
+            ("stage_0_responded", "2025-03-12"),
+            ("stage_1_started", "2025-03-12"),
+            ("cafcass", "2025-03-12"),
+            ("resolved", "2025-03-12"),
+            ("outcome", "resolved"),
+            ("correction_reason", "Checking every route"),
         ]),
         "/allocations" => v(&[("child", "C4"), ("iro", "IRO2"), ("from", &day)]),
         // Ends the allocation the line above made (the routes are tried in
@@ -164,6 +193,41 @@ async fn seed_recommendation(t: &TestApp) {
     }
 }
 
+/// A midway check and a visit on C1 for their pages and corrections:
+/// their ids, and C1's allocation's.
+async fn seed_midway_check_and_visit(t: &TestApp) -> (i64, i64, i64) {
+    t.store
+        .record_midway_check(&footprint_domain::model::MidwayCheck {
+            child: child_id("C1"),
+            date: d("2025-02-10"),
+            iro: None,
+        })
+        .await
+        .expect("check recorded");
+    t.store
+        .record_visit(&footprint_domain::model::IroVisit {
+            child: child_id("C1"),
+            date: d("2025-02-11"),
+            kind: footprint_domain::model::VisitKind::InPerson,
+            iro: None,
+        })
+        .await
+        .expect("visit recorded");
+    (
+        t.store
+            .midway_checks_held(&child_id("C1"))
+            .await
+            .expect("read")[0]
+            .id,
+        t.store.visits_held(&child_id("C1")).await.expect("read")[0].id,
+        t.store
+            .allocations_held(&child_id("C1"))
+            .await
+            .expect("read")[0]
+            .id,
+    )
+}
+
 async fn fresh_challenge(t: &TestApp) -> i64 {
     t.store
         .raise_challenge(&NewChallenge {
@@ -223,7 +287,21 @@ async fn fresh_request(t: &TestApp) -> i64 {
         .id
 }
 
-fn concrete(path: &str, challenge: i64, request: i64, user: i64, job: u64) -> String {
+fn concrete(
+    path: &str,
+    challenge: i64,
+    request: i64,
+    user: i64,
+    job: u64,
+    (check, visit, allocation): (i64, i64, i64),
+) -> String {
+    let record = if path.contains("/midway-checks/") {
+        check
+    } else if path.contains("/allocations/") {
+        allocation
+    } else {
+        visit
+    };
     // The review's record is written on another review than the one the
     // "sent" form records dates on (a record written in Footprint refuses it).
     let record_route = ["/record", "/letter", "/documents/", "/sent-to"]
@@ -251,12 +329,14 @@ fn concrete(path: &str, challenge: i64, request: i64, user: i64, job: u64) -> St
         .replace("{index}", "0")
         .replace("{review}", review)
         .replace("{file}", file)
+        .replace("{record}", &record.to_string())
 }
 
 #[tokio::test]
 async fn every_route_allows_exactly_its_roles() {
     let t = app().await;
     seed_recommendation(&t).await;
+    let records = seed_midway_check_and_visit(&t).await;
     // Sign-out last: it ends the session the other requests use.
     let mut rules: Vec<_> = ROUTES.iter().collect();
     rules.sort_by_key(|r| r.path == "/sign-out");
@@ -292,7 +372,7 @@ async fn every_route_allows_exactly_its_roles() {
             },
         );
         for rule in &rules {
-            let path = concrete(rule.path, challenge, request, target, job);
+            let path = concrete(rule.path, challenge, request, target, job, records);
             let res = match rule.method {
                 Method::Get => client.get(&path).await,
                 Method::Post => {
@@ -358,7 +438,7 @@ async fn every_route_allows_exactly_its_roles() {
     let challenge = fresh_challenge(&t).await;
     let request = fresh_request(&t).await;
     for rule in &rules {
-        let path = concrete(rule.path, challenge, request, target, 1);
+        let path = concrete(rule.path, challenge, request, target, 1, records);
         let res = match rule.method {
             Method::Get => anon.get(&path).await,
             Method::Post => {

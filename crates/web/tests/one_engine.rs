@@ -44,6 +44,17 @@ fn figures(body: &str) -> BTreeMap<(String, String), (u64, Option<u64>)> {
     out
 }
 
+/// The link to a list's next page, if there is one.
+fn next_page(body: &str) -> Option<String> {
+    let end = body.find("\" rel=\"next\"")?;
+    let start = body[..end].rfind("href=\"")? + "href=\"".len();
+    Some(
+        body[start..end]
+            .replace("&#x2f;", "/")
+            .replace("&amp;", "&"),
+    )
+}
+
 /// Every `data-child` / `data-due` pair on a page.
 fn due_dates(body: &str) -> Vec<(String, String)> {
     let mut out = Vec::new();
@@ -286,18 +297,22 @@ async fn every_due_date_on_every_screen_is_the_domains_schedule_under_the_counci
     let mut seen = 0;
     for n in 0..iros.len() {
         let mut c = sign_in(&app, &format!("iro{n}")).await;
-        let page = c.get("/caseload").await;
-        assert_eq!(page.status, StatusCode::OK);
-        for (child, due) in due_dates(&page.body) {
-            if due.is_empty() {
-                assert!(
-                    !expected.contains_key(&child),
-                    "{child}: the caseload shows no due date"
-                );
-                continue;
+        let mut next = Some("/caseload".to_owned());
+        while let Some(path) = next.take() {
+            let page = c.get(&path).await;
+            assert_eq!(page.status, StatusCode::OK);
+            for (child, due) in due_dates(&page.body) {
+                if due.is_empty() {
+                    assert!(
+                        !expected.contains_key(&child),
+                        "{child}: the caseload shows no due date"
+                    );
+                    continue;
+                }
+                assert_eq!(Some(&due), expected.get(&child), "caseload, child {child}");
+                seen += 1;
             }
-            assert_eq!(Some(&due), expected.get(&child), "caseload, child {child}");
-            seen += 1;
+            next = next_page(&page.body);
         }
     }
     assert!(seen > 40, "{seen} caseload due dates checked");
@@ -308,10 +323,15 @@ async fn every_due_date_on_every_screen_is_the_domains_schedule_under_the_counci
     let months: std::collections::BTreeSet<String> =
         expected.values().map(|d| d[..7].to_owned()).collect();
     for month in &months {
-        let page = support.get(&format!("/due?month={month}")).await;
-        assert_eq!(page.status, StatusCode::OK);
-        for (child, due) in due_dates(&page.body) {
-            listed.insert(child, due);
+        // Every page of the month's list.
+        let mut next = Some(format!("/due?month={month}"));
+        while let Some(path) = next.take() {
+            let page = support.get(&path).await;
+            assert_eq!(page.status, StatusCode::OK);
+            for (child, due) in due_dates(&page.body) {
+                listed.insert(child, due);
+            }
+            next = next_page(&page.body);
         }
     }
     assert_eq!(listed, expected, "the due list");

@@ -717,3 +717,483 @@ async fn a_challenge_holds_its_concern_each_response_and_its_outcome_in_words() 
         "no free text in the audit log"
     );
 }
+
+/// The id of C1's only midway check and visit.
+async fn held_ids(t: &TestApp, child: &str) -> (i64, i64) {
+    (
+        t.store
+            .midway_checks_held(&child_id(child))
+            .await
+            .expect("read")[0]
+            .id,
+        t.store.visits_held(&child_id(child)).await.expect("read")[0].id,
+    )
+}
+
+#[tokio::test]
+async fn a_midway_check_and_a_visit_are_corrected_as_new_versions_never_overwritten() {
+    let t = app().await;
+    let mut c = Client::signed_in_as(&t.app, Role::Iro).await;
+    c.get("/children/C1").await;
+    for (path, form) in [
+        (
+            "/children/C1/midway-checks",
+            vec![("midway_date", "2025-03-01")],
+        ),
+        (
+            "/children/C1/visits",
+            vec![("visit_date", "2025-03-02"), ("visit_kind", "in_person")],
+        ),
+    ] {
+        assert_eq!(c.post(path, &form).await.status, StatusCode::SEE_OTHER);
+    }
+    let (check, visit) = held_ids(&t, "C1").await;
+    // The child's page links each to its own page.
+    let page = c.get("/children/C1").await;
+    assert!(
+        page.body
+            .contains(&format!("href=\"/children/C1/visits/{visit}\""))
+    );
+    assert!(
+        page.body
+            .contains(&format!("href=\"/children/C1/midway-checks/{check}\""))
+    );
+    // The record's page shows what is held, and offers the correction.
+    let shown = c.get(&format!("/children/C1/visits/{visit}")).await;
+    assert_eq!(shown.status, StatusCode::OK);
+    assert!(shown.body.contains("2 Mar 2025"));
+    assert!(shown.body.contains("In person"));
+    assert!(shown.body.contains("Alex Example"), "the IRO who made it");
+    assert!(
+        shown
+            .body
+            .contains(&format!("/children/C1/visits/{visit}/edit"))
+    );
+    // The form shows what is held.
+    let form = c.get(&format!("/children/C1/visits/{visit}/edit")).await;
+    assert_eq!(form.status, StatusCode::OK);
+    assert!(
+        form.body
+            .contains("name=\"date-year\" type=\"text\" inputmode=\"numeric\" value=\"2025\"")
+    );
+    assert!(form.body.contains("<option value=\"in_person\" selected>"));
+
+    let path = format!("/children/C1/visits/{visit}");
+    // No reason: refused on the form, nothing changed.
+    let res = c
+        .post(
+            &path,
+            &[("date", "2025-03-02"), ("kind", "phone"), ("iro", "IRO1")],
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(res.body.contains("id=\"correction_reason-error\""));
+    assert!(res.body.contains("<title>Error: "));
+    // The checks a new visit meets: a day outside care, a day in the
+    // future, refused on the date field.
+    for day in ["1990-01-01", "2025-12-01"] {
+        let res = c
+            .post(
+                &path,
+                &[
+                    ("date", day),
+                    ("kind", "phone"),
+                    ("correction_reason", "Wrong day"),
+                ],
+            )
+            .await;
+        assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{day}");
+        assert!(res.body.contains("id=\"date-error\""), "{day}");
+        assert!(res.body.contains("govuk-form-group--error"));
+    }
+    assert_eq!(
+        t.store.visits_of(&child_id("C1")).await.expect("read")[0].kind,
+        footprint_domain::model::VisitKind::InPerson
+    );
+    // With a reason: kept as a new version.
+    let res = c
+        .post(
+            &path,
+            &[
+                ("date", "2025-03-02"),
+                ("kind", "phone"),
+                ("iro", "IRO1"),
+                ("correction_reason", "It was a phone call"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    assert_eq!(res.location.as_deref(), Some(path.as_str()));
+    let held = t.store.visits_of(&child_id("C1")).await.expect("read");
+    assert_eq!(held.len(), 1, "corrected, not added");
+    assert_eq!(held[0].kind, footprint_domain::model::VisitKind::Phone);
+    let versions = t
+        .store
+        .record_versions(&child_id("C1"), "visit", &visit.to_string())
+        .await
+        .expect("versions");
+    assert_eq!(versions.len(), 1);
+    assert_eq!(versions[0].reason, "It was a phone call");
+    assert_eq!(versions[0].changed, ["kind"]);
+    assert_eq!(versions[0].replaced_by, username(Role::Iro));
+    let log = t
+        .store
+        .audit_log(&AuditQuery {
+            child: Some(child_id("C1")),
+            action_prefix: Some("visit.correct".into()),
+            ..Default::default()
+        })
+        .await
+        .expect("log");
+    assert_eq!(log.len(), 1);
+    assert_eq!(log[0].detail, format!("visit {visit};changed=kind"));
+
+    // A midway check moved onto a day that has one already is refused; to
+    // a free day, corrected.
+    let mut m = Client::signed_in_as(&t.app, Role::Manager).await;
+    m.get("/children/C1").await;
+    m.post(
+        "/children/C1/midway-checks",
+        &[("midway_date", "2025-03-05")],
+    )
+    .await;
+    let path = format!("/children/C1/midway-checks/{check}");
+    let res = m
+        .post(
+            &path,
+            &[("date", "2025-03-05"), ("correction_reason", "Wrong day")],
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(res.body.contains("already recorded"));
+    let res = m
+        .post(
+            &path,
+            &[("date", "2025-03-04"), ("correction_reason", "Wrong day")],
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER);
+    let log = t
+        .store
+        .audit_log(&AuditQuery {
+            child: Some(child_id("C1")),
+            action_prefix: Some("midway_check.correct".into()),
+            ..Default::default()
+        })
+        .await
+        .expect("log");
+    // The IRO is dropped (left blank on the form): both fields named.
+    assert_eq!(log[0].detail, format!("check {check};changed=date,iro"));
+    assert!(!log[0].detail.contains("Wrong day"), "never the reason");
+
+    // The manager sees the earlier versions on the record's page; the IRO
+    // does not.
+    let page = m.get(&path).await;
+    assert!(page.body.contains("Earlier versions"));
+    assert!(page.body.contains("Wrong day"));
+    assert!(page.body.contains("1 Mar 2025"), "the earlier date");
+    let page = c.get(&path).await;
+    assert!(!page.body.contains("Earlier versions"));
+    let page = m.get(&format!("/children/C1/visits/{visit}")).await;
+    assert!(page.body.contains("It was a phone call"));
+
+    // Another child's path does not reach it; business support reads it
+    // but cannot correct it.
+    assert_eq!(
+        c.get(&format!("/children/C2/visits/{visit}")).await.status,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        c.get("/children/C1/visits/abc").await.status,
+        StatusCode::NOT_FOUND
+    );
+    let mut s = Client::signed_in_as(&t.app, Role::BusinessSupport).await;
+    let page = s.get(&format!("/children/C1/visits/{visit}")).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(!page.body.contains("/edit"));
+    assert_eq!(
+        s.get(&format!("/children/C1/visits/{visit}/edit"))
+            .await
+            .status,
+        StatusCode::FORBIDDEN
+    );
+}
+
+#[tokio::test]
+async fn an_iro_corrects_a_colleagues_record_only_saying_why() {
+    let t = app().await;
+    let mut m = Client::signed_in_as(&t.app, Role::Manager).await;
+    m.get("/children/C3").await;
+    m.post(
+        "/children/C3/visits",
+        &[("visit_date", "2025-03-02"), ("visit_kind", "phone")],
+    )
+    .await;
+    let visit = t.store.visits_held(&child_id("C3")).await.expect("read")[0].id;
+    let mut c = Client::signed_in_as(&t.app, Role::Iro).await;
+    let path = format!("/children/C3/visits/{visit}");
+    let form = c.get(&format!("{path}/edit")).await;
+    assert!(form.body.contains("name=\"covering\""));
+    let body = [
+        ("date", "2025-03-03"),
+        ("kind", "phone"),
+        ("correction_reason", "Wrong day"),
+    ];
+    assert_eq!(c.post(&path, &body).await.status, StatusCode::FORBIDDEN);
+    let mut covering = body.to_vec();
+    covering.push(("covering", "sickness"));
+    assert_eq!(c.post(&path, &covering).await.status, StatusCode::SEE_OTHER);
+    let log = t
+        .store
+        .audit_log(&AuditQuery {
+            child: Some(child_id("C3")),
+            action_prefix: Some("visit.correct".into()),
+            ..Default::default()
+        })
+        .await
+        .expect("log");
+    assert_eq!(
+        log[0].detail,
+        format!("visit {visit};changed=date;covering=sickness")
+    );
+}
+
+#[tokio::test]
+async fn every_list_is_paged_and_filtered() {
+    let t = app().await;
+    // 60 users of one role, 5 of another.
+    for n in 0..60 {
+        footprint_web::auth::add_user(
+            &t.store,
+            &format!("analyst{n:02}"),
+            Role::Analyst,
+            None,
+            PASSWORD,
+        )
+        .await
+        .expect("added");
+    }
+    let mut a = Client::signed_in_as(&t.app, Role::Admin).await;
+    let users = a.get("/admin/users?role=analyst").await;
+    assert!(
+        users.body.contains("61 users: 1 to 50 shown"),
+        "{}",
+        users.body
+    );
+    assert!(
+        users
+            .body
+            .contains("href=\"&#x2f;admin&#x2f;users?role=analyst&amp;page=2\""),
+        "{}",
+        users.body
+    );
+    let second = a.get("/admin/users?role=analyst&page=2").await;
+    assert!(second.body.contains("61 users: 51 to 61 shown"));
+    let iros = a.get("/admin/users?role=iro").await;
+    assert!(iros.body.contains("1 user<"), "{}", iros.body);
+    let disabled = a.get("/admin/users?status=disabled").await;
+    assert!(disabled.body.contains("0 users"));
+    // The audit log, a page at a time.
+    for n in 0..70 {
+        t.store
+            .audit(&format!("someone{n}"), "test.entry", None, "")
+            .await
+            .expect("audited");
+    }
+    let log = a.get("/admin/audit?action=test.").await;
+    assert!(
+        log.body.contains("70 entries: 1 to 50 shown"),
+        "{}",
+        log.body
+    );
+    assert!(log.body.contains("someone69"), "newest first");
+    let log = a.get("/admin/audit?action=test.&page=2").await;
+    assert!(log.body.contains("70 entries: 51 to 70 shown"));
+    assert!(log.body.contains("someone0<"));
+    assert!(!log.body.contains("someone69"));
+
+    // Challenges: open by default, closed, all, by IRO.
+    let mut i = Client::signed_in_as(&t.app, Role::Iro).await;
+    let open = i.get("/challenges").await;
+    assert!(open.body.contains("1 challenge<"), "{}", open.body);
+    let closed = i.get("/challenges?show=closed").await;
+    assert!(closed.body.contains("0 challenges"));
+    let other = i.get("/challenges?show=all&iro=IRO2").await;
+    assert!(other.body.contains("0 challenges"));
+    // The caseload, by status.
+    let caseload = i.get("/caseload?status=overdue").await;
+    assert!(
+        caseload.body.contains("data-child=\"C2\""),
+        "{}",
+        caseload.body
+    );
+    assert!(!caseload.body.contains("data-child=\"C1\""));
+    // Business support's lists, by IRO.
+    let mut s = Client::signed_in_as(&t.app, Role::BusinessSupport).await;
+    let due = s.get("/due?month=2025-03&iro=Alex+Example").await;
+    assert!(
+        !due.body.contains("data-child=\"C3\""),
+        "C3 is Sam Sample's"
+    );
+    let due = s.get("/due?month=2025-03&iro=Sam+Sample").await;
+    assert!(due.body.contains("data-child=\"C3\""));
+    let out = s.get("/outstanding?what=decisions&iro=Nobody").await;
+    assert!(!out.body.contains("/children/C3/reviews/sent"));
+}
+
+#[tokio::test]
+async fn the_manager_corrects_an_allocation_keeping_the_version_it_replaces() {
+    let t = app().await;
+    let id = t
+        .store
+        .allocations_held(&child_id("C1"))
+        .await
+        .expect("read")[0]
+        .id;
+    let mut m = Client::signed_in_as(&t.app, Role::Manager).await;
+    let child = m.get("/children/C1").await;
+    assert!(
+        child
+            .body
+            .contains(&format!("href=\"/children/C1/allocations/{id}\""))
+    );
+    let path = format!("/children/C1/allocations/{id}");
+    let form = m.get(&format!("{path}/edit")).await;
+    assert_eq!(form.status, StatusCode::OK);
+    assert!(form.body.contains("<option value=\"IRO1\" selected>"));
+    // An end before the start, and a start before the child came into care:
+    // refused on their fields.
+    for (body, field) in [
+        (
+            [
+                ("iro", "IRO1"),
+                ("from", "2024-09-02"),
+                ("to", "2024-09-01"),
+            ],
+            "to",
+        ),
+        (
+            [("iro", "IRO1"), ("from", "2024-08-01"), ("to", "")],
+            "from",
+        ),
+    ] {
+        let mut body = body.to_vec();
+        body.push(("correction_reason", "Wrong IRO"));
+        let res = m.post(&path, &body).await;
+        assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{field}");
+        assert!(
+            res.body.contains(&format!("id=\"{field}-error\"")),
+            "{field}"
+        );
+    }
+    let res = m
+        .post(
+            &path,
+            &[
+                ("iro", "IRO2"),
+                ("from", "2024-09-02"),
+                ("correction_reason", "Allocated to the wrong IRO"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    assert_eq!(
+        t.store
+            .current_iro(&child_id("C1"), today())
+            .await
+            .expect("read")
+            .map(|i| i.0),
+        Some("IRO2".to_owned())
+    );
+    let page = m.get(&path).await;
+    assert!(page.body.contains("Allocated to the wrong IRO"));
+    assert!(page.body.contains("Alex Example"), "the earlier IRO");
+    let log = t
+        .store
+        .audit_log(&AuditQuery {
+            child: Some(child_id("C1")),
+            action_prefix: Some("allocation.correct".into()),
+            ..Default::default()
+        })
+        .await
+        .expect("log");
+    assert_eq!(log[0].detail, format!("allocation {id};changed=iro"));
+    // IROs read it on the child's record but do not correct allocations.
+    let mut i = Client::signed_in_as(&t.app, Role::Iro).await;
+    assert_eq!(i.get(&path).await.status, StatusCode::OK);
+    assert_eq!(
+        i.get(&format!("{path}/edit")).await.status,
+        StatusCode::FORBIDDEN
+    );
+}
+
+#[tokio::test]
+async fn a_challenge_is_corrected_as_a_new_version() {
+    let t = app().await;
+    let held = t.store.challenge(1).await.expect("read").expect("held");
+    let mut c = Client::signed_in_as(&t.app, Role::Iro).await;
+    let page = c.get("/challenges/1").await;
+    assert!(page.body.contains("href=\"/challenges/1/edit\""));
+    let form = c.get("/challenges/1/edit").await;
+    assert_eq!(form.status, StatusCode::OK);
+    let raised = held.raised.to_string();
+    let year = &raised[..4];
+    assert!(
+        form.body.contains(&format!(
+            "name=\"raised-year\" type=\"text\" inputmode=\"numeric\" value=\"{year}\""
+        )),
+        "the form shows what is held"
+    );
+    // Closed with no outcome and no reason: refused on their fields.
+    let res = c
+        .post(
+            "/challenges/1/correct",
+            &[
+                ("raised", raised.as_str()),
+                ("themes", "Care planning"),
+                ("resolved", "2025-03-11"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(res.body.contains("id=\"outcome-error\""));
+    assert!(res.body.contains("id=\"correction_reason-error\""));
+    assert_eq!(
+        t.store.challenge(1).await.expect("read"),
+        Some(held.clone()),
+        "nothing written"
+    );
+    let res = c
+        .post(
+            "/challenges/1/correct",
+            &[
+                ("raised", raised.as_str()),
+                ("themes", "Care planning"),
+                ("themes", "Contact"),
+                ("correction_reason", "Contact was part of it too"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    let now = t.store.challenge(1).await.expect("read").expect("held");
+    assert_eq!(now.themes, ["Care planning", "Contact"]);
+    let log = t
+        .store
+        .audit_log(&AuditQuery {
+            child: Some(held.child.clone()),
+            action_prefix: Some("challenge.correct".into()),
+            ..Default::default()
+        })
+        .await
+        .expect("log");
+    assert_eq!(log[0].detail, "challenge=1;changed=themes");
+    let mut m = Client::signed_in_as(&t.app, Role::Manager).await;
+    let page = m.get("/challenges/1").await;
+    assert!(page.body.contains("Contact was part of it too"));
+    assert!(
+        !c.get("/challenges/1")
+            .await
+            .body
+            .contains("Earlier versions")
+    );
+}

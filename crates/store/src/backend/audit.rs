@@ -29,9 +29,9 @@ pub(crate) async fn audit(
     .await?)
 }
 
-pub(crate) async fn audit_log(pool: &Pool, q: &AuditQuery) -> Result<Vec<AuditEntry>> {
-    const T: &str = "audit_log";
-    let mut qb = QueryBuilder::<Db>::new("SELECT * FROM audit_log WHERE 1 = 1");
+/// The query's filters (`child`, `actor`, `action_prefix`) as a WHERE
+/// clause after `WHERE 1 = 1`.
+fn push_filters(qb: &mut QueryBuilder<Db>, q: &AuditQuery) {
     if let Some(c) = &q.child {
         qb.push(" AND child = ").push_bind(c.as_str().to_owned());
     }
@@ -47,9 +47,35 @@ pub(crate) async fn audit_log(pool: &Pool, q: &AuditQuery) -> Result<Vec<AuditEn
             .push(") = ")
             .push_bind(prefix.clone());
     }
+}
+
+/// How many rows the query's filters match (its limit and offset aside).
+pub(crate) async fn audit_count(pool: &Pool, q: &AuditQuery) -> Result<u64> {
+    let mut qb = QueryBuilder::<Db>::new("SELECT COUNT(*) FROM audit_log WHERE 1 = 1");
+    push_filters(&mut qb, q);
+    let n: i64 = qb.build_query_scalar().fetch_one(pool).await?;
+    Ok(u64::try_from(n).unwrap_or(0))
+}
+
+pub(crate) async fn audit_log(pool: &Pool, q: &AuditQuery) -> Result<Vec<AuditEntry>> {
+    const T: &str = "audit_log";
+    let mut qb = QueryBuilder::<Db>::new("SELECT * FROM audit_log WHERE 1 = 1");
+    push_filters(&mut qb, q);
     qb.push(" ORDER BY id DESC");
-    if let Some(n) = q.limit {
-        qb.push(" LIMIT ").push_bind(i64::from(n));
+    match (q.limit, q.offset) {
+        (Some(n), offset) => {
+            qb.push(" LIMIT ").push_bind(i64::from(n));
+            if let Some(o) = offset {
+                qb.push(" OFFSET ").push_bind(i64::from(o));
+            }
+        }
+        (None, Some(o)) => {
+            // SQLite needs a LIMIT before an OFFSET: -1 is none there;
+            // PostgreSQL takes ALL.
+            qb.push(if POSTGRES { " LIMIT ALL" } else { " LIMIT -1" });
+            qb.push(" OFFSET ").push_bind(i64::from(o));
+        }
+        (None, None) => {}
     }
     qb.build()
         .fetch_all(pool)

@@ -351,3 +351,75 @@ pub(crate) async fn challenges_of(pool: &Pool, child: &ChildId) -> Result<Vec<Ch
     let mut conn = pool.acquire().await?;
     load_challenges(&mut conn, ChallengeFilter::Child(child.as_str())).await
 }
+
+/// Corrects challenge `id` (its IRO, the day raised, its themes, its
+/// stages' dates, the Cafcass referral, the day closed and the outcome):
+/// the version held is kept in `record_versions` (record `challenge`, key
+/// the id) and the new one written, in one transaction. The stages keep
+/// their names and timescales: only their dates are corrected. Returns the
+/// fields that changed; nothing is written when none did.
+pub(crate) async fn correct_challenge(
+    pool: &Pool,
+    id: i64,
+    challenge: &Challenge,
+    correction: &crate::types::Correction,
+) -> Result<Vec<&'static str>> {
+    let mut tx = write_tx(pool).await?;
+    let conn: &mut Conn = &mut tx;
+    let stored = load_challenges(conn, ChallengeFilter::Id(id))
+        .await?
+        .pop()
+        .filter(|c| c.child == challenge.child)
+        .ok_or_else(|| StoreError::NotFound(format!("challenge {id}")))?;
+    let same_stages = stored.stages.len() == challenge.stages.len()
+        && stored.stages.iter().zip(&challenge.stages).all(|(a, b)| {
+            a.stage == b.stage && a.timescale_working_days == b.timescale_working_days
+        });
+    if !same_stages {
+        return Err(StoreError::Invalid(
+            "a correction changes a challenge's dates, not its stages".to_owned(),
+        ));
+    }
+    let changed = challenge.changed_fields(&stored);
+    if changed.is_empty() {
+        return Ok(changed);
+    }
+    if let Some(iro) = &challenge.iro {
+        ensure_iro(conn, iro).await?;
+    }
+    super::corrections::keep_version(
+        conn,
+        &challenge.child,
+        "challenge",
+        &id.to_string(),
+        correction,
+        &changed,
+        &stored,
+    )
+    .await?;
+    sqlx::query(
+        "UPDATE challenges SET iro = $2, raised = $3, referred_to_cafcass = $4, resolved = $5, \
+         outcome = $6 WHERE id = $1",
+    )
+    .bind(id)
+    .bind(challenge.iro.as_ref().map(|i| i.0.as_str()))
+    .bind(iso(challenge.raised))
+    .bind(opt_iso(challenge.referred_to_cafcass))
+    .bind(opt_iso(challenge.resolved))
+    .bind(challenge.outcome.map(outcome_key))
+    .execute(&mut *conn)
+    .await?;
+    for delete in [
+        "DELETE FROM challenge_themes WHERE challenge = $1",
+        "DELETE FROM challenge_stages WHERE challenge = $1",
+    ] {
+        sqlx::query(delete).bind(id).execute(&mut *conn).await?;
+    }
+    let written = Challenge {
+        id,
+        ..challenge.clone()
+    };
+    insert_challenge_parts(conn, std::slice::from_ref(&written)).await?;
+    tx.commit().await?;
+    Ok(changed)
+}

@@ -2,7 +2,8 @@
 //! requests to change a review's date (`review_date_changes`).
 
 use footprint_domain::model::{
-    ChildId, ChildName, DateChangeReason, DateChangeStatus, Review, ReviewDateChange,
+    Allocation, ChildId, ChildName, DateChangeReason, DateChangeStatus, IroVisit, MidwayCheck,
+    Review, ReviewDateChange,
 };
 use serde::Serialize;
 use sqlx::Row;
@@ -10,7 +11,7 @@ use sqlx::Row;
 use super::*;
 use crate::convert::{child_id, date, iso, key, now, timestamp};
 use crate::error::{Result, StoreError};
-use crate::types::{Correction, NewReviewDateChange, RecordVersion};
+use crate::types::{Correction, Held, NewReviewDateChange, RecordVersion};
 
 /// The records a correction can replace (the `record` column's values).
 pub(crate) const RECORDS: &[&str] = &[
@@ -108,6 +109,213 @@ pub(crate) async fn correct_review(
     )
     .await?;
     write_review_details(conn, review).await?;
+    tx.commit().await?;
+    Ok(changed)
+}
+
+/// A child's midway checks with their ids, by date.
+pub(crate) async fn midway_checks_held(
+    pool: &Pool,
+    child: &ChildId,
+) -> Result<Vec<Held<MidwayCheck>>> {
+    sqlx::query("SELECT * FROM midway_checks WHERE child = $1 ORDER BY check_date, id")
+        .bind(child.as_str())
+        .fetch_all(pool)
+        .await?
+        .iter()
+        .map(|row| {
+            Ok(Held {
+                id: row.try_get("id")?,
+                record: midway_from(row)?,
+            })
+        })
+        .collect()
+}
+
+/// A child's visits with their ids, by date.
+pub(crate) async fn visits_held(pool: &Pool, child: &ChildId) -> Result<Vec<Held<IroVisit>>> {
+    sqlx::query("SELECT * FROM iro_visits WHERE child = $1 ORDER BY visit_date, id")
+        .bind(child.as_str())
+        .fetch_all(pool)
+        .await?
+        .iter()
+        .map(|row| {
+            Ok(Held {
+                id: row.try_get("id")?,
+                record: visit_from(row)?,
+            })
+        })
+        .collect()
+}
+
+/// Corrects the midway check held as `id` (it must be `check.child`'s):
+/// the version held is kept in `record_versions` (record `midway_check`,
+/// keyed by the id) and the new one written, in one transaction. Returns
+/// the fields that changed; nothing is written when none did.
+pub(crate) async fn correct_midway_check(
+    pool: &Pool,
+    id: i64,
+    check: &MidwayCheck,
+    correction: &Correction,
+) -> Result<Vec<&'static str>> {
+    reason_of(correction)?;
+    let mut tx = write_tx(pool).await?;
+    let conn: &mut Conn = &mut tx;
+    let stored = sqlx::query("SELECT * FROM midway_checks WHERE id = $1 AND child = $2")
+        .bind(id)
+        .bind(check.child.as_str())
+        .fetch_optional(&mut *conn)
+        .await?
+        .as_ref()
+        .map(midway_from)
+        .transpose()?
+        .ok_or_else(|| {
+            StoreError::NotFound(format!("midway check {id} of child {}", check.child))
+        })?;
+    let changed = check.changed_fields(&stored);
+    if changed.is_empty() {
+        return Ok(changed);
+    }
+    if let Some(iro) = &check.iro {
+        ensure_iro(conn, iro).await?;
+    }
+    keep_version(
+        conn,
+        &check.child,
+        "midway_check",
+        &id.to_string(),
+        correction,
+        &changed,
+        &stored,
+    )
+    .await?;
+    sqlx::query("UPDATE midway_checks SET check_date = $2, iro = $3 WHERE id = $1")
+        .bind(id)
+        .bind(iso(check.date))
+        .bind(check.iro.as_ref().map(|i| i.0.as_str()))
+        .execute(&mut *conn)
+        .await?;
+    tx.commit().await?;
+    Ok(changed)
+}
+
+/// Corrects the visit held as `id`, as [`correct_midway_check`] does
+/// (record `visit`).
+pub(crate) async fn correct_visit(
+    pool: &Pool,
+    id: i64,
+    visit: &IroVisit,
+    correction: &Correction,
+) -> Result<Vec<&'static str>> {
+    reason_of(correction)?;
+    let mut tx = write_tx(pool).await?;
+    let conn: &mut Conn = &mut tx;
+    let stored = sqlx::query("SELECT * FROM iro_visits WHERE id = $1 AND child = $2")
+        .bind(id)
+        .bind(visit.child.as_str())
+        .fetch_optional(&mut *conn)
+        .await?
+        .as_ref()
+        .map(visit_from)
+        .transpose()?
+        .ok_or_else(|| StoreError::NotFound(format!("visit {id} of child {}", visit.child)))?;
+    let changed = visit.changed_fields(&stored);
+    if changed.is_empty() {
+        return Ok(changed);
+    }
+    if let Some(iro) = &visit.iro {
+        ensure_iro(conn, iro).await?;
+    }
+    keep_version(
+        conn,
+        &visit.child,
+        "visit",
+        &id.to_string(),
+        correction,
+        &changed,
+        &stored,
+    )
+    .await?;
+    sqlx::query("UPDATE iro_visits SET visit_date = $2, kind = $3, iro = $4 WHERE id = $1")
+        .bind(id)
+        .bind(iso(visit.date))
+        .bind(visit.kind.key())
+        .bind(visit.iro.as_ref().map(|i| i.0.as_str()))
+        .execute(&mut *conn)
+        .await?;
+    tx.commit().await?;
+    Ok(changed)
+}
+
+/// A child's allocations with their ids, by start.
+pub(crate) async fn allocations_held(
+    pool: &Pool,
+    child: &ChildId,
+) -> Result<Vec<Held<Allocation>>> {
+    sqlx::query("SELECT * FROM allocations WHERE child = $1 ORDER BY from_date, id")
+        .bind(child.as_str())
+        .fetch_all(pool)
+        .await?
+        .iter()
+        .map(|row| {
+            Ok(Held {
+                id: row.try_get("id")?,
+                record: allocation_from(row)?,
+            })
+        })
+        .collect()
+}
+
+/// Corrects the allocation held as `id` (the IRO, its start, its end), as
+/// [`correct_midway_check`] does (record `allocation`). Refused: an end not
+/// after the start.
+pub(crate) async fn correct_allocation(
+    pool: &Pool,
+    id: i64,
+    allocation: &Allocation,
+    correction: &Correction,
+) -> Result<Vec<&'static str>> {
+    reason_of(correction)?;
+    if allocation.to.is_some_and(|to| to <= allocation.from) {
+        return Err(StoreError::Invalid(
+            "an allocation must end after it began".to_owned(),
+        ));
+    }
+    let mut tx = write_tx(pool).await?;
+    let conn: &mut Conn = &mut tx;
+    let stored = sqlx::query("SELECT * FROM allocations WHERE id = $1 AND child = $2")
+        .bind(id)
+        .bind(allocation.child.as_str())
+        .fetch_optional(&mut *conn)
+        .await?
+        .as_ref()
+        .map(allocation_from)
+        .transpose()?
+        .ok_or_else(|| {
+            StoreError::NotFound(format!("allocation {id} of child {}", allocation.child))
+        })?;
+    let changed = allocation.changed_fields(&stored);
+    if changed.is_empty() {
+        return Ok(changed);
+    }
+    ensure_iro(conn, &allocation.iro).await?;
+    keep_version(
+        conn,
+        &allocation.child,
+        "allocation",
+        &id.to_string(),
+        correction,
+        &changed,
+        &stored,
+    )
+    .await?;
+    sqlx::query("UPDATE allocations SET iro = $2, from_date = $3, to_date = $4 WHERE id = $1")
+        .bind(id)
+        .bind(allocation.iro.0.as_str())
+        .bind(iso(allocation.from))
+        .bind(allocation.to.map(iso))
+        .execute(&mut *conn)
+        .await?;
     tx.commit().await?;
     Ok(changed)
 }

@@ -41,17 +41,7 @@ pub(super) fn midway_from(row: &DbRow) -> Result<MidwayCheck> {
 }
 
 pub(super) fn visit_kind_key(k: VisitKind) -> &'static str {
-    match k {
-        VisitKind::InPerson => "in_person",
-        VisitKind::Virtual => "virtual",
-        VisitKind::Phone => "phone",
-    }
-}
-
-fn visit_kind_from_key(s: &str) -> Option<VisitKind> {
-    [VisitKind::InPerson, VisitKind::Virtual, VisitKind::Phone]
-        .into_iter()
-        .find(|k| visit_kind_key(*k) == s)
+    k.key()
 }
 
 pub(super) fn visit_from(row: &DbRow) -> Result<IroVisit> {
@@ -63,7 +53,7 @@ pub(super) fn visit_from(row: &DbRow) -> Result<IroVisit> {
             T,
             "kind",
             row.try_get::<&str, _>("kind")?,
-            visit_kind_from_key,
+            VisitKind::from_key,
         )?,
         iro: opt_iro(row.try_get("iro")?),
     })

@@ -221,3 +221,217 @@ async fn correcting_a_name_keeps_the_name_held(env: Env) {
     assert_eq!(held, Some(second));
 }
 both!(correcting_a_name_keeps_the_name_held);
+
+async fn midway_checks_and_visits_are_corrected_as_versions(env: Env) {
+    use footprint_domain::model::{IroId, IroVisit, MidwayCheck, VisitKind};
+    seed(&env).await;
+    let s = &env.store;
+    let check = MidwayCheck {
+        child: id("A1"),
+        date: d("2022-08-01"),
+        iro: None,
+    };
+    s.record_midway_check(&check).await.unwrap();
+    let visit = IroVisit {
+        child: id("A1"),
+        date: d("2022-05-20"),
+        kind: VisitKind::Virtual,
+        iro: None,
+    };
+    s.record_visit(&visit).await.unwrap();
+    let held = s.midway_checks_held(&id("A1")).await.unwrap();
+    assert_eq!(held.len(), 1);
+    assert_eq!(held[0].record, check);
+    let check_id = held[0].id;
+    let visit_id = s.visits_held(&id("A1")).await.unwrap()[0].id;
+
+    let moved = MidwayCheck {
+        date: d("2022-08-03"),
+        ..check.clone()
+    };
+    // No reason: refused, nothing written.
+    assert!(matches!(
+        s.correct_midway_check(check_id, &moved, &correction(" "))
+            .await,
+        Err(StoreError::Invalid(_))
+    ));
+    // Another child's id: not found.
+    let other = MidwayCheck {
+        child: id("B9"),
+        ..moved.clone()
+    };
+    assert!(matches!(
+        s.correct_midway_check(check_id, &other, &correction("x"))
+            .await,
+        Err(StoreError::NotFound(_))
+    ));
+    // An IRO the council does not hold: refused, nothing written.
+    let nobody = MidwayCheck {
+        iro: Some(IroId("NOBODY".into())),
+        ..moved.clone()
+    };
+    assert!(
+        s.correct_midway_check(check_id, &nobody, &correction("x"))
+            .await
+            .is_err()
+    );
+    assert_eq!(
+        s.midway_checks_of(&id("A1")).await.unwrap(),
+        [check.clone()]
+    );
+    assert!(
+        s.record_versions(&id("A1"), "midway_check", &check_id.to_string())
+            .await
+            .unwrap()
+            .is_empty()
+    );
+
+    let before = s.data_version().await.unwrap();
+    let changed = s
+        .correct_midway_check(check_id, &moved, &correction("Typed the wrong day"))
+        .await
+        .unwrap();
+    assert_eq!(changed, ["date"]);
+    assert_eq!(
+        s.midway_checks_of(&id("A1")).await.unwrap(),
+        [moved.clone()]
+    );
+    // A change to the child's records: caches read the child again.
+    assert_eq!(s.changes_since(before).await.unwrap().children, [id("A1")]);
+    // The same again changes nothing and keeps no version.
+    assert!(
+        s.correct_midway_check(check_id, &moved, &correction("Again"))
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    let versions = s
+        .record_versions(&id("A1"), "midway_check", &check_id.to_string())
+        .await
+        .unwrap();
+    assert_eq!(versions.len(), 1);
+    assert_eq!(versions[0].reason, "Typed the wrong day");
+    assert_eq!(versions[0].replaced_by, "iro1");
+    assert_eq!(versions[0].changed, ["date"]);
+    let earlier: MidwayCheck = serde_json::from_value(versions[0].earlier.clone()).unwrap();
+    assert_eq!(earlier, check);
+
+    let phoned = IroVisit {
+        kind: VisitKind::Phone,
+        date: d("2022-05-21"),
+        ..visit.clone()
+    };
+    assert_eq!(
+        s.correct_visit(visit_id, &phoned, &correction("It was a phone call"))
+            .await
+            .unwrap(),
+        ["date", "kind"]
+    );
+    assert_eq!(s.visits_of(&id("A1")).await.unwrap(), [phoned]);
+    let versions = s
+        .record_versions(&id("A1"), "visit", &visit_id.to_string())
+        .await
+        .unwrap();
+    let earlier: IroVisit = serde_json::from_value(versions[0].earlier.clone()).unwrap();
+    assert_eq!(earlier, visit);
+    assert_eq!(versions[0].changed, ["date", "kind"]);
+}
+both!(midway_checks_and_visits_are_corrected_as_versions);
+
+async fn an_allocation_is_corrected_as_a_version(env: Env) {
+    use footprint_domain::model::{Iro, IroId};
+    seed(&env).await;
+    let s = &env.store;
+    for i in ["I1", "I2"] {
+        s.save_iro(&Iro {
+            id: IroId(i.into()),
+            name: format!("Officer {i}"),
+            fte: 1.0,
+            started: d("2020-01-01"),
+            left: None,
+        })
+        .await
+        .unwrap();
+    }
+    let held = s
+        .allocate(&id("A1"), &IroId("I1".into()), d("2022-05-01"))
+        .await
+        .unwrap();
+    let aid = s.allocations_held(&id("A1")).await.unwrap()[0].id;
+    let mut fixed = held.clone();
+    fixed.iro = IroId("I2".into());
+    fixed.to = Some(d("2022-04-01"));
+    assert!(matches!(
+        s.correct_allocation(aid, &fixed, &correction("x")).await,
+        Err(StoreError::Invalid(_))
+    ));
+    fixed.to = None;
+    assert_eq!(
+        s.correct_allocation(aid, &fixed, &correction("Allocated to the wrong IRO"))
+            .await
+            .unwrap(),
+        ["iro"]
+    );
+    assert_eq!(s.allocations_of(&id("A1")).await.unwrap(), [fixed]);
+    let versions = s
+        .record_versions(&id("A1"), "allocation", &aid.to_string())
+        .await
+        .unwrap();
+    assert_eq!(versions.len(), 1);
+    let earlier: footprint_domain::model::Allocation =
+        serde_json::from_value(versions[0].earlier.clone()).unwrap();
+    assert_eq!(earlier, held);
+}
+both!(an_allocation_is_corrected_as_a_version);
+
+async fn a_challenge_is_corrected_as_a_version(env: Env) {
+    use footprint_domain::model::{ChallengeOutcome, ChallengeStage};
+    use footprint_store::NewChallenge;
+    seed(&env).await;
+    let s = &env.store;
+    let held = s
+        .raise_challenge(&NewChallenge {
+            child: id("A1"),
+            iro: None,
+            raised: d("2022-06-01"),
+            themes: vec!["Care planning".into()],
+            first_stage: ChallengeStage {
+                stage: "informal".into(),
+                started: d("2022-06-01"),
+                timescale_working_days: 5,
+                responded: None,
+            },
+        })
+        .await
+        .unwrap();
+    let mut fixed = held.clone();
+    fixed.raised = d("2022-06-02");
+    fixed.stages[0].started = d("2022-06-02");
+    fixed.themes = vec!["Placement".into(), "Contact".into()];
+    fixed.resolved = Some(d("2022-06-20"));
+    fixed.outcome = Some(ChallengeOutcome::Withdrawn);
+    // A stage renamed: refused, nothing written.
+    let mut renamed = fixed.clone();
+    renamed.stages[0].stage = "stage 1".into();
+    assert!(matches!(
+        s.correct_challenge(held.id, &renamed, &correction("x"))
+            .await,
+        Err(StoreError::Invalid(_))
+    ));
+    assert_eq!(s.challenge(held.id).await.unwrap(), Some(held.clone()));
+    assert_eq!(
+        s.correct_challenge(held.id, &fixed, &correction("Raised a day later"))
+            .await
+            .unwrap(),
+        ["raised", "themes", "stages", "resolved", "outcome"]
+    );
+    assert_eq!(s.challenge(held.id).await.unwrap(), Some(fixed));
+    let versions = s
+        .record_versions(&id("A1"), "challenge", &held.id.to_string())
+        .await
+        .unwrap();
+    let earlier: footprint_domain::model::Challenge =
+        serde_json::from_value(versions[0].earlier.clone()).unwrap();
+    assert_eq!(earlier, held);
+}
+both!(a_challenge_is_corrected_as_a_version);

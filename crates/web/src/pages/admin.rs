@@ -25,39 +25,57 @@ use crate::view::{AppError, FormErrors, Page};
 pub struct AuditFilter {
     child: Option<String>,
     actor: Option<String>,
+    /// What was done: the start of the action (`review.`, `sign_in.failed`).
+    action: Option<String>,
+    #[serde(default)]
+    page: String,
 }
 
-/// GET /admin/audit — the newest 500 entries, optionally for one child or
-/// one user.
+/// GET /admin/audit — the log, newest first, a page at a time, optionally
+/// for one child, one user or one kind of action.
 pub async fn audit_log_page(
     state: &AppState,
     page: &Page,
     filter: AuditFilter,
 ) -> Result<Response, AppError> {
-    let child = filter
-        .child
-        .as_deref()
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
+    let text = |v: &Option<String>| {
+        v.as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(str::to_owned)
+    };
+    let child = text(&filter.child)
         .map(|s| {
             s.parse::<ChildId>()
                 .map_err(|_| AppError::BadRequest(format!("{s:?} is not a child identifier")))
         })
         .transpose()?;
-    let actor = filter
-        .actor
-        .as_deref()
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-        .map(str::to_owned);
+    let actor = text(&filter.actor);
+    let action = text(&filter.action);
+    let mut query = AuditQuery {
+        child: child.clone(),
+        actor: actor.clone(),
+        action_prefix: action.clone(),
+        ..AuditQuery::default()
+    };
+    let total = usize::try_from(state.store.audit_count(&query).await?).unwrap_or(usize::MAX);
+    let child_text = child.as_ref().map(ToString::to_string).unwrap_or_default();
+    let (offset, pager) = crate::paging::pager(
+        total,
+        &filter.page,
+        crate::paging::PAGE_SIZE,
+        "/admin/audit",
+        &[
+            ("child", child_text.as_str()),
+            ("actor", actor.as_deref().unwrap_or("")),
+            ("action", action.as_deref().unwrap_or("")),
+        ],
+    );
+    query.limit = Some(u32::try_from(crate::paging::PAGE_SIZE).unwrap_or(u32::MAX));
+    query.offset = Some(u32::try_from(offset).unwrap_or(u32::MAX));
     let entries: Vec<_> = state
         .store
-        .audit_log(&AuditQuery {
-            child: child.clone(),
-            actor: actor.clone(),
-            limit: Some(500),
-            ..AuditQuery::default()
-        })
+        .audit_log(&query)
         .await?
         .into_iter()
         .map(|e| {
@@ -74,7 +92,7 @@ pub async fn audit_log_page(
         .render(
             state,
             "audit.html",
-            context! { entries, child => child.map(|c| c.to_string()), actor },
+            context! { entries, pager, child => child.map(|c| c.to_string()), actor, action },
         )
         .await)
 }

@@ -33,21 +33,33 @@ fn allocated_after(
         .max()
 }
 
+/// The unallocated list's page (`/allocations?page=2`).
+#[derive(Debug, Default, serde::Deserialize)]
+pub struct AllocationsQuery {
+    #[serde(default)]
+    page: String,
+}
+
 async fn render(
     state: &AppState,
     page: &Page,
     status: StatusCode,
     errors: FormErrors,
     form: minijinja::Value,
+    requested: &str,
 ) -> Result<Response, AppError> {
     let ds = council(state).await?;
     let today = state.clock.today();
     let by = ByChild::new(&ds);
-    let mut unallocated: Vec<_> = ds
+    let waiting: Vec<_> = ds
         .children
         .iter()
         .filter(|c| by.current_period(&c.id, today).is_some())
         .filter(|c| daily::current_iro(&ds, &c.id, today).is_none())
+        .collect();
+    let (waiting, pager) = crate::paging::page(waiting, requested, "/allocations", &[]);
+    let unallocated: Vec<_> = waiting
+        .into_iter()
         .map(|c| {
             context! {
                 id => c.id.to_string(),
@@ -55,7 +67,6 @@ async fn render(
             }
         })
         .collect();
-    unallocated.truncate(500);
     // Caseloads on the dashboard's figures: the engine's caseload.by_iro.
     let d = super::dashboard::current(state).await?;
     let iros: Vec<_> = ds
@@ -69,19 +80,25 @@ async fn render(
             state,
             status,
             "allocations.html",
-            context! { caseloads => &d.caseloads, unallocated, iros, errors => errors.0, form, names => crate::names::child_names(&ds) },
+            context! { caseloads => &d.caseloads, unallocated, pager, iros, errors => errors.0, form, names => crate::names::child_names(&ds) },
         )
         .await)
 }
 
 /// GET /allocations
-pub async fn page(State(state): State<AppState>, page: Page, user: CurrentUser) -> Response {
+pub async fn page(
+    State(state): State<AppState>,
+    page: Page,
+    user: CurrentUser,
+    axum::extract::Query(q): axum::extract::Query<AllocationsQuery>,
+) -> Response {
     let result = render(
         &state,
         &page,
         StatusCode::OK,
         FormErrors::default(),
         context! {},
+        &q.page,
     )
     .await;
     respond(&state, Some(&user), result)
@@ -134,28 +151,11 @@ pub async fn allocate(
             }
         };
         // Only children looked after on the date, only IROs in post on it,
-        // and no start more than a month ahead.
-        if let Some(from) = from {
-            if from > today.checked_add_months(chrono::Months::new(1)).unwrap_or(today) {
-                errors.add("from", "Allocated from must be no more than a month from today");
-            }
-            let by = ByChild::new(&ds);
-            if let Some(c) = &child
-                && !by
-                    .periods
-                    .get(c)
-                    .is_some_and(|ps| ps.iter().any(|p| p.is_open_on(from)))
-            {
-                errors.add(
-                    "child",
-                    format!("Child {c} is not looked after on that date: only children looked after are allocated an IRO"),
-                );
-            }
-            if let Some(i) = &iro
-                && let Some(held) = ds.iros.iter().find(|x| &x.id == i)
-                && (held.started > from || held.left.is_some_and(|l| l <= from))
-            {
-                errors.add("iro", format!("{} is not an IRO of the service on that date", held.name));
+        // and no start more than a month ahead: the domain's checks, the
+        // same as when an allocation is corrected.
+        if let (Some(c), Some(i), Some(from)) = (&child, &iro, from) {
+            for p in footprint_domain::entries::allocation_start_problems(&ds, c, i, from, today) {
+                errors.add(&p.field, p.message);
             }
         }
         let (Some(child), Some(iro), Some(from)) = (child, iro, from) else {
@@ -167,6 +167,7 @@ pub async fn allocate(
                 StatusCode::UNPROCESSABLE_ENTITY,
                 errors,
                 minijinja::Value::from_serialize(&form),
+                "",
             )
             .await;
         };
@@ -179,6 +180,7 @@ pub async fn allocate(
                 StatusCode::UNPROCESSABLE_ENTITY,
                 errors,
                 minijinja::Value::from_serialize(&form),
+                "",
             )
             .await;
         }
@@ -222,6 +224,7 @@ pub async fn allocate(
                 StatusCode::UNPROCESSABLE_ENTITY,
                 errors,
                 minijinja::Value::from_serialize(&form),
+                "",
             )
             .await;
         }

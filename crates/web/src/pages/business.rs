@@ -17,6 +17,25 @@ use crate::view::{AppError, Page};
 #[derive(Debug, Deserialize)]
 pub struct MonthQuery {
     month: Option<String>,
+    /// An IRO's name as the list groups it ("Unallocated" too); all when
+    /// blank.
+    #[serde(default)]
+    iro: String,
+    #[serde(default)]
+    page: String,
+}
+
+/// The decisions-and-records list's filters and page.
+#[derive(Debug, Default, Deserialize)]
+pub struct OutstandingQuery {
+    /// `decisions` or `record`; both when blank.
+    #[serde(default)]
+    what: String,
+    /// An IRO's name; all when blank.
+    #[serde(default)]
+    iro: String,
+    #[serde(default)]
+    page: String,
 }
 
 /// `2025-03` → (2025, 3).
@@ -56,9 +75,37 @@ pub async fn due(
         let policy = policy(&state).await?;
         let groups = daily::due_in_month(&ds, year, month, today, &policy, &state.calendar);
         let total: usize = groups.values().map(Vec::len).sum();
-        let groups: Vec<_> = groups
+        let iro_names: Vec<String> = groups.keys().cloned().collect();
+        let counts: std::collections::BTreeMap<String, usize> =
+            groups.iter().map(|(k, v)| (k.clone(), v.len())).collect();
+        let wanted = q.iro.trim();
+        // One list, by IRO then due date, filtered and paged; each page's
+        // rows grouped under their IRO again.
+        let flat: Vec<_> = groups
             .into_iter()
-            .map(|(iro, items)| context! { iro, items })
+            .filter(|(iro, _)| wanted.is_empty() || iro == wanted)
+            .flat_map(|(iro, items)| items.into_iter().map(move |i| (iro.clone(), i)))
+            .collect();
+        let month_key = format!("{year:04}-{month:02}");
+        let (shown, pager) = crate::paging::page(
+            flat,
+            &q.page,
+            "/due",
+            &[("month", month_key.as_str()), ("iro", wanted)],
+        );
+        let mut paged: Vec<(String, Vec<daily::DueItem>)> = Vec::new();
+        for (iro, item) in shown {
+            match paged.last_mut() {
+                Some((last, items)) if *last == iro => items.push(item),
+                _ => paged.push((iro, vec![item])),
+            }
+        }
+        let groups: Vec<_> = paged
+            .into_iter()
+            .map(|(iro, items)| {
+                let count = counts.get(&iro).copied().unwrap_or(items.len());
+                context! { iro, items, count }
+            })
             .collect();
         let (py, pm) = shift(year, month, -1);
         let (ny, nm) = shift(year, month, 1);
@@ -70,9 +117,9 @@ pub async fn due(
                 &state,
                 "due.html",
                 context! {
-                    groups, total, label,
+                    groups, total, label, pager, iro_names, iro => wanted,
                     names => crate::names::child_names(&ds),
-                    month => format!("{year:04}-{month:02}"),
+                    month => month_key,
                     previous => format!("{py:04}-{pm:02}"),
                     next => format!("{ny:04}-{nm:02}"),
                 },
@@ -84,7 +131,12 @@ pub async fn due(
 }
 
 /// GET /outstanding — reviews whose decisions or record are overdue.
-pub async fn outstanding(State(state): State<AppState>, page: Page, user: CurrentUser) -> Response {
+pub async fn outstanding(
+    State(state): State<AppState>,
+    page: Page,
+    user: CurrentUser,
+    Query(q): Query<OutstandingQuery>,
+) -> Response {
     let result = async {
         // Only the children with decisions or a record not yet sent.
         let ids = state.store.children_with_records_outstanding().await?;
@@ -94,9 +146,28 @@ pub async fn outstanding(State(state): State<AppState>, page: Page, user: Curren
             .await?;
         let today = state.clock.today();
         let settings = settings(&state).await?;
-        let rows = daily::outstanding(&ds, today, &settings, &state.calendar);
-        let decisions = rows.iter().filter(|r| r.what == "decisions").count();
-        let records = rows.len() - decisions;
+        let all = daily::outstanding(&ds, today, &settings, &state.calendar);
+        let decisions = all.iter().filter(|r| r.what == "decisions").count();
+        let records = all.len() - decisions;
+        let mut iro_names: Vec<String> = all.iter().map(|r| r.iro.clone()).collect();
+        iro_names.sort();
+        iro_names.dedup();
+        let what = match q.what.as_str() {
+            "decisions" | "record" => q.what.as_str(),
+            _ => "",
+        };
+        let iro = q.iro.trim();
+        let matching: Vec<_> = all
+            .into_iter()
+            .filter(|r| what.is_empty() || r.what == what)
+            .filter(|r| iro.is_empty() || r.iro == iro)
+            .collect();
+        let (rows, pager) = crate::paging::page(
+            matching,
+            &q.page,
+            "/outstanding",
+            &[("what", what), ("iro", iro)],
+        );
         // Reviews whose record is written in Footprint: the IRO issues it
         // there (which records the date), so the row says so instead of
         // offering the form.
@@ -137,7 +208,7 @@ pub async fn outstanding(State(state): State<AppState>, page: Page, user: Curren
                 &state,
                 "outstanding.html",
                 context! {
-                    rows, decisions, records, written, to_send,
+                    rows, pager, what, iro, iro_names, decisions, records, written, to_send,
                     names => crate::names::names_of(&ds),
                     sending_names => crate::names::names_of(&sending_names),
                     can_record_sent => user.may_use("POST", "/children/{child}/reviews/sent"),

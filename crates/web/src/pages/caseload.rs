@@ -107,7 +107,25 @@ async fn work_out(state: &AppState, iro: &IroId, today: NaiveDate) -> Result<Wor
 /// GET /caseload — the children allocated to the signed-in IRO, overdue
 /// first. Reads only that IRO's children's records, and only when
 /// something on the caseload changed since it was last worked out.
-pub async fn caseload(State(state): State<AppState>, page: Page, user: CurrentUser) -> Response {
+/// The caseload's filters and page (`/caseload?status=overdue&q=robin`).
+#[derive(Debug, Default, serde::Deserialize)]
+pub struct CaseloadQuery {
+    /// A child's name or identifier.
+    #[serde(default)]
+    q: String,
+    /// `overdue`, `due_soon` or `due`; all when blank.
+    #[serde(default)]
+    status: String,
+    #[serde(default)]
+    page: String,
+}
+
+pub async fn caseload(
+    State(state): State<AppState>,
+    page: Page,
+    user: CurrentUser,
+    axum::extract::Query(query): axum::extract::Query<CaseloadQuery>,
+) -> Response {
     let result = async {
         let Some(iro) = user.iro.clone() else {
             return Err(AppError::Forbidden(
@@ -130,13 +148,41 @@ pub async fn caseload(State(state): State<AppState>, page: Page, user: CurrentUs
             ));
         };
         drop(cached);
-        let rows = worked.rows.as_ref();
-        let overdue = rows.iter().filter(|r| r.next.status == "overdue").count();
+        let all = worked.rows.as_ref();
+        let overdue = all.iter().filter(|r| r.next.status == "overdue").count();
+        let q = query.q.trim().to_lowercase();
+        let status = match query.status.as_str() {
+            "overdue" | "due_soon" | "due" => query.status.as_str(),
+            _ => "",
+        };
+        let matching: Vec<_> = all
+            .iter()
+            .filter(|r| status.is_empty() || r.next.status == status)
+            .filter(|r| {
+                q.is_empty()
+                    || r.next.child.to_lowercase().contains(&q)
+                    || worked
+                        .names
+                        .get_item(&minijinja::Value::from(r.next.child.as_str()))
+                        .ok()
+                        .and_then(|n| n.as_str().map(str::to_lowercase))
+                        .is_some_and(|n| n.contains(&q))
+            })
+            .collect();
+        let (rows, pager) = crate::paging::page(
+            matching,
+            &query.page,
+            "/caseload",
+            &[("q", query.q.trim()), ("status", status)],
+        );
         Ok(page
             .render(
                 &state,
                 "caseload.html",
-                context! { rows, overdue, iro_name => worked.iro_name, names => worked.names },
+                context! {
+                    rows, pager, overdue, all_count => all.len(), q => query.q.trim(), status,
+                    iro_name => worked.iro_name, names => worked.names,
+                },
             )
             .await)
     }

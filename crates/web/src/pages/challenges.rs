@@ -83,36 +83,82 @@ fn summary(
     }
 }
 
-/// GET /challenges — open challenges (overdue first) and recently closed.
-pub async fn list(State(state): State<AppState>, page: Page, user: CurrentUser) -> Response {
+#[derive(Debug, Default, serde::Deserialize)]
+pub struct ChallengesQuery {
+    /// `open` (the default), `overdue`, `closed` or `all`.
+    #[serde(default)]
+    show: String,
+    /// An IRO's id: only the challenges they raised.
+    #[serde(default)]
+    iro: String,
+    #[serde(default)]
+    page: String,
+}
+
+/// GET /challenges — the council's challenges, filtered (open, awaiting a
+/// response past their timescale, closed, all; by IRO) and paged: open
+/// ones overdue first then by the date a response is due, closed ones
+/// newest first.
+pub async fn list(
+    State(state): State<AppState>,
+    page: Page,
+    user: CurrentUser,
+    axum::extract::Query(query): axum::extract::Query<ChallengesQuery>,
+) -> Response {
     let result = async {
         let ds = council(&state).await?;
         let today = state.clock.today();
         let cal = &state.calendar;
-        let mut open: Vec<&Challenge> = ds
+        let show = match query.show.as_str() {
+            "overdue" | "closed" | "all" => query.show.as_str(),
+            _ => "open",
+        };
+        let iro = query.iro.trim();
+        let open_count = ds.challenges.iter().filter(|c| c.is_open_on(today)).count();
+        let overdue = ds
             .challenges
             .iter()
-            .filter(|c| c.is_open_on(today))
-            .collect();
-        open.sort_by_key(|c| (!c.is_overdue_on(today, cal), c.response_due_on(today, cal)));
-        let overdue = open.iter().filter(|c| c.is_overdue_on(today, cal)).count();
-        let open: Vec<Value> = open.into_iter().map(|c| summary(c, today, cal)).collect();
-        let mut closed: Vec<&Challenge> = ds
+            .filter(|c| c.is_overdue_on(today, cal))
+            .count();
+        let mut rows: Vec<&Challenge> = ds
             .challenges
             .iter()
-            .filter(|c| !c.is_open_on(today))
+            .filter(|c| match show {
+                "overdue" => c.is_overdue_on(today, cal),
+                "closed" => !c.is_open_on(today),
+                "all" => true,
+                _ => c.is_open_on(today),
+            })
+            .filter(|c| iro.is_empty() || c.iro.as_ref().is_some_and(|i| i.0 == iro))
             .collect();
-        closed.sort_by_key(|c| std::cmp::Reverse(c.resolved));
-        let closed: Vec<Value> = closed
-            .into_iter()
-            .take(50)
-            .map(|c| summary(c, today, cal))
+        rows.sort_by_key(|c| {
+            (
+                !c.is_open_on(today),
+                !c.is_overdue_on(today, cal),
+                c.response_due_on(today, cal),
+                std::cmp::Reverse(c.resolved),
+            )
+        });
+        let (shown, pager) = crate::paging::page(
+            rows,
+            &query.page,
+            "/challenges",
+            &[("show", show), ("iro", iro)],
+        );
+        let rows: Vec<Value> = shown.into_iter().map(|c| summary(c, today, cal)).collect();
+        let iros: Vec<Value> = ds
+            .iros
+            .iter()
+            .map(|i| context! { id => i.id.0.clone(), name => i.name.clone() })
             .collect();
         Ok(page
             .render(
                 &state,
                 "challenges.html",
-                context! { open, closed, overdue, names => crate::names::child_names(&ds) },
+                context! {
+                    rows, pager, show, iro, iros, open_count, overdue,
+                    names => crate::names::child_names(&ds),
+                },
             )
             .await)
     }
@@ -334,6 +380,31 @@ pub async fn show(
                 by => n.written_by,
             })
             .collect();
+        // The versions corrections replaced: the manager's.
+        let managers = user.role == crate::roles::Role::Manager;
+        let versions: Vec<Value> = if managers {
+            state
+                .store
+                .record_versions(&c.child, "challenge", &id.to_string())
+                .await?
+                .into_iter()
+                .rev()
+                .map(|v| {
+                    let earlier = serde_json::from_value::<Challenge>(v.earlier)
+                        .ok()
+                        .map(|e| summary(&e, today, cal));
+                    context! {
+                        replaced_at => v.replaced_at.format("%-d %b %Y %H:%M").to_string(),
+                        replaced_by => v.replaced_by,
+                        reason => v.reason,
+                        changed => v.changed.join(", "),
+                        earlier,
+                    }
+                })
+                .collect()
+        } else {
+            Vec::new()
+        };
         Ok(page
             .render(
                 &state,
@@ -341,11 +412,274 @@ pub async fn show(
                 context! {
                     c => summary(&c, today, cal),
                     stages => stage_rows,
+                    versions, can_see_versions => managers,
+                    can_correct => user.may_use("POST", "/challenges/{challenge}/correct"),
                     next_stage, awaiting, notes,
                     outcomes => [("resolved", "Resolved"), ("withdrawn", "Withdrawn"), ("referred_to_cafcass", "Referred to Cafcass")],
                 },
             )
             .await)
+    }
+    .await;
+    super::respond(&state, Some(&user), result)
+}
+
+/// The outcomes a challenge closes with: (key, label).
+const OUTCOMES: [(&str, &str); 3] = [
+    ("resolved", "Resolved"),
+    ("withdrawn", "Withdrawn"),
+    ("referred_to_cafcass", "Referred to Cafcass"),
+];
+
+fn outcome_of(key: &str) -> Option<ChallengeOutcome> {
+    match key {
+        "resolved" => Some(ChallengeOutcome::Resolved),
+        "withdrawn" => Some(ChallengeOutcome::Withdrawn),
+        "referred_to_cafcass" => Some(ChallengeOutcome::ReferredToCafcass),
+        _ => None,
+    }
+}
+
+fn outcome_key(o: ChallengeOutcome) -> &'static str {
+    match o {
+        ChallengeOutcome::Resolved => "resolved",
+        ChallengeOutcome::Withdrawn => "withdrawn",
+        ChallengeOutcome::ReferredToCafcass => "referred_to_cafcass",
+    }
+}
+
+/// The correction form's fields filled with what a challenge holds.
+fn correction_fields(c: &Challenge) -> std::collections::BTreeMap<String, String> {
+    let mut form = std::collections::BTreeMap::new();
+    form.insert("raised".to_owned(), c.raised.to_string());
+    for (i, s) in c.stages.iter().enumerate() {
+        form.insert(format!("stage_{i}_started"), s.started.to_string());
+        if let Some(r) = s.responded {
+            form.insert(format!("stage_{i}_responded"), r.to_string());
+        }
+    }
+    if let Some(d) = c.referred_to_cafcass {
+        form.insert("cafcass".to_owned(), d.to_string());
+    }
+    if let Some(d) = c.resolved {
+        form.insert("resolved".to_owned(), d.to_string());
+    }
+    if let Some(o) = c.outcome {
+        form.insert("outcome".to_owned(), outcome_key(o).to_owned());
+    }
+    form
+}
+
+/// Renders the correction form.
+#[allow(clippy::too_many_arguments)]
+async fn correction_page(
+    state: &AppState,
+    page: &Page,
+    user: &CurrentUser,
+    c: &Challenge,
+    ds: &footprint_domain::model::Dataset,
+    form: Value,
+    chosen: Vec<String>,
+    errors: FormErrors,
+) -> Response {
+    let status = if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    let mut themes = themes(state).await;
+    for t in &c.themes {
+        if !themes.contains(t) {
+            themes.push(t.clone());
+        }
+    }
+    let stages: Vec<Value> = c
+        .stages
+        .iter()
+        .enumerate()
+        .map(|(i, s)| context! { index => i, stage => &s.stage })
+        .collect();
+    page.render_status(
+        state,
+        status,
+        "challenge_correct.html",
+        context! {
+            c => summary(c, state.clock.today(), &state.calendar),
+            names => crate::names::names_of(ds),
+            form, chosen, themes, stages, errors => errors.0,
+            outcomes => OUTCOMES.iter().map(|(value, text)| context! { value, text }).collect::<Vec<_>>(),
+            covering_needed => super::needs_cover(ds, &c.child, user, state.clock.today()),
+            cover_reasons => super::COVER_REASONS,
+        },
+    )
+    .await
+}
+
+/// GET /challenges/{challenge}/edit — the correction form, showing what is
+/// held.
+pub async fn correction_form(
+    State(state): State<AppState>,
+    page: Page,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+) -> Response {
+    let result = async {
+        let c = load(&state, id).await?;
+        let ds = child_records(&state, &c.child).await?;
+        audit(
+            &state,
+            &user,
+            "challenge.view",
+            Some(&c.child),
+            &format!("challenge={id};correction form"),
+        )
+        .await?;
+        let form = Value::from_serialize(correction_fields(&c));
+        let chosen = c.themes.clone();
+        Ok(correction_page(
+            &state,
+            &page,
+            &user,
+            &c,
+            &ds,
+            form,
+            chosen,
+            FormErrors::default(),
+        )
+        .await)
+    }
+    .await;
+    super::respond(&state, Some(&user), result)
+}
+
+/// POST /challenges/{challenge}/correct — corrects a challenge's dates,
+/// themes and outcome: the version held is kept with who, when and why;
+/// the audit names the fields changed. Checked by
+/// `footprint_domain::entries::challenge_problems`.
+pub async fn correct(
+    State(state): State<AppState>,
+    page: Page,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+    Fields(pairs): Fields,
+) -> Response {
+    let result = async {
+        let held = load(&state, id).await?;
+        let ds = child_records(&state, &held.child).await?;
+        let today = state.clock.today();
+        let cover = super::caseload_scope(&ds, &held.child, &user, today, &pairs)?;
+        let mut errors = FormErrors::default();
+        let mut date_of = |name: &str, required: bool| match form_date(field(&pairs, name)) {
+            Ok(Some(d)) => Some(d),
+            Ok(None) => {
+                if required {
+                    errors.add(name, "Enter the date");
+                }
+                None
+            }
+            Err(m) => {
+                errors.add(name, m);
+                None
+            }
+        };
+        let raised = date_of("raised", true);
+        let mut stages = held.stages.clone();
+        for (i, s) in stages.iter_mut().enumerate() {
+            if i > 0
+                && let Some(d) = date_of(&format!("stage_{i}_started"), true)
+            {
+                s.started = d;
+            }
+            s.responded = date_of(&format!("stage_{i}_responded"), false);
+        }
+        let cafcass = date_of("cafcass", false);
+        let resolved = date_of("resolved", false);
+        let chosen: Vec<String> = fields(&pairs, "themes")
+            .into_iter()
+            .map(str::to_owned)
+            .collect();
+        let outcome = match field(&pairs, "outcome").unwrap_or("") {
+            "" => None,
+            key => match outcome_of(key) {
+                Some(o) => Some(o),
+                None => {
+                    errors.add("outcome", "Select an outcome from the list");
+                    None
+                }
+            },
+        };
+        if let Some(p) = footprint_domain::entries::correction_reason_problem(
+            field(&pairs, "correction_reason"),
+            "challenge",
+        ) {
+            errors.add(&p.field, p.message);
+        }
+        let corrected = raised.map(|raised| {
+            if let Some(first) = stages.first_mut() {
+                first.started = raised;
+            }
+            Challenge {
+                raised,
+                themes: chosen.clone(),
+                stages,
+                referred_to_cafcass: cafcass,
+                resolved,
+                outcome,
+                ..held.clone()
+            }
+        });
+        if let Some(c) = &corrected {
+            for p in footprint_domain::entries::challenge_problems(c, today) {
+                errors.add(&p.field, p.message);
+            }
+        }
+        let (Some(corrected), true) = (corrected, errors.is_empty()) else {
+            let form: std::collections::BTreeMap<&str, &str> = pairs
+                .iter()
+                .filter(|(k, _)| k != "themes")
+                .map(|(k, v)| (k.as_str(), v.as_str()))
+                .collect();
+            return Ok(correction_page(
+                &state,
+                &page,
+                &user,
+                &held,
+                &ds,
+                Value::from_serialize(form),
+                chosen,
+                errors,
+            )
+            .await);
+        };
+        let changed = state
+            .store
+            .correct_challenge(
+                id,
+                &corrected,
+                &footprint_store::Correction {
+                    by: user.name.clone(),
+                    reason: field(&pairs, "correction_reason")
+                        .unwrap_or("")
+                        .trim()
+                        .to_owned(),
+                },
+            )
+            .await?;
+        if changed.is_empty() {
+            page.flash("Nothing was changed: the challenge already held these details")
+                .await;
+        } else {
+            audit(
+                &state,
+                &user,
+                "challenge.correct",
+                Some(&held.child),
+                &format!("challenge={id};changed={}{cover}", changed.join(",")),
+            )
+            .await?;
+            page.flash("Challenge corrected").await;
+        }
+        Ok(Redirect::to(&format!("/challenges/{id}")).into_response())
     }
     .await;
     super::respond(&state, Some(&user), result)

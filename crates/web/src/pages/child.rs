@@ -28,9 +28,6 @@ pub struct ChildrenQuery {
     page: String,
 }
 
-/// Children listed per page.
-const PAGE_SIZE: usize = 50;
-
 #[derive(Debug, Serialize)]
 struct ChildRow {
     id: String,
@@ -79,18 +76,14 @@ pub async fn children(
                 (_, None) => false,
             })
             .collect();
-        let total = matching.len();
-        let pages = total.div_ceil(PAGE_SIZE).max(1);
-        let at = query
-            .page
-            .trim()
-            .parse::<usize>()
-            .unwrap_or(1)
-            .clamp(1, pages);
-        let rows: Vec<ChildRow> = matching
+        let (shown, pager) = crate::paging::page(
+            matching,
+            &query.page,
+            "/children",
+            &[("q", query.q.as_str()), ("status", status), ("iro", iro)],
+        );
+        let rows: Vec<ChildRow> = shown
             .into_iter()
-            .skip((at - 1) * PAGE_SIZE)
-            .take(PAGE_SIZE)
             .map(|c| ChildRow {
                 id: c.id.to_string(),
                 age: footprint_domain::dates::age_on(c.date_of_birth, today),
@@ -101,22 +94,6 @@ pub async fn children(
                 looked_after: by.current_period(&c.id, today).is_some(),
             })
             .collect();
-        let first = if total == 0 {
-            0
-        } else {
-            (at - 1) * PAGE_SIZE + 1
-        };
-        let last = ((at - 1) * PAGE_SIZE + rows.len()).min(total);
-        let link = |p: usize| {
-            let query = serde_urlencoded::to_string([
-                ("q", query.q.as_str()),
-                ("status", status),
-                ("iro", iro),
-                ("page", &p.to_string()),
-            ])
-            .unwrap_or_default();
-            format!("/children?{query}")
-        };
         let iros: Vec<_> = ds
             .iros
             .iter()
@@ -127,10 +104,7 @@ pub async fn children(
                 &state,
                 "children.html",
                 context! {
-                    rows, total, first, last, q => query.q, status, iro, iros,
-                    page_number => at, pages,
-                    previous => (at > 1).then(|| link(at - 1)),
-                    next => (at < pages).then(|| link(at + 1)),
+                    rows, pager, q => query.q, status, iro, iros,
                     names => crate::names::child_names(&ds),
                 },
             )
@@ -296,7 +270,7 @@ pub async fn child_page(
         }
         let visits: Vec<_> = ds.visits.iter().filter(|v| v.child == id).collect();
         for v in &visits {
-            events.push((v.date, Event { date: uk(v.date), kind: "visit", title: "IRO saw or spoke to the child".to_owned(), detail: visit_kind(v.kind).to_owned() }));
+            events.push((v.date, Event { date: uk(v.date), kind: "visit", title: "IRO saw or spoke to the child".to_owned(), detail: v.kind.label().to_owned() }));
         }
         let challenges: Vec<_> = ds.challenges.iter().filter(|c| c.child == id).collect();
         for c in &challenges {
@@ -310,6 +284,9 @@ pub async fn child_page(
         }
         for a in ds.allocations.iter().filter(|a| a.child == id) {
             events.push((a.from, Event { date: uk(a.from), kind: "allocation", title: "Allocated to an IRO".to_owned(), detail: daily::iro_name(&ds, &a.iro) }));
+            if let Some(to) = a.to {
+                events.push((to, Event { date: uk(to), kind: "allocation", title: "Allocation ended".to_owned(), detail: daily::iro_name(&ds, &a.iro) }));
+            }
         }
         events.sort_by_key(|e| std::cmp::Reverse(e.0));
         let timeline: Vec<Event> = events.into_iter().map(|(_, e)| e).collect();
@@ -325,13 +302,56 @@ pub async fn child_page(
                 overdue => c.is_overdue_on(today, cal),
             })
             .collect();
-        let visit_rows: Vec<_> = visits.iter().rev().map(|v| context! { date => uk(v.date), kind => visit_kind(v.kind) }).collect();
-        let midway_rows: Vec<_> = ds.midway_checks.iter().filter(|m| m.child == id).map(|m| uk(m.date)).collect();
+        // Each visit and midway check links to its own page (its versions,
+        // its correction), by the id the store holds it under.
+        let iro_of = |i: Option<&footprint_domain::model::IroId>| i.map(|i| daily::iro_name(&ds, i));
+        let visit_rows: Vec<_> = state.store.visits_held(&id).await?.into_iter().rev().map(|h| context! {
+            id => h.id, date => uk(h.record.date), kind => h.record.kind.label(), iro => iro_of(h.record.iro.as_ref()),
+        }).collect();
+        // Requests to hold a review on another date, newest first.
+        let date_changes: Vec<_> = by
+            .date_changes(&id)
+            .iter()
+            .rev()
+            .map(|c| context! {
+                requested_on => uk(c.requested_on),
+                proposed => uk(c.proposed),
+                reason => c.reason.label(),
+                status => c.status.key(),
+                requested_by => &c.requested_by,
+                decided_by => &c.decided_by,
+            })
+            .collect();
+        let allocation_rows: Vec<_> = state.store.allocations_held(&id).await?.into_iter().rev().map(|h| context! {
+            id => h.id, iro => daily::iro_name(&ds, &h.record.iro), from => uk(h.record.from), to => h.record.to.map(uk),
+        }).collect();
+        let midway_rows: Vec<_> = state.store.midway_checks_held(&id).await?.into_iter().rev().map(|h| context! {
+            id => h.id, date => uk(h.record.date), iro => iro_of(h.record.iro.as_ref()),
+        }).collect();
         let participation_history: Vec<_> = reviews
             .iter()
             .rev()
             .map(|r| context! { date => uk(r.date), code => r.participation.map(|p| p.code()), label => r.participation.map(|p| p.label()) })
             .collect();
+        // The names a correction replaced: the manager's, as for every record.
+        let name_versions: Vec<_> = if user.role == crate::roles::Role::Manager {
+            state
+                .store
+                .record_versions(&id, "name", id.as_str())
+                .await?
+                .into_iter()
+                .rev()
+                .map(|v| context! {
+                    replaced_at => v.replaced_at.format("%-d %b %Y %H:%M").to_string(),
+                    replaced_by => v.replaced_by,
+                    reason => v.reason,
+                    changed => v.changed.join(", "),
+                    earlier => serde_json::from_value::<footprint_domain::model::ChildName>(v.earlier).ok().map(|n| n.to_string()),
+                })
+                .collect()
+        } else {
+            Vec::new()
+        };
         let iro = daily::current_iro(&ds, &id, today).map(|i| daily::iro_name(&ds, i));
         let siblings: Vec<_> = ds
             .siblings_of(&id)
@@ -360,7 +380,8 @@ pub async fn child_page(
                         sex => child.sex.label(),
                         uasc => child.is_uasc_on(today),
                     },
-                    iro, current, next, siblings,
+                    iro, current, next, siblings, name_versions,
+                    can_see_versions => user.role == crate::roles::Role::Manager,
                     names => crate::names::names_of(&ds),
                     health => health_rows(&ds, &id),
                     periods => period_rows,
@@ -370,6 +391,8 @@ pub async fn child_page(
                     challenges => challenge_rows,
                     visits => visit_rows,
                     midway_checks => midway_rows,
+                    allocations => allocation_rows,
+                    date_changes,
                     participation_history,
                     can_record => user.may_use("POST", "/children/{child}/reviews"),
                     can_record_siblings => user.may_use("POST", "/children/{child}/siblings"),
@@ -378,7 +401,7 @@ pub async fn child_page(
                     date_change_reasons => super::date_change::reasons(),
                     covering_needed => super::needs_cover(&ds, &id, &user, today),
                     cover_reasons => super::COVER_REASONS,
-                    visit_kinds => [("in_person", "In person"), ("virtual", "Virtually (video)"), ("phone", "By phone")],
+                    visit_kinds => VisitKind::ALL.iter().map(|k| (k.key(), k.label())).collect::<Vec<_>>(),
                 },
             )
             .await)
@@ -501,14 +524,6 @@ pub(crate) fn review_details(
         sw_report => row.sw_report,
         from_footprint => row.from_footprint,
         recommendations,
-    }
-}
-
-pub(crate) fn visit_kind(k: VisitKind) -> &'static str {
-    match k {
-        VisitKind::InPerson => "In person",
-        VisitKind::Virtual => "Virtually",
-        VisitKind::Phone => "By phone",
     }
 }
 

@@ -154,7 +154,25 @@ pub async fn request(
 }
 
 /// GET /review-date-changes
-pub async fn list(State(state): State<AppState>, page: Page, user: CurrentUser) -> Response {
+/// The decided requests' filter and page.
+#[derive(Debug, Default, serde::Deserialize)]
+pub struct DecidedQuery {
+    /// `approved` or `refused`; both when blank.
+    #[serde(default)]
+    status: String,
+    /// A child's identifier (part of one).
+    #[serde(default)]
+    child: String,
+    #[serde(default)]
+    page: String,
+}
+
+pub async fn list(
+    State(state): State<AppState>,
+    page: Page,
+    user: CurrentUser,
+    axum::extract::Query(q): axum::extract::Query<DecidedQuery>,
+) -> Response {
     let result = async {
         let changes: Vec<DateChange> = state
             .store
@@ -165,8 +183,30 @@ pub async fn list(State(state): State<AppState>, page: Page, user: CurrentUser) 
             .collect();
         let (pending, decided): (Vec<_>, Vec<_>) =
             changes.into_iter().partition(|c| c.status == "pending");
+        // Waiting ones are all shown (a manager's work); decided ones are
+        // filtered and paged.
+        let status = match q.status.as_str() {
+            "approved" | "refused" => q.status.as_str(),
+            _ => "",
+        };
+        let child = q.child.trim().to_lowercase();
+        let decided: Vec<_> = decided
+            .into_iter()
+            .filter(|c| status.is_empty() || c.status == status)
+            .filter(|c| child.is_empty() || c.child.to_lowercase().contains(&child))
+            .collect();
+        let (decided, pager) = crate::paging::page(
+            decided,
+            &q.page,
+            "/review-date-changes",
+            &[("status", status), ("child", q.child.trim())],
+        );
         Ok(page
-            .render(&state, "date_changes.html", context! { pending, decided })
+            .render(
+                &state,
+                "date_changes.html",
+                context! { pending, decided, pager, status, child => q.child.trim() },
+            )
             .await)
     }
     .await;

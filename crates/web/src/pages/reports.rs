@@ -285,12 +285,26 @@ pub async fn save_narrative(
     respond(&state, Some(&user), result)
 }
 
+/// The data quality page's filter and page for the records held.
+#[derive(Debug, Default, serde::Deserialize)]
+pub struct ProblemsQuery {
+    /// A rule's number or name, exactly; all when blank.
+    #[serde(default)]
+    rule: String,
+    /// `error` or `warning`; both when blank.
+    #[serde(default)]
+    severity: String,
+    #[serde(default)]
+    page: String,
+}
+
 /// GET /data-quality — import problems by rule, and problems in how
 /// episodes chain into periods of care.
 pub async fn data_quality(
     State(state): State<AppState>,
     page: Page,
     user: CurrentUser,
+    Query(q): Query<ProblemsQuery>,
 ) -> Response {
     let result = async {
         let runs = state.store.import_runs().await?;
@@ -312,10 +326,29 @@ pub async fn data_quality(
         let this_year = CollectionYear::of(state.clock.today());
         let quality = record_quality(&state, this_year).await?;
         let record_problem_count = quality.problems.len();
-        let record_problems: Vec<_> = quality
+        let rule = q.rule.trim();
+        let severity = match q.severity.as_str() {
+            "error" | "warning" => q.severity.as_str(),
+            _ => "",
+        };
+        let matching: Vec<_> = quality
             .problems
             .iter()
-            .take(500)
+            .filter(|p| rule.is_empty() || p.rule.as_deref() == Some(rule))
+            .filter(|p| match severity {
+                "error" => p.error,
+                "warning" => !p.error,
+                _ => true,
+            })
+            .collect();
+        let (shown, pager) = crate::paging::page(
+            matching,
+            &q.page,
+            "/data-quality",
+            &[("rule", rule), ("severity", severity)],
+        );
+        let record_problems: Vec<_> = shown
+            .into_iter()
             .map(|p| context! {
                 child => p.child.as_ref().map(ToString::to_string), table => &p.table,
                 column => &p.column, rule => &p.rule, message => &p.message,
@@ -357,7 +390,8 @@ pub async fn data_quality(
                 "data_quality.html",
                 context! {
                     runs, rules, refused, chain, left_open, show_children,
-                    record_problems, record_problem_count, this_year => this_year.to_string(),
+                    record_problems, record_problem_count, pager, rule, severity,
+                    this_year => this_year.to_string(),
                 },
             )
             .await)

@@ -399,9 +399,6 @@ pub async fn record_review(
     respond(&state, Some(&user), result)
 }
 
-/// The longest reason for a correction.
-const REASON_MAX: usize = 500;
-
 /// The review form's fields filled with what a review holds (the
 /// correction form shows what is held).
 fn form_of(
@@ -592,16 +589,10 @@ pub async fn correct_review(
             Ok(_) => FormErrors::default(),
             Err(e) => e.clone(),
         };
-        if reason.is_empty() {
-            errors.add(
-                "correction_reason",
-                "Enter why the review is being corrected",
-            );
-        } else if reason.chars().count() > REASON_MAX {
-            errors.add(
-                "correction_reason",
-                "The reason must be 500 characters or fewer",
-            );
+        if let Some(p) =
+            footprint_domain::entries::correction_reason_problem(Some(reason.as_str()), "review")
+        {
+            errors.add(&p.field, p.message);
         }
         match parsed {
             Ok(mut review) if errors.is_empty() => {
@@ -682,25 +673,17 @@ pub async fn record_midway_check(
         let ds = child_records(&state, &id).await?;
         ensure_child(&ds, &id)?;
         let cover = caseload_scope(&ds, &id, &user, state.clock.today(), &pairs)?;
-        let date = dated(&pairs, "midway_date", state.clock.today())?;
-        in_care_on(&ds, &id, date)?;
-        if ds
-            .midway_checks
-            .iter()
-            .any(|m| m.child == id && m.date == date)
-        {
-            return Err(AppError::BadRequest(
-                "A midway check on that date is already recorded.".to_owned(),
-            ));
-        }
-        state
-            .store
-            .record_midway_check(&MidwayCheck {
-                child: id.clone(),
-                date,
-                iro: user.iro.clone(),
-            })
-            .await?;
+        let today = state.clock.today();
+        let check = MidwayCheck {
+            child: id.clone(),
+            date: dated(&pairs, "midway_date", today)?,
+            iro: user.iro.clone(),
+        };
+        refuse(footprint_domain::entries::midway_check_problems(
+            &ds, &check, today, None,
+        ))?;
+        state.store.record_midway_check(&check).await?;
+        let date = check.date;
         audit(
             &state,
             &user,
@@ -732,19 +715,15 @@ fn dated(pairs: &[(String, String)], name: &str, today: NaiveDate) -> Result<Nai
     }
 }
 
-/// Refuses a date on which the child was not looked after (a period of
-/// care holds it, as for a review).
-fn in_care_on(ds: &Dataset, child: &ChildId, date: NaiveDate) -> Result<(), AppError> {
-    let by = ByChild::new(ds);
-    if by.periods.get(child).is_some_and(|ps| {
-        ps.iter()
-            .any(|p| !p.is_short_breaks() && p.holds_review_on(date))
-    }) {
-        Ok(())
-    } else {
-        Err(AppError::BadRequest(
-            "The child was not looked after on that date. Go back and correct it.".to_owned(),
-        ))
+/// The domain's problems with a midway check or visit recorded from the
+/// child's page, as a 400 page naming the first.
+fn refuse(problems: Vec<footprint_domain::entries::EntryProblem>) -> Result<(), AppError> {
+    match problems.into_iter().next() {
+        None => Ok(()),
+        Some(p) => Err(AppError::BadRequest(format!(
+            "{}. Go back and correct it.",
+            p.message
+        ))),
     }
 }
 
@@ -761,36 +740,23 @@ pub async fn record_visit(
         let ds = child_records(&state, &id).await?;
         ensure_child(&ds, &id)?;
         let cover = caseload_scope(&ds, &id, &user, state.clock.today(), &pairs)?;
-        let date = dated(&pairs, "visit_date", state.clock.today())?;
-        let kind = match field(&pairs, "visit_kind").unwrap_or("") {
-            "in_person" => VisitKind::InPerson,
-            "virtual" => VisitKind::Virtual,
-            "phone" => VisitKind::Phone,
-            _ => {
-                return Err(AppError::BadRequest(
-                    "Select how you saw or spoke to the child.".to_owned(),
-                ));
-            }
-        };
-        in_care_on(&ds, &id, date)?;
-        if ds
-            .visits
-            .iter()
-            .any(|v| v.child == id && v.date == date && v.kind == kind)
-        {
+        let today = state.clock.today();
+        let Some(kind) = VisitKind::from_key(field(&pairs, "visit_kind").unwrap_or("")) else {
             return Err(AppError::BadRequest(
-                "That visit is already recorded.".to_owned(),
+                "Select how you saw or spoke to the child.".to_owned(),
             ));
-        }
-        state
-            .store
-            .record_visit(&IroVisit {
-                child: id.clone(),
-                date,
-                kind,
-                iro: user.iro.clone(),
-            })
-            .await?;
+        };
+        let visit = IroVisit {
+            child: id.clone(),
+            date: dated(&pairs, "visit_date", today)?,
+            kind,
+            iro: user.iro.clone(),
+        };
+        refuse(footprint_domain::entries::visit_problems(
+            &ds, &visit, today, None,
+        ))?;
+        state.store.record_visit(&visit).await?;
+        let date = visit.date;
         audit(
             &state,
             &user,

@@ -51,35 +51,89 @@ fn role_options() -> Vec<Value> {
         .collect()
 }
 
+/// The users list's filters and page (`/admin/users?role=iro&status=disabled&q=ann&page=2`).
+#[derive(Debug, Default, serde::Deserialize)]
+pub struct UsersQuery {
+    #[serde(default)]
+    q: String,
+    /// A role's key; all when blank.
+    #[serde(default)]
+    role: String,
+    /// `active` or `disabled`; all when blank.
+    #[serde(default)]
+    status: String,
+    #[serde(default)]
+    page: String,
+}
+
 async fn users_page(
     state: &AppState,
     page: &Page,
     status: StatusCode,
     errors: FormErrors,
     form: Value,
+    query: &UsersQuery,
 ) -> Result<Response, AppError> {
-    let users: Vec<_> = state.store.users().await?.iter().map(user_row).collect();
+    let q = query.q.trim().to_lowercase();
+    let role = query.role.trim().parse::<Role>().ok();
+    let role_key = role.map(|r| r.key()).unwrap_or("");
+    let state_filter = match query.status.as_str() {
+        "active" | "disabled" => query.status.as_str(),
+        _ => "",
+    };
+    let matching: Vec<_> = state
+        .store
+        .users()
+        .await?
+        .into_iter()
+        .filter(|u| q.is_empty() || u.name.to_lowercase().contains(&q))
+        .filter(|u| role.is_none_or(|r| Role::from_store(u.role) == Some(r)))
+        .filter(|u| match state_filter {
+            "active" => u.disabled_at.is_none(),
+            "disabled" => u.disabled_at.is_some(),
+            _ => true,
+        })
+        .collect();
+    let (shown, pager) = crate::paging::page(
+        matching,
+        &query.page,
+        "/admin/users",
+        &[
+            ("q", query.q.trim()),
+            ("role", role_key),
+            ("status", state_filter),
+        ],
+    );
+    let users: Vec<_> = shown.iter().map(user_row).collect();
+    let filter = context! { q => query.q.trim(), role => role_key, status => state_filter };
     Ok(page
         .render_status(
             state,
             status,
             "users.html",
             context! {
-                users, iros => iro_options(state).await?, roles => role_options(),
+                users, pager, filter, iros => iro_options(state).await?, roles => role_options(),
                 errors => errors.0, form, min_password => password::MIN_LENGTH,
             },
         )
         .await)
 }
 
-/// GET /admin/users
-pub async fn users(State(state): State<AppState>, page: Page, user: CurrentUser) -> Response {
+/// GET /admin/users — every user, filtered by name, role and status, and
+/// paged.
+pub async fn users(
+    State(state): State<AppState>,
+    page: Page,
+    user: CurrentUser,
+    axum::extract::Query(query): axum::extract::Query<UsersQuery>,
+) -> Response {
     let r = users_page(
         &state,
         &page,
         StatusCode::OK,
         FormErrors::default(),
         context! {},
+        &query,
     )
     .await;
     respond(&state, Some(&user), r)
@@ -155,6 +209,7 @@ pub async fn add_user(
             StatusCode::UNPROCESSABLE_ENTITY,
             errors,
             form,
+            &UsersQuery::default(),
         )
         .await
     }

@@ -16,6 +16,7 @@
 //! [`Percent`] holds its numerator and denominator counts.
 
 mod care;
+mod case_records;
 mod health;
 mod health_education;
 mod iro;
@@ -408,6 +409,10 @@ pub struct MeasureSettings {
     pub benchmarks: BTreeMap<String, Benchmark>,
     /// Timescales for health assessments, dental checks and PEPs.
     pub health_education: crate::health_education::HealthEducationTimescales,
+    /// Timescales for secure accommodation, private fostering and foster
+    /// carer reviews, disruption meetings, review conferences of child
+    /// protection plans and case alerts.
+    pub case_records: crate::case_records::CaseRecordTimescales,
 }
 
 impl Default for MeasureSettings {
@@ -426,6 +431,7 @@ impl Default for MeasureSettings {
             targets: BTreeMap::new(),
             benchmarks: BTreeMap::new(),
             health_education: Default::default(),
+            case_records: Default::default(),
         }
     }
 }
@@ -747,6 +753,14 @@ fn compute_with(
         care,
         period,
         &settings.health_education,
+        calendar,
+        &mut out,
+    );
+    case_records::measures(
+        data,
+        care,
+        period,
+        &settings.case_records,
         calendar,
         &mut out,
     );

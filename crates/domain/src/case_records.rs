@@ -537,6 +537,20 @@ impl CaseRecords {
             .sort_by(|a, b| (&a.child, a.raised, &a.id).cmp(&(&b.child, b.raised, &b.id)));
     }
 
+    /// Keeps the records of the children `keep` chooses, and every
+    /// council-wide one (foster carer reviews, disruption meetings): what a
+    /// read of those children brings.
+    pub fn retain_children(&mut self, keep: impl Fn(&ChildId) -> bool) {
+        self.secure_reviews.retain(|x| keep(&x.child));
+        self.private_fostering_reviews.retain(|x| keep(&x.child));
+        self.protection_plans.retain(|x| keep(&x.child));
+        self.protection_conferences.retain(|x| keep(&x.child));
+        self.life_story.retain(|x| keep(&x.child));
+        self.advocacy.retain(|x| keep(&x.child));
+        self.views.retain(|x| keep(&x.child));
+        self.case_alerts.retain(|x| keep(&x.child));
+    }
+
     /// How many records, of every kind.
     pub fn len(&self) -> usize {
         self.secure_reviews.len()

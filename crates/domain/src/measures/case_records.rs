@@ -141,9 +141,13 @@ pub(super) fn measures(
             &mut secure_in_time,
         );
     }
+    // One review a stay a day (as the chains count them).
+    let mut one_a_day = BTreeSet::new();
     for x in r.secure_reviews.iter().filter(|x| period.contains(x.date)) {
         secure_children.add_child(&x.child);
-        decisions.entry(x.decision.key()).add(&x.child);
+        if one_a_day.insert((&x.child, x.placed, x.date)) {
+            decisions.entry(x.decision.key()).add(&x.child);
+        }
     }
 
     // Private fostering reviews: each arrangement's chain.
@@ -183,6 +187,7 @@ pub(super) fn measures(
         let chain = foster_carer_schedule(h, approved, &r.foster_carer_reviews, t);
         count_held(&chain, period, None, &mut carer, &mut carer_in_time);
     }
+    let mut one_a_day = BTreeSet::new();
     let mut carer_kind = Breakdown::with_keys(CarerReviewKind::ALL.iter().map(|k| k.key()));
     let mut to_panel = Count::default();
     let mut reviewed: BTreeSet<&str> = BTreeSet::new();
@@ -191,6 +196,9 @@ pub(super) fn measures(
         .iter()
         .filter(|x| period.contains(x.date))
     {
+        if !one_a_day.insert((&x.household, x.approved, x.date)) {
+            continue;
+        }
         carer_kind.entry(x.kind.key()).value += 1;
         if x.to_panel {
             to_panel.value += 1;

@@ -292,7 +292,7 @@ pub struct CaseRecords {
 /// One record of any kind: what the store keeps as a version and an import
 /// brings.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "kind", rename_all = "snake_case")]
+#[serde(tag = "record", rename_all = "snake_case")]
 pub enum CaseRecord {
     SecureReview(SecureReview),
     PrivateFosteringReview(PrivateFosteringReview),
@@ -907,6 +907,18 @@ mod tests {
         });
         assert_eq!(a.changed_fields(&b), vec!["closed", "outcome"]);
         assert_eq!(CaseRecordTimescales::default().check(), Ok(()));
+        // Kept as JSON: every kind reads back as it was written (a field
+        // named `kind` does not clash with the tag).
+        let carer = CaseRecord::FosterCarerReview(FosterCarerReview {
+            id: "f".into(),
+            household: "H".into(),
+            approved: d(2024, 1, 1),
+            date: d(2025, 1, 1),
+            kind: CarerReviewKind::First,
+            to_panel: true,
+        });
+        let json = serde_json::to_string(&carer).unwrap();
+        assert_eq!(serde_json::from_str::<CaseRecord>(&json).unwrap(), carer);
     }
 
     fn date() -> impl Strategy<Value = NaiveDate> {

@@ -173,7 +173,7 @@ pub fn read_records(file: &str, text: &str) -> Result<ReadRecords, Vec<RowProble
         if id.is_empty() {
             row_problems.push((ID, "the record's id is required".into()));
         }
-        let mut req_date = |i: usize, what: &str, p: &mut Vec<(usize, String)>| match field(i) {
+        let req_date = |i: usize, what: &str, p: &mut Vec<(usize, String)>| match field(i) {
             "" => {
                 p.push((i, format!("{what} is required")));
                 None

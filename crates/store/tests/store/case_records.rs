@@ -192,7 +192,11 @@ async fn an_import_adds_keeps_and_versions(env: Env) {
     assert_eq!(window.case_records.private_fostering_reviews.len(), 1);
 
     // Rows are never changed, nor deleted but by replace_dataset.
-    assert!(env.raw("UPDATE case_records SET reason = 'x'").await.is_err());
+    assert!(
+        env.raw("UPDATE case_records SET reason = 'x'")
+            .await
+            .is_err()
+    );
     assert!(env.raw("DELETE FROM case_records").await.is_err());
     s.replace_dataset(&two_children()).await.unwrap();
     assert!(s.load_dataset().await.unwrap().case_records.is_empty());
@@ -214,7 +218,9 @@ async fn a_bad_record_writes_nothing_and_a_write_is_council_wide(env: Env) {
     assert!(s.load_dataset().await.unwrap().case_records.is_empty());
 
     let before = s.data_version().await.unwrap();
-    s.add_case_records(&records()[..1], "cli:test").await.unwrap();
+    s.add_case_records(&records()[..1], "cli:test")
+        .await
+        .unwrap();
     let changes = s.changes_since(before).await.unwrap();
     assert!(changes.council_wide);
 
@@ -222,6 +228,9 @@ async fn a_bad_record_writes_nothing_and_a_write_is_council_wide(env: Env) {
     let mut ds = two_children();
     ds.case_records = CaseRecords::from_records(records());
     s.replace_dataset(&ds).await.unwrap();
-    assert_eq!(s.load_dataset().await.unwrap().case_records, ds.case_records);
+    assert_eq!(
+        s.load_dataset().await.unwrap().case_records,
+        ds.case_records
+    );
 }
 both!(a_bad_record_writes_nothing_and_a_write_is_council_wide);

@@ -218,9 +218,10 @@ pub(super) fn measures(
     {
         disruption.value += 1;
         disruption_in_time.denominator.value += 1;
+        // A meeting may concern several children: the meeting counts carry
+        // none (they would name more children than they count);
+        // `meetings.disruption.children` names them.
         for c in &m.children {
-            disruption.children.insert(c.clone());
-            disruption_in_time.denominator.children.insert(c.clone());
             disruption_children.add_child(c);
         }
         let in_time = calendar
@@ -228,10 +229,6 @@ pub(super) fn measures(
             .is_ok_and(|due| m.date <= due);
         if in_time {
             disruption_in_time.numerator.value += 1;
-            disruption_in_time
-                .numerator
-                .children
-                .extend(m.children.iter().cloned());
         }
     }
 

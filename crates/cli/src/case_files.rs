@@ -1,7 +1,8 @@
-//! `footprint import names FILE` and `footprint import health FILE`: the
-//! council's case-management extracts, all or nothing, read and stored by
-//! `footprint_interchange::{names, health}` (the web's import screen calls
-//! the same functions).
+//! `footprint import names FILE`, `footprint import health FILE` and
+//! `footprint import case-records FILE`: the council's case-management
+//! extracts, all or nothing, read and stored by
+//! `footprint_interchange::{names, health, case_records}` (the web's import
+//! screen calls the same functions for names and health).
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -33,11 +34,28 @@ pub struct HealthArgs {
     pub db: DbArgs,
 }
 
+#[derive(Debug, Args)]
+pub struct CaseRecordsArgs {
+    /// The CSV file: RECORD, ID, DATE and, as the record needs, CHILD,
+    /// START, END, HOUSEHOLD, KIND, PANEL, DECISION, STATUS, FORM, ROUTE,
+    /// CARE_LEAVER, THEME, OUTCOME (header row required).
+    #[arg(value_name = "FILE")]
+    pub file: PathBuf,
+    #[command(flatten)]
+    pub db: DbArgs,
+}
+
+/// Runs the import of the other records (exit codes as [`run_names`]).
+pub fn run_case_records(args: &CaseRecordsArgs) -> ExitCode {
+    run(Kind::CaseRecords, &args.file, &args.db)
+}
+
 /// Which extract.
 #[derive(Clone, Copy)]
 enum Kind {
     Names,
     Health,
+    CaseRecords,
 }
 
 /// Runs the names import: exit 0 when imported, 1 when the file was refused
@@ -93,6 +111,17 @@ fn import(kind: Kind, file: &std::path::Path, db: &DbArgs) -> anyhow::Result<Opt
                         Outcome::Refused(p) => Outcome::Refused(p),
                     })
             }
+            Kind::CaseRecords => footprint_interchange::case_records::import_case_records(
+                &store, &actor, &name, &text,
+            )
+            .await
+            .map(|o| match o {
+                Outcome::Imported(a) => Outcome::Imported(format!(
+                    "Imported {} records; {} changed in the extract (kept as new versions); {} already held, left as they were.\n",
+                    a.added, a.changed, a.already_held
+                )),
+                Outcome::Refused(p) => Outcome::Refused(p),
+            }),
         };
         store.close().await;
         match result.context("importing the file; nothing of it was written")? {

@@ -49,6 +49,24 @@ pub enum ImportCommand {
                             Example:\n  footprint import health health.csv"
     )]
     Health(crate::case_files::HealthArgs),
+    /// Import secure accommodation, private fostering and foster carer
+    /// reviews, disruption meetings, child protection plans and review
+    /// conferences, life-story work, advocacy, the child's views and case
+    /// alerts from a case-management CSV file (columns RECORD, ID, DATE and
+    /// as the record needs CHILD, START, END, HOUSEHOLD, KIND, PANEL,
+    /// DECISION, STATUS, FORM, ROUTE, CARE_LEAVER, THEME, OUTCOME). All or
+    /// nothing; a record changed in the extract is kept as a new version.
+    #[command(
+        name = "case-records",
+        after_help = "RECORD is secure_review, private_fostering_review, foster_carer_review, \
+                            disruption_meeting, protection_plan, protection_conference, life_story, \
+                            advocacy, views or case_alert. Dates dd/mm/yyyy or yyyy-mm-dd. \
+                            Every column is described in crates/interchange/src/case_records.rs.\n\n\
+                            Exit codes: 0 imported; 1 refused because of problems in the file \
+                            (nothing was written); 2 usage or database error.\n\n\
+                            Example:\n  footprint import case-records records.csv"
+    )]
+    CaseRecords(crate::case_files::CaseRecordsArgs),
 }
 
 #[derive(Debug, Args)]
@@ -126,6 +144,7 @@ pub fn run_import(cmd: ImportCommand) -> ExitCode {
         ImportCommand::Ssda903(args) => args,
         ImportCommand::Names(args) => return crate::case_files::run_names(&args),
         ImportCommand::Health(args) => return crate::case_files::run_health(&args),
+        ImportCommand::CaseRecords(args) => return crate::case_files::run_case_records(&args),
     };
     let year = match args.year.as_deref().map(str::parse::<CollectionYear>) {
         None => None,

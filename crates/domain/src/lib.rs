@@ -5,6 +5,7 @@
 //! council's own words: period of care, episode, review, participation code.
 
 pub mod calendar;
+pub mod case_records;
 pub mod codes;
 pub mod daily;
 pub mod dates;

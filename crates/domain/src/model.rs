@@ -885,6 +885,13 @@ pub struct Dataset {
     /// SWEpisodes, DoLo) as imported, each list sorted by child then key.
     #[serde(default)]
     pub return_tables: crate::return_tables::ReturnTables,
+    /// Secure accommodation, private fostering and foster carer reviews,
+    /// disruption meetings, child protection plans and conferences,
+    /// life-story work, advocacy, the child's views and case alerts
+    /// (`case_records`), each list sorted. Council-wide: a change to them
+    /// reloads everything (`replace_children` leaves them as they are).
+    #[serde(default)]
+    pub case_records: crate::case_records::CaseRecords,
 }
 
 impl Dataset {

@@ -17,6 +17,7 @@
 //! Every bulk read or change is audited here, under the actor given (the
 //! command line's `cli:USER`, or the signed-in user's name).
 
+pub mod case_records;
 pub mod export;
 pub mod health;
 pub mod names;

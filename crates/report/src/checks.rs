@@ -712,6 +712,121 @@ pub fn relations(m: &Measures) -> Vec<Relation> {
         cells_of(m, "education.pep.by_quality"),
         c("education.pep.held"),
     ));
+
+    // The other meetings, dual plans, life story, advocacy, views and case
+    // alerts: every share's numerator is part of its denominator; the
+    // meetings judged are the meetings held; a breakdown sums to its total;
+    // the children are at most the meetings; the snapshots on the last day
+    // are of children looked after then.
+    for p in [
+        "meetings.secure.in_time",
+        "meetings.private_fostering.in_time",
+        "meetings.foster_carer.in_time",
+        "meetings.disruption.in_time",
+        "dual_plans.conferences_in_time",
+        "life_story.tracked.end",
+        "life_story.adequate.end",
+        "life_story.complete.end",
+        "life_story.at_reviews",
+        "views.recorded",
+        "case_alerts.closed_in_time",
+    ] {
+        r.push(at_most(p, pct(p, "numerator"), pct(p, "denominator")));
+    }
+    for (held, judged, children) in [
+        (
+            "meetings.secure.reviews",
+            "meetings.secure.in_time",
+            "meetings.secure.children",
+        ),
+        (
+            "meetings.private_fostering.reviews",
+            "meetings.private_fostering.in_time",
+            "meetings.private_fostering.children",
+        ),
+        (
+            "meetings.foster_carer.reviews",
+            "meetings.foster_carer.in_time",
+            "meetings.foster_carer.households",
+        ),
+        (
+            "meetings.disruption.meetings",
+            "meetings.disruption.in_time",
+            "",
+        ),
+        (
+            "dual_plans.conferences",
+            "dual_plans.conferences_in_time",
+            "",
+        ),
+    ] {
+        r.push(same(held, c(held), pct(judged, "denominator")));
+        if !children.is_empty() {
+            r.push(at_most(children, c(children), c(held)));
+        }
+    }
+    r.push(sum(
+        "meetings.secure.by_decision",
+        cells_of(m, "meetings.secure.by_decision"),
+        c("meetings.secure.reviews"),
+    ));
+    r.push(sum(
+        "meetings.foster_carer.by_kind",
+        cells_of(m, "meetings.foster_carer.by_kind"),
+        c("meetings.foster_carer.reviews"),
+    ));
+    r.push(at_most(
+        "meetings.foster_carer.to_panel",
+        c("meetings.foster_carer.to_panel"),
+        c("meetings.foster_carer.reviews"),
+    ));
+    r.push(at_most(
+        "dual_plans.ended_before_first_conference",
+        c("dual_plans.ended_before_first_conference"),
+        c("dual_plans.ended"),
+    ));
+    r.push(at_most(
+        "dual_plans.end",
+        c("dual_plans.end"),
+        cla_end.clone(),
+    ));
+    for p in [
+        "life_story.tracked.end",
+        "life_story.adequate.end",
+        "life_story.complete.end",
+    ] {
+        r.push(same(p, pct(p, "denominator"), cla_end.clone()));
+    }
+    r.push(sum(
+        "life_story.status.end",
+        cells_of(m, "life_story.status.end"),
+        cla_end.clone(),
+    ));
+    r.push(same(
+        "life_story.status.end[complete]",
+        CellRef::new("life_story.status.end", &["complete"]),
+        pct("life_story.complete.end", "numerator"),
+    ));
+    r.push(at_most(
+        "views.recorded",
+        pct("views.recorded", "numerator"),
+        c("views.reviews"),
+    ));
+    r.push(sum(
+        "advocacy.by_quarter[contacts]",
+        column(m, "advocacy.by_quarter", "contacts"),
+        c("advocacy.contacts"),
+    ));
+    r.push(sum(
+        "case_alerts.by_theme",
+        cells_of(m, "case_alerts.by_theme"),
+        c("case_alerts.raised"),
+    ));
+    r.push(sum(
+        "case_alerts.by_outcome",
+        cells_of(m, "case_alerts.by_outcome"),
+        c("case_alerts.raised"),
+    ));
     r
 }
 
@@ -760,6 +875,38 @@ pub const STANDS_ALONE: &[(&str, &str)] = &[
     (
         "short_breaks.children",
         "children receiving only short breaks, counted in no other figure",
+    ),
+    (
+        "meetings.disruption.children",
+        "children concerned in the disruption meetings: a meeting may concern several children, a child several meetings",
+    ),
+    (
+        "views.by_route",
+        "a review counts once under each way its views reached it: the routes sum to no other count",
+    ),
+    (
+        "advocacy.young_people",
+        "young people an advocate worked with in the period, in care or care leavers: no other count splits it",
+    ),
+    (
+        "advocacy.referrals",
+        "referrals to advocacy: a young person may be referred more than once",
+    ),
+    (
+        "advocacy.review_attendance",
+        "reviews an advocate attended, of children in care or not",
+    ),
+    (
+        "dual_plans.quarter_end",
+        "children on a dual plan on each quarter's last day: snapshots, summing to nothing",
+    ),
+    (
+        "dual_plans.started",
+        "dual plans begun in the period: no other count splits it",
+    ),
+    (
+        "case_alerts.open.end",
+        "case alerts open on the last day, raised in any period",
     ),
     (
         "caseload.by_iro",

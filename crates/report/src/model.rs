@@ -1126,6 +1126,7 @@ pub fn build(report: &AnnualReport) -> Report {
             }),
         ],
     )));
+    blocks.extend(views_and_advocacy(&b));
     sections.push(section(report, "participation", "Participation", blocks));
 
     // Quality assurance.
@@ -1353,6 +1354,13 @@ pub fn build(report: &AnnualReport) -> Report {
         "health",
         "Health and education",
         health(&b),
+    ));
+
+    sections.push(section(
+        report,
+        "other-meetings",
+        "Other meetings",
+        other_meetings(&b),
     ));
 
     sections.push(section(
@@ -1751,6 +1759,208 @@ fn health(b: &Builder) -> Vec<Block> {
         text: "Recorded in Footprint (health assessments, dental checks, SDQs, immunisations and personal education plans, by the council's timescales; see the settings): what fell due in the year and whether it was done by its date, and, on the last day, the children in care whose assessment, dental check or PEP was up to date.".into(),
     });
     blocks.push(Block::Table(health_education_table(b)));
+    blocks
+}
+
+/// How the child's views reached the review and what advocates did
+/// (`views.*`, `advocacy.*`), this year beside last.
+fn views_and_advocacy(b: &Builder) -> Vec<Block> {
+    let mut blocks = vec![Block::Text {
+        text: "Recorded in Footprint: how each child's views reached the review (a review counts once under each way used), and what advocates did for children in care and care leavers.".into(),
+    }];
+    blocks.push(Block::Table(b.figures(
+        "views",
+        "The child's views",
+        vec![
+            ("Reviews with the child's views recorded", &|f| {
+                f.cell("views.reviews", &[])
+            }),
+            ("… of reviews of children aged 4 and over (%)", &|f| {
+                f.pct("views.recorded")
+            }),
+        ],
+    )));
+    blocks.push(Block::Table(b.breakdown(
+        "views-by-route",
+        "How the child's views reached the review",
+        "views.by_route",
+        None,
+        false,
+    )));
+    blocks.push(Block::Table(b.figures(
+        "advocacy",
+        "Advocacy",
+        vec![
+            ("Young people an advocate worked with", &|f| {
+                f.cell("advocacy.young_people", &[])
+            }),
+            ("Referrals", &|f| f.cell("advocacy.referrals", &[])),
+            ("Contacts", &|f| f.cell("advocacy.contacts", &[])),
+            ("Reviews an advocate attended", &|f| {
+                f.cell("advocacy.review_attendance", &[])
+            }),
+        ],
+    )));
+    if let Some(g) = b.this.m().grid("advocacy.by_quarter") {
+        blocks.push(Block::Table(Table {
+            id: "advocacy-by-quarter".into(),
+            caption: format!("Advocacy by quarter, {}", b.this_label),
+            columns: vec![
+                "Quarter".into(),
+                "Young people in care".into(),
+                "Care leavers".into(),
+                "Contacts".into(),
+            ],
+            rows: g
+                .rows
+                .iter()
+                .map(|(q, _)| {
+                    row(
+                        q.clone(),
+                        ["in_care", "care_leavers", "contacts"]
+                            .iter()
+                            .map(|k| b.this.cell("advocacy.by_quarter", &[q, k]))
+                            .collect(),
+                    )
+                })
+                .collect(),
+        }));
+    }
+    blocks
+}
+
+/// The other meetings IROs chair, dual plans, life-story work and case
+/// alerts (`meetings.*`, `dual_plans.*`, `life_story.*`, `case_alerts.*`),
+/// this year beside last.
+fn other_meetings(b: &Builder) -> Vec<Block> {
+    let mut blocks = vec![Block::Text {
+        text: "Recorded in Footprint (see the settings for the timescales): the meetings IROs chair besides children's reviews, each judged by the day it was held against the day it was due (secure accommodation reviews within a month of the placement then every 3 months; private fostering and foster carer reviews yearly; disruption meetings within 20 working days of the placement ending); child protection plans of children in care (dual plans); life-story work; and case alerts, the informal concerns IROs raise short of a formal challenge.".into(),
+    }];
+    blocks.push(Block::Table(b.figures(
+        "other-meetings",
+        "Other meetings chaired",
+        vec![
+            ("Secure accommodation reviews held", &|f| {
+                f.cell("meetings.secure.reviews", &[])
+            }),
+            ("… children", &|f| f.cell("meetings.secure.children", &[])),
+            ("… in time (%)", &|f| f.pct("meetings.secure.in_time")),
+            ("… criteria no longer met", &|f| {
+                f.cell("meetings.secure.by_decision", &["criteria_not_met"])
+            }),
+            ("Private fostering reviews held", &|f| {
+                f.cell("meetings.private_fostering.reviews", &[])
+            }),
+            ("… children", &|f| {
+                f.cell("meetings.private_fostering.children", &[])
+            }),
+            ("… in time (%)", &|f| {
+                f.pct("meetings.private_fostering.in_time")
+            }),
+            ("Foster carer reviews held", &|f| {
+                f.cell("meetings.foster_carer.reviews", &[])
+            }),
+            ("… households", &|f| {
+                f.cell("meetings.foster_carer.households", &[])
+            }),
+            ("… in time (%)", &|f| {
+                f.pct("meetings.foster_carer.in_time")
+            }),
+            ("… first reviews", &|f| {
+                f.cell("meetings.foster_carer.by_kind", &["first"])
+            }),
+            ("… annual reviews", &|f| {
+                f.cell("meetings.foster_carer.by_kind", &["annual"])
+            }),
+            ("… to the fostering panel", &|f| {
+                f.cell("meetings.foster_carer.to_panel", &[])
+            }),
+            ("Disruption meetings held", &|f| {
+                f.cell("meetings.disruption.meetings", &[])
+            }),
+            ("… children concerned", &|f| {
+                f.cell("meetings.disruption.children", &[])
+            }),
+            ("… in time (%)", &|f| f.pct("meetings.disruption.in_time")),
+        ],
+    )));
+    let mut quarters = b.breakdown(
+        "dual-plans-by-quarter",
+        "Children in care on a child protection plan (dual plans) at the end of each quarter",
+        "dual_plans.quarter_end",
+        None,
+        false,
+    );
+    quarters.columns[0] = "Quarter end".into();
+    blocks.push(Block::Table(quarters));
+    blocks.push(Block::Table(b.figures(
+        "dual-plans",
+        "Dual plans",
+        vec![
+            ("On a dual plan at the end of the year", &|f| {
+                f.cell("dual_plans.end", &[])
+            }),
+            ("Dual plans begun", &|f| f.cell("dual_plans.started", &[])),
+            ("Dual plans ended", &|f| f.cell("dual_plans.ended", &[])),
+            ("… within the first review period (3 months)", &|f| {
+                f.cell("dual_plans.ended_before_first_conference", &[])
+            }),
+            ("Review conferences held", &|f| {
+                f.cell("dual_plans.conferences", &[])
+            }),
+            ("… in time (%)", &|f| {
+                f.pct("dual_plans.conferences_in_time")
+            }),
+        ],
+    )));
+    blocks.push(Block::Table(b.breakdown(
+        "life-story",
+        "Life-story work of children in care at the end of the year, by where it stands",
+        "life_story.status.end",
+        Some(("cla.end", "All children in care")),
+        false,
+    )));
+    blocks.push(Block::Table(b.figures(
+        "life-story-progress",
+        "Life-story work",
+        vec![
+            ("Tracked (%)", &|f| f.pct("life_story.tracked.end")),
+            ("Adequate for now or complete (%)", &|f| {
+                f.pct("life_story.adequate.end")
+            }),
+            ("Complete (%)", &|f| f.pct("life_story.complete.end")),
+            ("Reviews with life-story work recorded (%)", &|f| {
+                f.pct("life_story.at_reviews")
+            }),
+        ],
+    )));
+    blocks.push(Block::Table(b.figures(
+        "case-alerts",
+        "Case alerts",
+        vec![
+            ("Case alerts raised", &|f| f.cell("case_alerts.raised", &[])),
+            ("Open at the end of the year", &|f| {
+                f.cell("case_alerts.open.end", &[])
+            }),
+            ("Closed in time (%)", &|f| {
+                f.pct("case_alerts.closed_in_time")
+            }),
+        ],
+    )));
+    blocks.push(Block::Table(b.breakdown(
+        "case-alerts-by-theme",
+        "Case alerts raised, by theme",
+        "case_alerts.by_theme",
+        Some(("case_alerts.raised", "All case alerts")),
+        true,
+    )));
+    blocks.push(Block::Table(b.breakdown(
+        "case-alerts-by-outcome",
+        "Case alerts raised, by how they ended",
+        "case_alerts.by_outcome",
+        Some(("case_alerts.raised", "All case alerts")),
+        false,
+    )));
     blocks
 }
 

@@ -46,7 +46,7 @@ pub use error::{Result, StoreError};
 pub use types::*;
 
 /// The schema version this binary knows (the number of the last migration).
-pub const SCHEMA_VERSION: i64 = 15;
+pub const SCHEMA_VERSION: i64 = 16;
 
 /// The setting holding the date the council began recording reviews in
 /// Footprint (JSON string `"yyyy-mm-dd"`); see [`Store::load_dataset`].
@@ -153,6 +153,14 @@ pub(crate) const MIGRATIONS: &[Migration] = &[
         description: "the 903's other tables: OC3, AD1, PlacedAdoption, PrevPerm, SWEpisodes, DoLo",
         sqlite: include_str!("../migrations/sqlite/0015_other_903_tables.sql"),
         postgres: include_str!("../migrations/postgres/0015_other_903_tables.sql"),
+    },
+    // File 0017: numbered 16 until migration 0016 of other work is merged
+    // before it.
+    Migration {
+        version: 16,
+        description: "other meetings, dual plans, life story, advocacy, views and case alerts, as versions",
+        sqlite: include_str!("../migrations/sqlite/0017_case_records.sql"),
+        postgres: include_str!("../migrations/postgres/0017_case_records.sql"),
     },
 ];
 
@@ -441,6 +449,57 @@ impl Store {
     /// [`REVIEWS_RECORDED_FROM`].
     pub async fn replace_dataset(&self, dataset: &Dataset) -> Result<WriteSummary> {
         dispatch!(self, replace_dataset(dataset))
+    }
+
+    /// Adds the records of a case-management extract (secure accommodation,
+    /// private fostering and foster carer reviews, disruption meetings,
+    /// child protection plans and conferences, life story, advocacy, views,
+    /// case alerts) in one transaction, written by `by`: every record must
+    /// pass the domain's checks or nothing is written. A record not held is
+    /// added; one held as it is is left; one held and changed gets a new
+    /// version (the earlier kept). Nothing held is removed.
+    pub async fn add_case_records(
+        &self,
+        records: &[footprint_domain::case_records::CaseRecord],
+        by: &str,
+    ) -> Result<CaseRecordsAdded> {
+        dispatch!(self, add_case_records(records, by))
+    }
+
+    /// Records a new record entered in Footprint by `by` (its id must be
+    /// new: [`StoreError::AlreadyExists`] otherwise).
+    pub async fn record_case_record(
+        &self,
+        record: &footprint_domain::case_records::CaseRecord,
+        by: &str,
+    ) -> Result<()> {
+        dispatch!(self, record_case_record(record, by))
+    }
+
+    /// Corrects a held record of `case_records`: a new version with who,
+    /// why and the fields that changed, the earlier versions kept. Returns
+    /// those fields; nothing is written when none changed.
+    pub async fn correct_case_record(
+        &self,
+        record: &footprint_domain::case_records::CaseRecord,
+        correction: &Correction,
+    ) -> Result<Vec<String>> {
+        dispatch!(self, correct_case_record(record, correction))
+    }
+
+    /// Every version of a record of `case_records` (its kind's key and its
+    /// id), oldest first.
+    pub async fn case_record_versions(
+        &self,
+        kind: &str,
+        record_id: &str,
+    ) -> Result<Vec<CaseRecordVersion>> {
+        dispatch!(self, case_record_versions(kind, record_id))
+    }
+
+    /// Which of `children` the store does not hold.
+    pub async fn children_not_held(&self, children: &[ChildId]) -> Result<Vec<ChildId>> {
+        dispatch!(self, children_not_held(children))
     }
 
     /// Adds health assessments, dental checks, SDQ scores, immunisation

@@ -258,6 +258,32 @@ pub struct HealthEducationAdded {
     pub already_held: u64,
 }
 
+/// What [`crate::Store::add_case_records`] did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CaseRecordsAdded {
+    /// Records not held before, written as their first version.
+    pub added: u64,
+    /// Records held and changed in the extract: a new version each (the
+    /// earlier ones kept).
+    pub changed: u64,
+    /// Records already held as they are, left as they were.
+    pub already_held: u64,
+}
+
+/// One version of a record of `case_records`: the whole record, how it came
+/// (`import`, `entry` or `correction`), who, when, why and the fields that
+/// changed from the version before.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CaseRecordVersion {
+    pub version: i64,
+    pub event: String,
+    pub record: footprint_domain::case_records::CaseRecord,
+    pub written_at: DateTime<Utc>,
+    pub written_by: String,
+    pub reason: String,
+    pub changed: Vec<String>,
+}
+
 /// Everything held about one child, for the child's page.
 #[derive(Debug, Clone)]
 pub struct ChildRecord {

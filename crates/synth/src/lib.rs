@@ -52,6 +52,7 @@ use rand_chacha::ChaCha8Rng;
 use serde::{Deserialize, Serialize};
 
 mod care;
+mod case_records;
 mod health;
 mod health_education;
 mod ids;
@@ -432,6 +433,10 @@ pub fn generate_council(params: &CouncilParams) -> Result<SyntheticCouncil, Synt
     ds.sdq_scores = he.sdq_scores;
     ds.immunisations = he.immunisations;
     ds.education_plans = he.education_plans;
+    // Secure accommodation, private fostering and foster carer reviews,
+    // disruption meetings, dual plans, life story, advocacy, views and case
+    // alerts, from their own random stream too.
+    ds.case_records = case_records::records(params.seed, &ds, window_start, params.as_of);
     sort_dataset(&mut ds);
 
     Ok(SyntheticCouncil {

@@ -16,6 +16,7 @@
 //! [`Percent`] holds its numerator and denominator counts.
 
 mod care;
+mod case_records;
 mod health;
 mod health_education;
 mod iro;
@@ -419,6 +420,10 @@ pub struct MeasureSettings {
     /// DfE's validator asks for it; without it `placements.end.out_of_area`
     /// is not computed.
     pub local_authority_code: Option<String>,
+    /// Timescales for secure accommodation, private fostering and foster
+    /// carer reviews, disruption meetings, review conferences of child
+    /// protection plans and case alerts.
+    pub case_records: crate::case_records::CaseRecordTimescales,
 }
 
 impl Default for MeasureSettings {
@@ -438,6 +443,7 @@ impl Default for MeasureSettings {
             benchmarks: BTreeMap::new(),
             health_education: Default::default(),
             local_authority_code: None,
+            case_records: Default::default(),
         }
     }
 }
@@ -853,6 +859,14 @@ fn compute_with(
         care,
         period,
         &settings.health_education,
+        calendar,
+        &mut out,
+    );
+    case_records::measures(
+        data,
+        care,
+        period,
+        &settings.case_records,
         calendar,
         &mut out,
     );

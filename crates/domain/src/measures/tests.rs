@@ -1666,6 +1666,214 @@ fn located_data() -> Dataset {
             placed("T", "S1", Some("TW1 1AA"), None),
             u,
         ],
+/// The other meetings, dual plans, life story, advocacy, views and case
+/// alerts of 2021-22, worked by hand (`docs/measures.md`):
+/// - Q1 (2012): C2/U4 from 1/6/2020, open; Q2 (2015): in care 1/5/2021 to
+///   31/12/2021.
+fn case_record_data() -> Dataset {
+    use crate::case_records::*;
+    let s = |x: &str| x.to_owned();
+    let mut r = CaseRecords::default();
+    let secure = |i: &str, date, decision| SecureReview {
+        id: s(i),
+        child: id("Q1"),
+        placed: d(2021, 4, 10),
+        date,
+        decision,
+    };
+    // Due 10/5 (held 5/5, in time), then due 5/8 (held 20/8, late).
+    r.secure_reviews = vec![
+        secure("s1", d(2021, 5, 5), SecureDecision::CriteriaMet),
+        secure("s2", d(2021, 8, 20), SecureDecision::CriteriaNotMet),
+    ];
+    // Due 1/9/2021, held 25/8 (in time); the next held after the year.
+    r.private_fostering_reviews = [d(2021, 8, 25), d(2022, 9, 10)]
+        .into_iter()
+        .enumerate()
+        .map(|(i, date)| PrivateFosteringReview {
+            id: format!("pf{i}"),
+            child: id("PF1"),
+            arrangement_start: d(2020, 9, 1),
+            date,
+        })
+        .collect();
+    let carer = |i: &str, h: &str, approved, date, kind, to_panel| FosterCarerReview {
+        id: s(i),
+        household: s(h),
+        approved,
+        date,
+        kind,
+        to_panel,
+    };
+    // H1: due 15/1/2021 (held 10/1), then due 10/1/2022, held 1/2 (late);
+    // H2: due 1/6/2022, held 1/3/2022 (in time).
+    r.foster_carer_reviews = vec![
+        carer(
+            "c1",
+            "H1",
+            d(2020, 1, 15),
+            d(2021, 1, 10),
+            CarerReviewKind::First,
+            false,
+        ),
+        carer(
+            "c2",
+            "H1",
+            d(2020, 1, 15),
+            d(2022, 2, 1),
+            CarerReviewKind::Annual,
+            true,
+        ),
+        carer(
+            "c3",
+            "H2",
+            d(2021, 6, 1),
+            d(2022, 3, 1),
+            CarerReviewKind::First,
+            false,
+        ),
+    ];
+    // 20 working days after 1/11/2021: 29/11 (in time); after 1/12/2021:
+    // 31/12 (27 and 28 December are bank holidays), so 20/1/2022 is late.
+    r.disruption_meetings = vec![
+        DisruptionMeeting {
+            id: s("m1"),
+            date: d(2021, 11, 15),
+            children: vec![id("Q1"), id("Q2")],
+            placement_ended: d(2021, 11, 1),
+        },
+        DisruptionMeeting {
+            id: s("m2"),
+            date: d(2022, 1, 20),
+            children: vec![id("Q1")],
+            placement_ended: d(2021, 12, 1),
+        },
+    ];
+    r.protection_plans = vec![
+        ChildProtectionPlan {
+            id: s("p1"),
+            child: id("Q1"),
+            start: d(2021, 3, 1),
+            end: None,
+        },
+        ChildProtectionPlan {
+            id: s("p2"),
+            child: id("Q2"),
+            start: d(2021, 4, 15),
+            end: Some(d(2021, 6, 30)),
+        },
+    ];
+    // P1: first due 1/6/2021 (held 20/5), next due 20/11 (held 1/12, late).
+    r.protection_conferences = [d(2021, 5, 20), d(2021, 12, 1)]
+        .into_iter()
+        .enumerate()
+        .map(|(i, date)| ProtectionConference {
+            id: format!("k{i}"),
+            child: id("Q1"),
+            date,
+        })
+        .collect();
+    let story = |i: &str, c: &str, date, status| LifeStoryWork {
+        id: s(i),
+        child: id(c),
+        date,
+        status,
+        form: Some(LifeStoryForm::Book),
+    };
+    r.life_story = vec![
+        story("l1", "Q1", d(2021, 6, 1), LifeStoryStatus::InProgress),
+        story("l2", "Q1", d(2021, 10, 10), LifeStoryStatus::AdequateForNow),
+        story("l3", "Q2", d(2021, 7, 1), LifeStoryStatus::Complete),
+    ];
+    let views = |i: &str, date, route| ChildViews {
+        id: s(i),
+        child: id("Q1"),
+        review_date: date,
+        route,
+    };
+    r.views = vec![
+        views("v1", d(2021, 10, 10), ViewsRoute::InPerson),
+        views("v2", d(2022, 3, 1), ViewsRoute::Advocate),
+        views("v3", d(2022, 3, 1), ViewsRoute::MindOfMyOwn),
+    ];
+    let adv = |i: &str, c: &str, date, kind, care_leaver| Advocacy {
+        id: s(i),
+        child: id(c),
+        date,
+        kind,
+        care_leaver,
+    };
+    r.advocacy = vec![
+        adv("a1", "Q1", d(2021, 5, 1), AdvocacyKind::Referral, false),
+        adv("a2", "Q1", d(2021, 5, 10), AdvocacyKind::Contact, false),
+        adv(
+            "a3",
+            "Q1",
+            d(2022, 3, 1),
+            AdvocacyKind::ReviewAttendance,
+            false,
+        ),
+        adv("a4", "CL1", d(2021, 7, 7), AdvocacyKind::Contact, true),
+    ];
+    let alert = |i: &str, c: &str, raised, theme: &str, closed, outcome| CaseAlert {
+        id: s(i),
+        child: id(c),
+        raised,
+        theme: s(theme),
+        closed,
+        outcome,
+    };
+    r.case_alerts = vec![
+        alert(
+            "e0",
+            "Q1",
+            d(2021, 2, 1),
+            "care planning",
+            Some(d(2021, 4, 20)),
+            Some(AlertOutcome::Withdrawn),
+        ),
+        alert(
+            "e1",
+            "Q1",
+            d(2021, 9, 1),
+            "care planning",
+            Some(d(2021, 9, 8)),
+            Some(AlertOutcome::Resolved),
+        ),
+        alert(
+            "e2",
+            "Q2",
+            d(2021, 11, 1),
+            "contact",
+            Some(d(2021, 12, 1)),
+            Some(AlertOutcome::Escalated),
+        ),
+        alert("e3", "Q1", d(2022, 3, 20), "care planning", None, None),
+    ];
+    r.sort();
+    Dataset {
+        children: vec![
+            child("Q1", d(2012, 1, 1), Sex::Male, Ethnicity::WBRI),
+            child("Q2", d(2015, 5, 5), Sex::Female, Ethnicity::WBRI),
+        ],
+        episodes: vec![
+            ep("Q1", d(2020, 6, 1), None, "S", "C2", "U4", None),
+            ep(
+                "Q2",
+                d(2021, 5, 1),
+                Some(d(2021, 12, 31)),
+                "S",
+                "C2",
+                "U4",
+                Some("E4A"),
+            ),
+        ],
+        reviews: vec![
+            review("Q1", d(2021, 10, 10), Some("PN1")),
+            review("Q1", d(2022, 3, 1), Some("PN5")),
+            review("Q2", d(2021, 6, 10), Some("PN1")),
+        ],
+        case_records: r,
         ..Dataset::default()
     }
 }
@@ -1729,4 +1937,90 @@ fn placements_out_of_the_council_s_area() {
     let cell = |r: &str, c: &str| grid_cell(&m, "placements.end.out_of_area", r, c);
     assert_eq!(cell("in_area", "children"), ["Q"]);
     assert_eq!(cell("out_of_area", "children"), ["P", "R", "S"]);
+#[test]
+fn other_meetings_dual_plans_and_case_records_by_hand() {
+    let m = run(&case_record_data());
+    let n = |id_: &str| m.count(id_).unwrap_or_else(|| panic!("{id_}"));
+    assert_eq!(n("meetings.secure.reviews"), 2);
+    assert_eq!(n("meetings.secure.children"), 1);
+    assert_eq!(share(&m, "meetings.secure.in_time"), (1, 2));
+    assert_eq!(bd(&m, "meetings.secure.by_decision", "criteria_not_met"), 1);
+    assert_eq!(n("meetings.private_fostering.reviews"), 1);
+    assert_eq!(n("meetings.private_fostering.children"), 1);
+    assert_eq!(share(&m, "meetings.private_fostering.in_time"), (1, 1));
+    assert_eq!(n("meetings.foster_carer.reviews"), 2);
+    assert_eq!(n("meetings.foster_carer.households"), 2);
+    assert_eq!(share(&m, "meetings.foster_carer.in_time"), (1, 2));
+    assert_eq!(bd(&m, "meetings.foster_carer.by_kind", "first"), 1);
+    assert_eq!(bd(&m, "meetings.foster_carer.by_kind", "annual"), 1);
+    assert_eq!(n("meetings.foster_carer.to_panel"), 1);
+    assert_eq!(n("meetings.disruption.meetings"), 2);
+    assert_eq!(n("meetings.disruption.children"), 2);
+    assert_eq!(share(&m, "meetings.disruption.in_time"), (1, 2));
+
+    assert_eq!(n("dual_plans.end"), 1);
+    let q = m.breakdown("dual_plans.quarter_end").unwrap();
+    assert_eq!(
+        q.entries
+            .iter()
+            .map(|(k, c)| (k.as_str(), c.value))
+            .collect::<Vec<_>>(),
+        [("Q1", 2), ("Q2", 1), ("Q3", 1), ("Q4", 1)]
+    );
+    assert_eq!(n("dual_plans.started"), 1, "Q2's, from coming into care");
+    assert_eq!(n("dual_plans.ended"), 1);
+    assert_eq!(n("dual_plans.ended_before_first_conference"), 1);
+    assert_eq!(n("dual_plans.conferences"), 2);
+    assert_eq!(share(&m, "dual_plans.conferences_in_time"), (1, 2));
+
+    assert_eq!(bd(&m, "life_story.status.end", "adequate_for_now"), 1);
+    assert_eq!(m.breakdown("life_story.status.end").unwrap().total(), 1);
+    assert_eq!(share(&m, "life_story.tracked.end"), (1, 1));
+    assert_eq!(share(&m, "life_story.adequate.end"), (1, 1));
+    assert_eq!(share(&m, "life_story.complete.end"), (0, 1));
+    assert_eq!(share(&m, "life_story.at_reviews"), (1, 3));
+
+    assert_eq!(n("views.reviews"), 2);
+    assert_eq!(bd(&m, "views.by_route", "in_person"), 1);
+    assert_eq!(bd(&m, "views.by_route", "advocate"), 1);
+    assert_eq!(bd(&m, "views.by_route", "mind_of_my_own"), 1);
+    assert_eq!(share(&m, "views.recorded"), (2, 3));
+
+    assert_eq!(n("advocacy.young_people"), 2);
+    assert_eq!(n("advocacy.referrals"), 1);
+    assert_eq!(n("advocacy.contacts"), 2);
+    assert_eq!(n("advocacy.review_attendance"), 1);
+    let g = m.grid("advocacy.by_quarter").unwrap();
+    assert_eq!(g.get("Q1").unwrap().value("in_care"), 1);
+    assert_eq!(g.get("Q1").unwrap().value("contacts"), 1);
+    assert_eq!(g.get("Q2").unwrap().value("care_leavers"), 1);
+    assert_eq!(g.get("Q4").unwrap().value("in_care"), 1);
+    assert_eq!(g.column_total("contacts"), 2);
+
+    assert_eq!(n("case_alerts.raised"), 3);
+    assert_eq!(bd(&m, "case_alerts.by_theme", "care planning"), 2);
+    assert_eq!(bd(&m, "case_alerts.by_theme", "contact"), 1);
+    assert_eq!(bd(&m, "case_alerts.by_outcome", "resolved"), 1);
+    assert_eq!(bd(&m, "case_alerts.by_outcome", "escalated"), 1);
+    assert_eq!(bd(&m, "case_alerts.by_outcome", "open"), 1);
+    assert_eq!(share(&m, "case_alerts.closed_in_time"), (1, 3));
+    assert_eq!(n("case_alerts.open.end"), 1);
+
+    // Any period: the first quarter alone.
+    let q1 = compute_period(
+        &case_record_data(),
+        Period {
+            first: d(2021, 4, 1),
+            last: d(2021, 6, 30),
+        },
+        &MeasureSettings::default(),
+        &WorkingDayCalendar::england_and_wales(),
+    );
+    assert_eq!(q1.count("meetings.secure.reviews"), Some(1));
+    assert_eq!(q1.count("dual_plans.end"), Some(2));
+    assert_eq!(
+        q1.count("dual_plans.ended"),
+        Some(1),
+        "Q2's plan ended on 30/6"
+    );
 }

@@ -66,7 +66,9 @@ async fn active(conn: &mut Conn, from: NaiveDate, to: NaiveDate) -> Result<Vec<S
          UNION SELECT child FROM challenges \
            WHERE raised <= $2 AND (resolved IS NULL OR resolved >= $1) \
          UNION SELECT child FROM allocations WHERE from_date <= $2 \
-           AND (to_date IS NULL OR (to_date > $1 AND to_date > from_date))",
+           AND (to_date IS NULL OR (to_date > $1 AND to_date > from_date)) \
+         UNION SELECT child FROM case_records WHERE child IS NOT NULL \
+           AND first_date <= $2 AND (last_date IS NULL OR last_date >= $1)",
     )
     .bind(iso(from))
     .bind(iso(to))
@@ -324,6 +326,7 @@ pub(crate) async fn load_scoped(pool: &Pool, scope: &Scope<'_>) -> Result<Datase
     review_date_changes.sort_by(|a, b| (&a.child, a.id).cmp(&(&b.child, b.id)));
     let he = health_education_of(conn, &chosen).await?;
     let return_tables = return_tables_of(conn, &chosen).await?;
+    let case_records = case_records_of(conn, &chosen).await?;
     tx.commit().await?;
     Ok(Dataset {
         children,
@@ -345,5 +348,6 @@ pub(crate) async fn load_scoped(pool: &Pool, scope: &Scope<'_>) -> Result<Datase
         immunisations: he.immunisations,
         education_plans: he.education_plans,
         return_tables,
+        case_records,
     })
 }

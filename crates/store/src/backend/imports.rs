@@ -34,6 +34,9 @@ pub(crate) async fn replace_dataset(pool: &Pool, ds: &Dataset) -> Result<WriteSu
     let conn: &mut Conn = &mut tx;
     // Council-wide: no per-child change log for a bulk write.
     let set_aside = begin_bulk_write(conn).await?;
+    sqlx::query("DELETE FROM case_records")
+        .execute(&mut *conn)
+        .await?;
     for delete in HEALTH_EDUCATION_DELETES {
         sqlx::query(delete).execute(&mut *conn).await?;
     }
@@ -90,6 +93,7 @@ pub(crate) async fn replace_dataset(pool: &Pool, ds: &Dataset) -> Result<WriteSu
     insert_review_date_changes(conn, &ds.review_date_changes).await?;
     upsert_table_rows(conn, &table_rows(&ds.return_tables, None)?).await?;
     insert_health_education(conn, &Records::of_dataset(ds), false).await?;
+    insert_case_records(conn, &ds.case_records, "footprint").await?;
     bulk_insert(
         conn,
         "INSERT INTO allocations (child, iro, from_date, to_date)",

@@ -23,6 +23,7 @@
 //! | `imports` | `import_runs`, `import_problems`; the 903 import and `replace_dataset` (every child-keyed table) |
 //! | `settings` | `settings`, `report_narratives`, `bank_holidays` |
 //! | `return_tables` | `return_table_records` (OC3, AD1, PlacedAdoption, PrevPerm, SWEpisodes, DoLo) |
+//! | `case_records` | `case_records` (secure accommodation, private fostering and foster carer reviews, disruption meetings, child protection plans and conferences, life story, advocacy, views, case alerts; as versions) |
 //! | `health_education` | `health_assessments`, `dental_checks`, `sdq_scores`, `immunisations`, `education_plans` |
 //! | `dataset` | the whole dataset, read from every table above |
 //!
@@ -36,6 +37,7 @@ use super::{Db, POSTGRES};
 mod common;
 
 mod audit;
+mod case_records;
 mod challenges;
 mod children;
 mod corrections;
@@ -52,7 +54,7 @@ mod settings;
 mod users;
 
 pub(crate) use self::{
-    audit::*, challenges::*, children::*, common::*, corrections::*, dataset::*,
+    audit::*, case_records::*, challenges::*, children::*, common::*, corrections::*, dataset::*,
     health_education::*, imports::*, iros::*, return_tables::*, review_documents::*, reviews::*,
     schema::*, settings::*, users::*,
 };

@@ -255,6 +255,8 @@ pub fn full_dataset() -> Dataset {
             }],
             ..ReturnTables::default()
         },
+        // The other records: their own tests (case_records.rs).
+        case_records: Default::default(),
     }
 }
 

@@ -4,6 +4,7 @@
 mod common;
 mod fixtures;
 
+mod case_records;
 mod changes;
 mod corrections;
 mod crash;

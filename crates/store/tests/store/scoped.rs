@@ -112,6 +112,11 @@ fn restrict(full: &Dataset, ids: &BTreeSet<ChildId>) -> Dataset {
             t.retain_children(keep);
             t
         },
+        case_records: {
+            let mut r = full.case_records.clone();
+            r.retain_children(keep);
+            r
+        },
     }
 }
 
@@ -143,6 +148,7 @@ fn assert_same(got: &Dataset, want: &Dataset) {
     assert_eq!(got.immunisations, want.immunisations);
     assert_eq!(got.education_plans, want.education_plans);
     assert_eq!(got.return_tables, want.return_tables);
+    assert_eq!(got.case_records, want.case_records);
 }
 
 async fn chosen_children_get_exactly_their_records(env: Env) {

@@ -1,0 +1,979 @@
+//! The other records the reports need beyond the 903 (issue 15, second
+//! slice): the meetings an IRO service chairs besides children's reviews,
+//! and what it keeps about each child between reviews.
+//!
+//! - secure accommodation reviews ([`SecureReview`]): within one month of
+//!   the placement, then at most every 3 months (Children (Secure
+//!   Accommodation) Regulations 1991, reg. 15);
+//! - private fostering reviews ([`PrivateFosteringReview`]): a council
+//!   setting (Durham: annual);
+//! - foster carer reviews ([`FosterCarerReview`]): the carer household, no
+//!   child data; at least yearly (Fostering Services Regulations 2011,
+//!   reg. 28);
+//! - disruption meetings ([`DisruptionMeeting`]) after an unplanned ending,
+//!   within a local timescale;
+//! - child protection plans of children in care ([`ChildProtectionPlan`],
+//!   dual plans) and their review conferences ([`ProtectionConference`]):
+//!   the first within 3 months of the plan, then at most 6-monthly
+//!   (Working Together);
+//! - life-story work ([`LifeStoryWork`]), advocacy ([`Advocacy`]), how the
+//!   child's views reached a review ([`ChildViews`]) and case alerts
+//!   ([`CaseAlert`]: informal concerns short of a formal challenge).
+//!
+//! Every record carries an `id`, the identity its versions share: the
+//! case-management system's own id for an import, or one Footprint gives.
+//! The timescales are settings ([`CaseRecordTimescales`]) with the
+//! statutory defaults; every chain of meetings is scheduled by one
+//! function, [`meeting_chain`], which the measures and screens call through
+//! [`secure_review_schedule`], [`private_fostering_schedule`],
+//! [`foster_carer_schedule`] and [`conference_schedule`].
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+use crate::dates::add_months;
+pub use crate::health_education::Due;
+use crate::model::ChildId;
+
+/// An enum of fixed keys, stored and imported by key.
+macro_rules! keyed {
+    ($(#[$m:meta])* $name:ident { $($(#[$vm:meta])* $v:ident => $k:literal, $label:literal;)+ }) => {
+        $(#[$m])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+        #[serde(rename_all = "snake_case")]
+        pub enum $name { $($(#[$vm])* $v,)+ }
+
+        impl $name {
+            pub const ALL: &'static [$name] = &[$($name::$v,)+];
+
+            pub fn key(self) -> &'static str {
+                match self { $($name::$v => $k,)+ }
+            }
+
+            pub fn label(self) -> &'static str {
+                match self { $($name::$v => $label,)+ }
+            }
+
+            /// By key, or by label in any case, spaces or hyphens for
+            /// underscores.
+            pub fn from_key(key: &str) -> Option<$name> {
+                let k = key.trim().to_ascii_lowercase().replace([' ', '-'], "_");
+                Self::ALL
+                    .iter()
+                    .copied()
+                    .find(|v| v.key() == k || v.label().to_ascii_lowercase().replace([' ', '-'], "_") == k)
+            }
+        }
+    };
+}
+
+keyed!(
+    /// What a secure accommodation review panel decided.
+    SecureDecision {
+        /// The criteria for keeping the child in secure accommodation are
+        /// still met.
+        CriteriaMet => "criteria_met", "Criteria met";
+        /// They are not: the child is to leave secure accommodation.
+        CriteriaNotMet => "criteria_not_met", "Criteria not met";
+    }
+);
+
+keyed!(
+    /// A foster carer household's first review after approval, or a later
+    /// (annual) one.
+    CarerReviewKind {
+        First => "first", "First review";
+        Annual => "annual", "Annual review";
+    }
+);
+
+keyed!(
+    /// Where life-story work stands.
+    LifeStoryStatus {
+        NotStarted => "not_started", "Not started";
+        InProgress => "in_progress", "In progress";
+        AdequateForNow => "adequate_for_now", "Adequate for now";
+        Complete => "complete", "Complete";
+    }
+);
+
+keyed!(
+    /// The form life-story work takes.
+    LifeStoryForm {
+        LaterLifeLetter => "later_life_letter", "Later-life letter";
+        Book => "book", "Life-story book";
+        Timeline => "timeline", "Timeline";
+        MemoryBox => "memory_box", "Memory box";
+        Digital => "digital", "Digital";
+        Other => "other", "Other";
+    }
+);
+
+keyed!(
+    /// What an advocate did.
+    AdvocacyKind {
+        Referral => "referral", "Referral";
+        Contact => "contact", "Contact";
+        ReviewAttendance => "review_attendance", "Attended a review";
+    }
+);
+
+keyed!(
+    /// How the child's views reached the review.
+    ViewsRoute {
+        InPerson => "in_person", "In person";
+        MindOfMyOwn => "mind_of_my_own", "Mind of My Own";
+        ConsultationBooklet => "consultation_booklet", "Consultation booklet";
+        Advocate => "advocate", "Through an advocate";
+        IroVisit => "iro_visit", "IRO visit before the review";
+        Other => "other", "Another way";
+    }
+);
+
+keyed!(
+    /// How a case alert ended.
+    AlertOutcome {
+        Resolved => "resolved", "Resolved";
+        Escalated => "escalated", "Escalated to a formal challenge";
+        Withdrawn => "withdrawn", "Withdrawn";
+    }
+);
+
+/// One secure accommodation review: the day the child was placed in
+/// secure accommodation (which stay it belongs to), the review's date and
+/// the panel's decision.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SecureReview {
+    pub id: String,
+    pub child: ChildId,
+    pub placed: NaiveDate,
+    pub date: NaiveDate,
+    pub decision: SecureDecision,
+}
+
+/// One review of a private fostering arrangement (the child is not looked
+/// after): the day the arrangement began and the review's date.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PrivateFosteringReview {
+    pub id: String,
+    pub child: ChildId,
+    pub arrangement_start: NaiveDate,
+    pub date: NaiveDate,
+}
+
+/// One review of a foster carer household: the household's reference (no
+/// child data), the day it was approved, the review's date, first or
+/// annual, and whether it went to the fostering panel.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FosterCarerReview {
+    pub id: String,
+    pub household: String,
+    pub approved: NaiveDate,
+    pub date: NaiveDate,
+    pub kind: CarerReviewKind,
+    pub to_panel: bool,
+}
+
+/// A disruption meeting: its date, the children concerned and the day the
+/// placement ended.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DisruptionMeeting {
+    pub id: String,
+    pub date: NaiveDate,
+    pub children: Vec<ChildId>,
+    pub placement_ended: NaiveDate,
+}
+
+/// A child protection plan: its start and (when it has ended) its end. A
+/// plan open on a day the child is looked after is a dual plan.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChildProtectionPlan {
+    pub id: String,
+    pub child: ChildId,
+    pub start: NaiveDate,
+    pub end: Option<NaiveDate>,
+}
+
+/// A child protection review conference (of the plan open on its date).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProtectionConference {
+    pub id: String,
+    pub child: ChildId,
+    pub date: NaiveDate,
+}
+
+/// Where a child's life-story work stood on a date, and its form.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LifeStoryWork {
+    pub id: String,
+    pub child: ChildId,
+    pub date: NaiveDate,
+    pub status: LifeStoryStatus,
+    pub form: Option<LifeStoryForm>,
+}
+
+/// One piece of an advocate's involvement with a child or care leaver.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Advocacy {
+    pub id: String,
+    pub child: ChildId,
+    pub date: NaiveDate,
+    pub kind: AdvocacyKind,
+    /// The young person was a care leaver (not looked after) then.
+    pub care_leaver: bool,
+}
+
+/// One way the child's views reached the review held on `review_date`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChildViews {
+    pub id: String,
+    pub child: ChildId,
+    pub review_date: NaiveDate,
+    pub route: ViewsRoute,
+}
+
+/// An informal concern an IRO raised short of a formal challenge: when,
+/// its theme (the council's list, as for challenges), and when and how it
+/// ended.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CaseAlert {
+    pub id: String,
+    pub child: ChildId,
+    pub raised: NaiveDate,
+    pub theme: String,
+    pub closed: Option<NaiveDate>,
+    pub outcome: Option<AlertOutcome>,
+}
+
+/// Why a record cannot be held.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum CaseRecordError {
+    #[error("a record needs an id")]
+    NoId,
+    #[error("the review is dated before the placement in secure accommodation")]
+    SecureBeforePlaced,
+    #[error("the review is dated before the arrangement began")]
+    PrivateFosteringBeforeStart,
+    #[error("a foster carer review needs the household")]
+    NoHousehold,
+    #[error("the review is dated before the household was approved")]
+    CarerBeforeApproval,
+    #[error("a disruption meeting needs at least one child")]
+    NoChildren,
+    #[error("the meeting is dated before the placement ended")]
+    MeetingBeforeEnding,
+    #[error("the plan ends before it starts")]
+    PlanEndsBeforeStart,
+    #[error("a case alert needs a theme")]
+    NoTheme,
+    #[error("the alert is closed before it was raised")]
+    ClosedBeforeRaised,
+    #[error("an outcome and a closing date go together")]
+    OutcomeWithoutClosing,
+}
+
+/// Every record of this slice, each list sorted by child (or household)
+/// then date, then id.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct CaseRecords {
+    pub secure_reviews: Vec<SecureReview>,
+    pub private_fostering_reviews: Vec<PrivateFosteringReview>,
+    pub foster_carer_reviews: Vec<FosterCarerReview>,
+    pub disruption_meetings: Vec<DisruptionMeeting>,
+    pub protection_plans: Vec<ChildProtectionPlan>,
+    pub protection_conferences: Vec<ProtectionConference>,
+    pub life_story: Vec<LifeStoryWork>,
+    pub advocacy: Vec<Advocacy>,
+    pub views: Vec<ChildViews>,
+    pub case_alerts: Vec<CaseAlert>,
+}
+
+/// One record of any kind: what the store keeps as a version and an import
+/// brings.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "record", rename_all = "snake_case")]
+pub enum CaseRecord {
+    SecureReview(SecureReview),
+    PrivateFosteringReview(PrivateFosteringReview),
+    FosterCarerReview(FosterCarerReview),
+    DisruptionMeeting(DisruptionMeeting),
+    ProtectionPlan(ChildProtectionPlan),
+    ProtectionConference(ProtectionConference),
+    LifeStory(LifeStoryWork),
+    Advocacy(Advocacy),
+    Views(ChildViews),
+    CaseAlert(CaseAlert),
+}
+
+impl CaseRecord {
+    /// Every kind's key, as the store's `kind` column holds it.
+    pub const KINDS: [&'static str; 10] = [
+        "secure_review",
+        "private_fostering_review",
+        "foster_carer_review",
+        "disruption_meeting",
+        "protection_plan",
+        "protection_conference",
+        "life_story",
+        "advocacy",
+        "views",
+        "case_alert",
+    ];
+
+    /// The kind's key.
+    pub fn kind(&self) -> &'static str {
+        let i = match self {
+            CaseRecord::SecureReview(_) => 0,
+            CaseRecord::PrivateFosteringReview(_) => 1,
+            CaseRecord::FosterCarerReview(_) => 2,
+            CaseRecord::DisruptionMeeting(_) => 3,
+            CaseRecord::ProtectionPlan(_) => 4,
+            CaseRecord::ProtectionConference(_) => 5,
+            CaseRecord::LifeStory(_) => 6,
+            CaseRecord::Advocacy(_) => 7,
+            CaseRecord::Views(_) => 8,
+            CaseRecord::CaseAlert(_) => 9,
+        };
+        Self::KINDS[i]
+    }
+
+    pub fn id(&self) -> &str {
+        match self {
+            CaseRecord::SecureReview(r) => &r.id,
+            CaseRecord::PrivateFosteringReview(r) => &r.id,
+            CaseRecord::FosterCarerReview(r) => &r.id,
+            CaseRecord::DisruptionMeeting(r) => &r.id,
+            CaseRecord::ProtectionPlan(r) => &r.id,
+            CaseRecord::ProtectionConference(r) => &r.id,
+            CaseRecord::LifeStory(r) => &r.id,
+            CaseRecord::Advocacy(r) => &r.id,
+            CaseRecord::Views(r) => &r.id,
+            CaseRecord::CaseAlert(r) => &r.id,
+        }
+    }
+
+    /// The one child the record is about; `None` for a foster carer
+    /// household's review and a disruption meeting (council-wide records).
+    pub fn child(&self) -> Option<&ChildId> {
+        match self {
+            CaseRecord::SecureReview(r) => Some(&r.child),
+            CaseRecord::PrivateFosteringReview(r) => Some(&r.child),
+            CaseRecord::FosterCarerReview(_) | CaseRecord::DisruptionMeeting(_) => None,
+            CaseRecord::ProtectionPlan(r) => Some(&r.child),
+            CaseRecord::ProtectionConference(r) => Some(&r.child),
+            CaseRecord::LifeStory(r) => Some(&r.child),
+            CaseRecord::Advocacy(r) => Some(&r.child),
+            CaseRecord::Views(r) => Some(&r.child),
+            CaseRecord::CaseAlert(r) => Some(&r.child),
+        }
+    }
+
+    /// The days the record spans: its date, or a plan's start to its end
+    /// (open: `None`), an alert's raising to its closing. What a period's
+    /// records window is matched against.
+    pub fn span(&self) -> (NaiveDate, Option<NaiveDate>) {
+        match self {
+            CaseRecord::SecureReview(r) => (r.date, Some(r.date)),
+            CaseRecord::PrivateFosteringReview(r) => (r.date, Some(r.date)),
+            CaseRecord::FosterCarerReview(r) => (r.date, Some(r.date)),
+            CaseRecord::DisruptionMeeting(r) => (r.date, Some(r.date)),
+            CaseRecord::ProtectionPlan(r) => (r.start, r.end),
+            CaseRecord::ProtectionConference(r) => (r.date, Some(r.date)),
+            CaseRecord::LifeStory(r) => (r.date, Some(r.date)),
+            CaseRecord::Advocacy(r) => (r.date, Some(r.date)),
+            CaseRecord::Views(r) => (r.review_date, Some(r.review_date)),
+            CaseRecord::CaseAlert(r) => (r.raised, r.closed),
+        }
+    }
+
+    /// Whether the record is one that can be held.
+    pub fn check(&self) -> Result<(), CaseRecordError> {
+        use CaseRecordError as E;
+        if self.id().trim().is_empty() {
+            return Err(E::NoId);
+        }
+        match self {
+            CaseRecord::SecureReview(r) if r.date < r.placed => Err(E::SecureBeforePlaced),
+            CaseRecord::PrivateFosteringReview(r) if r.date < r.arrangement_start => {
+                Err(E::PrivateFosteringBeforeStart)
+            }
+            CaseRecord::FosterCarerReview(r) if r.household.trim().is_empty() => {
+                Err(E::NoHousehold)
+            }
+            CaseRecord::FosterCarerReview(r) if r.date < r.approved => Err(E::CarerBeforeApproval),
+            CaseRecord::DisruptionMeeting(r) if r.children.is_empty() => Err(E::NoChildren),
+            CaseRecord::DisruptionMeeting(r) if r.date < r.placement_ended => {
+                Err(E::MeetingBeforeEnding)
+            }
+            CaseRecord::ProtectionPlan(r) if r.end.is_some_and(|e| e < r.start) => {
+                Err(E::PlanEndsBeforeStart)
+            }
+            CaseRecord::CaseAlert(r) if r.theme.trim().is_empty() => Err(E::NoTheme),
+            CaseRecord::CaseAlert(r) if r.closed.is_some_and(|c| c < r.raised) => {
+                Err(E::ClosedBeforeRaised)
+            }
+            CaseRecord::CaseAlert(r) if r.closed.is_none() && r.outcome.is_some() => {
+                Err(E::OutcomeWithoutClosing)
+            }
+            _ => Ok(()),
+        }
+    }
+
+    /// The names of the fields that differ from `other` (of the same
+    /// kind; every field when the kinds differ), for a correction.
+    pub fn changed_fields(&self, other: &CaseRecord) -> Vec<String> {
+        let (Ok(serde_json::Value::Object(a)), Ok(serde_json::Value::Object(b))) =
+            (serde_json::to_value(self), serde_json::to_value(other))
+        else {
+            return vec!["record".to_owned()];
+        };
+        let mut keys: Vec<&String> = a.keys().chain(b.keys()).collect();
+        keys.sort();
+        keys.dedup();
+        keys.into_iter()
+            .filter(|k| a.get(*k) != b.get(*k))
+            .cloned()
+            .collect()
+    }
+}
+
+impl CaseRecords {
+    /// Every record, as one list (kinds in the order of
+    /// [`CaseRecord::KINDS`]).
+    pub fn all(&self) -> Vec<CaseRecord> {
+        let mut out = Vec::with_capacity(self.len());
+        out.extend(
+            self.secure_reviews
+                .iter()
+                .cloned()
+                .map(CaseRecord::SecureReview),
+        );
+        out.extend(
+            self.private_fostering_reviews
+                .iter()
+                .cloned()
+                .map(CaseRecord::PrivateFosteringReview),
+        );
+        out.extend(
+            self.foster_carer_reviews
+                .iter()
+                .cloned()
+                .map(CaseRecord::FosterCarerReview),
+        );
+        out.extend(
+            self.disruption_meetings
+                .iter()
+                .cloned()
+                .map(CaseRecord::DisruptionMeeting),
+        );
+        out.extend(
+            self.protection_plans
+                .iter()
+                .cloned()
+                .map(CaseRecord::ProtectionPlan),
+        );
+        out.extend(
+            self.protection_conferences
+                .iter()
+                .cloned()
+                .map(CaseRecord::ProtectionConference),
+        );
+        out.extend(self.life_story.iter().cloned().map(CaseRecord::LifeStory));
+        out.extend(self.advocacy.iter().cloned().map(CaseRecord::Advocacy));
+        out.extend(self.views.iter().cloned().map(CaseRecord::Views));
+        out.extend(self.case_alerts.iter().cloned().map(CaseRecord::CaseAlert));
+        out
+    }
+
+    /// The records of a list, each in its kind's list, every list sorted.
+    pub fn from_records(records: impl IntoIterator<Item = CaseRecord>) -> CaseRecords {
+        let mut out = CaseRecords::default();
+        for r in records {
+            out.push(r);
+        }
+        out.sort();
+        out
+    }
+
+    /// Adds one record to its kind's list (unsorted).
+    pub fn push(&mut self, r: CaseRecord) {
+        match r {
+            CaseRecord::SecureReview(x) => self.secure_reviews.push(x),
+            CaseRecord::PrivateFosteringReview(x) => self.private_fostering_reviews.push(x),
+            CaseRecord::FosterCarerReview(x) => self.foster_carer_reviews.push(x),
+            CaseRecord::DisruptionMeeting(x) => self.disruption_meetings.push(x),
+            CaseRecord::ProtectionPlan(x) => self.protection_plans.push(x),
+            CaseRecord::ProtectionConference(x) => self.protection_conferences.push(x),
+            CaseRecord::LifeStory(x) => self.life_story.push(x),
+            CaseRecord::Advocacy(x) => self.advocacy.push(x),
+            CaseRecord::Views(x) => self.views.push(x),
+            CaseRecord::CaseAlert(x) => self.case_alerts.push(x),
+        }
+    }
+
+    /// Sorts every list by child (or household) then date, then id.
+    pub fn sort(&mut self) {
+        self.secure_reviews
+            .sort_by(|a, b| (&a.child, a.date, &a.id).cmp(&(&b.child, b.date, &b.id)));
+        self.private_fostering_reviews
+            .sort_by(|a, b| (&a.child, a.date, &a.id).cmp(&(&b.child, b.date, &b.id)));
+        self.foster_carer_reviews
+            .sort_by(|a, b| (&a.household, a.date, &a.id).cmp(&(&b.household, b.date, &b.id)));
+        self.disruption_meetings
+            .sort_by(|a, b| (a.date, &a.id).cmp(&(b.date, &b.id)));
+        self.protection_plans
+            .sort_by(|a, b| (&a.child, a.start, &a.id).cmp(&(&b.child, b.start, &b.id)));
+        self.protection_conferences
+            .sort_by(|a, b| (&a.child, a.date, &a.id).cmp(&(&b.child, b.date, &b.id)));
+        self.life_story
+            .sort_by(|a, b| (&a.child, a.date, &a.id).cmp(&(&b.child, b.date, &b.id)));
+        self.advocacy
+            .sort_by(|a, b| (&a.child, a.date, &a.id).cmp(&(&b.child, b.date, &b.id)));
+        self.views.sort_by(|a, b| {
+            (&a.child, a.review_date, &a.id).cmp(&(&b.child, b.review_date, &b.id))
+        });
+        self.case_alerts
+            .sort_by(|a, b| (&a.child, a.raised, &a.id).cmp(&(&b.child, b.raised, &b.id)));
+    }
+
+    /// Keeps the records of the children `keep` chooses, and every
+    /// council-wide one (foster carer reviews, disruption meetings): what a
+    /// read of those children brings.
+    pub fn retain_children(&mut self, keep: impl Fn(&ChildId) -> bool) {
+        self.secure_reviews.retain(|x| keep(&x.child));
+        self.private_fostering_reviews.retain(|x| keep(&x.child));
+        self.protection_plans.retain(|x| keep(&x.child));
+        self.protection_conferences.retain(|x| keep(&x.child));
+        self.life_story.retain(|x| keep(&x.child));
+        self.advocacy.retain(|x| keep(&x.child));
+        self.views.retain(|x| keep(&x.child));
+        self.case_alerts.retain(|x| keep(&x.child));
+    }
+
+    /// How many records, of every kind.
+    pub fn len(&self) -> usize {
+        self.secure_reviews.len()
+            + self.private_fostering_reviews.len()
+            + self.foster_carer_reviews.len()
+            + self.disruption_meetings.len()
+            + self.protection_plans.len()
+            + self.protection_conferences.len()
+            + self.life_story.len()
+            + self.advocacy.len()
+            + self.views.len()
+            + self.case_alerts.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+/// The council's timescales for these records. Every field has the
+/// statutory (or national guidance) default; the local ones have the
+/// reference councils' choice.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct CaseRecordTimescales {
+    /// Months from the placement in secure accommodation to its first
+    /// review (1: reg. 15).
+    pub secure_first_months: u32,
+    /// Months between secure accommodation reviews (3: reg. 15).
+    pub secure_next_months: u32,
+    /// Months from the start of a private fostering arrangement to its
+    /// first review, and between reviews (12: Durham's annual reviews).
+    pub private_fostering_months: u32,
+    /// Months from a foster carer household's approval to its first
+    /// review, and between reviews (12: reg. 28).
+    pub foster_carer_months: u32,
+    /// Working days from an unplanned ending to the disruption meeting
+    /// (local; 20).
+    pub disruption_working_days: u32,
+    /// Months from a child protection plan's start to its first review
+    /// conference (3: Working Together).
+    pub conference_first_months: u32,
+    /// Months between later review conferences (6: Working Together).
+    pub conference_next_months: u32,
+    /// Working days within which a case alert is to be closed (local; 10).
+    pub case_alert_working_days: u32,
+}
+
+impl Default for CaseRecordTimescales {
+    fn default() -> Self {
+        CaseRecordTimescales {
+            secure_first_months: 1,
+            secure_next_months: 3,
+            private_fostering_months: 12,
+            foster_carer_months: 12,
+            disruption_working_days: 20,
+            conference_first_months: 3,
+            conference_next_months: 6,
+            case_alert_working_days: 10,
+        }
+    }
+}
+
+impl CaseRecordTimescales {
+    /// Whether the settings make sense: every interval at least a month.
+    pub fn check(&self) -> Result<(), String> {
+        for (n, what) in [
+            (
+                self.secure_first_months,
+                "the first secure accommodation review",
+            ),
+            (self.secure_next_months, "secure accommodation reviews"),
+            (self.private_fostering_months, "private fostering reviews"),
+            (self.foster_carer_months, "foster carer reviews"),
+            (self.conference_first_months, "the first review conference"),
+            (self.conference_next_months, "review conferences"),
+        ] {
+            if n == 0 {
+                return Err(format!("the months for {what} must be at least 1"));
+            }
+        }
+        Ok(())
+    }
+}
+
+/// A chain of meetings: the first due `first_months` after `start`, each
+/// next one `next_months` after the one before. `held` are the meetings'
+/// dates (any order; those before `start` or after `end` are not this
+/// chain's); each closes the meeting due when it was held. The chain stops
+/// at the first meeting not held, or, when the chain has ended (`end`),
+/// at the first due after it. The one rule behind every schedule of this
+/// module.
+pub fn meeting_chain(
+    start: NaiveDate,
+    end: Option<NaiveDate>,
+    first_months: u32,
+    next_months: u32,
+    held: &[NaiveDate],
+) -> Vec<Due> {
+    let mut done: Vec<NaiveDate> = held
+        .iter()
+        .copied()
+        .filter(|d| *d >= start && end.is_none_or(|e| *d <= e))
+        .collect();
+    done.sort_unstable();
+    done.dedup();
+    let mut out = Vec::new();
+    let mut due = add_months(start, first_months);
+    let mut next = done.into_iter().peekable();
+    loop {
+        if end.is_some_and(|e| due > e) && next.peek().is_none() {
+            break;
+        }
+        let d = next.next();
+        out.push(Due { due, done: d });
+        match d {
+            Some(d) => due = add_months(d, next_months),
+            None => break,
+        }
+    }
+    out
+}
+
+/// The secure accommodation reviews of one stay (the child's reviews with
+/// the same placement day): the first within `secure_first_months` of the
+/// placement, then every `secure_next_months`. The stay's end is not held:
+/// its last review is the one not yet held.
+pub fn secure_review_schedule(
+    child: &ChildId,
+    placed: NaiveDate,
+    reviews: &[SecureReview],
+    t: &CaseRecordTimescales,
+) -> Vec<Due> {
+    let held: Vec<NaiveDate> = reviews
+        .iter()
+        .filter(|r| r.child == *child && r.placed == placed)
+        .map(|r| r.date)
+        .collect();
+    meeting_chain(
+        placed,
+        None,
+        t.secure_first_months,
+        t.secure_next_months,
+        &held,
+    )
+}
+
+/// The reviews of one private fostering arrangement (the child's reviews
+/// with the same start).
+pub fn private_fostering_schedule(
+    child: &ChildId,
+    start: NaiveDate,
+    reviews: &[PrivateFosteringReview],
+    t: &CaseRecordTimescales,
+) -> Vec<Due> {
+    let held: Vec<NaiveDate> = reviews
+        .iter()
+        .filter(|r| r.child == *child && r.arrangement_start == start)
+        .map(|r| r.date)
+        .collect();
+    meeting_chain(
+        start,
+        None,
+        t.private_fostering_months,
+        t.private_fostering_months,
+        &held,
+    )
+}
+
+/// The reviews of one foster carer household since its approval.
+pub fn foster_carer_schedule(
+    household: &str,
+    approved: NaiveDate,
+    reviews: &[FosterCarerReview],
+    t: &CaseRecordTimescales,
+) -> Vec<Due> {
+    let held: Vec<NaiveDate> = reviews
+        .iter()
+        .filter(|r| r.household == household && r.approved == approved)
+        .map(|r| r.date)
+        .collect();
+    meeting_chain(
+        approved,
+        None,
+        t.foster_carer_months,
+        t.foster_carer_months,
+        &held,
+    )
+}
+
+/// The review conferences of one child protection plan: the first within
+/// `conference_first_months` of its start, then every
+/// `conference_next_months`, up to its end. Conferences of the child dated
+/// after the start and by the end are the plan's.
+pub fn conference_schedule(
+    plan: &ChildProtectionPlan,
+    conferences: &[ProtectionConference],
+    t: &CaseRecordTimescales,
+) -> Vec<Due> {
+    let held: Vec<NaiveDate> = conferences
+        .iter()
+        .filter(|c| c.child == plan.child && c.date > plan.start)
+        .map(|c| c.date)
+        .collect();
+    meeting_chain(
+        plan.start,
+        plan.end,
+        t.conference_first_months,
+        t.conference_next_months,
+        &held,
+    )
+}
+
+/// The meeting each held meeting of a chain answered: `(held on, due by)`.
+pub fn held_against_due(chain: &[Due]) -> impl Iterator<Item = (NaiveDate, NaiveDate)> + '_ {
+    chain.iter().filter_map(|d| d.done.map(|x| (x, d.due)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, day).unwrap()
+    }
+
+    fn kid() -> ChildId {
+        "C1".parse().unwrap()
+    }
+
+    #[test]
+    fn secure_reviews_by_hand() {
+        // Placed 15 January 2025: first review due 15 February; held 10
+        // February, next due 10 May; held 20 May (late), next due 20
+        // August, not yet held.
+        let r = |id: &str, date| SecureReview {
+            id: id.into(),
+            child: kid(),
+            placed: d(2025, 1, 15),
+            date,
+            decision: SecureDecision::CriteriaMet,
+        };
+        let other_stay = SecureReview {
+            placed: d(2024, 3, 1),
+            ..r("x", d(2024, 3, 20))
+        };
+        let s = secure_review_schedule(
+            &kid(),
+            d(2025, 1, 15),
+            &[r("b", d(2025, 5, 20)), r("a", d(2025, 2, 10)), other_stay],
+            &Default::default(),
+        );
+        assert_eq!(
+            s,
+            vec![
+                Due {
+                    due: d(2025, 2, 15),
+                    done: Some(d(2025, 2, 10))
+                },
+                Due {
+                    due: d(2025, 5, 10),
+                    done: Some(d(2025, 5, 20))
+                },
+                Due {
+                    due: d(2025, 8, 20),
+                    done: None
+                },
+            ]
+        );
+        assert!(s[0].in_time() && !s[1].in_time());
+        assert!(s[2].overdue_on(d(2025, 8, 21)));
+    }
+
+    #[test]
+    fn conferences_stop_with_the_plan() {
+        let plan = ChildProtectionPlan {
+            id: "p".into(),
+            child: kid(),
+            start: d(2024, 6, 1),
+            end: Some(d(2024, 8, 15)),
+        };
+        // Ended before the first conference was due: nothing due.
+        assert_eq!(conference_schedule(&plan, &[], &Default::default()), vec![]);
+        let open = ChildProtectionPlan { end: None, ..plan };
+        let c = ProtectionConference {
+            id: "c".into(),
+            child: kid(),
+            date: d(2024, 8, 30),
+        };
+        assert_eq!(
+            conference_schedule(&open, &[c], &Default::default()),
+            vec![
+                Due {
+                    due: d(2024, 9, 1),
+                    done: Some(d(2024, 8, 30))
+                },
+                Due {
+                    due: d(2025, 2, 28),
+                    done: None
+                },
+            ]
+        );
+    }
+
+    #[test]
+    fn records_that_cannot_be_held_are_refused() {
+        let alert = CaseAlert {
+            id: "a1".into(),
+            child: kid(),
+            raised: d(2025, 1, 10),
+            theme: "care planning".into(),
+            closed: None,
+            outcome: Some(AlertOutcome::Resolved),
+        };
+        assert_eq!(
+            CaseRecord::CaseAlert(alert.clone()).check(),
+            Err(CaseRecordError::OutcomeWithoutClosing)
+        );
+        let closed = CaseAlert {
+            closed: Some(d(2025, 1, 9)),
+            ..alert.clone()
+        };
+        assert_eq!(
+            CaseRecord::CaseAlert(closed).check(),
+            Err(CaseRecordError::ClosedBeforeRaised)
+        );
+        let meeting = DisruptionMeeting {
+            id: "m".into(),
+            date: d(2025, 1, 1),
+            children: vec![],
+            placement_ended: d(2024, 12, 1),
+        };
+        assert_eq!(
+            CaseRecord::DisruptionMeeting(meeting).check(),
+            Err(CaseRecordError::NoChildren)
+        );
+        assert_eq!(
+            SecureDecision::from_key("Criteria met"),
+            Some(SecureDecision::CriteriaMet)
+        );
+        assert_eq!(
+            ViewsRoute::from_key("mind of my own"),
+            Some(ViewsRoute::MindOfMyOwn)
+        );
+        let a = CaseRecord::CaseAlert(CaseAlert {
+            outcome: None,
+            ..alert.clone()
+        });
+        let b = CaseRecord::CaseAlert(CaseAlert {
+            outcome: Some(AlertOutcome::Resolved),
+            closed: Some(d(2025, 1, 12)),
+            ..alert
+        });
+        assert_eq!(a.changed_fields(&b), vec!["closed", "outcome"]);
+        assert_eq!(CaseRecordTimescales::default().check(), Ok(()));
+        // Kept as JSON: every kind reads back as it was written (a field
+        // named `kind` does not clash with the tag).
+        let carer = CaseRecord::FosterCarerReview(FosterCarerReview {
+            id: "f".into(),
+            household: "H".into(),
+            approved: d(2024, 1, 1),
+            date: d(2025, 1, 1),
+            kind: CarerReviewKind::First,
+            to_panel: true,
+        });
+        let json = serde_json::to_string(&carer).unwrap();
+        assert_eq!(serde_json::from_str::<CaseRecord>(&json).unwrap(), carer);
+    }
+
+    fn date() -> impl Strategy<Value = NaiveDate> {
+        (0i64..4000).prop_map(|n| d(2015, 1, 1) + chrono::Days::new(n as u64))
+    }
+
+    proptest! {
+        /// Every chain: the first due `first` months after the start, each
+        /// next `next` months after the meeting before; each meeting
+        /// closes one due date, in order; only the last can be not held;
+        /// an open chain always ends with one not held, an ended one has
+        /// nothing due after its end unless it was held.
+        #[test]
+        fn a_meeting_chain_follows_its_rules(
+            start in date(),
+            len in proptest::option::of(0u64..1500),
+            first in 1u32..13,
+            next in 1u32..13,
+            held in proptest::collection::vec(-200i64..2500, 0..10),
+        ) {
+            let end = len.map(|l| start + chrono::Days::new(l));
+            let held: Vec<NaiveDate> = held
+                .iter()
+                .map(|n| start.checked_add_signed(chrono::Duration::days(*n)).unwrap())
+                .collect();
+            let chain = meeting_chain(start, end, first, next, &held);
+            let mut kept: Vec<NaiveDate> = held
+                .iter()
+                .copied()
+                .filter(|x| *x >= start && end.is_none_or(|e| *x <= e))
+                .collect();
+            kept.sort_unstable();
+            kept.dedup();
+            let done: Vec<NaiveDate> = chain.iter().filter_map(|c| c.done).collect();
+            prop_assert_eq!(&done, &kept);
+            let mut from = None;
+            for (k, c) in chain.iter().enumerate() {
+                let want = match from {
+                    None => add_months(start, first),
+                    Some(x) => add_months(x, next),
+                };
+                prop_assert_eq!(c.due, want);
+                match c.done {
+                    Some(x) => from = Some(x),
+                    None => {
+                        prop_assert_eq!(k, chain.len() - 1);
+                        if let Some(e) = end {
+                            prop_assert!(c.due <= e);
+                        }
+                    }
+                }
+            }
+            if end.is_none() {
+                prop_assert!(chain.last().is_some_and(|c| c.done.is_none()));
+            }
+        }
+    }
+}

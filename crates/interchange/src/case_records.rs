@@ -1,0 +1,687 @@
+//! The other records the reports need beyond the 903 from the council's
+//! case-management system, all or nothing (`footprint import case-records
+//! FILE`): secure accommodation, private fostering and foster carer
+//! reviews, disruption meetings, child protection plans and their review
+//! conferences, life-story work, advocacy, how the child's views reached a
+//! review, and case alerts.
+//!
+//! The file is CSV with a header row; columns are found by name in any
+//! order and case, other columns are ignored:
+//!
+//! | column | what |
+//! |---|---|
+//! | `RECORD` | `secure_review`, `private_fostering_review`, `foster_carer_review`, `disruption_meeting`, `protection_plan`, `protection_conference`, `life_story`, `advocacy`, `views` or `case_alert` (required) |
+//! | `ID` | the case-management system's id of the record (required): the same id brought again with other values is a new version of that record |
+//! | `CHILD` | the 903 child identifier; a disruption meeting's children separated by `;`; blank for a foster carer review (no child data) |
+//! | `DATE` | the day of the review, meeting or conference; a plan's start; the day life-story work stood as `STATUS`; the advocate's involvement; the review the views reached; the day an alert was raised (dd/mm/yyyy or yyyy-mm-dd; required) |
+//! | `START` | secure review: the day the child was placed in secure accommodation; private fostering review: the day the arrangement began; foster carer review: the day the household was approved; disruption meeting: the day the placement ended (required for those four) |
+//! | `END` | protection plan: the day it ended; case alert: the day it was closed (blank while open) |
+//! | `HOUSEHOLD` | foster carer review: the carer household's reference (required) |
+//! | `KIND` | foster carer review: `first` or `annual`; advocacy: `referral`, `contact` or `review_attendance` (required for those two) |
+//! | `PANEL` | foster carer review: `Y` when it went to the fostering panel (blank: no) |
+//! | `DECISION` | secure review: `criteria_met` or `criteria_not_met` (required) |
+//! | `STATUS` | life story: `not_started`, `in_progress`, `adequate_for_now` or `complete` (required) |
+//! | `FORM` | life story: `later_life_letter`, `book`, `timeline`, `memory_box`, `digital` or `other` (optional) |
+//! | `ROUTE` | views: `in_person`, `mind_of_my_own`, `consultation_booklet`, `advocate`, `iro_visit` or `other` (required) |
+//! | `CARE_LEAVER` | advocacy: `Y` when the young person was a care leaver then (blank: no) |
+//! | `THEME` | case alert: its theme (required) |
+//! | `OUTCOME` | case alert: `resolved`, `escalated` or `withdrawn` (with `END`) |
+//!
+//! Keys may be written as their labels (`Mind of My Own`, `criteria met`).
+//! Every problem names the file, line and column, and nothing is written
+//! unless every row is good and every child (but a privately fostered one,
+//! who is not looked after) is held. Records already held are left as they
+//! are; a record changed in the extract gets a new version; nothing held is
+//! removed.
+
+use chrono::NaiveDate;
+use footprint_domain::case_records::{
+    Advocacy, AdvocacyKind, AlertOutcome, CarerReviewKind, CaseAlert, CaseRecord, CaseRecordError,
+    ChildProtectionPlan, ChildViews, DisruptionMeeting, FosterCarerReview, LifeStoryForm,
+    LifeStoryStatus, LifeStoryWork, PrivateFosteringReview, ProtectionConference, SecureDecision,
+    SecureReview, ViewsRoute,
+};
+use footprint_domain::dates::{parse_iso_date, parse_uk_date};
+use footprint_domain::model::ChildId;
+use footprint_store::{CaseRecordsAdded, Store};
+
+use crate::{Error, Outcome, RowProblem};
+
+const COLUMNS: [&str; 16] = [
+    "RECORD",
+    "ID",
+    "CHILD",
+    "DATE",
+    "START",
+    "END",
+    "HOUSEHOLD",
+    "KIND",
+    "PANEL",
+    "DECISION",
+    "STATUS",
+    "FORM",
+    "ROUTE",
+    "CARE_LEAVER",
+    "THEME",
+    "OUTCOME",
+];
+
+const RECORD: usize = 0;
+const ID: usize = 1;
+const CHILD: usize = 2;
+const DATE: usize = 3;
+const START: usize = 4;
+const END: usize = 5;
+const HOUSEHOLD: usize = 6;
+const KIND: usize = 7;
+const PANEL: usize = 8;
+const DECISION: usize = 9;
+const STATUS: usize = 10;
+const FORM: usize = 11;
+const ROUTE: usize = 12;
+const CARE_LEAVER: usize = 13;
+const THEME: usize = 14;
+const OUTCOME: usize = 15;
+
+fn date(s: &str) -> Result<NaiveDate, String> {
+    parse_uk_date(s)
+        .or_else(|_| parse_iso_date(s))
+        .map_err(|_| format!("`{s}` is not a date (dd/mm/yyyy or yyyy-mm-dd)"))
+}
+
+fn yes_no(s: &str) -> Option<bool> {
+    match s.to_ascii_lowercase().as_str() {
+        "" | "n" | "no" | "0" | "false" => Some(false),
+        "y" | "yes" | "1" | "true" => Some(true),
+        _ => None,
+    }
+}
+
+/// The column a domain check's refusal is about.
+fn column_of(e: &CaseRecordError) -> usize {
+    use CaseRecordError as E;
+    match e {
+        E::NoId => ID,
+        E::SecureBeforePlaced
+        | E::PrivateFosteringBeforeStart
+        | E::CarerBeforeApproval
+        | E::MeetingBeforeEnding => DATE,
+        E::NoHousehold => HOUSEHOLD,
+        E::NoChildren => CHILD,
+        E::PlanEndsBeforeStart | E::ClosedBeforeRaised => END,
+        E::NoTheme => THEME,
+        E::OutcomeWithoutClosing => OUTCOME,
+    }
+}
+
+/// The records read, and each child a row names with its line (privately
+/// fostered children left out: they need not be held).
+pub type ReadRecords = (Vec<CaseRecord>, Vec<(u64, ChildId)>);
+
+/// Reads the file. `Err` holds every problem found.
+#[allow(clippy::too_many_lines)]
+pub fn read_records(file: &str, text: &str) -> Result<ReadRecords, Vec<RowProblem>> {
+    let mut reader = csv::ReaderBuilder::new()
+        .flexible(true)
+        .trim(csv::Trim::All)
+        .from_reader(text.as_bytes());
+    let at_header = |message: String| {
+        vec![RowProblem {
+            line: 1,
+            column: String::new(),
+            message,
+        }]
+    };
+    let headers = reader
+        .headers()
+        .map_err(|e| at_header(format!("the header row cannot be read: {e}")))?
+        .clone();
+    let col: Vec<Option<usize>> = COLUMNS
+        .iter()
+        .map(|c| headers.iter().position(|h| h.eq_ignore_ascii_case(c)))
+        .collect();
+    if col[RECORD].is_none() || col[ID].is_none() || col[DATE].is_none() {
+        return Err(at_header(format!(
+            "{file}: the header row needs the columns RECORD, ID and DATE (and CHILD, START, \
+             END, HOUSEHOLD, KIND, PANEL, DECISION, STATUS, FORM, ROUTE, CARE_LEAVER, THEME, \
+             OUTCOME as the records need); it has {}",
+            headers.iter().collect::<Vec<_>>().join(", ")
+        )));
+    }
+    let mut out = Vec::new();
+    let mut children = Vec::new();
+    let mut problems = Vec::new();
+    let mut seen = std::collections::HashSet::new();
+    for record in reader.records() {
+        let record = match record {
+            Ok(r) => r,
+            Err(e) => {
+                problems.push(RowProblem {
+                    line: e.position().map_or(0, csv::Position::line),
+                    column: String::new(),
+                    message: format!("the row cannot be read as CSV: {e}"),
+                });
+                continue;
+            }
+        };
+        let line = record.position().map_or(0, csv::Position::line);
+        let before = problems.len();
+        let mut row_problems: Vec<(usize, String)> = Vec::new();
+        let field = |i: usize| col[i].and_then(|c| record.get(c)).unwrap_or("");
+        let kind = field(RECORD).to_ascii_lowercase().replace([' ', '-'], "_");
+        let id = field(ID).to_owned();
+        if id.is_empty() {
+            row_problems.push((ID, "the record's id is required".into()));
+        }
+        let req_date = |i: usize, what: &str, p: &mut Vec<(usize, String)>| match field(i) {
+            "" => {
+                p.push((i, format!("{what} is required")));
+                None
+            }
+            s => match date(s) {
+                Ok(d) => Some(d),
+                Err(e) => {
+                    p.push((i, e));
+                    None
+                }
+            },
+        };
+        let on = req_date(DATE, "the date", &mut row_problems);
+        let opt_date = |i: usize, p: &mut Vec<(usize, String)>| match field(i) {
+            "" => None,
+            s => match date(s) {
+                Ok(d) => Some(d),
+                Err(e) => {
+                    p.push((i, e));
+                    None
+                }
+            },
+        };
+        fn keyed<T>(
+            i: usize,
+            s: &str,
+            from: fn(&str) -> Option<T>,
+            what: &str,
+            required: bool,
+            p: &mut Vec<(usize, String)>,
+        ) -> Option<T> {
+            if s.is_empty() {
+                if required {
+                    p.push((i, format!("{what} is required")));
+                }
+                return None;
+            }
+            let v = from(s);
+            if v.is_none() {
+                p.push((i, format!("`{s}` is not {what}")));
+            }
+            v
+        }
+        let one_child = |p: &mut Vec<(usize, String)>| match field(CHILD) {
+            "" => {
+                p.push((CHILD, "the child is required".into()));
+                None
+            }
+            s => match s.parse::<ChildId>() {
+                Ok(c) => Some(c),
+                Err(e) => {
+                    p.push((CHILD, e.to_string()));
+                    None
+                }
+            },
+        };
+        let flag = |i: usize, p: &mut Vec<(usize, String)>| {
+            yes_no(field(i)).unwrap_or_else(|| {
+                p.push((i, format!("`{}` is not Y or N", field(i))));
+                false
+            })
+        };
+        let p = &mut row_problems;
+        let built: Option<CaseRecord> = match kind.as_str() {
+            "secure_review" => {
+                let child = one_child(p);
+                let placed = req_date(START, "the day placed in secure accommodation", p);
+                let decision = keyed(
+                    DECISION,
+                    field(DECISION),
+                    SecureDecision::from_key,
+                    "a decision (criteria_met, criteria_not_met)",
+                    true,
+                    p,
+                );
+                match (child, placed, on, decision) {
+                    (Some(child), Some(placed), Some(date), Some(decision)) => {
+                        Some(CaseRecord::SecureReview(SecureReview {
+                            id: id.clone(),
+                            child,
+                            placed,
+                            date,
+                            decision,
+                        }))
+                    }
+                    _ => None,
+                }
+            }
+            "private_fostering_review" => {
+                let child = one_child(p);
+                let start = req_date(START, "the day the arrangement began", p);
+                match (child, start, on) {
+                    (Some(child), Some(arrangement_start), Some(date)) => {
+                        Some(CaseRecord::PrivateFosteringReview(PrivateFosteringReview {
+                            id: id.clone(),
+                            child,
+                            arrangement_start,
+                            date,
+                        }))
+                    }
+                    _ => None,
+                }
+            }
+            "foster_carer_review" => {
+                if !field(CHILD).is_empty() {
+                    p.push((
+                        CHILD,
+                        "a foster carer review holds no child data: leave CHILD blank".into(),
+                    ));
+                }
+                let household = field(HOUSEHOLD).to_owned();
+                if household.is_empty() {
+                    p.push((HOUSEHOLD, "the household is required".into()));
+                }
+                let approved = req_date(START, "the day the household was approved", p);
+                let kind = keyed(
+                    KIND,
+                    field(KIND),
+                    CarerReviewKind::from_key,
+                    "a review kind (first, annual)",
+                    true,
+                    p,
+                );
+                let to_panel = flag(PANEL, p);
+                match (approved, on, kind) {
+                    (Some(approved), Some(date), Some(kind)) if !household.is_empty() => {
+                        Some(CaseRecord::FosterCarerReview(FosterCarerReview {
+                            id: id.clone(),
+                            household,
+                            approved,
+                            date,
+                            kind,
+                            to_panel,
+                        }))
+                    }
+                    _ => None,
+                }
+            }
+            "disruption_meeting" => {
+                let mut kids = Vec::new();
+                for s in field(CHILD)
+                    .split(';')
+                    .map(str::trim)
+                    .filter(|s| !s.is_empty())
+                {
+                    match s.parse::<ChildId>() {
+                        Ok(c) => kids.push(c),
+                        Err(e) => p.push((CHILD, e.to_string())),
+                    }
+                }
+                if field(CHILD).is_empty() {
+                    p.push((CHILD, "the children concerned are required".into()));
+                }
+                let ended = req_date(START, "the day the placement ended", p);
+                match (ended, on) {
+                    (Some(placement_ended), Some(date)) if !kids.is_empty() => {
+                        Some(CaseRecord::DisruptionMeeting(DisruptionMeeting {
+                            id: id.clone(),
+                            date,
+                            children: kids,
+                            placement_ended,
+                        }))
+                    }
+                    _ => None,
+                }
+            }
+            "protection_plan" => {
+                let child = one_child(p);
+                let end = opt_date(END, p);
+                match (child, on) {
+                    (Some(child), Some(start)) => {
+                        Some(CaseRecord::ProtectionPlan(ChildProtectionPlan {
+                            id: id.clone(),
+                            child,
+                            start,
+                            end,
+                        }))
+                    }
+                    _ => None,
+                }
+            }
+            "protection_conference" => match (one_child(p), on) {
+                (Some(child), Some(date)) => {
+                    Some(CaseRecord::ProtectionConference(ProtectionConference {
+                        id: id.clone(),
+                        child,
+                        date,
+                    }))
+                }
+                _ => None,
+            },
+            "life_story" => {
+                let child = one_child(p);
+                let status = keyed(
+                    STATUS,
+                    field(STATUS),
+                    LifeStoryStatus::from_key,
+                    "a status (not_started, in_progress, adequate_for_now, complete)",
+                    true,
+                    p,
+                );
+                let form = keyed(
+                    FORM,
+                    field(FORM),
+                    LifeStoryForm::from_key,
+                    "a form (later_life_letter, book, timeline, memory_box, digital, other)",
+                    false,
+                    p,
+                );
+                match (child, on, status) {
+                    (Some(child), Some(date), Some(status)) => {
+                        Some(CaseRecord::LifeStory(LifeStoryWork {
+                            id: id.clone(),
+                            child,
+                            date,
+                            status,
+                            form,
+                        }))
+                    }
+                    _ => None,
+                }
+            }
+            "advocacy" => {
+                let child = one_child(p);
+                let kind = keyed(
+                    KIND,
+                    field(KIND),
+                    AdvocacyKind::from_key,
+                    "an advocacy kind (referral, contact, review_attendance)",
+                    true,
+                    p,
+                );
+                let care_leaver = flag(CARE_LEAVER, p);
+                match (child, on, kind) {
+                    (Some(child), Some(date), Some(kind)) => Some(CaseRecord::Advocacy(Advocacy {
+                        id: id.clone(),
+                        child,
+                        date,
+                        kind,
+                        care_leaver,
+                    })),
+                    _ => None,
+                }
+            }
+            "views" => {
+                let child = one_child(p);
+                let route = keyed(
+                    ROUTE,
+                    field(ROUTE),
+                    ViewsRoute::from_key,
+                    "a route (in_person, mind_of_my_own, consultation_booklet, advocate, iro_visit, other)",
+                    true,
+                    p,
+                );
+                match (child, on, route) {
+                    (Some(child), Some(review_date), Some(route)) => {
+                        Some(CaseRecord::Views(ChildViews {
+                            id: id.clone(),
+                            child,
+                            review_date,
+                            route,
+                        }))
+                    }
+                    _ => None,
+                }
+            }
+            "case_alert" => {
+                let child = one_child(p);
+                let closed = opt_date(END, p);
+                let outcome = keyed(
+                    OUTCOME,
+                    field(OUTCOME),
+                    AlertOutcome::from_key,
+                    "an outcome (resolved, escalated, withdrawn)",
+                    false,
+                    p,
+                );
+                let theme = field(THEME).to_owned();
+                if theme.is_empty() {
+                    p.push((THEME, "the theme is required".into()));
+                }
+                match (child, on) {
+                    (Some(child), Some(raised)) if !theme.is_empty() => {
+                        Some(CaseRecord::CaseAlert(CaseAlert {
+                            id: id.clone(),
+                            child,
+                            raised,
+                            theme,
+                            closed,
+                            outcome,
+                        }))
+                    }
+                    _ => None,
+                }
+            }
+            _ => {
+                p.push((
+                    RECORD,
+                    format!(
+                        "`{}` is not a record kind ({})",
+                        field(RECORD),
+                        CaseRecord::KINDS.join(", ")
+                    ),
+                ));
+                None
+            }
+        };
+        if let Some(r) = &built {
+            if let Err(e) = r.check() {
+                row_problems.push((column_of(&e), e.to_string()));
+            } else if !seen.insert((r.kind(), r.id().to_owned())) {
+                row_problems.push((
+                    ID,
+                    format!("a second {} with id {id} in the file", r.kind()),
+                ));
+            }
+        }
+        row_problems.sort_by_key(|(i, _)| *i);
+        for (i, message) in row_problems {
+            problems.push(RowProblem {
+                line,
+                column: COLUMNS[i].to_owned(),
+                message,
+            });
+        }
+        if problems.len() == before
+            && let Some(r) = built
+        {
+            match &r {
+                CaseRecord::PrivateFosteringReview(_) | CaseRecord::FosterCarerReview(_) => {}
+                CaseRecord::DisruptionMeeting(m) => {
+                    children.extend(m.children.iter().map(|c| (line, c.clone())));
+                }
+                other => children.extend(other.child().map(|c| (line, c.clone()))),
+            }
+            out.push(r);
+        }
+    }
+    if problems.is_empty() {
+        Ok((out, children))
+    } else {
+        Err(problems)
+    }
+}
+
+/// Reads, checks and stores the file (all or nothing), audited under
+/// `actor`.
+pub async fn import_case_records(
+    store: &Store,
+    actor: &str,
+    file: &str,
+    text: &str,
+) -> Result<Outcome<CaseRecordsAdded>, Error> {
+    let (records, children) = match read_records(file, text) {
+        Ok(r) => r,
+        Err(problems) => return Ok(Outcome::Refused(problems)),
+    };
+    let mut ids: Vec<ChildId> = children.iter().map(|(_, c)| c.clone()).collect();
+    ids.sort();
+    ids.dedup();
+    let missing = store.children_not_held(&ids).await?;
+    if !missing.is_empty() {
+        return Ok(Outcome::Refused(
+            children
+                .iter()
+                .filter(|(_, c)| missing.contains(c))
+                .map(|(line, c)| RowProblem {
+                    line: *line,
+                    column: "CHILD".into(),
+                    message: format!(
+                        "child {c} is not in the database (import the 903 return first)"
+                    ),
+                })
+                .collect(),
+        ));
+    }
+    let added = store.add_case_records(&records, actor).await?;
+    store
+        .audit(
+            actor,
+            "case_records.import",
+            None,
+            &format!(
+                "{} records added, {} changed (new versions), {} already held",
+                added.added, added.changed, added.already_held
+            ),
+        )
+        .await?;
+    Ok(Outcome::Imported(added))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn read(text: &str) -> Result<ReadRecords, Vec<RowProblem>> {
+        read_records("records.csv", text)
+    }
+
+    fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, day).unwrap()
+    }
+
+    #[test]
+    fn every_kind_of_record_is_read_by_its_columns() {
+        let (r, children) = read(
+            "Record,Id,Child,Date,Start,End,Household,Kind,Panel,Decision,Status,Form,Route,Care_leaver,Theme,Outcome,notes\n\
+             secure_review,S1,A1,10/02/2025,15/01/2025,,,,,criteria met,,,,,,,x\n\
+             private_fostering_review,P1,PF9,2025-03-01,2024-03-05,,,,,,,,,,,,\n\
+             foster_carer_review,F1,,01/04/2025,01/04/2024,,HH-12,first,Y,,,,,,,,\n\
+             disruption_meeting,D1,A1; A2,20/05/2025,01/05/2025,,,,,,,,,,,,\n\
+             protection_plan,CP1,A1,01/01/2025,30/06/2025,,,,,,,,,,,,\n\
+             protection_conference,K1,A1,25/03/2025,,,,,,,,,,,,,\n\
+             life_story,L1,A1,10/02/2025,,,,,,,Adequate for now,later-life letter,,,,,\n\
+             advocacy,V1,A2,12/02/2025,,,,contact,,,,,,Y,,,\n\
+             views,W1,A1,10/02/2025,,,,,,,,,Mind of My Own,,,,\n\
+             case_alert,E1,A2,01/02/2025,,10/02/2025,,,,,,,,,care planning,resolved,\n",
+        )
+        .unwrap();
+        assert_eq!(r.len(), 10);
+        let kinds: Vec<&str> = r.iter().map(CaseRecord::kind).collect();
+        assert_eq!(kinds, CaseRecord::KINDS);
+        assert_eq!(
+            r[0],
+            CaseRecord::SecureReview(SecureReview {
+                id: "S1".into(),
+                child: "A1".parse().unwrap(),
+                placed: d(2025, 1, 15),
+                date: d(2025, 2, 10),
+                decision: SecureDecision::CriteriaMet,
+            })
+        );
+        match &r[2] {
+            CaseRecord::FosterCarerReview(f) => {
+                assert!(f.to_panel);
+                assert_eq!(f.household, "HH-12");
+            }
+            other => panic!("{other:?}"),
+        }
+        match &r[3] {
+            CaseRecord::DisruptionMeeting(m) => assert_eq!(m.children.len(), 2),
+            other => panic!("{other:?}"),
+        }
+        // The privately fostered child and the carer household are not
+        // checked against the children held; the meeting names two.
+        let named: Vec<String> = children.iter().map(|(_, c)| c.to_string()).collect();
+        assert!(!named.contains(&"PF9".to_owned()));
+        assert_eq!(children.iter().filter(|(l, _)| *l == 5).count(), 2);
+    }
+
+    #[test]
+    fn every_bad_row_is_reported_by_line_and_column() {
+        let problems = read(
+            "RECORD,ID,CHILD,DATE,START,END,HOUSEHOLD,KIND,PANEL,DECISION,STATUS,ROUTE,THEME,OUTCOME\n\
+             secure_review,S1,A1,10/01/2025,15/01/2025,,,,,maybe,,,,\n\
+             foster_carer_review,F1,A1,01/04/2025,,,,yearly,perhaps,,,,,\n\
+             protection_plan,CP1,A1,01/07/2025,30/06/2025,,,,,,,,,\n\
+             case_alert,E1,A1,01/02/2025,,,,,,,,,,resolved\n\
+             views,,bad!,31/02/2025,,,,,,,,nowhere,,\n\
+             blood_test,X1,A1,01/02/2025,,,,,,,,,,\n\
+             life_story,L1,A1,01/02/2025,,,,,,,,,,\n\
+             life_story,L1,A1,01/03/2025,,,,,,,done,,,\n",
+        )
+        .unwrap_err();
+        let at: Vec<(u64, &str)> = problems
+            .iter()
+            .map(|p| (p.line, p.column.as_str()))
+            .collect();
+        assert_eq!(
+            at,
+            [
+                (2, "DECISION"),
+                (3, "CHILD"),
+                (3, "START"),
+                (3, "HOUSEHOLD"),
+                (3, "KIND"),
+                (3, "PANEL"),
+                (5, "THEME"),
+                (6, "ID"),
+                (6, "CHILD"),
+                (6, "DATE"),
+                (6, "ROUTE"),
+                (7, "RECORD"),
+                (8, "STATUS"),
+                (9, "STATUS"),
+            ],
+            "{problems:?}"
+        );
+        // Line 4 is good: START is not a plan's column, so the plan is open.
+        assert!(problems.iter().all(|p| !p.message.is_empty()));
+    }
+
+    #[test]
+    fn a_domain_refusal_names_its_column_and_a_file_without_record_is_refused() {
+        let problems = read(
+            "RECORD,ID,CHILD,DATE,END,THEME,OUTCOME\n\
+             protection_plan,CP1,A1,01/07/2025,30/06/2025,,\n\
+             case_alert,E1,A1,01/02/2025,,care planning,resolved\n\
+             case_alert,E2,A1,01/02/2025,31/01/2025,care planning,\n",
+        )
+        .unwrap_err();
+        let at: Vec<(u64, &str)> = problems
+            .iter()
+            .map(|p| (p.line, p.column.as_str()))
+            .collect();
+        assert_eq!(at, [(2, "END"), (3, "OUTCOME"), (4, "END")], "{problems:?}");
+        let problems = read("CHILD,DATE\nA1,01/02/2025\n").unwrap_err();
+        assert_eq!((problems.len(), problems[0].line), (1, 1));
+        assert!(problems[0].message.contains("RECORD"));
+    }
+}

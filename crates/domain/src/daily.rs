@@ -794,8 +794,16 @@ mod tests {
         );
         // The same on the caseload's and the child's page's list.
         let by_child = health_education_due(&data, d("2025-03-12"), &t, &cal());
-        assert!(by_child[&id("A")].iter().any(|i| i.what == "Initial health assessment"));
-        assert!(by_child[&id("B")].iter().any(|i| i.what == "Review health assessment"));
+        assert!(
+            by_child[&id("A")]
+                .iter()
+                .any(|i| i.what == "Initial health assessment")
+        );
+        assert!(
+            by_child[&id("B")]
+                .iter()
+                .any(|i| i.what == "Review health assessment")
+        );
     }
 
     #[test]

@@ -912,9 +912,13 @@ pub fn due_next(
     today: NaiveDate,
 ) -> Vec<DueNext> {
     let mut out = Vec::new();
-    if let Ok(Some(s)) =
-        health_assessment_schedule(period, date_of_birth, records.health_assessments, t, calendar)
-    {
+    if let Ok(Some(s)) = health_assessment_schedule(
+        period,
+        date_of_birth,
+        records.health_assessments,
+        t,
+        calendar,
+    ) {
         if s.assessed.is_empty() {
             if let Some(i) = s.initial {
                 out.push(DueNext {
@@ -1181,7 +1185,11 @@ mod tests {
         let future = check_record(&dental(d(2025, 3, 2)), &p, today);
         assert_eq!(future.len(), 1);
         assert_eq!(future[0].field, "date");
-        assert!(future[0].message.contains("today or in the past"), "{}", future[0].message);
+        assert!(
+            future[0].message.contains("today or in the past"),
+            "{}",
+            future[0].message
+        );
         let before = check_record(&dental(d(2025, 1, 5)), &p, today);
         assert_eq!(before[0].field, "date");
         assert!(
@@ -1194,7 +1202,11 @@ mod tests {
             child: "X".parse().unwrap(),
             date: d(2025, 2, 1),
         });
-        assert!(check_record(&other, &p, today)[0].message.contains("no period of care"));
+        assert!(
+            check_record(&other, &p, today)[0]
+                .message
+                .contains("no period of care")
+        );
         // The record's own rules, on their fields, before its dates.
         let a = HealthEducationRecord::HealthAssessment(HealthAssessment {
             child: id(),
@@ -1205,13 +1217,19 @@ mod tests {
         let problems = check_record(&a, &p, today);
         assert_eq!(problems.len(), 1);
         assert_eq!(problems[0].field, "done");
-        assert_eq!(problems[0].message, "The assessment was done before it was requested");
+        assert_eq!(
+            problems[0].message,
+            "The assessment was done before it was requested"
+        );
         let sdq = HealthEducationRecord::SdqScore(SdqScore {
             child: id(),
             date: d(2025, 12, 1),
             score: 41,
         });
-        let fields: Vec<_> = check_record(&sdq, &p, today).iter().map(|p| p.field).collect();
+        let fields: Vec<_> = check_record(&sdq, &p, today)
+            .iter()
+            .map(|p| p.field)
+            .collect();
         assert_eq!(fields, ["score", "date"]);
     }
 

@@ -383,10 +383,26 @@ async fn child_records_in(conn: &mut Conn, child: &ChildId) -> Result<Vec<Health
         .health_assessments
         .into_iter()
         .map(HealthEducationRecord::HealthAssessment)
-        .chain(rows.dental_checks.into_iter().map(HealthEducationRecord::DentalCheck))
-        .chain(rows.sdq_scores.into_iter().map(HealthEducationRecord::SdqScore))
-        .chain(rows.immunisations.into_iter().map(HealthEducationRecord::Immunisation))
-        .chain(rows.education_plans.into_iter().map(HealthEducationRecord::EducationPlan))
+        .chain(
+            rows.dental_checks
+                .into_iter()
+                .map(HealthEducationRecord::DentalCheck),
+        )
+        .chain(
+            rows.sdq_scores
+                .into_iter()
+                .map(HealthEducationRecord::SdqScore),
+        )
+        .chain(
+            rows.immunisations
+                .into_iter()
+                .map(HealthEducationRecord::Immunisation),
+        )
+        .chain(
+            rows.education_plans
+                .into_iter()
+                .map(HealthEducationRecord::EducationPlan),
+        )
         .collect())
 }
 
@@ -431,10 +447,10 @@ async fn delete_record(conn: &mut Conn, r: &HealthEducationRecord) -> Result<()>
                 _ => "DELETE FROM education_plans WHERE child = $1 AND pep_date = $2",
             };
             sqlx::query(sql)
-            .bind(child)
-            .bind(r.key())
-            .execute(&mut *conn)
-            .await?;
+                .bind(child)
+                .bind(r.key())
+                .execute(&mut *conn)
+                .await?;
         }
     }
     Ok(())
@@ -572,10 +588,14 @@ pub(crate) async fn health_education_versions(
     let mut seen = vec![key.clone()];
     loop {
         let mut versions = record_versions(pool, child, kind.key(), &key).await?;
-        versions.retain(|v| out.iter().all(|o: &crate::types::RecordVersion| o.id != v.id));
+        versions.retain(|v| {
+            out.iter()
+                .all(|o: &crate::types::RecordVersion| o.id != v.id)
+        });
         versions.reverse();
         let Some(oldest) = versions.last() else { break };
-        let before: Option<HealthEducationRecord> = serde_json::from_value(oldest.earlier.clone()).ok();
+        let before: Option<HealthEducationRecord> =
+            serde_json::from_value(oldest.earlier.clone()).ok();
         out.extend(versions);
         match before.map(|r| r.key()) {
             Some(k) if !seen.contains(&k) => {

@@ -266,8 +266,12 @@ async fn a_form_records_and_corrections_keep_versions(env: Env) {
             score,
         })
     };
-    s.record_health_education(&sdq("2023-01-05", 10)).await.unwrap();
-    s.record_health_education(&sdq("2023-06-05", 12)).await.unwrap();
+    s.record_health_education(&sdq("2023-01-05", 10))
+        .await
+        .unwrap();
+    s.record_health_education(&sdq("2023-06-05", 12))
+        .await
+        .unwrap();
     assert!(matches!(
         s.correct_health_education("2023-06-05", &sdq("2023-01-05", 12), "x", Some("why"))
             .await,

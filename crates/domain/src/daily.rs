@@ -16,6 +16,7 @@ use chrono::{Datelike, NaiveDate};
 use serde::Serialize;
 
 use crate::calendar::WorkingDayCalendar;
+use crate::health_education::{HealthEducationOf, HealthEducationTimescales, due_next};
 use crate::measures::MeasureSettings;
 use crate::measures::Period;
 use crate::model::{
@@ -579,6 +580,125 @@ pub fn overdue_reviews(
     out
 }
 
+
+/// A health or education record due or overdue for a child, as the
+/// caseload, the child's page and the due list show it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct HealthEducationDue {
+    pub child: String,
+    /// The record kind's key (`health_assessment`, `dental_check`,
+    /// `education_plan`).
+    pub kind: &'static str,
+    /// In words: "Review health assessment", "PEP for 2024-25 spring"...
+    pub what: String,
+    pub due: String,
+    /// `overdue`, `due_soon` (within 14 days) or `due` ([`due_status`]).
+    pub status: &'static str,
+}
+
+/// One kind of record grouped by child.
+fn grouped<'a, T>(rows: &'a [T], child: impl Fn(&T) -> &ChildId) -> HashMap<&'a ChildId, Vec<T>>
+where
+    T: Clone,
+{
+    let mut out: HashMap<&ChildId, Vec<T>> = HashMap::new();
+    for r in rows {
+        out.entry(child(r)).or_default().push(r.clone());
+    }
+    out
+}
+
+/// What is due next of each child's health assessments, dental checks and
+/// PEPs in the period of care the child is looked after in on `today`
+/// ([`crate::health_education::due_next`], from the one schedule function
+/// of each record type), by child; children with nothing due are left out.
+/// `ds` need hold only the children on the page.
+pub fn health_education_due(
+    ds: &Dataset,
+    today: NaiveDate,
+    t: &HealthEducationTimescales,
+    calendar: &WorkingDayCalendar,
+) -> BTreeMap<ChildId, Vec<HealthEducationDue>> {
+    let assessments = grouped(&ds.health_assessments, |a| &a.child);
+    let dental = grouped(&ds.dental_checks, |a| &a.child);
+    let plans = grouped(&ds.education_plans, |a| &a.child);
+    let dob: HashMap<&ChildId, NaiveDate> = ds
+        .children
+        .iter()
+        .map(|c| (&c.id, c.date_of_birth))
+        .collect();
+    let mut out = BTreeMap::new();
+    for (child, assembly) in assemble_by_child(ds) {
+        let Some(period) = assembly
+            .periods
+            .iter()
+            .find(|p| p.is_looked_after_on(today))
+        else {
+            continue;
+        };
+        let Some(&born) = dob.get(child) else {
+            continue;
+        };
+        let records = HealthEducationOf {
+            health_assessments: assessments.get(child).map_or(&[], Vec::as_slice),
+            dental_checks: dental.get(child).map_or(&[], Vec::as_slice),
+            education_plans: plans.get(child).map_or(&[], Vec::as_slice),
+        };
+        let items: Vec<HealthEducationDue> = due_next(period, born, records, t, calendar, today)
+            .into_iter()
+            .map(|d| HealthEducationDue {
+                child: child.to_string(),
+                kind: d.kind.key(),
+                what: d.what,
+                due: d.due.to_string(),
+                status: due_status(d.due, today),
+            })
+            .collect();
+        if !items.is_empty() {
+            out.insert(child.clone(), items);
+        }
+    }
+    out
+}
+
+/// Health and education records due in `year`-`month` (and, when the month
+/// holds `today`, those overdue from before it), grouped by the name of the
+/// child's IRO on `today` ("Unallocated" for none), each group by due date.
+pub fn health_education_due_in_month(
+    ds: &Dataset,
+    year: i32,
+    month: u32,
+    today: NaiveDate,
+    t: &HealthEducationTimescales,
+    calendar: &WorkingDayCalendar,
+) -> BTreeMap<String, Vec<HealthEducationDue>> {
+    let this_month = today.year() == year && today.month() == month;
+    let first = NaiveDate::from_ymd_opt(year, month, 1);
+    let iros = current_iros(ds, today);
+    let mut groups: BTreeMap<String, Vec<HealthEducationDue>> = BTreeMap::new();
+    for (child, items) in health_education_due(ds, today, t, calendar) {
+        for item in items {
+            let Ok(due) = NaiveDate::parse_from_str(&item.due, "%Y-%m-%d") else {
+                continue;
+            };
+            let in_month = due.year() == year && due.month() == month;
+            let carried = this_month && first.is_some_and(|f| due < f);
+            if !(in_month || carried) {
+                continue;
+            }
+            let iro = iros
+                .get(&child)
+                .map(|id| iro_name(ds, id))
+                .unwrap_or_else(|| "Unallocated".to_owned());
+            groups.entry(iro).or_default().push(item);
+        }
+    }
+    for items in groups.values_mut() {
+        items.sort_by(|a, b| a.due.cmp(&b.due).then(a.child.cmp(&b.child)));
+    }
+    groups
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -778,6 +898,56 @@ mod tests {
         assert_eq!(items.len(), 1);
         assert_eq!(items[0].child, "C");
         assert_eq!(items[0].due, "2025-03-31");
+    }
+
+    #[test]
+    fn the_health_due_list_takes_a_months_assessments_and_those_overdue() {
+        let t = crate::health_education::HealthEducationTimescales::default();
+        let mut data = ds();
+        // B's initial assessment done: B's review one is due a year on.
+        data.health_assessments
+            .push(crate::health_education::HealthAssessment {
+                child: id("B"),
+                kind: crate::health_education::AssessmentKind::Initial,
+                requested: None,
+                done: Some(d("2024-09-25")),
+            });
+        let assessments = |month: u32| -> Vec<(String, String, &'static str)> {
+            health_education_due_in_month(&data, 2025, month, d("2025-03-12"), &t, &cal())
+                .remove("Iro")
+                .unwrap_or_default()
+                .into_iter()
+                .filter(|i| i.kind == "health_assessment")
+                .map(|i| (i.child, i.due, i.status))
+                .collect()
+        };
+        // March, this month: A's (due 3 Feb, carried over, overdue) and C's
+        // (in care from 3 March: due 20 working days on, 31 March).
+        assert_eq!(
+            assessments(3),
+            [
+                ("A".to_owned(), "2025-02-03".to_owned(), "overdue"),
+                ("C".to_owned(), "2025-03-31".to_owned(), "due"),
+            ]
+        );
+        // February: A's alone; September: B's review.
+        assert_eq!(assessments(2).len(), 1);
+        assert_eq!(
+            assessments(9),
+            [("B".to_owned(), "2025-09-25".to_owned(), "due")]
+        );
+        // The same on the caseload's and the child's page's list.
+        let by_child = health_education_due(&data, d("2025-03-12"), &t, &cal());
+        assert!(
+            by_child[&id("A")]
+                .iter()
+                .any(|i| i.what == "Initial health assessment")
+        );
+        assert!(
+            by_child[&id("B")]
+                .iter()
+                .any(|i| i.what == "Review health assessment")
+        );
     }
 
     #[test]

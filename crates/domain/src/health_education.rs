@@ -313,6 +313,20 @@ impl HealthEducationTimescales {
         t
     }
 
+    /// The term a PEP dated `on` is for: the term named, of the school year
+    /// of the term `on` falls in; with no name, the term `on` falls in (the
+    /// forms and the import both read a PEP's term this way).
+    pub fn term_named(&self, on: NaiveDate, name: Option<TermName>) -> SchoolTerm {
+        let t = self.term_of(on);
+        match name {
+            Some(term) => SchoolTerm {
+                school_year: t.school_year,
+                term,
+            },
+            None => t,
+        }
+    }
+
     /// Whether a child born on `dob` is of school age for PEPs in the
     /// school year starting in `school_year`.
     pub fn school_age(&self, dob: NaiveDate, school_year: i32) -> bool {
@@ -599,6 +613,379 @@ pub fn education_plan_schedule(
     Ok(Some(PepSchedule { items }))
 }
 
+/// The five kinds of record, as forms, corrections and due lists name them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RecordKind {
+    HealthAssessment,
+    DentalCheck,
+    SdqScore,
+    Immunisation,
+    EducationPlan,
+}
+
+impl RecordKind {
+    pub const ALL: [RecordKind; 5] = [
+        RecordKind::HealthAssessment,
+        RecordKind::DentalCheck,
+        RecordKind::SdqScore,
+        RecordKind::Immunisation,
+        RecordKind::EducationPlan,
+    ];
+
+    /// The key in URLs and in the store's `record_versions.record`.
+    pub fn key(self) -> &'static str {
+        match self {
+            RecordKind::HealthAssessment => "health_assessment",
+            RecordKind::DentalCheck => "dental_check",
+            RecordKind::SdqScore => "sdq_score",
+            RecordKind::Immunisation => "immunisation",
+            RecordKind::EducationPlan => "education_plan",
+        }
+    }
+
+    pub fn from_key(key: &str) -> Option<RecordKind> {
+        RecordKind::ALL.into_iter().find(|k| k.key() == key)
+    }
+
+    /// In words, as the council says it.
+    pub fn label(self) -> &'static str {
+        match self {
+            RecordKind::HealthAssessment => "Health assessment",
+            RecordKind::DentalCheck => "Dental check",
+            RecordKind::SdqScore => "SDQ score",
+            RecordKind::Immunisation => "Immunisation status",
+            RecordKind::EducationPlan => "Personal education plan (PEP)",
+        }
+    }
+}
+
+/// One health or education record of any kind: what a form records or
+/// corrects, and what a correction keeps as the version it replaced.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "record", rename_all = "snake_case")]
+pub enum HealthEducationRecord {
+    HealthAssessment(HealthAssessment),
+    DentalCheck(DentalCheck),
+    SdqScore(SdqScore),
+    Immunisation(ImmunisationStatus),
+    EducationPlan(EducationPlan),
+}
+
+/// A problem with one field of a record: `field` is the record's field
+/// (`requested`, `done`, `date`, `score`), which a form shows the message
+/// beside and an import names as its column.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RecordProblem {
+    pub field: &'static str,
+    pub message: String,
+}
+
+fn iso(d: NaiveDate) -> String {
+    d.format("%Y-%m-%d").to_string()
+}
+
+impl HealthEducationRecord {
+    pub fn kind(&self) -> RecordKind {
+        match self {
+            HealthEducationRecord::HealthAssessment(_) => RecordKind::HealthAssessment,
+            HealthEducationRecord::DentalCheck(_) => RecordKind::DentalCheck,
+            HealthEducationRecord::SdqScore(_) => RecordKind::SdqScore,
+            HealthEducationRecord::Immunisation(_) => RecordKind::Immunisation,
+            HealthEducationRecord::EducationPlan(_) => RecordKind::EducationPlan,
+        }
+    }
+
+    pub fn child(&self) -> &ChildId {
+        match self {
+            HealthEducationRecord::HealthAssessment(a) => &a.child,
+            HealthEducationRecord::DentalCheck(c) => &c.child,
+            HealthEducationRecord::SdqScore(s) => &s.child,
+            HealthEducationRecord::Immunisation(i) => &i.child,
+            HealthEducationRecord::EducationPlan(p) => &p.child,
+        }
+    }
+
+    /// The record's key among the child's records of its kind, as the store
+    /// keeps it unique: the date (`yyyy-mm-dd`); for a health assessment its
+    /// kind, requested and done dates (`initial~2025-01-08~2025-02-05`, a
+    /// blank for a date not held).
+    pub fn key(&self) -> String {
+        match self {
+            HealthEducationRecord::HealthAssessment(a) => format!(
+                "{}~{}~{}",
+                a.kind.key(),
+                a.requested.map(iso).unwrap_or_default(),
+                a.done.map(iso).unwrap_or_default()
+            ),
+            HealthEducationRecord::DentalCheck(c) => iso(c.date),
+            HealthEducationRecord::SdqScore(s) => iso(s.date),
+            HealthEducationRecord::Immunisation(i) => iso(i.date),
+            HealthEducationRecord::EducationPlan(p) => iso(p.date),
+        }
+    }
+
+    /// The record's fields by name, as text (blank when not held): what a
+    /// correction compares.
+    pub fn fields(&self) -> Vec<(&'static str, String)> {
+        let opt = |d: Option<NaiveDate>| d.map(iso).unwrap_or_default();
+        match self {
+            HealthEducationRecord::HealthAssessment(a) => vec![
+                ("kind", a.kind.key().to_owned()),
+                ("requested", opt(a.requested)),
+                ("done", opt(a.done)),
+            ],
+            HealthEducationRecord::DentalCheck(c) => vec![("date", iso(c.date))],
+            HealthEducationRecord::SdqScore(s) => {
+                vec![("date", iso(s.date)), ("score", s.score.to_string())]
+            }
+            HealthEducationRecord::Immunisation(i) => vec![
+                ("date", iso(i.date)),
+                ("up_to_date", i.up_to_date.to_string()),
+            ],
+            HealthEducationRecord::EducationPlan(p) => vec![
+                ("date", iso(p.date)),
+                ("term", p.term.to_string()),
+                (
+                    "quality",
+                    p.quality.map(|q| q.key().to_owned()).unwrap_or_default(),
+                ),
+            ],
+        }
+    }
+
+    /// The fields that differ in `other`, and whether any of them held a
+    /// value here (a change to a value held is a correction and needs a
+    /// reason; filling a blank, such as the day a requested initial
+    /// assessment was done, does not).
+    pub fn changed_fields(&self, other: &HealthEducationRecord) -> (Vec<&'static str>, bool) {
+        let (a, b) = (self.fields(), other.fields());
+        let mut changed = Vec::new();
+        let mut correcting = self.kind() != other.kind() || self.child() != other.child();
+        for ((name, x), (_, y)) in a.iter().zip(&b) {
+            if x != y {
+                changed.push(*name);
+                correcting |= !x.is_empty();
+            }
+        }
+        (changed, correcting)
+    }
+
+    /// The dates of the record, by field.
+    fn dates(&self) -> Vec<(&'static str, &'static str, NaiveDate)> {
+        match self {
+            HealthEducationRecord::HealthAssessment(a) => a
+                .requested
+                .map(|d| ("requested", "The date it was requested", d))
+                .into_iter()
+                .chain(a.done.map(|d| ("done", "The date it was done", d)))
+                .collect(),
+            HealthEducationRecord::DentalCheck(c) => {
+                vec![("date", "The date of the dental check", c.date)]
+            }
+            HealthEducationRecord::SdqScore(s) => vec![("date", "The date of the SDQ", s.date)],
+            HealthEducationRecord::Immunisation(i) => {
+                vec![("date", "The date the status was recorded", i.date)]
+            }
+            HealthEducationRecord::EducationPlan(p) => {
+                vec![("date", "The date of the PEP meeting", p.date)]
+            }
+        }
+    }
+}
+
+/// Whether a record can be held: the one check the forms and the
+/// case-management import both make. The record's own rules
+/// ([`HealthAssessment::check`], the SDQ score's range), then every date:
+/// not after `today`, and inside one of the child's periods of care
+/// (`periods`, the child's; from its first day to its last, or open). Every
+/// problem, by field; empty when it can be held.
+pub fn check_record(
+    record: &HealthEducationRecord,
+    periods: &[PeriodOfCare],
+    today: NaiveDate,
+) -> Vec<RecordProblem> {
+    let mut out = Vec::new();
+    match record {
+        HealthEducationRecord::HealthAssessment(a) => {
+            if let Err(e) = a.check() {
+                let field = match e {
+                    HealthRecordError::ReviewRequested => "requested",
+                    _ => "done",
+                };
+                out.push(RecordProblem {
+                    field,
+                    message: capitalise(&e.to_string()),
+                });
+            }
+        }
+        HealthEducationRecord::SdqScore(s) => {
+            if let Err(e) = s.check() {
+                out.push(RecordProblem {
+                    field: "score",
+                    message: capitalise(&e.to_string()),
+                });
+            }
+        }
+        _ => {}
+    }
+    let mine: Vec<&PeriodOfCare> = periods
+        .iter()
+        .filter(|p| &p.child == record.child())
+        .collect();
+    for (field, what, d) in record.dates() {
+        if out.iter().any(|p| p.field == field) {
+            continue;
+        }
+        if d > today {
+            out.push(RecordProblem {
+                field,
+                message: format!("{what} must be today or in the past"),
+            });
+        } else if !mine
+            .iter()
+            .any(|p| d >= p.start() && p.end().is_none_or(|e| d <= e))
+        {
+            let spans: Vec<String> = mine
+                .iter()
+                .map(|p| match p.end() {
+                    Some(e) => format!("{} to {}", iso(p.start()), iso(e)),
+                    None => format!("from {}", iso(p.start())),
+                })
+                .collect();
+            out.push(RecordProblem {
+                field,
+                message: if spans.is_empty() {
+                    format!("{what} must be while the child is in care: no period of care is held")
+                } else {
+                    format!(
+                        "{what} must be while the child was in care ({})",
+                        spans.join("; ")
+                    )
+                },
+            });
+        }
+    }
+    out
+}
+
+fn capitalise(s: &str) -> String {
+    let mut c = s.chars();
+    match c.next() {
+        Some(f) => f.to_uppercase().chain(c).collect(),
+        None => String::new(),
+    }
+}
+
+/// What is due next of one kind in a child's current period of care.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct DueNext {
+    pub kind: RecordKind,
+    /// In words: "Initial health assessment", "PEP for 2024-25 spring"...
+    pub what: String,
+    pub due: NaiveDate,
+}
+
+/// One child's records that have a schedule, borrowed (records of other
+/// children among them are ignored).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct HealthEducationOf<'a> {
+    pub health_assessments: &'a [HealthAssessment],
+    pub dental_checks: &'a [DentalCheck],
+    pub education_plans: &'a [EducationPlan],
+}
+
+/// What is due (not yet done) in one period of care as it stands on
+/// `today`, from the one schedule function of each record type: the
+/// initial health assessment not done, or the review health assessment due
+/// after the latest; the next dental check; the PEP last due before
+/// `today` when not done by then (overdue), and the PEP of the term `today`
+/// falls in when not done. Sorted by due date. Nothing for short breaks; a
+/// schedule that cannot be worked out (a date outside the calendar) is left
+/// out.
+pub fn due_next(
+    period: &PeriodOfCare,
+    date_of_birth: NaiveDate,
+    records: HealthEducationOf<'_>,
+    t: &HealthEducationTimescales,
+    calendar: &WorkingDayCalendar,
+    today: NaiveDate,
+) -> Vec<DueNext> {
+    let mut out = Vec::new();
+    if let Ok(Some(s)) = health_assessment_schedule(
+        period,
+        date_of_birth,
+        records.health_assessments,
+        t,
+        calendar,
+    ) {
+        if s.assessed.is_empty() {
+            if let Some(i) = s.initial {
+                out.push(DueNext {
+                    kind: RecordKind::HealthAssessment,
+                    what: if s.requested.is_some() {
+                        "Initial health assessment (requested)".to_owned()
+                    } else {
+                        "Initial health assessment".to_owned()
+                    },
+                    due: i.due,
+                });
+            }
+        } else if let Some(r) = s.reviews.last().filter(|r| r.done.is_none()) {
+            out.push(DueNext {
+                kind: RecordKind::HealthAssessment,
+                what: "Review health assessment".to_owned(),
+                due: r.due,
+            });
+        }
+    }
+    if let Some(items) = dental_schedule(period, records.dental_checks, t)
+        && let Some(d) = items.last().filter(|d| d.done.is_none())
+    {
+        out.push(DueNext {
+            kind: RecordKind::DentalCheck,
+            what: "Dental check".to_owned(),
+            due: d.due,
+        });
+    }
+    if let Ok(Some(s)) = education_plan_schedule(
+        period,
+        date_of_birth,
+        records.education_plans,
+        t,
+        calendar,
+        today,
+    ) {
+        let name = |i: &PepItem| match i {
+            PepItem::Initial => "Initial PEP".to_owned(),
+            PepItem::Term(k) => format!("PEP for {k}"),
+        };
+        if let Some((i, d)) = s.items.iter().rev().find(|(_, d)| d.due < today)
+            && d.done.is_none_or(|x| x > today)
+        {
+            out.push(DueNext {
+                kind: RecordKind::EducationPlan,
+                what: name(i),
+                due: d.due,
+            });
+        }
+        let this_term = PepItem::Term(t.term_of(today));
+        for (i, d) in s.items.iter().filter(|(i, d)| {
+            d.due >= today
+                && (*i == PepItem::Initial || *i == this_term)
+                && d.done.is_none_or(|x| x > today)
+        }) {
+            out.push(DueNext {
+                kind: RecordKind::EducationPlan,
+                what: name(i),
+                due: d.due,
+            });
+        }
+    }
+    out.sort_by(|a, b| a.due.cmp(&b.due).then(a.kind.cmp(&b.kind)));
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -785,6 +1172,108 @@ mod tests {
         let mut t = HealthEducationTimescales::default();
         t.term_starts[2] = MonthDay { month: 12, day: 1 };
         assert!(t.check().is_err());
+    }
+
+    #[test]
+    fn a_record_is_checked_against_the_period_of_care_and_today() {
+        // In care 6 January 2025 to 10 June 2025; today 1 March 2025.
+        let p = [period(d(2025, 1, 6), Some(d(2025, 6, 10)))];
+        let today = d(2025, 3, 1);
+        let dental = |date| HealthEducationRecord::DentalCheck(DentalCheck { child: id(), date });
+        assert_eq!(check_record(&dental(d(2025, 1, 6)), &p, today), vec![]);
+        assert_eq!(check_record(&dental(today), &p, today), vec![]);
+        let future = check_record(&dental(d(2025, 3, 2)), &p, today);
+        assert_eq!(future.len(), 1);
+        assert_eq!(future[0].field, "date");
+        assert!(
+            future[0].message.contains("today or in the past"),
+            "{}",
+            future[0].message
+        );
+        let before = check_record(&dental(d(2025, 1, 5)), &p, today);
+        assert_eq!(before[0].field, "date");
+        assert!(
+            before[0].message.contains("2025-01-06 to 2025-06-10"),
+            "{}",
+            before[0].message
+        );
+        // Another child's periods do not count.
+        let other = HealthEducationRecord::DentalCheck(DentalCheck {
+            child: "X".parse().unwrap(),
+            date: d(2025, 2, 1),
+        });
+        assert!(
+            check_record(&other, &p, today)[0]
+                .message
+                .contains("no period of care")
+        );
+        // The record's own rules, on their fields, before its dates.
+        let a = HealthEducationRecord::HealthAssessment(HealthAssessment {
+            child: id(),
+            kind: AssessmentKind::Initial,
+            requested: Some(d(2025, 2, 1)),
+            done: Some(d(2025, 1, 20)),
+        });
+        let problems = check_record(&a, &p, today);
+        assert_eq!(problems.len(), 1);
+        assert_eq!(problems[0].field, "done");
+        assert_eq!(
+            problems[0].message,
+            "The assessment was done before it was requested"
+        );
+        let sdq = HealthEducationRecord::SdqScore(SdqScore {
+            child: id(),
+            date: d(2025, 12, 1),
+            score: 41,
+        });
+        let fields: Vec<_> = check_record(&sdq, &p, today)
+            .iter()
+            .map(|p| p.field)
+            .collect();
+        assert_eq!(fields, ["score", "date"]);
+    }
+
+    #[test]
+    fn what_is_due_next_comes_from_each_schedule() {
+        let t = HealthEducationTimescales::default();
+        // In care from Monday 6 January 2025; born 2014 (of school age).
+        let p = period(d(2025, 1, 6), None);
+        let none = HealthEducationOf::default();
+        let due = due_next(&p, d(2014, 1, 1), none, &t, &cal(), d(2025, 1, 10));
+        let what: Vec<(&str, NaiveDate)> = due.iter().map(|x| (x.what.as_str(), x.due)).collect();
+        // The initial PEP 10 working days on (20 January), the initial
+        // health assessment 20 (3 February), the dental check 12 months on
+        // (no spring PEP: the child came into care after the term began).
+        assert_eq!(
+            what,
+            [
+                ("Initial PEP", d(2025, 1, 20)),
+                ("Initial health assessment", d(2025, 2, 3)),
+                ("Dental check", d(2026, 1, 6)),
+            ]
+        );
+        // The initial assessment done on 5 February: the review is due 12
+        // months on (the child is 11); a PEP on 21 January does the
+        // initial one (a day late); from 1 April the summer term's is due.
+        let a = [done(AssessmentKind::Initial, d(2025, 2, 5))];
+        let plans = [EducationPlan {
+            child: id(),
+            date: d(2025, 1, 21),
+            term: t.term_of(d(2025, 1, 21)),
+            quality: None,
+        }];
+        let recs = HealthEducationOf {
+            health_assessments: &a,
+            education_plans: &plans,
+            ..Default::default()
+        };
+        let due = due_next(&p, d(2014, 1, 1), recs, &t, &cal(), d(2025, 2, 10));
+        let what: Vec<&str> = due.iter().map(|x| x.what.as_str()).collect();
+        assert_eq!(what, ["Dental check", "Review health assessment"]);
+        assert_eq!(due[1].due, d(2026, 2, 5));
+        let due = due_next(&p, d(2014, 1, 1), recs, &t, &cal(), d(2025, 4, 1));
+        assert_eq!(due[0].what, "PEP for 2024-25 summer");
+        assert_eq!(due[0].due, d(2025, 8, 31));
     }
 
     fn date() -> impl Strategy<Value = NaiveDate> {

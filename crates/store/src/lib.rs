@@ -46,7 +46,7 @@ pub use error::{Result, StoreError};
 pub use types::*;
 
 /// The schema version this binary knows (the number of the last migration).
-pub const SCHEMA_VERSION: i64 = 16;
+pub const SCHEMA_VERSION: i64 = 17;
 
 /// The setting holding the date the council began recording reviews in
 /// Footprint (JSON string `"yyyy-mm-dd"`); see [`Store::load_dataset`].
@@ -154,13 +154,17 @@ pub(crate) const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0015_other_903_tables.sql"),
         postgres: include_str!("../migrations/postgres/0015_other_903_tables.sql"),
     },
-    // File 0017: numbered 16 until migration 0016 of other work is merged
-    // before it.
     Migration {
         version: 16,
         description: "other meetings, dual plans, life story, advocacy, views and case alerts, as versions",
-        sqlite: include_str!("../migrations/sqlite/0017_case_records.sql"),
-        postgres: include_str!("../migrations/postgres/0017_case_records.sql"),
+        sqlite: include_str!("../migrations/sqlite/0016_case_records.sql"),
+        postgres: include_str!("../migrations/postgres/0016_case_records.sql"),
+    },
+    Migration {
+        version: 17,
+        description: "corrections of health and education records kept as versions",
+        sqlite: include_str!("../migrations/sqlite/0017_health_education_corrections.sql"),
+        postgres: include_str!("../migrations/postgres/0017_health_education_corrections.sql"),
     },
 ];
 
@@ -515,6 +519,49 @@ impl Store {
     }
 
     // -- 903 import ----------------------------------------------------------
+
+    /// Records one health or education record made in a form (IRO or
+    /// business support) in one transaction. Refused: an unknown child
+    /// (`NotFound`); a record of the same kind already held on that date
+    /// (`AlreadyExists`: a record held is corrected with
+    /// [`Store::correct_health_education`], never written over); one the
+    /// domain's checks refuse (`Invalid`). The caller checks the dates
+    /// against the child's periods of care
+    /// ([`footprint_domain::health_education::check_record`]).
+    pub async fn record_health_education(
+        &self,
+        record: &footprint_domain::health_education::HealthEducationRecord,
+    ) -> Result<()> {
+        dispatch!(self, record_health_education(record))
+    }
+
+    /// Corrects the child's record of `now`'s kind keyed `earlier_key`
+    /// (`HealthEducationRecord::key`) to `now`: the version held is kept
+    /// (record: the kind's key; key: `now`'s key) with who, when and why,
+    /// in one transaction with the change. Changing a value held needs a
+    /// reason (`Invalid` without it); filling a blank (the day a requested
+    /// initial assessment was done) does not. Returns the fields that
+    /// changed; none when `now` is as held (nothing written).
+    pub async fn correct_health_education(
+        &self,
+        earlier_key: &str,
+        now: &footprint_domain::health_education::HealthEducationRecord,
+        by: &str,
+        reason: Option<&str>,
+    ) -> Result<Vec<&'static str>> {
+        dispatch!(self, correct_health_education(earlier_key, now, by, reason))
+    }
+
+    /// The versions a health or education record's corrections replaced,
+    /// newest first, following the record back through any change of key.
+    pub async fn health_education_versions(
+        &self,
+        child: &ChildId,
+        kind: footprint_domain::health_education::RecordKind,
+        key: &str,
+    ) -> Result<Vec<RecordVersion>> {
+        dispatch!(self, health_education_versions(child, kind, key))
+    }
 
     /// Imports one return in one transaction: keeps the return as it came
     /// (replacing a return of the same year), and derives the council's 903

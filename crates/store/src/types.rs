@@ -460,9 +460,12 @@ pub struct Held<T> {
 pub struct RecordVersion {
     pub id: i64,
     pub child: ChildId,
-    /// `review`, `midway_check`, `visit`, `allocation`, `challenge` or `name`.
+    /// `review`, `midway_check`, `visit`, `allocation`, `challenge`,
+    /// `name`, or a health or education record's kind
+    /// (`health_education::RecordKind::key`).
     pub record: String,
-    /// The review's date, or the record's id.
+    /// The review's date, the record's id, or a health or education
+    /// record's key (`HealthEducationRecord::key`).
     pub key: String,
     pub replaced_at: DateTime<Utc>,
     pub replaced_by: String,

@@ -21,6 +21,11 @@ pub(crate) const RECORDS: &[&str] = &[
     "allocation",
     "challenge",
     "name",
+    "health_assessment",
+    "dental_check",
+    "sdq_score",
+    "immunisation",
+    "education_plan",
 ];
 
 /// A correction's reason, trimmed; refused when blank or over 500

@@ -4,8 +4,8 @@
 //! case-management import.
 
 use footprint_domain::health_education::{
-    AssessmentKind, DentalCheck, EducationPlan, HealthAssessment, HealthEducationRecords,
-    ImmunisationStatus, SchoolTerm, SdqScore, TermName,
+    AssessmentKind, DentalCheck, EducationPlan, HealthAssessment, HealthEducationRecord,
+    HealthEducationRecords, ImmunisationStatus, RecordKind, SchoolTerm, SdqScore, TermName,
 };
 use footprint_domain::model::{ChildId, Dataset, QualityGrade};
 use sqlx::Row;
@@ -370,4 +370,241 @@ pub(crate) async fn add_health_education(
         added,
         already_held: total.saturating_sub(added),
     })
+}
+
+// ---------------------------------------------------------------------------
+// One record recorded or corrected in a form
+
+/// The child's records of every kind, as held.
+async fn child_records_in(conn: &mut Conn, child: &ChildId) -> Result<Vec<HealthEducationRecord>> {
+    let chosen = ChildFilter::ids(&[child.as_str()])?;
+    let rows = health_education_of(conn, &chosen).await?;
+    Ok(rows
+        .health_assessments
+        .into_iter()
+        .map(HealthEducationRecord::HealthAssessment)
+        .chain(
+            rows.dental_checks
+                .into_iter()
+                .map(HealthEducationRecord::DentalCheck),
+        )
+        .chain(
+            rows.sdq_scores
+                .into_iter()
+                .map(HealthEducationRecord::SdqScore),
+        )
+        .chain(
+            rows.immunisations
+                .into_iter()
+                .map(HealthEducationRecord::Immunisation),
+        )
+        .chain(
+            rows.education_plans
+                .into_iter()
+                .map(HealthEducationRecord::EducationPlan),
+        )
+        .collect())
+}
+
+/// The record of the child's of this kind and key, as held.
+async fn held_in(
+    conn: &mut Conn,
+    child: &ChildId,
+    kind: RecordKind,
+    key: &str,
+) -> Result<Option<HealthEducationRecord>> {
+    Ok(child_records_in(conn, child)
+        .await?
+        .into_iter()
+        .find(|r| r.kind() == kind && r.key() == key))
+}
+
+/// Deletes the row holding `r` (by its key).
+async fn delete_record(conn: &mut Conn, r: &HealthEducationRecord) -> Result<()> {
+    let child = r.child().as_str().to_owned();
+    match r {
+        HealthEducationRecord::HealthAssessment(a) => {
+            sqlx::query(
+                "DELETE FROM health_assessments WHERE child = $1 AND kind = $2 \
+                 AND COALESCE(requested, '') = $3 AND COALESCE(done, '') = $4",
+            )
+            .bind(child)
+            .bind(a.kind.key())
+            .bind(opt_iso(a.requested).unwrap_or_default())
+            .bind(opt_iso(a.done).unwrap_or_default())
+            .execute(&mut *conn)
+            .await?;
+        }
+        _ => {
+            let sql = match r.kind() {
+                RecordKind::DentalCheck => {
+                    "DELETE FROM dental_checks WHERE child = $1 AND check_date = $2"
+                }
+                RecordKind::SdqScore => "DELETE FROM sdq_scores WHERE child = $1 AND sdq_date = $2",
+                RecordKind::Immunisation => {
+                    "DELETE FROM immunisations WHERE child = $1 AND recorded_on = $2"
+                }
+                _ => "DELETE FROM education_plans WHERE child = $1 AND pep_date = $2",
+            };
+            sqlx::query(sql)
+                .bind(child)
+                .bind(r.key())
+                .execute(&mut *conn)
+                .await?;
+        }
+    }
+    Ok(())
+}
+
+/// Writes one record (after the domain's checks).
+async fn insert_one(conn: &mut Conn, r: &HealthEducationRecord) -> Result<()> {
+    let mut one = HealthEducationRecords::default();
+    match r.clone() {
+        HealthEducationRecord::HealthAssessment(a) => one.health_assessments.push(a),
+        HealthEducationRecord::DentalCheck(c) => one.dental_checks.push(c),
+        HealthEducationRecord::SdqScore(s) => one.sdq_scores.push(s),
+        HealthEducationRecord::Immunisation(i) => one.immunisations.push(i),
+        HealthEducationRecord::EducationPlan(p) => one.education_plans.push(p),
+    }
+    insert_health_education(conn, &Records::of(&one), false).await?;
+    Ok(())
+}
+
+fn already_held(r: &HealthEducationRecord) -> StoreError {
+    StoreError::AlreadyExists(format!(
+        "a {} of child {} on that date",
+        r.kind().label().to_lowercase(),
+        r.child()
+    ))
+}
+
+/// Records one record made in a form, in one transaction. Refused: an
+/// unknown child (`NotFound`), a record of the same kind and key already
+/// held (`AlreadyExists`: a record held is corrected, not written over),
+/// one the domain's checks refuse (`Invalid`).
+pub(crate) async fn record_health_education(
+    pool: &Pool,
+    record: &HealthEducationRecord,
+) -> Result<()> {
+    let mut tx = write_tx(pool).await?;
+    let conn: &mut Conn = &mut tx;
+    ensure_child(conn, record.child()).await?;
+    let held = child_records_in(conn, record.child()).await?;
+    if held
+        .iter()
+        .any(|r| r.kind() == record.kind() && same_slot(r, record))
+    {
+        return Err(already_held(record));
+    }
+    insert_one(conn, record).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Whether two records of a kind would take the same row (the tables'
+/// unique keys: the date; a health assessment's kind and dates).
+fn same_slot(a: &HealthEducationRecord, b: &HealthEducationRecord) -> bool {
+    a.child() == b.child() && a.kind() == b.kind() && a.key() == b.key()
+}
+
+/// Corrects a record held (the child's record of `now`'s kind keyed
+/// `earlier_key`) to `now`, in one transaction: the version held is kept
+/// in `record_versions` (record: the kind's key; key: `now`'s key, so the
+/// versions of a record are found from the record as it stands, each
+/// version naming the key before it) with who, when and why, then the
+/// record replaced. A change to a value held needs `reason` (`Invalid`
+/// without it); filling a blank (the day a requested assessment was done)
+/// does not, and is kept with the reason "added". Returns the fields that
+/// changed; none when `now` is as held (nothing written).
+pub(crate) async fn correct_health_education(
+    pool: &Pool,
+    earlier_key: &str,
+    now: &HealthEducationRecord,
+    by: &str,
+    reason: Option<&str>,
+) -> Result<Vec<&'static str>> {
+    let mut tx = write_tx(pool).await?;
+    let conn: &mut Conn = &mut tx;
+    ensure_child(conn, now.child()).await?;
+    let Some(held) = held_in(conn, now.child(), now.kind(), earlier_key).await? else {
+        return Err(StoreError::NotFound(format!(
+            "a {} of child {} keyed {earlier_key}",
+            now.kind().label().to_lowercase(),
+            now.child()
+        )));
+    };
+    let (changed, correcting) = held.changed_fields(now);
+    if changed.is_empty() {
+        return Ok(changed);
+    }
+    let reason = match reason.map(str::trim).filter(|r| !r.is_empty()) {
+        Some(r) => r.to_owned(),
+        None if !correcting => "added".to_owned(),
+        None => {
+            return Err(StoreError::Invalid(
+                "a correction needs a reason".to_owned(),
+            ));
+        }
+    };
+    if now.key() != held.key()
+        && held_in(conn, now.child(), now.kind(), &now.key())
+            .await?
+            .is_some()
+    {
+        return Err(already_held(now));
+    }
+    keep_version(
+        conn,
+        now.child(),
+        now.kind().key(),
+        &now.key(),
+        &crate::types::Correction {
+            by: by.to_owned(),
+            reason,
+        },
+        &changed,
+        &held,
+    )
+    .await?;
+    delete_record(conn, &held).await?;
+    insert_one(conn, now).await?;
+    tx.commit().await?;
+    Ok(changed)
+}
+
+/// The versions a record's corrections replaced, newest first: those kept
+/// under the record's key, then those kept under the key of each version
+/// before it.
+pub(crate) async fn health_education_versions(
+    pool: &Pool,
+    child: &ChildId,
+    kind: RecordKind,
+    key: &str,
+) -> Result<Vec<crate::types::RecordVersion>> {
+    let mut out = Vec::new();
+    let mut key = key.to_owned();
+    // A chain never loops back (each version is older), but a record
+    // corrected back to a key it once had would: stop at a key seen.
+    let mut seen = vec![key.clone()];
+    loop {
+        let mut versions = record_versions(pool, child, kind.key(), &key).await?;
+        versions.retain(|v| {
+            out.iter()
+                .all(|o: &crate::types::RecordVersion| o.id != v.id)
+        });
+        versions.reverse();
+        let Some(oldest) = versions.last() else { break };
+        let before: Option<HealthEducationRecord> =
+            serde_json::from_value(oldest.earlier.clone()).ok();
+        out.extend(versions);
+        match before.map(|r| r.key()) {
+            Some(k) if !seen.contains(&k) => {
+                seen.push(k.clone());
+                key = k;
+            }
+            _ => break,
+        }
+    }
+    out.sort_by(|a, b| b.id.cmp(&a.id));
+    Ok(out)
 }

@@ -174,3 +174,114 @@ async fn an_import_is_a_change_to_its_children(env: Env) {
     assert_eq!(changes.children, vec![id("B2")]);
 }
 both!(an_import_is_a_change_to_its_children);
+
+/// A record made in a form is written once; recording it again is
+/// refused; a correction keeps the version it replaced with who and why,
+/// needs a reason to change a value held (not to fill a blank), and the
+/// versions follow the record through a change of date.
+async fn a_form_records_and_corrections_keep_versions(env: Env) {
+    use footprint_domain::health_education::{HealthEducationRecord, RecordKind};
+    let s = &env.store;
+    s.replace_dataset(&two_children()).await.unwrap();
+    let requested = HealthEducationRecord::HealthAssessment(HealthAssessment {
+        child: id("B2"),
+        kind: AssessmentKind::Initial,
+        requested: Some(d("2022-02-11")),
+        done: None,
+    });
+    s.record_health_education(&requested).await.unwrap();
+    assert!(matches!(
+        s.record_health_education(&requested).await,
+        Err(StoreError::AlreadyExists(_))
+    ));
+    assert!(matches!(
+        s.record_health_education(&HealthEducationRecord::DentalCheck(DentalCheck {
+            child: id("NOBODY"),
+            date: d("2022-05-01"),
+        }))
+        .await,
+        Err(StoreError::NotFound(_))
+    ));
+    // Filling the blank done date needs no reason; it is kept as "added".
+    let done = HealthEducationRecord::HealthAssessment(HealthAssessment {
+        child: id("B2"),
+        kind: AssessmentKind::Initial,
+        requested: Some(d("2022-02-11")),
+        done: Some(d("2022-03-01")),
+    });
+    let changed = s
+        .correct_health_education(&requested.key(), &done, "bs1", None)
+        .await
+        .unwrap();
+    assert_eq!(changed, vec!["done"]);
+    // Changing the date done needs a reason, and nothing is written without.
+    let moved = HealthEducationRecord::HealthAssessment(HealthAssessment {
+        child: id("B2"),
+        kind: AssessmentKind::Initial,
+        requested: Some(d("2022-02-11")),
+        done: Some(d("2022-03-02")),
+    });
+    assert!(matches!(
+        s.correct_health_education(&done.key(), &moved, "bs1", Some("  "))
+            .await,
+        Err(StoreError::Invalid(_))
+    ));
+    let changed = s
+        .correct_health_education(&done.key(), &moved, "iro1", Some("typed the wrong day"))
+        .await
+        .unwrap();
+    assert_eq!(changed, vec!["done"]);
+    // As held now: one assessment of B2, the corrected one.
+    let ds = s.load_scoped(Scope::Children(&[id("B2")])).await.unwrap();
+    let held: Vec<_> = ds
+        .health_assessments
+        .iter()
+        .filter(|a| a.child == id("B2"))
+        .collect();
+    assert_eq!(held.len(), 1);
+    assert_eq!(held[0].done, Some(d("2022-03-02")));
+    // Both versions, newest first, followed back through the key changes.
+    let v = s
+        .health_education_versions(&id("B2"), RecordKind::HealthAssessment, &moved.key())
+        .await
+        .unwrap();
+    assert_eq!(v.len(), 2);
+    assert_eq!(v[0].replaced_by, "iro1");
+    assert_eq!(v[0].reason, "typed the wrong day");
+    assert_eq!(v[1].reason, "added");
+    let earliest: HealthEducationRecord = serde_json::from_value(v[1].earlier.clone()).unwrap();
+    assert_eq!(earliest, requested);
+    // The same again changes nothing and keeps no version.
+    assert!(
+        s.correct_health_education(&moved.key(), &moved, "iro1", None)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    // A correction onto a date another record holds is refused.
+    let sdq = |date: &str, score| {
+        HealthEducationRecord::SdqScore(SdqScore {
+            child: id("A1"),
+            date: d(date),
+            score,
+        })
+    };
+    s.record_health_education(&sdq("2023-01-05", 10))
+        .await
+        .unwrap();
+    s.record_health_education(&sdq("2023-06-05", 12))
+        .await
+        .unwrap();
+    assert!(matches!(
+        s.correct_health_education("2023-06-05", &sdq("2023-01-05", 12), "x", Some("why"))
+            .await,
+        Err(StoreError::AlreadyExists(_))
+    ));
+    assert_eq!(
+        s.correct_health_education("2023-06-05", &sdq("2023-06-05", 14), "x", Some("misread"))
+            .await
+            .unwrap(),
+        vec!["score"]
+    );
+}
+both!(a_form_records_and_corrections_keep_versions);

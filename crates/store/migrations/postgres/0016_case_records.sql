@@ -1,5 +1,4 @@
--- Migration 16 (file 0017; numbered 16 until migration 0016 of other work is
--- merged before it): the other records the reports need beyond the 903
+-- Migration 16: the other records the reports need beyond the 903
 -- (issue 15, second slice), kept as versions. See the SQLite file for what
 -- each column holds; this one has the same table, columns and keys.
 CREATE TABLE case_records (

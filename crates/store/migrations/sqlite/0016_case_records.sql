@@ -1,5 +1,4 @@
--- Migration 16 (file 0017; numbered 16 until migration 0016 of other work is
--- merged before it): the other records the reports need beyond the 903
+-- Migration 16: the other records the reports need beyond the 903
 -- (issue 15, second slice): secure accommodation, private fostering and
 -- foster carer reviews, disruption meetings, child protection plans and
 -- their review conferences, life-story work, advocacy, how the child's views

@@ -580,7 +580,6 @@ pub fn overdue_reviews(
     out
 }
 
-
 /// A health or education record due or overdue for a child, as the
 /// caseload, the child's page and the due list show it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -597,7 +596,7 @@ pub struct HealthEducationDue {
 }
 
 /// One kind of record grouped by child.
-fn grouped<'a, T>(rows: &'a [T], child: impl Fn(&T) -> &ChildId) -> HashMap<&'a ChildId, Vec<T>>
+fn grouped<T>(rows: &[T], child: impl Fn(&T) -> &ChildId) -> HashMap<&ChildId, Vec<T>>
 where
     T: Clone,
 {

@@ -783,6 +783,7 @@ fn the_trend_s_headline_years_give_the_whole_engine_s_figures() {
     let years: Vec<_> = every.iter().map(|m| (m, None)).collect();
     let whole = footprint_report::trend::build(&years, false);
     assert_eq!(r.trend.as_ref(), Some(&whole));
+}
 
 /// In the internal report each count of this year names the measure and
 /// cell whose children `report.json`'s drill-down lists, and the web view

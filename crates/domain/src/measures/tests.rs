@@ -1666,6 +1666,71 @@ fn located_data() -> Dataset {
             placed("T", "S1", Some("TW1 1AA"), None),
             u,
         ],
+        ..Dataset::default()
+    }
+}
+
+fn grid_cell(m: &Measures, id_: &str, row: &str, col: &str) -> Vec<String> {
+    m.cell(id_, &[row.to_owned(), col.to_owned()])
+        .unwrap_or_else(|| panic!("{id_} {row} {col}"))
+        .children
+        .iter()
+        .map(|c| c.to_string())
+        .collect()
+}
+
+#[test]
+fn placements_over_20_miles_from_home_by_provision() {
+    let m = run(&located_data());
+    let id_ = "placements.end.distance_over_20_miles";
+    let cell = |r: &str, c: &str| grid_cell(&m, id_, r, c);
+    assert_eq!(cell("childrens_homes", "over_20_miles"), ["Q"]);
+    assert_eq!(cell("placed_for_adoption", "over_20_miles"), ["R"]);
+    assert_eq!(cell("foster_care", "20_miles_or_less"), ["P"]);
+    assert_eq!(cell("foster_care", "not_known"), ["S"]);
+    assert_eq!(cell("residential_school", "not_known"), ["T"]);
+    assert_eq!(cell("all", "over_20_miles"), ["Q", "R"]);
+    // Every child in care on 31 March is in one cell of the groups.
+    let g = m.grid(id_).unwrap();
+    let groups: u64 = g
+        .rows
+        .iter()
+        .filter(|(r, _)| r != "all")
+        .flat_map(|(_, b)| b.entries.iter().map(|(_, c)| c.value))
+        .sum();
+    assert_eq!(groups, m.count("cla.end").unwrap());
+    assert_eq!(groups, 5);
+    // Without the council's code the distance is still known; where the
+    // area is, not.
+    assert!(m.get("placements.end.out_of_area").is_none());
+}
+
+#[test]
+fn placements_out_of_the_council_s_area() {
+    let data = located_data();
+    let settings = |code: &str| MeasureSettings {
+        local_authority_code: Some(code.to_owned()),
+        ..MeasureSettings::default()
+    };
+    let cal = WorkingDayCalendar::england_and_wales();
+    // Richmond upon Thames.
+    let m = compute(&data, year(), &settings("E09000027"), &cal);
+    let cell = |r: &str, c: &str| grid_cell(&m, "placements.end.out_of_area", r, c);
+    assert_eq!(cell("in_area", "children"), ["P", "S"]);
+    assert_eq!(cell("out_of_area", "children"), ["Q", "R"]);
+    assert_eq!(cell("out_of_area", "over_100_miles"), ["R"]);
+    assert_eq!(cell("not_known", "children"), ["T"]);
+    assert_eq!(
+        cell("all", "children").len() as u64,
+        m.count("cla.end").unwrap()
+    );
+    // Cambridgeshire, a county: Cambridge is one of its districts.
+    let m = compute(&data, year(), &settings("E10000003"), &cal);
+    let cell = |r: &str, c: &str| grid_cell(&m, "placements.end.out_of_area", r, c);
+    assert_eq!(cell("in_area", "children"), ["Q"]);
+    assert_eq!(cell("out_of_area", "children"), ["P", "R", "S"]);
+}
+
 /// The other meetings, dual plans, life story, advocacy, views and case
 /// alerts of 2021-22, worked by hand (`docs/measures.md`):
 /// - Q1 (2012): C2/U4 from 1/6/2020, open; Q2 (2015): in care 1/5/2021 to
@@ -1878,65 +1943,6 @@ fn case_record_data() -> Dataset {
     }
 }
 
-fn grid_cell(m: &Measures, id_: &str, row: &str, col: &str) -> Vec<String> {
-    m.cell(id_, &[row.to_owned(), col.to_owned()])
-        .unwrap_or_else(|| panic!("{id_} {row} {col}"))
-        .children
-        .iter()
-        .map(|c| c.to_string())
-        .collect()
-}
-
-#[test]
-fn placements_over_20_miles_from_home_by_provision() {
-    let m = run(&located_data());
-    let id_ = "placements.end.distance_over_20_miles";
-    let cell = |r: &str, c: &str| grid_cell(&m, id_, r, c);
-    assert_eq!(cell("childrens_homes", "over_20_miles"), ["Q"]);
-    assert_eq!(cell("placed_for_adoption", "over_20_miles"), ["R"]);
-    assert_eq!(cell("foster_care", "20_miles_or_less"), ["P"]);
-    assert_eq!(cell("foster_care", "not_known"), ["S"]);
-    assert_eq!(cell("residential_school", "not_known"), ["T"]);
-    assert_eq!(cell("all", "over_20_miles"), ["Q", "R"]);
-    // Every child in care on 31 March is in one cell of the groups.
-    let g = m.grid(id_).unwrap();
-    let groups: u64 = g
-        .rows
-        .iter()
-        .filter(|(r, _)| r != "all")
-        .flat_map(|(_, b)| b.entries.iter().map(|(_, c)| c.value))
-        .sum();
-    assert_eq!(groups, m.count("cla.end").unwrap());
-    assert_eq!(groups, 5);
-    // Without the council's code the distance is still known; where the
-    // area is, not.
-    assert!(m.get("placements.end.out_of_area").is_none());
-}
-
-#[test]
-fn placements_out_of_the_council_s_area() {
-    let data = located_data();
-    let settings = |code: &str| MeasureSettings {
-        local_authority_code: Some(code.to_owned()),
-        ..MeasureSettings::default()
-    };
-    let cal = WorkingDayCalendar::england_and_wales();
-    // Richmond upon Thames.
-    let m = compute(&data, year(), &settings("E09000027"), &cal);
-    let cell = |r: &str, c: &str| grid_cell(&m, "placements.end.out_of_area", r, c);
-    assert_eq!(cell("in_area", "children"), ["P", "S"]);
-    assert_eq!(cell("out_of_area", "children"), ["Q", "R"]);
-    assert_eq!(cell("out_of_area", "over_100_miles"), ["R"]);
-    assert_eq!(cell("not_known", "children"), ["T"]);
-    assert_eq!(
-        cell("all", "children").len() as u64,
-        m.count("cla.end").unwrap()
-    );
-    // Cambridgeshire, a county: Cambridge is one of its districts.
-    let m = compute(&data, year(), &settings("E10000003"), &cal);
-    let cell = |r: &str, c: &str| grid_cell(&m, "placements.end.out_of_area", r, c);
-    assert_eq!(cell("in_area", "children"), ["Q"]);
-    assert_eq!(cell("out_of_area", "children"), ["P", "R", "S"]);
 #[test]
 fn other_meetings_dual_plans_and_case_records_by_hand() {
     let m = run(&case_record_data());

@@ -605,6 +605,6 @@ pub(crate) async fn health_education_versions(
             _ => break,
         }
     }
-    out.sort_by(|a, b| b.id.cmp(&a.id));
+    out.sort_by_key(|b| std::cmp::Reverse(b.id));
     Ok(out)
 }

@@ -284,6 +284,7 @@ pub const ROUTES: &[RouteRule] = &[
     get("/reports", Access::Roles(REPORTS)),
     get("/reports/annual", Access::Roles(REPORTS)),
     post("/reports/narrative", Access::Roles(MANAGER)),
+    post("/reports/words", Access::Roles(MANAGER)),
     get("/data-quality", Access::Roles(REPORTS)),
     post("/reports/documents", Access::Roles(REPORTS)),
     // 903 returns and case-management files in and out; the jobs that do

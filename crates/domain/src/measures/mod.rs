@@ -15,6 +15,7 @@
 //! (`reviews.timeliness_unknown`). Percentages are never stored: a
 //! [`Percent`] holds its numerator and denominator counts.
 
+mod adoption_leavers;
 mod care;
 mod health;
 mod health_education;
@@ -32,6 +33,8 @@ use crate::calendar::WorkingDayCalendar;
 use crate::dates::CollectionYear;
 use crate::model::{ChildId, Dataset};
 use crate::schedule::SchedulePolicy;
+
+pub use adoption_leavers::AdoptionThresholds;
 
 /// A count, and the children behind it. For counts of children `value` is
 /// the number of children; for counts of reviews, periods or episodes it is
@@ -408,6 +411,8 @@ pub struct MeasureSettings {
     pub benchmarks: BTreeMap<String, Benchmark>,
     /// Timescales for health assessments, dental checks and PEPs.
     pub health_education: crate::health_education::HealthEducationTimescales,
+    /// The adoption scorecard's thresholds (A10 426 days, A2 121 days).
+    pub adoption_thresholds: AdoptionThresholds,
 }
 
 impl Default for MeasureSettings {
@@ -426,6 +431,7 @@ impl Default for MeasureSettings {
             targets: BTreeMap::new(),
             benchmarks: BTreeMap::new(),
             health_education: Default::default(),
+            adoption_thresholds: AdoptionThresholds::default(),
         }
     }
 }
@@ -695,8 +701,9 @@ fn compute_to_date(
 /// before the first period starts (the "at the start" snapshot) to the last
 /// day of the last. A child none of whose records (an episode, missing
 /// episode or allocation open on one of these days; a review, midway check,
-/// visit or challenge dated in them, or a challenge still open) touches them
-/// changes no figure of these periods, so a report may load only the
+/// visit or challenge dated in them, or a challenge still open; an OC3 or
+/// AD1 record of a collection year starting in them) touches them changes
+/// no figure of these periods, so a report may load only the
 /// children whose records do (the store's `Scope::Active`). `None` for no
 /// periods.
 pub fn records_window(periods: &[Period]) -> Option<(NaiveDate, NaiveDate)> {
@@ -737,10 +744,13 @@ fn compute_with(
     reviews::participation(&schedules.held, period, &mut out);
     care::stability(care, period, &mut out);
     care::placement_moves(care, period, &mut out);
+    care::provider_and_projection(care, period, &mut out);
     iro::service(data, care, &schedules, period, settings, calendar, &mut out);
     iro::footprint(data, care, period, &mut out);
     iro::challenges(data, period, settings, calendar, &mut out);
     care::adoption_missing_short_breaks(data, care, period, &mut out);
+    adoption_leavers::scorecard(data, care, period, settings.adoption_thresholds, &mut out);
+    adoption_leavers::care_leavers(data, care, period, &mut out);
     health::outcomes(data, care, period, &mut out);
     health_education::measures(
         data,

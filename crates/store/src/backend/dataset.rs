@@ -78,7 +78,9 @@ async fn chosen(conn: &mut Conn, scope: &Scope<'_>) -> Result<ChildFilter> {
                  UNION SELECT child FROM challenges \
                    WHERE raised <= $2 AND (resolved IS NULL OR resolved >= $1) \
                  UNION SELECT child FROM allocations WHERE from_date <= $2 \
-                   AND (to_date IS NULL OR (to_date > $1 AND to_date > from_date))",
+                   AND (to_date IS NULL OR (to_date > $1 AND to_date > from_date)) \
+                 UNION SELECT child FROM return_table_records \
+                   WHERE kind IN ('oc3', 'ad1') AND record_key BETWEEN $1 AND $2",
             )
             .bind(iso(*from))
             .bind(iso(*to))

@@ -824,7 +824,13 @@ async fn analysts_see_no_free_text_about_children() {
     for (field, value) in [("fte", "six"), ("progress_status", "done")] {
         let bad: Vec<(&str, &str)> = words
             .iter()
-            .map(|&(k, v)| if k == field && !v.is_empty() { (k, value) } else { (k, v) })
+            .map(|&(k, v)| {
+                if k == field && !v.is_empty() {
+                    (k, value)
+                } else {
+                    (k, v)
+                }
+            })
             .collect();
         let refused = m.post("/reports/words", &bad).await;
         assert_eq!(refused.status, StatusCode::BAD_REQUEST, "{field}");

@@ -9,7 +9,7 @@
 -- PostgreSQL files have the same table.
 CREATE TABLE report_words (
     year        INTEGER NOT NULL, -- start year of the reporting year
-    version     INTEGER NOT NULL CHECK (version >= 1),
+    version     BIGINT NOT NULL CHECK (version >= 1),
     body        TEXT NOT NULL,    -- JSON
     recorded_by TEXT NOT NULL,
     recorded_at TEXT NOT NULL,

@@ -87,6 +87,12 @@ pub struct AnnualArgs {
     /// suppression, no child-level detail.
     #[arg(long)]
     publish: bool,
+    /// The manager's words (JSON: section texts, last year's action plan
+    /// and its progress, this year's plan, "you said, we did", feedback,
+    /// staffing; docs/report-json.md "The manager's words"); they win over
+    /// the database's. Anything unknown is an error naming it.
+    #[arg(long, value_name = "FILE.json")]
+    words: Option<PathBuf>,
     #[command(flatten)]
     source: Source,
 }
@@ -184,7 +190,15 @@ fn annual(args: AnnualArgs) -> anyhow::Result<()> {
     let year: CollectionYear = args.year.parse().map_err(|e| anyhow!("--year: {e}"))?;
     let format: Format = args.format.parse().map_err(|e| anyhow!("--format: {e}"))?;
     let as_of = args.source.as_of()?;
-    let loaded = load(&args.source, Some(year))?;
+    let mut loaded = load(&args.source, Some(year))?;
+    if let Some(path) = &args.words {
+        let text = read_text(path, "words file")?;
+        let words = footprint_report::words::Words::from_json(&text)
+            .map_err(|e| anyhow!("words file {}: {e}", path.display()))?;
+        // The file's section texts win over the stored ones; its lists
+        // replace the stored lists.
+        loaded.words = words;
+    }
     let calendar = calendar_for(&args.source, &loaded)?;
     let bytes = footprint_interchange::reports::annual(
         &loaded,
@@ -322,6 +336,7 @@ mod tests {
             format: "json".into(),
             out: out.clone(),
             publish: false,
+            words: None,
             source: source(dataset_file("annual")),
         })
         .unwrap();
@@ -331,6 +346,50 @@ mod tests {
         assert_eq!(v["measures"]["cla.end"], 1);
         assert_eq!(v["measures"]["cla.start"], 1);
         let _ = std::fs::remove_file(out);
+    }
+
+    #[test]
+    fn the_managers_words_come_from_a_file_and_anything_unknown_is_named() {
+        let words = tmp("words.json");
+        std::fs::write(
+            &words,
+            r#"{"sections": {"reviews": "Timeliness held."},
+                "next_year_actions": [{"action": "Midway checks", "owner": "Service manager"}],
+                "staffing": [{"post": "IRO", "fte": 6.5}]}"#,
+        )
+        .unwrap();
+        let out = tmp("annual-words.json");
+        let args = |words: PathBuf, out: PathBuf| AnnualArgs {
+            year: "2021-22".into(),
+            format: "json".into(),
+            out,
+            publish: false,
+            words: Some(words),
+            source: source(dataset_file("annual-words")),
+        };
+        annual(args(words.clone(), out.clone())).unwrap();
+        let v: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
+        assert_eq!(v["words"]["sections"]["reviews"], "Timeliness held.");
+        assert_eq!(
+            v["words"]["next_year_actions"][0]["action"],
+            "Midway checks"
+        );
+        assert_eq!(v["words"]["staffing"][0]["fte"], 6.5);
+        let _ = std::fs::remove_file(&out);
+
+        std::fs::write(&words, r#"{"sections": {"reveiws": "Typo"}}"#).unwrap();
+        let e = annual(args(words.clone(), out.clone()))
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("words file") && e.contains("`reveiws`"), "{e}");
+        std::fs::write(&words, r#"{"staff": []}"#).unwrap();
+        let e = annual(args(words.clone(), out.clone()))
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("words file") && e.contains("staff"), "{e}");
+        assert!(!out.exists());
+        let _ = std::fs::remove_file(words);
     }
 
     #[test]
@@ -384,6 +443,7 @@ mod tests {
             format: format.into(),
             out: tmp("never.html"),
             publish: false,
+            words: None,
             source: source(dataset_file("bad")),
         };
         let e = annual(args("2021-23", "html")).unwrap_err().to_string();

@@ -7,6 +7,7 @@ use footprint_domain::dates::CollectionYear;
 use footprint_domain::measures::{Extent, MeasureSettings, Period, records_window};
 use footprint_domain::model::Dataset;
 use footprint_report::performance::{self, PerformanceSettings};
+use footprint_report::words::Words;
 use footprint_report::{AnnualReport, Format, Narrative};
 use footprint_store::{Scope, Store};
 
@@ -25,6 +26,9 @@ pub struct ReportInputs {
     /// The stored indicator list (`None`: the built-in list).
     pub indicators: Option<PerformanceSettings>,
     pub narratives: Vec<Narrative>,
+    /// The manager's words beyond the section texts (the latest version),
+    /// last year's action plan carried forward into an empty progress list.
+    pub words: Words,
     pub council: Option<String>,
     /// The bank holidays stored in the database, if any.
     pub calendar: Option<WorkingDayCalendar>,
@@ -90,6 +94,10 @@ pub async fn load(
             .collect(),
         None => Vec::new(),
     };
+    let words = match year {
+        Some(y) => words_for(store, y).await?,
+        None => Words::default(),
+    };
     let calendar = store.calendar().await?;
     store
         .audit(
@@ -106,9 +114,33 @@ pub async fn load(
         settings,
         indicators,
         narratives,
+        words,
         council,
         calendar,
     })
+}
+
+/// The latest saved version of the manager's words for `year`, as saved
+/// (nothing carried forward); empty when none is saved.
+pub async fn saved_words(store: &Store, year: CollectionYear) -> Result<Words, Error> {
+    match store.report_words(year).await? {
+        None => Ok(Words::default()),
+        Some((version, body)) => {
+            let w: Words = serde_json::from_value(body).map_err(|e| Error::Setting {
+                key: format!("report_words {year} version {version}"),
+                message: e.to_string(),
+            })?;
+            Ok(w)
+        }
+    }
+}
+
+/// The manager's words for `year`'s report: the latest saved version, with
+/// last year's action plan carried forward when no progress is recorded.
+pub async fn words_for(store: &Store, year: CollectionYear) -> Result<Words, Error> {
+    let mut words = saved_words(store, year).await?;
+    words.carry_forward(&saved_words(store, year.previous()).await?);
+    Ok(words)
 }
 
 /// The annual report of `year` in `format`, computed to `as_of` (a year not
@@ -146,6 +178,7 @@ pub fn annual_report(
     );
     report.council = inputs.council.clone();
     report.indicators = inputs.indicators.clone();
+    report.words = inputs.words.clone();
     report
 }
 

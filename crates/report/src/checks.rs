@@ -605,6 +605,62 @@ pub fn relations(m: &Measures) -> Vec<Relation> {
         pct("adoption.days_to_placement", "count"),
         c("adoption.adopted"),
     ));
+    // The adoption scorecard: each average is of children adopted, each
+    // share within its threshold of the children that average counts.
+    for (avg, within) in [
+        ("adoption.a10", "adoption.a10_within_threshold"),
+        ("adoption.a2", "adoption.a2_within_threshold"),
+    ] {
+        r.push(at_most(avg, pct(avg, "count"), c("adoption.adopted")));
+        r.push(same(within, pct(within, "denominator"), pct(avg, "count")));
+        r.push(at_most(
+            within,
+            pct(within, "numerator"),
+            pct(within, "denominator"),
+        ));
+    }
+    let shobpa = "adoption.within_12_months_of_shobpa";
+    r.push(at_most(
+        shobpa,
+        pct(shobpa, "denominator"),
+        c("adoption.adopted"),
+    ));
+    r.push(at_most(
+        shobpa,
+        pct(shobpa, "numerator"),
+        pct(shobpa, "denominator"),
+    ));
+
+    // Children in care on the last day by placement provider; those of
+    // them turning 18 in each of the next three years.
+    r.push(sum(
+        "placements.end.by_provider",
+        cells_of(m, "placements.end.by_provider"),
+        c("cla.end"),
+    ));
+    for cell in cells_of(m, "projection.turning_18") {
+        r.push(at_most("projection.turning_18", cell, c("cla.end")));
+    }
+
+    // Care leavers (OC3): every row once by IN_TOUCH; each share of the
+    // rows with something recorded.
+    r.push(sum(
+        "care_leavers.in_touch",
+        cells_of(m, "care_leavers.in_touch"),
+        c("care_leavers.count"),
+    ));
+    for p in [
+        "care_leavers.suitable_accommodation_pct",
+        "care_leavers.eet_pct",
+    ] {
+        r.push(at_most(p, pct(p, "denominator"), c("care_leavers.count")));
+        r.push(at_most(p, pct(p, "numerator"), pct(p, "denominator")));
+    }
+    r.push(at_most(
+        "care_leavers.former_uasc",
+        c("care_leavers.former_uasc"),
+        c("care_leavers.count"),
+    ));
     r.push(at_most(
         "missing.children",
         c("missing.children"),

@@ -33,6 +33,7 @@ pub mod review_documents;
 pub mod suppress;
 pub mod svg;
 pub mod trend;
+pub mod words;
 pub mod xlsx;
 
 use std::collections::BTreeSet;
@@ -76,6 +77,34 @@ pub const NARRATIVE_SLOTS: [(&str, &str); 3] = [
     ("working_well", "What is working well"),
     ("worried_about", "What we are worried about"),
     ("actions", "What we will do next"),
+];
+
+/// The annual report's sections, in order: (id, title). The manager's
+/// words may introduce any of them (`Words::sections`, or a narrative whose
+/// slot is the id); a slot that is neither one of these nor a summary box is
+/// an error naming it.
+pub const SECTION_IDS: [(&str, &str); 18] = [
+    ("summary", "Summary"),
+    (
+        "action-plan-progress",
+        "Progress on last year's action plan",
+    ),
+    ("service", "The IRO service and caseloads"),
+    ("profile", "Profile of children in care"),
+    ("reviews", "Reviews and timeliness"),
+    ("participation", "Participation"),
+    ("quality", "Quality assurance"),
+    ("challenges", "Challenges and dispute resolution"),
+    ("stability", "Placement stability"),
+    ("adoption", "Adoption"),
+    ("care-leavers", "Care leavers"),
+    ("missing", "Missing from care"),
+    ("health", "Health and education"),
+    ("short-breaks", "Short breaks"),
+    ("feedback", "What children, families and partners told us"),
+    ("action-plan", "Our action plan for next year"),
+    ("data-quality", "Data quality"),
+    ("method", "How the figures were counted"),
 ];
 
 /// An output format.
@@ -132,6 +161,10 @@ pub enum ReportError {
     /// A target or benchmark keyed by an id that names nothing.
     #[error("{0}; the report was not written")]
     Settings(String),
+    /// The manager's words name a section the report does not have, or
+    /// leave a required part empty.
+    #[error("the manager's words: {0}; the report was not written")]
+    Words(String),
 }
 
 /// One measure set with its publication mask.
@@ -167,6 +200,9 @@ pub struct AnnualReport {
     /// The headline figures over the last five years held (`trend.*`), when
     /// computed ([`AnnualReport::compute_as_of`] does).
     pub trend: Option<trend::Trend>,
+    /// The manager's words beyond the section texts: action plans, "you
+    /// said, we did", feedback, staffing (and section texts from a file).
+    pub words: words::Words,
 }
 
 impl AnnualReport {
@@ -282,6 +318,7 @@ impl AnnualReport {
             suppression_problem: problem,
             indicators: None,
             trend: None,
+            words: words::Words::default(),
         }
     }
 
@@ -299,6 +336,7 @@ impl AnnualReport {
             &self.this_year.measures,
         )
         .map_err(ReportError::Settings)?;
+        self.check_words().map_err(ReportError::Words)?;
         checks::check(&self.this_year.measures)?;
         if let Some(last) = &self.last_year {
             checks::check(&last.measures)?;
@@ -307,6 +345,16 @@ impl AnnualReport {
             self.audit()?;
         }
         Ok(())
+    }
+
+    /// The manager's words fit the report: every narrative's slot is a
+    /// summary box or a section (none is dropped silently), and the lists
+    /// are complete ([`words::Words::validate`]).
+    pub fn check_words(&self) -> Result<(), String> {
+        for n in &self.narratives {
+            words::check_slot(&n.slot)?;
+        }
+        self.words.validate()
     }
 
     /// Publication mode's audit (`docs/report-json.md`, "Publication
@@ -386,6 +434,18 @@ impl AnnualReport {
                 ]),
             ));
         }
+        // The manager's words, every part (section texts from the store
+        // and from a file together).
+        let mut w = self.words.clone();
+        for n in &self.narratives {
+            if !n.text.trim().is_empty() && !w.sections.contains_key(&n.slot) {
+                w.sections.insert(n.slot.clone(), n.text.clone());
+            }
+        }
+        o.push((
+            "words".to_owned(),
+            Node::Raw(serde_json::to_value(&w).unwrap_or_default()),
+        ));
         if let Some(last) = &self.last_year {
             o.push((
                 "previous_year".to_owned(),

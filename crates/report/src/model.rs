@@ -644,17 +644,193 @@ fn with_comparators(
     t
 }
 
+/// An average's value (days), hidden with its count.
+fn average(f: Fig, id: &str) -> Cell {
+    match f.m().get(id) {
+        Some(Measure::Average(a)) => f.derived(id, &["count"], a.value()),
+        _ => Cell::Blank,
+    }
+}
+
 fn chart_and_table(blocks: &mut Vec<Block>, chart: Chart, table: Table) {
     blocks.push(Block::Chart(chart));
     blocks.push(Block::Table(table));
 }
 
+/// The manager's text for `slot`: from a words file first (it wins, as
+/// `--settings` does), else as stored.
 fn narrative(report: &AnnualReport, slot: &str) -> Option<String> {
     report
-        .narratives
+        .words
+        .sections
+        .get(slot)
+        .filter(|t| !t.trim().is_empty())
+        .cloned()
+        .or_else(|| {
+            report
+                .narratives
+                .iter()
+                .find(|n| n.slot == slot && !n.text.trim().is_empty())
+                .map(|n| n.text.clone())
+        })
+}
+
+/// A text cell, "–" when empty.
+fn text_cell(t: &str) -> Cell {
+    if t.trim().is_empty() {
+        Cell::Text("–".into())
+    } else {
+        Cell::Text(t.trim().to_owned())
+    }
+}
+
+/// Progress on last year's action plan (carried forward from last year's
+/// plan for the year ahead), when there is any.
+fn action_plan_progress(report: &AnnualReport) -> Option<Section> {
+    let w = &report.words;
+    if w.last_year_actions.is_empty() && narrative(report, "action-plan-progress").is_none() {
+        return None;
+    }
+    let mut blocks = Vec::new();
+    if !w.last_year_actions.is_empty() {
+        let rows = w
+            .last_year_actions
+            .iter()
+            .enumerate()
+            .map(|(i, a)| {
+                row(
+                    format!("{}. {}", i + 1, a.action.trim()),
+                    vec![
+                        text_cell(&a.target),
+                        text_cell(&a.owner),
+                        Cell::Text(
+                            a.status
+                                .map_or("Not yet reported", |s| s.label())
+                                .to_owned(),
+                        ),
+                        text_cell(&a.progress),
+                    ],
+                )
+            })
+            .collect();
+        blocks.push(Block::Table(Table {
+            id: "action-plan-progress".into(),
+            caption: format!(
+                "Last year's action plan ({}) and progress",
+                report
+                    .last_year
+                    .as_ref()
+                    .map_or_else(String::new, |l| l.measures.year.to_string())
+            ),
+            columns: ["Action", "Target", "Owner", "Status", "Progress"]
+                .map(String::from)
+                .to_vec(),
+            rows,
+        }));
+    }
+    Some(section(
+        report,
+        "action-plan-progress",
+        "Progress on last year's action plan",
+        blocks,
+    ))
+}
+
+/// The service's posts and FTE, with the total.
+fn staffing_table(report: &AnnualReport) -> Option<Table> {
+    let w = &report.words;
+    if w.staffing.is_empty() {
+        return None;
+    }
+    let mut rows: Vec<Row> = w
+        .staffing
         .iter()
-        .find(|n| n.slot == slot && !n.text.trim().is_empty())
-        .map(|n| n.text.clone())
+        .map(|p| row(p.post.trim(), vec![Cell::Number(Some(p.fte))]))
+        .collect();
+    rows.push(total_row(
+        "All posts",
+        vec![Cell::Number(Some(w.total_fte()))],
+    ));
+    Some(Table {
+        id: "staffing".into(),
+        caption: "Staffing and structure: posts and full-time equivalents".into(),
+        columns: vec!["Post".into(), "FTE".into()],
+        rows,
+    })
+}
+
+/// "You said, we did" and feedback, when there is any.
+fn feedback(report: &AnnualReport) -> Option<Section> {
+    let w = &report.words;
+    if w.you_said_we_did.is_empty()
+        && w.feedback.is_empty()
+        && narrative(report, "feedback").is_none()
+    {
+        return None;
+    }
+    let mut blocks = Vec::new();
+    if !w.you_said_we_did.is_empty() {
+        blocks.push(Block::Table(Table {
+            id: "you-said-we-did".into(),
+            caption: "You said, we did".into(),
+            columns: vec!["You said".into(), "We did".into()],
+            rows: w
+                .you_said_we_did
+                .iter()
+                .map(|y| row(y.you_said.trim(), vec![text_cell(&y.we_did)]))
+                .collect(),
+        }));
+    }
+    for f in &w.feedback {
+        blocks.push(Block::Narrative {
+            heading: if f.from.trim().is_empty() {
+                "Feedback".into()
+            } else {
+                format!("From {}", f.from.trim())
+            },
+            text: f.text.clone(),
+        });
+    }
+    Some(section(
+        report,
+        "feedback",
+        "What children, families and partners told us",
+        blocks,
+    ))
+}
+
+/// This year's action plan (the priorities for next year), when there is
+/// any.
+fn action_plan(report: &AnnualReport) -> Option<Section> {
+    let w = &report.words;
+    if w.next_year_actions.is_empty() && narrative(report, "action-plan").is_none() {
+        return None;
+    }
+    let mut blocks = Vec::new();
+    if !w.next_year_actions.is_empty() {
+        blocks.push(Block::Table(Table {
+            id: "action-plan".into(),
+            caption: format!("Our action plan for {}", report.year().next()),
+            columns: ["Action", "Target", "Owner"].map(String::from).to_vec(),
+            rows: w
+                .next_year_actions
+                .iter()
+                .enumerate()
+                .map(|(i, a)| {
+                    row(
+                        format!("{}. {}", i + 1, a.action.trim()),
+                        vec![text_cell(&a.target), text_cell(&a.owner)],
+                    )
+                })
+                .collect(),
+        }));
+    }
+    Some(section(
+        report,
+        "action-plan",
+        "Our action plan for next year",
+        blocks,
+    ))
 }
 
 fn section(report: &AnnualReport, id: &str, title: &str, mut blocks: Vec<Block>) -> Section {
@@ -749,6 +925,7 @@ pub fn build(report: &AnnualReport) -> Report {
         });
     }
     sections.push(section(report, "summary", "Summary", blocks));
+    sections.extend(action_plan_progress(report));
 
     // Service and caseloads.
     let mut blocks = Vec::new();
@@ -808,6 +985,9 @@ pub fn build(report: &AnnualReport) -> Report {
         Some(("reviews.held", "All reviews")),
         true,
     )));
+    if let Some(t) = staffing_table(report) {
+        blocks.push(Block::Table(t));
+    }
     sections.push(section(
         report,
         "service",
@@ -943,6 +1123,33 @@ pub fn build(report: &AnnualReport) -> Report {
         Some(("cla.end", "All children in care")),
         true,
     )));
+    blocks.push(Block::Table(b.breakdown(
+        "profile-provider",
+        "Placement provider of children in care on 31 March",
+        "placements.end.by_provider",
+        Some(("cla.end", "All children in care")),
+        false,
+    )));
+    if let Some(turning) = this.m().breakdown("projection.turning_18") {
+        let rows = turning
+            .keys()
+            .map(|y| {
+                row(
+                    format!("Turn 18 in {y}"),
+                    vec![this.cell("projection.turning_18", &[y])],
+                )
+            })
+            .collect();
+        blocks.push(Block::Table(Table {
+            id: "projection-turning-18".into(),
+            caption: format!(
+                "Children in care on {} who will turn 18 (leaving care) in each of the next three years",
+                this.m().period.last.format("%-d %B %Y")
+            ),
+            columns: vec!["Year to 31 March".into(), "Children".into()],
+            rows,
+        }));
+    }
     sections.push(section(
         report,
         "profile",
@@ -1323,7 +1530,91 @@ pub fn build(report: &AnnualReport) -> Report {
             ),
         ],
     ))];
+    // The DfE adoption scorecard, with the council's thresholds.
+    let t = s.adoption_thresholds;
+    let a10_within = format!("A10: of them, moved in within {} days", t.a10_days);
+    let a2_within = format!("A2: of them, matched within {} days", t.a2_days);
+    let scorecard = b.figures(
+        "adoption-scorecard",
+        "The adoption scorecard (children adopted in the year)",
+        vec![
+            (
+                "A10: average days from entering care to moving in with the adoptive family",
+                &|f| average(f, "adoption.a10"),
+            ),
+            ("A10: children counted", &|f| {
+                f.cell("adoption.a10", &["count"])
+            }),
+            (&a10_within, &|f| f.pct("adoption.a10_within_threshold")),
+            (
+                "A2: average days from the court's authority to place to the match",
+                &|f| average(f, "adoption.a2"),
+            ),
+            ("A2: children counted", &|f| {
+                f.cell("adoption.a2", &["count"])
+            }),
+            (&a2_within, &|f| f.pct("adoption.a2_within_threshold")),
+            (
+                "Adopted within 12 months of the decision that they should be placed for adoption",
+                &|f| f.pct("adoption.within_12_months_of_shobpa"),
+            ),
+        ],
+    );
+    let mut blocks = blocks;
+    blocks.push(Block::Table(with_comparators(
+        scorecard,
+        &[
+            Some("adoption.a10"),
+            None,
+            Some("adoption.a10_within_threshold"),
+            Some("adoption.a2"),
+            None,
+            Some("adoption.a2_within_threshold"),
+            Some("adoption.within_12_months_of_shobpa"),
+        ],
+        s,
+    )));
     sections.push(section(report, "adoption", "Adoption", blocks));
+
+    // Care leavers (903 OC3).
+    let leavers = b.figures(
+        "care-leavers",
+        "Care leavers aged 17 to 21 (903 OC3, their birthday in the year)",
+        vec![
+            ("Care leavers", &|f| f.cell("care_leavers.count", &[])),
+            (
+                "In suitable accommodation (of those with it recorded)",
+                &|f| f.pct("care_leavers.suitable_accommodation_pct"),
+            ),
+            (
+                "In education, employment or training (of those with it recorded)",
+                &|f| f.pct("care_leavers.eet_pct"),
+            ),
+            ("Former unaccompanied asylum-seeking children", &|f| {
+                f.cell("care_leavers.former_uasc", &[])
+            }),
+        ],
+    );
+    let blocks = vec![
+        Block::Table(with_comparators(
+            leavers,
+            &[
+                Some("care_leavers.count"),
+                Some("care_leavers.suitable_accommodation_pct"),
+                Some("care_leavers.eet_pct"),
+                Some("care_leavers.former_uasc"),
+            ],
+            s,
+        )),
+        Block::Table(b.breakdown(
+            "care-leavers-in-touch",
+            "Care leavers by whether the council is in touch",
+            "care_leavers.in_touch",
+            Some(("care_leavers.count", "All care leavers")),
+            false,
+        )),
+    ];
+    sections.push(section(report, "care-leavers", "Care leavers", blocks));
 
     // Missing.
     let blocks = vec![Block::Table(b.figures(
@@ -1373,6 +1664,9 @@ pub fn build(report: &AnnualReport) -> Report {
             vec![("Children", &|f| f.cell("short_breaks.children", &[]))],
         ))],
     ));
+
+    sections.extend(feedback(report));
+    sections.extend(action_plan(report));
 
     if !report.publication {
         let m = this.m();

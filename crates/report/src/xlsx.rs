@@ -138,6 +138,40 @@ pub fn render(report: &Report) -> Result<Vec<u8>, ReportError> {
         ws.set_column_width(0, 48).map_err(err)?;
         ws.set_column_width(1, 60).map_err(err)?;
     }
+    // The manager's words, every one, on their own sheet: section, heading,
+    // text (tables of actions and staffing are on sheets of their own).
+    let words: Vec<(&str, &str, &str)> = report
+        .sections
+        .iter()
+        .flat_map(|sec| {
+            sec.blocks.iter().filter_map(move |b| match b {
+                Block::Narrative { heading, text } => {
+                    Some((sec.title.as_str(), heading.as_str(), text.as_str()))
+                }
+                _ => None,
+            })
+        })
+        .collect();
+    if !words.is_empty() {
+        let ws = wb.add_worksheet();
+        ws.set_name(sheet_name("Narrative", &mut used))
+            .map_err(err)?;
+        let wrap = Format::new().set_text_wrap();
+        for (c, h) in ["Section", "Heading", "Text"].iter().enumerate() {
+            ws.write_string_with_format(0, c as u16, *h, &bold)
+                .map_err(err)?;
+        }
+        for (i, (section, heading, text)) in words.iter().enumerate() {
+            let r = i as u32 + 1;
+            ws.write_string(r, 0, *section).map_err(err)?;
+            ws.write_string(r, 1, *heading).map_err(err)?;
+            ws.write_string_with_format(r, 2, *text, &wrap)
+                .map_err(err)?;
+        }
+        ws.set_column_width(0, 32).map_err(err)?;
+        ws.set_column_width(1, 32).map_err(err)?;
+        ws.set_column_width(2, 100).map_err(err)?;
+    }
     for t in report.tables().filter(|t| t.id != "settings") {
         let ws = wb.add_worksheet();
         let name = sheet_name(&t.id, &mut used);

@@ -358,8 +358,12 @@ fn the_default_page_is_rotherhams_31_rows_with_the_iro_services_own() {
     );
     assert!(refs[31..].iter().all(|r| r.starts_with("IRO.")), "{refs:?}");
     // A row whose records Footprint does not hold stays and says so.
-    let leavers = page.rows.iter().find(|r| r.id == "care_leavers").unwrap();
-    assert_eq!(leavers.reference, "4.27");
+    let leavers = page
+        .rows
+        .iter()
+        .find(|r| r.id == "care_leavers.pathway_plans")
+        .unwrap();
+    assert_eq!(leavers.reference, "4.28");
     assert!(
         leavers
             .months
@@ -372,14 +376,18 @@ fn the_default_page_is_rotherhams_31_rows_with_the_iro_services_own() {
         .as_array()
         .unwrap()
         .iter()
-        .find(|r| r["id"] == "care_leavers")
+        .find(|r| r["id"] == "care_leavers.pathway_plans")
         .unwrap();
     assert_eq!(row["months"][2]["value"], "not held");
-    assert_eq!(row["reference"], "4.27");
+    assert_eq!(row["reference"], "4.28");
     let html = performance::render_html(&page);
     assert!(html.contains(
-        r#"<td>4.27</td><td></td><th scope="row">Number of care leavers</th><td class="n">not held"#
+        r#"<td>4.28</td><td></td><th scope="row">% of eligible looked-after children and care leavers with an up-to-date pathway plan</th><td class="n">not held"#
     ));
+    // Care leavers (OC3) are held now: the row shows the year's figure.
+    let leavers = page.rows.iter().find(|r| r.id == "care_leavers").unwrap();
+    assert_eq!(leavers.reference, "4.27");
+    assert!(leavers.months.iter().all(|m| m.value.number().is_some()));
     // SGO and CAO endings are counted from the reasons care ended.
     let sgo = page.rows.iter().find(|r| r.id == "ceased.sgo_cao").unwrap();
     assert!(sgo.months.iter().all(|m| m.value.number().is_some()));

@@ -46,7 +46,7 @@ pub use error::{Result, StoreError};
 pub use types::*;
 
 /// The schema version this binary knows (the number of the last migration).
-pub const SCHEMA_VERSION: i64 = 17;
+pub const SCHEMA_VERSION: i64 = 18;
 
 /// The setting holding the date the council began recording reviews in
 /// Footprint (JSON string `"yyyy-mm-dd"`); see [`Store::load_dataset`].
@@ -165,6 +165,12 @@ pub(crate) const MIGRATIONS: &[Migration] = &[
         description: "corrections of health and education records kept as versions",
         sqlite: include_str!("../migrations/sqlite/0017_health_education_corrections.sql"),
         postgres: include_str!("../migrations/postgres/0017_health_education_corrections.sql"),
+    },
+    Migration {
+        version: 18,
+        description: "the manager's words for the annual report, as versions",
+        sqlite: include_str!("../migrations/sqlite/0018_report_words.sql"),
+        postgres: include_str!("../migrations/postgres/0018_report_words.sql"),
     },
 ];
 
@@ -1183,6 +1189,26 @@ impl Store {
         text: &str,
     ) -> Result<()> {
         dispatch!(self, set_narrative(year, section, text))
+    }
+
+    /// The latest version of the manager's words for a year's report
+    /// (`footprint_report::words::Words` as JSON), with its version number.
+    pub async fn report_words(
+        &self,
+        year: CollectionYear,
+    ) -> Result<Option<(i64, serde_json::Value)>> {
+        dispatch!(self, report_words(year))
+    }
+
+    /// Saves the manager's words for a year as a new version (none is
+    /// overwritten), recording who saved them; gives the version.
+    pub async fn save_report_words(
+        &self,
+        year: CollectionYear,
+        body: &serde_json::Value,
+        actor: &str,
+    ) -> Result<i64> {
+        dispatch!(self, save_report_words(year, body, actor))
     }
 
     // -- bank holidays -----------------------------------------------------------

@@ -265,6 +265,7 @@ fn handler(method: roles::Method, path: &str) -> Option<MethodRouter<AppState>> 
         (Get, "/reports/annual") => get(reports::annual),
         (Get, "/reports/annual/figures") => get(reports::annual_figure),
         (Post, "/reports/narrative") => post(reports::save_narrative),
+        (Post, "/reports/words") => post(reports::save_words),
         (Get, "/data-quality") => get(reports::data_quality),
         (Post, "/reports/documents") => post(reports::build_document),
         (Get, "/returns") => get(returns::page),

@@ -323,6 +323,7 @@ pub const ROUTES: &[RouteRule] = &[
     get("/reports/annual", Access::Roles(REPORTS)),
     get("/reports/annual/figures", Access::Roles(REPORTS)),
     post("/reports/narrative", Access::Roles(MANAGER)),
+    post("/reports/words", Access::Roles(MANAGER)),
     get("/data-quality", Access::Roles(REPORTS)),
     post("/reports/documents", Access::Roles(REPORTS)),
     // 903 returns and case-management files in and out; the jobs that do

@@ -113,6 +113,11 @@ fn body_for(path: &str, role: Role, i: usize) -> Vec<(String, String)> {
             ("section", "working_well"),
             ("text", "The service grew."),
         ]),
+        "/reports/words" => v(&[
+            ("year", "2023-24"),
+            ("post", "Independent Reviewing Officer"),
+            ("fte", "6.5"),
+        ]),
         "/admin/users" => vec![
             ("name".to_owned(), format!("new-user-{i}")),
             ("role".to_owned(), "analyst".to_owned()),
@@ -839,9 +844,102 @@ async fn analysts_see_no_free_text_about_children() {
         .status,
         StatusCode::BAD_REQUEST
     );
+    // An introduction to a section, and the year's lists: last year's
+    // action plan with progress, next year's plan, "you said, we did",
+    // feedback and staffing, each list's blank rows left out.
+    let intro = m
+        .post(
+            "/reports/narrative",
+            &[
+                ("year", "2024-25"),
+                ("section", "reviews"),
+                ("text", "Reviews introduction."),
+            ],
+        )
+        .await;
+    assert_eq!(intro.status, StatusCode::SEE_OTHER);
+    let words: Vec<(&str, &str)> = vec![
+        ("year", "2024-25"),
+        ("progress_action", "Midway checks for every child"),
+        ("progress_target", "90%"),
+        ("progress_owner", "Service manager"),
+        ("progress_status", "in_progress"),
+        ("progress_text", "Reached 78%"),
+        ("progress_action", ""),
+        ("progress_target", ""),
+        ("progress_owner", ""),
+        ("progress_status", ""),
+        ("progress_text", ""),
+        ("plan_action", "Records within 15 working days"),
+        ("plan_target", "90%"),
+        ("plan_owner", "Team manager"),
+        ("plan_action", ""),
+        ("plan_target", ""),
+        ("plan_owner", ""),
+        ("you_said", "Reviews are too long"),
+        ("we_did", "Shorter reviews"),
+        ("feedback_from", "a foster carer"),
+        ("feedback_text", "The IRO knew the child well."),
+        ("post", "Independent Reviewing Officer"),
+        ("fte", "6.5"),
+        ("post", ""),
+        ("fte", ""),
+    ];
+    let saved = m.post("/reports/words", &words).await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER);
+    let (version, body) = t
+        .store
+        .report_words(footprint_domain::dates::CollectionYear::new(2024))
+        .await
+        .unwrap()
+        .expect("saved");
+    assert_eq!(version, 1);
+    assert_eq!(body["last_year_actions"].as_array().unwrap().len(), 1);
+    assert_eq!(body["last_year_actions"][0]["status"], "in_progress");
+    assert_eq!(body["staffing"][0]["fte"], 6.5);
+    // The screen shows what was saved; next year's screen carries the plan
+    // forward as its "last year's action plan".
+    let page = m.get("/reports?year=2024-25").await.body;
+    assert!(page.contains("Reached 78%") && page.contains("Shorter reviews"));
+    let next = m.get("/reports?year=2025-26").await.body;
+    assert!(next.contains("Records within 15 working days"));
+    // A bad FTE or status is refused naming the row; nothing is saved.
+    for (field, value) in [("fte", "six"), ("progress_status", "done")] {
+        let bad: Vec<(&str, &str)> = words
+            .iter()
+            .map(|&(k, v)| {
+                if k == field && !v.is_empty() {
+                    (k, value)
+                } else {
+                    (k, v)
+                }
+            })
+            .collect();
+        let refused = m.post("/reports/words", &bad).await;
+        assert_eq!(refused.status, StatusCode::BAD_REQUEST, "{field}");
+    }
+    assert_eq!(
+        t.store
+            .report_words(footprint_domain::dates::CollectionYear::new(2024))
+            .await
+            .unwrap()
+            .map(|(v, _)| v),
+        Some(1)
+    );
     let report = a.get("/reports/annual?year=2024-25").await;
     assert_eq!(report.status, StatusCode::OK);
     assert!(report.body.contains("Reviews are timelier."));
+    for text in [
+        "Reviews introduction.",
+        "Midway checks for every child",
+        "Reached 78%",
+        "Records within 15 working days",
+        "Shorter reviews",
+        "The IRO knew the child well.",
+        "Independent Reviewing Officer",
+    ] {
+        assert!(report.body.contains(text), "{text}");
+    }
     assert!(
         report.body.contains("<svg") || report.body.contains("<table"),
         "figures drawn"

@@ -612,3 +612,44 @@ pub(super) fn adoption_missing_short_breaks(
     }
     out.push("short_breaks.children", Measure::Count(sb));
 }
+
+/// `placements.end.by_provider`: children looked after on the period's last
+/// day by the PLACE_PROVIDER of their open episode (every code, then
+/// `not_recorded`); and `projection.turning_18`: of them, those who turn 18
+/// in each of the next three years to 31 March (keyed by that year,
+/// `YYYY-YY`), a child with no date of birth held in none.
+pub(super) fn provider_and_projection(care: &CareIndex, period: Period, out: &mut Measures) {
+    use crate::codes::{NationalCode, PlacementProvider};
+    let end = period.end();
+    let mut by_provider = Breakdown::with_keys(
+        PlacementProvider::ALL
+            .iter()
+            .map(|p| p.code())
+            .chain(["not_recorded"]),
+    );
+    // The three years to 31 March after the period's last day.
+    let first = crate::dates::CollectionYear::of(end).next();
+    let years = [first, first.next(), first.next().next()];
+    let mut turning = Breakdown::with_keys(years.iter().map(|y| y.to_string()));
+    for c in care.children.values() {
+        let Some((_, e)) = c.episode_on(end) else {
+            continue;
+        };
+        by_provider
+            .entry(e.provider.map_or("not_recorded", |p| p.code()))
+            .add(&c.id);
+        if let Some(child) = c.child
+            && let Some(eighteen) = child.date_of_birth.checked_add_months(Months::new(18 * 12))
+            && let Some(y) = years
+                .iter()
+                .find(|y| y.start() <= eighteen && eighteen <= y.end())
+        {
+            turning.entry(&y.to_string()).add(&c.id);
+        }
+    }
+    out.push(
+        "placements.end.by_provider",
+        Measure::Breakdown(by_provider),
+    );
+    out.push("projection.turning_18", Measure::Breakdown(turning));
+}

@@ -15,6 +15,7 @@
 //! (`reviews.timeliness_unknown`). Percentages are never stored: a
 //! [`Percent`] holds its numerator and denominator counts.
 
+mod adoption_leavers;
 mod care;
 mod case_records;
 mod health;
@@ -39,6 +40,7 @@ use crate::schedule::SchedulePolicy;
 pub use placement_location::{
     AREA_ROWS, DISTANCE_COLUMNS, PLACEMENT_GROUPS, check_local_authority_code, placement_group,
 };
+pub use adoption_leavers::AdoptionThresholds;
 
 /// A count, and the children behind it. For counts of children `value` is
 /// the number of children; for counts of reviews, periods or episodes it is
@@ -424,6 +426,8 @@ pub struct MeasureSettings {
     /// carer reviews, disruption meetings, review conferences of child
     /// protection plans and case alerts.
     pub case_records: crate::case_records::CaseRecordTimescales,
+    /// The adoption scorecard's thresholds (A10 426 days, A2 121 days).
+    pub adoption_thresholds: AdoptionThresholds,
 }
 
 impl Default for MeasureSettings {
@@ -444,6 +448,7 @@ impl Default for MeasureSettings {
             health_education: Default::default(),
             local_authority_code: None,
             case_records: Default::default(),
+            adoption_thresholds: AdoptionThresholds::default(),
         }
     }
 }
@@ -802,8 +807,9 @@ fn compute_to_date(
 /// before the first period starts (the "at the start" snapshot) to the last
 /// day of the last. A child none of whose records (an episode, missing
 /// episode or allocation open on one of these days; a review, midway check,
-/// visit or challenge dated in them, or a challenge still open) touches them
-/// changes no figure of these periods, so a report may load only the
+/// visit or challenge dated in them, or a challenge still open; an OC3 or
+/// AD1 record of a collection year starting in them) touches them changes
+/// no figure of these periods, so a report may load only the
 /// children whose records do (the store's `Scope::Active`). `None` for no
 /// periods.
 pub fn records_window(periods: &[Period]) -> Option<(NaiveDate, NaiveDate)> {
@@ -849,10 +855,13 @@ fn compute_with(
     }
     care::placement_moves(care, period, &mut out);
     placement_location::placement_location(care, period, settings, &mut out);
+    care::provider_and_projection(care, period, &mut out);
     iro::service(data, care, &schedules, period, settings, calendar, &mut out);
     iro::footprint(data, care, period, &mut out);
     iro::challenges(data, period, settings, calendar, &mut out);
     care::adoption_missing_short_breaks(data, care, period, &mut out);
+    adoption_leavers::scorecard(data, care, period, settings.adoption_thresholds, &mut out);
+    adoption_leavers::care_leavers(data, care, period, &mut out);
     health::outcomes(data, care, period, &mut out);
     health_education::measures(
         data,

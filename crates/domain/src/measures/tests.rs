@@ -2030,3 +2030,308 @@ fn other_meetings_dual_plans_and_case_records_by_hand() {
         "Q2's plan ended on 30/6"
     );
 }
+
+#[test]
+fn the_adoption_scorecard_by_hand() {
+    use crate::return_tables::{Adoption, AdoptionDecision, ReturnTables};
+    let ad1 = |c: &str, decided: Option<NaiveDate>, matched, foster: Option<bool>| Adoption {
+        child: id(c),
+        year: year(),
+        decided,
+        matched,
+        by_foster_carer: foster,
+        adopters: None,
+        adopters_sex: None,
+        adopters_legal_status: None,
+    };
+    let data = Dataset {
+        children: ["L", "M", "N"]
+            .map(|c| child(c, d(2018, 1, 1), Sex::Male, Ethnicity::WBRI))
+            .to_vec(),
+        episodes: vec![
+            // L: in care 01/04/2019; authority to place and the adoptive
+            // placement (P, E1/A4) 01/04/2020; adopted 01/12/2021.
+            ep(
+                "L",
+                d(2019, 4, 1),
+                Some(d(2020, 4, 1)),
+                "S",
+                "C2",
+                "U4",
+                Some("X1"),
+            ),
+            ep(
+                "L",
+                d(2020, 4, 1),
+                Some(d(2021, 12, 1)),
+                "P",
+                "E1",
+                "A4",
+                Some("E11"),
+            ),
+            // M: adopted by the foster carer: U1 from 01/06/2020, authority
+            // to place 01/03/2021 (L: legal status only, same placement),
+            // adopted 01/03/2022.
+            ep(
+                "M",
+                d(2020, 6, 1),
+                Some(d(2021, 3, 1)),
+                "S",
+                "C2",
+                "U1",
+                Some("X1"),
+            ),
+            ep(
+                "M",
+                d(2021, 3, 1),
+                Some(d(2022, 3, 1)),
+                "L",
+                "E1",
+                "U1",
+                Some("E12"),
+            ),
+            // N: in care 01/01/2020, placed for adoption (A5) 01/07/2021
+            // without authority recorded (C2), adopted 01/02/2022; no AD1.
+            ep(
+                "N",
+                d(2020, 1, 1),
+                Some(d(2021, 7, 1)),
+                "S",
+                "C2",
+                "U4",
+                Some("X1"),
+            ),
+            ep(
+                "N",
+                d(2021, 7, 1),
+                Some(d(2022, 2, 1)),
+                "P",
+                "C2",
+                "A5",
+                Some("E11"),
+            ),
+        ],
+        return_tables: ReturnTables {
+            adoptions: vec![
+                // L: decision 15/01/2020, matched 30/06/2020.
+                ad1("L", Some(d(2020, 1, 15)), Some(d(2020, 6, 30)), Some(false)),
+                // M: matched 01/09/2021, no DATE_INT, by the foster carer.
+                ad1("M", None, Some(d(2021, 9, 1)), Some(true)),
+            ],
+            // M's decision from PlacedAdoption: 01/05/2021.
+            adoption_decisions: vec![AdoptionDecision {
+                child: id("M"),
+                decided: d(2021, 5, 1),
+                ceased: Some(d(2022, 3, 1)),
+                reason_ceased: None,
+            }],
+            ..ReturnTables::default()
+        },
+        ..Dataset::default()
+    };
+    let m = run(&data);
+    assert_eq!(m.count("adoption.adopted"), Some(3));
+    // A10: L 01/04/2019 → 01/04/2020 = 366 days (2020 a leap year); M moved
+    // in with the carers who adopted on entering care, 0 days; N
+    // 01/01/2020 → 01/07/2021 = 366 + 181 = 547 days. Within 426: L and M.
+    let Some(Measure::Average(a10)) = m.get("adoption.a10") else {
+        panic!()
+    };
+    assert_eq!((a10.count.value, a10.total_days), (3, 913));
+    let p = m.percent("adoption.a10_within_threshold").unwrap();
+    assert_eq!((p.numerator.value, p.denominator.value), (2, 3));
+    // A2: L 01/04/2020 → 30/06/2020 = 90 days; M 01/03/2021 → 01/09/2021 =
+    // 184 days; N has no authority to place. Within 121: L.
+    let Some(Measure::Average(a2)) = m.get("adoption.a2") else {
+        panic!()
+    };
+    assert_eq!((a2.count.value, a2.total_days), (2, 274));
+    assert_eq!(a2.value(), Some(137.0));
+    let p = m.percent("adoption.a2_within_threshold").unwrap();
+    assert_eq!((p.numerator.value, p.denominator.value), (1, 2));
+    // Within 12 months of the decision: L decided 15/01/2020, adopted
+    // 01/12/2021 (after 15/01/2021): no; M decided 01/05/2021
+    // (PlacedAdoption), adopted 01/03/2022: yes; N: no decision held.
+    let p = m.percent("adoption.within_12_months_of_shobpa").unwrap();
+    assert_eq!((p.numerator.value, p.denominator.value), (1, 2));
+    assert_eq!(kids(&m, "adoption.adopted").len(), 3);
+
+    // The thresholds are the council's: at 365 days for A10 only M is
+    // within; at 184 days for A2 both are.
+    let settings = MeasureSettings {
+        adoption_thresholds: AdoptionThresholds {
+            a10_days: 365,
+            a2_days: 184,
+        },
+        ..MeasureSettings::default()
+    };
+    let m = compute(
+        &data,
+        year(),
+        &settings,
+        &WorkingDayCalendar::england_and_wales(),
+    );
+    let p = m.percent("adoption.a10_within_threshold").unwrap();
+    assert_eq!(p.numerator.value, 1);
+    let p = m.percent("adoption.a2_within_threshold").unwrap();
+    assert_eq!(p.numerator.value, 2);
+}
+
+#[test]
+fn care_leavers_by_hand() {
+    use crate::return_tables::{CareLeaverOutcome, ReturnTables};
+    let oc3 = |c: &str, y: CollectionYear, t, a, acc| CareLeaverOutcome {
+        child: id(c),
+        year: y,
+        in_touch: t,
+        activity: a,
+        accommodation: acc,
+    };
+    let mut p = child("P", d(2003, 1, 10), Sex::Male, Ethnicity::WBRI);
+    // UASC until the day P left care at 18: UASC when last looked after.
+    p.uasc = Some(UascStatus {
+        ceased: Some(d(2021, 1, 10)),
+    });
+    let mut r = child("R", d(2002, 6, 1), Sex::Female, Ethnicity::WBRI);
+    // UASC status ceased long before R left care.
+    r.uasc = Some(UascStatus {
+        ceased: Some(d(2019, 1, 1)),
+    });
+    let data = Dataset {
+        children: vec![
+            p,
+            child("Q", d(2003, 8, 1), Sex::Male, Ethnicity::WBRI),
+            r,
+            child("S", d(2002, 9, 1), Sex::Male, Ethnicity::WBRI),
+        ],
+        episodes: vec![
+            ep(
+                "P",
+                d(2018, 5, 1),
+                Some(d(2021, 1, 10)),
+                "S",
+                "C2",
+                "U4",
+                Some("E17"),
+            ),
+            ep(
+                "R",
+                d(2017, 5, 1),
+                Some(d(2020, 6, 1)),
+                "S",
+                "C2",
+                "U4",
+                Some("E17"),
+            ),
+        ],
+        return_tables: ReturnTables {
+            care_leavers: vec![
+                // P: in touch, higher education, independent living
+                // (suitable).
+                oc3(
+                    "P",
+                    year(),
+                    Some(InTouch::Yes),
+                    Some(CareLeaverActivity::F1),
+                    Some(CareLeaverAccommodation::U1),
+                ),
+                // Q: not in touch, NEET, accommodation not known.
+                oc3(
+                    "Q",
+                    year(),
+                    Some(InTouch::No),
+                    Some(CareLeaverActivity::G5),
+                    Some(CareLeaverAccommodation::NotKnown),
+                ),
+                // R: in touch not recorded, activity not known, no fixed
+                // abode (not suitable).
+                oc3(
+                    "R",
+                    year(),
+                    None,
+                    Some(CareLeaverActivity::NotKnown),
+                    Some(CareLeaverAccommodation::S2),
+                ),
+                // S: last year's return: not this year's.
+                oc3(
+                    "S",
+                    year().previous(),
+                    Some(InTouch::Yes),
+                    Some(CareLeaverActivity::F5),
+                    Some(CareLeaverAccommodation::U1),
+                ),
+            ],
+            ..ReturnTables::default()
+        },
+        ..Dataset::default()
+    };
+    let m = run(&data);
+    assert_eq!(m.count("care_leavers.count"), Some(3));
+    assert_eq!(bd(&m, "care_leavers.in_touch", "YES"), 1);
+    assert_eq!(bd(&m, "care_leavers.in_touch", "NO"), 1);
+    assert_eq!(bd(&m, "care_leavers.in_touch", "not_recorded"), 1);
+    assert_eq!(m.breakdown("care_leavers.in_touch").unwrap().total(), 3);
+    // Suitable: of P and R (Q's is not known), P.
+    let s = m
+        .percent("care_leavers.suitable_accommodation_pct")
+        .unwrap();
+    assert_eq!((s.numerator.value, s.denominator.value), (1, 2));
+    // EET: of P and Q (R's is not known), P.
+    let e = m.percent("care_leavers.eet_pct").unwrap();
+    assert_eq!((e.numerator.value, e.denominator.value), (1, 2));
+    assert_eq!(kids(&m, "care_leavers.former_uasc"), ["P"]);
+    // Last year's figures are last year's rows: S alone.
+    let last = compute(
+        &data,
+        year().previous(),
+        &MeasureSettings::default(),
+        &WorkingDayCalendar::england_and_wales(),
+    );
+    assert_eq!(last.count("care_leavers.count"), Some(1));
+    assert_eq!(kids(&last, "care_leavers.count"), ["S"]);
+}
+
+#[test]
+fn placement_provider_and_children_turning_18_by_hand() {
+    let open = |c: &str, provider: Option<PlacementProvider>| Episode {
+        provider,
+        ..ep(c, d(2020, 1, 1), None, "S", "C2", "U4", None)
+    };
+    let data = Dataset {
+        children: vec![
+            // Turns 18 on 10/05/2022: in 2022-23.
+            child("X", d(2004, 5, 10), Sex::Male, Ethnicity::WBRI),
+            // Turns 18 on 31/03/2023, the last day of 2022-23.
+            child("Y", d(2005, 3, 31), Sex::Female, Ethnicity::WBRI),
+            // Turns 18 on 01/04/2024, the first day of 2024-25.
+            child("Z", d(2006, 4, 1), Sex::Male, Ethnicity::WBRI),
+            // Turns 18 in 2028: beyond the three years.
+            child("W", d(2010, 1, 1), Sex::Female, Ethnicity::WBRI),
+        ],
+        episodes: vec![
+            open("X", Some(PlacementProvider::PR1)),
+            open("Y", Some(PlacementProvider::PR4)),
+            open("Z", None),
+            open("W", Some(PlacementProvider::PR4)),
+        ],
+        ..Dataset::default()
+    };
+    let m = run(&data);
+    assert_eq!(m.count("cla.end"), Some(4));
+    assert_eq!(bd(&m, "placements.end.by_provider", "PR1"), 1);
+    assert_eq!(bd(&m, "placements.end.by_provider", "PR4"), 2);
+    assert_eq!(bd(&m, "placements.end.by_provider", "not_recorded"), 1);
+    assert_eq!(
+        m.breakdown("placements.end.by_provider").unwrap().total(),
+        4
+    );
+    let t = m.breakdown("projection.turning_18").unwrap();
+    assert_eq!(
+        t.keys().collect::<Vec<_>>(),
+        ["2022-23", "2023-24", "2024-25"]
+    );
+    assert_eq!(
+        (t.value("2022-23"), t.value("2023-24"), t.value("2024-25")),
+        (2, 0, 1)
+    );
+}

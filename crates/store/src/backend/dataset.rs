@@ -68,7 +68,9 @@ async fn active(conn: &mut Conn, from: NaiveDate, to: NaiveDate) -> Result<Vec<S
          UNION SELECT child FROM allocations WHERE from_date <= $2 \
            AND (to_date IS NULL OR (to_date > $1 AND to_date > from_date)) \
          UNION SELECT child FROM case_records WHERE child IS NOT NULL \
-           AND first_date <= $2 AND (last_date IS NULL OR last_date >= $1)",
+           AND first_date <= $2 AND (last_date IS NULL OR last_date >= $1) \
+         UNION SELECT child FROM return_table_records \
+           WHERE kind IN ('oc3', 'ad1') AND record_key BETWEEN $1 AND $2",
     )
     .bind(iso(from))
     .bind(iso(to))

@@ -21,7 +21,7 @@
 //! | `review_documents` | `review_documents` (a review's record and the letter to the child, as versions), `review_circulation` (what was sent to whom) |
 //! | `corrections` | `record_versions` (corrections kept as versions), `review_date_changes` |
 //! | `imports` | `import_runs`, `import_problems`; the 903 import and `replace_dataset` (every child-keyed table) |
-//! | `settings` | `settings`, `report_narratives`, `bank_holidays` |
+//! | `settings` | `settings`, `report_narratives`, `report_words`, `bank_holidays` |
 //! | `return_tables` | `return_table_records` (OC3, AD1, PlacedAdoption, PrevPerm, SWEpisodes, DoLo) |
 //! | `case_records` | `case_records` (secure accommodation, private fostering and foster carer reviews, disruption meetings, child protection plans and conferences, life story, advocacy, views, case alerts; as versions) |
 //! | `health_education` | `health_assessments`, `dental_checks`, `sdq_scores`, `immunisations`, `education_plans` |

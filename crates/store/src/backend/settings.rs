@@ -100,6 +100,51 @@ pub(crate) async fn set_narrative(
     Ok(())
 }
 
+pub(crate) async fn report_words(
+    pool: &Pool,
+    year: CollectionYear,
+) -> Result<Option<(i64, serde_json::Value)>> {
+    let row = sqlx::query(
+        "SELECT version, body FROM report_words WHERE year = $1 ORDER BY version DESC LIMIT 1",
+    )
+    .bind(i64::from(year.start_year()))
+    .fetch_optional(pool)
+    .await?;
+    row.map(|row| {
+        let version: i64 = row.try_get("version")?;
+        let body: String = row.try_get("body")?;
+        let value = serde_json::from_str(&body).map_err(|e| StoreError::Corrupt {
+            table: "report_words",
+            column: "body",
+            reason: format!("{year} version {version}: {e}"),
+        })?;
+        Ok((version, value))
+    })
+    .transpose()
+}
+
+pub(crate) async fn save_report_words(
+    pool: &Pool,
+    year: CollectionYear,
+    body: &serde_json::Value,
+    actor: &str,
+) -> Result<i64> {
+    // One statement: the next version is worked out inside it, and the
+    // primary key refuses a version two saves both took.
+    let version: i64 = sqlx::query_scalar(
+        "INSERT INTO report_words (year, version, body, recorded_by, recorded_at) \
+         SELECT $1, COALESCE(MAX(version), 0) + 1, $2, $3, $4 FROM report_words WHERE year = $1 \
+         RETURNING version",
+    )
+    .bind(i64::from(year.start_year()))
+    .bind(body.to_string())
+    .bind(actor.to_owned())
+    .bind(now())
+    .fetch_one(pool)
+    .await?;
+    Ok(version)
+}
+
 // ---------------------------------------------------------------------------
 // Bank holidays
 

@@ -446,6 +446,31 @@ async fn users_settings_narratives(env: Env) {
 }
 both!(users_settings_narratives);
 
+/// The manager's words for a year are kept as versions: each save is a new
+/// one, the latest is read, and nothing saved before is lost.
+async fn report_words_are_versions(env: Env) {
+    let s = &env.store;
+    let y = CollectionYear::new(2024);
+    assert_eq!(s.report_words(y).await.unwrap(), None);
+    let first = serde_json::json!({"staffing": [{"post": "IRO", "fte": 6.0}]});
+    let second = serde_json::json!({"staffing": [{"post": "IRO", "fte": 7.5}]});
+    assert_eq!(s.save_report_words(y, &first, "manager").await.unwrap(), 1);
+    assert_eq!(s.save_report_words(y, &second, "manager").await.unwrap(), 2);
+    // Another year's words are numbered on their own.
+    assert_eq!(
+        s.save_report_words(CollectionYear::new(2023), &first, "manager")
+            .await
+            .unwrap(),
+        1
+    );
+    assert_eq!(s.report_words(y).await.unwrap(), Some((2, second)));
+    assert_eq!(
+        s.report_words(CollectionYear::new(2023)).await.unwrap(),
+        Some((1, first))
+    );
+}
+both!(report_words_are_versions);
+
 async fn sessions_expire(env: Env) {
     let s = &env.store;
     let row = SessionRow {

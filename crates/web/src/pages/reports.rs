@@ -23,8 +23,22 @@ use crate::access::CurrentUser;
 use crate::view::{AppError, Page};
 
 /// The annual report's narrative slots: (key, heading), as the report
-/// crate reads them.
-pub const SECTIONS: &[(&str, &str)] = &footprint_report::NARRATIVE_SLOTS;
+/// crate reads them: the summary's boxes, then an introduction to each
+/// section.
+pub fn sections() -> Vec<(&'static str, String)> {
+    footprint_report::NARRATIVE_SLOTS
+        .iter()
+        .map(|(k, h)| (*k, (*h).to_owned()))
+        .chain(
+            footprint_report::SECTION_IDS
+                .iter()
+                .map(|(k, t)| (*k, format!("Introduction: {t}"))),
+        )
+        .collect()
+}
+
+/// Blank rows offered under each list of the manager's words, to add to it.
+const BLANK_ROWS: usize = 3;
 
 const MAX_NARRATIVE: usize = 20_000;
 
@@ -54,9 +68,60 @@ pub async fn page(
     let result = async {
         let year = year_of(&state, q.year.as_deref())?;
         let stored = state.store.narratives(year).await?;
-        let sections: Vec<_> = SECTIONS
+        let sections: Vec<_> = sections()
+            .into_iter()
+            .map(|(key, heading)| context! { key, heading, text => stored.get(key).cloned().unwrap_or_default() })
+            .collect();
+        // The lists, last year's plan carried forward into an empty
+        // progress list; blank rows to add to each.
+        let words = footprint_interchange::reports::words_for(&state.store, year)
+            .await
+            .map_err(|e| AppError::Internal(e.to_string()))?;
+        let progress: Vec<_> = words
+            .last_year_actions
             .iter()
-            .map(|(key, heading)| context! { key, heading, text => stored.get(*key).cloned().unwrap_or_default() })
+            .map(Some)
+            .chain(std::iter::repeat_n(None, BLANK_ROWS))
+            .map(|a| context! {
+                action => a.map(|a| a.action.clone()), target => a.map(|a| a.target.clone()),
+                owner => a.map(|a| a.owner.clone()), progress => a.map(|a| a.progress.clone()),
+                status => a.and_then(|a| a.status).map(|s| s.key()),
+            })
+            .collect();
+        let plan: Vec<_> = words
+            .next_year_actions
+            .iter()
+            .map(Some)
+            .chain(std::iter::repeat_n(None, BLANK_ROWS))
+            .map(|a| context! {
+                action => a.map(|a| a.action.clone()), target => a.map(|a| a.target.clone()),
+                owner => a.map(|a| a.owner.clone()),
+            })
+            .collect();
+        let said: Vec<_> = words
+            .you_said_we_did
+            .iter()
+            .map(Some)
+            .chain(std::iter::repeat_n(None, BLANK_ROWS))
+            .map(|y| context! { you_said => y.map(|y| y.you_said.clone()), we_did => y.map(|y| y.we_did.clone()) })
+            .collect();
+        let feedback: Vec<_> = words
+            .feedback
+            .iter()
+            .map(Some)
+            .chain(std::iter::repeat_n(None, BLANK_ROWS))
+            .map(|f| context! { from => f.map(|f| f.from.clone()), text => f.map(|f| f.text.clone()) })
+            .collect();
+        let staffing: Vec<_> = words
+            .staffing
+            .iter()
+            .map(Some)
+            .chain(std::iter::repeat_n(None, BLANK_ROWS))
+            .map(|p| context! { post => p.map(|p| p.post.clone()), fte => p.map(|p| p.fte.to_string()) })
+            .collect();
+        let statuses: Vec<_> = footprint_report::words::ActionStatus::ALL
+            .iter()
+            .map(|s| context! { key => s.key(), label => s.label() })
             .collect();
         let current = CollectionYear::of(state.clock.today());
         let years: Vec<String> = (0..5)
@@ -82,7 +147,9 @@ pub async fn page(
                 &state,
                 "reports.html",
                 context! {
-                    year => year.to_string(), years, sections, documents,
+                    year => year.to_string(), last_year => year.previous().to_string(),
+                    next_year => year.next().to_string(), years, sections, documents,
+                    progress, plan, said, feedback, staffing, statuses,
                     month => last_month.format("%Y-%m").to_string(),
                     can_edit => user.may_use("POST", "/reports/narrative"),
                 },
@@ -151,8 +218,8 @@ pub async fn annual(
 /// computed as `footprint report annual` does (on a blocking thread, so a
 /// large council never holds up the pages IROs use; a year not yet over is
 /// computed to today and says so). The last one computed is kept while the
-/// data version, the day and the narratives stay the same, so following
-/// its counts does not compute it again.
+/// data version, the day, the narratives and the manager's words stay the
+/// same, so following its counts does not compute it again.
 pub(crate) async fn annual_report(
     state: &AppState,
     user: &CurrentUser,
@@ -167,10 +234,14 @@ pub(crate) async fn annual_report(
         .into_iter()
         .map(|(slot, text)| Narrative { slot, text })
         .collect();
+    let words = footprint_interchange::reports::words_for(&state.store, year)
+        .await
+        .map_err(|e| AppError::Internal(e.to_string()))?;
     let mut cache = state.report_cache.lock().await;
     if let Some((v, day, y, report)) = cache.as_ref()
         && (*v, *day, *y) == (version, today, year)
         && report.narratives == narratives
+        && report.words == words
     {
         return Ok(report.clone());
     }
@@ -258,7 +329,7 @@ pub async fn save_narrative(
     let result = async {
         let year = year_of(&state, field(&pairs, "year"))?;
         let section = field(&pairs, "section").unwrap_or("");
-        if !SECTIONS.iter().any(|(k, _)| *k == section) {
+        if !sections().iter().any(|(k, _)| *k == section) {
             return Err(AppError::BadRequest(
                 "There is no such section of the report.".to_owned(),
             ));
@@ -280,6 +351,143 @@ pub async fn save_narrative(
         .await?;
         page.flash("Narrative saved").await;
         Ok(Redirect::to(&format!("/reports?year={year}#{section}")).into_response())
+    }
+    .await;
+    respond(&state, Some(&user), result)
+}
+
+/// The lists of the manager's words from the form: each list's fields are
+/// repeated once a row, in order; a row left wholly blank is skipped. A
+/// status or FTE that is not one is an error naming the row.
+fn words_from_form(pairs: &[(String, String)]) -> Result<footprint_report::words::Words, String> {
+    use footprint_report::words::*;
+    let column = |name: &str| -> Vec<String> {
+        super::fields(pairs, name)
+            .into_iter()
+            .map(|v| v.replace("\r\n", "\n").trim().to_owned())
+            .collect()
+    };
+    let rows = |names: &[&str]| -> Vec<Vec<String>> {
+        let cols: Vec<Vec<String>> = names.iter().map(|n| column(n)).collect();
+        let n = cols.iter().map(Vec::len).max().unwrap_or(0);
+        (0..n)
+            .map(|i| {
+                cols.iter()
+                    .map(|c| c.get(i).cloned().unwrap_or_default())
+                    .collect::<Vec<_>>()
+            })
+            .filter(|r| r.iter().any(|v| !v.is_empty()))
+            .collect()
+    };
+    let mut w = Words::default();
+    for r in rows(&[
+        "progress_action",
+        "progress_target",
+        "progress_owner",
+        "progress_text",
+    ]) {
+        w.last_year_actions.push(ActionProgress {
+            action: r[0].clone(),
+            target: r[1].clone(),
+            owner: r[2].clone(),
+            status: None,
+            progress: r[3].clone(),
+        });
+    }
+    // The statuses, one a row (blank rows included), matched to the rows
+    // kept: a row is kept when any of its text fields is filled.
+    let statuses = column("progress_status");
+    let texts = [
+        "progress_action",
+        "progress_target",
+        "progress_owner",
+        "progress_text",
+    ]
+    .map(column);
+    let mut kept = 0;
+    for (i, status) in statuses.iter().enumerate() {
+        let filled = texts
+            .iter()
+            .any(|c| c.get(i).is_some_and(|v| !v.is_empty()));
+        if !filled {
+            continue;
+        }
+        if !status.is_empty() {
+            let s = ActionStatus::from_key(status).ok_or_else(|| {
+                format!(
+                    "Last year's action {}: “{status}” is not a status.",
+                    kept + 1
+                )
+            })?;
+            if let Some(a) = w.last_year_actions.get_mut(kept) {
+                a.status = Some(s);
+            }
+        }
+        kept += 1;
+    }
+    for r in rows(&["plan_action", "plan_target", "plan_owner"]) {
+        w.next_year_actions.push(PlannedAction {
+            action: r[0].clone(),
+            target: r[1].clone(),
+            owner: r[2].clone(),
+        });
+    }
+    for r in rows(&["you_said", "we_did"]) {
+        w.you_said_we_did.push(YouSaidWeDid {
+            you_said: r[0].clone(),
+            we_did: r[1].clone(),
+        });
+    }
+    for r in rows(&["feedback_from", "feedback_text"]) {
+        w.feedback.push(Feedback {
+            from: r[0].clone(),
+            text: r[1].clone(),
+        });
+    }
+    for (i, r) in rows(&["post", "fte"]).into_iter().enumerate() {
+        let fte = r[1].parse::<f64>().map_err(|_| {
+            format!(
+                "Post {}: the FTE “{}” is not a number (for example 0.8).",
+                i + 1,
+                r[1]
+            )
+        })?;
+        w.staffing.push(Post {
+            post: r[0].clone(),
+            fte,
+        });
+    }
+    w.validate()?;
+    Ok(w)
+}
+
+/// POST /reports/words — saves the year's action plans, "you said, we
+/// did", feedback and staffing as a new version (none is overwritten).
+pub async fn save_words(
+    State(state): State<AppState>,
+    page: Page,
+    user: CurrentUser,
+    Fields(pairs): Fields,
+) -> Response {
+    let result = async {
+        let year = year_of(&state, field(&pairs, "year"))?;
+        let words = words_from_form(&pairs).map_err(AppError::BadRequest)?;
+        let body = serde_json::to_value(&words).map_err(|e| AppError::Internal(e.to_string()))?;
+        let version = state
+            .store
+            .save_report_words(year, &body, &user.name)
+            .await?;
+        audit(
+            &state,
+            &user,
+            "report_words.save",
+            None,
+            &format!("year={year};version={version}"),
+        )
+        .await?;
+        page.flash("The action plans, feedback and staffing were saved")
+            .await;
+        Ok(Redirect::to(&format!("/reports?year={year}#words")).into_response())
     }
     .await;
     respond(&state, Some(&user), result)

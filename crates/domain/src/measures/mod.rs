@@ -37,10 +37,10 @@ use crate::dates::CollectionYear;
 use crate::model::{ChildId, Dataset};
 use crate::schedule::SchedulePolicy;
 
+pub use adoption_leavers::AdoptionThresholds;
 pub use placement_location::{
     AREA_ROWS, DISTANCE_COLUMNS, PLACEMENT_GROUPS, check_local_authority_code, placement_group,
 };
-pub use adoption_leavers::AdoptionThresholds;
 
 /// A count, and the children behind it. For counts of children `value` is
 /// the number of children; for counts of reviews, periods or episodes it is

@@ -1182,13 +1182,26 @@ impl Store {
         dispatch!(self, narratives(year))
     }
 
+    /// Saves a section's text for `year`'s report; the text it replaces is
+    /// kept (`narrative_versions`), with `by` and the time.
     pub async fn set_narrative(
         &self,
         year: CollectionYear,
         section: &str,
         text: &str,
+        by: &str,
     ) -> Result<()> {
-        dispatch!(self, set_narrative(year, section, text))
+        dispatch!(self, set_narrative(year, section, text, by))
+    }
+
+    /// The texts a section of `year`'s report had before, oldest first,
+    /// each with who replaced it.
+    pub async fn narrative_versions(
+        &self,
+        year: CollectionYear,
+        section: &str,
+    ) -> Result<Vec<(String, String)>> {
+        dispatch!(self, narrative_versions(year, section))
     }
 
     /// The latest version of the manager's words for a year's report

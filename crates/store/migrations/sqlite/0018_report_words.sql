@@ -15,3 +15,17 @@ CREATE TABLE report_words (
     recorded_at TEXT NOT NULL,
     PRIMARY KEY (year, version)
 );
+
+-- A section text of report_narratives that a later save replaces is kept
+-- here first (nothing the manager wrote is lost): the text as it was, when
+-- it was written, and who replaced it when. Append-only.
+CREATE TABLE report_narrative_versions (
+    year        INTEGER NOT NULL, -- start year of the reporting year
+    section     TEXT NOT NULL,
+    body        TEXT NOT NULL,
+    written_at  TEXT NOT NULL,
+    replaced_by TEXT NOT NULL,
+    replaced_at TEXT NOT NULL
+);
+CREATE INDEX report_narrative_versions_section
+    ON report_narrative_versions (year, section);

@@ -80,12 +80,31 @@ pub(crate) async fn narratives(
     Ok(out)
 }
 
+/// Saves a section's text; the text it replaces (if different) is kept
+/// first in `report_narrative_versions` with who replaced it and when, in
+/// the same transaction.
 pub(crate) async fn set_narrative(
     pool: &Pool,
     year: CollectionYear,
     section: &str,
     text: &str,
+    by: &str,
 ) -> Result<()> {
+    let mut tx = pool.begin().await?;
+    let at = now();
+    sqlx::query(
+        "INSERT INTO report_narrative_versions \
+         (year, section, body, written_at, replaced_by, replaced_at) \
+         SELECT year, section, body, updated_at, $4, $5 FROM report_narratives \
+         WHERE year = $1 AND section = $2 AND body <> $3",
+    )
+    .bind(i64::from(year.start_year()))
+    .bind(section.to_owned())
+    .bind(text.to_owned())
+    .bind(by.to_owned())
+    .bind(at.clone())
+    .execute(&mut *tx)
+    .await?;
     sqlx::query(
         "INSERT INTO report_narratives (year, section, body, updated_at) VALUES ($1, $2, $3, $4) \
          ON CONFLICT (year, section) DO UPDATE SET body = excluded.body, \
@@ -94,10 +113,32 @@ pub(crate) async fn set_narrative(
     .bind(i64::from(year.start_year()))
     .bind(section.to_owned())
     .bind(text.to_owned())
-    .bind(now())
-    .execute(pool)
+    .bind(at)
+    .execute(&mut *tx)
     .await?;
+    tx.commit().await?;
     Ok(())
+}
+
+/// The earlier texts of a section, oldest first: (text, who replaced it).
+pub(crate) async fn narrative_versions(
+    pool: &Pool,
+    year: CollectionYear,
+    section: &str,
+) -> Result<Vec<(String, String)>> {
+    let mut out = Vec::new();
+    for row in sqlx::query(
+        "SELECT body, replaced_by FROM report_narrative_versions \
+         WHERE year = $1 AND section = $2 ORDER BY replaced_at, written_at",
+    )
+    .bind(i64::from(year.start_year()))
+    .bind(section.to_owned())
+    .fetch_all(pool)
+    .await?
+    {
+        out.push((row.try_get("body")?, row.try_get("replaced_by")?));
+    }
+    Ok(out)
 }
 
 pub(crate) async fn report_words(

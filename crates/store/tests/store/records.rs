@@ -427,14 +427,28 @@ async fn users_settings_narratives(env: Env) {
     assert_eq!(s.setting("policy").await.unwrap(), Some(v));
 
     let y = CollectionYear::new(2022);
-    s.set_narrative(y, "foreword", "First draft").await.unwrap();
-    s.set_narrative(y, "foreword", "Final text").await.unwrap();
-    s.set_narrative(y, "priorities", "More visits")
+    s.set_narrative(y, "foreword", "First draft", "manager")
         .await
         .unwrap();
-    s.set_narrative(CollectionYear::new(2021), "foreword", "Last year")
+    s.set_narrative(y, "foreword", "Final text", "manager2")
         .await
         .unwrap();
+    // Saving the same text again keeps no copy of it.
+    s.set_narrative(y, "foreword", "Final text", "manager2")
+        .await
+        .unwrap();
+    s.set_narrative(y, "priorities", "More visits", "manager")
+        .await
+        .unwrap();
+    s.set_narrative(CollectionYear::new(2021), "foreword", "Last year", "manager")
+        .await
+        .unwrap();
+    // The text replaced is kept, with who replaced it.
+    assert_eq!(
+        s.narrative_versions(y, "foreword").await.unwrap(),
+        [("First draft".to_owned(), "manager2".to_owned())]
+    );
+    assert!(s.narrative_versions(y, "priorities").await.unwrap().is_empty());
     assert_eq!(
         s.narrative(y, "foreword").await.unwrap().as_deref(),
         Some("Final text")

@@ -340,7 +340,10 @@ pub async fn save_narrative(
                 "The text must be {MAX_NARRATIVE} characters or fewer. Go back and shorten it."
             )));
         }
-        state.store.set_narrative(year, section, &text).await?;
+        state
+            .store
+            .set_narrative(year, section, &text, &user.name)
+            .await?;
         audit(
             &state,
             &user,

@@ -83,7 +83,7 @@ pub const NARRATIVE_SLOTS: [(&str, &str); 3] = [
 /// words may introduce any of them (`Words::sections`, or a narrative whose
 /// slot is the id); a slot that is neither one of these nor a summary box is
 /// an error naming it.
-pub const SECTION_IDS: [(&str, &str); 18] = [
+pub const SECTION_IDS: [(&str, &str); 19] = [
     ("summary", "Summary"),
     (
         "action-plan-progress",
@@ -100,6 +100,7 @@ pub const SECTION_IDS: [(&str, &str); 18] = [
     ("care-leavers", "Care leavers"),
     ("missing", "Missing from care"),
     ("health", "Health and education"),
+    ("other-meetings", "Other meetings"),
     ("short-breaks", "Short breaks"),
     ("feedback", "What children, families and partners told us"),
     ("action-plan", "Our action plan for next year"),

@@ -69,9 +69,14 @@ pub(crate) struct UpnFacts {
     /// 31 March of the last reported year the child is in (or "today" if
     /// in none).
     pub last_return_end: NaiveDate,
-    /// Whether an episode in a reported year starts in the last week of
-    /// March (24–31), where D2I's reading of DfE rule 210 refuses UN4.
-    pub starts_in_last_week_of_march: bool,
+    /// Whether the child is looked after on no 31 March of the returns
+    /// they are in. Only then is UN4 ("newly looked after", UPN not yet
+    /// known) given: DfE rule 210 refuses it for a child looked after for
+    /// more than a week on 31 March, and D2I's validator (whose code inverts
+    /// the rule, `docs/validator-comparison.md`) for one who came into care
+    /// in the week before; a child looked after on no 31 March satisfies
+    /// both.
+    pub not_looked_after_on_any_31_march: bool,
 }
 
 /// The UPN, or an unknown-UPN code, one value for all the child's returns.
@@ -104,7 +109,11 @@ pub(crate) fn upn_for(rng: &mut ChaCha8Rng, f: &UpnFacts) -> String {
             upn(f.n, f.last_return_end.year())
         };
     }
-    let un4 = if f.starts_in_last_week_of_march { 0 } else { 3 };
+    let un4 = if f.not_looked_after_on_any_31_march {
+        3
+    } else {
+        0
+    };
     match pick(rng, &[(0, 94), (2, 2), (4, un4), (5, 1)]) {
         2 => "UN2".to_owned(),
         4 => "UN4".to_owned(),
@@ -233,7 +242,7 @@ mod tests {
     }
 
     #[test]
-    fn un1_only_under_five_and_un4_not_for_late_march_starts() {
+    fn un1_only_under_five_and_un4_only_for_children_not_looked_after_on_31_march() {
         let mut rng = ChaCha8Rng::seed_from_u64(3);
         let end = NaiveDate::from_ymd_opt(2025, 3, 31).unwrap();
         for (n, years) in (0..=17).cycle().take(2000).enumerate() {
@@ -243,7 +252,7 @@ mod tests {
                 dob,
                 uasc: false,
                 last_return_end: end,
-                starts_in_last_week_of_march: n % 2 == 0,
+                not_looked_after_on_any_31_march: n % 2 == 1,
             };
             let u = upn_for(&mut rng, &facts);
             if years < 3 {

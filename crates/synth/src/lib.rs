@@ -362,9 +362,11 @@ pub fn generate_council(params: &CouncilParams) -> Result<SyntheticCouncil, Synt
                 dob: child.dob,
                 uasc: child.uasc,
                 last_return_end: in_returns.last().map_or(params.as_of, |y| y.end()),
-                starts_in_last_week_of_march: episodes
-                    .iter()
-                    .any(|e| e.start.month() == 3 && e.start.day() >= 24),
+                not_looked_after_on_any_31_march: in_returns.iter().all(|y| {
+                    !episodes
+                        .iter()
+                        .any(|e| e.start <= y.end() && e.end.is_none_or(|d| d > y.end()))
+                }),
             },
         );
         // A few young women in care are mothers.

@@ -140,7 +140,11 @@ async fn an_administrator_sets_the_review_policy_stages_and_themes_with_form_fie
             }
             tokio::time::sleep(std::time::Duration::from_millis(50)).await;
         }
-        assert!(c.source().await.expect("html").contains("Settings saved"));
+        let html = c.source().await.expect("html");
+        let summary = html
+            .find("govuk-error-summary")
+            .map(|i| html[i..].chars().take(1500).collect::<String>());
+        assert!(html.contains("Settings saved"), "not saved: {summary:?}");
         screenshot(&c, "settings-saved.png").await;
 
         let policy = t.store.review_policy().await.expect("policy");

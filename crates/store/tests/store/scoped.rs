@@ -286,6 +286,26 @@ fn active(full: &Dataset, from: NaiveDate, to: NaiveDate) -> BTreeSet<ChildId> {
             })
             .map(|a| a.child.clone()),
     );
+    // A care leaver's OC3 or an adoption's AD1 record of a year starting in it.
+    out.extend(
+        full.return_tables
+            .care_leavers
+            .iter()
+            .filter(|r| within(r.year.start()))
+            .map(|r| r.child.clone()),
+    );
+    out.extend(
+        full.return_tables
+            .adoptions
+            .iter()
+            .filter(|r| within(r.year.start()))
+            .map(|r| r.child.clone()),
+    );
+    // A record of the other meetings (with a child) spanning a day of it.
+    out.extend(full.case_records.all().iter().filter_map(|r| {
+        let (start, end) = r.span();
+        r.child().filter(|_| open(start, end)).cloned()
+    }));
     out
 }
 

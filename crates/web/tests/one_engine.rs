@@ -44,15 +44,24 @@ fn figures(body: &str) -> BTreeMap<(String, String), (u64, Option<u64>)> {
     out
 }
 
-/// The link to a list's next page, if there is one.
+/// The link to a list's next page, if there is one (a pager's link, not
+/// the due list's "Next month", which is also `rel="next"`).
 fn next_page(body: &str) -> Option<String> {
-    let end = body.find("\" rel=\"next\"")?;
-    let start = body[..end].rfind("href=\"")? + "href=\"".len();
-    Some(
-        body[start..end]
+    let mut from = 0;
+    while let Some(found) = body[from..].find("\" rel=\"next\"") {
+        let end = from + found;
+        from = end + 1;
+        let Some(start) = body[..end].rfind("href=\"") else {
+            continue;
+        };
+        let href = body[start + "href=\"".len()..end]
             .replace("&#x2f;", "/")
-            .replace("&amp;", "&"),
-    )
+            .replace("&amp;", "&");
+        if href.contains("page=") {
+            return Some(href);
+        }
+    }
+    None
 }
 
 /// Every `data-child` / `data-due` pair on a page.

@@ -440,15 +440,25 @@ async fn users_settings_narratives(env: Env) {
     s.set_narrative(y, "priorities", "More visits", "manager")
         .await
         .unwrap();
-    s.set_narrative(CollectionYear::new(2021), "foreword", "Last year", "manager")
-        .await
-        .unwrap();
+    s.set_narrative(
+        CollectionYear::new(2021),
+        "foreword",
+        "Last year",
+        "manager",
+    )
+    .await
+    .unwrap();
     // The text replaced is kept, with who replaced it.
     assert_eq!(
         s.narrative_versions(y, "foreword").await.unwrap(),
         [("First draft".to_owned(), "manager2".to_owned())]
     );
-    assert!(s.narrative_versions(y, "priorities").await.unwrap().is_empty());
+    assert!(
+        s.narrative_versions(y, "priorities")
+            .await
+            .unwrap()
+            .is_empty()
+    );
     assert_eq!(
         s.narrative(y, "foreword").await.unwrap().as_deref(),
         Some("Final text")

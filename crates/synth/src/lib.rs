@@ -40,7 +40,7 @@
 //! are added (listed in [`SyntheticCouncil::injected_problems`]) for the
 //! data-quality screens; without it the data are clean.
 
-use chrono::{Datelike, NaiveDate};
+use chrono::NaiveDate;
 use footprint_domain::calendar::WorkingDayCalendar;
 use footprint_domain::codes::{MissingKind, Sex};
 use footprint_domain::dates::{CollectionYear, age_on};

@@ -179,6 +179,14 @@ impl<'a> YearReturn<'a> {
         c.sex.code_for_collection_year(self.year.start_year())
     }
 
+    /// The child's UASC status as the year's return gives it: only for a
+    /// child looked after in the year (DfE rule 1014: no UASC information
+    /// for a care leaver who was not), in the UASC table and the XML's
+    /// HEADER alike.
+    fn uasc(&self, c: &'a Child) -> Option<&'a footprint_domain::model::UascStatus> {
+        c.uasc.as_ref().filter(|_| self.in_care.contains(&c.id))
+    }
+
     fn child(&self, id: &ChildId) -> Option<&'a Child> {
         self.children
             .binary_search_by(|c| c.id.cmp(id))
@@ -429,7 +437,7 @@ pub fn render_csv(ds: &Dataset, year: CollectionYear) -> CsvReturn {
     let uasc = csv_table(
         Table::Uasc,
         y.children.iter().filter_map(|c| {
-            let u = c.uasc.as_ref()?;
+            let u = y.uasc(c)?;
             Some(vec![
                 c.id.to_string(),
                 y.sex(c).into(),
@@ -579,10 +587,10 @@ pub fn render_xml(ds: &Dataset, year: CollectionYear) -> String {
         element(&mut out, 3, "DOB", &h[2]);
         element(&mut out, 3, "ETHNIC", &h[3]);
         // UASC only where the child is UASC.
-        if c.uasc.is_some() {
+        if y.uasc(c).is_some() {
             element(&mut out, 3, "UASC", "1");
         }
-        if let Some(ceased) = c.uasc.as_ref().and_then(|u| u.ceased) {
+        if let Some(ceased) = y.uasc(c).and_then(|u| u.ceased) {
             element(&mut out, 3, "DUC", &format_uk(ceased));
         }
         // AD1 and OC3 as items of the HEADER (every item, blanks empty, so

@@ -132,7 +132,7 @@ async fn an_administrator_sets_the_review_policy_stages_and_themes_with_form_fie
             .await
             .expect("theme rows")
             .len();
-        type_into(&c, &format!("theme-{themes}"), "Contact with family").await;
+        type_into(&c, &format!("theme-{themes}"), "Sibling contact").await;
         click(&c, "#save-settings").await;
         for _ in 0..200 {
             if c.source().await.expect("html").contains("Settings saved") {
@@ -179,7 +179,7 @@ async fn an_administrator_sets_the_review_policy_stages_and_themes_with_form_fie
         );
         assert!(audit.iter().any(|e| e.action == "settings.change"
             && e.detail.starts_with("setting=challenge_themes;")
-            && e.detail.contains("Contact with family")));
+            && e.detail.contains("Sibling contact")));
     }
     .await;
     let _ = c.close().await;

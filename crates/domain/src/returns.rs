@@ -206,16 +206,24 @@ pub fn derive(returns: &[(CollectionYear, ReturnRecords)]) -> Derived<'_> {
     }
 
     let mut children: BTreeMap<ChildId, FromReturn<Child>> = BTreeMap::new();
-    // MOTHER and MC_DOB of the latest return in which the child has an
-    // episode: a return that has a care leaver only for OC3 leaves them
-    // blank (DfE rule 628).
-    let mut motherhood: HashMap<&ChildId, (Option<bool>, Option<NaiveDate>)> = HashMap::new();
+    // MOTHER and MC_DOB, and the UASC status, of the latest return in
+    // which the child has an episode: a return that has a care leaver only
+    // for OC3 leaves them blank (DfE rules 628 and 1014).
+    #[allow(clippy::type_complexity)]
+    let mut motherhood: HashMap<
+        &ChildId,
+        (
+            Option<bool>,
+            Option<NaiveDate>,
+            Option<crate::model::UascStatus>,
+        ),
+    > = HashMap::new();
     for (y, r) in &held {
         let in_care: HashSet<&ChildId> = r.episodes.iter().map(|e| &e.child).collect();
         // Later years come later: the latest Header wins.
         for c in &r.children {
             if in_care.contains(&c.id) {
-                motherhood.insert(&c.id, (c.mother, c.mothers_child_dob));
+                motherhood.insert(&c.id, (c.mother, c.mothers_child_dob, c.uasc.clone()));
             }
             children.insert(
                 c.id.clone(),
@@ -227,9 +235,10 @@ pub fn derive(returns: &[(CollectionYear, ReturnRecords)]) -> Derived<'_> {
         }
     }
     for (id, c) in &mut children {
-        if let Some(&(mother, child_dob)) = motherhood.get(id) {
-            c.record.mother = mother;
-            c.record.mothers_child_dob = child_dob;
+        if let Some((mother, child_dob, uasc)) = motherhood.get(id) {
+            c.record.mother = *mother;
+            c.record.mothers_child_dob = *child_dob;
+            c.record.uasc = uasc.clone();
         }
     }
 

@@ -239,6 +239,42 @@ async fn names_and_health_records_are_imported_all_or_nothing() {
         "{}",
         excerpt(&page.body)
     );
+    // A case-records extract, as `footprint import case-records` takes it:
+    // a bad row refuses it whole, naming line and column.
+    let bad = b"RECORD,ID,CHILD,DATE,END,THEME,OUTCOME\ncase_alert,E1,C1,01/02/2025,31/01/2025,care planning,\n";
+    let res = a
+        .post_multipart(
+            "/returns/upload",
+            &[("kind", "case_records")],
+            &[("files", "case-records.csv", bad)],
+        )
+        .await;
+    let page = finished(&mut a, &job_of(&res)).await;
+    assert!(
+        page.body.contains("data-state=\"refused\""),
+        "{}",
+        excerpt(&page.body)
+    );
+    assert!(
+        page.body.contains("case-records.csv line 2, END"),
+        "{}",
+        excerpt(&page.body)
+    );
+    let alert =
+        b"RECORD,ID,CHILD,DATE,END,THEME,OUTCOME\ncase_alert,E1,C1,01/02/2025,,care planning,\n";
+    let res = a
+        .post_multipart(
+            "/returns/upload",
+            &[("kind", "case_records")],
+            &[("files", "case-records.csv", alert)],
+        )
+        .await;
+    let page = finished(&mut a, &job_of(&res)).await;
+    assert!(
+        page.body.contains("1 case records added"),
+        "{}",
+        excerpt(&page.body)
+    );
     // A form without a file is a bad request; a business support user may
     // not upload at all.
     let res = a

@@ -13,7 +13,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use footprint_domain::dates::CollectionYear;
 use footprint_interchange::export::{ReturnForm, export_return};
 use footprint_interchange::returns::{self, Checked, by_rule};
-use footprint_interchange::{Outcome, health, names};
+use footprint_interchange::{Outcome, case_records, health, names};
 use footprint_ssda903::{Format, Input};
 use footprint_store::{ImportBatch, ImportProblem};
 use minijinja::context;
@@ -76,10 +76,11 @@ enum Kind {
     Return,
     Names,
     Health,
+    CaseRecords,
 }
 
-/// POST /returns/upload (multipart: `kind` = `ssda903`, `names` or
-/// `health`; `files`; for a return, `year` and `strict`) — starts the
+/// POST /returns/upload (multipart: `kind` = `ssda903`, `names`, `health`
+/// or `case_records`; `files`; for a return, `year` and `strict`) — starts the
 /// import in the background and sends the user to its page.
 pub async fn upload(
     State(state): State<AppState>,
@@ -108,6 +109,7 @@ pub async fn upload(
         let kind = match text("kind").as_str() {
             "names" => Kind::Names,
             "health" => Kind::Health,
+            "case_records" => Kind::CaseRecords,
             "ssda903" | "" => Kind::Return,
             other => {
                 return Err(AppError::BadRequest(format!(
@@ -136,7 +138,7 @@ pub async fn upload(
         let strict = text("strict") == "yes";
         if kind != Kind::Return && files.len() != 1 {
             return Err(AppError::BadRequest(
-                "Upload one file of names or of health records at a time.".to_owned(),
+                "Upload one file of names, health records or case records at a time.".to_owned(),
             ));
         }
         let what = match kind {
@@ -156,6 +158,10 @@ pub async fn upload(
                 "health and education records: {}",
                 files[0].file_name.clone().unwrap_or_default()
             ),
+            Kind::CaseRecords => format!(
+                "case records (other meetings, plans, life story, advocacy, views, alerts): {}",
+                files[0].file_name.clone().unwrap_or_default()
+            ),
         };
         let id = state
             .jobs
@@ -165,7 +171,7 @@ pub async fn upload(
         tokio::spawn(async move {
             let outcome = match kind {
                 Kind::Return => import_return(&task_state, id, &actor, files, year, strict).await,
-                Kind::Names | Kind::Health => {
+                Kind::Names | Kind::Health | Kind::CaseRecords => {
                     import_case_file(&task_state, id, &actor, kind, &files[0]).await
                 }
             };
@@ -296,7 +302,9 @@ async fn import_return(
     Ok(())
 }
 
-/// A names or health records file: read, checked against the children held,
+/// A names, health records or case records file (the CLI's `footprint
+/// import names|health|case-records`, by the same functions): read, checked
+/// against the children held,
 /// and stored in one transaction, or refused whole.
 async fn import_case_file(
     state: &AppState,
@@ -326,6 +334,16 @@ async fn import_case_file(
                 Outcome::Imported(n) => {
                     Outcome::Imported(format!("The names of {n} children recorded."))
                 }
+                Outcome::Refused(p) => Outcome::Refused(p),
+            }),
+        Kind::CaseRecords => case_records::import_case_records(&state.store, actor, &name, text)
+            .await
+            .map(|o| match o {
+                Outcome::Imported(a) => Outcome::Imported(format!(
+                    "{} case records added, {} changed (kept as new versions), {} already held \
+                     (left as they were).",
+                    a.added, a.changed, a.already_held
+                )),
                 Outcome::Refused(p) => Outcome::Refused(p),
             }),
         _ => health::import_health(&state.store, actor, &name, text)

@@ -118,12 +118,15 @@ pub(crate) async fn correct_review(
     Ok(changed)
 }
 
-/// A child's midway checks with their ids, by date.
-pub(crate) async fn midway_checks_held(
+/// A child's rows of `select` (the child bound as `$1`) with their ids,
+/// each record read by `from`: what the correction pages show and correct.
+async fn held_rows<T>(
     pool: &Pool,
+    select: &'static str,
     child: &ChildId,
-) -> Result<Vec<Held<MidwayCheck>>> {
-    sqlx::query("SELECT * FROM midway_checks WHERE child = $1 ORDER BY check_date, id")
+    from: fn(&DbRow) -> Result<T>,
+) -> Result<Vec<Held<T>>> {
+    sqlx::query(select)
         .bind(child.as_str())
         .fetch_all(pool)
         .await?
@@ -131,26 +134,35 @@ pub(crate) async fn midway_checks_held(
         .map(|row| {
             Ok(Held {
                 id: row.try_get("id")?,
-                record: midway_from(row)?,
+                record: from(row)?,
             })
         })
         .collect()
 }
 
+/// A child's midway checks with their ids, by date.
+pub(crate) async fn midway_checks_held(
+    pool: &Pool,
+    child: &ChildId,
+) -> Result<Vec<Held<MidwayCheck>>> {
+    held_rows(
+        pool,
+        "SELECT * FROM midway_checks WHERE child = $1 ORDER BY check_date, id",
+        child,
+        midway_from,
+    )
+    .await
+}
+
 /// A child's visits with their ids, by date.
 pub(crate) async fn visits_held(pool: &Pool, child: &ChildId) -> Result<Vec<Held<IroVisit>>> {
-    sqlx::query("SELECT * FROM iro_visits WHERE child = $1 ORDER BY visit_date, id")
-        .bind(child.as_str())
-        .fetch_all(pool)
-        .await?
-        .iter()
-        .map(|row| {
-            Ok(Held {
-                id: row.try_get("id")?,
-                record: visit_from(row)?,
-            })
-        })
-        .collect()
+    held_rows(
+        pool,
+        "SELECT * FROM iro_visits WHERE child = $1 ORDER BY visit_date, id",
+        child,
+        visit_from,
+    )
+    .await
 }
 
 /// Corrects the midway check held as `id` (it must be `check.child`'s):
@@ -257,18 +269,13 @@ pub(crate) async fn allocations_held(
     pool: &Pool,
     child: &ChildId,
 ) -> Result<Vec<Held<Allocation>>> {
-    sqlx::query("SELECT * FROM allocations WHERE child = $1 ORDER BY from_date, id")
-        .bind(child.as_str())
-        .fetch_all(pool)
-        .await?
-        .iter()
-        .map(|row| {
-            Ok(Held {
-                id: row.try_get("id")?,
-                record: allocation_from(row)?,
-            })
-        })
-        .collect()
+    held_rows(
+        pool,
+        "SELECT * FROM allocations WHERE child = $1 ORDER BY from_date, id",
+        child,
+        allocation_from,
+    )
+    .await
 }
 
 /// Corrects the allocation held as `id` (the IRO, its start, its end), as

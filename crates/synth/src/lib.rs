@@ -362,11 +362,9 @@ pub fn generate_council(params: &CouncilParams) -> Result<SyntheticCouncil, Synt
                 dob: child.dob,
                 uasc: child.uasc,
                 last_return_end: in_returns.last().map_or(params.as_of, |y| y.end()),
-                not_looked_after_on_any_31_march: in_returns.iter().all(|y| {
-                    !episodes
-                        .iter()
-                        .any(|e| e.start <= y.end() && e.end.is_none_or(|d| d > y.end()))
-                }),
+                not_looked_after_on_any_31_march: in_returns
+                    .iter()
+                    .all(|y| !episodes.iter().any(|e| e.is_open_on(y.end()))),
             },
         );
         // A few young women in care are mothers.

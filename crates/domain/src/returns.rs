@@ -206,24 +206,16 @@ pub fn derive(returns: &[(CollectionYear, ReturnRecords)]) -> Derived<'_> {
     }
 
     let mut children: BTreeMap<ChildId, FromReturn<Child>> = BTreeMap::new();
-    // MOTHER and MC_DOB, and the UASC status, of the latest return in
-    // which the child has an episode: a return that has a care leaver only
-    // for OC3 leaves them blank (DfE rules 628 and 1014).
-    #[allow(clippy::type_complexity)]
-    let mut motherhood: HashMap<
-        &ChildId,
-        (
-            Option<bool>,
-            Option<NaiveDate>,
-            Option<crate::model::UascStatus>,
-        ),
-    > = HashMap::new();
+    // MOTHER and MC_DOB, and the UASC status, come from the Header of the
+    // latest return in which the child has an episode: a return that has a
+    // care leaver only for OC3 leaves them blank (DfE rules 628 and 1014).
+    let mut in_care_header: HashMap<&ChildId, &Child> = HashMap::new();
     for (y, r) in &held {
         let in_care: HashSet<&ChildId> = r.episodes.iter().map(|e| &e.child).collect();
         // Later years come later: the latest Header wins.
         for c in &r.children {
             if in_care.contains(&c.id) {
-                motherhood.insert(&c.id, (c.mother, c.mothers_child_dob, c.uasc.clone()));
+                in_care_header.insert(&c.id, c);
             }
             children.insert(
                 c.id.clone(),
@@ -235,10 +227,10 @@ pub fn derive(returns: &[(CollectionYear, ReturnRecords)]) -> Derived<'_> {
         }
     }
     for (id, c) in &mut children {
-        if let Some((mother, child_dob, uasc)) = motherhood.get(id) {
-            c.record.mother = *mother;
-            c.record.mothers_child_dob = *child_dob;
-            c.record.uasc = uasc.clone();
+        if let Some(h) = in_care_header.get(id) {
+            c.record.mother = h.mother;
+            c.record.mothers_child_dob = h.mothers_child_dob;
+            c.record.uasc = h.uasc.clone();
         }
     }
 

@@ -55,6 +55,20 @@ pub async fn due(
         let ds = council(&state).await?;
         let policy = policy(&state).await?;
         let groups = daily::due_in_month(&ds, year, month, today, &policy, &state.calendar);
+        let timescales = settings(&state).await?.health_education;
+        let health = daily::health_education_due_in_month(
+            &ds,
+            year,
+            month,
+            today,
+            &timescales,
+            &state.calendar,
+        );
+        let health_total: usize = health.values().map(Vec::len).sum();
+        let health: Vec<_> = health
+            .into_iter()
+            .map(|(iro, items)| context! { iro, items })
+            .collect();
         let total: usize = groups.values().map(Vec::len).sum();
         let groups: Vec<_> = groups
             .into_iter()
@@ -70,7 +84,8 @@ pub async fn due(
                 &state,
                 "due.html",
                 context! {
-                    groups, total, label,
+                    groups, total, label, health, health_total,
+                    this_month => year == today.year() && month == today.month(),
                     names => crate::names::child_names(&ds),
                     month => format!("{year:04}-{month:02}"),
                     previous => format!("{py:04}-{pm:02}"),

@@ -101,7 +101,13 @@ fn import(kind: Kind, file: &std::path::Path, db: &DbArgs) -> anyhow::Result<Opt
                     Outcome::Refused(p) => Outcome::Refused(p),
                 }),
             Kind::Health => {
-                footprint_interchange::health::import_health(&store, &actor, &name, &text)
+                footprint_interchange::health::import_health(
+                    &store,
+                    &actor,
+                    &name,
+                    &text,
+                    chrono::Local::now().date_naive(),
+                )
                     .await
                     .map(|o| match o {
                         Outcome::Imported(a) => Outcome::Imported(format!(

@@ -260,6 +260,24 @@ fn health_records_import_all_or_nothing_and_reach_the_measures() {
     assert_eq!(r.status.code(), Some(1), "{}", text(&r));
     assert!(text(&r).contains("line 5, column SCORE"), "{}", text(&r));
 
+    // The check the web forms make: dates inside the child's periods of
+    // care (100001 came into care on 01/05/2021) and not in the future.
+    std::fs::write(
+        &file,
+        format!("{good}100001,dental_check,01/01/2020,,,,,\n100001,sdq,01/02/2099,,12,,,\n"),
+    )
+    .unwrap();
+    let r = footprint(&["import", "health", file.to_str().unwrap()], &db);
+    assert_eq!(r.status.code(), Some(1), "{}", text(&r));
+    assert!(text(&r).contains("line 5, column DATE"), "{}", text(&r));
+    assert!(
+        text(&r).contains("while the child was in care"),
+        "{}",
+        text(&r)
+    );
+    assert!(text(&r).contains("line 6, column DATE"), "{}", text(&r));
+    assert!(text(&r).contains("today or in the past"), "{}", text(&r));
+
     std::fs::write(&file, good).unwrap();
     let r = footprint(&["import", "health", file.to_str().unwrap()], &db);
     assert!(r.status.success(), "{}", text(&r));

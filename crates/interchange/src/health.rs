@@ -17,15 +17,19 @@
 //! | `TERM` | PEP: the term it is the PEP for, `autumn`, `spring` or `summer` (of the school year the DATE's term is in), or with its school year, `2024-25 autumn`; blank: the term DATE falls in |
 //! | `QUALITY` | PEP: the quality grade, `outstanding`, `good`, `requires improvement` or `inadequate` (optional) |
 //!
-//! Every problem names the file, line and column, and nothing is written
-//! unless every row is good and every child is held. Records already held
+//! Every record is checked as the web forms check it
+//! (`health_education::check_record`): every date today or earlier and
+//! inside one of the child's periods of care. Every problem names the
+//! file, line and column, and nothing is written unless every row is good
+//! and every child is held. Records already held
 //! are left as they are; nothing held is removed.
 
 use chrono::NaiveDate;
 use footprint_domain::dates::{parse_iso_date, parse_uk_date};
 use footprint_domain::health_education::{
-    AssessmentKind, DentalCheck, EducationPlan, HealthAssessment, HealthEducationRecords,
-    HealthEducationTimescales, ImmunisationStatus, SchoolTerm, SdqScore, TermName,
+    AssessmentKind, DentalCheck, EducationPlan, HealthAssessment, HealthEducationRecord,
+    HealthEducationRecords, HealthEducationTimescales, ImmunisationStatus, SchoolTerm, SdqScore,
+    TermName, check_record,
 };
 use footprint_domain::model::{ChildId, QualityGrade};
 use footprint_store::{HealthEducationAdded, Store};
@@ -71,7 +75,7 @@ fn term(s: &str, on: NaiveDate, t: &HealthEducationTimescales) -> Result<SchoolT
     };
     let term = TermName::from_key(name).ok_or_else(bad)?;
     let school_year = match year {
-        None => t.term_of(on).school_year,
+        None => t.term_named(on, Some(term)).school_year,
         Some(y) => {
             let (a, b) = y.split_once('-').ok_or_else(bad)?;
             let a: i32 = a.parse().map_err(|_| bad())?;
@@ -89,8 +93,8 @@ fn quality(s: &str) -> Option<QualityGrade> {
     QualityGrade::from_key(&s.to_ascii_lowercase().replace([' ', '-'], "_"))
 }
 
-/// The records read, and each row's line and child.
-pub type ReadRecords = (HealthEducationRecords, Vec<(u64, ChildId)>);
+/// The records read, and each row's line and record.
+pub type ReadRecords = (HealthEducationRecords, Vec<(u64, HealthEducationRecord)>);
 
 /// Reads the file. `Err` holds every problem found.
 pub fn read_records(file: &str, text: &str) -> Result<ReadRecords, Vec<RowProblem>> {
@@ -123,7 +127,7 @@ pub fn read_records(file: &str, text: &str) -> Result<ReadRecords, Vec<RowProble
         )));
     };
     let mut out = HealthEducationRecords::default();
-    let mut children = Vec::new();
+    let mut rows: Vec<(u64, HealthEducationRecord)> = Vec::new();
     let mut problems = Vec::new();
     for record in reader.records() {
         let record = match record {
@@ -207,15 +211,18 @@ pub fn read_records(file: &str, text: &str) -> Result<ReadRecords, Vec<RowProble
                         message: e.to_string(),
                     });
                 }
-                out.health_assessments.push(a);
+                rows.push((line, HealthEducationRecord::HealthAssessment(a)));
             }
             "dental_check" => {
                 needs_date(&mut problem);
                 if let Some(date) = on {
-                    out.dental_checks.push(DentalCheck {
-                        child: child.clone(),
-                        date,
-                    });
+                    rows.push((
+                        line,
+                        HealthEducationRecord::DentalCheck(DentalCheck {
+                            child: child.clone(),
+                            date,
+                        }),
+                    ));
                 }
             }
             "sdq" => {
@@ -231,11 +238,14 @@ pub fn read_records(file: &str, text: &str) -> Result<ReadRecords, Vec<RowProble
                     }
                 };
                 if let (Some(date), Some(score)) = (on, score) {
-                    out.sdq_scores.push(SdqScore {
-                        child: child.clone(),
-                        date,
-                        score,
-                    });
+                    rows.push((
+                        line,
+                        HealthEducationRecord::SdqScore(SdqScore {
+                            child: child.clone(),
+                            date,
+                            score,
+                        }),
+                    ));
                 }
             }
             "immunisations" => {
@@ -245,11 +255,14 @@ pub fn read_records(file: &str, text: &str) -> Result<ReadRecords, Vec<RowProble
                     problem(5, format!("`{}` is not Y or N", field(5)));
                 }
                 if let (Some(date), Some(up_to_date)) = (on, up_to_date) {
-                    out.immunisations.push(ImmunisationStatus {
-                        child: child.clone(),
-                        date,
-                        up_to_date,
-                    });
+                    rows.push((
+                        line,
+                        HealthEducationRecord::Immunisation(ImmunisationStatus {
+                            child: child.clone(),
+                            date,
+                            up_to_date,
+                        }),
+                    ));
                 }
             }
             "pep" => {
@@ -271,7 +284,7 @@ pub fn read_records(file: &str, text: &str) -> Result<ReadRecords, Vec<RowProble
                 };
                 if let Some(date) = on {
                     let term = match field(6) {
-                        "" => Some(t.term_of(date)),
+                        "" => Some(t.term_named(date, None)),
                         s => match term(s, date, &t) {
                             Ok(k) => Some(k),
                             Err(e) => {
@@ -281,12 +294,15 @@ pub fn read_records(file: &str, text: &str) -> Result<ReadRecords, Vec<RowProble
                         },
                     };
                     if let Some(term) = term {
-                        out.education_plans.push(EducationPlan {
-                            child: child.clone(),
-                            date,
-                            term,
-                            quality,
-                        });
+                        rows.push((
+                            line,
+                            HealthEducationRecord::EducationPlan(EducationPlan {
+                                child: child.clone(),
+                                date,
+                                term,
+                                quality,
+                            }),
+                        ));
                     }
                 }
             }
@@ -298,10 +314,18 @@ pub fn read_records(file: &str, text: &str) -> Result<ReadRecords, Vec<RowProble
                 ),
             ),
         }
-        children.push((line, child));
+    }
+    for (_, r) in &rows {
+        match r.clone() {
+            HealthEducationRecord::HealthAssessment(a) => out.health_assessments.push(a),
+            HealthEducationRecord::DentalCheck(c) => out.dental_checks.push(c),
+            HealthEducationRecord::SdqScore(x) => out.sdq_scores.push(x),
+            HealthEducationRecord::Immunisation(i) => out.immunisations.push(i),
+            HealthEducationRecord::EducationPlan(p) => out.education_plans.push(p),
+        }
     }
     if problems.is_empty() {
-        Ok((out, children))
+        Ok((out, rows))
     } else {
         Err(problems)
     }
@@ -311,20 +335,27 @@ pub fn read_records(file: &str, text: &str) -> Result<ReadRecords, Vec<RowProble
 /// file, or every child it names that the store does not hold, refuses it
 /// whole and nothing is written; otherwise they are added in one
 /// transaction (records already held are left as they are) and the import
-/// audited (`health.import`, how many).
+/// audited (`health.import`, how many). Every record must pass
+/// [`check_record`], the check the web forms make: its dates not after
+/// `today` and inside one of the child's periods of care.
 pub async fn import_health(
     store: &Store,
     actor: &str,
     file: &str,
     text: &str,
+    today: NaiveDate,
 ) -> Result<Outcome<HealthEducationAdded>, Error> {
-    let (records, children) = match read_records(file, text) {
+    let (records, rows) = match read_records(file, text) {
         Ok(r) => r,
         Err(problems) => return Ok(Outcome::Refused(problems)),
     };
-    let unknown = unknown_children(store, children.iter().map(|(l, c)| (*l, c))).await?;
+    let unknown = unknown_children(store, rows.iter().map(|(l, r)| (*l, r.child()))).await?;
     if !unknown.is_empty() {
         return Ok(Outcome::Refused(unknown));
+    }
+    let problems = check_against_care(store, &rows, today).await?;
+    if !problems.is_empty() {
+        return Ok(Outcome::Refused(problems));
     }
     let added = store.add_health_education(&records).await?;
     store
@@ -339,6 +370,51 @@ pub async fn import_health(
         )
         .await?;
     Ok(Outcome::Imported(added))
+}
+
+/// The column of the file a record's field is read from.
+fn column_of(field: &str) -> &'static str {
+    match field {
+        "requested" => "REQUESTED",
+        "score" => "SCORE",
+        "up_to_date" => "UP_TO_DATE",
+        "term" => "TERM",
+        "quality" => "QUALITY",
+        _ => "DATE",
+    }
+}
+
+/// [`check_record`] for every row, against its child's periods of care
+/// (read for the children the file names only): every problem by line and
+/// column.
+async fn check_against_care(
+    store: &Store,
+    rows: &[(u64, HealthEducationRecord)],
+    today: NaiveDate,
+) -> Result<Vec<RowProblem>, Error> {
+    let mut ids: Vec<ChildId> = rows.iter().map(|(_, r)| r.child().clone()).collect();
+    ids.sort();
+    ids.dedup();
+    let ds = store
+        .load_scoped(footprint_store::Scope::Children(&ids))
+        .await?;
+    let periods: std::collections::HashMap<&ChildId, Vec<footprint_domain::periods::PeriodOfCare>> =
+        footprint_domain::daily::assemble_by_child(&ds)
+            .into_iter()
+            .map(|(c, a)| (c, a.periods))
+            .collect();
+    let mut out = Vec::new();
+    for (line, r) in rows {
+        let mine = periods.get(r.child()).map_or(&[][..], Vec::as_slice);
+        for p in check_record(r, mine, today) {
+            out.push(RowProblem {
+                line: *line,
+                column: column_of(p.field).to_owned(),
+                message: p.message,
+            });
+        }
+    }
+    Ok(out)
 }
 
 #[cfg(test)]

@@ -11,8 +11,9 @@
 //! participation, missing, ceased and permanence, long-term stability, 3+
 //! placements, family-based, kinship and parental placements, caseload,
 //! midway checks, decisions and records in time, overdue reviews,
-//! challenges). Health, education and care-leaver indicators need data
-//! Footprint does not hold yet.
+//! challenges), then health assessments, SDQs, immunisations and PEPs
+//! recorded in Footprint (references HE.1–HE.8). Care-leaver indicators
+//! need data Footprint does not hold yet.
 
 use std::collections::HashMap;
 use std::fmt::Write;
@@ -377,7 +378,8 @@ impl Default for PerformanceSettings {
     /// The 31 indicators of the looked-after-children block of Rotherham's
     /// corporate parenting performance report (references 4.1–4.31; one
     /// whose records Footprint does not hold says "not held"), then the IRO
-    /// service's own (references IRO.1–IRO.7).
+    /// service's own (references IRO.1–IRO.7), then the health and
+    /// education records kept in Footprint beyond Rotherham's (HE.1–HE.8).
     fn default() -> Self {
         use Basis::*;
         use Polarity::*;
@@ -750,6 +752,85 @@ impl Default for PerformanceSettings {
                 None,
             ),
         ];
+        // Health assessments, dental checks, SDQs, immunisations and PEPs
+        // recorded in Footprint beyond those in Rotherham's block (issue 15).
+        let health_education = vec![
+            ind(
+                "health.rha_in_time",
+                "% of review health assessments within timescale",
+                "Review health assessments due in the month (6-monthly under 5, yearly from 5) that were done by their due date (health.assessments.reviews_in_time).",
+                Flow,
+                pct("health.assessments.reviews_in_time"),
+                High,
+                Some((80.0, 90.0)),
+            ),
+            ind(
+                "health.iha_not_done",
+                "Initial health assessments due and not done",
+                "Initial health assessments due in the month (20 working days after coming into care) not done by the month's last day (health.assessments.initial, not done).",
+                Flow,
+                ValueRule::Part {
+                    measure: "health.assessments.initial".into(),
+                    keys: vec!["not_done".into()],
+                },
+                Low,
+                None,
+            ),
+            ind(
+                "health.sdq_completed",
+                "% with an SDQ in the last 12 months",
+                "Children aged 4 to 16 looked after for the 12 months to the month's last day with an SDQ score in those 12 months (health.assessments.sdq_completed).",
+                Snapshot,
+                pct("health.assessments.sdq_completed"),
+                High,
+                None,
+            ),
+            ind(
+                "health.immunisations",
+                "% with immunisations up to date",
+                "Children in care on the month's last day whose latest immunisation status said up to date (health.assessments.immunisations_up_to_date.end).",
+                Snapshot,
+                pct("health.assessments.immunisations_up_to_date.end"),
+                High,
+                Some((85.0, 95.0)),
+            ),
+            ind(
+                "education.pep_initial_in_time",
+                "% of initial PEPs within 10 working days",
+                "Initial personal education plans due in the month that were held by their due date (education.pep.initial_in_time).",
+                Flow,
+                pct("education.pep.initial_in_time"),
+                High,
+                None,
+            ),
+            ind(
+                "education.pep_up_to_date",
+                "% of school-age children with an up-to-date PEP",
+                "School-age children in care on the month's last day whose PEP last due was held (education.pep.up_to_date.end).",
+                Snapshot,
+                pct("education.pep.up_to_date.end"),
+                High,
+                Some((85.0, 95.0)),
+            ),
+            ind(
+                "education.pep_this_term",
+                "% with a PEP this term",
+                "Children in care on the month's last day who began the term looked after and of school age, with this term's PEP held (education.pep.this_term.end).",
+                Snapshot,
+                pct("education.pep.this_term.end"),
+                High,
+                None,
+            ),
+            ind(
+                "education.peps_held",
+                "PEPs held",
+                "Personal education plan meetings held in the month for children looked after that day (education.pep.held).",
+                Flow,
+                count("education.pep.held"),
+                Info,
+                None,
+            ),
+        ];
         let indicators = rotherham
             .into_iter()
             .enumerate()
@@ -758,6 +839,12 @@ impl Default for PerformanceSettings {
                 iro.into_iter()
                     .enumerate()
                     .map(|(i, x)| x.reference(&format!("IRO.{}", i + 1))),
+            )
+            .chain(
+                health_education
+                    .into_iter()
+                    .enumerate()
+                    .map(|(i, x)| x.reference(&format!("HE.{}", i + 1))),
             )
             .collect();
         PerformanceSettings { indicators }
@@ -1279,7 +1366,8 @@ fn build(
     // Publication: which figures are `c`.
     let mut hidden: Vec<Vec<bool>> = figures.iter().map(|f| vec![false; f.len()]).collect();
     if publication {
-        let p = page_publication(perf, &months, &figures, &ytd_readings);
+        let declared = crate::checks::relations(cache.get(Period::year(last_year), compute));
+        let p = page_publication(perf, &months, &figures, &ytd_readings, &declared);
         let suppressed = p
             .suppress()
             .map_err(|e| PerformanceError::Disclosure(e.to_string()))?;
@@ -1438,7 +1526,8 @@ fn build(
         tiles,
     };
     if publication {
-        audit_page(&page, perf, &months, &figures, &ytd_readings)?;
+        let declared = crate::checks::relations(cache.get(Period::year(last_year), compute));
+        audit_page(&page, perf, &months, &figures, &ytd_readings, &declared)?;
     }
     Ok(page)
 }
@@ -1470,6 +1559,7 @@ fn page_publication(
     months: &[(i32, u32)],
     figures: &[Vec<(Slot, Option<Period>, Reading)>],
     ytd_readings: &[Vec<((i32, u32), Reading)>],
+    declared: &[crate::checks::Relation],
 ) -> Publication {
     let mut p = Publication::default();
     for (k, indicator) in perf.indicators.iter().enumerate() {
@@ -1530,7 +1620,100 @@ fn page_publication(
         }
     }
     add_balances(&mut p, perf, months, figures);
+    add_declared(&mut p, perf, months, figures, declared);
     p
+}
+
+/// The count a count indicator prints, as the measures' relations name it
+/// (a count measure, or one entry of a breakdown).
+fn cell_of(indicator: &Indicator) -> Option<CellRef> {
+    match &indicator.value {
+        ValueRule::Count { measure } => Some(CellRef::new(measure, &[])),
+        ValueRule::Part { measure, keys } if keys.len() == 1 => {
+            Some(CellRef::new(measure, &[&keys[0]]))
+        }
+        _ => None,
+    }
+}
+
+/// The relations the measures declare for publication
+/// (`checks::relations`, the annual report's) between counts the page
+/// prints: wherever every count of a relation is a count indicator's
+/// figure of the same month (or year to date, or last year), the relation
+/// binds those figures, so that secondary suppression and the audit see
+/// it (two indicators counting parts of one total, say).
+fn add_declared(
+    p: &mut Publication,
+    perf: &PerformanceSettings,
+    months: &[(i32, u32)],
+    figures: &[Vec<(Slot, Option<Period>, Reading)>],
+    declared: &[crate::checks::Relation],
+) {
+    use crate::checks::Relation;
+    let place = |c: &CellRef| {
+        perf.indicators
+            .iter()
+            .position(|i| i.basis != Basis::RollingYear && cell_of(i).as_ref() == Some(c))
+    };
+    let value = |k: usize, slot: Slot| {
+        figures[k]
+            .iter()
+            .find(|(s, _, _)| *s == slot)
+            .and_then(|(_, _, r)| r.counts.first().map(|(_, v)| *v as f64))
+    };
+    let mut slots: Vec<Slot> = (1..months.len()).map(Slot::Month).collect();
+    slots.extend([Slot::YearToDate, Slot::LastYear]);
+    for r in declared {
+        let (name, cells, op): (&str, Vec<(&CellRef, f64)>, Op) = match r {
+            Relation::Sum { name, parts, total } => (
+                name,
+                parts
+                    .iter()
+                    .map(|c| (c, 1.0))
+                    .chain([(total, -1.0)])
+                    .collect(),
+                Op::Eq,
+            ),
+            Relation::AtMost {
+                name,
+                smaller,
+                larger,
+            } => (name, vec![(smaller, 1.0), (larger, -1.0)], Op::Le),
+        };
+        let Some(ks) = cells
+            .iter()
+            .map(|(c, sign)| place(c).map(|k| (k, *sign)))
+            .collect::<Option<Vec<_>>>()
+        else {
+            continue;
+        };
+        for &slot in &slots {
+            let mut terms = Vec::new();
+            let mut total = 0.0;
+            let mut complete = true;
+            for &(k, sign) in &ks {
+                match value(k, slot) {
+                    Some(v) => {
+                        total += sign * v;
+                        terms.push((page_figure(&perf.indicators[k], slot, months), sign));
+                    }
+                    None => complete = false,
+                }
+            }
+            let holds = match op {
+                Op::Eq => total == 0.0,
+                _ => total <= 0.0,
+            };
+            if complete && holds {
+                let when = match slot {
+                    Slot::Month(i) => ym_key(months[i]),
+                    Slot::YearToDate => "the year to date".to_owned(),
+                    Slot::LastYear => "last year".to_owned(),
+                };
+                p.add(&format!("{name} ({when})"), terms, op, 0.0);
+            }
+        }
+    }
 }
 
 /// The balances of `checks::balances` between count indicators (children in
@@ -1609,8 +1792,9 @@ fn audit_page(
     months: &[(i32, u32)],
     figures: &[Vec<(Slot, Option<Period>, Reading)>],
     ytd_readings: &[Vec<((i32, u32), Reading)>],
+    declared: &[crate::checks::Relation],
 ) -> Result<(), PerformanceError> {
-    let p = page_publication(perf, months, figures, ytd_readings);
+    let p = page_publication(perf, months, figures, ytd_readings, declared);
     let mut hidden = std::collections::BTreeSet::new();
     for (row, indicator) in page.rows.iter().zip(&perf.indicators) {
         let mut slots: Vec<(Slot, PageValue)> = row

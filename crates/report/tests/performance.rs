@@ -348,7 +348,7 @@ fn a_benchmark_keyed_by_a_measure_id_is_shown_and_an_unknown_key_is_an_error() {
 }
 
 #[test]
-fn the_default_page_is_rotherhams_31_rows_with_the_iro_services_own() {
+fn the_default_page_is_rotherhams_31_rows_with_the_iro_services_own_then_health_and_education() {
     let page = page();
     let refs: Vec<&str> = page.rows.iter().map(|r| r.reference.as_str()).collect();
     let expected: Vec<String> = (1..=31).map(|i| format!("4.{i}")).collect();
@@ -356,7 +356,23 @@ fn the_default_page_is_rotherhams_31_rows_with_the_iro_services_own() {
         &refs[..31],
         expected.iter().map(String::as_str).collect::<Vec<_>>()
     );
-    assert!(refs[31..].iter().all(|r| r.starts_with("IRO.")), "{refs:?}");
+    let iro: Vec<String> = (1..=7).map(|i| format!("IRO.{i}")).collect();
+    assert_eq!(
+        &refs[31..38],
+        iro.iter().map(String::as_str).collect::<Vec<_>>()
+    );
+    // Then the health and education records kept in Footprint (issue 15).
+    let he: Vec<String> = (1..=8).map(|i| format!("HE.{i}")).collect();
+    assert_eq!(
+        &refs[38..],
+        he.iter().map(String::as_str).collect::<Vec<_>>()
+    );
+    let peps = page
+        .rows
+        .iter()
+        .find(|r| r.id == "education.peps_held")
+        .unwrap();
+    assert!(peps.months.iter().all(|m| m.value.number().is_some()));
     // A row whose records Footprint does not hold stays and says so.
     let leavers = page
         .rows

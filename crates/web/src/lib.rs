@@ -242,6 +242,10 @@ fn handler(method: roles::Method, path: &str) -> Option<MethodRouter<AppState>> 
             post(review::complete_recommendation)
         }
         (Post, "/children/{child}/review-date-changes") => post(date_change::request),
+        (Get, "/children/{child}/health/new") => get(health::new_form),
+        (Post, "/children/{child}/health") => post(health::record),
+        (Get, "/children/{child}/health/{kind}/{key}/edit") => get(health::correction_form),
+        (Post, "/children/{child}/health/{kind}/{key}") => post(health::correct),
         (Get, "/challenges") => get(challenges::list),
         (Get, "/children/{child}/challenges/new") => get(challenges::new_form),
         (Post, "/children/{child}/challenges") => post(challenges::raise),

@@ -42,6 +42,20 @@ pub fn page<T>(
     page_sized(rows, requested, PAGE_SIZE, path, filters)
 }
 
+/// [`page`] for a second list on the same page, its page number read from
+/// and written to `param` (the first list's `page` kept among `filters`).
+pub fn page_as<T>(
+    rows: Vec<T>,
+    requested: &str,
+    param: &str,
+    path: &str,
+    filters: &[(&str, &str)],
+) -> (Vec<T>, Pager) {
+    let (offset, pager) = pager_named(rows.len(), requested, PAGE_SIZE, param, path, filters);
+    let shown = rows.into_iter().skip(offset).take(PAGE_SIZE).collect();
+    (shown, pager)
+}
+
 /// [`page`] with `size` rows to a page.
 pub fn page_sized<T>(
     rows: Vec<T>,
@@ -61,6 +75,17 @@ pub fn pager(
     total: usize,
     requested: &str,
     size: usize,
+    path: &str,
+    filters: &[(&str, &str)],
+) -> (usize, Pager) {
+    pager_named(total, requested, size, "page", path, filters)
+}
+
+fn pager_named(
+    total: usize,
+    requested: &str,
+    size: usize,
+    param: &str,
     path: &str,
     filters: &[(&str, &str)],
 ) -> (usize, Pager) {
@@ -85,7 +110,7 @@ pub fn pager(
             .filter(|(_, v)| !v.trim().is_empty())
             .copied()
             .collect();
-        pairs.push(("page", &page));
+        pairs.push((param, &page));
         format!(
             "{path}?{}",
             serde_urlencoded::to_string(&pairs).unwrap_or_default()
@@ -125,5 +150,14 @@ mod tests {
         let (shown, p) = page(Vec::<u32>::new(), "2", "/list", &[]);
         assert!(shown.is_empty());
         assert_eq!((p.total, p.first, p.last, p.pages), (0, 0, 0, 1));
+    }
+
+    #[test]
+    fn a_second_list_pages_on_its_own_parameter_keeping_the_first_lists_page() {
+        let rows: Vec<u32> = (1..=120).collect();
+        let (shown, p) = page_as(rows, "2", "health_page", "/due", &[("page", "3")]);
+        assert_eq!(shown, (51..=100).collect::<Vec<_>>());
+        assert_eq!(p.previous.as_deref(), Some("/due?page=3&health_page=1"));
+        assert_eq!(p.next.as_deref(), Some("/due?page=3&health_page=3"));
     }
 }

@@ -293,6 +293,19 @@ pub const ROUTES: &[RouteRule] = &[
         "/children/{child}/review-date-changes",
         Access::Roles(DATE_CHANGE_REQUEST),
     ),
+    // Health assessments, dental checks, SDQs, immunisations and PEPs:
+    // IROs record them with the review, business support keeps the health
+    // and education dates.
+    get("/children/{child}/health/new", Access::Roles(CHILD_RECORD)),
+    post("/children/{child}/health", Access::Roles(CHILD_RECORD)),
+    get(
+        "/children/{child}/health/{kind}/{key}/edit",
+        Access::Roles(CHILD_RECORD),
+    ),
+    post(
+        "/children/{child}/health/{kind}/{key}",
+        Access::Roles(CHILD_RECORD),
+    ),
     // Challenges (dispute resolution)
     get("/challenges", Access::Roles(IRO_WORK)),
     get("/children/{child}/challenges/new", Access::Roles(IRO_WORK)),

@@ -15,6 +15,10 @@ const TEMPLATES: &[(&str, &str)] = &[
         "review_form.html",
         include_str!("../templates/review_form.html"),
     ),
+    (
+        "health_form.html",
+        include_str!("../templates/health_form.html"),
+    ),
     ("review.html", include_str!("../templates/review.html")),
     (
         "held_record.html",

@@ -339,3 +339,83 @@ async fn an_iro_corrects_a_review_and_the_manager_approves_a_date_change() {
     server.abort();
     result
 }
+
+/// Business support records the initial health assessment of C2 (in care
+/// since 6 January 2025, due 3 February, overdue on 12 March) and sees it
+/// leave the due list and the child's page, the review assessment due in
+/// its place; a date in the future is refused on its field first.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn business_support_records_a_health_assessment_and_the_due_list_moves() {
+    let t = app().await;
+    let Some(Browser {
+        c,
+        base,
+        server,
+        _driver,
+        _profile,
+    }) = launch(&t).await
+    else {
+        return;
+    };
+    let result = async {
+        sign_in(&c, &base, Role::BusinessSupport).await;
+        let row =
+            "#health-education-due ~ table tr[data-child='C2'][data-kind='health_assessment']";
+        c.goto(&format!("{base}/due?month=2025-03"))
+            .await
+            .expect("due");
+        assert!(text_of(&c, row).await.contains("Initial health assessment"));
+        assert!(text_of(&c, row).await.contains("Overdue"));
+
+        c.goto(&format!("{base}/children/C2")).await.expect("child");
+        let due = "#health-due tr[data-kind='health_assessment']";
+        assert!(text_of(&c, due).await.contains("Initial health assessment"));
+        c.find(Locator::Css(
+            "a[href='/children/C2/health/new?kind=health_assessment']",
+        ))
+        .await
+        .expect("link")
+        .click()
+        .await
+        .expect("click");
+        wait_for_path(&c, "/children/C2/health/new").await;
+        assert_accessible(&c, "record a health assessment").await;
+        click(&c, "#assessment").await;
+        for (id, value) in [("done", "10"), ("done-month", "3"), ("done-year", "2026")] {
+            type_into(&c, id, value).await;
+        }
+        click(&c, "#save-health").await;
+        wait_for_error_page(&c).await;
+        assert!(
+            text_of(&c, "#done-error")
+                .await
+                .contains("must be today or in the past")
+        );
+        assert_accessible(&c, "a health assessment refused").await;
+        type_into(&c, "done-year", "2025").await;
+        click(&c, "#save-health").await;
+        wait_for_path(&c, "/children/C2").await;
+        assert!(
+            text_of(&c, ".govuk-notification-banner")
+                .await
+                .contains("Health assessment recorded")
+        );
+        let now = text_of(&c, due).await;
+        assert!(now.contains("Review health assessment"), "{now}");
+        assert!(now.contains("10 Mar 2026"), "{now}");
+        screenshot(&c, "child-health.png").await;
+
+        c.goto(&format!("{base}/due?month=2025-03"))
+            .await
+            .expect("due");
+        text_of(&c, "#health-education-due").await;
+        assert!(
+            c.find(Locator::Css(row)).await.is_err(),
+            "the initial assessment left the due list"
+        );
+    }
+    .await;
+    let _ = c.close().await;
+    server.abort();
+    result
+}

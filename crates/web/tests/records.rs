@@ -1197,3 +1197,147 @@ async fn a_challenge_is_corrected_as_a_new_version() {
             .contains("Earlier versions")
     );
 }
+
+/// Health and education records in forms (issue 15): the import's check on
+/// the form's fields, a record held never written over, a correction kept
+/// as a version with who and why, and what is due on the child's page, the
+/// IRO's caseload and business support's list.
+#[tokio::test]
+async fn a_health_record_is_checked_as_imports_are_and_corrected_as_a_version() {
+    let t = app().await;
+    let mut c = Client::signed_in_as(&t.app, Role::BusinessSupport).await;
+    // Before: C2's initial assessment (due 3 Feb 2025) is overdue.
+    let page = c.get("/children/C2").await;
+    assert!(
+        page.body.contains("Initial health assessment"),
+        "{}",
+        page.body
+    );
+    let due = c.get("/due?month=2025-03").await;
+    assert!(
+        due.body
+            .contains("data-child=\"C2\" data-kind=\"health_assessment\"")
+    );
+
+    c.get("/children/C2/health/new?kind=health_assessment")
+        .await;
+    let form = |day: &str, year: &str| {
+        vec![
+            ("kind", "health_assessment".to_owned()),
+            ("assessment", "initial".to_owned()),
+            ("done-day", day.to_owned()),
+            ("done-month", "3".to_owned()),
+            ("done-year", year.to_owned()),
+        ]
+    };
+    let post = |f: &Vec<(&'static str, String)>| {
+        f.iter().map(|(k, v)| (*k, v.clone())).collect::<Vec<_>>()
+    };
+    for (day, year, message) in [
+        ("10", "2026", "must be today or in the past"),
+        (
+            "10",
+            "2024",
+            "must be while the child was in care (from 2025-01-06",
+        ),
+        ("31", "2", "Enter a real date"),
+    ] {
+        let fields = post(&form(day, year));
+        let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        let res = c.post("/children/C2/health", &fields).await;
+        assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{day}/{year}");
+        assert!(res.body.contains("id=\"done-error\""), "{}", res.body);
+        assert!(res.body.contains(message), "{message}: {}", res.body);
+    }
+    let ds = t.store.load_dataset().await.expect("load");
+    assert!(ds.health_assessments.is_empty(), "nothing written");
+
+    let fields = post(&form("10", "2025"));
+    let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let res = c.post("/children/C2/health", &fields).await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    // Recorded again: refused on the form, nothing written over.
+    c.get("/children/C2/health/new?kind=health_assessment")
+        .await;
+    let res = c.post("/children/C2/health", &fields).await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(res.body.contains("already held"));
+    // After: the review assessment is due 12 months on, on every list.
+    let page = c.get("/children/C2").await;
+    assert!(page.body.contains("Review health assessment"));
+    let due_table = page
+        .body
+        .split("id=\"health-due\"")
+        .nth(1)
+        .and_then(|s| s.split("</table>").next())
+        .expect("the due table");
+    assert!(due_table.contains("Review health assessment"));
+    assert!(
+        !due_table.contains(">Initial health assessment<"),
+        "{due_table}"
+    );
+    let due = c.get("/due?month=2025-03").await;
+    assert!(
+        !due.body
+            .contains("data-child=\"C2\" data-kind=\"health_assessment\"")
+    );
+    let mut iro = Client::signed_in_as(&t.app, Role::Iro).await;
+    let caseload = iro.get("/caseload").await;
+    assert!(
+        caseload
+            .body
+            .contains("Review health assessment: 10 Mar 2026"),
+        "{}",
+        caseload.body
+    );
+
+    // A correction: a reason is needed to change the date held.
+    let key = "initial~~2025-03-10";
+    let edit = c
+        .get(&format!("/children/C2/health/health_assessment/{key}/edit"))
+        .await;
+    assert_eq!(edit.status, StatusCode::OK, "{}", edit.body);
+    let mut changed = post(&form("11", "2025"));
+    let fields: Vec<(&str, &str)> = changed.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let path = format!("/children/C2/health/health_assessment/{key}");
+    let res = c.post(&path, &fields).await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(res.body.contains("id=\"correction_reason-error\""));
+    changed.push((
+        "correction_reason",
+        "The clinic's letter gave the 11th".to_owned(),
+    ));
+    let fields: Vec<(&str, &str)> = changed.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let res = c.post(&path, &fields).await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    let versions = t
+        .store
+        .health_education_versions(
+            &child_id("C2"),
+            footprint_domain::health_education::RecordKind::HealthAssessment,
+            "initial~~2025-03-11",
+        )
+        .await
+        .expect("versions");
+    assert_eq!(versions.len(), 1);
+    assert_eq!(versions[0].replaced_by, username(Role::BusinessSupport));
+    assert_eq!(versions[0].changed, vec!["done"]);
+    let edit = c
+        .get("/children/C2/health/health_assessment/initial~~2025-03-11/edit")
+        .await;
+    assert!(
+        edit.body.contains("The clinic&#x27;s letter gave the 11th")
+            || edit.body.contains("The clinic's letter gave the 11th")
+    );
+    let audit = t
+        .store
+        .audit_log(&AuditQuery::default())
+        .await
+        .expect("audit");
+    assert!(audit.iter().any(|e| e.action == "health.record"));
+    assert!(
+        audit
+            .iter()
+            .any(|e| e.action == "health.correct" && e.detail.contains("changed=done"))
+    );
+}

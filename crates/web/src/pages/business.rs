@@ -23,6 +23,9 @@ pub struct MonthQuery {
     iro: String,
     #[serde(default)]
     page: String,
+    /// The page of the health and education list.
+    #[serde(default)]
+    health_page: String,
 }
 
 /// The decisions-and-records list's filters and page.
@@ -74,11 +77,49 @@ pub async fn due(
         let ds = council(&state).await?;
         let policy = policy(&state).await?;
         let groups = daily::due_in_month(&ds, year, month, today, &policy, &state.calendar);
+        let timescales = settings(&state).await?.health_education;
+        let health = daily::health_education_due_in_month(
+            &ds,
+            year,
+            month,
+            today,
+            &timescales,
+            &state.calendar,
+        );
         let total: usize = groups.values().map(Vec::len).sum();
+        let wanted = q.iro.trim();
+        let month_key = format!("{year:04}-{month:02}");
+        // Health and education items: one list by IRO then due date,
+        // filtered like the reviews and paged on their own.
+        let health_counts: std::collections::BTreeMap<String, usize> =
+            health.iter().map(|(k, v)| (k.clone(), v.len())).collect();
+        let health_flat: Vec<_> = health
+            .into_iter()
+            .filter(|(iro, _)| wanted.is_empty() || iro == wanted)
+            .flat_map(|(iro, items)| items.into_iter().map(move |i| (iro.clone(), i)))
+            .collect();
+        let health_total = health_flat.len();
+        let (health_shown, health_pager) = crate::paging::page_as(
+            health_flat,
+            &q.health_page,
+            "health_page",
+            "/due",
+            &[
+                ("month", month_key.as_str()),
+                ("iro", wanted),
+                ("page", q.page.as_str()),
+            ],
+        );
+        let health: Vec<_> = regroup(health_shown)
+            .into_iter()
+            .map(|(iro, items)| {
+                let count = health_counts.get(&iro).copied().unwrap_or(items.len());
+                context! { iro, items, count }
+            })
+            .collect();
         let iro_names: Vec<String> = groups.keys().cloned().collect();
         let counts: std::collections::BTreeMap<String, usize> =
             groups.iter().map(|(k, v)| (k.clone(), v.len())).collect();
-        let wanted = q.iro.trim();
         // One list, by IRO then due date, filtered and paged; each page's
         // rows grouped under their IRO again.
         let flat: Vec<_> = groups
@@ -86,21 +127,17 @@ pub async fn due(
             .filter(|(iro, _)| wanted.is_empty() || iro == wanted)
             .flat_map(|(iro, items)| items.into_iter().map(move |i| (iro.clone(), i)))
             .collect();
-        let month_key = format!("{year:04}-{month:02}");
         let (shown, pager) = crate::paging::page(
             flat,
             &q.page,
             "/due",
-            &[("month", month_key.as_str()), ("iro", wanted)],
+            &[
+                ("month", month_key.as_str()),
+                ("iro", wanted),
+                ("health_page", q.health_page.as_str()),
+            ],
         );
-        let mut paged: Vec<(String, Vec<daily::DueItem>)> = Vec::new();
-        for (iro, item) in shown {
-            match paged.last_mut() {
-                Some((last, items)) if *last == iro => items.push(item),
-                _ => paged.push((iro, vec![item])),
-            }
-        }
-        let groups: Vec<_> = paged
+        let groups: Vec<_> = regroup(shown)
             .into_iter()
             .map(|(iro, items)| {
                 let count = counts.get(&iro).copied().unwrap_or(items.len());
@@ -117,7 +154,8 @@ pub async fn due(
                 &state,
                 "due.html",
                 context! {
-                    groups, total, label, pager, iro_names, iro => wanted,
+                    groups, total, label, pager, iro_names, iro => wanted, health, health_total, health_pager,
+                    this_month => year == today.year() && month == today.month(),
                     names => crate::names::child_names(&ds),
                     month => month_key,
                     previous => format!("{py:04}-{pm:02}"),
@@ -232,4 +270,17 @@ mod tests {
         assert_eq!(super::shift(2025, 1, -1), (2024, 12));
         assert_eq!(super::shift(2024, 12, 1), (2025, 1));
     }
+}
+
+/// A page of a list flattened by IRO, grouped under each IRO again (rows
+/// of one IRO are next to each other).
+fn regroup<T>(rows: Vec<(String, T)>) -> Vec<(String, Vec<T>)> {
+    let mut grouped: Vec<(String, Vec<T>)> = Vec::new();
+    for (iro, item) in rows {
+        match grouped.last_mut() {
+            Some((last, items)) if *last == iro => items.push(item),
+            _ => grouped.push((iro, vec![item])),
+        }
+    }
+    grouped
 }

@@ -23,6 +23,8 @@ struct Worked {
     /// The children on it (sorted), to tell whether a change concerns it.
     children: Vec<ChildId>,
     rows: Arc<Vec<CaseloadRow>>,
+    /// Health assessments, dental checks and PEPs due or overdue, by child.
+    health_due: Arc<std::collections::BTreeMap<ChildId, Vec<daily::HealthEducationDue>>>,
     iro_name: String,
     names: minijinja::Value,
 }
@@ -92,6 +94,8 @@ async fn work_out(state: &AppState, iro: &IroId, today: NaiveDate) -> Result<Wor
     let ds = caseload_records(state, iro, today).await?;
     let policy = policy(state).await?;
     let rows = daily::caseload(&ds, iro, today, &policy, &state.calendar);
+    let timescales = super::settings(state).await?.health_education;
+    let health_due = daily::health_education_due(&ds, today, &timescales, &state.calendar);
     let mut children: Vec<ChildId> = ds.children.iter().map(|c| c.id.clone()).collect();
     children.sort();
     Ok(Worked {
@@ -99,6 +103,7 @@ async fn work_out(state: &AppState, iro: &IroId, today: NaiveDate) -> Result<Wor
         day: today,
         children,
         rows: Arc::new(rows),
+        health_due: Arc::new(health_due),
         iro_name: daily::iro_name(&ds, iro),
         names: crate::names::names_of(&ds),
     })
@@ -175,12 +180,24 @@ pub async fn caseload(
             "/caseload",
             &[("q", query.q.trim()), ("status", status)],
         );
+        let health_due: std::collections::BTreeMap<String, &Vec<daily::HealthEducationDue>> =
+            worked
+                .health_due
+                .iter()
+                .map(|(c, items)| (c.to_string(), items))
+                .collect();
+        let health_overdue = worked
+            .health_due
+            .values()
+            .filter(|items| items.iter().any(|i| i.status == "overdue"))
+            .count();
         Ok(page
             .render(
                 &state,
                 "caseload.html",
                 context! {
                     rows, pager, overdue, all_count => all.len(), q => query.q.trim(), status,
+                    health_due, health_overdue,
                     iro_name => worked.iro_name, names => worked.names,
                 },
             )

@@ -178,6 +178,10 @@ pub async fn child_page(
         let reviews: Vec<_> = ds.reviews.iter().filter(|r| r.child == id).cloned().collect();
         let periods = by.periods.get(&id).cloned().unwrap_or_default();
         let next = daily::next_review(&by, &id, today, &policy, cal).map(|(n, _)| n);
+        let health_timescales = super::settings(&state).await?.health_education;
+        let health_due = daily::health_education_due(&ds, today, &health_timescales, cal)
+            .remove(&id)
+            .unwrap_or_default();
 
         // Reviews with their timeliness, period by period.
         let mut review_rows: Vec<ReviewRow> = Vec::new();
@@ -384,6 +388,10 @@ pub async fn child_page(
                     can_see_versions => user.role == crate::roles::Role::Manager,
                     names => crate::names::names_of(&ds),
                     health => health_rows(&ds, &id),
+                    health_due,
+                    health_records => super::health::record_rows(&ds, &id),
+                    health_kinds => super::health::kinds(),
+                    can_record_health => user.may_use("POST", "/children/{child}/health"),
                     periods => period_rows,
                     reviews => review_rows,
                     recommendations => recs,

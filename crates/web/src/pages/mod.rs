@@ -9,6 +9,7 @@ pub mod challenges;
 pub mod child;
 pub mod dashboard;
 pub mod date_change;
+pub mod health;
 pub mod held;
 pub mod name;
 pub mod record;

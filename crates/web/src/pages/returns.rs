@@ -346,7 +346,7 @@ async fn import_case_file(
                 )),
                 Outcome::Refused(p) => Outcome::Refused(p),
             }),
-        _ => health::import_health(&state.store, actor, &name, text)
+        _ => health::import_health(&state.store, actor, &name, text, state.clock.today())
             .await
             .map(|o| match o {
                 Outcome::Imported(a) => Outcome::Imported(format!(

@@ -893,14 +893,17 @@ impl Store {
     /// Allocates a child to an IRO from `from`, ending the current
     /// allocation the day before (`to = from`). The same IRO again is a
     /// no-op; a different IRO on the current allocation's first day corrects
-    /// it; a date before the current allocation began is an error.
+    /// it, the allocation replaced kept as a version by `by` (the user name)
+    /// with the reason; a date before the current allocation began is an
+    /// error.
     pub async fn allocate(
         &self,
         child: &ChildId,
         iro: &IroId,
         from: NaiveDate,
+        by: &str,
     ) -> Result<Allocation> {
-        dispatch!(self, allocate(child, iro, from))
+        dispatch!(self, allocate(child, iro, from, by))
     }
 
     /// Ends a child's current allocation on `on` (e.g. the child left care).

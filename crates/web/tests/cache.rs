@@ -90,6 +90,7 @@ async fn the_caseload_follows_changes_to_its_children_and_new_allocations() {
             &"C4".parse().unwrap(),
             &footprint_domain::model::IroId("IRO1".into()),
             NaiveDate::from_ymd_opt(2025, 3, 1).unwrap(),
+            "test",
         )
         .await
         .unwrap();

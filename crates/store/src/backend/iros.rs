@@ -114,6 +114,7 @@ pub(crate) async fn allocate(
     child: &ChildId,
     iro: &IroId,
     from: NaiveDate,
+    by: &str,
 ) -> Result<Allocation> {
     let mut tx = write_tx(pool).await?;
     let conn: &mut Conn = &mut tx;
@@ -152,6 +153,28 @@ pub(crate) async fn allocate(
         }
         if from == cur_from {
             // A correction on the day: the other IRO never held the case.
+            // The allocation replaced is kept as a version, with who and why.
+            let earlier = Allocation {
+                child: child.clone(),
+                iro: current.clone(),
+                from: cur_from,
+                to: None,
+            };
+            super::corrections::keep_version(
+                conn,
+                child,
+                "allocation",
+                &id.to_string(),
+                &crate::types::Correction {
+                    by: by.to_owned(),
+                    reason: format!(
+                        "Reallocated to IRO {iro} on the day the allocation to IRO {current} began"
+                    ),
+                },
+                &["iro"],
+                &earlier,
+            )
+            .await?;
             sqlx::query("UPDATE allocations SET iro = $1 WHERE id = $2")
                 .bind(iro.0.as_str())
                 .bind(id)

@@ -68,7 +68,7 @@ async fn a_review_recorded_lists_exactly_its_child(env: Env) {
 
     // Several writes to several children: each listed once, sorted.
     store
-        .allocate(&id("C3"), &IroId("I1".into()), d("2022-03-10"))
+        .allocate(&id("C3"), &IroId("I1".into()), d("2022-03-10"), "test")
         .await
         .unwrap();
     store.link_siblings(&id("C3"), &id("B2")).await.unwrap();

@@ -354,7 +354,7 @@ async fn an_allocation_is_corrected_as_a_version(env: Env) {
         .unwrap();
     }
     let held = s
-        .allocate(&id("A1"), &IroId("I1".into()), d("2022-05-01"))
+        .allocate(&id("A1"), &IroId("I1".into()), d("2022-05-01"), "test")
         .await
         .unwrap();
     let aid = s.allocations_held(&id("A1")).await.unwrap()[0].id;

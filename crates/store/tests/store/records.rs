@@ -190,13 +190,19 @@ async fn allocations_follow_reallocation(env: Env) {
     seed(&env).await;
     let s = &env.store;
     let a1 = id("A1");
-    s.allocate(&a1, &iro("I1"), d("2022-05-02")).await.unwrap();
-    s.allocate(&id("B2"), &iro("I1"), d("2022-06-01"))
+    s.allocate(&a1, &iro("I1"), d("2022-05-02"), "test")
+        .await
+        .unwrap();
+    s.allocate(&id("B2"), &iro("I1"), d("2022-06-01"), "test")
         .await
         .unwrap();
     // Same IRO again: nothing changes.
-    s.allocate(&a1, &iro("I1"), d("2022-07-01")).await.unwrap();
-    s.allocate(&a1, &iro("I2"), d("2022-09-01")).await.unwrap();
+    s.allocate(&a1, &iro("I1"), d("2022-07-01"), "test")
+        .await
+        .unwrap();
+    s.allocate(&a1, &iro("I2"), d("2022-09-01"), "test")
+        .await
+        .unwrap();
 
     let allocs = s.allocations_of(&a1).await.unwrap();
     assert_eq!(allocs.len(), 2);
@@ -224,23 +230,35 @@ async fn allocations_follow_reallocation(env: Env) {
     );
 
     let err = s
-        .allocate(&a1, &iro("I1"), d("2022-08-01"))
+        .allocate(&a1, &iro("I1"), d("2022-08-01"), "test")
         .await
         .unwrap_err();
     assert!(matches!(err, StoreError::Invalid(_)), "{err}");
     let err = s
-        .allocate(&a1, &iro("NOBODY"), d("2023-01-01"))
+        .allocate(&a1, &iro("NOBODY"), d("2023-01-01"), "test")
         .await
         .unwrap_err();
     assert!(matches!(err, StoreError::NotFound(_)), "{err}");
 
     // A correction on the first day swaps the IRO without a one-day stint.
-    s.allocate(&id("B2"), &iro("I2"), d("2022-06-01"))
+    s.allocate(&id("B2"), &iro("I2"), d("2022-06-01"), "test")
         .await
         .unwrap();
     let b2 = s.allocations_of(&id("B2")).await.unwrap();
     assert_eq!(b2.len(), 1);
     assert_eq!(b2[0].iro, iro("I2"));
+    // ... and nothing is lost: the allocation to I1 is kept as a version,
+    // with who made the change and why.
+    let held = s.allocations_held(&id("B2")).await.unwrap();
+    let versions = s
+        .record_versions(&id("B2"), "allocation", &held[0].id.to_string())
+        .await
+        .unwrap();
+    assert_eq!(versions.len(), 1);
+    assert_eq!(versions[0].replaced_by, "test");
+    assert_eq!(versions[0].changed, vec!["iro".to_owned()]);
+    assert!(versions[0].reason.contains("Reallocated to IRO I2"));
+    assert_eq!(versions[0].earlier["iro"], "I1");
 
     assert!(s.end_allocation(&a1, d("2023-03-01")).await.unwrap());
     assert_eq!(s.current_iro(&a1, d("2023-03-01")).await.unwrap(), None);
@@ -312,7 +330,7 @@ both!(challenges_move_through_their_stages);
 async fn the_child_record_has_everything(env: Env) {
     seed(&env).await;
     let s = &env.store;
-    s.allocate(&id("A1"), &iro("I1"), d("2022-05-01"))
+    s.allocate(&id("A1"), &iro("I1"), d("2022-05-01"), "test")
         .await
         .unwrap();
     s.record_midway_check(&MidwayCheck {

@@ -264,7 +264,7 @@ async fn allocate_one(
     iro: &IroId,
     from: chrono::NaiveDate,
 ) -> Result<(), AppError> {
-    state.store.allocate(child, iro, from).await?;
+    state.store.allocate(child, iro, from, &user.name).await?;
     audit(
         state,
         user,

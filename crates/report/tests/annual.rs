@@ -762,6 +762,10 @@ fn the_trend_s_headline_years_give_the_whole_engine_s_figures() {
         for (id, m) in &head.entries {
             assert_eq!(Some(m), every.get(id), "{id} in {period:?}");
         }
+        // The review schedules, worked out once for the five years
+        // (`ReviewIndex`), say what each year's own would.
+        assert_eq!(head.unmatched_reviews, every.unmatched_reviews);
+        assert_eq!(head.problems, every.problems, "{period:?}");
         for (id, _) in footprint_report::trend::TREND_MEASURES {
             assert!(head.get(id).is_some(), "{id} in {period:?}");
         }

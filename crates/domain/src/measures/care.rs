@@ -25,11 +25,16 @@ pub(super) struct ChildCare<'a> {
     pub periods: Vec<PeriodOfCare>,
     /// Periods made only of V3/V4 episodes.
     pub short_breaks: Vec<PeriodOfCare>,
+    /// From the first day of the child's first period (short breaks
+    /// included) to the last day of the last (`NaiveDate::MAX` while one is
+    /// open): no episode of the child is open outside it, so a day outside
+    /// it is answered without looking at the periods.
+    span: (NaiveDate, NaiveDate),
 }
 
 impl ChildCare<'_> {
     pub fn looked_after_on(&self, d: NaiveDate) -> bool {
-        self.periods.iter().any(|p| p.is_looked_after_on(d))
+        self.span.0 <= d && d <= self.span.1 && self.periods.iter().any(|p| p.is_looked_after_on(d))
     }
 
     /// The non-short-break episode open on `d`, and its period.
@@ -44,11 +49,14 @@ impl ChildCare<'_> {
     /// Whether any of the child's episodes (short breaks included) is open
     /// on a day of `from..=to`.
     pub fn touches(&self, from: NaiveDate, to: NaiveDate) -> bool {
-        self.periods
-            .iter()
-            .chain(&self.short_breaks)
-            .flat_map(|p| &p.episodes)
-            .any(|e| e.overlaps(from, to))
+        self.span.0 <= to
+            && from <= self.span.1
+            && self
+                .periods
+                .iter()
+                .chain(&self.short_breaks)
+                .flat_map(|p| &p.episodes)
+                .any(|e| e.overlaps(from, to))
     }
 
     pub fn age_on(&self, d: NaiveDate) -> Option<u32> {
@@ -78,10 +86,11 @@ impl<'a> CareIndex<'a> {
                     message: p.message(),
                 });
             }
-            let (short_breaks, periods) = assembly
+            let (short_breaks, periods): (Vec<PeriodOfCare>, Vec<PeriodOfCare>) = assembly
                 .periods
                 .into_iter()
                 .partition(PeriodOfCare::is_short_breaks);
+            let span = span_of(periods.iter().chain(&short_breaks));
             children.insert(
                 id.clone(),
                 ChildCare {
@@ -89,6 +98,7 @@ impl<'a> CareIndex<'a> {
                     id,
                     periods,
                     short_breaks,
+                    span,
                 },
             );
         }
@@ -104,6 +114,20 @@ impl<'a> CareIndex<'a> {
     }
 }
 
+/// The days from the first of `periods`' episodes to the last
+/// (`NaiveDate::MAX` for one still open); an empty span (MAX, MIN) when
+/// there is none.
+fn span_of<'p>(periods: impl Iterator<Item = &'p PeriodOfCare>) -> (NaiveDate, NaiveDate) {
+    periods
+        .flat_map(|p| &p.episodes)
+        .fold((NaiveDate::MAX, NaiveDate::MIN), |(first, last), e| {
+            (
+                first.min(e.start),
+                last.max(e.end.unwrap_or(NaiveDate::MAX)),
+            )
+        })
+}
+
 /// The last day of a calendar month.
 pub(super) fn month_end(y: i32, m: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, days_in_month(y, m)).unwrap_or(NaiveDate::MAX)
@@ -112,6 +136,26 @@ pub(super) fn month_end(y: i32, m: u32) -> NaiveDate {
 pub(super) fn looked_after_count(care: &CareIndex, d: NaiveDate) -> Count {
     // In identifier order, so the set is built in one pass.
     Count::of_children(care.looked_after_on(d).map(|c| c.id.clone()))
+}
+
+/// [`looked_after_count`] on each of `days`, in one pass over the children
+/// (a child whose episodes all lie outside the days is passed over at once).
+pub(super) fn looked_after_counts(care: &CareIndex, days: &[NaiveDate]) -> Vec<Count> {
+    let (Some(&first), Some(&last)) = (days.iter().min(), days.iter().max()) else {
+        return Vec::new();
+    };
+    let mut on: Vec<Vec<ChildId>> = vec![Vec::new(); days.len()];
+    for c in care.children.values() {
+        if c.span.1 < first || last < c.span.0 {
+            continue;
+        }
+        for (children, d) in on.iter_mut().zip(days) {
+            if c.looked_after_on(*d) {
+                children.push(c.id.clone());
+            }
+        }
+    }
+    on.into_iter().map(Count::of_children).collect()
 }
 
 /// The first non-short-break episode of a period, and the day the child
@@ -144,18 +188,26 @@ pub(super) fn children_in_care(
 ) {
     let start_snapshot = year.start().pred_opt().unwrap_or(year.start());
     let end = year.end();
-    out.push(
-        "cla.start",
-        Measure::Count(looked_after_count(care, start_snapshot)),
-    );
-    let cla_end = looked_after_count(care, end);
+    // The day before, the last day, and each month's last day (or the
+    // report date in a month not yet over: a period "to date" ends inside
+    // its last month), counted in one pass over the children.
+    let month_days: Vec<((i32, u32), NaiveDate)> = year
+        .months()
+        .into_iter()
+        .map(|(y, m)| ((y, m), month_end(y, m).min(end)))
+        .collect();
+    let mut days = vec![start_snapshot, end];
+    days.extend(month_days.iter().map(|(_, d)| *d));
+    let mut counts = looked_after_counts(care, &days).into_iter();
+    let (Some(cla_start), Some(cla_end)) = (counts.next(), counts.next()) else {
+        return;
+    };
+    out.push("cla.start", Measure::Count(cla_start));
     out.push("cla.end", Measure::Count(cla_end.clone()));
     let mut months = Grid::default();
-    for (y, m) in year.months() {
+    for (((y, m), _), count) in month_days.iter().zip(counts) {
         let mut b = Breakdown::default();
-        // A month's last day, or the report date in a month not yet over
-        // (a period "to date" ends inside its last month).
-        *b.entry("looked_after") = looked_after_count(care, month_end(y, m).min(end));
+        *b.entry("looked_after") = count;
         months.rows.push((format!("{y}-{m:02}"), b));
     }
     out.push("cla.by_month", Measure::Months(months));

@@ -668,9 +668,11 @@ pub fn compute_as_of(
 ) -> Measures {
     let mut problems = Vec::new();
     let care = care::CareIndex::build(data, &mut problems);
+    let reviewed = reviews::ReviewIndex::build(data, &care, period.first, settings, calendar);
     compute_to_date(
         data,
         &care,
+        &reviewed,
         problems,
         period,
         as_of,
@@ -693,9 +695,11 @@ pub fn compute_period(
 ) -> Measures {
     let mut problems = Vec::new();
     let care = care::CareIndex::build(data, &mut problems);
+    let reviewed = reviews::ReviewIndex::build(data, &care, period.first, settings, calendar);
     compute_with(
         data,
         &care,
+        &reviewed,
         problems,
         period,
         settings,
@@ -766,10 +770,15 @@ pub fn compute_extents_as_of(
 ) -> Vec<Measures> {
     let mut problems = Vec::new();
     let care = care::CareIndex::build(data, &mut problems);
+    let Some(first) = periods.iter().map(|(p, _)| p.first).min() else {
+        return Vec::new();
+    };
+    let reviewed = reviews::ReviewIndex::build(data, &care, first, settings, calendar);
     let one = |p: Period, extent: Extent| {
         compute_to_date(
             data,
             &care,
+            &reviewed,
             problems.clone(),
             p,
             as_of,
@@ -790,6 +799,7 @@ pub fn compute_extents_as_of(
 fn compute_to_date(
     data: &Dataset,
     care: &care::CareIndex,
+    reviewed: &reviews::ReviewIndex,
     problems: Vec<DataProblem>,
     period: Period,
     as_of: NaiveDate,
@@ -798,7 +808,9 @@ fn compute_to_date(
     extent: Extent,
 ) -> Measures {
     let (clipped, to_date) = period.to_date(as_of);
-    let mut m = compute_with(data, care, problems, clipped, settings, calendar, extent);
+    let mut m = compute_with(
+        data, care, reviewed, problems, clipped, settings, calendar, extent,
+    );
     m.to_date = to_date;
     m
 }
@@ -818,9 +830,11 @@ pub fn records_window(periods: &[Period]) -> Option<(NaiveDate, NaiveDate)> {
     Some((first.pred_opt().unwrap_or(first), last))
 }
 
+#[allow(clippy::too_many_arguments)]
 fn compute_with(
     data: &Dataset,
     care: &care::CareIndex,
+    reviewed: &reviews::ReviewIndex,
     mut problems: Vec<DataProblem>,
     period: Period,
     settings: &MeasureSettings,
@@ -847,7 +861,7 @@ fn compute_with(
         to_date: None,
     };
     care::children_in_care(care, period, settings, &mut out);
-    let schedules = reviews::reviews(data, care, period, settings, calendar, &mut out);
+    let schedules = reviews::reviews(reviewed, data, care, period, settings, calendar, &mut out);
     reviews::participation(&schedules.held, period, &mut out);
     care::stability(care, period, &mut out);
     if extent == Extent::Headline {

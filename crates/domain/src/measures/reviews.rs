@@ -13,7 +13,7 @@ use crate::calendar::WorkingDayCalendar;
 use crate::codes::ParticipationCode;
 use crate::dates::{Quarter, add_months};
 use crate::model::{ChildId, Dataset, LateReason, Review, ReviewDateChange};
-use crate::schedule::DueRule;
+use crate::schedule::{DueRule, Schedule, ScheduleError};
 
 /// The `reviews.late_by_reason` key of a late review with no reason recorded.
 pub const NOT_RECORDED: &str = "not_recorded";
@@ -61,7 +61,160 @@ pub fn midway_point(date: NaiveDate, next_due: NaiveDate) -> Option<NaiveDate> {
         .then(|| date + chrono::Duration::days((next_due - date).num_days() / 2))
 }
 
+/// Each child's reviews matched to the looked-after period that holds
+/// them, with that period's schedule: what a schedule says does not depend
+/// on the period measured, so it is worked out once for every period one
+/// computation covers (a report's five years, the dashboard's month and
+/// year) instead of once a period.
+pub(super) struct ReviewIndex<'a> {
+    /// In identifier order: every child in care (a child with no review yet
+    /// can be overdue), and every child with a review (it may be
+    /// unmatched).
+    children: Vec<ChildReviews<'a>>,
+}
+
+struct ChildReviews<'a> {
+    id: &'a ChildId,
+    /// The child's requests to change a review's date.
+    changes: Vec<ReviewDateChange>,
+    /// Reviews no looked-after period holds, by date, each with whether a
+    /// short break holds it (then it is not unmatched).
+    unmatched: Vec<(&'a Review, bool)>,
+    /// One per looked-after period of the child (`ChildCare::periods`).
+    periods: Vec<PeriodReviews<'a>>,
+}
+
+struct PeriodReviews<'a> {
+    /// The reviews the period holds, by date.
+    reviews: Vec<&'a Review>,
+    dates: Vec<NaiveDate>,
+    /// The period's schedule with the child's approved date changes; `None`
+    /// for a period that ended before the index's first day (no period the
+    /// index was built for reads it).
+    schedule: Option<Result<Schedule, ScheduleError>>,
+}
+
+impl<'a> ReviewIndex<'a> {
+    /// The index for periods starting on or after `from`.
+    pub fn build(
+        data: &'a Dataset,
+        care: &'a CareIndex,
+        from: NaiveDate,
+        settings: &MeasureSettings,
+        calendar: &WorkingDayCalendar,
+    ) -> Self {
+        let known_from = settings.reviews_known_from(data);
+        let mut by_child: BTreeMap<&ChildId, Vec<&Review>> = BTreeMap::new();
+        for id in care.children.keys() {
+            by_child.entry(id).or_default();
+        }
+        for r in &data.reviews {
+            by_child.entry(&r.child).or_default().push(r);
+        }
+        let mut changes: BTreeMap<&ChildId, Vec<ReviewDateChange>> = BTreeMap::new();
+        for c in &data.review_date_changes {
+            changes.entry(&c.child).or_default().push(c.clone());
+        }
+        let mut pending: Vec<(&ChildId, Vec<&Review>, Vec<ReviewDateChange>)> = by_child
+            .into_iter()
+            .map(|(id, reviews)| (id, reviews, changes.remove(id).unwrap_or_default()))
+            .collect();
+        // The schedules shared among the machine's cores, a slice of
+        // children each.
+        let size = pending.len().div_ceil(64).max(1);
+        let mut slices = Vec::new();
+        while !pending.is_empty() {
+            let rest = pending.split_off(size.min(pending.len()));
+            slices.push(std::mem::replace(&mut pending, rest));
+        }
+        let built = crate::parallel::on_cores(&slices, |slice| {
+            slice
+                .iter()
+                .map(|(id, reviews, changes)| {
+                    Self::child(
+                        id,
+                        reviews,
+                        changes.clone(),
+                        care,
+                        from,
+                        known_from,
+                        settings,
+                        calendar,
+                    )
+                })
+                .collect::<Vec<_>>()
+        });
+        ReviewIndex {
+            children: built.into_iter().flatten().collect(),
+        }
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn child(
+        id: &'a ChildId,
+        reviews: &[&'a Review],
+        changes: Vec<ReviewDateChange>,
+        care: &CareIndex,
+        from: NaiveDate,
+        known_from: Option<NaiveDate>,
+        settings: &MeasureSettings,
+        calendar: &WorkingDayCalendar,
+    ) -> ChildReviews<'a> {
+        let mut reviews = reviews.to_vec();
+        reviews.sort_by_key(|r| r.date);
+        let child = care.get(id);
+        let periods = child.map_or(&[][..], |c| c.periods.as_slice());
+        let mut per_period: Vec<Vec<&Review>> = vec![Vec::new(); periods.len()];
+        let mut unmatched = Vec::new();
+        for r in reviews {
+            // The latest looked-after period that holds the date (from the
+            // day the child became looked after, before the day it ended:
+            // `PeriodOfCare::holds_review_on`, as every screen decides it).
+            match periods.iter().rposition(|p| p.holds_review_on(r.date)) {
+                Some(i) => per_period[i].push(r),
+                None => {
+                    let short_break = child.is_some_and(|c| {
+                        c.short_breaks
+                            .iter()
+                            .any(|p| p.start() <= r.date && p.end().is_none_or(|e| r.date <= e))
+                    });
+                    unmatched.push((r, short_break));
+                }
+            }
+        }
+        let periods = periods
+            .iter()
+            .zip(per_period)
+            .map(|(p, reviews)| {
+                let dates: Vec<NaiveDate> = reviews.iter().map(|r| r.date).collect();
+                let needed = p.looked_after_from().is_some() && p.end().is_none_or(|e| e >= from);
+                let schedule = needed.then(|| {
+                    p.schedule(
+                        &dates,
+                        &changes,
+                        known_from,
+                        &settings.review_policy,
+                        calendar,
+                    )
+                });
+                PeriodReviews {
+                    reviews,
+                    dates,
+                    schedule,
+                }
+            })
+            .collect();
+        ChildReviews {
+            id,
+            changes,
+            unmatched,
+            periods,
+        }
+    }
+}
+
 pub(super) fn reviews<'a>(
+    index: &'a ReviewIndex<'a>,
     data: &'a Dataset,
     care: &'a CareIndex,
     year: Period,
@@ -71,55 +224,23 @@ pub(super) fn reviews<'a>(
 ) -> Reviewed<'a> {
     let known_from = settings.reviews_known_from(data);
     let mut unmatched = Count::default();
-    let mut by_child: BTreeMap<&ChildId, Vec<&Review>> = BTreeMap::new();
-    // Every child in care has an entry (a child with no review yet can be
-    // overdue), and every child with a review (it may be unmatched).
-    for id in care.children.keys() {
-        by_child.entry(id).or_default();
-    }
-    for r in &data.reviews {
-        by_child.entry(&r.child).or_default().push(r);
-    }
-    // Each child's requests to change a review's date.
-    let mut changes: BTreeMap<&ChildId, Vec<ReviewDateChange>> = BTreeMap::new();
-    for c in &data.review_date_changes {
-        changes.entry(&c.child).or_default().push(c.clone());
-    }
-    let changes_of = |id: &ChildId| changes.get(id).map_or(&[][..], Vec::as_slice);
     let mut held: Vec<HeldReview> = Vec::new();
     let mut midway_points: Vec<MidwayPoint> = Vec::new();
     let mut overdue = Count::default();
-    // (period index) → reviews, per child.
-    for (child_id, mut reviews) in by_child {
-        reviews.sort_by_key(|r| r.date);
-        let child = care.get(child_id);
-        let periods = child.map_or(&[][..], |c| c.periods.as_slice());
-        let mut per_period: Vec<Vec<&Review>> = vec![Vec::new(); periods.len()];
-        for r in reviews {
-            // The latest looked-after period that holds the date (from the
-            // day the child became looked after, before the day it ended:
-            // `PeriodOfCare::holds_review_on`, as every screen decides it).
-            let found = periods.iter().rposition(|p| p.holds_review_on(r.date));
-            match found {
-                Some(i) => per_period[i].push(r),
-                None => {
-                    let short_break = child.is_some_and(|c| {
-                        c.short_breaks
-                            .iter()
-                            .any(|p| p.start() <= r.date && p.end().is_none_or(|e| r.date <= e))
-                    });
-                    if !short_break && year.contains(r.date) {
-                        unmatched.add(&r.child);
-                        out.unmatched_reviews.push(UnmatchedReview {
-                            child: r.child.clone(),
-                            date: r.date,
-                        });
-                    }
-                }
+    for entry in &index.children {
+        for (r, short_break) in &entry.unmatched {
+            if !short_break && year.contains(r.date) {
+                unmatched.add(&r.child);
+                out.unmatched_reviews.push(UnmatchedReview {
+                    child: r.child.clone(),
+                    date: r.date,
+                });
             }
         }
-        let Some(child) = child else { continue };
-        for (p, reviews) in periods.iter().zip(per_period) {
+        let Some(child) = care.get(entry.id) else {
+            continue;
+        };
+        for (p, pr) in child.periods.iter().zip(&entry.periods) {
             let Some(start) = p.looked_after_from() else {
                 continue;
             };
@@ -128,17 +249,27 @@ pub(super) fn reviews<'a>(
             if p.end().is_some_and(|e| e < year.first) {
                 continue;
             }
-            let dates: Vec<NaiveDate> = reviews.iter().map(|r| r.date).collect();
+            let reviews = &pr.reviews;
+            let dates = &pr.dates;
             // With the child's approved date changes: they move only the
             // council's due dates, never `statutory_due` or `in_time`, which
-            // every measure here but one reads.
-            let sched = match p.schedule(
-                &dates,
-                changes_of(&child.id),
-                known_from,
-                &settings.review_policy,
-                calendar,
-            ) {
+            // every measure here but one reads. (Worked out here only for a
+            // period before the index's first day, which no caller asks.)
+            let computed;
+            let schedule = match &pr.schedule {
+                Some(s) => s,
+                None => {
+                    computed = p.schedule(
+                        dates,
+                        &entry.changes,
+                        known_from,
+                        &settings.review_policy,
+                        calendar,
+                    );
+                    &computed
+                }
+            };
+            let sched = match schedule {
                 Ok(s) => Some(s),
                 Err(e) => {
                     out.problems.push(DataProblem {
@@ -152,7 +283,7 @@ pub(super) fn reviews<'a>(
                 }
             };
             for (i, r) in reviews.iter().enumerate() {
-                let next_due = match &sched {
+                let next_due = match sched {
                     Some(s) => match s.reviews.get(i + 1) {
                         Some(n) => n.statutory_due,
                         None => s.next_statutory_due.map(|d| d.date),
@@ -172,7 +303,7 @@ pub(super) fn reviews<'a>(
                 if !year.contains(r.date) {
                     continue;
                 }
-                let scheduled = sched.as_ref().and_then(|s| s.reviews.get(i));
+                let scheduled = sched.and_then(|s| s.reviews.get(i));
                 held.push(HeldReview {
                     review: r,
                     period_start: start,
@@ -190,8 +321,8 @@ pub(super) fn reviews<'a>(
             if p.is_looked_after_on(year.end())
                 && let Ok(s) = p.schedule_on(
                     year.end(),
-                    &dates,
-                    changes_of(&child.id),
+                    dates,
+                    &entry.changes,
                     known_from,
                     &settings.review_policy,
                     calendar,

@@ -2335,3 +2335,34 @@ fn placement_provider_and_children_turning_18_by_hand() {
         (2, 0, 1)
     );
 }
+
+/// Counting several days in one pass over the children gives each day's
+/// own count: days before, inside and after every child's care, a day an
+/// episode ends (not looked after on it) and a day one starts.
+#[test]
+fn looked_after_on_several_days_in_one_pass_counts_each_day_as_alone() {
+    let data = stability_data();
+    let mut problems = Vec::new();
+    let care = care::CareIndex::build(&data, &mut problems);
+    let mut days = vec![
+        d(2000, 1, 1),
+        d(2015, 1, 1),
+        d(2018, 1, 1),
+        d(2020, 9, 1),
+        d(2021, 3, 31),
+        d(2021, 5, 1),
+        d(2030, 1, 1),
+    ];
+    for e in &data.episodes {
+        days.push(e.start);
+        days.extend(e.end);
+        days.extend(e.end.and_then(|x| x.pred_opt()));
+    }
+    let together = care::looked_after_counts(&care, &days);
+    assert_eq!(together.len(), days.len());
+    for (day, count) in days.iter().zip(&together) {
+        assert_eq!(count, &care::looked_after_count(&care, *day), "{day}");
+    }
+    assert!(together.iter().any(|c| c.value > 0));
+    assert!(care::looked_after_counts(&care, &[]).is_empty());
+}

@@ -84,7 +84,12 @@ async fn active(conn: &mut Conn, from: NaiveDate, to: NaiveDate) -> Result<Vec<S
 async fn chosen(conn: &mut Conn, scope: &Scope<'_>) -> Result<(ChildFilter, ChildFilter)> {
     let ids: Vec<String> = match scope {
         Scope::All => return Ok((ChildFilter::All, ChildFilter::All)),
-        Scope::Children(ids) => ids.iter().map(|c| c.as_str().to_owned()).collect(),
+        Scope::Children(ids) => {
+            // As asked (they may repeat, or name a child not held).
+            let ids: Vec<&str> = ids.iter().map(|c| c.as_str()).collect();
+            let filter = ChildFilter::ids(&ids)?;
+            return Ok((filter.clone(), filter));
+        }
         Scope::Caseload { iro, on } => {
             sqlx::query_scalar(
                 "SELECT DISTINCT child FROM allocations WHERE iro = $1 AND from_date <= $2 \
@@ -104,14 +109,35 @@ async fn chosen(conn: &mut Conn, scope: &Scope<'_>) -> Result<(ChildFilter, Chil
                 care.sort_unstable();
                 care.dedup();
             }
-            let whole: Vec<&str> = whole.iter().map(String::as_str).collect();
-            let care: Vec<&str> = care.iter().map(String::as_str).collect();
-            return Ok((ChildFilter::ids(&whole)?, ChildFilter::ids(&care)?));
+            let held = children_held(conn).await?;
+            return Ok((filter_of(&whole, held)?, filter_of(&care, held)?));
         }
     };
-    let ids: Vec<&str> = ids.iter().map(String::as_str).collect();
-    let filter = ChildFilter::ids(&ids)?;
+    let filter = match scope {
+        Scope::Active { .. } => filter_of(&ids, children_held(conn).await?)?,
+        _ => ChildFilter::ids(&ids.iter().map(String::as_str).collect::<Vec<_>>())?,
+    };
     Ok((filter.clone(), filter))
+}
+
+/// How many children the database holds.
+async fn children_held(conn: &mut Conn) -> Result<usize> {
+    let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM children")
+        .fetch_one(&mut *conn)
+        .await?;
+    Ok(usize::try_from(n).unwrap_or(usize::MAX))
+}
+
+/// The filter choosing `ids` (distinct children the database holds, as
+/// every record's child is): every child when they are all of the `held`,
+/// so that a report whose years reach back over the whole council reads
+/// each table straight through instead of looking every child up.
+fn filter_of(ids: &[String], held: usize) -> Result<ChildFilter> {
+    if ids.len() >= held {
+        return Ok(ChildFilter::All);
+    }
+    let ids: Vec<&str> = ids.iter().map(String::as_str).collect();
+    ChildFilter::ids(&ids)
 }
 
 /// The values of a row read as one JSON array (column 0) of `n` values.

@@ -54,6 +54,26 @@ pub async fn open(url: &str) -> anyhow::Result<Store> {
         .with_context(|| format!("database {}", redact_url(url)))
 }
 
+/// The council's local authority code held in the database's settings
+/// (`footprint_interchange::returns::check_options`), for the 903 rules
+/// comparing the placement's local authority with the council's (1015,
+/// 411): `None` when none is held or the database cannot be opened (checking
+/// a return needs no database; an import then says why it cannot write);
+/// an error when the settings held do not parse.
+pub fn council_local_authority(db: &DbArgs) -> anyhow::Result<Option<String>> {
+    let rt = runtime()?;
+    rt.block_on(async {
+        let Ok(store) = open(&db.url()).await else {
+            return Ok(None);
+        };
+        let options = footprint_interchange::returns::check_options(&store).await;
+        store.close().await;
+        Ok(options
+            .context("the council's settings in the database")?
+            .local_authority)
+    })
+}
+
 /// The audit log's actor for a command run from the shell: `cli:` and the
 /// operating-system user.
 pub fn cli_actor() -> String {

@@ -13,7 +13,7 @@ use anyhow::{Context, anyhow, bail};
 use clap::{Args, Subcommand};
 use footprint_domain::dates::CollectionYear;
 use footprint_interchange::returns::{self, Checked};
-use footprint_ssda903::{read_paths, write_csv, write_xml};
+use footprint_ssda903::{CheckOptions, read_paths_with, write_csv, write_xml};
 use footprint_store::{ImportBatch, ImportSummary};
 
 use crate::common::{EXIT_USAGE, finish, print_stdout};
@@ -168,8 +168,21 @@ pub fn run_import(cmd: ImportCommand) -> ExitCode {
     // records to import (the reader's rows and places are dropped as soon
     // as it is checked).
     let strict = args.strict;
+    // Checked as the web's upload checks it: with the council's local
+    // authority code from the database's settings (rules 1015 and 411).
+    let options = match crate::db::council_local_authority(&args.db) {
+        Ok(local_authority) => CheckOptions {
+            local_authority,
+            ..CheckOptions::default()
+        },
+        Err(e) => {
+            eprintln!("footprint: {e:#}");
+            return ExitCode::from(EXIT_USAGE);
+        }
+    };
     let checked = footprint_domain::parallel::on_cores(&groups, |paths| {
-        read_paths(paths, year).map(|parsed| returns::check(source_name(paths), parsed, strict))
+        read_paths_with(paths, year, &options)
+            .map(|parsed| returns::check(source_name(paths), parsed, strict))
     });
     // The readers' working memory (freed, but kept by the allocator in
     // each reader thread's heap) goes back to the system before the

@@ -74,7 +74,8 @@ pub struct Ssda903Args {
     /// The council's own local authority code (upper tier: E06..., E08...,
     /// E09... or a county's E10...), as the DfE's validator asks for it: runs
     /// the rules comparing the placement's local authority with it (1015,
-    /// 411).
+    /// 411). Default: the code in the database's settings (--db), if it
+    /// holds one.
     #[arg(long, value_name = "CODE")]
     local_authority: Option<String>,
     #[command(flatten)]
@@ -217,10 +218,26 @@ pub fn run(cmd: ValidateCommand) -> ExitCode {
             "--local-authority: {code:?} is not an upper-tier local authority code of the ONS lookup (E06..., E08..., E09... or E10...)"
         ));
     }
+    // Without --local-authority, the council's code from the database's
+    // settings, when it holds one (said on standard error).
+    let local_authority = match args.local_authority.clone() {
+        Some(code) => Some(code),
+        None => match crate::db::council_local_authority(&args.db) {
+            Ok(held) => {
+                if let Some(code) = &held {
+                    eprintln!(
+                        "footprint: rules 1015 and 411 use the council's local authority code {code}, from the database's settings"
+                    );
+                }
+                held
+            }
+            Err(e) => return usage(&format!("{e:#}")),
+        },
+    };
     let mut options = CheckOptions {
         rules_year: year_rules,
         previous: None,
-        local_authority: args.local_authority.clone(),
+        local_authority,
     };
     let mut previous_problems = Vec::new();
     if !args.previous.is_empty() {

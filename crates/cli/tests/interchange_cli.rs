@@ -595,3 +595,79 @@ fn validate_lists_the_rules_and_compares_with_last_year() {
         text(&from_db)
     );
 }
+
+/// The council's local authority code in the database's settings, as the
+/// web's settings form keeps it.
+fn set_local_authority(db: &str, code: &str) {
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    rt.block_on(async {
+        let store = footprint_store::Store::open(db).await.unwrap();
+        store
+            .set_setting(
+                footprint_store::council::REPORT_SETTINGS,
+                &serde_json::json!({ "local_authority_code": code }),
+            )
+            .await
+            .unwrap();
+        store.close().await;
+    });
+}
+
+#[test]
+fn validate_and_import_take_the_councils_local_authority_code_from_the_database() {
+    let tmp = tempfile::tempdir().unwrap();
+    let db = format!("sqlite://{}", tmp.path().join("f.db").display());
+    // A children's home of the council's own (PR1, K2) in Cambridge for a
+    // child from Richmond upon Thames: outside Richmond's area.
+    let dir = tmp.path().join("2021-22");
+    write_return(
+        &dir,
+        "CHILD,DECOM,RNE,LS,CIN,PLACE,PLACE_PROVIDER,DEC,REC,REASON_PLACE_CHANGE,HOME_POST,PL_POST,URN
+100001,01/05/2021,S,C2,N1,K2,PR1,,,,TW1 1AA,CB2 1TN,SC123456
+100002,16/12/2021,S,C1,N4,U4,PR4,20/03/2022,E4A,,TW1 1AA,TW1 2AF,SC654321
+",
+    );
+    let path = dir.to_str().unwrap();
+    let validate = |extra: &[&str]| {
+        let mut args = vec!["validate", "ssda903", path, "--json"];
+        args.extend_from_slice(extra);
+        let o = footprint(&args, &db);
+        let (_, rules) = rules_of(&o);
+        (rules, String::from_utf8_lossy(&o.stderr).into_owned())
+    };
+    // No database yet: no code, 1015 checks nothing.
+    let (rules, _) = validate(&[]);
+    assert!(!rules.contains(&"1015".to_owned()), "{rules:?}");
+    // A database without the setting: the same.
+    assert!(footprint(&["migrate"], &db).status.success());
+    let (rules, said) = validate(&[]);
+    assert!(!rules.contains(&"1015".to_owned()), "{rules:?}");
+    assert!(!said.contains("local authority code"), "{said}");
+    // With Richmond's code held, 1015 flags the episode, and says whose
+    // code it used.
+    set_local_authority(&db, "E09000027");
+    let (rules, said) = validate(&[]);
+    assert!(rules.contains(&"1015".to_owned()), "{rules:?}");
+    assert!(said.contains("E09000027"), "{said}");
+    // --local-authority wins: Cambridgeshire's home is in its own area.
+    let (rules, _) = validate(&["--local-authority", "E10000003"]);
+    assert!(!rules.contains(&"1015".to_owned()), "{rules:?}");
+    // The import checks it as the web's upload does: 1015 recorded.
+    let i = footprint(&["import", "ssda903", path], &db);
+    assert!(i.status.success(), "{}", text(&i));
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let recorded: Vec<String> = rt.block_on(async {
+        let store = footprint_store::Store::open(&db).await.unwrap();
+        let run = store.import_runs().await.unwrap()[0].id;
+        let problems = store.import_problems(run).await.unwrap();
+        store.close().await;
+        problems.into_iter().filter_map(|p| p.rule).collect()
+    });
+    assert!(recorded.contains(&"1015".to_owned()), "{recorded:?}");
+}

@@ -8,7 +8,7 @@
 //! (`ssda903.import`).
 
 use footprint_domain::dates::CollectionYear;
-use footprint_ssda903::{Input, Parsed, Problem};
+use footprint_ssda903::{CheckOptions, Input, Parsed, Problem};
 use footprint_store::{ImportBatch, ImportProblem, ImportProgress, ImportSummary, Severity, Store};
 
 use crate::Error;
@@ -103,16 +103,38 @@ pub enum Checked {
     Refused(Box<Refusal>),
 }
 
-/// Reads the files of one return already in memory and checks it (the web's
-/// upload; the command line reads paths with `footprint_ssda903::read_paths`
-/// and calls [`check`]).
+/// Reads the files of one return already in memory and checks it with
+/// `options` (the web's upload, with the council's local authority code; the
+/// command line reads paths with `footprint_ssda903::read_paths_with` and
+/// calls [`check`]).
 pub fn read_and_check(
     source: String,
     inputs: &[Input],
     year: Option<CollectionYear>,
     strict: bool,
+    options: &CheckOptions,
 ) -> Checked {
-    check(source, footprint_ssda903::read_inputs(inputs, year), strict)
+    check(
+        source,
+        footprint_ssda903::read_inputs_with(inputs, year, options),
+        strict,
+    )
+}
+
+/// What a return is checked with from the council's settings: its local
+/// authority code (`MeasureSettings::local_authority_code`), for the rules
+/// comparing the placement's local authority with the council's (1015,
+/// 411). The web's upload and the command line's import and validation
+/// take it from here.
+pub async fn check_options(store: &Store) -> Result<CheckOptions, Error> {
+    Ok(CheckOptions {
+        local_authority: store
+            .measure_settings()
+            .await?
+            .local_authority_code
+            .filter(|c| !c.trim().is_empty()),
+        ..CheckOptions::default()
+    })
 }
 
 /// Checks a return as read: refused with any error (with `strict`, any

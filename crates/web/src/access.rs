@@ -41,13 +41,29 @@ pub struct AuthState {
 }
 
 /// The signed-in user, put in the request by [`authorize`].
-#[derive(Debug, Clone, Serialize)]
+#[derive(Clone, Serialize)]
 pub struct CurrentUser {
     pub id: i64,
     pub name: String,
     pub role: Role,
     /// The IRO this user is, for IRO users.
     pub iro: Option<IroId>,
+    /// The session's CSRF token, for the sign-out button of the pages drawn
+    /// without a [`crate::view::Page`] (the error pages). Never serialised
+    /// or shown in debug output.
+    #[serde(skip)]
+    pub(crate) csrf_token: String,
+}
+
+impl std::fmt::Debug for CurrentUser {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CurrentUser")
+            .field("id", &self.id)
+            .field("name", &self.name)
+            .field("role", &self.role)
+            .field("iro", &self.iro)
+            .finish_non_exhaustive()
+    }
 }
 
 impl CurrentUser {
@@ -136,6 +152,7 @@ async fn signed_in_user(
         name: user.name,
         role,
         iro: user.iro,
+        csrf_token: csrf::session_token(session).await.unwrap_or_default(),
     }))
 }
 

@@ -7,6 +7,7 @@
 //! session cookie is `SameSite=Lax` as well.
 
 use rand::TryRngCore;
+use tower_sessions::Session;
 
 /// The session key under which the token is kept.
 pub const SESSION_KEY: &str = "csrf_token";
@@ -24,6 +25,18 @@ pub(crate) fn random_bytes<const N: usize>() -> [u8; N] {
         panic!("the operating system's random number generator failed: {e}");
     }
     bytes
+}
+
+/// The session's token, made and kept in the session when it has none yet:
+/// the one place every page (and every error page) takes the token its
+/// forms carry from. `None` when the session cannot be written.
+pub(crate) async fn session_token(session: &Session) -> Option<String> {
+    if let Ok(Some(t)) = session.get::<String>(SESSION_KEY).await {
+        return Some(t);
+    }
+    let t = new_token();
+    session.insert(SESSION_KEY, &t).await.ok()?;
+    Some(t)
 }
 
 /// A fresh random token: 32 bytes from the operating system, hex-encoded.

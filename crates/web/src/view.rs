@@ -96,17 +96,9 @@ impl FromRequestParts<AppState> for Page {
             .cloned()
             .ok_or_else(|| StatusCode::INTERNAL_SERVER_ERROR.into_response())?;
         let user = parts.extensions.get::<CurrentUser>().cloned();
-        let csrf_token = match session.get::<String>(csrf::SESSION_KEY).await {
-            Ok(Some(t)) => t,
-            _ => {
-                let t = csrf::new_token();
-                session
-                    .insert(csrf::SESSION_KEY, &t)
-                    .await
-                    .map_err(|_| StatusCode::INTERNAL_SERVER_ERROR.into_response())?;
-                t
-            }
-        };
+        let csrf_token = csrf::session_token(&session)
+            .await
+            .ok_or_else(|| StatusCode::INTERNAL_SERVER_ERROR.into_response())?;
         Ok(Page {
             session,
             user,
@@ -176,8 +168,9 @@ fn render_template(state: &AppState, status: StatusCode, template: &str, ctx: Va
     }
 }
 
-/// An error page outside a handler (no CSRF token needed: it has no forms
-/// but the sign-out button, which then asks the user to reload).
+/// An error page, from a handler or the middleware. Its only form is the
+/// sign-out button, shown to a signed-in user, whose token is the session's
+/// (carried by [`CurrentUser`]), so signing out from an error page works.
 pub fn error_response(
     state: &AppState,
     status: StatusCode,
@@ -190,7 +183,7 @@ pub fn error_response(
         user => user.map(user_value),
         nav => nav_for(user, ""),
         council_name => &state.config.council_name,
-        csrf_token => "",
+        csrf_token => user.map_or("", |u| u.csrf_token.as_str()),
     };
     render_template(state, status, "error.html", ctx)
 }

@@ -1341,3 +1341,145 @@ async fn a_health_record_is_checked_as_imports_are_and_corrected_as_a_version() 
             .any(|e| e.action == "health.correct" && e.detail.contains("changed=done"))
     );
 }
+
+/// The council of `dataset()` and 60 more children (C100 to C159), each
+/// looked after from 2 Sep 2024 with one review, of 20 Sep 2024, whose
+/// decisions went out on 25 Sep: every one's next review is overdue on
+/// 12 Mar 2025.
+fn council_of_64() -> footprint_domain::model::Dataset {
+    let mut ds = dataset();
+    for n in 100..160 {
+        let id = format!("C{n}");
+        ds.children.push(child(&id, "2012-05-01"));
+        ds.episodes.push(episode(&id, "2024-09-02"));
+        ds.reviews.push(review(
+            &id,
+            "2024-09-20",
+            Some(ReviewDetails {
+                chair: Some(footprint_domain::model::IroId("IRO1".into())),
+                decisions_issued: Some(d("2024-09-25")),
+                ..ReviewDetails::default()
+            }),
+        ));
+    }
+    ds
+}
+
+/// `href="…"` as the templates escape it.
+fn href(path: &str) -> String {
+    format!(
+        "href=\"{}\"",
+        path.replace('&', "&amp;").replace('/', "&#x2f;")
+    )
+}
+
+#[tokio::test]
+async fn the_drill_down_the_date_changes_and_the_documents_to_send_are_paged() {
+    use footprint_domain::model::{AttendeeRole, DateChangeReason};
+    use footprint_domain::review_record::{Recipient, ReviewRecord};
+    let t = app_holding(footprint_web::WebConfig::default(), Some(council_of_64())).await;
+
+    // The children behind a count of the dashboard, and the overdue
+    // reviews beside them: 61 each (C2 and the 60), each list paged on its
+    // own, the other list's page kept in the links.
+    let mut m = Client::signed_in_as(&t.app, Role::Manager).await;
+    let first = m.get("/dashboard/figures/overdue_now?cell=").await;
+    assert_eq!(first.status, StatusCode::OK);
+    let body = &first.body;
+    assert!(
+        body.contains("<strong id=\"figure-children-count\">61</strong> children (1 to 50 shown)"),
+        "{body}"
+    );
+    assert_eq!(body.matches("<li data-child=").count(), 50);
+    assert!(
+        body.contains(&href("/dashboard/figures/overdue_now?page=2")),
+        "{body}"
+    );
+    assert!(body.contains("61 reviews overdue: 1 to 50 shown"), "{body}");
+    assert_eq!(body.matches("data-overdue-child=").count(), 50);
+    assert!(
+        body.contains(&href("/dashboard/figures/overdue_now?reviews_page=2")),
+        "{body}"
+    );
+    let second = m
+        .get("/dashboard/figures/overdue_now?page=2&reviews_page=2")
+        .await
+        .body;
+    assert!(second.contains("(51 to 61 shown)"), "{second}");
+    assert_eq!(second.matches("<li data-child=").count(), 11);
+    assert!(second.contains("61 reviews overdue: 51 to 61 shown"));
+    assert!(
+        second.contains(&href(
+            "/dashboard/figures/overdue_now?reviews_page=2&page=1"
+        )),
+        "{second}"
+    );
+    // The annual report's drill-down is the same page, its query kept.
+    let annual = m
+        .get("/reports/annual/figures?year=2024-25&measure=reviews.overdue.end&cell=")
+        .await;
+    assert_eq!(annual.status, StatusCode::OK);
+
+    // Requests to change a review's date waiting for a decision.
+    for n in 100..160 {
+        t.store
+            .request_review_date_change(&footprint_store::NewReviewDateChange {
+                child: child_id(&format!("C{n}")),
+                requested_on: today(),
+                proposed: d("2025-04-01"),
+                reason: DateChangeReason::Court,
+                requested_by: "iro1".into(),
+            })
+            .await
+            .expect("requested");
+    }
+    let changes = m.get("/review-date-changes?status=approved").await.body;
+    assert!(
+        changes.contains("60 requests waiting: 1 to 50 shown"),
+        "{changes}"
+    );
+    assert_eq!(changes.matches("/decision\"").count(), 50);
+    assert!(
+        changes.contains(&href("/review-date-changes?status=approved&pending_page=2")),
+        "the decided list's filter kept: {changes}"
+    );
+    let changes = m
+        .get("/review-date-changes?status=approved&pending_page=2")
+        .await
+        .body;
+    assert!(changes.contains("60 requests waiting: 51 to 60 shown"));
+    assert_eq!(changes.matches("/decision\"").count(), 10);
+
+    // Decisions issued and still to send: 20 records, three recipients.
+    for n in 100..120 {
+        let record = ReviewRecord {
+            send_to: vec![
+                Recipient::Child,
+                Recipient::Role(AttendeeRole::SocialWorker),
+                Recipient::Role(AttendeeRole::Carer),
+            ],
+            ..ReviewRecord::default()
+        };
+        t.store
+            .save_review_record(
+                &child_id(&format!("C{n}")),
+                d("2024-09-20"),
+                &record,
+                "iro1",
+                Some("Written after the decisions went out"),
+            )
+            .await
+            .expect("saved");
+    }
+    let mut s = Client::signed_in_as(&t.app, Role::BusinessSupport).await;
+    let out = s.get("/outstanding?what=record").await.body;
+    assert!(out.contains("60 documents: 1 to 50 shown"), "{out}");
+    assert_eq!(out.matches("data-recipient=").count(), 50);
+    assert!(
+        out.contains(&href("/outstanding?what=record&send_page=2")),
+        "the overdue list's filter kept: {out}"
+    );
+    let out = s.get("/outstanding?what=record&send_page=2").await.body;
+    assert!(out.contains("60 documents: 51 to 60 shown"));
+    assert_eq!(out.matches("data-recipient=").count(), 10);
+}

@@ -572,3 +572,145 @@ async fn the_records_held_are_checked_as_an_import_is_and_listed_by_child() {
     let page = a.get("/data-quality").await;
     assert!(!page.body.contains("href=\"/children/"));
 }
+
+/// A return of one child from Richmond upon Thames (TW1 1AA) in a
+/// children's home of the council's own (PR1, K2) in Cambridge (CB2 1TN):
+/// outside Richmond's area, so rule 1015 flags it when the council is
+/// Richmond (E09000027).
+const OWN_HOME_ELSEWHERE: [(&str, &str); 2] = [
+    (
+        "header.csv",
+        "CHILD,SEX,DOB,ETHNIC,UPN,MOTHER,MC_DOB\n9001,M,01/06/2012,WBRI,,,\n",
+    ),
+    (
+        "episodes.csv",
+        "CHILD,DECOM,RNE,LS,CIN,PLACE,PLACE_PROVIDER,DEC,REC,REASON_PLACE_CHANGE,HOME_POST,PL_POST,URN\n\
+         9001,01/05/2024,S,C2,N1,K2,PR1,,,,TW1 1AA,CB2 1TN,SC123456\n",
+    ),
+];
+
+/// Uploads [`OWN_HOME_ELSEWHERE`] as an analyst and returns the rules the
+/// import run recorded problems under.
+async fn rules_recorded_on_upload(t: &TestApp) -> Vec<String> {
+    let mut a = Client::signed_in_as(&t.app, Role::Analyst).await;
+    let parts: Vec<(&str, &str, &[u8])> = OWN_HOME_ELSEWHERE
+        .iter()
+        .map(|(n, b)| ("files", *n, b.as_bytes()))
+        .collect();
+    let res = a
+        .post_multipart("/returns/upload", &[("kind", "ssda903")], &parts)
+        .await;
+    let job = job_of(&res);
+    let done = finished(&mut a, &job).await;
+    assert!(
+        done.body.contains("data-state=\"done\""),
+        "{}",
+        excerpt(&done.body)
+    );
+    let run = t
+        .store
+        .import_runs()
+        .await
+        .expect("runs")
+        .into_iter()
+        .max_by_key(|r| r.id)
+        .expect("a run");
+    t.store
+        .import_problems(run.id)
+        .await
+        .expect("problems")
+        .into_iter()
+        .filter_map(|p| p.rule)
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_councils_local_authority_code_set_on_the_settings_form_runs_rule_1015_on_an_upload() {
+    // Without the council's code, 1015 checks nothing.
+    let without = app().await;
+    let rules = rules_recorded_on_upload(&without).await;
+    assert!(!rules.is_empty(), "the import recorded its problems");
+    assert!(!rules.iter().any(|r| r == "1015"), "{rules:?}");
+
+    // The administrator sets it on the settings form: a code that is not
+    // one, and a district's (not a council with children's services), are
+    // refused on the field; the borough's, typed in lower case, is kept.
+    let with = app().await;
+    let mut admin = Client::signed_in_as(&with.app, Role::Admin).await;
+    admin.get("/admin/settings").await;
+    let form = |code: &'static str| {
+        let mut f = STATUTORY_SETTINGS.to_vec();
+        f.extend([("theme", "Placement"), ("local_authority_code", code)]);
+        f
+    };
+    for (code, says) in [
+        ("826", "E and 8 digits"),
+        ("E07000008", "is not the code of a council with children"),
+    ] {
+        let res = admin.post("/admin/settings", &form(code)).await;
+        assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{code}");
+        assert!(
+            res.body.contains("id=\"local_authority_code-error\""),
+            "{code}"
+        );
+        assert!(res.body.contains(says), "{code}: {}", excerpt(&res.body));
+        assert!(
+            res.body.contains(&format!("value=\"{code}\"")),
+            "kept as typed"
+        );
+    }
+    assert_eq!(
+        with.store
+            .measure_settings()
+            .await
+            .expect("settings")
+            .local_authority_code,
+        None,
+        "nothing saved"
+    );
+    let res = admin.post("/admin/settings", &form(" e09000027 ")).await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", excerpt(&res.body));
+    assert_eq!(
+        with.store
+            .measure_settings()
+            .await
+            .expect("settings")
+            .local_authority_code
+            .as_deref(),
+        Some("E09000027")
+    );
+    let page = admin.get("/admin/settings").await;
+    assert!(page.body.contains("value=\"E09000027\""));
+    // The same upload now breaks 1015.
+    let rules = rules_recorded_on_upload(&with).await;
+    assert!(rules.iter().any(|r| r == "1015"), "{rules:?}");
+    // A settings form without the field leaves the code as it is; a blank
+    // field clears it.
+    let mut f = STATUTORY_SETTINGS.to_vec();
+    f.push(("theme", "Placement"));
+    assert_eq!(
+        admin.post("/admin/settings", &f).await.status,
+        StatusCode::SEE_OTHER
+    );
+    assert_eq!(
+        with.store
+            .measure_settings()
+            .await
+            .expect("settings")
+            .local_authority_code
+            .as_deref(),
+        Some("E09000027")
+    );
+    assert_eq!(
+        admin.post("/admin/settings", &form("")).await.status,
+        StatusCode::SEE_OTHER
+    );
+    assert_eq!(
+        with.store
+            .measure_settings()
+            .await
+            .expect("settings")
+            .local_authority_code,
+        None
+    );
+}

@@ -650,3 +650,35 @@ async fn bad_addresses_and_forms_get_an_error_page_in_the_councils_words() {
         StatusCode::NOT_FOUND
     );
 }
+
+#[tokio::test]
+async fn signing_out_from_an_error_page_signs_out() {
+    let t = app().await;
+    // A record that is not there, an address that names none, a page the
+    // role may not see: each error page shows the sign-out button, and its
+    // form carries the session's token.
+    for path in ["/children/NOPE", "/challenges/abc", "/admin/users"] {
+        let mut c = Client::signed_in_as(&t.app, Role::Iro).await;
+        let page = c.get(path).await;
+        assert!(
+            page.status == StatusCode::NOT_FOUND || page.status == StatusCode::FORBIDDEN,
+            "{path}: {}",
+            page.status
+        );
+        assert!(page.body.contains("action=\"/sign-out\""), "{path}");
+        let token = csrf_in(&page.body)
+            .unwrap_or_else(|| panic!("{path}: the sign-out form carries no token"));
+        let res = c
+            .post_raw(
+                "/sign-out",
+                &[("csrf_token", &token)],
+                Some("http://footprint.test"),
+            )
+            .await;
+        assert_eq!(res.status, StatusCode::SEE_OTHER, "{path}: {}", res.body);
+        assert_eq!(res.location.as_deref(), Some("/sign-in"), "{path}");
+        let after = c.get("/caseload").await;
+        assert_eq!(after.status, StatusCode::SEE_OTHER, "{path}: signed out");
+        assert_eq!(after.location.as_deref(), Some("/sign-in"));
+    }
+}

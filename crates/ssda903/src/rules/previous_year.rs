@@ -4,6 +4,8 @@
 
 use std::collections::{HashMap, HashSet};
 
+use footprint_domain::codes::Sex;
+
 use super::{Check, Ctx, Rule, Tables, date};
 use crate::raw::RawRow;
 use crate::tables::Table::*;
@@ -51,8 +53,16 @@ fn header_differs<'a>(
         .collect()
 }
 
+/// 202 compares the child's sex, not its spelling: the return wrote 1 and 2
+/// up to 2023-24 and writes M, F and U from 2024-25, so a boy written 1 last
+/// year and M this year is the same (a value of neither list is compared as
+/// written).
 fn rule_202<'a>(ctx: &Ctx<'a>) -> Vec<&'a RawRow> {
-    header_differs(ctx, |h, p| h.get("SEX") != p.get("SEX"))
+    fn sex(row: &RawRow) -> Result<Sex, &str> {
+        let raw = row.get("SEX");
+        raw.parse().map_err(|_| raw)
+    }
+    header_differs(ctx, |h, p| sex(h) != sex(p))
 }
 
 fn rule_203<'a>(ctx: &Ctx<'a>) -> Vec<&'a RawRow> {
@@ -266,6 +276,35 @@ mod tests {
         assert_eq!(f("203"), [3]);
         assert_eq!(f("204"), [3]);
         assert!(lines_flagged("202", "2025-26", &last, Some(&last), Table::Header).is_empty());
+    }
+
+    #[test]
+    fn the_change_of_code_list_for_sex_is_not_a_change_of_sex() {
+        let h = |body: &str| {
+            rows(
+                Table::Header,
+                &format!("CHILD,SEX,DOB,ETHNIC,UPN,MOTHER,MC_DOB\n{body}"),
+            )
+        };
+        // 2023-24 wrote 1 and 2; 2024-25 writes M, F and U.
+        let last = h(
+            "1,1,01/06/2012,WBRI,,,\n2,2,01/06/2013,WBRI,,,\n3,1,01/06/2014,WBRI,,,\n4,X,01/06/2015,WBRI,,,",
+        );
+        let this = h(
+            "1,M,01/06/2012,WBRI,,,\n2,F,01/06/2013,WBRI,,,\n3,F,01/06/2014,WBRI,,,\n4,X,01/06/2015,WBRI,,,",
+        );
+        assert_eq!(
+            lines_flagged("202", "2024-25", &this, Some(&last), Table::Header),
+            [4],
+            "only the child whose sex changed (1 to F); an unknown code is compared as written"
+        );
+        let unknown = h(
+            "1,U,01/06/2012,WBRI,,,\n2,F,01/06/2013,WBRI,,,\n3,M,01/06/2014,WBRI,,,\n4,Y,01/06/2015,WBRI,,,",
+        );
+        assert_eq!(
+            lines_flagged("202", "2024-25", &unknown, Some(&last), Table::Header),
+            [2, 5]
+        );
     }
 
     #[test]

@@ -140,13 +140,16 @@ async fn settings_page(
                 .await?
                 .and_then(|v| v.as_str().map(str::to_owned))
                 .unwrap_or_default();
-            SettingsForm::held(
-                council_name,
-                &policy,
-                &stages,
-                &themes(state).await,
-                record_template,
-            )
+            SettingsForm {
+                local_authority_code: Some(held_local_authority_code(state).await?),
+                ..SettingsForm::held(
+                    council_name,
+                    &policy,
+                    &stages,
+                    &themes(state).await,
+                    record_template,
+                )
+            }
         }
     };
     let placements: Vec<_> = PlacementType::all()
@@ -161,6 +164,42 @@ async fn settings_page(
             context! { form, placements, unreadable, errors => errors.0 },
         )
         .await)
+}
+
+/// The council's local authority code as held (in the measure settings,
+/// `report_settings`); blank when none is.
+async fn held_local_authority_code(state: &AppState) -> Result<String, AppError> {
+    Ok(state
+        .store
+        .setting(footprint_store::council::REPORT_SETTINGS)
+        .await?
+        .and_then(|v| v.get(LOCAL_AUTHORITY_CODE)?.as_str().map(str::to_owned))
+        .unwrap_or_default())
+}
+
+/// The field of the measure settings holding the council's local authority
+/// code (`MeasureSettings::local_authority_code`).
+const LOCAL_AUTHORITY_CODE: &str = "local_authority_code";
+
+/// Whether `code` can be the council's local authority code, or what to
+/// say on the form's field: an upper-tier code of the ONS lookup, as the
+/// measures' setting takes it (`check_local_authority_code`, the one
+/// check).
+fn local_authority_code_error(code: &str) -> Option<String> {
+    let shaped =
+        code.len() == 9 && code.starts_with('E') && code[1..].bytes().all(|b| b.is_ascii_digit());
+    if !shaped {
+        return Some(
+            "Enter the council's local authority code as the ONS writes it: E and 8 digits, for example E09000027".to_owned(),
+        );
+    }
+    footprint_domain::measures::check_local_authority_code(code)
+        .err()
+        .map(|_| {
+            format!(
+                "{code} is not the code of a council with children's services: enter the code of the county (E10), unitary authority (E06), metropolitan district (E08) or London borough (E09)"
+            )
+        })
 }
 
 /// A setting's stored JSON, as text.
@@ -187,6 +226,9 @@ const SPARE_ROWS: usize = 2;
 #[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct SettingsForm {
     pub council_name: String,
+    /// The council's local authority code (ONS, upper tier), upper case;
+    /// blank for none. `None`: the form did not send it (left as it is).
+    pub local_authority_code: Option<String>,
     /// How review 1's deadline is counted: a number of `first_review_unit`
     /// (`working_days` or `calendar_days`).
     pub first_review_number: String,
@@ -294,6 +336,7 @@ impl SettingsForm {
         themes.extend(std::iter::repeat_n(String::new(), SPARE_ROWS));
         SettingsForm {
             council_name,
+            local_authority_code: None,
             first_review_number,
             first_review_unit,
             counting: counting.to_owned(),
@@ -337,6 +380,8 @@ impl SettingsForm {
             .collect();
         SettingsForm {
             council_name: text("council_name"),
+            local_authority_code: field(pairs, LOCAL_AUTHORITY_CODE)
+                .map(|c| c.trim().to_ascii_uppercase()),
             first_review_number: text("first_review_number"),
             first_review_unit: text("first_review_unit"),
             counting: text("counting"),
@@ -566,6 +611,42 @@ pub async fn save_settings(
         } else if council_name.chars().any(char::is_control) {
             errors.add("council_name", "The council's name must be on one line");
         }
+        // The council's local authority code: blank clears it; a form
+        // without the field leaves it as it is.
+        if let Some(code) = form.local_authority_code.as_deref().filter(|c| !c.is_empty())
+            && let Some(message) = local_authority_code_error(code)
+        {
+            errors.add(LOCAL_AUTHORITY_CODE, message);
+        }
+        let report_settings = match form.local_authority_code.as_deref() {
+            None => None,
+            Some(code) => {
+                let key = footprint_store::council::REPORT_SETTINGS;
+                match state.store.setting(key).await? {
+                    None if code.is_empty() => None,
+                    None => Some(serde_json::Value::Object(
+                        [(LOCAL_AUTHORITY_CODE.to_owned(), code.into())]
+                            .into_iter()
+                            .collect(),
+                    )),
+                    Some(serde_json::Value::Object(mut held)) => {
+                        if code.is_empty() {
+                            held.remove(LOCAL_AUTHORITY_CODE);
+                        } else {
+                            held.insert(LOCAL_AUTHORITY_CODE.to_owned(), code.into());
+                        }
+                        Some(serde_json::Value::Object(held))
+                    }
+                    Some(_) => {
+                        errors.add(
+                            LOCAL_AUTHORITY_CODE,
+                            "The council's measure settings held could not be read, so the code cannot be saved: ask whoever set them to set them again",
+                        );
+                        None
+                    }
+                }
+            }
+        };
         let policy = form.policy(&mut errors);
         let stages = form.stages(&mut errors);
         let themes = form.themes(&mut errors);
@@ -631,6 +712,7 @@ pub async fn save_settings(
                 footprint_store::council::SCHEDULE_POLICY,
                 Some(to_value(serde_json::to_value(&policy))?),
             ),
+            (footprint_store::council::REPORT_SETTINGS, report_settings),
             (
                 footprint_store::council::REVIEW_RECORD_TEMPLATE,
                 record_template

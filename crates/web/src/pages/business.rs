@@ -39,6 +39,9 @@ pub struct OutstandingQuery {
     iro: String,
     #[serde(default)]
     page: String,
+    /// The page of the issued documents still to send.
+    #[serde(default)]
+    send_page: String,
 }
 
 /// `2025-03` → (2025, 3).
@@ -204,7 +207,11 @@ pub async fn outstanding(
             matching,
             &q.page,
             "/outstanding",
-            &[("what", what), ("iro", iro)],
+            &[
+                ("what", what),
+                ("iro", iro),
+                ("send_page", q.send_page.as_str()),
+            ],
         );
         // Reviews whose record is written in Footprint: the IRO issues it
         // there (which records the date), so the row says so instead of
@@ -216,7 +223,9 @@ pub async fn outstanding(
             .into_iter()
             .map(|(c, d)| format!("{c}/{d}"))
             .collect();
-        // Issued documents still to send to someone on the record's list.
+        // Issued documents still to send to someone on the record's list,
+        // paged on their own (the links keep the overdue list's filters
+        // and page).
         let to_send: Vec<_> = state
             .store
             .records_to_send()
@@ -233,6 +242,13 @@ pub async fn outstanding(
                 })
             })
             .collect();
+        let (to_send, send_pager) = crate::paging::page_as(
+            to_send,
+            &q.send_page,
+            "send_page",
+            "/outstanding",
+            &[("what", what), ("iro", iro), ("page", q.page.as_str())],
+        );
         let sending_children: Vec<footprint_domain::model::ChildId> = to_send
             .iter()
             .filter_map(|v| v.get_attr("child").ok()?.as_str()?.parse().ok())
@@ -246,7 +262,7 @@ pub async fn outstanding(
                 &state,
                 "outstanding.html",
                 context! {
-                    rows, pager, what, iro, iro_names, decisions, records, written, to_send,
+                    rows, pager, what, iro, iro_names, decisions, records, written, to_send, send_pager,
                     names => crate::names::names_of(&ds),
                     sending_names => crate::names::names_of(&sending_names),
                     can_record_sent => user.may_use("POST", "/children/{child}/reviews/sent"),
@@ -260,18 +276,6 @@ pub async fn outstanding(
     respond(&state, Some(&user), result)
 }
 
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn months_parse_and_shift_across_years() {
-        assert_eq!(super::parse_month("2025-03"), Some((2025, 3)));
-        assert_eq!(super::parse_month("2025-13"), None);
-        assert_eq!(super::parse_month("March"), None);
-        assert_eq!(super::shift(2025, 1, -1), (2024, 12));
-        assert_eq!(super::shift(2024, 12, 1), (2025, 1));
-    }
-}
-
 /// A page of a list flattened by IRO, grouped under each IRO again (rows
 /// of one IRO are next to each other).
 fn regroup<T>(rows: Vec<(String, T)>) -> Vec<(String, Vec<T>)> {
@@ -283,4 +287,16 @@ fn regroup<T>(rows: Vec<(String, T)>) -> Vec<(String, Vec<T>)> {
         }
     }
     grouped
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn months_parse_and_shift_across_years() {
+        assert_eq!(super::parse_month("2025-03"), Some((2025, 3)));
+        assert_eq!(super::parse_month("2025-13"), None);
+        assert_eq!(super::parse_month("March"), None);
+        assert_eq!(super::shift(2025, 1, -1), (2024, 12));
+        assert_eq!(super::shift(2024, 12, 1), (2025, 1));
+    }
 }

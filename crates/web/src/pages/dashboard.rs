@@ -59,6 +59,11 @@ pub async fn dashboard(State(state): State<AppState>, page: Page, user: CurrentU
 #[derive(Debug, serde::Deserialize)]
 pub struct CellQuery {
     cell: Option<String>,
+    /// The page of the children, and of the reviews beside them.
+    #[serde(default)]
+    page: String,
+    #[serde(default)]
+    reviews_page: String,
 }
 
 /// GET /dashboard/figures/{figure}?cell=numerator — the children behind one
@@ -94,6 +99,10 @@ pub async fn figure(
             &user,
             Behind {
                 back: ("/dashboard".to_owned(), "Back to the dashboard".to_owned()),
+                path: format!("/dashboard/figures/{figure}"),
+                query: vec![("cell", cell.clone())],
+                page: &q.page,
+                reviews_page: &q.reviews_page,
                 audit: format!("figure={figure};cell={cell}"),
                 measure,
                 cell: &cell,
@@ -114,6 +123,13 @@ pub async fn figure(
 pub(crate) struct Behind<'a> {
     /// Where the page leads back to: (address, link text).
     pub back: (String, String),
+    /// The page's own address and the query that says which count it
+    /// lists, kept in the links to the pages of its lists.
+    pub path: String,
+    pub query: Vec<(&'static str, String)>,
+    /// The page asked for of the children, and of the reviews beside them.
+    pub page: &'a str,
+    pub reviews_page: &'a str,
     /// What the audit entry names the count by (never a name).
     pub audit: String,
     pub measure: &'a str,
@@ -163,13 +179,41 @@ pub(crate) async fn behind_page(
         &format!("{};children={}", b.audit, b.children.len()),
     )
     .await?;
+    // Both lists are paged, each keeping the count's query and the other
+    // list's page in its links.
+    fn with<'q>(
+        query: &'q [(&'static str, String)],
+        other: (&'q str, &'q str),
+    ) -> Vec<(&'q str, &'q str)> {
+        query
+            .iter()
+            .map(|(k, v)| (*k, v.as_str()))
+            .chain(std::iter::once(other))
+            .collect()
+    }
     let children: Vec<String> = b.children.iter().map(ToString::to_string).collect();
+    let (children, pager) = crate::paging::page(
+        children,
+        b.page,
+        &b.path,
+        &with(&b.query, ("reviews_page", b.reviews_page)),
+    );
+    let reviews = reviews.map(|r| {
+        let (rows, pager) = crate::paging::page_as(
+            r.rows,
+            b.reviews_page,
+            "reviews_page",
+            &b.path,
+            &with(&b.query, ("page", b.page)),
+        );
+        context! { kind => r.kind, on => r.on, rows, pager }
+    });
     Ok(page
         .render(
             state,
             "figure.html",
             context! {
-                measure => b.measure, cell => b.cell, period => b.period_label, children,
+                measure => b.measure, cell => b.cell, period => b.period_label, children, pager,
                 back => b.back.0, back_text => b.back.1,
                 as_of => b.as_of.to_string(),
                 reviews,
@@ -181,6 +225,14 @@ pub(crate) async fn behind_page(
 }
 
 /// The late or overdue reviews of `children`, as the page lists them.
+struct ReviewsBeside {
+    /// "late" or "overdue".
+    kind: &'static str,
+    /// The day the overdue reviews are overdue on.
+    on: Option<String>,
+    rows: Vec<minijinja::Value>,
+}
+
 fn reviews_beside(
     ds: &footprint_domain::model::Dataset,
     children: &[ChildId],
@@ -188,10 +240,12 @@ fn reviews_beside(
     settings: &footprint_domain::measures::MeasureSettings,
     calendar: &footprint_domain::calendar::WorkingDayCalendar,
     which: &ReviewsBehind,
-) -> minijinja::Value {
+) -> ReviewsBeside {
     match which.list(ds, children, period, settings, calendar) {
-        ReviewsListed::Late(reviews) => {
-            let rows: Vec<_> = reviews
+        ReviewsListed::Late(reviews) => ReviewsBeside {
+            kind: "late",
+            on: None,
+            rows: reviews
                 .into_iter()
                 .map(|r| {
                     context! {
@@ -200,11 +254,12 @@ fn reviews_beside(
                         reason => r.reason.map(|x| x.label()),
                     }
                 })
-                .collect();
-            context! { kind => "late", rows }
-        }
-        ReviewsListed::Overdue { on, reviews } => {
-            let rows: Vec<_> = reviews
+                .collect(),
+        },
+        ReviewsListed::Overdue { on, reviews } => ReviewsBeside {
+            kind: "overdue",
+            on: Some(on.to_string()),
+            rows: reviews
                 .into_iter()
                 .map(|r| {
                     context! {
@@ -214,8 +269,7 @@ fn reviews_beside(
                         council_rule => r.council_due.map(|d| d.rule.to_string()),
                     }
                 })
-                .collect();
-            context! { kind => "overdue", rows, on => on.to_string() }
-        }
+                .collect(),
+        },
     }
 }

@@ -165,6 +165,9 @@ pub struct DecidedQuery {
     child: String,
     #[serde(default)]
     page: String,
+    /// The page of the requests waiting for a decision.
+    #[serde(default)]
+    pending_page: String,
 }
 
 pub async fn list(
@@ -183,8 +186,9 @@ pub async fn list(
             .collect();
         let (pending, decided): (Vec<_>, Vec<_>) =
             changes.into_iter().partition(|c| c.status == "pending");
-        // Waiting ones are all shown (a manager's work); decided ones are
-        // filtered and paged.
+        // Waiting ones are paged on their own, oldest first as held;
+        // decided ones are filtered and paged. Each list's links keep the
+        // other's page and the filters.
         let status = match q.status.as_str() {
             "approved" | "refused" => q.status.as_str(),
             _ => "",
@@ -199,13 +203,28 @@ pub async fn list(
             decided,
             &q.page,
             "/review-date-changes",
-            &[("status", status), ("child", q.child.trim())],
+            &[
+                ("status", status),
+                ("child", q.child.trim()),
+                ("pending_page", q.pending_page.as_str()),
+            ],
+        );
+        let (pending, pending_pager) = crate::paging::page_as(
+            pending,
+            &q.pending_page,
+            "pending_page",
+            "/review-date-changes",
+            &[
+                ("status", status),
+                ("child", q.child.trim()),
+                ("page", q.page.as_str()),
+            ],
         );
         Ok(page
             .render(
                 &state,
                 "date_changes.html",
-                context! { pending, decided, pager, status, child => q.child.trim() },
+                context! { pending, pending_pager, decided, pager, status, child => q.child.trim() },
             )
             .await)
     }

@@ -264,6 +264,11 @@ pub struct FigureQuery {
     year: Option<String>,
     measure: Option<String>,
     cell: Option<String>,
+    /// The page of the children, and of the reviews beside them.
+    #[serde(default)]
+    page: String,
+    #[serde(default)]
+    reviews_page: String,
 }
 
 /// GET /reports/annual/figures?year=2024-25&measure=reviews.late&cell= —
@@ -304,6 +309,14 @@ pub async fn annual_figure(
                     format!("/reports/annual?year={year}"),
                     format!("Back to the annual report {year}"),
                 ),
+                path: "/reports/annual/figures".to_owned(),
+                query: vec![
+                    ("year", year.to_string()),
+                    ("measure", measure.clone()),
+                    ("cell", cell.clone()),
+                ],
+                page: &q.page,
+                reviews_page: &q.reviews_page,
                 audit: format!("report=annual {year};measure={measure};cell={cell}"),
                 measure: &measure,
                 cell: &cell,

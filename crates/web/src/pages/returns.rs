@@ -218,6 +218,11 @@ async fn import_return(
         );
         return Ok(());
     }
+    // The council's local authority code, for the rules comparing the
+    // placement's local authority with the council's (1015, 411).
+    let options = returns::check_options(&state.store)
+        .await
+        .map_err(|e| format!("the council's settings could not be read: {e}"))?;
     let checked = tokio::task::spawn_blocking(move || {
         groups
             .into_iter()
@@ -235,7 +240,7 @@ async fn import_return(
                     .map(|&i| names[i].as_str())
                     .collect::<Vec<_>>()
                     .join(", ");
-                returns::read_and_check(source, &inputs, year, strict)
+                returns::read_and_check(source, &inputs, year, strict, &options)
             })
             .collect::<Vec<Checked>>()
     })

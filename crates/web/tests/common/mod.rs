@@ -43,7 +43,7 @@ pub fn child_id(s: &str) -> ChildId {
     s.parse().expect("test child id")
 }
 
-fn child(id: &str, dob: &str) -> Child {
+pub fn child(id: &str, dob: &str) -> Child {
     Child {
         id: child_id(id),
         sex: "1".parse().expect("sex"),
@@ -57,7 +57,7 @@ fn child(id: &str, dob: &str) -> Child {
     }
 }
 
-fn episode(id: &str, start: &str) -> Episode {
+pub fn episode(id: &str, start: &str) -> Episode {
     Episode {
         child: child_id(id),
         start: d(start),
@@ -75,7 +75,7 @@ fn episode(id: &str, start: &str) -> Episode {
     }
 }
 
-fn review(id: &str, date: &str, details: Option<ReviewDetails>) -> Review {
+pub fn review(id: &str, date: &str, details: Option<ReviewDetails>) -> Review {
     Review {
         child: child_id(id),
         date: d(date),

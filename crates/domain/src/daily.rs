@@ -770,19 +770,20 @@ pub fn case_records_due(
         .collect();
     let uk = |d: NaiveDate| d.format("%-d %b %Y").to_string();
     let mut out: Vec<(NaiveDate, CaseRecordDue)> = Vec::new();
-    let mut push = |child: &str, household: &str, kind: &'static str, what: String, due: NaiveDate| {
-        out.push((
-            due,
-            CaseRecordDue {
-                child: child.to_owned(),
-                household: household.to_owned(),
-                kind,
-                what,
-                due: due.to_string(),
-                status: due_status(due, today),
-            },
-        ));
-    };
+    let mut push =
+        |child: &str, household: &str, kind: &'static str, what: String, due: NaiveDate| {
+            out.push((
+                due,
+                CaseRecordDue {
+                    child: child.to_owned(),
+                    household: household.to_owned(),
+                    kind,
+                    what,
+                    due: due.to_string(),
+                    status: due_status(due, today),
+                },
+            ));
+        };
     let open = |chain: Vec<Due>| chain.last().filter(|d| d.done.is_none()).map(|d| d.due);
 
     // Secure accommodation: each child's latest stay.
@@ -880,7 +881,12 @@ pub fn case_records_due(
         }
     }
     out.sort_by(|a, b| {
-        (a.0, &a.1.child, &a.1.household, a.1.kind).cmp(&(b.0, &b.1.child, &b.1.household, b.1.kind))
+        (a.0, &a.1.child, &a.1.household, a.1.kind).cmp(&(
+            b.0,
+            &b.1.child,
+            &b.1.household,
+            b.1.kind,
+        ))
     });
     out.into_iter().map(|(_, d)| d).collect()
 }
@@ -896,13 +902,11 @@ pub fn case_records_due_in_month(
     today: NaiveDate,
     t: &CaseRecordTimescales,
 ) -> BTreeMap<String, Vec<CaseRecordDue>> {
-    let items = case_records_due(ds, today, t)
-        .into_iter()
-        .filter_map(|i| {
-            let child: ChildId = i.child.parse().ok()?;
-            let due = NaiveDate::parse_from_str(&i.due, "%Y-%m-%d").ok()?;
-            Some((child, due, i))
-        });
+    let items = case_records_due(ds, today, t).into_iter().filter_map(|i| {
+        let child: ChildId = i.child.parse().ok()?;
+        let due = NaiveDate::parse_from_str(&i.due, "%Y-%m-%d").ok()?;
+        Some((child, due, i))
+    });
     by_iro_in_month(ds, items, year, month, today)
 }
 
@@ -1282,11 +1286,21 @@ mod tests {
         };
         // A: placed 15 January, reviewed 10 February (due 15 February):
         // next due 3 months on, 10 May.
-        r.secure_reviews
-            .push(secure("s1", "A", "2025-01-15", "2025-02-10", SecureDecision::CriteriaMet));
+        r.secure_reviews.push(secure(
+            "s1",
+            "A",
+            "2025-01-15",
+            "2025-02-10",
+            SecureDecision::CriteriaMet,
+        ));
         // An earlier stay of A's is not the latest: nothing due from it.
-        r.secure_reviews
-            .push(secure("s0", "A", "2024-01-15", "2024-02-10", SecureDecision::CriteriaMet));
+        r.secure_reviews.push(secure(
+            "s0",
+            "A",
+            "2024-01-15",
+            "2024-02-10",
+            SecureDecision::CriteriaMet,
+        ));
         // B left secure accommodation: the criteria were not met.
         r.secure_reviews.push(secure(
             "s2",
@@ -1296,12 +1310,20 @@ mod tests {
             SecureDecision::CriteriaNotMet,
         ));
         // D is not looked after today.
-        r.secure_reviews
-            .push(secure("s3", "D", "2025-01-01", "2025-01-20", SecureDecision::CriteriaMet));
+        r.secure_reviews.push(secure(
+            "s3",
+            "D",
+            "2025-01-01",
+            "2025-01-20",
+            SecureDecision::CriteriaMet,
+        ));
         // PF1: the latest arrangement began 1 March 2024, reviewed 20 March
         // 2024: next due 20 March 2025 (within 14 days). The earlier
         // arrangement is left.
-        for (id, start, date) in [("p1", "2024-03-01", "2024-03-20"), ("p0", "2023-01-01", "2023-06-01")] {
+        for (id, start, date) in [
+            ("p1", "2024-03-01", "2024-03-20"),
+            ("p0", "2023-01-01", "2023-06-01"),
+        ] {
             r.private_fostering_reviews.push(PrivateFosteringReview {
                 id: id.into(),
                 child: self::id("PF1"),
@@ -1342,7 +1364,12 @@ mod tests {
         let t = CaseRecordTimescales::default();
         let due: Vec<String> = case_records_due(&data, today, &t)
             .iter()
-            .map(|x| format!("{}{} {} {} {}", x.child, x.household, x.kind, x.due, x.status))
+            .map(|x| {
+                format!(
+                    "{}{} {} {} {}",
+                    x.child, x.household, x.kind, x.due, x.status
+                )
+            })
             .collect();
         assert_eq!(
             due,
@@ -1363,7 +1390,10 @@ mod tests {
             .collect();
         assert_eq!(
             keys,
-            vec![(&"Iro".to_owned(), vec!["C"]), (&"Unallocated".to_owned(), vec!["PF1"])]
+            vec![
+                (&"Iro".to_owned(), vec!["C"]),
+                (&"Unallocated".to_owned(), vec!["PF1"])
+            ]
         );
         // A later month: only what falls in it; nothing carried.
         let may = case_records_due_in_month(&data, 2025, 5, today, &t);
@@ -1373,10 +1403,20 @@ mod tests {
         // months later, in August.
         data.case_records.secure_reviews.push(SecureReview {
             id: "s4".into(),
-            ..secure("", "A", "2025-01-15", "2025-05-05", SecureDecision::CriteriaMet)
+            ..secure(
+                "",
+                "A",
+                "2025-01-15",
+                "2025-05-05",
+                SecureDecision::CriteriaMet,
+            )
         });
         let later = case_records_due(&data, today, &t);
-        assert!(later.iter().any(|x| x.child == "A" && x.due == "2025-08-05"));
+        assert!(
+            later
+                .iter()
+                .any(|x| x.child == "A" && x.due == "2025-08-05")
+        );
         assert!(case_records_due_in_month(&data, 2025, 5, today, &t).is_empty());
     }
 }

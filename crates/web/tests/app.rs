@@ -53,6 +53,14 @@ fn body_for(path: &str, role: Role, i: usize) -> Vec<(String, String)> {
             ("iro", "IRO1"),
             ("correction_reason", "It was a phone call"),
         ]),
+        "/children/{child}/health" => v(&[("kind", "dental_check"), ("date", &day)]),
+        // The dental check seed_case_records holds, as held: nothing
+        // changes (303 all the same).
+        "/children/{child}/health/{kind}/{key}" => v(&[
+            ("kind", "dental_check"),
+            ("date", "2025-02-03"),
+            ("correction_reason", "Checking every route"),
+        ]),
         "/children/{child}/case-records" => {
             v(&[("kind", "views"), ("date", &day), ("route", "in_person")])
         }
@@ -221,9 +229,21 @@ async fn seed_recommendation(t: &TestApp) {
 /// A midway check and a visit on C1 for their pages and corrections:
 /// their ids, and C1's allocation's.
 /// A record of the child's views for C1 and a foster carer review, both
-/// with the id `T1`, for their correction routes.
+/// with the id `T1`, and C1's dental check of 3 February 2025, for their
+/// correction routes.
 async fn seed_case_records(t: &TestApp) {
     use footprint_domain::case_records::*;
+    t.store
+        .record_health_education(
+            &footprint_domain::health_education::HealthEducationRecord::DentalCheck(
+                footprint_domain::health_education::DentalCheck {
+                    child: child_id("C1"),
+                    date: d("2025-02-03"),
+                },
+            ),
+        )
+        .await
+        .expect("dental check recorded");
     t.store
         .add_case_records(
             &[
@@ -376,6 +396,9 @@ fn concrete(
     // The records seed_case_records holds.
     let path = if path.contains("/case-records/") || path.starts_with("/foster-carer-reviews/") {
         path.replace("{kind}", "views").replace("{id}", "T1")
+    } else if path.contains("/health/") {
+        path.replace("{kind}", "dental_check")
+            .replace("{key}", "2025-02-03")
     } else {
         path.to_owned()
     };

@@ -308,18 +308,6 @@ pub async fn outstanding(
     respond(&state, Some(&user), result)
 }
 
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn months_parse_and_shift_across_years() {
-        assert_eq!(super::parse_month("2025-03"), Some((2025, 3)));
-        assert_eq!(super::parse_month("2025-13"), None);
-        assert_eq!(super::parse_month("March"), None);
-        assert_eq!(super::shift(2025, 1, -1), (2024, 12));
-        assert_eq!(super::shift(2024, 12, 1), (2025, 1));
-    }
-}
-
 /// A page of a list flattened by IRO, grouped under each IRO again (rows
 /// of one IRO are next to each other).
 fn regroup<T>(rows: Vec<(String, T)>) -> Vec<(String, Vec<T>)> {
@@ -331,4 +319,16 @@ fn regroup<T>(rows: Vec<(String, T)>) -> Vec<(String, Vec<T>)> {
         }
     }
     grouped
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn months_parse_and_shift_across_years() {
+        assert_eq!(super::parse_month("2025-03"), Some((2025, 3)));
+        assert_eq!(super::parse_month("2025-13"), None);
+        assert_eq!(super::parse_month("March"), None);
+        assert_eq!(super::shift(2025, 1, -1), (2024, 12));
+        assert_eq!(super::shift(2024, 12, 1), (2025, 1));
+    }
 }

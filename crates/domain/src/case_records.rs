@@ -321,6 +321,28 @@ impl CaseRecord {
         "case_alert",
     ];
 
+    /// Each kind in words, in the order of [`CaseRecord::KINDS`].
+    pub const LABELS: [&'static str; 10] = [
+        "Secure accommodation review",
+        "Private fostering review",
+        "Foster carer review",
+        "Disruption meeting",
+        "Child protection plan",
+        "Child protection review conference",
+        "Life-story work",
+        "Advocacy",
+        "The child's views",
+        "Case alert",
+    ];
+
+    /// A kind's key in words; `None` for a key that is not a kind.
+    pub fn kind_label(kind: &str) -> Option<&'static str> {
+        Self::KINDS
+            .iter()
+            .position(|k| *k == kind)
+            .map(|i| Self::LABELS[i])
+    }
+
     /// The kind's key.
     pub fn kind(&self) -> &'static str {
         let i = match self {

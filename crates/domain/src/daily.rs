@@ -16,6 +16,10 @@ use chrono::{Datelike, NaiveDate};
 use serde::Serialize;
 
 use crate::calendar::WorkingDayCalendar;
+use crate::case_records::{
+    CaseRecordTimescales, Due, SecureDecision, conference_schedule, foster_carer_schedule,
+    private_fostering_schedule, secure_review_schedule,
+};
 use crate::health_education::{HealthEducationOf, HealthEducationTimescales, due_next};
 use crate::measures::MeasureSettings;
 use crate::measures::Period;
@@ -671,31 +675,239 @@ pub fn health_education_due_in_month(
     t: &HealthEducationTimescales,
     calendar: &WorkingDayCalendar,
 ) -> BTreeMap<String, Vec<HealthEducationDue>> {
+    let items = health_education_due(ds, today, t, calendar)
+        .into_iter()
+        .flat_map(|(child, items)| items.into_iter().map(move |i| (child.clone(), i)))
+        .filter_map(|(child, i)| {
+            let due = NaiveDate::parse_from_str(&i.due, "%Y-%m-%d").ok()?;
+            Some((child, due, i))
+        });
+    by_iro_in_month(ds, items, year, month, today)
+}
+
+/// Items due in `year`-`month` (and, when the month holds `today`, those
+/// overdue from before it), grouped by the name of the child's IRO on
+/// `today` ("Unallocated" for none), each group by due date then child: the
+/// one rule of business support's due list for every kind of item.
+fn by_iro_in_month<T>(
+    ds: &Dataset,
+    items: impl Iterator<Item = (ChildId, NaiveDate, T)>,
+    year: i32,
+    month: u32,
+    today: NaiveDate,
+) -> BTreeMap<String, Vec<T>> {
     let this_month = today.year() == year && today.month() == month;
     let first = NaiveDate::from_ymd_opt(year, month, 1);
     let iros = current_iros(ds, today);
-    let mut groups: BTreeMap<String, Vec<HealthEducationDue>> = BTreeMap::new();
-    for (child, items) in health_education_due(ds, today, t, calendar) {
-        for item in items {
-            let Ok(due) = NaiveDate::parse_from_str(&item.due, "%Y-%m-%d") else {
-                continue;
-            };
-            let in_month = due.year() == year && due.month() == month;
-            let carried = this_month && first.is_some_and(|f| due < f);
-            if !(in_month || carried) {
-                continue;
-            }
-            let iro = iros
-                .get(&child)
-                .map(|id| iro_name(ds, id))
-                .unwrap_or_else(|| "Unallocated".to_owned());
-            groups.entry(iro).or_default().push(item);
+    let mut groups: BTreeMap<String, Vec<(NaiveDate, ChildId, T)>> = BTreeMap::new();
+    for (child, due, item) in items {
+        let in_month = due.year() == year && due.month() == month;
+        let carried = this_month && first.is_some_and(|f| due < f);
+        if !(in_month || carried) {
+            continue;
         }
-    }
-    for items in groups.values_mut() {
-        items.sort_by(|a, b| a.due.cmp(&b.due).then(a.child.cmp(&b.child)));
+        let iro = iros
+            .get(&child)
+            .map(|id| iro_name(ds, id))
+            .unwrap_or_else(|| "Unallocated".to_owned());
+        groups.entry(iro).or_default().push((due, child, item));
     }
     groups
+        .into_iter()
+        .map(|(iro, mut items)| {
+            items.sort_by(|a, b| (a.0, &a.1).cmp(&(b.0, &b.1)));
+            (iro, items.into_iter().map(|(_, _, i)| i).collect())
+        })
+        .collect()
+}
+
+/// A secure accommodation review, private fostering review, child
+/// protection review conference or foster carer review due, as the child's
+/// page, the caseload, the due list and the foster carer reviews page show
+/// it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CaseRecordDue {
+    /// The child's identifier; blank for a foster carer review.
+    pub child: String,
+    /// The carer household's reference for a foster carer review; blank
+    /// otherwise.
+    pub household: String,
+    /// The record kind's key ([`CaseRecord::KINDS`](crate::case_records::CaseRecord::KINDS)).
+    pub kind: &'static str,
+    /// In words: "Secure accommodation review (placed 15 Jan 2025)"...
+    pub what: String,
+    pub due: String,
+    /// `overdue`, `due_soon` (within 14 days) or `due` ([`due_status`]).
+    pub status: &'static str,
+}
+
+/// What is due next of every record with a timescale
+/// ([`crate::case_records`]' schedules), earliest first (then by child or
+/// household). `ds` need hold only the children on the page (a foster carer
+/// household's reviews are council-wide and always read).
+///
+/// - A secure accommodation review: of each child's latest stay (the latest
+///   placement day), while the child is looked after on `today` and the
+///   stay's latest review did not find the criteria not met (the child
+///   left secure accommodation).
+/// - A private fostering review: of each child's latest arrangement. The
+///   end of an arrangement is not held, so it is taken to continue until a
+///   later one is recorded.
+/// - A child protection review conference: of each plan open on `today`
+///   (its end not held or not before `today`) while the child is looked
+///   after (a dual plan), when due by the plan's end.
+/// - A foster carer review: of each household's latest approval.
+pub fn case_records_due(
+    ds: &Dataset,
+    today: NaiveDate,
+    t: &CaseRecordTimescales,
+) -> Vec<CaseRecordDue> {
+    let r = &ds.case_records;
+    let looked_after: std::collections::HashSet<&ChildId> = assemble_by_child(ds)
+        .into_iter()
+        .filter(|(_, a)| a.periods.iter().any(|p| p.is_looked_after_on(today)))
+        .map(|(c, _)| c)
+        .collect();
+    let uk = |d: NaiveDate| d.format("%-d %b %Y").to_string();
+    let mut out: Vec<(NaiveDate, CaseRecordDue)> = Vec::new();
+    let mut push =
+        |child: &str, household: &str, kind: &'static str, what: String, due: NaiveDate| {
+            out.push((
+                due,
+                CaseRecordDue {
+                    child: child.to_owned(),
+                    household: household.to_owned(),
+                    kind,
+                    what,
+                    due: due.to_string(),
+                    status: due_status(due, today),
+                },
+            ));
+        };
+    let open = |chain: Vec<Due>| chain.last().filter(|d| d.done.is_none()).map(|d| d.due);
+
+    // Secure accommodation: each child's latest stay.
+    let mut stays: BTreeMap<&ChildId, NaiveDate> = BTreeMap::new();
+    for x in &r.secure_reviews {
+        let e = stays.entry(&x.child).or_insert(x.placed);
+        *e = (*e).max(x.placed);
+    }
+    for (child, placed) in stays {
+        let left = r
+            .secure_reviews
+            .iter()
+            .filter(|x| x.child == *child && x.placed == placed)
+            .max_by_key(|x| (x.date, &x.id))
+            .is_some_and(|x| x.decision == SecureDecision::CriteriaNotMet);
+        if left || !looked_after.contains(child) {
+            continue;
+        }
+        if let Some(due) = open(secure_review_schedule(child, placed, &r.secure_reviews, t)) {
+            push(
+                child.as_str(),
+                "",
+                "secure_review",
+                format!("Secure accommodation review (placed {})", uk(placed)),
+                due,
+            );
+        }
+    }
+
+    // Private fostering: each child's latest arrangement.
+    let mut arrangements: BTreeMap<&ChildId, NaiveDate> = BTreeMap::new();
+    for x in &r.private_fostering_reviews {
+        let e = arrangements.entry(&x.child).or_insert(x.arrangement_start);
+        *e = (*e).max(x.arrangement_start);
+    }
+    for (child, start) in arrangements {
+        if let Some(due) = open(private_fostering_schedule(
+            child,
+            start,
+            &r.private_fostering_reviews,
+            t,
+        )) {
+            push(
+                child.as_str(),
+                "",
+                "private_fostering_review",
+                format!("Private fostering review (arrangement began {})", uk(start)),
+                due,
+            );
+        }
+    }
+
+    // Review conferences of the dual plans open today.
+    for plan in &r.protection_plans {
+        if plan.start > today
+            || plan.end.is_some_and(|e| e < today)
+            || !looked_after.contains(&plan.child)
+        {
+            continue;
+        }
+        if let Some(due) = open(conference_schedule(plan, &r.protection_conferences, t)) {
+            push(
+                plan.child.as_str(),
+                "",
+                "protection_conference",
+                format!(
+                    "Child protection review conference (plan began {})",
+                    uk(plan.start)
+                ),
+                due,
+            );
+        }
+    }
+
+    // Foster carer households: each one's latest approval.
+    let mut households: BTreeMap<&str, NaiveDate> = BTreeMap::new();
+    for x in &r.foster_carer_reviews {
+        let e = households.entry(&x.household).or_insert(x.approved);
+        *e = (*e).max(x.approved);
+    }
+    for (household, approved) in households {
+        if let Some(due) = open(foster_carer_schedule(
+            household,
+            approved,
+            &r.foster_carer_reviews,
+            t,
+        )) {
+            push(
+                "",
+                household,
+                "foster_carer_review",
+                format!("Foster carer review (approved {})", uk(approved)),
+                due,
+            );
+        }
+    }
+    out.sort_by(|a, b| {
+        (a.0, &a.1.child, &a.1.household, a.1.kind).cmp(&(
+            b.0,
+            &b.1.child,
+            &b.1.household,
+            b.1.kind,
+        ))
+    });
+    out.into_iter().map(|(_, d)| d).collect()
+}
+
+/// The children's records with a timescale ([`case_records_due`]; foster
+/// carer reviews, which concern no child, left out) due in `year`-`month`
+/// and, when the month holds `today`, overdue from before it, grouped by
+/// the child's IRO as [`health_education_due_in_month`] groups its items.
+pub fn case_records_due_in_month(
+    ds: &Dataset,
+    year: i32,
+    month: u32,
+    today: NaiveDate,
+    t: &CaseRecordTimescales,
+) -> BTreeMap<String, Vec<CaseRecordDue>> {
+    let items = case_records_due(ds, today, t).into_iter().filter_map(|i| {
+        let child: ChildId = i.child.parse().ok()?;
+        let due = NaiveDate::parse_from_str(&i.due, "%Y-%m-%d").ok()?;
+        Some((child, due, i))
+    });
+    by_iro_in_month(ds, items, year, month, today)
 }
 
 #[cfg(test)]
@@ -1054,5 +1266,157 @@ mod tests {
                 .iter()
                 .all(|o| o.due.date < on && o.council_due.is_none())
         );
+    }
+
+    #[test]
+    fn case_records_due_by_hand() {
+        use crate::case_records::*;
+        // Today 12 March 2025. A looked after from 6 January 2025, B from
+        // 2 September 2024, C from 3 March 2025; PF1 is privately fostered
+        // (not held); D is held in no episode.
+        let today = d("2025-03-12");
+        let mut data = ds();
+        let r = &mut data.case_records;
+        let secure = |id: &str, c: &str, placed: &str, date: &str, decision| SecureReview {
+            id: id.into(),
+            child: self::id(c),
+            placed: d(placed),
+            date: d(date),
+            decision,
+        };
+        // A: placed 15 January, reviewed 10 February (due 15 February):
+        // next due 3 months on, 10 May.
+        r.secure_reviews.push(secure(
+            "s1",
+            "A",
+            "2025-01-15",
+            "2025-02-10",
+            SecureDecision::CriteriaMet,
+        ));
+        // An earlier stay of A's is not the latest: nothing due from it.
+        r.secure_reviews.push(secure(
+            "s0",
+            "A",
+            "2024-01-15",
+            "2024-02-10",
+            SecureDecision::CriteriaMet,
+        ));
+        // B left secure accommodation: the criteria were not met.
+        r.secure_reviews.push(secure(
+            "s2",
+            "B",
+            "2024-10-01",
+            "2024-10-20",
+            SecureDecision::CriteriaNotMet,
+        ));
+        // D is not looked after today.
+        r.secure_reviews.push(secure(
+            "s3",
+            "D",
+            "2025-01-01",
+            "2025-01-20",
+            SecureDecision::CriteriaMet,
+        ));
+        // PF1: the latest arrangement began 1 March 2024, reviewed 20 March
+        // 2024: next due 20 March 2025 (within 14 days). The earlier
+        // arrangement is left.
+        for (id, start, date) in [
+            ("p1", "2024-03-01", "2024-03-20"),
+            ("p0", "2023-01-01", "2023-06-01"),
+        ] {
+            r.private_fostering_reviews.push(PrivateFosteringReview {
+                id: id.into(),
+                child: self::id("PF1"),
+                arrangement_start: d(start),
+                date: d(date),
+            });
+        }
+        // B's plan from 1 October 2024: first conference due 1 January,
+        // held 20 December; next due 6 months on, 20 June. A's plan ended 1
+        // February: nothing. C's plan from 1 November 2024, no conference:
+        // due 1 February, overdue.
+        for (id, c, start, end) in [
+            ("cp1", "B", "2024-10-01", None),
+            ("cp2", "A", "2024-12-01", Some("2025-02-01")),
+            ("cp3", "C", "2024-11-01", None),
+        ] {
+            r.protection_plans.push(ChildProtectionPlan {
+                id: id.into(),
+                child: self::id(c),
+                start: d(start),
+                end: end.map(d),
+            });
+        }
+        r.protection_conferences.push(ProtectionConference {
+            id: "k1".into(),
+            child: id("B"),
+            date: d("2024-12-20"),
+        });
+        // H1 approved 1 June 2023, reviewed 1 May 2024: due 1 May 2025.
+        r.foster_carer_reviews.push(FosterCarerReview {
+            id: "f1".into(),
+            household: "H1".into(),
+            approved: d("2023-06-01"),
+            date: d("2024-05-01"),
+            kind: CarerReviewKind::First,
+            to_panel: true,
+        });
+        let t = CaseRecordTimescales::default();
+        let due: Vec<String> = case_records_due(&data, today, &t)
+            .iter()
+            .map(|x| {
+                format!(
+                    "{}{} {} {} {}",
+                    x.child, x.household, x.kind, x.due, x.status
+                )
+            })
+            .collect();
+        assert_eq!(
+            due,
+            vec![
+                "C protection_conference 2025-02-01 overdue",
+                "PF1 private_fostering_review 2025-03-20 due_soon",
+                "H1 foster_carer_review 2025-05-01 due",
+                "A secure_review 2025-05-10 due",
+                "B protection_conference 2025-06-20 due",
+            ]
+        );
+        // March's list holds PF1 (unallocated) and C's overdue conference
+        // carried from February; no household (no child, no IRO).
+        let march = case_records_due_in_month(&data, 2025, 3, today, &t);
+        let keys: Vec<(&String, Vec<&str>)> = march
+            .iter()
+            .map(|(k, v)| (k, v.iter().map(|x| x.child.as_str()).collect()))
+            .collect();
+        assert_eq!(
+            keys,
+            vec![
+                (&"Iro".to_owned(), vec!["C"]),
+                (&"Unallocated".to_owned(), vec!["PF1"])
+            ]
+        );
+        // A later month: only what falls in it; nothing carried.
+        let may = case_records_due_in_month(&data, 2025, 5, today, &t);
+        assert_eq!(may.len(), 1);
+        assert_eq!(may["Iro"][0].child, "A");
+        // Once held, the review moves on: A's review of 5 May is due 3
+        // months later, in August.
+        data.case_records.secure_reviews.push(SecureReview {
+            id: "s4".into(),
+            ..secure(
+                "",
+                "A",
+                "2025-01-15",
+                "2025-05-05",
+                SecureDecision::CriteriaMet,
+            )
+        });
+        let later = case_records_due(&data, today, &t);
+        assert!(
+            later
+                .iter()
+                .any(|x| x.child == "A" && x.due == "2025-08-05")
+        );
+        assert!(case_records_due_in_month(&data, 2025, 5, today, &t).is_empty());
     }
 }

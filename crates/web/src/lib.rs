@@ -246,6 +246,17 @@ fn handler(method: roles::Method, path: &str) -> Option<MethodRouter<AppState>> 
         (Post, "/children/{child}/health") => post(health::record),
         (Get, "/children/{child}/health/{kind}/{key}/edit") => get(health::correction_form),
         (Post, "/children/{child}/health/{kind}/{key}") => post(health::correct),
+        (Get, "/children/{child}/case-records/new") => get(case_records::new_form),
+        (Post, "/children/{child}/case-records") => post(case_records::record),
+        (Get, "/children/{child}/case-records/{kind}/{id}/edit") => {
+            get(case_records::correction_form)
+        }
+        (Post, "/children/{child}/case-records/{kind}/{id}") => post(case_records::correct),
+        (Get, "/foster-carer-reviews") => get(case_records::carer_reviews),
+        (Get, "/foster-carer-reviews/new") => get(case_records::carer_new_form),
+        (Post, "/foster-carer-reviews") => post(case_records::carer_record),
+        (Get, "/foster-carer-reviews/{id}/edit") => get(case_records::carer_correction_form),
+        (Post, "/foster-carer-reviews/{id}") => post(case_records::carer_correct),
         (Get, "/challenges") => get(challenges::list),
         (Get, "/children/{child}/challenges/new") => get(challenges::new_form),
         (Post, "/children/{child}/challenges") => post(challenges::raise),

@@ -306,6 +306,22 @@ pub const ROUTES: &[RouteRule] = &[
         "/children/{child}/health/{kind}/{key}",
         Access::Roles(CHILD_RECORD),
     ),
+    // The other records IROs keep: secure accommodation and private
+    // fostering reviews, disruption meetings, child protection plans and
+    // conferences, life-story work, advocacy, the child's views, case alerts.
+    get(
+        "/children/{child}/case-records/new",
+        Access::Roles(IRO_WORK),
+    ),
+    post("/children/{child}/case-records", Access::Roles(IRO_WORK)),
+    get(
+        "/children/{child}/case-records/{kind}/{id}/edit",
+        Access::Roles(IRO_WORK),
+    ),
+    post(
+        "/children/{child}/case-records/{kind}/{id}",
+        Access::Roles(IRO_WORK),
+    ),
     // Challenges (dispute resolution)
     get("/challenges", Access::Roles(IRO_WORK)),
     get("/children/{child}/challenges/new", Access::Roles(IRO_WORK)),
@@ -327,6 +343,12 @@ pub const ROUTES: &[RouteRule] = &[
     post("/allocations", Access::Roles(MANAGER)),
     post("/allocations/end", Access::Roles(MANAGER)),
     get("/review-date-changes", Access::Roles(MANAGER)),
+    // Foster carer reviews: a carer household, no child data.
+    get("/foster-carer-reviews", Access::Roles(MANAGER)),
+    get("/foster-carer-reviews/new", Access::Roles(MANAGER)),
+    post("/foster-carer-reviews", Access::Roles(MANAGER)),
+    get("/foster-carer-reviews/{id}/edit", Access::Roles(MANAGER)),
+    post("/foster-carer-reviews/{id}", Access::Roles(MANAGER)),
     post(
         "/review-date-changes/{request}/decision",
         Access::Roles(MANAGER),

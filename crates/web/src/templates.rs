@@ -16,6 +16,14 @@ const TEMPLATES: &[(&str, &str)] = &[
         include_str!("../templates/review_form.html"),
     ),
     (
+        "case_record_form.html",
+        include_str!("../templates/case_record_form.html"),
+    ),
+    (
+        "foster_carer_reviews.html",
+        include_str!("../templates/foster_carer_reviews.html"),
+    ),
+    (
         "health_form.html",
         include_str!("../templates/health_form.html"),
     ),

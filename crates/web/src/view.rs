@@ -25,6 +25,7 @@ const NAV: &[(&str, &str)] = &[
     ("/outstanding", "Decisions and records"),
     ("/allocations", "Allocations"),
     ("/review-date-changes", "Date changes"),
+    ("/foster-carer-reviews", "Foster carer reviews"),
     ("/reports", "Reports"),
     ("/data-quality", "Data quality"),
     ("/returns", "Returns"),

@@ -53,6 +53,34 @@ fn body_for(path: &str, role: Role, i: usize) -> Vec<(String, String)> {
             ("iro", "IRO1"),
             ("correction_reason", "It was a phone call"),
         ]),
+        "/children/{child}/health" => v(&[("kind", "dental_check"), ("date", &day)]),
+        // The dental check seed_case_records holds, as held: nothing
+        // changes (303 all the same).
+        "/children/{child}/health/{kind}/{key}" => v(&[
+            ("kind", "dental_check"),
+            ("date", "2025-02-03"),
+            ("correction_reason", "Checking every route"),
+        ]),
+        "/children/{child}/case-records" => {
+            v(&[("kind", "views"), ("date", &day), ("route", "in_person")])
+        }
+        // The record seed_case_records holds: changed by the first role
+        // allowed, as held for the next (303 all the same).
+        "/children/{child}/case-records/{kind}/{id}" => v(&[
+            ("kind", "views"),
+            ("date", "2024-12-10"),
+            ("route", "mind_of_my_own"),
+            ("correction_reason", "Checking every route"),
+        ]),
+        "/foster-carer-reviews" | "/foster-carer-reviews/{id}" => v(&[
+            ("kind", "foster_carer_review"),
+            ("household", "FH0009"),
+            ("approved", "2024-01-01"),
+            ("date", "2025-01-01"),
+            ("carer_kind", "first"),
+            ("to_panel", "no"),
+            ("correction_reason", "Checking every route"),
+        ]),
         "/children/{child}/name" => v(&[("given_name", "Robin"), ("family_name", "Testname")]),
         "/children/{child}/reviews/sent" => {
             v(&[("review", "2024-12-10"), ("what", "record"), ("date", &day)])
@@ -200,6 +228,46 @@ async fn seed_recommendation(t: &TestApp) {
 
 /// A midway check and a visit on C1 for their pages and corrections:
 /// their ids, and C1's allocation's.
+/// A record of the child's views for C1 and a foster carer review, both
+/// with the id `T1`, and C1's dental check of 3 February 2025, for their
+/// correction routes.
+async fn seed_case_records(t: &TestApp) {
+    use footprint_domain::case_records::*;
+    t.store
+        .record_health_education(
+            &footprint_domain::health_education::HealthEducationRecord::DentalCheck(
+                footprint_domain::health_education::DentalCheck {
+                    child: child_id("C1"),
+                    date: d("2025-02-03"),
+                },
+            ),
+        )
+        .await
+        .expect("dental check recorded");
+    t.store
+        .add_case_records(
+            &[
+                CaseRecord::Views(ChildViews {
+                    id: "T1".into(),
+                    child: child_id("C1"),
+                    review_date: d("2024-12-10"),
+                    route: ViewsRoute::InPerson,
+                }),
+                CaseRecord::FosterCarerReview(FosterCarerReview {
+                    id: "T1".into(),
+                    household: "FH0009".into(),
+                    approved: d("2024-01-01"),
+                    date: d("2025-01-01"),
+                    kind: CarerReviewKind::First,
+                    to_panel: true,
+                }),
+            ],
+            "test",
+        )
+        .await
+        .expect("case records added");
+}
+
 async fn seed_midway_check_and_visit(t: &TestApp) -> (i64, i64, i64) {
     t.store
         .record_midway_check(&footprint_domain::model::MidwayCheck {
@@ -325,6 +393,15 @@ fn concrete(
     if path == "/reports/annual/figures" {
         return format!("{path}?year=2024-25&measure=reviews.held&cell=");
     }
+    // The records seed_case_records holds.
+    let path = if path.contains("/case-records/") || path.starts_with("/foster-carer-reviews/") {
+        path.replace("{kind}", "views").replace("{id}", "T1")
+    } else if path.contains("/health/") {
+        path.replace("{kind}", "dental_check")
+            .replace("{key}", "2025-02-03")
+    } else {
+        path.to_owned()
+    };
     path.replace("{child}", "C1")
         .replace("{job}", &job.to_string())
         .replace("{figure}", "in_time_year")
@@ -342,6 +419,7 @@ async fn every_route_allows_exactly_its_roles() {
     let t = app().await;
     seed_recommendation(&t).await;
     let records = seed_midway_check_and_visit(&t).await;
+    seed_case_records(&t).await;
     // Sign-out last: it ends the session the other requests use.
     let mut rules: Vec<_> = ROUTES.iter().collect();
     rules.sort_by_key(|r| r.path == "/sign-out");

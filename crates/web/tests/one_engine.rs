@@ -64,7 +64,8 @@ fn next_page(body: &str) -> Option<String> {
     None
 }
 
-/// Every `data-child` / `data-due` pair on a page.
+/// Every review's `data-child` / `data-due` pair on a page (rows naming a
+/// `data-kind` are other records' due dates).
 fn due_dates(body: &str) -> Vec<(String, String)> {
     let mut out = Vec::new();
     for (i, _) in body.match_indices("data-child=\"") {
@@ -77,7 +78,9 @@ fn due_dates(body: &str) -> Vec<(String, String)> {
                 tag[s..s + tag[s..].find('"').unwrap()].to_owned()
             })
         };
-        if let (Some(c), Some(d)) = (get("data-child"), get("data-due")) {
+        // A review's row; not a health, education or other record's due
+        // (those name their kind).
+        if let (Some(c), Some(d), None) = (get("data-child"), get("data-due"), get("data-kind")) {
             out.push((c, d));
         }
     }

@@ -26,6 +26,10 @@ pub struct MonthQuery {
     /// The page of the health and education list.
     #[serde(default)]
     health_page: String,
+    /// The page of the secure accommodation, private fostering and review
+    /// conference list.
+    #[serde(default)]
+    case_page: String,
 }
 
 /// The decisions-and-records list's filters and page.
@@ -80,15 +84,17 @@ pub async fn due(
         let ds = council(&state).await?;
         let policy = policy(&state).await?;
         let groups = daily::due_in_month(&ds, year, month, today, &policy, &state.calendar);
-        let timescales = settings(&state).await?.health_education;
+        let settings = settings(&state).await?;
         let health = daily::health_education_due_in_month(
             &ds,
             year,
             month,
             today,
-            &timescales,
+            &settings.health_education,
             &state.calendar,
         );
+        let cases =
+            daily::case_records_due_in_month(&ds, year, month, today, &settings.case_records);
         let total: usize = groups.values().map(Vec::len).sum();
         let wanted = q.iro.trim();
         let month_key = format!("{year:04}-{month:02}");
@@ -111,12 +117,52 @@ pub async fn due(
                 ("month", month_key.as_str()),
                 ("iro", wanted),
                 ("page", q.page.as_str()),
+                ("case_page", q.case_page.as_str()),
             ],
         );
         let health: Vec<_> = regroup(health_shown)
             .into_iter()
             .map(|(iro, items)| {
                 let count = health_counts.get(&iro).copied().unwrap_or(items.len());
+                context! { iro, items, count }
+            })
+            .collect();
+        // Secure accommodation reviews, private fostering reviews and
+        // review conferences: the same, on their own pages.
+        let case_counts: std::collections::BTreeMap<String, usize> =
+            cases.iter().map(|(k, v)| (k.clone(), v.len())).collect();
+        let case_flat: Vec<_> = cases
+            .into_iter()
+            .filter(|(iro, _)| wanted.is_empty() || iro == wanted)
+            .flat_map(|(iro, items)| items.into_iter().map(move |i| (iro.clone(), i)))
+            .collect();
+        let case_total = case_flat.len();
+        let (case_shown, case_pager) = crate::paging::page_as(
+            case_flat,
+            &q.case_page,
+            "case_page",
+            "/due",
+            &[
+                ("month", month_key.as_str()),
+                ("iro", wanted),
+                ("page", q.page.as_str()),
+                ("health_page", q.health_page.as_str()),
+            ],
+        );
+        // A privately fostered child is not looked after, so has no page.
+        let held: std::collections::HashSet<&str> =
+            ds.children.iter().map(|c| c.id.as_str()).collect();
+        let cases: Vec<_> = regroup(case_shown)
+            .into_iter()
+            .map(|(iro, items)| {
+                let count = case_counts.get(&iro).copied().unwrap_or(items.len());
+                let items: Vec<_> = items
+                    .into_iter()
+                    .map(|i| {
+                        let has_page = held.contains(i.child.as_str());
+                        context! { has_page, ..minijinja::Value::from_serialize(&i) }
+                    })
+                    .collect();
                 context! { iro, items, count }
             })
             .collect();
@@ -138,6 +184,7 @@ pub async fn due(
                 ("month", month_key.as_str()),
                 ("iro", wanted),
                 ("health_page", q.health_page.as_str()),
+                ("case_page", q.case_page.as_str()),
             ],
         );
         let groups: Vec<_> = regroup(shown)
@@ -158,6 +205,7 @@ pub async fn due(
                 "due.html",
                 context! {
                     groups, total, label, pager, iro_names, iro => wanted, health, health_total, health_pager,
+                    cases, case_total, case_pager,
                     this_month => year == today.year() && month == today.month(),
                     names => crate::names::child_names(&ds),
                     month => month_key,

@@ -25,6 +25,9 @@ struct Worked {
     rows: Arc<Vec<CaseloadRow>>,
     /// Health assessments, dental checks and PEPs due or overdue, by child.
     health_due: Arc<std::collections::BTreeMap<ChildId, Vec<daily::HealthEducationDue>>>,
+    /// Secure accommodation reviews, private fostering reviews and review
+    /// conferences due or overdue, by child.
+    case_due: Arc<std::collections::BTreeMap<String, Vec<daily::CaseRecordDue>>>,
     iro_name: String,
     names: minijinja::Value,
 }
@@ -94,8 +97,16 @@ async fn work_out(state: &AppState, iro: &IroId, today: NaiveDate) -> Result<Wor
     let ds = caseload_records(state, iro, today).await?;
     let policy = policy(state).await?;
     let rows = daily::caseload(&ds, iro, today, &policy, &state.calendar);
-    let timescales = super::settings(state).await?.health_education;
-    let health_due = daily::health_education_due(&ds, today, &timescales, &state.calendar);
+    let settings = super::settings(state).await?;
+    let health_due =
+        daily::health_education_due(&ds, today, &settings.health_education, &state.calendar);
+    let mut case_due: std::collections::BTreeMap<String, Vec<daily::CaseRecordDue>> =
+        std::collections::BTreeMap::new();
+    for d in daily::case_records_due(&ds, today, &settings.case_records) {
+        if !d.child.is_empty() {
+            case_due.entry(d.child.clone()).or_default().push(d);
+        }
+    }
     let mut children: Vec<ChildId> = ds.children.iter().map(|c| c.id.clone()).collect();
     children.sort();
     Ok(Worked {
@@ -104,6 +115,7 @@ async fn work_out(state: &AppState, iro: &IroId, today: NaiveDate) -> Result<Wor
         children,
         rows: Arc::new(rows),
         health_due: Arc::new(health_due),
+        case_due: Arc::new(case_due),
         iro_name: daily::iro_name(&ds, iro),
         names: crate::names::names_of(&ds),
     })
@@ -191,13 +203,18 @@ pub async fn caseload(
             .values()
             .filter(|items| items.iter().any(|i| i.status == "overdue"))
             .count();
+        let case_overdue = worked
+            .case_due
+            .values()
+            .filter(|items| items.iter().any(|i| i.status == "overdue"))
+            .count();
         Ok(page
             .render(
                 &state,
                 "caseload.html",
                 context! {
                     rows, pager, overdue, all_count => all.len(), q => query.q.trim(), status,
-                    health_due, health_overdue,
+                    health_due, health_overdue, case_due => worked.case_due.as_ref(), case_overdue,
                     iro_name => worked.iro_name, names => worked.names,
                 },
             )

@@ -182,6 +182,7 @@ pub async fn child_page(
         let health_due = daily::health_education_due(&ds, today, &health_timescales, cal)
             .remove(&id)
             .unwrap_or_default();
+        let case_due = super::case_records::due_for(&state, &ds, &id).await?;
 
         // Reviews with their timeliness, period by period.
         let mut review_rows: Vec<ReviewRow> = Vec::new();
@@ -392,6 +393,10 @@ pub async fn child_page(
                     health_records => super::health::record_rows(&ds, &id),
                     health_kinds => super::health::kinds(),
                     can_record_health => user.may_use("POST", "/children/{child}/health"),
+                    case_due,
+                    case_records => super::case_records::record_rows(&ds, &id),
+                    case_kinds => super::case_records::kinds(),
+                    can_record_case => user.may_use("POST", "/children/{child}/case-records"),
                     periods => period_rows,
                     reviews => review_rows,
                     recommendations => recs,

@@ -4,6 +4,7 @@ pub mod account;
 pub mod admin;
 pub mod allocations;
 pub mod business;
+pub mod case_records;
 pub mod caseload;
 pub mod challenges;
 pub mod child;

@@ -1,0 +1,1276 @@
+//! The other records an IRO service keeps (issue 15): secure accommodation
+//! and private fostering reviews, disruption meetings, child protection
+//! plans and review conferences, life-story work, advocacy, the child's
+//! views and case alerts (IROs and the manager, from the child's page), and
+//! foster carer reviews (the manager; a carer household, no child data),
+//! recorded and corrected in forms.
+//!
+//! A record is checked by the one check the case-management import makes
+//! ([`CaseRecord::check`]), each refusal shown on its field; the store keeps
+//! every record as versions (`case_records`): a correction needs a reason
+//! and adds a version with who, when and why, the earlier ones kept. What
+//! is due comes from [`daily::case_records_due`].
+
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use chrono::NaiveDate;
+use footprint_domain::case_records::{
+    AdvocacyKind, AlertOutcome, CarerReviewKind, CaseAlert, CaseRecord, CaseRecordError,
+    ChildProtectionPlan, ChildViews, DisruptionMeeting, FosterCarerReview, LifeStoryForm,
+    LifeStoryStatus, LifeStoryWork, PrivateFosteringReview, ProtectionConference, SecureDecision,
+    SecureReview, ViewsRoute,
+};
+use footprint_domain::daily;
+use footprint_domain::model::{ChildId, Dataset};
+use footprint_store::{CaseRecordVersion, Correction, StoreError};
+use minijinja::{Value, context};
+use serde::Deserialize;
+
+use super::{
+    Fields, audit, caseload_scope, child_id, child_records, council, ensure_child, field,
+    form_date, needs_cover, respond, settings,
+};
+use crate::AppState;
+use crate::access::CurrentUser;
+use crate::view::{AppError, FormErrors, Page};
+
+/// The reason for a correction: at most this many characters (as the store
+/// keeps it).
+const REASON_MAX: usize = 500;
+
+/// The one kind kept for a carer household, not a child.
+const CARER: &str = "foster_carer_review";
+
+#[derive(Debug, Deserialize)]
+pub struct KindQuery {
+    kind: Option<String>,
+}
+
+/// Paging of the foster carer reviews page's two lists.
+#[derive(Debug, Default, Deserialize)]
+pub struct CarerQuery {
+    #[serde(default)]
+    page: String,
+    #[serde(default)]
+    due_page: String,
+}
+
+/// Whose record a form is about: a child (every kind but a foster carer
+/// review) or a carer household (a foster carer review).
+#[derive(Clone, Copy)]
+enum Whose<'a> {
+    Child(&'a ChildId),
+    Household,
+}
+
+impl Whose<'_> {
+    fn child(&self) -> Option<&ChildId> {
+        match self {
+            Whose::Child(c) => Some(c),
+            Whose::Household => None,
+        }
+    }
+
+    /// Where the record's list is, and where a form goes back to.
+    fn back(&self) -> String {
+        match self {
+            Whose::Child(c) => format!("/children/{c}#case-records"),
+            Whose::Household => "/foster-carer-reviews".to_owned(),
+        }
+    }
+
+    /// Where a new record's form posts.
+    fn record_action(&self) -> String {
+        match self {
+            Whose::Child(c) => format!("/children/{c}/case-records"),
+            Whose::Household => "/foster-carer-reviews".to_owned(),
+        }
+    }
+
+    /// Where a correction's form posts.
+    fn correct_action(&self, kind: &str, id: &str) -> String {
+        match self {
+            Whose::Child(c) => format!("/children/{c}/case-records/{kind}/{id}"),
+            Whose::Household => format!("/foster-carer-reviews/{id}"),
+        }
+    }
+
+    /// The audit action's prefix.
+    fn audit_prefix(&self) -> &'static str {
+        match self {
+            Whose::Child(_) => "case_record",
+            Whose::Household => "foster_carer_review",
+        }
+    }
+}
+
+/// A kind's key as the routes and forms send it: a child's kinds on a
+/// child's routes, a foster carer review on the household's.
+fn kind_of(raw: &str, whose: Whose<'_>) -> Result<&'static str, AppError> {
+    CaseRecord::KINDS
+        .iter()
+        .copied()
+        .find(|k| *k == raw)
+        .filter(|k| (*k == CARER) == matches!(whose, Whose::Household))
+        .ok_or(AppError::NotFound("kind of record"))
+}
+
+fn label_of(kind: &str) -> &'static str {
+    CaseRecord::kind_label(kind).unwrap_or("Record")
+}
+
+/// A new record's id: Footprint's own, never one a case-management
+/// system gives (`FP-` and 12 random hex digits).
+fn new_id() -> String {
+    format!("FP-{}", crate::csrf::hex(&crate::csrf::random_bytes::<6>()))
+}
+
+fn iso(d: NaiveDate) -> String {
+    d.format("%Y-%m-%d").to_string()
+}
+
+fn uk(d: NaiveDate) -> String {
+    d.format("%-d %b %Y").to_string()
+}
+
+fn capitalise(s: &str) -> String {
+    let mut c = s.chars();
+    match c.next() {
+        Some(f) => f.to_uppercase().chain(c).collect(),
+        None => String::new(),
+    }
+}
+
+/// The form field a refusal of [`CaseRecord::check`] is shown on.
+fn field_of(e: &CaseRecordError) -> &'static str {
+    use CaseRecordError as E;
+    match e {
+        E::NoId => "kind",
+        E::SecureBeforePlaced
+        | E::PrivateFosteringBeforeStart
+        | E::CarerBeforeApproval
+        | E::MeetingBeforeEnding => "date",
+        E::NoHousehold => "household",
+        E::NoChildren => "children",
+        E::PlanEndsBeforeStart => "end",
+        E::NoTheme => "theme",
+        E::ClosedBeforeRaised => "closed",
+        E::OutcomeWithoutClosing => "outcome",
+    }
+}
+
+/// A date field: blank is `None` (an error when `required`), a date that
+/// is not one an error on the field.
+fn date_field(
+    errors: &mut FormErrors,
+    pairs: &[(String, String)],
+    name: &str,
+    label: &str,
+    required: bool,
+) -> Option<NaiveDate> {
+    match form_date(field(pairs, name)) {
+        Ok(Some(d)) => Some(d),
+        Ok(None) => {
+            if required {
+                errors.add(name, format!("Enter {label}"));
+            }
+            None
+        }
+        Err(msg) => {
+            errors.add(name, format!("{}: {msg}", capitalise(label)));
+            None
+        }
+    }
+}
+
+/// A choice of a keyed list: blank is `None` (an error `missing` says when
+/// the field is required), a value not on the list an error.
+fn pick<T>(
+    errors: &mut FormErrors,
+    pairs: &[(String, String)],
+    name: &str,
+    from_key: impl Fn(&str) -> Option<T>,
+    missing: Option<&str>,
+) -> Option<T> {
+    match field(pairs, name).map(str::trim).unwrap_or("") {
+        "" => {
+            if let Some(m) = missing {
+                errors.add(name, m);
+            }
+            None
+        }
+        s => {
+            let v = from_key(s);
+            if v.is_none() {
+                errors.add(name, "Select one from the list");
+            }
+            v
+        }
+    }
+}
+
+/// Reads a record of `kind` keeping `id` from the form, then checks it with
+/// the import's one check ([`CaseRecord::check`]). Every problem on its
+/// field; the record only when there is none.
+fn parse_record(
+    kind: &str,
+    id: &str,
+    pairs: &[(String, String)],
+    whose: Whose<'_>,
+) -> Result<CaseRecord, FormErrors> {
+    let mut e = FormErrors::default();
+    let id = id.to_owned();
+    let child = whose.child().cloned();
+    let record = match (kind, child) {
+        ("secure_review", Some(child)) => {
+            let placed = date_field(
+                &mut e,
+                pairs,
+                "placed",
+                "the day the child was placed in secure accommodation",
+                true,
+            );
+            let date = date_field(&mut e, pairs, "date", "the date of the review", true);
+            let decision = pick(
+                &mut e,
+                pairs,
+                "decision",
+                SecureDecision::from_key,
+                Some("Select the panel's decision"),
+            );
+            match (placed, date, decision) {
+                (Some(placed), Some(date), Some(decision)) => {
+                    Some(CaseRecord::SecureReview(SecureReview {
+                        id,
+                        child,
+                        placed,
+                        date,
+                        decision,
+                    }))
+                }
+                _ => None,
+            }
+        }
+        ("private_fostering_review", Some(child)) => {
+            let start = date_field(
+                &mut e,
+                pairs,
+                "start",
+                "the day the arrangement began",
+                true,
+            );
+            let date = date_field(&mut e, pairs, "date", "the date of the review", true);
+            match (start, date) {
+                (Some(arrangement_start), Some(date)) => {
+                    Some(CaseRecord::PrivateFosteringReview(PrivateFosteringReview {
+                        id,
+                        child,
+                        arrangement_start,
+                        date,
+                    }))
+                }
+                _ => None,
+            }
+        }
+        ("disruption_meeting", Some(_)) => {
+            let date = date_field(&mut e, pairs, "date", "the date of the meeting", true);
+            let ended = date_field(
+                &mut e,
+                pairs,
+                "placement_ended",
+                "the day the placement ended",
+                true,
+            );
+            let mut children: Vec<ChildId> = Vec::new();
+            for raw in field(pairs, "children")
+                .unwrap_or("")
+                .split(|c: char| c == ',' || c == ';' || c.is_whitespace())
+                .filter(|s| !s.is_empty())
+            {
+                match raw.parse::<ChildId>() {
+                    Ok(c) if !children.contains(&c) => children.push(c),
+                    Ok(_) => {}
+                    Err(_) => e.add(
+                        "children",
+                        "Enter the children's identifiers, separated by commas",
+                    ),
+                }
+            }
+            match (date, ended) {
+                (Some(date), Some(placement_ended)) => {
+                    Some(CaseRecord::DisruptionMeeting(DisruptionMeeting {
+                        id,
+                        date,
+                        children,
+                        placement_ended,
+                    }))
+                }
+                _ => None,
+            }
+        }
+        ("protection_plan", Some(child)) => {
+            let start = date_field(&mut e, pairs, "start", "the day the plan began", true);
+            let end = date_field(&mut e, pairs, "end", "the day the plan ended", false);
+            start.map(|start| {
+                CaseRecord::ProtectionPlan(ChildProtectionPlan {
+                    id,
+                    child,
+                    start,
+                    end,
+                })
+            })
+        }
+        ("protection_conference", Some(child)) => {
+            date_field(&mut e, pairs, "date", "the date of the conference", true).map(|date| {
+                CaseRecord::ProtectionConference(ProtectionConference { id, child, date })
+            })
+        }
+        ("life_story", Some(child)) => {
+            let date = date_field(&mut e, pairs, "date", "the date it stood so", true);
+            let status = pick(
+                &mut e,
+                pairs,
+                "status",
+                LifeStoryStatus::from_key,
+                Some("Select where the life-story work stands"),
+            );
+            let form = pick(&mut e, pairs, "form", LifeStoryForm::from_key, None);
+            match (date, status) {
+                (Some(date), Some(status)) => Some(CaseRecord::LifeStory(LifeStoryWork {
+                    id,
+                    child,
+                    date,
+                    status,
+                    form,
+                })),
+                _ => None,
+            }
+        }
+        ("advocacy", Some(child)) => {
+            let date = date_field(&mut e, pairs, "date", "the date", true);
+            let kind = pick(
+                &mut e,
+                pairs,
+                "advocacy_kind",
+                AdvocacyKind::from_key,
+                Some("Select what the advocate did"),
+            );
+            let care_leaver = field(pairs, "care_leaver") == Some("yes");
+            match (date, kind) {
+                (Some(date), Some(kind)) => Some(CaseRecord::Advocacy(
+                    footprint_domain::case_records::Advocacy {
+                        id,
+                        child,
+                        date,
+                        kind,
+                        care_leaver,
+                    },
+                )),
+                _ => None,
+            }
+        }
+        ("views", Some(child)) => {
+            let date = date_field(&mut e, pairs, "date", "the date of the review", true);
+            let route = pick(
+                &mut e,
+                pairs,
+                "route",
+                ViewsRoute::from_key,
+                Some("Select how the child's views reached the review"),
+            );
+            match (date, route) {
+                (Some(review_date), Some(route)) => Some(CaseRecord::Views(ChildViews {
+                    id,
+                    child,
+                    review_date,
+                    route,
+                })),
+                _ => None,
+            }
+        }
+        ("case_alert", Some(child)) => {
+            let raised = date_field(&mut e, pairs, "date", "the day the alert was raised", true);
+            let closed = date_field(
+                &mut e,
+                pairs,
+                "closed",
+                "the day the alert was closed",
+                false,
+            );
+            let outcome = pick(&mut e, pairs, "outcome", AlertOutcome::from_key, None);
+            let theme = field(pairs, "theme").unwrap_or("").trim().to_owned();
+            raised.map(|raised| {
+                CaseRecord::CaseAlert(CaseAlert {
+                    id,
+                    child,
+                    raised,
+                    theme,
+                    closed,
+                    outcome,
+                })
+            })
+        }
+        (CARER, None) => {
+            let household = field(pairs, "household").unwrap_or("").trim().to_owned();
+            let approved = date_field(
+                &mut e,
+                pairs,
+                "approved",
+                "the day the household was approved",
+                true,
+            );
+            let date = date_field(&mut e, pairs, "date", "the date of the review", true);
+            let kind = pick(
+                &mut e,
+                pairs,
+                "carer_kind",
+                CarerReviewKind::from_key,
+                Some("Select first or annual review"),
+            );
+            let to_panel = match field(pairs, "to_panel") {
+                Some("yes") => Some(true),
+                Some("no") => Some(false),
+                _ => {
+                    e.add(
+                        "to_panel",
+                        "Select whether the review went to the fostering panel",
+                    );
+                    None
+                }
+            };
+            match (approved, date, kind, to_panel) {
+                (Some(approved), Some(date), Some(kind), Some(to_panel)) => {
+                    Some(CaseRecord::FosterCarerReview(FosterCarerReview {
+                        id,
+                        household,
+                        approved,
+                        date,
+                        kind,
+                        to_panel,
+                    }))
+                }
+                _ => None,
+            }
+        }
+        _ => {
+            e.add("kind", "This kind of record cannot be recorded here");
+            None
+        }
+    };
+    // A household left blank is the check's to refuse, on its field, with
+    // the rest of the record's problems.
+    if record.is_none()
+        && kind == CARER
+        && field(pairs, "household").unwrap_or("").trim().is_empty()
+    {
+        e.add(
+            "household",
+            capitalise(&CaseRecordError::NoHousehold.to_string()),
+        );
+    }
+    if let Some(r) = &record
+        && let Err(problem) = r.check()
+    {
+        let f = field_of(&problem);
+        if !e.0.iter().any(|x| x.field == f) {
+            e.add(f, capitalise(&problem.to_string()));
+        }
+    }
+    match record {
+        Some(r) if e.is_empty() => Ok(r),
+        _ => Err(e),
+    }
+}
+
+/// The form's fields for a record held (what a correction form shows).
+fn form_of(r: &CaseRecord) -> Vec<(String, String)> {
+    let mut out: Vec<(String, String)> = Vec::new();
+    let mut put = |k: &str, v: String| out.push((k.to_owned(), v));
+    let opt = |d: Option<NaiveDate>| d.map(iso).unwrap_or_default();
+    match r {
+        CaseRecord::SecureReview(x) => {
+            put("placed", iso(x.placed));
+            put("date", iso(x.date));
+            put("decision", x.decision.key().to_owned());
+        }
+        CaseRecord::PrivateFosteringReview(x) => {
+            put("start", iso(x.arrangement_start));
+            put("date", iso(x.date));
+        }
+        CaseRecord::FosterCarerReview(x) => {
+            put("household", x.household.clone());
+            put("approved", iso(x.approved));
+            put("date", iso(x.date));
+            put("carer_kind", x.kind.key().to_owned());
+            put("to_panel", if x.to_panel { "yes" } else { "no" }.to_owned());
+        }
+        CaseRecord::DisruptionMeeting(x) => {
+            put("date", iso(x.date));
+            put("placement_ended", iso(x.placement_ended));
+            put(
+                "children",
+                x.children
+                    .iter()
+                    .map(ChildId::as_str)
+                    .collect::<Vec<_>>()
+                    .join(", "),
+            );
+        }
+        CaseRecord::ProtectionPlan(x) => {
+            put("start", iso(x.start));
+            put("end", opt(x.end));
+        }
+        CaseRecord::ProtectionConference(x) => put("date", iso(x.date)),
+        CaseRecord::LifeStory(x) => {
+            put("date", iso(x.date));
+            put("status", x.status.key().to_owned());
+            put(
+                "form",
+                x.form.map(|f| f.key().to_owned()).unwrap_or_default(),
+            );
+        }
+        CaseRecord::Advocacy(x) => {
+            put("date", iso(x.date));
+            put("advocacy_kind", x.kind.key().to_owned());
+            put(
+                "care_leaver",
+                if x.care_leaver { "yes" } else { "" }.to_owned(),
+            );
+        }
+        CaseRecord::Views(x) => {
+            put("date", iso(x.review_date));
+            put("route", x.route.key().to_owned());
+        }
+        CaseRecord::CaseAlert(x) => {
+            put("date", iso(x.raised));
+            put("theme", x.theme.clone());
+            put("closed", opt(x.closed));
+            put(
+                "outcome",
+                x.outcome.map(|o| o.key().to_owned()).unwrap_or_default(),
+            );
+        }
+    }
+    out
+}
+
+/// A record in words: its date (the day it is listed under) and what it
+/// holds beyond its kind.
+fn summary(r: &CaseRecord) -> (NaiveDate, String) {
+    match r {
+        CaseRecord::SecureReview(x) => (
+            x.date,
+            format!("Placed {}; {}", uk(x.placed), x.decision.label()),
+        ),
+        CaseRecord::PrivateFosteringReview(x) => (
+            x.date,
+            format!("Arrangement began {}", uk(x.arrangement_start)),
+        ),
+        CaseRecord::FosterCarerReview(x) => (
+            x.date,
+            format!(
+                "Household {}; approved {}; {}{}",
+                x.household,
+                uk(x.approved),
+                x.kind.label(),
+                if x.to_panel { "; to panel" } else { "" }
+            ),
+        ),
+        CaseRecord::DisruptionMeeting(x) => (
+            x.date,
+            format!(
+                "Placement ended {}; children {}",
+                uk(x.placement_ended),
+                x.children
+                    .iter()
+                    .map(ChildId::as_str)
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        ),
+        CaseRecord::ProtectionPlan(x) => (
+            x.start,
+            match x.end {
+                Some(e) => format!("Began {}; ended {}", uk(x.start), uk(e)),
+                None => format!("Began {}; open", uk(x.start)),
+            },
+        ),
+        CaseRecord::ProtectionConference(x) => (x.date, String::new()),
+        CaseRecord::LifeStory(x) => (
+            x.date,
+            format!(
+                "{}{}",
+                x.status.label(),
+                x.form
+                    .map(|f| format!("; {}", f.label()))
+                    .unwrap_or_default()
+            ),
+        ),
+        CaseRecord::Advocacy(x) => (
+            x.date,
+            format!(
+                "{}{}",
+                x.kind.label(),
+                if x.care_leaver { "; a care leaver" } else { "" }
+            ),
+        ),
+        CaseRecord::Views(x) => (x.review_date, x.route.label().to_owned()),
+        CaseRecord::CaseAlert(x) => (
+            x.raised,
+            format!(
+                "{}{}",
+                x.theme,
+                match (x.closed, x.outcome) {
+                    (Some(c), Some(o)) => format!("; closed {}: {}", uk(c), o.label()),
+                    (Some(c), None) => format!("; closed {}", uk(c)),
+                    _ => "; open".to_owned(),
+                }
+            ),
+        ),
+    }
+}
+
+/// Whether a record is the child's: about them, or a disruption meeting
+/// that names them.
+fn concerns(r: &CaseRecord, child: &ChildId) -> bool {
+    match r {
+        CaseRecord::DisruptionMeeting(m) => m.children.contains(child),
+        _ => r.child() == Some(child),
+    }
+}
+
+/// The record of `kind` with `id` held for `whose`, as it stands.
+fn held(ds: &Dataset, whose: Whose<'_>, kind: &str, id: &str) -> Result<CaseRecord, AppError> {
+    ds.case_records
+        .all()
+        .into_iter()
+        .find(|r| {
+            r.kind() == kind
+                && r.id() == id
+                && match whose {
+                    Whose::Child(c) => concerns(r, c),
+                    Whose::Household => kind == CARER,
+                }
+        })
+        .ok_or(AppError::NotFound("record"))
+}
+
+fn keyed<T: Copy>(
+    all: &[T],
+    key: impl Fn(T) -> &'static str,
+    label: impl Fn(T) -> &'static str,
+) -> Vec<Value> {
+    all.iter()
+        .map(|v| context! { key => key(*v), label => label(*v) })
+        .collect()
+}
+
+/// What every form needs: the kind and the lists to choose from.
+fn options(kind: &str, themes: &[String]) -> Value {
+    context! {
+        kind,
+        kind_label => label_of(kind),
+        decisions => keyed(SecureDecision::ALL, SecureDecision::key, SecureDecision::label),
+        statuses => keyed(LifeStoryStatus::ALL, LifeStoryStatus::key, LifeStoryStatus::label),
+        life_story_forms => keyed(LifeStoryForm::ALL, LifeStoryForm::key, LifeStoryForm::label),
+        advocacy_kinds => keyed(AdvocacyKind::ALL, AdvocacyKind::key, AdvocacyKind::label),
+        routes => keyed(ViewsRoute::ALL, ViewsRoute::key, ViewsRoute::label),
+        outcomes => keyed(AlertOutcome::ALL, AlertOutcome::key, AlertOutcome::label),
+        carer_kinds => keyed(CarerReviewKind::ALL, CarerReviewKind::key, CarerReviewKind::label),
+        themes,
+        cover_reasons => super::COVER_REASONS,
+    }
+}
+
+fn form_map(pairs: &[(String, String)]) -> std::collections::BTreeMap<&str, &str> {
+    pairs
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect()
+}
+
+fn version_rows(versions: &[CaseRecordVersion]) -> Vec<Value> {
+    versions
+        .iter()
+        .rev()
+        .map(|v| {
+            let (date, detail) = summary(&v.record);
+            context! {
+                version => v.version,
+                event => match v.event.as_str() {
+                    "import" => "Imported",
+                    "entry" => "Recorded",
+                    _ => "Corrected",
+                },
+                written_at => v.written_at.format("%-d %b %Y %H:%M").to_string(),
+                written_by => v.written_by.clone(),
+                reason => v.reason.clone(),
+                changed => v.changed.join(", "),
+                record => format!("{}{}{detail}", uk(date), if detail.is_empty() { "" } else { ": " }),
+            }
+        })
+        .collect()
+}
+
+/// Everything a form page shows, and the page.
+struct FormPage<'a> {
+    whose: Whose<'a>,
+    kind: &'static str,
+    form: &'a [(String, String)],
+    errors: Vec<crate::view::FieldError>,
+    correcting: Option<&'a str>,
+    versions: Vec<Value>,
+    covering_needed: bool,
+    themes: &'a [String],
+}
+
+impl FormPage<'_> {
+    async fn render(self, state: &AppState, page: &Page, status: StatusCode) -> Response {
+        let action = match self.correcting {
+            Some(id) => self.whose.correct_action(self.kind, id),
+            None => self.whose.record_action(),
+        };
+        let ctx = context! {
+            child => self.whose.child().map(ToString::to_string),
+            back => self.whose.back(),
+            action,
+            form => form_map(self.form),
+            errors => self.errors,
+            correcting => self.correcting,
+            versions => self.versions,
+            covering_needed => self.covering_needed,
+            ..options(self.kind, self.themes)
+        };
+        page.render_status(state, status, "case_record_form.html", ctx)
+            .await
+    }
+}
+
+/// The case-alert themes: the council's list of challenge themes.
+async fn themes(state: &AppState) -> Vec<String> {
+    super::challenges::themes(state).await
+}
+
+// -- a child's records -------------------------------------------------------
+
+/// GET /children/{child}/case-records/new?kind=KIND — the form for a new
+/// record.
+pub async fn new_form(
+    State(state): State<AppState>,
+    page: Page,
+    user: CurrentUser,
+    Path(raw): Path<String>,
+    Query(q): Query<KindQuery>,
+) -> Response {
+    let result = async {
+        let id = child_id(&raw)?;
+        let whose = Whose::Child(&id);
+        let kind = kind_of(q.kind.as_deref().unwrap_or("secure_review"), whose)?;
+        let ds = child_records(&state, &id).await?;
+        ensure_child(&ds, &id)?;
+        // A disruption meeting names this child to begin with.
+        let form = if kind == "disruption_meeting" {
+            vec![("children".to_owned(), id.to_string())]
+        } else {
+            Vec::new()
+        };
+        let themes = themes(&state).await;
+        Ok(FormPage {
+            whose,
+            kind,
+            form: &form,
+            errors: Vec::new(),
+            correcting: None,
+            versions: Vec::new(),
+            covering_needed: needs_cover(&ds, &id, &user, state.clock.today()),
+            themes: &themes,
+        }
+        .render(&state, &page, StatusCode::OK)
+        .await)
+    }
+    .await;
+    respond(&state, Some(&user), result)
+}
+
+/// POST /children/{child}/case-records — records a new record.
+pub async fn record(
+    State(state): State<AppState>,
+    page: Page,
+    user: CurrentUser,
+    Path(raw): Path<String>,
+    Fields(pairs): Fields,
+) -> Response {
+    let result = async {
+        let id = child_id(&raw)?;
+        let whose = Whose::Child(&id);
+        let kind = kind_of(field(&pairs, "kind").unwrap_or(""), whose)?;
+        let ds = child_records(&state, &id).await?;
+        ensure_child(&ds, &id)?;
+        let today = state.clock.today();
+        let cover = caseload_scope(&ds, &id, &user, today, &pairs)?;
+        save_new(&state, &page, &user, whose, &ds, kind, &pairs, &cover).await
+    }
+    .await;
+    respond(&state, Some(&user), result)
+}
+
+/// Records a new record of `kind` from the form, or shows the form again
+/// with every problem (nothing written).
+#[allow(clippy::too_many_arguments)]
+async fn save_new(
+    state: &AppState,
+    page: &Page,
+    user: &CurrentUser,
+    whose: Whose<'_>,
+    ds: &Dataset,
+    kind: &'static str,
+    pairs: &[(String, String)],
+    cover: &str,
+) -> Result<Response, AppError> {
+    let rid = new_id();
+    let mut errors = match parse_record(kind, &rid, pairs, whose) {
+        Ok(r) => match not_held(state, &r).await? {
+            Some(e) => e,
+            None => match state.store.record_case_record(&r, &user.name).await {
+                Ok(()) => {
+                    audit(
+                        state,
+                        user,
+                        &format!("{}.record", whose.audit_prefix()),
+                        whose.child(),
+                        &format!("{kind} {rid}{cover}"),
+                    )
+                    .await?;
+                    page.flash(&format!("{} recorded", label_of(kind))).await;
+                    return Ok(Redirect::to(&whose.back()).into_response());
+                }
+                Err(StoreError::Invalid(msg)) => {
+                    let mut e = FormErrors::default();
+                    e.add("kind", msg);
+                    e
+                }
+                Err(e) => return Err(e.into()),
+            },
+        },
+        Err(e) => e,
+    };
+    errors
+        .0
+        .dedup_by(|a, b| a.field == b.field && a.message == b.message);
+    let themes = themes(state).await;
+    Ok(FormPage {
+        whose,
+        kind,
+        form: pairs,
+        errors: errors.0,
+        correcting: None,
+        versions: Vec::new(),
+        covering_needed: whose
+            .child()
+            .is_some_and(|c| needs_cover(ds, c, user, state.clock.today())),
+        themes: &themes,
+    }
+    .render(state, page, StatusCode::UNPROCESSABLE_ENTITY)
+    .await)
+}
+
+/// The children a disruption meeting names that are not held, as an error
+/// on its field.
+async fn not_held(state: &AppState, r: &CaseRecord) -> Result<Option<FormErrors>, AppError> {
+    let CaseRecord::DisruptionMeeting(m) = r else {
+        return Ok(None);
+    };
+    let missing = state.store.children_not_held(&m.children).await?;
+    if missing.is_empty() {
+        return Ok(None);
+    }
+    let mut e = FormErrors::default();
+    e.add(
+        "children",
+        format!(
+            "No child is held with the identifier {}",
+            missing
+                .iter()
+                .map(ChildId::as_str)
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+    );
+    Ok(Some(e))
+}
+
+/// GET /children/{child}/case-records/{kind}/{id}/edit — the correction
+/// form, with every version held.
+pub async fn correction_form(
+    State(state): State<AppState>,
+    page: Page,
+    user: CurrentUser,
+    Path((raw, raw_kind, rid)): Path<(String, String, String)>,
+) -> Response {
+    let result = async {
+        let id = child_id(&raw)?;
+        let whose = Whose::Child(&id);
+        let kind = kind_of(&raw_kind, whose)?;
+        let ds = child_records(&state, &id).await?;
+        ensure_child(&ds, &id)?;
+        let covering_needed = needs_cover(&ds, &id, &user, state.clock.today());
+        show_correction(
+            &state,
+            &page,
+            &user,
+            whose,
+            &ds,
+            kind,
+            &rid,
+            covering_needed,
+        )
+        .await
+    }
+    .await;
+    respond(&state, Some(&user), result)
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn show_correction(
+    state: &AppState,
+    page: &Page,
+    user: &CurrentUser,
+    whose: Whose<'_>,
+    ds: &Dataset,
+    kind: &'static str,
+    rid: &str,
+    covering_needed: bool,
+) -> Result<Response, AppError> {
+    let r = held(ds, whose, kind, rid)?;
+    let versions = state.store.case_record_versions(kind, rid).await?;
+    audit(
+        state,
+        user,
+        &format!("{}.view_versions", whose.audit_prefix()),
+        whose.child(),
+        &format!("{kind} {rid}"),
+    )
+    .await?;
+    let form = form_of(&r);
+    let themes = themes(state).await;
+    Ok(FormPage {
+        whose,
+        kind,
+        form: &form,
+        errors: Vec::new(),
+        correcting: Some(rid),
+        versions: version_rows(&versions),
+        covering_needed,
+        themes: &themes,
+    }
+    .render(state, page, StatusCode::OK)
+    .await)
+}
+
+/// POST /children/{child}/case-records/{kind}/{id} — corrects a record: a
+/// new version with who, when and why; the earlier ones kept.
+pub async fn correct(
+    State(state): State<AppState>,
+    page: Page,
+    user: CurrentUser,
+    Path((raw, raw_kind, rid)): Path<(String, String, String)>,
+    Fields(pairs): Fields,
+) -> Response {
+    let result = async {
+        let id = child_id(&raw)?;
+        let whose = Whose::Child(&id);
+        let kind = kind_of(&raw_kind, whose)?;
+        let ds = child_records(&state, &id).await?;
+        ensure_child(&ds, &id)?;
+        let today = state.clock.today();
+        let cover = caseload_scope(&ds, &id, &user, today, &pairs)?;
+        save_correction(&state, &page, &user, whose, &ds, kind, &rid, &pairs, &cover).await
+    }
+    .await;
+    respond(&state, Some(&user), result)
+}
+
+/// Corrects the record of `kind` with `rid` from the form, or shows the
+/// form again with every problem (nothing written).
+#[allow(clippy::too_many_arguments)]
+async fn save_correction(
+    state: &AppState,
+    page: &Page,
+    user: &CurrentUser,
+    whose: Whose<'_>,
+    ds: &Dataset,
+    kind: &'static str,
+    rid: &str,
+    pairs: &[(String, String)],
+    cover: &str,
+) -> Result<Response, AppError> {
+    held(ds, whose, kind, rid)?;
+    let reason = field(pairs, "correction_reason")
+        .unwrap_or("")
+        .trim()
+        .to_owned();
+    let parsed = parse_record(kind, rid, pairs, whose);
+    let mut errors = match &parsed {
+        Ok(r) => not_held(state, r).await?.unwrap_or_default(),
+        Err(e) => e.clone(),
+    };
+    if reason.is_empty() {
+        errors.add(
+            "correction_reason",
+            "Enter why the record is being corrected",
+        );
+    } else if reason.chars().count() > REASON_MAX {
+        errors.add(
+            "correction_reason",
+            "The reason must be 500 characters or fewer",
+        );
+    }
+    if let Ok(now) = &parsed
+        && errors.is_empty()
+    {
+        let correction = Correction {
+            by: user.name.clone(),
+            reason,
+        };
+        match state.store.correct_case_record(now, &correction).await {
+            Ok(changed) if changed.is_empty() => {
+                page.flash("Nothing was changed: the record already held these details")
+                    .await;
+                return Ok(Redirect::to(&whose.back()).into_response());
+            }
+            Ok(changed) => {
+                audit(
+                    state,
+                    user,
+                    &format!("{}.correct", whose.audit_prefix()),
+                    whose.child(),
+                    &format!("{kind} {rid};changed={}{cover}", changed.join(",")),
+                )
+                .await?;
+                page.flash(&format!("{} corrected", label_of(kind))).await;
+                return Ok(Redirect::to(&whose.back()).into_response());
+            }
+            Err(StoreError::Invalid(msg)) => errors.add("kind", msg),
+            Err(e) => return Err(e.into()),
+        }
+    }
+    let versions = state.store.case_record_versions(kind, rid).await?;
+    let themes = themes(state).await;
+    Ok(FormPage {
+        whose,
+        kind,
+        form: pairs,
+        errors: errors.0,
+        correcting: Some(rid),
+        versions: version_rows(&versions),
+        covering_needed: whose
+            .child()
+            .is_some_and(|c| needs_cover(ds, c, user, state.clock.today())),
+        themes: &themes,
+    }
+    .render(state, page, StatusCode::UNPROCESSABLE_ENTITY)
+    .await)
+}
+
+/// The child's records for the child's page, newest first, each in words.
+pub(crate) fn record_rows(ds: &Dataset, id: &ChildId) -> Vec<Value> {
+    let mut rows: Vec<(NaiveDate, Value)> = ds
+        .case_records
+        .all()
+        .into_iter()
+        .filter(|r| concerns(r, id))
+        .map(|r| {
+            let (date, detail) = summary(&r);
+            (
+                date,
+                context! {
+                    kind => r.kind(),
+                    kind_label => label_of(r.kind()),
+                    id => r.id(),
+                    date => uk(date),
+                    detail,
+                },
+            )
+        })
+        .collect();
+    rows.sort_by_key(|(d, _)| std::cmp::Reverse(*d));
+    rows.into_iter().map(|(_, v)| v).collect()
+}
+
+/// The kinds a child's form records, for the child's page's links.
+pub(crate) fn kinds() -> Vec<Value> {
+    CaseRecord::KINDS
+        .iter()
+        .filter(|k| **k != CARER)
+        .map(|k| context! { key => k, label => label_of(k) })
+        .collect()
+}
+
+/// What is due of the child's records with a timescale.
+pub(crate) async fn due_for(
+    state: &AppState,
+    ds: &Dataset,
+    id: &ChildId,
+) -> Result<Vec<daily::CaseRecordDue>, AppError> {
+    let t = settings(state).await?.case_records;
+    Ok(daily::case_records_due(ds, state.clock.today(), &t)
+        .into_iter()
+        .filter(|d| d.child == id.as_str())
+        .collect())
+}
+
+// -- foster carer reviews (the manager) --------------------------------------
+
+/// GET /foster-carer-reviews — every foster carer review held, newest
+/// first, and what is due of each household.
+pub async fn carer_reviews(
+    State(state): State<AppState>,
+    page: Page,
+    user: CurrentUser,
+    Query(q): Query<CarerQuery>,
+) -> Response {
+    let result = async {
+        let ds = council(&state).await?;
+        audit(&state, &user, "foster_carer_review.list", None, "").await?;
+        let t = settings(&state).await?.case_records;
+        let due: Vec<daily::CaseRecordDue> = daily::case_records_due(&ds, state.clock.today(), &t)
+            .into_iter()
+            .filter(|d| d.kind == CARER)
+            .collect();
+        let overdue = due.iter().filter(|d| d.status == "overdue").count();
+        let (due, due_pager) = crate::paging::page_as(
+            due,
+            &q.due_page,
+            "due_page",
+            "/foster-carer-reviews",
+            &[("page", q.page.as_str())],
+        );
+        let mut reviews: Vec<&FosterCarerReview> =
+            ds.case_records.foster_carer_reviews.iter().collect();
+        reviews.sort_by(|a, b| (b.date, &b.household, &b.id).cmp(&(a.date, &a.household, &a.id)));
+        let rows: Vec<Value> = reviews
+            .into_iter()
+            .map(|r| {
+                context! {
+                    id => r.id.clone(), household => r.household.clone(),
+                    approved => uk(r.approved), date => uk(r.date),
+                    kind => r.kind.label(), to_panel => r.to_panel,
+                }
+            })
+            .collect();
+        let (rows, pager) = crate::paging::page(
+            rows,
+            &q.page,
+            "/foster-carer-reviews",
+            &[("due_page", q.due_page.as_str())],
+        );
+        Ok(page
+            .render(
+                &state,
+                "foster_carer_reviews.html",
+                context! { rows, pager, due, due_pager, overdue },
+            )
+            .await)
+    }
+    .await;
+    respond(&state, Some(&user), result)
+}
+
+/// GET /foster-carer-reviews/new — the form for a new foster carer review.
+pub async fn carer_new_form(
+    State(state): State<AppState>,
+    page: Page,
+    _user: CurrentUser,
+) -> Response {
+    let form: Vec<(String, String)> = Vec::new();
+    FormPage {
+        whose: Whose::Household,
+        kind: CARER,
+        form: &form,
+        errors: Vec::new(),
+        correcting: None,
+        versions: Vec::new(),
+        covering_needed: false,
+        themes: &[],
+    }
+    .render(&state, &page, StatusCode::OK)
+    .await
+}
+
+/// POST /foster-carer-reviews — records a foster carer review.
+pub async fn carer_record(
+    State(state): State<AppState>,
+    page: Page,
+    user: CurrentUser,
+    Fields(pairs): Fields,
+) -> Response {
+    let result = async {
+        let ds = Dataset::default();
+        save_new(
+            &state,
+            &page,
+            &user,
+            Whose::Household,
+            &ds,
+            CARER,
+            &pairs,
+            "",
+        )
+        .await
+    }
+    .await;
+    respond(&state, Some(&user), result)
+}
+
+/// GET /foster-carer-reviews/{id}/edit — the correction form.
+pub async fn carer_correction_form(
+    State(state): State<AppState>,
+    page: Page,
+    user: CurrentUser,
+    Path(rid): Path<String>,
+) -> Response {
+    let result = async {
+        let ds = council(&state).await?;
+        show_correction(
+            &state,
+            &page,
+            &user,
+            Whose::Household,
+            &ds,
+            CARER,
+            &rid,
+            false,
+        )
+        .await
+    }
+    .await;
+    respond(&state, Some(&user), result)
+}
+
+/// POST /foster-carer-reviews/{id} — corrects a foster carer review.
+pub async fn carer_correct(
+    State(state): State<AppState>,
+    page: Page,
+    user: CurrentUser,
+    Path(rid): Path<String>,
+    Fields(pairs): Fields,
+) -> Response {
+    let result = async {
+        let ds = council(&state).await?;
+        save_correction(
+            &state,
+            &page,
+            &user,
+            Whose::Household,
+            &ds,
+            CARER,
+            &rid,
+            &pairs,
+            "",
+        )
+        .await
+    }
+    .await;
+    respond(&state, Some(&user), result)
+}

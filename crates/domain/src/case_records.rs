@@ -152,13 +152,17 @@ pub struct SecureReview {
 }
 
 /// One review of a private fostering arrangement (the child is not looked
-/// after): the day the arrangement began and the review's date.
+/// after): the day the arrangement began, the review's date and, once it
+/// is known, the day the arrangement ended (recorded on the arrangement's
+/// last review, or on any of them: the latest recorded is the end).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PrivateFosteringReview {
     pub id: String,
     pub child: ChildId,
     pub arrangement_start: NaiveDate,
     pub date: NaiveDate,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub arrangement_end: Option<NaiveDate>,
 }
 
 /// One review of a foster carer household: the household's reference (no
@@ -254,6 +258,10 @@ pub enum CaseRecordError {
     SecureBeforePlaced,
     #[error("the review is dated before the arrangement began")]
     PrivateFosteringBeforeStart,
+    #[error("the arrangement ends before it began")]
+    ArrangementEndsBeforeStart,
+    #[error("the review is dated after the arrangement ended")]
+    PrivateFosteringAfterEnd,
     #[error("a foster carer review needs the household")]
     NoHousehold,
     #[error("the review is dated before the household was approved")]
@@ -419,6 +427,16 @@ impl CaseRecord {
             CaseRecord::SecureReview(r) if r.date < r.placed => Err(E::SecureBeforePlaced),
             CaseRecord::PrivateFosteringReview(r) if r.date < r.arrangement_start => {
                 Err(E::PrivateFosteringBeforeStart)
+            }
+            CaseRecord::PrivateFosteringReview(r)
+                if r.arrangement_end.is_some_and(|e| e < r.arrangement_start) =>
+            {
+                Err(E::ArrangementEndsBeforeStart)
+            }
+            CaseRecord::PrivateFosteringReview(r)
+                if r.arrangement_end.is_some_and(|e| r.date > e) =>
+            {
+                Err(E::PrivateFosteringAfterEnd)
             }
             CaseRecord::FosterCarerReview(r) if r.household.trim().is_empty() => {
                 Err(E::NoHousehold)
@@ -721,21 +739,24 @@ pub fn secure_review_schedule(
 }
 
 /// The reviews of one private fostering arrangement (the child's reviews
-/// with the same start).
+/// with the same start), to the arrangement's end when one of them records
+/// it (the latest recorded): no review is due after it.
 pub fn private_fostering_schedule(
     child: &ChildId,
     start: NaiveDate,
     reviews: &[PrivateFosteringReview],
     t: &CaseRecordTimescales,
 ) -> Vec<Due> {
-    let held: Vec<NaiveDate> = reviews
-        .iter()
-        .filter(|r| r.child == *child && r.arrangement_start == start)
-        .map(|r| r.date)
-        .collect();
+    let mine = || {
+        reviews
+            .iter()
+            .filter(|r| r.child == *child && r.arrangement_start == start)
+    };
+    let held: Vec<NaiveDate> = mine().map(|r| r.date).collect();
+    let end = mine().filter_map(|r| r.arrangement_end).max();
     meeting_chain(
         start,
-        None,
+        end,
         t.private_fostering_months,
         t.private_fostering_months,
         &held,

@@ -813,13 +813,22 @@ pub fn case_records_due(
         }
     }
 
-    // Private fostering: each child's latest arrangement.
+    // Private fostering: each child's latest arrangement, unless a review
+    // records that it has ended.
     let mut arrangements: BTreeMap<&ChildId, NaiveDate> = BTreeMap::new();
     for x in &r.private_fostering_reviews {
         let e = arrangements.entry(&x.child).or_insert(x.arrangement_start);
         *e = (*e).max(x.arrangement_start);
     }
     for (child, start) in arrangements {
+        let ended = r.private_fostering_reviews.iter().any(|x| {
+            x.child == *child
+                && x.arrangement_start == start
+                && x.arrangement_end.is_some_and(|e| e <= today)
+        });
+        if ended {
+            continue;
+        }
         if let Some(due) = open(private_fostering_schedule(
             child,
             start,
@@ -1329,6 +1338,7 @@ mod tests {
                 child: self::id("PF1"),
                 arrangement_start: d(start),
                 date: d(date),
+                arrangement_end: None,
             });
         }
         // B's plan from 1 October 2024: first conference due 1 January,
@@ -1418,5 +1428,57 @@ mod tests {
                 .any(|x| x.child == "A" && x.due == "2025-08-05")
         );
         assert!(case_records_due_in_month(&data, 2025, 5, today, &t).is_empty());
+        // PF1's arrangement ends on 1 March 2025, recorded on its review:
+        // no review is due of it any more. Recorded as ending later than
+        // today, it is still due.
+        let pf1 = |end: &str| {
+            let mut data = data.clone();
+            for x in &mut data.case_records.private_fostering_reviews {
+                if x.id == "p1" {
+                    x.arrangement_end = Some(d(end));
+                }
+            }
+            case_records_due(&data, today, &t)
+                .iter()
+                .any(|x| x.child == "PF1")
+        };
+        assert!(!pf1("2025-03-01"));
+        assert!(pf1("2025-12-01"));
+    }
+
+    #[test]
+    fn a_private_fostering_arrangement_that_ended_has_no_review_due_after_its_end() {
+        use crate::case_records::{CaseRecord, CaseRecordError, PrivateFosteringReview};
+        let t = CaseRecordTimescales::default();
+        let child = id("PF1");
+        let review = |date: &str, end: Option<&str>| PrivateFosteringReview {
+            id: date.into(),
+            child: child.clone(),
+            arrangement_start: d("2023-01-01"),
+            date: d(date),
+            arrangement_end: end.map(d),
+        };
+        // Reviewed 1 Jan 2024 (due then), next due 1 Jan 2025.
+        let open = vec![review("2024-01-01", None)];
+        let chain = private_fostering_schedule(&child, d("2023-01-01"), &open, &t);
+        assert_eq!(
+            chain.last().map(|x| (x.due, x.done)),
+            Some((d("2025-01-01"), None))
+        );
+        // Ended 1 July 2024: nothing is due after it.
+        let ended = vec![review("2024-01-01", Some("2024-07-01"))];
+        let chain = private_fostering_schedule(&child, d("2023-01-01"), &ended, &t);
+        assert!(chain.iter().all(|x| x.done.is_some()), "{chain:?}");
+        // The check: an end before the start, or a review after the end.
+        let mut bad = review("2024-01-01", Some("2022-12-01"));
+        assert!(matches!(
+            CaseRecord::PrivateFosteringReview(bad.clone()).check(),
+            Err(CaseRecordError::ArrangementEndsBeforeStart)
+        ));
+        bad.arrangement_end = Some(d("2023-12-01"));
+        assert!(matches!(
+            CaseRecord::PrivateFosteringReview(bad).check(),
+            Err(CaseRecordError::PrivateFosteringAfterEnd)
+        ));
     }
 }

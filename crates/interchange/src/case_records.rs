@@ -15,7 +15,7 @@
 //! | `CHILD` | the 903 child identifier; a disruption meeting's children separated by `;`; blank for a foster carer review (no child data) |
 //! | `DATE` | the day of the review, meeting or conference; a plan's start; the day life-story work stood as `STATUS`; the advocate's involvement; the review the views reached; the day an alert was raised (dd/mm/yyyy or yyyy-mm-dd; required) |
 //! | `START` | secure review: the day the child was placed in secure accommodation; private fostering review: the day the arrangement began; foster carer review: the day the household was approved; disruption meeting: the day the placement ended (required for those four) |
-//! | `END` | protection plan: the day it ended; case alert: the day it was closed (blank while open) |
+//! | `END` | protection plan: the day it ended; private fostering review: the day the arrangement ended, once it has (no review is due after it); case alert: the day it was closed (blank while open) |
 //! | `HOUSEHOLD` | foster carer review: the carer household's reference (required) |
 //! | `KIND` | foster carer review: `first` or `annual`; advocacy: `referral`, `contact` or `review_attendance` (required for those two) |
 //! | `PANEL` | foster carer review: `Y` when it went to the fostering panel (blank: no) |
@@ -108,7 +108,10 @@ fn column_of(e: &CaseRecordError) -> usize {
         | E::MeetingBeforeEnding => DATE,
         E::NoHousehold => HOUSEHOLD,
         E::NoChildren => CHILD,
-        E::PlanEndsBeforeStart | E::ClosedBeforeRaised => END,
+        E::PlanEndsBeforeStart
+        | E::ClosedBeforeRaised
+        | E::ArrangementEndsBeforeStart
+        | E::PrivateFosteringAfterEnd => END,
         E::NoTheme => THEME,
         E::OutcomeWithoutClosing => OUTCOME,
     }
@@ -265,6 +268,7 @@ pub fn read_records(file: &str, text: &str) -> Result<ReadRecords, Vec<RowProble
             "private_fostering_review" => {
                 let child = one_child(p);
                 let start = req_date(START, "the day the arrangement began", p);
+                let arrangement_end = opt_date(END, p);
                 match (child, start, on) {
                     (Some(child), Some(arrangement_start), Some(date)) => {
                         Some(CaseRecord::PrivateFosteringReview(PrivateFosteringReview {
@@ -272,6 +276,7 @@ pub fn read_records(file: &str, text: &str) -> Result<ReadRecords, Vec<RowProble
                             child,
                             arrangement_start,
                             date,
+                            arrangement_end,
                         }))
                     }
                     _ => None,
@@ -606,6 +611,10 @@ mod tests {
                 decision: SecureDecision::CriteriaMet,
             })
         );
+        match &r[1] {
+            CaseRecord::PrivateFosteringReview(p) => assert_eq!(p.arrangement_end, None),
+            other => panic!("{other:?}"),
+        }
         match &r[2] {
             CaseRecord::FosterCarerReview(f) => {
                 assert!(f.to_panel);
@@ -680,6 +689,20 @@ mod tests {
             .map(|p| (p.line, p.column.as_str()))
             .collect();
         assert_eq!(at, [(2, "END"), (3, "OUTCOME"), (4, "END")], "{problems:?}");
+        // A private fostering review after the arrangement ended, and an
+        // arrangement ending before it began: each on END.
+        let problems = read(
+            "RECORD,ID,CHILD,DATE,START,END\n\
+             private_fostering_review,P1,PF1,01/07/2025,01/01/2025,30/06/2025\n\
+             private_fostering_review,P2,PF2,01/07/2024,01/01/2024,31/12/2023\n\
+             private_fostering_review,P3,PF3,01/07/2024,01/01/2024,01/08/2024\n",
+        )
+        .unwrap_err();
+        let at: Vec<(u64, &str)> = problems
+            .iter()
+            .map(|p| (p.line, p.column.as_str()))
+            .collect();
+        assert_eq!(at, [(2, "END"), (3, "END")], "{problems:?}");
         let problems = read("CHILD,DATE\nA1,01/02/2025\n").unwrap_err();
         assert_eq!((problems.len(), problems[0].line), (1, 1));
         assert!(problems[0].message.contains("RECORD"));

@@ -362,20 +362,35 @@ pub(crate) fn records(seed: u64, ds: &Dataset, from: NaiveDate, as_of: NaiveDate
         let start = add_days(keep_from, days_between(&mut rng, -365, window - 30));
         let mut due = add_months(start, t.private_fostering_months);
         let reviews = days_between(&mut rng, 1, 3);
+        let mut ongoing = false;
+        let mut last_kept = None;
         for _ in 0..reviews {
             let on = held(&mut rng, due, 0.97, 30, 20);
             if on > as_of {
+                ongoing = true;
                 break;
             }
             if on >= keep_from {
+                last_kept = Some(out.private_fostering_reviews.len());
                 out.private_fostering_reviews.push(PrivateFosteringReview {
                     id: ids.next("PF"),
                     child: child.clone(),
                     arrangement_start: start,
                     date: on,
+                    arrangement_end: None,
                 });
             }
             due = add_months(on, t.private_fostering_months);
+        }
+        // An arrangement whose reviews stop before the report date ended
+        // halfway to the review that was not needed; its last review
+        // records it (no draw from the stream, so nothing else moves).
+        if !ongoing && let Some(i) = last_kept {
+            let last = out.private_fostering_reviews[i].date;
+            let end = last + chrono::Duration::days((due - last).num_days() / 2);
+            if end <= as_of {
+                out.private_fostering_reviews[i].arrangement_end = Some(end);
+            }
         }
     }
 

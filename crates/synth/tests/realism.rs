@@ -326,3 +326,40 @@ fn a_move_changes_something_and_no_one_comes_back_after_dying() {
         }
     }
 }
+
+/// Private fostering arrangements end: one whose reviews stop before the
+/// report date records its end on its last review, so the due list does not
+/// hold it overdue for ever; one still running has its next review due.
+#[test]
+fn private_fostering_arrangements_that_stop_being_reviewed_record_their_end() {
+    use footprint_domain::case_records::CaseRecordTimescales;
+    use footprint_domain::daily::case_records_due;
+    let c = council();
+    let as_of = c.params.as_of;
+    let reviews = &c.dataset.case_records.private_fostering_reviews;
+    assert!(!reviews.is_empty());
+    let ended = reviews
+        .iter()
+        .filter(|r| r.arrangement_end.is_some())
+        .count();
+    assert!(ended > 0, "some arrangements end");
+    for r in reviews.iter().filter(|r| r.arrangement_end.is_some()) {
+        let end = r.arrangement_end.unwrap();
+        assert!(r.date <= end && end <= as_of, "{r:?}");
+    }
+    let due = case_records_due(&c.dataset, as_of, &CaseRecordTimescales::default());
+    let overdue_private = due
+        .iter()
+        .filter(|d| d.kind == "private_fostering_review" && d.status == "overdue")
+        .count();
+    let arrangements: BTreeSet<_> = reviews
+        .iter()
+        .map(|r| (r.child.clone(), r.arrangement_start))
+        .collect();
+    // Nearly always in time (97%): a handful overdue at most.
+    assert!(
+        overdue_private * 5 <= arrangements.len(),
+        "{overdue_private} of {} arrangements overdue",
+        arrangements.len()
+    );
+}

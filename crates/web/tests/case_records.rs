@@ -257,6 +257,24 @@ async fn refusals_write_nothing_and_only_iros_and_the_manager_record() {
         .await;
     assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(res.body.contains("id=\"end-error\""));
+    // A private fostering review after the arrangement ended.
+    let res = c
+        .post(
+            "/children/C1/case-records",
+            &[
+                ("kind", "private_fostering_review"),
+                ("start", "2024-06-01"),
+                ("date", "2025-02-10"),
+                ("end", "2025-01-31"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(res.body.contains("id=\"end-error\""), "{}", res.body);
+    assert!(
+        res.body
+            .contains("The review is dated after the arrangement ended")
+    );
     // C3 is another IRO's: recording needs a covering reason.
     let res = c
         .post(

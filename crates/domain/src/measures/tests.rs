@@ -1760,6 +1760,7 @@ fn case_record_data() -> Dataset {
             child: id("PF1"),
             arrangement_start: d(2020, 9, 1),
             date,
+            arrangement_end: None,
         })
         .collect();
     let carer = |i: &str, h: &str, approved, date, kind, to_panel| FosterCarerReview {

@@ -52,6 +52,7 @@ fn records() -> Vec<CaseRecord> {
             child: id("PF1"),
             arrangement_start: d("2022-03-01"),
             date: d("2023-02-20"),
+            arrangement_end: None,
         }),
         CaseRecord::FosterCarerReview(FosterCarerReview {
             id: "F1".into(),

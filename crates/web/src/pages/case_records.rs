@@ -153,7 +153,9 @@ fn field_of(e: &CaseRecordError) -> &'static str {
         | E::MeetingBeforeEnding => "date",
         E::NoHousehold => "household",
         E::NoChildren => "children",
-        E::PlanEndsBeforeStart => "end",
+        E::PlanEndsBeforeStart | E::ArrangementEndsBeforeStart | E::PrivateFosteringAfterEnd => {
+            "end"
+        }
         E::NoTheme => "theme",
         E::ClosedBeforeRaised => "closed",
         E::OutcomeWithoutClosing => "outcome",
@@ -261,6 +263,8 @@ fn parse_record(
                 true,
             );
             let date = date_field(&mut e, pairs, "date", "the date of the review", true);
+            let arrangement_end =
+                date_field(&mut e, pairs, "end", "the day the arrangement ended", false);
             match (start, date) {
                 (Some(arrangement_start), Some(date)) => {
                     Some(CaseRecord::PrivateFosteringReview(PrivateFosteringReview {
@@ -268,6 +272,7 @@ fn parse_record(
                         child,
                         arrangement_start,
                         date,
+                        arrangement_end,
                     }))
                 }
                 _ => None,
@@ -497,6 +502,7 @@ fn form_of(r: &CaseRecord) -> Vec<(String, String)> {
         CaseRecord::PrivateFosteringReview(x) => {
             put("start", iso(x.arrangement_start));
             put("date", iso(x.date));
+            put("end", opt(x.arrangement_end));
         }
         CaseRecord::FosterCarerReview(x) => {
             put("household", x.household.clone());
@@ -565,7 +571,14 @@ fn summary(r: &CaseRecord) -> (NaiveDate, String) {
         ),
         CaseRecord::PrivateFosteringReview(x) => (
             x.date,
-            format!("Arrangement began {}", uk(x.arrangement_start)),
+            match x.arrangement_end {
+                Some(end) => format!(
+                    "Arrangement began {}, ended {}",
+                    uk(x.arrangement_start),
+                    uk(end)
+                ),
+                None => format!("Arrangement began {}", uk(x.arrangement_start)),
+            },
         ),
         CaseRecord::FosterCarerReview(x) => (
             x.date,

@@ -619,6 +619,52 @@ pub fn relations(m: &Measures) -> Vec<Relation> {
             pct(within, "denominator"),
         ));
     }
+    // Its three-year averages (when the report computed the years
+    // before): the year's children are some of the three years', each
+    // share within its threshold of the children the average counts.
+    for (avg, within) in [
+        ("adoption.a10", "adoption.a10_within_threshold"),
+        ("adoption.a2", "adoption.a2_within_threshold"),
+    ] {
+        let (avg3, within3) = (
+            format!("{avg}_three_year"),
+            format!("{avg}_three_year_within_threshold"),
+        );
+        if m.get(&avg3).is_none() {
+            continue;
+        }
+        r.push(at_most(&avg3, pct(avg, "count"), pct(&avg3, "count")));
+        r.push(same(
+            &within3,
+            pct(&within3, "denominator"),
+            pct(&avg3, "count"),
+        ));
+        r.push(at_most(
+            &within3,
+            pct(&within3, "numerator"),
+            pct(&within3, "denominator"),
+        ));
+        r.push(at_most(
+            &within3,
+            pct(within, "numerator"),
+            pct(&within3, "numerator"),
+        ));
+    }
+    // Unregistered placements (when the council marks any): of the
+    // children in care on the last day, each of whom was in one in the
+    // period.
+    if m.get("placements.end.unregistered").is_some() {
+        r.push(at_most(
+            "placements.end.unregistered",
+            c("placements.end.unregistered"),
+            c("cla.end"),
+        ));
+        r.push(at_most(
+            "placements.end.unregistered",
+            c("placements.end.unregistered"),
+            c("placements.unregistered.children"),
+        ));
+    }
     let shobpa = "adoption.within_12_months_of_shobpa";
     r.push(at_most(
         shobpa,

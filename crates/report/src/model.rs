@@ -1506,6 +1506,27 @@ pub fn build(report: &AnnualReport) -> Report {
             ],
         )));
     }
+    if b.this.m().get("placements.end.unregistered").is_some() {
+        blocks.push(Block::Table(b.figures(
+            "placements-unregistered",
+            "Children in placements the council marks as unregistered (the placement types of its monthly-review policy)",
+            vec![
+                ("In an unregistered placement on 31 March", &|f| {
+                    f.cell("placements.end.unregistered", &[])
+                }),
+                ("In an unregistered placement at any time in the year", &|f| {
+                    f.cell("placements.unregistered.children", &[])
+                }),
+                ("All children in care on 31 March", &|f| {
+                    f.cell("cla.end", &[])
+                }),
+            ],
+        )));
+    } else {
+        blocks.push(Block::Note {
+            text: "Children in unregistered placements are not shown: no placement type is marked as unregistered in the settings (review_policy.unregistered_placements).".into(),
+        });
+    }
     sections.push(section(report, "stability", "Placement stability", blocks));
 
     // Adoption.
@@ -1534,46 +1555,96 @@ pub fn build(report: &AnnualReport) -> Report {
     let t = s.adoption_thresholds;
     let a10_within = format!("A10: of them, moved in within {} days", t.a10_days);
     let a2_within = format!("A2: of them, matched within {} days", t.a2_days);
+    let mut rows: Vec<(&str, Read, Option<&str>)> = vec![
+        (
+            "A10: average days from entering care to moving in with the adoptive family",
+            &|f| average(f, "adoption.a10"),
+            Some("adoption.a10"),
+        ),
+        (
+            "A10: children counted",
+            &|f| f.cell("adoption.a10", &["count"]),
+            None,
+        ),
+        (
+            &a10_within,
+            &|f| f.pct("adoption.a10_within_threshold"),
+            Some("adoption.a10_within_threshold"),
+        ),
+    ];
+    // The DfE's three-year averages (the year and the two before it),
+    // when the report computed the years before.
+    let three_years = b.this.m().get("adoption.a10_three_year").is_some();
+    let a10_three_within = format!("A10 over three years: moved in within {} days", t.a10_days);
+    let a2_three_within = format!("A2 over three years: matched within {} days", t.a2_days);
+    if three_years {
+        rows.extend::<[(&str, Read, Option<&str>); 3]>([
+            (
+                "A10: three-year average (the year and the two before it), days",
+                &|f| average(f, "adoption.a10_three_year"),
+                Some("adoption.a10_three_year"),
+            ),
+            (
+                "A10 over three years: children counted",
+                &|f| f.cell("adoption.a10_three_year", &["count"]),
+                None,
+            ),
+            (
+                &a10_three_within,
+                &|f| f.pct("adoption.a10_three_year_within_threshold"),
+                Some("adoption.a10_three_year_within_threshold"),
+            ),
+        ]);
+    }
+    rows.extend::<[(&str, Read, Option<&str>); 3]>([
+        (
+            "A2: average days from the court's authority to place to the match",
+            &|f| average(f, "adoption.a2"),
+            Some("adoption.a2"),
+        ),
+        (
+            "A2: children counted",
+            &|f| f.cell("adoption.a2", &["count"]),
+            None,
+        ),
+        (
+            &a2_within,
+            &|f| f.pct("adoption.a2_within_threshold"),
+            Some("adoption.a2_within_threshold"),
+        ),
+    ]);
+    if three_years {
+        rows.extend::<[(&str, Read, Option<&str>); 3]>([
+            (
+                "A2: three-year average (the year and the two before it), days",
+                &|f| average(f, "adoption.a2_three_year"),
+                Some("adoption.a2_three_year"),
+            ),
+            (
+                "A2 over three years: children counted",
+                &|f| f.cell("adoption.a2_three_year", &["count"]),
+                None,
+            ),
+            (
+                &a2_three_within,
+                &|f| f.pct("adoption.a2_three_year_within_threshold"),
+                Some("adoption.a2_three_year_within_threshold"),
+            ),
+        ]);
+    }
+    rows.push((
+        "Adopted within 12 months of the decision that they should be placed for adoption",
+        &|f| f.pct("adoption.within_12_months_of_shobpa"),
+        Some("adoption.within_12_months_of_shobpa"),
+    ));
+    let ids: Vec<Option<&str>> = rows.iter().map(|r| r.2).collect();
     let scorecard = b.figures(
         "adoption-scorecard",
-        "The adoption scorecard (children adopted in the year)",
-        vec![
-            (
-                "A10: average days from entering care to moving in with the adoptive family",
-                &|f| average(f, "adoption.a10"),
-            ),
-            ("A10: children counted", &|f| {
-                f.cell("adoption.a10", &["count"])
-            }),
-            (&a10_within, &|f| f.pct("adoption.a10_within_threshold")),
-            (
-                "A2: average days from the court's authority to place to the match",
-                &|f| average(f, "adoption.a2"),
-            ),
-            ("A2: children counted", &|f| {
-                f.cell("adoption.a2", &["count"])
-            }),
-            (&a2_within, &|f| f.pct("adoption.a2_within_threshold")),
-            (
-                "Adopted within 12 months of the decision that they should be placed for adoption",
-                &|f| f.pct("adoption.within_12_months_of_shobpa"),
-            ),
-        ],
+        "The adoption scorecard (children adopted in the year; the DfE's three-year averages over the year and the two before it)",
+        rows.iter().map(|r| (r.0, r.1)).collect(),
     );
     let mut blocks = blocks;
-    blocks.push(Block::Table(with_comparators(
-        scorecard,
-        &[
-            Some("adoption.a10"),
-            None,
-            Some("adoption.a10_within_threshold"),
-            Some("adoption.a2"),
-            None,
-            Some("adoption.a2_within_threshold"),
-            Some("adoption.within_12_months_of_shobpa"),
-        ],
-        s,
-    )));
+    blocks.push(Block::Table(with_comparators(scorecard, &ids, s)));
     sections.push(section(report, "adoption", "Adoption", blocks));
 
     // Care leavers (903 OC3).

@@ -816,3 +816,213 @@ fn the_internal_reports_counts_link_to_the_children_its_drilldown_lists() {
         .unwrap();
     assert!(!html.contains("data-behind"));
 }
+
+/// The adoption scorecard's three-year averages (the DfE's A10 and A2, the
+/// year and the two before it) and the children in placements the council
+/// marks as unregistered, in the report beside last year, in every format,
+/// published with their relations.
+#[test]
+fn three_year_adoption_averages_and_unregistered_placements_are_tabled() {
+    use footprint_domain::codes::PlacementType;
+    use footprint_domain::measures::{Measure, compute};
+    use footprint_domain::model::{Child, Episode};
+    use footprint_domain::return_tables::Adoption;
+    // The generated children are adopted in 2021-22; one more, adopted in
+    // 2019-20: in care 01/06/2018, placed for adoption with authority to
+    // place (E1, A4) 01/02/2019, adopted 15/01/2020, matched 01/04/2019.
+    let mut data = common::dataset();
+    let id: footprint_domain::model::ChildId = "C900".parse().unwrap();
+    let mut child: Child = data.children[0].clone();
+    child.id = id.clone();
+    data.children.push(child);
+    let first = data
+        .episodes
+        .iter()
+        .find(|e| e.child.as_str() == "C000")
+        .unwrap()
+        .clone();
+    let episode = |start, end, rne: &str, ls: &str, place: &str, rec: &str| Episode {
+        child: id.clone(),
+        start,
+        end: Some(end),
+        reason_new: rne.parse().unwrap(),
+        legal_status: ls.parse().unwrap(),
+        placement: place.parse().unwrap(),
+        reason_ceased: Some(rec.parse().unwrap()),
+        reason_place_change: None,
+        ..first.clone()
+    };
+    data.episodes.push(episode(
+        common::d(2018, 6, 1),
+        common::d(2019, 2, 1),
+        "S",
+        "C2",
+        "U4",
+        "X1",
+    ));
+    data.episodes.push(episode(
+        common::d(2019, 2, 1),
+        common::d(2020, 1, 15),
+        "P",
+        "E1",
+        "A4",
+        "E11",
+    ));
+    data.return_tables.adoptions.push(Adoption {
+        child: id.clone(),
+        year: footprint_domain::dates::CollectionYear::new(2019),
+        decided: None,
+        matched: Some(common::d(2019, 4, 1)),
+        by_foster_carer: Some(false),
+        adopters: None,
+        adopters_sex: None,
+        adopters_legal_status: None,
+    });
+    let cal = footprint_domain::calendar::WorkingDayCalendar::england_and_wales();
+    let mut settings = common::settings();
+    settings.review_policy.unregistered_placements = vec![PlacementType::K2, PlacementType::U1];
+    let build = |publication: bool| {
+        AnnualReport::compute_as_of(
+            &data,
+            footprint_domain::dates::CollectionYear::new(2021),
+            common::d(2022, 6, 1),
+            &settings,
+            &cal,
+            Vec::new(),
+            publication,
+        )
+    };
+    let r = build(false);
+    // By hand from the three years' own scorecards: the total days over
+    // the children counted.
+    let a10 = |y: i32| match compute(
+        &data,
+        footprint_domain::dates::CollectionYear::new(y),
+        &settings,
+        &cal,
+    )
+    .get("adoption.a10")
+    {
+        Some(Measure::Average(a)) => (a.count.value, a.total_days),
+        _ => panic!("{y}"),
+    };
+    let years = [a10(2021), a10(2020), a10(2019)];
+    let (n, days) = years.iter().fold((0, 0), |(n, t), (c, d)| (n + c, t + d));
+    assert!(n > years[0].0, "adoptions in the years before");
+    let Some(Measure::Average(three)) = r.this_year.measures.get("adoption.a10_three_year") else {
+        panic!("adoption.a10_three_year")
+    };
+    assert_eq!((three.count.value, three.total_days), (n, days));
+    // 2019-20's child: 01/06/2018 → 01/02/2019 = 245 days.
+    assert_eq!(years[2], (1, 245));
+    // A2: only 2019-20's child has a match recorded: 01/02/2019 →
+    // 01/04/2019 = 59 days, within 121.
+    let Some(Measure::Average(a2)) = r.this_year.measures.get("adoption.a2_three_year") else {
+        panic!("adoption.a2_three_year")
+    };
+    assert_eq!((a2.count.value, a2.total_days), (1, 59));
+    let within = r
+        .this_year
+        .measures
+        .percent("adoption.a2_three_year_within_threshold")
+        .unwrap();
+    assert_eq!((within.numerator.value, within.denominator.value), (1, 1));
+    // Last year's over 2018-19 to 2020-21.
+    let before = [a10(2020), a10(2019), a10(2018)];
+    let Some(Measure::Average(last)) = r
+        .last_year
+        .as_ref()
+        .unwrap()
+        .measures
+        .get("adoption.a10_three_year")
+    else {
+        panic!("last year's adoption.a10_three_year")
+    };
+    assert_eq!(last.count.value, before.iter().map(|x| x.0).sum::<u64>());
+    let model = r.model();
+    let t = model
+        .tables()
+        .find(|t| t.id == "adoption-scorecard")
+        .unwrap();
+    let row = t
+        .rows
+        .iter()
+        .find(|row| row.header.starts_with("A10: three-year average"))
+        .expect("the three-year row");
+    assert_eq!(row.cells[0].number(), Some(days as f64 / n as f64));
+    assert_eq!(
+        row.cells[1].number(),
+        last.value(),
+        "last year beside this year"
+    );
+    assert!(
+        t.rows
+            .iter()
+            .any(|row| row.header.starts_with("A2: three-year average"))
+    );
+    // Unregistered placements (K2 and U1 marked, for the test): on 31
+    // March, the children in care placed in K2 or U1 (the placement
+    // breakdown's counts); in the year, those and the children who moved
+    // out of K2 in it (C038, in December 2021).
+    let m = &r.this_year.measures;
+    let on_end = m.count("placements.end.unregistered").unwrap();
+    let by_placement = m.breakdown("profile.end.by_placement").unwrap();
+    assert_eq!(on_end, by_placement.value("K2") + by_placement.value("U1"));
+    assert!(on_end > 0);
+    let during = m.count("placements.unregistered.children").unwrap();
+    assert!(during > on_end);
+    assert!(
+        m.cell("placements.unregistered.children", &[])
+            .unwrap()
+            .children
+            .contains(&"C038".parse().unwrap())
+    );
+    let t = model
+        .tables()
+        .find(|t| t.id == "placements-unregistered")
+        .unwrap();
+    assert_eq!(t.rows[0].cells[0].number(), Some(on_end as f64));
+    assert_eq!(t.rows[1].cells[0].number(), Some(during as f64));
+    assert_eq!(t.columns.len(), 3, "this year beside last year");
+    let json = json(&r);
+    for id in [
+        "adoption.a10_three_year",
+        "adoption.a10_three_year_within_threshold",
+        "adoption.a2_three_year",
+        "adoption.a2_three_year_within_threshold",
+        "placements.end.unregistered",
+        "placements.unregistered.children",
+    ] {
+        assert!(!json["measures"][id].is_null(), "{id} in report.json");
+        assert!(
+            !json["previous_year"]["measures"][id].is_null(),
+            "{id} last year"
+        );
+    }
+    let html = String::from_utf8(r.render(Format::Html).unwrap()).unwrap();
+    assert!(html.contains(r#"<table id="placements-unregistered">"#));
+    assert!(html.contains("A10: three-year average"));
+    for f in [Format::Docx, Format::Xlsx] {
+        assert!(!r.render(f).unwrap().is_empty());
+    }
+    // Published: every new figure is in a relation and the audit passes.
+    let p = build(true);
+    for y in std::iter::once(&p.this_year).chain(&p.last_year) {
+        let missing = footprint_report::checks::undeclared(&y.measures);
+        assert!(missing.is_empty(), "undeclared measures: {missing:?}");
+    }
+    p.render(Format::Json).unwrap();
+    // Without a placement type marked, a note says why there is no table.
+    let plain = AnnualReport::compute_as_of(
+        &data,
+        footprint_domain::dates::CollectionYear::new(2021),
+        common::d(2022, 6, 1),
+        &common::settings(),
+        &cal,
+        Vec::new(),
+        false,
+    );
+    let html = String::from_utf8(plain.render(Format::Html).unwrap()).unwrap();
+    assert!(!html.contains(r#"<table id="placements-unregistered">"#));
+    assert!(html.contains("no placement type is marked as unregistered"));
+}

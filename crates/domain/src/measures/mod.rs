@@ -37,7 +37,9 @@ use crate::dates::CollectionYear;
 use crate::model::{ChildId, Dataset};
 use crate::schedule::SchedulePolicy;
 
-pub use adoption_leavers::AdoptionThresholds;
+pub use adoption_leavers::{
+    AdoptionThresholds, THREE_YEAR_SCORECARD, adopted_between, three_year_scorecard,
+};
 pub use placement_location::{
     AREA_ROWS, DISTANCE_COLUMNS, PLACEMENT_GROUPS, check_local_authority_code, placement_group,
 };
@@ -716,7 +718,10 @@ pub enum Extent {
     /// every figure it holds is the one [`Extent::Every`] gives. The
     /// annual report's three earliest trend years need no more, and their
     /// records need only the children, their episodes, reviews and review
-    /// date changes ([`Extent::records`]).
+    /// date changes ([`Extent::records`]). The adoption scorecard too (the
+    /// three-year averages of A10 and A2 add up a year's and the two
+    /// before it), which also reads the AD1 and PlacedAdoption records of
+    /// the children adopted in the period ([`adopted_between`]).
     Headline,
 }
 
@@ -726,7 +731,10 @@ pub enum Records {
     /// Every kind of record the council holds.
     Every,
     /// Episodes, reviews (with their participation) and review date
-    /// changes only.
+    /// changes only; and the AD1 and PlacedAdoption records of the
+    /// children adopted in the period ([`adopted_between`]), which the
+    /// store's `Scope::Extents` does not read: the annual report's read
+    /// adds them (`footprint_interchange::reports::load`).
     Care,
 }
 
@@ -850,17 +858,20 @@ fn compute_with(
     let schedules = reviews::reviews(data, care, period, settings, calendar, &mut out);
     reviews::participation(&schedules.held, period, &mut out);
     care::stability(care, period, &mut out);
+    // The adoption scorecard of every year: the report's three-year
+    // averages add up the scorecards of a year and the two before it.
+    adoption_leavers::scorecard(data, care, period, settings.adoption_thresholds, &mut out);
     if extent == Extent::Headline {
         return out;
     }
     care::placement_moves(care, period, &mut out);
     placement_location::placement_location(care, period, settings, &mut out);
+    placement_location::unregistered(care, period, settings, &mut out);
     care::provider_and_projection(care, period, &mut out);
     iro::service(data, care, &schedules, period, settings, calendar, &mut out);
     iro::footprint(data, care, period, &mut out);
     iro::challenges(data, period, settings, calendar, &mut out);
     care::adoption_missing_short_breaks(data, care, period, &mut out);
-    adoption_leavers::scorecard(data, care, period, settings.adoption_thresholds, &mut out);
     adoption_leavers::care_leavers(data, care, period, &mut out);
     health::outcomes(data, care, period, &mut out);
     health_education::measures(

@@ -2335,3 +2335,203 @@ fn placement_provider_and_children_turning_18_by_hand() {
         (2, 0, 1)
     );
 }
+
+#[test]
+fn the_adoption_scorecards_three_year_averages_by_hand() {
+    use crate::return_tables::{Adoption, ReturnTables};
+    let ad1 = |c: &str, adopted: NaiveDate, matched: NaiveDate| Adoption {
+        child: id(c),
+        year: CollectionYear::of(adopted),
+        decided: None,
+        matched: Some(matched),
+        by_foster_carer: Some(false),
+        adopters: None,
+        adopters_sex: None,
+        adopters_legal_status: None,
+    };
+    let data = Dataset {
+        children: ["A", "B"]
+            .map(|c| child(c, d(2018, 1, 1), Sex::Female, Ethnicity::WBRI))
+            .to_vec(),
+        episodes: vec![
+            // A: in care 01/04/2019, authority to place and the adoptive
+            // placement (E1/A4) 01/10/2019, adopted 01/06/2020 (2020-21).
+            ep(
+                "A",
+                d(2019, 4, 1),
+                Some(d(2019, 10, 1)),
+                "S",
+                "C2",
+                "U4",
+                Some("X1"),
+            ),
+            ep(
+                "A",
+                d(2019, 10, 1),
+                Some(d(2020, 6, 1)),
+                "P",
+                "E1",
+                "A4",
+                Some("E11"),
+            ),
+            // B: in care 01/05/2020, E1/A4 01/05/2021, adopted 01/03/2022
+            // (2021-22).
+            ep(
+                "B",
+                d(2020, 5, 1),
+                Some(d(2021, 5, 1)),
+                "S",
+                "C2",
+                "U4",
+                Some("X1"),
+            ),
+            ep(
+                "B",
+                d(2021, 5, 1),
+                Some(d(2022, 3, 1)),
+                "P",
+                "E1",
+                "A4",
+                Some("E11"),
+            ),
+        ],
+        return_tables: ReturnTables {
+            adoptions: vec![
+                // A matched 01/01/2020; B matched 01/10/2021.
+                ad1("A", d(2020, 6, 1), d(2020, 1, 1)),
+                ad1("B", d(2022, 3, 1), d(2021, 10, 1)),
+            ],
+            ..ReturnTables::default()
+        },
+        ..Dataset::default()
+    };
+    // 2021-22 whole, the two years before for their headline figures (and
+    // the scorecard) only, as the annual report computes them.
+    let periods = [
+        (Period::year(CollectionYear::new(2021)), Extent::Every),
+        (Period::year(CollectionYear::new(2020)), Extent::Headline),
+        (Period::year(CollectionYear::new(2019)), Extent::Headline),
+    ];
+    let years = compute_extents_as_of(
+        &data,
+        &periods,
+        d(2022, 6, 1),
+        &MeasureSettings::default(),
+        &WorkingDayCalendar::england_and_wales(),
+    );
+    // A Headline year's scorecard is the whole engine's.
+    let whole = compute(
+        &data,
+        CollectionYear::new(2020),
+        &MeasureSettings::default(),
+        &WorkingDayCalendar::england_and_wales(),
+    );
+    for (id_, _) in THREE_YEAR_SCORECARD {
+        assert_eq!(years[1].get(id_), whole.get(id_), "{id_}");
+    }
+    let refs: Vec<&Measures> = years.iter().collect();
+    let three = three_year_scorecard(&refs).expect("three years");
+    let get = |id_: &str| &three.iter().find(|(k, _)| k == id_).unwrap().1;
+    // A10: A 01/04/2019 → 01/10/2019 = 183 days; B 01/05/2020 → 01/05/2021
+    // = 365 days; 548 ÷ 2 = 274; both within 426.
+    let Measure::Average(a10) = get("adoption.a10_three_year") else {
+        panic!()
+    };
+    assert_eq!((a10.count.value, a10.total_days), (2, 548));
+    assert_eq!(a10.value(), Some(274.0));
+    let Measure::Percent(p) = get("adoption.a10_three_year_within_threshold") else {
+        panic!()
+    };
+    assert_eq!((p.numerator.value, p.denominator.value), (2, 2));
+    // A2: A 01/10/2019 → 01/01/2020 = 92 days; B 01/05/2021 → 01/10/2021 =
+    // 153 days; 245 ÷ 2 = 122.5; within 121: A only.
+    let Measure::Average(a2) = get("adoption.a2_three_year") else {
+        panic!()
+    };
+    assert_eq!((a2.count.value, a2.total_days), (2, 245));
+    assert_eq!(a2.value(), Some(122.5));
+    let Measure::Percent(p) = get("adoption.a2_three_year_within_threshold") else {
+        panic!()
+    };
+    assert_eq!((p.numerator.value, p.denominator.value), (1, 2));
+    // The year alone: B only.
+    let Some(Measure::Average(one)) = years[0].get("adoption.a10") else {
+        panic!()
+    };
+    assert_eq!((one.count.value, one.total_days), (1, 365));
+    // Fewer than three years: no three-year figures.
+    assert!(three_year_scorecard(&refs[..2]).is_none());
+    // The children whose AD1 records the scorecards read.
+    assert_eq!(
+        adopted_between(&data, d(2020, 4, 1), d(2021, 3, 31)),
+        vec![id("A")]
+    );
+    assert_eq!(
+        adopted_between(&data, d(2019, 4, 1), d(2022, 3, 31)),
+        vec![id("A"), id("B")]
+    );
+}
+
+#[test]
+fn unregistered_placements_by_hand() {
+    use crate::schedule::SchedulePolicy;
+    let data = Dataset {
+        children: ["U", "V", "W", "X"]
+            .map(|c| child(c, d(2008, 1, 1), Sex::Male, Ethnicity::WBRI))
+            .to_vec(),
+        episodes: vec![
+            // U: in Z1 from 01/06/2021, still there on 31/03/2022.
+            ep("U", d(2021, 6, 1), None, "S", "C2", "Z1", None),
+            // V: in Z1 01/05/2021 to 01/08/2021, then foster care.
+            ep(
+                "V",
+                d(2021, 5, 1),
+                Some(d(2021, 8, 1)),
+                "S",
+                "C2",
+                "Z1",
+                Some("X1"),
+            ),
+            ep("V", d(2021, 8, 1), None, "P", "C2", "U4", None),
+            // W: left Z1 on 01/04/2021, the year's first day (an episode
+            // is open up to the day before its DEC): on none of its days.
+            ep(
+                "W",
+                d(2021, 1, 1),
+                Some(d(2021, 4, 1)),
+                "S",
+                "C2",
+                "Z1",
+                Some("E13"),
+            ),
+            // X: in a children's home all year.
+            ep("X", d(2020, 1, 1), None, "S", "C2", "K2", None),
+        ],
+        ..Dataset::default()
+    };
+    // Not marked by the council: not computed.
+    let m = run(&data);
+    assert!(m.get("placements.end.unregistered").is_none());
+    assert!(m.get("placements.unregistered.children").is_none());
+    let settings = MeasureSettings {
+        review_policy: SchedulePolicy {
+            unregistered_placements: vec![PlacementType::Z1],
+            ..SchedulePolicy::statutory()
+        },
+        ..MeasureSettings::default()
+    };
+    let m = compute(
+        &data,
+        year(),
+        &settings,
+        &WorkingDayCalendar::england_and_wales(),
+    );
+    // On 31/03/2022: U. In the year: U and V (W's episode ended on the
+    // year's first day, so was open on none of its days).
+    assert_eq!(m.count("placements.end.unregistered"), Some(1));
+    assert_eq!(kids(&m, "placements.end.unregistered"), vec!["U"]);
+    assert_eq!(m.count("placements.unregistered.children"), Some(2));
+    assert_eq!(kids(&m, "placements.unregistered.children"), vec!["U", "V"]);
+    // Of the children in care on 31/03/2022 (U, V, X).
+    assert_eq!(m.count("cla.end"), Some(3));
+}

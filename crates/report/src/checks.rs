@@ -650,6 +650,104 @@ pub fn relations(m: &Measures) -> Vec<Relation> {
             pct(&within3, "numerator"),
         ));
     }
+    // Children who started to be looked after, by placement: each at
+    // most the periods started there and the children who started.
+    for cell in cells_of(m, "starts.children_by_placement") {
+        let k = cell.path[0].clone();
+        r.push(at_most(
+            "starts.children_by_placement",
+            cell.clone(),
+            CellRef::new("starts.by_placement", &[&k]),
+        ));
+        r.push(at_most(
+            "starts.children_by_placement",
+            cell,
+            c("starts.children"),
+        ));
+    }
+    // Reviews with a quality grade are the graded reviews, of those held.
+    if m.get("quality.completion_pct").is_some() {
+        let graded: Vec<CellRef> = cells_of(m, "quality.by_grade")
+            .into_iter()
+            .filter(|r| r.path[0] != "not_graded")
+            .collect();
+        r.push(sum(
+            "quality.completion_pct",
+            graded,
+            pct("quality.completion_pct", "numerator"),
+        ));
+        r.push(same(
+            "quality.completion_pct",
+            pct("quality.completion_pct", "denominator"),
+            held.clone(),
+        ));
+    }
+    // Children in care on the last day, each once, by how they took part
+    // in their last review.
+    if m.get("participation.children_last_review").is_some() {
+        r.push(sum(
+            "participation.children_last_review",
+            cells_of(m, "participation.children_last_review"),
+            c("cla.end"),
+        ));
+    }
+    // Section 20 and UASC at each month's end: of the children in care
+    // then; the last month's is the snapshot on the last day.
+    for (measure, key, end) in [
+        (
+            "profile.section20.by_month",
+            "section_20",
+            CellRef::new("profile.end.by_legal_status", &["V2"]),
+        ),
+        ("profile.uasc.by_month", "uasc", c("profile.end.uasc")),
+    ] {
+        let Some(g) = m.grid(measure) else {
+            continue;
+        };
+        for (ym, _) in &g.rows {
+            r.push(at_most(
+                measure,
+                CellRef::new(measure, &[ym, key]),
+                CellRef::new("cla.by_month", &[ym, "looked_after"]),
+            ));
+        }
+        if let Some((ym, _)) = g.rows.last() {
+            r.push(same(measure, CellRef::new(measure, &[ym, key]), end));
+        }
+    }
+    // Children in care at each quarter's end by sex: the sexes add up to
+    // the quarter's children, who are the children in care at the end of
+    // the quarter's last month.
+    if let Some(g) = m.grid("profile.by_quarter.sex") {
+        let quarter_last_month = |q: &str| -> Option<String> {
+            let q = footprint_domain::dates::Quarter::ALL
+                .into_iter()
+                .find(|x| x.to_string() == q)?;
+            let (y, mo) = q.months(m.year)[2];
+            Some(format!("{y}-{mo:02}"))
+        };
+        for (q, row) in &g.rows {
+            let all = CellRef::new("profile.by_quarter.sex", &[q, "all"]);
+            r.push(sum(
+                "profile.by_quarter.sex",
+                row.keys()
+                    .filter(|k| *k != "all")
+                    .map(|k| CellRef::new("profile.by_quarter.sex", &[q, k]))
+                    .collect(),
+                all.clone(),
+            ));
+            if let Some(ym) = quarter_last_month(q)
+                && m.cell("cla.by_month", &[ym.clone(), "looked_after".into()])
+                    .is_some()
+            {
+                r.push(same(
+                    "profile.by_quarter.sex",
+                    all,
+                    CellRef::new("cla.by_month", &[&ym, "looked_after"]),
+                ));
+            }
+        }
+    }
     // Unregistered placements (when the council marks any): of the
     // children in care on the last day, each of whom was in one in the
     // period.
@@ -1009,6 +1107,10 @@ pub const STANDS_ALONE: &[(&str, &str)] = &[
     (
         "case_alerts.open.end",
         "case alerts open on the last day, raised in any period",
+    ),
+    (
+        "profile.short_breaks.by_quarter",
+        "children with a short break in each quarter, looked after too or not: a child may have them in several quarters",
     ),
     (
         "caseload.by_iro",

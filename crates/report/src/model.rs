@@ -1036,6 +1036,25 @@ pub fn build(report: &AnnualReport) -> Report {
         b.line_chart(&t, "Children in care at the end of each month", ""),
         t,
     );
+    for (id, caption, measure, key) in [
+        (
+            "section20-by-month",
+            "Children in care under section 20 (legal status V2) at the end of each month",
+            "profile.section20.by_month",
+            "section_20",
+        ),
+        (
+            "uasc-by-month",
+            "Unaccompanied asylum-seeking children in care at the end of each month",
+            "profile.uasc.by_month",
+            "uasc",
+        ),
+    ] {
+        blocks.push(Block::Table(b.months(id, caption, &|f, i| {
+            month_key(f, i).map_or(Cell::Blank, |k| f.cell(measure, &[&k, key]))
+        })));
+    }
+    blocks.push(Block::Table(sex_by_quarter(this)));
     let t = starts_ceased_by_month(&b);
     chart_and_table(
         &mut blocks,
@@ -1061,13 +1080,7 @@ pub fn build(report: &AnnualReport) -> Report {
         Some(("starts.periods", "All periods started")),
         true,
     )));
-    blocks.push(Block::Table(b.breakdown(
-        "starts-by-placement",
-        "Placement when the period of care started",
-        "starts.by_placement",
-        Some(("starts.periods", "All periods started")),
-        true,
-    )));
+    blocks.push(Block::Table(starts_by_placement(&b)));
     blocks.push(Block::Table(quarter_grid(
         this,
         "starts-by-quarter-age",
@@ -1197,6 +1210,17 @@ pub fn build(report: &AnnualReport) -> Report {
             ))
         })
         .collect();
+    let mut month_rows = month_rows;
+    month_rows.push(total_row(
+        "All months",
+        vec![
+            this.cell("reviews.held", &[]),
+            this.cell("reviews.in_time", &[]),
+            this.cell("reviews.late", &[]),
+            this.cell("reviews.timeliness_unknown", &[]),
+            this.pct("reviews.in_time_pct"),
+        ],
+    ));
     let t = Table {
         id: "reviews-by-month".into(),
         caption: format!("Reviews by month, {}", b.this_label),
@@ -1210,15 +1234,30 @@ pub fn build(report: &AnnualReport) -> Report {
         title: "Reviews held and in time, by month".into(),
         description: "Line chart by month, April to March, of reviews held and reviews held in time. The figures are in the table that follows.".into(),
         kind: ChartKind::Line,
-        categories: t.rows.iter().map(|r| r.header.clone()).collect(),
+        categories: t
+            .rows
+            .iter()
+            .filter(|r| !r.total)
+            .map(|r| r.header.clone())
+            .collect(),
         series: vec![
             Series {
                 name: "Held".into(),
-                values: t.rows.iter().map(|r| r.cells[0].number()).collect(),
+                values: t
+                    .rows
+                    .iter()
+                    .filter(|r| !r.total)
+                    .map(|r| r.cells[0].number())
+                    .collect(),
             },
             Series {
                 name: "In time".into(),
-                values: t.rows.iter().map(|r| r.cells[1].number()).collect(),
+                values: t
+                    .rows
+                    .iter()
+                    .filter(|r| !r.total)
+                    .map(|r| r.cells[1].number())
+                    .collect(),
             },
         ],
         unit: String::new(),
@@ -1333,6 +1372,13 @@ pub fn build(report: &AnnualReport) -> Report {
             }),
         ],
     )));
+    blocks.push(Block::Table(b.breakdown(
+        "participation-last-review",
+        "Children in care on 31 March by how they took part in their last review (in their current period of care)",
+        "participation.children_last_review",
+        Some(("cla.end", "All children in care on 31 March")),
+        false,
+    )));
     blocks.extend(views_and_advocacy(&b));
     sections.push(section(report, "participation", "Participation", blocks));
 
@@ -1372,6 +1418,19 @@ pub fn build(report: &AnnualReport) -> Report {
         "reviews.attendance_by_role",
         Some(("reviews.held", "All reviews")),
         false,
+    )));
+    blocks.push(Block::Table(b.figures(
+        "quality-completion",
+        "Reviews with a quality and compliance assessment",
+        vec![
+            ("Reviews held", &|f| f.cell("reviews.held", &[])),
+            ("… with a quality and compliance grade recorded", &|f| {
+                f.cell("quality.completion_pct", &["numerator"])
+            }),
+            ("% of reviews assessed", &|f| {
+                f.pct("quality.completion_pct")
+            }),
+        ],
     )));
     let t = b.breakdown(
         "quality",
@@ -1733,7 +1792,16 @@ pub fn build(report: &AnnualReport) -> Report {
             "short-breaks",
             "Children receiving only short breaks (legal status V3/V4), not counted as looked after",
             vec![("Children", &|f| f.cell("short_breaks.children", &[]))],
-        ))],
+        )),
+        Block::Table(Table {
+            id: "short-breaks-by-quarter".into(),
+            caption: "Children with a short break (V3/V4) in each quarter, including children also looked after".into(),
+            columns: b.year_columns("Quarter"),
+            rows: ["Q1", "Q2", "Q3", "Q4"]
+                .iter()
+                .map(|q| b.both(q, &|f| f.cell("profile.short_breaks.by_quarter", &[q])))
+                .collect(),
+        })],
     ));
 
     sections.extend(feedback(report));
@@ -1902,6 +1970,111 @@ fn trend_table(t: &crate::trend::Trend) -> Table {
 /// A quarter-by-category grid of this year (`measure`), its columns the
 /// categories with any count, and, where given, a total row read from the
 /// breakdown the grid splits (`total`: measure and label).
+/// Periods of care started by the placement they started in, with the
+/// distinct children (a child whose two periods started in one placement
+/// is one child), this year beside last year; rows zero in both years left
+/// out; the total row is all periods and all children started.
+fn starts_by_placement(b: &Builder) -> Table {
+    let years: Vec<Fig> = std::iter::once(b.this).chain(b.last).collect();
+    let mut keys: Vec<String> = Vec::new();
+    for y in &years {
+        if let Some(bd) = y.m().breakdown("starts.by_placement") {
+            for (k, c) in &bd.entries {
+                if c.value > 0 && !keys.contains(k) {
+                    keys.push(k.clone());
+                }
+            }
+        }
+    }
+    let mut columns = vec!["Placement".to_owned()];
+    for label in std::iter::once(&b.this_label).chain(b.last.map(|_| &b.last_label)) {
+        columns.push(format!("Periods of care {label}"));
+        columns.push(format!("Children {label}"));
+    }
+    let mut rows: Vec<Row> = keys
+        .iter()
+        .map(|k| {
+            let cells = years
+                .iter()
+                .flat_map(|y| {
+                    [
+                        y.cell("starts.by_placement", &[k]),
+                        y.cell("starts.children_by_placement", &[k]),
+                    ]
+                })
+                .collect();
+            row(key_label(k), cells)
+        })
+        .collect();
+    rows.push(total_row(
+        "All periods started",
+        years
+            .iter()
+            .flat_map(|y| {
+                [
+                    y.cell("starts.periods", &[]),
+                    y.cell("starts.children", &[]),
+                ]
+            })
+            .collect(),
+    ));
+    Table {
+        id: "starts-by-placement".into(),
+        caption: "Placement when the period of care started: periods of care and children (a child may start more than one period)".into(),
+        columns,
+        rows,
+    }
+}
+
+/// Children in care on the last day of each quarter, by sex, with each
+/// sex's share of the quarter's children.
+fn sex_by_quarter(f: Fig) -> Table {
+    let measure = "profile.by_quarter.sex";
+    let grid = f.m().grid(measure);
+    let mut sexes: Vec<String> = Vec::new();
+    if let Some(g) = grid {
+        for (_, row) in &g.rows {
+            for (k, c) in &row.entries {
+                let shown = k == "M" || k == "F" || c.value > 0;
+                if k != "all" && shown && !sexes.contains(k) {
+                    sexes.push(k.clone());
+                }
+            }
+        }
+    }
+    let mut columns = vec!["Quarter end".to_owned()];
+    for k in &sexes {
+        columns.push(key_label(k));
+        columns.push(format!("% {}", key_label(k)));
+    }
+    columns.push("All".to_owned());
+    let rows = grid
+        .map(|g| {
+            g.rows
+                .iter()
+                .map(|(q, _)| {
+                    let mut cells = Vec::new();
+                    for k in &sexes {
+                        cells.push(f.cell(measure, &[q, k]));
+                        cells.push(f.share((measure, &[q, k]), (measure, &[q, "all"])));
+                    }
+                    cells.push(f.cell(measure, &[q, "all"]));
+                    row(q.clone(), cells)
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    Table {
+        id: "sex-by-quarter".into(),
+        caption: format!(
+            "Children in care on the last day of each quarter, by sex, {}",
+            f.m().year
+        ),
+        columns,
+        rows,
+    }
+}
+
 fn quarter_grid(
     f: Fig,
     id: &str,

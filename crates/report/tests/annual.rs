@@ -1026,3 +1026,117 @@ fn three_year_adoption_averages_and_unregistered_placements_are_tabled() {
     assert!(!html.contains(r#"<table id="placements-unregistered">"#));
     assert!(html.contains("no placement type is marked as unregistered"));
 }
+
+/// Section 20 and UASC month by month, sex at each quarter's end, short
+/// breaks by quarter, placements on starting with the children, the share
+/// of reviews quality-assessed and how children took part in their last
+/// review: each a measure in report.json and a table whose figures are the
+/// measure's and add up.
+#[test]
+fn the_year_month_by_month_and_quarter_by_quarter_is_tabled() {
+    let r = common::report(false);
+    let m = &r.this_year.measures;
+    let model = r.model();
+    let table = |id: &str| {
+        model
+            .tables()
+            .find(|t| t.id == id)
+            .unwrap_or_else(|| panic!("{id}"))
+    };
+    let num = |c: &footprint_report::model::Cell| c.number().unwrap_or(0.0) as u64;
+    let cla_end = m.count("cla.end").unwrap();
+    // Section 20 at each month's end, this year beside last; March's is the
+    // children in care under section 20 on 31 March.
+    let t = table("section20-by-month");
+    assert_eq!(t.rows.len(), 12);
+    assert_eq!(t.columns.len(), 3);
+    let v2 = m
+        .breakdown("profile.end.by_legal_status")
+        .unwrap()
+        .value("V2");
+    assert!(v2 > 0);
+    assert_eq!(num(&t.rows[11].cells[0]), v2);
+    let g = m.grid("profile.section20.by_month").unwrap();
+    for (i, (_, b)) in g.rows.iter().enumerate() {
+        assert_eq!(num(&t.rows[i].cells[0]), b.value("section_20"));
+    }
+    assert_eq!(table("uasc-by-month").rows.len(), 12);
+    // Sex at each quarter's end: the sexes add up to the quarter's
+    // children; the fourth quarter's are the children in care on 31 March.
+    let t = table("sex-by-quarter");
+    assert_eq!(t.rows.len(), 4);
+    for row in &t.rows {
+        let all = num(row.cells.last().unwrap());
+        let sexes: u64 = row.cells[..row.cells.len() - 1]
+            .iter()
+            .step_by(2)
+            .map(num)
+            .sum();
+        assert_eq!(sexes, all, "{}", row.header);
+    }
+    assert_eq!(num(t.rows[3].cells.last().unwrap()), cla_end);
+    // Placements on starting: periods and children, adding up.
+    let t = table("starts-by-placement");
+    let total = t.rows.last().unwrap();
+    assert!(total.total);
+    assert_eq!(num(&total.cells[0]), m.count("starts.periods").unwrap());
+    assert_eq!(num(&total.cells[1]), m.count("starts.children").unwrap());
+    let body: u64 = t.rows[..t.rows.len() - 1]
+        .iter()
+        .map(|r| num(&r.cells[0]))
+        .sum();
+    assert_eq!(body, m.count("starts.periods").unwrap());
+    // Quality: the graded reviews and the grades' "not graded" add up to
+    // the reviews held.
+    let t = table("quality-completion");
+    let held = m.count("reviews.held").unwrap();
+    let graded = num(&t.rows[1].cells[0]);
+    assert_eq!(num(&t.rows[0].cells[0]), held);
+    assert_eq!(
+        graded + m.breakdown("quality.by_grade").unwrap().value("not_graded"),
+        held
+    );
+    assert!(graded > 0 && graded <= held);
+    // The last review of every child in care on 31 March.
+    let t = table("participation-last-review");
+    let total = t.rows.last().unwrap();
+    assert_eq!(num(&total.cells[0]), cla_end);
+    let body: u64 = t.rows[..t.rows.len() - 1]
+        .iter()
+        .map(|r| num(&r.cells[0]))
+        .sum();
+    assert_eq!(body, cla_end);
+    // Short breaks by quarter, two years; reviews by month with the year's
+    // total.
+    assert_eq!(table("short-breaks-by-quarter").rows.len(), 4);
+    let t = table("reviews-by-month");
+    let total = t.rows.last().unwrap();
+    assert!(total.total);
+    assert_eq!(num(&total.cells[0]), held);
+    let body: u64 = t.rows[..12].iter().map(|r| num(&r.cells[0])).sum();
+    assert_eq!(body, held);
+    let json = json(&r);
+    for id in [
+        "profile.section20.by_month",
+        "profile.uasc.by_month",
+        "profile.by_quarter.sex",
+        "profile.short_breaks.by_quarter",
+        "starts.children_by_placement",
+        "quality.completion_pct",
+        "participation.children_last_review",
+    ] {
+        assert!(!json["measures"][id].is_null(), "{id} in report.json");
+    }
+    let html = String::from_utf8(r.render(Format::Html).unwrap()).unwrap();
+    for id in [
+        "section20-by-month",
+        "uasc-by-month",
+        "sex-by-quarter",
+        "starts-by-placement",
+        "quality-completion",
+        "participation-last-review",
+        "short-breaks-by-quarter",
+    ] {
+        assert!(html.contains(&format!(r#"<table id="{id}">"#)), "{id}");
+    }
+}

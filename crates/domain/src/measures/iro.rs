@@ -287,6 +287,16 @@ pub(super) fn service(
             denominator: visit_cohort,
         }),
     );
+    // The reviews held with a grade ÷ the reviews held.
+    let grades = QualityGrade::ALL.map(|g| g.key());
+    let all: Vec<&str> = quality.keys().collect();
+    out.push(
+        "quality.completion_pct",
+        Measure::Percent(Percent {
+            numerator: sum_counts(&quality, &grades),
+            denominator: sum_counts(&quality, &all),
+        }),
+    );
     out.push("quality.by_grade", Measure::Breakdown(quality));
 }
 

@@ -868,6 +868,8 @@ fn compute_with(
     placement_location::placement_location(care, period, settings, &mut out);
     placement_location::unregistered(care, period, settings, &mut out);
     care::provider_and_projection(care, period, &mut out);
+    care::profile_through_the_year(care, period, &mut out);
+    reviews::participation_last_review(data, care, period, &mut out);
     iro::service(data, care, &schedules, period, settings, calendar, &mut out);
     iro::footprint(data, care, period, &mut out);
     iro::challenges(data, period, settings, calendar, &mut out);

@@ -2535,3 +2535,156 @@ fn unregistered_placements_by_hand() {
     // Of the children in care on 31/03/2022 (U, V, X).
     assert_eq!(m.count("cla.end"), Some(3));
 }
+
+#[test]
+fn children_in_care_through_the_year_by_hand() {
+    let mut b = child("B", d(2006, 3, 1), Sex::Female, Ethnicity::WBRI);
+    // UASC until 01/12/2021: UASC on 30 November, not on 31 December.
+    b.uasc = Some(UascStatus {
+        ceased: Some(d(2021, 12, 1)),
+    });
+    let graded = |c: &str, date, pn, grade: Option<QualityGrade>| Review {
+        details: Some(ReviewDetails {
+            quality: grade,
+            ..ReviewDetails::default()
+        }),
+        ..review(c, date, pn)
+    };
+    let data = Dataset {
+        children: vec![
+            child("A", d(2010, 5, 1), Sex::Male, Ethnicity::WBRI),
+            b,
+            child("C", d(2012, 7, 1), Sex::Female, Ethnicity::WBRI),
+            child("D", d(2015, 1, 1), Sex::Male, Ethnicity::WBRI),
+        ],
+        episodes: vec![
+            // A: section 20 (V2) from 15/05/2021, a care order (C2) from
+            // 01/10/2021, in foster care (U4) throughout.
+            ep(
+                "A",
+                d(2021, 5, 15),
+                Some(d(2021, 10, 1)),
+                "S",
+                "V2",
+                "U4",
+                Some("X1"),
+            ),
+            ep("A", d(2021, 10, 1), None, "L", "C2", "U4", None),
+            // B: in a children's home (K2) from 01/04/2021.
+            ep("B", d(2021, 4, 1), None, "S", "C2", "K2", None),
+            // C: two periods of care in U4, 01/06/2021–01/07/2021 and from
+            // 01/09/2021.
+            ep(
+                "C",
+                d(2021, 6, 1),
+                Some(d(2021, 7, 1)),
+                "S",
+                "C2",
+                "U4",
+                Some("E4A"),
+            ),
+            ep("C", d(2021, 9, 1), None, "S", "C2", "U4", None),
+            // D: short breaks (V3) in August and February only.
+            ep(
+                "D",
+                d(2021, 8, 10),
+                Some(d(2021, 8, 12)),
+                "S",
+                "V3",
+                "U4",
+                Some("E13"),
+            ),
+            ep(
+                "D",
+                d(2022, 2, 1),
+                Some(d(2022, 2, 3)),
+                "S",
+                "V3",
+                "U4",
+                Some("E13"),
+            ),
+        ],
+        reviews: vec![
+            // Held in the year: A's two (one graded), B's (903 only, not
+            // graded), C's in the first period (no grade).
+            graded("A", d(2021, 6, 10), Some("PN1"), Some(QualityGrade::Good)),
+            graded("A", d(2021, 11, 1), Some("PN5"), None),
+            review("B", d(2021, 4, 20), None),
+            graded("C", d(2021, 6, 15), Some("PN2"), None),
+        ],
+        ..Dataset::default()
+    };
+    let m = run(&data);
+    let month = |id_: &str, ym: &str, key: &str| m.grid(id_).unwrap().get(ym).unwrap().value(key);
+    // Section 20 on the month ends 31/05 to 30/09 (A), then none.
+    let s20: Vec<u64> = m
+        .grid("profile.section20.by_month")
+        .unwrap()
+        .rows
+        .iter()
+        .map(|(_, b)| b.value("section_20"))
+        .collect();
+    assert_eq!(s20, [0, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0]);
+    // UASC on 30/04 to 30/11 (B), then none.
+    assert_eq!(month("profile.uasc.by_month", "2021-11", "uasc"), 1);
+    assert_eq!(month("profile.uasc.by_month", "2021-12", "uasc"), 0);
+    let uasc: u64 = m
+        .grid("profile.uasc.by_month")
+        .unwrap()
+        .rows
+        .iter()
+        .map(|(_, b)| b.value("uasc"))
+        .sum();
+    assert_eq!(uasc, 8);
+    // By sex on each quarter's last day: 30/06 A, B, C (C's first
+    // period); 30/09, 31/12, 31/03 A, B, C (C's second). D never (short
+    // breaks only).
+    let by_sex = m.grid("profile.by_quarter.sex").unwrap();
+    for q in ["Q1", "Q2", "Q3", "Q4"] {
+        let row = by_sex.get(q).unwrap();
+        assert_eq!(
+            (row.value("M"), row.value("F"), row.value("all")),
+            (1, 2, 3),
+            "{q}"
+        );
+    }
+    assert_eq!(
+        by_sex.get("Q4").unwrap().value("all"),
+        m.count("cla.end").unwrap()
+    );
+    // Short breaks: D in Q2 (August) and Q4 (February).
+    let sb = m.breakdown("profile.short_breaks.by_quarter").unwrap();
+    assert_eq!(["Q1", "Q2", "Q3", "Q4"].map(|q| sb.value(q)), [0, 1, 0, 1]);
+    // Starts by placement: U4 periods A, C, C (3), children A, C (2); K2 B.
+    assert_eq!(bd(&m, "starts.by_placement", "U4"), 3);
+    assert_eq!(bd(&m, "starts.children_by_placement", "U4"), 2);
+    assert_eq!(bd(&m, "starts.children_by_placement", "K2"), 1);
+    // Quality: 4 reviews held, 1 graded.
+    assert_eq!(m.count("reviews.held"), Some(4));
+    let p = m.percent("quality.completion_pct").unwrap();
+    assert_eq!((p.numerator.value, p.denominator.value), (1, 4));
+    // At their last review, children in care on 31/03/2022: A PN5 (the
+    // later), B none recorded, C none yet in the current period (the
+    // review of 15/06/2021 was in the period before).
+    let last = m.breakdown("participation.children_last_review").unwrap();
+    assert_eq!(last.value("PN5"), 1);
+    assert_eq!(last.value("PN1"), 0);
+    assert_eq!(last.value("none"), 1);
+    assert_eq!(last.value("no_review"), 1);
+    assert_eq!(last.total(), m.count("cla.end").unwrap());
+    // Over a quarter to date: one month row, one quarter of short breaks.
+    let q2 = compute_period(
+        &data,
+        Period {
+            first: d(2021, 7, 1),
+            last: d(2021, 8, 20),
+        },
+        &MeasureSettings::default(),
+        &WorkingDayCalendar::england_and_wales(),
+    );
+    assert_eq!(q2.grid("profile.section20.by_month").unwrap().rows.len(), 2);
+    assert!(q2.grid("profile.by_quarter.sex").unwrap().rows.is_empty());
+    let sb = q2.breakdown("profile.short_breaks.by_quarter").unwrap();
+    assert_eq!(sb.keys().collect::<Vec<_>>(), ["Q2"]);
+    assert_eq!(sb.value("Q2"), 1);
+}

@@ -650,6 +650,32 @@ pub fn relations(m: &Measures) -> Vec<Relation> {
             pct(&within3, "numerator"),
         ));
     }
+    // Decisions and records by quarter: each column adds up to the
+    // year's count of that kind.
+    for (by_quarter, year) in [
+        (
+            "reviews.decisions_in_time.by_quarter",
+            "reviews.decisions_in_time",
+        ),
+        (
+            "reviews.record_in_time.by_quarter",
+            "reviews.record_in_time",
+        ),
+    ] {
+        let Some(b) = m.breakdown(year) else {
+            continue;
+        };
+        if m.get(by_quarter).is_none() {
+            continue;
+        }
+        for k in b.keys() {
+            r.push(sum(
+                by_quarter,
+                column(m, by_quarter, k),
+                CellRef::new(year, &[k]),
+            ));
+        }
+    }
     // Children who started to be looked after, by placement: each at
     // most the periods started there and the children who started.
     for cell in cells_of(m, "starts.children_by_placement") {

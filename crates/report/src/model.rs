@@ -1308,6 +1308,7 @@ pub fn build(report: &AnnualReport) -> Report {
         ],
         s,
     )));
+    blocks.push(Block::Table(admin_by_quarter(this, s)));
     blocks.push(Block::Table(b.breakdown(
         "records-outstanding",
         "Records of reviews held in the year still to be circulated on its last day, by how late",
@@ -1970,6 +1971,84 @@ fn trend_table(t: &crate::trend::Trend) -> Table {
 /// A quarter-by-category grid of this year (`measure`), its columns the
 /// categories with any count, and, where given, a total row read from the
 /// breakdown the grid splits (`total`: measure and label).
+/// Decisions issued and records circulated in time by the quarter the
+/// review was held in, the unweighted mean of the quarters (as councils
+/// present it, Wok-M) and the year's own percentage; a percentage whose
+/// counts are hidden is hidden, and so is the mean of one.
+fn admin_by_quarter(f: Fig, s: &footprint_domain::measures::MeasureSettings) -> Table {
+    let kinds: [(&str, &[&str], &[&str], &str); 2] = [
+        (
+            "reviews.decisions_in_time.by_quarter",
+            &["in_time"],
+            &["late"],
+            "reviews.decisions_in_time_pct",
+        ),
+        (
+            "reviews.record_in_time.by_quarter",
+            &["within_local_target", "within_timescale"],
+            &["late"],
+            "reviews.record_in_time_pct",
+        ),
+    ];
+    let quarter = |measure: &str, q: &str, yes: &[&str], no: &[&str]| -> Cell {
+        if f.m().get(measure).is_none() {
+            return Cell::Blank;
+        }
+        let keys = yes.iter().chain(no);
+        if keys.clone().any(|k| f.y.is_hidden(measure, &[q, k])) {
+            return Cell::Hidden;
+        }
+        let v = |k: &&str| f.value(measure, &[q, k]).unwrap_or(0);
+        let n: u64 = yes.iter().map(v).sum();
+        Cell::Percent(percent(n, n + no.iter().map(v).sum::<u64>()))
+    };
+    let quarters = ["Q1", "Q2", "Q3", "Q4"];
+    let mut rows: Vec<Row> = quarters
+        .iter()
+        .map(|q| {
+            row(
+                *q,
+                kinds
+                    .iter()
+                    .map(|(m, yes, no, _)| quarter(m, q, yes, no))
+                    .collect(),
+            )
+        })
+        .collect();
+    let means = (0..kinds.len())
+        .map(|i| {
+            let cells: Vec<&Cell> = rows.iter().map(|r| &r.cells[i]).collect();
+            if cells.iter().any(|c| matches!(c, Cell::Hidden)) {
+                return Cell::Hidden;
+            }
+            let known: Vec<f64> = cells.iter().filter_map(|c| c.number()).collect();
+            Cell::Percent(
+                (!known.is_empty()).then(|| known.iter().sum::<f64>() / known.len() as f64),
+            )
+        })
+        .collect();
+    rows.push(total_row("Average of the quarters", means));
+    rows.push(total_row(
+        "The year",
+        kinds.iter().map(|(_, _, _, pct)| f.pct(pct)).collect(),
+    ));
+    Table {
+        id: "admin-by-quarter".into(),
+        caption: format!(
+            "{}, by quarter: decisions issued within {} working days, records circulated within {}",
+            f.m().year,
+            s.decisions_working_days,
+            s.record_working_days
+        ),
+        columns: vec![
+            "Quarter".to_owned(),
+            "% decisions in time".to_owned(),
+            "% records in time".to_owned(),
+        ],
+        rows,
+    }
+}
+
 /// Periods of care started by the placement they started in, with the
 /// distinct children (a child whose two periods started in one placement
 /// is one child), this year beside last year; rows zero in both years left

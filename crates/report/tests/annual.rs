@@ -1115,8 +1115,31 @@ fn the_year_month_by_month_and_quarter_by_quarter_is_tabled() {
     assert_eq!(num(&total.cells[0]), held);
     let body: u64 = t.rows[..12].iter().map(|r| num(&r.cells[0])).sum();
     assert_eq!(body, held);
+    // Decisions and records in time by quarter (Wok-M): each quarter's
+    // percentage from its counts, the unweighted mean of the quarters, and
+    // the year's own.
+    let t = table("admin-by-quarter");
+    assert_eq!(t.rows.len(), 6);
+    let g = m.grid("reviews.decisions_in_time.by_quarter").unwrap();
+    let mut shares = Vec::new();
+    for (i, q) in ["Q1", "Q2", "Q3", "Q4"].iter().enumerate() {
+        let row = g.get(q).unwrap();
+        let (yes, no) = (row.value("in_time"), row.value("late"));
+        let want = footprint_domain::measures::percent(yes, yes + no);
+        assert_eq!(t.rows[i].cells[0].number(), want, "{q}");
+        shares.extend(want);
+    }
+    assert!(!shares.is_empty());
+    let mean = shares.iter().sum::<f64>() / shares.len() as f64;
+    assert!((t.rows[4].cells[0].number().unwrap() - mean).abs() < 1e-9);
+    assert_eq!(
+        t.rows[5].cells[0].number(),
+        m.percent("reviews.decisions_in_time_pct").unwrap().value()
+    );
     let json = json(&r);
     for id in [
+        "reviews.decisions_in_time.by_quarter",
+        "reviews.record_in_time.by_quarter",
         "profile.section20.by_month",
         "profile.uasc.by_month",
         "profile.by_quarter.sex",
@@ -1136,6 +1159,7 @@ fn the_year_month_by_month_and_quarter_by_quarter_is_tabled() {
         "quality-completion",
         "participation-last-review",
         "short-breaks-by-quarter",
+        "admin-by-quarter",
     ] {
         assert!(html.contains(&format!(r#"<table id="{id}">"#)), "{id}");
     }

@@ -127,6 +127,17 @@ pub(super) fn service(
             ds.get(i).is_some_and(|&d| d <= until)
         })
     };
+    // Decisions and records by the quarter the review was held in (Wok-M).
+    let quarters = |keys: &[&str]| Grid {
+        rows: Quarter::ALL
+            .iter()
+            .map(|q| (q.to_string(), Breakdown::with_keys(keys.iter().copied())))
+            .collect(),
+    };
+    let decision_keys: Vec<&str> = decisions.keys().collect();
+    let record_keys: Vec<&str> = record.keys().collect();
+    let mut decisions_by_quarter = quarters(&decision_keys);
+    let mut record_by_quarter = quarters(&record_keys);
     for h in &reviewed.held {
         let r = h.review;
         let child = &r.child;
@@ -158,6 +169,10 @@ pub(super) fn service(
             None => "not_recorded",
         };
         decisions.entry(key).add(child);
+        let quarter = year.quarter_of(r.date).to_string();
+        if let Some(row) = decisions_by_quarter.row_mut(&quarter) {
+            row.entry(key).add(child);
+        }
 
         let key = match details.and_then(|d| d.record_circulated) {
             Some(sent) => match wd(r.date, sent) {
@@ -171,6 +186,9 @@ pub(super) fn service(
             None => "not_recorded",
         };
         record.entry(key).add(child);
+        if let Some(row) = record_by_quarter.row_mut(&quarter) {
+            row.entry(key).add(child);
+        }
 
         // Still outstanding at the period's end: held in the period, record
         // not circulated by its last day.
@@ -264,6 +282,14 @@ pub(super) fn service(
         }),
     );
     out.push("reviews.record_in_time", Measure::Breakdown(record));
+    out.push(
+        "reviews.decisions_in_time.by_quarter",
+        Measure::Grid(decisions_by_quarter),
+    );
+    out.push(
+        "reviews.record_in_time.by_quarter",
+        Measure::Grid(record_by_quarter),
+    );
     out.push(
         "reviews.record_outstanding.end",
         Measure::Count(outstanding),

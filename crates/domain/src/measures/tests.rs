@@ -721,6 +721,18 @@ fn review_process_measures() {
         m.percent("reviews.record_in_time_pct").unwrap().value(),
         Some(100.0)
     );
+    // By quarter: the review of 10/05/2021 (Q1) had its decisions in 5
+    // working days and its record in 18 (31/05 a bank holiday); that of
+    // 08/11/2021 (Q3) its decisions in 10, its record in 5.
+    let quarter = |id_: &str, q: &str, k: &str| m.grid(id_).unwrap().get(q).unwrap().value(k);
+    let decided = "reviews.decisions_in_time.by_quarter";
+    assert_eq!(quarter(decided, "Q1", "in_time"), 1);
+    assert_eq!(quarter(decided, "Q3", "late"), 1);
+    assert_eq!(m.grid(decided).unwrap().total(), 2);
+    let recorded = "reviews.record_in_time.by_quarter";
+    assert_eq!(quarter(recorded, "Q1", "within_timescale"), 1);
+    assert_eq!(quarter(recorded, "Q3", "within_local_target"), 1);
+    assert_eq!(m.grid(recorded).unwrap().get("Q2").unwrap().total(), 0);
     assert_eq!(
         m.percent("reviews.record_in_local_target_pct")
             .unwrap()

@@ -1116,6 +1116,13 @@ pub fn build(report: &AnnualReport) -> Report {
         t,
     );
     blocks.push(Block::Table(b.breakdown(
+        "profile-age",
+        "Age of children in care on 31 March, this year beside last year",
+        "profile.end.by_age_band",
+        Some(("cla.end", "All children in care")),
+        false,
+    )));
+    blocks.push(Block::Table(b.breakdown(
         "profile-legal-status",
         "Legal status of children in care on 31 March",
         "profile.end.by_legal_status",

@@ -1075,6 +1075,28 @@ fn the_year_month_by_month_and_quarter_by_quarter_is_tabled() {
         assert_eq!(sexes, all, "{}", row.header);
     }
     assert_eq!(num(t.rows[3].cells.last().unwrap()), cla_end);
+    // Age on 31 March, this year beside last (counts and shares), each
+    // year adding up to its children in care.
+    let t = table("profile-age");
+    let total = t.rows.last().unwrap();
+    let last_end = r
+        .last_year
+        .as_ref()
+        .unwrap()
+        .measures
+        .count("cla.end")
+        .unwrap();
+    assert_eq!(
+        (num(&total.cells[0]), num(&total.cells[2])),
+        (cla_end, last_end)
+    );
+    for col in [0, 2] {
+        let body: u64 = t.rows[..t.rows.len() - 1]
+            .iter()
+            .map(|r| num(&r.cells[col]))
+            .sum();
+        assert_eq!(body, num(&total.cells[col]));
+    }
     // Placements on starting: periods and children, adding up.
     let t = table("starts-by-placement");
     let total = t.rows.last().unwrap();

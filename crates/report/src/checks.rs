@@ -650,6 +650,35 @@ pub fn relations(m: &Measures) -> Vec<Relation> {
             pct(&within3, "numerator"),
         ));
     }
+    // Challenges by quarter and outcome: each quarter's are informal,
+    // formal or with no stage; those resolved without escalation and those
+    // escalated are some of them; the quarter's are `challenges.by_quarter`'s.
+    if let Some(g) = m.grid("challenges.by_quarter_outcome") {
+        let o = "challenges.by_quarter_outcome";
+        for (q, _) in &g.rows {
+            let raised = CellRef::new(o, &[q, "raised"]);
+            r.push(sum(
+                o,
+                ["informal", "formal", "no_stage"]
+                    .iter()
+                    .map(|k| CellRef::new(o, &[q, k]))
+                    .collect(),
+                raised.clone(),
+            ));
+            for k in ["resolved_without_escalation", "escalated"] {
+                r.push(at_most(o, CellRef::new(o, &[q, k]), raised.clone()));
+            }
+            if m.cell("challenges.by_quarter", &[q.clone(), "raised".into()])
+                .is_some()
+            {
+                r.push(same(
+                    o,
+                    raised,
+                    CellRef::new("challenges.by_quarter", &[q, "raised"]),
+                ));
+            }
+        }
+    }
     // Decisions and records by quarter: each column adds up to the
     // year's count of that kind.
     for (by_quarter, year) in [

@@ -1365,6 +1365,7 @@ pub fn build(report: &AnnualReport) -> Report {
         columns: cols,
         rows: quarters,
     }));
+    blocks.push(Block::Table(participation_pct_by_quarter(this)));
     blocks.push(Block::Table(b.figures(
         "participation-rates",
         "Participation of children aged 4 and over",
@@ -1493,6 +1494,50 @@ pub fn build(report: &AnnualReport) -> Report {
             .iter()
             .map(|q| b.both(q, &|f| f.cell("challenges.by_quarter", &[q, "raised"])))
             .collect(),
+    }));
+    let o = "challenges.by_quarter_outcome";
+    let mut outcome_rows: Vec<Row> = ["Q1", "Q2", "Q3", "Q4"]
+        .iter()
+        .map(|q| {
+            row(
+                *q,
+                footprint_domain::measures::CHALLENGE_OUTCOME_KEYS
+                    .iter()
+                    .map(|k| this.cell(o, &[q, k]))
+                    .collect(),
+            )
+        })
+        .collect();
+    // The year's own counts where a measure holds them (raised; informal
+    // and no stage from the stage reached), else blank.
+    let first_stage = s.challenge_stages.first().cloned().unwrap_or_default();
+    outcome_rows.push(total_row(
+        "The year",
+        vec![
+            this.cell("challenges.raised", &[]),
+            this.cell("challenges.by_stage", &[&first_stage]),
+            Cell::Blank,
+            this.cell("challenges.by_stage", &["none"]),
+            Cell::Blank,
+            Cell::Blank,
+        ],
+    ));
+    blocks.push(Block::Table(Table {
+        id: "challenges-by-quarter-outcome".into(),
+        caption: format!(
+            "{}: challenges raised in each quarter, informal or formal, resolved at their first stage or escalated",
+            this.m().year
+        ),
+        columns: vec![
+            "Quarter".to_owned(),
+            "Raised".to_owned(),
+            "Informal".to_owned(),
+            "Formal".to_owned(),
+            "No stage recorded".to_owned(),
+            "Resolved without escalation".to_owned(),
+            "Escalated".to_owned(),
+        ],
+        rows: outcome_rows,
     }));
     sections.push(section(
         report,
@@ -2052,6 +2097,59 @@ fn admin_by_quarter(f: Fig, s: &footprint_domain::measures::MeasureSettings) -> 
             "% decisions in time".to_owned(),
             "% records in time".to_owned(),
         ],
+        rows,
+    }
+}
+
+/// Each quarter's reviews by participation code as a percentage of the
+/// quarter's reviews (PN0, under 4, included, as Wokingham presents it),
+/// and the quarter's reviews; on a published report a quarter with a
+/// hidden count shows no percentage and no total (either would give the
+/// hidden count away).
+fn participation_pct_by_quarter(f: Fig) -> Table {
+    let measure = "participation.by_quarter";
+    let keys: Vec<String> = f
+        .m()
+        .breakdown("participation.by_code")
+        .map(|b| b.keys().map(String::from).collect())
+        .unwrap_or_default();
+    let rows = ["Q1", "Q2", "Q3", "Q4"]
+        .iter()
+        .map(|q| {
+            let hidden = keys.iter().any(|k| f.y.is_hidden(measure, &[q, k]));
+            let counts: Vec<u64> = keys
+                .iter()
+                .map(|k| f.value(measure, &[q, k]).unwrap_or(0))
+                .collect();
+            let all: u64 = counts.iter().sum();
+            let mut cells: Vec<Cell> = counts
+                .iter()
+                .map(|&n| {
+                    if hidden {
+                        Cell::Hidden
+                    } else {
+                        Cell::Percent(percent(n, all))
+                    }
+                })
+                .collect();
+            cells.push(if hidden {
+                Cell::Hidden
+            } else {
+                Cell::Count(all)
+            });
+            row(*q, cells)
+        })
+        .collect();
+    let mut columns = vec!["Quarter".to_owned()];
+    columns.extend(keys.iter().map(|k| format!("% {k}")));
+    columns.push("Reviews".to_owned());
+    Table {
+        id: "participation-pct-by-quarter".into(),
+        caption: format!(
+            "{}: participation codes as a share of each quarter's reviews",
+            f.m().year
+        ),
+        columns,
         rows,
     }
 }

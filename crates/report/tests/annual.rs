@@ -1158,8 +1158,38 @@ fn the_year_month_by_month_and_quarter_by_quarter_is_tabled() {
         t.rows[5].cells[0].number(),
         m.percent("reviews.decisions_in_time_pct").unwrap().value()
     );
+    // Participation codes as shares of each quarter's reviews (Wok-N).
+    let t = table("participation-pct-by-quarter");
+    let g = m.grid("participation.by_quarter").unwrap();
+    for (i, q) in ["Q1", "Q2", "Q3", "Q4"].iter().enumerate() {
+        let row = g.get(q).unwrap();
+        assert_eq!(num(t.rows[i].cells.last().unwrap()), row.total(), "{q}");
+        let shares: f64 = t.rows[i].cells[..t.rows[i].cells.len() - 1]
+            .iter()
+            .filter_map(|c| c.number())
+            .sum();
+        if row.total() > 0 {
+            assert!((shares - 100.0).abs() < 1e-6, "{q}: {shares}");
+        }
+    }
+    // Challenges by quarter and outcome (Wok-P): each quarter's informal,
+    // formal and no-stage add up to those raised; the year's raised is
+    // challenges.raised.
+    let t = table("challenges-by-quarter-outcome");
+    for row in &t.rows[..4] {
+        assert_eq!(
+            num(&row.cells[1]) + num(&row.cells[2]) + num(&row.cells[3]),
+            num(&row.cells[0]),
+            "{}",
+            row.header
+        );
+    }
+    let raised: u64 = t.rows[..4].iter().map(|r| num(&r.cells[0])).sum();
+    assert_eq!(raised, m.count("challenges.raised").unwrap());
+    assert_eq!(num(&t.rows[4].cells[0]), raised);
     let json = json(&r);
     for id in [
+        "challenges.by_quarter_outcome",
         "reviews.decisions_in_time.by_quarter",
         "reviews.record_in_time.by_quarter",
         "profile.section20.by_month",
@@ -1182,6 +1212,8 @@ fn the_year_month_by_month_and_quarter_by_quarter_is_tabled() {
         "participation-last-review",
         "short-breaks-by-quarter",
         "admin-by-quarter",
+        "participation-pct-by-quarter",
+        "challenges-by-quarter-outcome",
     ] {
         assert!(html.contains(&format!(r#"<table id="{id}">"#)), "{id}");
     }

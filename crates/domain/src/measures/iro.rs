@@ -444,6 +444,13 @@ pub(super) fn challenges(
             .map(|q| (q.to_string(), Breakdown::with_keys(["raised"])))
             .collect(),
     };
+    let mut by_quarter_outcome = Grid {
+        rows: Quarter::ALL
+            .iter()
+            .map(|q| (q.to_string(), Breakdown::with_keys(CHALLENGE_OUTCOME_KEYS)))
+            .collect(),
+    };
+    let first_stage = settings.challenge_stages.first().map(String::as_str);
     let mut open_by_stage = Breakdown::with_keys(settings.challenge_stages.iter().cloned());
     let mut open_by_age = Breakdown::with_keys(CHALLENGE_AGE_KEYS);
     let mut open_overdue = Count::default();
@@ -484,6 +491,24 @@ pub(super) fn challenges(
         if let Some(row) = by_quarter.row_mut(&year.quarter_of(c.raised).to_string()) {
             row.entry("raised").add(&c.child);
         }
+        // Wok-P: informal (the stage reached is the council's first) or
+        // formal (a later one); resolved at its first stage, or escalated
+        // beyond it.
+        if let Some(row) = by_quarter_outcome.row_mut(&year.quarter_of(c.raised).to_string()) {
+            row.entry("raised").add(&c.child);
+            let reached = stage_reached(c);
+            let level = match reached {
+                "none" => "no_stage",
+                r if Some(r) == first_stage => "informal",
+                _ => "formal",
+            };
+            row.entry(level).add(&c.child);
+            if c.stages.len() > 1 {
+                row.entry("escalated").add(&c.child);
+            } else if c.resolved.is_some_and(|r| r <= end) {
+                row.entry("resolved_without_escalation").add(&c.child);
+            }
+        }
     }
     out.push("challenges.raised", Measure::Count(raised));
     out.push("challenges.by_stage", Measure::Breakdown(by_stage));
@@ -506,4 +531,20 @@ pub(super) fn challenges(
     out.push("challenges.open.by_age", Measure::Breakdown(open_by_age));
     out.push("challenges.open.overdue", Measure::Count(open_overdue));
     out.push("challenges.by_quarter", Measure::Grid(by_quarter));
+    out.push(
+        "challenges.by_quarter_outcome",
+        Measure::Grid(by_quarter_outcome),
+    );
 }
+
+/// The columns of `challenges.by_quarter_outcome`: `raised` is `informal`
+/// + `formal` + `no_stage`; `resolved_without_escalation` and `escalated`
+/// are some of them (one still open at its first stage is in neither).
+pub const CHALLENGE_OUTCOME_KEYS: [&str; 6] = [
+    "raised",
+    "informal",
+    "formal",
+    "no_stage",
+    "resolved_without_escalation",
+    "escalated",
+];

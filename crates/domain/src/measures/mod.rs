@@ -23,6 +23,7 @@ mod health_education;
 mod iro;
 mod placement_location;
 mod reviews;
+pub use iro::CHALLENGE_OUTCOME_KEYS;
 pub use reviews::NOT_RECORDED;
 #[cfg(test)]
 mod tests;

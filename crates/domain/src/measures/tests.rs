@@ -878,6 +878,33 @@ fn challenges() {
     assert_eq!(q.get("Q1").unwrap().value("raised"), 1);
     assert_eq!(q.get("Q4").unwrap().value("raised"), 1);
     assert_eq!(q.column_total("raised"), 2);
+    // By quarter and outcome (Wok-P): challenge 1 (Q1) informal and
+    // resolved at that stage; challenge 2 (Q4) went on to stage 1 (formal,
+    // escalated), still open; challenge 3 was raised the year before.
+    let o = m.grid("challenges.by_quarter_outcome").unwrap();
+    let q1 = o.get("Q1").unwrap();
+    assert_eq!(
+        (
+            q1.value("raised"),
+            q1.value("informal"),
+            q1.value("formal"),
+            q1.value("resolved_without_escalation"),
+            q1.value("escalated")
+        ),
+        (1, 1, 0, 1, 0)
+    );
+    let q4 = o.get("Q4").unwrap();
+    assert_eq!(
+        (
+            q4.value("raised"),
+            q4.value("informal"),
+            q4.value("formal"),
+            q4.value("resolved_without_escalation"),
+            q4.value("escalated")
+        ),
+        (1, 0, 1, 0, 1)
+    );
+    assert_eq!(o.get("Q2").unwrap().total(), 0);
 }
 
 #[test]

@@ -679,6 +679,29 @@ pub fn relations(m: &Measures) -> Vec<Relation> {
             }
         }
     }
+    // Children in care by census ethnic group: each group is its codes of
+    // `profile.end.by_ethnicity`, and the groups add up to the children in
+    // care.
+    if m.get("profile.end.by_ethnic_group").is_some() {
+        use footprint_domain::codes::{EthnicGroup, Ethnicity};
+        for g in EthnicGroup::ALL {
+            let codes: Vec<&str> = Ethnicity::all()
+                .iter()
+                .filter(|e| e.group() == g)
+                .map(|e| e.code())
+                .collect();
+            r.push(sum(
+                "profile.end.by_ethnic_group",
+                keyed(m, "profile.end.by_ethnicity", &codes),
+                CellRef::new("profile.end.by_ethnic_group", &[g.key()]),
+            ));
+        }
+        r.push(sum(
+            "profile.end.by_ethnic_group",
+            cells_of(m, "profile.end.by_ethnic_group"),
+            c("cla.end"),
+        ));
+    }
     // Decisions and records by quarter: each column adds up to the
     // year's count of that kind.
     for (by_quarter, year) in [

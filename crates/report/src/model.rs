@@ -1136,6 +1136,36 @@ pub fn build(report: &AnnualReport) -> Report {
         Some(("cla.end", "All children in care")),
         true,
     )));
+    let mut groups = b.breakdown(
+        "profile-ethnic-group",
+        "Children in care on 31 March by census ethnic group, beside the group's share of the council's children aged 0–17 where the settings hold it",
+        "profile.end.by_ethnic_group",
+        Some(("cla.end", "All children in care")),
+        false,
+    );
+    for (r, g) in groups
+        .rows
+        .iter_mut()
+        .zip(footprint_domain::codes::EthnicGroup::ALL)
+    {
+        r.header = g.label().to_owned();
+    }
+    if !s.ethnic_population_shares.is_empty() {
+        groups.columns.push("% of children aged 0–17".to_owned());
+        for (r, g) in groups.rows.iter_mut().zip(
+            footprint_domain::codes::EthnicGroup::ALL
+                .map(Some)
+                .into_iter()
+                .chain([None]),
+        ) {
+            let share = g.and_then(|g| s.ethnic_population_shares.get(g.key()));
+            r.cells.push(match share {
+                Some(v) => Cell::Percent(Some(*v)),
+                None => Cell::Blank,
+            });
+        }
+    }
+    blocks.push(Block::Table(groups));
     blocks.push(Block::Table(b.breakdown(
         "profile-ethnicity",
         "Ethnicity of children in care on 31 March",

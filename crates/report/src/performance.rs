@@ -316,6 +316,21 @@ pub fn check_settings(
     if let Some(code) = &settings.local_authority_code {
         footprint_domain::measures::check_local_authority_code(code)?;
     }
+    for (group, share) in &settings.ethnic_population_shares {
+        let known = footprint_domain::codes::EthnicGroup::ALL
+            .iter()
+            .any(|g| g.key() == group && group != "not_known");
+        if !known {
+            return Err(format!(
+                "settings: `ethnic_population_shares` has `{group}`, which is not a census ethnic group (white, mixed, asian, black, other)"
+            ));
+        }
+        if !(0.0..=100.0).contains(share) {
+            return Err(format!(
+                "settings: `ethnic_population_shares` gives `{group}` {share}, which is not a percentage from 0 to 100"
+            ));
+        }
+    }
     let known = |id: &str| m.get(id).is_some() || perf.indicators.iter().any(|i| i.id == id);
     for (what, id) in settings
         .targets

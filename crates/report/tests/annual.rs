@@ -1218,3 +1218,64 @@ fn the_year_month_by_month_and_quarter_by_quarter_is_tabled() {
         assert!(html.contains(&format!(r#"<table id="{id}">"#)), "{id}");
     }
 }
+
+/// Children in care by census ethnic group beside each group's share of
+/// the council's children (a setting); an unknown group in the setting is
+/// an error naming it.
+#[test]
+fn ethnic_groups_are_tabled_beside_the_population() {
+    let cal = footprint_domain::calendar::WorkingDayCalendar::england_and_wales();
+    let mut settings = common::settings();
+    settings.ethnic_population_shares = [("white".to_owned(), 82.4), ("black".to_owned(), 1.6)]
+        .into_iter()
+        .collect();
+    let r = AnnualReport::compute(
+        &common::dataset(),
+        footprint_domain::dates::CollectionYear::new(2021),
+        &settings,
+        &cal,
+        Vec::new(),
+        false,
+    );
+    let model = r.model();
+    let t = model
+        .tables()
+        .find(|t| t.id == "profile-ethnic-group")
+        .unwrap();
+    assert_eq!(t.columns.last().unwrap(), "% of children aged 0–17");
+    // The generated children are WBRI, or BAFR every fifth: White and
+    // Black, adding up to the children in care.
+    let m = &r.this_year.measures;
+    let groups = m.breakdown("profile.end.by_ethnic_group").unwrap();
+    let ethnicity = m.breakdown("profile.end.by_ethnicity").unwrap();
+    assert_eq!(groups.value("white"), ethnicity.value("WBRI"));
+    assert_eq!(groups.value("black"), ethnicity.value("BAFR"));
+    assert_eq!(groups.total(), m.count("cla.end").unwrap());
+    let white = &t.rows[0];
+    assert_eq!(white.header, "White");
+    assert_eq!(white.cells[0].number(), Some(groups.value("white") as f64));
+    assert_eq!(white.cells.last().unwrap().number(), Some(82.4));
+    let total = t.rows.last().unwrap();
+    assert_eq!(
+        total.cells[0].number(),
+        Some(m.count("cla.end").unwrap() as f64)
+    );
+    r.render(Format::Html).unwrap();
+    // A group the census does not have.
+    settings
+        .ethnic_population_shares
+        .insert("whte".into(), 80.0);
+    let bad = AnnualReport::compute(
+        &common::dataset(),
+        footprint_domain::dates::CollectionYear::new(2021),
+        &settings,
+        &cal,
+        Vec::new(),
+        false,
+    );
+    let err = bad.render(Format::Json).unwrap_err().to_string();
+    assert!(
+        err.contains("ethnic_population_shares") && err.contains("whte"),
+        "{err}"
+    );
+}

@@ -283,6 +283,7 @@ pub(super) fn children_in_care(
     let mut ls = Breakdown::with_keys(looked_after_legal_statuses());
     let mut place = Breakdown::with_keys(placement_keys(year));
     let mut ethnic = Breakdown::with_keys(Ethnicity::all().iter().map(|e| e.code()));
+    let mut ethnic_group = Breakdown::with_keys(crate::codes::EthnicGroup::ALL.map(|g| g.key()));
     let mut uasc = Count::default();
     for child in care.children.values() {
         let Some((_, ep)) = child.episode_on(end) else {
@@ -305,6 +306,13 @@ pub(super) fn children_in_care(
         ethnic
             .entry(child.child.map_or("unknown", |c| c.ethnicity.code()))
             .add(&child.id);
+        ethnic_group
+            .entry(
+                child
+                    .child
+                    .map_or("not_known", |c| c.ethnicity.group().key()),
+            )
+            .add(&child.id);
         if child.child.is_some_and(|c| c.is_uasc_on(end)) {
             uasc.add(&child.id);
         }
@@ -315,6 +323,10 @@ pub(super) fn children_in_care(
     out.push("profile.end.by_legal_status", Measure::Breakdown(ls));
     out.push("profile.end.by_placement", Measure::Breakdown(place));
     out.push("profile.end.by_ethnicity", Measure::Breakdown(ethnic));
+    out.push(
+        "profile.end.by_ethnic_group",
+        Measure::Breakdown(ethnic_group),
+    );
     out.push("profile.end.uasc", Measure::Count(uasc));
 }
 

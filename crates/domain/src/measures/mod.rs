@@ -431,6 +431,10 @@ pub struct MeasureSettings {
     pub case_records: crate::case_records::CaseRecordTimescales,
     /// The adoption scorecard's thresholds (A10 426 days, A2 121 days).
     pub adoption_thresholds: AdoptionThresholds,
+    /// Each census ethnic group's share of the council's 0–17 population,
+    /// in per cent, keyed `white`, `mixed`, `asian`, `black`, `other`
+    /// (the census; shown beside `profile.end.by_ethnic_group`).
+    pub ethnic_population_shares: BTreeMap<String, f64>,
 }
 
 impl Default for MeasureSettings {
@@ -452,6 +456,7 @@ impl Default for MeasureSettings {
             local_authority_code: None,
             case_records: Default::default(),
             adoption_thresholds: AdoptionThresholds::default(),
+            ethnic_population_shares: BTreeMap::new(),
         }
     }
 }

@@ -2727,3 +2727,41 @@ fn children_in_care_through_the_year_by_hand() {
     assert_eq!(sb.keys().collect::<Vec<_>>(), ["Q2"]);
     assert_eq!(sb.value("Q2"), 1);
 }
+
+#[test]
+fn children_in_care_by_census_ethnic_group_by_hand() {
+    use Ethnicity::*;
+    let codes = [WROM, CHNE, AIND, BAFR, MWBA, NOBT];
+    let names = ["E1", "E2", "E3", "E4", "E5", "E6"];
+    let data = Dataset {
+        children: names
+            .iter()
+            .zip(codes)
+            .map(|(n, e)| child(n, d(2012, 1, 1), Sex::Female, e))
+            .collect(),
+        episodes: names
+            .iter()
+            .map(|n| ep(n, d(2021, 1, 1), None, "S", "C2", "U4", None))
+            .collect(),
+        ..Dataset::default()
+    };
+    let m = run(&data);
+    // Gypsy/Roma is White; Chinese (CHNE) and Indian Asian, as the census
+    // groups them; NOBT not known.
+    let g = |k: &str| bd(&m, "profile.end.by_ethnic_group", k);
+    assert_eq!(
+        [
+            g("white"),
+            g("mixed"),
+            g("asian"),
+            g("black"),
+            g("other"),
+            g("not_known")
+        ],
+        [1, 1, 2, 1, 0, 1]
+    );
+    assert_eq!(
+        m.breakdown("profile.end.by_ethnic_group").unwrap().total(),
+        m.count("cla.end").unwrap()
+    );
+}

@@ -537,9 +537,10 @@ pub(super) fn challenges(
     );
 }
 
-/// The columns of `challenges.by_quarter_outcome`: `raised` is `informal`
-/// + `formal` + `no_stage`; `resolved_without_escalation` and `escalated`
-/// are some of them (one still open at its first stage is in neither).
+/// The columns of `challenges.by_quarter_outcome`: `raised` is the sum of
+/// `informal`, `formal` and `no_stage`; `resolved_without_escalation` and
+/// `escalated` are some of them (one still open at its first stage is in
+/// neither).
 pub const CHALLENGE_OUTCOME_KEYS: [&str; 6] = [
     "raised",
     "informal",

@@ -1525,6 +1525,16 @@ fn build(
                 Period::year_to_date(y - 1, mo),
                 format!("April to {}", month_label(&row_month(month))),
             ),
+            // An annual source (903 OC3): the return of the year the month
+            // falls in, against last year's, and the tile says so.
+            Basis::Snapshot if indicator.value.measure().starts_with("care_leavers.") => (
+                row.months.last().map_or(PageValue::NotKnown, |m| m.value),
+                Period::month(y - 1, mo),
+                format!(
+                    "the {} OC3 return (a yearly figure)",
+                    CollectionYear::of(Period::month(y, mo).map_or(NaiveDate::MIN, |p| p.last))
+                ),
+            ),
             Basis::Snapshot => (
                 row.months.last().map_or(PageValue::NotKnown, |m| m.value),
                 Period::month(y - 1, mo),

@@ -515,6 +515,7 @@ fn the_tiles_show_care_leavers_from_the_years_oc3_return() {
     assert_eq!(leavers.value.number(), Some(3.0));
     assert_eq!(leavers.change.number(), Some(1.0));
     assert_eq!(leavers.better, None, "a count for information");
+    assert_eq!(leavers.period, "the 2021-22 OC3 return (a yearly figure)");
     // 2 of 3 = 66.7% against 2 of 2 = 100%: down 33.3, worse.
     let suitable = tile("care_leavers.suitable_accommodation");
     assert_eq!(suitable.value.number(), Some(66.7));

@@ -421,15 +421,17 @@ national_code! {
 }
 
 impl Ethnicity {
-    /// The broad ethnic group the reports tabulate by.
+    /// The broad ethnic group the reports tabulate by: the census's five
+    /// (`measures.md`: Asian is A* and CHNE, as the 2021 census groups it),
+    /// and not known for REFU and NOBT.
     pub fn group(self) -> EthnicGroup {
         use Ethnicity::*;
         match self {
             WBRI | WIRI | WOTH | WIRT | WROM => EthnicGroup::White,
             MWBC | MWBA | MWAS | MOTH => EthnicGroup::Mixed,
-            AIND | APKN | ABAN | AOTH => EthnicGroup::Asian,
+            AIND | APKN | ABAN | AOTH | CHNE => EthnicGroup::Asian,
             BCRB | BAFR | BOTH => EthnicGroup::Black,
-            CHNE | OOTH => EthnicGroup::Other,
+            OOTH => EthnicGroup::Other,
             REFU | NOBT => EthnicGroup::NotKnown,
         }
     }
@@ -447,6 +449,29 @@ pub enum EthnicGroup {
 }
 
 impl EthnicGroup {
+    /// Every group, in the census's order, not known last.
+    pub const ALL: [EthnicGroup; 6] = [
+        EthnicGroup::White,
+        EthnicGroup::Mixed,
+        EthnicGroup::Asian,
+        EthnicGroup::Black,
+        EthnicGroup::Other,
+        EthnicGroup::NotKnown,
+    ];
+
+    /// The group's key in `profile.end.by_ethnic_group` and the settings'
+    /// `ethnic_population_shares`.
+    pub fn key(self) -> &'static str {
+        match self {
+            EthnicGroup::White => "white",
+            EthnicGroup::Mixed => "mixed",
+            EthnicGroup::Asian => "asian",
+            EthnicGroup::Black => "black",
+            EthnicGroup::Other => "other",
+            EthnicGroup::NotKnown => "not_known",
+        }
+    }
+
     pub fn label(self) -> &'static str {
         match self {
             EthnicGroup::White => "White",

@@ -619,6 +619,228 @@ pub fn relations(m: &Measures) -> Vec<Relation> {
             pct(within, "denominator"),
         ));
     }
+    // Its three-year averages (when the report computed the years
+    // before): the year's children are some of the three years', each
+    // share within its threshold of the children the average counts.
+    for (avg, within) in [
+        ("adoption.a10", "adoption.a10_within_threshold"),
+        ("adoption.a2", "adoption.a2_within_threshold"),
+    ] {
+        let (avg3, within3) = (
+            format!("{avg}_three_year"),
+            format!("{avg}_three_year_within_threshold"),
+        );
+        if m.get(&avg3).is_none() {
+            continue;
+        }
+        r.push(at_most(&avg3, pct(avg, "count"), pct(&avg3, "count")));
+        r.push(same(
+            &within3,
+            pct(&within3, "denominator"),
+            pct(&avg3, "count"),
+        ));
+        r.push(at_most(
+            &within3,
+            pct(&within3, "numerator"),
+            pct(&within3, "denominator"),
+        ));
+        r.push(at_most(
+            &within3,
+            pct(within, "numerator"),
+            pct(&within3, "numerator"),
+        ));
+    }
+    // Challenges by quarter and outcome: each quarter's are informal,
+    // formal or with no stage; those resolved without escalation and those
+    // escalated are some of them; the quarter's are `challenges.by_quarter`'s.
+    if let Some(g) = m.grid("challenges.by_quarter_outcome") {
+        let o = "challenges.by_quarter_outcome";
+        for (q, _) in &g.rows {
+            let raised = CellRef::new(o, &[q, "raised"]);
+            r.push(sum(
+                o,
+                ["informal", "formal", "no_stage"]
+                    .iter()
+                    .map(|k| CellRef::new(o, &[q, k]))
+                    .collect(),
+                raised.clone(),
+            ));
+            for k in ["resolved_without_escalation", "escalated"] {
+                r.push(at_most(o, CellRef::new(o, &[q, k]), raised.clone()));
+            }
+            if m.cell("challenges.by_quarter", &[q.clone(), "raised".into()])
+                .is_some()
+            {
+                r.push(same(
+                    o,
+                    raised,
+                    CellRef::new("challenges.by_quarter", &[q, "raised"]),
+                ));
+            }
+        }
+    }
+    // Children in care by census ethnic group: each group is its codes of
+    // `profile.end.by_ethnicity`, and the groups add up to the children in
+    // care.
+    if m.get("profile.end.by_ethnic_group").is_some() {
+        use footprint_domain::codes::{EthnicGroup, Ethnicity};
+        for g in EthnicGroup::ALL {
+            let codes: Vec<&str> = Ethnicity::all()
+                .iter()
+                .filter(|e| e.group() == g)
+                .map(|e| e.code())
+                .collect();
+            r.push(sum(
+                "profile.end.by_ethnic_group",
+                keyed(m, "profile.end.by_ethnicity", &codes),
+                CellRef::new("profile.end.by_ethnic_group", &[g.key()]),
+            ));
+        }
+        r.push(sum(
+            "profile.end.by_ethnic_group",
+            cells_of(m, "profile.end.by_ethnic_group"),
+            c("cla.end"),
+        ));
+    }
+    // Decisions and records by quarter: each column adds up to the
+    // year's count of that kind.
+    for (by_quarter, year) in [
+        (
+            "reviews.decisions_in_time.by_quarter",
+            "reviews.decisions_in_time",
+        ),
+        (
+            "reviews.record_in_time.by_quarter",
+            "reviews.record_in_time",
+        ),
+    ] {
+        let Some(b) = m.breakdown(year) else {
+            continue;
+        };
+        if m.get(by_quarter).is_none() {
+            continue;
+        }
+        for k in b.keys() {
+            r.push(sum(
+                by_quarter,
+                column(m, by_quarter, k),
+                CellRef::new(year, &[k]),
+            ));
+        }
+    }
+    // Children who started to be looked after, by placement: each at
+    // most the periods started there and the children who started.
+    for cell in cells_of(m, "starts.children_by_placement") {
+        let k = cell.path[0].clone();
+        r.push(at_most(
+            "starts.children_by_placement",
+            cell.clone(),
+            CellRef::new("starts.by_placement", &[&k]),
+        ));
+        r.push(at_most(
+            "starts.children_by_placement",
+            cell,
+            c("starts.children"),
+        ));
+    }
+    // Reviews with a quality grade are the graded reviews, of those held.
+    if m.get("quality.completion_pct").is_some() {
+        let graded: Vec<CellRef> = cells_of(m, "quality.by_grade")
+            .into_iter()
+            .filter(|r| r.path[0] != "not_graded")
+            .collect();
+        r.push(sum(
+            "quality.completion_pct",
+            graded,
+            pct("quality.completion_pct", "numerator"),
+        ));
+        r.push(same(
+            "quality.completion_pct",
+            pct("quality.completion_pct", "denominator"),
+            held.clone(),
+        ));
+    }
+    // Children in care on the last day, each once, by how they took part
+    // in their last review.
+    if m.get("participation.children_last_review").is_some() {
+        r.push(sum(
+            "participation.children_last_review",
+            cells_of(m, "participation.children_last_review"),
+            c("cla.end"),
+        ));
+    }
+    // Section 20 and UASC at each month's end: of the children in care
+    // then; the last month's is the snapshot on the last day.
+    for (measure, key, end) in [
+        (
+            "profile.section20.by_month",
+            "section_20",
+            CellRef::new("profile.end.by_legal_status", &["V2"]),
+        ),
+        ("profile.uasc.by_month", "uasc", c("profile.end.uasc")),
+    ] {
+        let Some(g) = m.grid(measure) else {
+            continue;
+        };
+        for (ym, _) in &g.rows {
+            r.push(at_most(
+                measure,
+                CellRef::new(measure, &[ym, key]),
+                CellRef::new("cla.by_month", &[ym, "looked_after"]),
+            ));
+        }
+        if let Some((ym, _)) = g.rows.last() {
+            r.push(same(measure, CellRef::new(measure, &[ym, key]), end));
+        }
+    }
+    // Children in care at each quarter's end by sex: the sexes add up to
+    // the quarter's children, who are the children in care at the end of
+    // the quarter's last month.
+    if let Some(g) = m.grid("profile.by_quarter.sex") {
+        let quarter_last_month = |q: &str| -> Option<String> {
+            let q = footprint_domain::dates::Quarter::ALL
+                .into_iter()
+                .find(|x| x.to_string() == q)?;
+            let (y, mo) = q.months(m.year)[2];
+            Some(format!("{y}-{mo:02}"))
+        };
+        for (q, row) in &g.rows {
+            let all = CellRef::new("profile.by_quarter.sex", &[q, "all"]);
+            r.push(sum(
+                "profile.by_quarter.sex",
+                row.keys()
+                    .filter(|k| *k != "all")
+                    .map(|k| CellRef::new("profile.by_quarter.sex", &[q, k]))
+                    .collect(),
+                all.clone(),
+            ));
+            if let Some(ym) = quarter_last_month(q)
+                && m.cell("cla.by_month", &[ym.clone(), "looked_after".into()])
+                    .is_some()
+            {
+                r.push(same(
+                    "profile.by_quarter.sex",
+                    all,
+                    CellRef::new("cla.by_month", &[&ym, "looked_after"]),
+                ));
+            }
+        }
+    }
+    // Unregistered placements (when the council marks any): of the
+    // children in care on the last day, each of whom was in one in the
+    // period.
+    if m.get("placements.end.unregistered").is_some() {
+        r.push(at_most(
+            "placements.end.unregistered",
+            c("placements.end.unregistered"),
+            c("cla.end"),
+        ));
+        r.push(at_most(
+            "placements.end.unregistered",
+            c("placements.end.unregistered"),
+            c("placements.unregistered.children"),
+        ));
+    }
     let shobpa = "adoption.within_12_months_of_shobpa";
     r.push(at_most(
         shobpa,
@@ -963,6 +1185,10 @@ pub const STANDS_ALONE: &[(&str, &str)] = &[
     (
         "case_alerts.open.end",
         "case alerts open on the last day, raised in any period",
+    ),
+    (
+        "profile.short_breaks.by_quarter",
+        "children with a short break in each quarter, looked after too or not: a child may have them in several quarters",
     ),
     (
         "caseload.by_iro",

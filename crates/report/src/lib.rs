@@ -245,6 +245,19 @@ impl AnnualReport {
             .next()
             .unwrap_or_else(|| compute_as_of(data, periods[1].0, as_of, settings, calendar));
         let earlier: Vec<Measures> = all.collect();
+        // The adoption scorecard's three-year averages of this year and
+        // last year, each over the year and the two before it.
+        use footprint_domain::measures::three_year_scorecard;
+        let (mut this, mut last) = (this, last);
+        let three_this = earlier
+            .first()
+            .and_then(|y2| three_year_scorecard(&[&this, &last, y2]));
+        let three_last = match earlier.as_slice() {
+            [y2, y3, ..] => three_year_scorecard(&[&last, y2, y3]),
+            _ => None,
+        };
+        this.entries.extend(three_this.unwrap_or_default());
+        last.entries.extend(three_last.unwrap_or_default());
         let mut report =
             Self::from_measures(this, Some(last), settings.clone(), narratives, publication);
         let mut years: Vec<(&Measures, Option<&BTreeSet<CellRef>>)> =

@@ -1036,6 +1036,25 @@ pub fn build(report: &AnnualReport) -> Report {
         b.line_chart(&t, "Children in care at the end of each month", ""),
         t,
     );
+    for (id, caption, measure, key) in [
+        (
+            "section20-by-month",
+            "Children in care under section 20 (legal status V2) at the end of each month",
+            "profile.section20.by_month",
+            "section_20",
+        ),
+        (
+            "uasc-by-month",
+            "Unaccompanied asylum-seeking children in care at the end of each month",
+            "profile.uasc.by_month",
+            "uasc",
+        ),
+    ] {
+        blocks.push(Block::Table(b.months(id, caption, &|f, i| {
+            month_key(f, i).map_or(Cell::Blank, |k| f.cell(measure, &[&k, key]))
+        })));
+    }
+    blocks.push(Block::Table(sex_by_quarter(this)));
     let t = starts_ceased_by_month(&b);
     chart_and_table(
         &mut blocks,
@@ -1061,13 +1080,7 @@ pub fn build(report: &AnnualReport) -> Report {
         Some(("starts.periods", "All periods started")),
         true,
     )));
-    blocks.push(Block::Table(b.breakdown(
-        "starts-by-placement",
-        "Placement when the period of care started",
-        "starts.by_placement",
-        Some(("starts.periods", "All periods started")),
-        true,
-    )));
+    blocks.push(Block::Table(starts_by_placement(&b)));
     blocks.push(Block::Table(quarter_grid(
         this,
         "starts-by-quarter-age",
@@ -1103,6 +1116,13 @@ pub fn build(report: &AnnualReport) -> Report {
         t,
     );
     blocks.push(Block::Table(b.breakdown(
+        "profile-age",
+        "Age of children in care on 31 March, this year beside last year",
+        "profile.end.by_age_band",
+        Some(("cla.end", "All children in care")),
+        false,
+    )));
+    blocks.push(Block::Table(b.breakdown(
         "profile-legal-status",
         "Legal status of children in care on 31 March",
         "profile.end.by_legal_status",
@@ -1116,6 +1136,36 @@ pub fn build(report: &AnnualReport) -> Report {
         Some(("cla.end", "All children in care")),
         true,
     )));
+    let mut groups = b.breakdown(
+        "profile-ethnic-group",
+        "Children in care on 31 March by census ethnic group, beside the group's share of the council's children aged 0–17 where the settings hold it",
+        "profile.end.by_ethnic_group",
+        Some(("cla.end", "All children in care")),
+        false,
+    );
+    for (r, g) in groups
+        .rows
+        .iter_mut()
+        .zip(footprint_domain::codes::EthnicGroup::ALL)
+    {
+        r.header = g.label().to_owned();
+    }
+    if !s.ethnic_population_shares.is_empty() {
+        groups.columns.push("% of children aged 0–17".to_owned());
+        for (r, g) in groups.rows.iter_mut().zip(
+            footprint_domain::codes::EthnicGroup::ALL
+                .map(Some)
+                .into_iter()
+                .chain([None]),
+        ) {
+            let share = g.and_then(|g| s.ethnic_population_shares.get(g.key()));
+            r.cells.push(match share {
+                Some(v) => Cell::Percent(Some(*v)),
+                None => Cell::Blank,
+            });
+        }
+    }
+    blocks.push(Block::Table(groups));
     blocks.push(Block::Table(b.breakdown(
         "profile-ethnicity",
         "Ethnicity of children in care on 31 March",
@@ -1197,6 +1247,17 @@ pub fn build(report: &AnnualReport) -> Report {
             ))
         })
         .collect();
+    let mut month_rows = month_rows;
+    month_rows.push(total_row(
+        "All months",
+        vec![
+            this.cell("reviews.held", &[]),
+            this.cell("reviews.in_time", &[]),
+            this.cell("reviews.late", &[]),
+            this.cell("reviews.timeliness_unknown", &[]),
+            this.pct("reviews.in_time_pct"),
+        ],
+    ));
     let t = Table {
         id: "reviews-by-month".into(),
         caption: format!("Reviews by month, {}", b.this_label),
@@ -1210,15 +1271,30 @@ pub fn build(report: &AnnualReport) -> Report {
         title: "Reviews held and in time, by month".into(),
         description: "Line chart by month, April to March, of reviews held and reviews held in time. The figures are in the table that follows.".into(),
         kind: ChartKind::Line,
-        categories: t.rows.iter().map(|r| r.header.clone()).collect(),
+        categories: t
+            .rows
+            .iter()
+            .filter(|r| !r.total)
+            .map(|r| r.header.clone())
+            .collect(),
         series: vec![
             Series {
                 name: "Held".into(),
-                values: t.rows.iter().map(|r| r.cells[0].number()).collect(),
+                values: t
+                    .rows
+                    .iter()
+                    .filter(|r| !r.total)
+                    .map(|r| r.cells[0].number())
+                    .collect(),
             },
             Series {
                 name: "In time".into(),
-                values: t.rows.iter().map(|r| r.cells[1].number()).collect(),
+                values: t
+                    .rows
+                    .iter()
+                    .filter(|r| !r.total)
+                    .map(|r| r.cells[1].number())
+                    .collect(),
             },
         ],
         unit: String::new(),
@@ -1269,6 +1345,7 @@ pub fn build(report: &AnnualReport) -> Report {
         ],
         s,
     )));
+    blocks.push(Block::Table(admin_by_quarter(this, s)));
     blocks.push(Block::Table(b.breakdown(
         "records-outstanding",
         "Records of reviews held in the year still to be circulated on its last day, by how late",
@@ -1318,6 +1395,7 @@ pub fn build(report: &AnnualReport) -> Report {
         columns: cols,
         rows: quarters,
     }));
+    blocks.push(Block::Table(participation_pct_by_quarter(this)));
     blocks.push(Block::Table(b.figures(
         "participation-rates",
         "Participation of children aged 4 and over",
@@ -1332,6 +1410,13 @@ pub fn build(report: &AnnualReport) -> Report {
                 f.cell("participation.spoke_for_self", &[])
             }),
         ],
+    )));
+    blocks.push(Block::Table(b.breakdown(
+        "participation-last-review",
+        "Children in care on 31 March by how they took part in their last review (in their current period of care)",
+        "participation.children_last_review",
+        Some(("cla.end", "All children in care on 31 March")),
+        false,
     )));
     blocks.extend(views_and_advocacy(&b));
     sections.push(section(report, "participation", "Participation", blocks));
@@ -1372,6 +1457,19 @@ pub fn build(report: &AnnualReport) -> Report {
         "reviews.attendance_by_role",
         Some(("reviews.held", "All reviews")),
         false,
+    )));
+    blocks.push(Block::Table(b.figures(
+        "quality-completion",
+        "Reviews with a quality and compliance assessment",
+        vec![
+            ("Reviews held", &|f| f.cell("reviews.held", &[])),
+            ("… with a quality and compliance grade recorded", &|f| {
+                f.cell("quality.completion_pct", &["numerator"])
+            }),
+            ("% of reviews assessed", &|f| {
+                f.pct("quality.completion_pct")
+            }),
+        ],
     )));
     let t = b.breakdown(
         "quality",
@@ -1426,6 +1524,50 @@ pub fn build(report: &AnnualReport) -> Report {
             .iter()
             .map(|q| b.both(q, &|f| f.cell("challenges.by_quarter", &[q, "raised"])))
             .collect(),
+    }));
+    let o = "challenges.by_quarter_outcome";
+    let mut outcome_rows: Vec<Row> = ["Q1", "Q2", "Q3", "Q4"]
+        .iter()
+        .map(|q| {
+            row(
+                *q,
+                footprint_domain::measures::CHALLENGE_OUTCOME_KEYS
+                    .iter()
+                    .map(|k| this.cell(o, &[q, k]))
+                    .collect(),
+            )
+        })
+        .collect();
+    // The year's own counts where a measure holds them (raised; informal
+    // and no stage from the stage reached), else blank.
+    let first_stage = s.challenge_stages.first().cloned().unwrap_or_default();
+    outcome_rows.push(total_row(
+        "The year",
+        vec![
+            this.cell("challenges.raised", &[]),
+            this.cell("challenges.by_stage", &[&first_stage]),
+            Cell::Blank,
+            this.cell("challenges.by_stage", &["none"]),
+            Cell::Blank,
+            Cell::Blank,
+        ],
+    ));
+    blocks.push(Block::Table(Table {
+        id: "challenges-by-quarter-outcome".into(),
+        caption: format!(
+            "{}: challenges raised in each quarter, informal or formal, resolved at their first stage or escalated",
+            this.m().year
+        ),
+        columns: vec![
+            "Quarter".to_owned(),
+            "Raised".to_owned(),
+            "Informal".to_owned(),
+            "Formal".to_owned(),
+            "No stage recorded".to_owned(),
+            "Resolved without escalation".to_owned(),
+            "Escalated".to_owned(),
+        ],
+        rows: outcome_rows,
     }));
     sections.push(section(
         report,
@@ -1506,6 +1648,27 @@ pub fn build(report: &AnnualReport) -> Report {
             ],
         )));
     }
+    if b.this.m().get("placements.end.unregistered").is_some() {
+        blocks.push(Block::Table(b.figures(
+            "placements-unregistered",
+            "Children in placements the council marks as unregistered (the placement types of its monthly-review policy)",
+            vec![
+                ("In an unregistered placement on 31 March", &|f| {
+                    f.cell("placements.end.unregistered", &[])
+                }),
+                ("In an unregistered placement at any time in the year", &|f| {
+                    f.cell("placements.unregistered.children", &[])
+                }),
+                ("All children in care on 31 March", &|f| {
+                    f.cell("cla.end", &[])
+                }),
+            ],
+        )));
+    } else {
+        blocks.push(Block::Note {
+            text: "Children in unregistered placements are not shown: no placement type is marked as unregistered in the settings (review_policy.unregistered_placements).".into(),
+        });
+    }
     sections.push(section(report, "stability", "Placement stability", blocks));
 
     // Adoption.
@@ -1534,46 +1697,96 @@ pub fn build(report: &AnnualReport) -> Report {
     let t = s.adoption_thresholds;
     let a10_within = format!("A10: of them, moved in within {} days", t.a10_days);
     let a2_within = format!("A2: of them, matched within {} days", t.a2_days);
+    let mut rows: Vec<(&str, Read, Option<&str>)> = vec![
+        (
+            "A10: average days from entering care to moving in with the adoptive family",
+            &|f| average(f, "adoption.a10"),
+            Some("adoption.a10"),
+        ),
+        (
+            "A10: children counted",
+            &|f| f.cell("adoption.a10", &["count"]),
+            None,
+        ),
+        (
+            &a10_within,
+            &|f| f.pct("adoption.a10_within_threshold"),
+            Some("adoption.a10_within_threshold"),
+        ),
+    ];
+    // The DfE's three-year averages (the year and the two before it),
+    // when the report computed the years before.
+    let three_years = b.this.m().get("adoption.a10_three_year").is_some();
+    let a10_three_within = format!("A10 over three years: moved in within {} days", t.a10_days);
+    let a2_three_within = format!("A2 over three years: matched within {} days", t.a2_days);
+    if three_years {
+        rows.extend::<[(&str, Read, Option<&str>); 3]>([
+            (
+                "A10: three-year average (the year and the two before it), days",
+                &|f| average(f, "adoption.a10_three_year"),
+                Some("adoption.a10_three_year"),
+            ),
+            (
+                "A10 over three years: children counted",
+                &|f| f.cell("adoption.a10_three_year", &["count"]),
+                None,
+            ),
+            (
+                &a10_three_within,
+                &|f| f.pct("adoption.a10_three_year_within_threshold"),
+                Some("adoption.a10_three_year_within_threshold"),
+            ),
+        ]);
+    }
+    rows.extend::<[(&str, Read, Option<&str>); 3]>([
+        (
+            "A2: average days from the court's authority to place to the match",
+            &|f| average(f, "adoption.a2"),
+            Some("adoption.a2"),
+        ),
+        (
+            "A2: children counted",
+            &|f| f.cell("adoption.a2", &["count"]),
+            None,
+        ),
+        (
+            &a2_within,
+            &|f| f.pct("adoption.a2_within_threshold"),
+            Some("adoption.a2_within_threshold"),
+        ),
+    ]);
+    if three_years {
+        rows.extend::<[(&str, Read, Option<&str>); 3]>([
+            (
+                "A2: three-year average (the year and the two before it), days",
+                &|f| average(f, "adoption.a2_three_year"),
+                Some("adoption.a2_three_year"),
+            ),
+            (
+                "A2 over three years: children counted",
+                &|f| f.cell("adoption.a2_three_year", &["count"]),
+                None,
+            ),
+            (
+                &a2_three_within,
+                &|f| f.pct("adoption.a2_three_year_within_threshold"),
+                Some("adoption.a2_three_year_within_threshold"),
+            ),
+        ]);
+    }
+    rows.push((
+        "Adopted within 12 months of the decision that they should be placed for adoption",
+        &|f| f.pct("adoption.within_12_months_of_shobpa"),
+        Some("adoption.within_12_months_of_shobpa"),
+    ));
+    let ids: Vec<Option<&str>> = rows.iter().map(|r| r.2).collect();
     let scorecard = b.figures(
         "adoption-scorecard",
-        "The adoption scorecard (children adopted in the year)",
-        vec![
-            (
-                "A10: average days from entering care to moving in with the adoptive family",
-                &|f| average(f, "adoption.a10"),
-            ),
-            ("A10: children counted", &|f| {
-                f.cell("adoption.a10", &["count"])
-            }),
-            (&a10_within, &|f| f.pct("adoption.a10_within_threshold")),
-            (
-                "A2: average days from the court's authority to place to the match",
-                &|f| average(f, "adoption.a2"),
-            ),
-            ("A2: children counted", &|f| {
-                f.cell("adoption.a2", &["count"])
-            }),
-            (&a2_within, &|f| f.pct("adoption.a2_within_threshold")),
-            (
-                "Adopted within 12 months of the decision that they should be placed for adoption",
-                &|f| f.pct("adoption.within_12_months_of_shobpa"),
-            ),
-        ],
+        "The adoption scorecard (children adopted in the year; the DfE's three-year averages over the year and the two before it)",
+        rows.iter().map(|r| (r.0, r.1)).collect(),
     );
     let mut blocks = blocks;
-    blocks.push(Block::Table(with_comparators(
-        scorecard,
-        &[
-            Some("adoption.a10"),
-            None,
-            Some("adoption.a10_within_threshold"),
-            Some("adoption.a2"),
-            None,
-            Some("adoption.a2_within_threshold"),
-            Some("adoption.within_12_months_of_shobpa"),
-        ],
-        s,
-    )));
+    blocks.push(Block::Table(with_comparators(scorecard, &ids, s)));
     sections.push(section(report, "adoption", "Adoption", blocks));
 
     // Care leavers (903 OC3).
@@ -1662,7 +1875,16 @@ pub fn build(report: &AnnualReport) -> Report {
             "short-breaks",
             "Children receiving only short breaks (legal status V3/V4), not counted as looked after",
             vec![("Children", &|f| f.cell("short_breaks.children", &[]))],
-        ))],
+        )),
+        Block::Table(Table {
+            id: "short-breaks-by-quarter".into(),
+            caption: "Children with a short break (V3/V4) in each quarter, including children also looked after".into(),
+            columns: b.year_columns("Quarter"),
+            rows: ["Q1", "Q2", "Q3", "Q4"]
+                .iter()
+                .map(|q| b.both(q, &|f| f.cell("profile.short_breaks.by_quarter", &[q])))
+                .collect(),
+        })],
     ));
 
     sections.extend(feedback(report));
@@ -1831,6 +2053,242 @@ fn trend_table(t: &crate::trend::Trend) -> Table {
 /// A quarter-by-category grid of this year (`measure`), its columns the
 /// categories with any count, and, where given, a total row read from the
 /// breakdown the grid splits (`total`: measure and label).
+/// Decisions issued and records circulated in time by the quarter the
+/// review was held in, the unweighted mean of the quarters (as councils
+/// present it, Wok-M) and the year's own percentage; a percentage whose
+/// counts are hidden is hidden, and so is the mean of one.
+fn admin_by_quarter(f: Fig, s: &footprint_domain::measures::MeasureSettings) -> Table {
+    let kinds: [(&str, &[&str], &[&str], &str); 2] = [
+        (
+            "reviews.decisions_in_time.by_quarter",
+            &["in_time"],
+            &["late"],
+            "reviews.decisions_in_time_pct",
+        ),
+        (
+            "reviews.record_in_time.by_quarter",
+            &["within_local_target", "within_timescale"],
+            &["late"],
+            "reviews.record_in_time_pct",
+        ),
+    ];
+    let quarter = |measure: &str, q: &str, yes: &[&str], no: &[&str]| -> Cell {
+        if f.m().get(measure).is_none() {
+            return Cell::Blank;
+        }
+        let keys = yes.iter().chain(no);
+        if keys.clone().any(|k| f.y.is_hidden(measure, &[q, k])) {
+            return Cell::Hidden;
+        }
+        let v = |k: &&str| f.value(measure, &[q, k]).unwrap_or(0);
+        let n: u64 = yes.iter().map(v).sum();
+        Cell::Percent(percent(n, n + no.iter().map(v).sum::<u64>()))
+    };
+    let quarters = ["Q1", "Q2", "Q3", "Q4"];
+    let mut rows: Vec<Row> = quarters
+        .iter()
+        .map(|q| {
+            row(
+                *q,
+                kinds
+                    .iter()
+                    .map(|(m, yes, no, _)| quarter(m, q, yes, no))
+                    .collect(),
+            )
+        })
+        .collect();
+    let means = (0..kinds.len())
+        .map(|i| {
+            let cells: Vec<&Cell> = rows.iter().map(|r| &r.cells[i]).collect();
+            if cells.iter().any(|c| matches!(c, Cell::Hidden)) {
+                return Cell::Hidden;
+            }
+            let known: Vec<f64> = cells.iter().filter_map(|c| c.number()).collect();
+            Cell::Percent(
+                (!known.is_empty()).then(|| known.iter().sum::<f64>() / known.len() as f64),
+            )
+        })
+        .collect();
+    rows.push(total_row("Average of the quarters", means));
+    rows.push(total_row(
+        "The year",
+        kinds.iter().map(|(_, _, _, pct)| f.pct(pct)).collect(),
+    ));
+    Table {
+        id: "admin-by-quarter".into(),
+        caption: format!(
+            "{}, by quarter: decisions issued within {} working days, records circulated within {}",
+            f.m().year,
+            s.decisions_working_days,
+            s.record_working_days
+        ),
+        columns: vec![
+            "Quarter".to_owned(),
+            "% decisions in time".to_owned(),
+            "% records in time".to_owned(),
+        ],
+        rows,
+    }
+}
+
+/// Each quarter's reviews by participation code as a percentage of the
+/// quarter's reviews (PN0, under 4, included, as Wokingham presents it),
+/// and the quarter's reviews; on a published report a quarter with a
+/// hidden count shows no percentage and no total (either would give the
+/// hidden count away).
+fn participation_pct_by_quarter(f: Fig) -> Table {
+    let measure = "participation.by_quarter";
+    let keys: Vec<String> = f
+        .m()
+        .breakdown("participation.by_code")
+        .map(|b| b.keys().map(String::from).collect())
+        .unwrap_or_default();
+    let rows = ["Q1", "Q2", "Q3", "Q4"]
+        .iter()
+        .map(|q| {
+            let hidden = keys.iter().any(|k| f.y.is_hidden(measure, &[q, k]));
+            let counts: Vec<u64> = keys
+                .iter()
+                .map(|k| f.value(measure, &[q, k]).unwrap_or(0))
+                .collect();
+            let all: u64 = counts.iter().sum();
+            let mut cells: Vec<Cell> = counts
+                .iter()
+                .map(|&n| {
+                    if hidden {
+                        Cell::Hidden
+                    } else {
+                        Cell::Percent(percent(n, all))
+                    }
+                })
+                .collect();
+            cells.push(if hidden {
+                Cell::Hidden
+            } else {
+                Cell::Count(all)
+            });
+            row(*q, cells)
+        })
+        .collect();
+    let mut columns = vec!["Quarter".to_owned()];
+    columns.extend(keys.iter().map(|k| format!("% {k}")));
+    columns.push("Reviews".to_owned());
+    Table {
+        id: "participation-pct-by-quarter".into(),
+        caption: format!(
+            "{}: participation codes as a share of each quarter's reviews",
+            f.m().year
+        ),
+        columns,
+        rows,
+    }
+}
+
+/// Periods of care started by the placement they started in, with the
+/// distinct children (a child whose two periods started in one placement
+/// is one child), this year beside last year; rows zero in both years left
+/// out; the total row is all periods and all children started.
+fn starts_by_placement(b: &Builder) -> Table {
+    let years: Vec<Fig> = std::iter::once(b.this).chain(b.last).collect();
+    let mut keys: Vec<String> = Vec::new();
+    for y in &years {
+        if let Some(bd) = y.m().breakdown("starts.by_placement") {
+            for (k, c) in &bd.entries {
+                if c.value > 0 && !keys.contains(k) {
+                    keys.push(k.clone());
+                }
+            }
+        }
+    }
+    let mut columns = vec!["Placement".to_owned()];
+    for label in std::iter::once(&b.this_label).chain(b.last.map(|_| &b.last_label)) {
+        columns.push(format!("Periods of care {label}"));
+        columns.push(format!("Children {label}"));
+    }
+    let mut rows: Vec<Row> = keys
+        .iter()
+        .map(|k| {
+            let cells = years
+                .iter()
+                .flat_map(|y| {
+                    [
+                        y.cell("starts.by_placement", &[k]),
+                        y.cell("starts.children_by_placement", &[k]),
+                    ]
+                })
+                .collect();
+            row(key_label(k), cells)
+        })
+        .collect();
+    rows.push(total_row(
+        "All periods started",
+        years
+            .iter()
+            .flat_map(|y| {
+                [
+                    y.cell("starts.periods", &[]),
+                    y.cell("starts.children", &[]),
+                ]
+            })
+            .collect(),
+    ));
+    Table {
+        id: "starts-by-placement".into(),
+        caption: "Placement when the period of care started: periods of care and children (a child may start more than one period)".into(),
+        columns,
+        rows,
+    }
+}
+
+/// Children in care on the last day of each quarter, by sex, with each
+/// sex's share of the quarter's children.
+fn sex_by_quarter(f: Fig) -> Table {
+    let measure = "profile.by_quarter.sex";
+    let grid = f.m().grid(measure);
+    let mut sexes: Vec<String> = Vec::new();
+    if let Some(g) = grid {
+        for (_, row) in &g.rows {
+            for (k, c) in &row.entries {
+                let shown = k == "M" || k == "F" || c.value > 0;
+                if k != "all" && shown && !sexes.contains(k) {
+                    sexes.push(k.clone());
+                }
+            }
+        }
+    }
+    let mut columns = vec!["Quarter end".to_owned()];
+    for k in &sexes {
+        columns.push(key_label(k));
+        columns.push(format!("% {}", key_label(k)));
+    }
+    columns.push("All".to_owned());
+    let rows = grid
+        .map(|g| {
+            g.rows
+                .iter()
+                .map(|(q, _)| {
+                    let mut cells = Vec::new();
+                    for k in &sexes {
+                        cells.push(f.cell(measure, &[q, k]));
+                        cells.push(f.share((measure, &[q, k]), (measure, &[q, "all"])));
+                    }
+                    cells.push(f.cell(measure, &[q, "all"]));
+                    row(q.clone(), cells)
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    Table {
+        id: "sex-by-quarter".into(),
+        caption: format!(
+            "Children in care on the last day of each quarter, by sex, {}",
+            f.m().year
+        ),
+        columns,
+        rows,
+    }
+}
+
 fn quarter_grid(
     f: Fig,
     id: &str,

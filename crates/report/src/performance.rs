@@ -11,9 +11,10 @@
 //! participation, missing, ceased and permanence, long-term stability, 3+
 //! placements, family-based, kinship and parental placements, caseload,
 //! midway checks, decisions and records in time, overdue reviews,
-//! challenges), then health assessments, SDQs, immunisations and PEPs
-//! recorded in Footprint (references HE.1–HE.8). Care-leaver indicators
-//! need data Footprint does not hold yet.
+//! challenges), adoption (the scorecard) and care leavers (903 OC3), then
+//! health assessments, SDQs, immunisations and PEPs recorded in Footprint
+//! (references HE.1–HE.8). Indicators whose records Footprint does not hold
+//! say "not held".
 
 use std::collections::HashMap;
 use std::fmt::Write;
@@ -139,7 +140,9 @@ pub enum ValueRule {
     },
     /// Part of a breakdown, counted: the entries `keys` of `measure` (for
     /// example periods ended by a special guardianship order, REC E43,
-    /// E44, E47 and E48 of `ceased.by_reason`).
+    /// E44, E47 and E48 of `ceased.by_reason`); or of a percentage, its
+    /// `numerator` or `denominator` (adoptions within 12 months of the
+    /// decision).
     Part { measure: String, keys: Vec<String> },
     /// A mean measure (for example `health.sdq_mean`).
     Mean { measure: String },
@@ -188,8 +191,20 @@ impl ValueRule {
                 expect(m, measure, "a breakdown", m.breakdown(measure).is_some())?;
                 expect(m, of, "a count", m.count(of).is_some())
             }
-            ValueRule::Part { measure, .. } => {
-                expect(m, measure, "a breakdown", m.breakdown(measure).is_some())
+            ValueRule::Part { measure, keys } => {
+                if m.percent(measure).is_some() {
+                    match keys
+                        .iter()
+                        .find(|k| *k != "numerator" && *k != "denominator")
+                    {
+                        Some(k) => Err(format!(
+                            "`{measure}` is a percentage: a part of it is its `numerator` or `denominator`, not `{k}`"
+                        )),
+                        None => Ok(()),
+                    }
+                } else {
+                    expect(m, measure, "a breakdown", m.breakdown(measure).is_some())
+                }
             }
             ValueRule::Mean { measure } => expect(
                 m,
@@ -300,6 +315,21 @@ pub fn check_settings(
 ) -> Result<(), String> {
     if let Some(code) = &settings.local_authority_code {
         footprint_domain::measures::check_local_authority_code(code)?;
+    }
+    for (group, share) in &settings.ethnic_population_shares {
+        let known = footprint_domain::codes::EthnicGroup::ALL
+            .iter()
+            .any(|g| g.key() == group && group != "not_known");
+        if !known {
+            return Err(format!(
+                "settings: `ethnic_population_shares` has `{group}`, which is not a census ethnic group (white, mixed, asian, black, other)"
+            ));
+        }
+        if !(0.0..=100.0).contains(share) {
+            return Err(format!(
+                "settings: `ethnic_population_shares` gives `{group}` {share}, which is not a percentage from 0 to 100"
+            ));
+        }
     }
     let known = |id: &str| m.get(id).is_some() || perf.indicators.iter().any(|i| i.id == id);
     for (what, id) in settings
@@ -610,13 +640,17 @@ impl Default for PerformanceSettings {
             ),
             ind(
                 "adoption.within_12_months",
-                "% of adoptions within 12 months of the decision that the child should be placed for adoption",
-                "Of the children adopted in the period with the decision held (AD1 DATE_INT, else PlacedAdoption), those adopted within 12 months of it (adoption.within_12_months_of_shobpa).",
+                "Number of adoptions within 12 months of the decision that the child should be placed for adoption",
+                "Children adopted in the period within 12 months of the decision that they should be placed for adoption (AD1 DATE_INT, else PlacedAdoption): the numerator of adoption.within_12_months_of_shobpa.",
                 Flow,
-                pct("adoption.within_12_months_of_shobpa"),
+                ValueRule::Part {
+                    measure: "adoption.within_12_months_of_shobpa".into(),
+                    keys: vec!["numerator".into()],
+                },
                 High,
                 None,
-            ),
+            )
+            .tile(),
             ind(
                 "adoption.a10",
                 "A10: average days between entering care and moving in with the adoptive family",
@@ -647,7 +681,8 @@ impl Default for PerformanceSettings {
                 count("care_leavers.count"),
                 Info,
                 None,
-            ),
+            )
+            .tile(),
             ind(
                 "care_leavers.pathway_plans",
                 "% of eligible looked-after children and care leavers with an up-to-date pathway plan",
@@ -665,7 +700,8 @@ impl Default for PerformanceSettings {
                 pct("care_leavers.suitable_accommodation_pct"),
                 High,
                 Some((88.0, 96.0)),
-            ),
+            )
+            .tile(),
             ind(
                 "care_leavers.eet",
                 "% of care leavers in education, employment or training",
@@ -674,7 +710,8 @@ impl Default for PerformanceSettings {
                 pct("care_leavers.eet_pct"),
                 High,
                 Some((58.0, 66.0)),
-            ),
+            )
+            .tile(),
             ind(
                 "care_leavers.former_uasc",
                 "Number of care leavers who were unaccompanied asylum-seeking children",
@@ -1050,10 +1087,7 @@ pub fn read(m: &Measures, rule: &ValueRule) -> Option<f64> {
             let n: u64 = keys.iter().map(|k| b.value(k)).sum();
             percent(n, m.count(of)?)
         }
-        ValueRule::Part { measure, keys } => {
-            let b = m.breakdown(measure)?;
-            Some(keys.iter().map(|k| b.value(k)).sum::<u64>() as f64)
-        }
+        ValueRule::Part { measure, keys } => part(m, measure, keys).map(|n| n as f64),
         ValueRule::Mean { measure } => match m.get(measure)? {
             Measure::Mean(x) => x.value(),
             Measure::Average(x) => x.value(),
@@ -1192,14 +1226,8 @@ fn reading(m: &Measures, rule: &ValueRule) -> Reading {
             }
             c
         }
-        ValueRule::Part { measure, keys } => m
-            .breakdown(measure)
-            .map(|b| {
-                vec![(
-                    format!("{measure}[{}]", keys.join("+")),
-                    keys.iter().map(|k| b.value(k)).sum(),
-                )]
-            })
+        ValueRule::Part { measure, keys } => part(m, measure, keys)
+            .map(|n| vec![(format!("{measure}[{}]", keys.join("+")), n)])
             .unwrap_or_default(),
         ValueRule::Mean { measure } => match m.get(measure) {
             Some(Measure::Mean(x)) => vec![(format!("{measure}[count]"), x.count.value)],
@@ -1219,6 +1247,24 @@ fn reading(m: &Measures, rule: &ValueRule) -> Reading {
         value: read(m, rule).map(round1),
         counts,
     }
+}
+
+/// The sum of the entries `keys` of a breakdown, or of a percentage's
+/// `numerator` and `denominator` named in `keys`.
+fn part(m: &Measures, measure: &str, keys: &[String]) -> Option<u64> {
+    if let Some(b) = m.breakdown(measure) {
+        return Some(keys.iter().map(|k| b.value(k)).sum());
+    }
+    let p = m.percent(measure)?;
+    Some(
+        keys.iter()
+            .map(|k| match k.as_str() {
+                "numerator" => p.numerator.value,
+                "denominator" => p.denominator.value,
+                _ => 0,
+            })
+            .sum(),
+    )
 }
 
 fn small(counts: &[(String, u64)]) -> bool {
@@ -1478,6 +1524,16 @@ fn build(
                 row.year_to_date,
                 Period::year_to_date(y - 1, mo),
                 format!("April to {}", month_label(&row_month(month))),
+            ),
+            // An annual source (903 OC3): the return of the year the month
+            // falls in, against last year's, and the tile says so.
+            Basis::Snapshot if indicator.value.measure().starts_with("care_leavers.") => (
+                row.months.last().map_or(PageValue::NotKnown, |m| m.value),
+                Period::month(y - 1, mo),
+                format!(
+                    "the {} OC3 return (a yearly figure)",
+                    CollectionYear::of(Period::month(y, mo).map_or(NaiveDate::MIN, |p| p.last))
+                ),
             ),
             Basis::Snapshot => (
                 row.months.last().map_or(PageValue::NotKnown, |m| m.value),

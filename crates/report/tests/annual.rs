@@ -820,3 +820,466 @@ fn the_internal_reports_counts_link_to_the_children_its_drilldown_lists() {
         .unwrap();
     assert!(!html.contains("data-behind"));
 }
+
+/// The adoption scorecard's three-year averages (the DfE's A10 and A2, the
+/// year and the two before it) and the children in placements the council
+/// marks as unregistered, in the report beside last year, in every format,
+/// published with their relations.
+#[test]
+fn three_year_adoption_averages_and_unregistered_placements_are_tabled() {
+    use footprint_domain::codes::PlacementType;
+    use footprint_domain::measures::{Measure, compute};
+    use footprint_domain::model::{Child, Episode};
+    use footprint_domain::return_tables::Adoption;
+    // The generated children are adopted in 2021-22; one more, adopted in
+    // 2019-20: in care 01/06/2018, placed for adoption with authority to
+    // place (E1, A4) 01/02/2019, adopted 15/01/2020, matched 01/04/2019.
+    let mut data = common::dataset();
+    let id: footprint_domain::model::ChildId = "C900".parse().unwrap();
+    let mut child: Child = data.children[0].clone();
+    child.id = id.clone();
+    data.children.push(child);
+    let first = data
+        .episodes
+        .iter()
+        .find(|e| e.child.as_str() == "C000")
+        .unwrap()
+        .clone();
+    let episode = |start, end, rne: &str, ls: &str, place: &str, rec: &str| Episode {
+        child: id.clone(),
+        start,
+        end: Some(end),
+        reason_new: rne.parse().unwrap(),
+        legal_status: ls.parse().unwrap(),
+        placement: place.parse().unwrap(),
+        reason_ceased: Some(rec.parse().unwrap()),
+        reason_place_change: None,
+        ..first.clone()
+    };
+    data.episodes.push(episode(
+        common::d(2018, 6, 1),
+        common::d(2019, 2, 1),
+        "S",
+        "C2",
+        "U4",
+        "X1",
+    ));
+    data.episodes.push(episode(
+        common::d(2019, 2, 1),
+        common::d(2020, 1, 15),
+        "P",
+        "E1",
+        "A4",
+        "E11",
+    ));
+    data.return_tables.adoptions.push(Adoption {
+        child: id.clone(),
+        year: footprint_domain::dates::CollectionYear::new(2019),
+        decided: None,
+        matched: Some(common::d(2019, 4, 1)),
+        by_foster_carer: Some(false),
+        adopters: None,
+        adopters_sex: None,
+        adopters_legal_status: None,
+    });
+    let cal = footprint_domain::calendar::WorkingDayCalendar::england_and_wales();
+    let mut settings = common::settings();
+    settings.review_policy.unregistered_placements = vec![PlacementType::K2, PlacementType::U1];
+    let build = |publication: bool| {
+        AnnualReport::compute_as_of(
+            &data,
+            footprint_domain::dates::CollectionYear::new(2021),
+            common::d(2022, 6, 1),
+            &settings,
+            &cal,
+            Vec::new(),
+            publication,
+        )
+    };
+    let r = build(false);
+    // By hand from the three years' own scorecards: the total days over
+    // the children counted.
+    let a10 = |y: i32| match compute(
+        &data,
+        footprint_domain::dates::CollectionYear::new(y),
+        &settings,
+        &cal,
+    )
+    .get("adoption.a10")
+    {
+        Some(Measure::Average(a)) => (a.count.value, a.total_days),
+        _ => panic!("{y}"),
+    };
+    let years = [a10(2021), a10(2020), a10(2019)];
+    let (n, days) = years.iter().fold((0, 0), |(n, t), (c, d)| (n + c, t + d));
+    assert!(n > years[0].0, "adoptions in the years before");
+    let Some(Measure::Average(three)) = r.this_year.measures.get("adoption.a10_three_year") else {
+        panic!("adoption.a10_three_year")
+    };
+    assert_eq!((three.count.value, three.total_days), (n, days));
+    // 2019-20's child: 01/06/2018 → 01/02/2019 = 245 days.
+    assert_eq!(years[2], (1, 245));
+    // A2: only 2019-20's child has a match recorded: 01/02/2019 →
+    // 01/04/2019 = 59 days, within 121.
+    let Some(Measure::Average(a2)) = r.this_year.measures.get("adoption.a2_three_year") else {
+        panic!("adoption.a2_three_year")
+    };
+    assert_eq!((a2.count.value, a2.total_days), (1, 59));
+    let within = r
+        .this_year
+        .measures
+        .percent("adoption.a2_three_year_within_threshold")
+        .unwrap();
+    assert_eq!((within.numerator.value, within.denominator.value), (1, 1));
+    // Last year's over 2018-19 to 2020-21.
+    let before = [a10(2020), a10(2019), a10(2018)];
+    let Some(Measure::Average(last)) = r
+        .last_year
+        .as_ref()
+        .unwrap()
+        .measures
+        .get("adoption.a10_three_year")
+    else {
+        panic!("last year's adoption.a10_three_year")
+    };
+    assert_eq!(last.count.value, before.iter().map(|x| x.0).sum::<u64>());
+    let model = r.model();
+    let t = model
+        .tables()
+        .find(|t| t.id == "adoption-scorecard")
+        .unwrap();
+    let row = t
+        .rows
+        .iter()
+        .find(|row| row.header.starts_with("A10: three-year average"))
+        .expect("the three-year row");
+    assert_eq!(row.cells[0].number(), Some(days as f64 / n as f64));
+    assert_eq!(
+        row.cells[1].number(),
+        last.value(),
+        "last year beside this year"
+    );
+    assert!(
+        t.rows
+            .iter()
+            .any(|row| row.header.starts_with("A2: three-year average"))
+    );
+    // Unregistered placements (K2 and U1 marked, for the test): on 31
+    // March, the children in care placed in K2 or U1 (the placement
+    // breakdown's counts); in the year, those and the children who moved
+    // out of K2 in it (C038, in December 2021).
+    let m = &r.this_year.measures;
+    let on_end = m.count("placements.end.unregistered").unwrap();
+    let by_placement = m.breakdown("profile.end.by_placement").unwrap();
+    assert_eq!(on_end, by_placement.value("K2") + by_placement.value("U1"));
+    assert!(on_end > 0);
+    let during = m.count("placements.unregistered.children").unwrap();
+    assert!(during > on_end);
+    assert!(
+        m.cell("placements.unregistered.children", &[])
+            .unwrap()
+            .children
+            .contains(&"C038".parse().unwrap())
+    );
+    let t = model
+        .tables()
+        .find(|t| t.id == "placements-unregistered")
+        .unwrap();
+    assert_eq!(t.rows[0].cells[0].number(), Some(on_end as f64));
+    assert_eq!(t.rows[1].cells[0].number(), Some(during as f64));
+    assert_eq!(t.columns.len(), 3, "this year beside last year");
+    let json = json(&r);
+    for id in [
+        "adoption.a10_three_year",
+        "adoption.a10_three_year_within_threshold",
+        "adoption.a2_three_year",
+        "adoption.a2_three_year_within_threshold",
+        "placements.end.unregistered",
+        "placements.unregistered.children",
+    ] {
+        assert!(!json["measures"][id].is_null(), "{id} in report.json");
+        assert!(
+            !json["previous_year"]["measures"][id].is_null(),
+            "{id} last year"
+        );
+    }
+    let html = String::from_utf8(r.render(Format::Html).unwrap()).unwrap();
+    assert!(html.contains(r#"<table id="placements-unregistered">"#));
+    assert!(html.contains("A10: three-year average"));
+    for f in [Format::Docx, Format::Xlsx] {
+        assert!(!r.render(f).unwrap().is_empty());
+    }
+    // Published: every new figure is in a relation and the audit passes.
+    let p = build(true);
+    for y in std::iter::once(&p.this_year).chain(&p.last_year) {
+        let missing = footprint_report::checks::undeclared(&y.measures);
+        assert!(missing.is_empty(), "undeclared measures: {missing:?}");
+    }
+    p.render(Format::Json).unwrap();
+    // Without a placement type marked, a note says why there is no table.
+    let plain = AnnualReport::compute_as_of(
+        &data,
+        footprint_domain::dates::CollectionYear::new(2021),
+        common::d(2022, 6, 1),
+        &common::settings(),
+        &cal,
+        Vec::new(),
+        false,
+    );
+    let html = String::from_utf8(plain.render(Format::Html).unwrap()).unwrap();
+    assert!(!html.contains(r#"<table id="placements-unregistered">"#));
+    assert!(html.contains("no placement type is marked as unregistered"));
+}
+
+/// Section 20 and UASC month by month, sex at each quarter's end, short
+/// breaks by quarter, placements on starting with the children, the share
+/// of reviews quality-assessed and how children took part in their last
+/// review: each a measure in report.json and a table whose figures are the
+/// measure's and add up.
+#[test]
+fn the_year_month_by_month_and_quarter_by_quarter_is_tabled() {
+    let r = common::report(false);
+    let m = &r.this_year.measures;
+    let model = r.model();
+    let table = |id: &str| {
+        model
+            .tables()
+            .find(|t| t.id == id)
+            .unwrap_or_else(|| panic!("{id}"))
+    };
+    let num = |c: &footprint_report::model::Cell| c.number().unwrap_or(0.0) as u64;
+    let cla_end = m.count("cla.end").unwrap();
+    // Section 20 at each month's end, this year beside last; March's is the
+    // children in care under section 20 on 31 March.
+    let t = table("section20-by-month");
+    assert_eq!(t.rows.len(), 12);
+    assert_eq!(t.columns.len(), 3);
+    let v2 = m
+        .breakdown("profile.end.by_legal_status")
+        .unwrap()
+        .value("V2");
+    assert!(v2 > 0);
+    assert_eq!(num(&t.rows[11].cells[0]), v2);
+    let g = m.grid("profile.section20.by_month").unwrap();
+    for (i, (_, b)) in g.rows.iter().enumerate() {
+        assert_eq!(num(&t.rows[i].cells[0]), b.value("section_20"));
+    }
+    assert_eq!(table("uasc-by-month").rows.len(), 12);
+    // Sex at each quarter's end: the sexes add up to the quarter's
+    // children; the fourth quarter's are the children in care on 31 March.
+    let t = table("sex-by-quarter");
+    assert_eq!(t.rows.len(), 4);
+    for row in &t.rows {
+        let all = num(row.cells.last().unwrap());
+        let sexes: u64 = row.cells[..row.cells.len() - 1]
+            .iter()
+            .step_by(2)
+            .map(num)
+            .sum();
+        assert_eq!(sexes, all, "{}", row.header);
+    }
+    assert_eq!(num(t.rows[3].cells.last().unwrap()), cla_end);
+    // Age on 31 March, this year beside last (counts and shares), each
+    // year adding up to its children in care.
+    let t = table("profile-age");
+    let total = t.rows.last().unwrap();
+    let last_end = r
+        .last_year
+        .as_ref()
+        .unwrap()
+        .measures
+        .count("cla.end")
+        .unwrap();
+    assert_eq!(
+        (num(&total.cells[0]), num(&total.cells[2])),
+        (cla_end, last_end)
+    );
+    for col in [0, 2] {
+        let body: u64 = t.rows[..t.rows.len() - 1]
+            .iter()
+            .map(|r| num(&r.cells[col]))
+            .sum();
+        assert_eq!(body, num(&total.cells[col]));
+    }
+    // Placements on starting: periods and children, adding up.
+    let t = table("starts-by-placement");
+    let total = t.rows.last().unwrap();
+    assert!(total.total);
+    assert_eq!(num(&total.cells[0]), m.count("starts.periods").unwrap());
+    assert_eq!(num(&total.cells[1]), m.count("starts.children").unwrap());
+    let body: u64 = t.rows[..t.rows.len() - 1]
+        .iter()
+        .map(|r| num(&r.cells[0]))
+        .sum();
+    assert_eq!(body, m.count("starts.periods").unwrap());
+    // Quality: the graded reviews and the grades' "not graded" add up to
+    // the reviews held.
+    let t = table("quality-completion");
+    let held = m.count("reviews.held").unwrap();
+    let graded = num(&t.rows[1].cells[0]);
+    assert_eq!(num(&t.rows[0].cells[0]), held);
+    assert_eq!(
+        graded + m.breakdown("quality.by_grade").unwrap().value("not_graded"),
+        held
+    );
+    assert!(graded > 0 && graded <= held);
+    // The last review of every child in care on 31 March.
+    let t = table("participation-last-review");
+    let total = t.rows.last().unwrap();
+    assert_eq!(num(&total.cells[0]), cla_end);
+    let body: u64 = t.rows[..t.rows.len() - 1]
+        .iter()
+        .map(|r| num(&r.cells[0]))
+        .sum();
+    assert_eq!(body, cla_end);
+    // Short breaks by quarter, two years; reviews by month with the year's
+    // total.
+    assert_eq!(table("short-breaks-by-quarter").rows.len(), 4);
+    let t = table("reviews-by-month");
+    let total = t.rows.last().unwrap();
+    assert!(total.total);
+    assert_eq!(num(&total.cells[0]), held);
+    let body: u64 = t.rows[..12].iter().map(|r| num(&r.cells[0])).sum();
+    assert_eq!(body, held);
+    // Decisions and records in time by quarter (Wok-M): each quarter's
+    // percentage from its counts, the unweighted mean of the quarters, and
+    // the year's own.
+    let t = table("admin-by-quarter");
+    assert_eq!(t.rows.len(), 6);
+    let g = m.grid("reviews.decisions_in_time.by_quarter").unwrap();
+    let mut shares = Vec::new();
+    for (i, q) in ["Q1", "Q2", "Q3", "Q4"].iter().enumerate() {
+        let row = g.get(q).unwrap();
+        let (yes, no) = (row.value("in_time"), row.value("late"));
+        let want = footprint_domain::measures::percent(yes, yes + no);
+        assert_eq!(t.rows[i].cells[0].number(), want, "{q}");
+        shares.extend(want);
+    }
+    assert!(!shares.is_empty());
+    let mean = shares.iter().sum::<f64>() / shares.len() as f64;
+    assert!((t.rows[4].cells[0].number().unwrap() - mean).abs() < 1e-9);
+    assert_eq!(
+        t.rows[5].cells[0].number(),
+        m.percent("reviews.decisions_in_time_pct").unwrap().value()
+    );
+    // Participation codes as shares of each quarter's reviews (Wok-N).
+    let t = table("participation-pct-by-quarter");
+    let g = m.grid("participation.by_quarter").unwrap();
+    for (i, q) in ["Q1", "Q2", "Q3", "Q4"].iter().enumerate() {
+        let row = g.get(q).unwrap();
+        assert_eq!(num(t.rows[i].cells.last().unwrap()), row.total(), "{q}");
+        let shares: f64 = t.rows[i].cells[..t.rows[i].cells.len() - 1]
+            .iter()
+            .filter_map(|c| c.number())
+            .sum();
+        if row.total() > 0 {
+            assert!((shares - 100.0).abs() < 1e-6, "{q}: {shares}");
+        }
+    }
+    // Challenges by quarter and outcome (Wok-P): each quarter's informal,
+    // formal and no-stage add up to those raised; the year's raised is
+    // challenges.raised.
+    let t = table("challenges-by-quarter-outcome");
+    for row in &t.rows[..4] {
+        assert_eq!(
+            num(&row.cells[1]) + num(&row.cells[2]) + num(&row.cells[3]),
+            num(&row.cells[0]),
+            "{}",
+            row.header
+        );
+    }
+    let raised: u64 = t.rows[..4].iter().map(|r| num(&r.cells[0])).sum();
+    assert_eq!(raised, m.count("challenges.raised").unwrap());
+    assert_eq!(num(&t.rows[4].cells[0]), raised);
+    let json = json(&r);
+    for id in [
+        "challenges.by_quarter_outcome",
+        "reviews.decisions_in_time.by_quarter",
+        "reviews.record_in_time.by_quarter",
+        "profile.section20.by_month",
+        "profile.uasc.by_month",
+        "profile.by_quarter.sex",
+        "profile.short_breaks.by_quarter",
+        "starts.children_by_placement",
+        "quality.completion_pct",
+        "participation.children_last_review",
+    ] {
+        assert!(!json["measures"][id].is_null(), "{id} in report.json");
+    }
+    let html = String::from_utf8(r.render(Format::Html).unwrap()).unwrap();
+    for id in [
+        "section20-by-month",
+        "uasc-by-month",
+        "sex-by-quarter",
+        "starts-by-placement",
+        "quality-completion",
+        "participation-last-review",
+        "short-breaks-by-quarter",
+        "admin-by-quarter",
+        "participation-pct-by-quarter",
+        "challenges-by-quarter-outcome",
+    ] {
+        assert!(html.contains(&format!(r#"<table id="{id}">"#)), "{id}");
+    }
+}
+
+/// Children in care by census ethnic group beside each group's share of
+/// the council's children (a setting); an unknown group in the setting is
+/// an error naming it.
+#[test]
+fn ethnic_groups_are_tabled_beside_the_population() {
+    let cal = footprint_domain::calendar::WorkingDayCalendar::england_and_wales();
+    let mut settings = common::settings();
+    settings.ethnic_population_shares = [("white".to_owned(), 82.4), ("black".to_owned(), 1.6)]
+        .into_iter()
+        .collect();
+    let r = AnnualReport::compute(
+        &common::dataset(),
+        footprint_domain::dates::CollectionYear::new(2021),
+        &settings,
+        &cal,
+        Vec::new(),
+        false,
+    );
+    let model = r.model();
+    let t = model
+        .tables()
+        .find(|t| t.id == "profile-ethnic-group")
+        .unwrap();
+    assert_eq!(t.columns.last().unwrap(), "% of children aged 0–17");
+    // The generated children are WBRI, or BAFR every fifth: White and
+    // Black, adding up to the children in care.
+    let m = &r.this_year.measures;
+    let groups = m.breakdown("profile.end.by_ethnic_group").unwrap();
+    let ethnicity = m.breakdown("profile.end.by_ethnicity").unwrap();
+    assert_eq!(groups.value("white"), ethnicity.value("WBRI"));
+    assert_eq!(groups.value("black"), ethnicity.value("BAFR"));
+    assert_eq!(groups.total(), m.count("cla.end").unwrap());
+    let white = &t.rows[0];
+    assert_eq!(white.header, "White");
+    assert_eq!(white.cells[0].number(), Some(groups.value("white") as f64));
+    assert_eq!(white.cells.last().unwrap().number(), Some(82.4));
+    let total = t.rows.last().unwrap();
+    assert_eq!(
+        total.cells[0].number(),
+        Some(m.count("cla.end").unwrap() as f64)
+    );
+    r.render(Format::Html).unwrap();
+    // A group the census does not have.
+    settings
+        .ethnic_population_shares
+        .insert("whte".into(), 80.0);
+    let bad = AnnualReport::compute(
+        &common::dataset(),
+        footprint_domain::dates::CollectionYear::new(2021),
+        &settings,
+        &cal,
+        Vec::new(),
+        false,
+    );
+    let err = bad.render(Format::Json).unwrap_err().to_string();
+    assert!(
+        err.contains("ethnic_population_shares") && err.contains("whte"),
+        "{err}"
+    );
+}

@@ -422,7 +422,11 @@ fn performance_on_a_page_compares_with_the_same_period_last_year() {
             "health.iha_in_time",
             "ceased",
             "stability.long_term",
-            "stability.three_plus"
+            "stability.three_plus",
+            "adoption.within_12_months",
+            "care_leavers",
+            "care_leavers.suitable_accommodation",
+            "care_leavers.eet"
         ]
     );
     let data = common::dataset();
@@ -449,6 +453,19 @@ fn performance_on_a_page_compares_with_the_same_period_last_year() {
     assert_eq!(adm.value.number(), Some(a as f64));
     assert_eq!(adm.change.number(), Some(a as f64 - b as f64));
     assert_eq!(adm.period, "April to Jan 2022");
+    // Adoptions within 12 months of the decision (R-PR 4.24, a count of the
+    // year to date), against April to January a year before.
+    let tile = |id: &str| page.tiles.iter().find(|t| t.id == id).unwrap();
+    let adopted = tile("adoption.within_12_months");
+    let within = |m: &footprint_domain::measures::Measures| {
+        m.percent("adoption.within_12_months_of_shobpa")
+            .unwrap()
+            .numerator
+            .value as f64
+    };
+    assert_eq!(adopted.unit, performance::Unit::Count);
+    assert_eq!(adopted.value.number(), Some(within(&now)));
+    assert_eq!(adopted.change.number(), Some(within(&now) - within(&then)));
     let html = performance::render_html(&page);
     assert!(html.contains("Performance on a page"));
     let bytes = performance::render_xlsx(&page).unwrap();
@@ -458,6 +475,67 @@ fn performance_on_a_page_compares_with_the_same_period_last_year() {
         sheet.get_value((1, 2)),
         Some(&Data::Float(cla.value.number().unwrap()))
     );
+}
+
+#[test]
+fn the_tiles_show_care_leavers_from_the_years_oc3_return() {
+    use footprint_domain::codes::{CareLeaverAccommodation, CareLeaverActivity, InTouch};
+    use footprint_domain::dates::CollectionYear;
+    use footprint_domain::return_tables::CareLeaverOutcome;
+    let mut data = common::dataset();
+    let oc3 = |c: &str, y: i32, activity, accommodation| CareLeaverOutcome {
+        child: c.parse().unwrap(),
+        year: CollectionYear::new(y),
+        in_touch: Some(InTouch::Yes),
+        activity: Some(activity),
+        accommodation: Some(accommodation),
+    };
+    // 2021-22 (the year January 2022 falls in): three care leavers, two in
+    // suitable accommodation (U1, U1; S2 is not), one in education (F1 of
+    // F1, G5, G6). 2020-21: two, both suitable, both in education.
+    use CareLeaverAccommodation::{S2, U1};
+    use CareLeaverActivity::{F1, G5, G6};
+    data.return_tables.care_leavers = vec![
+        oc3("L1", 2021, F1, U1),
+        oc3("L2", 2021, G5, U1),
+        oc3("L3", 2021, G6, S2),
+        oc3("L1", 2020, F1, U1),
+        oc3("L4", 2020, F1, U1),
+    ];
+    let page = performance::compute(
+        &data,
+        (2022, 1),
+        &common::settings(),
+        &PerformanceSettings::default(),
+        &WorkingDayCalendar::england_and_wales(),
+    )
+    .unwrap();
+    let tile = |id: &str| page.tiles.iter().find(|t| t.id == id).unwrap();
+    let leavers = tile("care_leavers");
+    assert_eq!(leavers.value.number(), Some(3.0));
+    assert_eq!(leavers.change.number(), Some(1.0));
+    assert_eq!(leavers.better, None, "a count for information");
+    assert_eq!(leavers.period, "the 2021-22 OC3 return (a yearly figure)");
+    // 2 of 3 = 66.7% against 2 of 2 = 100%: down 33.3, worse.
+    let suitable = tile("care_leavers.suitable_accommodation");
+    assert_eq!(suitable.value.number(), Some(66.7));
+    assert_eq!(suitable.change.number(), Some(-33.3));
+    assert_eq!(suitable.better, Some(false));
+    // 1 of 3 = 33.3% against 100%.
+    let eet = tile("care_leavers.eet");
+    assert_eq!(eet.value.number(), Some(33.3));
+    assert_eq!(eet.better, Some(false));
+    // In every format.
+    let html = performance::render_html(&page);
+    assert!(html.contains("% of care leavers in suitable accommodation"));
+    let json: serde_json::Value = serde_json::from_str(&performance::render_json(&page)).unwrap();
+    let t = json["tiles"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["id"] == "care_leavers")
+        .unwrap();
+    assert_eq!(t["value"], 3.0);
 }
 
 #[test]

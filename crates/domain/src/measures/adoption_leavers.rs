@@ -146,6 +146,87 @@ pub(super) fn scorecard(
     );
 }
 
+/// The scorecard's figures that have three-year averages, and the ids of
+/// those averages: (the year's id, the three years' id).
+pub const THREE_YEAR_SCORECARD: [(&str, &str); 4] = [
+    ("adoption.a10", "adoption.a10_three_year"),
+    (
+        "adoption.a10_within_threshold",
+        "adoption.a10_three_year_within_threshold",
+    ),
+    ("adoption.a2", "adoption.a2_three_year"),
+    (
+        "adoption.a2_within_threshold",
+        "adoption.a2_three_year_within_threshold",
+    ),
+];
+
+fn sum_counts(counts: &[&Count]) -> Count {
+    Count {
+        value: counts.iter().map(|c| c.value).sum(),
+        children: counts
+            .iter()
+            .flat_map(|c| c.children.iter().cloned())
+            .collect(),
+    }
+}
+
+/// The adoption scorecard's three-year averages, as the DfE publishes A10
+/// and A2: over the children adopted in three reporting years (`years`, the
+/// year and the two before it, each computed by the one engine), the total
+/// days ÷ the children counted, and of them those within the threshold
+/// (`adoption.a10_three_year`, `adoption.a10_three_year_within_threshold`,
+/// `adoption.a2_three_year`, `adoption.a2_three_year_within_threshold`).
+/// `None` unless exactly three years are given, each with the scorecard.
+pub fn three_year_scorecard(years: &[&Measures]) -> Option<Vec<(String, Measure)>> {
+    if years.len() != 3 {
+        return None;
+    }
+    let mut out = Vec::new();
+    for (one, three) in THREE_YEAR_SCORECARD {
+        let each: Vec<&Measure> = years.iter().map(|m| m.get(one)).collect::<Option<_>>()?;
+        let combined = match each.as_slice() {
+            [
+                Measure::Average(a),
+                Measure::Average(b),
+                Measure::Average(c),
+            ] => Measure::Average(Average {
+                count: sum_counts(&[&a.count, &b.count, &c.count]),
+                total_days: a.total_days + b.total_days + c.total_days,
+            }),
+            [
+                Measure::Percent(a),
+                Measure::Percent(b),
+                Measure::Percent(c),
+            ] => Measure::Percent(Percent {
+                numerator: sum_counts(&[&a.numerator, &b.numerator, &c.numerator]),
+                denominator: sum_counts(&[&a.denominator, &b.denominator, &c.denominator]),
+            }),
+            _ => return None,
+        };
+        out.push((three.to_owned(), combined));
+    }
+    Some(out)
+}
+
+/// The children with a period of care ended by adoption (an episode ceased
+/// E11 or E12) on a day of `[from, to]`: those whose AD1 and PlacedAdoption
+/// records the adoption scorecard of a period in it reads.
+pub fn adopted_between(data: &Dataset, from: NaiveDate, to: NaiveDate) -> Vec<ChildId> {
+    let mut ids: Vec<ChildId> = data
+        .episodes
+        .iter()
+        .filter(|e| {
+            e.reason_ceased.is_some_and(|r| r.is_adoption())
+                && e.end.is_some_and(|d| from <= d && d <= to)
+        })
+        .map(|e| e.child.clone())
+        .collect();
+    ids.sort();
+    ids.dedup();
+    ids
+}
+
 /// The keys of `care_leavers.in_touch`: every IN_TOUCH code, then
 /// `not_recorded`.
 fn in_touch_keys() -> Vec<&'static str> {

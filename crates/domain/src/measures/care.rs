@@ -226,6 +226,7 @@ pub(super) fn children_in_care(
     let mut children = Count::default();
     let mut by_ls = Breakdown::with_keys(looked_after_legal_statuses());
     let mut by_place = Breakdown::with_keys(placement_keys(year));
+    let mut children_by_place = Breakdown::with_keys(placement_keys(year));
     let mut by_age = Breakdown::with_keys(AGE_BANDS[..5].iter().copied());
     let mut by_month = Breakdown::with_keys(month_keys(year));
     let quarter_grid = |keys: &[&str]| Grid {
@@ -249,6 +250,9 @@ pub(super) fn children_in_care(
             children.add_child(&child.id);
             by_ls.entry(first.legal_status.code()).add(&child.id);
             by_place.entry(first.placement.code()).add(&child.id);
+            children_by_place
+                .entry(first.placement.code())
+                .add_child(&child.id);
             let band = child.age_on(first.start).map_or("unknown", age_band);
             by_age.entry(band).add(&child.id);
             by_month
@@ -267,6 +271,10 @@ pub(super) fn children_in_care(
     out.push("starts.children", Measure::Count(children));
     out.push("starts.by_legal_status", Measure::Breakdown(by_ls));
     out.push("starts.by_placement", Measure::Breakdown(by_place));
+    out.push(
+        "starts.children_by_placement",
+        Measure::Breakdown(children_by_place),
+    );
     out.push("starts.by_age_band", Measure::Breakdown(by_age));
     out.push("starts.by_month", Measure::Breakdown(by_month));
     out.push("starts.by_quarter_age_band", Measure::Grid(by_quarter_age));
@@ -327,6 +335,7 @@ pub(super) fn children_in_care(
     let mut ls = Breakdown::with_keys(looked_after_legal_statuses());
     let mut place = Breakdown::with_keys(placement_keys(year));
     let mut ethnic = Breakdown::with_keys(Ethnicity::all().iter().map(|e| e.code()));
+    let mut ethnic_group = Breakdown::with_keys(crate::codes::EthnicGroup::ALL.map(|g| g.key()));
     let mut uasc = Count::default();
     for child in care.children.values() {
         let Some((_, ep)) = child.episode_on(end) else {
@@ -349,6 +358,13 @@ pub(super) fn children_in_care(
         ethnic
             .entry(child.child.map_or("unknown", |c| c.ethnicity.code()))
             .add(&child.id);
+        ethnic_group
+            .entry(
+                child
+                    .child
+                    .map_or("not_known", |c| c.ethnicity.group().key()),
+            )
+            .add(&child.id);
         if child.child.is_some_and(|c| c.is_uasc_on(end)) {
             uasc.add(&child.id);
         }
@@ -359,6 +375,10 @@ pub(super) fn children_in_care(
     out.push("profile.end.by_legal_status", Measure::Breakdown(ls));
     out.push("profile.end.by_placement", Measure::Breakdown(place));
     out.push("profile.end.by_ethnicity", Measure::Breakdown(ethnic));
+    out.push(
+        "profile.end.by_ethnic_group",
+        Measure::Breakdown(ethnic_group),
+    );
     out.push("profile.end.uasc", Measure::Count(uasc));
 }
 
@@ -704,4 +724,106 @@ pub(super) fn provider_and_projection(care: &CareIndex, period: Period, out: &mu
         Measure::Breakdown(by_provider),
     );
     out.push("projection.turning_18", Measure::Breakdown(turning));
+}
+
+/// The reporting-year quarters whose days meet the period, each cut to the
+/// period: (key, first day, last day), keyed `Q1`…`Q4` (`2024-25 Q1`… when
+/// the period spans years, as `dual_plans.quarter_end`).
+fn quarter_spans(period: Period) -> Vec<(String, NaiveDate, NaiveDate)> {
+    use crate::dates::CollectionYear;
+    let (first, last) = (
+        CollectionYear::of(period.first),
+        CollectionYear::of(period.last),
+    );
+    let mut out = Vec::new();
+    let mut y = first;
+    loop {
+        for q in Quarter::ALL {
+            let months = q.months(y);
+            let (fy, fm) = months[0];
+            let (ly, lm) = months[2];
+            let from = NaiveDate::from_ymd_opt(fy, fm, 1)
+                .unwrap_or(period.first)
+                .max(period.first);
+            let to = month_end(ly, lm).min(period.last);
+            if from <= to {
+                let key = if first == last {
+                    q.to_string()
+                } else {
+                    format!("{y} {q}")
+                };
+                out.push((key, from, to));
+            }
+        }
+        if y >= last {
+            break;
+        }
+        y = y.next();
+    }
+    out
+}
+
+/// Children in care through the period, beyond the snapshot on its last
+/// day: `profile.section20.by_month` and `profile.uasc.by_month` (children
+/// looked after on each month's last day, or the report date in a month not
+/// yet over, whose open episode has LS V2; who are UASC that day),
+/// `profile.by_quarter.sex` (children looked after on the last day of each
+/// quarter ending in the period, by sex, with `all`), and
+/// `profile.short_breaks.by_quarter` (distinct children with a short-break
+/// episode, V3 or V4, open on a day of each quarter the period meets).
+pub(super) fn profile_through_the_year(care: &CareIndex, period: Period, out: &mut Measures) {
+    let end = period.end();
+    let mut section20 = Grid::default();
+    let mut uasc = Grid::default();
+    for (y, m) in period.months() {
+        let day = month_end(y, m).min(end);
+        let (mut s20, mut u) = (Count::default(), Count::default());
+        for c in care.looked_after_on(day) {
+            if c.episode_on(day)
+                .is_some_and(|(_, e)| e.legal_status.code() == "V2")
+            {
+                s20.add_child(&c.id);
+            }
+            if c.child.is_some_and(|x| x.is_uasc_on(day)) {
+                u.add_child(&c.id);
+            }
+        }
+        let key = format!("{y}-{m:02}");
+        let mut b = Breakdown::default();
+        *b.entry("section_20") = s20;
+        section20.rows.push((key.clone(), b));
+        let mut b = Breakdown::default();
+        *b.entry("uasc") = u;
+        uasc.rows.push((key, b));
+    }
+    out.push("profile.section20.by_month", Measure::Months(section20));
+    out.push("profile.uasc.by_month", Measure::Months(uasc));
+
+    let sexes: Vec<&str> = Sex::all().iter().map(|s| s.code()).collect();
+    let mut by_sex = Grid::default();
+    for (key, day) in super::case_records::quarter_ends(period) {
+        let mut b = Breakdown::with_keys(sexes.iter().copied().chain(["all"]));
+        for c in care.looked_after_on(day) {
+            b.entry(c.child.map_or("U", |x| x.sex.code())).add(&c.id);
+            b.entry("all").add(&c.id);
+        }
+        by_sex.rows.push((key, b));
+    }
+    out.push("profile.by_quarter.sex", Measure::Grid(by_sex));
+
+    let mut short_breaks = Breakdown::default();
+    for (key, from, to) in quarter_spans(period) {
+        let children = care.children.values().filter(|c| {
+            c.periods
+                .iter()
+                .chain(&c.short_breaks)
+                .flat_map(|p| &p.episodes)
+                .any(|e| e.is_short_break() && e.overlaps(from, to))
+        });
+        *short_breaks.entry(&key) = Count::of_children(children.map(|c| c.id.clone()));
+    }
+    out.push(
+        "profile.short_breaks.by_quarter",
+        Measure::Breakdown(short_breaks),
+    );
 }

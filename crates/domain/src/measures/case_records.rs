@@ -56,7 +56,7 @@ fn count_held(
 
 /// The last day of each reporting-year quarter whose last day falls in the
 /// period, keyed `Q1`…`Q4` (a period over a year boundary keys by year too).
-fn quarter_ends(period: Period) -> Vec<(String, NaiveDate)> {
+pub(super) fn quarter_ends(period: Period) -> Vec<(String, NaiveDate)> {
     let mut out = Vec::new();
     let first = CollectionYear::of(period.first);
     let last = CollectionYear::of(period.last);

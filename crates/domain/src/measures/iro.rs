@@ -127,6 +127,17 @@ pub(super) fn service(
             ds.get(i).is_some_and(|&d| d <= until)
         })
     };
+    // Decisions and records by the quarter the review was held in (Wok-M).
+    let quarters = |keys: &[&str]| Grid {
+        rows: Quarter::ALL
+            .iter()
+            .map(|q| (q.to_string(), Breakdown::with_keys(keys.iter().copied())))
+            .collect(),
+    };
+    let decision_keys: Vec<&str> = decisions.keys().collect();
+    let record_keys: Vec<&str> = record.keys().collect();
+    let mut decisions_by_quarter = quarters(&decision_keys);
+    let mut record_by_quarter = quarters(&record_keys);
     for h in &reviewed.held {
         let r = h.review;
         let child = &r.child;
@@ -158,6 +169,10 @@ pub(super) fn service(
             None => "not_recorded",
         };
         decisions.entry(key).add(child);
+        let quarter = year.quarter_of(r.date).to_string();
+        if let Some(row) = decisions_by_quarter.row_mut(&quarter) {
+            row.entry(key).add(child);
+        }
 
         let key = match details.and_then(|d| d.record_circulated) {
             Some(sent) => match wd(r.date, sent) {
@@ -171,6 +186,9 @@ pub(super) fn service(
             None => "not_recorded",
         };
         record.entry(key).add(child);
+        if let Some(row) = record_by_quarter.row_mut(&quarter) {
+            row.entry(key).add(child);
+        }
 
         // Still outstanding at the period's end: held in the period, record
         // not circulated by its last day.
@@ -265,6 +283,14 @@ pub(super) fn service(
     );
     out.push("reviews.record_in_time", Measure::Breakdown(record));
     out.push(
+        "reviews.decisions_in_time.by_quarter",
+        Measure::Grid(decisions_by_quarter),
+    );
+    out.push(
+        "reviews.record_in_time.by_quarter",
+        Measure::Grid(record_by_quarter),
+    );
+    out.push(
         "reviews.record_outstanding.end",
         Measure::Count(outstanding),
     );
@@ -285,6 +311,16 @@ pub(super) fn service(
         Measure::Percent(Percent {
             numerator: visited,
             denominator: visit_cohort,
+        }),
+    );
+    // The reviews held with a grade ÷ the reviews held.
+    let grades = QualityGrade::ALL.map(|g| g.key());
+    let all: Vec<&str> = quality.keys().collect();
+    out.push(
+        "quality.completion_pct",
+        Measure::Percent(Percent {
+            numerator: sum_counts(&quality, &grades),
+            denominator: sum_counts(&quality, &all),
         }),
     );
     out.push("quality.by_grade", Measure::Breakdown(quality));
@@ -408,6 +444,13 @@ pub(super) fn challenges(
             .map(|q| (q.to_string(), Breakdown::with_keys(["raised"])))
             .collect(),
     };
+    let mut by_quarter_outcome = Grid {
+        rows: Quarter::ALL
+            .iter()
+            .map(|q| (q.to_string(), Breakdown::with_keys(CHALLENGE_OUTCOME_KEYS)))
+            .collect(),
+    };
+    let first_stage = settings.challenge_stages.first().map(String::as_str);
     let mut open_by_stage = Breakdown::with_keys(settings.challenge_stages.iter().cloned());
     let mut open_by_age = Breakdown::with_keys(CHALLENGE_AGE_KEYS);
     let mut open_overdue = Count::default();
@@ -448,6 +491,24 @@ pub(super) fn challenges(
         if let Some(row) = by_quarter.row_mut(&year.quarter_of(c.raised).to_string()) {
             row.entry("raised").add(&c.child);
         }
+        // Wok-P: informal (the stage reached is the council's first) or
+        // formal (a later one); resolved at its first stage, or escalated
+        // beyond it.
+        if let Some(row) = by_quarter_outcome.row_mut(&year.quarter_of(c.raised).to_string()) {
+            row.entry("raised").add(&c.child);
+            let reached = stage_reached(c);
+            let level = match reached {
+                "none" => "no_stage",
+                r if Some(r) == first_stage => "informal",
+                _ => "formal",
+            };
+            row.entry(level).add(&c.child);
+            if c.stages.len() > 1 {
+                row.entry("escalated").add(&c.child);
+            } else if c.resolved.is_some_and(|r| r <= end) {
+                row.entry("resolved_without_escalation").add(&c.child);
+            }
+        }
     }
     out.push("challenges.raised", Measure::Count(raised));
     out.push("challenges.by_stage", Measure::Breakdown(by_stage));
@@ -470,4 +531,21 @@ pub(super) fn challenges(
     out.push("challenges.open.by_age", Measure::Breakdown(open_by_age));
     out.push("challenges.open.overdue", Measure::Count(open_overdue));
     out.push("challenges.by_quarter", Measure::Grid(by_quarter));
+    out.push(
+        "challenges.by_quarter_outcome",
+        Measure::Grid(by_quarter_outcome),
+    );
 }
+
+/// The columns of `challenges.by_quarter_outcome`: `raised` is the sum of
+/// `informal`, `formal` and `no_stage`; `resolved_without_escalation` and
+/// `escalated` are some of them (one still open at its first stage is in
+/// neither).
+pub const CHALLENGE_OUTCOME_KEYS: [&str; 6] = [
+    "raised",
+    "informal",
+    "formal",
+    "no_stage",
+    "resolved_without_escalation",
+    "escalated",
+];

@@ -23,6 +23,7 @@ mod health_education;
 mod iro;
 mod placement_location;
 mod reviews;
+pub use iro::CHALLENGE_OUTCOME_KEYS;
 pub use reviews::NOT_RECORDED;
 #[cfg(test)]
 mod tests;
@@ -37,7 +38,9 @@ use crate::dates::CollectionYear;
 use crate::model::{ChildId, Dataset};
 use crate::schedule::SchedulePolicy;
 
-pub use adoption_leavers::AdoptionThresholds;
+pub use adoption_leavers::{
+    AdoptionThresholds, THREE_YEAR_SCORECARD, adopted_between, three_year_scorecard,
+};
 pub use placement_location::{
     AREA_ROWS, DISTANCE_COLUMNS, PLACEMENT_GROUPS, check_local_authority_code, placement_group,
 };
@@ -428,6 +431,10 @@ pub struct MeasureSettings {
     pub case_records: crate::case_records::CaseRecordTimescales,
     /// The adoption scorecard's thresholds (A10 426 days, A2 121 days).
     pub adoption_thresholds: AdoptionThresholds,
+    /// Each census ethnic group's share of the council's 0–17 population,
+    /// in per cent, keyed `white`, `mixed`, `asian`, `black`, `other`
+    /// (the census; shown beside `profile.end.by_ethnic_group`).
+    pub ethnic_population_shares: BTreeMap<String, f64>,
 }
 
 impl Default for MeasureSettings {
@@ -449,6 +456,7 @@ impl Default for MeasureSettings {
             local_authority_code: None,
             case_records: Default::default(),
             adoption_thresholds: AdoptionThresholds::default(),
+            ethnic_population_shares: BTreeMap::new(),
         }
     }
 }
@@ -720,7 +728,10 @@ pub enum Extent {
     /// every figure it holds is the one [`Extent::Every`] gives. The
     /// annual report's three earliest trend years need no more, and their
     /// records need only the children, their episodes, reviews and review
-    /// date changes ([`Extent::records`]).
+    /// date changes ([`Extent::records`]). The adoption scorecard too (the
+    /// three-year averages of A10 and A2 add up a year's and the two
+    /// before it), which also reads the AD1 and PlacedAdoption records of
+    /// the children adopted in the period ([`adopted_between`]).
     Headline,
 }
 
@@ -730,7 +741,10 @@ pub enum Records {
     /// Every kind of record the council holds.
     Every,
     /// Episodes, reviews (with their participation) and review date
-    /// changes only.
+    /// changes only; and the AD1 and PlacedAdoption records of the
+    /// children adopted in the period ([`adopted_between`]), which the
+    /// store's `Scope::Extents` does not read: the annual report's read
+    /// adds them (`footprint_interchange::reports::load`).
     Care,
 }
 
@@ -864,17 +878,22 @@ fn compute_with(
     let schedules = reviews::reviews(reviewed, data, care, period, settings, calendar, &mut out);
     reviews::participation(&schedules.held, period, &mut out);
     care::stability(care, period, &mut out);
+    // The adoption scorecard of every year: the report's three-year
+    // averages add up the scorecards of a year and the two before it.
+    adoption_leavers::scorecard(data, care, period, settings.adoption_thresholds, &mut out);
     if extent == Extent::Headline {
         return out;
     }
     care::placement_moves(care, period, &mut out);
     placement_location::placement_location(care, period, settings, &mut out);
+    placement_location::unregistered(care, period, settings, &mut out);
     care::provider_and_projection(care, period, &mut out);
+    care::profile_through_the_year(care, period, &mut out);
+    reviews::participation_last_review(data, care, period, &mut out);
     iro::service(data, care, &schedules, period, settings, calendar, &mut out);
     iro::footprint(data, care, period, &mut out);
     iro::challenges(data, period, settings, calendar, &mut out);
     care::adoption_missing_short_breaks(data, care, period, &mut out);
-    adoption_leavers::scorecard(data, care, period, settings.adoption_thresholds, &mut out);
     adoption_leavers::care_leavers(data, care, period, &mut out);
     health::outcomes(data, care, period, &mut out);
     health_education::measures(

@@ -16,7 +16,7 @@
 //!   those more than 100 miles from home; the row `all` is `cla.end`.
 
 use super::care::CareIndex;
-use super::{Breakdown, Grid, Measure, MeasureSettings, Measures, Period};
+use super::{Breakdown, Count, Grid, Measure, MeasureSettings, Measures, Period};
 use crate::codes::PlacementType;
 use footprint_postcodes::{InOut, derive};
 
@@ -134,4 +134,44 @@ pub(super) fn placement_location(
     if council.is_some() {
         out.push("placements.end.out_of_area", Measure::Grid(area));
     }
+}
+
+/// Children in placements the council marks as unregistered (the placement
+/// types of `review_policy.unregistered_placements`, the list the
+/// monthly-review rule reads), only when it marks any:
+/// `placements.end.unregistered`, of the children looked after on the
+/// period's last day, those whose open episode's PLACE is one of them; and
+/// `placements.unregistered.children`, the distinct children with a
+/// looked-after (not short-break) episode in one open on any day of the
+/// period.
+pub(super) fn unregistered(
+    care: &CareIndex,
+    period: Period,
+    settings: &MeasureSettings,
+    out: &mut Measures,
+) {
+    let marked = &settings.review_policy.unregistered_placements;
+    if marked.is_empty() {
+        return;
+    }
+    let end = period.end();
+    let mut on_last_day = Count::default();
+    let mut in_period = Count::default();
+    for c in care.children.values() {
+        if c.episode_on(end)
+            .is_some_and(|(_, e)| marked.contains(&e.placement))
+        {
+            on_last_day.add_child(&c.id);
+        }
+        if c.periods.iter().flat_map(|p| &p.episodes).any(|e| {
+            !e.is_short_break() && marked.contains(&e.placement) && e.overlaps(period.start(), end)
+        }) {
+            in_period.add_child(&c.id);
+        }
+    }
+    out.push("placements.end.unregistered", Measure::Count(on_last_day));
+    out.push(
+        "placements.unregistered.children",
+        Measure::Count(in_period),
+    );
 }

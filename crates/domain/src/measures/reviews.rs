@@ -465,3 +465,42 @@ pub(super) fn participation(held: &[HeldReview], year: Period, out: &mut Measure
     out.push("participation.attended", Measure::Count(attended));
     out.push("participation.spoke_for_self", Measure::Count(own_voice));
 }
+
+/// `participation.children_last_review`: the children looked after on the
+/// period's last day, by the participation code of their latest review
+/// held in their current period of care by then (from the day they became
+/// looked after in it): `PN0`…`PN7`, `none` (no code recorded),
+/// `no_review` (none held yet). Sums to `cla.end`.
+pub(super) fn participation_last_review(
+    data: &Dataset,
+    care: &CareIndex,
+    period: Period,
+    out: &mut Measures,
+) {
+    let end = period.end();
+    let mut keys: Vec<&str> = ParticipationCode::all().iter().map(|c| c.code()).collect();
+    keys.extend(["none", "no_review"]);
+    let mut by_code = Breakdown::with_keys(keys);
+    let mut reviews: BTreeMap<&ChildId, Vec<&Review>> = BTreeMap::new();
+    for r in data.reviews.iter().filter(|r| r.date <= end) {
+        reviews.entry(&r.child).or_default().push(r);
+    }
+    for c in care.looked_after_on(end) {
+        let Some((p, _)) = c.episode_on(end) else {
+            continue;
+        };
+        let from = p.looked_after_from().unwrap_or(p.start());
+        let latest = reviews
+            .get(&c.id)
+            .and_then(|rs| rs.iter().filter(|r| r.date >= from).max_by_key(|r| r.date));
+        let key = match latest {
+            None => "no_review",
+            Some(r) => r.participation.map_or("none", |x| x.code()),
+        };
+        by_code.entry(key).add(&c.id);
+    }
+    out.push(
+        "participation.children_last_review",
+        Measure::Breakdown(by_code),
+    );
+}

@@ -721,6 +721,18 @@ fn review_process_measures() {
         m.percent("reviews.record_in_time_pct").unwrap().value(),
         Some(100.0)
     );
+    // By quarter: the review of 10/05/2021 (Q1) had its decisions in 5
+    // working days and its record in 18 (31/05 a bank holiday); that of
+    // 08/11/2021 (Q3) its decisions in 10, its record in 5.
+    let quarter = |id_: &str, q: &str, k: &str| m.grid(id_).unwrap().get(q).unwrap().value(k);
+    let decided = "reviews.decisions_in_time.by_quarter";
+    assert_eq!(quarter(decided, "Q1", "in_time"), 1);
+    assert_eq!(quarter(decided, "Q3", "late"), 1);
+    assert_eq!(m.grid(decided).unwrap().total(), 2);
+    let recorded = "reviews.record_in_time.by_quarter";
+    assert_eq!(quarter(recorded, "Q1", "within_timescale"), 1);
+    assert_eq!(quarter(recorded, "Q3", "within_local_target"), 1);
+    assert_eq!(m.grid(recorded).unwrap().get("Q2").unwrap().total(), 0);
     assert_eq!(
         m.percent("reviews.record_in_local_target_pct")
             .unwrap()
@@ -866,6 +878,33 @@ fn challenges() {
     assert_eq!(q.get("Q1").unwrap().value("raised"), 1);
     assert_eq!(q.get("Q4").unwrap().value("raised"), 1);
     assert_eq!(q.column_total("raised"), 2);
+    // By quarter and outcome (Wok-P): challenge 1 (Q1) informal and
+    // resolved at that stage; challenge 2 (Q4) went on to stage 1 (formal,
+    // escalated), still open; challenge 3 was raised the year before.
+    let o = m.grid("challenges.by_quarter_outcome").unwrap();
+    let q1 = o.get("Q1").unwrap();
+    assert_eq!(
+        (
+            q1.value("raised"),
+            q1.value("informal"),
+            q1.value("formal"),
+            q1.value("resolved_without_escalation"),
+            q1.value("escalated")
+        ),
+        (1, 1, 0, 1, 0)
+    );
+    let q4 = o.get("Q4").unwrap();
+    assert_eq!(
+        (
+            q4.value("raised"),
+            q4.value("informal"),
+            q4.value("formal"),
+            q4.value("resolved_without_escalation"),
+            q4.value("escalated")
+        ),
+        (1, 0, 1, 0, 1)
+    );
+    assert_eq!(o.get("Q2").unwrap().total(), 0);
 }
 
 #[test]
@@ -2366,4 +2405,395 @@ fn looked_after_on_several_days_in_one_pass_counts_each_day_as_alone() {
     }
     assert!(together.iter().any(|c| c.value > 0));
     assert!(care::looked_after_counts(&care, &[]).is_empty());
+}
+
+#[test]
+fn the_adoption_scorecards_three_year_averages_by_hand() {
+    use crate::return_tables::{Adoption, ReturnTables};
+    let ad1 = |c: &str, adopted: NaiveDate, matched: NaiveDate| Adoption {
+        child: id(c),
+        year: CollectionYear::of(adopted),
+        decided: None,
+        matched: Some(matched),
+        by_foster_carer: Some(false),
+        adopters: None,
+        adopters_sex: None,
+        adopters_legal_status: None,
+    };
+    let data = Dataset {
+        children: ["A", "B"]
+            .map(|c| child(c, d(2018, 1, 1), Sex::Female, Ethnicity::WBRI))
+            .to_vec(),
+        episodes: vec![
+            // A: in care 01/04/2019, authority to place and the adoptive
+            // placement (E1/A4) 01/10/2019, adopted 01/06/2020 (2020-21).
+            ep(
+                "A",
+                d(2019, 4, 1),
+                Some(d(2019, 10, 1)),
+                "S",
+                "C2",
+                "U4",
+                Some("X1"),
+            ),
+            ep(
+                "A",
+                d(2019, 10, 1),
+                Some(d(2020, 6, 1)),
+                "P",
+                "E1",
+                "A4",
+                Some("E11"),
+            ),
+            // B: in care 01/05/2020, E1/A4 01/05/2021, adopted 01/03/2022
+            // (2021-22).
+            ep(
+                "B",
+                d(2020, 5, 1),
+                Some(d(2021, 5, 1)),
+                "S",
+                "C2",
+                "U4",
+                Some("X1"),
+            ),
+            ep(
+                "B",
+                d(2021, 5, 1),
+                Some(d(2022, 3, 1)),
+                "P",
+                "E1",
+                "A4",
+                Some("E11"),
+            ),
+        ],
+        return_tables: ReturnTables {
+            adoptions: vec![
+                // A matched 01/01/2020; B matched 01/10/2021.
+                ad1("A", d(2020, 6, 1), d(2020, 1, 1)),
+                ad1("B", d(2022, 3, 1), d(2021, 10, 1)),
+            ],
+            ..ReturnTables::default()
+        },
+        ..Dataset::default()
+    };
+    // 2021-22 whole, the two years before for their headline figures (and
+    // the scorecard) only, as the annual report computes them.
+    let periods = [
+        (Period::year(CollectionYear::new(2021)), Extent::Every),
+        (Period::year(CollectionYear::new(2020)), Extent::Headline),
+        (Period::year(CollectionYear::new(2019)), Extent::Headline),
+    ];
+    let years = compute_extents_as_of(
+        &data,
+        &periods,
+        d(2022, 6, 1),
+        &MeasureSettings::default(),
+        &WorkingDayCalendar::england_and_wales(),
+    );
+    // A Headline year's scorecard is the whole engine's.
+    let whole = compute(
+        &data,
+        CollectionYear::new(2020),
+        &MeasureSettings::default(),
+        &WorkingDayCalendar::england_and_wales(),
+    );
+    for (id_, _) in THREE_YEAR_SCORECARD {
+        assert_eq!(years[1].get(id_), whole.get(id_), "{id_}");
+    }
+    let refs: Vec<&Measures> = years.iter().collect();
+    let three = three_year_scorecard(&refs).expect("three years");
+    let get = |id_: &str| &three.iter().find(|(k, _)| k == id_).unwrap().1;
+    // A10: A 01/04/2019 → 01/10/2019 = 183 days; B 01/05/2020 → 01/05/2021
+    // = 365 days; 548 ÷ 2 = 274; both within 426.
+    let Measure::Average(a10) = get("adoption.a10_three_year") else {
+        panic!()
+    };
+    assert_eq!((a10.count.value, a10.total_days), (2, 548));
+    assert_eq!(a10.value(), Some(274.0));
+    let Measure::Percent(p) = get("adoption.a10_three_year_within_threshold") else {
+        panic!()
+    };
+    assert_eq!((p.numerator.value, p.denominator.value), (2, 2));
+    // A2: A 01/10/2019 → 01/01/2020 = 92 days; B 01/05/2021 → 01/10/2021 =
+    // 153 days; 245 ÷ 2 = 122.5; within 121: A only.
+    let Measure::Average(a2) = get("adoption.a2_three_year") else {
+        panic!()
+    };
+    assert_eq!((a2.count.value, a2.total_days), (2, 245));
+    assert_eq!(a2.value(), Some(122.5));
+    let Measure::Percent(p) = get("adoption.a2_three_year_within_threshold") else {
+        panic!()
+    };
+    assert_eq!((p.numerator.value, p.denominator.value), (1, 2));
+    // The year alone: B only.
+    let Some(Measure::Average(one)) = years[0].get("adoption.a10") else {
+        panic!()
+    };
+    assert_eq!((one.count.value, one.total_days), (1, 365));
+    // Fewer than three years: no three-year figures.
+    assert!(three_year_scorecard(&refs[..2]).is_none());
+    // The children whose AD1 records the scorecards read.
+    assert_eq!(
+        adopted_between(&data, d(2020, 4, 1), d(2021, 3, 31)),
+        vec![id("A")]
+    );
+    assert_eq!(
+        adopted_between(&data, d(2019, 4, 1), d(2022, 3, 31)),
+        vec![id("A"), id("B")]
+    );
+}
+
+#[test]
+fn unregistered_placements_by_hand() {
+    use crate::schedule::SchedulePolicy;
+    let data = Dataset {
+        children: ["U", "V", "W", "X"]
+            .map(|c| child(c, d(2008, 1, 1), Sex::Male, Ethnicity::WBRI))
+            .to_vec(),
+        episodes: vec![
+            // U: in Z1 from 01/06/2021, still there on 31/03/2022.
+            ep("U", d(2021, 6, 1), None, "S", "C2", "Z1", None),
+            // V: in Z1 01/05/2021 to 01/08/2021, then foster care.
+            ep(
+                "V",
+                d(2021, 5, 1),
+                Some(d(2021, 8, 1)),
+                "S",
+                "C2",
+                "Z1",
+                Some("X1"),
+            ),
+            ep("V", d(2021, 8, 1), None, "P", "C2", "U4", None),
+            // W: left Z1 on 01/04/2021, the year's first day (an episode
+            // is open up to the day before its DEC): on none of its days.
+            ep(
+                "W",
+                d(2021, 1, 1),
+                Some(d(2021, 4, 1)),
+                "S",
+                "C2",
+                "Z1",
+                Some("E13"),
+            ),
+            // X: in a children's home all year.
+            ep("X", d(2020, 1, 1), None, "S", "C2", "K2", None),
+        ],
+        ..Dataset::default()
+    };
+    // Not marked by the council: not computed.
+    let m = run(&data);
+    assert!(m.get("placements.end.unregistered").is_none());
+    assert!(m.get("placements.unregistered.children").is_none());
+    let settings = MeasureSettings {
+        review_policy: SchedulePolicy {
+            unregistered_placements: vec![PlacementType::Z1],
+            ..SchedulePolicy::statutory()
+        },
+        ..MeasureSettings::default()
+    };
+    let m = compute(
+        &data,
+        year(),
+        &settings,
+        &WorkingDayCalendar::england_and_wales(),
+    );
+    // On 31/03/2022: U. In the year: U and V (W's episode ended on the
+    // year's first day, so was open on none of its days).
+    assert_eq!(m.count("placements.end.unregistered"), Some(1));
+    assert_eq!(kids(&m, "placements.end.unregistered"), vec!["U"]);
+    assert_eq!(m.count("placements.unregistered.children"), Some(2));
+    assert_eq!(kids(&m, "placements.unregistered.children"), vec!["U", "V"]);
+    // Of the children in care on 31/03/2022 (U, V, X).
+    assert_eq!(m.count("cla.end"), Some(3));
+}
+
+#[test]
+fn children_in_care_through_the_year_by_hand() {
+    let mut b = child("B", d(2006, 3, 1), Sex::Female, Ethnicity::WBRI);
+    // UASC until 01/12/2021: UASC on 30 November, not on 31 December.
+    b.uasc = Some(UascStatus {
+        ceased: Some(d(2021, 12, 1)),
+    });
+    let graded = |c: &str, date, pn, grade: Option<QualityGrade>| Review {
+        details: Some(ReviewDetails {
+            quality: grade,
+            ..ReviewDetails::default()
+        }),
+        ..review(c, date, pn)
+    };
+    let data = Dataset {
+        children: vec![
+            child("A", d(2010, 5, 1), Sex::Male, Ethnicity::WBRI),
+            b,
+            child("C", d(2012, 7, 1), Sex::Female, Ethnicity::WBRI),
+            child("D", d(2015, 1, 1), Sex::Male, Ethnicity::WBRI),
+        ],
+        episodes: vec![
+            // A: section 20 (V2) from 15/05/2021, a care order (C2) from
+            // 01/10/2021, in foster care (U4) throughout.
+            ep(
+                "A",
+                d(2021, 5, 15),
+                Some(d(2021, 10, 1)),
+                "S",
+                "V2",
+                "U4",
+                Some("X1"),
+            ),
+            ep("A", d(2021, 10, 1), None, "L", "C2", "U4", None),
+            // B: in a children's home (K2) from 01/04/2021.
+            ep("B", d(2021, 4, 1), None, "S", "C2", "K2", None),
+            // C: two periods of care in U4, 01/06/2021–01/07/2021 and from
+            // 01/09/2021.
+            ep(
+                "C",
+                d(2021, 6, 1),
+                Some(d(2021, 7, 1)),
+                "S",
+                "C2",
+                "U4",
+                Some("E4A"),
+            ),
+            ep("C", d(2021, 9, 1), None, "S", "C2", "U4", None),
+            // D: short breaks (V3) in August and February only.
+            ep(
+                "D",
+                d(2021, 8, 10),
+                Some(d(2021, 8, 12)),
+                "S",
+                "V3",
+                "U4",
+                Some("E13"),
+            ),
+            ep(
+                "D",
+                d(2022, 2, 1),
+                Some(d(2022, 2, 3)),
+                "S",
+                "V3",
+                "U4",
+                Some("E13"),
+            ),
+        ],
+        reviews: vec![
+            // Held in the year: A's two (one graded), B's (903 only, not
+            // graded), C's in the first period (no grade).
+            graded("A", d(2021, 6, 10), Some("PN1"), Some(QualityGrade::Good)),
+            graded("A", d(2021, 11, 1), Some("PN5"), None),
+            review("B", d(2021, 4, 20), None),
+            graded("C", d(2021, 6, 15), Some("PN2"), None),
+        ],
+        ..Dataset::default()
+    };
+    let m = run(&data);
+    let month = |id_: &str, ym: &str, key: &str| m.grid(id_).unwrap().get(ym).unwrap().value(key);
+    // Section 20 on the month ends 31/05 to 30/09 (A), then none.
+    let s20: Vec<u64> = m
+        .grid("profile.section20.by_month")
+        .unwrap()
+        .rows
+        .iter()
+        .map(|(_, b)| b.value("section_20"))
+        .collect();
+    assert_eq!(s20, [0, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0]);
+    // UASC on 30/04 to 30/11 (B), then none.
+    assert_eq!(month("profile.uasc.by_month", "2021-11", "uasc"), 1);
+    assert_eq!(month("profile.uasc.by_month", "2021-12", "uasc"), 0);
+    let uasc: u64 = m
+        .grid("profile.uasc.by_month")
+        .unwrap()
+        .rows
+        .iter()
+        .map(|(_, b)| b.value("uasc"))
+        .sum();
+    assert_eq!(uasc, 8);
+    // By sex on each quarter's last day: 30/06 A, B, C (C's first
+    // period); 30/09, 31/12, 31/03 A, B, C (C's second). D never (short
+    // breaks only).
+    let by_sex = m.grid("profile.by_quarter.sex").unwrap();
+    for q in ["Q1", "Q2", "Q3", "Q4"] {
+        let row = by_sex.get(q).unwrap();
+        assert_eq!(
+            (row.value("M"), row.value("F"), row.value("all")),
+            (1, 2, 3),
+            "{q}"
+        );
+    }
+    assert_eq!(
+        by_sex.get("Q4").unwrap().value("all"),
+        m.count("cla.end").unwrap()
+    );
+    // Short breaks: D in Q2 (August) and Q4 (February).
+    let sb = m.breakdown("profile.short_breaks.by_quarter").unwrap();
+    assert_eq!(["Q1", "Q2", "Q3", "Q4"].map(|q| sb.value(q)), [0, 1, 0, 1]);
+    // Starts by placement: U4 periods A, C, C (3), children A, C (2); K2 B.
+    assert_eq!(bd(&m, "starts.by_placement", "U4"), 3);
+    assert_eq!(bd(&m, "starts.children_by_placement", "U4"), 2);
+    assert_eq!(bd(&m, "starts.children_by_placement", "K2"), 1);
+    // Quality: 4 reviews held, 1 graded.
+    assert_eq!(m.count("reviews.held"), Some(4));
+    let p = m.percent("quality.completion_pct").unwrap();
+    assert_eq!((p.numerator.value, p.denominator.value), (1, 4));
+    // At their last review, children in care on 31/03/2022: A PN5 (the
+    // later), B none recorded, C none yet in the current period (the
+    // review of 15/06/2021 was in the period before).
+    let last = m.breakdown("participation.children_last_review").unwrap();
+    assert_eq!(last.value("PN5"), 1);
+    assert_eq!(last.value("PN1"), 0);
+    assert_eq!(last.value("none"), 1);
+    assert_eq!(last.value("no_review"), 1);
+    assert_eq!(last.total(), m.count("cla.end").unwrap());
+    // Over a quarter to date: one month row, one quarter of short breaks.
+    let q2 = compute_period(
+        &data,
+        Period {
+            first: d(2021, 7, 1),
+            last: d(2021, 8, 20),
+        },
+        &MeasureSettings::default(),
+        &WorkingDayCalendar::england_and_wales(),
+    );
+    assert_eq!(q2.grid("profile.section20.by_month").unwrap().rows.len(), 2);
+    assert!(q2.grid("profile.by_quarter.sex").unwrap().rows.is_empty());
+    let sb = q2.breakdown("profile.short_breaks.by_quarter").unwrap();
+    assert_eq!(sb.keys().collect::<Vec<_>>(), ["Q2"]);
+    assert_eq!(sb.value("Q2"), 1);
+}
+
+#[test]
+fn children_in_care_by_census_ethnic_group_by_hand() {
+    use Ethnicity::*;
+    let codes = [WROM, CHNE, AIND, BAFR, MWBA, NOBT];
+    let names = ["E1", "E2", "E3", "E4", "E5", "E6"];
+    let data = Dataset {
+        children: names
+            .iter()
+            .zip(codes)
+            .map(|(n, e)| child(n, d(2012, 1, 1), Sex::Female, e))
+            .collect(),
+        episodes: names
+            .iter()
+            .map(|n| ep(n, d(2021, 1, 1), None, "S", "C2", "U4", None))
+            .collect(),
+        ..Dataset::default()
+    };
+    let m = run(&data);
+    // Gypsy/Roma is White; Chinese (CHNE) and Indian Asian, as the census
+    // groups them; NOBT not known.
+    let g = |k: &str| bd(&m, "profile.end.by_ethnic_group", k);
+    assert_eq!(
+        [
+            g("white"),
+            g("mixed"),
+            g("asian"),
+            g("black"),
+            g("other"),
+            g("not_known")
+        ],
+        [1, 1, 2, 1, 0, 1]
+    );
+    assert_eq!(
+        m.breakdown("profile.end.by_ethnic_group").unwrap().total(),
+        m.count("cla.end").unwrap()
+    );
 }

@@ -325,26 +325,6 @@ impl ReturnTables {
         out
     }
 
-    /// The AD1 and PlacedAdoption records of `children` replaced by those
-    /// `other` holds for them (a read of those children's whole records),
-    /// each list kept sorted: what the adoption scorecard of a year read
-    /// only for its care records needs (`measures::adopted_between`).
-    pub fn replace_adoption_records(&mut self, children: &[ChildId], other: &ReturnTables) {
-        let named = |c: &ChildId| children.binary_search(c).is_ok();
-        self.adoptions.retain(|r| !named(&r.child));
-        self.adoptions
-            .extend(other.adoptions.iter().filter(|r| named(&r.child)).cloned());
-        self.adoption_decisions.retain(|r| !named(&r.child));
-        self.adoption_decisions.extend(
-            other
-                .adoption_decisions
-                .iter()
-                .filter(|r| named(&r.child))
-                .cloned(),
-        );
-        self.sort();
-    }
-
     /// Sorts each list by child then key.
     pub fn sort(&mut self) {
         struct Sort<'a>(&'a mut ReturnTables);

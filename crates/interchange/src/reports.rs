@@ -4,9 +4,7 @@
 use chrono::NaiveDate;
 use footprint_domain::calendar::WorkingDayCalendar;
 use footprint_domain::dates::CollectionYear;
-use footprint_domain::measures::{
-    Extent, MeasureSettings, Period, adopted_between, records_window,
-};
+use footprint_domain::measures::{Extent, MeasureSettings, Period, records_window};
 use footprint_domain::model::Dataset;
 use footprint_report::performance::{self, PerformanceSettings};
 use footprint_report::words::Words;
@@ -61,24 +59,15 @@ pub async fn load(
             };
             match of(Extent::Every) {
                 Some(every) => {
-                    let headline = of(Extent::Headline);
-                    let mut dataset = store
-                        .load_scoped(Scope::Extents { every, headline })
-                        .await?;
-                    // The adoption scorecards of the earlier years (for
-                    // the three-year averages) read the AD1 and
-                    // PlacedAdoption records of the children adopted in
-                    // them, which their care records leave out.
-                    if let Some((from, to)) = headline {
-                        let adopted = adopted_between(&dataset, from, to);
-                        if !adopted.is_empty() {
-                            let theirs = store.load_scoped(Scope::Children(&adopted)).await?;
-                            dataset
-                                .return_tables
-                                .replace_adoption_records(&adopted, &theirs.return_tables);
-                        }
-                    }
-                    dataset
+                    // The earlier years' children with their care records
+                    // and adoption records (the scorecard's three-year
+                    // averages), in the same read.
+                    store
+                        .load_scoped(Scope::Extents {
+                            every,
+                            headline: of(Extent::Headline),
+                        })
+                        .await?
                 }
                 None => store.load_dataset().await?,
             }

@@ -730,8 +730,8 @@ pub enum Extent {
     /// records need only the children, their episodes, reviews and review
     /// date changes ([`Extent::records`]). The adoption scorecard too (the
     /// three-year averages of A10 and A2 add up a year's and the two
-    /// before it), which also reads the AD1 and PlacedAdoption records of
-    /// the children adopted in the period ([`adopted_between`]).
+    /// before it), which also reads the children's AD1 and PlacedAdoption
+    /// records.
     Headline,
 }
 
@@ -740,11 +740,10 @@ pub enum Extent {
 pub enum Records {
     /// Every kind of record the council holds.
     Every,
-    /// Episodes, reviews (with their participation) and review date
-    /// changes only; and the AD1 and PlacedAdoption records of the
-    /// children adopted in the period ([`adopted_between`]), which the
-    /// store's `Scope::Extents` does not read: the annual report's read
-    /// adds them (`footprint_interchange::reports::load`).
+    /// Episodes, reviews (with their participation), review date changes
+    /// and the adoption records (AD1, PlacedAdoption) only: what the
+    /// store's `Scope::Extents` reads of the headline years' children, in
+    /// the same read as the rest.
     Care,
 }
 

@@ -88,8 +88,17 @@ impl ChildFilter {
 
     /// ` WHERE {column} IN (...)` for a chosen set; nothing for all.
     pub(super) fn push_where(&self, qb: &mut QueryBuilder<Db>, column: &str) {
+        self.push_condition(qb, " WHERE ", column);
+    }
+
+    /// ` AND {column} IN (...)` for a chosen set; nothing for all.
+    pub(super) fn push_and(&self, qb: &mut QueryBuilder<Db>, column: &str) {
+        self.push_condition(qb, " AND ", column);
+    }
+
+    fn push_condition(&self, qb: &mut QueryBuilder<Db>, joiner: &str, column: &str) {
         if let ChildFilter::Ids(json) = self {
-            qb.push(" WHERE ").push(column).push(" IN (");
+            qb.push(joiner).push(column).push(" IN (");
             if POSTGRES {
                 qb.push("SELECT jsonb_array_elements_text(")
                     .push_bind(json.clone())

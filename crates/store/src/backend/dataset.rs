@@ -353,7 +353,11 @@ pub(crate) async fn load_scoped(pool: &Pool, scope: &Scope<'_>) -> Result<Datase
         rows_of(conn, DATE_CHANGE_COLS, "child", &care, "", date_change_from).await?;
     review_date_changes.sort_by(|a, b| (&a.child, a.id).cmp(&(&b.child, b.id)));
     let he = health_education_of(conn, &chosen).await?;
-    let return_tables = return_tables_of(conn, &chosen).await?;
+    // The other 903 tables' records of the chosen children, and the
+    // adoption records of the children read for their care records (the
+    // adoption scorecard of a headline year: `measures::Records::Care`).
+    let adoptions = matches!(scope, Scope::Extents { .. }).then_some(&care);
+    let return_tables = return_tables_with(conn, &chosen, adoptions).await?;
     let case_records = case_records_of(conn, &chosen).await?;
     tx.commit().await?;
     Ok(Dataset {

@@ -131,14 +131,39 @@ pub(crate) async fn upsert_table_rows(conn: &mut Conn, rows: &[TableRow]) -> Res
     Ok(())
 }
 
-/// The records of the chosen children, each list sorted by child then key.
-pub(super) async fn return_tables_of(
+/// The records of the other 903 tables of the `chosen` children (each list
+/// sorted by child then key) and, when
+/// `adoptions` is given, the adoption records (AD1, PlacedAdoption) of
+/// those children too (`measures::Records::Care`: the adoption scorecard's
+/// earlier years), in one statement.
+pub(super) async fn return_tables_with(
     conn: &mut Conn,
     chosen: &ChildFilter,
+    adoptions: Option<&ChildFilter>,
 ) -> Result<ReturnTables> {
+    use footprint_domain::return_tables::{Adoption, AdoptionDecision, TableRecord};
     let mut t = ReturnTables::default();
     let mut qb = QueryBuilder::<Db>::new("SELECT kind, record FROM return_table_records");
-    chosen.push_where(&mut qb, "child");
+    match adoptions {
+        None => chosen.push_where(&mut qb, "child"),
+        Some(care) => {
+            // (kind not an adoption one AND chosen) OR (an adoption one
+            // AND care): `chosen` is part of `care`.
+            qb.push(" WHERE (kind NOT IN (")
+                .push_bind(Adoption::KIND)
+                .push(", ")
+                .push_bind(AdoptionDecision::KIND)
+                .push(")");
+            chosen.push_and(&mut qb, "child");
+            qb.push(") OR (kind IN (")
+                .push_bind(Adoption::KIND)
+                .push(", ")
+                .push_bind(AdoptionDecision::KIND)
+                .push(")");
+            care.push_and(&mut qb, "child");
+            qb.push(")");
+        }
+    }
     let mut bad: Option<StoreError> = None;
     each_row(conn, &mut qb, |row| {
         let kind: &str = row.try_get(0)?;

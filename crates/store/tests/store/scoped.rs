@@ -465,7 +465,9 @@ async fn the_reports_extents_give_the_figures_of_the_whole_council(env: Env) {
                 .collect();
             records_window(&chosen)
         };
-        let mut scoped = env
+        // The earlier years' adoption scorecards read the AD1 and
+        // PlacedAdoption records of their children, which the read holds.
+        let scoped = env
             .store
             .load_scoped(Scope::Extents {
                 every: window(Extent::Every).unwrap(),
@@ -473,20 +475,6 @@ async fn the_reports_extents_give_the_figures_of_the_whole_council(env: Env) {
             })
             .await
             .unwrap();
-        // The earlier years' adoption scorecards read the AD1 and
-        // PlacedAdoption records of their adopted children, which the
-        // report's read adds (`footprint_interchange::reports::load`).
-        if let Some((from, to)) = window(Extent::Headline) {
-            let adopted = footprint_domain::measures::adopted_between(&scoped, from, to);
-            let theirs = env
-                .store
-                .load_scoped(Scope::Children(&adopted))
-                .await
-                .unwrap();
-            scoped
-                .return_tables
-                .replace_adoption_records(&adopted, &theirs.return_tables);
-        }
         let (from, to) =
             records_window(&periods.iter().map(|(p, _)| *p).collect::<Vec<_>>()).expect("a window");
         let whole = env

@@ -155,9 +155,14 @@ async fn an_iro_writes_a_record_issues_the_decisions_and_the_lists_move() {
         );
         assert_accessible(&c, "the letter").await;
         click(&c, "#save-letter").await;
+        // The saved letter comes back to the same address: wait for the
+        // page after the save (its link to print the letter), not for the
+        // address, which the form's page already has.
         wait_for_path(&c, "/children/C2/reviews/2025-03-10/letter").await;
         assert!(
-            c.find(Locator::Css("a[href$='/documents/letter.docx']"))
+            c.wait()
+                .at_most(std::time::Duration::from_secs(10))
+                .for_element(Locator::Css("a[href$='/documents/letter.docx']"))
                 .await
                 .is_ok(),
             "the saved letter can be printed"

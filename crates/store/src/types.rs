@@ -25,11 +25,14 @@ pub enum DbKind {
 pub enum Scope<'a> {
     /// The whole council ([`crate::Store::load_dataset`]).
     All,
-    /// These children (ids the store does not hold are ignored).
+    /// These children (ids the store does not hold are ignored). A page's
+    /// read: of the records without a child it holds the disruption
+    /// meetings (their children are in the record) but not the foster
+    /// carer households' reviews, which no child's page shows.
     Children(&'a [ChildId]),
     /// The children allocated to `iro` on `on`: an allocation current that
     /// day (`from <= on` and `to` absent or after `on`, as
-    /// `Allocation::is_current_on`).
+    /// `Allocation::is_current_on`). A page's read, as [`Scope::Children`].
     Caseload { iro: &'a IroId, on: NaiveDate },
     /// The children with any record touching `from..=to`: an episode or a
     /// missing episode open on any day of it (`start <= to` and `end`

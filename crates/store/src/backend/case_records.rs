@@ -112,15 +112,33 @@ async fn write_version(
 /// The records as they stand (each one's latest version) of the chosen
 /// children, and every council-wide one (foster carer reviews, disruption
 /// meetings), sorted.
-pub(super) async fn case_records_of(conn: &mut Conn, chosen: &ChildFilter) -> Result<CaseRecords> {
-    let mut qb = sqlx::QueryBuilder::<Db>::new(
-        "SELECT body FROM (SELECT c.body, c.child FROM case_records c WHERE c.version = \
-         (SELECT MAX(v.version) FROM case_records v WHERE v.kind = c.kind AND \
-         v.record_id = c.record_id)) latest",
-    );
-    if let ChildFilter::Ids(_) = chosen {
-        chosen.push_where(&mut qb, "child");
-        qb.push(" OR child IS NULL");
+pub(super) async fn case_records_of(
+    conn: &mut Conn,
+    chosen: &ChildFilter,
+    households: bool,
+) -> Result<CaseRecords> {
+    // The latest version of each record, its children chosen first (by the
+    // index on `child`) and only then checked for being the latest (by the
+    // index of `UNIQUE (kind, record_id, version)`).
+    const LATEST: &str = "c.version = (SELECT MAX(v.version) FROM case_records v \
+         WHERE v.kind = c.kind AND v.record_id = c.record_id)";
+    let mut qb = sqlx::QueryBuilder::<Db>::new("SELECT c.body FROM case_records c WHERE ");
+    match chosen {
+        ChildFilter::All => {
+            qb.push(LATEST);
+        }
+        ChildFilter::Ids(_) => {
+            // Records without a child: disruption meetings (their children
+            // are in the record) and, when asked, foster carer reviews (no
+            // child at all: a page about children does not need them).
+            qb.push("((c.child IS NOT NULL");
+            chosen.push_and(&mut qb, "c.child");
+            qb.push(") OR (c.child IS NULL AND c.kind IN ('disruption_meeting'");
+            if households {
+                qb.push(", 'foster_carer_review'");
+            }
+            qb.push("))) AND ").push(LATEST);
+        }
     }
     let mut out = CaseRecords::default();
     each_row(conn, &mut qb, |row| {

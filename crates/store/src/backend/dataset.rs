@@ -358,7 +358,11 @@ pub(crate) async fn load_scoped(pool: &Pool, scope: &Scope<'_>) -> Result<Datase
     // adoption scorecard of a headline year: `measures::Records::Care`).
     let adoptions = matches!(scope, Scope::Extents { .. }).then_some(&care);
     let return_tables = return_tables_with(conn, &chosen, adoptions).await?;
-    let case_records = case_records_of(conn, &chosen).await?;
+    // A page's read (a child and the children of its group, an IRO's
+    // caseload) leaves out the foster carer households' reviews, which no
+    // child's page shows; the report's reads keep them for its measures.
+    let households = !matches!(scope, Scope::Children(_) | Scope::Caseload { .. });
+    let case_records = case_records_of(conn, &chosen, households).await?;
     tx.commit().await?;
     Ok(Dataset {
         children,

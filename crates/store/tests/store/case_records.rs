@@ -175,13 +175,17 @@ async fn an_import_adds_keeps_and_versions(env: Env) {
         StoreError::AlreadyExists(_)
     ));
 
-    // By child: B2 has no record of its own, but the council-wide ones
-    // (the foster carer review, the disruption meeting) come with any read.
+    // By child (a page's read): B2 has no record of its own; the
+    // disruption meeting (its children are in the record) comes with it,
+    // the foster carer households' reviews (no child's page shows them) do
+    // not. A report's read keeps them.
     let one = s.load_scoped(Scope::Children(&[id("B2")])).await.unwrap();
     assert!(one.case_records.case_alerts.is_empty());
     assert!(one.case_records.secure_reviews.is_empty());
-    assert_eq!(one.case_records.foster_carer_reviews.len(), 1);
+    assert!(one.case_records.foster_carer_reviews.is_empty());
     assert_eq!(one.case_records.disruption_meetings.len(), 1);
+    let all = s.load_dataset().await.unwrap();
+    assert_eq!(all.case_records.foster_carer_reviews.len(), 1);
     // The privately fostered child (not in children) is read by the window.
     let window = s
         .load_scoped(Scope::Active {
@@ -191,6 +195,7 @@ async fn an_import_adds_keeps_and_versions(env: Env) {
         .await
         .unwrap();
     assert_eq!(window.case_records.private_fostering_reviews.len(), 1);
+    assert_eq!(window.case_records.foster_carer_reviews.len(), 1);
 
     // Rows are never changed, nor deleted but by replace_dataset.
     assert!(

@@ -189,8 +189,10 @@ log "first request (loads the council): GET /caseload"
 t0=$(date +%s%N)
 expect_200 /caseload
 first_load="$(awk -v a="$t0" -v b="$(date +%s%N)" 'BEGIN {printf "%.2f", (b - a) / 1e9}')"
-grep -q "/children/$CHILD\"" "$OUT/last-page.html" || die "the writer's child $CHILD is not on the IRO's caseload"
 ON_CASELOAD="$(grep -c 'href="/children/' "$OUT/last-page.html" || true)"
+# The caseload is paged (50 to a page): look the child up by its identifier.
+expect_200 "/caseload?q=$CHILD"
+grep -q "/children/$CHILD\"" "$OUT/last-page.html" || die "the writer's child $CHILD is not on the IRO's caseload"
 
 say "mixed-load.sh $N: $FOOTPRINT ($("$FOOTPRINT" --version 2>/dev/null || echo '?')), $(nproc) cores, $(date -u '+%Y-%m-%d %H:%M UTC')"
 say "council: $COUNCIL ($COUNTS); served from a copy, SQLite"

@@ -14,7 +14,7 @@ use clap::Args;
 use footprint_domain::dates::CollectionYear;
 use footprint_domain::measures::MeasureSettings;
 use footprint_domain::model::{Dataset, IroId};
-use footprint_report::{AnnualReport, Format};
+use footprint_report::Format;
 use footprint_store::{NewUser, Role, Store, redact_url};
 use footprint_synth::{CouncilParams, generate_council};
 
@@ -124,7 +124,7 @@ async fn demo(args: DemoArgs) -> anyhow::Result<()> {
     ensure_users(&store, &dataset, as_of).await?;
 
     let year = latest_complete_year(as_of);
-    let report_path = write_report(&store, &dataset, year, &args.out).await?;
+    let report_path = write_report(&store, year, as_of, &args.out).await?;
 
     println!();
     println!("Annual IRO report {year}: {}", report_path.display());
@@ -216,29 +216,32 @@ async fn ensure_users(store: &Store, dataset: &Dataset, as_of: NaiveDate) -> any
 
 async fn write_report(
     store: &Store,
-    dataset: &Dataset,
     year: CollectionYear,
+    as_of: NaiveDate,
     dir: &PathBuf,
 ) -> anyhow::Result<PathBuf> {
-    let settings: MeasureSettings = store
-        .measure_settings()
+    // The same read and the same report as `footprint report annual`
+    // (`interchange::reports`): the trends, the three-year averages and the
+    // manager's words included.
+    let mut inputs = footprint_interchange::reports::load(store, "demo", Some(year))
         .await
-        .context("the report settings in the demo database")?;
-    let calendar = store
-        .calendar()
-        .await?
+        .context("the demo council's report")?;
+    if inputs.council.is_none() {
+        inputs.council = Some(DEMO_COUNCIL.to_owned());
+    }
+    let calendar = inputs
+        .calendar
+        .clone()
         .unwrap_or_else(footprint_domain::calendar::WorkingDayCalendar::england_and_wales);
-    let narratives = store
-        .narratives(year)
-        .await?
-        .into_iter()
-        .map(|(slot, text)| footprint_report::Narrative { slot, text })
-        .collect();
-    let mut report = AnnualReport::compute(dataset, year, &settings, &calendar, narratives, false);
-    report.council = Some(DEMO_COUNCIL.to_owned());
-    let html = report
-        .render(Format::Html)
-        .map_err(|e| anyhow!("the {year} report failed its own checks: {e}"))?;
+    let html = footprint_interchange::reports::annual(
+        &inputs,
+        year,
+        as_of,
+        &calendar,
+        false,
+        Format::Html,
+    )
+    .map_err(|e| anyhow!("the {year} report failed its own checks: {e}"))?;
     std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
     let path = dir.join(format!("iro-annual-report-{year}.html"));
     std::fs::write(&path, html).with_context(|| format!("cannot write {}", path.display()))?;

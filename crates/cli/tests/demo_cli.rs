@@ -42,6 +42,10 @@ fn the_demo_builds_a_council_users_and_a_report() {
     let html = std::fs::read_to_string(&report).unwrap();
     assert!(html.contains("Independent Reviewing Officer annual report"));
     assert!(html.contains("Demo Borough Council"));
+    // The same report as `footprint report annual`: the five-year trends
+    // and the adoption scorecard's three-year averages are in it.
+    assert!(html.contains(r#"<table id="trend">"#), "the trends");
+    assert!(html.contains("three-year average"), "the three-year averages");
 
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()

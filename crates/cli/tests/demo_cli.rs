@@ -45,7 +45,10 @@ fn the_demo_builds_a_council_users_and_a_report() {
     // The same report as `footprint report annual`: the five-year trends
     // and the adoption scorecard's three-year averages are in it.
     assert!(html.contains(r#"<table id="trend">"#), "the trends");
-    assert!(html.contains("three-year average"), "the three-year averages");
+    assert!(
+        html.contains("three-year average"),
+        "the three-year averages"
+    );
 
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()

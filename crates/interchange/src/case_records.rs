@@ -45,6 +45,7 @@ use footprint_domain::dates::{parse_iso_date, parse_uk_date};
 use footprint_domain::model::ChildId;
 use footprint_store::{CaseRecordsAdded, Store};
 
+use crate::rows::{CaseFile, at_header};
 use crate::{Error, Outcome, RowProblem};
 
 const COLUMNS: [&str; 16] = [
@@ -124,50 +125,28 @@ pub type ReadRecords = (Vec<CaseRecord>, Vec<(u64, ChildId)>);
 /// Reads the file. `Err` holds every problem found.
 #[allow(clippy::too_many_lines)]
 pub fn read_records(file: &str, text: &str) -> Result<ReadRecords, Vec<RowProblem>> {
-    let mut reader = csv::ReaderBuilder::new()
-        .flexible(true)
-        .trim(csv::Trim::All)
-        .from_reader(text.as_bytes());
-    let at_header = |message: String| {
-        vec![RowProblem {
-            line: 1,
-            column: String::new(),
-            message,
-        }]
-    };
-    let headers = reader
-        .headers()
-        .map_err(|e| at_header(format!("the header row cannot be read: {e}")))?
-        .clone();
-    let col: Vec<Option<usize>> = COLUMNS
-        .iter()
-        .map(|c| headers.iter().position(|h| h.eq_ignore_ascii_case(c)))
-        .collect();
+    let mut file_rows = CaseFile::open(text)?;
+    let col = file_rows.columns(&COLUMNS);
     if col[RECORD].is_none() || col[ID].is_none() || col[DATE].is_none() {
         return Err(at_header(format!(
             "{file}: the header row needs the columns RECORD, ID and DATE (and CHILD, START, \
              END, HOUSEHOLD, KIND, PANEL, DECISION, STATUS, FORM, ROUTE, CARE_LEAVER, THEME, \
              OUTCOME as the records need); it has {}",
-            headers.iter().collect::<Vec<_>>().join(", ")
+            file_rows.header_list()
         )));
     }
     let mut out = Vec::new();
     let mut children = Vec::new();
     let mut problems = Vec::new();
     let mut seen = std::collections::HashSet::new();
-    for record in reader.records() {
-        let record = match record {
+    for row in file_rows.rows() {
+        let (line, record) = match row {
             Ok(r) => r,
-            Err(e) => {
-                problems.push(RowProblem {
-                    line: e.position().map_or(0, csv::Position::line),
-                    column: String::new(),
-                    message: format!("the row cannot be read as CSV: {e}"),
-                });
+            Err(p) => {
+                problems.push(p);
                 continue;
             }
         };
-        let line = record.position().map_or(0, csv::Position::line);
         let before = problems.len();
         let mut row_problems: Vec<(usize, String)> = Vec::new();
         let field = |i: usize| col[i].and_then(|c| record.get(c)).unwrap_or("");

@@ -34,7 +34,7 @@ use footprint_domain::health_education::{
 use footprint_domain::model::{ChildId, QualityGrade};
 use footprint_store::{HealthEducationAdded, Store};
 
-use crate::rows::unknown_children;
+use crate::rows::{CaseFile, at_header, unknown_children};
 use crate::{Error, Outcome, RowProblem};
 
 const COLUMNS: [&str; 8] = [
@@ -99,49 +99,27 @@ pub type ReadRecords = (HealthEducationRecords, Vec<(u64, HealthEducationRecord)
 /// Reads the file. `Err` holds every problem found.
 pub fn read_records(file: &str, text: &str) -> Result<ReadRecords, Vec<RowProblem>> {
     let t = HealthEducationTimescales::default();
-    let mut reader = csv::ReaderBuilder::new()
-        .flexible(true)
-        .trim(csv::Trim::All)
-        .from_reader(text.as_bytes());
-    let at_header = |message: String| {
-        vec![RowProblem {
-            line: 1,
-            column: String::new(),
-            message,
-        }]
-    };
-    let headers = reader
-        .headers()
-        .map_err(|e| at_header(format!("the header row cannot be read: {e}")))?
-        .clone();
-    let col: Vec<Option<usize>> = COLUMNS
-        .iter()
-        .map(|c| headers.iter().position(|h| h.eq_ignore_ascii_case(c)))
-        .collect();
+    let mut file_rows = CaseFile::open(text)?;
+    let col = file_rows.columns(&COLUMNS);
     let (Some(_), Some(_)) = (col[0], col[1]) else {
         return Err(at_header(format!(
             "{}: the header row needs the columns CHILD and RECORD (and DATE, REQUESTED, SCORE, \
              UP_TO_DATE, TERM, QUALITY as the records need); it has {}",
             file,
-            headers.iter().collect::<Vec<_>>().join(", ")
+            file_rows.header_list()
         )));
     };
     let mut out = HealthEducationRecords::default();
     let mut rows: Vec<(u64, HealthEducationRecord)> = Vec::new();
     let mut problems = Vec::new();
-    for record in reader.records() {
-        let record = match record {
+    for row in file_rows.rows() {
+        let (line, record) = match row {
             Ok(r) => r,
-            Err(e) => {
-                problems.push(RowProblem {
-                    line: e.position().map_or(0, csv::Position::line),
-                    column: String::new(),
-                    message: format!("the row cannot be read as CSV: {e}"),
-                });
+            Err(p) => {
+                problems.push(p);
                 continue;
             }
         };
-        let line = record.position().map_or(0, csv::Position::line);
         let before = problems.len();
         let mut problem = |i: usize, message: String| {
             problems.push(RowProblem {

@@ -16,7 +16,7 @@ use std::collections::HashMap;
 use footprint_domain::model::{ChildId, ChildName};
 use footprint_store::Store;
 
-use crate::rows::unknown_children;
+use crate::rows::{CaseFile, at_header, unknown_children};
 use crate::{Error, Outcome, RowProblem};
 
 const GIVEN: &[&str] = &["GIVEN_NAME", "FORENAME", "FIRST_NAME"];
@@ -28,54 +28,32 @@ pub fn read_names(
     file: &str,
     text: &str,
 ) -> Result<Vec<(u64, ChildId, ChildName)>, Vec<RowProblem>> {
-    let mut reader = csv::ReaderBuilder::new()
-        .flexible(true)
-        .trim(csv::Trim::All)
-        .from_reader(text.as_bytes());
-    let at_header = |message: String| {
-        vec![RowProblem {
-            line: 1,
-            column: String::new(),
-            message,
-        }]
-    };
-    let headers = reader
-        .headers()
-        .map_err(|e| at_header(format!("the header row cannot be read: {e}")))?
-        .clone();
-    let find = |names: &[&str]| {
-        headers
-            .iter()
-            .position(|h| names.iter().any(|n| h.eq_ignore_ascii_case(n)))
-    };
-    let (Some(child_col), Some(given_col), Some(family_col)) =
-        (find(&["CHILD"]), find(GIVEN), find(FAMILY))
-    else {
+    let mut file_rows = CaseFile::open(text)?;
+    let (Some(child_col), Some(given_col), Some(family_col)) = (
+        file_rows.column(&["CHILD"]),
+        file_rows.column(GIVEN),
+        file_rows.column(FAMILY),
+    ) else {
         return Err(at_header(format!(
             "{}: the header row needs the columns CHILD, a given name ({}) and a family name ({}); it has {}",
             file,
             GIVEN.join(", "),
             FAMILY.join(", "),
-            headers.iter().collect::<Vec<_>>().join(", ")
+            file_rows.header_list()
         )));
     };
+    let headers = file_rows.headers.clone();
     let mut problems = Vec::new();
     let mut names = Vec::new();
     let mut seen: HashMap<ChildId, u64> = HashMap::new();
-    for record in reader.records() {
-        let record = match record {
+    for row in file_rows.rows() {
+        let (line, record) = match row {
             Ok(r) => r,
-            Err(e) => {
-                let line = e.position().map_or(0, csv::Position::line);
-                problems.push(RowProblem {
-                    line,
-                    column: String::new(),
-                    message: format!("the row cannot be read as CSV: {e}"),
-                });
+            Err(p) => {
+                problems.push(p);
                 continue;
             }
         };
-        let line = record.position().map_or(0, csv::Position::line);
         let field = |i: usize| record.get(i).unwrap_or("");
         let child = match field(child_col).parse::<ChildId>() {
             Ok(c) => Some(c),

@@ -738,6 +738,20 @@ pub fn secure_review_schedule(
     )
 }
 
+/// The day the arrangement of `child` that began on `start` ended: the
+/// latest any of its reviews records (`None` while none does).
+pub fn arrangement_end(
+    child: &ChildId,
+    start: NaiveDate,
+    reviews: &[PrivateFosteringReview],
+) -> Option<NaiveDate> {
+    reviews
+        .iter()
+        .filter(|r| r.child == *child && r.arrangement_start == start)
+        .filter_map(|r| r.arrangement_end)
+        .max()
+}
+
 /// The reviews of one private fostering arrangement (the child's reviews
 /// with the same start), to the arrangement's end when one of them records
 /// it (the latest recorded): no review is due after it.
@@ -747,16 +761,14 @@ pub fn private_fostering_schedule(
     reviews: &[PrivateFosteringReview],
     t: &CaseRecordTimescales,
 ) -> Vec<Due> {
-    let mine = || {
-        reviews
-            .iter()
-            .filter(|r| r.child == *child && r.arrangement_start == start)
-    };
-    let held: Vec<NaiveDate> = mine().map(|r| r.date).collect();
-    let end = mine().filter_map(|r| r.arrangement_end).max();
+    let held: Vec<NaiveDate> = reviews
+        .iter()
+        .filter(|r| r.child == *child && r.arrangement_start == start)
+        .map(|r| r.date)
+        .collect();
     meeting_chain(
         start,
-        end,
+        arrangement_end(child, start, reviews),
         t.private_fostering_months,
         t.private_fostering_months,
         &held,

@@ -17,8 +17,8 @@ use serde::Serialize;
 
 use crate::calendar::WorkingDayCalendar;
 use crate::case_records::{
-    CaseRecordTimescales, Due, SecureDecision, conference_schedule, foster_carer_schedule,
-    private_fostering_schedule, secure_review_schedule,
+    CaseRecordTimescales, Due, SecureDecision, arrangement_end, conference_schedule,
+    foster_carer_schedule, private_fostering_schedule, secure_review_schedule,
 };
 use crate::health_education::{HealthEducationOf, HealthEducationTimescales, due_next};
 use crate::measures::MeasureSettings;
@@ -821,12 +821,7 @@ pub fn case_records_due(
         *e = (*e).max(x.arrangement_start);
     }
     for (child, start) in arrangements {
-        let ended = r.private_fostering_reviews.iter().any(|x| {
-            x.child == *child
-                && x.arrangement_start == start
-                && x.arrangement_end.is_some_and(|e| e <= today)
-        });
-        if ended {
+        if arrangement_end(child, start, &r.private_fostering_reviews).is_some_and(|e| e <= today) {
             continue;
         }
         if let Some(due) = open(private_fostering_schedule(
@@ -1444,6 +1439,28 @@ mod tests {
         };
         assert!(!pf1("2025-03-01"));
         assert!(pf1("2025-12-01"));
+        // Two ends recorded: the later is the end (as the schedule takes
+        // it), so an earlier one past does not end it.
+        let mut two = data.clone();
+        for x in &mut two.case_records.private_fostering_reviews {
+            if x.id == "p1" {
+                x.arrangement_end = Some(d("2025-12-01"));
+            }
+        }
+        two.case_records
+            .private_fostering_reviews
+            .push(PrivateFosteringReview {
+                id: "p2".into(),
+                child: id("PF1"),
+                arrangement_start: d("2024-03-01"),
+                date: d("2024-04-01"),
+                arrangement_end: Some(d("2025-01-01")),
+            });
+        assert!(
+            case_records_due(&two, today, &t)
+                .iter()
+                .any(|x| x.child == "PF1")
+        );
     }
 
     #[test]

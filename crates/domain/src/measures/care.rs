@@ -134,8 +134,7 @@ pub(super) fn month_end(y: i32, m: u32) -> NaiveDate {
 }
 
 pub(super) fn looked_after_count(care: &CareIndex, d: NaiveDate) -> Count {
-    // In identifier order, so the set is built in one pass.
-    Count::of_children(care.looked_after_on(d).map(|c| c.id.clone()))
+    looked_after_counts(care, &[d]).pop().unwrap_or_default()
 }
 
 /// [`looked_after_count`] on each of `days`, in one pass over the children
@@ -155,6 +154,7 @@ pub(super) fn looked_after_counts(care: &CareIndex, days: &[NaiveDate]) -> Vec<C
             }
         }
     }
+    // In identifier order, so each set is built in one pass.
     on.into_iter().map(Count::of_children).collect()
 }
 

@@ -2401,6 +2401,8 @@ fn looked_after_on_several_days_in_one_pass_counts_each_day_as_alone() {
     let together = care::looked_after_counts(&care, &days);
     assert_eq!(together.len(), days.len());
     for (day, count) in days.iter().zip(&together) {
+        let alone = Count::of_children(care.looked_after_on(*day).map(|c| c.id.clone()));
+        assert_eq!(count, &alone, "{day}");
         assert_eq!(count, &care::looked_after_count(&care, *day), "{day}");
     }
     assert!(together.iter().any(|c| c.value > 0));

@@ -362,6 +362,12 @@ impl Quarter {
         }
     }
 
+    /// `"Q1"` to `"Q4"`, as it is shown and keys a table's row (the
+    /// [`fmt::Display`] text, without allocating).
+    pub fn key(self) -> &'static str {
+        ["Q1", "Q2", "Q3", "Q4"][self as usize]
+    }
+
     /// 1 to 4.
     pub fn number(self) -> u32 {
         self as u32 + 1
@@ -377,7 +383,7 @@ impl Quarter {
 
 impl fmt::Display for Quarter {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "Q{}", self.number())
+        f.write_str(self.key())
     }
 }
 

@@ -258,11 +258,11 @@ pub(super) fn children_in_care(
             by_month
                 .entry(&first.start.format("%Y-%m").to_string())
                 .add(&child.id);
-            let q = year.quarter_of(first.start).to_string();
-            if let Some(row) = by_quarter_age.row_mut(&q) {
+            let q = year.quarter_of(first.start).key();
+            if let Some(row) = by_quarter_age.row_mut(q) {
                 row.entry(band).add(&child.id);
             }
-            if let Some(row) = by_quarter_ls.row_mut(&q) {
+            if let Some(row) = by_quarter_ls.row_mut(q) {
                 row.entry(first.legal_status.code()).add(&child.id);
             }
         }
@@ -310,7 +310,7 @@ pub(super) fn children_in_care(
                     .entry(&d.format("%Y-%m").to_string())
                     .add(&child.id);
                 let group = ceased_group(rec.code(), child.age_on(d));
-                if let Some(row) = ceased_by_quarter.row_mut(&year.quarter_of(d).to_string()) {
+                if let Some(row) = ceased_by_quarter.row_mut(year.quarter_of(d).key()) {
                     row.entry(group).add(&child.id);
                 }
             }

@@ -169,8 +169,8 @@ pub(super) fn service(
             None => "not_recorded",
         };
         decisions.entry(key).add(child);
-        let quarter = year.quarter_of(r.date).to_string();
-        if let Some(row) = decisions_by_quarter.row_mut(&quarter) {
+        let quarter = year.quarter_of(r.date).key();
+        if let Some(row) = decisions_by_quarter.row_mut(quarter) {
             row.entry(key).add(child);
         }
 
@@ -186,7 +186,7 @@ pub(super) fn service(
             None => "not_recorded",
         };
         record.entry(key).add(child);
-        if let Some(row) = record_by_quarter.row_mut(&quarter) {
+        if let Some(row) = record_by_quarter.row_mut(quarter) {
             row.entry(key).add(child);
         }
 
@@ -488,13 +488,13 @@ pub(super) fn challenges(
                 in_timescale.add(&c.child);
             }
         }
-        if let Some(row) = by_quarter.row_mut(&year.quarter_of(c.raised).to_string()) {
+        if let Some(row) = by_quarter.row_mut(year.quarter_of(c.raised).key()) {
             row.entry("raised").add(&c.child);
         }
         // Wok-P: informal (the stage reached is the council's first) or
         // formal (a later one); resolved at its first stage, or escalated
         // beyond it.
-        if let Some(row) = by_quarter_outcome.row_mut(&year.quarter_of(c.raised).to_string()) {
+        if let Some(row) = by_quarter_outcome.row_mut(year.quarter_of(c.raised).key()) {
             row.entry("raised").add(&c.child);
             let reached = stage_reached(c);
             let level = match reached {

@@ -627,6 +627,15 @@ impl Period {
         out
     }
 
+    /// Where `d`'s month comes in [`Period::months`] (`None` outside them):
+    /// the row of a `*.by_month` grid, found without writing its key.
+    pub fn month_index(self, d: NaiveDate) -> Option<usize> {
+        use chrono::Datelike;
+        let months = |d: NaiveDate| i64::from(d.year()) * 12 + i64::from(d.month0());
+        let i = months(d) - months(self.first);
+        (i >= 0 && months(d) <= months(self.last)).then(|| i as usize)
+    }
+
     /// The period as it stands on `as_of`: cut to end on `as_of` when it
     /// ends later (with `Some(its last day)`, "to date"); a period that
     /// starts after `as_of` shrinks to its first day.

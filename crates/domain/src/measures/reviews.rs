@@ -2,7 +2,7 @@
 
 use std::collections::BTreeMap;
 
-use chrono::{Datelike, NaiveDate};
+use chrono::NaiveDate;
 
 use super::care::CareIndex;
 use super::{
@@ -333,7 +333,11 @@ pub(super) fn reviews<'a>(
             }
         }
     }
-    held.sort_by(|a, b| (a.review.date, &a.review.child).cmp(&(b.review.date, &b.review.child)));
+    // By child, then date (the order the index gives them in, so the sort
+    // only checks it): each count's set of children then grows at its end,
+    // which costs far less than inserting children in date order, at
+    // random places (a tenth of an England-sized report's time).
+    held.sort_by(|a, b| (&a.review.child, a.review.date).cmp(&(&b.review.child, b.review.date)));
 
     let mut total = Count::default();
     let mut in_time = Count::default();
@@ -377,8 +381,10 @@ pub(super) fn reviews<'a>(
                 "unknown"
             }
         };
-        let key = format!("{}-{:02}", h.review.date.year(), h.review.date.month());
-        if let Some(row) = months.row_mut(&key) {
+        if let Some((_, row)) = year
+            .month_index(h.review.date)
+            .and_then(|i| months.rows.get_mut(i))
+        {
             row.entry("held").add(child);
             row.entry(status).add(child);
         }
@@ -408,7 +414,7 @@ pub(super) fn reviews<'a>(
     out.push("reviews.children", Measure::Count(children));
     out.push("reviews.overdue.end", Measure::Count(overdue));
     out.push("reviews.unmatched", Measure::Count(unmatched));
-    midway_points.sort_by(|a, b| (a.point, a.child).cmp(&(b.point, b.child)));
+    midway_points.sort_by(|a, b| (a.child, a.point).cmp(&(b.child, b.point)));
     Reviewed {
         held,
         midway_points,
@@ -434,8 +440,8 @@ pub(super) fn participation(held: &[HeldReview], year: Period, out: &mut Measure
         let code = h.review.participation;
         let key = code.map_or("none", |c| c.code());
         by_code.entry(key).add(child);
-        let q = year.quarter_of(h.review.date).to_string();
-        if let Some(row) = by_quarter.row_mut(&q) {
+        let q = year.quarter_of(h.review.date).key();
+        if let Some(row) = by_quarter.row_mut(q) {
             row.entry(key).add(child);
         }
         if let Some(c) = code {

@@ -2799,3 +2799,27 @@ fn children_in_care_by_census_ethnic_group_by_hand() {
         m.count("cla.end").unwrap()
     );
 }
+
+#[test]
+fn month_index_is_the_row_of_the_month_in_months() {
+    let year = Period::year(CollectionYear::new(2024));
+    let months = year.months();
+    assert_eq!(months.len(), 12);
+    let mut day = year.first;
+    while day <= year.last {
+        let i = year.month_index(day).expect("a day of the period");
+        use chrono::Datelike;
+        assert_eq!(months[i], (day.year(), day.month()), "{day}");
+        day = day.succ_opt().unwrap();
+    }
+    assert_eq!(year.month_index(d(2024, 3, 31)), None);
+    assert_eq!(year.month_index(d(2025, 4, 1)), None);
+    // A period of part of a month still has that month's row.
+    let part = Period {
+        first: d(2025, 1, 15),
+        last: d(2025, 2, 3),
+    };
+    assert_eq!(part.month_index(d(2025, 1, 1)), Some(0));
+    assert_eq!(part.month_index(d(2025, 2, 28)), Some(1));
+    assert_eq!(part.month_index(d(2025, 3, 1)), None);
+}

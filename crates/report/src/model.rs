@@ -9,7 +9,7 @@
 //! how the figures were counted.
 
 use footprint_domain::dates::month_name;
-use footprint_domain::measures::{Measure, Measures, key_label, percent};
+use footprint_domain::measures::{Measure, MeasureSettings, Measures, key_label, percent};
 use footprint_domain::schedule::{IntervalCounting, Within};
 use serde::Serialize;
 
@@ -891,7 +891,9 @@ pub fn build(report: &AnnualReport) -> Report {
             ("Children in care at the end of the year", &|f| {
                 f.cell("cla.end", &[])
             }),
-            ("Rate per 10,000 children aged 0–17", &|f| rate(f)),
+            ("Rate per 10,000 children aged 0–17", &|f| {
+                rate(f, "cla.rate_per_10k.end")
+            }),
             ("Periods of care started", &|f| {
                 f.cell("starts.periods", &[])
             }),
@@ -1003,8 +1005,14 @@ pub fn build(report: &AnnualReport) -> Report {
             ("On 31 March of the year before", &|f| {
                 f.cell("cla.start", &[])
             }),
+            (
+                "Rate per 10,000 children aged 0–17 on 31 March of the year before",
+                &|f| rate(f, "cla.rate_per_10k.start"),
+            ),
             ("On 31 March", &|f| f.cell("cla.end", &[])),
-            ("Rate per 10,000 children aged 0–17", &|f| rate(f)),
+            ("Rate per 10,000 children aged 0–17", &|f| {
+                rate(f, "cla.rate_per_10k.end")
+            }),
             ("Unaccompanied asylum-seeking children on 31 March", &|f| {
                 f.cell("profile.end.uasc", &[])
             }),
@@ -1014,14 +1022,16 @@ pub fn build(report: &AnnualReport) -> Report {
             ("Children who started to be looked after", &|f| {
                 f.cell("starts.children", &[])
             }),
+            (
+                "Children who started to be looked after per 10,000 children aged 0–17",
+                &|f| rate(f, "starts.rate_per_10k"),
+            ),
             ("Periods of care ended", &|f| f.cell("ceased.total", &[])),
         ],
     ))];
-    if s.population_0_17.is_none() {
-        blocks.push(Block::Note {
-            text: "The rate per 10,000 is not shown: the 0–17 population has not been entered in the settings.".into(),
-        });
-    }
+    blocks.push(Block::Note {
+        text: population_note(this.m(), last.map(|l| l.m())),
+    });
     let t = b.months(
         "cla-by-month",
         "Children in care at the end of each month",
@@ -1942,13 +1952,7 @@ pub fn build(report: &AnnualReport) -> Report {
                 |d| d.format("%d/%m/%Y").to_string(),
             ))],
         ),
-        row(
-            "0–17 population",
-            vec![
-                s.population_0_17
-                    .map_or(Cell::Text("not entered".into()), Cell::Count),
-            ],
-        ),
+        row("0–17 population", vec![Cell::Text(population_setting(s))]),
         row(
             "The council's local authority code (its area, for placements out of area)",
             vec![Cell::Text(
@@ -2810,11 +2814,78 @@ fn health_education_table(b: &Builder) -> Table {
     }
 }
 
-fn rate(f: Fig) -> Cell {
-    match f.m().get("cla.rate_per_10k.end") {
-        Some(Measure::Rate(r)) => f.derived("cla.rate_per_10k.end", &["count"], r.per_10k()),
+fn rate(f: Fig, id: &str) -> Cell {
+    match f.m().get(id) {
+        Some(Measure::Rate(r)) => f.derived(id, &["count"], r.per_10k()),
         _ => Cell::Blank,
     }
+}
+
+/// The 0–17 population figures entered: each year's own, then the one for
+/// every year without its own; "not entered" when there are none.
+fn population_setting(s: &MeasureSettings) -> String {
+    let mut parts: Vec<String> = s
+        .population_0_17_by_year
+        .iter()
+        .map(|(y, p)| format!("{y}: {p}"))
+        .collect();
+    if let Some(p) = s.population_0_17 {
+        parts.push(format!("every year without its own figure: {p}"));
+    }
+    if parts.is_empty() {
+        "not entered".to_owned()
+    } else {
+        parts.join("; ")
+    }
+}
+
+/// Which 0–17 population figure each rate per 10,000 of the children in
+/// care table used (the figure entered for its own year, or the one for
+/// every year without its own), or that a rate is not shown because no
+/// figure is entered for its year.
+pub fn population_note(this: &Measures, last: Option<&Measures>) -> String {
+    use footprint_domain::measures::POPULATION_RATES;
+    let what = |id: &str| match id {
+        "cla.rate_per_10k.start" => "on 31 March of the year before",
+        "starts.rate_per_10k" => "for children who started to be looked after",
+        _ => "on 31 March",
+    };
+    let mut used = Vec::new();
+    let mut missing = Vec::new();
+    for m in std::iter::once(this).chain(last) {
+        for id in POPULATION_RATES {
+            match m.get(id) {
+                Some(Measure::Rate(r)) => used.push(format!(
+                    "{} {}: {} ({})",
+                    m.year,
+                    what(id),
+                    r.population,
+                    r.population_year.map_or_else(
+                        || "the figure entered for every year without its own".to_owned(),
+                        |y| format!("the figure entered for {y}")
+                    )
+                )),
+                _ => missing.push(format!("{} {}", m.year, what(id))),
+            }
+        }
+    }
+    let mut text = String::new();
+    if !used.is_empty() {
+        text.push_str(&format!(
+            "Rates per 10,000 use the 0–17 population (ONS mid-year estimate) entered in the settings: {}.",
+            used.join("; ")
+        ));
+    }
+    if !missing.is_empty() {
+        if !text.is_empty() {
+            text.push(' ');
+        }
+        text.push_str(&format!(
+            "No rate per 10,000 is shown {}: no 0–17 population has been entered in the settings for its year.",
+            missing.join("; ")
+        ));
+    }
+    text
 }
 
 fn per_fte(f: Fig) -> Cell {

@@ -1283,3 +1283,52 @@ fn ethnic_groups_are_tabled_beside_the_population() {
         "{err}"
     );
 }
+
+/// Each year's rates use that year's 0–17 population: 2021-22 has its own
+/// figure, 2020-21 (last year, and the day before this year for the
+/// start's rate) has none and no figure for every year is set, so its rates
+/// are not shown; the report says which figure it used and which rates it
+/// could not show, and `report.json` names the year of each rate's figure.
+#[test]
+fn each_years_rates_use_that_years_population_and_the_report_says_which() {
+    use footprint_domain::calendar::WorkingDayCalendar;
+    use footprint_domain::dates::CollectionYear;
+    let mut settings = common::settings();
+    settings.population_0_17 = None;
+    settings.population_0_17_by_year = [("2021-22".parse().unwrap(), 20_000)].into();
+    let r = AnnualReport::compute(
+        &common::dataset(),
+        CollectionYear::new(2021),
+        &settings,
+        &WorkingDayCalendar::england_and_wales(),
+        common::narratives(),
+        false,
+    );
+    r.check().expect("consistent");
+    let v = json(&r);
+    let rate = &v["measures"]["cla.rate_per_10k.end"];
+    assert_eq!(rate["population"], 20_000);
+    assert_eq!(rate["population_year"], "2021-22");
+    let cla_end = r.this_year.measures.count("cla.end").unwrap();
+    assert_eq!(
+        v["measures"]["starts.rate_per_10k"]["population_year"],
+        "2021-22"
+    );
+    assert!(
+        v["measures"].get("cla.rate_per_10k.start").is_none(),
+        "31 March 2021 is in 2020-21, which has no figure"
+    );
+    let last = r.last_year.as_ref().expect("last year");
+    assert!(last.measures.get("cla.rate_per_10k.end").is_none());
+    let html = String::from_utf8(r.render(Format::Html).unwrap()).unwrap();
+    assert!(
+        html.contains("2021-22 on 31 March: 20000 (the figure entered for 2021-22)"),
+        "the note names the figure"
+    );
+    assert!(
+        html.contains("No rate per 10,000 is shown 2021-22 on 31 March of the year before"),
+        "the note names what is not shown"
+    );
+    let per_10k = rate["per_10k"].as_f64().unwrap();
+    assert!((per_10k - cla_end as f64 / 2.0).abs() < 0.05, "{per_10k}");
+}

@@ -552,17 +552,16 @@ fn month_key(f: Fig, i: usize) -> Option<String> {
 /// The council's target and the benchmarks beside a table of single
 /// figures (this year's figure first in each row): for each row whose
 /// measure (`ids`, one per row) has a target or a benchmark in the settings
-/// (keyed by measure id, or by the id of a performance indicator of that
-/// measure). "Against target" says whether this year's figure meets it,
-/// for a measure whose good direction the performance page knows. Only the
-/// columns that hold something are added.
-fn with_comparators(
-    mut t: Table,
-    ids: &[Option<&str>],
-    s: &footprint_domain::measures::MeasureSettings,
-) -> Table {
+/// (keyed by measure id, or by the id of an indicator of that measure in
+/// the report's indicator list, the council's or else the default).
+/// "Against target" says whether this year's figure meets it, for a
+/// measure whose good direction the indicator list knows. Only the columns
+/// that hold something are added.
+fn with_comparators(mut t: Table, ids: &[Option<&str>], report: &AnnualReport) -> Table {
     use crate::performance::{PerformanceSettings, Polarity, Rag, against_target};
-    let perf = PerformanceSettings::default();
+    let s = &report.settings;
+    let default = PerformanceSettings::default();
+    let perf = report.indicators.as_ref().unwrap_or(&default);
     let indicator = |id: &str| perf.indicators.iter().find(|i| i.value.measure() == id);
     let lookup = |id: &str| {
         let ind = indicator(id);
@@ -913,7 +912,11 @@ pub fn build(report: &AnnualReport) -> Report {
             ("Challenges raised", &|f| f.cell("challenges.raised", &[])),
         ],
     );
-    let mut blocks = vec![Block::Table(with_comparators(summary, &summary_ids, s))];
+    let mut blocks = vec![Block::Table(with_comparators(
+        summary,
+        &summary_ids,
+        report,
+    ))];
     if let Some(t) = &report.trend
         && t.years.len() > 2
     {
@@ -1353,7 +1356,7 @@ pub fn build(report: &AnnualReport) -> Report {
             None,
             None,
         ],
-        s,
+        report,
     )));
     blocks.push(Block::Table(admin_by_quarter(this, s)));
     blocks.push(Block::Table(b.breakdown(
@@ -1796,7 +1799,7 @@ pub fn build(report: &AnnualReport) -> Report {
         rows.iter().map(|r| (r.0, r.1)).collect(),
     );
     let mut blocks = blocks;
-    blocks.push(Block::Table(with_comparators(scorecard, &ids, s)));
+    blocks.push(Block::Table(with_comparators(scorecard, &ids, report)));
     sections.push(section(report, "adoption", "Adoption", blocks));
 
     // Care leavers (903 OC3).
@@ -1827,7 +1830,7 @@ pub fn build(report: &AnnualReport) -> Report {
                 Some("care_leavers.eet_pct"),
                 Some("care_leavers.former_uasc"),
             ],
-            s,
+            report,
         )),
         Block::Table(b.breakdown(
             "care-leavers-in-touch",

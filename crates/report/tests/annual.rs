@@ -1332,3 +1332,39 @@ fn each_years_rates_use_that_years_population_and_the_report_says_which() {
     let per_10k = rate["per_10k"].as_f64().unwrap();
     assert!((per_10k - cla_end as f64 / 2.0).abs() < 0.05, "{per_10k}");
 }
+
+/// A target keyed by an indicator of the council's own list (as the report
+/// settings screen lets a manager key it) shows beside its measure in the
+/// annual report and is judged with that indicator's polarity; the report
+/// used to look only in the default list, so it was not shown.
+#[test]
+fn a_target_keyed_by_an_indicator_of_the_councils_own_list_is_shown_beside_its_figure() {
+    use footprint_report::performance::PerformanceSettings;
+    let list: PerformanceSettings = serde_json::from_str(
+        r#"{"indicators": [{"id": "timely", "name": "Reviews in time",
+            "definition": "Reviews held in time", "basis": "flow",
+            "value": {"kind": "percent", "measure": "reviews.in_time_pct"},
+            "polarity": "high"}]}"#,
+    )
+    .unwrap();
+    let mut r = common::report(false);
+    r.settings.targets.insert("timely".into(), 0.0);
+    r.indicators = Some(list);
+    r.check()
+        .expect("the target names an indicator of the list");
+    let model = r.model();
+    let t = model.tables().find(|t| t.id == "summary").unwrap();
+    let target = t
+        .columns
+        .iter()
+        .position(|c| c == "Target")
+        .expect("a Target column")
+        - 1;
+    let row = t
+        .rows
+        .iter()
+        .find(|row| row.header == "Reviews held in time")
+        .unwrap();
+    assert_eq!(row.cells[target].display(), "0.0%");
+    assert_eq!(row.cells[target + 1].display(), "met");
+}

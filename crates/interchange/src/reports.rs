@@ -13,7 +13,8 @@ use footprint_store::{Scope, Store};
 
 use crate::Error;
 
-/// The store setting holding the performance page's indicator list (JSON).
+/// The store setting holding the performance page's indicator list (JSON;
+/// `null` or absent: the built-in list).
 pub const PERFORMANCE_INDICATORS: &str = "performance_indicators";
 /// The store setting holding the council's name (a JSON string).
 pub const COUNCIL_NAME: &str = "council_name";
@@ -75,9 +76,12 @@ pub async fn load(
         None => store.load_dataset().await?,
     };
     let settings = store.measure_settings().await?;
+    // `null` (the settings screen's "reset to the default list") is the
+    // built-in list, as no setting is.
     let indicators = store
         .setting(PERFORMANCE_INDICATORS)
         .await?
+        .filter(|v| !v.is_null())
         .map(serde_json::from_value)
         .transpose()
         .map_err(|e| Error::Setting {

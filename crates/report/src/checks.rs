@@ -343,6 +343,20 @@ pub fn relations(m: &Measures) -> Vec<Relation> {
             cla_end.clone(),
         ));
     }
+    if m.get("cla.rate_per_10k.start").is_some() {
+        r.push(same(
+            "cla.rate_per_10k.start",
+            pct("cla.rate_per_10k.start", "count"),
+            c("cla.start"),
+        ));
+    }
+    if m.get("starts.rate_per_10k").is_some() {
+        r.push(same(
+            "starts.rate_per_10k",
+            pct("starts.rate_per_10k", "count"),
+            c("starts.children"),
+        ));
+    }
 
     // Reviews.
     r.push(at_most(

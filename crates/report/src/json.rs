@@ -146,6 +146,11 @@ impl Writer<'_> {
                 ("count".into(), self.count(id, &["count"], &r.count)),
                 ("population".into(), Node::Int(r.population)),
                 (
+                    "population_year".into(),
+                    r.population_year
+                        .map_or(Node::Null, |y| Node::Str(y.to_string())),
+                ),
+                (
                     "per_10k".into(),
                     self.derived(id, &[&["count"]], r.per_10k()),
                 ),

@@ -9,7 +9,7 @@
 //! how the figures were counted.
 
 use footprint_domain::dates::month_name;
-use footprint_domain::measures::{Measure, Measures, key_label, percent};
+use footprint_domain::measures::{Measure, MeasureSettings, Measures, key_label, percent};
 use footprint_domain::schedule::{IntervalCounting, Within};
 use serde::Serialize;
 
@@ -552,17 +552,16 @@ fn month_key(f: Fig, i: usize) -> Option<String> {
 /// The council's target and the benchmarks beside a table of single
 /// figures (this year's figure first in each row): for each row whose
 /// measure (`ids`, one per row) has a target or a benchmark in the settings
-/// (keyed by measure id, or by the id of a performance indicator of that
-/// measure). "Against target" says whether this year's figure meets it,
-/// for a measure whose good direction the performance page knows. Only the
-/// columns that hold something are added.
-fn with_comparators(
-    mut t: Table,
-    ids: &[Option<&str>],
-    s: &footprint_domain::measures::MeasureSettings,
-) -> Table {
+/// (keyed by measure id, or by the id of an indicator of that measure in
+/// the report's indicator list, the council's or else the default).
+/// "Against target" says whether this year's figure meets it, for a
+/// measure whose good direction the indicator list knows. Only the columns
+/// that hold something are added.
+fn with_comparators(mut t: Table, ids: &[Option<&str>], report: &AnnualReport) -> Table {
     use crate::performance::{PerformanceSettings, Polarity, Rag, against_target};
-    let perf = PerformanceSettings::default();
+    let s = &report.settings;
+    let default = PerformanceSettings::default();
+    let perf = report.indicators.as_ref().unwrap_or(&default);
     let indicator = |id: &str| perf.indicators.iter().find(|i| i.value.measure() == id);
     let lookup = |id: &str| {
         let ind = indicator(id);
@@ -891,7 +890,9 @@ pub fn build(report: &AnnualReport) -> Report {
             ("Children in care at the end of the year", &|f| {
                 f.cell("cla.end", &[])
             }),
-            ("Rate per 10,000 children aged 0–17", &|f| rate(f)),
+            ("Rate per 10,000 children aged 0–17", &|f| {
+                rate(f, "cla.rate_per_10k.end")
+            }),
             ("Periods of care started", &|f| {
                 f.cell("starts.periods", &[])
             }),
@@ -911,7 +912,11 @@ pub fn build(report: &AnnualReport) -> Report {
             ("Challenges raised", &|f| f.cell("challenges.raised", &[])),
         ],
     );
-    let mut blocks = vec![Block::Table(with_comparators(summary, &summary_ids, s))];
+    let mut blocks = vec![Block::Table(with_comparators(
+        summary,
+        &summary_ids,
+        report,
+    ))];
     if let Some(t) = &report.trend
         && t.years.len() > 2
     {
@@ -1003,8 +1008,14 @@ pub fn build(report: &AnnualReport) -> Report {
             ("On 31 March of the year before", &|f| {
                 f.cell("cla.start", &[])
             }),
+            (
+                "Rate per 10,000 children aged 0–17 on 31 March of the year before",
+                &|f| rate(f, "cla.rate_per_10k.start"),
+            ),
             ("On 31 March", &|f| f.cell("cla.end", &[])),
-            ("Rate per 10,000 children aged 0–17", &|f| rate(f)),
+            ("Rate per 10,000 children aged 0–17", &|f| {
+                rate(f, "cla.rate_per_10k.end")
+            }),
             ("Unaccompanied asylum-seeking children on 31 March", &|f| {
                 f.cell("profile.end.uasc", &[])
             }),
@@ -1014,14 +1025,16 @@ pub fn build(report: &AnnualReport) -> Report {
             ("Children who started to be looked after", &|f| {
                 f.cell("starts.children", &[])
             }),
+            (
+                "Children who started to be looked after per 10,000 children aged 0–17",
+                &|f| rate(f, "starts.rate_per_10k"),
+            ),
             ("Periods of care ended", &|f| f.cell("ceased.total", &[])),
         ],
     ))];
-    if s.population_0_17.is_none() {
-        blocks.push(Block::Note {
-            text: "The rate per 10,000 is not shown: the 0–17 population has not been entered in the settings.".into(),
-        });
-    }
+    blocks.push(Block::Note {
+        text: population_note(this.m(), last.map(|l| l.m())),
+    });
     let t = b.months(
         "cla-by-month",
         "Children in care at the end of each month",
@@ -1343,7 +1356,7 @@ pub fn build(report: &AnnualReport) -> Report {
             None,
             None,
         ],
-        s,
+        report,
     )));
     blocks.push(Block::Table(admin_by_quarter(this, s)));
     blocks.push(Block::Table(b.breakdown(
@@ -1786,7 +1799,7 @@ pub fn build(report: &AnnualReport) -> Report {
         rows.iter().map(|r| (r.0, r.1)).collect(),
     );
     let mut blocks = blocks;
-    blocks.push(Block::Table(with_comparators(scorecard, &ids, s)));
+    blocks.push(Block::Table(with_comparators(scorecard, &ids, report)));
     sections.push(section(report, "adoption", "Adoption", blocks));
 
     // Care leavers (903 OC3).
@@ -1817,7 +1830,7 @@ pub fn build(report: &AnnualReport) -> Report {
                 Some("care_leavers.eet_pct"),
                 Some("care_leavers.former_uasc"),
             ],
-            s,
+            report,
         )),
         Block::Table(b.breakdown(
             "care-leavers-in-touch",
@@ -1942,13 +1955,7 @@ pub fn build(report: &AnnualReport) -> Report {
                 |d| d.format("%d/%m/%Y").to_string(),
             ))],
         ),
-        row(
-            "0–17 population",
-            vec![
-                s.population_0_17
-                    .map_or(Cell::Text("not entered".into()), Cell::Count),
-            ],
-        ),
+        row("0–17 population", vec![Cell::Text(population_setting(s))]),
         row(
             "The council's local authority code (its area, for placements out of area)",
             vec![Cell::Text(
@@ -2810,11 +2817,78 @@ fn health_education_table(b: &Builder) -> Table {
     }
 }
 
-fn rate(f: Fig) -> Cell {
-    match f.m().get("cla.rate_per_10k.end") {
-        Some(Measure::Rate(r)) => f.derived("cla.rate_per_10k.end", &["count"], r.per_10k()),
+fn rate(f: Fig, id: &str) -> Cell {
+    match f.m().get(id) {
+        Some(Measure::Rate(r)) => f.derived(id, &["count"], r.per_10k()),
         _ => Cell::Blank,
     }
+}
+
+/// The 0–17 population figures entered: each year's own, then the one for
+/// every year without its own; "not entered" when there are none.
+fn population_setting(s: &MeasureSettings) -> String {
+    let mut parts: Vec<String> = s
+        .population_0_17_by_year
+        .iter()
+        .map(|(y, p)| format!("{y}: {p}"))
+        .collect();
+    if let Some(p) = s.population_0_17 {
+        parts.push(format!("every year without its own figure: {p}"));
+    }
+    if parts.is_empty() {
+        "not entered".to_owned()
+    } else {
+        parts.join("; ")
+    }
+}
+
+/// Which 0–17 population figure each rate per 10,000 of the children in
+/// care table used (the figure entered for its own year, or the one for
+/// every year without its own), or that a rate is not shown because no
+/// figure is entered for its year.
+pub fn population_note(this: &Measures, last: Option<&Measures>) -> String {
+    use footprint_domain::measures::POPULATION_RATES;
+    let what = |id: &str| match id {
+        "cla.rate_per_10k.start" => "on 31 March of the year before",
+        "starts.rate_per_10k" => "for children who started to be looked after",
+        _ => "on 31 March",
+    };
+    let mut used = Vec::new();
+    let mut missing = Vec::new();
+    for m in std::iter::once(this).chain(last) {
+        for id in POPULATION_RATES {
+            match m.get(id) {
+                Some(Measure::Rate(r)) => used.push(format!(
+                    "{} {}: {} ({})",
+                    m.year,
+                    what(id),
+                    r.population,
+                    r.population_year.map_or_else(
+                        || "the figure entered for every year without its own".to_owned(),
+                        |y| format!("the figure entered for {y}")
+                    )
+                )),
+                _ => missing.push(format!("{} {}", m.year, what(id))),
+            }
+        }
+    }
+    let mut text = String::new();
+    if !used.is_empty() {
+        text.push_str(&format!(
+            "Rates per 10,000 use the 0–17 population (ONS mid-year estimate) entered in the settings: {}.",
+            used.join("; ")
+        ));
+    }
+    if !missing.is_empty() {
+        if !text.is_empty() {
+            text.push(' ');
+        }
+        text.push_str(&format!(
+            "No rate per 10,000 is shown {}: no 0–17 population has been entered in the settings for its year.",
+            missing.join("; ")
+        ));
+    }
+    text
 }
 
 fn per_fte(f: Fig) -> Cell {

@@ -160,9 +160,10 @@ pub enum ValueRule {
 impl ValueRule {
     /// Whether the rule reads a measure set it can be read from: every
     /// measure it names exists and is of the kind it reads. The error names
-    /// the measure. A rate needs the 0–17 population; without it the
-    /// rate is not known, which the page says, so it is not an error.
-    pub fn check(&self, m: &Measures, population_set: bool) -> Result<(), String> {
+    /// the measure. A rate needs the 0–17 population of its year; without
+    /// it the rate is not known, which the page says, so it is not an
+    /// error.
+    pub fn check(&self, m: &Measures) -> Result<(), String> {
         match self {
             ValueRule::Count { measure } => {
                 expect(m, measure, "a count", m.count(measure).is_some())
@@ -171,7 +172,7 @@ impl ValueRule {
                 expect(m, measure, "a percentage", m.percent(measure).is_some())
             }
             ValueRule::Rate { measure } => {
-                if !population_set && m.get(measure).is_none() {
+                if m.get(measure).is_none() && measures::POPULATION_RATES.contains(&&**measure) {
                     return Ok(());
                 }
                 expect(
@@ -288,7 +289,7 @@ pub struct PerformanceSettings {
 impl PerformanceSettings {
     /// Every indicator reads measures that exist, of the kind it reads, and
     /// no two share an id. The error names the indicator and the measure.
-    pub fn check(&self, m: &Measures, population_set: bool) -> Result<(), PerformanceError> {
+    pub fn check(&self, m: &Measures) -> Result<(), PerformanceError> {
         let mut seen = std::collections::BTreeSet::new();
         for i in &self.indicators {
             if !seen.insert(i.id.as_str()) {
@@ -298,7 +299,7 @@ impl PerformanceSettings {
                 )));
             }
             i.value
-                .check(m, population_set)
+                .check(m)
                 .map_err(|e| PerformanceError::Indicators(format!("indicator `{}`: {e}", i.id)))?;
         }
         Ok(())
@@ -308,6 +309,9 @@ impl PerformanceSettings {
 /// Every key of the settings' `targets` and `benchmarks` names a measure
 /// of `m` or an indicator of `perf`; the error names the first that does
 /// not (a figure keyed by a mistyped id would otherwise never be shown).
+/// Each part is its own check ([`check_measure_key`],
+/// [`check_ethnic_share`], [`check_population`]) so a form can put the
+/// error on its field.
 pub fn check_settings(
     settings: &MeasureSettings,
     perf: &PerformanceSettings,
@@ -317,34 +321,173 @@ pub fn check_settings(
         footprint_domain::measures::check_local_authority_code(code)?;
     }
     for (group, share) in &settings.ethnic_population_shares {
-        let known = footprint_domain::codes::EthnicGroup::ALL
-            .iter()
-            .any(|g| g.key() == group && group != "not_known");
-        if !known {
-            return Err(format!(
-                "settings: `ethnic_population_shares` has `{group}`, which is not a census ethnic group (white, mixed, asian, black, other)"
-            ));
-        }
-        if !(0.0..=100.0).contains(share) {
-            return Err(format!(
-                "settings: `ethnic_population_shares` gives `{group}` {share}, which is not a percentage from 0 to 100"
-            ));
-        }
+        check_ethnic_share(group, *share)?;
     }
-    let known = |id: &str| m.get(id).is_some() || perf.indicators.iter().any(|i| i.id == id);
-    for (what, id) in settings
-        .targets
-        .keys()
-        .map(|k| ("targets", k))
-        .chain(settings.benchmarks.keys().map(|k| ("benchmarks", k)))
-    {
-        if !known(id) {
-            return Err(format!(
-                "settings: `{what}` has `{id}`, which is neither a measure (docs/measures.md) nor an indicator of the performance page"
-            ));
+    if let Some(p) = settings.population_0_17 {
+        check_population("population_0_17", p)?;
+    }
+    for (year, p) in &settings.population_0_17_by_year {
+        check_population(&format!("population_0_17_by_year` for `{year}"), *p)?;
+    }
+    for (id, target) in &settings.targets {
+        check_measure_key("targets", id, perf, m)?;
+        check_figure("targets", id, *target, perf, m)?;
+    }
+    for (id, b) in &settings.benchmarks {
+        check_measure_key("benchmarks", id, perf, m)?;
+        for v in [
+            b.statistical_neighbours,
+            b.best_neighbour,
+            b.england,
+            b.region,
+            b.top_quartile,
+        ]
+        .into_iter()
+        .flatten()
+        {
+            check_figure("benchmarks", id, v, perf, m)?;
+        }
+        if let Some(year) = &b.year {
+            year.parse::<CollectionYear>()
+                .map_err(|e| format!("settings: `benchmarks` for `{id}`: the year {e}"))?;
         }
     }
     Ok(())
+}
+
+/// What a target or benchmark keyed `id` is a figure of: an indicator's
+/// unit, else its measure's (`None` when `id` names neither).
+pub fn key_unit(id: &str, perf: &PerformanceSettings, m: &Measures) -> Option<Unit> {
+    if let Some(i) = perf.indicators.iter().find(|i| i.id == id) {
+        return Some(i.value.unit());
+    }
+    if measures::POPULATION_RATES.contains(&id) {
+        return Some(Unit::Rate);
+    }
+    Some(match m.get(id)? {
+        Measure::Percent(_) => Unit::Percent,
+        Measure::Rate(_) => Unit::Rate,
+        Measure::PerFte(_) => Unit::PerFte,
+        Measure::Mean(_) | Measure::Average(_) => Unit::Mean,
+        _ => Unit::Count,
+    })
+}
+
+/// A target or benchmark figure for `id` is a number the measure can be:
+/// a percentage from 0 to 100 for a percentage, else not below 0.
+pub fn check_figure(
+    what: &str,
+    id: &str,
+    value: f64,
+    perf: &PerformanceSettings,
+    m: &Measures,
+) -> Result<(), String> {
+    let percent = key_unit(id, perf, m) == Some(Unit::Percent);
+    if !value.is_finite() || value < 0.0 || (percent && value > 100.0) {
+        return Err(format!(
+            "settings: `{what}` gives `{id}` {value}, which is not {}",
+            if percent {
+                "a percentage from 0 to 100"
+            } else {
+                "a figure of 0 or more"
+            }
+        ));
+    }
+    Ok(())
+}
+
+/// A key of the settings' `what` (`targets` or `benchmarks`) names a
+/// measure of `m` (or one computed only with the 0–17 population,
+/// [`measures::POPULATION_RATES`]) or an indicator of `perf`; else an
+/// error naming it.
+pub fn check_measure_key(
+    what: &str,
+    id: &str,
+    perf: &PerformanceSettings,
+    m: &Measures,
+) -> Result<(), String> {
+    let known = m.get(id).is_some()
+        || measures::POPULATION_RATES.contains(&id)
+        || perf.indicators.iter().any(|i| i.id == id);
+    if known {
+        Ok(())
+    } else {
+        Err(format!(
+            "settings: `{what}` has `{id}`, which is neither a measure (docs/measures.md) nor an indicator of the performance page"
+        ))
+    }
+}
+
+/// A census ethnic group's share of the 0–17 population: the group is one
+/// of the census's five and the share a percentage from 0 to 100.
+pub fn check_ethnic_share(group: &str, share: f64) -> Result<(), String> {
+    let known = footprint_domain::codes::EthnicGroup::ALL
+        .iter()
+        .any(|g| g.key() == group && group != "not_known");
+    if !known {
+        return Err(format!(
+            "settings: `ethnic_population_shares` has `{group}`, which is not a census ethnic group (white, mixed, asian, black, other)"
+        ));
+    }
+    if !(0.0..=100.0).contains(&share) {
+        return Err(format!(
+            "settings: `ethnic_population_shares` gives `{group}` {share}, which is not a percentage from 0 to 100"
+        ));
+    }
+    Ok(())
+}
+
+/// A 0–17 population figure is at least one child (a zero would be read
+/// as no figure and silently drop a rate).
+pub fn check_population(what: &str, population: u64) -> Result<(), String> {
+    if population == 0 {
+        Err(format!(
+            "settings: `{what}` is 0: a 0–17 population is at least 1 (leave it out when not known)"
+        ))
+    } else {
+        Ok(())
+    }
+}
+
+/// The measure set the settings and the indicator list are checked
+/// against when no report is being made (the settings screen): the
+/// measures of no records, with a 0–17 population and a local authority
+/// code so that the measures computed only with them are in it too.
+/// Every measure id is in every period's set, so any year serves.
+pub fn catalogue() -> Measures {
+    let settings = MeasureSettings {
+        population_0_17: Some(10_000),
+        local_authority_code: Some("E09000027".to_owned()),
+        ..MeasureSettings::default()
+    };
+    measures::compute_period(
+        &Dataset::default(),
+        Period::year(CollectionYear::new(2024)),
+        &settings,
+        &WorkingDayCalendar::england_and_wales(),
+    )
+}
+
+/// The settings and the indicator list as a report will check them
+/// ([`PerformanceSettings::check`] and [`check_settings`]), against the
+/// [`catalogue`]: what the settings screen runs before it saves anything,
+/// so it refuses exactly what `--settings` and `--indicators` files would.
+pub fn check_before_saving(
+    settings: &MeasureSettings,
+    perf: &PerformanceSettings,
+) -> Result<(), String> {
+    let m = catalogue();
+    check_indicators(perf, &m)?;
+    check_settings(settings, perf, &m)
+}
+
+/// [`PerformanceSettings::check`], its error as a form says it (without
+/// "the performance page was not written").
+pub fn check_indicators(perf: &PerformanceSettings, m: &Measures) -> Result<(), String> {
+    perf.check(m).map_err(|e| match e {
+        PerformanceError::Indicators(why) => why,
+        e => e.to_string(),
+    })
 }
 
 fn ind(
@@ -1358,7 +1501,7 @@ fn build(
     // every period's set).
     {
         let m = cache.get(Period::year(last_year), compute);
-        perf.check(m, settings.population_0_17.is_some())?;
+        perf.check(m)?;
         check_settings(settings, perf, m).map_err(PerformanceError::Indicators)?;
     }
     // Every figure, by indicator: (slot, period, reading).
@@ -2359,7 +2502,7 @@ mod tests {
             &settings,
             &WorkingDayCalendar::england_and_wales(),
         );
-        PerformanceSettings::default().check(&m, true).unwrap();
+        PerformanceSettings::default().check(&m).unwrap();
     }
 
     #[test]

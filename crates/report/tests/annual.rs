@@ -1283,3 +1283,88 @@ fn ethnic_groups_are_tabled_beside_the_population() {
         "{err}"
     );
 }
+
+/// Each year's rates use that year's 0–17 population: 2021-22 has its own
+/// figure, 2020-21 (last year, and the day before this year for the
+/// start's rate) has none and no figure for every year is set, so its rates
+/// are not shown; the report says which figure it used and which rates it
+/// could not show, and `report.json` names the year of each rate's figure.
+#[test]
+fn each_years_rates_use_that_years_population_and_the_report_says_which() {
+    use footprint_domain::calendar::WorkingDayCalendar;
+    use footprint_domain::dates::CollectionYear;
+    let mut settings = common::settings();
+    settings.population_0_17 = None;
+    settings.population_0_17_by_year = [("2021-22".parse().unwrap(), 20_000)].into();
+    let r = AnnualReport::compute(
+        &common::dataset(),
+        CollectionYear::new(2021),
+        &settings,
+        &WorkingDayCalendar::england_and_wales(),
+        common::narratives(),
+        false,
+    );
+    r.check().expect("consistent");
+    let v = json(&r);
+    let rate = &v["measures"]["cla.rate_per_10k.end"];
+    assert_eq!(rate["population"], 20_000);
+    assert_eq!(rate["population_year"], "2021-22");
+    let cla_end = r.this_year.measures.count("cla.end").unwrap();
+    assert_eq!(
+        v["measures"]["starts.rate_per_10k"]["population_year"],
+        "2021-22"
+    );
+    assert!(
+        v["measures"].get("cla.rate_per_10k.start").is_none(),
+        "31 March 2021 is in 2020-21, which has no figure"
+    );
+    let last = r.last_year.as_ref().expect("last year");
+    assert!(last.measures.get("cla.rate_per_10k.end").is_none());
+    let html = String::from_utf8(r.render(Format::Html).unwrap()).unwrap();
+    assert!(
+        html.contains("2021-22 on 31 March: 20000 (the figure entered for 2021-22)"),
+        "the note names the figure"
+    );
+    assert!(
+        html.contains("No rate per 10,000 is shown 2021-22 on 31 March of the year before"),
+        "the note names what is not shown"
+    );
+    let per_10k = rate["per_10k"].as_f64().unwrap();
+    assert!((per_10k - cla_end as f64 / 2.0).abs() < 0.05, "{per_10k}");
+}
+
+/// A target keyed by an indicator of the council's own list (as the report
+/// settings screen lets a manager key it) shows beside its measure in the
+/// annual report and is judged with that indicator's polarity; the report
+/// used to look only in the default list, so it was not shown.
+#[test]
+fn a_target_keyed_by_an_indicator_of_the_councils_own_list_is_shown_beside_its_figure() {
+    use footprint_report::performance::PerformanceSettings;
+    let list: PerformanceSettings = serde_json::from_str(
+        r#"{"indicators": [{"id": "timely", "name": "Reviews in time",
+            "definition": "Reviews held in time", "basis": "flow",
+            "value": {"kind": "percent", "measure": "reviews.in_time_pct"},
+            "polarity": "high"}]}"#,
+    )
+    .unwrap();
+    let mut r = common::report(false);
+    r.settings.targets.insert("timely".into(), 0.0);
+    r.indicators = Some(list);
+    r.check()
+        .expect("the target names an indicator of the list");
+    let model = r.model();
+    let t = model.tables().find(|t| t.id == "summary").unwrap();
+    let target = t
+        .columns
+        .iter()
+        .position(|c| c == "Target")
+        .expect("a Target column")
+        - 1;
+    let row = t
+        .rows
+        .iter()
+        .find(|row| row.header == "Reviews held in time")
+        .unwrap();
+    assert_eq!(row.cells[target].display(), "0.0%");
+    assert_eq!(row.cells[target + 1].display(), "met");
+}

@@ -122,12 +122,26 @@ fn months_year_to_date_and_last_year_come_from_the_measures() {
 fn a_target_gives_the_rag_where_an_indicator_has_no_thresholds() {
     let mut settings = common::settings();
     // Participation has no thresholds in the default list; high is good.
+    // A percentage's target above 100 is refused, naming it.
     settings.targets.insert("participation.rate".into(), 101.0);
+    let err = page_with(&settings, &PerformanceSettings::default())
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains("`participation.rate` 101") && err.contains("percentage from 0 to 100"),
+        "{err}"
+    );
+    settings.targets.insert("participation.rate".into(), 100.0);
     let page = page_with(&settings, &PerformanceSettings::default()).unwrap();
     let row = page.rows.iter().find(|r| r.id == "participation").unwrap();
-    assert_eq!(row.target, Some(101.0));
-    if row.months[2].value.number().is_some() {
-        assert_eq!(row.rag, Some(performance::Rag::Red), "101% cannot be met");
+    assert_eq!(row.target, Some(100.0));
+    if let Some(v) = row.months[2].value.number() {
+        let expected = if v >= 100.0 {
+            performance::Rag::Green
+        } else {
+            performance::Rag::Red
+        };
+        assert_eq!(row.rag, Some(expected), "{v} against 100");
     }
     settings.targets.insert("participation".into(), 0.0);
     let page = page_with(&settings, &PerformanceSettings::default()).unwrap();

@@ -283,6 +283,8 @@ fn handler(method: roles::Method, path: &str) -> Option<MethodRouter<AppState>> 
         (Post, "/reports/words") => post(reports::save_words),
         (Get, "/data-quality") => get(reports::data_quality),
         (Post, "/reports/documents") => post(reports::build_document),
+        (Get, "/reports/settings") => get(report_settings::page),
+        (Post, "/reports/settings") => post(report_settings::save),
         (Get, "/returns") => get(returns::page),
         (Post, "/returns/upload") => post(returns::upload),
         (Get, "/returns/export") => get(returns::export),

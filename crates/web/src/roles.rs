@@ -361,6 +361,9 @@ pub const ROUTES: &[RouteRule] = &[
     post("/reports/words", Access::Roles(MANAGER)),
     get("/data-quality", Access::Roles(REPORTS)),
     post("/reports/documents", Access::Roles(REPORTS)),
+    // The report's targets, benchmarks, population and indicator list
+    get("/reports/settings", Access::Roles(REPORTS)),
+    post("/reports/settings", Access::Roles(REPORTS)),
     // 903 returns and case-management files in and out; the jobs that do
     // it in the background (each seen only by who started it)
     get("/returns", Access::Roles(RETURNS)),

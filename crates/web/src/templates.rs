@@ -60,6 +60,10 @@ const TEMPLATES: &[(&str, &str)] = &[
         include_str!("../templates/date_changes.html"),
     ),
     ("reports.html", include_str!("../templates/reports.html")),
+    (
+        "report_settings.html",
+        include_str!("../templates/report_settings.html"),
+    ),
     ("returns.html", include_str!("../templates/returns.html")),
     ("job.html", include_str!("../templates/job.html")),
     ("figure.html", include_str!("../templates/figure.html")),

@@ -146,6 +146,11 @@ fn body_for(path: &str, role: Role, i: usize) -> Vec<(String, String)> {
             ("post", "Independent Reviewing Officer"),
             ("fte", "6.5"),
         ]),
+        "/reports/settings" => v(&[
+            ("target_measure", "reviews.in_time_pct"),
+            ("target_value", "90"),
+            ("population_all", "40000"),
+        ]),
         "/admin/users" => vec![
             ("name".to_owned(), format!("new-user-{i}")),
             ("role".to_owned(), "analyst".to_owned()),

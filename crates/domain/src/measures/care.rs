@@ -13,7 +13,7 @@ use crate::codes::{
     Ethnicity, LegalStatus, MissingKind, PlacementType, ReasonEpisodeCeased, ReasonNewEpisode,
     ReasonPlaceChange, Sex,
 };
-use crate::dates::{Quarter, age_on, days_in_month};
+use crate::dates::{CollectionYear, Quarter, age_on, days_in_month};
 use crate::model::{Child, ChildId, Dataset, Episode};
 use crate::periods::{PeriodOfCare, assemble_periods};
 
@@ -202,6 +202,9 @@ pub(super) fn children_in_care(
     let (Some(cla_start), Some(cla_end)) = (counts.next(), counts.next()) else {
         return;
     };
+    // The start's rate uses the population of the day before the period
+    // (for a reporting year, the year before's).
+    let start_rate = Rate::of(&cla_start, CollectionYear::of(start_snapshot), settings);
     out.push("cla.start", Measure::Count(cla_start));
     out.push("cla.end", Measure::Count(cla_end.clone()));
     let mut months = Grid::default();
@@ -211,14 +214,12 @@ pub(super) fn children_in_care(
         months.rows.push((format!("{y}-{m:02}"), b));
     }
     out.push("cla.by_month", Measure::Months(months));
-    if let Some(population) = settings.population_0_17 {
-        out.push(
-            "cla.rate_per_10k.end",
-            Measure::Rate(Rate {
-                count: cla_end.clone(),
-                population,
-            }),
-        );
+    // Each rate uses the population of its own day's collection year.
+    if let Some(r) = Rate::of(&cla_end, year.collection_year(), settings) {
+        out.push("cla.rate_per_10k.end", Measure::Rate(r));
+    }
+    if let Some(r) = start_rate {
+        out.push("cla.rate_per_10k.start", Measure::Rate(r));
     }
 
     // Starts.
@@ -268,7 +269,11 @@ pub(super) fn children_in_care(
         }
     }
     out.push("starts.periods", Measure::Count(periods));
+    let starts_rate = Rate::of(&children, year.collection_year(), settings);
     out.push("starts.children", Measure::Count(children));
+    if let Some(r) = starts_rate {
+        out.push("starts.rate_per_10k", Measure::Rate(r));
+    }
     out.push("starts.by_legal_status", Measure::Breakdown(by_ls));
     out.push("starts.by_placement", Measure::Breakdown(by_place));
     out.push(

@@ -192,6 +192,24 @@ pub fn percent(n: u64, d: u64) -> Option<f64> {
 pub struct Rate {
     pub count: Count,
     pub population: u64,
+    /// The collection year whose 0–17 population figure was used, or
+    /// `None` when it was the one figure set for every year without its
+    /// own (`MeasureSettings::population_for`).
+    #[serde(default)]
+    pub population_year: Option<CollectionYear>,
+}
+
+impl Rate {
+    /// `count` per 10,000 of the 0–17 population of `year`, when the
+    /// settings give one (`MeasureSettings::population_for`).
+    pub fn of(count: &Count, year: CollectionYear, settings: &MeasureSettings) -> Option<Self> {
+        let p = settings.population_for(year)?;
+        Some(Rate {
+            count: count.clone(),
+            population: p.population,
+            population_year: p.year,
+        })
+    }
 }
 
 impl Rate {
@@ -399,9 +417,14 @@ pub struct Benchmark {
 pub struct MeasureSettings {
     /// The review schedule (statutory calendar months, or fixed days).
     pub review_policy: SchedulePolicy,
-    /// The LA's 0–17 population for the year (ONS mid-year estimate); without
-    /// it `cla.rate_per_10k.end` is not computed.
+    /// The LA's 0–17 population (ONS mid-year estimate) for every
+    /// collection year without its own figure in `population_0_17_by_year`
+    /// (a setting from before there were figures by year keeps its meaning:
+    /// one figure for all years). Without either, no rate is computed.
     pub population_0_17: Option<u64>,
+    /// The LA's 0–17 population by collection year (`{"2024-25": 56000}`):
+    /// a rate per 10,000 uses the figure of its own year.
+    pub population_0_17_by_year: BTreeMap<CollectionYear, u64>,
     /// "Data held from": overrides the dataset's `reviews_known_from`.
     pub data_held_from: Option<NaiveDate>,
     /// Working days within which decisions are due (default 5).
@@ -442,6 +465,7 @@ impl Default for MeasureSettings {
         MeasureSettings {
             review_policy: SchedulePolicy::statutory(),
             population_0_17: None,
+            population_0_17_by_year: BTreeMap::new(),
             data_held_from: None,
             decisions_working_days: 5,
             record_working_days: 20,
@@ -461,7 +485,47 @@ impl Default for MeasureSettings {
     }
 }
 
+/// The 0–17 population a rate used: the figure, and the collection year it
+/// was set for (`None`: the one figure for every year without its own).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Population {
+    pub population: u64,
+    pub year: Option<CollectionYear>,
+}
+
+/// The measures computed only when the 0–17 population of their year is
+/// set (`MeasureSettings::population_for`): a settings key or an indicator
+/// naming one is not an error when the population is not set.
+pub const POPULATION_RATES: [&str; 3] = [
+    "cla.rate_per_10k.end",
+    "cla.rate_per_10k.start",
+    "starts.rate_per_10k",
+];
+
 impl MeasureSettings {
+    /// The 0–17 population of collection year `year`: its own figure when
+    /// one is set, else the one figure for every year (`population_0_17`),
+    /// else none (and no rate is computed for that year). A zero figure is
+    /// no figure.
+    pub fn population_for(&self, year: CollectionYear) -> Option<Population> {
+        match self.population_0_17_by_year.get(&year) {
+            Some(&p) if p > 0 => Some(Population {
+                population: p,
+                year: Some(year),
+            }),
+            _ => self.population_0_17.filter(|&p| p > 0).map(|p| Population {
+                population: p,
+                year: None,
+            }),
+        }
+    }
+
+    /// Whether any 0–17 population figure is set.
+    pub fn population_set(&self) -> bool {
+        self.population_0_17.is_some_and(|p| p > 0)
+            || self.population_0_17_by_year.values().any(|&p| p > 0)
+    }
+
     /// The day the council's review data begins: "data held from" when set,
     /// else the dataset's own. Reviews before it are not known, so a
     /// schedule does not count them (the measures and the lists behind

@@ -206,6 +206,70 @@ fn rate_per_10k_uses_population() {
     assert_eq!(r.per_10k(), Some(0.5));
 }
 
+/// Each rate uses the 0–17 population of its own day's year: 2021-22 has
+/// its own figure, 2020-21 (the day before the year, for the start's rate)
+/// has none and takes the one figure for every other year; without that
+/// figure the start's rate is not computed at all.
+#[test]
+fn each_rate_uses_its_own_years_population_else_the_figure_for_every_year() {
+    let own: CollectionYear = "2021-22".parse().unwrap();
+    let mut settings = MeasureSettings {
+        population_0_17: Some(40_000),
+        population_0_17_by_year: [(own, 20_000)].into_iter().collect(),
+        ..MeasureSettings::default()
+    };
+    let calendar = WorkingDayCalendar::england_and_wales();
+    let m = compute(&care_data(), year(), &settings, &calendar);
+    let rate = |m: &Measures, id: &str| match m.get(id) {
+        Some(Measure::Rate(r)) => Some((r.per_10k(), r.population, r.population_year)),
+        _ => None,
+    };
+    // cla.end 2 ÷ 20,000 (2021-22's own) × 10,000 = 1.
+    assert_eq!(
+        rate(&m, "cla.rate_per_10k.end"),
+        Some((Some(1.0), 20_000, Some(own)))
+    );
+    // starts.children 2 (B and E) ÷ 20,000 × 10,000 = 1.
+    assert_eq!(
+        rate(&m, "starts.rate_per_10k"),
+        Some((Some(1.0), 20_000, Some(own)))
+    );
+    // cla.start 1 (A on 31 March 2021, in 2020-21) ÷ 40,000 × 10,000.
+    assert_eq!(
+        rate(&m, "cla.rate_per_10k.start"),
+        Some((Some(0.25), 40_000, None))
+    );
+    settings.population_0_17 = None;
+    let m = compute(&care_data(), year(), &settings, &calendar);
+    assert!(rate(&m, "cla.rate_per_10k.start").is_none());
+    assert_eq!(
+        rate(&m, "cla.rate_per_10k.end"),
+        Some((Some(1.0), 20_000, Some(own)))
+    );
+    // A setting from before there were figures by year still loads, and
+    // means its figure for every year.
+    let old: MeasureSettings = serde_json::from_str(r#"{"population_0_17": 50000}"#).unwrap();
+    assert_eq!(
+        old.population_for(own),
+        Some(super::Population {
+            population: 50_000,
+            year: None
+        })
+    );
+    let by_year: MeasureSettings =
+        serde_json::from_str(r#"{"population_0_17_by_year": {"2021-22": 56000}}"#).unwrap();
+    assert_eq!(
+        by_year.population_for(own).map(|p| p.population),
+        Some(56_000)
+    );
+    assert_eq!(by_year.population_for(own.previous()), None);
+    assert!(
+        serde_json::from_str::<MeasureSettings>(r#"{"population_0_17_by_year": {"2021": 1}}"#)
+            .is_err(),
+        "a key that is not a collection year is refused"
+    );
+}
+
 #[test]
 fn starts_include_a_period_starting_on_1_april_and_exclude_short_breaks() {
     let m = run(&care_data());

@@ -16,7 +16,7 @@ use minijinja::context;
 use serde::Deserialize;
 
 use super::challenges::{StageSetting, stages, themes};
-use super::{audit, field, fields, respond};
+use super::{field, fields, respond};
 use crate::AppState;
 use crate::access::CurrentUser;
 use crate::view::{AppError, FormErrors, Page};
@@ -722,45 +722,8 @@ pub async fn save_settings(
             ),
         ];
         // Each setting that changes is written and audited with its value
-        // before and after (settings hold no personal data); one left as
-        // it was is neither.
-        let mut changed = Vec::new();
-        for (key, value) in new_values {
-            let before = state.store.setting(key).await?;
-            let Some(value) = value else { continue };
-            if before.as_ref() == Some(&value) {
-                continue;
-            }
-            state.store.set_setting(key, &value).await?;
-            let shown = |v: Option<&serde_json::Value>| {
-                v.map_or_else(|| "(not set)".to_owned(), |v| v.to_string())
-            };
-            audit(
-                &state,
-                &user,
-                "settings.change",
-                None,
-                &format!(
-                    "setting={key};before={};after={}",
-                    shown(before.as_ref()),
-                    shown(Some(&value))
-                ),
-            )
-            .await?;
-            changed.push(key);
-        }
-        audit(
-            &state,
-            &user,
-            "settings.save",
-            None,
-            &if changed.is_empty() {
-                "nothing changed".to_owned()
-            } else {
-                changed.join(";")
-            },
-        )
-        .await?;
+        // before and after; one left as it was is neither.
+        super::save_settings(&state, &user, Vec::from(new_values)).await?;
         page.flash("Settings saved").await;
         Ok(Redirect::to("/admin/settings").into_response())
     }
@@ -771,13 +734,7 @@ pub async fn save_settings(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn pairs(fields: &[(&str, &str)]) -> Vec<(String, String)> {
-        fields
-            .iter()
-            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
-            .collect()
-    }
+    use crate::pages::pairs;
 
     fn statutory() -> Vec<(&'static str, &'static str)> {
         vec![

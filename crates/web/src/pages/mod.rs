@@ -14,6 +14,7 @@ pub mod health;
 pub mod held;
 pub mod name;
 pub mod record;
+pub mod report_settings;
 pub mod reports;
 pub mod returns;
 pub mod review;
@@ -112,6 +113,57 @@ pub(crate) async fn settings(state: &AppState) -> Result<MeasureSettings, AppErr
     Ok(state.store.measure_settings().await?)
 }
 
+/// Writes each setting of `values` whose value differs from the one held
+/// (`None`: left as it is), auditing each write as `settings.change` with
+/// its value before and after (settings hold no personal data), then the
+/// save as `settings.save` naming the settings changed ("nothing changed"
+/// when none did). The one way a settings screen saves: call it only once
+/// every field has been checked, so a refused form writes nothing.
+pub(crate) async fn save_settings(
+    state: &AppState,
+    user: &CurrentUser,
+    values: Vec<(&str, Option<serde_json::Value>)>,
+) -> Result<Vec<String>, AppError> {
+    let mut changed = Vec::new();
+    for (key, value) in values {
+        let before = state.store.setting(key).await?;
+        let Some(value) = value else { continue };
+        if before.as_ref() == Some(&value) {
+            continue;
+        }
+        state.store.set_setting(key, &value).await?;
+        let shown = |v: Option<&serde_json::Value>| {
+            v.map_or_else(|| "(not set)".to_owned(), |v| v.to_string())
+        };
+        audit(
+            state,
+            user,
+            "settings.change",
+            None,
+            &format!(
+                "setting={key};before={};after={}",
+                shown(before.as_ref()),
+                shown(Some(&value))
+            ),
+        )
+        .await?;
+        changed.push(key.to_owned());
+    }
+    audit(
+        state,
+        user,
+        "settings.save",
+        None,
+        &if changed.is_empty() {
+            "nothing changed".to_owned()
+        } else {
+            changed.join(";")
+        },
+    )
+    .await?;
+    Ok(changed)
+}
+
 /// The council's review schedule policy (part of [`settings`]).
 pub(crate) async fn policy(state: &AppState) -> Result<SchedulePolicy, AppError> {
     Ok(state.store.review_policy().await?)
@@ -165,6 +217,15 @@ pub(crate) fn field<'a>(pairs: &'a [(String, String)], name: &str) -> Option<&'a
         .iter()
         .find(|(k, _)| k == name)
         .map(|(_, v)| v.as_str())
+}
+
+/// A form's fields as a browser sends them, for the forms' unit tests.
+#[cfg(test)]
+pub(crate) fn pairs(fields: &[(&str, &str)]) -> Vec<(String, String)> {
+    fields
+        .iter()
+        .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+        .collect()
 }
 
 /// All values of a repeated field.

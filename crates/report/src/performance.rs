@@ -331,6 +331,11 @@ pub fn check_settings(
             ));
         }
     }
+    for list in footprint_domain::lists::FormList::ALL {
+        if let Some(problem) = settings.list(list).check().first() {
+            return Err(format!("settings: `{}`: {problem}", list.key()));
+        }
+    }
     let known = |id: &str| m.get(id).is_some() || perf.indicators.iter().any(|i| i.id == id);
     for (what, id) in settings
         .targets

@@ -10,7 +10,12 @@
 //! settings screen, which wins over `review_policy` in the first; and
 //! [`CHALLENGE_STAGES`] the dispute-resolution stages with their
 //! timescales, whose names win over `challenge_stages` in the first.
+//! The lists the forms offer that a council sets itself
+//! ([`FormList`]) are a setting each, under the list's key
+//! (`late_reasons`, `inadequate_reasons`), read by [`Store::form_list`];
+//! each wins over the field of the same name in the measure settings.
 
+use footprint_domain::lists::{CouncilList, FormList};
 use footprint_domain::measures::MeasureSettings;
 use footprint_domain::review_record::RecordTemplate;
 use footprint_domain::schedule::SchedulePolicy;
@@ -75,7 +80,40 @@ impl Store {
         }
         let stages = self.challenge_stages().await?;
         settings.challenge_stages = stages.into_iter().map(|s| s.name).collect();
+        for list in FormList::ALL {
+            if let Some(held) = self.held_list(list).await? {
+                *settings.list_mut(list) = held;
+            }
+        }
         Ok(settings)
+    }
+
+    /// The council's list `list` as the forms offer it and the measures
+    /// count by it: the settings screen's list (the setting named by
+    /// [`FormList::key`]); else the measure settings' (`late_reasons` in
+    /// `report_settings`); else what Footprint offered before it was a
+    /// setting, so nothing changes for a council that sets nothing.
+    pub async fn form_list(&self, list: FormList) -> Result<CouncilList> {
+        Ok(self.measure_settings().await?.list(list).clone())
+    }
+
+    /// The list held under `list`'s setting, if any. One that does not
+    /// parse or fails its check is an error naming it, never a silent
+    /// fall-back: a record's key must not lose its label.
+    async fn held_list(&self, list: FormList) -> Result<Option<CouncilList>> {
+        let key = list.key();
+        let Some(v) = self.setting(key).await? else {
+            return Ok(None);
+        };
+        let held: CouncilList = parse(key, v)?;
+        if let Some(problem) = held.check().first() {
+            return Err(StoreError::Corrupt {
+                table: "settings",
+                column: key,
+                reason: format!("the `{key}` setting is not valid: {problem}"),
+            });
+        }
+        Ok(Some(held))
     }
 
     /// The council's review schedule policy (part of

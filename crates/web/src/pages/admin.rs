@@ -7,6 +7,7 @@ use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use footprint_domain::codes::PlacementType;
+use footprint_domain::lists::FormList;
 use footprint_domain::model::ChildId;
 use footprint_domain::schedule::{
     IntervalCounting, PostMoveRule, SchedulePolicy, ShortBreaksRule, UnregisteredRule, Within,
@@ -156,12 +157,26 @@ async fn settings_page(
         .iter()
         .map(|p| context! { code => p.code(), label => p.label() })
         .collect();
+    // The lists the forms offer, each edited on a page of its own.
+    let mut lists = Vec::new();
+    for list in FormList::ALL {
+        let held = state.store.form_list(list).await;
+        if held.is_err() {
+            unreadable.push(list.title());
+        }
+        let held = held.ok();
+        lists.push(context! {
+            key => list.key(), title => list.title(), used_on => list.used_on(),
+            offered => held.as_ref().map(|l| l.offered().count()),
+            retired => held.as_ref().map(|l| l.0.iter().filter(|e| e.retired).count()),
+        });
+    }
     Ok(page
         .render_status(
             state,
             status,
             "settings.html",
-            context! { form, placements, unreadable, errors => errors.0 },
+            context! { form, placements, lists, unreadable, errors => errors.0 },
         )
         .await)
 }
@@ -592,6 +607,55 @@ impl SettingsForm {
     }
 }
 
+/// Writes each setting of `values` that changes (`None`: left as it is),
+/// auditing each as `settings.change` with its value before and after
+/// (settings hold no personal data); one left as it was is neither written
+/// nor audited. Then `settings.save` names the keys written (or "nothing
+/// changed"). Every settings form saves through this.
+pub(crate) async fn save_changed<'k>(
+    state: &AppState,
+    user: &CurrentUser,
+    values: impl IntoIterator<Item = (&'k str, Option<serde_json::Value>)>,
+) -> Result<(), AppError> {
+    let mut changed = Vec::new();
+    for (key, value) in values {
+        let before = state.store.setting(key).await?;
+        let Some(value) = value else { continue };
+        if before.as_ref() == Some(&value) {
+            continue;
+        }
+        state.store.set_setting(key, &value).await?;
+        let shown = |v: Option<&serde_json::Value>| {
+            v.map_or_else(|| "(not set)".to_owned(), |v| v.to_string())
+        };
+        audit(
+            state,
+            user,
+            "settings.change",
+            None,
+            &format!(
+                "setting={key};before={};after={}",
+                shown(before.as_ref()),
+                shown(Some(&value))
+            ),
+        )
+        .await?;
+        changed.push(key);
+    }
+    audit(
+        state,
+        user,
+        "settings.save",
+        None,
+        &if changed.is_empty() {
+            "nothing changed".to_owned()
+        } else {
+            changed.join(";")
+        },
+    )
+    .await
+}
+
 /// POST /admin/settings
 pub async fn save_settings(
     State(state): State<AppState>,
@@ -721,46 +785,7 @@ pub async fn save_settings(
                     .transpose()?,
             ),
         ];
-        // Each setting that changes is written and audited with its value
-        // before and after (settings hold no personal data); one left as
-        // it was is neither.
-        let mut changed = Vec::new();
-        for (key, value) in new_values {
-            let before = state.store.setting(key).await?;
-            let Some(value) = value else { continue };
-            if before.as_ref() == Some(&value) {
-                continue;
-            }
-            state.store.set_setting(key, &value).await?;
-            let shown = |v: Option<&serde_json::Value>| {
-                v.map_or_else(|| "(not set)".to_owned(), |v| v.to_string())
-            };
-            audit(
-                &state,
-                &user,
-                "settings.change",
-                None,
-                &format!(
-                    "setting={key};before={};after={}",
-                    shown(before.as_ref()),
-                    shown(Some(&value))
-                ),
-            )
-            .await?;
-            changed.push(key);
-        }
-        audit(
-            &state,
-            &user,
-            "settings.save",
-            None,
-            &if changed.is_empty() {
-                "nothing changed".to_owned()
-            } else {
-                changed.join(";")
-            },
-        )
-        .await?;
+        save_changed(&state, &user, new_values).await?;
         page.flash("Settings saved").await;
         Ok(Redirect::to("/admin/settings").into_response())
     }

@@ -30,6 +30,9 @@ pub const SCHEDULE_POLICY: &str = "schedule_policy";
 /// The setting holding the challenge stages: `[{"name": "informal",
 /// "working_days": 5}, …]`.
 pub const CHALLENGE_STAGES: &str = "challenge_stages";
+/// The setting holding the challenge themes (a list of strings), which a
+/// case alert's theme is chosen from too.
+pub const CHALLENGE_THEMES: &str = "challenge_themes";
 /// The setting holding the council's template for the record of a review
 /// (`footprint_domain::review_record::RecordTemplate` as JSON; Signs of
 /// Safety's three columns when not set).
@@ -55,6 +58,24 @@ pub fn default_challenge_stages() -> Vec<ChallengeStageSetting> {
             working_days: 5,
         })
         .collect()
+}
+
+/// The challenge themes when the council has set none.
+pub fn default_challenge_themes() -> Vec<String> {
+    [
+        "Care planning",
+        "Placement",
+        "Contact with family",
+        "Health",
+        "Education",
+        "Permanence",
+        "Social worker visits",
+        "Pathway planning",
+        "Delay in actions from reviews",
+    ]
+    .into_iter()
+    .map(str::to_owned)
+    .collect()
 }
 
 fn parse<T: serde::de::DeserializeOwned>(key: &'static str, v: serde_json::Value) -> Result<T> {
@@ -125,15 +146,30 @@ impl Store {
     /// The challenge stages with their timescales (the default list when
     /// none is set, or the set list is empty).
     pub async fn challenge_stages(&self) -> Result<Vec<ChallengeStageSetting>> {
-        let stages: Vec<ChallengeStageSetting> = match self.setting(CHALLENGE_STAGES).await? {
-            Some(v) => parse(CHALLENGE_STAGES, v)?,
+        self.list_or(CHALLENGE_STAGES, default_challenge_stages)
+            .await
+    }
+
+    /// The challenge themes, which a case alert's theme is chosen from too
+    /// (the default list when none is set, or the set list is empty). A
+    /// set list that does not parse is an error naming it.
+    pub async fn challenge_themes(&self) -> Result<Vec<String>> {
+        self.list_or(CHALLENGE_THEMES, default_challenge_themes)
+            .await
+    }
+
+    /// The list held under `key`, or `default()` when none is held or the
+    /// one held is empty; one that does not parse is an error naming it.
+    async fn list_or<T: serde::de::DeserializeOwned>(
+        &self,
+        key: &'static str,
+        default: fn() -> Vec<T>,
+    ) -> Result<Vec<T>> {
+        let held: Vec<T> = match self.setting(key).await? {
+            Some(v) => parse(key, v)?,
             None => Vec::new(),
         };
-        Ok(if stages.is_empty() {
-            default_challenge_stages()
-        } else {
-            stages
-        })
+        Ok(if held.is_empty() { default() } else { held })
     }
 
     /// The council's template for the record of a review (the default,

@@ -343,3 +343,44 @@ async fn an_inadequate_grade_is_recorded_with_the_councils_reason() {
     let behind = report_drilldown(&t, "quality.inadequate_by_reason", "outcome_and_impact").await;
     assert_eq!(behind, ["C2"]);
 }
+
+#[tokio::test]
+async fn a_case_alerts_theme_is_one_of_the_councils_themes() {
+    let t = app().await;
+    let mut iro = Client::signed_in_as(&t.app, Role::Iro).await;
+    iro.get("/children/C1/case-records/new?kind=case_alert")
+        .await;
+    let alert = |theme: &'static str| {
+        [
+            ("kind", "case_alert"),
+            ("date", "2025-02-10"),
+            ("theme", theme),
+        ]
+    };
+    let held = |t: &TestApp| {
+        let store = t.store.clone();
+        async move {
+            store
+                .load_dataset()
+                .await
+                .expect("read")
+                .case_records
+                .all()
+                .len()
+        }
+    };
+    let before = held(&t).await;
+    // A theme not on the list (the form offers only the list): refused on
+    // its field, nothing written.
+    let res = iro
+        .post("/children/C1/case-records", &alert("Weather"))
+        .await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(res.body.contains("id=\"theme-error\""), "{}", res.body);
+    assert_eq!(held(&t).await, before);
+    let res = iro
+        .post("/children/C1/case-records", &alert("Placement"))
+        .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    assert_eq!(held(&t).await, before + 1);
+}

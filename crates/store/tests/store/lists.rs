@@ -115,3 +115,27 @@ async fn migration_20_keeps_every_review_with_its_attendance_and_recommendations
     assert!(err.to_string().to_lowercase().contains("check"), "{err}");
 }
 both!(migration_20_keeps_every_review_with_its_attendance_and_recommendations);
+
+async fn the_challenge_themes_are_read_in_one_place(env: Env) {
+    let s = &env.store;
+    let default = footprint_store::council::default_challenge_themes();
+    assert_eq!(s.challenge_themes().await.unwrap(), default);
+    s.set_setting("challenge_themes", &serde_json::json!([]))
+        .await
+        .unwrap();
+    assert_eq!(
+        s.challenge_themes().await.unwrap(),
+        default,
+        "empty: the default"
+    );
+    s.set_setting("challenge_themes", &serde_json::json!(["Drift", "Contact"]))
+        .await
+        .unwrap();
+    assert_eq!(s.challenge_themes().await.unwrap(), ["Drift", "Contact"]);
+    s.set_setting("challenge_themes", &serde_json::json!({"no": 1}))
+        .await
+        .unwrap();
+    let err = s.challenge_themes().await.unwrap_err();
+    assert!(err.to_string().contains("challenge_themes"), "{err}");
+}
+both!(the_challenge_themes_are_read_in_one_place);

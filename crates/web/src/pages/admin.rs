@@ -769,7 +769,7 @@ pub async fn save_settings(
                 Some(to_value(serde_json::to_value(&stages))?),
             ),
             (
-                "challenge_themes",
+                footprint_store::council::CHALLENGE_THEMES,
                 Some(to_value(serde_json::to_value(&themes))?),
             ),
             (

@@ -23,9 +23,7 @@ use crate::case_records::{
 use crate::health_education::{HealthEducationOf, HealthEducationTimescales, due_next};
 use crate::measures::MeasureSettings;
 use crate::measures::Period;
-use crate::model::{
-    Allocation, ChildId, Dataset, Episode, IroId, LateReason, Review, ReviewDateChange,
-};
+use crate::model::{Allocation, ChildId, Dataset, Episode, IroId, Review, ReviewDateChange};
 use crate::periods::{PeriodAssembly, PeriodOfCare, assemble_periods};
 use crate::schedule::{DueDate, DueRule, Schedule, ScheduleError, SchedulePolicy};
 
@@ -459,14 +457,15 @@ pub struct LateReview {
     /// The rule that set `due`.
     pub rule: DueRule,
     /// The reason recorded for holding it late (`None`: not recorded).
-    pub reason: Option<LateReason>,
+    pub reason: Option<String>,
 }
 
 impl LateReview {
     /// The `reviews.late_by_reason` key the review is counted under.
-    pub fn reason_key(&self) -> &'static str {
+    pub fn reason_key(&self) -> &str {
         self.reason
-            .map_or(crate::measures::NOT_RECORDED, LateReason::key)
+            .as_deref()
+            .unwrap_or(crate::measures::NOT_RECORDED)
     }
 }
 
@@ -528,7 +527,7 @@ pub fn late_reviews(
                         .iter()
                         .find(|r| r.date == sr.date)
                         .and_then(|r| r.details.as_ref())
-                        .and_then(|d| d.late_reason),
+                        .and_then(|d| d.late_reason.clone()),
                 });
             }
         }
@@ -917,7 +916,9 @@ pub fn case_records_due_in_month(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{Allocation, Challenge, ChallengeStage, Child, Iro, ReviewDetails};
+    use crate::model::{
+        Allocation, Challenge, ChallengeStage, Child, Iro, LateReason, ReviewDetails,
+    };
 
     fn d(s: &str) -> NaiveDate {
         NaiveDate::parse_from_str(s, "%Y-%m-%d").expect("date")
@@ -1220,7 +1221,7 @@ mod tests {
             date: d("2024-06-03"),
             participation: None,
             details: Some(ReviewDetails {
-                late_reason: Some(LateReason::CourtHearing),
+                late_reason: LateReason::CourtHearing.held(),
                 ..ReviewDetails::default()
             }),
         });
@@ -1240,7 +1241,7 @@ mod tests {
         );
         assert_eq!(Some(late.len() as u64), m.count("reviews.late"));
         let d_late = late.iter().find(|l| l.child == id("D")).expect("D late");
-        assert_eq!(d_late.reason, Some(LateReason::CourtHearing));
+        assert_eq!(d_late.reason, LateReason::CourtHearing.held());
         assert!(
             matches!(d_late.rule, DueRule::FirstReview { .. }),
             "{}",

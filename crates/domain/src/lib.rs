@@ -12,6 +12,7 @@ pub mod dates;
 pub mod entries;
 pub mod health_education;
 pub mod letter;
+pub mod lists;
 pub mod measures;
 pub mod model;
 pub mod parallel;

@@ -306,7 +306,7 @@ impl Review {
         if self.details.is_some() != other.details.is_some() {
             out.push("details");
         }
-        let pairs: [(&'static str, bool); 9] = [
+        let pairs: [(&'static str, bool); 10] = [
             ("chair", a.chair != b.chair),
             ("kind", a.kind != b.kind),
             ("attendance", a.attendance != b.attendance),
@@ -322,6 +322,10 @@ impl Review {
             ("quality", a.quality != b.quality),
             ("recommendations", a.recommendations != b.recommendations),
             ("late_reason", a.late_reason != b.late_reason),
+            (
+                "inadequate_reason",
+                a.inadequate_reason != b.inadequate_reason,
+            ),
         ];
         out.extend(pairs.into_iter().filter(|(_, d)| *d).map(|(f, _)| f));
         out
@@ -345,9 +349,16 @@ pub struct ReviewDetails {
     pub quality: Option<QualityGrade>,
     pub recommendations: Vec<Recommendation>,
     /// Why the review was held after its statutory due date, where the
-    /// service recorded it (`reviews.late_by_reason`).
+    /// service recorded it (`reviews.late_by_reason`): the key of an entry
+    /// of the council's list (`MeasureSettings::late_reasons`), which a
+    /// rename of the entry leaves as it is.
     #[serde(default)]
-    pub late_reason: Option<LateReason>,
+    pub late_reason: Option<String>,
+    /// Why the review was graded inadequate, where it was
+    /// (`quality.inadequate_by_reason`): the key of an entry of the
+    /// council's list (`MeasureSettings::inadequate_reasons`).
+    #[serde(default)]
+    pub inadequate_reason: Option<String>,
 }
 
 /// Statutory review or additional (local-policy) review.
@@ -480,7 +491,9 @@ impl QualityGrade {
 /// Why a review was held after its statutory due date: the reasons IRO
 /// annual reports give for reviews going out of time (illness of the social
 /// worker or IRO, illness of the carer, no social work report, the social
-/// worker in court, IRO capacity, ...).
+/// worker in court, IRO capacity, ...). The default of the council's list
+/// (`lists::FormList::LateReasons`): a review holds the entry's key, and a
+/// council may rename, retire and add to these.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum LateReason {
@@ -543,6 +556,11 @@ impl LateReason {
 
     pub fn from_key(key: &str) -> Option<LateReason> {
         LateReason::ALL.into_iter().find(|r| r.key() == key)
+    }
+
+    /// The key a review holds for this reason.
+    pub fn held(self) -> Option<String> {
+        Some(self.key().to_owned())
     }
 }
 
@@ -1140,10 +1158,19 @@ mod tests {
             "record_circulated":null,"quality":null,"recommendations":[]}"#;
         let details: ReviewDetails = serde_json::from_str(json).unwrap();
         assert_eq!(details.late_reason, None);
+        assert_eq!(details.inadequate_reason, None);
         let with = ReviewDetails {
-            late_reason: Some(LateReason::CourtHearing),
+            late_reason: LateReason::CourtHearing.held(),
+            inadequate_reason: Some("childs_views".into()),
             ..ReviewDetails::default()
         };
+        // The key is held as the string it was before keys became the
+        // council's: a review stored then reads the same now.
+        assert!(
+            serde_json::to_string(&with)
+                .unwrap()
+                .contains(r#""late_reason":"court_hearing""#)
+        );
         let back: ReviewDetails =
             serde_json::from_str(&serde_json::to_string(&with).unwrap()).unwrap();
         assert_eq!(back, with);

@@ -592,6 +592,14 @@ pub fn relations(m: &Measures) -> Vec<Relation> {
         cells_of(m, "quality.by_grade"),
         held.clone(),
     ));
+    // Each review graded inadequate has one reason or `not_recorded`.
+    if m.get("quality.inadequate_by_reason").is_some() {
+        r.push(sum(
+            "quality.inadequate_by_reason",
+            cells_of(m, "quality.inadequate_by_reason"),
+            CellRef::new("quality.by_grade", &["inadequate"]),
+        ));
+    }
     r.push(at_most(
         "challenges.resolved",
         c("challenges.resolved"),

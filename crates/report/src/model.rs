@@ -380,7 +380,7 @@ impl<'a> Builder<'a> {
             // Per-IRO breakdowns are keyed by IRO id: show the IRO's name.
             let label = match self.this.m().iro_names.get(k.as_str()) {
                 Some(name) if measure.ends_with("by_iro") => name.clone(),
-                _ => key_label(k),
+                _ => self.this.m().key_label(measure, k),
             };
             rows.push(row(label, cells));
         }
@@ -1496,6 +1496,13 @@ pub fn build(report: &AnnualReport) -> Report {
         b.bar_chart(&t, "Quality and compliance grades of reviews"),
         t,
     );
+    blocks.push(Block::Table(b.breakdown(
+        "inadequate-by-reason",
+        "Reasons reviews were graded inadequate",
+        "quality.inadequate_by_reason",
+        None,
+        false,
+    )));
     sections.push(section(report, "quality", "Quality assurance", blocks));
 
     // Challenges.

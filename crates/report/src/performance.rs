@@ -323,6 +323,11 @@ pub fn check_settings(
     for (group, share) in &settings.ethnic_population_shares {
         check_ethnic_share(group, *share)?;
     }
+    for list in footprint_domain::lists::FormList::ALL {
+        if let Some(problem) = settings.list(list).check().first() {
+            return Err(format!("settings: `{}`: {problem}", list.key()));
+        }
+    }
     if let Some(p) = settings.population_0_17 {
         check_population("population_0_17", p)?;
     }

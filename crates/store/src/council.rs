@@ -10,7 +10,12 @@
 //! settings screen, which wins over `review_policy` in the first; and
 //! [`CHALLENGE_STAGES`] the dispute-resolution stages with their
 //! timescales, whose names win over `challenge_stages` in the first.
+//! The lists the forms offer that a council sets itself
+//! ([`FormList`]) are a setting each, under the list's key
+//! (`late_reasons`, `inadequate_reasons`), read by [`Store::form_list`];
+//! each wins over the field of the same name in the measure settings.
 
+use footprint_domain::lists::{CouncilList, FormList};
 use footprint_domain::measures::MeasureSettings;
 use footprint_domain::review_record::RecordTemplate;
 use footprint_domain::schedule::SchedulePolicy;
@@ -25,6 +30,9 @@ pub const SCHEDULE_POLICY: &str = "schedule_policy";
 /// The setting holding the challenge stages: `[{"name": "informal",
 /// "working_days": 5}, …]`.
 pub const CHALLENGE_STAGES: &str = "challenge_stages";
+/// The setting holding the challenge themes (a list of strings), which a
+/// case alert's theme is chosen from too.
+pub const CHALLENGE_THEMES: &str = "challenge_themes";
 /// The setting holding the council's template for the record of a review
 /// (`footprint_domain::review_record::RecordTemplate` as JSON; Signs of
 /// Safety's three columns when not set).
@@ -52,6 +60,24 @@ pub fn default_challenge_stages() -> Vec<ChallengeStageSetting> {
         .collect()
 }
 
+/// The challenge themes when the council has set none.
+pub fn default_challenge_themes() -> Vec<String> {
+    [
+        "Care planning",
+        "Placement",
+        "Contact with family",
+        "Health",
+        "Education",
+        "Permanence",
+        "Social worker visits",
+        "Pathway planning",
+        "Delay in actions from reviews",
+    ]
+    .into_iter()
+    .map(str::to_owned)
+    .collect()
+}
+
 fn parse<T: serde::de::DeserializeOwned>(key: &'static str, v: serde_json::Value) -> Result<T> {
     serde_json::from_value(v).map_err(|e| StoreError::Corrupt {
         table: "settings",
@@ -75,7 +101,40 @@ impl Store {
         }
         let stages = self.challenge_stages().await?;
         settings.challenge_stages = stages.into_iter().map(|s| s.name).collect();
+        for list in FormList::ALL {
+            if let Some(held) = self.held_list(list).await? {
+                *settings.list_mut(list) = held;
+            }
+        }
         Ok(settings)
+    }
+
+    /// The council's list `list` as the forms offer it and the measures
+    /// count by it: the settings screen's list (the setting named by
+    /// [`FormList::key`]); else the measure settings' (`late_reasons` in
+    /// `report_settings`); else what Footprint offered before it was a
+    /// setting, so nothing changes for a council that sets nothing.
+    pub async fn form_list(&self, list: FormList) -> Result<CouncilList> {
+        Ok(self.measure_settings().await?.list(list).clone())
+    }
+
+    /// The list held under `list`'s setting, if any. One that does not
+    /// parse or fails its check is an error naming it, never a silent
+    /// fall-back: a record's key must not lose its label.
+    async fn held_list(&self, list: FormList) -> Result<Option<CouncilList>> {
+        let key = list.key();
+        let Some(v) = self.setting(key).await? else {
+            return Ok(None);
+        };
+        let held: CouncilList = parse(key, v)?;
+        if let Some(problem) = held.check().first() {
+            return Err(StoreError::Corrupt {
+                table: "settings",
+                column: key,
+                reason: format!("the `{key}` setting is not valid: {problem}"),
+            });
+        }
+        Ok(Some(held))
     }
 
     /// The council's review schedule policy (part of
@@ -87,15 +146,30 @@ impl Store {
     /// The challenge stages with their timescales (the default list when
     /// none is set, or the set list is empty).
     pub async fn challenge_stages(&self) -> Result<Vec<ChallengeStageSetting>> {
-        let stages: Vec<ChallengeStageSetting> = match self.setting(CHALLENGE_STAGES).await? {
-            Some(v) => parse(CHALLENGE_STAGES, v)?,
+        self.list_or(CHALLENGE_STAGES, default_challenge_stages)
+            .await
+    }
+
+    /// The challenge themes, which a case alert's theme is chosen from too
+    /// (the default list when none is set, or the set list is empty). A
+    /// set list that does not parse is an error naming it.
+    pub async fn challenge_themes(&self) -> Result<Vec<String>> {
+        self.list_or(CHALLENGE_THEMES, default_challenge_themes)
+            .await
+    }
+
+    /// The list held under `key`, or `default()` when none is held or the
+    /// one held is empty; one that does not parse is an error naming it.
+    async fn list_or<T: serde::de::DeserializeOwned>(
+        &self,
+        key: &'static str,
+        default: fn() -> Vec<T>,
+    ) -> Result<Vec<T>> {
+        let held: Vec<T> = match self.setting(key).await? {
+            Some(v) => parse(key, v)?,
             None => Vec::new(),
         };
-        Ok(if stages.is_empty() {
-            default_challenge_stages()
-        } else {
-            stages
-        })
+        Ok(if held.is_empty() { default() } else { held })
     }
 
     /// The council's template for the record of a review (the default,

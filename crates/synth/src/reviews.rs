@@ -9,7 +9,7 @@
 //! review, a midway check between six-monthly reviews, and now and then a
 //! challenge through the dispute resolution stages.
 
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use footprint_domain::calendar::WorkingDayCalendar;
 use footprint_domain::codes::{LegalStatus, ParticipationCode};
 use footprint_domain::dates::age_on;
@@ -315,7 +315,7 @@ pub(crate) fn period_reviews(
         let mut details = review_details(ctx, rng, date, age, chair.clone(), kind, episode);
         let participation = participation(rng, age);
         // Every review held after its due date has its reason recorded.
-        details.late_reason = late.then(|| pick(rng, LATE_REASONS));
+        details.late_reason = late.then(|| pick(rng, LATE_REASONS).key().to_owned());
         out.reviews.push(Review {
             child: child.clone(),
             date,
@@ -474,6 +474,14 @@ fn review_details(
         quality,
         recommendations,
         late_reason: None,
+        // The reason for an inadequate grade, from the default list by the
+        // day of the year (no draw, so the rest of the council is as before).
+        inadequate_reason: (quality == Some(QualityGrade::Inadequate)).then(|| {
+            let reasons = footprint_domain::lists::INADEQUATE_REASONS;
+            reasons[date.ordinal() as usize % reasons.len()]
+                .0
+                .to_owned()
+        }),
     }
 }
 

@@ -304,6 +304,8 @@ fn handler(method: roles::Method, path: &str) -> Option<MethodRouter<AppState>> 
         (Get, "/admin/audit") => get(admin::audit_log),
         (Get, "/admin/settings") => get(admin::settings),
         (Post, "/admin/settings") => post(admin::save_settings),
+        (Get, "/admin/settings/lists/{list}") => get(form_lists::show),
+        (Post, "/admin/settings/lists/{list}") => post(form_lists::save),
         _ => return None,
     })
 }

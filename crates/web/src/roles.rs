@@ -382,6 +382,8 @@ pub const ROUTES: &[RouteRule] = &[
     get("/admin/audit", Access::Roles(ADMIN)),
     get("/admin/settings", Access::Roles(ADMIN)),
     post("/admin/settings", Access::Roles(ADMIN)),
+    get("/admin/settings/lists/{list}", Access::Roles(ADMIN)),
+    post("/admin/settings/lists/{list}", Access::Roles(ADMIN)),
 ];
 
 /// The rule for a method and matched path pattern.

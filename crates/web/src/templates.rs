@@ -100,6 +100,10 @@ const TEMPLATES: &[(&str, &str)] = &[
     ),
     ("audit.html", include_str!("../templates/audit.html")),
     ("settings.html", include_str!("../templates/settings.html")),
+    (
+        "settings_list.html",
+        include_str!("../templates/settings_list.html"),
+    ),
 ];
 
 /// The template environment with every template loaded. Fails only if a

@@ -161,6 +161,7 @@ fn body_for(path: &str, role: Role, i: usize) -> Vec<(String, String)> {
             f.extend(v(&[("theme", "Care planning"), ("theme", "Placement")]));
             f
         }
+        "/admin/settings/lists/{list}" => v(&[("rows", "1"), ("label-1", "Heavy snow")]),
         "/sign-out" => vec![],
         "/account/password" => v(&[
             ("current_password", PASSWORD),
@@ -414,6 +415,7 @@ fn concrete(
         .replace("{challenge}", &challenge.to_string())
         .replace("{request}", &request.to_string())
         .replace("{index}", "0")
+        .replace("{list}", "late_reasons")
         .replace("{review}", review)
         .replace("{file}", file)
         .replace("{record}", &record.to_string())
@@ -791,7 +793,7 @@ async fn recording_a_review_moves_the_next_due_date_and_is_audited() {
     assert_eq!(details.recommendations.len(), 1);
     assert_eq!(
         details.late_reason,
-        Some(footprint_domain::model::LateReason::SocialWorkerUnavailable)
+        footprint_domain::model::LateReason::SocialWorkerUnavailable.held()
     );
 
     let log = t

@@ -165,7 +165,7 @@ async fn overdue_and_late_reviews_are_listed_with_their_rule_and_reason() {
             date: d("2025-03-10"),
             participation: Some("PN1".parse().expect("pn")),
             details: Some(ReviewDetails {
-                late_reason: Some(LateReason::CourtHearing),
+                late_reason: LateReason::CourtHearing.held(),
                 ..ReviewDetails::default()
             }),
         })

@@ -38,6 +38,7 @@ async fn recorded_review(t: &TestApp) {
         record_circulated: Some(d("2024-12-20")),
         quality: Some(QualityGrade::Good),
         late_reason: None,
+        inadequate_reason: None,
         recommendations: vec![
             rec("Book the Quillfeather dental check"),
             rec("Arrange contact with grandparents"),
@@ -232,7 +233,7 @@ async fn everything_recorded_about_a_review_is_shown() {
         .expect("read")
         .expect("held");
     if let Some(d) = r.details.as_mut() {
-        d.late_reason = Some(LateReason::CourtHearing);
+        d.late_reason = LateReason::CourtHearing.held();
     }
     t.store.update_review(&r).await.expect("update");
     let mut c = Client::signed_in_as(&t.app, Role::BusinessSupport).await;

@@ -96,6 +96,15 @@ pub(super) fn service(
             .into_iter()
             .chain(["not_graded"]),
     );
+    // Every review graded inadequate, by the reason recorded: a row for
+    // every entry of the council's list (retired ones too), then
+    // `not_recorded`, so the table adds up to the inadequate grades.
+    let mut inadequate_by_reason = Breakdown::with_keys(
+        settings
+            .inadequate_reasons
+            .keys()
+            .chain([super::NOT_RECORDED]),
+    );
     let mut outstanding = Count::default();
     let mut outstanding_by = Breakdown::with_keys(OUTSTANDING_KEYS);
     let mut midway_cohort = Count::default();
@@ -222,6 +231,17 @@ pub(super) fn service(
                     .map_or("not_graded", |g| g.key()),
             )
             .add(child);
+        if let Some(d) = details
+            && d.quality == Some(QualityGrade::Inadequate)
+        {
+            inadequate_by_reason
+                .entry(
+                    d.inadequate_reason
+                        .as_deref()
+                        .unwrap_or(super::NOT_RECORDED),
+                )
+                .add(child);
+        }
 
         // Visits: children aged 4+ seen or spoken to since the previous
         // review in the period (or the period's start) up to the review.
@@ -324,6 +344,10 @@ pub(super) fn service(
         }),
     );
     out.push("quality.by_grade", Measure::Breakdown(quality));
+    out.push(
+        "quality.inadequate_by_reason",
+        Measure::Breakdown(inadequate_by_reason),
+    );
 }
 
 fn sum_counts(b: &Breakdown, keys: &[&str]) -> Count {

@@ -458,6 +458,14 @@ pub struct MeasureSettings {
     /// in per cent, keyed `white`, `mixed`, `asian`, `black`, `other`
     /// (the census; shown beside `profile.end.by_ethnic_group`).
     pub ethnic_population_shares: BTreeMap<String, f64>,
+    /// The council's reasons a review was held late (the rows of
+    /// `reviews.late_by_reason`, retired ones too); the settings screen's
+    /// list (`late_reasons`) wins over this.
+    pub late_reasons: crate::lists::CouncilList,
+    /// The council's reasons for an inadequate quality grade (the rows of
+    /// `quality.inadequate_by_reason`); the settings screen's list
+    /// (`inadequate_reasons`) wins over this.
+    pub inadequate_reasons: crate::lists::CouncilList,
 }
 
 impl Default for MeasureSettings {
@@ -481,6 +489,8 @@ impl Default for MeasureSettings {
             case_records: Default::default(),
             adoption_thresholds: AdoptionThresholds::default(),
             ethnic_population_shares: BTreeMap::new(),
+            late_reasons: crate::lists::FormList::LateReasons.default_list(),
+            inadequate_reasons: crate::lists::FormList::InadequateReasons.default_list(),
         }
     }
 }
@@ -526,6 +536,22 @@ impl MeasureSettings {
             || self.population_0_17_by_year.values().any(|&p| p > 0)
     }
 
+    /// The council's list `list`.
+    pub fn list(&self, list: crate::lists::FormList) -> &crate::lists::CouncilList {
+        match list {
+            crate::lists::FormList::LateReasons => &self.late_reasons,
+            crate::lists::FormList::InadequateReasons => &self.inadequate_reasons,
+        }
+    }
+
+    /// The council's list `list`, to change.
+    pub fn list_mut(&mut self, list: crate::lists::FormList) -> &mut crate::lists::CouncilList {
+        match list {
+            crate::lists::FormList::LateReasons => &mut self.late_reasons,
+            crate::lists::FormList::InadequateReasons => &mut self.inadequate_reasons,
+        }
+    }
+
     /// The day the council's review data begins: "data held from" when set,
     /// else the dataset's own. Reviews before it are not known, so a
     /// schedule does not count them (the measures and the lists behind
@@ -553,6 +579,11 @@ pub struct Measures {
     /// children: never child-level detail).
     #[serde(default)]
     pub iro_names: BTreeMap<String, String>,
+    /// Measure id → breakdown key → label, for the breakdowns by a council
+    /// list (`reviews.late_by_reason`): the council's own names, retired
+    /// entries too ([`Measures::key_label`]).
+    #[serde(default)]
+    pub list_labels: BTreeMap<String, BTreeMap<String, String>>,
     /// `Some(last day asked for)` when the period asked for ends after the
     /// report date: the figures are then "to date", computed to
     /// `period.last` (the report date), and every screen says so.
@@ -561,6 +592,16 @@ pub struct Measures {
 }
 
 impl Measures {
+    /// The label of a breakdown key of `measure`: the council's name for
+    /// an entry of its list, else [`key_label`].
+    pub fn key_label(&self, measure: &str, key: &str) -> String {
+        self.list_labels
+            .get(measure)
+            .and_then(|l| l.get(key))
+            .cloned()
+            .unwrap_or_else(|| key_label(key))
+    }
+
     pub fn get(&self, id: &str) -> Option<&Measure> {
         self.entries.iter().find(|(k, _)| k == id).map(|(_, m)| m)
     }
@@ -943,6 +984,18 @@ fn compute_with(
             .iros
             .iter()
             .map(|i| (i.id.0.clone(), i.name.clone()))
+            .collect(),
+        list_labels: crate::lists::FormList::ALL
+            .into_iter()
+            .map(|list| {
+                let labels = settings
+                    .list(list)
+                    .0
+                    .iter()
+                    .map(|e| (e.key.clone(), e.label.clone()))
+                    .collect();
+                (list.measure().to_owned(), labels)
+            })
             .collect(),
         to_date: None,
     };

@@ -12,7 +12,7 @@ use super::{
 use crate::calendar::WorkingDayCalendar;
 use crate::codes::ParticipationCode;
 use crate::dates::{Quarter, add_months};
-use crate::model::{ChildId, Dataset, LateReason, Review, ReviewDateChange};
+use crate::model::{ChildId, Dataset, Review, ReviewDateChange};
 use crate::schedule::{DueRule, Schedule, ScheduleError};
 
 /// The `reviews.late_by_reason` key of a late review with no reason recorded.
@@ -345,7 +345,10 @@ pub(super) fn reviews<'a>(
     let mut unknown = Count::default();
     let mut children = Count::default();
     let mut by_changed_date = Count::default();
-    let mut late_keys: Vec<&str> = LateReason::ALL.iter().map(|r| r.key()).collect();
+    // Every entry of the council's list, retired ones too (old records
+    // still hold them), then "not recorded", so the rows add up to
+    // `reviews.late`; a key no entry has gets a row of its own.
+    let mut late_keys: Vec<&str> = settings.late_reasons.keys().collect();
     late_keys.push(NOT_RECORDED);
     let mut late_by_reason = Breakdown::with_keys(late_keys);
     let keys = ["held", "in_time", "late", "unknown"];
@@ -370,9 +373,13 @@ pub(super) fn reviews<'a>(
             }
             Some(false) => {
                 late.add(child);
-                let reason = h.review.details.as_ref().and_then(|d| d.late_reason);
+                let reason = h
+                    .review
+                    .details
+                    .as_ref()
+                    .and_then(|d| d.late_reason.as_deref());
                 late_by_reason
-                    .entry(reason.map_or(NOT_RECORDED, LateReason::key))
+                    .entry(reason.unwrap_or(NOT_RECORDED))
                     .add(child);
                 "late"
             }

@@ -389,9 +389,9 @@ fn without_data_held_from_the_first_review_is_judged() {
 #[test]
 fn late_reviews_by_reason_sum_to_the_late_reviews() {
     let mut data = review_data();
-    let with_reason = |r: &mut Review, reason| {
+    let with_reason = |r: &mut Review, reason: LateReason| {
         r.details = Some(ReviewDetails {
-            late_reason: Some(reason),
+            late_reason: reason.held(),
             ..ReviewDetails::default()
         });
     };
@@ -432,6 +432,45 @@ fn late_reviews_by_reason_sum_to_the_late_reviews() {
     assert_eq!(by_reason.value("iro_capacity"), 1);
     assert_eq!(by_reason.value("court_hearing"), 1);
     assert_eq!(by_reason.value("not_recorded"), 1);
+    assert_eq!(Some(by_reason.total()), m.count("reviews.late"));
+}
+
+#[test]
+fn late_reviews_are_counted_by_the_councils_list_retired_entries_too() {
+    let mut data = review_data();
+    for r in &mut data.reviews {
+        let reason = match (r.child.as_str(), r.date) {
+            // B2 (late): a reason the council has since retired.
+            ("B", date) if date == d(2021, 8, 2) => "snow",
+            // A2 (late): a key no entry has (an older list).
+            ("A", date) if date == d(2021, 12, 20) => "strike",
+            _ => continue,
+        };
+        r.details = Some(ReviewDetails {
+            late_reason: Some(reason.to_owned()),
+            ..ReviewDetails::default()
+        });
+    }
+    let mut settings = MeasureSettings {
+        late_reasons: crate::lists::CouncilList::of(&[
+            ("court", "Court hearing"),
+            ("snow", "Snow"),
+        ]),
+        ..MeasureSettings::default()
+    };
+    settings.late_reasons.0[1].retired = true;
+    let m = compute(
+        &data,
+        year(),
+        &settings,
+        &WorkingDayCalendar::england_and_wales(),
+    );
+    let by_reason = m.breakdown("reviews.late_by_reason").unwrap();
+    let keys: Vec<&str> = by_reason.keys().collect();
+    assert_eq!(keys, ["court", "snow", "not_recorded", "strike"]);
+    assert_eq!(by_reason.value("snow"), 1, "a retired reason still counts");
+    assert_eq!(by_reason.value("strike"), 1);
+    assert_eq!(by_reason.value("court"), 0);
     assert_eq!(Some(by_reason.total()), m.count("reviews.late"));
 }
 
@@ -818,6 +857,59 @@ fn review_process_measures() {
     assert_eq!((mid.numerator.value, mid.denominator.value), (1, 1));
     let visits = m.percent("visits.before_review_pct").unwrap();
     assert_eq!((visits.numerator.value, visits.denominator.value), (1, 2));
+}
+
+#[test]
+fn inadequate_grades_are_counted_by_the_councils_reasons_retired_ones_too() {
+    let mut data = iro_data();
+    let grade = |r: &mut Review, reason: Option<&str>| {
+        if let Some(d) = r.details.as_mut() {
+            d.quality = Some(QualityGrade::Inadequate);
+            d.inadequate_reason = reason.map(str::to_owned);
+        }
+    };
+    grade(&mut data.reviews[0], Some("plan_drift"));
+    grade(&mut data.reviews[1], None);
+    let mut settings = MeasureSettings {
+        inadequate_reasons: crate::lists::CouncilList::of(&[
+            ("views", "The child's views"),
+            ("plan_drift", "Drift in the plan"),
+        ]),
+        ..MeasureSettings::default()
+    };
+    settings.inadequate_reasons.0[1].retired = true;
+    let m = compute(
+        &data,
+        year(),
+        &settings,
+        &WorkingDayCalendar::england_and_wales(),
+    );
+    let by = m.breakdown("quality.inadequate_by_reason").unwrap();
+    assert_eq!(
+        by.keys().collect::<Vec<_>>(),
+        ["views", "plan_drift", "not_recorded"]
+    );
+    assert_eq!(by.value("plan_drift"), 1, "a retired reason still counts");
+    assert_eq!(by.value("not_recorded"), 1);
+    assert_eq!(
+        Some(by.total()),
+        m.breakdown("quality.by_grade")
+            .map(|g| g.value("inadequate"))
+    );
+    assert_eq!(
+        m.key_label("quality.inadequate_by_reason", "plan_drift"),
+        "Drift in the plan"
+    );
+    // A reason held on a review graded otherwise is not counted.
+    if let Some(d) = data.reviews[1].details.as_mut() {
+        d.quality = Some(QualityGrade::Good);
+        d.inadequate_reason = Some("views".into());
+    }
+    let m = run(&data);
+    let by = m.breakdown("quality.inadequate_by_reason").unwrap();
+    assert_eq!(by.value("views"), 0);
+    assert_eq!(by.total(), 1);
+    assert_eq!(by.value("plan_drift"), 1, "a key no entry has gets its row");
 }
 
 #[test]

@@ -134,7 +134,7 @@ pub fn dataset() -> Dataset {
                     // The drifting children's later reviews are late: half
                     // of them with a reason recorded.
                     late_reason: (late > 0 && n >= 1 && i % 12 == 0)
-                        .then_some(LateReason::CourtHearing),
+                        .then(|| LateReason::CourtHearing.key().to_owned()),
                     ..ReviewDetails::default()
                 }),
             });

@@ -179,7 +179,8 @@ macro_rules! episode_cols {
 macro_rules! review_cols {
     () => {
         "child, review_date, participation, has_details, chair, kind, sw_report_status, \
-         sw_report_date, decisions_issued, record_circulated, quality, late_reason"
+         sw_report_date, decisions_issued, record_circulated, quality, late_reason, \
+         inadequate_reason"
     };
 }
 

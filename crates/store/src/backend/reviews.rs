@@ -6,8 +6,8 @@ use std::collections::HashSet;
 
 use chrono::NaiveDate;
 use footprint_domain::model::{
-    AttendeeRole, ChildId, LateReason, QualityGrade, Recommendation, Review, ReviewDetails,
-    ReviewKind, SocialWorkerReport,
+    AttendeeRole, ChildId, QualityGrade, Recommendation, Review, ReviewDetails, ReviewKind,
+    SocialWorkerReport,
 };
 
 use sqlx::{QueryBuilder, Row};
@@ -15,6 +15,11 @@ use sqlx::{QueryBuilder, Row};
 use super::*;
 use crate::convert::{child_id, date, iso, key, opt_code, opt_date, opt_iso, to_i64};
 use crate::error::{Result, StoreError};
+
+/// A key of an entry of a council list, as a review holds it.
+fn list_key(k: &str) -> Option<String> {
+    footprint_domain::lists::is_key(k).then(|| k.to_owned())
+}
 
 /// A review without its attendance and recommendations (filled in after).
 pub(super) fn review_from(row: &DbRow) -> Result<Review> {
@@ -62,7 +67,13 @@ pub(super) fn review_from(row: &DbRow) -> Result<Review> {
             None => None,
         };
         let late_reason = match row.try_get::<Option<String>, _>("late_reason")? {
-            Some(r) => Some(key(T, "late_reason", &r, LateReason::from_key)?),
+            // The key of an entry of the council's list (any list, past
+            // or present: a retired or renamed entry keeps its key).
+            Some(r) => Some(key(T, "late_reason", &r, list_key)?),
+            None => None,
+        };
+        let inadequate_reason = match row.try_get::<Option<String>, _>("inadequate_reason")? {
+            Some(r) => Some(key(T, "inadequate_reason", &r, list_key)?),
             None => None,
         };
         Some(ReviewDetails {
@@ -75,6 +86,7 @@ pub(super) fn review_from(row: &DbRow) -> Result<Review> {
             quality,
             recommendations: Vec::new(),
             late_reason,
+            inadequate_reason,
         })
     } else {
         None
@@ -194,8 +206,8 @@ pub(super) async fn insert_reviews(conn: &mut Conn, rows: &[Review]) -> Result<(
         conn,
         "INSERT INTO reviews (child, review_date, participation, has_details, chair, kind, \
          sw_report_status, sw_report_date, decisions_issued, record_circulated, quality, \
-         late_reason)",
-        12,
+         late_reason, inadequate_reason)",
+        13,
         rows,
         |b, r| {
             let d = r.details.as_ref();
@@ -217,7 +229,8 @@ pub(super) async fn insert_reviews(conn: &mut Conn, rows: &[Review]) -> Result<(
                 .push_bind(d.and_then(|d| opt_iso(d.decisions_issued)))
                 .push_bind(d.and_then(|d| opt_iso(d.record_circulated)))
                 .push_bind(d.and_then(|d| d.quality.map(|q| q.key())))
-                .push_bind(d.and_then(|d| d.late_reason.map(|r| r.key())));
+                .push_bind(d.and_then(|d| d.late_reason.as_deref()))
+                .push_bind(d.and_then(|d| d.inadequate_reason.as_deref()));
         },
     )
     .await?;
@@ -302,8 +315,8 @@ pub(super) async fn write_review_details(conn: &mut Conn, r: &Review) -> Result<
     sqlx::query(
         "UPDATE reviews SET participation = $3, has_details = $4, chair = $5, kind = $6, \
          sw_report_status = $7, sw_report_date = $8, decisions_issued = $9, \
-         record_circulated = $10, quality = $11, late_reason = $12 \
-         WHERE child = $1 AND review_date = $2",
+         record_circulated = $10, quality = $11, late_reason = $12, \
+         inadequate_reason = $13 WHERE child = $1 AND review_date = $2",
     )
     .bind(r.child.as_str())
     .bind(iso(r.date))
@@ -316,7 +329,8 @@ pub(super) async fn write_review_details(conn: &mut Conn, r: &Review) -> Result<
     .bind(d.and_then(|d| opt_iso(d.decisions_issued)))
     .bind(d.and_then(|d| opt_iso(d.record_circulated)))
     .bind(d.and_then(|d| d.quality.map(|q| q.key())))
-    .bind(d.and_then(|d| d.late_reason.map(|r| r.key())))
+    .bind(d.and_then(|d| d.late_reason.as_deref()))
+    .bind(d.and_then(|d| d.inadequate_reason.as_deref()))
     .execute(&mut *conn)
     .await?;
     for table in [

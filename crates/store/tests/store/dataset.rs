@@ -56,7 +56,8 @@ pub fn full_dataset() -> Dataset {
         decisions_issued: Some(d("2022-07-04")),
         record_circulated: Some(d("2022-07-20")),
         quality: Some(QualityGrade::RequiresImprovement),
-        late_reason: Some(LateReason::NoSocialWorkerReport),
+        late_reason: LateReason::NoSocialWorkerReport.held(),
+        inadequate_reason: Some("outcome_and_impact".into()),
         recommendations: vec![
             Recommendation {
                 text: "Second".into(),

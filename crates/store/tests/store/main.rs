@@ -12,6 +12,7 @@ mod dataset;
 mod health;
 mod health_education;
 mod import;
+mod lists;
 mod names;
 mod records;
 mod returns;

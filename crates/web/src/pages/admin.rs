@@ -7,6 +7,7 @@ use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use footprint_domain::codes::PlacementType;
+use footprint_domain::lists::FormList;
 use footprint_domain::model::ChildId;
 use footprint_domain::schedule::{
     IntervalCounting, PostMoveRule, SchedulePolicy, ShortBreaksRule, UnregisteredRule, Within,
@@ -156,12 +157,26 @@ async fn settings_page(
         .iter()
         .map(|p| context! { code => p.code(), label => p.label() })
         .collect();
+    // The lists the forms offer, each edited on a page of its own.
+    let mut lists = Vec::new();
+    for list in FormList::ALL {
+        let held = state.store.form_list(list).await;
+        if held.is_err() {
+            unreadable.push(list.title());
+        }
+        let held = held.ok();
+        lists.push(context! {
+            key => list.key(), title => list.title(), used_on => list.used_on(),
+            offered => held.as_ref().map(|l| l.offered().count()),
+            retired => held.as_ref().map(|l| l.0.iter().filter(|e| e.retired).count()),
+        });
+    }
     Ok(page
         .render_status(
             state,
             status,
             "settings.html",
-            context! { form, placements, unreadable, errors => errors.0 },
+            context! { form, placements, lists, unreadable, errors => errors.0 },
         )
         .await)
 }
@@ -705,7 +720,7 @@ pub async fn save_settings(
                 Some(to_value(serde_json::to_value(&stages))?),
             ),
             (
-                "challenge_themes",
+                footprint_store::council::CHALLENGE_THEMES,
                 Some(to_value(serde_json::to_value(&themes))?),
             ),
             (

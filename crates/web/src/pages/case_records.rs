@@ -843,7 +843,10 @@ async fn save_new(
 ) -> Result<Response, AppError> {
     let rid = new_id();
     let mut errors = match parse_record(kind, &rid, pairs, whose) {
-        Ok(r) => match not_held(state, &r).await? {
+        Ok(r) => match theme_not_listed(state, &r, None)
+            .await
+            .or(not_held(state, &r).await?)
+        {
             Some(e) => e,
             None => match state.store.record_case_record(&r, &user.name).await {
                 Ok(()) => {
@@ -886,6 +889,39 @@ async fn save_new(
     }
     .render(state, page, StatusCode::UNPROCESSABLE_ENTITY)
     .await)
+}
+
+/// The themes a case alert's form offers: the council's list, and the
+/// theme the alert being corrected holds, though taken off the list.
+async fn themes_for(state: &AppState, held: Option<&CaseRecord>) -> Vec<String> {
+    let mut themes = themes(state).await;
+    if let Some(CaseRecord::CaseAlert(a)) = held
+        && !a.theme.is_empty()
+        && !themes.contains(&a.theme)
+    {
+        themes.push(a.theme.clone());
+    }
+    themes
+}
+
+/// A case alert's theme not on the council's list of themes (the one the
+/// form offers), as an error on its field; a correction may keep the theme
+/// the alert holds, though the council has since taken it off the list.
+async fn theme_not_listed(
+    state: &AppState,
+    r: &CaseRecord,
+    held: Option<&CaseRecord>,
+) -> Option<FormErrors> {
+    let CaseRecord::CaseAlert(a) = r else {
+        return None;
+    };
+    let kept = matches!(held, Some(CaseRecord::CaseAlert(h)) if h.theme == a.theme);
+    if a.theme.is_empty() || kept || themes(state).await.contains(&a.theme) {
+        return None;
+    }
+    let mut e = FormErrors::default();
+    e.add("theme", "Select a theme from the list");
+    Some(e)
 }
 
 /// The children a disruption meeting names that are not held, as an error
@@ -966,7 +1002,7 @@ async fn show_correction(
     )
     .await?;
     let form = form_of(&r);
-    let themes = themes(state).await;
+    let themes = themes_for(state, Some(&r)).await;
     Ok(FormPage {
         whose,
         kind,
@@ -1018,14 +1054,17 @@ async fn save_correction(
     pairs: &[(String, String)],
     cover: &str,
 ) -> Result<Response, AppError> {
-    held(ds, whose, kind, rid)?;
+    let held_record = held(ds, whose, kind, rid)?;
     let reason = field(pairs, "correction_reason")
         .unwrap_or("")
         .trim()
         .to_owned();
     let parsed = parse_record(kind, rid, pairs, whose);
     let mut errors = match &parsed {
-        Ok(r) => not_held(state, r).await?.unwrap_or_default(),
+        Ok(r) => theme_not_listed(state, r, Some(&held_record))
+            .await
+            .or(not_held(state, r).await?)
+            .unwrap_or_default(),
         Err(e) => e.clone(),
     };
     if reason.is_empty() {
@@ -1069,7 +1108,7 @@ async fn save_correction(
         }
     }
     let versions = state.store.case_record_versions(kind, rid).await?;
-    let themes = themes(state).await;
+    let themes = themes_for(state, Some(&held_record)).await;
     Ok(FormPage {
         whose,
         kind,

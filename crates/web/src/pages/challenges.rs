@@ -23,37 +23,21 @@ use crate::view::{AppError, FormErrors, Page};
 /// A configured stage of the process (the store's one definition).
 pub use footprint_store::council::ChallengeStageSetting as StageSetting;
 
-pub fn default_themes() -> Vec<String> {
-    [
-        "Care planning",
-        "Placement",
-        "Contact with family",
-        "Health",
-        "Education",
-        "Permanence",
-        "Social worker visits",
-        "Pathway planning",
-        "Delay in actions from reviews",
-    ]
-    .into_iter()
-    .map(str::to_owned)
-    .collect()
-}
-
 /// The council's challenge stages (`Store::challenge_stages`: the same list
 /// the measures use). A setting that does not parse is an error page.
 pub async fn stages(state: &AppState) -> Result<Vec<StageSetting>, AppError> {
     Ok(state.store.challenge_stages().await?)
 }
 
+/// The council's challenge themes (`Store::challenge_themes`); the default
+/// list when the setting held cannot be read (the settings screen says so
+/// and saving it replaces it).
 pub async fn themes(state: &AppState) -> Vec<String> {
-    match state.store.setting("challenge_themes").await {
-        Ok(Some(v)) => serde_json::from_value::<Vec<String>>(v)
-            .ok()
-            .filter(|s| !s.is_empty())
-            .unwrap_or_else(default_themes),
-        _ => default_themes(),
-    }
+    state
+        .store
+        .challenge_themes()
+        .await
+        .unwrap_or_else(|_| footprint_store::council::default_challenge_themes())
 }
 
 fn uk(d: chrono::NaiveDate) -> String {

@@ -4,6 +4,7 @@ use axum::extract::{Path, Query, State};
 use axum::response::Response;
 use chrono::NaiveDate;
 use footprint_domain::daily::{self, ByChild};
+use footprint_domain::measures::MeasureSettings;
 use footprint_domain::model::{ChallengeOutcome, ReviewKind, SocialWorkerReport, VisitKind};
 use minijinja::context;
 use serde::{Deserialize, Serialize};
@@ -136,7 +137,9 @@ struct ReviewRow {
     record: Option<String>,
     quality: Option<&'static str>,
     /// Why it was held late (shown beside a late review).
-    late_reason: Option<&'static str>,
+    late_reason: Option<String>,
+    /// Why it was graded inadequate.
+    inadequate_reason: Option<String>,
     attendance: Vec<&'static str>,
     sw_report: String,
     from_footprint: bool,
@@ -178,8 +181,8 @@ pub async fn child_page(
         let reviews: Vec<_> = ds.reviews.iter().filter(|r| r.child == id).cloned().collect();
         let periods = by.periods.get(&id).cloned().unwrap_or_default();
         let next = daily::next_review(&by, &id, today, &policy, cal).map(|(n, _)| n);
-        let health_timescales = super::settings(&state).await?.health_education;
-        let health_due = daily::health_education_due(&ds, today, &health_timescales, cal)
+        let settings = super::settings(&state).await?;
+        let health_due = daily::health_education_due(&ds, today, &settings.health_education, cal)
             .remove(&id)
             .unwrap_or_default();
         let case_due = super::case_records::due_for(&state, &ds, &id).await?;
@@ -214,7 +217,7 @@ pub async fn child_page(
             if let Ok(s) = &sched {
                 for sr in &s.reviews {
                     if let Some(r) = reviews.iter().find(|r| r.date == sr.date) {
-                        review_rows.push(review_row(&ds, r, Some(sr.number), sr.statutory_due, sr.in_time));
+                        review_rows.push(review_row(&ds, &settings, r, Some(sr.number), sr.statutory_due, sr.in_time));
                     }
                 }
             }
@@ -222,7 +225,7 @@ pub async fn child_page(
         // Reviews outside any period (data problems) are still shown.
         for r in &reviews {
             if !review_rows.iter().any(|row| row.iso == r.date.to_string()) {
-                review_rows.push(review_row(&ds, r, None, None, None));
+                review_rows.push(review_row(&ds, &settings, r, None, None, None));
             }
         }
         review_rows.sort_by(|a, b| b.iso.cmp(&a.iso));
@@ -460,6 +463,7 @@ fn health_rows(
 
 fn review_row(
     ds: &footprint_domain::model::Dataset,
+    settings: &MeasureSettings,
     r: &footprint_domain::model::Review,
     number: Option<u32>,
     due: Option<NaiveDate>,
@@ -483,7 +487,12 @@ fn review_row(
         decisions: d.and_then(|d| d.decisions_issued).map(uk),
         record: d.and_then(|d| d.record_circulated).map(uk),
         quality: d.and_then(|d| d.quality).map(|q| q.label()),
-        late_reason: d.and_then(|d| d.late_reason).map(|r| r.label()),
+        late_reason: d
+            .and_then(|d| d.late_reason.as_deref())
+            .map(|k| settings.late_reasons.label(k).to_owned()),
+        inadequate_reason: d
+            .and_then(|d| d.inadequate_reason.as_deref())
+            .map(|k| settings.inadequate_reasons.label(k).to_owned()),
         attendance: d
             .map(|d| d.attendance.iter().map(|a| a.label()).collect())
             .unwrap_or_default(),
@@ -500,9 +509,10 @@ fn review_row(
 /// (and the versions corrections replaced).
 pub(crate) fn review_details(
     ds: &footprint_domain::model::Dataset,
+    settings: &MeasureSettings,
     r: &footprint_domain::model::Review,
 ) -> minijinja::Value {
-    let row = review_row(ds, r, None, None, None);
+    let row = review_row(ds, settings, r, None, None, None);
     let recommendations: Vec<_> = r
         .details
         .as_ref()
@@ -533,6 +543,7 @@ pub(crate) fn review_details(
         record => row.record,
         quality => row.quality,
         late_reason => row.late_reason,
+        inadequate_reason => row.inadequate_reason,
         attendance => row.attendance,
         sw_report => row.sw_report,
         from_footprint => row.from_footprint,

@@ -251,7 +251,7 @@ fn reviews_beside(
                     context! {
                         child => r.child.to_string(), date => r.date.to_string(),
                         due => r.due.to_string(), rule => r.rule.to_string(),
-                        reason => r.reason.map(|x| x.label()),
+                        reason => r.reason.as_deref().map(|k| settings.late_reasons.label(k).to_owned()),
                     }
                 })
                 .collect(),

@@ -10,6 +10,7 @@ pub mod challenges;
 pub mod child;
 pub mod dashboard;
 pub mod date_change;
+pub mod form_lists;
 pub mod health;
 pub mod held;
 pub mod name;
@@ -162,6 +163,28 @@ pub(crate) async fn save_settings(
     )
     .await?;
     Ok(changed)
+}
+
+/// The options a form offers from a council list: the entries on offer,
+/// and the value a record already holds if the council has since retired
+/// it (or no entry has it), so a correction shows what was recorded.
+pub(crate) fn list_options(
+    list: &footprint_domain::lists::CouncilList,
+    held: Option<&str>,
+) -> Vec<minijinja::Value> {
+    let mut out: Vec<minijinja::Value> = list
+        .offered()
+        .map(|e| minijinja::context! { key => e.key.clone(), label => e.label.clone() })
+        .collect();
+    if let Some(key) = held
+        && !list.offered().any(|e| e.key == key)
+    {
+        out.push(minijinja::context! {
+            key => key.to_owned(),
+            label => format!("{} (no longer offered)", list.label(key)),
+        });
+    }
+    out
 }
 
 /// The council's review schedule policy (part of [`settings`]).

@@ -7,9 +7,11 @@ use chrono::NaiveDate;
 use footprint_domain::calendar::WorkingDayCalendar;
 use footprint_domain::codes::ParticipationCode;
 use footprint_domain::daily::{self, ByChild};
+use footprint_domain::lists::CouncilList;
+use footprint_domain::measures::MeasureSettings;
 use footprint_domain::model::{
-    AttendeeRole, ChildId, Dataset, IroVisit, LateReason, MidwayCheck, QualityGrade,
-    Recommendation, Review, ReviewDetails, ReviewKind, SocialWorkerReport, VisitKind,
+    AttendeeRole, ChildId, Dataset, IroVisit, MidwayCheck, QualityGrade, Recommendation, Review,
+    ReviewDetails, ReviewKind, SocialWorkerReport, VisitKind,
 };
 use footprint_domain::schedule::SchedulePolicy;
 use minijinja::{Value, context};
@@ -26,12 +28,18 @@ use crate::view::{AppError, FormErrors, Page};
 /// Blank recommendation rows offered on the form.
 const RECOMMENDATION_ROWS: usize = 5;
 
-fn form_options() -> Value {
+/// What the review form offers: the national participation codes, the
+/// fixed lists, and the council's reasons for lateness and for an
+/// inadequate grade (with the one the review holds, if the council has
+/// since retired it).
+fn form_options(settings: &MeasureSettings, held: Option<&Review>) -> Value {
+    let held = held.and_then(|r| r.details.as_ref());
     context! {
         participation_codes => ParticipationCode::all().iter().map(|p| context! { code => p.code(), label => p.label() }).collect::<Vec<_>>(),
         attendee_roles => AttendeeRole::ALL.iter().map(|r| context! { key => r.key(), label => r.label() }).collect::<Vec<_>>(),
         quality_grades => QualityGrade::ALL.iter().map(|q| context! { key => q.key(), label => q.label() }).collect::<Vec<_>>(),
-        late_reasons => LateReason::ALL.iter().map(|r| context! { key => r.key(), label => r.label() }).collect::<Vec<_>>(),
+        late_reasons => super::list_options(&settings.late_reasons, held.and_then(|d| d.late_reason.as_deref())),
+        inadequate_reasons => super::list_options(&settings.inadequate_reasons, held.and_then(|d| d.inadequate_reason.as_deref())),
         cover_reasons => super::COVER_REASONS,
         recommendation_rows => (0..RECOMMENDATION_ROWS).collect::<Vec<_>>(),
     }
@@ -49,6 +57,7 @@ pub async fn review_form(
         let ds = child_records(&state, &id).await?;
         ensure_child(&ds, &id)?;
         let next_due = next_due_label(&state, &ds, &id).await?;
+        let settings = super::settings(&state).await?;
         Ok(page
             .render(
                 &state,
@@ -56,7 +65,7 @@ pub async fn review_form(
                 context! {
                     child => id.to_string(), form => context!{ kind => "statutory" }, next_due,
                     covering_needed => needs_cover(&ds, &id, &user, state.clock.today()),
-                    ..form_options()
+                    ..form_options(&settings, None)
                 },
             )
             .await)
@@ -82,6 +91,55 @@ async fn next_due_label(
     )
 }
 
+/// What a review is checked against: the review policy and calendar (is
+/// it late?), the council's lists, and the details the review already
+/// holds (a correction may keep an entry since retired).
+struct ReviewRules<'a> {
+    policy: &'a SchedulePolicy,
+    calendar: &'a WorkingDayCalendar,
+    late_reasons: &'a CouncilList,
+    inadequate_reasons: &'a CouncilList,
+    held: Option<&'a ReviewDetails>,
+}
+
+impl<'a> ReviewRules<'a> {
+    /// The council's rules from its settings, for a review holding `held`.
+    fn of(
+        settings: &'a MeasureSettings,
+        calendar: &'a WorkingDayCalendar,
+        held: Option<&'a Review>,
+    ) -> Self {
+        ReviewRules {
+            policy: &settings.review_policy,
+            calendar,
+            late_reasons: &settings.late_reasons,
+            inadequate_reasons: &settings.inadequate_reasons,
+            held: held.and_then(|r| r.details.as_ref()),
+        }
+    }
+
+    /// The entry of `list` the form sent as `name`: none, one the list
+    /// accepts (on offer, or the one the review holds), or an error on the
+    /// field.
+    fn entry(
+        list: &CouncilList,
+        pairs: &[(String, String)],
+        name: &str,
+        held: Option<&str>,
+        errors: &mut FormErrors,
+        message: &str,
+    ) -> Option<String> {
+        match field(pairs, name).unwrap_or("") {
+            "" => None,
+            key if list.accepts(key, held) => Some(key.to_owned()),
+            _ => {
+                errors.add(name, message);
+                None
+            }
+        }
+    }
+}
+
 /// Reads and checks the review form. Every problem is named by field.
 fn parse_review(
     pairs: &[(String, String)],
@@ -89,9 +147,11 @@ fn parse_review(
     ds: &Dataset,
     today: NaiveDate,
     chair: Option<footprint_domain::model::IroId>,
-    policy: &SchedulePolicy,
-    calendar: &WorkingDayCalendar,
+    rules: &ReviewRules<'_>,
 ) -> Result<Review, FormErrors> {
+    let ReviewRules {
+        policy, calendar, ..
+    } = *rules;
     let mut errors = FormErrors::default();
     let date_of =
         |name: &str, label: &str, errors: &mut FormErrors| match form_date(field(pairs, name)) {
@@ -127,16 +187,14 @@ fn parse_review(
     // Why it was late: offered always, required when the review is after
     // its statutory due date (worked out as the caseload does), and not kept
     // for a review held in time.
-    let late_reason = match field(pairs, "late_reason").unwrap_or("") {
-        "" => None,
-        key => match LateReason::from_key(key) {
-            Some(r) => Some(r),
-            None => {
-                errors.add("late_reason", "Select a reason from the list");
-                None
-            }
-        },
-    };
+    let late_reason = ReviewRules::entry(
+        rules.late_reasons,
+        pairs,
+        "late_reason",
+        rules.held.and_then(|d| d.late_reason.as_deref()),
+        &mut errors,
+        "Select a reason from the list",
+    );
     let in_time = match date {
         Some(d) if !errors.0.iter().any(|e| e.field == "date") => {
             let by = ByChild::new(ds);
@@ -254,6 +312,26 @@ fn parse_review(
             }
         },
     };
+    // Why it was graded inadequate: required with that grade, not kept
+    // with another.
+    let inadequate_reason = ReviewRules::entry(
+        rules.inadequate_reasons,
+        pairs,
+        "inadequate_reason",
+        rules.held.and_then(|d| d.inadequate_reason.as_deref()),
+        &mut errors,
+        "Select a reason from the list",
+    );
+    if quality == Some(QualityGrade::Inadequate)
+        && inadequate_reason.is_none()
+        && !errors.0.iter().any(|e| e.field == "inadequate_reason")
+    {
+        errors.add(
+            "inadequate_reason",
+            "Select why the review was graded inadequate",
+        );
+    }
+    let inadequate_reason = inadequate_reason.filter(|_| quality == Some(QualityGrade::Inadequate));
     let mut recommendations = Vec::new();
     for i in 0..RECOMMENDATION_ROWS {
         let text = field(pairs, &format!("rec_text_{i}")).unwrap_or("").trim();
@@ -330,6 +408,7 @@ fn parse_review(
                 quality,
                 recommendations,
                 late_reason,
+                inadequate_reason,
             }),
         }),
         _ => Err(errors),
@@ -349,9 +428,12 @@ pub async fn record_review(
         let ds = child_records(&state, &id).await?;
         ensure_child(&ds, &id)?;
         let today = state.clock.today();
-        let policy = policy(&state).await?;
+        let settings = super::settings(&state).await?;
         let cover = caseload_scope(&ds, &id, &user, today, &pairs)?;
-        match parse_review(&pairs, &id, &ds, today, user.iro.clone(), &policy, &state.calendar) {
+        // Details added to a review known from a 903 import hold no list
+        // entry yet: only the council's entries on offer are taken.
+        let rules = ReviewRules::of(&settings, &state.calendar, None);
+        match parse_review(&pairs, &id, &ds, today, user.iro.clone(), &rules) {
             Ok(review) => {
                 let date = review.date;
                 match ds.reviews.iter().find(|r| r.child == id && r.date == date) {
@@ -388,7 +470,7 @@ pub async fn record_review(
                         context! {
                             child => id.to_string(), errors => errors.0, form, attended, next_due,
                             covering_needed => needs_cover(&ds, &id, &user, today),
-                            ..form_options()
+                            ..form_options(&settings, None)
                         },
                     )
                     .await)
@@ -441,8 +523,11 @@ fn form_of(
         if let Some(q) = d.quality {
             form.insert("quality".to_owned(), q.key().to_owned());
         }
-        if let Some(r) = d.late_reason {
-            form.insert("late_reason".to_owned(), r.key().to_owned());
+        if let Some(r) = &d.late_reason {
+            form.insert("late_reason".to_owned(), r.clone());
+        }
+        if let Some(r) = &d.inadequate_reason {
+            form.insert("inadequate_reason".to_owned(), r.clone());
         }
         for (i, rec) in d.recommendations.iter().enumerate() {
             form.insert(format!("rec_text_{i}"), rec.text.clone());
@@ -474,10 +559,16 @@ pub async fn review_page(
         ensure_child(&ds, &id)?;
         let review = review_in_path(&ds, &id, &raw_review)?;
         audit(&state, &user, "review.view", Some(&id), &format!("review of {}", review.date)).await?;
-        let policy = policy(&state).await?;
+        let settings = super::settings(&state).await?;
         let by = ByChild::new(&ds);
-        let timeliness = daily::review_timeliness(&by, &id, review.date, &policy, &state.calendar);
-        let shown = super::child::review_details(&ds, &review);
+        let timeliness = daily::review_timeliness(
+            &by,
+            &id,
+            review.date,
+            &settings.review_policy,
+            &state.calendar,
+        );
+        let shown = super::child::review_details(&ds, &settings, &review);
         let record = super::record::status_on_review_page(&state, &user, &review).await?;
         let versions = if user.role == crate::roles::Role::Manager {
             state
@@ -492,7 +583,7 @@ pub async fn review_page(
                         replaced_by => v.replaced_by,
                         reason => v.reason,
                         changed => v.changed.join(", "),
-                        earlier => earlier.as_ref().map(|r| super::child::review_details(&ds, r)),
+                        earlier => earlier.as_ref().map(|r| super::child::review_details(&ds, &settings, r)),
                     }
                 })
                 .collect::<Vec<_>>()
@@ -535,6 +626,7 @@ pub async fn correction_form(
         ensure_child(&ds, &id)?;
         let review = review_in_path(&ds, &id, &raw_review)?;
         let (form, attended) = form_of(&review);
+        let settings = super::settings(&state).await?;
         Ok(page
             .render(
                 &state,
@@ -544,7 +636,7 @@ pub async fn correction_form(
                     correcting => review.date.to_string(),
                     correcting_label => review.date.format("%-d %b %Y").to_string(),
                     covering_needed => needs_cover(&ds, &id, &user, state.clock.today()),
-                    ..form_options()
+                    ..form_options(&settings, Some(&review))
                 },
             )
             .await)
@@ -573,7 +665,7 @@ pub async fn correct_review(
         pairs.retain(|(k, _)| k != "date");
         pairs.push(("date".to_owned(), date.to_string()));
         let today = state.clock.today();
-        let policy = policy(&state).await?;
+        let settings = super::settings(&state).await?;
         let chair = held
             .details
             .as_ref()
@@ -584,7 +676,8 @@ pub async fn correct_review(
             .unwrap_or("")
             .trim()
             .to_owned();
-        let parsed = parse_review(&pairs, &id, &ds, today, chair, &policy, &state.calendar);
+        let rules = ReviewRules::of(&settings, &state.calendar, Some(&held));
+        let parsed = parse_review(&pairs, &id, &ds, today, chair, &rules);
         let mut errors = match &parsed {
             Ok(_) => FormErrors::default(),
             Err(e) => e.clone(),
@@ -649,7 +742,7 @@ pub async fn correct_review(
                             correcting => date.to_string(),
                             correcting_label => date.format("%-d %b %Y").to_string(),
                             covering_needed => needs_cover(&ds, &id, &user, today),
-                            ..form_options()
+                            ..form_options(&settings, Some(&held))
                         },
                     )
                     .await)
@@ -913,7 +1006,8 @@ pub async fn record_sent(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use footprint_domain::model::{Child, Episode};
+    use footprint_domain::lists::FormList;
+    use footprint_domain::model::{Child, Episode, LateReason};
 
     fn d(s: &str) -> NaiveDate {
         footprint_domain::dates::parse_iso_date(s).unwrap()
@@ -986,19 +1080,22 @@ mod tests {
         ds: &Dataset,
         today: NaiveDate,
     ) -> Result<Review, FormErrors> {
+        let settings = MeasureSettings::default();
         parse_review(
             f,
             id,
             ds,
             today,
             None,
-            &SchedulePolicy::statutory(),
-            &WorkingDayCalendar::england_and_wales(),
+            &ReviewRules::of(&settings, &WorkingDayCalendar::england_and_wales(), None),
         )
     }
 
     fn late_reason_of(r: &Review) -> Option<LateReason> {
-        r.details.as_ref().and_then(|d| d.late_reason)
+        r.details
+            .as_ref()
+            .and_then(|d| d.late_reason.as_deref())
+            .and_then(LateReason::from_key)
     }
 
     #[test]
@@ -1052,5 +1149,90 @@ mod tests {
         given.push(("late_reason".to_owned(), "child_unwell".to_owned()));
         let review = parse(&given, &id, &ds, today).expect("in time");
         assert_eq!(late_reason_of(&review), None);
+    }
+
+    #[test]
+    fn the_form_takes_the_councils_reasons_and_keeps_a_retired_one_it_holds() {
+        let (id, ds) = council();
+        let today = d("2025-01-01");
+        let mut list = CouncilList::of(&[("snow", "Heavy snow"), ("strike", "Strike")]);
+        list.0[1].retired = true;
+        let inadequate = FormList::InadequateReasons.default_list();
+        let with = |reason: &str, held: Option<&str>| {
+            let mut f = form("2024-08-31");
+            f.push(("late_reason".to_owned(), reason.to_owned()));
+            let held = ReviewDetails {
+                late_reason: held.map(str::to_owned),
+                ..ReviewDetails::default()
+            };
+            parse_review(
+                &f,
+                &id,
+                &ds,
+                today,
+                None,
+                &ReviewRules {
+                    policy: &SchedulePolicy::statutory(),
+                    calendar: &WorkingDayCalendar::england_and_wales(),
+                    late_reasons: &list,
+                    inadequate_reasons: &inadequate,
+                    held: Some(&held),
+                },
+            )
+        };
+        let review = with("snow", None).expect("the council's own reason");
+        assert_eq!(
+            review.details.and_then(|d| d.late_reason).as_deref(),
+            Some("snow")
+        );
+        // A default reason the council's list does not have, and a retired
+        // one on a new record: refused on the field.
+        for refused in ["court_hearing", "strike"] {
+            let errors = with(refused, None).unwrap_err();
+            assert!(
+                errors.0.iter().any(|e| e.field == "late_reason"),
+                "{refused}"
+            );
+        }
+        // A correction of a review that holds the retired reason keeps it.
+        assert!(with("strike", Some("strike")).is_ok());
+        // The options: those on offer, then the retired one held.
+        let offered = super::super::list_options(&list, Some("strike"));
+        assert_eq!(offered.len(), 2);
+        assert_eq!(
+            offered[1].get_attr("label").unwrap().to_string(),
+            "Strike (no longer offered)"
+        );
+        assert_eq!(super::super::list_options(&list, None).len(), 1);
+    }
+
+    #[test]
+    fn an_inadequate_grade_needs_its_reason_and_another_grade_keeps_none() {
+        let (id, ds) = council();
+        let today = d("2025-01-01");
+        let graded = |grade: &str, reason: Option<&str>| {
+            let mut f = form("2024-04-02");
+            f.push(("quality".to_owned(), grade.to_owned()));
+            if let Some(r) = reason {
+                f.push(("inadequate_reason".to_owned(), r.to_owned()));
+            }
+            parse(&f, &id, &ds, today)
+        };
+        let errors = graded("inadequate", None).unwrap_err();
+        let e = errors
+            .0
+            .iter()
+            .find(|e| e.field == "inadequate_reason")
+            .expect("an inadequate_reason error");
+        assert_eq!(e.message, "Select why the review was graded inadequate");
+        let review = graded("inadequate", Some("childs_views")).expect("accepted");
+        assert_eq!(
+            review.details.and_then(|d| d.inadequate_reason).as_deref(),
+            Some("childs_views")
+        );
+        let errors = graded("inadequate", Some("weather")).unwrap_err();
+        assert!(errors.0.iter().any(|e| e.field == "inadequate_reason"));
+        let review = graded("good", Some("childs_views")).expect("accepted");
+        assert_eq!(review.details.and_then(|d| d.inadequate_reason), None);
     }
 }

@@ -56,6 +56,12 @@ pub struct CarerQuery {
     due_page: String,
 }
 
+/// The child a private fostering form names (its `child` field), when it
+/// is an identifier.
+fn named_child(pairs: &[(String, String)]) -> Option<ChildId> {
+    field(pairs, "child").and_then(|c| c.trim().parse().ok())
+}
+
 /// The one kind kept on the private fostering pages.
 const FOSTERING: &str = "private_fostering_review";
 
@@ -304,25 +310,21 @@ fn parse_record(
     // A new arrangement's form names its child.
     let asks_child = matches!(whose, Whose::Fostered(None));
     let child = if asks_child {
-        match field(pairs, "child").unwrap_or("").trim() {
-            "" => {
+        let named = named_child(pairs);
+        if named.is_none() {
+            if field(pairs, "child").unwrap_or("").trim().is_empty() {
                 e.add("child", "Enter the child's identifier");
-                None
+            } else {
+                e.add(
+                    "child",
+                    format!(
+                        "The child's identifier is letters and digits only, at most {}",
+                        ChildId::MAX_LEN
+                    ),
+                );
             }
-            raw => match raw.parse::<ChildId>() {
-                Ok(c) => Some(c),
-                Err(_) => {
-                    e.add(
-                        "child",
-                        format!(
-                            "The child's identifier is letters and digits only, at most {}",
-                            ChildId::MAX_LEN
-                        ),
-                    );
-                    None
-                }
-            },
         }
+        named
     } else {
         whose.child().cloned()
     };
@@ -901,7 +903,7 @@ pub async fn new_form(
             errors: Vec::new(),
             correcting: None,
             versions: Vec::new(),
-            covering_needed: needs_cover(&ds, &id, &user, state.clock.today()),
+            covering_needed: whose.needs_cover(&ds, Some(&id), &user, state.clock.today()),
             themes: &themes,
         }
         .render(&state, &page, StatusCode::OK)
@@ -978,7 +980,7 @@ async fn save_new(
         .dedup_by(|a, b| a.field == b.field && a.message == b.message);
     let themes = themes(state).await;
     let named: Option<ChildId> = match whose {
-        Whose::Fostered(None) => field(pairs, "child").and_then(|c| c.trim().parse().ok()),
+        Whose::Fostered(None) => named_child(pairs),
         _ => whose.child().cloned(),
     };
     Ok(FormPage {
@@ -1034,7 +1036,7 @@ pub async fn correction_form(
         let kind = kind_of(&raw_kind, whose)?;
         let ds = child_records(&state, &id).await?;
         ensure_child(&ds, &id)?;
-        let covering_needed = needs_cover(&ds, &id, &user, state.clock.today());
+        let covering_needed = whose.needs_cover(&ds, Some(&id), &user, state.clock.today());
         show_correction(
             &state,
             &page,
@@ -1535,7 +1537,7 @@ pub async fn fostering_new_form(
         .into_iter()
         .filter(|(k, _)| k == "child" || k == "start")
         .collect();
-    let named: Option<ChildId> = field(&form, "child").and_then(|c| c.trim().parse().ok());
+    let named = named_child(&form);
     let result = async {
         let covering_needed = match &named {
             Some(id) => {
@@ -1571,7 +1573,7 @@ pub async fn fostering_record(
     Fields(pairs): Fields,
 ) -> Response {
     let result = async {
-        let named: Option<ChildId> = field(&pairs, "child").and_then(|c| c.trim().parse().ok());
+        let named = named_child(&pairs);
         let (ds, cover) = match &named {
             Some(id) => {
                 let ds = child_records(&state, id).await?;

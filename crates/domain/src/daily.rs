@@ -740,6 +740,73 @@ pub struct CaseRecordDue {
     pub status: &'static str,
 }
 
+/// One private fostering arrangement (a child's reviews with the same
+/// start), as the private fostering list and the child's private fostering
+/// page show it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PrivateFosteringArrangement {
+    pub child: ChildId,
+    pub start: NaiveDate,
+    /// The latest end any of its reviews records ([`arrangement_end`]).
+    pub end: Option<NaiveDate>,
+    /// How many reviews of it are held.
+    pub reviews: usize,
+    /// Its latest review held.
+    pub last_review: NaiveDate,
+    /// Its next review due ([`private_fostering_schedule`]): none once it
+    /// has ended (on or before `today`), or when a later arrangement of the
+    /// child is recorded (it is taken to have ended then).
+    pub next_due: Option<NaiveDate>,
+    /// How the next review stands today ([`due_status`]); blank when none
+    /// is due.
+    pub status: &'static str,
+}
+
+/// Every private fostering arrangement of `reviews`, by child and then
+/// start. The one reading of arrangements the due lists
+/// ([`case_records_due`]) and the private fostering pages share.
+pub fn private_fostering_arrangements(
+    reviews: &[crate::case_records::PrivateFosteringReview],
+    today: NaiveDate,
+    t: &CaseRecordTimescales,
+) -> Vec<PrivateFosteringArrangement> {
+    let mut starts: BTreeMap<(&ChildId, NaiveDate), (usize, NaiveDate)> = BTreeMap::new();
+    for x in reviews {
+        let e = starts
+            .entry((&x.child, x.arrangement_start))
+            .or_insert((0, x.date));
+        e.0 += 1;
+        e.1 = e.1.max(x.date);
+    }
+    // The keys come in start order within each child, so the last kept
+    // for a child is their latest arrangement.
+    let latest: BTreeMap<&ChildId, NaiveDate> = starts.keys().map(|(c, s)| (*c, *s)).collect();
+    starts
+        .into_iter()
+        .map(|((child, start), (n, last_review))| {
+            let end = arrangement_end(child, start, reviews);
+            let current = latest.get(child) == Some(&start) && end.is_none_or(|e| e > today);
+            let next_due = current
+                .then(|| {
+                    private_fostering_schedule(child, start, reviews, t)
+                        .last()
+                        .filter(|d| d.done.is_none())
+                        .map(|d| d.due)
+                })
+                .flatten();
+            PrivateFosteringArrangement {
+                child: child.clone(),
+                start,
+                end,
+                reviews: n,
+                last_review,
+                next_due,
+                status: next_due.map(|d| due_status(d, today)).unwrap_or(""),
+            }
+        })
+        .collect()
+}
+
 /// What is due next of every record with a timescale
 /// ([`crate::case_records`]' schedules), earliest first (then by child or
 /// household). `ds` need hold only the children on the page (a foster carer
@@ -749,9 +816,9 @@ pub struct CaseRecordDue {
 ///   placement day), while the child is looked after on `today` and the
 ///   stay's latest review did not find the criteria not met (the child
 ///   left secure accommodation).
-/// - A private fostering review: of each child's latest arrangement. The
-///   end of an arrangement is not held, so it is taken to continue until a
-///   later one is recorded.
+/// - A private fostering review: of each child's latest arrangement, while
+///   no review records its end on or before `today`
+///   ([`private_fostering_arrangements`]).
 /// - A child protection review conference: of each plan open on `today`
 ///   (its end not held or not before `today`) while the child is looked
 ///   after (a dual plan), when due by the plan's end.
@@ -814,26 +881,16 @@ pub fn case_records_due(
 
     // Private fostering: each child's latest arrangement, unless a review
     // records that it has ended.
-    let mut arrangements: BTreeMap<&ChildId, NaiveDate> = BTreeMap::new();
-    for x in &r.private_fostering_reviews {
-        let e = arrangements.entry(&x.child).or_insert(x.arrangement_start);
-        *e = (*e).max(x.arrangement_start);
-    }
-    for (child, start) in arrangements {
-        if arrangement_end(child, start, &r.private_fostering_reviews).is_some_and(|e| e <= today) {
-            continue;
-        }
-        if let Some(due) = open(private_fostering_schedule(
-            child,
-            start,
-            &r.private_fostering_reviews,
-            t,
-        )) {
+    for a in private_fostering_arrangements(&r.private_fostering_reviews, today, t) {
+        if let Some(due) = a.next_due {
             push(
-                child.as_str(),
+                a.child.as_str(),
                 "",
                 "private_fostering_review",
-                format!("Private fostering review (arrangement began {})", uk(start)),
+                format!(
+                    "Private fostering review (arrangement began {})",
+                    uk(a.start)
+                ),
                 due,
             );
         }
@@ -1498,5 +1555,71 @@ mod tests {
             CaseRecord::PrivateFosteringReview(bad).check(),
             Err(CaseRecordError::PrivateFosteringAfterEnd)
         ));
+    }
+
+    #[test]
+    fn private_fostering_arrangements_each_with_its_last_review_and_next_due() {
+        use crate::case_records::PrivateFosteringReview;
+        let t = CaseRecordTimescales::default();
+        let review = |c: &str, start: &str, date: &str, end: Option<&str>| PrivateFosteringReview {
+            id: format!("{c}-{date}"),
+            child: id(c),
+            arrangement_start: d(start),
+            date: d(date),
+            arrangement_end: end.map(d),
+        };
+        let reviews = vec![
+            // P1: an earlier arrangement (superseded, nothing due) and the
+            // current one, reviewed twice, next due a year after the last.
+            review("P1", "2022-02-01", "2022-06-01", None),
+            review("P1", "2024-01-10", "2024-03-01", None),
+            review("P1", "2024-01-10", "2025-01-05", None),
+            // P2: ended on 1 Mar 2025 (before today): nothing due.
+            review("P2", "2024-05-01", "2024-06-01", Some("2025-03-01")),
+            // P3: reviewed 1 Feb 2024, due 1 Feb 2025: overdue today.
+            review("P3", "2024-01-01", "2024-02-01", None),
+        ];
+        let today = d("2025-03-20");
+        // Each arrangement: child, start, end, reviews held, last review,
+        // next due and its status.
+        let got: Vec<String> = private_fostering_arrangements(&reviews, today, &t)
+            .into_iter()
+            .map(|a| {
+                let opt = |d: Option<NaiveDate>| d.map_or("-".to_owned(), |d| d.to_string());
+                format!(
+                    "{} {} {} {} {} {} {}",
+                    a.child,
+                    a.start,
+                    opt(a.end),
+                    a.reviews,
+                    a.last_review,
+                    opt(a.next_due),
+                    a.status
+                )
+            })
+            .collect();
+        assert_eq!(
+            got,
+            [
+                "P1 2022-02-01 - 1 2022-06-01 - ",
+                "P1 2024-01-10 - 2 2025-01-05 2026-01-05 due",
+                "P2 2024-05-01 2025-03-01 1 2024-06-01 - ",
+                "P3 2024-01-01 - 1 2024-02-01 2025-02-01 overdue",
+            ]
+        );
+        // The due list shows the same next reviews, and only those.
+        let mut ds = Dataset::default();
+        ds.case_records.private_fostering_reviews = reviews;
+        let due: Vec<(String, String)> = case_records_due(&ds, today, &t)
+            .into_iter()
+            .map(|x| (x.child, x.due))
+            .collect();
+        assert_eq!(
+            due,
+            [
+                ("P3".to_owned(), "2025-02-01".to_owned()),
+                ("P1".to_owned(), "2026-01-05".to_owned())
+            ]
+        );
     }
 }

@@ -257,6 +257,14 @@ fn handler(method: roles::Method, path: &str) -> Option<MethodRouter<AppState>> 
         (Post, "/foster-carer-reviews") => post(case_records::carer_record),
         (Get, "/foster-carer-reviews/{id}/edit") => get(case_records::carer_correction_form),
         (Post, "/foster-carer-reviews/{id}") => post(case_records::carer_correct),
+        (Get, "/private-fostering") => get(case_records::fostering_list),
+        (Get, "/private-fostering/new") => get(case_records::fostering_new_form),
+        (Post, "/private-fostering") => post(case_records::fostering_record),
+        (Get, "/private-fostering/{child}") => get(case_records::fostering_child),
+        (Get, "/private-fostering/{child}/{id}/edit") => {
+            get(case_records::fostering_correction_form)
+        }
+        (Post, "/private-fostering/{child}/{id}") => post(case_records::fostering_correct),
         (Get, "/challenges") => get(challenges::list),
         (Get, "/children/{child}/challenges/new") => get(challenges::new_form),
         (Post, "/children/{child}/challenges") => post(challenges::raise),

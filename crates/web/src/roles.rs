@@ -322,6 +322,17 @@ pub const ROUTES: &[RouteRule] = &[
         "/children/{child}/case-records/{kind}/{id}",
         Access::Roles(IRO_WORK),
     ),
+    // Private fostering: children privately fostered, who need not be held
+    // as children in care, and their reviews.
+    get("/private-fostering", Access::Roles(IRO_WORK)),
+    get("/private-fostering/new", Access::Roles(IRO_WORK)),
+    post("/private-fostering", Access::Roles(IRO_WORK)),
+    get("/private-fostering/{child}", Access::Roles(IRO_WORK)),
+    get(
+        "/private-fostering/{child}/{id}/edit",
+        Access::Roles(IRO_WORK),
+    ),
+    post("/private-fostering/{child}/{id}", Access::Roles(IRO_WORK)),
     // Challenges (dispute resolution)
     get("/challenges", Access::Roles(IRO_WORK)),
     get("/children/{child}/challenges/new", Access::Roles(IRO_WORK)),

@@ -24,6 +24,14 @@ const TEMPLATES: &[(&str, &str)] = &[
         include_str!("../templates/foster_carer_reviews.html"),
     ),
     (
+        "private_fostering.html",
+        include_str!("../templates/private_fostering.html"),
+    ),
+    (
+        "private_fostering_child.html",
+        include_str!("../templates/private_fostering_child.html"),
+    ),
+    (
         "health_form.html",
         include_str!("../templates/health_form.html"),
     ),

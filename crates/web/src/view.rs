@@ -21,6 +21,7 @@ const NAV: &[(&str, &str)] = &[
     ("/dashboard", "Dashboard"),
     ("/children", "Children"),
     ("/challenges", "Challenges"),
+    ("/private-fostering", "Private fostering"),
     ("/due", "Due list"),
     ("/outstanding", "Decisions and records"),
     ("/allocations", "Allocations"),

@@ -72,6 +72,14 @@ fn body_for(path: &str, role: Role, i: usize) -> Vec<(String, String)> {
             ("route", "mind_of_my_own"),
             ("correction_reason", "Checking every route"),
         ]),
+        // A new arrangement's first review, of a child not held.
+        "/private-fostering" => v(&[("child", "PF9"), ("start", "2024-03-01"), ("date", &day)]),
+        // The review seed_case_records holds.
+        "/private-fostering/{child}/{id}" => v(&[
+            ("start", "2024-01-15"),
+            ("date", "2025-01-10"),
+            ("correction_reason", "Checking every route"),
+        ]),
         "/foster-carer-reviews" | "/foster-carer-reviews/{id}" => v(&[
             ("kind", "foster_carer_review"),
             ("household", "FH0009"),
@@ -259,6 +267,13 @@ async fn seed_case_records(t: &TestApp) {
                     review_date: d("2024-12-10"),
                     route: ViewsRoute::InPerson,
                 }),
+                CaseRecord::PrivateFosteringReview(PrivateFosteringReview {
+                    id: "T1".into(),
+                    child: child_id("C1"),
+                    arrangement_start: d("2024-01-15"),
+                    date: d("2025-01-15"),
+                    arrangement_end: None,
+                }),
                 CaseRecord::FosterCarerReview(FosterCarerReview {
                     id: "T1".into(),
                     household: "FH0009".into(),
@@ -400,7 +415,10 @@ fn concrete(
         return format!("{path}?year=2024-25&measure=reviews.held&cell=");
     }
     // The records seed_case_records holds.
-    let path = if path.contains("/case-records/") || path.starts_with("/foster-carer-reviews/") {
+    let path = if path.contains("/case-records/")
+        || path.starts_with("/foster-carer-reviews/")
+        || path.starts_with("/private-fostering/")
+    {
         path.replace("{kind}", "views").replace("{id}", "T1")
     } else if path.contains("/health/") {
         path.replace("{kind}", "dental_check")

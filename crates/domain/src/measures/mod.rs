@@ -738,7 +738,7 @@ impl Period {
         use chrono::Datelike;
         let months = |d: NaiveDate| i64::from(d.year()) * 12 + i64::from(d.month0());
         let i = months(d) - months(self.first);
-        (i >= 0 && months(d) <= months(self.last)).then(|| i as usize)
+        (i >= 0 && months(d) <= months(self.last)).then_some(i as usize)
     }
 
     /// The period as it stands on `as_of`: cut to end on `as_of` when it

@@ -56,12 +56,25 @@ pub struct CarerQuery {
     due_page: String,
 }
 
-/// Whose record a form is about: a child (every kind but a foster carer
-/// review) or a carer household (a foster carer review).
+/// The child a private fostering form names (its `child` field), when it
+/// is an identifier.
+fn named_child(pairs: &[(String, String)]) -> Option<ChildId> {
+    field(pairs, "child").and_then(|c| c.trim().parse().ok())
+}
+
+/// The one kind kept on the private fostering pages.
+const FOSTERING: &str = "private_fostering_review";
+
+/// Whose record a form is about: a child held (every kind but a foster
+/// carer review, from the child's page), a carer household (a foster carer
+/// review) or a privately fostered child, who need not be held as a child
+/// in care (a private fostering review, from the private fostering pages;
+/// `None` while a new arrangement's form has not yet named the child).
 #[derive(Clone, Copy)]
 enum Whose<'a> {
     Child(&'a ChildId),
     Household,
+    Fostered(Option<&'a ChildId>),
 }
 
 impl Whose<'_> {
@@ -69,6 +82,7 @@ impl Whose<'_> {
         match self {
             Whose::Child(c) => Some(c),
             Whose::Household => None,
+            Whose::Fostered(c) => *c,
         }
     }
 
@@ -77,6 +91,18 @@ impl Whose<'_> {
         match self {
             Whose::Child(c) => format!("/children/{c}#case-records"),
             Whose::Household => "/foster-carer-reviews".to_owned(),
+            Whose::Fostered(Some(c)) => format!("/private-fostering/{c}"),
+            Whose::Fostered(None) => "/private-fostering".to_owned(),
+        }
+    }
+
+    /// The back link's words.
+    fn back_label(&self) -> String {
+        match self {
+            Whose::Child(c) => format!("Back to child {c}"),
+            Whose::Household => "Back to foster carer reviews".to_owned(),
+            Whose::Fostered(Some(c)) => format!("Back to child {c}'s private fostering"),
+            Whose::Fostered(None) => "Back to private fostering".to_owned(),
         }
     }
 
@@ -85,6 +111,7 @@ impl Whose<'_> {
         match self {
             Whose::Child(c) => format!("/children/{c}/case-records"),
             Whose::Household => "/foster-carer-reviews".to_owned(),
+            Whose::Fostered(_) => "/private-fostering".to_owned(),
         }
     }
 
@@ -93,6 +120,19 @@ impl Whose<'_> {
         match self {
             Whose::Child(c) => format!("/children/{c}/case-records/{kind}/{id}"),
             Whose::Household => format!("/foster-carer-reviews/{id}"),
+            Whose::Fostered(c) => format!(
+                "/private-fostering/{}/{id}",
+                c.map(ChildId::as_str).unwrap_or_default()
+            ),
+        }
+    }
+
+    /// Where a record saved goes to: the list it is on (a new arrangement:
+    /// the page of the child its form named).
+    fn after(&self, r: &CaseRecord) -> String {
+        match (self, r.child()) {
+            (Whose::Fostered(None), Some(c)) => Whose::Fostered(Some(c)).back(),
+            _ => self.back(),
         }
     }
 
@@ -101,18 +141,62 @@ impl Whose<'_> {
         match self {
             Whose::Child(_) => "case_record",
             Whose::Household => "foster_carer_review",
+            Whose::Fostered(_) => "private_fostering",
+        }
+    }
+
+    /// Whether `user` must say why they record on the form's child
+    /// ([`needs_cover`]). A privately fostered child not held as a child
+    /// in care is on no IRO's caseload: any IRO of the service records
+    /// their reviews; one held is on a caseload, and covered as on the
+    /// child's page.
+    fn needs_cover(
+        &self,
+        ds: &Dataset,
+        child: Option<&ChildId>,
+        user: &CurrentUser,
+        today: NaiveDate,
+    ) -> bool {
+        match (self, child) {
+            (Whose::Household, _) | (_, None) => false,
+            (Whose::Child(_), Some(c)) => needs_cover(ds, c, user, today),
+            (Whose::Fostered(_), Some(c)) => {
+                ds.children.iter().any(|x| x.id == *c) && needs_cover(ds, c, user, today)
+            }
         }
     }
 }
 
+/// The caseload scope of a change to a privately fostered child's records
+/// ([`caseload_scope`] for a child held as a child in care; nothing for
+/// one who is not, as [`Whose::needs_cover`] says).
+fn fostering_scope(
+    ds: &Dataset,
+    id: &ChildId,
+    user: &CurrentUser,
+    today: NaiveDate,
+    pairs: &[(String, String)],
+) -> Result<String, AppError> {
+    if Whose::Fostered(Some(id)).needs_cover(ds, Some(id), user, today) {
+        caseload_scope(ds, id, user, today, pairs)
+    } else {
+        Ok(String::new())
+    }
+}
+
 /// A kind's key as the routes and forms send it: a child's kinds on a
-/// child's routes, a foster carer review on the household's.
+/// child's routes, a foster carer review on the household's, a private
+/// fostering review on the private fostering pages'.
 fn kind_of(raw: &str, whose: Whose<'_>) -> Result<&'static str, AppError> {
     CaseRecord::KINDS
         .iter()
         .copied()
         .find(|k| *k == raw)
-        .filter(|k| (*k == CARER) == matches!(whose, Whose::Household))
+        .filter(|k| match whose {
+            Whose::Child(_) => *k != CARER,
+            Whose::Household => *k == CARER,
+            Whose::Fostered(_) => *k == FOSTERING,
+        })
         .ok_or(AppError::NotFound("kind of record"))
 }
 
@@ -223,7 +307,27 @@ fn parse_record(
 ) -> Result<CaseRecord, FormErrors> {
     let mut e = FormErrors::default();
     let id = id.to_owned();
-    let child = whose.child().cloned();
+    // A new arrangement's form names its child.
+    let asks_child = matches!(whose, Whose::Fostered(None));
+    let child = if asks_child {
+        let named = named_child(pairs);
+        if named.is_none() {
+            if field(pairs, "child").unwrap_or("").trim().is_empty() {
+                e.add("child", "Enter the child's identifier");
+            } else {
+                e.add(
+                    "child",
+                    format!(
+                        "The child's identifier is letters and digits only, at most {}",
+                        ChildId::MAX_LEN
+                    ),
+                );
+            }
+        }
+        named
+    } else {
+        whose.child().cloned()
+    };
     let record = match (kind, child) {
         ("secure_review", Some(child)) => {
             let placed = date_field(
@@ -254,7 +358,7 @@ fn parse_record(
                 _ => None,
             }
         }
-        ("private_fostering_review", Some(child)) => {
+        (FOSTERING, child) if child.is_some() || asks_child => {
             let start = date_field(
                 &mut e,
                 pairs,
@@ -265,8 +369,8 @@ fn parse_record(
             let date = date_field(&mut e, pairs, "date", "the date of the review", true);
             let arrangement_end =
                 date_field(&mut e, pairs, "end", "the day the arrangement ended", false);
-            match (start, date) {
-                (Some(arrangement_start), Some(date)) => {
+            match (child, start, date) {
+                (Some(child), Some(arrangement_start), Some(date)) => {
                     Some(CaseRecord::PrivateFosteringReview(PrivateFosteringReview {
                         id,
                         child,
@@ -662,8 +766,9 @@ fn held(ds: &Dataset, whose: Whose<'_>, kind: &str, id: &str) -> Result<CaseReco
             r.kind() == kind
                 && r.id() == id
                 && match whose {
-                    Whose::Child(c) => concerns(r, c),
+                    Whose::Child(c) | Whose::Fostered(Some(c)) => concerns(r, c),
                     Whose::Household => kind == CARER,
+                    Whose::Fostered(None) => false,
                 }
         })
         .ok_or(AppError::NotFound("record"))
@@ -746,7 +851,9 @@ impl FormPage<'_> {
         };
         let ctx = context! {
             child => self.whose.child().map(ToString::to_string),
+            asks_child => matches!(self.whose, Whose::Fostered(None)),
             back => self.whose.back(),
+            back_label => self.whose.back_label(),
             action,
             form => form_map(self.form),
             errors => self.errors,
@@ -796,7 +903,7 @@ pub async fn new_form(
             errors: Vec::new(),
             correcting: None,
             versions: Vec::new(),
-            covering_needed: needs_cover(&ds, &id, &user, state.clock.today()),
+            covering_needed: whose.needs_cover(&ds, Some(&id), &user, state.clock.today()),
             themes: &themes,
         }
         .render(&state, &page, StatusCode::OK)
@@ -854,12 +961,12 @@ async fn save_new(
                         state,
                         user,
                         &format!("{}.record", whose.audit_prefix()),
-                        whose.child(),
+                        whose.child().or(r.child()),
                         &format!("{kind} {rid}{cover}"),
                     )
                     .await?;
                     page.flash(&format!("{} recorded", label_of(kind))).await;
-                    return Ok(Redirect::to(&whose.back()).into_response());
+                    return Ok(Redirect::to(&whose.after(&r)).into_response());
                 }
                 Err(StoreError::Invalid(msg)) => {
                     let mut e = FormErrors::default();
@@ -875,6 +982,10 @@ async fn save_new(
         .0
         .dedup_by(|a, b| a.field == b.field && a.message == b.message);
     let themes = themes(state).await;
+    let named: Option<ChildId> = match whose {
+        Whose::Fostered(None) => named_child(pairs),
+        _ => whose.child().cloned(),
+    };
     Ok(FormPage {
         whose,
         kind,
@@ -882,9 +993,7 @@ async fn save_new(
         errors: errors.0,
         correcting: None,
         versions: Vec::new(),
-        covering_needed: whose
-            .child()
-            .is_some_and(|c| needs_cover(ds, c, user, state.clock.today())),
+        covering_needed: whose.needs_cover(ds, named.as_ref(), user, state.clock.today()),
         themes: &themes,
     }
     .render(state, page, StatusCode::UNPROCESSABLE_ENTITY)
@@ -963,7 +1072,7 @@ pub async fn correction_form(
         let kind = kind_of(&raw_kind, whose)?;
         let ds = child_records(&state, &id).await?;
         ensure_child(&ds, &id)?;
-        let covering_needed = needs_cover(&ds, &id, &user, state.clock.today());
+        let covering_needed = whose.needs_cover(&ds, Some(&id), &user, state.clock.today());
         show_correction(
             &state,
             &page,
@@ -1116,9 +1225,7 @@ async fn save_correction(
         errors: errors.0,
         correcting: Some(rid),
         versions: version_rows(&versions),
-        covering_needed: whose
-            .child()
-            .is_some_and(|c| needs_cover(ds, c, user, state.clock.today())),
+        covering_needed: whose.needs_cover(ds, whose.child(), user, state.clock.today()),
         themes: &themes,
     }
     .render(state, page, StatusCode::UNPROCESSABLE_ENTITY)
@@ -1320,6 +1427,268 @@ pub async fn carer_correct(
             &rid,
             &pairs,
             "",
+        )
+        .await
+    }
+    .await;
+    respond(&state, Some(&user), result)
+}
+
+// -- private fostering (IROs and the manager) --------------------------------
+
+fn arrangement_row(a: &daily::PrivateFosteringArrangement) -> Value {
+    context! {
+        child => a.child.to_string(),
+        start => uk(a.start),
+        start_iso => iso(a.start),
+        end => a.end.map(uk),
+        reviews => a.reviews,
+        last_review => uk(a.last_review),
+        next_due => a.next_due.map(iso),
+        status => a.status,
+    }
+}
+
+/// The arrangements of `reviews` as the private fostering pages list them:
+/// those with a review due first, earliest due first; then the rest, the
+/// latest begun first.
+fn arrangements(
+    reviews: &[PrivateFosteringReview],
+    today: NaiveDate,
+    t: &footprint_domain::case_records::CaseRecordTimescales,
+) -> Vec<daily::PrivateFosteringArrangement> {
+    let mut all = daily::private_fostering_arrangements(reviews, today, t);
+    all.sort_by(|a, b| match (a.next_due, b.next_due) {
+        (Some(x), Some(y)) => (x, &a.child).cmp(&(y, &b.child)),
+        (Some(_), None) => std::cmp::Ordering::Less,
+        (None, Some(_)) => std::cmp::Ordering::Greater,
+        (None, None) => (b.start, &a.child).cmp(&(a.start, &b.child)),
+    });
+    all
+}
+
+/// GET /private-fostering — every private fostering arrangement held, with
+/// its start, end, last review and next review due.
+pub async fn fostering_list(
+    State(state): State<AppState>,
+    page: Page,
+    user: CurrentUser,
+    Query(q): Query<crate::paging::PageQuery>,
+) -> Response {
+    let result = async {
+        let ds = council(&state).await?;
+        audit(&state, &user, "private_fostering.list", None, "").await?;
+        let t = settings(&state).await?.case_records;
+        let all = arrangements(
+            &ds.case_records.private_fostering_reviews,
+            state.clock.today(),
+            &t,
+        );
+        let open = all.iter().filter(|a| a.next_due.is_some()).count();
+        let overdue = all.iter().filter(|a| a.status == "overdue").count();
+        let rows: Vec<Value> = all.iter().map(arrangement_row).collect();
+        let (rows, pager) = crate::paging::page(rows, &q.page, "/private-fostering", &[]);
+        Ok(page
+            .render(
+                &state,
+                "private_fostering.html",
+                context! { rows, pager, open, overdue, months => t.private_fostering_months },
+            )
+            .await)
+    }
+    .await;
+    respond(&state, Some(&user), result)
+}
+
+/// GET /private-fostering/{child} — a privately fostered child's
+/// arrangements and the reviews held of each, whether or not the child is
+/// held as a child in care.
+pub async fn fostering_child(
+    State(state): State<AppState>,
+    page: Page,
+    user: CurrentUser,
+    Path(raw): Path<String>,
+) -> Response {
+    let result = async {
+        let id = child_id(&raw)?;
+        let ds = child_records(&state, &id).await?;
+        let reviews: Vec<PrivateFosteringReview> = ds
+            .case_records
+            .private_fostering_reviews
+            .iter()
+            .filter(|r| r.child == id)
+            .cloned()
+            .collect();
+        if reviews.is_empty() {
+            return Err(AppError::NotFound("private fostering arrangement"));
+        }
+        audit(&state, &user, "private_fostering.view", Some(&id), "").await?;
+        let t = settings(&state).await?.case_records;
+        let today = state.clock.today();
+        let all = arrangements(&reviews, today, &t);
+        // The arrangement a new review most likely belongs to.
+        let current = all
+            .iter()
+            .find(|a| a.next_due.is_some())
+            .map(|a| iso(a.start));
+        let mut held: Vec<&PrivateFosteringReview> = reviews.iter().collect();
+        held.sort_by(|a, b| (b.date, &b.id).cmp(&(a.date, &a.id)));
+        let held: Vec<Value> = held
+            .into_iter()
+            .map(|r| {
+                context! {
+                    id => r.id.clone(),
+                    date => uk(r.date),
+                    start => uk(r.arrangement_start),
+                    end => r.arrangement_end.map(uk),
+                }
+            })
+            .collect();
+        let looked_after = ds.children.iter().any(|c| c.id == id);
+        Ok(page
+            .render(
+                &state,
+                "private_fostering_child.html",
+                context! {
+                    child => id.to_string(),
+                    arrangements => all.iter().map(arrangement_row).collect::<Vec<_>>(),
+                    held,
+                    current,
+                    looked_after,
+                    can_see_child => looked_after && user.may_use("GET", "/children/{child}"),
+                },
+            )
+            .await)
+    }
+    .await;
+    respond(&state, Some(&user), result)
+}
+
+/// GET /private-fostering/new — the form for a private fostering review:
+/// a new arrangement's first, or (`?child=`, `&start=`) a child's next.
+pub async fn fostering_new_form(
+    State(state): State<AppState>,
+    page: Page,
+    user: CurrentUser,
+    Query(q): Query<Vec<(String, String)>>,
+) -> Response {
+    let form: Vec<(String, String)> = q
+        .into_iter()
+        .filter(|(k, _)| k == "child" || k == "start")
+        .collect();
+    let named = named_child(&form);
+    let result = async {
+        let covering_needed = match &named {
+            Some(id) => {
+                let ds = child_records(&state, id).await?;
+                Whose::Fostered(None).needs_cover(&ds, Some(id), &user, state.clock.today())
+            }
+            None => false,
+        };
+        Ok(FormPage {
+            whose: Whose::Fostered(None),
+            kind: FOSTERING,
+            form: &form,
+            errors: Vec::new(),
+            correcting: None,
+            versions: Vec::new(),
+            covering_needed,
+            themes: &[],
+        }
+        .render(&state, &page, StatusCode::OK)
+        .await)
+    }
+    .await;
+    respond(&state, Some(&user), result)
+}
+
+/// POST /private-fostering — records a private fostering review of the
+/// child the form names (a new arrangement's first, or the next of one
+/// held); the child need not be held as a child in care.
+pub async fn fostering_record(
+    State(state): State<AppState>,
+    page: Page,
+    user: CurrentUser,
+    Fields(pairs): Fields,
+) -> Response {
+    let result = async {
+        let named = named_child(&pairs);
+        let (ds, cover) = match &named {
+            Some(id) => {
+                let ds = child_records(&state, id).await?;
+                let cover = fostering_scope(&ds, id, &user, state.clock.today(), &pairs)?;
+                (ds, cover)
+            }
+            None => (Dataset::default(), String::new()),
+        };
+        save_new(
+            &state,
+            &page,
+            &user,
+            Whose::Fostered(None),
+            &ds,
+            FOSTERING,
+            &pairs,
+            &cover,
+        )
+        .await
+    }
+    .await;
+    respond(&state, Some(&user), result)
+}
+
+/// GET /private-fostering/{child}/{id}/edit — the correction form of a
+/// private fostering review, with every version held.
+pub async fn fostering_correction_form(
+    State(state): State<AppState>,
+    page: Page,
+    user: CurrentUser,
+    Path((raw, rid)): Path<(String, String)>,
+) -> Response {
+    let result = async {
+        let id = child_id(&raw)?;
+        let whose = Whose::Fostered(Some(&id));
+        let ds = child_records(&state, &id).await?;
+        let covering_needed = whose.needs_cover(&ds, Some(&id), &user, state.clock.today());
+        show_correction(
+            &state,
+            &page,
+            &user,
+            whose,
+            &ds,
+            FOSTERING,
+            &rid,
+            covering_needed,
+        )
+        .await
+    }
+    .await;
+    respond(&state, Some(&user), result)
+}
+
+/// POST /private-fostering/{child}/{id} — corrects a private fostering
+/// review: a new version with who, when and why; the earlier ones kept.
+pub async fn fostering_correct(
+    State(state): State<AppState>,
+    page: Page,
+    user: CurrentUser,
+    Path((raw, rid)): Path<(String, String)>,
+    Fields(pairs): Fields,
+) -> Response {
+    let result = async {
+        let id = child_id(&raw)?;
+        let ds = child_records(&state, &id).await?;
+        let cover = fostering_scope(&ds, &id, &user, state.clock.today(), &pairs)?;
+        save_correction(
+            &state,
+            &page,
+            &user,
+            Whose::Fostered(Some(&id)),
+            &ds,
+            FOSTERING,
+            &rid,
+            &pairs,
+            &cover,
         )
         .await
     }

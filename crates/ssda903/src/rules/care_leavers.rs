@@ -309,7 +309,7 @@ fn rule_1010<'a>(ctx: &Ctx<'a>) -> Vec<&'a RawRow> {
 fn rule_1011<'a>(ctx: &Ctx<'a>) -> Vec<&'a RawRow> {
     let transferred: HashSet<&str> = ctx
         .episodes_by_child()
-        .into_iter()
+        .iter()
         .filter_map(|eps| {
             let e = eps.iter().rev().find(|e| date(e, "DECOM").is_some())?;
             (e.get("REC") == "E3").then(|| e.get("CHILD"))
@@ -435,7 +435,7 @@ fn date_perm(v: &str) -> Option<NaiveDate> {
 fn rule_632<'a>(ctx: &Ctx<'a>) -> Vec<&'a RawRow> {
     let first: std::collections::HashMap<&str, &RawRow> = ctx
         .episodes_by_child()
-        .into_iter()
+        .iter()
         .filter_map(|eps| {
             let e = *eps.first()?;
             date(e, "DECOM").map(|_| (e.get("CHILD"), e))

@@ -495,8 +495,8 @@ impl<'a> Ctx<'a> {
 
     /// This year's episodes by child, in order (see
     /// [`Tables::episodes_by_child`]).
-    pub fn episodes_by_child(&self) -> Vec<Vec<&'a RawRow>> {
-        self.by_child.clone()
+    pub fn episodes_by_child(&self) -> &[Vec<&'a RawRow>] {
+        &self.by_child
     }
 }
 

@@ -200,7 +200,8 @@ fn rule_sw12<'a>(ctx: &Ctx<'a>) -> Vec<&'a RawRow> {
     let mut out = Vec::new();
     for eps in ctx.episodes_by_child() {
         let eps: Vec<&RawRow> = eps
-            .into_iter()
+            .iter()
+            .copied()
             .filter(|e| !matches!(e.get("LS"), "V3" | "V4"))
             .collect();
         let on_31_march = eps.iter().any(|e| {

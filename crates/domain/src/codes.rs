@@ -580,6 +580,26 @@ national_code! {
     }
 }
 
+impl CareLeaverActivity {
+    /// Whether the code is in the DfE's list for the collection year that
+    /// starts on 1 April of `start_year`: F3 and P3 are not in any list of
+    /// the years Footprint has rules for (2023-24 on), only read from older
+    /// returns.
+    pub fn valid_in_collection_year(self, start_year: i32) -> bool {
+        !matches!(self, Self::F3 | Self::P3) || start_year < 2023
+    }
+}
+
+impl CareLeaverAccommodation {
+    /// Whether the code is in the DfE's list for the collection year that
+    /// starts on 1 April of `start_year`: homelessness (S) is always
+    /// unsuitable, so S1 is in no list of the years Footprint has rules for
+    /// (2023-24 on), only read from older returns.
+    pub fn valid_in_collection_year(self, start_year: i32) -> bool {
+        !matches!(self, Self::S1) || start_year < 2023
+    }
+}
+
 national_code! {
     /// The sex of the adopters (903 AD1 `SEX_ADOPTR`).
     AdoptersSex, "sex of adopters (SEX_ADOPTR)", SEX_ADOPTR_CODES {

@@ -9,9 +9,9 @@ use std::str::FromStr;
 
 use chrono::NaiveDate;
 use footprint_domain::codes::{
-    CategoryOfNeed, CodeError, Ethnicity, LegalStatus, MissingKind, ParticipationCode,
-    PlacementProvider, PlacementType, ReasonEpisodeCeased, ReasonNewEpisode, ReasonPlaceChange,
-    SdqReason, Sex,
+    CareLeaverAccommodation, CareLeaverActivity, CategoryOfNeed, CodeError, Ethnicity, LegalStatus,
+    MissingKind, ParticipationCode, PlacementProvider, PlacementType, ReasonEpisodeCeased,
+    ReasonNewEpisode, ReasonPlaceChange, SdqReason, Sex,
 };
 use footprint_domain::dates::{CollectionYear, format_uk, parse_uk_date};
 use footprint_domain::model::{
@@ -1037,8 +1037,30 @@ fn other_row(conv: &mut Conv, row: &RawRow, year: Option<CollectionYear>, out: &
     match row.table {
         Table::Oc3 => {
             let in_touch = conv.code(row, "IN_TOUCH", Some("131"), None);
-            let activity = conv.code(row, "ACTIV", Some("132"), None);
-            let accommodation = conv.code(row, "ACCOM", Some("133"), None);
+            let activity: Option<CareLeaverActivity> = conv.code(row, "ACTIV", Some("132"), None);
+            let accommodation: Option<CareLeaverAccommodation> =
+                conv.code(row, "ACCOM", Some("133"), None);
+            if let Some(y) = year {
+                // F3, P3 and S1 are read from older returns only.
+                let start = y.start_year();
+                let mut superseded = Vec::new();
+                if let Some(a) = activity.filter(|a| !a.valid_in_collection_year(start)) {
+                    superseded.push(("ACTIV", a.code(), "132"));
+                }
+                if let Some(a) = accommodation.filter(|a| !a.valid_in_collection_year(start)) {
+                    superseded.push(("ACCOM", a.code(), "133"));
+                }
+                for (field, code, rule) in superseded {
+                    conv.report(
+                        row,
+                        field,
+                        Some(code),
+                        Some(rule),
+                        Severity::Fatal,
+                        format!("{field} {code} is not in the {y} list of codes"),
+                    );
+                }
+            }
             if let (false, Some(child), Some(year)) = (conv.failed, id, year) {
                 out.care_leavers.push(Located {
                     record: CareLeaverOutcome {

@@ -91,6 +91,32 @@ fn placement_codes_follow_the_collection_year() {
 }
 
 #[test]
+fn superseded_care_leaver_codes_are_refused_from_2023_24() {
+    // ACTIV F3 and P3 and ACCOM S1 (homeless is always unsuitable) are read
+    // from older returns only: rules 132 and 133 in the DfE's lists from
+    // 2023-24 (the DfE's validator flags them too).
+    let mut inputs = base_with("header.csv", "", "");
+    inputs.push(csv(
+        "oc3.csv",
+        "CHILD,DOB,IN_TOUCH,ACTIV,ACCOM\n1001,15/06/2010,YES,F3,S1\n1002,01/01/2020,YES,F1,S2\n",
+    ));
+    let older = read(&inputs);
+    assert!(
+        !older
+            .problems
+            .iter()
+            .any(|p| matches!(p.rule.as_deref(), Some("132" | "133"))),
+        "{:#?}",
+        older.problems
+    );
+    let p = read_inputs(&inputs, year("2024-25"));
+    let a = only(&p, "132");
+    assert_at(&a, "oc3.csv", 2, "ACTIV");
+    assert!(a.message.contains("2024-25") && a.is_fatal(), "{a:#?}");
+    assert_at(&only(&p, "133"), "oc3.csv", 2, "ACCOM");
+}
+
+#[test]
 fn sex_is_spelled_for_the_year() {
     let inputs = base_with("header.csv", "", "");
     let p = read_inputs(&inputs, year("2024-25"));

@@ -180,7 +180,7 @@ pub(super) const RULES: &[Rule] = &[
 /// Each child's latest episode (by DECOM) of those `keep` keeps.
 fn latest<'a>(ctx: &Ctx<'a>, keep: impl Fn(&RawRow) -> bool) -> HashMap<&'a str, &'a RawRow> {
     ctx.episodes_by_child()
-        .into_iter()
+        .iter()
         .filter_map(|eps| {
             let e = *eps
                 .iter()
@@ -194,7 +194,7 @@ fn latest<'a>(ctx: &Ctx<'a>, keep: impl Fn(&RawRow) -> bool) -> HashMap<&'a str,
 /// Each child's first episode (by DECOM) of those `keep` keeps.
 fn first<'a>(ctx: &Ctx<'a>, keep: impl Fn(&RawRow) -> bool) -> HashMap<&'a str, &'a RawRow> {
     ctx.episodes_by_child()
-        .into_iter()
+        .iter()
         .filter_map(|eps| {
             let e = *eps.iter().find(|e| date(e, "DECOM").is_some() && keep(e))?;
             Some((e.get("CHILD"), e))

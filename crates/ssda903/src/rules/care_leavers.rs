@@ -1,11 +1,12 @@
 //! Care leavers (OC3) and permanence before care (PrevPerm): who should
 //! have care leaver information, and what it may say.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use chrono::{Datelike, NaiveDate};
 
 use super::{At, Check, Cmp, Cond::*, Ctx, Rule, Years, date, plus_years};
+use crate::problem::Severity::Warning;
 use crate::raw::RawRow;
 use crate::tables::Table::*;
 
@@ -61,6 +62,7 @@ pub(super) const RULES: &[Rule] = &[
     Rule::error("348", Oc3, "IN_TOUCH", "The care leaver was reported as having died (DIED) in last year's return, but this year's IN_TOUCH is not DIED.", Check::Rows(rule_348)).years(Years::from(2025)).previous(),
     Rule::error("391", Oc3, "IN_TOUCH", "Care leaver information is given for a young person not yet 17 at the end of the year.", Check::Row(&[Age(17, Cmp::Gt, At::End), AnyFilled(OC3_ITEMS)])),
     Rule::error("1000", Oc3, "IN_TOUCH", "The child died in care (an episode ended E2, this year or last), so there should be no care leaver information.", Check::Rows(rule_1000)),
+    Rule::error("1001", Oc3, "IN_TOUCH", "Care leaver information is given, but the young person's episodes (this year's and last year's) do not make them a relevant or former relevant child: looked after for at least 13 weeks since their 14th birthday and at least a day since their 16th, and not adopted. Only two years of episodes are seen, so check earlier ones before changing anything.", Check::Rows(rule_1001)).severity(Warning).previous(),
     Rule::error("1002", Oc3, "IN_TOUCH", "The young person has no episodes this year or last, so there should be no care leaver information.", Check::Rows(rule_1002)).previous(),
     Rule::error("1007", Oc3, "IN_TOUCH", "Care leaver information is not required for a 17- or 18-year-old who was still looked after on their 17th or 18th birthday.", Check::Rows(rule_1007)),
     Rule::error("1010", Oc3, "IN_TOUCH", "Care leaver information is given for a young person with no episodes this year although their last episode in last year's return was open.", Check::Rows(rule_1010)).previous(),
@@ -178,6 +180,64 @@ fn rule_1000<'a>(ctx: &Ctx<'a>) -> Vec<&'a RawRow> {
         .collect()
 }
 
+/// DfE 1001: care leaver information only for a relevant or former relevant
+/// child (looked after for 13 weeks, 91 days, since the 14th birthday and
+/// for at least a day since the 16th, short breaks not counted), and not
+/// for an adopted child (the latest episode ended E11 or E12). Only this
+/// year's and last year's episodes can be seen: an episode in both counts
+/// once (the row with an end date), the latest open episode runs to 31
+/// March. Young people with no episodes in either year (1002's) and those
+/// 20 or older at 31 March, whose care may be older than both returns, are
+/// left out, as the DfE's validator means to.
+fn rule_1001<'a>(ctx: &Ctx<'a>) -> Vec<&'a RawRow> {
+    let Some(last) = ctx.last else {
+        return Vec::new();
+    };
+    let mut eps: HashMap<&str, HashMap<Option<NaiveDate>, &RawRow>> = HashMap::new();
+    for e in ctx.this.rows(Episodes).iter().chain(last.rows(Episodes)) {
+        let slot = eps
+            .entry(e.get("CHILD"))
+            .or_default()
+            .entry(date(e, "DECOM"))
+            .or_insert(e);
+        if date(slot, "DEC").is_none() && date(e, "DEC").is_some() {
+            *slot = e;
+        }
+    }
+    let end = ctx.end();
+    oc3_where(ctx, |r| {
+        let (Some(dob), Some(es)) = (ctx.dob(r), eps.get(r.get("CHILD"))) else {
+            return false;
+        };
+        if plus_years(dob, 20) <= end {
+            return false;
+        }
+        let mut es: Vec<(NaiveDate, &RawRow)> =
+            es.iter().filter_map(|(d, e)| Some(((*d)?, *e))).collect();
+        es.sort_by_key(|(d, _)| *d);
+        let Some(&(_, latest)) = es.last() else {
+            return false;
+        };
+        if matches!(latest.get("REC"), "E11" | "E12") {
+            return true;
+        }
+        let days_since = |birthday: NaiveDate| -> i64 {
+            es.iter()
+                .filter(|(_, e)| !matches!(e.get("LS"), "V3" | "V4"))
+                .filter_map(|(start, e)| {
+                    let stop = match date(e, "DEC") {
+                        Some(d) => d,
+                        None if std::ptr::eq(*e, latest) => end,
+                        None => return None,
+                    };
+                    Some((stop - (*start).max(birthday)).num_days().max(0))
+                })
+                .sum()
+        };
+        days_since(plus_years(dob, 14)) < 91 || days_since(plus_years(dob, 16)) < 1
+    })
+}
+
 fn rule_1002<'a>(ctx: &Ctx<'a>) -> Vec<&'a RawRow> {
     let Some(last) = ctx.last else {
         return Vec::new();
@@ -249,7 +309,7 @@ fn rule_1010<'a>(ctx: &Ctx<'a>) -> Vec<&'a RawRow> {
 fn rule_1011<'a>(ctx: &Ctx<'a>) -> Vec<&'a RawRow> {
     let transferred: HashSet<&str> = ctx
         .episodes_by_child()
-        .into_iter()
+        .iter()
         .filter_map(|eps| {
             let e = eps.iter().rev().find(|e| date(e, "DECOM").is_some())?;
             (e.get("REC") == "E3").then(|| e.get("CHILD"))
@@ -273,21 +333,8 @@ fn rule_1012<'a>(ctx: &Ctx<'a>) -> Vec<&'a RawRow> {
         .collect()
 }
 
-/// The children with an episode during the collection year.
-fn looked_after_in_year<'a>(ctx: &Ctx<'a>) -> HashSet<&'a str> {
-    ctx.this
-        .rows(Episodes)
-        .iter()
-        .filter(|e| {
-            date(e, "DECOM").is_some_and(|s| s <= ctx.end())
-                && (e.get("DEC").is_empty() || date(e, "DEC").is_some_and(|d| d >= ctx.start()))
-        })
-        .map(|e| e.get("CHILD"))
-        .collect()
-}
-
 fn rule_1014<'a>(ctx: &Ctx<'a>) -> Vec<&'a RawRow> {
-    let during = looked_after_in_year(ctx);
+    let during = ctx.looked_after_in_year(true);
     let uasc = ctx.this.children(Uasc);
     let leavers: HashSet<&str> = care_leavers(ctx)
         .into_iter()
@@ -388,7 +435,7 @@ fn date_perm(v: &str) -> Option<NaiveDate> {
 fn rule_632<'a>(ctx: &Ctx<'a>) -> Vec<&'a RawRow> {
     let first: std::collections::HashMap<&str, &RawRow> = ctx
         .episodes_by_child()
-        .into_iter()
+        .iter()
         .filter_map(|eps| {
             let e = *eps.first()?;
             date(e, "DECOM").map(|_| (e.get("CHILD"), e))
@@ -506,6 +553,48 @@ mod tests {
         assert_eq!(y("348"), [2]);
         assert_eq!(y("1002"), [2, 4]);
         assert_eq!(y("1010"), [3]);
+    }
+
+    #[test]
+    fn relevant_and_former_relevant_children() {
+        // Born 1 June 2007: 14 on 1 June 2021, 16 on 1 June 2023.
+        let dobs = "CHILD,SEX,DOB,ETHNIC,UPN,MOTHER,MC_DOB\n\
+                    1,M,01/06/2007,WBRI,,,\n2,M,01/06/2007,WBRI,,,\n3,M,01/06/2007,WBRI,,,\n\
+                    4,M,01/06/2007,WBRI,,,\n5,M,01/06/2007,WBRI,,,\n6,M,01/06/2004,WBRI,,,\n\
+                    7,M,01/06/2007,WBRI,,,";
+        let ret = |eps: &str, oc3: &str| {
+            let mut r = rows(Table::Header, dobs);
+            r.extend(rows(Table::Episodes, &format!("{EPS}\n{eps}")));
+            r.extend(rows(Table::Oc3, &format!("{OC3}\n{oc3}")));
+            r
+        };
+        // 1: in care from 15 to 17 (open last year, closed this year: the
+        // same episode in both); 2: 30 days after 16 only; 3: long enough
+        // but adopted; 4: 100 days, all short breaks; 5: 100 days after 14
+        // but none after 16; 6: 20 at 31 March (left out); 7: no episodes
+        // (1002's).
+        let last = ret(
+            "1,01/09/2022,S,C2,N1,U1,PR1,,,,,,\n\
+             2,01/07/2023,S,C2,N1,U1,PR1,31/07/2023,E4A,,,,\n\
+             3,01/09/2022,S,C2,N1,U1,PR1,,,,,,\n\
+             4,01/07/2023,S,V3,N1,U1,PR1,09/10/2023,E4A,,,,\n\
+             5,01/06/2022,S,C2,N1,U1,PR1,09/09/2022,E4A,,,,\n\
+             6,01/06/2021,S,C2,N1,U1,PR1,02/06/2021,E4A,,,,",
+            "",
+        );
+        let this = ret(
+            "1,01/09/2022,S,C2,N1,U1,PR1,01/07/2024,E4A,,,,\n\
+             3,01/09/2022,S,C2,N1,U1,PR1,01/07/2024,E11,,,,",
+            "1,01/06/2007,YES,F2,S\n2,01/06/2007,YES,F2,S\n3,01/06/2007,YES,F2,S\n\
+             4,01/06/2007,YES,F2,S\n5,01/06/2007,YES,F2,S\n6,01/06/2004,YES,F2,S\n\
+             7,01/06/2007,YES,F2,S",
+        );
+        let y = |r: &[RawRow], last: Option<&[RawRow]>| {
+            lines_flagged("1001", "2024-25", r, last, Table::Oc3)
+        };
+        assert_eq!(y(&this, Some(&last)), [3, 4, 5, 6]);
+        // It needs last year's return.
+        assert!(y(&this, None).is_empty());
     }
 
     #[test]

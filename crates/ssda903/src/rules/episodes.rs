@@ -54,7 +54,7 @@ const PLACEMENT: [&str; 4] = ["PLACE", "PL_POST", "URN", "PLACE_PROVIDER"];
 /// Each episode with the one before it (same child, by DECOM).
 fn with_previous<'a>(ctx: &Ctx<'a>) -> Vec<(&'a RawRow, &'a RawRow)> {
     ctx.episodes_by_child()
-        .into_iter()
+        .iter()
         .flat_map(|eps| eps.windows(2).map(|w| (w[1], w[0])).collect::<Vec<_>>())
         .collect()
 }
@@ -83,10 +83,11 @@ fn rule_432<'a>(ctx: &Ctx<'a>) -> Vec<&'a RawRow> {
 /// (with a valid DECOM; the DfE's validator leaves out episodes without one).
 fn rule_437<'a>(ctx: &Ctx<'a>) -> Vec<&'a RawRow> {
     ctx.episodes_by_child()
-        .into_iter()
+        .iter()
         .flat_map(|eps| {
             let eps: Vec<&RawRow> = eps
-                .into_iter()
+                .iter()
+                .copied()
                 .filter(|e| super::date(e, "DECOM").is_some())
                 .collect();
             let n = eps.len();

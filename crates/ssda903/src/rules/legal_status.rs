@@ -107,7 +107,8 @@ fn periods_longer_than<'a>(ctx: &Ctx<'a>, ls: &str, days: i64) -> Vec<&'a RawRow
     let mut out = Vec::new();
     for eps in ctx.episodes_by_child() {
         let eps: Vec<&RawRow> = eps
-            .into_iter()
+            .iter()
+            .copied()
             .filter(|e| e.get("LS") == ls && date(e, "DECOM").is_some())
             .collect();
         let mut period: Vec<&RawRow> = Vec::new();
@@ -149,12 +150,13 @@ fn rule_364<'a>(ctx: &Ctx<'a>) -> Vec<&'a RawRow> {
 
 fn rule_426<'a>(ctx: &Ctx<'a>) -> Vec<&'a RawRow> {
     ctx.episodes_by_child()
-        .into_iter()
+        .iter()
         .filter(|eps| {
             eps.iter().any(|e| e.get("LS") == "V3") && eps.iter().any(|e| e.get("LS") == "V4")
         })
         .flat_map(|eps| {
-            eps.into_iter()
+            eps.iter()
+                .copied()
                 .filter(|e| matches!(e.get("LS"), "V3" | "V4"))
         })
         .collect()

@@ -477,10 +477,26 @@ impl<'a> Ctx<'a> {
         self.dobs.get(row.get("CHILD")).copied()
     }
 
+    /// The children with an episode during the collection year (an open
+    /// episode runs on), short breaks (V3/V4) counted or not.
+    pub fn looked_after_in_year(&self, short_breaks: bool) -> std::collections::HashSet<&'a str> {
+        self.this
+            .rows(Table::Episodes)
+            .iter()
+            .filter(|e| short_breaks || !matches!(e.get("LS"), "V3" | "V4"))
+            .filter(|e| {
+                date(e, "DECOM").is_some_and(|s| s <= self.end())
+                    && (e.get("DEC").is_empty()
+                        || date(e, "DEC").is_some_and(|d| d >= self.start()))
+            })
+            .map(|e| e.get("CHILD"))
+            .collect()
+    }
+
     /// This year's episodes by child, in order (see
     /// [`Tables::episodes_by_child`]).
-    pub fn episodes_by_child(&self) -> Vec<Vec<&'a RawRow>> {
-        self.by_child.clone()
+    pub fn episodes_by_child(&self) -> &[Vec<&'a RawRow>] {
+        &self.by_child
     }
 }
 

@@ -15,6 +15,7 @@ use crate::tables::Table::*;
 const UN: &[&str] = &["UN1", "UN2", "UN3", "UN4", "UN5"];
 
 pub(super) const RULES: &[Rule] = &[
+    Rule::error("165", Header, "MOTHER", "Whether the child is a mother (MOTHER) is wrongly recorded: it must be 0 or 1, blank for a boy, and given for a girl looked after during the year (not only on short breaks).", Check::Rows(rule_165)),
     Rule::error("168", Header, "UPN", "The unique pupil number (UPN) is not valid: a letter (not I, O or S) and 12 digits, or 11 digits and a letter; UN1–UN5 when unknown.", Check::Rows(rule_168)),
     Rule::error("207", Header, "MOTHER", "The child was recorded as a mother (MOTHER 1) last year but is not this year.", Check::Rows(rule_207)).previous(),
     Rule::error("208", Header, "UPN", "The unique pupil number (UPN) differs from last year's (other than an unknown code becoming known, or UN1 becoming UN2–UN5).", Check::Rows(rule_208)).previous(),
@@ -133,6 +134,30 @@ fn rule_210<'a>(ctx: &Ctx<'a>) -> Vec<&'a RawRow> {
 /// 2023-24, F from 2024-25).
 fn female(ctx: &Ctx, sex: &str) -> bool {
     sex == if ctx.rules_year >= 2024 { "F" } else { "2" }
+}
+
+/// Whether a Header SEX is male in the rule set's year (1 up to 2023-24, M
+/// from 2024-25).
+fn male(ctx: &Ctx, sex: &str) -> bool {
+    sex == if ctx.rules_year >= 2024 { "M" } else { "1" }
+}
+
+/// DfE 165: "If provided <MOTHER> must be a valid value (and child must be
+/// female). If not provided <MOTHER> then either <GENDER> is male or no
+/// episode record for current year and any of <IN_TOUCH>, <ACTIV> or
+/// <ACCOM> have been provided": a MOTHER other than 0 or 1, a MOTHER for a
+/// boy, or no MOTHER for a girl looked after during the year. A girl with no
+/// episode in the year is a care leaver, whose MOTHER is 628's business.
+fn rule_165<'a>(ctx: &Ctx<'a>) -> Vec<&'a RawRow> {
+    let during = ctx.looked_after_in_year(false);
+    header(ctx, |h| {
+        let (mother, sex) = (h.get("MOTHER"), h.get("SEX"));
+        if mother.is_empty() {
+            female(ctx, sex) && during.contains(h.get("CHILD"))
+        } else {
+            !matches!(mother, "0" | "1") || male(ctx, sex)
+        }
+    })
 }
 
 /// The children with an episode that is not a short break.
@@ -314,6 +339,40 @@ mod tests {
         assert_eq!(
             lines_flagged("612", "2023-24", &old, None, Table::Header),
             [2]
+        );
+    }
+
+    #[test]
+    fn mother_status() {
+        // 1: a mother; 2: a girl in care in the year with no MOTHER; 3: a
+        // value outside 0/1; 4: a boy with MOTHER; 5: a girl whose only
+        // episode ended before the year; 6: a boy with none; 7: a girl on
+        // short breaks only.
+        let r = ret(
+            "1,F,01/01/2008,WBRI,UN1,1,01/01/2024\n\
+             2,F,01/01/2008,WBRI,UN1,,\n\
+             3,F,01/01/2008,WBRI,UN1,2,\n\
+             4,M,01/01/2008,WBRI,UN1,0,\n\
+             5,F,01/01/2008,WBRI,UN1,,\n\
+             6,M,01/01/2008,WBRI,UN1,,\n\
+             7,F,01/01/2008,WBRI,UN1,,",
+            "1,01/01/2025,S,C2,N1,U1,PR1,,,,,,\n\
+             2,01/01/2025,S,C2,N1,U1,PR1,01/05/2025,E4A,,,,\n\
+             3,01/01/2025,S,C2,N1,U1,PR1,,,,,,\n\
+             4,01/01/2025,S,C2,N1,U1,PR1,,,,,,\n\
+             5,01/01/2024,S,C2,N1,U1,PR1,01/03/2025,E4A,,,,\n\
+             6,01/01/2025,S,C2,N1,U1,PR1,,,,,,\n\
+             7,01/01/2025,S,V3,N1,U1,PR1,,,,,,",
+        );
+        assert_eq!(f("165", &r, None), [3, 4, 5]);
+        // Up to 2023-24 SEX was 1 (male) or 2 (female).
+        let old = ret(
+            "1,2,01/01/2008,WBRI,UN1,,\n2,1,01/01/2008,WBRI,UN1,1,\n3,M,01/01/2008,WBRI,UN1,1,",
+            "1,01/01/2024,S,C2,N1,U1,PR1,,,,,,",
+        );
+        assert_eq!(
+            lines_flagged("165", "2023-24", &old, None, Table::Header),
+            [2, 3]
         );
     }
 

@@ -82,9 +82,13 @@ fn rule_226<'a>(ctx: &Ctx<'a>) -> Vec<&'a RawRow> {
 
 fn rule_377<'a>(ctx: &Ctx<'a>) -> Vec<&'a RawRow> {
     ctx.episodes_by_child()
-        .into_iter()
+        .iter()
         .flat_map(|eps| {
-            let t3: Vec<&RawRow> = eps.into_iter().filter(|e| e.get("PLACE") == "T3").collect();
+            let t3: Vec<&RawRow> = eps
+                .iter()
+                .copied()
+                .filter(|e| e.get("PLACE") == "T3")
+                .collect();
             if t3.len() > 2 { t3 } else { Vec::new() }
         })
         .collect()

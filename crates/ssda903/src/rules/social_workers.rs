@@ -33,6 +33,9 @@ pub(super) const RULES: &[Rule] = &[
     Rule::error("SW09STG2", SwEpisodes, "SW_DEC", "The social worker episode ends on the day it starts (it lasted less than 24 hours).", Check::Row(&[Same("SW_DEC", "SW_DECOM")])),
     Rule::error("SW10STG2", SwEpisodes, "SW_DECOM", "The social worker episode does not start within seven days of the end of the one before.", Check::Rows(rule_sw10)).years(Years::until(2023)),
     Rule::error("SW10STG2", SwEpisodes, "SW_DECOM", "The social worker episode starts more than seven days before the end of the one before (unless the reason is FCONTA).", Check::Rows(rule_sw10)).years(Years::from(2024)),
+    Rule::error("SW11aSTG2", SwEpisodes, "SW_DEC", "The child's latest social worker episode ended before the last five days of the year (before 26 March) and no later one is reported: a child looked after at 31 March has a social worker then.", Check::Rows(rule_sw11a)).years(Years::until(2023)),
+    Rule::error("SW11bSTG2", SwEpisodes, "SW_DEC", "The child's latest social worker episode ended in the last five days of the year (26 to 31 March) and no later one is reported: a child looked after at 31 March has a social worker then.", Check::Rows(rule_sw11b)),
+    Rule::error("SW12STG2", Episodes, "DECOM", "The child is looked after on 31 March, but no social worker is reported for when this episode began a period of care (RNE S) or ended one: every social worker the child had in the reporting period must be reported, even while not looked after.", Check::Rows(rule_sw12)),
     Rule::error("SW13STG1", SwEpisodes, "SW_REASON", "The reason for the change of social worker (SW_REASON) is blank or not a valid code.", Check::Row(&[NotIn("SW_REASON", REASONS)])).years(Years::until(2023)),
     Rule::error("SW13STG1", SwEpisodes, "SW_REASON", "The reason for the change of social worker (SW_REASON) is not a valid code, or is blank for an episode starting on or after 1 April 2023.", Check::Row(&[Any(&[All(&[Filled("SW_REASON"), NotIn("SW_REASON", REASONS)]), All(&[Blank("SW_REASON"), DateAfter("SW_DECOM", (31, 3, 2023))])])])).years(Years::from(2024)),
     Rule::error("SW14STG2", SwEpisodes, "SW_DEC", "The social worker episode has no end date (SW_DEC) but is not the child's latest.", Check::Rows(rule_sw14)).years(Years::until(2023)),
@@ -78,16 +81,20 @@ fn rule_sw02<'a>(ctx: &Ctx<'a>) -> Vec<&'a RawRow> {
         .collect()
 }
 
-fn rule_sw07<'a>(ctx: &Ctx<'a>) -> Vec<&'a RawRow> {
-    // From 2024-25 the social worker reporting period starts a year before
-    // the collection year.
-    let from = if ctx.rules_year >= 2024 {
+/// The start of the social worker reporting period: the collection year's,
+/// and from 2024-25 a year before it.
+fn reporting_start(ctx: &Ctx) -> NaiveDate {
+    if ctx.rules_year >= 2024 {
         ctx.start()
             .checked_sub_months(chrono::Months::new(12))
             .unwrap_or(NaiveDate::MIN)
     } else {
         ctx.start()
-    };
+    }
+}
+
+fn rule_sw07<'a>(ctx: &Ctx<'a>) -> Vec<&'a RawRow> {
+    let from = reporting_start(ctx);
     ctx.this
         .rows(SwEpisodes)
         .iter()
@@ -138,6 +145,98 @@ fn rule_sw10<'a>(ctx: &Ctx<'a>) -> Vec<&'a RawRow> {
             };
             if bad {
                 out.push(this);
+            }
+        }
+    }
+    out
+}
+
+/// The child's latest social worker episodes (none starts after them) that
+/// ended in `window`: "Social worker episode has ended before 31 March and
+/// no subsequent social worker episode has been provided" (SW11a for the
+/// days before the last five, SW11b for the last five).
+fn latest_ended_in<'a>(ctx: &Ctx<'a>, window: impl Fn(NaiveDate) -> bool) -> Vec<&'a RawRow> {
+    let mut out = Vec::new();
+    for eps in by_child(ctx) {
+        let Some(latest) = eps.iter().filter_map(|r| date(r, "SW_DECOM")).max() else {
+            continue;
+        };
+        out.extend(eps.into_iter().filter(|r| {
+            date(r, "SW_DECOM") == Some(latest) && date(r, "SW_DEC").is_some_and(&window)
+        }));
+    }
+    out
+}
+
+/// The first of the last five days of the collection year (26 March).
+fn last_five_days(ctx: &Ctx) -> NaiveDate {
+    ctx.end() - Days::new(5)
+}
+
+fn rule_sw11a<'a>(ctx: &Ctx<'a>) -> Vec<&'a RawRow> {
+    let from = last_five_days(ctx);
+    latest_ended_in(ctx, |d| d < from)
+}
+
+fn rule_sw11b<'a>(ctx: &Ctx<'a>) -> Vec<&'a RawRow> {
+    let (from, end) = (last_five_days(ctx), ctx.end());
+    latest_ended_in(ctx, |d| from <= d && d <= end)
+}
+
+/// DfE SW12: "If a child is looked after on 31 March then all social worker
+/// episodes for the full previous year should be reported, even those
+/// whilst they were not looked after". For a child looked after on 31 March
+/// (an episode that is not a short break open then), each episode in the
+/// reporting period that began a period of care (RNE S) needs a social
+/// worker episode that had not ended by then, and each that ended one (a
+/// REC other than X1; an open episode ends on 31 March) a social worker
+/// episode that had started by then.
+fn rule_sw12<'a>(ctx: &Ctx<'a>) -> Vec<&'a RawRow> {
+    if !ctx.this.has(SwEpisodes) {
+        return Vec::new();
+    }
+    let (from, end) = (reporting_start(ctx), ctx.end());
+    let workers = ctx.this.by_child(SwEpisodes);
+    let mut out = Vec::new();
+    for eps in ctx.episodes_by_child() {
+        let eps: Vec<&RawRow> = eps
+            .iter()
+            .copied()
+            .filter(|e| !matches!(e.get("LS"), "V3" | "V4"))
+            .collect();
+        let on_31_march = eps.iter().any(|e| {
+            date(e, "DECOM").is_some_and(|s| s <= end)
+                && (e.get("DEC").is_empty() || date(e, "DEC").is_some_and(|d| d > end))
+        });
+        if !on_31_march {
+            continue;
+        }
+        let sw = workers
+            .get(eps[0].get("CHILD"))
+            .map_or(&[][..], Vec::as_slice);
+        for e in eps {
+            let Some(start) = date(e, "DECOM") else {
+                continue;
+            };
+            let stop = if e.get("DEC").is_empty() {
+                Some(end)
+            } else {
+                date(e, "DEC")
+            };
+            if stop.is_some_and(|d| d < from) {
+                continue;
+            }
+            let begins = e.get("RNE") == "S"
+                && !sw.iter().any(|w| {
+                    w.get("SW_DEC").is_empty() || date(w, "SW_DEC").is_some_and(|d| d >= start)
+                });
+            let ends = e.get("REC") != "X1"
+                && stop.is_some_and(|stop| {
+                    !sw.iter()
+                        .any(|w| date(w, "SW_DECOM").is_some_and(|d| d <= stop))
+                });
+            if begins || ends {
+                out.push(e);
             }
         }
     }
@@ -217,6 +316,53 @@ mod tests {
         assert_eq!(f("SW14STG2", "2023-24", &r), [2]);
         assert_eq!(f("SW10STG2", "2024-25", &r), [5]);
         assert_eq!(f("SW17STG2", "2025-26", &r), [7]);
+    }
+
+    #[test]
+    fn a_social_worker_at_31_march() {
+        // 1: latest ended 20 March; 2: ended 28 March; 3: ended 10 March,
+        // followed by one open; 4: open; 5: ended 31 March, after one that
+        // ended 20 March.
+        let r = sw("1,01/01/2010,SW1,01/05/2023,20/03/2024,MANAGE\n\
+                    2,01/01/2010,SW1,01/05/2023,28/03/2024,MANAGE\n\
+                    3,01/01/2010,SW1,01/05/2023,10/03/2024,MANAGE\n\
+                    3,01/01/2010,SW2,11/03/2024,,MANAGE\n\
+                    4,01/01/2010,SW1,01/05/2023,,MANAGE\n\
+                    5,01/01/2010,SW1,01/05/2023,20/03/2024,MANAGE\n\
+                    5,01/01/2010,SW2,21/03/2024,31/03/2024,MANAGE");
+        assert_eq!(f("SW11aSTG2", "2023-24", &r), [2]);
+        assert_eq!(f("SW11bSTG2", "2023-24", &r), [3, 8]);
+        assert_eq!(f("SW11bSTG2", "2025-26", &r), Vec::<u64>::new());
+    }
+
+    #[test]
+    fn social_workers_for_the_whole_period_of_care() {
+        let mut r = rows(
+            Table::Episodes,
+            "CHILD,DECOM,RNE,LS,CIN,PLACE,PLACE_PROVIDER,DEC,REC,REASON_PLACE_CHANGE,HOME_POST,PL_POST,URN\n\
+             1,01/05/2023,S,C2,N1,U1,PR1,01/07/2023,X1,,,,\n\
+             1,01/07/2023,P,C2,N1,U4,PR1,,,,,,\n\
+             2,01/05/2023,S,C2,N1,U1,PR1,,,,,,\n\
+             3,01/05/2023,S,C2,N1,U1,PR1,01/06/2023,E4A,,,,\n\
+             3,01/09/2023,S,C2,N1,U1,PR1,,,,,,\n\
+             4,01/05/2023,S,C2,N1,U1,PR1,01/06/2023,E4A,,,,\n\
+             5,01/05/2023,S,V3,N1,U1,PR1,,,,,,",
+        );
+        // 1: a worker since before care; 2: a worker who left before the
+        // child came into care; 3: a worker only from the second period;
+        // 4: left care before 31 March (not checked); 5: short breaks.
+        r.extend(sw("1,01/01/2010,SW1,01/01/2023,,MANAGE\n\
+                     2,01/01/2010,SW1,01/01/2023,01/03/2023,MANAGE\n\
+                     3,01/01/2010,SW2,01/09/2023,,MANAGE"));
+        let f = |r: &[RawRow], y: &str| lines_flagged("SW12STG2", y, r, None, Table::Episodes);
+        assert_eq!(f(&r, "2023-24"), [4, 5]);
+        // Without SWEpisodes there is nothing to compare.
+        let eps: Vec<RawRow> = r
+            .iter()
+            .filter(|x| x.table == Table::Episodes)
+            .cloned()
+            .collect();
+        assert!(f(&eps, "2023-24").is_empty());
     }
 
     #[test]

@@ -123,7 +123,18 @@ pub async fn text_of(c: &Client, css: &str) -> String {
         }
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
-    panic!("{css}: {last}")
+    // Where the browser was, so that a failure says which page lacked it
+    // (an error page, or another page than the test expected).
+    let url = c
+        .current_url()
+        .await
+        .map_or_else(|e| e.to_string(), |u| u.to_string());
+    let heading = match c.find(Locator::Css("h1")).await {
+        Ok(h) => h.text().await.unwrap_or_default(),
+        Err(_) => String::new(),
+    };
+    screenshot(c, "text-of-failed.png").await;
+    panic!("{css}: {last} (the browser is on {url}, headed {heading:?})")
 }
 
 /// Types `text` into the field with this id (emptied first).

@@ -304,7 +304,11 @@ async fn an_iro_corrects_a_review_and_the_manager_approves_a_date_change() {
             .click()
             .await
             .expect("click");
-        wait_for_path(&c, "/review-date-changes").await;
+        // The approval's own answer, not the page it was sent from (which
+        // has the same path): leaving before it came could cancel it, or
+        // have it land on top of the child's page.
+        let notice = text_of(&c, ".govuk-notification-banner__heading").await;
+        assert_eq!(notice, "Change of review date approved");
         c.goto(&format!("{base}/children/C1")).await.expect("child");
         assert_eq!(text_of(&c, ".fp-next-due").await, "30 Jun 2025");
         assert!(

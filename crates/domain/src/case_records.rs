@@ -351,6 +351,22 @@ impl CaseRecord {
             .map(|i| Self::LABELS[i])
     }
 
+    /// Whether this record's theme is one the council's `themes` offer (a
+    /// case alert's theme is chosen from the challenge themes; compared
+    /// without regard to case or the spaces around it), or the theme the
+    /// alert already holds (`held`), which a correction or a second import
+    /// may keep though the council has since taken it off its list. A record
+    /// with no theme: yes. The one rule the form and the import both ask.
+    pub fn theme_listed(&self, themes: &[String], held: Option<&CaseRecord>) -> bool {
+        let CaseRecord::CaseAlert(a) = self else {
+            return true;
+        };
+        let theme = a.theme.trim().to_lowercase();
+        theme.is_empty()
+            || matches!(held, Some(CaseRecord::CaseAlert(h)) if h.theme == a.theme)
+            || themes.iter().any(|t| t.trim().to_lowercase() == theme)
+    }
+
     /// The kind's key.
     pub fn kind(&self) -> &'static str {
         let i = match self {
@@ -1030,5 +1046,27 @@ mod tests {
                 prop_assert!(chain.last().is_some_and(|c| c.done.is_none()));
             }
         }
+    }
+
+    #[test]
+    fn a_case_alerts_theme_is_from_the_list_or_the_one_it_holds() {
+        let alert = |theme: &str| {
+            CaseRecord::CaseAlert(CaseAlert {
+                id: "E1".into(),
+                child: "A1".parse().unwrap(),
+                raised: NaiveDate::from_ymd_opt(2025, 2, 1).unwrap(),
+                theme: theme.into(),
+                closed: None,
+                outcome: None,
+            })
+        };
+        let themes = vec!["Care planning".to_owned(), "Placement".to_owned()];
+        assert!(alert("Care planning").theme_listed(&themes, None));
+        assert!(alert(" care PLANNING ").theme_listed(&themes, None));
+        assert!(!alert("weather").theme_listed(&themes, None));
+        // A theme the council has since taken off its list stays on the
+        // alert that holds it, and on no other.
+        assert!(alert("weather").theme_listed(&themes, Some(&alert("weather"))));
+        assert!(!alert("weather").theme_listed(&themes, Some(&alert("Placement"))));
     }
 }

@@ -24,7 +24,7 @@
 //! | `FORM` | life story: `later_life_letter`, `book`, `timeline`, `memory_box`, `digital` or `other` (optional) |
 //! | `ROUTE` | views: `in_person`, `mind_of_my_own`, `consultation_booklet`, `advocate`, `iro_visit` or `other` (required) |
 //! | `CARE_LEAVER` | advocacy: `Y` when the young person was a care leaver then (blank: no) |
-//! | `THEME` | case alert: its theme (required) |
+//! | `THEME` | case alert: its theme (required), one of the council's challenge themes (in any case), or the theme the alert is held with |
 //! | `OUTCOME` | case alert: `resolved`, `escalated` or `withdrawn` (with `END`) |
 //!
 //! Keys may be written as their labels (`Mind of My Own`, `criteria met`).
@@ -123,8 +123,16 @@ fn column_of(e: &CaseRecordError) -> usize {
 pub type ReadRecords = (Vec<CaseRecord>, Vec<(u64, ChildId)>);
 
 /// Reads the file. `Err` holds every problem found.
-#[allow(clippy::too_many_lines)]
 pub fn read_records(file: &str, text: &str) -> Result<ReadRecords, Vec<RowProblem>> {
+    read_with_lines(file, text).map(|(records, children, _)| (records, children))
+}
+
+/// [`read_records`], with the line of each record read.
+#[allow(clippy::too_many_lines)]
+fn read_with_lines(
+    file: &str,
+    text: &str,
+) -> Result<(Vec<CaseRecord>, Vec<(u64, ChildId)>, Vec<u64>), Vec<RowProblem>> {
     let mut file_rows = CaseFile::open(text)?;
     let col = file_rows.columns(&COLUMNS);
     if col[RECORD].is_none() || col[ID].is_none() || col[DATE].is_none() {
@@ -136,6 +144,7 @@ pub fn read_records(file: &str, text: &str) -> Result<ReadRecords, Vec<RowProble
         )));
     }
     let mut out = Vec::new();
+    let mut lines = Vec::new();
     let mut children = Vec::new();
     let mut problems = Vec::new();
     let mut seen = std::collections::HashSet::new();
@@ -494,10 +503,11 @@ pub fn read_records(file: &str, text: &str) -> Result<ReadRecords, Vec<RowProble
                 other => children.extend(other.child().map(|c| (line, c.clone()))),
             }
             out.push(r);
+            lines.push(line);
         }
     }
     if problems.is_empty() {
-        Ok((out, children))
+        Ok((out, children, lines))
     } else {
         Err(problems)
     }
@@ -511,7 +521,7 @@ pub async fn import_case_records(
     file: &str,
     text: &str,
 ) -> Result<Outcome<CaseRecordsAdded>, Error> {
-    let (records, children) = match read_records(file, text) {
+    let (records, children, lines) = match read_with_lines(file, text) {
         Ok(r) => r,
         Err(problems) => return Ok(Outcome::Refused(problems)),
     };
@@ -519,20 +529,41 @@ pub async fn import_case_records(
     ids.sort();
     ids.dedup();
     let missing = store.children_not_held(&ids).await?;
-    if !missing.is_empty() {
-        return Ok(Outcome::Refused(
-            children
-                .iter()
-                .filter(|(_, c)| missing.contains(c))
-                .map(|(line, c)| RowProblem {
-                    line: *line,
-                    column: "CHILD".into(),
-                    message: format!(
-                        "child {c} is not in the database (import the 903 return first)"
-                    ),
-                })
-                .collect(),
-        ));
+    let mut refused: Vec<RowProblem> = children
+        .iter()
+        .filter(|(_, c)| missing.contains(c))
+        .map(|(line, c)| RowProblem {
+            line: *line,
+            column: "CHILD".into(),
+            message: format!("child {c} is not in the database (import the 903 return first)"),
+        })
+        .collect();
+    // A case alert's theme from the council's list, as the form asks
+    // (`CaseRecord::theme_listed`); one held already may keep its theme.
+    let themes = store.challenge_themes().await?;
+    for (r, line) in records.iter().zip(&lines) {
+        if r.theme_listed(&themes, None) {
+            continue;
+        }
+        let held = store.case_record_versions(r.kind(), r.id()).await?;
+        if r.theme_listed(&themes, held.last().map(|v| &v.record)) {
+            continue;
+        }
+        if let CaseRecord::CaseAlert(a) = r {
+            refused.push(RowProblem {
+                line: *line,
+                column: COLUMNS[THEME].into(),
+                message: format!(
+                    "`{}` is not one of the council's challenge themes, which a case alert's theme is chosen from ({})",
+                    a.theme,
+                    themes.join(", ")
+                ),
+            });
+        }
+    }
+    if !refused.is_empty() {
+        refused.sort_by_key(|p| p.line);
+        return Ok(Outcome::Refused(refused));
     }
     let added = store.add_case_records(&records, actor).await?;
     store

@@ -260,6 +260,24 @@ async fn names_and_health_records_are_imported_all_or_nothing() {
         "{}",
         excerpt(&page.body)
     );
+    // A case alert's theme comes from the council's challenge themes, as
+    // on the form: one not on the list refuses the file, on its column.
+    let unlisted =
+        b"RECORD,ID,CHILD,DATE,END,THEME,OUTCOME\ncase_alert,E1,C1,01/02/2025,,weather,\n";
+    let res = a
+        .post_multipart(
+            "/returns/upload",
+            &[("kind", "case_records")],
+            &[("files", "case-records.csv", unlisted)],
+        )
+        .await;
+    let page = finished(&mut a, &job_of(&res)).await;
+    assert!(
+        page.body.contains("data-state=\"refused\"")
+            && page.body.contains("case-records.csv line 2, THEME"),
+        "{}",
+        excerpt(&page.body)
+    );
     let alert =
         b"RECORD,ID,CHILD,DATE,END,THEME,OUTCOME\ncase_alert,E1,C1,01/02/2025,,care planning,\n";
     let res = a

@@ -1021,11 +1021,7 @@ async fn theme_not_listed(
     r: &CaseRecord,
     held: Option<&CaseRecord>,
 ) -> Option<FormErrors> {
-    let CaseRecord::CaseAlert(a) = r else {
-        return None;
-    };
-    let kept = matches!(held, Some(CaseRecord::CaseAlert(h)) if h.theme == a.theme);
-    if a.theme.is_empty() || kept || themes(state).await.contains(&a.theme) {
+    if !matches!(r, CaseRecord::CaseAlert(_)) || r.theme_listed(&themes(state).await, held) {
         return None;
     }
     let mut e = FormErrors::default();

@@ -127,12 +127,12 @@ pub fn read_records(file: &str, text: &str) -> Result<ReadRecords, Vec<RowProble
     read_with_lines(file, text).map(|(records, children, _)| (records, children))
 }
 
+/// [`ReadRecords`], and the line each record was read from.
+type ReadLines = (Vec<CaseRecord>, Vec<(u64, ChildId)>, Vec<u64>);
+
 /// [`read_records`], with the line of each record read.
 #[allow(clippy::too_many_lines)]
-fn read_with_lines(
-    file: &str,
-    text: &str,
-) -> Result<(Vec<CaseRecord>, Vec<(u64, ChildId)>, Vec<u64>), Vec<RowProblem>> {
+fn read_with_lines(file: &str, text: &str) -> Result<ReadLines, Vec<RowProblem>> {
     let mut file_rows = CaseFile::open(text)?;
     let col = file_rows.columns(&COLUMNS);
     if col[RECORD].is_none() || col[ID].is_none() || col[DATE].is_none() {

@@ -3,7 +3,7 @@
 //! make a record are checked as it reads (`convert.rs`, fatal); the other
 //! rules read the rows by column name.
 
-use std::collections::{HashMap, HashSet};
+use foldhash::{HashMap, HashSet, HashSetExt};
 
 use chrono::NaiveDate;
 
@@ -412,7 +412,8 @@ fn rule_552<'a>(ctx: &Ctx<'a>) -> Vec<&'a RawRow> {
     let mut out = Vec::new();
     for (child, ps) in ctx.this.by_child(PlacedAdoption) {
         let Some(p) = ps
-            .into_iter()
+            .iter()
+            .copied()
             .filter(|p| date(p, "DATE_PLACED").is_some())
             .max_by_key(|p| date(p, "DATE_PLACED"))
         else {
@@ -593,7 +594,12 @@ fn rule_584<'a>(ctx: &Ctx<'a>) -> Vec<&'a RawRow> {
 
 /// Each child's PlacedAdoption rows by DATE_PLACED (blank or invalid last).
 fn decisions_in_order<'a>(ctx: &Ctx<'a>) -> Vec<Vec<&'a RawRow>> {
-    let mut v: Vec<Vec<&RawRow>> = ctx.this.by_child(PlacedAdoption).into_values().collect();
+    let mut v: Vec<Vec<&RawRow>> = ctx
+        .this
+        .by_child(PlacedAdoption)
+        .values()
+        .cloned()
+        .collect();
     for ps in &mut v {
         ps.sort_by_key(|p| {
             let d = date(p, "DATE_PLACED");

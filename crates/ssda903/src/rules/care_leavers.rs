@@ -1,7 +1,7 @@
 //! Care leavers (OC3) and permanence before care (PrevPerm): who should
 //! have care leaver information, and what it may say.
 
-use std::collections::{HashMap, HashSet};
+use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
 
 use chrono::{Datelike, NaiveDate};
 
@@ -433,7 +433,7 @@ fn date_perm(v: &str) -> Option<NaiveDate> {
 }
 
 fn rule_632<'a>(ctx: &Ctx<'a>) -> Vec<&'a RawRow> {
-    let first: std::collections::HashMap<&str, &RawRow> = ctx
+    let first: HashMap<&str, &RawRow> = ctx
         .episodes_by_child()
         .iter()
         .filter_map(|eps| {

@@ -1,6 +1,6 @@
 //! Deprivation of liberty orders (the DoLo table, from 2026-27).
 
-use std::collections::HashSet;
+use foldhash::HashSet;
 
 use chrono::NaiveDate;
 
@@ -26,7 +26,8 @@ pub(super) const RULES: &[Rule] = &[
 
 fn rule_705<'a>(ctx: &Ctx<'a>) -> Vec<&'a RawRow> {
     let mut out = Vec::new();
-    for (_, mut ds) in ctx.this.by_child(DoLo) {
+    for ds in ctx.this.by_child(DoLo).values() {
+        let mut ds = ds.clone();
         ds.retain(|d| date(d, "DOLO_START").is_some());
         ds.sort_by_key(|d| {
             let start = date(d, "DOLO_START");

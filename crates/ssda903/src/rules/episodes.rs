@@ -1,7 +1,7 @@
 //! Episodes: dates and codes, how episodes chain into periods of care, and
 //! whether the reason for a new episode matches what changed (434–436).
 
-use std::collections::{HashMap, HashSet};
+use foldhash::{HashMap, HashMapExt, HashSet};
 
 use chrono::NaiveDate;
 

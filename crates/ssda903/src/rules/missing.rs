@@ -1,6 +1,6 @@
 //! Missing and away from placement without authorisation.
 
-use std::collections::HashMap;
+use foldhash::{HashMap, HashMapExt};
 
 use chrono::NaiveDate;
 
@@ -108,16 +108,8 @@ fn rule_571<'a>(ctx: &Ctx<'a>) -> Vec<&'a RawRow> {
         .collect()
 }
 
-fn by_child<'a>(rows: &[&'a RawRow]) -> HashMap<&'a str, Vec<&'a RawRow>> {
-    let mut m: HashMap<&str, Vec<&RawRow>> = HashMap::new();
-    for r in rows {
-        m.entry(r.get("CHILD")).or_default().push(r);
-    }
-    m
-}
-
 fn rule_575<'a>(ctx: &Ctx<'a>) -> Vec<&'a RawRow> {
-    let eps = by_child(ctx.this.rows(Episodes));
+    let eps = ctx.this.by_child(Episodes);
     ctx.this
         .rows(Missing)
         .iter()
@@ -206,7 +198,7 @@ fn rule_578<'a>(ctx: &Ctx<'a>) -> Vec<&'a RawRow> {
 }
 
 fn rule_580<'a>(ctx: &Ctx<'a>) -> Vec<&'a RawRow> {
-    let eps = by_child(ctx.this.rows(Episodes));
+    let eps = ctx.this.by_child(Episodes);
     let mut out = Vec::new();
     for m in ctx.this.rows(Missing) {
         let (Some(dob), Some(end)) = (date(m, "DOB"), date(m, "MIS_END")) else {
@@ -226,7 +218,7 @@ fn rule_580<'a>(ctx: &Ctx<'a>) -> Vec<&'a RawRow> {
 }
 
 fn rule_581<'a>(ctx: &Ctx<'a>) -> Vec<&'a RawRow> {
-    let eps = by_child(ctx.this.rows(Episodes));
+    let eps = ctx.this.by_child(Episodes);
     ctx.this
         .rows(Missing)
         .iter()
@@ -260,7 +252,7 @@ fn rule_576<'a>(ctx: &Ctx<'a>) -> Vec<&'a RawRow> {
         m
     };
     let mut out = Vec::new();
-    for (child, rows) in by_child(ctx.this.rows(Missing)) {
+    for (child, rows) in ctx.this.by_child(Missing) {
         let Some(starts) = open.get(child) else {
             continue;
         };

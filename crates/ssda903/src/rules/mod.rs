@@ -40,8 +40,11 @@ mod reviews;
 mod social_workers;
 mod uasc;
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::BTreeSet;
+
+use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
 use std::fmt;
+use std::sync::OnceLock;
 
 use chrono::NaiveDate;
 use footprint_domain::dates::CollectionYear;
@@ -377,7 +380,13 @@ pub fn for_year(year: CollectionYear) -> RuleSet {
 pub struct Tables<'a> {
     rows: HashMap<Table, Vec<&'a RawRow>>,
     present: BTreeSet<Table>,
+    /// Each table's rows by child, made the first time a rule asks and
+    /// shared by every rule after it (by `Table as usize`).
+    by_child: [OnceLock<RowsByChild<'a>>; Table::ALL.len()],
 }
+
+/// A table's rows by child, in file order for each child.
+pub type RowsByChild<'a> = HashMap<&'a str, Vec<&'a RawRow>>;
 
 impl<'a> Tables<'a> {
     pub fn new(rows: &'a [RawRow], present: &BTreeSet<Table>) -> Self {
@@ -388,6 +397,7 @@ impl<'a> Tables<'a> {
         Tables {
             rows: by,
             present: present.clone(),
+            by_child: Default::default(),
         }
     }
 
@@ -400,17 +410,19 @@ impl<'a> Tables<'a> {
         self.rows.get(&t).map_or(&[], Vec::as_slice)
     }
 
-    /// The rows of table `t` by child.
-    pub fn by_child(&self, t: Table) -> HashMap<&'a str, Vec<&'a RawRow>> {
-        let mut m: HashMap<&'a str, Vec<&'a RawRow>> = HashMap::new();
-        for r in self.rows(t) {
-            m.entry(r.get("CHILD")).or_default().push(r);
-        }
-        m
+    /// The rows of table `t` by child (made once, then shared).
+    pub fn by_child(&self, t: Table) -> &RowsByChild<'a> {
+        self.by_child[t as usize].get_or_init(|| {
+            let mut m: RowsByChild<'a> = HashMap::new();
+            for r in self.rows(t) {
+                m.entry(r.get("CHILD")).or_default().push(r);
+            }
+            m
+        })
     }
 
     /// The children with a row in table `t`.
-    pub fn children(&self, t: Table) -> std::collections::HashSet<&'a str> {
+    pub fn children(&self, t: Table) -> HashSet<&'a str> {
         self.rows(t).iter().map(|r| r.get("CHILD")).collect()
     }
 
@@ -456,7 +468,7 @@ pub struct Ctx<'a> {
     pub last: Option<&'a Tables<'a>>,
     pub dobs: HashMap<&'a str, NaiveDate>,
     /// The children looked after continuously through the year.
-    pub continuously: std::collections::HashSet<&'a str>,
+    pub continuously: HashSet<&'a str>,
     /// This year's episodes by child, in order (worked out once).
     by_child: Vec<Vec<&'a RawRow>>,
     /// The council's own local authority code and the episodes' PL_LA,
@@ -479,7 +491,7 @@ impl<'a> Ctx<'a> {
 
     /// The children with an episode during the collection year (an open
     /// episode runs on), short breaks (V3/V4) counted or not.
-    pub fn looked_after_in_year(&self, short_breaks: bool) -> std::collections::HashSet<&'a str> {
+    pub fn looked_after_in_year(&self, short_breaks: bool) -> HashSet<&'a str> {
         self.this
             .rows(Table::Episodes)
             .iter()
@@ -507,13 +519,10 @@ impl<'a> Ctx<'a> {
 /// starts a period of care in it (RNE S after 1 April), ends one in it (a
 /// REC other than X1, 31 March included, as the DfE's definition reads;
 /// the DfE's validator leaves 31 March out) or is a short break (V3/V4).
-pub fn continuously_looked_after<'a>(
-    t: &Tables<'a>,
-    year: CollectionYear,
-) -> std::collections::HashSet<&'a str> {
+pub fn continuously_looked_after<'a>(t: &Tables<'a>, year: CollectionYear) -> HashSet<&'a str> {
     let (start, end) = (year.start(), year.end());
     let mut during: HashMap<&str, bool> = HashMap::new();
-    let mut broken: std::collections::HashSet<&str> = std::collections::HashSet::new();
+    let mut broken: HashSet<&str> = HashSet::new();
     for e in t.rows(Table::Episodes) {
         let (decom, dec) = (date(e, "DECOM"), date(e, "DEC"));
         let in_year = decom.is_some_and(|d| d <= end) && dec.is_none_or(|d| d >= start);
@@ -686,11 +695,11 @@ fn flagged<'a>(rule: &Rule, ctx: &Ctx<'a>) -> Vec<&'a RawRow> {
 /// reading or on records) on `this` year's rows, with `last` year's when
 /// given (the rules comparing years are skipped without it). `year` is the
 /// collection year of the return.
-pub fn check_rows(
+pub fn check_rows<'a>(
     set: &RuleSet,
     year: CollectionYear,
-    this: &Tables,
-    last: Option<&Tables>,
+    this: &'a Tables<'a>,
+    last: Option<&'a Tables<'a>>,
 ) -> Vec<Problem> {
     check_rows_for(set, year, this, last, None)
 }
@@ -698,12 +707,12 @@ pub fn check_rows(
 /// [`check_rows`] for a council whose own local authority code (upper tier:
 /// E06…, E08…, E09…, E10…) is `council`: the rules comparing the placement's
 /// local authority with the council's (1015, 411) run only with it.
-pub fn check_rows_for(
+pub fn check_rows_for<'a>(
     set: &RuleSet,
     year: CollectionYear,
-    this: &Tables,
-    last: Option<&Tables>,
-    council: Option<&str>,
+    this: &'a Tables<'a>,
+    last: Option<&'a Tables<'a>>,
+    council: Option<&'a str>,
 ) -> Vec<Problem> {
     let ctx = Ctx {
         year,
@@ -762,6 +771,27 @@ pub fn problem(rule: &Rule, row: &RawRow) -> Problem {
 pub(crate) mod tests {
     use super::*;
     use crate::problem::SourceRef;
+
+    #[test]
+    fn each_table_has_its_own_place_among_the_rows_by_child() {
+        // `Tables::by_child` keeps a table's map at `Table as usize`.
+        for (i, t) in Table::ALL.into_iter().enumerate() {
+            assert_eq!(t as usize, i, "{t:?}");
+        }
+    }
+
+    #[test]
+    fn rows_by_child_are_made_once_and_hold_every_row() {
+        let rows = rows(Table::Missing, "CHILD,MISSING\n1,M\n2,M\n1,A\n");
+        let present = BTreeSet::from([Table::Missing]);
+        let t = Tables::new(&rows, &present);
+        let a = t.by_child(Table::Missing);
+        assert_eq!(a["1"].len(), 2);
+        assert_eq!(a["2"].len(), 1);
+        assert_eq!(a["1"][1].get("MISSING"), "A");
+        assert!(std::ptr::eq(a, t.by_child(Table::Missing)));
+        assert!(t.by_child(Table::Header).is_empty());
+    }
 
     /// Rows of one table from CSV text (first line the columns).
     pub fn rows(table: Table, csv: &str) -> Vec<RawRow> {

@@ -2,11 +2,11 @@
 //! (UPN): against the child's sex, age and episodes, and last year's
 //! return.
 
-use std::collections::{HashMap, HashSet};
+use foldhash::{HashMap, HashMapExt, HashSet};
 
 use chrono::{Datelike, NaiveDate};
 
-use super::{At, Check, Cmp, Cond::*, Ctx, Rule, Years, date, plus_years};
+use super::{At, Check, Cmp, Cond::*, Ctx, RowsByChild, Rule, Years, date, plus_years};
 use crate::problem::Severity::Warning;
 use crate::raw::RawRow;
 use crate::tables::Table::*;
@@ -66,8 +66,8 @@ fn rule_168<'a>(ctx: &Ctx<'a>) -> Vec<&'a RawRow> {
 }
 
 /// Last year's Header rows by child.
-fn last_headers<'a>(ctx: &Ctx<'a>) -> HashMap<&'a str, Vec<&'a RawRow>> {
-    ctx.last.map(|l| l.by_child(Header)).unwrap_or_default()
+fn last_headers<'a>(ctx: &Ctx<'a>) -> Option<&'a RowsByChild<'a>> {
+    ctx.last.map(|l| l.by_child(Header))
 }
 
 fn rule_207<'a>(ctx: &Ctx<'a>) -> Vec<&'a RawRow> {
@@ -75,10 +75,12 @@ fn rule_207<'a>(ctx: &Ctx<'a>) -> Vec<&'a RawRow> {
     let eps = ctx.this.children(Episodes);
     header(ctx, |h| {
         eps.contains(h.get("CHILD"))
-            && before.get(h.get("CHILD")).is_some_and(|ls| {
-                ls.iter()
-                    .any(|l| l.get("MOTHER") == "1" && h.get("MOTHER") != "1")
-            })
+            && before
+                .and_then(|b| b.get(h.get("CHILD")))
+                .is_some_and(|ls| {
+                    ls.iter()
+                        .any(|l| l.get("MOTHER") == "1" && h.get("MOTHER") != "1")
+                })
     })
 }
 
@@ -86,18 +88,20 @@ fn rule_208<'a>(ctx: &Ctx<'a>) -> Vec<&'a RawRow> {
     let before = last_headers(ctx);
     header(ctx, |h| {
         let now = h.get("UPN").to_ascii_uppercase();
-        before.get(h.get("CHILD")).is_some_and(|ls| {
-            ls.iter().any(|l| {
-                let then = l.get("UPN").to_ascii_uppercase();
-                let differs = now != then;
-                let unknown_now = now.is_empty() || UN.contains(&now.as_str());
-                let unknown_then = then.is_empty() || UN.contains(&then.as_str());
-                let un1_to_other =
-                    (then == "UN1" || then.is_empty()) && UN[1..].contains(&now.as_str());
-                let became_known = unknown_then && !unknown_now;
-                differs && !un1_to_other && !became_known
+        before
+            .and_then(|b| b.get(h.get("CHILD")))
+            .is_some_and(|ls| {
+                ls.iter().any(|l| {
+                    let then = l.get("UPN").to_ascii_uppercase();
+                    let differs = now != then;
+                    let unknown_now = now.is_empty() || UN.contains(&now.as_str());
+                    let unknown_then = then.is_empty() || UN.contains(&then.as_str());
+                    let un1_to_other =
+                        (then == "UN1" || then.is_empty()) && UN[1..].contains(&now.as_str());
+                    let became_known = unknown_then && !unknown_now;
+                    differs && !un1_to_other && !became_known
+                })
             })
-        })
     })
 }
 
@@ -220,10 +224,12 @@ fn rule_607<'a>(ctx: &Ctx<'a>) -> Vec<&'a RawRow> {
 fn rule_624<'a>(ctx: &Ctx<'a>) -> Vec<&'a RawRow> {
     let before = last_headers(ctx);
     header(ctx, |h| {
-        before.get(h.get("CHILD")).is_some_and(|ls| {
-            ls.iter()
-                .any(|l| !l.get("MC_DOB").is_empty() && l.get("MC_DOB") != h.get("MC_DOB"))
-        })
+        before
+            .and_then(|b| b.get(h.get("CHILD")))
+            .is_some_and(|ls| {
+                ls.iter()
+                    .any(|l| !l.get("MC_DOB").is_empty() && l.get("MC_DOB") != h.get("MC_DOB"))
+            })
     })
 }
 
@@ -264,7 +270,7 @@ fn rule_626<'a>(ctx: &Ctx<'a>) -> Vec<&'a RawRow> {
         h.get("MOTHER") == "1"
             && date(h, "MC_DOB").is_some_and(|d| d < ctx.start())
             && before
-                .get(h.get("CHILD"))
+                .and_then(|b| b.get(h.get("CHILD")))
                 .is_some_and(|ls| ls.iter().any(|l| l.get("MOTHER") == "0"))
     })
 }

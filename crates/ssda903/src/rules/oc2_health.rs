@@ -1,6 +1,6 @@
 //! OC2: health outcomes of children looked after for 12 months.
 
-use std::collections::HashSet;
+use foldhash::HashSet;
 
 use super::{At::*, Check, Cmp::*, Cond::*, Ctx, Rule};
 use crate::problem::Severity::{Fatal, Warning};

@@ -15,7 +15,7 @@
 //! Header says UASC 1 (the XML form); when neither year says who is UASC
 //! (no UASC table and no UASC column), 164, 392a and 406 check nothing.
 
-use std::collections::{HashMap, HashSet};
+use foldhash::{HashMap, HashMapExt, HashSet};
 use std::sync::OnceLock;
 
 use chrono::NaiveDate;

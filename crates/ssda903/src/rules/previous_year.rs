@@ -2,7 +2,7 @@
 //! whose episode was open at the end of last year starts this year's return
 //! with that episode, unchanged.
 
-use std::collections::{HashMap, HashSet};
+use foldhash::{HashMap, HashMapExt, HashSet};
 
 use footprint_domain::codes::Sex;
 

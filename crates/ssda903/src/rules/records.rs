@@ -2,7 +2,7 @@
 //! outside care, participation codes against age, missing periods that
 //! overlap, UASC status after 18. (Row-level checks run while reading.)
 
-use std::collections::{HashMap, HashSet};
+use foldhash::{HashMap, HashMapExt, HashSet};
 
 use chrono::NaiveDate;
 use footprint_domain::codes::{ParticipationCode, ReasonNewEpisode};

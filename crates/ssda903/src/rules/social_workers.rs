@@ -1,7 +1,7 @@
 //! Social worker episodes (SWEpisodes, from 2023-24): complete, in the
 //! reporting period, one after the other.
 
-use std::collections::HashSet;
+use foldhash::HashSet;
 
 use chrono::{Days, NaiveDate};
 
@@ -106,7 +106,7 @@ fn rule_sw07<'a>(ctx: &Ctx<'a>) -> Vec<&'a RawRow> {
 /// Each child's social worker episodes by start date (those without a
 /// valid start last, in file order).
 fn by_child<'a>(ctx: &Ctx<'a>) -> Vec<Vec<&'a RawRow>> {
-    let mut v: Vec<Vec<&RawRow>> = ctx.this.by_child(SwEpisodes).into_values().collect();
+    let mut v: Vec<Vec<&RawRow>> = ctx.this.by_child(SwEpisodes).values().cloned().collect();
     for eps in &mut v {
         eps.sort_by_key(|r| {
             let d = date(r, "SW_DECOM");

@@ -1,6 +1,6 @@
 //! Unaccompanied asylum-seeking children (the UASC table).
 
-use std::collections::{HashMap, HashSet};
+use foldhash::{HashMap, HashSet};
 
 use chrono::NaiveDate;
 

@@ -4,7 +4,7 @@
 use std::sync::Arc;
 
 use crate::problem::{Problem, Severity, SourceRef};
-use crate::raw::RawRow;
+use crate::raw::{ColumnNames, RawRow};
 use crate::tables::{Table, recognise};
 
 /// What one CSV file held.
@@ -52,7 +52,7 @@ pub(crate) fn read_csv(file: &str, bytes: &[u8]) -> CsvFile {
         .from_reader(bytes);
     // Shared by every row of the file.
     let file_name: Arc<str> = Arc::from(file);
-    let mut header: Option<Arc<Vec<String>>> = None;
+    let mut header: Option<Arc<ColumnNames>> = None;
     let mut table = None;
     let mut record = csv::ByteRecord::new();
     loop {
@@ -120,7 +120,7 @@ pub(crate) fn read_csv(file: &str, bytes: &[u8]) -> CsvFile {
                     return out;
                 }
             }
-            header = Some(Arc::new(names));
+            header = Some(Arc::new(ColumnNames::new(names)));
             continue;
         };
         let Some(table) = table else { break };

@@ -796,14 +796,14 @@ pub(crate) mod tests {
     /// Rows of one table from CSV text (first line the columns).
     pub fn rows(table: Table, csv: &str) -> Vec<RawRow> {
         let mut lines = csv.lines();
-        let names: std::sync::Arc<Vec<String>> = std::sync::Arc::new(
+        let names = std::sync::Arc::new(crate::raw::ColumnNames::new(
             lines
                 .next()
                 .unwrap_or_default()
                 .split(',')
                 .map(str::to_owned)
                 .collect(),
-        );
+        ));
         lines
             .enumerate()
             .map(|(i, l)| {

@@ -103,10 +103,12 @@ fn last_episodes<'a>(t: &Tables<'a>) -> HashMap<&'a str, &'a RawRow> {
     m.into_iter().map(|(k, (e, _))| (k, e)).collect()
 }
 
-/// This year's first episodes whose `field` differs from last year's latest
-/// episode of the child, when that one has no end date; `allowed` pairs
-/// (last year's value, this year's) are not a difference.
-fn differs<'a>(ctx: &Ctx<'a>, field: &str, allowed: &[(&str, &str)]) -> Vec<&'a RawRow> {
+/// This year's first episodes that `differ` (this year's, last year's) from
+/// last year's latest episode of the child, when that one has no end date.
+pub(super) fn first_differs<'a>(
+    ctx: &Ctx<'a>,
+    differ: impl Fn(&'a RawRow, &'a RawRow) -> bool,
+) -> Vec<&'a RawRow> {
     let Some(last) = ctx.last else {
         return Vec::new();
     };
@@ -118,13 +120,21 @@ fn differs<'a>(ctx: &Ctx<'a>, field: &str, allowed: &[(&str, &str)]) -> Vec<&'a 
         .into_iter()
         .filter_map(|(child, e)| {
             let p = before.get(child)?;
-            let (now, then) = (e.get(field), p.get(field));
-            (date(p, "DEC").is_none() && now != then && !allowed.contains(&(then, now)))
-                .then_some(e)
+            (date(p, "DEC").is_none() && differ(e, p)).then_some(e)
         })
         .collect();
     out.sort_by_key(|e| e.source.line);
     out
+}
+
+/// This year's first episodes whose `field` differs from last year's latest
+/// episode of the child, when that one has no end date; `allowed` pairs
+/// (last year's value, this year's) are not a difference.
+fn differs<'a>(ctx: &Ctx<'a>, field: &str, allowed: &[(&str, &str)]) -> Vec<&'a RawRow> {
+    first_differs(ctx, |e, p| {
+        let (now, then) = (e.get(field), p.get(field));
+        now != then && !allowed.contains(&(then, now))
+    })
 }
 
 fn rule_503a<'a>(ctx: &Ctx<'a>) -> Vec<&'a RawRow> {

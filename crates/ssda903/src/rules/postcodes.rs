@@ -6,9 +6,9 @@
 //!
 //! The rules that compare PL_LA with the council's own area (1015, 411) run
 //! only when the council's local authority code is known
-//! (`CheckOptions::local_authority`, the `local_authority_code` setting);
-//! 221 and 229 compare the URN with Ofsted's register of providers, which
-//! Footprint does not hold, and are not checked.
+//! (`CheckOptions::local_authority`, the `local_authority_code` setting).
+//! The rules comparing the URN with Ofsted's list of providers are in
+//! `ofsted.rs`.
 //!
 //! "Formerly UASC" (164, 392a, 392b, 406) is read as the DfE's validator
 //! reads it: a child in this year's or last year's UASC table, or whose
@@ -118,6 +118,16 @@ fn derived(ctx: &Ctx, row: &RawRow) -> Derived {
         m
     });
     map.get(&key(row)).cloned().unwrap_or(Derived::NONE)
+}
+
+/// The council's own local authority code, when known.
+pub(super) fn council<'a>(ctx: &Ctx<'a>) -> Option<&'a str> {
+    ctx.placements.council
+}
+
+/// An episode's PL_LA, derived from its PL_POST.
+pub(super) fn pl_la(ctx: &Ctx, row: &RawRow) -> Option<&'static str> {
+    derived(ctx, row).pl_la
 }
 
 fn short_break(row: &RawRow) -> bool {

@@ -616,6 +616,15 @@ fn set_local_authority(db: &str, code: &str) {
     });
 }
 
+/// Episodes of 2021-22: a children's home of the council's own (PR1, K2,
+/// URN SC123456) in Cambridge for a child from Richmond upon Thames, and a
+/// foster placement in Richmond (URN SC654321).
+const CAMBRIDGE_HOME: &str =
+    "CHILD,DECOM,RNE,LS,CIN,PLACE,PLACE_PROVIDER,DEC,REC,REASON_PLACE_CHANGE,HOME_POST,PL_POST,URN
+100001,01/05/2021,S,C2,N1,K2,PR1,,,,TW1 1AA,CB2 1TN,SC123456
+100002,16/12/2021,S,C1,N4,U4,PR4,20/03/2022,E4A,,TW1 1AA,TW1 2AF,SC654321
+";
+
 #[test]
 fn validate_and_import_take_the_councils_local_authority_code_from_the_database() {
     let tmp = tempfile::tempdir().unwrap();
@@ -623,13 +632,7 @@ fn validate_and_import_take_the_councils_local_authority_code_from_the_database(
     // A children's home of the council's own (PR1, K2) in Cambridge for a
     // child from Richmond upon Thames: outside Richmond's area.
     let dir = tmp.path().join("2021-22");
-    write_return(
-        &dir,
-        "CHILD,DECOM,RNE,LS,CIN,PLACE,PLACE_PROVIDER,DEC,REC,REASON_PLACE_CHANGE,HOME_POST,PL_POST,URN
-100001,01/05/2021,S,C2,N1,K2,PR1,,,,TW1 1AA,CB2 1TN,SC123456
-100002,16/12/2021,S,C1,N4,U4,PR4,20/03/2022,E4A,,TW1 1AA,TW1 2AF,SC654321
-",
-    );
+    write_return(&dir, CAMBRIDGE_HOME);
     let path = dir.to_str().unwrap();
     let validate = |extra: &[&str]| {
         let mut args = vec!["validate", "ssda903", path, "--json"];
@@ -677,13 +680,7 @@ fn validate_compares_urns_with_ofsted_s_list_only_when_given() {
     let tmp = tempfile::tempdir().unwrap();
     let db = format!("sqlite://{}", tmp.path().join("f.db").display());
     let dir = tmp.path().join("2021-22");
-    write_return(
-        &dir,
-        "CHILD,DECOM,RNE,LS,CIN,PLACE,PLACE_PROVIDER,DEC,REC,REASON_PLACE_CHANGE,HOME_POST,PL_POST,URN
-100001,01/05/2021,S,C2,N1,K2,PR1,,,,TW1 1AA,CB2 1TN,SC123456
-100002,16/12/2021,S,C1,N4,U4,PR4,20/03/2022,E4A,,TW1 1AA,TW1 2AF,SC654321
-",
-    );
+    write_return(&dir, CAMBRIDGE_HOME);
     let path = dir.to_str().unwrap();
     // SC123456 is a children's home in Cambridge; SC654321 is not in the
     // list.

@@ -875,6 +875,20 @@ pub(crate) mod tests {
         last: Option<&[RawRow]>,
         table: Table,
     ) -> Vec<u64> {
+        lines_flagged_with(code, year, this, last, table, None, None)
+    }
+
+    /// [`lines_flagged`] for a council whose code is `council`, with
+    /// Ofsted's list of providers when given.
+    pub fn lines_flagged_with(
+        code: &str,
+        year: &str,
+        this: &[RawRow],
+        last: Option<&[RawRow]>,
+        table: Table,
+        council: Option<&str>,
+        providers: Option<&Providers>,
+    ) -> Vec<u64> {
         let y: CollectionYear = year.parse().unwrap();
         let present = |rows: &[RawRow]| rows.iter().map(|r| r.table).collect::<BTreeSet<_>>();
         let t = Tables::new(this, &present(this));
@@ -885,7 +899,7 @@ pub(crate) mod tests {
             year: y,
             rules: vec![rule],
         };
-        let mut lines: Vec<u64> = check_rows(&set, y, &t, l.as_ref())
+        let mut lines: Vec<u64> = check_rows_with(&set, y, &t, l.as_ref(), council, providers)
             .into_iter()
             .filter(|p| p.file == format!("{}.csv", table.name()))
             .filter_map(|p| p.line)

@@ -176,12 +176,10 @@ fn rule_241<'a>(ctx: &Ctx<'a>) -> Vec<&'a RawRow> {
 
 #[cfg(test)]
 mod tests {
-    use std::collections::BTreeSet;
-
     use footprint_domain::dates::CollectionYear;
 
-    use super::super::tests::rows;
-    use super::super::{RuleSet, Tables, Years, check_rows_with, find_in};
+    use super::super::find_in;
+    use super::super::tests::{lines_flagged_with, rows};
     use crate::providers::Providers;
     use crate::raw::RawRow;
     use crate::tables::Table;
@@ -224,22 +222,15 @@ mod tests {
         providers: Option<&Providers>,
         council: Option<&str>,
     ) -> Vec<u64> {
-        let y: CollectionYear = year.parse().unwrap();
-        let this = episodes();
-        let present: BTreeSet<Table> = this.iter().map(|r| r.table).collect();
-        let t = Tables::new(&this, &present);
-        let rule = find_in(code, y.start_year().clamp(Years::EARLIEST, Years::LATEST)).unwrap();
-        let set = RuleSet {
-            year: y,
-            rules: vec![rule],
-        };
-        let mut lines: Vec<u64> = check_rows_with(&set, y, &t, None, council, providers)
-            .into_iter()
-            .filter_map(|p| p.line)
-            .collect();
-        lines.sort();
-        lines.dedup();
-        lines
+        lines_flagged_with(
+            code,
+            year,
+            &episodes(),
+            None,
+            Table::Episodes,
+            council,
+            providers,
+        )
     }
 
     #[test]

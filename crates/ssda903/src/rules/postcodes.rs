@@ -401,13 +401,10 @@ fn rule_1015<'a>(ctx: &Ctx<'a>) -> Vec<&'a RawRow> {
 
 #[cfg(test)]
 mod tests {
-    use std::collections::BTreeSet;
-
-    use super::super::tests::rows;
-    use super::super::{RuleSet, Years, check_rows_for, find_in};
+    use super::super::find_in;
+    use super::super::tests::{lines_flagged_with, rows};
     use crate::raw::RawRow;
     use crate::tables::Table;
-    use footprint_domain::dates::CollectionYear;
 
     const COLS: &str = "CHILD,DECOM,RNE,LS,CIN,PLACE,PLACE_PROVIDER,DEC,REC,REASON_PLACE_CHANGE,HOME_POST,PL_POST,URN";
     /// Richmond upon Thames: TW1 1AA and TW1 2AF are in it.
@@ -434,23 +431,7 @@ mod tests {
         last: Option<&[RawRow]>,
         council: Option<&str>,
     ) -> Vec<u64> {
-        let y: CollectionYear = year.parse().unwrap();
-        let present = |rows: &[RawRow]| rows.iter().map(|r| r.table).collect::<BTreeSet<_>>();
-        let t = super::Tables::new(this, &present(this));
-        let l = last.map(|l| super::Tables::new(l, &present(l)));
-        let rule = find_in(code, y.start_year().clamp(Years::EARLIEST, Years::LATEST)).unwrap();
-        let set = RuleSet {
-            year: y,
-            rules: vec![rule],
-        };
-        let mut lines: Vec<u64> = check_rows_for(&set, y, &t, l.as_ref(), council)
-            .into_iter()
-            .filter(|p| p.file == "Episodes.csv")
-            .filter_map(|p| p.line)
-            .collect();
-        lines.sort();
-        lines.dedup();
-        lines
+        lines_flagged_with(code, year, this, last, Table::Episodes, council, None)
     }
 
     fn flagged(code: &str, this: &[RawRow]) -> Vec<u64> {

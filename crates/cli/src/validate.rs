@@ -65,7 +65,7 @@ pub struct Ssda903Args {
     #[arg(long, value_name = "YYYY-YY")]
     year_rules: Option<String>,
     /// Last year's return (a folder, CSV files or an XML file): runs the
-    /// rules comparing years (502, 503A-F, 562, NoE).
+    /// rules comparing years (452, 453, 502, 503A-J, 562, NoE).
     #[arg(long, value_name = "PATH", conflicts_with = "previous_from_db")]
     previous: Vec<PathBuf>,
     /// Runs the rules comparing years against last year's return as written

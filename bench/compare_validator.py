@@ -306,8 +306,9 @@ def cmd_isolation(args) -> int:
 
 def footprint_rule_codes(d2i_codes: set[str], fp: dict) -> set[str]:
     """The rules both have: those of the rule set Footprint's JSON report
-    names (`rule_set.codes`), or, for an older report without it, every rule
-    number in Footprint's source."""
+    names as run (`rule_set.codes`: not those needing last year's return or
+    Ofsted's list when they were not given, `rule_set.not_run`), or, for an
+    older report without it, every rule number in Footprint's source."""
     codes: set[str] = set((fp.get("rule_set") or {}).get("codes") or [])
     if not codes:
         for path in glob.glob(str(REPO / "crates" / "ssda903" / "src" / "**" / "*.rs"), recursive=True):

@@ -523,6 +523,9 @@ pub struct Ctx<'a> {
     placements: postcodes::Placements<'a>,
     /// Ofsted's list of providers, when given.
     pub providers: Option<&'a Providers>,
+    /// Each child's first episode this year and latest last year (worked
+    /// out once, for the rules comparing years).
+    pub(crate) first_and_last: std::sync::OnceLock<previous_year::FirstAndLast<'a>>,
 }
 
 impl<'a> Ctx<'a> {
@@ -789,6 +792,7 @@ pub fn check_rows_with(
         by_child: this.episodes_by_child(),
         placements: postcodes::Placements::new(council),
         providers,
+        first_and_last: std::sync::OnceLock::new(),
     };
     let mut problems = Vec::new();
     for rule in &set.rules {

@@ -103,6 +103,20 @@ fn last_episodes<'a>(t: &Tables<'a>) -> HashMap<&'a str, &'a RawRow> {
     m.into_iter().map(|(k, (e, _))| (k, e)).collect()
 }
 
+/// Each child's episode with the earliest valid DECOM this year, and with the
+/// latest in last year's return (empty without it).
+pub(crate) type FirstAndLast<'a> = (HashMap<&'a str, &'a RawRow>, HashMap<&'a str, &'a RawRow>);
+
+/// [`FirstAndLast`], worked out once per check.
+fn first_and_last<'a, 'c>(ctx: &'c Ctx<'a>) -> &'c FirstAndLast<'a> {
+    ctx.first_and_last.get_or_init(|| {
+        (
+            first_episodes(ctx.this),
+            ctx.last.map(last_episodes).unwrap_or_default(),
+        )
+    })
+}
+
 /// This year's first episodes that `differ` (this year's, last year's) from
 /// last year's latest episode of the child, when that one has no end date.
 pub(super) fn first_differs<'a>(
@@ -115,11 +129,11 @@ pub(super) fn first_differs<'a>(
     if !ctx.this.has(Episodes) || !last.has(Episodes) {
         return Vec::new();
     }
-    let before = last_episodes(last);
-    let mut out: Vec<&RawRow> = first_episodes(ctx.this)
-        .into_iter()
-        .filter_map(|(child, e)| {
-            let p = before.get(child)?;
+    let (firsts, before) = first_and_last(ctx);
+    let mut out: Vec<&RawRow> = firsts
+        .iter()
+        .filter_map(|(child, &e)| {
+            let &p = before.get(child)?;
             (date(p, "DEC").is_none() && differ(e, p)).then_some(e)
         })
         .collect();
@@ -178,13 +192,14 @@ fn rule_502<'a>(ctx: &Ctx<'a>) -> Vec<&'a RawRow> {
             open.entry(e.get("CHILD")).or_default().push(e);
         }
     }
-    first_episodes(ctx.this)
-        .into_iter()
+    first_and_last(ctx)
+        .0
+        .iter()
         .filter(|(child, e)| {
-            open.get(child)
+            open.get(*child)
                 .is_some_and(|o| o.iter().any(|p| date(p, "DECOM") != date(e, "DECOM")))
         })
-        .map(|(_, e)| e)
+        .map(|(_, &e)| e)
         .collect()
 }
 
@@ -195,7 +210,7 @@ fn rule_562<'a>(ctx: &Ctx<'a>) -> Vec<&'a RawRow> {
     if !ctx.this.has(Episodes) || !last.has(Episodes) {
         return Vec::new();
     }
-    let before = last_episodes(last);
+    let before = &first_and_last(ctx).1;
     let mut firsts: HashMap<&str, (&RawRow, chrono::NaiveDate)> = HashMap::new();
     for e in ctx.this.rows(Episodes) {
         let Some(d) = date(e, "DECOM").filter(|d| *d < ctx.start()) else {

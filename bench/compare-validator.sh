@@ -27,6 +27,8 @@
 #     years run: D2I's _last tables, Footprint's --previous).
 #  4. The latest year of the first generated size again, with the year
 #     before as last year's return.
+#  6. That year again with the rules ported last broken on purpose
+#     (`compare_validator.py break-rules`), with the year before.
 #
 # Everything is written under $BENCH_OUT (default target/bench/validator):
 # d2i-*.json, footprint-*.json, *.time, compare-*.txt, summary.txt.
@@ -318,6 +320,19 @@ if [ -d "$DEMAND" ]; then
     done
 else
     say "(no cs-demand-model returns at $DEMAND: skipped)"
+fi
+
+# 6. The rules ported last, which clean generated data never breaks: the
+#    first size's latest year broken on purpose, with the year before.
+if [ -n "$prev_dir" ] && [ "$prev_dir" != "$gen/$latest" ]; then
+    broken="$OUT/gen-$first-broken"
+    rm -rf "$broken"
+    "$PY" "$HELPER" break-rules "$gen/$latest" "$broken" --year "$latest" | tee -a "$SUMMARY"
+    say "== $first children in care, $latest with the rules ported last broken, $(basename "$prev_dir") as last year's return"
+    run_fp "broken" "$broken" "$latest" "$OUT/footprint-broken.time" --previous "$prev_dir"
+    run_d2i "broken" "$broken" "$latest" "$OUT/d2i-broken.time" --isolated --previous "$prev_dir"
+    compare "broken" "$broken"
+    say ""
 fi
 
 say "== speed and peak memory (median wall time of $REPEAT runs; ratios D2I / Footprint)"

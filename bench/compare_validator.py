@@ -306,8 +306,9 @@ def cmd_isolation(args) -> int:
 
 def footprint_rule_codes(d2i_codes: set[str], fp: dict) -> set[str]:
     """The rules both have: those of the rule set Footprint's JSON report
-    names (`rule_set.codes`), or, for an older report without it, every rule
-    number in Footprint's source."""
+    names as run (`rule_set.codes`: not those needing last year's return or
+    Ofsted's list when they were not given, `rule_set.not_run`), or, for an
+    older report without it, every rule number in Footprint's source."""
     codes: set[str] = set((fp.get("rule_set") or {}).get("codes") or [])
     if not codes:
         for path in glob.glob(str(REPO / "crates" / "ssda903" / "src" / "**" / "*.rs"), recursive=True):
@@ -628,6 +629,87 @@ def cmd_drop_refused(args) -> int:
     return 0
 
 
+def cmd_break_rules(args) -> int:
+    """Copies a clean generated return (a folder of CSV files) to OUT_DIR and
+    breaks, on purpose and always the same way, the rules ported last (SW02,
+    SW10a/b, SW18, SW19, 222, 242, 243; and with last year's return 453,
+    503G, 503H, 503J), which clean generated data never breaks: so that both
+    validators have something to flag. Prints what it changed."""
+    import datetime as dt
+    import shutil
+
+    shutil.copytree(args.dir, args.out_dir)
+
+    def load(name: str) -> list[dict[str, str]]:
+        with open(os.path.join(args.out_dir, name), newline="") as f:
+            return list(csv.DictReader(f))
+
+    def save(name: str, rows: list[dict[str, str]]) -> None:
+        with open(os.path.join(args.out_dir, name), "w", newline="") as f:
+            w = csv.DictWriter(f, fieldnames=list(rows[0].keys()))
+            w.writeheader()
+            w.writerows(rows)
+
+    day = lambda s: dt.datetime.strptime(s, "%d/%m/%Y")  # noqa: E731
+    eps = load("episodes.csv")
+    first: dict[str, int] = {}
+    for i, e in enumerate(eps):
+        c = e["CHILD"]
+        if c not in first or day(e["DECOM"]) < day(eps[first[c]]["DECOM"]):
+            first[c] = i
+    # The first episode of children continuing from last year: placed in
+    # Cambridge (another PL_LA, PL_LOCATION and distance), in Richmond at
+    # another postcode (another distance), or in Cambridge with another RNE.
+    start = dt.datetime(int(args.year[:4]), 4, 1)
+    cont = [i for _, i in sorted(first.items()) if day(eps[i]["DECOM"]) < start]
+    for k, i in enumerate(cont[:60]):
+        e = eps[i]
+        if k % 4 == 0:
+            e["PL_POST"] = "CB2 1TN"
+        elif k % 4 == 1:
+            e["PL_POST"] = "TW1 2AF"
+        elif k % 4 == 2:
+            e["PL_POST"] = "CB2 1TN"
+            e["RNE"] = "B" if e["RNE"] != "B" else "P"
+    # A URN of U4 placements XXXXXXX (allowed), U1/U3 placed in Wales with
+    # their URN (243), K2 with XXXXXXX (242), a fostering placement made P1
+    # with its URN (222).
+    n = {"242": 0, "243": 0, "222": 0}
+    for e in eps[400:]:
+        if e["PLACE"] in ("U1", "U3") and e["URN"] and n["243"] < 10:
+            e["PL_POST"] = "CF10 1EP"
+            n["243"] += 1
+    for e in eps[600:]:
+        if e["PLACE"] == "K2" and n["242"] < 10:
+            e["URN"] = "XXXXXXX"
+            n["242"] += 1
+        elif e["PLACE"] in ("U1", "U4", "U3") and e["URN"] and n["222"] < 10:
+            e["PLACE"], e["PLACE_PROVIDER"] = "P1", "PR0"
+            n["222"] += 1
+    save("episodes.csv", eps)
+    sw = load("sw_episodes.csv")
+    by_child: dict[str, list[int]] = {}
+    for i, r in enumerate(sw):
+        by_child.setdefault(r["CHILD"], []).append(i)
+    multi = [v for v in by_child.values() if len(v) > 1]
+    for k, v in enumerate(multi[:50]):
+        a, b = sorted(v, key=lambda i: day(sw[i]["SW_DECOM"]))[:2]
+        if k % 5 == 0 and sw[a]["SW_DEC"]:
+            sw[b]["SW_DECOM"] = (day(sw[a]["SW_DEC"]) + dt.timedelta(days=12)).strftime("%d/%m/%Y")
+        elif k % 5 == 1 and sw[a]["SW_DEC"]:
+            sw[b]["SW_REASON"] = "FCONTA"
+            sw[b]["SW_DECOM"] = sw[a]["SW_DEC"]
+        elif k % 5 == 2:
+            sw[b]["SW_DECOM"] = sw[a]["SW_DECOM"]
+        elif k % 5 == 3:
+            sw[a]["SW_DEC"] = sw[a]["SW_DECOM"]
+        else:
+            sw[b]["SW_ID"] = "SW7"
+    save("sw_episodes.csv", sw)
+    print(f"{len(cont[:60])} first episodes moved, {n}, {len(multi[:50])} children's social worker episodes changed")
+    return 0
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = ap.add_subparsers(dest="cmd", required=True)
@@ -668,6 +750,11 @@ def main() -> int:
     p.add_argument("footprint")
     p.add_argument("out_dir")
     p.set_defaults(func=cmd_drop_refused)
+    p = sub.add_parser("break-rules")
+    p.add_argument("dir")
+    p.add_argument("out_dir")
+    p.add_argument("--year", required=True, help="the return's collection year, e.g. 2025-26")
+    p.set_defaults(func=cmd_break_rules)
     p = sub.add_parser("timing")
     p.add_argument("files", nargs="+")
     p.set_defaults(func=cmd_timing)

@@ -18,6 +18,7 @@ use std::process::ExitCode;
 
 use clap::{Args, Subcommand};
 use footprint_domain::dates::CollectionYear;
+use footprint_ssda903::providers::Providers;
 use footprint_ssda903::rules::{self, RuleSetName};
 use footprint_ssda903::{
     CheckOptions, Format, Input, Parsed, Problem, RawReturn, Severity, read_paths_with,
@@ -64,7 +65,7 @@ pub struct Ssda903Args {
     #[arg(long, value_name = "YYYY-YY")]
     year_rules: Option<String>,
     /// Last year's return (a folder, CSV files or an XML file): runs the
-    /// rules comparing years (502, 503A-F, 562, NoE).
+    /// rules comparing years (452, 453, 502, 503A-J, 562, NoE).
     #[arg(long, value_name = "PATH", conflicts_with = "previous_from_db")]
     previous: Vec<PathBuf>,
     /// Runs the rules comparing years against last year's return as written
@@ -78,6 +79,12 @@ pub struct Ssda903Args {
     /// holds one.
     #[arg(long, value_name = "CODE")]
     local_authority: Option<String>,
+    /// Ofsted's list of providers, as CSV (the columns URN, Placement code,
+    /// Placement provider code, Setting address postcode and, when there,
+    /// Deregistration date): runs the rules comparing the episodes' URNs
+    /// with it (219, 221, 224, 227, 228, 229, 241, 1008).
+    #[arg(long, value_name = "FILE")]
+    providers: Option<PathBuf>,
     #[command(flatten)]
     db: DbArgs,
 }
@@ -146,12 +153,14 @@ fn list_rules(year_rules: Option<CollectionYear>, json: bool) -> ExitCode {
         for r in &list {
             let _ = writeln!(
                 out,
-                "{:<6} {:<20} {:<26} {:<15} {}",
+                "{:<6} {:<20} {:<26} {:<15} {}{}",
                 r.code,
                 r.years.to_string(),
                 severity_word(r.severity),
                 format!("{}.{}", r.table.name(), r.field),
-                r.message
+                r.message,
+                r.needs()
+                    .map_or(String::new(), |n| format!(" [runs only with {n}]"))
             );
         }
         out
@@ -234,10 +243,23 @@ pub fn run(cmd: ValidateCommand) -> ExitCode {
             Err(e) => return usage(&format!("{e:#}")),
         },
     };
+    let providers = match &args.providers {
+        None => None,
+        Some(path) => match Providers::read_path(path) {
+            Ok(p) => Some(p),
+            Err(problems) => {
+                for p in &problems {
+                    eprintln!("footprint: --providers: {p}");
+                }
+                return ExitCode::from(EXIT_USAGE);
+            }
+        },
+    };
     let mut options = CheckOptions {
         rules_year: year_rules,
         previous: None,
         local_authority,
+        providers,
     };
     let mut previous_problems = Vec::new();
     if !args.previous.is_empty() {
@@ -360,13 +382,18 @@ pub(crate) fn render_text(parsed: &Parsed, errors: &[&Problem], warnings: &[&Pro
     };
     let rule_set = match &parsed.rule_set {
         Some(r) => format!(
-            "; checked with the {} ({} rules{})",
+            "; checked with the {} ({} rules{}{})",
             r.name,
             r.rules,
             if r.previous_year {
                 ", with last year's return"
             } else {
                 "; give --previous for the rules comparing years"
+            },
+            match &r.providers {
+                Some(file) => format!(", with Ofsted's list of providers {file}"),
+                None =>
+                    "; give --providers for the rules comparing URNs with Ofsted's list".to_owned(),
             }
         ),
         None => String::new(),

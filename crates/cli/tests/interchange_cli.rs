@@ -616,6 +616,15 @@ fn set_local_authority(db: &str, code: &str) {
     });
 }
 
+/// Episodes of 2021-22: a children's home of the council's own (PR1, K2,
+/// URN SC123456) in Cambridge for a child from Richmond upon Thames, and a
+/// foster placement in Richmond (URN SC654321).
+const CAMBRIDGE_HOME: &str =
+    "CHILD,DECOM,RNE,LS,CIN,PLACE,PLACE_PROVIDER,DEC,REC,REASON_PLACE_CHANGE,HOME_POST,PL_POST,URN
+100001,01/05/2021,S,C2,N1,K2,PR1,,,,TW1 1AA,CB2 1TN,SC123456
+100002,16/12/2021,S,C1,N4,U4,PR4,20/03/2022,E4A,,TW1 1AA,TW1 2AF,SC654321
+";
+
 #[test]
 fn validate_and_import_take_the_councils_local_authority_code_from_the_database() {
     let tmp = tempfile::tempdir().unwrap();
@@ -623,13 +632,7 @@ fn validate_and_import_take_the_councils_local_authority_code_from_the_database(
     // A children's home of the council's own (PR1, K2) in Cambridge for a
     // child from Richmond upon Thames: outside Richmond's area.
     let dir = tmp.path().join("2021-22");
-    write_return(
-        &dir,
-        "CHILD,DECOM,RNE,LS,CIN,PLACE,PLACE_PROVIDER,DEC,REC,REASON_PLACE_CHANGE,HOME_POST,PL_POST,URN
-100001,01/05/2021,S,C2,N1,K2,PR1,,,,TW1 1AA,CB2 1TN,SC123456
-100002,16/12/2021,S,C1,N4,U4,PR4,20/03/2022,E4A,,TW1 1AA,TW1 2AF,SC654321
-",
-    );
+    write_return(&dir, CAMBRIDGE_HOME);
     let path = dir.to_str().unwrap();
     let validate = |extra: &[&str]| {
         let mut args = vec!["validate", "ssda903", path, "--json"];
@@ -670,4 +673,103 @@ fn validate_and_import_take_the_councils_local_authority_code_from_the_database(
         problems.into_iter().filter_map(|p| p.rule).collect()
     });
     assert!(recorded.contains(&"1015".to_owned()), "{recorded:?}");
+}
+
+#[test]
+fn validate_compares_urns_with_ofsted_s_list_only_when_given() {
+    let tmp = tempfile::tempdir().unwrap();
+    let db = format!("sqlite://{}", tmp.path().join("f.db").display());
+    let dir = tmp.path().join("2021-22");
+    write_return(&dir, CAMBRIDGE_HOME);
+    let path = dir.to_str().unwrap();
+    // SC123456 is a children's home in Cambridge; SC654321 is not in the
+    // list.
+    let list = tmp.path().join("providers.csv");
+    std::fs::write(
+        &list,
+        "URN,Local authority,Placement code,Placement provider code,Deregistration date,Setting address postcode\n\
+         SC123456,Cambridgeshire,K2,PR1,,CB2 1TN\n",
+    )
+    .unwrap();
+    // Without the list: 1008 does not run, and the rule set says so.
+    let o = footprint(&["validate", "ssda903", path, "--json"], &db);
+    let (json, rules) = rules_of(&o);
+    assert!(!rules.contains(&"1008".to_owned()), "{rules:?}");
+    assert!(json["rule_set"]["providers"].is_null());
+    let not_run = json["rule_set"]["not_run"].as_array().unwrap();
+    assert!(
+        not_run
+            .iter()
+            .any(|n| n["rule"] == "1008" && n["needs"].as_str().unwrap().contains("--providers")),
+        "{not_run:?}"
+    );
+    let codes = json["rule_set"]["codes"].as_array().unwrap();
+    assert!(!codes.iter().any(|c| c == "1008"), "{codes:?}");
+    // With it: 1008 on the unknown URN's line, and the set names the file.
+    let o = footprint(
+        &[
+            "validate",
+            "ssda903",
+            path,
+            "--json",
+            "--providers",
+            list.to_str().unwrap(),
+        ],
+        &db,
+    );
+    let (json, rules) = rules_of(&o);
+    assert_eq!(
+        rules.iter().filter(|r| *r == "1008").count(),
+        1,
+        "{rules:?}"
+    );
+    let flagged = json["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["rule"] == "1008")
+        .unwrap();
+    assert_eq!(flagged["line"], 3);
+    assert_eq!(flagged["column"], "URN");
+    assert!(
+        json["rule_set"]["providers"]
+            .as_str()
+            .unwrap()
+            .ends_with("providers.csv")
+    );
+    let codes = json["rule_set"]["codes"].as_array().unwrap();
+    assert!(codes.iter().any(|c| c == "1008"), "{codes:?}");
+    // A bad row: refused with its file, line and column.
+    std::fs::write(
+        &list,
+        "URN,Placement code,Placement provider code,Deregistration date,Setting address postcode\n\
+         SC123456,K2,PR1,,CB2 1TN\n\
+         SC654321,K2,PR4,last year,TW1 2AF\n",
+    )
+    .unwrap();
+    let o = footprint(
+        &[
+            "validate",
+            "ssda903",
+            path,
+            "--providers",
+            list.to_str().unwrap(),
+        ],
+        &db,
+    );
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    let said = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        said.contains("providers.csv:3 Deregistration date"),
+        "{said}"
+    );
+    // --rules says which rules need the list.
+    let r = footprint(&["validate", "ssda903", "--rules"], &db);
+    assert!(
+        text(&r)
+            .lines()
+            .any(|l| l.starts_with("1008") && l.contains("--providers")),
+        "{}",
+        text(&r)
+    );
 }

@@ -23,6 +23,7 @@
 mod convert;
 mod csv_in;
 pub mod problem;
+pub mod providers;
 pub mod raw;
 pub mod ret;
 pub mod rules;
@@ -287,6 +288,9 @@ pub struct CheckOptions {
     /// comparing the placement's local authority with the council's run
     /// only with it.
     pub local_authority: Option<String>,
+    /// Ofsted's list of providers (`--providers`): the rules comparing an
+    /// episode's URN with it run only with it.
+    pub providers: Option<providers::Providers>,
 }
 
 /// Reads a 903 return from files already in memory (see [`read_paths`]).
@@ -362,14 +366,18 @@ fn check_raw(
             .previous
             .as_ref()
             .map(|p| rules::Tables::new(&p.rows, &p.tables));
-        problems.extend(rules::check_rows_for(
+        problems.extend(rules::check_rows_with(
             &set,
             y,
             &this,
             last.as_ref(),
             options.local_authority.as_deref(),
+            options.providers.as_ref(),
         ));
-        rule_set = Some(set.name(last.is_some()));
+        rule_set = Some(set.name(
+            last.is_some(),
+            options.providers.as_ref().map(|p| p.file.as_str()),
+        ));
     }
     let ret = convert::convert(rows, year, tables, &mut problems);
     if let (Some(y), false) = (year, year_inferred)

@@ -261,13 +261,14 @@ fn rule_178_no_provider_for_temporary_and_other_placements() {
     assert_eq!(w.value.as_deref(), Some("PR1"));
     assert!(w.message.contains("T0–T4 and Z1"), "{}", w.message);
     // Without a provider it is fine (for 178: a period of care starting
-    // with a temporary placement breaks 380).
+    // with a temporary placement breaks 380, and the fixture's URN on a
+    // temporary placement, which has none, breaks 222).
     let rules: Vec<Option<String>> = read(&base_with("episodes.csv", "N1,U4,PR1,,", "N1,T1,,,"))
         .problems
         .into_iter()
         .map(|p| p.rule)
         .collect();
-    assert_eq!(rules, [Some("380".to_owned())]);
+    assert_eq!(rules, [Some("380".to_owned()), Some("222".to_owned())]);
     // Z1 up to 2024-25; from 2025-26 the list is T0–T3 and Z11–Z14, so T4
     // may have a provider.
     let z1 = read(&base_with("episodes.csv", "N1,U4,PR1,,", "N1,Z1,PR1,,"));

@@ -32,6 +32,7 @@ mod legal_status;
 mod missing;
 mod mothers_and_pupils;
 mod oc2_health;
+mod ofsted;
 mod placements;
 mod postcodes;
 mod previous_year;
@@ -51,6 +52,7 @@ use footprint_domain::dates::CollectionYear;
 use serde::Serialize;
 
 use crate::problem::{Problem, Severity};
+use crate::providers::Providers;
 use crate::raw::RawRow;
 use crate::tables::Table;
 
@@ -232,6 +234,8 @@ pub struct Rule {
     pub field: &'static str,
     /// Whether it needs last year's return.
     pub previous: bool,
+    /// Whether it needs Ofsted's list of providers (`--providers`).
+    pub providers: bool,
     pub check: Check,
 }
 
@@ -252,6 +256,7 @@ impl Rule {
             table,
             field,
             previous: false,
+            providers: false,
             check,
         }
     }
@@ -271,12 +276,36 @@ impl Rule {
         self
     }
 
+    pub const fn providers(mut self) -> Rule {
+        self.providers = true;
+        self
+    }
+
+    /// What it needs that a return may be checked without, in words (for
+    /// the rule set's list of rules not run): `None` when it runs on the
+    /// return alone.
+    pub fn needs(&self) -> Option<&'static str> {
+        if self.previous {
+            Some("last year's return (--previous)")
+        } else if self.providers {
+            Some("Ofsted's list of providers (--providers)")
+        } else {
+            None
+        }
+    }
+
+    /// Whether it runs with what was given.
+    fn runs_with(&self, last: bool, providers: bool) -> bool {
+        (!self.previous || last) && (!self.providers || providers)
+    }
+
     /// How it is checked, in words (for `--rules`).
     pub fn checked(&self) -> &'static str {
         match self.check {
             Check::Reading => "reading",
             Check::Records => "records",
             _ if self.previous => "rows, with last year's return",
+            _ if self.providers => "rows, with Ofsted's list of providers",
             _ => "rows",
         }
     }
@@ -293,6 +322,7 @@ pub fn all() -> Vec<&'static Rule> {
         legal_status::RULES,
         placements::RULES,
         postcodes::RULES,
+        ofsted::RULES,
         reviews::RULES,
         missing::RULES,
         oc2_health::RULES,
@@ -336,22 +366,51 @@ pub struct RuleSetName {
     pub rules: usize,
     /// Whether last year's return was given (the rules comparing years ran).
     pub previous_year: bool,
-    /// The rules' numbers.
+    /// The file of Ofsted's list of providers given (`--providers`): the
+    /// rules comparing URNs with it ran.
+    pub providers: Option<String>,
+    /// The numbers of the rules that ran.
     pub codes: Vec<&'static str>,
+    /// The rules of the set that did not run, and what each needs.
+    pub not_run: Vec<NotRun>,
+}
+
+/// A rule of the set that did not run.
+#[derive(Debug, Clone, Serialize)]
+pub struct NotRun {
+    pub rule: &'static str,
+    /// What it needs ("last year's return (--previous)").
+    pub needs: &'static str,
 }
 
 impl RuleSet {
-    pub fn name(&self, previous_year: bool) -> RuleSetName {
+    /// What the report says of the set, run with last year's return or
+    /// not, and with Ofsted's list of providers from this file or not.
+    pub fn name(&self, previous_year: bool, providers: Option<&str>) -> RuleSetName {
+        let (ran, not): (Vec<&Rule>, Vec<&Rule>) = self
+            .rules
+            .iter()
+            .partition(|r| r.runs_with(previous_year, providers.is_some()));
+        let mut codes: Vec<&str> = ran.iter().map(|r| r.code).collect();
+        codes.dedup();
+        let mut not_run: Vec<NotRun> = not
+            .iter()
+            .filter_map(|r| {
+                Some(NotRun {
+                    rule: r.code,
+                    needs: r.needs()?,
+                })
+            })
+            .collect();
+        not_run.dedup_by_key(|n| n.rule);
         RuleSetName {
             name: format!("903 rules {}", self.year),
             year: self.year.to_string(),
             rules: self.rules.len(),
             previous_year,
-            codes: {
-                let mut c: Vec<&str> = self.rules.iter().map(|r| r.code).collect();
-                c.dedup();
-                c
-            },
+            providers: providers.map(str::to_owned),
+            codes,
+            not_run,
         }
     }
 
@@ -474,6 +533,11 @@ pub struct Ctx<'a> {
     /// The council's own local authority code and the episodes' PL_LA,
     /// PL_LOCATION and PL_DISTANCE (worked out once, when a rule asks).
     placements: postcodes::Placements<'a>,
+    /// Ofsted's list of providers, when given.
+    pub providers: Option<&'a Providers>,
+    /// Each child's first episode this year and latest last year (worked
+    /// out once, for the rules comparing years).
+    pub(crate) first_and_last: std::sync::OnceLock<previous_year::FirstAndLast<'a>>,
 }
 
 impl<'a> Ctx<'a> {
@@ -714,6 +778,19 @@ pub fn check_rows_for<'a>(
     last: Option<&'a Tables<'a>>,
     council: Option<&'a str>,
 ) -> Vec<Problem> {
+    check_rows_with(set, year, this, last, council, None)
+}
+
+/// [`check_rows_for`] with Ofsted's list of providers, when given: the rules
+/// comparing URNs with it run only with it.
+pub fn check_rows_with(
+    set: &RuleSet,
+    year: CollectionYear,
+    this: &Tables,
+    last: Option<&Tables>,
+    council: Option<&str>,
+    providers: Option<&Providers>,
+) -> Vec<Problem> {
     let ctx = Ctx {
         year,
         rules_year: set.year.start_year(),
@@ -723,10 +800,12 @@ pub fn check_rows_for<'a>(
         continuously: continuously_looked_after(this, year),
         by_child: this.episodes_by_child(),
         placements: postcodes::Placements::new(council),
+        providers,
+        first_and_last: std::sync::OnceLock::new(),
     };
     let mut problems = Vec::new();
     for rule in &set.rules {
-        if rule.previous && last.is_none() {
+        if !rule.runs_with(last.is_some(), providers.is_some()) {
             continue;
         }
         let mut rows = flagged(rule, &ctx);
@@ -830,6 +909,20 @@ pub(crate) mod tests {
         last: Option<&[RawRow]>,
         table: Table,
     ) -> Vec<u64> {
+        lines_flagged_with(code, year, this, last, table, None, None)
+    }
+
+    /// [`lines_flagged`] for a council whose code is `council`, with
+    /// Ofsted's list of providers when given.
+    pub fn lines_flagged_with(
+        code: &str,
+        year: &str,
+        this: &[RawRow],
+        last: Option<&[RawRow]>,
+        table: Table,
+        council: Option<&str>,
+        providers: Option<&Providers>,
+    ) -> Vec<u64> {
         let y: CollectionYear = year.parse().unwrap();
         let present = |rows: &[RawRow]| rows.iter().map(|r| r.table).collect::<BTreeSet<_>>();
         let t = Tables::new(this, &present(this));
@@ -840,7 +933,7 @@ pub(crate) mod tests {
             year: y,
             rules: vec![rule],
         };
-        let mut lines: Vec<u64> = check_rows(&set, y, &t, l.as_ref())
+        let mut lines: Vec<u64> = check_rows_with(&set, y, &t, l.as_ref(), council, providers)
             .into_iter()
             .filter(|p| p.file == format!("{}.csv", table.name()))
             .filter_map(|p| p.line)
@@ -925,6 +1018,6 @@ pub(crate) mod tests {
         // 445 and 451 (freeing orders) were dropped from 2024-25.
         assert!(y("2023-24").contains("445") && !y("2024-25").contains("445"));
         assert!(y("2025-26").contains("233") && !y("2024-25").contains("233"));
-        assert!(y("2025-26").name(false).rules == y("2025-26").rules.len());
+        assert!(y("2025-26").name(false, None).rules == y("2025-26").rules.len());
     }
 }

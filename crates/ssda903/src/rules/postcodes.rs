@@ -6,9 +6,9 @@
 //!
 //! The rules that compare PL_LA with the council's own area (1015, 411) run
 //! only when the council's local authority code is known
-//! (`CheckOptions::local_authority`, the `local_authority_code` setting);
-//! 221 and 229 compare the URN with Ofsted's register of providers, which
-//! Footprint does not hold, and are not checked.
+//! (`CheckOptions::local_authority`, the `local_authority_code` setting).
+//! The rules comparing the URN with Ofsted's list of providers are in
+//! `ofsted.rs`.
 //!
 //! "Formerly UASC" (164, 392a, 392b, 406) is read as the DfE's validator
 //! reads it: a child in this year's or last year's UASC table, or whose
@@ -21,7 +21,7 @@ use std::sync::OnceLock;
 use chrono::NaiveDate;
 use footprint_postcodes::{Derived, InOut, derive, directory};
 
-use super::{Check, Cond::*, Ctx, Rule, Tables, Years, date};
+use super::{Check, Cond::*, Ctx, Rule, Tables, Years, date, previous_year};
 use crate::raw::RawRow;
 use crate::tables::Table::{self, *};
 
@@ -44,8 +44,39 @@ pub(super) const RULES: &[Rule] = &[
     Rule::error("420", Episodes, "PL_POST", "A short break (LS V3 or V4) has no local authority of placement: leave PL_POST blank.", Check::Rows(rule_420)),
     Rule::error("452", Episodes, "PL_POST", "The local authority of the placement in the child's first episode this year differs from last year's open last episode with the same reason for new episode.", Check::Rows(rule_452)).previous(),
     Rule::error("454", Episodes, "PL_DISTANCE", "The placement is more than 350 miles from home: check the postcodes.", Check::Rows(rule_454)).years(Years::from(2025)),
+    Rule::error("222", Episodes, "URN", "An Ofsted URN is given for a placement type that has none (P1, P2, P3, R1, R2, R5, T0–T4 or Z1).", Check::Row(&[In("PLACE", NO_URN_2023), Filled("URN"), NotIn("URN", &[NO_URN])])).years(Years::until(2023)),
+    Rule::error("222", Episodes, "URN", "An Ofsted URN is given for a placement type that has none (P1, P3, R1, R2, R5, T0–T4 or Z1).", Check::Row(&[In("PLACE", NO_URN_2024), Filled("URN"), NotIn("URN", &[NO_URN])])).years(ONLY_2024_25),
+    Rule::error("222", Episodes, "URN", "An Ofsted URN is given for a placement type that has none (P1, P3, R1, R2, R5, T0–T4 or Z11–Z14).", Check::Row(&[In("PLACE", NO_URN_2025), Filled("URN"), NotIn("URN", &[NO_URN])])).years(Years::from(2025)),
+    Rule::error("242", Episodes, "URN", "URN XXXXXXX is only for a placement made through a regional adoption agency (PLACE A3–A6 or U1–U6).", Check::Row(&[In("URN", &[NO_URN]), NotIn("PLACE", ADOPTION_AGENCY)])).years(Years::from(2025)),
+    Rule::error("243", Episodes, "URN", "An Ofsted URN is given for a placement outside England (PL_LA WAL, SCO or NIR, from the placement postcode): only providers registered with Ofsted have one.", Check::Rows(rule_243)).years(Years::from(2025)),
+    Rule::error("453", Episodes, "PL_DISTANCE", "The distance from home of the child's first episode differs (by 0.2 miles or more) from the episode open at the end of last year with the same reason for new episode.", Check::Rows(rule_453)).previous(),
+    Rule::error("503G", Episodes, "PL_DISTANCE", "The distance from home of the child's first episode differs (by 0.2 miles or more) from the episode open at the end of last year.", Check::Rows(rule_503g)).previous(),
+    Rule::error("503H", Episodes, "PL_POST", "The local authority of the placement (from PL_POST) of the child's first episode differs from the episode open at the end of last year.", Check::Rows(rule_503h)).previous(),
+    Rule::error("503J", Episodes, "PL_POST", "Whether the placement is in the council's area (from PL_POST) differs between the child's first episode and the episode open at the end of last year.", Check::Rows(rule_503j)).previous(),
     Rule::error("1015", Episodes, "PL_POST", "The placement provider is the council's own (PR1) but the placement is outside the council's area.", Check::Rows(rule_1015)),
 ];
+
+/// The URN for a placement through a regional adoption agency, which has
+/// none of its own.
+const NO_URN: &str = "XXXXXXX";
+
+/// 222: the placement types that have no Ofsted URN, by year.
+const NO_URN_2023: &[&str] = &[
+    "P1", "P2", "P3", "R1", "R2", "R5", "T0", "T1", "T2", "T3", "T4", "Z1",
+];
+const NO_URN_2024: &[&str] = &[
+    "P1", "P3", "R1", "R2", "R5", "T0", "T1", "T2", "T3", "T4", "Z1",
+];
+const NO_URN_2025: &[&str] = &[
+    "P1", "P3", "R1", "R2", "R5", "T0", "T1", "T2", "T3", "T4", "Z11", "Z12", "Z13", "Z14",
+];
+const ONLY_2024_25: Years = Years {
+    first: 2024,
+    last: 2024,
+};
+
+/// 242: the placements a regional adoption agency makes (URN XXXXXXX).
+const ADOPTION_AGENCY: &[&str] = &["A3", "A4", "A5", "A6", "U1", "U2", "U3", "U4", "U5", "U6"];
 
 /// What a rule sees of the postcodes: the council's own local authority
 /// code, and each episode's derived fields, worked out once.
@@ -87,6 +118,16 @@ fn derived(ctx: &Ctx, row: &RawRow) -> Derived {
         m
     });
     map.get(&key(row)).cloned().unwrap_or(Derived::NONE)
+}
+
+/// The council's own local authority code, when known.
+pub(super) fn council<'a>(ctx: &Ctx<'a>) -> Option<&'a str> {
+    ctx.placements.council
+}
+
+/// An episode's PL_LA, derived from its PL_POST.
+pub(super) fn pl_la(ctx: &Ctx, row: &RawRow) -> Option<&'static str> {
+    derived(ctx, row).pl_la
 }
 
 fn short_break(row: &RawRow) -> bool {
@@ -206,6 +247,49 @@ fn rule_230<'a>(ctx: &Ctx<'a>) -> Vec<&'a RawRow> {
         .collect()
 }
 
+/// 243: "If <PL_LA> in ('CON', 'NIR', 'SCO', 'WAL', 'NUK') then <URN>
+/// should be null"; PL_LA is derived from PL_POST, which never gives CON or
+/// NUK.
+fn rule_243<'a>(ctx: &Ctx<'a>) -> Vec<&'a RawRow> {
+    episodes(ctx)
+        .filter(|r| !r.get("URN").is_empty() && outside_england(ctx, r))
+        .collect()
+}
+
+/// 453 and 503G: the distances differ by 0.2 miles or more, or only this
+/// year's has one (as the DfE's validator compares them, in floating
+/// point).
+fn distance_differs(ctx: &Ctx, this: &RawRow, prev: &RawRow) -> bool {
+    match (
+        derived(ctx, this).pl_distance,
+        derived(ctx, prev).pl_distance,
+    ) {
+        (Some(a), Some(b)) => (a - b).abs() >= 0.2,
+        (Some(_), None) => true,
+        (None, _) => false,
+    }
+}
+
+fn rule_453<'a>(ctx: &Ctx<'a>) -> Vec<&'a RawRow> {
+    previous_year::first_differs(ctx, |e, p| {
+        e.get("RNE") == p.get("RNE") && distance_differs(ctx, e, p)
+    })
+}
+
+fn rule_503g<'a>(ctx: &Ctx<'a>) -> Vec<&'a RawRow> {
+    previous_year::first_differs(ctx, |e, p| distance_differs(ctx, e, p))
+}
+
+fn rule_503h<'a>(ctx: &Ctx<'a>) -> Vec<&'a RawRow> {
+    previous_year::first_differs(ctx, |e, p| derived(ctx, e).pl_la != derived(ctx, p).pl_la)
+}
+
+fn rule_503j<'a>(ctx: &Ctx<'a>) -> Vec<&'a RawRow> {
+    previous_year::first_differs(ctx, |e, p| {
+        derived(ctx, e).pl_location != derived(ctx, p).pl_location
+    })
+}
+
 fn rule_392a<'a>(ctx: &Ctx<'a>) -> Vec<&'a RawRow> {
     let Some(uasc) = uasc_children(ctx) else {
         return Vec::new();
@@ -279,37 +363,9 @@ fn rule_420<'a>(ctx: &Ctx<'a>) -> Vec<&'a RawRow> {
 /// year's latest (latest DECOM), when last year's is open and both have the
 /// same RNE: their PL_LA must agree (both blank agree).
 fn rule_452<'a>(ctx: &Ctx<'a>) -> Vec<&'a RawRow> {
-    let Some(last) = ctx.last else {
-        return Vec::new();
-    };
-    let mut latest: HashMap<&str, (NaiveDate, &RawRow)> = HashMap::new();
-    for r in last.rows(Episodes) {
-        if let Some(d) = date(r, "DECOM") {
-            let e = latest.entry(r.get("CHILD")).or_insert((d, r));
-            if d > e.0 {
-                *e = (d, r);
-            }
-        }
-    }
-    let mut first: HashMap<&str, (NaiveDate, &'a RawRow)> = HashMap::new();
-    for r in episodes(ctx) {
-        if let Some(d) = date(r, "DECOM") {
-            let e = first.entry(r.get("CHILD")).or_insert((d, r));
-            if d < e.0 {
-                *e = (d, r);
-            }
-        }
-    }
-    first
-        .into_iter()
-        .filter_map(|(child, (_, r))| {
-            let (_, prev) = latest.get(child)?;
-            (r.get("RNE") == prev.get("RNE")
-                && prev.get("DEC").is_empty()
-                && derived(ctx, r).pl_la != derived(ctx, prev).pl_la)
-                .then_some(r)
-        })
-        .collect()
+    previous_year::first_differs(ctx, |e, p| {
+        e.get("RNE") == p.get("RNE") && derived(ctx, e).pl_la != derived(ctx, p).pl_la
+    })
 }
 
 fn rule_454<'a>(ctx: &Ctx<'a>) -> Vec<&'a RawRow> {
@@ -345,13 +401,10 @@ fn rule_1015<'a>(ctx: &Ctx<'a>) -> Vec<&'a RawRow> {
 
 #[cfg(test)]
 mod tests {
-    use std::collections::BTreeSet;
-
-    use super::super::tests::rows;
-    use super::super::{RuleSet, Years, check_rows_for, find_in};
+    use super::super::find_in;
+    use super::super::tests::{lines_flagged_with, rows};
     use crate::raw::RawRow;
     use crate::tables::Table;
-    use footprint_domain::dates::CollectionYear;
 
     const COLS: &str = "CHILD,DECOM,RNE,LS,CIN,PLACE,PLACE_PROVIDER,DEC,REC,REASON_PLACE_CHANGE,HOME_POST,PL_POST,URN";
     /// Richmond upon Thames: TW1 1AA and TW1 2AF are in it.
@@ -378,23 +431,7 @@ mod tests {
         last: Option<&[RawRow]>,
         council: Option<&str>,
     ) -> Vec<u64> {
-        let y: CollectionYear = year.parse().unwrap();
-        let present = |rows: &[RawRow]| rows.iter().map(|r| r.table).collect::<BTreeSet<_>>();
-        let t = super::Tables::new(this, &present(this));
-        let l = last.map(|l| super::Tables::new(l, &present(l)));
-        let rule = find_in(code, y.start_year().clamp(Years::EARLIEST, Years::LATEST)).unwrap();
-        let set = RuleSet {
-            year: y,
-            rules: vec![rule],
-        };
-        let mut lines: Vec<u64> = check_rows_for(&set, y, &t, l.as_ref(), council)
-            .into_iter()
-            .filter(|p| p.file == "Episodes.csv")
-            .filter_map(|p| p.line)
-            .collect();
-        lines.sort();
-        lines.dedup();
-        lines
+        lines_flagged_with(code, year, this, last, Table::Episodes, council, None)
     }
 
     fn flagged(code: &str, this: &[RawRow]) -> Vec<u64> {
@@ -570,5 +607,54 @@ mod tests {
             [2]
         );
         assert!(flagged_in("452", "2025-26", &this, None, Some(COUNCIL)).is_empty());
+    }
+
+    #[test]
+    fn urns_only_where_the_placement_has_one() {
+        let body = "1,01/05/2025,S,C2,N1,P1,PR0,,,,TW1 1AA,TW1 1AA,SC1\n\
+                    1,01/05/2025,S,C2,N1,P1,PR0,,,,TW1 1AA,TW1 1AA,XXXXXXX\n\
+                    1,01/05/2025,S,C2,N1,Z11,PR0,,,,TW1 1AA,TW1 2AF,SC1\n\
+                    1,01/05/2025,S,C2,N1,Z1,PR0,,,,TW1 1AA,TW1 2AF,SC1\n\
+                    1,01/05/2025,S,C2,N1,A3,PR4,,,,TW1 1AA,TW1 2AF,XXXXXXX\n\
+                    1,01/05/2025,S,C2,N1,K2,PR4,,,,TW1 1AA,CF10 1EP,SC1\n\
+                    1,01/05/2025,S,C2,N1,K2,PR4,,,,TW1 1AA,TW1 2AF,SC1";
+        let r = with(&["1"], body);
+        // P1 with a URN (2; XXXXXXX on 3 is not one); Z11 from 2025-26
+        // (4), Z1 before (5).
+        assert_eq!(flagged("222", &r), [2, 4]);
+        assert_eq!(flagged_in("222", "2024-25", &r, None, None), [2, 5]);
+        // XXXXXXX for P1 (3), not for A3 (6).
+        assert_eq!(flagged("242", &r), [3]);
+        // A URN for a placement in Wales (7).
+        assert_eq!(flagged("243", &r), [7]);
+        for code in ["242", "243"] {
+            assert!(find_in(code, 2024).is_none(), "{code}");
+        }
+    }
+
+    #[test]
+    fn distance_la_and_location_agree_with_last_year_s_open_episode() {
+        let last = with(
+            &["1", "2", "3", "4"],
+            "1,01/05/2024,S,C2,N1,U1,PR1,,,,TW1 1AA,TW1 2AF,SC1\n\
+             2,01/05/2024,S,C2,N1,U1,PR1,,,,TW1 1AA,TW1 2AF,SC1\n\
+             3,01/05/2024,S,C2,N1,U1,PR1,01/06/2024,X1,,TW1 1AA,TW1 2AF,SC1\n\
+             4,01/05/2024,S,C2,N1,U1,PR1,,,,TW1 1AA,TW1 2AF,SC1",
+        );
+        // 1: placed in Cambridge this year; 2: the same; 3: last year's
+        // closed; 4: in Cambridge, with another RNE.
+        let this = with(
+            &["1", "2", "3", "4"],
+            "1,01/05/2024,S,C2,N1,U1,PR1,,,,TW1 1AA,CB2 1TN,SC1\n\
+             2,01/05/2024,S,C2,N1,U1,PR1,,,,TW1 1AA,TW1 2AF,SC1\n\
+             3,01/05/2024,S,C2,N1,U1,PR1,,,,TW1 1AA,CB2 1TN,SC1\n\
+             4,01/05/2024,P,C2,N1,U1,PR1,,,,TW1 1AA,CB2 1TN,SC1",
+        );
+        let f = |code| flagged_in(code, "2025-26", &this, Some(&last), Some(COUNCIL));
+        assert_eq!(f("503G"), [2, 5]);
+        assert_eq!(f("453"), [2]);
+        assert_eq!(f("503H"), [2, 5]);
+        assert_eq!(f("503J"), [2, 5]);
+        assert!(flagged_in("503G", "2025-26", &this, None, Some(COUNCIL)).is_empty());
     }
 }

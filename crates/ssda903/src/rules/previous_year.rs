@@ -103,28 +103,52 @@ fn last_episodes<'a>(t: &Tables<'a>) -> HashMap<&'a str, &'a RawRow> {
     m.into_iter().map(|(k, (e, _))| (k, e)).collect()
 }
 
-/// This year's first episodes whose `field` differs from last year's latest
-/// episode of the child, when that one has no end date; `allowed` pairs
-/// (last year's value, this year's) are not a difference.
-fn differs<'a>(ctx: &Ctx<'a>, field: &str, allowed: &[(&str, &str)]) -> Vec<&'a RawRow> {
+/// Each child's episode with the earliest valid DECOM this year, and with the
+/// latest in last year's return (empty without it).
+pub(crate) type FirstAndLast<'a> = (HashMap<&'a str, &'a RawRow>, HashMap<&'a str, &'a RawRow>);
+
+/// [`FirstAndLast`], worked out once per check.
+fn first_and_last<'a, 'c>(ctx: &'c Ctx<'a>) -> &'c FirstAndLast<'a> {
+    ctx.first_and_last.get_or_init(|| {
+        (
+            first_episodes(ctx.this),
+            ctx.last.map(last_episodes).unwrap_or_default(),
+        )
+    })
+}
+
+/// This year's first episodes that `differ` (this year's, last year's) from
+/// last year's latest episode of the child, when that one has no end date.
+pub(super) fn first_differs<'a>(
+    ctx: &Ctx<'a>,
+    differ: impl Fn(&'a RawRow, &'a RawRow) -> bool,
+) -> Vec<&'a RawRow> {
     let Some(last) = ctx.last else {
         return Vec::new();
     };
     if !ctx.this.has(Episodes) || !last.has(Episodes) {
         return Vec::new();
     }
-    let before = last_episodes(last);
-    let mut out: Vec<&RawRow> = first_episodes(ctx.this)
-        .into_iter()
-        .filter_map(|(child, e)| {
-            let p = before.get(child)?;
-            let (now, then) = (e.get(field), p.get(field));
-            (date(p, "DEC").is_none() && now != then && !allowed.contains(&(then, now)))
-                .then_some(e)
+    let (firsts, before) = first_and_last(ctx);
+    let mut out: Vec<&RawRow> = firsts
+        .iter()
+        .filter_map(|(child, &e)| {
+            let &p = before.get(child)?;
+            (date(p, "DEC").is_none() && differ(e, p)).then_some(e)
         })
         .collect();
     out.sort_by_key(|e| e.source.line);
     out
+}
+
+/// This year's first episodes whose `field` differs from last year's latest
+/// episode of the child, when that one has no end date; `allowed` pairs
+/// (last year's value, this year's) are not a difference.
+fn differs<'a>(ctx: &Ctx<'a>, field: &str, allowed: &[(&str, &str)]) -> Vec<&'a RawRow> {
+    first_differs(ctx, |e, p| {
+        let (now, then) = (e.get(field), p.get(field));
+        now != then && !allowed.contains(&(then, now))
+    })
 }
 
 fn rule_503a<'a>(ctx: &Ctx<'a>) -> Vec<&'a RawRow> {
@@ -168,13 +192,14 @@ fn rule_502<'a>(ctx: &Ctx<'a>) -> Vec<&'a RawRow> {
             open.entry(e.get("CHILD")).or_default().push(e);
         }
     }
-    first_episodes(ctx.this)
-        .into_iter()
+    first_and_last(ctx)
+        .0
+        .iter()
         .filter(|(child, e)| {
-            open.get(child)
+            open.get(*child)
                 .is_some_and(|o| o.iter().any(|p| date(p, "DECOM") != date(e, "DECOM")))
         })
-        .map(|(_, e)| e)
+        .map(|(_, &e)| e)
         .collect()
 }
 
@@ -185,7 +210,7 @@ fn rule_562<'a>(ctx: &Ctx<'a>) -> Vec<&'a RawRow> {
     if !ctx.this.has(Episodes) || !last.has(Episodes) {
         return Vec::new();
     }
-    let before = last_episodes(last);
+    let before = &first_and_last(ctx).1;
     let mut firsts: HashMap<&str, (&RawRow, chrono::NaiveDate)> = HashMap::new();
     for e in ctx.this.rows(Episodes) {
         let Some(d) = date(e, "DECOM").filter(|d| *d < ctx.start()) else {

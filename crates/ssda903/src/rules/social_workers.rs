@@ -20,9 +20,10 @@ const APRIL_2023: (u32, u32, i32) = (1, 4, 2023);
 
 pub(super) const RULES: &[Rule] = &[
     Rule::error("SW01STG1", Episodes, "DEC", "The child was looked after on 31 March but no complete social worker episode (SW_ID, SW_DECOM, SW_REASON) is reported.", Check::Rows(rule_sw01)).years(Years::until(2023)),
-    Rule::error("SW01aSTG1", SwEpisodes, "SW_DECOM", "The social worker episode is incomplete: the start date (SW_DECOM) is blank or not a date, or the episode started before 1 April 2023 without a social worker ID.", Check::Row(&[Any(&[Blank("SW_DECOM"), BadDate("SW_DECOM"), All(&[DateBefore("SW_DECOM", APRIL_2023), Blank("SW_ID")])])])).years(Years::from(2024)),
-    Rule::error("SW01bSTG1", SwEpisodes, "SW_REASON", "The social worker episode is incomplete: the start date (SW_DECOM) is blank or not a date, or the episode started on or after 1 April 2023 without a social worker ID or reason.", Check::Row(&[Any(&[Blank("SW_DECOM"), BadDate("SW_DECOM"), All(&[DateAfter("SW_DECOM", (31, 3, 2023)), AnyBlank(&["SW_ID", "SW_REASON"])])])])).years(Years::from(2024)),
-    Rule::error("SW02STG1", SwEpisodes, "SW_ID", "The social worker ID (SW_ID) does not begin with SW or XX.", Check::Rows(rule_sw02)),
+    Rule::error("SW01aSTG1", SwEpisodes, "SW_DECOM", "The social worker episode is incomplete: the start date (SW_DECOM) is blank or not a date, or the episode started before 1 April 2023 without a social worker ID.", Check::Row(&[Any(&[Blank("SW_DECOM"), BadDate("SW_DECOM"), All(&[DateBefore("SW_DECOM", APRIL_2023), Blank("SW_ID")])])])).years(ONLY_2024_25),
+    Rule::error("SW01bSTG1", SwEpisodes, "SW_REASON", "The social worker episode is incomplete: the start date (SW_DECOM) is blank or not a date, or the episode started on or after 1 April 2023 without a social worker ID or reason.", Check::Row(&[Any(&[Blank("SW_DECOM"), BadDate("SW_DECOM"), All(&[DateAfter("SW_DECOM", (31, 3, 2023)), AnyBlank(&["SW_ID", "SW_REASON"])])])])).years(ONLY_2024_25),
+    Rule::error("SW02STG1", SwEpisodes, "SW_ID", "The social worker ID (SW_ID) does not begin with SW or XX.", Check::Rows(rule_sw02)).years(Years::until(2024)),
+    Rule::error("SW02STG1", SwEpisodes, "SW_ID", "The social worker ID (SW_ID) does not begin with SW or XX, or is shorter than four characters.", Check::Rows(rule_sw02)).years(Years::from(2025)),
     Rule::error("SW03STG1", SwEpisodes, "SW_ID", "The social worker episode is incomplete: SW_ID, SW_DECOM and SW_REASON must all be given.", Check::Row(&[AnyBlank(&["SW_ID", "SW_DECOM", "SW_REASON"])])).years(Years::until(2023)),
     Rule::error("SW04STG1", SwEpisodes, "SW_DECOM", "The date the social worker episode began (SW_DECOM) is not a valid date.", Check::Row(&[BadDate("SW_DECOM")])),
     Rule::error("SW05STG1", SwEpisodes, "SW_DEC", "The date the social worker episode ended (SW_DEC) is not a valid date.", Check::Row(&[BadDate("SW_DEC")])),
@@ -33,6 +34,8 @@ pub(super) const RULES: &[Rule] = &[
     Rule::error("SW09STG2", SwEpisodes, "SW_DEC", "The social worker episode ends on the day it starts (it lasted less than 24 hours).", Check::Row(&[Same("SW_DEC", "SW_DECOM")])),
     Rule::error("SW10STG2", SwEpisodes, "SW_DECOM", "The social worker episode does not start within seven days of the end of the one before.", Check::Rows(rule_sw10)).years(Years::until(2023)),
     Rule::error("SW10STG2", SwEpisodes, "SW_DECOM", "The social worker episode starts more than seven days before the end of the one before (unless the reason is FCONTA).", Check::Rows(rule_sw10)).years(Years::from(2024)),
+    Rule::error("SW10aSTG2", SwEpisodes, "SW_DECOM", "The social worker episode does not start within seven days (before or after) of the end of the one before, and the reason is not first contact (FCONTA).", Check::Rows(rule_sw10a)).years(Years::from(2025)),
+    Rule::error("SW10bSTG2", SwEpisodes, "SW_DECOM", "The social worker episode's reason is first contact (FCONTA), but it starts on or before the day the one before ended.", Check::Rows(rule_sw10b)).years(Years::from(2025)),
     Rule::error("SW11aSTG2", SwEpisodes, "SW_DEC", "The child's latest social worker episode ended before the last five days of the year (before 26 March) and no later one is reported: a child looked after at 31 March has a social worker then.", Check::Rows(rule_sw11a)).years(Years::until(2023)),
     Rule::error("SW11bSTG2", SwEpisodes, "SW_DEC", "The child's latest social worker episode ended in the last five days of the year (26 to 31 March) and no later one is reported: a child looked after at 31 March has a social worker then.", Check::Rows(rule_sw11b)),
     Rule::error("SW12STG2", Episodes, "DECOM", "The child is looked after on 31 March, but no social worker is reported for when this episode began a period of care (RNE S) or ended one: every social worker the child had in the reporting period must be reported, even while not looked after.", Check::Rows(rule_sw12)),
@@ -40,7 +43,16 @@ pub(super) const RULES: &[Rule] = &[
     Rule::error("SW13STG1", SwEpisodes, "SW_REASON", "The reason for the change of social worker (SW_REASON) is not a valid code, or is blank for an episode starting on or after 1 April 2023.", Check::Row(&[Any(&[All(&[Filled("SW_REASON"), NotIn("SW_REASON", REASONS)]), All(&[Blank("SW_REASON"), DateAfter("SW_DECOM", (31, 3, 2023))])])])).years(Years::from(2024)),
     Rule::error("SW14STG2", SwEpisodes, "SW_DEC", "The social worker episode has no end date (SW_DEC) but is not the child's latest.", Check::Rows(rule_sw14)).years(Years::until(2023)),
     Rule::error("SW17STG2", SwEpisodes, "SW_DEC", "No social worker episode is open at 31 March: the child's latest social worker episode has an end date.", Check::Rows(rule_sw17)).years(Years::from(2025)),
+    Rule::error("SW18STG2", SwEpisodes, "SW_DEC", "The social worker episode ends (SW_DEC) on or before the day it starts (SW_DECOM).", Check::Row(&[NotAfter("SW_DEC", "SW_DECOM")])).years(Years::from(2025)),
+    Rule::error("SW19STG2", SwEpisodes, "SW_DECOM", "The child has another social worker episode starting on the same day (SW_DECOM): each starts on a different day.", Check::Rows(rule_sw19)).years(Years::from(2025)),
 ];
+
+/// SW01aSTG1 and SW01bSTG1 are in the DfE's 2024-25 set only (the 2025-26
+/// set deletes them).
+const ONLY_2024_25: Years = Years {
+    first: 2024,
+    last: 2024,
+};
 
 fn rule_sw01<'a>(ctx: &Ctx<'a>) -> Vec<&'a RawRow> {
     if !ctx.this.has(SwEpisodes) {
@@ -77,6 +89,7 @@ fn rule_sw02<'a>(ctx: &Ctx<'a>) -> Vec<&'a RawRow> {
         .filter(|r| {
             let id = r.get("SW_ID");
             !(id.starts_with("SW") || id.starts_with("XX"))
+                || (ctx.rules_year >= 2025 && id.chars().count() < 4)
         })
         .collect()
 }
@@ -130,25 +143,75 @@ fn rule_sw08<'a>(ctx: &Ctx<'a>) -> Vec<&'a RawRow> {
 
 fn rule_sw10<'a>(ctx: &Ctx<'a>) -> Vec<&'a RawRow> {
     let week = Days::new(7);
+    after_the_one_before(ctx)
+        .into_iter()
+        .filter(|(this, end, start)| {
+            let early = *start < *end - week;
+            if ctx.rules_year >= 2024 {
+                early && this.get("SW_REASON") != "FCONTA"
+            } else {
+                early || *start > *end + week
+            }
+        })
+        .map(|(this, _, _)| this)
+        .collect()
+}
+
+/// Each social worker episode after the child's first, with the one before
+/// it (in order of start date), when both dates are valid: the episode
+/// before's end (SW_DEC) and this one's start (SW_DECOM). An episode before
+/// with no end is SW08's business; a start that is not a date SW04's.
+fn after_the_one_before<'a>(ctx: &Ctx<'a>) -> Vec<(&'a RawRow, NaiveDate, NaiveDate)> {
     let mut out = Vec::new();
     for eps in by_child(ctx) {
         for pair in eps.windows(2) {
             let (prev, this) = (pair[0], pair[1]);
-            let (Some(end), Some(start)) = (date(prev, "SW_DEC"), date(this, "SW_DECOM")) else {
-                continue;
-            };
-            let early = start < end - week;
-            let bad = if ctx.rules_year >= 2024 {
-                early && this.get("SW_REASON") != "FCONTA"
-            } else {
-                early || start > end + week
-            };
-            if bad {
-                out.push(this);
+            if let (Some(end), Some(start)) = (date(prev, "SW_DEC"), date(this, "SW_DECOM")) {
+                out.push((this, end, start));
             }
         }
     }
     out
+}
+
+/// SW10a (from 2025-26): "If the current social worker episode <SW_REASON>
+/// is not = 'FCONTA' then <SW_DECOM> of current episode must be >=
+/// (<SW_DEC> +/- 7 days) of previous episode if present": within a week
+/// either side of the end of the one before.
+fn rule_sw10a<'a>(ctx: &Ctx<'a>) -> Vec<&'a RawRow> {
+    let week = Days::new(7);
+    after_the_one_before(ctx)
+        .into_iter()
+        .filter(|(this, end, start)| {
+            this.get("SW_REASON") != "FCONTA" && (*start < *end - week || *start > *end + week)
+        })
+        .map(|(this, _, _)| this)
+        .collect()
+}
+
+/// SW10b (from 2025-26): "If the current social worker episode <SW_REASON>
+/// = 'FCONTA' then <SW_DECOM> of current episode must be > <SW_DEC> of
+/// previous episode if present."
+fn rule_sw10b<'a>(ctx: &Ctx<'a>) -> Vec<&'a RawRow> {
+    after_the_one_before(ctx)
+        .into_iter()
+        .filter(|(this, end, start)| this.get("SW_REASON") == "FCONTA" && start <= end)
+        .map(|(this, _, _)| this)
+        .collect()
+}
+
+/// SW19: "<SW_DECOM> of current social worker episode must be distinct from
+/// any other social worker episodes for this child": every episode after
+/// the first (in file order) starting on a day another of the child's
+/// starts.
+fn rule_sw19<'a>(ctx: &Ctx<'a>) -> Vec<&'a RawRow> {
+    let mut seen: HashSet<(&str, NaiveDate)> = HashSet::new();
+    ctx.this
+        .rows(SwEpisodes)
+        .iter()
+        .copied()
+        .filter(|r| date(r, "SW_DECOM").is_some_and(|d| !seen.insert((r.get("CHILD"), d))))
+        .collect()
 }
 
 /// The child's latest social worker episodes (none starts after them) that
@@ -316,6 +379,42 @@ mod tests {
         assert_eq!(f("SW14STG2", "2023-24", &r), [2]);
         assert_eq!(f("SW10STG2", "2024-25", &r), [5]);
         assert_eq!(f("SW17STG2", "2025-26", &r), [7]);
+    }
+
+    #[test]
+    fn the_2025_26_social_worker_rules() {
+        // 1: next starts 10 days after (SW10a); 2: next starts 3 days
+        // after (fine); 3: FCONTA starting the day the one before ended
+        // (SW10b), then FCONTA two weeks later (fine: FCONTA may leave a
+        // gap); 4: ends the day it starts and ends before it starts
+        // (SW18); 5: two starting the same day (SW19, the second); 6: an
+        // ID of three characters (SW02 from 2025-26).
+        let r = sw("1,01/01/2010,SW01,01/05/2025,01/06/2025,MANAGE\n\
+                    1,01/01/2010,SW02,11/06/2025,,MANAGE\n\
+                    2,01/01/2010,SW01,01/05/2025,01/06/2025,MANAGE\n\
+                    2,01/01/2010,SW02,04/06/2025,,MANAGE\n\
+                    3,01/01/2010,SW01,01/05/2025,01/06/2025,MANAGE\n\
+                    3,01/01/2010,SW02,01/06/2025,10/06/2025,FCONTA\n\
+                    3,01/01/2010,SW03,24/06/2025,,FCONTA\n\
+                    4,01/01/2010,SW01,01/05/2025,01/05/2025,MANAGE\n\
+                    4,01/01/2010,SW02,05/05/2025,03/05/2025,MANAGE\n\
+                    5,01/01/2010,SW01,01/05/2025,,MANAGE\n\
+                    5,01/01/2010,SW02,01/05/2025,,MANAGE\n\
+                    6,01/01/2010,SW9,01/05/2025,,MANAGE");
+        assert_eq!(f("SW10aSTG2", "2025-26", &r), [3]);
+        assert_eq!(f("SW10bSTG2", "2025-26", &r), [7]);
+        assert_eq!(f("SW18STG2", "2025-26", &r), [9, 10]);
+        assert_eq!(f("SW19STG2", "2025-26", &r), [12]);
+        assert_eq!(f("SW02STG1", "2025-26", &r), [13]);
+        assert!(f("SW02STG1", "2024-25", &r).is_empty());
+        // Not in the 2024-25 set, and SW01a/b not in the 2025-26 set.
+        for code in ["SW10aSTG2", "SW10bSTG2", "SW18STG2", "SW19STG2"] {
+            assert!(super::super::find_in(code, 2024).is_none(), "{code}");
+        }
+        for code in ["SW01aSTG1", "SW01bSTG1"] {
+            assert!(super::super::find_in(code, 2025).is_none(), "{code}");
+            assert!(super::super::find_in(code, 2024).is_some(), "{code}");
+        }
     }
 
     #[test]

@@ -783,13 +783,13 @@ pub fn check_rows_for<'a>(
 
 /// [`check_rows_for`] with Ofsted's list of providers, when given: the rules
 /// comparing URNs with it run only with it.
-pub fn check_rows_with(
+pub fn check_rows_with<'a>(
     set: &RuleSet,
     year: CollectionYear,
-    this: &Tables,
-    last: Option<&Tables>,
-    council: Option<&str>,
-    providers: Option<&Providers>,
+    this: &'a Tables<'a>,
+    last: Option<&'a Tables<'a>>,
+    council: Option<&'a str>,
+    providers: Option<&'a Providers>,
 ) -> Vec<Problem> {
     let ctx = Ctx {
         year,

@@ -1,7 +1,7 @@
 //! Social worker episodes (SWEpisodes, from 2023-24): complete, in the
 //! reporting period, one after the other.
 
-use foldhash::HashSet;
+use foldhash::{HashSet, HashSetExt};
 
 use chrono::{Days, NaiveDate};
 

@@ -347,7 +347,12 @@ fn private_fostering_arrangements_that_stop_being_reviewed_record_their_end() {
         let end = r.arrangement_end.unwrap();
         assert!(r.date <= end && end <= as_of, "{r:?}");
     }
-    let due = case_records_due(&c.dataset, as_of, &CaseRecordTimescales::default());
+    let due = case_records_due(
+        &c.dataset,
+        as_of,
+        &CaseRecordTimescales::default(),
+        &footprint_domain::calendar::WorkingDayCalendar::england_and_wales(),
+    );
     let overdue_private = due
         .iter()
         .filter(|d| d.kind == "private_fostering_review" && d.status == "overdue")

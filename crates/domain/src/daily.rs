@@ -1720,15 +1720,18 @@ mod tests {
                 arrangement_end: None,
             },
         );
-        let p4 = private_fostering_arrangements(
-            &with_notice,
-            today,
-            &t,
-            &WorkingDayCalendar::england_and_wales(),
-        )
-        .into_iter()
-        .find(|a| a.child == id("P4"))
-        .expect("the notified arrangement is listed");
+        let p4_on = |records: &CaseRecords, on: NaiveDate| {
+            private_fostering_arrangements(
+                records,
+                on,
+                &t,
+                &WorkingDayCalendar::england_and_wales(),
+            )
+            .into_iter()
+            .find(|a| a.child == id("P4"))
+            .expect("the notified arrangement is listed")
+        };
+        let p4 = p4_on(&with_notice, today);
         assert_eq!(
             (
                 p4.notified,
@@ -1752,15 +1755,7 @@ mod tests {
         // Visited in time, and then not: overdue 6 weeks after the visit.
         with_notice.private_fostering_notifications[0].visits = vec![d("2025-03-18")];
         let later = d("2025-05-01");
-        let p4 = private_fostering_arrangements(
-            &with_notice,
-            later,
-            &t,
-            &WorkingDayCalendar::england_and_wales(),
-        )
-        .into_iter()
-        .find(|a| a.child == id("P4"))
-        .unwrap();
+        let p4 = p4_on(&with_notice, later);
         assert_eq!(
             (p4.next_visit, p4.status),
             (Some(d("2025-04-29")), "overdue")
@@ -1768,19 +1763,13 @@ mod tests {
         // The notification records that the arrangement did not go ahead:
         // nothing is due.
         with_notice.private_fostering_notifications[0].arrangement_end = Some(d("2025-03-20"));
-        let p4 = private_fostering_arrangements(
-            &with_notice,
-            later,
-            &t,
-            &WorkingDayCalendar::england_and_wales(),
-        )
-        .into_iter()
-        .find(|a| a.child == id("P4"))
-        .unwrap();
+        let p4 = p4_on(&with_notice, later);
         assert_eq!((p4.next_visit, p4.next_due, p4.status), (None, None, ""));
-        let mut ds = Dataset::default();
-        ds.case_records = with_notice;
-        ds.case_records.private_fostering_notifications[0].arrangement_end = None;
+        with_notice.private_fostering_notifications[0].arrangement_end = None;
+        let ds = Dataset {
+            case_records: with_notice,
+            ..Default::default()
+        };
         let due: Vec<(String, &str, String)> =
             case_records_due(&ds, today, &t, &WorkingDayCalendar::england_and_wales())
                 .into_iter()

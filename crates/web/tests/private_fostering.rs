@@ -42,6 +42,29 @@ async fn log_of(t: &TestApp, child: &str) -> Vec<footprint_store::AuditEntry> {
         .expect("log")
 }
 
+/// The child's log: every view and change of their private fostering
+/// records audited, by the identifier alone (no dates in the details).
+async fn audited_by_identifier_alone(t: &TestApp, child: &str) -> Vec<footprint_store::AuditEntry> {
+    let log = log_of(t, child).await;
+    let actions: Vec<&str> = log.iter().map(|e| e.action.as_str()).collect();
+    for a in [
+        "private_fostering.record",
+        "private_fostering.view",
+        "private_fostering.view_versions",
+        "private_fostering.correct",
+    ] {
+        assert!(actions.contains(&a), "{a}: {actions:?}");
+    }
+    for e in &log {
+        assert!(
+            !e.detail.contains("2025-") && !e.detail.contains("2024-"),
+            "{}",
+            e.detail
+        );
+    }
+    log
+}
+
 #[tokio::test]
 async fn an_iro_records_and_corrects_the_reviews_of_a_child_not_held_as_a_child_in_care() {
     let t = app().await;
@@ -240,23 +263,7 @@ async fn an_iro_records_and_corrects_the_reviews_of_a_child_not_held_as_a_child_
     assert!(rows.contains("1 Mar 2025"));
 
     // Audited by the child's identifier alone: no dates, no names.
-    let log = log_of(&t, "PF1").await;
-    let actions: Vec<&str> = log.iter().map(|e| e.action.as_str()).collect();
-    for a in [
-        "private_fostering.record",
-        "private_fostering.view",
-        "private_fostering.view_versions",
-        "private_fostering.correct",
-    ] {
-        assert!(actions.contains(&a), "{a}: {actions:?}");
-    }
-    for e in &log {
-        assert!(
-            !e.detail.contains("2025-") && !e.detail.contains("2024-"),
-            "{}",
-            e.detail
-        );
-    }
+    let log = audited_by_identifier_alone(&t, "PF1").await;
     assert!(
         log.iter()
             .any(|e| e.action == "private_fostering.correct" && e.detail.contains(";changed="))
@@ -506,19 +513,7 @@ async fn an_arrangement_is_held_from_its_notification_and_its_visits_are_kept_as
     );
 
     // Audited by the child's identifier alone.
-    let log = log_of(&t, "PF5").await;
-    let actions: Vec<&str> = log.iter().map(|e| e.action.as_str()).collect();
-    for a in [
-        "private_fostering.record",
-        "private_fostering.view",
-        "private_fostering.view_versions",
-        "private_fostering.correct",
-    ] {
-        assert!(actions.contains(&a), "{a}: {actions:?}");
-    }
-    for e in &log {
-        assert!(!e.detail.contains("2025-"), "{}", e.detail);
-    }
+    audited_by_identifier_alone(&t, "PF5").await;
 
     // Other roles neither see nor record notifications.
     for role in [Role::BusinessSupport, Role::Analyst, Role::Admin] {

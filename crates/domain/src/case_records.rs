@@ -7,6 +7,12 @@
 //!   Accommodation) Regulations 1991, reg. 15);
 //! - private fostering reviews ([`PrivateFosteringReview`]): a council
 //!   setting (Durham: annual);
+//! - private fostering notifications ([`PrivateFosteringNotification`]):
+//!   the day the council was told of an arrangement, by whom, its proposed
+//!   start, and the statutory visits made under it (The Children (Private
+//!   Arrangements for Fostering) Regulations 2005: the first within 7
+//!   working days of the notification, then at most every 6 weeks in the
+//!   arrangement's first year and every 12 weeks after);
 //! - foster carer reviews ([`FosterCarerReview`]): the carer household, no
 //!   child data; at least yearly (Fostering Services Regulations 2011,
 //!   reg. 28);
@@ -26,11 +32,14 @@
 //! statutory defaults; every chain of meetings is scheduled by one
 //! function, [`meeting_chain`], which the measures and screens call through
 //! [`secure_review_schedule`], [`private_fostering_schedule`],
-//! [`foster_carer_schedule`] and [`conference_schedule`].
+//! [`foster_carer_schedule`] and [`conference_schedule`], and (with its
+//! intervals in working days and weeks) [`private_fostering_visit_schedule`]
+//! through [`chain`].
 
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
+use crate::calendar::WorkingDayCalendar;
 use crate::dates::add_months;
 pub use crate::health_education::Due;
 use crate::model::ChildId;
@@ -131,6 +140,22 @@ keyed!(
 );
 
 keyed!(
+    /// Who told the council of a private fostering arrangement. A fixed
+    /// list, not a council setting: it is the list of those the 2005
+    /// Regulations (reg. 3 and 4) and the statutory guidance name as having
+    /// a duty or a reason to notify, the same for every council.
+    Notifier {
+        Parent => "parent", "A parent";
+        Carer => "carer", "The private foster carer";
+        Child => "child", "The child";
+        School => "school", "A school or college";
+        Health => "health", "A health professional";
+        OtherProfessional => "other_professional", "Another professional";
+        Other => "other", "Someone else";
+    }
+);
+
+keyed!(
     /// How a case alert ended.
     AlertOutcome {
         Resolved => "resolved", "Resolved";
@@ -161,6 +186,27 @@ pub struct PrivateFosteringReview {
     pub child: ChildId,
     pub arrangement_start: NaiveDate,
     pub date: NaiveDate,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub arrangement_end: Option<NaiveDate>,
+}
+
+/// The notification of a private fostering arrangement: the day the
+/// council was told, who told it, the arrangement's proposed start (its
+/// `arrangement_start`, as its reviews name it), the statutory visits made
+/// under it and, when the council learns it, the day the arrangement ended
+/// (or that it did not go ahead: the day it learnt so). An arrangement is
+/// held from its notification, before its first review. The visits are held
+/// on the notification, each added as a new version of it (who, when and
+/// why), so that the arrangement's statutory record is one record.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PrivateFosteringNotification {
+    pub id: String,
+    pub child: ChildId,
+    pub notified: NaiveDate,
+    pub notified_by: Notifier,
+    pub proposed_start: NaiveDate,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub visits: Vec<NaiveDate>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub arrangement_end: Option<NaiveDate>,
 }
@@ -262,6 +308,12 @@ pub enum CaseRecordError {
     ArrangementEndsBeforeStart,
     #[error("the review is dated after the arrangement ended")]
     PrivateFosteringAfterEnd,
+    #[error("a visit is dated before the council was notified")]
+    VisitBeforeNotified,
+    #[error("a visit is dated after the arrangement ended")]
+    VisitAfterEnd,
+    #[error("the arrangement ends before it was to begin")]
+    NotifiedEndsBeforeStart,
     #[error("a foster carer review needs the household")]
     NoHousehold,
     #[error("the review is dated before the household was approved")]
@@ -295,6 +347,7 @@ pub struct CaseRecords {
     pub advocacy: Vec<Advocacy>,
     pub views: Vec<ChildViews>,
     pub case_alerts: Vec<CaseAlert>,
+    pub private_fostering_notifications: Vec<PrivateFosteringNotification>,
 }
 
 /// One record of any kind: what the store keeps as a version and an import
@@ -312,11 +365,12 @@ pub enum CaseRecord {
     Advocacy(Advocacy),
     Views(ChildViews),
     CaseAlert(CaseAlert),
+    PrivateFosteringNotification(PrivateFosteringNotification),
 }
 
 impl CaseRecord {
     /// Every kind's key, as the store's `kind` column holds it.
-    pub const KINDS: [&'static str; 10] = [
+    pub const KINDS: [&'static str; 11] = [
         "secure_review",
         "private_fostering_review",
         "foster_carer_review",
@@ -327,10 +381,11 @@ impl CaseRecord {
         "advocacy",
         "views",
         "case_alert",
+        "private_fostering_notification",
     ];
 
     /// Each kind in words, in the order of [`CaseRecord::KINDS`].
-    pub const LABELS: [&'static str; 10] = [
+    pub const LABELS: [&'static str; 11] = [
         "Secure accommodation review",
         "Private fostering review",
         "Foster carer review",
@@ -341,6 +396,7 @@ impl CaseRecord {
         "Advocacy",
         "The child's views",
         "Case alert",
+        "Private fostering notification",
     ];
 
     /// A kind's key in words; `None` for a key that is not a kind.
@@ -380,6 +436,7 @@ impl CaseRecord {
             CaseRecord::Advocacy(_) => 7,
             CaseRecord::Views(_) => 8,
             CaseRecord::CaseAlert(_) => 9,
+            CaseRecord::PrivateFosteringNotification(_) => 10,
         };
         Self::KINDS[i]
     }
@@ -396,6 +453,7 @@ impl CaseRecord {
             CaseRecord::Advocacy(r) => &r.id,
             CaseRecord::Views(r) => &r.id,
             CaseRecord::CaseAlert(r) => &r.id,
+            CaseRecord::PrivateFosteringNotification(r) => &r.id,
         }
     }
 
@@ -412,6 +470,7 @@ impl CaseRecord {
             CaseRecord::Advocacy(r) => Some(&r.child),
             CaseRecord::Views(r) => Some(&r.child),
             CaseRecord::CaseAlert(r) => Some(&r.child),
+            CaseRecord::PrivateFosteringNotification(r) => Some(&r.child),
         }
     }
 
@@ -430,6 +489,14 @@ impl CaseRecord {
             CaseRecord::Advocacy(r) => (r.date, Some(r.date)),
             CaseRecord::Views(r) => (r.review_date, Some(r.review_date)),
             CaseRecord::CaseAlert(r) => (r.raised, r.closed),
+            // From the notification to the arrangement's end (open while
+            // it has none): its visits fall within.
+            CaseRecord::PrivateFosteringNotification(r) => (
+                r.notified,
+                r.arrangement_end
+                    .map(|e| e.max(r.notified))
+                    .map(|e| r.visits.iter().copied().fold(e, NaiveDate::max)),
+            ),
         }
     }
 
@@ -453,6 +520,22 @@ impl CaseRecord {
                 if r.arrangement_end.is_some_and(|e| r.date > e) =>
             {
                 Err(E::PrivateFosteringAfterEnd)
+            }
+            CaseRecord::PrivateFosteringNotification(r)
+                if r.arrangement_end.is_some_and(|e| e < r.proposed_start) =>
+            {
+                Err(E::NotifiedEndsBeforeStart)
+            }
+            CaseRecord::PrivateFosteringNotification(r)
+                if r.visits.iter().any(|v| *v < r.notified) =>
+            {
+                Err(E::VisitBeforeNotified)
+            }
+            CaseRecord::PrivateFosteringNotification(r)
+                if r.arrangement_end
+                    .is_some_and(|e| r.visits.iter().any(|v| *v > e)) =>
+            {
+                Err(E::VisitAfterEnd)
             }
             CaseRecord::FosterCarerReview(r) if r.household.trim().is_empty() => {
                 Err(E::NoHousehold)
@@ -539,6 +622,12 @@ impl CaseRecords {
         out.extend(self.advocacy.iter().cloned().map(CaseRecord::Advocacy));
         out.extend(self.views.iter().cloned().map(CaseRecord::Views));
         out.extend(self.case_alerts.iter().cloned().map(CaseRecord::CaseAlert));
+        out.extend(
+            self.private_fostering_notifications
+                .iter()
+                .cloned()
+                .map(CaseRecord::PrivateFosteringNotification),
+        );
         out
     }
 
@@ -565,6 +654,9 @@ impl CaseRecords {
             CaseRecord::Advocacy(x) => self.advocacy.push(x),
             CaseRecord::Views(x) => self.views.push(x),
             CaseRecord::CaseAlert(x) => self.case_alerts.push(x),
+            CaseRecord::PrivateFosteringNotification(x) => {
+                self.private_fostering_notifications.push(x)
+            }
         }
     }
 
@@ -591,6 +683,8 @@ impl CaseRecords {
         });
         self.case_alerts
             .sort_by(|a, b| (&a.child, a.raised, &a.id).cmp(&(&b.child, b.raised, &b.id)));
+        self.private_fostering_notifications
+            .sort_by(|a, b| (&a.child, a.notified, &a.id).cmp(&(&b.child, b.notified, &b.id)));
     }
 
     /// Keeps the records of the children `keep` chooses, and every
@@ -605,6 +699,8 @@ impl CaseRecords {
         self.advocacy.retain(|x| keep(&x.child));
         self.views.retain(|x| keep(&x.child));
         self.case_alerts.retain(|x| keep(&x.child));
+        self.private_fostering_notifications
+            .retain(|x| keep(&x.child));
     }
 
     /// How many records, of every kind.
@@ -619,6 +715,7 @@ impl CaseRecords {
             + self.advocacy.len()
             + self.views.len()
             + self.case_alerts.len()
+            + self.private_fostering_notifications.len()
     }
 
     pub fn is_empty(&self) -> bool {
@@ -653,6 +750,15 @@ pub struct CaseRecordTimescales {
     pub conference_next_months: u32,
     /// Working days within which a case alert is to be closed (local; 10).
     pub case_alert_working_days: u32,
+    /// Working days from a private fostering notification to the first
+    /// visit (7: The Children (Private Arrangements for Fostering)
+    /// Regulations 2005, reg. 7).
+    pub private_fostering_first_visit_working_days: u32,
+    /// Weeks at most between visits in an arrangement's first year (6:
+    /// reg. 8).
+    pub private_fostering_visit_weeks_first_year: u32,
+    /// Weeks at most between visits after its first year (12: reg. 8).
+    pub private_fostering_visit_weeks_later: u32,
 }
 
 impl Default for CaseRecordTimescales {
@@ -666,6 +772,9 @@ impl Default for CaseRecordTimescales {
             conference_first_months: 3,
             conference_next_months: 6,
             case_alert_working_days: 10,
+            private_fostering_first_visit_working_days: 7,
+            private_fostering_visit_weeks_first_year: 6,
+            private_fostering_visit_weeks_later: 12,
         }
     }
 }
@@ -688,22 +797,58 @@ impl CaseRecordTimescales {
                 return Err(format!("the months for {what} must be at least 1"));
             }
         }
+        if self.private_fostering_first_visit_working_days == 0 {
+            return Err(
+                "the working days to the first private fostering visit must be at least 1".into(),
+            );
+        }
+        for (n, what) in [
+            (
+                self.private_fostering_visit_weeks_first_year,
+                "private fostering visits in the first year",
+            ),
+            (
+                self.private_fostering_visit_weeks_later,
+                "private fostering visits after the first year",
+            ),
+        ] {
+            if n == 0 {
+                return Err(format!("the weeks between {what} must be at least 1"));
+            }
+        }
         Ok(())
     }
 }
 
 /// A chain of meetings: the first due `first_months` after `start`, each
-/// next one `next_months` after the one before. `held` are the meetings'
-/// dates (any order; those before `start` or after `end` are not this
-/// chain's); each closes the meeting due when it was held. The chain stops
-/// at the first meeting not held, or, when the chain has ended (`end`),
-/// at the first due after it. The one rule behind every schedule of this
-/// module.
+/// next one `next_months` after the one before ([`chain`]).
 pub fn meeting_chain(
     start: NaiveDate,
     end: Option<NaiveDate>,
     first_months: u32,
     next_months: u32,
+    held: &[NaiveDate],
+) -> Vec<Due> {
+    chain(
+        start,
+        end,
+        add_months(start, first_months),
+        |d| add_months(d, next_months),
+        held,
+    )
+}
+
+/// A chain of meetings (or visits): the first due on `first_due`, each
+/// next one `next(the one before)`. `held` are the meetings' dates (any
+/// order; those before `start` or after `end` are not this chain's); each
+/// closes the meeting due when it was held. The chain stops at the first
+/// meeting not held, or, when the chain has ended (`end`), at the first
+/// due after it. The one rule behind every schedule of this module.
+pub fn chain(
+    start: NaiveDate,
+    end: Option<NaiveDate>,
+    first_due: NaiveDate,
+    next: impl Fn(NaiveDate) -> NaiveDate,
     held: &[NaiveDate],
 ) -> Vec<Due> {
     let mut done: Vec<NaiveDate> = held
@@ -714,20 +859,73 @@ pub fn meeting_chain(
     done.sort_unstable();
     done.dedup();
     let mut out = Vec::new();
-    let mut due = add_months(start, first_months);
-    let mut next = done.into_iter().peekable();
+    let mut due = first_due;
+    let mut held = done.into_iter().peekable();
     loop {
-        if end.is_some_and(|e| due > e) && next.peek().is_none() {
+        if end.is_some_and(|e| due > e) && held.peek().is_none() {
             break;
         }
-        let d = next.next();
+        let d = held.next();
         out.push(Due { due, done: d });
         match d {
-            Some(d) => due = add_months(d, next_months),
+            Some(d) => due = next(d),
             None => break,
         }
     }
     out
+}
+
+/// The `n`-th working day after `d` on the council's calendar; outside the
+/// calendar's years, the `n`-th weekday (bank holidays unknown there).
+fn working_days_after(calendar: &WorkingDayCalendar, d: NaiveDate, n: u32) -> NaiveDate {
+    use chrono::{Datelike, Weekday};
+    calendar.add_working_days(d, n).unwrap_or_else(|_| {
+        let mut day = d;
+        let mut left = n;
+        while left > 0 {
+            day = day.succ_opt().unwrap_or(day);
+            if !matches!(day.weekday(), Weekday::Sat | Weekday::Sun) {
+                left -= 1;
+            }
+        }
+        day
+    })
+}
+
+/// The statutory visits of a notified private fostering arrangement: the
+/// first within `private_fostering_first_visit_working_days` working days
+/// of the notification, each next at most
+/// `private_fostering_visit_weeks_first_year` weeks after the one before
+/// while that one was in the arrangement's first year (from its proposed
+/// start), `private_fostering_visit_weeks_later` weeks after. Up to the
+/// arrangement's end (`end`: the latest the notification or a review of
+/// the arrangement records, [`arrangement_end`]). The one schedule of
+/// visits the list, the child's page and the due lists read.
+pub fn private_fostering_visit_schedule(
+    n: &PrivateFosteringNotification,
+    end: Option<NaiveDate>,
+    t: &CaseRecordTimescales,
+    calendar: &WorkingDayCalendar,
+) -> Vec<Due> {
+    let first_year_ends = add_months(n.proposed_start, 12);
+    let weeks = |w: u32| chrono::Days::new(7 * u64::from(w));
+    chain(
+        n.notified,
+        end,
+        working_days_after(
+            calendar,
+            n.notified,
+            t.private_fostering_first_visit_working_days,
+        ),
+        |v| {
+            if v < first_year_ends {
+                v + weeks(t.private_fostering_visit_weeks_first_year)
+            } else {
+                v + weeks(t.private_fostering_visit_weeks_later)
+            }
+        },
+        &n.visits,
+    )
 }
 
 /// The secure accommodation reviews of one stay (the child's reviews with
@@ -765,6 +963,24 @@ pub fn arrangement_end(
         .iter()
         .filter(|r| r.child == *child && r.arrangement_start == start)
         .filter_map(|r| r.arrangement_end)
+        .max()
+}
+
+/// [`arrangement_end`] with the arrangement's notifications too (those
+/// whose proposed start is `start`): the latest end any of its records
+/// holds. What the visits and the reviews of a notified arrangement stop
+/// at.
+pub fn notified_arrangement_end(
+    child: &ChildId,
+    start: NaiveDate,
+    reviews: &[PrivateFosteringReview],
+    notifications: &[PrivateFosteringNotification],
+) -> Option<NaiveDate> {
+    notifications
+        .iter()
+        .filter(|n| n.child == *child && n.proposed_start == start)
+        .filter_map(|n| n.arrangement_end)
+        .chain(arrangement_end(child, start, reviews))
         .max()
 }
 
@@ -1045,6 +1261,146 @@ mod tests {
             if end.is_none() {
                 prop_assert!(chain.last().is_some_and(|c| c.done.is_none()));
             }
+        }
+    }
+
+    fn notification(visits: &[NaiveDate]) -> PrivateFosteringNotification {
+        PrivateFosteringNotification {
+            id: "N1".into(),
+            child: kid(),
+            notified: d(2025, 1, 2),
+            notified_by: Notifier::School,
+            proposed_start: d(2025, 1, 6),
+            visits: visits.to_vec(),
+            arrangement_end: None,
+        }
+    }
+
+    #[test]
+    fn private_fostering_visits_by_hand() {
+        let cal = WorkingDayCalendar::england_and_wales();
+        let t = CaseRecordTimescales::default();
+        // Notified Thursday 2 January 2025: 7 working days on is Monday 13
+        // January. Visited 10 January, then at most 6 weeks apart in the
+        // arrangement's first year (to 6 January 2026): 21 February, visited
+        // 3 March (late); the visit of 5 January 2026 is in the first year,
+        // so the next is due 6 weeks on (16 February 2026); the visit of
+        // 10 February 2026 is not, so 12 weeks on (5 May 2026).
+        let n = notification(&[d(2025, 3, 3), d(2025, 1, 10), d(2026, 1, 5), d(2026, 2, 10)]);
+        let s = private_fostering_visit_schedule(&n, None, &t, &cal);
+        let dues: Vec<(NaiveDate, Option<NaiveDate>)> = s.iter().map(|x| (x.due, x.done)).collect();
+        assert_eq!(
+            dues,
+            vec![
+                (d(2025, 1, 13), Some(d(2025, 1, 10))),
+                (d(2025, 2, 21), Some(d(2025, 3, 3))),
+                (d(2025, 4, 14), Some(d(2026, 1, 5))),
+                (d(2026, 2, 16), Some(d(2026, 2, 10))),
+                (d(2026, 5, 5), None),
+            ]
+        );
+        assert!(s[0].in_time() && !s[1].in_time());
+        // An Easter notification: Thursday 17 April 2025; Good Friday and
+        // Easter Monday are not working days, so the first visit is due
+        // Wednesday 30 April.
+        let easter = PrivateFosteringNotification {
+            notified: d(2025, 4, 17),
+            proposed_start: d(2025, 4, 20),
+            ..notification(&[])
+        };
+        assert_eq!(
+            private_fostering_visit_schedule(&easter, None, &t, &cal),
+            vec![Due {
+                due: d(2025, 4, 30),
+                done: None
+            }]
+        );
+        // Each timescale is the council's setting.
+        let local = CaseRecordTimescales {
+            private_fostering_first_visit_working_days: 5,
+            private_fostering_visit_weeks_first_year: 4,
+            ..t.clone()
+        };
+        let s =
+            private_fostering_visit_schedule(&notification(&[d(2025, 1, 8)]), None, &local, &cal);
+        assert_eq!(s[0].due, d(2025, 1, 9));
+        assert_eq!(s[1].due, d(2025, 2, 5));
+        // Ended: nothing due after the end.
+        let ended = notification(&[d(2025, 1, 10)]);
+        assert_eq!(
+            private_fostering_visit_schedule(&ended, Some(d(2025, 2, 1)), &t, &cal).len(),
+            1
+        );
+        // The checks.
+        let before = CaseRecord::PrivateFosteringNotification(notification(&[d(2025, 1, 1)]));
+        assert_eq!(before.check(), Err(CaseRecordError::VisitBeforeNotified));
+        let after = CaseRecord::PrivateFosteringNotification(PrivateFosteringNotification {
+            arrangement_end: Some(d(2025, 1, 9)),
+            ..notification(&[d(2025, 1, 10)])
+        });
+        assert_eq!(after.check(), Err(CaseRecordError::VisitAfterEnd));
+        let ends_first = CaseRecord::PrivateFosteringNotification(PrivateFosteringNotification {
+            arrangement_end: Some(d(2025, 1, 5)),
+            ..notification(&[])
+        });
+        assert_eq!(
+            ends_first.check(),
+            Err(CaseRecordError::NotifiedEndsBeforeStart)
+        );
+        assert_eq!(
+            Notifier::from_key("Another professional"),
+            Some(Notifier::OtherProfessional)
+        );
+        let zero = CaseRecordTimescales {
+            private_fostering_visit_weeks_later: 0,
+            ..t
+        };
+        assert!(zero.check().is_err());
+    }
+
+    proptest! {
+        /// Every visit schedule: the first visit due on the 7th working day
+        /// after the notification (a weekday, 9 to 17 days on), each next 6
+        /// weeks after a visit in the first year and 12 after one later;
+        /// each visit closes one due date in order; only the last can be
+        /// not made, and it is not made.
+        #[test]
+        fn private_fostering_visits_follow_the_regulations(
+            notified in date(),
+            lead in -30i64..60,
+            visits in proptest::collection::vec(0i64..900, 0..12),
+        ) {
+            use chrono::Datelike;
+            let cal = WorkingDayCalendar::england_and_wales();
+            let t = CaseRecordTimescales::default();
+            let n = PrivateFosteringNotification {
+                notified,
+                proposed_start: notified
+                    .checked_add_signed(chrono::Duration::days(lead))
+                    .unwrap(),
+                visits: visits
+                    .iter()
+                    .map(|x| notified + chrono::Days::new(*x as u64))
+                    .collect(),
+                ..notification(&[])
+            };
+            let s = private_fostering_visit_schedule(&n, None, &t, &cal);
+            let first = s[0].due;
+            let gap = (first - notified).num_days();
+            prop_assert!((9..=17).contains(&gap), "{} days", gap);
+            prop_assert!(!matches!(first.weekday(), chrono::Weekday::Sat | chrono::Weekday::Sun));
+            let year_ends = add_months(n.proposed_start, 12);
+            for w in s.windows(2) {
+                let made = w[0].done.expect("only the last is not made");
+                let weeks = if made < year_ends { 6 } else { 12 };
+                prop_assert_eq!(w[1].due, made + chrono::Days::new(7 * weeks));
+            }
+            prop_assert!(s.last().is_some_and(|x| x.done.is_none()));
+            let mut made: Vec<NaiveDate> = n.visits.clone();
+            made.sort_unstable();
+            made.dedup();
+            let done: Vec<NaiveDate> = s.iter().filter_map(|x| x.done).collect();
+            prop_assert_eq!(done, made);
         }
     }
 

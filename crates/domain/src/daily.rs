@@ -17,8 +17,9 @@ use serde::Serialize;
 
 use crate::calendar::WorkingDayCalendar;
 use crate::case_records::{
-    CaseRecordTimescales, Due, SecureDecision, arrangement_end, conference_schedule,
-    foster_carer_schedule, private_fostering_schedule, secure_review_schedule,
+    CaseRecordTimescales, CaseRecords, Due, Notifier, PrivateFosteringNotification, SecureDecision,
+    conference_schedule, foster_carer_schedule, notified_arrangement_end,
+    private_fostering_schedule, private_fostering_visit_schedule, secure_review_schedule,
 };
 use crate::health_education::{HealthEducationOf, HealthEducationTimescales, due_next};
 use crate::measures::MeasureSettings;
@@ -740,68 +741,114 @@ pub struct CaseRecordDue {
     pub status: &'static str,
 }
 
-/// One private fostering arrangement (a child's reviews with the same
-/// start), as the private fostering list and the child's private fostering
-/// page show it.
+/// One private fostering arrangement (a child's reviews and notifications
+/// with the same start: a review's `arrangement_start`, a notification's
+/// `proposed_start`), as the private fostering list and the child's private
+/// fostering page show it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct PrivateFosteringArrangement {
     pub child: ChildId,
     pub start: NaiveDate,
-    /// The latest end any of its reviews records ([`arrangement_end`]).
+    /// The latest end any of its records holds
+    /// ([`notified_arrangement_end`]).
     pub end: Option<NaiveDate>,
+    /// The day the council was notified of it and by whom (the latest
+    /// notification's), when a notification is held.
+    pub notified: Option<NaiveDate>,
+    pub notified_by: Option<Notifier>,
     /// How many reviews of it are held.
     pub reviews: usize,
-    /// Its latest review held.
-    pub last_review: NaiveDate,
+    /// Its latest review held (none for an arrangement notified but not yet
+    /// reviewed).
+    pub last_review: Option<NaiveDate>,
     /// Its next review due ([`private_fostering_schedule`]): none once it
     /// has ended (on or before `today`), or when a later arrangement of the
     /// child is recorded (it is taken to have ended then).
     pub next_due: Option<NaiveDate>,
-    /// How the next review stands today ([`due_status`]); blank when none
-    /// is due.
+    /// How many statutory visits its notification holds, and the latest.
+    pub visits: usize,
+    pub last_visit: Option<NaiveDate>,
+    /// Its next statutory visit due ([`private_fostering_visit_schedule`]),
+    /// when it was notified, on the same terms as `next_due`.
+    pub next_visit: Option<NaiveDate>,
+    /// What is due next: the earlier of `next_visit` and `next_due`.
+    pub due_next: Option<NaiveDate>,
+    /// How `due_next` stands today ([`due_status`]); blank when nothing is
+    /// due.
     pub status: &'static str,
 }
 
-/// Every private fostering arrangement of `reviews`, by child and then
-/// start. The one reading of arrangements the due lists
-/// ([`case_records_due`]) and the private fostering pages share.
+/// Every private fostering arrangement of `records` (their reviews and
+/// notifications), by child and then start. The one reading of
+/// arrangements the due lists ([`case_records_due`]) and the private
+/// fostering pages share.
 pub fn private_fostering_arrangements(
-    reviews: &[crate::case_records::PrivateFosteringReview],
+    records: &CaseRecords,
     today: NaiveDate,
     t: &CaseRecordTimescales,
+    calendar: &WorkingDayCalendar,
 ) -> Vec<PrivateFosteringArrangement> {
-    let mut starts: BTreeMap<(&ChildId, NaiveDate), (usize, NaiveDate)> = BTreeMap::new();
+    let reviews = &records.private_fostering_reviews;
+    let notifications = &records.private_fostering_notifications;
+    // Per arrangement: its reviews, its latest review and its latest
+    // notification.
+    #[derive(Default)]
+    struct Held<'a> {
+        reviews: usize,
+        last_review: Option<NaiveDate>,
+        notification: Option<&'a PrivateFosteringNotification>,
+    }
+    let mut starts: BTreeMap<(&ChildId, NaiveDate), Held> = BTreeMap::new();
     for x in reviews {
-        let e = starts
-            .entry((&x.child, x.arrangement_start))
-            .or_insert((0, x.date));
-        e.0 += 1;
-        e.1 = e.1.max(x.date);
+        let e = starts.entry((&x.child, x.arrangement_start)).or_default();
+        e.reviews += 1;
+        e.last_review = e.last_review.max(Some(x.date));
+    }
+    for n in notifications {
+        let e = starts.entry((&n.child, n.proposed_start)).or_default();
+        if e.notification
+            .is_none_or(|h| (h.notified, &h.id) < (n.notified, &n.id))
+        {
+            e.notification = Some(n);
+        }
     }
     // The keys come in start order within each child, so the last kept
     // for a child is their latest arrangement.
     let latest: BTreeMap<&ChildId, NaiveDate> = starts.keys().map(|(c, s)| (*c, *s)).collect();
+    let open = |chain: Vec<Due>| chain.last().filter(|d| d.done.is_none()).map(|d| d.due);
     starts
         .into_iter()
-        .map(|((child, start), (n, last_review))| {
-            let end = arrangement_end(child, start, reviews);
+        .map(|((child, start), held)| {
+            let end = notified_arrangement_end(child, start, reviews, notifications);
             let current = latest.get(child) == Some(&start) && end.is_none_or(|e| e > today);
             let next_due = current
-                .then(|| {
-                    private_fostering_schedule(child, start, reviews, t)
-                        .last()
-                        .filter(|d| d.done.is_none())
-                        .map(|d| d.due)
-                })
-                .flatten();
+                .then(|| open(private_fostering_schedule(child, start, reviews, t)))
+                .flatten()
+                .filter(|d| end.is_none_or(|e| *d <= e));
+            let next_visit = held
+                .notification
+                .filter(|_| current)
+                .and_then(|n| open(private_fostering_visit_schedule(n, end, t, calendar)));
+            let due_next = match (next_visit, next_due) {
+                (Some(v), Some(r)) => Some(v.min(r)),
+                (v, r) => v.or(r),
+            };
             PrivateFosteringArrangement {
                 child: child.clone(),
                 start,
                 end,
-                reviews: n,
-                last_review,
+                notified: held.notification.map(|n| n.notified),
+                notified_by: held.notification.map(|n| n.notified_by),
+                reviews: held.reviews,
+                last_review: held.last_review,
                 next_due,
-                status: next_due.map(|d| due_status(d, today)).unwrap_or(""),
+                visits: held.notification.map_or(0, |n| n.visits.len()),
+                last_visit: held
+                    .notification
+                    .and_then(|n| n.visits.iter().max().copied()),
+                next_visit,
+                due_next,
+                status: due_next.map(|d| due_status(d, today)).unwrap_or(""),
             }
         })
         .collect()
@@ -816,8 +863,9 @@ pub fn private_fostering_arrangements(
 ///   placement day), while the child is looked after on `today` and the
 ///   stay's latest review did not find the criteria not met (the child
 ///   left secure accommodation).
-/// - A private fostering review: of each child's latest arrangement, while
-///   no review records its end on or before `today`
+/// - A private fostering review, and a statutory visit of a notified
+///   arrangement: of each child's latest arrangement, while none of its
+///   records holds its end on or before `today`
 ///   ([`private_fostering_arrangements`]).
 /// - A child protection review conference: of each plan open on `today`
 ///   (its end not held or not before `today`) while the child is looked
@@ -827,6 +875,7 @@ pub fn case_records_due(
     ds: &Dataset,
     today: NaiveDate,
     t: &CaseRecordTimescales,
+    calendar: &WorkingDayCalendar,
 ) -> Vec<CaseRecordDue> {
     let r = &ds.case_records;
     let looked_after: std::collections::HashSet<&ChildId> = assemble_by_child(ds)
@@ -881,7 +930,19 @@ pub fn case_records_due(
 
     // Private fostering: each child's latest arrangement, unless a review
     // records that it has ended.
-    for a in private_fostering_arrangements(&r.private_fostering_reviews, today, t) {
+    for a in private_fostering_arrangements(r, today, t, calendar) {
+        if let Some(due) = a.next_visit {
+            push(
+                a.child.as_str(),
+                "",
+                "private_fostering_notification",
+                format!(
+                    "Private fostering visit (arrangement to begin {})",
+                    uk(a.start)
+                ),
+                due,
+            );
+        }
         if let Some(due) = a.next_due {
             push(
                 a.child.as_str(),
@@ -961,12 +1022,15 @@ pub fn case_records_due_in_month(
     month: u32,
     today: NaiveDate,
     t: &CaseRecordTimescales,
+    calendar: &WorkingDayCalendar,
 ) -> BTreeMap<String, Vec<CaseRecordDue>> {
-    let items = case_records_due(ds, today, t).into_iter().filter_map(|i| {
-        let child: ChildId = i.child.parse().ok()?;
-        let due = NaiveDate::parse_from_str(&i.due, "%Y-%m-%d").ok()?;
-        Some((child, due, i))
-    });
+    let items = case_records_due(ds, today, t, calendar)
+        .into_iter()
+        .filter_map(|i| {
+            let child: ChildId = i.child.parse().ok()?;
+            let due = NaiveDate::parse_from_str(&i.due, "%Y-%m-%d").ok()?;
+            Some((child, due, i))
+        });
     by_iro_in_month(ds, items, year, month, today)
 }
 
@@ -1425,15 +1489,16 @@ mod tests {
             to_panel: true,
         });
         let t = CaseRecordTimescales::default();
-        let due: Vec<String> = case_records_due(&data, today, &t)
-            .iter()
-            .map(|x| {
-                format!(
-                    "{}{} {} {} {}",
-                    x.child, x.household, x.kind, x.due, x.status
-                )
-            })
-            .collect();
+        let due: Vec<String> =
+            case_records_due(&data, today, &t, &WorkingDayCalendar::england_and_wales())
+                .iter()
+                .map(|x| {
+                    format!(
+                        "{}{} {} {} {}",
+                        x.child, x.household, x.kind, x.due, x.status
+                    )
+                })
+                .collect();
         assert_eq!(
             due,
             vec![
@@ -1446,7 +1511,14 @@ mod tests {
         );
         // March's list holds PF1 (unallocated) and C's overdue conference
         // carried from February; no household (no child, no IRO).
-        let march = case_records_due_in_month(&data, 2025, 3, today, &t);
+        let march = case_records_due_in_month(
+            &data,
+            2025,
+            3,
+            today,
+            &t,
+            &WorkingDayCalendar::england_and_wales(),
+        );
         let keys: Vec<(&String, Vec<&str>)> = march
             .iter()
             .map(|(k, v)| (k, v.iter().map(|x| x.child.as_str()).collect()))
@@ -1459,7 +1531,14 @@ mod tests {
             ]
         );
         // A later month: only what falls in it; nothing carried.
-        let may = case_records_due_in_month(&data, 2025, 5, today, &t);
+        let may = case_records_due_in_month(
+            &data,
+            2025,
+            5,
+            today,
+            &t,
+            &WorkingDayCalendar::england_and_wales(),
+        );
         assert_eq!(may.len(), 1);
         assert_eq!(may["Iro"][0].child, "A");
         // Once held, the review moves on: A's review of 5 May is due 3
@@ -1474,13 +1553,23 @@ mod tests {
                 SecureDecision::CriteriaMet,
             )
         });
-        let later = case_records_due(&data, today, &t);
+        let later = case_records_due(&data, today, &t, &WorkingDayCalendar::england_and_wales());
         assert!(
             later
                 .iter()
                 .any(|x| x.child == "A" && x.due == "2025-08-05")
         );
-        assert!(case_records_due_in_month(&data, 2025, 5, today, &t).is_empty());
+        assert!(
+            case_records_due_in_month(
+                &data,
+                2025,
+                5,
+                today,
+                &t,
+                &WorkingDayCalendar::england_and_wales()
+            )
+            .is_empty()
+        );
         // PF1's arrangement ends on 1 March 2025, recorded on its review:
         // no review is due of it any more. Recorded as ending later than
         // today, it is still due.
@@ -1491,7 +1580,7 @@ mod tests {
                     x.arrangement_end = Some(d(end));
                 }
             }
-            case_records_due(&data, today, &t)
+            case_records_due(&data, today, &t, &WorkingDayCalendar::england_and_wales())
                 .iter()
                 .any(|x| x.child == "PF1")
         };
@@ -1515,7 +1604,7 @@ mod tests {
                 arrangement_end: Some(d("2025-01-01")),
             });
         assert!(
-            case_records_due(&two, today, &t)
+            case_records_due(&two, today, &t, &WorkingDayCalendar::england_and_wales())
                 .iter()
                 .any(|x| x.child == "PF1")
         );
@@ -1582,22 +1671,31 @@ mod tests {
         let today = d("2025-03-20");
         // Each arrangement: child, start, end, reviews held, last review,
         // next due and its status.
-        let got: Vec<String> = private_fostering_arrangements(&reviews, today, &t)
-            .into_iter()
-            .map(|a| {
-                let opt = |d: Option<NaiveDate>| d.map_or("-".to_owned(), |d| d.to_string());
-                format!(
-                    "{} {} {} {} {} {} {}",
-                    a.child,
-                    a.start,
-                    opt(a.end),
-                    a.reviews,
-                    a.last_review,
-                    opt(a.next_due),
-                    a.status
-                )
-            })
-            .collect();
+        let records = CaseRecords {
+            private_fostering_reviews: reviews.clone(),
+            ..Default::default()
+        };
+        let got: Vec<String> = private_fostering_arrangements(
+            &records,
+            today,
+            &t,
+            &WorkingDayCalendar::england_and_wales(),
+        )
+        .into_iter()
+        .map(|a| {
+            let opt = |d: Option<NaiveDate>| d.map_or("-".to_owned(), |d| d.to_string());
+            format!(
+                "{} {} {} {} {} {} {}",
+                a.child,
+                a.start,
+                opt(a.end),
+                a.reviews,
+                opt(a.last_review),
+                opt(a.next_due),
+                a.status
+            )
+        })
+        .collect();
         assert_eq!(
             got,
             [
@@ -1607,13 +1705,100 @@ mod tests {
                 "P3 2024-01-01 - 1 2024-02-01 2025-02-01 overdue",
             ]
         );
+        // A notified arrangement not yet reviewed (P4): the first visit due
+        // 7 working days after the notification, the first review 12
+        // months after the proposed start; the visit is what is due next.
+        let mut with_notice = records.clone();
+        with_notice.private_fostering_notifications.push(
+            crate::case_records::PrivateFosteringNotification {
+                id: "N4".into(),
+                child: id("P4"),
+                notified: d("2025-03-12"),
+                notified_by: Notifier::Parent,
+                proposed_start: d("2025-03-15"),
+                visits: vec![],
+                arrangement_end: None,
+            },
+        );
+        let p4_on = |records: &CaseRecords, on: NaiveDate| {
+            private_fostering_arrangements(
+                records,
+                on,
+                &t,
+                &WorkingDayCalendar::england_and_wales(),
+            )
+            .into_iter()
+            .find(|a| a.child == id("P4"))
+            .expect("the notified arrangement is listed")
+        };
+        let p4 = p4_on(&with_notice, today);
+        assert_eq!(
+            (
+                p4.notified,
+                p4.reviews,
+                p4.last_review,
+                p4.next_visit,
+                p4.next_due
+            ),
+            (
+                Some(d("2025-03-12")),
+                0,
+                None,
+                Some(d("2025-03-21")),
+                Some(d("2026-03-15"))
+            )
+        );
+        assert_eq!(
+            (p4.due_next, p4.status),
+            (Some(d("2025-03-21")), "due_soon")
+        );
+        // Visited in time, and then not: overdue 6 weeks after the visit.
+        with_notice.private_fostering_notifications[0].visits = vec![d("2025-03-18")];
+        let later = d("2025-05-01");
+        let p4 = p4_on(&with_notice, later);
+        assert_eq!(
+            (p4.next_visit, p4.status),
+            (Some(d("2025-04-29")), "overdue")
+        );
+        // The notification records that the arrangement did not go ahead:
+        // nothing is due.
+        with_notice.private_fostering_notifications[0].arrangement_end = Some(d("2025-03-20"));
+        let p4 = p4_on(&with_notice, later);
+        assert_eq!((p4.next_visit, p4.next_due, p4.status), (None, None, ""));
+        with_notice.private_fostering_notifications[0].arrangement_end = None;
+        let ds = Dataset {
+            case_records: with_notice,
+            ..Default::default()
+        };
+        let due: Vec<(String, &str, String)> =
+            case_records_due(&ds, today, &t, &WorkingDayCalendar::england_and_wales())
+                .into_iter()
+                .filter(|x| x.child == "P4")
+                .map(|x| (x.child, x.kind, x.due))
+                .collect();
+        assert_eq!(
+            due,
+            [
+                (
+                    "P4".to_owned(),
+                    "private_fostering_notification",
+                    "2025-04-29".to_owned()
+                ),
+                (
+                    "P4".to_owned(),
+                    "private_fostering_review",
+                    "2026-03-15".to_owned()
+                )
+            ]
+        );
         // The due list shows the same next reviews, and only those.
         let mut ds = Dataset::default();
         ds.case_records.private_fostering_reviews = reviews;
-        let due: Vec<(String, String)> = case_records_due(&ds, today, &t)
-            .into_iter()
-            .map(|x| (x.child, x.due))
-            .collect();
+        let due: Vec<(String, String)> =
+            case_records_due(&ds, today, &t, &WorkingDayCalendar::england_and_wales())
+                .into_iter()
+                .map(|x| (x.child, x.due))
+                .collect();
         assert_eq!(
             due,
             [

@@ -10,12 +10,14 @@
 //!
 //! | column | what |
 //! |---|---|
-//! | `RECORD` | `secure_review`, `private_fostering_review`, `foster_carer_review`, `disruption_meeting`, `protection_plan`, `protection_conference`, `life_story`, `advocacy`, `views` or `case_alert` (required) |
+//! | `RECORD` | `secure_review`, `private_fostering_review`, `private_fostering_notification`, `foster_carer_review`, `disruption_meeting`, `protection_plan`, `protection_conference`, `life_story`, `advocacy`, `views` or `case_alert` (required) |
 //! | `ID` | the case-management system's id of the record (required): the same id brought again with other values is a new version of that record |
 //! | `CHILD` | the 903 child identifier; a disruption meeting's children separated by `;`; blank for a foster carer review (no child data) |
-//! | `DATE` | the day of the review, meeting or conference; a plan's start; the day life-story work stood as `STATUS`; the advocate's involvement; the review the views reached; the day an alert was raised (dd/mm/yyyy or yyyy-mm-dd; required) |
-//! | `START` | secure review: the day the child was placed in secure accommodation; private fostering review: the day the arrangement began; foster carer review: the day the household was approved; disruption meeting: the day the placement ended (required for those four) |
-//! | `END` | protection plan: the day it ended; private fostering review: the day the arrangement ended, once it has (no review is due after it); case alert: the day it was closed (blank while open) |
+//! | `DATE` | the day of the review, meeting or conference; a plan's start; the day life-story work stood as `STATUS`; the advocate's involvement; the review the views reached; the day an alert was raised; the day the council was notified of a private fostering arrangement (dd/mm/yyyy or yyyy-mm-dd; required) |
+//! | `START` | secure review: the day the child was placed in secure accommodation; private fostering review: the day the arrangement began; private fostering notification: the day it began or is to begin; foster carer review: the day the household was approved; disruption meeting: the day the placement ended (required for those five) |
+//! | `END` | protection plan: the day it ended; private fostering review or notification: the day the arrangement ended, once it has, or (a notification) the day the council learnt it would not go ahead (no visit or review is due after it); case alert: the day it was closed (blank while open) |
+//! | `NOTIFIED_BY` | private fostering notification: who notified the council: `parent`, `carer`, `child`, `school`, `health`, `other_professional` or `other` (required) |
+//! | `VISITS` | private fostering notification: the days of the statutory visits made, separated by `;` (blank: none yet) |
 //! | `HOUSEHOLD` | foster carer review: the carer household's reference (required) |
 //! | `KIND` | foster carer review: `first` or `annual`; advocacy: `referral`, `contact` or `review_attendance` (required for those two) |
 //! | `PANEL` | foster carer review: `Y` when it went to the fostering panel (blank: no) |
@@ -38,8 +40,8 @@ use chrono::NaiveDate;
 use footprint_domain::case_records::{
     Advocacy, AdvocacyKind, AlertOutcome, CarerReviewKind, CaseAlert, CaseRecord, CaseRecordError,
     ChildProtectionPlan, ChildViews, DisruptionMeeting, FosterCarerReview, LifeStoryForm,
-    LifeStoryStatus, LifeStoryWork, PrivateFosteringReview, ProtectionConference, SecureDecision,
-    SecureReview, ViewsRoute,
+    LifeStoryStatus, LifeStoryWork, Notifier, PrivateFosteringNotification, PrivateFosteringReview,
+    ProtectionConference, SecureDecision, SecureReview, ViewsRoute,
 };
 use footprint_domain::dates::{parse_iso_date, parse_uk_date};
 use footprint_domain::model::ChildId;
@@ -48,7 +50,7 @@ use footprint_store::{CaseRecordsAdded, Store};
 use crate::rows::{CaseFile, at_header};
 use crate::{Error, Outcome, RowProblem};
 
-const COLUMNS: [&str; 16] = [
+const COLUMNS: [&str; 18] = [
     "RECORD",
     "ID",
     "CHILD",
@@ -65,6 +67,8 @@ const COLUMNS: [&str; 16] = [
     "CARE_LEAVER",
     "THEME",
     "OUTCOME",
+    "NOTIFIED_BY",
+    "VISITS",
 ];
 
 const RECORD: usize = 0;
@@ -83,6 +87,8 @@ const ROUTE: usize = 12;
 const CARE_LEAVER: usize = 13;
 const THEME: usize = 14;
 const OUTCOME: usize = 15;
+const NOTIFIED_BY: usize = 16;
+const VISITS: usize = 17;
 
 fn date(s: &str) -> Result<NaiveDate, String> {
     parse_uk_date(s)
@@ -115,6 +121,8 @@ fn column_of(e: &CaseRecordError) -> usize {
         | E::PrivateFosteringAfterEnd => END,
         E::NoTheme => THEME,
         E::OutcomeWithoutClosing => OUTCOME,
+        E::VisitBeforeNotified | E::VisitAfterEnd => VISITS,
+        E::NotifiedEndsBeforeStart => END,
     }
 }
 
@@ -139,7 +147,7 @@ fn read_with_lines(file: &str, text: &str) -> Result<ReadLines, Vec<RowProblem>>
         return Err(at_header(format!(
             "{file}: the header row needs the columns RECORD, ID and DATE (and CHILD, START, \
              END, HOUSEHOLD, KIND, PANEL, DECISION, STATUS, FORM, ROUTE, CARE_LEAVER, THEME, \
-             OUTCOME as the records need); it has {}",
+             OUTCOME, NOTIFIED_BY, VISITS as the records need); it has {}",
             file_rows.header_list()
         )));
     }
@@ -267,6 +275,46 @@ fn read_with_lines(file: &str, text: &str) -> Result<ReadLines, Vec<RowProblem>>
                             arrangement_end,
                         }))
                     }
+                    _ => None,
+                }
+            }
+            "private_fostering_notification" => {
+                let child = one_child(p);
+                let start = req_date(START, "the day the arrangement began or is to begin", p);
+                let arrangement_end = opt_date(END, p);
+                let notified_by = keyed(
+                    NOTIFIED_BY,
+                    field(NOTIFIED_BY),
+                    Notifier::from_key,
+                    "who notified the council (parent, carer, child, school, health, other_professional, other)",
+                    true,
+                    p,
+                );
+                let mut visits = Vec::new();
+                for v in field(VISITS)
+                    .split(';')
+                    .map(str::trim)
+                    .filter(|s| !s.is_empty())
+                {
+                    match date(v) {
+                        Ok(d) => visits.push(d),
+                        Err(e) => p.push((VISITS, e)),
+                    }
+                }
+                visits.sort_unstable();
+                visits.dedup();
+                match (child, on, notified_by, start) {
+                    (Some(child), Some(notified), Some(notified_by), Some(proposed_start)) => Some(
+                        CaseRecord::PrivateFosteringNotification(PrivateFosteringNotification {
+                            id: id.clone(),
+                            child,
+                            notified,
+                            notified_by,
+                            proposed_start,
+                            visits,
+                            arrangement_end,
+                        }),
+                    ),
                     _ => None,
                 }
             }
@@ -496,7 +544,9 @@ fn read_with_lines(file: &str, text: &str) -> Result<ReadLines, Vec<RowProblem>>
             && let Some(r) = built
         {
             match &r {
-                CaseRecord::PrivateFosteringReview(_) | CaseRecord::FosterCarerReview(_) => {}
+                CaseRecord::PrivateFosteringReview(_)
+                | CaseRecord::PrivateFosteringNotification(_)
+                | CaseRecord::FosterCarerReview(_) => {}
                 CaseRecord::DisruptionMeeting(m) => {
                     children.extend(m.children.iter().map(|c| (line, c.clone())));
                 }
@@ -595,7 +645,7 @@ mod tests {
     #[test]
     fn every_kind_of_record_is_read_by_its_columns() {
         let (r, children) = read(
-            "Record,Id,Child,Date,Start,End,Household,Kind,Panel,Decision,Status,Form,Route,Care_leaver,Theme,Outcome,notes\n\
+            "Record,Id,Child,Date,Start,End,Household,Kind,Panel,Decision,Status,Form,Route,Care_leaver,Theme,Outcome,notes,Notified_by,Visits\n\
              secure_review,S1,A1,10/02/2025,15/01/2025,,,,,criteria met,,,,,,,x\n\
              private_fostering_review,P1,PF9,2025-03-01,2024-03-05,,,,,,,,,,,,\n\
              foster_carer_review,F1,,01/04/2025,01/04/2024,,HH-12,first,Y,,,,,,,,\n\
@@ -605,10 +655,11 @@ mod tests {
              life_story,L1,A1,10/02/2025,,,,,,,Adequate for now,later-life letter,,,,,\n\
              advocacy,V1,A2,12/02/2025,,,,contact,,,,,,Y,,,\n\
              views,W1,A1,10/02/2025,,,,,,,,,Mind of My Own,,,,\n\
-             case_alert,E1,A2,01/02/2025,,10/02/2025,,,,,,,,,care planning,resolved,\n",
+             case_alert,E1,A2,01/02/2025,,10/02/2025,,,,,,,,,care planning,resolved,,,\n\
+             private_fostering_notification,N1,PF8,02/01/2025,2025-01-06,,,,,,,,,,,,,A school or college,10/01/2025; 2025-02-14\n",
         )
         .unwrap();
-        assert_eq!(r.len(), 10);
+        assert_eq!(r.len(), 11);
         let kinds: Vec<&str> = r.iter().map(CaseRecord::kind).collect();
         assert_eq!(kinds, CaseRecord::KINDS);
         assert_eq!(
@@ -640,7 +691,53 @@ mod tests {
         // checked against the children held; the meeting names two.
         let named: Vec<String> = children.iter().map(|(_, c)| c.to_string()).collect();
         assert!(!named.contains(&"PF9".to_owned()));
+        assert!(!named.contains(&"PF8".to_owned()));
+        assert_eq!(
+            r[10],
+            CaseRecord::PrivateFosteringNotification(PrivateFosteringNotification {
+                id: "N1".into(),
+                child: "PF8".parse().unwrap(),
+                notified: d(2025, 1, 2),
+                notified_by: Notifier::School,
+                proposed_start: d(2025, 1, 6),
+                visits: vec![d(2025, 1, 10), d(2025, 2, 14)],
+                arrangement_end: None,
+            })
+        );
         assert_eq!(children.iter().filter(|(l, _)| *l == 5).count(), 2);
+    }
+
+    #[test]
+    fn a_bad_notification_is_reported_by_line_and_column() {
+        let problems = read(
+            "RECORD,ID,CHILD,DATE,START,END,NOTIFIED_BY,VISITS\n\
+             private_fostering_notification,N1,PF1,02/01/2025,06/01/2025,,neighbour,10/01/2025\n\
+             private_fostering_notification,N2,PF2,02/01/2025,,,parent,31/02/2025;not a day\n\
+             private_fostering_notification,N3,PF3,02/01/2025,06/01/2025,,parent,01/01/2025\n\
+             private_fostering_notification,N4,PF4,02/01/2025,06/01/2025,05/01/2025,carer,\n\
+             private_fostering_notification,N5,PF5,02/01/2025,06/01/2025,,carer,\n",
+        )
+        .unwrap_err();
+        let at: Vec<(u64, &str)> = problems
+            .iter()
+            .map(|p| (p.line, p.column.as_str()))
+            .collect();
+        assert_eq!(
+            at,
+            [
+                (2, "NOTIFIED_BY"),
+                (3, "START"),
+                (3, "VISITS"),
+                (3, "VISITS"),
+                (4, "VISITS"),
+                (5, "END"),
+            ]
+        );
+        assert!(
+            problems[4]
+                .message
+                .contains("before the council was notified")
+        );
     }
 
     #[test]

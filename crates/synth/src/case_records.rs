@@ -17,15 +17,26 @@
 //! story tracked for about 80% of children, about half adequate, a third
 //! complete (Rotherham); views reaching nearly every review; case alerts
 //! about one to every five children in care a year (Peterborough).
+//!
+//! Each private fostering arrangement is notified (mostly by a parent, the
+//! carer or a school, a few days before it begins, some after it has
+//! begun), and visited under the 2005 Regulations, about 90% of visits in
+//! time; a few arrangements begun lately are notified and visited but not
+//! yet reviewed. The notifications have their own stream too, so the other
+//! records are the same as before them. No reference report publishes the
+//! visits' timeliness: 90% in time is an assumption, not a reference
+//! figure.
 
 use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
+use footprint_domain::calendar::WorkingDayCalendar;
 use footprint_domain::case_records::{
     Advocacy, AdvocacyKind, AlertOutcome, CarerReviewKind, CaseAlert, CaseRecordTimescales,
     CaseRecords, ChildProtectionPlan, ChildViews, DisruptionMeeting, FosterCarerReview,
-    LifeStoryForm, LifeStoryStatus, LifeStoryWork, PrivateFosteringReview, ProtectionConference,
-    SecureDecision, SecureReview, ViewsRoute,
+    LifeStoryForm, LifeStoryStatus, LifeStoryWork, Notifier, PrivateFosteringNotification,
+    PrivateFosteringReview, ProtectionConference, SecureDecision, SecureReview, ViewsRoute,
+    private_fostering_visit_schedule,
 };
 use footprint_domain::codes::ParticipationCode;
 use footprint_domain::dates::{add_months, age_on};
@@ -38,6 +49,10 @@ use crate::util::{add_days, days_between, pick};
 
 /// Mixed into the council's seed for this stream.
 const STREAM: u64 = 0x0CA5_E12E_C0D5_0117;
+
+/// Mixed into the council's seed for the private fostering notifications'
+/// stream.
+const NOTICES: u64 = 0x0B0F_F05E_4E07_1CE5;
 
 /// The case-alert themes (as a council lists them).
 const THEMES: [(&str, u32); 9] = [
@@ -394,6 +409,8 @@ pub(crate) fn records(seed: u64, ds: &Dataset, from: NaiveDate, as_of: NaiveDate
         }
     }
 
+    notifications(seed, &mut out, arrangements, keep_from, as_of);
+
     // Foster carer households: one to every five children in care, each
     // reviewed a year after approval and yearly after; about 70% in time.
     let households = (in_care_now / 5).max(3);
@@ -427,4 +444,85 @@ pub(crate) fn records(seed: u64, ds: &Dataset, from: NaiveDate, as_of: NaiveDate
     }
     out.sort();
     out
+}
+
+/// The notification of every private fostering arrangement of `out` (its
+/// reviews'), and of a few lately begun and not yet reviewed (children
+/// after the `arrangements` reviewed), each with its statutory visits up
+/// to `as_of` or the arrangement's end, drawn against the one visit
+/// schedule ([`private_fostering_visit_schedule`]).
+fn notifications(
+    seed: u64,
+    out: &mut CaseRecords,
+    arrangements: u64,
+    keep_from: NaiveDate,
+    as_of: NaiveDate,
+) {
+    let mut rng = ChaCha8Rng::seed_from_u64(seed ^ NOTICES);
+    let t = CaseRecordTimescales::default();
+    let calendar = WorkingDayCalendar::england_and_wales();
+    let mut starts: BTreeMap<(ChildId, NaiveDate), Option<NaiveDate>> = BTreeMap::new();
+    for r in &out.private_fostering_reviews {
+        let e = starts
+            .entry((r.child.clone(), r.arrangement_start))
+            .or_default();
+        *e = (*e).max(r.arrangement_end);
+    }
+    // Lately begun, not yet reviewed: one to every five reviewed.
+    for k in 0..(arrangements / 5).max(1) {
+        let child: ChildId = format!("PF{:04}", arrangements + k + 1)
+            .parse()
+            .expect("a valid child id");
+        starts.insert(
+            (child, add_days(as_of, -days_between(&mut rng, 5, 300))),
+            None,
+        );
+    }
+    let mut n = 0;
+    for ((child, start), end) in starts {
+        n += 1;
+        // Most notified before the arrangement begins; about one in five
+        // after it has begun.
+        let notified = if rng.random_bool(0.8) {
+            add_days(start, -days_between(&mut rng, 0, 21))
+        } else {
+            add_days(start, days_between(&mut rng, 1, 60))
+        };
+        if notified > as_of || notified < add_days(keep_from, -400) {
+            continue;
+        }
+        let notified_by = pick(
+            &mut rng,
+            &[
+                (Notifier::Parent, 35),
+                (Notifier::Carer, 20),
+                (Notifier::School, 20),
+                (Notifier::Health, 8),
+                (Notifier::OtherProfessional, 10),
+                (Notifier::Child, 2),
+                (Notifier::Other, 5),
+            ],
+        );
+        let mut notice = PrivateFosteringNotification {
+            id: format!("PN{n:06}"),
+            child,
+            notified,
+            notified_by,
+            proposed_start: start,
+            visits: Vec::new(),
+            arrangement_end: end,
+        };
+        loop {
+            let schedule = private_fostering_visit_schedule(&notice, end, &t, &calendar);
+            let Some(due) = schedule.last().filter(|d| d.done.is_none()).map(|d| d.due) else {
+                break;
+            };
+            let on = held(&mut rng, due, 0.9, 10, 15).max(notified);
+            if on > as_of || end.is_some_and(|e| on > e) {
+                break;
+            }
+            notice.visits.push(on);
+        }
+        out.private_fostering_notifications.push(notice);
+    }
 }

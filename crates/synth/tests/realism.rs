@@ -347,7 +347,12 @@ fn private_fostering_arrangements_that_stop_being_reviewed_record_their_end() {
         let end = r.arrangement_end.unwrap();
         assert!(r.date <= end && end <= as_of, "{r:?}");
     }
-    let due = case_records_due(&c.dataset, as_of, &CaseRecordTimescales::default());
+    let due = case_records_due(
+        &c.dataset,
+        as_of,
+        &CaseRecordTimescales::default(),
+        &footprint_domain::calendar::WorkingDayCalendar::england_and_wales(),
+    );
     let overdue_private = due
         .iter()
         .filter(|d| d.kind == "private_fostering_review" && d.status == "overdue")
@@ -361,5 +366,63 @@ fn private_fostering_arrangements_that_stop_being_reviewed_record_their_end() {
         overdue_private * 5 <= arrangements.len(),
         "{overdue_private} of {} arrangements overdue",
         arrangements.len()
+    );
+}
+
+/// Every private fostering arrangement is notified, and a few lately begun
+/// are notified but not yet reviewed; visits follow the one visit schedule,
+/// about 90% in time, and few arrangements have a visit overdue.
+#[test]
+fn private_fostering_arrangements_are_notified_and_visited_mostly_in_time() {
+    use footprint_domain::calendar::WorkingDayCalendar;
+    use footprint_domain::case_records::{
+        CaseRecordTimescales, notified_arrangement_end, private_fostering_visit_schedule,
+    };
+    use footprint_domain::daily::private_fostering_arrangements;
+    let c = council();
+    let as_of = c.params.as_of;
+    let r = &c.dataset.case_records;
+    let t = CaseRecordTimescales::default();
+    let cal = WorkingDayCalendar::england_and_wales();
+    assert!(!r.private_fostering_notifications.is_empty());
+    let all = private_fostering_arrangements(r, as_of, &t, &cal);
+    let notified = all.iter().filter(|a| a.notified.is_some()).count();
+    assert!(
+        notified * 10 >= all.len() * 9,
+        "{notified} of {}",
+        all.len()
+    );
+    let unreviewed = all.iter().filter(|a| a.reviews == 0).count();
+    assert!(unreviewed >= 1, "some notified and not yet reviewed");
+    let (mut made, mut in_time) = (0, 0);
+    for n in &r.private_fostering_notifications {
+        assert!(n.visits.iter().all(|v| *v >= n.notified && *v <= as_of));
+        let end = notified_arrangement_end(
+            &n.child,
+            n.proposed_start,
+            &r.private_fostering_reviews,
+            &r.private_fostering_notifications,
+        );
+        for d in private_fostering_visit_schedule(n, end, &t, &cal) {
+            if d.done.is_some() {
+                made += 1;
+                in_time += usize::from(d.in_time());
+            }
+        }
+    }
+    assert!(made > 0);
+    let share = in_time as f64 / made as f64;
+    assert!(
+        (0.8..=0.97).contains(&share),
+        "{in_time} of {made} visits in time"
+    );
+    let overdue = all
+        .iter()
+        .filter(|a| a.next_visit.is_some_and(|d| d < as_of))
+        .count();
+    assert!(
+        overdue * 4 <= all.len(),
+        "{overdue} of {} overdue",
+        all.len()
     );
 }

@@ -240,3 +240,84 @@ async fn a_bad_record_writes_nothing_and_a_write_is_council_wide(env: Env) {
     );
 }
 both!(a_bad_record_writes_nothing_and_a_write_is_council_wide);
+
+/// A private fostering notification (migration 22): held for a child who
+/// is not looked after, read by the child and by a window its span meets;
+/// a visit added is a correction (a new version with who and why); a
+/// notification whose visit comes before it writes nothing.
+async fn a_private_fostering_notification_is_kept_as_versions(env: Env) {
+    use footprint_domain::case_records::{Notifier, PrivateFosteringNotification};
+    let s = &env.store;
+    s.replace_dataset(&two_children()).await.unwrap();
+    let notice = PrivateFosteringNotification {
+        id: "N1".into(),
+        child: id("PF7"),
+        notified: d("2023-01-03"),
+        notified_by: Notifier::School,
+        proposed_start: d("2023-01-09"),
+        visits: vec![],
+        arrangement_end: None,
+    };
+    s.record_case_record(
+        &CaseRecord::PrivateFosteringNotification(notice.clone()),
+        "iro1",
+    )
+    .await
+    .unwrap();
+    let visited = PrivateFosteringNotification {
+        visits: vec![d("2023-01-11")],
+        ..notice.clone()
+    };
+    let changed = s
+        .correct_case_record(
+            &CaseRecord::PrivateFosteringNotification(visited.clone()),
+            &Correction {
+                by: "iro2".into(),
+                reason: "first visit made".into(),
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(changed, ["visits"]);
+    let versions = s
+        .case_record_versions("private_fostering_notification", "N1")
+        .await
+        .unwrap();
+    assert_eq!(versions.len(), 2);
+    assert_eq!(
+        versions[0].record,
+        CaseRecord::PrivateFosteringNotification(notice.clone())
+    );
+    assert_eq!(
+        (versions[1].written_by.as_str(), versions[1].reason.as_str()),
+        ("iro2", "first visit made")
+    );
+    let one = s.load_scoped(Scope::Children(&[id("PF7")])).await.unwrap();
+    assert_eq!(
+        one.case_records.private_fostering_notifications,
+        vec![visited.clone()]
+    );
+    // Open (no end): read by a window long after the notification.
+    let window = s
+        .load_scoped(Scope::Active {
+            from: d("2024-06-01"),
+            to: d("2024-06-30"),
+        })
+        .await
+        .unwrap();
+    assert_eq!(window.case_records.private_fostering_notifications.len(), 1);
+
+    let bad = PrivateFosteringNotification {
+        id: "N2".into(),
+        visits: vec![d("2022-12-30")],
+        ..notice
+    };
+    let before = s.load_dataset().await.unwrap().case_records;
+    let e = s
+        .add_case_records(&[CaseRecord::PrivateFosteringNotification(bad)], "cli:test")
+        .await
+        .unwrap_err();
+    assert!(matches!(e, StoreError::Invalid(_)), "{e}");
+    assert_eq!(s.load_dataset().await.unwrap().case_records, before);
+}
+both!(a_private_fostering_notification_is_kept_as_versions);

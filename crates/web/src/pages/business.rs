@@ -94,7 +94,14 @@ pub async fn due(
             &state.calendar,
         );
         let cases =
-            daily::case_records_due_in_month(&ds, year, month, today, &settings.case_records);
+            daily::case_records_due_in_month(
+                &ds,
+                year,
+                month,
+                today,
+                &settings.case_records,
+                &state.calendar,
+            );
         let total: usize = groups.values().map(Vec::len).sum();
         let wanted = q.iro.trim();
         let month_key = format!("{year:04}-{month:02}");

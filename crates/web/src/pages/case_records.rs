@@ -18,8 +18,8 @@ use chrono::NaiveDate;
 use footprint_domain::case_records::{
     AdvocacyKind, AlertOutcome, CarerReviewKind, CaseAlert, CaseRecord, CaseRecordError,
     ChildProtectionPlan, ChildViews, DisruptionMeeting, FosterCarerReview, LifeStoryForm,
-    LifeStoryStatus, LifeStoryWork, PrivateFosteringReview, ProtectionConference, SecureDecision,
-    SecureReview, ViewsRoute,
+    LifeStoryStatus, LifeStoryWork, Notifier, PrivateFosteringNotification, PrivateFosteringReview,
+    ProtectionConference, SecureDecision, SecureReview, ViewsRoute,
 };
 use footprint_domain::daily;
 use footprint_domain::model::{ChildId, Dataset};
@@ -62,8 +62,16 @@ fn named_child(pairs: &[(String, String)]) -> Option<ChildId> {
     field(pairs, "child").and_then(|c| c.trim().parse().ok())
 }
 
-/// The one kind kept on the private fostering pages.
+/// The kinds kept on the private fostering pages: a review, and the
+/// notification of an arrangement (with its statutory visits).
 const FOSTERING: &str = "private_fostering_review";
+const NOTIFICATION: &str = "private_fostering_notification";
+
+/// The private fostering kind a query or form names (`kind`): a review
+/// when it names none.
+fn fostering_kind(raw: Option<&str>) -> Result<&'static str, AppError> {
+    kind_of(raw.unwrap_or(FOSTERING), Whose::Fostered(None))
+}
 
 /// Whose record a form is about: a child held (every kind but a foster
 /// carer review, from the child's page), a carer household (a foster carer
@@ -195,7 +203,7 @@ fn kind_of(raw: &str, whose: Whose<'_>) -> Result<&'static str, AppError> {
         .filter(|k| match whose {
             Whose::Child(_) => *k != CARER,
             Whose::Household => *k == CARER,
-            Whose::Fostered(_) => *k == FOSTERING,
+            Whose::Fostered(_) => *k == FOSTERING || *k == NOTIFICATION,
         })
         .ok_or(AppError::NotFound("kind of record"))
 }
@@ -243,7 +251,32 @@ fn field_of(e: &CaseRecordError) -> &'static str {
         E::NoTheme => "theme",
         E::ClosedBeforeRaised => "closed",
         E::OutcomeWithoutClosing => "outcome",
+        E::VisitBeforeNotified | E::VisitAfterEnd => "visits",
+        E::NotifiedEndsBeforeStart => "end",
     }
+}
+
+/// A list of dates in one field (separated by commas, semicolons or new
+/// lines), sorted; a date that is not one an error on the field.
+fn dates_field(errors: &mut FormErrors, pairs: &[(String, String)], name: &str) -> Vec<NaiveDate> {
+    let mut out = Vec::new();
+    for raw in field(pairs, name)
+        .unwrap_or("")
+        .split([',', ';', '\n'])
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+    {
+        match form_date(Some(raw)) {
+            Ok(Some(d)) => out.push(d),
+            _ => errors.add(
+                name,
+                format!("`{raw}` is not a date: enter each visit's date, for example 27/3/2025, separated by commas"),
+            ),
+        }
+    }
+    out.sort_unstable();
+    out.dedup();
+    out
 }
 
 /// A date field: blank is `None` (an error when `required`), a date that
@@ -355,6 +388,46 @@ fn parse_record(
                         decision,
                     }))
                 }
+                _ => None,
+            }
+        }
+        (NOTIFICATION, child) if child.is_some() || asks_child => {
+            let notified = date_field(
+                &mut e,
+                pairs,
+                "date",
+                "the day the council was notified",
+                true,
+            );
+            let notified_by = pick(
+                &mut e,
+                pairs,
+                "notified_by",
+                Notifier::from_key,
+                Some("Select who notified the council"),
+            );
+            let start = date_field(
+                &mut e,
+                pairs,
+                "start",
+                "the day the arrangement began or is to begin",
+                true,
+            );
+            let visits = dates_field(&mut e, pairs, "visits");
+            let arrangement_end =
+                date_field(&mut e, pairs, "end", "the day the arrangement ended", false);
+            match (child, notified, notified_by, start) {
+                (Some(child), Some(notified), Some(notified_by), Some(proposed_start)) => Some(
+                    CaseRecord::PrivateFosteringNotification(PrivateFosteringNotification {
+                        id,
+                        child,
+                        notified,
+                        notified_by,
+                        proposed_start,
+                        visits,
+                        arrangement_end,
+                    }),
+                ),
                 _ => None,
             }
         }
@@ -652,6 +725,20 @@ fn form_of(r: &CaseRecord) -> Vec<(String, String)> {
             put("date", iso(x.review_date));
             put("route", x.route.key().to_owned());
         }
+        CaseRecord::PrivateFosteringNotification(x) => {
+            put("date", iso(x.notified));
+            put("notified_by", x.notified_by.key().to_owned());
+            put("start", iso(x.proposed_start));
+            put(
+                "visits",
+                x.visits
+                    .iter()
+                    .map(|d| iso(*d))
+                    .collect::<Vec<_>>()
+                    .join(", "),
+            );
+            put("end", opt(x.arrangement_end));
+        }
         CaseRecord::CaseAlert(x) => {
             put("date", iso(x.raised));
             put("theme", x.theme.clone());
@@ -733,6 +820,24 @@ fn summary(r: &CaseRecord) -> (NaiveDate, String) {
             ),
         ),
         CaseRecord::Views(x) => (x.review_date, x.route.label().to_owned()),
+        CaseRecord::PrivateFosteringNotification(x) => (
+            x.notified,
+            format!(
+                "Notified by {}; arrangement to begin {}; {} visit{}{}{}",
+                x.notified_by.label().to_lowercase(),
+                uk(x.proposed_start),
+                x.visits.len(),
+                if x.visits.len() == 1 { "" } else { "s" },
+                x.visits
+                    .iter()
+                    .max()
+                    .map(|d| format!(", the latest {}", uk(*d)))
+                    .unwrap_or_default(),
+                x.arrangement_end
+                    .map(|e| format!("; ended {}", uk(e)))
+                    .unwrap_or_default(),
+            ),
+        ),
         CaseRecord::CaseAlert(x) => (
             x.raised,
             format!(
@@ -796,6 +901,7 @@ fn options(kind: &str, themes: &[String]) -> Value {
         routes => keyed(ViewsRoute::ALL, ViewsRoute::key, ViewsRoute::label),
         outcomes => keyed(AlertOutcome::ALL, AlertOutcome::key, AlertOutcome::label),
         carer_kinds => keyed(CarerReviewKind::ALL, CarerReviewKind::key, CarerReviewKind::label),
+        notifiers => keyed(Notifier::ALL, Notifier::key, Notifier::label),
         themes,
         cover_reasons => super::COVER_REASONS,
     }
@@ -1269,10 +1375,12 @@ pub(crate) async fn due_for(
     id: &ChildId,
 ) -> Result<Vec<daily::CaseRecordDue>, AppError> {
     let t = settings(state).await?.case_records;
-    Ok(daily::case_records_due(ds, state.clock.today(), &t)
-        .into_iter()
-        .filter(|d| d.child == id.as_str())
-        .collect())
+    Ok(
+        daily::case_records_due(ds, state.clock.today(), &t, &state.calendar)
+            .into_iter()
+            .filter(|d| d.child == id.as_str())
+            .collect(),
+    )
 }
 
 // -- foster carer reviews (the manager) --------------------------------------
@@ -1289,10 +1397,11 @@ pub async fn carer_reviews(
         let ds = council(&state).await?;
         audit(&state, &user, "foster_carer_review.list", None, "").await?;
         let t = settings(&state).await?.case_records;
-        let due: Vec<daily::CaseRecordDue> = daily::case_records_due(&ds, state.clock.today(), &t)
-            .into_iter()
-            .filter(|d| d.kind == CARER)
-            .collect();
+        let due: Vec<daily::CaseRecordDue> =
+            daily::case_records_due(&ds, state.clock.today(), &t, &state.calendar)
+                .into_iter()
+                .filter(|d| d.kind == CARER)
+                .collect();
         let overdue = due.iter().filter(|d| d.status == "overdue").count();
         let (due, due_pager) = crate::paging::page_as(
             due,
@@ -1438,23 +1547,30 @@ fn arrangement_row(a: &daily::PrivateFosteringArrangement) -> Value {
         start => uk(a.start),
         start_iso => iso(a.start),
         end => a.end.map(uk),
+        notified => a.notified.map(uk),
+        notified_by => a.notified_by.map(Notifier::label),
         reviews => a.reviews,
-        last_review => uk(a.last_review),
+        last_review => a.last_review.map(uk),
         next_due => a.next_due.map(iso),
+        visits => a.visits,
+        last_visit => a.last_visit.map(uk),
+        next_visit => a.next_visit.map(iso),
+        due_next => a.due_next.map(iso),
         status => a.status,
     }
 }
 
-/// The arrangements of `reviews` as the private fostering pages list them:
-/// those with a review due first, earliest due first; then the rest, the
-/// latest begun first.
+/// The arrangements of `records` as the private fostering pages list them:
+/// those with a visit or review due first, earliest due first; then the
+/// rest, the latest begun first.
 fn arrangements(
-    reviews: &[PrivateFosteringReview],
+    records: &footprint_domain::case_records::CaseRecords,
     today: NaiveDate,
     t: &footprint_domain::case_records::CaseRecordTimescales,
+    calendar: &footprint_domain::calendar::WorkingDayCalendar,
 ) -> Vec<daily::PrivateFosteringArrangement> {
-    let mut all = daily::private_fostering_arrangements(reviews, today, t);
-    all.sort_by(|a, b| match (a.next_due, b.next_due) {
+    let mut all = daily::private_fostering_arrangements(records, today, t, calendar);
+    all.sort_by(|a, b| match (a.due_next, b.due_next) {
         (Some(x), Some(y)) => (x, &a.child).cmp(&(y, &b.child)),
         (Some(_), None) => std::cmp::Ordering::Less,
         (None, Some(_)) => std::cmp::Ordering::Greater,
@@ -1463,8 +1579,9 @@ fn arrangements(
     all
 }
 
-/// GET /private-fostering — every private fostering arrangement held, with
-/// its start, end, last review and next review due.
+/// GET /private-fostering — every private fostering arrangement held
+/// (notified or reviewed), with its start, end, notification, last visit
+/// and review, and the next visit and review due.
 pub async fn fostering_list(
     State(state): State<AppState>,
     page: Page,
@@ -1475,12 +1592,8 @@ pub async fn fostering_list(
         let ds = council(&state).await?;
         audit(&state, &user, "private_fostering.list", None, "").await?;
         let t = settings(&state).await?.case_records;
-        let all = arrangements(
-            &ds.case_records.private_fostering_reviews,
-            state.clock.today(),
-            &t,
-        );
-        let open = all.iter().filter(|a| a.next_due.is_some()).count();
+        let all = arrangements(&ds.case_records, state.clock.today(), &t, &state.calendar);
+        let open = all.iter().filter(|a| a.due_next.is_some()).count();
         let overdue = all.iter().filter(|a| a.status == "overdue").count();
         let rows: Vec<Value> = all.iter().map(arrangement_row).collect();
         let (rows, pager) = crate::paging::page(rows, &q.page, "/private-fostering", &[]);
@@ -1488,7 +1601,13 @@ pub async fn fostering_list(
             .render(
                 &state,
                 "private_fostering.html",
-                context! { rows, pager, open, overdue, months => t.private_fostering_months },
+                context! {
+                    rows, pager, open, overdue,
+                    months => t.private_fostering_months,
+                    first_visit_days => t.private_fostering_first_visit_working_days,
+                    weeks_first_year => t.private_fostering_visit_weeks_first_year,
+                    weeks_later => t.private_fostering_visit_weeks_later,
+                },
             )
             .await)
     }
@@ -1496,9 +1615,24 @@ pub async fn fostering_list(
     respond(&state, Some(&user), result)
 }
 
+/// Whether the child has a private fostering arrangement held (a review or
+/// a notification): what the child's page links to their private
+/// fostering page for.
+pub(crate) fn privately_fostered(ds: &Dataset, id: &ChildId) -> bool {
+    ds.case_records
+        .private_fostering_reviews
+        .iter()
+        .any(|r| r.child == *id)
+        || ds
+            .case_records
+            .private_fostering_notifications
+            .iter()
+            .any(|n| n.child == *id)
+}
+
 /// GET /private-fostering/{child} — a privately fostered child's
-/// arrangements and the reviews held of each, whether or not the child is
-/// held as a child in care.
+/// arrangements, their notifications and the reviews held of each, whether
+/// or not the child is held as a child in care.
 pub async fn fostering_child(
     State(state): State<AppState>,
     page: Page,
@@ -1508,28 +1642,24 @@ pub async fn fostering_child(
     let result = async {
         let id = child_id(&raw)?;
         let ds = child_records(&state, &id).await?;
-        let reviews: Vec<PrivateFosteringReview> = ds
-            .case_records
-            .private_fostering_reviews
-            .iter()
-            .filter(|r| r.child == id)
-            .cloned()
-            .collect();
-        if reviews.is_empty() {
+        if !privately_fostered(&ds, &id) {
             return Err(AppError::NotFound("private fostering arrangement"));
         }
+        let mut records = ds.case_records.clone();
+        records.retain_children(|c| *c == id);
         audit(&state, &user, "private_fostering.view", Some(&id), "").await?;
         let t = settings(&state).await?.case_records;
         let today = state.clock.today();
-        let all = arrangements(&reviews, today, &t);
+        let all = arrangements(&records, today, &t, &state.calendar);
         // The arrangement a new review most likely belongs to.
         let current = all
             .iter()
-            .find(|a| a.next_due.is_some())
+            .find(|a| a.due_next.is_some())
             .map(|a| iso(a.start));
-        let mut held: Vec<&PrivateFosteringReview> = reviews.iter().collect();
-        held.sort_by(|a, b| (b.date, &b.id).cmp(&(a.date, &a.id)));
-        let held: Vec<Value> = held
+        let mut reviews: Vec<&PrivateFosteringReview> =
+            records.private_fostering_reviews.iter().collect();
+        reviews.sort_by(|a, b| (b.date, &b.id).cmp(&(a.date, &a.id)));
+        let held: Vec<Value> = reviews
             .into_iter()
             .map(|r| {
                 context! {
@@ -1537,6 +1667,22 @@ pub async fn fostering_child(
                     date => uk(r.date),
                     start => uk(r.arrangement_start),
                     end => r.arrangement_end.map(uk),
+                }
+            })
+            .collect();
+        let mut notices: Vec<&PrivateFosteringNotification> =
+            records.private_fostering_notifications.iter().collect();
+        notices.sort_by(|a, b| (b.notified, &b.id).cmp(&(a.notified, &a.id)));
+        let notifications: Vec<Value> = notices
+            .into_iter()
+            .map(|n| {
+                context! {
+                    id => n.id.clone(),
+                    notified => uk(n.notified),
+                    notified_by => n.notified_by.label(),
+                    start => uk(n.proposed_start),
+                    visits => n.visits.iter().rev().map(|d| uk(*d)).collect::<Vec<_>>(),
+                    end => n.arrangement_end.map(uk),
                 }
             })
             .collect();
@@ -1549,6 +1695,7 @@ pub async fn fostering_child(
                     child => id.to_string(),
                     arrangements => all.iter().map(arrangement_row).collect::<Vec<_>>(),
                     held,
+                    notifications,
                     current,
                     looked_after,
                     can_see_child => looked_after && user.may_use("GET", "/children/{child}"),
@@ -1560,20 +1707,24 @@ pub async fn fostering_child(
     respond(&state, Some(&user), result)
 }
 
-/// GET /private-fostering/new — the form for a private fostering review:
-/// a new arrangement's first, or (`?child=`, `&start=`) a child's next.
+/// GET /private-fostering/new — the form for a private fostering review (a
+/// new arrangement's first, or with `?child=` and `&start=` a child's
+/// next) or, with `?kind=private_fostering_notification`, for the
+/// notification of an arrangement.
 pub async fn fostering_new_form(
     State(state): State<AppState>,
     page: Page,
     user: CurrentUser,
     Query(q): Query<Vec<(String, String)>>,
 ) -> Response {
+    let kind = fostering_kind(field(&q, "kind"));
     let form: Vec<(String, String)> = q
         .into_iter()
         .filter(|(k, _)| k == "child" || k == "start")
         .collect();
     let named = named_child(&form);
     let result = async {
+        let kind = kind?;
         let covering_needed = match &named {
             Some(id) => {
                 let ds = child_records(&state, id).await?;
@@ -1583,7 +1734,7 @@ pub async fn fostering_new_form(
         };
         Ok(FormPage {
             whose: Whose::Fostered(None),
-            kind: FOSTERING,
+            kind,
             form: &form,
             errors: Vec::new(),
             correcting: None,
@@ -1598,9 +1749,9 @@ pub async fn fostering_new_form(
     respond(&state, Some(&user), result)
 }
 
-/// POST /private-fostering — records a private fostering review of the
-/// child the form names (a new arrangement's first, or the next of one
-/// held); the child need not be held as a child in care.
+/// POST /private-fostering — records a private fostering review or
+/// notification (the form's `kind`) of the child the form names; the child
+/// need not be held as a child in care.
 pub async fn fostering_record(
     State(state): State<AppState>,
     page: Page,
@@ -1608,6 +1759,7 @@ pub async fn fostering_record(
     Fields(pairs): Fields,
 ) -> Response {
     let result = async {
+        let kind = fostering_kind(field(&pairs, "kind"))?;
         let named = named_child(&pairs);
         let (ds, cover) = match &named {
             Some(id) => {
@@ -1623,7 +1775,7 @@ pub async fn fostering_record(
             &user,
             Whose::Fostered(None),
             &ds,
-            FOSTERING,
+            kind,
             &pairs,
             &cover,
         )
@@ -1634,15 +1786,18 @@ pub async fn fostering_record(
 }
 
 /// GET /private-fostering/{child}/{id}/edit — the correction form of a
-/// private fostering review, with every version held.
+/// private fostering review (or, with `?kind=private_fostering_notification`,
+/// of a notification: how a visit is added), with every version held.
 pub async fn fostering_correction_form(
     State(state): State<AppState>,
     page: Page,
     user: CurrentUser,
     Path((raw, rid)): Path<(String, String)>,
+    Query(q): Query<KindQuery>,
 ) -> Response {
     let result = async {
         let id = child_id(&raw)?;
+        let kind = fostering_kind(q.kind.as_deref())?;
         let whose = Whose::Fostered(Some(&id));
         let ds = child_records(&state, &id).await?;
         let covering_needed = whose.needs_cover(&ds, Some(&id), &user, state.clock.today());
@@ -1652,7 +1807,7 @@ pub async fn fostering_correction_form(
             &user,
             whose,
             &ds,
-            FOSTERING,
+            kind,
             &rid,
             covering_needed,
         )
@@ -1663,7 +1818,8 @@ pub async fn fostering_correction_form(
 }
 
 /// POST /private-fostering/{child}/{id} — corrects a private fostering
-/// review: a new version with who, when and why; the earlier ones kept.
+/// review or notification (the form's `kind`): a new version with who,
+/// when and why; the earlier ones kept.
 pub async fn fostering_correct(
     State(state): State<AppState>,
     page: Page,
@@ -1673,6 +1829,7 @@ pub async fn fostering_correct(
 ) -> Response {
     let result = async {
         let id = child_id(&raw)?;
+        let kind = fostering_kind(field(&pairs, "kind"))?;
         let ds = child_records(&state, &id).await?;
         let cover = fostering_scope(&ds, &id, &user, state.clock.today(), &pairs)?;
         save_correction(
@@ -1681,7 +1838,7 @@ pub async fn fostering_correct(
             &user,
             Whose::Fostered(Some(&id)),
             &ds,
-            FOSTERING,
+            kind,
             &rid,
             &pairs,
             &cover,

@@ -102,7 +102,7 @@ async fn work_out(state: &AppState, iro: &IroId, today: NaiveDate) -> Result<Wor
         daily::health_education_due(&ds, today, &settings.health_education, &state.calendar);
     let mut case_due: std::collections::BTreeMap<String, Vec<daily::CaseRecordDue>> =
         std::collections::BTreeMap::new();
-    for d in daily::case_records_due(&ds, today, &settings.case_records) {
+    for d in daily::case_records_due(&ds, today, &settings.case_records, &state.calendar) {
         if !d.child.is_empty() {
             case_due.entry(d.child.clone()).or_default().push(d);
         }

@@ -400,6 +400,8 @@ pub async fn child_page(
                     case_records => super::case_records::record_rows(&ds, &id),
                     case_kinds => super::case_records::kinds(),
                     can_record_case => user.may_use("POST", "/children/{child}/case-records"),
+                    private_fostering => super::case_records::privately_fostered(&ds, &id)
+                        && user.may_use("GET", "/private-fostering/{child}"),
                     periods => period_rows,
                     reviews => review_rows,
                     recommendations => recs,

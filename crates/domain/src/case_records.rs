@@ -33,6 +33,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::dates::add_months;
 pub use crate::health_education::Due;
+use crate::lists::FormList;
 use crate::model::ChildId;
 
 /// An enum of fixed keys, stored and imported by key.
@@ -119,7 +120,8 @@ keyed!(
 );
 
 keyed!(
-    /// How the child's views reached the review.
+    /// How the child's views reached the review: the council's list
+    /// (`FormList::ViewsRoutes`) when it has set none.
     ViewsRoute {
         InPerson => "in_person", "In person";
         MindOfMyOwn => "mind_of_my_own", "Mind of My Own";
@@ -233,7 +235,9 @@ pub struct ChildViews {
     pub id: String,
     pub child: ChildId,
     pub review_date: NaiveDate,
-    pub route: ViewsRoute,
+    /// The key of an entry of the council's list (`views_routes`, by
+    /// default [`ViewsRoute`]'s).
+    pub route: String,
 }
 
 /// An informal concern an IRO raised short of a formal challenge: when,
@@ -365,6 +369,62 @@ impl CaseRecord {
         theme.is_empty()
             || matches!(held, Some(CaseRecord::CaseAlert(h)) if h.theme == a.theme)
             || themes.iter().any(|t| t.trim().to_lowercase() == theme)
+    }
+
+    /// The values this record holds from the council's lists: each list,
+    /// the field that holds it (as the form names it; a file's column is
+    /// the same in capitals) and the value.
+    pub fn list_values(&self) -> Vec<(FormList, &'static str, &str)> {
+        let mut out: Vec<(FormList, &'static str, &str)> = Vec::new();
+        if let CaseRecord::Views(v) = self {
+            out.push((FormList::ViewsRoutes, "route", &v.route));
+        }
+        out
+    }
+
+    fn list_values_mut(&mut self) -> Vec<(FormList, &'static str, &mut String)> {
+        let mut out: Vec<(FormList, &'static str, &mut String)> = Vec::new();
+        if let CaseRecord::Views(v) = self {
+            out.push((FormList::ViewsRoutes, "route", &mut v.route));
+        }
+        out
+    }
+
+    /// Reads this record's values against the council's lists: the one
+    /// rule the form and the import both call. A value naming an entry (its
+    /// key, or its label in any case, as a file may give it) is held as
+    /// the entry's key; it must be an entry on offer, or the value the
+    /// record already holds (`held`: a correction or a second import may
+    /// keep an entry the council has since retired). Returns each value
+    /// refused: its list, its field and the value.
+    pub fn settle_lists(
+        &mut self,
+        lists: &crate::measures::MeasureSettings,
+        held: Option<&CaseRecord>,
+    ) -> Vec<(FormList, &'static str, String)> {
+        let held: Vec<(FormList, String)> = held
+            .map(|h| {
+                h.list_values()
+                    .into_iter()
+                    .map(|(l, _, v)| (l, v.to_owned()))
+                    .collect()
+            })
+            .unwrap_or_default();
+        let mut refused = Vec::new();
+        for (list, field, value) in self.list_values_mut() {
+            let entries = lists.list(list);
+            if let Some(e) = entries.find(value) {
+                *value = e.key.clone();
+            }
+            let kept = held
+                .iter()
+                .find(|(l, _)| *l == list)
+                .map(|(_, v)| v.as_str());
+            if !entries.accepts(value, kept) {
+                refused.push((list, field, value.clone()));
+            }
+        }
+        refused
     }
 
     /// The kind's key.
@@ -1068,5 +1128,41 @@ mod tests {
         // alert that holds it, and on no other.
         assert!(alert("weather").theme_listed(&themes, Some(&alert("weather"))));
         assert!(!alert("weather").theme_listed(&themes, Some(&alert("Placement"))));
+    }
+
+    #[test]
+    fn a_list_value_is_an_entry_on_offer_named_by_key_or_label_or_the_one_held() {
+        let views = |route: &str| {
+            CaseRecord::Views(ChildViews {
+                id: "V1".into(),
+                child: "A1".parse().unwrap(),
+                review_date: NaiveDate::from_ymd_opt(2025, 2, 1).unwrap(),
+                route: route.into(),
+            })
+        };
+        let mut lists = crate::measures::MeasureSettings::default();
+        lists.views_routes = crate::lists::CouncilList::of(&[
+            ("in_person", "In person"),
+            ("postcard", "A postcard"),
+        ]);
+        lists.views_routes.0[0].retired = true;
+        // By label, in any case: held as the key.
+        let mut r = views(" a POSTCARD ");
+        assert_eq!(r.settle_lists(&lists, None), vec![]);
+        assert_eq!(
+            r.list_values(),
+            vec![(FormList::ViewsRoutes, "route", "postcard")]
+        );
+        // Retired: refused for a new record, kept by the one that holds it.
+        let mut r = views("in_person");
+        assert_eq!(
+            r.settle_lists(&lists, None),
+            vec![(FormList::ViewsRoutes, "route", "in_person".to_owned())]
+        );
+        assert_eq!(r.settle_lists(&lists, Some(&views("in_person"))), vec![]);
+        assert_eq!(
+            views("carrier pigeon").settle_lists(&lists, Some(&views("in_person"))),
+            vec![(FormList::ViewsRoutes, "route", "carrier pigeon".to_owned())]
+        );
     }
 }

@@ -384,3 +384,124 @@ async fn a_case_alerts_theme_is_one_of_the_councils_themes() {
     assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
     assert_eq!(held(&t).await, before + 1);
 }
+
+/// The child's views C2's records hold, as (route) keys.
+async fn views_routes_held(t: &TestApp) -> Vec<String> {
+    t.store
+        .load_dataset()
+        .await
+        .expect("read")
+        .case_records
+        .views
+        .into_iter()
+        .map(|v| v.route)
+        .collect()
+}
+
+#[tokio::test]
+async fn the_councils_ways_a_childs_views_reach_a_review_are_offered_checked_and_imported() {
+    const VIEWS: &str = "/admin/settings/lists/views_routes";
+    let t = app().await;
+    let mut admin = Client::signed_in_as(&t.app, Role::Admin).await;
+    let settings = admin.get("/admin/settings").await;
+    assert!(settings.body.contains(&format!("href=\"{VIEWS}\"")));
+    admin.get(VIEWS).await;
+    let res = admin
+        .post(
+            VIEWS,
+            &[
+                ("rows", "3"),
+                ("key-1", "in_person"),
+                ("label-1", "Face to face"),
+                ("key-2", "mind_of_my_own"),
+                ("label-2", "Mind of My Own"),
+                ("retired-2", "yes"),
+                ("key-3", ""),
+                ("label-3", "Postcard"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    let audit = changes(&t).await;
+    assert!(
+        audit.iter().any(
+            |d| d.starts_with("setting=views_routes;before=(not set);after=[")
+                && d.contains("Postcard")
+        ),
+        "{audit:?}"
+    );
+
+    // The form offers the council's list, no retired entry.
+    let mut iro = Client::signed_in_as(&t.app, Role::Iro).await;
+    let form = iro.get("/children/C2/case-records/new?kind=views").await;
+    assert_eq!(form.status, StatusCode::OK);
+    assert!(
+        form.body
+            .contains("<option value=\"postcard\">Postcard</option>")
+    );
+    assert!(form.body.contains(">Face to face</option>"));
+    assert!(!form.body.contains("value=\"mind_of_my_own\""));
+
+    // A retired entry, or one not on the list, is refused on its field;
+    // nothing is written.
+    for route in ["mind_of_my_own", "carrier_pigeon"] {
+        let res = iro
+            .post(
+                "/children/C2/case-records",
+                &[("kind", "views"), ("date", "2025-03-11"), ("route", route)],
+            )
+            .await;
+        assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{route}");
+        assert!(res.body.contains("id=\"route-error\""), "{}", res.body);
+        assert!(views_routes_held(&t).await.is_empty(), "nothing saved");
+    }
+    let res = iro
+        .post(
+            "/children/C2/case-records",
+            &[
+                ("kind", "views"),
+                ("date", "2025-03-11"),
+                ("route", "postcard"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    assert_eq!(views_routes_held(&t).await, ["postcard"]);
+    let child = iro.get("/children/C2").await;
+    assert!(child.body.contains("Postcard"), "the label, not the key");
+
+    // The import reads the same list: by name in any case, held by key; a
+    // retired entry is refused on its line's ROUTE, and nothing is added.
+    use footprint_interchange::case_records::import_case_records;
+    let header = "RECORD,ID,CHILD,DATE,ROUTE\n";
+    let refused = import_case_records(
+        &t.store,
+        "test",
+        "views.csv",
+        &format!(
+            "{header}views,W2,C2,12/03/2025,face TO face\nviews,W3,C2,12/03/2025,Mind of My Own\n"
+        ),
+    )
+    .await
+    .expect("import");
+    match refused {
+        footprint_interchange::Outcome::Refused(p) => {
+            assert_eq!(p.len(), 1, "{p:?}");
+            assert_eq!((p[0].line, p[0].column.as_str()), (3, "ROUTE"));
+        }
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(views_routes_held(&t).await, ["postcard"]);
+    let added = import_case_records(
+        &t.store,
+        "test",
+        "views.csv",
+        &format!("{header}views,W2,C2,12/03/2025,face TO face\n"),
+    )
+    .await
+    .expect("import");
+    assert!(matches!(added, footprint_interchange::Outcome::Imported(_)));
+    let mut held = views_routes_held(&t).await;
+    held.sort();
+    assert_eq!(held, ["in_person", "postcard"]);
+}

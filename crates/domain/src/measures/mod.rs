@@ -466,6 +466,10 @@ pub struct MeasureSettings {
     /// `quality.inadequate_by_reason`); the settings screen's list
     /// (`inadequate_reasons`) wins over this.
     pub inadequate_reasons: crate::lists::CouncilList,
+    /// The council's ways a child's views reach a review (the rows of
+    /// `views.by_route`); the settings screen's list (`views_routes`) wins
+    /// over this.
+    pub views_routes: crate::lists::CouncilList,
 }
 
 impl Default for MeasureSettings {
@@ -491,6 +495,7 @@ impl Default for MeasureSettings {
             ethnic_population_shares: BTreeMap::new(),
             late_reasons: crate::lists::FormList::LateReasons.default_list(),
             inadequate_reasons: crate::lists::FormList::InadequateReasons.default_list(),
+            views_routes: crate::lists::FormList::ViewsRoutes.default_list(),
         }
     }
 }
@@ -541,6 +546,7 @@ impl MeasureSettings {
         match list {
             crate::lists::FormList::LateReasons => &self.late_reasons,
             crate::lists::FormList::InadequateReasons => &self.inadequate_reasons,
+            crate::lists::FormList::ViewsRoutes => &self.views_routes,
         }
     }
 
@@ -549,6 +555,7 @@ impl MeasureSettings {
         match list {
             crate::lists::FormList::LateReasons => &mut self.late_reasons,
             crate::lists::FormList::InadequateReasons => &mut self.inadequate_reasons,
+            crate::lists::FormList::ViewsRoutes => &mut self.views_routes,
         }
     }
 
@@ -987,14 +994,15 @@ fn compute_with(
             .collect(),
         list_labels: crate::lists::FormList::ALL
             .into_iter()
-            .map(|list| {
+            .filter_map(|list| Some((list, list.measure()?)))
+            .map(|(list, measure)| {
                 let labels = settings
                     .list(list)
                     .0
                     .iter()
                     .map(|e| (e.key.clone(), e.label.clone()))
                     .collect();
-                (list.measure().to_owned(), labels)
+                (measure.to_owned(), labels)
             })
             .collect(),
         to_date: None,
@@ -1034,6 +1042,7 @@ fn compute_with(
         care,
         period,
         &settings.case_records,
+        &settings.views_routes,
         calendar,
         &mut out,
     );

@@ -19,9 +19,11 @@ use footprint_domain::case_records::{
     AdvocacyKind, AlertOutcome, CarerReviewKind, CaseAlert, CaseRecord, CaseRecordError,
     ChildProtectionPlan, ChildViews, DisruptionMeeting, FosterCarerReview, LifeStoryForm,
     LifeStoryStatus, LifeStoryWork, PrivateFosteringReview, ProtectionConference, SecureDecision,
-    SecureReview, ViewsRoute,
+    SecureReview,
 };
 use footprint_domain::daily;
+use footprint_domain::lists::FormList;
+use footprint_domain::measures::MeasureSettings;
 use footprint_domain::model::{ChildId, Dataset};
 use footprint_store::{CaseRecordVersion, Correction, StoreError};
 use minijinja::{Value, context};
@@ -481,13 +483,15 @@ fn parse_record(
         }
         ("views", Some(child)) => {
             let date = date_field(&mut e, pairs, "date", "the date of the review", true);
-            let route = pick(
-                &mut e,
-                pairs,
-                "route",
-                ViewsRoute::from_key,
-                Some("Select how the child's views reached the review"),
-            );
+            // From the council's list: checked with the record
+            // (`CaseRecord::settle_lists`, in `not_on_lists`).
+            let route = match field(pairs, "route").map(str::trim).unwrap_or("") {
+                "" => {
+                    e.add("route", "Select how the child's views reached the review");
+                    None
+                }
+                s => Some(s.to_owned()),
+            };
             match (date, route) {
                 (Some(review_date), Some(route)) => Some(CaseRecord::Views(ChildViews {
                     id,
@@ -650,7 +654,7 @@ fn form_of(r: &CaseRecord) -> Vec<(String, String)> {
         }
         CaseRecord::Views(x) => {
             put("date", iso(x.review_date));
-            put("route", x.route.key().to_owned());
+            put("route", x.route.clone());
         }
         CaseRecord::CaseAlert(x) => {
             put("date", iso(x.raised));
@@ -667,7 +671,7 @@ fn form_of(r: &CaseRecord) -> Vec<(String, String)> {
 
 /// A record in words: its date (the day it is listed under) and what it
 /// holds beyond its kind.
-fn summary(r: &CaseRecord) -> (NaiveDate, String) {
+fn summary(r: &CaseRecord, lists: &MeasureSettings) -> (NaiveDate, String) {
     match r {
         CaseRecord::SecureReview(x) => (
             x.date,
@@ -732,7 +736,7 @@ fn summary(r: &CaseRecord) -> (NaiveDate, String) {
                 if x.care_leaver { "; a care leaver" } else { "" }
             ),
         ),
-        CaseRecord::Views(x) => (x.review_date, x.route.label().to_owned()),
+        CaseRecord::Views(x) => (x.review_date, lists.views_routes.label(&x.route).to_owned()),
         CaseRecord::CaseAlert(x) => (
             x.raised,
             format!(
@@ -784,8 +788,22 @@ fn keyed<T: Copy>(
         .collect()
 }
 
-/// What every form needs: the kind and the lists to choose from.
-fn options(kind: &str, themes: &[String]) -> Value {
+/// What every form needs: the kind and the lists to choose from (the
+/// council's lists with the value `held` holds, though retired).
+fn options(
+    kind: &str,
+    themes: &[String],
+    lists: Option<&MeasureSettings>,
+    held: Option<&CaseRecord>,
+) -> Value {
+    let held_value = |list: FormList| {
+        held.and_then(|h| {
+            h.list_values()
+                .into_iter()
+                .find(|(l, _, _)| *l == list)
+                .map(|(_, _, v)| v)
+        })
+    };
     context! {
         kind,
         kind_label => label_of(kind),
@@ -793,7 +811,7 @@ fn options(kind: &str, themes: &[String]) -> Value {
         statuses => keyed(LifeStoryStatus::ALL, LifeStoryStatus::key, LifeStoryStatus::label),
         life_story_forms => keyed(LifeStoryForm::ALL, LifeStoryForm::key, LifeStoryForm::label),
         advocacy_kinds => keyed(AdvocacyKind::ALL, AdvocacyKind::key, AdvocacyKind::label),
-        routes => keyed(ViewsRoute::ALL, ViewsRoute::key, ViewsRoute::label),
+        routes => lists.map(|l| super::list_options(&l.views_routes, held_value(FormList::ViewsRoutes))),
         outcomes => keyed(AlertOutcome::ALL, AlertOutcome::key, AlertOutcome::label),
         carer_kinds => keyed(CarerReviewKind::ALL, CarerReviewKind::key, CarerReviewKind::label),
         themes,
@@ -808,12 +826,12 @@ fn form_map(pairs: &[(String, String)]) -> std::collections::BTreeMap<&str, &str
         .collect()
 }
 
-fn version_rows(versions: &[CaseRecordVersion]) -> Vec<Value> {
+fn version_rows(versions: &[CaseRecordVersion], lists: &MeasureSettings) -> Vec<Value> {
     versions
         .iter()
         .rev()
         .map(|v| {
-            let (date, detail) = summary(&v.record);
+            let (date, detail) = summary(&v.record, lists);
             context! {
                 version => v.version,
                 event => match v.event.as_str() {
@@ -841,6 +859,11 @@ struct FormPage<'a> {
     versions: Vec<Value>,
     covering_needed: bool,
     themes: &'a [String],
+    /// The council's lists the form offers (none on a household's or a
+    /// private fostering review's form, which offers none).
+    lists: Option<&'a MeasureSettings>,
+    /// The record corrected, whose values the form offers though retired.
+    held: Option<&'a CaseRecord>,
 }
 
 impl FormPage<'_> {
@@ -860,7 +883,7 @@ impl FormPage<'_> {
             correcting => self.correcting,
             versions => self.versions,
             covering_needed => self.covering_needed,
-            ..options(self.kind, self.themes)
+            ..options(self.kind, self.themes, self.lists, self.held)
         };
         page.render_status(state, status, "case_record_form.html", ctx)
             .await
@@ -896,6 +919,7 @@ pub async fn new_form(
             Vec::new()
         };
         let themes = themes(&state).await;
+        let lists = super::settings(&state).await?;
         Ok(FormPage {
             whose,
             kind,
@@ -905,6 +929,8 @@ pub async fn new_form(
             versions: Vec::new(),
             covering_needed: whose.needs_cover(&ds, Some(&id), &user, state.clock.today()),
             themes: &themes,
+            lists: Some(&lists),
+            held: None,
         }
         .render(&state, &page, StatusCode::OK)
         .await)
@@ -949,9 +975,10 @@ async fn save_new(
     cover: &str,
 ) -> Result<Response, AppError> {
     let rid = new_id();
+    let lists = super::settings(state).await?;
     let mut errors = match parse_record(kind, &rid, pairs, whose) {
-        Ok(r) => match theme_not_listed(state, &r, None)
-            .await
+        Ok(mut r) => match not_on_lists(&lists, &mut r, None)
+            .or(theme_not_listed(state, &r, None).await)
             .or(not_held(state, &r).await?)
         {
             Some(e) => e,
@@ -995,9 +1022,31 @@ async fn save_new(
         versions: Vec::new(),
         covering_needed: whose.needs_cover(ds, named.as_ref(), user, state.clock.today()),
         themes: &themes,
+        lists: Some(&lists),
+        held: None,
     }
     .render(state, page, StatusCode::UNPROCESSABLE_ENTITY)
     .await)
+}
+
+/// A value not on the council's list its field offers, as an error on its
+/// field: the one rule the import asks too ([`CaseRecord::settle_lists`],
+/// which holds a value named by its label as the entry's key). A
+/// correction may keep the value the record holds (`held`).
+fn not_on_lists(
+    lists: &MeasureSettings,
+    r: &mut CaseRecord,
+    held: Option<&CaseRecord>,
+) -> Option<FormErrors> {
+    let refused = r.settle_lists(lists, held);
+    if refused.is_empty() {
+        return None;
+    }
+    let mut e = FormErrors::default();
+    for (_, field, _) in refused {
+        e.add(field, "Select one from the list");
+    }
+    Some(e)
 }
 
 /// The themes a case alert's form offers: the council's list, and the
@@ -1108,15 +1157,18 @@ async fn show_correction(
     .await?;
     let form = form_of(&r);
     let themes = themes_for(state, Some(&r)).await;
+    let lists = super::settings(state).await?;
     Ok(FormPage {
         whose,
         kind,
         form: &form,
         errors: Vec::new(),
         correcting: Some(rid),
-        versions: version_rows(&versions),
+        versions: version_rows(&versions, &lists),
         covering_needed,
         themes: &themes,
+        lists: Some(&lists),
+        held: Some(&r),
     }
     .render(state, page, StatusCode::OK)
     .await)
@@ -1164,12 +1216,16 @@ async fn save_correction(
         .unwrap_or("")
         .trim()
         .to_owned();
-    let parsed = parse_record(kind, rid, pairs, whose);
-    let mut errors = match &parsed {
-        Ok(r) => theme_not_listed(state, r, Some(&held_record))
-            .await
-            .or(not_held(state, r).await?)
-            .unwrap_or_default(),
+    let lists = super::settings(state).await?;
+    let mut parsed = parse_record(kind, rid, pairs, whose);
+    let mut errors = match &mut parsed {
+        Ok(r) => match not_on_lists(&lists, r, Some(&held_record)) {
+            Some(e) => e,
+            None => theme_not_listed(state, r, Some(&held_record))
+                .await
+                .or(not_held(state, r).await?)
+                .unwrap_or_default(),
+        },
         Err(e) => e.clone(),
     };
     if reason.is_empty() {
@@ -1220,23 +1276,25 @@ async fn save_correction(
         form: pairs,
         errors: errors.0,
         correcting: Some(rid),
-        versions: version_rows(&versions),
+        versions: version_rows(&versions, &lists),
         covering_needed: whose.needs_cover(ds, whose.child(), user, state.clock.today()),
         themes: &themes,
+        lists: Some(&lists),
+        held: Some(&held_record),
     }
     .render(state, page, StatusCode::UNPROCESSABLE_ENTITY)
     .await)
 }
 
 /// The child's records for the child's page, newest first, each in words.
-pub(crate) fn record_rows(ds: &Dataset, id: &ChildId) -> Vec<Value> {
+pub(crate) fn record_rows(ds: &Dataset, id: &ChildId, lists: &MeasureSettings) -> Vec<Value> {
     let mut rows: Vec<(NaiveDate, Value)> = ds
         .case_records
         .all()
         .into_iter()
         .filter(|r| concerns(r, id))
         .map(|r| {
-            let (date, detail) = summary(&r);
+            let (date, detail) = summary(&r, lists);
             (
                 date,
                 context! {
@@ -1348,6 +1406,8 @@ pub async fn carer_new_form(
         versions: Vec::new(),
         covering_needed: false,
         themes: &[],
+        lists: None,
+        held: None,
     }
     .render(&state, &page, StatusCode::OK)
     .await
@@ -1590,6 +1650,8 @@ pub async fn fostering_new_form(
             versions: Vec::new(),
             covering_needed,
             themes: &[],
+            lists: None,
+            held: None,
         }
         .render(&state, &page, StatusCode::OK)
         .await)

@@ -397,7 +397,7 @@ pub async fn child_page(
                     health_kinds => super::health::kinds(),
                     can_record_health => user.may_use("POST", "/children/{child}/health"),
                     case_due,
-                    case_records => super::case_records::record_rows(&ds, &id),
+                    case_records => super::case_records::record_rows(&ds, &id, &settings),
                     case_kinds => super::case_records::kinds(),
                     can_record_case => user.may_use("POST", "/children/{child}/case-records"),
                     periods => period_rows,

@@ -99,7 +99,8 @@ keyed!(
 );
 
 keyed!(
-    /// The form life-story work takes.
+    /// The form life-story work takes: the council's list
+    /// (`FormList::LifeStoryForms`) when it has set none.
     LifeStoryForm {
         LaterLifeLetter => "later_life_letter", "Later-life letter";
         Book => "book", "Life-story book";
@@ -215,7 +216,9 @@ pub struct LifeStoryWork {
     pub child: ChildId,
     pub date: NaiveDate,
     pub status: LifeStoryStatus,
-    pub form: Option<LifeStoryForm>,
+    /// The key of an entry of the council's list (`life_story_forms`, by
+    /// default [`LifeStoryForm`]'s).
+    pub form: Option<String>,
 }
 
 /// One piece of an advocate's involvement with a child or care leaver.
@@ -376,16 +379,28 @@ impl CaseRecord {
     /// the same in capitals) and the value.
     pub fn list_values(&self) -> Vec<(FormList, &'static str, &str)> {
         let mut out: Vec<(FormList, &'static str, &str)> = Vec::new();
-        if let CaseRecord::Views(v) = self {
-            out.push((FormList::ViewsRoutes, "route", &v.route));
+        match self {
+            CaseRecord::Views(v) => out.push((FormList::ViewsRoutes, "route", &v.route)),
+            CaseRecord::LifeStory(w) => {
+                if let Some(f) = &w.form {
+                    out.push((FormList::LifeStoryForms, "form", f));
+                }
+            }
+            _ => {}
         }
         out
     }
 
     fn list_values_mut(&mut self) -> Vec<(FormList, &'static str, &mut String)> {
         let mut out: Vec<(FormList, &'static str, &mut String)> = Vec::new();
-        if let CaseRecord::Views(v) = self {
-            out.push((FormList::ViewsRoutes, "route", &mut v.route));
+        match self {
+            CaseRecord::Views(v) => out.push((FormList::ViewsRoutes, "route", &mut v.route)),
+            CaseRecord::LifeStory(w) => {
+                if let Some(f) = &mut w.form {
+                    out.push((FormList::LifeStoryForms, "form", f));
+                }
+            }
+            _ => {}
         }
         out
     }
@@ -1163,6 +1178,34 @@ mod tests {
         assert_eq!(
             views("carrier pigeon").settle_lists(&lists, Some(&views("in_person"))),
             vec![(FormList::ViewsRoutes, "route", "carrier pigeon".to_owned())]
+        );
+
+        // Life-story work: its form is the council's list's too; none
+        // recorded is not checked.
+        let story = |form: Option<&str>| {
+            CaseRecord::LifeStory(LifeStoryWork {
+                id: "L1".into(),
+                child: "A1".parse().unwrap(),
+                date: NaiveDate::from_ymd_opt(2025, 2, 1).unwrap(),
+                status: LifeStoryStatus::InProgress,
+                form: form.map(str::to_owned),
+            })
+        };
+        lists.life_story_forms = crate::lists::CouncilList::of(&[("book", "Life-story book")]);
+        let mut r = story(Some("LIFE-STORY book"));
+        assert_eq!(r.settle_lists(&lists, None), vec![]);
+        assert_eq!(
+            r.list_values(),
+            vec![(FormList::LifeStoryForms, "form", "book")]
+        );
+        assert_eq!(story(None).settle_lists(&lists, None), vec![]);
+        assert_eq!(
+            story(Some("memory_box")).settle_lists(&lists, None),
+            vec![(FormList::LifeStoryForms, "form", "memory_box".to_owned())]
+        );
+        assert_eq!(
+            story(Some("memory_box")).settle_lists(&lists, Some(&story(Some("memory_box")))),
+            vec![]
         );
     }
 }

@@ -203,13 +203,16 @@ pub enum FormList {
     InadequateReasons,
     /// How the child's views reached the review (`views.by_route`).
     ViewsRoutes,
+    /// The forms life-story work takes (no measure counts by them).
+    LifeStoryForms,
 }
 
 impl FormList {
-    pub const ALL: [FormList; 3] = [
+    pub const ALL: [FormList; 4] = [
         FormList::LateReasons,
         FormList::InadequateReasons,
         FormList::ViewsRoutes,
+        FormList::LifeStoryForms,
     ];
 
     /// The settings key holding the list, and the list's address on the
@@ -219,6 +222,7 @@ impl FormList {
             FormList::LateReasons => "late_reasons",
             FormList::InadequateReasons => "inadequate_reasons",
             FormList::ViewsRoutes => "views_routes",
+            FormList::LifeStoryForms => "life_story_forms",
         }
     }
 
@@ -228,6 +232,7 @@ impl FormList {
             FormList::LateReasons => "Reasons a review was held late",
             FormList::InadequateReasons => "Reasons for an inadequate quality grade",
             FormList::ViewsRoutes => "How the child's views reached the review",
+            FormList::LifeStoryForms => "The forms life-story work takes",
         }
     }
 
@@ -243,6 +248,7 @@ impl FormList {
             FormList::ViewsRoutes => {
                 "The child's views (case records form and import); the annual report's ways the child's views reached the review"
             }
+            FormList::LifeStoryForms => "Life-story work (case records form and import)",
         }
     }
 
@@ -252,6 +258,7 @@ impl FormList {
             FormList::LateReasons => Some("reviews.late_by_reason"),
             FormList::InadequateReasons => Some("quality.inadequate_by_reason"),
             FormList::ViewsRoutes => Some("views.by_route"),
+            FormList::LifeStoryForms => None,
         }
     }
 
@@ -274,6 +281,11 @@ impl FormList {
                 crate::case_records::ViewsRoute::ALL
                     .iter()
                     .map(|v| (v.key(), v.label())),
+            ),
+            FormList::LifeStoryForms => keyed_list(
+                crate::case_records::LifeStoryForm::ALL
+                    .iter()
+                    .map(|f| (f.key(), f.label())),
             ),
         }
     }

@@ -21,7 +21,7 @@
 //! | `PANEL` | foster carer review: `Y` when it went to the fostering panel (blank: no) |
 //! | `DECISION` | secure review: `criteria_met` or `criteria_not_met` (required) |
 //! | `STATUS` | life story: `not_started`, `in_progress`, `adequate_for_now` or `complete` (required) |
-//! | `FORM` | life story: `later_life_letter`, `book`, `timeline`, `memory_box`, `digital` or `other` (optional) |
+//! | `FORM` | life story: an entry of the council's list of the forms life-story work takes (`life_story_forms`; by default `later_life_letter`, `book`, `timeline`, `memory_box`, `digital` or `other`), by key or by name in any case, on offer or the one the record is held with (optional) |
 //! | `ROUTE` | views: an entry of the council's list of how the child's views reached the review (`views_routes`; by default `in_person`, `mind_of_my_own`, `consultation_booklet`, `advocate`, `iro_visit` or `other`), by key or by name in any case, on offer or the one the record is held with (required) |
 //! | `CARE_LEAVER` | advocacy: `Y` when the young person was a care leaver then (blank: no) |
 //! | `THEME` | case alert: its theme (required), one of the council's challenge themes (in any case), or the theme the alert is held with |
@@ -37,9 +37,8 @@
 use chrono::NaiveDate;
 use footprint_domain::case_records::{
     Advocacy, AdvocacyKind, AlertOutcome, CarerReviewKind, CaseAlert, CaseRecord, CaseRecordError,
-    ChildProtectionPlan, ChildViews, DisruptionMeeting, FosterCarerReview, LifeStoryForm,
-    LifeStoryStatus, LifeStoryWork, PrivateFosteringReview, ProtectionConference, SecureDecision,
-    SecureReview,
+    ChildProtectionPlan, ChildViews, DisruptionMeeting, FosterCarerReview, LifeStoryStatus,
+    LifeStoryWork, PrivateFosteringReview, ProtectionConference, SecureDecision, SecureReview,
 };
 use footprint_domain::dates::{parse_iso_date, parse_uk_date};
 use footprint_domain::model::ChildId;
@@ -368,14 +367,11 @@ fn read_with_lines(file: &str, text: &str) -> Result<ReadLines, Vec<RowProblem>>
                     true,
                     p,
                 );
-                let form = keyed(
-                    FORM,
-                    field(FORM),
-                    LifeStoryForm::from_key,
-                    "a form (later_life_letter, book, timeline, memory_box, digital, other)",
-                    false,
-                    p,
-                );
+                // From the council's list, checked by the import
+                // (`CaseRecord::settle_lists`).
+                let form = Some(field(FORM))
+                    .filter(|s| !s.is_empty())
+                    .map(str::to_owned);
                 match (child, on, status) {
                     (Some(child), Some(date), Some(status)) => {
                         Some(CaseRecord::LifeStory(LifeStoryWork {
@@ -679,7 +675,7 @@ mod tests {
              foster_carer_review,F1,A1,01/04/2025,,,,yearly,perhaps,,,,,\n\
              protection_plan,CP1,A1,01/07/2025,30/06/2025,,,,,,,,,\n\
              case_alert,E1,A1,01/02/2025,,,,,,,,,,resolved\n\
-             views,,bad!,31/02/2025,,,,,,,,nowhere,,\n\
+             views,,bad!,31/02/2025,,,,,,,,,,\n\
              blood_test,X1,A1,01/02/2025,,,,,,,,,,\n\
              life_story,L1,A1,01/02/2025,,,,,,,,,,\n\
              life_story,L1,A1,01/03/2025,,,,,,,done,,,\n",

@@ -309,7 +309,8 @@ pub(crate) fn records(seed: u64, ds: &Dataset, from: NaiveDate, as_of: NaiveDate
                         child: id.clone(),
                         date: r.date,
                         status,
-                        form: (status != LifeStoryStatus::NotStarted).then_some(form),
+                        form: (status != LifeStoryStatus::NotStarted)
+                            .then(|| form.key().to_owned()),
                     });
                 }
                 let mut route = |route: ViewsRoute| {

@@ -505,3 +505,87 @@ async fn the_councils_ways_a_childs_views_reach_a_review_are_offered_checked_and
     held.sort();
     assert_eq!(held, ["in_person", "postcard"]);
 }
+
+#[tokio::test]
+async fn the_councils_forms_of_life_story_work_are_offered_checked_and_imported() {
+    const FORMS: &str = "/admin/settings/lists/life_story_forms";
+    let t = app().await;
+    let mut admin = Client::signed_in_as(&t.app, Role::Admin).await;
+    admin.get(FORMS).await;
+    let res = admin
+        .post(
+            FORMS,
+            &[
+                ("rows", "2"),
+                ("key-1", "memory_box"),
+                ("label-1", "Memory box"),
+                ("retired-1", "yes"),
+                ("key-2", ""),
+                ("label-2", "Life-story app"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    assert!(changes(&t).await.iter().any(|d| {
+        d.starts_with("setting=life_story_forms;before=(not set);after=[")
+            && d.contains("Life-story app")
+    }));
+    let forms_held = || async {
+        t.store
+            .load_dataset()
+            .await
+            .expect("read")
+            .case_records
+            .life_story
+            .into_iter()
+            .map(|w| w.form)
+            .collect::<Vec<_>>()
+    };
+
+    let mut iro = Client::signed_in_as(&t.app, Role::Iro).await;
+    let form = iro
+        .get("/children/C2/case-records/new?kind=life_story")
+        .await;
+    assert!(
+        form.body
+            .contains("<option value=\"life_story_app\">Life-story app</option>")
+    );
+    assert!(!form.body.contains("value=\"memory_box\""), "retired");
+    let story = |form: &'static str| {
+        [
+            ("kind", "life_story"),
+            ("date", "2025-03-11"),
+            ("status", "in_progress"),
+            ("form", form),
+        ]
+    };
+    let res = iro
+        .post("/children/C2/case-records", &story("memory_box"))
+        .await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(res.body.contains("id=\"form-error\""), "{}", res.body);
+    assert!(forms_held().await.is_empty(), "nothing saved");
+    let res = iro
+        .post("/children/C2/case-records", &story("life_story_app"))
+        .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    assert_eq!(forms_held().await, [Some("life_story_app".to_owned())]);
+
+    // The import: a retired form is refused on its line's FORM.
+    use footprint_interchange::case_records::import_case_records;
+    let refused = import_case_records(
+        &t.store,
+        "test",
+        "story.csv",
+        "RECORD,ID,CHILD,DATE,STATUS,FORM\nlife_story,L9,C2,12/03/2025,in_progress,Memory Box\n",
+    )
+    .await
+    .expect("import");
+    match refused {
+        footprint_interchange::Outcome::Refused(p) => {
+            assert_eq!((p[0].line, p[0].column.as_str()), (2, "FORM"), "{p:?}");
+        }
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(forms_held().await.len(), 1, "nothing added");
+}

@@ -470,6 +470,10 @@ pub struct MeasureSettings {
     /// `views.by_route`); the settings screen's list (`views_routes`) wins
     /// over this.
     pub views_routes: crate::lists::CouncilList,
+    /// The council's forms life-story work takes (no measure counts by
+    /// them); the settings screen's list (`life_story_forms`) wins over
+    /// this.
+    pub life_story_forms: crate::lists::CouncilList,
 }
 
 impl Default for MeasureSettings {
@@ -496,6 +500,7 @@ impl Default for MeasureSettings {
             late_reasons: crate::lists::FormList::LateReasons.default_list(),
             inadequate_reasons: crate::lists::FormList::InadequateReasons.default_list(),
             views_routes: crate::lists::FormList::ViewsRoutes.default_list(),
+            life_story_forms: crate::lists::FormList::LifeStoryForms.default_list(),
         }
     }
 }
@@ -547,6 +552,7 @@ impl MeasureSettings {
             crate::lists::FormList::LateReasons => &self.late_reasons,
             crate::lists::FormList::InadequateReasons => &self.inadequate_reasons,
             crate::lists::FormList::ViewsRoutes => &self.views_routes,
+            crate::lists::FormList::LifeStoryForms => &self.life_story_forms,
         }
     }
 
@@ -556,6 +562,7 @@ impl MeasureSettings {
             crate::lists::FormList::LateReasons => &mut self.late_reasons,
             crate::lists::FormList::InadequateReasons => &mut self.inadequate_reasons,
             crate::lists::FormList::ViewsRoutes => &mut self.views_routes,
+            crate::lists::FormList::LifeStoryForms => &mut self.life_story_forms,
         }
     }
 

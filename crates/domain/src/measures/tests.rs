@@ -2039,7 +2039,7 @@ fn case_record_data() -> Dataset {
         child: id(c),
         date,
         status,
-        form: Some(LifeStoryForm::Book),
+        form: Some(LifeStoryForm::Book.key().to_owned()),
     };
     r.life_story = vec![
         story("l1", "Q1", d(2021, 6, 1), LifeStoryStatus::InProgress),

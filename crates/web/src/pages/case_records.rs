@@ -17,9 +17,8 @@ use axum::response::{IntoResponse, Redirect, Response};
 use chrono::NaiveDate;
 use footprint_domain::case_records::{
     AdvocacyKind, AlertOutcome, CarerReviewKind, CaseAlert, CaseRecord, CaseRecordError,
-    ChildProtectionPlan, ChildViews, DisruptionMeeting, FosterCarerReview, LifeStoryForm,
-    LifeStoryStatus, LifeStoryWork, PrivateFosteringReview, ProtectionConference, SecureDecision,
-    SecureReview,
+    ChildProtectionPlan, ChildViews, DisruptionMeeting, FosterCarerReview, LifeStoryStatus,
+    LifeStoryWork, PrivateFosteringReview, ProtectionConference, SecureDecision, SecureReview,
 };
 use footprint_domain::daily;
 use footprint_domain::lists::FormList;
@@ -446,7 +445,12 @@ fn parse_record(
                 LifeStoryStatus::from_key,
                 Some("Select where the life-story work stands"),
             );
-            let form = pick(&mut e, pairs, "form", LifeStoryForm::from_key, None);
+            // From the council's list: checked with the record
+            // (`CaseRecord::settle_lists`, in `not_on_lists`).
+            let form = field(pairs, "form")
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(str::to_owned);
             match (date, status) {
                 (Some(date), Some(status)) => Some(CaseRecord::LifeStory(LifeStoryWork {
                     id,
@@ -639,10 +643,7 @@ fn form_of(r: &CaseRecord) -> Vec<(String, String)> {
         CaseRecord::LifeStory(x) => {
             put("date", iso(x.date));
             put("status", x.status.key().to_owned());
-            put(
-                "form",
-                x.form.map(|f| f.key().to_owned()).unwrap_or_default(),
-            );
+            put("form", x.form.clone().unwrap_or_default());
         }
         CaseRecord::Advocacy(x) => {
             put("date", iso(x.date));
@@ -724,7 +725,8 @@ fn summary(r: &CaseRecord, lists: &MeasureSettings) -> (NaiveDate, String) {
                 "{}{}",
                 x.status.label(),
                 x.form
-                    .map(|f| format!("; {}", f.label()))
+                    .as_deref()
+                    .map(|f| format!("; {}", lists.life_story_forms.label(f)))
                     .unwrap_or_default()
             ),
         ),
@@ -809,7 +811,7 @@ fn options(
         kind_label => label_of(kind),
         decisions => keyed(SecureDecision::ALL, SecureDecision::key, SecureDecision::label),
         statuses => keyed(LifeStoryStatus::ALL, LifeStoryStatus::key, LifeStoryStatus::label),
-        life_story_forms => keyed(LifeStoryForm::ALL, LifeStoryForm::key, LifeStoryForm::label),
+        life_story_forms => lists.map(|l| super::list_options(&l.life_story_forms, held_value(FormList::LifeStoryForms))),
         advocacy_kinds => keyed(AdvocacyKind::ALL, AdvocacyKind::key, AdvocacyKind::label),
         routes => lists.map(|l| super::list_options(&l.views_routes, held_value(FormList::ViewsRoutes))),
         outcomes => keyed(AlertOutcome::ALL, AlertOutcome::key, AlertOutcome::label),

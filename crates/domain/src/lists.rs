@@ -191,6 +191,15 @@ pub const INADEQUATE_REASONS: [(&str, &str); 4] = [
     ("other", "Other"),
 ];
 
+/// Why an IRO records on a child allocated to a colleague, when the
+/// council has set none (what the forms offered before it was a setting).
+pub const COVER_REASONS: [(&str, &str); 4] = [
+    ("leave", "Covering a colleague on leave"),
+    ("sickness", "Covering a colleague who is unwell"),
+    ("vacancy", "Covering a caseload with no IRO"),
+    ("urgent", "Urgent: the allocated IRO cannot be reached"),
+];
+
 /// The lists a council sets itself, each held as a setting of its own.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -205,14 +214,18 @@ pub enum FormList {
     ViewsRoutes,
     /// The forms life-story work takes (no measure counts by them).
     LifeStoryForms,
+    /// Why an IRO records on a child allocated to a colleague (kept in
+    /// the audit log; no measure counts by them).
+    CoverReasons,
 }
 
 impl FormList {
-    pub const ALL: [FormList; 4] = [
+    pub const ALL: [FormList; 5] = [
         FormList::LateReasons,
         FormList::InadequateReasons,
         FormList::ViewsRoutes,
         FormList::LifeStoryForms,
+        FormList::CoverReasons,
     ];
 
     /// The settings key holding the list, and the list's address on the
@@ -223,6 +236,7 @@ impl FormList {
             FormList::InadequateReasons => "inadequate_reasons",
             FormList::ViewsRoutes => "views_routes",
             FormList::LifeStoryForms => "life_story_forms",
+            FormList::CoverReasons => "cover_reasons",
         }
     }
 
@@ -233,6 +247,7 @@ impl FormList {
             FormList::InadequateReasons => "Reasons for an inadequate quality grade",
             FormList::ViewsRoutes => "How the child's views reached the review",
             FormList::LifeStoryForms => "The forms life-story work takes",
+            FormList::CoverReasons => "Why an IRO records on a colleague's child",
         }
     }
 
@@ -249,6 +264,9 @@ impl FormList {
                 "The child's views (case records form and import); the annual report's ways the child's views reached the review"
             }
             FormList::LifeStoryForms => "Life-story work (case records form and import)",
+            FormList::CoverReasons => {
+                "Every form an IRO uses on a child allocated to a colleague (the reason is kept in the audit log)"
+            }
         }
     }
 
@@ -258,7 +276,7 @@ impl FormList {
             FormList::LateReasons => Some("reviews.late_by_reason"),
             FormList::InadequateReasons => Some("quality.inadequate_by_reason"),
             FormList::ViewsRoutes => Some("views.by_route"),
-            FormList::LifeStoryForms => None,
+            FormList::LifeStoryForms | FormList::CoverReasons => None,
         }
     }
 
@@ -287,6 +305,7 @@ impl FormList {
                     .iter()
                     .map(|f| (f.key(), f.label())),
             ),
+            FormList::CoverReasons => CouncilList::of(&COVER_REASONS),
         }
     }
 }

@@ -385,6 +385,37 @@ async fn a_case_alerts_theme_is_one_of_the_councils_themes() {
     assert_eq!(held(&t).await, before + 1);
 }
 
+/// An administrator retires the entry `retired` (key, name) of the
+/// council's list `list` and adds one called `added`: saved, and audited
+/// with the list before (not set) and after.
+async fn retire_and_add(t: &TestApp, list: &str, retired: (&str, &str), added: &str) {
+    let path = format!("/admin/settings/lists/{list}");
+    let mut admin = Client::signed_in_as(&t.app, Role::Admin).await;
+    admin.get(&path).await;
+    let res = admin
+        .post(
+            &path,
+            &[
+                ("rows", "2"),
+                ("key-1", retired.0),
+                ("label-1", retired.1),
+                ("retired-1", "yes"),
+                ("key-2", ""),
+                ("label-2", added),
+            ],
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    let before = format!("setting={list};before=(not set);after=[");
+    assert!(
+        changes(t)
+            .await
+            .iter()
+            .any(|d| d.starts_with(&before) && d.contains(added)),
+        "{list}"
+    );
+}
+
 /// The child's views C2's records hold, as (route) keys.
 async fn views_routes_held(t: &TestApp) -> Vec<String> {
     t.store
@@ -508,28 +539,14 @@ async fn the_councils_ways_a_childs_views_reach_a_review_are_offered_checked_and
 
 #[tokio::test]
 async fn the_councils_forms_of_life_story_work_are_offered_checked_and_imported() {
-    const FORMS: &str = "/admin/settings/lists/life_story_forms";
     let t = app().await;
-    let mut admin = Client::signed_in_as(&t.app, Role::Admin).await;
-    admin.get(FORMS).await;
-    let res = admin
-        .post(
-            FORMS,
-            &[
-                ("rows", "2"),
-                ("key-1", "memory_box"),
-                ("label-1", "Memory box"),
-                ("retired-1", "yes"),
-                ("key-2", ""),
-                ("label-2", "Life-story app"),
-            ],
-        )
-        .await;
-    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
-    assert!(changes(&t).await.iter().any(|d| {
-        d.starts_with("setting=life_story_forms;before=(not set);after=[")
-            && d.contains("Life-story app")
-    }));
+    retire_and_add(
+        &t,
+        "life_story_forms",
+        ("memory_box", "Memory box"),
+        "Life-story app",
+    )
+    .await;
     let forms_held = || async {
         t.store
             .load_dataset()
@@ -588,4 +605,66 @@ async fn the_councils_forms_of_life_story_work_are_offered_checked_and_imported(
         other => panic!("{other:?}"),
     }
     assert_eq!(forms_held().await.len(), 1, "nothing added");
+}
+
+#[tokio::test]
+async fn the_councils_cover_reasons_are_offered_wherever_an_iro_covers_and_checked() {
+    let t = app().await;
+    retire_and_add(
+        &t,
+        "cover_reasons",
+        ("leave", "Covering a colleague on leave"),
+        "Duty IRO for the day",
+    )
+    .await;
+
+    // C3 is another IRO's: the forms ask why, from the council's list.
+    let mut iro = Client::signed_in_as(&t.app, Role::Iro).await;
+    for path in [
+        "/children/C3/case-records/new?kind=views",
+        "/children/C3/reviews/new",
+        "/children/C3",
+    ] {
+        let page = iro.get(path).await;
+        assert!(
+            page.body
+                .contains("<option value=\"duty_iro_for_the_day\">Duty IRO for the day</option>"),
+            "{path}"
+        );
+        assert!(!page.body.contains("value=\"leave\""), "{path}: retired");
+    }
+    // A retired reason is refused, and nothing is written.
+    let views = |covering: &'static str| {
+        [
+            ("kind", "views"),
+            ("date", "2024-09-20"),
+            ("route", "in_person"),
+            ("covering", covering),
+        ]
+    };
+    let res = iro.post("/children/C3/case-records", &views("leave")).await;
+    assert_eq!(res.status, StatusCode::FORBIDDEN);
+    assert!(
+        t.store
+            .load_dataset()
+            .await
+            .expect("load")
+            .case_records
+            .is_empty(),
+        "nothing written"
+    );
+    let res = iro
+        .post("/children/C3/case-records", &views("duty_iro_for_the_day"))
+        .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    let log = t
+        .store
+        .audit_log(&AuditQuery {
+            child: Some(child_id("C3")),
+            ..Default::default()
+        })
+        .await
+        .expect("log");
+    assert!(log.iter().any(|e| e.action == "case_record.record"
+        && e.detail.ends_with(";covering=duty_iro_for_the_day")));
 }

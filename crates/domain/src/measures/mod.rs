@@ -474,6 +474,10 @@ pub struct MeasureSettings {
     /// them); the settings screen's list (`life_story_forms`) wins over
     /// this.
     pub life_story_forms: crate::lists::CouncilList,
+    /// The council's reasons an IRO records on a colleague's child (no
+    /// measure counts by them); the settings screen's list
+    /// (`cover_reasons`) wins over this.
+    pub cover_reasons: crate::lists::CouncilList,
 }
 
 impl Default for MeasureSettings {
@@ -501,6 +505,7 @@ impl Default for MeasureSettings {
             inadequate_reasons: crate::lists::FormList::InadequateReasons.default_list(),
             views_routes: crate::lists::FormList::ViewsRoutes.default_list(),
             life_story_forms: crate::lists::FormList::LifeStoryForms.default_list(),
+            cover_reasons: crate::lists::FormList::CoverReasons.default_list(),
         }
     }
 }
@@ -553,6 +558,7 @@ impl MeasureSettings {
             crate::lists::FormList::InadequateReasons => &self.inadequate_reasons,
             crate::lists::FormList::ViewsRoutes => &self.views_routes,
             crate::lists::FormList::LifeStoryForms => &self.life_story_forms,
+            crate::lists::FormList::CoverReasons => &self.cover_reasons,
         }
     }
 
@@ -563,6 +569,7 @@ impl MeasureSettings {
             crate::lists::FormList::InadequateReasons => &mut self.inadequate_reasons,
             crate::lists::FormList::ViewsRoutes => &mut self.views_routes,
             crate::lists::FormList::LifeStoryForms => &mut self.life_story_forms,
+            crate::lists::FormList::CoverReasons => &mut self.cover_reasons,
         }
     }
 

@@ -171,7 +171,8 @@ impl Whose<'_> {
 /// The caseload scope of a change to a privately fostered child's records
 /// ([`caseload_scope`] for a child held as a child in care; nothing for
 /// one who is not, as [`Whose::needs_cover`] says).
-fn fostering_scope(
+async fn fostering_scope(
+    state: &AppState,
     ds: &Dataset,
     id: &ChildId,
     user: &CurrentUser,
@@ -179,7 +180,7 @@ fn fostering_scope(
     pairs: &[(String, String)],
 ) -> Result<String, AppError> {
     if Whose::Fostered(Some(id)).needs_cover(ds, Some(id), user, today) {
-        caseload_scope(ds, id, user, today, pairs)
+        caseload_scope(state, ds, id, user, today, pairs).await
     } else {
         Ok(String::new())
     }
@@ -817,7 +818,6 @@ fn options(
         outcomes => keyed(AlertOutcome::ALL, AlertOutcome::key, AlertOutcome::label),
         carer_kinds => keyed(CarerReviewKind::ALL, CarerReviewKind::key, CarerReviewKind::label),
         themes,
-        cover_reasons => super::COVER_REASONS,
     }
 }
 
@@ -956,7 +956,7 @@ pub async fn record(
         let ds = child_records(&state, &id).await?;
         ensure_child(&ds, &id)?;
         let today = state.clock.today();
-        let cover = caseload_scope(&ds, &id, &user, today, &pairs)?;
+        let cover = caseload_scope(&state, &ds, &id, &user, today, &pairs).await?;
         save_new(&state, &page, &user, whose, &ds, kind, &pairs, &cover).await
     }
     .await;
@@ -1192,7 +1192,7 @@ pub async fn correct(
         let ds = child_records(&state, &id).await?;
         ensure_child(&ds, &id)?;
         let today = state.clock.today();
-        let cover = caseload_scope(&ds, &id, &user, today, &pairs)?;
+        let cover = caseload_scope(&state, &ds, &id, &user, today, &pairs).await?;
         save_correction(&state, &page, &user, whose, &ds, kind, &rid, &pairs, &cover).await
     }
     .await;
@@ -1676,7 +1676,8 @@ pub async fn fostering_record(
         let (ds, cover) = match &named {
             Some(id) => {
                 let ds = child_records(&state, id).await?;
-                let cover = fostering_scope(&ds, id, &user, state.clock.today(), &pairs)?;
+                let cover =
+                    fostering_scope(&state, &ds, id, &user, state.clock.today(), &pairs).await?;
                 (ds, cover)
             }
             None => (Dataset::default(), String::new()),
@@ -1738,7 +1739,7 @@ pub async fn fostering_correct(
     let result = async {
         let id = child_id(&raw)?;
         let ds = child_records(&state, &id).await?;
-        let cover = fostering_scope(&ds, &id, &user, state.clock.today(), &pairs)?;
+        let cover = fostering_scope(&state, &ds, &id, &user, state.clock.today(), &pairs).await?;
         save_correction(
             &state,
             &page,

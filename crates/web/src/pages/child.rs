@@ -416,7 +416,6 @@ pub async fn child_page(
                     can_request_date_change => user.may_use("POST", "/children/{child}/review-date-changes"),
                     date_change_reasons => super::date_change::reasons(),
                     covering_needed => super::needs_cover(&ds, &id, &user, today),
-                    cover_reasons => super::COVER_REASONS,
                     visit_kinds => VisitKind::ALL.iter().map(|k| (k.key(), k.label())).collect::<Vec<_>>(),
                 },
             )

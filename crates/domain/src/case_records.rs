@@ -42,6 +42,7 @@ use serde::{Deserialize, Serialize};
 use crate::calendar::WorkingDayCalendar;
 use crate::dates::add_months;
 pub use crate::health_education::Due;
+use crate::lists::FormList;
 use crate::model::ChildId;
 
 /// An enum of fixed keys, stored and imported by key.
@@ -107,7 +108,8 @@ keyed!(
 );
 
 keyed!(
-    /// The form life-story work takes.
+    /// The form life-story work takes: the council's list
+    /// (`FormList::LifeStoryForms`) when it has set none.
     LifeStoryForm {
         LaterLifeLetter => "later_life_letter", "Later-life letter";
         Book => "book", "Life-story book";
@@ -128,7 +130,8 @@ keyed!(
 );
 
 keyed!(
-    /// How the child's views reached the review.
+    /// How the child's views reached the review: the council's list
+    /// (`FormList::ViewsRoutes`) when it has set none.
     ViewsRoute {
         InPerson => "in_person", "In person";
         MindOfMyOwn => "mind_of_my_own", "Mind of My Own";
@@ -259,7 +262,9 @@ pub struct LifeStoryWork {
     pub child: ChildId,
     pub date: NaiveDate,
     pub status: LifeStoryStatus,
-    pub form: Option<LifeStoryForm>,
+    /// The key of an entry of the council's list (`life_story_forms`, by
+    /// default [`LifeStoryForm`]'s).
+    pub form: Option<String>,
 }
 
 /// One piece of an advocate's involvement with a child or care leaver.
@@ -279,7 +284,9 @@ pub struct ChildViews {
     pub id: String,
     pub child: ChildId,
     pub review_date: NaiveDate,
-    pub route: ViewsRoute,
+    /// The key of an entry of the council's list (`views_routes`, by
+    /// default [`ViewsRoute`]'s).
+    pub route: String,
 }
 
 /// An informal concern an IRO raised short of a formal challenge: when,
@@ -421,6 +428,74 @@ impl CaseRecord {
         theme.is_empty()
             || matches!(held, Some(CaseRecord::CaseAlert(h)) if h.theme == a.theme)
             || themes.iter().any(|t| t.trim().to_lowercase() == theme)
+    }
+
+    /// The values this record holds from the council's lists: each list,
+    /// the field that holds it (as the form names it; a file's column is
+    /// the same in capitals) and the value.
+    pub fn list_values(&self) -> Vec<(FormList, &'static str, &str)> {
+        let mut out: Vec<(FormList, &'static str, &str)> = Vec::new();
+        match self {
+            CaseRecord::Views(v) => out.push((FormList::ViewsRoutes, "route", &v.route)),
+            CaseRecord::LifeStory(w) => {
+                if let Some(f) = &w.form {
+                    out.push((FormList::LifeStoryForms, "form", f));
+                }
+            }
+            _ => {}
+        }
+        out
+    }
+
+    fn list_values_mut(&mut self) -> Vec<(FormList, &'static str, &mut String)> {
+        let mut out: Vec<(FormList, &'static str, &mut String)> = Vec::new();
+        match self {
+            CaseRecord::Views(v) => out.push((FormList::ViewsRoutes, "route", &mut v.route)),
+            CaseRecord::LifeStory(w) => {
+                if let Some(f) = &mut w.form {
+                    out.push((FormList::LifeStoryForms, "form", f));
+                }
+            }
+            _ => {}
+        }
+        out
+    }
+
+    /// Reads this record's values against the council's lists: the one
+    /// rule the form and the import both call. A value naming an entry (its
+    /// key, or its label in any case, as a file may give it) is held as
+    /// the entry's key; it must be an entry on offer, or the value the
+    /// record already holds (`held`: a correction or a second import may
+    /// keep an entry the council has since retired). Returns each value
+    /// refused: its list, its field and the value.
+    pub fn settle_lists(
+        &mut self,
+        lists: &crate::measures::MeasureSettings,
+        held: Option<&CaseRecord>,
+    ) -> Vec<(FormList, &'static str, String)> {
+        let held: Vec<(FormList, String)> = held
+            .map(|h| {
+                h.list_values()
+                    .into_iter()
+                    .map(|(l, _, v)| (l, v.to_owned()))
+                    .collect()
+            })
+            .unwrap_or_default();
+        let mut refused = Vec::new();
+        for (list, field, value) in self.list_values_mut() {
+            let entries = lists.list(list);
+            if let Some(e) = entries.find(value) {
+                *value = e.key.clone();
+            }
+            let kept = held
+                .iter()
+                .find(|(l, _)| *l == list)
+                .map(|(_, v)| v.as_str());
+            if !entries.accepts(value, kept) {
+                refused.push((list, field, value.clone()));
+            }
+        }
+        refused
     }
 
     /// The kind's key.
@@ -1424,5 +1499,69 @@ mod tests {
         // alert that holds it, and on no other.
         assert!(alert("weather").theme_listed(&themes, Some(&alert("weather"))));
         assert!(!alert("weather").theme_listed(&themes, Some(&alert("Placement"))));
+    }
+
+    #[test]
+    fn a_list_value_is_an_entry_on_offer_named_by_key_or_label_or_the_one_held() {
+        let views = |route: &str| {
+            CaseRecord::Views(ChildViews {
+                id: "V1".into(),
+                child: "A1".parse().unwrap(),
+                review_date: NaiveDate::from_ymd_opt(2025, 2, 1).unwrap(),
+                route: route.into(),
+            })
+        };
+        let mut lists = crate::measures::MeasureSettings::default();
+        lists.views_routes = crate::lists::CouncilList::of(&[
+            ("in_person", "In person"),
+            ("postcard", "A postcard"),
+        ]);
+        lists.views_routes.0[0].retired = true;
+        // By label, in any case: held as the key.
+        let mut r = views(" a POSTCARD ");
+        assert_eq!(r.settle_lists(&lists, None), vec![]);
+        assert_eq!(
+            r.list_values(),
+            vec![(FormList::ViewsRoutes, "route", "postcard")]
+        );
+        // Retired: refused for a new record, kept by the one that holds it.
+        let mut r = views("in_person");
+        assert_eq!(
+            r.settle_lists(&lists, None),
+            vec![(FormList::ViewsRoutes, "route", "in_person".to_owned())]
+        );
+        assert_eq!(r.settle_lists(&lists, Some(&views("in_person"))), vec![]);
+        assert_eq!(
+            views("carrier pigeon").settle_lists(&lists, Some(&views("in_person"))),
+            vec![(FormList::ViewsRoutes, "route", "carrier pigeon".to_owned())]
+        );
+
+        // Life-story work: its form is the council's list's too; none
+        // recorded is not checked.
+        let story = |form: Option<&str>| {
+            CaseRecord::LifeStory(LifeStoryWork {
+                id: "L1".into(),
+                child: "A1".parse().unwrap(),
+                date: NaiveDate::from_ymd_opt(2025, 2, 1).unwrap(),
+                status: LifeStoryStatus::InProgress,
+                form: form.map(str::to_owned),
+            })
+        };
+        lists.life_story_forms = crate::lists::CouncilList::of(&[("book", "Life-story book")]);
+        let mut r = story(Some("LIFE-STORY book"));
+        assert_eq!(r.settle_lists(&lists, None), vec![]);
+        assert_eq!(
+            r.list_values(),
+            vec![(FormList::LifeStoryForms, "form", "book")]
+        );
+        assert_eq!(story(None).settle_lists(&lists, None), vec![]);
+        assert_eq!(
+            story(Some("memory_box")).settle_lists(&lists, None),
+            vec![(FormList::LifeStoryForms, "form", "memory_box".to_owned())]
+        );
+        assert_eq!(
+            story(Some("memory_box")).settle_lists(&lists, Some(&story(Some("memory_box")))),
+            vec![]
+        );
     }
 }

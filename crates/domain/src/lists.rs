@@ -107,6 +107,16 @@ impl CouncilList {
         self.0.iter().map(|e| e.key.as_str())
     }
 
+    /// The entry a file's text names: its key, or its label in any case
+    /// (spaces, hyphens and underscores alike), retired or not. What an
+    /// import reads a council list's value by.
+    pub fn find(&self, text: &str) -> Option<&ListEntry> {
+        let norm = |s: &str| s.trim().to_lowercase().replace([' ', '-'], "_");
+        let t = norm(text);
+        self.get(text.trim())
+            .or_else(|| self.0.iter().find(|e| e.key == t || norm(&e.label) == t))
+    }
+
     /// Whether a form may record `key`: an entry on offer, or the value
     /// the record already holds (a correction need not change a retired
     /// value).
@@ -181,6 +191,15 @@ pub const INADEQUATE_REASONS: [(&str, &str); 4] = [
     ("other", "Other"),
 ];
 
+/// Why an IRO records on a child allocated to a colleague, when the
+/// council has set none (what the forms offered before it was a setting).
+pub const COVER_REASONS: [(&str, &str); 4] = [
+    ("leave", "Covering a colleague on leave"),
+    ("sickness", "Covering a colleague who is unwell"),
+    ("vacancy", "Covering a caseload with no IRO"),
+    ("urgent", "Urgent: the allocated IRO cannot be reached"),
+];
+
 /// The lists a council sets itself, each held as a setting of its own.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -191,10 +210,23 @@ pub enum FormList {
     /// Why a review was graded inadequate
     /// (`quality.inadequate_by_reason`).
     InadequateReasons,
+    /// How the child's views reached the review (`views.by_route`).
+    ViewsRoutes,
+    /// The forms life-story work takes (no measure counts by them).
+    LifeStoryForms,
+    /// Why an IRO records on a child allocated to a colleague (kept in
+    /// the audit log; no measure counts by them).
+    CoverReasons,
 }
 
 impl FormList {
-    pub const ALL: [FormList; 2] = [FormList::LateReasons, FormList::InadequateReasons];
+    pub const ALL: [FormList; 5] = [
+        FormList::LateReasons,
+        FormList::InadequateReasons,
+        FormList::ViewsRoutes,
+        FormList::LifeStoryForms,
+        FormList::CoverReasons,
+    ];
 
     /// The settings key holding the list, and the list's address on the
     /// settings screen.
@@ -202,6 +234,9 @@ impl FormList {
         match self {
             FormList::LateReasons => "late_reasons",
             FormList::InadequateReasons => "inadequate_reasons",
+            FormList::ViewsRoutes => "views_routes",
+            FormList::LifeStoryForms => "life_story_forms",
+            FormList::CoverReasons => "cover_reasons",
         }
     }
 
@@ -210,6 +245,9 @@ impl FormList {
         match self {
             FormList::LateReasons => "Reasons a review was held late",
             FormList::InadequateReasons => "Reasons for an inadequate quality grade",
+            FormList::ViewsRoutes => "How the child's views reached the review",
+            FormList::LifeStoryForms => "The forms life-story work takes",
+            FormList::CoverReasons => "Why an IRO records on a colleague's child",
         }
     }
 
@@ -222,14 +260,23 @@ impl FormList {
             FormList::InadequateReasons => {
                 "The review form, when the grade is inadequate; the annual report's reasons for inadequate grades"
             }
+            FormList::ViewsRoutes => {
+                "The child's views (case records form and import); the annual report's ways the child's views reached the review"
+            }
+            FormList::LifeStoryForms => "Life-story work (case records form and import)",
+            FormList::CoverReasons => {
+                "Every form an IRO uses on a child allocated to a colleague (the reason is kept in the audit log)"
+            }
         }
     }
 
-    /// The measure that breaks down by the list.
-    pub fn measure(self) -> &'static str {
+    /// The measure that breaks down by the list, if one does.
+    pub fn measure(self) -> Option<&'static str> {
         match self {
-            FormList::LateReasons => "reviews.late_by_reason",
-            FormList::InadequateReasons => "quality.inadequate_by_reason",
+            FormList::LateReasons => Some("reviews.late_by_reason"),
+            FormList::InadequateReasons => Some("quality.inadequate_by_reason"),
+            FormList::ViewsRoutes => Some("views.by_route"),
+            FormList::LifeStoryForms | FormList::CoverReasons => None,
         }
     }
 
@@ -242,19 +289,38 @@ impl FormList {
     /// that sets nothing.
     pub fn default_list(self) -> CouncilList {
         match self {
-            FormList::LateReasons => CouncilList(
+            FormList::LateReasons => keyed_list(
                 crate::model::LateReason::ALL
                     .iter()
-                    .map(|r| ListEntry {
-                        key: r.key().to_owned(),
-                        label: r.label().to_owned(),
-                        retired: false,
-                    })
-                    .collect(),
+                    .map(|r| (r.key(), r.label())),
             ),
             FormList::InadequateReasons => CouncilList::of(&INADEQUATE_REASONS),
+            FormList::ViewsRoutes => keyed_list(
+                crate::case_records::ViewsRoute::ALL
+                    .iter()
+                    .map(|v| (v.key(), v.label())),
+            ),
+            FormList::LifeStoryForms => keyed_list(
+                crate::case_records::LifeStoryForm::ALL
+                    .iter()
+                    .map(|f| (f.key(), f.label())),
+            ),
+            FormList::CoverReasons => CouncilList::of(&COVER_REASONS),
         }
     }
+}
+
+/// A default list from a fixed enum's keys and labels, none retired.
+fn keyed_list<'a>(entries: impl Iterator<Item = (&'a str, &'a str)>) -> CouncilList {
+    CouncilList(
+        entries
+            .map(|(key, label)| ListEntry {
+                key: key.to_owned(),
+                label: label.to_owned(),
+                retired: false,
+            })
+            .collect(),
+    )
 }
 
 #[cfg(test)]
@@ -284,6 +350,26 @@ mod tests {
         );
         assert!(!list.accepts("nonsense", None));
         assert_eq!(list.label("gone"), "gone");
+    }
+
+    #[test]
+    fn an_import_names_an_entry_by_its_key_or_its_label_in_any_case() {
+        let mut list = CouncilList::of(&[("mind_of_my_own", "Mind of My Own"), ("x", "In-person")]);
+        list.0[1].retired = true;
+        assert_eq!(
+            list.find("mind_of_my_own").map(|e| e.key.as_str()),
+            Some("mind_of_my_own")
+        );
+        assert_eq!(
+            list.find(" mind of my own ").map(|e| e.key.as_str()),
+            Some("mind_of_my_own")
+        );
+        assert_eq!(
+            list.find("IN PERSON").map(|e| e.key.as_str()),
+            Some("x"),
+            "retired: found"
+        );
+        assert_eq!(list.find("booklet"), None);
     }
 
     #[test]

@@ -23,8 +23,8 @@
 //! | `PANEL` | foster carer review: `Y` when it went to the fostering panel (blank: no) |
 //! | `DECISION` | secure review: `criteria_met` or `criteria_not_met` (required) |
 //! | `STATUS` | life story: `not_started`, `in_progress`, `adequate_for_now` or `complete` (required) |
-//! | `FORM` | life story: `later_life_letter`, `book`, `timeline`, `memory_box`, `digital` or `other` (optional) |
-//! | `ROUTE` | views: `in_person`, `mind_of_my_own`, `consultation_booklet`, `advocate`, `iro_visit` or `other` (required) |
+//! | `FORM` | life story: an entry of the council's list of the forms life-story work takes (`life_story_forms`; by default `later_life_letter`, `book`, `timeline`, `memory_box`, `digital` or `other`), by key or by name in any case, on offer or the one the record is held with (optional) |
+//! | `ROUTE` | views: an entry of the council's list of how the child's views reached the review (`views_routes`; by default `in_person`, `mind_of_my_own`, `consultation_booklet`, `advocate`, `iro_visit` or `other`), by key or by name in any case, on offer or the one the record is held with (required) |
 //! | `CARE_LEAVER` | advocacy: `Y` when the young person was a care leaver then (blank: no) |
 //! | `THEME` | case alert: its theme (required), one of the council's challenge themes (in any case), or the theme the alert is held with |
 //! | `OUTCOME` | case alert: `resolved`, `escalated` or `withdrawn` (with `END`) |
@@ -39,9 +39,9 @@
 use chrono::NaiveDate;
 use footprint_domain::case_records::{
     Advocacy, AdvocacyKind, AlertOutcome, CarerReviewKind, CaseAlert, CaseRecord, CaseRecordError,
-    ChildProtectionPlan, ChildViews, DisruptionMeeting, FosterCarerReview, LifeStoryForm,
-    LifeStoryStatus, LifeStoryWork, Notifier, PrivateFosteringNotification, PrivateFosteringReview,
-    ProtectionConference, SecureDecision, SecureReview, ViewsRoute,
+    ChildProtectionPlan, ChildViews, DisruptionMeeting, FosterCarerReview, LifeStoryStatus,
+    LifeStoryWork, Notifier, PrivateFosteringNotification, PrivateFosteringReview,
+    ProtectionConference, SecureDecision, SecureReview,
 };
 use footprint_domain::dates::{parse_iso_date, parse_uk_date};
 use footprint_domain::model::ChildId;
@@ -416,14 +416,11 @@ fn read_with_lines(file: &str, text: &str) -> Result<ReadLines, Vec<RowProblem>>
                     true,
                     p,
                 );
-                let form = keyed(
-                    FORM,
-                    field(FORM),
-                    LifeStoryForm::from_key,
-                    "a form (later_life_letter, book, timeline, memory_box, digital, other)",
-                    false,
-                    p,
-                );
+                // From the council's list, checked by the import
+                // (`CaseRecord::settle_lists`).
+                let form = Some(field(FORM))
+                    .filter(|s| !s.is_empty())
+                    .map(str::to_owned);
                 match (child, on, status) {
                     (Some(child), Some(date), Some(status)) => {
                         Some(CaseRecord::LifeStory(LifeStoryWork {
@@ -461,14 +458,15 @@ fn read_with_lines(file: &str, text: &str) -> Result<ReadLines, Vec<RowProblem>>
             }
             "views" => {
                 let child = one_child(p);
-                let route = keyed(
-                    ROUTE,
-                    field(ROUTE),
-                    ViewsRoute::from_key,
-                    "a route (in_person, mind_of_my_own, consultation_booklet, advocate, iro_visit, other)",
-                    true,
-                    p,
-                );
+                // From the council's list, checked by the import
+                // (`CaseRecord::settle_lists`).
+                let route = match field(ROUTE) {
+                    "" => {
+                        p.push((ROUTE, "a route is required".into()));
+                        None
+                    }
+                    s => Some(s.to_owned()),
+                };
                 match (child, on, route) {
                     (Some(child), Some(review_date), Some(route)) => {
                         Some(CaseRecord::Views(ChildViews {
@@ -588,6 +586,33 @@ pub async fn import_case_records(
             message: format!("child {c} is not in the database (import the 903 return first)"),
         })
         .collect();
+    // A value from one of the council's lists, as the form asks
+    // (`CaseRecord::settle_lists`: by key or label, held as the key); one
+    // held already may keep its value.
+    let mut records = records;
+    let lists = store.measure_settings().await?;
+    for (r, line) in records.iter_mut().zip(&lines) {
+        if r.list_values().is_empty() {
+            continue;
+        }
+        let held = store.case_record_versions(r.kind(), r.id()).await?;
+        for (list, field, value) in r.settle_lists(&lists, held.last().map(|v| &v.record)) {
+            refused.push(RowProblem {
+                line: *line,
+                column: field.to_uppercase(),
+                message: format!(
+                    "`{value}` is not on the council's list of {} ({})",
+                    list.title().to_lowercase(),
+                    lists
+                        .list(list)
+                        .offered()
+                        .map(|e| e.label.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            });
+        }
+    }
     // A case alert's theme from the council's list, as the form asks
     // (`CaseRecord::theme_listed`); one held already may keep its theme.
     let themes = store.challenge_themes().await?;
@@ -748,7 +773,7 @@ mod tests {
              foster_carer_review,F1,A1,01/04/2025,,,,yearly,perhaps,,,,,\n\
              protection_plan,CP1,A1,01/07/2025,30/06/2025,,,,,,,,,\n\
              case_alert,E1,A1,01/02/2025,,,,,,,,,,resolved\n\
-             views,,bad!,31/02/2025,,,,,,,,nowhere,,\n\
+             views,,bad!,31/02/2025,,,,,,,,,,\n\
              blood_test,X1,A1,01/02/2025,,,,,,,,,,\n\
              life_story,L1,A1,01/02/2025,,,,,,,,,,\n\
              life_story,L1,A1,01/03/2025,,,,,,,done,,,\n",

@@ -324,15 +324,16 @@ pub(crate) fn records(seed: u64, ds: &Dataset, from: NaiveDate, as_of: NaiveDate
                         child: id.clone(),
                         date: r.date,
                         status,
-                        form: (status != LifeStoryStatus::NotStarted).then_some(form),
+                        form: (status != LifeStoryStatus::NotStarted)
+                            .then(|| form.key().to_owned()),
                     });
                 }
-                let mut route = |route| {
+                let mut route = |route: ViewsRoute| {
                     out.views.push(ChildViews {
                         id: ids.next("W"),
                         child: id.clone(),
                         review_date: r.date,
-                        route,
+                        route: route.key().to_owned(),
                     });
                 };
                 use ParticipationCode as P;

@@ -125,7 +125,23 @@ impl Page {
         ctx: Value,
     ) -> Response {
         let flash: Option<String> = self.session.remove(FLASH_KEY).await.ok().flatten();
+        // A form that asks why an IRO records on a colleague's child
+        // (`covering_needed`) offers the council's list of reasons, read
+        // here for every such form.
+        let cover_reasons = if ctx.get_attr("covering_needed").is_ok_and(|v| v.is_true()) {
+            match state
+                .store
+                .form_list(footprint_domain::lists::FormList::CoverReasons)
+                .await
+            {
+                Ok(list) => crate::pages::list_options(&list, None),
+                Err(e) => return AppError::from(e).into_page(state, self.user.as_ref()),
+            }
+        } else {
+            Vec::new()
+        };
         let base = context! {
+            cover_reasons,
             user => self.user.as_ref().map(user_value),
             nav => nav_for(self.user.as_ref(), &self.path),
             csrf_token => &self.csrf_token,

@@ -265,7 +265,7 @@ async fn seed_case_records(t: &TestApp) {
                     id: "T1".into(),
                     child: child_id("C1"),
                     review_date: d("2024-12-10"),
-                    route: ViewsRoute::InPerson,
+                    route: ViewsRoute::InPerson.key().to_owned(),
                 }),
                 CaseRecord::PrivateFosteringReview(PrivateFosteringReview {
                     id: "T1".into(),

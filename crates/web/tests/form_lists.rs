@@ -384,3 +384,287 @@ async fn a_case_alerts_theme_is_one_of_the_councils_themes() {
     assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
     assert_eq!(held(&t).await, before + 1);
 }
+
+/// An administrator retires the entry `retired` (key, name) of the
+/// council's list `list` and adds one called `added`: saved, and audited
+/// with the list before (not set) and after.
+async fn retire_and_add(t: &TestApp, list: &str, retired: (&str, &str), added: &str) {
+    let path = format!("/admin/settings/lists/{list}");
+    let mut admin = Client::signed_in_as(&t.app, Role::Admin).await;
+    admin.get(&path).await;
+    let res = admin
+        .post(
+            &path,
+            &[
+                ("rows", "2"),
+                ("key-1", retired.0),
+                ("label-1", retired.1),
+                ("retired-1", "yes"),
+                ("key-2", ""),
+                ("label-2", added),
+            ],
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    let before = format!("setting={list};before=(not set);after=[");
+    assert!(
+        changes(t)
+            .await
+            .iter()
+            .any(|d| d.starts_with(&before) && d.contains(added)),
+        "{list}"
+    );
+}
+
+/// The child's views C2's records hold, as (route) keys.
+async fn views_routes_held(t: &TestApp) -> Vec<String> {
+    t.store
+        .load_dataset()
+        .await
+        .expect("read")
+        .case_records
+        .views
+        .into_iter()
+        .map(|v| v.route)
+        .collect()
+}
+
+#[tokio::test]
+async fn the_councils_ways_a_childs_views_reach_a_review_are_offered_checked_and_imported() {
+    const VIEWS: &str = "/admin/settings/lists/views_routes";
+    let t = app().await;
+    let mut admin = Client::signed_in_as(&t.app, Role::Admin).await;
+    let settings = admin.get("/admin/settings").await;
+    assert!(settings.body.contains(&format!("href=\"{VIEWS}\"")));
+    admin.get(VIEWS).await;
+    let res = admin
+        .post(
+            VIEWS,
+            &[
+                ("rows", "3"),
+                ("key-1", "in_person"),
+                ("label-1", "Face to face"),
+                ("key-2", "mind_of_my_own"),
+                ("label-2", "Mind of My Own"),
+                ("retired-2", "yes"),
+                ("key-3", ""),
+                ("label-3", "Postcard"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    let audit = changes(&t).await;
+    assert!(
+        audit.iter().any(
+            |d| d.starts_with("setting=views_routes;before=(not set);after=[")
+                && d.contains("Postcard")
+        ),
+        "{audit:?}"
+    );
+
+    // The form offers the council's list, no retired entry.
+    let mut iro = Client::signed_in_as(&t.app, Role::Iro).await;
+    let form = iro.get("/children/C2/case-records/new?kind=views").await;
+    assert_eq!(form.status, StatusCode::OK);
+    assert!(
+        form.body
+            .contains("<option value=\"postcard\">Postcard</option>")
+    );
+    assert!(form.body.contains(">Face to face</option>"));
+    assert!(!form.body.contains("value=\"mind_of_my_own\""));
+
+    // A retired entry, or one not on the list, is refused on its field;
+    // nothing is written.
+    for route in ["mind_of_my_own", "carrier_pigeon"] {
+        let res = iro
+            .post(
+                "/children/C2/case-records",
+                &[("kind", "views"), ("date", "2025-03-11"), ("route", route)],
+            )
+            .await;
+        assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{route}");
+        assert!(res.body.contains("id=\"route-error\""), "{}", res.body);
+        assert!(views_routes_held(&t).await.is_empty(), "nothing saved");
+    }
+    let res = iro
+        .post(
+            "/children/C2/case-records",
+            &[
+                ("kind", "views"),
+                ("date", "2025-03-11"),
+                ("route", "postcard"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    assert_eq!(views_routes_held(&t).await, ["postcard"]);
+    let child = iro.get("/children/C2").await;
+    assert!(child.body.contains("Postcard"), "the label, not the key");
+
+    // The import reads the same list: by name in any case, held by key; a
+    // retired entry is refused on its line's ROUTE, and nothing is added.
+    use footprint_interchange::case_records::import_case_records;
+    let header = "RECORD,ID,CHILD,DATE,ROUTE\n";
+    let refused = import_case_records(
+        &t.store,
+        "test",
+        "views.csv",
+        &format!(
+            "{header}views,W2,C2,12/03/2025,face TO face\nviews,W3,C2,12/03/2025,Mind of My Own\n"
+        ),
+    )
+    .await
+    .expect("import");
+    match refused {
+        footprint_interchange::Outcome::Refused(p) => {
+            assert_eq!(p.len(), 1, "{p:?}");
+            assert_eq!((p[0].line, p[0].column.as_str()), (3, "ROUTE"));
+        }
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(views_routes_held(&t).await, ["postcard"]);
+    let added = import_case_records(
+        &t.store,
+        "test",
+        "views.csv",
+        &format!("{header}views,W2,C2,12/03/2025,face TO face\n"),
+    )
+    .await
+    .expect("import");
+    assert!(matches!(added, footprint_interchange::Outcome::Imported(_)));
+    let mut held = views_routes_held(&t).await;
+    held.sort();
+    assert_eq!(held, ["in_person", "postcard"]);
+}
+
+#[tokio::test]
+async fn the_councils_forms_of_life_story_work_are_offered_checked_and_imported() {
+    let t = app().await;
+    retire_and_add(
+        &t,
+        "life_story_forms",
+        ("memory_box", "Memory box"),
+        "Life-story app",
+    )
+    .await;
+    let forms_held = || async {
+        t.store
+            .load_dataset()
+            .await
+            .expect("read")
+            .case_records
+            .life_story
+            .into_iter()
+            .map(|w| w.form)
+            .collect::<Vec<_>>()
+    };
+
+    let mut iro = Client::signed_in_as(&t.app, Role::Iro).await;
+    let form = iro
+        .get("/children/C2/case-records/new?kind=life_story")
+        .await;
+    assert!(
+        form.body
+            .contains("<option value=\"life_story_app\">Life-story app</option>")
+    );
+    assert!(!form.body.contains("value=\"memory_box\""), "retired");
+    let story = |form: &'static str| {
+        [
+            ("kind", "life_story"),
+            ("date", "2025-03-11"),
+            ("status", "in_progress"),
+            ("form", form),
+        ]
+    };
+    let res = iro
+        .post("/children/C2/case-records", &story("memory_box"))
+        .await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(res.body.contains("id=\"form-error\""), "{}", res.body);
+    assert!(forms_held().await.is_empty(), "nothing saved");
+    let res = iro
+        .post("/children/C2/case-records", &story("life_story_app"))
+        .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    assert_eq!(forms_held().await, [Some("life_story_app".to_owned())]);
+
+    // The import: a retired form is refused on its line's FORM.
+    use footprint_interchange::case_records::import_case_records;
+    let refused = import_case_records(
+        &t.store,
+        "test",
+        "story.csv",
+        "RECORD,ID,CHILD,DATE,STATUS,FORM\nlife_story,L9,C2,12/03/2025,in_progress,Memory Box\n",
+    )
+    .await
+    .expect("import");
+    match refused {
+        footprint_interchange::Outcome::Refused(p) => {
+            assert_eq!((p[0].line, p[0].column.as_str()), (2, "FORM"), "{p:?}");
+        }
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(forms_held().await.len(), 1, "nothing added");
+}
+
+#[tokio::test]
+async fn the_councils_cover_reasons_are_offered_wherever_an_iro_covers_and_checked() {
+    let t = app().await;
+    retire_and_add(
+        &t,
+        "cover_reasons",
+        ("leave", "Covering a colleague on leave"),
+        "Duty IRO for the day",
+    )
+    .await;
+
+    // C3 is another IRO's: the forms ask why, from the council's list.
+    let mut iro = Client::signed_in_as(&t.app, Role::Iro).await;
+    for path in [
+        "/children/C3/case-records/new?kind=views",
+        "/children/C3/reviews/new",
+        "/children/C3",
+    ] {
+        let page = iro.get(path).await;
+        assert!(
+            page.body
+                .contains("<option value=\"duty_iro_for_the_day\">Duty IRO for the day</option>"),
+            "{path}"
+        );
+        assert!(!page.body.contains("value=\"leave\""), "{path}: retired");
+    }
+    // A retired reason is refused, and nothing is written.
+    let views = |covering: &'static str| {
+        [
+            ("kind", "views"),
+            ("date", "2024-09-20"),
+            ("route", "in_person"),
+            ("covering", covering),
+        ]
+    };
+    let res = iro.post("/children/C3/case-records", &views("leave")).await;
+    assert_eq!(res.status, StatusCode::FORBIDDEN);
+    assert!(
+        t.store
+            .load_dataset()
+            .await
+            .expect("load")
+            .case_records
+            .is_empty(),
+        "nothing written"
+    );
+    let res = iro
+        .post("/children/C3/case-records", &views("duty_iro_for_the_day"))
+        .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    let log = t
+        .store
+        .audit_log(&AuditQuery {
+            child: Some(child_id("C3")),
+            ..Default::default()
+        })
+        .await
+        .expect("log");
+    assert!(log.iter().any(|e| e.action == "case_record.record"
+        && e.detail.ends_with(";covering=duty_iro_for_the_day")));
+}

@@ -1,7 +1,9 @@
 //! In a real headless Chromium: an administrator opens the council's
 //! reasons a review was held late from the settings screen, is refused a
 //! name listed twice, then adds a reason and retires another; an IRO then
-//! finds the new reason on the review form and not the retired one.
+//! finds the new reason on the review form and not the retired one. The
+//! administrator adds a way a child's views reach a review too, which the
+//! IRO finds on the case records form.
 //! axe-core checks the list's page (in its error state too) and the form.
 //!
 //! Without Chromium and chromedriver the test fails, saying what to install,
@@ -72,6 +74,18 @@ async fn an_administrator_adds_a_late_reason_and_the_iro_finds_it_on_the_review_
             .await
             .expect("list");
         assert!(list.get("child_unwell").expect("kept").retired);
+
+        // The ways a child's views reach a review are a list of the same
+        // kind: the six default ways, then the spare rows.
+        c.goto(&format!("{base}/admin/settings"))
+            .await
+            .expect("settings");
+        click(&c, "a[href='/admin/settings/lists/views_routes']").await;
+        wait_for_path(&c, "/admin/settings/lists/views_routes").await;
+        type_into(&c, "label-7", "Postcard home").await;
+        click(&c, "#save-list").await;
+        let notice = text_of(&c, ".govuk-notification-banner__heading").await;
+        assert!(notice.contains("saved"), "{notice}");
         sign_out(&c).await;
 
         sign_in(&c, &base, Role::Iro).await;
@@ -82,6 +96,13 @@ async fn an_administrator_adds_a_late_reason_and_the_iro_finds_it_on_the_review_
         assert!(options.contains("Heavy snow"), "{options}");
         assert!(!options.contains("Child unwell"), "{options}");
         assert_accessible(&c, "the review form with the council's reasons").await;
+        c.goto(&format!("{base}/children/C2/case-records/new?kind=views"))
+            .await
+            .expect("views form");
+        let routes = text_of(&c, "#route").await;
+        assert!(routes.contains("Postcard home"), "{routes}");
+        assert!(routes.contains("Mind of My Own"), "{routes}");
+        assert_accessible(&c, "the child's views form with the council's list").await;
     }
     .await;
     let _ = c.close().await;

@@ -16,7 +16,7 @@ use super::{Breakdown, Count, Grid, Measure, Measures, Percent, Period};
 use crate::calendar::WorkingDayCalendar;
 use crate::case_records::{
     AdvocacyKind, AlertOutcome, CarerReviewKind, CaseRecordTimescales, LifeStoryStatus,
-    SecureDecision, ViewsRoute, conference_schedule, foster_carer_schedule, held_against_due,
+    SecureDecision, conference_schedule, foster_carer_schedule, held_against_due,
     private_fostering_schedule, secure_review_schedule,
 };
 use crate::codes::ParticipationCode;
@@ -113,6 +113,7 @@ pub(super) fn measures(
     care: &CareIndex,
     period: Period,
     t: &CaseRecordTimescales,
+    views_routes: &crate::lists::CouncilList,
     calendar: &WorkingDayCalendar,
     out: &mut Measures,
 ) {
@@ -359,14 +360,16 @@ pub(super) fn measures(
         }
     }
 
-    // Views: each review's routes (a review counts once under each route).
-    let mut routes = Breakdown::with_keys(ViewsRoute::ALL.iter().map(|v| v.key()));
+    // Views: each review's routes (a review counts once under each route),
+    // a row for every entry of the council's list, retired ones too (old
+    // records hold them); a key no entry has gets a row of its own.
+    let mut routes = Breakdown::with_keys(views_routes.keys());
     let mut with_views = Count::default();
-    let mut seen: BTreeSet<(&ChildId, NaiveDate, ViewsRoute)> = BTreeSet::new();
+    let mut seen: BTreeSet<(&ChildId, NaiveDate, &str)> = BTreeSet::new();
     let mut seen_review: BTreeSet<(&ChildId, NaiveDate)> = BTreeSet::new();
     for v in r.views.iter().filter(|v| period.contains(v.review_date)) {
-        if seen.insert((&v.child, v.review_date, v.route)) {
-            routes.entry(v.route.key()).add(&v.child);
+        if seen.insert((&v.child, v.review_date, v.route.as_str())) {
+            routes.entry(&v.route).add(&v.child);
         }
         if seen_review.insert((&v.child, v.review_date)) {
             with_views.add(&v.child);

@@ -466,6 +466,18 @@ pub struct MeasureSettings {
     /// `quality.inadequate_by_reason`); the settings screen's list
     /// (`inadequate_reasons`) wins over this.
     pub inadequate_reasons: crate::lists::CouncilList,
+    /// The council's ways a child's views reach a review (the rows of
+    /// `views.by_route`); the settings screen's list (`views_routes`) wins
+    /// over this.
+    pub views_routes: crate::lists::CouncilList,
+    /// The council's forms life-story work takes (no measure counts by
+    /// them); the settings screen's list (`life_story_forms`) wins over
+    /// this.
+    pub life_story_forms: crate::lists::CouncilList,
+    /// The council's reasons an IRO records on a colleague's child (no
+    /// measure counts by them); the settings screen's list
+    /// (`cover_reasons`) wins over this.
+    pub cover_reasons: crate::lists::CouncilList,
 }
 
 impl Default for MeasureSettings {
@@ -491,6 +503,9 @@ impl Default for MeasureSettings {
             ethnic_population_shares: BTreeMap::new(),
             late_reasons: crate::lists::FormList::LateReasons.default_list(),
             inadequate_reasons: crate::lists::FormList::InadequateReasons.default_list(),
+            views_routes: crate::lists::FormList::ViewsRoutes.default_list(),
+            life_story_forms: crate::lists::FormList::LifeStoryForms.default_list(),
+            cover_reasons: crate::lists::FormList::CoverReasons.default_list(),
         }
     }
 }
@@ -541,6 +556,9 @@ impl MeasureSettings {
         match list {
             crate::lists::FormList::LateReasons => &self.late_reasons,
             crate::lists::FormList::InadequateReasons => &self.inadequate_reasons,
+            crate::lists::FormList::ViewsRoutes => &self.views_routes,
+            crate::lists::FormList::LifeStoryForms => &self.life_story_forms,
+            crate::lists::FormList::CoverReasons => &self.cover_reasons,
         }
     }
 
@@ -549,6 +567,9 @@ impl MeasureSettings {
         match list {
             crate::lists::FormList::LateReasons => &mut self.late_reasons,
             crate::lists::FormList::InadequateReasons => &mut self.inadequate_reasons,
+            crate::lists::FormList::ViewsRoutes => &mut self.views_routes,
+            crate::lists::FormList::LifeStoryForms => &mut self.life_story_forms,
+            crate::lists::FormList::CoverReasons => &mut self.cover_reasons,
         }
     }
 
@@ -987,14 +1008,15 @@ fn compute_with(
             .collect(),
         list_labels: crate::lists::FormList::ALL
             .into_iter()
-            .map(|list| {
+            .filter_map(|list| Some((list, list.measure()?)))
+            .map(|(list, measure)| {
                 let labels = settings
                     .list(list)
                     .0
                     .iter()
                     .map(|e| (e.key.clone(), e.label.clone()))
                     .collect();
-                (list.measure().to_owned(), labels)
+                (measure.to_owned(), labels)
             })
             .collect(),
         to_date: None,
@@ -1034,6 +1056,7 @@ fn compute_with(
         care,
         period,
         &settings.case_records,
+        &settings.views_routes,
         calendar,
         &mut out,
     );

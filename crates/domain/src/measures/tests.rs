@@ -2039,7 +2039,7 @@ fn case_record_data() -> Dataset {
         child: id(c),
         date,
         status,
-        form: Some(LifeStoryForm::Book),
+        form: Some(LifeStoryForm::Book.key().to_owned()),
     };
     r.life_story = vec![
         story("l1", "Q1", d(2021, 6, 1), LifeStoryStatus::InProgress),
@@ -2053,9 +2053,13 @@ fn case_record_data() -> Dataset {
         route,
     };
     r.views = vec![
-        views("v1", d(2021, 10, 10), ViewsRoute::InPerson),
-        views("v2", d(2022, 3, 1), ViewsRoute::Advocate),
-        views("v3", d(2022, 3, 1), ViewsRoute::MindOfMyOwn),
+        views("v1", d(2021, 10, 10), ViewsRoute::InPerson.key().to_owned()),
+        views("v2", d(2022, 3, 1), ViewsRoute::Advocate.key().to_owned()),
+        views(
+            "v3",
+            d(2022, 3, 1),
+            ViewsRoute::MindOfMyOwn.key().to_owned(),
+        ),
     ];
     let adv = |i: &str, c: &str, date, kind, care_leaver| Advocacy {
         id: s(i),
@@ -2137,6 +2141,37 @@ fn case_record_data() -> Dataset {
         case_records: r,
         ..Dataset::default()
     }
+}
+
+#[test]
+fn the_views_by_route_rows_are_the_councils_list_retired_entries_too() {
+    let mut data = case_record_data();
+    // v3 by a route no entry has any longer (an older list).
+    data.case_records.views[2].route = "text_message".to_owned();
+    let mut settings = MeasureSettings {
+        views_routes: crate::lists::CouncilList::of(&[
+            ("in_person", "Face to face"),
+            ("advocate", "Advocate"),
+            ("postcard", "Postcard"),
+        ]),
+        ..MeasureSettings::default()
+    };
+    settings.views_routes.0[0].retired = true;
+    let m = compute(
+        &data,
+        year(),
+        &settings,
+        &WorkingDayCalendar::england_and_wales(),
+    );
+    let b = m.breakdown("views.by_route").unwrap();
+    assert_eq!(
+        b.keys().collect::<Vec<_>>(),
+        ["in_person", "advocate", "postcard", "text_message"]
+    );
+    assert_eq!(b.value("in_person"), 1, "a retired route still counts");
+    assert_eq!(b.value("text_message"), 1);
+    assert_eq!(b.value("postcard"), 0);
+    assert_eq!(m.key_label("views.by_route", "in_person"), "Face to face");
 }
 
 #[test]

@@ -17,11 +17,13 @@ use axum::response::{IntoResponse, Redirect, Response};
 use chrono::NaiveDate;
 use footprint_domain::case_records::{
     AdvocacyKind, AlertOutcome, CarerReviewKind, CaseAlert, CaseRecord, CaseRecordError,
-    ChildProtectionPlan, ChildViews, DisruptionMeeting, FosterCarerReview, LifeStoryForm,
-    LifeStoryStatus, LifeStoryWork, Notifier, PrivateFosteringNotification, PrivateFosteringReview,
-    ProtectionConference, SecureDecision, SecureReview, ViewsRoute,
+    ChildProtectionPlan, ChildViews, DisruptionMeeting, FosterCarerReview, LifeStoryStatus,
+    LifeStoryWork, Notifier, PrivateFosteringNotification, PrivateFosteringReview,
+    ProtectionConference, SecureDecision, SecureReview,
 };
 use footprint_domain::daily;
+use footprint_domain::lists::FormList;
+use footprint_domain::measures::MeasureSettings;
 use footprint_domain::model::{ChildId, Dataset};
 use footprint_store::{CaseRecordVersion, Correction, StoreError};
 use minijinja::{Value, context};
@@ -178,7 +180,8 @@ impl Whose<'_> {
 /// The caseload scope of a change to a privately fostered child's records
 /// ([`caseload_scope`] for a child held as a child in care; nothing for
 /// one who is not, as [`Whose::needs_cover`] says).
-fn fostering_scope(
+async fn fostering_scope(
+    state: &AppState,
     ds: &Dataset,
     id: &ChildId,
     user: &CurrentUser,
@@ -186,7 +189,7 @@ fn fostering_scope(
     pairs: &[(String, String)],
 ) -> Result<String, AppError> {
     if Whose::Fostered(Some(id)).needs_cover(ds, Some(id), user, today) {
-        caseload_scope(ds, id, user, today, pairs)
+        caseload_scope(state, ds, id, user, today, pairs).await
     } else {
         Ok(String::new())
     }
@@ -517,7 +520,12 @@ fn parse_record(
                 LifeStoryStatus::from_key,
                 Some("Select where the life-story work stands"),
             );
-            let form = pick(&mut e, pairs, "form", LifeStoryForm::from_key, None);
+            // From the council's list: checked with the record
+            // (`CaseRecord::settle_lists`, in `not_on_lists`).
+            let form = field(pairs, "form")
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(str::to_owned);
             match (date, status) {
                 (Some(date), Some(status)) => Some(CaseRecord::LifeStory(LifeStoryWork {
                     id,
@@ -554,13 +562,15 @@ fn parse_record(
         }
         ("views", Some(child)) => {
             let date = date_field(&mut e, pairs, "date", "the date of the review", true);
-            let route = pick(
-                &mut e,
-                pairs,
-                "route",
-                ViewsRoute::from_key,
-                Some("Select how the child's views reached the review"),
-            );
+            // From the council's list: checked with the record
+            // (`CaseRecord::settle_lists`, in `not_on_lists`).
+            let route = match field(pairs, "route").map(str::trim).unwrap_or("") {
+                "" => {
+                    e.add("route", "Select how the child's views reached the review");
+                    None
+                }
+                s => Some(s.to_owned()),
+            };
             match (date, route) {
                 (Some(review_date), Some(route)) => Some(CaseRecord::Views(ChildViews {
                     id,
@@ -708,10 +718,7 @@ fn form_of(r: &CaseRecord) -> Vec<(String, String)> {
         CaseRecord::LifeStory(x) => {
             put("date", iso(x.date));
             put("status", x.status.key().to_owned());
-            put(
-                "form",
-                x.form.map(|f| f.key().to_owned()).unwrap_or_default(),
-            );
+            put("form", x.form.clone().unwrap_or_default());
         }
         CaseRecord::Advocacy(x) => {
             put("date", iso(x.date));
@@ -723,7 +730,7 @@ fn form_of(r: &CaseRecord) -> Vec<(String, String)> {
         }
         CaseRecord::Views(x) => {
             put("date", iso(x.review_date));
-            put("route", x.route.key().to_owned());
+            put("route", x.route.clone());
         }
         CaseRecord::PrivateFosteringNotification(x) => {
             put("date", iso(x.notified));
@@ -754,7 +761,7 @@ fn form_of(r: &CaseRecord) -> Vec<(String, String)> {
 
 /// A record in words: its date (the day it is listed under) and what it
 /// holds beyond its kind.
-fn summary(r: &CaseRecord) -> (NaiveDate, String) {
+fn summary(r: &CaseRecord, lists: &MeasureSettings) -> (NaiveDate, String) {
     match r {
         CaseRecord::SecureReview(x) => (
             x.date,
@@ -807,7 +814,8 @@ fn summary(r: &CaseRecord) -> (NaiveDate, String) {
                 "{}{}",
                 x.status.label(),
                 x.form
-                    .map(|f| format!("; {}", f.label()))
+                    .as_deref()
+                    .map(|f| format!("; {}", lists.life_story_forms.label(f)))
                     .unwrap_or_default()
             ),
         ),
@@ -819,7 +827,7 @@ fn summary(r: &CaseRecord) -> (NaiveDate, String) {
                 if x.care_leaver { "; a care leaver" } else { "" }
             ),
         ),
-        CaseRecord::Views(x) => (x.review_date, x.route.label().to_owned()),
+        CaseRecord::Views(x) => (x.review_date, lists.views_routes.label(&x.route).to_owned()),
         CaseRecord::PrivateFosteringNotification(x) => (
             x.notified,
             format!(
@@ -889,21 +897,34 @@ fn keyed<T: Copy>(
         .collect()
 }
 
-/// What every form needs: the kind and the lists to choose from.
-fn options(kind: &str, themes: &[String]) -> Value {
+/// What every form needs: the kind and the lists to choose from (the
+/// council's lists with the value `held` holds, though retired).
+fn options(
+    kind: &str,
+    themes: &[String],
+    lists: Option<&MeasureSettings>,
+    held: Option<&CaseRecord>,
+) -> Value {
+    let held_value = |list: FormList| {
+        held.and_then(|h| {
+            h.list_values()
+                .into_iter()
+                .find(|(l, _, _)| *l == list)
+                .map(|(_, _, v)| v)
+        })
+    };
     context! {
         kind,
         kind_label => label_of(kind),
         decisions => keyed(SecureDecision::ALL, SecureDecision::key, SecureDecision::label),
         statuses => keyed(LifeStoryStatus::ALL, LifeStoryStatus::key, LifeStoryStatus::label),
-        life_story_forms => keyed(LifeStoryForm::ALL, LifeStoryForm::key, LifeStoryForm::label),
+        life_story_forms => lists.map(|l| super::list_options(&l.life_story_forms, held_value(FormList::LifeStoryForms))),
         advocacy_kinds => keyed(AdvocacyKind::ALL, AdvocacyKind::key, AdvocacyKind::label),
-        routes => keyed(ViewsRoute::ALL, ViewsRoute::key, ViewsRoute::label),
+        routes => lists.map(|l| super::list_options(&l.views_routes, held_value(FormList::ViewsRoutes))),
         outcomes => keyed(AlertOutcome::ALL, AlertOutcome::key, AlertOutcome::label),
         carer_kinds => keyed(CarerReviewKind::ALL, CarerReviewKind::key, CarerReviewKind::label),
         notifiers => keyed(Notifier::ALL, Notifier::key, Notifier::label),
         themes,
-        cover_reasons => super::COVER_REASONS,
     }
 }
 
@@ -914,12 +935,12 @@ fn form_map(pairs: &[(String, String)]) -> std::collections::BTreeMap<&str, &str
         .collect()
 }
 
-fn version_rows(versions: &[CaseRecordVersion]) -> Vec<Value> {
+fn version_rows(versions: &[CaseRecordVersion], lists: &MeasureSettings) -> Vec<Value> {
     versions
         .iter()
         .rev()
         .map(|v| {
-            let (date, detail) = summary(&v.record);
+            let (date, detail) = summary(&v.record, lists);
             context! {
                 version => v.version,
                 event => match v.event.as_str() {
@@ -947,6 +968,11 @@ struct FormPage<'a> {
     versions: Vec<Value>,
     covering_needed: bool,
     themes: &'a [String],
+    /// The council's lists the form offers (none on a household's or a
+    /// private fostering review's form, which offers none).
+    lists: Option<&'a MeasureSettings>,
+    /// The record corrected, whose values the form offers though retired.
+    held: Option<&'a CaseRecord>,
 }
 
 impl FormPage<'_> {
@@ -966,7 +992,7 @@ impl FormPage<'_> {
             correcting => self.correcting,
             versions => self.versions,
             covering_needed => self.covering_needed,
-            ..options(self.kind, self.themes)
+            ..options(self.kind, self.themes, self.lists, self.held)
         };
         page.render_status(state, status, "case_record_form.html", ctx)
             .await
@@ -1002,6 +1028,7 @@ pub async fn new_form(
             Vec::new()
         };
         let themes = themes(&state).await;
+        let lists = super::settings(&state).await?;
         Ok(FormPage {
             whose,
             kind,
@@ -1011,6 +1038,8 @@ pub async fn new_form(
             versions: Vec::new(),
             covering_needed: whose.needs_cover(&ds, Some(&id), &user, state.clock.today()),
             themes: &themes,
+            lists: Some(&lists),
+            held: None,
         }
         .render(&state, &page, StatusCode::OK)
         .await)
@@ -1034,7 +1063,7 @@ pub async fn record(
         let ds = child_records(&state, &id).await?;
         ensure_child(&ds, &id)?;
         let today = state.clock.today();
-        let cover = caseload_scope(&ds, &id, &user, today, &pairs)?;
+        let cover = caseload_scope(&state, &ds, &id, &user, today, &pairs).await?;
         save_new(&state, &page, &user, whose, &ds, kind, &pairs, &cover).await
     }
     .await;
@@ -1055,9 +1084,10 @@ async fn save_new(
     cover: &str,
 ) -> Result<Response, AppError> {
     let rid = new_id();
+    let lists = super::settings(state).await?;
     let mut errors = match parse_record(kind, &rid, pairs, whose) {
-        Ok(r) => match theme_not_listed(state, &r, None)
-            .await
+        Ok(mut r) => match not_on_lists(&lists, &mut r, None)
+            .or(theme_not_listed(state, &r, None).await)
             .or(not_held(state, &r).await?)
         {
             Some(e) => e,
@@ -1101,9 +1131,31 @@ async fn save_new(
         versions: Vec::new(),
         covering_needed: whose.needs_cover(ds, named.as_ref(), user, state.clock.today()),
         themes: &themes,
+        lists: Some(&lists),
+        held: None,
     }
     .render(state, page, StatusCode::UNPROCESSABLE_ENTITY)
     .await)
+}
+
+/// A value not on the council's list its field offers, as an error on its
+/// field: the one rule the import asks too ([`CaseRecord::settle_lists`],
+/// which holds a value named by its label as the entry's key). A
+/// correction may keep the value the record holds (`held`).
+fn not_on_lists(
+    lists: &MeasureSettings,
+    r: &mut CaseRecord,
+    held: Option<&CaseRecord>,
+) -> Option<FormErrors> {
+    let refused = r.settle_lists(lists, held);
+    if refused.is_empty() {
+        return None;
+    }
+    let mut e = FormErrors::default();
+    for (_, field, _) in refused {
+        e.add(field, "Select one from the list");
+    }
+    Some(e)
 }
 
 /// The themes a case alert's form offers: the council's list, and the
@@ -1214,15 +1266,18 @@ async fn show_correction(
     .await?;
     let form = form_of(&r);
     let themes = themes_for(state, Some(&r)).await;
+    let lists = super::settings(state).await?;
     Ok(FormPage {
         whose,
         kind,
         form: &form,
         errors: Vec::new(),
         correcting: Some(rid),
-        versions: version_rows(&versions),
+        versions: version_rows(&versions, &lists),
         covering_needed,
         themes: &themes,
+        lists: Some(&lists),
+        held: Some(&r),
     }
     .render(state, page, StatusCode::OK)
     .await)
@@ -1244,7 +1299,7 @@ pub async fn correct(
         let ds = child_records(&state, &id).await?;
         ensure_child(&ds, &id)?;
         let today = state.clock.today();
-        let cover = caseload_scope(&ds, &id, &user, today, &pairs)?;
+        let cover = caseload_scope(&state, &ds, &id, &user, today, &pairs).await?;
         save_correction(&state, &page, &user, whose, &ds, kind, &rid, &pairs, &cover).await
     }
     .await;
@@ -1270,12 +1325,16 @@ async fn save_correction(
         .unwrap_or("")
         .trim()
         .to_owned();
-    let parsed = parse_record(kind, rid, pairs, whose);
-    let mut errors = match &parsed {
-        Ok(r) => theme_not_listed(state, r, Some(&held_record))
-            .await
-            .or(not_held(state, r).await?)
-            .unwrap_or_default(),
+    let lists = super::settings(state).await?;
+    let mut parsed = parse_record(kind, rid, pairs, whose);
+    let mut errors = match &mut parsed {
+        Ok(r) => match not_on_lists(&lists, r, Some(&held_record)) {
+            Some(e) => e,
+            None => theme_not_listed(state, r, Some(&held_record))
+                .await
+                .or(not_held(state, r).await?)
+                .unwrap_or_default(),
+        },
         Err(e) => e.clone(),
     };
     if reason.is_empty() {
@@ -1326,23 +1385,25 @@ async fn save_correction(
         form: pairs,
         errors: errors.0,
         correcting: Some(rid),
-        versions: version_rows(&versions),
+        versions: version_rows(&versions, &lists),
         covering_needed: whose.needs_cover(ds, whose.child(), user, state.clock.today()),
         themes: &themes,
+        lists: Some(&lists),
+        held: Some(&held_record),
     }
     .render(state, page, StatusCode::UNPROCESSABLE_ENTITY)
     .await)
 }
 
 /// The child's records for the child's page, newest first, each in words.
-pub(crate) fn record_rows(ds: &Dataset, id: &ChildId) -> Vec<Value> {
+pub(crate) fn record_rows(ds: &Dataset, id: &ChildId, lists: &MeasureSettings) -> Vec<Value> {
     let mut rows: Vec<(NaiveDate, Value)> = ds
         .case_records
         .all()
         .into_iter()
         .filter(|r| concerns(r, id))
         .map(|r| {
-            let (date, detail) = summary(&r);
+            let (date, detail) = summary(&r, lists);
             (
                 date,
                 context! {
@@ -1457,6 +1518,8 @@ pub async fn carer_new_form(
         versions: Vec::new(),
         covering_needed: false,
         themes: &[],
+        lists: None,
+        held: None,
     }
     .render(&state, &page, StatusCode::OK)
     .await
@@ -1741,6 +1804,8 @@ pub async fn fostering_new_form(
             versions: Vec::new(),
             covering_needed,
             themes: &[],
+            lists: None,
+            held: None,
         }
         .render(&state, &page, StatusCode::OK)
         .await)
@@ -1764,7 +1829,8 @@ pub async fn fostering_record(
         let (ds, cover) = match &named {
             Some(id) => {
                 let ds = child_records(&state, id).await?;
-                let cover = fostering_scope(&ds, id, &user, state.clock.today(), &pairs)?;
+                let cover =
+                    fostering_scope(&state, &ds, id, &user, state.clock.today(), &pairs).await?;
                 (ds, cover)
             }
             None => (Dataset::default(), String::new()),
@@ -1831,7 +1897,7 @@ pub async fn fostering_correct(
         let id = child_id(&raw)?;
         let kind = fostering_kind(field(&pairs, "kind"))?;
         let ds = child_records(&state, &id).await?;
-        let cover = fostering_scope(&ds, &id, &user, state.clock.today(), &pairs)?;
+        let cover = fostering_scope(&state, &ds, &id, &user, state.clock.today(), &pairs).await?;
         save_correction(
             &state,
             &page,

@@ -172,7 +172,6 @@ async fn new_form_page(
         "challenge_form.html",
         context! {
             child, stages, themes, chosen, concern, covering_needed, errors => errors.0,
-            cover_reasons => super::COVER_REASONS,
         },
     )
     .await
@@ -218,7 +217,7 @@ pub async fn raise(
         let ds = child_records(&state, &id).await?;
         ensure_child(&ds, &id)?;
         let today = state.clock.today();
-        let cover = super::caseload_scope(&ds, &id, &user, today, &pairs)?;
+        let cover = super::caseload_scope(&state, &ds, &id, &user, today, &pairs).await?;
         let configured_stages = stages(&state).await?;
         let configured_themes = themes(&state).await;
         let mut errors = FormErrors::default();
@@ -493,7 +492,6 @@ async fn correction_page(
             form, chosen, themes, stages, errors => errors.0,
             outcomes => OUTCOMES.iter().map(|(value, text)| context! { value, text }).collect::<Vec<_>>(),
             covering_needed => super::needs_cover(ds, &c.child, user, state.clock.today()),
-            cover_reasons => super::COVER_REASONS,
         },
     )
     .await
@@ -551,7 +549,7 @@ pub async fn correct(
         let held = load(&state, id).await?;
         let ds = child_records(&state, &held.child).await?;
         let today = state.clock.today();
-        let cover = super::caseload_scope(&ds, &held.child, &user, today, &pairs)?;
+        let cover = super::caseload_scope(&state, &ds, &held.child, &user, today, &pairs).await?;
         let mut errors = FormErrors::default();
         let mut date_of = |name: &str, required: bool| match form_date(field(&pairs, name)) {
             Ok(Some(d)) => Some(d),

@@ -397,7 +397,7 @@ pub async fn child_page(
                     health_kinds => super::health::kinds(),
                     can_record_health => user.may_use("POST", "/children/{child}/health"),
                     case_due,
-                    case_records => super::case_records::record_rows(&ds, &id),
+                    case_records => super::case_records::record_rows(&ds, &id, &settings),
                     case_kinds => super::case_records::kinds(),
                     can_record_case => user.may_use("POST", "/children/{child}/case-records"),
                     private_fostering => super::case_records::privately_fostered(&ds, &id)
@@ -418,7 +418,6 @@ pub async fn child_page(
                     can_request_date_change => user.may_use("POST", "/children/{child}/review-date-changes"),
                     date_change_reasons => super::date_change::reasons(),
                     covering_needed => super::needs_cover(&ds, &id, &user, today),
-                    cover_reasons => super::COVER_REASONS,
                     visit_kinds => VisitKind::ALL.iter().map(|k| (k.key(), k.label())).collect::<Vec<_>>(),
                 },
             )

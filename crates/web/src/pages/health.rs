@@ -251,7 +251,6 @@ fn options(kind: RecordKind) -> Value {
         kind_label => kind.label(),
         terms => [("autumn", "Autumn"), ("spring", "Spring"), ("summer", "Summer")].iter().map(|(k, l)| context! { key => k, label => l }).collect::<Vec<_>>(),
         grades => QualityGrade::ALL.iter().map(|g| context! { key => g.key(), label => g.label() }).collect::<Vec<_>>(),
-        cover_reasons => super::COVER_REASONS,
     }
 }
 
@@ -306,7 +305,7 @@ pub async fn record(
         let ds = child_records(&state, &id).await?;
         ensure_child(&ds, &id)?;
         let today = state.clock.today();
-        let cover = caseload_scope(&ds, &id, &user, today, &pairs)?;
+        let cover = caseload_scope(&state, &ds, &id, &user, today, &pairs).await?;
         let t = settings(&state).await?.health_education;
         let parsed = parse_record(kind, &pairs, &id, &ds, today, &t);
         let parsed = match parsed {
@@ -490,7 +489,7 @@ pub async fn correct(
             ensure_child(&ds, &id)?;
             let was = held(&ds, &id, kind, &key)?;
             let today = state.clock.today();
-            let cover = caseload_scope(&ds, &id, &user, today, &pairs)?;
+            let cover = caseload_scope(&state, &ds, &id, &user, today, &pairs).await?;
             let t = settings(&state).await?.health_education;
             let reason = field(&pairs, "correction_reason")
                 .unwrap_or("")

@@ -291,7 +291,6 @@ async fn render_form(
             fields => shown_value(ds, entry),
             form, errors, iros, kinds,
             covering_needed => needs_cover(ds, id, user, state.clock.today()),
-            cover_reasons => super::COVER_REASONS,
         },
     )
     .await
@@ -435,7 +434,7 @@ async fn correct(
 ) -> Result<Response, AppError> {
     let (id, ds, record_id, entry) = held(state, kind, raw, raw_id).await?;
     let today = state.clock.today();
-    let cover = caseload_scope(&ds, &id, user, today, &pairs)?;
+    let cover = caseload_scope(state, &ds, &id, user, today, &pairs).await?;
     match parse(&pairs, kind.noun(), &entry, &ds, today) {
         Ok(corrected) => {
             let correction = footprint_store::Correction {

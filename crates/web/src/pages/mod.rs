@@ -260,14 +260,6 @@ pub(crate) fn fields<'a>(pairs: &'a [(String, String)], name: &str) -> Vec<&'a s
         .collect()
 }
 
-/// Why an IRO records on a child allocated to a colleague: (code, label).
-pub(crate) const COVER_REASONS: &[(&str, &str)] = &[
-    ("leave", "Covering a colleague on leave"),
-    ("sickness", "Covering a colleague who is unwell"),
-    ("vacancy", "Covering a caseload with no IRO"),
-    ("urgent", "Urgent: the allocated IRO cannot be reached"),
-];
-
 /// Whether `user` must say why they record on this child: an IRO records
 /// on the children allocated to them; the manager on any child.
 pub(crate) fn needs_cover(ds: &Dataset, id: &ChildId, user: &CurrentUser, on: NaiveDate) -> bool {
@@ -277,9 +269,12 @@ pub(crate) fn needs_cover(ds: &Dataset, id: &ChildId, user: &CurrentUser, on: Na
 
 /// The caseload scope of a change to a child's records: nothing to add
 /// when the child is the user's to record on; otherwise the form's
-/// `covering` reason (from [`COVER_REASONS`]) is required and returned as
-/// the audit detail's `;covering=CODE`.
-pub(crate) fn caseload_scope(
+/// `covering` reason (the key of an entry on offer of the council's list
+/// `cover_reasons`, which every form's "why are you recording?" offers:
+/// `view::Page::render_status`) is required and returned as the audit
+/// detail's `;covering=CODE`.
+pub(crate) async fn caseload_scope(
+    state: &AppState,
     ds: &Dataset,
     id: &ChildId,
     user: &CurrentUser,
@@ -289,10 +284,12 @@ pub(crate) fn caseload_scope(
     if !needs_cover(ds, id, user, on) {
         return Ok(String::new());
     }
+    let reasons = state
+        .store
+        .form_list(footprint_domain::lists::FormList::CoverReasons)
+        .await?;
     match field(pairs, "covering") {
-        Some(code) if COVER_REASONS.iter().any(|(c, _)| *c == code) => {
-            Ok(format!(";covering={code}"))
-        }
+        Some(code) if reasons.accepts(code, None) => Ok(format!(";covering={code}")),
         _ => Err(AppError::Forbidden(
             "This child is not allocated to you. To record while covering for a colleague, say why on the form.",
         )),

@@ -103,7 +103,6 @@ fn options() -> Value {
         recipients => Recipient::all().into_iter().map(|r| context! { key => r.key(), label => r.label() }).collect::<Vec<_>>(),
         documents => Document::ALL.iter().map(|d| context! { key => d.key(), label => d.label() }).collect::<Vec<_>>(),
         sent_by => SentBy::ALL.iter().map(|s| context! { key => s.key(), label => s.label() }).collect::<Vec<_>>(),
-        cover_reasons => super::COVER_REASONS,
     }
 }
 
@@ -277,7 +276,7 @@ pub async fn save(
         let ds = child_records(&state, &id).await?;
         ensure_child(&ds, &id)?;
         let review = review_of(&ds, &id, &raw_review)?;
-        let cover = caseload_scope(&ds, &id, &user, state.clock.today(), &pairs)?;
+        let cover = caseload_scope(&state, &ds, &id, &user, state.clock.today(), &pairs).await?;
         let template = template(&state).await?;
         let held = state.store.review_record(&id, review.date).await?;
         let record = parse_record(&pairs, &template, held.as_ref().map(|(r, _)| r))?;
@@ -326,7 +325,7 @@ pub async fn issue(
         let ds = child_records(&state, &id).await?;
         ensure_child(&ds, &id)?;
         let review = review_of(&ds, &id, &raw_review)?;
-        let cover = caseload_scope(&ds, &id, &user, state.clock.today(), &pairs)?;
+        let cover = caseload_scope(&state, &ds, &id, &user, state.clock.today(), &pairs).await?;
         let part = field(&pairs, "what")
             .and_then(Part::from_key)
             .ok_or_else(|| {
@@ -499,7 +498,6 @@ pub async fn letter_page(
                     check => check_value(&letter.text, letter.audience, age),
                     versions => versions_value(&versions),
                     covering_needed => needs_cover(&ds, &id, &user, state.clock.today()),
-                    cover_reasons => super::COVER_REASONS,
                 },
             )
             .await)
@@ -522,7 +520,7 @@ pub async fn save_letter(
         let ds = child_records(&state, &id).await?;
         ensure_child(&ds, &id)?;
         let review = review_of(&ds, &id, &raw_review)?;
-        let cover = caseload_scope(&ds, &id, &user, state.clock.today(), &pairs)?;
+        let cover = caseload_scope(&state, &ds, &id, &user, state.clock.today(), &pairs).await?;
         let audience = field(&pairs, "audience")
             .and_then(Audience::from_key)
             .unwrap_or_default();

@@ -40,7 +40,6 @@ fn form_options(settings: &MeasureSettings, held: Option<&Review>) -> Value {
         quality_grades => QualityGrade::ALL.iter().map(|q| context! { key => q.key(), label => q.label() }).collect::<Vec<_>>(),
         late_reasons => super::list_options(&settings.late_reasons, held.and_then(|d| d.late_reason.as_deref())),
         inadequate_reasons => super::list_options(&settings.inadequate_reasons, held.and_then(|d| d.inadequate_reason.as_deref())),
-        cover_reasons => super::COVER_REASONS,
         recommendation_rows => (0..RECOMMENDATION_ROWS).collect::<Vec<_>>(),
     }
 }
@@ -429,7 +428,7 @@ pub async fn record_review(
         ensure_child(&ds, &id)?;
         let today = state.clock.today();
         let settings = super::settings(&state).await?;
-        let cover = caseload_scope(&ds, &id, &user, today, &pairs)?;
+        let cover = caseload_scope(&state, &ds, &id, &user, today, &pairs).await?;
         // Details added to a review known from a 903 import hold no list
         // entry yet: only the council's entries on offer are taken.
         let rules = ReviewRules::of(&settings, &state.calendar, None);
@@ -671,7 +670,7 @@ pub async fn correct_review(
             .as_ref()
             .and_then(|d| d.chair.clone())
             .or_else(|| user.iro.clone());
-        let cover = caseload_scope(&ds, &id, &user, today, &pairs)?;
+        let cover = caseload_scope(&state, &ds, &id, &user, today, &pairs).await?;
         let reason = field(&pairs, "correction_reason")
             .unwrap_or("")
             .trim()
@@ -765,7 +764,7 @@ pub async fn record_midway_check(
         let id = child_id(&raw)?;
         let ds = child_records(&state, &id).await?;
         ensure_child(&ds, &id)?;
-        let cover = caseload_scope(&ds, &id, &user, state.clock.today(), &pairs)?;
+        let cover = caseload_scope(&state, &ds, &id, &user, state.clock.today(), &pairs).await?;
         let today = state.clock.today();
         let check = MidwayCheck {
             child: id.clone(),
@@ -832,7 +831,7 @@ pub async fn record_visit(
         let id = child_id(&raw)?;
         let ds = child_records(&state, &id).await?;
         ensure_child(&ds, &id)?;
-        let cover = caseload_scope(&ds, &id, &user, state.clock.today(), &pairs)?;
+        let cover = caseload_scope(&state, &ds, &id, &user, state.clock.today(), &pairs).await?;
         let today = state.clock.today();
         let Some(kind) = VisitKind::from_key(field(&pairs, "visit_kind").unwrap_or("")) else {
             return Err(AppError::BadRequest(

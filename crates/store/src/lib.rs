@@ -46,7 +46,7 @@ pub use error::{Result, StoreError};
 pub use types::*;
 
 /// The schema version this binary knows (the number of the last migration).
-pub const SCHEMA_VERSION: i64 = 19;
+pub const SCHEMA_VERSION: i64 = 21;
 
 /// The setting holding the date the council began recording reviews in
 /// Footprint (JSON string `"yyyy-mm-dd"`); see [`Store::load_dataset`].
@@ -178,6 +178,12 @@ pub(crate) const MIGRATIONS: &[Migration] = &[
         description: "the reason a review was late is a key of the council's list",
         sqlite: include_str!("../migrations/sqlite/0019_council_lists.sql"),
         postgres: include_str!("../migrations/postgres/0019_council_lists.sql"),
+    },
+    Migration {
+        version: 21,
+        description: "a challenge's theme may have a sub-theme (the two-level list)",
+        sqlite: include_str!("../migrations/sqlite/0021_challenge_sub_themes.sql"),
+        postgres: include_str!("../migrations/postgres/0021_challenge_sub_themes.sql"),
     },
 ];
 

@@ -113,6 +113,7 @@ pub(super) fn measures(
     care: &CareIndex,
     period: Period,
     t: &CaseRecordTimescales,
+    theme_list: &crate::lists::ThemeList,
     calendar: &WorkingDayCalendar,
     out: &mut Measures,
 ) {
@@ -420,7 +421,7 @@ pub(super) fn measures(
         let closed_by = |d: NaiveDate| a.closed.is_some_and(|c| c <= d);
         if period.contains(a.raised) {
             raised.add(&a.child);
-            themes.entry(&a.theme).add(&a.child);
+            themes.entry(&theme_list.key_of(&a.theme)).add(&a.child);
             let key = match a.outcome.filter(|_| closed_by(last)) {
                 Some(o) => o.key(),
                 None => "open",

@@ -466,6 +466,10 @@ pub struct MeasureSettings {
     /// `quality.inadequate_by_reason`); the settings screen's list
     /// (`inadequate_reasons`) wins over this.
     pub inadequate_reasons: crate::lists::CouncilList,
+    /// The council's challenge themes and their sub-themes (the rows of
+    /// `challenges.by_theme` and `challenges.formal_by_theme`, retired ones
+    /// too); the `challenge_themes` setting wins over this.
+    pub challenge_themes: crate::lists::ThemeList,
 }
 
 impl Default for MeasureSettings {
@@ -490,6 +494,7 @@ impl Default for MeasureSettings {
             adoption_thresholds: AdoptionThresholds::default(),
             ethnic_population_shares: BTreeMap::new(),
             late_reasons: crate::lists::FormList::LateReasons.default_list(),
+            challenge_themes: crate::lists::ThemeList::default_list(),
             inadequate_reasons: crate::lists::FormList::InadequateReasons.default_list(),
         }
     }
@@ -589,6 +594,31 @@ pub struct Measures {
     /// `period.last` (the report date), and every screen says so.
     #[serde(default)]
     pub to_date: Option<NaiveDate>,
+}
+
+/// The labels of the breakdowns by challenge theme: `challenges.by_theme`
+/// and `case_alerts.by_theme` by theme key; `challenges.formal_by_theme`
+/// by theme key and by `theme/sub-theme` key.
+fn theme_labels(
+    themes: &crate::lists::ThemeList,
+) -> impl Iterator<Item = (String, BTreeMap<String, String>)> + '_ {
+    let by_theme: BTreeMap<String, String> = themes
+        .0
+        .iter()
+        .map(|t| (t.key.clone(), t.label.clone()))
+        .collect();
+    let mut formal = by_theme.clone();
+    for t in &themes.0 {
+        for e in &t.sub_themes.0 {
+            formal.insert(format!("{}/{}", t.key, e.key), e.label.clone());
+        }
+    }
+    [
+        ("challenges.by_theme".to_owned(), by_theme.clone()),
+        ("case_alerts.by_theme".to_owned(), by_theme),
+        ("challenges.formal_by_theme".to_owned(), formal),
+    ]
+    .into_iter()
 }
 
 impl Measures {
@@ -996,6 +1026,7 @@ fn compute_with(
                     .collect();
                 (list.measure().to_owned(), labels)
             })
+            .chain(theme_labels(&settings.challenge_themes))
             .collect(),
         to_date: None,
     };
@@ -1034,6 +1065,7 @@ fn compute_with(
         care,
         period,
         &settings.case_records,
+        &settings.challenge_themes,
         calendar,
         &mut out,
     );

@@ -33,6 +33,7 @@ fn alert() -> CaseAlert {
         child: id("A1"),
         raised: d("2023-01-05"),
         theme: "care planning".into(),
+        sub_theme: None,
         closed: None,
         outcome: None,
     }
@@ -116,6 +117,7 @@ async fn an_import_adds_keeps_and_versions(env: Env) {
     // A correction: a third version with who and why; the theme changed.
     let corrected = CaseAlert {
         theme: "drift and delay".into(),
+        sub_theme: None,
         ..closed
     };
     let changed = s

@@ -22,6 +22,7 @@ use footprint_domain::case_records::{
     SecureReview, ViewsRoute,
 };
 use footprint_domain::daily;
+use footprint_domain::lists::{ThemeList, ThemeRefusal};
 use footprint_domain::model::{ChildId, Dataset};
 use footprint_store::{CaseRecordVersion, Correction, StoreError};
 use minijinja::{Value, context};
@@ -509,12 +510,17 @@ fn parse_record(
             );
             let outcome = pick(&mut e, pairs, "outcome", AlertOutcome::from_key, None);
             let theme = field(pairs, "theme").unwrap_or("").trim().to_owned();
+            let sub_theme = field(pairs, "sub_theme")
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(str::to_owned);
             raised.map(|raised| {
                 CaseRecord::CaseAlert(CaseAlert {
                     id,
                     child,
                     raised,
                     theme,
+                    sub_theme,
                     closed,
                     outcome,
                 })
@@ -655,6 +661,13 @@ fn form_of(r: &CaseRecord) -> Vec<(String, String)> {
         CaseRecord::CaseAlert(x) => {
             put("date", iso(x.raised));
             put("theme", x.theme.clone());
+            put(
+                "sub_theme",
+                x.sub_theme
+                    .as_ref()
+                    .map(|s| format!("{}.{s}", x.theme))
+                    .unwrap_or_default(),
+            );
             put("closed", opt(x.closed));
             put(
                 "outcome",
@@ -785,7 +798,7 @@ fn keyed<T: Copy>(
 }
 
 /// What every form needs: the kind and the lists to choose from.
-fn options(kind: &str, themes: &[String]) -> Value {
+fn options(kind: &str, themes: &[Value]) -> Value {
     context! {
         kind,
         kind_label => label_of(kind),
@@ -840,7 +853,7 @@ struct FormPage<'a> {
     correcting: Option<&'a str>,
     versions: Vec<Value>,
     covering_needed: bool,
-    themes: &'a [String],
+    themes: &'a [Value],
 }
 
 impl FormPage<'_> {
@@ -868,7 +881,7 @@ impl FormPage<'_> {
 }
 
 /// The case-alert themes: the council's list of challenge themes.
-async fn themes(state: &AppState) -> Vec<String> {
+async fn themes(state: &AppState) -> ThemeList {
     super::challenges::themes(state).await
 }
 
@@ -895,7 +908,7 @@ pub async fn new_form(
         } else {
             Vec::new()
         };
-        let themes = themes(&state).await;
+        let themes = themes_for(&state, None).await;
         Ok(FormPage {
             whose,
             kind,
@@ -950,7 +963,7 @@ async fn save_new(
 ) -> Result<Response, AppError> {
     let rid = new_id();
     let mut errors = match parse_record(kind, &rid, pairs, whose) {
-        Ok(r) => match theme_not_listed(state, &r, None)
+        Ok(mut r) => match list_theme(state, &mut r, None)
             .await
             .or(not_held(state, &r).await?)
         {
@@ -981,7 +994,7 @@ async fn save_new(
     errors
         .0
         .dedup_by(|a, b| a.field == b.field && a.message == b.message);
-    let themes = themes(state).await;
+    let themes = themes_for(state, None).await;
     let named: Option<ChildId> = match whose {
         Whose::Fostered(None) => named_child(pairs),
         _ => whose.child().cloned(),
@@ -1000,33 +1013,65 @@ async fn save_new(
     .await)
 }
 
-/// The themes a case alert's form offers: the council's list, and the
-/// theme the alert being corrected holds, though taken off the list.
-async fn themes_for(state: &AppState, held: Option<&CaseRecord>) -> Vec<String> {
-    let mut themes = themes(state).await;
-    if let Some(CaseRecord::CaseAlert(a)) = held
-        && !a.theme.is_empty()
-        && !themes.contains(&a.theme)
-    {
-        themes.push(a.theme.clone());
-    }
-    themes
+/// The themes a case alert's form offers, each with its sub-themes: the
+/// council's list, and the theme the alert being corrected holds, though
+/// retired or taken off the list.
+async fn themes_for(state: &AppState, held: Option<&CaseRecord>) -> Vec<Value> {
+    let list = themes(state).await;
+    let held = match held {
+        Some(CaseRecord::CaseAlert(a)) if !a.theme.is_empty() => {
+            Some((vec![a.theme.clone()], a.sub_theme.clone()))
+        }
+        _ => None,
+    };
+    super::challenges::theme_choices(
+        &list,
+        held.as_ref().map(|(t, s)| (t.as_slice(), s.as_deref())),
+    )
 }
 
-/// A case alert's theme not on the council's list of themes (the one the
-/// form offers), as an error on its field; a correction may keep the theme
-/// the alert holds, though the council has since taken it off the list.
-async fn theme_not_listed(
+/// Puts a case alert's theme and sub-theme as the council's list holds them
+/// (`CaseRecord::list_theme`, the rule the import asks too), or gives the
+/// refusal on its field: a theme not on the list, a sub-theme not under the
+/// theme chosen. A correction may keep the theme the alert holds, though
+/// the council has since taken it off the list.
+async fn list_theme(
     state: &AppState,
-    r: &CaseRecord,
+    r: &mut CaseRecord,
     held: Option<&CaseRecord>,
 ) -> Option<FormErrors> {
-    if !matches!(r, CaseRecord::CaseAlert(_)) || r.theme_listed(&themes(state).await, held) {
+    let CaseRecord::CaseAlert(a) = r else {
         return None;
-    }
+    };
+    let list = themes(state).await;
     let mut e = FormErrors::default();
-    e.add("theme", "Select a theme from the list");
-    Some(e)
+    // The form's sub-theme names the theme it is under (`theme.sub`).
+    if let Some((under, sub)) = a
+        .sub_theme
+        .clone()
+        .as_deref()
+        .and_then(|s| s.split_once('.'))
+    {
+        if list.key_of(under) != list.key_of(&a.theme) {
+            e.add("sub_theme", "Select a sub-theme under the theme chosen");
+            return Some(e);
+        }
+        a.sub_theme = Some(sub.to_owned());
+    }
+    match r.list_theme(&list, held) {
+        Ok(()) => None,
+        Err(ThemeRefusal::Theme(_)) => {
+            e.add("theme", "Select a theme from the list");
+            Some(e)
+        }
+        Err(refusal @ ThemeRefusal::SubTheme { .. }) => {
+            e.add(
+                "sub_theme",
+                format!("Select a sub-theme under the theme chosen: {refusal}"),
+            );
+            Some(e)
+        }
+    }
 }
 
 /// The children a disruption meeting names that are not held, as an error
@@ -1164,9 +1209,9 @@ async fn save_correction(
         .unwrap_or("")
         .trim()
         .to_owned();
-    let parsed = parse_record(kind, rid, pairs, whose);
-    let mut errors = match &parsed {
-        Ok(r) => theme_not_listed(state, r, Some(&held_record))
+    let mut parsed = parse_record(kind, rid, pairs, whose);
+    let mut errors = match &mut parsed {
+        Ok(r) => list_theme(state, r, Some(&held_record))
             .await
             .or(not_held(state, r).await?)
             .unwrap_or_default(),

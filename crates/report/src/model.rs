@@ -453,7 +453,12 @@ impl<'a> Builder<'a> {
                     Cell::Count(sum)
                 });
             }
-            rows.push(row(self.this.m().key_label(id, theme), totals));
+            let label = if theme == footprint_domain::measures::NOT_RECORDED {
+                "Theme not recorded".to_owned()
+            } else {
+                self.this.m().key_label(id, theme)
+            };
+            rows.push(row(label, totals));
             for k in subs {
                 let label = if k == footprint_domain::measures::NOT_RECORDED {
                     "Sub-theme not recorded".to_owned()

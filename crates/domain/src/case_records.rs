@@ -40,6 +40,8 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use crate::calendar::WorkingDayCalendar;
+use crate::lists::{ThemeList, ThemeRefusal};
+
 use crate::dates::add_months;
 pub use crate::health_education::Due;
 use crate::lists::FormList;
@@ -297,7 +299,12 @@ pub struct CaseAlert {
     pub id: String,
     pub child: ChildId,
     pub raised: NaiveDate,
+    /// A theme of the council's challenge themes (its key; the name for
+    /// an alert from before themes had keys).
     pub theme: String,
+    /// A sub-theme under `theme` (its key), if given.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sub_theme: Option<String>,
     pub closed: Option<NaiveDate>,
     pub outcome: Option<AlertOutcome>,
 }
@@ -414,20 +421,34 @@ impl CaseRecord {
             .map(|i| Self::LABELS[i])
     }
 
-    /// Whether this record's theme is one the council's `themes` offer (a
-    /// case alert's theme is chosen from the challenge themes; compared
-    /// without regard to case or the spaces around it), or the theme the
-    /// alert already holds (`held`), which a correction or a second import
-    /// may keep though the council has since taken it off its list. A record
-    /// with no theme: yes. The one rule the form and the import both ask.
-    pub fn theme_listed(&self, themes: &[String], held: Option<&CaseRecord>) -> bool {
+    /// Puts a case alert's theme and sub-theme as the council's list holds
+    /// them (their keys, never the spelling a form or file gave), after
+    /// [`ThemeList::choose`]: the theme on offer (by key, or by name in any
+    /// case) or the one the alert already holds (`held`, which a
+    /// correction or a second import may keep though the council has since
+    /// retired it); the sub-theme one under that theme. A record of another
+    /// kind, or an alert with no theme (refused by [`CaseRecord::check`]):
+    /// unchanged. The one rule the form and the import both ask.
+    pub fn list_theme(
+        &mut self,
+        themes: &ThemeList,
+        held: Option<&CaseRecord>,
+    ) -> Result<(), ThemeRefusal> {
         let CaseRecord::CaseAlert(a) = self else {
-            return true;
+            return Ok(());
         };
-        let theme = a.theme.trim().to_lowercase();
-        theme.is_empty()
-            || matches!(held, Some(CaseRecord::CaseAlert(h)) if h.theme == a.theme)
-            || themes.iter().any(|t| t.trim().to_lowercase() == theme)
+        if a.theme.trim().is_empty() {
+            return Ok(());
+        }
+        let held = match held {
+            Some(CaseRecord::CaseAlert(h)) => Some((h.theme.as_str(), h.sub_theme.as_deref())),
+            _ => None,
+        };
+        let (theme, sub_theme) =
+            themes.choose(&a.theme, a.sub_theme.as_deref().unwrap_or(""), held)?;
+        a.theme = theme;
+        a.sub_theme = sub_theme;
+        Ok(())
     }
 
     /// The values this record holds from the council's lists: each list,
@@ -1225,6 +1246,7 @@ mod tests {
             child: kid(),
             raised: d(2025, 1, 10),
             theme: "care planning".into(),
+            sub_theme: None,
             closed: None,
             outcome: Some(AlertOutcome::Resolved),
         };
@@ -1481,24 +1503,57 @@ mod tests {
 
     #[test]
     fn a_case_alerts_theme_is_from_the_list_or_the_one_it_holds() {
-        let alert = |theme: &str| {
+        let alert = |theme: &str, sub: Option<&str>| {
             CaseRecord::CaseAlert(CaseAlert {
                 id: "E1".into(),
                 child: "A1".parse().unwrap(),
                 raised: NaiveDate::from_ymd_opt(2025, 2, 1).unwrap(),
                 theme: theme.into(),
+                sub_theme: sub.map(str::to_owned),
                 closed: None,
                 outcome: None,
             })
         };
-        let themes = vec!["Care planning".to_owned(), "Placement".to_owned()];
-        assert!(alert("Care planning").theme_listed(&themes, None));
-        assert!(alert(" care PLANNING ").theme_listed(&themes, None));
-        assert!(!alert("weather").theme_listed(&themes, None));
+        let themes = ThemeList::default_list();
+        let listed = |mut r: CaseRecord, held: Option<&CaseRecord>| {
+            r.list_theme(&themes, held).map(|()| match r {
+                CaseRecord::CaseAlert(a) => (a.theme, a.sub_theme),
+                _ => unreachable!(),
+            })
+        };
+        let ok = |t: &str, s: Option<&str>| Ok((t.to_owned(), s.map(str::to_owned)));
+        // The list's own entry is stored, however the file spells it.
+        assert_eq!(
+            listed(alert("Care planning", None), None),
+            ok("care_planning", None)
+        );
+        assert_eq!(
+            listed(alert(" care PLANNING ", None), None),
+            ok("care_planning", None)
+        );
+        assert_eq!(
+            listed(alert("care planning", Some("Drift and delay")), None),
+            ok("care_planning", Some("drift_and_delay"))
+        );
+        assert_eq!(
+            listed(alert("weather", None), None),
+            Err(ThemeRefusal::Theme("weather".into()))
+        );
+        // A sub-theme from another theme is refused on the sub-theme.
+        assert_eq!(
+            listed(alert("placement", Some("drift_and_delay")), None),
+            Err(ThemeRefusal::SubTheme {
+                theme: "Placement".into(),
+                sub_theme: "drift_and_delay".into()
+            })
+        );
         // A theme the council has since taken off its list stays on the
         // alert that holds it, and on no other.
-        assert!(alert("weather").theme_listed(&themes, Some(&alert("weather"))));
-        assert!(!alert("weather").theme_listed(&themes, Some(&alert("Placement"))));
+        assert_eq!(
+            listed(alert("weather", None), Some(&alert("weather", None))),
+            ok("weather", None)
+        );
+        assert!(listed(alert("weather", None), Some(&alert("placement", None))).is_err());
     }
 
     #[test]

@@ -1308,6 +1308,7 @@ mod tests {
             iro: None,
             raised: d("2025-03-03"),
             themes: vec![],
+            sub_theme: None,
             stages: vec![ChallengeStage {
                 stage: "informal".into(),
                 started: d("2025-03-03"),

@@ -619,6 +619,7 @@ mod tests {
             iro: None,
             raised: d("2024-06-01"),
             themes: vec!["Care planning".into()],
+            sub_theme: None,
             stages: vec![
                 stage("informal", "2024-06-01", Some("2024-06-05")),
                 stage("stage 1", "2024-06-10", None),

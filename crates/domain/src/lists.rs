@@ -69,7 +69,50 @@ pub fn is_key(key: &str) -> bool {
             .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
 }
 
+/// The key a label makes: lower case, every run of other characters one
+/// `_`, at most 32 characters (`"Care planning"` → `care_planning`;
+/// `entry` for a label with no letter or digit). How a new entry's key is
+/// made, and how a record that holds a label from before the list had
+/// keys finds its entry (a flat list of theme names took its keys so).
+pub fn slug(label: &str) -> String {
+    let mut base: String = label
+        .trim()
+        .to_lowercase()
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
+        .collect();
+    while base.contains("__") {
+        base = base.replace("__", "_");
+    }
+    let base: String = base.trim_matches('_').chars().take(32).collect();
+    let base = base.trim_end_matches('_');
+    if base.is_empty() {
+        "entry".to_owned()
+    } else {
+        base.to_owned()
+    }
+}
+
 impl CouncilList {
+    /// Whether the list has no entry at all.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// The entry a value stands for, retired or not: the entry with that
+    /// key; else the one with that label, in any case (spaces, hyphens and
+    /// underscores alike: a form or file giving the name); else the one
+    /// whose key the value makes ([`slug`]: a record holding a name from
+    /// before the list had keys, which a rename has since changed). What a
+    /// form, an import and a count read a council list's value by.
+    pub fn find(&self, held: &str) -> Option<&ListEntry> {
+        let norm = |s: &str| s.trim().to_lowercase().replace([' ', '-'], "_");
+        let name = norm(held);
+        self.get(held.trim())
+            .or_else(|| self.0.iter().find(|e| norm(&e.label) == name))
+            .or_else(|| self.get(&slug(held)))
+    }
+
     /// A list of `(key, label)` entries, none retired.
     pub fn of(entries: &[(&str, &str)]) -> Self {
         CouncilList(
@@ -107,16 +150,6 @@ impl CouncilList {
         self.0.iter().map(|e| e.key.as_str())
     }
 
-    /// The entry a file's text names: its key, or its label in any case
-    /// (spaces, hyphens and underscores alike), retired or not. What an
-    /// import reads a council list's value by.
-    pub fn find(&self, text: &str) -> Option<&ListEntry> {
-        let norm = |s: &str| s.trim().to_lowercase().replace([' ', '-'], "_");
-        let t = norm(text);
-        self.get(text.trim())
-            .or_else(|| self.0.iter().find(|e| e.key == t || norm(&e.label) == t))
-    }
-
     /// Whether a form may record `key`: an entry on offer, or the value
     /// the record already holds (a correction need not change a retired
     /// value).
@@ -127,20 +160,7 @@ impl CouncilList {
     /// A key for a new entry called `label`, unlike every key the list
     /// has (retired ones too, so a key never comes to mean two things).
     pub fn new_key(&self, label: &str) -> String {
-        let mut base: String = label
-            .trim()
-            .to_lowercase()
-            .chars()
-            .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
-            .collect();
-        while base.contains("__") {
-            base = base.replace("__", "_");
-        }
-        let mut base: String = base.trim_matches('_').chars().take(32).collect();
-        base = base.trim_end_matches('_').to_owned();
-        if base.is_empty() {
-            base = "entry".to_owned();
-        }
+        let base = slug(label);
         let mut key = base.clone();
         let mut n = 2;
         while self.get(&key).is_some() {
@@ -177,6 +197,354 @@ impl CouncilList {
             out.push(ListProblem::NothingOffered);
         }
         out
+    }
+}
+
+/// One of the council's challenge themes: an entry like a council list's,
+/// with the sub-themes a challenge or case alert under it may give (none:
+/// the theme has no sub-themes).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Theme {
+    pub key: String,
+    pub label: String,
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub retired: bool,
+    /// The theme's sub-themes, a council list of their own (keys unique
+    /// within the theme).
+    #[serde(default, skip_serializing_if = "CouncilList::is_empty")]
+    pub sub_themes: CouncilList,
+}
+
+/// How the `challenge_themes` setting may hold a theme: a theme with its
+/// key (and sub-themes), or, as before themes had keys, its name alone.
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum HeldTheme {
+    Name(String),
+    Theme(Theme),
+}
+
+/// The council's challenge themes, two levels (theme, sub-theme), as the
+/// reference reports table formal challenges. A challenge and a case alert
+/// hold a theme's key and, optionally, the key of a sub-theme under it; a
+/// rename changes only the label, a theme or sub-theme is retired, never
+/// deleted. A flat list of names (the setting before it had keys) still
+/// reads: each name becomes a theme keyed by its [`slug`], which is also
+/// how a record holding the name finds it ([`ThemeList::find`]).
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(from = "Vec<HeldTheme>")]
+pub struct ThemeList(pub Vec<Theme>);
+
+impl From<Vec<HeldTheme>> for ThemeList {
+    fn from(held: Vec<HeldTheme>) -> Self {
+        let mut out = ThemeList(Vec::new());
+        for h in held {
+            let theme = match h {
+                HeldTheme::Theme(t) => t,
+                HeldTheme::Name(label) => Theme {
+                    key: out.themes().new_key(&label),
+                    label,
+                    retired: false,
+                    sub_themes: CouncilList::default(),
+                },
+            };
+            out.0.push(theme);
+        }
+        out
+    }
+}
+
+/// Which field of a form or file a theme is refused on.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ThemeRefusal {
+    #[error("`{0}` is not one of the council's challenge themes")]
+    Theme(String),
+    #[error("`{sub_theme}` is not a sub-theme of {theme}")]
+    SubTheme { theme: String, sub_theme: String },
+}
+
+/// What is wrong with a theme list: the theme (1-based) and, for a
+/// problem in its sub-themes, which.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ThemeProblem {
+    #[error("{0}")]
+    Theme(ListProblem),
+    #[error("theme {0}, sub-theme {1}")]
+    SubTheme(usize, ListProblem),
+}
+
+impl ThemeList {
+    /// The themes as a council list (their keys, labels and retirement).
+    pub fn themes(&self) -> CouncilList {
+        CouncilList(
+            self.0
+                .iter()
+                .map(|t| ListEntry {
+                    key: t.key.clone(),
+                    label: t.label.clone(),
+                    retired: t.retired,
+                })
+                .collect(),
+        )
+    }
+
+    /// The theme a record's value stands for (by key, or a held name by
+    /// its [`slug`]), retired or not.
+    pub fn find(&self, held: &str) -> Option<&Theme> {
+        let key = self.themes().find(held)?.key.clone();
+        self.0.iter().find(|t| t.key == key)
+    }
+
+    /// The row a record holding theme `held` is counted on: its theme's
+    /// key (so a name from before keys, in any spelling, counts with the
+    /// key), else the value as held.
+    pub fn key_of(&self, held: &str) -> String {
+        self.find(held)
+            .map_or_else(|| held.trim().to_owned(), |t| t.key.clone())
+    }
+
+    /// The column a record holding sub-theme `sub` under theme `theme` is
+    /// counted in: the sub-theme's key, else the value as held.
+    pub fn sub_key_of(&self, theme: &str, sub: &str) -> String {
+        self.find(theme)
+            .and_then(|t| t.sub_themes.find(sub))
+            .map_or_else(|| sub.trim().to_owned(), |e| e.key.clone())
+    }
+
+    /// What a record holding theme `held` shows: the theme's label, else
+    /// the value itself (a theme no entry has is shown, not hidden).
+    pub fn label<'a>(&'a self, held: &'a str) -> &'a str {
+        self.find(held).map_or(held, |t| t.label.as_str())
+    }
+
+    /// What a record holding sub-theme `sub` under theme `theme` shows.
+    pub fn sub_label<'a>(&'a self, theme: &str, sub: &'a str) -> &'a str {
+        self.find(theme)
+            .and_then(|t| t.sub_themes.find(sub))
+            .map_or(sub, |e| e.label.as_str())
+    }
+
+    /// What a record's themes say, in words: each theme's label, the first
+    /// with its sub-theme after a colon (`Care planning: Drift and delay,
+    /// Health`).
+    pub fn describe(&self, themes: &[String], sub_theme: Option<&str>) -> String {
+        themes
+            .iter()
+            .enumerate()
+            .map(|(i, t)| match sub_theme.filter(|_| i == 0) {
+                Some(sub) => format!("{}: {}", self.label(t), self.sub_label(t, sub)),
+                None => self.label(t).to_owned(),
+            })
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+
+    /// The one rule for the theme (and sub-theme, `""` for none) a form or
+    /// file gives a challenge or case alert, against what the record held
+    /// before (`held`: a correction or a second import may keep a value
+    /// the council has since retired or renamed). The theme must be one on
+    /// offer (by key, or by name in any case) or the held one; the
+    /// sub-theme, one on offer under that theme, or the held one under the
+    /// held theme. Gives the keys to store — the list's own entry, never
+    /// the spelling given — or the field refused.
+    pub fn choose(
+        &self,
+        theme: &str,
+        sub_theme: &str,
+        held: Option<(&str, Option<&str>)>,
+    ) -> Result<(String, Option<String>), ThemeRefusal> {
+        let (theme, sub_theme) = (theme.trim(), sub_theme.trim());
+        let held_theme = held.map(|(t, _)| t);
+        let found = self.find(theme);
+        let key = match found {
+            Some(t) if !t.retired || held_theme.and_then(|h| self.find(h)) == Some(t) => {
+                t.key.clone()
+            }
+            _ if held_theme == Some(theme) => theme.to_owned(),
+            _ => return Err(ThemeRefusal::Theme(theme.to_owned())),
+        };
+        if sub_theme.is_empty() {
+            return Ok((key, None));
+        }
+        let same_theme =
+            held_theme.is_some_and(|h| h == key || self.find(h).is_some_and(|t| t.key == key));
+        let held_sub = held.and_then(|(_, s)| s).filter(|_| same_theme);
+        let refused = || ThemeRefusal::SubTheme {
+            theme: self.label(&key).to_owned(),
+            sub_theme: sub_theme.to_owned(),
+        };
+        let subs = found.map(|t| &t.sub_themes);
+        let sub = match subs.and_then(|s| s.find(sub_theme)) {
+            Some(e) if !e.retired || held_sub.and_then(|h| subs?.find(h)) == Some(e) => {
+                e.key.clone()
+            }
+            _ if held_sub == Some(sub_theme) => sub_theme.to_owned(),
+            _ => return Err(refused()),
+        };
+        Ok((key, Some(sub)))
+    }
+
+    /// Checks the list: the themes as a council list's entries, and each
+    /// theme's sub-themes likewise (a theme may have none, or only retired
+    /// ones). Every problem, in order.
+    pub fn check(&self) -> Vec<ThemeProblem> {
+        let mut out: Vec<ThemeProblem> = self
+            .themes()
+            .check()
+            .into_iter()
+            .map(ThemeProblem::Theme)
+            .collect();
+        for (i, t) in self.0.iter().enumerate() {
+            out.extend(
+                t.sub_themes
+                    .check()
+                    .into_iter()
+                    .filter(|p| *p != ListProblem::NothingOffered)
+                    .map(|p| ThemeProblem::SubTheme(i + 1, p)),
+            );
+        }
+        out
+    }
+
+    /// The names of the themes on offer, in order (what the settings
+    /// form's rows show).
+    pub fn offered_names(&self) -> Vec<String> {
+        self.0
+            .iter()
+            .filter(|t| !t.retired)
+            .map(|t| t.label.clone())
+            .collect()
+    }
+
+    /// The list after the settings form's rows name the themes on offer:
+    /// a theme named (in any case) keeps its key and its sub-themes, and is
+    /// offered again if it was retired; a new name is a new theme with a
+    /// key of its own; a theme no row names is retired, never deleted, so
+    /// the records that hold it keep it. Named themes first, in the rows'
+    /// order, then the retired ones.
+    pub fn with_names(&self, names: &[String]) -> ThemeList {
+        let mut out = ThemeList(Vec::new());
+        for name in names {
+            let theme = match self
+                .0
+                .iter()
+                .find(|t| t.label.trim().to_lowercase() == name.trim().to_lowercase())
+            {
+                Some(t) => Theme {
+                    label: name.trim().to_owned(),
+                    retired: false,
+                    ..t.clone()
+                },
+                None => {
+                    let mut all = self.themes();
+                    all.0.extend(out.themes().0);
+                    Theme {
+                        key: all.new_key(name),
+                        label: name.trim().to_owned(),
+                        retired: false,
+                        sub_themes: CouncilList::default(),
+                    }
+                }
+            };
+            out.0.push(theme);
+        }
+        for t in &self.0 {
+            if !out.0.iter().any(|o| o.key == t.key) {
+                out.0.push(Theme {
+                    retired: true,
+                    ..t.clone()
+                });
+            }
+        }
+        out
+    }
+
+    /// The themes when the council has set none: those Footprint offered
+    /// before (so a council that set nothing keeps its records' themes),
+    /// with sub-themes after the reference reports' formal challenges.
+    pub fn default_list() -> ThemeList {
+        let theme = |key: &str, label: &str, subs: &[(&str, &str)]| Theme {
+            key: key.to_owned(),
+            label: label.to_owned(),
+            retired: false,
+            sub_themes: CouncilList::of(subs),
+        };
+        ThemeList(vec![
+            theme(
+                "care_planning",
+                "Care planning",
+                &[
+                    ("drift_and_delay", "Drift and delay"),
+                    ("plan_quality", "Quality of the care plan"),
+                    ("assessment", "Assessment"),
+                ],
+            ),
+            theme(
+                "placement",
+                "Placement",
+                &[
+                    ("suitability", "Suitability of the placement"),
+                    ("stability", "Placement stability"),
+                ],
+            ),
+            theme(
+                "contact_with_family",
+                "Contact with family",
+                &[
+                    ("arrangements", "Contact arrangements"),
+                    ("siblings", "Contact with siblings"),
+                ],
+            ),
+            theme(
+                "health",
+                "Health",
+                &[
+                    ("health_assessment", "Health assessment"),
+                    ("emotional_wellbeing", "Emotional wellbeing"),
+                ],
+            ),
+            theme(
+                "education",
+                "Education",
+                &[
+                    ("pep", "Personal education plan"),
+                    ("school_place", "School place"),
+                ],
+            ),
+            theme(
+                "permanence",
+                "Permanence",
+                &[
+                    ("permanence_plan", "No permanence plan by the second review"),
+                    ("delay", "Delay in achieving permanence"),
+                ],
+            ),
+            theme(
+                "social_worker_visits",
+                "Social worker visits",
+                &[
+                    ("visits_out_of_time", "Visits out of timescale"),
+                    ("change_of_worker", "Change of social worker"),
+                ],
+            ),
+            theme(
+                "pathway_planning",
+                "Pathway planning",
+                &[
+                    ("pathway_plan", "Pathway plan not in place"),
+                    ("accommodation", "Accommodation after 18"),
+                ],
+            ),
+            theme(
+                "delay_in_actions_from_reviews",
+                "Delay in actions from reviews",
+                &[
+                    ("record_keeping", "Record keeping"),
+                    ("actions_not_completed", "Actions not completed"),
+                ],
+            ),
+        ])
     }
 }
 
@@ -333,6 +701,92 @@ mod tests {
             assert_eq!(l.default_list().check(), vec![], "{l:?}");
             assert_eq!(FormList::from_key(l.key()), Some(l));
         }
+    }
+
+    #[test]
+    fn challenge_themes_are_two_levels_with_stable_keys() {
+        let mut list = ThemeList::default_list();
+        assert_eq!(list.check(), vec![]);
+        // A flat list of names, as the setting was, still reads: each name
+        // a theme keyed by the key its name makes.
+        let flat: ThemeList =
+            serde_json::from_value(serde_json::json!(["Drift", "Contact", "drift!"])).unwrap();
+        let keys: Vec<&str> = flat.0.iter().map(|t| t.key.as_str()).collect();
+        assert_eq!(keys, ["drift", "contact", "drift_2"]);
+        // A rename changes the label, not what records hold: a record with
+        // the old name still finds its theme, by the key the name makes.
+        list.0[0].label = "Care plans".into();
+        assert_eq!(list.label("Care planning"), "Care plans");
+        assert_eq!(list.key_of("care PLANNING"), "care_planning");
+        assert_eq!(
+            list.choose("Care Plans", "drift and delay", None),
+            Ok(("care_planning".into(), Some("drift_and_delay".into())))
+        );
+        // The sub-theme must be under the chosen theme.
+        assert_eq!(
+            list.choose("placement", "drift_and_delay", None),
+            Err(ThemeRefusal::SubTheme {
+                theme: "Placement".into(),
+                sub_theme: "drift_and_delay".into()
+            })
+        );
+        // Retired: off the forms, but a record that holds it keeps it.
+        list.0[1].retired = true;
+        list.0[0].sub_themes.0[0].retired = true;
+        assert_eq!(
+            list.choose("placement", "", None),
+            Err(ThemeRefusal::Theme("placement".into()))
+        );
+        assert!(
+            list.choose("placement", "", Some(("Placement", None)))
+                .is_ok()
+        );
+        assert!(
+            list.choose("care_planning", "drift_and_delay", None)
+                .is_err()
+        );
+        assert_eq!(
+            list.choose(
+                "care_planning",
+                "drift_and_delay",
+                Some(("care_planning", Some("drift_and_delay")))
+            ),
+            Ok(("care_planning".into(), Some("drift_and_delay".into())))
+        );
+        // A sub-theme held under another theme is not kept under this one.
+        assert!(
+            list.choose(
+                "health",
+                "drift_and_delay",
+                Some(("care_planning", Some("drift_and_delay")))
+            )
+            .is_err()
+        );
+        // The settings form's rows: kept themes keep their keys and
+        // sub-themes, a new name gets a key, one left out is retired.
+        let named = list.with_names(&["health".into(), "Advocacy".into()]);
+        assert_eq!(named.0[0].key, "health");
+        assert_eq!(named.0[0].sub_themes, list.0[3].sub_themes);
+        assert_eq!(
+            (named.0[1].key.as_str(), named.0[1].retired),
+            ("advocacy", false)
+        );
+        assert_eq!(named.0.len(), list.0.len() + 1);
+        assert!(named.0[2..].iter().all(|t| t.retired));
+        assert_eq!(
+            named.offered_names(),
+            ["health", "Advocacy"].map(String::from)
+        );
+        assert_eq!(named.check(), vec![]);
+        // Problems are named by theme and sub-theme.
+        list.0[2].sub_themes.0[1].label = "Contact arrangements".into();
+        assert_eq!(
+            list.check(),
+            vec![ThemeProblem::SubTheme(
+                3,
+                ListProblem::DuplicateLabel(2, "Contact arrangements".into())
+            )]
+        );
     }
 
     #[test]

@@ -759,8 +759,14 @@ pub struct Challenge {
     pub child: ChildId,
     pub iro: Option<IroId>,
     pub raised: NaiveDate,
-    /// Themes from the council's configurable list (e.g. "care planning").
+    /// Themes from the council's two-level list (`lists::ThemeList`): each
+    /// a theme's key, or, for a record from before themes had keys, its
+    /// name. The first is the challenge's theme, which the formal
+    /// challenges are tabled by.
     pub themes: Vec<String>,
+    /// The sub-theme, under the first of `themes`: a sub-theme's key.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sub_theme: Option<String>,
     /// Each stage reached, in order: its name from the configured stages
     /// ("informal", "stage 1", …), when it began and when it was answered.
     pub stages: Vec<ChallengeStage>,
@@ -777,6 +783,7 @@ impl Challenge {
             ("iro", self.iro != other.iro),
             ("raised", self.raised != other.raised),
             ("themes", self.themes != other.themes),
+            ("sub_theme", self.sub_theme != other.sub_theme),
             ("stages", self.stages != other.stages),
             (
                 "referred_to_cafcass",

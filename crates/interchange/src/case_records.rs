@@ -26,7 +26,8 @@
 //! | `FORM` | life story: an entry of the council's list of the forms life-story work takes (`life_story_forms`; by default `later_life_letter`, `book`, `timeline`, `memory_box`, `digital` or `other`), by key or by name in any case, on offer or the one the record is held with (optional) |
 //! | `ROUTE` | views: an entry of the council's list of how the child's views reached the review (`views_routes`; by default `in_person`, `mind_of_my_own`, `consultation_booklet`, `advocate`, `iro_visit` or `other`), by key or by name in any case, on offer or the one the record is held with (required) |
 //! | `CARE_LEAVER` | advocacy: `Y` when the young person was a care leaver then (blank: no) |
-//! | `THEME` | case alert: its theme (required), one of the council's challenge themes (in any case), or the theme the alert is held with |
+//! | `THEME` | case alert: its theme (required), one of the council's challenge themes (its key, or its name in any case), or the theme the alert is held with; stored as the list's own entry (its key) |
+//! | `SUB_THEME` | case alert: a sub-theme under that theme (optional; its key or name), or the one the alert is held with |
 //! | `OUTCOME` | case alert: `resolved`, `escalated` or `withdrawn` (with `END`) |
 //!
 //! Keys may be written as their labels (`Mind of My Own`, `criteria met`).
@@ -49,8 +50,9 @@ use footprint_store::{CaseRecordsAdded, Store};
 
 use crate::rows::{CaseFile, at_header};
 use crate::{Error, Outcome, RowProblem};
+use footprint_domain::lists::ThemeRefusal;
 
-const COLUMNS: [&str; 18] = [
+const COLUMNS: [&str; 19] = [
     "RECORD",
     "ID",
     "CHILD",
@@ -69,6 +71,7 @@ const COLUMNS: [&str; 18] = [
     "OUTCOME",
     "NOTIFIED_BY",
     "VISITS",
+    "SUB_THEME",
 ];
 
 const RECORD: usize = 0;
@@ -89,6 +92,7 @@ const THEME: usize = 14;
 const OUTCOME: usize = 15;
 const NOTIFIED_BY: usize = 16;
 const VISITS: usize = 17;
+const SUB_THEME: usize = 18;
 
 fn date(s: &str) -> Result<NaiveDate, String> {
     parse_uk_date(s)
@@ -147,7 +151,7 @@ fn read_with_lines(file: &str, text: &str) -> Result<ReadLines, Vec<RowProblem>>
         return Err(at_header(format!(
             "{file}: the header row needs the columns RECORD, ID and DATE (and CHILD, START, \
              END, HOUSEHOLD, KIND, PANEL, DECISION, STATUS, FORM, ROUTE, CARE_LEAVER, THEME, \
-             OUTCOME, NOTIFIED_BY, VISITS as the records need); it has {}",
+             SUB_THEME, OUTCOME, NOTIFIED_BY, VISITS as the records need); it has {}",
             file_rows.header_list()
         )));
     }
@@ -501,6 +505,7 @@ fn read_with_lines(file: &str, text: &str) -> Result<ReadLines, Vec<RowProblem>>
                             child,
                             raised,
                             theme,
+                            sub_theme: Some(field(SUB_THEME).to_owned()).filter(|s| !s.is_empty()),
                             closed,
                             outcome,
                         }))
@@ -613,28 +618,39 @@ pub async fn import_case_records(
             });
         }
     }
-    // A case alert's theme from the council's list, as the form asks
-    // (`CaseRecord::theme_listed`); one held already may keep its theme.
+    // A case alert's theme and sub-theme from the council's list, as the
+    // form asks (`CaseRecord::list_theme`), stored as the list's own
+    // entries; one held already may keep its theme.
     let themes = store.challenge_themes().await?;
-    for (r, line) in records.iter().zip(&lines) {
-        if r.theme_listed(&themes, None) {
+    for (r, line) in records.iter_mut().zip(&lines) {
+        if r.list_theme(&themes, None).is_ok() {
             continue;
         }
         let held = store.case_record_versions(r.kind(), r.id()).await?;
-        if r.theme_listed(&themes, held.last().map(|v| &v.record)) {
+        let Err(refusal) = r.list_theme(&themes, held.last().map(|v| &v.record)) else {
             continue;
-        }
-        if let CaseRecord::CaseAlert(a) = r {
-            refused.push(RowProblem {
-                line: *line,
-                column: COLUMNS[THEME].into(),
-                message: format!(
-                    "`{}` is not one of the council's challenge themes, which a case alert's theme is chosen from ({})",
-                    a.theme,
-                    themes.join(", ")
+        };
+        let offered: Vec<&str> = themes
+            .0
+            .iter()
+            .filter(|t| !t.retired)
+            .map(|t| t.label.as_str())
+            .collect();
+        let (column, message) = match refusal {
+            ThemeRefusal::Theme(theme) => (
+                THEME,
+                format!(
+                    "`{theme}` is not one of the council's challenge themes, which a case alert's theme is chosen from ({})",
+                    offered.join(", ")
                 ),
-            });
-        }
+            ),
+            sub @ ThemeRefusal::SubTheme { .. } => (SUB_THEME, sub.to_string()),
+        };
+        refused.push(RowProblem {
+            line: *line,
+            column: COLUMNS[column].into(),
+            message,
+        });
     }
     if !refused.is_empty() {
         refused.sort_by_key(|p| p.line);

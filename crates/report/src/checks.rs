@@ -568,6 +568,23 @@ pub fn relations(m: &Measures) -> Vec<Relation> {
         cells_of(m, "challenges.by_quarter"),
         c("challenges.raised"),
     ));
+    // Each formal challenge once, under its theme and sub-theme (or "not
+    // recorded"), and in the quarter it was raised.
+    if m.get("challenges.formal").is_some() {
+        r.push(sum(
+            "challenges.formal_by_theme",
+            cells_of(m, "challenges.formal_by_theme"),
+            c("challenges.formal"),
+        ));
+        r.push(sum(
+            "challenges.by_quarter_outcome",
+            ["Q1", "Q2", "Q3", "Q4"]
+                .iter()
+                .map(|q| CellRef::new("challenges.by_quarter_outcome", &[q, "formal"]))
+                .collect(),
+            c("challenges.formal"),
+        ));
+    }
     for key in cells_of(m, "challenges.by_theme") {
         // A challenge may have several themes: each is at most the total.
         r.push(at_most("challenges.by_theme", key, c("challenges.raised")));

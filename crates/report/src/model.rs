@@ -406,6 +406,83 @@ impl<'a> Builder<'a> {
         }
     }
 
+    /// Formal challenges by theme and sub-theme (R20-T5, R21-T5): each
+    /// theme's total, then its sub-themes and "not recorded" beneath it,
+    /// this year beside last year, and the total of formal challenges.
+    /// Rows nil in both years are left out; a theme's total is hidden when
+    /// any count under it is.
+    fn formal_by_theme(&self) -> Table {
+        let id = "challenges.formal_by_theme";
+        let years: Vec<Fig> = std::iter::once(self.this).chain(self.last).collect();
+        let mut themes: Vec<(String, Vec<String>)> = Vec::new();
+        for y in &years {
+            for (theme, b) in y.m().grid(id).map(|g| g.rows.as_slice()).unwrap_or(&[]) {
+                let i = match themes.iter().position(|(t, _)| t == theme) {
+                    Some(i) => i,
+                    None => {
+                        themes.push((theme.clone(), Vec::new()));
+                        themes.len() - 1
+                    }
+                };
+                for k in b.keys() {
+                    if !themes[i].1.iter().any(|x| x == k) {
+                        themes[i].1.push(k.to_owned());
+                    }
+                }
+            }
+        }
+        let mut rows = Vec::new();
+        let mut all = vec![0u64; years.len()];
+        for (theme, subs) in &themes {
+            let nonzero = |path: &[&str]| years.iter().any(|y| y.value(id, path).unwrap_or(0) > 0);
+            let subs: Vec<&String> = subs.iter().filter(|k| nonzero(&[theme, k])).collect();
+            if subs.is_empty() {
+                continue;
+            }
+            let mut totals = Vec::new();
+            for (n, y) in years.iter().enumerate() {
+                let sum: u64 = subs
+                    .iter()
+                    .map(|k| y.value(id, &[theme, k]).unwrap_or(0))
+                    .sum();
+                all[n] += sum;
+                let hidden = subs.iter().any(|k| y.y.is_hidden(id, &[theme, k]));
+                totals.push(if hidden {
+                    Cell::Hidden
+                } else {
+                    Cell::Count(sum)
+                });
+            }
+            let label = if theme == footprint_domain::measures::NOT_RECORDED {
+                "Theme not recorded".to_owned()
+            } else {
+                self.this.m().key_label(id, theme)
+            };
+            rows.push(row(label, totals));
+            for k in subs {
+                let label = if k == footprint_domain::measures::NOT_RECORDED {
+                    "Sub-theme not recorded".to_owned()
+                } else {
+                    self.this.m().key_label(id, &format!("{theme}/{k}"))
+                };
+                let cells = years.iter().map(|y| y.cell(id, &[theme, k])).collect();
+                rows.push(row(format!("– {label}"), cells));
+            }
+        }
+        rows.push(total_row(
+            "All formal challenges",
+            all.into_iter().map(Cell::Count).collect(),
+        ));
+        Table {
+            id: "challenges-formal-by-theme".into(),
+            caption:
+                "Formal challenges by theme and sub-theme (a challenge counted under its theme)"
+                    .into(),
+            columns: self.year_columns("Theme and sub-theme"),
+            rows,
+        }
+    }
+
     /// Children in care on 31 March by provision: more than 20 miles from
     /// home, 20 miles or less, distance not known (this year), and more
     /// than 20 miles last year; the groups add up to the total row.
@@ -1536,6 +1613,7 @@ pub fn build(report: &AnnualReport) -> Report {
         None,
         false,
     )));
+    blocks.push(Block::Table(b.formal_by_theme()));
     blocks.push(Block::Table(Table {
         id: "challenges-by-quarter".into(),
         caption: "Challenges raised by quarter".into(),

@@ -165,6 +165,96 @@ fn docx_has_headings_and_tables() {
 }
 
 #[test]
+fn formal_challenges_are_tabled_by_theme_and_sub_theme_with_their_totals() {
+    use footprint_domain::model::ChallengeStage;
+    // Four of the test council's challenges escalated to stage 1, with
+    // themes worked by hand: care planning / drift and delay twice (once
+    // held by its name, as before themes had keys), care planning with no
+    // sub-theme, and one with no theme.
+    let mut data = common::dataset();
+    let subs = [
+        (vec!["care_planning"], Some("drift_and_delay")),
+        (vec!["Care planning"], Some("Drift and delay")),
+        (vec!["care_planning"], None),
+        (vec![], None),
+    ];
+    assert!(data.challenges.len() >= subs.len());
+    for (c, (themes, sub)) in data.challenges.iter_mut().zip(subs) {
+        c.themes = themes.into_iter().map(String::from).collect();
+        c.sub_theme = sub.map(String::from);
+        let escalated = c.stages[0].responded.expect("answered");
+        c.stages.push(ChallengeStage {
+            stage: "stage 1".into(),
+            started: escalated,
+            timescale_working_days: 5,
+            responded: Some(escalated),
+        });
+    }
+    let r = AnnualReport::compute(
+        &data,
+        footprint_domain::dates::CollectionYear::new(2021),
+        &common::settings(),
+        &footprint_domain::calendar::WorkingDayCalendar::england_and_wales(),
+        common::narratives(),
+        false,
+    );
+    let m = &r.this_year.measures;
+    assert_eq!(m.count("challenges.formal"), Some(4));
+    let g = m.grid("challenges.formal_by_theme").unwrap();
+    assert_eq!(g.get("care_planning").unwrap().value("drift_and_delay"), 2);
+    assert_eq!(g.get("care_planning").unwrap().value("not_recorded"), 1);
+    assert_eq!(g.get("not_recorded").unwrap().value("not_recorded"), 1);
+    assert_eq!(g.total(), 4);
+    // The self-check sums the table to the formal challenges, and refuses
+    // a cell that does not add up.
+    footprint_report::checks::check(m).expect("the self-checks hold");
+    assert!(
+        footprint_report::checks::relations(m).iter().any(|rel| matches!(
+            rel,
+            footprint_report::checks::Relation::Sum { name, .. } if name == "challenges.formal_by_theme"
+        ))
+    );
+    let mut broken = m.clone();
+    if let Some(footprint_domain::measures::Measure::Grid(g)) =
+        broken.get_mut("challenges.formal_by_theme")
+    {
+        g.rows[0].1.entry("drift_and_delay").value += 1;
+    }
+    let err = footprint_report::checks::check(&broken).unwrap_err();
+    assert!(
+        err.to_string().contains("challenges.formal_by_theme"),
+        "{err}"
+    );
+    let model = r.model();
+    let t = model
+        .tables()
+        .find(|t| t.id == "challenges-formal-by-theme")
+        .expect("the table");
+    let rows: Vec<(&str, String)> = t
+        .rows
+        .iter()
+        .map(|r| (r.header.as_str(), r.cells[0].display()))
+        .collect();
+    assert_eq!(
+        rows,
+        [
+            ("Care planning", "3".to_owned()),
+            ("– Drift and delay", "2".to_owned()),
+            ("– Sub-theme not recorded", "1".to_owned()),
+            ("Theme not recorded", "1".to_owned()),
+            ("– Sub-theme not recorded", "1".to_owned()),
+            ("All formal challenges", "4".to_owned()),
+        ]
+    );
+    assert!(t.rows.last().unwrap().total);
+    let v = json(&r);
+    assert_eq!(
+        int(&v["measures"]["challenges.formal_by_theme"]["care_planning"]["drift_and_delay"]),
+        2
+    );
+}
+
+#[test]
 fn reasons_reviews_were_late_are_tabled_in_every_format() {
     let r = common::report(false);
     let m = &r.this_year.measures;

@@ -100,17 +100,19 @@ fn the_demo_councils_legal_status_cannot_be_unpicked() {
 }
 
 /// A council of 150 in care (`footprint generate --children-in-care 150
-/// --seed 3`), 2024-25: challenges raised 15, informal 13, stage 1 and
-/// stage 2 both 1 and alone hidden, so both were 1.
+/// --seed 3`), 2024-25: challenges raised 16, informal 13, stage 1 3 and
+/// alone hidden, so informal (or the total) is hidden with it, or stage 1
+/// would be the total less informal. (The figures were 15, 13, 1 and 1
+/// before the generator chose sub-themes, which moved its random numbers.)
 #[test]
 fn a_small_councils_challenge_stages_cannot_be_unpicked() {
     let r = report(150, 5, 3, d(2025, 6, 1), CollectionYear::new(2024), false);
     let st = "challenges.by_stage";
-    assert_eq!(r.this_year.measures.count("challenges.raised"), Some(15));
+    assert_eq!(r.this_year.measures.count("challenges.raised"), Some(16));
     assert_eq!(value(&r, false, st, "informal"), 13);
-    assert_eq!(value(&r, false, st, "stage 1"), 1);
-    assert_eq!(value(&r, false, st, "stage 2"), 1);
-    assert!(hidden(&r, false, st, "stage 1") && hidden(&r, false, st, "stage 2"));
+    assert_eq!(value(&r, false, st, "stage 1"), 3);
+    assert_eq!(value(&r, false, st, "stage 2"), 0);
+    assert!(hidden(&r, false, st, "stage 1"));
     assert!(
         hidden(&r, false, st, "informal")
             || r.this_year

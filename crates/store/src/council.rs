@@ -15,7 +15,7 @@
 //! (`late_reasons`, `inadequate_reasons`), read by [`Store::form_list`];
 //! each wins over the field of the same name in the measure settings.
 
-use footprint_domain::lists::{CouncilList, FormList};
+use footprint_domain::lists::{CouncilList, FormList, ThemeList};
 use footprint_domain::measures::MeasureSettings;
 use footprint_domain::review_record::RecordTemplate;
 use footprint_domain::schedule::SchedulePolicy;
@@ -30,8 +30,10 @@ pub const SCHEDULE_POLICY: &str = "schedule_policy";
 /// The setting holding the challenge stages: `[{"name": "informal",
 /// "working_days": 5}, …]`.
 pub const CHALLENGE_STAGES: &str = "challenge_stages";
-/// The setting holding the challenge themes (a list of strings), which a
-/// case alert's theme is chosen from too.
+/// The setting holding the challenge themes, two levels
+/// (`footprint_domain::lists::ThemeList`: `[{"key", "label", "retired",
+/// "sub_themes": [{"key", "label", "retired"}]}]`, or a list of names as
+/// before themes had keys), which a case alert's theme is chosen from too.
 pub const CHALLENGE_THEMES: &str = "challenge_themes";
 /// The setting holding the council's template for the record of a review
 /// (`footprint_domain::review_record::RecordTemplate` as JSON; Signs of
@@ -60,22 +62,10 @@ pub fn default_challenge_stages() -> Vec<ChallengeStageSetting> {
         .collect()
 }
 
-/// The challenge themes when the council has set none.
-pub fn default_challenge_themes() -> Vec<String> {
-    [
-        "Care planning",
-        "Placement",
-        "Contact with family",
-        "Health",
-        "Education",
-        "Permanence",
-        "Social worker visits",
-        "Pathway planning",
-        "Delay in actions from reviews",
-    ]
-    .into_iter()
-    .map(str::to_owned)
-    .collect()
+/// The challenge themes when the council has set none
+/// ([`ThemeList::default_list`]).
+pub fn default_challenge_themes() -> ThemeList {
+    ThemeList::default_list()
 }
 
 fn parse<T: serde::de::DeserializeOwned>(key: &'static str, v: serde_json::Value) -> Result<T> {
@@ -101,6 +91,7 @@ impl Store {
         }
         let stages = self.challenge_stages().await?;
         settings.challenge_stages = stages.into_iter().map(|s| s.name).collect();
+        settings.challenge_themes = self.challenge_themes().await?;
         for list in FormList::ALL {
             if let Some(held) = self.held_list(list).await? {
                 *settings.list_mut(list) = held;
@@ -150,12 +141,27 @@ impl Store {
             .await
     }
 
-    /// The challenge themes, which a case alert's theme is chosen from too
-    /// (the default list when none is set, or the set list is empty). A
-    /// set list that does not parse is an error naming it.
-    pub async fn challenge_themes(&self) -> Result<Vec<String>> {
-        self.list_or(CHALLENGE_THEMES, default_challenge_themes)
-            .await
+    /// The challenge themes, two levels, which a case alert's theme is
+    /// chosen from too (the default list when none is set, or the set list
+    /// is empty). A set list that does not parse or fails its check is an
+    /// error naming it, never a silent fall-back: a record's key must not
+    /// lose its label.
+    pub async fn challenge_themes(&self) -> Result<ThemeList> {
+        let Some(v) = self.setting(CHALLENGE_THEMES).await? else {
+            return Ok(default_challenge_themes());
+        };
+        let held: ThemeList = parse(CHALLENGE_THEMES, v)?;
+        if held.0.is_empty() {
+            return Ok(default_challenge_themes());
+        }
+        if let Some(problem) = held.check().first() {
+            return Err(StoreError::Corrupt {
+                table: "settings",
+                column: CHALLENGE_THEMES,
+                reason: format!("the `{CHALLENGE_THEMES}` setting is not valid: {problem}"),
+            });
+        }
+        Ok(held)
     }
 
     /// The list held under `key`, or `default()` when none is held or the

@@ -46,7 +46,7 @@ pub use error::{Result, StoreError};
 pub use types::*;
 
 /// The schema version this binary knows (the number of the last migration).
-pub const SCHEMA_VERSION: i64 = 22;
+pub const SCHEMA_VERSION: i64 = 21;
 
 /// The setting holding the date the council began recording reviews in
 /// Footprint (JSON string `"yyyy-mm-dd"`); see [`Store::load_dataset`].
@@ -180,10 +180,16 @@ pub(crate) const MIGRATIONS: &[Migration] = &[
         postgres: include_str!("../migrations/postgres/0019_council_lists.sql"),
     },
     Migration {
-        version: 22,
+        version: 20,
+        description: "a challenge's theme may have a sub-theme (the two-level list)",
+        sqlite: include_str!("../migrations/sqlite/0020_challenge_sub_themes.sql"),
+        postgres: include_str!("../migrations/postgres/0020_challenge_sub_themes.sql"),
+    },
+    Migration {
+        version: 21,
         description: "private fostering notifications and their visits, as versions",
-        sqlite: include_str!("../migrations/sqlite/0022_private_fostering_notifications.sql"),
-        postgres: include_str!("../migrations/postgres/0022_private_fostering_notifications.sql"),
+        sqlite: include_str!("../migrations/sqlite/0021_private_fostering_notifications.sql"),
+        postgres: include_str!("../migrations/postgres/0021_private_fostering_notifications.sql"),
     },
 ];
 

@@ -315,6 +315,8 @@ pub struct NewChallenge {
     pub iro: Option<IroId>,
     pub raised: NaiveDate,
     pub themes: Vec<String>,
+    /// A sub-theme under the first theme.
+    pub sub_theme: Option<String>,
     pub first_stage: ChallengeStage,
 }
 

@@ -55,16 +55,18 @@ const STREAM: u64 = 0x0CA5_E12E_C0D5_0117;
 const NOTICES: u64 = 0x0B0F_F05E_4E07_1CE5;
 
 /// The case-alert themes (as a council lists them).
+/// The case-alert themes: keys of the default list of challenge themes
+/// (`ThemeList::default_list`), weighted as a council's alerts fall.
 const THEMES: [(&str, u32); 9] = [
-    ("care planning", 30),
-    ("drift and delay", 20),
+    ("care_planning", 50),
     ("placement", 12),
-    ("contact", 10),
+    ("contact_with_family", 10),
     ("health", 6),
     ("education", 8),
     ("permanence", 6),
-    ("record keeping", 5),
-    ("pathway planning", 3),
+    ("delay_in_actions_from_reviews", 5),
+    ("pathway_planning", 3),
+    ("social_worker_visits", 3),
 ];
 
 struct Ids(u64);
@@ -224,11 +226,13 @@ pub(crate) fn records(seed: u64, ds: &Dataset, from: NaiveDate, as_of: NaiveDate
                         add_days(raised, days_between(&mut rng, 15, 70))
                     };
                     let closed = (closed <= as_of).then_some(closed);
+                    let (theme, sub_theme) = crate::util::pick_theme(&mut rng, &THEMES);
                     out.case_alerts.push(CaseAlert {
                         id: ids.next("E"),
                         child: id.clone(),
                         raised,
-                        theme: pick(&mut rng, &THEMES).to_owned(),
+                        theme,
+                        sub_theme,
                         closed,
                         outcome: closed.map(|_| {
                             pick(

@@ -165,15 +165,17 @@ const OWNERS: &[(&str, u32)] = &[
     ("IRO", 5),
 ];
 
+/// Challenge themes: keys of the default list of challenge themes
+/// (`ThemeList::default_list`), weighted as a council's challenges fall.
 const THEMES: &[(&str, u32)] = &[
-    ("care planning", 22),
-    ("drift and delay", 18),
+    ("care_planning", 40),
     ("permanence", 14),
     ("placement", 12),
-    ("contact", 10),
+    ("contact_with_family", 10),
     ("education", 8),
     ("health", 6),
-    ("assessment", 10),
+    ("delay_in_actions_from_reviews", 6),
+    ("social_worker_visits", 4),
 ];
 
 const STAGES: &[&str] = &["informal", "stage 1", "stage 2", "stage 3"];
@@ -496,7 +498,8 @@ fn challenge(
     raised: NaiveDate,
 ) -> Challenge {
     let cal = ctx.calendar;
-    let mut themes = vec![pick(rng, THEMES).to_owned()];
+    let (theme, sub_theme) = crate::util::pick_theme(rng, THEMES);
+    let mut themes = vec![theme];
     if rng.random_bool(0.3) {
         let second = pick(rng, THEMES).to_owned();
         if !themes.contains(&second) {
@@ -549,6 +552,7 @@ fn challenge(
         iro,
         raised,
         themes,
+        sub_theme,
         stages,
         referred_to_cafcass: cafcass,
         resolved,

@@ -58,3 +58,22 @@ pub(crate) fn exp_days(rng: &mut ChaCha8Rng, mean_days: f64) -> i64 {
 pub(crate) fn april_first(year: i32) -> NaiveDate {
     NaiveDate::from_ymd_opt(year, 4, 1).unwrap_or(NaiveDate::MIN)
 }
+
+/// A theme from the default list of challenge themes, weighted by key, and
+/// four times in five a sub-theme under it (else none recorded, as a
+/// council's records have): what a synthetic challenge or case alert holds,
+/// the list's own keys, so the demo's tables by theme and sub-theme fill.
+pub(crate) fn pick_theme(
+    rng: &mut ChaCha8Rng,
+    weights: &[(&str, u32)],
+) -> (String, Option<String>) {
+    let key = pick(rng, weights);
+    let list = footprint_domain::lists::ThemeList::default_list();
+    let subs: Vec<&str> = list
+        .find(key)
+        .map(|t| t.sub_themes.keys().collect())
+        .unwrap_or_default();
+    let sub = (!subs.is_empty() && rng.random_bool(0.8))
+        .then(|| subs[rng.random_range(0..subs.len())].to_owned());
+    (key.to_owned(), sub)
+}

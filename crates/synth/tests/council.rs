@@ -340,6 +340,26 @@ fn iro_records_are_consistent_with_the_reviews() {
         }
     }
     assert_eq!(reviews_with_chair, ds.reviews.len());
+    // Every theme and sub-theme generated is the default list's own entry
+    // (its key), a sub-theme under its theme: the demo's tables by theme
+    // and sub-theme fill, with no theme off the list.
+    let list = footprint_domain::lists::ThemeList::default_list();
+    let listed = |theme: &str, sub: Option<&str>| {
+        list.choose(theme, sub.unwrap_or(""), None)
+            == Ok((theme.to_owned(), sub.map(str::to_owned)))
+    };
+    for c in &ds.challenges {
+        assert!(c.themes.iter().all(|t| listed(t, None)), "{:?}", c.themes);
+        assert!(
+            listed(&c.themes[0], c.sub_theme.as_deref()),
+            "{:?}",
+            c.sub_theme
+        );
+    }
+    assert!(ds.challenges.iter().any(|c| c.sub_theme.is_some()));
+    for a in &ds.case_records.case_alerts {
+        assert!(listed(&a.theme, a.sub_theme.as_deref()), "{}", a.theme);
+    }
     for c in &ds.challenges {
         assert!(!c.stages.is_empty() && !c.themes.is_empty());
         assert_eq!(c.stages[0].stage, "informal");

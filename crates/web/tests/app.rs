@@ -329,6 +329,7 @@ async fn fresh_challenge(t: &TestApp) -> i64 {
             iro: Some(IroId("IRO1".into())),
             raised: d("2025-03-03"),
             themes: vec!["Placement".into()],
+            sub_theme: None,
             first_stage: ChallengeStage {
                 stage: "informal".into(),
                 started: d("2025-03-03"),
@@ -1401,10 +1402,17 @@ async fn settings_are_validated_by_field_and_audited_with_their_values_before_an
     assert!(
         details
             .iter()
-            .any(|d| d.starts_with("setting=challenge_themes;")
-                && d.ends_with("after=[\"Placement\",\"Education\"]")),
+            .any(|d| d.starts_with("setting=challenge_themes;before=(not set);after=[")),
         "{details:?}"
     );
+    // The rows name the themes on offer; a theme kept keeps its key and
+    // sub-themes, and one left out is retired, not deleted, so the records
+    // holding it keep it.
+    let themes = t.store.challenge_themes().await.expect("themes");
+    assert_eq!(themes.offered_names(), ["Placement", "Education"]);
+    assert_eq!(themes.0[0].key, "placement");
+    assert!(!themes.0[0].sub_themes.is_empty());
+    assert!(themes.find("care_planning").is_some_and(|t| t.retired));
     // A name too long is refused on its field; nothing changes.
     let long: &'static str = Box::leak("x".repeat(101).into_boxed_str());
     let res = a.post("/admin/settings", &form(long, "Placement")).await;

@@ -5,6 +5,8 @@
 //! administrator adds a way a child's views reach a review too, which the
 //! IRO finds on the case records form.
 //! axe-core checks the list's page (in its error state too) and the form.
+//! And an IRO raising a challenge chooses a theme, then a sub-theme within
+//! it: one under another theme is refused on its field, axe-checked.
 //!
 //! Without Chromium and chromedriver the test fails, saying what to install,
 //! unless FOOTPRINT_SKIP_BROWSER=1 is set.
@@ -103,6 +105,93 @@ async fn an_administrator_adds_a_late_reason_and_the_iro_finds_it_on_the_review_
         assert!(routes.contains("Postcard home"), "{routes}");
         assert!(routes.contains("Mind of My Own"), "{routes}");
         assert_accessible(&c, "the child's views form with the council's list").await;
+    }
+    .await;
+    let _ = c.close().await;
+    server.abort();
+    result
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_iro_chooses_a_challenge_theme_then_a_sub_theme_within_it() {
+    let t = app().await;
+    let Some(Browser {
+        c,
+        base,
+        server,
+        _driver,
+        _profile,
+    }) = launch(&t).await
+    else {
+        return;
+    };
+    let result = async {
+        sign_in(&c, &base, Role::Iro).await;
+        c.goto(&format!("{base}/children/C1/challenges/new"))
+            .await
+            .expect("challenge form");
+        assert_accessible(&c, "the challenge form with themes and sub-themes").await;
+        let before = t.store.load_dataset().await.expect("read").challenges.len();
+        // Placement, with a sub-theme from under Care planning: refused.
+        click(&c, "input[name='theme'][value='placement']").await;
+        c.find(Locator::Id("sub_theme"))
+            .await
+            .expect("the sub-theme")
+            .select_by_value("care_planning.drift_and_delay")
+            .await
+            .expect("chosen");
+        type_into(&c, "concern", "The placement plan was not reviewed").await;
+        click(
+            &c,
+            "form[action='/children/C1/challenges'] button[type='submit']",
+        )
+        .await;
+        wait_for_error_page(&c).await;
+        assert!(
+            c.find(Locator::Css("#sub_theme.govuk-select--error"))
+                .await
+                .is_ok(),
+            "refused on the sub-theme"
+        );
+        let message = text_of(&c, "#sub_theme-error").await;
+        assert!(message.contains("under Placement"), "{message}");
+        assert_eq!(
+            t.store.load_dataset().await.expect("read").challenges.len(),
+            before,
+            "nothing written"
+        );
+        assert_accessible(&c, "the challenge form, with the sub-theme refused").await;
+        // The theme stays chosen; a sub-theme within it is taken.
+        c.find(Locator::Id("sub_theme"))
+            .await
+            .expect("the sub-theme")
+            .select_by_value("placement.stability")
+            .await
+            .expect("chosen");
+        type_into(&c, "concern", "The placement plan was not reviewed").await;
+        click(
+            &c,
+            "form[action='/children/C1/challenges'] button[type='submit']",
+        )
+        .await;
+        // The challenge's own page, which says its themes in words.
+        let mut ds = t.store.load_dataset().await.expect("read");
+        for _ in 0..100 {
+            if ds.challenges.len() > before {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+            ds = t.store.load_dataset().await.expect("read");
+        }
+        let themes = text_of(&c, "dl.govuk-summary-list").await;
+        assert!(
+            themes.contains("Placement: Placement stability"),
+            "{themes}"
+        );
+        assert_eq!(ds.challenges.len(), before + 1);
+        let raised = ds.challenges.last().expect("raised");
+        assert_eq!(raised.themes, ["placement"]);
+        assert_eq!(raised.sub_theme.as_deref(), Some("stability"));
     }
     .await;
     let _ = c.close().await;

@@ -637,6 +637,76 @@ async fn the_children_list_pages_and_filters_past_500() {
 }
 
 #[tokio::test]
+async fn the_challenge_form_offers_a_theme_then_a_sub_theme_within_it() {
+    let t = app().await;
+    let mut c = Client::signed_in_as(&t.app, Role::Iro).await;
+    let form = c.get("/children/C1/challenges/new").await;
+    // The themes as radios, then the sub-themes grouped under each theme,
+    // each naming the theme it is under.
+    let theme = form
+        .body
+        .find("name=\"theme\" type=\"radio\" value=\"care_planning\"")
+        .expect("the theme offered");
+    let sub = form
+        .body
+        .find("<option value=\"care_planning.drift_and_delay\">Drift and delay</option>")
+        .expect("its sub-theme offered");
+    assert!(theme < sub, "the theme first, then the sub-theme");
+    assert!(
+        form.body
+            .contains("<optgroup label=\"Care planning\" data-theme=\"care_planning\">")
+    );
+    let held = t.store.load_dataset().await.expect("read").challenges.len();
+    // A sub-theme under another theme: refused on its field, nothing held.
+    let fields = |sub: &'static str| {
+        vec![
+            ("raised", "2025-03-10"),
+            ("stage", "stage 1"),
+            ("theme", "placement"),
+            ("sub_theme", sub),
+            ("concern", "The placement plan has not been reviewed"),
+        ]
+    };
+    let res = c
+        .post(
+            "/children/C1/challenges",
+            &fields("care_planning.drift_and_delay"),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(res.body.contains("id=\"sub_theme-error\""), "{}", res.body);
+    assert!(res.body.contains("Select a sub-theme under Placement"));
+    // What was chosen is shown again.
+    assert!(res.body.contains("value=\"placement\" checked"));
+    assert_eq!(
+        t.store.load_dataset().await.expect("read").challenges.len(),
+        held
+    );
+    // Within its theme: held as the list's keys, audited, shown in words.
+    let res = c
+        .post("/children/C1/challenges", &fields("placement.stability"))
+        .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    let path = res.location.expect("to the challenge");
+    let id: i64 = path.rsplit('/').next().expect("id").parse().expect("id");
+    let raised = t.store.challenge(id).await.expect("read").expect("held");
+    assert_eq!(raised.themes, ["placement"]);
+    assert_eq!(raised.sub_theme.as_deref(), Some("stability"));
+    let log = t
+        .store
+        .audit_log(&AuditQuery {
+            action_prefix: Some("challenge.raise".into()),
+            ..Default::default()
+        })
+        .await
+        .expect("log");
+    assert_eq!(log.len(), 1);
+    assert!(!log[0].detail.contains("placement plan"), "no free text");
+    let page = c.get(&path).await;
+    assert!(page.body.contains("Placement: Placement stability"));
+}
+
+#[tokio::test]
 async fn a_challenge_holds_its_concern_each_response_and_its_outcome_in_words() {
     let t = app().await;
     let mut c = Client::signed_in_as(&t.app, Role::Iro).await;
@@ -1164,20 +1234,58 @@ async fn a_challenge_is_corrected_as_a_new_version() {
         Some(held.clone()),
         "nothing written"
     );
+    // A sub-theme under another theme than the one chosen, and a theme off
+    // the list: each refused on its own field, nothing written.
+    for (theme, sub, field) in [
+        ("care_planning", "placement.stability", "sub_theme"),
+        ("Weather", "", "theme"),
+    ] {
+        let res = c
+            .post(
+                "/challenges/1/correct",
+                &[
+                    ("raised", raised.as_str()),
+                    ("theme", theme),
+                    ("sub_theme", sub),
+                    ("correction_reason", "Placement was part of it too"),
+                ],
+            )
+            .await;
+        assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(
+            res.body.contains(&format!("id=\"{field}-error\"")),
+            "{}",
+            res.body
+        );
+        assert_eq!(
+            t.store.challenge(1).await.expect("read"),
+            Some(held.clone()),
+            "nothing written"
+        );
+    }
     let res = c
         .post(
             "/challenges/1/correct",
             &[
                 ("raised", raised.as_str()),
-                ("themes", "Care planning"),
-                ("themes", "Contact"),
-                ("correction_reason", "Contact was part of it too"),
+                ("theme", "care_planning"),
+                ("sub_theme", "care_planning.drift_and_delay"),
+                ("themes", "placement"),
+                ("correction_reason", "Placement was part of it too"),
             ],
         )
         .await;
     assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
     let now = t.store.challenge(1).await.expect("read").expect("held");
-    assert_eq!(now.themes, ["Care planning", "Contact"]);
+    // The list's own entries, its keys: the theme, its sub-theme, another.
+    assert_eq!(now.themes, ["care_planning", "placement"]);
+    assert_eq!(now.sub_theme.as_deref(), Some("drift_and_delay"));
+    let page = c.get("/challenges/1").await;
+    assert!(
+        page.body
+            .contains("Care planning: Drift and delay, Placement"),
+        "the themes in words"
+    );
     let log = t
         .store
         .audit_log(&AuditQuery {
@@ -1187,10 +1295,10 @@ async fn a_challenge_is_corrected_as_a_new_version() {
         })
         .await
         .expect("log");
-    assert_eq!(log[0].detail, "challenge=1;changed=themes");
+    assert_eq!(log[0].detail, "challenge=1;changed=themes,sub_theme");
     let mut m = Client::signed_in_as(&t.app, Role::Manager).await;
     let page = m.get("/challenges/1").await;
-    assert!(page.body.contains("Contact was part of it too"));
+    assert!(page.body.contains("Placement was part of it too"));
     assert!(
         !c.get("/challenges/1")
             .await

@@ -293,6 +293,44 @@ async fn names_and_health_records_are_imported_all_or_nothing() {
         "{}",
         excerpt(&page.body)
     );
+    // Held as the list's own entry, not as the file spells it, so counts by
+    // theme stay on one row (the file's "care planning" was held as it was).
+    let alerts = t
+        .store
+        .load_dataset()
+        .await
+        .expect("read")
+        .case_records
+        .case_alerts;
+    assert_eq!(alerts.len(), 1);
+    assert_eq!(alerts[0].theme, "care_planning");
+    // A sub-theme not under the theme: refused on its line and SUB_THEME.
+    let other = b"RECORD,ID,CHILD,DATE,END,THEME,SUB_THEME,OUTCOME\n\
+case_alert,E2,C1,01/02/2025,,Placement,Drift and delay,\n";
+    let res = a
+        .post_multipart(
+            "/returns/upload",
+            &[("kind", "case_records")],
+            &[("files", "case-records.csv", other)],
+        )
+        .await;
+    let page = finished(&mut a, &job_of(&res)).await;
+    assert!(
+        page.body.contains("case-records.csv line 2, SUB_THEME"),
+        "{}",
+        excerpt(&page.body)
+    );
+    assert_eq!(
+        t.store
+            .load_dataset()
+            .await
+            .expect("read")
+            .case_records
+            .case_alerts
+            .len(),
+        1,
+        "nothing written"
+    );
     // A form without a file is a bad request; a business support user may
     // not upload at all.
     let res = a

@@ -112,11 +112,13 @@ pub(super) fn measures(
     data: &Dataset,
     care: &CareIndex,
     period: Period,
-    t: &CaseRecordTimescales,
-    views_routes: &crate::lists::CouncilList,
+    settings: &super::MeasureSettings,
     calendar: &WorkingDayCalendar,
     out: &mut Measures,
 ) {
+    let t: &CaseRecordTimescales = &settings.case_records;
+    let views_routes = &settings.views_routes;
+    let theme_list = &settings.challenge_themes;
     let r = &data.case_records;
     let last = period.last;
     let looked_after =
@@ -423,7 +425,7 @@ pub(super) fn measures(
         let closed_by = |d: NaiveDate| a.closed.is_some_and(|c| c <= d);
         if period.contains(a.raised) {
             raised.add(&a.child);
-            themes.entry(&a.theme).add(&a.child);
+            themes.entry(&theme_list.key_of(&a.theme)).add(&a.child);
             let key = match a.outcome.filter(|_| closed_by(last)) {
                 Some(o) => o.key(),
                 None => "open",

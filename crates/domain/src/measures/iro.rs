@@ -366,6 +366,17 @@ fn stage_reached(c: &Challenge) -> &str {
     c.stages.last().map_or("none", |s| s.stage.as_str())
 }
 
+/// How far a challenge went (Wok-P): `no_stage` (none recorded),
+/// `informal` (the stage reached is the council's first) or `formal` (a
+/// later one).
+fn challenge_level(c: &Challenge, first_stage: Option<&str>) -> &'static str {
+    match stage_reached(c) {
+        "none" => "no_stage",
+        r if Some(r) == first_stage => "informal",
+        _ => "formal",
+    }
+}
+
 /// Resolved, and every stage answered within its timescale (a stage not
 /// answered counts as answered on the day the challenge was resolved).
 fn resolved_in_timescale(c: &Challenge, calendar: &WorkingDayCalendar) -> bool {
@@ -458,7 +469,29 @@ pub(super) fn challenges(
     let end = year.end();
     let mut raised = Count::default();
     let mut by_stage = Breakdown::with_keys(settings.challenge_stages.iter().cloned());
-    let mut themes: BTreeMap<String, Count> = BTreeMap::new();
+    let theme_list = &settings.challenge_themes;
+    let mut formal = Count::default();
+    let mut themes = Breakdown::with_keys(
+        theme_list
+            .0
+            .iter()
+            .map(|t| t.key.as_str())
+            .chain([super::NOT_RECORDED]),
+    );
+    let mut formal_by_theme = Grid {
+        rows: theme_list
+            .0
+            .iter()
+            .map(|t| {
+                let subs = t.sub_themes.keys().chain([super::NOT_RECORDED]);
+                (t.key.clone(), Breakdown::with_keys(subs))
+            })
+            .chain([(
+                super::NOT_RECORDED.to_owned(),
+                Breakdown::with_keys([super::NOT_RECORDED]),
+            )])
+            .collect(),
+    };
     let mut resolved = Count::default();
     let mut in_timescale = Count::default();
     let mut open = Count::default();
@@ -500,11 +533,40 @@ pub(super) fn challenges(
         }
         raised.add(&c.child);
         by_stage.entry(stage_reached(c)).add(&c.child);
-        let mut ts = c.themes.clone();
+        let mut ts: Vec<String> = c.themes.iter().map(|t| theme_list.key_of(t)).collect();
         ts.sort();
         ts.dedup();
+        if ts.is_empty() {
+            themes.entry(super::NOT_RECORDED).add(&c.child);
+        }
         for t in ts {
-            themes.entry(t).or_default().add(&c.child);
+            themes.entry(&t).add(&c.child);
+        }
+        if challenge_level(c, first_stage) == "formal" {
+            formal.add(&c.child);
+            // Tabled by the challenge's theme (its first) and the
+            // sub-theme under it, each formal challenge once.
+            let (theme, sub) = match c.themes.first() {
+                Some(t) => (
+                    theme_list.key_of(t),
+                    c.sub_theme.as_deref().map_or_else(
+                        || super::NOT_RECORDED.to_owned(),
+                        |s| theme_list.sub_key_of(t, s),
+                    ),
+                ),
+                None => (
+                    super::NOT_RECORDED.to_owned(),
+                    super::NOT_RECORDED.to_owned(),
+                ),
+            };
+            if formal_by_theme.get(&theme).is_none() {
+                formal_by_theme
+                    .rows
+                    .push((theme.clone(), Breakdown::default()));
+            }
+            if let Some(row) = formal_by_theme.row_mut(&theme) {
+                row.entry(&sub).add(&c.child);
+            }
         }
         if c.resolved.is_some_and(|r| r <= end) {
             resolved.add(&c.child);
@@ -520,13 +582,7 @@ pub(super) fn challenges(
         // beyond it.
         if let Some(row) = by_quarter_outcome.row_mut(year.quarter_of(c.raised).key()) {
             row.entry("raised").add(&c.child);
-            let reached = stage_reached(c);
-            let level = match reached {
-                "none" => "no_stage",
-                r if Some(r) == first_stage => "informal",
-                _ => "formal",
-            };
-            row.entry(level).add(&c.child);
+            row.entry(challenge_level(c, first_stage)).add(&c.child);
             if c.stages.len() > 1 {
                 row.entry("escalated").add(&c.child);
             } else if c.resolved.is_some_and(|r| r <= end) {
@@ -536,12 +592,9 @@ pub(super) fn challenges(
     }
     out.push("challenges.raised", Measure::Count(raised));
     out.push("challenges.by_stage", Measure::Breakdown(by_stage));
-    out.push(
-        "challenges.by_theme",
-        Measure::Breakdown(Breakdown {
-            entries: themes.into_iter().collect(),
-        }),
-    );
+    out.push("challenges.by_theme", Measure::Breakdown(themes));
+    out.push("challenges.formal", Measure::Count(formal));
+    out.push("challenges.formal_by_theme", Measure::Grid(formal_by_theme));
     out.push("challenges.resolved", Measure::Count(resolved));
     out.push(
         "challenges.resolved_in_timescale",

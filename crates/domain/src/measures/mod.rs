@@ -478,6 +478,10 @@ pub struct MeasureSettings {
     /// measure counts by them); the settings screen's list
     /// (`cover_reasons`) wins over this.
     pub cover_reasons: crate::lists::CouncilList,
+    /// The council's challenge themes and their sub-themes (the rows of
+    /// `challenges.by_theme` and `challenges.formal_by_theme`, retired ones
+    /// too); the `challenge_themes` setting wins over this.
+    pub challenge_themes: crate::lists::ThemeList,
 }
 
 impl Default for MeasureSettings {
@@ -502,6 +506,7 @@ impl Default for MeasureSettings {
             adoption_thresholds: AdoptionThresholds::default(),
             ethnic_population_shares: BTreeMap::new(),
             late_reasons: crate::lists::FormList::LateReasons.default_list(),
+            challenge_themes: crate::lists::ThemeList::default_list(),
             inadequate_reasons: crate::lists::FormList::InadequateReasons.default_list(),
             views_routes: crate::lists::FormList::ViewsRoutes.default_list(),
             life_story_forms: crate::lists::FormList::LifeStoryForms.default_list(),
@@ -610,6 +615,31 @@ pub struct Measures {
     /// `period.last` (the report date), and every screen says so.
     #[serde(default)]
     pub to_date: Option<NaiveDate>,
+}
+
+/// The labels of the breakdowns by challenge theme: `challenges.by_theme`
+/// and `case_alerts.by_theme` by theme key; `challenges.formal_by_theme`
+/// by theme key and by `theme/sub-theme` key.
+fn theme_labels(
+    themes: &crate::lists::ThemeList,
+) -> impl Iterator<Item = (String, BTreeMap<String, String>)> + '_ {
+    let by_theme: BTreeMap<String, String> = themes
+        .0
+        .iter()
+        .map(|t| (t.key.clone(), t.label.clone()))
+        .collect();
+    let mut formal = by_theme.clone();
+    for t in &themes.0 {
+        for e in &t.sub_themes.0 {
+            formal.insert(format!("{}/{}", t.key, e.key), e.label.clone());
+        }
+    }
+    [
+        ("challenges.by_theme".to_owned(), by_theme.clone()),
+        ("case_alerts.by_theme".to_owned(), by_theme),
+        ("challenges.formal_by_theme".to_owned(), formal),
+    ]
+    .into_iter()
 }
 
 impl Measures {
@@ -1018,6 +1048,7 @@ fn compute_with(
                     .collect();
                 (measure.to_owned(), labels)
             })
+            .chain(theme_labels(&settings.challenge_themes))
             .collect(),
         to_date: None,
     };
@@ -1055,8 +1086,7 @@ fn compute_with(
         data,
         care,
         period,
-        &settings.case_records,
-        &settings.views_routes,
+        settings,
         calendar,
         &mut out,
     );

@@ -175,6 +175,7 @@ pub fn dataset() -> Dataset {
                 iro: Some(iros[0].clone()),
                 raised: plus(d(2021, 4, 12), i * 7),
                 themes: vec!["drift and delay".into()],
+                sub_theme: None,
                 stages: vec![ChallengeStage {
                     stage: "informal".into(),
                     started: plus(d(2021, 4, 12), i * 7),

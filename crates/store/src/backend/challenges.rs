@@ -95,6 +95,7 @@ pub(super) async fn load_challenges(
             iro: opt_iro(row.try_get("iro")?),
             raised: date(T, "raised", row.try_get::<&str, _>("raised")?)?,
             themes: Vec::new(),
+            sub_theme: None,
             stages: Vec::new(),
             referred_to_cafcass: opt_date(
                 T,
@@ -107,13 +108,18 @@ pub(super) async fn load_challenges(
         Ok(())
     })
     .await?;
-    let mut qb = QueryBuilder::<Db>::new("SELECT challenge, theme FROM challenge_themes");
+    let mut qb =
+        QueryBuilder::<Db>::new("SELECT challenge, theme, sub_theme FROM challenge_themes");
     filter.push_where(&mut qb, "challenge");
     qb.push(" ORDER BY challenge, seq");
     each_row(conn, &mut qb, |row| {
         let id: i64 = row.try_get("challenge")?;
         if let Some(&i) = index.get(&id) {
-            out[i].themes.push(row.try_get("theme")?);
+            let c = &mut out[i];
+            if c.themes.is_empty() {
+                c.sub_theme = row.try_get("sub_theme")?;
+            }
+            c.themes.push(row.try_get("theme")?);
         }
         Ok(())
     })
@@ -152,7 +158,9 @@ pub(super) async fn insert_challenge_parts(
     let mut stages = Vec::new();
     for c in challenges {
         for (i, t) in c.themes.iter().enumerate() {
-            themes.push((c.id, to_i64(i as u64), t.as_str()));
+            // The sub-theme sits under the first theme, on its row.
+            let sub = if i == 0 { c.sub_theme.as_deref() } else { None };
+            themes.push((c.id, to_i64(i as u64), t.as_str(), sub));
         }
         for (i, s) in c.stages.iter().enumerate() {
             stages.push((c.id, to_i64(i as u64), s));
@@ -160,11 +168,14 @@ pub(super) async fn insert_challenge_parts(
     }
     bulk_insert(
         conn,
-        "INSERT INTO challenge_themes (challenge, seq, theme)",
-        3,
+        "INSERT INTO challenge_themes (challenge, seq, theme, sub_theme)",
+        4,
         &themes,
-        |b, (id, i, t)| {
-            b.push_bind(*id).push_bind(*i).push_bind(t.to_string());
+        |b, (id, i, t, sub)| {
+            b.push_bind(*id)
+                .push_bind(*i)
+                .push_bind(t.to_string())
+                .push_bind(sub.map(str::to_owned));
         },
     )
     .await?;
@@ -221,6 +232,7 @@ pub(crate) async fn raise_challenge(pool: &Pool, new: &NewChallenge) -> Result<C
         iro: new.iro.clone(),
         raised: new.raised,
         themes: new.themes.clone(),
+        sub_theme: new.sub_theme.clone(),
         stages: vec![new.first_stage.clone()],
         referred_to_cafcass: None,
         resolved: None,

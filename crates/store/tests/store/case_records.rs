@@ -33,6 +33,7 @@ fn alert() -> CaseAlert {
         child: id("A1"),
         raised: d("2023-01-05"),
         theme: "care planning".into(),
+        sub_theme: None,
         closed: None,
         outcome: None,
     }
@@ -116,6 +117,7 @@ async fn an_import_adds_keeps_and_versions(env: Env) {
     // A correction: a third version with who and why; the theme changed.
     let corrected = CaseAlert {
         theme: "drift and delay".into(),
+        sub_theme: None,
         ..closed
     };
     let changed = s
@@ -241,7 +243,7 @@ async fn a_bad_record_writes_nothing_and_a_write_is_council_wide(env: Env) {
 }
 both!(a_bad_record_writes_nothing_and_a_write_is_council_wide);
 
-/// A private fostering notification (migration 22): held for a child who
+/// A private fostering notification (migration 21): held for a child who
 /// is not looked after, read by the child and by a window its span meets;
 /// a visit added is a correction (a new version with who and why); a
 /// notification whose visit comes before it writes nothing.

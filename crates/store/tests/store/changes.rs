@@ -180,6 +180,7 @@ async fn a_challenges_stages_count_for_its_child(env: Env) {
             iro: Some(IroId("I1".into())),
             raised: d("2022-05-01"),
             themes: vec!["placement".into()],
+            sub_theme: None,
             first_stage: ChallengeStage {
                 stage: "informal".into(),
                 started: d("2022-05-01"),

@@ -155,6 +155,7 @@ async fn a_challenge_keeps_its_concern_responses_and_outcome_in_words(env: Env) 
             iro: None,
             raised: d("2022-06-01"),
             themes: vec!["Placement".into()],
+            sub_theme: None,
             first_stage: footprint_domain::model::ChallengeStage {
                 stage: "informal".into(),
                 started: d("2022-06-01"),
@@ -395,6 +396,7 @@ async fn a_challenge_is_corrected_as_a_version(env: Env) {
             iro: None,
             raised: d("2022-06-01"),
             themes: vec!["Care planning".into()],
+            sub_theme: None,
             first_stage: ChallengeStage {
                 stage: "informal".into(),
                 started: d("2022-06-01"),
@@ -408,6 +410,7 @@ async fn a_challenge_is_corrected_as_a_version(env: Env) {
     fixed.raised = d("2022-06-02");
     fixed.stages[0].started = d("2022-06-02");
     fixed.themes = vec!["Placement".into(), "Contact".into()];
+    fixed.sub_theme = Some("stability".into());
     fixed.resolved = Some(d("2022-06-20"));
     fixed.outcome = Some(ChallengeOutcome::Withdrawn);
     // A stage renamed: refused, nothing written.
@@ -423,7 +426,14 @@ async fn a_challenge_is_corrected_as_a_version(env: Env) {
         s.correct_challenge(held.id, &fixed, &correction("Raised a day later"))
             .await
             .unwrap(),
-        ["raised", "themes", "stages", "resolved", "outcome"]
+        [
+            "raised",
+            "themes",
+            "sub_theme",
+            "stages",
+            "resolved",
+            "outcome"
+        ]
     );
     assert_eq!(s.challenge(held.id).await.unwrap(), Some(fixed));
     let versions = s

@@ -146,6 +146,7 @@ pub fn full_dataset() -> Dataset {
             iro: Some(IroId("I1".into())),
             raised: d("2022-08-01"),
             themes: vec!["placement".into(), "care planning".into()],
+            sub_theme: Some("stability".into()),
             stages: vec![
                 ChallengeStage {
                     stage: "informal".into(),
@@ -283,6 +284,7 @@ async fn replace_and_load_round_trip(env: Env) {
             iro: None,
             raised: d("2023-02-01"),
             themes: vec![],
+            sub_theme: None,
             first_stage: ChallengeStage {
                 stage: "informal".into(),
                 started: d("2023-02-01"),

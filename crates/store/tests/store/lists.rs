@@ -169,7 +169,34 @@ async fn the_challenge_themes_are_read_in_one_place(env: Env) {
     s.set_setting("challenge_themes", &serde_json::json!(["Drift", "Contact"]))
         .await
         .unwrap();
-    assert_eq!(s.challenge_themes().await.unwrap(), ["Drift", "Contact"]);
+    // A flat list of names, as the setting was before themes had keys:
+    // each a theme keyed by its name.
+    let flat = s.challenge_themes().await.unwrap();
+    assert_eq!(flat.offered_names(), ["Drift", "Contact"]);
+    assert_eq!(flat.0[1].key, "contact");
+    // Two levels, as the settings now hold them.
+    let two = serde_json::json!([
+        {"key": "drift", "label": "Drift and delay", "sub_themes": [
+            {"key": "no_report", "label": "No pre-meeting report"},
+            {"key": "sgo", "label": "SGO planning drifting", "retired": true}
+        ]},
+        {"key": "contact", "label": "Contact", "retired": true}
+    ]);
+    s.set_setting("challenge_themes", &two).await.unwrap();
+    let held = s.challenge_themes().await.unwrap();
+    assert_eq!(serde_json::to_value(&held).unwrap(), two);
+    assert_eq!(held.sub_label("drift", "sgo"), "SGO planning drifting");
+    // The measures count by the same list.
+    assert_eq!(s.measure_settings().await.unwrap().challenge_themes, held);
+    // A list failing its check is an error naming it, never a fall-back.
+    s.set_setting(
+        "challenge_themes",
+        &serde_json::json!([{"key": "a", "label": "A"}, {"key": "a", "label": "B"}]),
+    )
+    .await
+    .unwrap();
+    let err = s.challenge_themes().await.unwrap_err();
+    assert!(err.to_string().contains("challenge_themes"), "{err}");
     s.set_setting("challenge_themes", &serde_json::json!({"no": 1}))
         .await
         .unwrap();

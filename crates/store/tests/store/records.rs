@@ -290,6 +290,7 @@ async fn challenges_move_through_their_stages(env: Env) {
             iro: Some(iro("I1")),
             raised: d("2023-01-10"),
             themes: vec!["permanence".into(), "contact".into()],
+            sub_theme: Some("delay".into()),
             first_stage: stage("informal", "2023-01-10"),
         })
         .await
@@ -321,6 +322,8 @@ async fn challenges_move_through_their_stages(env: Env) {
     let stored = s.challenge(c.id).await.unwrap().unwrap();
     assert_eq!(stored, done);
     assert_eq!(stored.themes, ["permanence", "contact"]);
+    // The sub-theme is kept under the first theme (migration 20).
+    assert_eq!(stored.sub_theme.as_deref(), Some("delay"));
     assert_eq!(stored.stages.len(), 2);
     assert_eq!(stored.stages[0].responded, Some(d("2023-01-12")));
     assert_eq!(stored.stages[1].responded, None);

@@ -147,7 +147,7 @@ async fn settings_page(
                     council_name,
                     &policy,
                     &stages,
-                    &themes(state).await,
+                    &themes(state).await.offered_names(),
                     record_template,
                 )
             }
@@ -664,6 +664,7 @@ pub async fn save_settings(
         };
         let policy = form.policy(&mut errors);
         let stages = form.stages(&mut errors);
+        let themes_held = themes(&state).await;
         let themes = form.themes(&mut errors);
         // The record's template: a form without the field leaves it as it is.
         let record_template = match form.record_template.as_deref().map(str::trim) {
@@ -721,7 +722,12 @@ pub async fn save_settings(
             ),
             (
                 footprint_store::council::CHALLENGE_THEMES,
-                Some(to_value(serde_json::to_value(&themes))?),
+                // The rows name the themes on offer; the list held keeps
+                // each named theme's key and sub-themes and retires the
+                // rest (`ThemeList::with_names`).
+                Some(to_value(serde_json::to_value(
+                    themes_held.with_names(&themes),
+                ))?),
             ),
             (
                 footprint_store::council::SCHEDULE_POLICY,

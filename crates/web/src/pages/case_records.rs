@@ -22,7 +22,7 @@ use footprint_domain::case_records::{
     ProtectionConference, SecureDecision, SecureReview,
 };
 use footprint_domain::daily;
-use footprint_domain::lists::FormList;
+use footprint_domain::lists::{FormList, ThemeList, ThemeRefusal};
 use footprint_domain::measures::MeasureSettings;
 use footprint_domain::model::{ChildId, Dataset};
 use footprint_store::{CaseRecordVersion, Correction, StoreError};
@@ -592,12 +592,17 @@ fn parse_record(
             );
             let outcome = pick(&mut e, pairs, "outcome", AlertOutcome::from_key, None);
             let theme = field(pairs, "theme").unwrap_or("").trim().to_owned();
+            let sub_theme = field(pairs, "sub_theme")
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(str::to_owned);
             raised.map(|raised| {
                 CaseRecord::CaseAlert(CaseAlert {
                     id,
                     child,
                     raised,
                     theme,
+                    sub_theme,
                     closed,
                     outcome,
                 })
@@ -749,6 +754,13 @@ fn form_of(r: &CaseRecord) -> Vec<(String, String)> {
         CaseRecord::CaseAlert(x) => {
             put("date", iso(x.raised));
             put("theme", x.theme.clone());
+            put(
+                "sub_theme",
+                x.sub_theme
+                    .as_ref()
+                    .map(|s| format!("{}.{s}", x.theme))
+                    .unwrap_or_default(),
+            );
             put("closed", opt(x.closed));
             put(
                 "outcome",
@@ -901,7 +913,7 @@ fn keyed<T: Copy>(
 /// council's lists with the value `held` holds, though retired).
 fn options(
     kind: &str,
-    themes: &[String],
+    themes: &[Value],
     lists: Option<&MeasureSettings>,
     held: Option<&CaseRecord>,
 ) -> Value {
@@ -967,7 +979,7 @@ struct FormPage<'a> {
     correcting: Option<&'a str>,
     versions: Vec<Value>,
     covering_needed: bool,
-    themes: &'a [String],
+    themes: &'a [Value],
     /// The council's lists the form offers (none on a household's or a
     /// private fostering review's form, which offers none).
     lists: Option<&'a MeasureSettings>,
@@ -1000,7 +1012,7 @@ impl FormPage<'_> {
 }
 
 /// The case-alert themes: the council's list of challenge themes.
-async fn themes(state: &AppState) -> Vec<String> {
+async fn themes(state: &AppState) -> ThemeList {
     super::challenges::themes(state).await
 }
 
@@ -1027,7 +1039,7 @@ pub async fn new_form(
         } else {
             Vec::new()
         };
-        let themes = themes(&state).await;
+        let themes = themes_for(&state, None).await;
         let lists = super::settings(&state).await?;
         Ok(FormPage {
             whose,
@@ -1087,7 +1099,7 @@ async fn save_new(
     let lists = super::settings(state).await?;
     let mut errors = match parse_record(kind, &rid, pairs, whose) {
         Ok(mut r) => match not_on_lists(&lists, &mut r, None)
-            .or(theme_not_listed(state, &r, None).await)
+            .or(list_theme(state, &mut r, None).await)
             .or(not_held(state, &r).await?)
         {
             Some(e) => e,
@@ -1117,7 +1129,7 @@ async fn save_new(
     errors
         .0
         .dedup_by(|a, b| a.field == b.field && a.message == b.message);
-    let themes = themes(state).await;
+    let themes = themes_for(state, None).await;
     let named: Option<ChildId> = match whose {
         Whose::Fostered(None) => named_child(pairs),
         _ => whose.child().cloned(),
@@ -1158,33 +1170,65 @@ fn not_on_lists(
     Some(e)
 }
 
-/// The themes a case alert's form offers: the council's list, and the
-/// theme the alert being corrected holds, though taken off the list.
-async fn themes_for(state: &AppState, held: Option<&CaseRecord>) -> Vec<String> {
-    let mut themes = themes(state).await;
-    if let Some(CaseRecord::CaseAlert(a)) = held
-        && !a.theme.is_empty()
-        && !themes.contains(&a.theme)
-    {
-        themes.push(a.theme.clone());
-    }
-    themes
+/// The themes a case alert's form offers, each with its sub-themes: the
+/// council's list, and the theme the alert being corrected holds, though
+/// retired or taken off the list.
+async fn themes_for(state: &AppState, held: Option<&CaseRecord>) -> Vec<Value> {
+    let list = themes(state).await;
+    let held = match held {
+        Some(CaseRecord::CaseAlert(a)) if !a.theme.is_empty() => {
+            Some((vec![a.theme.clone()], a.sub_theme.clone()))
+        }
+        _ => None,
+    };
+    super::challenges::theme_choices(
+        &list,
+        held.as_ref().map(|(t, s)| (t.as_slice(), s.as_deref())),
+    )
 }
 
-/// A case alert's theme not on the council's list of themes (the one the
-/// form offers), as an error on its field; a correction may keep the theme
-/// the alert holds, though the council has since taken it off the list.
-async fn theme_not_listed(
+/// Puts a case alert's theme and sub-theme as the council's list holds them
+/// (`CaseRecord::list_theme`, the rule the import asks too), or gives the
+/// refusal on its field: a theme not on the list, a sub-theme not under the
+/// theme chosen. A correction may keep the theme the alert holds, though
+/// the council has since taken it off the list.
+async fn list_theme(
     state: &AppState,
-    r: &CaseRecord,
+    r: &mut CaseRecord,
     held: Option<&CaseRecord>,
 ) -> Option<FormErrors> {
-    if !matches!(r, CaseRecord::CaseAlert(_)) || r.theme_listed(&themes(state).await, held) {
+    let CaseRecord::CaseAlert(a) = r else {
         return None;
-    }
+    };
+    let list = themes(state).await;
     let mut e = FormErrors::default();
-    e.add("theme", "Select a theme from the list");
-    Some(e)
+    // The form's sub-theme names the theme it is under (`theme.sub`).
+    if let Some((under, sub)) = a
+        .sub_theme
+        .clone()
+        .as_deref()
+        .and_then(|s| s.split_once('.'))
+    {
+        if list.key_of(under) != list.key_of(&a.theme) {
+            e.add("sub_theme", "Select a sub-theme under the theme chosen");
+            return Some(e);
+        }
+        a.sub_theme = Some(sub.to_owned());
+    }
+    match r.list_theme(&list, held) {
+        Ok(()) => None,
+        Err(ThemeRefusal::Theme(_)) => {
+            e.add("theme", "Select a theme from the list");
+            Some(e)
+        }
+        Err(refusal @ ThemeRefusal::SubTheme { .. }) => {
+            e.add(
+                "sub_theme",
+                format!("Select a sub-theme under the theme chosen: {refusal}"),
+            );
+            Some(e)
+        }
+    }
 }
 
 /// The children a disruption meeting names that are not held, as an error
@@ -1330,7 +1374,7 @@ async fn save_correction(
     let mut errors = match &mut parsed {
         Ok(r) => match not_on_lists(&lists, r, Some(&held_record)) {
             Some(e) => e,
-            None => theme_not_listed(state, r, Some(&held_record))
+            None => list_theme(state, r, Some(&held_record))
                 .await
                 .or(not_held(state, r).await?)
                 .unwrap_or_default(),

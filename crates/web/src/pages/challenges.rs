@@ -9,6 +9,7 @@
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
+use footprint_domain::lists::{ThemeList, ThemeRefusal};
 use footprint_domain::model::{Challenge, ChallengeOutcome, ChallengeStage};
 use footprint_store::NewChallenge;
 use minijinja::{Value, context};
@@ -29,15 +30,122 @@ pub async fn stages(state: &AppState) -> Result<Vec<StageSetting>, AppError> {
     Ok(state.store.challenge_stages().await?)
 }
 
-/// The council's challenge themes (`Store::challenge_themes`); the default
-/// list when the setting held cannot be read (the settings screen says so
-/// and saving it replaces it).
-pub async fn themes(state: &AppState) -> Vec<String> {
+/// The council's challenge themes, two levels (`Store::challenge_themes`);
+/// the default list when the setting held cannot be read (the settings
+/// screen says so and saving it replaces it).
+pub async fn themes(state: &AppState) -> ThemeList {
     state
         .store
         .challenge_themes()
         .await
         .unwrap_or_else(|_| footprint_store::council::default_challenge_themes())
+}
+
+/// The themes a form offers, each with its sub-themes (an option's value
+/// is `theme.sub-theme`, so the choice says which theme it is under): those
+/// on offer, and the ones `held` holds though since retired.
+pub fn theme_choices(list: &ThemeList, held: Option<(&[String], Option<&str>)>) -> Vec<Value> {
+    let (held_themes, held_sub) = held.unwrap_or((&[], None));
+    let held_keys: Vec<String> = held_themes.iter().map(|t| list.key_of(t)).collect();
+    let mut out: Vec<Value> = list
+        .0
+        .iter()
+        .filter(|t| !t.retired || held_keys.contains(&t.key))
+        .map(|t| {
+            let first = held_keys.first() == Some(&t.key);
+            let subs: Vec<Value> = t
+                .sub_themes
+                .0
+                .iter()
+                .filter(|e| {
+                    !e.retired
+                        || (first && held_sub.is_some_and(|h| list.sub_key_of(&t.key, h) == e.key))
+                })
+                .map(|e| context! { value => format!("{}.{}", t.key, e.key), label => &e.label })
+                .collect();
+            context! { key => &t.key, label => &t.label, subs }
+        })
+        .collect();
+    // A theme held that the list has no entry for is shown as held.
+    for (t, key) in held_themes.iter().zip(&held_keys) {
+        if list.find(t).is_none() {
+            out.push(context! { key, label => t, subs => Vec::<Value>::new() });
+        }
+    }
+    out
+}
+
+/// The theme, sub-theme and any further themes a challenge form gives,
+/// through the list's one rule ([`ThemeList::choose`]) and stored as the
+/// list's keys: the theme (`theme`; a form that sends only `themes` gives
+/// its first), a sub-theme under it (`sub_theme`, `theme.sub-theme`) and
+/// further themes (`themes`). Refusals are on their fields; `held` is the
+/// challenge a correction starts from, whose retired values may stay.
+fn read_themes(
+    pairs: &[(String, String)],
+    list: &ThemeList,
+    held: Option<&Challenge>,
+    errors: &mut FormErrors,
+) -> (Vec<String>, Option<String>) {
+    let others: Vec<&str> = fields(pairs, "themes")
+        .into_iter()
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+        .collect();
+    let theme = field(pairs, "theme")
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+        .or_else(|| others.first().copied());
+    let Some(theme) = theme else {
+        errors.add("theme", "Select a theme");
+        return (Vec::new(), None);
+    };
+    let held_first = held.and_then(|c| {
+        c.themes
+            .first()
+            .map(|t| (t.as_str(), c.sub_theme.as_deref()))
+    });
+    let raw_sub = field(pairs, "sub_theme").unwrap_or("").trim();
+    let sub = match raw_sub.split_once('.') {
+        Some((under, sub)) => {
+            if list.key_of(under) != list.key_of(theme) {
+                errors.add(
+                    "sub_theme",
+                    format!(
+                        "Select a sub-theme under {}, the theme chosen",
+                        list.label(theme)
+                    ),
+                );
+                return (Vec::new(), None);
+            }
+            sub
+        }
+        None => raw_sub,
+    };
+    let (key, sub_theme) = match list.choose(theme, sub, held_first) {
+        Ok(chosen) => chosen,
+        Err(ThemeRefusal::Theme(_)) => {
+            errors.add("theme", "Select a theme from the list");
+            return (Vec::new(), None);
+        }
+        Err(refusal @ ThemeRefusal::SubTheme { .. }) => {
+            errors.add(
+                "sub_theme",
+                format!("Select a sub-theme under the theme chosen: {refusal}"),
+            );
+            return (Vec::new(), None);
+        }
+    };
+    let mut themes = vec![key];
+    for t in others {
+        let kept = held.and_then(|c| c.themes.iter().find(|h| h.as_str() == t));
+        match list.choose(t, "", kept.map(|h| (h.as_str(), None))) {
+            Ok((k, _)) if !themes.contains(&k) => themes.push(k),
+            Ok(_) => {}
+            Err(_) => errors.add("themes", "Select themes from the list"),
+        }
+    }
+    (themes, sub_theme)
 }
 
 fn uk(d: chrono::NaiveDate) -> String {
@@ -46,6 +154,7 @@ fn uk(d: chrono::NaiveDate) -> String {
 
 fn summary(
     c: &Challenge,
+    list: &ThemeList,
     today: chrono::NaiveDate,
     cal: &footprint_domain::calendar::WorkingDayCalendar,
 ) -> Value {
@@ -57,7 +166,7 @@ fn summary(
         stage => stage.map(|s| s.stage.clone()),
         response_due => c.response_due_on(today, cal).map(uk),
         responded => stage.and_then(|s| s.responded).map(uk),
-        themes => c.themes.join(", "),
+        themes => list.describe(&c.themes, c.sub_theme.as_deref()),
         open => c.is_open_on(today),
         overdue => c.is_overdue_on(today, cal),
         cafcass => c.referred_to_cafcass.map(uk),
@@ -129,7 +238,11 @@ pub async fn list(
             "/challenges",
             &[("show", show), ("iro", iro)],
         );
-        let rows: Vec<Value> = shown.into_iter().map(|c| summary(c, today, cal)).collect();
+        let list = themes(&state).await;
+        let rows: Vec<Value> = shown
+            .into_iter()
+            .map(|c| summary(c, &list, today, cal))
+            .collect();
         let iros: Vec<Value> = ds
             .iros
             .iter()
@@ -157,7 +270,7 @@ async fn new_form_page(
     child: &str,
     status: StatusCode,
     errors: FormErrors,
-    chosen: Vec<String>,
+    chosen: ChosenThemes,
     concern: &str,
     covering_needed: bool,
 ) -> Response {
@@ -165,16 +278,33 @@ async fn new_form_page(
         Ok(s) => s,
         Err(e) => return e.into_page(state, None),
     };
-    let themes = themes(state).await;
+    let themes = theme_choices(&themes(state).await, None);
     page.render_status(
         state,
         status,
         "challenge_form.html",
         context! {
-            child, stages, themes, chosen, concern, covering_needed, errors => errors.0,
+            child, stages, themes, concern, covering_needed, errors => errors.0,
+            chosen_theme => chosen.theme, chosen_sub => chosen.sub_theme,
         },
     )
     .await
+}
+
+/// What the raise form showed chosen, to show again when it is refused.
+#[derive(Debug, Default)]
+pub struct ChosenThemes {
+    theme: String,
+    sub_theme: String,
+}
+
+impl ChosenThemes {
+    fn of(pairs: &[(String, String)]) -> Self {
+        ChosenThemes {
+            theme: field(pairs, "theme").unwrap_or("").to_owned(),
+            sub_theme: field(pairs, "sub_theme").unwrap_or("").to_owned(),
+        }
+    }
 }
 
 /// GET /children/{child}/challenges/new
@@ -194,7 +324,7 @@ pub async fn new_form(
             id.as_str(),
             StatusCode::OK,
             FormErrors::default(),
-            Vec::new(),
+            ChosenThemes::default(),
             "",
             super::needs_cover(&ds, &id, &user, state.clock.today()),
         )
@@ -243,16 +373,7 @@ pub async fn raise(
                 None
             }
         };
-        let chosen: Vec<String> = fields(&pairs, "themes")
-            .into_iter()
-            .map(str::to_owned)
-            .collect();
-        if chosen.is_empty() {
-            errors.add("themes", "Select at least one theme");
-        }
-        if chosen.iter().any(|t| !configured_themes.contains(t)) {
-            errors.add("themes", "Select themes from the list");
-        }
+        let (chosen, sub_theme) = read_themes(&pairs, &configured_themes, None, &mut errors);
         let concern = field(&pairs, "concern").unwrap_or("").trim().to_owned();
         if concern.is_empty() {
             errors.add("concern", "Describe the concern");
@@ -266,7 +387,7 @@ pub async fn raise(
                 id.as_str(),
                 StatusCode::UNPROCESSABLE_ENTITY,
                 errors,
-                chosen,
+                ChosenThemes::of(&pairs),
                 &concern,
                 super::needs_cover(&ds, &id, &user, today),
             )
@@ -279,6 +400,7 @@ pub async fn raise(
                 iro: user.iro.clone(),
                 raised,
                 themes: chosen,
+                sub_theme,
                 first_stage: ChallengeStage {
                     stage: stage.name.clone(),
                     started: raised,
@@ -326,6 +448,7 @@ pub async fn show(
         audit(&state, &user, "challenge.view", Some(&c.child), &format!("challenge={id}")).await?;
         let today = state.clock.today();
         let cal = &state.calendar;
+        let list = themes(&state).await;
         let configured = stages(&state).await?;
         let current = c.stages.last().map(|s| s.stage.clone()).unwrap_or_default();
         let pos = configured.iter().position(|s| s.name == current);
@@ -375,7 +498,7 @@ pub async fn show(
                 .map(|v| {
                     let earlier = serde_json::from_value::<Challenge>(v.earlier)
                         .ok()
-                        .map(|e| summary(&e, today, cal));
+                        .map(|e| summary(&e, &list, today, cal));
                     context! {
                         replaced_at => v.replaced_at.format("%-d %b %Y %H:%M").to_string(),
                         replaced_by => v.replaced_by,
@@ -393,7 +516,7 @@ pub async fn show(
                 &state,
                 "challenge.html",
                 context! {
-                    c => summary(&c, today, cal),
+                    c => summary(&c, &list, today, cal),
                     stages => stage_rows,
                     versions, can_see_versions => managers,
                     can_correct => user.may_use("POST", "/challenges/{challenge}/correct"),
@@ -462,7 +585,7 @@ async fn correction_page(
     c: &Challenge,
     ds: &footprint_domain::model::Dataset,
     form: Value,
-    chosen: Vec<String>,
+    chosen: (ChosenThemes, Vec<String>),
     errors: FormErrors,
 ) -> Response {
     let status = if errors.is_empty() {
@@ -470,12 +593,15 @@ async fn correction_page(
     } else {
         StatusCode::UNPROCESSABLE_ENTITY
     };
-    let mut themes = themes(state).await;
-    for t in &c.themes {
-        if !themes.contains(t) {
-            themes.push(t.clone());
-        }
-    }
+    let list = themes(state).await;
+    let themes = theme_choices(&list, Some((&c.themes, c.sub_theme.as_deref())));
+    let (
+        ChosenThemes {
+            theme: chosen_theme,
+            sub_theme: chosen_sub,
+        },
+        chosen,
+    ) = chosen;
     let stages: Vec<Value> = c
         .stages
         .iter()
@@ -487,9 +613,9 @@ async fn correction_page(
         status,
         "challenge_correct.html",
         context! {
-            c => summary(c, state.clock.today(), &state.calendar),
+            c => summary(c, &list, state.clock.today(), &state.calendar),
             names => crate::names::names_of(ds),
-            form, chosen, themes, stages, errors => errors.0,
+            form, chosen, chosen_theme, chosen_sub, themes, stages, errors => errors.0,
             outcomes => OUTCOMES.iter().map(|(value, text)| context! { value, text }).collect::<Vec<_>>(),
             covering_needed => super::needs_cover(ds, &c.child, user, state.clock.today()),
         },
@@ -517,7 +643,19 @@ pub async fn correction_form(
         )
         .await?;
         let form = Value::from_serialize(correction_fields(&c));
-        let chosen = c.themes.clone();
+        let list = themes(&state).await;
+        let theme = c.themes.first().map(|t| list.key_of(t)).unwrap_or_default();
+        let chosen = (
+            ChosenThemes {
+                sub_theme: c
+                    .sub_theme
+                    .as_deref()
+                    .map(|s| format!("{theme}.{}", list.sub_key_of(&theme, s)))
+                    .unwrap_or_default(),
+                theme,
+            },
+            c.themes.iter().skip(1).map(|t| list.key_of(t)).collect(),
+        );
         Ok(correction_page(
             &state,
             &page,
@@ -576,10 +714,8 @@ pub async fn correct(
         }
         let cafcass = date_of("cafcass", false);
         let resolved = date_of("resolved", false);
-        let chosen: Vec<String> = fields(&pairs, "themes")
-            .into_iter()
-            .map(str::to_owned)
-            .collect();
+        let list = themes(&state).await;
+        let (chosen, sub_theme) = read_themes(&pairs, &list, Some(&held), &mut errors);
         let outcome = match field(&pairs, "outcome").unwrap_or("") {
             "" => None,
             key => match outcome_of(key) {
@@ -603,6 +739,7 @@ pub async fn correct(
             Challenge {
                 raised,
                 themes: chosen.clone(),
+                sub_theme: sub_theme.clone(),
                 stages,
                 referred_to_cafcass: cafcass,
                 resolved,
@@ -628,7 +765,13 @@ pub async fn correct(
                 &held,
                 &ds,
                 Value::from_serialize(form),
-                chosen,
+                (
+                    ChosenThemes::of(&pairs),
+                    fields(&pairs, "themes")
+                        .into_iter()
+                        .map(str::to_owned)
+                        .collect(),
+                ),
                 errors,
             )
             .await);

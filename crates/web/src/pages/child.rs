@@ -281,8 +281,9 @@ pub async fn child_page(
             events.push((v.date, Event { date: uk(v.date), kind: "visit", title: "IRO saw or spoke to the child".to_owned(), detail: v.kind.label().to_owned() }));
         }
         let challenges: Vec<_> = ds.challenges.iter().filter(|c| c.child == id).collect();
+        let theme_list = super::challenges::themes(&state).await;
         for c in &challenges {
-            events.push((c.raised, Event { date: uk(c.raised), kind: "challenge", title: "Challenge raised".to_owned(), detail: c.themes.join(", ") }));
+            events.push((c.raised, Event { date: uk(c.raised), kind: "challenge", title: "Challenge raised".to_owned(), detail: theme_list.describe(&c.themes, c.sub_theme.as_deref()) }));
             for s in c.stages.iter().skip(1) {
                 events.push((s.started, Event { date: uk(s.started), kind: "challenge", title: format!("Challenge escalated to {}", s.stage), detail: String::new() }));
             }
@@ -305,7 +306,7 @@ pub async fn child_page(
                 id => c.id,
                 raised => uk(c.raised),
                 stage => c.stages.last().map(|s| s.stage.clone()),
-                themes => c.themes.join(", "),
+                themes => theme_list.describe(&c.themes, c.sub_theme.as_deref()),
                 open => c.is_open_on(today),
                 overdue => c.is_overdue_on(today, cal),
             })

@@ -161,6 +161,7 @@ pub fn dataset() -> Dataset {
             iro: Some(IroId("IRO1".into())),
             raised: d("2025-02-03"),
             themes: vec!["Care planning".into()],
+            sub_theme: None,
             stages: vec![ChallengeStage {
                 stage: "informal".into(),
                 started: d("2025-02-03"),

@@ -1082,14 +1082,7 @@ fn compute_with(
         calendar,
         &mut out,
     );
-    case_records::measures(
-        data,
-        care,
-        period,
-        settings,
-        calendar,
-        &mut out,
-    );
+    case_records::measures(data, care, period, settings, calendar, &mut out);
     out
 }
 

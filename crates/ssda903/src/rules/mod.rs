@@ -803,19 +803,26 @@ pub fn check_rows_with<'a>(
         providers,
         first_and_last: std::sync::OnceLock::new(),
     };
-    let mut problems = Vec::new();
-    for rule in &set.rules {
-        if !rule.runs_with(last.is_some(), providers.is_some()) {
-            continue;
-        }
+    let running: Vec<&Rule> = set
+        .rules
+        .iter()
+        .copied()
+        .filter(|r| r.runs_with(last.is_some(), providers.is_some()))
+        .collect();
+    // The rules only read the rows (and the maps `ctx` makes once, behind
+    // `OnceLock`s), so they run side by side on the machine's cores; their
+    // problems come back in the rules' order.
+    footprint_domain::parallel::on_cores(&running, |rule| {
         let mut rows = flagged(rule, &ctx);
         rows.sort_by(|a, b| (&a.source, a.table).cmp(&(&b.source, b.table)));
         rows.dedup_by(|a, b| std::ptr::eq(*a, *b));
-        for row in rows {
-            problems.push(problem(rule, row));
-        }
-    }
-    problems
+        rows.into_iter()
+            .map(|row| problem(rule, row))
+            .collect::<Vec<_>>()
+    })
+    .into_iter()
+    .flatten()
+    .collect()
 }
 
 /// The problem for a row a rule flags: the rule's field when the row has it,

@@ -621,13 +621,13 @@ pub async fn import_case_records(
     // A case alert's theme and sub-theme from the council's list, as the
     // form asks (`CaseRecord::list_theme`), stored as the list's own
     // entries; one held already may keep its theme.
-    let themes = store.challenge_themes().await?;
+    let themes = &lists.challenge_themes;
     for (r, line) in records.iter_mut().zip(&lines) {
-        if r.list_theme(&themes, None).is_ok() {
+        if r.list_theme(themes, None).is_ok() {
             continue;
         }
         let held = store.case_record_versions(r.kind(), r.id()).await?;
-        let Err(refusal) = r.list_theme(&themes, held.last().map(|v| &v.record)) else {
+        let Err(refusal) = r.list_theme(themes, held.last().map(|v| &v.record)) else {
             continue;
         };
         let offered: Vec<&str> = themes

@@ -1011,11 +1011,6 @@ impl FormPage<'_> {
     }
 }
 
-/// The case-alert themes: the council's list of challenge themes.
-async fn themes(state: &AppState) -> ThemeList {
-    super::challenges::themes(state).await
-}
-
 // -- a child's records -------------------------------------------------------
 
 /// GET /children/{child}/case-records/new?kind=KIND — the form for a new
@@ -1039,8 +1034,8 @@ pub async fn new_form(
         } else {
             Vec::new()
         };
-        let themes = themes_for(&state, None).await;
         let lists = super::settings(&state).await?;
+        let themes = themes_for(&lists.challenge_themes, None);
         Ok(FormPage {
             whose,
             kind,
@@ -1099,7 +1094,7 @@ async fn save_new(
     let lists = super::settings(state).await?;
     let mut errors = match parse_record(kind, &rid, pairs, whose) {
         Ok(mut r) => match not_on_lists(&lists, &mut r, None)
-            .or(list_theme(state, &mut r, None).await)
+            .or(list_theme(&lists.challenge_themes, &mut r, None))
             .or(not_held(state, &r).await?)
         {
             Some(e) => e,
@@ -1129,7 +1124,7 @@ async fn save_new(
     errors
         .0
         .dedup_by(|a, b| a.field == b.field && a.message == b.message);
-    let themes = themes_for(state, None).await;
+    let themes = themes_for(&lists.challenge_themes, None);
     let named: Option<ChildId> = match whose {
         Whose::Fostered(None) => named_child(pairs),
         _ => whose.child().cloned(),
@@ -1173,8 +1168,7 @@ fn not_on_lists(
 /// The themes a case alert's form offers, each with its sub-themes: the
 /// council's list, and the theme the alert being corrected holds, though
 /// retired or taken off the list.
-async fn themes_for(state: &AppState, held: Option<&CaseRecord>) -> Vec<Value> {
-    let list = themes(state).await;
+fn themes_for(list: &ThemeList, held: Option<&CaseRecord>) -> Vec<Value> {
     let held = match held {
         Some(CaseRecord::CaseAlert(a)) if !a.theme.is_empty() => {
             Some((vec![a.theme.clone()], a.sub_theme.clone()))
@@ -1182,7 +1176,7 @@ async fn themes_for(state: &AppState, held: Option<&CaseRecord>) -> Vec<Value> {
         _ => None,
     };
     super::challenges::theme_choices(
-        &list,
+        list,
         held.as_ref().map(|(t, s)| (t.as_slice(), s.as_deref())),
     )
 }
@@ -1192,15 +1186,14 @@ async fn themes_for(state: &AppState, held: Option<&CaseRecord>) -> Vec<Value> {
 /// refusal on its field: a theme not on the list, a sub-theme not under the
 /// theme chosen. A correction may keep the theme the alert holds, though
 /// the council has since taken it off the list.
-async fn list_theme(
-    state: &AppState,
+fn list_theme(
+    list: &ThemeList,
     r: &mut CaseRecord,
     held: Option<&CaseRecord>,
 ) -> Option<FormErrors> {
     let CaseRecord::CaseAlert(a) = r else {
         return None;
     };
-    let list = themes(state).await;
     let mut e = FormErrors::default();
     // The form's sub-theme names the theme it is under (`theme.sub`).
     if let Some((under, sub)) = a
@@ -1215,7 +1208,7 @@ async fn list_theme(
         }
         a.sub_theme = Some(sub.to_owned());
     }
-    match r.list_theme(&list, held) {
+    match r.list_theme(list, held) {
         Ok(()) => None,
         Err(ThemeRefusal::Theme(_)) => {
             e.add("theme", "Select a theme from the list");
@@ -1309,8 +1302,8 @@ async fn show_correction(
     )
     .await?;
     let form = form_of(&r);
-    let themes = themes_for(state, Some(&r)).await;
     let lists = super::settings(state).await?;
+    let themes = themes_for(&lists.challenge_themes, Some(&r));
     Ok(FormPage {
         whose,
         kind,
@@ -1374,8 +1367,7 @@ async fn save_correction(
     let mut errors = match &mut parsed {
         Ok(r) => match not_on_lists(&lists, r, Some(&held_record)) {
             Some(e) => e,
-            None => list_theme(state, r, Some(&held_record))
-                .await
+            None => list_theme(&lists.challenge_themes, r, Some(&held_record))
                 .or(not_held(state, r).await?)
                 .unwrap_or_default(),
         },
@@ -1422,7 +1414,7 @@ async fn save_correction(
         }
     }
     let versions = state.store.case_record_versions(kind, rid).await?;
-    let themes = themes_for(state, Some(&held_record)).await;
+    let themes = themes_for(&lists.challenge_themes, Some(&held_record));
     Ok(FormPage {
         whose,
         kind,

@@ -63,7 +63,7 @@ impl ListProblem {
 /// Whether `key` is the shape of a list key.
 pub fn is_key(key: &str) -> bool {
     !key.is_empty()
-        && key.len() <= 40
+        && key.len() <= KEY_MAX
         && key
             .chars()
             .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
@@ -90,6 +90,97 @@ pub fn slug(label: &str) -> String {
         "entry".to_owned()
     } else {
         base.to_owned()
+    }
+}
+
+/// The longest key an entry may have.
+pub const KEY_MAX: usize = 40;
+
+/// A list key held by value, `Copy`: what a pure, `Copy` type such as the
+/// schedule's `ApprovedDateChange` holds for an entry of a council list
+/// (the reason a review's date changed), so the schedule needs no list and
+/// no allocation. Only a string of the key's shape ([`is_key`]) makes one;
+/// it reads and writes as that string, so a key held as text before reads
+/// the same.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct ListKey {
+    len: u8,
+    bytes: [u8; KEY_MAX],
+}
+
+impl ListKey {
+    /// The key `key`, if it has a key's shape.
+    pub fn new(key: &str) -> Option<ListKey> {
+        is_key(key).then(|| ListKey::from_shaped(key))
+    }
+
+    /// The key `key`, for a constant; a string not of a key's shape fails
+    /// to compile (or panics).
+    pub const fn of(key: &str) -> ListKey {
+        let b = key.as_bytes();
+        assert!(
+            !b.is_empty() && b.len() <= KEY_MAX,
+            "a key is 1 to 40 characters"
+        );
+        let mut bytes = [0u8; KEY_MAX];
+        let mut i = 0;
+        while i < b.len() {
+            assert!(
+                b[i].is_ascii_lowercase() || b[i].is_ascii_digit() || b[i] == b'_',
+                "a key is lower-case letters, digits and _"
+            );
+            bytes[i] = b[i];
+            i += 1;
+        }
+        // At most KEY_MAX (40) bytes: the length fits in a u8.
+        ListKey {
+            len: b.len() as u8,
+            bytes,
+        }
+    }
+
+    fn from_shaped(key: &str) -> ListKey {
+        let mut bytes = [0u8; KEY_MAX];
+        bytes[..key.len()].copy_from_slice(key.as_bytes());
+        ListKey {
+            len: u8::try_from(key.len()).unwrap_or(0),
+            bytes,
+        }
+    }
+
+    /// The key as text.
+    pub fn as_str(&self) -> &str {
+        // Only ASCII of a key's shape is ever put in.
+        std::str::from_utf8(&self.bytes[..usize::from(self.len)]).unwrap_or("")
+    }
+}
+
+impl std::fmt::Debug for ListKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{:?}", self.as_str())
+    }
+}
+
+impl std::fmt::Display for ListKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl Serialize for ListKey {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for ListKey {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        ListKey::new(&s).ok_or_else(|| {
+            serde::de::Error::custom(format!(
+                "{s:?} is not a list key (1 to 40 lower-case letters, digits or _)"
+            ))
+        })
     }
 }
 
@@ -585,15 +676,19 @@ pub enum FormList {
     /// Why an IRO records on a child allocated to a colleague (kept in
     /// the audit log; no measure counts by them).
     CoverReasons,
+    /// Why a review's date is asked to move (the request on the child's
+    /// page; the due date's rule names it; no measure counts by them).
+    DateChangeReasons,
 }
 
 impl FormList {
-    pub const ALL: [FormList; 5] = [
+    pub const ALL: [FormList; 6] = [
         FormList::LateReasons,
         FormList::InadequateReasons,
         FormList::ViewsRoutes,
         FormList::LifeStoryForms,
         FormList::CoverReasons,
+        FormList::DateChangeReasons,
     ];
 
     /// The settings key holding the list, and the list's address on the
@@ -605,6 +700,7 @@ impl FormList {
             FormList::ViewsRoutes => "views_routes",
             FormList::LifeStoryForms => "life_story_forms",
             FormList::CoverReasons => "cover_reasons",
+            FormList::DateChangeReasons => "date_change_reasons",
         }
     }
 
@@ -616,6 +712,7 @@ impl FormList {
             FormList::ViewsRoutes => "How the child's views reached the review",
             FormList::LifeStoryForms => "The forms life-story work takes",
             FormList::CoverReasons => "Why an IRO records on a colleague's child",
+            FormList::DateChangeReasons => "Reasons a review's date is changed",
         }
     }
 
@@ -635,6 +732,9 @@ impl FormList {
             FormList::CoverReasons => {
                 "Every form an IRO uses on a child allocated to a colleague (the reason is kept in the audit log)"
             }
+            FormList::DateChangeReasons => {
+                "The request to change a review's date (the child's page), the requests the IRO service manager decides, and the rule of a due date a request moved"
+            }
         }
     }
 
@@ -644,7 +744,7 @@ impl FormList {
             FormList::LateReasons => Some("reviews.late_by_reason"),
             FormList::InadequateReasons => Some("quality.inadequate_by_reason"),
             FormList::ViewsRoutes => Some("views.by_route"),
-            FormList::LifeStoryForms | FormList::CoverReasons => None,
+            FormList::LifeStoryForms | FormList::CoverReasons | FormList::DateChangeReasons => None,
         }
     }
 
@@ -674,6 +774,9 @@ impl FormList {
                     .map(|f| (f.key(), f.label())),
             ),
             FormList::CoverReasons => CouncilList::of(&COVER_REASONS),
+            FormList::DateChangeReasons => {
+                CouncilList::of(&crate::model::DateChangeReason::DEFAULTS)
+            }
         }
     }
 }
@@ -847,6 +950,31 @@ mod tests {
         let mut all_retired = CouncilList::of(&[("a", "A")]);
         all_retired.0[0].retired = true;
         assert_eq!(all_retired.check(), vec![ListProblem::NothingOffered]);
+    }
+
+    #[test]
+    fn a_list_key_is_copy_and_reads_and_writes_as_its_text() {
+        const COURT: ListKey = ListKey::of("court");
+        let k = ListKey::new("heavy_snow").expect("a key");
+        let copied = k;
+        assert_eq!((k.as_str(), copied.as_str()), ("heavy_snow", "heavy_snow"));
+        assert_eq!(COURT.as_str(), "court");
+        assert_eq!(ListKey::new("court"), Some(COURT));
+        let longest = "a".repeat(KEY_MAX);
+        assert_eq!(
+            ListKey::new(&longest).map(|k| k.as_str().len()),
+            Some(KEY_MAX)
+        );
+        for bad in ["", "Heavy snow", "snow!", &"a".repeat(KEY_MAX + 1)] {
+            assert_eq!(ListKey::new(bad), None, "{bad:?}");
+        }
+        assert_eq!(serde_json::to_string(&k).unwrap(), r#""heavy_snow""#);
+        assert_eq!(
+            serde_json::from_str::<ListKey>(r#""heavy_snow""#).unwrap(),
+            k
+        );
+        assert!(serde_json::from_str::<ListKey>(r#""Heavy Snow""#).is_err());
+        assert_eq!(format!("{k} {k:?}"), r#"heavy_snow "heavy_snow""#);
     }
 
     #[test]

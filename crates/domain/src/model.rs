@@ -1184,54 +1184,58 @@ mod tests {
     }
 }
 
-/// Why a review's date is asked to move: a fixed list, so that no free text
-/// about the child is written where it is not needed.
+/// Why a review's date is asked to move: the key of an entry of the
+/// council's list (`FormList::DateChangeReasons`, issue 17), chosen from a
+/// list so that no free text about the child is written where it is not
+/// needed. Held by value and `Copy` ([`ListKey`](crate::lists::ListKey)),
+/// so the schedule's `ApprovedDateChange` and `DueRule::DateChanged` stay
+/// pure and `Copy`; what it is called comes from the council's list
+/// ([`DateChangeReason::label_in`]). The six reasons Footprint offered
+/// before the list was the council's keep their keys (the list's default),
+/// so every request held reads as it did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum DateChangeReason {
-    ChildWishes,
-    PlacementMove,
-    Court,
-    Attendance,
-    IroAvailability,
-    Other,
-}
+#[serde(transparent)]
+pub struct DateChangeReason(pub crate::lists::ListKey);
 
 impl DateChangeReason {
-    pub const ALL: [DateChangeReason; 6] = [
-        DateChangeReason::ChildWishes,
-        DateChangeReason::PlacementMove,
-        DateChangeReason::Court,
-        DateChangeReason::Attendance,
-        DateChangeReason::IroAvailability,
-        DateChangeReason::Other,
+    pub const CHILD_WISHES: DateChangeReason = DateChangeReason::of("child_wishes");
+    pub const PLACEMENT_MOVE: DateChangeReason = DateChangeReason::of("placement_move");
+    pub const COURT: DateChangeReason = DateChangeReason::of("court");
+    pub const ATTENDANCE: DateChangeReason = DateChangeReason::of("attendance");
+    pub const IRO_AVAILABILITY: DateChangeReason = DateChangeReason::of("iro_availability");
+    pub const OTHER: DateChangeReason = DateChangeReason::of("other");
+
+    /// The reasons when the council has set none, with their labels: what
+    /// Footprint offered before the list was a setting.
+    pub const DEFAULTS: [(&'static str, &'static str); 6] = [
+        ("child_wishes", "The child asked for a different date"),
+        ("placement_move", "Placement move or planning meeting"),
+        ("court", "Court timetable"),
+        ("attendance", "Key people cannot attend"),
+        ("iro_availability", "IRO availability"),
+        ("other", "Other (recorded on the case file)"),
     ];
 
+    const fn of(key: &str) -> DateChangeReason {
+        DateChangeReason(crate::lists::ListKey::of(key))
+    }
+
     /// The key used in the database and forms; stable.
-    pub fn key(self) -> &'static str {
-        match self {
-            DateChangeReason::ChildWishes => "child_wishes",
-            DateChangeReason::PlacementMove => "placement_move",
-            DateChangeReason::Court => "court",
-            DateChangeReason::Attendance => "attendance",
-            DateChangeReason::IroAvailability => "iro_availability",
-            DateChangeReason::Other => "other",
-        }
+    pub fn key(&self) -> &str {
+        self.0.as_str()
     }
 
-    pub fn label(self) -> &'static str {
-        match self {
-            DateChangeReason::ChildWishes => "The child asked for a different date",
-            DateChangeReason::PlacementMove => "Placement move or planning meeting",
-            DateChangeReason::Court => "Court timetable",
-            DateChangeReason::Attendance => "Key people cannot attend",
-            DateChangeReason::IroAvailability => "IRO availability",
-            DateChangeReason::Other => "Other (recorded on the case file)",
-        }
-    }
-
+    /// The reason a key names, if it has a key's shape (whether the
+    /// council's list has it is the form's check, `CouncilList::accepts`;
+    /// a request held keeps its key whatever the list says since).
     pub fn from_key(key: &str) -> Option<DateChangeReason> {
-        DateChangeReason::ALL.into_iter().find(|r| r.key() == key)
+        crate::lists::ListKey::new(key).map(DateChangeReason)
+    }
+
+    /// What the reason is called in the council's list `reasons` (retired
+    /// or not), else the key itself.
+    pub fn label_in<'a>(&'a self, reasons: &'a crate::lists::CouncilList) -> &'a str {
+        reasons.label(self.key())
     }
 }
 

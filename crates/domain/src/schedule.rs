@@ -535,12 +535,39 @@ impl fmt::Display for DueRule {
             DueRule::DateChanged {
                 requested_on,
                 reason,
-            } => write!(
-                f,
-                "Date changed with the IRO service manager's approval (asked for on {}): {}",
-                uk(requested_on),
-                reason.label()
-            ),
+            } => {
+                // Without the council's list at hand: the label Footprint
+                // gives the key by default, else the key ([`DueRule::text`]
+                // names it as the council's list does).
+                let label = DateChangeReason::DEFAULTS
+                    .iter()
+                    .find(|(k, _)| *k == reason.key())
+                    .map_or(reason.key(), |(_, l)| l);
+                f.write_str(&date_changed_text(*requested_on, label))
+            }
+        }
+    }
+}
+
+/// The words of a `DueRule::DateChanged`, the reason as `label`.
+fn date_changed_text(requested_on: NaiveDate, label: &str) -> String {
+    format!(
+        "Date changed with the IRO service manager's approval (asked for on {}): {label}",
+        format_uk(requested_on)
+    )
+}
+
+impl DueRule {
+    /// What the rule says, a changed date's reason called as the council's
+    /// list of reasons (`FormList::DateChangeReasons`) calls it (a renamed
+    /// reason by its new name); every other rule as its `Display`.
+    pub fn text(&self, date_change_reasons: &crate::lists::CouncilList) -> String {
+        match self {
+            DueRule::DateChanged {
+                requested_on,
+                reason,
+            } => date_changed_text(*requested_on, reason.label_in(date_change_reasons)),
+            other => other.to_string(),
         }
     }
 }

@@ -17,7 +17,7 @@ fn change(requested_on: &str, date: &str) -> ApprovedDateChange {
     ApprovedDateChange {
         requested_on: d(requested_on),
         date: d(date),
-        reason: DateChangeReason::Court,
+        reason: DateChangeReason::COURT,
     }
 }
 
@@ -50,6 +50,31 @@ fn the_next_review_moves_to_the_approved_date_with_its_reason() {
     assert_eq!(next.date, d("2025-06-30"));
     assert!(matches!(next.rule, DueRule::DateChanged { .. }));
     assert!(next.rule.to_string().contains("Court timetable"));
+    // The reason is a key of the council's list: the rule names it as the
+    // list does, a renamed reason by its new name; without the list, by
+    // the default label, or by the key for a reason of the council's own.
+    let mut reasons = footprint_domain::lists::FormList::DateChangeReasons.default_list();
+    assert_eq!(next.rule.text(&reasons), next.rule.to_string());
+    reasons
+        .0
+        .iter_mut()
+        .filter(|e| e.key == "court")
+        .for_each(|e| e.label = "The court moved the hearing".into());
+    let text = next.rule.text(&reasons);
+    assert!(text.ends_with(": The court moved the hearing"), "{text}");
+    assert!(text.contains("12/03/2025"), "{text}");
+    let snow = DateChangeReason::from_key("heavy_snow").expect("a key");
+    input.date_changes = vec![ApprovedDateChange {
+        reason: snow,
+        ..change("2025-03-12", "2025-06-30")
+    }];
+    let by_key = schedule(&input, &policy, &calendar)
+        .expect("schedule")
+        .next_due
+        .expect("next");
+    assert!(by_key.rule.to_string().ends_with(": heavy_snow"));
+    let mine = footprint_domain::lists::CouncilList::of(&[("heavy_snow", "Heavy snow")]);
+    assert!(by_key.rule.text(&mine).ends_with(": Heavy snow"));
     assert_eq!(
         s.next_statutory_due.map(|x| x.date),
         Some(d("2025-06-10")),
@@ -80,7 +105,7 @@ proptest! {
         let plain = schedule(&input, &policy, &calendar).expect("schedule");
         input.date_changes = changes
             .iter()
-            .map(|&(r, p)| ApprovedDateChange { requested_on: at(r), date: at(p), reason: DateChangeReason::Other })
+            .map(|&(r, p)| ApprovedDateChange { requested_on: at(r), date: at(p), reason: DateChangeReason::OTHER })
             .collect();
         let changed = schedule(&input, &policy, &calendar).expect("schedule");
         prop_assert_eq!(plain.reviews.len(), changed.reviews.len());

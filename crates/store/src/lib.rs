@@ -46,7 +46,7 @@ pub use error::{Result, StoreError};
 pub use types::*;
 
 /// The schema version this binary knows (the number of the last migration).
-pub const SCHEMA_VERSION: i64 = 21;
+pub const SCHEMA_VERSION: i64 = 23;
 
 /// The setting holding the date the council began recording reviews in
 /// Footprint (JSON string `"yyyy-mm-dd"`); see [`Store::load_dataset`].
@@ -190,6 +190,12 @@ pub(crate) const MIGRATIONS: &[Migration] = &[
         description: "private fostering notifications and their visits, as versions",
         sqlite: include_str!("../migrations/sqlite/0021_private_fostering_notifications.sql"),
         postgres: include_str!("../migrations/postgres/0021_private_fostering_notifications.sql"),
+    },
+    Migration {
+        version: 23,
+        description: "a review date change's reason is a key of the council's list",
+        sqlite: include_str!("../migrations/sqlite/0023_date_change_reasons.sql"),
+        postgres: include_str!("../migrations/postgres/0023_date_change_reasons.sql"),
     },
 ];
 

@@ -374,7 +374,7 @@ async fn fresh_request(t: &TestApp) -> i64 {
             child: child_id("C3"),
             requested_on: today(),
             proposed: d("2025-04-20"),
-            reason: footprint_domain::model::DateChangeReason::Court,
+            reason: footprint_domain::model::DateChangeReason::COURT,
             requested_by: "another-iro".into(),
         })
         .await

@@ -231,7 +231,7 @@ async fn axe_finds_nothing_on_every_page_and_every_error_state() {
             child: child_id("C3"),
             requested_on: today(),
             proposed: d("2025-04-20"),
-            reason: footprint_domain::model::DateChangeReason::Court,
+            reason: footprint_domain::model::DateChangeReason::COURT,
             requested_by: "another-iro".into(),
         })
         .await

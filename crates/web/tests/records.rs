@@ -1536,7 +1536,7 @@ async fn the_drill_down_the_date_changes_and_the_documents_to_send_are_paged() {
                 child: child_id(&format!("C{n}")),
                 requested_on: today(),
                 proposed: d("2025-04-01"),
-                reason: DateChangeReason::Court,
+                reason: DateChangeReason::COURT,
                 requested_by: "iro1".into(),
             })
             .await

@@ -478,6 +478,10 @@ pub struct MeasureSettings {
     /// measure counts by them); the settings screen's list
     /// (`cover_reasons`) wins over this.
     pub cover_reasons: crate::lists::CouncilList,
+    /// The council's reasons a review's date is changed (no measure counts
+    /// by them; a due date's rule names one); the settings screen's list
+    /// (`date_change_reasons`) wins over this.
+    pub date_change_reasons: crate::lists::CouncilList,
     /// The council's challenge themes and their sub-themes (the rows of
     /// `challenges.by_theme` and `challenges.formal_by_theme`, retired ones
     /// too); the `challenge_themes` setting wins over this.
@@ -511,6 +515,7 @@ impl Default for MeasureSettings {
             views_routes: crate::lists::FormList::ViewsRoutes.default_list(),
             life_story_forms: crate::lists::FormList::LifeStoryForms.default_list(),
             cover_reasons: crate::lists::FormList::CoverReasons.default_list(),
+            date_change_reasons: crate::lists::FormList::DateChangeReasons.default_list(),
         }
     }
 }
@@ -564,6 +569,7 @@ impl MeasureSettings {
             crate::lists::FormList::ViewsRoutes => &self.views_routes,
             crate::lists::FormList::LifeStoryForms => &self.life_story_forms,
             crate::lists::FormList::CoverReasons => &self.cover_reasons,
+            crate::lists::FormList::DateChangeReasons => &self.date_change_reasons,
         }
     }
 
@@ -575,6 +581,7 @@ impl MeasureSettings {
             crate::lists::FormList::ViewsRoutes => &mut self.views_routes,
             crate::lists::FormList::LifeStoryForms => &mut self.life_story_forms,
             crate::lists::FormList::CoverReasons => &mut self.cover_reasons,
+            crate::lists::FormList::DateChangeReasons => &mut self.date_change_reasons,
         }
     }
 

@@ -1768,7 +1768,7 @@ fn reviews_held_by_an_approved_changed_date_are_counted_and_stay_late() {
         child: id(c),
         requested_on: d(2022, 1, 10),
         proposed: d(2022, 3, 30),
-        reason: DateChangeReason::Court,
+        reason: DateChangeReason::COURT,
         status,
         requested_by: "iro1".into(),
         decided_by: Some("manager".into()),

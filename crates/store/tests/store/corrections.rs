@@ -107,7 +107,7 @@ async fn review_date_changes_are_requested_once_and_decided_by_someone_else(env:
         child: id("A1"),
         requested_on: d("2022-09-01"),
         proposed: d("2022-12-01"),
-        reason: DateChangeReason::Court,
+        reason: DateChangeReason::COURT,
         requested_by: "iro1".into(),
     };
     let before = s.data_version().await.unwrap();
@@ -145,6 +145,74 @@ async fn review_date_changes_are_requested_once_and_decided_by_someone_else(env:
     assert_eq!(s.review_date_changes().await.unwrap().len(), 2);
 }
 both!(review_date_changes_are_requested_once_and_decided_by_someone_else);
+
+async fn a_date_change_holds_a_key_of_the_councils_list(env: Env) {
+    // Migration 23: the reason is any key of a list key's shape, not one
+    // of the six fixed ones; the six read as before.
+    seed(&env).await;
+    let s = &env.store;
+    let snow = DateChangeReason::from_key("heavy_snow").expect("a key");
+    let new = NewReviewDateChange {
+        child: id("A1"),
+        requested_on: d("2022-09-01"),
+        proposed: d("2022-12-01"),
+        reason: snow,
+        requested_by: "iro1".into(),
+    };
+    let req = s.request_review_date_change(&new).await.unwrap();
+    s.decide_review_date_change(req.id, false, "manager")
+        .await
+        .unwrap();
+    let court = s
+        .request_review_date_change(&NewReviewDateChange {
+            reason: DateChangeReason::COURT,
+            ..new.clone()
+        })
+        .await
+        .unwrap();
+    // Newest first.
+    let held = s.review_date_changes().await.unwrap();
+    let reasons: Vec<&str> = held.iter().map(|c| c.reason.key()).collect();
+    assert_eq!(reasons, ["court", "heavy_snow"]);
+    assert_eq!(held[0], court);
+    assert_eq!(DateChangeReason::from_key("Heavy snow"), None);
+
+    // The migration's own SQL, run again on a database holding requests:
+    // SQLite makes the table again with every row, its indexes and
+    // triggers; PostgreSQL changes the constraint.
+    let sql = match env.kind {
+        footprint_store::DbKind::Sqlite => {
+            include_str!("../../migrations/sqlite/0023_date_change_reasons.sql")
+        }
+        footprint_store::DbKind::Postgres => {
+            include_str!("../../migrations/postgres/0023_date_change_reasons.sql")
+        }
+    };
+    env.raw(&format!("BEGIN;\n{sql}\nCOMMIT;")).await.unwrap();
+    assert_eq!(s.review_date_changes().await.unwrap(), held);
+    assert_eq!(s.integrity_check().await.unwrap(), Vec::<String>::new());
+    // The one-pending index is back, and the triggers: a decision still
+    // moves the data version.
+    assert!(matches!(
+        s.request_review_date_change(&new).await,
+        Err(StoreError::AlreadyExists(_))
+    ));
+    let version = s.data_version().await.unwrap();
+    s.decide_review_date_change(court.id, true, "manager")
+        .await
+        .unwrap();
+    assert!(s.data_version().await.unwrap() > version);
+    // A new request follows the ids held.
+    let next = s.request_review_date_change(&new).await.unwrap();
+    assert!(next.id > court.id);
+    // The column's CHECK takes a key's shape only.
+    let err = env
+        .raw("UPDATE review_date_changes SET reason = 'Not a key'")
+        .await
+        .expect_err("the CHECK is back");
+    assert!(err.to_string().to_lowercase().contains("check"), "{err}");
+}
+both!(a_date_change_holds_a_key_of_the_councils_list);
 
 async fn a_challenge_keeps_its_concern_responses_and_outcome_in_words(env: Env) {
     seed(&env).await;

@@ -173,7 +173,7 @@ pub fn full_dataset() -> Dataset {
             child: "A1".parse().expect("id"),
             requested_on: d("2023-01-10"),
             proposed: d("2023-02-20"),
-            reason: footprint_domain::model::DateChangeReason::Court,
+            reason: footprint_domain::model::DateChangeReason::COURT,
             status: footprint_domain::model::DateChangeStatus::Approved,
             requested_by: "iro1".into(),
             decided_by: Some("manager".into()),

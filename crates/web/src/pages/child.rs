@@ -180,8 +180,15 @@ pub async fn child_page(
         let by = ByChild::new(&ds);
         let reviews: Vec<_> = ds.reviews.iter().filter(|r| r.child == id).cloned().collect();
         let periods = by.periods.get(&id).cloned().unwrap_or_default();
-        let next = daily::next_review(&by, &id, today, &policy, cal).map(|(n, _)| n);
         let settings = super::settings(&state).await?;
+        // The rule of the next due date; a date a request moved names its
+        // reason as the council's list calls it now.
+        let next = daily::next_review(&by, &id, today, &policy, cal).map(|(mut n, due)| {
+            if let Some(d) = due {
+                n.rule = d.rule.text(&settings.date_change_reasons);
+            }
+            n
+        });
         let health_due = daily::health_education_due(&ds, today, &settings.health_education, cal)
             .remove(&id)
             .unwrap_or_default();
@@ -317,7 +324,9 @@ pub async fn child_page(
         let visit_rows: Vec<_> = state.store.visits_held(&id).await?.into_iter().rev().map(|h| context! {
             id => h.id, date => uk(h.record.date), kind => h.record.kind.label(), iro => iro_of(h.record.iro.as_ref()),
         }).collect();
-        // Requests to hold a review on another date, newest first.
+        // Requests to hold a review on another date, newest first, each
+        // reason as the council's list calls it now.
+        let date_change_reasons = &settings.date_change_reasons;
         let date_changes: Vec<_> = by
             .date_changes(&id)
             .iter()
@@ -325,7 +334,7 @@ pub async fn child_page(
             .map(|c| context! {
                 requested_on => uk(c.requested_on),
                 proposed => uk(c.proposed),
-                reason => c.reason.label(),
+                reason => c.reason.label_in(date_change_reasons),
                 status => c.status.key(),
                 requested_by => &c.requested_by,
                 decided_by => &c.decided_by,
@@ -417,7 +426,7 @@ pub async fn child_page(
                     can_record_siblings => user.may_use("POST", "/children/{child}/siblings"),
                     can_record_name => user.may_use("POST", "/children/{child}/name"),
                     can_request_date_change => user.may_use("POST", "/children/{child}/review-date-changes"),
-                    date_change_reasons => super::date_change::reasons(),
+                    date_change_reasons => super::date_change::reasons(date_change_reasons),
                     covering_needed => super::needs_cover(&ds, &id, &user, today),
                     visit_kinds => VisitKind::ALL.iter().map(|k| (k.key(), k.label())).collect::<Vec<_>>(),
                 },

@@ -250,7 +250,7 @@ fn reviews_beside(
                 .map(|r| {
                     context! {
                         child => r.child.to_string(), date => r.date.to_string(),
-                        due => r.due.to_string(), rule => r.rule.to_string(),
+                        due => r.due.to_string(), rule => r.rule.text(&settings.date_change_reasons),
                         reason => r.reason.as_deref().map(|k| settings.late_reasons.label(k).to_owned()),
                     }
                 })
@@ -264,9 +264,9 @@ fn reviews_beside(
                 .map(|r| {
                     context! {
                         child => r.child.to_string(), due => r.due.date.to_string(),
-                        rule => r.due.rule.to_string(),
+                        rule => r.due.rule.text(&settings.date_change_reasons),
                         council_due => r.council_due.map(|d| d.date.to_string()),
-                        council_rule => r.council_due.map(|d| d.rule.to_string()),
+                        council_rule => r.council_due.map(|d| d.rule.text(&settings.date_change_reasons)),
                     }
                 })
                 .collect(),

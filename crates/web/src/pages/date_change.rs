@@ -4,14 +4,17 @@
 //! decision is also written to the append-only audit log
 //! (`review_date_change.request` with the request's id, the proposed date
 //! and the reason code; `review_date_change.approve` / `.refuse` naming the
-//! request). The reason is chosen from a list: no free text about the
-//! child. An approved request moves the council's due date of the review it
+//! request). The reason is chosen from the council's list
+//! (`FormList::DateChangeReasons`, set at `/admin/settings`): no free text
+//! about the child. A request keeps the key it was given; the pages show
+//! what the list calls it now. An approved request moves the council's due date of the review it
 //! was asked for wherever the schedule is shown (the domain's
 //! `PeriodOfCare::schedule`), never the statutory one.
 
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use footprint_domain::daily::{self, ByChild};
+use footprint_domain::lists::{CouncilList, FormList};
 use footprint_domain::model::{DateChangeReason, DateChangeStatus, ReviewDateChange};
 use footprint_store::{NewReviewDateChange, StoreError};
 use minijinja::context;
@@ -27,11 +30,16 @@ const REQUEST: &str = "review_date_change.request";
 const APPROVE: &str = "review_date_change.approve";
 const REFUSE: &str = "review_date_change.refuse";
 
-/// Reasons a review's date may move: (code, label), for the form.
-pub fn reasons() -> Vec<(&'static str, &'static str)> {
-    DateChangeReason::ALL
-        .iter()
-        .map(|r| (r.key(), r.label()))
+/// The council's reasons a review's date may move, as held.
+pub async fn reason_list(state: &AppState) -> Result<CouncilList, AppError> {
+    Ok(state.store.form_list(FormList::DateChangeReasons).await?)
+}
+
+/// The reasons the request form offers: (key, label) of each entry not
+/// retired, in the list's order.
+pub fn reasons(list: &CouncilList) -> Vec<(String, String)> {
+    list.offered()
+        .map(|e| (e.key.clone(), e.label.clone()))
         .collect()
 }
 
@@ -43,7 +51,8 @@ pub struct DateChange {
     pub requested_by: String,
     pub requested_on: String,
     pub proposed: String,
-    pub reason: &'static str,
+    /// What the council's list calls the reason now.
+    pub reason: String,
     /// "pending", "approved" or "refused".
     pub status: &'static str,
     pub decided_by: Option<String>,
@@ -51,14 +60,14 @@ pub struct DateChange {
     pub may_decide: bool,
 }
 
-pub fn shown(c: &ReviewDateChange, user: &str) -> DateChange {
+pub fn shown(c: &ReviewDateChange, user: &str, reasons: &CouncilList) -> DateChange {
     DateChange {
         id: c.id,
         child: c.child.to_string(),
         requested_by: c.requested_by.clone(),
         requested_on: c.requested_on.to_string(),
         proposed: c.proposed.to_string(),
-        reason: c.reason.label(),
+        reason: c.reason.label_in(reasons).to_owned(),
         status: c.status.key(),
         decided_by: c.decided_by.clone(),
         may_decide: c.status == DateChangeStatus::Pending && c.requested_by != user,
@@ -100,7 +109,12 @@ pub async fn request(
         if proposed < today {
             return Err(bad("The proposed date must be today or in the future."));
         }
-        let Some(reason) = DateChangeReason::from_key(field(&pairs, "reason").unwrap_or(""))
+        // One of the council's reasons on offer (a new request holds no
+        // reason before, so a retired one is not taken).
+        let list = reason_list(&state).await?;
+        let Some(reason) = field(&pairs, "reason")
+            .filter(|key| list.accepts(key, None))
+            .and_then(DateChangeReason::from_key)
         else {
             return Err(bad("Select a reason from the list."));
         };
@@ -177,12 +191,13 @@ pub async fn list(
     axum::extract::Query(q): axum::extract::Query<DecidedQuery>,
 ) -> Response {
     let result = async {
+        let reasons = reason_list(&state).await?;
         let changes: Vec<DateChange> = state
             .store
             .review_date_changes()
             .await?
             .iter()
-            .map(|c| shown(c, &user.name))
+            .map(|c| shown(c, &user.name, &reasons))
             .collect();
         let (pending, decided): (Vec<_>, Vec<_>) =
             changes.into_iter().partition(|c| c.status == "pending");

@@ -18,30 +18,20 @@ use footprint_web::Role;
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_iro_records_a_review_and_the_manager_sees_the_dashboard_move() {
     let t = app().await;
-    let Some(Browser {
-        c,
-        base,
-        server,
-        _driver,
-        _profile,
-    }) = launch(&t).await
-    else {
-        return;
-    };
-
-    let result = async {
+    with_browser(&t, async |b| {
+        let (c, base) = (&b.c, b.base.as_str());
         // The manager's dashboard before.
-        sign_in(&c, &base, Role::Manager).await;
-        let overdue_before = text_of(&c, "#overdue-now").await;
-        let month_before = text_of(&c, "#in-time-month").await;
+        sign_in(c, base, Role::Manager).await;
+        let overdue_before = text_of(c, "#overdue-now").await;
+        let month_before = text_of(c, "#in-time-month").await;
         assert_eq!(overdue_before, "1");
         assert!(month_before.contains("(0 of 0)"), "{month_before}");
-        sign_out(&c).await;
+        sign_out(c).await;
 
         // The IRO: sign-in page, caseload, child, review form.
         c.goto(&format!("{base}/sign-in")).await.expect("sign-in");
-        assert_accessible(&c, "sign in").await;
-        sign_in(&c, &base, Role::Iro).await;
+        assert_accessible(c, "sign in").await;
+        sign_in(c, base, Role::Iro).await;
         assert_eq!(c.title().await.expect("title"), "My caseload – Footprint");
         let first = c
             .find(Locator::Css("#caseload tbody tr"))
@@ -52,8 +42,8 @@ async fn an_iro_records_a_review_and_the_manager_sees_the_dashboard_move() {
             Some("C2"),
             "overdue first"
         );
-        assert_accessible(&c, "caseload").await;
-        screenshot(&c, "caseload.png").await;
+        assert_accessible(c, "caseload").await;
+        screenshot(c, "caseload.png").await;
 
         c.find(Locator::Css("a[href='/children/C2']"))
             .await
@@ -61,10 +51,10 @@ async fn an_iro_records_a_review_and_the_manager_sees_the_dashboard_move() {
             .click()
             .await
             .expect("click");
-        wait_for_path(&c, "/children/C2").await;
-        assert_eq!(text_of(&c, ".fp-next-due").await, "3 Feb 2025");
-        assert_accessible(&c, "child").await;
-        screenshot(&c, "child.png").await;
+        wait_for_path(c, "/children/C2").await;
+        assert_eq!(text_of(c, ".fp-next-due").await, "3 Feb 2025");
+        assert_accessible(c, "child").await;
+        screenshot(c, "child.png").await;
 
         c.find(Locator::LinkText("Record a review"))
             .await
@@ -72,8 +62,8 @@ async fn an_iro_records_a_review_and_the_manager_sees_the_dashboard_move() {
             .click()
             .await
             .expect("click");
-        wait_for_path(&c, "/children/C2/reviews/new").await;
-        assert_accessible(&c, "record a review").await;
+        wait_for_path(c, "/children/C2/reviews/new").await;
+        assert_accessible(c, "record a review").await;
         // The GOV.UK date input: day, month and year typed.
         for (id, value) in [("date", "10"), ("date-month", "3"), ("date-year", "2025")] {
             c.find(Locator::Id(id))
@@ -110,44 +100,41 @@ async fn an_iro_records_a_review_and_the_manager_sees_the_dashboard_move() {
         .click()
         .await
         .expect("click");
-        wait_for_path(&c, "/children/C2").await;
+        wait_for_path(c, "/children/C2").await;
         assert_eq!(
-            text_of(&c, ".fp-next-due").await,
+            text_of(c, ".fp-next-due").await,
             "10 Jun 2025",
             "review 2 due 3 months after review 1"
         );
         assert!(
-            text_of(&c, ".govuk-notification-banner")
+            text_of(c, ".govuk-notification-banner")
                 .await
                 .contains("Review of 10 Mar 2025 recorded")
         );
-        sign_out(&c).await;
+        sign_out(c).await;
 
         // The manager's dashboard after: no review overdue, one held (late) this month.
-        sign_in(&c, &base, Role::Manager).await;
-        assert_eq!(text_of(&c, "#overdue-now").await, "0");
-        let month_after = text_of(&c, "#in-time-month").await;
+        sign_in(c, base, Role::Manager).await;
+        assert_eq!(text_of(c, "#overdue-now").await, "0");
+        let month_after = text_of(c, "#in-time-month").await;
         assert!(month_after.contains("(0 of 1)"), "{month_after}");
-        assert_accessible(&c, "dashboard").await;
-        screenshot(&c, "dashboard.png").await;
-        sign_out(&c).await;
+        assert_accessible(c, "dashboard").await;
+        screenshot(c, "dashboard.png").await;
+        sign_out(c).await;
 
         // Business support's lists, with the forms that record decisions and
         // records sent, and the children list.
-        sign_in(&c, &base, Role::BusinessSupport).await;
+        sign_in(c, base, Role::BusinessSupport).await;
         for (path, name) in [
             ("/outstanding", "decisions and records overdue"),
             ("/due?month=2025-03", "due list"),
             ("/children", "children"),
         ] {
             c.goto(&format!("{base}{path}")).await.expect(path);
-            assert_accessible(&c, name).await;
+            assert_accessible(c, name).await;
         }
-    }
+    })
     .await;
-    let _ = c.close().await;
-    server.abort();
-    result
 }
 
 /// Gives C1's review of 10 Dec 2024 details recorded in Footprint.
@@ -176,18 +163,9 @@ async fn recorded_review(t: &TestApp) {
 async fn an_iro_corrects_a_review_and_the_manager_approves_a_date_change() {
     let t = app().await;
     recorded_review(&t).await;
-    let Some(Browser {
-        c,
-        base,
-        server,
-        _driver,
-        _profile,
-    }) = launch(&t).await
-    else {
-        return;
-    };
-    let result = async {
-        sign_in(&c, &base, Role::Iro).await;
+    with_browser(&t, async |b| {
+        let (c, base) = (&b.c, b.base.as_str());
+        sign_in(c, base, Role::Iro).await;
         c.goto(&format!("{base}/children/C1")).await.expect("child");
         c.find(Locator::Css("a[href='/children/C1/reviews/2024-12-10']"))
             .await
@@ -195,17 +173,17 @@ async fn an_iro_corrects_a_review_and_the_manager_approves_a_date_change() {
             .click()
             .await
             .expect("click");
-        wait_for_path(&c, "/children/C1/reviews/2024-12-10").await;
-        assert!(text_of(&c, "#review-details").await.contains("12 Dec 2024"));
-        assert_accessible(&c, "review").await;
+        wait_for_path(c, "/children/C1/reviews/2024-12-10").await;
+        assert!(text_of(c, "#review-details").await.contains("12 Dec 2024"));
+        assert_accessible(c, "review").await;
         c.find(Locator::LinkText("Correct this review"))
             .await
             .expect("correct")
             .click()
             .await
             .expect("click");
-        wait_for_path(&c, "/children/C1/reviews/2024-12-10/edit").await;
-        assert_accessible(&c, "correct a review").await;
+        wait_for_path(c, "/children/C1/reviews/2024-12-10/edit").await;
+        assert_accessible(c, "correct a review").await;
         let save = "form[action='/children/C1/reviews/2024-12-10'] button[type=submit]";
         c.find(Locator::Id("participation"))
             .await
@@ -220,15 +198,15 @@ async fn an_iro_corrects_a_review_and_the_manager_approves_a_date_change() {
             .click()
             .await
             .expect("click");
-        wait_for_path(&c, "/children/C1/reviews/2024-12-10").await;
-        wait_for_error_page(&c).await;
+        wait_for_path(c, "/children/C1/reviews/2024-12-10").await;
+        wait_for_error_page(c).await;
         assert!(
-            text_of(&c, "#correction_reason-error")
+            text_of(c, "#correction_reason-error")
                 .await
                 .contains("Enter why the review is being corrected")
         );
-        assert_accessible(&c, "correct a review, with an error").await;
-        screenshot(&c, "correction-error.png").await;
+        assert_accessible(c, "correct a review, with an error").await;
+        screenshot(c, "correction-error.png").await;
         c.find(Locator::Id("correction_reason"))
             .await
             .expect("reason")
@@ -241,17 +219,17 @@ async fn an_iro_corrects_a_review_and_the_manager_approves_a_date_change() {
             .click()
             .await
             .expect("click");
-        wait_for_path(&c, "/children/C1/reviews/2024-12-10").await;
+        wait_for_path(c, "/children/C1/reviews/2024-12-10").await;
         assert!(
-            text_of(&c, ".govuk-notification-banner")
+            text_of(c, ".govuk-notification-banner")
                 .await
                 .contains("Review of 10 Dec 2024 corrected")
         );
-        assert!(text_of(&c, "#review-details").await.contains("PN3"));
+        assert!(text_of(c, "#review-details").await.contains("PN3"));
 
         // Ask to move the next review (due 10 Jun 2025) to 30 June.
         c.goto(&format!("{base}/children/C1")).await.expect("child");
-        assert_eq!(text_of(&c, ".fp-next-due").await, "10 Jun 2025");
+        assert_eq!(text_of(c, ".fp-next-due").await, "10 Jun 2025");
         c.execute(
             "const f = document.querySelector(\"form[action='/children/C1/review-date-changes']\");
              f.closest('details').open = true;",
@@ -285,19 +263,19 @@ async fn an_iro_corrects_a_review_and_the_manager_approves_a_date_change() {
         .click()
         .await
         .expect("click");
-        wait_for_path(&c, "/children/C1").await;
+        wait_for_path(c, "/children/C1").await;
         assert_eq!(
-            text_of(&c, ".fp-next-due").await,
+            text_of(c, ".fp-next-due").await,
             "10 Jun 2025",
             "not yet approved"
         );
-        sign_out(&c).await;
+        sign_out(c).await;
 
-        sign_in(&c, &base, Role::Manager).await;
+        sign_in(c, base, Role::Manager).await;
         c.goto(&format!("{base}/review-date-changes"))
             .await
             .expect("list");
-        assert_accessible(&c, "date changes").await;
+        assert_accessible(c, "date changes").await;
         c.find(Locator::Css("button[value=approve]"))
             .await
             .expect("approve")
@@ -307,28 +285,24 @@ async fn an_iro_corrects_a_review_and_the_manager_approves_a_date_change() {
         // The approval's own answer, not the page it was sent from (which
         // has the same path): leaving before it came could cancel it, or
         // have it land on top of the child's page.
-        let notice = text_of(&c, ".govuk-notification-banner__heading").await;
+        let notice = text_of(c, ".govuk-notification-banner__heading").await;
         assert_eq!(notice, "Change of review date approved");
         c.goto(&format!("{base}/children/C1")).await.expect("child");
-        assert_eq!(text_of(&c, ".fp-next-due").await, "30 Jun 2025");
-        assert!(
-            text_of(&c, "#next-review")
-                .await
-                .contains("Court timetable")
-        );
+        assert_eq!(text_of(c, ".fp-next-due").await, "30 Jun 2025");
+        assert!(text_of(c, "#next-review").await.contains("Court timetable"));
         // The manager sees the earlier version of the review.
         c.goto(&format!("{base}/children/C1/reviews/2024-12-10"))
             .await
             .expect("review");
         assert!(
-            text_of(&c, "main")
+            text_of(c, "main")
                 .await
                 .contains("The participation code was recorded wrongly")
         );
-        assert_accessible(&c, "review with its versions").await;
-        sign_out(&c).await;
+        assert_accessible(c, "review with its versions").await;
+        sign_out(c).await;
 
-        sign_in(&c, &base, Role::Iro).await;
+        sign_in(c, base, Role::Iro).await;
         let row = c
             .find(Locator::Css("#caseload tr[data-child='C1']"))
             .await
@@ -337,11 +311,8 @@ async fn an_iro_corrects_a_review_and_the_manager_approves_a_date_change() {
             row.attr("data-due").await.expect("attr").as_deref(),
             Some("2025-06-30")
         );
-    }
+    })
     .await;
-    let _ = c.close().await;
-    server.abort();
-    result
 }
 
 /// Business support records the initial health assessment of C2 (in care
@@ -351,29 +322,20 @@ async fn an_iro_corrects_a_review_and_the_manager_approves_a_date_change() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn business_support_records_a_health_assessment_and_the_due_list_moves() {
     let t = app().await;
-    let Some(Browser {
-        c,
-        base,
-        server,
-        _driver,
-        _profile,
-    }) = launch(&t).await
-    else {
-        return;
-    };
-    let result = async {
-        sign_in(&c, &base, Role::BusinessSupport).await;
+    with_browser(&t, async |b| {
+        let (c, base) = (&b.c, b.base.as_str());
+        sign_in(c, base, Role::BusinessSupport).await;
         let row =
             "#health-education-due ~ table tr[data-child='C2'][data-kind='health_assessment']";
         c.goto(&format!("{base}/due?month=2025-03"))
             .await
             .expect("due");
-        assert!(text_of(&c, row).await.contains("Initial health assessment"));
-        assert!(text_of(&c, row).await.contains("Overdue"));
+        assert!(text_of(c, row).await.contains("Initial health assessment"));
+        assert!(text_of(c, row).await.contains("Overdue"));
 
         c.goto(&format!("{base}/children/C2")).await.expect("child");
         let due = "#health-due tr[data-kind='health_assessment']";
-        assert!(text_of(&c, due).await.contains("Initial health assessment"));
+        assert!(text_of(c, due).await.contains("Initial health assessment"));
         c.find(Locator::Css(
             "a[href='/children/C2/health/new?kind=health_assessment']",
         ))
@@ -382,44 +344,67 @@ async fn business_support_records_a_health_assessment_and_the_due_list_moves() {
         .click()
         .await
         .expect("click");
-        wait_for_path(&c, "/children/C2/health/new").await;
-        assert_accessible(&c, "record a health assessment").await;
-        click(&c, "#assessment").await;
+        wait_for_path(c, "/children/C2/health/new").await;
+        assert_accessible(c, "record a health assessment").await;
+        click(c, "#assessment").await;
         for (id, value) in [("done", "10"), ("done-month", "3"), ("done-year", "2026")] {
-            type_into(&c, id, value).await;
+            type_into(c, id, value).await;
         }
-        click(&c, "#save-health").await;
-        wait_for_error_page(&c).await;
+        click(c, "#save-health").await;
+        wait_for_error_page(c).await;
         assert!(
-            text_of(&c, "#done-error")
+            text_of(c, "#done-error")
                 .await
                 .contains("must be today or in the past")
         );
-        assert_accessible(&c, "a health assessment refused").await;
-        type_into(&c, "done-year", "2025").await;
-        click(&c, "#save-health").await;
-        wait_for_path(&c, "/children/C2").await;
+        assert_accessible(c, "a health assessment refused").await;
+        type_into(c, "done-year", "2025").await;
+        click(c, "#save-health").await;
+        wait_for_path(c, "/children/C2").await;
         assert!(
-            text_of(&c, ".govuk-notification-banner")
+            text_of(c, ".govuk-notification-banner")
                 .await
                 .contains("Health assessment recorded")
         );
-        let now = text_of(&c, due).await;
+        let now = text_of(c, due).await;
         assert!(now.contains("Review health assessment"), "{now}");
         assert!(now.contains("10 Mar 2026"), "{now}");
-        screenshot(&c, "child-health.png").await;
+        screenshot(c, "child-health.png").await;
 
         c.goto(&format!("{base}/due?month=2025-03"))
             .await
             .expect("due");
-        text_of(&c, "#health-education-due").await;
+        text_of(c, "#health-education-due").await;
         assert!(
             c.find(Locator::Css(row)).await.is_err(),
             "the initial assessment left the due list"
         );
-    }
+    })
     .await;
-    let _ = c.close().await;
-    server.abort();
-    result
+}
+
+/// What every browser test runs in (`with_browser`): a test that fails
+/// still fails, after the browser is closed and the server stopped; one
+/// that passes passes, cleaned up the same.
+#[tokio::test]
+async fn a_failing_browser_test_still_fails_after_its_clean_up() {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    let cleaned = AtomicUsize::new(0);
+    let clean_up = || async {
+        cleaned.fetch_add(1, Ordering::SeqCst);
+    };
+    let outcome = CatchUnwind(Box::pin(run_then_clean_up(
+        async { panic!("the test's own assertion") },
+        clean_up(),
+    )))
+    .await;
+    assert_eq!(cleaned.load(Ordering::SeqCst), 1, "cleaned up");
+    let panic = outcome.expect_err("the failure is raised again");
+    assert_eq!(
+        panic.downcast_ref::<&str>(),
+        Some(&"the test's own assertion")
+    );
+    let outcome = CatchUnwind(Box::pin(run_then_clean_up(async {}, clean_up()))).await;
+    assert!(outcome.is_ok());
+    assert_eq!(cleaned.load(Ordering::SeqCst), 2, "cleaned up");
 }

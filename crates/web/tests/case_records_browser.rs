@@ -18,31 +18,22 @@ use footprint_web::Role;
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_iro_records_a_secure_accommodation_review_and_sees_the_next_one_due() {
     let t = app().await;
-    let Some(Browser {
-        c,
-        base,
-        server,
-        _driver,
-        _profile,
-    }) = launch(&t).await
-    else {
-        return;
-    };
-    let result = async {
-        sign_in(&c, &base, Role::Iro).await;
+    with_browser(&t, async |b| {
+        let (c, base) = (&b.c, b.base.as_str());
+        sign_in(c, base, Role::Iro).await;
         c.goto(&format!("{base}/children/C1")).await.expect("child");
         assert!(
-            text_of(&c, "#case-records-due-none")
+            text_of(c, "#case-records-due-none")
                 .await
                 .contains("No secure accommodation review")
         );
         click(
-            &c,
+            c,
             "a[href='/children/C1/case-records/new?kind=secure_review']",
         )
         .await;
-        wait_for_path(&c, "/children/C1/case-records/new").await;
-        assert_accessible(&c, "record a secure accommodation review").await;
+        wait_for_path(c, "/children/C1/case-records/new").await;
+        assert_accessible(c, "record a secure accommodation review").await;
         for (id, value) in [
             ("placed", "15"),
             ("placed-month", "1"),
@@ -51,7 +42,7 @@ async fn an_iro_records_a_secure_accommodation_review_and_sees_the_next_one_due(
             ("date-month", "1"),
             ("date-year", "2025"),
         ] {
-            type_into(&c, id, value).await;
+            type_into(c, id, value).await;
         }
         c.find(Locator::Id("decision"))
             .await
@@ -59,31 +50,31 @@ async fn an_iro_records_a_secure_accommodation_review_and_sees_the_next_one_due(
             .select_by_value("criteria_met")
             .await
             .expect("select");
-        click(&c, "#save-case-record").await;
-        wait_for_error_page(&c).await;
+        click(c, "#save-case-record").await;
+        wait_for_error_page(c).await;
         assert!(
-            text_of(&c, "#date-error")
+            text_of(c, "#date-error")
                 .await
                 .contains("dated before the placement in secure accommodation")
         );
         assert!(
-            text_of(&c, ".govuk-error-summary")
+            text_of(c, ".govuk-error-summary")
                 .await
                 .contains("dated before the placement")
         );
-        assert_accessible(&c, "a secure accommodation review refused").await;
-        screenshot(&c, "secure-review-refused.png").await;
-        type_into(&c, "date-month", "2").await;
-        click(&c, "#save-case-record").await;
-        wait_for_path(&c, "/children/C1").await;
+        assert_accessible(c, "a secure accommodation review refused").await;
+        screenshot(c, "secure-review-refused.png").await;
+        type_into(c, "date-month", "2").await;
+        click(c, "#save-case-record").await;
+        wait_for_path(c, "/children/C1").await;
         assert!(
-            text_of(&c, ".govuk-notification-banner")
+            text_of(c, ".govuk-notification-banner")
                 .await
                 .contains("Secure accommodation review recorded")
         );
-        let due = text_of(&c, "#case-records-due tr[data-kind='secure_review']").await;
+        let due = text_of(c, "#case-records-due tr[data-kind='secure_review']").await;
         assert!(due.contains("10 May 2025"), "{due}");
-        screenshot(&c, "child-case-records.png").await;
+        screenshot(c, "child-case-records.png").await;
 
         let link = c
             .find(Locator::Css(
@@ -93,12 +84,9 @@ async fn an_iro_records_a_secure_accommodation_review_and_sees_the_next_one_due(
             .expect("the correction's link");
         let href = link.attr("href").await.expect("href").expect("an href");
         link.click().await.expect("click");
-        wait_for_path(&c, &href).await;
-        assert!(text_of(&c, "#versions").await.contains("Recorded"));
-        assert_accessible(&c, "correct a secure accommodation review").await;
-    }
+        wait_for_path(c, &href).await;
+        assert!(text_of(c, "#versions").await.contains("Recorded"));
+        assert_accessible(c, "correct a secure accommodation review").await;
+    })
     .await;
-    let _ = c.close().await;
-    server.abort();
-    result
 }

@@ -28,40 +28,31 @@ async fn type_date(c: &Client, name: &str, day: &str, month: &str, year: &str) {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_iro_corrects_a_visit_and_a_midway_check_and_the_manager_sees_the_versions() {
     let t = app().await;
-    let Some(Browser {
-        c,
-        base,
-        server,
-        _driver,
-        _profile,
-    }) = launch(&t).await
-    else {
-        return;
-    };
-    let result = async {
-        sign_in(&c, &base, Role::Iro).await;
+    with_browser(&t, async |b| {
+        let (c, base) = (&b.c, b.base.as_str());
+        sign_in(c, base, Role::Iro).await;
         c.goto(&format!("{base}/children/C1")).await.expect("child");
         // Record a visit in person on 3 March 2025 and a midway check on 4
         // March, from the child's page.
-        type_date(&c, "visit_date", "3", "3", "2025").await;
+        type_date(c, "visit_date", "3", "3", "2025").await;
         c.find(Locator::Id("visit_kind"))
             .await
             .expect("how")
             .select_by_value("in_person")
             .await
             .expect("select");
-        click(&c, "form[action='/children/C1/visits'] button[type=submit]").await;
-        wait_for_path(&c, "/children/C1").await;
-        assert!(text_of(&c, "#visit-list").await.contains("3 Mar 2025"));
-        type_date(&c, "midway_date", "4", "3", "2025").await;
+        click(c, "form[action='/children/C1/visits'] button[type=submit]").await;
+        wait_for_path(c, "/children/C1").await;
+        assert!(text_of(c, "#visit-list").await.contains("3 Mar 2025"));
+        type_date(c, "midway_date", "4", "3", "2025").await;
         click(
-            &c,
+            c,
             "form[action='/children/C1/midway-checks'] button[type=submit]",
         )
         .await;
-        wait_for_path(&c, "/children/C1").await;
-        assert!(text_of(&c, "#midway-list").await.contains("4 Mar 2025"));
-        assert_accessible(&c, "child with a visit and a midway check").await;
+        wait_for_path(c, "/children/C1").await;
+        assert!(text_of(c, "#midway-list").await.contains("4 Mar 2025"));
+        assert_accessible(c, "child with a visit and a midway check").await;
 
         // The visit's own page, then its correction form showing what is held.
         let visit = t.store.visits_held(&child_id("C1")).await.expect("read")[0].id;
@@ -73,13 +64,13 @@ async fn an_iro_corrects_a_visit_and_a_midway_check_and_the_manager_sees_the_ver
         .click()
         .await
         .expect("click");
-        wait_for_path(&c, &format!("/children/C1/visits/{visit}")).await;
-        assert!(text_of(&c, "#held-details").await.contains("In person"));
-        assert_accessible(&c, "a visit").await;
-        click(&c, "#correct-link").await;
+        wait_for_path(c, &format!("/children/C1/visits/{visit}")).await;
+        assert!(text_of(c, "#held-details").await.contains("In person"));
+        assert_accessible(c, "a visit").await;
+        click(c, "#correct-link").await;
         let edit = format!("/children/C1/visits/{visit}/edit");
-        wait_for_path(&c, &edit).await;
-        assert!(text_of(&c, "#held-now").await.contains("3 Mar 2025"));
+        wait_for_path(c, &edit).await;
+        assert!(text_of(c, "#held-now").await.contains("3 Mar 2025"));
         assert_eq!(
             c.find(Locator::Id("date-year"))
                 .await
@@ -91,7 +82,7 @@ async fn an_iro_corrects_a_visit_and_a_midway_check_and_the_manager_sees_the_ver
             Some("2025"),
             "the form shows what is held"
         );
-        assert_accessible(&c, "correct a visit").await;
+        assert_accessible(c, "correct a visit").await;
         c.find(Locator::Id("kind"))
             .await
             .expect("kind")
@@ -100,29 +91,29 @@ async fn an_iro_corrects_a_visit_and_a_midway_check_and_the_manager_sees_the_ver
             .expect("select");
         let save = format!("form[action='/children/C1/visits/{visit}'] button[type=submit]");
         // No reason: the form says so, and nothing changes.
-        click(&c, &save).await;
-        wait_for_error_page(&c).await;
+        click(c, &save).await;
+        wait_for_error_page(c).await;
         assert!(
-            text_of(&c, "#correction_reason-error")
+            text_of(c, "#correction_reason-error")
                 .await
                 .contains("Enter why the visit is being corrected")
         );
         assert!(
-            text_of(&c, ".govuk-error-summary")
+            text_of(c, ".govuk-error-summary")
                 .await
                 .contains("Enter why the visit is being corrected")
         );
-        assert_accessible(&c, "correct a visit, with an error").await;
-        screenshot(&c, "visit-correction-error.png").await;
-        type_into(&c, "correction_reason", "It was a phone call, not a visit").await;
-        click(&c, &save).await;
-        wait_for_path(&c, &format!("/children/C1/visits/{visit}")).await;
+        assert_accessible(c, "correct a visit, with an error").await;
+        screenshot(c, "visit-correction-error.png").await;
+        type_into(c, "correction_reason", "It was a phone call, not a visit").await;
+        click(c, &save).await;
+        wait_for_path(c, &format!("/children/C1/visits/{visit}")).await;
         assert!(
-            text_of(&c, ".govuk-notification-banner")
+            text_of(c, ".govuk-notification-banner")
                 .await
                 .contains("Visit corrected")
         );
-        assert!(text_of(&c, "#held-details").await.contains("By phone"));
+        assert!(text_of(c, "#held-details").await.contains("By phone"));
 
         // The midway check: a date in the future is refused on the form,
         // then the right day is saved.
@@ -135,29 +126,29 @@ async fn an_iro_corrects_a_visit_and_a_midway_check_and_the_manager_sees_the_ver
         c.goto(&format!("{base}/children/C1/midway-checks/{check}/edit"))
             .await
             .expect("edit");
-        type_date(&c, "date", "5", "3", "2030").await;
-        type_into(&c, "correction_reason", "Typed the wrong day").await;
+        type_date(c, "date", "5", "3", "2030").await;
+        type_into(c, "correction_reason", "Typed the wrong day").await;
         let save = format!("form[action='/children/C1/midway-checks/{check}'] button[type=submit]");
-        click(&c, &save).await;
-        wait_for_error_page(&c).await;
+        click(c, &save).await;
+        wait_for_error_page(c).await;
         assert!(
-            text_of(&c, "#date-error")
+            text_of(c, "#date-error")
                 .await
                 .contains("today or in the past")
         );
-        assert_accessible(&c, "correct a midway check, with an error").await;
-        type_date(&c, "date", "5", "3", "2025").await;
-        click(&c, &save).await;
-        wait_for_path(&c, &format!("/children/C1/midway-checks/{check}")).await;
-        assert!(text_of(&c, "#held-details").await.contains("5 Mar 2025"));
-        sign_out(&c).await;
+        assert_accessible(c, "correct a midway check, with an error").await;
+        type_date(c, "date", "5", "3", "2025").await;
+        click(c, &save).await;
+        wait_for_path(c, &format!("/children/C1/midway-checks/{check}")).await;
+        assert!(text_of(c, "#held-details").await.contains("5 Mar 2025"));
+        sign_out(c).await;
 
         // The manager sees the earlier versions, with who, when and why.
-        sign_in(&c, &base, Role::Manager).await;
+        sign_in(c, base, Role::Manager).await;
         c.goto(&format!("{base}/children/C1/visits/{visit}"))
             .await
             .expect("visit");
-        let versions = text_of(&c, "#versions ~ .fp-version").await;
+        let versions = text_of(c, "#versions ~ .fp-version").await;
         assert!(
             versions.contains("It was a phone call, not a visit"),
             "{versions}"
@@ -168,19 +159,16 @@ async fn an_iro_corrects_a_visit_and_a_midway_check_and_the_manager_sees_the_ver
             "the earlier version: {versions}"
         );
         assert!(versions.contains(username(Role::Iro)), "{versions}");
-        assert_accessible(&c, "a visit with its earlier version").await;
+        assert_accessible(c, "a visit with its earlier version").await;
         c.goto(&format!("{base}/children/C1/midway-checks/{check}"))
             .await
             .expect("check");
-        let versions = text_of(&c, "#versions ~ .fp-version").await;
+        let versions = text_of(c, "#versions ~ .fp-version").await;
         assert!(versions.contains("4 Mar 2025"), "{versions}");
         assert!(versions.contains("Typed the wrong day"), "{versions}");
-        assert_accessible(&c, "a midway check with its earlier version").await;
-    }
+        assert_accessible(c, "a midway check with its earlier version").await;
+    })
     .await;
-    let _ = c.close().await;
-    server.abort();
-    result
 }
 
 /// The role each page is opened as: the first of these allowed.
@@ -244,22 +232,13 @@ async fn axe_finds_nothing_on_every_page_and_every_error_state() {
         .expect("read")
         .expect("held")
         .id;
-    let Some(Browser {
-        c,
-        base,
-        server,
-        _driver,
-        _profile,
-    }) = launch(&t).await
-    else {
-        return;
-    };
-    let result = async {
+    with_browser(&t, async |b| {
+        let (c, base) = (&b.c, b.base.as_str());
         // Every page a GET opens (downloads and jobs aside), as the first
         // role allowed to open it.
         let mut checked = 0;
         for role in ORDER {
-            sign_in(&c, &base, role).await;
+            sign_in(c, base, role).await;
             for rule in ROUTES.iter().filter(|r| r.method == Method::Get) {
                 let first = ORDER.iter().find(|r| rule.access.allows(**r));
                 if first != Some(&role)
@@ -289,7 +268,7 @@ async fn axe_finds_nothing_on_every_page_and_every_error_state() {
                         .to_string(),
                     );
                 c.goto(&format!("{base}{path}")).await.expect(rule.path);
-                assert_accessible(&c, &format!("{path} as {role}")).await;
+                assert_accessible(c, &format!("{path} as {role}")).await;
                 checked += 1;
             }
             // The lists with a filter chosen and on a later page.
@@ -312,7 +291,7 @@ async fn axe_finds_nothing_on_every_page_and_every_error_state() {
             };
             for path in lists {
                 c.goto(&format!("{base}{path}")).await.expect(path);
-                assert_accessible(&c, &format!("{path} as {role}")).await;
+                assert_accessible(c, &format!("{path} as {role}")).await;
             }
             // The error pages: not found, refused, a bad request.
             let errors: &[&str] = match role {
@@ -322,7 +301,7 @@ async fn axe_finds_nothing_on_every_page_and_every_error_state() {
             };
             for path in errors {
                 c.goto(&format!("{base}{path}")).await.expect(path);
-                assert_accessible(&c, &format!("the error page of {path}")).await;
+                assert_accessible(c, &format!("the error page of {path}")).await;
             }
             // Forms sent empty or wrong: each shows its errors on the form.
             let forms: &[(&str, &str)] = match role {
@@ -348,9 +327,9 @@ async fn axe_finds_nothing_on_every_page_and_every_error_state() {
             };
             for (path, button) in forms {
                 c.goto(&format!("{base}{path}")).await.expect(path);
-                click(&c, button).await;
-                wait_for_error_page(&c).await;
-                assert_accessible(&c, &format!("{path} sent empty")).await;
+                click(c, button).await;
+                wait_for_error_page(c).await;
+                assert_accessible(c, &format!("{path} sent empty")).await;
             }
             // The correction forms with an error.
             if role == Role::Manager {
@@ -363,12 +342,12 @@ async fn axe_finds_nothing_on_every_page_and_every_error_state() {
                         .await
                         .expect("edit");
                     click(
-                        &c,
+                        c,
                         &format!("form[action='/children/C1/{kind}/{id}'] button[type=submit]"),
                     )
                     .await;
-                    wait_for_error_page(&c).await;
-                    assert_accessible(&c, &format!("correcting a {kind} with an error")).await;
+                    wait_for_error_page(c).await;
+                    assert_accessible(c, &format!("correcting a {kind} with an error")).await;
                 }
             }
             // Signing out from an error page works: its sign-out form
@@ -376,12 +355,9 @@ async fn axe_finds_nothing_on_every_page_and_every_error_state() {
             c.goto(&format!("{base}/children/NOPE"))
                 .await
                 .expect("not found");
-            sign_out(&c).await;
+            sign_out(c).await;
         }
         assert!(checked > 30, "{checked} pages checked");
-    }
+    })
     .await;
-    let _ = c.close().await;
-    server.abort();
-    result
 }

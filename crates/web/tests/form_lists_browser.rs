@@ -23,44 +23,35 @@ use footprint_web::Role;
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_administrator_adds_a_late_reason_and_the_iro_finds_it_on_the_review_form() {
     let t = app().await;
-    let Some(Browser {
-        c,
-        base,
-        server,
-        _driver,
-        _profile,
-    }) = launch(&t).await
-    else {
-        return;
-    };
-    let result = async {
-        sign_in(&c, &base, Role::Admin).await;
+    with_browser(&t, async |b| {
+        let (c, base) = (&b.c, b.base.as_str());
+        sign_in(c, base, Role::Admin).await;
         c.goto(&format!("{base}/admin/settings"))
             .await
             .expect("settings");
-        click(&c, "a[href='/admin/settings/lists/late_reasons']").await;
-        wait_for_path(&c, "/admin/settings/lists/late_reasons").await;
-        assert_accessible(&c, "the late reasons list").await;
+        click(c, "a[href='/admin/settings/lists/late_reasons']").await;
+        wait_for_path(c, "/admin/settings/lists/late_reasons").await;
+        assert_accessible(c, "the late reasons list").await;
 
         // The ten default reasons, then the spare rows: row 11 is empty.
-        type_into(&c, "label-11", "Clashed with a court hearing").await;
-        click(&c, "#save-list").await;
-        wait_for_error_page(&c).await;
+        type_into(c, "label-11", "Clashed with a court hearing").await;
+        click(c, "#save-list").await;
+        wait_for_error_page(c).await;
         assert!(
             c.find(Locator::Css("#label-11.govuk-input--error"))
                 .await
                 .is_ok(),
             "the repeated name is refused on its row"
         );
-        assert_accessible(&c, "the late reasons list, with errors").await;
+        assert_accessible(c, "the late reasons list, with errors").await;
 
-        type_into(&c, "label-11", "Heavy snow").await;
-        type_into(&c, "position-11", "1").await;
+        type_into(c, "label-11", "Heavy snow").await;
+        type_into(c, "position-11", "1").await;
         // Retire "Child unwell" (row 7 of the default list).
-        click(&c, "tr[data-key='child_unwell'] input[type=checkbox]").await;
-        click(&c, "#save-list").await;
+        click(c, "tr[data-key='child_unwell'] input[type=checkbox]").await;
+        click(c, "#save-list").await;
         // Saved: the same page again, with the notice.
-        let notice = text_of(&c, ".govuk-notification-banner__heading").await;
+        let notice = text_of(c, ".govuk-notification-banner__heading").await;
         assert!(notice.contains("saved"), "{notice}");
         let first = c
             .find(Locator::Id("label-1"))
@@ -82,85 +73,73 @@ async fn an_administrator_adds_a_late_reason_and_the_iro_finds_it_on_the_review_
         c.goto(&format!("{base}/admin/settings"))
             .await
             .expect("settings");
-        click(&c, "a[href='/admin/settings/lists/views_routes']").await;
-        wait_for_path(&c, "/admin/settings/lists/views_routes").await;
-        type_into(&c, "label-7", "Postcard home").await;
-        click(&c, "#save-list").await;
-        let notice = text_of(&c, ".govuk-notification-banner__heading").await;
+        click(c, "a[href='/admin/settings/lists/views_routes']").await;
+        wait_for_path(c, "/admin/settings/lists/views_routes").await;
+        type_into(c, "label-7", "Postcard home").await;
+        click(c, "#save-list").await;
+        let notice = text_of(c, ".govuk-notification-banner__heading").await;
         assert!(notice.contains("saved"), "{notice}");
-        sign_out(&c).await;
+        sign_out(c).await;
 
-        sign_in(&c, &base, Role::Iro).await;
+        sign_in(c, base, Role::Iro).await;
         c.goto(&format!("{base}/children/C2/reviews/new"))
             .await
             .expect("review form");
-        let options = text_of(&c, "#late_reason").await;
+        let options = text_of(c, "#late_reason").await;
         assert!(options.contains("Heavy snow"), "{options}");
         assert!(!options.contains("Child unwell"), "{options}");
-        assert_accessible(&c, "the review form with the council's reasons").await;
+        assert_accessible(c, "the review form with the council's reasons").await;
         c.goto(&format!("{base}/children/C2/case-records/new?kind=views"))
             .await
             .expect("views form");
-        let routes = text_of(&c, "#route").await;
+        let routes = text_of(c, "#route").await;
         assert!(routes.contains("Postcard home"), "{routes}");
         assert!(routes.contains("Mind of My Own"), "{routes}");
-        assert_accessible(&c, "the child's views form with the council's list").await;
-    }
+        assert_accessible(c, "the child's views form with the council's list").await;
+    })
     .await;
-    let _ = c.close().await;
-    server.abort();
-    result
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_iro_chooses_a_challenge_theme_then_a_sub_theme_within_it() {
     let t = app().await;
-    let Some(Browser {
-        c,
-        base,
-        server,
-        _driver,
-        _profile,
-    }) = launch(&t).await
-    else {
-        return;
-    };
-    let result = async {
-        sign_in(&c, &base, Role::Iro).await;
+    with_browser(&t, async |b| {
+        let (c, base) = (&b.c, b.base.as_str());
+        sign_in(c, base, Role::Iro).await;
         c.goto(&format!("{base}/children/C1/challenges/new"))
             .await
             .expect("challenge form");
-        assert_accessible(&c, "the challenge form with themes and sub-themes").await;
+        assert_accessible(c, "the challenge form with themes and sub-themes").await;
         let before = t.store.load_dataset().await.expect("read").challenges.len();
         // Placement, with a sub-theme from under Care planning: refused.
-        click(&c, "input[name='theme'][value='placement']").await;
+        click(c, "input[name='theme'][value='placement']").await;
         c.find(Locator::Id("sub_theme"))
             .await
             .expect("the sub-theme")
             .select_by_value("care_planning.drift_and_delay")
             .await
             .expect("chosen");
-        type_into(&c, "concern", "The placement plan was not reviewed").await;
+        type_into(c, "concern", "The placement plan was not reviewed").await;
         click(
-            &c,
+            c,
             "form[action='/children/C1/challenges'] button[type='submit']",
         )
         .await;
-        wait_for_error_page(&c).await;
+        wait_for_error_page(c).await;
         assert!(
             c.find(Locator::Css("#sub_theme.govuk-select--error"))
                 .await
                 .is_ok(),
             "refused on the sub-theme"
         );
-        let message = text_of(&c, "#sub_theme-error").await;
+        let message = text_of(c, "#sub_theme-error").await;
         assert!(message.contains("under Placement"), "{message}");
         assert_eq!(
             t.store.load_dataset().await.expect("read").challenges.len(),
             before,
             "nothing written"
         );
-        assert_accessible(&c, "the challenge form, with the sub-theme refused").await;
+        assert_accessible(c, "the challenge form, with the sub-theme refused").await;
         // The theme stays chosen; a sub-theme within it is taken.
         c.find(Locator::Id("sub_theme"))
             .await
@@ -168,9 +147,9 @@ async fn an_iro_chooses_a_challenge_theme_then_a_sub_theme_within_it() {
             .select_by_value("placement.stability")
             .await
             .expect("chosen");
-        type_into(&c, "concern", "The placement plan was not reviewed").await;
+        type_into(c, "concern", "The placement plan was not reviewed").await;
         click(
-            &c,
+            c,
             "form[action='/children/C1/challenges'] button[type='submit']",
         )
         .await;
@@ -183,7 +162,7 @@ async fn an_iro_chooses_a_challenge_theme_then_a_sub_theme_within_it() {
             tokio::time::sleep(std::time::Duration::from_millis(100)).await;
             ds = t.store.load_dataset().await.expect("read");
         }
-        let themes = text_of(&c, "dl.govuk-summary-list").await;
+        let themes = text_of(c, "dl.govuk-summary-list").await;
         assert!(
             themes.contains("Placement: Placement stability"),
             "{themes}"

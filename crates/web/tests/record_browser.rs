@@ -18,20 +18,10 @@ use footprint_web::Role;
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_iro_writes_a_record_issues_the_decisions_and_the_lists_move() {
     let t = app().await;
-    let Some(Browser {
-        c,
-        base,
-        server,
-        _driver,
-        _profile,
-    }) = launch(&t).await
-    else {
-        return;
-    };
-
-    let result = async {
+    with_browser(&t, async |b| {
+        let (c, base) = (&b.c, b.base.as_str());
         // The decisions measure before: none decided this year.
-        sign_in(&c, &base, Role::Manager).await;
+        sign_in(c, base, Role::Manager).await;
         let figure = c.find(Locator::Id("decisions")).await.expect("figure");
         assert_eq!(
             figure.attr("data-count").await.expect("attr").as_deref(),
@@ -41,10 +31,10 @@ async fn an_iro_writes_a_record_issues_the_decisions_and_the_lists_move() {
             figure.attr("data-of").await.expect("attr").as_deref(),
             Some("0")
         );
-        sign_out(&c).await;
+        sign_out(c).await;
 
         // The IRO records C2's review of 10 March 2025 with one decision.
-        sign_in(&c, &base, Role::Iro).await;
+        sign_in(c, base, Role::Iro).await;
         c.goto(&format!("{base}/children/C2/reviews/new"))
             .await
             .expect("form");
@@ -58,7 +48,7 @@ async fn an_iro_writes_a_record_issues_the_decisions_and_the_lists_move() {
             ("rec_due_0-month", "4"),
             ("rec_due_0-year", "2025"),
         ] {
-            type_into(&c, id, value).await;
+            type_into(c, id, value).await;
         }
         c.find(Locator::Id("participation"))
             .await
@@ -72,65 +62,61 @@ async fn an_iro_writes_a_record_issues_the_decisions_and_the_lists_move() {
             .select_by_value("iro_unavailable")
             .await
             .expect("select");
-        click(
-            &c,
-            "form[action='/children/C2/reviews'] button[type=submit]",
-        )
-        .await;
-        wait_for_path(&c, "/children/C2").await;
+        click(c, "form[action='/children/C2/reviews'] button[type=submit]").await;
+        wait_for_path(c, "/children/C2").await;
 
         // The review's page: no record yet; write it.
         c.goto(&format!("{base}/children/C2/reviews/2025-03-10"))
             .await
             .expect("review");
-        assert_eq!(text_of(&c, "#record-state").await, "Not started");
-        click(&c, "#record-link").await;
-        wait_for_path(&c, "/children/C2/reviews/2025-03-10/record").await;
-        assert_accessible(&c, "write the record").await;
+        assert_eq!(text_of(c, "#record-state").await, "Not started");
+        click(c, "#record-link").await;
+        wait_for_path(c, "/children/C2/reviews/2025-03-10/record").await;
+        assert_accessible(c, "write the record").await;
         type_into(
-            &c,
+            c,
             "child_views",
             "I like my school and I want to see my brother more.",
         )
         .await;
-        click(&c, "#views_given-at_review").await;
+        click(c, "#views_given-at_review").await;
         type_into(
-            &c,
+            c,
             "section_working_well",
             "Settled with the carers; going to school.",
         )
         .await;
         type_into(
-            &c,
+            c,
             "section_worries",
             "Contact with the brother is not regular.",
         )
         .await;
         type_into(
-            &c,
+            c,
             "section_next_steps",
             "Contact to be set up every two weeks.",
         )
         .await;
-        type_into(&c, "attendees", "Carer\nSocial worker").await;
-        click(&c, "#save-record").await;
-        wait_for_path(&c, "/children/C2/reviews/2025-03-10/record").await;
-        assert_eq!(text_of(&c, "#status").await, "Draft");
+        type_into(c, "attendees", "Carer\nSocial worker").await;
+        click(c, "#save-record").await;
+        wait_for_path(c, "/children/C2/reviews/2025-03-10/record").await;
+        assert_eq!(text_of(c, "#status").await, "Draft");
         assert!(
-            text_of(&c, ".govuk-notification-banner")
+            text_of(c, ".govuk-notification-banner")
                 .await
                 .contains("Record saved")
         );
 
-        click(&c, "#issue-decisions").await;
-        wait_for_path(&c, "/children/C2/reviews/2025-03-10/record").await;
+        click(c, "#issue-decisions").await;
+        wait_for_path(c, "/children/C2/reviews/2025-03-10/record").await;
         assert_eq!(
-            text_of(&c, "#status").await,
+            text_of(c, "#status").await,
             "Decisions issued 12 Mar 2025; record in draft"
         );
-        assert_eq!(text_of(&c, "#decisions-issued").await, "12 Mar 2025");
-        assert_accessible(&c, "the record, decisions issued").await;
-        screenshot(&c, "record.png").await;
+        assert_eq!(text_of(c, "#decisions-issued").await, "12 Mar 2025");
+        assert_accessible(c, "the record, decisions issued").await;
+        screenshot(c, "record.png").await;
 
         // The letter: drafted from the record, with the reading-age check.
         c.goto(&format!("{base}/children/C2/reviews/2025-03-10/letter"))
@@ -149,16 +135,16 @@ async fn an_iro_writes_a_record_issues_the_decisions_and_the_lists_move() {
             "{draft}"
         );
         assert!(
-            text_of(&c, "#reading-check")
+            text_of(c, "#reading-check")
                 .await
                 .contains("Reading age about")
         );
-        assert_accessible(&c, "the letter").await;
-        click(&c, "#save-letter").await;
+        assert_accessible(c, "the letter").await;
+        click(c, "#save-letter").await;
         // The saved letter comes back to the same address: wait for the
         // page after the save (its link to print the letter), not for the
         // address, which the form's page already has.
-        wait_for_path(&c, "/children/C2/reviews/2025-03-10/letter").await;
+        wait_for_path(c, "/children/C2/reviews/2025-03-10/letter").await;
         assert!(
             c.wait()
                 .at_most(std::time::Duration::from_secs(10))
@@ -167,23 +153,23 @@ async fn an_iro_writes_a_record_issues_the_decisions_and_the_lists_move() {
                 .is_ok(),
             "the saved letter can be printed"
         );
-        screenshot(&c, "letter.png").await;
-        sign_out(&c).await;
+        screenshot(c, "letter.png").await;
+        sign_out(c).await;
 
         // Business support: the decisions are on the list to send; recording
         // one sent takes it off.
-        sign_in(&c, &base, Role::BusinessSupport).await;
+        sign_in(c, base, Role::BusinessSupport).await;
         c.goto(&format!("{base}/outstanding")).await.expect("list");
         let row =
             "#to-send-table tr[data-child='C2'][data-document='decisions'][data-recipient='child']";
         c.find(Locator::Css(row))
             .await
             .expect("to send to the child");
-        assert_accessible(&c, "outstanding, with documents to send").await;
-        click(&c, &format!("{row} button[type=submit]")).await;
-        wait_for_path(&c, "/outstanding").await;
+        assert_accessible(c, "outstanding, with documents to send").await;
+        click(c, &format!("{row} button[type=submit]")).await;
+        wait_for_path(c, "/outstanding").await;
         assert!(
-            text_of(&c, ".govuk-notification-banner")
+            text_of(c, ".govuk-notification-banner")
                 .await
                 .contains("Decisions recorded as sent to the child on 12 Mar 2025")
         );
@@ -202,16 +188,12 @@ async fn an_iro_writes_a_record_issues_the_decisions_and_the_lists_move() {
         c.goto(&format!("{base}/children/C2/reviews/2025-03-10"))
             .await
             .expect("review");
-        assert!(
-            text_of(&c, "#circulation-table")
-                .await
-                .contains("The child")
-        );
-        assert!(!text_of(&c, "main").await.contains("my brother more"));
-        sign_out(&c).await;
+        assert!(text_of(c, "#circulation-table").await.contains("The child"));
+        assert!(!text_of(c, "main").await.contains("my brother more"));
+        sign_out(c).await;
 
         // The manager: the decisions measure moved (issued in time).
-        sign_in(&c, &base, Role::Manager).await;
+        sign_in(c, base, Role::Manager).await;
         let figure = c.find(Locator::Id("decisions")).await.expect("figure");
         assert_eq!(
             figure.attr("data-count").await.expect("attr").as_deref(),
@@ -221,9 +203,6 @@ async fn an_iro_writes_a_record_issues_the_decisions_and_the_lists_move() {
             figure.attr("data-of").await.expect("attr").as_deref(),
             Some("1")
         );
-    }
+    })
     .await;
-    let _ = c.close().await;
-    server.abort();
-    result
 }

@@ -37,16 +37,6 @@ async fn choose_files(c: &fantoccini::Client, id: &str, paths: &[std::path::Path
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_analyst_uploads_a_councils_returns_and_a_malformed_one_changes_nothing() {
     let t = app_holding(WebConfig::default(), None).await;
-    let Some(Browser {
-        c,
-        base,
-        server,
-        _driver,
-        _profile,
-    }) = launch(&t).await
-    else {
-        return;
-    };
     let dir = tempfile::tempdir().expect("dir");
     let council = generate_council(&CouncilParams::new(60, 2, 7, today())).expect("council");
     let mut xml_files = Vec::new();
@@ -55,8 +45,9 @@ async fn an_analyst_uploads_a_councils_returns_and_a_malformed_one_changes_nothi
         std::fs::write(&path, footprint_ssda903::render_xml(&council.dataset, *y)).expect("write");
         xml_files.push(path);
     }
-    let result = async {
-        sign_in(&c, &base, Role::Analyst).await;
+    with_browser(&t, async |b| {
+        let (c, base) = (&b.c, b.base.as_str());
+        sign_in(c, base, Role::Analyst).await;
         c.goto(&format!("{base}/data-quality")).await.expect("dq");
         assert!(
             c.source()
@@ -67,13 +58,13 @@ async fn an_analyst_uploads_a_councils_returns_and_a_malformed_one_changes_nothi
 
         // The returns, one XML file a year, uploaded together.
         c.goto(&format!("{base}/returns")).await.expect("returns");
-        assert_accessible(&c, "returns").await;
-        choose_files(&c, "files", &xml_files).await;
-        click(&c, "#upload").await;
-        assert_eq!(wait_for_job(&c).await, "done");
-        assert_accessible(&c, "upload done").await;
-        screenshot(&c, "upload-done.png").await;
-        let summary = text_of(&c, "#summary").await;
+        assert_accessible(c, "returns").await;
+        choose_files(c, "files", &xml_files).await;
+        click(c, "#upload").await;
+        assert_eq!(wait_for_job(c).await, "done");
+        assert_accessible(c, "upload done").await;
+        screenshot(c, "upload-done.png").await;
+        let summary = text_of(c, "#summary").await;
         for y in &council.collection_years {
             assert!(summary.contains(&format!("the {y} return")), "{summary}");
         }
@@ -88,7 +79,7 @@ async fn an_analyst_uploads_a_councils_returns_and_a_malformed_one_changes_nothi
         for y in &council.collection_years {
             assert!(html.contains(&format!("{y} from ssda903-{y}.xml")), "{y}");
         }
-        assert_accessible(&c, "data quality").await;
+        assert_accessible(c, "data quality").await;
 
         // A malformed return: a DECOM that is not a date and a sex code
         // that is not one. Every problem shown; nothing written.
@@ -121,11 +112,11 @@ async fn an_analyst_uploads_a_councils_returns_and_a_malformed_one_changes_nothi
         assert!(expected.is_fatal());
         let runs_before = t.store.import_runs().await.expect("runs").len();
         c.goto(&format!("{base}/returns")).await.expect("returns");
-        choose_files(&c, "files", &paths).await;
-        click(&c, "#upload").await;
-        assert_eq!(wait_for_job(&c).await, "refused");
-        assert_accessible(&c, "upload refused").await;
-        screenshot(&c, "upload-refused.png").await;
+        choose_files(c, "files", &paths).await;
+        click(c, "#upload").await;
+        assert_eq!(wait_for_job(c).await, "refused");
+        assert_accessible(c, "upload refused").await;
+        screenshot(c, "upload-refused.png").await;
         let places: Vec<String> = {
             let mut v = Vec::new();
             for e in c
@@ -157,44 +148,32 @@ async fn an_analyst_uploads_a_councils_returns_and_a_malformed_one_changes_nothi
             .expect("places")
             .len();
         assert_eq!(n, expected.problems.len());
-        sign_out(&c).await;
+        sign_out(c).await;
 
         // The children are there for the manager.
-        sign_in(&c, &base, Role::Manager).await;
+        sign_in(c, base, Role::Manager).await;
         c.goto(&format!("{base}/children")).await.expect("children");
         let rows = c
             .find_all(Locator::Css("main table tbody tr"))
             .await
             .expect("rows");
         assert!(!rows.is_empty(), "the children list is empty");
-    }
+    })
     .await;
-    let _ = c.close().await;
-    server.abort();
-    result
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_manager_follows_a_dashboard_count_and_downloads_the_word_report_for_libreoffice() {
     let t = app().await;
-    let Some(Browser {
-        c,
-        base,
-        server,
-        _driver,
-        _profile,
-    }) = launch(&t).await
-    else {
-        return;
-    };
-    let result = async {
-        sign_in(&c, &base, Role::Manager).await;
+    with_browser(&t, async |b| {
+        let (c, base) = (&b.c, b.base.as_str());
+        sign_in(c, base, Role::Manager).await;
         // A count on the dashboard leads to exactly the children the
         // report's drill-down lists.
         let expected = report_drilldown(&t, "reviews.overdue.end", "").await;
         assert!(!expected.is_empty(), "a review is overdue in the test council");
-        click(&c, "a[data-behind='overdue_now/']").await;
-        wait_for_path(&c, "/dashboard/figures/overdue_now").await;
+        click(c, "a[data-behind='overdue_now/']").await;
+        wait_for_path(c, "/dashboard/figures/overdue_now").await;
         let mut listed = Vec::new();
         for e in c
             .find_all(Locator::Css("#figure-children li"))
@@ -204,19 +183,19 @@ async fn a_manager_follows_a_dashboard_count_and_downloads_the_word_report_for_l
             listed.push(e.attr("data-child").await.expect("attr").expect("a child"));
         }
         assert_eq!(listed, expected);
-        assert_eq!(text_of(&c, "#figure-children-count").await, expected.len().to_string());
-        assert_accessible(&c, "the children behind a figure").await;
+        assert_eq!(text_of(c, "#figure-children-count").await, expected.len().to_string());
+        assert_accessible(c, "the children behind a figure").await;
 
         c.goto(&format!("{base}/reports?year=2023-24")).await.expect("reports");
-        assert_accessible(&c, "reports").await;
+        assert_accessible(c, "reports").await;
         let html = c.source().await.expect("html");
         assert!(!html.contains("footprint report annual"), "no command line");
         // Word is the first format offered.
-        click(&c, "#build-annual").await;
-        assert_eq!(wait_for_job(&c).await, "done");
-        assert_accessible(&c, "report ready").await;
-        click(&c, "#download").await;
-        let docx = wait_for_download(&downloads_dir(&_profile), ".docx").await;
+        click(c, "#build-annual").await;
+        assert_eq!(wait_for_job(c).await, "done");
+        assert_accessible(c, "report ready").await;
+        click(c, "#download").await;
+        let docx = wait_for_download(&downloads_dir(&b._profile), ".docx").await;
         assert!(docx.file_name().expect("name").to_string_lossy().contains("2023-24"));
         // Opened by LibreOffice: converted to text, it reads as the report.
         if std::env::var("FOOTPRINT_SKIP_OFFICE").as_deref() == Ok("1") {
@@ -239,9 +218,6 @@ async fn a_manager_follows_a_dashboard_count_and_downloads_the_word_report_for_l
         let text = std::fs::read_to_string(&txt).expect("LibreOffice wrote the text");
         assert!(text.contains("2023-24"), "{}", &text[..text.len().min(500)]);
         assert!(text.len() > 1000, "{} characters", text.len());
-    }
+    })
     .await;
-    let _ = c.close().await;
-    server.abort();
-    result
 }

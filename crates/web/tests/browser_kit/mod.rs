@@ -1,14 +1,19 @@
 //! What the browser tests share: Chromium through chromedriver and the real
-//! server on free ports (`launch`), axe-core (`assert_accessible`), and small
-//! steps (signing in and out, waiting for a page, screenshots).
+//! server on free ports (`with_browser`, which every browser test runs in,
+//! on top of `launch`), axe-core (`assert_accessible`), and small steps
+//! (signing in and out, waiting for a page, screenshots).
 //!
 //! Without Chromium and chromedriver `launch` fails, saying what to install,
-//! unless FOOTPRINT_SKIP_BROWSER=1 is set (then it gives `None`).
+//! unless FOOTPRINT_SKIP_BROWSER=1 is set (then it gives `None`, and
+//! `with_browser` runs nothing).
 
 #![allow(dead_code)]
 
+use std::future::Future;
 use std::path::{Path, PathBuf};
+use std::pin::Pin;
 use std::process::Stdio;
+use std::task::{Context, Poll};
 use std::time::Duration;
 
 use fantoccini::{Client, ClientBuilder, Locator};
@@ -318,4 +323,46 @@ pub async fn launch(t: &TestApp) -> Option<Browser> {
         _driver,
         _profile: profile,
     })
+}
+
+/// Runs a browser test: Chromium on the real server of `t` ([`launch`]),
+/// `test` with it, then the browser closed and the server stopped — also
+/// when `test` panics (a failed assertion), whose panic is then raised
+/// again, so the test fails as it would have. Runs nothing when the
+/// browser is skipped (FOOTPRINT_SKIP_BROWSER=1 without Chromium).
+pub async fn with_browser(t: &TestApp, test: impl AsyncFnOnce(&Browser)) {
+    let Some(browser) = launch(t).await else {
+        return;
+    };
+    run_then_clean_up(test(&browser), async {
+        let _ = browser.c.clone().close().await;
+        browser.server.abort();
+    })
+    .await;
+}
+
+/// Runs `test`, then `clean_up` whether `test` finished or panicked; a
+/// panic of `test` is raised again once `clean_up` is done.
+pub async fn run_then_clean_up(test: impl Future<Output = ()>, clean_up: impl Future<Output = ()>) {
+    let outcome = CatchUnwind(Box::pin(test)).await;
+    clean_up.await;
+    if let Err(panic) = outcome {
+        std::panic::resume_unwind(panic);
+    }
+}
+
+/// A future whose panic is caught and given as its output's error.
+pub struct CatchUnwind<F>(pub Pin<Box<F>>);
+
+impl<F: Future> Future for CatchUnwind<F> {
+    type Output = std::thread::Result<F::Output>;
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        let future = self.0.as_mut();
+        match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| future.poll(cx))) {
+            Ok(Poll::Pending) => Poll::Pending,
+            Ok(Poll::Ready(v)) => Poll::Ready(Ok(v)),
+            Err(panic) => Poll::Ready(Err(panic)),
+        }
+    }
 }

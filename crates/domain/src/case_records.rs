@@ -875,41 +875,164 @@ impl Default for CaseRecordTimescales {
     }
 }
 
+/// The unit a timescale of [`CaseRecordTimescales`] counts in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TimescaleUnit {
+    Months,
+    WorkingDays,
+    Weeks,
+}
+
+impl TimescaleUnit {
+    pub fn label(self) -> &'static str {
+        match self {
+            TimescaleUnit::Months => "months",
+            TimescaleUnit::WorkingDays => "working days",
+            TimescaleUnit::Weeks => "weeks",
+        }
+    }
+}
+
+/// One timescale of [`CaseRecordTimescales`]: its field (the settings key
+/// under `case_records`), what it is the time for, its unit and the most
+/// it may be (the least is 1).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Timescale {
+    pub key: &'static str,
+    pub what: &'static str,
+    pub unit: TimescaleUnit,
+    pub max: u32,
+}
+
+const fn timescale(key: &'static str, what: &'static str, unit: TimescaleUnit) -> Timescale {
+    let max = match unit {
+        TimescaleUnit::Months => 24,
+        TimescaleUnit::WorkingDays => 100,
+        TimescaleUnit::Weeks => 52,
+    };
+    Timescale {
+        key,
+        what,
+        unit,
+        max,
+    }
+}
+
 impl CaseRecordTimescales {
-    /// Whether the settings make sense: every interval at least a month.
-    pub fn check(&self) -> Result<(), String> {
-        for (n, what) in [
-            (
-                self.secure_first_months,
-                "the first secure accommodation review",
-            ),
-            (self.secure_next_months, "secure accommodation reviews"),
-            (self.private_fostering_months, "private fostering reviews"),
-            (self.foster_carer_months, "foster carer reviews"),
-            (self.conference_first_months, "the first review conference"),
-            (self.conference_next_months, "review conferences"),
-        ] {
-            if n == 0 {
-                return Err(format!("the months for {what} must be at least 1"));
+    /// Every timescale, in the order a settings form shows them: the one
+    /// description the form, its errors and [`CaseRecordTimescales::check`]
+    /// share.
+    pub const FIELDS: [Timescale; 11] = [
+        timescale(
+            "secure_first_months",
+            "the first secure accommodation review after the placement",
+            TimescaleUnit::Months,
+        ),
+        timescale(
+            "secure_next_months",
+            "later secure accommodation reviews",
+            TimescaleUnit::Months,
+        ),
+        timescale(
+            "private_fostering_months",
+            "private fostering reviews",
+            TimescaleUnit::Months,
+        ),
+        timescale(
+            "private_fostering_first_visit_working_days",
+            "the first private fostering visit after the notification",
+            TimescaleUnit::WorkingDays,
+        ),
+        timescale(
+            "private_fostering_visit_weeks_first_year",
+            "private fostering visits in the arrangement's first year",
+            TimescaleUnit::Weeks,
+        ),
+        timescale(
+            "private_fostering_visit_weeks_later",
+            "private fostering visits after the first year",
+            TimescaleUnit::Weeks,
+        ),
+        timescale(
+            "foster_carer_months",
+            "foster carer reviews",
+            TimescaleUnit::Months,
+        ),
+        timescale(
+            "disruption_working_days",
+            "a disruption meeting after an unplanned ending",
+            TimescaleUnit::WorkingDays,
+        ),
+        timescale(
+            "conference_first_months",
+            "the first review conference of a child protection plan",
+            TimescaleUnit::Months,
+        ),
+        timescale(
+            "conference_next_months",
+            "later review conferences",
+            TimescaleUnit::Months,
+        ),
+        timescale(
+            "case_alert_working_days",
+            "closing a case alert",
+            TimescaleUnit::WorkingDays,
+        ),
+    ];
+
+    fn slot(&mut self, key: &str) -> Option<&mut u32> {
+        Some(match key {
+            "secure_first_months" => &mut self.secure_first_months,
+            "secure_next_months" => &mut self.secure_next_months,
+            "private_fostering_months" => &mut self.private_fostering_months,
+            "foster_carer_months" => &mut self.foster_carer_months,
+            "disruption_working_days" => &mut self.disruption_working_days,
+            "conference_first_months" => &mut self.conference_first_months,
+            "conference_next_months" => &mut self.conference_next_months,
+            "case_alert_working_days" => &mut self.case_alert_working_days,
+            "private_fostering_first_visit_working_days" => {
+                &mut self.private_fostering_first_visit_working_days
             }
-        }
-        if self.private_fostering_first_visit_working_days == 0 {
-            return Err(
-                "the working days to the first private fostering visit must be at least 1".into(),
-            );
-        }
-        for (n, what) in [
-            (
-                self.private_fostering_visit_weeks_first_year,
-                "private fostering visits in the first year",
-            ),
-            (
-                self.private_fostering_visit_weeks_later,
-                "private fostering visits after the first year",
-            ),
-        ] {
-            if n == 0 {
-                return Err(format!("the weeks between {what} must be at least 1"));
+            "private_fostering_visit_weeks_first_year" => {
+                &mut self.private_fostering_visit_weeks_first_year
+            }
+            "private_fostering_visit_weeks_later" => &mut self.private_fostering_visit_weeks_later,
+            _ => return None,
+        })
+    }
+
+    /// The timescale `key` of [`CaseRecordTimescales::FIELDS`].
+    pub fn get(&self, key: &str) -> Option<u32> {
+        self.clone().slot(key).map(|n| *n)
+    }
+
+    /// Sets the timescale `key`; `false` when there is none of that name.
+    pub fn set(&mut self, key: &str, n: u32) -> bool {
+        self.slot(key).map(|slot| *slot = n).is_some()
+    }
+
+    /// What is wrong with timescale `t` at `n`, in words a form shows on
+    /// its field: each is a whole number from 1 to its `max`.
+    pub fn problem(t: &Timescale, n: u32) -> Option<String> {
+        (!(1..=t.max).contains(&n)).then(|| {
+            format!(
+                "Enter the {} for {} as a whole number from 1 to {}",
+                t.unit.label(),
+                t.what,
+                t.max
+            )
+        })
+    }
+
+    /// Whether the settings make sense: every timescale from 1 to its
+    /// most ([`CaseRecordTimescales::problem`]); the error names the first
+    /// that is not, by its key.
+    pub fn check(&self) -> Result<(), String> {
+        for t in &Self::FIELDS {
+            let n = self.get(t.key).unwrap_or(0);
+            if let Some(p) = Self::problem(t, n) {
+                return Err(format!("`case_records.{}` is {n}: {p}", t.key));
             }
         }
         Ok(())
@@ -1453,6 +1576,37 @@ mod tests {
             ..t
         };
         assert!(zero.check().is_err());
+    }
+
+    #[test]
+    fn every_timescale_is_named_read_set_and_checked_by_its_key() {
+        let mut t = CaseRecordTimescales::default();
+        // Every field is in FIELDS once, and reads back what is set.
+        let keys: std::collections::BTreeSet<&str> =
+            CaseRecordTimescales::FIELDS.iter().map(|f| f.key).collect();
+        assert_eq!(keys.len(), CaseRecordTimescales::FIELDS.len());
+        let json = serde_json::to_value(&t).unwrap();
+        assert_eq!(json.as_object().map(|o| o.len()), Some(keys.len()));
+        for (i, f) in CaseRecordTimescales::FIELDS.iter().enumerate() {
+            assert_eq!(t.get(f.key), json[f.key].as_u64().map(|n| n as u32));
+            let n = u32::try_from(i).unwrap() + 2;
+            assert!(t.set(f.key, n));
+            assert_eq!(t.get(f.key), Some(n));
+        }
+        assert!(!t.set("nonsense", 1));
+        assert_eq!(t.get("nonsense"), None);
+        assert_eq!(t.check(), Ok(()));
+        // Out of range: the error names the key and the unit.
+        assert!(t.set("disruption_working_days", 0));
+        let err = t.check().unwrap_err();
+        assert!(
+            err.contains("case_records.disruption_working_days"),
+            "{err}"
+        );
+        assert!(err.contains("working days"), "{err}");
+        assert!(t.set("disruption_working_days", 20));
+        assert!(t.set("conference_next_months", 25));
+        assert!(t.check().unwrap_err().contains("from 1 to 24"));
     }
 
     proptest! {

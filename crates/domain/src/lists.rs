@@ -498,57 +498,39 @@ impl ThemeList {
         out
     }
 
-    /// The names of the themes on offer, in order (what the settings
-    /// form's rows show).
-    pub fn offered_names(&self) -> Vec<String> {
-        self.0
-            .iter()
-            .filter(|t| !t.retired)
-            .map(|t| t.label.clone())
-            .collect()
-    }
-
-    /// The list after the settings form's rows name the themes on offer:
-    /// a theme named (in any case) keeps its key and its sub-themes, and is
-    /// offered again if it was retired; a new name is a new theme with a
-    /// key of its own; a theme no row names is retired, never deleted, so
-    /// the records that hold it keep it. Named themes first, in the rows'
-    /// order, then the retired ones.
-    pub fn with_names(&self, names: &[String]) -> ThemeList {
-        let mut out = ThemeList(Vec::new());
-        for name in names {
-            let theme = match self
+    /// The list after the settings screen's themes page: `themes` is the
+    /// themes as a council list (their keys, labels, retirement and order,
+    /// [`ThemeList::themes`] as edited). A theme keeps its key and its
+    /// sub-themes whatever its label becomes, so a rename is a rename (the
+    /// records holding the key show the new label), never a retire plus an
+    /// add; a new key is a new theme with no sub-themes yet.
+    pub fn with_themes(&self, themes: &CouncilList) -> ThemeList {
+        ThemeList(
+            themes
                 .0
                 .iter()
-                .find(|t| t.label.trim().to_lowercase() == name.trim().to_lowercase())
-            {
-                Some(t) => Theme {
-                    label: name.trim().to_owned(),
-                    retired: false,
-                    ..t.clone()
-                },
-                None => {
-                    let mut all = self.themes();
-                    all.0.extend(out.themes().0);
-                    Theme {
-                        key: all.new_key(name),
-                        label: name.trim().to_owned(),
-                        retired: false,
-                        sub_themes: CouncilList::default(),
-                    }
-                }
-            };
-            out.0.push(theme);
-        }
-        for t in &self.0 {
-            if !out.0.iter().any(|o| o.key == t.key) {
-                out.0.push(Theme {
-                    retired: true,
-                    ..t.clone()
-                });
-            }
-        }
-        out
+                .map(|e| Theme {
+                    key: e.key.clone(),
+                    label: e.label.clone(),
+                    retired: e.retired,
+                    sub_themes: self
+                        .0
+                        .iter()
+                        .find(|t| t.key == e.key)
+                        .map(|t| t.sub_themes.clone())
+                        .unwrap_or_default(),
+                })
+                .collect(),
+        )
+    }
+
+    /// The list with theme `key`'s sub-themes set to `sub_themes` (the
+    /// settings screen's page of the theme's sub-themes); `None` when no
+    /// theme has the key.
+    pub fn with_sub_themes(&self, key: &str, sub_themes: CouncilList) -> Option<ThemeList> {
+        let mut out = self.clone();
+        out.0.iter_mut().find(|t| t.key == key)?.sub_themes = sub_themes;
+        Some(out)
     }
 
     /// The themes when the council has set none: those Footprint offered
@@ -865,22 +847,34 @@ mod tests {
             )
             .is_err()
         );
-        // The settings form's rows: kept themes keep their keys and
-        // sub-themes, a new name gets a key, one left out is retired.
-        let named = list.with_names(&["health".into(), "Advocacy".into()]);
-        assert_eq!(named.0[0].key, "health");
-        assert_eq!(named.0[0].sub_themes, list.0[3].sub_themes);
-        assert_eq!(
-            (named.0[1].key.as_str(), named.0[1].retired),
-            ("advocacy", false)
-        );
-        assert_eq!(named.0.len(), list.0.len() + 1);
-        assert!(named.0[2..].iter().all(|t| t.retired));
-        assert_eq!(
-            named.offered_names(),
-            ["health", "Advocacy"].map(String::from)
-        );
-        assert_eq!(named.check(), vec![]);
+        // The settings screen's themes page: a rename keeps the key and
+        // the sub-themes; a new entry is a theme with none; the order is
+        // the page's.
+        let mut entries = list.themes();
+        entries.0[3].label = "Health and wellbeing".into();
+        entries.0.swap(0, 3);
+        entries.0.push(ListEntry {
+            key: "advocacy".into(),
+            label: "Advocacy".into(),
+            retired: false,
+        });
+        let renamed = list.with_themes(&entries);
+        assert_eq!(renamed.0[0].key, "health");
+        assert_eq!(renamed.0[0].label, "Health and wellbeing");
+        assert_eq!(renamed.0[0].sub_themes, list.0[3].sub_themes);
+        assert_eq!(renamed.0[3].sub_themes, list.0[0].sub_themes);
+        assert!(renamed.0.last().is_some_and(|t| t.sub_themes.is_empty()));
+        assert_eq!(renamed.check(), vec![]);
+        // A record holding the key (or the name from before keys) shows
+        // the new label.
+        assert_eq!(renamed.label("health"), "Health and wellbeing");
+        assert_eq!(renamed.key_of("Health"), "health");
+        // A theme's sub-themes are set on their own.
+        let subs = CouncilList::of(&[("dental", "Dental health")]);
+        let with = renamed.with_sub_themes("health", subs.clone()).unwrap();
+        assert_eq!(with.0[0].sub_themes, subs);
+        assert_eq!(with.0[1..], renamed.0[1..]);
+        assert_eq!(renamed.with_sub_themes("nothing", subs), None);
         // Problems are named by theme and sub-theme.
         list.0[2].sub_themes.0[1].label = "Contact arrangements".into();
         assert_eq!(

@@ -323,6 +323,10 @@ pub fn check_settings(
     for (group, share) in &settings.ethnic_population_shares {
         check_ethnic_share(group, *share)?;
     }
+    settings
+        .case_records
+        .check()
+        .map_err(|e| format!("settings: {e}"))?;
     for list in footprint_domain::lists::FormList::ALL {
         if let Some(problem) = settings.list(list).check().first() {
             return Err(format!("settings: `{}`: {problem}", list.key()));

@@ -314,6 +314,10 @@ fn handler(method: roles::Method, path: &str) -> Option<MethodRouter<AppState>> 
         (Post, "/admin/settings") => post(admin::save_settings),
         (Get, "/admin/settings/lists/{list}") => get(form_lists::show),
         (Post, "/admin/settings/lists/{list}") => post(form_lists::save),
+        (Get, "/admin/settings/themes") => get(theme_lists::show),
+        (Post, "/admin/settings/themes") => post(theme_lists::save),
+        (Get, "/admin/settings/themes/{theme}") => get(theme_lists::show_sub_themes),
+        (Post, "/admin/settings/themes/{theme}") => post(theme_lists::save_sub_themes),
         _ => return None,
     })
 }

@@ -395,6 +395,10 @@ pub const ROUTES: &[RouteRule] = &[
     post("/admin/settings", Access::Roles(ADMIN)),
     get("/admin/settings/lists/{list}", Access::Roles(ADMIN)),
     post("/admin/settings/lists/{list}", Access::Roles(ADMIN)),
+    get("/admin/settings/themes", Access::Roles(ADMIN)),
+    post("/admin/settings/themes", Access::Roles(ADMIN)),
+    get("/admin/settings/themes/{theme}", Access::Roles(ADMIN)),
+    post("/admin/settings/themes/{theme}", Access::Roles(ADMIN)),
 ];
 
 /// The rule for a method and matched path pattern.

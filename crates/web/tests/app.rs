@@ -164,12 +164,11 @@ fn body_for(path: &str, role: Role, i: usize) -> Vec<(String, String)> {
             ("role".to_owned(), "analyst".to_owned()),
             ("password".to_owned(), PASSWORD.to_owned()),
         ],
-        "/admin/settings" => {
-            let mut f = v(STATUTORY_SETTINGS);
-            f.extend(v(&[("theme", "Care planning"), ("theme", "Placement")]));
-            f
-        }
+        "/admin/settings" => v(STATUTORY_SETTINGS),
         "/admin/settings/lists/{list}" => v(&[("rows", "1"), ("label-1", "Heavy snow")]),
+        "/admin/settings/themes" | "/admin/settings/themes/{theme}" => {
+            v(&[("rows", "1"), ("label-1", "Heavy snow")])
+        }
         "/sign-out" => vec![],
         "/account/password" => v(&[
             ("current_password", PASSWORD),
@@ -435,6 +434,7 @@ fn concrete(
         .replace("{request}", &request.to_string())
         .replace("{index}", "0")
         .replace("{list}", "late_reasons")
+        .replace("{theme}", "placement")
         .replace("{review}", review)
         .replace("{file}", file)
         .replace("{record}", &record.to_string())
@@ -1359,24 +1359,33 @@ async fn the_data_quality_page_lists_episodes_left_open_by_an_earlier_return() {
 async fn settings_are_validated_by_field_and_audited_with_their_values_before_and_after() {
     let t = app().await;
     let mut a = Client::signed_in_as(&t.app, Role::Admin).await;
-    a.get("/admin/settings").await;
-    let form = |name: &'static str, themes: &'static str| {
+    let page = a.get("/admin/settings").await;
+    // The case records' timescales are fields of the form, with the
+    // defaults.
+    assert!(
+        page.body
+            .contains(r#"name="timescale_disruption_working_days" type="text" inputmode="numeric" spellcheck="false" value="20""#),
+        "{}",
+        page.body
+    );
+    let form = |name: &'static str, disruption: &'static str| {
         let mut f = STATUTORY_SETTINGS.to_vec();
         f.push(("council_name", name));
-        f.extend(themes.split('\n').map(|t| ("theme", t)));
+        f.push(("timescale_disruption_working_days", disruption));
+        f.push(("timescale_case_alert_working_days", "10"));
         f
     };
     let res = a
-        .post(
-            "/admin/settings",
-            &form("Demo Borough Council", "Placement\nEducation"),
-        )
+        .post("/admin/settings", &form("Demo Borough Council", "15"))
         .await;
     assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
     assert_eq!(
         t.store.setting("council_name").await.expect("read"),
         Some(serde_json::json!("Demo Borough Council"))
     );
+    let settings = t.store.measure_settings().await.expect("settings");
+    assert_eq!(settings.case_records.disruption_working_days, 15);
+    assert_eq!(settings.case_records.case_alert_working_days, 10);
     let changes = |entries: Vec<footprint_store::AuditEntry>| -> Vec<String> {
         entries
             .into_iter()
@@ -1399,33 +1408,49 @@ async fn settings_are_validated_by_field_and_audited_with_their_values_before_an
         ),
         "{details:?}"
     );
+    // The timescales are kept in the measure settings, audited with the
+    // value before and after.
+    let timescales = details
+        .iter()
+        .find(|d| d.starts_with("setting=report_settings;before=(not set);after="))
+        .unwrap_or_else(|| panic!("{details:?}"));
     assert!(
-        details
-            .iter()
-            .any(|d| d.starts_with("setting=challenge_themes;before=(not set);after=[")),
-        "{details:?}"
+        timescales.contains("\"disruption_working_days\":15"),
+        "{timescales}"
     );
-    // The rows name the themes on offer; a theme kept keeps its key and
-    // sub-themes, and one left out is retired, not deleted, so the records
-    // holding it keep it.
-    let themes = t.store.challenge_themes().await.expect("themes");
-    assert_eq!(themes.offered_names(), ["Placement", "Education"]);
-    assert_eq!(themes.0[0].key, "placement");
-    assert!(!themes.0[0].sub_themes.is_empty());
-    assert!(themes.find("care_planning").is_some_and(|t| t.retired));
-    // A name too long is refused on its field; nothing changes.
+    // A name too long and a timescale out of range are refused on their
+    // fields; nothing changes.
     let long: &'static str = Box::leak("x".repeat(101).into_boxed_str());
-    let res = a.post("/admin/settings", &form(long, "Placement")).await;
+    let res = a.post("/admin/settings", &form(long, "0")).await;
     assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(
-        res.body.contains("id=\"council_name-error\""),
-        "{}",
-        res.body
-    );
+    for id in [
+        "council_name-error",
+        "timescale_disruption_working_days-error",
+    ] {
+        assert!(
+            res.body.contains(&format!("id=\"{id}\"")),
+            "{id}: {}",
+            res.body
+        );
+    }
+    assert!(res.body.contains("Enter the working days for a disruption meeting after an unplanned ending as a whole number from 1 to 100"));
     assert!(res.body.contains("<title>Error: "));
     assert_eq!(
         t.store.setting("council_name").await.expect("read"),
         Some(serde_json::json!("Demo Borough Council"))
+    );
+    let res = a
+        .post("/admin/settings", &form("Demo Borough Council", "101"))
+        .await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        t.store
+            .measure_settings()
+            .await
+            .expect("settings")
+            .case_records
+            .disruption_working_days,
+        15
     );
     // Saving what is held changes and audits nothing but the save.
     let before = changes(
@@ -1436,10 +1461,7 @@ async fn settings_are_validated_by_field_and_audited_with_their_values_before_an
     )
     .len();
     let res = a
-        .post(
-            "/admin/settings",
-            &form("Demo Borough Council", "Placement\nEducation"),
-        )
+        .post("/admin/settings", &form("Demo Borough Council", "15"))
         .await;
     assert_eq!(res.status, StatusCode::SEE_OTHER);
     let after = t
@@ -1453,4 +1475,122 @@ async fn settings_are_validated_by_field_and_audited_with_their_values_before_an
             .any(|e| e.action == "settings.save" && e.detail == "nothing changed")
     );
     assert_eq!(changes(after).len(), before);
+}
+
+#[tokio::test]
+async fn a_challenge_theme_is_renamed_keeping_its_key_and_its_sub_themes_are_edited() {
+    let t = app().await;
+    let mut a = Client::signed_in_as(&t.app, Role::Admin).await;
+    let page = a.get("/admin/settings").await;
+    assert!(
+        page.body.contains("href=\"/admin/settings/themes\""),
+        "{}",
+        page.body
+    );
+    let page = a.get("/admin/settings/themes").await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(
+        page.body
+            .contains("href=\"/admin/settings/themes/placement\""),
+        "{}",
+        page.body
+    );
+    let held = t.store.challenge_themes().await.expect("themes");
+    // Every theme as held, the second renamed.
+    let rows = |label_2: &str, retired_1: bool| {
+        let mut f: Vec<(String, String)> = vec![("rows".into(), held.0.len().to_string())];
+        for (i, theme) in held.0.iter().enumerate() {
+            let n = i + 1;
+            f.push((format!("key-{n}"), theme.key.clone()));
+            let label = if n == 2 {
+                label_2.to_owned()
+            } else {
+                theme.label.clone()
+            };
+            f.push((format!("label-{n}"), label));
+            f.push((format!("position-{n}"), n.to_string()));
+            if n == 1 && retired_1 {
+                f.push((format!("retired-{n}"), "yes".into()));
+            }
+        }
+        f
+    };
+    let res = a
+        .post_pairs(
+            "/admin/settings/themes",
+            &rows("Placements and moves", false),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    let now = t.store.challenge_themes().await.expect("themes");
+    assert_eq!(now.0.len(), held.0.len(), "a rename adds no theme");
+    assert_eq!(now.0[1].key, "placement");
+    assert_eq!(now.0[1].label, "Placements and moves");
+    assert!(!now.0[1].retired);
+    assert_eq!(now.0[1].sub_themes, held.0[1].sub_themes);
+    // A record holding the key (or the name from before keys) shows the
+    // new name.
+    assert_eq!(now.label("placement"), "Placements and moves");
+    assert_eq!(now.label("Placement"), "Placements and moves");
+    let audit = t
+        .store
+        .audit_log(&AuditQuery::default())
+        .await
+        .expect("audit");
+    assert!(audit.iter().any(|e| {
+        e.action == "settings.change"
+            && e.detail
+                .starts_with("setting=challenge_themes;before=(not set);after=")
+            && e.detail.contains("Placements and moves")
+    }));
+    // A name listed twice is refused on its row; nothing changes.
+    let res = a
+        .post_pairs(
+            "/admin/settings/themes",
+            &rows(&held.0[0].label.to_lowercase(), false),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(res.body.contains("id=\"label-2-error\""), "{}", res.body);
+    assert_eq!(t.store.challenge_themes().await.expect("themes"), now);
+
+    // The sub-themes of a theme: one renamed, one added; a theme may have
+    // none on offer.
+    let subs = &now.0[1].sub_themes;
+    let page = a.get("/admin/settings/themes/placement").await;
+    assert!(page.body.contains(&subs.0[0].label), "{}", page.body);
+    let mut f: Vec<(String, String)> = vec![("rows".into(), (subs.0.len() + 1).to_string())];
+    for (i, e) in subs.0.iter().enumerate() {
+        let n = i + 1;
+        f.push((format!("key-{n}"), e.key.clone()));
+        f.push((
+            format!("label-{n}"),
+            if n == 1 {
+                "Is the placement right".into()
+            } else {
+                e.label.clone()
+            },
+        ));
+        f.push((format!("retired-{n}"), "yes".into()));
+    }
+    let n = subs.0.len() + 1;
+    f.push((format!("label-{n}"), "Distance from home".into()));
+    f.push((format!("retired-{n}"), "yes".into()));
+    let res = a.post_pairs("/admin/settings/themes/placement", &f).await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    let after = t.store.challenge_themes().await.expect("themes");
+    let placement = &after.0[1];
+    assert_eq!(placement.sub_themes.0[0].key, subs.0[0].key);
+    assert_eq!(placement.sub_themes.0[0].label, "Is the placement right");
+    assert_eq!(
+        placement.sub_themes.0.last().map(|e| e.key.as_str()),
+        Some("distance_from_home")
+    );
+    assert!(placement.sub_themes.0.iter().all(|e| e.retired));
+    assert_eq!(after.0[0], now.0[0], "other themes untouched");
+    // A theme that does not exist is not found.
+    assert_eq!(
+        a.get("/admin/settings/themes/nothing").await.status,
+        StatusCode::NOT_FOUND
+    );
 }

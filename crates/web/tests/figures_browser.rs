@@ -1,9 +1,9 @@
 //! In a real headless Chromium, with the real server: a manager follows a
 //! count of the internal annual report to the children behind it and sees
 //! the overdue review with the rule that made it due; an administrator sets
-//! the review policy, a challenge stage and a theme with form fields, is
-//! told on the field what is wrong, and the change is audited with its
-//! values before and after.
+//! the review policy and a challenge stage with form fields, is told on the
+//! field what is wrong, adds a challenge theme on the themes' page, and each
+//! change is audited with its values before and after.
 //!
 //! Without Chromium and chromedriver the tests fail, saying what to
 //! install, unless FOOTPRINT_SKIP_BROWSER=1 is set.
@@ -20,25 +20,16 @@ use footprint_web::Role;
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_manager_follows_a_count_of_the_annual_report_to_the_overdue_review_and_its_rule() {
     let t = app().await;
-    let Some(Browser {
-        c,
-        base,
-        server,
-        _driver,
-        _profile,
-    }) = launch(&t).await
-    else {
-        return;
-    };
-    let result = async {
-        sign_in(&c, &base, Role::Manager).await;
+    with_browser(&t, async |b| {
+        let (c, base) = (&b.c, b.base.as_str());
+        sign_in(c, base, Role::Manager).await;
         c.goto(&format!("{base}/reports/annual?year=2024-25"))
             .await
             .expect("report");
         let expected = report_drilldown(&t, "reviews.overdue.end", "").await;
         assert_eq!(expected, vec!["C2".to_owned()]);
-        click(&c, "a[data-behind='reviews.overdue.end/']").await;
-        wait_for_path(&c, "/reports/annual/figures").await;
+        click(c, "a[data-behind='reviews.overdue.end/']").await;
+        wait_for_path(c, "/reports/annual/figures").await;
         let mut listed = Vec::new();
         for e in c
             .find_all(Locator::Css("#figure-children li"))
@@ -59,43 +50,31 @@ async fn a_manager_follows_a_count_of_the_annual_report_to_the_overdue_review_an
         );
         assert_eq!(
             text_of(
-                &c,
+                c,
                 "#overdue-reviews tr[data-overdue-child='C2'] .fp-due-rule"
             )
             .await,
             overdue[0].due.rule.to_string()
         );
-        assert_accessible(&c, "the children behind a count of the annual report").await;
-        screenshot(&c, "annual-report-figure.png").await;
+        assert_accessible(c, "the children behind a count of the annual report").await;
+        screenshot(c, "annual-report-figure.png").await;
         // Back to the report.
-        click(&c, "a.govuk-back-link").await;
-        wait_for_path(&c, "/reports/annual").await;
-    }
+        click(c, "a.govuk-back-link").await;
+        wait_for_path(c, "/reports/annual").await;
+    })
     .await;
-    let _ = c.close().await;
-    server.abort();
-    result
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn an_administrator_sets_the_review_policy_stages_and_themes_with_form_fields() {
+async fn an_administrator_sets_the_review_policy_stages_and_themes() {
     let t = app().await;
-    let Some(Browser {
-        c,
-        base,
-        server,
-        _driver,
-        _profile,
-    }) = launch(&t).await
-    else {
-        return;
-    };
-    let result = async {
-        sign_in(&c, &base, Role::Admin).await;
+    with_browser(&t, async |b| {
+        let (c, base) = (&b.c, b.base.as_str());
+        sign_in(c, base, Role::Admin).await;
         c.goto(&format!("{base}/admin/settings"))
             .await
             .expect("settings");
-        assert_accessible(&c, "settings").await;
+        assert_accessible(c, "settings").await;
         // The statute, as held by default.
         let first = c
             .find(Locator::Id("first_review_number"))
@@ -113,27 +92,21 @@ async fn an_administrator_sets_the_review_policy_stages_and_themes_with_form_fie
             .expect("stage rows")
             .len();
         let spare = stages; // the last row is empty
-        type_into(&c, &format!("stage_name-{spare}"), "stage 5").await;
-        type_into(&c, &format!("stage_days-{spare}"), "soon").await;
-        click(&c, "#save-settings").await;
-        wait_for_error_page(&c).await;
-        let message = text_of(&c, &format!("#stage_days-{spare}-error")).await;
+        type_into(c, &format!("stage_name-{spare}"), "stage 5").await;
+        type_into(c, &format!("stage_days-{spare}"), "soon").await;
+        click(c, "#save-settings").await;
+        wait_for_error_page(c).await;
+        let message = text_of(c, &format!("#stage_days-{spare}-error")).await;
         assert!(message.contains("whole number"), "{message}");
-        assert_accessible(&c, "settings with an error").await;
+        assert_accessible(c, "settings with an error").await;
         // The error summary leads to the field.
-        click(&c, ".govuk-error-summary a").await;
+        click(c, ".govuk-error-summary a").await;
 
-        // Put right, with a local first-review rule and a new theme.
-        type_into(&c, &format!("stage_days-{spare}"), "10").await;
-        type_into(&c, "first_review_number", "28").await;
-        click(&c, "#first_review_unit-calendar").await;
-        let themes = c
-            .find_all(Locator::Css("input[name='theme']"))
-            .await
-            .expect("theme rows")
-            .len();
-        type_into(&c, &format!("theme-{themes}"), "Sibling contact").await;
-        click(&c, "#save-settings").await;
+        // Put right, with a local first-review rule.
+        type_into(c, &format!("stage_days-{spare}"), "10").await;
+        type_into(c, "first_review_number", "28").await;
+        click(c, "#first_review_unit-calendar").await;
+        click(c, "#save-settings").await;
         for _ in 0..200 {
             if c.source().await.expect("html").contains("Settings saved") {
                 break;
@@ -145,7 +118,16 @@ async fn an_administrator_sets_the_review_policy_stages_and_themes_with_form_fie
             .find("govuk-error-summary")
             .map(|i| html[i..].chars().take(1500).collect::<String>());
         assert!(html.contains("Settings saved"), "not saved: {summary:?}");
-        screenshot(&c, "settings-saved.png").await;
+        screenshot(c, "settings-saved.png").await;
+
+        // A new theme, on the themes' page: the nine default themes, then
+        // the spare rows.
+        click(c, "a[href='/admin/settings/themes']").await;
+        wait_for_path(c, "/admin/settings/themes").await;
+        type_into(c, "label-10", "Sibling contact").await;
+        click(c, "#save-list").await;
+        let notice = text_of(c, ".govuk-notification-banner__heading").await;
+        assert!(notice.contains("saved"), "{notice}");
 
         let policy = t.store.review_policy().await.expect("policy");
         assert_eq!(
@@ -180,9 +162,6 @@ async fn an_administrator_sets_the_review_policy_stages_and_themes_with_form_fie
         assert!(audit.iter().any(|e| e.action == "settings.change"
             && e.detail.starts_with("setting=challenge_themes;")
             && e.detail.contains("Sibling contact")));
-    }
+    })
     .await;
-    let _ = c.close().await;
-    server.abort();
-    result
 }

@@ -7,6 +7,12 @@
 //! axe-core checks the list's page (in its error state too) and the form.
 //! And an IRO raising a challenge chooses a theme, then a sub-theme within
 //! it: one under another theme is refused on its field, axe-checked.
+//! And the council's reasons for changing a review's date, its challenge
+//! themes (a rename keeping the key, a sub-theme added) and a case
+//! records' timescale (refused out of range on its field) are set on the
+//! settings screens; the IRO is offered what was set, asks to move a review
+//! for the new reason, and the due date's rule names it, by its new name
+//! after a rename.
 //!
 //! Without Chromium and chromedriver the test fails, saying what to install,
 //! unless FOOTPRINT_SKIP_BROWSER=1 is set.
@@ -171,9 +177,185 @@ async fn an_iro_chooses_a_challenge_theme_then_a_sub_theme_within_it() {
         let raised = ds.challenges.last().expect("raised");
         assert_eq!(raised.themes, ["placement"]);
         assert_eq!(raised.sub_theme.as_deref(), Some("stability"));
-    }
+    })
     .await;
-    let _ = c.close().await;
-    server.abort();
-    result
+}
+
+/// Chooses option `value` of the select `id`.
+async fn select(c: &fantoccini::Client, id: &str, value: &str) {
+    c.find(Locator::Id(id))
+        .await
+        .unwrap_or_else(|e| panic!("#{id}: {e}"))
+        .select_by_value(value)
+        .await
+        .unwrap_or_else(|e| panic!("#{id} = {value}: {e}"));
+}
+
+/// Saves a list's page and waits for the notice that it was saved.
+async fn save_list(c: &fantoccini::Client) {
+    click(c, "#save-list").await;
+    let notice = text_of(c, ".govuk-notification-banner__heading").await;
+    assert!(notice.contains("saved"), "{notice}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_council_sets_its_date_change_reasons_renames_a_theme_and_sets_a_timescale() {
+    let t = app().await;
+    with_browser(&t, async |b| {
+        let (c, base) = (&b.c, b.base.as_str());
+        sign_in(c, base, Role::Admin).await;
+
+        // The reasons for changing a review's date: a list like the others.
+        c.goto(&format!("{base}/admin/settings"))
+            .await
+            .expect("settings");
+        click(c, "a[href='/admin/settings/lists/date_change_reasons']").await;
+        wait_for_path(c, "/admin/settings/lists/date_change_reasons").await;
+        assert_accessible(c, "the reasons for changing a review's date").await;
+        // The six default reasons, then the spare rows: row 7 is empty.
+        type_into(c, "label-7", "Heavy snow").await;
+        click(c, "tr[data-key='court'] input[type=checkbox]").await;
+        save_list(c).await;
+        let reasons = t
+            .store
+            .form_list(FormList::DateChangeReasons)
+            .await
+            .expect("list");
+        assert!(reasons.get("court").expect("kept").retired);
+        assert!(reasons.get("heavy_snow").is_some());
+
+        // A challenge theme renamed (its key, sub-themes and records kept),
+        // and a sub-theme added under it.
+        c.goto(&format!("{base}/admin/settings"))
+            .await
+            .expect("settings");
+        click(c, "a[href='/admin/settings/themes']").await;
+        wait_for_path(c, "/admin/settings/themes").await;
+        assert_accessible(c, "the challenge themes").await;
+        type_into(c, "label-2", "Placements and moves").await;
+        save_list(c).await;
+        click(c, "a[href='/admin/settings/themes/placement']").await;
+        wait_for_path(c, "/admin/settings/themes/placement").await;
+        let heading = text_of(c, "h1").await;
+        assert_eq!(heading, "Sub-themes of Placements and moves");
+        assert_accessible(c, "a theme's sub-themes").await;
+        // Two sub-themes, then the spare rows: row 3 is empty.
+        type_into(c, "label-3", "Placement stability").await;
+        click(c, "#save-list").await;
+        wait_for_error_page(c).await;
+        assert!(
+            c.find(Locator::Css("#label-3.govuk-input--error"))
+                .await
+                .is_ok(),
+            "a sub-theme listed twice is refused on its row"
+        );
+        assert_accessible(c, "a theme's sub-themes, with errors").await;
+        type_into(c, "label-3", "Distance from home").await;
+        save_list(c).await;
+        let themes = t.store.challenge_themes().await.expect("themes");
+        let placement = themes.find("placement").expect("the same key");
+        assert_eq!(placement.label, "Placements and moves");
+        assert!(placement.sub_themes.get("distance_from_home").is_some());
+        assert_eq!(
+            themes.0.len(),
+            footprint_domain::lists::ThemeList::default_list().0.len(),
+            "a rename adds no theme"
+        );
+
+        // A case records' timescale: out of range, refused on its field.
+        c.goto(&format!("{base}/admin/settings"))
+            .await
+            .expect("settings");
+        type_into(c, "timescale_disruption_working_days", "0").await;
+        click(c, "#save-settings").await;
+        wait_for_error_page(c).await;
+        let message = text_of(c, "#timescale_disruption_working_days-error").await;
+        assert!(message.contains("from 1 to 100"), "{message}");
+        assert_accessible(c, "the settings, with a timescale refused").await;
+        type_into(c, "timescale_disruption_working_days", "15").await;
+        click(c, "#save-settings").await;
+        let notice = text_of(c, ".govuk-notification-banner__heading").await;
+        assert!(notice.contains("saved"), "{notice}");
+        let settings = t.store.measure_settings().await.expect("settings");
+        assert_eq!(settings.case_records.disruption_working_days, 15);
+        sign_out(c).await;
+
+        // The IRO is offered the new reason, not the retired one, and the
+        // renamed theme with its new sub-theme.
+        sign_in(c, base, Role::Iro).await;
+        c.goto(&format!("{base}/children/C1")).await.expect("child");
+        c.execute(
+            "document.querySelector(\"form[action='/children/C1/review-date-changes']\")
+               .closest('details').open = true;",
+            vec![],
+        )
+        .await
+        .expect("open the request form");
+        let offered = text_of(c, "#reason").await;
+        assert!(offered.contains("Heavy snow"), "{offered}");
+        assert!(!offered.contains("Court timetable"), "{offered}");
+        for (id, value) in [
+            ("proposed", "30"),
+            ("proposed-month", "6"),
+            ("proposed-year", "2025"),
+        ] {
+            type_into(c, id, value).await;
+        }
+        select(c, "reason", "heavy_snow").await;
+        click(
+            c,
+            "form[action='/children/C1/review-date-changes'] button[type=submit]",
+        )
+        .await;
+        let notice = text_of(c, ".govuk-notification-banner__heading").await;
+        assert!(notice.contains("Request"), "{notice}");
+        let requests = text_of(c, "#date-change-list").await;
+        assert!(requests.contains("Heavy snow"), "{requests}");
+        c.goto(&format!("{base}/children/C1/challenges/new"))
+            .await
+            .expect("challenge form");
+        let form = text_of(c, "main form").await;
+        assert!(form.contains("Placements and moves"), "{form}");
+        let subs = text_of(c, "#sub_theme").await;
+        assert!(subs.contains("Distance from home"), "{subs}");
+        sign_out(c).await;
+
+        // The manager approves; the due date's rule names the reason, and
+        // follows a rename of it.
+        sign_in(c, base, Role::Manager).await;
+        c.goto(&format!("{base}/review-date-changes"))
+            .await
+            .expect("requests");
+        let waiting = text_of(c, "main").await;
+        assert!(waiting.contains("Heavy snow"), "{waiting}");
+        click(c, "button[value=approve]").await;
+        let notice = text_of(c, ".govuk-notification-banner__heading").await;
+        assert_eq!(notice, "Change of review date approved");
+        c.goto(&format!("{base}/children/C1")).await.expect("child");
+        assert_eq!(text_of(c, ".fp-next-due").await, "30 Jun 2025");
+        let rule = text_of(c, "#next-review").await;
+        assert!(rule.contains("Heavy snow"), "{rule}");
+        let mut list = t
+            .store
+            .form_list(FormList::DateChangeReasons)
+            .await
+            .expect("list");
+        list.0
+            .iter_mut()
+            .filter(|e| e.key == "heavy_snow")
+            .for_each(|e| e.label = "Snow closed the roads".into());
+        t.store
+            .set_setting(
+                FormList::DateChangeReasons.key(),
+                &serde_json::to_value(&list).expect("json"),
+            )
+            .await
+            .expect("renamed");
+        c.goto(&format!("{base}/children/C1")).await.expect("child");
+        let rule = text_of(c, "#next-review").await;
+        assert!(rule.contains("Snow closed the roads"), "{rule}");
+        let requests = text_of(c, "#date-change-list").await;
+        assert!(requests.contains("Snow closed the roads"), "{requests}");
+    })
+    .await;
 }

@@ -488,13 +488,10 @@ async fn the_councils_template_sets_the_sections() {
     let mut admin = Client::signed_in_as(&t.app, Role::Admin).await;
     admin.get("/admin/settings").await;
     let mut form = common::STATUTORY_SETTINGS.to_vec();
-    form.extend([
-        ("theme", "Care planning"),
-        (
-            "record_template",
-            r#"{"sections": [{"key": "Bad Key", "heading": "x"}]}"#,
-        ),
-    ]);
+    form.extend([(
+        "record_template",
+        r#"{"sections": [{"key": "Bad Key", "heading": "x"}]}"#,
+    )]);
     let res = admin.post("/admin/settings", &form).await;
     assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(

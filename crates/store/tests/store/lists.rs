@@ -172,7 +172,9 @@ async fn the_challenge_themes_are_read_in_one_place(env: Env) {
     // A flat list of names, as the setting was before themes had keys:
     // each a theme keyed by its name.
     let flat = s.challenge_themes().await.unwrap();
-    assert_eq!(flat.offered_names(), ["Drift", "Contact"]);
+    let themes = flat.themes();
+    let labels: Vec<&str> = themes.offered().map(|e| e.label.as_str()).collect();
+    assert_eq!(labels, ["Drift", "Contact"]);
     assert_eq!(flat.0[1].key, "contact");
     // Two levels, as the settings now hold them.
     let two = serde_json::json!([

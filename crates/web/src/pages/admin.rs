@@ -6,6 +6,7 @@ use axum::Form;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
+use footprint_domain::case_records::CaseRecordTimescales;
 use footprint_domain::codes::PlacementType;
 use footprint_domain::lists::FormList;
 use footprint_domain::model::ChildId;
@@ -16,11 +17,12 @@ use footprint_store::AuditQuery;
 use minijinja::context;
 use serde::Deserialize;
 
-use super::challenges::{StageSetting, stages, themes};
+use super::challenges::{StageSetting, stages};
 use super::{field, fields, respond};
 use crate::AppState;
 use crate::access::CurrentUser;
 use crate::view::{AppError, FormErrors, Page};
+use footprint_store::council::REPORT_SETTINGS;
 
 #[derive(Debug, Deserialize)]
 pub struct AuditFilter {
@@ -141,15 +143,16 @@ async fn settings_page(
                 .await?
                 .and_then(|v| v.as_str().map(str::to_owned))
                 .unwrap_or_default();
+            let timescales = match super::settings(state).await {
+                Ok(s) => s.case_records,
+                Err(_) => {
+                    unreadable.push("the case records' timescales");
+                    CaseRecordTimescales::default()
+                }
+            };
             SettingsForm {
                 local_authority_code: Some(held_local_authority_code(state).await?),
-                ..SettingsForm::held(
-                    council_name,
-                    &policy,
-                    &stages,
-                    &themes(state).await.offered_names(),
-                    record_template,
-                )
+                ..SettingsForm::held(council_name, &policy, &stages, &timescales, record_template)
             }
         }
     };
@@ -157,8 +160,20 @@ async fn settings_page(
         .iter()
         .map(|p| context! { code => p.code(), label => p.label() })
         .collect();
-    // The lists the forms offer, each edited on a page of its own.
+    // The lists the forms offer, each edited on a page of its own; the
+    // challenge themes (two levels, no `key`: their own pages) first.
     let mut lists = Vec::new();
+    let held_themes = state.store.challenge_themes().await;
+    if held_themes.is_err() {
+        unreadable.push("the challenge themes");
+    }
+    let held_themes = held_themes.ok().map(|t| t.themes());
+    lists.push(context! {
+        title => "Challenge themes",
+        used_on => "Raising and correcting a challenge, case alerts; each theme has sub-themes of its own",
+        offered => held_themes.as_ref().map(|l| l.offered().count()),
+        retired => held_themes.as_ref().map(|l| l.0.iter().filter(|e| e.retired).count()),
+    });
     for list in FormList::ALL {
         let held = state.store.form_list(list).await;
         if held.is_err() {
@@ -191,6 +206,10 @@ async fn held_local_authority_code(state: &AppState) -> Result<String, AppError>
         .and_then(|v| v.get(LOCAL_AUTHORITY_CODE)?.as_str().map(str::to_owned))
         .unwrap_or_default())
 }
+
+/// The field of the measure settings holding the case records' timescales
+/// (`MeasureSettings::case_records`).
+const CASE_RECORDS: &str = "case_records";
 
 /// The field of the measure settings holding the council's local authority
 /// code (`MeasureSettings::local_authority_code`).
@@ -233,7 +252,7 @@ pub async fn settings(State(state): State<AppState>, page: Page, user: CurrentUs
     respond(&state, Some(&user), r)
 }
 
-/// Empty rows the form offers for a new challenge stage or theme.
+/// Empty rows the form offers for a new challenge stage.
 const SPARE_ROWS: usize = 2;
 
 /// The settings form's fields as typed (or as held): every list is rows of
@@ -265,10 +284,34 @@ pub struct SettingsForm {
     pub adoption: bool,
     /// (name, working days), with spare empty rows.
     pub stages: Vec<(String, String)>,
-    /// With spare empty rows.
-    pub themes: Vec<String>,
+    /// The case records' timescales, one field each
+    /// (`CaseRecordTimescales::FIELDS`, `timescale_KEY`): those the form
+    /// sent (one not sent is left as it is; `None`: none sent).
+    pub timescales: Option<Vec<TimescaleField>>,
     /// `None`: the form did not send it (left as it is).
     pub record_template: Option<String>,
+}
+
+/// A timescale's field as typed (or as held).
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct TimescaleField {
+    /// `timescale_` and the timescale's key.
+    pub name: String,
+    pub timescale: footprint_domain::case_records::Timescale,
+    pub unit: &'static str,
+    pub value: String,
+}
+
+fn timescale_fields(values: impl Fn(&str) -> String) -> Vec<TimescaleField> {
+    CaseRecordTimescales::FIELDS
+        .iter()
+        .map(|t| TimescaleField {
+            name: format!("timescale_{}", t.key),
+            timescale: *t,
+            unit: t.unit.label(),
+            value: values(t.key),
+        })
+        .collect()
 }
 
 fn within_fields(w: Within) -> (String, String) {
@@ -328,7 +371,7 @@ impl SettingsForm {
         council_name: String,
         policy: &SchedulePolicy,
         stages: &[StageSetting],
-        themes: &[String],
+        timescales: &CaseRecordTimescales,
         record_template: String,
     ) -> Self {
         let (first_review_number, first_review_unit) = within_fields(policy.first_review);
@@ -347,8 +390,12 @@ impl SettingsForm {
             .map(|s| (s.name.clone(), s.working_days.to_string()))
             .collect();
         stages.extend(std::iter::repeat_n(Default::default(), SPARE_ROWS));
-        let mut themes = themes.to_vec();
-        themes.extend(std::iter::repeat_n(String::new(), SPARE_ROWS));
+        let timescales = timescale_fields(|key| {
+            timescales
+                .get(key)
+                .map(|n| n.to_string())
+                .unwrap_or_default()
+        });
         SettingsForm {
             council_name,
             local_authority_code: None,
@@ -376,7 +423,7 @@ impl SettingsForm {
             short_breaks_then_months: policy.short_breaks.then_every_months.to_string(),
             adoption: policy.adoption,
             stages,
-            themes,
+            timescales: Some(timescales),
             record_template: Some(record_template),
         }
     }
@@ -416,10 +463,12 @@ impl SettingsForm {
             short_breaks_then_months: text("short_breaks_then_months"),
             adoption: ticked("adoption"),
             stages,
-            themes: fields(pairs, "theme")
-                .into_iter()
-                .map(|t| t.trim().to_owned())
-                .collect(),
+            // Only the fields sent: one not sent keeps the value held.
+            timescales: {
+                let mut sent = timescale_fields(|key| text(&format!("timescale_{key}")));
+                sent.retain(|f| field(pairs, &f.name).is_some());
+                (!sent.is_empty()).then_some(sent)
+            },
             record_template: field(pairs, "record_template").map(str::to_owned),
         }
     }
@@ -577,31 +626,28 @@ impl SettingsForm {
         (errors.0.len() == before).then_some(out)
     }
 
-    /// The challenge themes the rows say (an empty row is skipped), or an
-    /// error on each field that is not right.
-    pub fn themes(&self, errors: &mut FormErrors) -> Option<Vec<String>> {
+    /// The case records' timescales the fields say, over those `held`
+    /// (the held ones when the form did not send them), or an error on
+    /// each field that is not right (`CaseRecordTimescales::problem`, the
+    /// one check).
+    pub fn timescales(
+        &self,
+        held: &CaseRecordTimescales,
+        errors: &mut FormErrors,
+    ) -> Option<CaseRecordTimescales> {
         let before = errors.0.len();
-        let mut out: Vec<String> = Vec::new();
-        for (i, theme) in self.themes.iter().enumerate() {
-            let row = i + 1;
-            if theme.is_empty() {
-                continue;
+        let mut out = held.clone();
+        for f in self.timescales.iter().flatten() {
+            let n = f.value.parse::<u32>().ok();
+            match n.map(|n| (n, CaseRecordTimescales::problem(&f.timescale, n))) {
+                Some((n, None)) => {
+                    out.set(f.timescale.key, n);
+                }
+                _ => errors.add(
+                    &f.name,
+                    CaseRecordTimescales::problem(&f.timescale, 0).unwrap_or_default(),
+                ),
             }
-            if theme.chars().count() > 100 || theme.chars().any(char::is_control) {
-                errors.add(
-                    &format!("theme-{row}"),
-                    format!("Theme {row}: write it on one line, in 100 characters or fewer"),
-                );
-            } else if out.iter().any(|t| t.eq_ignore_ascii_case(theme)) {
-                errors.add(
-                    &format!("theme-{row}"),
-                    format!("Theme {row}: {theme:?} is listed twice"),
-                );
-            }
-            out.push(theme.clone());
-        }
-        if out.is_empty() {
-            errors.add("theme-1", "List at least one challenge theme");
         }
         (errors.0.len() == before).then_some(out)
     }
@@ -633,39 +679,60 @@ pub async fn save_settings(
         {
             errors.add(LOCAL_AUTHORITY_CODE, message);
         }
-        let report_settings = match form.local_authority_code.as_deref() {
-            None => None,
-            Some(code) => {
-                let key = footprint_store::council::REPORT_SETTINGS;
-                match state.store.setting(key).await? {
-                    None if code.is_empty() => None,
-                    None => Some(serde_json::Value::Object(
-                        [(LOCAL_AUTHORITY_CODE.to_owned(), code.into())]
-                            .into_iter()
-                            .collect(),
-                    )),
-                    Some(serde_json::Value::Object(mut held)) => {
-                        if code.is_empty() {
-                            held.remove(LOCAL_AUTHORITY_CODE);
-                        } else {
-                            held.insert(LOCAL_AUTHORITY_CODE.to_owned(), code.into());
-                        }
-                        Some(serde_json::Value::Object(held))
-                    }
-                    Some(_) => {
-                        errors.add(
-                            LOCAL_AUTHORITY_CODE,
-                            "The council's measure settings held could not be read, so the code cannot be saved: ask whoever set them to set them again",
-                        );
-                        None
-                    }
-                }
-            }
-        };
         let policy = form.policy(&mut errors);
         let stages = form.stages(&mut errors);
-        let themes_held = themes(&state).await;
-        let themes = form.themes(&mut errors);
+        // The case records' timescales, over those the measures use now.
+        let timescales_held = super::settings(&state)
+            .await
+            .map(|s| s.case_records)
+            .unwrap_or_default();
+        let timescales = form.timescales(&timescales_held, &mut errors);
+        // The local authority code and the timescales are fields of the
+        // measure settings (`report_settings`): each changed one is put in
+        // the object held, the rest of it kept as it is.
+        let held_report = state.store.setting(REPORT_SETTINGS).await?;
+        let mut report = match &held_report {
+            None => Some(serde_json::Map::new()),
+            Some(serde_json::Value::Object(held)) => Some(held.clone()),
+            Some(_) => None,
+        };
+        let mut changes: Vec<(&str, Option<serde_json::Value>)> = Vec::new();
+        if let Some(code) = form.local_authority_code.as_deref() {
+            changes.push((LOCAL_AUTHORITY_CODE, (!code.is_empty()).then(|| code.into())));
+        }
+        if let Some(new) = timescales.as_ref().filter(|t| **t != timescales_held) {
+            let value = serde_json::to_value(new).map_err(|e| AppError::Internal(e.to_string()))?;
+            changes.push((CASE_RECORDS, Some(value)));
+        }
+        for (name, value) in changes {
+            let Some(report) = report.as_mut() else {
+                let field = if name == CASE_RECORDS {
+                    form.timescales
+                        .iter()
+                        .flatten()
+                        .next()
+                        .map_or(CASE_RECORDS, |f| f.name.as_str())
+                        .to_owned()
+                } else {
+                    name.to_owned()
+                };
+                errors.add(
+                    &field,
+                    "The council's measure settings held could not be read, so this cannot be saved: ask whoever set them to set them again",
+                );
+                continue;
+            };
+            match value {
+                Some(v) => report.insert(name.to_owned(), v),
+                None => report.remove(name),
+            };
+        }
+        let report_settings = report
+            .map(serde_json::Value::Object)
+            .filter(|new| match &held_report {
+                None => new.as_object().is_some_and(|o| !o.is_empty()),
+                Some(held) => held != new,
+            });
         // The record's template: a form without the field leaves it as it is.
         let record_template = match form.record_template.as_deref().map(str::trim) {
             None => None,
@@ -685,8 +752,8 @@ pub async fn save_settings(
                 }
             }
         };
-        let (Some(policy), Some(stages), Some(themes), true) =
-            (policy, stages, themes, errors.is_empty())
+        let (Some(policy), Some(stages), Some(_), true) =
+            (policy, stages, timescales, errors.is_empty())
         else {
             let mut form = form.clone();
             if form
@@ -695,9 +762,6 @@ pub async fn save_settings(
                 .all(|(n, d)| !n.is_empty() || !d.is_empty())
             {
                 form.stages.push(Default::default());
-            }
-            if form.themes.iter().all(|t| !t.is_empty()) {
-                form.themes.push(String::new());
             }
             return settings_page(
                 &state,
@@ -721,19 +785,10 @@ pub async fn save_settings(
                 Some(to_value(serde_json::to_value(&stages))?),
             ),
             (
-                footprint_store::council::CHALLENGE_THEMES,
-                // The rows name the themes on offer; the list held keeps
-                // each named theme's key and sub-themes and retires the
-                // rest (`ThemeList::with_names`).
-                Some(to_value(serde_json::to_value(
-                    themes_held.with_names(&themes),
-                ))?),
-            ),
-            (
                 footprint_store::council::SCHEDULE_POLICY,
                 Some(to_value(serde_json::to_value(&policy))?),
             ),
-            (footprint_store::council::REPORT_SETTINGS, report_settings),
+            (REPORT_SETTINGS, report_settings),
             (
                 footprint_store::council::REVIEW_RECORD_TEMPLATE,
                 record_template
@@ -769,8 +824,6 @@ mod tests {
             ("stage_days", "5"),
             ("stage_name", ""),
             ("stage_days", ""),
-            ("theme", "Placement"),
-            ("theme", ""),
         ]
     }
 
@@ -780,7 +833,9 @@ mod tests {
         let form = SettingsForm::sent(&pairs(&statutory()));
         assert_eq!(form.policy(&mut errors), Some(SchedulePolicy::statutory()));
         assert_eq!(form.stages(&mut errors).map(|s| s.len()), Some(1));
-        assert_eq!(form.themes(&mut errors), Some(vec!["Placement".to_owned()]));
+        // Timescales not sent: the ones held, unchanged.
+        let held = CaseRecordTimescales::default();
+        assert_eq!(form.timescales(&held, &mut errors), Some(held.clone()));
         assert!(errors.is_empty());
         let local = SchedulePolicy {
             first_review: Within::CalendarDays(28),
@@ -797,7 +852,11 @@ mod tests {
             short_breaks: ShortBreaksRule::default(),
             adoption: false,
         };
-        let held = SettingsForm::held(String::new(), &local, &[], &[], String::new());
+        let timescales = CaseRecordTimescales {
+            disruption_working_days: 15,
+            ..CaseRecordTimescales::default()
+        };
+        let held = SettingsForm::held(String::new(), &local, &[], &timescales, String::new());
         // As a browser sends it: ticked boxes as "yes", rows as repeated fields.
         let mut sent: Vec<(String, String)> = vec![
             ("first_review_number", held.first_review_number.clone()),
@@ -826,15 +885,23 @@ mod tests {
         for p in &held.unregistered_placements {
             sent.push(("unregistered_placements".to_owned(), p.clone()));
         }
+        for f in held.timescales.iter().flatten() {
+            sent.push((f.name.clone(), f.value.clone()));
+        }
         let mut errors = FormErrors::default();
-        assert_eq!(SettingsForm::sent(&sent).policy(&mut errors), Some(local));
+        let form = SettingsForm::sent(&sent);
+        assert_eq!(form.policy(&mut errors), Some(local));
+        assert_eq!(
+            form.timescales(&CaseRecordTimescales::default(), &mut errors),
+            Some(timescales)
+        );
         assert!(errors.is_empty());
     }
 
     #[test]
     fn each_wrong_field_is_named() {
         let mut fields = statutory();
-        fields.retain(|(k, _)| *k != "first_review_number" && *k != "theme");
+        fields.retain(|(k, _)| *k != "first_review_number");
         fields.push(("first_review_number", "0"));
         fields.push(("counting", "fixed_days"));
         fields.retain(|(k, v)| !(*k == "counting" && *v == "calendar_months"));
@@ -842,11 +909,19 @@ mod tests {
         fields.push(("later_review_days", "183"));
         fields.push(("unregistered_placements", "QQ"));
         fields.extend([("stage_name", "informal"), ("stage_days", "200")]);
+        fields.extend([
+            ("timescale_disruption_working_days", "0"),
+            ("timescale_conference_next_months", "six"),
+            ("timescale_secure_first_months", "2"),
+        ]);
         let form = SettingsForm::sent(&pairs(&fields));
         let mut errors = FormErrors::default();
         assert_eq!(form.policy(&mut errors), None);
         assert_eq!(form.stages(&mut errors), None);
-        assert_eq!(form.themes(&mut errors), None);
+        assert_eq!(
+            form.timescales(&CaseRecordTimescales::default(), &mut errors),
+            None
+        );
         let named: Vec<&str> = errors.0.iter().map(|e| e.field.as_str()).collect();
         for f in [
             "first_review_number",
@@ -854,10 +929,26 @@ mod tests {
             "unregistered_placements",
             "stage_name-3",
             "stage_days-3",
-            "theme-1",
+            "timescale_disruption_working_days",
+            "timescale_conference_next_months",
         ] {
             assert!(named.contains(&f), "{f} in {named:?}");
         }
         assert!(!named.contains(&"later_review_days"), "{named:?}");
+        assert!(
+            !named.contains(&"timescale_secure_first_months"),
+            "{named:?}"
+        );
+        let said = errors
+            .0
+            .iter()
+            .find(|e| e.field == "timescale_disruption_working_days")
+            .map(|e| e.message.clone());
+        assert_eq!(
+            said.as_deref(),
+            Some(
+                "Enter the working days for a disruption meeting after an unplanned ending as a whole number from 1 to 100"
+            )
+        );
     }
 }

@@ -31,6 +31,9 @@ pub struct Row {
     pub retired: bool,
     /// Where it goes in the list (a whole number; blank keeps its place).
     pub position: String,
+    /// On the challenge themes' page: how many sub-themes the theme has
+    /// (a link to them); `None` elsewhere.
+    pub sub_themes: Option<usize>,
 }
 
 /// The list the path names, or "not found".
@@ -48,6 +51,7 @@ pub fn rows_of(list: &CouncilList) -> Vec<Row> {
             label: e.label.clone(),
             retired: e.retired,
             position: (i + 1).to_string(),
+            sub_themes: None,
         })
         .chain(std::iter::repeat_n(Row::default(), SPARE_ROWS))
         .collect()
@@ -73,6 +77,7 @@ pub fn rows_sent(pairs: &[(String, String)]) -> Vec<Row> {
                 label: text("label"),
                 retired: field(pairs, &format!("retired-{i}")) == Some("yes"),
                 position: text("position"),
+                sub_themes: None,
             }
         })
         .collect()
@@ -83,10 +88,13 @@ pub fn rows_sent(pairs: &[(String, String)]) -> Vec<Row> {
 /// label); a new row gets a key made from its name; an entry held that the
 /// rows leave out is kept as it was (nothing held is ever dropped); rows
 /// are put in order of their position. Every problem is an error on its
-/// row's field, by the list's one check ([`CouncilList::check`]).
+/// row's field, by the list's one check ([`CouncilList::check`]); with
+/// `may_offer_none` (a theme's sub-themes: a theme may have none) a list
+/// with no entry on offer is not one.
 pub fn list_from_rows(
     rows: &[Row],
     held: &CouncilList,
+    may_offer_none: bool,
     errors: &mut FormErrors,
 ) -> Option<CouncilList> {
     let before = errors.0.len();
@@ -153,6 +161,9 @@ pub fn list_from_rows(
     placed.sort_by_key(|(position, stayed, row, _)| (*position, *stayed, *row));
     let list = CouncilList(placed.iter().map(|(_, _, _, e)| e.clone()).collect());
     for problem in list.check() {
+        if may_offer_none && problem == ListProblem::NothingOffered {
+            continue;
+        }
         let row_of = |n: usize| placed.get(n - 1).map_or(1, |(_, _, row, _)| (*row).max(1));
         let (name, message) = match &problem {
             ListProblem::BadLabel(n) => (
@@ -205,17 +216,47 @@ async fn list_page(
 ) -> Result<Response, AppError> {
     let (held, unreadable) = held_or_default(state, list).await;
     let rows = rows.unwrap_or_else(|| rows_of(&held));
+    let what = context! {
+        key => list.key(), title => list.title(), used_on => list.used_on(),
+        caption => "Lists the forms offer",
+        action => format!("/admin/settings/lists/{}", list.key()),
+        back => "/admin/settings#lists",
+    };
+    rows_page(state, page, status, what, rows, unreadable, errors).await
+}
+
+/// A page of rows editing a council list (`settings_list.html`): `what`
+/// says which (`title`, `used_on`, `caption`, the form's `action` and the
+/// `back` link).
+pub(crate) async fn rows_page(
+    state: &AppState,
+    page: &Page,
+    status: StatusCode,
+    what: minijinja::Value,
+    rows: Vec<Row>,
+    unreadable: bool,
+    errors: FormErrors,
+) -> Result<Response, AppError> {
     Ok(page
         .render_status(
             state,
             status,
             "settings_list.html",
-            context! {
-                list => context! { key => list.key(), title => list.title(), used_on => list.used_on() },
-                rows, unreadable, errors => errors.0,
-            },
+            context! { list => what, rows, unreadable, errors => errors.0 },
         )
         .await)
+}
+
+/// The rows sent back with the form after a refusal: with one empty row
+/// more when every row is filled in.
+pub(crate) fn rows_again(mut rows: Vec<Row>) -> Vec<Row> {
+    if rows
+        .iter()
+        .all(|r| !r.label.is_empty() || !r.key.is_empty())
+    {
+        rows.push(Row::default());
+    }
+    rows
 }
 
 /// GET /admin/settings/lists/{list}
@@ -256,14 +297,8 @@ pub async fn save(
         let (held, unreadable) = held_or_default(&state, list).await;
         let rows = rows_sent(&pairs);
         let mut errors = FormErrors::default();
-        let Some(new) = list_from_rows(&rows, &held, &mut errors) else {
-            let mut rows = rows;
-            if rows
-                .iter()
-                .all(|r| !r.label.is_empty() || !r.key.is_empty())
-            {
-                rows.push(Row::default());
-            }
+        let Some(new) = list_from_rows(&rows, &held, false, &mut errors) else {
+            let rows = rows_again(rows);
             return list_page(
                 &state,
                 &page,
@@ -296,6 +331,7 @@ mod tests {
             label: label.into(),
             retired,
             position: position.into(),
+            sub_themes: None,
         }
     }
 
@@ -312,7 +348,7 @@ mod tests {
             row("", "", false, ""),
         ];
         let mut errors = FormErrors::default();
-        let list = list_from_rows(&rows, &held(), &mut errors).expect("saved");
+        let list = list_from_rows(&rows, &held(), false, &mut errors).expect("saved");
         assert!(errors.is_empty());
         let shown: Vec<(&str, &str, bool)> = list
             .0
@@ -339,7 +375,7 @@ mod tests {
             row("", "Heavy snow", false, "1"),
         ];
         let mut errors = FormErrors::default();
-        let list = list_from_rows(&rows, &held(), &mut errors).expect("saved");
+        let list = list_from_rows(&rows, &held(), false, &mut errors).expect("saved");
         assert_eq!(
             list.keys().collect::<Vec<_>>(),
             ["heavy_snow", "court", "ill"]
@@ -349,7 +385,7 @@ mod tests {
             row("court", "Court hearing", false, "1"),
             row("ill", "Illness", false, "1"),
         ];
-        let list = list_from_rows(&rows, &held(), &mut errors).expect("saved");
+        let list = list_from_rows(&rows, &held(), false, &mut errors).expect("saved");
         assert_eq!(list.keys().collect::<Vec<_>>(), ["ill", "court"]);
     }
 
@@ -357,7 +393,7 @@ mod tests {
     fn an_entry_left_off_the_form_is_kept_not_dropped() {
         let rows = [row("ill", "Illness", false, "1")];
         let mut errors = FormErrors::default();
-        let list = list_from_rows(&rows, &held(), &mut errors).expect("saved");
+        let list = list_from_rows(&rows, &held(), false, &mut errors).expect("saved");
         assert_eq!(list.keys().collect::<Vec<_>>(), ["ill", "court"]);
     }
 
@@ -370,7 +406,7 @@ mod tests {
             row("ghost", "Ghost", false, ""),
         ];
         let mut errors = FormErrors::default();
-        assert_eq!(list_from_rows(&rows, &held(), &mut errors), None);
+        assert_eq!(list_from_rows(&rows, &held(), false, &mut errors), None);
         let named: Vec<&str> = errors.0.iter().map(|e| e.field.as_str()).collect();
         for f in ["label-1", "position-2", "label-3", "label-4"] {
             assert!(named.contains(&f), "{f} in {named:?}");
@@ -380,7 +416,10 @@ mod tests {
             row("court", "Court hearing", true, ""),
             row("ill", "Illness", true, ""),
         ];
-        assert_eq!(list_from_rows(&all_retired, &held(), &mut errors), None);
+        assert_eq!(
+            list_from_rows(&all_retired, &held(), false, &mut errors),
+            None
+        );
         assert_eq!(errors.0[0].field, "label-1");
     }
 

@@ -20,6 +20,7 @@ pub mod reports;
 pub mod returns;
 pub mod review;
 pub mod siblings;
+pub mod theme_lists;
 pub mod users;
 
 use std::sync::Arc;

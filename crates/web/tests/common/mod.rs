@@ -388,6 +388,15 @@ impl<'a> Client<'a> {
             .await
     }
 
+    /// POSTs a form of owned fields (made in a loop), as [`Client::post`].
+    pub async fn post_pairs(&mut self, path: &str, fields: &[(String, String)]) -> Res {
+        let refs: Vec<(&str, &str)> = fields
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.as_str()))
+            .collect();
+        self.post(path, &refs).await
+    }
+
     /// POSTs exactly `fields` with the given Origin header.
     pub async fn post_raw(
         &mut self,
@@ -517,8 +526,9 @@ pub async fn report_drilldown(t: &TestApp, measure: &str, cell: &str) -> Vec<Str
 }
 
 /// The settings form as the browser sends it for the statutory review
-/// policy, stages "informal" and "stage 1" (5 working days each) and the
-/// theme "Placement" (add `council_name`, `theme` rows, etc. as needed).
+/// policy, stages "informal" and "stage 1" (5 working days each), and
+/// no case records' timescales (left as they are; add `council_name`,
+/// `timescale_KEY` fields, etc. as needed).
 pub const STATUTORY_SETTINGS: &[(&str, &str)] = &[
     ("first_review_number", "20"),
     ("first_review_unit", "working_days"),

@@ -18,6 +18,7 @@
 mod adoption_leavers;
 mod care;
 mod case_records;
+mod child_set;
 mod health;
 mod health_education;
 mod iro;
@@ -28,7 +29,7 @@ pub use reviews::NOT_RECORDED;
 #[cfg(test)]
 mod tests;
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
@@ -41,6 +42,7 @@ use crate::schedule::SchedulePolicy;
 pub use adoption_leavers::{
     AdoptionThresholds, THREE_YEAR_SCORECARD, adopted_between, three_year_scorecard,
 };
+pub use child_set::ChildSet;
 pub use placement_location::{
     AREA_ROWS, DISTANCE_COLUMNS, PLACEMENT_GROUPS, check_local_authority_code, placement_group,
 };
@@ -51,7 +53,7 @@ pub use placement_location::{
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Count {
     pub value: u64,
-    pub children: BTreeSet<ChildId>,
+    pub children: ChildSet,
 }
 
 impl Count {
@@ -71,7 +73,7 @@ impl Count {
     /// A count of these children (each once). Faster than `add_child` one
     /// at a time for many children, most of all when they come in order.
     pub fn of_children(children: impl IntoIterator<Item = ChildId>) -> Self {
-        let children: BTreeSet<ChildId> = children.into_iter().collect();
+        let children: ChildSet = children.into_iter().collect();
         Count {
             value: children.len() as u64,
             children,
@@ -82,7 +84,7 @@ impl Count {
     pub fn of(value: u64) -> Self {
         Count {
             value,
-            children: BTreeSet::new(),
+            children: ChildSet::new(),
         }
     }
 }

@@ -945,6 +945,7 @@ pub fn build(report: &AnnualReport) -> Report {
     // Summary.
     let summary_ids = [
         Some("cla.start"),
+        Some("cla.rate_per_10k.start"),
         Some("cla.end"),
         Some("cla.rate_per_10k.end"),
         Some("starts.periods"),
@@ -964,6 +965,10 @@ pub fn build(report: &AnnualReport) -> Report {
             ("Children in care at the start of the year", &|f| {
                 f.cell("cla.start", &[])
             }),
+            (
+                "Rate per 10,000 children aged 0–17 at the start of the year",
+                &|f| rate(f, "cla.rate_per_10k.start"),
+            ),
             ("Children in care at the end of the year", &|f| {
                 f.cell("cla.end", &[])
             }),
@@ -1126,6 +1131,17 @@ pub fn build(report: &AnnualReport) -> Report {
         b.line_chart(&t, "Children in care at the end of each month", ""),
         t,
     );
+    // The rate by month, when a population is entered for either year.
+    let by_month_rate = "cla.rate_per_10k.by_month";
+    if this.m().get(by_month_rate).is_some()
+        || last.is_some_and(|l| l.m().get(by_month_rate).is_some())
+    {
+        let caption = "Children in care per 10,000 children aged 0–17 at the end of each month";
+        let t = b.months("cla-rate-by-month", caption, &|f, i| {
+            month_key(f, i).map_or(Cell::Blank, |k| month_rate(f, by_month_rate, &k))
+        });
+        chart_and_table(&mut blocks, b.line_chart(&t, caption, ""), t);
+    }
     for (id, caption, measure, key) in [
         (
             "section20-by-month",
@@ -1256,6 +1272,37 @@ pub fn build(report: &AnnualReport) -> Report {
         }
     }
     blocks.push(Block::Table(groups));
+    let mut bme = b.breakdown(
+        "profile-bme",
+        "Black and minority ethnic (BME) children in care on 31 March: every ethnicity other than White British, with those whose ethnicity is not recorded apart",
+        "profile.end.bme",
+        Some(("cla.end", "All children in care")),
+        false,
+    );
+    for (r, label) in bme.rows.iter_mut().zip(BME_LABELS) {
+        r.header = label.to_owned();
+    }
+    // Not recorded: the census groups' not known, apart from both.
+    if bme.rows.len() == 3 {
+        let groups = "profile.end.by_ethnic_group";
+        let mut cells = Vec::new();
+        for y in std::iter::once(this).chain(last) {
+            cells.push(y.cell(groups, &["not_known"]));
+            cells.push(y.share((groups, &["not_known"]), ("cla.end", &[])));
+        }
+        bme.rows.insert(2, row(BME_NOT_RECORDED, cells));
+    }
+    if let Some(share) = s.ethnic_population_shares.get("bme") {
+        bme.columns.push("% of children aged 0–17".to_owned());
+        for (i, r) in bme.rows.iter_mut().enumerate() {
+            r.cells.push(if i == 1 {
+                Cell::Percent(Some(*share))
+            } else {
+                Cell::Blank
+            });
+        }
+    }
+    blocks.push(Block::Table(bme));
     blocks.push(Block::Table(b.breakdown(
         "profile-ethnicity",
         "Ethnicity of children in care on 31 March",
@@ -2902,6 +2949,28 @@ fn health_education_table(b: &Builder) -> Table {
     }
 }
 
+/// The rows of `profile.end.bme` (`BME_KEYS`), as the table names them.
+const BME_LABELS: [&str; 2] = [
+    "White British (WBRI)",
+    "Black and minority ethnic (BME): every other ethnicity recorded",
+];
+
+/// The BME table's row of those whose ethnicity is not recorded.
+const BME_NOT_RECORDED: &str = "Not recorded (refused, REFU, or not yet obtained, NOBT)";
+
+/// Month `month`'s rate of a rate by month (blank when not computed).
+fn month_rate(f: Fig, id: &str, month: &str) -> Cell {
+    match f.m().get(id) {
+        Some(Measure::MonthRates(v)) => v
+            .iter()
+            .find(|(k, _)| k == month)
+            .map_or(Cell::Blank, |(_, r)| {
+                f.derived(id, &[month, "count"], r.per_10k())
+            }),
+        _ => Cell::Blank,
+    }
+}
+
 fn rate(f: Fig, id: &str) -> Cell {
     match f.m().get(id) {
         Some(Measure::Rate(r)) => f.derived(id, &["count"], r.per_10k()),
@@ -2936,14 +3005,21 @@ pub fn population_note(this: &Measures, last: Option<&Measures>) -> String {
     let what = |id: &str| match id {
         "cla.rate_per_10k.start" => "on 31 March of the year before",
         "starts.rate_per_10k" => "for children who started to be looked after",
+        "cla.rate_per_10k.by_month" => "at the end of each month",
         _ => "on 31 March",
     };
     let mut used = Vec::new();
     let mut missing = Vec::new();
     for m in std::iter::once(this).chain(last) {
         for id in POPULATION_RATES {
-            match m.get(id) {
-                Some(Measure::Rate(r)) => used.push(format!(
+            let rate = match m.get(id) {
+                Some(Measure::Rate(r)) => Some(r),
+                // A reporting year's months are all of its own year.
+                Some(Measure::MonthRates(v)) => v.first().map(|(_, r)| r),
+                _ => None,
+            };
+            match rate {
+                Some(r) => used.push(format!(
                     "{} {}: {} ({})",
                     m.year,
                     what(id),

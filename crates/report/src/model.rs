@@ -760,6 +760,88 @@ fn text_cell(t: &str) -> Cell {
     }
 }
 
+/// A date as the reports write it: "13 May 2022".
+fn long_date(d: chrono::NaiveDate) -> String {
+    d.format("%-d %B %Y").to_string()
+}
+
+/// The committee's cover page (R20-T0) and the report's governance and
+/// sign-off (Wok-T0), when the manager has written any of it: first, as a
+/// committee's template puts them.
+fn cover(report: &AnnualReport) -> Option<Section> {
+    let w = &report.words;
+    let c = &w.cover;
+    if c.is_empty() && w.governance.is_empty() && narrative(report, "cover").is_none() {
+        return None;
+    }
+    let mut blocks = Vec::new();
+    let details: Vec<Row> = [
+        ("Committee", c.committee.trim().to_owned()),
+        (
+            "Date of meeting",
+            c.meeting_date.map(long_date).unwrap_or_default(),
+        ),
+        ("Author", c.author.trim().to_owned()),
+        (
+            "Key decision",
+            c.key_decision
+                .map(|k| if k { "Yes" } else { "No" }.to_owned())
+                .unwrap_or_default(),
+        ),
+        ("Wards affected", c.wards.trim().to_owned()),
+    ]
+    .into_iter()
+    .filter(|(_, v)| !v.is_empty())
+    .map(|(label, v)| row(label, vec![Cell::Text(v)]))
+    .collect();
+    if !details.is_empty() {
+        blocks.push(Block::Table(Table {
+            id: "cover".into(),
+            caption: "The report".into(),
+            columns: vec!["Item".into(), "Detail".into()],
+            rows: details,
+        }));
+    }
+    for (heading, text) in [
+        ("Purpose of the report", &c.purpose),
+        ("Recommendations", &c.recommendations),
+        ("Appendices", &c.appendices),
+    ] {
+        if !text.trim().is_empty() {
+            blocks.push(Block::Narrative {
+                heading: heading.into(),
+                text: text.trim().to_owned(),
+            });
+        }
+    }
+    if !w.governance.is_empty() {
+        blocks.push(Block::Table(Table {
+            id: "governance".into(),
+            caption: "Governance and sign-off".into(),
+            columns: vec!["Meeting".into(), "Date".into(), "Outcome".into()],
+            rows: w
+                .governance
+                .iter()
+                .map(|g| {
+                    row(
+                        g.meeting.trim(),
+                        vec![
+                            Cell::Text(g.date.map(long_date).unwrap_or_default()),
+                            text_cell(&g.outcome),
+                        ],
+                    )
+                })
+                .collect(),
+        }));
+    }
+    let title = if c.committee.trim().is_empty() {
+        "Report to the committee".to_owned()
+    } else {
+        format!("Report to {}", c.committee.trim())
+    };
+    Some(section(report, "cover", &title, blocks))
+}
+
 /// Progress on last year's action plan (carried forward from last year's
 /// plan for the year ahead), when there is any.
 fn action_plan_progress(report: &AnnualReport) -> Option<Section> {
@@ -941,6 +1023,7 @@ pub fn build(report: &AnnualReport) -> Report {
     };
     let s = &report.settings;
     let mut sections = Vec::new();
+    sections.extend(cover(report));
 
     // Summary.
     let summary_ids = [

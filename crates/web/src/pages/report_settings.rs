@@ -767,7 +767,7 @@ mod tests {
             "benchmarks": {"reviews.in_time_pct": {"england": 88.5, "year": "2023-24"}},
             "population_0_17": 40000,
             "population_0_17_by_year": {"2024-25": 56000},
-            "ethnic_population_shares": {"white": 82.4}
+            "ethnic_population_shares": {"white": 82.4, "bme": 8.1}
         }))
         .unwrap();
         let held = ReportSettingsForm::held(&settings, None);
@@ -798,6 +798,9 @@ mod tests {
             sent.push(("population_value", p.as_str()));
         }
         sent.push(("share_white", "82.4"));
+        // The BME share is offered with the census groups and kept.
+        assert!(held.shares.iter().any(|(k, v)| k == "bme" && v == "8.1"));
+        sent.push(("share_bme", "8.1"));
         sent.push(("indicators", held.indicators.as_deref().unwrap_or_default()));
         let form = ReportSettingsForm::sent(&pairs(&sent));
         let mut errors = FormErrors::default();

@@ -451,7 +451,7 @@ impl<'a> Tables<'a> {
     pub fn new(rows: &'a [RawRow], present: &BTreeSet<Table>) -> Self {
         let mut by: HashMap<Table, Vec<&'a RawRow>> = HashMap::new();
         for r in rows {
-            by.entry(r.table).or_default().push(r);
+            by.entry(r.table()).or_default().push(r);
         }
         Tables {
             rows: by,
@@ -814,7 +814,7 @@ pub fn check_rows_with<'a>(
     // problems come back in the rules' order.
     footprint_domain::parallel::on_cores(&running, |rule| {
         let mut rows = flagged(rule, &ctx);
-        rows.sort_by(|a, b| (&a.source, a.table).cmp(&(&b.source, b.table)));
+        rows.sort_by(|a, b| (a.place(), a.table()).cmp(&(b.place(), b.table())));
         rows.dedup_by(|a, b| std::ptr::eq(*a, *b));
         rows.into_iter()
             .map(|row| problem(rule, row))
@@ -844,7 +844,7 @@ pub fn problem(rule: &Rule, row: &RawRow) -> Problem {
         format!("child {child}: ")
     };
     Problem::at(
-        row.source_of(field),
+        &row.source_of(field),
         Some(field),
         value,
         Some(rule.code),
@@ -856,7 +856,6 @@ pub fn problem(rule: &Rule, row: &RawRow) -> Problem {
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
-    use crate::problem::SourceRef;
 
     #[test]
     fn each_table_has_its_own_place_among_the_rows_by_child() {
@@ -882,29 +881,20 @@ pub(crate) mod tests {
     /// Rows of one table from CSV text (first line the columns).
     pub fn rows(table: Table, csv: &str) -> Vec<RawRow> {
         let mut lines = csv.lines();
-        let names = std::sync::Arc::new(crate::raw::ColumnNames::new(
+        let names = crate::raw::ColumnNames::new(
             lines
                 .next()
                 .unwrap_or_default()
                 .split(',')
                 .map(str::to_owned)
                 .collect(),
-        ));
-        lines
-            .enumerate()
-            .map(|(i, l)| {
-                RawRow::with_values(
-                    table,
-                    SourceRef {
-                        file: format!("{}.csv", table.name()).into(),
-                        line: i as u64 + 2,
-                        column: None,
-                    },
-                    &names,
-                    l.split(','),
-                )
-            })
-            .collect()
+        );
+        let file = format!("{}.csv", table.name()).into();
+        let mut rows = crate::raw::RowsBuilder::new(table, file, names, 0, 0, 0);
+        for (i, l) in lines.enumerate() {
+            rows.push(i as u64 + 2, l.split(','));
+        }
+        rows.finish()
     }
 
     /// The lines of `table` that `code` flags, on this year's rows and,
@@ -931,7 +921,7 @@ pub(crate) mod tests {
         providers: Option<&Providers>,
     ) -> Vec<u64> {
         let y: CollectionYear = year.parse().unwrap();
-        let present = |rows: &[RawRow]| rows.iter().map(|r| r.table).collect::<BTreeSet<_>>();
+        let present = |rows: &[RawRow]| rows.iter().map(|r| r.table()).collect::<BTreeSet<_>>();
         let t = Tables::new(this, &present(this));
         let l = last.map(|l| Tables::new(l, &present(l)));
         let rule = find_in(code, y.start_year().clamp(Years::EARLIEST, Years::LATEST))

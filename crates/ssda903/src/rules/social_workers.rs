@@ -458,7 +458,7 @@ mod tests {
         // Without SWEpisodes there is nothing to compare.
         let eps: Vec<RawRow> = r
             .iter()
-            .filter(|x| x.table == Table::Episodes)
+            .filter(|x| x.table() == Table::Episodes)
             .cloned()
             .collect();
         assert!(f(&eps, "2023-24").is_empty());

@@ -444,8 +444,83 @@ pub struct Tables<'a> {
     by_child: [OnceLock<RowsByChild<'a>>; Table::ALL.len()],
 }
 
-/// A table's rows by child, in file order for each child.
-pub type RowsByChild<'a> = HashMap<&'a str, Vec<&'a RawRow>>;
+/// A table's rows by child, in file order for each child: the rows in one
+/// list, child after child, and where each child's are in it (one list for
+/// the table rather than one per child: a tenth of the memory).
+#[derive(Debug, Default)]
+pub struct RowsByChild<'a> {
+    /// Each child's rows are `rows[from..to]`.
+    index: HashMap<&'a str, (u32, u32)>,
+    rows: Vec<&'a RawRow>,
+}
+
+impl<'a> RowsByChild<'a> {
+    /// `rows` by their CHILD, in the order given for each child.
+    pub fn new(rows: &[&'a RawRow]) -> Self {
+        // First how many each child has, then where each child's start,
+        // then the rows put in place.
+        let mut index: HashMap<&'a str, (u32, u32)> = HashMap::new();
+        for r in rows {
+            index.entry(r.get("CHILD")).or_default().1 += 1;
+        }
+        let mut start = 0u32;
+        for at in index.values_mut() {
+            let n = at.1;
+            *at = (start, start);
+            start += n;
+        }
+        let Some(&some) = rows.first() else {
+            return RowsByChild::default();
+        };
+        let mut by = vec![some; rows.len()];
+        for r in rows {
+            if let Some(at) = index.get_mut(r.get("CHILD")) {
+                by[at.1 as usize] = r;
+                at.1 += 1;
+            }
+        }
+        RowsByChild { index, rows: by }
+    }
+
+    /// The child's rows, in file order; `None` when the child has none.
+    pub fn get(&self, child: &str) -> Option<&[&'a RawRow]> {
+        let &(from, to) = self.index.get(child)?;
+        self.rows.get(from as usize..to as usize)
+    }
+
+    pub fn contains_key(&self, child: &str) -> bool {
+        self.index.contains_key(child)
+    }
+
+    /// How many children have rows.
+    pub fn len(&self) -> usize {
+        self.index.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.index.is_empty()
+    }
+
+    /// Each child and their rows (children in no order).
+    pub fn iter(&self) -> impl Iterator<Item = (&'a str, &[&'a RawRow])> {
+        self.index
+            .iter()
+            .map(|(&c, &(from, to))| (c, &self.rows[from as usize..to as usize]))
+    }
+
+    /// Each child's rows (children in no order).
+    pub fn values(&self) -> impl Iterator<Item = &[&'a RawRow]> {
+        self.iter().map(|(_, rows)| rows)
+    }
+}
+
+impl<'s, 'a> IntoIterator for &'s RowsByChild<'a> {
+    type Item = (&'a str, &'s [&'a RawRow]);
+    type IntoIter = Box<dyn Iterator<Item = Self::Item> + 's>;
+    fn into_iter(self) -> Self::IntoIter {
+        Box::new(self.iter())
+    }
+}
 
 impl<'a> Tables<'a> {
     pub fn new(rows: &'a [RawRow], present: &BTreeSet<Table>) -> Self {
@@ -471,13 +546,7 @@ impl<'a> Tables<'a> {
 
     /// The rows of table `t` by child (made once, then shared).
     pub fn by_child(&self, t: Table) -> &RowsByChild<'a> {
-        self.by_child[t as usize].get_or_init(|| {
-            let mut m: RowsByChild<'a> = HashMap::new();
-            for r in self.rows(t) {
-                m.entry(r.get("CHILD")).or_default().push(r);
-            }
-            m
-        })
+        self.by_child[t as usize].get_or_init(|| RowsByChild::new(self.rows(t)))
     }
 
     /// The children with a row in table `t`.
@@ -871,9 +940,13 @@ pub(crate) mod tests {
         let present = BTreeSet::from([Table::Missing]);
         let t = Tables::new(&rows, &present);
         let a = t.by_child(Table::Missing);
-        assert_eq!(a["1"].len(), 2);
-        assert_eq!(a["2"].len(), 1);
-        assert_eq!(a["1"][1].get("MISSING"), "A");
+        assert_eq!(a.get("1").unwrap().len(), 2);
+        assert_eq!(a.get("2").unwrap().len(), 1);
+        assert_eq!(a.get("1").unwrap()[0].get("MISSING"), "M");
+        assert_eq!(a.get("1").unwrap()[1].get("MISSING"), "A");
+        assert_eq!(a.get("1").unwrap()[1].line(), 4);
+        assert!(a.get("3").is_none() && !a.contains_key("3"));
+        assert_eq!((a.len(), a.values().map(<[_]>::len).sum::<usize>()), (2, 3));
         assert!(std::ptr::eq(a, t.by_child(Table::Missing)));
         assert!(t.by_child(Table::Header).is_empty());
     }

@@ -275,6 +275,15 @@ pub(crate) fn convert(
     // were read into (no second copy of it); each is dropped once converted.
     let mut used = rows;
     let raw_other: Vec<RawRow> = used.extract_if(.., |r| !r.table().is_used()).collect();
+    // Room for a record per row, reserved once (a list grown by doubling
+    // holds up to twice what it needs).
+    let count = |t: Table| used.iter().filter(|r| r.table() == t).count();
+    ret.children.reserve_exact(count(Table::Header));
+    ret.episodes.reserve_exact(count(Table::Episodes));
+    ret.reviews.reserve_exact(count(Table::Reviews));
+    ret.missing.reserve_exact(count(Table::Missing));
+    ret.uasc.reserve_exact(count(Table::Uasc));
+    ret.health_outcomes.reserve_exact(count(Table::Oc2));
     let mut other = OtherRecords::default();
     for row in raw_other {
         let file = row.place().0.to_owned();

@@ -421,6 +421,19 @@ national_code! {
 }
 
 impl Ethnicity {
+    /// Where the child counts in `profile.end.bme`: `White British` (WBRI)
+    /// or black and minority ethnic (every other code, the other White
+    /// groups, Gypsy/Roma and Traveller of Irish heritage among them, as the
+    /// reference reports count BME), and `None`, not recorded, for REFU
+    /// (refused) and NOBT (not yet obtained).
+    pub fn bme(self) -> Option<bool> {
+        match self {
+            Ethnicity::WBRI => Some(false),
+            Ethnicity::REFU | Ethnicity::NOBT => None,
+            _ => Some(true),
+        }
+    }
+
     /// The broad ethnic group the reports tabulate by: the census's five
     /// (`measures.md`: Asian is A* and CHNE, as the 2021 census groups it),
     /// and not known for REFU and NOBT.

@@ -1355,7 +1355,7 @@ mod tests {
         let all: Vec<ChildId> = data.children.iter().map(|c| c.id.clone()).collect();
 
         let late = late_reviews(&data, &all, m.period, &settings, &cal);
-        let late_children: std::collections::BTreeSet<ChildId> =
+        let late_children: crate::measures::ChildSet =
             late.iter().map(|l| l.child.clone()).collect();
         assert_eq!(
             Some(&late_children),
@@ -1372,7 +1372,7 @@ mod tests {
         assert!(d_late.due < d_late.date);
 
         let overdue = overdue_reviews(&data, &all, m.period.end(), &settings, &cal);
-        let overdue_children: std::collections::BTreeSet<ChildId> =
+        let overdue_children: crate::measures::ChildSet =
             overdue.iter().map(|o| o.child.clone()).collect();
         assert_eq!(
             Some(&overdue_children),

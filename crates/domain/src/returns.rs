@@ -26,7 +26,11 @@
 //! The result depends only on the set of returns, never on the order they
 //! were imported in; a return of a year already held replaces it.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::BTreeMap;
+
+// foldhash (seeded per process), not SipHash: deriving an England-sized
+// council keys millions of records by child.
+use foldhash::{HashMap, HashSet};
 
 use chrono::NaiveDate;
 
@@ -198,7 +202,7 @@ pub fn derive(returns: &[(CollectionYear, ReturnRecords)]) -> Derived<'_> {
     let held: Vec<(CollectionYear, &ReturnRecords)> = by_year.into_iter().collect();
 
     // Which returns mention each child, in any table.
-    let mut mentions: HashSet<(&ChildId, CollectionYear)> = HashSet::new();
+    let mut mentions: HashSet<(&ChildId, CollectionYear)> = HashSet::default();
     for (y, r) in &held {
         for id in r.children_named() {
             mentions.insert((id, *y));
@@ -209,7 +213,7 @@ pub fn derive(returns: &[(CollectionYear, ReturnRecords)]) -> Derived<'_> {
     // MOTHER and MC_DOB, and the UASC status, come from the Header of the
     // latest return in which the child has an episode: a return that has a
     // care leaver only for OC3 leaves them blank (DfE rules 628 and 1014).
-    let mut in_care_header: HashMap<&ChildId, &Child> = HashMap::new();
+    let mut in_care_header: HashMap<&ChildId, &Child> = HashMap::default();
     for (y, r) in &held {
         let in_care: HashSet<&ChildId> = r.episodes.iter().map(|e| &e.child).collect();
         // Later years come later: the latest Header wins.
@@ -309,7 +313,7 @@ fn by_cover<'a, T: 'a>(
     key: impl Fn(&T) -> (&ChildId, NaiveDate),
 ) -> Vec<FromReturn<&'a T>> {
     // The start of each return's span, by child.
-    let mut cover: HashMap<(&ChildId, CollectionYear), NaiveDate> = HashMap::new();
+    let mut cover: HashMap<(&ChildId, CollectionYear), NaiveDate> = HashMap::default();
     for (y, r) in held {
         for rec in table(r) {
             let (child, start) = key(rec);

@@ -79,6 +79,11 @@ pub struct Publication {
     /// Counts that take part in a relation but are never printed.
     pub unprinted: BTreeSet<Figure>,
     pub constraints: Vec<Constraint>,
+    /// Counts hidden from the start of secondary suppression (not as
+    /// small counts: no bound of 5), where a rule knows a better cell to
+    /// hide than the search would find ([`crate::suppress::HIDE_WITH_SMALL`]);
+    /// shown again if the audit finds it is not needed.
+    pub seeded: BTreeSet<Figure>,
 }
 
 /// A hidden cell the publication gives away.
@@ -351,7 +356,13 @@ impl Publication {
             }
         };
         let mut out = Vec::new();
-        for (i, f) in comp.vars.iter().enumerate() {
+        // Seeded cells last: a cell hidden only to protect a neighbour is
+        // looked at once the cells it protects are safe, so the search
+        // hides what protects those first.
+        let mut order: Vec<usize> = (0..comp.vars.len()).collect();
+        order.sort_by_key(|&i| self.seeded.contains(&comp.vars[i]));
+        for i in order {
+            let f = &comp.vars[i];
             let Some(t) = truth[i] else { continue };
             if free[i] {
                 continue;
@@ -467,6 +478,7 @@ impl Publication {
     /// suppression can protect.
     pub fn suppress(&self) -> Result<BTreeSet<Figure>, SuppressionError> {
         let mut hidden = self.primary();
+        hidden.extend(self.seeded.iter().cloned());
         let mut safe = BTreeSet::new();
         loop {
             match self.first_disclosure(&hidden, &mut safe) {

@@ -322,6 +322,34 @@ pub fn relations(m: &Measures) -> Vec<Relation> {
     ] {
         r.push(sum(b, cells_of(m, b), cla_end.clone()));
     }
+    // The BME total's rows are sums of the ethnicity codes
+    // (`Ethnicity::bme`): White British is WBRI, BME every code but WBRI,
+    // REFU and NOBT (not recorded: the census groups' `not_known`). That
+    // the two and not recorded add up to the children in care follows from
+    // the codes' own relation.
+    if m.breakdown("profile.end.bme").is_some()
+        && let Some(codes) = m.breakdown("profile.end.by_ethnicity")
+    {
+        let mut rows: [Vec<CellRef>; 2] = Default::default();
+        for code in codes.keys() {
+            let row = match code.parse::<footprint_domain::codes::Ethnicity>() {
+                Ok(e) => match e.bme() {
+                    Some(false) => 0,
+                    Some(true) => 1,
+                    None => continue,
+                },
+                Err(_) => continue,
+            };
+            rows[row].push(CellRef::new("profile.end.by_ethnicity", &[code]));
+        }
+        for (key, parts) in footprint_domain::measures::BME_KEYS.iter().zip(rows) {
+            r.push(sum(
+                &format!("profile.end.bme[{key}]"),
+                parts,
+                CellRef::new("profile.end.bme", &[key]),
+            ));
+        }
+    }
     r.push(at_most(
         "profile.end.uasc",
         c("profile.end.uasc"),
@@ -342,6 +370,16 @@ pub fn relations(m: &Measures) -> Vec<Relation> {
             pct("cla.rate_per_10k.end", "count"),
             cla_end.clone(),
         ));
+    }
+    // Each month's rate counts that month's children in care.
+    if let Some(Measure::MonthRates(v)) = m.get("cla.rate_per_10k.by_month") {
+        for (month, _) in v {
+            r.push(same(
+                "cla.rate_per_10k.by_month",
+                CellRef::new("cla.rate_per_10k.by_month", &[month, "count"]),
+                CellRef::new("cla.by_month", &[month, "looked_after"]),
+            ));
+        }
     }
     if m.get("cla.rate_per_10k.start").is_some() {
         r.push(same(
@@ -1342,14 +1380,18 @@ pub fn check(m: &Measures) -> Result<(), CheckError> {
     // Every month series has one row per month of the period, in order
     // (twelve, April first, for a reporting year).
     for (id, measure) in &m.entries {
-        if let Measure::Months(g) = measure {
+        let got: Option<Vec<String>> = match measure {
+            Measure::Months(g) => Some(g.rows.iter().map(|(k, _)| k.clone()).collect()),
+            Measure::MonthRates(v) => Some(v.iter().map(|(k, _)| k.clone()).collect()),
+            _ => None,
+        };
+        if let Some(got) = got {
             let expected: Vec<String> = m
                 .period
                 .months()
                 .iter()
                 .map(|(y, mo)| format!("{y}-{mo:02}"))
                 .collect();
-            let got: Vec<String> = g.rows.iter().map(|(k, _)| k.clone()).collect();
             if got != expected {
                 failures.push(CheckFailure {
                     figure: id.clone(),

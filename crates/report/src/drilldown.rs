@@ -4,12 +4,10 @@
 //! dashboard's figures and the internal annual report's links all read it
 //! here, so a count followed anywhere lists the same children.
 
-use std::collections::BTreeSet;
-
 use chrono::NaiveDate;
 use footprint_domain::calendar::WorkingDayCalendar;
 use footprint_domain::daily::{LateReview, OverdueReview, late_reviews, overdue_reviews};
-use footprint_domain::measures::{Count, Measure, MeasureSettings, Measures, Period};
+use footprint_domain::measures::{ChildSet, Count, Measure, MeasureSettings, Measures, Period};
 use footprint_domain::model::{ChildId, Dataset};
 
 /// A cell's name from its path in a measure.
@@ -27,11 +25,7 @@ pub fn cells(m: &Measure) -> Vec<(String, &Count)> {
 
 /// The children behind the count `cell` of measure `id` (`None`: no such
 /// measure or cell).
-pub fn children_behind<'a>(
-    measures: &'a Measures,
-    id: &str,
-    cell: &str,
-) -> Option<&'a BTreeSet<ChildId>> {
+pub fn children_behind<'a>(measures: &'a Measures, id: &str, cell: &str) -> Option<&'a ChildSet> {
     cells(measures.get(id)?)
         .into_iter()
         .find(|(name, _)| name == cell)

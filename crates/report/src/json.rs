@@ -5,7 +5,7 @@
 
 use std::collections::BTreeSet;
 
-use footprint_domain::measures::{Count, Measure, Measures};
+use footprint_domain::measures::{Count, Measure, Measures, Rate};
 use serde::ser::{SerializeMap, SerializeSeq};
 use serde::{Serialize, Serializer};
 
@@ -89,6 +89,22 @@ impl Writer<'_> {
         }
     }
 
+    /// A rate's fields; `at` is the path to it (`[]`, or `[month]` in a
+    /// rate by month), its count at `at` + `count`.
+    fn rate(&self, id: &str, at: &[&str], r: &Rate) -> Vec<(String, Node)> {
+        let count: Vec<&str> = at.iter().copied().chain(["count"]).collect();
+        vec![
+            ("count".into(), self.count(id, &count, &r.count)),
+            ("population".into(), Node::Int(r.population)),
+            (
+                "population_year".into(),
+                r.population_year
+                    .map_or(Node::Null, |y| Node::Str(y.to_string())),
+            ),
+            ("per_10k".into(), self.derived(id, &[&count], r.per_10k())),
+        ]
+    }
+
     pub fn measure(&self, id: &str, m: &Measure) -> Node {
         match m {
             Measure::Count(c) => self.count(id, &[], c),
@@ -142,19 +158,16 @@ impl Writer<'_> {
                     self.derived(id, &[&["numerator"], &["denominator"]], p.value()),
                 ),
             ]),
-            Measure::Rate(r) => Node::Obj(vec![
-                ("count".into(), self.count(id, &["count"], &r.count)),
-                ("population".into(), Node::Int(r.population)),
-                (
-                    "population_year".into(),
-                    r.population_year
-                        .map_or(Node::Null, |y| Node::Str(y.to_string())),
-                ),
-                (
-                    "per_10k".into(),
-                    self.derived(id, &[&["count"]], r.per_10k()),
-                ),
-            ]),
+            Measure::Rate(r) => Node::Obj(self.rate(id, &[], r)),
+            Measure::MonthRates(v) => Node::Arr(
+                v.iter()
+                    .map(|(month, r)| {
+                        let mut o = vec![("month".to_owned(), Node::Str(month.clone()))];
+                        o.extend(self.rate(id, &[month], r));
+                        Node::Obj(o)
+                    })
+                    .collect(),
+            ),
             Measure::PerFte(p) => Node::Obj(vec![
                 (
                     "children".into(),

@@ -83,7 +83,8 @@ pub const NARRATIVE_SLOTS: [(&str, &str); 3] = [
 /// words may introduce any of them (`Words::sections`, or a narrative whose
 /// slot is the id); a slot that is neither one of these nor a summary box is
 /// an error naming it.
-pub const SECTION_IDS: [(&str, &str); 19] = [
+pub const SECTION_IDS: [(&str, &str); 20] = [
+    ("cover", "Report to the committee"),
     ("summary", "Summary"),
     (
         "action-plan-progress",

@@ -760,6 +760,88 @@ fn text_cell(t: &str) -> Cell {
     }
 }
 
+/// A date as the reports write it: "13 May 2022".
+fn long_date(d: chrono::NaiveDate) -> String {
+    d.format("%-d %B %Y").to_string()
+}
+
+/// The committee's cover page (R20-T0) and the report's governance and
+/// sign-off (Wok-T0), when the manager has written any of it: first, as a
+/// committee's template puts them.
+fn cover(report: &AnnualReport) -> Option<Section> {
+    let w = &report.words;
+    let c = &w.cover;
+    if c.is_empty() && w.governance.is_empty() && narrative(report, "cover").is_none() {
+        return None;
+    }
+    let mut blocks = Vec::new();
+    let details: Vec<Row> = [
+        ("Committee", c.committee.trim().to_owned()),
+        (
+            "Date of meeting",
+            c.meeting_date.map(long_date).unwrap_or_default(),
+        ),
+        ("Author", c.author.trim().to_owned()),
+        (
+            "Key decision",
+            c.key_decision
+                .map(|k| if k { "Yes" } else { "No" }.to_owned())
+                .unwrap_or_default(),
+        ),
+        ("Wards affected", c.wards.trim().to_owned()),
+    ]
+    .into_iter()
+    .filter(|(_, v)| !v.is_empty())
+    .map(|(label, v)| row(label, vec![Cell::Text(v)]))
+    .collect();
+    if !details.is_empty() {
+        blocks.push(Block::Table(Table {
+            id: "cover".into(),
+            caption: "The report".into(),
+            columns: vec!["Item".into(), "Detail".into()],
+            rows: details,
+        }));
+    }
+    for (heading, text) in [
+        ("Purpose of the report", &c.purpose),
+        ("Recommendations", &c.recommendations),
+        ("Appendices", &c.appendices),
+    ] {
+        if !text.trim().is_empty() {
+            blocks.push(Block::Narrative {
+                heading: heading.into(),
+                text: text.trim().to_owned(),
+            });
+        }
+    }
+    if !w.governance.is_empty() {
+        blocks.push(Block::Table(Table {
+            id: "governance".into(),
+            caption: "Governance and sign-off".into(),
+            columns: vec!["Meeting".into(), "Date".into(), "Outcome".into()],
+            rows: w
+                .governance
+                .iter()
+                .map(|g| {
+                    row(
+                        g.meeting.trim(),
+                        vec![
+                            Cell::Text(g.date.map(long_date).unwrap_or_default()),
+                            text_cell(&g.outcome),
+                        ],
+                    )
+                })
+                .collect(),
+        }));
+    }
+    let title = if c.committee.trim().is_empty() {
+        "Report to the committee".to_owned()
+    } else {
+        format!("Report to {}", c.committee.trim())
+    };
+    Some(section(report, "cover", &title, blocks))
+}
+
 /// Progress on last year's action plan (carried forward from last year's
 /// plan for the year ahead), when there is any.
 fn action_plan_progress(report: &AnnualReport) -> Option<Section> {
@@ -941,10 +1023,12 @@ pub fn build(report: &AnnualReport) -> Report {
     };
     let s = &report.settings;
     let mut sections = Vec::new();
+    sections.extend(cover(report));
 
     // Summary.
     let summary_ids = [
         Some("cla.start"),
+        Some("cla.rate_per_10k.start"),
         Some("cla.end"),
         Some("cla.rate_per_10k.end"),
         Some("starts.periods"),
@@ -964,6 +1048,10 @@ pub fn build(report: &AnnualReport) -> Report {
             ("Children in care at the start of the year", &|f| {
                 f.cell("cla.start", &[])
             }),
+            (
+                "Rate per 10,000 children aged 0–17 at the start of the year",
+                &|f| rate(f, "cla.rate_per_10k.start"),
+            ),
             ("Children in care at the end of the year", &|f| {
                 f.cell("cla.end", &[])
             }),
@@ -1126,6 +1214,17 @@ pub fn build(report: &AnnualReport) -> Report {
         b.line_chart(&t, "Children in care at the end of each month", ""),
         t,
     );
+    // The rate by month, when a population is entered for either year.
+    let by_month_rate = "cla.rate_per_10k.by_month";
+    if this.m().get(by_month_rate).is_some()
+        || last.is_some_and(|l| l.m().get(by_month_rate).is_some())
+    {
+        let caption = "Children in care per 10,000 children aged 0–17 at the end of each month";
+        let t = b.months("cla-rate-by-month", caption, &|f, i| {
+            month_key(f, i).map_or(Cell::Blank, |k| month_rate(f, by_month_rate, &k))
+        });
+        chart_and_table(&mut blocks, b.line_chart(&t, caption, ""), t);
+    }
     for (id, caption, measure, key) in [
         (
             "section20-by-month",
@@ -1256,6 +1355,37 @@ pub fn build(report: &AnnualReport) -> Report {
         }
     }
     blocks.push(Block::Table(groups));
+    let mut bme = b.breakdown(
+        "profile-bme",
+        "Black and minority ethnic (BME) children in care on 31 March: every ethnicity other than White British, with those whose ethnicity is not recorded apart",
+        "profile.end.bme",
+        Some(("cla.end", "All children in care")),
+        false,
+    );
+    for (r, label) in bme.rows.iter_mut().zip(BME_LABELS) {
+        r.header = label.to_owned();
+    }
+    // Not recorded: the census groups' not known, apart from both.
+    if bme.rows.len() == 3 {
+        let groups = "profile.end.by_ethnic_group";
+        let mut cells = Vec::new();
+        for y in std::iter::once(this).chain(last) {
+            cells.push(y.cell(groups, &["not_known"]));
+            cells.push(y.share((groups, &["not_known"]), ("cla.end", &[])));
+        }
+        bme.rows.insert(2, row(BME_NOT_RECORDED, cells));
+    }
+    if let Some(share) = s.ethnic_population_shares.get("bme") {
+        bme.columns.push("% of children aged 0–17".to_owned());
+        for (i, r) in bme.rows.iter_mut().enumerate() {
+            r.cells.push(if i == 1 {
+                Cell::Percent(Some(*share))
+            } else {
+                Cell::Blank
+            });
+        }
+    }
+    blocks.push(Block::Table(bme));
     blocks.push(Block::Table(b.breakdown(
         "profile-ethnicity",
         "Ethnicity of children in care on 31 March",
@@ -2902,6 +3032,28 @@ fn health_education_table(b: &Builder) -> Table {
     }
 }
 
+/// The rows of `profile.end.bme` (`BME_KEYS`), as the table names them.
+const BME_LABELS: [&str; 2] = [
+    "White British (WBRI)",
+    "Black and minority ethnic (BME): every other ethnicity recorded",
+];
+
+/// The BME table's row of those whose ethnicity is not recorded.
+const BME_NOT_RECORDED: &str = "Not recorded (refused, REFU, or not yet obtained, NOBT)";
+
+/// Month `month`'s rate of a rate by month (blank when not computed).
+fn month_rate(f: Fig, id: &str, month: &str) -> Cell {
+    match f.m().get(id) {
+        Some(Measure::MonthRates(v)) => v
+            .iter()
+            .find(|(k, _)| k == month)
+            .map_or(Cell::Blank, |(_, r)| {
+                f.derived(id, &[month, "count"], r.per_10k())
+            }),
+        _ => Cell::Blank,
+    }
+}
+
 fn rate(f: Fig, id: &str) -> Cell {
     match f.m().get(id) {
         Some(Measure::Rate(r)) => f.derived(id, &["count"], r.per_10k()),
@@ -2936,14 +3088,21 @@ pub fn population_note(this: &Measures, last: Option<&Measures>) -> String {
     let what = |id: &str| match id {
         "cla.rate_per_10k.start" => "on 31 March of the year before",
         "starts.rate_per_10k" => "for children who started to be looked after",
+        "cla.rate_per_10k.by_month" => "at the end of each month",
         _ => "on 31 March",
     };
     let mut used = Vec::new();
     let mut missing = Vec::new();
     for m in std::iter::once(this).chain(last) {
         for id in POPULATION_RATES {
-            match m.get(id) {
-                Some(Measure::Rate(r)) => used.push(format!(
+            let rate = match m.get(id) {
+                Some(Measure::Rate(r)) => Some(r),
+                // A reporting year's months are all of its own year.
+                Some(Measure::MonthRates(v)) => v.first().map(|(_, r)| r),
+                _ => None,
+            };
+            match rate {
+                Some(r) => used.push(format!(
                     "{} {}: {} ({})",
                     m.year,
                     what(id),

@@ -427,15 +427,29 @@ pub fn check_measure_key(
     }
 }
 
-/// A census ethnic group's share of the 0–17 population: the group is one
-/// of the census's five and the share a percentage from 0 to 100.
-pub fn check_ethnic_share(group: &str, share: f64) -> Result<(), String> {
-    let known = footprint_domain::codes::EthnicGroup::ALL
+/// The keys of the setting `ethnic_population_shares`, with their labels:
+/// the census's five ethnic groups, then `bme`, the share of the council's
+/// children who are black and minority ethnic (every group but White
+/// British, as `profile.end.bme` counts it), which the census gives too.
+pub fn population_share_keys() -> Vec<(&'static str, &'static str)> {
+    footprint_domain::codes::EthnicGroup::ALL
         .iter()
-        .any(|g| g.key() == group && group != "not_known");
-    if !known {
+        .filter(|g| g.key() != "not_known")
+        .map(|g| (g.key(), g.label()))
+        .chain([(
+            "bme",
+            "Black and minority ethnic (every ethnicity but White British)",
+        )])
+        .collect()
+}
+
+/// A census ethnic group's share of the 0–17 population: the group is one
+/// of the census's five, or `bme`, and the share a percentage from 0 to
+/// 100.
+pub fn check_ethnic_share(group: &str, share: f64) -> Result<(), String> {
+    if !population_share_keys().iter().any(|(k, _)| *k == group) {
         return Err(format!(
-            "settings: `ethnic_population_shares` has `{group}`, which is not a census ethnic group (white, mixed, asian, black, other)"
+            "settings: `ethnic_population_shares` has `{group}`, which is not a census ethnic group (white, mixed, asian, black, other) or bme"
         ));
     }
     if !(0.0..=100.0).contains(&share) {

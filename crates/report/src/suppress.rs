@@ -24,12 +24,37 @@ pub fn block(m: &Measures) -> String {
     m.year.to_string()
 }
 
+/// A measure and a key of its breakdown.
+pub type Cell = (&'static str, &'static str);
+
+/// Counts to hide with a small neighbour: `(small, hide)`, each a measure
+/// and a breakdown key: when `small` is a count from 1 to 5, `hide` starts
+/// hidden too ([`Publication::seeded`]; shown again if the audit finds it
+/// is not needed). The BME total gives a small "not recorded" (the census
+/// groups' not known) away whatever else is hidden (children in care less
+/// White British less BME); the search for a cell to hide (the smallest
+/// shown count in a relation) would hide the other groups one by one, then
+/// White and the children in care themselves, and still not protect it.
+pub const HIDE_WITH_SMALL: &[(Cell, Cell)] = &[(
+    ("profile.end.by_ethnic_group", "not_known"),
+    ("profile.end.bme", "bme"),
+)];
+
 /// What a reader of the annual report for `this` (beside `last`) has:
 /// every count of both years, and every relation between them.
 pub fn publication(this: &Measures, last: Option<&Measures>) -> Publication {
     let mut p = Publication::default();
     for m in std::iter::once(this).chain(last) {
         let b = block(m);
+        for ((small, small_key), (hide, hide_key)) in HIDE_WITH_SMALL {
+            let value = |id: &str, key: &str| m.cell(id, &[key.to_owned()]).map(|c| c.value);
+            if value(small, small_key).is_some_and(|v| (1..=crate::audit::PRIMARY_MAX).contains(&v))
+                && value(hide, hide_key).is_some_and(|v| v > 0)
+            {
+                p.seeded
+                    .insert(Figure::new(&b, CellRef::new(hide, &[hide_key])));
+            }
+        }
         for (id, measure) in &m.entries {
             for (path, count) in measure.cells() {
                 p.values.insert(

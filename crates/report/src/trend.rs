@@ -12,10 +12,14 @@ use crate::checks::CellRef;
 use crate::model::Cell;
 
 /// The measures a trend is kept for, with their labels.
-pub const TREND_MEASURES: [(&str, &str); 8] = [
+pub const TREND_MEASURES: [(&str, &str); 9] = [
     ("cla.end", "Children in care on 31 March"),
     ("cla.rate_per_10k.end", "Rate per 10,000 children aged 0–17"),
     ("starts.children", "Children who started to be looked after"),
+    (
+        "starts.rate_per_10k",
+        "Children who started to be looked after per 10,000 children aged 0–17",
+    ),
     ("ceased.total", "Periods of care ended"),
     ("reviews.in_time_pct", "Reviews held in time"),
     ("participation.rate", "Participation (aged 4 and over)"),

@@ -1,7 +1,8 @@
 //! The manager's words for a year's report (issue 16, item 3): an
 //! introduction to any section, last year's action plan with each action's
 //! progress, this year's action plan (the priorities for next year), "you
-//! said, we did", feedback and quotes, and the service's posts and FTE.
+//! said, we did", feedback and quotes, the service's posts and FTE, the
+//! committee's cover page and the report's governance and sign-off.
 //!
 //! Kept per year: entered in the web application (`/reports`) or read from a
 //! file (`footprint report annual --words FILE.json`). The file is this
@@ -18,6 +19,7 @@
 
 use std::collections::BTreeMap;
 
+use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 /// The longest text of one field, in characters (as the web form allows).
@@ -42,6 +44,81 @@ pub struct Words {
     pub feedback: Vec<Feedback>,
     /// The service's posts and their full-time equivalents.
     pub staffing: Vec<Post>,
+    /// The committee's cover page: the meeting the report goes to, its
+    /// author, purpose and recommendations.
+    pub cover: Cover,
+    /// Governance and sign-off: each meeting the report goes through, its
+    /// date and outcome, in order.
+    pub governance: Vec<SignOff>,
+}
+
+/// The cover page a council's committee template asks for (R20-T0).
+/// Every field may be left empty; the page is left out when all are.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Cover {
+    /// The committee or panel ("Corporate Parenting Panel").
+    pub committee: String,
+    #[serde(deserialize_with = "date")]
+    pub meeting_date: Option<NaiveDate>,
+    /// Who wrote the report (a post, or a name and post).
+    pub author: String,
+    pub purpose: String,
+    pub recommendations: String,
+    /// Whether the report is a key decision (`None`: not said).
+    pub key_decision: Option<bool>,
+    /// The wards affected ("All wards").
+    pub wards: String,
+    /// The appendices, one a line.
+    pub appendices: String,
+}
+
+impl Cover {
+    /// Whether nothing is written.
+    pub fn is_empty(&self) -> bool {
+        self.meeting_date.is_none()
+            && self.key_decision.is_none()
+            && self.texts().iter().all(|(_, t)| t.trim().is_empty())
+    }
+
+    /// The cover's texts with their names in the file, in order.
+    pub fn texts(&self) -> [(&'static str, &str); 6] {
+        [
+            ("committee", &self.committee),
+            ("author", &self.author),
+            ("purpose", &self.purpose),
+            ("recommendations", &self.recommendations),
+            ("wards", &self.wards),
+            ("appendices", &self.appendices),
+        ]
+    }
+}
+
+/// A date of the words, `yyyy-mm-dd` (or `null`); anything else is an
+/// error naming it.
+fn date<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<NaiveDate>, D::Error> {
+    let text: Option<String> = Option::deserialize(d)?;
+    text.map(|t| {
+        NaiveDate::parse_from_str(&t, "%Y-%m-%d").map_err(|_| {
+            serde::de::Error::custom(format!(
+                "`{t}` is not a date (yyyy-mm-dd, for example 2025-05-13)"
+            ))
+        })
+    })
+    .transpose()
+}
+
+/// One meeting of the report's governance and sign-off (Wok-T0).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct SignOff {
+    /// The meeting ("Children's Services Leadership Team").
+    pub meeting: String,
+    #[serde(deserialize_with = "date")]
+    pub date: Option<NaiveDate>,
+    /// What it decided ("Approved", "Noted with comments"); empty while
+    /// the meeting is to come.
+    pub outcome: String,
 }
 
 /// An action of the plan for the year ahead.
@@ -179,6 +256,17 @@ impl Words {
             required(&at, "text", &f.text)?;
             check_len(&format!("{at}.from"), &f.from)?;
         }
+        for (field, text) in self.cover.texts() {
+            check_len(&format!("cover.{field}"), text)?;
+        }
+        for (i, g) in self.governance.iter().enumerate() {
+            let at = format!("governance[{}]", i + 1);
+            required(&at, "meeting", &g.meeting)?;
+            if g.date.is_none() {
+                return Err(format!("{at}.date is empty"));
+            }
+            check_len(&format!("{at}.outcome"), &g.outcome)?;
+        }
         for (i, p) in self.staffing.iter().enumerate() {
             let at = format!("staffing[{}]", i + 1);
             required(&at, "post", &p.post)?;
@@ -218,6 +306,8 @@ impl Words {
             && self.you_said_we_did.is_empty()
             && self.feedback.is_empty()
             && self.staffing.is_empty()
+            && self.cover.is_empty()
+            && self.governance.is_empty()
     }
 
     /// The total FTE of the posts.

@@ -470,8 +470,13 @@ fn last_year_is_beside_this_year() {
     let summary = model.tables().find(|t| t.id == "summary").unwrap();
     assert_eq!(summary.columns, ["Measure", "2021-22", "2020-21"]);
     let last = r.last_year.as_ref().unwrap();
+    let end = summary
+        .rows
+        .iter()
+        .find(|r| r.header == "Children in care at the end of the year")
+        .unwrap();
     assert_eq!(
-        summary.rows[1].cells[1].display(),
+        end.cells[1].display(),
         last.measures.count("cla.end").unwrap().to_string()
     );
 }
@@ -1457,4 +1462,263 @@ fn a_target_keyed_by_an_indicator_of_the_councils_own_list_is_shown_beside_its_f
         .unwrap();
     assert_eq!(row.cells[target].display(), "0.0%");
     assert_eq!(row.cells[target + 1].display(), "met");
+}
+
+/// `cla.rate_per_10k.by_month` (Wok-A, R20-T3): each month's children in
+/// care per 10,000 of the year's 0–17 population, in report.json (a row per
+/// month with its count, population and rate), in a table and a chart of
+/// the report, this year beside last, and in the self-check: a month whose
+/// rate's count is not that month's children in care is refused.
+#[test]
+fn the_rate_per_10k_by_month_is_reported_and_self_checked() {
+    let r = common::report(false);
+    r.check().expect("consistent");
+    let v = json(&r);
+    let rates = v["measures"]["cla.rate_per_10k.by_month"]
+        .as_array()
+        .expect("twelve months");
+    let months = v["measures"]["cla.by_month"].as_array().unwrap();
+    assert_eq!(rates.len(), 12);
+    for (rate, month) in rates.iter().zip(months) {
+        assert_eq!(rate["month"], month["month"]);
+        assert_eq!(rate["count"], month["looked_after"]);
+        assert_eq!(rate["population"], 40_000);
+        assert_eq!(rate["population_year"], Value::Null);
+        let expected =
+            (int(&month["looked_after"]) as f64 * 10_000.0 / 40_000.0 * 10.0).round() / 10.0;
+        assert_eq!(rate["per_10k"].as_f64(), Some(expected));
+    }
+    assert_eq!(
+        v["previous_year"]["measures"]["cla.rate_per_10k.by_month"]
+            .as_array()
+            .map(Vec::len),
+        Some(12)
+    );
+    // The table: a row per month, this year beside last; and its chart.
+    let model = r.model();
+    let t = model
+        .tables()
+        .find(|t| t.id == "cla-rate-by-month")
+        .expect("the table");
+    assert_eq!(t.rows.len(), 12);
+    assert_eq!(t.columns.len(), 3, "{:?}", t.columns);
+    let march = int(&months[11]["looked_after"]) as f64 / 4.0;
+    assert_eq!(t.rows[11].cells[0].number(), Some(march));
+    let html = String::from_utf8(r.render(Format::Html).unwrap()).unwrap();
+    assert!(html.contains(r#"<table id="cla-rate-by-month">"#));
+    assert!(html.contains("cla-rate-by-month-chart"));
+    assert!(
+        html.contains("2021-22 at the end of each month: 40000"),
+        "the note names the figure"
+    );
+    // Without a population, no table (the note says why).
+    let mut settings = common::settings();
+    settings.population_0_17 = None;
+    let none = AnnualReport::compute(
+        &common::dataset(),
+        footprint_domain::dates::CollectionYear::new(2021),
+        &settings,
+        &footprint_domain::calendar::WorkingDayCalendar::england_and_wales(),
+        Vec::new(),
+        false,
+    );
+    assert!(
+        none.this_year
+            .measures
+            .get("cla.rate_per_10k.by_month")
+            .is_none()
+    );
+    assert!(!none.model().tables().any(|t| t.id == "cla-rate-by-month"));
+    // The self-check: a month's rate counting one child more.
+    let mut bad = common::report(false);
+    bad.this_year
+        .measures
+        .get_mut("cla.rate_per_10k.by_month")
+        .unwrap()
+        .cell_mut(&["2021-07".to_owned(), "count".to_owned()])
+        .unwrap()
+        .value += 1;
+    let err = bad.check().unwrap_err().to_string();
+    assert!(
+        err.contains("cla.rate_per_10k.by_month[2021-07][count]")
+            && err.contains("cla.by_month[2021-07][looked_after]"),
+        "{err}"
+    );
+}
+
+/// Published, a month's rate is `c` wherever its count is. A council so
+/// small that every month's children in care are 1 to 5 (too small to
+/// publish whole, so the test reads the suppression's primary cells, and
+/// the model and the JSON writer with them hidden, not a written report):
+/// each month's rate counts a primary cell of its own, and with the counts
+/// hidden the rate is `c` in the table and in report.json.
+#[test]
+fn a_published_monthly_rate_is_hidden_with_its_count() {
+    let mut data = common::dataset();
+    let kept: Vec<_> = data.children.iter().take(4).map(|c| c.id.clone()).collect();
+    data.episodes.retain(|e| kept.contains(&e.child));
+    let mut r = AnnualReport::compute(
+        &data,
+        footprint_domain::dates::CollectionYear::new(2021),
+        &common::settings(),
+        &footprint_domain::calendar::WorkingDayCalendar::england_and_wales(),
+        Vec::new(),
+        true,
+    );
+    let primary = suppress::publication(
+        &r.this_year.measures,
+        r.last_year.as_ref().map(|y| &y.measures),
+    )
+    .primary();
+    let block = suppress::block(&r.this_year.measures);
+    r.this_year.hidden = primary
+        .into_iter()
+        .filter(|f| f.block == block)
+        .map(|f| f.cell)
+        .collect();
+    let m = &r.this_year.measures;
+    let hidden = &r.this_year.hidden;
+    let id = "cla.rate_per_10k.by_month";
+    let node = footprint_report::json::Writer {
+        measures: m,
+        hidden,
+    }
+    .measure(id, m.get(id).expect("the rate by month"));
+    let rates = serde_json::to_value(&node).unwrap();
+    let model = r.model();
+    let t = model
+        .tables()
+        .find(|t| t.id == "cla-rate-by-month")
+        .unwrap();
+    for (i, (y, mo)) in m.period.months().into_iter().enumerate() {
+        let month = format!("{y}-{mo:02}");
+        let count = m
+            .cell("cla.by_month", &[month.clone(), "looked_after".into()])
+            .unwrap()
+            .value;
+        assert!((1..=5).contains(&count), "{month}: {count}");
+        assert!(hidden.contains(&CellRef::new("cla.by_month", &[&month, "looked_after"])));
+        assert!(
+            hidden.contains(&CellRef::new(id, &[&month, "count"])),
+            "{month}"
+        );
+        let row = &rates[i];
+        assert_eq!(row["month"], month.as_str());
+        assert_eq!(row["count"], "c", "{row}");
+        assert_eq!(row["per_10k"], "c", "{row}");
+        assert_eq!(t.rows[i].cells[0].display(), "c");
+    }
+}
+
+/// The BME total (R20-C2, R21-C2): White British, black and minority
+/// ethnic (every other recorded code) and not recorded apart (the census
+/// groups' not known), as counts and shares of the children in care, this
+/// year beside last, adding up to the children in care; each row the sum of
+/// its ethnicity codes (self-checked).
+#[test]
+fn the_bme_total_is_tabled_and_adds_up_to_the_codes() {
+    let r = common::report(false);
+    r.check().expect("consistent");
+    let m = &r.this_year.measures;
+    let codes = m.breakdown("profile.end.by_ethnicity").unwrap();
+    let bme = m.breakdown("profile.end.bme").unwrap();
+    let cla_end = m.count("cla.end").unwrap();
+    assert_eq!(bme.value("white_british"), codes.value("WBRI"));
+    let not_known = m
+        .breakdown("profile.end.by_ethnic_group")
+        .unwrap()
+        .value("not_known");
+    assert_eq!(not_known, codes.value("REFU") + codes.value("NOBT"));
+    assert_eq!(bme.total() + not_known, cla_end);
+    assert!(bme.value("bme") > 0, "the fixture has BME children");
+    let v = json(&r);
+    assert_eq!(v["measures"]["profile.end.bme"]["bme"], bme.value("bme"));
+    let model = r.model();
+    let t = model.tables().find(|t| t.id == "profile-bme").unwrap();
+    assert!(
+        t.rows[1]
+            .header
+            .starts_with("Black and minority ethnic (BME)")
+    );
+    assert_eq!(t.rows[1].cells[0].number(), Some(bme.value("bme") as f64));
+    let share = bme.value("bme") as f64 * 100.0 / cla_end as f64;
+    assert_eq!(t.rows[1].cells[1].number(), Some(share));
+    assert_eq!(t.rows[3].cells[0].number(), Some(cla_end as f64));
+    assert_eq!(t.columns.len(), 5, "this year beside last");
+    // Beside the BME share of the council's children, when the settings
+    // hold it (`ethnic_population_shares.bme`).
+    let mut settings = common::settings();
+    settings.ethnic_population_shares = [("bme".to_owned(), 8.1)].into_iter().collect();
+    let with_share = AnnualReport::compute(
+        &common::dataset(),
+        footprint_domain::dates::CollectionYear::new(2021),
+        &settings,
+        &footprint_domain::calendar::WorkingDayCalendar::england_and_wales(),
+        Vec::new(),
+        false,
+    );
+    with_share
+        .render(Format::Json)
+        .expect("bme is a known share");
+    let model = with_share.model();
+    let t = model.tables().find(|t| t.id == "profile-bme").unwrap();
+    assert_eq!(t.columns.last().unwrap(), "% of children aged 0–17");
+    assert_eq!(t.rows[1].cells.last().unwrap().number(), Some(8.1));
+    assert_eq!(
+        t.rows[0].cells.last().unwrap(),
+        &footprint_report::model::Cell::Blank
+    );
+    // The self-check: a BME total that is not the sum of its codes.
+    let mut bad = common::report(false);
+    bad.this_year
+        .measures
+        .get_mut("profile.end.bme")
+        .unwrap()
+        .cell_mut(&["bme".to_owned()])
+        .unwrap()
+        .value += 1;
+    let err = bad.check().unwrap_err().to_string();
+    assert!(err.contains("profile.end.bme[bme]"), "{err}");
+}
+
+/// The five-year trend has the rate of starts per 10,000 (Pet-T3), each
+/// year's from its own population, in report.json and the trend table.
+#[test]
+fn the_trend_has_the_rate_of_starts() {
+    use footprint_domain::calendar::WorkingDayCalendar;
+    use footprint_domain::dates::CollectionYear;
+    let r = AnnualReport::compute_as_of(
+        &common::dataset(),
+        CollectionYear::new(2021),
+        common::d(2022, 6, 1),
+        &common::settings(),
+        &WorkingDayCalendar::england_and_wales(),
+        Vec::new(),
+        false,
+    );
+    let v = json(&r);
+    let t = &v["trend"];
+    let years = t["years"].as_array().unwrap();
+    let rates = t["measures"]["starts.rate_per_10k"].as_array().unwrap();
+    assert_eq!(rates.len(), years.len());
+    assert!(years.len() > 2, "{years:?}");
+    let starts = r.this_year.measures.count("starts.children").unwrap();
+    let expected = (starts as f64 * 10_000.0 / 40_000.0 * 10.0).round() / 10.0;
+    assert_eq!(rates.last().unwrap().as_f64(), Some(expected));
+    let model = r.model();
+    let table = model
+        .tables()
+        .find(|t| t.id == "trend")
+        .expect("trend table");
+    let row = table
+        .rows
+        .iter()
+        .find(|row| {
+            row.header == "Children who started to be looked after per 10,000 children aged 0–17"
+        })
+        .expect("the rate's row");
+    assert_eq!(
+        row.cells.last().unwrap().number(),
+        Some(starts as f64 / 4.0)
+    );
 }

@@ -124,6 +124,35 @@ fn a_small_councils_challenge_stages_cannot_be_unpicked() {
     r.audit().expect("no hidden cell can be worked out");
 }
 
+/// The demo council's 2023-24 has three children whose ethnicity is not
+/// recorded (hidden): children in care less White British less BME would
+/// give them away, so the BME total is hidden with them, and nothing more
+/// (before the rule, secondary suppression hid the ethnicity codes one by
+/// one, then White British and the children in care themselves).
+#[test]
+fn a_small_not_recorded_hides_the_bme_total_and_no_more() {
+    let r = report(600, 5, 7, d(2025, 6, 1), CollectionYear::new(2024), true);
+    let groups = "profile.end.by_ethnic_group";
+    assert_eq!(value(&r, true, groups, "not_known"), 3);
+    assert!(hidden(&r, true, groups, "not_known"));
+    assert!(hidden(&r, true, "profile.end.bme", "bme"));
+    assert!(!hidden(&r, true, "profile.end.bme", "white_british"));
+    assert!(!hidden(&r, true, "profile.end.by_ethnicity", "WBRI"));
+    let last = r.last_year.as_ref().unwrap();
+    assert!(!last.hidden.contains(&CellRef::new("cla.end", &[])));
+    r.audit().expect("no hidden cell can be worked out");
+    let json: serde_json::Value = serde_json::from_slice(&r.render(Format::Json).unwrap()).unwrap();
+    assert_eq!(
+        json["previous_year"]["measures"]["profile.end.bme"]["bme"],
+        "c"
+    );
+    let model = r.model();
+    let t = model.tables().find(|t| t.id == "profile-bme").unwrap();
+    // This year, then last year's count and share: hidden.
+    assert_eq!(t.rows[1].cells[2].display(), "c");
+    assert_eq!(t.rows[1].cells[3].display(), "c");
+}
+
 /// The audit refuses the old suppression of the demo report (L2 and J1
 /// alone), naming the cell and why.
 #[test]

@@ -174,7 +174,7 @@ fn a_narrative_for_a_part_the_report_does_not_have_is_refused_naming_it() {
 fn without_words_the_report_has_no_empty_parts() {
     let r = common::report(false);
     let ids: Vec<String> = r.model().sections.iter().map(|s| s.id.clone()).collect();
-    for id in ["action-plan-progress", "feedback", "action-plan"] {
+    for id in ["cover", "action-plan-progress", "feedback", "action-plan"] {
         assert!(!ids.iter().any(|s| s == id), "{id} shown empty");
     }
     // Every section the report draws is one the words may introduce.
@@ -263,5 +263,124 @@ fn the_scorecard_care_leavers_provider_and_projection_are_tabled() {
         let html = String::from_utf8(r.render(Format::Html).unwrap()).unwrap();
         assert!(html.contains("A10: average days from entering care"));
         assert!(html.contains(r#"<section id="care-leavers""#));
+    }
+}
+
+/// The committee's cover page (R20-T0) and the governance and sign-off
+/// (Wok-T0): first in every format, each field where the template puts it,
+/// kept in `report.json`'s words and read back from a words file.
+#[test]
+fn the_cover_page_and_sign_off_come_first_in_every_format() {
+    use chrono::NaiveDate;
+    use footprint_report::words::{Cover, SignOff};
+    let mut r = report();
+    r.words.cover = Cover {
+        committee: "Corporate Parenting Panel".into(),
+        meeting_date: NaiveDate::from_ymd_opt(2025, 5, 13),
+        author: "Head of Safeguarding and Quality Assurance".into(),
+        purpose: "To present the IRO annual report for 2024-25.".into(),
+        recommendations: "That the panel notes the report.".into(),
+        key_decision: Some(false),
+        wards: "All wards".into(),
+        appendices: "Appendix A: the performance page".into(),
+    };
+    r.words.governance = vec![
+        SignOff {
+            meeting: "Directorate Leadership Team".into(),
+            date: NaiveDate::from_ymd_opt(2025, 4, 22),
+            outcome: "Approved".into(),
+        },
+        SignOff {
+            meeting: "Corporate Parenting Panel".into(),
+            date: NaiveDate::from_ymd_opt(2025, 5, 13),
+            outcome: String::new(),
+        },
+    ];
+    let phrases = [
+        "Report to Corporate Parenting Panel",
+        "13 May 2025",
+        "Head of Safeguarding and Quality Assurance",
+        "To present the IRO annual report for 2024-25.",
+        "That the panel notes the report.",
+        "Key decision",
+        "All wards",
+        "Appendix A: the performance page",
+        "Governance and sign-off",
+        "Directorate Leadership Team",
+        "22 April 2025",
+        "Approved",
+    ];
+    let html = String::from_utf8(r.render(Format::Html).unwrap()).unwrap();
+    for p in phrases {
+        assert!(html.contains(p), "HTML lacks {p:?}");
+    }
+    let at = |id: &str| html.find(&format!(r#"<section id="{id}""#)).unwrap();
+    assert!(at("cover") < at("summary"), "the cover page comes first");
+    let cover = &html[at("cover")..at("summary")];
+    assert!(cover.contains(">No<"), "key decision: No");
+    // The meeting still to come has no outcome yet, shown as a dash.
+    assert!(cover.find("Approved").unwrap() < cover.rfind("–").unwrap());
+
+    let bytes = r.render(Format::Docx).unwrap();
+    let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).unwrap();
+    let mut xml = String::new();
+    zip.by_name("word/document.xml")
+        .unwrap()
+        .read_to_string(&mut xml)
+        .unwrap();
+    for p in phrases {
+        assert!(xml.contains(p), "Word lacks {p:?}");
+    }
+    assert!(
+        xml.find("Report to Corporate Parenting Panel").unwrap() < xml.rfind(">Summary<").unwrap()
+    );
+
+    let bytes = r.render(Format::Xlsx).unwrap();
+    let mut wb: Xlsx<_> = open_workbook_from_rs(Cursor::new(bytes)).unwrap();
+    let mut all = String::new();
+    for name in wb.sheet_names() {
+        let range = wb.worksheet_range(&name).unwrap();
+        for row in range.rows() {
+            for c in row {
+                all.push_str(&c.to_string());
+                all.push('\n');
+            }
+        }
+    }
+    for p in phrases {
+        assert!(all.contains(p), "Excel lacks {p:?}");
+    }
+
+    let v: serde_json::Value = serde_json::from_slice(&r.render(Format::Json).unwrap()).unwrap();
+    let w = &v["words"];
+    assert_eq!(w["cover"]["committee"], "Corporate Parenting Panel");
+    assert_eq!(w["cover"]["meeting_date"], "2025-05-13");
+    assert_eq!(w["cover"]["key_decision"], false);
+    assert_eq!(w["governance"][0]["date"], "2025-04-22");
+    assert_eq!(w["governance"][1]["outcome"], "");
+    // report.json's words are a words file.
+    let back = Words::from_json(&w.to_string()).unwrap();
+    assert_eq!(back.cover, r.words.cover);
+    assert_eq!(back.governance, r.words.governance);
+
+    // A words file's mistakes are refused naming them.
+    for (file, expected) in [
+        (r#"{"cover": {"comittee": "Panel"}}"#, "comittee"),
+        (r#"{"cover": {"meeting_date": "13/05/2025"}}"#, "13/05/2025"),
+        (
+            r#"{"governance": [{"meeting": "Panel"}]}"#,
+            "governance[1].date is empty",
+        ),
+        (
+            r#"{"governance": [{"meeting": " ", "date": "2025-05-13"}]}"#,
+            "governance[1].meeting is empty",
+        ),
+        (
+            r#"{"governance": [{"meeting": "Panel", "date": "2025-05-13", "chair": "x"}]}"#,
+            "chair",
+        ),
+    ] {
+        let e = Words::from_json(file).unwrap_err();
+        assert!(e.contains(expected), "{file}: {e}");
     }
 }

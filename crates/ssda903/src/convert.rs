@@ -60,7 +60,7 @@ impl Conv<'_> {
             self.failed = true;
         }
         self.problems.push(Problem::at(
-            row.source_of(col),
+            &row.source_of(col),
             Some(col),
             value,
             rule,
@@ -222,7 +222,7 @@ impl Conv<'_> {
 /// episodes, the latest REVIEW; without reviews, the latest MIS_START.
 pub(crate) fn inference_date(rows: &[RawRow]) -> Option<NaiveDate> {
     rows.iter()
-        .filter(|r| r.table == Table::Episodes)
+        .filter(|r| r.table() == Table::Episodes)
         .filter_map(|r| parse_uk_date(r.get("DECOM")).ok())
         .max()
 }
@@ -274,18 +274,27 @@ pub(crate) fn convert(
     // The rows of the tables made into records stay in the buffer they
     // were read into (no second copy of it); each is dropped once converted.
     let mut used = rows;
-    let raw_other: Vec<RawRow> = used.extract_if(.., |r| !r.table.is_used()).collect();
+    let raw_other: Vec<RawRow> = used.extract_if(.., |r| !r.table().is_used()).collect();
+    // Room for a record per row, reserved once (a list grown by doubling
+    // holds up to twice what it needs).
+    let count = |t: Table| used.iter().filter(|r| r.table() == t).count();
+    ret.children.reserve_exact(count(Table::Header));
+    ret.episodes.reserve_exact(count(Table::Episodes));
+    ret.reviews.reserve_exact(count(Table::Reviews));
+    ret.missing.reserve_exact(count(Table::Missing));
+    ret.uasc.reserve_exact(count(Table::Uasc));
+    ret.health_outcomes.reserve_exact(count(Table::Oc2));
     let mut other = OtherRecords::default();
     for row in raw_other {
-        let file = row.source.file.to_string();
+        let file = row.place().0.to_owned();
         match ret
             .other_tables
             .iter_mut()
-            .find(|t| t.table == row.table && t.file == file)
+            .find(|t| t.table == row.table() && t.file == file)
         {
             Some(t) => t.rows.push(row),
             None => ret.other_tables.push(RawTable {
-                table: row.table,
+                table: row.table(),
                 file,
                 rows: vec![row],
             }),
@@ -294,7 +303,7 @@ pub(crate) fn convert(
 
     // Header first: the other tables are checked against it.
     let mut header_uasc: Vec<ChildId> = Vec::new();
-    for row in used.iter().filter(|r| r.table == Table::Header) {
+    for row in used.iter().filter(|r| r.table() == Table::Header) {
         conv.begin(row);
         let id = conv.child_id(row);
         let sex_raw = row.get("SEX");
@@ -400,7 +409,7 @@ pub(crate) fn convert(
                     uasc: None,
                     name: None,
                 },
-                source: row.source.clone(),
+                source: row.source(),
             });
         }
     }
@@ -420,7 +429,7 @@ pub(crate) fn convert(
     // (their children are not reported again as missing from the Header).
     let header_ids: std::collections::HashSet<String> = used
         .iter()
-        .filter(|r| r.table == Table::Header)
+        .filter(|r| r.table() == Table::Header)
         .map(|r| r.get("CHILD").to_owned())
         .collect();
 
@@ -437,15 +446,15 @@ pub(crate) fn convert(
                 row,
                 "CHILD",
                 Some(id.as_str()),
-                row.table.not_in_header_rule(),
+                row.table().not_in_header_rule(),
                 Severity::Fatal,
                 format!(
                     "the child is in the {} table but not in the Header",
-                    row.table
+                    row.table()
                 ),
             ),
             Some(dob) => {
-                if row.table.columns().contains(&"DOB")
+                if row.table().columns().contains(&"DOB")
                     && let Ok(d) = parse_uk_date(row.get("DOB"))
                     && d != *dob
                 {
@@ -453,11 +462,11 @@ pub(crate) fn convert(
                         row,
                         "DOB",
                         None,
-                        row.table.dob_differs_rule(),
+                        row.table().dob_differs_rule(),
                         Severity::Warning,
                         format!(
                             "DOB in the {} table differs from the child's date of birth in the Header (the Header's is used)",
-                            row.table
+                            row.table()
                         ),
                     );
                 }
@@ -476,7 +485,7 @@ pub(crate) fn convert(
     for row in used {
         let row = &row;
         conv.begin(row);
-        match row.table {
+        match row.table() {
             Table::Header => {}
             Table::Episodes => {
                 let id = conv.child_id(row);
@@ -582,7 +591,7 @@ pub(crate) fn convert(
                             placement_postcode: Conv::text(row, "PL_POST"),
                             urn: Conv::text(row, "URN"),
                         },
-                        source: row.source.clone(),
+                        source: row.source(),
                     });
                 }
             }
@@ -647,7 +656,7 @@ pub(crate) fn convert(
                             participation: code,
                             details: None,
                         },
-                        source: row.source.clone(),
+                        source: row.source(),
                     });
                 }
             }
@@ -667,7 +676,7 @@ pub(crate) fn convert(
                             date_of_birth: dob,
                             ceased,
                         },
-                        source: row.source.clone(),
+                        source: row.source(),
                     });
                 }
             }
@@ -716,7 +725,7 @@ pub(crate) fn convert(
                             start,
                             end,
                         },
-                        source: row.source.clone(),
+                        source: row.source(),
                     });
                 }
             }
@@ -786,7 +795,7 @@ pub(crate) fn convert(
                                     intervention_received,
                                     intervention_offered,
                                 },
-                                source: row.source.clone(),
+                                source: row.source(),
                             });
                         }
                         None => conv.report(
@@ -1019,7 +1028,7 @@ fn is_partial_date(v: &str) -> bool {
 fn other_row(conv: &mut Conv, row: &RawRow, year: Option<CollectionYear>, out: &mut OtherRecords) {
     let id = conv.child_id(row);
     conv.date(row, "DOB", None, None);
-    let of_year = matches!(row.table, Table::Oc3 | Table::Ad1 | Table::PrevPerm);
+    let of_year = matches!(row.table(), Table::Oc3 | Table::Ad1 | Table::PrevPerm);
     if of_year && year.is_none() && id.is_some() {
         conv.report(
             row,
@@ -1029,12 +1038,12 @@ fn other_row(conv: &mut Conv, row: &RawRow, year: Option<CollectionYear>, out: &
             Severity::Fatal,
             format!(
                 "the collection year of this {} row is not known (the return has no dates to infer it from): give the year",
-                row.table
+                row.table()
             ),
         );
     }
-    let source = row.source.clone();
-    match row.table {
+    let source = row.source();
+    match row.table() {
         Table::Oc3 => {
             let in_touch = conv.code(row, "IN_TOUCH", Some("131"), None);
             let activity: Option<CareLeaverActivity> = conv.code(row, "ACTIV", Some("132"), None);

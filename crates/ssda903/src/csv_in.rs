@@ -4,7 +4,7 @@
 use std::sync::Arc;
 
 use crate::problem::{Problem, Severity, SourceRef};
-use crate::raw::{ColumnNames, RawRow};
+use crate::raw::{ColumnNames, RawRow, RowsBuilder};
 use crate::tables::{Table, recognise};
 
 /// What one CSV file held.
@@ -52,8 +52,9 @@ pub(crate) fn read_csv(file: &str, bytes: &[u8]) -> CsvFile {
         .from_reader(bytes);
     // Shared by every row of the file.
     let file_name: Arc<str> = Arc::from(file);
-    let mut header: Option<Arc<ColumnNames>> = None;
-    let mut table = None;
+    // The rows, their values in one block for the file (made when the
+    // header is read).
+    let mut header: Option<RowsBuilder> = None;
     let mut record = csv::ByteRecord::new();
     loop {
         let line = line_of(reader.position().byte());
@@ -80,7 +81,7 @@ pub(crate) fn read_csv(file: &str, bytes: &[u8]) -> CsvFile {
             line,
             column: None,
         };
-        let Some(columns) = &header else {
+        let Some(builder) = &mut header else {
             let mut names = Vec::with_capacity(record.len());
             for raw in record.iter() {
                 match std::str::from_utf8(raw) {
@@ -103,10 +104,10 @@ pub(crate) fn read_csv(file: &str, bytes: &[u8]) -> CsvFile {
             while names.last().is_some_and(String::is_empty) {
                 names.pop();
             }
-            match recognise(&names) {
+            let table = match recognise(&names) {
                 Ok(t) => {
-                    table = Some(t);
                     out.table = Some(t);
+                    t
                 }
                 Err(u) => {
                     out.problems.push(Problem::at(
@@ -119,11 +120,22 @@ pub(crate) fn read_csv(file: &str, bytes: &[u8]) -> CsvFile {
                     ));
                     return out;
                 }
-            }
-            header = Some(Arc::new(ColumnNames::new(names)));
+            };
+            // Room for the rows at most (a line each) and their values at
+            // most (the file's bytes), reserved once.
+            let width = names.len();
+            let lines = line_starts.len().saturating_sub(line as usize);
+            header = Some(RowsBuilder::new(
+                table,
+                Arc::clone(&file_name),
+                ColumnNames::new(names),
+                lines,
+                lines.saturating_mul(width),
+                bytes.len(),
+            ));
             continue;
         };
-        let Some(table) = table else { break };
+        let columns = builder.names();
         if record.iter().all(|f| f.iter().all(u8::is_ascii_whitespace)) {
             continue; // a blank line, or a row of empty cells
         }
@@ -163,11 +175,12 @@ pub(crate) fn read_csv(file: &str, bytes: &[u8]) -> CsvFile {
             let values = record
                 .iter()
                 .map(|raw| std::str::from_utf8(raw).unwrap_or_default());
-            out.rows
-                .push(RawRow::with_values(table, source, columns, values));
+            builder.push(line, values);
         }
     }
-    if header.is_none() {
+    if let Some(builder) = header {
+        out.rows = builder.finish();
+    } else {
         out.problems.push(Problem::file_level(
             file,
             Severity::Fatal,

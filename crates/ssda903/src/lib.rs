@@ -153,21 +153,45 @@ pub fn read_paths_with(
     year: Option<CollectionYear>,
     options: &CheckOptions,
 ) -> Result<Parsed, ReadError> {
-    let (inputs, mut problems) = load_paths(paths)?;
-    let names = return_name(&inputs);
-    let any = !inputs.is_empty();
-    let raw = RawReturn::read_inputs(&inputs);
-    // The files' bytes are not needed once their rows are read.
-    drop(inputs);
-    let mut parsed = check_raw(raw, &names, any, year, options);
+    let (raw, names, mut problems) = read_files(&list_files(paths)?);
+    let any = !names.is_empty();
+    let mut parsed = check_raw(raw, &names.join(", "), any, year, options);
     problems.append(&mut parsed.problems);
     parsed.problems = problems;
     Ok(parsed)
 }
 
-/// The files named by `paths` (see [`read_paths`]), and a problem for each
-/// that could not be read.
-fn load_paths(paths: &[PathBuf]) -> Result<(Vec<Input>, Vec<Problem>), ReadError> {
+/// Reads the files one at a time (a file's bytes are let go once its rows
+/// are read): the rows, the names of the files read, and a problem for each
+/// file that could not be read.
+fn read_files(files: &[PathBuf]) -> (RawReturn, Vec<String>, Vec<Problem>) {
+    let mut raw = RawReturn::default();
+    let mut names = Vec::new();
+    let mut problems = Vec::new();
+    for file in files {
+        let name = file.display().to_string();
+        match std::fs::read(file) {
+            Ok(bytes) => {
+                raw.read_input(&Input {
+                    name: name.clone(),
+                    format: Format::of_path(file),
+                    bytes,
+                });
+                names.push(name);
+            }
+            Err(e) => problems.push(Problem::file_level(
+                &name,
+                Severity::Fatal,
+                format!("the file could not be read: {e}"),
+            )),
+        }
+    }
+    raw.rows.shrink_to_fit();
+    (raw, names, problems)
+}
+
+/// The files named by `paths` (see [`read_paths`]).
+fn list_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, ReadError> {
     if paths.is_empty() {
         return Err(ReadError::NoInput);
     }
@@ -199,24 +223,7 @@ fn load_paths(paths: &[PathBuf]) -> Result<(Vec<Input>, Vec<Problem>), ReadError
             return Err(ReadError::NotFound(path.clone()));
         }
     }
-    let mut inputs = Vec::new();
-    let mut problems = Vec::new();
-    for file in files {
-        let name = file.display().to_string();
-        match std::fs::read(&file) {
-            Ok(bytes) => inputs.push(Input {
-                name,
-                format: Format::of_path(&file),
-                bytes,
-            }),
-            Err(e) => problems.push(Problem::file_level(
-                &name,
-                Severity::Fatal,
-                format!("the file could not be read: {e}"),
-            )),
-        }
-    }
-    Ok((inputs, problems))
+    Ok(files)
 }
 
 /// The rows of a return as read, before they become records: what the
@@ -234,8 +241,7 @@ impl RawReturn {
     /// Reads the files named by `paths` (as [`read_paths`] does) without
     /// making records of them.
     pub fn read_paths(paths: &[PathBuf]) -> Result<RawReturn, ReadError> {
-        let (inputs, mut problems) = load_paths(paths)?;
-        let mut raw = RawReturn::read_inputs(&inputs);
+        let (mut raw, _, mut problems) = read_files(&list_files(paths)?);
         problems.append(&mut raw.problems);
         raw.problems = problems;
         Ok(raw)
@@ -245,33 +251,48 @@ impl RawReturn {
     pub fn read_inputs(inputs: &[Input]) -> RawReturn {
         let mut raw = RawReturn::default();
         for input in inputs {
-            match input.format {
-                Format::Csv => {
-                    let mut f = csv_in::read_csv(&input.name, &input.bytes);
-                    raw.tables.extend(f.table);
-                    raw.rows.append(&mut f.rows);
-                    raw.problems.append(&mut f.problems);
-                }
-                Format::Xlsx => {
-                    for mut f in xlsx_in::read_xlsx(&input.name, &input.bytes) {
-                        raw.tables.extend(f.table);
-                        raw.rows.append(&mut f.rows);
-                        raw.problems.append(&mut f.problems);
-                    }
-                }
-                Format::Xml => {
-                    let mut f = xml_in::read_xml(&input.name, &input.bytes);
-                    // The XML form always carries the Header, Episodes and
-                    // Reviews, even when a child has none.
-                    raw.tables
-                        .extend([Table::Header, Table::Episodes, Table::Reviews]);
-                    raw.tables.extend(f.rows.iter().map(|r| r.table));
-                    raw.rows.append(&mut f.rows);
-                    raw.problems.append(&mut f.problems);
-                }
-            }
+            raw.read_input(input);
         }
         raw
+    }
+
+    /// Adds one file's rows, tables and problems.
+    fn read_input(&mut self, input: &Input) {
+        match input.format {
+            Format::Csv => {
+                let mut f = csv_in::read_csv(&input.name, &input.bytes);
+                self.tables.extend(f.table);
+                self.add_rows(f.rows);
+                self.problems.append(&mut f.problems);
+            }
+            Format::Xlsx => {
+                for mut f in xlsx_in::read_xlsx(&input.name, &input.bytes) {
+                    self.tables.extend(f.table);
+                    self.add_rows(f.rows);
+                    self.problems.append(&mut f.problems);
+                }
+            }
+            Format::Xml => {
+                let mut f = xml_in::read_xml(&input.name, &input.bytes);
+                // The XML form always carries the Header, Episodes and
+                // Reviews, even when a child has none.
+                self.tables
+                    .extend([Table::Header, Table::Episodes, Table::Reviews]);
+                self.tables.extend(f.rows.iter().map(RawRow::table));
+                self.add_rows(f.rows);
+                self.problems.append(&mut f.problems);
+            }
+        }
+    }
+
+    /// Adds a file's rows after the others (the first file's as they are,
+    /// without a copy).
+    fn add_rows(&mut self, mut rows: Vec<RawRow>) {
+        if self.rows.is_empty() {
+            self.rows = rows;
+        } else {
+            self.rows.append(&mut rows);
+        }
     }
 }
 

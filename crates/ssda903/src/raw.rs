@@ -1,10 +1,14 @@
 //! Rows as read from a file, before they become domain records: every value
 //! is a trimmed string with the place it came from.
 //!
-//! A row keeps its values in one string (a span per column) and shares its
-//! column names with the other rows of its file: reading an England-sized
-//! return makes millions of values, and one allocation per value (with a
-//! copy of the file name for each) was most of the reader's time and memory.
+//! The rows of a CSV file keep their values in one block for the file: one
+//! text holding every value one after the other, one offset per value (where
+//! it ends) and the column names once. A row is its place, its table and
+//! where its values start in the block. Reading an England-sized return
+//! makes millions of values: one allocation per value (with a copy of the
+//! file name for each) was most of the reader's time and memory, and one
+//! text and one list of offsets per row still cost several times the file's
+//! size. A row built value by value (XML) has a block of its own.
 
 use std::sync::Arc;
 
@@ -21,7 +25,7 @@ pub struct RawField<'a> {
     /// Trimmed.
     pub value: &'a str,
     /// Where the value is (for XML, its own element).
-    pub source: &'a SourceRef,
+    pub source: SourceRef,
 }
 
 /// The column names of a file, in order, each with a key that finds it
@@ -37,11 +41,36 @@ pub struct ColumnNames {
 
 /// A name's first 16 bytes, zero-padded (column names hold no zero byte,
 /// so two names of 16 bytes or fewer are equal exactly when their keys are).
+///
+/// Made with a few fixed-size loads (overlapping when the name is short)
+/// rather than a copy of its bytes: every value looked up makes one, and
+/// the copy (a call to `memcpy`) showed in a validation's profile.
 fn key(name: &str) -> u128 {
-    let mut b = [0u8; 16];
-    let n = name.len().min(16);
-    b[..n].copy_from_slice(&name.as_bytes()[..n]);
-    u128::from_le_bytes(b)
+    let b = name.as_bytes();
+    let n = b.len();
+    let u64_at = |at: usize| {
+        b.get(at..at + 8)
+            .and_then(|s| <[u8; 8]>::try_from(s).ok())
+            .map_or(0, u64::from_le_bytes)
+    };
+    let u32_at = |at: usize| {
+        b.get(at..at + 4)
+            .and_then(|s| <[u8; 4]>::try_from(s).ok())
+            .map_or(0, |a| u64::from(u32::from_le_bytes(a)))
+    };
+    let (lo, hi) = match n {
+        16.. => (u64_at(0), u64_at(8)),
+        9..=15 => (u64_at(0), u64_at(n - 8) >> ((16 - n) * 8)),
+        8 => (u64_at(0), 0),
+        4..=7 => (u32_at(0) | (u32_at(n - 4) << ((n - 4) * 8)), 0),
+        _ => (
+            b.iter()
+                .enumerate()
+                .fold(0, |v, (i, &c)| v | (u64::from(c) << (8 * i))),
+            0,
+        ),
+    };
+    u128::from(lo) | (u128::from(hi) << 64)
 }
 
 impl ColumnNames {
@@ -63,22 +92,17 @@ impl ColumnNames {
         self.names.push(name.to_owned());
     }
 
-    /// The place of `column` among the names.
-    fn index(&self, column: &str) -> Option<usize> {
+    /// The place of `column` among the first `len` names.
+    fn index(&self, column: &str, len: usize) -> Option<usize> {
         let k = key(column);
-        let long = column.len() > 16;
-        self.keys
-            .iter()
-            .enumerate()
-            .find(|&(i, &nk)| nk == k && (!long || self.names[i] == column))
-            .map(|(i, _)| i)
-    }
-
-    fn prefix(&self, n: usize) -> Self {
-        ColumnNames {
-            names: self.names[..n].to_vec(),
-            keys: self.keys[..n].to_vec(),
+        let keys = self.keys.get(..len).unwrap_or(&self.keys);
+        if column.len() <= 16 {
+            return keys.iter().position(|&nk| nk == k);
         }
+        keys.iter()
+            .enumerate()
+            .find(|&(i, &nk)| nk == k && self.names[i] == column)
+            .map(|(i, _)| i)
     }
 }
 
@@ -89,81 +113,148 @@ impl std::ops::Deref for ColumnNames {
     }
 }
 
-/// One row of a table, as read.
+/// The values of rows, one after the other, with what the rows share: the
+/// rows of a CSV file share one; a row built value by value (XML) has its
+/// own.
 #[derive(Debug, Clone)]
-pub struct RawRow {
-    pub table: Table,
-    pub source: SourceRef,
-    /// The column names, in the order set; shared by the rows of a CSV file.
-    names: Arc<ColumnNames>,
-    /// Every value, one after the other.
+struct Block {
+    table: Table,
+    /// The file the rows were read from.
+    file: Arc<str>,
+    /// The column of the rows' own places (XML: where the row's element
+    /// starts; `None` for CSV).
+    column: Option<u64>,
+    /// The column names of the block's rows (a row has the first so many).
+    names: ColumnNames,
+    /// Every value, trimmed, one after the other.
     text: String,
-    /// `names[i]`'s value is `text[spans[i].0..spans[i].1]` (a row's text
-    /// is far shorter than 4 GiB).
-    spans: Vec<(u32, u32)>,
-    /// The place of a value that is not the row's own (XML), by column.
+    /// Where each value ends in `text`; a value starts where the one before
+    /// it ends (the first at 0).
+    ends: Vec<u32>,
+    /// The place of a value that is not its row's own (XML rows only), by
+    /// column.
     sources: Vec<(usize, SourceRef)>,
 }
 
-impl RawRow {
-    pub fn new(table: Table, source: SourceRef) -> Self {
-        RawRow {
+impl Block {
+    fn new(table: Table, file: Arc<str>, column: Option<u64>, names: ColumnNames) -> Self {
+        Block {
             table,
-            source,
-            names: Arc::new(ColumnNames::default()),
-            text: String::new(),
-            spans: Vec::new(),
-            sources: Vec::new(),
-        }
-    }
-
-    /// A row of a CSV file: one value for each of `names` (distinct), in
-    /// order, each at the row's own place. Values are trimmed.
-    pub(crate) fn with_values<'v>(
-        table: Table,
-        source: SourceRef,
-        names: &Arc<ColumnNames>,
-        values: impl Iterator<Item = &'v str>,
-    ) -> Self {
-        let mut text = String::new();
-        let mut spans = Vec::with_capacity(names.len());
-        for v in values.take(names.len()) {
-            let start = offset(&text);
-            text.push_str(v.trim());
-            spans.push((start, offset(&text)));
-        }
-        text.shrink_to_fit();
-        let names = if spans.len() == names.len() {
-            Arc::clone(names)
-        } else {
-            Arc::new(names.prefix(spans.len()))
-        };
-        RawRow {
-            table,
-            source,
+            file,
+            column,
             names,
-            text,
-            spans,
+            text: String::new(),
+            ends: Vec::new(),
             sources: Vec::new(),
         }
     }
 
-    fn index(&self, column: &str) -> Option<usize> {
-        self.names.index(column)
-    }
-
-    fn value_at(&self, i: usize) -> &str {
-        self.spans
+    /// Value `i` of the block (`""` past its end).
+    fn value(&self, i: usize) -> &str {
+        let start = match i.checked_sub(1) {
+            None => 0,
+            Some(before) => match self.ends.get(before) {
+                Some(&e) => e as usize,
+                None => return "",
+            },
+        };
+        self.ends
             .get(i)
-            .and_then(|&(s, e)| self.text.get(s as usize..e as usize))
+            .and_then(|&end| self.text.get(start..end as usize))
             .unwrap_or("")
     }
 
-    fn source_at(&self, i: usize) -> &SourceRef {
-        self.sources
+    /// Adds a value (trimmed) after the others; `false`, and nothing added,
+    /// when the text would pass the offsets' 4 GiB.
+    fn push(&mut self, value: &str) -> bool {
+        let value = value.trim();
+        let Ok(end) = u32::try_from(self.text.len() + value.len()) else {
+            return false;
+        };
+        self.text.push_str(value);
+        self.ends.push(end);
+        true
+    }
+}
+
+/// One row of a table, as read: its line, and where its values are in its
+/// block (which holds the table, the file and the column names too). A row
+/// is 24 bytes; its values are in the block.
+#[derive(Debug, Clone)]
+pub struct RawRow {
+    /// The block holding the row's values (shared by the rows of a CSV
+    /// file).
+    block: Arc<Block>,
+    /// The row's line in its file (1-based; the header is line 1 of a CSV
+    /// file).
+    line: u64,
+    /// The row's first value in the block.
+    first: u32,
+    /// How many values the row has: one for each of the block's first
+    /// `len` names.
+    len: u32,
+}
+
+impl RawRow {
+    /// A row without values, at `source` (values are added with
+    /// [`RawRow::set`]).
+    pub fn new(table: Table, source: SourceRef) -> Self {
+        RawRow {
+            block: Arc::new(Block::new(
+                table,
+                source.file,
+                source.column,
+                ColumnNames::default(),
+            )),
+            line: source.line,
+            first: 0,
+            len: 0,
+        }
+    }
+
+    /// The table the row belongs to.
+    pub fn table(&self) -> Table {
+        self.block.table
+    }
+
+    /// Where the row is: its file, line and (XML) column.
+    pub fn source(&self) -> SourceRef {
+        SourceRef {
+            file: Arc::clone(&self.block.file),
+            line: self.line,
+            column: self.block.column,
+        }
+    }
+
+    /// The row's line in its file.
+    pub fn line(&self) -> u64 {
+        self.line
+    }
+
+    /// Where the row is, to put rows in order: the same order as their
+    /// [`RawRow::source`]s, without making them.
+    pub fn place(&self) -> (&str, u64, Option<u64>) {
+        (&self.block.file, self.line, self.block.column)
+    }
+
+    fn index(&self, column: &str) -> Option<usize> {
+        self.block.names.index(column, self.len as usize)
+    }
+
+    fn value_at(&self, i: usize) -> &str {
+        if i >= self.len as usize {
+            return "";
+        }
+        self.block.value(self.first as usize + i)
+    }
+
+    /// The place of value `i` when it is not the row's own.
+    fn own_source_at(&self, i: usize) -> Option<&SourceRef> {
+        self.block
+            .sources
             .iter()
             .find(|(k, _)| *k == i)
-            .map_or(&self.source, |(_, s)| s)
+            .map(|(_, s)| s)
     }
 
     /// The trimmed value of `column`, or `""` when absent.
@@ -178,50 +269,201 @@ impl RawRow {
 
     /// The row's values, in the order they were set.
     pub fn fields(&self) -> impl Iterator<Item = RawField<'_>> {
-        self.names.iter().enumerate().map(|(i, name)| RawField {
-            name,
-            value: self.value_at(i),
-            source: self.source_at(i),
-        })
+        self.block
+            .names
+            .iter()
+            .take(self.len as usize)
+            .enumerate()
+            .map(|(i, name)| RawField {
+                name,
+                value: self.value_at(i),
+                source: self
+                    .own_source_at(i)
+                    .cloned()
+                    .unwrap_or_else(|| self.source()),
+            })
     }
 
     /// Where `column`'s value is; the row's own place when absent.
-    pub fn source_of(&self, column: &str) -> &SourceRef {
+    pub fn source_of(&self, column: &str) -> SourceRef {
         self.index(column)
-            .map_or(&self.source, |i| self.source_at(i))
+            .and_then(|i| self.own_source_at(i))
+            .cloned()
+            .unwrap_or_else(|| self.source())
     }
 
-    /// Sets a value (replacing any earlier one of the same name).
+    /// The row's block, made its own first (a copy of its values) when it
+    /// shares one with other rows.
+    fn own_block(&mut self) -> &mut Block {
+        let alone = self.first == 0
+            && self.len as usize == self.block.ends.len()
+            && self.len as usize == self.block.names.len();
+        if !alone {
+            let mut own = Block::new(
+                self.block.table,
+                Arc::clone(&self.block.file),
+                self.block.column,
+                ColumnNames::default(),
+            );
+            for (i, name) in self.block.names.iter().take(self.len as usize).enumerate() {
+                own.names.push(name);
+                own.push(self.value_at(i));
+            }
+            own.sources = self.block.sources.clone();
+            self.block = Arc::new(own);
+            self.first = 0;
+        }
+        Arc::make_mut(&mut self.block)
+    }
+
+    /// Sets a value (replacing any earlier one of the same name). A value
+    /// that would take the row's text past 4 GiB is left out.
     pub fn set(&mut self, name: &str, value: &str, source: SourceRef) {
-        let start = offset(&self.text);
-        self.text.push_str(value.trim());
-        let span = (start, offset(&self.text));
         let i = match self.index(name) {
             Some(i) => {
-                self.spans[i] = span;
+                // Rebuilt without the old value (a row has a few values).
+                let block = self.own_block();
+                let mut values: Vec<String> = (0..block.ends.len())
+                    .map(|k| block.value(k).to_owned())
+                    .collect();
+                values[i] = value.to_owned();
+                block.text.clear();
+                block.ends.clear();
+                for v in &values {
+                    // A row's values are far from 4 GiB: it cannot fail
+                    // (and a value left out reads as blank).
+                    block.push(v);
+                }
                 i
             }
             None => {
-                Arc::make_mut(&mut self.names).push(name);
-                self.spans.push(span);
-                self.spans.len() - 1
+                if self.len == u32::MAX {
+                    return;
+                }
+                let block = self.own_block();
+                if !block.push(value) {
+                    return;
+                }
+                block.names.push(name);
+                self.len += 1;
+                self.len as usize - 1
             }
         };
-        self.sources.retain(|(k, _)| *k != i);
-        if source != self.source {
-            self.sources.push((i, source));
+        let own = self.source();
+        let block = self.own_block();
+        block.sources.retain(|(k, _)| *k != i);
+        if source != own {
+            block.sources.push((i, source));
         }
     }
 }
 
-/// The end of `text` as a span offset (saturating: a row is never 4 GiB).
-fn offset(text: &str) -> u32 {
-    u32::try_from(text.len()).unwrap_or(u32::MAX)
+/// The rows of one table read from one file (CSV), their values put in
+/// blocks as they come (see [`RawRow`]).
+pub(crate) struct RowsBuilder {
+    /// The block being filled.
+    block: Block,
+    /// The rows made, those of the block being filled last (they point at
+    /// `empty` until it is finished).
+    rows: Vec<RawRow>,
+    /// The first row of the block being filled.
+    block_start: usize,
+    empty: Arc<Block>,
+}
+
+impl RowsBuilder {
+    /// For rows of `table` in `file` with these column names; `rows`,
+    /// `values` and `bytes` are what the file may hold at most (to reserve
+    /// room once).
+    pub(crate) fn new(
+        table: Table,
+        file: Arc<str>,
+        names: ColumnNames,
+        rows: usize,
+        values: usize,
+        bytes: usize,
+    ) -> Self {
+        let empty = Block::new(table, file, None, names);
+        let mut block = empty.clone();
+        block.text.reserve(bytes.min(u32::MAX as usize));
+        block.ends.reserve(values);
+        RowsBuilder {
+            block,
+            rows: Vec::with_capacity(rows),
+            block_start: 0,
+            empty: Arc::new(empty),
+        }
+    }
+
+    /// The column names of the rows.
+    pub(crate) fn names(&self) -> &ColumnNames {
+        &self.block.names
+    }
+
+    /// Adds the row at `line`: one value (trimmed) for each of the names in
+    /// order; values beyond the names are left out.
+    pub(crate) fn push<'v>(&mut self, line: u64, values: impl Iterator<Item = &'v str> + Clone) {
+        let width = self.block.names.len();
+        // The offsets are 32 bits: a block that would pass 4 GiB (of text,
+        // or of values) is finished and the row starts the next one.
+        if self.block.ends.len().saturating_add(width) > u32::MAX as usize {
+            self.seal();
+        }
+        let (text, ends) = (self.block.text.len(), self.block.ends.len());
+        let mut len = 0u32;
+        for v in values.clone().take(width) {
+            if !self.block.push(v) {
+                self.block.text.truncate(text);
+                self.block.ends.truncate(ends);
+                self.seal();
+                len = 0;
+                for v in values.take(width) {
+                    // Only a single row of 4 GiB fails here: the row keeps
+                    // the values before the one that did not fit.
+                    if !self.block.push(v) {
+                        break;
+                    }
+                    len += 1;
+                }
+                break;
+            }
+            len += 1;
+        }
+        let first = u32::try_from(self.block.ends.len() - len as usize).unwrap_or(u32::MAX);
+        self.rows.push(RawRow {
+            block: Arc::clone(&self.empty),
+            line,
+            first,
+            len,
+        });
+    }
+
+    /// Finishes the block being filled: its rows point at it.
+    fn seal(&mut self) {
+        let next = Block::clone(&self.empty);
+        let mut block = std::mem::replace(&mut self.block, next);
+        block.text.shrink_to_fit();
+        block.ends.shrink_to_fit();
+        let block = Arc::new(block);
+        for row in &mut self.rows[self.block_start..] {
+            row.block = Arc::clone(&block);
+        }
+        self.block_start = self.rows.len();
+    }
+
+    /// The rows, in the order added.
+    pub(crate) fn finish(mut self) -> Vec<RawRow> {
+        self.seal();
+        self.rows.shrink_to_fit();
+        self.rows
+    }
 }
 
 impl PartialEq for RawRow {
     fn eq(&self, other: &Self) -> bool {
-        self.table == other.table && self.source == other.source && self.fields().eq(other.fields())
+        self.table() == other.table()
+            && self.source() == other.source()
+            && self.fields().eq(other.fields())
     }
 }
 
@@ -232,7 +474,7 @@ impl Serialize for RawRow {
         struct Fields<'a>(&'a RawRow);
         impl Serialize for Fields<'_> {
             fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-                let mut seq = s.serialize_seq(Some(self.0.names.len()))?;
+                let mut seq = s.serialize_seq(Some(self.0.len as usize))?;
                 for f in self.0.fields() {
                     seq.serialize_element(&f)?;
                 }
@@ -240,8 +482,8 @@ impl Serialize for RawRow {
             }
         }
         let mut st = s.serialize_struct("RawRow", 3)?;
-        st.serialize_field("table", &self.table)?;
-        st.serialize_field("source", &self.source)?;
+        st.serialize_field("table", &self.table())?;
+        st.serialize_field("source", &self.source())?;
         st.serialize_field("fields", &Fields(self))?;
         st.end()
     }
@@ -268,6 +510,10 @@ mod tests {
         }
     }
 
+    fn names(n: &[&str]) -> ColumnNames {
+        ColumnNames::new(n.iter().map(|s| s.to_string()).collect())
+    }
+
     #[test]
     fn values_are_trimmed_replaced_and_placed() {
         let mut row = RawRow::new(Table::Header, at(1));
@@ -281,31 +527,62 @@ mod tests {
         assert_eq!(row.source_of("DOB").line, 1);
         row.set("SEX", "2", at(1));
         assert_eq!(row.get("SEX"), "2");
+        assert_eq!(row.get("CHILD"), "A1");
         assert_eq!(row.source_of("SEX").line, 1);
-        let names: Vec<&str> = row.fields().map(|f| f.name).collect();
-        assert_eq!(names, ["CHILD", "SEX"]);
+        let names_set: Vec<&str> = row.fields().map(|f| f.name).collect();
+        assert_eq!(names_set, ["CHILD", "SEX"]);
 
-        let shared = Arc::new(ColumnNames::new(vec!["CHILD".to_owned(), "SEX".to_owned()]));
-        let csv = RawRow::with_values(Table::Header, at(1), &shared, ["A1", " 2"].into_iter());
-        assert_eq!(csv, row);
-        let json = serde_json::to_value(&csv).unwrap();
-        // Names longer than a key (16 bytes) that share their first 16.
-        let long = Arc::new(ColumnNames::new(
-            [
-                "DATE_PLACED_CEASED",
-                "DATE_PLACED_CEASEX",
-                "DATE_PLACED_CEA",
-                "DATE_PLACED_CEASE",
-            ]
-            .map(str::to_owned)
-            .to_vec(),
-        ));
-        let r = RawRow::with_values(
-            Table::PlacedAdoption,
-            at(2),
-            &long,
-            ["a", "b", "c", "d"].into_iter(),
+        let mut b = RowsBuilder::new(
+            Table::Header,
+            "f.xml".into(),
+            names(&["CHILD", "SEX"]),
+            1,
+            2,
+            8,
         );
+        b.push(1, ["A1", " 2"].into_iter());
+        let csv = b.finish();
+        assert_eq!(csv[0], row);
+        let json = serde_json::to_value(&csv[0]).unwrap();
+        assert_eq!(json["fields"][1]["value"], "2");
+        assert_eq!(json["fields"][1]["name"], "SEX");
+        assert_eq!(json["source"]["line"], 1);
+    }
+
+    #[test]
+    fn a_key_is_the_first_16_bytes_zero_padded() {
+        let padded = |name: &str| {
+            let mut b = [0u8; 16];
+            let n = name.len().min(16);
+            b[..n].copy_from_slice(&name.as_bytes()[..n]);
+            u128::from_le_bytes(b)
+        };
+        let long = "ABCDEFGHIJKLMNOPQRSTU";
+        for n in 0..=long.len() {
+            assert_eq!(key(&long[..n]), padded(&long[..n]), "{n} bytes");
+            if n < 16 {
+                assert_ne!(
+                    key(&long[..n]),
+                    key(&format!("{}x", &long[..n])),
+                    "{n} bytes"
+                );
+            }
+        }
+        assert_eq!(key("CHILD"), padded("CHILD"));
+        assert_eq!(key("£"), padded("£"));
+    }
+
+    #[test]
+    fn names_sharing_their_first_16_bytes_are_told_apart() {
+        let long = names(&[
+            "DATE_PLACED_CEASED",
+            "DATE_PLACED_CEASEX",
+            "DATE_PLACED_CEA",
+            "DATE_PLACED_CEASE",
+        ]);
+        let mut b = RowsBuilder::new(Table::PlacedAdoption, "f.xml".into(), long, 1, 4, 4);
+        b.push(2, ["a", "b", "c", "d"].into_iter());
+        let r = &b.finish()[0];
         assert_eq!(r.get("DATE_PLACED_CEASEX"), "b");
         assert_eq!(r.get("DATE_PLACED_CEASED"), "a");
         assert_eq!(r.get("DATE_PLACED_CEA"), "c");
@@ -313,7 +590,52 @@ mod tests {
         assert_eq!(r.get("DATE_PLACED_CEASEY"), "");
         assert_eq!(r.get("DATE_PLACED_CE"), "");
         assert!(!r.has("DATE_PLACED"));
-        assert_eq!(json["fields"][1]["value"], "2");
-        assert_eq!(json["fields"][1]["name"], "SEX");
+    }
+
+    #[test]
+    fn the_rows_of_a_file_share_one_block_and_keep_their_own_values_and_places() {
+        let mut b = RowsBuilder::new(
+            Table::Reviews,
+            "f.xml".into(),
+            names(&["CHILD", "DOB", "REVIEW"]),
+            0,
+            0,
+            0,
+        );
+        b.push(2, [" 1", "", "01/05/2025 "].into_iter());
+        // Values past the names are left out; a short row has only the
+        // names it has values for.
+        b.push(4, ["2", "02/02/2020", "", "extra"].into_iter());
+        b.push(5, ["", ""].into_iter());
+        b.push(7, ["4", "x", "y"].into_iter());
+        let rows = b.finish();
+        assert_eq!(rows.len(), 4);
+        assert!(rows.iter().all(|r| Arc::ptr_eq(&r.block, &rows[0].block)));
+        assert_eq!(rows[0].block.text, "101/05/2025202/02/20204xy");
+        let lines: Vec<u64> = rows.iter().map(|r| r.source().line).collect();
+        assert_eq!(lines, [2, 4, 5, 7]);
+        let values = |r: &RawRow| r.fields().map(|f| f.value.to_owned()).collect::<Vec<_>>();
+        assert_eq!(values(&rows[0]), ["1", "", "01/05/2025"]);
+        assert_eq!(values(&rows[1]), ["2", "02/02/2020", ""]);
+        assert_eq!(values(&rows[2]), ["", ""]);
+        assert!(rows[2].has("DOB") && !rows[2].has("REVIEW"));
+        assert_eq!(rows[2].get("REVIEW"), "");
+        assert_eq!(rows[3].get("REVIEW"), "y");
+        assert_eq!(rows[3].source_of("REVIEW").line, 7);
+        assert_eq!(rows[1].source_of("DOB").line, 4);
+        assert_eq!(rows[1].get("CHILD"), "2");
+
+        // Setting a value of a row that shares its block copies the row's
+        // values first: the other rows are unchanged.
+        let mut changed = rows[1].clone();
+        changed.set("REVIEW", "03/03/2025", at(9));
+        changed.set("REVIEW_CODE", "PN1", at(4));
+        assert_eq!(changed.get("REVIEW"), "03/03/2025");
+        assert_eq!(changed.source_of("REVIEW").line, 9);
+        assert_eq!(changed.get("REVIEW_CODE"), "PN1");
+        assert_eq!(changed.get("DOB"), "02/02/2020");
+        assert_eq!(rows[1].get("REVIEW"), "");
+        assert!(!rows[1].has("REVIEW_CODE"));
+        assert_eq!(rows[3].get("CHILD"), "4");
     }
 }

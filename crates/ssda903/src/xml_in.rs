@@ -265,7 +265,7 @@ pub(crate) fn read_xml(file: &str, bytes: &[u8]) -> XmlFile {
                     let known = child
                         .record
                         .as_ref()
-                        .is_some_and(|r| r.table.columns().contains(&field));
+                        .is_some_and(|r| r.table().columns().contains(&field));
                     if known {
                         leaf = Some(Leaf {
                             name: field.to_owned(),
@@ -415,10 +415,10 @@ fn finish_child(child: ChildState, rows: &mut Vec<RawRow>) {
         .header
         .unwrap_or_else(|| RawRow::new(Table::Header, child_source.clone()));
     let copy = |row: &mut RawRow, name: &str| {
-        let source = header.source_of(name).clone();
+        let source = header.source_of(name);
         row.set(name, header.get(name), source);
     };
-    let mut head = RawRow::new(Table::Header, header.source.clone());
+    let mut head = RawRow::new(Table::Header, header.source());
     for &col in Table::Header.columns() {
         copy(&mut head, col);
     }
@@ -428,7 +428,7 @@ fn finish_child(child: ChildState, rows: &mut Vec<RawRow>) {
     rows.push(head);
     let uasc = header.get("UASC");
     if uasc == "1" || !header.get("DUC").is_empty() {
-        let mut row = RawRow::new(Table::Uasc, header.source_of("UASC").clone());
+        let mut row = RawRow::new(Table::Uasc, header.source_of("UASC"));
         for &col in Table::Uasc.columns() {
             copy(&mut row, col);
         }
@@ -439,7 +439,7 @@ fn finish_child(child: ChildState, rows: &mut Vec<RawRow>) {
             let first = fields
                 .iter()
                 .find(|f| header.has(f))
-                .map_or(header.source.clone(), |f| header.source_of(f).clone());
+                .map_or(header.source(), |f| header.source_of(f));
             let mut row = RawRow::new(table, first);
             for &col in table.columns() {
                 copy(&mut row, col);
@@ -449,7 +449,7 @@ fn finish_child(child: ChildState, rows: &mut Vec<RawRow>) {
     }
     for mut row in child.rows {
         copy(&mut row, "CHILD");
-        if row.table.columns().contains(&"DOB") {
+        if row.table().columns().contains(&"DOB") {
             copy(&mut row, "DOB");
         }
         rows.push(row);

@@ -810,3 +810,30 @@ fn int_rules_are_numbered_per_table() {
     assert_at(&only(&p, "INT03"), "episodes.csv", 4, "CHILD");
     assert_at(&only(&p, "INT06"), "oc3.csv", 2, "CHILD");
 }
+
+#[test]
+fn problems_name_the_file_line_and_column_of_rows_read_in_blocks() {
+    // CRLF line ends, a blank line, a quoted value over two lines and
+    // padded values: a row's line is where its record starts.
+    let episodes = "CHILD,DECOM,RNE,LS,CIN,PLACE,PLACE_PROVIDER,DEC,REC,REASON_PLACE_CHANGE,HOME_POST,PL_POST,URN\r\n\
+        1001,01/05/2021,S,C2,N1,U4,PR1,01/09/2021,X1,CARPL,TW1 1AA,TW1 2AF,SC000001\r\n\
+        \r\n\
+        1001,01/09/2021,P,C2,N1,U6,PR4,,,,\"TW1\r\n1AA\",TW1 3BE,SC000002\r\n\
+        1002,10/06/2021,S,V3,N1,U4,PR1,,,,, TW1 2AF ,\r\n";
+    let mut inputs = base_with("header.csv", "", "");
+    inputs[1] = csv("episodes.csv", episodes);
+    let p = read(&inputs);
+    let e = only(&p, "214");
+    assert_at(&e, "episodes.csv", 6, "PL_POST");
+    assert_eq!(e.value.as_deref(), Some("TW1 2AF"));
+    assert!(e.message.starts_with("child 1002: "), "{}", e.message);
+    let lines: Vec<u64> = p.ret.episodes.iter().map(|e| e.source.line).collect();
+    assert_eq!(lines, [2, 4, 6]);
+    assert_eq!(
+        p.ret.episodes[1].record.home_postcode.as_deref(),
+        Some("TW1\r\n1AA")
+    );
+    // The other files' rows keep their own places.
+    assert_eq!(p.ret.reviews[1].source.line, 3);
+    assert_eq!(&*p.ret.reviews[1].source.file, "reviews.csv");
+}

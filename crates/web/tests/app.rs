@@ -988,6 +988,16 @@ async fn analysts_see_no_free_text_about_children() {
         ("fte", "6.5"),
         ("post", ""),
         ("fte", ""),
+        ("cover_committee", "Corporate Parenting Panel"),
+        ("cover_meeting_date", "2025-05-13"),
+        ("cover_key_decision", "no"),
+        ("cover_wards", "All wards"),
+        ("governance_meeting", "Directorate Leadership Team"),
+        ("governance_date", "2025-04-22"),
+        ("governance_outcome", "Approved"),
+        ("governance_meeting", ""),
+        ("governance_date", ""),
+        ("governance_outcome", ""),
     ];
     let saved = m.post("/reports/words", &words).await;
     assert_eq!(saved.status, StatusCode::SEE_OTHER);
@@ -1001,6 +1011,11 @@ async fn analysts_see_no_free_text_about_children() {
     assert_eq!(body["last_year_actions"].as_array().unwrap().len(), 1);
     assert_eq!(body["last_year_actions"][0]["status"], "in_progress");
     assert_eq!(body["staffing"][0]["fte"], 6.5);
+    assert_eq!(body["cover"]["committee"], "Corporate Parenting Panel");
+    assert_eq!(body["cover"]["meeting_date"], "2025-05-13");
+    assert_eq!(body["cover"]["key_decision"], false);
+    assert_eq!(body["governance"].as_array().unwrap().len(), 1);
+    assert_eq!(body["governance"][0]["date"], "2025-04-22");
     // The screen shows what was saved; next year's screen carries the plan
     // forward as its "last year's action plan".
     let page = m.get("/reports?year=2024-25").await.body;
@@ -1008,7 +1023,14 @@ async fn analysts_see_no_free_text_about_children() {
     let next = m.get("/reports?year=2025-26").await.body;
     assert!(next.contains("Records within 15 working days"));
     // A bad FTE or status is refused naming the row; nothing is saved.
-    for (field, value) in [("fte", "six"), ("progress_status", "done")] {
+    for (field, value) in [
+        ("fte", "six"),
+        ("progress_status", "done"),
+        ("cover_meeting_date", "13/05/2025"),
+        ("cover_key_decision", "maybe"),
+        ("governance_date", "next week"),
+        ("governance_meeting", " "),
+    ] {
         let bad: Vec<(&str, &str)> = words
             .iter()
             .map(|&(k, v)| {
@@ -1041,6 +1063,10 @@ async fn analysts_see_no_free_text_about_children() {
         "Shorter reviews",
         "The IRO knew the child well.",
         "Independent Reviewing Officer",
+        "Report to Corporate Parenting Panel",
+        "13 May 2025",
+        "Directorate Leadership Team",
+        "22 April 2025",
     ] {
         assert!(report.body.contains(text), "{text}");
     }

@@ -158,6 +158,11 @@ pub(super) fn looked_after_counts(care: &CareIndex, days: &[NaiveDate]) -> Vec<C
     on.into_iter().map(Count::of_children).collect()
 }
 
+/// The keys of `profile.end.bme`, in order ([`Ethnicity::bme`]); the
+/// children whose ethnicity is not recorded are `profile.end.by_ethnic_group`'s
+/// `not_known`.
+pub const BME_KEYS: [&str; 2] = ["white_british", "bme"];
+
 /// The first non-short-break episode of a period, and the day the child
 /// became looked after in it.
 fn first_looked_after(p: &PeriodOfCare) -> Option<&Episode> {
@@ -208,10 +213,21 @@ pub(super) fn children_in_care(
     out.push("cla.start", Measure::Count(cla_start));
     out.push("cla.end", Measure::Count(cla_end.clone()));
     let mut months = Grid::default();
-    for (((y, m), _), count) in month_days.iter().zip(counts) {
+    // Each month's rate uses the population of its own last day's
+    // collection year; the series is there only when every month has one.
+    let mut month_rates = Some(Vec::new());
+    for (((y, m), day), count) in month_days.iter().zip(counts) {
+        let key = format!("{y}-{m:02}");
+        month_rates = month_rates.and_then(|mut v: Vec<(String, Rate)>| {
+            v.push((
+                key.clone(),
+                Rate::of(&count, CollectionYear::of(*day), settings)?,
+            ));
+            Some(v)
+        });
         let mut b = Breakdown::default();
         *b.entry("looked_after") = count;
-        months.rows.push((format!("{y}-{m:02}"), b));
+        months.rows.push((key, b));
     }
     out.push("cla.by_month", Measure::Months(months));
     // Each rate uses the population of its own day's collection year.
@@ -220,6 +236,9 @@ pub(super) fn children_in_care(
     }
     if let Some(r) = start_rate {
         out.push("cla.rate_per_10k.start", Measure::Rate(r));
+    }
+    if let Some(v) = month_rates.filter(|v| !v.is_empty()) {
+        out.push("cla.rate_per_10k.by_month", Measure::MonthRates(v));
     }
 
     // Starts.
@@ -341,6 +360,7 @@ pub(super) fn children_in_care(
     let mut place = Breakdown::with_keys(placement_keys(year));
     let mut ethnic = Breakdown::with_keys(Ethnicity::all().iter().map(|e| e.code()));
     let mut ethnic_group = Breakdown::with_keys(crate::codes::EthnicGroup::ALL.map(|g| g.key()));
+    let mut bme = Breakdown::with_keys(BME_KEYS);
     let mut uasc = Count::default();
     for child in care.children.values() {
         let Some((_, ep)) = child.episode_on(end) else {
@@ -370,6 +390,12 @@ pub(super) fn children_in_care(
                     .map_or("not_known", |c| c.ethnicity.group().key()),
             )
             .add(&child.id);
+        // Not recorded (REFU, NOBT, no child record) is
+        // `profile.end.by_ethnic_group`'s `not_known`, kept apart.
+        if let Some(b) = child.child.and_then(|c| c.ethnicity.bme()) {
+            bme.entry(if b { "bme" } else { "white_british" })
+                .add(&child.id);
+        }
         if child.child.is_some_and(|c| c.is_uasc_on(end)) {
             uasc.add(&child.id);
         }
@@ -384,6 +410,7 @@ pub(super) fn children_in_care(
         "profile.end.by_ethnic_group",
         Measure::Breakdown(ethnic_group),
     );
+    out.push("profile.end.bme", Measure::Breakdown(bme));
     out.push("profile.end.uasc", Measure::Count(uasc));
 }
 

@@ -18,17 +18,19 @@
 mod adoption_leavers;
 mod care;
 mod case_records;
+mod child_set;
 mod health;
 mod health_education;
 mod iro;
 mod placement_location;
 mod reviews;
+pub use care::BME_KEYS;
 pub use iro::CHALLENGE_OUTCOME_KEYS;
 pub use reviews::NOT_RECORDED;
 #[cfg(test)]
 mod tests;
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
@@ -41,6 +43,7 @@ use crate::schedule::SchedulePolicy;
 pub use adoption_leavers::{
     AdoptionThresholds, THREE_YEAR_SCORECARD, adopted_between, three_year_scorecard,
 };
+pub use child_set::ChildSet;
 pub use placement_location::{
     AREA_ROWS, DISTANCE_COLUMNS, PLACEMENT_GROUPS, check_local_authority_code, placement_group,
 };
@@ -51,7 +54,7 @@ pub use placement_location::{
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Count {
     pub value: u64,
-    pub children: BTreeSet<ChildId>,
+    pub children: ChildSet,
 }
 
 impl Count {
@@ -71,7 +74,7 @@ impl Count {
     /// A count of these children (each once). Faster than `add_child` one
     /// at a time for many children, most of all when they come in order.
     pub fn of_children(children: impl IntoIterator<Item = ChildId>) -> Self {
-        let children: BTreeSet<ChildId> = children.into_iter().collect();
+        let children: ChildSet = children.into_iter().collect();
         Count {
             value: children.len() as u64,
             children,
@@ -82,7 +85,7 @@ impl Count {
     pub fn of(value: u64) -> Self {
         Count {
             value,
-            children: BTreeSet::new(),
+            children: ChildSet::new(),
         }
     }
 }
@@ -285,6 +288,10 @@ pub enum Measure {
     Percent(Percent),
     Rate(Rate),
     PerFte(PerFte),
+    /// A rate per 10,000 for each month, `"YYYY-MM"` April first, each
+    /// with the population of its own month's year
+    /// (`cla.rate_per_10k.by_month`).
+    MonthRates(Vec<(String, Rate)>),
     Caseload(Vec<IroCaseload>),
     Average(Average),
     Mean(Mean),
@@ -293,7 +300,8 @@ pub enum Measure {
 /// Where one count sits inside a measure: `[]` for a [`Measure::Count`],
 /// `[key]` for a breakdown, `[row, column]` for a grid, `["numerator"]` /
 /// `["denominator"]` for a percentage, `["count"]` for a rate or average,
-/// `["children"]` for a per-FTE figure, `[iro]` for a caseload.
+/// `["children"]` for a per-FTE figure, `[iro]` for a caseload, `[month,
+/// "count"]` for a rate by month.
 pub type CellPath = Vec<String>;
 
 impl Measure {
@@ -321,6 +329,10 @@ impl Measure {
             ],
             Measure::Rate(r) => vec![(vec!["count".into()], &r.count)],
             Measure::PerFte(p) => vec![(vec!["children".into()], &p.children)],
+            Measure::MonthRates(v) => v
+                .iter()
+                .map(|(month, r)| (vec![month.clone(), "count".into()], &r.count))
+                .collect(),
             Measure::Caseload(v) => v
                 .iter()
                 .map(|c| (vec![c.iro.clone()], &c.children))
@@ -341,6 +353,9 @@ impl Measure {
             (Measure::Percent(x), ["denominator"]) => Some(&x.denominator),
             (Measure::Rate(r), ["count"]) => Some(&r.count),
             (Measure::PerFte(x), ["children"]) => Some(&x.children),
+            (Measure::MonthRates(v), [month, "count"]) => {
+                v.iter().find(|(m, _)| m == month).map(|(_, r)| &r.count)
+            }
             (Measure::Caseload(v), [iro]) => v.iter().find(|c| c.iro == *iro).map(|c| &c.children),
             (Measure::Average(a), ["count"]) => Some(&a.count),
             (Measure::Mean(a), ["count"]) => Some(&a.count),
@@ -365,6 +380,10 @@ impl Measure {
             (Measure::Percent(x), ["denominator"]) => Some(&mut x.denominator),
             (Measure::Rate(r), ["count"]) => Some(&mut r.count),
             (Measure::PerFte(x), ["children"]) => Some(&mut x.children),
+            (Measure::MonthRates(v), [month, "count"]) => v
+                .iter_mut()
+                .find(|(m, _)| m == month)
+                .map(|(_, r)| &mut r.count),
             (Measure::Caseload(v), [iro]) => v
                 .iter_mut()
                 .find(|c| c.iro == *iro)
@@ -531,8 +550,9 @@ pub struct Population {
 /// The measures computed only when the 0–17 population of their year is
 /// set (`MeasureSettings::population_for`): a settings key or an indicator
 /// naming one is not an error when the population is not set.
-pub const POPULATION_RATES: [&str; 3] = [
+pub const POPULATION_RATES: [&str; 4] = [
     "cla.rate_per_10k.end",
+    "cla.rate_per_10k.by_month",
     "cla.rate_per_10k.start",
     "starts.rate_per_10k",
 ];

@@ -206,6 +206,67 @@ fn rate_per_10k_uses_population() {
     assert_eq!(r.per_10k(), Some(0.5));
 }
 
+/// `cla.rate_per_10k.by_month`: each month's children in care (A, B, then
+/// E from October, A and E on 31 March) per 10,000 of the year's 0–17
+/// population, the count the same children as `cla.by_month`'s; a period
+/// over two years uses each month's own year, and without a population for
+/// every month there is no series.
+#[test]
+fn rate_per_10k_by_month_uses_each_months_population() {
+    let own: CollectionYear = "2021-22".parse().unwrap();
+    let settings = MeasureSettings {
+        population_0_17_by_year: [(own, 20_000)].into_iter().collect(),
+        ..MeasureSettings::default()
+    };
+    let calendar = WorkingDayCalendar::england_and_wales();
+    let m = compute(&care_data(), year(), &settings, &calendar);
+    let Some(Measure::MonthRates(v)) = m.get("cla.rate_per_10k.by_month") else {
+        panic!("no monthly rate: {:?}", m.get("cla.rate_per_10k.by_month"))
+    };
+    let rates: Vec<Option<f64>> = v.iter().map(|(_, r)| r.per_10k()).collect();
+    // 2 ÷ 20,000 × 10,000 = 1; 3 → 1.5.
+    let expected: Vec<Option<f64>> = [1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.5, 1.5, 1.5, 1.5, 1.5, 1.0]
+        .into_iter()
+        .map(Some)
+        .collect();
+    assert_eq!(rates, expected);
+    assert_eq!(v[0].0, "2021-04");
+    assert_eq!(v[11].0, "2022-03");
+    assert!(v.iter().all(|(_, r)| r.population_year == Some(own)));
+    let by_month = m.grid("cla.by_month").unwrap();
+    for ((month, r), (key, b)) in v.iter().zip(&by_month.rows) {
+        assert_eq!(month, key);
+        assert_eq!(Some(&r.count), b.get("looked_after"));
+    }
+    // October 2021 to March 2022 with 2021-22's figure and none for
+    // 2022-23: April to September 2022 have none, so no series.
+    let over_two = Period {
+        first: NaiveDate::from_ymd_opt(2021, 10, 1).unwrap(),
+        last: NaiveDate::from_ymd_opt(2022, 9, 30).unwrap(),
+    };
+    let m = compute_period(&care_data(), over_two, &settings, &calendar);
+    assert!(m.get("cla.rate_per_10k.by_month").is_none());
+    let with_next = MeasureSettings {
+        population_0_17_by_year: [(own, 20_000), (own.next(), 40_000)].into_iter().collect(),
+        ..MeasureSettings::default()
+    };
+    let m = compute_period(&care_data(), over_two, &with_next, &calendar);
+    let Some(Measure::MonthRates(v)) = m.get("cla.rate_per_10k.by_month") else {
+        panic!("no monthly rate over two years")
+    };
+    assert_eq!(v.len(), 12);
+    assert_eq!(v[5].0, "2022-03");
+    assert_eq!(v[5].1.population, 20_000);
+    assert_eq!(v[6].0, "2022-04");
+    assert_eq!(
+        (v[6].1.population, v[6].1.population_year),
+        (40_000, Some(own.next()))
+    );
+    // Without any population, no series.
+    let m = compute(&care_data(), year(), &MeasureSettings::default(), &calendar);
+    assert!(m.get("cla.rate_per_10k.by_month").is_none());
+}
+
 /// Each rate uses the 0–17 population of its own day's year: 2021-22 has
 /// its own figure, 2020-21 (the day before the year, for the start's rate)
 /// has none and takes the one figure for every other year; without that
@@ -3090,6 +3151,48 @@ fn children_in_care_by_census_ethnic_group_by_hand() {
         m.breakdown("profile.end.by_ethnic_group").unwrap().total(),
         m.count("cla.end").unwrap()
     );
+}
+
+/// `profile.end.bme`: White British and black and minority ethnic (every
+/// other recorded code: Gypsy/Roma, White Irish and other White included);
+/// not recorded (REFU, NOBT) kept apart as the census groups' `not_known`,
+/// the three adding up to `cla.end`.
+#[test]
+fn bme_total_is_every_code_but_white_british_with_not_recorded_apart() {
+    use Ethnicity::*;
+    let codes = [
+        WBRI, WBRI, WROM, WIRI, WOTH, BAFR, CHNE, MWBA, OOTH, NOBT, REFU,
+    ];
+    let names: Vec<String> = (1..=codes.len()).map(|i| format!("E{i}")).collect();
+    let data = Dataset {
+        children: names
+            .iter()
+            .zip(codes)
+            .map(|(n, e)| child(n, d(2012, 1, 1), Sex::Female, e))
+            .collect(),
+        episodes: names
+            .iter()
+            .map(|n| ep(n, d(2021, 1, 1), None, "S", "C2", "U4", None))
+            .collect(),
+        ..Dataset::default()
+    };
+    let m = run(&data);
+    let b = m.breakdown("profile.end.bme").unwrap();
+    assert_eq!(b.keys().collect::<Vec<_>>(), BME_KEYS);
+    assert_eq!([b.value("white_british"), b.value("bme")], [2, 7]);
+    // Not recorded is the census groups' not known, apart from both.
+    let not_known = m.breakdown("profile.end.by_ethnic_group").unwrap();
+    assert_eq!(not_known.value("not_known"), 2);
+    assert_eq!(
+        b.total() + not_known.value("not_known"),
+        m.count("cla.end").unwrap()
+    );
+    // The rule, code by code.
+    assert_eq!(WBRI.bme(), Some(false));
+    assert_eq!(WROM.bme(), Some(true));
+    assert_eq!(WIRT.bme(), Some(true));
+    assert_eq!(REFU.bme(), None);
+    assert_eq!(NOBT.bme(), None);
 }
 
 #[test]

@@ -550,7 +550,7 @@ fn against_last_year<'a>(
         .rows(PlacedAdoption)
         .iter()
         .copied()
-        .filter(|p| bad(p, before.get(p.get("CHILD")).map_or(&[], Vec::as_slice)))
+        .filter(|p| bad(p, before.get(p.get("CHILD")).unwrap_or(&[])))
         .collect()
 }
 
@@ -598,7 +598,7 @@ fn decisions_in_order<'a>(ctx: &Ctx<'a>) -> Vec<Vec<&'a RawRow>> {
         .this
         .by_child(PlacedAdoption)
         .values()
-        .cloned()
+        .map(<[_]>::to_vec)
         .collect();
     for ps in &mut v {
         ps.sort_by_key(|p| {

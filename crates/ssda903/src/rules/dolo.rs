@@ -27,7 +27,7 @@ pub(super) const RULES: &[Rule] = &[
 fn rule_705<'a>(ctx: &Ctx<'a>) -> Vec<&'a RawRow> {
     let mut out = Vec::new();
     for ds in ctx.this.by_child(DoLo).values() {
-        let mut ds = ds.clone();
+        let mut ds = ds.to_vec();
         ds.retain(|d| date(d, "DOLO_START").is_some());
         ds.sort_by_key(|d| {
             let start = date(d, "DOLO_START");

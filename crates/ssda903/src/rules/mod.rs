@@ -444,14 +444,89 @@ pub struct Tables<'a> {
     by_child: [OnceLock<RowsByChild<'a>>; Table::ALL.len()],
 }
 
-/// A table's rows by child, in file order for each child.
-pub type RowsByChild<'a> = HashMap<&'a str, Vec<&'a RawRow>>;
+/// A table's rows by child, in file order for each child: the rows in one
+/// list, child after child, and where each child's are in it (one list for
+/// the table rather than one per child: a tenth of the memory).
+#[derive(Debug, Default)]
+pub struct RowsByChild<'a> {
+    /// Each child's rows are `rows[from..to]`.
+    index: HashMap<&'a str, (u32, u32)>,
+    rows: Vec<&'a RawRow>,
+}
+
+impl<'a> RowsByChild<'a> {
+    /// `rows` by their CHILD, in the order given for each child.
+    pub fn new(rows: &[&'a RawRow]) -> Self {
+        // First how many each child has, then where each child's start,
+        // then the rows put in place.
+        let mut index: HashMap<&'a str, (u32, u32)> = HashMap::new();
+        for r in rows {
+            index.entry(r.get("CHILD")).or_default().1 += 1;
+        }
+        let mut start = 0u32;
+        for at in index.values_mut() {
+            let n = at.1;
+            *at = (start, start);
+            start += n;
+        }
+        let Some(&some) = rows.first() else {
+            return RowsByChild::default();
+        };
+        let mut by = vec![some; rows.len()];
+        for r in rows {
+            if let Some(at) = index.get_mut(r.get("CHILD")) {
+                by[at.1 as usize] = r;
+                at.1 += 1;
+            }
+        }
+        RowsByChild { index, rows: by }
+    }
+
+    /// The child's rows, in file order; `None` when the child has none.
+    pub fn get(&self, child: &str) -> Option<&[&'a RawRow]> {
+        let &(from, to) = self.index.get(child)?;
+        self.rows.get(from as usize..to as usize)
+    }
+
+    pub fn contains_key(&self, child: &str) -> bool {
+        self.index.contains_key(child)
+    }
+
+    /// How many children have rows.
+    pub fn len(&self) -> usize {
+        self.index.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.index.is_empty()
+    }
+
+    /// Each child and their rows (children in no order).
+    pub fn iter(&self) -> impl Iterator<Item = (&'a str, &[&'a RawRow])> {
+        self.index
+            .iter()
+            .map(|(&c, &(from, to))| (c, &self.rows[from as usize..to as usize]))
+    }
+
+    /// Each child's rows (children in no order).
+    pub fn values(&self) -> impl Iterator<Item = &[&'a RawRow]> {
+        self.iter().map(|(_, rows)| rows)
+    }
+}
+
+impl<'s, 'a> IntoIterator for &'s RowsByChild<'a> {
+    type Item = (&'a str, &'s [&'a RawRow]);
+    type IntoIter = Box<dyn Iterator<Item = Self::Item> + 's>;
+    fn into_iter(self) -> Self::IntoIter {
+        Box::new(self.iter())
+    }
+}
 
 impl<'a> Tables<'a> {
     pub fn new(rows: &'a [RawRow], present: &BTreeSet<Table>) -> Self {
         let mut by: HashMap<Table, Vec<&'a RawRow>> = HashMap::new();
         for r in rows {
-            by.entry(r.table).or_default().push(r);
+            by.entry(r.table()).or_default().push(r);
         }
         Tables {
             rows: by,
@@ -471,13 +546,7 @@ impl<'a> Tables<'a> {
 
     /// The rows of table `t` by child (made once, then shared).
     pub fn by_child(&self, t: Table) -> &RowsByChild<'a> {
-        self.by_child[t as usize].get_or_init(|| {
-            let mut m: RowsByChild<'a> = HashMap::new();
-            for r in self.rows(t) {
-                m.entry(r.get("CHILD")).or_default().push(r);
-            }
-            m
-        })
+        self.by_child[t as usize].get_or_init(|| RowsByChild::new(self.rows(t)))
     }
 
     /// The children with a row in table `t`.
@@ -814,7 +883,7 @@ pub fn check_rows_with<'a>(
     // problems come back in the rules' order.
     footprint_domain::parallel::on_cores(&running, |rule| {
         let mut rows = flagged(rule, &ctx);
-        rows.sort_by(|a, b| (&a.source, a.table).cmp(&(&b.source, b.table)));
+        rows.sort_by(|a, b| (a.place(), a.table()).cmp(&(b.place(), b.table())));
         rows.dedup_by(|a, b| std::ptr::eq(*a, *b));
         rows.into_iter()
             .map(|row| problem(rule, row))
@@ -844,7 +913,7 @@ pub fn problem(rule: &Rule, row: &RawRow) -> Problem {
         format!("child {child}: ")
     };
     Problem::at(
-        row.source_of(field),
+        &row.source_of(field),
         Some(field),
         value,
         Some(rule.code),
@@ -856,7 +925,6 @@ pub fn problem(rule: &Rule, row: &RawRow) -> Problem {
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
-    use crate::problem::SourceRef;
 
     #[test]
     fn each_table_has_its_own_place_among_the_rows_by_child() {
@@ -872,9 +940,13 @@ pub(crate) mod tests {
         let present = BTreeSet::from([Table::Missing]);
         let t = Tables::new(&rows, &present);
         let a = t.by_child(Table::Missing);
-        assert_eq!(a["1"].len(), 2);
-        assert_eq!(a["2"].len(), 1);
-        assert_eq!(a["1"][1].get("MISSING"), "A");
+        assert_eq!(a.get("1").unwrap().len(), 2);
+        assert_eq!(a.get("2").unwrap().len(), 1);
+        assert_eq!(a.get("1").unwrap()[0].get("MISSING"), "M");
+        assert_eq!(a.get("1").unwrap()[1].get("MISSING"), "A");
+        assert_eq!(a.get("1").unwrap()[1].line(), 4);
+        assert!(a.get("3").is_none() && !a.contains_key("3"));
+        assert_eq!((a.len(), a.values().map(<[_]>::len).sum::<usize>()), (2, 3));
         assert!(std::ptr::eq(a, t.by_child(Table::Missing)));
         assert!(t.by_child(Table::Header).is_empty());
     }
@@ -882,29 +954,20 @@ pub(crate) mod tests {
     /// Rows of one table from CSV text (first line the columns).
     pub fn rows(table: Table, csv: &str) -> Vec<RawRow> {
         let mut lines = csv.lines();
-        let names = std::sync::Arc::new(crate::raw::ColumnNames::new(
+        let names = crate::raw::ColumnNames::new(
             lines
                 .next()
                 .unwrap_or_default()
                 .split(',')
                 .map(str::to_owned)
                 .collect(),
-        ));
-        lines
-            .enumerate()
-            .map(|(i, l)| {
-                RawRow::with_values(
-                    table,
-                    SourceRef {
-                        file: format!("{}.csv", table.name()).into(),
-                        line: i as u64 + 2,
-                        column: None,
-                    },
-                    &names,
-                    l.split(','),
-                )
-            })
-            .collect()
+        );
+        let file = format!("{}.csv", table.name()).into();
+        let mut rows = crate::raw::RowsBuilder::new(table, file, names, 0, 0, 0);
+        for (i, l) in lines.enumerate() {
+            rows.push(i as u64 + 2, l.split(','));
+        }
+        rows.finish()
     }
 
     /// The lines of `table` that `code` flags, on this year's rows and,
@@ -931,7 +994,7 @@ pub(crate) mod tests {
         providers: Option<&Providers>,
     ) -> Vec<u64> {
         let y: CollectionYear = year.parse().unwrap();
-        let present = |rows: &[RawRow]| rows.iter().map(|r| r.table).collect::<BTreeSet<_>>();
+        let present = |rows: &[RawRow]| rows.iter().map(|r| r.table()).collect::<BTreeSet<_>>();
         let t = Tables::new(this, &present(this));
         let l = last.map(|l| Tables::new(l, &present(l)));
         let rule = find_in(code, y.start_year().clamp(Years::EARLIEST, Years::LATEST))

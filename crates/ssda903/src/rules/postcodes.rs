@@ -79,11 +79,12 @@ const ONLY_2024_25: Years = Years {
 const ADOPTION_AGENCY: &[&str] = &["A3", "A4", "A5", "A6", "U1", "U2", "U3", "U4", "U5", "U6"];
 
 /// What a rule sees of the postcodes: the council's own local authority
-/// code, and each episode's derived fields, worked out once.
+/// code, and the derived fields of each pair of postcodes (HOME_POST,
+/// PL_POST) of the episodes, worked out once.
 #[derive(Default)]
 pub struct Placements<'a> {
     council: Option<&'a str>,
-    derived: OnceLock<HashMap<usize, Derived>>,
+    derived: OnceLock<HashMap<(&'a str, &'a str), Derived>>,
 }
 
 impl<'a> Placements<'a> {
@@ -95,29 +96,28 @@ impl<'a> Placements<'a> {
     }
 }
 
-fn key(row: &RawRow) -> usize {
-    std::ptr::from_ref(row) as usize
-}
-
 /// PL_LA, PL_LOCATION and PL_DISTANCE of an episode of this year's or last
-/// year's return.
+/// year's return. They turn on the episode's two postcodes only, so they
+/// are kept by pair of postcodes (not by episode: a map by episode was
+/// several MiB at 10,000 children).
 fn derived(ctx: &Ctx, row: &RawRow) -> Derived {
     let map = ctx.placements.derived.get_or_init(|| {
         let council = ctx.placements.council.unwrap_or("");
-        let mut m = HashMap::new();
-        let mut seen: HashMap<(&str, &str), Derived> = HashMap::new();
+        let mut m: HashMap<(&str, &str), Derived> = HashMap::new();
         let last = ctx.last.map(|l| l.rows(Episodes)).unwrap_or(&[]);
         for r in ctx.this.rows(Episodes).iter().chain(last) {
             let pair = (r.get("HOME_POST"), r.get("PL_POST"));
-            let d = seen
-                .entry(pair)
-                .or_insert_with(|| derive(pair.0, pair.1, council))
-                .clone();
-            m.insert(key(r), d);
+            m.entry(pair)
+                .or_insert_with(|| derive(pair.0, pair.1, council));
         }
         m
     });
-    map.get(&key(row)).cloned().unwrap_or(Derived::NONE)
+    if row.table() != Episodes {
+        return Derived::NONE;
+    }
+    map.get(&(row.get("HOME_POST"), row.get("PL_POST")))
+        .cloned()
+        .unwrap_or(Derived::NONE)
 }
 
 /// The council's own local authority code, when known.

@@ -137,7 +137,7 @@ pub(super) fn first_differs<'a>(
             (date(p, "DEC").is_none() && differ(e, p)).then_some(e)
         })
         .collect();
-    out.sort_by_key(|e| e.source.line);
+    out.sort_by_key(|e| e.line());
     out
 }
 

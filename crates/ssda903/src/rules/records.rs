@@ -82,9 +82,23 @@ pub fn validate(ret: &Return903) -> Vec<Problem> {
     children.sort();
     for child in children {
         let idx = &by_child[child];
+        // The chain and the periods turn on dates and codes only: the
+        // episodes are copied without their postcodes and URN, as the
+        // periods are kept until the reviews are checked (with them, and
+        // the room a list of one episode grows to, the periods were the
+        // largest thing a 10,000-child validation held).
         let eps: Vec<Episode> = idx
             .iter()
-            .map(|&i| ret.episodes[i].record.clone())
+            .map(|&i| {
+                let e = &ret.episodes[i].record;
+                Episode {
+                    home_postcode: None,
+                    placement_postcode: None,
+                    urn: None,
+                    child: e.child.clone(),
+                    ..*e
+                }
+            })
             .collect();
         // The order assemble_periods numbers the episodes in (a stable sort).
         let mut order: Vec<usize> = (0..eps.len()).collect();
@@ -116,7 +130,12 @@ pub fn validate(ret: &Return903) -> Vec<Problem> {
                 ));
             }
         }
-        periods.insert(child, assembly.periods);
+        let mut kept = assembly.periods;
+        for p in &mut kept {
+            p.episodes.shrink_to_fit();
+        }
+        kept.shrink_to_fit();
+        periods.insert(child, kept);
     }
 
     // 399 applies to a child every one of whose episodes is a short break

@@ -119,7 +119,12 @@ fn rule_sw07<'a>(ctx: &Ctx<'a>) -> Vec<&'a RawRow> {
 /// Each child's social worker episodes by start date (those without a
 /// valid start last, in file order).
 fn by_child<'a>(ctx: &Ctx<'a>) -> Vec<Vec<&'a RawRow>> {
-    let mut v: Vec<Vec<&RawRow>> = ctx.this.by_child(SwEpisodes).values().cloned().collect();
+    let mut v: Vec<Vec<&RawRow>> = ctx
+        .this
+        .by_child(SwEpisodes)
+        .values()
+        .map(<[_]>::to_vec)
+        .collect();
     for eps in &mut v {
         eps.sort_by_key(|r| {
             let d = date(r, "SW_DECOM");
@@ -274,9 +279,7 @@ fn rule_sw12<'a>(ctx: &Ctx<'a>) -> Vec<&'a RawRow> {
         if !on_31_march {
             continue;
         }
-        let sw = workers
-            .get(eps[0].get("CHILD"))
-            .map_or(&[][..], Vec::as_slice);
+        let sw = workers.get(eps[0].get("CHILD")).unwrap_or(&[]);
         for e in eps {
             let Some(start) = date(e, "DECOM") else {
                 continue;
@@ -458,7 +461,7 @@ mod tests {
         // Without SWEpisodes there is nothing to compare.
         let eps: Vec<RawRow> = r
             .iter()
-            .filter(|x| x.table == Table::Episodes)
+            .filter(|x| x.table() == Table::Episodes)
             .cloned()
             .collect();
         assert!(f(&eps, "2023-24").is_empty());

@@ -1,7 +1,9 @@
 //! Bulk writes: importing one 903 return (`import_return`, with its run and
 //! problems) and replacing the whole dataset (`replace_dataset`).
 
-use std::collections::{HashMap, HashSet};
+// foldhash (seeded per process), not SipHash: the import keys millions of
+// records by child, and SipHash was a large part of its own thread.
+use foldhash::{HashMap, HashSet};
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -541,7 +543,7 @@ async fn import_in(
             .collect();
         set.into_iter().cloned().collect()
     };
-    let mut stored_elsewhere: HashSet<ChildId> = HashSet::new();
+    let mut stored_elsewhere: HashSet<ChildId> = HashSet::default();
     stored_rows(
         conn,
         ("t.id", "children t ON t.id = value->>0"),
@@ -940,7 +942,7 @@ impl Counts {
             removed: bool,
             key: impl Fn(&T) -> K,
         ) {
-            let mut seen = HashSet::new();
+            let mut seen = HashSet::default();
             for r in mine {
                 let k = key(r);
                 if derived.get(&k) != Some(&year) {

@@ -15,7 +15,6 @@ use axum::Form;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use footprint_domain::codes::EthnicGroup;
 use footprint_domain::dates::CollectionYear;
 use footprint_domain::measures::{Benchmark, MeasureSettings, Measures};
 use footprint_interchange::reports::PERFORMANCE_INDICATORS;
@@ -79,14 +78,6 @@ pub struct ReportSettingsForm {
     pub indicators_default: bool,
 }
 
-/// The census's five ethnic groups (not "not known"), whose shares the
-/// screen asks for.
-fn census_groups() -> impl Iterator<Item = EthnicGroup> {
-    EthnicGroup::ALL
-        .into_iter()
-        .filter(|g| g.key() != "not_known")
-}
-
 /// A figure as the form shows it (no trailing ".0").
 fn number_text(x: f64) -> String {
     format!("{x}")
@@ -132,11 +123,12 @@ impl ReportSettingsForm {
             .iter()
             .map(|(y, p)| (y.to_string(), p.to_string()))
             .collect();
-        let shares = census_groups()
-            .map(|g| {
-                let v = settings.ethnic_population_shares.get(g.key());
+        let shares = performance::population_share_keys()
+            .into_iter()
+            .map(|(key, _)| {
+                let v = settings.ethnic_population_shares.get(key);
                 (
-                    g.key().to_owned(),
+                    key.to_owned(),
                     v.map(|v| number_text(*v)).unwrap_or_default(),
                 )
             })
@@ -192,10 +184,11 @@ impl ReportSettingsForm {
         let populations = (0..years.len().max(counts.len()))
             .map(|i| (at(&years, i), at(&counts, i)))
             .collect();
-        let shares = census_groups()
-            .map(|g| {
-                let v = field(pairs, &format!("share_{}", g.key())).unwrap_or("");
-                (g.key().to_owned(), v.trim().to_owned())
+        let shares = performance::population_share_keys()
+            .into_iter()
+            .map(|(key, _)| {
+                let v = field(pairs, &format!("share_{key}")).unwrap_or("");
+                (key.to_owned(), v.trim().to_owned())
             })
             .collect();
         let reset = field(pairs, "indicators_reset") == Some("yes");
@@ -637,9 +630,10 @@ async fn settings_page(
         .shares
         .iter()
         .map(|(key, value)| {
-            let label = census_groups()
-                .find(|g| g.key() == key)
-                .map_or(key.as_str(), |g| g.label());
+            let label = performance::population_share_keys()
+                .into_iter()
+                .find(|(k, _)| k == key)
+                .map_or(key.as_str(), |(_, l)| l);
             context! { key, label, value }
         })
         .collect();
@@ -773,7 +767,7 @@ mod tests {
             "benchmarks": {"reviews.in_time_pct": {"england": 88.5, "year": "2023-24"}},
             "population_0_17": 40000,
             "population_0_17_by_year": {"2024-25": 56000},
-            "ethnic_population_shares": {"white": 82.4}
+            "ethnic_population_shares": {"white": 82.4, "bme": 8.1}
         }))
         .unwrap();
         let held = ReportSettingsForm::held(&settings, None);
@@ -804,6 +798,9 @@ mod tests {
             sent.push(("population_value", p.as_str()));
         }
         sent.push(("share_white", "82.4"));
+        // The BME share is offered with the census groups and kept.
+        assert!(held.shares.iter().any(|(k, v)| k == "bme" && v == "8.1"));
+        sent.push(("share_bme", "8.1"));
         sent.push(("indicators", held.indicators.as_deref().unwrap_or_default()));
         let form = ReportSettingsForm::sent(&pairs(&sent));
         let mut errors = FormErrors::default();

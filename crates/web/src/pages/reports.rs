@@ -119,6 +119,24 @@ pub async fn page(
             .chain(std::iter::repeat_n(None, BLANK_ROWS))
             .map(|p| context! { post => p.map(|p| p.post.clone()), fte => p.map(|p| p.fte.to_string()) })
             .collect();
+        let c = &words.cover;
+        let cover = context! {
+            committee => c.committee, meeting_date => c.meeting_date.map(|d| d.to_string()),
+            author => c.author, purpose => c.purpose, recommendations => c.recommendations,
+            key_decision => c.key_decision.map(|k| if k { "yes" } else { "no" }),
+            wards => c.wards, appendices => c.appendices,
+        };
+        let governance: Vec<_> = words
+            .governance
+            .iter()
+            .map(Some)
+            .chain(std::iter::repeat_n(None, BLANK_ROWS))
+            .map(|g| context! {
+                meeting => g.map(|g| g.meeting.clone()),
+                date => g.and_then(|g| g.date).map(|d| d.to_string()),
+                outcome => g.map(|g| g.outcome.clone()),
+            })
+            .collect();
         let statuses: Vec<_> = footprint_report::words::ActionStatus::ALL
             .iter()
             .map(|s| context! { key => s.key(), label => s.label() })
@@ -149,7 +167,7 @@ pub async fn page(
                 context! {
                     year => year.to_string(), last_year => year.previous().to_string(),
                     next_year => year.next().to_string(), years, sections, documents,
-                    progress, plan, said, feedback, staffing, statuses,
+                    progress, plan, said, feedback, staffing, statuses, cover, governance,
                     month => last_month.format("%Y-%m").to_string(),
                     can_edit => user.may_use("POST", "/reports/narrative"),
                 },
@@ -473,12 +491,65 @@ fn words_from_form(pairs: &[(String, String)]) -> Result<footprint_report::words
             fte,
         });
     }
+    // The cover page: one field each.
+    let one = |name: &str| {
+        field(pairs, name)
+            .unwrap_or_default()
+            .replace("\r\n", "\n")
+            .trim()
+            .to_owned()
+    };
+    let date = |text: &str, what: &str| -> Result<Option<chrono::NaiveDate>, String> {
+        if text.is_empty() {
+            return Ok(None);
+        }
+        chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d")
+            .map(Some)
+            .map_err(|_| format!("{what}: “{text}” is not a date (for example 2025-05-13)."))
+    };
+    w.cover = Cover {
+        committee: one("cover_committee"),
+        meeting_date: date(&one("cover_meeting_date"), "The date of the meeting")?,
+        author: one("cover_author"),
+        purpose: one("cover_purpose"),
+        recommendations: one("cover_recommendations"),
+        key_decision: match one("cover_key_decision").as_str() {
+            "" => None,
+            "yes" => Some(true),
+            "no" => Some(false),
+            other => return Err(format!("Key decision: “{other}” is not yes or no.")),
+        },
+        wards: one("cover_wards"),
+        appendices: one("cover_appendices"),
+    };
+    for (i, r) in rows(&[
+        "governance_meeting",
+        "governance_date",
+        "governance_outcome",
+    ])
+    .into_iter()
+    .enumerate()
+    {
+        let what = format!("Governance meeting {}", i + 1);
+        if r[0].is_empty() {
+            return Err(format!("{what}: enter the meeting."));
+        }
+        let Some(d) = date(&r[1], &what)? else {
+            return Err(format!("{what}: enter its date."));
+        };
+        w.governance.push(SignOff {
+            meeting: r[0].clone(),
+            date: Some(d),
+            outcome: r[2].clone(),
+        });
+    }
     w.validate()?;
     Ok(w)
 }
 
-/// POST /reports/words — saves the year's action plans, "you said, we
-/// did", feedback and staffing as a new version (none is overwritten).
+/// POST /reports/words — saves the year's cover page, governance and
+/// sign-off, action plans, "you said, we did", feedback and staffing as a
+/// new version (none is overwritten).
 pub async fn save_words(
     State(state): State<AppState>,
     page: Page,
@@ -501,7 +572,7 @@ pub async fn save_words(
             &format!("year={year};version={version}"),
         )
         .await?;
-        page.flash("The action plans, feedback and staffing were saved")
+        page.flash("The cover page, sign-off, action plans, feedback and staffing were saved")
             .await;
         Ok(Redirect::to(&format!("/reports?year={year}#words")).into_response())
     }

@@ -192,10 +192,10 @@ pub(crate) const MIGRATIONS: &[Migration] = &[
         postgres: include_str!("../migrations/postgres/0021_private_fostering_notifications.sql"),
     },
     Migration {
-        version: 23,
+        version: 22,
         description: "a review date change's reason is a key of the council's list",
-        sqlite: include_str!("../migrations/sqlite/0023_date_change_reasons.sql"),
-        postgres: include_str!("../migrations/postgres/0023_date_change_reasons.sql"),
+        sqlite: include_str!("../migrations/sqlite/0022_date_change_reasons.sql"),
+        postgres: include_str!("../migrations/postgres/0022_date_change_reasons.sql"),
     },
 ];
 

@@ -147,7 +147,7 @@ async fn review_date_changes_are_requested_once_and_decided_by_someone_else(env:
 both!(review_date_changes_are_requested_once_and_decided_by_someone_else);
 
 async fn a_date_change_holds_a_key_of_the_councils_list(env: Env) {
-    // Migration 23: the reason is any key of a list key's shape, not one
+    // Migration 22: the reason is any key of a list key's shape, not one
     // of the six fixed ones; the six read as before.
     seed(&env).await;
     let s = &env.store;
@@ -182,10 +182,10 @@ async fn a_date_change_holds_a_key_of_the_councils_list(env: Env) {
     // triggers; PostgreSQL changes the constraint.
     let sql = match env.kind {
         footprint_store::DbKind::Sqlite => {
-            include_str!("../../migrations/sqlite/0023_date_change_reasons.sql")
+            include_str!("../../migrations/sqlite/0022_date_change_reasons.sql")
         }
         footprint_store::DbKind::Postgres => {
-            include_str!("../../migrations/postgres/0023_date_change_reasons.sql")
+            include_str!("../../migrations/postgres/0022_date_change_reasons.sql")
         }
     };
     env.raw(&format!("BEGIN;\n{sql}\nCOMMIT;")).await.unwrap();

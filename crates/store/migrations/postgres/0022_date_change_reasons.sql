@@ -1,9 +1,9 @@
--- Migration 23: the reason for a change of a review's date is the key of an
+-- Migration 22: the reason for a change of a review's date is the key of an
 -- entry of the council's own list (the `date_change_reasons` setting, issue
 -- 17), not one of six fixed keys, so the column's CHECK takes any key of
 -- the shape the list gives (1 to 40 lower-case letters, digits or _). The
 -- six keys held before are the list's default entries: every request held
--- reads as it did. (0023 is another change's number.)
+-- reads as it did.
 
 ALTER TABLE review_date_changes DROP CONSTRAINT review_date_changes_reason_check;
 ALTER TABLE review_date_changes ADD CONSTRAINT review_date_changes_reason_check

@@ -96,7 +96,7 @@ pub(super) fn outcomes(data: &Dataset, care: &CareIndex, period: Period, out: &m
         }
     }
     for child in records.keys() {
-        if !cohort.children.contains(*child) {
+        if !cohort.children.contains(child) {
             outside.add_child(child);
         }
     }

@@ -96,6 +96,18 @@ impl ChildSet {
     }
 }
 
+/// The next of two sorted sequences with no item in common, merged.
+fn next_in_order<T: Ord>(
+    run: &mut Peekable<impl Iterator<Item = T>>,
+    rest: &mut Peekable<impl Iterator<Item = T>>,
+) -> Option<T> {
+    match (run.peek(), rest.peek()) {
+        (Some(a), Some(b)) if b < a => rest.next(),
+        (Some(_), _) => run.next(),
+        (None, _) => rest.next(),
+    }
+}
+
 /// The children of a [`ChildSet`] in order: the two sorted parts merged.
 #[derive(Clone)]
 pub struct Iter<'a> {
@@ -107,17 +119,7 @@ impl<'a> Iterator for Iter<'a> {
     type Item = &'a ChildId;
 
     fn next(&mut self) -> Option<&'a ChildId> {
-        match (self.run.peek(), self.rest.peek()) {
-            (Some(a), Some(b)) => {
-                if a < b {
-                    self.run.next()
-                } else {
-                    self.rest.next()
-                }
-            }
-            (Some(_), None) => self.run.next(),
-            (None, _) => self.rest.next(),
-        }
+        next_in_order(&mut self.run, &mut self.rest)
     }
 
     fn size_hint(&self) -> (usize, Option<usize>) {
@@ -138,17 +140,7 @@ impl Iterator for IntoIter {
     type Item = ChildId;
 
     fn next(&mut self) -> Option<ChildId> {
-        match (self.run.peek(), self.rest.peek()) {
-            (Some(a), Some(b)) => {
-                if a < b {
-                    self.run.next()
-                } else {
-                    self.rest.next()
-                }
-            }
-            (Some(_), None) => self.run.next(),
-            (None, _) => self.rest.next(),
-        }
+        next_in_order(&mut self.run, &mut self.rest)
     }
 
     fn size_hint(&self) -> (usize, Option<usize>) {

@@ -67,6 +67,8 @@ pub(crate) async fn replace_dataset(pool: &Pool, ds: &Dataset) -> Result<WriteSu
     ] {
         sqlx::query(table).execute(&mut *conn).await?;
     }
+    // Every table is empty now: the large ones' indexes made once at the end.
+    let indexes = set_aside_indexes(conn, &IMPORTED_TABLES).await?;
     for iro in &ds.iros {
         upsert_iro(conn, iro).await?;
     }
@@ -186,6 +188,7 @@ pub(crate) async fn replace_dataset(pool: &Pool, ds: &Dataset) -> Result<WriteSu
                 .await?;
         }
     }
+    restore_indexes(conn, indexes).await?;
     end_bulk_write(conn, set_aside).await?;
     tx.commit().await?;
     let n = |v: usize| v as u64;
@@ -500,6 +503,8 @@ async fn import_in(
     let conn: &mut Conn = &mut tx;
     // Council-wide: no per-child change log for a bulk write.
     let set_aside = begin_bulk_write(conn).await?;
+    // Into an empty council: the indexes made once at the end.
+    let indexes = set_aside_indexes(conn, &IMPORTED_TABLES).await?;
     backfill_returns(conn).await?;
 
     let mut incoming: Vec<Incoming> = Vec::with_capacity(batches.len());
@@ -794,10 +799,22 @@ async fn import_in(
             },
         });
     }
+    restore_indexes(conn, indexes).await?;
     end_bulk_write(conn, set_aside).await?;
     tx.commit().await?;
     Ok(summaries)
 }
+
+/// The tables an import of 903 returns fills row by row.
+const IMPORTED_TABLES: [&str; 7] = [
+    "children",
+    "episodes",
+    "reviews",
+    "missing_episodes",
+    "health_outcomes",
+    "return_table_records",
+    "returns_held",
+];
 
 /// Rows per statement writing `returns_held` (three values a row).
 const HELD_PER_STATEMENT: usize = 5_000;

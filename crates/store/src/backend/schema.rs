@@ -232,3 +232,63 @@ pub(super) async fn end_bulk_write(conn: &mut Conn, set_aside: SetAsideTriggers)
         .await?;
     Ok(())
 }
+
+/// The statements that create again the indexes [`set_aside_indexes`]
+/// dropped, from `sqlite_master`'s own text.
+pub(super) type SetAsideIndexes = Vec<String>;
+
+/// SQLite, inside a bulk write's transaction: drops the indexes of those of
+/// `tables` that hold no row yet, but for the keys and unique indexes (an
+/// upsert's `ON CONFLICT` needs them), so that [`restore_indexes`] builds
+/// each once over all the rows written, in one sort, instead of the write
+/// keeping it up row by row (into an empty England-sized council, 945,000
+/// episodes took 2.5 s of CPU with their end-date index kept up, against
+/// 0.9 s and 0.7 s for the index made after). A table that holds rows keeps
+/// its indexes: making them again would cost more than it saves. Part of the
+/// transaction: if it rolls back, the indexes were never gone, and no other
+/// connection sees them missing. PostgreSQL keeps its indexes.
+pub(super) async fn set_aside_indexes(conn: &mut Conn, tables: &[&str]) -> Result<SetAsideIndexes> {
+    let mut set_aside = Vec::new();
+    if POSTGRES {
+        return Ok(set_aside);
+    }
+    for table in tables {
+        // The names are the caller's constants.
+        let empty: bool = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
+            "SELECT NOT EXISTS (SELECT 1 FROM {table})"
+        )))
+        .fetch_one(&mut *conn)
+        .await?;
+        if !empty {
+            continue;
+        }
+        let indexes: Vec<(String, String)> = sqlx::query_as(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = $1 \
+             AND sql IS NOT NULL AND sql NOT LIKE 'CREATE UNIQUE%' ORDER BY name",
+        )
+        .bind(*table)
+        .fetch_all(&mut *conn)
+        .await?;
+        for (name, sql) in indexes {
+            sqlx::query(sqlx::AssertSqlSafe(format!(
+                "DROP INDEX \"{}\"",
+                name.replace('"', "\"\"")
+            )))
+            .execute(&mut *conn)
+            .await?;
+            set_aside.push(sql);
+        }
+    }
+    Ok(set_aside)
+}
+
+/// Creates again the indexes [`set_aside_indexes`] dropped, each over every
+/// row the bulk write put in.
+pub(super) async fn restore_indexes(conn: &mut Conn, set_aside: SetAsideIndexes) -> Result<()> {
+    for sql in &set_aside {
+        sqlx::query(sqlx::AssertSqlSafe(sql.as_str()))
+            .execute(&mut *conn)
+            .await?;
+    }
+    Ok(())
+}

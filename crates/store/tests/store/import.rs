@@ -403,3 +403,78 @@ async fn any_text_goes_through_the_import_as_it_was(env: Env) {
     assert_eq!(json(&ds.episodes[0]), json(&b.episodes[0]));
 }
 both!(any_text_goes_through_the_import_as_it_was);
+
+/// Every index of the database, with its statement (without quotes: a
+/// table renamed and named back has its name quoted in its indexes').
+async fn indexes(env: &Env) -> Vec<(String, String)> {
+    use sqlx::Connection;
+    let held: Vec<(String, String)> = match env.kind {
+        footprint_store::DbKind::Sqlite => {
+            let mut c = sqlx::SqliteConnection::connect(&env.url).await.unwrap();
+            sqlx::query_as("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL ORDER BY name")
+                .fetch_all(&mut c)
+                .await
+                .unwrap()
+        }
+        footprint_store::DbKind::Postgres => {
+            let mut c = sqlx::PgConnection::connect(&env.url).await.unwrap();
+            sqlx::query_as("SELECT indexname::text, indexdef FROM pg_indexes WHERE schemaname = current_schema() ORDER BY indexname")
+                .fetch_all(&mut c)
+                .await
+                .unwrap()
+        }
+    };
+    held.into_iter()
+        .map(|(name, sql)| (name, sql.replace('"', "")))
+        .collect()
+}
+
+/// Into an empty council SQLite's import drops the filled tables' indexes
+/// and makes them once at the end; after the import, after a failed one and
+/// after an import into a council that holds records, every index is there
+/// as the migrations made it, and the records read back through them.
+async fn every_index_is_there_after_an_import_whatever_became_of_it(env: Env) {
+    let migrated = indexes(&env).await;
+    assert!(
+        migrated.iter().any(|(n, _)| n == "episodes_end_date"),
+        "{migrated:?}"
+    );
+
+    // A failed import into the empty council: rolled back with its drops.
+    env.raw("ALTER TABLE import_problems RENAME TO import_problems_away")
+        .await
+        .unwrap();
+    let (y21, y22) = two_returns();
+    let mut failing = y21.clone();
+    failing.problems.push(ImportProblem {
+        file: "header.csv".into(),
+        line: Some(2),
+        column: None,
+        value: None,
+        rule: None,
+        message: "a warning".into(),
+        severity: Severity::Warning,
+    });
+    env.store.import_return(&failing).await.unwrap_err();
+    env.raw("ALTER TABLE import_problems_away RENAME TO import_problems")
+        .await
+        .unwrap();
+    assert_eq!(indexes(&env).await, migrated, "after a failed import");
+
+    env.store.import_return(&y21).await.unwrap();
+    assert_eq!(
+        indexes(&env).await,
+        migrated,
+        "after an import into an empty council"
+    );
+    env.store.import_return(&y22).await.unwrap();
+    assert_eq!(
+        indexes(&env).await,
+        migrated,
+        "after an import into a council with records"
+    );
+    let ds = env.store.load_dataset().await.unwrap();
+    assert_eq!(ds.episodes.len(), 4);
+    assert_eq!(ds.reviews.len(), 3);
+}
+both!(every_index_is_there_after_an_import_whatever_became_of_it);

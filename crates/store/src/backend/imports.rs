@@ -723,6 +723,10 @@ async fn import_in(
     }
     drop(derived);
     drop(all);
+    // Before anything reads the tables again: a query planned with their
+    // indexes scans a table for each row without them (the latest return
+    // held, below, read the whole of `returns_held` for each open episode).
+    restore_indexes(conn, indexes).await?;
 
     // Episodes an earlier return left open that no later return carries on:
     // listed with the latest of these returns.
@@ -799,7 +803,6 @@ async fn import_in(
             },
         });
     }
-    restore_indexes(conn, indexes).await?;
     end_bulk_write(conn, set_aside).await?;
     tx.commit().await?;
     Ok(summaries)

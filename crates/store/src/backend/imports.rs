@@ -67,8 +67,6 @@ pub(crate) async fn replace_dataset(pool: &Pool, ds: &Dataset) -> Result<WriteSu
     ] {
         sqlx::query(table).execute(&mut *conn).await?;
     }
-    // Every table is empty now: the large ones' indexes made once at the end.
-    let indexes = set_aside_indexes(conn, &IMPORTED_TABLES).await?;
     for iro in &ds.iros {
         upsert_iro(conn, iro).await?;
     }
@@ -188,7 +186,6 @@ pub(crate) async fn replace_dataset(pool: &Pool, ds: &Dataset) -> Result<WriteSu
                 .await?;
         }
     }
-    restore_indexes(conn, indexes).await?;
     end_bulk_write(conn, set_aside).await?;
     tx.commit().await?;
     let n = |v: usize| v as u64;
@@ -503,8 +500,6 @@ async fn import_in(
     let conn: &mut Conn = &mut tx;
     // Council-wide: no per-child change log for a bulk write.
     let set_aside = begin_bulk_write(conn).await?;
-    // Into an empty council: the indexes made once at the end.
-    let indexes = set_aside_indexes(conn, &IMPORTED_TABLES).await?;
     backfill_returns(conn).await?;
 
     let mut incoming: Vec<Incoming> = Vec::with_capacity(batches.len());
@@ -723,10 +718,6 @@ async fn import_in(
     }
     drop(derived);
     drop(all);
-    // Before anything reads the tables again: a query planned with their
-    // indexes scans a table for each row without them (the latest return
-    // held, below, read the whole of `returns_held` for each open episode).
-    restore_indexes(conn, indexes).await?;
 
     // Episodes an earlier return left open that no later return carries on:
     // listed with the latest of these returns.
@@ -807,17 +798,6 @@ async fn import_in(
     tx.commit().await?;
     Ok(summaries)
 }
-
-/// The tables an import of 903 returns fills row by row.
-const IMPORTED_TABLES: [&str; 7] = [
-    "children",
-    "episodes",
-    "reviews",
-    "missing_episodes",
-    "health_outcomes",
-    "return_table_records",
-    "returns_held",
-];
 
 /// Rows per statement writing `returns_held` (three values a row).
 const HELD_PER_STATEMENT: usize = 5_000;

@@ -74,26 +74,6 @@ impl ChildSet {
             rest: self.rest.iter().peekable(),
         }
     }
-
-    /// The first child in order.
-    pub fn first(&self) -> Option<&ChildId> {
-        match (self.run.first(), self.rest.first()) {
-            (Some(a), Some(b)) => Some(a.min(b)),
-            (a, b) => a.or(b),
-        }
-    }
-
-    /// Adds every child of `other`.
-    pub fn append(&mut self, other: &mut ChildSet) {
-        let taken = std::mem::take(other);
-        self.extend(taken);
-    }
-
-    /// Keeps only the children `keep` says.
-    pub fn retain(&mut self, mut keep: impl FnMut(&ChildId) -> bool) {
-        self.run.retain(&mut keep);
-        self.rest.retain(keep);
-    }
 }
 
 /// The next of two sorted sequences with no item in common, merged.
@@ -265,7 +245,6 @@ mod tests {
             s.iter().cloned().collect::<Vec<_>>(),
             vec![id(1), id(5), id(6), id(7)]
         );
-        assert_eq!(s.first(), Some(&id(1)));
         assert!(s.contains(&id(6)) && !s.contains(&id(2)));
         assert_eq!(
             serde_json::to_string(&s).unwrap(),
@@ -288,7 +267,6 @@ mod tests {
             }
             prop_assert!(s.iter().eq(b.iter()));
             prop_assert!(s.clone().into_iter().eq(b.clone()));
-            prop_assert_eq!(s.first(), b.first());
             for n in 0..60 {
                 prop_assert_eq!(s.contains(&id(n)), b.contains(&id(n)));
             }

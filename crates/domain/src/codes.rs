@@ -427,10 +427,10 @@ impl Ethnicity {
     /// reference reports count BME), and `None`, not recorded, for REFU
     /// (refused) and NOBT (not yet obtained).
     pub fn bme(self) -> Option<bool> {
-        match self {
-            Ethnicity::WBRI => Some(false),
-            Ethnicity::REFU | Ethnicity::NOBT => None,
-            _ => Some(true),
+        // Not known exactly where the census group is not known.
+        match self.group() {
+            EthnicGroup::NotKnown => None,
+            _ => Some(self != Ethnicity::WBRI),
         }
     }
 

@@ -24,6 +24,7 @@
 mod convert;
 pub mod council;
 pub mod error;
+mod held;
 pub mod types;
 
 use std::path::{Path, PathBuf};

@@ -814,7 +814,9 @@ async fn write_held(
     while parts.peek().is_some() {
         rows.clear();
         for (child, records) in parts.by_ref().take(HELD_PER_STATEMENT) {
-            rows.push((child, json_of(records)?));
+            let json = crate::held::to_string(records)
+                .map_err(|e| StoreError::Invalid(format!("a return could not be kept: {e}")))?;
+            rows.push((child, json));
         }
         bulk_insert(
             conn,
@@ -1026,12 +1028,8 @@ impl Counts {
     }
 }
 
-fn json_of<T: serde::Serialize>(r: &T) -> Result<String> {
-    serde_json::to_string(r)
-        .map_err(|e| StoreError::Invalid(format!("a record could not be kept: {e}")))
-}
-
-/// A `returns_held` row's records.
+/// A `returns_held` row's records (`crate::held`: each record an array
+/// of its fields, or, as earlier versions wrote it, an object).
 fn held_of(records: &str) -> Result<ReturnRecords> {
     serde_json::from_str(records).map_err(|e| StoreError::Corrupt {
         table: "returns_held",

@@ -1,4 +1,5 @@
-//! How a return kept as it came is written in `returns_held.records`: JSON
+//! How a return kept as it came is written in `returns_held.records`, and a
+//! record of the 903's other tables in `return_table_records.record`: JSON
 //! in which every record is an array of its fields in their declared order
 //! (`["2019-07-02","2020-04-05","P","C2",…]`) instead of an object naming
 //! each field. The names were three quarters of each row: an England-sized

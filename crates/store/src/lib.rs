@@ -273,6 +273,9 @@ pub fn redact_url(url: &str) -> String {
     }
 }
 
+/// Rows a SQLite connection's thread reads ahead of the code taking them.
+const ROWS_READ_AHEAD: usize = 4096;
+
 fn parse_url(url: &str) -> Result<Target> {
     let bad = |reason: String| StoreError::BadUrl {
         url: redact_url(url),
@@ -288,7 +291,12 @@ fn parse_url(url: &str) -> Result<Target> {
         let options = options
             .foreign_keys(true)
             .busy_timeout(Duration::from_secs(30))
-            .synchronous(SqliteSynchronous::Normal);
+            .synchronous(SqliteSynchronous::Normal)
+            // Rows read ahead by the connection's thread (sqlx's default is
+            // 50): each time the queue fills or empties, one thread waits for
+            // the other, and a report reading an England-sized council's
+            // records switched threads 375,000 times.
+            .row_buffer_size(ROWS_READ_AHEAD);
         let options = if in_memory {
             options
         } else {

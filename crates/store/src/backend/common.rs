@@ -86,6 +86,16 @@ impl ChildFilter {
             .map_err(|e| StoreError::Invalid(format!("a list of child ids: {e}")))
     }
 
+    /// The chosen children's ids, to keep rows by in Rust (`None`: all).
+    pub(super) fn id_set(&self) -> Result<Option<std::collections::HashSet<String>>> {
+        match self {
+            ChildFilter::All => Ok(None),
+            ChildFilter::Ids(json) => serde_json::from_str(json)
+                .map(Some)
+                .map_err(|e| StoreError::Invalid(format!("a list of child ids: {e}"))),
+        }
+    }
+
     /// ` WHERE {column} IN (...)` for a chosen set; nothing for all.
     pub(super) fn push_where(&self, qb: &mut QueryBuilder<Db>, column: &str) {
         self.push_condition(qb, " WHERE ", column);

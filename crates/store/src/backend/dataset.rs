@@ -6,7 +6,7 @@ use footprint_domain::dates::CollectionYear;
 use footprint_domain::model::{Dataset, Episode, Review};
 use sqlx::{QueryBuilder, Row};
 
-use super::jsonrow::{JsonValue, parse_row};
+use super::jsonrow::{JsonValue, parse_row, parse_rows};
 use super::*;
 use crate::Scope;
 use crate::convert::{date, iso};
@@ -169,9 +169,12 @@ fn json_values<'r>(row: &'r DbRow, table: &'static str, n: usize) -> Result<Vec<
 
 /// An episode read as a JSON row.
 fn episode_from_json(row: &DbRow) -> Result<Episode> {
-    let values = json_values(row, "episodes", 13)?;
+    episode_from_values(&json_values(row, "episodes", 13)?)
+}
+
+fn episode_from_values(values: &[JsonValue<'_>]) -> Result<Episode> {
     let mut v: [Option<&str>; 13] = [None; 13];
-    for (slot, value) in v.iter_mut().zip(&values) {
+    for (slot, value) in v.iter_mut().zip(values) {
         *slot = value.as_str();
     }
     episode_of(v)
@@ -179,8 +182,77 @@ fn episode_from_json(row: &DbRow) -> Result<Episode> {
 
 /// A review without details read as a JSON row.
 fn review_without_details_json(row: &DbRow) -> Result<Review> {
-    let v = json_values(row, "reviews", 3)?;
+    review_without_details_values(&json_values(row, "reviews", 3)?)
+}
+
+fn review_without_details_values(v: &[JsonValue<'_>]) -> Result<Review> {
     review_without_details(v[0].as_str(), v[1].as_str(), v[2].as_str())
+}
+
+/// Rows per statement of [`rows_in_chunks`].
+const ROWS_PER_CHUNK: i64 = 8192;
+
+/// SQLite: the rows of `table` that meet `condition` (` AND ...`, or
+/// empty) and are of the `chosen` children, as `json_array(cols)`, read a
+/// range of rowids at a time as one JSON array of rows per statement.
+///
+/// A row at a time, SQLite's connection thread and the one taking its rows
+/// hand over to each other every few rows: reading an England-sized
+/// council's episodes and reviews that way switched threads hundreds of
+/// thousands of times, which on two busy cores cost more than the reading
+/// (docs/benchmarks.md, tenth round). The chosen children are kept here
+/// rather than in the statement, which would unpack their list again for
+/// each range. The child is the first of `cols`; each row has `n` values.
+async fn rows_in_chunks<T>(
+    conn: &mut Conn,
+    (table, cols, condition): (&'static str, &str, &str),
+    chosen: &ChildFilter,
+    n: usize,
+    from: fn(&[JsonValue<'_>]) -> Result<T>,
+) -> Result<Vec<T>> {
+    let keep = chosen.id_set()?;
+    let (first, last): (Option<i64>, Option<i64>) = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "SELECT MIN(rowid), MAX(rowid) FROM {table}"
+    )))
+    .fetch_one(&mut *conn)
+    .await?;
+    let (Some(first), Some(last)) = (first, last) else {
+        return Ok(Vec::new());
+    };
+    let sql = format!(
+        "SELECT json_group_array(json_array({cols})) FROM {table} \
+         WHERE rowid >= $1 AND rowid < $2{condition}"
+    );
+    let corrupt = || StoreError::Corrupt {
+        table,
+        column: "(row)",
+        reason: "a row could not be read back".into(),
+    };
+    let mut out = Vec::new();
+    let mut lo = first;
+    while lo <= last {
+        let hi = lo.saturating_add(ROWS_PER_CHUNK);
+        let text: String = sqlx::query_scalar(sqlx::AssertSqlSafe(sql.clone()))
+            .bind(lo)
+            .bind(hi)
+            .fetch_one(&mut *conn)
+            .await?;
+        for row in parse_rows(&text).ok_or_else(corrupt)? {
+            if row.len() != n {
+                return Err(corrupt());
+            }
+            let wanted = match (&keep, row[0].as_str()) {
+                (None, _) => true,
+                (Some(keep), Some(child)) => keep.contains(child),
+                (Some(_), None) => false,
+            };
+            if wanted {
+                out.push(from(&row)?);
+            }
+        }
+        lo = hi;
+    }
+    Ok(out)
 }
 
 /// The rows of `select` (up to its `FROM table`) whose `child_column` is a
@@ -232,45 +304,62 @@ pub(crate) async fn load_scoped(pool: &Pool, scope: &Scope<'_>) -> Result<Datase
     .await?;
     children.sort_by(|a, b| a.id.cmp(&b.id));
 
-    // The two largest tables, a JSON array per row (see `jsonrow`).
-    let mut episodes = rows_of(
-        conn,
-        if POSTGRES {
+    // The two largest tables, a JSON array per row (see `jsonrow`); on
+    // SQLite many rows at a time.
+    let mut episodes = if POSTGRES {
+        rows_of(
+            conn,
             concat!(
                 "SELECT json_build_array(",
                 episode_cols!(),
                 ")::text FROM episodes"
-            )
-        } else {
-            concat!("SELECT json_array(", episode_cols!(), ") FROM episodes")
-        },
-        "child",
-        &care,
-        "",
-        episode_from_json,
-    )
-    .await?;
+            ),
+            "child",
+            &care,
+            "",
+            episode_from_json,
+        )
+        .await?
+    } else {
+        rows_in_chunks(
+            conn,
+            ("episodes", episode_cols!(), ""),
+            &care,
+            13,
+            episode_from_values,
+        )
+        .await?
+    };
     episodes.sort_by(|a, b| (&a.child, a.start).cmp(&(&b.child, b.start)));
 
     // Reviews without details (all the 903 holds) as JSON arrays of their
     // three 903 columns; those with details column by column.
-    let mut reviews = rows_of(
-        conn,
-        if POSTGRES {
+    let mut reviews = if POSTGRES {
+        rows_of(
+            conn,
             "SELECT json_build_array(child, review_date, participation)::text \
              FROM (SELECT child, review_date, participation FROM reviews \
-             WHERE NOT has_details) r"
-        } else {
-            "SELECT json_array(child, review_date, participation) \
-             FROM (SELECT child, review_date, participation FROM reviews \
-             WHERE NOT has_details) r"
-        },
-        "child",
-        &care,
-        "",
-        review_without_details_json,
-    )
-    .await?;
+             WHERE NOT has_details) r",
+            "child",
+            &care,
+            "",
+            review_without_details_json,
+        )
+        .await?
+    } else {
+        rows_in_chunks(
+            conn,
+            (
+                "reviews",
+                "child, review_date, participation",
+                " AND NOT has_details",
+            ),
+            &care,
+            3,
+            review_without_details_values,
+        )
+        .await?
+    };
     reviews.extend(
         rows_of(
             conn,

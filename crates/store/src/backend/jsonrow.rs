@@ -1,7 +1,8 @@
 //! A row read as one JSON array of scalars (`json_array(...)` on SQLite,
 //! `json_build_array(...)::text` on PostgreSQL): one value for sqlx to copy
 //! and decode instead of one per column. `load_dataset` reads its largest
-//! tables this way.
+//! tables this way, and on SQLite many rows to a value
+//! (`json_group_array(json_array(...))`, [`parse_rows`]).
 
 use std::borrow::Cow;
 
@@ -28,14 +29,45 @@ impl JsonValue<'_> {
 /// The values of a JSON array of scalars; `None` if `s` is not one.
 pub(super) fn parse_row(s: &str) -> Option<Vec<JsonValue<'_>>> {
     let b = s.as_bytes();
+    let (out, next) = array_at(s, skip_ws(b, 0))?;
+    (skip_ws(b, next) == b.len()).then_some(out)
+}
+
+/// The rows of a JSON array of arrays of scalars (`json_group_array(
+/// json_array(...))`: many rows in one value); `None` if `s` is not one.
+pub(super) fn parse_rows(s: &str) -> Option<Vec<Vec<JsonValue<'_>>>> {
+    let b = s.as_bytes();
     let mut i = skip_ws(b, 0);
+    if b.get(i) != Some(&b'[') {
+        return None;
+    }
+    i = skip_ws(b, i + 1);
+    let mut rows = Vec::new();
+    if b.get(i) == Some(&b']') {
+        return (skip_ws(b, i + 1) == b.len()).then_some(rows);
+    }
+    loop {
+        let (row, next) = array_at(s, i)?;
+        rows.push(row);
+        i = skip_ws(b, next);
+        match b.get(i)? {
+            b',' => i = skip_ws(b, i + 1),
+            b']' => return (skip_ws(b, i + 1) == b.len()).then_some(rows),
+            _ => return None,
+        }
+    }
+}
+
+/// The array of scalars that starts at `i`, and where it ends.
+fn array_at(s: &str, mut i: usize) -> Option<(Vec<JsonValue<'_>>, usize)> {
+    let b = s.as_bytes();
     if b.get(i) != Some(&b'[') {
         return None;
     }
     i = skip_ws(b, i + 1);
     let mut out = Vec::with_capacity(16);
     if b.get(i) == Some(&b']') {
-        return (skip_ws(b, i + 1) == b.len()).then_some(out);
+        return Some((out, i + 1));
     }
     loop {
         let (v, next) = value(s, i)?;
@@ -43,7 +75,7 @@ pub(super) fn parse_row(s: &str) -> Option<Vec<JsonValue<'_>>> {
         i = skip_ws(b, next);
         match b.get(i)? {
             b',' => i = skip_ws(b, i + 1),
-            b']' => return (skip_ws(b, i + 1) == b.len()).then_some(out),
+            b']' => return Some((out, i + 1)),
             _ => return None,
         }
     }
@@ -175,6 +207,51 @@ mod tests {
             texts(r#"[ "a\u00e9\ud83d\ude00" , null ]"#),
             Some(vec![Some("aé😀".into()), None])
         );
+    }
+
+    #[test]
+    fn many_rows_are_read_as_serde_json_reads_them() {
+        let odd = "Q\"uote \\ back\tslash\n new\u{1}line é 😀 / ] , [";
+        let rows =
+            serde_json::json!([["A1", "2021-06-01", null, 2021, true], [], [odd, "", null],]);
+        let text = rows.to_string();
+        let got: Vec<Vec<Option<String>>> = parse_rows(&text)
+            .unwrap()
+            .iter()
+            .map(|r| r.iter().map(|v| v.as_str().map(str::to_owned)).collect())
+            .collect();
+        let want: Vec<Vec<Option<String>>> = rows
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| {
+                r.as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|v| match v {
+                        serde_json::Value::Null => None,
+                        serde_json::Value::String(s) => Some(s.clone()),
+                        other => Some(other.to_string()),
+                    })
+                    .collect()
+            })
+            .collect();
+        assert_eq!(got, want);
+        assert_eq!(parse_rows(" [ ] ").map(|r| r.len()), Some(0));
+        assert_eq!(parse_rows("[ [1] , [ ] ]").map(|r| r.len()), Some(2));
+        for bad in [
+            "",
+            "[",
+            "[1]",
+            "[[1]",
+            "[[1],]",
+            "[,[1]]",
+            "[[1]] x",
+            "[[[1]]]",
+            "[[1] [2]]",
+        ] {
+            assert_eq!(parse_rows(bad), None, "{bad}");
+        }
     }
 
     #[test]

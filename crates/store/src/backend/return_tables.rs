@@ -3,7 +3,8 @@
 //! (PlacedAdoption), permanence before care (PrevPerm), social worker
 //! episodes (SWEpisodes) and deprivation of liberty orders (DoLo). One row
 //! per record: its child, kind (`TableRecord::KIND`), key within the child
-//! (`TableRecord::key`, ISO), the record as JSON and the return it came from.
+//! (`TableRecord::key`, ISO), the record as JSON (each an array of its
+//! fields: `crate::held`) and the return it came from.
 
 use footprint_domain::return_tables::{EachKind, ReturnTables, TableRecord, each_kind};
 use sqlx::{QueryBuilder, Row};
@@ -27,7 +28,7 @@ pub(crate) fn table_rows(t: &ReturnTables, source_year: Option<i64>) -> Result<V
     impl EachKind for Rows<'_> {
         fn each<T: TableRecord>(&mut self) {
             for r in T::list(self.t) {
-                match serde_json::to_string(r) {
+                match crate::held::to_string(r) {
                     Ok(json) => self.out.push((
                         r.child().as_str().to_owned(),
                         T::KIND,

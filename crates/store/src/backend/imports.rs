@@ -3,7 +3,7 @@
 
 // foldhash (seeded per process), not SipHash: the import keys millions of
 // records by child, and SipHash was a large part of its own thread.
-use foldhash::{HashMap, HashSet};
+use foldhash::HashSet;
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -834,39 +834,66 @@ async fn write_held(
     Ok(())
 }
 
-/// The keys of the records derived, by table, each with the year of the
-/// return it came from.
-struct DerivedKeys {
-    children: HashMap<ChildId, CollectionYear>,
-    episodes: HashMap<(ChildId, NaiveDate), CollectionYear>,
-    reviews: HashMap<(ChildId, NaiveDate), CollectionYear>,
-    missing: HashMap<(ChildId, NaiveDate), CollectionYear>,
-    health_outcomes: HashMap<(ChildId, i32), CollectionYear>,
-    other_tables: HashMap<TableKey, CollectionYear>,
+/// The records derived, by table, each found by its key with the year of
+/// the return it came from: the derived lists themselves (each sorted by
+/// child then key), searched; no map of their keys is built (at England
+/// size one held hundreds of megabytes at the import's peak).
+struct DerivedKeys<'d, 'a> {
+    derived: &'d Derived<'a>,
+    /// The other tables' keys, sorted.
+    other_tables: Vec<(TableKey, CollectionYear)>,
 }
 
-impl DerivedKeys {
-    fn of(d: &Derived<'_>) -> DerivedKeys {
-        fn keys<T, K: std::hash::Hash + Eq>(
-            v: &[FromReturn<T>],
-            key: impl Fn(&T) -> K,
-        ) -> HashMap<K, CollectionYear> {
-            v.iter().map(|d| (key(&d.record), d.year)).collect()
-        }
+/// The year of the record of `derived` (sorted by `key`) whose key is `k`.
+fn year_of_key<T, K: Ord>(
+    derived: &[FromReturn<T>],
+    key: impl Fn(&T) -> K,
+    k: &K,
+) -> Option<CollectionYear> {
+    derived
+        .binary_search_by(|d| key(&d.record).cmp(k))
+        .ok()
+        .map(|i| derived[i].year)
+}
+
+impl<'d, 'a> DerivedKeys<'d, 'a> {
+    fn of(derived: &'d Derived<'a>) -> DerivedKeys<'d, 'a> {
+        let mut other_tables: Vec<(TableKey, CollectionYear)> = derived
+            .tables
+            .iter()
+            .flat_map(|(y, t)| table_keys(t, *y))
+            .collect();
+        other_tables.sort_unstable();
         DerivedKeys {
-            children: keys(&d.children, |c| c.id.clone()),
-            episodes: keys(&d.episodes, |e| (e.child.clone(), e.start)),
-            reviews: keys(&d.reviews, |r| (r.child.clone(), r.date)),
-            missing: keys(&d.missing, |m| (m.child.clone(), m.start)),
-            health_outcomes: keys(&d.health_outcomes, |h| {
-                (h.child.clone(), h.year.start_year())
-            }),
-            other_tables: d
-                .tables
-                .iter()
-                .flat_map(|(y, t)| table_keys(t, *y))
-                .collect(),
+            derived,
+            other_tables,
         }
+    }
+
+    fn child(&self, k: &ChildId) -> Option<CollectionYear> {
+        year_of_key(&self.derived.children, |c| c.id.clone(), k)
+    }
+    fn episode(&self, k: &(ChildId, NaiveDate)) -> Option<CollectionYear> {
+        year_of_key(&self.derived.episodes, |e| (e.child.clone(), e.start), k)
+    }
+    fn review(&self, k: &(ChildId, NaiveDate)) -> Option<CollectionYear> {
+        year_of_key(&self.derived.reviews, |r| (r.child.clone(), r.date), k)
+    }
+    fn missing(&self, k: &(ChildId, NaiveDate)) -> Option<CollectionYear> {
+        year_of_key(&self.derived.missing, |m| (m.child.clone(), m.start), k)
+    }
+    fn health_outcomes(&self, k: &(ChildId, i32)) -> Option<CollectionYear> {
+        year_of_key(
+            &self.derived.health_outcomes,
+            |h| (h.child.clone(), h.year.start_year()),
+            k,
+        )
+    }
+    fn other_table(&self, k: &TableKey) -> Option<CollectionYear> {
+        self.other_tables
+            .binary_search_by(|(key, _)| key.cmp(k))
+            .ok()
+            .map(|i| self.other_tables[i].1)
     }
 }
 
@@ -895,8 +922,28 @@ struct HeldKeys {
     other_tables: HashSet<TableKey>,
 }
 
-/// A record of the other tables by its kind, child and key.
-type TableKey = (String, ChildId, NaiveDate);
+/// A record of the other tables by its kind (`TableRecord::KIND`), child
+/// and key.
+type TableKey = (&'static str, ChildId, NaiveDate);
+
+/// The kind of record of the other tables named `kind`, as
+/// `TableRecord::KIND`.
+fn table_kind(kind: &str) -> Option<&'static str> {
+    struct Find<'a> {
+        kind: &'a str,
+        found: Option<&'static str>,
+    }
+    impl EachKind for Find<'_> {
+        fn each<T: TableRecord>(&mut self) {
+            if T::KIND == self.kind {
+                self.found = Some(T::KIND);
+            }
+        }
+    }
+    let mut f = Find { kind, found: None };
+    each_kind(&mut f);
+    f.found
+}
 
 /// The keys of `t`'s records, each with `tag`.
 fn table_keys<V: Copy>(t: &ReturnTables, tag: V) -> Vec<(TableKey, V)> {
@@ -909,7 +956,7 @@ fn table_keys<V: Copy>(t: &ReturnTables, tag: V) -> Vec<(TableKey, V)> {
         fn each<T: TableRecord>(&mut self) {
             for r in T::list(self.t) {
                 self.out
-                    .push(((T::KIND.to_owned(), r.child().clone(), r.key()), self.tag));
+                    .push(((T::KIND, r.child().clone(), r.key()), self.tag));
             }
         }
     }
@@ -922,6 +969,38 @@ fn table_keys<V: Copy>(t: &ReturnTables, tag: V) -> Vec<(TableKey, V)> {
     k.out
 }
 
+/// Counts one table's records of a return: those another return's version
+/// overrides (kept later), and of the rest each key's first record new
+/// unless its key was held, every other one replacing; with `removed`, the
+/// records held before that nothing derived has any more. The same counts
+/// whatever order the records come in.
+fn tally<K: Ord + std::hash::Hash + Eq>(
+    counts: &mut RecordCounts,
+    year: CollectionYear,
+    mine: impl Iterator<Item = K>,
+    derived: impl Fn(&K) -> Option<CollectionYear>,
+    held: &HashSet<K>,
+    removed: bool,
+) {
+    let mut taken: Vec<K> = Vec::new();
+    for k in mine {
+        if derived(&k) == Some(year) {
+            taken.push(k);
+        } else {
+            counts.kept_later += 1;
+        }
+    }
+    let all = taken.len() as u64;
+    taken.sort_unstable();
+    taken.dedup();
+    let new = taken.iter().filter(|k| !held.contains(*k)).count() as u64;
+    counts.inserted += new;
+    counts.replaced += all - new;
+    if removed {
+        counts.removed += held.iter().filter(|k| derived(k).is_none()).count() as u64;
+    }
+}
+
 impl Counts {
     /// Per table: this return's records taken into the council's records
     /// (new, or replacing one held), those another return's version
@@ -931,99 +1010,67 @@ impl Counts {
         &mut self,
         year: CollectionYear,
         this: &ReturnRecords,
-        derived: &DerivedKeys,
+        derived: &DerivedKeys<'_, '_>,
         before: &HeldKeys,
         removed: bool,
     ) {
-        fn tally<T, K: std::hash::Hash + Eq>(
-            counts: &mut RecordCounts,
-            year: CollectionYear,
-            mine: &[T],
-            derived: &HashMap<K, CollectionYear>,
-            held: &HashSet<K>,
-            removed: bool,
-            key: impl Fn(&T) -> K,
-        ) {
-            let mut seen = HashSet::default();
-            for r in mine {
-                let k = key(r);
-                if derived.get(&k) != Some(&year) {
-                    counts.kept_later += 1;
-                } else if !held.contains(&k) && seen.insert(k) {
-                    counts.inserted += 1;
-                } else {
-                    counts.replaced += 1;
-                }
-            }
-            if removed {
-                counts.removed += held.iter().filter(|k| !derived.contains_key(*k)).count() as u64;
-            }
-        }
         tally(
             &mut self.children,
             year,
-            &this.children,
-            &derived.children,
+            this.children.iter().map(|c| c.id.clone()),
+            |k| derived.child(k),
             &before.children,
             false,
-            |c| c.id.clone(),
         );
         tally(
             &mut self.episodes,
             year,
-            &this.episodes,
-            &derived.episodes,
+            this.episodes.iter().map(|e| (e.child.clone(), e.start)),
+            |k| derived.episode(k),
             &before.episodes,
             removed,
-            |e| (e.child.clone(), e.start),
         );
         tally(
             &mut self.reviews,
             year,
-            &this.reviews,
-            &derived.reviews,
+            this.reviews.iter().map(|r| (r.child.clone(), r.date)),
+            |k| derived.review(k),
             &before.reviews,
             removed,
-            |r| (r.child.clone(), r.date),
         );
         if removed {
             // Reviews with details stay, whatever the returns say.
             self.reviews.removed -= before
                 .detailed_reviews
                 .iter()
-                .filter(|k| !derived.reviews.contains_key(*k))
+                .filter(|k| derived.review(k).is_none())
                 .count() as u64;
         }
         tally(
             &mut self.missing,
             year,
-            &this.missing,
-            &derived.missing,
+            this.missing.iter().map(|m| (m.child.clone(), m.start)),
+            |k| derived.missing(k),
             &before.missing,
             removed,
-            |m| (m.child.clone(), m.start),
         );
         tally(
             &mut self.health_outcomes,
             year,
-            &this.health_outcomes,
-            &derived.health_outcomes,
+            this.health_outcomes
+                .iter()
+                .map(|h| (h.child.clone(), h.year.start_year())),
+            |k| derived.health_outcomes(k),
             &before.health_outcomes,
             removed,
-            |h| (h.child.clone(), h.year.start_year()),
         );
-        let mine: Vec<TableKey> = table_keys(&this.tables, ())
-            .into_iter()
-            .map(|(k, ())| k)
-            .collect();
         tally(
             &mut self.other_tables,
             year,
-            &mine,
-            &derived.other_tables,
+            table_keys(&this.tables, ()).into_iter().map(|(k, ())| k),
+            |k| derived.other_table(k),
             &before.other_tables,
             removed,
-            |k| k.clone(),
         );
     }
 }
@@ -1143,8 +1190,14 @@ async fn held_keys(conn: &mut Conn, children: &[ChildId]) -> Result<HeldKeys> {
         key,
         |row| {
             const T: &str = "return_table_records";
+            let kind: &str = row.try_get(0)?;
+            let kind = table_kind(kind).ok_or_else(|| StoreError::Corrupt {
+                table: T,
+                column: "kind",
+                reason: format!("{kind} is not a kind of record"),
+            })?;
             keys.other_tables.insert((
-                row.try_get(0)?,
+                kind,
                 child_id(T, "child", row.try_get(1)?)?,
                 crate::convert::date(T, "record_key", row.try_get(2)?)?,
             ));

@@ -13,6 +13,7 @@ use footprint_domain::periods::assemble_periods;
 
 use sqlx::{QueryBuilder, Row};
 
+use super::jsonrow::JsonValue;
 use super::*;
 use crate::convert::{child_id, code, date, iso, opt_code, opt_date, opt_iso};
 use crate::error::{Result, StoreError};
@@ -100,6 +101,28 @@ pub(super) fn missing_from(row: &DbRow) -> Result<MissingEpisode> {
         kind: code(T, "kind", row.try_get::<&str, _>("kind")?)?,
         start: date(T, "start_date", row.try_get::<&str, _>("start_date")?)?,
         end: opt_date(T, "end_date", row.try_get("end_date")?)?,
+    })
+}
+
+/// A missing period read as the values of `json_array(child, kind,
+/// start_date, end_date)`.
+pub(super) fn missing_from_values(v: &[JsonValue<'_>]) -> Result<MissingEpisode> {
+    const T: &str = "missing_episodes";
+    let text = |i: usize, column: &'static str| {
+        v[i].as_str().ok_or(StoreError::Corrupt {
+            table: T,
+            column,
+            reason: "empty".into(),
+        })
+    };
+    Ok(MissingEpisode {
+        child: child_id(T, "child", text(0, "child")?)?,
+        kind: code(T, "kind", text(1, "kind")?)?,
+        start: date(T, "start_date", text(2, "start_date")?)?,
+        end: match v[3].as_str() {
+            None => None,
+            Some(d) => Some(date(T, "end_date", d)?),
+        },
     })
 }
 

@@ -8,6 +8,7 @@ use footprint_domain::model::{ChildId, IroId};
 use futures_util::TryStreamExt as _;
 use sqlx::QueryBuilder;
 
+use super::jsonrow::{JsonValue, parse_rows};
 use super::*;
 use crate::error::{Result, StoreError};
 
@@ -84,6 +85,19 @@ impl ChildFilter {
         serde_json::to_string(ids)
             .map(ChildFilter::Ids)
             .map_err(|e| StoreError::Invalid(format!("a list of child ids: {e}")))
+    }
+
+    /// Whether a row of `child` is of the children `keep` (from
+    /// [`ChildFilter::id_set`]; `None`: all).
+    pub(super) fn keeps(
+        keep: Option<&std::collections::HashSet<String>>,
+        child: Option<&str>,
+    ) -> bool {
+        match (keep, child) {
+            (None, _) => true,
+            (Some(keep), Some(child)) => keep.contains(child),
+            (Some(_), None) => false,
+        }
     }
 
     /// The chosen children's ids, to keep rows by in Rust (`None`: all).
@@ -202,4 +216,61 @@ macro_rules! health_outcomes_insert {
          health_check, immunisations, teeth_check, health_assessment, substance_misuse, \
          intervention_received, intervention_offered, source_year)"
     };
+}
+
+/// Rows per statement of [`rows_in_chunks`].
+const ROWS_PER_CHUNK: i64 = 8192;
+
+/// SQLite: the rows of `table` that meet `condition` (` AND ...`, or
+/// empty), as `json_array(cols)`, read a range of rowids at a time as one
+/// JSON array of rows per statement; `each` is called with each row's `n`
+/// values.
+///
+/// A row at a time, SQLite's connection thread and the one taking its rows
+/// hand over to each other every few rows, both taking the channel's lock:
+/// reading an England-sized council's records that way switched threads
+/// hundreds of thousands of times, which on two busy cores cost more than
+/// the reading (docs/benchmarks.md, tenth round). A row's children are
+/// chosen by the caller (`ChildFilter::keeps`) rather than in the
+/// statement, which would unpack their list again for each range.
+pub(super) async fn rows_in_chunks(
+    conn: &mut Conn,
+    (table, cols, condition): (&'static str, &str, &str),
+    n: usize,
+    mut each: impl FnMut(&[JsonValue<'_>]) -> Result<()>,
+) -> Result<()> {
+    let (first, last): (Option<i64>, Option<i64>) = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "SELECT MIN(rowid), MAX(rowid) FROM {table}"
+    )))
+    .fetch_one(&mut *conn)
+    .await?;
+    let (Some(first), Some(last)) = (first, last) else {
+        return Ok(());
+    };
+    let sql = format!(
+        "SELECT json_group_array(json_array({cols})) FROM {table} \
+         WHERE rowid >= $1 AND rowid < $2{condition}"
+    );
+    let corrupt = || StoreError::Corrupt {
+        table,
+        column: "(row)",
+        reason: "a row could not be read back".into(),
+    };
+    let mut lo = first;
+    while lo <= last {
+        let hi = lo.saturating_add(ROWS_PER_CHUNK);
+        let text: String = sqlx::query_scalar(sqlx::AssertSqlSafe(sql.clone()))
+            .bind(lo)
+            .bind(hi)
+            .fetch_one(&mut *conn)
+            .await?;
+        for row in parse_rows(&text).ok_or_else(corrupt)? {
+            if row.len() != n {
+                return Err(corrupt());
+            }
+            each(&row)?;
+        }
+        lo = hi;
+    }
+    Ok(())
 }

@@ -6,7 +6,7 @@ use footprint_domain::dates::CollectionYear;
 use footprint_domain::model::{Dataset, Episode, Review};
 use sqlx::{QueryBuilder, Row};
 
-use super::jsonrow::{JsonValue, parse_row, parse_rows};
+use super::jsonrow::{JsonValue, parse_row};
 use super::*;
 use crate::Scope;
 use crate::convert::{date, iso};
@@ -189,69 +189,24 @@ fn review_without_details_values(v: &[JsonValue<'_>]) -> Result<Review> {
     review_without_details(v[0].as_str(), v[1].as_str(), v[2].as_str())
 }
 
-/// Rows per statement of [`rows_in_chunks`].
-const ROWS_PER_CHUNK: i64 = 8192;
-
-/// SQLite: the rows of `table` that meet `condition` (` AND ...`, or
-/// empty) and are of the `chosen` children, as `json_array(cols)`, read a
-/// range of rowids at a time as one JSON array of rows per statement.
-///
-/// A row at a time, SQLite's connection thread and the one taking its rows
-/// hand over to each other every few rows: reading an England-sized
-/// council's episodes and reviews that way switched threads hundreds of
-/// thousands of times, which on two busy cores cost more than the reading
-/// (docs/benchmarks.md, tenth round). The chosen children are kept here
-/// rather than in the statement, which would unpack their list again for
-/// each range. The child is the first of `cols`; each row has `n` values.
-async fn rows_in_chunks<T>(
+/// SQLite: [`rows_in_chunks`] of the `chosen` children (the child is the
+/// first of the columns), each made into a `T` by `from`.
+async fn chosen_rows_in_chunks<T>(
     conn: &mut Conn,
-    (table, cols, condition): (&'static str, &str, &str),
+    select: (&'static str, &str, &str),
     chosen: &ChildFilter,
     n: usize,
     from: fn(&[JsonValue<'_>]) -> Result<T>,
 ) -> Result<Vec<T>> {
     let keep = chosen.id_set()?;
-    let (first, last): (Option<i64>, Option<i64>) = sqlx::query_as(sqlx::AssertSqlSafe(format!(
-        "SELECT MIN(rowid), MAX(rowid) FROM {table}"
-    )))
-    .fetch_one(&mut *conn)
-    .await?;
-    let (Some(first), Some(last)) = (first, last) else {
-        return Ok(Vec::new());
-    };
-    let sql = format!(
-        "SELECT json_group_array(json_array({cols})) FROM {table} \
-         WHERE rowid >= $1 AND rowid < $2{condition}"
-    );
-    let corrupt = || StoreError::Corrupt {
-        table,
-        column: "(row)",
-        reason: "a row could not be read back".into(),
-    };
     let mut out = Vec::new();
-    let mut lo = first;
-    while lo <= last {
-        let hi = lo.saturating_add(ROWS_PER_CHUNK);
-        let text: String = sqlx::query_scalar(sqlx::AssertSqlSafe(sql.clone()))
-            .bind(lo)
-            .bind(hi)
-            .fetch_one(&mut *conn)
-            .await?;
-        for row in parse_rows(&text).ok_or_else(corrupt)? {
-            if row.len() != n {
-                return Err(corrupt());
-            }
-            let wanted = match (&keep, row[0].as_str()) {
-                (None, _) => true,
-                (Some(keep), Some(child)) => keep.contains(child),
-                (Some(_), None) => false,
-            };
-            if wanted {
-                out.push(from(&row)?);
-            }
+    rows_in_chunks(conn, select, n, |row| {
+        if ChildFilter::keeps(keep.as_ref(), row[0].as_str()) {
+            out.push(from(row)?);
         }
-        lo = hi;
-    }
+        Ok(())
+    })
+    .await?;
     Ok(out)
 }
 
@@ -321,7 +276,7 @@ pub(crate) async fn load_scoped(pool: &Pool, scope: &Scope<'_>) -> Result<Datase
         )
         .await?
     } else {
-        rows_in_chunks(
+        chosen_rows_in_chunks(
             conn,
             ("episodes", episode_cols!(), ""),
             &care,
@@ -347,7 +302,7 @@ pub(crate) async fn load_scoped(pool: &Pool, scope: &Scope<'_>) -> Result<Datase
         )
         .await?
     } else {
-        rows_in_chunks(
+        chosen_rows_in_chunks(
             conn,
             (
                 "reviews",
@@ -378,15 +333,26 @@ pub(crate) async fn load_scoped(pool: &Pool, scope: &Scope<'_>) -> Result<Datase
     reviews.sort_by(|a, b| (&a.child, a.date).cmp(&(&b.child, b.date)));
     attach_review_parts(conn, &mut reviews, |qb| care.push_where(qb, "child")).await?;
 
-    let mut missing = rows_of(
-        conn,
-        "SELECT child, kind, start_date, end_date FROM missing_episodes",
-        "child",
-        &chosen,
-        "",
-        missing_from,
-    )
-    .await?;
+    let mut missing = if POSTGRES {
+        rows_of(
+            conn,
+            "SELECT child, kind, start_date, end_date FROM missing_episodes",
+            "child",
+            &chosen,
+            "",
+            missing_from,
+        )
+        .await?
+    } else {
+        chosen_rows_in_chunks(
+            conn,
+            ("missing_episodes", "child, kind, start_date, end_date", ""),
+            &chosen,
+            4,
+            missing_from_values,
+        )
+        .await?
+    };
     missing.sort_by(|a, b| (&a.child, a.start).cmp(&(&b.child, b.start)));
 
     let mut iros = rows_of(

@@ -144,6 +144,35 @@ pub(super) async fn return_tables_with(
 ) -> Result<ReturnTables> {
     use footprint_domain::return_tables::{Adoption, AdoptionDecision, TableRecord};
     let mut t = ReturnTables::default();
+    if !POSTGRES {
+        // Many rows to a statement (`rows_in_chunks`), the children chosen
+        // here: an adoption record by `adoptions` when given, any other
+        // by `chosen`.
+        let (chosen, adoptions) = (chosen.id_set()?, adoptions.map(ChildFilter::id_set));
+        let adoptions = adoptions.transpose()?;
+        rows_in_chunks(
+            conn,
+            ("return_table_records", "child, kind, record", ""),
+            3,
+            |row| {
+                let (child, kind) = (row[0].as_str(), row[1].as_str().unwrap_or(""));
+                let keep = match &adoptions {
+                    Some(care) if kind == Adoption::KIND || kind == AdoptionDecision::KIND => {
+                        ChildFilter::keeps(Some(care).and_then(Option::as_ref), child)
+                    }
+                    _ => ChildFilter::keeps(chosen.as_ref(), child),
+                };
+                if keep {
+                    let record = row[2].as_str().unwrap_or("");
+                    add_table_record(&mut t, kind, record, "return_table_records")?;
+                }
+                Ok(())
+            },
+        )
+        .await?;
+        t.sort();
+        return Ok(t);
+    }
     let mut qb = QueryBuilder::<Db>::new("SELECT kind, record FROM return_table_records");
     match adoptions {
         None => chosen.push_where(&mut qb, "child"),

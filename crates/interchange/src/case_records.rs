@@ -43,10 +43,9 @@
 use chrono::NaiveDate;
 use footprint_domain::case_records::{
     Advocacy, AdvocacyKind, AlertOutcome, AuditRequester, CarerReviewKind, CaseAlert,
-    CaseFileAudit, CaseRecord, CaseRecordError,
-    ChildProtectionPlan, ChildViews, DisruptionMeeting, FosterCarerReview, LifeStoryStatus,
-    LifeStoryWork, Notifier, PrivateFosteringNotification, PrivateFosteringReview,
-    ProtectionConference, SecureDecision, SecureReview,
+    CaseFileAudit, CaseRecord, CaseRecordError, ChildProtectionPlan, ChildViews, DisruptionMeeting,
+    FosterCarerReview, LifeStoryStatus, LifeStoryWork, Notifier, PrivateFosteringNotification,
+    PrivateFosteringReview, ProtectionConference, SecureDecision, SecureReview,
 };
 use footprint_domain::dates::{parse_iso_date, parse_uk_date};
 use footprint_domain::model::{ChildId, QualityGrade};
@@ -540,7 +539,10 @@ fn read_with_lines(file: &str, text: &str) -> Result<ReadLines, Vec<RowProblem>>
                 let ended = opt_date(END, p);
                 let outcome = match field(OUTCOME).to_ascii_lowercase().as_str() {
                     "" if ended.is_some() => {
-                        p.push((OUTCOME, "completed or cancelled is required with END".into()));
+                        p.push((
+                            OUTCOME,
+                            "completed or cancelled is required with END".into(),
+                        ));
                         None
                     }
                     "" => None,
@@ -552,12 +554,20 @@ fn read_with_lines(file: &str, text: &str) -> Result<ReadLines, Vec<RowProblem>>
                     }
                 };
                 if outcome.is_some() && ended.is_none() && field(END).is_empty() {
-                    p.push((END, "the day the audit was completed or cancelled is required with OUTCOME".into()));
+                    p.push((
+                        END,
+                        "the day the audit was completed or cancelled is required with OUTCOME"
+                            .into(),
+                    ));
                 }
                 let grade = keyed(
                     GRADE,
                     field(GRADE),
-                    |g| QualityGrade::from_key(&g.trim().to_ascii_lowercase().replace([' ', '-'], "_")),
+                    |g| {
+                        QualityGrade::from_key(
+                            &g.trim().to_ascii_lowercase().replace([' ', '-'], "_"),
+                        )
+                    },
                     "a grade (outstanding, good, requires_improvement, inadequate)",
                     false,
                     p,
@@ -847,8 +857,12 @@ mod tests {
              case_file_audit,A2,C1,01/03/2025,02/04/2025,cancelled,iro,,\n",
         )
         .unwrap();
-        assert!(matches!(&r[0], CaseRecord::CaseFileAudit(a) if a.completed.is_none() && a.cancelled.is_none()));
-        assert!(matches!(&r[1], CaseRecord::CaseFileAudit(a) if a.cancelled == Some(d(2025, 4, 2))));
+        assert!(
+            matches!(&r[0], CaseRecord::CaseFileAudit(a) if a.completed.is_none() && a.cancelled.is_none())
+        );
+        assert!(
+            matches!(&r[1], CaseRecord::CaseFileAudit(a) if a.cancelled == Some(d(2025, 4, 2)))
+        );
         let problems = read(
             "RECORD,ID,CHILD,DATE,END,OUTCOME,REQUESTED_BY,GRADE,FINDINGS\n\
              case_file_audit,A1,C1,01/03/2025,,,the chief executive,,\n\

@@ -31,8 +31,8 @@
 //! reviews held (so about one to every ten children in care a year:
 //! Rotherham requested 55 and 47 in two years), each requested a few days
 //! after a review by the IRO or the service manager, most completed within
-//! two months (about 84% of those requested: Rotherham's 46 of 55), a few
-//! cancelled, the rest open; graded mostly good or requiring improvement,
+//! two months (about 80–85% of a year's requested by its end: Rotherham's 46
+//! of 55), a few cancelled, a few completed late; graded mostly good or requiring improvement,
 //! about one in ten not graded. The findings are a few fixed synthetic
 //! sentences.
 
@@ -597,8 +597,20 @@ fn audits(seed: u64, ds: &Dataset, out: &mut CaseRecords, keep_from: NaiveDate, 
             findings: None,
             cancelled: None,
         };
-        if done <= as_of && roll < 0.84 {
-            audit.completed = Some(done);
+        // Most completed within two months; a few cancelled; the rest
+        // completed late (open until then).
+        let late = add_days(done, days_between(&mut rng, 60, 200));
+        let (on, completes) = if roll < 0.9 {
+            (done, true)
+        } else if roll < 0.96 {
+            (done, false)
+        } else {
+            (late, true)
+        };
+        if on > as_of {
+            // Still open.
+        } else if completes {
+            audit.completed = Some(on);
             audit.grade = rng.random_bool(0.9).then(|| {
                 pick(
                     &mut rng,
@@ -611,8 +623,8 @@ fn audits(seed: u64, ds: &Dataset, out: &mut CaseRecords, keep_from: NaiveDate, 
                 )
             });
             audit.findings = Some(FINDINGS[rng.random_range(0..FINDINGS.len())].to_owned());
-        } else if done <= as_of && roll < 0.92 {
-            audit.cancelled = Some(done);
+        } else {
+            audit.cancelled = Some(on);
         }
         out.case_file_audits.push(audit);
     }

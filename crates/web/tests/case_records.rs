@@ -649,3 +649,75 @@ async fn a_case_file_audit_is_requested_completed_as_a_version_listed_and_audite
     let res = support.get("/case-file-audits").await;
     assert_eq!(res.status, StatusCode::FORBIDDEN);
 }
+
+#[tokio::test]
+async fn case_file_audits_are_imported_all_or_nothing_with_their_theme_from_the_council_s_list() {
+    use footprint_interchange::Outcome;
+    use footprint_interchange::case_records::import_case_records;
+    let t = app().await;
+    let header = "RECORD,ID,CHILD,DATE,END,OUTCOME,REQUESTED_BY,THEME,GRADE,FINDINGS\n";
+    let bad = format!(
+        "{header}case_file_audit,X1,C1,01/03/2025,,,iro,Care Planning,,\n\
+         case_file_audit,X2,C1,01/03/2025,,,iro,Weather,,\n"
+    );
+    match import_case_records(&t.store, "cli:test", "audits.csv", &bad)
+        .await
+        .expect("import")
+    {
+        Outcome::Refused(p) => {
+            let at: Vec<(u64, &str)> = p.iter().map(|x| (x.line, x.column.as_str())).collect();
+            assert_eq!(at, [(3, "THEME")], "{p:?}");
+            assert!(
+                p[0].message.contains("case file audit's theme"),
+                "{}",
+                p[0].message
+            );
+        }
+        Outcome::Imported(_) => panic!("a bad row refuses the file"),
+    }
+    assert!(
+        t.store
+            .load_dataset()
+            .await
+            .expect("load")
+            .case_records
+            .is_empty(),
+        "nothing written"
+    );
+    let good = format!("{header}case_file_audit,X1,C1,01/03/2025,,,iro,Care Planning,,\n");
+    assert!(matches!(
+        import_case_records(&t.store, "cli:test", "audits.csv", &good)
+            .await
+            .expect("import"),
+        Outcome::Imported(_)
+    ));
+    // The extract again, the audit completed: a new version, the theme
+    // held as the list's key.
+    let again = format!(
+        "{header}case_file_audit,X1,C1,01/03/2025,20/03/2025,completed,iro,care planning,good,Synthetic findings\n"
+    );
+    assert!(matches!(
+        import_case_records(&t.store, "cli:test", "audits.csv", &again)
+            .await
+            .expect("import"),
+        Outcome::Imported(_)
+    ));
+    let versions = t
+        .store
+        .case_record_versions("case_file_audit", "X1")
+        .await
+        .expect("versions");
+    assert_eq!(versions.len(), 2);
+    assert_eq!(versions[1].changed, ["completed", "findings", "grade"]);
+    let ds = t.store.load_dataset().await.expect("load");
+    assert_eq!(
+        ds.case_records.case_file_audits[0].theme.as_deref(),
+        Some("care_planning")
+    );
+    let log = t
+        .store
+        .audit_log(&AuditQuery::default())
+        .await
+        .expect("log");
+    assert!(!log.iter().any(|e| e.detail.contains("Synthetic findings")));
+}

@@ -52,17 +52,18 @@ pub enum ImportCommand {
     /// Import secure accommodation, private fostering and foster carer
     /// reviews, private fostering notifications and their visits,
     /// disruption meetings, child protection plans and review conferences,
-    /// life-story work, advocacy, the child's views and case alerts from a
-    /// case-management CSV file (columns RECORD, ID, DATE and as the record
-    /// needs CHILD, START, END, HOUSEHOLD, KIND, PANEL, DECISION, STATUS,
-    /// FORM, ROUTE, CARE_LEAVER, THEME, OUTCOME, NOTIFIED_BY, VISITS). All
-    /// or nothing; a record changed in the extract is kept as a new version.
+    /// life-story work, advocacy, the child's views, case alerts and case
+    /// file audits from a case-management CSV file (columns RECORD, ID, DATE
+    /// and as the record needs CHILD, START, END, HOUSEHOLD, KIND, PANEL,
+    /// DECISION, STATUS, FORM, ROUTE, CARE_LEAVER, THEME, SUB_THEME, OUTCOME,
+    /// NOTIFIED_BY, VISITS, REQUESTED_BY, GRADE, FINDINGS). All or nothing; a
+    /// record changed in the extract is kept as a new version.
     #[command(
         name = "case-records",
         after_help = "RECORD is secure_review, private_fostering_review, \
                             private_fostering_notification, foster_carer_review, \
                             disruption_meeting, protection_plan, protection_conference, life_story, \
-                            advocacy, views or case_alert. Dates dd/mm/yyyy or yyyy-mm-dd. \
+                            advocacy, views, case_alert or case_file_audit. Dates dd/mm/yyyy or yyyy-mm-dd. \
                             Every column is described in crates/interchange/src/case_records.rs.\n\n\
                             Exit codes: 0 imported; 1 refused because of problems in the file \
                             (nothing was written); 2 usage or database error.\n\n\

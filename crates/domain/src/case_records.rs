@@ -24,7 +24,10 @@
 //!   (Working Together);
 //! - life-story work ([`LifeStoryWork`]), advocacy ([`Advocacy`]), how the
 //!   child's views reached a review ([`ChildViews`]) and case alerts
-//!   ([`CaseAlert`]: informal concerns short of a formal challenge).
+//!   ([`CaseAlert`]: informal concerns short of a formal challenge);
+//! - case file audits ([`CaseFileAudit`]): an audit of a child's case file
+//!   an IRO or the service manager requested, then completed (with its
+//!   grade and findings) or cancelled.
 //!
 //! Every record carries an `id`, the identity its versions share: the
 //! case-management system's own id for an import, or one Footprint gives.
@@ -45,7 +48,7 @@ use crate::lists::{ThemeList, ThemeRefusal};
 use crate::dates::add_months;
 pub use crate::health_education::Due;
 use crate::lists::FormList;
-use crate::model::ChildId;
+use crate::model::{ChildId, QualityGrade};
 
 /// An enum of fixed keys, stored and imported by key.
 macro_rules! keyed {
@@ -157,6 +160,14 @@ keyed!(
         Health => "health", "A health professional";
         OtherProfessional => "other_professional", "Another professional";
         Other => "other", "Someone else";
+    }
+);
+
+keyed!(
+    /// Who asked for a case file audit.
+    AuditRequester {
+        Iro => "iro", "An IRO";
+        ServiceManager => "service_manager", "The IRO service manager";
     }
 );
 
@@ -309,6 +320,68 @@ pub struct CaseAlert {
     pub outcome: Option<AlertOutcome>,
 }
 
+/// An audit of a child's case file: the day it was requested, by whom
+/// (an IRO or the service manager) and, if it has one, its theme (a theme
+/// of the council's challenge themes, its key); then either the day it was
+/// completed, with the grade from the quality grades and the findings in
+/// words (free text: kept in the record, never logged), or the day it was
+/// cancelled. Neither: the audit is still open.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CaseFileAudit {
+    pub id: String,
+    pub child: ChildId,
+    pub requested: NaiveDate,
+    pub requested_by: AuditRequester,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub theme: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub completed: Option<NaiveDate>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub grade: Option<QualityGrade>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub findings: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cancelled: Option<NaiveDate>,
+}
+
+/// Where a case file audit stood on a day.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AuditStatus {
+    /// Requested by then, neither completed nor cancelled by then.
+    Open,
+    Completed,
+    Cancelled,
+    /// Not yet requested.
+    NotRequested,
+}
+
+impl AuditStatus {
+    pub fn key(self) -> &'static str {
+        match self {
+            AuditStatus::Open => "open",
+            AuditStatus::Completed => "completed",
+            AuditStatus::Cancelled => "cancelled",
+            AuditStatus::NotRequested => "not_requested",
+        }
+    }
+}
+
+impl CaseFileAudit {
+    /// Where the audit stood at the end of `on`: the one rule the
+    /// measures, the child's page and the list of audits read.
+    pub fn status_on(&self, on: NaiveDate) -> AuditStatus {
+        if self.requested > on {
+            AuditStatus::NotRequested
+        } else if self.completed.is_some_and(|c| c <= on) {
+            AuditStatus::Completed
+        } else if self.cancelled.is_some_and(|c| c <= on) {
+            AuditStatus::Cancelled
+        } else {
+            AuditStatus::Open
+        }
+    }
+}
+
 /// Why a record cannot be held.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum CaseRecordError {
@@ -344,6 +417,14 @@ pub enum CaseRecordError {
     ClosedBeforeRaised,
     #[error("an outcome and a closing date go together")]
     OutcomeWithoutClosing,
+    #[error("the audit is completed before it was requested")]
+    AuditCompletedBeforeRequested,
+    #[error("the audit is cancelled before it was requested")]
+    AuditCancelledBeforeRequested,
+    #[error("an audit is either completed or cancelled, not both")]
+    AuditCompletedAndCancelled,
+    #[error("a grade and findings are given only when the audit is completed")]
+    AuditGradeWithoutCompletion,
 }
 
 /// Every record of this slice, each list sorted by child (or household)
@@ -362,6 +443,7 @@ pub struct CaseRecords {
     pub views: Vec<ChildViews>,
     pub case_alerts: Vec<CaseAlert>,
     pub private_fostering_notifications: Vec<PrivateFosteringNotification>,
+    pub case_file_audits: Vec<CaseFileAudit>,
 }
 
 /// One record of any kind: what the store keeps as a version and an import
@@ -380,11 +462,12 @@ pub enum CaseRecord {
     Views(ChildViews),
     CaseAlert(CaseAlert),
     PrivateFosteringNotification(PrivateFosteringNotification),
+    CaseFileAudit(CaseFileAudit),
 }
 
 impl CaseRecord {
     /// Every kind's key, as the store's `kind` column holds it.
-    pub const KINDS: [&'static str; 11] = [
+    pub const KINDS: [&'static str; 12] = [
         "secure_review",
         "private_fostering_review",
         "foster_carer_review",
@@ -396,10 +479,11 @@ impl CaseRecord {
         "views",
         "case_alert",
         "private_fostering_notification",
+        "case_file_audit",
     ];
 
     /// Each kind in words, in the order of [`CaseRecord::KINDS`].
-    pub const LABELS: [&'static str; 11] = [
+    pub const LABELS: [&'static str; 12] = [
         "Secure accommodation review",
         "Private fostering review",
         "Foster carer review",
@@ -411,6 +495,7 @@ impl CaseRecord {
         "The child's views",
         "Case alert",
         "Private fostering notification",
+        "Case file audit",
     ];
 
     /// A kind's key in words; `None` for a key that is not a kind.
@@ -421,8 +506,8 @@ impl CaseRecord {
             .map(|i| Self::LABELS[i])
     }
 
-    /// Puts a case alert's theme and sub-theme as the council's list holds
-    /// them (their keys, never the spelling a form or file gave), after
+    /// Puts a case alert's theme and sub-theme (a case file audit's theme)
+    /// as the council's list holds them (their keys, never the spelling a form or file gave), after
     /// [`ThemeList::choose`]: the theme on offer (by key, or by name in any
     /// case) or the one the alert already holds (`held`, which a
     /// correction or a second import may keep though the council has since
@@ -434,6 +519,21 @@ impl CaseRecord {
         themes: &ThemeList,
         held: Option<&CaseRecord>,
     ) -> Result<(), ThemeRefusal> {
+        if let CaseRecord::CaseFileAudit(a) = self {
+            // An audit's theme is optional, and a theme only (no
+            // sub-theme); blank is none.
+            let Some(theme) = a.theme.as_deref().filter(|t| !t.trim().is_empty()) else {
+                a.theme = None;
+                return Ok(());
+            };
+            let held = match held {
+                Some(CaseRecord::CaseFileAudit(h)) => h.theme.as_deref().map(|t| (t, None)),
+                _ => None,
+            };
+            let (theme, _) = themes.choose(theme, "", held)?;
+            a.theme = Some(theme);
+            return Ok(());
+        }
         let CaseRecord::CaseAlert(a) = self else {
             return Ok(());
         };
@@ -533,6 +633,7 @@ impl CaseRecord {
             CaseRecord::Views(_) => 8,
             CaseRecord::CaseAlert(_) => 9,
             CaseRecord::PrivateFosteringNotification(_) => 10,
+            CaseRecord::CaseFileAudit(_) => 11,
         };
         Self::KINDS[i]
     }
@@ -550,6 +651,7 @@ impl CaseRecord {
             CaseRecord::Views(r) => &r.id,
             CaseRecord::CaseAlert(r) => &r.id,
             CaseRecord::PrivateFosteringNotification(r) => &r.id,
+            CaseRecord::CaseFileAudit(r) => &r.id,
         }
     }
 
@@ -567,6 +669,7 @@ impl CaseRecord {
             CaseRecord::Views(r) => Some(&r.child),
             CaseRecord::CaseAlert(r) => Some(&r.child),
             CaseRecord::PrivateFosteringNotification(r) => Some(&r.child),
+            CaseRecord::CaseFileAudit(r) => Some(&r.child),
         }
     }
 
@@ -592,6 +695,12 @@ impl CaseRecord {
                 r.arrangement_end
                     .map(|e| e.max(r.notified))
                     .map(|e| r.visits.iter().copied().fold(e, NaiveDate::max)),
+            ),
+            // From the request to its completion or cancelling (open
+            // while it has neither).
+            CaseRecord::CaseFileAudit(r) => (
+                r.requested,
+                r.completed.or(r.cancelled).map(|e| e.max(r.requested)),
             ),
         }
     }
@@ -650,6 +759,22 @@ impl CaseRecord {
             }
             CaseRecord::CaseAlert(r) if r.closed.is_none() && r.outcome.is_some() => {
                 Err(E::OutcomeWithoutClosing)
+            }
+            CaseRecord::CaseFileAudit(r) if r.completed.is_some() && r.cancelled.is_some() => {
+                Err(E::AuditCompletedAndCancelled)
+            }
+            CaseRecord::CaseFileAudit(r) if r.completed.is_some_and(|c| c < r.requested) => {
+                Err(E::AuditCompletedBeforeRequested)
+            }
+            CaseRecord::CaseFileAudit(r) if r.cancelled.is_some_and(|c| c < r.requested) => {
+                Err(E::AuditCancelledBeforeRequested)
+            }
+            CaseRecord::CaseFileAudit(r)
+                if r.completed.is_none()
+                    && (r.grade.is_some()
+                        || r.findings.as_deref().is_some_and(|f| !f.trim().is_empty())) =>
+            {
+                Err(E::AuditGradeWithoutCompletion)
             }
             _ => Ok(()),
         }
@@ -724,6 +849,12 @@ impl CaseRecords {
                 .cloned()
                 .map(CaseRecord::PrivateFosteringNotification),
         );
+        out.extend(
+            self.case_file_audits
+                .iter()
+                .cloned()
+                .map(CaseRecord::CaseFileAudit),
+        );
         out
     }
 
@@ -753,6 +884,7 @@ impl CaseRecords {
             CaseRecord::PrivateFosteringNotification(x) => {
                 self.private_fostering_notifications.push(x)
             }
+            CaseRecord::CaseFileAudit(x) => self.case_file_audits.push(x),
         }
     }
 
@@ -781,6 +913,8 @@ impl CaseRecords {
             .sort_by(|a, b| (&a.child, a.raised, &a.id).cmp(&(&b.child, b.raised, &b.id)));
         self.private_fostering_notifications
             .sort_by(|a, b| (&a.child, a.notified, &a.id).cmp(&(&b.child, b.notified, &b.id)));
+        self.case_file_audits
+            .sort_by(|a, b| (&a.child, a.requested, &a.id).cmp(&(&b.child, b.requested, &b.id)));
     }
 
     /// Keeps the records of the children `keep` chooses, and every
@@ -797,6 +931,7 @@ impl CaseRecords {
         self.case_alerts.retain(|x| keep(&x.child));
         self.private_fostering_notifications
             .retain(|x| keep(&x.child));
+        self.case_file_audits.retain(|x| keep(&x.child));
     }
 
     /// How many records, of every kind.
@@ -812,6 +947,7 @@ impl CaseRecords {
             + self.views.len()
             + self.case_alerts.len()
             + self.private_fostering_notifications.len()
+            + self.case_file_audits.len()
     }
 
     pub fn is_empty(&self) -> bool {

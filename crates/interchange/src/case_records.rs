@@ -3,19 +3,19 @@
 //! FILE`): secure accommodation, private fostering and foster carer
 //! reviews, disruption meetings, child protection plans and their review
 //! conferences, life-story work, advocacy, how the child's views reached a
-//! review, and case alerts.
+//! review, case alerts and case file audits.
 //!
 //! The file is CSV with a header row; columns are found by name in any
 //! order and case, other columns are ignored:
 //!
 //! | column | what |
 //! |---|---|
-//! | `RECORD` | `secure_review`, `private_fostering_review`, `private_fostering_notification`, `foster_carer_review`, `disruption_meeting`, `protection_plan`, `protection_conference`, `life_story`, `advocacy`, `views` or `case_alert` (required) |
+//! | `RECORD` | `secure_review`, `private_fostering_review`, `private_fostering_notification`, `foster_carer_review`, `disruption_meeting`, `protection_plan`, `protection_conference`, `life_story`, `advocacy`, `views`, `case_alert` or `case_file_audit` (required) |
 //! | `ID` | the case-management system's id of the record (required): the same id brought again with other values is a new version of that record |
 //! | `CHILD` | the 903 child identifier; a disruption meeting's children separated by `;`; blank for a foster carer review (no child data) |
-//! | `DATE` | the day of the review, meeting or conference; a plan's start; the day life-story work stood as `STATUS`; the advocate's involvement; the review the views reached; the day an alert was raised; the day the council was notified of a private fostering arrangement (dd/mm/yyyy or yyyy-mm-dd; required) |
+//! | `DATE` | the day of the review, meeting or conference; a plan's start; the day life-story work stood as `STATUS`; the advocate's involvement; the review the views reached; the day an alert was raised; the day the council was notified of a private fostering arrangement; the day a case file audit was requested (dd/mm/yyyy or yyyy-mm-dd; required) |
 //! | `START` | secure review: the day the child was placed in secure accommodation; private fostering review: the day the arrangement began; private fostering notification: the day it began or is to begin; foster carer review: the day the household was approved; disruption meeting: the day the placement ended (required for those five) |
-//! | `END` | protection plan: the day it ended; private fostering review or notification: the day the arrangement ended, once it has, or (a notification) the day the council learnt it would not go ahead (no visit or review is due after it); case alert: the day it was closed (blank while open) |
+//! | `END` | protection plan: the day it ended; private fostering review or notification: the day the arrangement ended, once it has, or (a notification) the day the council learnt it would not go ahead (no visit or review is due after it); case alert: the day it was closed (blank while open); case file audit: the day it was completed or cancelled (blank while open) |
 //! | `NOTIFIED_BY` | private fostering notification: who notified the council: `parent`, `carer`, `child`, `school`, `health`, `other_professional` or `other` (required) |
 //! | `VISITS` | private fostering notification: the days of the statutory visits made, separated by `;` (blank: none yet) |
 //! | `HOUSEHOLD` | foster carer review: the carer household's reference (required) |
@@ -26,9 +26,12 @@
 //! | `FORM` | life story: an entry of the council's list of the forms life-story work takes (`life_story_forms`; by default `later_life_letter`, `book`, `timeline`, `memory_box`, `digital` or `other`), by key or by name in any case, on offer or the one the record is held with (optional) |
 //! | `ROUTE` | views: an entry of the council's list of how the child's views reached the review (`views_routes`; by default `in_person`, `mind_of_my_own`, `consultation_booklet`, `advocate`, `iro_visit` or `other`), by key or by name in any case, on offer or the one the record is held with (required) |
 //! | `CARE_LEAVER` | advocacy: `Y` when the young person was a care leaver then (blank: no) |
-//! | `THEME` | case alert: its theme (required), one of the council's challenge themes (its key, or its name in any case), or the theme the alert is held with; stored as the list's own entry (its key) |
+//! | `THEME` | case alert: its theme (required); case file audit: its theme (optional); one of the council's challenge themes (its key, or its name in any case), or the theme the alert is held with; stored as the list's own entry (its key) |
 //! | `SUB_THEME` | case alert: a sub-theme under that theme (optional; its key or name), or the one the alert is held with |
-//! | `OUTCOME` | case alert: `resolved`, `escalated` or `withdrawn` (with `END`) |
+//! | `OUTCOME` | case alert: `resolved`, `escalated` or `withdrawn` (with `END`); case file audit: `completed` or `cancelled` (required with `END`) |
+//! | `REQUESTED_BY` | case file audit: who requested it: `iro` or `service_manager` (required) |
+//! | `GRADE` | case file audit: the grade of a completed audit: `outstanding`, `good`, `requires_improvement` or `inadequate` (blank: not graded) |
+//! | `FINDINGS` | case file audit: the findings of a completed audit, in words (optional; kept in the record, never logged nor repeated in an error) |
 //!
 //! Keys may be written as their labels (`Mind of My Own`, `criteria met`).
 //! Every problem names the file, line and column, and nothing is written
@@ -39,20 +42,20 @@
 
 use chrono::NaiveDate;
 use footprint_domain::case_records::{
-    Advocacy, AdvocacyKind, AlertOutcome, CarerReviewKind, CaseAlert, CaseRecord, CaseRecordError,
-    ChildProtectionPlan, ChildViews, DisruptionMeeting, FosterCarerReview, LifeStoryStatus,
-    LifeStoryWork, Notifier, PrivateFosteringNotification, PrivateFosteringReview,
-    ProtectionConference, SecureDecision, SecureReview,
+    Advocacy, AdvocacyKind, AlertOutcome, AuditRequester, CarerReviewKind, CaseAlert,
+    CaseFileAudit, CaseRecord, CaseRecordError, ChildProtectionPlan, ChildViews, DisruptionMeeting,
+    FosterCarerReview, LifeStoryStatus, LifeStoryWork, Notifier, PrivateFosteringNotification,
+    PrivateFosteringReview, ProtectionConference, SecureDecision, SecureReview,
 };
 use footprint_domain::dates::{parse_iso_date, parse_uk_date};
-use footprint_domain::model::ChildId;
+use footprint_domain::model::{ChildId, QualityGrade};
 use footprint_store::{CaseRecordsAdded, Store};
 
 use crate::rows::{CaseFile, at_header};
 use crate::{Error, Outcome, RowProblem};
 use footprint_domain::lists::ThemeRefusal;
 
-const COLUMNS: [&str; 19] = [
+const COLUMNS: [&str; 22] = [
     "RECORD",
     "ID",
     "CHILD",
@@ -72,6 +75,9 @@ const COLUMNS: [&str; 19] = [
     "NOTIFIED_BY",
     "VISITS",
     "SUB_THEME",
+    "REQUESTED_BY",
+    "GRADE",
+    "FINDINGS",
 ];
 
 const RECORD: usize = 0;
@@ -93,6 +99,9 @@ const OUTCOME: usize = 15;
 const NOTIFIED_BY: usize = 16;
 const VISITS: usize = 17;
 const SUB_THEME: usize = 18;
+const REQUESTED_BY: usize = 19;
+const GRADE: usize = 20;
+const FINDINGS: usize = 21;
 
 fn date(s: &str) -> Result<NaiveDate, String> {
     parse_uk_date(s)
@@ -127,6 +136,9 @@ fn column_of(e: &CaseRecordError) -> usize {
         E::OutcomeWithoutClosing => OUTCOME,
         E::VisitBeforeNotified | E::VisitAfterEnd => VISITS,
         E::NotifiedEndsBeforeStart => END,
+        E::AuditCompletedBeforeRequested | E::AuditCancelledBeforeRequested => END,
+        E::AuditCompletedAndCancelled => OUTCOME,
+        E::AuditGradeWithoutCompletion => GRADE,
     }
 }
 
@@ -151,7 +163,8 @@ fn read_with_lines(file: &str, text: &str) -> Result<ReadLines, Vec<RowProblem>>
         return Err(at_header(format!(
             "{file}: the header row needs the columns RECORD, ID and DATE (and CHILD, START, \
              END, HOUSEHOLD, KIND, PANEL, DECISION, STATUS, FORM, ROUTE, CARE_LEAVER, THEME, \
-             SUB_THEME, OUTCOME, NOTIFIED_BY, VISITS as the records need); it has {}",
+             SUB_THEME, OUTCOME, NOTIFIED_BY, VISITS, REQUESTED_BY, GRADE, FINDINGS as the \
+             records need); it has {}",
             file_rows.header_list()
         )));
     }
@@ -513,6 +526,75 @@ fn read_with_lines(file: &str, text: &str) -> Result<ReadLines, Vec<RowProblem>>
                     _ => None,
                 }
             }
+            "case_file_audit" => {
+                let child = one_child(p);
+                let requested_by = keyed(
+                    REQUESTED_BY,
+                    field(REQUESTED_BY),
+                    AuditRequester::from_key,
+                    "who requested the audit (iro, service_manager)",
+                    true,
+                    p,
+                );
+                let ended = opt_date(END, p);
+                let outcome = match field(OUTCOME).to_ascii_lowercase().as_str() {
+                    "" if ended.is_some() => {
+                        p.push((
+                            OUTCOME,
+                            "completed or cancelled is required with END".into(),
+                        ));
+                        None
+                    }
+                    "" => None,
+                    "completed" => Some(true),
+                    "cancelled" | "canceled" => Some(false),
+                    other => {
+                        p.push((OUTCOME, format!("`{other}` is not completed or cancelled")));
+                        None
+                    }
+                };
+                if outcome.is_some() && ended.is_none() && field(END).is_empty() {
+                    p.push((
+                        END,
+                        "the day the audit was completed or cancelled is required with OUTCOME"
+                            .into(),
+                    ));
+                }
+                let grade = keyed(
+                    GRADE,
+                    field(GRADE),
+                    |g| {
+                        QualityGrade::from_key(
+                            &g.trim().to_ascii_lowercase().replace([' ', '-'], "_"),
+                        )
+                    },
+                    "a grade (outstanding, good, requires_improvement, inadequate)",
+                    false,
+                    p,
+                );
+                let findings = Some(field(FINDINGS).trim())
+                    .filter(|s| !s.is_empty())
+                    .map(str::to_owned);
+                let theme = Some(field(THEME).trim())
+                    .filter(|s| !s.is_empty())
+                    .map(str::to_owned);
+                match (child, on, requested_by) {
+                    (Some(child), Some(requested), Some(requested_by)) => {
+                        Some(CaseRecord::CaseFileAudit(CaseFileAudit {
+                            id: id.clone(),
+                            child,
+                            requested,
+                            requested_by,
+                            theme,
+                            completed: ended.filter(|_| outcome == Some(true)),
+                            grade,
+                            findings,
+                            cancelled: ended.filter(|_| outcome == Some(false)),
+                        }))
+                    }
+                    _ => None,
+                }
+            }
             _ => {
                 p.push((
                     RECORD,
@@ -640,7 +722,8 @@ pub async fn import_case_records(
             ThemeRefusal::Theme(theme) => (
                 THEME,
                 format!(
-                    "`{theme}` is not one of the council's challenge themes, which a case alert's theme is chosen from ({})",
+                    "`{theme}` is not one of the council's challenge themes, which a {}'s theme is chosen from ({})",
+                    r.kind().replace('_', " "),
                     offered.join(", ")
                 ),
             ),
@@ -686,7 +769,7 @@ mod tests {
     #[test]
     fn every_kind_of_record_is_read_by_its_columns() {
         let (r, children) = read(
-            "Record,Id,Child,Date,Start,End,Household,Kind,Panel,Decision,Status,Form,Route,Care_leaver,Theme,Outcome,notes,Notified_by,Visits\n\
+            "Record,Id,Child,Date,Start,End,Household,Kind,Panel,Decision,Status,Form,Route,Care_leaver,Theme,Outcome,notes,Notified_by,Visits,Requested_by,Grade,Findings\n\
              secure_review,S1,A1,10/02/2025,15/01/2025,,,,,criteria met,,,,,,,x\n\
              private_fostering_review,P1,PF9,2025-03-01,2024-03-05,,,,,,,,,,,,\n\
              foster_carer_review,F1,,01/04/2025,01/04/2024,,HH-12,first,Y,,,,,,,,\n\
@@ -697,10 +780,11 @@ mod tests {
              advocacy,V1,A2,12/02/2025,,,,contact,,,,,,Y,,,\n\
              views,W1,A1,10/02/2025,,,,,,,,,Mind of My Own,,,,\n\
              case_alert,E1,A2,01/02/2025,,10/02/2025,,,,,,,,,care planning,resolved,,,\n\
-             private_fostering_notification,N1,PF8,02/01/2025,2025-01-06,,,,,,,,,,,,,A school or college,10/01/2025; 2025-02-14\n",
+             private_fostering_notification,N1,PF8,02/01/2025,2025-01-06,,,,,,,,,,,,,A school or college,10/01/2025; 2025-02-14\n\
+             case_file_audit,CFA1,A1,01/03/2025,,20/03/2025,,,,,,,,,Care Planning,completed,,,,Service manager,Requires improvement,\"Plan, not updated\"\n",
         )
         .unwrap();
-        assert_eq!(r.len(), 11);
+        assert_eq!(r.len(), 12);
         let kinds: Vec<&str> = r.iter().map(CaseRecord::kind).collect();
         assert_eq!(kinds, CaseRecord::KINDS);
         assert_eq!(
@@ -746,6 +830,66 @@ mod tests {
             })
         );
         assert_eq!(children.iter().filter(|(l, _)| *l == 5).count(), 2);
+        // The theme as the file gave it: the import puts it as the
+        // council's list holds it (`CaseRecord::list_theme`).
+        assert_eq!(
+            r[11],
+            CaseRecord::CaseFileAudit(CaseFileAudit {
+                id: "CFA1".into(),
+                child: "A1".parse().unwrap(),
+                requested: d(2025, 3, 1),
+                requested_by: AuditRequester::ServiceManager,
+                theme: Some("Care Planning".into()),
+                completed: Some(d(2025, 3, 20)),
+                grade: Some(QualityGrade::RequiresImprovement),
+                findings: Some("Plan, not updated".into()),
+                cancelled: None,
+            })
+        );
+        assert!(children.iter().any(|(l, c)| *l == 13 && c.as_str() == "A1"));
+    }
+
+    #[test]
+    fn a_bad_case_file_audit_is_reported_by_line_and_column_without_its_findings() {
+        let (r, _) = read(
+            "RECORD,ID,CHILD,DATE,END,OUTCOME,REQUESTED_BY,GRADE,FINDINGS\n\
+             case_file_audit,A1,C1,01/03/2025,,,iro,,\n\
+             case_file_audit,A2,C1,01/03/2025,02/04/2025,cancelled,iro,,\n",
+        )
+        .unwrap();
+        assert!(
+            matches!(&r[0], CaseRecord::CaseFileAudit(a) if a.completed.is_none() && a.cancelled.is_none())
+        );
+        assert!(
+            matches!(&r[1], CaseRecord::CaseFileAudit(a) if a.cancelled == Some(d(2025, 4, 2)))
+        );
+        let problems = read(
+            "RECORD,ID,CHILD,DATE,END,OUTCOME,REQUESTED_BY,GRADE,FINDINGS\n\
+             case_file_audit,A1,C1,01/03/2025,,,the chief executive,,\n\
+             case_file_audit,A2,C1,01/03/2025,20/03/2025,,iro,,\n\
+             case_file_audit,A3,C1,01/03/2025,,,iro,good,Secret words\n\
+             case_file_audit,A4,C1,01/03/2025,20/02/2025,completed,iro,,\n\
+             case_file_audit,A5,C1,01/03/2025,20/03/2025,completed,iro,brilliant,Secret words\n\
+             case_file_audit,A6,C1,01/03/2025,,done,iro,,\n",
+        )
+        .unwrap_err();
+        let at: Vec<(u64, &str)> = problems
+            .iter()
+            .map(|p| (p.line, p.column.as_str()))
+            .collect();
+        assert_eq!(
+            at,
+            [
+                (2, "REQUESTED_BY"),
+                (3, "OUTCOME"),
+                (4, "GRADE"),
+                (5, "END"),
+                (6, "GRADE"),
+                (7, "OUTCOME"),
+            ],
+            "{problems:?}"
+        );
+        assert!(problems.iter().all(|p| !p.message.contains("Secret")));
     }
 
     #[test]

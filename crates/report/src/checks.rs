@@ -1182,6 +1182,32 @@ pub fn relations(m: &Measures) -> Vec<Relation> {
         cells_of(m, "case_alerts.by_outcome"),
         c("case_alerts.raised"),
     ));
+    // Case file audits: each requested in the period is completed,
+    // cancelled or open on its last day, was requested by one of the
+    // list, has one theme or `not_recorded`; each completed has one grade
+    // or `not_graded`.
+    for part in [
+        "audits.requested_by_outcome",
+        "audits.by_requester",
+        "audits.by_theme",
+    ] {
+        r.push(sum(part, cells_of(m, part), c("audits.requested")));
+    }
+    r.push(same(
+        "audits.completed_pct",
+        pct("audits.completed_pct", "denominator"),
+        c("audits.requested"),
+    ));
+    r.push(same(
+        "audits.requested_by_outcome[completed]",
+        CellRef::new("audits.requested_by_outcome", &["completed"]),
+        pct("audits.completed_pct", "numerator"),
+    ));
+    r.push(sum(
+        "audits.by_grade",
+        cells_of(m, "audits.by_grade"),
+        c("audits.completed"),
+    ));
     r
 }
 
@@ -1215,6 +1241,14 @@ pub fn balances() -> Vec<(String, Vec<CellRef>, Vec<CellRef>)> {
 /// neither is refused by publication mode ([`undeclared`]), so a new table
 /// cannot be published without saying how it relates to the others.
 pub const STANDS_ALONE: &[(&str, &str)] = &[
+    (
+        "audits.cancelled",
+        "case file audits cancelled in the period, whenever requested: no other count splits it",
+    ),
+    (
+        "audits.open.end",
+        "case file audits open on the last day, whenever requested: no other count splits it",
+    ),
     (
         "reviews.overdue.end",
         "children whose review is overdue on the last day: no other count splits it",

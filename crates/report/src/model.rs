@@ -336,6 +336,20 @@ impl<'a> Builder<'a> {
         total: Option<(&str, &str)>,
         hide_zero: bool,
     ) -> Table {
+        let total = total.map(|(t, label)| ((t, &[][..]), label));
+        self.breakdown_of(id, caption, measure, total, hide_zero)
+    }
+
+    /// [`Builder::breakdown`] whose total is any cell (a measure and a
+    /// path: one key of another breakdown).
+    fn breakdown_of(
+        &self,
+        id: &str,
+        caption: &str,
+        measure: &str,
+        total: Option<((&str, &[&str]), &str)>,
+        hide_zero: bool,
+    ) -> Table {
         let mut keys: Vec<String> = self
             .this
             .m()
@@ -373,7 +387,7 @@ impl<'a> Builder<'a> {
             for y in &years {
                 cells.push(y.cell(measure, &[k]));
                 cells.push(match total {
-                    Some((t, _)) => y.share((measure, &[k]), (t, &[])),
+                    Some((t, _)) => y.share((measure, &[k]), t),
                     None => Cell::Blank,
                 });
             }
@@ -384,10 +398,10 @@ impl<'a> Builder<'a> {
             };
             rows.push(row(label, cells));
         }
-        if let Some((t, label)) = total {
+        if let Some(((t, path), label)) = total {
             let mut cells = Vec::new();
             for y in &years {
-                cells.push(y.cell(t, &[]));
+                cells.push(y.cell(t, path));
                 cells.push(Cell::Blank);
             }
             rows.push(total_row(label, cells));
@@ -1703,13 +1717,17 @@ pub fn build(report: &AnnualReport) -> Report {
         b.bar_chart(&t, "Quality and compliance grades of reviews"),
         t,
     );
-    blocks.push(Block::Table(b.breakdown(
+    blocks.push(Block::Table(b.breakdown_of(
         "inadequate-by-reason",
         "Reasons reviews were graded inadequate",
         "quality.inadequate_by_reason",
-        None,
+        Some((
+            ("quality.by_grade", &["inadequate"]),
+            "All reviews graded inadequate",
+        )),
         false,
     )));
+    blocks.extend(case_file_audits(&b));
     sections.push(section(report, "quality", "Quality assurance", blocks));
 
     // Challenges.
@@ -2936,6 +2954,69 @@ fn other_meetings(b: &Builder) -> Vec<Block> {
         false,
     )));
     blocks
+}
+
+/// Case file audits (R20-K8, R21-K3): those requested and where they stood
+/// at the end of the year (completed, cancelled, open), the share
+/// completed, by whom and on what theme they were requested, and those
+/// completed in the year by grade, each this year beside last with its
+/// total.
+fn case_file_audits(b: &Builder) -> Vec<Block> {
+    const ALL: (&str, &str) = ("audits.requested", "All audits requested");
+    vec![
+        Block::Table(b.figures(
+            "case-file-audits",
+            "Case file audits",
+            vec![
+                ("Audits requested", &|f| f.cell("audits.requested", &[])),
+                ("… completed by the end of the year", &|f| {
+                    f.cell("audits.requested_by_outcome", &["completed"])
+                }),
+                ("% of audits requested completed", &|f| {
+                    f.pct("audits.completed_pct")
+                }),
+                (
+                    "Audits completed in the year (requested in any year)",
+                    &|f| f.cell("audits.completed", &[]),
+                ),
+                ("Audits cancelled in the year", &|f| {
+                    f.cell("audits.cancelled", &[])
+                }),
+                (
+                    "Audits open at the end of the year (requested in any year)",
+                    &|f| f.cell("audits.open.end", &[]),
+                ),
+            ],
+        )),
+        Block::Table(b.breakdown(
+            "case-file-audits-by-outcome",
+            "Case file audits requested, by where they stood at the end of the year",
+            "audits.requested_by_outcome",
+            Some(ALL),
+            false,
+        )),
+        Block::Table(b.breakdown(
+            "case-file-audits-by-requester",
+            "Case file audits requested, by who requested them",
+            "audits.by_requester",
+            Some(ALL),
+            false,
+        )),
+        Block::Table(b.breakdown(
+            "case-file-audits-by-theme",
+            "Case file audits requested, by theme",
+            "audits.by_theme",
+            Some(ALL),
+            true,
+        )),
+        Block::Table(b.breakdown(
+            "case-file-audits-by-grade",
+            "Case file audits completed in the year, by grade",
+            "audits.by_grade",
+            Some(("audits.completed", "All audits completed")),
+            false,
+        )),
+    ]
 }
 
 /// Health assessments and PEPs recorded in Footprint, this year and last.

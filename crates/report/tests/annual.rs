@@ -1722,3 +1722,230 @@ fn the_trend_has_the_rate_of_starts() {
         Some(starts as f64 / 4.0)
     );
 }
+
+#[test]
+fn case_file_audits_are_tabled_this_year_beside_last_with_their_totals() {
+    use footprint_domain::case_records::{AuditRequester, CaseFileAudit};
+    use footprint_domain::model::QualityGrade;
+    let d = common::d;
+    let before = common::report(false);
+    let mut data = common::dataset();
+    let audit =
+        |n: u32, requested, by, theme: Option<&str>, completed, grade, cancelled| CaseFileAudit {
+            id: format!("CFA{n}"),
+            child: format!("C{:03}", n % 40).parse().unwrap(),
+            requested,
+            requested_by: by,
+            theme: theme.map(String::from),
+            completed,
+            grade,
+            findings: completed.map(|_| "Synthetic findings".to_owned()),
+            cancelled,
+        };
+    use AuditRequester::{Iro, ServiceManager as Sm};
+    data.case_records.case_file_audits = vec![
+        // 2021-22: five requested, three completed in the year, one
+        // cancelled, one completed in the next year's April (so open on
+        // 31 March).
+        audit(
+            1,
+            d(2021, 5, 3),
+            Iro,
+            Some("care_planning"),
+            Some(d(2021, 6, 1)),
+            Some(QualityGrade::Good),
+            None,
+        ),
+        audit(
+            2,
+            d(2021, 7, 3),
+            Iro,
+            Some("Placement"),
+            Some(d(2021, 8, 1)),
+            None,
+            None,
+        ),
+        audit(
+            3,
+            d(2021, 9, 3),
+            Sm,
+            None,
+            Some(d(2021, 10, 1)),
+            Some(QualityGrade::Inadequate),
+            None,
+        ),
+        audit(
+            4,
+            d(2021, 11, 3),
+            Sm,
+            None,
+            None,
+            None,
+            Some(d(2021, 12, 1)),
+        ),
+        audit(
+            5,
+            d(2022, 3, 3),
+            Iro,
+            None,
+            Some(d(2022, 4, 20)),
+            Some(QualityGrade::Good),
+            None,
+        ),
+        // 2020-21: one requested and completed.
+        audit(
+            6,
+            d(2020, 6, 3),
+            Iro,
+            None,
+            Some(d(2020, 7, 1)),
+            Some(QualityGrade::Outstanding),
+            None,
+        ),
+    ];
+    data.case_records.sort();
+    let r = AnnualReport::compute(
+        &data,
+        footprint_domain::dates::CollectionYear::new(2021),
+        &common::settings(),
+        &footprint_domain::calendar::WorkingDayCalendar::england_and_wales(),
+        common::narratives(),
+        false,
+    );
+    r.check().expect("consistent");
+    let m = &r.this_year.measures;
+    assert_eq!(m.count("audits.requested"), Some(5));
+    assert_eq!(m.count("audits.completed"), Some(3));
+    // Every figure the report had before audits were recorded is the same.
+    let (old, new) = (json(&before), json(&r));
+    for (id, value) in old["measures"].as_object().unwrap() {
+        if !id.starts_with("audits.") {
+            assert_eq!(&new["measures"][id], value, "{id}");
+        }
+    }
+    // The self-check sums them, and refuses a cell that does not add up.
+    let mut broken = m.clone();
+    if let Some(footprint_domain::measures::Measure::Breakdown(b)) =
+        broken.get_mut("audits.by_grade")
+    {
+        b.entry("good").value += 1;
+    }
+    let err = footprint_report::checks::check(&broken).unwrap_err();
+    assert!(err.to_string().contains("audits.by_grade"), "{err}");
+
+    let model = r.model();
+    let section = model.sections.iter().find(|s| s.id == "quality").unwrap();
+    let table = |id: &str| {
+        section
+            .blocks
+            .iter()
+            .find_map(|b| match b {
+                footprint_report::model::Block::Table(t) if t.id == id => Some(t),
+                _ => None,
+            })
+            .unwrap_or_else(|| panic!("{id}"))
+    };
+    let cells = |id: &str| -> Vec<(String, Vec<String>)> {
+        table(id)
+            .rows
+            .iter()
+            .map(|r| {
+                (
+                    r.header.clone(),
+                    r.cells.iter().map(|c| c.display()).collect(),
+                )
+            })
+            .collect()
+    };
+    let row = |id: &str, header: &str| {
+        cells(id)
+            .into_iter()
+            .find(|(h, _)| h == header)
+            .unwrap_or_else(|| panic!("{id}: {header}"))
+            .1
+    };
+    assert_eq!(
+        table("case-file-audits").columns,
+        ["Measure", "2021-22", "2020-21"]
+    );
+    assert_eq!(row("case-file-audits", "Audits requested"), ["5", "1"]);
+    assert_eq!(
+        row("case-file-audits", "… completed by the end of the year"),
+        ["3", "1"]
+    );
+    assert_eq!(
+        row("case-file-audits", "% of audits requested completed"),
+        ["60.0%", "100.0%"]
+    );
+    assert_eq!(
+        row("case-file-audits", "Audits cancelled in the year"),
+        ["1", "0"]
+    );
+    let outcome = cells("case-file-audits-by-outcome");
+    assert_eq!(outcome.last().unwrap().0, "All audits requested");
+    assert_eq!(outcome.last().unwrap().1[0], "5");
+    assert!(
+        table("case-file-audits-by-outcome")
+            .rows
+            .last()
+            .unwrap()
+            .total
+    );
+    assert_eq!(row("case-file-audits-by-outcome", "Open")[0], "1");
+    assert_eq!(
+        row("case-file-audits-by-requester", "The IRO service manager")[0],
+        "2"
+    );
+    assert_eq!(row("case-file-audits-by-theme", "Care planning")[0], "1");
+    assert_eq!(row("case-file-audits-by-theme", "Placement")[0], "1");
+    assert_eq!(row("case-file-audits-by-theme", "Not recorded")[0], "3");
+    let grades = cells("case-file-audits-by-grade");
+    assert_eq!(
+        grades
+            .iter()
+            .map(|(h, c)| (h.as_str(), c[0].as_str(), c[2].as_str()))
+            .collect::<Vec<_>>(),
+        [
+            ("Outstanding", "0", "1"),
+            ("Good", "1", "0"),
+            ("Requires improvement", "0", "0"),
+            ("Inadequate", "1", "0"),
+            ("Not graded", "1", "0"),
+            ("All audits completed", "3", "1"),
+        ]
+    );
+
+    // In every format.
+    let html = String::from_utf8(r.render(Format::Html).unwrap()).unwrap();
+    assert!(html.contains(
+        r#"<table id="case-file-audits-by-grade"><caption>Case file audits completed in the year, by grade"#
+    ));
+    let v = json(&r);
+    assert_eq!(int(&v["measures"]["audits.requested"]), 5);
+    assert_eq!(int(&v["measures"]["audits.by_grade"]["not_graded"]), 1);
+    assert_eq!(int(&v["measures"]["audits.completed_pct"]["numerator"]), 3);
+    let mut wb: Xlsx<_> =
+        open_workbook_from_rs(Cursor::new(r.render(Format::Xlsx).unwrap())).unwrap();
+    assert!(wb.worksheet_range("case-file-audits-by-grade").is_ok());
+}
+
+#[test]
+fn reasons_for_inadequate_grades_add_up_to_the_inadequate_grades() {
+    let r = common::report(false);
+    let m = &r.this_year.measures;
+    let inadequate = m.breakdown("quality.by_grade").unwrap().value("inadequate");
+    let model = r.model();
+    let t = model
+        .tables()
+        .find(|t| t.id == "inadequate-by-reason")
+        .expect("the table");
+    let total = t.rows.last().unwrap();
+    assert!(total.total);
+    assert_eq!(total.header, "All reviews graded inadequate");
+    assert_eq!(total.cells[0].display(), inadequate.to_string());
+    assert!(t.rows.iter().any(|r| r.header == "Not recorded"));
+    assert_eq!(
+        m.breakdown("quality.inadequate_by_reason").unwrap().total(),
+        inadequate
+    );
+}

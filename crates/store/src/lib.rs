@@ -47,7 +47,7 @@ pub use error::{Result, StoreError};
 pub use types::*;
 
 /// The schema version this binary knows (the number of the last migration).
-pub const SCHEMA_VERSION: i64 = 22;
+pub const SCHEMA_VERSION: i64 = 23;
 
 /// The setting holding the date the council began recording reviews in
 /// Footprint (JSON string `"yyyy-mm-dd"`); see [`Store::load_dataset`].
@@ -197,6 +197,12 @@ pub(crate) const MIGRATIONS: &[Migration] = &[
         description: "a review date change's reason is a key of the council's list",
         sqlite: include_str!("../migrations/sqlite/0022_date_change_reasons.sql"),
         postgres: include_str!("../migrations/postgres/0022_date_change_reasons.sql"),
+    },
+    Migration {
+        version: 23,
+        description: "case file audits, as versions",
+        sqlite: include_str!("../migrations/sqlite/0023_case_file_audits.sql"),
+        postgres: include_str!("../migrations/postgres/0023_case_file_audits.sql"),
     },
 ];
 

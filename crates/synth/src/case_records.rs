@@ -26,21 +26,30 @@
 //! records are the same as before them. No reference report publishes the
 //! visits' timeliness: 90% in time is an assumption, not a reference
 //! figure.
+//!
+//! Case file audits, from a stream of their own too: about one for every 20
+//! reviews held (so about one to every ten children in care a year:
+//! Rotherham requested 55 and 47 in two years), each requested a few days
+//! after a review by the IRO or the service manager, most completed within
+//! two months (about 80–85% of a year's requested by its end: Rotherham's 46
+//! of 55), a few cancelled, a few completed late; graded mostly good or requiring improvement,
+//! about one in ten not graded. The findings are a few fixed synthetic
+//! sentences.
 
 use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
 use footprint_domain::calendar::WorkingDayCalendar;
 use footprint_domain::case_records::{
-    Advocacy, AdvocacyKind, AlertOutcome, CarerReviewKind, CaseAlert, CaseRecordTimescales,
-    CaseRecords, ChildProtectionPlan, ChildViews, DisruptionMeeting, FosterCarerReview,
-    LifeStoryForm, LifeStoryStatus, LifeStoryWork, Notifier, PrivateFosteringNotification,
-    PrivateFosteringReview, ProtectionConference, SecureDecision, SecureReview, ViewsRoute,
-    private_fostering_visit_schedule,
+    Advocacy, AdvocacyKind, AlertOutcome, AuditRequester, CarerReviewKind, CaseAlert,
+    CaseFileAudit, CaseRecordTimescales, CaseRecords, ChildProtectionPlan, ChildViews,
+    DisruptionMeeting, FosterCarerReview, LifeStoryForm, LifeStoryStatus, LifeStoryWork, Notifier,
+    PrivateFosteringNotification, PrivateFosteringReview, ProtectionConference, SecureDecision,
+    SecureReview, ViewsRoute, private_fostering_visit_schedule,
 };
 use footprint_domain::codes::ParticipationCode;
 use footprint_domain::dates::{add_months, age_on};
-use footprint_domain::model::{Child, ChildId, Dataset, Episode, Review};
+use footprint_domain::model::{Child, ChildId, Dataset, Episode, QualityGrade, Review};
 use footprint_domain::periods::assemble_periods;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
@@ -53,6 +62,17 @@ const STREAM: u64 = 0x0CA5_E12E_C0D5_0117;
 /// Mixed into the council's seed for the private fostering notifications'
 /// stream.
 const NOTICES: u64 = 0x0B0F_F05E_4E07_1CE5;
+
+/// Mixed into the council's seed for the case file audits' stream.
+const AUDITS: u64 = 0x0A0D_17F1_1E5A_0023;
+
+/// The findings of a synthetic audit (no real child is in them).
+const FINDINGS: [&str; 4] = [
+    "Synthetic: the care plan is up to date and reflects the child's wishes.",
+    "Synthetic: actions from the last review are not yet recorded as done.",
+    "Synthetic: the chronology needs bringing up to date.",
+    "Synthetic: good evidence of the child's voice throughout the file.",
+];
 
 /// The case-alert themes (as a council lists them).
 /// The case-alert themes: keys of the default list of challenge themes
@@ -415,6 +435,7 @@ pub(crate) fn records(seed: u64, ds: &Dataset, from: NaiveDate, as_of: NaiveDate
     }
 
     notifications(seed, &mut out, arrangements, keep_from, as_of);
+    audits(seed, ds, &mut out, keep_from, as_of);
 
     // Foster carer households: one to every five children in care, each
     // reviewed a year after approval and yearly after; about 70% in time.
@@ -529,5 +550,82 @@ fn notifications(
             notice.visits.push(on);
         }
         out.private_fostering_notifications.push(notice);
+    }
+}
+
+/// Case file audits: about one for every 20 reviews held from `keep_from`,
+/// requested a few days after the review, then completed, cancelled or
+/// still open on `as_of` (see the module's words).
+fn audits(seed: u64, ds: &Dataset, out: &mut CaseRecords, keep_from: NaiveDate, as_of: NaiveDate) {
+    let mut rng = ChaCha8Rng::seed_from_u64(seed ^ AUDITS);
+    let mut reviews: Vec<&Review> = ds
+        .reviews
+        .iter()
+        .filter(|r| r.date >= keep_from && r.date <= as_of)
+        .collect();
+    reviews.sort_by(|a, b| (&a.child, a.date).cmp(&(&b.child, b.date)));
+    let mut n = 0;
+    for r in reviews {
+        if !rng.random_bool(0.05) {
+            continue;
+        }
+        let requested = add_days(r.date, days_between(&mut rng, 1, 20));
+        if requested > as_of {
+            continue;
+        }
+        n += 1;
+        let requested_by = pick(
+            &mut rng,
+            &[
+                (AuditRequester::Iro, 60),
+                (AuditRequester::ServiceManager, 40),
+            ],
+        );
+        let theme = rng
+            .random_bool(0.7)
+            .then(|| pick(&mut rng, &THEMES).to_owned());
+        let done = add_days(requested, days_between(&mut rng, 10, 60));
+        let roll: f64 = rng.random();
+        let mut audit = CaseFileAudit {
+            id: format!("CFA{n:06}"),
+            child: r.child.clone(),
+            requested,
+            requested_by,
+            theme,
+            completed: None,
+            grade: None,
+            findings: None,
+            cancelled: None,
+        };
+        // Most completed within two months; a few cancelled; the rest
+        // completed late (open until then).
+        let late = add_days(done, days_between(&mut rng, 60, 200));
+        let (on, completes) = if roll < 0.9 {
+            (done, true)
+        } else if roll < 0.96 {
+            (done, false)
+        } else {
+            (late, true)
+        };
+        if on > as_of {
+            // Still open.
+        } else if completes {
+            audit.completed = Some(on);
+            audit.grade = rng.random_bool(0.9).then(|| {
+                pick(
+                    &mut rng,
+                    &[
+                        (QualityGrade::Outstanding, 10),
+                        (QualityGrade::Good, 50),
+                        (QualityGrade::RequiresImprovement, 33),
+                        (QualityGrade::Inadequate, 7),
+                    ],
+                )
+            });
+            audit.findings = Some(FINDINGS[rng.random_range(0..FINDINGS.len())].to_owned());
+        } else {
+            audit.cancelled = Some(on);
+        }
+        out.case_file_audits.push(audit);
     }
 }

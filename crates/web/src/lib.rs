@@ -257,6 +257,7 @@ fn handler(method: roles::Method, path: &str) -> Option<MethodRouter<AppState>> 
         (Post, "/foster-carer-reviews") => post(case_records::carer_record),
         (Get, "/foster-carer-reviews/{id}/edit") => get(case_records::carer_correction_form),
         (Post, "/foster-carer-reviews/{id}") => post(case_records::carer_correct),
+        (Get, "/case-file-audits") => get(case_records::audit_list),
         (Get, "/private-fostering") => get(case_records::fostering_list),
         (Get, "/private-fostering/new") => get(case_records::fostering_new_form),
         (Post, "/private-fostering") => post(case_records::fostering_record),

@@ -322,6 +322,8 @@ pub const ROUTES: &[RouteRule] = &[
         "/children/{child}/case-records/{kind}/{id}",
         Access::Roles(IRO_WORK),
     ),
+    // Case file audits, every child's (recorded from the child's page).
+    get("/case-file-audits", Access::Roles(IRO_WORK)),
     // Private fostering: children privately fostered, who need not be held
     // as children in care, and their reviews.
     get("/private-fostering", Access::Roles(IRO_WORK)),

@@ -24,6 +24,10 @@ const TEMPLATES: &[(&str, &str)] = &[
         include_str!("../templates/foster_carer_reviews.html"),
     ),
     (
+        "case_file_audits.html",
+        include_str!("../templates/case_file_audits.html"),
+    ),
+    (
         "private_fostering.html",
         include_str!("../templates/private_fostering.html"),
     ),

@@ -22,6 +22,7 @@ const NAV: &[(&str, &str)] = &[
     ("/children", "Children"),
     ("/challenges", "Challenges"),
     ("/private-fostering", "Private fostering"),
+    ("/case-file-audits", "Case file audits"),
     ("/due", "Due list"),
     ("/outstanding", "Decisions and records"),
     ("/allocations", "Allocations"),

@@ -463,3 +463,261 @@ async fn the_manager_keeps_foster_carer_reviews_on_their_own_page_with_what_is_d
         StatusCode::FORBIDDEN
     );
 }
+
+#[tokio::test]
+async fn a_case_file_audit_is_requested_completed_as_a_version_listed_and_audited_without_its_findings()
+ {
+    let t = app().await;
+    let mut c = Client::signed_in_as(&t.app, Role::Iro).await;
+    let page = c.get("/children/C1").await;
+    assert!(
+        page.body
+            .contains("/children/C1/case-records/new?kind=case_file_audit"),
+        "the child's page offers the form"
+    );
+    let form = c
+        .get("/children/C1/case-records/new?kind=case_file_audit")
+        .await;
+    assert_eq!(form.status, StatusCode::OK, "{}", form.body);
+    assert!(form.body.contains("id=\"requested_by\""));
+    assert!(
+        form.body.contains("value=\"care_planning\""),
+        "the council's themes"
+    );
+
+    // Refused, each on its field, nothing written: no one requested it; a
+    // grade on an audit still open; completed with no day; completed
+    // before it was requested; a theme not on the council's list.
+    for (fields, error, message) in [
+        (
+            vec![("date", "2025-02-10")],
+            "requested_by-error",
+            "Select who requested the audit",
+        ),
+        (
+            vec![
+                ("date", "2025-02-10"),
+                ("requested_by", "iro"),
+                ("grade", "good"),
+            ],
+            "grade-error",
+            "A grade and findings are given only when the audit is completed",
+        ),
+        (
+            vec![
+                ("date", "2025-02-10"),
+                ("requested_by", "iro"),
+                ("audit_outcome", "completed"),
+            ],
+            "end-error",
+            "Enter the day the audit was completed or cancelled",
+        ),
+        (
+            vec![
+                ("date", "2025-02-10"),
+                ("requested_by", "iro"),
+                ("audit_outcome", "completed"),
+                ("end", "2025-02-01"),
+            ],
+            "end-error",
+            "The audit is completed before it was requested",
+        ),
+        (
+            vec![
+                ("date", "2025-02-10"),
+                ("requested_by", "iro"),
+                ("theme", "nonsense"),
+            ],
+            "theme-error",
+            "Select a theme from the list",
+        ),
+    ] {
+        let mut fields = fields;
+        fields.push(("kind", "case_file_audit"));
+        let res = c.post("/children/C1/case-records", &fields).await;
+        assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{fields:?}");
+        assert!(
+            res.body.contains(&format!("id=\"{error}\"")),
+            "{fields:?}: {}",
+            res.body
+        );
+        assert!(res.body.contains(message), "{fields:?}: {}", res.body);
+    }
+    assert!(
+        t.store
+            .load_dataset()
+            .await
+            .expect("load")
+            .case_records
+            .is_empty(),
+        "nothing written"
+    );
+
+    // Requested by the IRO on 10 February, on care planning (by name).
+    let res = c
+        .post(
+            "/children/C1/case-records",
+            &[
+                ("kind", "case_file_audit"),
+                ("date", "2025-02-10"),
+                ("requested_by", "iro"),
+                ("theme", "care_planning"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    let ds = t.store.load_dataset().await.expect("load");
+    let audit = &ds.case_records.case_file_audits[0];
+    assert_eq!(audit.theme.as_deref(), Some("care_planning"));
+    let rid = audit.id.clone();
+    let page = c.get("/children/C1").await;
+    assert!(
+        table(&page.body, "case-records-held").contains("Requested by an IRO; Care planning; open"),
+        "{}",
+        page.body
+    );
+
+    // The manager sees it open on the list of audits, and completes it as
+    // a correction: graded good, with findings.
+    let mut manager = Client::signed_in_as(&t.app, Role::Manager).await;
+    let list = manager.get("/case-file-audits").await;
+    assert_eq!(list.status, StatusCode::OK, "{}", list.body);
+    let rows = table(&list.body, "audits");
+    assert!(
+        rows.contains(&format!(
+            "data-child=\"C1\" data-id=\"{rid}\" data-requested=\"2025-02-10\" data-status=\"open\""
+        )),
+        "{rows}"
+    );
+    assert!(list.body.contains("1 audit open"));
+    let path = format!("/children/C1/case-records/case_file_audit/{rid}");
+    let res = manager
+        .post(
+            &path,
+            &[
+                ("kind", "case_file_audit"),
+                ("date", "2025-02-10"),
+                ("requested_by", "iro"),
+                ("theme", "care_planning"),
+                ("audit_outcome", "completed"),
+                ("end", "2025-03-03"),
+                ("grade", "good"),
+                ("findings", "Sensitive finding: the plan was not updated"),
+                ("correction_reason", "Audit completed"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    let versions = t
+        .store
+        .case_record_versions("case_file_audit", &rid)
+        .await
+        .expect("versions");
+    assert_eq!(versions.len(), 2, "the request is kept as version 1");
+    assert_eq!(versions[1].changed, vec!["completed", "findings", "grade"]);
+    assert_eq!(versions[1].written_by, username(Role::Manager));
+    let list = manager.get("/case-file-audits").await;
+    let rows = table(&list.body, "audits");
+    assert!(rows.contains("data-status=\"completed\""), "{rows}");
+    assert!(rows.contains("Completed 3 Mar 2025: Good"), "{rows}");
+    assert!(
+        !list.body.contains("Sensitive finding"),
+        "no findings on the list"
+    );
+    let edit = manager.get(&format!("{path}/edit")).await;
+    assert!(
+        edit.body.contains("Sensitive finding"),
+        "the form shows them"
+    );
+
+    // Audited: the list read, the record and its correction, never the
+    // findings.
+    let log = t
+        .store
+        .audit_log(&AuditQuery::default())
+        .await
+        .expect("log");
+    let actions: Vec<&str> = log.iter().map(|e| e.action.as_str()).collect();
+    assert!(actions.contains(&"case_file_audit.list"), "{actions:?}");
+    assert!(actions.contains(&"case_record.record"));
+    assert!(log.iter().any(|e| e.action == "case_record.correct"
+        && e.detail == format!("case_file_audit {rid};changed=completed,findings,grade")));
+    assert!(!log.iter().any(|e| e.detail.contains("Sensitive")));
+
+    // Business support may not see the list.
+    let mut support = Client::signed_in_as(&t.app, Role::BusinessSupport).await;
+    let res = support.get("/case-file-audits").await;
+    assert_eq!(res.status, StatusCode::FORBIDDEN);
+}
+
+#[tokio::test]
+async fn case_file_audits_are_imported_all_or_nothing_with_their_theme_from_the_council_s_list() {
+    use footprint_interchange::Outcome;
+    use footprint_interchange::case_records::import_case_records;
+    let t = app().await;
+    let header = "RECORD,ID,CHILD,DATE,END,OUTCOME,REQUESTED_BY,THEME,GRADE,FINDINGS\n";
+    let bad = format!(
+        "{header}case_file_audit,X1,C1,01/03/2025,,,iro,Care Planning,,\n\
+         case_file_audit,X2,C1,01/03/2025,,,iro,Weather,,\n"
+    );
+    match import_case_records(&t.store, "cli:test", "audits.csv", &bad)
+        .await
+        .expect("import")
+    {
+        Outcome::Refused(p) => {
+            let at: Vec<(u64, &str)> = p.iter().map(|x| (x.line, x.column.as_str())).collect();
+            assert_eq!(at, [(3, "THEME")], "{p:?}");
+            assert!(
+                p[0].message.contains("case file audit's theme"),
+                "{}",
+                p[0].message
+            );
+        }
+        Outcome::Imported(_) => panic!("a bad row refuses the file"),
+    }
+    assert!(
+        t.store
+            .load_dataset()
+            .await
+            .expect("load")
+            .case_records
+            .is_empty(),
+        "nothing written"
+    );
+    let good = format!("{header}case_file_audit,X1,C1,01/03/2025,,,iro,Care Planning,,\n");
+    assert!(matches!(
+        import_case_records(&t.store, "cli:test", "audits.csv", &good)
+            .await
+            .expect("import"),
+        Outcome::Imported(_)
+    ));
+    // The extract again, the audit completed: a new version, the theme
+    // held as the list's key.
+    let again = format!(
+        "{header}case_file_audit,X1,C1,01/03/2025,20/03/2025,completed,iro,care planning,good,Synthetic findings\n"
+    );
+    assert!(matches!(
+        import_case_records(&t.store, "cli:test", "audits.csv", &again)
+            .await
+            .expect("import"),
+        Outcome::Imported(_)
+    ));
+    let versions = t
+        .store
+        .case_record_versions("case_file_audit", "X1")
+        .await
+        .expect("versions");
+    assert_eq!(versions.len(), 2);
+    assert_eq!(versions[1].changed, ["completed", "findings", "grade"]);
+    let ds = t.store.load_dataset().await.expect("load");
+    assert_eq!(
+        ds.case_records.case_file_audits[0].theme.as_deref(),
+        Some("care_planning")
+    );
+    let log = t
+        .store
+        .audit_log(&AuditQuery::default())
+        .await
+        .expect("log");
+    assert!(!log.iter().any(|e| e.detail.contains("Synthetic findings")));
+}

@@ -1,7 +1,7 @@
 //! The other meetings an IRO service chairs (`meetings.*`), dual plans
 //! (`dual_plans.*`), life-story work (`life_story.*`), advocacy
 //! (`advocacy.*`), the child's views (`views.*`) and case alerts
-//! (`case_alerts.*`), over any period, from the records of
+//! (`case_alerts.*`) and case file audits (`audits.*`), over any period, from the records of
 //! `case_records` and their schedules (one function per record type).
 //! Definitions: `docs/measures.md`. A meeting is judged by the day it was
 //! held against the day it was due; anything recorded after the period's
@@ -15,13 +15,13 @@ use super::care::CareIndex;
 use super::{Breakdown, Count, Grid, Measure, Measures, Percent, Period};
 use crate::calendar::WorkingDayCalendar;
 use crate::case_records::{
-    AdvocacyKind, AlertOutcome, CarerReviewKind, CaseRecordTimescales, LifeStoryStatus,
-    SecureDecision, conference_schedule, foster_carer_schedule, held_against_due,
+    AdvocacyKind, AlertOutcome, AuditRequester, AuditStatus, CarerReviewKind, CaseRecordTimescales,
+    LifeStoryStatus, SecureDecision, conference_schedule, foster_carer_schedule, held_against_due,
     private_fostering_schedule, secure_review_schedule,
 };
 use crate::codes::ParticipationCode;
 use crate::dates::{CollectionYear, Quarter};
-use crate::model::{ChildId, Dataset};
+use crate::model::{ChildId, Dataset, QualityGrade};
 
 /// A held meeting in the period: counted, and in time when held by its
 /// due date.
@@ -444,6 +444,7 @@ pub(super) fn measures(
         }
     }
 
+    case_file_audits(data, period, settings, out);
     out.push("meetings.secure.reviews", Measure::Count(secure));
     out.push("meetings.secure.children", Measure::Count(secure_children));
     out.push("meetings.secure.in_time", Measure::Percent(secure_in_time));
@@ -517,4 +518,91 @@ pub(super) fn measures(
         Measure::Percent(closed_in_time),
     );
     out.push("case_alerts.open.end", Measure::Count(open_end));
+}
+
+/// Case file audits (`audits.*`; R20-K8 "46 of 55 requested", R21-K3 "47
+/// audits"): those requested in the period, where each stood on its last
+/// day (completed, cancelled or still open: [`crate::case_records::CaseFileAudit::status_on`]),
+/// the share completed, by whom and on what theme they were requested;
+/// those completed in the period by their grade ("not graded" when none
+/// was given); those cancelled in it; those open on its last day, whenever
+/// requested. A period cut to the report date counts nothing after it.
+fn case_file_audits(
+    data: &Dataset,
+    period: Period,
+    settings: &super::MeasureSettings,
+    out: &mut Measures,
+) {
+    let themes = &settings.challenge_themes;
+    let last = period.last;
+    let mut requested = Count::default();
+    let mut completed = Count::default();
+    let mut cancelled = Count::default();
+    let mut open_end = Count::default();
+    let mut completed_pct = Percent::default();
+    let mut by_outcome = Breakdown::with_keys(
+        [
+            AuditStatus::Completed,
+            AuditStatus::Cancelled,
+            AuditStatus::Open,
+        ]
+        .map(AuditStatus::key),
+    );
+    let mut by_requester = Breakdown::with_keys(AuditRequester::ALL.iter().map(|r| r.key()));
+    // A row for every theme of the council's list (retired ones too: old
+    // audits hold them), then `not_recorded`: adds up to those requested.
+    let mut by_theme = Breakdown::with_keys(
+        themes
+            .0
+            .iter()
+            .map(|t| t.key.clone())
+            .chain([super::NOT_RECORDED.to_owned()]),
+    );
+    let mut by_grade = Breakdown::with_keys(
+        QualityGrade::ALL
+            .map(|g| g.key())
+            .into_iter()
+            .chain(["not_graded"]),
+    );
+    for a in &data.case_records.case_file_audits {
+        let status = a.status_on(last);
+        if period.contains(a.requested) {
+            requested.add(&a.child);
+            completed_pct.denominator.add(&a.child);
+            if status == AuditStatus::Completed {
+                completed_pct.numerator.add(&a.child);
+            }
+            by_outcome.entry(status.key()).add(&a.child);
+            by_requester.entry(a.requested_by.key()).add(&a.child);
+            let theme = a
+                .theme
+                .as_deref()
+                .map_or_else(|| super::NOT_RECORDED.to_owned(), |t| themes.key_of(t));
+            by_theme.entry(&theme).add(&a.child);
+        }
+        if a.completed.is_some_and(|c| period.contains(c)) {
+            completed.add(&a.child);
+            by_grade
+                .entry(a.grade.map_or("not_graded", QualityGrade::key))
+                .add(&a.child);
+        }
+        if a.completed.is_none() && a.cancelled.is_some_and(|c| period.contains(c)) {
+            cancelled.add(&a.child);
+        }
+        if status == AuditStatus::Open {
+            open_end.add(&a.child);
+        }
+    }
+    out.push("audits.requested", Measure::Count(requested));
+    out.push(
+        "audits.requested_by_outcome",
+        Measure::Breakdown(by_outcome),
+    );
+    out.push("audits.completed_pct", Measure::Percent(completed_pct));
+    out.push("audits.by_requester", Measure::Breakdown(by_requester));
+    out.push("audits.by_theme", Measure::Breakdown(by_theme));
+    out.push("audits.completed", Measure::Count(completed));
+    out.push("audits.by_grade", Measure::Breakdown(by_grade));
+    out.push("audits.cancelled", Measure::Count(cancelled));
+    out.push("audits.open.end", Measure::Count(open_end));
 }

@@ -663,7 +663,8 @@ fn theme_labels(
     }
     [
         ("challenges.by_theme".to_owned(), by_theme.clone()),
-        ("case_alerts.by_theme".to_owned(), by_theme),
+        ("case_alerts.by_theme".to_owned(), by_theme.clone()),
+        ("audits.by_theme".to_owned(), by_theme),
         ("challenges.formal_by_theme".to_owned(), formal),
     ]
     .into_iter()
@@ -1076,6 +1077,13 @@ fn compute_with(
                 (measure.to_owned(), labels)
             })
             .chain(theme_labels(&settings.challenge_themes))
+            .chain([(
+                "audits.by_requester".to_owned(),
+                crate::case_records::AuditRequester::ALL
+                    .iter()
+                    .map(|r| (r.key().to_owned(), r.label().to_owned()))
+                    .collect(),
+            )])
             .collect(),
         to_date: None,
     };

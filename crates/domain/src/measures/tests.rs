@@ -3218,3 +3218,248 @@ fn month_index_is_the_row_of_the_month_in_months() {
     assert_eq!(part.month_index(d(2025, 2, 28)), Some(1));
     assert_eq!(part.month_index(d(2025, 3, 1)), None);
 }
+
+/// Case file audits of three children, around the year 2021-22 (see
+/// `case_file_audits_by_hand`).
+fn audit_data() -> Dataset {
+    use crate::case_records::*;
+    let audit = |i: &str,
+                 c: &str,
+                 requested,
+                 requested_by,
+                 theme: Option<&str>,
+                 completed,
+                 grade,
+                 cancelled| CaseFileAudit {
+        id: i.to_owned(),
+        child: id(c),
+        requested,
+        requested_by,
+        theme: theme.map(str::to_owned),
+        completed,
+        grade,
+        findings: completed.map(|_: NaiveDate| "Plan not updated after the move".to_owned()),
+        cancelled,
+    };
+    use AuditRequester::{Iro, ServiceManager as Sm};
+    let mut data = Dataset::default();
+    data.case_records.case_file_audits = vec![
+        // Requested and completed in the year, graded; the theme by name.
+        audit(
+            "a1",
+            "A",
+            d(2021, 5, 1),
+            Iro,
+            Some("Care Planning"),
+            Some(d(2021, 6, 10)),
+            Some(QualityGrade::Good),
+            None,
+        ),
+        // Completed in the year with no grade; completed after a report
+        // date of 15/9/2021.
+        audit(
+            "a2",
+            "A",
+            d(2021, 9, 1),
+            Sm,
+            None,
+            Some(d(2021, 10, 1)),
+            None,
+            None,
+        ),
+        audit(
+            "a3",
+            "B",
+            d(2021, 11, 1),
+            Iro,
+            Some("placement"),
+            None,
+            None,
+            Some(d(2021, 12, 1)),
+        ),
+        audit("a4", "B", d(2022, 2, 1), Sm, None, None, None, None),
+        // Requested last year, completed this year.
+        audit(
+            "a5",
+            "C",
+            d(2021, 3, 1),
+            Sm,
+            None,
+            Some(d(2021, 4, 20)),
+            Some(QualityGrade::Inadequate),
+            None,
+        ),
+        // Requested this year, completed after it.
+        audit(
+            "a6",
+            "C",
+            d(2022, 3, 10),
+            Iro,
+            None,
+            Some(d(2022, 4, 5)),
+            Some(QualityGrade::Outstanding),
+            None,
+        ),
+        // Requested years ago, never done.
+        audit("a7", "C", d(2020, 1, 1), Iro, None, None, None, None),
+    ];
+    data.case_records.sort();
+    data
+}
+
+#[test]
+fn case_file_audits_by_hand() {
+    let data = audit_data();
+    let m = run(&data);
+    let n = |id_: &str| m.count(id_).unwrap_or_else(|| panic!("{id_}"));
+    assert_eq!(n("audits.requested"), 5, "a1, a2, a3, a4, a6");
+    assert_eq!(bd(&m, "audits.requested_by_outcome", "completed"), 2);
+    assert_eq!(bd(&m, "audits.requested_by_outcome", "cancelled"), 1);
+    assert_eq!(bd(&m, "audits.requested_by_outcome", "open"), 2, "a4, a6");
+    assert_eq!(share(&m, "audits.completed_pct"), (2, 5));
+    assert_eq!(bd(&m, "audits.by_requester", "iro"), 3);
+    assert_eq!(bd(&m, "audits.by_requester", "service_manager"), 2);
+    assert_eq!(
+        m.key_label("audits.by_requester", "service_manager"),
+        "The IRO service manager"
+    );
+    // A theme given by name is counted on its entry's row.
+    assert_eq!(bd(&m, "audits.by_theme", "care_planning"), 1);
+    assert_eq!(bd(&m, "audits.by_theme", "placement"), 1);
+    assert_eq!(bd(&m, "audits.by_theme", "not_recorded"), 3);
+    assert_eq!(m.breakdown("audits.by_theme").unwrap().total(), 5);
+    assert_eq!(
+        m.key_label("audits.by_theme", "care_planning"),
+        "Care planning"
+    );
+    assert_eq!(n("audits.completed"), 3, "a1, a2 and last year's a5");
+    assert_eq!(bd(&m, "audits.by_grade", "good"), 1);
+    assert_eq!(bd(&m, "audits.by_grade", "inadequate"), 1);
+    assert_eq!(bd(&m, "audits.by_grade", "not_graded"), 1);
+    assert_eq!(bd(&m, "audits.by_grade", "outstanding"), 0, "a6: next year");
+    assert_eq!(m.breakdown("audits.by_grade").unwrap().total(), 3);
+    assert_eq!(n("audits.cancelled"), 1);
+    assert_eq!(n("audits.open.end"), 3, "a4, a6 and a7");
+
+    // The next year: a6 completed and graded; nothing requested.
+    let next = compute(
+        &data,
+        CollectionYear::new(2022),
+        &MeasureSettings::default(),
+        &WorkingDayCalendar::england_and_wales(),
+    );
+    assert_eq!(next.count("audits.requested"), Some(0));
+    assert_eq!(share(&next, "audits.completed_pct"), (0, 0));
+    assert_eq!(bd(&next, "audits.by_grade", "outstanding"), 1);
+    assert_eq!(next.count("audits.open.end"), Some(2), "a4 and a7");
+
+    // A period that ends after the report date (15/9/2021) counts nothing
+    // after it: a2, requested on 1/9, is open; a6 is not yet requested.
+    let to_date = compute_as_of(
+        &data,
+        Period::year(year()),
+        d(2021, 9, 15),
+        &MeasureSettings::default(),
+        &WorkingDayCalendar::england_and_wales(),
+    );
+    assert!(to_date.to_date.is_some(), "marked to date");
+    assert_eq!(to_date.count("audits.requested"), Some(2));
+    assert_eq!(bd(&to_date, "audits.requested_by_outcome", "completed"), 1);
+    assert_eq!(bd(&to_date, "audits.requested_by_outcome", "open"), 1);
+    assert_eq!(share(&to_date, "audits.completed_pct"), (1, 2));
+    assert_eq!(to_date.count("audits.completed"), Some(2), "a1 and a5");
+    assert_eq!(bd(&to_date, "audits.by_grade", "not_graded"), 0);
+    assert_eq!(to_date.count("audits.cancelled"), Some(0));
+    assert_eq!(to_date.count("audits.open.end"), Some(2), "a2 and a7");
+}
+
+#[test]
+fn a_case_file_audit_is_completed_or_cancelled_after_its_request() {
+    use crate::case_records::*;
+    let ok = CaseFileAudit {
+        id: "a".into(),
+        child: id("A"),
+        requested: d(2021, 5, 1),
+        requested_by: AuditRequester::Iro,
+        theme: None,
+        completed: None,
+        grade: None,
+        findings: None,
+        cancelled: None,
+    };
+    let check = |a: &CaseFileAudit| CaseRecord::CaseFileAudit(a.clone()).check();
+    assert_eq!(check(&ok), Ok(()));
+    assert_eq!(ok.status_on(d(2021, 4, 30)), AuditStatus::NotRequested);
+    assert_eq!(ok.status_on(d(2021, 5, 1)), AuditStatus::Open);
+    let done = CaseFileAudit {
+        completed: Some(d(2021, 6, 1)),
+        grade: Some(QualityGrade::Good),
+        findings: Some("Good".into()),
+        ..ok.clone()
+    };
+    assert_eq!(check(&done), Ok(()));
+    assert_eq!(done.status_on(d(2021, 5, 31)), AuditStatus::Open);
+    assert_eq!(done.status_on(d(2021, 6, 1)), AuditStatus::Completed);
+    let early = CaseFileAudit {
+        completed: Some(d(2021, 4, 1)),
+        ..done.clone()
+    };
+    assert_eq!(
+        check(&early),
+        Err(CaseRecordError::AuditCompletedBeforeRequested)
+    );
+    let both = CaseFileAudit {
+        cancelled: Some(d(2021, 6, 2)),
+        ..done.clone()
+    };
+    assert_eq!(
+        check(&both),
+        Err(CaseRecordError::AuditCompletedAndCancelled)
+    );
+    let graded_open = CaseFileAudit {
+        grade: Some(QualityGrade::Good),
+        ..ok.clone()
+    };
+    assert_eq!(
+        check(&graded_open),
+        Err(CaseRecordError::AuditGradeWithoutCompletion)
+    );
+    let cancelled_early = CaseFileAudit {
+        cancelled: Some(d(2021, 4, 1)),
+        ..ok.clone()
+    };
+    assert_eq!(
+        check(&cancelled_early),
+        Err(CaseRecordError::AuditCancelledBeforeRequested)
+    );
+    let record = CaseRecord::CaseFileAudit(done.clone());
+    assert_eq!(record.kind(), "case_file_audit");
+    assert_eq!(record.span(), (d(2021, 5, 1), Some(d(2021, 6, 1))));
+    assert_eq!(
+        CaseRecord::CaseFileAudit(ok.clone()).span(),
+        (d(2021, 5, 1), None),
+        "open"
+    );
+    // The theme is put as the council's list holds it; one not on the
+    // list is refused; blank is none.
+    let themes = crate::lists::ThemeList::default_list();
+    let mut named = CaseRecord::CaseFileAudit(CaseFileAudit {
+        theme: Some("Care Planning".into()),
+        ..ok.clone()
+    });
+    named.list_theme(&themes, None).unwrap();
+    assert!(
+        matches!(&named, CaseRecord::CaseFileAudit(a) if a.theme.as_deref() == Some("care_planning"))
+    );
+    let mut unknown = CaseRecord::CaseFileAudit(CaseFileAudit {
+        theme: Some("Nonsense".into()),
+        ..ok.clone()
+    });
+    assert!(unknown.list_theme(&themes, None).is_err());
+    let mut blank = CaseRecord::CaseFileAudit(CaseFileAudit {
+        theme: Some("  ".into()),
+        ..ok
+    });
+    blank.list_theme(&themes, None).unwrap();
+    assert!(matches!(&blank, CaseRecord::CaseFileAudit(a) if a.theme.is_none()));
+}

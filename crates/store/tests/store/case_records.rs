@@ -323,3 +323,99 @@ async fn a_private_fostering_notification_is_kept_as_versions(env: Env) {
     assert_eq!(s.load_dataset().await.unwrap().case_records, before);
 }
 both!(a_private_fostering_notification_is_kept_as_versions);
+
+/// A case file audit (migration 23): requested, then completed as a
+/// correction (a new version with who and why; the request kept), read by
+/// the child and by a window in which the child is in care, long after its
+/// request; an audit completed before it was requested writes nothing.
+async fn a_case_file_audit_is_kept_as_versions(env: Env) {
+    use footprint_domain::case_records::{AuditRequester, CaseFileAudit};
+    use footprint_domain::model::QualityGrade;
+    let s = &env.store;
+    s.replace_dataset(&two_children()).await.unwrap();
+    let requested = CaseFileAudit {
+        id: "CFA1".into(),
+        child: id("A1"),
+        requested: d("2023-01-03"),
+        requested_by: AuditRequester::ServiceManager,
+        theme: Some("care_planning".into()),
+        completed: None,
+        grade: None,
+        findings: None,
+        cancelled: None,
+    };
+    s.record_case_record(&CaseRecord::CaseFileAudit(requested.clone()), "manager")
+        .await
+        .unwrap();
+    let open_window = s
+        .load_scoped(Scope::Active {
+            from: d("2024-06-01"),
+            to: d("2024-06-30"),
+        })
+        .await
+        .unwrap();
+    assert_eq!(
+        open_window.case_records.case_file_audits,
+        vec![requested.clone()]
+    );
+    let completed = CaseFileAudit {
+        completed: Some(d("2023-02-10")),
+        grade: Some(QualityGrade::RequiresImprovement),
+        findings: Some("The chronology is out of date".into()),
+        ..requested.clone()
+    };
+    let changed = s
+        .correct_case_record(
+            &CaseRecord::CaseFileAudit(completed.clone()),
+            &Correction {
+                by: "iro1".into(),
+                reason: "audit completed".into(),
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(changed, ["completed", "findings", "grade"]);
+    let versions = s
+        .case_record_versions("case_file_audit", "CFA1")
+        .await
+        .unwrap();
+    assert_eq!(versions.len(), 2);
+    assert_eq!(
+        versions[0].record,
+        CaseRecord::CaseFileAudit(requested.clone())
+    );
+    assert_eq!(
+        versions[1].record,
+        CaseRecord::CaseFileAudit(completed.clone())
+    );
+    assert_eq!(
+        (versions[1].written_by.as_str(), versions[1].reason.as_str()),
+        ("iro1", "audit completed")
+    );
+    let one = s.load_scoped(Scope::Children(&[id("A1")])).await.unwrap();
+    assert_eq!(one.case_records.case_file_audits, vec![completed.clone()]);
+    let other = s.load_scoped(Scope::Children(&[id("B2")])).await.unwrap();
+    assert!(other.case_records.case_file_audits.is_empty());
+    assert_eq!(
+        s.load_dataset()
+            .await
+            .unwrap()
+            .case_records
+            .case_file_audits,
+        vec![completed]
+    );
+
+    let bad = CaseFileAudit {
+        id: "CFA2".into(),
+        completed: Some(d("2022-12-30")),
+        ..requested
+    };
+    let before = s.load_dataset().await.unwrap().case_records;
+    let e = s
+        .add_case_records(&[CaseRecord::CaseFileAudit(bad)], "cli:test")
+        .await
+        .unwrap_err();
+    assert!(matches!(e, StoreError::Invalid(_)), "{e}");
+    assert_eq!(s.load_dataset().await.unwrap().case_records, before);
+}
+both!(a_case_file_audit_is_kept_as_versions);

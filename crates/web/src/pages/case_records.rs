@@ -1,7 +1,8 @@
 //! The other records an IRO service keeps (issue 15): secure accommodation
 //! and private fostering reviews, disruption meetings, child protection
 //! plans and review conferences, life-story work, advocacy, the child's
-//! views and case alerts (IROs and the manager, from the child's page), and
+//! views, case alerts and case file audits (IROs and the manager, from the
+//! child's page; the audits also listed at `/case-file-audits`), and
 //! foster carer reviews (the manager; a carer household, no child data),
 //! recorded and corrected in forms.
 //!
@@ -16,15 +17,15 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::NaiveDate;
 use footprint_domain::case_records::{
-    AdvocacyKind, AlertOutcome, CarerReviewKind, CaseAlert, CaseRecord, CaseRecordError,
-    ChildProtectionPlan, ChildViews, DisruptionMeeting, FosterCarerReview, LifeStoryStatus,
-    LifeStoryWork, Notifier, PrivateFosteringNotification, PrivateFosteringReview,
-    ProtectionConference, SecureDecision, SecureReview,
+    AdvocacyKind, AlertOutcome, AuditRequester, AuditStatus, CarerReviewKind, CaseAlert,
+    CaseFileAudit, CaseRecord, CaseRecordError, ChildProtectionPlan, ChildViews, DisruptionMeeting,
+    FosterCarerReview, LifeStoryStatus, LifeStoryWork, Notifier, PrivateFosteringNotification,
+    PrivateFosteringReview, ProtectionConference, SecureDecision, SecureReview,
 };
 use footprint_domain::daily;
 use footprint_domain::lists::{FormList, ThemeList, ThemeRefusal};
 use footprint_domain::measures::MeasureSettings;
-use footprint_domain::model::{ChildId, Dataset};
+use footprint_domain::model::{ChildId, Dataset, QualityGrade};
 use footprint_store::{CaseRecordVersion, Correction, StoreError};
 use minijinja::{Value, context};
 use serde::Deserialize;
@@ -40,6 +41,9 @@ use crate::view::{AppError, FormErrors, Page};
 /// The reason for a correction: at most this many characters (as the store
 /// keeps it).
 const REASON_MAX: usize = 500;
+
+/// The findings of a case file audit: at most this many characters.
+const FINDINGS_MAX: usize = 5000;
 
 /// The one kind kept for a carer household, not a child.
 const CARER: &str = "foster_carer_review";
@@ -256,6 +260,9 @@ fn field_of(e: &CaseRecordError) -> &'static str {
         E::OutcomeWithoutClosing => "outcome",
         E::VisitBeforeNotified | E::VisitAfterEnd => "visits",
         E::NotifiedEndsBeforeStart => "end",
+        E::AuditCompletedBeforeRequested | E::AuditCancelledBeforeRequested => "end",
+        E::AuditCompletedAndCancelled => "audit_outcome",
+        E::AuditGradeWithoutCompletion => "grade",
     }
 }
 
@@ -608,6 +615,85 @@ fn parse_record(
                 })
             })
         }
+        ("case_file_audit", Some(child)) => {
+            let requested = date_field(
+                &mut e,
+                pairs,
+                "date",
+                "the day the audit was requested",
+                true,
+            );
+            let requested_by = pick(
+                &mut e,
+                pairs,
+                "requested_by",
+                AuditRequester::from_key,
+                Some("Select who requested the audit"),
+            );
+            // From the council's challenge themes: checked with the record
+            // (`CaseRecord::list_theme`, in `list_theme`).
+            let theme = field(pairs, "theme")
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(str::to_owned);
+            let outcome = pick(
+                &mut e,
+                pairs,
+                "audit_outcome",
+                |k| match k {
+                    "completed" => Some(AuditStatus::Completed),
+                    "cancelled" => Some(AuditStatus::Cancelled),
+                    _ => None,
+                },
+                None,
+            );
+            let ended = date_field(
+                &mut e,
+                pairs,
+                "end",
+                "the day the audit was completed or cancelled",
+                outcome.is_some(),
+            );
+            if ended.is_some()
+                && outcome.is_none()
+                && !e.0.iter().any(|x| x.field == "audit_outcome")
+            {
+                e.add(
+                    "audit_outcome",
+                    "Select whether the audit was completed or cancelled on that day",
+                );
+            }
+            let grade = pick(&mut e, pairs, "grade", QualityGrade::from_key, None);
+            let findings = field(pairs, "findings")
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(str::to_owned);
+            if findings
+                .as_deref()
+                .is_some_and(|f| f.chars().count() > FINDINGS_MAX)
+            {
+                e.add(
+                    "findings",
+                    format!("The findings must be {FINDINGS_MAX} characters or fewer"),
+                );
+            }
+            match (requested, requested_by) {
+                (Some(requested), Some(requested_by)) => {
+                    Some(CaseRecord::CaseFileAudit(CaseFileAudit {
+                        id,
+                        child,
+                        requested,
+                        requested_by,
+                        theme,
+                        completed: ended.filter(|_| outcome == Some(AuditStatus::Completed)),
+                        grade,
+                        findings,
+                        cancelled: ended.filter(|_| outcome == Some(AuditStatus::Cancelled)),
+                    }))
+                }
+                _ => None,
+            }
+        }
         (CARER, None) => {
             let household = field(pairs, "household").unwrap_or("").trim().to_owned();
             let approved = date_field(
@@ -767,8 +853,48 @@ fn form_of(r: &CaseRecord) -> Vec<(String, String)> {
                 x.outcome.map(|o| o.key().to_owned()).unwrap_or_default(),
             );
         }
+        CaseRecord::CaseFileAudit(x) => {
+            put("date", iso(x.requested));
+            put("requested_by", x.requested_by.key().to_owned());
+            put("theme", x.theme.clone().unwrap_or_default());
+            let (outcome, end) = match (x.completed, x.cancelled) {
+                (Some(c), _) => ("completed", iso(c)),
+                (None, Some(c)) => ("cancelled", iso(c)),
+                (None, None) => ("", String::new()),
+            };
+            put("audit_outcome", outcome.to_owned());
+            put("end", end);
+            put(
+                "grade",
+                x.grade.map(|g| g.key().to_owned()).unwrap_or_default(),
+            );
+            put("findings", x.findings.clone().unwrap_or_default());
+        }
     }
     out
+}
+
+/// A case file audit in words (never its findings): who requested it, its
+/// theme, and where it stands.
+fn audit_summary(x: &CaseFileAudit, lists: &MeasureSettings) -> String {
+    let theme = x
+        .theme
+        .as_deref()
+        .map(|t| format!("; {}", lists.challenge_themes.label(t)))
+        .unwrap_or_default();
+    let stands = match (x.completed, x.cancelled) {
+        (Some(c), _) => format!(
+            "completed {}: {}",
+            uk(c),
+            x.grade.map_or("not graded", QualityGrade::label)
+        ),
+        (None, Some(c)) => format!("cancelled {}", uk(c)),
+        (None, None) => "open".to_owned(),
+    };
+    format!(
+        "Requested by {}{theme}; {stands}",
+        x.requested_by.label().to_lowercase().replace("iro", "IRO"),
+    )
 }
 
 /// A record in words: its date (the day it is listed under) and what it
@@ -858,6 +984,7 @@ fn summary(r: &CaseRecord, lists: &MeasureSettings) -> (NaiveDate, String) {
                     .unwrap_or_default(),
             ),
         ),
+        CaseRecord::CaseFileAudit(x) => (x.requested, audit_summary(x, lists)),
         CaseRecord::CaseAlert(x) => (
             x.raised,
             format!(
@@ -936,6 +1063,13 @@ fn options(
         outcomes => keyed(AlertOutcome::ALL, AlertOutcome::key, AlertOutcome::label),
         carer_kinds => keyed(CarerReviewKind::ALL, CarerReviewKind::key, CarerReviewKind::label),
         notifiers => keyed(Notifier::ALL, Notifier::key, Notifier::label),
+        requesters => keyed(AuditRequester::ALL, AuditRequester::key, AuditRequester::label),
+        grades => keyed(&QualityGrade::ALL, QualityGrade::key, QualityGrade::label),
+        audit_outcomes => [("completed", "Completed"), ("cancelled", "Cancelled")].map(|(key, label)| context! { key, label }),
+        audit_themes => lists.map(|l| super::list_options(&l.challenge_themes.themes(), match held {
+            Some(CaseRecord::CaseFileAudit(a)) => a.theme.as_deref(),
+            _ => None,
+        })),
         themes,
     }
 }
@@ -1191,6 +1325,13 @@ fn list_theme(
     r: &mut CaseRecord,
     held: Option<&CaseRecord>,
 ) -> Option<FormErrors> {
+    if let CaseRecord::CaseFileAudit(_) = r {
+        return r.list_theme(list, held).err().map(|_| {
+            let mut e = FormErrors::default();
+            e.add("theme", "Select a theme from the list");
+            e
+        });
+    }
     let CaseRecord::CaseAlert(a) = r else {
         return None;
     };
@@ -1478,6 +1619,72 @@ pub(crate) async fn due_for(
             .filter(|d| d.child == id.as_str())
             .collect(),
     )
+}
+
+// -- case file audits (IROs and the manager) ----------------------------------
+
+/// GET /case-file-audits — every case file audit held: those open first
+/// (the longest requested first), then the rest, the latest requested
+/// first. Each is recorded and corrected from its child's page. The
+/// findings are not shown here.
+pub async fn audit_list(
+    State(state): State<AppState>,
+    page: Page,
+    user: CurrentUser,
+    Query(q): Query<crate::paging::PageQuery>,
+) -> Response {
+    let result = async {
+        let ds = council(&state).await?;
+        audit(&state, &user, "case_file_audit.list", None, "").await?;
+        let lists = settings(&state).await?;
+        let today = state.clock.today();
+        let mut audits: Vec<&CaseFileAudit> = ds.case_records.case_file_audits.iter().collect();
+        let open_on = |a: &CaseFileAudit| a.status_on(today) == AuditStatus::Open;
+        audits.sort_by(|a, b| {
+            open_on(b).cmp(&open_on(a)).then_with(|| {
+                if open_on(a) {
+                    (a.requested, &a.child, &a.id).cmp(&(b.requested, &b.child, &b.id))
+                } else {
+                    (b.requested, &b.child, &b.id).cmp(&(a.requested, &a.child, &a.id))
+                }
+            })
+        });
+        let open = audits.iter().filter(|a| open_on(a)).count();
+        let rows: Vec<Value> = audits
+            .iter()
+            .map(|a| {
+                let stands = match (a.completed, a.cancelled) {
+                    (Some(c), _) => format!(
+                        "Completed {}: {}",
+                        uk(c),
+                        a.grade.map_or("not graded", QualityGrade::label)
+                    ),
+                    (None, Some(c)) => format!("Cancelled {}", uk(c)),
+                    (None, None) => "Open".to_owned(),
+                };
+                context! {
+                    child => a.child.to_string(),
+                    id => a.id.clone(),
+                    requested => uk(a.requested),
+                    requested_iso => iso(a.requested),
+                    requested_by => a.requested_by.label(),
+                    theme => a.theme.as_deref().map(|t| lists.challenge_themes.label(t).to_owned()),
+                    status => a.status_on(today).key(),
+                    stands,
+                }
+            })
+            .collect();
+        let (rows, pager) = crate::paging::page(rows, &q.page, "/case-file-audits", &[]);
+        Ok(page
+            .render(
+                &state,
+                "case_file_audits.html",
+                context! { rows, pager, open },
+            )
+            .await)
+    }
+    .await;
+    respond(&state, Some(&user), result)
 }
 
 // -- foster carer reviews (the manager) --------------------------------------

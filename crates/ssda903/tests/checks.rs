@@ -183,6 +183,53 @@ fn a_review_outside_care_is_a_warning_and_kept() {
 }
 
 #[test]
+fn reviews_checked_child_by_child_are_reported_in_the_reviews_order() {
+    // The reviews are checked against each child's periods as they are
+    // made, children in order; their problems still come in the reviews'
+    // order, a child without episodes (1003) among them.
+    let header = format!("{HEADER}1003,1,01/01/2015,WBRI,A12345678902B,,\n");
+    let reviews = "CHILD,DOB,REVIEW,REVIEW_CODE
+1002,01/01/2020,20/04/2021,PN0
+1003,01/01/2015,01/07/2021,PN1
+1001,15/06/2010,20/04/2021,PN0
+1002,01/01/2020,01/07/2021,PN0
+";
+    let p = read(&[
+        csv("header.csv", &header),
+        csv("episodes.csv", EPISODES),
+        csv("reviews.csv", reviews),
+    ]);
+    let got: Vec<(u64, &str, Option<&str>)> = p
+        .problems
+        .iter()
+        .filter(|q| q.message.contains("no period of care") || q.rule.as_deref() == Some("440"))
+        .map(|q| {
+            (
+                q.line.unwrap(),
+                q.column.as_deref().unwrap(),
+                q.rule.as_deref(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        got,
+        [
+            (2, "REVIEW", None),
+            (3, "REVIEW", None),
+            (4, "REVIEW", None),
+            (4, "REVIEW_CODE", Some("440")),
+        ],
+        "{:#?}",
+        p.problems
+    );
+    assert!(
+        p.problems
+            .iter()
+            .all(|q| q.file != "reviews.csv" || q.line != Some(5))
+    );
+}
+
+#[test]
 fn rule_399_reviews_of_a_short_breaks_child() {
     // In U6: a short break in U4 (long-term fostering) would break 384 too.
     // Ten days, around the review: a longer one would break 365 and 367.

@@ -21,7 +21,8 @@ use footprint_domain::dates::CollectionYear;
 use footprint_ssda903::providers::Providers;
 use footprint_ssda903::rules::{self, RuleSetName};
 use footprint_ssda903::{
-    CheckOptions, Format, Input, Parsed, Problem, RawReturn, Severity, read_paths_with,
+    CheckOptions, Format, Input, Parsed, Problem, RawReturn, Severity, read_paths_taking,
+    read_paths_with,
 };
 use serde::Serialize;
 
@@ -297,12 +298,12 @@ pub fn run(cmd: ValidateCommand) -> ExitCode {
             Ok(raw) => options.previous = Some(raw),
             Err(e) => return usage(&format!("--previous-from-db: {e:#}")),
         }
-        match read_paths_with(&args.paths, Some(this_year), &options) {
+        match read_paths_taking(&args.paths, Some(this_year), options) {
             Ok(p) => p,
             Err(e) => return usage(&e.to_string()),
         }
     } else {
-        match read_paths_with(&args.paths, year, &options) {
+        match read_paths_taking(&args.paths, year, options) {
             Ok(p) => p,
             Err(e) => return usage(&e.to_string()),
         }

@@ -884,3 +884,38 @@ fn problems_name_the_file_line_and_column_of_rows_read_in_blocks() {
     assert_eq!(p.ret.reviews[1].source.line, 3);
     assert_eq!(&*p.ret.reviews[1].source.file, "reviews.csv");
 }
+
+#[test]
+fn taking_the_options_lets_last_year_go_and_finds_the_same() {
+    use footprint_ssda903::{CheckOptions, RawReturn, read_paths_taking, read_paths_with};
+    let dir = |inputs: &[Input]| {
+        let d = tempfile::tempdir().unwrap();
+        for i in inputs {
+            std::fs::write(d.path().join(&i.name), &i.bytes).unwrap();
+        }
+        d
+    };
+    let this = dir(&base_with(
+        "reviews.csv",
+        "28/05/2021,PN1",
+        "20/04/2021,PN0",
+    ));
+    // Last year's: child 1001's open episode is not this year's first (503
+    // rules), and child 1002 is not in it.
+    let last = dir(&base_with(
+        "episodes.csv",
+        "1002,10/06/2021,S,C1,N1,U4,PR1,,,,TW1 1AA,TW1 2AF,SC000001\n",
+        "",
+    ));
+    let options = CheckOptions {
+        previous: Some(RawReturn::read_paths(&[last.path().to_path_buf()]).unwrap()),
+        ..CheckOptions::default()
+    };
+    let paths = [this.path().to_path_buf()];
+    let with = read_paths_with(&paths, year("2021-22"), &options).unwrap();
+    let taking = read_paths_taking(&paths, year("2021-22"), options).unwrap();
+    assert_eq!(with.problems, taking.problems);
+    assert_eq!(with.ret, taking.ret);
+    assert!(taking.rule_set.as_ref().unwrap().previous_year);
+    assert!(!taking.problems.is_empty());
+}

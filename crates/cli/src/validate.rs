@@ -21,7 +21,8 @@ use footprint_domain::dates::CollectionYear;
 use footprint_ssda903::providers::Providers;
 use footprint_ssda903::rules::{self, RuleSetName};
 use footprint_ssda903::{
-    CheckOptions, Format, Input, Parsed, Problem, RawReturn, Severity, read_paths_with,
+    CheckOptions, Format, Input, Parsed, Problem, RawReturn, Severity, read_paths_taking,
+    read_paths_with,
 };
 use serde::Serialize;
 
@@ -207,6 +208,7 @@ fn previous_from_db(db: &DbArgs, year: CollectionYear) -> anyhow::Result<RawRetu
 
 pub fn run(cmd: ValidateCommand) -> ExitCode {
     let ValidateCommand::Ssda903(args) = cmd;
+    one_malloc_arena();
     let year = match args.year.as_deref().map(str::parse::<CollectionYear>) {
         None => None,
         Some(Ok(y)) => Some(y),
@@ -296,12 +298,12 @@ pub fn run(cmd: ValidateCommand) -> ExitCode {
             Ok(raw) => options.previous = Some(raw),
             Err(e) => return usage(&format!("--previous-from-db: {e:#}")),
         }
-        match read_paths_with(&args.paths, Some(this_year), &options) {
+        match read_paths_taking(&args.paths, Some(this_year), options) {
             Ok(p) => p,
             Err(e) => return usage(&e.to_string()),
         }
     } else {
-        match read_paths_with(&args.paths, year, &options) {
+        match read_paths_taking(&args.paths, year, options) {
             Ok(p) => p,
             Err(e) => return usage(&e.to_string()),
         }
@@ -331,6 +333,20 @@ pub fn run(cmd: ValidateCommand) -> ExitCode {
         ExitCode::SUCCESS
     } else {
         ExitCode::from(1)
+    }
+}
+
+/// Has glibc's allocator serve every thread from one heap (arena). The
+/// rules run on the machine's cores; with an arena per thread, what a rule
+/// thread frees stays in its own arena, and the validation's peak memory at
+/// 10,000 children was 7 to 10 MiB higher (`docs/benchmarks.md`, tenth
+/// round), at no measurable cost in time.
+fn one_malloc_arena() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: mallopt takes no pointer; it sets a limit the allocator reads
+    // when a thread next needs an arena.
+    unsafe {
+        libc::mallopt(libc::M_ARENA_MAX, 1);
     }
 }
 

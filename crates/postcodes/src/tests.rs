@@ -182,3 +182,46 @@ fn every_area_unpacks_with_its_districts_once_and_in_order() {
     }
     assert_eq!(total, d.len());
 }
+
+#[test]
+fn many_postcodes_are_found_at_once_as_one_by_one_without_keeping_their_areas() {
+    let d = directory();
+    let postcodes = [
+        "TW1 1AA", "", "CB2 1TN", "tw11aa", "ZZ9 9ZZ", "S1 1AB", "TW99 1AA", "SW1A 1AA", "É1 1AA",
+        "TA1 1AA", "S1 1AA", "TW1",
+    ];
+    let all = d.locate_all(&postcodes);
+    assert_eq!(all.len(), postcodes.len());
+    for (p, got) in postcodes.iter().zip(&all) {
+        assert_eq!(*got, d.locate(p), "{p:?}");
+    }
+    assert!(all[0].is_some() && all[1].is_none() && all[4].is_none());
+    // An area no `locate` has asked for is not kept (a directory of the
+    // test's own: other tests unpack every area of the shared one).
+    let d = Directory::parse(DATA).unwrap();
+    let (name, _, _) = key_parts("LE11AA").unwrap();
+    assert_eq!(name, "LE");
+    let found = d.locate_all(&["LE1 1AA", "le1 1ab"]);
+    assert!(d.areas["LE"].unpacked.get().is_none());
+    assert_eq!(found[0].map(|l| l.district.is_some()), Some(true));
+    assert_eq!(found[0], d.locate("LE1 1AA"));
+    assert!(d.areas["LE"].unpacked.get().is_some());
+}
+
+#[test]
+fn deriving_from_places_found_is_deriving_from_the_postcodes() {
+    let d = directory();
+    for (home, pl) in [
+        ("TW1 1AA", "CB2 1TN"),
+        ("TW1 1AA", "TW1 1AA"),
+        ("", "SW1A 1AA"),
+        ("TW1 1AA", ""),
+        ("ZZ9 9ZZ", "TA1 1AA"),
+    ] {
+        assert_eq!(
+            derive_at(d.locate(home), d.locate(pl), COUNCIL),
+            derive(home, pl, COUNCIL),
+            "{home:?} {pl:?}"
+        );
+    }
+}

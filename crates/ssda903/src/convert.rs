@@ -427,10 +427,12 @@ pub(crate) fn convert(
     let has_header = ret.tables.contains(&Table::Header);
     // Every CHILD of the Header, including rows refused for another problem
     // (their children are not reported again as missing from the Header).
-    let header_ids: std::collections::HashSet<String> = used
+    // Only a valid CHILD is ever looked up, so only those are kept (as
+    // identifiers, not a string each).
+    let header_ids: foldhash::HashSet<ChildId> = used
         .iter()
         .filter(|r| r.table() == Table::Header)
-        .map(|r| r.get("CHILD").to_owned())
+        .filter_map(|r| r.get("CHILD").parse().ok())
         .collect();
 
     // Checks shared by the tables keyed on CHILD: not in the Header
@@ -441,7 +443,7 @@ pub(crate) fn convert(
             return;
         }
         match dobs.get(id) {
-            None if header_ids.contains(id.as_str()) => {}
+            None if header_ids.contains(id) => {}
             None => conv.report(
                 row,
                 "CHILD",

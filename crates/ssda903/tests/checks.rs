@@ -183,6 +183,53 @@ fn a_review_outside_care_is_a_warning_and_kept() {
 }
 
 #[test]
+fn reviews_checked_child_by_child_are_reported_in_the_reviews_order() {
+    // The reviews are checked against each child's periods as they are
+    // made, children in order; their problems still come in the reviews'
+    // order, a child without episodes (1003) among them.
+    let header = format!("{HEADER}1003,1,01/01/2015,WBRI,A12345678902B,,\n");
+    let reviews = "CHILD,DOB,REVIEW,REVIEW_CODE
+1002,01/01/2020,20/04/2021,PN0
+1003,01/01/2015,01/07/2021,PN1
+1001,15/06/2010,20/04/2021,PN0
+1002,01/01/2020,01/07/2021,PN0
+";
+    let p = read(&[
+        csv("header.csv", &header),
+        csv("episodes.csv", EPISODES),
+        csv("reviews.csv", reviews),
+    ]);
+    let got: Vec<(u64, &str, Option<&str>)> = p
+        .problems
+        .iter()
+        .filter(|q| q.message.contains("no period of care") || q.rule.as_deref() == Some("440"))
+        .map(|q| {
+            (
+                q.line.unwrap(),
+                q.column.as_deref().unwrap(),
+                q.rule.as_deref(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        got,
+        [
+            (2, "REVIEW", None),
+            (3, "REVIEW", None),
+            (4, "REVIEW", None),
+            (4, "REVIEW_CODE", Some("440")),
+        ],
+        "{:#?}",
+        p.problems
+    );
+    assert!(
+        p.problems
+            .iter()
+            .all(|q| q.file != "reviews.csv" || q.line != Some(5))
+    );
+}
+
+#[test]
 fn rule_399_reviews_of_a_short_breaks_child() {
     // In U6: a short break in U4 (long-term fostering) would break 384 too.
     // Ten days, around the review: a longer one would break 365 and 367.
@@ -836,4 +883,39 @@ fn problems_name_the_file_line_and_column_of_rows_read_in_blocks() {
     // The other files' rows keep their own places.
     assert_eq!(p.ret.reviews[1].source.line, 3);
     assert_eq!(&*p.ret.reviews[1].source.file, "reviews.csv");
+}
+
+#[test]
+fn taking_the_options_lets_last_year_go_and_finds_the_same() {
+    use footprint_ssda903::{CheckOptions, RawReturn, read_paths_taking, read_paths_with};
+    let dir = |inputs: &[Input]| {
+        let d = tempfile::tempdir().unwrap();
+        for i in inputs {
+            std::fs::write(d.path().join(&i.name), &i.bytes).unwrap();
+        }
+        d
+    };
+    let this = dir(&base_with(
+        "reviews.csv",
+        "28/05/2021,PN1",
+        "20/04/2021,PN0",
+    ));
+    // Last year's: child 1001's open episode is not this year's first (503
+    // rules), and child 1002 is not in it.
+    let last = dir(&base_with(
+        "episodes.csv",
+        "1002,10/06/2021,S,C1,N1,U4,PR1,,,,TW1 1AA,TW1 2AF,SC000001\n",
+        "",
+    ));
+    let options = CheckOptions {
+        previous: Some(RawReturn::read_paths(&[last.path().to_path_buf()]).unwrap()),
+        ..CheckOptions::default()
+    };
+    let paths = [this.path().to_path_buf()];
+    let with = read_paths_with(&paths, year("2021-22"), &options).unwrap();
+    let taking = read_paths_taking(&paths, year("2021-22"), options).unwrap();
+    assert_eq!(with.problems, taking.problems);
+    assert_eq!(with.ret, taking.ret);
+    assert!(taking.rule_set.as_ref().unwrap().previous_year);
+    assert!(!taking.problems.is_empty());
 }

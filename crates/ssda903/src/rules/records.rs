@@ -72,21 +72,54 @@ pub fn validate(ret: &Return903) -> Vec<Problem> {
         .map(|c| (&c.record.id, c.record.date_of_birth))
         .collect();
 
-    // Episodes, child by child.
-    let mut by_child: HashMap<&ChildId, Vec<usize>> = HashMap::new();
-    for (i, e) in ret.episodes.iter().enumerate() {
-        by_child.entry(&e.record.child).or_default().push(i);
-    }
-    let mut periods: HashMap<&ChildId, Vec<PeriodOfCare>> = HashMap::new();
-    let mut children: Vec<&ChildId> = by_child.keys().copied().collect();
-    children.sort();
-    for child in children {
-        let idx = &by_child[child];
+    // Episodes, child by child: the episodes' places in the return, sorted
+    // by child (in file order for each child), one list for all children.
+    let mut episodes: Vec<usize> = (0..ret.episodes.len()).collect();
+    episodes.sort_by_key(|&i| &ret.episodes[i].record.child);
+    let by_child =
+        || episodes.chunk_by(|&a, &b| ret.episodes[a].record.child == ret.episodes[b].record.child);
+    // The reviews the same way, checked child by child against the child's
+    // periods of care as they are made (rather than keeping every child's
+    // periods until the reviews are checked: they were the largest thing a
+    // 10,000-child validation held after the records).
+    let mut reviews: Vec<usize> = (0..ret.reviews.len()).collect();
+    reviews.sort_by_key(|&i| &ret.reviews[i].record.child);
+    let reviews_of = |child: &ChildId| {
+        let from = reviews.partition_point(|&i| ret.reviews[i].record.child < *child);
+        let to = reviews.partition_point(|&i| ret.reviews[i].record.child <= *child);
+        &reviews[from..to]
+    };
+
+    // 399 applies to a child every one of whose episodes is a short break
+    // (V3/V4): all the episodes read, not only those the periods were built
+    // from (an overlapping episode left out of the periods still counts).
+    let short_breaks_only: HashSet<&ChildId> = by_child()
+        .filter(|idx| idx.iter().all(|&i| ret.episodes[i].record.is_short_break()))
+        .map(|idx| &ret.episodes[idx[0]].record.child)
+        .collect();
+    let episodes_given = ret.tables.contains(&Table::Episodes);
+    // Each review's problems, by its place among the reviews (reported in
+    // the reviews' order after the Header's).
+    let mut review_problems: Vec<(usize, Problem)> = Vec::new();
+    let mut check_reviews = |idx: &[usize], child_periods: &[PeriodOfCare]| {
+        for &i in idx {
+            for p in review_checks(
+                ret,
+                i,
+                child_periods,
+                episodes_given,
+                &short_breaks_only,
+                &dob,
+            ) {
+                review_problems.push((i, p));
+            }
+        }
+    };
+
+    for idx in by_child() {
+        let child = &ret.episodes[idx[0]].record.child;
         // The chain and the periods turn on dates and codes only: the
-        // episodes are copied without their postcodes and URN, as the
-        // periods are kept until the reviews are checked (with them, and
-        // the room a list of one episode grows to, the periods were the
-        // largest thing a 10,000-child validation held).
+        // episodes are copied without their postcodes and URN.
         let eps: Vec<Episode> = idx
             .iter()
             .map(|&i| {
@@ -130,22 +163,19 @@ pub fn validate(ret: &Return903) -> Vec<Problem> {
                 ));
             }
         }
-        let mut kept = assembly.periods;
-        for p in &mut kept {
-            p.episodes.shrink_to_fit();
-        }
-        kept.shrink_to_fit();
-        periods.insert(child, kept);
+        check_reviews(reviews_of(child), &assembly.periods);
     }
-
-    // 399 applies to a child every one of whose episodes is a short break
-    // (V3/V4): all the episodes read, not only those the periods were built
-    // from (an overlapping episode left out of the periods still counts).
-    let short_breaks_only: HashSet<&ChildId> = by_child
-        .iter()
-        .filter(|(_, idx)| idx.iter().all(|&i| ret.episodes[i].record.is_short_break()))
-        .map(|(child, _)| *child)
-        .collect();
+    // The reviews of children without episodes: in no period of care.
+    for idx in reviews.chunk_by(|&a, &b| ret.reviews[a].record.child == ret.reviews[b].record.child)
+    {
+        let child = &ret.reviews[idx[0]].record.child;
+        let has_episodes = episodes
+            .binary_search_by(|&i| ret.episodes[i].record.child.cmp(child))
+            .is_ok();
+        if !has_episodes {
+            check_reviews(idx, &[]);
+        }
+    }
 
     // Header: 399, MOTHER filled in for a short-breaks-only child.
     for c in &ret.children {
@@ -168,52 +198,10 @@ pub fn validate(ret: &Return903) -> Vec<Problem> {
         }
     }
 
-    // Reviews: 399, outside any period of care, 440/441.
-    let episodes_given = ret.tables.contains(&Table::Episodes);
-    for r in &ret.reviews {
-        let rev = &r.record;
-        let date = format_uk(rev.date);
-        let child_periods = periods.get(&rev.child).map_or(&[][..], Vec::as_slice);
-        if episodes_given {
-            if short_breaks_only.contains(&rev.child) {
-                problems.push(at(
-                    &r.source,
-                    "REVIEW",
-                    Some(date.clone()),
-                    Some("399"),
-                    Severity::Warning,
-                    format!(
-                        "child {}: review on {date} for a child whose episodes are all short breaks (V3/V4): such children have no reviews in the return, and the measures exclude it",
-                        rev.child
-                    ),
-                ));
-            } else if !child_periods.iter().any(|p| p.is_looked_after_on(rev.date)) {
-                problems.push(at(
-                    &r.source,
-                    "REVIEW",
-                    Some(date.clone()),
-                    None,
-                    Severity::Warning,
-                    format!(
-                        "child {}: review on {date} falls in no period of care in which the child was looked after; it is listed as unmatched and excluded from the measures",
-                        rev.child
-                    ),
-                ));
-            }
-        }
-        if let (Some(code), Some(d)) = (rev.participation, dob.get(&rev.child))
-            && let Some((rule, message)) = review_code_problem(code, *d, rev.date)
-        {
-            problems.push(at(
-                &r.source,
-                "REVIEW_CODE",
-                Some(code.code().to_owned()),
-                Some(rule),
-                Severity::Warning,
-                format!("child {}: {message}", rev.child),
-            ));
-        }
-    }
+    // Reviews: 399, outside any period of care, 440/441, in the reviews'
+    // order.
+    review_problems.sort_by_key(|(i, _)| *i);
+    problems.extend(review_problems.into_iter().map(|(_, p)| p));
 
     // Missing: 574 overlapping periods.
     let mut missing: HashMap<&ChildId, Vec<usize>> = HashMap::new();
@@ -272,6 +260,62 @@ pub fn validate(ret: &Return903) -> Vec<Problem> {
                 ),
             ));
         }
+    }
+    problems
+}
+
+/// A review's problems (399, outside any period of care, 440/441), against
+/// its child's periods of care.
+fn review_checks(
+    ret: &Return903,
+    i: usize,
+    child_periods: &[PeriodOfCare],
+    episodes_given: bool,
+    short_breaks_only: &HashSet<&ChildId>,
+    dob: &HashMap<&ChildId, NaiveDate>,
+) -> Vec<Problem> {
+    let mut problems = Vec::new();
+    let r = &ret.reviews[i];
+    let rev = &r.record;
+    let date = format_uk(rev.date);
+    if episodes_given {
+        if short_breaks_only.contains(&rev.child) {
+            problems.push(at(
+                &r.source,
+                "REVIEW",
+                Some(date.clone()),
+                Some("399"),
+                Severity::Warning,
+                format!(
+                    "child {}: review on {date} for a child whose episodes are all short breaks (V3/V4): such children have no reviews in the return, and the measures exclude it",
+                    rev.child
+                ),
+            ));
+        } else if !child_periods.iter().any(|p| p.is_looked_after_on(rev.date)) {
+            problems.push(at(
+                &r.source,
+                "REVIEW",
+                Some(date.clone()),
+                None,
+                Severity::Warning,
+                format!(
+                    "child {}: review on {date} falls in no period of care in which the child was looked after; it is listed as unmatched and excluded from the measures",
+                    rev.child
+                ),
+            ));
+        }
+    }
+    if let (Some(code), Some(d)) = (rev.participation, dob.get(&rev.child))
+        && let Some((rule, message)) = review_code_problem(code, *d, rev.date)
+    {
+        problems.push(at(
+            &r.source,
+            "REVIEW_CODE",
+            Some(code.code().to_owned()),
+            Some(rule),
+            Severity::Warning,
+            format!("child {}: {message}", rev.child),
+        ));
     }
     problems
 }

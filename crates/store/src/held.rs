@@ -4,7 +4,7 @@
 //! (`["2019-07-02","2020-04-05","P","C2",…]`) instead of an object naming
 //! each field. The names were three quarters of each row: an England-sized
 //! council's five returns held 850 MB of JSON with names, and about a
-//! quarter of that without (docs/benchmarks.md, tenth round). It is still
+//! quarter of that without (docs/benchmarks.md, eleventh round). It is still
 //! JSON, so the `sqlite3` shell and `psql` read it, and rows written with
 //! names by earlier versions read back as they are: serde reads a
 //! record from an object or from an array.

@@ -230,7 +230,7 @@ const ROWS_PER_CHUNK: i64 = 8192;
 /// hand over to each other every few rows, both taking the channel's lock:
 /// reading an England-sized council's records that way switched threads
 /// hundreds of thousands of times, which on two busy cores cost more than
-/// the reading (docs/benchmarks.md, tenth round). A row's children are
+/// the reading (docs/benchmarks.md, eleventh round). A row's children are
 /// chosen by the caller (`ChildFilter::keeps`) rather than in the
 /// statement, which would unpack their list again for each range.
 pub(super) async fn rows_in_chunks(

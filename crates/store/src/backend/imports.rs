@@ -452,7 +452,9 @@ pub(crate) async fn import_returns(
     }
     // SQLite: a page cache big enough for the import's indexes (the default
     // 2 MB spills dirty pages to the WAL mid-transaction), on this
-    // connection only and put back after.
+    // connection only and put back after. 64 MiB since the returns are held
+    // by position (half the database): the indexes written out of order
+    // (by date) are what it must hold, about 40 MB at England size.
     let mut pooled = pool.acquire().await?;
     let cache: Option<i64> = if POSTGRES {
         None
@@ -460,7 +462,7 @@ pub(crate) async fn import_returns(
         let was: i64 = sqlx::query_scalar("PRAGMA cache_size")
             .fetch_one(&mut *pooled)
             .await?;
-        sqlx::query("PRAGMA cache_size = -131072")
+        sqlx::query("PRAGMA cache_size = -65536")
             .execute(&mut *pooled)
             .await?;
         Some(was)

@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 use chrono::{Months, NaiveDate};
 
 use super::care::{CareIndex, ChildCare, month_keys};
-use super::health::{SDQ_BANDS, sdq_band};
+use super::health::{SDQ_BANDS, sdq_band, sdq_eligible};
 use super::{
     Breakdown, Count, DataProblem, Grid, Measure, Measures, Percent, Period, records_window,
 };
@@ -239,7 +239,7 @@ pub(super) fn measures(
             immunisations.numerator.add_child(id);
         }
         let age = child.child.map(|c| age_on(c.date_of_birth, last));
-        if continuously(child, year_before, last) && age.is_some_and(|a| (4..=16).contains(&a)) {
+        if continuously(child, year_before, last) && age.is_some_and(sdq_eligible) {
             sdq.denominator.add_child(id);
             if let Some((_, score)) = latest_sdq.get(id) {
                 sdq.numerator.add_child(id);

@@ -281,6 +281,18 @@ impl Default for HealthEducationTimescales {
 }
 
 impl HealthEducationTimescales {
+    /// The months from a health assessment done on `assessed_on` to the
+    /// next one: `review_months_under_5` while the child is under 5 on that
+    /// day, `review_months_from_5` from 5 (the one home of the rule; the
+    /// schedule and the synthetic council both ask it).
+    pub fn review_months(&self, date_of_birth: NaiveDate, assessed_on: NaiveDate) -> u32 {
+        if age_on(date_of_birth, assessed_on) < 5 {
+            self.review_months_under_5
+        } else {
+            self.review_months_from_5
+        }
+    }
+
     /// The first day of a term (`None` for a date that does not exist).
     pub fn term_start(&self, t: SchoolTerm) -> Option<NaiveDate> {
         let (i, year) = match t.term {
@@ -458,16 +470,9 @@ pub fn health_assessment_schedule(
         .collect();
     done.sort_unstable();
     done.dedup();
-    let interval = |d: NaiveDate| {
-        if age_on(date_of_birth, d) < 5 {
-            t.review_months_under_5
-        } else {
-            t.review_months_from_5
-        }
-    };
     let mut reviews = Vec::new();
     for (i, d) in done.iter().enumerate() {
-        let due = add_months(*d, interval(*d));
+        let due = add_months(*d, t.review_months(date_of_birth, *d));
         if period.end().is_some_and(|e| due > e) && done.get(i + 1).is_none() {
             break; // the period ended before the next one was due
         }

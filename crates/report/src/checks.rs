@@ -1033,8 +1033,33 @@ pub fn relations(m: &Measures) -> Vec<Relation> {
         CellRef::new("health.assessments.initial", &["in_time"]),
         pct(initial, "numerator"),
     ));
+    for k in ["in_time", "late", "not_done"] {
+        r.push(sum(
+            &format!("health.assessments.initial.by_month[{k}]"),
+            column(m, "health.assessments.initial.by_month", k),
+            CellRef::new("health.assessments.initial", &[k]),
+        ));
+    }
+    let reviews = "health.assessments.reviews_in_time";
+    r.push(sum(
+        "health.assessments.reviews",
+        cells_of(m, "health.assessments.reviews"),
+        pct(reviews, "denominator"),
+    ));
+    r.push(same(
+        "health.assessments.reviews[in_time]",
+        CellRef::new("health.assessments.reviews", &["in_time"]),
+        pct(reviews, "numerator"),
+    ));
+    let dental_start = "health.assessments.dental_up_to_date.start";
+    r.push(at_most(
+        dental_start,
+        pct(dental_start, "denominator"),
+        c("cla.start"),
+    ));
     for p in [
         initial,
+        dental_start,
         "health.assessments.reviews_in_time",
         "health.assessments.up_to_date.end",
         "health.assessments.dental_up_to_date.end",

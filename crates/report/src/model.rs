@@ -2751,7 +2751,63 @@ fn health(b: &Builder) -> Vec<Block> {
         text: "Recorded in Footprint (health assessments, dental checks, SDQs, immunisations and personal education plans, by the council's timescales; see the settings): what fell due in the year and whether it was done by its date, and, on the last day, the children in care whose assessment, dental check or PEP was up to date.".into(),
     });
     blocks.push(Block::Table(health_education_table(b)));
+    blocks.push(Block::Table(initial_health_by_month(b)));
     blocks
+}
+
+/// Initial health assessments due in each month by how they stood on the
+/// year's last day (`health.assessments.initial.by_month`), this year and
+/// last, with the year's totals (`health.assessments.initial`).
+fn initial_health_by_month(b: &Builder) -> Table {
+    const ID: &str = "health.assessments.initial.by_month";
+    const KEYS: [&str; 3] = ["in_time", "late", "not_done"];
+    let years: Vec<Fig> = std::iter::once(b.this).chain(b.last).collect();
+    let mut columns = vec!["Month".to_owned()];
+    for label in [&b.this_label, &b.last_label].into_iter().take(years.len()) {
+        for c in ["In time", "Late", "Not done", "% in time"] {
+            columns.push(format!("{c} {label}"));
+        }
+    }
+    // The three counts and the share in time of one row of one year.
+    let cells = |f: Fig, id: &str, path: Option<&str>| -> Vec<Cell> {
+        let at = |k: &'static str| -> Vec<&str> { path.into_iter().chain([k]).collect() };
+        let mut out: Vec<Cell> = KEYS.iter().map(|k| f.cell(id, &at(k))).collect();
+        out.push(if KEYS.iter().any(|k| f.y.is_hidden(id, &at(k))) {
+            Cell::Hidden
+        } else if f.m().get(id).is_none() {
+            Cell::Blank
+        } else {
+            let v = |k: &'static str| f.value(id, &at(k)).unwrap_or(0);
+            Cell::Percent(percent(
+                v("in_time"),
+                v("in_time") + v("late") + v("not_done"),
+            ))
+        });
+        out
+    };
+    let mut rows = Vec::new();
+    for i in 0..12 {
+        let Some(k) = month_key(b.this, i) else {
+            continue;
+        };
+        let mut r = Vec::new();
+        for y in &years {
+            let key = month_key(*y, i).unwrap_or_default();
+            r.extend(cells(*y, ID, Some(&key)));
+        }
+        rows.push(row(month_label(&k), r));
+    }
+    let mut total = Vec::new();
+    for y in &years {
+        total.extend(cells(*y, "health.assessments.initial", None));
+    }
+    rows.push(total_row("All months", total));
+    Table {
+        id: "initial-health-assessments-by-month".into(),
+        caption: "Initial health assessments due, by the month they were due".into(),
+        columns,
+        rows,
+    }
 }
 
 /// How the child's views reached the review and what advocates did
@@ -3023,7 +3079,8 @@ fn case_file_audits(b: &Builder) -> Vec<Block> {
 fn health_education_table(b: &Builder) -> Table {
     // (label, measure, the part counted or `None` for a share's numerator).
     const INITIAL: &str = "health.assessments.initial_in_time";
-    let rows: [(&str, &str, Option<&str>); 12] = [
+    const REVIEWS: &str = "health.assessments.reviews_in_time";
+    let rows: [(&str, &str, Option<&str>); 15] = [
         (
             "Initial health assessments due: done in time",
             INITIAL,
@@ -3031,14 +3088,21 @@ fn health_education_table(b: &Builder) -> Table {
         ),
         ("… done late", "health.assessments.initial", Some("late")),
         ("… not done", "health.assessments.initial", Some("not_done")),
+        ("Review health assessments due: done in time", REVIEWS, None),
+        ("… done late", "health.assessments.reviews", Some("late")),
         (
-            "Review health assessments due: done in time",
-            "health.assessments.reviews_in_time",
-            None,
+            "… not done (overdue on the last day)",
+            "health.assessments.reviews",
+            Some("not_done"),
         ),
         (
             "Health assessment up to date on the last day",
             "health.assessments.up_to_date.end",
+            None,
+        ),
+        (
+            "Dental check up to date on the day before the year",
+            "health.assessments.dental_up_to_date.start",
             None,
         ),
         (
@@ -3081,10 +3145,17 @@ fn health_education_table(b: &Builder) -> Table {
         match part {
             None => [f.cell(id, &["numerator"]), f.pct(id)],
             Some("") => [f.cell(id, &[]), Cell::Blank],
-            Some(k) => [
-                f.cell(id, &[k]),
-                f.share((id, &[k]), (INITIAL, &["denominator"])),
-            ],
+            Some(k) => {
+                let whole = if id == "health.assessments.reviews" {
+                    REVIEWS
+                } else {
+                    INITIAL
+                };
+                [
+                    f.cell(id, &[k]),
+                    f.share((id, &[k]), (whole, &["denominator"])),
+                ]
+            }
         }
     };
     let mut columns = vec![

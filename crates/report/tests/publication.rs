@@ -454,3 +454,79 @@ fn the_care_balance_does_not_give_away_a_hidden_month() {
     }
     assert!(balances > 0);
 }
+
+/// R20-K10: the initial health assessments month by month add up to the
+/// year's (`health.assessments.initial`), in the table and in report.json;
+/// the review ones split into in time, late and not done; published, the
+/// month table shows no count from 1 to 5.
+#[test]
+fn initial_health_assessments_by_month_add_up_and_hide_small_counts() {
+    let as_of = d(2025, 6, 1);
+    let data = generate(&CouncilParams::new(600, 5, 7, as_of)).unwrap();
+    let r = AnnualReport::compute_as_of(
+        &data,
+        CollectionYear::new(2024),
+        as_of,
+        &MeasureSettings::default(),
+        &WorkingDayCalendar::england_and_wales(),
+        Vec::new(),
+        false,
+    );
+    r.check().expect("consistent");
+    let m = &r.this_year.measures;
+    let months = m.grid("health.assessments.initial.by_month").unwrap();
+    assert_eq!(months.rows.len(), 12);
+    let initial = |k: &str| value(&r, false, "health.assessments.initial", k);
+    assert!(initial("in_time") + initial("late") + initial("not_done") > 0);
+    for k in ["in_time", "late", "not_done"] {
+        assert_eq!(months.column_total(k), initial(k), "{k}");
+    }
+    let reviews = m.percent("health.assessments.reviews_in_time").unwrap();
+    let split = |k: &str| value(&r, false, "health.assessments.reviews", k);
+    assert_eq!(split("in_time"), reviews.numerator.value);
+    assert_eq!(
+        split("in_time") + split("late") + split("not_done"),
+        reviews.denominator.value
+    );
+    assert!(
+        m.percent("health.assessments.dental_up_to_date.start")
+            .is_some()
+    );
+    let model = r.model();
+    let t = model
+        .tables()
+        .find(|t| t.id == "initial-health-assessments-by-month")
+        .expect("the table");
+    // Month, then in time, late, not done and % for this year and last.
+    assert_eq!(t.columns.len(), 9);
+    assert_eq!(t.rows.len(), 13);
+    let total = t.rows.last().unwrap();
+    assert!(total.total);
+    assert_eq!(total.cells[0].display(), initial("in_time").to_string());
+    assert_eq!(total.cells[2].display(), initial("not_done").to_string());
+    let summed: u64 = t.rows[..12]
+        .iter()
+        .map(|row| row.cells[1].display().parse::<u64>().unwrap())
+        .sum();
+    assert_eq!(summed, initial("late"));
+    let json: serde_json::Value = serde_json::from_slice(&r.render(Format::Json).unwrap()).unwrap();
+    assert_eq!(
+        json["measures"]["health.assessments.reviews"]["in_time"],
+        split("in_time")
+    );
+
+    let r = report(600, 5, 7, as_of, CollectionYear::new(2024), true);
+    r.audit().expect("no hidden cell can be worked out");
+    let model = r.model();
+    let t = model
+        .tables()
+        .find(|t| t.id == "initial-health-assessments-by-month")
+        .unwrap();
+    for row in &t.rows {
+        for c in &row.cells {
+            if let Ok(n) = c.display().parse::<u64>() {
+                assert!(n == 0 || n > 5, "small count {n} shown in {}", row.header);
+            }
+        }
+    }
+}

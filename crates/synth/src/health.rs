@@ -14,6 +14,7 @@ use std::collections::BTreeMap;
 
 use footprint_domain::codes::SdqReason;
 use footprint_domain::dates::{CollectionYear, age_on};
+use footprint_domain::measures::sdq_eligible;
 use footprint_domain::model::{Child, ChildId, Episode, HealthOutcomes};
 use footprint_domain::periods::assemble_periods;
 use rand::{Rng, SeedableRng};
@@ -63,7 +64,7 @@ pub(crate) fn outcomes(
 }
 
 fn one(rng: &mut ChaCha8Rng, child: &ChildId, year: CollectionYear, age: u32) -> HealthOutcomes {
-    let sdq_eligible = (4..=16).contains(&age);
+    let sdq_eligible = sdq_eligible(age);
     let score = (sdq_eligible && rng.random_bool(0.75)).then(|| sdq_score(rng));
     let reason = (sdq_eligible && score.is_none()).then(|| {
         pick(

@@ -20,6 +20,7 @@ use footprint_domain::health_education::{
     AssessmentKind, DentalCheck, EducationPlan, HealthAssessment, HealthEducationRecords,
     HealthEducationTimescales, ImmunisationStatus, SdqScore,
 };
+use footprint_domain::measures::sdq_eligible;
 use footprint_domain::model::{Child, ChildId, Dataset, Episode, QualityGrade};
 use footprint_domain::periods::{PeriodOfCare, assemble_periods};
 use rand::{Rng, SeedableRng};
@@ -170,12 +171,7 @@ impl Gen<'_> {
         let Some(mut last) = done else { return };
         self.immunisations(last, 0.8);
         loop {
-            let months = if age_on(self.dob, last) < 5 {
-                self.t.review_months_under_5
-            } else {
-                self.t.review_months_from_5
-            };
-            let due = add_months(last, months);
+            let due = add_months(last, self.t.review_months(self.dob, last));
             // Most in time; some late; a few left long overdue.
             let next = match pick(self.rng, &[(0u8, 78), (1, 14), (2, 8)]) {
                 0 => add_days(due, -days_between(self.rng, 0, 40)),
@@ -236,10 +232,7 @@ impl Gen<'_> {
                 return;
             }
             let score = sdq_score(self.rng);
-            if self.rng.random_bool(0.66)
-                && (4..=16).contains(&age_on(self.dob, on))
-                && self.kept(on)
-            {
+            if self.rng.random_bool(0.66) && sdq_eligible(age_on(self.dob, on)) && self.kept(on) {
                 self.out.sdq_scores.push(SdqScore {
                     child: self.child(),
                     date: on,

@@ -550,7 +550,7 @@ fn ceased_group(rec: &str, age: Option<u32>) -> &'static str {
 }
 
 /// `YYYY-MM` of each month the period touches, in order.
-fn month_keys(period: Period) -> Vec<String> {
+pub(super) fn month_keys(period: Period) -> Vec<String> {
     let mut keys = Vec::new();
     let mut d = period.first;
     while d <= period.last {

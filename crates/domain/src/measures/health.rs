@@ -17,6 +17,13 @@ use crate::model::{ChildId, Dataset, HealthOutcomes};
 /// SDQ bands: 0–13 normal, 14–16 borderline, 17 or more a cause for concern.
 pub const SDQ_BANDS: [&str; 3] = ["normal", "borderline", "concern"];
 
+/// Whether a child of `age` is asked for an SDQ score: 4 to 16 (the DfE's
+/// eligibility; the one home of it for the OC2 measures, Footprint's own SDQ
+/// records and the synthetic council).
+pub fn sdq_eligible(age: u32) -> bool {
+    (4..=16).contains(&age)
+}
+
 /// The band of an SDQ total score.
 pub fn sdq_band(score: u8) -> &'static str {
     match score {
@@ -86,7 +93,7 @@ pub(super) fn outcomes(data: &Dataset, care: &CareIndex, period: Period, out: &m
         if age.is_some_and(|a| a >= 10) {
             convicted.count(id, yes(h.convicted));
         }
-        if age.is_some_and(|a| (4..=16).contains(&a)) {
+        if age.is_some_and(sdq_eligible) {
             sdq.count(id, h.sdq_score.is_some());
             if let Some(score) = h.sdq_score {
                 mean.count.add_child(id);

@@ -9,9 +9,11 @@ use std::collections::BTreeMap;
 
 use chrono::{Months, NaiveDate};
 
-use super::care::{CareIndex, ChildCare};
-use super::health::{SDQ_BANDS, sdq_band};
-use super::{Breakdown, Count, DataProblem, Measure, Measures, Percent, Period, records_window};
+use super::care::{CareIndex, ChildCare, month_keys};
+use super::health::{SDQ_BANDS, sdq_band, sdq_eligible};
+use super::{
+    Breakdown, Count, DataProblem, Grid, Measure, Measures, Percent, Period, records_window,
+};
 use crate::calendar::WorkingDayCalendar;
 use crate::dates::age_on;
 use crate::health_education::{
@@ -38,6 +40,16 @@ fn count_due(d: &Due, period: Period, child: &ChildId, due: &mut Percent) {
         if d.done.is_some_and(|x| x <= d.due && x <= period.last) {
             due.numerator.add(child);
         }
+    }
+}
+
+/// Where a thing due stood on the period's last day: done by its due date
+/// (`in_time`), done after it by the last day (`late`), or `not_done`.
+fn done_by(d: &Due, last: NaiveDate) -> &'static str {
+    match d.done.filter(|x| *x <= last) {
+        Some(x) if x <= d.due => "in_time",
+        Some(_) => "late",
+        None => "not_done",
     }
 }
 
@@ -76,6 +88,9 @@ pub(super) fn measures(
     out: &mut Measures,
 ) {
     let last = period.last;
+    // The start's snapshot is the day before the period (the end of the
+    // year before, as `cla.start`).
+    let day_before = period.first.pred_opt().unwrap_or(period.first);
     let assessments = by_child(&data.health_assessments, |a: &HealthAssessment| &a.child);
     let dental = by_child(&data.dental_checks, |a| &a.child);
     let plans = by_child(&data.education_plans, |a: &EducationPlan| &a.child);
@@ -83,11 +98,20 @@ pub(super) fn measures(
     let none_d = Vec::new();
     let none_p: Vec<EducationPlan> = Vec::new();
 
-    let mut initial = Breakdown::with_keys(["in_time", "late", "not_done"]);
+    const DONE: [&str; 3] = ["in_time", "late", "not_done"];
+    let mut initial = Breakdown::with_keys(DONE);
+    let mut initial_by_month = Grid {
+        rows: month_keys(period)
+            .into_iter()
+            .map(|k| (k, Breakdown::with_keys(DONE)))
+            .collect(),
+    };
+    let mut reviews = Breakdown::with_keys(DONE);
     let mut initial_in_time = Percent::default();
     let mut reviews_in_time = Percent::default();
     let mut up_to_date = Percent::default();
     let mut dental_up_to_date = Percent::default();
+    let mut dental_up_to_date_start = Percent::default();
     let mut pep_initial = Percent::default();
     let mut pep_terms = Percent::default();
     let mut pep_up_to_date = Percent::default();
@@ -104,18 +128,22 @@ pub(super) fn measures(
         let pl = plans.get(id).unwrap_or(&none_p);
         for p in periods_near(child, period) {
             let on_last = p.is_looked_after_on(last);
+            let on_before = p.is_looked_after_on(day_before);
             match health_assessment_schedule(p, dob, a, t, calendar) {
                 Ok(Some(s)) => {
                     if let Some(i) = s.initial.filter(|i| period.contains(i.due)) {
-                        let key = match i.done.filter(|d| *d <= last) {
-                            Some(d) if d <= i.due => "in_time",
-                            Some(_) => "late",
-                            None => "not_done",
-                        };
+                        let key = done_by(&i, last);
                         initial.entry(key).add(id);
+                        let month = i.due.format("%Y-%m").to_string();
+                        if let Some(row) = initial_by_month.row_mut(&month) {
+                            row.entry(key).add(id);
+                        }
                         count_due(&i, period, id, &mut initial_in_time);
                     }
                     for r in &s.reviews {
+                        if period.contains(r.due) {
+                            reviews.entry(done_by(r, last)).add(id);
+                        }
                         count_due(r, period, id, &mut reviews_in_time);
                     }
                     if on_last {
@@ -131,12 +159,17 @@ pub(super) fn measures(
                     message: format!("health assessments could not be scheduled: {e}"),
                 }),
             }
-            if let Some(items) = dental_schedule(p, dc, t)
-                && on_last
-            {
-                dental_up_to_date.denominator.add_child(id);
-                if !items.iter().any(|d| d.overdue_on(last)) {
-                    dental_up_to_date.numerator.add_child(id);
+            if let Some(items) = dental_schedule(p, dc, t) {
+                for (on, day, share) in [
+                    (on_before, day_before, &mut dental_up_to_date_start),
+                    (on_last, last, &mut dental_up_to_date),
+                ] {
+                    if on {
+                        share.denominator.add_child(id);
+                        if !items.iter().any(|d| d.overdue_on(day)) {
+                            share.numerator.add_child(id);
+                        }
+                    }
                 }
             }
             match education_plan_schedule(p, dob, pl, t, calendar, last) {
@@ -206,7 +239,7 @@ pub(super) fn measures(
             immunisations.numerator.add_child(id);
         }
         let age = child.child.map(|c| age_on(c.date_of_birth, last));
-        if continuously(child, year_before, last) && age.is_some_and(|a| (4..=16).contains(&a)) {
+        if continuously(child, year_before, last) && age.is_some_and(sdq_eligible) {
             sdq.denominator.add_child(id);
             if let Some((_, score)) = latest_sdq.get(id) {
                 sdq.numerator.add_child(id);
@@ -243,9 +276,14 @@ pub(super) fn measures(
         Measure::Percent(initial_in_time),
     );
     out.push(
+        "health.assessments.initial.by_month",
+        Measure::Months(initial_by_month),
+    );
+    out.push(
         "health.assessments.reviews_in_time",
         Measure::Percent(reviews_in_time),
     );
+    out.push("health.assessments.reviews", Measure::Breakdown(reviews));
     out.push(
         "health.assessments.up_to_date.end",
         Measure::Percent(up_to_date),
@@ -253,6 +291,10 @@ pub(super) fn measures(
     out.push(
         "health.assessments.dental_up_to_date.end",
         Measure::Percent(dental_up_to_date),
+    );
+    out.push(
+        "health.assessments.dental_up_to_date.start",
+        Measure::Percent(dental_up_to_date_start),
     );
     out.push("health.assessments.sdq_completed", Measure::Percent(sdq));
     out.push("health.assessments.sdq_bands", Measure::Breakdown(bands));

@@ -25,6 +25,7 @@ mod iro;
 mod placement_location;
 mod reviews;
 pub use care::BME_KEYS;
+pub use health::sdq_eligible;
 pub use iro::CHALLENGE_OUTCOME_KEYS;
 pub use reviews::NOT_RECORDED;
 #[cfg(test)]

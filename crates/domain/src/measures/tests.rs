@@ -1777,6 +1777,84 @@ fn health_assessments_and_peps_by_hand() {
     assert!(m.problems.is_empty(), "{:?}", m.problems);
 }
 
+/// R20-K10 / R21-K5: the initial health assessments month by month, the
+/// review ones by how they stood, and dental checks up to date at the start
+/// (the day before the period, as `cla.start`) beside the end.
+#[test]
+fn health_assessments_by_month_reviews_and_dental_at_the_start() {
+    let data = health_education_data();
+    let m = run(&data);
+    let months = m.grid("health.assessments.initial.by_month").unwrap();
+    assert_eq!(months.rows.len(), 12);
+    assert_eq!(months.rows[0].0, "2021-04");
+    // P1 in care 1 July, done 28 July (in time); P2 in care 4 October, due
+    // 1 November, not done.
+    assert_eq!(months.get("2021-07").unwrap().value("in_time"), 1);
+    assert_eq!(months.get("2021-11").unwrap().value("not_done"), 1);
+    assert_eq!(months.total(), 2);
+    for k in ["in_time", "late", "not_done"] {
+        assert_eq!(
+            months.column_total(k),
+            bd(&m, "health.assessments.initial", k),
+            "{k}"
+        );
+    }
+    // P3's review in time; P1's (due 28 January, done 10 February) and
+    // P4's (due 1 September, done 20 September) late.
+    assert_eq!(bd(&m, "health.assessments.reviews", "in_time"), 1);
+    assert_eq!(bd(&m, "health.assessments.reviews", "late"), 2);
+    assert_eq!(bd(&m, "health.assessments.reviews", "not_done"), 0);
+    // On 31 March 2021: P3 (checked 1 September 2020) up to date; P4 and
+    // P5 (in care since January 2019, never checked) overdue. P1 and P2
+    // were not yet in care.
+    assert_eq!(
+        share(&m, "health.assessments.dental_up_to_date.start"),
+        (1, 3)
+    );
+    assert_eq!(
+        share(&m, "health.assessments.dental_up_to_date.end"),
+        (3, 4)
+    );
+    // The start of one year is the end of the year before.
+    let before = compute(
+        &data,
+        CollectionYear::new(2020),
+        &MeasureSettings::default(),
+        &WorkingDayCalendar::england_and_wales(),
+    );
+    assert_eq!(
+        share(&before, "health.assessments.dental_up_to_date.end"),
+        (1, 3)
+    );
+}
+
+/// A period ending after the report date is counted to it: the months go
+/// to the report date's month, and what was done after it is not done yet.
+#[test]
+fn health_assessments_to_a_report_date_inside_the_period() {
+    let data = health_education_data();
+    let cal = WorkingDayCalendar::england_and_wales();
+    let s = MeasureSettings::default();
+    let year = Period::year(CollectionYear::new(2021));
+    let m = compute_as_of(&data, year, d(2021, 9, 10), &s, &cal);
+    let months = m.grid("health.assessments.initial.by_month").unwrap();
+    assert_eq!(months.rows.last().unwrap().0, "2021-09");
+    assert_eq!(months.rows.len(), 6);
+    assert_eq!(months.get("2021-07").unwrap().value("in_time"), 1);
+    assert_eq!(months.total(), 1, "P2's is due after the report date");
+    // P4's review was due 1 September and done on the 20th: not done on
+    // the 10th.
+    assert_eq!(bd(&m, "health.assessments.reviews", "not_done"), 1);
+    assert_eq!(bd(&m, "health.assessments.reviews", "late"), 0);
+    let dec = compute_as_of(&data, year, d(2021, 12, 31), &s, &cal);
+    assert_eq!(bd(&dec, "health.assessments.reviews", "in_time"), 1);
+    assert_eq!(bd(&dec, "health.assessments.reviews", "late"), 1);
+    assert_eq!(
+        share(&dec, "health.assessments.dental_up_to_date.start"),
+        (1, 3)
+    );
+}
+
 /// The same measures over a month (any period, one engine): only what was
 /// due in it counts; the snapshot is on its last day.
 #[test]

@@ -27,39 +27,33 @@ impl JsonValue<'_> {
 }
 
 /// The values of a JSON array of scalars; `None` if `s` is not one.
-pub(super) fn parse_row(s: &str) -> Option<Vec<JsonValue<'_>>> {
-    let b = s.as_bytes();
-    let (out, next) = array_at(s, skip_ws(b, 0))?;
-    (skip_ws(b, next) == b.len()).then_some(out)
+pub(super) fn parse_row<'a>(s: &'a str) -> Option<Vec<JsonValue<'a>>> {
+    whole(s, |s: &'a str, i| list_at(s, i, value))
 }
 
 /// The rows of a JSON array of arrays of scalars (`json_group_array(
 /// json_array(...))`: many rows in one value); `None` if `s` is not one.
-pub(super) fn parse_rows(s: &str) -> Option<Vec<Vec<JsonValue<'_>>>> {
-    let b = s.as_bytes();
-    let mut i = skip_ws(b, 0);
-    if b.get(i) != Some(&b'[') {
-        return None;
-    }
-    i = skip_ws(b, i + 1);
-    let mut rows = Vec::new();
-    if b.get(i) == Some(&b']') {
-        return (skip_ws(b, i + 1) == b.len()).then_some(rows);
-    }
-    loop {
-        let (row, next) = array_at(s, i)?;
-        rows.push(row);
-        i = skip_ws(b, next);
-        match b.get(i)? {
-            b',' => i = skip_ws(b, i + 1),
-            b']' => return (skip_ws(b, i + 1) == b.len()).then_some(rows),
-            _ => return None,
-        }
-    }
+pub(super) fn parse_rows<'a>(s: &'a str) -> Option<Vec<Vec<JsonValue<'a>>>> {
+    whole(s, |s: &'a str, i| {
+        list_at(s, i, |s: &'a str, i| list_at(s, i, value))
+    })
 }
 
-/// The array of scalars that starts at `i`, and where it ends.
-fn array_at(s: &str, mut i: usize) -> Option<(Vec<JsonValue<'_>>, usize)> {
+/// What `item` reads from the start of `s` (after any white space), when
+/// nothing but white space follows it.
+fn whole<'a, T>(s: &'a str, item: impl Fn(&'a str, usize) -> Option<(T, usize)>) -> Option<T> {
+    let b = s.as_bytes();
+    let (out, next) = item(s, skip_ws(b, 0))?;
+    (skip_ws(b, next) == b.len()).then_some(out)
+}
+
+/// The JSON array that starts at `i`, each element read by `item`, and
+/// where it ends.
+fn list_at<'a, T>(
+    s: &'a str,
+    mut i: usize,
+    item: impl Fn(&'a str, usize) -> Option<(T, usize)>,
+) -> Option<(Vec<T>, usize)> {
     let b = s.as_bytes();
     if b.get(i) != Some(&b'[') {
         return None;
@@ -70,7 +64,7 @@ fn array_at(s: &str, mut i: usize) -> Option<(Vec<JsonValue<'_>>, usize)> {
         return Some((out, i + 1));
     }
     loop {
-        let (v, next) = value(s, i)?;
+        let (v, next) = item(s, i)?;
         out.push(v);
         i = skip_ws(b, next);
         match b.get(i)? {

@@ -100,6 +100,17 @@ impl ChildFilter {
         }
     }
 
+    /// How many children are chosen (`None`: all).
+    pub(super) fn count(&self) -> Option<usize> {
+        match self {
+            ChildFilter::All => None,
+            // Written from a list of ids (`ids`): it reads back.
+            ChildFilter::Ids(json) => {
+                Some(serde_json::from_str::<Vec<&str>>(json).map_or(usize::MAX, |ids| ids.len()))
+            }
+        }
+    }
+
     /// The chosen children's ids, to keep rows by in Rust (`None`: all).
     pub(super) fn id_set(&self) -> Result<Option<std::collections::HashSet<String>>> {
         match self {
@@ -216,6 +227,14 @@ macro_rules! health_outcomes_insert {
          health_check, immunisations, teeth_check, health_assessment, substance_misuse, \
          intervention_received, intervention_offered, source_year)"
     };
+}
+
+/// Whether a table is read many rows to a statement ([`rows_in_chunks`]):
+/// on SQLite, when a quarter or more of the `held` children's rows are
+/// read (a report over the council). A page reads a few children's rows
+/// through the child index instead: the chunks would read the whole table.
+pub(super) fn chunked(chosen: &ChildFilter, held: usize) -> bool {
+    !POSTGRES && chosen.count().is_none_or(|n| n.saturating_mul(4) >= held)
 }
 
 /// Rows per statement of [`rows_in_chunks`].

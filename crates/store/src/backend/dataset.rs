@@ -247,6 +247,13 @@ pub(crate) async fn load_scoped(pool: &Pool, scope: &Scope<'_>) -> Result<Datase
     // reviews and review date changes) are read; `chosen` those whose
     // other records are.
     let (chosen, care) = chosen(conn, scope).await?;
+    // SQLite: how many children are held, to choose how to read
+    // (`chunked`).
+    let held = if POSTGRES {
+        0
+    } else {
+        children_held(conn).await?
+    };
 
     let mut children = rows_of(
         conn,
@@ -261,21 +268,7 @@ pub(crate) async fn load_scoped(pool: &Pool, scope: &Scope<'_>) -> Result<Datase
 
     // The two largest tables, a JSON array per row (see `jsonrow`); on
     // SQLite many rows at a time.
-    let mut episodes = if POSTGRES {
-        rows_of(
-            conn,
-            concat!(
-                "SELECT json_build_array(",
-                episode_cols!(),
-                ")::text FROM episodes"
-            ),
-            "child",
-            &care,
-            "",
-            episode_from_json,
-        )
-        .await?
-    } else {
+    let mut episodes = if chunked(&care, held) {
         chosen_rows_in_chunks(
             conn,
             ("episodes", episode_cols!(), ""),
@@ -284,24 +277,30 @@ pub(crate) async fn load_scoped(pool: &Pool, scope: &Scope<'_>) -> Result<Datase
             episode_from_values,
         )
         .await?
+    } else {
+        rows_of(
+            conn,
+            if POSTGRES {
+                concat!(
+                    "SELECT json_build_array(",
+                    episode_cols!(),
+                    ")::text FROM episodes"
+                )
+            } else {
+                concat!("SELECT json_array(", episode_cols!(), ") FROM episodes")
+            },
+            "child",
+            &care,
+            "",
+            episode_from_json,
+        )
+        .await?
     };
     episodes.sort_by(|a, b| (&a.child, a.start).cmp(&(&b.child, b.start)));
 
     // Reviews without details (all the 903 holds) as JSON arrays of their
     // three 903 columns; those with details column by column.
-    let mut reviews = if POSTGRES {
-        rows_of(
-            conn,
-            "SELECT json_build_array(child, review_date, participation)::text \
-             FROM (SELECT child, review_date, participation FROM reviews \
-             WHERE NOT has_details) r",
-            "child",
-            &care,
-            "",
-            review_without_details_json,
-        )
-        .await?
-    } else {
+    let mut reviews = if chunked(&care, held) {
         chosen_rows_in_chunks(
             conn,
             (
@@ -312,6 +311,24 @@ pub(crate) async fn load_scoped(pool: &Pool, scope: &Scope<'_>) -> Result<Datase
             &care,
             3,
             review_without_details_values,
+        )
+        .await?
+    } else {
+        rows_of(
+            conn,
+            if POSTGRES {
+                "SELECT json_build_array(child, review_date, participation)::text \
+                 FROM (SELECT child, review_date, participation FROM reviews \
+                 WHERE NOT has_details) r"
+            } else {
+                "SELECT json_array(child, review_date, participation) \
+                 FROM (SELECT child, review_date, participation FROM reviews \
+                 WHERE NOT has_details) r"
+            },
+            "child",
+            &care,
+            "",
+            review_without_details_json,
         )
         .await?
     };
@@ -333,7 +350,16 @@ pub(crate) async fn load_scoped(pool: &Pool, scope: &Scope<'_>) -> Result<Datase
     reviews.sort_by(|a, b| (&a.child, a.date).cmp(&(&b.child, b.date)));
     attach_review_parts(conn, &mut reviews, |qb| care.push_where(qb, "child")).await?;
 
-    let mut missing = if POSTGRES {
+    let mut missing = if chunked(&chosen, held) {
+        chosen_rows_in_chunks(
+            conn,
+            ("missing_episodes", "child, kind, start_date, end_date", ""),
+            &chosen,
+            4,
+            missing_from_values,
+        )
+        .await?
+    } else {
         rows_of(
             conn,
             "SELECT child, kind, start_date, end_date FROM missing_episodes",
@@ -341,15 +367,6 @@ pub(crate) async fn load_scoped(pool: &Pool, scope: &Scope<'_>) -> Result<Datase
             &chosen,
             "",
             missing_from,
-        )
-        .await?
-    } else {
-        chosen_rows_in_chunks(
-            conn,
-            ("missing_episodes", "child, kind, start_date, end_date", ""),
-            &chosen,
-            4,
-            missing_from_values,
         )
         .await?
     };
@@ -426,7 +443,7 @@ pub(crate) async fn load_scoped(pool: &Pool, scope: &Scope<'_>) -> Result<Datase
     // adoption records of the children read for their care records (the
     // adoption scorecard of a headline year: `measures::Records::Care`).
     let adoptions = matches!(scope, Scope::Extents { .. }).then_some(&care);
-    let return_tables = return_tables_with(conn, &chosen, adoptions).await?;
+    let return_tables = return_tables_with(conn, &chosen, adoptions, held).await?;
     // A page's read (a child and the children of its group, an IRO's
     // caseload) leaves out the foster carer households' reviews, which no
     // child's page shows; the report's reads keep them for its measures.

@@ -403,17 +403,34 @@ async fn upsert<R>(
         "{head} SELECT {select} FROM {} WHERE true {tail}",
         json_rows()
     );
-    let mut json = JsonRows::default();
-    for chunk in write.chunks(ROWS_PER_STATEMENT) {
+    // The next statement's rows are made while SQLite's thread writes the
+    // last one's: the two threads took turns, each idle while the other
+    // worked (docs/benchmarks.md, eleventh round).
+    let mut fill = |json: &mut JsonRows, chunk: &[usize]| {
         json.clear();
         for &i in chunk {
             row(json.row(), &records[i]);
         }
-        sqlx::query(sqlx::AssertSqlSafe(sql.clone()))
-            .bind(json.finish())
+    };
+    let (mut current, mut next) = (JsonRows::default(), JsonRows::default());
+    let mut chunks = write.chunks(ROWS_PER_STATEMENT).peekable();
+    if let Some(first) = chunks.peek() {
+        fill(&mut current, first);
+    }
+    while let Some(chunk) = chunks.next() {
+        let following = chunks.peek().copied();
+        let written = sqlx::query(sqlx::AssertSqlSafe(sql.clone()))
+            .bind(current.finish())
             .bind(year)
-            .execute(&mut *conn)
-            .await?;
+            .execute(&mut *conn);
+        let made = async {
+            if let Some(c) = following {
+                fill(&mut next, c);
+            }
+        };
+        let (written, ()) = futures_util::future::join(written, made).await;
+        written?;
+        std::mem::swap(&mut current, &mut next);
         if let Some(&last) = chunk.last() {
             report_to(last + 1, progress);
         }

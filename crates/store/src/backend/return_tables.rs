@@ -136,18 +136,21 @@ pub(crate) async fn upsert_table_rows(conn: &mut Conn, rows: &[TableRow]) -> Res
 /// sorted by child then key) and, when
 /// `adoptions` is given, the adoption records (AD1, PlacedAdoption) of
 /// those children too (`measures::Records::Care`: the adoption scorecard's
-/// earlier years), in one statement.
+/// earlier years), in one statement; `held` is how many children the
+/// database holds (`chunked`).
 pub(super) async fn return_tables_with(
     conn: &mut Conn,
     chosen: &ChildFilter,
     adoptions: Option<&ChildFilter>,
+    held: usize,
 ) -> Result<ReturnTables> {
     use footprint_domain::return_tables::{Adoption, AdoptionDecision, TableRecord};
     let mut t = ReturnTables::default();
-    if !POSTGRES {
-        // Many rows to a statement (`rows_in_chunks`), the children chosen
-        // here: an adoption record by `adoptions` when given, any other
-        // by `chosen`.
+    if chunked(chosen, held) && adoptions.is_none_or(|care| chunked(care, held)) {
+        // Most children's records (a report over the council): many rows
+        // to a statement (`rows_in_chunks`), the children chosen here: an
+        // adoption record by `adoptions` when given, any other by
+        // `chosen`. A page's few children are read through the index.
         let (chosen, adoptions) = (chosen.id_set()?, adoptions.map(ChildFilter::id_set));
         let adoptions = adoptions.transpose()?;
         rows_in_chunks(

@@ -293,3 +293,25 @@ pub(super) async fn rows_in_chunks(
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod chunk_tests {
+    use super::*;
+
+    /// A page's few children are read through the child index: reading
+    /// many rows to a statement reads the whole table, and a child's page
+    /// took three times as long that way.
+    #[test]
+    fn only_a_read_of_most_children_goes_by_chunks() {
+        let one = ChildFilter::ids(&["C1"]).unwrap();
+        let quarter: Vec<String> = (0..150).map(|i| format!("C{i}")).collect();
+        let quarter =
+            ChildFilter::ids(&quarter.iter().map(String::as_str).collect::<Vec<_>>()).unwrap();
+        assert_eq!(one.count(), Some(1));
+        assert_eq!(ChildFilter::All.count(), None);
+        assert!(!chunked(&one, 600));
+        assert_eq!(chunked(&quarter, 600), !POSTGRES);
+        assert!(!chunked(&quarter, 601));
+        assert_eq!(chunked(&ChildFilter::All, 600), !POSTGRES);
+    }
+}

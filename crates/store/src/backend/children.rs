@@ -95,34 +95,30 @@ pub(super) fn episode_of(v: [Option<&str>; 13]) -> Result<Episode> {
 }
 
 pub(super) fn missing_from(row: &DbRow) -> Result<MissingEpisode> {
-    const T: &str = "missing_episodes";
-    Ok(MissingEpisode {
-        child: child_id(T, "child", row.try_get::<&str, _>("child")?)?,
-        kind: code(T, "kind", row.try_get::<&str, _>("kind")?)?,
-        start: date(T, "start_date", row.try_get::<&str, _>("start_date")?)?,
-        end: opt_date(T, "end_date", row.try_get("end_date")?)?,
-    })
+    missing_of([
+        row.try_get("child")?,
+        row.try_get("kind")?,
+        row.try_get("start_date")?,
+        row.try_get("end_date")?,
+    ])
 }
 
 /// A missing period read as the values of `json_array(child, kind,
 /// start_date, end_date)`.
 pub(super) fn missing_from_values(v: &[JsonValue<'_>]) -> Result<MissingEpisode> {
+    missing_of([v[0].as_str(), v[1].as_str(), v[2].as_str(), v[3].as_str()])
+}
+
+/// A missing period from its columns' text, in the order of
+/// [`missing_from_values`] (as [`episode_of`] for an episode).
+fn missing_of(v: [Option<&str>; 4]) -> Result<MissingEpisode> {
     const T: &str = "missing_episodes";
-    let text = |i: usize, column: &'static str| {
-        v[i].as_str().ok_or(StoreError::Corrupt {
-            table: T,
-            column,
-            reason: "empty".into(),
-        })
-    };
+    let need = |i: usize, column: &'static str| required(T, column, v[i]);
     Ok(MissingEpisode {
-        child: child_id(T, "child", text(0, "child")?)?,
-        kind: code(T, "kind", text(1, "kind")?)?,
-        start: date(T, "start_date", text(2, "start_date")?)?,
-        end: match v[3].as_str() {
-            None => None,
-            Some(d) => Some(date(T, "end_date", d)?),
-        },
+        child: child_id(T, "child", need(0, "child")?)?,
+        kind: code(T, "kind", need(1, "kind")?)?,
+        start: date(T, "start_date", need(2, "start_date")?)?,
+        end: opt_date(T, "end_date", v[3])?,
     })
 }
 

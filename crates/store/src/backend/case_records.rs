@@ -127,7 +127,7 @@ pub(super) async fn case_records_of(
         ChildFilter::All => {
             qb.push(LATEST);
         }
-        ChildFilter::Ids(_) => {
+        ChildFilter::Ids { .. } => {
             // Records without a child: disruption meetings (their children
             // are in the record) and, when asked, foster carer reviews (no
             // child at all: a page about children does not need them).

@@ -490,7 +490,7 @@ pub(super) async fn sibling_groups_in(
     chosen: &ChildFilter,
 ) -> Result<Vec<Vec<ChildId>>> {
     let mut qb = QueryBuilder::<Db>::new("SELECT child, group_id FROM sibling_groups");
-    if let ChildFilter::Ids(_) = chosen {
+    if let ChildFilter::Ids { .. } = chosen {
         qb.push(" WHERE group_id IN (SELECT group_id FROM sibling_groups");
         chosen.push_where(&mut qb, "child");
         qb.push(")");

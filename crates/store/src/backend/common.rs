@@ -76,14 +76,20 @@ pub(super) enum ChildFilter {
     /// The chosen children's ids as a JSON array, bound as one parameter
     /// and unpacked by the database (`json_each` in SQLite,
     /// `jsonb_array_elements_text` in PostgreSQL) so that any number of
-    /// children takes one statement.
-    Ids(String),
+    /// children takes one statement; and how many there are.
+    Ids {
+        json: String,
+        count: usize,
+    },
 }
 
 impl ChildFilter {
     pub(super) fn ids(ids: &[&str]) -> Result<ChildFilter> {
         serde_json::to_string(ids)
-            .map(ChildFilter::Ids)
+            .map(|json| ChildFilter::Ids {
+                json,
+                count: ids.len(),
+            })
             .map_err(|e| StoreError::Invalid(format!("a list of child ids: {e}")))
     }
 
@@ -104,10 +110,7 @@ impl ChildFilter {
     pub(super) fn count(&self) -> Option<usize> {
         match self {
             ChildFilter::All => None,
-            // Written from a list of ids (`ids`): it reads back.
-            ChildFilter::Ids(json) => {
-                Some(serde_json::from_str::<Vec<&str>>(json).map_or(usize::MAX, |ids| ids.len()))
-            }
+            ChildFilter::Ids { count, .. } => Some(*count),
         }
     }
 
@@ -115,7 +118,7 @@ impl ChildFilter {
     pub(super) fn id_set(&self) -> Result<Option<std::collections::HashSet<String>>> {
         match self {
             ChildFilter::All => Ok(None),
-            ChildFilter::Ids(json) => serde_json::from_str(json)
+            ChildFilter::Ids { json, .. } => serde_json::from_str(json)
                 .map(Some)
                 .map_err(|e| StoreError::Invalid(format!("a list of child ids: {e}"))),
         }
@@ -132,7 +135,7 @@ impl ChildFilter {
     }
 
     fn push_condition(&self, qb: &mut QueryBuilder<Db>, joiner: &str, column: &str) {
-        if let ChildFilter::Ids(json) = self {
+        if let ChildFilter::Ids { json, .. } = self {
             qb.push(joiner).push(column).push(" IN (");
             if POSTGRES {
                 qb.push("SELECT jsonb_array_elements_text(")

@@ -218,6 +218,14 @@ impl<C: SerializeMap> SerializeMap for Each<C> {
     }
 }
 
+/// Why a skipped field is refused: the fields after it would move.
+fn skipped<E: serde::ser::Error>(key: &'static str) -> E {
+    E::custom(format!(
+        "the field {key} is skipped when written, which would move the fields after it \
+         in a record held by position"
+    ))
+}
+
 /// A struct's fields, as the elements of a tuple.
 impl<C: SerializeTuple> SerializeStruct for Each<C> {
     type Ok = C::Ok;
@@ -230,10 +238,7 @@ impl<C: SerializeTuple> SerializeStruct for Each<C> {
         self.0.serialize_element(&Inner(v))
     }
     fn skip_field(&mut self, key: &'static str) -> Result<(), C::Error> {
-        Err(C::Error::custom(format!(
-            "the field {key} is skipped when written, which would move the fields after it \
-             in a record held by position"
-        )))
+        Err(skipped(key))
     }
     fn end(self) -> Result<C::Ok, C::Error> {
         self.0.end()
@@ -252,10 +257,7 @@ impl<C: SerializeTupleVariant> SerializeStructVariant for Each<C> {
         self.0.serialize_field(&Inner(v))
     }
     fn skip_field(&mut self, key: &'static str) -> Result<(), C::Error> {
-        Err(C::Error::custom(format!(
-            "the field {key} is skipped when written, which would move the fields after it \
-             in a record held by position"
-        )))
+        Err(skipped(key))
     }
     fn end(self) -> Result<C::Ok, C::Error> {
         self.0.end()

@@ -183,6 +183,9 @@ pub fn run_import(cmd: ImportCommand) -> ExitCode {
             return ExitCode::from(EXIT_USAGE);
         }
     };
+    // Stage timings at debug level (`FOOTPRINT_LOG=debug`): see the store.
+    crate::logging::start();
+    let reading = std::time::Instant::now();
     let checked = footprint_domain::parallel::on_cores(&groups, |paths| {
         read_paths_with(paths, year, &options)
             .map(|parsed| returns::check(source_name(paths), parsed, strict))
@@ -191,6 +194,10 @@ pub fn run_import(cmd: ImportCommand) -> ExitCode {
     // each reader thread's heap) goes back to the system before the
     // import's own.
     release_free_memory();
+    tracing::debug!(
+        "import: returns read and checked: {:.0} ms",
+        reading.elapsed().as_secs_f64() * 1e3
+    );
     let mut batches: Vec<ImportBatch> = Vec::new();
     let mut refused = false;
     for outcome in checked {

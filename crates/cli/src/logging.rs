@@ -1,4 +1,4 @@
-//! The web server's log: what `footprint_web` reports with `tracing` (a
+//! The log of `serve`, `demo` and `import`: what `footprint_web` reports with `tracing` (a
 //! request that failed, a template that failed, a refused sign-in or CSRF
 //! check) written to standard error, one line each. The web crate never logs
 //! a child's name, date of birth or free text, so neither does this.

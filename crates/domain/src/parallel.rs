@@ -1,5 +1,6 @@
-//! Work shared among the machine's cores: the one helper the measures (a
-//! report's periods) and the import (its returns, read side by side) use.
+//! Work shared among the machine's cores: the helpers the measures (a
+//! report's periods) and the import (its returns, read side by side; the
+//! records derived from them) use.
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 
@@ -38,9 +39,35 @@ pub fn on_cores<T: Sync, R: Send>(items: &[T], work: impl Fn(&T) -> R + Sync) ->
     done.into_iter().map(|(_, r)| r).collect()
 }
 
+/// `a` and `b` side by side, `b` on a thread of its own when the machine has
+/// more than one core; both results. Only reads what it is given.
+pub fn both<A: Send, B: Send>(
+    a: impl FnOnce() -> A + Send,
+    b: impl FnOnce() -> B + Send,
+) -> (A, B) {
+    if std::thread::available_parallelism().map_or(1, |n| n.get()) < 2 {
+        return (a(), b());
+    }
+    std::thread::scope(|scope| {
+        let other = scope.spawn(b);
+        let first = a();
+        let second = other
+            .join()
+            .unwrap_or_else(|e| std::panic::resume_unwind(e));
+        (first, second)
+    })
+}
+
 #[cfg(test)]
 mod tests {
-    use super::on_cores;
+    use super::{both, on_cores};
+
+    #[test]
+    fn both_gives_each_result_in_its_place() {
+        let items: Vec<u64> = (0..100).collect();
+        let (sum, max) = both(|| items.iter().sum::<u64>(), || items.iter().max().copied());
+        assert_eq!((sum, max), (4950, Some(99)));
+    }
 
     #[test]
     fn every_item_once_in_order() {

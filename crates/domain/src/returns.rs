@@ -209,12 +209,54 @@ pub fn derive(returns: &[(CollectionYear, ReturnRecords)]) -> Derived<'_> {
         }
     }
 
+    // The tables are derived each on its own: two at a time.
+    let ((children, episodes, missing), (reviews, health_outcomes, tables)) = crate::parallel::both(
+        || {
+            (
+                derive_children(&held),
+                by_cover(&held, |r| &r.episodes, |e| (&e.child, e.start)),
+                by_cover(&held, |r| &r.missing, |m| (&m.child, m.start)),
+            )
+        },
+        || {
+            (
+                by_year_of_date(
+                    &held,
+                    &mentions,
+                    |r| &r.reviews,
+                    |x| (&x.child, x.date),
+                    |x| CollectionYear::of(x.date),
+                ),
+                by_year_of_date(
+                    &held,
+                    &mentions,
+                    |r| &r.health_outcomes,
+                    |h| (&h.child, h.year.start()),
+                    |h| h.year,
+                ),
+                derive_tables(&held, &mentions),
+            )
+        },
+    );
+    Derived {
+        children,
+        episodes,
+        reviews,
+        missing,
+        health_outcomes,
+        tables,
+    }
+}
+
+/// The children of the returns held, each from the latest Header that has
+/// them.
+fn derive_children(held: &[(CollectionYear, &ReturnRecords)]) -> Vec<FromReturn<Child>> {
     let mut children: BTreeMap<ChildId, FromReturn<Child>> = BTreeMap::new();
     // MOTHER and MC_DOB, and the UASC status, come from the Header of the
     // latest return in which the child has an episode: a return that has a
     // care leaver only for OC3 leaves them blank (DfE rules 628 and 1014).
     let mut in_care_header: HashMap<&ChildId, &Child> = HashMap::default();
-    for (y, r) in &held {
+    for (y, r) in held {
         let in_care: HashSet<&ChildId> = r.episodes.iter().map(|e| &e.child).collect();
         // Later years come later: the latest Header wins.
         for c in &r.children {
@@ -237,32 +279,7 @@ pub fn derive(returns: &[(CollectionYear, ReturnRecords)]) -> Derived<'_> {
             c.record.uasc = h.uasc.clone();
         }
     }
-
-    let episodes = by_cover(&held, |r| &r.episodes, |e| (&e.child, e.start));
-    let missing = by_cover(&held, |r| &r.missing, |m| (&m.child, m.start));
-    let reviews = by_year_of_date(
-        &held,
-        &mentions,
-        |r| &r.reviews,
-        |x| (&x.child, x.date),
-        |x| CollectionYear::of(x.date),
-    );
-    let health_outcomes = by_year_of_date(
-        &held,
-        &mentions,
-        |r| &r.health_outcomes,
-        |h| (&h.child, h.year.start()),
-        |h| h.year,
-    );
-    let tables = derive_tables(&held, &mentions);
-    Derived {
-        children: children.into_values().collect(),
-        episodes,
-        reviews,
-        missing,
-        health_outcomes,
-        tables,
-    }
+    children.into_values().collect()
 }
 
 /// The other tables, each by its kind ([`TableRecord::OF_A_YEAR`]): those

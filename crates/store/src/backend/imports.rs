@@ -27,6 +27,33 @@ use crate::types::{
 /// How often an import reports progress (records).
 const PROGRESS_EVERY: usize = 1_000;
 
+/// The time each stage of an import took, logged at debug level
+/// (`FOOTPRINT_LOG=debug footprint import ...`): stage names and counts
+/// only, never a record's content. `docs/benchmarks.md` reads them.
+struct Stages {
+    at: std::time::Instant,
+}
+
+impl Stages {
+    fn start() -> Stages {
+        Stages {
+            at: std::time::Instant::now(),
+        }
+    }
+
+    /// Logs the stage that has just ended (with the rows it wrote or read,
+    /// if any) and starts the next.
+    fn ended(&mut self, stage: &str, rows: Option<usize>) {
+        let now = std::time::Instant::now();
+        let ms = now.duration_since(self.at).as_secs_f64() * 1e3;
+        match rows {
+            Some(rows) => tracing::debug!("import: {stage}: {ms:.0} ms, {rows} rows"),
+            None => tracing::debug!("import: {stage}: {ms:.0} ms"),
+        }
+        self.at = now;
+    }
+}
+
 // ---------------------------------------------------------------------------
 // The whole dataset replaced
 
@@ -93,7 +120,7 @@ pub(crate) async fn replace_dataset(pool: &Pool, ds: &Dataset) -> Result<WriteSu
     insert_missing(conn, &ds.missing).await?;
     insert_health_outcomes(conn, &ds.health_outcomes).await?;
     insert_review_date_changes(conn, &ds.review_date_changes).await?;
-    upsert_table_rows(conn, &table_rows(&ds.return_tables, None)?).await?;
+    write_table_rows(conn, &table_rows(&ds.return_tables, None)?, &mut |_| {}).await?;
     insert_health_education(conn, &Records::of_dataset(ds), false).await?;
     insert_case_records(conn, &ds.case_records, "footprint").await?;
     bulk_insert(
@@ -308,18 +335,26 @@ impl JsonRows {
                 self.buf.push_str(s);
                 self.buf.push('"');
             }
+            // What does (a record kept as JSON, say) is copied a run at a
+            // time between the characters escaped.
             Some(s) => {
+                use std::fmt::Write as _;
                 self.buf.push('"');
-                for c in s.chars() {
-                    match c {
-                        '"' => self.buf.push_str("\\\""),
-                        '\\' => self.buf.push_str("\\\\"),
-                        c if u32::from(c) < 0x20 => {
-                            self.buf.push_str(&format!("\\u{:04x}", u32::from(c)));
+                let mut from = 0;
+                for (at, b) in s.bytes().enumerate() {
+                    if b == b'"' || b == b'\\' || b < 0x20 {
+                        self.buf.push_str(&s[from..at]);
+                        match b {
+                            b'"' => self.buf.push_str("\\\""),
+                            b'\\' => self.buf.push_str("\\\\"),
+                            _ => {
+                                let _ = write!(self.buf, "\\u{b:04x}");
+                            }
                         }
-                        c => self.buf.push(c),
+                        from = at + 1;
                     }
                 }
+                self.buf.push_str(&s[from..]);
                 self.buf.push('"');
             }
         }
@@ -381,6 +416,7 @@ async fn upsert<R>(
     progress: &mut (dyn FnMut(ImportProgress) + Send),
     mut row: impl FnMut(&mut JsonRows, &R),
 ) -> Result<()> {
+    let mut stages = Stages::start();
     let total = records.len();
     progress(ImportProgress {
         stage,
@@ -436,6 +472,7 @@ async fn upsert<R>(
         }
     }
     report_to(total, progress);
+    stages.ended(stage, Some(write.len()));
     Ok(())
 }
 
@@ -517,9 +554,11 @@ async fn import_in(
         sqlx::Connection::begin_with(pooled, "BEGIN IMMEDIATE").await?
     };
     let conn: &mut Conn = &mut tx;
+    let mut stages = Stages::start();
     // Council-wide: no per-child change log for a bulk write.
     let set_aside = begin_bulk_write(conn).await?;
     backfill_returns(conn).await?;
+    stages.ended("begin", None);
 
     let mut incoming: Vec<Incoming> = Vec::with_capacity(batches.len());
     for b in batches {
@@ -638,6 +677,7 @@ async fn import_in(
         }
     }
     let affected: Vec<ChildId> = affected.into_iter().collect();
+    stages.ended("children known and affected", Some(affected.len()));
 
     // Every other return's records of those children (none in a database
     // that holds no other return).
@@ -670,6 +710,7 @@ async fn import_in(
         .await?;
     }
 
+    stages.ended("other returns read", None);
     // The returns kept as they came (replacing any of the same years), one
     // row per child and return.
     sqlx::query(sqlx::AssertSqlSafe(format!(
@@ -690,23 +731,53 @@ async fn import_in(
     for i in &mut incoming {
         all.push((i.year, std::mem::take(&mut i.records)));
     }
+    stages.ended("returns held written", None);
     let derived = derive(&all);
+    stages.ended("derived", None);
 
     // What was held before, for the counts: the 903 records no return
     // gives any more are counted with the latest of these returns.
     let before = held_keys(conn, &affected).await?;
     let index = DerivedKeys::of(&derived);
     let last = incoming.len().saturating_sub(1);
-    for (n, i) in incoming.iter_mut().enumerate() {
-        i.counts
-            .count(i.year, &all[first + n].1, &index, &before, n == last);
+    // Each return's counts on their own, side by side.
+    let counted = footprint_domain::parallel::on_cores(
+        &incoming
+            .iter()
+            .enumerate()
+            .map(|(n, i)| (n, i.year, i.counts.clone()))
+            .collect::<Vec<_>>(),
+        |(n, year, counts)| {
+            let mut counts = counts.clone();
+            counts.count(*year, &all[first + n].1, &index, &before, *n == last);
+            counts
+        },
+    );
+    for (i, counts) in incoming.iter_mut().zip(counted) {
+        i.counts = counts;
     }
     drop(index);
     drop(before);
+    stages.ended("held before read and counted", None);
 
     // The council's 903 records of those children, derived again. Records
     // entered in Footprint stay; a 903 record with the same key replaces
     // one; reviews with details are never removed (a 903 review merges).
+    // A table written mostly anew has its date indexes made after.
+    let indexes = set_aside_indexes(
+        conn,
+        &[
+            ("episodes", derived.episodes.len()),
+            ("reviews", derived.reviews.len()),
+            ("missing_episodes", derived.missing.len()),
+            ("health_outcomes", derived.health_outcomes.len()),
+            (
+                "return_table_records",
+                derived.tables.values().map(ReturnTables::len).sum(),
+            ),
+        ],
+    )
+    .await?;
     for (table, extra) in [
         ("episodes", ""),
         ("missing_episodes", ""),
@@ -731,16 +802,26 @@ async fn import_in(
                 .await?;
         }
     }
+    stages.ended("derived records deleted", None);
     write_derived(conn, &derived, progress).await?;
     for (y, t) in &derived.tables {
-        upsert_table_rows(conn, &table_rows(t, Some(i64::from(y.start_year())))?).await?;
+        write_table_rows(
+            conn,
+            &table_rows(t, Some(i64::from(y.start_year())))?,
+            progress,
+        )
+        .await?;
     }
+    stages.ended("other tables written", None);
+    restore_indexes(conn, indexes).await?;
+    stages.ended("indexes made", None);
     drop(derived);
     drop(all);
 
     // Episodes an earlier return left open that no later return carries on:
     // listed with the latest of these returns.
     let left_open = open_episodes_left_in(conn).await?;
+    stages.ended("episodes left open found", None);
     if let Some(latest) = incoming.last_mut() {
         for e in &left_open {
             latest.problems.push(ImportProblem {
@@ -813,8 +894,11 @@ async fn import_in(
             },
         });
     }
+    stages.ended("problems and runs written", None);
     end_bulk_write(conn, set_aside).await?;
+    stages.ended("bulk write ended", None);
     tx.commit().await?;
+    stages.ended("committed", None);
     Ok(summaries)
 }
 
@@ -917,7 +1001,7 @@ impl<'d, 'a> DerivedKeys<'d, 'a> {
 }
 
 /// The counts of an import, by table.
-#[derive(Default)]
+#[derive(Default, Clone)]
 struct Counts {
     children: RecordCounts,
     episodes: RecordCounts,
@@ -1395,6 +1479,36 @@ async fn write_derived(
     .await
 }
 
+/// Writes `return_table_records` rows (a record of the 903's other tables
+/// each), replacing any with the same child, kind and key.
+async fn write_table_rows(
+    conn: &mut Conn,
+    rows: &[TableRow],
+    progress: &mut (dyn FnMut(ImportProgress) + Send),
+) -> Result<()> {
+    upsert_from(
+        conn,
+        "other tables",
+        (
+            "INSERT INTO return_table_records (child, kind, record_key, record, source_year)",
+            "value->>0, value->>1, value->>2, value->>3, CAST(value->>4 AS BIGINT)",
+            "ON CONFLICT (child, kind, record_key) DO UPDATE SET record = excluded.record, \
+             source_year = excluded.source_year",
+        ),
+        rows,
+        &(0..rows.len()).collect::<Vec<_>>(),
+        progress,
+        |j, (child, kind, key, record, year)| {
+            j.text(Some(child))
+                .text(Some(kind))
+                .text(Some(key))
+                .text(Some(record))
+                .int(*year);
+        },
+    )
+    .await
+}
+
 /// [`upsert`] of rows that carry their own source year (`$2` unused).
 async fn upsert_from<R>(
     conn: &mut Conn,
@@ -1586,4 +1700,36 @@ pub(crate) async fn import_problems(pool: &Pool, run: i64) -> Result<Vec<ImportP
             })
         })
         .collect()
+}
+
+#[cfg(test)]
+mod json_rows_tests {
+    use super::JsonRows;
+
+    /// Every value comes back as written, whatever it holds: a record kept
+    /// as JSON (quotes), a backslash, control characters, text beyond ASCII
+    /// next to an escaped character, and nothing at all.
+    #[test]
+    fn text_is_escaped_so_the_row_reads_back_as_written() {
+        let values = [
+            "plain",
+            r#"["A1",null,"2024-05-01"]"#,
+            "back\\slash",
+            "tab\tnew\nline\u{1}",
+            "é\"ü",
+            "\"",
+            "",
+        ];
+        let mut rows = JsonRows::default();
+        rows.clear();
+        let row = rows.row();
+        for v in values {
+            row.text(Some(v));
+        }
+        row.text(None).int(Some(-7)).flag(Some(true));
+        let parsed: serde_json::Value = serde_json::from_str(rows.finish()).unwrap();
+        let mut expected: Vec<serde_json::Value> = values.iter().map(|v| (*v).into()).collect();
+        expected.extend([serde_json::Value::Null, (-7).into(), true.into()]);
+        assert_eq!(parsed, serde_json::Value::Array(vec![expected.into()]));
+    }
 }

@@ -109,29 +109,6 @@ pub(crate) fn add_table_record(
     })
 }
 
-/// Writes `rows`, replacing a stored record of the same key.
-pub(crate) async fn upsert_table_rows(conn: &mut Conn, rows: &[TableRow]) -> Result<()> {
-    let per = (MAX_PARAMS / 5).max(1);
-    for chunk in rows.chunks(per) {
-        let mut qb = QueryBuilder::<Db>::new(
-            "INSERT INTO return_table_records (child, kind, record_key, record, source_year) ",
-        );
-        qb.push_values(chunk, |mut b, (child, kind, key, record, year)| {
-            b.push_bind(child.clone())
-                .push_bind(*kind)
-                .push_bind(key.clone())
-                .push_bind(record.clone())
-                .push_bind(*year);
-        });
-        qb.push(
-            " ON CONFLICT (child, kind, record_key) DO UPDATE SET record = excluded.record, \
-             source_year = excluded.source_year",
-        );
-        qb.build().execute(&mut *conn).await?;
-    }
-    Ok(())
-}
-
 /// The records of the other 903 tables of the `chosen` children (each list
 /// sorted by child then key) and, when
 /// `adoptions` is given, the adoption records (AD1, PlacedAdoption) of

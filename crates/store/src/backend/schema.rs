@@ -212,6 +212,68 @@ pub(super) async fn begin_bulk_write(conn: &mut Conn) -> Result<SetAsideTriggers
     Ok(triggers)
 }
 
+/// The secondary indexes SQLite sets aside while a bulk write fills their
+/// tables, with the statements that create them again: `(name, sql)` from
+/// `sqlite_master`.
+pub(super) type SetAsideIndexes = Vec<(String, String)>;
+
+/// Sets aside, in `conn`'s transaction, the secondary indexes (not unique,
+/// so never an upsert's conflict target) of each table of `tables` that is
+/// about to be written at least half anew: `(table, rows to write)`. SQLite
+/// keeps such an index by a look-up per row written, in the order of the
+/// table's key (the index's own order, by date, is random to it); creating
+/// it again once the rows are in is one sort. [`restore_indexes`] creates
+/// them again inside the same transaction, so no other connection sees them
+/// missing, and a rollback brings them back. PostgreSQL: none.
+pub(super) async fn set_aside_indexes(
+    conn: &mut Conn,
+    tables: &[(&str, usize)],
+) -> Result<SetAsideIndexes> {
+    let mut set_aside = Vec::new();
+    if POSTGRES {
+        return Ok(set_aside);
+    }
+    for &(table, writing) in tables {
+        // The table names are the import's own.
+        let held: i64 =
+            sqlx::query_scalar(sqlx::AssertSqlSafe(format!("SELECT count(*) FROM {table}")))
+                .fetch_one(&mut *conn)
+                .await?;
+        if u64::try_from(held).unwrap_or(0) > 2 * writing as u64 {
+            continue;
+        }
+        let indexes: Vec<(String, String)> = sqlx::query_as(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = $1 \
+             AND sql IS NOT NULL AND sql NOT LIKE 'CREATE UNIQUE%' ORDER BY name",
+        )
+        .bind(table)
+        .fetch_all(&mut *conn)
+        .await?;
+        for (name, _) in &indexes {
+            // The names are the schema's own, read just above.
+            sqlx::query(sqlx::AssertSqlSafe(format!(
+                "DROP INDEX \"{}\"",
+                name.replace('"', "\"\"")
+            )))
+            .execute(&mut *conn)
+            .await?;
+        }
+        set_aside.extend(indexes);
+    }
+    Ok(set_aside)
+}
+
+/// Creates again, from their own text, the indexes [`set_aside_indexes`]
+/// set aside.
+pub(super) async fn restore_indexes(conn: &mut Conn, set_aside: SetAsideIndexes) -> Result<()> {
+    for (_, sql) in &set_aside {
+        sqlx::query(sqlx::AssertSqlSafe(sql.as_str()))
+            .execute(&mut *conn)
+            .await?;
+    }
+    Ok(())
+}
+
 /// Ends a bulk write with one council-wide change: every earlier version
 /// must reload everything, so the child log before it goes; on SQLite the
 /// triggers [`begin_bulk_write`] set aside are created again.

@@ -96,5 +96,49 @@ async fn the_caseload_follows_changes_to_its_children_and_new_allocations() {
         .unwrap();
     let grown = c.get("/caseload").await;
     assert!(grown.body.contains("data-child=\"C4\""), "C4 allocated");
+
+    // A child allocated to another IRO leaves it.
+    other
+        .allocate(
+            &"C2".parse().unwrap(),
+            &footprint_domain::model::IroId("IRO2".into()),
+            NaiveDate::from_ymd_opt(2025, 3, 5).unwrap(),
+            "test",
+        )
+        .await
+        .unwrap();
+    let shrunk = c.get("/caseload").await;
+    assert!(!shrunk.body.contains("data-child=\"C2\""), "C2 moved on");
+    assert!(shrunk.body.contains("data-child=\"C4\""));
+    // A review of the child who joined it: only that child's records are
+    // read again, and the caseload is the one a server that never saw it
+    // before works out whole.
+    other
+        .record_review(&Review {
+            child: "C4".parse().unwrap(),
+            date: NaiveDate::from_ymd_opt(2025, 3, 6).unwrap(),
+            participation: Some("PN1".parse().unwrap()),
+            details: None,
+        })
+        .await
+        .unwrap();
     other.close().await;
+    let kept = c.get("/caseload").await;
+    let state = footprint_web::AppState::with_clock(
+        t.store.clone(),
+        footprint_web::WebConfig::default(),
+        t.clock.clone(),
+    )
+    .unwrap();
+    let new_server = footprint_web::router(state).await;
+    let mut fresh_client = Client::signed_in_as(&new_server, Role::Iro).await;
+    let fresh = fresh_client.get("/caseload").await;
+    let without_token = |body: &str| {
+        body.lines()
+            .filter(|l| !l.contains("csrf"))
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    assert!(kept.body.contains("data-child=\"C4\""));
+    assert_eq!(without_token(&kept.body), without_token(&fresh.body));
 }

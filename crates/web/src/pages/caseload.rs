@@ -7,7 +7,7 @@ use axum::extract::State;
 use axum::response::Response;
 use chrono::NaiveDate;
 use footprint_domain::daily::{self, CaseloadRow};
-use footprint_domain::model::{ChildId, IroId};
+use footprint_domain::model::{ChildId, Dataset, IroId};
 use minijinja::context;
 
 use super::{caseload_records, policy, respond};
@@ -30,6 +30,9 @@ struct Worked {
     case_due: Arc<std::collections::BTreeMap<String, Vec<daily::CaseRecordDue>>>,
     iro_name: String,
     names: minijinja::Value,
+    /// The records it was worked out from (that IRO's children's): a
+    /// change to a few of them reads only those children again.
+    records: Arc<Dataset>,
 }
 
 /// Each IRO's caseload as last worked out. A page after a change works it
@@ -49,43 +52,61 @@ impl CaseloadCache {
     }
 }
 
-/// Whether the caseload `w` of `iro` is still right at the store's current
-/// version (bringing its version up to date when it is).
-async fn still_right(
+/// What a caseload as last worked out needs to be right at the store's
+/// current version.
+enum Freshness {
+    /// Nothing on it changed (its version is brought up to date).
+    Right,
+    /// These children (on it, or just allocated to its IRO) changed, and
+    /// nothing else did up to `version`: only their records are read again.
+    Children { ids: Vec<ChildId>, version: i64 },
+    /// A council-wide change, or another day: worked out again whole.
+    Whole,
+}
+
+/// What the caseload `w` of `iro` needs to be right on `today`.
+async fn freshness(
     state: &AppState,
     iro: &IroId,
     today: NaiveDate,
     w: &mut Worked,
-) -> Result<bool, AppError> {
+) -> Result<Freshness, AppError> {
     if w.day != today {
-        return Ok(false);
+        return Ok(Freshness::Whole);
     }
     let changes = state.store.changes_since(w.version).await?;
     if changes.version == w.version {
-        return Ok(true);
+        return Ok(Freshness::Right);
     }
-    if changes.council_wide
-        || changes
-            .children
-            .iter()
-            .any(|c| w.children.binary_search(c).is_ok())
-    {
-        return Ok(false);
+    if changes.council_wide {
+        return Ok(Freshness::Whole);
     }
+    let (mut ids, others): (Vec<ChildId>, Vec<ChildId>) = changes
+        .children
+        .into_iter()
+        .partition(|c| w.children.binary_search(c).is_ok());
     // A child not on it: was it just allocated to this IRO?
-    let touched = state
-        .store
-        .load_scoped(footprint_store::Scope::Children(&changes.children))
-        .await?;
-    if touched
-        .allocations
-        .iter()
-        .any(|a| &a.iro == iro && a.is_current_on(today))
-    {
-        return Ok(false);
+    if !others.is_empty() {
+        let touched = state
+            .store
+            .load_scoped(footprint_store::Scope::Children(&others))
+            .await?;
+        ids.extend(
+            others
+                .into_iter()
+                .filter(|c| daily::current_iro(&touched, c, today) == Some(iro)),
+        );
     }
-    w.version = changes.version;
-    Ok(true)
+    if ids.is_empty() {
+        w.version = changes.version;
+        return Ok(Freshness::Right);
+    }
+    ids.sort();
+    ids.dedup();
+    Ok(Freshness::Children {
+        ids,
+        version: changes.version,
+    })
 }
 
 /// Works out the caseload of `iro` on `today` from that IRO's children's
@@ -95,20 +116,59 @@ async fn work_out(state: &AppState, iro: &IroId, today: NaiveDate) -> Result<Wor
     // next page's check.
     let version = state.store.data_version().await?;
     let ds = caseload_records(state, iro, today).await?;
+    worked_from(state, iro, today, version, Arc::new(ds)).await
+}
+
+/// The caseload `w` with the records of the children `ids` read again
+/// (their records as held at `version` or later): the rest of its records
+/// are kept, and its rows worked out again from them.
+async fn refresh(
+    state: &AppState,
+    iro: &IroId,
+    today: NaiveDate,
+    w: Worked,
+    ids: &[ChildId],
+    version: i64,
+) -> Result<Worked, AppError> {
+    let fresh = state
+        .store
+        .load_scoped(footprint_store::Scope::Children(ids))
+        .await?;
+    let mut records = w.records;
+    Arc::make_mut(&mut records).replace_children(ids, fresh);
+    worked_from(state, iro, today, version, records).await
+}
+
+/// The caseload of `iro` on `today` worked out from `ds` (that IRO's
+/// children's records, as held at `version` or later).
+async fn worked_from(
+    state: &AppState,
+    iro: &IroId,
+    today: NaiveDate,
+    version: i64,
+    ds: Arc<Dataset>,
+) -> Result<Worked, AppError> {
     let policy = policy(state).await?;
     let rows = daily::caseload(&ds, iro, today, &policy, &state.calendar);
+    // The children on it: `ds` may hold others (a child who has left it
+    // keeps their records there until they change again).
+    let mut children: Vec<ChildId> = rows
+        .iter()
+        .filter_map(|r| r.next.child.parse().ok())
+        .collect();
+    children.sort();
+    let on_it = |c: &ChildId| children.binary_search(c).is_ok();
     let settings = super::settings(state).await?;
-    let health_due =
+    let mut health_due =
         daily::health_education_due(&ds, today, &settings.health_education, &state.calendar);
+    health_due.retain(|c, _| on_it(c));
     let mut case_due: std::collections::BTreeMap<String, Vec<daily::CaseRecordDue>> =
         std::collections::BTreeMap::new();
     for d in daily::case_records_due(&ds, today, &settings.case_records, &state.calendar) {
-        if !d.child.is_empty() {
+        if d.child.parse().is_ok_and(|c| on_it(&c)) {
             case_due.entry(d.child.clone()).or_default().push(d);
         }
     }
-    let mut children: Vec<ChildId> = ds.children.iter().map(|c| c.id.clone()).collect();
-    children.sort();
     Ok(Worked {
         version,
         day: today,
@@ -118,6 +178,7 @@ async fn work_out(state: &AppState, iro: &IroId, today: NaiveDate) -> Result<Wor
         case_due: Arc::new(case_due),
         iro_name: daily::iro_name(&ds, iro),
         names: crate::names::names_of(&ds),
+        records: ds,
     })
 }
 
@@ -152,12 +213,16 @@ pub async fn caseload(
         let today = state.clock.today();
         let slot = state.caseload_cache.slot(&iro);
         let mut cached = slot.lock().await;
-        let right = match cached.as_mut() {
-            Some(w) => still_right(&state, &iro, today, w).await?,
-            None => false,
+        let freshness = match cached.as_mut() {
+            Some(w) => freshness(&state, &iro, today, w).await?,
+            None => Freshness::Whole,
         };
-        if !right {
-            *cached = Some(work_out(&state, &iro, today).await?);
+        match (freshness, cached.take()) {
+            (Freshness::Right, w) => *cached = w,
+            (Freshness::Children { ids, version }, Some(w)) => {
+                *cached = Some(refresh(&state, &iro, today, w, &ids, version).await?);
+            }
+            _ => *cached = Some(work_out(&state, &iro, today).await?),
         }
         let Some(worked) = cached.clone() else {
             return Err(AppError::Internal(

@@ -184,7 +184,7 @@ pub fn run_import(cmd: ImportCommand) -> ExitCode {
         }
     };
     // Stage timings at debug level (`FOOTPRINT_LOG=debug`): see the store.
-    crate::logging::start();
+    crate::logging::start_without_statements();
     let reading = std::time::Instant::now();
     let checked = footprint_domain::parallel::on_cores(&groups, |paths| {
         read_paths_with(paths, year, &options)

@@ -504,32 +504,29 @@ pub(crate) async fn import_returns(
             )));
         }
     }
-    // SQLite: a page cache big enough for the import's indexes (the default
-    // 2 MB spills dirty pages to the WAL mid-transaction), on this
-    // connection only and put back after. 64 MiB since the returns are held
-    // by position (half the database): the indexes written out of order
-    // (by date) are what it must hold, about 40 MB at England size.
     let mut pooled = pool.acquire().await?;
-    let cache: Option<i64> = if POSTGRES {
-        None
-    } else {
-        let was: i64 = sqlx::query_scalar("PRAGMA cache_size")
-            .fetch_one(&mut *pooled)
-            .await?;
+    if !POSTGRES {
+        // This connection is closed after the import, never handed back to
+        // the pool: what is set on it here is for the import alone.
+        pooled.close_on_drop();
+        // A page cache big enough for the import's indexes (the default
+        // 2 MB spills dirty pages to the WAL mid-transaction). 64 MiB since
+        // the returns are held by position (half the database): the
+        // indexes written out of order (by date) are what it must hold,
+        // about 40 MB at England size.
         sqlx::query("PRAGMA cache_size = -65536")
             .execute(&mut *pooled)
             .await?;
-        Some(was)
-    };
-    let summaries = import_in(&mut pooled, batches, progress).await;
-    if let Some(was) = cache {
-        // Whatever became of the import: a connection left with the larger
-        // cache would only hold more memory.
-        let _ = sqlx::query(sqlx::AssertSqlSafe(format!("PRAGMA cache_size = {was}")))
+        // No look-up of each record's child by SQLite: the import names
+        // only children it writes or finds held (a record of any other is
+        // skipped and listed as a problem), and deletes no child. The
+        // look-up was a second index search for each of the millions of
+        // rows of an England-sized import.
+        sqlx::query("PRAGMA foreign_keys = OFF")
             .execute(&mut *pooled)
-            .await;
+            .await?;
     }
-    summaries
+    import_in(&mut pooled, batches, progress).await
 }
 
 /// One return of an import, as it goes through it.
@@ -813,10 +810,10 @@ async fn import_in(
         .await?;
     }
     stages.ended("other tables written", None);
-    restore_indexes(conn, indexes).await?;
-    stages.ended("indexes made", None);
     drop(derived);
     drop(all);
+    restore_indexes(conn, indexes).await?;
+    stages.ended("indexes made", None);
 
     // Episodes an earlier return left open that no later return carries on:
     // listed with the latest of these returns.

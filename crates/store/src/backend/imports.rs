@@ -529,6 +529,32 @@ pub(crate) async fn import_returns(
     import_in(&mut pooled, batches, progress).await
 }
 
+/// `write` (statements on the import's connection) and `work` (reading
+/// memory only) side by side: on SQLite, whose statements run on sqlx's
+/// own thread for the connection, `write` is driven from a thread of its
+/// own while `work` runs on this one (the import's writes keep one core
+/// busy, and the import's own work would otherwise wait for them). On
+/// PostgreSQL, whose connection needs the runtime's own thread for its
+/// socket, one after the other.
+async fn beside<W: Send, T: Send>(
+    write: impl std::future::Future<Output = Result<W>> + Send,
+    work: impl FnOnce() -> T + Send,
+) -> (Result<W>, T) {
+    if POSTGRES {
+        let written = write.await;
+        return (written, work());
+    }
+    let runtime = tokio::runtime::Handle::current();
+    std::thread::scope(|scope| {
+        let writing = scope.spawn(move || runtime.block_on(write));
+        let worked = work();
+        let written = writing
+            .join()
+            .unwrap_or_else(|e| std::panic::resume_unwind(e));
+        (written, worked)
+    })
+}
+
 /// One return of an import, as it goes through it.
 struct Incoming {
     year: CollectionYear,
@@ -735,27 +761,7 @@ async fn import_in(
     // What was held before, for the counts: the 903 records no return
     // gives any more are counted with the latest of these returns.
     let before = held_keys(conn, &affected).await?;
-    let index = DerivedKeys::of(&derived);
-    let last = incoming.len().saturating_sub(1);
-    // Each return's counts on their own, side by side.
-    let counted = footprint_domain::parallel::on_cores(
-        &incoming
-            .iter()
-            .enumerate()
-            .map(|(n, i)| (n, i.year, i.counts.clone()))
-            .collect::<Vec<_>>(),
-        |(n, year, counts)| {
-            let mut counts = counts.clone();
-            counts.count(*year, &all[first + n].1, &index, &before, *n == last);
-            counts
-        },
-    );
-    for (i, counts) in incoming.iter_mut().zip(counted) {
-        i.counts = counts;
-    }
-    drop(index);
-    drop(before);
-    stages.ended("held before read and counted", None);
+    stages.ended("held before read", None);
 
     // The council's 903 records of those children, derived again. Records
     // entered in Footprint stay; a 903 record with the same key replaces
@@ -800,15 +806,38 @@ async fn import_in(
         }
     }
     stages.ended("derived records deleted", None);
-    write_derived(conn, &derived, progress).await?;
-    for (y, t) in &derived.tables {
-        write_table_rows(
-            conn,
-            &table_rows(t, Some(i64::from(y.start_year())))?,
-            progress,
-        )
-        .await?;
+    // The records are written while the returns' counts are made.
+    let writing = async {
+        write_derived(conn, &derived, progress).await?;
+        for (y, t) in &derived.tables {
+            write_table_rows(
+                conn,
+                &table_rows(t, Some(i64::from(y.start_year())))?,
+                progress,
+            )
+            .await?;
+        }
+        Ok(())
+    };
+    let last = incoming.len().saturating_sub(1);
+    let counting = || {
+        let index = DerivedKeys::of(&derived);
+        incoming
+            .iter()
+            .enumerate()
+            .map(|(n, i)| {
+                let mut counts = i.counts.clone();
+                counts.count(i.year, &all[first + n].1, &index, &before, n == last);
+                counts
+            })
+            .collect::<Vec<_>>()
+    };
+    let (written, counted) = beside(writing, counting).await;
+    written?;
+    for (i, counts) in incoming.iter_mut().zip(counted) {
+        i.counts = counts;
     }
+    drop(before);
     stages.ended("other tables written", None);
     drop(derived);
     drop(all);

@@ -781,9 +781,9 @@ impl Cond {
         match *self {
             Cond::In(c, codes) => {
                 let v = get(c);
-                !v.is_empty() && codes.contains(&v)
+                !v.is_empty() && one_of(v, codes)
             }
-            Cond::NotIn(c, codes) => !codes.contains(&get(c)),
+            Cond::NotIn(c, codes) => !one_of(get(c), codes),
             Cond::Blank(c) => get(c).is_empty(),
             Cond::Filled(c) => !get(c).is_empty(),
             Cond::DateBefore(c, d) => date(row, c).is_some_and(|v| v < ymd(d)),
@@ -800,7 +800,7 @@ impl Cond {
             Cond::AnyBlank(cols) => cols.iter().any(|c| get(c).is_empty()),
             Cond::BlankOrIn(c, codes) => {
                 let v = get(c);
-                v.is_empty() || codes.contains(&v)
+                v.is_empty() || one_of(v, codes)
             }
             Cond::Age(years, cmp, at) => {
                 let Some(dob) = date(row, "DOB") else {
@@ -840,6 +840,24 @@ impl Cond {
             Cond::NotContinuously => !ctx.continuously.contains(get("CHILD")),
         }
     }
+}
+
+/// Whether `v` is one of `codes`: `codes.contains(&v)` without a call to
+/// `memcmp` for each code (the rules' codes are a few bytes, compared
+/// millions of times in a validation).
+#[inline]
+pub(crate) fn one_of(v: &str, codes: &[&str]) -> bool {
+    let b = v.as_bytes();
+    if b.len() > 8 {
+        return codes.contains(&v);
+    }
+    // Of texts of the same length up to 8 bytes, equal exactly when their
+    // bytes packed into a number are.
+    let packed = |s: &[u8]| s.iter().fold(0u64, |a, &c| (a << 8) | u64::from(c));
+    let v = packed(b);
+    codes
+        .iter()
+        .any(|c| c.len() == b.len() && packed(c.as_bytes()) == v)
 }
 
 /// The columns a rule's conditions name, each with its place among the
@@ -929,7 +947,7 @@ fn flagged<'a>(rule: &Rule, ctx: &Ctx<'a>) -> Vec<&'a RawRow> {
             let (p, dec, decom, child) = (col("PLACE"), col("DEC"), col("DECOM"), col("CHILD"));
             rows.iter()
                 .copied()
-                .filter(|r| place.contains(&r.at(&p)) && parse_dmy(r.at(&dec)).is_some())
+                .filter(|r| one_of(r.at(&p), place) && parse_dmy(r.at(&dec)).is_some())
                 .filter(|r| {
                     let dob = ctx.dobs.get(r.at(&child)).copied();
                     matches!((parse_dmy(r.at(&decom)), dob), (Some(s), Some(b)) if s < plus_years(b, years))
@@ -942,7 +960,7 @@ fn flagged<'a>(rule: &Rule, ctx: &Ctx<'a>) -> Vec<&'a RawRow> {
             let (p, dec, decom, child) = (col("PLACE"), col("DEC"), col("DECOM"), col("CHILD"));
             rows.iter()
                 .copied()
-                .filter(|r| place.contains(&r.at(&p)) && ctx.dobs.contains_key(r.at(&child)))
+                .filter(|r| one_of(r.at(&p), place) && ctx.dobs.contains_key(r.at(&child)))
                 .filter(|r| {
                     matches!((parse_dmy(r.at(&decom)), parse_dmy(r.at(&dec))), (Some(s), Some(e)) if (e - s).num_days() > days)
                 })
@@ -1230,6 +1248,42 @@ pub(crate) mod tests {
             "01/13/2024",
         ] {
             assert_eq!(parse_dmy(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn one_of_is_contains() {
+        let codes = [
+            "V3",
+            "V4",
+            "",
+            "Z11",
+            "XXXXXXX",
+            "ABCDEFGH",
+            "ABCDEFGHI",
+            "\0",
+        ];
+        for v in [
+            "V3",
+            "V4",
+            "V",
+            "V34",
+            "",
+            "Z1",
+            "Z11",
+            "Z111",
+            "XXXXXXX",
+            "XXXXXXXX",
+            "ABCDEFGH",
+            "ABCDEFGHI",
+            "ABCDEFGHJ",
+            "\0",
+            "\0\0",
+            "3V",
+        ] {
+            assert_eq!(one_of(v, &codes), codes.contains(&v), "{v:?}");
+            assert_eq!(one_of(v, &codes[..2]), codes[..2].contains(&v), "{v:?}");
+            assert!(!one_of(v, &[]));
         }
     }
 

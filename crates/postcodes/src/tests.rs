@@ -203,6 +203,9 @@ fn many_postcodes_are_found_at_once_as_one_by_one_without_keeping_their_areas() 
     assert_eq!(name, "LE");
     let found = d.locate_all(&["LE1 1AA", "le1 1ab"]);
     assert!(d.areas["LE"].unpacked.get().is_none());
+    // The area's packed pages were let go (`let_go`): read again from the
+    // program's file, they give the same places.
+    assert_eq!(d.locate_all(&["LE1 1AA", "le1 1ab"]), found);
     assert_eq!(found[0].map(|l| l.district.is_some()), Some(true));
     assert_eq!(found[0], d.locate("LE1 1AA"));
     assert!(d.areas["LE"].unpacked.get().is_some());

@@ -3,7 +3,7 @@
 //! children missing from the Header (INT01–INT09), dates of birth that differ
 //! from the Header (INT11–INT18), duplicate rows.
 
-use std::collections::HashMap;
+use foldhash::{HashMap, HashMapExt, HashSet};
 use std::hash::Hash;
 use std::str::FromStr;
 
@@ -302,7 +302,7 @@ pub(crate) fn convert(
     }
 
     // Header first: the other tables are checked against it.
-    let mut header_uasc: Vec<ChildId> = Vec::new();
+    let mut header_uasc: HashSet<ChildId> = HashSet::default();
     for row in used.iter().filter(|r| r.table() == Table::Header) {
         conv.begin(row);
         let id = conv.child_id(row);
@@ -395,7 +395,7 @@ pub(crate) fn convert(
             (conv.failed, id, sex, dob, ethnicity)
         {
             if uasc_flag {
-                header_uasc.push(id.clone());
+                header_uasc.insert(id.clone());
             }
             ret.children.push(Located {
                 record: Child {

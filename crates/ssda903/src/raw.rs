@@ -11,6 +11,7 @@
 //! size. A row built value by value (XML) has a block of its own.
 
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use serde::Serialize;
 use serde::ser::{SerializeSeq, SerializeStruct};
@@ -37,7 +38,34 @@ pub struct ColumnNames {
     names: Vec<String>,
     /// `key(names[i])`.
     keys: Vec<u128>,
+    /// Which list of names this is, for a [`Col`] found in it: the same for
+    /// its copies (the blocks of one file), another for every list made by
+    /// [`ColumnNames::new`]; 0 (no [`Col`] is found in it) for names added
+    /// one by one (a row built value by value).
+    id: u64,
+    /// Where each name is, by its key: slot `slot(key)` (or the next ones,
+    /// round) holds the place of the first name with that key, plus one (0:
+    /// an empty slot). Made once for the names of a file, so that a value
+    /// asked for by name is one probe, not a search of every name; `None`
+    /// for names added one by one and for more than [`MAX_SLOTTED`] names.
+    slots: Option<Box<[u8; SLOTS]>>,
 }
+
+/// The slots of [`ColumnNames::slots`] (at least twice the names).
+const SLOTS: usize = 64;
+/// The most names [`ColumnNames::slots`] are made for.
+const MAX_SLOTTED: usize = SLOTS / 2;
+
+/// The first slot to look for a key in: the top bits of a multiplicative
+/// hash (the keys of a table's names differ in their first bytes).
+#[inline]
+fn slot(k: u128) -> usize {
+    let h = (k as u64) ^ ((k >> 64) as u64).rotate_left(29);
+    (h.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> (64 - SLOTS.trailing_zeros())) as usize
+}
+
+/// The source of [`ColumnNames::id`]s.
+static NAMES: AtomicU64 = AtomicU64::new(1);
 
 /// A name's first 16 bytes, zero-padded (column names hold no zero byte,
 /// so two names of 16 bytes or fewer are equal exactly when their keys are).
@@ -45,6 +73,7 @@ pub struct ColumnNames {
 /// Made with a few fixed-size loads (overlapping when the name is short)
 /// rather than a copy of its bytes: every value looked up makes one, and
 /// the copy (a call to `memcpy`) showed in a validation's profile.
+#[inline(always)]
 fn key(name: &str) -> u128 {
     let b = name.as_bytes();
     let n = b.len();
@@ -75,8 +104,32 @@ fn key(name: &str) -> u128 {
 
 impl ColumnNames {
     pub fn new(names: Vec<String>) -> Self {
-        let keys = names.iter().map(|n| key(n)).collect();
-        ColumnNames { names, keys }
+        let keys: Vec<u128> = names.iter().map(|n| key(n)).collect();
+        let slots = (keys.len() <= MAX_SLOTTED).then(|| {
+            let mut slots = Box::new([0u8; SLOTS]);
+            for (i, &k) in keys.iter().enumerate() {
+                let mut s = slot(k);
+                loop {
+                    match slots[s] {
+                        // The first name with this key keeps the slot.
+                        p if p != 0 && keys[usize::from(p - 1)] == k => break,
+                        0 => {
+                            // At most 32 names: a place fits in a byte.
+                            slots[s] = u8::try_from(i + 1).unwrap_or(0);
+                            break;
+                        }
+                        _ => s = (s + 1) % SLOTS,
+                    }
+                }
+            }
+            slots
+        });
+        ColumnNames {
+            names,
+            keys,
+            id: NAMES.fetch_add(1, Ordering::Relaxed),
+            slots,
+        }
     }
 
     pub fn len(&self) -> usize {
@@ -88,13 +141,36 @@ impl ColumnNames {
     }
 
     fn push(&mut self, name: &str) {
+        self.id = 0;
+        self.slots = None;
         self.keys.push(key(name));
         self.names.push(name.to_owned());
     }
 
     /// The place of `column` among the first `len` names.
+    ///
+    /// Inlined where it is called: a column named by a literal has its key
+    /// worked out when the program is compiled.
+    #[inline(always)]
     fn index(&self, column: &str, len: usize) -> Option<usize> {
         let k = key(column);
+        if column.len() <= 16
+            && let Some(slots) = &self.slots
+        {
+            let mut s = slot(k);
+            // The slots are never all full (twice the names at least).
+            for _ in 0..SLOTS {
+                let p = usize::from(slots[s]);
+                if p == 0 {
+                    return None;
+                }
+                if self.keys.get(p - 1) == Some(&k) {
+                    return (p - 1 < len).then_some(p - 1);
+                }
+                s = (s + 1) % SLOTS;
+            }
+            return None;
+        }
         let keys = self.keys.get(..len).unwrap_or(&self.keys);
         if column.len() <= 16 {
             return keys.iter().position(|&nk| nk == k);
@@ -110,6 +186,49 @@ impl std::ops::Deref for ColumnNames {
     type Target = [String];
     fn deref(&self) -> &[String] {
         &self.names
+    }
+}
+
+/// A column of a table's rows with its place among their names, found once
+/// (a rule or the reader asks for the same column of thousands of rows: by
+/// its place, a value is one load; by its name, a search of the names each
+/// time). A row whose names are not the ones the place was found in (a row
+/// of another file, or one built value by value) is asked by name.
+#[derive(Debug, Clone, Copy)]
+pub struct Col<'n> {
+    name: &'n str,
+    /// The [`ColumnNames::id`] the place was found in (0: none).
+    names: u64,
+    /// The place among them, `None` when the names do not have it.
+    at: Option<u32>,
+}
+
+impl<'n> Col<'n> {
+    /// `name`, its place found among the names of `row` (the first row of
+    /// a table, say; `None`: asked by name).
+    pub fn new(row: Option<&RawRow>, name: &'n str) -> Col<'n> {
+        match row {
+            Some(r) if r.block.names.id != 0 => {
+                let names = &r.block.names;
+                Col {
+                    name,
+                    names: names.id,
+                    at: names
+                        .index(name, names.len())
+                        .and_then(|i| u32::try_from(i).ok()),
+                }
+            }
+            _ => Col {
+                name,
+                names: 0,
+                at: None,
+            },
+        }
+    }
+
+    /// The column's name.
+    pub fn name(&self) -> &'n str {
+        self.name
     }
 }
 
@@ -237,6 +356,7 @@ impl RawRow {
         (&self.block.file, self.line, self.block.column)
     }
 
+    #[inline(always)]
     fn index(&self, column: &str) -> Option<usize> {
         self.block.names.index(column, self.len as usize)
     }
@@ -258,6 +378,7 @@ impl RawRow {
     }
 
     /// The trimmed value of `column`, or `""` when absent.
+    #[inline]
     pub fn get(&self, column: &str) -> &str {
         self.index(column).map_or("", |i| self.value_at(i))
     }
@@ -265,6 +386,32 @@ impl RawRow {
     /// Whether the row has `column` (even blank).
     pub fn has(&self, column: &str) -> bool {
         self.index(column).is_some()
+    }
+
+    /// The place of `col` among the row's values, when the row has it.
+    #[inline]
+    fn place_of(&self, col: &Col) -> Option<usize> {
+        if col.names != 0 && col.names == self.block.names.id {
+            // The first of the names that is `col`'s: the row has it when it
+            // is among the row's first `len` (as `index` finds it).
+            col.at
+                .map(|i| i as usize)
+                .filter(|&i| i < self.len as usize)
+        } else {
+            self.index(col.name)
+        }
+    }
+
+    /// The trimmed value of `col`, or `""` when absent: [`RawRow::get`] of
+    /// its name, by its place when found in the row's names.
+    #[inline]
+    pub fn at(&self, col: &Col) -> &str {
+        self.place_of(col).map_or("", |i| self.value_at(i))
+    }
+
+    /// Whether the row has `col` (even blank): [`RawRow::has`] of its name.
+    pub fn has_col(&self, col: &Col) -> bool {
+        self.place_of(col).is_some()
     }
 
     /// The row's values, in the order they were set.
@@ -570,6 +717,76 @@ mod tests {
         }
         assert_eq!(key("CHILD"), padded("CHILD"));
         assert_eq!(key("£"), padded("£"));
+    }
+
+    #[test]
+    fn a_name_is_found_by_its_slot_as_by_a_search_of_the_names() {
+        // Every table's columns, shuffled, with duplicates, short rows and
+        // more names than the slots are made for: the place found is the
+        // first name's among the row's, as a search finds it.
+        let mut seed = 7u64;
+        let mut next = |n: usize| {
+            seed = seed
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (seed >> 33) as usize % n.max(1)
+        };
+        let pool: Vec<String> = Table::ALL
+            .iter()
+            .flat_map(|t| t.columns().iter().map(|c| c.to_string()))
+            .chain(["A", "", "DATE_PLACED_CEASED", "DATE_PLACED_CEASEX"].map(String::from))
+            .collect();
+        for round in 0..400 {
+            let n = 1 + next(if round % 10 == 0 { 60 } else { 20 });
+            let names: Vec<String> = (0..n).map(|_| pool[next(pool.len())].clone()).collect();
+            let cols = ColumnNames::new(names.clone());
+            assert_eq!(cols.slots.is_some(), n <= MAX_SLOTTED);
+            for len in [n, next(n + 1)] {
+                for q in pool
+                    .iter()
+                    .chain(["NOPE", "CHILDX"].map(String::from).iter())
+                {
+                    let want = names[..len].iter().position(|x| x == q);
+                    assert_eq!(cols.index(q, len), want, "{q} in {names:?}[..{len}]");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn a_column_found_once_reads_as_its_name_does() {
+        let mut b = RowsBuilder::new(
+            Table::Reviews,
+            "f.csv".into(),
+            names(&["REVIEW", "CHILD", "DOB", "CHILD"]),
+            0,
+            0,
+            0,
+        );
+        b.push(2, ["01/05/2025", "1", "02/02/2020", "9"].into_iter());
+        b.push(3, ["01/06/2025"].into_iter());
+        let rows = b.finish();
+        let mut xml = RawRow::new(Table::Reviews, at(4));
+        xml.set("CHILD", "7", at(4));
+        let other = rows_of(&["CHILD"], &["8"]);
+        for name in ["CHILD", "DOB", "REVIEW", "REVIEW_CODE"] {
+            let col = Col::new(rows.first(), name);
+            for r in rows.iter().chain([&xml, &other[0]]) {
+                assert_eq!(r.at(&col), r.get(name), "{name}");
+                assert_eq!(r.has_col(&col), r.has(name), "{name}");
+            }
+            let unplaced = Col::new(None, name);
+            assert_eq!(rows[0].at(&unplaced), rows[0].get(name));
+        }
+        assert_eq!(rows[0].at(&Col::new(rows.first(), "CHILD")), "1");
+        assert_eq!(rows[1].at(&Col::new(rows.first(), "CHILD")), "");
+        assert_eq!(xml.at(&Col::new(rows.first(), "CHILD")), "7");
+    }
+
+    fn rows_of(n: &[&str], values: &[&str]) -> Vec<RawRow> {
+        let mut b = RowsBuilder::new(Table::Reviews, "g.csv".into(), names(n), 0, 0, 0);
+        b.push(2, values.iter().copied());
+        b.finish()
     }
 
     #[test]

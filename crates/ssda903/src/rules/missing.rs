@@ -4,9 +4,9 @@ use foldhash::{HashMap, HashMapExt};
 
 use chrono::NaiveDate;
 
-use super::{Check, Cond::*, Ctx, Rule, date, plus_years};
+use super::{Check, Cond::*, Ctx, Rule, date, parse_dmy, plus_years};
 use crate::problem::Severity::{Fatal, Warning};
-use crate::raw::RawRow;
+use crate::raw::{Col, RawRow};
 use crate::tables::Table::*;
 
 pub(super) const RULES: &[Rule] = &[
@@ -133,16 +133,22 @@ fn rule_575<'a>(ctx: &Ctx<'a>) -> Vec<&'a RawRow> {
 /// its first DECOM to its last episode's DEC (`None`: open).
 pub(super) fn periods<'a>(ctx: &Ctx<'a>) -> HashMap<&'a str, Vec<(NaiveDate, Option<NaiveDate>)>> {
     let mut out: HashMap<&str, Vec<(NaiveDate, Option<NaiveDate>)>> = HashMap::new();
+    let first = ctx.this.rows(Episodes).first().copied();
+    let (c_decom, c_child, c_dec) = (
+        Col::new(first, "DECOM"),
+        Col::new(first, "CHILD"),
+        Col::new(first, "DEC"),
+    );
     for eps in ctx.episodes_by_child() {
         let mut prev_dec: Option<NaiveDate> = None;
         for e in eps {
-            let Some(start) = date(e, "DECOM") else {
+            let Some(start) = parse_dmy(e.at(&c_decom)) else {
                 continue;
             };
-            let child = e.get("CHILD");
+            let child = e.at(&c_child);
             let list = out.entry(child).or_default();
             let new = list.is_empty() || prev_dec.is_some_and(|d| start > d);
-            let dec = date(e, "DEC");
+            let dec = parse_dmy(e.at(&c_dec));
             if new {
                 list.push((start, dec));
             } else if let Some(last) = list.last_mut() {

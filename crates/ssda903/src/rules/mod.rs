@@ -53,7 +53,7 @@ use serde::Serialize;
 
 use crate::problem::{Problem, Severity};
 use crate::providers::Providers;
-use crate::raw::RawRow;
+use crate::raw::{Col, RawRow};
 use crate::tables::Table;
 
 pub use records::{review_code_problem, validate};
@@ -437,6 +437,8 @@ pub fn for_year(year: CollectionYear) -> RuleSet {
 /// The rows of one return, by table.
 #[derive(Debug, Default)]
 pub struct Tables<'a> {
+    /// Every row, of every table, as read.
+    all: &'a [RawRow],
     rows: HashMap<Table, Vec<&'a RawRow>>,
     present: BTreeSet<Table>,
     /// Each table's rows by child, made the first time a rule asks and
@@ -459,9 +461,10 @@ impl<'a> RowsByChild<'a> {
     pub fn new(rows: &[&'a RawRow]) -> Self {
         // First how many each child has, then where each child's start,
         // then the rows put in place.
+        let child = Col::new(rows.first().copied(), "CHILD");
         let mut index: HashMap<&'a str, (u32, u32)> = HashMap::new();
         for r in rows {
-            index.entry(r.get("CHILD")).or_default().1 += 1;
+            index.entry(r.at(&child)).or_default().1 += 1;
         }
         let mut start = 0u32;
         for at in index.values_mut() {
@@ -474,7 +477,7 @@ impl<'a> RowsByChild<'a> {
         };
         let mut by = vec![some; rows.len()];
         for r in rows {
-            if let Some(at) = index.get_mut(r.get("CHILD")) {
+            if let Some(at) = index.get_mut(r.at(&child)) {
                 by[at.1 as usize] = r;
                 at.1 += 1;
             }
@@ -529,10 +532,30 @@ impl<'a> Tables<'a> {
             by.entry(r.table()).or_default().push(r);
         }
         Tables {
+            all: rows,
             rows: by,
             present: present.clone(),
             by_child: Default::default(),
         }
+    }
+
+    /// How many rows there are, of every table.
+    pub fn len(&self) -> usize {
+        self.all.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.all.is_empty()
+    }
+
+    /// The place of `row` among the rows of every table (from 0 to
+    /// [`Tables::len`]), when it is one of them (the row itself, not an
+    /// equal one): for lists of what rules work out once per row.
+    pub fn place_of(&self, row: &RawRow) -> Option<usize> {
+        let size = std::mem::size_of::<RawRow>();
+        let from = self.all.as_ptr() as usize;
+        let i = (row as *const RawRow as usize).checked_sub(from)? / size;
+        self.all.get(i).filter(|r| std::ptr::eq(*r, row)).map(|_| i)
     }
 
     /// Whether the table was among the files (even empty).
@@ -551,15 +574,20 @@ impl<'a> Tables<'a> {
 
     /// The children with a row in table `t`.
     pub fn children(&self, t: Table) -> HashSet<&'a str> {
-        self.rows(t).iter().map(|r| r.get("CHILD")).collect()
+        let rows = self.rows(t);
+        let child = Col::new(rows.first().copied(), "CHILD");
+        rows.iter().map(|r| r.at(&child)).collect()
     }
 
     /// The first Header DOB of each child (valid dates only).
     pub fn dobs(&self) -> HashMap<&'a str, NaiveDate> {
         let mut m = HashMap::new();
-        for r in self.rows(Table::Header) {
-            if let Some(d) = date(r, "DOB") {
-                m.entry(r.get("CHILD")).or_insert(d);
+        let rows = self.rows(Table::Header);
+        let col = |name| Col::new(rows.first().copied(), name);
+        let (dob, child) = (col("DOB"), col("CHILD"));
+        for r in rows {
+            if let Some(d) = parse_dmy(r.at(&dob)) {
+                m.entry(r.at(&child)).or_insert(d);
             }
         }
         m
@@ -569,15 +597,20 @@ impl<'a> Tables<'a> {
     /// file order), children in order of their identifier.
     pub fn episodes_by_child(&self) -> Vec<Vec<&'a RawRow>> {
         let mut by: HashMap<&'a str, Vec<&'a RawRow>> = HashMap::new();
-        for r in self.rows(Table::Episodes) {
-            by.entry(r.get("CHILD")).or_default().push(r);
+        let rows = self.rows(Table::Episodes);
+        let col = |name| Col::new(rows.first().copied(), name);
+        let (child, decom) = (col("CHILD"), col("DECOM"));
+        for r in rows {
+            by.entry(r.at(&child)).or_default().push(r);
         }
         let mut v: Vec<(&str, Vec<&RawRow>)> = by.into_iter().collect();
         v.sort_by(|a, b| a.0.cmp(b.0));
         v.into_iter()
             .map(|(_, eps)| {
-                let mut keyed: Vec<(Option<NaiveDate>, &RawRow)> =
-                    eps.into_iter().map(|r| (date(r, "DECOM"), r)).collect();
+                let mut keyed: Vec<(Option<NaiveDate>, &RawRow)> = eps
+                    .into_iter()
+                    .map(|r| (parse_dmy(r.at(&decom)), r))
+                    .collect();
                 keyed.sort_by_key(|(d, _)| (d.is_none(), *d));
                 keyed.into_iter().map(|(_, r)| r).collect()
             })
@@ -622,19 +655,25 @@ impl<'a> Ctx<'a> {
         self.dobs.get(row.get("CHILD")).copied()
     }
 
+    /// [`Ctx::dob`] with the row's CHILD column found once.
+    pub fn dob_at(&self, row: &RawRow, child: &Col) -> Option<NaiveDate> {
+        self.dobs.get(row.at(child)).copied()
+    }
+
     /// The children with an episode during the collection year (an open
     /// episode runs on), short breaks (V3/V4) counted or not.
     pub fn looked_after_in_year(&self, short_breaks: bool) -> HashSet<&'a str> {
-        self.this
-            .rows(Table::Episodes)
-            .iter()
-            .filter(|e| short_breaks || !matches!(e.get("LS"), "V3" | "V4"))
+        let rows = self.this.rows(Table::Episodes);
+        let col = |name| Col::new(rows.first().copied(), name);
+        let (ls, decom, dec, child) = (col("LS"), col("DECOM"), col("DEC"), col("CHILD"));
+        rows.iter()
+            .filter(|e| short_breaks || !matches!(e.at(&ls), "V3" | "V4"))
             .filter(|e| {
-                date(e, "DECOM").is_some_and(|s| s <= self.end())
-                    && (e.get("DEC").is_empty()
-                        || date(e, "DEC").is_some_and(|d| d >= self.start()))
+                parse_dmy(e.at(&decom)).is_some_and(|s| s <= self.end())
+                    && (e.at(&dec).is_empty()
+                        || parse_dmy(e.at(&dec)).is_some_and(|d| d >= self.start()))
             })
-            .map(|e| e.get("CHILD"))
+            .map(|e| e.at(&child))
             .collect()
     }
 
@@ -656,17 +695,27 @@ pub fn continuously_looked_after<'a>(t: &Tables<'a>, year: CollectionYear) -> Ha
     let (start, end) = (year.start(), year.end());
     let mut during: HashMap<&str, bool> = HashMap::new();
     let mut broken: HashSet<&str> = HashSet::new();
-    for e in t.rows(Table::Episodes) {
-        let (decom, dec) = (date(e, "DECOM"), date(e, "DEC"));
+    let rows = t.rows(Table::Episodes);
+    let col = |name| Col::new(rows.first().copied(), name);
+    let (c_decom, c_dec, c_rne, c_rec, c_ls, c_child) = (
+        col("DECOM"),
+        col("DEC"),
+        col("RNE"),
+        col("REC"),
+        col("LS"),
+        col("CHILD"),
+    );
+    for e in rows {
+        let (decom, dec) = (parse_dmy(e.at(&c_decom)), parse_dmy(e.at(&c_dec)));
         let in_year = decom.is_some_and(|d| d <= end) && dec.is_none_or(|d| d >= start);
-        let enters = e.get("RNE") == "S" && decom.is_some_and(|d| d > start && d <= end);
+        let enters = e.at(&c_rne) == "S" && decom.is_some_and(|d| d > start && d <= end);
         // The DfE's definition: an episode that "ends after the start of
         // the year" with a REC other than X1. The DfE's validator tests
         // DEC < 31 March, so it counts a child who left care on 31 March as
         // looked after continuously (and asks for their OC2 row, 191).
-        let leaves = e.get("REC") != "X1" && dec.is_some_and(|d| d >= start && d <= end);
-        let short = matches!(e.get("LS"), "V3" | "V4") && in_year;
-        let child = e.get("CHILD");
+        let leaves = e.at(&c_rec) != "X1" && dec.is_some_and(|d| d >= start && d <= end);
+        let short = matches!(e.at(&c_ls), "V3" | "V4") && in_year;
+        let child = e.at(&c_child);
         *during.entry(child).or_default() |= in_year;
         if enters || leaves || short {
             broken.insert(child);
@@ -726,15 +775,17 @@ fn ymd((d, m, y): (u32, u32, i32)) -> NaiveDate {
 }
 
 impl Cond {
-    fn holds(&self, row: &RawRow, ctx: &Ctx) -> bool {
+    fn holds(&self, row: &RawRow, ctx: &Ctx, cols: &Cols) -> bool {
+        let get = |c: &'static str| cols.get(row, c);
+        let date = |_: &RawRow, c: &'static str| parse_dmy(cols.get(row, c));
         match *self {
             Cond::In(c, codes) => {
-                let v = row.get(c);
-                !v.is_empty() && codes.contains(&v)
+                let v = get(c);
+                !v.is_empty() && one_of(v, codes)
             }
-            Cond::NotIn(c, codes) => !codes.contains(&row.get(c)),
-            Cond::Blank(c) => row.get(c).is_empty(),
-            Cond::Filled(c) => !row.get(c).is_empty(),
+            Cond::NotIn(c, codes) => !one_of(get(c), codes),
+            Cond::Blank(c) => get(c).is_empty(),
+            Cond::Filled(c) => !get(c).is_empty(),
             Cond::DateBefore(c, d) => date(row, c).is_some_and(|v| v < ymd(d)),
             Cond::DateAfter(c, d) => date(row, c).is_some_and(|v| v > ymd(d)),
             Cond::AfterYearEnd(c) => date(row, c).is_some_and(|v| v > ctx.end()),
@@ -745,11 +796,11 @@ impl Cond {
             Cond::NotAfter(a, b) => {
                 matches!((date(row, a), date(row, b)), (Some(x), Some(y)) if x <= y)
             }
-            Cond::AnyFilled(cols) => cols.iter().any(|c| !row.get(c).is_empty()),
-            Cond::AnyBlank(cols) => cols.iter().any(|c| row.get(c).is_empty()),
+            Cond::AnyFilled(cols) => cols.iter().any(|c| !get(c).is_empty()),
+            Cond::AnyBlank(cols) => cols.iter().any(|c| get(c).is_empty()),
             Cond::BlankOrIn(c, codes) => {
-                let v = row.get(c);
-                v.is_empty() || codes.contains(&v)
+                let v = get(c);
+                v.is_empty() || one_of(v, codes)
             }
             Cond::Age(years, cmp, at) => {
                 let Some(dob) = date(row, "DOB") else {
@@ -767,11 +818,12 @@ impl Cond {
                     Cmp::Ge => birthday >= d,
                 }
             }
-            Cond::BadDate(c) => !row.get(c).is_empty() && date(row, c).is_none(),
-            Cond::Same(a, b) => !row.get(a).is_empty() && row.get(a) == row.get(b),
-            Cond::OnlyOneFilled(a, b) => row.get(a).is_empty() != row.get(b).is_empty(),
+            Cond::BadDate(c) => !get(c).is_empty() && date(row, c).is_none(),
+            Cond::Same(a, b) => !get(a).is_empty() && get(a) == get(b),
+            Cond::OnlyOneFilled(a, b) => get(a).is_empty() != get(b).is_empty(),
             Cond::HeaderAge(years, cmp, c) => {
-                let (Some(dob), Some(d)) = (ctx.dob(row), date(row, c)) else {
+                let (Some(dob), Some(d)) = (ctx.dobs.get(get("CHILD")).copied(), date(row, c))
+                else {
                     return false;
                 };
                 let birthday = plus_years(dob, years);
@@ -782,11 +834,98 @@ impl Cond {
                     Cmp::Ge => birthday >= d,
                 }
             }
-            Cond::Any(conds) => conds.iter().any(|c| c.holds(row, ctx)),
-            Cond::All(conds) => conds.iter().all(|c| c.holds(row, ctx)),
-            Cond::Continuously => ctx.continuously.contains(row.get("CHILD")),
-            Cond::NotContinuously => !ctx.continuously.contains(row.get("CHILD")),
+            Cond::Any(conds) => conds.iter().any(|c| c.holds(row, ctx, cols)),
+            Cond::All(conds) => conds.iter().all(|c| c.holds(row, ctx, cols)),
+            Cond::Continuously => ctx.continuously.contains(get("CHILD")),
+            Cond::NotContinuously => !ctx.continuously.contains(get("CHILD")),
         }
+    }
+}
+
+/// Whether `v` is one of `codes`: `codes.contains(&v)` without a call to
+/// `memcmp` for each code (the rules' codes are a few bytes, compared
+/// millions of times in a validation).
+#[inline]
+pub(crate) fn one_of(v: &str, codes: &[&str]) -> bool {
+    let b = v.as_bytes();
+    if b.len() > 8 {
+        return codes.contains(&v);
+    }
+    // Of texts of the same length up to 8 bytes, equal exactly when their
+    // bytes packed into a number are.
+    let packed = |s: &[u8]| s.iter().fold(0u64, |a, &c| (a << 8) | u64::from(c));
+    let v = packed(b);
+    codes
+        .iter()
+        .any(|c| c.len() == b.len() && packed(c.as_bytes()) == v)
+}
+
+/// The columns a rule's conditions name, each with its place among the
+/// names of the rows they are checked on, found once per rule rather than
+/// by name for every row.
+pub(crate) struct Cols {
+    cols: Vec<Col<'static>>,
+}
+
+impl Cols {
+    /// The columns `conds` name, found among the names of `row`.
+    fn of(conds: &'static [Cond], row: Option<&RawRow>) -> Cols {
+        let mut cols = Cols { cols: Vec::new() };
+        cols.add_all(conds, row);
+        cols
+    }
+
+    fn add_all(&mut self, conds: &'static [Cond], row: Option<&RawRow>) {
+        for c in conds {
+            let names: &[&'static str] = match c {
+                Cond::In(a, _)
+                | Cond::NotIn(a, _)
+                | Cond::Blank(a)
+                | Cond::Filled(a)
+                | Cond::DateBefore(a, _)
+                | Cond::DateAfter(a, _)
+                | Cond::AfterYearEnd(a)
+                | Cond::BeforeYearStart(a)
+                | Cond::BlankOrIn(a, _)
+                | Cond::BadDate(a) => &[*a],
+                Cond::Earlier(a, b)
+                | Cond::NotAfter(a, b)
+                | Cond::Same(a, b)
+                | Cond::OnlyOneFilled(a, b) => &[*a, *b],
+                Cond::AnyFilled(cols) | Cond::AnyBlank(cols) => cols,
+                Cond::Age(..) => &["DOB"],
+                Cond::HeaderAge(_, _, a) => {
+                    self.add("CHILD", row);
+                    &[*a]
+                }
+                Cond::Continuously | Cond::NotContinuously => &["CHILD"],
+                Cond::Any(inner) | Cond::All(inner) => {
+                    self.add_all(inner, row);
+                    &[]
+                }
+            };
+            for n in names {
+                self.add(n, row);
+            }
+        }
+    }
+
+    fn add(&mut self, name: &'static str, row: Option<&RawRow>) {
+        if !self.cols.iter().any(|c| c.name() == name) {
+            self.cols.push(Col::new(row, name));
+        }
+    }
+
+    /// `row.get(name)`, by the column's place when it is one of these.
+    #[inline]
+    fn get<'r>(&self, row: &'r RawRow, name: &str) -> &'r str {
+        for c in &self.cols {
+            let n = c.name();
+            if n.len() == name.len() && (std::ptr::eq(n, name) || n == name) {
+                return row.at(c);
+            }
+        }
+        row.get(name)
     }
 }
 
@@ -794,42 +933,49 @@ impl Cond {
 fn flagged<'a>(rule: &Rule, ctx: &Ctx<'a>) -> Vec<&'a RawRow> {
     match rule.check {
         Check::Reading | Check::Records => Vec::new(),
-        Check::Row(conds) => ctx
-            .this
-            .rows(rule.table)
-            .iter()
-            .copied()
-            .filter(|r| conds.iter().all(|c| c.holds(r, ctx)))
-            .collect(),
-        Check::YoungerThan { place, years } => ctx
-            .this
-            .rows(Table::Episodes)
-            .iter()
-            .copied()
-            .filter(|r| place.contains(&r.get("PLACE")) && date(r, "DEC").is_some())
-            .filter(|r| {
-                matches!((date(r, "DECOM"), ctx.dob(r)), (Some(s), Some(b)) if s < plus_years(b, years))
-            })
-            .collect(),
-        Check::LongerThan { place, days } => ctx
-            .this
-            .rows(Table::Episodes)
-            .iter()
-            .copied()
-            .filter(|r| place.contains(&r.get("PLACE")) && ctx.dob(r).is_some())
-            .filter(|r| {
-                matches!((date(r, "DECOM"), date(r, "DEC")), (Some(s), Some(e)) if (e - s).num_days() > days)
-            })
-            .collect(),
+        Check::Row(conds) => {
+            let rows = ctx.this.rows(rule.table);
+            let cols = Cols::of(conds, rows.first().copied());
+            rows.iter()
+                .copied()
+                .filter(|r| conds.iter().all(|c| c.holds(r, ctx, &cols)))
+                .collect()
+        }
+        Check::YoungerThan { place, years } => {
+            let rows = ctx.this.rows(Table::Episodes);
+            let col = |name| Col::new(rows.first().copied(), name);
+            let (p, dec, decom, child) = (col("PLACE"), col("DEC"), col("DECOM"), col("CHILD"));
+            rows.iter()
+                .copied()
+                .filter(|r| one_of(r.at(&p), place) && parse_dmy(r.at(&dec)).is_some())
+                .filter(|r| {
+                    let dob = ctx.dobs.get(r.at(&child)).copied();
+                    matches!((parse_dmy(r.at(&decom)), dob), (Some(s), Some(b)) if s < plus_years(b, years))
+                })
+                .collect()
+        }
+        Check::LongerThan { place, days } => {
+            let rows = ctx.this.rows(Table::Episodes);
+            let col = |name| Col::new(rows.first().copied(), name);
+            let (p, dec, decom, child) = (col("PLACE"), col("DEC"), col("DECOM"), col("CHILD"));
+            rows.iter()
+                .copied()
+                .filter(|r| one_of(r.at(&p), place) && ctx.dobs.contains_key(r.at(&child)))
+                .filter(|r| {
+                    matches!((parse_dmy(r.at(&decom)), parse_dmy(r.at(&dec))), (Some(s), Some(e)) if (e - s).num_days() > days)
+                })
+                .collect()
+        }
         Check::Repeated => {
             let rows = ctx.this.rows(rule.table);
+            let child = Col::new(rows.first().copied(), "CHILD");
             let mut count: HashMap<&str, usize> = HashMap::new();
             for r in rows {
-                *count.entry(r.get("CHILD")).or_default() += 1;
+                *count.entry(r.at(&child)).or_default() += 1;
             }
             rows.iter()
                 .copied()
-                .filter(|r| count.get(r.get("CHILD")).is_some_and(|n| *n > 1))
+                .filter(|r| count.get(r.at(&child)).is_some_and(|n| *n > 1))
                 .collect()
         }
         Check::Rows(f) => f(ctx),
@@ -1102,6 +1248,42 @@ pub(crate) mod tests {
             "01/13/2024",
         ] {
             assert_eq!(parse_dmy(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn one_of_is_contains() {
+        let codes = [
+            "V3",
+            "V4",
+            "",
+            "Z11",
+            "XXXXXXX",
+            "ABCDEFGH",
+            "ABCDEFGHI",
+            "\0",
+        ];
+        for v in [
+            "V3",
+            "V4",
+            "V",
+            "V34",
+            "",
+            "Z1",
+            "Z11",
+            "Z111",
+            "XXXXXXX",
+            "XXXXXXXX",
+            "ABCDEFGH",
+            "ABCDEFGHI",
+            "ABCDEFGHJ",
+            "\0",
+            "\0\0",
+            "3V",
+        ] {
+            assert_eq!(one_of(v, &codes), codes.contains(&v), "{v:?}");
+            assert_eq!(one_of(v, &codes[..2]), codes[..2].contains(&v), "{v:?}");
+            assert!(!one_of(v, &[]));
         }
     }
 

@@ -22,7 +22,7 @@ use chrono::NaiveDate;
 use footprint_postcodes::{Derived, InOut, Location, derive_at, directory};
 
 use super::{Check, Cond::*, Ctx, Rule, Tables, Years, date, previous_year};
-use crate::raw::RawRow;
+use crate::raw::{Col, RawRow};
 use crate::tables::Table::{self, *};
 
 const SHORT_BREAKS: &[&str] = &["V3", "V4"];
@@ -89,8 +89,15 @@ pub struct Placements<'a> {
 
 /// What the postcodes of this year's and last year's episodes give.
 struct Derivations<'a> {
-    /// By pair of postcodes (HOME_POST, PL_POST).
-    by_pair: HashMap<(&'a str, &'a str), Derived>,
+    /// What each pair of postcodes (HOME_POST, PL_POST) gives, once a pair.
+    derived: Vec<Derived>,
+    /// The place in `derived` of each episode's pair, by the episode's
+    /// place among this year's rows (`Tables::place_of`; `u32::MAX` for the
+    /// rows of other tables): one look-up of a place rather than of two
+    /// postcodes each time a rule asks.
+    this: Vec<u32>,
+    /// The same for last year's rows.
+    last: Vec<u32>,
     /// The postcodes given that the ONS directory does not hold.
     unknown: HashSet<&'a str>,
 }
@@ -131,18 +138,38 @@ fn derivations<'c, 'a>(ctx: &'c Ctx<'a>) -> &'c Derivations<'a> {
             .copied()
             .filter(|p| !places.contains_key(p))
             .collect();
-        let mut by_pair: HashMap<(&str, &str), Derived> = HashMap::new();
-        for r in episodes() {
-            let pair = (r.get("HOME_POST"), r.get("PL_POST"));
-            by_pair.entry(pair).or_insert_with(|| {
-                derive_at(
-                    places.get(pair.0).copied(),
-                    places.get(pair.1).copied(),
-                    council,
-                )
-            });
+        let mut ids: HashMap<(&str, &str), u32> = HashMap::new();
+        let mut derived: Vec<Derived> = Vec::new();
+        let mut of = |t: &Tables<'a>| {
+            let mut of_row = vec![u32::MAX; t.len()];
+            let rows = t.rows(Episodes);
+            let col = |name| Col::new(rows.first().copied(), name);
+            let (home, pl) = (col("HOME_POST"), col("PL_POST"));
+            for r in rows {
+                let pair = (r.at(&home), r.at(&pl));
+                let id = *ids.entry(pair).or_insert_with(|| {
+                    derived.push(derive_at(
+                        places.get(pair.0).copied(),
+                        places.get(pair.1).copied(),
+                        council,
+                    ));
+                    u32::try_from(derived.len() - 1).unwrap_or(u32::MAX)
+                });
+                if let Some(at) = t.place_of(r).and_then(|i| of_row.get_mut(i)) {
+                    *at = id;
+                }
+            }
+            of_row
+        };
+        let this = of(ctx.this);
+        let last = ctx.last.map(&mut of).unwrap_or_default();
+        derived.shrink_to_fit();
+        Derivations {
+            derived,
+            this,
+            last,
+            unknown,
         }
-        Derivations { by_pair, unknown }
     })
 }
 
@@ -151,11 +178,20 @@ fn derivations<'c, 'a>(ctx: &'c Ctx<'a>) -> &'c Derivations<'a> {
 /// are kept by pair of postcodes (not by episode: a map by episode was
 /// several MiB at 10,000 children).
 fn derived(ctx: &Ctx, row: &RawRow) -> Derived {
-    let map = &derivations(ctx).by_pair;
+    let d = derivations(ctx);
     if row.table() != Episodes {
         return Derived::NONE;
     }
-    map.get(&(row.get("HOME_POST"), row.get("PL_POST")))
+    let id = match (
+        ctx.this.place_of(row),
+        ctx.last.and_then(|l| l.place_of(row)),
+    ) {
+        (Some(i), _) => d.this.get(i),
+        (None, Some(i)) => d.last.get(i),
+        (None, None) => None,
+    };
+    debug_assert!(id.is_some(), "an episode of neither year's rows");
+    id.and_then(|&id| d.derived.get(id as usize))
         .cloned()
         .unwrap_or(Derived::NONE)
 }

@@ -5,8 +5,8 @@ use foldhash::{HashSet, HashSetExt};
 
 use chrono::{Days, NaiveDate};
 
-use super::{Check, Cond::*, Ctx, Rule, Years, date};
-use crate::raw::RawRow;
+use super::{Check, Cond::*, Ctx, Rule, Years, date, parse_dmy};
+use crate::raw::{Col, RawRow};
 use crate::tables::Table::*;
 
 /// The reasons for a change of social worker (SW_REASON).
@@ -119,6 +119,7 @@ fn rule_sw07<'a>(ctx: &Ctx<'a>) -> Vec<&'a RawRow> {
 /// Each child's social worker episodes by start date (those without a
 /// valid start last, in file order).
 fn by_child<'a>(ctx: &Ctx<'a>) -> Vec<Vec<&'a RawRow>> {
+    let decom = Col::new(ctx.this.rows(SwEpisodes).first().copied(), "SW_DECOM");
     let mut v: Vec<Vec<&RawRow>> = ctx
         .this
         .by_child(SwEpisodes)
@@ -126,8 +127,9 @@ fn by_child<'a>(ctx: &Ctx<'a>) -> Vec<Vec<&'a RawRow>> {
         .map(<[_]>::to_vec)
         .collect();
     for eps in &mut v {
-        eps.sort_by_key(|r| {
-            let d = date(r, "SW_DECOM");
+        // Each date read once (a stable sort, as `sort_by_key`).
+        eps.sort_by_cached_key(|r| {
+            let d = parse_dmy(r.at(&decom));
             (d.is_none(), d)
         });
     }

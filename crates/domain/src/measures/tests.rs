@@ -3596,3 +3596,22 @@ fn no_measure_reads_the_other_tables_a_reports_read_leaves_out() {
         assert!(!RETURN_TABLES_READ.contains(&left_out));
     }
 }
+
+/// The periods of care are assembled from each child's run of episodes when
+/// the records are in child order (as the store gives them), and from a
+/// copy put in child order when they are not: the same figures either way.
+#[test]
+fn episodes_out_of_child_order_give_the_same_figures() {
+    let data = care_data();
+    let mut shuffled = data.clone();
+    shuffled.episodes.reverse();
+    let n = shuffled.episodes.len();
+    shuffled.episodes.rotate_left(n / 3);
+    assert!(!shuffled.episodes.is_sorted_by(|a, b| a.child <= b.child));
+    let mut sorted = data.clone();
+    sorted
+        .episodes
+        .sort_by(|a, b| (&a.child, a.start).cmp(&(&b.child, b.start)));
+    assert_eq!(run(&shuffled), run(&sorted));
+    assert_eq!(run(&data), run(&sorted));
+}

@@ -200,15 +200,24 @@ fn annual(args: AnnualArgs) -> anyhow::Result<()> {
         loaded.words = words;
     }
     let calendar = calendar_for(&args.source, &loaded)?;
-    let bytes = footprint_interchange::reports::annual(
+    // Written as it is made; the file is made only once the report has
+    // passed its checks.
+    let out = &args.out;
+    footprint_interchange::reports::annual_to(
         &loaded,
         year,
         as_of,
         &calendar,
         args.publish,
         format,
-    )?;
-    write_out(&args.out, &bytes)?;
+        || std::fs::File::create(out).map(|f| std::io::BufWriter::with_capacity(1 << 20, f)),
+    )
+    .map_err(|e| match e {
+        footprint_interchange::Error::Report(footprint_report::ReportError::Write(e)) => {
+            anyhow!("cannot write {}: {e}", out.display())
+        }
+        e => e.into(),
+    })?;
     // The command ends here: freeing an England-sized dataset one small
     // allocation at a time took a tenth of the run. The process's exit
     // returns the memory at once.

@@ -165,6 +165,25 @@ pub fn annual(
     Ok(report.render(format)?)
 }
 
+/// [`annual`], written to the writer `open` gives as it is made (JSON; the
+/// other formats whole): a report that fails its checks opens nothing.
+pub fn annual_to<W: std::io::Write>(
+    inputs: &ReportInputs,
+    year: CollectionYear,
+    as_of: NaiveDate,
+    calendar: &WorkingDayCalendar,
+    publish: bool,
+    format: Format,
+    open: impl FnOnce() -> std::io::Result<W>,
+) -> Result<(), Error> {
+    let report = annual_report(inputs, year, as_of, calendar, publish);
+    report.render_to(format, open)?;
+    // An England-sized report's measures hold every child behind every
+    // count; the caller is about to finish, so they are not freed one by one.
+    std::mem::forget(report);
+    Ok(())
+}
+
 /// The annual report of `year` computed to `as_of`, with the council's
 /// name and indicators, before it is written ([`annual`] writes it).
 pub fn annual_report(

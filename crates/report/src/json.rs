@@ -3,11 +3,14 @@
 //! Keys keep the order of the measures and of their code lists, so the file
 //! reads like the report.
 
+use std::cell::Cell;
 use std::collections::BTreeSet;
+use std::io;
 
-use footprint_domain::measures::{Count, Measure, Measures, Rate};
+use footprint_domain::measures::{ChildSet, Count, Measure, Measures, Rate};
 use serde::ser::{SerializeMap, SerializeSeq};
 use serde::{Serialize, Serializer};
+use serde_json::ser::{Formatter, PrettyFormatter};
 
 use crate::checks::CellRef;
 
@@ -245,5 +248,179 @@ impl Writer<'_> {
             }
         }
         Node::Obj(out)
+    }
+}
+
+/// How `report.json` is laid out: serde_json's pretty layout (two spaces a
+/// level), except that a list begun while `one_line` is set is written on
+/// one line, as compact JSON. The drilldown's lists of children are: one
+/// child a line, indented, was most of an England-sized report's 185 MB.
+pub struct Layout<'a> {
+    pretty: PrettyFormatter<'static>,
+    one_line: &'a Cell<bool>,
+    /// How deep inside a one-line list the writer is (0: not in one).
+    inside: usize,
+}
+
+impl<'a> Layout<'a> {
+    pub fn new(one_line: &'a Cell<bool>) -> Self {
+        Layout {
+            pretty: PrettyFormatter::new(),
+            one_line,
+            inside: 0,
+        }
+    }
+}
+
+/// Each method: compact (the trait's own) inside a one-line list, pretty
+/// otherwise.
+impl Formatter for Layout<'_> {
+    fn begin_array<W: ?Sized + io::Write>(&mut self, w: &mut W) -> io::Result<()> {
+        if self.inside > 0 || self.one_line.get() {
+            self.inside += 1;
+            w.write_all(b"[")
+        } else {
+            self.pretty.begin_array(w)
+        }
+    }
+
+    fn end_array<W: ?Sized + io::Write>(&mut self, w: &mut W) -> io::Result<()> {
+        if self.inside > 0 {
+            self.inside -= 1;
+            w.write_all(b"]")
+        } else {
+            self.pretty.end_array(w)
+        }
+    }
+
+    fn begin_array_value<W: ?Sized + io::Write>(
+        &mut self,
+        w: &mut W,
+        first: bool,
+    ) -> io::Result<()> {
+        if self.inside > 0 {
+            if first { Ok(()) } else { w.write_all(b",") }
+        } else {
+            self.pretty.begin_array_value(w, first)
+        }
+    }
+
+    fn end_array_value<W: ?Sized + io::Write>(&mut self, w: &mut W) -> io::Result<()> {
+        if self.inside > 0 {
+            Ok(())
+        } else {
+            self.pretty.end_array_value(w)
+        }
+    }
+
+    fn begin_object<W: ?Sized + io::Write>(&mut self, w: &mut W) -> io::Result<()> {
+        if self.inside > 0 {
+            w.write_all(b"{")
+        } else {
+            self.pretty.begin_object(w)
+        }
+    }
+
+    fn end_object<W: ?Sized + io::Write>(&mut self, w: &mut W) -> io::Result<()> {
+        if self.inside > 0 {
+            w.write_all(b"}")
+        } else {
+            self.pretty.end_object(w)
+        }
+    }
+
+    fn begin_object_key<W: ?Sized + io::Write>(
+        &mut self,
+        w: &mut W,
+        first: bool,
+    ) -> io::Result<()> {
+        if self.inside > 0 {
+            if first { Ok(()) } else { w.write_all(b",") }
+        } else {
+            self.pretty.begin_object_key(w, first)
+        }
+    }
+
+    fn begin_object_value<W: ?Sized + io::Write>(&mut self, w: &mut W) -> io::Result<()> {
+        if self.inside > 0 {
+            w.write_all(b":")
+        } else {
+            self.pretty.begin_object_value(w)
+        }
+    }
+
+    fn end_object_value<W: ?Sized + io::Write>(&mut self, w: &mut W) -> io::Result<()> {
+        if self.inside > 0 {
+            Ok(())
+        } else {
+            self.pretty.end_object_value(w)
+        }
+    }
+}
+
+/// [`Writer::drilldown`] written as it is read from the measures, with no
+/// copy of the children: the same value, each list of children on one line
+/// (when written with a [`Layout`] sharing `one_line`).
+pub struct Drilldown<'a> {
+    pub measures: &'a Measures,
+    pub one_line: &'a Cell<bool>,
+}
+
+impl Serialize for Drilldown<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut map = s.serialize_map(None)?;
+        for (id, m) in &self.measures.entries {
+            let cells: Vec<(String, &Count)> = crate::drilldown::cells(m)
+                .into_iter()
+                .filter(|(_, c)| !c.children.is_empty())
+                .collect();
+            if !cells.is_empty() {
+                map.serialize_entry(
+                    id,
+                    &Cells {
+                        cells,
+                        one_line: self.one_line,
+                    },
+                )?;
+            }
+        }
+        map.end()
+    }
+}
+
+/// One measure's cells in the drilldown: cell name → its children.
+struct Cells<'a> {
+    cells: Vec<(String, &'a Count)>,
+    one_line: &'a Cell<bool>,
+}
+
+impl Serialize for Cells<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut map = s.serialize_map(Some(self.cells.len()))?;
+        for (name, c) in &self.cells {
+            map.serialize_entry(
+                name,
+                &Children {
+                    set: &c.children,
+                    one_line: self.one_line,
+                },
+            )?;
+        }
+        map.end()
+    }
+}
+
+/// A list of children, asking the layout for one line.
+struct Children<'a> {
+    set: &'a ChildSet,
+    one_line: &'a Cell<bool>,
+}
+
+impl Serialize for Children<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        self.one_line.set(true);
+        let done = s.collect_seq(self.set.iter().map(|c| c.as_str()));
+        self.one_line.set(false);
+        done
     }
 }

@@ -167,6 +167,9 @@ pub enum ReportError {
     /// leave a required part empty.
     #[error("the manager's words: {0}; the report was not written")]
     Words(String),
+    /// The report could not be written out (its file, say).
+    #[error("writing the report: {0}")]
+    Write(#[from] std::io::Error),
 }
 
 /// One measure set with its publication mask.
@@ -400,8 +403,9 @@ impl AnnualReport {
         }
     }
 
-    /// `report.json` (see `docs/report-json.md`).
-    pub fn to_json_node(&self) -> Node {
+    /// `report.json`'s keys before the child-level detail (`drilldown`,
+    /// `unmatched_reviews`, `problems`), in order.
+    fn json_head(&self) -> Vec<(String, Node)> {
         fn year_node(y: &YearFigures) -> Writer<'_> {
             Writer {
                 measures: &y.measures,
@@ -470,27 +474,63 @@ impl AnnualReport {
                 ]),
             ));
         }
-        if !self.publication {
-            o.push(("drilldown".to_owned(), this.drilldown()));
-            o.push((
+        o
+    }
+
+    /// The child-level detail after [`Self::json_head`] but the drilldown:
+    /// none in a report for publication.
+    fn json_tail(&self) -> Vec<(String, Node)> {
+        let m = &self.this_year.measures;
+        vec![
+            (
                 "unmatched_reviews".to_owned(),
-                Node::Raw(
-                    serde_json::to_value(&self.this_year.measures.unmatched_reviews)
-                        .unwrap_or_default(),
-                ),
-            ));
-            o.push((
+                Node::Raw(serde_json::to_value(&m.unmatched_reviews).unwrap_or_default()),
+            ),
+            (
                 "problems".to_owned(),
-                Node::Raw(
-                    serde_json::to_value(&self.this_year.measures.problems).unwrap_or_default(),
-                ),
-            ));
+                Node::Raw(serde_json::to_value(&m.problems).unwrap_or_default()),
+            ),
+        ]
+    }
+
+    /// `report.json` (see `docs/report-json.md`) as one value in memory: the
+    /// value [`Self::write_json`] writes.
+    pub fn to_json_node(&self) -> Node {
+        let mut o = self.json_head();
+        if !self.publication {
+            let drilldown = Writer {
+                measures: &self.this_year.measures,
+                hidden: &self.this_year.hidden,
+            }
+            .drilldown();
+            o.push(("drilldown".to_owned(), drilldown));
+            o.extend(self.json_tail());
         }
         Node::Obj(o)
     }
 
+    /// Writes `report.json` (see `docs/report-json.md`) to `out` as it is
+    /// made: the drilldown's children are read from the measures as they
+    /// are written, never all held as text. Pretty-printed, each list of
+    /// children on one line. Does not check the report ([`Self::render_to`]
+    /// does).
+    pub fn write_json<W: std::io::Write>(&self, out: W) -> std::io::Result<()> {
+        let one_line = std::cell::Cell::new(false);
+        let mut ser = serde_json::Serializer::with_formatter(out, json::Layout::new(&one_line));
+        JsonReport {
+            report: self,
+            one_line: &one_line,
+        }
+        .serialize(&mut ser)
+        .map_err(std::io::Error::from)?;
+        ser.into_inner().flush()
+    }
+
     pub fn to_json(&self) -> String {
-        serde_json::to_string_pretty(&self.to_json_node()).unwrap_or_default()
+        let mut out = Vec::new();
+        // Writing to memory fails only if serde_json does.
+        self.write_json(&mut out).unwrap_or_default();
+        String::from_utf8(out).unwrap_or_default()
     }
 
     /// The report model (sections, tables, charts, narrative).
@@ -507,15 +547,70 @@ impl AnnualReport {
         Ok(html::render_linked(&self.model(), Some(link)))
     }
 
+    /// Checks the report, then writes it in `format` to the writer `open`
+    /// gives (a report that fails its checks opens nothing). JSON is
+    /// written as it is made ([`Self::write_json`]); the other formats are
+    /// made whole, then written.
+    pub fn render_to<W: std::io::Write>(
+        &self,
+        format: Format,
+        open: impl FnOnce() -> std::io::Result<W>,
+    ) -> Result<(), ReportError> {
+        if format == Format::Json {
+            self.check()?;
+            let mut out = open()?;
+            self.write_json(&mut out)?;
+            return Ok(out.flush()?);
+        }
+        let bytes = self.render(format)?;
+        let mut out = open()?;
+        out.write_all(&bytes)?;
+        Ok(out.flush()?)
+    }
+
     /// Checks the report, then writes it in `format`.
     pub fn render(&self, format: Format) -> Result<Vec<u8>, ReportError> {
         self.check()?;
         match format {
-            Format::Json => Ok(self.to_json().into_bytes()),
+            Format::Json => {
+                let mut out = Vec::new();
+                self.write_json(&mut out)?;
+                Ok(out)
+            }
             Format::Html => Ok(html::render(&self.model()).into_bytes()),
             Format::Docx => docx::render(&self.model()),
             Format::Xlsx => xlsx::render(&self.model()),
             Format::Pdf => Ok(pdf::html_to_pdf(&html::render(&self.model()))?),
         }
+    }
+}
+
+/// `report.json` written as it is made ([`AnnualReport::write_json`]).
+struct JsonReport<'a> {
+    report: &'a AnnualReport,
+    one_line: &'a std::cell::Cell<bool>,
+}
+
+impl Serialize for JsonReport<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let r = self.report;
+        let mut map = s.serialize_map(None)?;
+        for (k, v) in r.json_head() {
+            map.serialize_entry(&k, &v)?;
+        }
+        if !r.publication {
+            map.serialize_entry(
+                "drilldown",
+                &json::Drilldown {
+                    measures: &r.this_year.measures,
+                    one_line: self.one_line,
+                },
+            )?;
+            for (k, v) in r.json_tail() {
+                map.serialize_entry(&k, &v)?;
+            }
+        }
+        map.end()
     }
 }

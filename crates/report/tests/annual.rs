@@ -1949,3 +1949,84 @@ fn reasons_for_inadequate_grades_add_up_to_the_inadequate_grades() {
         inadequate
     );
 }
+
+/// `report.json` is written as it is made (`write_json`, which `render`
+/// and `render_to` use): the same value as the whole document built in
+/// memory (`to_json_node`), byte for byte as serde_json's pretty layout
+/// wrote that, but for each drilldown list of children, which is on one
+/// line.
+#[test]
+fn the_streamed_json_is_the_json_built_whole_with_each_list_of_children_on_one_line() {
+    for publication in [false, true] {
+        let r = common::report(publication);
+        let whole = serde_json::to_string_pretty(&r.to_json_node()).unwrap();
+        let streamed = String::from_utf8(r.render(Format::Json).unwrap()).unwrap();
+        assert_eq!(streamed, r.to_json());
+        let (a, b): (Value, Value) = (
+            serde_json::from_str(&whole).unwrap(),
+            serde_json::from_str(&streamed).unwrap(),
+        );
+        assert_eq!(a, b, "publication {publication}");
+        let split = |text: &str| -> (String, String, String) {
+            let Some(at) = text.find("  \"drilldown\": {") else {
+                return (text.to_owned(), String::new(), String::new());
+            };
+            let end = text.find("  \"unmatched_reviews\"").unwrap();
+            (
+                text[..at].to_owned(),
+                text[at..end].to_owned(),
+                text[end..].to_owned(),
+            )
+        };
+        let (whole_head, whole_drill, whole_tail) = split(&whole);
+        let (head, drill, tail) = split(&streamed);
+        assert_eq!(head, whole_head);
+        assert_eq!(tail, whole_tail);
+        if publication {
+            assert!(drill.is_empty() && !streamed.contains("drilldown"));
+            continue;
+        }
+        // Each list of children on one line, as compact JSON.
+        let lists: Vec<&str> = drill.lines().filter(|l| l.contains("[")).collect();
+        assert!(lists.len() > 20, "{} lists", lists.len());
+        for line in lists {
+            let list = line.trim().trim_end_matches(',');
+            let list = &list[list.find(": ").unwrap() + 2..];
+            let children: Vec<String> = serde_json::from_str(list).unwrap();
+            assert!(!children.is_empty());
+            assert_eq!(list, serde_json::to_string(&children).unwrap());
+        }
+        assert!(drill.len() < whole_drill.len());
+    }
+}
+
+/// A report that fails its checks opens nothing to write to; one that
+/// passes is written to what `open` gives, as `render` makes it.
+#[test]
+fn render_to_opens_its_output_only_for_a_report_that_passes() {
+    let mut r = common::report(false);
+    for format in [Format::Json, Format::Html] {
+        let mut out = Vec::new();
+        r.render_to(format, || Ok(&mut out)).unwrap();
+        assert_eq!(out, r.render(format).unwrap());
+    }
+    // A table in no relation to the others cannot be published: the
+    // checks refuse the report.
+    use footprint_domain::measures::{Breakdown, Measure};
+    r = common::report(true);
+    let mut b = Breakdown::with_keys(["a", "b"]);
+    b.entry("a").value = 12;
+    b.entry("b").value = 30;
+    r.this_year
+        .measures
+        .entries
+        .push(("new.table".to_owned(), Measure::Breakdown(b)));
+    let mut opened = false;
+    let err = r
+        .render_to(Format::Json, || {
+            opened = true;
+            Ok(Vec::new())
+        })
+        .unwrap_err();
+    assert!(!opened, "opened for a report that failed: {err}");
+}

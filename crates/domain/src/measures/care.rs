@@ -73,34 +73,57 @@ impl<'a> CareIndex<'a> {
     pub fn build(data: &'a Dataset, problems: &mut Vec<DataProblem>) -> Self {
         let headers: BTreeMap<&ChildId, &Child> =
             data.children.iter().map(|c| (&c.id, c)).collect();
-        let mut episodes: BTreeMap<ChildId, Vec<Episode>> = BTreeMap::new();
-        for e in &data.episodes {
-            episodes.entry(e.child.clone()).or_default().push(e.clone());
-        }
+        // Each child's episodes, in the order the dataset holds them: a run
+        // of the list itself when it is in child order (as the store gives
+        // it), else of a copy put in child order (a stable sort).
+        let regrouped: Vec<Episode>;
+        let episodes: &[Episode] = if data.episodes.is_sorted_by(|a, b| a.child <= b.child) {
+            &data.episodes
+        } else {
+            let mut copy = data.episodes.clone();
+            copy.sort_by(|a, b| a.child.cmp(&b.child));
+            regrouped = copy;
+            &regrouped
+        };
+        let runs: Vec<&[Episode]> = episodes.chunk_by(|a, b| a.child == b.child).collect();
+        // The periods assembled on the machine's cores, a slice of children
+        // each; the results (and the problems found) in child order.
+        let size = runs.len().div_ceil(64).max(1);
+        let slices: Vec<&[&[Episode]]> = runs.chunks(size).collect();
+        let built = crate::parallel::on_cores(&slices, |slice| {
+            slice
+                .iter()
+                .map(|eps| {
+                    let id = eps[0].child.clone();
+                    let assembly = assemble_periods(eps);
+                    let found: Vec<DataProblem> = assembly
+                        .problems
+                        .iter()
+                        .map(|p| DataProblem {
+                            child: id.clone(),
+                            message: p.message(),
+                        })
+                        .collect();
+                    let (short_breaks, periods): (Vec<PeriodOfCare>, Vec<PeriodOfCare>) = assembly
+                        .periods
+                        .into_iter()
+                        .partition(PeriodOfCare::is_short_breaks);
+                    let span = span_of(periods.iter().chain(&short_breaks));
+                    let care = ChildCare {
+                        child: headers.get(&id).copied(),
+                        id,
+                        periods,
+                        short_breaks,
+                        span,
+                    };
+                    (care, found)
+                })
+                .collect::<Vec<_>>()
+        });
         let mut children = BTreeMap::new();
-        for (id, eps) in episodes {
-            let assembly = assemble_periods(&eps);
-            for p in &assembly.problems {
-                problems.push(DataProblem {
-                    child: id.clone(),
-                    message: p.message(),
-                });
-            }
-            let (short_breaks, periods): (Vec<PeriodOfCare>, Vec<PeriodOfCare>) = assembly
-                .periods
-                .into_iter()
-                .partition(PeriodOfCare::is_short_breaks);
-            let span = span_of(periods.iter().chain(&short_breaks));
-            children.insert(
-                id.clone(),
-                ChildCare {
-                    child: headers.get(&id).copied(),
-                    id,
-                    periods,
-                    short_breaks,
-                    span,
-                },
-            );
+        for (care, found) in built.into_iter().flatten() {
+            problems.extend(found);
+            children.insert(care.id.clone(), care);
         }
         CareIndex { children }
     }

@@ -929,6 +929,22 @@ pub enum Extent {
     Headline,
 }
 
+/// The kinds of the 903's other tables ([`crate::return_tables`]) the
+/// measures read: care leavers' outcomes (OC3), adoptions (AD1) and
+/// decisions to place for adoption (PlacedAdoption). No measure reads
+/// permanence before care (PrevPerm), social worker episodes (SWEpisodes)
+/// or deprivation of liberty orders (DoLo), so a report's read (the
+/// store's `Scope::Extents`) leaves them out: at England size they were
+/// three quarters of those tables' records.
+pub const RETURN_TABLES_READ: [&str; 3] = {
+    use crate::return_tables::{Adoption, AdoptionDecision, CareLeaverOutcome, TableRecord};
+    [
+        CareLeaverOutcome::KIND,
+        Adoption::KIND,
+        AdoptionDecision::KIND,
+    ]
+};
+
 /// The records an [`Extent`] reads, beyond the children themselves.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Records {

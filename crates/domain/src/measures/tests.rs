@@ -3541,3 +3541,77 @@ fn a_case_file_audit_is_completed_or_cancelled_after_its_request() {
     blank.list_theme(&themes, None).unwrap();
     assert!(matches!(&blank, CaseRecord::CaseFileAudit(a) if a.theme.is_none()));
 }
+
+/// The measures read only the 903 tables `RETURN_TABLES_READ` names: a
+/// council's PrevPerm, SWEpisodes and DoLo records change no figure, so a
+/// report's read may leave them out.
+#[test]
+fn no_measure_reads_the_other_tables_a_reports_read_leaves_out() {
+    use crate::return_tables::{
+        DeprivationOfLiberty, PreviousPermanence, SocialWorkerEpisode, TableRecord,
+    };
+    let mut data = care_data();
+    let ids: Vec<ChildId> = data.children.iter().map(|c| c.id.clone()).collect();
+    for (k, c) in ids.iter().enumerate() {
+        let start = d(2021, 4, 1 + k as u32);
+        data.return_tables
+            .previous_permanence
+            .push(PreviousPermanence {
+                child: c.clone(),
+                year: year(),
+                kind: None,
+                local_authority: Some("E09000001".into()),
+                date: Some("01/01/2020".into()),
+            });
+        data.return_tables.social_workers.push(SocialWorkerEpisode {
+            child: c.clone(),
+            start,
+            end: Some(d(2022, 1, 1)),
+            worker: Some(format!("SW{k}")),
+            reason: None,
+        });
+        data.return_tables
+            .deprivation_of_liberty
+            .push(DeprivationOfLiberty {
+                child: c.clone(),
+                start,
+                end: None,
+            });
+    }
+    let mut without = data.clone();
+    without.return_tables.previous_permanence.clear();
+    without.return_tables.social_workers.clear();
+    without.return_tables.deprivation_of_liberty.clear();
+    assert_eq!(run(&data), run(&without));
+    assert_eq!(
+        RETURN_TABLES_READ,
+        ["oc3", "ad1", "placed_adoption"],
+        "the tables read"
+    );
+    for left_out in [
+        PreviousPermanence::KIND,
+        SocialWorkerEpisode::KIND,
+        DeprivationOfLiberty::KIND,
+    ] {
+        assert!(!RETURN_TABLES_READ.contains(&left_out));
+    }
+}
+
+/// The periods of care are assembled from each child's run of episodes when
+/// the records are in child order (as the store gives them), and from a
+/// copy put in child order when they are not: the same figures either way.
+#[test]
+fn episodes_out_of_child_order_give_the_same_figures() {
+    let data = care_data();
+    let mut shuffled = data.clone();
+    shuffled.episodes.reverse();
+    let n = shuffled.episodes.len();
+    shuffled.episodes.rotate_left(n / 3);
+    assert!(!shuffled.episodes.is_sorted_by(|a, b| a.child <= b.child));
+    let mut sorted = data.clone();
+    sorted
+        .episodes
+        .sort_by(|a, b| (&a.child, a.start).cmp(&(&b.child, b.start)));
+    assert_eq!(run(&shuffled), run(&sorted));
+    assert_eq!(run(&data), run(&sorted));
+}

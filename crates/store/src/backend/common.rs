@@ -245,8 +245,7 @@ const ROWS_PER_CHUNK: i64 = 8192;
 
 /// SQLite: the rows of `table` that meet `condition` (` AND ...`, or
 /// empty), as `json_array(cols)`, read a range of rowids at a time as one
-/// JSON array of rows per statement; `each` is called with each row's `n`
-/// values.
+/// JSON array of rows; `each` is called with each row's `n` values.
 ///
 /// A row at a time, SQLite's connection thread and the one taking its rows
 /// hand over to each other every few rows, both taking the channel's lock:
@@ -255,6 +254,12 @@ const ROWS_PER_CHUNK: i64 = 8192;
 /// the reading (docs/benchmarks.md, eleventh round). A row's children are
 /// chosen by the caller (`ChildFilter::keeps`) rather than in the
 /// statement, which would unpack their list again for each range.
+///
+/// The ranges are the rows of one statement (a recursive `WITH` of the
+/// ranges' first rowids), not a statement each: SQLite's connection thread
+/// makes the next range's array while this thread takes the last one's
+/// rows apart. A statement a range, each thread waited for the other, and
+/// the reading used one core of two (twelfth round).
 pub(super) async fn rows_in_chunks(
     conn: &mut Conn,
     (table, cols, condition): (&'static str, &str, &str),
@@ -269,30 +274,31 @@ pub(super) async fn rows_in_chunks(
     let (Some(first), Some(last)) = (first, last) else {
         return Ok(());
     };
+    // $1: the first rowid, $2: the last; a range is ROWS_PER_CHUNK rowids
+    // from `lo`.
     let sql = format!(
-        "SELECT json_group_array(json_array({cols})) FROM {table} \
-         WHERE rowid >= $1 AND rowid < $2{condition}"
+        "WITH RECURSIVE ranges(lo) AS (SELECT $1 UNION ALL \
+         SELECT lo + {ROWS_PER_CHUNK} FROM ranges WHERE lo + {ROWS_PER_CHUNK} <= $2) \
+         SELECT (SELECT json_group_array(json_array({cols})) FROM {table} \
+         WHERE rowid >= ranges.lo AND rowid < ranges.lo + {ROWS_PER_CHUNK}{condition}) \
+         FROM ranges"
     );
     let corrupt = || StoreError::Corrupt {
         table,
         column: "(row)",
         reason: "a row could not be read back".into(),
     };
-    let mut lo = first;
-    while lo <= last {
-        let hi = lo.saturating_add(ROWS_PER_CHUNK);
-        let text: String = sqlx::query_scalar(sqlx::AssertSqlSafe(sql.clone()))
-            .bind(lo)
-            .bind(hi)
-            .fetch_one(&mut *conn)
-            .await?;
+    let mut chunks = sqlx::query_scalar::<_, String>(sqlx::AssertSqlSafe(sql))
+        .bind(first)
+        .bind(last)
+        .fetch(&mut *conn);
+    while let Some(text) = chunks.try_next().await? {
         for row in parse_rows(&text).ok_or_else(corrupt)? {
             if row.len() != n {
                 return Err(corrupt());
             }
             each(&row)?;
         }
-        lo = hi;
     }
     Ok(())
 }

@@ -114,15 +114,30 @@ pub(crate) fn add_table_record(
 /// `adoptions` is given, the adoption records (AD1, PlacedAdoption) of
 /// those children too (`measures::Records::Care`: the adoption scorecard's
 /// earlier years), in one statement; `held` is how many children the
-/// database holds (`chunked`).
+/// database holds (`chunked`). With `adoptions` (a report's read), only
+/// the kinds the measures read (`measures::RETURN_TABLES_READ`).
 pub(super) async fn return_tables_with(
     conn: &mut Conn,
     chosen: &ChildFilter,
     adoptions: Option<&ChildFilter>,
     held: usize,
 ) -> Result<ReturnTables> {
+    use footprint_domain::measures::RETURN_TABLES_READ;
     use footprint_domain::return_tables::{Adoption, AdoptionDecision, TableRecord};
     let mut t = ReturnTables::default();
+    // A report's read: the kinds its measures read (constants of the
+    // domain, so written into the statement as they are).
+    let only = |column: &str| {
+        if adoptions.is_some() {
+            let kinds: Vec<String> = RETURN_TABLES_READ
+                .iter()
+                .map(|k| format!("'{k}'"))
+                .collect();
+            format!(" AND {column} IN ({})", kinds.join(", "))
+        } else {
+            String::new()
+        }
+    };
     if chunked(chosen, held) && adoptions.is_none_or(|care| chunked(care, held)) {
         // Most children's records (a report over the council): many rows
         // to a statement (`rows_in_chunks`), the children chosen here: an
@@ -132,7 +147,7 @@ pub(super) async fn return_tables_with(
         let adoptions = adoptions.transpose()?;
         rows_in_chunks(
             conn,
-            ("return_table_records", "child, kind, record", ""),
+            ("return_table_records", "child, kind, record", &only("kind")),
             3,
             |row| {
                 let (child, kind) = (row[0].as_str(), row[1].as_str().unwrap_or(""));
@@ -157,9 +172,9 @@ pub(super) async fn return_tables_with(
     match adoptions {
         None => chosen.push_where(&mut qb, "child"),
         Some(care) => {
-            // (kind not an adoption one AND chosen) OR (an adoption one
-            // AND care): `chosen` is part of `care`.
-            qb.push(" WHERE (kind NOT IN (")
+            // ((kind not an adoption one AND chosen) OR (an adoption one
+            // AND care)) AND a kind read: `chosen` is part of `care`.
+            qb.push(" WHERE ((kind NOT IN (")
                 .push_bind(Adoption::KIND)
                 .push(", ")
                 .push_bind(AdoptionDecision::KIND)
@@ -171,7 +186,8 @@ pub(super) async fn return_tables_with(
                 .push_bind(AdoptionDecision::KIND)
                 .push(")");
             care.push_and(&mut qb, "child");
-            qb.push(")");
+            qb.push("))");
+            qb.push(only("kind"));
         }
     }
     let mut bad: Option<StoreError> = None;

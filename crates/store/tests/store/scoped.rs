@@ -496,6 +496,16 @@ async fn the_reports_extents_give_the_figures_of_the_whole_council(env: Env) {
         assert_eq!(scoped.reviews, whole.reviews, "{year}");
         lighter |= scoped.visits.len() < whole.visits.len()
             || scoped.allocations.len() < whole.allocations.len();
+        // Of the 903's other tables, only the kinds the measures read
+        // (`measures::RETURN_TABLES_READ`).
+        let (t, w) = (&scoped.return_tables, &whole.return_tables);
+        assert!(
+            t.previous_permanence.is_empty()
+                && t.social_workers.is_empty()
+                && t.deprivation_of_liberty.is_empty(),
+            "{year}"
+        );
+        assert!(!w.previous_permanence.is_empty() && !w.social_workers.is_empty());
         let as_of = d("2025-06-01");
         assert_eq!(
             compute_extents_as_of(&scoped, &periods, as_of, &settings, &calendar),

@@ -23,7 +23,7 @@ use crate::dates::CollectionYear;
 use crate::model::ChildId;
 
 /// A record of one of the other tables.
-pub trait TableRecord: Clone + PartialEq + Serialize + DeserializeOwned {
+pub trait TableRecord: Clone + PartialEq + Serialize + DeserializeOwned + 'static {
     /// The record's kind as the store names it.
     const KIND: &'static str;
     /// Whether the record belongs to a collection year (OC3, AD1, PrevPerm)

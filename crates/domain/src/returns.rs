@@ -85,12 +85,25 @@ impl ReturnRecords {
     /// return in). Sorts each table by child first (a stable sort: a
     /// child's records stay in the return's order).
     pub fn parts_by_child(&mut self) -> Vec<(ChildId, ReturnPart<'_>)> {
+        self.sort_by_child();
+        self.parts()
+    }
+
+    /// Sorts each table by child (a stable sort: a child's records stay in
+    /// the return's order), as [`ReturnRecords::parts`] needs.
+    pub fn sort_by_child(&mut self) {
         self.children.sort_by(|a, b| a.id.cmp(&b.id));
         self.episodes.sort_by(|a, b| a.child.cmp(&b.child));
         self.reviews.sort_by(|a, b| a.child.cmp(&b.child));
         self.missing.sort_by(|a, b| a.child.cmp(&b.child));
         self.health_outcomes.sort_by(|a, b| a.child.cmp(&b.child));
         self.tables.sort();
+    }
+
+    /// [`ReturnRecords::parts_by_child`] of a return already sorted by
+    /// child ([`ReturnRecords::sort_by_child`]).
+    pub fn parts(&self) -> Vec<(ChildId, ReturnPart<'_>)> {
+        debug_assert!(self.episodes.is_sorted_by(|a, b| a.child <= b.child));
         let mut ids: Vec<ChildId> = self.children_named().cloned().collect();
         ids.sort();
         ids.dedup();

@@ -120,7 +120,7 @@ pub(crate) async fn replace_dataset(pool: &Pool, ds: &Dataset) -> Result<WriteSu
     insert_missing(conn, &ds.missing).await?;
     insert_health_outcomes(conn, &ds.health_outcomes).await?;
     insert_review_date_changes(conn, &ds.review_date_changes).await?;
-    write_table_rows(conn, &table_rows(&ds.return_tables, None)?, &mut |_| {}).await?;
+    write_table_rows(conn, &table_rows(&ds.return_tables, None), &mut |_| {}).await?;
     insert_health_education(conn, &Records::of_dataset(ds), false).await?;
     insert_case_records(conn, &ds.case_records, "footprint").await?;
     bulk_insert(
@@ -741,10 +741,6 @@ async fn import_in(
     )))
     .execute(&mut *conn)
     .await?;
-    for i in &mut incoming {
-        write_held(conn, i.year, &i.records.parts_by_child()).await?;
-    }
-
     let mut all: Vec<(CollectionYear, ReturnRecords)> =
         Vec::with_capacity(returns.len() + incoming.len());
     for (y, r) in returns {
@@ -752,11 +748,20 @@ async fn import_in(
     }
     let first = all.len();
     for i in &mut incoming {
-        all.push((i.year, std::mem::take(&mut i.records)));
+        let mut records = std::mem::take(&mut i.records);
+        records.sort_by_child();
+        all.push((i.year, records));
     }
-    stages.ended("returns held written", None);
-    let derived = derive(&all);
-    stages.ended("derived", None);
+    // The records are derived while the returns are written.
+    let writing = async {
+        for (n, i) in incoming.iter().enumerate() {
+            write_held(conn, i.year, &all[first + n].1.parts()).await?;
+        }
+        Ok(())
+    };
+    let (written, derived) = beside(writing, || derive(&all)).await;
+    written?;
+    stages.ended("returns held written and records derived", None);
 
     // What was held before, for the counts: the 903 records no return
     // gives any more are counted with the latest of these returns.
@@ -812,7 +817,7 @@ async fn import_in(
         for (y, t) in &derived.tables {
             write_table_rows(
                 conn,
-                &table_rows(t, Some(i64::from(y.start_year())))?,
+                &table_rows(t, Some(i64::from(y.start_year()))),
                 progress,
             )
             .await?;
@@ -1509,9 +1514,10 @@ async fn write_derived(
 /// each), replacing any with the same child, kind and key.
 async fn write_table_rows(
     conn: &mut Conn,
-    rows: &[TableRow],
+    rows: &[TableRow<'_>],
     progress: &mut (dyn FnMut(ImportProgress) + Send),
 ) -> Result<()> {
+    let mut failed = None;
     upsert_from(
         conn,
         "other tables",
@@ -1524,15 +1530,22 @@ async fn write_table_rows(
         rows,
         &(0..rows.len()).collect::<Vec<_>>(),
         progress,
-        |j, (child, kind, key, record, year)| {
-            j.text(Some(child))
-                .text(Some(kind))
-                .text(Some(key))
-                .text(Some(record))
-                .int(*year);
+        |j, r| {
+            let json = (r.json)(r.tables, r.at).unwrap_or_else(|e| {
+                failed.get_or_insert(e);
+                String::new()
+            });
+            j.text(Some(r.child.as_str()))
+                .text(Some(r.kind))
+                .date(Some(r.key))
+                .text(Some(&json))
+                .int(r.year);
         },
     )
-    .await
+    .await?;
+    // A record that could not be written as JSON refuses the whole write
+    // (the transaction is rolled back).
+    failed.map_or(Ok(()), Err)
 }
 
 /// [`upsert`] of rows that carry their own source year (`$2` unused).

@@ -10,39 +10,48 @@ use footprint_domain::return_tables::{EachKind, ReturnTables, TableRecord, each_
 use sqlx::{QueryBuilder, Row};
 
 use super::*;
-use crate::convert::iso;
 use crate::error::{Result, StoreError};
+use footprint_domain::model::ChildId;
 
-/// A `return_table_records` row: child, kind, key, record as JSON, source
-/// year.
-pub(crate) type TableRow = (String, &'static str, String, String, Option<i64>);
+/// A `return_table_records` row to write: the record at `at` of its kind's
+/// list in `tables`, by child, kind and key, from `year`'s return. Its JSON
+/// is made by `json` only as its statement is (the rows of an
+/// England-sized year's records, made whole first, were some 100 MB).
+pub(crate) struct TableRow<'a> {
+    pub tables: &'a ReturnTables,
+    pub child: &'a ChildId,
+    pub kind: &'static str,
+    pub key: chrono::NaiveDate,
+    pub at: usize,
+    pub json: fn(&ReturnTables, usize) -> Result<String>,
+    pub year: Option<i64>,
+}
 
 /// The rows of `t`'s records, each from `source_year`.
-pub(crate) fn table_rows(t: &ReturnTables, source_year: Option<i64>) -> Result<Vec<TableRow>> {
+pub(crate) fn table_rows(t: &ReturnTables, source_year: Option<i64>) -> Vec<TableRow<'_>> {
+    fn json<T: TableRecord>(t: &ReturnTables, at: usize) -> Result<String> {
+        crate::held::to_string(&T::list(t)[at]).map_err(|e| {
+            StoreError::Invalid(format!("a {} record could not be kept: {e}", T::KIND))
+        })
+    }
     struct Rows<'a> {
         t: &'a ReturnTables,
         year: Option<i64>,
-        out: Vec<TableRow>,
-        bad: Option<StoreError>,
+        out: Vec<TableRow<'a>>,
     }
     impl EachKind for Rows<'_> {
         fn each<T: TableRecord>(&mut self) {
-            for r in T::list(self.t) {
-                match crate::held::to_string(r) {
-                    Ok(json) => self.out.push((
-                        r.child().as_str().to_owned(),
-                        T::KIND,
-                        iso(r.key()),
-                        json,
-                        self.year,
-                    )),
-                    Err(e) => {
-                        self.bad.get_or_insert(StoreError::Invalid(format!(
-                            "a {} record could not be kept: {e}",
-                            T::KIND
-                        )));
-                    }
-                }
+            let t = self.t;
+            for (at, r) in T::list(t).iter().enumerate() {
+                self.out.push(TableRow {
+                    tables: t,
+                    child: r.child(),
+                    kind: T::KIND,
+                    key: r.key(),
+                    at,
+                    json: json::<T>,
+                    year: self.year,
+                });
             }
         }
     }
@@ -50,13 +59,9 @@ pub(crate) fn table_rows(t: &ReturnTables, source_year: Option<i64>) -> Result<V
         t,
         year: source_year,
         out: Vec::with_capacity(t.len()),
-        bad: None,
     };
     each_kind(&mut rows);
-    match rows.bad {
-        Some(e) => Err(e),
-        None => Ok(rows.out),
-    }
+    rows.out
 }
 
 /// Adds a stored record of `kind` (as JSON) to `t`; `table` names where it

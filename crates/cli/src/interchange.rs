@@ -149,6 +149,12 @@ pub fn run_import(cmd: ImportCommand) -> ExitCode {
         ImportCommand::Health(args) => return crate::case_files::run_health(&args),
         ImportCommand::CaseRecords(args) => return crate::case_files::run_case_records(&args),
     };
+    // A heap for each thread reading a return and one for the import's
+    // own: the threads the import starts after share them rather than
+    // each keeping a heap of its own (about 50 to 120 MiB of the
+    // England-sized import's peak; one heap in all made the readers wait
+    // on one another: `docs/benchmarks.md`, fourteenth round).
+    crate::heap::limit_arenas(footprint_domain::parallel::cores() + 1);
     let year = match args.year.as_deref().map(str::parse::<CollectionYear>) {
         None => None,
         Some(Ok(y)) => Some(y),
@@ -193,7 +199,7 @@ pub fn run_import(cmd: ImportCommand) -> ExitCode {
     // The readers' working memory (freed, but kept by the allocator in
     // each reader thread's heap) goes back to the system before the
     // import's own.
-    release_free_memory();
+    crate::heap::release_free_memory();
     tracing::debug!(
         "import: returns read and checked: {:.0} ms",
         reading.elapsed().as_secs_f64() * 1e3
@@ -228,18 +234,6 @@ pub fn run_import(cmd: ImportCommand) -> ExitCode {
     }
 
     finish(import_all(batches, &args.db))
-}
-
-/// Hands the memory glibc's allocator holds free back to the system: after
-/// several threads each read a return, their heaps keep hundreds of
-/// megabytes freed that the import would otherwise never reuse.
-fn release_free_memory() {
-    #[cfg(all(target_os = "linux", target_env = "gnu"))]
-    // SAFETY: malloc_trim takes no pointer and only releases memory the
-    // allocator itself holds free.
-    unsafe {
-        libc::malloc_trim(0);
-    }
 }
 
 /// Imports the returns together, in one transaction (all or nothing): the

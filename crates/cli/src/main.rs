@@ -18,6 +18,7 @@ mod db;
 mod demo;
 mod due;
 mod generate;
+mod heap;
 mod interchange;
 mod logging;
 mod migrate;

@@ -208,7 +208,11 @@ fn previous_from_db(db: &DbArgs, year: CollectionYear) -> anyhow::Result<RawRetu
 
 pub fn run(cmd: ValidateCommand) -> ExitCode {
     let ValidateCommand::Ssda903(args) = cmd;
-    one_malloc_arena();
+    // One heap for every thread: with an arena per rule thread, what a
+    // thread frees stays in its own arena, and the validation's peak at
+    // 10,000 children was 7 to 10 MiB higher (`docs/benchmarks.md`, tenth
+    // round), at no measurable cost in time.
+    crate::heap::limit_arenas(1);
     let year = match args.year.as_deref().map(str::parse::<CollectionYear>) {
         None => None,
         Some(Ok(y)) => Some(y),
@@ -333,20 +337,6 @@ pub fn run(cmd: ValidateCommand) -> ExitCode {
         ExitCode::SUCCESS
     } else {
         ExitCode::from(1)
-    }
-}
-
-/// Has glibc's allocator serve every thread from one heap (arena). The
-/// rules run on the machine's cores; with an arena per thread, what a rule
-/// thread frees stays in its own arena, and the validation's peak memory at
-/// 10,000 children was 7 to 10 MiB higher (`docs/benchmarks.md`, tenth
-/// round), at no measurable cost in time.
-fn one_malloc_arena() {
-    #[cfg(all(target_os = "linux", target_env = "gnu"))]
-    // SAFETY: mallopt takes no pointer; it sets a limit the allocator reads
-    // when a thread next needs an arena.
-    unsafe {
-        libc::mallopt(libc::M_ARENA_MAX, 1);
     }
 }
 

@@ -4,14 +4,17 @@
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 
+/// The machine's cores (1 when it cannot be told).
+pub fn cores() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| n.get())
+}
+
 /// `work` on each item, on up to as many threads as the machine has cores
 /// (each thread takes the next item not yet taken, so a large item does not
 /// hold the others back); the results in the items' order. Only reads what
 /// it is given: no I/O of its own.
 pub fn on_cores<T: Sync, R: Send>(items: &[T], work: impl Fn(&T) -> R + Sync) -> Vec<R> {
-    let threads = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .min(items.len());
+    let threads = cores().min(items.len());
     if threads < 2 {
         return items.iter().map(work).collect();
     }
@@ -45,7 +48,7 @@ pub fn both<A: Send, B: Send>(
     a: impl FnOnce() -> A + Send,
     b: impl FnOnce() -> B + Send,
 ) -> (A, B) {
-    if std::thread::available_parallelism().map_or(1, |n| n.get()) < 2 {
+    if cores() < 2 {
         return (a(), b());
     }
     std::thread::scope(|scope| {

@@ -170,10 +170,39 @@ pub(crate) async fn changes_since(pool: &Pool, since: i64) -> Result<Changes> {
     })
 }
 
-/// The change-tracking triggers SQLite sets aside during a bulk write, with
-/// the statements that create them again: `(name, sql)` from
+/// Schema objects (triggers, indexes) SQLite sets aside during a bulk
+/// write, with the statements that create them again: `(name, sql)` from
 /// `sqlite_master`, so the migrations stay their one home.
-pub(super) type SetAsideTriggers = Vec<(String, String)>;
+pub(super) type SetAside = Vec<(String, String)>;
+
+/// The change-tracking triggers set aside by [`begin_bulk_write`].
+pub(super) type SetAsideTriggers = SetAside;
+
+/// Drops each of `objects` (of `kind`, `TRIGGER` or `INDEX`), read from
+/// `sqlite_master` by the caller, and gives them back to be created again
+/// by [`create_again`].
+async fn set_aside(conn: &mut Conn, kind: &str, objects: SetAside) -> Result<SetAside> {
+    for (name, _) in &objects {
+        // The names are the schema's own, read by the caller.
+        sqlx::query(sqlx::AssertSqlSafe(format!(
+            "DROP {kind} \"{}\"",
+            name.replace('"', "\"\"")
+        )))
+        .execute(&mut *conn)
+        .await?;
+    }
+    Ok(objects)
+}
+
+/// Creates again, from their own text, the objects [`set_aside`] dropped.
+async fn create_again(conn: &mut Conn, objects: &SetAside) -> Result<()> {
+    for (_, sql) in objects {
+        sqlx::query(sqlx::AssertSqlSafe(sql.as_str()))
+            .execute(&mut *conn)
+            .await?;
+    }
+    Ok(())
+}
 
 /// Starts a bulk write in `conn`'s transaction: until [`end_bulk_write`]
 /// no child is logged as changed (the write ends with one council-wide
@@ -200,22 +229,13 @@ pub(super) async fn begin_bulk_write(conn: &mut Conn) -> Result<SetAsideTriggers
     )
     .fetch_all(&mut *conn)
     .await?;
-    for (name, _) in &triggers {
-        // The names and statements are the schema's own, read just above.
-        sqlx::query(sqlx::AssertSqlSafe(format!(
-            "DROP TRIGGER \"{}\"",
-            name.replace('"', "\"\"")
-        )))
-        .execute(&mut *conn)
-        .await?;
-    }
-    Ok(triggers)
+    set_aside(conn, "TRIGGER", triggers).await
 }
 
 /// The secondary indexes SQLite sets aside while a bulk write fills their
 /// tables, with the statements that create them again: `(name, sql)` from
 /// `sqlite_master`.
-pub(super) type SetAsideIndexes = Vec<(String, String)>;
+pub(super) type SetAsideIndexes = SetAside;
 
 /// Sets aside, in `conn`'s transaction, the secondary indexes (not unique,
 /// so never an upsert's conflict target) of each table of `tables` that is
@@ -229,9 +249,9 @@ pub(super) async fn set_aside_indexes(
     conn: &mut Conn,
     tables: &[(&str, usize)],
 ) -> Result<SetAsideIndexes> {
-    let mut set_aside = Vec::new();
+    let mut all = Vec::new();
     if POSTGRES {
-        return Ok(set_aside);
+        return Ok(all);
     }
     for &(table, writing) in tables {
         // The table names are the import's own.
@@ -242,47 +262,29 @@ pub(super) async fn set_aside_indexes(
         if u64::try_from(held).unwrap_or(0) > 2 * writing as u64 {
             continue;
         }
-        let indexes: Vec<(String, String)> = sqlx::query_as(
+        let indexes: SetAside = sqlx::query_as(
             "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = $1 \
              AND sql IS NOT NULL AND sql NOT LIKE 'CREATE UNIQUE%' ORDER BY name",
         )
         .bind(table)
         .fetch_all(&mut *conn)
         .await?;
-        for (name, _) in &indexes {
-            // The names are the schema's own, read just above.
-            sqlx::query(sqlx::AssertSqlSafe(format!(
-                "DROP INDEX \"{}\"",
-                name.replace('"', "\"\"")
-            )))
-            .execute(&mut *conn)
-            .await?;
-        }
-        set_aside.extend(indexes);
+        all.extend(set_aside(conn, "INDEX", indexes).await?);
     }
-    Ok(set_aside)
+    Ok(all)
 }
 
 /// Creates again, from their own text, the indexes [`set_aside_indexes`]
 /// set aside.
 pub(super) async fn restore_indexes(conn: &mut Conn, set_aside: SetAsideIndexes) -> Result<()> {
-    for (_, sql) in &set_aside {
-        sqlx::query(sqlx::AssertSqlSafe(sql.as_str()))
-            .execute(&mut *conn)
-            .await?;
-    }
-    Ok(())
+    create_again(conn, &set_aside).await
 }
 
 /// Ends a bulk write with one council-wide change: every earlier version
 /// must reload everything, so the child log before it goes; on SQLite the
 /// triggers [`begin_bulk_write`] set aside are created again.
 pub(super) async fn end_bulk_write(conn: &mut Conn, set_aside: SetAsideTriggers) -> Result<()> {
-    for (_, sql) in &set_aside {
-        sqlx::query(sqlx::AssertSqlSafe(sql.as_str()))
-            .execute(&mut *conn)
-            .await?;
-    }
+    create_again(conn, &set_aside).await?;
     sqlx::query(
         "UPDATE data_version SET version = version + 1, changes_from = version + 1, \
          bulk_write = FALSE WHERE id = 1",

@@ -545,14 +545,25 @@ async fn beside<W: Send, T: Send>(
         return (written, work());
     }
     let runtime = tokio::runtime::Handle::current();
-    std::thread::scope(|scope| {
-        let writing = scope.spawn(move || runtime.block_on(write));
-        let worked = work();
-        let written = writing
-            .join()
-            .unwrap_or_else(|e| std::panic::resume_unwind(e));
-        (written, worked)
-    })
+    let multi_thread = runtime.runtime_flavor() == tokio::runtime::RuntimeFlavor::MultiThread;
+    let side_by_side = move || {
+        std::thread::scope(|scope| {
+            let writing = scope.spawn(move || runtime.block_on(write));
+            let worked = work();
+            let written = writing
+                .join()
+                .unwrap_or_else(|e| std::panic::resume_unwind(e));
+            (written, worked)
+        })
+    };
+    // This thread waits for both: on the web server's runtime, its other
+    // tasks are handed to another of the runtime's threads meanwhile (the
+    // command line's runtime has only this thread, and nothing else to run).
+    if multi_thread {
+        tokio::task::block_in_place(side_by_side)
+    } else {
+        side_by_side()
+    }
 }
 
 /// One return of an import, as it goes through it.

@@ -176,6 +176,16 @@ mod tests {
         parse_row(s).map(|v| v.iter().map(|x| x.as_str().map(str::to_owned)).collect())
     }
 
+    /// A value's text as serde_json gives it (a string's own text, null as
+    /// nothing): what a row's reader must give.
+    fn text_of(v: &serde_json::Value) -> Option<String> {
+        match v {
+            serde_json::Value::Null => None,
+            serde_json::Value::String(s) => Some(s.clone()),
+            other => Some(other.to_string()),
+        }
+    }
+
     #[test]
     fn rows_are_read_as_serde_json_reads_them() {
         let odd = "Q\"uote \\ back\tslash\n new\u{1}line é 😀 /";
@@ -185,16 +195,7 @@ mod tests {
             serde_json::json!([]),
         ] {
             let text = row.to_string();
-            let want: Vec<Option<String>> = row
-                .as_array()
-                .unwrap()
-                .iter()
-                .map(|v| match v {
-                    serde_json::Value::Null => None,
-                    serde_json::Value::String(s) => Some(s.clone()),
-                    other => Some(other.to_string()),
-                })
-                .collect();
+            let want: Vec<Option<String>> = row.as_array().unwrap().iter().map(text_of).collect();
             assert_eq!(texts(&text), Some(want), "{text}");
         }
         assert_eq!(
@@ -218,17 +219,7 @@ mod tests {
             .as_array()
             .unwrap()
             .iter()
-            .map(|r| {
-                r.as_array()
-                    .unwrap()
-                    .iter()
-                    .map(|v| match v {
-                        serde_json::Value::Null => None,
-                        serde_json::Value::String(s) => Some(s.clone()),
-                        other => Some(other.to_string()),
-                    })
-                    .collect()
-            })
+            .map(|r| r.as_array().unwrap().iter().map(text_of).collect())
             .collect();
         assert_eq!(got, want);
         assert_eq!(parse_rows(" [ ] ").map(|r| r.len()), Some(0));

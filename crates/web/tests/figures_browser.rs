@@ -126,6 +126,7 @@ async fn an_administrator_sets_the_review_policy_stages_and_themes() {
         wait_for_path(c, "/admin/settings/themes").await;
         type_into(c, "label-10", "Sibling contact").await;
         click(c, "#save-list").await;
+        wait_for_new_page(c).await;
         let notice = text_of(c, ".govuk-notification-banner__heading").await;
         assert!(notice.contains("saved"), "{notice}");
 

@@ -42,6 +42,7 @@ async fn an_administrator_adds_a_late_reason_and_the_iro_finds_it_on_the_review_
         // The ten default reasons, then the spare rows: row 11 is empty.
         type_into(c, "label-11", "Clashed with a court hearing").await;
         click(c, "#save-list").await;
+        wait_for_new_page(c).await;
         wait_for_error_page(c).await;
         assert!(
             c.find(Locator::Css("#label-11.govuk-input--error"))
@@ -56,6 +57,7 @@ async fn an_administrator_adds_a_late_reason_and_the_iro_finds_it_on_the_review_
         // Retire "Child unwell" (row 7 of the default list).
         click(c, "tr[data-key='child_unwell'] input[type=checkbox]").await;
         click(c, "#save-list").await;
+        wait_for_new_page(c).await;
         // Saved: the same page again, with the notice.
         let notice = text_of(c, ".govuk-notification-banner__heading").await;
         assert!(notice.contains("saved"), "{notice}");
@@ -83,6 +85,7 @@ async fn an_administrator_adds_a_late_reason_and_the_iro_finds_it_on_the_review_
         wait_for_path(c, "/admin/settings/lists/views_routes").await;
         type_into(c, "label-7", "Postcard home").await;
         click(c, "#save-list").await;
+        wait_for_new_page(c).await;
         let notice = text_of(c, ".govuk-notification-banner__heading").await;
         assert!(notice.contains("saved"), "{notice}");
         sign_out(c).await;
@@ -194,6 +197,7 @@ async fn select(c: &fantoccini::Client, id: &str, value: &str) {
 /// Saves a list's page and waits for the notice that it was saved.
 async fn save_list(c: &fantoccini::Client) {
     click(c, "#save-list").await;
+    wait_for_new_page(c).await;
     let notice = text_of(c, ".govuk-notification-banner__heading").await;
     assert!(notice.contains("saved"), "{notice}");
 }
@@ -242,6 +246,7 @@ async fn the_council_sets_its_date_change_reasons_renames_a_theme_and_sets_a_tim
         // Two sub-themes, then the spare rows: row 3 is empty.
         type_into(c, "label-3", "Placement stability").await;
         click(c, "#save-list").await;
+        wait_for_new_page(c).await;
         wait_for_error_page(c).await;
         assert!(
             c.find(Locator::Css("#label-3.govuk-input--error"))
@@ -268,12 +273,14 @@ async fn the_council_sets_its_date_change_reasons_renames_a_theme_and_sets_a_tim
             .expect("settings");
         type_into(c, "timescale_disruption_working_days", "0").await;
         click(c, "#save-settings").await;
+        wait_for_new_page(c).await;
         wait_for_error_page(c).await;
         let message = text_of(c, "#timescale_disruption_working_days-error").await;
         assert!(message.contains("from 1 to 100"), "{message}");
         assert_accessible(c, "the settings, with a timescale refused").await;
         type_into(c, "timescale_disruption_working_days", "15").await;
         click(c, "#save-settings").await;
+        wait_for_new_page(c).await;
         let notice = text_of(c, ".govuk-notification-banner__heading").await;
         assert!(notice.contains("saved"), "{notice}");
         let settings = t.store.measure_settings().await.expect("settings");
@@ -329,6 +336,7 @@ async fn the_council_sets_its_date_change_reasons_renames_a_theme_and_sets_a_tim
         let waiting = text_of(c, "main").await;
         assert!(waiting.contains("Heavy snow"), "{waiting}");
         click(c, "button[value=approve]").await;
+        wait_for_new_page(c).await;
         let notice = text_of(c, ".govuk-notification-banner__heading").await;
         assert_eq!(notice, "Change of review date approved");
         c.goto(&format!("{base}/children/C1")).await.expect("child");

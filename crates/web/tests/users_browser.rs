@@ -27,6 +27,7 @@ async fn an_administrator_resets_a_password_and_the_user_signs_in_with_the_new_o
         assert!(user_page.starts_with("/admin/users/"), "{user_page}");
         assert_accessible(c, "a user").await;
         click(c, "form[action$='/password-reset'] button").await;
+        wait_for_new_page(c).await;
         let code = c
             .find(Locator::Id("reset-code"))
             .await

@@ -60,17 +60,59 @@ impl Drop for Driver {
     }
 }
 
+/// Waits for the browser to be on `path`, on a page loaded since the last
+/// `click`. A form that posts back to the page it is on (saving a record,
+/// issuing its decisions) leaves the path as it was, so the path alone
+/// would let the test read the old page before the new one replaced it:
+/// `click` marks the page it clicked on, and this waits for a page without
+/// the mark.
 pub async fn wait_for_path(c: &Client, path: &str) {
     for _ in 0..200 {
-        if c.current_url().await.expect("url").path() == path {
+        if c.current_url().await.expect("url").path() == path && !on_clicked_page(c).await {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let stale = if on_clicked_page(c).await {
+        " (still the page clicked on: did the click load a page?)"
+    } else {
+        ""
+    };
+    panic!(
+        "the browser did not reach {path}; it is at {}{stale}",
+        c.current_url().await.expect("url")
+    );
+}
+
+/// Waits for the page a `click` loads (a form sent back to the same page,
+/// whose old page may still hold the element the test reads next).
+pub async fn wait_for_new_page(c: &Client) {
+    for _ in 0..200 {
+        if !on_clicked_page(c).await {
             return;
         }
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
     panic!(
-        "the browser did not reach {path}; it is at {}",
+        "no new page came after the click; the browser is on {}",
         c.current_url().await.expect("url")
     );
+}
+
+/// Whether the page is the one `click` last clicked on and marked, and
+/// finished loading otherwise. A page being replaced may not answer; that
+/// counts as not yet loaded.
+async fn on_clicked_page(c: &Client) -> bool {
+    match c
+        .execute(
+            "return window.__footprintClicked === true || document.readyState !== 'complete';",
+            vec![],
+        )
+        .await
+    {
+        Ok(value) => value.as_bool().unwrap_or(true),
+        Err(_) => true,
+    }
 }
 
 /// Waits for the page (after a form was sent) to be one whose title says
@@ -78,7 +120,7 @@ pub async fn wait_for_path(c: &Client, path: &str) {
 /// click may still see the page the form was on.
 pub async fn wait_for_error_page(c: &Client) {
     for _ in 0..200 {
-        if c.title().await.expect("title").starts_with("Error: ") {
+        if c.title().await.expect("title").starts_with("Error: ") && !on_clicked_page(c).await {
             return;
         }
         tokio::time::sleep(Duration::from_millis(50)).await;
@@ -152,7 +194,12 @@ pub async fn type_into(c: &Client, id: &str, text: &str) {
     field.send_keys(text).await.expect("type");
 }
 
+/// Clicks the first element `css` finds, marking the page first so that
+/// `wait_for_path` can tell the page the click loads from this one.
 pub async fn click(c: &Client, css: &str) {
+    c.execute("window.__footprintClicked = true;", vec![])
+        .await
+        .expect("the page marked before the click");
     c.find(Locator::Css(css))
         .await
         .unwrap_or_else(|e| panic!("{css}: {e}"))

@@ -221,7 +221,11 @@ pub fn run_import(cmd: ImportCommand) -> ExitCode {
                         r.source
                     );
                 } else {
-                    let _ = print_stdout(&render_text(&r.parsed, &r.refusing(), &r.others()));
+                    let _ = print_stdout(&render_text(
+                        &r.parsed.summary(),
+                        &r.refusing(),
+                        &r.others(),
+                    ));
                 }
             }
         }

@@ -21,8 +21,7 @@ use footprint_domain::dates::CollectionYear;
 use footprint_ssda903::providers::Providers;
 use footprint_ssda903::rules::{self, RuleSetName};
 use footprint_ssda903::{
-    CheckOptions, Format, Input, Parsed, Problem, RawReturn, Severity, read_paths_taking,
-    read_paths_with,
+    CheckOptions, Format, Input, Problem, RawReturn, ReturnSummary, Severity, check_paths,
 };
 use serde::Serialize;
 
@@ -282,12 +281,12 @@ pub fn run(cmd: ValidateCommand) -> ExitCode {
             Err(e) => return usage(&format!("--previous: {e}")),
         }
     }
-    let mut parsed = if args.previous_from_db {
+    let mut checked = if args.previous_from_db {
         // Last year is the year before this return's: read it first.
         let this_year = match year {
             Some(y) => y,
-            None => match read_paths_with(&args.paths, None, &CheckOptions::default()) {
-                Ok(p) => match p.ret.year {
+            None => match check_paths(&args.paths, None, CheckOptions::default()) {
+                Ok(p) => match p.year {
                     Some(y) => y,
                     None => {
                         return usage(
@@ -302,24 +301,24 @@ pub fn run(cmd: ValidateCommand) -> ExitCode {
             Ok(raw) => options.previous = Some(raw),
             Err(e) => return usage(&format!("--previous-from-db: {e:#}")),
         }
-        match read_paths_taking(&args.paths, Some(this_year), options) {
+        match check_paths(&args.paths, Some(this_year), options) {
             Ok(p) => p,
             Err(e) => return usage(&e.to_string()),
         }
     } else {
-        match read_paths_taking(&args.paths, year, options) {
+        match check_paths(&args.paths, year, options) {
             Ok(p) => p,
             Err(e) => return usage(&e.to_string()),
         }
     };
-    parsed.problems.extend(previous_problems);
-    let (errors, warnings): (Vec<&Problem>, Vec<&Problem>) = parsed
+    checked.problems.extend(previous_problems);
+    let (errors, warnings): (Vec<&Problem>, Vec<&Problem>) = checked
         .sorted_problems()
         .into_iter()
         .partition(|p| p.is_error() || args.strict);
     let text = if args.json {
         match serde_json::to_string_pretty(&JsonReport {
-            rule_set: parsed.rule_set.as_ref(),
+            rule_set: checked.rule_set.as_ref(),
             errors: errors.clone(),
             warnings,
         }) {
@@ -327,7 +326,7 @@ pub fn run(cmd: ValidateCommand) -> ExitCode {
             Err(e) => return usage(&format!("cannot write the JSON report: {e}")),
         }
     } else {
-        render_text(&parsed, &errors, &warnings)
+        render_text(&checked.summary(), &errors, &warnings)
     };
     if let Err(e) = print_stdout(&text) {
         eprintln!("footprint: {e:#}");
@@ -346,7 +345,11 @@ fn usage(message: &str) -> ExitCode {
 }
 
 /// Problems grouped by file then line, then a summary with counts per rule.
-pub(crate) fn render_text(parsed: &Parsed, errors: &[&Problem], warnings: &[&Problem]) -> String {
+pub(crate) fn render_text(
+    summary: &ReturnSummary<'_>,
+    errors: &[&Problem],
+    warnings: &[&Problem],
+) -> String {
     let mut out = String::new();
     let mut all: Vec<(&Problem, &str)> = errors
         .iter()
@@ -378,15 +381,15 @@ pub(crate) fn render_text(parsed: &Parsed, errors: &[&Problem], warnings: &[&Pro
     if !all.is_empty() {
         out.push('\n');
     }
-    let r = &parsed.ret;
-    let year = match (r.year, parsed.year_inferred) {
+    let r = &summary.records;
+    let year = match (summary.year, summary.year_inferred) {
         (Some(y), false) => format!("collection year {y}"),
         (Some(y), true) => {
             format!("collection year {y} (inferred from the latest DECOM; give --year to set it)")
         }
         (None, _) => "collection year unknown (no dates found)".to_owned(),
     };
-    let rule_set = match &parsed.rule_set {
+    let rule_set = match summary.rule_set {
         Some(r) => format!(
             "; checked with the {} ({} rules{}{})",
             r.name,
@@ -407,12 +410,7 @@ pub(crate) fn render_text(parsed: &Parsed, errors: &[&Problem], warnings: &[&Pro
     let _ = writeln!(
         out,
         "Read {} children, {} episodes, {} reviews, {} missing periods, {} UASC rows, {} OC2 rows; {year}{rule_set}.",
-        r.children.len(),
-        r.episodes.len(),
-        r.reviews.len(),
-        r.missing.len(),
-        r.uasc.len(),
-        r.health_outcomes.len()
+        r.children, r.episodes, r.reviews, r.missing, r.uasc, r.health_outcomes
     );
     let mut per_rule: BTreeMap<(&str, &str), usize> = BTreeMap::new();
     for (p, kind) in &all {

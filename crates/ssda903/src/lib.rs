@@ -82,9 +82,97 @@ impl Parsed {
 
     /// The problems by file, then line, then column.
     pub fn sorted_problems(&self) -> Vec<&Problem> {
-        let mut v: Vec<&Problem> = self.problems.iter().collect();
-        v.sort_by(|a, b| (&a.file, a.line, &a.column).cmp(&(&b.file, b.line, &b.column)));
-        v
+        sorted(&self.problems)
+    }
+
+    /// What a report of the problems says of the return beside them.
+    pub fn summary(&self) -> ReturnSummary<'_> {
+        ReturnSummary {
+            year: self.ret.year,
+            year_inferred: self.year_inferred,
+            rule_set: self.rule_set.as_ref(),
+            records: RecordCounts::of(&self.ret),
+        }
+    }
+}
+
+/// Problems by file, then line, then column (those at one place in the
+/// order found).
+fn sorted(problems: &[Problem]) -> Vec<&Problem> {
+    let mut v: Vec<&Problem> = problems.iter().collect();
+    v.sort_by(|a, b| (&a.file, a.line, &a.column).cmp(&(&b.file, b.line, &b.column)));
+    v
+}
+
+/// How many records a return's rows made, table by table.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct RecordCounts {
+    pub children: usize,
+    pub episodes: usize,
+    pub reviews: usize,
+    pub missing: usize,
+    pub uasc: usize,
+    pub health_outcomes: usize,
+}
+
+impl RecordCounts {
+    pub fn of(ret: &Return903) -> Self {
+        RecordCounts {
+            children: ret.children.len(),
+            episodes: ret.episodes.len(),
+            reviews: ret.reviews.len(),
+            missing: ret.missing.len(),
+            uasc: ret.uasc.len(),
+            health_outcomes: ret.health_outcomes.len(),
+        }
+    }
+
+    fn add(&mut self, other: RecordCounts) {
+        self.children += other.children;
+        self.episodes += other.episodes;
+        self.reviews += other.reviews;
+        self.missing += other.missing;
+        self.uasc += other.uasc;
+        self.health_outcomes += other.health_outcomes;
+    }
+}
+
+/// What a report of a return's problems says of the return beside them: its
+/// collection year, the rule set it was checked with and what its rows made.
+#[derive(Debug, Clone, Copy)]
+pub struct ReturnSummary<'a> {
+    pub year: Option<CollectionYear>,
+    pub year_inferred: bool,
+    pub rule_set: Option<&'a rules::RuleSetName>,
+    pub records: RecordCounts,
+}
+
+/// A return checked without its records being kept ([`check_paths`]): every
+/// problem [`read_paths_with`] finds, and how many records the rows made.
+#[derive(Debug, Clone, Default)]
+pub struct Checked {
+    /// The collection year checked against: given, or inferred.
+    pub year: Option<CollectionYear>,
+    pub year_inferred: bool,
+    pub rule_set: Option<rules::RuleSetName>,
+    pub records: RecordCounts,
+    /// File by file, in the order found (see [`Checked::sorted_problems`]).
+    pub problems: Vec<Problem>,
+}
+
+impl Checked {
+    /// The problems by file, then line, then column.
+    pub fn sorted_problems(&self) -> Vec<&Problem> {
+        sorted(&self.problems)
+    }
+
+    pub fn summary(&self) -> ReturnSummary<'_> {
+        ReturnSummary {
+            year: self.year,
+            year_inferred: self.year_inferred,
+            rule_set: self.rule_set.as_ref(),
+            records: self.records,
+        }
     }
 }
 
@@ -161,23 +249,25 @@ pub fn read_paths_with(
     Ok(parsed)
 }
 
-/// [`read_paths_with`] taking the options: last year's return
+/// Checks a return read from paths as [`read_paths_with`] does, without
+/// keeping its records: what `footprint validate` needs. Last year's return
 /// ([`CheckOptions::previous`]) is let go as soon as the rules comparing
-/// years have run, before this year's rows become records (with both
-/// years' rows held to the end, a 10,000-child validation with last year's
-/// return peaked some 10 MiB higher).
-pub fn read_paths_taking(
+/// years have run, and the rows become records a batch of children at a
+/// time, each batch checked and let go (with every record held to the end, a
+/// 10,000-child validation peaked some 6 MiB higher; with both years' rows
+/// held, some 10 MiB).
+pub fn check_paths(
     paths: &[PathBuf],
     year: Option<CollectionYear>,
     mut options: CheckOptions,
-) -> Result<Parsed, ReadError> {
+) -> Result<Checked, ReadError> {
     let previous = options.previous.take();
     let (raw, names, mut problems) = read_files(&list_files(paths)?);
     let any = !names.is_empty();
-    let mut parsed = check_raw(raw, &names.join(", "), any, year, &options, previous);
-    problems.append(&mut parsed.problems);
-    parsed.problems = problems;
-    Ok(parsed)
+    let mut checked = check_by_child(raw, &names.join(", "), any, year, &options, previous);
+    problems.append(&mut checked.problems);
+    checked.problems = problems;
+    Ok(checked)
 }
 
 /// Reads the files one at a time (a file's bytes are let go once its rows
@@ -363,18 +453,32 @@ fn return_name(inputs: &[Input]) -> String {
         .join(", ")
 }
 
-/// Checks a return's rows and makes its records; `return_name` names it,
-/// `any_input` says whether there were files at all. Last year's return is
-/// `previous` when given (let go once the rules have run), else
-/// `options.previous`.
-fn check_raw(
+/// A return's rows once the DfE rules on rows have run on them (see
+/// [`run_rules`]), before they become records.
+struct Ruled {
+    rows: Vec<RawRow>,
+    tables: BTreeSet<Table>,
+    problems: Vec<Problem>,
+    year: Option<CollectionYear>,
+    year_inferred: bool,
+    /// The latest DECOM of the rows, for the message of a year in which no
+    /// episode is open.
+    latest_decom: Option<chrono::NaiveDate>,
+    rule_set: Option<rules::RuleSetName>,
+}
+
+/// Runs the checks on a return's rows: a return without its Header or
+/// Episodes, and the DfE rules on rows. `return_name` names it, `any_input`
+/// says whether there were files at all. Last year's return is `previous`
+/// when given (let go once the rules have run), else `options.previous`.
+fn run_rules(
     raw: RawReturn,
     return_name: &str,
     any_input: bool,
     year: Option<CollectionYear>,
     options: &CheckOptions,
     previous: Option<RawReturn>,
-) -> Parsed {
+) -> Ruled {
     let RawReturn {
         rows,
         tables,
@@ -424,15 +528,28 @@ fn check_raw(
         ));
     }
     drop(previous);
-    let ret = convert::convert(rows, year, tables, &mut problems);
-    if let (Some(y), false) = (year, year_inferred)
-        && ret.tables.contains(&Table::Episodes)
-        && !ret
-            .episodes
-            .iter()
-            .any(|e| e.record.start <= y.end() && e.record.end.is_none_or(|end| end >= y.start()))
-    {
-        let latest = match latest_decom {
+    Ruled {
+        rows,
+        tables,
+        problems,
+        year,
+        year_inferred,
+        latest_decom,
+        rule_set,
+    }
+}
+
+impl Ruled {
+    /// The fatal problem of a collection year given (not inferred) in which
+    /// no episode of the return is open; `any_open` is whether one is.
+    fn no_episode_open(&self, return_name: &str, any_open: bool) -> Option<Problem> {
+        let (Some(y), false) = (self.year, self.year_inferred) else {
+            return None;
+        };
+        if any_open || !self.tables.contains(&Table::Episodes) {
+            return None;
+        }
+        let latest = match self.latest_decom {
             Some(d) => format!(
                 "; the latest DECOM, {}, is in {}: is this the {} return?",
                 d.format("%d/%m/%Y"),
@@ -441,17 +558,94 @@ fn check_raw(
             ),
             None => String::new(),
         };
-        problems.push(Problem::file_level(
+        Some(Problem::file_level(
             return_name,
             Severity::Fatal,
             format!("no episode is open at any time in {y}, the year given{latest}"),
-        ));
+        ))
     }
+}
+
+/// Whether any of the return's episodes is open at some time in `year`.
+fn any_episode_open(ret: &Return903, year: Option<CollectionYear>) -> bool {
+    year.is_some_and(|y| {
+        ret.episodes
+            .iter()
+            .any(|e| e.record.start <= y.end() && e.record.end.is_none_or(|end| end >= y.start()))
+    })
+}
+
+/// Checks a return's rows and makes its records (see [`run_rules`] for the
+/// arguments).
+fn check_raw(
+    raw: RawReturn,
+    return_name: &str,
+    any_input: bool,
+    year: Option<CollectionYear>,
+    options: &CheckOptions,
+    previous: Option<RawReturn>,
+) -> Parsed {
+    let mut ruled = run_rules(raw, return_name, any_input, year, options, previous);
+    let rows = std::mem::take(&mut ruled.rows);
+    let mut problems = std::mem::take(&mut ruled.problems);
+    let ret = convert::convert(rows, ruled.year, ruled.tables.clone(), &mut problems);
+    problems.extend(ruled.no_episode_open(return_name, any_episode_open(&ret, ruled.year)));
     problems.extend(validate(&ret));
     Parsed {
         ret,
         problems,
-        year_inferred,
-        rule_set,
+        year_inferred: ruled.year_inferred,
+        rule_set: ruled.rule_set,
+    }
+}
+
+/// How many rows a batch of children holds at least before its records
+/// are made and checked (see [`check_by_child`]).
+const CHILDREN_BATCH_ROWS: usize = 4096;
+
+/// Checks a return's rows and its records without keeping the records: the
+/// rows become records and are checked a batch of children at a time (every
+/// check across records looks at one child's records, so a batch of whole
+/// children finds what the whole return would), and only the counts are
+/// kept. The problems are those [`check_raw`] finds.
+fn check_by_child(
+    raw: RawReturn,
+    return_name: &str,
+    any_input: bool,
+    year: Option<CollectionYear>,
+    options: &CheckOptions,
+    previous: Option<RawReturn>,
+) -> Checked {
+    let mut ruled = run_rules(raw, return_name, any_input, year, options, previous);
+    let rows = std::mem::take(&mut ruled.rows);
+    let mut problems = std::mem::take(&mut ruled.problems);
+    let mut records = RecordCounts::default();
+    let mut any_open = false;
+    {
+        let all: Vec<&RawRow> = rows.iter().collect();
+        let by_child = rules::RowsByChild::new(&all);
+        drop(all);
+        let mut children = by_child.in_order().peekable();
+        while children.peek().is_some() {
+            let mut batch: Vec<RawRow> = Vec::with_capacity(CHILDREN_BATCH_ROWS * 2);
+            while batch.len() < CHILDREN_BATCH_ROWS
+                && let Some(child) = children.next()
+            {
+                batch.extend(child.iter().map(|&r| r.clone()));
+            }
+            let ret = convert::convert(batch, ruled.year, ruled.tables.clone(), &mut problems);
+            records.add(RecordCounts::of(&ret));
+            any_open |= any_episode_open(&ret, ruled.year);
+            problems.extend(validate(&ret));
+        }
+    }
+    drop(rows);
+    problems.extend(ruled.no_episode_open(return_name, any_open));
+    Checked {
+        year: ruled.year,
+        year_inferred: ruled.year_inferred,
+        rule_set: ruled.rule_set,
+        records,
+        problems,
     }
 }

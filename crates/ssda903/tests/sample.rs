@@ -151,3 +151,32 @@ fn usage_errors_are_errors_not_problems() {
     let empty = tempfile::tempdir().expect("tempdir");
     assert!(read_paths(&[empty.path().to_path_buf()], None).is_err());
 }
+
+/// `footprint validate` checks a return a batch of children at a time
+/// without keeping its records (`check_paths`): on the sample, CSV and XML,
+/// whose rows (over 25,000 in the CSV) make several batches and whose
+/// problems cover every kind of check, it finds every problem the whole
+/// return's check finds, and the same counts of records.
+#[test]
+fn checked_child_by_child_the_sample_has_the_problems_of_the_whole() {
+    use footprint_domain::dates::CollectionYear;
+    use footprint_ssda903::{CheckOptions, RecordCounts, check_paths, read_paths_with};
+    for (paths, year) in [
+        (vec![sample()], None),
+        (vec![sample()], Some("2021-22")),
+        (vec![sample().join("sample-903.xml")], None),
+    ] {
+        let year = year.map(|y| y.parse::<CollectionYear>().expect("a year"));
+        let whole = read_paths_with(&paths, year, &CheckOptions::default()).expect("read");
+        let checked = check_paths(&paths, year, CheckOptions::default()).expect("read");
+        assert!(whole.problems.len() > 100, "{}", whole.problems.len());
+        assert_eq!(
+            whole.sorted_problems(),
+            checked.sorted_problems(),
+            "{paths:?}"
+        );
+        assert_eq!(RecordCounts::of(&whole.ret), checked.records);
+        assert_eq!(whole.summary().year, checked.year);
+        assert_eq!(whole.rule_set, checked.rule_set);
+    }
+}

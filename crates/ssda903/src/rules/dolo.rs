@@ -64,7 +64,6 @@ fn rule_706<'a>(ctx: &Ctx<'a>) -> Vec<&'a RawRow> {
 }
 
 fn rule_707<'a>(ctx: &Ctx<'a>) -> Vec<&'a RawRow> {
-    let pocs = super::missing::periods(ctx);
     ctx.this
         .rows(DoLo)
         .iter()
@@ -74,9 +73,10 @@ fn rule_707<'a>(ctx: &Ctx<'a>) -> Vec<&'a RawRow> {
                 return false;
             };
             let end = date(d, "DOLO_END");
-            let Some(list) = pocs.get(d.get("CHILD")) else {
+            let list = super::missing::periods_of(ctx, d.get("CHILD"));
+            if list.is_empty() {
                 return false;
-            };
+            }
             list.iter().all(|&(s, dec)| {
                 (end.is_none() && dec.is_some())
                     || (end.is_none() && start < s)

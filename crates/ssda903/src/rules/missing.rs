@@ -127,41 +127,38 @@ fn rule_575<'a>(ctx: &Ctx<'a>) -> Vec<&'a RawRow> {
         .collect()
 }
 
-/// A child's periods of care as the DfE's validator builds them for 577 and
-/// 578: episodes with a valid DECOM in order, a new period whenever an
-/// episode starts after the previous one's (valid) DEC; each period from
-/// its first DECOM to its last episode's DEC (`None`: open).
-pub(super) fn periods<'a>(ctx: &Ctx<'a>) -> HashMap<&'a str, Vec<(NaiveDate, Option<NaiveDate>)>> {
-    let mut out: HashMap<&str, Vec<(NaiveDate, Option<NaiveDate>)>> = HashMap::new();
-    let first = ctx.this.rows(Episodes).first().copied();
-    let (c_decom, c_child, c_dec) = (
-        Col::new(first, "DECOM"),
-        Col::new(first, "CHILD"),
-        Col::new(first, "DEC"),
-    );
-    for eps in ctx.episodes_by_child() {
-        let mut prev_dec: Option<NaiveDate> = None;
-        for e in eps {
-            let Some(start) = parse_dmy(e.at(&c_decom)) else {
-                continue;
-            };
-            let child = e.at(&c_child);
-            let list = out.entry(child).or_default();
-            let new = list.is_empty() || prev_dec.is_some_and(|d| start > d);
-            let dec = parse_dmy(e.at(&c_dec));
-            if new {
-                list.push((start, dec));
-            } else if let Some(last) = list.last_mut() {
-                last.1 = dec;
-            }
-            prev_dec = dec;
+/// A child's periods of care as the DfE's validator builds them for 577,
+/// 578 and 707: episodes with a valid DECOM in order, a new period whenever
+/// an episode starts after the previous one's (valid) DEC; each period from
+/// its first DECOM to its last episode's DEC (`None`: open). Empty when the
+/// child has no episode with a valid DECOM. (Worked out for the children
+/// these rules ask about, not kept for every child: a map of every child's
+/// periods was the largest thing the rules held.)
+pub(super) fn periods_of(ctx: &Ctx<'_>, child: &str) -> Vec<(NaiveDate, Option<NaiveDate>)> {
+    let mut list: Vec<(NaiveDate, Option<NaiveDate>)> = Vec::new();
+    let Some(eps) = ctx.episodes_of(child) else {
+        return list;
+    };
+    let first = eps.first().copied();
+    let (c_decom, c_dec) = (Col::new(first, "DECOM"), Col::new(first, "DEC"));
+    let mut prev_dec: Option<NaiveDate> = None;
+    for e in eps {
+        let Some(start) = parse_dmy(e.at(&c_decom)) else {
+            continue;
+        };
+        let new = list.is_empty() || prev_dec.is_some_and(|d| start > d);
+        let dec = parse_dmy(e.at(&c_dec));
+        if new {
+            list.push((start, dec));
+        } else if let Some(last) = list.last_mut() {
+            last.1 = dec;
         }
+        prev_dec = dec;
     }
-    out
+    list
 }
 
 fn rule_577<'a>(ctx: &Ctx<'a>) -> Vec<&'a RawRow> {
-    let pocs = periods(ctx);
     ctx.this
         .rows(Missing)
         .iter()
@@ -171,9 +168,10 @@ fn rule_577<'a>(ctx: &Ctx<'a>) -> Vec<&'a RawRow> {
                 return false;
             };
             let end = date(m, "MIS_END");
-            let Some(list) = pocs.get(m.get("CHILD")) else {
+            let list = periods_of(ctx, m.get("CHILD"));
+            if list.is_empty() {
                 return false;
-            };
+            }
             list.iter().all(|&(s, d)| {
                 (end.is_none() && d.is_some())
                     || (end.is_none() && start < s)
@@ -185,7 +183,6 @@ fn rule_577<'a>(ctx: &Ctx<'a>) -> Vec<&'a RawRow> {
 }
 
 fn rule_578<'a>(ctx: &Ctx<'a>) -> Vec<&'a RawRow> {
-    let pocs = periods(ctx);
     ctx.this
         .rows(Missing)
         .iter()
@@ -194,9 +191,10 @@ fn rule_578<'a>(ctx: &Ctx<'a>) -> Vec<&'a RawRow> {
             let Some(start) = date(m, "MIS_START") else {
                 return false;
             };
-            let Some(list) = pocs.get(m.get("CHILD")) else {
+            let list = periods_of(ctx, m.get("CHILD"));
+            if list.is_empty() {
                 return false;
-            };
+            }
             list.iter()
                 .all(|&(s, d)| start < s || d.is_some_and(|d| start > d))
         })

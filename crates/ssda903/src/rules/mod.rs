@@ -358,7 +358,7 @@ pub struct RuleSet {
 }
 
 /// What the JSON report says of the rule set used.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct RuleSetName {
     /// "903 rules 2025-26".
     pub name: String,
@@ -376,7 +376,7 @@ pub struct RuleSetName {
 }
 
 /// A rule of the set that did not run.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct NotRun {
     pub rule: &'static str,
     /// What it needs ("last year's return (--previous)").
@@ -457,20 +457,31 @@ pub struct RowsByChild<'a> {
 }
 
 impl<'a> RowsByChild<'a> {
-    /// `rows` by their CHILD, in the order given for each child.
+    /// `rows` by their CHILD, in the order given for each child; the
+    /// children in the order they first come (see [`RowsByChild::in_order`]).
     pub fn new(rows: &[&'a RawRow]) -> Self {
-        // First how many each child has, then where each child's start,
-        // then the rows put in place.
+        // First how many each child has (each child numbered as it first
+        // comes), then where each child's start, then the rows put in place.
         let child = Col::new(rows.first().copied(), "CHILD");
         let mut index: HashMap<&'a str, (u32, u32)> = HashMap::new();
+        let mut first_seen: Vec<&'a str> = Vec::new();
         for r in rows {
-            index.entry(r.at(&child)).or_default().1 += 1;
+            let c = r.at(&child);
+            index
+                .entry(c)
+                .or_insert_with(|| {
+                    first_seen.push(c);
+                    (0, 0)
+                })
+                .1 += 1;
         }
         let mut start = 0u32;
-        for at in index.values_mut() {
-            let n = at.1;
-            *at = (start, start);
-            start += n;
+        for c in first_seen {
+            if let Some(at) = index.get_mut(c) {
+                let n = at.1;
+                *at = (start, start);
+                start += n;
+            }
         }
         let Some(&some) = rows.first() else {
             return RowsByChild::default();
@@ -514,6 +525,16 @@ impl<'a> RowsByChild<'a> {
     /// Each child's rows (children in no order).
     pub fn values(&self) -> impl Iterator<Item = &[&'a RawRow]> {
         self.iter().map(|(_, rows)| rows)
+    }
+
+    /// Each child's rows, the children in the order they first came in the
+    /// rows given.
+    pub fn in_order(&self) -> impl Iterator<Item = &[&'a RawRow]> {
+        let mut spans: Vec<(u32, u32)> = self.index.values().copied().collect();
+        spans.sort_unstable();
+        spans
+            .into_iter()
+            .filter_map(|(from, to)| self.rows.get(from as usize..to as usize))
     }
 }
 
@@ -681,6 +702,17 @@ impl<'a> Ctx<'a> {
     /// [`Tables::episodes_by_child`]).
     pub fn episodes_by_child(&self) -> &[Vec<&'a RawRow>] {
         &self.by_child
+    }
+
+    /// This year's episodes of one child, by DECOM (see
+    /// [`Tables::episodes_by_child`]); `None` when the child has none.
+    pub fn episodes_of(&self, child: &str) -> Option<&[&'a RawRow]> {
+        let at = |eps: &Vec<&'a RawRow>| eps.first().map_or("", |e| e.get("CHILD"));
+        let i = self
+            .by_child
+            .binary_search_by(|eps| at(eps).cmp(child))
+            .ok()?;
+        self.by_child.get(i).map(Vec::as_slice)
     }
 }
 

@@ -202,7 +202,7 @@ fn previous_from_db(db: &DbArgs, year: CollectionYear) -> anyhow::Result<RawRetu
             bytes: text.as_bytes().to_vec(),
         })
         .collect();
-    Ok(RawReturn::read_inputs(&inputs))
+    Ok(RawReturn::read_last_year_inputs(&inputs))
 }
 
 pub fn run(cmd: ValidateCommand) -> ExitCode {
@@ -268,7 +268,7 @@ pub fn run(cmd: ValidateCommand) -> ExitCode {
     };
     let mut previous_problems = Vec::new();
     if !args.previous.is_empty() {
-        match RawReturn::read_paths(&args.previous) {
+        match RawReturn::read_last_year(&args.previous) {
             Ok(mut raw) => {
                 // Last year's problems are not this year's: only what
                 // stopped its files being read is shown.

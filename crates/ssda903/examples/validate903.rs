@@ -21,7 +21,7 @@ fn main() {
     };
     let mut options = CheckOptions::default();
     if let Some(last) = args.get(1) {
-        match RawReturn::read_paths(std::slice::from_ref(last)) {
+        match RawReturn::read_last_year(std::slice::from_ref(last)) {
             Ok(raw) => options.previous = Some(raw),
             Err(e) => {
                 eprintln!("{e}");

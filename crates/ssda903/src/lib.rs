@@ -241,7 +241,7 @@ pub fn read_paths_with(
     year: Option<CollectionYear>,
     options: &CheckOptions,
 ) -> Result<Parsed, ReadError> {
-    let (raw, names, mut problems) = read_files(&list_files(paths)?);
+    let (raw, names, mut problems) = read_files(&list_files(paths)?, |_| true);
     let any = !names.is_empty();
     let mut parsed = check_raw(raw, &names.join(", "), any, year, options, None);
     problems.append(&mut parsed.problems);
@@ -262,7 +262,7 @@ pub fn check_paths(
     mut options: CheckOptions,
 ) -> Result<Checked, ReadError> {
     let previous = options.previous.take();
-    let (raw, names, mut problems) = read_files(&list_files(paths)?);
+    let (raw, names, mut problems) = read_files(&list_files(paths)?, |_| true);
     let any = !names.is_empty();
     let mut checked = check_by_child(raw, &names.join(", "), any, year, &options, previous);
     problems.append(&mut checked.problems);
@@ -273,7 +273,10 @@ pub fn check_paths(
 /// Reads the files one at a time (a file's bytes are let go once its rows
 /// are read): the rows, the names of the files read, and a problem for each
 /// file that could not be read.
-fn read_files(files: &[PathBuf]) -> (RawReturn, Vec<String>, Vec<Problem>) {
+fn read_files(
+    files: &[PathBuf],
+    keep: fn(Table) -> bool,
+) -> (RawReturn, Vec<String>, Vec<Problem>) {
     let mut raw = RawReturn::default();
     let mut names = Vec::new();
     let mut problems = Vec::new();
@@ -281,11 +284,14 @@ fn read_files(files: &[PathBuf]) -> (RawReturn, Vec<String>, Vec<Problem>) {
         let name = file.display().to_string();
         match std::fs::read(file) {
             Ok(bytes) => {
-                raw.read_input(&Input {
-                    name: name.clone(),
-                    format: Format::of_path(file),
-                    bytes,
-                });
+                raw.read_input(
+                    &Input {
+                        name: name.clone(),
+                        format: Format::of_path(file),
+                        bytes,
+                    },
+                    keep,
+                );
                 names.push(name);
             }
             Err(e) => problems.push(Problem::file_level(
@@ -350,7 +356,19 @@ impl RawReturn {
     /// Reads the files named by `paths` (as [`read_paths`] does) without
     /// making records of them.
     pub fn read_paths(paths: &[PathBuf]) -> Result<RawReturn, ReadError> {
-        let (mut raw, _, mut problems) = read_files(&list_files(paths)?);
+        let (mut raw, _, mut problems) = read_files(&list_files(paths)?, |_| true);
+        problems.append(&mut raw.problems);
+        raw.problems = problems;
+        Ok(raw)
+    }
+
+    /// Reads last year's return for the rules comparing years: the rows of
+    /// [`rules::LAST_YEAR_TABLES`] only, each file's others let go as it is
+    /// read (the tables found are all kept).
+    pub fn read_last_year(paths: &[PathBuf]) -> Result<RawReturn, ReadError> {
+        let (mut raw, _, mut problems) = read_files(&list_files(paths)?, |t| {
+            rules::LAST_YEAR_TABLES.contains(&t)
+        });
         problems.append(&mut raw.problems);
         raw.problems = problems;
         Ok(raw)
@@ -360,24 +378,35 @@ impl RawReturn {
     pub fn read_inputs(inputs: &[Input]) -> RawReturn {
         let mut raw = RawReturn::default();
         for input in inputs {
-            raw.read_input(input);
+            raw.read_input(input, |_| true);
         }
         raw
     }
 
-    /// Adds one file's rows, tables and problems.
-    fn read_input(&mut self, input: &Input) {
+    /// [`RawReturn::read_inputs`] for last year's return (see
+    /// [`RawReturn::read_last_year`]).
+    pub fn read_last_year_inputs(inputs: &[Input]) -> RawReturn {
+        let mut raw = RawReturn::default();
+        for input in inputs {
+            raw.read_input(input, |t| rules::LAST_YEAR_TABLES.contains(&t));
+        }
+        raw
+    }
+
+    /// Adds one file's rows of the tables `keep` keeps, its tables and its
+    /// problems.
+    fn read_input(&mut self, input: &Input, keep: fn(Table) -> bool) {
         match input.format {
             Format::Csv => {
                 let mut f = csv_in::read_csv(&input.name, &input.bytes);
                 self.tables.extend(f.table);
-                self.add_rows(f.rows);
+                self.add_rows(f.rows, keep);
                 self.problems.append(&mut f.problems);
             }
             Format::Xlsx => {
                 for mut f in xlsx_in::read_xlsx(&input.name, &input.bytes) {
                     self.tables.extend(f.table);
-                    self.add_rows(f.rows);
+                    self.add_rows(f.rows, keep);
                     self.problems.append(&mut f.problems);
                 }
             }
@@ -388,15 +417,16 @@ impl RawReturn {
                 self.tables
                     .extend([Table::Header, Table::Episodes, Table::Reviews]);
                 self.tables.extend(f.rows.iter().map(RawRow::table));
-                self.add_rows(f.rows);
+                self.add_rows(f.rows, keep);
                 self.problems.append(&mut f.problems);
             }
         }
     }
 
-    /// Adds a file's rows after the others (the first file's as they are,
-    /// without a copy).
-    fn add_rows(&mut self, mut rows: Vec<RawRow>) {
+    /// Adds a file's rows of the tables `keep` keeps after the others (the
+    /// first file's as they are, without a copy).
+    fn add_rows(&mut self, mut rows: Vec<RawRow>, keep: fn(Table) -> bool) {
+        rows.retain(|r| keep(r.table()));
         if self.rows.is_empty() {
             self.rows = rows;
         } else {
@@ -513,7 +543,7 @@ fn run_rules(
         let last = previous
             .as_ref()
             .or(options.previous.as_ref())
-            .map(|p| rules::Tables::new(&p.rows, &p.tables));
+            .map(|p| rules::Tables::last_year(&p.rows, &p.tables));
         problems.extend(rules::check_rows_with(
             &set,
             y,

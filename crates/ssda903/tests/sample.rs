@@ -180,3 +180,33 @@ fn checked_child_by_child_the_sample_has_the_problems_of_the_whole() {
         assert_eq!(whole.rule_set, checked.rule_set);
     }
 }
+
+/// Last year's return read for the rules comparing years keeps only the
+/// tables they read (`rules::LAST_YEAR_TABLES`): the sample checked against
+/// itself as last year's finds the same problems as with every table of
+/// last year kept.
+#[test]
+fn last_years_other_tables_are_let_go_and_nothing_changes() {
+    use footprint_domain::dates::CollectionYear;
+    use footprint_ssda903::{CheckOptions, RawReturn, check_paths, rules::LAST_YEAR_TABLES};
+    let year = "2021-22".parse::<CollectionYear>().ok();
+    let all = RawReturn::read_paths(&[sample()]).expect("read");
+    let kept = RawReturn::read_last_year(&[sample()]).expect("read");
+    assert!(kept.rows.len() < all.rows.len() && !kept.rows.is_empty());
+    assert!(
+        kept.rows
+            .iter()
+            .all(|r| LAST_YEAR_TABLES.contains(&r.table()))
+    );
+    assert_eq!(kept.tables, all.tables);
+    let with = |previous| {
+        let options = CheckOptions {
+            previous: Some(previous),
+            ..CheckOptions::default()
+        };
+        check_paths(&[sample()], year, options).expect("read")
+    };
+    let (a, b) = (with(all), with(kept));
+    assert!(a.rule_set.as_ref().is_some_and(|r| r.previous_year));
+    assert_eq!(a.sorted_problems(), b.sorted_problems());
+}

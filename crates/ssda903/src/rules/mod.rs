@@ -439,6 +439,9 @@ pub fn for_year(year: CollectionYear) -> RuleSet {
 pub struct Tables<'a> {
     /// Every row, of every table, as read.
     all: &'a [RawRow],
+    /// Whether these are last year's rows, of which the rules read only
+    /// [`LAST_YEAR_TABLES`].
+    last_year: bool,
     rows: HashMap<Table, Vec<&'a RawRow>>,
     present: BTreeSet<Table>,
     /// Each table's rows by child, made the first time a rule asks and
@@ -546,6 +549,21 @@ impl<'s, 'a> IntoIterator for &'s RowsByChild<'a> {
     }
 }
 
+/// The tables of last year's return that the rules comparing years read.
+/// Last year's other tables (Reviews, SWEpisodes, OC2, AD1, PrevPerm: about
+/// half its rows) are let go as its files are read
+/// ([`crate::RawReturn::read_last_year`]); a rule that read one of them would
+/// fail its tests (see [`Tables::last_year`]).
+pub const LAST_YEAR_TABLES: [Table; 7] = [
+    Table::Header,
+    Table::Episodes,
+    Table::Uasc,
+    Table::Missing,
+    Table::Oc3,
+    Table::PlacedAdoption,
+    Table::DoLo,
+];
+
 impl<'a> Tables<'a> {
     pub fn new(rows: &'a [RawRow], present: &BTreeSet<Table>) -> Self {
         let mut by: HashMap<Table, Vec<&'a RawRow>> = HashMap::new();
@@ -554,9 +572,19 @@ impl<'a> Tables<'a> {
         }
         Tables {
             all: rows,
+            last_year: false,
             rows: by,
             present: present.clone(),
             by_child: Default::default(),
+        }
+    }
+
+    /// Last year's rows, of which a rule may read only
+    /// [`LAST_YEAR_TABLES`] (checked in debug builds, so in the tests).
+    pub fn last_year(rows: &'a [RawRow], present: &BTreeSet<Table>) -> Self {
+        Tables {
+            last_year: true,
+            ..Tables::new(rows, present)
         }
     }
 
@@ -585,6 +613,10 @@ impl<'a> Tables<'a> {
     }
 
     pub fn rows(&self, t: Table) -> &[&'a RawRow] {
+        debug_assert!(
+            !self.last_year || LAST_YEAR_TABLES.contains(&t),
+            "a rule reads last year's {t}, which is not among rules::LAST_YEAR_TABLES"
+        );
         self.rows.get(&t).map_or(&[], Vec::as_slice)
     }
 
@@ -1186,7 +1218,7 @@ pub(crate) mod tests {
         let y: CollectionYear = year.parse().unwrap();
         let present = |rows: &[RawRow]| rows.iter().map(|r| r.table()).collect::<BTreeSet<_>>();
         let t = Tables::new(this, &present(this));
-        let l = last.map(|l| Tables::new(l, &present(l)));
+        let l = last.map(|l| Tables::last_year(l, &present(l)));
         let rule = find_in(code, y.start_year().clamp(Years::EARLIEST, Years::LATEST))
             .unwrap_or_else(|| panic!("no rule {code} in {y}"));
         let set = RuleSet {

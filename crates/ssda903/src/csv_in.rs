@@ -175,7 +175,19 @@ pub(crate) fn read_csv(file: &str, bytes: &[u8]) -> CsvFile {
             let values = record
                 .iter()
                 .map(|raw| std::str::from_utf8(raw).unwrap_or_default());
-            builder.push(line, values);
+            if !builder.push(line, values) {
+                out.problems.push(Problem::at(
+                    &source,
+                    None,
+                    None,
+                    None,
+                    Severity::Fatal,
+                    format!(
+                        "this row's values are longer than {} KiB in all; the row was not read",
+                        (crate::raw::BLOCK_TEXT + 1) / 1024
+                    ),
+                ));
+            }
         }
     }
     if let Some(builder) = header {

@@ -285,7 +285,13 @@ pub(crate) fn read_xml(file: &str, bytes: &[u8]) -> XmlFile {
                     if empty {
                         // <X /> opens and closes at once.
                         stack.push((name, level, source));
-                        close(&mut stack, &mut child, &mut leaf, &mut out.rows);
+                        close(
+                            &mut stack,
+                            &mut child,
+                            &mut leaf,
+                            &mut out.rows,
+                            &mut out.problems,
+                        );
                     } else {
                         stack.push((name, level, source));
                     }
@@ -314,7 +320,13 @@ pub(crate) fn read_xml(file: &str, bytes: &[u8]) -> XmlFile {
                     }
                     continue;
                 }
-                close(&mut stack, &mut child, &mut leaf, &mut out.rows);
+                close(
+                    &mut stack,
+                    &mut child,
+                    &mut leaf,
+                    &mut out.rows,
+                    &mut out.problems,
+                );
             }
             Event::Text(t) => {
                 if let Some(l) = leaf.as_mut() {
@@ -378,6 +390,7 @@ fn close(
     child: &mut ChildState,
     leaf: &mut Option<Leaf>,
     rows: &mut Vec<RawRow>,
+    problems: &mut Vec<Problem>,
 ) {
     let Some((_, level, _)) = stack.pop() else {
         return;
@@ -390,8 +403,21 @@ fn close(
                 } else {
                     child.record.as_mut()
                 };
-                if let Some(row) = target {
-                    row.set(&l.name, &l.text, l.source);
+                if let Some(row) = target
+                    && !row.set(&l.name, &l.text, l.source.clone())
+                {
+                    problems.push(Problem::at(
+                        &l.source,
+                        Some(&l.name),
+                        None,
+                        None,
+                        Severity::Fatal,
+                        format!(
+                            "<{}> was not read: a row's values are at most {} KiB in all",
+                            l.name,
+                            (crate::raw::BLOCK_TEXT + 1) / 1024
+                        ),
+                    ));
                 }
             }
         }
@@ -416,7 +442,8 @@ fn finish_child(child: ChildState, rows: &mut Vec<RawRow>) {
         .unwrap_or_else(|| RawRow::new(Table::Header, child_source.clone()));
     let copy = |row: &mut RawRow, name: &str| {
         let source = header.source_of(name);
-        row.set(name, header.get(name), source);
+        // Some of the header's values, which fitted in one row: they fit.
+        let _fits = row.set(name, header.get(name), source);
     };
     let mut head = RawRow::new(Table::Header, header.source());
     for &col in Table::Header.columns() {

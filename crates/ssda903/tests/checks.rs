@@ -920,3 +920,28 @@ fn checked_without_records_lets_last_year_go_and_finds_the_same() {
     assert!(checked.rule_set.as_ref().unwrap().previous_year);
     assert!(!checked.problems.is_empty());
 }
+
+/// A CSV row whose values pass 64 KiB in all is not read: a fatal problem at
+/// its line, and the rows around it read.
+#[test]
+fn a_row_past_64_kib_is_a_fatal_problem_at_its_line() {
+    let long = "9".repeat(70_000);
+    let p = read(&base_with(
+        "header.csv",
+        "1002,2,01/01/2020,AOTH,UN1,0,",
+        &format!("1002,2,01/01/2020,AOTH,{long},0,\n1003,2,01/01/2020,AOTH,UN1,0,"),
+    ));
+    let problem = only_with(&p, "64 KiB");
+    assert_eq!(problem.severity, Severity::Fatal);
+    assert_eq!(
+        (problem.file.as_str(), problem.line),
+        ("header.csv", Some(3))
+    );
+    let children: Vec<&str> = p
+        .ret
+        .children
+        .iter()
+        .map(|c| c.record.id.as_str())
+        .collect();
+    assert_eq!(children, ["1001", "1003"]);
+}

@@ -110,3 +110,23 @@ fn unexpected_elements_are_warnings_and_entities_are_read() {
     assert_eq!(w.severity, Severity::Warning);
     assert_eq!(p.ret.episodes[0].record.urn.as_deref(), Some("SC123&456"));
 }
+
+/// A row's values are kept in blocks of 64 KiB: a value that would take a
+/// row past it is not read, and says so where it is (the rest of the return
+/// is read).
+#[test]
+fn a_value_past_a_rows_64_kib_is_a_fatal_problem_at_its_element() {
+    let long = "9".repeat(70_000);
+    let text = XML.replace("<UPN>A123456789012</UPN>", &format!("<UPN>{long}</UPN>"));
+    let p = read(&[xml("r.xml", &text)]);
+    let found: Vec<_> = p
+        .problems
+        .iter()
+        .filter(|p| p.message.contains("64 KiB"))
+        .collect();
+    assert_eq!(found.len(), 1, "{:#?}", p.problems);
+    assert_eq!(found[0].severity, Severity::Fatal);
+    assert_eq!(found[0].line, Some(6));
+    assert_eq!(found[0].column.as_deref(), Some("UPN"));
+    assert_eq!(p.ret.episodes.len(), 1);
+}

@@ -1187,7 +1187,7 @@ pub(crate) mod tests {
         let file = format!("{}.csv", table.name()).into();
         let mut rows = crate::raw::RowsBuilder::new(table, file, names, 0, 0, 0);
         for (i, l) in lines.enumerate() {
-            rows.push(i as u64 + 2, l.split(','));
+            assert!(rows.push(i as u64 + 2, l.split(',')), "a row within 64 KiB");
         }
         rows.finish()
     }

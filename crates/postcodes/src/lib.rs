@@ -177,6 +177,9 @@ pub fn directory() -> &'static Directory {
     DIR.get_or_init(|| Directory::parse(DATA).expect("the compiled-in postcode directory reads"))
 }
 
+/// The longest name of a postcode area (they are one or two letters).
+const MAX_AREA_NAME: usize = 4;
+
 /// The postcode directory: its codes, and its postcode areas, each
 /// unpacked on first use.
 pub struct Directory {
@@ -364,17 +367,38 @@ impl Directory {
     /// this way: the areas `locate` keeps were 9 MB at 10,000 children,
     /// more than the rows themselves.
     pub fn locate_all(&self, postcodes: &[&str]) -> Vec<Option<Location>> {
-        let keys: Vec<String> = postcodes.iter().map(|p| normalise(p)).collect();
-        let parts: Vec<Option<(&str, &str, u16)>> = keys.iter().map(|k| key_parts(k)).collect();
-        let mut order: Vec<(&str, usize)> = parts
-            .iter()
-            .enumerate()
-            .filter_map(|(i, p)| p.map(|(name, _, _)| (name, i)))
+        // Every postcode's key in one text, each found by where it ends (a
+        // string each, with the keys' parts and the order by area, was some
+        // 100 bytes a postcode, at the validation's peak).
+        let mut text = String::new();
+        let mut ends: Vec<u32> = Vec::with_capacity(postcodes.len());
+        for p in postcodes {
+            text.extend(p.chars().filter(|c| *c != ' ').flat_map(char::to_uppercase));
+            ends.push(u32::try_from(text.len()).unwrap_or(u32::MAX));
+        }
+        let key = |i: usize| {
+            let from = i.checked_sub(1).map_or(0, |b| ends[b] as usize);
+            text.get(from..ends[i] as usize).unwrap_or("")
+        };
+        // The postcodes by area: an area's name is one or two letters,
+        // packed in a number to sort by (a longer name is no area's).
+        let mut order: Vec<(u32, u32)> = (0..postcodes.len())
+            .filter_map(|i| {
+                let (name, _, _) = key_parts(key(i))?;
+                if name.len() > MAX_AREA_NAME {
+                    return None;
+                }
+                let packed = name.bytes().fold(0u32, |v, b| (v << 8) | u32::from(b));
+                Some((packed, u32::try_from(i).ok()?))
+            })
             .collect();
         order.sort_unstable();
         let mut out = vec![None; postcodes.len()];
         for group in order.chunk_by(|a, b| a.0 == b.0) {
-            let Some(block) = self.areas.get(group[0].0) else {
+            let Some((name, _, _)) = key_parts(key(group[0].1 as usize)) else {
+                continue;
+            };
+            let Some(block) = self.areas.get(name) else {
                 continue;
             };
             let own;
@@ -392,7 +416,8 @@ impl Directory {
                 continue;
             };
             for &(_, i) in group {
-                if let Some((_, outward, inward)) = parts[i] {
+                let i = i as usize;
+                if let Some((_, outward, inward)) = key_parts(key(i)) {
                     out[i] = self.find(area, outward, inward);
                 }
             }

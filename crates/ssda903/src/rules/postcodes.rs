@@ -128,17 +128,25 @@ fn derivations<'c, 'a>(ctx: &'c Ctx<'a>) -> &'c Derivations<'a> {
             .collect();
         postcodes.sort_unstable();
         postcodes.dedup();
-        let places: HashMap<&str, Location> = postcodes
-            .iter()
-            .zip(directory().locate_all(&postcodes))
-            .filter_map(|(p, l)| Some((*p, l?)))
-            .collect();
+        // Each postcode's location, by its place among the postcodes; the
+        // pairs of postcodes by their places (numbers, not text: the maps
+        // by text were the largest thing the rules held while they were
+        // made).
+        let located: Vec<Option<Location>> = directory().locate_all(&postcodes);
         let unknown = postcodes
             .iter()
-            .copied()
-            .filter(|p| !places.contains_key(p))
+            .zip(&located)
+            .filter(|(_, l)| l.is_none())
+            .map(|(p, _)| *p)
             .collect();
-        let mut ids: HashMap<(&str, &str), u32> = HashMap::new();
+        let place: HashMap<&str, u32> = postcodes
+            .iter()
+            .enumerate()
+            .map(|(i, p)| (*p, u32::try_from(i).unwrap_or(u32::MAX)))
+            .collect();
+        let place_of = |p: &str| place.get(p).copied().unwrap_or(u32::MAX);
+        let location = |i: u32| located.get(i as usize).copied().flatten();
+        let mut ids: HashMap<(u32, u32), u32> = HashMap::new();
         let mut derived: Vec<Derived> = Vec::new();
         let mut of = |t: &Tables<'a>| {
             let mut of_row = vec![u32::MAX; t.len()];
@@ -146,13 +154,9 @@ fn derivations<'c, 'a>(ctx: &'c Ctx<'a>) -> &'c Derivations<'a> {
             let col = |name| Col::new(rows.first().copied(), name);
             let (home, pl) = (col("HOME_POST"), col("PL_POST"));
             for r in rows {
-                let pair = (r.at(&home), r.at(&pl));
+                let pair = (place_of(r.at(&home)), place_of(r.at(&pl)));
                 let id = *ids.entry(pair).or_insert_with(|| {
-                    derived.push(derive_at(
-                        places.get(pair.0).copied(),
-                        places.get(pair.1).copied(),
-                        council,
-                    ));
+                    derived.push(derive_at(location(pair.0), location(pair.1), council));
                     u32::try_from(derived.len() - 1).unwrap_or(u32::MAX)
                 });
                 if let Some(at) = t.place_of(r).and_then(|i| of_row.get_mut(i)) {

@@ -37,10 +37,8 @@ fn header_differs<'a>(
     if !ctx.this.has(Header) || !last.has(Header) {
         return Vec::new();
     }
-    let mut before: HashMap<&str, Vec<&RawRow>> = HashMap::new();
-    for h in last.rows(Header) {
-        before.entry(h.get("CHILD")).or_default().push(h);
-    }
+    // Last year's Header by child, made once for the rules that ask.
+    let before = last.by_child(Header);
     ctx.this
         .rows(Header)
         .iter()

@@ -291,7 +291,7 @@ fn rule_1010<'a>(ctx: &Ctx<'a>) -> Vec<&'a RawRow> {
     };
     let open_at_end: HashSet<&str> = last
         .episodes_by_child()
-        .into_iter()
+        .iter()
         .filter_map(|eps| {
             let e = eps.iter().rev().find(|e| date(e, "DECOM").is_some())?;
             e.get("DEC").is_empty().then(|| e.get("CHILD"))

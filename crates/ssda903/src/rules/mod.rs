@@ -566,9 +566,17 @@ pub const LAST_YEAR_TABLES: [Table; 7] = [
 
 impl<'a> Tables<'a> {
     pub fn new(rows: &'a [RawRow], present: &BTreeSet<Table>) -> Self {
+        // Each table's list made the size it needs (grown by doubling, the
+        // lists held up to twice their rows).
+        let mut count = [0usize; Table::ALL.len()];
+        for r in rows {
+            count[r.table() as usize] += 1;
+        }
         let mut by: HashMap<Table, Vec<&'a RawRow>> = HashMap::new();
         for r in rows {
-            by.entry(r.table()).or_default().push(r);
+            by.entry(r.table())
+                .or_insert_with(|| Vec::with_capacity(count[r.table() as usize]))
+                .push(r);
         }
         Tables {
             all: rows,
@@ -648,26 +656,86 @@ impl<'a> Tables<'a> {
 
     /// Each child's episodes by DECOM (those without a valid DECOM last, in
     /// file order), children in order of their identifier.
-    pub fn episodes_by_child(&self) -> Vec<Vec<&'a RawRow>> {
-        let mut by: HashMap<&'a str, Vec<&'a RawRow>> = HashMap::new();
+    pub fn episodes_by_child(&self) -> ByChild<'a> {
         let rows = self.rows(Table::Episodes);
-        let col = |name| Col::new(rows.first().copied(), name);
-        let (child, decom) = (col("CHILD"), col("DECOM"));
-        for r in rows {
-            by.entry(r.at(&child)).or_default().push(r);
+        let decom = Col::new(rows.first().copied(), "DECOM");
+        let by = self.by_child(Table::Episodes);
+        let mut children: Vec<(&'a str, &[&'a RawRow])> = by.iter().collect();
+        children.sort_unstable_by(|a, b| a.0.cmp(b.0));
+        let mut out = ByChild {
+            rows: Vec::with_capacity(rows.len()),
+            ends: Vec::with_capacity(children.len()),
+        };
+        let mut keyed: Vec<(Option<NaiveDate>, &'a RawRow)> = Vec::new();
+        for (_, eps) in children {
+            keyed.clear();
+            keyed.extend(eps.iter().map(|&r| (parse_dmy(r.at(&decom)), r)));
+            // Stable: equal dates keep their file order.
+            keyed.sort_by_key(|(d, _)| (d.is_none(), *d));
+            out.rows.extend(keyed.iter().map(|&(_, r)| r));
+            out.ends
+                .push(u32::try_from(out.rows.len()).unwrap_or(u32::MAX));
         }
-        let mut v: Vec<(&str, Vec<&RawRow>)> = by.into_iter().collect();
-        v.sort_by(|a, b| a.0.cmp(b.0));
-        v.into_iter()
-            .map(|(_, eps)| {
-                let mut keyed: Vec<(Option<NaiveDate>, &RawRow)> = eps
-                    .into_iter()
-                    .map(|r| (parse_dmy(r.at(&decom)), r))
-                    .collect();
-                keyed.sort_by_key(|(d, _)| (d.is_none(), *d));
-                keyed.into_iter().map(|(_, r)| r).collect()
-            })
-            .collect()
+        out
+    }
+}
+
+/// Rows by child in one list, child after child (one list rather than one
+/// per child: a list each was some 1 MB more at 10,000 children).
+#[derive(Debug, Default)]
+pub struct ByChild<'a> {
+    rows: Vec<&'a RawRow>,
+    /// Where each child's rows end in `rows` (the next child's start).
+    ends: Vec<u32>,
+}
+
+impl<'a> ByChild<'a> {
+    /// Each child's rows, in order.
+    pub fn iter(&self) -> ByChildIter<'_, 'a> {
+        ByChildIter { by: self, next: 0 }
+    }
+
+    /// How many children.
+    pub fn len(&self) -> usize {
+        self.ends.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.ends.is_empty()
+    }
+
+    /// The rows of the child at `i`.
+    fn get(&self, i: usize) -> Option<&[&'a RawRow]> {
+        let from = match i.checked_sub(1) {
+            None => 0,
+            Some(b) => *self.ends.get(b)? as usize,
+        };
+        self.rows.get(from..*self.ends.get(i)? as usize)
+    }
+}
+
+/// The children's rows of a [`ByChild`], in order.
+pub struct ByChildIter<'s, 'a> {
+    by: &'s ByChild<'a>,
+    next: usize,
+}
+
+impl<'s, 'a> Iterator for ByChildIter<'s, 'a> {
+    type Item = &'s [&'a RawRow];
+
+    fn next(&mut self) -> Option<Self::Item> {
+        let rows = self.by.get(self.next)?;
+        self.next += 1;
+        Some(rows)
+    }
+}
+
+impl<'s, 'a> IntoIterator for &'s ByChild<'a> {
+    type Item = &'s [&'a RawRow];
+    type IntoIter = ByChildIter<'s, 'a>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.iter()
     }
 }
 
@@ -684,7 +752,7 @@ pub struct Ctx<'a> {
     /// The children looked after continuously through the year.
     pub continuously: HashSet<&'a str>,
     /// This year's episodes by child, in order (worked out once).
-    by_child: Vec<Vec<&'a RawRow>>,
+    by_child: ByChild<'a>,
     /// The council's own local authority code and the episodes' PL_LA,
     /// PL_LOCATION and PL_DISTANCE (worked out once, when a rule asks).
     placements: postcodes::Placements<'a>,
@@ -732,19 +800,30 @@ impl<'a> Ctx<'a> {
 
     /// This year's episodes by child, in order (see
     /// [`Tables::episodes_by_child`]).
-    pub fn episodes_by_child(&self) -> &[Vec<&'a RawRow>] {
+    pub fn episodes_by_child(&self) -> &ByChild<'a> {
         &self.by_child
     }
 
     /// This year's episodes of one child, by DECOM (see
     /// [`Tables::episodes_by_child`]); `None` when the child has none.
     pub fn episodes_of(&self, child: &str) -> Option<&[&'a RawRow]> {
-        let at = |eps: &Vec<&'a RawRow>| eps.first().map_or("", |e| e.get("CHILD"));
-        let i = self
-            .by_child
-            .binary_search_by(|eps| at(eps).cmp(child))
-            .ok()?;
-        self.by_child.get(i).map(Vec::as_slice)
+        let by = &self.by_child;
+        let at = |i: usize| {
+            by.get(i)
+                .and_then(|eps| eps.first())
+                .map_or("", |e| e.get("CHILD"))
+        };
+        // The children are in order of their identifier.
+        let (mut lo, mut hi) = (0, by.len());
+        while lo < hi {
+            let mid = lo + (hi - lo) / 2;
+            match at(mid).cmp(child) {
+                std::cmp::Ordering::Less => lo = mid + 1,
+                std::cmp::Ordering::Greater => hi = mid,
+                std::cmp::Ordering::Equal => return by.get(mid),
+            }
+        }
+        None
     }
 }
 

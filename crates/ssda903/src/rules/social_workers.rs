@@ -1,7 +1,7 @@
 //! Social worker episodes (SWEpisodes, from 2023-24): complete, in the
 //! reporting period, one after the other.
 
-use foldhash::{HashSet, HashSetExt};
+use foldhash::HashSet;
 
 use chrono::{Days, NaiveDate};
 
@@ -211,13 +211,24 @@ fn rule_sw10b<'a>(ctx: &Ctx<'a>) -> Vec<&'a RawRow> {
 /// any other social worker episodes for this child": every episode after
 /// the first (in file order) starting on a day another of the child's
 /// starts.
+/// A row whose SW_DECOM an earlier row of the same child has (looked for
+/// among the child's rows, not in a set of every row's: that set was a
+/// validation's largest at its peak).
 fn rule_sw19<'a>(ctx: &Ctx<'a>) -> Vec<&'a RawRow> {
-    let mut seen: HashSet<(&str, NaiveDate)> = HashSet::new();
+    let by_child = ctx.this.by_child(SwEpisodes);
     ctx.this
         .rows(SwEpisodes)
         .iter()
         .copied()
-        .filter(|r| date(r, "SW_DECOM").is_some_and(|d| !seen.insert((r.get("CHILD"), d))))
+        .filter(|r| {
+            let Some(d) = date(r, "SW_DECOM") else {
+                return false;
+            };
+            let rows = by_child.get(r.get("CHILD")).unwrap_or_default();
+            rows.iter()
+                .take_while(|e| !std::ptr::eq(**e, *r))
+                .any(|e| date(e, "SW_DECOM") == Some(d))
+        })
         .collect()
 }
 

@@ -1,7 +1,5 @@
 //! Unaccompanied asylum-seeking children (the UASC table).
 
-use foldhash::{HashMap, HashSet};
-
 use chrono::NaiveDate;
 
 use super::{Check, Ctx, Rule, Tables, date, plus_years};
@@ -37,35 +35,31 @@ pub(super) const RULES: &[Rule] = &[
     Rule::error("INT36", Uasc, "CHILD", "The child has more than one row in the UASC table.", Check::Repeated),
 ];
 
-/// A return's UASC status of each child in its Header, as the DfE's
-/// validator works it out: the Header's own UASC (XML returns) or, for CSV
-/// returns with a UASC table, whether the child has a row in it. Children
-/// with no status are left out.
-fn statuses<'a>(t: &Tables<'a>) -> HashMap<&'a str, bool> {
-    let in_table: HashSet<&str> = t.children(Uasc);
-    t.rows(Header)
-        .iter()
-        .filter_map(|h| {
-            let child = h.get("CHILD");
-            if h.has("UASC") {
-                Some((child, h.get("UASC") == "1"))
-            } else if t.has(Uasc) {
-                Some((child, in_table.contains(child)))
-            } else {
-                None
-            }
-        })
-        .collect()
+/// A child's UASC status in a return, as the DfE's validator works it out:
+/// its Header's own UASC (XML returns) or, for CSV returns with a UASC
+/// table, whether the child has a row in it; the child's last Header row
+/// counts. `None` for a child not in the Header or with no status. (Looked
+/// up in the tables' rows by child, made once, rather than a map of every
+/// child's status for each rule: two of those at a time were the peak of a
+/// validation with last year's return.)
+fn status(t: &Tables<'_>, child: &str) -> Option<bool> {
+    let h = t.by_child(Header).get(child)?.last()?;
+    if h.has("UASC") {
+        Some(h.get("UASC") == "1")
+    } else if t.has(Uasc) {
+        Some(t.by_child(Uasc).contains_key(child))
+    } else {
+        None
+    }
 }
 
 fn rule_231<'a>(ctx: &Ctx<'a>) -> Vec<&'a RawRow> {
-    let status = statuses(ctx.this);
     ctx.this
         .rows(Header)
         .iter()
         .copied()
         .filter(|h| {
-            status.get(h.get("CHILD")) == Some(&true)
+            status(ctx.this, h.get("CHILD")) == Some(true)
                 && date(h, "DOB").is_some_and(|d| plus_years(d, 11) > ctx.end())
         })
         .collect()
@@ -81,12 +75,11 @@ fn rule_105<'a>(ctx: &Ctx<'a>) -> Vec<&'a RawRow> {
 }
 
 fn rule_303<'a>(ctx: &Ctx<'a>) -> Vec<&'a RawRow> {
-    let status = statuses(ctx.this);
     let headers = ctx.this.by_child(Header);
     let mut out = Vec::new();
     for u in ctx.this.rows(Uasc) {
         let child = u.get("CHILD");
-        if !u.get("DUC").is_empty() && status.get(child) == Some(&false) {
+        if !u.get("DUC").is_empty() && status(ctx.this, child) == Some(false) {
             out.push(*u);
             out.extend(headers.get(child).into_iter().flatten().copied());
         }
@@ -94,28 +87,33 @@ fn rule_303<'a>(ctx: &Ctx<'a>) -> Vec<&'a RawRow> {
     out
 }
 
-/// This year's and last year's statuses and last year's DUC by child.
-struct Years<'a> {
-    now: HashMap<&'a str, bool>,
-    then: HashMap<&'a str, bool>,
-    duc_then: HashMap<&'a str, (&'a str, Option<NaiveDate>, Option<NaiveDate>)>,
+/// This year's and last year's statuses and last year's DUC, by child.
+struct Years<'c, 'a> {
+    this: &'c Tables<'a>,
+    last: &'c Tables<'a>,
 }
 
-fn years<'a>(ctx: &Ctx<'a>) -> Option<Years<'a>> {
-    let last = ctx.last?;
+impl<'a> Years<'_, 'a> {
+    fn now(&self, child: &str) -> Option<bool> {
+        status(self.this, child)
+    }
+
+    fn then(&self, child: &str) -> Option<bool> {
+        status(self.last, child)
+    }
+
+    /// Last year's DUC as written, as a date, and the DOB of the child's
+    /// (last) UASC row.
+    fn duc_then(&self, child: &str) -> Option<(&'a str, Option<NaiveDate>, Option<NaiveDate>)> {
+        let u = self.last.by_child(Uasc).get(child)?.last()?;
+        Some((u.get("DUC"), date(u, "DUC"), date(u, "DOB")))
+    }
+}
+
+fn years<'c, 'a>(ctx: &'c Ctx<'a>) -> Option<Years<'c, 'a>> {
     Some(Years {
-        now: statuses(ctx.this),
-        then: statuses(last),
-        duc_then: last
-            .rows(Uasc)
-            .iter()
-            .map(|u| {
-                (
-                    u.get("CHILD"),
-                    (u.get("DUC"), date(u, "DUC"), date(u, "DOB")),
-                )
-            })
-            .collect(),
+        this: ctx.this,
+        last: ctx.last?,
     })
 }
 
@@ -128,15 +126,14 @@ fn rule_205a<'a>(ctx: &Ctx<'a>) -> Vec<&'a RawRow> {
     let mut out = Vec::new();
     for h in ctx.this.rows(Header) {
         let child = h.get("CHILD");
-        if y.now.get(child) != Some(&false) || y.then.get(child) != Some(&true) {
+        if y.now(child) != Some(false) || y.then(child) != Some(true) {
             continue;
         }
         let now_duc = ducs
             .get(child)
             .is_some_and(|us| us.iter().any(|u| !u.get("DUC").is_empty()));
         let ended_last_year = y
-            .duc_then
-            .get(child)
+            .duc_then(child)
             .and_then(|d| d.1)
             .is_some_and(|d| d >= start_last && d <= end_last);
         if now_duc || !ended_last_year {
@@ -163,10 +160,10 @@ fn rule_205b<'a>(ctx: &Ctx<'a>) -> Vec<&'a RawRow> {
         .copied()
         .filter(|u| {
             let child = u.get("CHILD");
-            if y.now.get(child) != Some(&true) || y.then.get(child) != Some(&true) {
+            if y.now(child) != Some(true) || y.then(child) != Some(true) {
                 return false;
             }
-            let (duc_last, dob_last) = y.duc_then.get(child).map_or((None, None), |d| (d.1, d.2));
+            let (duc_last, dob_last) = y.duc_then(child).map_or((None, None), |d| (d.1, d.2));
             let duc = date(u, "DUC");
             let in_year = duc.is_some_and(|d| d >= ctx.start() && d <= ctx.end());
             let same = duc.is_some() && duc == duc_last;
@@ -187,9 +184,9 @@ fn rule_205c<'a>(ctx: &Ctx<'a>) -> Vec<&'a RawRow> {
         .copied()
         .filter(|u| {
             let child = u.get("CHILD");
-            let never = y.now.get(child) != Some(&true) && y.then.get(child) != Some(&true);
+            let never = y.now(child) != Some(true) && y.then(child) != Some(true);
             let duc =
-                !u.get("DUC").is_empty() || y.duc_then.get(child).is_some_and(|d| !d.0.is_empty());
+                !u.get("DUC").is_empty() || y.duc_then(child).is_some_and(|d| !d.0.is_empty());
             never && duc
         })
         .collect()
@@ -205,7 +202,7 @@ fn rule_205d<'a>(ctx: &Ctx<'a>) -> Vec<&'a RawRow> {
         .copied()
         .filter(|h| {
             let child = h.get("CHILD");
-            y.now.get(child) == Some(&true) && y.then.get(child) == Some(&false)
+            y.now(child) == Some(true) && y.then(child) == Some(false)
         })
         .collect()
 }

@@ -758,9 +758,6 @@ pub struct Ctx<'a> {
     placements: postcodes::Placements<'a>,
     /// Ofsted's list of providers, when given.
     pub providers: Option<&'a Providers>,
-    /// Each child's first episode this year and latest last year (worked
-    /// out once, for the rules comparing years).
-    pub(crate) first_and_last: std::sync::OnceLock<previous_year::FirstAndLast<'a>>,
 }
 
 impl<'a> Ctx<'a> {
@@ -1171,7 +1168,6 @@ pub fn check_rows_with<'a>(
         by_child: this.episodes_by_child(),
         placements: postcodes::Placements::new(council),
         providers,
-        first_and_last: std::sync::OnceLock::new(),
     };
     let running: Vec<&Rule> = set
         .rules

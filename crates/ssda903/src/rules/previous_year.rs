@@ -73,46 +73,29 @@ fn rule_204<'a>(ctx: &Ctx<'a>) -> Vec<&'a RawRow> {
     })
 }
 
-/// Each child's episode with the earliest valid DECOM (the first in the
-/// file among equals).
-fn first_episodes<'a>(t: &Tables<'a>) -> HashMap<&'a str, &'a RawRow> {
-    let mut m: HashMap<&str, (&RawRow, chrono::NaiveDate)> = HashMap::new();
-    for e in t.rows(Episodes) {
-        let Some(d) = date(e, "DECOM") else { continue };
-        let slot = m.entry(e.get("CHILD")).or_insert((e, d));
-        if d < slot.1 {
-            *slot = (e, d);
-        }
-    }
-    m.into_iter().map(|(k, (e, _))| (k, e)).collect()
-}
-
-/// Each child's episode with the latest valid DECOM (the first in the file
-/// among equals).
-fn last_episodes<'a>(t: &Tables<'a>) -> HashMap<&'a str, &'a RawRow> {
-    let mut m: HashMap<&str, (&RawRow, chrono::NaiveDate)> = HashMap::new();
-    for e in t.rows(Episodes) {
-        let Some(d) = date(e, "DECOM") else { continue };
-        let slot = m.entry(e.get("CHILD")).or_insert((e, d));
-        if d > slot.1 {
-            *slot = (e, d);
-        }
-    }
-    m.into_iter().map(|(k, (e, _))| (k, e)).collect()
-}
-
-/// Each child's episode with the earliest valid DECOM this year, and with the
-/// latest in last year's return (empty without it).
-pub(crate) type FirstAndLast<'a> = (HashMap<&'a str, &'a RawRow>, HashMap<&'a str, &'a RawRow>);
-
-/// [`FirstAndLast`], worked out once per check.
-fn first_and_last<'a, 'c>(ctx: &'c Ctx<'a>) -> &'c FirstAndLast<'a> {
-    ctx.first_and_last.get_or_init(|| {
-        (
-            first_episodes(ctx.this),
-            ctx.last.map(last_episodes).unwrap_or_default(),
-        )
+/// Each child's episode this year with the earliest valid DECOM (the first
+/// in the file among equals), children in order of their identifier.
+fn firsts<'c, 'a>(ctx: &'c Ctx<'a>) -> impl Iterator<Item = (&'a str, &'a RawRow)> + 'c {
+    // A child's episodes are by DECOM, those without a valid one last.
+    ctx.episodes_by_child().iter().filter_map(|eps| {
+        let &e = eps.first()?;
+        date(e, "DECOM").map(|_| (e.get("CHILD"), e))
     })
+}
+
+/// The child's episode in last year's return with the latest valid DECOM
+/// (the first in the file among equals). (Found among the child's rows when
+/// a rule asks, rather than kept in a map of every child's: this year's
+/// first and last year's latest were 1.6 MB at 10,000 children.)
+fn latest_last_year<'a>(last: &Tables<'a>, child: &str) -> Option<&'a RawRow> {
+    let mut latest: Option<(&'a RawRow, chrono::NaiveDate)> = None;
+    for &e in last.by_child(Episodes).get(child)? {
+        let Some(d) = date(e, "DECOM") else { continue };
+        if latest.is_none_or(|(_, l)| d > l) {
+            latest = Some((e, d));
+        }
+    }
+    latest.map(|(e, _)| e)
 }
 
 /// This year's first episodes that `differ` (this year's, last year's) from
@@ -127,11 +110,9 @@ pub(super) fn first_differs<'a>(
     if !ctx.this.has(Episodes) || !last.has(Episodes) {
         return Vec::new();
     }
-    let (firsts, before) = first_and_last(ctx);
-    let mut out: Vec<&RawRow> = firsts
-        .iter()
-        .filter_map(|(child, &e)| {
-            let &p = before.get(child)?;
+    let mut out: Vec<&RawRow> = firsts(ctx)
+        .filter_map(|(child, e)| {
+            let p = latest_last_year(last, child)?;
             (date(p, "DEC").is_none() && differ(e, p)).then_some(e)
         })
         .collect();
@@ -190,14 +171,12 @@ fn rule_502<'a>(ctx: &Ctx<'a>) -> Vec<&'a RawRow> {
             open.entry(e.get("CHILD")).or_default().push(e);
         }
     }
-    first_and_last(ctx)
-        .0
-        .iter()
+    firsts(ctx)
         .filter(|(child, e)| {
             open.get(*child)
                 .is_some_and(|o| o.iter().any(|p| date(p, "DECOM") != date(e, "DECOM")))
         })
-        .map(|(_, &e)| e)
+        .map(|(_, e)| e)
         .collect()
 }
 
@@ -208,7 +187,6 @@ fn rule_562<'a>(ctx: &Ctx<'a>) -> Vec<&'a RawRow> {
     if !ctx.this.has(Episodes) || !last.has(Episodes) {
         return Vec::new();
     }
-    let before = &first_and_last(ctx).1;
     let mut firsts: HashMap<&str, (&RawRow, chrono::NaiveDate)> = HashMap::new();
     for e in ctx.this.rows(Episodes) {
         let Some(d) = date(e, "DECOM").filter(|d| *d < ctx.start()) else {
@@ -222,9 +200,7 @@ fn rule_562<'a>(ctx: &Ctx<'a>) -> Vec<&'a RawRow> {
     firsts
         .into_iter()
         .filter(|(child, (_, d))| {
-            before
-                .get(child)
-                .is_none_or(|p| date(p, "DECOM") != Some(*d))
+            latest_last_year(last, child).is_none_or(|p| date(p, "DECOM") != Some(*d))
         })
         .map(|(_, (e, _))| e)
         .collect()

@@ -1,7 +1,7 @@
 //! Episodes: dates and codes, how episodes chain into periods of care, and
 //! whether the reason for a new episode matches what changed (434–436).
 
-use foldhash::{HashMap, HashMapExt, HashSet};
+use foldhash::{HashMap, HashMapExt};
 
 use chrono::NaiveDate;
 
@@ -137,32 +137,43 @@ fn rule_436<'a>(ctx: &Ctx<'a>) -> Vec<&'a RawRow> {
         .collect()
 }
 
+/// This year's episodes after a child's first adoption (REC E11 or E12),
+/// this year's and last year's episodes in order of DECOM. Child by child,
+/// from the episodes by child (a map of every child's episodes of both
+/// years was the largest thing a validation held at its peak).
 fn rule_199<'a>(ctx: &Ctx<'a>) -> Vec<&'a RawRow> {
-    let this: HashSet<*const RawRow> = ctx
-        .this
-        .rows(Episodes)
-        .iter()
-        .map(|e| *e as *const RawRow)
-        .collect();
-    let mut by: HashMap<&str, Vec<(NaiveDate, &RawRow)>> = HashMap::new();
-    for t in std::iter::once(ctx.this).chain(ctx.last) {
-        for e in t.rows(Episodes) {
-            if let Some(d) = date(e, "DECOM") {
-                by.entry(e.get("CHILD")).or_default().push((d, e));
-            }
-        }
-    }
     let mut out = Vec::new();
-    for (_, mut eps) in by {
-        eps.sort_by_key(|(d, _)| *d);
+    // (DECOM, this year's, the episode): this year's first, each year's in
+    // file order, then a stable sort by DECOM.
+    let mut eps: Vec<(NaiveDate, bool, &'a RawRow)> = Vec::new();
+    for this in ctx.episodes_by_child() {
+        let Some(first) = this.first() else { continue };
+        eps.clear();
+        // This year's are by DECOM already (equal dates in file order), the
+        // undated last.
+        eps.extend(
+            this.iter()
+                .filter_map(|&e| Some((date(e, "DECOM")?, true, e))),
+        );
+        if let Some(before) = ctx
+            .last
+            .and_then(|l| l.by_child(Episodes).get(first.get("CHILD")))
+        {
+            eps.extend(
+                before
+                    .iter()
+                    .filter_map(|&e| Some((date(e, "DECOM")?, false, e))),
+            );
+        }
+        eps.sort_by_key(|(d, _, _)| *d);
         let mut adoptions = 0;
-        for (_, e) in eps {
+        for &(_, this_year, e) in &eps {
             let adopted = matches!(e.get("REC"), "E11" | "E12");
             if adopted {
                 adoptions += 1;
             }
             let first_adoption = adopted && adoptions == 1;
-            if adoptions > 0 && !first_adoption && this.contains(&(e as *const RawRow)) {
+            if adoptions > 0 && !first_adoption && this_year {
                 out.push(e);
             }
         }

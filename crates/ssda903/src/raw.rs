@@ -557,8 +557,10 @@ impl RowsBuilder {
     ) -> Self {
         let empty = Block::new(table, file, None, names, 0);
         let mut block = empty.clone();
-        block.text.reserve(bytes.min(BLOCK_TEXT));
-        block.ends.reserve(values.min(BLOCK_TEXT));
+        // Room for the file's values at most, up to one block's.
+        let text = bytes.min(BLOCK_TEXT);
+        block.text.reserve(text);
+        block.ends.reserve(values.min(text));
         RowsBuilder {
             block,
             rows: Vec::with_capacity(rows),
@@ -633,9 +635,11 @@ impl RowsBuilder {
 
     /// Finishes the block being filled: its rows point at it.
     fn seal(&mut self) {
+        // The next block is given room for as much as this one holds (a
+        // file's blocks are much alike), not its reserve.
         let mut next = Block::clone(&self.empty);
-        next.text.reserve(self.block.text.capacity());
-        next.ends.reserve(self.block.ends.capacity());
+        next.text.reserve(self.block.text.len());
+        next.ends.reserve(self.block.ends.len());
         let mut block = std::mem::replace(&mut self.block, next);
         block.text.shrink_to_fit();
         block.ends.shrink_to_fit();

@@ -264,7 +264,15 @@ pub fn check_paths(
     let previous = options.previous.take();
     let (raw, names, mut problems) = read_files(&list_files(paths)?, |_| true);
     let any = !names.is_empty();
-    let mut checked = check_by_child(raw, &names.join(", "), any, year, &options, previous);
+    let mut checked = check_by_child(
+        raw,
+        &names.join(", "),
+        any,
+        year,
+        &options,
+        previous,
+        CHILDREN_BATCH_ROWS,
+    );
     problems.append(&mut checked.problems);
     checked.problems = problems;
     Ok(checked)
@@ -645,6 +653,7 @@ fn check_by_child(
     year: Option<CollectionYear>,
     options: &CheckOptions,
     previous: Option<RawReturn>,
+    batch_rows: usize,
 ) -> Checked {
     let mut ruled = run_rules(raw, return_name, any_input, year, options, previous);
     let rows = std::mem::take(&mut ruled.rows);
@@ -657,8 +666,8 @@ fn check_by_child(
         drop(all);
         let mut children = by_child.in_order().peekable();
         while children.peek().is_some() {
-            let mut batch: Vec<RawRow> = Vec::with_capacity(CHILDREN_BATCH_ROWS * 2);
-            while batch.len() < CHILDREN_BATCH_ROWS
+            let mut batch: Vec<RawRow> = Vec::with_capacity(batch_rows * 2);
+            while batch.len() < batch_rows
                 && let Some(child) = children.next()
             {
                 batch.extend(child.iter().map(|&r| r.clone()));
@@ -677,5 +686,87 @@ fn check_by_child(
         rule_set: ruled.rule_set,
         records,
         problems,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn pick(values: &'static [&'static str]) -> impl Strategy<Value = &'static str> {
+        prop::sample::select(values)
+    }
+
+    const CHILD: &[&str] = &["1", "2", "3", "4", "5", "6", "", "X!"];
+    const DATE: &[&str] = &[
+        "01/04/2023",
+        "15/06/2010",
+        "01/05/2024",
+        "01/09/2024",
+        "01/01/2025",
+        "31/03/2025",
+        "31/02/2024",
+        "",
+    ];
+
+    /// Rows of a table as CSV lines: `n` rows of values picked for each
+    /// column.
+    fn lines(
+        columns: Vec<&'static [&'static str]>,
+        n: std::ops::Range<usize>,
+    ) -> impl Strategy<Value = Vec<String>> {
+        let row = columns.into_iter().map(pick).collect::<Vec<_>>();
+        prop::collection::vec(row.prop_map(|v| v.join(",")), n)
+    }
+
+    fn file(table: Table, lines: Vec<String>) -> Input {
+        let mut text = table.columns().join(",");
+        for l in lines {
+            text.push('\n');
+            text.push_str(&l);
+        }
+        Input {
+            name: table.file_name().to_owned(),
+            format: Format::Csv,
+            bytes: text.into_bytes(),
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 200, ..ProptestConfig::default() })]
+
+        /// Made and checked a batch of children at a time, in batches of
+        /// any size, a return's records have the problems and the counts
+        /// the whole return's have: duplicate and clashing rows, children
+        /// missing from the Header, episodes that do not chain, reviews
+        /// outside care, in any order.
+        #[test]
+        fn a_batch_of_children_at_a_time_finds_what_the_whole_return_finds(
+            header in lines(vec![CHILD, &["M", "F", "1", "U", "Q", ""], DATE, &["WBRI", "ZZZZ", ""], &["A1", ""], &["", "1", "0", "x"], &["", "01/01/2024"]], 0..9),
+            episodes in lines(vec![CHILD, DATE, &["S", "P", "L", "T", "U", "B", "Q"], &["C2", "C1", "V2", "V3", "E1", "zz"], &["N1", "N4", ""], &["U4", "U1", "T0", "Z1", "P1", "zz"], &["PR1", "PR4", ""], DATE, &["E11", "E4A", "X1", ""], &["CARPL", ""], &["TW1 1AA", ""], &["TW1 2AF", ""], &["SC000001", ""]], 0..15),
+            reviews in lines(vec![CHILD, DATE, DATE, &["PN0", "PN1", "PN9", ""]], 0..9),
+            missing in lines(vec![CHILD, DATE, &["M", "A", "Z"], DATE, DATE], 0..5),
+            uasc in lines(vec![CHILD, &["M", "F", ""], DATE, DATE], 0..4),
+            batch in 1usize..7,
+            with_uasc in any::<bool>(),
+        ) {
+            let mut inputs = vec![
+                file(Table::Header, header),
+                file(Table::Episodes, episodes),
+                file(Table::Reviews, reviews),
+                file(Table::Missing, missing),
+            ];
+            if with_uasc {
+                inputs.push(file(Table::Uasc, uasc));
+            }
+            let year = "2024-25".parse::<CollectionYear>().ok();
+            let options = CheckOptions::default();
+            let name = return_name(&inputs);
+            let whole = check_raw(RawReturn::read_inputs(&inputs), &name, true, year, &options, None);
+            let checked = check_by_child(RawReturn::read_inputs(&inputs), &name, true, year, &options, None, batch);
+            prop_assert_eq!(whole.sorted_problems(), checked.sorted_problems());
+            prop_assert_eq!(RecordCounts::of(&whole.ret), checked.records);
+        }
     }
 }

@@ -1,7 +1,7 @@
 //! Care leavers (OC3) and permanence before care (PrevPerm): who should
 //! have care leaver information, and what it may say.
 
-use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
+use foldhash::{HashMap, HashSet, HashSetExt};
 
 use chrono::{Datelike, NaiveDate};
 
@@ -193,28 +193,41 @@ fn rule_1001<'a>(ctx: &Ctx<'a>) -> Vec<&'a RawRow> {
     let Some(last) = ctx.last else {
         return Vec::new();
     };
-    let mut eps: HashMap<&str, HashMap<Option<NaiveDate>, &RawRow>> = HashMap::new();
-    for e in ctx.this.rows(Episodes).iter().chain(last.rows(Episodes)) {
-        let slot = eps
-            .entry(e.get("CHILD"))
-            .or_default()
-            .entry(date(e, "DECOM"))
-            .or_insert(e);
-        if date(slot, "DEC").is_none() && date(e, "DEC").is_some() {
-            *slot = e;
+    // A care leaver's episodes of both years, one for each DECOM (the first
+    // with a DEC, else the first), by DECOM: worked out for the OC3 rows'
+    // children only, from the tables' rows by child (a map of every child's
+    // episodes of both years was a validation's largest item at its peak).
+    let episodes_of = |child: &str| {
+        let mut by_start: Vec<(Option<NaiveDate>, &'a RawRow)> = Vec::new();
+        let this = ctx.this.by_child(Episodes).get(child).unwrap_or_default();
+        let before = last.by_child(Episodes).get(child).unwrap_or_default();
+        for &e in this.iter().chain(before) {
+            let start = date(e, "DECOM");
+            match by_start.iter_mut().find(|(s, _)| *s == start) {
+                Some(slot) => {
+                    if date(slot.1, "DEC").is_none() && date(e, "DEC").is_some() {
+                        slot.1 = e;
+                    }
+                }
+                None => by_start.push((start, e)),
+            }
         }
-    }
+        let mut es: Vec<(NaiveDate, &'a RawRow)> = by_start
+            .into_iter()
+            .filter_map(|(d, e)| Some((d?, e)))
+            .collect();
+        es.sort_by_key(|(d, _)| *d);
+        es
+    };
     let end = ctx.end();
     oc3_where(ctx, |r| {
-        let (Some(dob), Some(es)) = (ctx.dob(r), eps.get(r.get("CHILD"))) else {
+        let Some(dob) = ctx.dob(r) else {
             return false;
         };
         if plus_years(dob, 20) <= end {
             return false;
         }
-        let mut es: Vec<(NaiveDate, &RawRow)> =
-            es.iter().filter_map(|(d, e)| Some(((*d)?, *e))).collect();
-        es.sort_by_key(|(d, _)| *d);
+        let es = episodes_of(r.get("CHILD"));
         let Some(&(_, latest)) = es.last() else {
             return false;
         };

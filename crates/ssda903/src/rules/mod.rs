@@ -633,11 +633,11 @@ impl<'a> Tables<'a> {
         self.by_child[t as usize].get_or_init(|| RowsByChild::new(self.rows(t)))
     }
 
-    /// The children with a row in table `t`.
-    pub fn children(&self, t: Table) -> HashSet<&'a str> {
-        let rows = self.rows(t);
-        let child = Col::new(rows.first().copied(), "CHILD");
-        rows.iter().map(|r| r.at(&child)).collect()
+    /// The children with a row in table `t` (the table's rows by child,
+    /// made once: a set of them made for each rule that asks was a
+    /// validation's largest item at its peak).
+    pub fn children(&self, t: Table) -> Children<'_, 'a> {
+        Children(self.by_child(t))
     }
 
     /// The first Header DOB of each child (valid dates only).
@@ -677,6 +677,25 @@ impl<'a> Tables<'a> {
                 .push(u32::try_from(out.rows.len()).unwrap_or(u32::MAX));
         }
         out
+    }
+}
+
+/// The children with a row in a table ([`Tables::children`]).
+#[derive(Clone, Copy)]
+pub struct Children<'s, 'a>(&'s RowsByChild<'a>);
+
+impl<'s, 'a> Children<'s, 'a> {
+    pub fn contains(&self, child: &str) -> bool {
+        self.0.contains_key(child)
+    }
+}
+
+impl<'s, 'a> IntoIterator for Children<'s, 'a> {
+    type Item = &'a str;
+    type IntoIter = std::iter::Copied<std::collections::hash_map::Keys<'s, &'a str, (u32, u32)>>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.0.index.keys().copied()
     }
 }
 

@@ -553,30 +553,20 @@ fn unpack(packed: &[u8], count: usize) -> Option<Area> {
             c => u16::try_from(c - 1).ok()?,
         });
     }
-    let with_grid = has_grid.iter().filter(|h| **h).count();
-    let mut column = |out: &mut Vec<i32>| -> Option<()> {
+    // The grid references, eastings then northings, of the postcodes that
+    // have one, put straight in place (two lists first, then the pairs,
+    // held all three at once).
+    let mut grid = vec![NO_GRID; count];
+    let mut column = |set: fn(&mut (i32, i32), i32)| -> Option<()> {
         let mut prev = 0i64;
-        for _ in 0..with_grid {
+        for (g, _) in grid.iter_mut().zip(&has_grid).filter(|(_, h)| **h) {
             prev += zigzag(varint(&raw, &mut at)?);
-            out.push(i32::try_from(prev).ok()?);
+            set(g, i32::try_from(prev).ok()?);
         }
         Some(())
     };
-    let (mut east, mut north) = (Vec::with_capacity(with_grid), Vec::with_capacity(with_grid));
-    column(&mut east)?;
-    column(&mut north)?;
-    let mut k = 0;
-    let grid = has_grid
-        .iter()
-        .map(|h| {
-            if *h {
-                k += 1;
-                (east[k - 1], north[k - 1])
-            } else {
-                NO_GRID
-            }
-        })
-        .collect();
+    column(|g, east| g.0 = east)?;
+    column(|g, north| g.1 = north)?;
     Some(Area {
         districts,
         inward,

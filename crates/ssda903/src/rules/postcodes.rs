@@ -128,6 +128,8 @@ fn derivations<'c, 'a>(ctx: &'c Ctx<'a>) -> &'c Derivations<'a> {
             .collect();
         postcodes.sort_unstable();
         postcodes.dedup();
+        // Each postcode once: the room for every episode's two let go.
+        postcodes.shrink_to_fit();
         // Each postcode's location, by its place among the postcodes; the
         // pairs of postcodes by their places (numbers, not text: the maps
         // by text were the largest thing the rules held while they were

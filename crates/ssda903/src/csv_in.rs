@@ -142,13 +142,13 @@ pub(crate) fn read_csv(file: &str, bytes: &[u8]) -> CsvFile {
         // Values beyond the columns are accepted when blank (Excel's
         // trailing empty columns).
         let blank = |f: &[u8]| f.iter().all(u8::is_ascii_whitespace);
+        // A row that is not read, and why (at `column` when one is to blame).
+        let refused = |column: Option<&str>, message: String| {
+            Problem::at(&source, column, None, None, Severity::Fatal, message)
+        };
         if record.len() < columns.len() || !record.iter().skip(columns.len()).all(blank) {
-            out.problems.push(Problem::at(
-                &source,
+            out.problems.push(refused(
                 None,
-                None,
-                None,
-                Severity::Fatal,
                 format!(
                     "this row has {} values but the header has {} columns; the row was not read",
                     record.len(),
@@ -160,12 +160,8 @@ pub(crate) fn read_csv(file: &str, bytes: &[u8]) -> CsvFile {
         let mut ok = true;
         for (name, raw) in columns.iter().zip(record.iter()) {
             if std::str::from_utf8(raw).is_err() {
-                out.problems.push(Problem::at(
-                    &source,
+                out.problems.push(refused(
                     Some(name),
-                    None,
-                    None,
-                    Severity::Fatal,
                     format!("{name} is not UTF-8 text; the row was not read"),
                 ));
                 ok = false;
@@ -176,15 +172,11 @@ pub(crate) fn read_csv(file: &str, bytes: &[u8]) -> CsvFile {
                 .iter()
                 .map(|raw| std::str::from_utf8(raw).unwrap_or_default());
             if !builder.push(line, values) {
-                out.problems.push(Problem::at(
-                    &source,
+                out.problems.push(refused(
                     None,
-                    None,
-                    None,
-                    Severity::Fatal,
                     format!(
                         "this row's values are longer than {} KiB in all; the row was not read",
-                        (crate::raw::BLOCK_TEXT + 1) / 1024
+                        crate::raw::BLOCK_TEXT_KIB
                     ),
                 ));
             }

@@ -264,6 +264,9 @@ struct Block {
 /// (a 903 row has some twenty short values).
 pub const BLOCK_TEXT: usize = u16::MAX as usize;
 
+/// [`BLOCK_TEXT`] in KiB, as the problems about it say it.
+pub const BLOCK_TEXT_KIB: usize = (BLOCK_TEXT + 1) / 1024;
+
 impl Block {
     fn new(
         table: Table,

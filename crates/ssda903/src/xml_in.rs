@@ -285,13 +285,7 @@ pub(crate) fn read_xml(file: &str, bytes: &[u8]) -> XmlFile {
                     if empty {
                         // <X /> opens and closes at once.
                         stack.push((name, level, source));
-                        close(
-                            &mut stack,
-                            &mut child,
-                            &mut leaf,
-                            &mut out.rows,
-                            &mut out.problems,
-                        );
+                        close(&mut stack, &mut child, &mut leaf, &mut out);
                     } else {
                         stack.push((name, level, source));
                     }
@@ -320,13 +314,7 @@ pub(crate) fn read_xml(file: &str, bytes: &[u8]) -> XmlFile {
                     }
                     continue;
                 }
-                close(
-                    &mut stack,
-                    &mut child,
-                    &mut leaf,
-                    &mut out.rows,
-                    &mut out.problems,
-                );
+                close(&mut stack, &mut child, &mut leaf, &mut out);
             }
             Event::Text(t) => {
                 if let Some(l) = leaf.as_mut() {
@@ -389,8 +377,7 @@ fn close(
     stack: &mut Vec<(String, Level, SourceRef)>,
     child: &mut ChildState,
     leaf: &mut Option<Leaf>,
-    rows: &mut Vec<RawRow>,
-    problems: &mut Vec<Problem>,
+    out: &mut XmlFile,
 ) {
     let Some((_, level, _)) = stack.pop() else {
         return;
@@ -406,7 +393,7 @@ fn close(
                 if let Some(row) = target
                     && !row.set(&l.name, &l.text, l.source.clone())
                 {
-                    problems.push(Problem::at(
+                    out.problems.push(Problem::at(
                         &l.source,
                         Some(&l.name),
                         None,
@@ -415,7 +402,7 @@ fn close(
                         format!(
                             "<{}> was not read: a row's values are at most {} KiB in all",
                             l.name,
-                            (crate::raw::BLOCK_TEXT + 1) / 1024
+                            crate::raw::BLOCK_TEXT_KIB
                         ),
                     ));
                 }
@@ -427,7 +414,7 @@ fn close(
             }
         }
         Level::Header => {}
-        Level::Child => finish_child(std::mem::take(child), rows),
+        Level::Child => finish_child(std::mem::take(child), &mut out.rows),
         Level::Root => {}
     }
 }

@@ -285,8 +285,9 @@ pub fn run(cmd: ValidateCommand) -> ExitCode {
         // Last year is the year before this return's: read it first.
         let this_year = match year {
             Some(y) => y,
-            None => match check_paths(&args.paths, None, CheckOptions::default()) {
-                Ok(p) => match p.year {
+            // The year is inferred from the rows alone: no check is run.
+            None => match RawReturn::read_paths(&args.paths) {
+                Ok(raw) => match raw.inferred_year() {
                     Some(y) => y,
                     None => {
                         return usage(

@@ -594,6 +594,27 @@ fn validate_lists_the_rules_and_compares_with_last_year() {
         "{rules:?} {}",
         text(&from_db)
     );
+    // Without --year, this year is the year of its latest DECOM, as a
+    // check without last year's infers it, and last year is the one before.
+    let inferred = footprint(
+        &[
+            "validate",
+            "ssda903",
+            this.to_str().unwrap(),
+            "--previous-from-db",
+            "--json",
+        ],
+        &db,
+    );
+    let plain = footprint(
+        &["validate", "ssda903", this.to_str().unwrap(), "--json"],
+        &db,
+    );
+    let ((inferred, _), (plain, _)) = (rules_of(&inferred), rules_of(&plain));
+    assert_eq!(inferred["rule_set"]["previous_year"], true);
+    assert_eq!(plain["rule_set"]["previous_year"], false);
+    assert!(inferred["rule_set"]["year"].is_string());
+    assert_eq!(inferred["rule_set"]["year"], plain["rule_set"]["year"]);
 }
 
 /// The council's local authority code in the database's settings, as the

@@ -218,8 +218,8 @@ impl Conv<'_> {
 }
 
 /// The date a return's collection year is inferred from: the latest DECOM
-/// (an episode in a return starts on or before its 31 March); without
-/// episodes, the latest REVIEW; without reviews, the latest MIS_START.
+/// (an episode in a return starts on or before its 31 March); `None`
+/// without an episode with a valid DECOM.
 pub(crate) fn inference_date(rows: &[RawRow]) -> Option<NaiveDate> {
     rows.iter()
         .filter(|r| r.table() == Table::Episodes)

@@ -374,12 +374,21 @@ impl RawReturn {
     /// [`rules::LAST_YEAR_TABLES`] only, each file's others let go as it is
     /// read (the tables found are all kept).
     pub fn read_last_year(paths: &[PathBuf]) -> Result<RawReturn, ReadError> {
-        let (mut raw, _, mut problems) = read_files(&list_files(paths)?, |t| {
-            rules::LAST_YEAR_TABLES.contains(&t)
-        });
+        let (mut raw, _, mut problems) = read_files(&list_files(paths)?, is_last_year_table);
         problems.append(&mut raw.problems);
         raw.problems = problems;
         Ok(raw)
+    }
+
+    /// The latest DECOM of the return's episodes: its collection year, when
+    /// none is given, is the year of it (see the crate docs).
+    pub fn latest_decom(&self) -> Option<chrono::NaiveDate> {
+        convert::inference_date(&self.rows)
+    }
+
+    /// The collection year a check infers when none is given.
+    pub fn inferred_year(&self) -> Option<CollectionYear> {
+        self.latest_decom().map(CollectionYear::of)
     }
 
     /// Reads files already in memory without making records of them.
@@ -396,7 +405,7 @@ impl RawReturn {
     pub fn read_last_year_inputs(inputs: &[Input]) -> RawReturn {
         let mut raw = RawReturn::default();
         for input in inputs {
-            raw.read_input(input, |t| rules::LAST_YEAR_TABLES.contains(&t));
+            raw.read_input(input, is_last_year_table);
         }
         raw
     }
@@ -441,6 +450,12 @@ impl RawReturn {
             self.rows.append(&mut rows);
         }
     }
+}
+
+/// Whether last year's return is read with table `t` (see
+/// [`RawReturn::read_last_year`]).
+fn is_last_year_table(t: Table) -> bool {
+    rules::LAST_YEAR_TABLES.contains(&t)
 }
 
 /// What a return is checked with beyond its collection year.
@@ -517,16 +532,16 @@ fn run_rules(
     options: &CheckOptions,
     previous: Option<RawReturn>,
 ) -> Ruled {
+    let latest_decom = raw.latest_decom();
+    let (year, year_inferred) = match year {
+        Some(y) => (Some(y), false),
+        None => (latest_decom.map(CollectionYear::of), true),
+    };
     let RawReturn {
         rows,
         tables,
         mut problems,
     } = raw;
-    let (year, year_inferred) = match year {
-        Some(y) => (Some(y), false),
-        None => (convert::inference_date(&rows).map(CollectionYear::of), true),
-    };
-    let latest_decom = convert::inference_date(&rows);
     // What is not a return is refused whole: a return has its Header and
     // its Episodes.
     if any_input {

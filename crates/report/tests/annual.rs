@@ -637,10 +637,9 @@ fn every_published_measure_is_declared_in_a_relation_or_to_stand_alone() {
     }
 }
 
-/// A new table that says nothing of how it relates to the others cannot be
-/// published: the audit could not know what a reader can work out from it.
-#[test]
-fn a_measure_in_no_relation_is_refused_for_publication() {
+/// A report for publication with a table, "new.table", that says nothing
+/// of how it relates to the others.
+fn with_a_table_in_no_relation() -> AnnualReport {
     use footprint_domain::measures::{Breakdown, Measure};
     let mut r = common::report(true);
     let mut b = Breakdown::with_keys(["a", "b"]);
@@ -650,6 +649,14 @@ fn a_measure_in_no_relation_is_refused_for_publication() {
         .measures
         .entries
         .push(("new.table".to_owned(), Measure::Breakdown(b)));
+    r
+}
+
+/// A new table that says nothing of how it relates to the others cannot be
+/// published: the audit could not know what a reader can work out from it.
+#[test]
+fn a_measure_in_no_relation_is_refused_for_publication() {
+    let mut r = with_a_table_in_no_relation();
     let err = r.render(Format::Json).unwrap_err().to_string();
     assert!(
         err.contains("new.table") && err.contains("STANDS_ALONE"),
@@ -2012,15 +2019,7 @@ fn render_to_opens_its_output_only_for_a_report_that_passes() {
     }
     // A table in no relation to the others cannot be published: the
     // checks refuse the report.
-    use footprint_domain::measures::{Breakdown, Measure};
-    r = common::report(true);
-    let mut b = Breakdown::with_keys(["a", "b"]);
-    b.entry("a").value = 12;
-    b.entry("b").value = 30;
-    r.this_year
-        .measures
-        .entries
-        .push(("new.table".to_owned(), Measure::Breakdown(b)));
+    r = with_a_table_in_no_relation();
     let mut opened = false;
     let err = r
         .render_to(Format::Json, || {

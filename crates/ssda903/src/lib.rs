@@ -676,10 +676,10 @@ fn check_by_child(
     let mut records = RecordCounts::default();
     let mut any_open = false;
     {
-        let all: Vec<&RawRow> = rows.iter().collect();
-        let by_child = rules::RowsByChild::new(&all);
-        drop(all);
-        let mut children = by_child.in_order().peekable();
+        let index = rules::ChildIndex::of(&rows);
+        let by_child = rules::ChildRows::new(&index, &rows);
+        // The children in the order they first come.
+        let mut children = by_child.view(&index).values().peekable();
         while children.peek().is_some() {
             let mut batch: Vec<RawRow> = Vec::with_capacity(batch_rows * 2);
             while batch.len() < batch_rows

@@ -226,6 +226,12 @@ impl<'n> Col<'n> {
         }
     }
 
+    /// Whether the column's place was found among `row`'s names (else it
+    /// is asked by name).
+    pub fn is_for(&self, row: &RawRow) -> bool {
+        self.names != 0 && self.names == row.block.names.id
+    }
+
     /// The column's name.
     pub fn name(&self) -> &'n str {
         self.name

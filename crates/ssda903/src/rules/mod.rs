@@ -43,12 +43,14 @@ mod uasc;
 
 use std::collections::BTreeSet;
 
-use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
+use foldhash::{HashMap, HashMapExt};
 use std::fmt;
+use std::hash::BuildHasher;
 use std::sync::OnceLock;
 
 use chrono::NaiveDate;
 use footprint_domain::dates::CollectionYear;
+use hashbrown::HashTable;
 use serde::Serialize;
 
 use crate::problem::{Problem, Severity};
@@ -444,104 +446,231 @@ pub struct Tables<'a> {
     last_year: bool,
     rows: HashMap<Table, Vec<&'a RawRow>>,
     present: BTreeSet<Table>,
+    /// The return's children, numbered (made the first time a rule asks).
+    children: OnceLock<ChildIndex<'a>>,
     /// Each table's rows by child, made the first time a rule asks and
     /// shared by every rule after it (by `Table as usize`).
-    by_child: [OnceLock<RowsByChild<'a>>; Table::ALL.len()],
+    by_child: [OnceLock<ChildRows<'a>>; Table::ALL.len()],
+    /// The same, each child's rows by their start date (see
+    /// [`Tables::by_child_by_start`]).
+    by_start: [OnceLock<ChildRows<'a>>; Table::ALL.len()],
 }
 
-/// A table's rows by child, in file order for each child: the rows in one
-/// list, child after child, and where each child's are in it (one list for
-/// the table rather than one per child: a tenth of the memory).
-#[derive(Debug, Default)]
-pub struct RowsByChild<'a> {
-    /// Each child's rows are `rows[from..to]`.
-    index: HashMap<&'a str, (u32, u32)>,
-    rows: Vec<&'a RawRow>,
+/// The children of one year's return, each numbered (0, 1, …) in the order
+/// they first come among its rows. A table's rows by child, the children's
+/// dates of birth and the sets of children the rules work out are lists by
+/// these numbers: one table of a return's children rather than a map by
+/// identifier for each table and each set (some 3 MB less at 10,000
+/// children).
+#[derive(Default)]
+pub struct ChildIndex<'a> {
+    /// Each child's identifier, by number.
+    names: Vec<&'a str>,
+    /// The children's numbers, found by their identifiers' hashes.
+    numbers: HashTable<u32>,
+    hasher: foldhash::fast::RandomState,
 }
 
-impl<'a> RowsByChild<'a> {
-    /// `rows` by their CHILD, in the order given for each child; the
-    /// children in the order they first come (see [`RowsByChild::in_order`]).
-    pub fn new(rows: &[&'a RawRow]) -> Self {
-        // First how many each child has (each child numbered as it first
-        // comes), then where each child's start, then the rows put in place.
-        let child = Col::new(rows.first().copied(), "CHILD");
-        let mut index: HashMap<&'a str, (u32, u32)> = HashMap::new();
-        let mut first_seen: Vec<&'a str> = Vec::new();
+impl fmt::Debug for ChildIndex<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "ChildIndex({} children)", self.names.len())
+    }
+}
+
+impl<'a> ChildIndex<'a> {
+    /// The children of `rows` (by their CHILD), numbered in the order they
+    /// first come.
+    pub fn of(rows: impl IntoIterator<Item = &'a RawRow>) -> Self {
+        let mut index = ChildIndex::default();
+        let mut child = Col::new(None, "CHILD");
         for r in rows {
-            let c = r.at(&child);
-            index
-                .entry(c)
-                .or_insert_with(|| {
-                    first_seen.push(c);
-                    (0, 0)
-                })
-                .1 += 1;
-        }
-        let mut start = 0u32;
-        for c in first_seen {
-            if let Some(at) = index.get_mut(c) {
-                let n = at.1;
-                *at = (start, start);
-                start += n;
+            if !child.is_for(r) {
+                child = Col::new(Some(r), "CHILD");
             }
+            index.add(r.at(&child));
         }
-        let Some(&some) = rows.first() else {
-            return RowsByChild::default();
-        };
-        let mut by = vec![some; rows.len()];
-        for r in rows {
-            if let Some(at) = index.get_mut(r.at(&child)) {
-                by[at.1 as usize] = r;
-                at.1 += 1;
-            }
-        }
-        RowsByChild { index, rows: by }
+        index
     }
 
-    /// The child's rows, in file order; `None` when the child has none.
-    pub fn get(&self, child: &str) -> Option<&[&'a RawRow]> {
-        let &(from, to) = self.index.get(child)?;
-        self.rows.get(from as usize..to as usize)
+    /// The child's number, given one if it has none yet.
+    fn add(&mut self, child: &'a str) -> u32 {
+        let hash = self.hasher.hash_one(child);
+        let (names, hasher) = (&self.names, &self.hasher);
+        match self.numbers.entry(
+            hash,
+            |&n| names[n as usize] == child,
+            |&n| hasher.hash_one(names[n as usize]),
+        ) {
+            hashbrown::hash_table::Entry::Occupied(at) => *at.get(),
+            hashbrown::hash_table::Entry::Vacant(at) => {
+                // Fewer children than rows, whose count fits in memory.
+                let n = u32::try_from(self.names.len()).unwrap_or(u32::MAX);
+                at.insert(n);
+                self.names.push(child);
+                n
+            }
+        }
+    }
+
+    /// The child's number; `None` when the child has no row.
+    #[inline]
+    pub fn number(&self, child: &str) -> Option<u32> {
+        let hash = self.hasher.hash_one(child);
+        self.numbers
+            .find(hash, |&n| self.names[n as usize] == child)
+            .copied()
+    }
+
+    /// The identifier of the child numbered `n`.
+    pub fn name(&self, n: u32) -> &'a str {
+        self.names.get(n as usize).copied().unwrap_or("")
+    }
+
+    /// How many children.
+    pub fn len(&self) -> usize {
+        self.names.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.names.is_empty()
+    }
+}
+
+/// A table's rows by child (see [`RowsByChild`]): the rows in one list,
+/// child after child, and where each child's start in it, by the child's
+/// number.
+#[derive(Debug, Default)]
+pub struct ChildRows<'a> {
+    /// Child `n`'s rows are `rows[starts[n]..starts[n + 1]]` (`starts` is
+    /// empty when there are no rows).
+    starts: Vec<u32>,
+    rows: Vec<&'a RawRow>,
+    /// How many children have rows.
+    children: usize,
+}
+
+impl<'a> ChildRows<'a> {
+    /// `rows` by their CHILD, each child's in the order given; every child
+    /// of the rows is in `index`.
+    pub fn new(index: &ChildIndex<'a>, rows: impl IntoIterator<Item = &'a RawRow>) -> Self {
+        let mut child = Col::new(None, "CHILD");
+        let placed: Vec<(u32, &'a RawRow)> = rows
+            .into_iter()
+            .filter_map(|r| {
+                if !child.is_for(r) {
+                    child = Col::new(Some(r), "CHILD");
+                }
+                Some((index.number(r.at(&child))?, r))
+            })
+            .collect();
+        let Some(&(_, some)) = placed.first() else {
+            return ChildRows::default();
+        };
+        // How many each child has, then where each child's start, then the
+        // rows put in place.
+        let mut starts = vec![0u32; index.len() + 1];
+        for &(n, _) in &placed {
+            starts[n as usize + 1] += 1;
+        }
+        let children = starts.iter().filter(|&&c| c > 0).count();
+        for i in 1..starts.len() {
+            starts[i] += starts[i - 1];
+        }
+        let mut next = starts.clone();
+        let mut by = vec![some; placed.len()];
+        for (n, r) in placed {
+            let at = &mut next[n as usize];
+            by[*at as usize] = r;
+            *at += 1;
+        }
+        ChildRows {
+            starts,
+            rows: by,
+            children,
+        }
+    }
+
+    /// Each child's rows put in order by `key` (a stable sort: equal keys
+    /// keep their order).
+    fn sort_each_by<K: Ord>(mut self, mut key: impl FnMut(&RawRow) -> K) -> Self {
+        let mut keyed: Vec<(K, &'a RawRow)> = Vec::new();
+        for w in 0..self.starts.len().saturating_sub(1) {
+            let (from, to) = (self.starts[w] as usize, self.starts[w + 1] as usize);
+            if to - from < 2 {
+                continue;
+            }
+            keyed.clear();
+            keyed.extend(self.rows[from..to].iter().map(|&r| (key(r), r)));
+            keyed.sort_by(|a, b| a.0.cmp(&b.0));
+            for (slot, (_, r)) in self.rows[from..to].iter_mut().zip(keyed.drain(..)) {
+                *slot = r;
+            }
+        }
+        self
+    }
+
+    /// The rows by child, their children found in `index` (the one they
+    /// were made with).
+    pub fn view<'s>(&'s self, index: &'s ChildIndex<'a>) -> RowsByChild<'s, 'a> {
+        RowsByChild { index, by: self }
+    }
+}
+
+/// A table's rows by child, in file order for each child (or in order of
+/// their start date, [`Tables::by_child_by_start`]).
+#[derive(Debug, Clone, Copy)]
+pub struct RowsByChild<'s, 'a> {
+    index: &'s ChildIndex<'a>,
+    by: &'s ChildRows<'a>,
+}
+
+impl<'s, 'a> RowsByChild<'s, 'a> {
+    /// The rows of the child numbered `n` (empty when none).
+    fn rows_of(&self, n: u32) -> &'s [&'a RawRow] {
+        let n = n as usize;
+        match (self.by.starts.get(n), self.by.starts.get(n + 1)) {
+            (Some(&from), Some(&to)) => &self.by.rows[from as usize..to as usize],
+            _ => &[],
+        }
+    }
+
+    /// The child's rows; `None` when the child has none.
+    pub fn get(&self, child: &str) -> Option<&'s [&'a RawRow]> {
+        Some(self.rows_of(self.index.number(child)?)).filter(|rows| !rows.is_empty())
     }
 
     pub fn contains_key(&self, child: &str) -> bool {
-        self.index.contains_key(child)
+        self.get(child).is_some()
     }
 
     /// How many children have rows.
     pub fn len(&self) -> usize {
-        self.index.len()
+        self.by.children
     }
 
     pub fn is_empty(&self) -> bool {
-        self.index.is_empty()
+        self.by.children == 0
     }
 
-    /// Each child and their rows (children in no order).
-    pub fn iter(&self) -> impl Iterator<Item = (&'a str, &[&'a RawRow])> {
-        self.index
-            .iter()
-            .map(|(&c, &(from, to))| (c, &self.rows[from as usize..to as usize]))
+    /// Each child with rows and their rows, in the order of the children's
+    /// numbers (the order they first come among the rows the index was
+    /// made from).
+    pub fn iter(&self) -> impl Iterator<Item = (&'a str, &'s [&'a RawRow])> + use<'s, 'a> {
+        let this = *self;
+        let n = u32::try_from(self.by.starts.len().saturating_sub(1)).unwrap_or(u32::MAX);
+        (0..n).filter_map(move |i| {
+            let rows = this.rows_of(i);
+            (!rows.is_empty()).then(|| (this.index.name(i), rows))
+        })
     }
 
-    /// Each child's rows (children in no order).
-    pub fn values(&self) -> impl Iterator<Item = &[&'a RawRow]> {
+    /// Each child's rows, in the order of [`RowsByChild::iter`].
+    pub fn values(&self) -> impl Iterator<Item = &'s [&'a RawRow]> + use<'s, 'a> {
         self.iter().map(|(_, rows)| rows)
-    }
-
-    /// Each child's rows, the children in the order they first came in the
-    /// rows given.
-    pub fn in_order(&self) -> impl Iterator<Item = &[&'a RawRow]> {
-        let mut spans: Vec<(u32, u32)> = self.index.values().copied().collect();
-        spans.sort_unstable();
-        spans
-            .into_iter()
-            .filter_map(|(from, to)| self.rows.get(from as usize..to as usize))
     }
 }
 
-impl<'s, 'a> IntoIterator for &'s RowsByChild<'a> {
+impl<'s, 'a> IntoIterator for RowsByChild<'s, 'a> {
     type Item = (&'a str, &'s [&'a RawRow]);
     type IntoIter = Box<dyn Iterator<Item = Self::Item> + 's>;
     fn into_iter(self) -> Self::IntoIter {
@@ -583,7 +712,9 @@ impl<'a> Tables<'a> {
             last_year: false,
             rows: by,
             present: present.clone(),
+            children: OnceLock::new(),
             by_child: Default::default(),
+            by_start: Default::default(),
         }
     }
 
@@ -628,9 +759,49 @@ impl<'a> Tables<'a> {
         self.rows.get(&t).map_or(&[], Vec::as_slice)
     }
 
+    /// The return's children, numbered (made once, then shared): those of
+    /// every table's rows, the Header's first.
+    pub fn child_index(&self) -> &ChildIndex<'a> {
+        self.children.get_or_init(|| {
+            let tables = if self.last_year {
+                &LAST_YEAR_TABLES[..]
+            } else {
+                &Table::ALL[..]
+            };
+            ChildIndex::of(tables.iter().flat_map(|&t| self.rows(t).iter().copied()))
+        })
+    }
+
     /// The rows of table `t` by child (made once, then shared).
-    pub fn by_child(&self, t: Table) -> &RowsByChild<'a> {
-        self.by_child[t as usize].get_or_init(|| RowsByChild::new(self.rows(t)))
+    pub fn by_child(&self, t: Table) -> RowsByChild<'_, 'a> {
+        let index = self.child_index();
+        self.by_child[t as usize]
+            .get_or_init(|| ChildRows::new(index, self.rows(t).iter().copied()))
+            .view(index)
+    }
+
+    /// The rows of table `t` by child, each child's by their start date
+    /// (Episodes: DECOM; SWEpisodes: SW_DECOM; other tables: in file order),
+    /// those without a valid one last, in file order (made once, then
+    /// shared).
+    pub fn by_child_by_start(&self, t: Table) -> RowsByChild<'_, 'a> {
+        let index = self.child_index();
+        self.by_start[t as usize]
+            .get_or_init(|| {
+                let rows = self.rows(t);
+                let by = ChildRows::new(index, rows.iter().copied());
+                let start = match t {
+                    Table::Episodes => "DECOM",
+                    Table::SwEpisodes => "SW_DECOM",
+                    _ => return by,
+                };
+                let start = Col::new(rows.first().copied(), start);
+                by.sort_each_by(|r| {
+                    let d = parse_dmy(r.at(&start));
+                    (d.is_none(), d)
+                })
+            })
+            .view(index)
     }
 
     /// The children with a row in table `t` (the table's rows by child,
@@ -641,48 +812,94 @@ impl<'a> Tables<'a> {
     }
 
     /// The first Header DOB of each child (valid dates only).
-    pub fn dobs(&self) -> HashMap<&'a str, NaiveDate> {
-        let mut m = HashMap::new();
+    pub fn dobs(&self) -> Dobs<'_, 'a> {
+        let index = self.child_index();
+        let mut dates = vec![None; index.len()];
         let rows = self.rows(Table::Header);
         let col = |name| Col::new(rows.first().copied(), name);
         let (dob, child) = (col("DOB"), col("CHILD"));
         for r in rows {
-            if let Some(d) = parse_dmy(r.at(&dob)) {
-                m.entry(r.at(&child)).or_insert(d);
+            if let (Some(d), Some(n)) = (parse_dmy(r.at(&dob)), index.number(r.at(&child))) {
+                dates[n as usize].get_or_insert(d);
             }
         }
-        m
+        Dobs { index, dates }
     }
 
     /// Each child's episodes by DECOM (those without a valid DECOM last, in
-    /// file order), children in order of their identifier.
-    pub fn episodes_by_child(&self) -> ByChild<'a> {
-        let rows = self.rows(Table::Episodes);
-        let decom = Col::new(rows.first().copied(), "DECOM");
-        let by = self.by_child(Table::Episodes);
-        let mut children: Vec<(&'a str, &[&'a RawRow])> = by.iter().collect();
-        children.sort_unstable_by(|a, b| a.0.cmp(b.0));
-        let mut out = ByChild {
-            rows: Vec::with_capacity(rows.len()),
-            ends: Vec::with_capacity(children.len()),
-        };
-        let mut keyed: Vec<(Option<NaiveDate>, &'a RawRow)> = Vec::new();
-        for (_, eps) in children {
-            keyed.clear();
-            keyed.extend(eps.iter().map(|&r| (parse_dmy(r.at(&decom)), r)));
-            // Stable: equal dates keep their file order.
-            keyed.sort_by_key(|(d, _)| (d.is_none(), *d));
-            out.rows.extend(keyed.iter().map(|&(_, r)| r));
-            out.ends
-                .push(u32::try_from(out.rows.len()).unwrap_or(u32::MAX));
+    /// file order).
+    pub fn episodes_by_child(&self) -> ByChild<'_, 'a> {
+        ByChild(self.by_child_by_start(Table::Episodes))
+    }
+
+    /// The set of this return's children for which `holds` (no child is in
+    /// it until added).
+    pub fn child_set(&self) -> ChildSet<'_, 'a> {
+        let index = self.child_index();
+        ChildSet {
+            index,
+            bits: vec![0; index.len().div_ceil(64)],
         }
-        out
+    }
+}
+
+/// The children's dates of birth, from the Header ([`Tables::dobs`]).
+pub struct Dobs<'s, 'a> {
+    index: &'s ChildIndex<'a>,
+    dates: Vec<Option<NaiveDate>>,
+}
+
+impl Dobs<'_, '_> {
+    /// The child's first valid Header DOB.
+    #[inline]
+    pub fn get(&self, child: &str) -> Option<NaiveDate> {
+        *self.dates.get(self.index.number(child)? as usize)?
+    }
+
+    pub fn contains_key(&self, child: &str) -> bool {
+        self.get(child).is_some()
+    }
+}
+
+/// A set of a return's children ([`Tables::child_set`]): a bit for each.
+#[derive(Clone)]
+pub struct ChildSet<'s, 'a> {
+    index: &'s ChildIndex<'a>,
+    bits: Vec<u64>,
+}
+
+impl ChildSet<'_, '_> {
+    /// Adds the child (nothing when it is not one of the return's).
+    pub fn insert(&mut self, child: &str) {
+        if let Some(n) = self.index.number(child)
+            && let Some(word) = self.bits.get_mut(n as usize / 64)
+        {
+            *word |= 1 << (n % 64);
+        }
+    }
+
+    #[inline]
+    pub fn contains(&self, child: &str) -> bool {
+        self.index.number(child).is_some_and(|n| {
+            self.bits
+                .get(n as usize / 64)
+                .is_some_and(|word| word & (1 << (n % 64)) != 0)
+        })
+    }
+
+    /// How many children are in it.
+    pub fn len(&self) -> usize {
+        self.bits.iter().map(|w| w.count_ones() as usize).sum()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.bits.iter().all(|&w| w == 0)
     }
 }
 
 /// The children with a row in a table ([`Tables::children`]).
 #[derive(Clone, Copy)]
-pub struct Children<'s, 'a>(&'s RowsByChild<'a>);
+pub struct Children<'s, 'a>(RowsByChild<'s, 'a>);
 
 impl<'s, 'a> Children<'s, 'a> {
     pub fn contains(&self, child: &str) -> bool {
@@ -692,69 +909,54 @@ impl<'s, 'a> Children<'s, 'a> {
 
 impl<'s, 'a> IntoIterator for Children<'s, 'a> {
     type Item = &'a str;
-    type IntoIter = std::iter::Copied<std::collections::hash_map::Keys<'s, &'a str, (u32, u32)>>;
+    type IntoIter = Box<dyn Iterator<Item = &'a str> + 's>;
 
     fn into_iter(self) -> Self::IntoIter {
-        self.0.index.keys().copied()
+        Box::new(self.0.iter().map(|(child, _)| child))
     }
 }
 
-/// Rows by child in one list, child after child (one list rather than one
-/// per child: a list each was some 1 MB more at 10,000 children).
-#[derive(Debug, Default)]
-pub struct ByChild<'a> {
-    rows: Vec<&'a RawRow>,
-    /// Where each child's rows end in `rows` (the next child's start).
-    ends: Vec<u32>,
-}
+/// Each child's rows in order ([`Tables::episodes_by_child`]): iterated,
+/// the rows of one child after another.
+#[derive(Clone, Copy)]
+pub struct ByChild<'s, 'a>(RowsByChild<'s, 'a>);
 
-impl<'a> ByChild<'a> {
+impl<'s, 'a> ByChild<'s, 'a> {
     /// Each child's rows, in order.
-    pub fn iter(&self) -> ByChildIter<'_, 'a> {
-        ByChildIter { by: self, next: 0 }
+    pub fn iter(&self) -> impl Iterator<Item = &'s [&'a RawRow]> + use<'s, 'a> {
+        self.0.values()
+    }
+
+    /// The child's rows; `None` when the child has none.
+    pub fn get(&self, child: &str) -> Option<&'s [&'a RawRow]> {
+        self.0.get(child)
     }
 
     /// How many children.
     pub fn len(&self) -> usize {
-        self.ends.len()
+        self.0.len()
     }
 
     pub fn is_empty(&self) -> bool {
-        self.ends.is_empty()
-    }
-
-    /// The rows of the child at `i`.
-    fn get(&self, i: usize) -> Option<&[&'a RawRow]> {
-        let from = match i.checked_sub(1) {
-            None => 0,
-            Some(b) => *self.ends.get(b)? as usize,
-        };
-        self.rows.get(from..*self.ends.get(i)? as usize)
+        self.0.is_empty()
     }
 }
 
-/// The children's rows of a [`ByChild`], in order.
-pub struct ByChildIter<'s, 'a> {
-    by: &'s ByChild<'a>,
-    next: usize,
-}
-
-impl<'s, 'a> Iterator for ByChildIter<'s, 'a> {
+impl<'s, 'a> IntoIterator for ByChild<'s, 'a> {
     type Item = &'s [&'a RawRow];
-
-    fn next(&mut self) -> Option<Self::Item> {
-        let rows = self.by.get(self.next)?;
-        self.next += 1;
-        Some(rows)
-    }
-}
-
-impl<'s, 'a> IntoIterator for &'s ByChild<'a> {
-    type Item = &'s [&'a RawRow];
-    type IntoIter = ByChildIter<'s, 'a>;
+    type IntoIter = Box<dyn Iterator<Item = Self::Item> + 's>;
 
     fn into_iter(self) -> Self::IntoIter {
-        self.iter()
+        Box::new(self.iter())
+    }
+}
+
+impl<'s, 'a> IntoIterator for &ByChild<'s, 'a> {
+    type Item = &'s [&'a RawRow];
+    type IntoIter = Box<dyn Iterator<Item = Self::Item> + 's>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        Box::new(self.iter())
     }
 }
 
@@ -767,11 +969,11 @@ pub struct Ctx<'a> {
     pub rules_year: i32,
     pub this: &'a Tables<'a>,
     pub last: Option<&'a Tables<'a>>,
-    pub dobs: HashMap<&'a str, NaiveDate>,
+    pub dobs: Dobs<'a, 'a>,
     /// The children looked after continuously through the year.
-    pub continuously: HashSet<&'a str>,
+    pub continuously: ChildSet<'a, 'a>,
     /// This year's episodes by child, in order (worked out once).
-    by_child: ByChild<'a>,
+    by_child: ByChild<'a, 'a>,
     /// The council's own local authority code and the episodes' PL_LA,
     /// PL_LOCATION and PL_DISTANCE (worked out once, when a rule asks).
     placements: postcodes::Placements<'a>,
@@ -789,57 +991,45 @@ impl<'a> Ctx<'a> {
     }
 
     pub fn dob(&self, row: &RawRow) -> Option<NaiveDate> {
-        self.dobs.get(row.get("CHILD")).copied()
+        self.dobs.get(row.get("CHILD"))
     }
 
     /// [`Ctx::dob`] with the row's CHILD column found once.
     pub fn dob_at(&self, row: &RawRow, child: &Col) -> Option<NaiveDate> {
-        self.dobs.get(row.at(child)).copied()
+        self.dobs.get(row.at(child))
     }
 
     /// The children with an episode during the collection year (an open
     /// episode runs on), short breaks (V3/V4) counted or not.
-    pub fn looked_after_in_year(&self, short_breaks: bool) -> HashSet<&'a str> {
+    pub fn looked_after_in_year(&self, short_breaks: bool) -> ChildSet<'a, 'a> {
         let rows = self.this.rows(Table::Episodes);
         let col = |name| Col::new(rows.first().copied(), name);
         let (ls, decom, dec, child) = (col("LS"), col("DECOM"), col("DEC"), col("CHILD"));
-        rows.iter()
+        let mut set = self.this.child_set();
+        for e in rows
+            .iter()
             .filter(|e| short_breaks || !matches!(e.at(&ls), "V3" | "V4"))
             .filter(|e| {
                 parse_dmy(e.at(&decom)).is_some_and(|s| s <= self.end())
                     && (e.at(&dec).is_empty()
                         || parse_dmy(e.at(&dec)).is_some_and(|d| d >= self.start()))
             })
-            .map(|e| e.at(&child))
-            .collect()
+        {
+            set.insert(e.at(&child));
+        }
+        set
     }
 
     /// This year's episodes by child, in order (see
     /// [`Tables::episodes_by_child`]).
-    pub fn episodes_by_child(&self) -> &ByChild<'a> {
-        &self.by_child
+    pub fn episodes_by_child(&self) -> ByChild<'a, 'a> {
+        self.by_child
     }
 
     /// This year's episodes of one child, by DECOM (see
     /// [`Tables::episodes_by_child`]); `None` when the child has none.
-    pub fn episodes_of(&self, child: &str) -> Option<&[&'a RawRow]> {
-        let by = &self.by_child;
-        let at = |i: usize| {
-            by.get(i)
-                .and_then(|eps| eps.first())
-                .map_or("", |e| e.get("CHILD"))
-        };
-        // The children are in order of their identifier.
-        let (mut lo, mut hi) = (0, by.len());
-        while lo < hi {
-            let mid = lo + (hi - lo) / 2;
-            match at(mid).cmp(child) {
-                std::cmp::Ordering::Less => lo = mid + 1,
-                std::cmp::Ordering::Greater => hi = mid,
-                std::cmp::Ordering::Equal => return by.get(mid),
-            }
-        }
-        None
+    pub fn episodes_of(&self, child: &str) -> Option<&'a [&'a RawRow]> {
+        self.by_child.get(child)
     }
 }
 
@@ -850,10 +1040,13 @@ impl<'a> Ctx<'a> {
 /// starts a period of care in it (RNE S after 1 April), ends one in it (a
 /// REC other than X1, 31 March included, as the DfE's definition reads;
 /// the DfE's validator leaves 31 March out) or is a short break (V3/V4).
-pub fn continuously_looked_after<'a>(t: &Tables<'a>, year: CollectionYear) -> HashSet<&'a str> {
+pub fn continuously_looked_after<'s, 'a>(
+    t: &'s Tables<'a>,
+    year: CollectionYear,
+) -> ChildSet<'s, 'a> {
     let (start, end) = (year.start(), year.end());
-    let mut during: HashMap<&str, bool> = HashMap::new();
-    let mut broken: HashSet<&str> = HashSet::new();
+    let mut during = t.child_set();
+    let mut broken = t.child_set();
     let rows = t.rows(Table::Episodes);
     let col = |name| Col::new(rows.first().copied(), name);
     let (c_decom, c_dec, c_rne, c_rec, c_ls, c_child) = (
@@ -875,16 +1068,17 @@ pub fn continuously_looked_after<'a>(t: &Tables<'a>, year: CollectionYear) -> Ha
         let leaves = e.at(&c_rec) != "X1" && dec.is_some_and(|d| d >= start && d <= end);
         let short = matches!(e.at(&c_ls), "V3" | "V4") && in_year;
         let child = e.at(&c_child);
-        *during.entry(child).or_default() |= in_year;
+        if in_year {
+            during.insert(child);
+        }
         if enters || leaves || short {
             broken.insert(child);
         }
     }
+    for (d, b) in during.bits.iter_mut().zip(&broken.bits) {
+        *d &= !b;
+    }
     during
-        .into_iter()
-        .filter(|(c, d)| *d && !broken.contains(c))
-        .map(|(c, _)| c)
-        .collect()
 }
 
 /// A date as the DfE's validator reads one (`dd/mm/yyyy`); `None` when blank
@@ -981,8 +1175,7 @@ impl Cond {
             Cond::Same(a, b) => !get(a).is_empty() && get(a) == get(b),
             Cond::OnlyOneFilled(a, b) => get(a).is_empty() != get(b).is_empty(),
             Cond::HeaderAge(years, cmp, c) => {
-                let (Some(dob), Some(d)) = (ctx.dobs.get(get("CHILD")).copied(), date(row, c))
-                else {
+                let (Some(dob), Some(d)) = (ctx.dobs.get(get("CHILD")), date(row, c)) else {
                     return false;
                 };
                 let birthday = plus_years(dob, years);
@@ -1108,7 +1301,7 @@ fn flagged<'a>(rule: &Rule, ctx: &Ctx<'a>) -> Vec<&'a RawRow> {
                 .copied()
                 .filter(|r| one_of(r.at(&p), place) && parse_dmy(r.at(&dec)).is_some())
                 .filter(|r| {
-                    let dob = ctx.dobs.get(r.at(&child)).copied();
+                    let dob = ctx.dobs.get(r.at(&child));
                     matches!((parse_dmy(r.at(&decom)), dob), (Some(s), Some(b)) if s < plus_years(b, years))
                 })
                 .collect()
@@ -1263,7 +1456,11 @@ pub(crate) mod tests {
         assert_eq!(a.get("1").unwrap()[1].line(), 4);
         assert!(a.get("3").is_none() && !a.contains_key("3"));
         assert_eq!((a.len(), a.values().map(<[_]>::len).sum::<usize>()), (2, 3));
-        assert!(std::ptr::eq(a, t.by_child(Table::Missing)));
+        // Made once: the same rows, not a second list of them.
+        assert!(std::ptr::eq(
+            a.get("1").unwrap(),
+            t.by_child(Table::Missing).get("1").unwrap()
+        ));
         assert!(t.by_child(Table::Header).is_empty());
     }
 

@@ -66,7 +66,7 @@ fn rule_168<'a>(ctx: &Ctx<'a>) -> Vec<&'a RawRow> {
 }
 
 /// Last year's Header rows by child.
-fn last_headers<'a>(ctx: &Ctx<'a>) -> Option<&'a RowsByChild<'a>> {
+fn last_headers<'a>(ctx: &Ctx<'a>) -> Option<RowsByChild<'a, 'a>> {
     ctx.last.map(|l| l.by_child(Header))
 }
 

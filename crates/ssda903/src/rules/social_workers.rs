@@ -5,8 +5,8 @@ use foldhash::HashSet;
 
 use chrono::{Days, NaiveDate};
 
-use super::{Check, Cond::*, Ctx, Rule, Years, date, parse_dmy};
-use crate::raw::{Col, RawRow};
+use super::{Check, Cond::*, Ctx, Rule, Years, date};
+use crate::raw::RawRow;
 use crate::tables::Table::*;
 
 /// The reasons for a change of social worker (SW_REASON).
@@ -117,31 +117,17 @@ fn rule_sw07<'a>(ctx: &Ctx<'a>) -> Vec<&'a RawRow> {
 }
 
 /// Each child's social worker episodes by start date (those without a
-/// valid start last, in file order).
-fn by_child<'a>(ctx: &Ctx<'a>) -> Vec<Vec<&'a RawRow>> {
-    let decom = Col::new(ctx.this.rows(SwEpisodes).first().copied(), "SW_DECOM");
-    let mut v: Vec<Vec<&RawRow>> = ctx
-        .this
-        .by_child(SwEpisodes)
-        .values()
-        .map(<[_]>::to_vec)
-        .collect();
-    for eps in &mut v {
-        // Each date read once (a stable sort, as `sort_by_key`).
-        eps.sort_by_cached_key(|r| {
-            let d = parse_dmy(r.at(&decom));
-            (d.is_none(), d)
-        });
-    }
-    v
+/// valid start last, in file order), made once for every rule that asks.
+fn by_child<'a>(ctx: &Ctx<'a>) -> impl Iterator<Item = &'a [&'a RawRow]> + use<'a> {
+    ctx.this.by_child_by_start(SwEpisodes).values()
 }
 
 fn rule_sw08<'a>(ctx: &Ctx<'a>) -> Vec<&'a RawRow> {
     by_child(ctx)
-        .into_iter()
         .flat_map(|eps| {
             let n = eps.len();
-            eps.into_iter()
+            eps.iter()
+                .copied()
                 .take(n.saturating_sub(1))
                 .filter(|r| r.get("SW_DEC").is_empty() && date(r, "SW_DECOM").is_some())
         })
@@ -242,7 +228,7 @@ fn latest_ended_in<'a>(ctx: &Ctx<'a>, window: impl Fn(NaiveDate) -> bool) -> Vec
         let Some(latest) = eps.iter().filter_map(|r| date(r, "SW_DECOM")).max() else {
             continue;
         };
-        out.extend(eps.into_iter().filter(|r| {
+        out.extend(eps.iter().copied().filter(|r| {
             date(r, "SW_DECOM") == Some(latest) && date(r, "SW_DEC").is_some_and(&window)
         }));
     }
@@ -324,10 +310,10 @@ fn rule_sw12<'a>(ctx: &Ctx<'a>) -> Vec<&'a RawRow> {
 
 fn rule_sw14<'a>(ctx: &Ctx<'a>) -> Vec<&'a RawRow> {
     by_child(ctx)
-        .into_iter()
         .flat_map(|eps| {
             let n = eps.len();
-            eps.into_iter()
+            eps.iter()
+                .copied()
                 .take(n.saturating_sub(1))
                 .filter(|r| date(r, "SW_DEC").is_none())
         })
@@ -336,7 +322,6 @@ fn rule_sw14<'a>(ctx: &Ctx<'a>) -> Vec<&'a RawRow> {
 
 fn rule_sw17<'a>(ctx: &Ctx<'a>) -> Vec<&'a RawRow> {
     by_child(ctx)
-        .into_iter()
         .filter_map(|eps| {
             let latest = *eps.iter().rfind(|r| date(r, "SW_DECOM").is_some())?;
             (!latest.get("SW_DEC").is_empty()).then_some(latest)

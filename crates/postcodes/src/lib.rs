@@ -195,14 +195,20 @@ struct AreaBlock {
     unpacked: OnceLock<Option<Area>>,
 }
 
-/// Lets the memory pages wholly inside `bytes` (part of the compiled-in
-/// [`DATA`], read-only and backed by the program's file; anything else is
-/// left alone) go from the process's resident memory:
-/// the kernel reads them from the file again if they are read again. A
-/// validation reads the packed areas of its postcodes once; their pages
-/// stayed resident for the rest of the run (5.8 MiB advised at 10,000
-/// children, about half a MiB less of the binary's read-only pages at the
-/// peak: `docs/benchmarks.md`, twelfth round).
+/// How much of a file the kernel maps at a time when a page of it is first
+/// read (Linux's `fault_around_bytes`, 64 KiB unless changed): the pages
+/// around an area's are resident too once it is read.
+const FAULT_AROUND: usize = 64 * 1024;
+
+/// Lets the memory pages of `bytes` (part of the compiled-in [`DATA`],
+/// read-only and backed by the program's file; anything else is left
+/// alone), and those the kernel mapped around them, go from the process's
+/// resident memory: the kernel reads them from the file again if they are
+/// read again. A validation reads the packed areas of its postcodes once;
+/// their pages stayed resident for the rest of the run (5.8 MiB advised at
+/// 10,000 children: `docs/benchmarks.md`, twelfth round), and with only the
+/// pages wholly inside each area let go, the pages at their ends and those
+/// mapped around them stayed (1.3 MiB at the peak, sixteenth round).
 fn let_go(bytes: &'static [u8]) {
     #[cfg(target_os = "linux")]
     {
@@ -221,14 +227,21 @@ fn let_go(bytes: &'static [u8]) {
         if start < data || start + bytes.len() > data + DATA.len() {
             return;
         }
-        let first = start.div_ceil(page) * page;
-        let end = (start + bytes.len()) / page * page;
+        // The area's pages and those around them, within the whole pages of
+        // the data.
+        let around = FAULT_AROUND.max(page);
+        let first = (start / around * around).max(data.div_ceil(page) * page);
+        let end = (start + bytes.len())
+            .div_ceil(around)
+            .saturating_mul(around)
+            .min((data + DATA.len()) / page * page);
         if end > first {
-            // SAFETY: the range is whole pages inside a `&'static [u8]` of
-            // compiled-in data (never written, mapped from the program's
-            // file): dropping them changes no byte a reader sees, and
-            // `madvise` touches nothing outside the range. Its result is
-            // only advice taken or not: an error changes nothing.
+            // SAFETY: the range is whole pages inside the `&'static [u8]`
+            // of compiled-in data (never written, mapped from the program's
+            // file): dropping them changes no byte a reader sees, even one
+            // reading them now, and `madvise` touches nothing outside the
+            // range. Its result is only advice taken or not: an error
+            // changes nothing.
             unsafe {
                 libc::madvise(first as *mut libc::c_void, end - first, libc::MADV_DONTNEED);
             }
@@ -422,6 +435,8 @@ impl Directory {
                 }
             }
         }
+        // And whatever else of the data was read (the directory's pages).
+        let_go(DATA);
         out
     }
 

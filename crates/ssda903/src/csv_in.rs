@@ -175,8 +175,10 @@ pub(crate) fn read_csv(file: &str, bytes: &[u8]) -> CsvFile {
                 out.problems.push(refused(
                     None,
                     format!(
-                        "this row's values are longer than {} KiB in all; the row was not read",
-                        crate::raw::BLOCK_TEXT_KIB
+                        "this row's values are longer than {} KiB in all, or more than {} of them; \
+                         the row was not read",
+                        crate::raw::BLOCK_TEXT_KIB,
+                        crate::raw::BLOCK_VALUES
                     ),
                 ));
             }

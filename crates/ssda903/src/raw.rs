@@ -254,11 +254,16 @@ struct Block {
     /// The line of the block's first row (a row's own is counted from it).
     first_line: u64,
     /// Every value, trimmed, one after the other: at most [`BLOCK_TEXT`]
-    /// bytes, so that 16 bits say where a value ends.
+    /// bytes, so that 16 bits say where a row's values start.
     text: String,
-    /// Where each value ends in `text`; a value starts where the one before
-    /// it ends (the first at 0).
-    ends: Vec<u16>,
+    /// Each value's length in bytes (at most [`BLOCK_VALUES`] of them): a
+    /// value starts where the one before it ends. [`LONG`] for a value of
+    /// 255 bytes or more, whose length is in `long`.
+    lens: Vec<u8>,
+    /// The lengths of the values of 255 bytes or more, by their place in
+    /// `lens` (in order; a 903 value is a few bytes, so this is mostly
+    /// empty).
+    long: Vec<(u32, u16)>,
     /// The place of a value that is not its row's own (XML rows only), by
     /// column.
     sources: Vec<(usize, SourceRef)>,
@@ -269,6 +274,14 @@ struct Block {
 /// less at 10,000 children). A row whose values alone pass it is not read
 /// (a 903 row has some twenty short values).
 pub const BLOCK_TEXT: usize = u16::MAX as usize;
+
+/// The most values a block holds, so that 16 bits say where a row's first
+/// is (a length of 8 bits each rather than an end of 16 was 0.8 MB less at
+/// 10,000 children). A row of more values than this is not read.
+pub const BLOCK_VALUES: usize = u16::MAX as usize;
+
+/// The length in [`Block::lens`] of a value of 255 bytes or more.
+const LONG: u8 = u8::MAX;
 
 /// [`BLOCK_TEXT`] in KiB, as the problems about it say it.
 pub const BLOCK_TEXT_KIB: usize = (BLOCK_TEXT + 1) / 1024;
@@ -288,36 +301,73 @@ impl Block {
             names,
             first_line,
             text: String::new(),
-            ends: Vec::new(),
+            lens: Vec::new(),
+            long: Vec::new(),
             sources: Vec::new(),
         }
     }
 
-    /// Value `i` of the block (`""` past its end).
-    fn value(&self, i: usize) -> &str {
-        let start = match i.checked_sub(1) {
+    /// The length of value `k` of the block.
+    #[inline]
+    fn len_of(&self, k: usize) -> usize {
+        match self.lens.get(k) {
+            Some(&LONG) => u32::try_from(k)
+                .ok()
+                .and_then(|k| self.long.binary_search_by_key(&k, |&(at, _)| at).ok())
+                .map_or(0, |at| usize::from(self.long[at].1)),
+            Some(&len) => usize::from(len),
             None => 0,
-            Some(before) => match self.ends.get(before) {
-                Some(&e) => e as usize,
-                None => return "",
-            },
+        }
+    }
+
+    /// Value `i` of a row whose values start at `first` in `lens` and at
+    /// `start` in `text` (`""` past the block's end).
+    #[inline]
+    fn value(&self, start: usize, first: usize, i: usize) -> &str {
+        let Some(before) = self.lens.get(first..first + i) else {
+            return "";
         };
-        self.ends
-            .get(i)
-            .and_then(|&end| self.text.get(start..end as usize))
+        let from = if self.long.is_empty() {
+            start + before.iter().map(|&l| usize::from(l)).sum::<usize>()
+        } else {
+            start + (first..first + i).map(|k| self.len_of(k)).sum::<usize>()
+        };
+        if first + i >= self.lens.len() {
+            return "";
+        }
+        self.text
+            .get(from..from + self.len_of(first + i))
             .unwrap_or("")
     }
 
     /// Adds a value (trimmed) after the others; `false`, and nothing added,
-    /// when the text would pass [`BLOCK_TEXT`].
+    /// when the text would pass [`BLOCK_TEXT`] or the values
+    /// [`BLOCK_VALUES`].
     fn push(&mut self, value: &str) -> bool {
         let value = value.trim();
-        let Ok(end) = u16::try_from(self.text.len() + value.len()) else {
+        if self.text.len() + value.len() > BLOCK_TEXT || self.lens.len() >= BLOCK_VALUES {
             return false;
-        };
+        }
+        match u8::try_from(value.len()) {
+            Ok(len) if len < LONG => self.lens.push(len),
+            // Within BLOCK_TEXT and BLOCK_VALUES: 16 bits each.
+            _ => {
+                let at = u32::try_from(self.lens.len()).unwrap_or(u32::MAX);
+                let len = u16::try_from(value.len()).unwrap_or(u16::MAX);
+                self.long.push((at, len));
+                self.lens.push(LONG);
+            }
+        }
         self.text.push_str(value);
-        self.ends.push(end);
         true
+    }
+
+    /// Takes the values back to the first `values` of them, `text` bytes.
+    fn truncate(&mut self, values: usize, text: usize) {
+        self.text.truncate(text);
+        self.lens.truncate(values);
+        let values = u32::try_from(values).unwrap_or(u32::MAX);
+        self.long.retain(|&(at, _)| at < values);
     }
 }
 
@@ -330,8 +380,11 @@ pub struct RawRow {
     /// The block holding the row's values (shared by the rows of a CSV
     /// file, 64 KiB of values at a time).
     block: Arc<Block>,
-    /// The row's first value in the block.
-    first: u32,
+    /// The row's first value in the block: its place in the block's
+    /// lengths.
+    first: u16,
+    /// Where the row's first value starts in the block's text.
+    start: u16,
     /// The row's line in its file, counted from the block's first line
     /// (lines are 1-based; the header is line 1 of a CSV file).
     line: u32,
@@ -350,6 +403,7 @@ impl RawRow {
                 source.line,
             )),
             first: 0,
+            start: 0,
             line: 0,
         }
     }
@@ -394,7 +448,8 @@ impl RawRow {
         if i >= self.len() {
             return "";
         }
-        self.block.value(self.first as usize + i)
+        self.block
+            .value(usize::from(self.start), usize::from(self.first), i)
     }
 
     /// The place of value `i` when it is not the row's own.
@@ -468,7 +523,7 @@ impl RawRow {
     /// The row's block, made its own first (a copy of its values) when it
     /// shares one with other rows.
     fn own_block(&mut self) -> &mut Block {
-        let alone = self.first == 0 && self.len() == self.block.ends.len();
+        let alone = self.first == 0 && self.len() == self.block.lens.len();
         if !alone {
             let mut own = Block::new(
                 self.block.table,
@@ -485,6 +540,7 @@ impl RawRow {
             own.sources = self.block.sources.clone();
             self.block = Arc::new(own);
             self.first = 0;
+            self.start = 0;
             self.line = 0;
         }
         Arc::make_mut(&mut self.block)
@@ -499,7 +555,9 @@ impl RawRow {
             Some(i) => {
                 // Rebuilt without the old value (a row has a few values).
                 let block = self.own_block();
-                let mut values: Vec<&str> = (0..block.ends.len()).map(|k| block.value(k)).collect();
+                let mut values: Vec<&str> = (0..block.lens.len())
+                    .map(|k| block.value(0, 0, k))
+                    .collect();
                 let old_len = values.get(i).map_or(0, |v| v.trim().len());
                 if block.text.len() - old_len + value.trim().len() > BLOCK_TEXT {
                     return false;
@@ -517,7 +575,8 @@ impl RawRow {
                     rebuilt.push(v);
                 }
                 block.text = rebuilt.text;
-                block.ends = rebuilt.ends;
+                block.lens = rebuilt.lens;
+                block.long = rebuilt.long;
                 i
             }
             None => {
@@ -569,7 +628,7 @@ impl RowsBuilder {
         // Room for the file's values at most, up to one block's.
         let text = bytes.min(BLOCK_TEXT);
         block.text.reserve(text);
-        block.ends.reserve(values.min(text));
+        block.lens.reserve(values.min(text).min(BLOCK_VALUES));
         RowsBuilder {
             block,
             rows: Vec::with_capacity(rows),
@@ -586,7 +645,8 @@ impl RowsBuilder {
     /// Adds the row at `line`: one value (trimmed) for each of the names in
     /// order (values beyond the names are left out; a row with fewer values
     /// has the others blank). `false`, and the row not added, when its
-    /// values alone would pass [`BLOCK_TEXT`].
+    /// values alone would pass [`BLOCK_TEXT`] (or be more than
+    /// [`BLOCK_VALUES`]).
     #[must_use]
     pub(crate) fn push<'v>(
         &mut self,
@@ -594,19 +654,17 @@ impl RowsBuilder {
         values: impl Iterator<Item = &'v str> + Clone,
     ) -> bool {
         let width = self.block.names.len();
-        // A block whose values' count would pass 32 bits, or whose lines
-        // would, is finished and the row starts the next one.
+        // A block whose lines would pass 32 bits is finished and the row
+        // starts the next one.
         let offset = |block: &Block| u32::try_from(line.saturating_sub(block.first_line)).ok();
-        if self.rows.len() > self.block_start
-            && (self.block.ends.len().saturating_add(width) > u32::MAX as usize
-                || offset(&self.block).is_none())
-        {
+        if self.rows.len() > self.block_start && offset(&self.block).is_none() {
             self.seal();
         }
         if self.rows.len() == self.block_start {
             self.block.first_line = line;
         }
-        if !self.push_values(values.clone(), width) {
+        let mut at = self.push_values(values.clone(), width);
+        if at.is_none() {
             if self.rows.len() == self.block_start {
                 // Alone in a block, the row's values do not fit.
                 return false;
@@ -614,32 +672,40 @@ impl RowsBuilder {
             // The block is full: the row starts the next one.
             self.seal();
             self.block.first_line = line;
-            if !self.push_values(values, width) {
-                return false;
-            }
+            at = self.push_values(values, width);
         }
-        let first = u32::try_from(self.block.ends.len() - width).unwrap_or(u32::MAX);
+        let Some((first, start)) = at else {
+            return false;
+        };
         self.rows.push(RawRow {
             block: Arc::clone(&self.empty),
             first,
+            start,
             line: offset(&self.block).unwrap_or(0),
         });
         true
     }
 
-    /// Adds a row's `width` values to the block being filled, or nothing
-    /// (`false`) when they do not all fit.
-    fn push_values<'v>(&mut self, values: impl Iterator<Item = &'v str>, width: usize) -> bool {
-        let (text, ends) = (self.block.text.len(), self.block.ends.len());
+    /// Adds a row's `width` values to the block being filled: where they
+    /// start in its lengths and its text, or nothing (`None`) when they do
+    /// not all fit.
+    fn push_values<'v>(
+        &mut self,
+        values: impl Iterator<Item = &'v str>,
+        width: usize,
+    ) -> Option<(u16, u16)> {
+        let (text, lens) = (self.block.text.len(), self.block.lens.len());
+        // Both within 16 bits: a block holds at most BLOCK_VALUES values and
+        // BLOCK_TEXT bytes, and these are where the next would go.
+        let at = (u16::try_from(lens).ok()?, u16::try_from(text).ok()?);
         let mut values = values.take(width);
         for _ in 0..width {
             if !self.block.push(values.next().unwrap_or("")) {
-                self.block.text.truncate(text);
-                self.block.ends.truncate(ends);
-                return false;
+                self.block.truncate(lens, text);
+                return None;
             }
         }
-        true
+        Some(at)
     }
 
     /// Finishes the block being filled: its rows point at it.
@@ -648,10 +714,11 @@ impl RowsBuilder {
         // file's blocks are much alike), not its reserve.
         let mut next = Block::clone(&self.empty);
         next.text.reserve(self.block.text.len());
-        next.ends.reserve(self.block.ends.len());
+        next.lens.reserve(self.block.lens.len());
         let mut block = std::mem::replace(&mut self.block, next);
         block.text.shrink_to_fit();
-        block.ends.shrink_to_fit();
+        block.lens.shrink_to_fit();
+        block.long.shrink_to_fit();
         let block = Arc::new(block);
         for row in &mut self.rows[self.block_start..] {
             row.block = Arc::clone(&block);
@@ -807,6 +874,35 @@ mod tests {
             }
         }
         assert_eq!(std::mem::size_of::<RawRow>(), 16);
+    }
+
+    #[test]
+    fn rows_past_a_blocks_values_start_the_next_block_and_a_row_of_too_many_is_refused() {
+        // Rows of 1,000 mostly blank values: 65 rows to a block at most.
+        let wide: Vec<String> = (0..1000).map(|i| format!("C{i}")).collect();
+        let wide_names = ColumnNames::new(wide.clone());
+        let mut b = RowsBuilder::new(Table::Reviews, "f.csv".into(), wide_names, 0, 0, 0);
+        for i in 0..300u64 {
+            let mut values = vec![String::new(); 1000];
+            values[(i % 1000) as usize] = format!("v{i}");
+            values[999] = "x".repeat(300 + i as usize);
+            assert!(b.push(i + 2, values.iter().map(String::as_str)));
+        }
+        let rows = b.finish();
+        let blocks: std::collections::HashSet<*const Block> =
+            rows.iter().map(|r| Arc::as_ptr(&r.block)).collect();
+        assert!(blocks.len() >= 5, "{} blocks", blocks.len());
+        for (i, row) in rows.iter().enumerate() {
+            assert_eq!(row.line(), i as u64 + 2);
+            assert_eq!(row.get(&format!("C{i}")), format!("v{i}"));
+            assert_eq!(row.get("C999").len(), 300 + i);
+            assert_eq!(row.get("C998"), "");
+        }
+
+        let too_many = ColumnNames::new((0..=BLOCK_VALUES).map(|i| format!("C{i}")).collect());
+        let mut b = RowsBuilder::new(Table::Reviews, "f.csv".into(), too_many, 0, 0, 0);
+        assert!(!b.push(2, std::iter::empty()));
+        assert!(b.finish().is_empty());
     }
 
     #[test]

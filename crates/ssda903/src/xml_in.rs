@@ -400,9 +400,11 @@ fn close(
                         None,
                         Severity::Fatal,
                         format!(
-                            "<{}> was not read: a row's values are at most {} KiB in all",
+                            "<{}> was not read: a row's values are at most {} KiB in all, \
+                             and at most {} of them",
                             l.name,
-                            crate::raw::BLOCK_TEXT_KIB
+                            crate::raw::BLOCK_TEXT_KIB,
+                            crate::raw::BLOCK_VALUES
                         ),
                     ));
                 }

@@ -530,7 +530,7 @@ fn run_rules(
     any_input: bool,
     year: Option<CollectionYear>,
     options: &CheckOptions,
-    previous: Option<RawReturn>,
+    mut previous: Option<RawReturn>,
 ) -> Ruled {
     let latest_decom = raw.latest_decom();
     let (year, year_inferred) = match year {
@@ -538,7 +538,7 @@ fn run_rules(
         None => (latest_decom.map(CollectionYear::of), true),
     };
     let RawReturn {
-        rows,
+        mut rows,
         tables,
         mut problems,
     } = raw;
@@ -562,11 +562,25 @@ fn run_rules(
     let mut rule_set = None;
     if let Some(y) = year {
         let set = rules::for_year(options.rules_year.unwrap_or(y));
-        let this = rules::Tables::new(&rows, &tables);
-        let last = previous
-            .as_ref()
-            .or(options.previous.as_ref())
-            .map(|p| rules::Tables::last_year(&p.rows, &p.tables));
+        let this = rules::Tables::new(&mut rows, &tables);
+        // Last year's rows as read here are each table's together
+        // ([`RawReturn`]'s readers); a return made otherwise is put so (a
+        // copy of the rows when it is not this function's own).
+        let mut regrouped: Vec<RawRow>;
+        let last = match (previous.as_mut(), options.previous.as_ref()) {
+            (Some(p), _) => Some(rules::Tables::last_year(&mut p.rows, &p.tables)),
+            (None, Some(p)) => Some(
+                match rules::Tables::grouped(&p.rows, &p.tables) {
+                    Some(t) => t,
+                    None => {
+                        regrouped = p.rows.clone();
+                        rules::Tables::new(&mut regrouped, &p.tables)
+                    }
+                }
+                .of_last_year(),
+            ),
+            (None, None) => None,
+        };
         problems.extend(rules::check_rows_with(
             &set,
             y,

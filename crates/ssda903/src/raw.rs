@@ -283,6 +283,30 @@ pub const BLOCK_VALUES: usize = u16::MAX as usize;
 /// The length in [`Block::lens`] of a value of 255 bytes or more.
 const LONG: u8 = u8::MAX;
 
+/// The sum of `bytes`, eight at a time: where a row's value starts is the
+/// sum of the lengths before it, worked out on every read of a value (a
+/// byte at a time, a sixth of a validation's CPU).
+#[inline]
+fn sum_of_bytes(bytes: &[u8]) -> usize {
+    const LOW: u64 = 0x00FF_00FF_00FF_00FF;
+    let mut sum = 0;
+    let mut eights = bytes.chunks_exact(8);
+    for eight in &mut eights {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(eight);
+        let x = u64::from_le_bytes(word);
+        // Four sums of two bytes (each at most 510) in 16 bits each, then
+        // the four added into the top 16 bits (at most 2,040).
+        let pairs = (x & LOW) + ((x >> 8) & LOW);
+        sum += (pairs.wrapping_mul(0x0001_0001_0001_0001) >> 48) as usize;
+    }
+    sum + eights
+        .remainder()
+        .iter()
+        .map(|&b| usize::from(b))
+        .sum::<usize>()
+}
+
 /// [`BLOCK_TEXT`] in KiB, as the problems about it say it.
 pub const BLOCK_TEXT_KIB: usize = (BLOCK_TEXT + 1) / 1024;
 
@@ -324,20 +348,19 @@ impl Block {
     /// `start` in `text` (`""` past the block's end).
     #[inline]
     fn value(&self, start: usize, first: usize, i: usize) -> &str {
-        let Some(before) = self.lens.get(first..first + i) else {
+        let k = first + i;
+        let (Some(before), Some(&len)) = (self.lens.get(first..k), self.lens.get(k)) else {
             return "";
         };
-        let from = if self.long.is_empty() {
-            start + before.iter().map(|&l| usize::from(l)).sum::<usize>()
+        let (from, len) = if self.long.is_empty() {
+            (start + sum_of_bytes(before), usize::from(len))
         } else {
-            start + (first..first + i).map(|k| self.len_of(k)).sum::<usize>()
+            (
+                start + (first..k).map(|at| self.len_of(at)).sum::<usize>(),
+                self.len_of(k),
+            )
         };
-        if first + i >= self.lens.len() {
-            return "";
-        }
-        self.text
-            .get(from..from + self.len_of(first + i))
-            .unwrap_or("")
+        self.text.get(from..from + len).unwrap_or("")
     }
 
     /// Adds a value (trimmed) after the others; `false`, and nothing added,
@@ -444,6 +467,7 @@ impl RawRow {
         self.block.names.index(column, self.len())
     }
 
+    #[inline]
     fn value_at(&self, i: usize) -> &str {
         if i >= self.len() {
             return "";
@@ -874,6 +898,22 @@ mod tests {
             }
         }
         assert_eq!(std::mem::size_of::<RawRow>(), 16);
+    }
+
+    #[test]
+    fn bytes_summed_eight_at_a_time_are_their_sum() {
+        let mut seed = 5u64;
+        for n in 0..200 {
+            let bytes: Vec<u8> = (0..n)
+                .map(|i| {
+                    seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1);
+                    if i % 7 == 0 { 255 } else { (seed >> 56) as u8 }
+                })
+                .collect();
+            let plain: usize = bytes.iter().map(|&b| usize::from(b)).sum();
+            assert_eq!(sum_of_bytes(&bytes), plain, "{bytes:?}");
+            assert_eq!(sum_of_bytes(&vec![255; n]), 255 * n);
+        }
     }
 
     #[test]

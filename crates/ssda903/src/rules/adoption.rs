@@ -215,7 +215,7 @@ fn pairs<'a>(
         if let Some(e) = by.get(r.get("CHILD"))
             && bad(r, e)
         {
-            out.push(*r);
+            out.push(r);
             out.push(*e);
         }
     }
@@ -235,7 +235,7 @@ fn all_pairs<'a>(
     for r in ctx.this.rows(table) {
         for e in eps.get(r.get("CHILD")).into_iter().flatten() {
             if episode(e) && bad(r, e) {
-                out.push(*r);
+                out.push(r);
                 out.push(*e);
             }
         }
@@ -253,12 +253,12 @@ fn rule_117<'a>(ctx: &Ctx<'a>) -> Vec<&'a RawRow> {
     for p in ctx.this.rows(PlacedAdoption) {
         let dates = [date(p, "DATE_PLACED"), date(p, "DATE_PLACED_CEASED")];
         if dates.iter().any(|d| later(*d, Some(ctx.end()))) {
-            out.push(*p);
+            out.push(p);
         }
         if let Some(e) = last.get(p.get("CHILD"))
             && dates.iter().any(|d| later(*d, date(e, "DEC")))
         {
-            out.push(*p);
+            out.push(p);
             out.push(*e);
         }
     }
@@ -273,12 +273,12 @@ fn rule_118<'a>(ctx: &Ctx<'a>) -> Vec<&'a RawRow> {
             continue;
         };
         if ceased < ctx.start() {
-            out.push(*p);
+            out.push(p);
         }
         if let Some(e) = first.get(p.get("CHILD"))
             && date(e, "DECOM").is_some_and(|s| ceased < s)
         {
-            out.push(*p);
+            out.push(p);
             out.push(*e);
         }
     }
@@ -361,7 +361,7 @@ fn rule_523<'a>(ctx: &Ctx<'a>) -> Vec<&'a RawRow> {
                 _ => placed == int,
             };
             if !int.is_empty() && !same {
-                out.push(*p);
+                out.push(p);
                 out.push(*a);
             }
         }
@@ -378,7 +378,7 @@ fn rule_525<'a>(ctx: &Ctx<'a>) -> Vec<&'a RawRow> {
         }
         for a in ad1.get(p.get("CHILD")).into_iter().flatten() {
             if any_filled(a, AD1_ITEMS) {
-                out.push(*p);
+                out.push(p);
                 out.push(*a);
             }
         }
@@ -400,7 +400,6 @@ fn rule_551<'a>(ctx: &Ctx<'a>) -> Vec<&'a RawRow> {
     ctx.this
         .rows(Episodes)
         .iter()
-        .copied()
         .filter(|e| {
             PLACED_FOR_ADOPTION.contains(&e.get("PLACE")) && !decided.contains(e.get("CHILD"))
         })
@@ -502,7 +501,7 @@ fn rule_557<'a>(ctx: &Ctx<'a>) -> Vec<&'a RawRow> {
             continue;
         }
         match pa.get(e.get("CHILD")) {
-            None => out.push(*e),
+            None => out.push(e),
             Some(ps) => {
                 let incomplete: Vec<&RawRow> = ps
                     .iter()
@@ -513,7 +512,7 @@ fn rule_557<'a>(ctx: &Ctx<'a>) -> Vec<&'a RawRow> {
                     })
                     .collect();
                 if !incomplete.is_empty() {
-                    out.push(*e);
+                    out.push(e);
                     out.extend(incomplete);
                 }
             }
@@ -527,7 +526,6 @@ fn rule_558<'a>(ctx: &Ctx<'a>) -> Vec<&'a RawRow> {
     ctx.this
         .rows(Episodes)
         .iter()
-        .copied()
         .filter(|e| ADOPTED.contains(&e.get("REC")))
         .filter(|e| {
             pa.get(e.get("CHILD"))
@@ -549,7 +547,6 @@ fn against_last_year<'a>(
     ctx.this
         .rows(PlacedAdoption)
         .iter()
-        .copied()
         .filter(|p| bad(p, before.get(p.get("CHILD")).unwrap_or(&[])))
         .collect()
 }
@@ -628,7 +625,6 @@ fn rule_582<'a>(ctx: &Ctx<'a>) -> Vec<&'a RawRow> {
     ctx.this
         .rows(Episodes)
         .iter()
-        .copied()
         .filter(|e| ADOPTED.contains(&e.get("REC")))
         .filter(|e| {
             let dec = date(e, "DEC");
@@ -663,7 +659,6 @@ fn adopted_in_year<'a>(ctx: &Ctx<'a>) -> Vec<&'a RawRow> {
     ctx.this
         .rows(Episodes)
         .iter()
-        .copied()
         .filter(|e| {
             ADOPTED.contains(&e.get("REC"))
                 && date(e, "DEC").is_some_and(|d| d >= ctx.start() && d <= ctx.end())
@@ -704,7 +699,6 @@ fn rule_602<'a>(ctx: &Ctx<'a>) -> Vec<&'a RawRow> {
     ctx.this
         .rows(Ad1)
         .iter()
-        .copied()
         .filter(|a| any_filled(a, AD1_ITEMS) && !adopted.contains(a.get("CHILD")))
         .collect()
 }

@@ -101,7 +101,6 @@ fn oc3_where<'a>(ctx: &Ctx<'a>, pick: impl Fn(&RawRow) -> bool) -> Vec<&'a RawRo
     ctx.this
         .rows(Oc3)
         .iter()
-        .copied()
         .filter(|r| any_filled(r, OC3_ITEMS) && pick(r))
         .collect()
 }
@@ -111,7 +110,6 @@ fn rule_134<'a>(ctx: &Ctx<'a>) -> Vec<&'a RawRow> {
     ctx.this
         .rows(Ad1)
         .iter()
-        .copied()
         .filter(|r| any_filled(r, AD1_ITEMS) && leavers.contains(r.get("CHILD")))
         .collect()
 }
@@ -123,7 +121,6 @@ fn rule_187<'a>(ctx: &Ctx<'a>) -> Vec<&'a RawRow> {
         ctx.this
             .rows(Ad1)
             .iter()
-            .copied()
             .filter(|r| any_filled(r, AD1_ITEMS) && cla(r)),
     );
     out
@@ -134,7 +131,6 @@ fn rule_215<'a>(ctx: &Ctx<'a>) -> Vec<&'a RawRow> {
         .this
         .rows(Oc2)
         .iter()
-        .copied()
         .filter(|r| any_filled(r, OC2_ITEMS))
         .collect();
     let with_oc2: HashSet<&str> = oc2.iter().map(|r| r.get("CHILD")).collect();
@@ -157,7 +153,6 @@ fn rule_348<'a>(ctx: &Ctx<'a>) -> Vec<&'a RawRow> {
     ctx.this
         .rows(Oc3)
         .iter()
-        .copied()
         .filter(|r| died.contains(r.get("CHILD")) && r.get("IN_TOUCH") != "DIED")
         .collect()
 }
@@ -175,7 +170,6 @@ fn rule_1000<'a>(ctx: &Ctx<'a>) -> Vec<&'a RawRow> {
     ctx.this
         .rows(Oc3)
         .iter()
-        .copied()
         .filter(|r| died.contains(r.get("CHILD")))
         .collect()
 }
@@ -259,7 +253,6 @@ fn rule_1002<'a>(ctx: &Ctx<'a>) -> Vec<&'a RawRow> {
     ctx.this
         .rows(Oc3)
         .iter()
-        .copied()
         .filter(|r| !now.contains(r.get("CHILD")) && !before.contains(r.get("CHILD")))
         .collect()
 }
@@ -314,7 +307,6 @@ fn rule_1010<'a>(ctx: &Ctx<'a>) -> Vec<&'a RawRow> {
     ctx.this
         .rows(Oc3)
         .iter()
-        .copied()
         .filter(|r| !now.contains(r.get("CHILD")) && open_at_end.contains(r.get("CHILD")))
         .collect()
 }
@@ -341,7 +333,7 @@ fn rule_1012<'a>(ctx: &Ctx<'a>) -> Vec<&'a RawRow> {
         .collect();
     [PlacedAdoption, Missing, Reviews, Ad1, PrevPerm, Oc2]
         .into_iter()
-        .flat_map(|t| ctx.this.rows(t).iter().copied())
+        .flat_map(|t| ctx.this.rows(t).iter())
         .filter(|r| leavers.contains(r.get("CHILD")))
         .collect()
 }
@@ -357,7 +349,6 @@ fn rule_1014<'a>(ctx: &Ctx<'a>) -> Vec<&'a RawRow> {
         .this
         .rows(Uasc)
         .iter()
-        .copied()
         .filter(|r| leavers.contains(r.get("CHILD")))
         .collect();
     out.extend(oc3_where(ctx, |r| leavers.contains(r.get("CHILD"))));
@@ -392,7 +383,6 @@ fn rule_628<'a>(ctx: &Ctx<'a>) -> Vec<&'a RawRow> {
     ctx.this
         .rows(Header)
         .iter()
-        .copied()
         .filter(|h| {
             let c = h.get("CHILD");
             !h.get("MOTHER").is_empty() && !eps.contains(c) && leavers.contains(c)
@@ -408,7 +398,6 @@ fn rule_630<'a>(ctx: &Ctx<'a>) -> Vec<&'a RawRow> {
     ctx.this
         .rows(Episodes)
         .iter()
-        .copied()
         .filter(|e| e.get("RNE") == "S" && date(e, "DECOM").is_some_and(|d| d >= ctx.start()))
         .filter(|e| match perm.get(e.get("CHILD")) {
             None => true,
@@ -468,7 +457,7 @@ fn rule_632<'a>(ctx: &Ctx<'a>) -> Vec<&'a RawRow> {
             Some(d) => date(e, "DECOM").is_some_and(|s| d >= s),
         };
         if bad {
-            out.push(*p);
+            out.push(p);
             out.push(*e);
         }
     }
@@ -488,7 +477,7 @@ fn rule_634<'a>(ctx: &Ctx<'a>) -> Vec<&'a RawRow> {
         };
         let latest = es.iter().filter_map(|e| date(e, "DECOM")).max();
         if latest.is_some_and(|d| d < cutoff) {
-            out.push(*p);
+            out.push(p);
             out.extend(es.iter().copied());
         }
     }

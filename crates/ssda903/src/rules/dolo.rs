@@ -57,7 +57,6 @@ fn rule_706<'a>(ctx: &Ctx<'a>) -> Vec<&'a RawRow> {
         .collect();
     last.rows(DoLo)
         .iter()
-        .copied()
         .filter(|d| d.get("DOLO_END").is_empty())
         .filter(|d| !now.contains(&(d.get("CHILD"), d.get("DOLO_START"))))
         .collect()
@@ -67,7 +66,6 @@ fn rule_707<'a>(ctx: &Ctx<'a>) -> Vec<&'a RawRow> {
     ctx.this
         .rows(DoLo)
         .iter()
-        .copied()
         .filter(|d| {
             let Some(start) = date(d, "DOLO_START") else {
                 return false;
@@ -106,7 +104,7 @@ fn placements_during<'a>(ctx: &Ctx<'a>, wrong: impl Fn(&str) -> bool) -> Vec<&'a
             let dec: Option<NaiveDate> = date(e, "DEC");
             let overlaps = dec.is_none_or(|x| start <= x) && end >= decom;
             if overlaps && wrong(e.get("PLACE")) {
-                out.push(*d);
+                out.push(d);
                 out.push(*e);
             }
         }

@@ -185,7 +185,6 @@ fn rule_365<'a>(ctx: &Ctx<'a>) -> Vec<&'a RawRow> {
     ctx.this
         .rows(Episodes)
         .iter()
-        .copied()
         .filter(|e| e.get("LS") == "V3")
         .filter(|e| {
             let end = if e.get("DEC").is_empty() {

@@ -27,7 +27,7 @@ fn rule_358<'a>(ctx: &Ctx<'a>) -> Vec<&'a RawRow> {
             && let (Some(dob), Some(start)) = (ctx.dob(e), date(e, "DECOM"))
             && plus_years(dob, 10) >= start
         {
-            out.push(*e);
+            out.push(e);
             // The DfE's validator flags the child's Header row too.
             out.extend(
                 ctx.this
@@ -44,7 +44,6 @@ fn rule_359<'a>(ctx: &Ctx<'a>) -> Vec<&'a RawRow> {
     ctx.this
         .rows(Episodes)
         .iter()
-        .copied()
         .filter(|e| {
             ctx.dob(e).is_some_and(|d| plus_years(d, 18) < ctx.end())
                 && e.get("DEC").is_empty()

@@ -103,7 +103,6 @@ fn rule_571<'a>(ctx: &Ctx<'a>) -> Vec<&'a RawRow> {
     ctx.this
         .rows(Missing)
         .iter()
-        .copied()
         .filter(|m| date(m, "MIS_END").is_some_and(|e| e < ctx.start() || e > ctx.end()))
         .collect()
 }
@@ -113,7 +112,6 @@ fn rule_575<'a>(ctx: &Ctx<'a>) -> Vec<&'a RawRow> {
     ctx.this
         .rows(Missing)
         .iter()
-        .copied()
         .filter(|m| {
             let (Some(start), true) = (date(m, "MIS_START"), m.get("MIS_END").is_empty()) else {
                 return false;
@@ -162,7 +160,6 @@ fn rule_577<'a>(ctx: &Ctx<'a>) -> Vec<&'a RawRow> {
     ctx.this
         .rows(Missing)
         .iter()
-        .copied()
         .filter(|m| {
             let Some(start) = date(m, "MIS_START") else {
                 return false;
@@ -186,7 +183,6 @@ fn rule_578<'a>(ctx: &Ctx<'a>) -> Vec<&'a RawRow> {
     ctx.this
         .rows(Missing)
         .iter()
-        .copied()
         .filter(|m| {
             let Some(start) = date(m, "MIS_START") else {
                 return false;
@@ -226,7 +222,6 @@ fn rule_581<'a>(ctx: &Ctx<'a>) -> Vec<&'a RawRow> {
     ctx.this
         .rows(Missing)
         .iter()
-        .copied()
         .filter(|m| {
             let Some(es) = eps.get(m.get("CHILD")) else {
                 return false;

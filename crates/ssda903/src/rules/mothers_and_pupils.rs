@@ -38,12 +38,7 @@ pub(super) const RULES: &[Rule] = &[
 ];
 
 fn header<'a>(ctx: &Ctx<'a>, keep: impl Fn(&RawRow) -> bool) -> Vec<&'a RawRow> {
-    ctx.this
-        .rows(Header)
-        .iter()
-        .copied()
-        .filter(|h| keep(h))
-        .collect()
+    ctx.this.rows(Header).iter().filter(|h| keep(h)).collect()
 }
 
 fn valid_upn(v: &str) -> bool {
@@ -214,7 +209,7 @@ fn rule_607<'a>(ctx: &Ctx<'a>) -> Vec<&'a RawRow> {
         for h in heads.get(e.get("CHILD")).into_iter().flatten() {
             if female(ctx, h.get("SEX")) && h.get("MOTHER").is_empty() {
                 out.push(*h);
-                out.push(*e);
+                out.push(e);
             }
         }
     }
@@ -252,12 +247,12 @@ fn rule_625<'a>(ctx: &Ctx<'a>) -> Vec<&'a RawRow> {
             continue;
         };
         if mc > ctx.end() {
-            out.push(*h);
+            out.push(h);
         }
         if let Some((e, dec)) = latest_dec.get(h.get("CHILD"))
             && mc > *dec
         {
-            out.push(*h);
+            out.push(h);
             out.push(*e);
         }
     }

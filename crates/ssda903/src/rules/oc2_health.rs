@@ -222,7 +222,6 @@ fn rule_197b<'a>(ctx: &Ctx<'a>) -> Vec<&'a RawRow> {
     ctx.this
         .rows(Oc2)
         .iter()
-        .copied()
         .filter(|r| {
             let Some(dob) = super::date(r, "DOB") else {
                 return false;
@@ -247,7 +246,6 @@ fn rule_191<'a>(ctx: &Ctx<'a>) -> Vec<&'a RawRow> {
         .this
         .rows(Oc2)
         .iter()
-        .copied()
         .filter(|r| {
             ctx.continuously.contains(r.get("CHILD")) && HEALTH.iter().any(|c| r.get(c).is_empty())
         })

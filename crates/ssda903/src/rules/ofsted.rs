@@ -54,7 +54,7 @@ fn with_urn<'a>(ctx: &Ctx<'a>) -> Vec<(&'a RawRow, &'a [Provider])> {
         .rows(Episodes)
         .iter()
         .filter(|e| !matches!(e.get("URN"), "" | "XXXXXXX"))
-        .map(|e| (*e, list.get(e.get("URN"))))
+        .map(|e| (e, list.get(e.get("URN"))))
         .collect()
 }
 

@@ -153,7 +153,7 @@ fn derivations<'c, 'a>(ctx: &'c Ctx<'a>) -> &'c Derivations<'a> {
         let mut of = |t: &Tables<'a>| {
             let mut of_row = vec![u32::MAX; t.len()];
             let rows = t.rows(Episodes);
-            let col = |name| Col::new(rows.first().copied(), name);
+            let col = |name| Col::new(rows.first(), name);
             let (home, pl) = (col("HOME_POST"), col("PL_POST"));
             for r in rows {
                 let pair = (place_of(r.at(&home)), place_of(r.at(&pl)));
@@ -241,7 +241,7 @@ fn uasc_children<'a>(ctx: &Ctx<'a>) -> Option<HashSet<&'a str>> {
 }
 
 fn episodes<'a>(ctx: &Ctx<'a>) -> impl Iterator<Item = &'a RawRow> {
-    ctx.this.rows(Episodes).iter().copied()
+    ctx.this.rows(Episodes).iter()
 }
 
 fn rule_164<'a>(ctx: &Ctx<'a>) -> Vec<&'a RawRow> {

@@ -42,7 +42,6 @@ fn header_differs<'a>(
     ctx.this
         .rows(Header)
         .iter()
-        .copied()
         .filter(|h| {
             before
                 .get(h.get("CHILD"))
@@ -217,7 +216,6 @@ fn rule_noe<'a>(ctx: &Ctx<'a>) -> Vec<&'a RawRow> {
     ctx.this
         .rows(Episodes)
         .iter()
-        .copied()
         .filter(|e| {
             date(e, "DECOM").is_some_and(|d| d < ctx.start()) && !known.contains(e.get("CHILD"))
         })

@@ -72,7 +72,6 @@ fn rule_sw01<'a>(ctx: &Ctx<'a>) -> Vec<&'a RawRow> {
     ctx.this
         .rows(Episodes)
         .iter()
-        .copied()
         .filter(|e| {
             e.get("DEC").is_empty()
                 && !matches!(e.get("LS"), "V3" | "V4")
@@ -85,7 +84,6 @@ fn rule_sw02<'a>(ctx: &Ctx<'a>) -> Vec<&'a RawRow> {
     ctx.this
         .rows(SwEpisodes)
         .iter()
-        .copied()
         .filter(|r| {
             let id = r.get("SW_ID");
             !(id.starts_with("SW") || id.starts_with("XX"))
@@ -111,7 +109,6 @@ fn rule_sw07<'a>(ctx: &Ctx<'a>) -> Vec<&'a RawRow> {
     ctx.this
         .rows(SwEpisodes)
         .iter()
-        .copied()
         .filter(|r| date(r, "SW_DEC").is_some_and(|d| d < from || d > ctx.end()))
         .collect()
 }
@@ -205,7 +202,6 @@ fn rule_sw19<'a>(ctx: &Ctx<'a>) -> Vec<&'a RawRow> {
     ctx.this
         .rows(SwEpisodes)
         .iter()
-        .copied()
         .filter(|r| {
             let Some(d) = date(r, "SW_DECOM") else {
                 return false;

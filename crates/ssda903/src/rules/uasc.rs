@@ -57,7 +57,6 @@ fn rule_231<'a>(ctx: &Ctx<'a>) -> Vec<&'a RawRow> {
     ctx.this
         .rows(Header)
         .iter()
-        .copied()
         .filter(|h| {
             status(ctx.this, h.get("CHILD")) == Some(true)
                 && date(h, "DOB").is_some_and(|d| plus_years(d, 11) > ctx.end())
@@ -69,7 +68,6 @@ fn rule_105<'a>(ctx: &Ctx<'a>) -> Vec<&'a RawRow> {
     ctx.this
         .rows(Header)
         .iter()
-        .copied()
         .filter(|h| h.has("UASC") && !matches!(h.get("UASC"), "0" | "1"))
         .collect()
 }
@@ -80,7 +78,7 @@ fn rule_303<'a>(ctx: &Ctx<'a>) -> Vec<&'a RawRow> {
     for u in ctx.this.rows(Uasc) {
         let child = u.get("CHILD");
         if !u.get("DUC").is_empty() && status(ctx.this, child) == Some(false) {
-            out.push(*u);
+            out.push(u);
             out.extend(headers.get(child).into_iter().flatten().copied());
         }
     }
@@ -137,7 +135,7 @@ fn rule_205a<'a>(ctx: &Ctx<'a>) -> Vec<&'a RawRow> {
             .and_then(|d| d.1)
             .is_some_and(|d| d >= start_last && d <= end_last);
         if now_duc || !ended_last_year {
-            out.push(*h);
+            out.push(h);
             out.extend(ducs.get(child).into_iter().flatten().copied());
         }
     }
@@ -157,7 +155,6 @@ fn rule_205b<'a>(ctx: &Ctx<'a>) -> Vec<&'a RawRow> {
     ctx.this
         .rows(Uasc)
         .iter()
-        .copied()
         .filter(|u| {
             let child = u.get("CHILD");
             if y.now(child) != Some(true) || y.then(child) != Some(true) {
@@ -181,7 +178,6 @@ fn rule_205c<'a>(ctx: &Ctx<'a>) -> Vec<&'a RawRow> {
     ctx.this
         .rows(Uasc)
         .iter()
-        .copied()
         .filter(|u| {
             let child = u.get("CHILD");
             let never = y.now(child) != Some(true) && y.then(child) != Some(true);
@@ -199,7 +195,6 @@ fn rule_205d<'a>(ctx: &Ctx<'a>) -> Vec<&'a RawRow> {
     ctx.this
         .rows(Header)
         .iter()
-        .copied()
         .filter(|h| {
             let child = h.get("CHILD");
             y.now(child) == Some(true) && y.then(child) == Some(false)
@@ -212,7 +207,6 @@ fn rule_int21<'a>(ctx: &Ctx<'a>) -> Vec<&'a RawRow> {
     ctx.this
         .rows(Uasc)
         .iter()
-        .copied()
         .filter(|u| {
             let sex = u.get("SEX");
             !sex.is_empty()

@@ -61,6 +61,12 @@ pub async fn open(url: &str) -> anyhow::Result<Store> {
 /// a return needs no database; an import then says why it cannot write);
 /// an error when the settings held do not parse.
 pub fn council_local_authority(db: &DbArgs) -> anyhow::Result<Option<String>> {
+    // No SQLite file, no database to open: said without starting a runtime
+    // and a connection (whose code alone took a validation's peak 2.5 MB
+    // higher: `docs/benchmarks.md`, sixteenth round).
+    if footprint_store::sqlite_file(&db.url()).is_some_and(|file| !file.exists()) {
+        return Ok(None);
+    }
     let rt = runtime()?;
     rt.block_on(async {
         let Ok(store) = open(&db.url()).await else {

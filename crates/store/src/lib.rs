@@ -279,6 +279,16 @@ pub fn redact_url(url: &str) -> String {
     }
 }
 
+/// The file of a SQLite database URL (`None` for PostgreSQL, an in-memory
+/// database or a URL that does not parse): to tell, without connecting,
+/// whether there is a database to read at all.
+pub fn sqlite_file(url: &str) -> Option<std::path::PathBuf> {
+    match parse_url(url) {
+        Ok(Target::Sqlite { path, .. }) => path,
+        _ => None,
+    }
+}
+
 /// Rows a SQLite connection's thread reads ahead of the code taking them.
 const ROWS_READ_AHEAD: usize = 4096;
 
@@ -1368,6 +1378,18 @@ mod tests {
             "postgres://fp@db.example/fp"
         );
         assert_eq!(redact_url("sqlite://footprint.db"), "sqlite://footprint.db");
+    }
+
+    #[test]
+    fn a_sqlite_urls_file_is_named_and_no_other_url_has_one() {
+        assert_eq!(
+            sqlite_file("sqlite://dir/footprint.db"),
+            Some(std::path::PathBuf::from("dir/footprint.db"))
+        );
+        assert_eq!(sqlite_file("sqlite::memory:"), None);
+        assert_eq!(sqlite_file("postgres://u@127.0.0.1:5432/db"), None);
+        assert_eq!(sqlite_file("sqlite://"), None);
+        assert_eq!(sqlite_file("mysql://x@y/z"), None);
     }
 
     #[test]

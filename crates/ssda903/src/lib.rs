@@ -563,9 +563,9 @@ fn run_rules(
     if let Some(y) = year {
         let set = rules::for_year(options.rules_year.unwrap_or(y));
         let this = rules::Tables::new(&mut rows, &tables);
-        // Last year's rows as read here are each table's together
-        // ([`RawReturn`]'s readers); a return made otherwise is put so (a
-        // copy of the rows when it is not this function's own).
+        // Last year's rows from CSV files are each table's together
+        // already; others (XML) are put so: in place when they are this
+        // function's own, in a copy when they are the options' (shared).
         let mut regrouped: Vec<RawRow>;
         let last = match (previous.as_mut(), options.previous.as_ref()) {
             (Some(p), _) => Some(rules::Tables::last_year(&mut p.rows, &p.tables)),

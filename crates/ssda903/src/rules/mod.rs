@@ -701,14 +701,14 @@ pub const LAST_YEAR_TABLES: [Table; 7] = [
 fn table_ranges(rows: &[RawRow]) -> Option<[std::ops::Range<usize>; Table::ALL.len()]> {
     let mut ranges: [std::ops::Range<usize>; Table::ALL.len()] = Default::default();
     let mut seen = [false; Table::ALL.len()];
+    let mut start = 0;
     for run in rows.chunk_by(|a, b| a.table() == b.table()) {
         let t = run.first()?.table() as usize;
         if std::mem::replace(&mut seen[t], true) {
             return None;
         }
-        let start = run.as_ptr() as usize - rows.as_ptr() as usize;
-        let start = start / std::mem::size_of::<RawRow>().max(1);
         ranges[t] = start..start + run.len();
+        start += run.len();
     }
     Some(ranges)
 }
@@ -716,32 +716,52 @@ fn table_ranges(rows: &[RawRow]) -> Option<[std::ops::Range<usize>; Table::ALL.l
 /// Puts `rows` in order of table when a table's rows are not all together
 /// (each table's keep their order): as read from CSV files (one a table),
 /// they are together already; from XML, child by child, they are not.
-pub fn group_by_table(rows: &mut [RawRow]) {
-    if table_ranges(rows).is_none() {
-        rows.sort_by_key(RawRow::table);
+/// Where each table's rows then are.
+fn group_by_table(rows: &mut [RawRow]) -> [std::ops::Range<usize>; Table::ALL.len()] {
+    if let Some(ranges) = table_ranges(rows) {
+        return ranges;
     }
+    rows.sort_by_key(RawRow::table);
+    // In the tables' order now: each table's after the tables before it.
+    let mut count = [0usize; Table::ALL.len()];
+    for r in rows.iter() {
+        count[r.table() as usize] += 1;
+    }
+    let mut start = 0;
+    count.map(|n| {
+        start += n;
+        start - n..start
+    })
 }
 
 impl<'a> Tables<'a> {
-    /// This year's rows (put in order of table first when a table's rows
-    /// are not together: see [`group_by_table`]).
+    /// This year's rows, put in order of table first when a table's rows
+    /// are not together (from XML).
     pub fn new(rows: &'a mut [RawRow], present: &BTreeSet<Table>) -> Self {
-        group_by_table(rows);
-        Tables::grouped(rows, present).unwrap_or_default()
+        let ranges = group_by_table(rows);
+        Tables::with_ranges(rows, ranges, present)
     }
 
     /// Rows each table's of which are together; `None` when they are not
-    /// (see [`group_by_table`]).
+    /// (then [`Tables::new`] puts them together).
     pub fn grouped(rows: &'a [RawRow], present: &BTreeSet<Table>) -> Option<Self> {
-        Some(Tables {
+        Some(Tables::with_ranges(rows, table_ranges(rows)?, present))
+    }
+
+    fn with_ranges(
+        rows: &'a [RawRow],
+        ranges: [std::ops::Range<usize>; Table::ALL.len()],
+        present: &BTreeSet<Table>,
+    ) -> Self {
+        Tables {
             all: rows,
             last_year: false,
-            rows: table_ranges(rows)?,
+            rows: ranges,
             present: present.clone(),
             children: OnceLock::new(),
             by_child: Default::default(),
             by_start: Default::default(),
-        })
+        }
     }
 
     /// Last year's rows (put in order of table first, as
@@ -1519,8 +1539,40 @@ pub(crate) mod tests {
         let mut together = [missing.clone(), header.clone()].concat();
         let t = Tables::grouped(&together, &present).expect("together");
         assert_eq!(t.rows(Table::Header).len(), 3);
-        group_by_table(&mut together);
+        let t = Tables::new(&mut together, &present);
+        assert_eq!(t.rows(Table::Missing).len(), 3);
         assert_eq!(together[0].table(), Table::Missing);
+    }
+
+    proptest::proptest! {
+        /// Rows of three tables in any order: each table's rows are those
+        /// of the table, in the order given, whether they came together or
+        /// not.
+        #[test]
+        fn each_tables_rows_are_its_own_in_their_order_whatever_the_order_given(
+            order in proptest::collection::vec(0usize..3, 0..40)
+        ) {
+            let tables = [Table::Header, Table::Missing, Table::Uasc];
+            let mut given: Vec<RawRow> = Vec::new();
+            for (i, &t) in order.iter().enumerate() {
+                let csv = format!("CHILD,N\n{},{i}\n", i % 5);
+                given.extend(rows(tables[t], &csv));
+            }
+            let present: BTreeSet<Table> = tables.into_iter().collect();
+            let expected: Vec<Vec<String>> = tables
+                .iter()
+                .map(|&t| {
+                    given.iter().filter(|r| r.table() == t).map(|r| r.get("N").to_owned()).collect()
+                })
+                .collect();
+            let mut rows_given = given.clone();
+            let t = Tables::new(&mut rows_given, &present);
+            for (table, want) in tables.iter().zip(&expected) {
+                let got: Vec<String> = t.rows(*table).iter().map(|r| r.get("N").to_owned()).collect();
+                proptest::prop_assert_eq!(&got, want);
+            }
+            proptest::prop_assert_eq!(t.len(), given.len());
+        }
     }
 
     /// Rows of one table from CSV text (first line the columns).

@@ -938,15 +938,6 @@ impl ChildSet<'_, '_> {
                 .is_some_and(|word| word & (1 << (n % 64)) != 0)
         })
     }
-
-    /// How many children are in it.
-    pub fn len(&self) -> usize {
-        self.bits.iter().map(|w| w.count_ones() as usize).sum()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.bits.iter().all(|&w| w == 0)
-    }
 }
 
 /// The children with a row in a table ([`Tables::children`]).
@@ -983,27 +974,9 @@ impl<'s, 'a> ByChild<'s, 'a> {
     pub fn get(&self, child: &str) -> Option<&'s [&'a RawRow]> {
         self.0.get(child)
     }
-
-    /// How many children.
-    pub fn len(&self) -> usize {
-        self.0.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
-    }
 }
 
 impl<'s, 'a> IntoIterator for ByChild<'s, 'a> {
-    type Item = &'s [&'a RawRow];
-    type IntoIter = Box<dyn Iterator<Item = Self::Item> + 's>;
-
-    fn into_iter(self) -> Self::IntoIter {
-        Box::new(self.iter())
-    }
-}
-
-impl<'s, 'a> IntoIterator for &ByChild<'s, 'a> {
     type Item = &'s [&'a RawRow];
     type IntoIter = Box<dyn Iterator<Item = Self::Item> + 's>;
 

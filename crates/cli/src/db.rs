@@ -64,12 +64,13 @@ pub fn council_local_authority(db: &DbArgs) -> anyhow::Result<Option<String>> {
     // No SQLite file, no database to open: said without starting a runtime
     // and a connection (whose code alone took a validation's peak 2.5 MB
     // higher: `docs/benchmarks.md`, sixteenth round).
-    if footprint_store::sqlite_file(&db.url()).is_some_and(|file| !file.exists()) {
+    let url = db.url();
+    if footprint_store::sqlite_file(&url).is_some_and(|file| !file.exists()) {
         return Ok(None);
     }
     let rt = runtime()?;
     rt.block_on(async {
-        let Ok(store) = open(&db.url()).await else {
+        let Ok(store) = open(&url).await else {
             return Ok(None);
         };
         let options = footprint_interchange::returns::check_options(&store).await;

@@ -811,6 +811,17 @@ mod tests {
         }
     }
 
+    /// Numbers below the one asked for (0 when asked for 0 or 1), the
+    /// same for the same seed: the tests' random values.
+    fn numbers(mut seed: u64) -> impl FnMut(u64) -> u64 {
+        move |below| {
+            seed = seed
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (seed >> 33) % below.max(1)
+        }
+    }
+
     fn names(n: &[&str]) -> ColumnNames {
         ColumnNames::new(n.iter().map(|s| s.to_string()).collect())
     }
@@ -855,13 +866,7 @@ mod tests {
         // Values of every length up to a few KiB, lines far apart (past 32
         // bits from the block's first), a row too long for any block in the
         // middle: every row kept reads back its values and its line.
-        let mut seed = 11u64;
-        let mut next = |n: u64| {
-            seed = seed
-                .wrapping_mul(6364136223846793005)
-                .wrapping_add(1442695040888963407);
-            (seed >> 33) % n.max(1)
-        };
+        let mut next = numbers(11);
         let mut b = RowsBuilder::new(
             Table::Reviews,
             "f.csv".into(),
@@ -902,13 +907,10 @@ mod tests {
 
     #[test]
     fn bytes_summed_eight_at_a_time_are_their_sum() {
-        let mut seed = 5u64;
+        let mut next = numbers(5);
         for n in 0..200 {
             let bytes: Vec<u8> = (0..n)
-                .map(|i| {
-                    seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1);
-                    if i % 7 == 0 { 255 } else { (seed >> 56) as u8 }
-                })
+                .map(|i| if i % 7 == 0 { 255 } else { next(256) as u8 })
                 .collect();
             let plain: usize = bytes.iter().map(|&b| usize::from(b)).sum();
             assert_eq!(sum_of_bytes(&bytes), plain, "{bytes:?}");
@@ -987,13 +989,8 @@ mod tests {
         // Every table's columns, shuffled, with duplicates, short rows and
         // more names than the slots are made for: the place found is the
         // first name's among the row's, as a search finds it.
-        let mut seed = 7u64;
-        let mut next = |n: usize| {
-            seed = seed
-                .wrapping_mul(6364136223846793005)
-                .wrapping_add(1442695040888963407);
-            (seed >> 33) as usize % n.max(1)
-        };
+        let mut numbers = numbers(7);
+        let mut next = |n: usize| numbers(n as u64) as usize;
         let pool: Vec<String> = Table::ALL
             .iter()
             .flat_map(|t| t.columns().iter().map(|c| c.to_string()))
